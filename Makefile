@@ -1,0 +1,112 @@
+# stepsim — GNU make. Builds into build/.
+#   make                     build the program, the engine library and the tests
+#   make run                 install missing packages, build, run the baseline scenario
+#   make test                install missing packages, build, run every test
+#   make bench               benchmarks (table on stdout, figures in build/bench.csv)
+#   make SANITIZE=address,undefined test    sanitizer build (into build-san/)
+#   make DEBUG=1             -O0 -g3
+#   make install PREFIX=/usr/local DESTDIR=
+#   make clean
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/stepsim
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+DEPS := gsl libconfig
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+ifeq ($(DEBUG),1)
+OPT := -O0 -g3
+else
+OPT := -O2 -g
+endif
+
+B := build
+ifneq ($(SANITIZE),)
+B := build-san
+OPT += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=$(SANITIZE)
+endif
+
+DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+DEPS_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null)
+GSL_CFLAGS = $(shell $(PKG_CONFIG) --cflags gsl 2>/dev/null)
+GSL_LIBS = $(shell $(PKG_CONFIG) --libs gsl 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -MMD -MP -pthread \
+             $(DEPS_CFLAGS) -I. $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pthread $(SAN_LDFLAGS) $(LDFLAGS)
+
+CORE_SRC := $(wildcard sim/core/*.c)
+MODEL_SRC := $(wildcard models/*.c)
+PROG_SRC := $(wildcard sim/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/%.o)
+PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
+
+LIBCORE := $(B)/libsimcore.a
+LIBMODEL := $(B)/libstepmodel.a
+PROG := $(B)/stepsim
+
+# Engine tests link the engine alone (the build proves the boundary).
+CORE_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_core*.c))
+MODEL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_model*.c))
+BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
+
+.PHONY: all deps run test test-unit test-cli bench install uninstall clean
+all: $(PROG) $(CORE_TESTS) $(MODEL_TESTS)
+
+deps:
+	@./scripts/install-deps.sh
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBCORE): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBMODEL): $(MODEL_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PROG): $(PROG_OBJ) $(LIBMODEL) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJ) $(LIBMODEL) $(LIBCORE) $(DEPS_LIBS) -lm
+
+$(B)/tests/test_core%: $(B)/tests/test_core%.o $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GSL_LIBS) -lm
+
+$(B)/tests/test_model%: $(B)/tests/test_model%.o $(LIBMODEL) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GSL_LIBS) -lm
+
+$(B)/bench/%: $(B)/bench/%.o $(LIBMODEL) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+
+run: deps
+	@$(MAKE) --no-print-directory $(PROG)
+	./$(PROG) run scenarios/baseline.cfg -o out/baseline
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@./tests/run-tests.sh $(B)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(PROG) $(BENCHES)
+	@./scripts/bench.sh $(B)
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/stepsim
+	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stepsim
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san out
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,63 @@
+/* A tiny test harness: CHECK, CHECK_NEAR, pass/fail counters and a final summary line. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+/* The only globals a test binary has: one harness per executable. */
+static unsigned long harness_passed, harness_failed;
+
+/* Count one check; on failure print "file:line: message". Returns ok, so loops can stop at
+ * the first failure instead of printing thousands. */
+__attribute__((format(printf, 4, 5))) static inline int harness_check(int ok, const char *file,
+                                                                    int line, const char *fmt,
+                                                                    ...)
+{
+    if (ok) {
+        harness_passed++;
+        return 1;
+    }
+    harness_failed++;
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%s:%d: FAIL: ", file, line);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+    return 0;
+}
+
+/* |got - want| <= tol; NaN matches only NaN and an infinity only itself, so a test can
+ * assert "undefined" results too. */
+static inline int harness_check_near(double got, double want, double tol, const char *what,
+                                     const char *file, int line)
+{
+    int ok = (isnan(want) && isnan(got)) || got == want || fabs(got - want) <= tol;
+    return harness_check(ok, file, line, "%s: expected %.17g within %.3g, got %.17g (diff %.3g)",
+                         what, want, tol, got, got - want);
+}
+
+/* CHECK(cond, "what was expected", args...): the message should say expected and got. */
+#define CHECK(cond, ...) harness_check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+#define CHECK_NEAR(got, want, tol, what)                                                       \
+    harness_check_near((got), (want), (tol), (what), __FILE__, __LINE__)
+
+/* Run one test function, naming it so a failure can be placed. */
+#define RUN_TEST(fn)                                                                           \
+    do {                                                                                       \
+        printf("-- %s\n", #fn);                                                                \
+        fflush(stdout);                                                                        \
+        fn();                                                                                  \
+    } while (0)
+
+/* Print "N passed, M failed"; the process exit status: non-zero on any failure. */
+static inline int harness_done(void)
+{
+    printf("%lu passed, %lu failed\n", harness_passed, harness_failed);
+    return harness_failed ? 1 : 0;
+}
+
+#endif
