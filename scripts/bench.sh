@@ -56,7 +56,7 @@ for exe in "$B"/bench/*; do
     case $exe in
     "$CORE" | *.o | *.d) continue ;;
     esac
-    [ -f "$exe" ] && [ -x "$exe" ] || continue
+    if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then continue; fi
     echo
     echo "== $(basename "$exe")"
     run "$exe" --csv "$CSV"

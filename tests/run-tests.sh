@@ -44,9 +44,10 @@ run() {
 
 found=0
 for t in "$build"/tests/test_*; do
-    [ -f "$t" ] && [ -x "$t" ] || continue
-    found=1
-    run "$(basename "$t")" "$t"
+    if [ -f "$t" ] && [ -x "$t" ]; then
+        found=1
+        run "$(basename "$t")" "$t"
+    fi
 done
 for t in "$here"/test_*.sh; do
     [ -f "$t" ] || continue

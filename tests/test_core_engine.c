@@ -174,7 +174,7 @@ static void test_cal_order_random(void)
         gsl_rng *r = test_rng(101 + (unsigned long)mode);
         sim_calendar c;
         ref_model m = {0};
-        /* A tiny hint makes the heap grow many times on the way. */
+        /* A tiny hint makes the calendar grow many times on the way. */
         if (!CHECK(sim_cal_init(&c, 1) == SIM_OK, "sim_cal_init: expected SIM_OK"))
             return;
         int ok = 1;
@@ -221,7 +221,7 @@ static void test_cal_ties_and_priorities(void)
     if (!CHECK(sim_cal_init(&c, 0) == SIM_OK, "sim_cal_init: expected SIM_OK"))
         return;
 
-    /* FIFO among 3000 equal events (crosses several heap growths). */
+    /* FIFO among 3000 equal events (many more than any small-bucket or front size). */
     enum { N = 3000 };
     for (uint64_t i = 0; i < N; i++)
         sim_cal_schedule(&c, 7.0, 0, nop_a, NULL, i);
@@ -401,7 +401,7 @@ static void test_cal_reschedule(void)
     sim_cal_free(&c);
 }
 
-static void test_cal_pending_and_hole(void)
+static void test_cal_pending_after_pop(void)
 {
     sim_calendar c;
     if (!CHECK(sim_cal_init(&c, 0) == SIM_OK, "sim_cal_init: expected SIM_OK"))
@@ -506,7 +506,7 @@ static void test_cal_seq_wrap(void)
     }
     drain_and_compare(&c, &m, "FIFO across the 2^32 sequence wrap", 1);
 
-    /* Repeated wraps while events are popped between them (the pop's hole present). */
+    /* Repeated wraps with pops in between (renumbering right after a pop). */
     double now = 0;
     sim_cal_event ev;
     int ok = 1;
@@ -549,7 +549,7 @@ static void test_cal_wrap_cancel_reuse(void)
     sim_cal_free(&c);
 }
 
-/* A large calendar (deep heap, many growths and compactions), checked in one sort. */
+/* A large calendar (many growths, bucket splits and compactions), checked in one sort. */
 static void test_cal_large(void)
 {
     enum { N = 200000 };
@@ -579,7 +579,12 @@ static void test_cal_large(void)
     sim_cal_free(&c);
 }
 
-/* ---- The key correctness test: random operations against the reference model. ---- */
+/* ---- The key correctness test: random operations against the reference model.
+ * Schedules (ties with the clock and between events, all priorities), cancels,
+ * reschedules earlier and later, pops, pop_until, peeks, pending queries, probes with
+ * dead handles, bursts, mass cancellations (compaction), drains to empty, and sequence
+ * numbers pushed to the 2^32 wrap; every result and the size checked after every
+ * operation. Times never go before the last pop: the calendar is a DES calendar. ---- */
 
 /* A time at or after `now`, often exactly tied with now or with other events. */
 static double stress_time(gsl_rng *r, double now)
@@ -912,6 +917,20 @@ static void test_sim_past_and_nan(void)
         return;
     CHECK(sim_schedule(&s, -0.5, 0, record, &tr, 3) == 0 && s.error == SIM_EPAST,
           "negative delay: expected handle 0 and SIM_EPAST");
+    sim_free(&s);
+
+    /* -0.0 equals the clock at 0: accepted, and it fires at 0 in FIFO order. */
+    if (!CHECK(sim_init(&s, 0) == SIM_OK, "sim_init: expected SIM_OK"))
+        return;
+    memset(&tr, 0, sizeof tr);
+    sim_schedule_at(&s, 0.0, 0, record, &tr, 1);
+    CHECK(sim_schedule_at(&s, -0.0, 0, record, &tr, 2) != 0 && s.error == 0,
+          "schedule_at(-0.0) at clock 0: expected a handle and no error");
+    int rc0 = sim_run(&s);
+    CHECK(rc0 == SIM_OK && tr.n == 2 && tr.args[0] == 1 && tr.args[1] == 2 && s.now == 0.0,
+          "events at 0.0 and -0.0: expected both to fire in FIFO order at 0, got rc %d, %zu "
+          "events",
+          rc0, tr.n);
     sim_free(&s);
 
     /* From a handler: the run stops after it and returns the error; later events stay. */
@@ -1329,22 +1348,24 @@ static void test_rng_seed_injective(void)
         for (uint32_t rep = 0; rep < REPS; rep++)
             for (uint32_t st = 0; st < SIM_RNG_MAX_STREAMS; st++)
                 v[k++] = sim_rng_stream_seed(masters[mi], rep, st);
-        /* The top of the documented range (replications < 2^24), all but the very last
-         * index, which cannot be distinct from all others (see test_rng_seed_top). */
-        for (uint32_t rep = (1u << 24) - TOP; rep < (1u << 24); rep++)
+        /* The top of the documented range. */
+        for (uint32_t rep = SIM_RNG_MAX_REPLICATION - (TOP - 1);
+             rep <= SIM_RNG_MAX_REPLICATION; rep++)
             for (uint32_t st = 0; st < SIM_RNG_MAX_STREAMS; st++)
-                if (rep != (1u << 24) - 1 || st != SIM_RNG_MAX_STREAMS - 1)
-                    v[k++] = sim_rng_stream_seed(masters[mi], rep, st);
+                v[k++] = sim_rng_stream_seed(masters[mi], rep, st);
         char what[96];
         snprintf(what, sizeof what, "stream seeds, master %llu, replications <4096 and top 64",
                  (unsigned long long)masters[mi]);
         check_seed_set(v, k, what);
     }
-    /* Entity seeds: injective in the entity for one (master, replication, family). */
+    /* Entity seeds: injective in the entity for one (master, replication, family), over
+     * the bottom and the top (up to 2^32 - 2, the documented limit) of the range. */
     const size_t ne = 1u << 20;
-    for (size_t e = 0; e < ne; e++)
+    for (size_t e = 0; e < ne / 2; e++) {
         v[e] = sim_rng_entity_seed(20181, 3, 2, (uint32_t)e);
-    check_seed_set(v, ne, "entity seeds, 2^20 entities");
+        v[ne / 2 + e] = sim_rng_entity_seed(20181, 3, 2, (uint32_t)(0xfffffffeu - e));
+    }
+    check_seed_set(v, ne, "entity seeds, 2^19 lowest and 2^19 highest entities");
     free(v);
 
     /* Families and replications give different entity streams. */
@@ -1407,33 +1428,48 @@ static int in_child(int (*fn)(void), unsigned seconds)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Master 0 mixes to the key 0, the corner where a cycle-walking seed function could
+ * loop for ever; hence these run in a child with a time limit. */
 static int seed_top_master0(void)
 {
-    return sim_rng_stream_seed(0, (1u << 24) - 1, SIM_RNG_MAX_STREAMS - 1) == 0 ? 3 : 0;
+    return sim_rng_stream_seed(0, SIM_RNG_MAX_REPLICATION, SIM_RNG_MAX_STREAMS - 1) == 0 ? 3 : 0;
 }
 
-static int streams_top_full(void)
+static int streams_top(void)
 {
     sim_streams st = {0};
-    int rc = sim_streams_init(&st, SIM_RNG_MAX_STREAMS, 20181, (1u << 24) - 1);
+    int ok = sim_streams_init(&st, SIM_RNG_MAX_STREAMS, 0, SIM_RNG_MAX_REPLICATION) == 0;
+    sim_streams_free(&st);
+    return ok ? 0 : 3;
+}
+
+static int streams_beyond_top(void)
+{
+    sim_streams st = {0};
+    int rc = sim_streams_init(&st, SIM_RNG_MAX_STREAMS, 20181, SIM_RNG_MAX_REPLICATION + 1);
     sim_streams_free(&st);
     return rc == SIM_EINVAL ? 0 : 3;
 }
 
-/* The highest replication the header allows, 2^24 - 1, gives index 2^32 - 1 at stream 255.
- * 2^32 indices cannot map one-to-one into the 2^32 - 1 non-zero seeds (and taus2 treats
- * seed 0 as 1), so a full set of streams there must be refused: accepting it means two
- * streams share a seed. And the seed function itself must return for every input. */
+/* The top of the replication range. 2^24 replications of 256 streams would be 2^32 stream
+ * indices, more than the 2^32 - 1 non-zero 32-bit seeds (and taus2 treats seed 0 as 1):
+ * the last replication must be refused, and everything up to it must work. (Regression:
+ * replication 2^24 - 1 was accepted, and with master seed 0 its stream 255 never
+ * returned.) */
 static void test_rng_seed_top(void)
 {
     int rc = in_child(seed_top_master0, 2);
-    CHECK(rc == 0, "sim_rng_stream_seed(master 0, replication 2^24-1, stream 255): expected a "
-                   "non-zero seed within 2 s, got %s",
-          rc == -1 ? "no answer (killed: an endless loop)" : rc == 3 ? "0" : "a failure");
-    rc = in_child(streams_top_full, 2);
-    CHECK(rc == 0, "sim_streams_init(256 streams, replication 2^24-1): expected SIM_EINVAL "
-                   "(2^32 stream indices cannot have distinct non-zero 32-bit seeds), got %s",
-          rc == -1 ? "no answer (killed)" : rc == 3 ? "accepted" : "a failure");
+    CHECK(rc == 0, "sim_rng_stream_seed(master 0, SIM_RNG_MAX_REPLICATION, stream 255): "
+                   "expected a non-zero seed within 2 s, got %s",
+          rc == -1 ? "no answer (killed: an endless loop?)" : rc == 3 ? "0" : "a failure");
+    rc = in_child(streams_top, 2);
+    CHECK(rc == 0, "sim_streams_init(256 streams, master 0, SIM_RNG_MAX_REPLICATION): "
+                   "expected 0 within 2 s, got %s",
+          rc == -1 ? "no answer (killed: an endless loop?)" : "a failure");
+    rc = in_child(streams_beyond_top, 2);
+    CHECK(rc == 0, "sim_streams_init(256 streams, SIM_RNG_MAX_REPLICATION + 1): expected "
+                   "SIM_EINVAL, got %s",
+          rc == -1 ? "no answer (killed)" : rc == 3 ? "another result" : "a failure");
 }
 
 static void test_rng_streams_limits(void)
@@ -1448,6 +1484,9 @@ static void test_rng_streams_limits(void)
     sim_streams_free(&st);
     rc = sim_streams_init(&st, 1, 1, 1u << 24);
     CHECK(rc == SIM_EINVAL, "replication 2^24: expected SIM_EINVAL, got %d", rc);
+    sim_streams_free(&st);
+    rc = sim_streams_init(&st, 1, 1, UINT32_MAX);
+    CHECK(rc == SIM_EINVAL, "replication 2^32 - 1: expected SIM_EINVAL, got %d", rc);
     sim_streams_free(&st);
 
     /* Adding streams never changes the first ones. */
@@ -1752,7 +1791,7 @@ int main(void)
     RUN_TEST(test_cal_ties_and_priorities);
     RUN_TEST(test_cal_cancel);
     RUN_TEST(test_cal_reschedule);
-    RUN_TEST(test_cal_pending_and_hole);
+    RUN_TEST(test_cal_pending_after_pop);
     RUN_TEST(test_cal_pop_until);
     RUN_TEST(test_cal_seq_wrap);
     RUN_TEST(test_cal_wrap_cancel_reuse);

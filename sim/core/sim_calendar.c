@@ -131,12 +131,29 @@ static int front_insert(sim_calendar *c, const sim_cal_entry *e)
     return SIM_OK;
 }
 
+static int refill_front(sim_calendar *c);
+
 /* Insert an entry scheduled at or after the current time. */
 static inline int insert(sim_calendar *c, const sim_cal_entry *e)
 {
     int r = before(e, &c->last) ? front_insert(c, e) : file_entry(c, e);
     c->n += r == SIM_OK;
     return r;
+}
+
+/* The minimum entry, or NULL if the calendar is empty (or memory ran out refilling). */
+static inline sim_cal_entry *top_entry(sim_calendar *c)
+{
+    if (c->front.n == 0 && !refill_front(c))
+        return NULL;
+    return &c->front.v[c->front.n - 1];
+}
+
+/* Remove the entry top_entry() returned. */
+static inline void remove_top(sim_calendar *c)
+{
+    c->n--;
+    c->front.n--;
 }
 
 /* Refill the empty front from the lowest bucket. Returns 1 if the front has entries, 0 if
@@ -362,14 +379,13 @@ static inline int ensure_seq(sim_calendar *c)
 }
 
 /* Give the slot a fresh sequence number and insert its entry at time t (ensure_seq()
- * must have run). */
-static inline int push(sim_calendar *c, double t, uint32_t slot)
+ * must have run; the slot holds fn, obj, arg and its priority). */
+static inline int push(sim_calendar *c, double t, uint32_t slot, int prio)
 {
     uint32_t seq = (uint32_t)c->next_seq++;
     sim_cal_slot *s = &c->slots[slot];
     s->seq = seq;
-    sim_cal_entry e = {time_key(t), make_key(c->prio[slot], seq, slot), s->fn, s->u.obj,
-                       s->arg};
+    sim_cal_entry e = {time_key(t), make_key(prio, seq, slot), s->fn, s->u.obj, s->arg};
     return insert(c, &e);
 }
 
@@ -407,7 +423,6 @@ sim_event_id sim_cal_schedule(sim_calendar *c, double t, int prio, sim_handler f
                               uint64_t arg)
 {
     assert(prio >= SIM_PRIO_MIN && prio <= SIM_PRIO_MAX);
-    assert(isfinite(t));
     if (ensure_seq(c) != SIM_OK)
         return 0;
     uint32_t slot = c->free_head;
@@ -421,7 +436,7 @@ sim_event_id sim_cal_schedule(sim_calendar *c, double t, int prio, sim_handler f
     s->arg = arg;
     c->prio[slot] = (int8_t)prio;
     c->live++;
-    if (push(c, t, slot) != SIM_OK) {
+    if (push(c, t, slot, prio) != SIM_OK) {
         slot_free(c, slot);
         c->live--;
         return 0;
@@ -451,7 +466,7 @@ sim_event_id sim_cal_reschedule(sim_calendar *c, sim_event_id id, double t)
     sim_cal_slot *s = &c->slots[slot];
     uint32_t old_seq = s->seq;
     s->gen += 2; /* a new handle; still odd, still pending */
-    if (push(c, t, slot) != SIM_OK) { /* the old entry stays live: undo */
+    if (push(c, t, slot, c->prio[slot]) != SIM_OK) { /* the old entry stays live: undo */
         s->gen -= 2;
         s->seq = old_seq;
         return 0;
@@ -487,13 +502,12 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
         return 0;
     uint64_t limit = time_key(t_end);
     for (;;) {
-        if (c->front.n == 0 && !refill_front(c))
+        sim_cal_entry *top = top_entry(c);
+        if (!top)
             return 0; /* empty (or out of memory, with nothing lost) */
-        sim_cal_entry *top = &c->front.v[c->front.n - 1];
         /* With nothing cancelled nothing can be stale: skip the slot visit. */
         if (c->stale && is_stale(c, top)) {
-            c->front.n--;
-            c->n--;
+            remove_top(c);
             c->stale--;
             continue;
         }
@@ -504,9 +518,8 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
         ev->obj = top->obj;
         ev->arg = top->arg;
         ev->priority = key_prio(top->key);
-        c->front.n--;
-        c->n--;
         slot_retire(c, key_slot(top->key));
+        remove_top(c);
         return 1;
     }
 }
@@ -516,13 +529,12 @@ int sim_cal_pop(sim_calendar *c, sim_cal_event *ev) { return sim_cal_pop_until(c
 double sim_cal_peek_time(sim_calendar *c)
 {
     for (;;) {
-        if (c->front.n == 0 && !refill_front(c))
+        sim_cal_entry *top = top_entry(c);
+        if (!top)
             return INFINITY;
-        sim_cal_entry *top = &c->front.v[c->front.n - 1];
         if (!c->stale || !is_stale(c, top))
             return key_time(top->tkey);
-        c->front.n--;
-        c->n--;
+        remove_top(c);
         c->stale--;
     }
 }

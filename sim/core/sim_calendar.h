@@ -112,8 +112,9 @@ __attribute__((warn_unused_result)) int sim_cal_init(sim_calendar *c, size_t hin
 /* Release memory; safe on a zeroed or half-initialised calendar. */
 void sim_cal_free(sim_calendar *c);
 
-/* Schedule fn(obj, arg) at time t with priority prio. Returns a handle, or 0 if memory or
- * the pending-event limit ran out (the caller records the error). */
+/* Schedule fn(obj, arg) at finite time t, not before the last event taken, with
+ * priority prio. Returns a handle, or 0 if memory or the pending-event limit ran out (the
+ * caller records the error). */
 sim_event_id sim_cal_schedule(sim_calendar *c, double t, int prio, sim_handler fn, void *obj,
                               uint64_t arg);
 /* Cancel a pending event. Returns 1 if it was pending, 0 if it already fired or was

@@ -1,0 +1,208 @@
+/* The parameters of one stepped-care scenario: what the scenario file says, resolved and
+ * validated by the loader (sim/scn_load.c). The model receives them const and never
+ * reads files. Each field names its scenario key; units are in the names. */
+#ifndef PW_PARAMS_H
+#define PW_PARAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pw_dist.h"
+
+#define PW_MAX_ROLES 8
+#define PW_MAX_NAME 64
+#define PW_MAX_STEP_CHANGES 8
+#define PW_MAX_CLOSURES 64
+
+/* Activities a role may do (staff.<role>.does). */
+enum {
+    PW_DOES_ASSESSMENT = 1 << 0,
+    PW_DOES_STEP2 = 1 << 1,
+    PW_DOES_GROUPS = 1 << 2,
+    PW_DOES_STEP3 = 1 << 3,
+};
+
+/* Latent need. */
+typedef enum pw_need { PW_NEED_LOW, PW_NEED_HIGH, PW_NEED_SPECIALIST, PW_NEED_N } pw_need;
+
+/* Steps of care (index into per-step arrays). */
+typedef enum pw_step { PW_STEP2, PW_STEP3, PW_STEP_N } pw_step;
+
+/* Delivery modes of an episode. */
+typedef enum pw_mode { PW_MODE_F2F, PW_MODE_PHONE, PW_MODE_GROUP, PW_MODE_N } pw_mode;
+
+/* Routing policies (policy = "..."). */
+typedef enum pw_policy_kind { PW_POLICY_STEPPED, PW_POLICY_N } pw_policy_kind;
+
+/* A daily hazard that moves from p_start (at wait 0) to p_end (long waits) along a
+ * log-logistic curve in the wait: p(w) = p_start + (p_end - p_start) * x / (1 + x),
+ * x = (w / half_days)^shape. Rates per day. */
+typedef struct pw_hazard {
+    double p_start, p_end, half_days, shape;
+} pw_hazard;
+
+/* referrals = { ... } */
+typedef struct pw_referrals {
+    double per_week;                 /* per_week: base rate (referrals a week) */
+    double self_referral_share;      /* self_referral_share */
+    double seasonality[12];          /* seasonality: 12 monthly multipliers (mean ~1) */
+    double growth_per_year;          /* growth_per_year: compound annual growth */
+    size_t n_step_changes;           /* step_changes = ( { week = 104; factor = 1.2; }, ... ) */
+    double step_week[PW_MAX_STEP_CHANGES];
+    double step_factor[PW_MAX_STEP_CHANGES];
+} pw_referrals;
+
+/* casemix = { ... }: who is referred. */
+typedef struct pw_casemix {
+    double age_band_shares[4];      /* age_bands: shares of 18-25, 26-35, 36-64, 65+ */
+    double female_share;            /* female_share */
+    double ethnic_minority_share;   /* ethnic_minority_share */
+    double ltc_share;               /* long_term_condition_share */
+    double ld_share;                /* learning_disability_share (incl. autism) */
+    double risk_share;              /* active_risk_share */
+    double need_shares[PW_NEED_N];  /* need_shares: low, high, specialist */
+    /* baseline latent severity by need: phq_mean[need], phq_sd[need], gad likewise */
+    double phq_mean[PW_NEED_N], phq_sd[PW_NEED_N];
+    double gad_mean[PW_NEED_N], gad_sd[PW_NEED_N];
+    double phq_gad_correlation;     /* phq_gad_correlation */
+    double self_referral_phq_shift; /* self_referral_phq_shift: self-referrers' mean shift */
+} pw_casemix;
+
+/* staff.<role> = { ... } */
+typedef struct pw_role {
+    char name[PW_MAX_NAME];         /* the key under staff */
+    int headcount;                  /* headcount */
+    double fte;                     /* fte: per person, (0, 1] */
+    double clinical_hours_per_week; /* clinical_hours_per_week: per full-time person */
+    int caseload_cap;               /* caseload_cap: open cases per full-time person */
+    unsigned does;                  /* does = ["assessment", "step2", "groups", "step3"] */
+    double assessments_per_week;    /* assessments_per_week: per full-time person */
+    int band;                       /* band: Agenda for Change band (costs, later) */
+    double therapist_effect_sd;     /* therapist_effect_sd: sd of log multiplier on effect */
+    double need_accuracy;           /* need_accuracy: P(assessed need = latent need) */
+} pw_role;
+
+/* assessment = { ... } */
+typedef struct pw_assessment_p {
+    double opt_in_probability;      /* opt_in_probability: referral responds / opts in */
+    double opt_in_days_mean;        /* opt_in_days_mean: time to opt in (exponential) */
+    double minutes;                 /* minutes: clinician time per assessment */
+    double dna_probability;         /* dna_probability: at the assessment appointment */
+    pw_hazard wait_dropout;         /* wait_dropout: while waiting for assessment */
+    int reject_learning_disability; /* reject_learning_disability: service refuses LD */
+    double risk_signpost_probability; /* risk_signpost_probability: active risk -> out */
+    int skip;                       /* skip: referrals go straight to the step-2 list
+                                       (validation scenarios) */
+} pw_assessment_p;
+
+/* step2 = { ... }, step3 = { ... } */
+typedef struct pw_step_p {
+    double session_minutes;         /* session_minutes: follow-up session length */
+    double first_session_minutes;   /* first_session_minutes */
+    double admin_minutes;           /* admin_minutes: per session */
+    double interval_days;           /* interval_days: between sessions */
+    int max_sessions;               /* max_sessions: session cap */
+    int min_sessions;               /* min_sessions: before a recovery discharge */
+    double dna_probability;         /* dna_probability */
+    int discharge_after_dnas;       /* discharge_after_dnas */
+    double dropout_per_session;     /* dropout_per_session: P(not returning) after one */
+    pw_hazard wait_dropout;         /* wait_dropout: while on this step's waiting list */
+    pw_dist first_session_lag_days; /* first_session_lag_days: allocation to 1st session */
+    double mode_shares[PW_MODE_N];  /* mode_shares: face_to_face, telephone, group */
+    int group_min, group_max;       /* group_min, group_max: group size */
+    double group_minutes;           /* group_minutes: clinician time per group session */
+    /* Per attended session the latent scores fall by a fraction f of their value:
+     * f ~ normal(effect_mean, effect_sd) x match x therapist effect, then noise. */
+    double effect_mean, effect_sd;  /* effect_mean, effect_sd */
+    double mismatch_factor;         /* mismatch_factor: multiplier when need != step */
+    double phone_factor;            /* telephone_factor: multiplier for telephone mode */
+    double group_factor;            /* group_factor: multiplier for group mode */
+    double session_noise_sd;        /* session_noise_sd: added to latent scores, points */
+    int recovered_sessions_to_end;  /* end_after_recovered_sessions: consecutive scores
+                                       below caseness that end the course (0: never) */
+    int no_progress_after;          /* no_progress_after: sessions; end if not improved */
+    double step_up_probability;     /* step_up_probability (step 2 only): failed -> step 3 */
+    int has_episode_days;           /* episode_days given: the course lasts this long,    */
+    pw_dist episode_days;           /* whatever the sessions (validation scenarios)       */
+} pw_step_p;
+
+/* symptoms = { ... } */
+typedef struct pw_symptoms_p {
+    double wait_drift_per_week;     /* wait_drift_per_week: fractional change a week */
+    double wait_noise_sd_per_week;  /* wait_noise_sd_per_week: points, Brownian */
+    double remission_per_week;      /* remission_per_week: spontaneous remission hazard */
+    double remission_factor;        /* remission_factor: latent scores x this on remission */
+    double measurement_sd;          /* measurement_sd: questionnaire noise, points */
+} pw_symptoms_p;
+
+/* failure = { ... }: fail-first consequences. */
+typedef struct pw_failure_p {
+    double dropout_multiplier;      /* dropout_multiplier: per failure, on dropout hazards */
+    double dna_multiplier;          /* dna_multiplier: per failure, on DNA probability */
+} pw_failure_p;
+
+/* relapse = { ... } */
+typedef struct pw_relapse_p {
+    double probability_recovered;   /* probability_recovered: re-referral within horizon */
+    double probability_unrecovered; /* probability_unrecovered */
+    double mean_days;               /* mean_days: time to re-referral (exponential) */
+} pw_relapse_p;
+
+/* policy_params.stepped = { ... } */
+typedef struct pw_stepped_p {
+    char assessor[PW_MAX_NAME];     /* assessor: role doing triage */
+    int assessor_role;              /* resolved index into roles */
+    double direct_step3_phq;        /* direct_step3_phq: assessed PHQ-9 >= this -> step 3 */
+    double direct_step3_gad;        /* direct_step3_gad */
+    double high_need_step3_probability; /* high_need_step3_probability: assessed high need
+                                           sent straight to step 3 despite low scores */
+} pw_stepped_p;
+
+/* reporting = { ... }: how the service publishes. */
+typedef struct pw_reporting_p {
+    int clock_stops_at_first_contact; /* clock_stop = "first_contact" | "first_treatment" */
+    int end_of_session_questionnaire; /* end_of_session_questionnaire: score after effect */
+    double coaching_points;         /* coaching_points: reported scores lowered at the end */
+    int discharge_on_first_good_score; /* discharge_on_first_good_score */
+} pw_reporting_p;
+
+/* prefill = { ... }: the state at time zero. */
+typedef struct pw_prefill_p {
+    int assessment_list;            /* assessment_list: people waiting at time 0 */
+    int step_list[PW_STEP_N];       /* step2_list, step3_list */
+    double caseload_fill;           /* caseload_fill: share of caseload places taken */
+} pw_prefill_p;
+
+/* output = { ... } */
+typedef struct pw_output_p {
+    int patients;                   /* patients: write patients.csv */
+    int events;                     /* events: write events.csv */
+} pw_output_p;
+
+typedef struct pw_params {
+    char name[256];                 /* name */
+    double horizon_weeks;           /* horizon_weeks: measurement window after warm-up */
+    double warmup_weeks;            /* warmup_weeks */
+    double followup_weeks;          /* followup_weeks: run on so the cohort can finish */
+    int replications;               /* replications */
+    uint64_t seed;                  /* seed */
+    pw_policy_kind policy;          /* policy = "stepped" */
+    int weekend_closed;             /* weekend_closed: no appointments Sat/Sun */
+    size_t n_closures;              /* closure_days = [ ... ] (days from start) */
+    double closures[PW_MAX_CLOSURES];
+    pw_referrals referrals;
+    pw_casemix casemix;
+    size_t n_roles;
+    pw_role roles[PW_MAX_ROLES];
+    pw_assessment_p assessment;
+    pw_step_p step[PW_STEP_N];
+    pw_symptoms_p symptoms;
+    pw_failure_p failure;
+    pw_relapse_p relapse;
+    pw_stepped_p stepped;
+    pw_reporting_p reporting;
+    pw_prefill_p prefill;
+    pw_output_p output;
+} pw_params;
+
+#endif

@@ -1,0 +1,189 @@
+/* What one replication of the stepped-care model produces: metric values, the funnel,
+ * wait and outcome distributions, and a weekly time series. Filled by the model,
+ * formatted by the writers in sim/out_*.c. */
+#ifndef PW_RESULTS_H
+#define PW_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pw_params.h"
+#include "sim/core/sim_stats.h"
+
+/* Headline metrics, one value per replication. Names (pw_metric_name) are the contract
+ * of summary.json: never rename, only add at the end. Shares are fractions in [0, 1],
+ * times in days. A metric with no observations is NaN. */
+#define PW_METRICS(X)                                                                     \
+    X(REFERRALS, "referrals")                                                             \
+    X(ENTERED_TREATMENT_SHARE, "entered_treatment_share")                                 \
+    X(FINISHED_COURSE_SHARE, "finished_course_share")                                     \
+    X(RECOVERY_RATE_REPORTED, "recovery_rate_reported")                                   \
+    X(RECOVERY_RATE_TRUE, "recovery_rate_true")                                           \
+    X(RELIABLE_IMPROVEMENT_REPORTED, "reliable_improvement_reported")                     \
+    X(RELIABLE_IMPROVEMENT_TRUE, "reliable_improvement_true")                             \
+    X(RELIABLE_RECOVERY_REPORTED, "reliable_recovery_reported")                           \
+    X(RELIABLE_RECOVERY_TRUE, "reliable_recovery_true")                                   \
+    X(WITHIN_6_WEEKS_REPORTED, "within_6_weeks_reported")                                 \
+    X(WITHIN_6_WEEKS_TRUE, "within_6_weeks_true")                                         \
+    X(WITHIN_18_WEEKS_REPORTED, "within_18_weeks_reported")                               \
+    X(WITHIN_18_WEEKS_TRUE, "within_18_weeks_true")                                       \
+    X(WAIT_TO_ASSESSMENT_DAYS_MEAN, "wait_to_assessment_days_mean")                       \
+    X(WAIT_TO_TREATMENT_DAYS_MEAN, "wait_to_treatment_days_mean")                         \
+    X(WAIT_TO_TREATMENT_DAYS_P50, "wait_to_treatment_days_p50")                           \
+    X(WAIT_TO_TREATMENT_DAYS_P90, "wait_to_treatment_days_p90")                           \
+    X(WAIT_REPORTED_DAYS_MEAN, "wait_reported_days_mean")                                 \
+    X(STEP_UP_WAIT_DAYS_MEAN, "step_up_wait_days_mean")                                   \
+    X(SESSIONS_MEAN_FINISHERS, "sessions_mean_finishers")                                 \
+    X(SESSIONS_MEAN_RECOVERED, "sessions_mean_recovered")                                 \
+    X(DROPOUT_BEFORE_ASSESSMENT_SHARE, "dropout_before_assessment_share")                 \
+    X(DROPOUT_AFTER_ASSESSMENT_SHARE, "dropout_after_assessment_share")                   \
+    X(DROPOUT_IN_TREATMENT_SHARE, "dropout_in_treatment_share")                           \
+    X(SIGNPOSTED_SHARE, "signposted_share")                                               \
+    X(STEPPED_UP_SHARE, "stepped_up_share")                                               \
+    X(STILL_IN_SYSTEM_SHARE, "still_in_system_share")                                     \
+    X(RE_REFERRAL_SHARE, "re_referral_share")                                             \
+    X(UTILISATION_STEP2, "utilisation_step2")                                             \
+    X(UTILISATION_STEP3, "utilisation_step3")                                             \
+    X(UTILISATION_ASSESSMENT, "utilisation_assessment")                                   \
+    X(WAITING_ASSESSMENT_MEAN, "waiting_assessment_mean")                                 \
+    X(WAITING_STEP2_MEAN, "waiting_step2_mean")                                           \
+    X(WAITING_STEP3_MEAN, "waiting_step3_mean")
+
+typedef enum pw_metric {
+#define PW_METRIC_ENUM(id, name) PW_M_##id,
+    PW_METRICS(PW_METRIC_ENUM)
+#undef PW_METRIC_ENUM
+    PW_M_N
+} pw_metric;
+
+const char *pw_metric_name(pw_metric m);
+
+/* Where each referral of the cohort ended: exactly one per referral. */
+#define PW_EXITS(X)                                                                       \
+    X(NO_OPT_IN, "no_opt_in", "dropped_before_assessment")                                \
+    X(DROPPED_WAITING_ASSESSMENT, "dropped_waiting_assessment", "dropped_before_assessment") \
+    X(DNA_ASSESSMENT, "dna_assessment", "dropped_before_assessment")                      \
+    X(SIGNPOSTED_RISK, "signposted_risk", "signposted")                                   \
+    X(SIGNPOSTED_SPECIALIST, "signposted_specialist", "signposted")                       \
+    X(REJECTED, "rejected", "signposted")                                                 \
+    X(DROPPED_WAITING_STEP2, "dropped_waiting_step2", "dropped_after_assessment")         \
+    X(DROPPED_WAITING_STEP3, "dropped_waiting_step3", "dropped_after_assessment")         \
+    X(DROPPED_IN_TREATMENT, "dropped_in_treatment", "dropped_in_treatment")               \
+    X(DISCHARGED_DNA, "discharged_dna", "dropped_in_treatment")                           \
+    X(DISCHARGED_RECOVERED, "discharged_recovered", "discharged")                         \
+    X(DISCHARGED_COMPLETED, "discharged_completed", "discharged")                         \
+    X(DISCHARGED_NO_PROGRESS, "discharged_no_progress", "discharged")                     \
+    X(STILL_WAITING, "still_waiting", "still_in_system")                                  \
+    X(STILL_IN_TREATMENT, "still_in_treatment", "still_in_system")
+
+typedef enum pw_exit {
+#define PW_EXIT_ENUM(id, name, group) PW_X_##id,
+    PW_EXITS(PW_EXIT_ENUM)
+#undef PW_EXIT_ENUM
+    PW_X_N
+} pw_exit;
+
+const char *pw_exit_name(pw_exit x);
+const char *pw_exit_group(pw_exit x);
+
+/* Funnel stages passed (a referral may pass several): counts for flow.csv. */
+#define PW_STAGES(X)                                                                      \
+    X(REFERRED, "referred")                                                               \
+    X(OPTED_IN, "opted_in")                                                               \
+    X(ASSESSED, "assessed")                                                               \
+    X(ROUTED_STEP2, "routed_step2")                                                       \
+    X(ROUTED_STEP3, "routed_step3")                                                       \
+    X(ENTERED_STEP2, "entered_step2")                                                     \
+    X(ENTERED_STEP3, "entered_step3")                                                     \
+    X(ENTERED_TREATMENT, "entered_treatment")                                             \
+    X(STEPPED_UP, "stepped_up")                                                           \
+    X(FINISHED_COURSE, "finished_course")                                                 \
+    X(RECOVERED_REPORTED, "recovered_reported")                                           \
+    X(RE_REFERRED, "re_referred")
+
+typedef enum pw_stage {
+#define PW_STAGE_ENUM(id, name) PW_S_##id,
+    PW_STAGES(PW_STAGE_ENUM)
+#undef PW_STAGE_ENUM
+    PW_S_N
+} pw_stage;
+
+const char *pw_stage_name(pw_stage s);
+
+/* Wait distributions (weekly-bin histograms, 0..PW_WAIT_WEEKS weeks, overflow counted). */
+#define PW_WAIT_WEEKS 104
+typedef enum pw_wait {
+    PW_W_REFERRAL_TO_ASSESSMENT,   /* true: referral to assessment attended */
+    PW_W_ASSESSMENT_TO_TREATMENT,  /* true: assessment to first treatment session */
+    PW_W_REFERRAL_TO_TREATMENT,    /* true: referral to first treatment session */
+    PW_W_STEP_UP,                  /* true: end of step 2 to first step-3 session */
+    PW_W_REPORTED,                 /* reported: referral to the clock stop, finishers */
+    PW_W_N
+} pw_wait;
+const char *pw_wait_name(pw_wait w);
+
+/* Paths through care, for recovery.csv. */
+typedef enum pw_path {
+    PW_P_STEP2_ONLY, PW_P_STEP2_THEN_3, PW_P_STEP3_ONLY, PW_P_NONE, PW_P_N
+} pw_path;
+const char *pw_path_name(pw_path p);
+
+/* Outcome tallies of a group of people (a path, a subgroup). */
+typedef struct pw_outcome_counts {
+    uint64_t n;                         /* people in the group (cohort referrals) */
+    uint64_t finishers;                 /* finished a course (>= 2 sessions) */
+    uint64_t reported_casers;           /* finishers at caseness at the start (reported) */
+    uint64_t reported_recovered;
+    uint64_t reported_reliable_improvement;
+    uint64_t reported_reliable_recovery;
+    uint64_t true_casers;               /* at latent caseness at referral */
+    uint64_t true_recovered;            /* of those, not at latent caseness at exit */
+    uint64_t true_reliable_improvement; /* latent, all referrals in the group */
+    double sessions_sum;                /* treatment sessions attended, all in group */
+    double wait_to_treatment_sum_days;  /* for those who entered treatment */
+    uint64_t entered;                   /* entered treatment */
+} pw_outcome_counts;
+
+/* Subgroups reported in recovery.csv. */
+typedef enum pw_subgroup {
+    PW_G_ALL, PW_G_GP, PW_G_SELF, PW_G_LTC, PW_G_LD, PW_G_ETHNIC_MINORITY, PW_G_AGE_65PLUS,
+    PW_G_N
+} pw_subgroup;
+const char *pw_subgroup_name(pw_subgroup g);
+
+/* Score distributions of finishers (0..27 PHQ-9, 0..21 GAD-7), reported scores. */
+typedef struct pw_score_hist {
+    uint64_t phq_start[28], phq_end[28], gad_start[22], gad_end[22];
+    uint64_t phq_change[55]; /* change end - start + 27 */
+    uint64_t gad_change[43]; /* change end - start + 21 */
+} pw_score_hist;
+
+/* One week of the time series. */
+typedef struct pw_week {
+    double waiting_assessment, waiting_step[PW_STEP_N];  /* at the week's end */
+    double caseload_step[PW_STEP_N];                     /* open episodes at the week's end */
+    double staff_in_post[PW_MAX_ROLES];
+    double vacancies[PW_MAX_ROLES];
+    double on_sick_leave, burnout_mean;
+    double leavers, hires;
+    double referrals, assessments, sessions;             /* during the week */
+} pw_week;
+
+typedef struct pw_results {
+    int replication;
+    double metric[PW_M_N];
+    uint64_t exits[PW_X_N];
+    uint64_t stages[PW_S_N];
+    uint64_t waits[PW_W_N][PW_WAIT_WEEKS + 1];  /* last bin: >= PW_WAIT_WEEKS weeks */
+    pw_outcome_counts by_path[PW_P_N];
+    pw_outcome_counts by_group[PW_G_N];
+    pw_score_hist scores;
+    size_t n_weeks;
+    pw_week *weeks;                             /* n_weeks, owned */
+    uint64_t events_fired;
+    double wall_seconds;
+} pw_results;
+
+void pw_results_free(pw_results *r);
+
+#endif

@@ -1,0 +1,1380 @@
+/* The stepped-care world: referrals, assessment, waiting lists, treatment episodes,
+ * symptoms, fail-first step-up, relapse; one replication per call of pw_run. */
+#include "pw_world.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+#include "pol.h"
+#include "sim/core/sim.h"
+#include "sim/core/sim_rng.h"
+#include "sim/core/sim_stats.h"
+
+/* Replication streams: fixed ids, so adding one never shifts another. */
+enum { RS_ARRIVALS, RS_CASEMIX, RS_PREFILL, RS_STAFF, RS_N };
+/* Entity stream families: one stream per referral. */
+enum { FAM_REFERRAL, FAM_PREFILL, FAM_REREFERRAL };
+
+/* Event priorities at equal times: bookkeeping first, then the day's clinics, then people. */
+enum { PRIO_WEEK = -10, PRIO_WINDOW = -9, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
+
+#define PHQ_MAX 27.0
+#define GAD_MAX 21.0
+#define PHQ_CASE 10
+#define GAD_CASE 8
+#define DAY_START (9.0 / 24.0) /* appointments from 09:00 */
+
+typedef enum where {
+    W_NONE,
+    W_OPT_IN,       /* referred, not yet opted in */
+    W_WAIT_ASSESS,  /* on the assessment list */
+    W_ASSESSING,    /* booked into an assessment clinic */
+    W_WAIT_STEP,    /* on a step's waiting list */
+    W_TREATMENT,    /* in a treatment episode */
+} where;
+
+typedef struct clinician clinician;
+typedef struct patient patient;
+
+struct clinician {
+    int id, role;
+    unsigned does;
+    double hours_week;      /* treatment hours a week */
+    double load_hours;      /* committed hours a week */
+    int caseload, cap;
+    double effect_mult;     /* therapist effect on session outcomes */
+};
+
+struct patient {
+    uint64_t id, person_id;
+    gsl_rng *rng;           /* the referral's own stream */
+    patient *next, *prev;   /* waiting-list links */
+    patient *pool_next;
+    double referral_day;
+    int cohort;
+    unsigned char self_ref, age_band, female, minority, ltc, ld, risk, rereferral;
+    pw_need need;
+    double phq, gad;        /* latent */
+    double phq0, gad0;      /* latent at referral */
+    double state_day;       /* latent last brought up to date (waiting drift) */
+    where at;
+    int step;               /* current step, -1 none */
+    pw_mode mode;
+    double queue_day;       /* joined the current list */
+    double assessed_day, first_contact_day, first_treatment_day, step2_end_day;
+    double step_start_day;
+    int obs_phq0, obs_gad0, has_obs0; /* first questionnaire (reported baseline) */
+    int obs_phq, obs_gad, has_obs;    /* latest questionnaire */
+    int sessions, sessions_step, dnas, good_run, failures, stepped_up;
+    unsigned paths;         /* bit s: entered step s */
+    clinician *clin;
+    double load;            /* hours a week committed with clin */
+    sim_event_id timer;     /* dropout timer or next session */
+    sim_event_id end_timer; /* episode_days end */
+};
+
+typedef struct wlist {
+    patient *head, *tail;
+    size_t n;
+} wlist;
+
+typedef struct world {
+    const pw_params *p;
+    const pw_policy *pol;
+    const pw_monitor *mon;
+    int rep;
+    sim s;
+    sim_streams st;
+    pw_results *out;
+    double t_window0, t_window1, t_end; /* measurement window, end of run */
+    double lambda_max;                  /* referral thinning bound, per day */
+    uint64_t next_referral, next_rereferral, next_prefill;
+    clinician *staff;
+    size_t n_staff;
+    wlist assess_list, step_list[PW_STEP_N];
+    patient *pool;                      /* free patients, generators kept */
+    size_t live_patients;
+    int assessor_role;
+    double assess_slots_day;            /* assessments a working day, all assessors */
+    double assess_carry;                /* fractional slot carried to the next day */
+    int n_assessors;
+    /* accumulators over the measurement window */
+    sim_timeavg ta_wait_assess, ta_wait_step[PW_STEP_N];
+    sim_timeavg ta_load[PW_STEP_N];
+    double cap_hours[PW_STEP_N];
+    double assess_slots_offered, assess_slots_used;
+    int in_window;
+    pw_week week;                       /* the week being counted */
+    /* per-cohort sums for metrics */
+    sim_tally t_wait_assess, t_wait_treat, t_wait_reported, t_step_up_wait;
+    sim_tally t_sessions_fin, t_sessions_rec;
+    sim_hist h_wait_treat;
+    uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters;
+    uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
+    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr;
+    uint64_t w6_rep, w18_rep, w6_true, w18_true;
+    uint64_t n_rereferrals;
+    int error;
+} world;
+
+/* ==== small helpers ==================================================================== */
+
+static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+static int is_working_day(const world *w, double day)
+{
+    const pw_params *p = w->p;
+    long d = (long)floor(day);
+    if (p->weekend_closed && ((d % 7) + 7) % 7 >= 5)
+        return 0;
+    for (size_t i = 0; i < p->n_closures; i++)
+        if ((long)p->closures[i] == d)
+            return 0;
+    return 1;
+}
+
+/* The first time >= t on a working day, keeping the time of day. */
+static double next_working(const world *w, double t)
+{
+    for (int k = 0; k < 400 && !is_working_day(w, t); k++)
+        t += 1.0;
+    return t;
+}
+
+static double hazard_at(const pw_hazard *h, double wait_days)
+{
+    if (h->half_days <= 0)
+        return h->p_end;
+    double x = pow(wait_days / h->half_days, h->shape);
+    return h->p_start + (h->p_end - h->p_start) * x / (1 + x);
+}
+
+/* Time until dropout under a wait-dependent hazard scaled by mult, by thinning against
+ * the hazard's maximum; INFINITY if the hazard is zero. Draws from r. */
+static double dropout_delay(const pw_hazard *h, double mult, gsl_rng *r)
+{
+    double hmax = fmax(h->p_start, h->p_end) * mult;
+    if (!(hmax > 0))
+        return INFINITY;
+    double t = 0;
+    for (int k = 0; k < 10000; k++) {
+        t += gsl_ran_exponential(r, 1.0 / hmax);
+        if (gsl_rng_uniform(r) * hmax <= hazard_at(h, t) * mult)
+            return t;
+    }
+    return INFINITY;
+}
+
+static int observe(double latent, double sd, double max, gsl_rng *r)
+{
+    double x = latent + (sd > 0 ? gsl_ran_gaussian_ziggurat(r, sd) : 0.0);
+    return (int)clampd(nearbyint(x), 0, max);
+}
+
+static int caseness(double phq, double gad) { return phq >= PHQ_CASE || gad >= GAD_CASE; }
+
+/* Reliable improvement: PHQ-9 down >= 6 or GAD-7 down >= 4, and neither reliably worse. */
+static int reliable_improvement(double phq0, double gad0, double phq1, double gad1)
+{
+    int better = phq0 - phq1 >= 6 || gad0 - gad1 >= 4;
+    int worse = phq1 - phq0 >= 6 || gad1 - gad0 >= 4;
+    return better && !worse;
+}
+
+static void emit_event(world *w, const patient *pt, const char *activity, const char *life,
+                       const clinician *c)
+{
+    if (!w->mon || !w->mon->event)
+        return;
+    pw_event_record e = {pt->id, activity, life, w->s.now,
+                         c ? w->p->roles[c->role].name : "", c ? c->id : -1};
+    w->mon->event(w->mon->ctx, &e);
+}
+
+static const char *need_name(pw_need n)
+{
+    return n == PW_NEED_LOW ? "low" : n == PW_NEED_HIGH ? "high" : "specialist";
+}
+
+static const char *stage_of(const patient *pt)
+{
+    if (pt->at == W_WAIT_STEP || pt->at == W_TREATMENT)
+        return pt->step == PW_STEP2 ? "step2" : "step3";
+    return "assessment";
+}
+
+/* Report the patient's current stage to the monitor (patients.csv). */
+static void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
+                       const char *reason, int unfinished)
+{
+    if (!w->mon || !w->mon->stage)
+        return;
+    pw_stage_record r = {
+        .patient_id = pt->id,
+        .person_id = pt->person_id,
+        .stage = stage_of(pt),
+        .referral_day = pt->referral_day,
+        .queue_day = pt->queue_day,
+        .start_day = start,
+        .end_day = unfinished ? NAN : end,
+        .wait_days = (isnan(start) ? (unfinished ? w->s.now : end) : start) - pt->queue_day,
+        .sessions = sessions,
+        .exit_reason = reason,
+        .clinician = pt->clin ? pt->clin->id : -1,
+        .unfinished = unfinished,
+        .cohort = pt->cohort,
+        .source = pt->self_ref ? "self" : "gp",
+        .need = need_name(pt->need),
+    };
+    w->mon->stage(w->mon->ctx, &r);
+}
+
+/* ==== waiting lists ==================================================================== */
+
+static void wl_push(wlist *l, patient *pt)
+{
+    pt->next = NULL;
+    pt->prev = l->tail;
+    if (l->tail)
+        l->tail->next = pt;
+    else
+        l->head = pt;
+    l->tail = pt;
+    l->n++;
+}
+
+static void wl_remove(wlist *l, patient *pt)
+{
+    if (pt->prev)
+        pt->prev->next = pt->next;
+    else
+        l->head = pt->next;
+    if (pt->next)
+        pt->next->prev = pt->prev;
+    else
+        l->tail = pt->prev;
+    pt->next = pt->prev = NULL;
+    l->n--;
+}
+
+static void track_lists(world *w)
+{
+    double t = w->s.now;
+    sim_timeavg_set(&w->ta_wait_assess, t, (double)w->assess_list.n);
+    for (int s = 0; s < PW_STEP_N; s++)
+        sim_timeavg_set(&w->ta_wait_step[s], t, (double)w->step_list[s].n);
+}
+
+static void track_load(world *w, int step)
+{
+    double load = 0;
+    unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+    for (size_t i = 0; i < w->n_staff; i++)
+        if (w->staff[i].does & need)
+            load += w->staff[i].load_hours;
+    sim_timeavg_set(&w->ta_load[step], w->s.now, load);
+}
+
+/* ==== people =========================================================================== */
+
+static patient *patient_new(world *w, uint32_t family, uint64_t index)
+{
+    patient *pt = w->pool;
+    if (pt) {
+        w->pool = pt->pool_next;
+        gsl_rng *r = pt->rng;
+        memset(pt, 0, sizeof *pt);
+        pt->rng = r;
+    } else {
+        pt = calloc(1, sizeof *pt);
+        if (!pt)
+            return NULL;
+        pt->rng = gsl_rng_alloc(SIM_RNG_TYPE);
+        if (!pt->rng) {
+            free(pt);
+            return NULL;
+        }
+    }
+    sim_rng_seed_entity(pt->rng, w->p->seed, (uint32_t)w->rep, family, (uint32_t)index);
+    pt->step = -1;
+    pt->assessed_day = pt->first_contact_day = pt->first_treatment_day = NAN;
+    pt->step2_end_day = pt->step_start_day = NAN;
+    w->live_patients++;
+    return pt;
+}
+
+static void patient_release(world *w, patient *pt)
+{
+    pt->pool_next = w->pool;
+    w->pool = pt;
+    w->live_patients--;
+}
+
+/* Draw the attributes and baseline severity of a new referral from stream r (case mix). */
+static void draw_casemix(const pw_params *p, patient *pt, gsl_rng *r)
+{
+    const pw_casemix *m = &p->casemix;
+    pt->self_ref = gsl_rng_uniform(r) < p->referrals.self_referral_share;
+    double u = gsl_rng_uniform(r), c = 0;
+    pt->age_band = 3;
+    for (int i = 0; i < 4; i++) {
+        c += m->age_band_shares[i];
+        if (u < c) {
+            pt->age_band = (unsigned char)i;
+            break;
+        }
+    }
+    pt->female = gsl_rng_uniform(r) < m->female_share;
+    pt->minority = gsl_rng_uniform(r) < m->ethnic_minority_share;
+    pt->ltc = gsl_rng_uniform(r) < m->ltc_share;
+    pt->ld = gsl_rng_uniform(r) < m->ld_share;
+    pt->risk = gsl_rng_uniform(r) < m->risk_share;
+    u = gsl_rng_uniform(r);
+    pt->need = u < m->need_shares[0]                      ? PW_NEED_LOW
+               : u < m->need_shares[0] + m->need_shares[1] ? PW_NEED_HIGH
+                                                           : PW_NEED_SPECIALIST;
+    double z1, z2;
+    gsl_ran_bivariate_gaussian(r, 1.0, 1.0, m->phq_gad_correlation, &z1, &z2);
+    double shift = pt->self_ref ? m->self_referral_phq_shift : 0.0;
+    pt->phq = clampd(m->phq_mean[pt->need] + shift + m->phq_sd[pt->need] * z1, 0, PHQ_MAX);
+    pt->gad = clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, GAD_MAX);
+    pt->phq0 = pt->phq;
+    pt->gad0 = pt->gad;
+}
+
+/* Bring latent scores up to now after a spell of waiting: drift, noise, remission. */
+static void drift_to_now(world *w, patient *pt)
+{
+    double weeks = (w->s.now - pt->state_day) / 7.0;
+    pt->state_day = w->s.now;
+    if (!(weeks > 0) || pt->at == W_TREATMENT)
+        return;
+    const pw_symptoms_p *sy = &w->p->symptoms;
+    double f = pow(1 + sy->wait_drift_per_week, weeks);
+    double sd = sy->wait_noise_sd_per_week * sqrt(weeks);
+    pt->phq = pt->phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, sd) : 0);
+    pt->gad = pt->gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, sd) : 0);
+    if (sy->remission_per_week > 0 &&
+        gsl_rng_uniform(pt->rng) < 1 - exp(-sy->remission_per_week * weeks)) {
+        pt->phq *= sy->remission_factor;
+        pt->gad *= sy->remission_factor;
+    }
+    pt->phq = clampd(pt->phq, 0, PHQ_MAX);
+    pt->gad = clampd(pt->gad, 0, GAD_MAX);
+}
+
+static void take_questionnaire(world *w, patient *pt, double coaching)
+{
+    double sd = w->p->symptoms.measurement_sd;
+    pt->obs_phq = observe(pt->phq - coaching, sd, PHQ_MAX, pt->rng);
+    pt->obs_gad = observe(pt->gad - coaching * GAD_MAX / PHQ_MAX, sd, GAD_MAX, pt->rng);
+    pt->has_obs = 1;
+    if (!pt->has_obs0) {
+        pt->obs_phq0 = pt->obs_phq;
+        pt->obs_gad0 = pt->obs_gad;
+        pt->has_obs0 = 1;
+    }
+}
+
+static pw_path path_of(const patient *pt)
+{
+    int s2 = pt->paths & 1u, s3 = (pt->paths >> 1) & 1u;
+    return s2 && s3 ? PW_P_STEP2_THEN_3 : s2 ? PW_P_STEP2_ONLY : s3 ? PW_P_STEP3_ONLY : PW_P_NONE;
+}
+
+static void add_outcome(pw_outcome_counts *o, const patient *pt, int finished, int rep_case,
+                        int rep_rec, int rep_ri, int rep_rr, int tru_case, int tru_rec,
+                        int tru_ri)
+{
+    o->n++;
+    o->finishers += (uint64_t)finished;
+    o->reported_casers += (uint64_t)rep_case;
+    o->reported_recovered += (uint64_t)rep_rec;
+    o->reported_reliable_improvement += (uint64_t)rep_ri;
+    o->reported_reliable_recovery += (uint64_t)rep_rr;
+    o->true_casers += (uint64_t)tru_case;
+    o->true_recovered += (uint64_t)tru_rec;
+    o->true_reliable_improvement += (uint64_t)tru_ri;
+    o->sessions_sum += pt->sessions;
+    if (!isnan(pt->first_treatment_day)) {
+        o->entered++;
+        o->wait_to_treatment_sum_days += pt->first_treatment_day - pt->referral_day;
+    }
+}
+
+static void schedule_rereferral(world *w, const patient *pt, int recovered);
+
+/* The referral's journey is over: count it (if in the cohort), maybe book a relapse,
+ * and free the patient. */
+static void finish(world *w, patient *pt, pw_exit why)
+{
+    drift_to_now(w, pt);
+    if (pt->cohort) {
+        pw_results *o = w->out;
+        o->exits[why]++;
+        int finished = pt->sessions >= 2;
+        int rep_case = 0, rep_rec = 0, rep_ri = 0, rep_rr = 0;
+        if (finished && pt->has_obs0) {
+            double coach = w->p->reporting.coaching_points;
+            int phq1 = (int)clampd(pt->obs_phq - coach, 0, PHQ_MAX);
+            int gad1 = (int)clampd(pt->obs_gad - coach * GAD_MAX / PHQ_MAX, 0, GAD_MAX);
+            rep_case = caseness(pt->obs_phq0, pt->obs_gad0);
+            rep_rec = rep_case && !caseness(phq1, gad1);
+            rep_ri = reliable_improvement(pt->obs_phq0, pt->obs_gad0, phq1, gad1);
+            rep_rr = rep_rec && rep_ri;
+            w->rep_casers += (uint64_t)rep_case;
+            w->rep_recovered += (uint64_t)rep_rec;
+            w->rep_ri += (uint64_t)rep_ri;
+            w->rep_rr += (uint64_t)rep_rr;
+            double clock = w->p->reporting.clock_stops_at_first_contact &&
+                                   !isnan(pt->first_contact_day)
+                               ? pt->first_contact_day
+                               : pt->first_treatment_day;
+            double wr = clock - pt->referral_day;
+            sim_tally_add(&w->t_wait_reported, wr);
+            o->waits[PW_W_REPORTED][(size_t)fmin(wr / 7.0, PW_WAIT_WEEKS)]++;
+            w->w6_rep += wr <= 42.0;
+            w->w18_rep += wr <= 126.0;
+            sim_tally_add(&w->t_sessions_fin, pt->sessions);
+            if (rep_rec)
+                sim_tally_add(&w->t_sessions_rec, pt->sessions);
+            pw_score_hist *h = &o->scores;
+            h->phq_start[pt->obs_phq0]++;
+            h->gad_start[pt->obs_gad0]++;
+            h->phq_end[phq1]++;
+            h->gad_end[gad1]++;
+            h->phq_change[phq1 - pt->obs_phq0 + 27]++;
+            h->gad_change[gad1 - pt->obs_gad0 + 21]++;
+            if (rep_rec)
+                o->stages[PW_S_RECOVERED_REPORTED]++;
+        }
+        if (finished) {
+            w->n_finished++;
+            o->stages[PW_S_FINISHED_COURSE]++;
+        }
+        int tru_case = caseness(pt->phq0, pt->gad0);
+        int tru_rec = tru_case && !caseness(pt->phq, pt->gad);
+        int tru_ri = reliable_improvement(pt->phq0, pt->gad0, pt->phq, pt->gad);
+        w->tru_casers += (uint64_t)tru_case;
+        w->tru_recovered += (uint64_t)tru_rec;
+        w->tru_ri += (uint64_t)tru_ri;
+        w->tru_rr += (uint64_t)(tru_rec && tru_ri);
+        add_outcome(&o->by_path[path_of(pt)], pt, finished, rep_case, rep_rec, rep_ri, rep_rr,
+                    tru_case, tru_rec, tru_ri);
+        int groups[PW_G_N] = {1, !pt->self_ref, pt->self_ref, pt->ltc, pt->ld, pt->minority,
+                              pt->age_band == 3};
+        for (int g = 0; g < PW_G_N; g++)
+            if (groups[g])
+                add_outcome(&o->by_group[g], pt, finished, rep_case, rep_rec, rep_ri, rep_rr,
+                            tru_case, tru_rec, tru_ri);
+    }
+    if (why == PW_X_DISCHARGED_RECOVERED || why == PW_X_DISCHARGED_COMPLETED ||
+        why == PW_X_DISCHARGED_NO_PROGRESS)
+        schedule_rereferral(w, pt, !caseness(pt->phq, pt->gad));
+    emit_event(w, pt, pw_exit_name(why), "complete", NULL);
+    patient_release(w, pt);
+}
+
+/* ==== treatment ======================================================================== */
+
+static void on_session(sim *s, void *obj, uint64_t arg);
+static void on_episode_end(sim *s, void *obj, uint64_t arg);
+static void on_step_dropout(sim *s, void *obj, uint64_t arg);
+static void allocate(world *w, int step);
+
+static double session_hours(const pw_step_p *sp, pw_mode mode)
+{
+    double minutes = mode == PW_MODE_GROUP ? sp->group_minutes / (sp->group_max > 0 ? sp->group_max : 1)
+                                           : sp->session_minutes + sp->admin_minutes;
+    return minutes / 60.0 * 7.0 / sp->interval_days;
+}
+
+static void join_step(world *w, patient *pt, int step)
+{
+    const pw_step_p *sp = &w->p->step[step];
+    drift_to_now(w, pt);
+    pt->at = W_WAIT_STEP;
+    pt->step = step;
+    pt->queue_day = w->s.now;
+    pt->clin = NULL;
+    double u = gsl_rng_uniform(pt->rng), c = 0;
+    pt->mode = PW_MODE_F2F;
+    for (int m = 0; m < PW_MODE_N; m++) {
+        c += sp->mode_shares[m];
+        if (u < c) {
+            pt->mode = (pw_mode)m;
+            break;
+        }
+    }
+    double mult = pow(w->p->failure.dropout_multiplier, pt->failures);
+    double d = dropout_delay(&sp->wait_dropout, mult, pt->rng);
+    pt->timer = isfinite(d) && w->s.now + d < w->t_end
+                    ? sim_schedule(&w->s, d, PRIO_PERSON, on_step_dropout, pt, 0)
+                    : 0;
+    wl_push(&w->step_list[step], pt);
+    track_lists(w);
+    emit_event(w, pt, step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
+    allocate(w, step);
+}
+
+/* Free the clinician's place held by pt and offer it to the next on the list. */
+static void release_clinician(world *w, patient *pt)
+{
+    clinician *c = pt->clin;
+    if (!c)
+        return;
+    c->caseload--;
+    c->load_hours -= pt->load;
+    if (c->load_hours < 1e-9)
+        c->load_hours = 0;
+    pt->load = 0;
+    track_load(w, pt->step);
+    allocate(w, pt->step);
+}
+
+/* End the current treatment episode with the given exit (or step-up). */
+static void end_episode(world *w, patient *pt, pw_exit why)
+{
+    const pw_params *p = w->p;
+    int step = pt->step;
+    if (pt->timer)
+        sim_cancel(&w->s, pt->timer);
+    if (pt->end_timer)
+        sim_cancel(&w->s, pt->end_timer);
+    pt->timer = pt->end_timer = 0;
+    int failed = why == PW_X_DISCHARGED_COMPLETED || why == PW_X_DISCHARGED_NO_PROGRESS;
+    if (failed && pt->has_obs && !caseness(pt->obs_phq, pt->obs_gad))
+        failed = 0; /* completed the course and scored well: not a failure */
+    const char *reason = pw_exit_name(why);
+    int step_up = 0;
+    if (failed && step == PW_STEP2 && gsl_rng_uniform(pt->rng) < p->step[PW_STEP2].step_up_probability)
+        step_up = w->pol->step_up ? w->pol->step_up(p, pt->need, pt->failures) : 1;
+    if (step_up)
+        reason = "stepped_up";
+    emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, reason, 0);
+    emit_event(w, pt, step == PW_STEP2 ? "step2_treatment" : "step3_treatment", "complete",
+               pt->clin);
+    clinician *c = pt->clin;
+    pt->clin = c; /* release uses it */
+    release_clinician(w, pt);
+    pt->clin = NULL;
+    pt->at = W_NONE;
+    pt->state_day = w->s.now;
+    if (failed)
+        pt->failures++;
+    if (step_up) {
+        pt->stepped_up = 1;
+        pt->step2_end_day = w->s.now;
+        if (pt->cohort) {
+            w->n_stepped_up++;
+            w->out->stages[PW_S_STEPPED_UP]++;
+        }
+        join_step(w, pt, PW_STEP3);
+        return;
+    }
+    finish(w, pt, why);
+}
+
+/* Book the clinician for pt and the first session. */
+static void start_episode(world *w, patient *pt, clinician *c)
+{
+    const pw_step_p *sp = &w->p->step[pt->step];
+    if (pt->timer)
+        sim_cancel(&w->s, pt->timer);
+    pt->timer = 0;
+    wl_remove(&w->step_list[pt->step], pt);
+    track_lists(w);
+    drift_to_now(w, pt);
+    pt->at = W_TREATMENT;
+    pt->clin = c;
+    pt->load = session_hours(sp, pt->mode);
+    c->caseload++;
+    c->load_hours += pt->load;
+    track_load(w, pt->step);
+    pt->sessions_step = 0;
+    pt->dnas = 0;
+    pt->good_run = 0;
+    pt->step_start_day = NAN;
+    double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, pt->rng));
+    double t = next_working(w, w->s.now + lag);
+    pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, on_session, pt, 0);
+    if (sp->has_episode_days) {
+        double d = fmax(0.0, pw_dist_draw(&sp->episode_days, pt->rng));
+        pt->end_timer = sim_schedule_at(&w->s, t + d, PRIO_PERSON, on_episode_end, pt, 0);
+    }
+}
+
+/* Offer free clinician places for a step to the people at the head of its list. The
+ * clinician with the most free hours takes the next person (ties: lowest id). */
+static void allocate(world *w, int step)
+{
+    const pw_step_p *sp = &w->p->step[step];
+    unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+    wlist *l = &w->step_list[step];
+    while (l->head) {
+        patient *pt = l->head;
+        double hours = session_hours(sp, pt->mode);
+        clinician *best = NULL;
+        double best_free = -1;
+        for (size_t i = 0; i < w->n_staff; i++) {
+            clinician *c = &w->staff[i];
+            if (!(c->does & need) || c->caseload >= c->cap)
+                continue;
+            double free_h = c->hours_week - c->load_hours;
+            if (free_h + 1e-9 >= hours && free_h > best_free) {
+                best = c;
+                best_free = free_h;
+            }
+        }
+        if (!best)
+            return;
+        start_episode(w, pt, best);
+    }
+}
+
+static void on_episode_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    pt->end_timer = 0;
+    end_episode(w, pt, PW_X_DISCHARGED_COMPLETED);
+}
+
+static void on_session(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    const pw_params *p = w->p;
+    const pw_step_p *sp = &p->step[pt->step];
+    pt->timer = 0;
+    double dna_p = sp->dna_probability * pow(p->failure.dna_multiplier, pt->failures);
+    if (gsl_rng_uniform(pt->rng) < dna_p) {
+        pt->dnas++;
+        emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete", pt->clin);
+        if (sp->discharge_after_dnas > 0 && pt->dnas >= sp->discharge_after_dnas) {
+            end_episode(w, pt, PW_X_DISCHARGED_DNA);
+            return;
+        }
+        pt->timer = sim_schedule_at(&w->s, next_working(w, s->now + sp->interval_days),
+                                    PRIO_PERSON, on_session, pt, 0);
+        return;
+    }
+    /* Attended. */
+    if (pt->sessions_step == 0) {
+        pt->step_start_day = s->now;
+        pt->paths |= 1u << pt->step;
+        if (pt->cohort)
+            w->out->stages[pt->step == PW_STEP2 ? PW_S_ENTERED_STEP2 : PW_S_ENTERED_STEP3]++;
+        if (pt->step == PW_STEP2 && pt->cohort)
+            w->n_step2_starters++;
+        emit_event(w, pt, pt->step == PW_STEP2 ? "step2_treatment" : "step3_treatment", "start",
+                   pt->clin);
+        if (pt->stepped_up && pt->step == PW_STEP3 && pt->cohort) {
+            double sw = s->now - pt->step2_end_day;
+            sim_tally_add(&w->t_step_up_wait, sw);
+            w->out->waits[PW_W_STEP_UP][(size_t)fmin(sw / 7.0, PW_WAIT_WEEKS)]++;
+        }
+        if (pt->cohort) {
+            double aw = s->now - (isnan(pt->assessed_day) ? pt->referral_day : pt->assessed_day);
+            if (!pt->stepped_up)
+                w->out->waits[PW_W_ASSESSMENT_TO_TREATMENT][(size_t)fmin(aw / 7.0, PW_WAIT_WEEKS)]++;
+        }
+    }
+    if (isnan(pt->first_treatment_day)) {
+        pt->first_treatment_day = s->now;
+        if (isnan(pt->first_contact_day))
+            pt->first_contact_day = s->now;
+        if (pt->cohort) {
+            double wt = s->now - pt->referral_day;
+            w->n_entered++;
+            w->out->stages[PW_S_ENTERED_TREATMENT]++;
+            sim_tally_add(&w->t_wait_treat, wt);
+            sim_hist_add(&w->h_wait_treat, wt);
+            w->out->waits[PW_W_REFERRAL_TO_TREATMENT][(size_t)fmin(wt / 7.0, PW_WAIT_WEEKS)]++;
+            w->w6_true += wt <= 42.0;
+            w->w18_true += wt <= 126.0;
+        }
+    }
+    pt->sessions++;
+    pt->sessions_step++;
+    if (w->in_window)
+        w->week.sessions++;
+    emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
+               pt->clin);
+    /* Questionnaire at the start of the session (the usual practice) or at its end. */
+    int at_end = p->reporting.end_of_session_questionnaire;
+    if (!at_end)
+        take_questionnaire(w, pt, 0);
+    int match = (pt->step == PW_STEP2 && pt->need == PW_NEED_LOW) ||
+                (pt->step == PW_STEP3 && pt->need == PW_NEED_HIGH);
+    double f = sp->effect_mean + (sp->effect_sd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, sp->effect_sd) : 0);
+    f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
+    if (pt->mode == PW_MODE_PHONE)
+        f *= sp->phone_factor;
+    else if (pt->mode == PW_MODE_GROUP)
+        f *= sp->group_factor;
+    f = clampd(f, -0.5, 0.9);
+    double nsd = sp->session_noise_sd;
+    pt->phq = clampd(pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, nsd) : 0), 0, PHQ_MAX);
+    pt->gad = clampd(pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, nsd) : 0), 0, GAD_MAX);
+    pt->state_day = s->now;
+    if (at_end)
+        take_questionnaire(w, pt, 0);
+    int good = !caseness(pt->obs_phq, pt->obs_gad);
+    pt->good_run = good ? pt->good_run + 1 : 0;
+    if (good && p->reporting.discharge_on_first_good_score && pt->sessions_step >= 2) {
+        end_episode(w, pt, PW_X_DISCHARGED_RECOVERED);
+        return;
+    }
+    if (sp->recovered_sessions_to_end > 0 && pt->good_run >= sp->recovered_sessions_to_end &&
+        pt->sessions_step >= sp->min_sessions) {
+        end_episode(w, pt, PW_X_DISCHARGED_RECOVERED);
+        return;
+    }
+    if (pt->sessions_step >= sp->max_sessions) {
+        end_episode(w, pt, PW_X_DISCHARGED_COMPLETED);
+        return;
+    }
+    if (sp->no_progress_after > 0 && pt->sessions_step >= sp->no_progress_after &&
+        !good && !reliable_improvement(pt->obs_phq0, pt->obs_gad0, pt->obs_phq, pt->obs_gad)) {
+        end_episode(w, pt, PW_X_DISCHARGED_NO_PROGRESS);
+        return;
+    }
+    double drop = sp->dropout_per_session * pow(p->failure.dropout_multiplier, pt->failures);
+    if (gsl_rng_uniform(pt->rng) < drop) {
+        end_episode(w, pt, PW_X_DROPPED_IN_TREATMENT);
+        return;
+    }
+    pt->timer = sim_schedule_at(&w->s, next_working(w, s->now + sp->interval_days),
+                                PRIO_PERSON, on_session, pt, 0);
+}
+
+static void on_step_dropout(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    pt->timer = 0;
+    wl_remove(&w->step_list[pt->step], pt);
+    track_lists(w);
+    emit_stage(w, pt, NAN, s->now, 0, "dropped_waiting", 0);
+    emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "complete", NULL);
+    finish(w, pt, pt->step == PW_STEP2 ? PW_X_DROPPED_WAITING_STEP2 : PW_X_DROPPED_WAITING_STEP3);
+}
+
+/* ==== assessment ======================================================================= */
+
+static void on_assess_dropout(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    pt->timer = 0;
+    wl_remove(&w->assess_list, pt);
+    track_lists(w);
+    emit_stage(w, pt, NAN, s->now, 0, "dropped_waiting", 0);
+    emit_event(w, pt, "assessment_wait", "complete", NULL);
+    finish(w, pt, PW_X_DROPPED_WAITING_ASSESSMENT);
+}
+
+static void join_assessment(world *w, patient *pt)
+{
+    const pw_params *p = w->p;
+    if (pt->cohort)
+        w->out->stages[PW_S_OPTED_IN]++;
+    if (p->assessment.skip) {
+        join_step(w, pt, PW_STEP2);
+        return;
+    }
+    drift_to_now(w, pt);
+    pt->at = W_WAIT_ASSESS;
+    pt->queue_day = w->s.now;
+    double mult = pow(p->failure.dropout_multiplier, pt->failures);
+    double d = dropout_delay(&p->assessment.wait_dropout, mult, pt->rng);
+    pt->timer = isfinite(d) && w->s.now + d < w->t_end
+                    ? sim_schedule(&w->s, d, PRIO_PERSON, on_assess_dropout, pt, 0)
+                    : 0;
+    wl_push(&w->assess_list, pt);
+    track_lists(w);
+    emit_event(w, pt, "assessment_wait", "start", NULL);
+}
+
+static void on_opt_in(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    patient *pt = obj;
+    pt->timer = 0;
+    join_assessment(w, pt);
+}
+
+/* The assessment appointment itself. */
+static void on_assessment(sim *s, void *obj, uint64_t arg)
+{
+    world *w = s->user;
+    const pw_params *p = w->p;
+    patient *pt = obj;
+    clinician *c = &w->staff[arg];
+    pt->timer = 0;
+    drift_to_now(w, pt);
+    if (gsl_rng_uniform(pt->rng) < p->assessment.dna_probability) {
+        emit_stage(w, pt, NAN, s->now, 0, "dna", 0);
+        finish(w, pt, PW_X_DNA_ASSESSMENT);
+        return;
+    }
+    pt->assessed_day = s->now;
+    pt->first_contact_day = s->now;
+    emit_event(w, pt, "assessment", "complete", c);
+    if (pt->cohort) {
+        double wa = s->now - pt->referral_day;
+        w->out->stages[PW_S_ASSESSED]++;
+        sim_tally_add(&w->t_wait_assess, wa);
+        w->out->waits[PW_W_REFERRAL_TO_ASSESSMENT][(size_t)fmin(wa / 7.0, PW_WAIT_WEEKS)]++;
+    }
+    take_questionnaire(w, pt, 0);
+    /* The assessor sees the need right with the role's accuracy; otherwise a neighbour. */
+    pw_need seen = pt->need;
+    if (gsl_rng_uniform(pt->rng) >= p->roles[c->role].need_accuracy)
+        seen = pt->need == PW_NEED_LOW ? PW_NEED_HIGH
+               : pt->need == PW_NEED_HIGH ? (gsl_rng_uniform(pt->rng) < 0.5 ? PW_NEED_LOW : PW_NEED_SPECIALIST)
+                                          : PW_NEED_HIGH;
+    pw_case_view v = {seen, pt->obs_phq, pt->obs_gad, pt->risk, pt->ld, pt->ltc, pt->failures};
+    pw_route route = w->pol->route(p, &v, pt->rng);
+    const char *reason = route == PW_ROUTE_STEP2   ? "routed_step2"
+                         : route == PW_ROUTE_STEP3 ? "routed_step3"
+                         : route == PW_ROUTE_RISK  ? "signposted_risk"
+                         : route == PW_ROUTE_SPECIALIST ? "signposted_specialist"
+                                                        : "rejected";
+    emit_stage(w, pt, s->now, s->now, 1, reason, 0);
+    switch (route) {
+    case PW_ROUTE_STEP2:
+    case PW_ROUTE_STEP3:
+        if (pt->cohort)
+            w->out->stages[route == PW_ROUTE_STEP2 ? PW_S_ROUTED_STEP2 : PW_S_ROUTED_STEP3]++;
+        join_step(w, pt, route == PW_ROUTE_STEP2 ? PW_STEP2 : PW_STEP3);
+        break;
+    case PW_ROUTE_RISK:
+        finish(w, pt, PW_X_SIGNPOSTED_RISK);
+        break;
+    case PW_ROUTE_SPECIALIST:
+        finish(w, pt, PW_X_SIGNPOSTED_SPECIALIST);
+        break;
+    default:
+        finish(w, pt, PW_X_REJECTED);
+        break;
+    }
+}
+
+/* A working day's assessment clinic: book as many from the head of the list as the
+ * assessors' slots allow. */
+static void on_clinic(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    world *w = s->user;
+    double day = floor(s->now);
+    if (s->now + 1.0 < w->t_end)
+        sim_schedule_at(s, day + 1.0 + DAY_START, PRIO_CLINIC, on_clinic, NULL, 0);
+    if (!is_working_day(w, s->now) || w->n_assessors == 0)
+        return;
+    double slots = w->assess_slots_day + w->assess_carry;
+    int n = (int)floor(slots);
+    w->assess_carry = slots - n;
+    if (w->in_window)
+        w->assess_slots_offered += n;
+    double minutes = w->p->assessment.minutes / 1440.0;
+    for (int k = 0; k < n && w->assess_list.head; k++) {
+        patient *pt = w->assess_list.head;
+        wl_remove(&w->assess_list, pt);
+        if (pt->timer)
+            sim_cancel(s, pt->timer);
+        pt->at = W_ASSESSING;
+        /* Round-robin over the assessors; appointments spread through the day. */
+        size_t who = 0;
+        int seen = 0, target = k % w->n_assessors;
+        for (size_t i = 0; i < w->n_staff; i++)
+            if (w->staff[i].role == w->assessor_role && seen++ == target) {
+                who = i;
+                break;
+            }
+        double t = s->now + (double)(k / w->n_assessors) * minutes;
+        pt->timer = sim_schedule_at(s, t, PRIO_PERSON, on_assessment, pt, who);
+        if (w->in_window) {
+            w->assess_slots_used++;
+            w->week.assessments++;
+        }
+    }
+    track_lists(w);
+}
+
+/* ==== referrals ======================================================================== */
+
+static double referral_rate(const world *w, double t)
+{
+    const pw_referrals *r = &w->p->referrals;
+    int month = (int)(fmod(t, 365.25) / (365.25 / 12.0));
+    if (month < 0)
+        month = 0;
+    if (month > 11)
+        month = 11;
+    double rate = r->per_week / 7.0 * r->seasonality[month] * pow(1 + r->growth_per_year, t / 365.25);
+    for (size_t i = 0; i < r->n_step_changes; i++)
+        if (t >= r->step_week[i] * 7.0)
+            rate *= r->step_factor[i];
+    return rate;
+}
+
+/* Create a referral at now and send it on its way. */
+static void refer(world *w, patient *pt)
+{
+    const pw_params *p = w->p;
+    pt->referral_day = w->s.now;
+    pt->state_day = w->s.now;
+    pt->cohort = w->s.now >= w->t_window0 && w->s.now < w->t_window1;
+    if (pt->cohort) {
+        w->n_ref++;
+        w->out->stages[PW_S_REFERRED]++;
+        if (pt->rereferral) {
+            w->out->stages[PW_S_RE_REFERRED]++;
+            w->n_rereferrals++;
+        }
+    }
+    if (w->in_window)
+        w->week.referrals++;
+    emit_event(w, pt, "referral", "complete", NULL);
+    if (gsl_rng_uniform(pt->rng) >= p->assessment.opt_in_probability) {
+        pt->queue_day = w->s.now;
+        emit_stage(w, pt, NAN, w->s.now, 0, "no_opt_in", 0);
+        finish(w, pt, PW_X_NO_OPT_IN);
+        return;
+    }
+    pt->at = W_OPT_IN;
+    double d = p->assessment.opt_in_days_mean > 0
+                   ? gsl_ran_exponential(pt->rng, p->assessment.opt_in_days_mean)
+                   : 0;
+    if (d > 0)
+        pt->timer = sim_schedule(&w->s, d, PRIO_PERSON, on_opt_in, pt, 0);
+    else
+        join_assessment(w, pt);
+}
+
+static void on_arrival(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    world *w = s->user;
+    gsl_rng *ra = w->st.r[RS_ARRIVALS];
+    /* Next candidate first, so the arrival stream never depends on what follows. */
+    double t = s->now + gsl_ran_exponential(ra, 1.0 / w->lambda_max);
+    if (t < w->t_end)
+        sim_schedule_at(s, t, PRIO_PERSON, on_arrival, NULL, 0);
+    if (gsl_rng_uniform(ra) * w->lambda_max > referral_rate(w, s->now))
+        return; /* thinned */
+    patient *pt = patient_new(w, FAM_REFERRAL, w->next_referral);
+    if (!pt) {
+        w->error = SIM_ENOMEM;
+        sim_stop(s);
+        return;
+    }
+    pt->id = w->next_referral++;
+    pt->person_id = pt->id;
+    draw_casemix(w->p, pt, w->st.r[RS_CASEMIX]);
+    refer(w, pt);
+}
+
+static void on_rereferral(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    patient *pt = obj;
+    pt->timer = 0;
+    refer(w, pt);
+}
+
+/* After a discharge, a relapse may bring the person back: a new referral with their
+ * history (failures), fresh latent scores for their need. */
+static void schedule_rereferral(world *w, const patient *old, int recovered)
+{
+    const pw_relapse_p *rp = &w->p->relapse;
+    double prob = recovered ? rp->probability_recovered : rp->probability_unrecovered;
+    if (!(prob > 0) || gsl_rng_uniform(old->rng) >= prob)
+        return;
+    double t = w->s.now + gsl_ran_exponential(old->rng, rp->mean_days);
+    if (t >= w->t_end)
+        return;
+    uint64_t idx = w->next_rereferral++;
+    patient *pt = patient_new(w, FAM_REREFERRAL, idx);
+    if (!pt) {
+        w->error = SIM_ENOMEM;
+        sim_stop(&w->s);
+        return;
+    }
+    pt->id = (1ull << 40) + idx; /* re-referrals numbered apart from first referrals */
+    pt->person_id = old->person_id;
+    pt->failures = old->failures;
+    pt->rereferral = 1;
+    pt->self_ref = old->self_ref;
+    pt->age_band = old->age_band;
+    pt->female = old->female;
+    pt->minority = old->minority;
+    pt->ltc = old->ltc;
+    pt->ld = old->ld;
+    pt->risk = old->risk;
+    pt->need = old->need;
+    const pw_casemix *m = &w->p->casemix;
+    double z1, z2;
+    gsl_ran_bivariate_gaussian(pt->rng, 1.0, 1.0, m->phq_gad_correlation, &z1, &z2);
+    pt->phq = pt->phq0 = clampd(m->phq_mean[pt->need] + m->phq_sd[pt->need] * z1, 0, PHQ_MAX);
+    pt->gad = pt->gad0 = clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, GAD_MAX);
+    pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, on_rereferral, pt, 0);
+    (void)pt->timer;
+}
+
+/* ==== weeks and the window ============================================================= */
+
+static void on_week(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    world *w = s->user;
+    pw_results *o = w->out;
+    size_t k = (size_t)arg;
+    if (k > 0 && k - 1 < o->n_weeks) {
+        pw_week *wk = &o->weeks[k - 1];
+        *wk = w->week;
+        wk->waiting_assessment = (double)w->assess_list.n;
+        for (int st = 0; st < PW_STEP_N; st++) {
+            wk->waiting_step[st] = (double)w->step_list[st].n;
+            wk->caseload_step[st] = 0;
+        }
+        for (size_t i = 0; i < w->n_staff; i++) {
+            const clinician *c = &w->staff[i];
+            wk->staff_in_post[c->role] += 1;
+        }
+        memset(&w->week, 0, sizeof w->week);
+    }
+    if (s->now + 7.0 <= w->t_end)
+        sim_schedule_at(s, s->now + 7.0, PRIO_WEEK, on_week, NULL, arg + 1);
+}
+
+static void on_window_start(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    world *w = s->user;
+    w->in_window = 1;
+    sim_timeavg_restart(&w->ta_wait_assess, s->now);
+    for (int st = 0; st < PW_STEP_N; st++) {
+        sim_timeavg_restart(&w->ta_wait_step[st], s->now);
+        sim_timeavg_restart(&w->ta_load[st], s->now);
+    }
+}
+
+static void on_window_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    world *w = s->user;
+    /* Freeze the window's time averages: their value at the window's end. */
+    w->in_window = 0;
+    double t = s->now;
+    w->out->metric[PW_M_WAITING_ASSESSMENT_MEAN] = sim_timeavg_mean(&w->ta_wait_assess, t);
+    w->out->metric[PW_M_WAITING_STEP2_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP2], t);
+    w->out->metric[PW_M_WAITING_STEP3_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP3], t);
+    for (int st = 0; st < PW_STEP_N; st++)
+        w->out->metric[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
+            w->cap_hours[st] > 0 ? sim_timeavg_mean(&w->ta_load[st], t) / w->cap_hours[st] : NAN;
+    w->out->metric[PW_M_UTILISATION_ASSESSMENT] =
+        w->assess_slots_offered > 0 ? w->assess_slots_used / w->assess_slots_offered : NAN;
+}
+
+/* ==== set-up =========================================================================== */
+
+static int build_staff(world *w)
+{
+    const pw_params *p = w->p;
+    size_t n = 0;
+    for (size_t r = 0; r < p->n_roles; r++)
+        n += (size_t)p->roles[r].headcount;
+    w->staff = calloc(n ? n : 1, sizeof *w->staff);
+    if (!w->staff)
+        return SIM_ENOMEM;
+    w->n_staff = n;
+    w->assessor_role = w->pol->assessor_role(p);
+    gsl_rng *rs = w->st.r[RS_STAFF];
+    size_t k = 0;
+    for (size_t r = 0; r < p->n_roles; r++) {
+        const pw_role *ro = &p->roles[r];
+        for (int i = 0; i < ro->headcount; i++, k++) {
+            clinician *c = &w->staff[k];
+            c->id = (int)k;
+            c->role = (int)r;
+            c->does = ro->does;
+            double hours = ro->clinical_hours_per_week * ro->fte;
+            if ((int)r == w->assessor_role && !p->assessment.skip) {
+                double a = ro->assessments_per_week * ro->fte;
+                hours -= a * p->assessment.minutes / 60.0;
+                w->assess_slots_day += a / 5.0;
+                w->n_assessors++;
+            }
+            c->hours_week = hours > 0 ? hours : 0;
+            c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * ro->fte));
+            c->effect_mult = ro->therapist_effect_sd > 0
+                                 ? exp(gsl_ran_gaussian_ziggurat(rs, ro->therapist_effect_sd))
+                                 : 1.0;
+            if (c->does & PW_DOES_STEP2)
+                w->cap_hours[PW_STEP2] += c->hours_week;
+            if (c->does & PW_DOES_STEP3)
+                w->cap_hours[PW_STEP3] += c->hours_week;
+        }
+    }
+    return SIM_OK;
+}
+
+/* People already in the service at time zero (never in the measurement cohort). */
+static int prefill(world *w)
+{
+    const pw_params *p = w->p;
+    gsl_rng *r = w->st.r[RS_PREFILL];
+    /* Caseloads first, so pre-filled lists wait behind them. */
+    for (int st = 0; st < PW_STEP_N; st++) {
+        unsigned need = st == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+        for (size_t i = 0; i < w->n_staff; i++) {
+            clinician *c = &w->staff[i];
+            if (!(c->does & need) || p->prefill.caseload_fill <= 0)
+                continue;
+            int target = (int)floor(c->cap * p->prefill.caseload_fill);
+            while (c->caseload < target) {
+                patient *pt = patient_new(w, FAM_PREFILL, w->next_prefill);
+                if (!pt)
+                    return SIM_ENOMEM;
+                pt->id = (1ull << 41) + w->next_prefill++;
+                pt->person_id = pt->id;
+                draw_casemix(p, pt, r);
+                pt->referral_day = -gsl_ran_flat(r, 30, 120);
+                pt->queue_day = pt->referral_day;
+                pt->step = st;
+                pt->mode = PW_MODE_F2F;
+                if (c->load_hours + session_hours(&p->step[st], pt->mode) > c->hours_week + 1e-9) {
+                    patient_release(w, pt);
+                    break;
+                }
+                pt->at = W_WAIT_STEP;
+                wl_push(&w->step_list[st], pt);
+                start_episode(w, pt, c);
+                /* Mid-course: some sessions already behind them. */
+                pt->sessions = pt->sessions_step =
+                    (int)gsl_rng_uniform_int(r, (unsigned long)p->step[st].max_sessions);
+                pt->paths |= 1u << st;
+                pt->first_treatment_day = pt->referral_day + 14;
+            }
+        }
+    }
+    for (int list = -1; list < PW_STEP_N; list++) {
+        int n = list < 0 ? p->prefill.assessment_list : p->prefill.step_list[list];
+        for (int i = 0; i < n; i++) {
+            patient *pt = patient_new(w, FAM_PREFILL, w->next_prefill);
+            if (!pt)
+                return SIM_ENOMEM;
+            pt->id = (1ull << 41) + w->next_prefill++;
+            pt->person_id = pt->id;
+            draw_casemix(p, pt, r);
+            pt->referral_day = -gsl_ran_flat(r, 0, 90);
+            pt->state_day = 0;
+            if (list < 0 && !p->assessment.skip) {
+                join_assessment(w, pt);
+                pt->queue_day = pt->referral_day;
+            } else {
+                join_step(w, pt, list < 0 ? PW_STEP2 : list);
+            }
+        }
+    }
+    return SIM_OK;
+}
+
+static double max_referral_rate(const world *w)
+{
+    const pw_referrals *r = &w->p->referrals;
+    double season = 0;
+    for (int m = 0; m < 12; m++)
+        season = fmax(season, r->seasonality[m]);
+    double years = w->t_end / 365.25;
+    double growth = fmax(1.0, pow(1 + r->growth_per_year, years));
+    double steps = 1.0, prod = 1.0;
+    for (size_t i = 0; i < r->n_step_changes; i++) {
+        prod *= r->step_factor[i];
+        steps = fmax(steps, prod);
+    }
+    return r->per_week / 7.0 * season * growth * steps;
+}
+
+/* Metrics from the accumulators, at the end of the run. */
+static void compute_metrics(world *w)
+{
+    pw_results *o = w->out;
+    double *m = o->metric;
+    double n = (double)w->n_ref;
+#define SHARE(num, den) ((den) > 0 ? (double)(num) / (double)(den) : NAN)
+    m[PW_M_REFERRALS] = n;
+    m[PW_M_ENTERED_TREATMENT_SHARE] = SHARE(w->n_entered, w->n_ref);
+    m[PW_M_FINISHED_COURSE_SHARE] = SHARE(w->n_finished, w->n_ref);
+    m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(w->rep_recovered, w->rep_casers);
+    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(w->tru_recovered, w->tru_casers);
+    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(w->rep_ri, w->n_finished);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(w->tru_ri, w->n_ref);
+    m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(w->rep_rr, w->rep_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(w->tru_rr, w->tru_casers);
+    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(w->w6_rep, w->n_finished);
+    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(w->w18_rep, w->n_finished);
+    m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(w->w6_true, w->n_ref);
+    m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(w->w18_true, w->n_ref);
+    m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_assess);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_treat);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_P50] = sim_hist_quantile(&w->h_wait_treat, 0.5);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_P90] = sim_hist_quantile(&w->h_wait_treat, 0.9);
+    m[PW_M_WAIT_REPORTED_DAYS_MEAN] = sim_tally_mean(&w->t_wait_reported);
+    m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = sim_tally_mean(&w->t_step_up_wait);
+    m[PW_M_SESSIONS_MEAN_FINISHERS] = sim_tally_mean(&w->t_sessions_fin);
+    m[PW_M_SESSIONS_MEAN_RECOVERED] = sim_tally_mean(&w->t_sessions_rec);
+    const uint64_t *x = o->exits;
+    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
+        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_DROPPED_WAITING_ASSESSMENT] + x[PW_X_DNA_ASSESSMENT], w->n_ref);
+    m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
+        SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], w->n_ref);
+    m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
+        SHARE(x[PW_X_DROPPED_IN_TREATMENT] + x[PW_X_DISCHARGED_DNA], w->n_ref);
+    m[PW_M_SIGNPOSTED_SHARE] =
+        SHARE(x[PW_X_SIGNPOSTED_RISK] + x[PW_X_SIGNPOSTED_SPECIALIST] + x[PW_X_REJECTED], w->n_ref);
+    m[PW_M_STEPPED_UP_SHARE] = SHARE(w->n_stepped_up, w->n_step2_starters);
+    m[PW_M_STILL_IN_SYSTEM_SHARE] = SHARE(x[PW_X_STILL_WAITING] + x[PW_X_STILL_IN_TREATMENT], w->n_ref);
+    m[PW_M_RE_REFERRAL_SHARE] = SHARE(w->n_rereferrals, w->n_ref);
+#undef SHARE
+}
+
+/* At the end of the run: everyone still in the system is written, flagged, and the
+ * cohort's members among them are counted as still waiting / in treatment. */
+static void close_out(world *w)
+{
+    /* Walk every live patient: on lists, in treatment (via staff), in flight (events). */
+    sim_cal_event ev;
+    /* Pending events name every patient not on a list (opt-in, assessing, treatment,
+     * re-referral). Pop them all; list members are handled afterwards. */
+    while (sim_cal_pop(&w->s.cal, &ev)) {
+        if (!ev.obj)
+            continue;
+        patient *pt = ev.obj;
+        if (ev.fn == on_episode_end)
+            continue; /* the same patient has a session event too */
+        if (ev.fn == on_rereferral) { /* not yet referred: not a referral of this run */
+            patient_release(w, pt);
+            continue;
+        }
+        if (pt->at == W_WAIT_ASSESS || pt->at == W_WAIT_STEP)
+            continue; /* dropout timer; the list walk below handles them */
+        pw_exit why = pt->at == W_TREATMENT ? PW_X_STILL_IN_TREATMENT : PW_X_STILL_WAITING;
+        emit_stage(w, pt, pt->at == W_TREATMENT ? pt->step_start_day : NAN, NAN,
+                   pt->sessions_step, "unfinished", 1);
+        pt->clin = NULL;
+        finish(w, pt, why);
+    }
+    wlist *lists[1 + PW_STEP_N] = {&w->assess_list, &w->step_list[0], &w->step_list[1]};
+    for (int i = 0; i < 1 + PW_STEP_N; i++)
+        while (lists[i]->head) {
+            patient *pt = lists[i]->head;
+            wl_remove(lists[i], pt);
+            emit_stage(w, pt, NAN, NAN, 0, "unfinished", 1);
+            finish(w, pt, PW_X_STILL_WAITING);
+        }
+}
+
+static void world_free(world *w)
+{
+    while (w->pool) {
+        patient *pt = w->pool;
+        w->pool = pt->pool_next;
+        gsl_rng_free(pt->rng);
+        free(pt);
+    }
+    free(w->staff);
+    sim_streams_free(&w->st);
+    sim_free(&w->s);
+    sim_tally_free(&w->t_wait_assess);
+    sim_tally_free(&w->t_wait_treat);
+    sim_tally_free(&w->t_wait_reported);
+    sim_tally_free(&w->t_step_up_wait);
+    sim_tally_free(&w->t_sessions_fin);
+    sim_tally_free(&w->t_sessions_rec);
+    sim_hist_free(&w->h_wait_treat);
+}
+
+int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_results *out)
+{
+    int ret;
+    world *w = calloc(1, sizeof *w);
+    memset(out, 0, sizeof *out);
+    out->replication = replication;
+    for (int i = 0; i < PW_M_N; i++)
+        out->metric[i] = NAN;
+    if (!w)
+        return SIM_ENOMEM;
+    w->p = p;
+    w->rep = replication;
+    w->mon = mon;
+    w->out = out;
+    w->pol = pw_policy_of(p->policy);
+    w->t_window0 = p->warmup_weeks * 7.0;
+    w->t_window1 = w->t_window0 + p->horizon_weeks * 7.0;
+    w->t_end = w->t_window1 + p->followup_weeks * 7.0;
+    if ((ret = sim_init(&w->s, 1024)) != SIM_OK ||
+        (ret = sim_streams_init(&w->st, RS_N, p->seed, (uint32_t)replication)) != SIM_OK)
+        goto out;
+    w->s.user = w;
+    ret = SIM_ENOMEM;
+    if (sim_tally_init(&w->t_wait_assess) || sim_tally_init(&w->t_wait_treat) ||
+        sim_tally_init(&w->t_wait_reported) || sim_tally_init(&w->t_step_up_wait) ||
+        sim_tally_init(&w->t_sessions_fin) || sim_tally_init(&w->t_sessions_rec) ||
+        sim_hist_init(&w->h_wait_treat, 4 * 365, 0.0, 4 * 365.0))
+        goto out;
+    out->n_weeks = (size_t)floor(w->t_end / 7.0);
+    out->weeks = calloc(out->n_weeks ? out->n_weeks : 1, sizeof *out->weeks);
+    if (!out->weeks || (ret = build_staff(w)) != SIM_OK)
+        goto out;
+    sim_timeavg_init(&w->ta_wait_assess, 0, 0);
+    for (int st = 0; st < PW_STEP_N; st++) {
+        sim_timeavg_init(&w->ta_wait_step[st], 0, 0);
+        sim_timeavg_init(&w->ta_load[st], 0, 0);
+    }
+    if ((ret = prefill(w)) != SIM_OK)
+        goto out;
+    w->lambda_max = max_referral_rate(w);
+    if (w->lambda_max > 0)
+        sim_schedule(&w->s, gsl_ran_exponential(w->st.r[RS_ARRIVALS], 1.0 / w->lambda_max),
+                     PRIO_PERSON, on_arrival, NULL, 0);
+    if (!p->assessment.skip)
+        sim_schedule_at(&w->s, DAY_START, PRIO_CLINIC, on_clinic, NULL, 0);
+    sim_schedule_at(&w->s, 0.0, PRIO_WEEK, on_week, NULL, 0);
+    sim_schedule_at(&w->s, w->t_window0, PRIO_WINDOW, on_window_start, NULL, 0);
+    sim_schedule_at(&w->s, w->t_window1, PRIO_WINDOW, on_window_end, NULL, 0);
+    ret = sim_run_until(&w->s, w->t_end);
+    if (ret == SIM_STOPPED)
+        ret = w->error ? w->error : SIM_OK;
+    if (ret != SIM_OK)
+        goto out;
+    if (w->error) {
+        ret = w->error;
+        goto out;
+    }
+    close_out(w);
+    compute_metrics(w);
+    out->events_fired = w->s.events_fired;
+    ret = SIM_OK;
+out:
+    world_free(w);
+    free(w);
+    return ret;
+}

@@ -1,0 +1,62 @@
+/* The stepped-care world: one replication of a scenario, from referrals to discharge.
+ *
+ * A replication owns everything it touches (engine, streams, people, staff), so
+ * replications run side by side in threads. Randomness (see DESIGN.md section 3):
+ * replication streams for arrivals and case mix, drawn in arrival order and never by
+ * anything capacity or policy can change; every referral then has its own stream,
+ * seeded from (master seed, replication, referral number), for all its fortunes.
+ */
+#ifndef PW_WORLD_H
+#define PW_WORLD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pw_params.h"
+#include "pw_results.h"
+
+/* One row per patient per stage (patients.csv), written when the stage ends or, for
+ * stages open at the end of the run, at the end with unfinished = 1. Times in days from
+ * the start of the run (warm-up included); NaN where a time does not apply. */
+typedef struct pw_stage_record {
+    uint64_t patient_id;     /* referral number within the replication */
+    uint64_t person_id;      /* same person across re-referrals */
+    const char *stage;       /* "assessment", "step2", "step3" */
+    double referral_day;     /* when the referral arrived */
+    double queue_day;        /* joined the stage's waiting list */
+    double start_day;        /* first appointment of the stage (NaN: never started) */
+    double end_day;          /* left the stage (NaN if unfinished) */
+    double wait_days;        /* start - queue (or end - queue if it never started) */
+    int sessions;            /* attended appointments in the stage */
+    const char *exit_reason; /* why the stage ended, e.g. "dropped_waiting", "routed_step2" */
+    int clinician;           /* staff id, -1 if none */
+    int unfinished;          /* still open at the end of the run */
+    int cohort;              /* referral fell in the measurement window */
+    const char *source;      /* "gp" or "self" */
+    const char *need;        /* latent need: "low", "high", "specialist" */
+} pw_stage_record;
+
+/* One event of the process-mining log (events.csv). */
+typedef struct pw_event_record {
+    uint64_t case_id;        /* = patient_id */
+    const char *activity;    /* "referral", "assessment", "step2_session", ... */
+    const char *lifecycle;   /* "start" or "complete" */
+    double day;
+    const char *resource;    /* role name, or "" */
+    int resource_id;         /* staff id, -1 if none */
+} pw_event_record;
+
+/* Where the model reports rows; any callback may be NULL. The writer formats. */
+typedef struct pw_monitor {
+    void *ctx;
+    void (*stage)(void *ctx, const pw_stage_record *rec);
+    void (*event)(void *ctx, const pw_event_record *rec);
+} pw_monitor;
+
+/* Run replication `replication` (0-based) of p. mon may be NULL. Fills *out (which the
+ * caller releases with pw_results_free). Returns 0, or a negative engine error
+ * (sim_strerror) if the run failed (out of memory). Does not print. */
+__attribute__((warn_unused_result)) int pw_run(const pw_params *p, int replication,
+                                               const pw_monitor *mon, pw_results *out);
+
+#endif

@@ -1,0 +1,327 @@
+/* The terminal dashboard of a run (see out_dashboard.h). */
+#include "out_dashboard.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out_metrics.h"
+#include "sim/core/sim_stats.h"
+
+#define LABEL_W 42 /* label column, indent included */
+#define CELL_W 17  /* each value column */
+#define CELL_MAX 64
+
+/* ======================================================================================
+ * Cells
+ * ====================================================================================== */
+
+/* Display width of a UTF-8 string (one column per code point; no wide characters here). */
+static int text_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* s padded to width columns, right-aligned if right, else left-aligned. */
+static void put_padded(FILE *f, const char *s, int width, int right)
+{
+    int pad = width - text_width(s);
+    if (right)
+        for (int k = 0; k < pad; k++)
+            putc(' ', f);
+    fputs(s, f);
+    if (!right)
+        for (int k = 0; k < pad; k++)
+            putc(' ', f);
+}
+
+/* A row: label, then up to two right-aligned cells (NULL: none). */
+static void row(FILE *f, const char *label, const char *c1, const char *c2)
+{
+    put_padded(f, label, LABEL_W, 0);
+    if (c1)
+        put_padded(f, c1, CELL_W, 1);
+    if (c2)
+        put_padded(f, c2, CELL_W, 1);
+    putc('\n', f);
+}
+
+/* A section heading with column titles. */
+static void heading(FILE *f, const char *title, const char *c1, const char *c2)
+{
+    putc('\n', f);
+    row(f, title, c1, c2);
+}
+
+/* x with one decimal (or none) and thousands separators: "13,012.4". Locale-free. */
+static const char *grouped(char *b, size_t n, double x, int decimals)
+{
+    char raw[CELL_MAX];
+    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(x) < 1e15 ? fabs(x) : 0.0);
+    size_t intlen = strspn(raw, "0123456789");
+    size_t w = 0;
+    if (x < 0 && strspn(raw, "0.") != strlen(raw) && w + 1 < n)
+        b[w++] = '-';
+    for (size_t i = 0; i < intlen && w + 1 < n; i++) {
+        b[w++] = raw[i];
+        if ((intlen - 1 - i) % 3 == 0 && i + 1 < intlen && w + 1 < n)
+            b[w++] = ',';
+    }
+    if (raw[intlen] && w + 1 < n)
+        b[w++] = '.'; /* whatever the locale printed */
+    for (size_t i = intlen + 1; i < strlen(raw) && w + 1 < n; i++)
+        b[w++] = raw[i];
+    b[w] = '\0';
+    return b;
+}
+
+/* "mean ± halfwidth" of a summary, values times scale, with `decimals` and a suffix on
+ * the mean ("%"); the mean alone with fewer than two values; "–" when undefined. */
+static const char *cell(char *b, size_t n, const sim_summary *s, double scale, int decimals,
+                        const char *suffix)
+{
+    char m[CELL_MAX], h[CELL_MAX];
+    if (s->n == 0 || !isfinite(s->mean)) {
+        snprintf(b, n, "–");
+        return b;
+    }
+    grouped(m, sizeof m, s->mean * scale, decimals);
+    double hw = (s->ci_high - s->mean) * scale;
+    if (s->n < 2 || !isfinite(hw))
+        snprintf(b, n, "%s%s", m, suffix);
+    else
+        snprintf(b, n, "%s%s ± %s", m, suffix, grouped(h, sizeof h, hw, decimals));
+    return b;
+}
+
+static const char *cell_pct(char *b, size_t n, const sim_summary *s)
+{
+    return cell(b, n, s, 100.0, 1, "%");
+}
+
+static const char *cell_num(char *b, size_t n, const sim_summary *s)
+{
+    return cell(b, n, s, 1.0, 1, "");
+}
+
+/* Summary of x[0..n); on failure (out of memory) an empty summary, shown as "–". */
+static sim_summary summarise(const double *x, size_t n)
+{
+    sim_summary s;
+    if (sim_summarise(x, n, &s) != 0) {
+        memset(&s, 0, sizeof s);
+        s.mean = NAN;
+    }
+    return s;
+}
+
+/* "dropped_before_assessment" -> "Dropped before assessment". */
+static void label_of(char *b, size_t n, const char *name, const char *indent)
+{
+    size_t w = 0;
+    for (const char *s = indent; *s && w + 1 < n; s++)
+        b[w++] = *s;
+    size_t start = w;
+    for (const char *s = name; *s && w + 1 < n; s++)
+        b[w++] = *s == '_' ? ' ' : *s;
+    b[w] = '\0';
+    if (w > start && b[start] >= 'a' && b[start] <= 'z')
+        b[start] = (char)(b[start] - 'a' + 'A');
+}
+
+/* ======================================================================================
+ * Sections
+ * ====================================================================================== */
+
+typedef struct dash {
+    FILE *f;
+    const pw_results *reps;
+    const size_t *order;
+    size_t nreps;
+    const sim_summary *sum; /* out_metric_count() summaries */
+    double *x;              /* nreps scratch values */
+} dash;
+
+/* Summary of the model's metric m. */
+static const sim_summary *M(const dash *d, pw_metric m) { return &d->sum[m]; }
+
+/* Summary of the derived wait metric (w, stat). */
+static const sim_summary *W(const dash *d, pw_wait w, out_wait_stat st)
+{
+    return &d->sum[PW_M_N + (size_t)w * OUT_WS_N + st];
+}
+
+/* Summary of a per-replication count divided by referrals. */
+static sim_summary share_of_referrals(const dash *d, int is_exit, int k)
+{
+    for (size_t i = 0; i < d->nreps; i++) {
+        const pw_results *r = &d->reps[d->order[i]];
+        double refs = (double)r->stages[PW_S_REFERRED];
+        double c = is_exit ? (double)r->exits[k] : (double)r->stages[k];
+        d->x[i] = refs > 0 ? c / refs : NAN;
+    }
+    return summarise(d->x, d->nreps);
+}
+
+static void section_waits(const dash *d)
+{
+    char a[CELL_MAX], b[CELL_MAX];
+    heading(d->f, "WAITS", "true", "reported");
+    row(d->f, "  Referral to assessment, mean days",
+        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN)), "");
+    row(d->f, "  Referral to treatment, mean days",
+        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_TREATMENT_DAYS_MEAN)),
+        cell_num(b, sizeof b, M(d, PW_M_WAIT_REPORTED_DAYS_MEAN)));
+    row(d->f, "  Referral to treatment, median days",
+        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_TREATMENT_DAYS_P50)),
+        cell_num(b, sizeof b, W(d, PW_W_REPORTED, OUT_WS_P50)));
+    row(d->f, "  Referral to treatment, 90th centile days",
+        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_TREATMENT_DAYS_P90)),
+        cell_num(b, sizeof b, W(d, PW_W_REPORTED, OUT_WS_P90)));
+    row(d->f, "  Within 6 weeks", cell_pct(a, sizeof a, M(d, PW_M_WITHIN_6_WEEKS_TRUE)),
+        cell_pct(b, sizeof b, M(d, PW_M_WITHIN_6_WEEKS_REPORTED)));
+    row(d->f, "  Within 18 weeks", cell_pct(a, sizeof a, M(d, PW_M_WITHIN_18_WEEKS_TRUE)),
+        cell_pct(b, sizeof b, M(d, PW_M_WITHIN_18_WEEKS_REPORTED)));
+    row(d->f, "  Step-up wait (step 2 to 3), mean days",
+        cell_num(a, sizeof a, M(d, PW_M_STEP_UP_WAIT_DAYS_MEAN)), "");
+    fputs("  true: referral to first treatment session. reported: referral to the clock\n"
+          "  stop, finishers only, as published (centiles from weekly bins).\n", d->f);
+}
+
+static void section_recovery(const dash *d)
+{
+    char a[CELL_MAX], b[CELL_MAX];
+    heading(d->f, "RECOVERY", "true", "reported");
+    row(d->f, "  Recovery", cell_pct(a, sizeof a, M(d, PW_M_RECOVERY_RATE_TRUE)),
+        cell_pct(b, sizeof b, M(d, PW_M_RECOVERY_RATE_REPORTED)));
+    row(d->f, "  Reliable improvement",
+        cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_IMPROVEMENT_TRUE)),
+        cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_IMPROVEMENT_REPORTED)));
+    row(d->f, "  Reliable recovery", cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_RECOVERY_TRUE)),
+        cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_RECOVERY_REPORTED)));
+    fputs("  true: latent symptoms, every referral counted. reported: questionnaire\n"
+          "  scores of those who finished a course, as published.\n", d->f);
+}
+
+static void section_funnel(const dash *d)
+{
+    static const struct {
+        pw_stage s;
+        const char *label;
+    } stages[] = {
+        {PW_S_REFERRED, "  Referrals"},
+        {PW_S_OPTED_IN, "  Opted in"},
+        {PW_S_ASSESSED, "  Assessed"},
+        {PW_S_ENTERED_STEP2, "  Entered step 2"},
+        {PW_S_ENTERED_STEP3, "  Entered step 3"},
+        {PW_S_STEPPED_UP, "  Stepped up from step 2 to step 3"},
+        {PW_S_ENTERED_TREATMENT, "  Entered treatment"},
+        {PW_S_FINISHED_COURSE, "  Finished a course (2+ sessions)"},
+        {PW_S_RECOVERED_REPORTED, "  Recovered (reported)"},
+        {PW_S_RE_REFERRED, "  Re-referred"},
+    };
+    char a[CELL_MAX], b[CELL_MAX], label[LABEL_W + 32];
+    heading(d->f, "FUNNEL", "per replication", "of referrals");
+    for (size_t k = 0; k < sizeof stages / sizeof stages[0]; k++) {
+        for (size_t i = 0; i < d->nreps; i++)
+            d->x[i] = (double)d->reps[d->order[i]].stages[stages[k].s];
+        sim_summary n = summarise(d->x, d->nreps);
+        sim_summary s = share_of_referrals(d, 0, stages[k].s);
+        row(d->f, stages[k].label, isfinite(n.mean) ? grouped(a, sizeof a, n.mean, 0) : "–",
+            stages[k].s == PW_S_REFERRED ? "" : cell_pct(b, sizeof b, &s));
+    }
+
+    /* Where everyone ended: exit groups in the order they first appear, each followed by
+     * its exits. */
+    heading(d->f, "WHERE REFERRALS ENDED", "", "of referrals");
+    for (int x = 0; x < PW_X_N; x++) {
+        const char *g = pw_exit_group((pw_exit)x);
+        int seen = 0;
+        for (int y = 0; y < x && !seen; y++)
+            seen = strcmp(pw_exit_group((pw_exit)y), g) == 0;
+        if (seen)
+            continue;
+        for (size_t i = 0; i < d->nreps; i++) {
+            const pw_results *r = &d->reps[d->order[i]];
+            double refs = (double)r->stages[PW_S_REFERRED], c = 0;
+            for (int y = x; y < PW_X_N; y++)
+                if (strcmp(pw_exit_group((pw_exit)y), g) == 0)
+                    c += (double)r->exits[y];
+            d->x[i] = refs > 0 ? c / refs : NAN;
+        }
+        sim_summary s = summarise(d->x, d->nreps);
+        label_of(label, sizeof label, g, "  ");
+        row(d->f, label, "", cell_pct(a, sizeof a, &s));
+        for (int y = x; y < PW_X_N; y++) {
+            if (strcmp(pw_exit_group((pw_exit)y), g) != 0)
+                continue;
+            s = share_of_referrals(d, 1, y);
+            label_of(label, sizeof label, pw_exit_name((pw_exit)y), "      ");
+            row(d->f, label, "", cell_pct(a, sizeof a, &s));
+        }
+    }
+}
+
+static void section_capacity(const dash *d)
+{
+    char a[CELL_MAX];
+    heading(d->f, "SESSIONS (treatment sessions attended)", "mean", NULL);
+    row(d->f, "  Finished a course", cell_num(a, sizeof a, M(d, PW_M_SESSIONS_MEAN_FINISHERS)),
+        NULL);
+    row(d->f, "  Recovered (reported)",
+        cell_num(a, sizeof a, M(d, PW_M_SESSIONS_MEAN_RECOVERED)), NULL);
+
+    heading(d->f, "UTILISATION (clinical time in use)", "", NULL);
+    row(d->f, "  Assessment", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_ASSESSMENT)), NULL);
+    row(d->f, "  Step 2", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP2)), NULL);
+    row(d->f, "  Step 3", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP3)), NULL);
+
+    heading(d->f, "WAITING LISTS (mean people waiting)", "", NULL);
+    row(d->f, "  For assessment", cell_num(a, sizeof a, M(d, PW_M_WAITING_ASSESSMENT_MEAN)),
+        NULL);
+    row(d->f, "  For step 2", cell_num(a, sizeof a, M(d, PW_M_WAITING_STEP2_MEAN)), NULL);
+    row(d->f, "  For step 3", cell_num(a, sizeof a, M(d, PW_M_WAITING_STEP3_MEAN)), NULL);
+}
+
+/* ======================================================================================
+ * The dashboard
+ * ====================================================================================== */
+
+void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, size_t nreps,
+                         const out_run_info *info)
+{
+    size_t *order = out_rep_order(reps, nreps);
+    sim_summary *sum = malloc(out_metric_count() * sizeof *sum);
+    double *x = malloc((nreps ? nreps : 1) * sizeof *x);
+    if (!order || !sum || !x || nreps == 0 ||
+        out_summarise_metrics(reps, order, nreps, sum) != 0) {
+        fprintf(f, "%s: %s\n", p->name, nreps ? "no dashboard (out of memory)"
+                                              : "no replications");
+        goto out;
+    }
+    dash d = {f, reps, order, nreps, sum, x};
+
+    const char *ver = info && info->version && *info->version ? info->version : NULL;
+    fprintf(f, "%s%s%s\n", p->name, ver ? " · stepsim " : "", ver ? ver : "");
+    fprintf(f, "%zu replication%s · seed %" PRIu64 " · %g weeks measured after %g weeks of "
+            "warm-up", nreps, nreps == 1 ? "" : "s", p->seed, p->horizon_weeks,
+            p->warmup_weeks);
+    if (info && isfinite(info->wall_seconds))
+        fprintf(f, " · %.1f s on %d thread%s", info->wall_seconds, info->threads,
+                info->threads == 1 ? "" : "s");
+    fputs("\nMeans over replications; ± is the half-width of the 95% confidence interval\n"
+          "(percentage points for shares).\n", f);
+
+    section_waits(&d);
+    section_recovery(&d);
+    section_funnel(&d);
+    section_capacity(&d);
+out:
+    free(order);
+    free(sum);
+    free(x);
+}

@@ -1,0 +1,21 @@
+/* The run's dashboard: the readable summary a service planner reads first (waits,
+ * recovery, the funnel, sessions, capacity), true against reported, for a terminal 80
+ * columns wide. */
+#ifndef OUT_DASHBOARD_H
+#define OUT_DASHBOARD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/pw_params.h"
+#include "models/pw_results.h"
+#include "out_write.h"
+
+/* Print the dashboard of nreps replications (any order) of scenario p to f. Values are
+ * means over replications with the half-width of their Student-t 95% CI (percentage
+ * points for shares); an undefined value prints as "–". info may be NULL (then version,
+ * threads and wall time are not shown). Output is UTF-8 (±, –). */
+void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, size_t nreps,
+                         const out_run_info *info);
+
+#endif

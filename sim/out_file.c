@@ -1,0 +1,468 @@
+/* Atomic output files and locale-proof number and string formatting (see out_file.h). */
+#include "out_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ======================================================================================
+ * Errors
+ * ====================================================================================== */
+
+const char *out_strerror(int err)
+{
+    switch (err) {
+    case OUT_OK:
+        return "success";
+    case OUT_EIO:
+        return "cannot write output";
+    case OUT_ENOMEM:
+        return "out of memory";
+    case OUT_EINVAL:
+        return "invalid argument";
+    default:
+        return "unknown error";
+    }
+}
+
+int out_error(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+/* strerror is not thread-safe; this is the XSI strerror_r that -D_POSIX_C_SOURCE
+ * selects. */
+const char *out_errstr(int e, char *buf, size_t len)
+{
+    if (strerror_r(e, buf, len) != 0)
+        snprintf(buf, len, "error %d", e);
+    return buf;
+}
+
+/* ======================================================================================
+ * Directories
+ * ====================================================================================== */
+
+/* Create one directory, accepting one that already exists (perhaps made a moment ago by
+ * another thread). Returns 0 or OUT_EIO. */
+static int mkdir_one(const char *path, char *err, size_t errlen)
+{
+    char eb[128];
+    if (mkdir(path, 0777) == 0)
+        return OUT_OK;
+    int e = errno;
+    struct stat st;
+    if (e == EEXIST) {
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return OUT_OK;
+        return out_error(err, errlen, OUT_EIO, "cannot create directory '%s': it exists and "
+                         "is not a directory", path);
+    }
+    return out_error(err, errlen, OUT_EIO, "cannot create directory '%s': %s", path,
+                     out_errstr(e, eb, sizeof eb));
+}
+
+int out_mkdir_p(const char *dir, char *err, size_t errlen)
+{
+    if (!dir || !*dir)
+        return out_error(err, errlen, OUT_EINVAL, "no output directory given");
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return OUT_OK;
+        return out_error(err, errlen, OUT_EIO, "output directory '%s' exists and is not a "
+                         "directory", dir);
+    }
+    char *path = strdup(dir);
+    if (!path)
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory");
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        path[--len] = '\0';
+    int ret = OUT_OK;
+    /* Each prefix ending before a '/' (skipping the root and runs of slashes), then all. */
+    for (size_t i = 1; i < len && ret == OUT_OK; i++) {
+        if (path[i] != '/' || path[i - 1] == '/')
+            continue;
+        path[i] = '\0';
+        ret = mkdir_one(path, err, errlen);
+        path[i] = '/';
+    }
+    if (ret == OUT_OK)
+        ret = mkdir_one(path, err, errlen);
+    free(path);
+    return ret;
+}
+
+/* ======================================================================================
+ * Atomic files
+ * ====================================================================================== */
+
+/* Release the paths of an out_file (the FILE must be closed). */
+static void release(out_file *of)
+{
+    free(of->tmp_path);
+    free(of->path);
+    of->tmp_path = of->path = NULL;
+    of->f = NULL;
+    of->closed = 0;
+}
+
+/* malloc'd "a/b", or "b" when a is empty; NULL on OOM. */
+static char *join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    int slash = na > 0 && a[na - 1] != '/';
+    char *s = malloc(na + (size_t)slash + nb + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, a, na);
+    if (slash)
+        s[na] = '/';
+    memcpy(s + na + (size_t)slash, b, nb + 1);
+    return s;
+}
+
+int out_file_open(out_file *of, const char *dir, const char *name, char *err, size_t errlen)
+{
+    char eb[128];
+    of->f = NULL;
+    of->closed = 0;
+    of->path = join(dir, name);
+    size_t n = of->path ? strlen(of->path) + 32 : 0;
+    of->tmp_path = n ? malloc(n) : NULL;
+    if (!of->path || !of->tmp_path) {
+        release(of);
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory");
+    }
+    snprintf(of->tmp_path, n, "%s.tmp.%ld", of->path, (long)getpid());
+    of->f = fopen(of->tmp_path, "wb");
+    if (!of->f) {
+        int e = errno;
+        out_error(err, errlen, OUT_EIO, "cannot create '%s': %s", of->tmp_path,
+                  out_errstr(e, eb, sizeof eb));
+        release(of);
+        return OUT_EIO;
+    }
+    return OUT_OK;
+}
+
+int out_file_close(out_file *of, char *err, size_t errlen)
+{
+    char eb[128];
+    if (of->closed || !of->f)
+        return of->closed ? OUT_OK : out_error(err, errlen, OUT_EINVAL, "file not open");
+    /* fflush first so a failed write still buffered is seen; ferror catches earlier ones.
+     * errno from a failed write is long gone, so name the common cause for ferror. */
+    int e = 0;
+    const char *what = "write";
+    if (fflush(of->f) != 0)
+        e = errno ? errno : EIO;
+    else if (ferror(of->f))
+        e = EIO;
+    else if (fsync(fileno(of->f)) != 0)
+        e = errno, what = "sync";
+    if (fclose(of->f) != 0 && !e)
+        e = errno ? errno : EIO, what = "close";
+    of->f = NULL;
+    if (e) {
+        out_error(err, errlen, OUT_EIO, "cannot %s '%s': %s", what, of->tmp_path,
+                  out_errstr(e, eb, sizeof eb));
+        remove(of->tmp_path);
+        release(of);
+        return OUT_EIO;
+    }
+    of->closed = 1;
+    return OUT_OK;
+}
+
+/* fsync the directory holding path, so the rename survives a crash. Best effort: some
+ * file systems refuse to sync directories, and the data itself is already synced. */
+static void sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+int out_file_commit(out_file *of, char *err, size_t errlen)
+{
+    char eb[128];
+    int ret = out_file_close(of, err, errlen);
+    if (ret != OUT_OK)
+        return ret;
+    if (rename(of->tmp_path, of->path) != 0) {
+        int e = errno;
+        out_error(err, errlen, OUT_EIO, "cannot rename '%s' to '%s': %s", of->tmp_path,
+                  of->path, out_errstr(e, eb, sizeof eb));
+        remove(of->tmp_path);
+        release(of);
+        return OUT_EIO;
+    }
+    sync_parent(of->path);
+    release(of);
+    return OUT_OK;
+}
+
+void out_file_abort(out_file *of)
+{
+    if (!of)
+        return;
+    if (of->f)
+        fclose(of->f);
+    if (of->tmp_path && (of->f || of->closed))
+        remove(of->tmp_path);
+    release(of);
+}
+
+/* ======================================================================================
+ * Numbers
+ * ====================================================================================== */
+
+/* Rewrite printf's output so that the decimal point is '.' whatever the locale: any run
+ * of bytes that is not a digit, sign or exponent marker is the locale's decimal point
+ * (printf adds no grouping without the ' flag). */
+static void c_point(char *buf)
+{
+    char *w = buf;
+    const char *r = buf;
+    while (*r) {
+        char c = *r;
+        if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' || c == 'E') {
+            *w++ = *r++;
+            continue;
+        }
+        *w++ = '.';
+        while (*r && !((*r >= '0' && *r <= '9') || *r == '-' || *r == '+' || *r == 'e' ||
+                       *r == 'E'))
+            r++;
+    }
+    *w = '\0';
+}
+
+const char *out_fmt_num(char buf[OUT_NUM_MAX], double x)
+{
+    buf[0] = '\0';
+    if (!isfinite(x))
+        return buf;
+    if (x == 0)
+        x = 0.0; /* drop the sign of -0 */
+    /* strtod reads with the same locale printf wrote with, so the test is consistent. */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, OUT_NUM_MAX, "%.*g", prec, x);
+        if (prec == 17 || strtod(buf, NULL) == x)
+            break;
+    }
+    c_point(buf);
+    return buf;
+}
+
+const char *out_fmt_fixed(char buf[OUT_NUM_MAX], double x, int decimals)
+{
+    buf[0] = '\0';
+    if (!isfinite(x) || fabs(x) >= 1e15)
+        return buf;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 17)
+        decimals = 17;
+    snprintf(buf, OUT_NUM_MAX, "%.*f", decimals, x);
+    c_point(buf);
+    /* "-0.000000" (a tiny negative rounded away) reads better, and the same, as 0. */
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+    return buf;
+}
+
+void out_csv_num(FILE *f, double x)
+{
+    char b[OUT_NUM_MAX];
+    fputs(out_fmt_num(b, x), f);
+}
+
+void out_csv_fixed(FILE *f, double x, int decimals)
+{
+    char b[OUT_NUM_MAX];
+    fputs(out_fmt_fixed(b, x, decimals), f);
+}
+
+void out_json_num(FILE *f, double x)
+{
+    char b[OUT_NUM_MAX];
+    fputs(isfinite(x) ? out_fmt_num(b, x) : "null", f);
+}
+
+/* ======================================================================================
+ * Strings
+ * ====================================================================================== */
+
+/* Does a CSV field need quotes? */
+static int csv_needs_quotes(const char *s)
+{
+    return s[strcspn(s, ",\"\r\n")] != '\0';
+}
+
+void out_csv_str(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    if (!csv_needs_quotes(s)) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
+
+char *out_csv_quote(const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s), q = 0;
+    for (size_t i = 0; i < n; i++)
+        q += s[i] == '"';
+    int quote = csv_needs_quotes(s);
+    char *out = malloc(n + q + 3);
+    if (!out)
+        return NULL;
+    char *w = out;
+    if (quote)
+        *w++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            *w++ = '"';
+        *w++ = s[i];
+    }
+    if (quote)
+        *w++ = '"';
+    *w = '\0';
+    return out;
+}
+
+/* Length of the valid UTF-8 sequence starting at s (1-4), or 0 if the bytes there are
+ * not valid UTF-8 (overlong forms and surrogates included). */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    unsigned lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+void out_json_str(FILE *f, const char *str)
+{
+    if (!str) {
+        fputs("null", f);
+        return;
+    }
+    const unsigned char *s = (const unsigned char *)str;
+    putc('"', f);
+    while (*s) {
+        unsigned c = *s;
+        if (c == '"' || c == '\\') {
+            putc('\\', f);
+            putc((int)c, f);
+            s++;
+        } else if (c < 0x20) {
+            switch (c) {
+            case '\n': fputs("\\n", f); break;
+            case '\r': fputs("\\r", f); break;
+            case '\t': fputs("\\t", f); break;
+            default: fprintf(f, "\\u%04x", c); break;
+            }
+            s++;
+        } else {
+            size_t n = utf8_seq(s);
+            if (n == 0) {
+                fputs("\\ufffd", f);
+                s++;
+            } else {
+                fwrite(s, 1, n, f);
+                s += n;
+            }
+        }
+    }
+    putc('"', f);
+}
+
+/* ======================================================================================
+ * Hashing
+ * ====================================================================================== */
+
+uint64_t out_fnv1a64(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+int out_hash_file(const char *path, uint64_t *hash, char *err, size_t errlen)
+{
+    char eb[128];
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        return out_error(err, errlen, OUT_EIO, "cannot read '%s': %s", path,
+                         out_errstr(e, eb, sizeof eb));
+    }
+    unsigned char buf[1 << 14];
+    uint64_t h = OUT_FNV1A64_INIT;
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = out_fnv1a64(h, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return out_error(err, errlen, OUT_EIO, "cannot read '%s'", path);
+    *hash = h;
+    return OUT_OK;
+}

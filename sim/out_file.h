@@ -1,0 +1,117 @@
+/* Atomic output files (temp name, fsync, rename) and the locale-proof, byte-stable
+ * formatting of numbers and strings in stepsim's CSV and JSON outputs.
+ *
+ * Design
+ * - A file is written to OUTDIR/NAME.tmp.<pid>, flushed, fsync'd and closed, and only then
+ *   renamed to OUTDIR/NAME. Any failure removes the temp file, so a file under its final
+ *   name is always whole. Closing and renaming are separate steps, so a writer can stage
+ *   several files and publish them together only when all were written.
+ * - Numbers. Doubles are written by out_fmt_num: the shortest of "%.15g", "%.16g" and
+ *   "%.17g" that reads back as the same double. It round-trips exactly, and a value such
+ *   as 0.25 is written "0.25", not "0.25000000000000000". -0 is written as 0. Streamed
+ *   event times (patients.csv, events.csv) use out_fmt_fixed with 6 decimals instead
+ *   (days; 1e-6 day is under 0.1 s), which keeps those large files small and readable.
+ *   Either way the output is a function of the double alone: byte-identical across runs.
+ * - Not-a-number and infinities are never printed: empty in CSV, null in JSON.
+ * - The decimal point is always '.', whatever the C library's LC_NUMERIC locale: the
+ *   formatted text is normalised after printf, so no locale state is read or changed
+ *   (thread-safe). Integers are printed with PRIu64 / %d, which no locale alters.
+ * - CSV follows RFC 4180 with "\n" line ends: a field is quoted when it holds a comma,
+ *   a double quote, CR or LF, and quotes inside are doubled. JSON strings escape '"',
+ *   '\\' and control characters; invalid UTF-8 bytes become U+FFFD, so the JSON is valid.
+ */
+#ifndef OUT_FILE_H
+#define OUT_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Error codes of the out_ writers (0 is success). */
+enum {
+    OUT_OK = 0,
+    OUT_EIO = -1,    /* a file could not be created, written, synced or renamed */
+    OUT_ENOMEM = -2,
+    OUT_EINVAL = -3, /* a bad argument (no replications, a NULL path) */
+};
+
+/* Message for an out_ error code (static string). */
+const char *out_strerror(int err);
+
+/* Format a message into err[errlen] (if err is non-NULL and errlen > 0). Returns code, so
+ * a caller can write `return out_error(err, errlen, OUT_EIO, "...", ...)`. */
+__attribute__((format(printf, 4, 5))) int out_error(char *err, size_t errlen, int code,
+                                                    const char *fmt, ...);
+
+/* The text of errno value e, thread-safely, in buf[len]. Returns buf. */
+const char *out_errstr(int e, char *buf, size_t len);
+
+/* Create directory dir and any missing parents (mkdir -p; existing directories are
+ * fine). Returns 0, or OUT_EIO with err naming the path that failed and why. Safe to call
+ * from several threads at once. */
+__attribute__((warn_unused_result)) int out_mkdir_p(const char *dir, char *err,
+                                                    size_t errlen);
+
+/* One output file being written atomically. Zero it (or use OUT_FILE_INIT) before use. */
+typedef struct out_file {
+    FILE *f;        /* write here between out_file_open and out_file_close */
+    char *tmp_path; /* DIR/NAME.tmp.<pid>, owned */
+    char *path;     /* DIR/NAME, owned */
+    int closed;     /* the temp file is complete and closed, awaiting rename */
+} out_file;
+
+#define OUT_FILE_INIT {NULL, NULL, NULL, 0}
+
+/* Create DIR/NAME.tmp.<pid> for writing (DIR must exist). Returns 0, or OUT_ENOMEM /
+ * OUT_EIO with a message in err; on failure *of holds nothing to release. */
+__attribute__((warn_unused_result)) int out_file_open(out_file *of, const char *dir,
+                                                      const char *name, char *err,
+                                                      size_t errlen);
+/* Flush, fsync and close the temp file, checking every step (a write error that the
+ * stdio buffer hid surfaces here). Returns 0; or OUT_EIO with err set, after removing the
+ * temp file and releasing *of. Calling it on a closed file does nothing. */
+__attribute__((warn_unused_result)) int out_file_close(out_file *of, char *err,
+                                                       size_t errlen);
+/* Close (if still open) and rename the temp file to its final name, replacing any old
+ * file, then release *of. Returns 0, or OUT_EIO with err set (the temp file is removed
+ * and any old file under the final name is left as it was). */
+__attribute__((warn_unused_result)) int out_file_commit(out_file *of, char *err,
+                                                        size_t errlen);
+/* Give up: close and remove the temp file, release *of. Safe on a zeroed, released or
+ * half-built out_file; never touches the final name. */
+void out_file_abort(out_file *of);
+
+/* ---- Numbers and strings ---- */
+
+#define OUT_NUM_MAX 40 /* buffer size for out_fmt_num / out_fmt_fixed */
+
+/* x as the shortest of %.15g/%.16g/%.17g that round-trips, '.' as decimal point; "" for
+ * NaN and infinities. Returns buf. */
+const char *out_fmt_num(char buf[OUT_NUM_MAX], double x);
+/* x with `decimals` (0..17) digits after the point, '.' as decimal point; "" for NaN and
+ * infinities and for values too large for the buffer. Returns buf. */
+const char *out_fmt_fixed(char buf[OUT_NUM_MAX], double x, int decimals);
+
+/* CSV field writers: no separators or line ends are written. Errors stick in the FILE
+ * (ferror) and are caught by out_file_close. */
+void out_csv_num(FILE *f, double x);                 /* out_fmt_num; empty if not finite */
+void out_csv_fixed(FILE *f, double x, int decimals); /* out_fmt_fixed */
+void out_csv_str(FILE *f, const char *s);            /* quoted when needed; NULL = empty */
+/* s as a CSV field, quoted when needed, in a new string the caller frees; NULL on OOM.
+ * For fields repeated on every row (the scenario name). */
+char *out_csv_quote(const char *s);
+
+/* JSON writers. */
+void out_json_num(FILE *f, double x);        /* null if not finite */
+void out_json_str(FILE *f, const char *s);   /* quoted and escaped; NULL = null */
+
+/* ---- Hashing ---- */
+
+#define OUT_FNV1A64_INIT 0xcbf29ce484222325ULL
+/* FNV-1a 64 of n bytes, continuing from h (start with OUT_FNV1A64_INIT). */
+uint64_t out_fnv1a64(uint64_t h, const void *data, size_t n);
+/* FNV-1a 64 of a file's bytes into *hash. Returns 0, or OUT_EIO (err set). */
+__attribute__((warn_unused_result)) int out_hash_file(const char *path, uint64_t *hash,
+                                                      char *err, size_t errlen);
+
+#endif

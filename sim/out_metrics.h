@@ -1,0 +1,56 @@
+/* The metrics stepsim writes and summarises: the model's headline metrics (PW_METRICS)
+ * followed by metrics derived from the weekly wait histograms; and the replication order
+ * every writer uses, so outputs do not depend on the order replications finished in.
+ *
+ * Derived metrics, for each wait measure W of pw_wait_name (prefix "wait_" unless the
+ * name already has it), computed per replication from its histogram:
+ *   wait_W_days_p50, wait_W_days_p90     quantiles, linear within the weekly bin; NaN
+ *                                        when they fall in the open last bin (>= 104 weeks)
+ *   wait_W_under_6_weeks_share           share of waits < 42 days (bins 0-5)
+ *   wait_W_under_18_weeks_share          share of waits < 126 days (bins 0-17)
+ * A histogram holds whole-week bins, so "under 6 weeks" is < 42 days; the model's
+ * within_6_weeks_* metrics count <= 42 days from exact waits and are the headline ones.
+ */
+#ifndef OUT_METRICS_H
+#define OUT_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/pw_results.h"
+#include "sim/core/sim_stats.h"
+
+/* Derived metrics per wait measure, in this order. */
+typedef enum out_wait_stat {
+    OUT_WS_P50, OUT_WS_P90, OUT_WS_UNDER_6, OUT_WS_UNDER_18, OUT_WS_N
+} out_wait_stat;
+
+#define OUT_METRIC_NAME_MAX 96
+
+/* Number of metrics written: PW_M_N + PW_W_N * OUT_WS_N. Metric i < PW_M_N is the
+ * model's metric i. */
+size_t out_metric_count(void);
+/* Name of metric i into buf (at least OUT_METRIC_NAME_MAX bytes). Returns buf. */
+const char *out_metric_name(size_t i, char buf[OUT_METRIC_NAME_MAX]);
+/* Value of metric i in one replication (NaN when undefined). */
+double out_metric_value(const pw_results *r, size_t i);
+
+/* Share of the observations of a wait histogram (PW_WAIT_WEEKS + 1 bins, the last one
+ * open) in bins [0, weeks): waits under `weeks` weeks. NaN when empty. */
+double out_wait_share_under(const uint64_t *bins, size_t weeks);
+/* p-quantile in days of a wait histogram, linear within the weekly bin; NaN when empty
+ * or when it falls in the open last bin. */
+double out_wait_quantile_days(const uint64_t *bins, double p);
+
+/* Indexes 0..nreps-1 of reps ordered by replication number (ties keep their order), in
+ * a new array the caller frees; NULL when out of memory. */
+size_t *out_rep_order(const pw_results *reps, size_t nreps);
+
+/* Summaries (sim_summarise) of every metric across replications, taken in `order`:
+ * out[out_metric_count()]. Returns 0 or OUT_ENOMEM. */
+__attribute__((warn_unused_result)) int out_summarise_metrics(const pw_results *reps,
+                                                              const size_t *order,
+                                                              size_t nreps,
+                                                              sim_summary *out);
+
+#endif

@@ -1,0 +1,299 @@
+/* patients.csv and events.csv: per-replication part files and their ordered merge. */
+#include "out_stream.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out_file.h"
+
+#define DAY_DECIMALS 6 /* 1e-6 day < 0.1 s */
+
+/* The two streams: final name, header, and the bit that selects it. */
+typedef struct stream_kind {
+    unsigned bit;
+    const char *name;
+    const char *header;
+} stream_kind;
+
+static const stream_kind kinds[] = {
+    {OUT_STREAM_PATIENTS, "patients.csv",
+     "scenario,replication,patient_id,person_id,stage,source,need,cohort,referral_day,"
+     "queue_day,start_day,end_day,wait_days,sessions,exit_reason,clinician,unfinished\n"},
+    {OUT_STREAM_EVENTS, "events.csv",
+     "scenario,replication,case_id,activity,lifecycle,timestamp,resource,role\n"},
+};
+#define N_KINDS (sizeof kinds / sizeof kinds[0])
+
+const char *out_patients_header(void) { return kinds[0].header; }
+const char *out_events_header(void) { return kinds[1].header; }
+
+/* "OUTDIR/.NAME.r<R>.part", malloc'd; NULL on OOM. */
+static char *part_path(const char *outdir, const char *name, int replication)
+{
+    size_t n = strlen(outdir) + strlen(name) + 40;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s.%s.r%d.part", outdir,
+                 outdir[0] && outdir[strlen(outdir) - 1] == '/' ? "" : "/", name, replication);
+    return s;
+}
+
+/* ======================================================================================
+ * Monitor callbacks (called by the model, on the replication's thread)
+ * ====================================================================================== */
+
+/* Record the first write error of f in s; later rows are skipped. */
+static void check(out_stream *s, FILE *f)
+{
+    if (ferror(f) && !s->error)
+        s->error = errno ? errno : EIO;
+}
+
+/* One day field and its trailing comma. */
+static void day_field(FILE *f, double day)
+{
+    out_csv_fixed(f, day, DAY_DECIMALS);
+    putc(',', f);
+}
+
+/* A patients.csv row. */
+static void on_stage(void *ctx, const pw_stage_record *r)
+{
+    out_stream *s = ctx;
+    FILE *f = s->patients;
+    if (!f || s->error)
+        return;
+    fprintf(f, "%s,%d,%" PRIu64 ",%" PRIu64 ",", s->scenario_csv, s->replication,
+            r->patient_id, r->person_id);
+    out_csv_str(f, r->stage);
+    putc(',', f);
+    out_csv_str(f, r->source);
+    putc(',', f);
+    out_csv_str(f, r->need);
+    fprintf(f, ",%d,", r->cohort ? 1 : 0);
+    day_field(f, r->referral_day);
+    day_field(f, r->queue_day);
+    day_field(f, r->start_day);
+    day_field(f, r->end_day);
+    day_field(f, r->wait_days);
+    fprintf(f, "%d,", r->sessions);
+    out_csv_str(f, r->exit_reason);
+    putc(',', f);
+    if (r->clinician >= 0)
+        fprintf(f, "%d", r->clinician);
+    fprintf(f, ",%d\n", r->unfinished ? 1 : 0);
+    check(s, f);
+}
+
+/* An events.csv row: case ids carry the replication ("r3-1542") so they are unique in
+ * the merged file; the resource is the individual ("pwp_12"), the role its own column. */
+static void on_event(void *ctx, const pw_event_record *r)
+{
+    out_stream *s = ctx;
+    FILE *f = s->events;
+    if (!f || s->error)
+        return;
+    const char *role = r->resource ? r->resource : "";
+    fprintf(f, "%s,%d,r%d-%" PRIu64 ",", s->scenario_csv, s->replication, s->replication,
+            r->case_id);
+    out_csv_str(f, r->activity);
+    putc(',', f);
+    out_csv_str(f, r->lifecycle);
+    putc(',', f);
+    day_field(f, r->day);
+    if (r->resource_id >= 0) {
+        char res[PW_MAX_NAME + 24];
+        snprintf(res, sizeof res, "%s_%d", role[0] ? role : "staff", r->resource_id);
+        out_csv_str(f, res);
+    } else {
+        out_csv_str(f, role);
+    }
+    putc(',', f);
+    out_csv_str(f, role);
+    putc('\n', f);
+    check(s, f);
+}
+
+/* ======================================================================================
+ * Per-replication streams
+ * ====================================================================================== */
+
+int out_stream_open(out_stream *s, const char *outdir, const char *scenario, int replication,
+                    unsigned what, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->replication = replication;
+    s->monitor.ctx = s;
+    int ret = out_mkdir_p(outdir, err, errlen);
+    if (ret != OUT_OK)
+        return ret;
+    s->scenario_csv = out_csv_quote(scenario);
+    if (!s->scenario_csv)
+        goto nomem;
+    for (size_t k = 0; k < N_KINDS; k++) {
+        if (!(what & kinds[k].bit))
+            continue;
+        char **path = k == 0 ? &s->patients_path : &s->events_path;
+        FILE **fp = k == 0 ? &s->patients : &s->events;
+        if (!(*path = part_path(outdir, kinds[k].name, replication)))
+            goto nomem;
+        if (!(*fp = fopen(*path, "wb"))) {
+            char eb[128];
+            int e = errno;
+            out_error(err, errlen, OUT_EIO, "cannot create '%s': %s", *path,
+                      out_errstr(e, eb, sizeof eb));
+            out_stream_free(s);
+            out_stream_discard(outdir, &replication, 1, what);
+            return OUT_EIO;
+        }
+        setvbuf(*fp, NULL, _IOFBF, 1 << 16);
+    }
+    s->monitor.stage = s->patients ? on_stage : NULL;
+    s->monitor.event = s->events ? on_event : NULL;
+    return OUT_OK;
+nomem:
+    out_stream_free(s);
+    out_stream_discard(outdir, &replication, 1, what);
+    return out_error(err, errlen, OUT_ENOMEM, "out of memory");
+}
+
+int out_stream_close(out_stream *s, char *err, size_t errlen)
+{
+    int ret = OUT_OK;
+    for (size_t k = 0; k < N_KINDS; k++) {
+        FILE **fp = k == 0 ? &s->patients : &s->events;
+        const char *path = k == 0 ? s->patients_path : s->events_path;
+        if (!*fp)
+            continue;
+        if (fflush(*fp) != 0 && !s->error)
+            s->error = errno ? errno : EIO;
+        if (fclose(*fp) != 0 && !s->error)
+            s->error = errno ? errno : EIO;
+        *fp = NULL;
+        if (s->error && ret == OUT_OK) {
+            char eb[128];
+            ret = out_error(err, errlen, OUT_EIO, "cannot write '%s': %s", path,
+                            out_errstr(s->error, eb, sizeof eb));
+        }
+    }
+    out_stream_free(s);
+    return ret;
+}
+
+void out_stream_free(out_stream *s)
+{
+    if (!s)
+        return;
+    if (s->patients)
+        fclose(s->patients);
+    if (s->events)
+        fclose(s->events);
+    free(s->patients_path);
+    free(s->events_path);
+    free(s->scenario_csv);
+    s->patients = s->events = NULL;
+    s->patients_path = s->events_path = s->scenario_csv = NULL;
+    s->monitor.stage = NULL;
+    s->monitor.event = NULL;
+}
+
+/* ======================================================================================
+ * Merge
+ * ====================================================================================== */
+
+/* Ascending copy of replications[0..n); NULL on OOM. */
+static int *sorted_copy(const int *replications, size_t n)
+{
+    int *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && v[j - 1] > replications[i]) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = replications[i];
+    }
+    return v;
+}
+
+/* Append the part at path to out. Returns 0, or OUT_EIO (err set). */
+static int append_part(FILE *out, const char *path, char *buf, size_t bufsize, char *err,
+                       size_t errlen)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in) {
+        char eb[128];
+        int e = errno;
+        return out_error(err, errlen, OUT_EIO, "cannot read '%s': %s", path,
+                         out_errstr(e, eb, sizeof eb));
+    }
+    size_t n;
+    while ((n = fread(buf, 1, bufsize, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            break;
+    int bad = ferror(in);
+    fclose(in);
+    if (bad)
+        return out_error(err, errlen, OUT_EIO, "cannot read '%s'", path);
+    return OUT_OK; /* a failed fwrite is caught by out_file_close */
+}
+
+/* Merge one stream's parts (reps sorted) into outdir/kind->name. */
+static int merge_kind(const char *outdir, const stream_kind *kind, const int *reps, size_t n,
+                      char *buf, size_t bufsize, char *err, size_t errlen)
+{
+    out_file of = OUT_FILE_INIT;
+    int ret = out_file_open(&of, outdir, kind->name, err, errlen);
+    if (ret != OUT_OK)
+        return ret;
+    fputs(kind->header, of.f);
+    for (size_t i = 0; i < n && ret == OUT_OK; i++) {
+        char *path = part_path(outdir, kind->name, reps[i]);
+        ret = path ? append_part(of.f, path, buf, bufsize, err, errlen)
+                   : out_error(err, errlen, OUT_ENOMEM, "out of memory");
+        free(path);
+    }
+    if (ret == OUT_OK)
+        ret = out_file_commit(&of, err, errlen);
+    out_file_abort(&of);
+    return ret;
+}
+
+int out_stream_merge(const char *outdir, const int *replications, size_t n, unsigned what,
+                     char *err, size_t errlen)
+{
+    int *reps = sorted_copy(replications, n);
+    size_t bufsize = 1 << 16;
+    char *buf = malloc(bufsize);
+    int ret = OUT_OK;
+    if (!reps || !buf)
+        ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
+    for (size_t k = 0; k < N_KINDS && ret == OUT_OK; k++) {
+        if (!(what & kinds[k].bit))
+            continue;
+        ret = merge_kind(outdir, &kinds[k], reps, n, buf, bufsize, err, errlen);
+        if (ret == OUT_OK)
+            out_stream_discard(outdir, reps, n, kinds[k].bit);
+    }
+    free(buf);
+    free(reps);
+    return ret;
+}
+
+void out_stream_discard(const char *outdir, const int *replications, size_t n, unsigned what)
+{
+    for (size_t k = 0; k < N_KINDS; k++) {
+        if (!(what & kinds[k].bit))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            char *path = part_path(outdir, kinds[k].name, replications[i]);
+            if (path)
+                remove(path);
+            free(path);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/* The opt-in row streams patients.csv and events.csv: a pw_monitor per replication that
+ * appends rows to that replication's part files, and a merge that joins the parts in
+ * replication order into the final files.
+ *
+ * Design
+ * - Memory stays flat: every row goes straight to a buffered FILE; nothing is kept.
+ * - Replications run in parallel threads, each with its own out_stream (no shared
+ *   state). Part files are OUTDIR/.patients.csv.r<R>.part and OUTDIR/.events.csv.r<R>.part
+ *   (no header); names carry no process id, so a merge can find the parts of replications
+ *   run by other processes (MPI ranks) in a shared OUTDIR.
+ * - out_stream_merge writes the header once, then each replication's part in ascending
+ *   replication order, through an atomic out_file, and removes the parts after the final
+ *   file is in place. Given the same rows, the merged files are byte-identical whatever
+ *   the number of threads.
+ * - Times are days from the start of the run (warm-up included) with 6 decimals; NaN
+ *   (a time that does not apply) is an empty field.
+ */
+#ifndef OUT_STREAM_H
+#define OUT_STREAM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/pw_world.h"
+
+/* Which streams to write (bit set). */
+enum { OUT_STREAM_PATIENTS = 1u << 0, OUT_STREAM_EVENTS = 1u << 1 };
+
+/* One replication's streams. monitor.ctx points at the struct itself: do not move it
+ * between out_stream_open and out_stream_close. */
+typedef struct out_stream {
+    pw_monitor monitor;    /* pass &s->monitor to pw_run */
+    FILE *patients;        /* NULL when not written */
+    FILE *events;
+    char *patients_path;   /* part file paths, owned */
+    char *events_path;
+    char *scenario_csv;    /* scenario name as a CSV field, owned */
+    int replication;
+    int error;             /* first errno of a failed write; 0 if none */
+} out_stream;
+
+/* Open the part files selected by `what` for replication `replication` in outdir
+ * (created if missing) and set s->monitor's callbacks. Returns 0, or OUT_EIO /
+ * OUT_ENOMEM with err set (nothing left open or on disk). */
+__attribute__((warn_unused_result)) int out_stream_open(out_stream *s, const char *outdir,
+                                                        const char *scenario,
+                                                        int replication, unsigned what,
+                                                        char *err, size_t errlen);
+/* Flush and close the part files (keeping them for the merge) and release *s. Returns 0,
+ * or OUT_EIO with err naming the part and the first write error the callbacks met. */
+__attribute__((warn_unused_result)) int out_stream_close(out_stream *s, char *err,
+                                                         size_t errlen);
+/* Close without checking and release *s (after a failed run); safe on a zeroed or
+ * released out_stream. The part files stay; out_stream_discard removes them. */
+void out_stream_free(out_stream *s);
+
+/* Join the parts of replications[0..n) (any order; merged ascending) for the streams in
+ * `what` into outdir/patients.csv and outdir/events.csv, atomically, then remove the
+ * parts. Returns 0, or OUT_EIO / OUT_ENOMEM with err set; then no final file of that
+ * stream is written (the parts are kept for inspection). */
+__attribute__((warn_unused_result)) int out_stream_merge(const char *outdir,
+                                                         const int *replications, size_t n,
+                                                         unsigned what, char *err,
+                                                         size_t errlen);
+/* Remove the part files of replications[0..n) (after a failure); missing ones are fine. */
+void out_stream_discard(const char *outdir, const int *replications, size_t n,
+                        unsigned what);
+
+/* The CSV header lines (with "\n") of patients.csv and events.csv (static strings). */
+const char *out_patients_header(void);
+const char *out_events_header(void);
+
+#endif

@@ -1,0 +1,634 @@
+/* Writers of the result files: summaries, replications, waits, recovery, flow, time
+ * series and the manifest (see out_write.h and docs/outputs.md). */
+#include "out_write.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_version.h>
+
+#include "out_file.h"
+#include "out_metrics.h"
+#include "sim/core/sim_rng.h"
+
+/* Everything a file writer reads. */
+typedef struct wctx {
+    const pw_params *p;
+    const pw_results *reps;
+    const size_t *order;       /* reps indexes by replication number */
+    size_t nreps;
+    const char *scn;           /* the scenario name as a CSV field */
+    const sim_summary *sum;    /* out_metric_count() summaries */
+    const out_run_info *info;
+    const char *scenario_path;
+    const char *scenario_hash; /* "fnv1a64:..." or NULL */
+} wctx;
+
+/* The files, in the order they are written and published (manifest.json last). */
+enum {
+    F_SUMMARY_JSON, F_SUMMARY_CSV, F_REPLICATIONS, F_WAITS, F_RECOVERY, F_FLOW,
+    F_TIMESERIES, F_MANIFEST, F_N
+};
+static const char *const file_names[F_N] = {
+    "summary.json", "summary.csv", "replications.csv", "waits.csv", "recovery.csv",
+    "flow.csv", "timeseries.csv", "manifest.json"};
+
+void out_run_info_init(out_run_info *info)
+{
+    memset(info, 0, sizeof *info);
+    info->threads = 1;
+    info->ranks = 1;
+    info->wall_seconds = NAN;
+}
+
+/* ======================================================================================
+ * Small helpers
+ * ====================================================================================== */
+
+/* s, or NULL when s is NULL or empty (JSON null: unknown). */
+static const char *known(const char *s) { return s && *s ? s : NULL; }
+
+/* "scenario,replication," for replication r: the start of every per-replication row. */
+static void row_start(FILE *f, const wctx *c, int replication)
+{
+    fprintf(f, "%s,%d,", c->scn, replication);
+}
+
+/* a / b as a double; NaN when b is 0. */
+static double ratio(double a, double b) { return b != 0 ? a / b : NAN; }
+
+/* A role name as a column suffix: lower case, anything but [a-z0-9] becomes '_'. */
+static void column_suffix(char *out, size_t n, const char *name)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < n; i++) {
+        char ch = name[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+        out[i] = ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) ? ch : '_';
+    }
+    out[i] = '\0';
+}
+
+/* The routing policy's scenario name. */
+static const char *policy_name(pw_policy_kind k)
+{
+    switch (k) {
+    case PW_POLICY_STEPPED:
+        return "stepped";
+    default:
+        return "unknown";
+    }
+}
+
+/* ======================================================================================
+ * summary.json, summary.csv, replications.csv
+ * ====================================================================================== */
+
+/* summary.json: the contract of DESIGN.md section 5, keys in a fixed order, metrics in
+ * out_metric order. */
+static void write_summary_json(FILE *f, const wctx *c)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    fputs("{\n  \"scenario\": ", f);
+    out_json_str(f, c->p->name);
+    fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n  \"replications\": %zu,\n  \"version\": ",
+            c->p->seed, c->nreps);
+    out_json_str(f, known(c->info->version));
+    fputs(",\n  \"units\": {\"times\": \"days\", \"shares\": \"fraction\", "
+          "\"ci\": \"Student-t 95% interval of the mean over replications\", "
+          "\"p10_p50_p90\": \"quantiles over replications\"},\n  \"metrics\": {\n", f);
+    size_t nm = out_metric_count();
+    for (size_t m = 0; m < nm; m++) {
+        const sim_summary *s = &c->sum[m];
+        fputs("    ", f);
+        out_json_str(f, out_metric_name(m, name));
+        fputs(": {\"mean\": ", f);
+        out_json_num(f, s->mean);
+        fputs(", \"sd\": ", f);
+        out_json_num(f, s->n ? s->sd : NAN);
+        fputs(", \"ci_low\": ", f);
+        out_json_num(f, s->ci_low);
+        fputs(", \"ci_high\": ", f);
+        out_json_num(f, s->ci_high);
+        fputs(", \"p10\": ", f);
+        out_json_num(f, s->p10);
+        fputs(", \"p50\": ", f);
+        out_json_num(f, s->p50);
+        fputs(", \"p90\": ", f);
+        out_json_num(f, s->p90);
+        fputs(m + 1 < nm ? "},\n" : "}\n", f);
+    }
+    fputs("  }\n}\n", f);
+}
+
+/* summary.csv: one row per metric. */
+static void write_summary_csv(FILE *f, const wctx *c)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    fputs("scenario,metric,mean,sd,ci_low,ci_high,p10,p50,p90,n\n", f);
+    for (size_t m = 0; m < out_metric_count(); m++) {
+        const sim_summary *s = &c->sum[m];
+        fprintf(f, "%s,%s,", c->scn, out_metric_name(m, name));
+        const double v[] = {s->mean, s->n ? s->sd : NAN, s->ci_low, s->ci_high,
+                            s->p10, s->p50, s->p90};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            out_csv_num(f, v[k]);
+            putc(',', f);
+        }
+        fprintf(f, "%zu\n", s->n);
+    }
+}
+
+/* replications.csv: tidy, one row per replication and metric. */
+static void write_replications(FILE *f, const wctx *c)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    fputs("scenario,replication,metric,value\n", f);
+    for (size_t i = 0; i < c->nreps; i++) {
+        const pw_results *r = &c->reps[c->order[i]];
+        for (size_t m = 0; m < out_metric_count(); m++) {
+            row_start(f, c, r->replication);
+            fprintf(f, "%s,", out_metric_name(m, name));
+            out_csv_num(f, out_metric_value(r, m));
+            putc('\n', f);
+        }
+    }
+}
+
+/* ======================================================================================
+ * waits.csv
+ * ====================================================================================== */
+
+/* waits.csv: the weekly histograms pooled over replications, every bin (zeros too). */
+static void write_waits(FILE *f, const wctx *c)
+{
+    fputs("scenario,measure,basis,week_from,week_to,count,share,cumulative_share\n", f);
+    for (int w = 0; w < PW_W_N; w++) {
+        uint64_t bins[PW_WAIT_WEEKS + 1] = {0}, total = 0, cum = 0;
+        for (size_t i = 0; i < c->nreps; i++)
+            for (size_t b = 0; b <= PW_WAIT_WEEKS; b++)
+                bins[b] += c->reps[c->order[i]].waits[w][b];
+        for (size_t b = 0; b <= PW_WAIT_WEEKS; b++)
+            total += bins[b];
+        const char *basis = w == PW_W_REPORTED ? "reported" : "true";
+        for (size_t b = 0; b <= PW_WAIT_WEEKS; b++) {
+            cum += bins[b];
+            fprintf(f, "%s,%s,%s,%zu,", c->scn, pw_wait_name((pw_wait)w), basis, b);
+            if (b < PW_WAIT_WEEKS)
+                fprintf(f, "%zu", b + 1); /* the last bin is open: no upper edge */
+            fprintf(f, ",%" PRIu64 ",", bins[b]);
+            out_csv_num(f, ratio((double)bins[b], (double)total));
+            putc(',', f);
+            out_csv_num(f, ratio((double)cum, (double)total));
+            putc('\n', f);
+        }
+    }
+}
+
+/* ======================================================================================
+ * recovery.csv
+ * ====================================================================================== */
+
+/* One recovery.csv row without a score: value (NaN: empty) over count people. */
+static void rec_row(FILE *f, const wctx *c, const char *gtype, const char *group,
+                    const char *basis, const char *measure, double value, uint64_t count)
+{
+    fprintf(f, "%s,%s,", c->scn, gtype);
+    out_csv_str(f, group);
+    fprintf(f, ",%s,%s,,", basis, measure);
+    out_csv_num(f, value);
+    fprintf(f, ",%" PRIu64 "\n", count);
+}
+
+/* The pooled outcome rows of one group (a path or a subgroup). */
+static void rec_group(FILE *f, const wctx *c, const char *gtype, const char *group,
+                      const pw_outcome_counts *o)
+{
+    double n = (double)o->n, entered = (double)o->entered, fin = (double)o->finishers;
+    rec_row(f, c, gtype, group, "true", "entered_treatment_share", ratio(entered, n), o->n);
+    rec_row(f, c, gtype, group, "true", "finished_course_share", ratio(fin, n), o->n);
+    rec_row(f, c, gtype, group, "true", "caseness_share", ratio((double)o->true_casers, n),
+            o->n);
+    rec_row(f, c, gtype, group, "true", "recovery_rate",
+            ratio((double)o->true_recovered, (double)o->true_casers), o->true_casers);
+    rec_row(f, c, gtype, group, "true", "reliable_improvement",
+            ratio((double)o->true_reliable_improvement, n), o->n);
+    rec_row(f, c, gtype, group, "true", "sessions_mean_entered",
+            ratio(o->sessions_sum, entered), o->entered);
+    rec_row(f, c, gtype, group, "true", "wait_to_treatment_days_mean",
+            ratio(o->wait_to_treatment_sum_days, entered), o->entered);
+    rec_row(f, c, gtype, group, "reported", "caseness_share",
+            ratio((double)o->reported_casers, fin), o->finishers);
+    rec_row(f, c, gtype, group, "reported", "recovery_rate",
+            ratio((double)o->reported_recovered, (double)o->reported_casers),
+            o->reported_casers);
+    rec_row(f, c, gtype, group, "reported", "reliable_improvement",
+            ratio((double)o->reported_reliable_improvement, fin), o->finishers);
+    rec_row(f, c, gtype, group, "reported", "reliable_recovery",
+            ratio((double)o->reported_reliable_recovery, (double)o->reported_casers),
+            o->reported_casers);
+}
+
+/* Add b's counts to a (sums in the caller's replication order). */
+static void outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
+{
+    a->n += b->n;
+    a->finishers += b->finishers;
+    a->reported_casers += b->reported_casers;
+    a->reported_recovered += b->reported_recovered;
+    a->reported_reliable_improvement += b->reported_reliable_improvement;
+    a->reported_reliable_recovery += b->reported_reliable_recovery;
+    a->true_casers += b->true_casers;
+    a->true_recovered += b->true_recovered;
+    a->true_reliable_improvement += b->true_reliable_improvement;
+    a->sessions_sum += b->sessions_sum;
+    a->wait_to_treatment_sum_days += b->wait_to_treatment_sum_days;
+    a->entered += b->entered;
+}
+
+/* The rows of one pooled score distribution: score = offset + bin index. */
+static void rec_scores(FILE *f, const wctx *c, const char *all, const char *measure,
+                       const uint64_t *bins, size_t nbins, int offset)
+{
+    uint64_t total = 0;
+    for (size_t b = 0; b < nbins; b++)
+        total += bins[b];
+    for (size_t b = 0; b < nbins; b++) {
+        fprintf(f, "%s,subgroup,", c->scn);
+        out_csv_str(f, all);
+        fprintf(f, ",reported,%s,%d,", measure, (int)b + offset);
+        out_csv_num(f, ratio((double)bins[b], (double)total));
+        fprintf(f, ",%" PRIu64 "\n", bins[b]);
+    }
+}
+
+/* recovery.csv: pooled outcomes by path and subgroup, then the score distributions. */
+static void write_recovery(FILE *f, const wctx *c)
+{
+    fputs("scenario,group_type,group,basis,measure,score,value,count\n", f);
+    for (int g = 0; g < PW_P_N; g++) {
+        pw_outcome_counts o = {0};
+        for (size_t i = 0; i < c->nreps; i++)
+            outcome_add(&o, &c->reps[c->order[i]].by_path[g]);
+        rec_group(f, c, "path", pw_path_name((pw_path)g), &o);
+    }
+    for (int g = 0; g < PW_G_N; g++) {
+        pw_outcome_counts o = {0};
+        for (size_t i = 0; i < c->nreps; i++)
+            outcome_add(&o, &c->reps[c->order[i]].by_group[g]);
+        rec_group(f, c, "subgroup", pw_subgroup_name((pw_subgroup)g), &o);
+    }
+    pw_score_hist h;
+    memset(&h, 0, sizeof h);
+    for (size_t i = 0; i < c->nreps; i++) {
+        const pw_score_hist *s = &c->reps[c->order[i]].scores;
+        for (size_t b = 0; b < 28; b++) {
+            h.phq_start[b] += s->phq_start[b];
+            h.phq_end[b] += s->phq_end[b];
+        }
+        for (size_t b = 0; b < 22; b++) {
+            h.gad_start[b] += s->gad_start[b];
+            h.gad_end[b] += s->gad_end[b];
+        }
+        for (size_t b = 0; b < 55; b++)
+            h.phq_change[b] += s->phq_change[b];
+        for (size_t b = 0; b < 43; b++)
+            h.gad_change[b] += s->gad_change[b];
+    }
+    const char *all = pw_subgroup_name(PW_G_ALL);
+    rec_scores(f, c, all, "phq_start", h.phq_start, 28, 0);
+    rec_scores(f, c, all, "phq_end", h.phq_end, 28, 0);
+    rec_scores(f, c, all, "gad_start", h.gad_start, 22, 0);
+    rec_scores(f, c, all, "gad_end", h.gad_end, 22, 0);
+    rec_scores(f, c, all, "phq_change", h.phq_change, 55, -27);
+    rec_scores(f, c, all, "gad_change", h.gad_change, 43, -21);
+}
+
+/* ======================================================================================
+ * flow.csv, timeseries.csv
+ * ====================================================================================== */
+
+/* flow.csv: per replication, the funnel stages passed, then the exits (one per referral). */
+static void write_flow(FILE *f, const wctx *c)
+{
+    fputs("scenario,replication,kind,name,group,count,share_of_referrals\n", f);
+    for (size_t i = 0; i < c->nreps; i++) {
+        const pw_results *r = &c->reps[c->order[i]];
+        double refs = (double)r->stages[PW_S_REFERRED];
+        for (int s = 0; s < PW_S_N; s++) {
+            row_start(f, c, r->replication);
+            fprintf(f, "stage,%s,,%" PRIu64 ",", pw_stage_name((pw_stage)s), r->stages[s]);
+            out_csv_num(f, ratio((double)r->stages[s], refs));
+            putc('\n', f);
+        }
+        for (int x = 0; x < PW_X_N; x++) {
+            row_start(f, c, r->replication);
+            fprintf(f, "exit,%s,%s,%" PRIu64 ",", pw_exit_name((pw_exit)x),
+                    pw_exit_group((pw_exit)x), r->exits[x]);
+            out_csv_num(f, ratio((double)r->exits[x], refs));
+            putc('\n', f);
+        }
+    }
+}
+
+/* timeseries.csv: one row per replication and week; per-role columns follow the
+ * scenario's role order. */
+static void write_timeseries(FILE *f, const wctx *c)
+{
+    char sfx[PW_MAX_NAME];
+    size_t nroles = c->p->n_roles < PW_MAX_ROLES ? c->p->n_roles : PW_MAX_ROLES;
+    fputs("scenario,replication,week,waiting_assessment,waiting_step2,waiting_step3,"
+          "caseload_step2,caseload_step3", f);
+    for (size_t k = 0; k < nroles; k++) {
+        column_suffix(sfx, sizeof sfx, c->p->roles[k].name);
+        fprintf(f, ",staff_in_post_%s", sfx);
+    }
+    for (size_t k = 0; k < nroles; k++) {
+        column_suffix(sfx, sizeof sfx, c->p->roles[k].name);
+        fprintf(f, ",vacancies_%s", sfx);
+    }
+    fputs(",on_sick_leave,burnout_mean,leavers,hires,referrals,assessments,sessions\n", f);
+    for (size_t i = 0; i < c->nreps; i++) {
+        const pw_results *r = &c->reps[c->order[i]];
+        for (size_t w = 0; r->weeks && w < r->n_weeks; w++) {
+            const pw_week *wk = &r->weeks[w];
+            row_start(f, c, r->replication);
+            fprintf(f, "%zu", w);
+            const double lead[] = {wk->waiting_assessment, wk->waiting_step[PW_STEP2],
+                                   wk->waiting_step[PW_STEP3], wk->caseload_step[PW_STEP2],
+                                   wk->caseload_step[PW_STEP3]};
+            for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++) {
+                putc(',', f);
+                out_csv_num(f, lead[k]);
+            }
+            for (size_t k = 0; k < nroles; k++) {
+                putc(',', f);
+                out_csv_num(f, wk->staff_in_post[k]);
+            }
+            for (size_t k = 0; k < nroles; k++) {
+                putc(',', f);
+                out_csv_num(f, wk->vacancies[k]);
+            }
+            const double tail[] = {wk->on_sick_leave, wk->burnout_mean, wk->leavers,
+                                   wk->hires, wk->referrals, wk->assessments, wk->sessions};
+            for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++) {
+                putc(',', f);
+                out_csv_num(f, tail[k]);
+            }
+            putc('\n', f);
+        }
+    }
+}
+
+/* ======================================================================================
+ * manifest.json
+ * ====================================================================================== */
+
+/* `"key": "value"` (value NULL or "": null), preceded by indent. */
+static void json_kv_str(FILE *f, const char *indent, const char *key, const char *value,
+                        int last)
+{
+    fputs(indent, f);
+    out_json_str(f, key);
+    fputs(": ", f);
+    out_json_str(f, known(value));
+    fputs(last ? "\n" : ",\n", f);
+}
+
+/* `"key": number`, preceded by indent. */
+static void json_kv_num(FILE *f, const char *indent, const char *key, double value, int last)
+{
+    fputs(indent, f);
+    out_json_str(f, key);
+    fputs(": ", f);
+    out_json_num(f, value);
+    fputs(last ? "\n" : ",\n", f);
+}
+
+/* The activities of a role as a JSON array. */
+static void json_does(FILE *f, unsigned does)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } acts[] = {{PW_DOES_ASSESSMENT, "assessment"}, {PW_DOES_STEP2, "step2"},
+                {PW_DOES_GROUPS, "groups"}, {PW_DOES_STEP3, "step3"}};
+    int first = 1;
+    putc('[', f);
+    for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++) {
+        if (!(does & acts[k].bit))
+            continue;
+        fputs(first ? "" : ", ", f);
+        out_json_str(f, acts[k].name);
+        first = 0;
+    }
+    putc(']', f);
+}
+
+#define DEFAULT_STREAM_SCHEME                                                              \
+    "one GSL generator per named stream per replication, seeded from (master seed, "       \
+    "replication, stream id); each referral has its own stream seeded from (master seed, " \
+    "replication, stream family, referral number); seeds are distinct 32-bit values by "   \
+    "construction (sim/core/sim_rng.h)"
+
+/* manifest.json: what a STRESS-DES report needs (DESIGN.md section 5). hashes[k] is the
+ * FNV-1a 64 of file k (k < F_MANIFEST). Varies between identical runs: created_utc,
+ * wall_seconds, command_line, scenario.path, platform. */
+static void write_manifest(FILE *f, const wctx *c, const uint64_t *hashes)
+{
+    const out_run_info *in = c->info;
+    const pw_params *p = c->p;
+    char buf[64];
+    const char *I2 = "    ";
+
+    fputs("{\n", f);
+    json_kv_str(f, "  ", "manifest_version", "1", 0);
+    time_t now = time(NULL);
+    struct tm tm;
+    if (now != (time_t)-1 && gmtime_r(&now, &tm) && strftime(buf, sizeof buf,
+                                                            "%Y-%m-%dT%H:%M:%SZ", &tm))
+        json_kv_str(f, "  ", "created_utc", buf, 0);
+    else
+        json_kv_str(f, "  ", "created_utc", NULL, 0);
+    json_kv_num(f, "  ", "wall_seconds", in->wall_seconds, 0);
+
+    fputs("  \"software\": {\n", f);
+    json_kv_str(f, I2, "stepsim_version", in->version, 0);
+    json_kv_str(f, I2, "git_hash", in->git_hash, 0);
+    json_kv_str(f, I2, "gsl_version", in->gsl_version ? in->gsl_version : gsl_version, 0);
+    json_kv_str(f, I2, "libconfig_version", in->libconfig_version, 0);
+#ifdef __VERSION__
+    json_kv_str(f, I2, "compiler", __VERSION__, 0);
+#else
+    json_kv_str(f, I2, "compiler", NULL, 0);
+#endif
+    snprintf(buf, sizeof buf, "C %ld", (long)__STDC_VERSION__);
+    json_kv_str(f, I2, "language", buf, 1);
+    fputs("  },\n", f);
+
+    struct utsname un;
+    int have_un = uname(&un) == 0;
+    fputs("  \"platform\": {\n", f);
+    json_kv_str(f, I2, "os", have_un ? un.sysname : NULL, 0);
+    json_kv_str(f, I2, "os_release", have_un ? un.release : NULL, 0);
+    json_kv_str(f, I2, "machine", have_un ? un.machine : NULL, 1);
+    fputs("  },\n", f);
+
+    fputs("  \"scenario\": {\n", f);
+    json_kv_str(f, I2, "name", p->name, 0);
+    json_kv_str(f, I2, "path", c->scenario_path, 0);
+    json_kv_str(f, I2, "hash", c->scenario_hash, 0);
+    json_kv_str(f, I2, "policy", policy_name(p->policy), 1);
+    fputs("  },\n", f);
+
+    fputs("  \"random_numbers\": {\n", f);
+    json_kv_str(f, I2, "generator",
+                in->rng_name ? in->rng_name : SIM_RNG_TYPE->name,
+                0);
+    fprintf(f, "%s\"master_seed\": %" PRIu64 ",\n", I2, p->seed);
+    json_kv_str(f, I2, "stream_scheme",
+                in->stream_scheme ? in->stream_scheme : DEFAULT_STREAM_SCHEME, 1);
+    fputs("  },\n", f);
+
+    fputs("  \"experiment\": {\n", f);
+    json_kv_num(f, I2, "warmup_weeks", p->warmup_weeks, 0);
+    json_kv_num(f, I2, "horizon_weeks", p->horizon_weeks, 0);
+    json_kv_num(f, I2, "followup_weeks", p->followup_weeks, 0);
+    json_kv_num(f, I2, "run_length_days",
+                7.0 * (p->warmup_weeks + p->horizon_weeks + p->followup_weeks), 0);
+    fprintf(f, "%s\"replications_requested\": %d,\n", I2, p->replications);
+    fprintf(f, "%s\"replications\": %zu,\n", I2, c->nreps);
+    fprintf(f, "%s\"threads\": %d,\n%s\"ranks\": %d,\n", I2, in->threads, I2, in->ranks);
+    fprintf(f, "%s\"command_line\": [", I2);
+    for (int k = 0; in->argv && k < in->argc; k++) {
+        fputs(k ? ", " : "", f);
+        out_json_str(f, in->argv[k]);
+    }
+    fputs("]\n  },\n", f);
+
+    fputs("  \"model\": {\n", f);
+    json_kv_num(f, I2, "referrals_per_week", p->referrals.per_week, 0);
+    json_kv_num(f, I2, "growth_per_year", p->referrals.growth_per_year, 0);
+    fprintf(f, "%s\"weekend_closed\": %s,\n", I2, p->weekend_closed ? "true" : "false");
+    fprintf(f, "%s\"closure_days\": %zu,\n", I2, p->n_closures);
+    fprintf(f, "%s\"roles\": [", I2);
+    for (size_t k = 0; k < p->n_roles && k < PW_MAX_ROLES; k++) {
+        const pw_role *r = &p->roles[k];
+        fputs(k ? ",\n      {" : "\n      {", f);
+        fputs("\"name\": ", f);
+        out_json_str(f, r->name);
+        fprintf(f, ", \"headcount\": %d, \"fte\": ", r->headcount);
+        out_json_num(f, r->fte);
+        fputs(", \"clinical_hours_per_week\": ", f);
+        out_json_num(f, r->clinical_hours_per_week);
+        fprintf(f, ", \"caseload_cap\": %d, \"does\": ", r->caseload_cap);
+        json_does(f, r->does);
+        fputc('}', f);
+    }
+    fputs(p->n_roles ? "\n    ]\n  },\n" : "]\n  },\n", f);
+
+    fputs("  \"outputs\": {\n", f);
+    for (int k = 0; k < F_MANIFEST; k++) {
+        snprintf(buf, sizeof buf, "fnv1a64:%016" PRIx64, hashes[k]);
+        json_kv_str(f, I2, file_names[k], buf, k + 1 == F_MANIFEST);
+    }
+    fputs("  },\n", f);
+    json_kv_str(f, "  ", "varies_between_identical_runs",
+                "manifest.json only: created_utc, wall_seconds, command_line, scenario.path, "
+                "platform", 1);
+    fputs("}\n", f);
+}
+
+/* ======================================================================================
+ * All files
+ * ====================================================================================== */
+
+typedef void (*file_writer)(FILE *f, const wctx *c);
+
+int out_write_all(const char *outdir, const pw_params *p, const char *scenario_path,
+                  const pw_results *reps, size_t nreps, const out_run_info *info, char *err,
+                  size_t errlen)
+{
+    static const file_writer writers[F_MANIFEST] = {
+        write_summary_json, write_summary_csv, write_replications, write_waits,
+        write_recovery, write_flow, write_timeseries};
+    if (!outdir || !p || !reps)
+        return out_error(err, errlen, OUT_EINVAL, "out_write_all: missing argument");
+    if (nreps == 0)
+        return out_error(err, errlen, OUT_EINVAL, "no replications to write");
+
+    out_run_info defaults;
+    if (!info) {
+        out_run_info_init(&defaults);
+        info = &defaults;
+    }
+    out_file files[F_N];
+    for (int k = 0; k < F_N; k++)
+        files[k] = (out_file)OUT_FILE_INIT;
+    size_t *order = NULL;
+    sim_summary *sum = NULL;
+    char *scn = NULL;
+    uint64_t hashes[F_N] = {0}, h;
+    char hashbuf[40];
+    const char *scn_hash = known(info->scenario_hash);
+    wctx c;
+    int ret = out_mkdir_p(outdir, err, errlen);
+    if (ret != OUT_OK)
+        goto out;
+
+    order = out_rep_order(reps, nreps);
+    sum = malloc(out_metric_count() * sizeof *sum);
+    scn = out_csv_quote(p->name);
+    if (!order || !sum || !scn) {
+        ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
+        goto out;
+    }
+    ret = out_summarise_metrics(reps, order, nreps, sum);
+    if (ret != OUT_OK) {
+        out_error(err, errlen, ret, "out of memory");
+        goto out;
+    }
+
+    /* The scenario file's hash: given by the loader, else its bytes, else unknown (the
+     * file may have moved since it was read; that must not cost the results). */
+    if (!scn_hash && scenario_path && out_hash_file(scenario_path, &h, NULL, 0) == OUT_OK) {
+        snprintf(hashbuf, sizeof hashbuf, "fnv1a64:%016" PRIx64, h);
+        scn_hash = hashbuf;
+    }
+    c = (wctx){p, reps, order, nreps, scn, sum, info, scenario_path, scn_hash};
+
+    for (int k = 0; k < F_MANIFEST; k++) {
+        if ((ret = out_file_open(&files[k], outdir, file_names[k], err, errlen)) != OUT_OK)
+            goto out;
+        writers[k](files[k].f, &c);
+        if ((ret = out_file_close(&files[k], err, errlen)) != OUT_OK)
+            goto out;
+        if ((ret = out_hash_file(files[k].tmp_path, &hashes[k], err, errlen)) != OUT_OK)
+            goto out;
+    }
+    if ((ret = out_file_open(&files[F_MANIFEST], outdir, file_names[F_MANIFEST], err,
+                             errlen)) != OUT_OK)
+        goto out;
+    write_manifest(files[F_MANIFEST].f, &c, hashes);
+    if ((ret = out_file_close(&files[F_MANIFEST], err, errlen)) != OUT_OK)
+        goto out;
+
+    /* Publish: every file is complete; renames within one directory rarely fail. */
+    for (int k = 0; k < F_N; k++)
+        if ((ret = out_file_commit(&files[k], err, errlen)) != OUT_OK)
+            goto out;
+
+out:
+    for (int k = 0; k < F_N; k++)
+        out_file_abort(&files[k]);
+    free(order);
+    free(sum);
+    free(scn);
+    return ret;
+}

@@ -1,0 +1,65 @@
+/* Scenario loading: a libconfig scenario file plus --set overrides, checked key by key,
+ * into a resolved pw_params; and printing a pw_params back as a scenario file.
+ *
+ * Only sim/scn_load.c includes libconfig.h. Nothing here prints to the user or exits:
+ * the loader returns a status and collects messages in compiler form,
+ *     FILE:LINE: KEY: MESSAGE (got X, expected Y)
+ * and main() decides what to do with them. A value given by --set is located as
+ * "--set KEY=VALUE" instead of FILE:LINE.
+ *
+ * Scenario-level conventions the loader adds to libconfig (see scenarios/baseline.cfg):
+ *   - every key is known: an unknown key is an error, with a suggestion when one is close;
+ *   - @include paths resolve from the directory of the scenario file named on the command
+ *     line (libconfig 1.5 has a single include directory), nested includes too;
+ *   - a top-level `overrides = { ... };` group is merged over the rest of the file before
+ *     validation (groups merge member by member, anything else replaces). It is how a
+ *     variant @includes a full scenario and changes a few keys, since libconfig refuses to
+ *     define a setting twice. --set overrides are applied after it.
+ */
+#ifndef SCN_LOAD_H
+#define SCN_LOAD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/pw_params.h"
+
+/* A growable list of messages, each a malloc'd string owned by the list.
+ * Zero-initialise (or scn_errors_init) before use; release with scn_errors_free. */
+typedef struct scn_errors {
+    char **msg;
+    size_t n, cap;
+} scn_errors;
+
+/* Return codes of scn_load. */
+enum {
+    SCN_OK = 0,
+    SCN_EINVALID = -1, /* the scenario (or an override) is bad: see the messages */
+    SCN_ENOMEM = -2,   /* out of memory (messages may be incomplete) */
+};
+
+/* Empty list, no allocation. */
+void scn_errors_init(scn_errors *e);
+/* Free every message and the list; leaves an empty list. Safe on NULL and on an empty or
+ * zeroed list. */
+void scn_errors_free(scn_errors *e);
+/* A static description of a scn_load return code. */
+const char *scn_strerror(int status);
+
+/* Load the scenario at `path`, apply `nsets` overrides `sets[i]` ("key.path=value", the
+ * value in libconfig syntax; a bare word is taken as a string), fill every optional key
+ * with its default, validate everything and write the result to *out.
+ * Returns SCN_OK; or SCN_EINVALID with one message per problem appended to *errs (all
+ * problems, not only the first); or SCN_ENOMEM. *out is fully written on SCN_OK and
+ * unspecified (but safe to discard) otherwise. Nothing is printed. The strings in *out
+ * are copies: nothing in it points into libconfig's memory. */
+__attribute__((warn_unused_result)) int scn_load(const char *path, const char *const *sets,
+                                                 size_t nsets, pw_params *out,
+                                                 scn_errors *errs);
+
+/* Print p as a complete scenario in libconfig syntax, every key present (defaults filled
+ * in), numbers written so that they read back exactly: scn_load of the printed text gives
+ * a pw_params equal to p. Returns nothing; write errors show up in ferror(f). */
+void scn_print(FILE *f, const pw_params *p);
+
+#endif
