@@ -41,22 +41,25 @@ ALL_LDFLAGS = -pthread $(SAN_LDFLAGS) $(LDFLAGS)
 
 CORE_SRC := $(wildcard sim/core/*.c)
 MODEL_SRC := $(wildcard models/*.c)
-PROG_SRC := $(wildcard sim/*.c)
+PROG_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/%.o)
 PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
 
 LIBCORE := $(B)/libsimcore.a
 LIBMODEL := $(B)/libstepmodel.a
+LIBPROG := $(B)/libstepsim.a
 PROG := $(B)/stepsim
 
-# Engine tests link the engine alone (the build proves the boundary).
+# Engine tests link the engine alone (the build proves the boundary); model tests the
+# model and engine; the other tests the whole program library.
 CORE_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_core*.c))
 MODEL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_model*.c))
+PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core% tests/test_model%,$(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps run test test-unit test-cli bench install uninstall clean
-all: $(PROG) $(CORE_TESTS) $(MODEL_TESTS)
+.PHONY: all deps run test bench install uninstall clean
+all: $(PROG) $(CORE_TESTS) $(MODEL_TESTS) $(PROG_TESTS)
 
 deps:
 	@./scripts/install-deps.sh
@@ -73,8 +76,12 @@ $(LIBMODEL): $(MODEL_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(PROG): $(PROG_OBJ) $(LIBMODEL) $(LIBCORE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(PROG_OBJ) $(LIBMODEL) $(LIBCORE) $(DEPS_LIBS) -lm
+$(LIBPROG): $(PROG_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PROG): $(B)/sim/main.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 
 $(B)/tests/test_core%: $(B)/tests/test_core%.o $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GSL_LIBS) -lm
@@ -82,8 +89,14 @@ $(B)/tests/test_core%: $(B)/tests/test_core%.o $(LIBCORE)
 $(B)/tests/test_model%: $(B)/tests/test_model%.o $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GSL_LIBS) -lm
 
-$(B)/bench/%: $(B)/bench/%.o $(LIBMODEL) $(LIBCORE)
+$(PROG_TESTS): $(B)/tests/%: $(B)/tests/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+
+$(B)/bench/%: $(B)/bench/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+
+GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+$(B)/sim/main.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"'
 
 run: deps
 	@$(MAKE) --no-print-directory $(PROG)

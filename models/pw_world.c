@@ -38,6 +38,7 @@ typedef enum where {
 
 typedef struct clinician clinician;
 typedef struct patient patient;
+typedef struct group group;
 
 struct clinician {
     int id, role;
@@ -72,6 +73,8 @@ struct patient {
     unsigned paths;         /* bit s: entered step s */
     clinician *clin;
     double load;            /* hours a week committed with clin */
+    group *grp;             /* the group, for group-mode treatment */
+    patient *gnext, *gprev; /* group membership links */
     sim_event_id timer;     /* dropout timer or next session */
     sim_event_id end_timer; /* episode_days end */
 };
@@ -80,6 +83,17 @@ typedef struct wlist {
     patient *head, *tail;
     size_t n;
 } wlist;
+
+/* A therapy group: a facilitator, members who joined together, sessions for all. */
+struct group {
+    int step;
+    clinician *fac;
+    patient *members;
+    int n, sessions_held;
+    double load;            /* facilitator hours a week */
+    sim_event_id timer;
+    group *pool_next;
+};
 
 typedef struct world {
     const pw_params *p;
@@ -95,6 +109,10 @@ typedef struct world {
     clinician *staff;
     size_t n_staff;
     wlist assess_list, step_list[PW_STEP_N];
+    wlist group_list[PW_STEP_N];        /* waiting to join a group */
+    group *group_pool;                  /* free groups */
+    int in_treatment[PW_STEP_N];        /* open episodes by step */
+    size_t live_groups;
     patient *pool;                      /* free patients, generators kept */
     size_t live_patients;
     int assessor_role;
@@ -265,7 +283,8 @@ static void track_lists(world *w)
     double t = w->s.now;
     sim_timeavg_set(&w->ta_wait_assess, t, (double)w->assess_list.n);
     for (int s = 0; s < PW_STEP_N; s++)
-        sim_timeavg_set(&w->ta_wait_step[s], t, (double)w->step_list[s].n);
+        sim_timeavg_set(&w->ta_wait_step[s], t,
+                        (double)(w->step_list[s].n + w->group_list[s].n));
 }
 
 static void track_load(world *w, int step)
@@ -485,11 +504,22 @@ static void on_episode_end(sim *s, void *obj, uint64_t arg);
 static void on_step_dropout(sim *s, void *obj, uint64_t arg);
 static void allocate(world *w, int step);
 
-static double session_hours(const pw_step_p *sp, pw_mode mode)
+/* Clinician hours a week for one person in individual treatment. */
+static double session_hours(const pw_step_p *sp)
 {
-    double minutes = mode == PW_MODE_GROUP ? sp->group_minutes / (sp->group_max > 0 ? sp->group_max : 1)
-                                           : sp->session_minutes + sp->admin_minutes;
-    return minutes / 60.0 * 7.0 / sp->interval_days;
+    return (sp->session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
+}
+
+/* The same while the (longer) first session is still to come. */
+static double first_session_hours(const pw_step_p *sp)
+{
+    return (sp->first_session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
+}
+
+/* Facilitator hours a week for one group. */
+static double group_hours(const pw_step_p *sp)
+{
+    return sp->group_minutes / 60.0 * 7.0 / sp->interval_days;
 }
 
 static void join_step(world *w, patient *pt, int step)
@@ -514,15 +544,27 @@ static void join_step(world *w, patient *pt, int step)
     pt->timer = isfinite(d) && w->s.now + d < w->t_end
                     ? sim_schedule(&w->s, d, PRIO_PERSON, on_step_dropout, pt, 0)
                     : 0;
-    wl_push(&w->step_list[step], pt);
+    wl_push(pt->mode == PW_MODE_GROUP ? &w->group_list[step] : &w->step_list[step], pt);
     track_lists(w);
     emit_event(w, pt, step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
     allocate(w, step);
 }
 
+/* The list a waiting patient is on. */
+static wlist *list_of(world *w, const patient *pt)
+{
+    return pt->mode == PW_MODE_GROUP ? &w->group_list[pt->step] : &w->step_list[pt->step];
+}
+
 /* Free the clinician's place held by pt and offer it to the next on the list. */
+static void group_leave(world *w, patient *pt);
+
 static void release_clinician(world *w, patient *pt)
 {
+    if (pt->grp) {
+        group_leave(w, pt);
+        return;
+    }
     clinician *c = pt->clin;
     if (!c)
         return;
@@ -557,9 +599,8 @@ static void end_episode(world *w, patient *pt, pw_exit why)
     emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, reason, 0);
     emit_event(w, pt, step == PW_STEP2 ? "step2_treatment" : "step3_treatment", "complete",
                pt->clin);
-    clinician *c = pt->clin;
-    pt->clin = c; /* release uses it */
     release_clinician(w, pt);
+    w->in_treatment[step]--;
     pt->clin = NULL;
     pt->at = W_NONE;
     pt->state_day = w->s.now;
@@ -585,12 +626,13 @@ static void start_episode(world *w, patient *pt, clinician *c)
     if (pt->timer)
         sim_cancel(&w->s, pt->timer);
     pt->timer = 0;
-    wl_remove(&w->step_list[pt->step], pt);
+    wl_remove(list_of(w, pt), pt);
     track_lists(w);
     drift_to_now(w, pt);
     pt->at = W_TREATMENT;
+    w->in_treatment[pt->step]++;
     pt->clin = c;
-    pt->load = session_hours(sp, pt->mode);
+    pt->load = first_session_hours(sp);
     c->caseload++;
     c->load_hours += pt->load;
     track_load(w, pt->step);
@@ -607,16 +649,20 @@ static void start_episode(world *w, patient *pt, clinician *c)
     }
 }
 
+static void form_groups(world *w, int step);
+
 /* Offer free clinician places for a step to the people at the head of its list. The
- * clinician with the most free hours takes the next person (ties: lowest id). */
+ * clinician with the most free hours takes the next person (ties: lowest id). Groups are
+ * formed first from the group list if a facilitator is free. */
 static void allocate(world *w, int step)
 {
+    form_groups(w, step);
     const pw_step_p *sp = &w->p->step[step];
     unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
     wlist *l = &w->step_list[step];
     while (l->head) {
         patient *pt = l->head;
-        double hours = session_hours(sp, pt->mode);
+        double hours = session_hours(sp);
         clinician *best = NULL;
         double best_free = -1;
         for (size_t i = 0; i < w->n_staff; i++) {
@@ -645,25 +691,22 @@ static void on_episode_end(sim *s, void *obj, uint64_t arg)
     end_episode(w, pt, PW_X_DISCHARGED_COMPLETED);
 }
 
-static void on_session(sim *s, void *obj, uint64_t arg)
+/* One appointment of pt's treatment (individual or group). Returns 1 if the episode
+ * goes on, 0 if it ended here (end_episode has run). */
+static int session(world *w, patient *pt)
 {
-    (void)arg;
-    patient *pt = obj;
-    world *w = s->user;
+    sim *s = &w->s;
     const pw_params *p = w->p;
     const pw_step_p *sp = &p->step[pt->step];
-    pt->timer = 0;
     double dna_p = sp->dna_probability * pow(p->failure.dna_multiplier, pt->failures);
     if (gsl_rng_uniform(pt->rng) < dna_p) {
         pt->dnas++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete", pt->clin);
         if (sp->discharge_after_dnas > 0 && pt->dnas >= sp->discharge_after_dnas) {
             end_episode(w, pt, PW_X_DISCHARGED_DNA);
-            return;
+            return 0;
         }
-        pt->timer = sim_schedule_at(&w->s, next_working(w, s->now + sp->interval_days),
-                                    PRIO_PERSON, on_session, pt, 0);
-        return;
+        return 1;
     }
     /* Attended. */
     if (pt->sessions_step == 0) {
@@ -703,8 +746,13 @@ static void on_session(sim *s, void *obj, uint64_t arg)
     }
     pt->sessions++;
     pt->sessions_step++;
-    if (w->in_window)
-        w->week.sessions++;
+    if (pt->sessions_step == 1 && !pt->grp) { /* the diary now holds follow-ups */
+        double h = session_hours(sp);
+        pt->clin->load_hours += h - pt->load;
+        pt->load = h;
+        track_load(w, pt->step);
+    }
+    w->week.sessions++;
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
                pt->clin);
     /* Questionnaire at the start of the session (the usual practice) or at its end. */
@@ -730,30 +778,196 @@ static void on_session(sim *s, void *obj, uint64_t arg)
     pt->good_run = good ? pt->good_run + 1 : 0;
     if (good && p->reporting.discharge_on_first_good_score && pt->sessions_step >= 2) {
         end_episode(w, pt, PW_X_DISCHARGED_RECOVERED);
-        return;
+        return 0;
     }
     if (sp->recovered_sessions_to_end > 0 && pt->good_run >= sp->recovered_sessions_to_end &&
         pt->sessions_step >= sp->min_sessions) {
         end_episode(w, pt, PW_X_DISCHARGED_RECOVERED);
-        return;
+        return 0;
     }
     if (pt->sessions_step >= sp->max_sessions) {
         end_episode(w, pt, PW_X_DISCHARGED_COMPLETED);
-        return;
+        return 0;
     }
     if (sp->no_progress_after > 0 && pt->sessions_step >= sp->no_progress_after &&
         !good && !reliable_improvement(pt->obs_phq0, pt->obs_gad0, pt->obs_phq, pt->obs_gad)) {
         end_episode(w, pt, PW_X_DISCHARGED_NO_PROGRESS);
-        return;
+        return 0;
     }
-    double drop = sp->dropout_per_session * pow(p->failure.dropout_multiplier, pt->failures);
+    double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
+                  pow(p->failure.dropout_multiplier, pt->failures);
     if (gsl_rng_uniform(pt->rng) < drop) {
         end_episode(w, pt, PW_X_DROPPED_IN_TREATMENT);
+        return 0;
+    }
+    return 1;
+}
+
+static void on_session(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    pt->timer = 0;
+    if (session(w, pt))
+        pt->timer = sim_schedule_at(s, next_working(w, s->now + w->p->step[pt->step].interval_days),
+                                    PRIO_PERSON, on_session, pt, 0);
+}
+
+/* ---- groups ---- */
+
+static void on_group_session(sim *s, void *obj, uint64_t arg);
+
+/* A group ends: the facilitator's time is free again. */
+static void group_close(world *w, group *g)
+{
+    if (g->timer)
+        sim_cancel(&w->s, g->timer);
+    g->timer = 0;
+    clinician *c = g->fac;
+    c->caseload--;
+    c->load_hours -= g->load;
+    if (c->load_hours < 1e-9)
+        c->load_hours = 0;
+    g->pool_next = w->group_pool;
+    w->group_pool = g;
+    w->live_groups--;
+    track_load(w, g->step);
+    allocate(w, g->step);
+}
+
+/* pt leaves its group (episode over); an emptied group closes. */
+static void group_leave(world *w, patient *pt)
+{
+    group *g = pt->grp;
+    if (pt->gprev)
+        pt->gprev->gnext = pt->gnext;
+    else
+        g->members = pt->gnext;
+    if (pt->gnext)
+        pt->gnext->gprev = pt->gprev;
+    pt->gnext = pt->gprev = NULL;
+    pt->grp = NULL;
+    if (--g->n == 0)
+        group_close(w, g);
+}
+
+/* Start groups while enough people wait and a facilitator has room (a caseload place and
+ * the group's hours); the facilitator with the most free hours runs it. */
+static void form_groups(world *w, int step)
+{
+    const pw_step_p *sp = &w->p->step[step];
+    wlist *l = &w->group_list[step];
+    unsigned need = PW_DOES_GROUPS | (step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3);
+    double hours = group_hours(sp);
+    while (l->n > 0 && l->n >= (size_t)sp->group_min) {
+        clinician *best = NULL;
+        double best_free = -1;
+        for (size_t i = 0; i < w->n_staff; i++) {
+            clinician *c = &w->staff[i];
+            if ((c->does & need) != need || c->caseload >= c->cap)
+                continue;
+            double free_h = c->hours_week - c->load_hours;
+            if (free_h + 1e-9 >= hours && free_h > best_free) {
+                best = c;
+                best_free = free_h;
+            }
+        }
+        if (!best)
+            return;
+        group *g = w->group_pool;
+        if (g) {
+            w->group_pool = g->pool_next;
+        } else if (!(g = malloc(sizeof *g))) {
+            w->error = SIM_ENOMEM;
+            sim_stop(&w->s);
+            return;
+        }
+        memset(g, 0, sizeof *g);
+        w->live_groups++;
+        g->step = step;
+        g->fac = best;
+        g->load = hours;
+        best->caseload++;
+        best->load_hours += hours;
+        patient *first = l->head;
+        patient *tail = NULL;
+        for (int k = 0; k < sp->group_max && l->head; k++) {
+            patient *pt = l->head;
+            if (pt->timer)
+                sim_cancel(&w->s, pt->timer);
+            pt->timer = 0;
+            wl_remove(l, pt);
+            drift_to_now(w, pt);
+            pt->at = W_TREATMENT;
+            w->in_treatment[step]++;
+            pt->clin = best;
+            pt->grp = g;
+            pt->load = 0;
+            pt->sessions_step = pt->dnas = pt->good_run = 0;
+            pt->step_start_day = NAN;
+            /* Members in joining order. */
+            pt->gprev = tail;
+            pt->gnext = NULL;
+            if (tail)
+                tail->gnext = pt;
+            else
+                g->members = pt;
+            tail = pt;
+            g->n++;
+        }
+        track_lists(w);
+        track_load(w, step);
+        double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, first->rng));
+        g->timer = sim_schedule_at(&w->s, next_working(w, w->s.now + lag), PRIO_PERSON,
+                                   on_group_session, g, 0);
+    }
+}
+
+/* A group session: each member in joining order has their appointment; after the last
+ * session everyone still in the group completes. */
+static void on_group_session(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    group *g = obj;
+    world *w = s->user;
+    const pw_step_p *sp = &w->p->step[g->step];
+    g->timer = 0;
+    g->sessions_held++;
+    int last = g->sessions_held >= sp->max_sessions;
+    /* Members leave (and the group may close) inside session(): take a snapshot. */
+    size_t n = (size_t)g->n, k = 0;
+    patient *batch[64];
+    patient **all = n <= 64 ? batch : malloc(n * sizeof *all);
+    if (!all) {
+        w->error = SIM_ENOMEM;
+        sim_stop(s);
         return;
     }
-    pt->timer = sim_schedule_at(&w->s, next_working(w, s->now + sp->interval_days),
-                                PRIO_PERSON, on_session, pt, 0);
+    for (patient *m = g->members; m; m = m->gnext)
+        all[k++] = m;
+    /* The group closes when its last member leaves; keep it alive across the loop by
+     * counting leavers ourselves. */
+    size_t stay = n;
+    for (size_t i = 0; i < n; i++) {
+        patient *pt = all[i];
+        int last_member = stay == 1;
+        if (!session(w, pt)) {
+            stay--;
+        } else if (last) {
+            stay--;
+            end_episode(w, pt, PW_X_DISCHARGED_COMPLETED);
+        }
+        if (last_member && stay == 0)
+            break;
+    }
+    if (all != batch)
+        free(all);
+    if (stay > 0)
+        g->timer = sim_schedule_at(s, next_working(w, s->now + sp->interval_days), PRIO_PERSON,
+                                   on_group_session, g, 0);
 }
+
 
 static void on_step_dropout(sim *s, void *obj, uint64_t arg)
 {
@@ -761,7 +975,7 @@ static void on_step_dropout(sim *s, void *obj, uint64_t arg)
     patient *pt = obj;
     world *w = s->user;
     pt->timer = 0;
-    wl_remove(&w->step_list[pt->step], pt);
+    wl_remove(list_of(w, pt), pt);
     track_lists(w);
     emit_stage(w, pt, NAN, s->now, 0, "dropped_waiting", 0);
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "complete", NULL);
@@ -905,10 +1119,9 @@ static void on_clinic(sim *s, void *obj, uint64_t arg)
             }
         double t = s->now + (double)(k / w->n_assessors) * minutes;
         pt->timer = sim_schedule_at(s, t, PRIO_PERSON, on_assessment, pt, who);
-        if (w->in_window) {
+        if (w->in_window)
             w->assess_slots_used++;
-            w->week.assessments++;
-        }
+        w->week.assessments++;
     }
     track_lists(w);
 }
@@ -945,8 +1158,7 @@ static void refer(world *w, patient *pt)
             w->n_rereferrals++;
         }
     }
-    if (w->in_window)
-        w->week.referrals++;
+    w->week.referrals++;
     emit_event(w, pt, "referral", "complete", NULL);
     if (gsl_rng_uniform(pt->rng) >= p->assessment.opt_in_probability) {
         pt->queue_day = w->s.now;
@@ -1049,8 +1261,8 @@ static void on_week(sim *s, void *obj, uint64_t arg)
         *wk = w->week;
         wk->waiting_assessment = (double)w->assess_list.n;
         for (int st = 0; st < PW_STEP_N; st++) {
-            wk->waiting_step[st] = (double)w->step_list[st].n;
-            wk->caseload_step[st] = 0;
+            wk->waiting_step[st] = (double)(w->step_list[st].n + w->group_list[st].n);
+            wk->caseload_step[st] = w->in_treatment[st];
         }
         for (size_t i = 0; i < w->n_staff; i++) {
             const clinician *c = &w->staff[i];
@@ -1160,7 +1372,7 @@ static int prefill(world *w)
                 pt->queue_day = pt->referral_day;
                 pt->step = st;
                 pt->mode = PW_MODE_F2F;
-                if (c->load_hours + session_hours(&p->step[st], pt->mode) > c->hours_week + 1e-9) {
+                if (c->load_hours + session_hours(&p->step[st]) > c->hours_week + 1e-9) {
                     patient_release(w, pt);
                     break;
                 }
@@ -1267,6 +1479,20 @@ static void close_out(world *w)
     while (sim_cal_pop(&w->s.cal, &ev)) {
         if (!ev.obj)
             continue;
+        if (ev.fn == on_group_session) {
+            group *g = ev.obj;
+            while (g->members) {
+                patient *pt = g->members;
+                g->members = pt->gnext;
+                pt->grp = NULL;
+                emit_stage(w, pt, pt->step_start_day, NAN, pt->sessions_step, "unfinished", 1);
+                pt->clin = NULL;
+                finish(w, pt, PW_X_STILL_IN_TREATMENT);
+            }
+            g->pool_next = w->group_pool;
+            w->group_pool = g;
+            continue;
+        }
         patient *pt = ev.obj;
         if (ev.fn == on_episode_end)
             continue; /* the same patient has a session event too */
@@ -1282,8 +1508,9 @@ static void close_out(world *w)
         pt->clin = NULL;
         finish(w, pt, why);
     }
-    wlist *lists[1 + PW_STEP_N] = {&w->assess_list, &w->step_list[0], &w->step_list[1]};
-    for (int i = 0; i < 1 + PW_STEP_N; i++)
+    wlist *lists[] = {&w->assess_list, &w->step_list[0], &w->step_list[1], &w->group_list[0],
+                      &w->group_list[1]};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         while (lists[i]->head) {
             patient *pt = lists[i]->head;
             wl_remove(lists[i], pt);
@@ -1299,6 +1526,11 @@ static void world_free(world *w)
         w->pool = pt->pool_next;
         gsl_rng_free(pt->rng);
         free(pt);
+    }
+    while (w->group_pool) {
+        group *g = w->group_pool;
+        w->group_pool = g->pool_next;
+        free(g);
     }
     free(w->staff);
     sim_streams_free(&w->st);

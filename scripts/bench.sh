@@ -6,8 +6,9 @@
 # bench.csv is rewritten on each run: one header line, then one row per benchmark:
 #   benchmark,n,events_per_s,reference_events_per_s,ratio,peak_rss_kb
 # events_per_s is the engine's rate in the benchmark's own unit (events for hold_*,
-# customers for mmc_*, draws for rng_*); ratio = engine / reference, and the reference
-# columns are empty where there is no reference.
+# customers for mmc_*, draws for rng_*, model events for model_*_Ny, referrals for
+# model_*_Ny_referrals); ratio = engine / reference, and the reference columns are empty
+# where there is no reference. The mmc reference is a hand-written next-event loop.
 #
 # Adding a benchmark: drop bench/<name>.c in; the Makefile builds it into BUILD_DIR/bench/
 # and this script runs it after bench_core as `<name> --csv BUILD_DIR/bench.csv`. It should
@@ -73,8 +74,8 @@ function rate(x) {
     if (x >= 1e3) return sprintf("%.2fk", x / 1e3)
     return sprintf("%.1f", x)
 }
-NR == 1 { printf "%-16s %9s %12s %12s %7s %12s\n", "benchmark", "n", "engine/s", "reference/s", "ratio", "peak_rss_kB"; next }
-{ printf "%-16s %9s %12s %12s %7s %12s\n", $1, $2, rate($3), rate($4), ($5 == "" ? "-" : sprintf("%.3f", $5)), $6 }
+NR == 1 { printf "%-28s %9s %12s %12s %7s %12s\n", "benchmark", "n", "engine/s", "reference/s", "ratio", "peak_rss_kB"; next }
+{ printf "%-28s %9s %12s %12s %7s %12s\n", $1, $2, rate($3), rate($4), ($5 == "" ? "-" : sprintf("%.3f", $5)), $6 }
 ' "$CSV"
 
 if [ -n "$failed" ]; then

@@ -26,27 +26,32 @@ static int text_width(const char *s)
     return w;
 }
 
-/* s padded to width columns, right-aligned if right, else left-aligned. */
-static void put_padded(FILE *f, const char *s, int width, int right)
+/* Append s to line[*n] (capacity cap) padded to width columns, right-aligned if right. */
+static void put_padded(char *line, size_t *n, size_t cap, const char *s, int width, int right)
 {
     int pad = width - text_width(s);
-    if (right)
-        for (int k = 0; k < pad; k++)
-            putc(' ', f);
-    fputs(s, f);
-    if (!right)
-        for (int k = 0; k < pad; k++)
-            putc(' ', f);
+    size_t len = strlen(s);
+    for (int k = 0; right && k < pad && *n + 1 < cap; k++)
+        line[(*n)++] = ' ';
+    for (size_t k = 0; k < len && *n + 1 < cap; k++)
+        line[(*n)++] = s[k];
+    for (int k = 0; !right && k < pad && *n + 1 < cap; k++)
+        line[(*n)++] = ' ';
 }
 
-/* A row: label, then up to two right-aligned cells (NULL: none). */
+/* A row: label, then up to two right-aligned cells (NULL: none); no trailing blanks. */
 static void row(FILE *f, const char *label, const char *c1, const char *c2)
 {
-    put_padded(f, label, LABEL_W, 0);
+    char line[LABEL_W + 2 * CELL_MAX + 64];
+    size_t n = 0;
+    put_padded(line, &n, sizeof line, label, LABEL_W, 0);
     if (c1)
-        put_padded(f, c1, CELL_W, 1);
+        put_padded(line, &n, sizeof line, c1, CELL_W, 1);
     if (c2)
-        put_padded(f, c2, CELL_W, 1);
+        put_padded(line, &n, sizeof line, c2, CELL_W, 1);
+    while (n > 0 && line[n - 1] == ' ')
+        n--;
+    fwrite(line, 1, n, f);
     putc('\n', f);
 }
 
@@ -84,7 +89,7 @@ static const char *grouped(char *b, size_t n, double x, int decimals)
 static const char *cell(char *b, size_t n, const sim_summary *s, double scale, int decimals,
                         const char *suffix)
 {
-    char m[CELL_MAX], h[CELL_MAX];
+    char m[CELL_MAX / 2 - 8], h[CELL_MAX / 2 - 8];
     if (s->n == 0 || !isfinite(s->mean)) {
         snprintf(b, n, "–");
         return b;
@@ -119,17 +124,48 @@ static sim_summary summarise(const double *x, size_t n)
     return s;
 }
 
-/* "dropped_before_assessment" -> "Dropped before assessment". */
+/* The label of an exit or exit group (pw_results.h names), after indent: a planner's
+ * wording for the names known here, else the name with spaces (capitalised for a group,
+ * indent "  "), so exits added later still show. */
 static void label_of(char *b, size_t n, const char *name, const char *indent)
 {
+    static const char *const known[][2] = {
+        {"dropped_before_assessment", "Lost before assessment"},
+        {"no_opt_in", "never opted in"},
+        {"dropped_waiting_assessment", "dropped out waiting for assessment"},
+        {"dna_assessment", "did not attend the assessment"},
+        {"signposted", "Signposted or rejected at assessment"},
+        {"signposted_risk", "signposted: risk"},
+        {"signposted_specialist", "signposted: specialist need"},
+        {"rejected", "rejected by referral criteria"},
+        {"dropped_after_assessment", "Lost waiting for treatment"},
+        {"dropped_waiting_step2", "dropped out waiting for step 2"},
+        {"dropped_waiting_step3", "dropped out waiting for step 3"},
+        {"dropped_in_treatment", "Lost in treatment"},
+        {"discharged_dna", "discharged after missed sessions"},
+        {"discharged", "Discharged after treatment"},
+        {"discharged_recovered", "recovered"},
+        {"discharged_completed", "completed the course"},
+        {"discharged_no_progress", "no progress"},
+        {"still_in_system", "Still in the service at the end"},
+        {"still_waiting", "still waiting"},
+        {"still_in_treatment", "still in treatment"},
+    };
+    const char *text = NULL;
+    for (size_t k = 0; k < sizeof known / sizeof known[0] && !text; k++)
+        if (!strcmp(known[k][0], name))
+            text = known[k][1];
+    /* An exit sharing its group's name ("dropped_in_treatment") reads as the group. */
+    if (text && strlen(indent) > 2 && !strcmp(name, "dropped_in_treatment"))
+        text = "dropped out of treatment";
     size_t w = 0;
     for (const char *s = indent; *s && w + 1 < n; s++)
         b[w++] = *s;
     size_t start = w;
-    for (const char *s = name; *s && w + 1 < n; s++)
+    for (const char *s = text ? text : name; *s && w + 1 < n; s++)
         b[w++] = *s == '_' ? ' ' : *s;
     b[w] = '\0';
-    if (w > start && b[start] >= 'a' && b[start] <= 'z')
+    if (!text && strlen(indent) <= 2 && w > start && b[start] >= 'a' && b[start] <= 'z')
         b[start] = (char)(b[start] - 'a' + 'A');
 }
 
@@ -260,7 +296,7 @@ static void section_funnel(const dash *d)
             if (strcmp(pw_exit_group((pw_exit)y), g) != 0)
                 continue;
             s = share_of_referrals(d, 1, y);
-            label_of(label, sizeof label, pw_exit_name((pw_exit)y), "      ");
+            label_of(label, sizeof label, pw_exit_name((pw_exit)y), "    ");
             row(d->f, label, "", cell_pct(a, sizeof a, &s));
         }
     }

@@ -448,7 +448,7 @@ static void write_manifest(FILE *f, const wctx *c, const uint64_t *hashes)
     const char *I2 = "    ";
 
     fputs("{\n", f);
-    json_kv_str(f, "  ", "manifest_version", "1", 0);
+    fputs("  \"manifest_version\": 1,\n", f);
     time_t now = time(NULL);
     struct tm tm;
     if (now != (time_t)-1 && gmtime_r(&now, &tm) && strftime(buf, sizeof buf,
@@ -463,8 +463,14 @@ static void write_manifest(FILE *f, const wctx *c, const uint64_t *hashes)
     json_kv_str(f, I2, "git_hash", in->git_hash, 0);
     json_kv_str(f, I2, "gsl_version", in->gsl_version ? in->gsl_version : gsl_version, 0);
     json_kv_str(f, I2, "libconfig_version", in->libconfig_version, 0);
+#if defined(__clang__) || !defined(__GNUC__)
 #ifdef __VERSION__
     json_kv_str(f, I2, "compiler", __VERSION__, 0);
+#else
+    json_kv_str(f, I2, "compiler", NULL, 0);
+#endif
+#elif defined(__VERSION__)
+    json_kv_str(f, I2, "compiler", "gcc " __VERSION__, 0);
 #else
     json_kv_str(f, I2, "compiler", NULL, 0);
 #endif

@@ -12,9 +12,10 @@
  *   - @include paths resolve from the directory of the scenario file named on the command
  *     line (libconfig 1.5 has a single include directory), nested includes too;
  *   - a top-level `overrides = { ... };` group is merged over the rest of the file before
- *     validation (groups merge member by member, anything else replaces). It is how a
- *     variant @includes a full scenario and changes a few keys, since libconfig refuses to
- *     define a setting twice. --set overrides are applied after it.
+ *     validation (groups merge member by member; anything else, and a distribution block
+ *     { dist = ...; }, replaces). It is how a variant @includes a full scenario and changes
+ *     a few keys, since libconfig refuses to define a setting twice. --set overrides are
+ *     applied after it, the same way.
  */
 #ifndef SCN_LOAD_H
 #define SCN_LOAD_H

@@ -1,0 +1,487 @@
+/* Model benchmark: single replications of the stepped-care model on one scenario, for
+ * horizons of 1, 2, 4 and 8 years: events and referrals per second, wall time per
+ * replication-year and peak memory. Usage: usage() at the bottom.
+ *
+ * Method
+ * - The scenario is loaded once (scn_load); each run gets warmup_weeks = followup_weeks =
+ *   0 and horizon_weeks = 52 x years, so the whole run is the measurement window and the
+ *   metric "referrals" counts every referral of the run (re-referrals included).
+ * - Every run is one pw_run, with no monitor (no patients.csv or events.csv), in a forked
+ *   child, so the peak RSS of the row is that run's alone (ru_maxrss only ever grows).
+ *   The child also reports its RSS before pw_run: what it inherited from the parent.
+ * - Each horizon is run at least TRIALS times, and more (up to MAX_TRIALS) until its runs
+ *   add up to MIN_TIMED_S, since a year of a small scenario takes only tens of ms. The
+ *   fastest run counts (noise only slows a run down); the peak RSS is the largest seen.
+ *   All runs of a horizon must agree on events fired and referrals (the model is seeded).
+ * - The issue's targets: >= 200,000 referrals a second on one core, and peak memory flat
+ *   as the horizon grows (memory follows people in the system, not people ever referred).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "models/pw_params.h"
+#include "models/pw_results.h"
+#include "models/pw_world.h"
+#include "sim/core/sim.h"
+#include "sim/scn_load.h"
+
+#define TRIALS 3
+#define MAX_TRIALS 20
+#define MIN_TIMED_S 1.0
+#define TRIAL_TIMEOUT_S 600 /* a run that takes longer is killed: a hung model */
+#define MAX_HORIZONS 16
+#define MAX_SETS 32
+#define TARGET_REFERRALS_PER_S 200000.0
+#define FLAT_TOLERANCE 0.10 /* peak RSS may grow this much, 1 year to the longest horizon */
+
+static const char *const default_scenario = "scenarios/baseline.cfg";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Peak resident set of this process in kB (Linux reports ru_maxrss in kB). */
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+/* Resident set of this process now in kB (Linux /proc), or -1. Right after fork the
+ * peak above lags behind (it is updated lazily), so a run's starting point is read here. */
+static long rss_now_kb(void)
+{
+    long pages = -1, resident = -1;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f)
+        return -1;
+    int ok = fscanf(f, "%ld %ld", &pages, &resident) == 2;
+    fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    return ok && page > 0 ? resident * (page / 1024) : -1;
+}
+
+/* ======================================================================================
+ * One run
+ * ==================================================================================== */
+
+/* What a run reports. err != 0 means it failed; msg then says why. */
+typedef struct run_report {
+    double wall_s;        /* pw_run alone */
+    double referrals;     /* metric "referrals": every referral, the window being the run */
+    uint64_t events;      /* events fired */
+    double still_in_system; /* referrals still waiting or in treatment at the end */
+    double peak_listed;   /* most people on waiting lists or caseloads at a week's end */
+    long rss_start_kb;    /* RSS before pw_run (inherited from the parent) */
+    long rss_kb;          /* peak RSS after pw_run */
+    int err;
+    char msg[160];
+} run_report;
+
+/* p with the run made `years` long and all of it the measurement window. */
+static pw_params run_params(const pw_params *p, double years)
+{
+    pw_params q = *p;
+    q.warmup_weeks = 0.0;
+    q.followup_weeks = 0.0;
+    q.horizon_weeks = 52.0 * years;
+    q.output.patients = 0;
+    q.output.events = 0;
+    return q;
+}
+
+/* Run replication 0 of p for `years` in this process and fill *out. */
+static void run_once(const pw_params *p, double years, run_report *out)
+{
+    pw_params q = run_params(p, years);
+    pw_results res;
+    memset(out, 0, sizeof *out);
+    out->rss_start_kb = rss_now_kb();
+    double t0 = now_s();
+    int rc = pw_run(&q, 0, NULL, &res);
+    double t1 = now_s();
+    out->rss_kb = peak_rss_kb();
+    if (rc != 0) {
+        out->err = 1;
+        snprintf(out->msg, sizeof out->msg, "pw_run: %s", sim_strerror(rc));
+        return;
+    }
+    out->wall_s = t1 - t0;
+    out->referrals = res.metric[PW_M_REFERRALS];
+    out->events = res.events_fired;
+    out->still_in_system = res.metric[PW_M_STILL_IN_SYSTEM_SHARE] * out->referrals;
+    for (size_t k = 0; k < res.n_weeks; k++) {
+        const pw_week *wk = &res.weeks[k];
+        double n = wk->waiting_assessment;
+        for (int st = 0; st < PW_STEP_N; st++)
+            n += wk->waiting_step[st] + wk->caseload_step[st];
+        out->peak_listed = n > out->peak_listed ? n : out->peak_listed;
+    }
+    pw_results_free(&res);
+}
+
+/* Run p for `years` in a forked child and return its report in *out. Returns 0, or -1
+ * if the run failed or the child died (out->msg says why). */
+static int run_child(const pw_params *p, double years, run_report *out)
+{
+    int fd[2];
+    memset(out, 0, sizeof *out);
+    fflush(NULL); /* the child must not flush our buffered output a second time */
+    if (pipe(fd) != 0) {
+        snprintf(out->msg, sizeof out->msg, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(out->msg, sizeof out->msg, "fork: %s", strerror(errno));
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        run_report r;
+        close(fd[0]);
+        alarm(TRIAL_TIMEOUT_S); /* SIGALRM's default action ends the child */
+        run_once(p, years, &r);
+        ssize_t w = write(fd[1], &r, sizeof r);
+        _exit(w == (ssize_t)sizeof r ? 0 : 1);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    while (got < sizeof *out) {
+        ssize_t n = read(fd[0], (char *)out + got, sizeof *out - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (got != sizeof *out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        memset(out, 0, sizeof *out);
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+            snprintf(out->msg, sizeof out->msg, "no result after %d s (hung?), killed",
+                     TRIAL_TIMEOUT_S);
+        else if (WIFSIGNALED(status))
+            snprintf(out->msg, sizeof out->msg, "killed by signal %d", WTERMSIG(status));
+        else
+            snprintf(out->msg, sizeof out->msg, "run process failed (status %d)", status);
+        return -1;
+    }
+    return out->err ? -1 : 0;
+}
+
+/* ======================================================================================
+ * Output: table rows on stdout, CSV rows appended to --csv
+ * ==================================================================================== */
+
+static const char *csv_path;
+
+/* "12.34M" style rate into buf. */
+static const char *fmt_rate(char *buf, size_t len, double r)
+{
+    if (!(r > 0))
+        snprintf(buf, len, "-");
+    else if (r >= 1e9)
+        snprintf(buf, len, "%.2fG", r / 1e9);
+    else if (r >= 1e6)
+        snprintf(buf, len, "%.2fM", r / 1e6);
+    else if (r >= 1e3)
+        snprintf(buf, len, "%.2fk", r / 1e3);
+    else
+        snprintf(buf, len, "%.1f", r);
+    return buf;
+}
+
+/* Append one CSV row (no reference columns). Returns 0, or -1 if it could not be written. */
+static int csv_row(const char *name, double n, double rate, long rss_kb)
+{
+    if (!csv_path)
+        return 0;
+    FILE *f = fopen(csv_path, "a");
+    if (!f) {
+        fprintf(stderr, "bench_model: %s: %s\n", csv_path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "%s,%.0f,%.0f,,,%ld\n", name, n, rate, rss_kb);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "bench_model: %s: write failed\n", csv_path);
+        return -1;
+    }
+    return 0;
+}
+
+/* "model_<scenario file name without directory and .cfg>" into buf. */
+static void bench_name(char *buf, size_t len, const char *scenario)
+{
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".cfg") == 0)
+        n -= 4;
+    snprintf(buf, len, "model_%.*s", (int)n, base);
+}
+
+/* ======================================================================================
+ * The benchmark
+ * ==================================================================================== */
+
+/* Run every horizon TRIALS times, print the table and append the CSV rows. Returns 0, or
+ * -1 if a run failed, runs disagreed or the CSV could not be written. */
+static int bench_model(const pw_params *p, const char *scenario, const double *years,
+                       size_t n_years, int trials)
+{
+    char base[96];
+    bench_name(base, sizeof base, scenario);
+    run_report best[MAX_HORIZONS];
+    long rss_max[MAX_HORIZONS];
+    int ret = 0;
+
+    printf("%s: %s, replication 0, whole run measured (warm-up and follow-up 0), fastest "
+           "of >= %d runs (until %.1f s in all, <= %d), each in its own process\n",
+           base, scenario, trials, MIN_TIMED_S, MAX_TRIALS);
+    printf("%-6s %10s %11s %9s %10s %11s %12s %12s %12s\n", "years", "referrals", "events",
+           "wall_s", "events/s", "referrals/s", "s/rep-year", "peak_rss_kB", "start_rss_kB");
+    for (size_t h = 0; h < n_years; h++) {
+        double rates[MAX_TRIALS], spent = 0.0;
+        int k = 0;
+        rss_max[h] = 0;
+        for (; k < MAX_TRIALS && (k < trials || spent < MIN_TIMED_S); k++) {
+            run_report r;
+            if (run_child(p, years[h], &r) != 0) {
+                fprintf(stderr, "bench_model: %g years: %s\n", years[h], r.msg);
+                return -1;
+            }
+            rates[k] = (double)r.events / r.wall_s;
+            spent += r.wall_s;
+            if (k > 0 && (r.events != best[h].events || r.referrals != best[h].referrals)) {
+                fprintf(stderr,
+                        "bench_model: %g years: runs disagree (%llu vs %llu events, %.0f vs "
+                        "%.0f referrals): the model is not reproducible\n",
+                        years[h], (unsigned long long)r.events,
+                        (unsigned long long)best[h].events, r.referrals, best[h].referrals);
+                ret = -1;
+            }
+            if (k == 0 || r.wall_s < best[h].wall_s)
+                best[h] = r;
+            rss_max[h] = r.rss_kb > rss_max[h] ? r.rss_kb : rss_max[h];
+        }
+        const run_report *b = &best[h];
+        double ev_s = (double)b->events / b->wall_s, ref_s = b->referrals / b->wall_s;
+        char a[32], c[32];
+        printf("%-6g %10.0f %11llu %9.3f %10s %11s %12.3f %12ld %12ld\n", years[h],
+               b->referrals, (unsigned long long)b->events, b->wall_s,
+               fmt_rate(a, sizeof a, ev_s), fmt_rate(c, sizeof c, ref_s),
+               b->wall_s / years[h], rss_max[h], b->rss_start_kb);
+        printf("    events/s of the %d runs:", k);
+        for (int j = 0; j < k; j++)
+            printf(" %s", fmt_rate(a, sizeof a, rates[j]));
+        printf("\n    %.1f events per referral; in the system: %.0f at the end, at most %.0f "
+               "listed (waiting or on a caseload) at a week's end\n",
+               (double)b->events / b->referrals, b->still_in_system, b->peak_listed);
+        char name[128];
+        snprintf(name, sizeof name, "%s_%gy", base, years[h]);
+        if (csv_row(name, b->referrals, ev_s, rss_max[h]) != 0)
+            ret = -1;
+        snprintf(name, sizeof name, "%s_%gy_referrals", base, years[h]);
+        if (csv_row(name, b->referrals, ref_s, rss_max[h]) != 0)
+            ret = -1;
+    }
+
+    double worst = 0.0;
+    for (size_t h = 0; h < n_years; h++) {
+        double r = best[h].referrals / best[h].wall_s;
+        worst = h == 0 || r < worst ? r : worst;
+    }
+    printf("    target >= %.0f referrals/s on one core: %s (slowest horizon %.0f/s, %.2f x "
+           "target)\n",
+           TARGET_REFERRALS_PER_S, worst >= TARGET_REFERRALS_PER_S ? "met" : "NOT met", worst,
+           worst / TARGET_REFERRALS_PER_S);
+    if (n_years > 1) {
+        size_t lo = 0, hi = 0;
+        for (size_t h = 1; h < n_years; h++) {
+            lo = years[h] < years[lo] ? h : lo;
+            hi = years[h] > years[hi] ? h : hi;
+        }
+        /* Memory that followed people ever referred would grow by at least the size of a
+         * person for every extra referral; memory that follows people in the system grows
+         * only with the number of people in it, which levels off once the service is in
+         * its steady state. So: the growth over all horizons, then doubling by doubling. */
+        double growth = (double)(rss_max[hi] - rss_max[lo]) / (double)rss_max[lo];
+        double per_ref = 1024.0 * (double)(rss_max[hi] - rss_max[lo]) /
+                         (best[hi].referrals - best[lo].referrals);
+        printf("    peak RSS %g y -> %g y: %ld -> %ld kB (%+.1f%%, %s the %+.0f%% tolerance) for "
+               "%.1f x the referrals and %.2f x the most people listed; %.1f bytes per extra "
+               "referral\n",
+               years[lo], years[hi], rss_max[lo], rss_max[hi], 100.0 * growth,
+               growth <= FLAT_TOLERANCE ? "within" : "NOT within", 100.0 * FLAT_TOLERANCE,
+               best[hi].referrals / best[lo].referrals,
+               best[hi].peak_listed / best[lo].peak_listed, per_ref);
+        printf("    peak RSS horizon to horizon:");
+        for (size_t h = 1; h < n_years; h++)
+            printf(" %g->%g y %+.1f%%%s", years[h - 1], years[h],
+                   100.0 * (double)(rss_max[h] - rss_max[h - 1]) / (double)rss_max[h - 1],
+                   h + 1 < n_years ? "," : "\n");
+    }
+    return ret;
+}
+
+/* ======================================================================================
+ * Command line
+ * ==================================================================================== */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: bench_model [--csv FILE] [--scenario FILE] [--set KEY=VALUE]...\n"
+            "                   [--years Y1,Y2,...] [--trials N] [trial YEARS]\n"
+            "  --scenario FILE  the scenario to run (default %s)\n"
+            "  --set KEY=VALUE  override a scenario key, as in stepsim run\n"
+            "  --years LIST     horizons in years (default 1,2,4,8)\n"
+            "  --trials N       least runs per horizon, the fastest counts (default %d);\n"
+            "                   more run until they add up to %.1f s (at most %d)\n"
+            "  trial YEARS      one run in this process and no table, for profilers\n"
+            "Every run is replication 0 with warm-up and follow-up set to 0. Rows go to stdout\n"
+            "and, with --csv, two per horizon are appended to FILE (no header line):\n"
+            "model_<scenario>_<Y>y (events/s) and model_<scenario>_<Y>y_referrals "
+            "(referrals/s).\n",
+            default_scenario, TRIALS, MIN_TIMED_S, MAX_TRIALS);
+}
+
+/* Parse "1,2,4,8" into years[]; returns how many, or 0 if the list is bad. */
+static size_t parse_years(const char *s, double *years, size_t max)
+{
+    size_t n = 0;
+    while (*s) {
+        char *end;
+        errno = 0;
+        double y = strtod(s, &end);
+        if (end == s || errno || !(y > 0 && y <= 1000) || n == max)
+            return 0;
+        years[n++] = y;
+        if (*end == ',' && end[1])
+            end++;
+        else if (*end)
+            return 0;
+        s = end;
+    }
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    const char *scenario = default_scenario;
+    const char *sets[MAX_SETS];
+    size_t nsets = 0;
+    double years[MAX_HORIZONS] = {1, 2, 4, 8};
+    size_t n_years = 4;
+    int trials = TRIALS, i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (!v) {
+            fprintf(stderr, "bench_model: unknown option or missing value: '%s'\n", a);
+            usage(stderr);
+            return 2;
+        } else if (strcmp(a, "--csv") == 0) {
+            csv_path = v;
+        } else if (strcmp(a, "--scenario") == 0) {
+            scenario = v;
+        } else if (strcmp(a, "--set") == 0) {
+            if (nsets == MAX_SETS) {
+                fprintf(stderr, "bench_model: at most %d --set\n", MAX_SETS);
+                return 2;
+            }
+            sets[nsets++] = v;
+        } else if (strcmp(a, "--years") == 0) {
+            n_years = parse_years(v, years, MAX_HORIZONS);
+            if (n_years == 0) {
+                fprintf(stderr, "bench_model: --years needs a list like 1,2,4,8 (at most %d, "
+                                "each in (0, 1000]), got '%s'\n", MAX_HORIZONS, v);
+                return 2;
+            }
+        } else if (strcmp(a, "--trials") == 0) {
+            char *end;
+            errno = 0;
+            long t = strtol(v, &end, 10);
+            if (errno || *end || t < 1 || t > MAX_TRIALS) {
+                fprintf(stderr, "bench_model: --trials needs an integer in [1, %d], got '%s'\n",
+                        MAX_TRIALS, v);
+                return 2;
+            }
+            trials = (int)t;
+        } else {
+            fprintf(stderr, "bench_model: unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+        i++;
+    }
+    double trial_years = 0;
+    if (i < argc) {
+        if (strcmp(argv[i], "trial") != 0 || i + 2 != argc ||
+            parse_years(argv[i + 1], &trial_years, 1) != 1) {
+            fprintf(stderr, "bench_model: expected 'trial YEARS', got '%s%s%s'\n", argv[i],
+                    i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
+            usage(stderr);
+            return 2;
+        }
+    }
+
+    pw_params *p = malloc(sizeof *p);
+    if (!p) {
+        fprintf(stderr, "bench_model: out of memory\n");
+        return 1;
+    }
+    scn_errors errs;
+    scn_errors_init(&errs);
+    int rc = scn_load(scenario, sets, nsets, p, &errs);
+    for (size_t k = 0; k < errs.n; k++)
+        fprintf(stderr, "%s\n", errs.msg[k]);
+    scn_errors_free(&errs);
+    int ret;
+    if (rc != SCN_OK) {
+        fprintf(stderr, "bench_model: cannot load %s: %s\n", scenario, scn_strerror(rc));
+        ret = rc == SCN_ENOMEM ? 1 : 2;
+        goto out;
+    }
+    if (trial_years > 0) {
+        run_report r;
+        run_once(p, trial_years, &r);
+        if (r.err) {
+            fprintf(stderr, "bench_model: %s\n", r.msg);
+            ret = 1;
+            goto out;
+        }
+        printf("%s, %g years: %.0f referrals, %llu events in %.3f s (%.0f referrals/s, %.0f "
+               "events/s), peak RSS %ld kB\n",
+               scenario, trial_years, r.referrals, (unsigned long long)r.events, r.wall_s,
+               r.referrals / r.wall_s, (double)r.events / r.wall_s, r.rss_kb);
+        ret = 0;
+        goto out;
+    }
+    ret = bench_model(p, scenario, years, n_years, trials) == 0 ? 0 : 1;
+out:
+    free(p);
+    return ret;
+}

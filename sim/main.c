@@ -1,0 +1,315 @@
+/* stepsim: the command line. Parses options, loads the scenario, runs replications,
+ * writes outputs and the dashboard. The only place that prints to the user or exits. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <gsl/gsl_errno.h>
+
+#include "models/pw_params.h"
+#include "models/pw_results.h"
+#include "out_dashboard.h"
+#include "out_stream.h"
+#include "out_write.h"
+#include "runner.h"
+#include "scn_load.h"
+#include "sim/core/sim_rng.h"
+
+#ifndef STEPSIM_VERSION
+#define STEPSIM_VERSION "0.1.0"
+#endif
+#ifndef STEPSIM_GIT
+#define STEPSIM_GIT "unknown"
+#endif
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: stepsim run SCENARIO.cfg [options]   run the scenario, write outputs\n"
+    "       stepsim check SCENARIO.cfg [--set key=value]...\n"
+    "                                            validate; print the resolved scenario\n"
+    "       stepsim --help | --version\n"
+    "\n"
+    "run options:\n"
+    "  -r, --replications N   replications (default: the scenario's `replications`)\n"
+    "  -s, --seed N           master seed (default: the scenario's `seed`)\n"
+    "  -j, --threads N        worker threads (default: all cores)\n"
+    "  -o, --outdir DIR       output directory (default: out/<scenario name>)\n"
+    "      --set KEY=VALUE    override a scenario key, e.g. staff.pwp.headcount=14\n"
+    "      --patients         also write patients.csv (one row per patient per stage)\n"
+    "      --events           also write events.csv (process-mining event log)\n"
+    "  -q, --quiet            no dashboard on stdout\n"
+    "\n"
+    "exit status: 0 ok, 1 runtime failure, 2 bad usage or bad scenario\n";
+
+typedef struct cli {
+    const char *command, *scenario, *outdir;
+    const char **sets;
+    size_t nsets;
+    long replications, threads;
+    unsigned long long seed;
+    int have_seed, quiet, patients, events;
+} cli;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "stepsim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'stepsim --help'.\n");
+    return EXIT_USAGE;
+}
+
+/* Parse a whole decimal integer in [lo, hi]; 0 on success. */
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_seed(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (*s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Fill c from argv; returns -1 if ok, else an exit status. */
+static int parse_cli(int argc, char **argv, cli *c)
+{
+    memset(c, 0, sizeof *c);
+    c->replications = -1;
+    c->threads = -1;
+    c->sets = calloc((size_t)argc, sizeof *c->sets);
+    if (!c->sets) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+#define TAKES(short_, long_)                                                               \
+    ((strcmp(a, short_) == 0 || strcmp(a, long_) == 0) &&                                  \
+     (i + 1 < argc ? (val = argv[++i], 1) : (usage_error("option '%s' needs a value", a), 0)))
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("stepsim %s (%s)\n", STEPSIM_VERSION, STEPSIM_GIT);
+            return EXIT_OK;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            c->quiet = 1;
+        } else if (strcmp(a, "--patients") == 0) {
+            c->patients = 1;
+        } else if (strcmp(a, "--events") == 0) {
+            c->events = 1;
+        } else if (strncmp(a, "--set=", 6) == 0) {
+            c->sets[c->nsets++] = a + 6;
+        } else if (strcmp(a, "--set") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option '%s' needs KEY=VALUE", a);
+            c->sets[c->nsets++] = argv[++i];
+        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
+            if (!TAKES("-r", "--replications"))
+                return EXIT_USAGE;
+            if (parse_long(val, 1, SIM_RNG_MAX_REPLICATION + 1L, &c->replications))
+                return usage_error("replications must be an integer >= 1 (got '%s')", val);
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
+            if (!TAKES("-j", "--threads"))
+                return EXIT_USAGE;
+            if (parse_long(val, 1, 4096, &c->threads))
+                return usage_error("threads must be an integer in [1, 4096] (got '%s')", val);
+        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
+            if (!TAKES("-s", "--seed"))
+                return EXIT_USAGE;
+            if (parse_seed(val, &c->seed))
+                return usage_error("seed must be an integer in [0, 2^64) (got '%s')", val);
+            c->have_seed = 1;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--outdir") == 0) {
+            if (!TAKES("-o", "--outdir"))
+                return EXIT_USAGE;
+            c->outdir = val;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!c->command) {
+            c->command = a;
+        } else if (!c->scenario) {
+            c->scenario = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+#undef TAKES
+    }
+    if (!c->command) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(c->command, "run") != 0 && strcmp(c->command, "check") != 0)
+        return usage_error("unknown command '%s' (expected run or check)", c->command);
+    if (!c->scenario)
+        return usage_error("%s: a scenario file is needed", c->command);
+    return -1;
+}
+
+/* Load the scenario, printing every problem; returns EXIT_OK or an exit status. */
+static int load(const cli *c, pw_params *p)
+{
+    scn_errors errs;
+    scn_errors_init(&errs);
+    int rc = scn_load(c->scenario, c->sets, c->nsets, p, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s\n", errs.msg[i]);
+    scn_errors_free(&errs);
+    if (rc == SCN_OK)
+        return EXIT_OK;
+    if (rc == SCN_ENOMEM) {
+        fprintf(stderr, "stepsim: out of memory reading %s\n", c->scenario);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_USAGE;
+}
+
+/* Progress on stderr, only when it is a terminal. */
+static void progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "\rstepsim: replication %zu/%zu done", done, total);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Default output directory: out/<scenario file name without directory and .cfg>. */
+static char *default_outdir(const char *scenario)
+{
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
+        len -= 4;
+    char *dir = malloc(len + 5);
+    if (dir)
+        snprintf(dir, len + 5, "out/%.*s", (int)len, base);
+    return dir;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
+{
+    int ret = EXIT_RUNTIME;
+    if (c->replications > 0)
+        p->replications = (int)c->replications;
+    if (c->have_seed)
+        p->seed = c->seed;
+    if (c->patients)
+        p->output.patients = 1;
+    if (c->events)
+        p->output.events = 1;
+    if (p->replications - 1 > (int)SIM_RNG_MAX_REPLICATION) {
+        fprintf(stderr, "stepsim: at most %u replications\n", SIM_RNG_MAX_REPLICATION + 1);
+        return EXIT_USAGE;
+    }
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = c->threads > 0 ? (int)c->threads : (int)(ncpu > 0 ? ncpu : 1);
+    char *outdir = c->outdir ? NULL : default_outdir(c->scenario);
+    const char *dir = c->outdir ? c->outdir : outdir;
+    size_t n = (size_t)p->replications;
+    int *reps = malloc(n * sizeof *reps);
+    pw_results *res = calloc(n, sizeof *res);
+    if (!dir || !reps || !res) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        reps[i] = (int)i;
+    runner_opts o = {
+        .threads = threads,
+        .outdir = dir,
+        .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
+                   (p->output.events ? OUT_STREAM_EVENTS : 0u),
+        .progress = isatty(STDERR_FILENO) ? progress : NULL,
+    };
+    char err[1024];
+    double t0 = wall_now();
+    if (runner_run(p, reps, n, &o, res, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        goto out;
+    }
+    out_run_info info;
+    out_run_info_init(&info);
+    info.version = STEPSIM_VERSION;
+    info.git_hash = STEPSIM_GIT;
+    info.libconfig_version = "1.5";
+    info.threads = threads;
+    info.wall_seconds = wall_now() - t0;
+    info.argc = argc;
+    info.argv = argv;
+    if (out_write_all(dir, p, c->scenario, res, n, &info, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        goto out;
+    }
+    if (!c->quiet) {
+        out_print_dashboard(stdout, p, res, n, &info);
+        printf("\nOutputs in %s/\n", dir);
+    }
+    ret = EXIT_OK;
+out:
+    if (res)
+        for (size_t i = 0; i < n; i++)
+            pw_results_free(&res[i]);
+    free(res);
+    free(reps);
+    free(outdir);
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* GSL must report, never abort */
+    cli c;
+    int ret = parse_cli(argc, argv, &c);
+    if (ret >= 0)
+        goto out;
+    pw_params *p = malloc(sizeof *p);
+    if (!p) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
+    ret = load(&c, p);
+    if (ret == EXIT_OK) {
+        if (strcmp(c.command, "check") == 0) {
+            scn_print(stdout, p);
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "stepsim: cannot write to stdout\n");
+                ret = EXIT_RUNTIME;
+            }
+        } else {
+            ret = cmd_run(&c, p, argc, argv);
+        }
+    }
+    free(p);
+out:
+    free(c.sets);
+    return ret;
+}

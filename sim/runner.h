@@ -1,0 +1,29 @@
+/* The replication runner: replications of one scenario in parallel threads, each with
+ * its own world and streams, results stored by replication number so that the output
+ * does not depend on the number of threads or the order replications finish in. */
+#ifndef RUNNER_H
+#define RUNNER_H
+
+#include <stddef.h>
+
+#include "models/pw_params.h"
+#include "models/pw_results.h"
+
+typedef struct runner_opts {
+    int threads;             /* worker threads (>= 1) */
+    const char *outdir;      /* where patients/events part files go (if streams) */
+    unsigned streams;        /* OUT_STREAM_PATIENTS | OUT_STREAM_EVENTS, or 0 */
+    /* Called (under a lock, from worker threads) after each replication finishes. */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} runner_opts;
+
+/* Run replications reps[0..n) of p; out[i] receives replication reps[i]. On success the
+ * patient/event streams (if any) are merged into outdir. Returns 0, or -1 with a message
+ * in err (then every out[] is released). */
+__attribute__((warn_unused_result)) int runner_run(const pw_params *p, const int *reps,
+                                                   size_t n, const runner_opts *o,
+                                                   pw_results *out, char *err,
+                                                   size_t errlen);
+
+#endif

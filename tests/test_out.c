@@ -1,0 +1,1222 @@
+/* Unit tests of the output writers: formatting, atomic files, every result file of a
+ * synthetic three-replication run, byte-identical rewrites, failures that leave nothing
+ * behind, the patients/events stream merge, and the dashboard. */
+#include <dirent.h>
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "models/pw_results.h"
+#include "sim/out_dashboard.h"
+#include "sim/out_file.h"
+#include "sim/out_metrics.h"
+#include "sim/out_stream.h"
+#include "sim/out_write.h"
+
+/* ======================================================================================
+ * Helpers
+ * ====================================================================================== */
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+/* A fresh directory under TMPDIR; the caller frees the name. */
+static char *temp_dir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *d = xcalloc(1, 512);
+    snprintf(d, 512, "%s/test_out.XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(d)) {
+        fprintf(stderr, "mkdtemp failed\n");
+        exit(1);
+    }
+    return d;
+}
+
+/* malloc'd "dir/name". */
+static char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *s = xcalloc(1, n);
+    snprintf(s, n, "%s/%s", dir, name);
+    return s;
+}
+
+/* The whole file as a string (NUL-terminated; *len its size), or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, k;
+    char *s = xcalloc(1, cap + 1);
+    while ((k = fread(s + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap) {
+            s = realloc(s, 2 * cap + 1);
+            if (!s)
+                exit(1);
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    s[n] = '\0';
+    if (len)
+        *len = n;
+    return s;
+}
+
+static char *slurp_in(const char *dir, const char *name)
+{
+    char *p = path_in(dir, name);
+    char *s = slurp(p, NULL);
+    free(p);
+    return s;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Number of entries of dir (besides . and ..), and how many look temporary. */
+static int dir_count(const char *dir, int *temps)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    *temps = 0;
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        n++;
+        if (strstr(e->d_name, ".tmp.") || strstr(e->d_name, ".part"))
+            (*temps)++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Remove dir and the files in it (one level, as the writers make). */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char *p = path_in(dir, e->d_name);
+            remove(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* The first line of s (without "\n") in a static-free malloc'd string. */
+static char *first_line(const char *s)
+{
+    size_t n = strcspn(s, "\n");
+    char *l = xcalloc(1, n + 1);
+    memcpy(l, s, n);
+    return l;
+}
+
+/* The line of s containing needle (without "\n"), malloc'd; NULL if none. */
+static char *line_with(const char *s, const char *needle)
+{
+    const char *m = strstr(s, needle);
+    if (!m)
+        return NULL;
+    while (m > s && m[-1] != '\n')
+        m--;
+    return first_line(m);
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Switch LC_NUMERIC to a decimal-comma locale if one is installed (set LOCPATH to a
+ * localedef'd directory to provide one); its name, or NULL. */
+static const char *comma_locale(void)
+{
+    const char *locs[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "de_DE"};
+    for (size_t k = 0; k < sizeof locs / sizeof locs[0]; k++) {
+        const char *got = setlocale(LC_NUMERIC, locs[k]);
+        if (got)
+            return got;
+    }
+    return NULL;
+}
+
+/* ---- A strict JSON validator (RFC 8259), enough to prove the files parse. ---- */
+
+typedef struct jp {
+    const char *s;
+    int depth;
+} jp;
+
+static int j_value(jp *p);
+
+static void j_ws(jp *p)
+{
+    while (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r')
+        p->s++;
+}
+
+static int j_string(jp *p)
+{
+    if (*p->s != '"')
+        return 0;
+    p->s++;
+    while (*p->s != '"') {
+        unsigned char c = (unsigned char)*p->s;
+        if (c == '\0' || c < 0x20)
+            return 0;
+        if (c == '\\') {
+            p->s++;
+            if (*p->s == 'u') {
+                for (int k = 1; k <= 4; k++)
+                    if (!strchr("0123456789abcdefABCDEF", p->s[k]) || !p->s[k])
+                        return 0;
+                p->s += 5;
+                continue;
+            }
+            if (!*p->s || !strchr("\"\\/bfnrt", *p->s))
+                return 0;
+        }
+        p->s++;
+    }
+    p->s++;
+    return 1;
+}
+
+static int j_digits(jp *p)
+{
+    const char *s0 = p->s;
+    while (*p->s >= '0' && *p->s <= '9')
+        p->s++;
+    return p->s > s0;
+}
+
+static int j_number(jp *p)
+{
+    if (*p->s == '-')
+        p->s++;
+    if (*p->s == '0')
+        p->s++;
+    else if (!j_digits(p))
+        return 0;
+    if (*p->s == '.') {
+        p->s++;
+        if (!j_digits(p))
+            return 0;
+    }
+    if (*p->s == 'e' || *p->s == 'E') {
+        p->s++;
+        if (*p->s == '+' || *p->s == '-')
+            p->s++;
+        if (!j_digits(p))
+            return 0;
+    }
+    return 1;
+}
+
+static int j_container(jp *p, char open, char close, int object)
+{
+    if (*p->s != open || ++p->depth > 64)
+        return 0;
+    p->s++;
+    j_ws(p);
+    if (*p->s == close) {
+        p->s++;
+        p->depth--;
+        return 1;
+    }
+    for (;;) {
+        j_ws(p);
+        if (object) {
+            if (!j_string(p))
+                return 0;
+            j_ws(p);
+            if (*p->s++ != ':')
+                return 0;
+        }
+        if (!j_value(p))
+            return 0;
+        j_ws(p);
+        if (*p->s == ',') {
+            p->s++;
+            continue;
+        }
+        if (*p->s != close)
+            return 0;
+        p->s++;
+        p->depth--;
+        return 1;
+    }
+}
+
+static int j_value(jp *p)
+{
+    j_ws(p);
+    switch (*p->s) {
+    case '{':
+        return j_container(p, '{', '}', 1);
+    case '[':
+        return j_container(p, '[', ']', 0);
+    case '"':
+        return j_string(p);
+    case 't':
+        return strncmp(p->s, "true", 4) == 0 ? (p->s += 4, 1) : 0;
+    case 'f':
+        return strncmp(p->s, "false", 5) == 0 ? (p->s += 5, 1) : 0;
+    case 'n':
+        return strncmp(p->s, "null", 4) == 0 ? (p->s += 4, 1) : 0;
+    default:
+        return j_number(p);
+    }
+}
+
+/* Is s one valid JSON document? */
+static int json_valid(const char *s)
+{
+    jp p = {s, 0};
+    if (!j_value(&p))
+        return 0;
+    j_ws(&p);
+    return *p.s == '\0';
+}
+
+/* The number after `"metric": {... "key": ` in summary.json; NAN if absent or null. */
+static double json_metric(const char *json, const char *metric, const char *key)
+{
+    char pat[160];
+    snprintf(pat, sizeof pat, "\"%s\": {", metric);
+    const char *m = strstr(json, pat);
+    if (!m)
+        return NAN;
+    const char *end = strchr(m, '}');
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *k = strstr(m, pat);
+    if (!k || k > end)
+        return NAN;
+    k += strlen(pat);
+    if (!strncmp(k, "null", 4))
+        return NAN;
+    return strtod(k, NULL);
+}
+
+/* ---- Synthetic results ---- */
+
+#define NREPS 3
+
+/* t(0.975, 2 df) in closed form: for 2 df, F(t) = 1/2 + t / (2 sqrt(2 + t^2)). */
+static double t975_df2(void) { return sqrt(2.0 * 0.9025 / (1.0 - 0.9025)); }
+
+/* Replication r of a small made-up run (numbers chosen so pooled values are exact). */
+static void fill_rep(pw_results *x, int r)
+{
+    memset(x, 0, sizeof *x);
+    x->replication = r;
+    for (int m = 0; m < PW_M_N; m++)
+        x->metric[m] = 0.01 * m + 0.001 * r;
+    x->metric[PW_M_REFERRALS] = 1000 + 10 * r;
+    x->metric[PW_M_RECOVERY_RATE_REPORTED] = 0.50 + 0.02 * r;
+    x->metric[PW_M_STEP_UP_WAIT_DAYS_MEAN] = r == 1 ? NAN : 30.0 + r;
+    x->metric[PW_M_STILL_IN_SYSTEM_SHARE] = NAN;
+    x->metric[PW_M_SESSIONS_MEAN_RECOVERED] = NAN;
+    x->metric[PW_M_RE_REFERRAL_SHARE] = r == 0 ? INFINITY : 0.1;
+
+    x->stages[PW_S_REFERRED] = 1000 + 10 * (uint64_t)r;
+    for (int s = 1; s < PW_S_N; s++)
+        x->stages[s] = x->stages[PW_S_REFERRED] / (uint64_t)(s + 1);
+    uint64_t left = x->stages[PW_S_REFERRED];
+    for (int e = 0; e < PW_X_N - 1; e++) {
+        x->exits[e] = 50;
+        left -= 50;
+    }
+    x->exits[PW_X_N - 1] = left;
+
+    x->waits[PW_W_REFERRAL_TO_ASSESSMENT][0] = 10 + (uint64_t)r;
+    x->waits[PW_W_REFERRAL_TO_ASSESSMENT][1] = 20;
+    x->waits[PW_W_REFERRAL_TO_ASSESSMENT][PW_WAIT_WEEKS] = 1;
+    x->waits[PW_W_REPORTED][3] = 5;
+
+    pw_outcome_counts *o = &x->by_path[PW_P_STEP2_ONLY];
+    o->n = 100;
+    o->finishers = 50;
+    o->reported_casers = 40;
+    o->reported_recovered = 20 + (uint64_t)r;
+    o->reported_reliable_improvement = 30;
+    o->reported_reliable_recovery = 18;
+    o->true_casers = 80;
+    o->true_recovered = 30;
+    o->true_reliable_improvement = 35;
+    o->sessions_sum = 300.5;
+    o->wait_to_treatment_sum_days = 4000.25;
+    o->entered = 70;
+    x->by_group[PW_G_ALL] = *o;
+
+    x->scores.phq_start[15] = 5 + (uint64_t)r;
+    x->scores.phq_change[27 - 6] = 4;
+
+    x->n_weeks = 2;
+    x->weeks = xcalloc(2, sizeof *x->weeks);
+    for (size_t w = 0; w < 2; w++) {
+        x->weeks[w].waiting_assessment = 100 + (double)w;
+        x->weeks[w].staff_in_post[0] = 10;
+        x->weeks[w].staff_in_post[1] = 5;
+        x->weeks[w].vacancies[1] = 1;
+        x->weeks[w].burnout_mean = 0.25;
+        x->weeks[w].sessions = NAN; /* written empty */
+    }
+}
+
+/* Parameters with a name that needs quoting in CSV and escaping in JSON. */
+static void fill_params(pw_params *p)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "Mid-size, \"test\" service");
+    p->seed = 20181;
+    p->replications = NREPS;
+    p->horizon_weeks = 260;
+    p->warmup_weeks = 52;
+    p->followup_weeks = 26;
+    p->n_roles = 2;
+    snprintf(p->roles[0].name, PW_MAX_NAME, "pwp");
+    p->roles[0].headcount = 10;
+    p->roles[0].fte = 0.9;
+    p->roles[0].does = PW_DOES_ASSESSMENT | PW_DOES_STEP2;
+    snprintf(p->roles[1].name, PW_MAX_NAME, "HIT-senior");
+    p->roles[1].headcount = 5;
+    p->roles[1].fte = 1;
+    p->roles[1].does = PW_DOES_STEP3;
+}
+
+/* reps in the array out of replication order: 2, 0, 1. */
+static pw_results *make_reps(void)
+{
+    pw_results *reps = xcalloc(NREPS, sizeof *reps);
+    fill_rep(&reps[0], 2);
+    fill_rep(&reps[1], 0);
+    fill_rep(&reps[2], 1);
+    return reps;
+}
+
+static void free_reps(pw_results *reps)
+{
+    for (size_t i = 0; i < NREPS; i++)
+        pw_results_free(&reps[i]);
+    free(reps);
+}
+
+static const char *const result_files[] = {"summary.json", "summary.csv", "replications.csv",
+                                           "waits.csv", "recovery.csv", "flow.csv",
+                                           "timeseries.csv", "manifest.json"};
+#define N_RESULT_FILES (sizeof result_files / sizeof result_files[0])
+
+/* ======================================================================================
+ * Formatting
+ * ====================================================================================== */
+
+static void test_numbers(void)
+{
+    char b[OUT_NUM_MAX];
+    CHECK(!strcmp(out_fmt_num(b, 0.1), "0.1"), "0.1 -> \"0.1\", got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, 13000), "13000"), "13000 -> \"13000\", got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, -0.0), "0"), "-0 -> \"0\", got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, 1.0 / 3), "0.3333333333333333"),
+          "1/3 needs 16 digits, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, 0.1 + 0.2), "0.30000000000000004"),
+          "0.1 + 0.2 needs 17 digits, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, 1e300), "1e+300"), "1e300, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, NAN), ""), "NaN -> \"\", got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, INFINITY), ""), "inf -> \"\", got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_num(b, -INFINITY), ""), "-inf -> \"\", got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, 1.5, 6), "1.500000"), "1.5 fixed 6, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, -1e-9, 6), "0.000000"), "-1e-9 fixed 6, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, -2.25, 1), "-2.2"), "-2.25 fixed 1 (ties to even), got "
+          "\"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, NAN, 6), ""), "NaN fixed -> \"\", got \"%s\"", b);
+
+    /* Round trip: every double reads back exactly. */
+    uint64_t u = 0x9E3779B97F4A7C15ULL;
+    int bad = 0;
+    for (int k = 0; k < 20000 && !bad; k++) {
+        u ^= u << 13, u ^= u >> 7, u ^= u << 17;
+        double x = (double)(u >> 11) / 9007199254740992.0 * pow(10, (int)(u % 40) - 20);
+        out_fmt_num(b, x);
+        bad = strtod(b, NULL) != x;
+    }
+    CHECK(!bad, "out_fmt_num round-trips every double (failed on \"%s\")", b);
+
+    /* A locale with a decimal comma must not change the numbers. */
+    const char *got = comma_locale();
+    if (got) {
+        char raw[32];
+        snprintf(raw, sizeof raw, "%.1f", 0.5);
+        CHECK(!strcmp(out_fmt_num(b, 0.25), "0.25"), "locale %s (printf gives %s): 0.25 -> "
+              "\"0.25\", got \"%s\"", got, raw, b);
+        CHECK(!strcmp(out_fmt_num(b, 0.1 + 0.2), "0.30000000000000004"),
+              "locale %s: 0.1 + 0.2 round-trips, got \"%s\"", got, b);
+        CHECK(!strcmp(out_fmt_fixed(b, 2.5, 2), "2.50"), "locale %s: fixed, got \"%s\"", got,
+              b);
+        setlocale(LC_NUMERIC, "C");
+    } else {
+        printf("   (no decimal-comma locale installed: locale check skipped)\n");
+    }
+}
+
+/* The bytes f wrote, via a callback writer, as a malloc'd string. */
+static char *capture(void (*fn)(FILE *, const char *), const char *arg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        exit(1);
+    fn(f, arg);
+    fclose(f);
+    return buf;
+}
+
+static void test_strings(void)
+{
+    char *s = capture(out_csv_str, "plain");
+    CHECK(!strcmp(s, "plain"), "plain CSV field unquoted, got [%s]", s);
+    free(s);
+    s = capture(out_csv_str, "a,\"b\"");
+    CHECK(!strcmp(s, "\"a,\"\"b\"\"\""), "CSV quoting, got [%s]", s);
+    free(s);
+    s = capture(out_csv_str, "two\nlines");
+    CHECK(!strcmp(s, "\"two\nlines\""), "newline quoted, got [%s]", s);
+    free(s);
+    s = out_csv_quote("x,y");
+    CHECK(s && !strcmp(s, "\"x,y\""), "out_csv_quote, got [%s]", s ? s : "(null)");
+    free(s);
+
+    s = capture(out_json_str, "q\"b\\s\n\x01 é");
+    CHECK(!strcmp(s, "\"q\\\"b\\\\s\\n\\u0001 é\""), "JSON escapes, got [%s]", s);
+    CHECK(json_valid(s), "escaped string is valid JSON: [%s]", s);
+    free(s);
+    s = capture(out_json_str, "bad \xff\xc3 end");
+    CHECK(!strcmp(s, "\"bad \\ufffd\\ufffd end\""), "invalid UTF-8 replaced, got [%s]", s);
+    free(s);
+
+    CHECK(out_fnv1a64(OUT_FNV1A64_INIT, "", 0) == 0xcbf29ce484222325ULL, "FNV-1a of \"\"");
+    CHECK(out_fnv1a64(OUT_FNV1A64_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL,
+          "FNV-1a 64 of \"a\" is the published af63dc4c8601ec8c");
+}
+
+static void test_json_validator(void)
+{
+    /* The validator itself must reject what it should, or the file checks prove nothing. */
+    CHECK(json_valid("{\"a\": [1, 2.5e-3, null, true, \"x\"]}"), "valid JSON accepted");
+    CHECK(!json_valid("{\"a\": nan}"), "nan rejected");
+    CHECK(!json_valid("{\"a\": inf}"), "inf rejected");
+    CHECK(!json_valid("{\"a\": 1,}"), "trailing comma rejected");
+    CHECK(!json_valid("{\"a\": 01}"), "leading zero rejected");
+    CHECK(!json_valid("{\"a\": \"x\ny\"}"), "raw newline in string rejected");
+    CHECK(!json_valid("{\"a\": 1} x"), "trailing garbage rejected");
+}
+
+/* ======================================================================================
+ * Directories and atomic files
+ * ====================================================================================== */
+
+static void test_mkdir(void)
+{
+    char err[512] = "";
+    char *d = temp_dir();
+    char *deep = path_in(d, "a/b//c/");
+    CHECK(out_mkdir_p(deep, err, sizeof err) == OUT_OK, "mkdir -p a/b//c/: %s", err);
+    char *c = path_in(d, "a/b/c");
+    struct stat st;
+    CHECK(stat(c, &st) == 0 && S_ISDIR(st.st_mode), "a/b/c is a directory");
+    CHECK(out_mkdir_p(deep, err, sizeof err) == OUT_OK, "mkdir -p on an existing dir: %s",
+          err);
+
+    char *file = path_in(d, "plain");
+    FILE *f = fopen(file, "w");
+    if (f)
+        fclose(f);
+    char *under = path_in(d, "plain/sub");
+    err[0] = '\0';
+    CHECK(out_mkdir_p(under, err, sizeof err) == OUT_EIO, "mkdir under a regular file fails");
+    CHECK(strstr(err, "plain") != NULL, "the message names the path: [%s]", err);
+    CHECK(out_mkdir_p(file, err, sizeof err) == OUT_EIO && strstr(err, "not a directory"),
+          "a file as output dir: [%s]", err);
+    CHECK(out_mkdir_p("", err, sizeof err) == OUT_EINVAL, "empty dir name refused");
+
+    const char *sub[] = {"a/b/c", "a/b", "a"};
+    for (size_t k = 0; k < 3; k++) {
+        char *a = path_in(d, sub[k]);
+        rmdir(a);
+        free(a);
+    }
+    free(deep);
+    free(c);
+    free(file);
+    free(under);
+    remove_dir(d);
+    free(d);
+}
+
+static void test_atomic_file(void)
+{
+    char err[512] = "";
+    char *d = temp_dir();
+    int temps = 0;
+    out_file of = OUT_FILE_INIT;
+
+    CHECK(out_file_open(&of, d, "x.csv", err, sizeof err) == OUT_OK, "open: %s", err);
+    fputs("hello\n", of.f);
+    char *final = path_in(d, "x.csv");
+    CHECK(!exists(final), "nothing under the final name before commit");
+    CHECK(out_file_commit(&of, err, sizeof err) == OUT_OK, "commit: %s", err);
+    char *s = slurp(final, NULL);
+    CHECK(s && !strcmp(s, "hello\n"), "committed content");
+    free(s);
+    CHECK(dir_count(d, &temps) == 1 && temps == 0, "one file, no temp left");
+
+    CHECK(out_file_open(&of, d, "x.csv", err, sizeof err) == OUT_OK, "reopen: %s", err);
+    fputs("half-writ", of.f);
+    out_file_abort(&of);
+    s = slurp(final, NULL);
+    CHECK(s && !strcmp(s, "hello\n"), "abort keeps the old file whole");
+    free(s);
+    CHECK(dir_count(d, &temps) == 1 && temps == 0, "abort leaves no temp");
+    out_file_abort(&of); /* again: a no-op */
+
+    /* A write that fails part-way (file size limit, like a full disk). */
+    fflush(stdout);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit old;
+    getrlimit(RLIMIT_FSIZE, &old);
+    struct rlimit lim = {1000, old.rlim_max};
+    int opened = out_file_open(&of, d, "x.csv", err, sizeof err) == OUT_OK;
+    setrlimit(RLIMIT_FSIZE, &lim);
+    int rc = OUT_OK;
+    if (opened) {
+        for (int k = 0; k < 10000; k++)
+            fputs("0123456789\n", of.f);
+        rc = out_file_commit(&of, err, sizeof err);
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    CHECK(opened && rc == OUT_EIO, "a failed write makes commit fail (rc %d)", rc);
+    CHECK(strstr(err, "x.csv") != NULL, "the message names the file: [%s]", err);
+    s = slurp(final, NULL);
+    CHECK(s && !strcmp(s, "hello\n"), "the old file survives a failed rewrite");
+    free(s);
+    CHECK(dir_count(d, &temps) == 1 && temps == 0, "no temp left after a failed write");
+
+    err[0] = '\0';
+    CHECK(out_file_open(&of, "/nonexistent-dir-of-test-out", "x", err, sizeof err) ==
+              OUT_EIO && strstr(err, "cannot create"),
+          "open in a missing dir fails with a message: [%s]", err);
+    out_file_abort(&of);
+    free(final);
+    remove_dir(d);
+    free(d);
+}
+
+/* ======================================================================================
+ * The result files
+ * ====================================================================================== */
+
+/* Write the synthetic run into dir; returns out_write_all's code. */
+static int write_run(const char *dir, pw_results *reps, char *err, size_t errlen)
+{
+    pw_params p;
+    fill_params(&p);
+    out_run_info info;
+    out_run_info_init(&info);
+    char *argv[] = {"stepsim", "run", "x.cfg", "--set", "name=\"q\"", NULL};
+    info.version = "0.0-test";
+    info.git_hash = "abc123";
+    info.libconfig_version = "1.5";
+    info.threads = 2;
+    info.wall_seconds = 1.25;
+    info.argc = 5;
+    info.argv = argv;
+    return out_write_all(dir, &p, "/nonexistent/scenario.cfg", reps, NREPS, &info, err,
+                         errlen);
+}
+
+static void test_write_files(void)
+{
+    char err[512] = "";
+    char *d = temp_dir();
+    char *out = path_in(d, "out/nested");
+    pw_results *reps = make_reps();
+    int temps = 0;
+
+    CHECK(write_run(out, reps, err, sizeof err) == OUT_OK, "out_write_all: %s", err);
+    for (size_t k = 0; k < N_RESULT_FILES; k++) {
+        char *p = path_in(out, result_files[k]);
+        CHECK(exists(p), "%s written", result_files[k]);
+        free(p);
+    }
+    CHECK(dir_count(out, &temps) == (int)N_RESULT_FILES && temps == 0,
+          "exactly the %zu files, no temp left (temps %d)", N_RESULT_FILES, temps);
+
+    /* summary.json: valid, the contract's keys in order, every metric, hand-made numbers. */
+    char *js = slurp_in(out, "summary.json");
+    CHECK(js && json_valid(js), "summary.json is valid JSON");
+    if (js) {
+        const char *k1 = strstr(js, "\"scenario\": \"Mid-size, \\\"test\\\" service\"");
+        const char *k2 = strstr(js, "\"seed\": 20181,");
+        const char *k3 = strstr(js, "\"replications\": 3,");
+        const char *k4 = strstr(js, "\"version\": \"0.0-test\"");
+        const char *k5 = strstr(js, "\"metrics\": {");
+        CHECK(k1 && k2 && k3 && k4 && k5 && k1 < k2 && k2 < k3 && k3 < k4 && k4 < k5,
+              "scenario, seed, replications, version, metrics in that order");
+        char name[OUT_METRIC_NAME_MAX], pat[OUT_METRIC_NAME_MAX + 8];
+        int missing = 0;
+        for (size_t m = 0; m < out_metric_count(); m++) {
+            snprintf(pat, sizeof pat, "\"%s\": {", out_metric_name(m, name));
+            if (!strstr(js, pat) && !missing++)
+                CHECK(0, "metric %s in summary.json", name);
+        }
+        CHECK(!missing, "all %zu metrics present", out_metric_count());
+        CHECK(strstr(js, "\"recovery_rate_reported\": {\"mean\": ") &&
+                  strstr(js, "\"within_18_weeks_true\": {"),
+              "contract metric names present");
+        /* recovery_rate_reported = 0.50, 0.52, 0.54: mean 0.52, sd 0.02, CI t(2) sd/sqrt3 */
+        double hw = t975_df2() * 0.02 / sqrt(3.0);
+        CHECK_NEAR(json_metric(js, "recovery_rate_reported", "mean"), 0.52, 1e-15, "mean");
+        CHECK_NEAR(json_metric(js, "recovery_rate_reported", "sd"), 0.02, 1e-15, "sd");
+        CHECK_NEAR(json_metric(js, "recovery_rate_reported", "ci_low"), 0.52 - hw, 1e-12,
+                   "ci_low");
+        CHECK_NEAR(json_metric(js, "recovery_rate_reported", "ci_high"), 0.52 + hw, 1e-12,
+                   "ci_high");
+        CHECK_NEAR(json_metric(js, "recovery_rate_reported", "p50"), 0.52, 1e-15, "p50");
+        CHECK_NEAR(json_metric(js, "referrals", "mean"), 1010, 0, "referrals mean");
+        /* All NaN -> null; infinity -> null; one NaN skipped. */
+        CHECK(strstr(js, "\"still_in_system_share\": {\"mean\": null, \"sd\": null"),
+              "all-NaN metric is null");
+        CHECK(strstr(js, "\"re_referral_share\": {\"mean\": null"), "infinite mean is null");
+        CHECK_NEAR(json_metric(js, "step_up_wait_days_mean", "mean"), 31, 1e-12,
+                   "NaN replication skipped");
+        /* Derived: rep 0 has 10 + 20 under 6 weeks of 31; p50 = 7 (1 + 5.5 / 20). */
+        CHECK(strstr(js, "\"wait_referral_to_assessment_under_6_weeks_share\": {"),
+              "derived wait metric present");
+        free(js);
+    }
+
+    char *s = slurp_in(out, "summary.csv");
+    char *h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,metric,mean,sd,ci_low,ci_high,p10,p50,p90,n"),
+          "summary.csv header: %s", h ? h : "(none)");
+    CHECK(s && count_lines(s) == out_metric_count() + 1, "one row per metric");
+    CHECK(s && strstr(s, "\n\"Mid-size, \"\"test\"\" service\",recovery_rate_reported,0.52,"
+                         "0.0200000"),
+          "summary.csv row, scenario quoted, shortest numbers");
+    CHECK(s && strstr(s, ",still_in_system_share,,,,,,,,0\n"), "NaN summary as empty fields");
+    char *l = s ? line_with(s, ",step_up_wait_days_mean,") : NULL;
+    CHECK(l && strstr(l, ",step_up_wait_days_mean,31,") && !strcmp(l + strlen(l) - 2, ",2"),
+          "NaN replication skipped, n = 2: %s", l ? l : "(none)");
+    free(l);
+    free(h);
+    free(s);
+
+    s = slurp_in(out, "replications.csv");
+    h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,replication,metric,value"), "replications.csv header");
+    CHECK(s && count_lines(s) == NREPS * out_metric_count() + 1, "rows: reps x metrics");
+    const char *r0 = s ? strstr(s, ",0,referrals,1000\n") : NULL;
+    const char *r1 = s ? strstr(s, ",1,referrals,1010\n") : NULL;
+    const char *r2 = s ? strstr(s, ",2,referrals,1020\n") : NULL;
+    CHECK(r0 && r1 && r2 && r0 < r1 && r1 < r2, "rows in replication order 0, 1, 2");
+    CHECK(s && strstr(s, ",1,step_up_wait_days_mean,\n"), "NaN written as empty");
+    CHECK(s && strstr(s, ",0,re_referral_share,\n"), "infinity written as empty");
+    CHECK(s && strstr(s, ",0,wait_referral_to_assessment_days_p50,8.92"),
+          "derived p50 of replication 0 written");
+    CHECK(s && strstr(s, ",0,wait_referral_to_assessment_under_6_weeks_share,0.96774193548"),
+          "derived share of replication 0 written");
+    const pw_results *rep0 = &reps[1];
+    CHECK_NEAR(out_wait_quantile_days(rep0->waits[PW_W_REFERRAL_TO_ASSESSMENT], 0.5), 8.925,
+               1e-12, "p50 = 7 x (1 + 5.5 / 20) days");
+    CHECK_NEAR(out_wait_quantile_days(rep0->waits[PW_W_REFERRAL_TO_ASSESSMENT], 0.99), NAN, 0,
+               "p99 in the open bin is NaN");
+    CHECK_NEAR(out_wait_share_under(rep0->waits[PW_W_REFERRAL_TO_ASSESSMENT], 6), 30.0 / 31,
+               1e-15, "under 6 weeks = 30 / 31");
+    CHECK_NEAR(out_wait_share_under(rep0->waits[PW_W_REFERRAL_TO_ASSESSMENT], 1), 10.0 / 31,
+               1e-15, "under 1 week = 10 / 31");
+    CHECK(s && !strstr(s, "nan") && !strstr(s, "inf"), "no nan/inf text");
+    free(h);
+    free(s);
+
+    s = slurp_in(out, "waits.csv");
+    h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,measure,basis,week_from,week_to,count,share,"
+                          "cumulative_share"),
+          "waits.csv header");
+    CHECK(s && count_lines(s) == 1 + PW_W_N * (PW_WAIT_WEEKS + 1), "every bin written");
+    /* pooled bins: 33, 60, ..., 3 (open) of 96 */
+    CHECK(s && strstr(s, ",referral_to_assessment,true,0,1,33,0.34375,0.34375\n"), "bin 0");
+    CHECK(s && strstr(s, ",referral_to_assessment,true,1,2,60,0.625,0.96875\n"), "bin 1");
+    CHECK(s && strstr(s, ",referral_to_assessment,true,104,,3,0.03125,1\n"),
+          "open last bin has no week_to");
+    CHECK(s && strstr(s, ",referral_to_clock_stop,reported,3,4,15,1,1\n"),
+          "the reported measure has basis reported");
+    CHECK(s && strstr(s, ",step_up,true,0,1,0,,\n"), "empty histogram: shares empty");
+    free(h);
+    free(s);
+
+    s = slurp_in(out, "recovery.csv");
+    h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,group_type,group,basis,measure,score,value,count"),
+          "recovery.csv header");
+    /* step2_only pooled: reported recovered 20+21+22 = 63 of 120 casers */
+    CHECK(s && strstr(s, ",path,step2_only,reported,recovery_rate,,0.525,120\n"),
+          "pooled reported recovery of a path");
+    CHECK(s && strstr(s, ",path,step2_only,true,recovery_rate,,0.375,240\n"),
+          "pooled true recovery of a path");
+    CHECK(s && strstr(s, ",path,step3_only,true,recovery_rate,,,0\n"),
+          "empty group: value empty, count 0");
+    CHECK(s && strstr(s, ",subgroup,all,reported,phq_start,15,1,18\n"),
+          "score distribution row: all 18 finishers at PHQ-9 15");
+    CHECK(s && strstr(s, ",subgroup,all,reported,phq_change,-6,1,12\n"),
+          "change scores are end - start");
+    CHECK(s && strstr(s, ",subgroup,all,reported,gad_change,21,,0\n"),
+          "empty distribution: share empty");
+    free(h);
+    free(s);
+
+    s = slurp_in(out, "flow.csv");
+    h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,replication,kind,name,group,count,share_of_referrals"),
+          "flow.csv header");
+    CHECK(s && strstr(s, ",0,stage,referred,,1000,1\n") && strstr(s, ",0,stage,opted_in,,500,"
+                                                                      "0.5\n"),
+          "stage rows");
+    CHECK(s && strstr(s, ",1,exit,no_opt_in,dropped_before_assessment,50,0.049504950495"),
+          "exit rows with group and share");
+    CHECK(s && count_lines(s) == 1 + NREPS * (PW_S_N + PW_X_N), "rows per replication");
+    free(h);
+    free(s);
+
+    s = slurp_in(out, "timeseries.csv");
+    h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,replication,week,waiting_assessment,waiting_step2,"
+                          "waiting_step3,caseload_step2,caseload_step3,staff_in_post_pwp,"
+                          "staff_in_post_hit_senior,vacancies_pwp,vacancies_hit_senior,"
+                          "on_sick_leave,burnout_mean,leavers,hires,referrals,assessments,"
+                          "sessions"),
+          "timeseries.csv header: %s", h ? h : "(none)");
+    CHECK(s && strstr(s, ",0,1,101,0,0,0,0,10,5,0,1,0,0.25,0,0,0,0,\n"),
+          "a week row (sessions NaN -> empty)");
+    CHECK(s && count_lines(s) == 1 + NREPS * 2, "two weeks per replication");
+    free(h);
+    free(s);
+
+    s = slurp_in(out, "manifest.json");
+    CHECK(s && json_valid(s), "manifest.json is valid JSON");
+    CHECK(s && strstr(s, "\"master_seed\": 20181") && strstr(s, "\"generator\": \"taus2\"") &&
+              strstr(s, "\"warmup_weeks\": 52") && strstr(s, "\"threads\": 2") &&
+              strstr(s, "\"gsl_version\": \"") && strstr(s, "\"libconfig_version\": \"1.5\"") &&
+              strstr(s, "\"git_hash\": \"abc123\"") && strstr(s, "\"wall_seconds\": 1.25"),
+          "manifest fields");
+    CHECK(s && strstr(s, "\"name=\\\"q\\\"\""), "command line escaped");
+    CHECK(s && strstr(s, "\"hash\": null"), "unreadable scenario file: hash null");
+    CHECK(s && strstr(s, "\"summary.json\": \"fnv1a64:"), "output hashes listed");
+    free(s);
+
+    free_reps(reps);
+    remove_dir(out);
+    char *o1 = path_in(d, "out");
+    rmdir(o1);
+    free(o1);
+    free(out);
+    remove_dir(d);
+    free(d);
+}
+
+static void test_byte_identical(void)
+{
+    char err[512] = "";
+    char *d1 = temp_dir(), *d2 = temp_dir();
+    pw_results *a = make_reps();
+    /* The same replications in another order (as threads might finish). */
+    pw_results *b = xcalloc(NREPS, sizeof *b);
+    fill_rep(&b[0], 0);
+    fill_rep(&b[1], 1);
+    fill_rep(&b[2], 2);
+    CHECK(write_run(d1, a, err, sizeof err) == OUT_OK, "first write: %s", err);
+    /* The second under a decimal-comma locale, when one is installed. */
+    const char *loc = comma_locale();
+    CHECK(write_run(d2, b, err, sizeof err) == OUT_OK, "second write (locale %s): %s",
+          loc ? loc : "C", err);
+    setlocale(LC_NUMERIC, "C");
+    char *first[N_RESULT_FILES];
+    for (size_t k = 0; k < N_RESULT_FILES; k++) {
+        size_t n1 = 0, n2 = 0;
+        char *p1 = path_in(d1, result_files[k]), *p2 = path_in(d2, result_files[k]);
+        char *s1 = slurp(p1, &n1), *s2 = slurp(p2, &n2);
+        if (k + 1 < N_RESULT_FILES)
+            CHECK(s1 && s2 && n1 == n2 && !memcmp(s1, s2, n1),
+                  "%s byte-identical whatever the replication order", result_files[k]);
+        first[k] = s1;
+        free(s2);
+        free(p1);
+        free(p2);
+    }
+    /* Overwrite the same directory: identical again, still no temps. */
+    CHECK(write_run(d1, a, err, sizeof err) == OUT_OK, "rewrite: %s", err);
+    for (size_t k = 0; k + 1 < N_RESULT_FILES; k++) {
+        char *s = slurp_in(d1, result_files[k]);
+        CHECK(s && first[k] && !strcmp(s, first[k]), "%s identical on rewrite",
+              result_files[k]);
+        free(s);
+    }
+    for (size_t k = 0; k < N_RESULT_FILES; k++)
+        free(first[k]);
+    int temps = 0;
+    CHECK(dir_count(d1, &temps) == (int)N_RESULT_FILES && temps == 0, "no temp after rewrite");
+    free_reps(a);
+    free_reps(b);
+    remove_dir(d1);
+    remove_dir(d2);
+    free(d1);
+    free(d2);
+}
+
+static void test_write_failures(void)
+{
+    char err[512] = "";
+    char *d = temp_dir();
+    pw_results *reps = make_reps();
+    int temps = 0;
+
+    /* An output directory that cannot be made. */
+    char *file = path_in(d, "plain");
+    FILE *f = fopen(file, "w");
+    if (f)
+        fclose(f);
+    char *bad = path_in(d, "plain/out");
+    CHECK(write_run(bad, reps, err, sizeof err) == OUT_EIO, "unwritable dir fails");
+    CHECK(strstr(err, "plain") != NULL, "message names the directory: [%s]", err);
+    CHECK(dir_count(d, &temps) == 1, "nothing created beside the file");
+
+    /* Not running as root, a read-only directory must refuse too. */
+    if (geteuid() != 0) {
+        char *ro = path_in(d, "ro");
+        mkdir(ro, 0555);
+        err[0] = '\0';
+        CHECK(write_run(ro, reps, err, sizeof err) == OUT_EIO, "read-only dir fails: [%s]",
+              err);
+        CHECK(dir_count(ro, &temps) == 0, "read-only dir stays empty");
+        rmdir(ro);
+        free(ro);
+    }
+
+    /* A write that fails part-way: no new file, old ones untouched, no temps. */
+    char *out = path_in(d, "out");
+    mkdir(out, 0777);
+    char *old = path_in(out, "summary.json");
+    f = fopen(old, "w");
+    if (f) {
+        fputs("old\n", f);
+        fclose(f);
+    }
+    fflush(stdout);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim0, lim = {2000, 0};
+    getrlimit(RLIMIT_FSIZE, &lim0);
+    lim.rlim_max = lim0.rlim_max;
+    setrlimit(RLIMIT_FSIZE, &lim);
+    err[0] = '\0';
+    int rc = write_run(out, reps, err, sizeof err);
+    setrlimit(RLIMIT_FSIZE, &lim0);
+    CHECK(rc == OUT_EIO, "a write error is reported (rc %d: %s)", rc, err);
+    CHECK(strstr(err, "cannot") != NULL, "with a message: [%s]", err);
+    char *s = slurp(old, NULL);
+    CHECK(s && !strcmp(s, "old\n"), "the old summary.json is untouched");
+    free(s);
+    CHECK(dir_count(out, &temps) == 1 && temps == 0, "no new file and no temp left");
+
+    char e2[64];
+    CHECK(out_write_all(out, NULL, NULL, reps, NREPS, NULL, e2, sizeof e2) == OUT_EINVAL,
+          "NULL params refused");
+    pw_params p;
+    fill_params(&p);
+    CHECK(out_write_all(out, &p, NULL, reps, 0, NULL, e2, sizeof e2) == OUT_EINVAL,
+          "no replications refused: %s", e2);
+
+    free(old);
+    remove_dir(out);
+    free(out);
+    free(file);
+    free(bad);
+    free_reps(reps);
+    remove_dir(d);
+    free(d);
+}
+
+/* ======================================================================================
+ * Streams
+ * ====================================================================================== */
+
+/* Emit k stage rows and one event for replication r through its monitor. */
+static void emit(const pw_monitor *m, int r, int k)
+{
+    for (int i = 0; i < k; i++) {
+        pw_stage_record rec = {
+            .patient_id = (uint64_t)(100 * r + i), .person_id = (uint64_t)i,
+            .stage = "step2", .referral_day = 10.5, .queue_day = 12,
+            .start_day = i % 2 ? NAN : 20.25, .end_day = NAN, .wait_days = 8.25,
+            .sessions = i, .exit_reason = "dropped, waiting", .clinician = i % 2 ? -1 : 7,
+            .unfinished = 1, .cohort = 1, .source = "gp", .need = "low"};
+        m->stage(m->ctx, &rec);
+    }
+    pw_event_record ev = {.case_id = 42, .activity = "assessment", .lifecycle = "complete",
+                          .day = 1.0 / 3, .resource = "pwp", .resource_id = 3};
+    m->event(m->ctx, &ev);
+}
+
+static void test_streams(void)
+{
+    char err[512] = "";
+    char *d = temp_dir();
+    out_stream s[3];
+    int reps[3] = {2, 0, 1};
+    unsigned both = OUT_STREAM_PATIENTS | OUT_STREAM_EVENTS;
+    int ok = 1;
+    for (int k = 0; k < 3; k++)
+        ok &= out_stream_open(&s[k], d, "Scn, A", reps[k], both, err, sizeof err) == OUT_OK;
+    CHECK(ok, "streams open: %s", err);
+    /* Interleaved, as parallel replications would. */
+    emit(&s[0].monitor, 2, 1);
+    emit(&s[1].monitor, 0, 2);
+    emit(&s[2].monitor, 1, 1);
+    int temps = 0;
+    CHECK(dir_count(d, &temps) == 6 && temps == 6, "one part per replication and stream");
+    for (int k = 0; k < 3; k++)
+        CHECK(out_stream_close(&s[k], err, sizeof err) == OUT_OK, "close: %s", err);
+    CHECK(out_stream_merge(d, reps, 3, both, err, sizeof err) == OUT_OK, "merge: %s", err);
+    CHECK(dir_count(d, &temps) == 2 && temps == 0, "parts removed, two files left");
+
+    char *p = slurp_in(d, "patients.csv");
+    char *h = p ? first_line(p) : NULL;
+    CHECK(h && !strcmp(h, "scenario,replication,patient_id,person_id,stage,source,need,"
+                          "cohort,referral_day,queue_day,start_day,end_day,wait_days,"
+                          "sessions,exit_reason,clinician,unfinished"),
+          "patients.csv header");
+    CHECK(p && count_lines(p) == 1 + 4, "header once + 4 rows");
+    const char *a = p ? strstr(p, "\n\"Scn, A\",0,0,0,step2,gp,low,1,10.500000,12.000000,"
+                                  "20.250000,,8.250000,0,\"dropped, waiting\",7,1\n")
+                      : NULL;
+    const char *b = p ? strstr(p, "\n\"Scn, A\",0,1,1,step2,gp,low,1,10.500000,12.000000,,,"
+                                  "8.250000,1,\"dropped, waiting\",,1\n")
+                      : NULL;
+    const char *c = p ? strstr(p, "\n\"Scn, A\",1,100,") : NULL;
+    const char *e = p ? strstr(p, "\n\"Scn, A\",2,200,") : NULL;
+    CHECK(a && b && c && e && a < b && b < c && c < e,
+          "rows in replication order, NaN days and clinician -1 empty");
+    free(h);
+    free(p);
+
+    p = slurp_in(d, "events.csv");
+    h = p ? first_line(p) : NULL;
+    CHECK(h && !strcmp(h, "scenario,replication,case_id,activity,lifecycle,timestamp,"
+                          "resource,role"),
+          "events.csv header");
+    a = p ? strstr(p, "\"Scn, A\",0,r0-42,assessment,complete,0.333333,pwp_3,pwp\n") : NULL;
+    b = p ? strstr(p, ",1,r1-42,") : NULL;
+    c = p ? strstr(p, ",2,r2-42,") : NULL;
+    CHECK(a && b && c && a < b && b < c, "events in replication order, unique case ids");
+    free(h);
+    free(p);
+
+    /* A missing part fails the merge, leaving no final file. */
+    out_stream one;
+    int r5 = 5, r56[2] = {5, 6};
+    CHECK(out_stream_open(&one, d, "x", 5, OUT_STREAM_EVENTS, err, sizeof err) == OUT_OK,
+          "open: %s", err);
+    CHECK(out_stream_close(&one, err, sizeof err) == OUT_OK, "close: %s", err);
+    char *ev = path_in(d, "events.csv");
+    remove(ev);
+    err[0] = '\0';
+    CHECK(out_stream_merge(d, r56, 2, OUT_STREAM_EVENTS, err, sizeof err) == OUT_EIO &&
+              strstr(err, ".events.csv.r6.part"),
+          "missing part reported: [%s]", err);
+    CHECK(!exists(ev), "no events.csv after a failed merge");
+    out_stream_discard(d, &r5, 1, OUT_STREAM_EVENTS);
+    CHECK(dir_count(d, &temps) == 1 && temps == 0, "discard removes the parts");
+    out_stream_free(&one); /* released already: a no-op */
+    free(ev);
+    remove_dir(d);
+    free(d);
+}
+
+/* One replication's rows from its own thread. */
+typedef struct stream_job {
+    out_stream s;
+    int replication, rows, ok;
+} stream_job;
+
+static void *stream_thread(void *arg)
+{
+    stream_job *j = arg;
+    char err[256];
+    for (int i = 0; i < j->rows; i++) {
+        pw_stage_record rec = {.patient_id = (uint64_t)i, .person_id = (uint64_t)i,
+                               .stage = "assessment", .referral_day = i * 0.5,
+                               .queue_day = i * 0.5, .start_day = NAN, .end_day = NAN,
+                               .wait_days = NAN, .exit_reason = "x", .clinician = -1,
+                               .source = "self", .need = "high"};
+        j->s.monitor.stage(j->s.monitor.ctx, &rec);
+        pw_event_record ev = {.case_id = (uint64_t)i, .activity = "referral",
+                              .lifecycle = "complete", .day = i * 0.5, .resource = "",
+                              .resource_id = -1};
+        j->s.monitor.event(j->s.monitor.ctx, &ev);
+    }
+    j->ok = out_stream_close(&j->s, err, sizeof err) == OUT_OK;
+    return NULL;
+}
+
+static void test_streams_threads(void)
+{
+    enum { NT = 4, ROWS = 20000 };
+    char err[512] = "";
+    char *d = temp_dir();
+    stream_job jobs[NT];
+    pthread_t th[NT];
+    int reps[NT];
+    unsigned both = OUT_STREAM_PATIENTS | OUT_STREAM_EVENTS;
+    for (int k = 0; k < NT; k++) {
+        jobs[k].replication = reps[k] = NT - 1 - k; /* started in reverse order */
+        jobs[k].rows = ROWS + k;
+        jobs[k].ok = 0;
+        if (out_stream_open(&jobs[k].s, d, "S", reps[k], both, err, sizeof err) != OUT_OK) {
+            CHECK(0, "open: %s", err);
+            return;
+        }
+    }
+    for (int k = 0; k < NT; k++)
+        pthread_create(&th[k], NULL, stream_thread, &jobs[k]);
+    int ok = 1;
+    for (int k = 0; k < NT; k++) {
+        pthread_join(th[k], NULL);
+        ok &= jobs[k].ok;
+    }
+    CHECK(ok, "every thread's streams closed cleanly");
+    CHECK(out_stream_merge(d, reps, NT, both, err, sizeof err) == OUT_OK, "merge: %s", err);
+
+    /* Rows grouped by replication 0..NT-1, each complete and in its own order. */
+    char *p = slurp_in(d, "events.csv");
+    size_t expect = 1;
+    for (int k = 0; k < NT; k++)
+        expect += (size_t)(ROWS + NT - 1 - k);
+    CHECK(p && count_lines(p) == expect, "events.csv: %zu lines expected", expect);
+    int bad = 0, rep = 0, idx = -1;
+    for (const char *l = p ? strchr(p, '\n') + 1 : ""; *l && !bad; l = strchr(l, '\n') + 1) {
+        int r, i;
+        if (sscanf(l, "S,%d,r%*d-%d,", &r, &i) != 2)
+            bad = 1;
+        else if (r == rep && i == idx + 1)
+            idx = i;
+        else if (r == rep + 1 && i == 0)
+            rep = r, idx = 0;
+        else
+            bad = 1;
+    }
+    CHECK(!bad && rep == NT - 1, "events in replication order, rows in emission order");
+    free(p);
+    p = slurp_in(d, "patients.csv");
+    CHECK(p && count_lines(p) == expect, "patients.csv: %zu lines expected", expect);
+    free(p);
+    int temps = 0;
+    CHECK(dir_count(d, &temps) == 2 && temps == 0, "no parts left");
+    remove_dir(d);
+    free(d);
+}
+
+/* ======================================================================================
+ * Dashboard
+ * ====================================================================================== */
+
+static void test_dashboard(void)
+{
+    pw_params p;
+    fill_params(&p);
+    pw_results *reps = make_reps();
+    out_run_info info;
+    out_run_info_init(&info);
+    info.version = "0.0-test";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        exit(1);
+    out_print_dashboard(f, &p, reps, NREPS, &info);
+    fclose(f);
+    const char *sec[] = {"WAITS", "RECOVERY", "FUNNEL", "WHERE REFERRALS ENDED", "SESSIONS",
+                         "UTILISATION", "WAITING LISTS"};
+    for (size_t k = 0; k < sizeof sec / sizeof sec[0]; k++)
+        CHECK(strstr(buf, sec[k]) != NULL, "section %s", sec[k]);
+    /* recovery reported 52.0%, half-width 100 t(2) 0.02 / sqrt(3) = 4.97 points */
+    CHECK(strstr(buf, "52.0% ± 5.0") != NULL, "recovery reported with its CI");
+    CHECK(strstr(buf, "1,010") != NULL, "referrals with a thousands separator");
+    CHECK(strstr(buf, "3 replications · seed 20181") != NULL, "replications and seed");
+    CHECK(strstr(buf, "–") != NULL, "an undefined value shows as –");
+    CHECK(!strstr(buf, "nan") && !strstr(buf, "inf"), "no nan/inf");
+    /* Every line fits 80 columns (counting code points). */
+    int widest = 0, w = 0;
+    for (const char *s = buf; *s; s++) {
+        if (*s == '\n') {
+            widest = w > widest ? w : widest;
+            w = 0;
+        } else if (((unsigned char)*s & 0xC0) != 0x80) {
+            w++;
+        }
+    }
+    CHECK(widest <= 80, "widest line %d columns", widest);
+    if (getenv("TEST_OUT_SHOW"))
+        fputs(buf, stdout);
+    free(buf);
+    free_reps(reps);
+}
+
+int main(void)
+{
+    RUN_TEST(test_numbers);
+    RUN_TEST(test_strings);
+    RUN_TEST(test_json_validator);
+    RUN_TEST(test_mkdir);
+    RUN_TEST(test_atomic_file);
+    RUN_TEST(test_write_files);
+    RUN_TEST(test_byte_identical);
+    RUN_TEST(test_write_failures);
+    RUN_TEST(test_streams);
+    RUN_TEST(test_streams_threads);
+    RUN_TEST(test_dashboard);
+    return harness_done();
+}
