@@ -1,0 +1,627 @@
+/* Scenario loader tests: every bad case fails with its expected message, every shipped
+ * scenario loads and survives a print/load round trip, --set works, the libconfig traps
+ * are caught. Run from the repository root, or give the root as argv[1]. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "sim/scn_load.h"
+
+#define PATHMAX 1024
+
+/* The repository root all paths are relative to (argv[1], else "."); set once in main. */
+typedef struct paths {
+    char root[PATHMAX];
+} paths;
+
+/* root/rel into buf. */
+static const char *at_root(const paths *ps, const char *rel, char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "%s/%s", ps->root, rel);
+    (void)k;
+    return buf;
+}
+
+/* Does some message of e contain needle? */
+static int has_msg(const scn_errors *e, const char *needle)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (strstr(e->msg[i], needle))
+            return 1;
+    return 0;
+}
+
+/* Print every message (after a failed check, to show what the loader said). */
+static void dump(const scn_errors *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        printf("    | %s\n", e->msg[i]);
+}
+
+/* Names in dir ending in suffix, sorted; malloc'd array of malloc'd strings (caller frees
+ * with free_names). Returns the count, 0 if the directory cannot be read. */
+static size_t list_dir(const char *dir, const char *suffix, char ***out)
+{
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t n = 0, cap = 0;
+    char **v = NULL;
+    struct dirent *de;
+    size_t sl = strlen(suffix);
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l <= sl || strcmp(de->d_name + l - sl, suffix))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nv = realloc(v, cap * sizeof *v);
+            if (!nv)
+                break;
+            v = nv;
+        }
+        v[n] = malloc(l + 1);
+        if (!v[n])
+            break;
+        memcpy(v[n++], de->d_name, l + 1);
+    }
+    closedir(d);
+    for (size_t i = 1; i < n; i++) /* insertion sort: a few dozen names */
+        for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+            char *t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    *out = v;
+    return n;
+}
+
+static void free_names(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Load path with sets; the returned status, messages in *e (caller frees). */
+static int load(const char *path, const char *const *sets, size_t nsets, pw_params *p,
+                scn_errors *e)
+{
+    scn_errors_init(e);
+    return scn_load(path, sets, nsets, p, e);
+}
+
+/* Are a and b the same parameters? Exact, byte for byte, except empirical weights, which
+ * are stored normalised and cumulative and may move by an ulp on reprinting. */
+static int params_equal(const pw_params *a, const pw_params *b, char *why, size_t n)
+{
+    pw_params x = *a, y = *b;
+    for (int s = 0; s < PW_STEP_N; s++) {
+        pw_dist *dx[2] = {&x.step[s].first_session_lag_days, &x.step[s].episode_days};
+        pw_dist *dy[2] = {&y.step[s].first_session_lag_days, &y.step[s].episode_days};
+        for (int k = 0; k < 2; k++) {
+            if (dx[k]->kind != PW_DIST_EMPIRICAL || dy[k]->kind != PW_DIST_EMPIRICAL)
+                continue;
+            for (size_t i = 0; i < PW_DIST_MAX_POINTS; i++) {
+                if (fabs(dx[k]->cum[i] - dy[k]->cum[i]) > 1e-12) {
+                    snprintf(why, n, "step%d dist %d cum[%zu]: %.17g vs %.17g", s + 2, k, i,
+                             dx[k]->cum[i], dy[k]->cum[i]);
+                    return 0;
+                }
+                dy[k]->cum[i] = dx[k]->cum[i];
+            }
+        }
+    }
+    const unsigned char *p = (const unsigned char *)&x, *q = (const unsigned char *)&y;
+    for (size_t i = 0; i < sizeof x; i++)
+        if (p[i] != q[i]) {
+            snprintf(why, n, "first difference at byte %zu of %zu", i, sizeof x);
+            return 0;
+        }
+    return 1;
+}
+
+/* Print p to a temporary file, load it back and compare. Returns 1 if identical. */
+static int round_trip(const pw_params *p, const char *what)
+{
+    char tmpl[] = "/tmp/test_scn_XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (!CHECK(fd >= 0, "%s: mkstemp: %s", what, strerror(errno)))
+        return 0;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmpl);
+        return CHECK(0, "%s: fdopen failed", what);
+    }
+    scn_print(f, p);
+    int werr = ferror(f);
+    fclose(f);
+    CHECK(!werr, "%s: scn_print wrote without error", what);
+    pw_params back;
+    scn_errors e;
+    int rc = load(tmpl, NULL, 0, &back, &e);
+    int ok = CHECK(rc == SCN_OK, "%s: printed scenario loads back (got %s)", what, scn_strerror(rc));
+    if (!ok) {
+        dump(&e);
+        printf("    printed file kept at %s\n", tmpl);
+    } else {
+        char why[200];
+        ok = CHECK(params_equal(p, &back, why, sizeof why), "%s: round trip identical (%s)", what,
+                   why);
+        unlink(tmpl);
+    }
+    scn_errors_free(&e);
+    return ok;
+}
+
+/* Index of role name in p, or -1. */
+static int role(const pw_params *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_roles; i++)
+        if (!strcmp(p->roles[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* ==== tests ============================================================================ */
+
+/* Every tests/bad/NAME.cfg fails; every line of NAME.expect is in some message. */
+static void test_bad_cases(const paths *ps)
+{
+    char dir[PATHMAX];
+    at_root(ps, "tests/bad", dir, sizeof dir);
+    char **names;
+    size_t n = list_dir(dir, ".cfg", &names);
+    CHECK(n >= 35, "at least 35 bad cases in %s (got %zu)", dir, n);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATHMAX + 300], exp[PATHMAX + 300];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        snprintf(exp, sizeof exp, "%s/%.*s.expect", dir, (int)(strlen(names[i]) - 4), names[i]);
+        pw_params p;
+        scn_errors e;
+        int rc = load(path, NULL, 0, &p, &e);
+        int ok = CHECK(rc == SCN_EINVALID, "%s: expected SCN_EINVALID, got %s", names[i],
+                       scn_strerror(rc));
+        ok &= CHECK(e.n > 0, "%s: at least one message", names[i]);
+        FILE *f = fopen(exp, "r");
+        ok &= CHECK(f != NULL, "%s: has an .expect file (%s)", names[i], exp);
+        int nexp = 0;
+        if (f) {
+            char line[1024];
+            while (fgets(line, sizeof line, f)) {
+                line[strcspn(line, "\r\n")] = '\0';
+                if (!line[0] || line[0] == '#')
+                    continue;
+                nexp++;
+                ok &= CHECK(has_msg(&e, line), "%s: a message contains: %s", names[i], line);
+            }
+            fclose(f);
+            ok &= CHECK(nexp > 0, "%s: .expect holds at least one line", names[i]);
+        }
+        /* Compiler form: every message starts with the file (or --set) and a colon. */
+        for (size_t k = 0; k < e.n; k++)
+            ok &= CHECK(strncmp(e.msg[k], dir, strlen(dir)) == 0 && strchr(e.msg[k], ':'),
+                        "%s: message in FILE:LINE: form: %s", names[i], e.msg[k]);
+        if (!ok)
+            dump(&e);
+        scn_errors_free(&e);
+    }
+    free_names(names, n);
+}
+
+/* Every shipped scenario loads without a message and survives scn_print. */
+static void test_scenarios(const paths *ps)
+{
+    char dir[PATHMAX];
+    at_root(ps, "scenarios", dir, sizeof dir);
+    char **names;
+    size_t n = list_dir(dir, ".cfg", &names);
+    CHECK(n >= 4, "at least 4 scenarios in %s (got %zu)", dir, n);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATHMAX + 300];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        pw_params p;
+        scn_errors e;
+        int rc = load(path, NULL, 0, &p, &e);
+        if (!CHECK(rc == SCN_OK && e.n == 0, "%s: loads cleanly (got %s, %zu messages)", names[i],
+                   scn_strerror(rc), e.n))
+            dump(&e);
+        else
+            round_trip(&p, names[i]);
+        scn_errors_free(&e);
+    }
+    free_names(names, n);
+
+    /* The fixture the bad cases break must itself be good. */
+    char base[PATHMAX];
+    pw_params p;
+    scn_errors e;
+    int rc = load(at_root(ps, "tests/bad/include/base.cfg", base, sizeof base), NULL, 0, &p, &e);
+    if (!CHECK(rc == SCN_OK, "tests/bad/include/base.cfg loads (got %s)", scn_strerror(rc)))
+        dump(&e);
+    scn_errors_free(&e);
+}
+
+/* What the shipped scenarios resolve to: defaults, variants, the M/M/c reduction. */
+static void test_values(const paths *ps)
+{
+    char path[PATHMAX];
+    pw_params b, v, m, s;
+    scn_errors e;
+
+    int rc = load(at_root(ps, "scenarios/baseline.cfg", path, sizeof path), NULL, 0, &b, &e);
+    scn_errors_free(&e);
+    if (!CHECK(rc == SCN_OK, "baseline loads"))
+        return;
+    CHECK(b.n_roles == 2 && role(&b, "pwp") == 0 && role(&b, "hit") == 1, "roles pwp, hit");
+    CHECK(b.stepped.assessor_role == role(&b, "pwp"), "assessor resolved to pwp (got %d)",
+          b.stepped.assessor_role);
+    CHECK(b.roles[0].does == (PW_DOES_ASSESSMENT | PW_DOES_STEP2 | PW_DOES_GROUPS),
+          "pwp does assessment, step2, groups (got %u)", b.roles[0].does);
+    CHECK(b.policy == PW_POLICY_STEPPED, "policy stepped");
+    CHECK(b.seed == 20181, "seed 20181 (got %llu)", (unsigned long long)b.seed);
+    CHECK_NEAR(b.referrals.per_week, 250.0, 0, "referrals.per_week");
+    CHECK_NEAR(b.assessment.minutes, 60.0, 0, "assessment minutes (CALIBRATION.md)");
+    CHECK_NEAR(b.roles[0].assessments_per_week, 9.0, 0, "PWP assessments a week");
+    CHECK_NEAR(b.step[PW_STEP2].first_session_minutes, 45.0, 0, "PWP first session");
+    CHECK_NEAR(b.step[PW_STEP3].first_session_minutes, 90.0, 0, "CBT first session");
+    CHECK(b.step[PW_STEP2].first_session_lag_days.kind == PW_DIST_GAMMA, "step-2 lag is gamma");
+    CHECK_NEAR(b.step[PW_STEP2].first_session_lag_days.a, (7.0 / 4.0) * (7.0 / 4.0), 1e-12,
+               "gamma prepared: shape (mean/sd)^2");
+    CHECK(!b.step[PW_STEP2].has_episode_days, "baseline has no episode_days");
+    CHECK(b.reporting.clock_stops_at_first_contact == 1, "clock stops at first contact");
+    CHECK(b.n_closures == 56 && b.closures[55] == 2338.0, "56 closure days (got %zu)",
+          b.n_closures);
+
+    rc = load(at_root(ps, "scenarios/more_pwps.cfg", path, sizeof path), NULL, 0, &v, &e);
+    scn_errors_free(&e);
+    if (CHECK(rc == SCN_OK, "more_pwps loads")) {
+        CHECK(v.roles[role(&v, "pwp")].headcount == 43, "more_pwps: 43 PWPs (got %d)",
+              v.roles[role(&v, "pwp")].headcount);
+        CHECK(strstr(v.name, "+25% PWPs") != NULL, "more_pwps: its own name (got %s)", v.name);
+        /* Everything else is the baseline's. */
+        v.roles[role(&v, "pwp")].headcount = b.roles[role(&b, "pwp")].headcount;
+        memcpy(v.name, b.name, sizeof v.name);
+        char why[200];
+        CHECK(params_equal(&b, &v, why, sizeof why), "more_pwps = baseline + 9 PWPs (%s)", why);
+    }
+    rc = load(at_root(ps, "scenarios/fewer_hits.cfg", path, sizeof path), NULL, 0, &v, &e);
+    scn_errors_free(&e);
+    if (CHECK(rc == SCN_OK, "fewer_hits loads"))
+        CHECK(v.roles[role(&v, "hit")].headcount == b.roles[role(&b, "hit")].headcount - 3,
+              "fewer_hits: 3 fewer HITs (got %d)", v.roles[role(&v, "hit")].headcount);
+
+    rc = load(at_root(ps, "scenarios/mmc.cfg", path, sizeof path), NULL, 0, &m, &e);
+    scn_errors_free(&e);
+    if (CHECK(rc == SCN_OK, "mmc loads")) {
+        const pw_step_p *s2 = &m.step[PW_STEP2];
+        CHECK(m.assessment.skip && m.stepped.assessor_role == -1, "mmc: no assessment, no assessor");
+        CHECK(m.n_roles == 1 && m.roles[0].headcount == 10 && m.roles[0].caseload_cap == 1 &&
+                  m.roles[0].fte == 1.0 && m.roles[0].does == PW_DOES_STEP2,
+              "mmc: c = 10 single-place servers doing step 2");
+        CHECK(s2->has_episode_days && s2->episode_days.kind == PW_DIST_EXPONENTIAL,
+              "mmc: exponential service time");
+        double lambda = m.referrals.per_week / 7.0, mu = 1.0 / s2->episode_days.mean;
+        CHECK_NEAR(lambda / (10 * mu), 0.8, 1e-12, "mmc: rho = lambda / (c mu)");
+        CHECK(!m.weekend_closed && m.n_closures == 0 && m.referrals.growth_per_year == 0,
+              "mmc: open every day, no growth");
+        for (int i = 0; i < 12; i++)
+            CHECK(m.referrals.seasonality[i] == 1.0, "mmc: flat seasonality");
+        CHECK(s2->wait_dropout.p_start == 0 && s2->wait_dropout.p_end == 0 &&
+                  s2->dna_probability == 0 && s2->dropout_per_session == 0 &&
+                  s2->step_up_probability == 0 && s2->recovered_sessions_to_end == 0 &&
+                  s2->no_progress_after == 0 && m.relapse.probability_recovered == 0 &&
+                  m.relapse.probability_unrecovered == 0 && m.assessment.opt_in_probability == 1,
+              "mmc: no loss anywhere");
+        CHECK_NEAR(s2->first_session_minutes, s2->session_minutes, 0,
+                   "default first_session_minutes = session_minutes");
+    }
+
+    /* Defaults, on the small fixture that leaves most optional keys out. */
+    rc = load(at_root(ps, "tests/bad/include/base.cfg", path, sizeof path), NULL, 0, &s, &e);
+    scn_errors_free(&e);
+    if (CHECK(rc == SCN_OK, "fixture loads")) {
+        CHECK(s.weekend_closed == 1 && s.n_closures == 0, "default: weekend closed, no closures");
+        CHECK(s.referrals.seasonality[7] == 1.0 && s.referrals.growth_per_year == 0 &&
+                  s.referrals.n_step_changes == 0,
+              "default: flat, no growth, no steps");
+        CHECK_NEAR(s.assessment.wait_dropout.shape, 2.0, 0, "default hazard shape");
+        CHECK(s.step[PW_STEP2].min_sessions == 2 && s.step[PW_STEP2].discharge_after_dnas == 2,
+              "default min_sessions, discharge_after_dnas");
+        CHECK_NEAR(s.step[PW_STEP2].interval_days, 7.0, 0, "default interval");
+        CHECK_NEAR(s.step[PW_STEP3].mode_shares[PW_MODE_GROUP], 0.0, 0, "missing mode share = 0");
+        CHECK_NEAR(s.roles[role(&s, "pwp")].need_accuracy, 0.8, 0, "default need_accuracy");
+        CHECK_NEAR(s.symptoms.measurement_sd, 1.5, 0, "default measurement sd");
+        CHECK_NEAR(s.failure.dropout_multiplier, 1.25, 0, "default failure multiplier");
+        CHECK_NEAR(s.relapse.mean_days, 180.0, 0, "default relapse mean");
+        CHECK_NEAR(s.stepped.direct_step3_phq, 20.0, 0, "default direct_step3_phq");
+        CHECK(s.reporting.clock_stops_at_first_contact == 1 && !s.output.patients &&
+                  s.prefill.assessment_list == 0,
+              "default reporting, output, prefill");
+        round_trip(&s, "fixture with defaults");
+    }
+}
+
+/* --set: changes, precedence, every value form, and bad overrides. */
+static void test_set(const paths *ps)
+{
+    char path[PATHMAX], more[PATHMAX];
+    at_root(ps, "scenarios/baseline.cfg", path, sizeof path);
+    at_root(ps, "scenarios/more_pwps.cfg", more, sizeof more);
+    pw_params p;
+    scn_errors e;
+
+    const char *good[] = {
+        "staff.pwp.headcount=14",
+        "staff.pwp.headcount=15",   /* later wins */
+        "name=A bare word name",    /* a bare word is a string */
+        "policy=stepped",
+        "referrals.per_week=250",   /* an int where a float is expected */
+        "seed=12345678901L",
+        "referrals.seasonality=[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0]",
+        "step2.first_session_lag_days={ dist = \"triangular\"; min = 1.0; mode = 2.0; max = 9.0; }",
+        "step3.first_session_lag_days.mean=12.5", /* one parameter of a block */
+        "step2.episode_days={ dist = \"empirical\"; values = [10.0, 20.0, 40.0]; "
+        "weights = [0.2, 0.3, 0.5]; }",
+        "step3.episode_days={ dist = \"lognormal\"; mean = 60.0; sd = 20.0; }",
+        "referrals.step_changes=({ week = 10.0; factor = 1.5; }, { week = 20.5; factor = 0.5; })",
+        "assessment.wait_dropout.p_end=0.03",
+        "weekend_closed=false",
+        "reporting.clock_stop=first_treatment",
+        "output={ patients = true; }",
+    };
+    int rc = load(path, good, sizeof good / sizeof *good, &p, &e);
+    if (!CHECK(rc == SCN_OK, "good --set overrides load (got %s)", scn_strerror(rc)))
+        dump(&e);
+    scn_errors_free(&e);
+    if (rc == SCN_OK) {
+        CHECK(p.roles[role(&p, "pwp")].headcount == 15, "--set: the later override wins (got %d)",
+              p.roles[role(&p, "pwp")].headcount);
+        CHECK(!strcmp(p.name, "A bare word name"), "--set: bare word string (got %s)", p.name);
+        CHECK(p.seed == 12345678901ull, "--set: 64-bit seed with L (got %llu)",
+              (unsigned long long)p.seed);
+        CHECK_NEAR(p.referrals.per_week, 250.0, 0, "--set: int for float");
+        CHECK_NEAR(p.referrals.seasonality[11], 2.0, 0, "--set: array");
+        CHECK(p.step[PW_STEP2].first_session_lag_days.kind == PW_DIST_TRIANGULAR &&
+                  p.step[PW_STEP2].first_session_lag_days.mode == 2.0,
+              "--set: a whole distribution block replaces the old one");
+        CHECK(p.step[PW_STEP3].first_session_lag_days.kind == PW_DIST_GAMMA &&
+                  p.step[PW_STEP3].first_session_lag_days.mean == 12.5 &&
+                  p.step[PW_STEP3].first_session_lag_days.sd == 5.0,
+              "--set: one parameter of a block");
+        const pw_dist *emp = &p.step[PW_STEP2].episode_days;
+        CHECK(p.step[PW_STEP2].has_episode_days && emp->n == 3, "--set: optional dist given");
+        CHECK_NEAR(emp->cum[0], 0.2, 1e-15, "empirical cum[0]");
+        CHECK_NEAR(emp->cum[2], 1.0, 0, "empirical cum[2]");
+        CHECK(p.referrals.n_step_changes == 2 && p.referrals.step_week[1] == 20.5,
+              "--set: step changes");
+        CHECK_NEAR(p.assessment.wait_dropout.p_end, 0.03, 0, "--set: one member of a group");
+        CHECK_NEAR(p.assessment.wait_dropout.p_start, 0.001, 0, "--set: the others kept");
+        CHECK(!p.weekend_closed && p.reporting.clock_stops_at_first_contact == 0 &&
+                  p.output.patients && !p.output.events,
+              "--set: booleans, enum, partial group");
+        round_trip(&p, "baseline with every kind of --set");
+
+        /* The printed 64-bit seed keeps its L. */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (CHECK(f != NULL, "open_memstream")) {
+            scn_print(f, &p);
+            fclose(f);
+            CHECK(strstr(buf, "seed = 12345678901L;") != NULL, "scn_print writes 64-bit seeds with L");
+            CHECK(strstr(buf, "name = \"A bare word name\";") != NULL, "scn_print writes the name");
+            free(buf);
+        }
+    }
+
+    /* File overrides, then --set on top. */
+    const char *on_top[] = {"staff.pwp.headcount=50"};
+    rc = load(more, on_top, 1, &p, &e);
+    scn_errors_free(&e);
+    CHECK(rc == SCN_OK && p.roles[role(&p, "pwp")].headcount == 50,
+          "--set applies after the file's overrides");
+
+    /* Strings with quotes and escapes survive the round trip. */
+    const char *quoted[] = {"name=\"a \\\"quoted\\\" name\\\\ with backslash\""};
+    rc = load(path, quoted, 1, &p, &e);
+    if (CHECK(rc == SCN_OK, "--set quoted string")) {
+        CHECK(!strcmp(p.name, "a \"quoted\" name\\ with backslash"), "quoted name (got %s)", p.name);
+        round_trip(&p, "quoted name");
+    } else {
+        dump(&e);
+    }
+    scn_errors_free(&e);
+
+    struct {
+        const char *set, *want;
+    } bad[] = {
+        {"staff.pwp.headcuont=4",
+         "--set staff.pwp.headcuont=4: staff.pwp.headcuont: unknown key (did you mean "
+         "'staff.pwp.headcount'?)"},
+        {"staf.pwp.fte=0.5", "--set staf.pwp.fte=0.5: staf: unknown key (did you mean 'staff'?)"},
+        {"staff.pwp.headcount=0.5", "--set staff.pwp.headcount=0.5: staff.pwp.headcount: wrong type"},
+        {"staff.pwp.caseload_cap=0",
+         "--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap: must be an integer >= 1 (got 0)"},
+        {"headcount", "--set headcount: expected key=value"},
+        {"=3", "--set =3: expected key=value"},
+        {"a..b=3", "--set a..b=3: a..b: not a key path"},
+        {"seed=5000000000", "--set seed=5000000000: seed: integer 5000000000 does not fit in 32 bits"},
+        {"referrals.per_week=1e400", "referrals.per_week: must be a finite number (got inf"},
+        {"name=\"x\"; seed = 3", "the value must be a single value"},
+        {"referrals.seasonality=[1, 2.0]", "cannot read the value '[1, 2.0]'"},
+        {"overrides.name=x", "--set cannot change the overrides group"},
+        {"policy=expert_door", "--set policy=expert_door: policy: unknown policy \"expert_door\""},
+        {"staff.newrole.fte=0.5",
+         "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer >= 0)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rc = load(path, &bad[i].set, 1, &p, &e);
+        int ok = CHECK(rc == SCN_EINVALID, "--set %s fails (got %s)", bad[i].set, scn_strerror(rc));
+        ok &= CHECK(has_msg(&e, bad[i].want), "--set %s: a message contains: %s", bad[i].set,
+                    bad[i].want);
+        if (!ok)
+            dump(&e);
+        scn_errors_free(&e);
+    }
+
+    /* Several bad overrides: all reported. */
+    const char *two[] = {"staff.pwp.fte=2.0", "staff.hit.band=0"};
+    rc = load(path, two, 2, &p, &e);
+    CHECK(rc == SCN_EINVALID && e.n == 2 && has_msg(&e, "--set staff.pwp.fte=2.0") &&
+              has_msg(&e, "--set staff.hit.band=0"),
+          "two bad overrides, two messages (got %zu)", e.n);
+    scn_errors_free(&e);
+}
+
+/* The traps of DESIGN.md section 6 and file problems. */
+static void test_traps(const paths *ps)
+{
+    char path[PATHMAX];
+    pw_params p;
+    scn_errors e;
+    int rc;
+
+    rc = load(at_root(ps, "tests", path, sizeof path), NULL, 0, &p, &e);
+    CHECK(rc == SCN_EINVALID && e.n == 1 && has_msg(&e, "is a directory, not a scenario file"),
+          "a directory is refused with a clear message");
+    scn_errors_free(&e);
+
+    rc = load(at_root(ps, "tests/bad/no-such-file.cfg", path, sizeof path), NULL, 0, &p, &e);
+    CHECK(rc == SCN_EINVALID && has_msg(&e, "no-such-file.cfg: cannot open scenario: No such file"),
+          "a missing file is named");
+    scn_errors_free(&e);
+
+    /* Byte-order mark, 64-bit integers, 1e400, int for float: in files of their own. */
+    char tmpl[] = "/tmp/test_scn_XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (!CHECK(fd >= 0, "mkstemp"))
+        return;
+    close(fd);
+    char base[PATHMAX];
+    at_root(ps, "tests/bad/include/base.cfg", base, sizeof base);
+    struct {
+        const char *text; /* appended to the fixture's content */
+        int ok;
+        const char *want;
+    } cases[] = {
+        {"\xef\xbb\xbf", 0, ":1: the file starts with a UTF-8 byte-order mark"},
+        {"overrides = { seed = 9007199254740993L; };\n", 1, NULL},
+        {"overrides = { seed = 9007199254740993; };\n", 0,
+         "seed: integer 9007199254740993 does not fit in 32 bits"},
+        {"overrides = { seed = -9007199254740993L; };\n", 0, "seed: must be an integer >= 0"},
+        {"overrides = { seed = 0x80000000; };\n", 0, "seed: integer 0x80000000 does not fit"},
+        {"overrides = { referrals = { per_week = 1e400; }; };\n", 0,
+         "referrals.per_week: must be a finite number (got inf"},
+        {"overrides = { referrals = { per_week = -1e400; }; };\n", 0,
+         "referrals.per_week: must be a finite number (got -inf"},
+        {"overrides = { referrals = { per_week = 60; }; staff = { pwp = { fte = 1; }; }; };\n", 1,
+         NULL},
+        {"overrides = { referrals = { per_week = 2147483647; }; };\n", 1, NULL},
+        {"overrides = { referrals = { per_week = 2147483648; }; };\n", 0,
+         "referrals.per_week: integer 2147483648 does not fit in 32 bits"},
+        {"# 5000000000 in a comment is fine\noverrides = { name = \"5000000000\"; };\n", 1, NULL},
+    };
+    char *fixture = NULL;
+    FILE *in = fopen(base, "rb");
+    long flen = 0;
+    if (in && fseek(in, 0, SEEK_END) == 0 && (flen = ftell(in)) > 0 && fseek(in, 0, SEEK_SET) == 0) {
+        fixture = malloc((size_t)flen);
+        if (fixture && fread(fixture, 1, (size_t)flen, in) != (size_t)flen) {
+            free(fixture);
+            fixture = NULL;
+        }
+    }
+    if (in)
+        fclose(in);
+    if (!CHECK(fixture != NULL, "read %s", base)) {
+        unlink(tmpl);
+        return;
+    }
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        FILE *f = fopen(tmpl, "wb");
+        if (!CHECK(f != NULL, "open %s", tmpl))
+            break;
+        int bom = cases[i].text[0] == '\xef';
+        if (bom)
+            fputs(cases[i].text, f);
+        fwrite(fixture, 1, (size_t)flen, f);
+        if (!bom)
+            fputs(cases[i].text, f);
+        fclose(f);
+        rc = load(tmpl, NULL, 0, &p, &e);
+        int ok;
+        if (cases[i].ok)
+            ok = CHECK(rc == SCN_OK, "trap case %zu loads: %s", i, cases[i].text);
+        else
+            ok = CHECK(rc == SCN_EINVALID && has_msg(&e, cases[i].want),
+                       "trap case %zu fails with: %s", i, cases[i].want);
+        if (!ok)
+            dump(&e);
+        if (rc == SCN_OK && i == 1)
+            CHECK(p.seed == 9007199254740993ull, "a 64-bit seed is exact (got %llu)",
+                  (unsigned long long)p.seed);
+        if (rc == SCN_OK && i == 7)
+            CHECK(p.referrals.per_week == 60.0 && p.roles[0].fte == 1.0, "int read as float");
+        scn_errors_free(&e);
+    }
+    free(fixture);
+    unlink(tmpl);
+}
+
+/* The error list API and the loader's bookkeeping. */
+static void test_errors_api(const paths *ps)
+{
+    scn_errors_free(NULL); /* safe */
+    scn_errors z = {0};
+    scn_errors_free(&z); /* safe on a zeroed list */
+    CHECK(z.n == 0 && z.msg == NULL, "freed list is empty");
+    CHECK(!strcmp(scn_strerror(SCN_OK), "ok") && !strcmp(scn_strerror(SCN_EINVALID), "invalid scenario") &&
+              !strcmp(scn_strerror(SCN_ENOMEM), "out of memory"),
+          "scn_strerror");
+
+    /* Messages accumulate over loads into one list; a good load adds none. */
+    char bad[PATHMAX], good[PATHMAX];
+    at_root(ps, "tests/bad/range_caseload.cfg", bad, sizeof bad);
+    at_root(ps, "scenarios/baseline.cfg", good, sizeof good);
+    scn_errors e;
+    scn_errors_init(&e);
+    pw_params p;
+    int r1 = scn_load(bad, NULL, 0, &p, &e);
+    size_t n1 = e.n;
+    int r2 = scn_load(good, NULL, 0, &p, &e);
+    int r3 = scn_load(bad, NULL, 0, &p, &e);
+    CHECK(r1 == SCN_EINVALID && r2 == SCN_OK && r3 == SCN_EINVALID && n1 >= 1 && e.n == 2 * n1,
+          "messages accumulate; status is per load (%d %d %d, %zu then %zu)", r1, r2, r3, n1, e.n);
+    scn_errors_free(&e);
+}
+
+int main(int argc, char **argv)
+{
+    paths ps;
+    const char *root = argc > 1 ? argv[1] : ".";
+    struct stat st;
+    char probe[PATHMAX];
+    snprintf(probe, sizeof probe, "%s/tests/bad", root);
+    if (stat(probe, &st) != 0) {
+        printf("test_scn: %s not found; run from the repository root or give it as argument\n",
+               probe);
+        return 2;
+    }
+    snprintf(ps.root, sizeof ps.root, "%s", root);
+    RUN_TEST(test_errors_api(&ps));
+    RUN_TEST(test_bad_cases(&ps));
+    RUN_TEST(test_scenarios(&ps));
+    RUN_TEST(test_values(&ps));
+    RUN_TEST(test_set(&ps));
+    RUN_TEST(test_traps(&ps));
+    return harness_done();
+}
