@@ -243,8 +243,9 @@ static void bench_name(char *buf, size_t len, const char *scenario)
  * The benchmark
  * ==================================================================================== */
 
-/* Run every horizon TRIALS times, print the table and append the CSV rows. Returns 0, or
- * -1 if a run failed, runs disagreed or the CSV could not be written. */
+/* Run every horizon at least `trials` times (more while its runs add up to less than
+ * MIN_TIMED_S), print the table and append the CSV rows. Returns 0, or -1 if a run failed,
+ * runs disagreed or the CSV could not be written. */
 static int bench_model(const pw_params *p, const char *scenario, const double *years,
                        size_t n_years, int trials)
 {
@@ -293,8 +294,8 @@ static int bench_model(const pw_params *p, const char *scenario, const double *y
         printf("    events/s of the %d runs:", k);
         for (int j = 0; j < k; j++)
             printf(" %s", fmt_rate(a, sizeof a, rates[j]));
-        printf("\n    %.1f events per referral; in the system: %.0f at the end, at most %.0f "
-               "listed (waiting or on a caseload) at a week's end\n",
+        printf("\n    %.1f events per referral; %.0f referrals still in the system at the end; "
+               "at most %.0f people listed (waiting or on a caseload) at a week's end\n",
                (double)b->events / b->referrals, b->still_in_system, b->peak_listed);
         char name[128];
         snprintf(name, sizeof name, "%s_%gy", base, years[h]);

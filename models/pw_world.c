@@ -1570,7 +1570,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     if (sim_tally_init(&w->t_wait_assess) || sim_tally_init(&w->t_wait_treat) ||
         sim_tally_init(&w->t_wait_reported) || sim_tally_init(&w->t_step_up_wait) ||
         sim_tally_init(&w->t_sessions_fin) || sim_tally_init(&w->t_sessions_rec) ||
-        sim_hist_init(&w->h_wait_treat, 4 * 365, 0.0, 4 * 365.0))
+        sim_hist_init(&w->h_wait_treat, 8 * 4 * 365, 0.0, 4 * 365.0))
         goto out;
     out->n_weeks = (size_t)floor(w->t_end / 7.0);
     out->weeks = calloc(out->n_weeks ? out->n_weeks : 1, sizeof *out->weeks);

@@ -1597,6 +1597,7 @@ static void load_group(ctx *c, const config_setting_t *g, const char *key, const
 
 /* ==== special fields =================================================================== */
 
+/* Default seed: 1. */
 static void dflt_seed(void *base) { ((pw_params *)base)->seed = 1; }
 
 /* seed: an integer >= 0, 64-bit when written with L. */
@@ -1613,6 +1614,7 @@ static void load_seed(ctx *c, const config_setting_t *s, const char *key, void *
     ((pw_params *)base)->seed = (uint64_t)v;
 }
 
+/* Default policy: stepped. */
 static void dflt_policy(void *base) { ((pw_params *)base)->policy = PW_POLICY_STEPPED; }
 
 /* policy: the name of a row of policies[]. */
@@ -1647,6 +1649,7 @@ static void load_policy(ctx *c, const config_setting_t *s, const char *key, void
         err_at(c, s, key, "unknown policy \"%s\" (expected one of %s)", v, names);
 }
 
+/* Default: no closure days. */
 static void dflt_closures(void *base)
 {
     pw_params *p = base;
@@ -1684,6 +1687,7 @@ static void load_closures(ctx *c, const config_setting_t *s, const char *key, vo
     }
 }
 
+/* Default: no step changes. */
 static void dflt_step_changes(void *base)
 {
     pw_referrals *r = base;
@@ -1732,6 +1736,7 @@ static void load_step_changes(ctx *c, const config_setting_t *s, const char *key
     r->n_step_changes = (size_t)n;
 }
 
+/* Before loading: no activities (does is required, so never left so). */
 static void dflt_does(void *base) { ((pw_role *)base)->does = 0; }
 
 /* staff.<role>.does: an array of distinct activity names. */
@@ -1783,6 +1788,7 @@ static void load_does(ctx *c, const config_setting_t *s, const char *key, void *
     }
 }
 
+/* Before loading: no roles (staff is required). */
 static void dflt_staff(void *base)
 {
     pw_params *p = base;
@@ -1833,6 +1839,7 @@ static void load_staff(ctx *c, const config_setting_t *s, const char *key, void 
     c->staff_ok = nerrors(c) == before;
 }
 
+/* Every policy's parameters at their defaults. */
 static void dflt_policy_params(void *base)
 {
     for (size_t i = 0; i < NELEM(policies); i++)
@@ -2490,6 +2497,7 @@ static void print_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* A number that reads back exactly, as a float (see fmt_num). */
 static void print_num(FILE *f, double v)
 {
     char b[64];
@@ -2619,6 +2627,7 @@ static void print_field(FILE *f, const field *fd, unsigned gflags, const void *b
     fputs(inline_ ? "; " : ";\n", f);
 }
 
+/* Every field of a table that applies to the group (see print_field for indent). */
 static void print_fields(FILE *f, const field *tbl, size_t n, unsigned gflags, const void *base,
                          int indent)
 {
@@ -2627,6 +2636,7 @@ static void print_fields(FILE *f, const field *tbl, size_t n, unsigned gflags, c
             print_field(f, &tbl[i], gflags, base, indent);
 }
 
+/* seed, with an L suffix beyond 32 bits so libconfig 1.5 reads it whole. */
 static void print_seed(FILE *f, const void *base, const field *fd, int indent)
 {
     uint64_t s = ((const pw_params *)base)->seed;
@@ -2634,6 +2644,7 @@ static void print_seed(FILE *f, const void *base, const field *fd, int indent)
             s > INT32_MAX ? "L" : "");
 }
 
+/* policy, by its name in policies[]. */
 static void print_policy(FILE *f, const void *base, const field *fd, int indent)
 {
     const pw_params *p = base;
@@ -2642,6 +2653,7 @@ static void print_policy(FILE *f, const void *base, const field *fd, int indent)
             fprintf(f, "%*s%s = \"%s\";\n", indent, "", fd->name, policies[i].name);
 }
 
+/* closure_days as an array of integers. */
 static void print_closures(FILE *f, const void *base, const field *fd, int indent)
 {
     const pw_params *p = base;
@@ -2651,6 +2663,7 @@ static void print_closures(FILE *f, const void *base, const field *fd, int inden
     fputs(p->n_closures ? "];\n" : " ];\n", f);
 }
 
+/* referrals.step_changes as a list of groups (possibly empty). */
 static void print_step_changes(FILE *f, const void *base, const field *fd, int indent)
 {
     const pw_referrals *r = base;
@@ -2665,6 +2678,7 @@ static void print_step_changes(FILE *f, const void *base, const field *fd, int i
     fputs(" );\n", f);
 }
 
+/* staff.<role>.does as an array of activity names, in bit order. */
 static void print_does(FILE *f, const void *base, const field *fd, int indent)
 {
     const pw_role *r = base;
@@ -2678,6 +2692,7 @@ static void print_does(FILE *f, const void *base, const field *fd, int indent)
     fputs("];\n", f);
 }
 
+/* staff: one group per role, in the order they were read. */
 static void print_staff(FILE *f, const void *base, const field *fd, int indent)
 {
     const pw_params *p = base;
@@ -2690,6 +2705,7 @@ static void print_staff(FILE *f, const void *base, const field *fd, int indent)
     fprintf(f, "%*s};\n", indent, "");
 }
 
+/* policy_params: a block for every policy (only the chosen one is used). */
 static void print_policy_params(FILE *f, const void *base, const field *fd, int indent)
 {
     fprintf(f, "%*s%s = {\n", indent, "", fd->name);
