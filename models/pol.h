@@ -14,11 +14,13 @@ typedef enum pw_route {
     PW_ROUTE_RISK,       /* signposted: active risk, to crisis or secondary care */
     PW_ROUTE_SPECIALIST, /* signposted: need beyond the service */
     PW_ROUTE_REJECTED,   /* refused by a service rule (e.g. learning disability) */
+    PW_ROUTE_LTC,        /* out to an integrated long-term-condition pathway */
 } pw_route;
 
 /* What the assessor knows at the door. */
 typedef struct pw_case_view {
     pw_need seen_need;   /* need as the assessor sees it (role accuracy applied) */
+    pw_need latent_need; /* the truth: only for rules of stated accuracy (stratified) */
     int phq, gad;        /* questionnaire scores at assessment */
     int risk, ld, ltc;   /* flags */
     int failures;        /* failed episodes so far */
@@ -28,6 +30,8 @@ typedef struct pw_policy {
     const char *name;
     /* Index of the role that assesses (into p->roles), or -1 if none. */
     int (*assessor_role)(const pw_params *p);
+    /* Clinician minutes per assessment under this policy. */
+    double (*assessment_minutes)(const pw_params *p);
     /* Route after assessment; draws, if any, from r (the referral's own stream). */
     pw_route (*route)(const pw_params *p, const pw_case_view *v, gsl_rng *r);
     /* After a failed step-2 episode that the step-up probability let through: step up?
@@ -41,5 +45,10 @@ const pw_policy *pw_policy_of(pw_policy_kind k);
 /* Routing rules shared by policies: signposting for risk, specialist need and the
  * service's rejection rules. Returns 1 and sets *out if the case leaves the service. */
 int pol_signpost(const pw_params *p, const pw_case_view *v, gsl_rng *r, pw_route *out);
+/* assessment.minutes: the assessment length of policies that do not set their own. */
+double pol_default_minutes(const pw_params *p);
+
+/* The policies (pol_<name>.c). */
+extern const pw_policy pol_stepped, pol_expert_door, pol_stratified;
 
 #endif

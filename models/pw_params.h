@@ -32,7 +32,12 @@ typedef enum pw_step { PW_STEP2, PW_STEP3, PW_STEP_N } pw_step;
 typedef enum pw_mode { PW_MODE_F2F, PW_MODE_PHONE, PW_MODE_GROUP, PW_MODE_N } pw_mode;
 
 /* Routing policies (policy = "..."). */
-typedef enum pw_policy_kind { PW_POLICY_STEPPED, PW_POLICY_N } pw_policy_kind;
+typedef enum pw_policy_kind {
+    PW_POLICY_STEPPED,
+    PW_POLICY_EXPERT_DOOR,
+    PW_POLICY_STRATIFIED,
+    PW_POLICY_N
+} pw_policy_kind;
 
 /* A daily hazard that moves from p_start (at wait 0) to p_end (long waits) along a
  * log-logistic curve in the wait: p(w) = p_start + (p_end - p_start) * x / (1 + x),
@@ -160,6 +165,26 @@ typedef struct pw_stepped_p {
                                            sent straight to step 3 despite low scores */
 } pw_stepped_p;
 
+/* policy_params.expert_door = { ... }: a senior clinician at the door routes by need. */
+typedef struct pw_expert_p {
+    char assessor[PW_MAX_NAME];     /* assessor: the senior role doing assessments */
+    int assessor_role;              /* resolved index into roles */
+    double assessment_minutes;      /* assessment_minutes: a longer assessment */
+    int ltc_pathway;                /* ltc_pathway: long-term condition + high need goes
+                                       out to an integrated LTC pathway */
+    int step_up;                    /* step_up: failed step-2 courses may still step up */
+} pw_expert_p;
+
+/* policy_params.stratified = { ... }: a brief assessment plus a prediction rule. */
+typedef struct pw_stratified_p {
+    char assessor[PW_MAX_NAME];     /* assessor: role doing the brief assessment */
+    int assessor_role;
+    double assessment_minutes;      /* assessment_minutes */
+    double sensitivity;             /* sensitivity: P(predicted high | latent high need) */
+    double specificity;             /* specificity: P(predicted low | latent low need) */
+    int step_up;                    /* step_up: failed step-2 courses may still step up */
+} pw_stratified_p;
+
 /* reporting = { ... }: how the service publishes. */
 typedef struct pw_reporting_p {
     int clock_stops_at_first_contact; /* clock_stop = "first_contact" | "first_treatment" */
@@ -202,6 +227,8 @@ typedef struct pw_params {
     pw_failure_p failure;
     pw_relapse_p relapse;
     pw_stepped_p stepped;
+    pw_expert_p expert_door;
+    pw_stratified_p stratified;
     pw_reporting_p reporting;
     pw_prefill_p prefill;
     pw_output_p output;

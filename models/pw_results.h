@@ -74,7 +74,8 @@ const char *pw_metric_name(pw_metric m);
     X(DISCHARGED_COMPLETED, "discharged_completed", "discharged")                         \
     X(DISCHARGED_NO_PROGRESS, "discharged_no_progress", "discharged")                     \
     X(STILL_WAITING, "still_waiting", "still_in_system")                                  \
-    X(STILL_IN_TREATMENT, "still_in_treatment", "still_in_system")
+    X(STILL_IN_TREATMENT, "still_in_treatment", "still_in_system")                       \
+    X(SIGNPOSTED_LTC, "signposted_ltc", "signposted")
 
 typedef enum pw_exit {
 #define PW_EXIT_ENUM(id, name, group) PW_X_##id,
@@ -178,6 +179,7 @@ typedef struct pw_results {
     pw_outcome_counts by_path[PW_P_N];
     pw_outcome_counts by_group[PW_G_N];
     pw_score_hist scores;
+    uint64_t failures[4];                       /* cohort by failed episodes: 0, 1, 2, 3+ */
     size_t n_weeks;
     pw_week *weeks;                             /* n_weeks, owned */
     uint64_t events_fired;

@@ -481,6 +481,7 @@ static void finish(world *w, patient *pt, pw_exit why)
         w->tru_recovered += (uint64_t)tru_rec;
         w->tru_ri += (uint64_t)tru_ri;
         w->tru_rr += (uint64_t)(tru_rec && tru_ri);
+        o->failures[pt->failures < 3 ? pt->failures : 3]++;
         add_outcome(&o->by_path[path_of(pt)], pt, finished, rep_case, rep_rec, rep_ri, rep_rr,
                     tru_case, tru_rec, tru_ri);
         int groups[PW_G_N] = {1, !pt->self_ref, pt->self_ref, pt->ltc, pt->ld, pt->minority,
@@ -1058,12 +1059,14 @@ static void on_assessment(sim *s, void *obj, uint64_t arg)
         seen = pt->need == PW_NEED_LOW ? PW_NEED_HIGH
                : pt->need == PW_NEED_HIGH ? (gsl_rng_uniform(pt->rng) < 0.5 ? PW_NEED_LOW : PW_NEED_SPECIALIST)
                                           : PW_NEED_HIGH;
-    pw_case_view v = {seen, pt->obs_phq, pt->obs_gad, pt->risk, pt->ld, pt->ltc, pt->failures};
+    pw_case_view v = {seen, pt->need, pt->obs_phq, pt->obs_gad, pt->risk, pt->ld, pt->ltc,
+                      pt->failures};
     pw_route route = w->pol->route(p, &v, pt->rng);
     const char *reason = route == PW_ROUTE_STEP2   ? "routed_step2"
                          : route == PW_ROUTE_STEP3 ? "routed_step3"
                          : route == PW_ROUTE_RISK  ? "signposted_risk"
                          : route == PW_ROUTE_SPECIALIST ? "signposted_specialist"
+                         : route == PW_ROUTE_LTC        ? "signposted_ltc"
                                                         : "rejected";
     emit_stage(w, pt, s->now, s->now, 1, reason, 0);
     switch (route) {
@@ -1078,6 +1081,9 @@ static void on_assessment(sim *s, void *obj, uint64_t arg)
         break;
     case PW_ROUTE_SPECIALIST:
         finish(w, pt, PW_X_SIGNPOSTED_SPECIALIST);
+        break;
+    case PW_ROUTE_LTC:
+        finish(w, pt, PW_X_SIGNPOSTED_LTC);
         break;
     default:
         finish(w, pt, PW_X_REJECTED);
@@ -1102,7 +1108,7 @@ static void on_clinic(sim *s, void *obj, uint64_t arg)
     w->assess_carry = slots - n;
     if (w->in_window)
         w->assess_slots_offered += n;
-    double minutes = w->p->assessment.minutes / 1440.0;
+    double minutes = w->pol->assessment_minutes(w->p) / 1440.0;
     for (int k = 0; k < n && w->assess_list.head; k++) {
         patient *pt = w->assess_list.head;
         wl_remove(&w->assess_list, pt);
@@ -1330,7 +1336,7 @@ static int build_staff(world *w)
             double hours = ro->clinical_hours_per_week * ro->fte;
             if ((int)r == w->assessor_role && !p->assessment.skip) {
                 double a = ro->assessments_per_week * ro->fte;
-                hours -= a * p->assessment.minutes / 60.0;
+                hours -= a * w->pol->assessment_minutes(p) / 60.0;
                 w->assess_slots_day += a / 5.0;
                 w->n_assessors++;
             }
@@ -1460,8 +1466,9 @@ static void compute_metrics(world *w)
         SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], w->n_ref);
     m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
         SHARE(x[PW_X_DROPPED_IN_TREATMENT] + x[PW_X_DISCHARGED_DNA], w->n_ref);
-    m[PW_M_SIGNPOSTED_SHARE] =
-        SHARE(x[PW_X_SIGNPOSTED_RISK] + x[PW_X_SIGNPOSTED_SPECIALIST] + x[PW_X_REJECTED], w->n_ref);
+    m[PW_M_SIGNPOSTED_SHARE] = SHARE(x[PW_X_SIGNPOSTED_RISK] + x[PW_X_SIGNPOSTED_SPECIALIST] +
+                                         x[PW_X_REJECTED] + x[PW_X_SIGNPOSTED_LTC],
+                                     w->n_ref);
     m[PW_M_STEPPED_UP_SHARE] = SHARE(w->n_stepped_up, w->n_step2_starters);
     m[PW_M_STILL_IN_SYSTEM_SHARE] = SHARE(x[PW_X_STILL_WAITING] + x[PW_X_STILL_IN_TREATMENT], w->n_ref);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(w->n_rereferrals, w->n_ref);

@@ -784,6 +784,23 @@ static const field relapse_fields[] = {
     NUM("mean_days", pw_relapse_p, mean_days, LO_OPEN, 180.0, 0, INF),
 };
 
+static const field expert_fields[] = {
+    {.name = "assessor", .kind = F_STR, .flags = OMIT_EMPTY, .off = offsetof(pw_expert_p, assessor),
+     .n = PW_MAX_NAME, .sdef = ""},
+    NUM("assessment_minutes", pw_expert_p, assessment_minutes, LO_OPEN, 90.0, 0, 1440),
+    BOOL("ltc_pathway", pw_expert_p, ltc_pathway, 0, 0),
+    BOOL("step_up", pw_expert_p, step_up, 0, 1),
+};
+
+static const field stratified_fields[] = {
+    {.name = "assessor", .kind = F_STR, .flags = OMIT_EMPTY,
+     .off = offsetof(pw_stratified_p, assessor), .n = PW_MAX_NAME, .sdef = ""},
+    NUM("assessment_minutes", pw_stratified_p, assessment_minutes, LO_OPEN, 30.0, 0, 1440),
+    PROB("sensitivity", pw_stratified_p, sensitivity, 0, 0.8),
+    PROB("specificity", pw_stratified_p, specificity, 0, 0.8),
+    BOOL("step_up", pw_stratified_p, step_up, 0, 1),
+};
+
 static const field stepped_fields[] = {
     {.name = "assessor", .kind = F_STR, .flags = OMIT_EMPTY, .off = offsetof(pw_stepped_p, assessor),
      .n = PW_MAX_NAME, .sdef = ""},
@@ -863,10 +880,16 @@ typedef struct policy_def {
 } policy_def;
 
 static void check_stepped(ctx *c, pw_params *p);
+static void check_expert(ctx *c, pw_params *p);
+static void check_stratified(ctx *c, pw_params *p);
 
 static const policy_def policies[] = {
     {"stepped", PW_POLICY_STEPPED, stepped_fields, NELEM(stepped_fields),
      offsetof(pw_params, stepped), check_stepped},
+    {"expert_door", PW_POLICY_EXPERT_DOOR, expert_fields, NELEM(expert_fields),
+     offsetof(pw_params, expert_door), check_expert},
+    {"stratified", PW_POLICY_STRATIFIED, stratified_fields, NELEM(stratified_fields),
+     offsetof(pw_params, stratified), check_stratified},
 };
 
 /* Activity names of staff.<role>.does, in bit order. */
@@ -1939,49 +1962,66 @@ static void role_list(const pw_params *p, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", p->roles[i].name);
 }
 
-/* stepped: the assessor is a role under staff that does assessment (needed unless the
- * scenario skips assessment). */
-static void check_stepped(ctx *c, pw_params *p)
+/* A policy's assessor is a role under staff that does assessment (needed unless the
+ * scenario skips assessment); its index goes to *role. */
+static void check_assessor(ctx *c, pw_params *p, const char *policy, const char *assessor,
+                           int *role)
 {
-    const char *key = "policy_params.stepped.assessor";
-    pw_stepped_p *sp = &p->stepped;
-    sp->assessor_role = -1;
+    char key[KEYMAX], group[KEYMAX];
+    snprintf(group, sizeof group, "policy_params.%s", policy);
+    snprintf(key, sizeof key, "policy_params.%s.assessor", policy);
+    *role = -1;
     config_setting_t *root = config_root_setting(c->cfg);
     const config_setting_t *s = config_setting_lookup(root, key);
     const config_setting_t *at = s;
     if (!at)
-        at = config_setting_lookup(root, "policy_params.stepped");
+        at = config_setting_lookup(root, group);
     if (!at)
         at = config_setting_lookup(root, "policy_params");
     if (!at)
         at = root;
     char roles[300];
     role_list(p, roles, sizeof roles);
-    if (!sp->assessor[0]) {
+    if (!assessor[0]) {
         if (!p->assessment.skip)
             err_at(c, at, key, "missing (expected the name of a role under staff that does "
                    "\"assessment\": one of %s)", roles);
         return;
     }
-    int r = role_index(p, sp->assessor);
+    int r = role_index(p, assessor);
     if (r < 0) {
         const char *best = NULL;
         for (size_t i = 0; i < p->n_roles; i++)
-            if (edit_distance(sp->assessor, p->roles[i].name, 2) <= 2)
+            if (edit_distance(assessor, p->roles[i].name, 2) <= 2)
                 best = p->roles[i].name;
         if (best)
             err_at(c, at, key, "no role \"%s\" under staff (did you mean \"%s\"?) (roles: %s)",
-                   sp->assessor, best, roles);
+                   assessor, best, roles);
         else
-            err_at(c, at, key, "no role \"%s\" under staff (roles: %s)", sp->assessor, roles);
+            err_at(c, at, key, "no role \"%s\" under staff (roles: %s)", assessor, roles);
         return;
     }
     if (!p->assessment.skip && !(p->roles[r].does & PW_DOES_ASSESSMENT)) {
         err_at(c, at, key, "role \"%s\" does not do \"assessment\" (add it to staff.%s.does, or "
-               "name another role)", sp->assessor, sp->assessor);
+               "name another role)", assessor, assessor);
         return;
     }
-    sp->assessor_role = r;
+    *role = r;
+}
+
+static void check_stepped(ctx *c, pw_params *p)
+{
+    check_assessor(c, p, "stepped", p->stepped.assessor, &p->stepped.assessor_role);
+}
+
+static void check_expert(ctx *c, pw_params *p)
+{
+    check_assessor(c, p, "expert_door", p->expert_door.assessor, &p->expert_door.assessor_role);
+}
+
+static void check_stratified(ctx *c, pw_params *p)
+{
+    check_assessor(c, p, "stratified", p->stratified.assessor, &p->stratified.assessor_role);
 }
 
 /* Every activity the scenario needs has a role that does it. */

@@ -526,7 +526,7 @@ static void test_set(const paths *ps)
         {"name=\"x\"; seed = 3", "the value must be a single value"},
         {"referrals.seasonality=[1, 2.0]", "cannot read the value '[1, 2.0]'"},
         {"overrides.name=x", "--set cannot change the overrides group"},
-        {"policy=expert_door", "--set policy=expert_door: policy: unknown policy \"expert_door\""},
+        {"policy=fail_first", "--set policy=fail_first: policy: unknown policy \"fail_first\""},
         {"staff.newrole.fte=0.5",
          "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer >= 0)"},
     };
