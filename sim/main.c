@@ -12,6 +12,7 @@
 
 #include "models/pw_params.h"
 #include "models/pw_results.h"
+#include "out_compare.h"
 #include "out_dashboard.h"
 #include "out_stream.h"
 #include "out_write.h"
@@ -30,15 +31,19 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
     "usage: stepsim run SCENARIO.cfg [options]   run the scenario, write outputs\n"
+    "       stepsim compare A.cfg B.cfg [C.cfg ...] [options]\n"
+    "                                            the same people through each scenario:\n"
+    "                                            paired differences against A, 95% CIs\n"
     "       stepsim check SCENARIO.cfg [--set key=value]...\n"
     "                                            validate; print the resolved scenario\n"
     "       stepsim --help | --version\n"
     "\n"
-    "run options:\n"
+    "run and compare options (--set applies to every scenario compared):\n"
     "  -r, --replications N   replications (default: the scenario's `replications`)\n"
     "  -s, --seed N           master seed (default: the scenario's `seed`)\n"
     "  -j, --threads N        worker threads (default: all cores)\n"
-    "  -o, --outdir DIR       output directory (default: out/<scenario name>)\n"
+    "  -o, --outdir DIR       output directory (default: out/<scenario name>;\n"
+    "                         compare: out/compare, one subdirectory per scenario)\n"
     "      --set KEY=VALUE    override a scenario key, e.g. staff.pwp.headcount=14\n"
     "      --patients         also write patients.csv (one row per patient per stage)\n"
     "      --events           also write events.csv (process-mining event log)\n"
@@ -48,6 +53,8 @@ static const char usage_text[] =
 
 typedef struct cli {
     const char *command, *scenario, *outdir;
+    const char **scenarios; /* every positional argument after the command */
+    size_t nscenarios;
     const char **sets;
     size_t nsets;
     long replications, threads;
@@ -95,7 +102,8 @@ static int parse_cli(int argc, char **argv, cli *c)
     c->replications = -1;
     c->threads = -1;
     c->sets = calloc((size_t)argc, sizeof *c->sets);
-    if (!c->sets) {
+    c->scenarios = calloc((size_t)argc, sizeof *c->scenarios);
+    if (!c->sets || !c->scenarios) {
         fprintf(stderr, "stepsim: out of memory\n");
         return EXIT_RUNTIME;
     }
@@ -147,10 +155,8 @@ static int parse_cli(int argc, char **argv, cli *c)
             return usage_error("unknown option '%s'", a);
         } else if (!c->command) {
             c->command = a;
-        } else if (!c->scenario) {
-            c->scenario = a;
         } else {
-            return usage_error("unexpected argument '%s'", a);
+            c->scenarios[c->nscenarios++] = a;
         }
 #undef TAKES
     }
@@ -158,26 +164,33 @@ static int parse_cli(int argc, char **argv, cli *c)
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(c->command, "run") != 0 && strcmp(c->command, "check") != 0)
-        return usage_error("unknown command '%s' (expected run or check)", c->command);
-    if (!c->scenario)
+    int compare = strcmp(c->command, "compare") == 0;
+    if (strcmp(c->command, "run") != 0 && strcmp(c->command, "check") != 0 && !compare)
+        return usage_error("unknown command '%s' (expected run, compare or check)",
+                           c->command);
+    if (compare && c->nscenarios < 2)
+        return usage_error("%s: at least two scenario files are needed", c->command);
+    if (!compare && c->nscenarios == 0)
         return usage_error("%s: a scenario file is needed", c->command);
+    if (!compare && c->nscenarios > 1)
+        return usage_error("unexpected argument '%s'", c->scenarios[1]);
+    c->scenario = c->scenarios[0];
     return -1;
 }
 
-/* Load the scenario, printing every problem; returns EXIT_OK or an exit status. */
-static int load(const cli *c, pw_params *p)
+/* Load a scenario, printing every problem; returns EXIT_OK or an exit status. */
+static int load(const cli *c, const char *path, pw_params *p)
 {
     scn_errors errs;
     scn_errors_init(&errs);
-    int rc = scn_load(c->scenario, c->sets, c->nsets, p, &errs);
+    int rc = scn_load(path, c->sets, c->nsets, p, &errs);
     for (size_t i = 0; i < errs.n; i++)
         fprintf(stderr, "%s\n", errs.msg[i]);
     scn_errors_free(&errs);
     if (rc == SCN_OK)
         return EXIT_OK;
     if (rc == SCN_ENOMEM) {
-        fprintf(stderr, "stepsim: out of memory reading %s\n", c->scenario);
+        fprintf(stderr, "stepsim: out of memory reading %s\n", path);
         return EXIT_RUNTIME;
     }
     return EXIT_USAGE;
@@ -283,6 +296,136 @@ out:
     return ret;
 }
 
+/* The name a compared scenario goes by: its file name without directory and .cfg. */
+static char *short_name(const char *path)
+{
+    char *d = default_outdir(path); /* "out/<name>" */
+    if (d)
+        memmove(d, d + 4, strlen(d + 4) + 1);
+    return d;
+}
+
+static int cmd_compare(const cli *c, int argc, char **argv)
+{
+    int ret = EXIT_USAGE;
+    size_t ns = c->nscenarios;
+    pw_params *ps = calloc(ns, sizeof *ps);
+    char **names = calloc(ns, sizeof *names);
+    pw_results **res = calloc(ns, sizeof *res);
+    char **dirs = calloc(ns, sizeof *dirs);
+    int *reps = NULL;
+    size_t n = 0;
+    char err[1024];
+    if (!ps || !names || !res || !dirs) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
+    for (size_t s = 0; s < ns; s++) {
+        int rc = load(c, c->scenarios[s], &ps[s]);
+        if (rc != EXIT_OK) {
+            ret = rc;
+            goto out;
+        }
+    }
+    /* The same seed and replications for all: common random numbers. */
+    unsigned long long seed = c->have_seed ? c->seed : ps[0].seed;
+    int nrep = c->replications > 0 ? (int)c->replications : ps[0].replications;
+    const char *outdir = c->outdir ? c->outdir : "out/compare";
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = c->threads > 0 ? (int)c->threads : (int)(ncpu > 0 ? ncpu : 1);
+    n = (size_t)nrep;
+    ret = EXIT_RUNTIME;
+    if (!(reps = malloc(n * sizeof *reps))) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        reps[i] = (int)i;
+    for (size_t s = 0; s < ns; s++) {
+        pw_params *p = &ps[s];
+        p->seed = seed;
+        p->replications = nrep;
+        if (c->patients)
+            p->output.patients = 1;
+        if (c->events)
+            p->output.events = 1;
+        names[s] = short_name(c->scenarios[s]);
+        size_t len = strlen(outdir) + strlen(names[s] ? names[s] : "") + 2;
+        dirs[s] = malloc(len);
+        res[s] = calloc(n, sizeof *res[s]);
+        if (!names[s] || !dirs[s] || !res[s]) {
+            fprintf(stderr, "stepsim: out of memory\n");
+            goto out;
+        }
+        for (size_t k = 0; k < s; k++)
+            if (strcmp(names[k], names[s]) == 0) {
+                fprintf(stderr, "stepsim: compare: two scenarios are both called '%s'; "
+                                "give them different file names\n", names[s]);
+                ret = EXIT_USAGE;
+                goto out;
+            }
+        snprintf(dirs[s], len, "%s/%s", outdir, names[s]);
+        runner_opts o = {
+            .threads = threads,
+            .outdir = dirs[s],
+            .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
+                       (p->output.events ? OUT_STREAM_EVENTS : 0u),
+            .progress = isatty(STDERR_FILENO) ? progress : NULL,
+        };
+        double t0 = wall_now();
+        if (runner_run(p, reps, n, &o, res[s], err, sizeof err) != 0) {
+            fprintf(stderr, "stepsim: %s: %s\n", c->scenarios[s], err);
+            free(res[s]);
+            res[s] = NULL;
+            goto out;
+        }
+        out_run_info info;
+        out_run_info_init(&info);
+        info.version = STEPSIM_VERSION;
+        info.git_hash = STEPSIM_GIT;
+        info.libconfig_version = "1.5";
+        info.threads = threads;
+        info.wall_seconds = wall_now() - t0;
+        info.argc = argc;
+        info.argv = argv;
+        if (out_write_all(dirs[s], p, c->scenarios[s], res[s], n, &info, err, sizeof err) != 0) {
+            fprintf(stderr, "stepsim: %s\n", err);
+            goto out;
+        }
+    }
+    if (out_write_compare(outdir, ns, (const char *const *)names,
+                          (const pw_results *const *)res, n, seed, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        goto out;
+    }
+    if (!c->quiet) {
+        out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
+                          n);
+        printf("\nOutputs in %s/ (compare.csv, compare.json, one directory per scenario)\n",
+               outdir);
+    }
+    ret = EXIT_OK;
+out:
+    for (size_t s = 0; s < ns; s++) {
+        if (res && res[s])
+            for (size_t i = 0; i < n; i++)
+                pw_results_free(&res[s][i]);
+        if (res)
+            free(res[s]);
+        if (names)
+            free(names[s]);
+        if (dirs)
+            free(dirs[s]);
+    }
+    free(res);
+    free(names);
+    free(dirs);
+    free(ps);
+    free(reps);
+    return ret;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL must report, never abort */
@@ -290,13 +433,17 @@ int main(int argc, char **argv)
     int ret = parse_cli(argc, argv, &c);
     if (ret >= 0)
         goto out;
+    if (strcmp(c.command, "compare") == 0) {
+        ret = cmd_compare(&c, argc, argv);
+        goto out;
+    }
     pw_params *p = malloc(sizeof *p);
     if (!p) {
         fprintf(stderr, "stepsim: out of memory\n");
         ret = EXIT_RUNTIME;
         goto out;
     }
-    ret = load(&c, p);
+    ret = load(&c, c.scenario, p);
     if (ret == EXIT_OK) {
         if (strcmp(c.command, "check") == 0) {
             scn_print(stdout, p);
@@ -311,5 +458,6 @@ int main(int argc, char **argv)
     free(p);
 out:
     free(c.sets);
+    free(c.scenarios);
     return ret;
 }

@@ -1,0 +1,207 @@
+/* compare.csv, compare.json and the comparison table (see out_compare.h). */
+#include "out_compare.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out_file.h"
+#include "out_metrics.h"
+#include "sim/core/sim_stats.h"
+
+/* One metric of one scenario: its summary and the paired difference to the reference. */
+typedef struct cell {
+    sim_summary own, diff;
+} cell;
+
+/* Summaries of every metric for every scenario: cells[s * nm + i]. NULL on no memory. */
+static cell *compute(size_t nscn, const pw_results *const *reps, size_t nreps, size_t nm)
+{
+    cell *cells = calloc(nscn * nm, sizeof *cells);
+    double *v = malloc((nreps ? nreps : 1) * sizeof *v);
+    size_t **order = calloc(nscn, sizeof *order);
+    int ok = cells && v && order;
+    for (size_t s = 0; ok && s < nscn; s++)
+        ok = (order[s] = out_rep_order(reps[s], nreps)) != NULL;
+    for (size_t s = 0; ok && s < nscn; s++)
+        for (size_t i = 0; ok && i < nm; i++) {
+            for (size_t r = 0; r < nreps; r++)
+                v[r] = out_metric_value(&reps[s][order[s][r]], i);
+            ok = sim_summarise(v, nreps, &cells[s * nm + i].own) == 0;
+            /* Paired by replication number: the same people in both scenarios. */
+            for (size_t r = 0; ok && r < nreps; r++)
+                v[r] = out_metric_value(&reps[s][order[s][r]], i) -
+                       out_metric_value(&reps[0][order[0][r]], i);
+            ok = ok && sim_summarise(v, nreps, &cells[s * nm + i].diff) == 0;
+        }
+    if (order)
+        for (size_t s = 0; s < nscn; s++)
+            free(order[s]);
+    free(order);
+    free(v);
+    if (!ok) {
+        free(cells);
+        return NULL;
+    }
+    return cells;
+}
+
+int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
+                      const pw_results *const *reps, size_t nreps, unsigned long long seed,
+                      char *err, size_t errlen)
+{
+    size_t nm = out_metric_count();
+    cell *cells = compute(nscn, reps, nreps, nm);
+    if (!cells)
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory comparing scenarios");
+    int rc = out_mkdir_p(outdir, err, errlen);
+    out_file csv = OUT_FILE_INIT, json = OUT_FILE_INIT;
+    if (rc == 0)
+        rc = out_file_open(&csv, outdir, "compare.csv", err, errlen);
+    if (rc == 0)
+        rc = out_file_open(&json, outdir, "compare.json", err, errlen);
+    if (rc != 0)
+        goto fail;
+    char name[OUT_METRIC_NAME_MAX];
+    FILE *f = csv.f;
+    fputs("scenario,reference,metric,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,"
+          "n\n",
+          f);
+    for (size_t i = 0; i < nm; i++)
+        for (size_t s = 0; s < nscn; s++) {
+            const cell *c = &cells[s * nm + i];
+            out_csv_str(f, names[s]);
+            fputc(',', f);
+            out_csv_str(f, names[0]);
+            fprintf(f, ",%s,", out_metric_name(i, name));
+            out_csv_num(f, c->own.mean);
+            fputc(',', f);
+            out_csv_num(f, c->own.ci_low);
+            fputc(',', f);
+            out_csv_num(f, c->own.ci_high);
+            fputc(',', f);
+            out_csv_num(f, s ? c->diff.mean : NAN);
+            fputc(',', f);
+            out_csv_num(f, s ? c->diff.ci_low : NAN);
+            fputc(',', f);
+            out_csv_num(f, s ? c->diff.ci_high : NAN);
+            fprintf(f, ",%zu\n", c->own.n);
+        }
+    f = json.f;
+    fputs("{\n  \"reference\": ", f);
+    out_json_str(f, names[0]);
+    fputs(",\n  \"scenarios\": [", f);
+    for (size_t s = 0; s < nscn; s++) {
+        fputs(s ? ", " : "", f);
+        out_json_str(f, names[s]);
+    }
+    fprintf(f, "],\n  \"seed\": %llu,\n  \"replications\": %zu,\n", seed, nreps);
+    fputs("  \"pairing\": \"common random numbers: replication r of every scenario has the same "
+          "referrals; diff = scenario - reference, paired by replication\",\n  \"metrics\": {",
+          f);
+    for (size_t i = 0; i < nm; i++) {
+        fprintf(f, "%s\n    \"%s\": {", i ? "," : "", out_metric_name(i, name));
+        for (size_t s = 0; s < nscn; s++) {
+            const cell *c = &cells[s * nm + i];
+            fputs(s ? ", " : "", f);
+            out_json_str(f, names[s]);
+            fputs(": {\"mean\": ", f);
+            out_json_num(f, c->own.mean);
+            fputs(", \"ci_low\": ", f);
+            out_json_num(f, c->own.ci_low);
+            fputs(", \"ci_high\": ", f);
+            out_json_num(f, c->own.ci_high);
+            if (s) {
+                fputs(", \"diff\": ", f);
+                out_json_num(f, c->diff.mean);
+                fputs(", \"diff_ci_low\": ", f);
+                out_json_num(f, c->diff.ci_low);
+                fputs(", \"diff_ci_high\": ", f);
+                out_json_num(f, c->diff.ci_high);
+            }
+            fputc('}', f);
+        }
+        fputc('}', f);
+    }
+    fputs("\n  }\n}\n", f);
+    if ((rc = out_file_close(&csv, err, errlen)) != 0 ||
+        (rc = out_file_close(&json, err, errlen)) != 0 ||
+        (rc = out_file_commit(&csv, err, errlen)) != 0 ||
+        (rc = out_file_commit(&json, err, errlen)) != 0)
+        goto fail;
+    free(cells);
+    return 0;
+fail:
+    out_file_abort(&csv);
+    out_file_abort(&json);
+    free(cells);
+    return rc;
+}
+
+/* The metrics of the printed table: a share is printed in percent, a time in days. */
+static const struct {
+    pw_metric m;
+    const char *label;
+    int share;
+} shown[] = {
+    {PW_M_RECOVERY_RATE_TRUE, "Recovery, true", 1},
+    {PW_M_RECOVERY_RATE_REPORTED, "Recovery, reported", 1},
+    {PW_M_RELIABLE_IMPROVEMENT_TRUE, "Reliable improvement, true", 1},
+    {PW_M_RELIABLE_RECOVERY_TRUE, "Reliable recovery, true", 1},
+    {PW_M_ENTERED_TREATMENT_SHARE, "Entered treatment", 1},
+    {PW_M_FINISHED_COURSE_SHARE, "Finished a course", 1},
+    {PW_M_WITHIN_6_WEEKS_TRUE, "Treated within 6 weeks, true", 1},
+    {PW_M_WITHIN_6_WEEKS_REPORTED, "Within 6 weeks, reported", 1},
+    {PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, "Wait to assessment, days", 0},
+    {PW_M_WAIT_TO_TREATMENT_DAYS_MEAN, "Wait to treatment, days", 0},
+    {PW_M_STEPPED_UP_SHARE, "Stepped up (of step-2 starters)", 1},
+    {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, finishers", 0},
+    {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost in treatment", 1},
+    {PW_M_UTILISATION_ASSESSMENT, "Utilisation, assessment", 1},
+    {PW_M_UTILISATION_STEP2, "Utilisation, step 2", 1},
+    {PW_M_UTILISATION_STEP3, "Utilisation, step 3", 1},
+};
+
+static void print_value(FILE *f, double x, int share, int sign)
+{
+    if (!isfinite(x))
+        fprintf(f, " %9s", "-");
+    else if (share && sign)
+        fprintf(f, " %+9.1f", 100 * x); /* percentage points */
+    else if (share)
+        fprintf(f, " %8.1f%%", 100 * x);
+    else
+        fprintf(f, sign ? " %+9.1f" : " %9.1f", x);
+}
+
+void out_print_compare(FILE *f, size_t nscn, const char *const *names,
+                       const pw_results *const *reps, size_t nreps)
+{
+    size_t nm = out_metric_count();
+    cell *cells = compute(nscn, reps, nreps, nm);
+    if (!cells) {
+        fputs("(out of memory comparing scenarios)\n", f);
+        return;
+    }
+    fprintf(f, "Paired comparison on the same referrals: %zu replications each, differences\n"
+               "taken replication by replication; [ ] is the 95%% CI of the difference\n"
+               "(percentage points for shares).\n",
+            nreps);
+    for (size_t s = 1; s < nscn; s++) {
+        fprintf(f, "\n%s  vs  %s\n", names[s], names[0]);
+        fprintf(f, "  %-32s %9s %9s %9s  %s\n", "", "reference", "scenario", "diff", "95% CI");
+        for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
+            const cell *a = &cells[0 * nm + shown[k].m], *b = &cells[s * nm + shown[k].m];
+            int sh = shown[k].share;
+            fprintf(f, "  %-32s", shown[k].label);
+            print_value(f, a->own.mean, sh, 0);
+            print_value(f, b->own.mean, sh, 0);
+            print_value(f, b->diff.mean, sh, 1);
+            if (isfinite(b->diff.ci_low))
+                fprintf(f, "  [%+.1f, %+.1f]", sh ? 100 * b->diff.ci_low : b->diff.ci_low,
+                        sh ? 100 * b->diff.ci_high : b->diff.ci_high);
+            fputc('\n', f);
+        }
+    }
+    free(cells);
+}

@@ -1,0 +1,26 @@
+/* Paired comparison of scenarios run on the same people (common random numbers): every
+ * metric per scenario with its 95% CI, and the paired difference against the first
+ * scenario, replication by replication, with its Student-t 95% CI. */
+#ifndef OUT_COMPARE_H
+#define OUT_COMPARE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/pw_results.h"
+
+/* reps[s][0..nreps) are the replications of scenario s (same replication numbers in every
+ * scenario, any order). Writes OUTDIR/compare.csv and OUTDIR/compare.json atomically.
+ * Returns 0, or a negative OUT_ code with a message in err (no file left behind). */
+__attribute__((warn_unused_result)) int out_write_compare(const char *outdir, size_t nscn,
+                                                          const char *const *names,
+                                                          const pw_results *const *reps,
+                                                          size_t nreps, unsigned long long seed,
+                                                          char *err, size_t errlen);
+
+/* The comparison table a policy analyst reads: the headline metrics of each scenario
+ * against the first, differences with 95% CIs (percentage points for shares). */
+void out_print_compare(FILE *f, size_t nscn, const char *const *names,
+                       const pw_results *const *reps, size_t nreps);
+
+#endif

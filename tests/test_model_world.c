@@ -1,0 +1,725 @@
+/* Model invariants of one replication (pw_run), on small scenarios built in C: every
+ * cohort referral ends in exactly one exit, the funnel only narrows, a (params,
+ * replication) pair always gives the same results, replications differ, shares are shares,
+ * a service with no step-3 staff still ends, and the monitor sees every referral's stages
+ * and events. Exact checks (counts), so no statistical tolerance is involved. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "models/pw_params.h"
+#include "models/pw_results.h"
+#include "models/pw_world.h"
+
+/* ======================================================================================
+ * A small valid scenario, and its variants
+ * ====================================================================================== */
+
+/* Variants of the small scenario; each switches on a part of the model (or a stress). */
+typedef enum variant {
+    V_PLAIN,      /* individual step 2 and step 3 only, no prefill, no relapse */
+    V_GROUPS,     /* step-2 groups, frequent DNAs, no DNA discharge */
+    V_PREFILL,    /* lists and caseloads filled at time zero */
+    V_REREFERRAL, /* frequent relapse and re-referral */
+    V_TIGHT,      /* too few staff: people still waiting at the end */
+    V_SKIP,       /* assessment.skip: straight to the step-2 list */
+    V_EPISODE,    /* fixed course length (episode_days) with DNAs, as validation scenarios */
+    V_NO_STEP3,   /* nobody does step 3: its list only grows */
+    V_N
+} variant;
+
+static const char *const variant_names[V_N] = {"plain",  "groups", "prefill", "rereferral",
+                                               "tight",  "skip",   "episode", "no_step3"};
+
+static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
+{
+    h->p_start = p_start;
+    h->p_end = p_end;
+    h->half_days = half_days;
+    h->shape = 2.0;
+}
+
+static void role(pw_role *r, const char *name, int headcount, double fte, double hours,
+                 int cap, unsigned does, double assessments)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    r->headcount = headcount;
+    r->fte = fte;
+    r->clinical_hours_per_week = hours;
+    r->caseload_cap = cap;
+    r->does = does;
+    r->assessments_per_week = assessments;
+    r->band = 5;
+    r->therapist_effect_sd = 0.15;
+    r->need_accuracy = 0.8;
+}
+
+static void step(pw_step_p *s, double minutes, int max_sessions, double effect)
+{
+    s->session_minutes = minutes;
+    s->first_session_minutes = minutes * 1.5;
+    s->admin_minutes = 15.0;
+    s->interval_days = 7.0;
+    s->max_sessions = max_sessions;
+    s->min_sessions = 2;
+    s->dna_probability = 0.1;
+    s->discharge_after_dnas = 2;
+    s->dropout_per_session = 0.05;
+    s->first_session_dropout = 0.1;
+    hazard(&s->wait_dropout, 0.002, 0.02, 60.0);
+    s->first_session_lag_days = (pw_dist){.kind = PW_DIST_GAMMA, .mean = 7.0, .sd = 4.0};
+    s->mode_shares[PW_MODE_F2F] = 0.5;
+    s->mode_shares[PW_MODE_PHONE] = 0.5;
+    s->group_min = 4;
+    s->group_max = 8;
+    s->group_minutes = 240.0;
+    s->effect_mean = effect;
+    s->effect_sd = 0.05;
+    s->mismatch_factor = 0.5;
+    s->phone_factor = 0.9;
+    s->group_factor = 0.85;
+    s->session_noise_sd = 1.0;
+    s->recovered_sessions_to_end = 2;
+    s->no_progress_after = 4;
+    s->step_up_probability = 0.0;
+    s->has_episode_days = 0;
+    s->episode_days = pw_dist_fixed(0.0);
+}
+
+/* A small service (~40 referrals a week; 8 weeks' warm-up, 26 measured, 8 follow-up),
+ * valid as scn_load would leave it (every pw_dist prepared), then changed by variant v.
+ * Returns 0, or -1 if a distribution is invalid (a bug in this helper). */
+static int small_params(pw_params *p, variant v, uint64_t seed)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "small-%s", variant_names[v]);
+    p->horizon_weeks = 26.0;
+    p->warmup_weeks = 8.0;
+    p->followup_weeks = 8.0;
+    p->replications = 3;
+    p->seed = seed;
+    p->policy = PW_POLICY_STEPPED;
+    p->weekend_closed = 1;
+    p->n_closures = 3;
+    p->closures[0] = 0;
+    p->closures[1] = 88;
+    p->closures[2] = 91;
+
+    pw_referrals *r = &p->referrals;
+    r->per_week = 40.0;
+    r->self_referral_share = 0.6;
+    for (int m = 0; m < 12; m++)
+        r->seasonality[m] = m == 7 ? 0.8 : m == 9 ? 1.2 : 1.0;
+    r->growth_per_year = 0.04;
+    r->n_step_changes = 1;
+    r->step_week[0] = 20.0;
+    r->step_factor[0] = 1.1;
+
+    pw_casemix *c = &p->casemix;
+    c->age_band_shares[0] = 0.2;
+    c->age_band_shares[1] = 0.3;
+    c->age_band_shares[2] = 0.4;
+    c->age_band_shares[3] = 0.1;
+    c->female_share = 0.65;
+    c->ethnic_minority_share = 0.2;
+    c->ltc_share = 0.15;
+    c->ld_share = 0.05;
+    c->risk_share = 0.05;
+    c->need_shares[PW_NEED_LOW] = 0.55;
+    c->need_shares[PW_NEED_HIGH] = 0.4;
+    c->need_shares[PW_NEED_SPECIALIST] = 0.05;
+    const double phq[] = {12.5, 16.5, 19.5}, gad[] = {11.0, 14.0, 16.0};
+    for (int n = 0; n < PW_NEED_N; n++) {
+        c->phq_mean[n] = phq[n];
+        c->phq_sd[n] = 4.5;
+        c->gad_mean[n] = gad[n];
+        c->gad_sd[n] = 4.0;
+    }
+    c->phq_gad_correlation = 0.7;
+    c->self_referral_phq_shift = -0.5;
+
+    p->n_roles = 2;
+    role(&p->roles[0], "pwp", 6, 1.0, 25.0, 30, PW_DOES_ASSESSMENT | PW_DOES_STEP2 | PW_DOES_GROUPS,
+         10.0);
+    role(&p->roles[1], "hit", 5, 1.0, 22.0, 20, PW_DOES_STEP3, 0.0);
+
+    pw_assessment_p *a = &p->assessment;
+    a->opt_in_probability = 0.85;
+    a->opt_in_days_mean = 7.0;
+    a->minutes = 60.0;
+    a->dna_probability = 0.1;
+    hazard(&a->wait_dropout, 0.001, 0.01, 42.0);
+    a->reject_learning_disability = 1;
+    a->risk_signpost_probability = 0.3;
+    a->skip = 0;
+
+    step(&p->step[PW_STEP2], 30.0, 8, 0.1);
+    p->step[PW_STEP2].step_up_probability = 0.5;
+    step(&p->step[PW_STEP3], 60.0, 16, 0.08);
+    p->step[PW_STEP3].first_session_lag_days.mean = 10.0;
+    p->step[PW_STEP3].no_progress_after = 8;
+    hazard(&p->step[PW_STEP3].wait_dropout, 0.001, 0.015, 90.0);
+
+    p->symptoms.wait_drift_per_week = 0.002;
+    p->symptoms.wait_noise_sd_per_week = 0.5;
+    p->symptoms.remission_per_week = 0.01;
+    p->symptoms.remission_factor = 0.5;
+    p->symptoms.measurement_sd = 1.5;
+    p->failure.dropout_multiplier = 1.25;
+    p->failure.dna_multiplier = 1.2;
+    p->relapse.probability_recovered = 0.0;
+    p->relapse.probability_unrecovered = 0.0;
+    p->relapse.mean_days = 60.0;
+    snprintf(p->stepped.assessor, sizeof p->stepped.assessor, "pwp");
+    p->stepped.assessor_role = 0;
+    p->stepped.direct_step3_phq = 20.0;
+    p->stepped.direct_step3_gad = 16.0;
+    p->stepped.high_need_step3_probability = 0.5;
+    p->reporting.clock_stops_at_first_contact = 1;
+
+    pw_step_p *s2 = &p->step[PW_STEP2], *s3 = &p->step[PW_STEP3];
+    switch (v) {
+    case V_PLAIN:
+        break;
+    case V_GROUPS:
+        s2->mode_shares[PW_MODE_F2F] = 0.2;
+        s2->mode_shares[PW_MODE_PHONE] = 0.3;
+        s2->mode_shares[PW_MODE_GROUP] = 0.5;
+        s2->max_sessions = 3; /* short groups: members who never attend reach the end */
+        s2->dna_probability = 0.4;
+        s2->discharge_after_dnas = 0;
+        break;
+    case V_PREFILL:
+        p->prefill.assessment_list = 60;
+        p->prefill.step_list[PW_STEP2] = 40;
+        p->prefill.step_list[PW_STEP3] = 60;
+        p->prefill.caseload_fill = 0.8;
+        break;
+    case V_REREFERRAL:
+        p->relapse.probability_recovered = 0.5;
+        p->relapse.probability_unrecovered = 0.8;
+        p->relapse.mean_days = 30.0;
+        break;
+    case V_TIGHT:
+        p->roles[0].headcount = 2;
+        p->roles[1].headcount = 1;
+        p->prefill.assessment_list = 30;
+        break;
+    case V_SKIP:
+        p->assessment.skip = 1;
+        p->stepped.assessor[0] = '\0';
+        p->stepped.assessor_role = -1;
+        p->roles[0].does &= ~(unsigned)PW_DOES_ASSESSMENT;
+        p->roles[0].assessments_per_week = 0;
+        break;
+    case V_EPISODE:
+        s2->has_episode_days = 1;
+        s2->episode_days = (pw_dist){.kind = PW_DIST_EXPONENTIAL, .mean = 28.0};
+        s2->max_sessions = 1000;
+        s2->dna_probability = 0.3;
+        s2->discharge_after_dnas = 0;
+        s2->first_session_lag_days = pw_dist_fixed(0.0);
+        break;
+    case V_NO_STEP3:
+        p->roles[1].headcount = 0;
+        hazard(&s3->wait_dropout, 0.0, 0.0, 90.0); /* nobody leaves the step-3 list */
+        break;
+    case V_N:
+        break;
+    }
+    for (int s = 0; s < PW_STEP_N; s++)
+        if (pw_dist_prepare(&p->step[s].first_session_lag_days) ||
+            pw_dist_prepare(&p->step[s].episode_days))
+            return -1;
+    return 0;
+}
+
+/* ======================================================================================
+ * Comparing results
+ * ====================================================================================== */
+
+/* Equal doubles, NaN equal to NaN. */
+static int same_double(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+
+/* 1 if a and b hold the same results (everything but wall time). *what names the first
+ * part that differs. */
+static int same_results(const pw_results *a, const pw_results *b, const char **what)
+{
+    *what = "metric";
+    for (int m = 0; m < PW_M_N; m++)
+        if (!same_double(a->metric[m], b->metric[m]))
+            return 0;
+    *what = "exits";
+    if (memcmp(a->exits, b->exits, sizeof a->exits))
+        return 0;
+    *what = "stages";
+    if (memcmp(a->stages, b->stages, sizeof a->stages))
+        return 0;
+    *what = "waits";
+    if (memcmp(a->waits, b->waits, sizeof a->waits))
+        return 0;
+    *what = "by_path";
+    for (int k = 0; k < PW_P_N; k++) {
+        const pw_outcome_counts *x = &a->by_path[k], *y = &b->by_path[k];
+        if (x->n != y->n || x->finishers != y->finishers || x->entered != y->entered ||
+            x->reported_recovered != y->reported_recovered ||
+            !same_double(x->sessions_sum, y->sessions_sum) ||
+            !same_double(x->wait_to_treatment_sum_days, y->wait_to_treatment_sum_days))
+            return 0;
+    }
+    *what = "scores";
+    if (memcmp(&a->scores, &b->scores, sizeof a->scores))
+        return 0;
+    *what = "weeks";
+    if (a->n_weeks != b->n_weeks)
+        return 0;
+    for (size_t k = 0; k < a->n_weeks; k++) {
+        const double *x = (const double *)&a->weeks[k], *y = (const double *)&b->weeks[k];
+        for (size_t i = 0; i < sizeof(pw_week) / sizeof(double); i++)
+            if (!same_double(x[i], y[i]))
+                return 0;
+    }
+    *what = "events_fired";
+    return a->events_fired == b->events_fired;
+}
+
+/* ======================================================================================
+ * A monitor that checks every referral's stage rows and events
+ * ====================================================================================== */
+
+/* What the monitor saw of one patient (one referral, or one pre-filled person). */
+typedef struct seen {
+    unsigned char referral_events;  /* "referral" events */
+    unsigned char terminal_events;  /* events named after an exit */
+    unsigned char after_terminal;   /* events after the terminal one */
+    unsigned char unfinished_rows;  /* stage rows flagged unfinished */
+    signed char cohort;             /* -1 until a stage row says */
+    unsigned char cohort_mismatch;  /* stage rows disagree on cohort */
+    unsigned stage_rows;
+    double last_day;                /* of the latest event */
+    unsigned char out_of_order;     /* an event earlier than the previous one */
+} seen;
+
+/* Patient ids come in three families (pw_world.c): first referrals 0, 1, ...;
+ * re-referrals 2^40 + k; pre-filled people 2^41 + k. */
+enum { F_REFERRAL, F_REREFERRAL, F_PREFILL, F_N };
+
+typedef struct watch {
+    seen *fam[F_N];
+    size_t cap[F_N];
+    size_t n[F_N];            /* highest index seen + 1 */
+    uint64_t stage_rows, event_rows;
+    uint64_t bad_id;          /* ids outside the three families */
+    uint64_t bad_row;         /* stage rows with inconsistent times or flags */
+    uint64_t unfinished_cohort_rows;
+    uint64_t stepped_up_unattended;   /* step-2 rows "stepped_up" with no attended session */
+    uint64_t completed_unattended;    /* rows "discharged_completed" with none */
+    double last_event_day;    /* events arrive in time order */
+    uint64_t events_backwards;
+    int oom;
+} watch;
+
+static seen *watch_get(watch *w, uint64_t id)
+{
+    int f = id >= (1ull << 41) ? F_PREFILL : id >= (1ull << 40) ? F_REREFERRAL : F_REFERRAL;
+    uint64_t k = f == F_PREFILL ? id - (1ull << 41) : f == F_REREFERRAL ? id - (1ull << 40) : id;
+    if (k >= (1ull << 24)) { /* far more than a small scenario makes */
+        w->bad_id++;
+        return NULL;
+    }
+    if (k >= w->cap[f]) {
+        size_t cap = w->cap[f] ? w->cap[f] : 1024;
+        while (cap <= k)
+            cap *= 2;
+        seen *s = realloc(w->fam[f], cap * sizeof *s);
+        if (!s) {
+            w->oom = 1;
+            return NULL;
+        }
+        memset(s + w->cap[f], 0, (cap - w->cap[f]) * sizeof *s);
+        for (size_t i = w->cap[f]; i < cap; i++)
+            s[i].cohort = -1;
+        w->fam[f] = s;
+        w->cap[f] = cap;
+    }
+    if (k >= w->n[f])
+        w->n[f] = (size_t)k + 1;
+    return &w->fam[f][k];
+}
+
+static int is_exit_name(const char *activity)
+{
+    for (int x = 0; x < PW_X_N; x++)
+        if (strcmp(activity, pw_exit_name((pw_exit)x)) == 0)
+            return 1;
+    return 0;
+}
+
+static void on_stage_row(void *ctx, const pw_stage_record *r)
+{
+    watch *w = ctx;
+    w->stage_rows++;
+    seen *s = watch_get(w, r->patient_id);
+    if (!s)
+        return;
+    s->stage_rows++;
+    if (s->cohort >= 0 && s->cohort != (r->cohort != 0))
+        s->cohort_mismatch = 1;
+    s->cohort = (signed char)(r->cohort != 0);
+    if (r->sessions == 0 && strcmp(r->exit_reason, "stepped_up") == 0)
+        w->stepped_up_unattended++;
+    if (r->sessions == 0 && strcmp(r->exit_reason, "discharged_completed") == 0)
+        w->completed_unattended++;
+    if (r->unfinished) {
+        s->unfinished_rows++;
+        if (r->cohort)
+            w->unfinished_cohort_rows++;
+    }
+    /* Times: an unfinished row has no end; a finished one ends after it queued; nobody
+     * queues before being referred; waits are never negative. */
+    int ok = r->unfinished ? isnan(r->end_day) && strcmp(r->exit_reason, "unfinished") == 0
+                           : isfinite(r->end_day) && r->end_day >= r->queue_day - 1e-9;
+    ok = ok && r->queue_day >= r->referral_day - 1e-9 && r->wait_days >= -1e-9 &&
+         isfinite(r->wait_days) && r->sessions >= 0 &&
+         (isnan(r->start_day) || r->start_day >= r->queue_day - 1e-9);
+    if (!ok) {
+        if (w->bad_row++ < 3)
+            printf("   bad stage row: id %llu stage %s reason %s unfinished %d cohort %d "
+                   "referral %.3f queue %.3f start %.3f end %.3f wait %.3f\n",
+                   (unsigned long long)r->patient_id, r->stage, r->exit_reason, r->unfinished,
+                   r->cohort, r->referral_day, r->queue_day, r->start_day, r->end_day,
+                   r->wait_days);
+    }
+}
+
+static void on_event_row(void *ctx, const pw_event_record *e)
+{
+    watch *w = ctx;
+    w->event_rows++;
+    if (e->day < w->last_event_day)
+        w->events_backwards++;
+    w->last_event_day = e->day;
+    seen *s = watch_get(w, e->case_id);
+    if (!s)
+        return;
+    if (s->terminal_events)
+        s->after_terminal = 1;
+    if (e->day < s->last_day)
+        s->out_of_order = 1;
+    s->last_day = e->day;
+    if (strcmp(e->activity, "referral") == 0)
+        s->referral_events++;
+    else if (is_exit_name(e->activity) && strcmp(e->lifecycle, "complete") == 0)
+        s->terminal_events++;
+}
+
+static void watch_free(watch *w)
+{
+    for (int f = 0; f < F_N; f++)
+        free(w->fam[f]);
+}
+
+/* ======================================================================================
+ * Invariants of one replication's results
+ * ====================================================================================== */
+
+static uint64_t sum_exits(const pw_results *r)
+{
+    uint64_t n = 0;
+    for (int x = 0; x < PW_X_N; x++)
+        n += r->exits[x];
+    return n;
+}
+
+/* Is metric m a share (a fraction in [0, 1]) by its name? */
+static int is_share(pw_metric m)
+{
+    const char *n = pw_metric_name(m);
+    return strstr(n, "_share") || strstr(n, "rate_") || strstr(n, "reliable_") ||
+           strstr(n, "within_") || strstr(n, "utilisation_");
+}
+
+/* Check the accounting, the funnel and the shares of one replication; label says which. */
+static void check_invariants(const pw_results *r, const char *label)
+{
+    const uint64_t *st = r->stages;
+    uint64_t exits = sum_exits(r);
+    CHECK(st[PW_S_REFERRED] > 0, "%s: expected cohort referrals, got none", label);
+    CHECK(exits == st[PW_S_REFERRED],
+          "%s: every cohort referral ends in exactly one exit: sum of exits %llu, referred %llu",
+          label, (unsigned long long)exits, (unsigned long long)st[PW_S_REFERRED]);
+    CHECK(r->metric[PW_M_REFERRALS] == (double)st[PW_S_REFERRED],
+          "%s: metric referrals %.17g == stages[referred] %llu", label,
+          r->metric[PW_M_REFERRALS], (unsigned long long)st[PW_S_REFERRED]);
+    /* The funnel narrows. */
+#define FUNNEL(a, op, b)                                                                      \
+    CHECK((a) op (b), "%s: funnel: %s (%llu) " #op " %s (%llu)", label, #a,                     \
+          (unsigned long long)(a), #b, (unsigned long long)(b))
+    FUNNEL(st[PW_S_REFERRED], >=, st[PW_S_OPTED_IN]);
+    FUNNEL(st[PW_S_OPTED_IN], >=, st[PW_S_ASSESSED]);
+    FUNNEL(st[PW_S_ASSESSED], >=, st[PW_S_ROUTED_STEP2] + st[PW_S_ROUTED_STEP3]);
+    FUNNEL(st[PW_S_ENTERED_TREATMENT], >=, st[PW_S_FINISHED_COURSE]);
+    FUNNEL(st[PW_S_ENTERED_STEP2] + st[PW_S_ENTERED_STEP3], >=, st[PW_S_ENTERED_TREATMENT]);
+    FUNNEL(st[PW_S_ENTERED_TREATMENT], >=, st[PW_S_ENTERED_STEP2]);
+    FUNNEL(st[PW_S_ENTERED_TREATMENT], >=, st[PW_S_ENTERED_STEP3]);
+    FUNNEL(st[PW_S_ENTERED_STEP2], >=, st[PW_S_STEPPED_UP]);
+    FUNNEL(st[PW_S_FINISHED_COURSE], >=, st[PW_S_RECOVERED_REPORTED]);
+    FUNNEL(st[PW_S_REFERRED], >=, st[PW_S_RE_REFERRED]);
+    /* Who never opted in is among those not opted in; assessment decides at once, so the
+     * assessed are exactly the routed plus the signposted. */
+    FUNNEL(st[PW_S_REFERRED] - st[PW_S_OPTED_IN], >=, r->exits[PW_X_NO_OPT_IN]);
+    uint64_t out = r->exits[PW_X_SIGNPOSTED_RISK] + r->exits[PW_X_SIGNPOSTED_SPECIALIST] +
+                   r->exits[PW_X_REJECTED];
+    FUNNEL(st[PW_S_ASSESSED], ==, st[PW_S_ROUTED_STEP2] + st[PW_S_ROUTED_STEP3] + out);
+#undef FUNNEL
+    /* The histogram of referral-to-treatment waits counts each entrant once. */
+    uint64_t hist = 0;
+    for (int k = 0; k <= PW_WAIT_WEEKS; k++)
+        hist += r->waits[PW_W_REFERRAL_TO_TREATMENT][k];
+    CHECK(hist == st[PW_S_ENTERED_TREATMENT],
+          "%s: referral-to-treatment histogram holds %llu waits, entered treatment %llu", label,
+          (unsigned long long)hist, (unsigned long long)st[PW_S_ENTERED_TREATMENT]);
+    for (int m = 0; m < PW_M_N; m++) {
+        double v = r->metric[m];
+        if (is_share((pw_metric)m))
+            CHECK(isnan(v) || (v >= 0 && v <= 1), "%s: %s is a share in [0, 1], got %.17g",
+                  label, pw_metric_name((pw_metric)m), v);
+        else
+            CHECK(isnan(v) || (isfinite(v) && v >= 0), "%s: %s is finite and >= 0, got %.17g",
+                  label, pw_metric_name((pw_metric)m), v);
+    }
+    /* Every referral was counted, so the shares of referrals are defined. */
+    CHECK(!isnan(r->metric[PW_M_ENTERED_TREATMENT_SHARE]) &&
+              !isnan(r->metric[PW_M_STILL_IN_SYSTEM_SHARE]),
+          "%s: shares of referrals are defined when there are referrals", label);
+}
+
+/* ======================================================================================
+ * Tests
+ * ====================================================================================== */
+
+static const uint64_t seeds[] = {1, 20181, 987654321987ull};
+#define NSEEDS (sizeof seeds / sizeof *seeds)
+
+/* Accounting and funnel for every variant, seed and three replications. */
+static void test_accounting(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    if (!CHECK(p != NULL, "malloc"))
+        return;
+    for (int v = 0; v < V_N; v++) {
+        uint64_t still_waiting = 0, stepped_up = 0, rereferred = 0;
+        for (size_t si = 0; si < NSEEDS; si++) {
+            if (!CHECK(small_params(p, (variant)v, seeds[si]) == 0, "%s: valid distributions",
+                       variant_names[v]))
+                continue;
+            for (int rep = 0; rep < 3; rep++) {
+                char label[96];
+                snprintf(label, sizeof label, "%s seed %llu rep %d", variant_names[v],
+                         (unsigned long long)seeds[si], rep);
+                pw_results r;
+                int rc = pw_run(p, rep, NULL, &r);
+                if (CHECK(rc == 0, "%s: pw_run returns 0, got %d", label, rc)) {
+                    check_invariants(&r, label);
+                    still_waiting += r.exits[PW_X_STILL_WAITING];
+                    stepped_up += r.stages[PW_S_STEPPED_UP];
+                    rereferred += r.stages[PW_S_RE_REFERRED];
+                }
+                pw_results_free(&r);
+            }
+        }
+        printf("   %-10s still waiting %5llu, stepped up %5llu, re-referred %5llu\n",
+               variant_names[v], (unsigned long long)still_waiting,
+               (unsigned long long)stepped_up, (unsigned long long)rereferred);
+        /* Each variant exercises what it is for (else the checks above prove little). */
+        if (v == V_TIGHT || v == V_NO_STEP3)
+            CHECK(still_waiting > 0, "%s: people still waiting at the end, got %llu",
+                  variant_names[v], (unsigned long long)still_waiting);
+        if (v == V_REREFERRAL)
+            CHECK(rereferred > 0, "%s: re-referrals in the cohort, got none", variant_names[v]);
+        if (v == V_PLAIN)
+            CHECK(stepped_up > 0, "%s: step-ups happen, got none", variant_names[v]);
+    }
+    free(p);
+}
+
+/* Same (params, replication) twice: identical results; other replications and seeds
+ * differ. */
+static void test_determinism(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    pw_results *r = calloc(4, sizeof *r);
+    if (!CHECK(p && r, "malloc"))
+        goto out;
+    const variant vs[] = {V_PLAIN, V_GROUPS, V_PREFILL, V_REREFERRAL};
+    for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
+        if (small_params(p, vs[i], 42) != 0)
+            continue;
+        int rc = pw_run(p, 1, NULL, &r[0]) | pw_run(p, 1, NULL, &r[1]) |
+                 pw_run(p, 2, NULL, &r[2]);
+        p->seed = 43;
+        rc |= pw_run(p, 1, NULL, &r[3]);
+        if (CHECK(rc == 0, "%s: runs succeed", variant_names[vs[i]])) {
+            const char *what = "";
+            CHECK(same_results(&r[0], &r[1], &what),
+                  "%s: replication 1 twice gives identical results (differ in %s)",
+                  variant_names[vs[i]], what);
+            CHECK(!same_results(&r[0], &r[2], &what),
+                  "%s: replications 1 and 2 give different results", variant_names[vs[i]]);
+            CHECK(!same_results(&r[0], &r[3], &what),
+                  "%s: seeds 42 and 43 give different results", variant_names[vs[i]]);
+            CHECK(memcmp(r[0].exits, r[2].exits, sizeof r[0].exits) != 0,
+                  "%s: replications 1 and 2 end their referrals differently",
+                  variant_names[vs[i]]);
+        }
+        for (int k = 0; k < 4; k++)
+            pw_results_free(&r[k]);
+    }
+    /* A monitor only watches: results with one equal results without. */
+    if (small_params(p, V_GROUPS, 42) == 0) {
+        watch w;
+        memset(&w, 0, sizeof w);
+        pw_monitor mon = {&w, on_stage_row, on_event_row};
+        if (CHECK((pw_run(p, 0, &mon, &r[0]) | pw_run(p, 0, NULL, &r[1])) == 0, "runs succeed")) {
+            const char *what = "";
+            CHECK(same_results(&r[0], &r[1], &what),
+                  "a monitor does not change the results (differ in %s)", what);
+        }
+        pw_results_free(&r[0]);
+        pw_results_free(&r[1]);
+        watch_free(&w);
+    }
+out:
+    free(r);
+    free(p);
+}
+
+/* No step-3 staff: step-3 referrals wait to the end, the run ends, and they are counted as
+ * still waiting. */
+static void test_no_step3_capacity(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    if (!CHECK(p != NULL, "malloc"))
+        return;
+    for (size_t si = 0; si < NSEEDS; si++) {
+        if (small_params(p, V_NO_STEP3, seeds[si]) != 0)
+            continue;
+        pw_results r;
+        int rc = pw_run(p, 0, NULL, &r);
+        if (CHECK(rc == 0, "no step 3: pw_run returns 0, got %d", rc)) {
+            uint64_t to3 = r.stages[PW_S_ROUTED_STEP3] + r.stages[PW_S_STEPPED_UP];
+            CHECK(r.stages[PW_S_ENTERED_STEP3] == 0, "no step 3: nobody enters step 3, got %llu",
+                  (unsigned long long)r.stages[PW_S_ENTERED_STEP3]);
+            CHECK(to3 > 0, "no step 3: some referrals are sent to step 3, got none");
+            /* Nobody leaves the step-3 list (no staff, no dropout): all still wait. */
+            CHECK(r.exits[PW_X_STILL_WAITING] >= to3,
+                  "no step 3: still waiting (%llu) >= sent to step 3 (%llu)",
+                  (unsigned long long)r.exits[PW_X_STILL_WAITING], (unsigned long long)to3);
+            CHECK(r.exits[PW_X_DROPPED_WAITING_STEP3] == 0,
+                  "no step 3: no dropout from the step-3 list, got %llu",
+                  (unsigned long long)r.exits[PW_X_DROPPED_WAITING_STEP3]);
+            CHECK(r.metric[PW_M_STILL_IN_SYSTEM_SHARE] > 0,
+                  "no step 3: still_in_system_share > 0, got %g",
+                  r.metric[PW_M_STILL_IN_SYSTEM_SHARE]);
+            CHECK(isnan(r.metric[PW_M_UTILISATION_STEP3]),
+                  "no step 3: step-3 utilisation undefined (no hours), got %g",
+                  r.metric[PW_M_UTILISATION_STEP3]);
+        }
+        pw_results_free(&r);
+    }
+    free(p);
+}
+
+/* The monitor: every referral has stage rows and exactly one terminal event, cohort rows
+ * agree with the cohort count, unfinished rows are flagged and match the "still" exits. */
+static void test_monitor(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    if (!CHECK(p != NULL, "malloc"))
+        return;
+    const variant vs[] = {V_PLAIN,  V_GROUPS, V_PREFILL,  V_REREFERRAL,
+                         V_TIGHT, V_SKIP,   V_EPISODE, V_NO_STEP3};
+    for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
+        const char *name = variant_names[vs[i]];
+        if (small_params(p, vs[i], 7) != 0)
+            continue;
+        watch w;
+        memset(&w, 0, sizeof w);
+        w.last_event_day = -INFINITY;
+        pw_monitor mon = {&w, on_stage_row, on_event_row};
+        pw_results r;
+        int rc = pw_run(p, 0, &mon, &r);
+        if (CHECK(rc == 0 && !w.oom, "%s: pw_run with a monitor returns 0, got %d", name, rc)) {
+            CHECK(w.bad_id == 0, "%s: patient ids in the three families, %llu outside", name,
+                  (unsigned long long)w.bad_id);
+            CHECK(w.bad_row == 0, "%s: stage rows with consistent times and flags, %llu bad",
+                  name, (unsigned long long)w.bad_row);
+            CHECK(w.events_backwards == 0, "%s: events in time order, %llu went back", name,
+                  (unsigned long long)w.events_backwards);
+            uint64_t cohort = 0, no_rows = 0, terminal_bad = 0, referral_bad = 0, after = 0,
+                     unfinished_bad = 0, mismatch = 0, cohort_unfinished = 0;
+            for (int f = 0; f < F_N; f++)
+                for (size_t k = 0; k < w.n[f]; k++) {
+                    const seen *s = &w.fam[f][k];
+                    int any = s->stage_rows || s->referral_events || s->terminal_events;
+                    if (!any)
+                        continue; /* a re-referral booked but not yet due: never referred */
+                    cohort += s->cohort == 1;
+                    no_rows += s->stage_rows == 0;
+                    terminal_bad += s->terminal_events != 1;
+                    referral_bad += s->referral_events != (f == F_PREFILL ? 0 : 1);
+                    after += s->after_terminal || s->out_of_order;
+                    unfinished_bad += s->unfinished_rows > 1;
+                    mismatch += s->cohort_mismatch || (f == F_PREFILL && s->cohort == 1);
+                    cohort_unfinished += s->cohort == 1 && s->unfinished_rows == 1;
+                }
+            uint64_t still = r.exits[PW_X_STILL_WAITING] + r.exits[PW_X_STILL_IN_TREATMENT];
+            printf("   %-10s %llu stage rows, %llu events; episodes with no attended session "
+                   "ending \"completed\" %llu, \"stepped_up\" %llu\n",
+                   name, (unsigned long long)w.stage_rows, (unsigned long long)w.event_rows,
+                   (unsigned long long)w.completed_unattended,
+                   (unsigned long long)w.stepped_up_unattended);
+            CHECK(w.stage_rows > 0 && w.event_rows > w.stage_rows,
+                  "%s: rows reported (stage %llu, events %llu)", name,
+                  (unsigned long long)w.stage_rows, (unsigned long long)w.event_rows);
+            CHECK(no_rows == 0, "%s: every patient has a stage row, %llu without", name,
+                  (unsigned long long)no_rows);
+            CHECK(cohort == r.stages[PW_S_REFERRED],
+                  "%s: patients flagged cohort in stage rows (%llu) == referred (%llu)", name,
+                  (unsigned long long)cohort, (unsigned long long)r.stages[PW_S_REFERRED]);
+            CHECK(terminal_bad == 0, "%s: exactly one exit event per patient, %llu not", name,
+                  (unsigned long long)terminal_bad);
+            CHECK(referral_bad == 0,
+                  "%s: one referral event per referral (none for pre-filled), %llu not", name,
+                  (unsigned long long)referral_bad);
+            CHECK(after == 0, "%s: the exit event is a patient's last, in time order; %llu not",
+                  name, (unsigned long long)after);
+            CHECK(mismatch == 0, "%s: cohort flag consistent per patient, %llu not", name,
+                  (unsigned long long)mismatch);
+            CHECK(unfinished_bad == 0, "%s: at most one unfinished row per patient, %llu more",
+                  name, (unsigned long long)unfinished_bad);
+            CHECK(cohort_unfinished == still && w.unfinished_cohort_rows == still,
+                  "%s: unfinished cohort rows (%llu patients, %llu rows) == still in the system "
+                  "(%llu)",
+                  name, (unsigned long long)cohort_unfinished,
+                  (unsigned long long)w.unfinished_cohort_rows, (unsigned long long)still);
+            if (vs[i] == V_TIGHT || vs[i] == V_NO_STEP3)
+                CHECK(still > 0, "%s: some still in the system, so flags were tested", name);
+        }
+        pw_results_free(&r);
+        watch_free(&w);
+    }
+    free(p);
+}
+
+int main(void)
+{
+    RUN_TEST(test_accounting);
+    RUN_TEST(test_determinism);
+    RUN_TEST(test_no_step3_capacity);
+    RUN_TEST(test_monitor);
+    return harness_done();
+}
