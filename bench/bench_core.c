@@ -4,8 +4,9 @@
  * Method
  * - Every trial runs in a forked child that sends back its rate and its peak RSS, so the
  *   memory figure of a row belongs to that benchmark alone (ru_maxrss only ever grows).
- * - Engine and reference trials alternate, three of each, and the best (highest rate) of
- *   each counts: on a shared machine noise only ever slows a trial down.
+ * - Engine and reference trials alternate, three of each (seven for M/M/c, whose trials
+ *   are short), and the best (highest rate) of each counts: on a shared machine noise
+ *   only ever slows a trial down.
  * - Engine and reference draw the same numbers from the same generator type and seed, so
  *   they simulate the same thing; each trial returns a checksum (final clock, mean wait)
  *   and the parent checks that engine and reference agree exactly.
@@ -34,6 +35,8 @@
 #include "sim/core/sim_stats.h"
 
 #define TRIALS 3
+#define MMC_TRIALS 7 /* an M/M/c trial takes ~0.2 s: more of them, less noise in the ratio */
+#define MAX_TRIALS MMC_TRIALS
 #define TRIAL_TIMEOUT_S 120 /* a trial that takes longer is killed: a hung engine */
 #define MASTER_SEED 20240601u
 
@@ -127,14 +130,14 @@ static int run_child(trial_fn fn, long n, trial *out)
     return out->err ? -1 : 0;
 }
 
-/* Best-of-TRIALS for an engine and a reference trial, run alternately. Fills the best
- * trial of each (highest rate) and the largest RSS each side reached. Returns 0 or -1
- * (message printed). */
-static int alternate(const char *what, trial_fn eng, trial_fn ref, long n, trial *best_eng,
-                     trial *best_ref, double rates[2][TRIALS])
+/* Best of `trials` (<= MAX_TRIALS) for an engine and a reference trial, run alternately.
+ * Fills the best trial of each (highest rate), the largest RSS each side reached and
+ * every rate in rates. Returns 0 or -1 (message printed). */
+static int alternate(const char *what, trial_fn eng, trial_fn ref, long n, int trials,
+                     trial *best_eng, trial *best_ref, double rates[2][MAX_TRIALS])
 {
     long rss_e = 0, rss_r = 0;
-    for (int k = 0; k < TRIALS; k++) {
+    for (int k = 0; k < trials; k++) {
         trial e, r;
         if (run_child(eng, n, &e) != 0) {
             fprintf(stderr, "bench_core: %s engine: %s\n", what, e.msg);
@@ -215,11 +218,11 @@ static int emit_row(const char *name, long n, double eng, double ref, long rss_k
 }
 
 /* The rate of every trial, in the order run, so a reader sees the noise. */
-static void print_trials(const char *label, const double *r)
+static void print_trials(const char *label, const double *r, int trials)
 {
     char buf[32];
     printf("    %-10s trials", label);
-    for (int k = 0; k < TRIALS; k++)
+    for (int k = 0; k < trials; k++)
         printf(" %s", fmt_rate(buf, sizeof buf, r[k]));
     printf("\n");
 }
@@ -409,13 +412,13 @@ out:
 static int bench_hold(long n)
 {
     trial e, r;
-    double rates[2][TRIALS];
-    if (alternate("hold", hold_engine, hold_reference, n, &e, &r, rates) != 0)
+    double rates[2][MAX_TRIALS];
+    if (alternate("hold", hold_engine, hold_reference, n, TRIALS, &e, &r, rates) != 0)
         return -1;
     if (emit_row("hold", n, e.rate, r.rate, e.rss_kb) != 0)
         return -1;
-    print_trials("engine", rates[0]);
-    print_trials("reference", rates[1]);
+    print_trials("engine", rates[0], TRIALS);
+    print_trials("reference", rates[1], TRIALS);
     printf("    %ld warm-up + %ld timed events; reference peak RSS %ld kB; final clock "
            "engine %.17g, reference %.17g (%s)\n",
            hold_warmup(n), hold_events(n), r.rss_kb, e.check, r.check,
@@ -755,12 +758,12 @@ static double erlang_c_wq(unsigned c, double lambda, double mu)
     return pwait / (c * mu - lambda);
 }
 
-/* Best of TRIALS runs of fn (not alternated: a yardstick line, not a CSV row). Returns 0
- * or -1 (message printed). */
+/* Best of MMC_TRIALS runs of fn (not alternated: a yardstick line, not a CSV row).
+ * Returns 0 or -1 (message printed). */
 static int best_of(const char *what, trial_fn fn, long n, trial *best)
 {
     memset(best, 0, sizeof *best);
-    for (int k = 0; k < TRIALS; k++) {
+    for (int k = 0; k < MMC_TRIALS; k++) {
         trial t;
         if (run_child(fn, n, &t) != 0) {
             fprintf(stderr, "bench_core: mmc %s: %s\n", what, t.msg);
@@ -778,13 +781,14 @@ static int best_of(const char *what, trial_fn fn, long n, trial *best)
 static int bench_mmc(void)
 {
     trial e, r, hp, ff;
-    double rates[2][TRIALS];
-    if (alternate("mmc", mmc_engine, mmc_reference, MMC_CUSTOMERS, &e, &r, rates) != 0)
+    double rates[2][MAX_TRIALS];
+    if (alternate("mmc", mmc_engine, mmc_reference, MMC_CUSTOMERS, MMC_TRIALS, &e, &r,
+                  rates) != 0)
         return -1;
     if (emit_row("mmc_customers", MMC_CUSTOMERS, e.rate, r.rate, e.rss_kb) != 0)
         return -1;
-    print_trials("engine", rates[0]);
-    print_trials("reference", rates[1]);
+    print_trials("engine", rates[0], MMC_TRIALS);
+    print_trials("reference", rates[1], MMC_TRIALS);
     if (best_of("heap event loop", mmc_heap, MMC_CUSTOMERS, &hp) != 0 ||
         best_of("FIFO recursion", mmc_fifo, MMC_CUSTOMERS, &ff) != 0)
         return -1;
@@ -797,7 +801,7 @@ static int bench_mmc(void)
     printf("    engine %.0f ns/customer, next-event loop %.0f ns/customer: engine runs at "
            "%.2f x the loop's rate (target >= 0.50: %s)\n",
            1e9 / e.rate, 1e9 / r.rate, e.rate / r.rate, e.rate >= 0.5 * r.rate ? "met" : "NOT met");
-    printf("    yardsticks (not in the CSV, best of %d):\n", TRIALS);
+    printf("    yardsticks (not in the CSV, best of %d):\n", MMC_TRIALS);
     printf("      next-event loop on a binary heap: %6.0f ns/customer, %.3f x next-event "
            "loop's rate (mean wait %s)\n",
            1e9 / hp.rate, hp.rate / r.rate, hp.check == r.check ? "same" : "DIFFERENT");

@@ -123,6 +123,9 @@ typedef struct world {
     sim_timeavg ta_wait_assess, ta_wait_step[PW_STEP_N];
     sim_timeavg ta_load[PW_STEP_N];
     double cap_hours[PW_STEP_N];
+    double load_step[PW_STEP_N];        /* committed hours a week by step */
+    unsigned char *closed;              /* closed[d]: day d is a closure day */
+    long n_days;
     double assess_slots_offered, assess_slots_used;
     int in_window;
     pw_week week;                       /* the week being counted */
@@ -144,14 +147,10 @@ static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > 
 
 static int is_working_day(const world *w, double day)
 {
-    const pw_params *p = w->p;
     long d = (long)floor(day);
-    if (p->weekend_closed && ((d % 7) + 7) % 7 >= 5)
+    if (w->p->weekend_closed && ((d % 7) + 7) % 7 >= 5)
         return 0;
-    for (size_t i = 0; i < p->n_closures; i++)
-        if ((long)p->closures[i] == d)
-            return 0;
-    return 1;
+    return !(d >= 0 && d < w->n_days && w->closed[d]);
 }
 
 /* The first time >= t on a working day, keeping the time of day. */
@@ -166,7 +165,8 @@ static double hazard_at(const pw_hazard *h, double wait_days)
 {
     if (h->half_days <= 0)
         return h->p_end;
-    double x = pow(wait_days / h->half_days, h->shape);
+    double r = wait_days / h->half_days;
+    double x = h->shape == 2.0 ? r * r : pow(r, h->shape);
     return h->p_start + (h->p_end - h->p_start) * x / (1 + x);
 }
 
@@ -287,14 +287,13 @@ static void track_lists(world *w)
                         (double)(w->step_list[s].n + w->group_list[s].n));
 }
 
-static void track_load(world *w, int step)
+/* Committed clinician hours of a step changed by delta. */
+static void track_load(world *w, int step, double delta)
 {
-    double load = 0;
-    unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
-    for (size_t i = 0; i < w->n_staff; i++)
-        if (w->staff[i].does & need)
-            load += w->staff[i].load_hours;
-    sim_timeavg_set(&w->ta_load[step], w->s.now, load);
+    w->load_step[step] += delta;
+    if (w->load_step[step] < 1e-9)
+        w->load_step[step] = 0;
+    sim_timeavg_set(&w->ta_load[step], w->s.now, w->load_step[step]);
 }
 
 /* ==== people =========================================================================== */
@@ -573,8 +572,8 @@ static void release_clinician(world *w, patient *pt)
     c->load_hours -= pt->load;
     if (c->load_hours < 1e-9)
         c->load_hours = 0;
+    track_load(w, pt->step, -pt->load);
     pt->load = 0;
-    track_load(w, pt->step);
     allocate(w, pt->step);
 }
 
@@ -636,7 +635,7 @@ static void start_episode(world *w, patient *pt, clinician *c)
     pt->load = first_session_hours(sp);
     c->caseload++;
     c->load_hours += pt->load;
-    track_load(w, pt->step);
+    track_load(w, pt->step, pt->load);
     pt->sessions_step = 0;
     pt->dnas = 0;
     pt->good_run = 0;
@@ -750,8 +749,8 @@ static int session(world *w, patient *pt)
     if (pt->sessions_step == 1 && !pt->grp) { /* the diary now holds follow-ups */
         double h = session_hours(sp);
         pt->clin->load_hours += h - pt->load;
+        track_load(w, pt->step, h - pt->load);
         pt->load = h;
-        track_load(w, pt->step);
     }
     w->week.sessions++;
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
@@ -833,7 +832,7 @@ static void group_close(world *w, group *g)
     g->pool_next = w->group_pool;
     w->group_pool = g;
     w->live_groups--;
-    track_load(w, g->step);
+    track_load(w, g->step, -g->load);
     allocate(w, g->step);
 }
 
@@ -918,7 +917,7 @@ static void form_groups(world *w, int step)
             g->n++;
         }
         track_lists(w);
-        track_load(w, step);
+        track_load(w, step, hours);
         double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, first->rng));
         g->timer = sim_schedule_at(&w->s, next_working(w, w->s.now + lag), PRIO_PERSON,
                                    on_group_session, g, 0);
@@ -1540,6 +1539,7 @@ static void world_free(world *w)
         free(g);
     }
     free(w->staff);
+    free(w->closed);
     sim_streams_free(&w->st);
     sim_free(&w->s);
     sim_tally_free(&w->t_wait_assess);
@@ -1569,6 +1569,15 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     w->t_window0 = p->warmup_weeks * 7.0;
     w->t_window1 = w->t_window0 + p->horizon_weeks * 7.0;
     w->t_end = w->t_window1 + p->followup_weeks * 7.0;
+    w->n_days = (long)ceil(w->t_end) + 1;
+    w->closed = calloc((size_t)w->n_days, 1);
+    if (!w->closed) {
+        ret = SIM_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < p->n_closures; i++)
+        if (p->closures[i] >= 0 && p->closures[i] < (double)w->n_days)
+            w->closed[(long)p->closures[i]] = 1;
     if ((ret = sim_init(&w->s, 1024)) != SIM_OK ||
         (ret = sim_streams_init(&w->st, RS_N, p->seed, (uint32_t)replication)) != SIM_OK)
         goto out;

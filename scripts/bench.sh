@@ -36,7 +36,7 @@ when=$(date '+%Y-%m-%d %H:%M:%S %z')
 echo 'benchmark,n,events_per_s,reference_events_per_s,ratio,peak_rss_kb' >"$CSV"
 echo "stepsim benchmarks — $when"
 echo "machine: $machine"
-echo "bench_core: rates are the best of 3 alternating engine/reference trials, each in its own process"
+echo "bench_core: rates are the best of 3 (mmc: 7) alternating engine/reference trials, each in its own process"
 echo
 
 failed=""

@@ -277,6 +277,8 @@ const char *out_fmt_num(char buf[OUT_NUM_MAX], double x)
 
 const char *out_fmt_fixed(char buf[OUT_NUM_MAX], double x, int decimals)
 {
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                   1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
     buf[0] = '\0';
     if (!isfinite(x) || fabs(x) >= 1e15)
         return buf;
@@ -284,6 +286,30 @@ const char *out_fmt_fixed(char buf[OUT_NUM_MAX], double x, int decimals)
         decimals = 0;
     if (decimals > 17)
         decimals = 17;
+    double scaled = x * pow10[decimals];
+    if (fabs(scaled) < 9e15) {
+        /* Integer arithmetic: fast (streamed files have millions of these) and free of
+         * locale by construction. Ties round away from zero. */
+        long long v = llround(scaled);
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        char tmp[OUT_NUM_MAX];
+        int n = 0;
+        for (int d = 0; d < decimals; d++, u /= 10)
+            tmp[n++] = (char)('0' + u % 10);
+        if (decimals)
+            tmp[n++] = '.';
+        do {
+            tmp[n++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        int w = 0;
+        if (v < 0)
+            buf[w++] = '-';
+        while (n)
+            buf[w++] = tmp[--n];
+        buf[w] = '\0';
+        return buf;
+    }
     snprintf(buf, OUT_NUM_MAX, "%.*f", decimals, x);
     c_point(buf);
     /* "-0.000000" (a tiny negative rounded away) reads better, and the same, as 0. */

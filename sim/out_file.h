@@ -83,13 +83,14 @@ void out_file_abort(out_file *of);
 
 /* ---- Numbers and strings ---- */
 
-#define OUT_NUM_MAX 40 /* buffer size for out_fmt_num / out_fmt_fixed */
+#define OUT_NUM_MAX 40 /* buffer size for out_fmt_num / out_fmt_fixed (enough for both) */
 
 /* x as the shortest of %.15g/%.16g/%.17g that round-trips, '.' as decimal point; "" for
  * NaN and infinities. Returns buf. */
 const char *out_fmt_num(char buf[OUT_NUM_MAX], double x);
-/* x with `decimals` (0..17) digits after the point, '.' as decimal point; "" for NaN and
- * infinities and for values too large for the buffer. Returns buf. */
+/* x with `decimals` (0..17) digits after the point, '.' as decimal point, rounded to
+ * the nearest (ties away from zero; -0 as 0); "" for NaN, infinities and |x| >= 1e15.
+ * Returns buf. */
 const char *out_fmt_fixed(char buf[OUT_NUM_MAX], double x, int decimals);
 
 /* CSV field writers: no separators or line ends are written. Errors stick in the FILE

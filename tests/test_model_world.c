@@ -23,15 +23,18 @@ typedef enum variant {
     V_GROUPS,     /* step-2 groups, frequent DNAs, no DNA discharge */
     V_PREFILL,    /* lists and caseloads filled at time zero */
     V_REREFERRAL, /* frequent relapse and re-referral */
-    V_TIGHT,      /* too few staff: people still waiting at the end */
+    V_TIGHT,      /* too few staff: people still waiting (some for groups) at the end */
     V_SKIP,       /* assessment.skip: straight to the step-2 list */
     V_EPISODE,    /* fixed course length (episode_days) with DNAs, as validation scenarios */
     V_NO_STEP3,   /* nobody does step 3: its list only grows */
+    V_EXPERT,     /* policy expert_door: a senior assesses, LTC pathway, no step-up */
+    V_STRATIFIED, /* policy stratified: a prediction rule routes, step-up allowed */
     V_N
 } variant;
 
-static const char *const variant_names[V_N] = {"plain",  "groups", "prefill", "rereferral",
-                                               "tight",  "skip",   "episode", "no_step3"};
+static const char *const variant_names[V_N] = {
+    "plain", "groups", "prefill", "rereferral", "tight",
+    "skip",  "episode", "no_step3", "expert", "stratified"};
 
 static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
 {
@@ -207,6 +210,8 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
         p->roles[0].headcount = 2;
         p->roles[1].headcount = 1;
         p->prefill.assessment_list = 30;
+        s2->mode_shares[PW_MODE_PHONE] = 0.2; /* some wait for a group at the end */
+        s2->mode_shares[PW_MODE_GROUP] = 0.3;
         break;
     case V_SKIP:
         p->assessment.skip = 1;
@@ -226,6 +231,28 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
     case V_NO_STEP3:
         p->roles[1].headcount = 0;
         hazard(&s3->wait_dropout, 0.0, 0.0, 90.0); /* nobody leaves the step-3 list */
+        break;
+    case V_EXPERT:
+        p->policy = PW_POLICY_EXPERT_DOOR;
+        p->n_roles = 3;
+        p->roles[0].does &= ~(unsigned)PW_DOES_ASSESSMENT;
+        p->roles[0].assessments_per_week = 0;
+        role(&p->roles[2], "senior", 3, 1.0, 30.0, 1, PW_DOES_ASSESSMENT, 15.0);
+        p->roles[2].need_accuracy = 0.95;
+        snprintf(p->expert_door.assessor, sizeof p->expert_door.assessor, "senior");
+        p->expert_door.assessor_role = 2;
+        p->expert_door.assessment_minutes = 90.0;
+        p->expert_door.ltc_pathway = 1;
+        p->expert_door.step_up = 0;
+        break;
+    case V_STRATIFIED:
+        p->policy = PW_POLICY_STRATIFIED;
+        snprintf(p->stratified.assessor, sizeof p->stratified.assessor, "pwp");
+        p->stratified.assessor_role = 0;
+        p->stratified.assessment_minutes = 30.0;
+        p->stratified.sensitivity = 0.8;
+        p->stratified.specificity = 0.7;
+        p->stratified.step_up = 1;
         break;
     case V_N:
         break;
@@ -320,6 +347,7 @@ typedef struct watch {
     double last_event_day;    /* events arrive in time order */
     uint64_t events_backwards;
     int oom;
+    int quiet;                /* do not print bad rows */
 } watch;
 
 static seen *watch_get(watch *w, uint64_t id)
@@ -386,7 +414,7 @@ static void on_stage_row(void *ctx, const pw_stage_record *r)
          isfinite(r->wait_days) && r->sessions >= 0 &&
          (isnan(r->start_day) || r->start_day >= r->queue_day - 1e-9);
     if (!ok) {
-        if (w->bad_row++ < 3)
+        if (w->bad_row++ < 3 && !w->quiet)
             printf("   bad stage row: id %llu stage %s reason %s unfinished %d cohort %d "
                    "referral %.3f queue %.3f start %.3f end %.3f wait %.3f\n",
                    (unsigned long long)r->patient_id, r->stage, r->exit_reason, r->unfinished,
@@ -471,8 +499,10 @@ static void check_invariants(const pw_results *r, const char *label)
     /* Who never opted in is among those not opted in; assessment decides at once, so the
      * assessed are exactly the routed plus the signposted. */
     FUNNEL(st[PW_S_REFERRED] - st[PW_S_OPTED_IN], >=, r->exits[PW_X_NO_OPT_IN]);
-    uint64_t out = r->exits[PW_X_SIGNPOSTED_RISK] + r->exits[PW_X_SIGNPOSTED_SPECIALIST] +
-                   r->exits[PW_X_REJECTED];
+    uint64_t out = 0; /* every exit of the group "signposted" (risk, specialist, ...) */
+    for (int x = 0; x < PW_X_N; x++)
+        if (strcmp(pw_exit_group((pw_exit)x), "signposted") == 0)
+            out += r->exits[x];
     FUNNEL(st[PW_S_ASSESSED], ==, st[PW_S_ROUTED_STEP2] + st[PW_S_ROUTED_STEP3] + out);
 #undef FUNNEL
     /* The histogram of referral-to-treatment waits counts each entrant once. */
@@ -540,8 +570,11 @@ static void test_accounting(void)
                   variant_names[v], (unsigned long long)still_waiting);
         if (v == V_REREFERRAL)
             CHECK(rereferred > 0, "%s: re-referrals in the cohort, got none", variant_names[v]);
-        if (v == V_PLAIN)
+        if (v == V_PLAIN || v == V_STRATIFIED)
             CHECK(stepped_up > 0, "%s: step-ups happen, got none", variant_names[v]);
+        if (v == V_EXPERT)
+            CHECK(stepped_up == 0, "%s: expert_door.step_up = false: no step-ups, got %llu",
+                  variant_names[v], (unsigned long long)stepped_up);
     }
     free(p);
 }
@@ -554,7 +587,7 @@ static void test_determinism(void)
     pw_results *r = calloc(4, sizeof *r);
     if (!CHECK(p && r, "malloc"))
         goto out;
-    const variant vs[] = {V_PLAIN, V_GROUPS, V_PREFILL, V_REREFERRAL};
+    const variant vs[] = {V_PLAIN, V_GROUPS, V_PREFILL, V_REREFERRAL, V_EXPERT, V_STRATIFIED};
     for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
         if (small_params(p, vs[i], 42) != 0)
             continue;
@@ -582,6 +615,7 @@ static void test_determinism(void)
     if (small_params(p, V_GROUPS, 42) == 0) {
         watch w;
         memset(&w, 0, sizeof w);
+        w.quiet = 1;
         pw_monitor mon = {&w, on_stage_row, on_event_row};
         if (CHECK((pw_run(p, 0, &mon, &r[0]) | pw_run(p, 0, NULL, &r[1])) == 0, "runs succeed")) {
             const char *what = "";
@@ -640,8 +674,8 @@ static void test_monitor(void)
     pw_params *p = malloc(sizeof *p);
     if (!CHECK(p != NULL, "malloc"))
         return;
-    const variant vs[] = {V_PLAIN,  V_GROUPS, V_PREFILL,  V_REREFERRAL,
-                         V_TIGHT, V_SKIP,   V_EPISODE, V_NO_STEP3};
+    const variant vs[] = {V_PLAIN,  V_GROUPS,  V_PREFILL,  V_REREFERRAL, V_TIGHT,
+                          V_SKIP,   V_EPISODE, V_NO_STEP3, V_EXPERT,     V_STRATIFIED};
     for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
         const char *name = variant_names[vs[i]];
         if (small_params(p, vs[i], 7) != 0)
@@ -655,7 +689,9 @@ static void test_monitor(void)
         if (CHECK(rc == 0 && !w.oom, "%s: pw_run with a monitor returns 0, got %d", name, rc)) {
             CHECK(w.bad_id == 0, "%s: patient ids in the three families, %llu outside", name,
                   (unsigned long long)w.bad_id);
-            CHECK(w.bad_row == 0, "%s: stage rows with consistent times and flags, %llu bad",
+            CHECK(w.bad_row == 0,
+                  "%s: stage rows with consistent times and flags (queue_day >= referral_day, "
+                  "wait_days >= 0, end_day NaN iff unfinished), %llu bad",
                   name, (unsigned long long)w.bad_row);
             CHECK(w.events_backwards == 0, "%s: events in time order, %llu went back", name,
                   (unsigned long long)w.events_backwards);

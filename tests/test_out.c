@@ -461,8 +461,30 @@ static void test_numbers(void)
     CHECK(!strcmp(out_fmt_num(b, -INFINITY), ""), "-inf -> \"\", got \"%s\"", b);
     CHECK(!strcmp(out_fmt_fixed(b, 1.5, 6), "1.500000"), "1.5 fixed 6, got \"%s\"", b);
     CHECK(!strcmp(out_fmt_fixed(b, -1e-9, 6), "0.000000"), "-1e-9 fixed 6, got \"%s\"", b);
-    CHECK(!strcmp(out_fmt_fixed(b, -2.25, 1), "-2.2"), "-2.25 fixed 1 (ties to even), got "
-          "\"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, -2.25, 1), "-2.3"), "-2.25 fixed 1 (ties away from 0), "
+          "got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, 1234.0000004, 6), "1234.000000"), "rounds down, got \"%s\"",
+          b);
+    CHECK(!strcmp(out_fmt_fixed(b, 0.9999996, 6), "1.000000"), "carries, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, -0.05, 0), "0"), "-0.05 fixed 0 -> 0, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, 7, 0), "7"), "no point with 0 decimals, got \"%s\"", b);
+    CHECK(!strcmp(out_fmt_fixed(b, 123456789.5, 6), "123456789.500000"), "large, got \"%s\"",
+          b);
+    CHECK(!strcmp(out_fmt_fixed(b, 1e14, 6), "100000000000000.000000"),
+          "beyond 2^53 when scaled: printf path, got \"%s\"", b);
+    /* Against printf over many values (ties aside, which random doubles never are). */
+    char ref[64];
+    int diff = 0;
+    uint64_t v = 88172645463325252ULL;
+    for (int k = 0; k < 100000 && !diff; k++) {
+        v ^= v << 13, v ^= v >> 7, v ^= v << 17;
+        double x = ((double)(v >> 11) / 9007199254740992.0 - 0.25) * 4000.0;
+        snprintf(ref, sizeof ref, "%.6f", x);
+        if (!strcmp(ref, "-0.000000"))
+            continue;
+        diff = strcmp(out_fmt_fixed(b, x, 6), ref) != 0;
+    }
+    CHECK(!diff, "fixed 6 agrees with printf: got \"%s\", printf \"%s\"", b, ref);
     CHECK(!strcmp(out_fmt_fixed(b, NAN, 6), ""), "NaN fixed -> \"\", got \"%s\"", b);
 
     /* Round trip: every double reads back exactly. */

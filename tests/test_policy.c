@@ -1,0 +1,568 @@
+/* Routing policies on the shipped scenarios: common random numbers make paired
+ * differences much tighter than independent runs; an expert door that sees need perfectly,
+ * with room at the door, does no worse than stepped care on the same people; a starved
+ * door makes people wait; a stratification rule of perfect accuracy routes by latent need;
+ * every run accounts for every referral. Scenarios are loaded with scn_load (with --set
+ * style overrides for a short run) and replicated with runner_run on 2 threads.
+ * Run from the repository root, or give the root as argv[1]. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "harness.h"
+#include "models/pw_params.h"
+#include "models/pw_results.h"
+#include "models/pw_world.h"
+#include "sim/runner.h"
+#include "sim/scn_load.h"
+
+#define PATHMAX 1024
+#define MAXSETS 16
+/* Replications per scenario: enough for a t interval, few enough to stay fast. */
+#define NREP 10
+#define THREADS 2
+/* Master seeds: SEED for every paired run, SEED_OTHER for the independent one. */
+#define SEED "seed=20240611"
+#define SEED_OTHER "seed=777001"
+
+/* A short run: one year of cohort after a quarter of warm-up, a quarter of follow-up. */
+static const char *const short_run[] = {"horizon_weeks=52", "warmup_weeks=13",
+                                        "followup_weeks=13"};
+#define NSHORT (sizeof short_run / sizeof *short_run)
+
+/* The repository root all scenario paths are relative to (argv[1], else "."). */
+typedef struct paths {
+    char root[PATHMAX];
+} paths;
+
+/* ======================================================================================
+ * Loading and running
+ * ====================================================================================== */
+
+/* Load scenarios/<file> with the short-run overrides, then extra[0..nextra) (applied after,
+ * so they win). Returns 0, or -1 after a failed check that prints the loader's messages. */
+static int load(const paths *ps, const char *file, const char *const *extra, size_t nextra,
+                pw_params *p)
+{
+    char path[PATHMAX];
+    const char *sets[MAXSETS];
+    size_t n = 0;
+    if (!CHECK(NSHORT + nextra <= MAXSETS, "at most %d overrides (got %zu)", MAXSETS,
+               NSHORT + nextra))
+        return -1;
+    for (size_t i = 0; i < NSHORT; i++)
+        sets[n++] = short_run[i];
+    for (size_t i = 0; i < nextra; i++)
+        sets[n++] = extra[i];
+    snprintf(path, sizeof path, "%s/scenarios/%s", ps->root, file);
+    scn_errors e;
+    scn_errors_init(&e);
+    int rc = scn_load(path, sets, n, p, &e);
+    if (!CHECK(rc == SCN_OK, "%s loads with its overrides (got %d: %s)", path, rc,
+               scn_strerror(rc)))
+        for (size_t i = 0; i < e.n; i++)
+            printf("    | %s\n", e.msg[i]);
+    scn_errors_free(&e);
+    return rc == SCN_OK ? 0 : -1;
+}
+
+/* The cohort accounting of one replication: every referral ends in exactly one exit, and
+ * the funnel, the path tallies and the failure tallies all count the same people. */
+static void check_accounting(const char *what, const pw_results *r)
+{
+    uint64_t exits = 0, paths = 0, failures = 0;
+    for (int x = 0; x < PW_X_N; x++)
+        exits += r->exits[x];
+    for (int k = 0; k < PW_P_N; k++)
+        paths += r->by_path[k].n;
+    for (int k = 0; k < 4; k++)
+        failures += r->failures[k];
+    double refs = r->metric[PW_M_REFERRALS];
+    CHECK(refs > 0 && (double)exits == refs,
+          "%s rep %d: sum of exits[] == referrals (expected %.0f, got %llu)", what,
+          r->replication, refs, (unsigned long long)exits);
+    CHECK((double)r->stages[PW_S_REFERRED] == refs,
+          "%s rep %d: stages[referred] == referrals (expected %.0f, got %llu)", what,
+          r->replication, refs, (unsigned long long)r->stages[PW_S_REFERRED]);
+    CHECK((double)paths == refs, "%s rep %d: by_path n sums to referrals (expected %.0f, got %llu)",
+          what, r->replication, refs, (unsigned long long)paths);
+    CHECK((double)failures == refs,
+          "%s rep %d: failures[] sums to referrals (expected %.0f, got %llu)", what,
+          r->replication, refs, (unsigned long long)failures);
+}
+
+/* Run replications 0..n-1 of p on THREADS threads into out[] (released by free_runs) and
+ * check the accounting of each. Returns 0, or -1 after a failed check. */
+static int run(const char *what, const pw_params *p, size_t n, pw_results *out)
+{
+    int reps[NREP];
+    char err[512];
+    if (!CHECK(n <= NREP, "at most %d replications (got %zu)", NREP, n))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        reps[i] = (int)i;
+    runner_opts o = {.threads = THREADS};
+    int rc = runner_run(p, reps, n, &o, out, err, sizeof err);
+    if (!CHECK(rc == 0, "%s: runner_run succeeds (got %d: %s)", what, rc, rc ? err : ""))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        check_accounting(what, &out[i]);
+    return 0;
+}
+
+static void free_runs(pw_results *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pw_results_free(&r[i]);
+}
+
+/* ======================================================================================
+ * Statistics
+ * ====================================================================================== */
+
+/* A mean and the half-width of its 95% Student-t interval (df n - 1). */
+typedef struct est {
+    double mean, half;
+} est;
+
+static est t_interval(const double *x, size_t n)
+{
+    est e;
+    e.mean = gsl_stats_mean(x, 1, n);
+    e.half = gsl_cdf_tdist_Pinv(0.975, (double)n - 1) * gsl_stats_sd(x, 1, n) / sqrt((double)n);
+    return e;
+}
+
+/* Metric m of each replication: x[i] = r[i].metric[m]. */
+static void metric_of(const pw_results *r, size_t n, pw_metric m, double *x)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = r[i].metric[m];
+}
+
+/* Paired difference b - a of metric m, replication by replication (same replication
+ * numbers, hence the same referrals). */
+static est paired(const pw_results *a, const pw_results *b, size_t n, pw_metric m)
+{
+    double d[NREP];
+    for (size_t i = 0; i < n; i++)
+        d[i] = b[i].metric[m] - a[i].metric[m];
+    return t_interval(d, n);
+}
+
+/* Share of the cohort with at least one failed episode, and failed episodes per referral
+ * (3+ counted as 3: a lower bound), for replication r. */
+static double failed_share(const pw_results *r)
+{
+    const uint64_t *f = r->failures;
+    return (double)(f[1] + f[2] + f[3]) / (double)(f[0] + f[1] + f[2] + f[3]);
+}
+
+static double failed_episodes(const pw_results *r)
+{
+    const uint64_t *f = r->failures;
+    return (double)(f[1] + 2 * f[2] + 3 * f[3]) / (double)(f[0] + f[1] + f[2] + f[3]);
+}
+
+/* ======================================================================================
+ * The tests
+ * ====================================================================================== */
+
+/* Common random numbers pay: the paired difference of true recovery (expert_door minus
+ * baseline, the same seed, differences replication by replication) has a 95% CI at least
+ * 3x narrower than the unpaired difference from independent seeds, whose half-width is
+ * t(0.975, Welch df) * sqrt(sA^2/R + sB^2/R). */
+static void test_paired_narrower(const paths *ps)
+{
+    const char *seed[] = {SEED}, *other[] = {SEED_OTHER};
+    pw_params *p = malloc(3 * sizeof *p);
+    pw_results base[NREP], exp_same[NREP], exp_other[NREP];
+    if (!CHECK(p != NULL, "memory for 3 scenarios"))
+        return;
+    if (load(ps, "baseline.cfg", seed, 1, &p[0]) || load(ps, "expert_door.cfg", seed, 1, &p[1]) ||
+        load(ps, "expert_door.cfg", other, 1, &p[2]))
+        goto out_p;
+    if (run("baseline", &p[0], NREP, base))
+        goto out_p;
+    if (run("expert_door", &p[1], NREP, exp_same))
+        goto out_base;
+    if (run("expert_door other seed", &p[2], NREP, exp_other))
+        goto out_same;
+
+    pw_metric m = PW_M_RECOVERY_RATE_TRUE;
+    est pd = paired(base, exp_same, NREP, m);
+    double a[NREP], b[NREP];
+    metric_of(base, NREP, m, a);
+    metric_of(exp_other, NREP, m, b);
+    double va = gsl_stats_variance(a, 1, NREP) / NREP, vb = gsl_stats_variance(b, 1, NREP) / NREP;
+    double df = (va + vb) * (va + vb) / (va * va / (NREP - 1) + vb * vb / (NREP - 1));
+    double unpaired_half = gsl_cdf_tdist_Pinv(0.975, df) * sqrt(va + vb);
+    double unpaired_diff = gsl_stats_mean(b, 1, NREP) - gsl_stats_mean(a, 1, NREP);
+    double ratio = unpaired_half / pd.half;
+    printf("    recovery_rate_true, R = %d: baseline %.4f, expert_door %.4f (same seed), "
+           "%.4f (other seed)\n",
+           NREP, gsl_stats_mean(a, 1, NREP), pd.mean + gsl_stats_mean(a, 1, NREP),
+           gsl_stats_mean(b, 1, NREP));
+    printf("    paired diff %+.4f +- %.4f (t df %d); unpaired diff %+.4f +- %.4f "
+           "(Welch df %.1f); ratio %.2f\n",
+           pd.mean, pd.half, NREP - 1, unpaired_diff, unpaired_half, df, ratio);
+    CHECK(isfinite(pd.half) && pd.half > 0, "paired half-width is finite and > 0 (got %g)",
+          pd.half);
+    CHECK(ratio >= 3.0,
+          "paired CI at least 3x narrower than unpaired (expected ratio >= 3, got %.2f: "
+          "paired +-%.4f, unpaired +-%.4f)",
+          ratio, pd.half, unpaired_half);
+    /* Both estimate the same difference: their intervals overlap. */
+    CHECK(fabs(pd.mean - unpaired_diff) <= pd.half + unpaired_half,
+          "paired and unpaired differences agree within their CIs (%+.4f vs %+.4f)", pd.mean,
+          unpaired_diff);
+
+    free_runs(exp_other, NREP);
+out_same:
+    free_runs(exp_same, NREP);
+out_base:
+    free_runs(base, NREP);
+out_p:
+    free(p);
+}
+
+/* An expert door that sees need perfectly (need_accuracy 1) with ample seniors (40, twice
+ * the demand) against stepped care, the same seed: on the same people no fewer true
+ * recoveries (paired mean difference >= 0, CI lower bound > -0.005, half a percentage
+ * point) and no more failed episodes (share with >= 1 failure and failed episodes per
+ * referral: paired mean difference <= 0, CI upper bound < +0.005). Also against stepped
+ * care in the expert door's own world (the same staff, the seniors triaging), so that
+ * the difference is the routing rule alone. */
+static void test_expert_perfect(const paths *ps)
+{
+    const char *base_sets[] = {SEED};
+    const char *exp_sets[] = {SEED, "staff.senior.need_accuracy=1.0", "staff.senior.headcount=40"};
+    /* Stepped care with the expert door's staff: seniors triage with perfect accuracy. */
+    const char *same_world[] = {SEED, "staff.senior.need_accuracy=1.0",
+                                "staff.senior.headcount=40", "policy=\"stepped\"",
+                                "policy_params.stepped.assessor=\"senior\""};
+    pw_params *p = malloc(3 * sizeof *p);
+    pw_results base[NREP], exp[NREP], step_same[NREP];
+    if (!CHECK(p != NULL, "memory for 3 scenarios"))
+        return;
+    if (load(ps, "baseline.cfg", base_sets, 1, &p[0]) ||
+        load(ps, "expert_door.cfg", exp_sets, 3, &p[1]) ||
+        load(ps, "expert_door.cfg", same_world, 5, &p[2]))
+        goto out_p;
+    CHECK(p[1].policy == PW_POLICY_EXPERT_DOOR && p[2].policy == PW_POLICY_STEPPED,
+          "policies as set (expected expert_door %d and stepped %d, got %d and %d)",
+          PW_POLICY_EXPERT_DOOR, PW_POLICY_STEPPED, p[1].policy, p[2].policy);
+    if (run("baseline", &p[0], NREP, base))
+        goto out_p;
+    if (run("expert_door perfect", &p[1], NREP, exp))
+        goto out_base;
+    if (run("stepped in the expert world", &p[2], NREP, step_same))
+        goto out_exp;
+
+    const double eps = 0.005;
+    struct {
+        const char *name;
+        const pw_results *ref;
+    } refs[] = {{"baseline (stepped)", base}, {"stepped, expert's staff", step_same}};
+    for (size_t k = 0; k < 2; k++) {
+        const pw_results *ref = refs[k].ref;
+        est rec = paired(ref, exp, NREP, PW_M_RECOVERY_RATE_TRUE);
+        double fs[NREP], fe[NREP], fs_ref = 0, fs_exp = 0, fe_ref = 0, fe_exp = 0;
+        for (size_t i = 0; i < NREP; i++) {
+            fs[i] = failed_share(&exp[i]) - failed_share(&ref[i]);
+            fe[i] = failed_episodes(&exp[i]) - failed_episodes(&ref[i]);
+            fs_ref += failed_share(&ref[i]) / NREP;
+            fs_exp += failed_share(&exp[i]) / NREP;
+            fe_ref += failed_episodes(&ref[i]) / NREP;
+            fe_exp += failed_episodes(&exp[i]) / NREP;
+        }
+        est dfs = t_interval(fs, NREP), dfe = t_interval(fe, NREP);
+        double rec_ref = 0;
+        for (size_t i = 0; i < NREP; i++)
+            rec_ref += ref[i].metric[PW_M_RECOVERY_RATE_TRUE] / NREP;
+        printf("    vs %s: recovery_rate_true %.4f -> %.4f, paired diff %+.4f +- %.4f\n",
+               refs[k].name, rec_ref, rec_ref + rec.mean, rec.mean, rec.half);
+        printf("    vs %s: share with >= 1 failure %.4f -> %.4f, paired diff %+.4f +- %.4f\n",
+               refs[k].name, fs_ref, fs_exp, dfs.mean, dfs.half);
+        printf("    vs %s: failed episodes per referral %.4f -> %.4f, paired diff %+.4f +- %.4f\n",
+               refs[k].name, fe_ref, fe_exp, dfe.mean, dfe.half);
+        CHECK(rec.mean >= 0 && rec.mean - rec.half > -eps,
+              "vs %s: perfect expert door no fewer true recoveries (expected diff >= 0 and "
+              "CI low > %g, got %+.4f, CI low %+.4f)",
+              refs[k].name, -eps, rec.mean, rec.mean - rec.half);
+        CHECK(dfs.mean <= 0 && dfs.mean + dfs.half < eps,
+              "vs %s: perfect expert door no more people failing (expected diff <= 0 and CI "
+              "high < %g, got %+.4f, CI high %+.4f)",
+              refs[k].name, eps, dfs.mean, dfs.mean + dfs.half);
+        CHECK(dfe.mean <= 0 && dfe.mean + dfe.half < eps,
+              "vs %s: perfect expert door no more failed episodes (expected diff <= 0 and CI "
+              "high < %g, got %+.4f, CI high %+.4f)",
+              refs[k].name, eps, dfe.mean, dfe.mean + dfe.half);
+    }
+
+    free_runs(step_same, NREP);
+out_exp:
+    free_runs(exp, NREP);
+out_base:
+    free_runs(base, NREP);
+out_p:
+    free(p);
+}
+
+/* A starved door: 9 seniors (162 assessment slots a week for ~210 people opting in)
+ * against 40 (720 slots). The expert door's mean wait to assessment at least doubles
+ * (in every replication, and in the mean), and the assessment list is longer. */
+static void test_expert_starved(const paths *ps)
+{
+    const char *ample_sets[] = {SEED, "staff.senior.headcount=40"};
+    const char *starved_sets[] = {SEED, "staff.senior.headcount=9"};
+    pw_params *p = malloc(2 * sizeof *p);
+    pw_results ample[NREP], starved[NREP];
+    if (!CHECK(p != NULL, "memory for 2 scenarios"))
+        return;
+    if (load(ps, "expert_door.cfg", ample_sets, 2, &p[0]) ||
+        load(ps, "expert_door.cfg", starved_sets, 2, &p[1]))
+        goto out_p;
+    if (run("expert_door ample", &p[0], NREP, ample))
+        goto out_p;
+    if (run("expert_door starved", &p[1], NREP, starved))
+        goto out_ample;
+
+    double wa[NREP], ws[NREP], la = 0, ls = 0;
+    metric_of(ample, NREP, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, wa);
+    metric_of(starved, NREP, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, ws);
+    size_t doubled = 0;
+    for (size_t i = 0; i < NREP; i++) {
+        doubled += ws[i] >= 2 * wa[i];
+        la += ample[i].metric[PW_M_WAITING_ASSESSMENT_MEAN] / NREP;
+        ls += starved[i].metric[PW_M_WAITING_ASSESSMENT_MEAN] / NREP;
+    }
+    double ma = gsl_stats_mean(wa, 1, NREP), ms = gsl_stats_mean(ws, 1, NREP);
+    printf("    wait to assessment, days: 40 seniors %.1f, 9 seniors %.1f (x%.2f); "
+           "waiting for assessment (mean list) %.0f vs %.0f\n",
+           ma, ms, ms / ma, la, ls);
+    CHECK(ms >= 2 * ma, "starved door: mean wait to assessment at least doubles (expected >= "
+                        "%.1f days, got %.1f)",
+          2 * ma, ms);
+    CHECK(doubled == NREP, "starved door: wait at least doubles in every replication "
+                           "(expected %d, got %zu)",
+          NREP, doubled);
+    CHECK(ls > la, "starved door: longer assessment list (%.0f vs %.0f)", ls, la);
+
+    free_runs(starved, NREP);
+out_ample:
+    free_runs(ample, NREP);
+out_p:
+    free(p);
+}
+
+/* Stratified care and the accuracy of its rule. Perfect (1/1) against a coin (0.5/0.5):
+ * fewer step-2 starters step up (the ones at step 2 are the low-need ones). Perfect
+ * against blind to high need (sensitivity 0, specificity 1): nobody is routed straight to
+ * step 3 by a blind rule (step3_only and routed_step3 exactly 0), and more go step3_only
+ * with the perfect rule. Paired by replication, the same seed. */
+static void test_stratified_accuracy(const paths *ps)
+{
+    const char *perfect[] = {SEED, "policy_params.stratified.sensitivity=1.0",
+                             "policy_params.stratified.specificity=1.0"};
+    const char *coin[] = {SEED, "policy_params.stratified.sensitivity=0.5",
+                          "policy_params.stratified.specificity=0.5"};
+    const char *blind[] = {SEED, "policy_params.stratified.sensitivity=0.0",
+                           "policy_params.stratified.specificity=1.0"};
+    pw_params *p = malloc(3 * sizeof *p);
+    pw_results rp[NREP], rc[NREP], rb[NREP];
+    if (!CHECK(p != NULL, "memory for 3 scenarios"))
+        return;
+    if (load(ps, "stratified.cfg", perfect, 3, &p[0]) ||
+        load(ps, "stratified.cfg", coin, 3, &p[1]) || load(ps, "stratified.cfg", blind, 3, &p[2]))
+        goto out_p;
+    if (run("stratified 1/1", &p[0], NREP, rp))
+        goto out_p;
+    if (run("stratified 0.5/0.5", &p[1], NREP, rc))
+        goto out_perfect;
+    if (run("stratified 0/1", &p[2], NREP, rb))
+        goto out_coin;
+
+    est up = paired(rc, rp, NREP, PW_M_STEPPED_UP_SHARE);
+    double up_p = 0, up_c = 0, s3_p = 0, s3_b = 0;
+    size_t fewer_up = 0, more_s3 = 0;
+    uint64_t blind_s3 = 0, blind_routed3 = 0;
+    for (size_t i = 0; i < NREP; i++) {
+        up_p += rp[i].metric[PW_M_STEPPED_UP_SHARE] / NREP;
+        up_c += rc[i].metric[PW_M_STEPPED_UP_SHARE] / NREP;
+        s3_p += (double)rp[i].by_path[PW_P_STEP3_ONLY].n / NREP;
+        s3_b += (double)rb[i].by_path[PW_P_STEP3_ONLY].n / NREP;
+        fewer_up += rp[i].metric[PW_M_STEPPED_UP_SHARE] < rc[i].metric[PW_M_STEPPED_UP_SHARE];
+        more_s3 += rp[i].by_path[PW_P_STEP3_ONLY].n > rb[i].by_path[PW_P_STEP3_ONLY].n;
+        blind_s3 += rb[i].by_path[PW_P_STEP3_ONLY].n;
+        blind_routed3 += rb[i].stages[PW_S_ROUTED_STEP3];
+    }
+    printf("    stepped_up_share: 1/1 %.4f, 0.5/0.5 %.4f, paired diff %+.4f +- %.4f\n", up_p,
+           up_c, up.mean, up.half);
+    printf("    step3_only per replication: 1/1 %.1f, sensitivity 0 %.1f\n", s3_p, s3_b);
+    CHECK(up.mean < 0 && up.mean + up.half < 0,
+          "perfect rule: fewer step-ups than a coin (expected paired diff < 0 with CI below "
+          "0, got %+.4f +- %.4f)",
+          up.mean, up.half);
+    CHECK(fewer_up == NREP, "perfect rule: fewer step-ups in every replication (expected %d, "
+                            "got %zu)",
+          NREP, fewer_up);
+    CHECK(blind_s3 == 0 && blind_routed3 == 0,
+          "sensitivity 0, specificity 1: nobody straight to step 3 (expected 0 and 0, got "
+          "step3_only %llu, routed_step3 %llu)",
+          (unsigned long long)blind_s3, (unsigned long long)blind_routed3);
+    CHECK(more_s3 == NREP && s3_p > 0,
+          "perfect rule: more step3_only than sensitivity 0 in every replication (expected "
+          "%d, got %zu; means %.1f vs %.1f)",
+          NREP, more_s3, s3_p, s3_b);
+
+    free_runs(rb, NREP);
+out_coin:
+    free_runs(rc, NREP);
+out_perfect:
+    free_runs(rp, NREP);
+out_p:
+    free(p);
+}
+
+/* Routes seen through the monitor, by latent need: the assessment stage's exit reason of
+ * every referral (cohort or not), which the metrics cannot show. */
+typedef struct route_tally {
+    uint64_t n[PW_NEED_N][3]; /* [latent need][0 routed_step2, 1 routed_step3, 2 other] */
+    uint64_t unknown_need;
+} route_tally;
+
+static void tally_stage(void *ctx, const pw_stage_record *rec)
+{
+    route_tally *t = ctx;
+    if (strcmp(rec->stage, "assessment") != 0 || rec->unfinished || !rec->exit_reason)
+        return;
+    int need = strcmp(rec->need, "low") == 0       ? PW_NEED_LOW
+               : strcmp(rec->need, "high") == 0       ? PW_NEED_HIGH
+               : strcmp(rec->need, "specialist") == 0 ? PW_NEED_SPECIALIST
+                                                      : -1;
+    if (need < 0) {
+        t->unknown_need++;
+        return;
+    }
+    int route = strcmp(rec->exit_reason, "routed_step2") == 0   ? 0
+                : strcmp(rec->exit_reason, "routed_step3") == 0 ? 1
+                                                                : 2;
+    t->n[need][route]++;
+}
+
+/* With a rule (or an expert) that sees need perfectly, nobody of latent low need goes
+ * straight to step 3 and nobody of latent high need to step 2. Stratified 1/1: step 2 is
+ * exactly the low-need people routed (specialists the PWP mis-sees as high go to step 3).
+ * Expert door with need_accuracy 1: routed by need, specialists all signposted. One
+ * replication each, through pw_run with a monitor. */
+static void test_routes_by_latent_need(const paths *ps)
+{
+    const char *strat[] = {SEED, "policy_params.stratified.sensitivity=1.0",
+                           "policy_params.stratified.specificity=1.0"};
+    const char *expert[] = {SEED, "staff.senior.need_accuracy=1.0"};
+    struct {
+        const char *file, *const *sets;
+        size_t nsets;
+        int expert;
+    } cases[] = {{"stratified.cfg", strat, 3, 0}, {"expert_door.cfg", expert, 2, 1}};
+    pw_params *p = malloc(sizeof *p);
+    if (!CHECK(p != NULL, "memory for a scenario"))
+        return;
+    for (size_t k = 0; k < 2; k++) {
+        if (load(ps, cases[k].file, cases[k].sets, cases[k].nsets, p))
+            continue;
+        route_tally t;
+        memset(&t, 0, sizeof t);
+        pw_monitor mon = {&t, tally_stage, NULL};
+        pw_results r;
+        int rc = pw_run(p, 0, &mon, &r);
+        if (!CHECK(rc == 0, "%s: pw_run succeeds (got %d)", cases[k].file, rc))
+            continue;
+        check_accounting(cases[k].file, &r);
+        printf("    %s: low -> step2 %llu, step3 %llu; high -> step2 %llu, step3 %llu; "
+               "specialist -> step2 %llu, step3 %llu, out %llu\n",
+               cases[k].file, (unsigned long long)t.n[PW_NEED_LOW][0],
+               (unsigned long long)t.n[PW_NEED_LOW][1], (unsigned long long)t.n[PW_NEED_HIGH][0],
+               (unsigned long long)t.n[PW_NEED_HIGH][1],
+               (unsigned long long)t.n[PW_NEED_SPECIALIST][0],
+               (unsigned long long)t.n[PW_NEED_SPECIALIST][1],
+               (unsigned long long)t.n[PW_NEED_SPECIALIST][2]);
+        CHECK(t.unknown_need == 0, "%s: every record names a latent need (got %llu without)",
+              cases[k].file, (unsigned long long)t.unknown_need);
+        CHECK(t.n[PW_NEED_LOW][0] > 1000 && t.n[PW_NEED_HIGH][1] > 1000,
+              "%s: many low-need people to step 2 and high-need to step 3 (got %llu, %llu)",
+              cases[k].file, (unsigned long long)t.n[PW_NEED_LOW][0],
+              (unsigned long long)t.n[PW_NEED_HIGH][1]);
+        CHECK(t.n[PW_NEED_LOW][1] == 0,
+              "%s: no latent-low-need person straight to step 3 (got %llu)", cases[k].file,
+              (unsigned long long)t.n[PW_NEED_LOW][1]);
+        CHECK(t.n[PW_NEED_HIGH][0] == 0, "%s: no latent-high-need person to step 2 (got %llu)",
+              cases[k].file, (unsigned long long)t.n[PW_NEED_HIGH][0]);
+        CHECK(t.n[PW_NEED_SPECIALIST][0] == 0,
+              "%s: no specialist-need person to step 2 (got %llu)", cases[k].file,
+              (unsigned long long)t.n[PW_NEED_SPECIALIST][0]);
+        if (cases[k].expert)
+            CHECK(t.n[PW_NEED_SPECIALIST][1] == 0,
+                  "%s: a perfect expert sends no specialist need to step 3 (got %llu)",
+                  cases[k].file, (unsigned long long)t.n[PW_NEED_SPECIALIST][1]);
+        pw_results_free(&r);
+    }
+    free(p);
+}
+
+/* Every policy, with its scenario's defaults: every referral accounted for. */
+static void test_accounting_every_policy(const paths *ps)
+{
+    const char *seed[] = {SEED};
+    const char *files[] = {"baseline.cfg", "expert_door.cfg", "stratified.cfg"};
+    const pw_policy_kind kinds[] = {PW_POLICY_STEPPED, PW_POLICY_EXPERT_DOOR,
+                                    PW_POLICY_STRATIFIED};
+    pw_params *p = malloc(sizeof *p);
+    pw_results r[2];
+    if (!CHECK(p != NULL, "memory for a scenario"))
+        return;
+    for (size_t k = 0; k < 3; k++) {
+        if (load(ps, files[k], seed, 1, p))
+            continue;
+        CHECK(p->policy == kinds[k], "%s: policy %d (got %d)", files[k], kinds[k], p->policy);
+        if (run(files[k], p, 2, r) == 0)
+            free_runs(r, 2);
+    }
+    free(p);
+}
+
+/* Runs every test; argv[1] is the repository root (default "."). Exit 0 if all pass. */
+int main(int argc, char **argv)
+{
+    paths ps;
+    const char *root = argc > 1 ? argv[1] : ".";
+    struct stat st;
+    char probe[PATHMAX];
+    snprintf(probe, sizeof probe, "%s/scenarios/baseline.cfg", root);
+    if (stat(probe, &st) != 0) {
+        printf("test_policy: %s not found; run from the repository root or give it as "
+               "argument\n",
+               probe);
+        return 2;
+    }
+    snprintf(ps.root, sizeof ps.root, "%s", root);
+#define RUN(fn)                                                                                \
+    do {                                                                                       \
+        printf("-- %s\n", #fn);                                                                \
+        fflush(stdout);                                                                        \
+        fn(&ps);                                                                               \
+    } while (0)
+    RUN(test_accounting_every_policy);
+    RUN(test_paired_narrower);
+    RUN(test_expert_perfect);
+    RUN(test_expert_starved);
+    RUN(test_stratified_accuracy);
+    RUN(test_routes_by_latent_need);
+    return harness_done();
+}
