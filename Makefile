@@ -102,9 +102,15 @@ run: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
 
+# `make test` runs the suite twice: an optimised build, then under AddressSanitizer and
+# UndefinedBehaviorSanitizer. `make SANITIZE=... test` runs just the sanitizer build.
 test: deps
 	@$(MAKE) --no-print-directory all
 	@./tests/run-tests.sh $(B)
+ifeq ($(SANITIZE),)
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
+	@ASAN_OPTIONS=detect_leaks=1 ./tests/run-tests.sh build-san
+endif
 
 bench: deps
 	@$(MAKE) --no-print-directory $(PROG) $(BENCHES)

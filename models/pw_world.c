@@ -587,6 +587,10 @@ static void end_episode(world *w, patient *pt, pw_exit why)
     if (pt->end_timer)
         sim_cancel(&w->s, pt->end_timer);
     pt->timer = pt->end_timer = 0;
+    /* A course that ends without one attended session was missed, not completed. */
+    if (pt->sessions_step == 0 &&
+        (why == PW_X_DISCHARGED_COMPLETED || why == PW_X_DISCHARGED_NO_PROGRESS))
+        why = PW_X_DISCHARGED_DNA;
     int failed = why == PW_X_DISCHARGED_COMPLETED || why == PW_X_DISCHARGED_NO_PROGRESS;
     if (failed && pt->has_obs && !caseness(pt->obs_phq, pt->obs_gad))
         failed = 0; /* completed the course and scored well: not a failure */
@@ -1172,6 +1176,7 @@ static void refer(world *w, patient *pt)
         return;
     }
     pt->at = W_OPT_IN;
+    pt->queue_day = w->s.now; /* waiting to opt in counts as waiting for assessment */
     double d = p->assessment.opt_in_days_mean > 0
                    ? gsl_ran_exponential(pt->rng, p->assessment.opt_in_days_mean)
                    : 0;
