@@ -119,7 +119,8 @@ typedef struct pw_step_p {
     int group_min, group_max;       /* group_min, group_max: group size */
     double group_minutes;           /* group_minutes: clinician time per group session */
     /* Per attended session the latent scores fall by a fraction f of their value:
-     * f ~ normal(effect_mean, effect_sd) x match x therapist effect, then noise. */
+     * f = (effect_mean + effect_sd z) x match x mode x therapist effect, z the person's
+     * responsiveness (standard normal, drawn once per referral), then session noise. */
     double effect_mean, effect_sd;  /* effect_mean, effect_sd */
     double mismatch_factor;         /* mismatch_factor: multiplier when need != step */
     double phone_factor;            /* telephone_factor: multiplier for telephone mode */

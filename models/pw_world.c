@@ -15,8 +15,23 @@
 
 /* Replication streams: fixed ids, so adding one never shifts another. */
 enum { RS_ARRIVALS, RS_CASEMIX, RS_PREFILL, RS_STAFF, RS_N };
-/* Entity stream families: one stream per referral. */
-enum { FAM_REFERRAL, FAM_PREFILL, FAM_REREFERRAL };
+/* Every referral has its own streams, one per purpose, so that two scenarios that send
+ * a person down different routes still give them the same draws for the same kind of
+ * event (the n-th session's attendance, the n-th session's effect). Stream index within
+ * the replication: (base + number) * PR_N + purpose: injective below 2^32 for referral numbers
+ * < 2^27, re-referrals < 2^26, pre-filled people < 2^26 (per replication). */
+enum {
+    PR_OPTIN,   /* opting in, attending the assessment */
+    PR_WAIT,    /* dropping out while waiting (a variable number of draws: kept apart) */
+    PR_SESSION, /* attending each session, dropping out after it */
+    PR_TREAT,   /* session effects and questionnaire noise */
+    PR_FATE,    /* spontaneous remission, drift while waiting, relapse */
+    PR_ROUTE,   /* what the assessor sees, routing, delivery mode, step-up, booking lags */
+    PR_N
+};
+#define BASE_REFERRAL 0u
+#define BASE_REREFERRAL (1u << 27)
+#define BASE_PREFILL (3u << 26)
 
 /* Event priorities at equal times: bookkeeping first, then the day's clinics, then people. */
 enum { PRIO_WEEK = -10, PRIO_WINDOW = -9, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
@@ -51,7 +66,7 @@ struct clinician {
 
 struct patient {
     uint64_t id, person_id;
-    gsl_rng *rng;           /* the referral's own stream */
+    gsl_rng *r[PR_N];       /* the referral's own streams, by purpose */
     patient *next, *prev;   /* waiting-list links */
     patient *pool_next;
     double referral_day;
@@ -60,6 +75,10 @@ struct patient {
     pw_need need;
     double phq, gad;        /* latent */
     double phq0, gad0;      /* latent at referral */
+    double remission_day;   /* spontaneous remission if still waiting then (drawn once) */
+    double response_z;      /* how well this person responds to treatment: a standard
+                               normal drawn once, so their response is the same in
+                               every scenario (effect = mean + sd * z) */
     double state_day;       /* latent last brought up to date (waiting drift) */
     where at;
     int step;               /* current step, -1 none */
@@ -298,25 +317,38 @@ static void track_load(world *w, int step, double delta)
 
 /* ==== people =========================================================================== */
 
-static patient *patient_new(world *w, uint32_t family, uint64_t index)
+static void patient_destroy(patient *pt)
+{
+    for (int k = 0; k < PR_N; k++)
+        if (pt->r[k])
+            gsl_rng_free(pt->r[k]);
+    free(pt);
+}
+
+/* A new referral (from the pool when possible) with its streams seeded for
+ * number `number` of the kind starting at `base`. NULL when out of memory. */
+static patient *patient_new(world *w, uint32_t base, uint64_t number)
 {
     patient *pt = w->pool;
     if (pt) {
         w->pool = pt->pool_next;
-        gsl_rng *r = pt->rng;
+        gsl_rng *r[PR_N];
+        memcpy(r, pt->r, sizeof r);
         memset(pt, 0, sizeof *pt);
-        pt->rng = r;
+        memcpy(pt->r, r, sizeof r);
     } else {
         pt = calloc(1, sizeof *pt);
         if (!pt)
             return NULL;
-        pt->rng = gsl_rng_alloc(SIM_RNG_TYPE);
-        if (!pt->rng) {
-            free(pt);
-            return NULL;
-        }
+        for (int k = 0; k < PR_N; k++)
+            if (!(pt->r[k] = gsl_rng_alloc(SIM_RNG_TYPE))) {
+                patient_destroy(pt);
+                return NULL;
+            }
     }
-    sim_rng_seed_entity(pt->rng, w->p->seed, (uint32_t)w->rep, family, (uint32_t)index);
+    uint32_t idx = (uint32_t)((base + number) * PR_N);
+    for (int k = 0; k < PR_N; k++)
+        sim_rng_seed_entity(pt->r[k], w->p->seed, (uint32_t)w->rep, 0, idx + (uint32_t)k);
     pt->step = -1;
     pt->assessed_day = pt->first_contact_day = pt->first_treatment_day = NAN;
     pt->step2_end_day = pt->step_start_day = NAN;
@@ -373,10 +405,12 @@ static void drift_to_now(world *w, patient *pt)
     const pw_symptoms_p *sy = &w->p->symptoms;
     double f = pow(1 + sy->wait_drift_per_week, weeks);
     double sd = sy->wait_noise_sd_per_week * sqrt(weeks);
-    pt->phq = pt->phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, sd) : 0);
-    pt->gad = pt->gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, sd) : 0);
-    if (sy->remission_per_week > 0 &&
-        gsl_rng_uniform(pt->rng) < 1 - exp(-sy->remission_per_week * weeks)) {
+    gsl_rng *rf = pt->r[PR_FATE];
+    pt->phq = pt->phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
+    pt->gad = pt->gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
+    /* Remission happens at a time drawn at referral, if the person is waiting then: the
+     * same person remits at the same moment whatever the service does. */
+    if (pt->remission_day <= w->s.now && pt->remission_day > w->s.now - weeks * 7.0) {
         pt->phq *= sy->remission_factor;
         pt->gad *= sy->remission_factor;
     }
@@ -387,8 +421,8 @@ static void drift_to_now(world *w, patient *pt)
 static void take_questionnaire(world *w, patient *pt, double coaching)
 {
     double sd = w->p->symptoms.measurement_sd;
-    pt->obs_phq = observe(pt->phq - coaching, sd, PHQ_MAX, pt->rng);
-    pt->obs_gad = observe(pt->gad - coaching * GAD_MAX / PHQ_MAX, sd, GAD_MAX, pt->rng);
+    pt->obs_phq = observe(pt->phq - coaching, sd, PHQ_MAX, pt->r[PR_TREAT]);
+    pt->obs_gad = observe(pt->gad - coaching * GAD_MAX / PHQ_MAX, sd, GAD_MAX, pt->r[PR_TREAT]);
     pt->has_obs = 1;
     if (!pt->has_obs0) {
         pt->obs_phq0 = pt->obs_phq;
@@ -530,7 +564,7 @@ static void join_step(world *w, patient *pt, int step)
     pt->step = step;
     pt->queue_day = w->s.now;
     pt->clin = NULL;
-    double u = gsl_rng_uniform(pt->rng), c = 0;
+    double u = gsl_rng_uniform(pt->r[PR_ROUTE]), c = 0;
     pt->mode = PW_MODE_F2F;
     for (int m = 0; m < PW_MODE_N; m++) {
         c += sp->mode_shares[m];
@@ -540,7 +574,7 @@ static void join_step(world *w, patient *pt, int step)
         }
     }
     double mult = pow(w->p->failure.dropout_multiplier, pt->failures);
-    double d = dropout_delay(&sp->wait_dropout, mult, pt->rng);
+    double d = dropout_delay(&sp->wait_dropout, mult, pt->r[PR_WAIT]);
     pt->timer = isfinite(d) && w->s.now + d < w->t_end
                     ? sim_schedule(&w->s, d, PRIO_PERSON, on_step_dropout, pt, 0)
                     : 0;
@@ -596,7 +630,7 @@ static void end_episode(world *w, patient *pt, pw_exit why)
         failed = 0; /* completed the course and scored well: not a failure */
     const char *reason = pw_exit_name(why);
     int step_up = 0;
-    if (failed && step == PW_STEP2 && gsl_rng_uniform(pt->rng) < p->step[PW_STEP2].step_up_probability)
+    if (failed && step == PW_STEP2 && gsl_rng_uniform(pt->r[PR_ROUTE]) < p->step[PW_STEP2].step_up_probability)
         step_up = w->pol->step_up ? w->pol->step_up(p, pt->need, pt->failures) : 1;
     if (step_up)
         reason = "stepped_up";
@@ -644,11 +678,11 @@ static void start_episode(world *w, patient *pt, clinician *c)
     pt->dnas = 0;
     pt->good_run = 0;
     pt->step_start_day = NAN;
-    double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, pt->rng));
+    double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, pt->r[PR_ROUTE]));
     double t = next_working(w, w->s.now + lag);
     pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, on_session, pt, 0);
     if (sp->has_episode_days) {
-        double d = fmax(0.0, pw_dist_draw(&sp->episode_days, pt->rng));
+        double d = fmax(0.0, pw_dist_draw(&sp->episode_days, pt->r[PR_TREAT]));
         pt->end_timer = sim_schedule_at(&w->s, t + d, PRIO_PERSON, on_episode_end, pt, 0);
     }
 }
@@ -703,7 +737,7 @@ static int session(world *w, patient *pt)
     const pw_params *p = w->p;
     const pw_step_p *sp = &p->step[pt->step];
     double dna_p = sp->dna_probability * pow(p->failure.dna_multiplier, pt->failures);
-    if (gsl_rng_uniform(pt->rng) < dna_p) {
+    if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete", pt->clin);
         if (sp->discharge_after_dnas > 0 && pt->dnas >= sp->discharge_after_dnas) {
@@ -765,7 +799,8 @@ static int session(world *w, patient *pt)
         take_questionnaire(w, pt, 0);
     int match = (pt->step == PW_STEP2 && pt->need == PW_NEED_LOW) ||
                 (pt->step == PW_STEP3 && pt->need == PW_NEED_HIGH);
-    double f = sp->effect_mean + (sp->effect_sd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, sp->effect_sd) : 0);
+    gsl_rng *rt = pt->r[PR_TREAT];
+    double f = sp->effect_mean + sp->effect_sd * pt->response_z;
     f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
     if (pt->mode == PW_MODE_PHONE)
         f *= sp->phone_factor;
@@ -773,8 +808,8 @@ static int session(world *w, patient *pt)
         f *= sp->group_factor;
     f = clampd(f, -0.5, 0.9);
     double nsd = sp->session_noise_sd;
-    pt->phq = clampd(pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, nsd) : 0), 0, PHQ_MAX);
-    pt->gad = clampd(pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(pt->rng, nsd) : 0), 0, GAD_MAX);
+    pt->phq = clampd(pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0, PHQ_MAX);
+    pt->gad = clampd(pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0, GAD_MAX);
     pt->state_day = s->now;
     if (at_end)
         take_questionnaire(w, pt, 0);
@@ -800,7 +835,7 @@ static int session(world *w, patient *pt)
     }
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
                   pow(p->failure.dropout_multiplier, pt->failures);
-    if (gsl_rng_uniform(pt->rng) < drop) {
+    if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop) {
         end_episode(w, pt, PW_X_DROPPED_IN_TREATMENT);
         return 0;
     }
@@ -922,7 +957,7 @@ static void form_groups(world *w, int step)
         }
         track_lists(w);
         track_load(w, step, hours);
-        double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, first->rng));
+        double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, first->r[PR_ROUTE]));
         g->timer = sim_schedule_at(&w->s, next_working(w, w->s.now + lag), PRIO_PERSON,
                                    on_group_session, g, 0);
     }
@@ -1014,7 +1049,7 @@ static void join_assessment(world *w, patient *pt)
     pt->at = W_WAIT_ASSESS;
     pt->queue_day = w->s.now;
     double mult = pow(p->failure.dropout_multiplier, pt->failures);
-    double d = dropout_delay(&p->assessment.wait_dropout, mult, pt->rng);
+    double d = dropout_delay(&p->assessment.wait_dropout, mult, pt->r[PR_WAIT]);
     pt->timer = isfinite(d) && w->s.now + d < w->t_end
                     ? sim_schedule(&w->s, d, PRIO_PERSON, on_assess_dropout, pt, 0)
                     : 0;
@@ -1041,7 +1076,7 @@ static void on_assessment(sim *s, void *obj, uint64_t arg)
     clinician *c = &w->staff[arg];
     pt->timer = 0;
     drift_to_now(w, pt);
-    if (gsl_rng_uniform(pt->rng) < p->assessment.dna_probability) {
+    if (gsl_rng_uniform(pt->r[PR_OPTIN]) < p->assessment.dna_probability) {
         emit_stage(w, pt, NAN, s->now, 0, "dna", 0);
         finish(w, pt, PW_X_DNA_ASSESSMENT);
         return;
@@ -1058,13 +1093,14 @@ static void on_assessment(sim *s, void *obj, uint64_t arg)
     take_questionnaire(w, pt, 0);
     /* The assessor sees the need right with the role's accuracy; otherwise a neighbour. */
     pw_need seen = pt->need;
-    if (gsl_rng_uniform(pt->rng) >= p->roles[c->role].need_accuracy)
+    gsl_rng *rr = pt->r[PR_ROUTE];
+    if (gsl_rng_uniform(rr) >= p->roles[c->role].need_accuracy)
         seen = pt->need == PW_NEED_LOW ? PW_NEED_HIGH
-               : pt->need == PW_NEED_HIGH ? (gsl_rng_uniform(pt->rng) < 0.5 ? PW_NEED_LOW : PW_NEED_SPECIALIST)
+               : pt->need == PW_NEED_HIGH ? (gsl_rng_uniform(rr) < 0.5 ? PW_NEED_LOW : PW_NEED_SPECIALIST)
                                           : PW_NEED_HIGH;
     pw_case_view v = {seen, pt->need, pt->obs_phq, pt->obs_gad, pt->risk, pt->ld, pt->ltc,
                       pt->failures};
-    pw_route route = w->pol->route(p, &v, pt->rng);
+    pw_route route = w->pol->route(p, &v, rr);
     const char *reason = route == PW_ROUTE_STEP2   ? "routed_step2"
                          : route == PW_ROUTE_STEP3 ? "routed_step3"
                          : route == PW_ROUTE_RISK  ? "signposted_risk"
@@ -1153,11 +1189,20 @@ static double referral_rate(const world *w, double t)
 }
 
 /* Create a referral at now and send it on its way. */
+/* The time a person would remit spontaneously, counted from `from` (INFINITY if never). */
+static double draw_remission_day(const world *w, patient *pt, double from)
+{
+    double rate = w->p->symptoms.remission_per_week / 7.0;
+    return rate > 0 ? from + gsl_ran_exponential(pt->r[PR_FATE], 1.0 / rate) : INFINITY;
+}
+
 static void refer(world *w, patient *pt)
 {
     const pw_params *p = w->p;
     pt->referral_day = w->s.now;
     pt->state_day = w->s.now;
+    pt->remission_day = draw_remission_day(w, pt, w->s.now);
+    pt->response_z = gsl_ran_gaussian_ziggurat(pt->r[PR_FATE], 1.0);
     pt->cohort = w->s.now >= w->t_window0 && w->s.now < w->t_window1;
     if (pt->cohort) {
         w->n_ref++;
@@ -1169,7 +1214,7 @@ static void refer(world *w, patient *pt)
     }
     w->week.referrals++;
     emit_event(w, pt, "referral", "complete", NULL);
-    if (gsl_rng_uniform(pt->rng) >= p->assessment.opt_in_probability) {
+    if (gsl_rng_uniform(pt->r[PR_OPTIN]) >= p->assessment.opt_in_probability) {
         pt->queue_day = w->s.now;
         emit_stage(w, pt, NAN, w->s.now, 0, "no_opt_in", 0);
         finish(w, pt, PW_X_NO_OPT_IN);
@@ -1178,7 +1223,7 @@ static void refer(world *w, patient *pt)
     pt->at = W_OPT_IN;
     pt->queue_day = w->s.now; /* waiting to opt in counts as waiting for assessment */
     double d = p->assessment.opt_in_days_mean > 0
-                   ? gsl_ran_exponential(pt->rng, p->assessment.opt_in_days_mean)
+                   ? gsl_ran_exponential(pt->r[PR_OPTIN], p->assessment.opt_in_days_mean)
                    : 0;
     if (d > 0)
         pt->timer = sim_schedule(&w->s, d, PRIO_PERSON, on_opt_in, pt, 0);
@@ -1198,7 +1243,7 @@ static void on_arrival(sim *s, void *obj, uint64_t arg)
         sim_schedule_at(s, t, PRIO_PERSON, on_arrival, NULL, 0);
     if (gsl_rng_uniform(ra) * w->lambda_max > referral_rate(w, s->now))
         return; /* thinned */
-    patient *pt = patient_new(w, FAM_REFERRAL, w->next_referral);
+    patient *pt = patient_new(w, BASE_REFERRAL, w->next_referral);
     if (!pt) {
         w->error = SIM_ENOMEM;
         sim_stop(s);
@@ -1225,13 +1270,13 @@ static void schedule_rereferral(world *w, const patient *old, int recovered)
 {
     const pw_relapse_p *rp = &w->p->relapse;
     double prob = recovered ? rp->probability_recovered : rp->probability_unrecovered;
-    if (!(prob > 0) || gsl_rng_uniform(old->rng) >= prob)
+    if (!(prob > 0) || gsl_rng_uniform(old->r[PR_FATE]) >= prob)
         return;
-    double t = w->s.now + gsl_ran_exponential(old->rng, rp->mean_days);
+    double t = w->s.now + gsl_ran_exponential(old->r[PR_FATE], rp->mean_days);
     if (t >= w->t_end)
         return;
     uint64_t idx = w->next_rereferral++;
-    patient *pt = patient_new(w, FAM_REREFERRAL, idx);
+    patient *pt = patient_new(w, BASE_REREFERRAL, idx);
     if (!pt) {
         w->error = SIM_ENOMEM;
         sim_stop(&w->s);
@@ -1251,7 +1296,7 @@ static void schedule_rereferral(world *w, const patient *old, int recovered)
     pt->need = old->need;
     const pw_casemix *m = &w->p->casemix;
     double z1, z2;
-    gsl_ran_bivariate_gaussian(pt->rng, 1.0, 1.0, m->phq_gad_correlation, &z1, &z2);
+    gsl_ran_bivariate_gaussian(pt->r[PR_FATE], 1.0, 1.0, m->phq_gad_correlation, &z1, &z2);
     pt->phq = pt->phq0 = clampd(m->phq_mean[pt->need] + m->phq_sd[pt->need] * z1, 0, PHQ_MAX);
     pt->gad = pt->gad0 = clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, GAD_MAX);
     pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, on_rereferral, pt, 0);
@@ -1317,6 +1362,15 @@ static void on_window_end(sim *s, void *obj, uint64_t arg)
 
 /* ==== set-up =========================================================================== */
 
+/* A 31-bit key of a role name (FNV-1a), for staff streams. */
+static uint32_t name_key(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h & 0x7fffffffu;
+}
+
 static int build_staff(world *w)
 {
     const pw_params *p = w->p;
@@ -1346,6 +1400,10 @@ static int build_staff(world *w)
             }
             c->hours_week = hours > 0 ? hours : 0;
             c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * ro->fte));
+            /* Keyed by role name and member, so member i of a role has the same therapist
+             * effect in every scenario with that role (common random numbers). */
+            sim_rng_seed_entity(rs, p->seed, (uint32_t)w->rep, 1u + name_key(ro->name),
+                                (uint32_t)i);
             c->effect_mult = ro->therapist_effect_sd > 0
                                  ? exp(gsl_ran_gaussian_ziggurat(rs, ro->therapist_effect_sd))
                                  : 1.0;
@@ -1372,7 +1430,7 @@ static int prefill(world *w)
                 continue;
             int target = (int)floor(c->cap * p->prefill.caseload_fill);
             while (c->caseload < target) {
-                patient *pt = patient_new(w, FAM_PREFILL, w->next_prefill);
+                patient *pt = patient_new(w, BASE_PREFILL, w->next_prefill);
                 if (!pt)
                     return SIM_ENOMEM;
                 pt->id = (1ull << 41) + w->next_prefill++;
@@ -1400,7 +1458,7 @@ static int prefill(world *w)
     for (int list = -1; list < PW_STEP_N; list++) {
         int n = list < 0 ? p->prefill.assessment_list : p->prefill.step_list[list];
         for (int i = 0; i < n; i++) {
-            patient *pt = patient_new(w, FAM_PREFILL, w->next_prefill);
+            patient *pt = patient_new(w, BASE_PREFILL, w->next_prefill);
             if (!pt)
                 return SIM_ENOMEM;
             pt->id = (1ull << 41) + w->next_prefill++;
@@ -1408,6 +1466,8 @@ static int prefill(world *w)
             draw_casemix(p, pt, r);
             pt->referral_day = -gsl_ran_flat(r, 0, 90);
             pt->state_day = 0;
+            pt->remission_day = draw_remission_day(w, pt, 0);
+            pt->response_z = gsl_ran_gaussian_ziggurat(pt->r[PR_FATE], 1.0);
             if (list < 0 && !p->assessment.skip) {
                 join_assessment(w, pt);
                 pt->queue_day = pt->referral_day;
@@ -1535,8 +1595,7 @@ static void world_free(world *w)
     while (w->pool) {
         patient *pt = w->pool;
         w->pool = pt->pool_next;
-        gsl_rng_free(pt->rng);
-        free(pt);
+        patient_destroy(pt);
     }
     while (w->group_pool) {
         group *g = w->group_pool;

@@ -103,11 +103,13 @@ static const char *cell(char *b, size_t n, const sim_summary *s, double scale, i
     return b;
 }
 
+/* A share as "52.1% ± 0.6" (percentage points). */
 static const char *cell_pct(char *b, size_t n, const sim_summary *s)
 {
     return cell(b, n, s, 100.0, 1, "%");
 }
 
+/* A number (days, sessions, people) as "34.2 ± 1.1". */
 static const char *cell_num(char *b, size_t n, const sim_summary *s)
 {
     return cell(b, n, s, 1.0, 1, "");
@@ -138,6 +140,7 @@ static void label_of(char *b, size_t n, const char *name, const char *indent)
         {"signposted_risk", "signposted: risk"},
         {"signposted_specialist", "signposted: specialist need"},
         {"rejected", "rejected by referral criteria"},
+        {"signposted_ltc", "to a long-term-condition pathway"},
         {"dropped_after_assessment", "Lost waiting for treatment"},
         {"dropped_waiting_step2", "dropped out waiting for step 2"},
         {"dropped_waiting_step3", "dropped out waiting for step 3"},
@@ -203,6 +206,7 @@ static sim_summary share_of_referrals(const dash *d, int is_exit, int k)
     return summarise(d->x, d->nreps);
 }
 
+/* Waits, true against reported. */
 static void section_waits(const dash *d)
 {
     char a[CELL_MAX], b[CELL_MAX];
@@ -228,6 +232,7 @@ static void section_waits(const dash *d)
           "  stop, finishers only, as published (centiles from weekly bins).\n", d->f);
 }
 
+/* Recovery, true against reported. */
 static void section_recovery(const dash *d)
 {
     char a[CELL_MAX], b[CELL_MAX];
@@ -243,6 +248,7 @@ static void section_recovery(const dash *d)
           "  scores of those who finished a course, as published.\n", d->f);
 }
 
+/* The funnel (stages passed) and where referrals ended (exits, by group). */
 static void section_funnel(const dash *d)
 {
     static const struct {
@@ -302,6 +308,7 @@ static void section_funnel(const dash *d)
     }
 }
 
+/* Sessions, utilisation and waiting-list sizes. */
 static void section_capacity(const dash *d)
 {
     char a[CELL_MAX];

@@ -59,6 +59,7 @@ typedef struct rowbuf {
     char b[1024];
 } rowbuf;
 
+/* Hand the row so far to stdio. */
 static void rb_flush(rowbuf *r)
 {
     if (r->n)
@@ -66,6 +67,7 @@ static void rb_flush(rowbuf *r)
     r->n = 0;
 }
 
+/* Append n bytes (a piece longer than the buffer goes straight to stdio). */
 static void rb_bytes(rowbuf *r, const char *s, size_t n)
 {
     if (r->n + n > sizeof r->b) {
@@ -79,6 +81,7 @@ static void rb_bytes(rowbuf *r, const char *s, size_t n)
     r->n += n;
 }
 
+/* Append one byte. */
 static void rb_char(rowbuf *r, char c) { rb_bytes(r, &c, 1); }
 
 /* s as a CSV field (quoted when it holds a comma, quote, CR or LF); NULL is empty. */
@@ -100,6 +103,7 @@ static void rb_csv(rowbuf *r, const char *s)
     rb_char(r, '"');
 }
 
+/* Append an unsigned integer in decimal (locale-free). */
 static void rb_u64(rowbuf *r, uint64_t u)
 {
     char t[24];
@@ -111,6 +115,7 @@ static void rb_u64(rowbuf *r, uint64_t u)
     rb_bytes(r, t + sizeof t - n, (size_t)n);
 }
 
+/* Append a signed integer in decimal. */
 static void rb_int(rowbuf *r, long long v)
 {
     if (v < 0)

@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_version.h>
 
+#include "models/pol.h"
 #include "out_file.h"
 #include "out_metrics.h"
 #include "sim/core/sim_rng.h"
@@ -75,15 +76,11 @@ static void column_suffix(char *out, size_t n, const char *name)
     out[i] = '\0';
 }
 
-/* The routing policy's scenario name. */
+/* The routing policy's scenario name ("stepped"). */
 static const char *policy_name(pw_policy_kind k)
 {
-    switch (k) {
-    case PW_POLICY_STEPPED:
-        return "stepped";
-    default:
-        return "unknown";
-    }
+    const pw_policy *pol = (unsigned)k < PW_POLICY_N ? pw_policy_of(k) : NULL;
+    return pol && pol->name ? pol->name : "unknown";
 }
 
 /* ======================================================================================
@@ -555,6 +552,7 @@ static void write_manifest(FILE *f, const wctx *c, const uint64_t *hashes)
  * All files
  * ====================================================================================== */
 
+/* Writes one file's content; errors stick in f. */
 typedef void (*file_writer)(FILE *f, const wctx *c);
 
 int out_write_all(const char *outdir, const pw_params *p, const char *scenario_path,

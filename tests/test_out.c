@@ -868,6 +868,7 @@ static void test_write_files(void)
           "manifest fields");
     CHECK(s && strstr(s, "\"name=\\\"q\\\"\""), "command line escaped");
     CHECK(s && strstr(s, "\"hash\": null"), "unreadable scenario file: hash null");
+    CHECK(s && strstr(s, "\"policy\": \"stepped\""), "policy named");
     CHECK(s && strstr(s, "\"summary.json\": \"fnv1a64:"), "output hashes listed");
     free(s);
 

@@ -1,0 +1,341 @@
+#!/bin/sh
+# End-to-end tests of `stepsim compare`: common random numbers hold on patients.csv (the
+# same first referrals, at the same times, with the same source and need, in both
+# scenarios, while their routes differ); compare.csv has one row per (scenario, metric),
+# empty differences for the reference, and differences paired by replication; comparing
+# a scenario with its twin gives zero differences; usage errors exit 2 with a message.
+# Usage: tests/test_compare.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" 2>/dev/null && pwd) || { echo "$0: no directory $1" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$build/stepsim
+if [ ! -x "$bin" ]; then
+    echo "$0: no $bin: build first (make all)" >&2
+    exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_compare.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS  $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL  $1"; }
+
+# run ARGS...: run stepsim, keeping the exit status in $rc and the streams in files.
+run() {
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+# expect_rc WANT NAME: the last run exited with WANT (and so was not killed by a signal).
+expect_rc() {
+    if [ "$rc" -eq "$1" ]; then
+        ok "$2: exit $1"
+    else
+        bad "$2: exit $1 expected, got $rc"
+        sed 's/^/      stderr: /' "$tmp/err" | head -n 5
+    fi
+}
+
+# expect_err PATTERN NAME: stderr of the last run matches the extended regex PATTERN.
+expect_err() {
+    if grep -Eq -- "$1" "$tmp/err"; then
+        ok "$2: message matches /$1/"
+    else
+        bad "$2: message should match /$1/; stderr was:"
+        sed 's/^/      /' "$tmp/err" | head -n 5
+    fi
+}
+
+# A CSV reader for awk (POSIX awk and mawk have none): csv(line, f) splits line into
+# f[1..n] and returns n; fields may be "quoted", with "" for a quote (the scenario name,
+# which holds commas, is). col(name) is the index of a column of the header read by
+# header(), so the tests do not depend on the column order.
+awk_csv='
+function csv(s, f,    n, p, v, q) {
+    n = 0
+    for (;;) {
+        if (substr(s, 1, 1) == "\"") {
+            v = ""
+            s = substr(s, 2)
+            for (;;) {
+                q = index(s, "\"")
+                if (q == 0) { v = v s; s = ""; break }
+                v = v substr(s, 1, q - 1)
+                s = substr(s, q + 1)
+                if (substr(s, 1, 1) == "\"") { v = v "\""; s = substr(s, 2) } else break
+            }
+            f[++n] = v
+            if (s == "") return n
+            s = substr(s, 2)
+        } else {
+            p = index(s, ",")
+            if (p == 0) { f[++n] = s; return n }
+            f[++n] = substr(s, 1, p - 1)
+            s = substr(s, p + 1)
+        }
+    }
+}
+function header(line,    h, i, n) {
+    n = csv(line, h)
+    for (i = 1; i <= n; i++) colix[h[i]] = i
+}
+function col(name) {
+    if (!(name in colix)) { print "no column " name > "/dev/stderr"; exit 3 }
+    return colix[name]
+}
+'
+
+# Short runs: 4 weeks of warm-up, half a year of cohort, 8 weeks of follow-up.
+short="--set horizon_weeks=26 --set warmup_weeks=4 --set followup_weeks=8"
+b=scenarios/baseline.cfg
+e=scenarios/expert_door.cfg
+
+echo "== compare baseline expert_door, patients.csv"
+cd "$top" || exit 2
+out=$tmp/cmp
+# shellcheck disable=SC2086
+run compare "$b" "$e" -r 2 -s 11 $short --patients -q -o "$out"
+expect_rc 0 "compare baseline expert_door"
+for f in compare.csv compare.json baseline/patients.csv expert_door/patients.csv \
+    baseline/summary.csv expert_door/summary.csv baseline/replications.csv \
+    expert_door/replications.csv; do
+    if [ -s "$out/$f" ]; then ok "$f written"; else bad "$f written"; fi
+done
+if [ -s "$tmp/out" ]; then bad "-q: stdout empty"; else ok "-q: stdout empty"; fi
+
+# The referral stream of a patients.csv: one line per first referral (patient_id < 2^40;
+# re-referrals and pre-filled people are numbered from 2^40), with what neither policy nor
+# capacity may change: replication, number, arrival time, source, latent need, cohort.
+referrals() {
+    awk "$awk_csv"'
+        NR == 1 { header($0); r = col("replication"); id = col("patient_id");
+                  day = col("referral_day"); src = col("source"); need = col("need");
+                  coh = col("cohort"); next }
+        { csv($0, f) }
+        f[id] + 0 < 1099511627776 { print f[r] "|" f[id] "|" f[day] "|" f[src] "|" f[need] "|" f[coh] }
+    ' "$1" | sort -u
+}
+# The route of each first referral: its assessment stage's exit reason (routed_step2,
+# routed_step3, signposted_*, dna, dropped_waiting, ...), keyed by replication|number.
+routes() {
+    awk "$awk_csv"'
+        NR == 1 { header($0); r = col("replication"); id = col("patient_id");
+                  st = col("stage"); why = col("exit_reason"); next }
+        { csv($0, f) }
+        f[id] + 0 < 1099511627776 && f[st] == "assessment" { print f[r] "|" f[id] "|" f[why] }
+    ' "$1" | sort -u
+}
+
+if [ -s "$out/baseline/patients.csv" ] && [ -s "$out/expert_door/patients.csv" ]; then
+    referrals "$out/baseline/patients.csv" >"$tmp/ref_b"
+    referrals "$out/expert_door/patients.csv" >"$tmp/ref_e"
+    nb=$(wc -l <"$tmp/ref_b")
+    ne=$(wc -l <"$tmp/ref_e")
+    # ~250 referrals a week for 38 weeks, 2 replications: ~19000.
+    if [ "$nb" -ge 10000 ]; then
+        ok "baseline: $nb first referrals in patients.csv (>= 10000)"
+    else
+        bad "baseline: expected >= 10000 first referrals in patients.csv, got $nb"
+    fi
+    if cmp -s "$tmp/ref_b" "$tmp/ref_e"; then
+        ok "common random numbers: the same $nb first referrals (replication, number, day, source, need, cohort) in both"
+    else
+        bad "common random numbers: first referrals differ ($nb in baseline, $ne in expert_door); first differences:"
+        diff "$tmp/ref_b" "$tmp/ref_e" | head -n 6 | sed 's/^/      /'
+    fi
+    # Each referral once: no number with two arrival times, sources or needs.
+    for s in b e; do
+        dup=$(cut -d'|' -f1,2 "$tmp/ref_$s" | uniq -d | wc -l)
+        if [ "$dup" -eq 0 ]; then
+            ok "$s: every first referral has one set of attributes"
+        else
+            bad "$s: $dup first referrals with conflicting attributes across rows"
+        fi
+    done
+    # Every first referral is written: in each replication, numbers 0..max without a gap.
+    gaps=$(awk -F'|' '{ n[$1]++; if ($2 + 0 > m[$1]) m[$1] = $2 + 0 }
+                      END { for (r in n) if (n[r] != m[r] + 1) print r, n[r], m[r] + 1 }' "$tmp/ref_b")
+    if [ -z "$gaps" ]; then
+        ok "baseline: every first referral 0..N-1 of each replication appears"
+    else
+        bad "baseline: referral numbers with gaps (replication, seen, expected): $gaps"
+    fi
+    # The projection is not blind: the two replications have different arrivals.
+    r0=$(awk -F'|' '$1 == 0 { print $2 "|" $3 }' "$tmp/ref_b" | head -n 200 | cksum)
+    r1=$(awk -F'|' '$1 == 1 { print $2 "|" $3 }' "$tmp/ref_b" | head -n 200 | cksum)
+    if [ "$r0" != "$r1" ]; then
+        ok "replications 0 and 1 have different arrivals"
+    else
+        bad "replications 0 and 1 have the same arrivals"
+    fi
+    # The policies do differ: many of the same people are routed differently.
+    routes "$out/baseline/patients.csv" >"$tmp/route_b"
+    routes "$out/expert_door/patients.csv" >"$tmp/route_e"
+    differ=$(awk -F'|' 'NR == FNR { w[$1 "|" $2] = $3; next }
+                        ($1 "|" $2) in w && w[$1 "|" $2] != $3 { n++ }
+                        END { print n + 0 }' "$tmp/route_b" "$tmp/route_e")
+    s3b=$(grep -c '|routed_step3$' "$tmp/route_b")
+    s3e=$(grep -c '|routed_step3$' "$tmp/route_e")
+    if [ "$differ" -ge 1000 ]; then
+        ok "routing differs: $differ first referrals with another assessment outcome (>= 1000)"
+    else
+        bad "routing differs: expected >= 1000 first referrals with another assessment outcome, got $differ"
+    fi
+    if [ "$s3e" -gt "$s3b" ]; then
+        ok "expert door routes more straight to step 3 ($s3e vs $s3b)"
+    else
+        bad "expert door should route more straight to step 3 (got $s3e vs $s3b)"
+    fi
+else
+    bad "patients.csv missing: common random number checks skipped"
+fi
+
+echo "== compare.csv"
+csvf=$out/compare.csv
+if [ -s "$csvf" ]; then
+    want="scenario,reference,metric,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,n"
+    got=$(head -n 1 "$csvf")
+    if [ "$got" = "$want" ]; then ok "compare.csv header"; else bad "compare.csv header: got '$got'"; fi
+    # Every metric of summary.csv once per scenario, and nothing else.
+    awk "$awk_csv"'NR == 1 { header($0); m = col("metric"); next } { csv($0, f); print f[m] }' \
+        "$out/baseline/summary.csv" | sort >"$tmp/metrics"
+    nm=$(wc -l <"$tmp/metrics")
+    for s in baseline expert_door; do
+        awk "$awk_csv"'NR == 1 { header($0); sc = col("scenario"); m = col("metric"); next }
+                       { csv($0, f) } f[sc] == s { print f[m] }' s="$s" "$csvf" | sort >"$tmp/m_$s"
+        if [ "$nm" -ge 30 ] && cmp -s "$tmp/metrics" "$tmp/m_$s"; then
+            ok "compare.csv: one row per metric for $s ($nm metrics, as in summary.csv)"
+        else
+            bad "compare.csv: the metrics of $s should be summary.csv's $nm, once each"
+            diff "$tmp/metrics" "$tmp/m_$s" | head -n 4 | sed 's/^/      /'
+        fi
+    done
+    rows=$(($(wc -l <"$csvf") - 1))
+    if [ "$rows" -eq $((2 * nm)) ]; then
+        ok "compare.csv: $rows rows = 2 scenarios x $nm metrics"
+    else
+        bad "compare.csv: expected $((2 * nm)) rows, got $rows"
+    fi
+    # Reference column, empty differences for the reference, n = replications.
+    probs=$(awk "$awk_csv"'
+        NR == 1 { header($0); sc = col("scenario"); ref = col("reference"); m = col("metric");
+                  mean = col("mean"); dm = col("diff_mean"); dl = col("diff_ci_low");
+                  dh = col("diff_ci_high"); n = col("n"); next }
+        { csv($0, f) }
+        f[ref] != "baseline" { print "reference " f[ref] " on " f[sc] "/" f[m] }
+        f[n] != 2 { print "n " f[n] " on " f[sc] "/" f[m] }
+        f[sc] == "baseline" && (f[dm] != "" || f[dl] != "" || f[dh] != "") {
+            print "reference has a difference on " f[m] }
+        f[sc] == "expert_door" && f[mean] != "" && f[dm] == "" { print "no difference on " f[m] }
+        f[sc] == "expert_door" && f[dm] != "" && !(f[dl] + 0 <= f[dm] + 0 && f[dm] + 0 <= f[dh] + 0) {
+            print "difference outside its CI on " f[m] }
+    ' "$csvf" | head -n 5)
+    if [ -z "$probs" ]; then
+        ok "compare.csv: reference column, empty reference differences, n = 2, diff within its CI"
+    else
+        bad "compare.csv: $probs"
+    fi
+    # diff_mean = scenario mean - reference mean (to rounding), and the means are those of
+    # each scenario's summary.csv.
+    for metric in recovery_rate_true wait_to_assessment_days_mean entered_treatment_share referrals; do
+        res=$(awk "$awk_csv"'
+            FNR == 1 { delete colix; header($0); file++; next }
+            { csv($0, f) }
+            file == 1 && f[col("metric")] == m { mean[f[col("scenario")]] = f[col("mean")]
+                                                 diff[f[col("scenario")]] = f[col("diff_mean")] }
+            file == 2 && f[col("metric")] == m { sb = f[col("mean")] }
+            file == 3 && f[col("metric")] == m { se = f[col("mean")] }
+            END {
+                want = mean["expert_door"] - mean["baseline"]
+                tol = 1e-9 * (1 + (mean["baseline"] < 0 ? -mean["baseline"] : mean["baseline"]))
+                d = diff["expert_door"] - want
+                if (mean["baseline"] == "" || diff["expert_door"] == "") print "missing"
+                else if (d > tol || d < -tol) print "diff " diff["expert_door"] " != " want
+                else if (sb - mean["baseline"] > tol || mean["baseline"] - sb > tol) print "baseline mean " mean["baseline"] " != summary " sb
+                else if (se - mean["expert_door"] > tol || mean["expert_door"] - se > tol) print "expert_door mean " mean["expert_door"] " != summary " se
+                else printf "ok %.6g - %.6g = %.6g\n", mean["expert_door"], mean["baseline"], diff["expert_door"]
+            }' m="$metric" "$csvf" "$out/baseline/summary.csv" "$out/expert_door/summary.csv")
+        case $res in
+        ok*) ok "$metric: diff = scenario mean - reference mean (${res#ok })" ;;
+        *) bad "$metric: $res" ;;
+        esac
+    done
+    # Paired by replication: with 2 replications the diff CI half-width is
+    # t(0.975, 1) * |d0 - d1| / 2, d_r = expert_door_r - baseline_r from replications.csv.
+    metric=recovery_rate_true
+    res=$(awk "$awk_csv"'
+        FNR == 1 { delete colix; header($0); file++; next }
+        { csv($0, f) }
+        file == 1 && f[col("metric")] == m && f[col("scenario")] == "expert_door" {
+            dm = f[col("diff_mean")]; dl = f[col("diff_ci_low")] }
+        file == 2 && f[col("metric")] == m { a[f[col("replication")]] = f[col("value")] }
+        file == 3 && f[col("metric")] == m { b[f[col("replication")]] = f[col("value")] }
+        END {
+            d0 = b[0] - a[0]; d1 = b[1] - a[1]
+            half = 12.706204736174707 * (d0 > d1 ? d0 - d1 : d1 - d0) / 2
+            want = (d0 + d1) / 2 - half
+            tol = 1e-9 + 1e-6 * half
+            if (dl - want > tol || want - dl > tol)
+                printf "diff_ci_low %s, expected %.10g (d0 %.6g, d1 %.6g)\n", dl, want, d0, d1
+            else printf "ok d0 %.4g, d1 %.4g, CI low %.4g\n", d0, d1, want
+        }' m="$metric" "$csvf" "$out/baseline/replications.csv" "$out/expert_door/replications.csv")
+    case $res in
+    ok*) ok "$metric: diff CI from the differences replication by replication (${res#ok })" ;;
+    *) bad "$metric: paired CI: $res" ;;
+    esac
+    if grep -q '"reference": "baseline"' "$out/compare.json" &&
+        grep -q '"replications": 2' "$out/compare.json" && grep -q '"seed": 11' "$out/compare.json"; then
+        ok "compare.json: reference, replications, seed"
+    else
+        bad "compare.json: reference baseline, replications 2, seed 11 expected"
+    fi
+fi
+
+echo "== a scenario against its twin"
+cp "$b" "$tmp/twin.cfg"
+# shellcheck disable=SC2086
+run compare "$b" "$tmp/twin.cfg" -r 2 -s 5 $short -q -o "$tmp/twin"
+expect_rc 0 "compare baseline twin"
+if [ -s "$tmp/twin/compare.csv" ]; then
+    nz=$(awk "$awk_csv"'
+        NR == 1 { header($0); sc = col("scenario"); m = col("metric"); dm = col("diff_mean");
+                  dl = col("diff_ci_low"); dh = col("diff_ci_high"); mean = col("mean"); next }
+        { csv($0, f) }
+        f[sc] == "twin" && f[mean] != "" { n++ }
+        f[sc] == "twin" && f[mean] != "" && (f[dm] + 0 != 0 || f[dl] + 0 != 0 || f[dh] + 0 != 0) {
+            bad++; if (bad <= 3) print f[m] ": " f[dm] " [" f[dl] ", " f[dh] "]" }
+        END { if (n < 30) print "only " n + 0 " metrics with values" }' "$tmp/twin/compare.csv")
+    if [ -z "$nz" ]; then
+        ok "twin: every difference is exactly 0 with CI [0, 0]"
+    else
+        bad "twin: differences should all be 0: $nz"
+    fi
+fi
+
+echo "== usage errors"
+run compare "$b" -o "$tmp/never1"
+expect_rc 2 "compare with one scenario"
+expect_err "at least two scenario" "compare with one scenario"
+if [ -e "$tmp/never1" ]; then bad "one scenario: no output directory"; else ok "one scenario: no output directory"; fi
+run compare "$b" "$e" --set policy=bogus -r 1 -o "$tmp/never2"
+expect_rc 2 "compare --set policy=bogus"
+expect_err 'policy.*bogus' "compare --set policy=bogus"
+expect_err 'stepped.*expert_door.*stratified' "compare --set policy=bogus lists the policies"
+if [ -e "$tmp/never2" ]; then bad "bad policy: no output directory"; else ok "bad policy: no output directory"; fi
+if grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted' "$tmp/err"; then
+    bad "bad policy: no crash report"
+fi
+cp "$b" "$tmp/baseline.cfg"
+run compare "$b" "$tmp/baseline.cfg" -r 1 -o "$tmp/never3"
+expect_rc 2 "compare two files of the same name"
+expect_err "both called 'baseline'" "compare two files of the same name"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
