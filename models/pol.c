@@ -1,9 +1,9 @@
 /* Routing rules shared by the policies, and the table of policies. */
 #include "pol.h"
 
-int pol_signpost(const pw_params *p, const pw_case_view *v, gsl_rng *r, pw_route *out)
+int pol_signpost(const pw_params *p, const pw_case_view *v, pw_route *out)
 {
-    if (v->risk && gsl_rng_uniform(r) < p->assessment.risk_signpost_probability) {
+    if (v->risk && v->dice[0] < p->assessment.risk_signpost_probability) {
         *out = PW_ROUTE_RISK;
         return 1;
     }

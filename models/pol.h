@@ -24,6 +24,10 @@ typedef struct pw_case_view {
     int phq, gad;        /* questionnaire scores at assessment */
     int risk, ld, ltc;   /* flags */
     int failures;        /* failed episodes so far */
+    /* The referral's routing dice: uniforms in [0, 1) thrown once at referral, so that
+     * the same person meets the same luck under every policy (common random numbers):
+     * dice[0] risk signposting, dice[1] the policy's own rule. */
+    double dice[2];
 } pw_case_view;
 
 typedef struct pw_policy {
@@ -32,8 +36,8 @@ typedef struct pw_policy {
     int (*assessor_role)(const pw_params *p);
     /* Clinician minutes per assessment under this policy. */
     double (*assessment_minutes)(const pw_params *p);
-    /* Route after assessment; draws, if any, from r (the referral's own stream). */
-    pw_route (*route)(const pw_params *p, const pw_case_view *v, gsl_rng *r);
+    /* Route after assessment; any chance comes from v->dice. */
+    pw_route (*route)(const pw_params *p, const pw_case_view *v);
     /* After a failed step-2 episode that the step-up probability let through: step up?
      * NULL means yes. */
     int (*step_up)(const pw_params *p, pw_need need, int failures);
@@ -44,7 +48,7 @@ const pw_policy *pw_policy_of(pw_policy_kind k);
 
 /* Routing rules shared by policies: signposting for risk, specialist need and the
  * service's rejection rules. Returns 1 and sets *out if the case leaves the service. */
-int pol_signpost(const pw_params *p, const pw_case_view *v, gsl_rng *r, pw_route *out);
+int pol_signpost(const pw_params *p, const pw_case_view *v, pw_route *out);
 /* assessment.minutes: the assessment length of policies that do not set their own. */
 double pol_default_minutes(const pw_params *p);
 

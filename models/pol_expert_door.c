@@ -5,10 +5,10 @@
 static int expert_assessor(const pw_params *p) { return p->expert_door.assessor_role; }
 static double expert_minutes(const pw_params *p) { return p->expert_door.assessment_minutes; }
 
-static pw_route expert_route(const pw_params *p, const pw_case_view *v, gsl_rng *r)
+static pw_route expert_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;
-    if (pol_signpost(p, v, r, &out))
+    if (pol_signpost(p, v, &out))
         return out;
     if (v->seen_need == PW_NEED_HIGH)
         return p->expert_door.ltc_pathway && v->ltc ? PW_ROUTE_LTC : PW_ROUTE_STEP3;

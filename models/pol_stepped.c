@@ -3,15 +3,15 @@
 
 static int stepped_assessor(const pw_params *p) { return p->stepped.assessor_role; }
 
-static pw_route stepped_route(const pw_params *p, const pw_case_view *v, gsl_rng *r)
+static pw_route stepped_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;
-    if (pol_signpost(p, v, r, &out))
+    if (pol_signpost(p, v, &out))
         return out;
     const pw_stepped_p *sp = &p->stepped;
     if (v->phq >= sp->direct_step3_phq || v->gad >= sp->direct_step3_gad)
         return PW_ROUTE_STEP3;
-    if (v->seen_need == PW_NEED_HIGH && gsl_rng_uniform(r) < sp->high_need_step3_probability)
+    if (v->seen_need == PW_NEED_HIGH && v->dice[1] < sp->high_need_step3_probability)
         return PW_ROUTE_STEP3;
     return PW_ROUTE_STEP2;
 }

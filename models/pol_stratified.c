@@ -5,13 +5,13 @@
 static int strat_assessor(const pw_params *p) { return p->stratified.assessor_role; }
 static double strat_minutes(const pw_params *p) { return p->stratified.assessment_minutes; }
 
-static pw_route strat_route(const pw_params *p, const pw_case_view *v, gsl_rng *r)
+static pw_route strat_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;
-    if (pol_signpost(p, v, r, &out))
+    if (pol_signpost(p, v, &out))
         return out;
     /* The rule is scored against the latent need: that is what its accuracy means. */
-    double u = gsl_rng_uniform(r);
+    double u = v->dice[1];
     int high = v->latent_need == PW_NEED_LOW ? u >= p->stratified.specificity
                                               : u < p->stratified.sensitivity;
     return high ? PW_ROUTE_STEP3 : PW_ROUTE_STEP2;

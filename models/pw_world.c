@@ -25,13 +25,15 @@ enum {
     PR_WAIT,    /* dropping out while waiting (a variable number of draws: kept apart) */
     PR_SESSION, /* attending each session, dropping out after it */
     PR_TREAT,   /* session effects and questionnaire noise */
-    PR_FATE,    /* spontaneous remission, drift while waiting, relapse */
+    PR_FATE,    /* spontaneous remission time, responsiveness, relapse */
+    PR_DRIFT,   /* symptom drift while waiting (a variable number of draws: kept apart) */
     PR_ROUTE,   /* what the assessor sees, routing, delivery mode, step-up, booking lags */
     PR_N
 };
 #define BASE_REFERRAL 0u
 #define BASE_REREFERRAL (1u << 27)
 #define BASE_PREFILL (3u << 26)
+_Static_assert(PR_N <= 8, "person streams: (base + number) * PR_N must stay below 2^32");
 
 /* Event priorities at equal times: bookkeeping first, then the day's clinics, then people. */
 enum { PRIO_WEEK = -10, PRIO_WINDOW = -9, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
@@ -76,6 +78,9 @@ struct patient {
     double phq, gad;        /* latent */
     double phq0, gad0;      /* latent at referral */
     double remission_day;   /* spontaneous remission if still waiting then (drawn once) */
+    double dice[6];         /* uniforms thrown once at referral (PR_ROUTE): what the
+                               assessor sees, its neighbour, risk, policy rule, mode,
+                               step-up */
     double response_z;      /* how well this person responds to treatment: a standard
                                normal drawn once, so their response is the same in
                                every scenario (effect = mean + sd * z) */
@@ -405,7 +410,7 @@ static void drift_to_now(world *w, patient *pt)
     const pw_symptoms_p *sy = &w->p->symptoms;
     double f = pow(1 + sy->wait_drift_per_week, weeks);
     double sd = sy->wait_noise_sd_per_week * sqrt(weeks);
-    gsl_rng *rf = pt->r[PR_FATE];
+    gsl_rng *rf = pt->r[PR_DRIFT];
     pt->phq = pt->phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
     pt->gad = pt->gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
     /* Remission happens at a time drawn at referral, if the person is waiting then: the
@@ -564,7 +569,7 @@ static void join_step(world *w, patient *pt, int step)
     pt->step = step;
     pt->queue_day = w->s.now;
     pt->clin = NULL;
-    double u = gsl_rng_uniform(pt->r[PR_ROUTE]), c = 0;
+    double u = pt->dice[4], c = 0;
     pt->mode = PW_MODE_F2F;
     for (int m = 0; m < PW_MODE_N; m++) {
         c += sp->mode_shares[m];
@@ -630,7 +635,7 @@ static void end_episode(world *w, patient *pt, pw_exit why)
         failed = 0; /* completed the course and scored well: not a failure */
     const char *reason = pw_exit_name(why);
     int step_up = 0;
-    if (failed && step == PW_STEP2 && gsl_rng_uniform(pt->r[PR_ROUTE]) < p->step[PW_STEP2].step_up_probability)
+    if (failed && step == PW_STEP2 && pt->dice[5] < p->step[PW_STEP2].step_up_probability)
         step_up = w->pol->step_up ? w->pol->step_up(p, pt->need, pt->failures) : 1;
     if (step_up)
         reason = "stepped_up";
@@ -1093,14 +1098,14 @@ static void on_assessment(sim *s, void *obj, uint64_t arg)
     take_questionnaire(w, pt, 0);
     /* The assessor sees the need right with the role's accuracy; otherwise a neighbour. */
     pw_need seen = pt->need;
-    gsl_rng *rr = pt->r[PR_ROUTE];
-    if (gsl_rng_uniform(rr) >= p->roles[c->role].need_accuracy)
+    if (pt->dice[0] >= p->roles[c->role].need_accuracy)
         seen = pt->need == PW_NEED_LOW ? PW_NEED_HIGH
-               : pt->need == PW_NEED_HIGH ? (gsl_rng_uniform(rr) < 0.5 ? PW_NEED_LOW : PW_NEED_SPECIALIST)
+               : pt->need == PW_NEED_HIGH ? (pt->dice[1] < 0.5 ? PW_NEED_LOW : PW_NEED_SPECIALIST)
                                           : PW_NEED_HIGH;
-    pw_case_view v = {seen, pt->need, pt->obs_phq, pt->obs_gad, pt->risk, pt->ld, pt->ltc,
-                      pt->failures};
-    pw_route route = w->pol->route(p, &v, rr);
+    pw_case_view v = {seen,   pt->need, pt->obs_phq,  pt->obs_gad,
+                      pt->risk, pt->ld, pt->ltc,    pt->failures,
+                      {pt->dice[2], pt->dice[3]}};
+    pw_route route = w->pol->route(p, &v);
     const char *reason = route == PW_ROUTE_STEP2   ? "routed_step2"
                          : route == PW_ROUTE_STEP3 ? "routed_step3"
                          : route == PW_ROUTE_RISK  ? "signposted_risk"
@@ -1196,13 +1201,22 @@ static double draw_remission_day(const world *w, patient *pt, double from)
     return rate > 0 ? from + gsl_ran_exponential(pt->r[PR_FATE], 1.0 / rate) : INFINITY;
 }
 
+/* What is decided about a person once, at referral, so that it is the same whatever the
+ * service does with them: remission time, responsiveness, the routing dice. */
+static void draw_fortunes(const world *w, patient *pt, double from)
+{
+    pt->remission_day = draw_remission_day(w, pt, from);
+    pt->response_z = gsl_ran_gaussian_ziggurat(pt->r[PR_FATE], 1.0);
+    for (int k = 0; k < 6; k++)
+        pt->dice[k] = gsl_rng_uniform(pt->r[PR_ROUTE]);
+}
+
 static void refer(world *w, patient *pt)
 {
     const pw_params *p = w->p;
     pt->referral_day = w->s.now;
     pt->state_day = w->s.now;
-    pt->remission_day = draw_remission_day(w, pt, w->s.now);
-    pt->response_z = gsl_ran_gaussian_ziggurat(pt->r[PR_FATE], 1.0);
+    draw_fortunes(w, pt, w->s.now);
     pt->cohort = w->s.now >= w->t_window0 && w->s.now < w->t_window1;
     if (pt->cohort) {
         w->n_ref++;
@@ -1436,6 +1450,7 @@ static int prefill(world *w)
                 pt->id = (1ull << 41) + w->next_prefill++;
                 pt->person_id = pt->id;
                 draw_casemix(p, pt, r);
+                draw_fortunes(w, pt, 0);
                 pt->referral_day = -gsl_ran_flat(r, 30, 120);
                 pt->queue_day = pt->referral_day;
                 pt->step = st;
@@ -1466,8 +1481,7 @@ static int prefill(world *w)
             draw_casemix(p, pt, r);
             pt->referral_day = -gsl_ran_flat(r, 0, 90);
             pt->state_day = 0;
-            pt->remission_day = draw_remission_day(w, pt, 0);
-            pt->response_z = gsl_ran_gaussian_ziggurat(pt->r[PR_FATE], 1.0);
+            draw_fortunes(w, pt, 0);
             if (list < 0 && !p->assessment.skip) {
                 join_assessment(w, pt);
                 pt->queue_day = pt->referral_day;

@@ -298,12 +298,25 @@ if [ -s "$csvf" ]; then
     fi
 fi
 
-echo "== a scenario against its twin"
+echo "== three scenarios: baseline, its twin, stratified"
 cp "$b" "$tmp/twin.cfg"
 # shellcheck disable=SC2086
-run compare "$b" "$tmp/twin.cfg" -r 2 -s 5 $short -q -o "$tmp/twin"
-expect_rc 0 "compare baseline twin"
+run compare "$b" "$tmp/twin.cfg" scenarios/stratified.cfg -r 2 -s 5 $short -q -o "$tmp/twin"
+expect_rc 0 "compare baseline twin stratified"
 if [ -s "$tmp/twin/compare.csv" ]; then
+    rows=$(($(wc -l <"$tmp/twin/compare.csv") - 1))
+    per=$(awk "$awk_csv"'NR == 1 { header($0); sc = col("scenario"); r = col("reference"); next }
+                         { csv($0, f); n[f[sc] "/" f[r]]++ }
+                         END { for (k in n) print k, n[k] }' "$tmp/twin/compare.csv" | sort | tr '\n' ' ')
+    want="baseline/baseline $nm stratified/baseline $nm twin/baseline $nm "
+    if [ "$rows" -eq $((3 * nm)) ] && [ "$per" = "$want" ]; then
+        ok "three scenarios: $nm rows each, all against baseline"
+    else
+        bad "three scenarios: expected $((3 * nm)) rows ($want), got $rows ($per)"
+    fi
+    for d in baseline twin stratified; do
+        if [ -s "$tmp/twin/$d/summary.csv" ]; then ok "$d/summary.csv written"; else bad "$d/summary.csv written"; fi
+    done
     nz=$(awk "$awk_csv"'
         NR == 1 { header($0); sc = col("scenario"); m = col("metric"); dm = col("diff_mean");
                   dl = col("diff_ci_low"); dh = col("diff_ci_high"); mean = col("mean"); next }
@@ -336,6 +349,12 @@ cp "$b" "$tmp/baseline.cfg"
 run compare "$b" "$tmp/baseline.cfg" -r 1 -o "$tmp/never3"
 expect_rc 2 "compare two files of the same name"
 expect_err "both called 'baseline'" "compare two files of the same name"
+# A usage error is found before anything runs: nothing is written.
+if [ -e "$tmp/never3" ]; then
+    bad "same name: no output directory (got: $(cd "$tmp/never3" && find . -type f | head -n 3 | tr '\n' ' '))"
+else
+    ok "same name: no output directory"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
