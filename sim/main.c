@@ -342,19 +342,9 @@ static int cmd_compare(const cli *c, int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++)
         reps[i] = (int)i;
+    /* Names first: a clash is a usage error before anything runs or is written. */
     for (size_t s = 0; s < ns; s++) {
-        pw_params *p = &ps[s];
-        p->seed = seed;
-        p->replications = nrep;
-        if (c->patients)
-            p->output.patients = 1;
-        if (c->events)
-            p->output.events = 1;
-        names[s] = short_name(c->scenarios[s]);
-        size_t len = strlen(outdir) + strlen(names[s] ? names[s] : "") + 2;
-        dirs[s] = malloc(len);
-        res[s] = calloc(n, sizeof *res[s]);
-        if (!names[s] || !dirs[s] || !res[s]) {
+        if (!(names[s] = short_name(c->scenarios[s]))) {
             fprintf(stderr, "stepsim: out of memory\n");
             goto out;
         }
@@ -365,6 +355,22 @@ static int cmd_compare(const cli *c, int argc, char **argv)
                 ret = EXIT_USAGE;
                 goto out;
             }
+    }
+    for (size_t s = 0; s < ns; s++) {
+        pw_params *p = &ps[s];
+        p->seed = seed;
+        p->replications = nrep;
+        if (c->patients)
+            p->output.patients = 1;
+        if (c->events)
+            p->output.events = 1;
+        size_t len = strlen(outdir) + strlen(names[s]) + 2;
+        dirs[s] = malloc(len);
+        res[s] = calloc(n, sizeof *res[s]);
+        if (!dirs[s] || !res[s]) {
+            fprintf(stderr, "stepsim: out of memory\n");
+            goto out;
+        }
         snprintf(dirs[s], len, "%s/%s", outdir, names[s]);
         runner_opts o = {
             .threads = threads,

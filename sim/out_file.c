@@ -163,18 +163,22 @@ int out_file_close(out_file *of, char *err, size_t errlen)
     char eb[128];
     if (of->closed || !of->f)
         return of->closed ? OUT_OK : out_error(err, errlen, OUT_EINVAL, "file not open");
-    /* fflush first so a failed write still buffered is seen; ferror catches earlier ones.
-     * errno from a failed write is long gone, so name the common cause for ferror. */
+    /* Writes went through a stdio buffer: fflush surfaces a failure of what is still
+     * buffered, ferror one of an earlier write (whose errno is gone by now). */
     int e = 0;
     const char *what = "write";
-    if (fflush(of->f) != 0)
+    if (fflush(of->f) != 0) {
         e = errno ? errno : EIO;
-    else if (ferror(of->f))
+    } else if (ferror(of->f)) {
         e = EIO;
-    else if (fsync(fileno(of->f)) != 0)
-        e = errno, what = "sync";
-    if (fclose(of->f) != 0 && !e)
-        e = errno ? errno : EIO, what = "close";
+    } else if (fsync(fileno(of->f)) != 0) {
+        e = errno;
+        what = "sync";
+    }
+    if (fclose(of->f) != 0 && !e) {
+        e = errno ? errno : EIO;
+        what = "close";
+    }
     of->f = NULL;
     if (e) {
         out_error(err, errlen, OUT_EIO, "cannot %s '%s': %s", what, of->tmp_path,

@@ -2,8 +2,10 @@
 # End-to-end tests of `stepsim compare`: common random numbers hold on patients.csv (the
 # same first referrals, at the same times, with the same source and need, in both
 # scenarios, while their routes differ); compare.csv has one row per (scenario, metric),
-# empty differences for the reference, and differences paired by replication; comparing
-# a scenario with its twin gives zero differences; usage errors exit 2 with a message.
+# empty differences for the reference, and differences paired by replication; three
+# scenarios are all compared with the first, and a scenario's twin differs from it by
+# exactly 0; usage errors (one scenario, an unknown policy, two files of the same name)
+# exit 2 with a message and write nothing.
 # Usage: tests/test_compare.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -96,6 +98,8 @@ function col(name) {
 short="--set horizon_weeks=26 --set warmup_weeks=4 --set followup_weeks=8"
 b=scenarios/baseline.cfg
 e=scenarios/expert_door.cfg
+
+nm=0 # metrics per scenario, from summary.csv (set below)
 
 echo "== compare baseline expert_door, patients.csv"
 cd "$top" || exit 2

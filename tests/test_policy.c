@@ -26,8 +26,8 @@
 /* Replications per scenario: enough for a t interval, few enough to stay fast; more for
  * the comparison of interval widths, whose ratio is itself an estimate. */
 #define NREP 10
-#define PAIRED_REPS 20
-#define MAXREP 20
+#define PAIRED_REPS 30
+#define MAXREP 30
 /* The least ratio of unpaired to paired CI half-widths asserted (see test_paired_narrower). */
 #define PAIRED_MIN_RATIO 1.5
 #define THREADS 2
@@ -184,14 +184,14 @@ static double failed_episodes(const pw_results *r)
  * 95% CI than the unpaired difference from independent seeds, whose half-width is
  * t(0.975, Welch df) * sqrt(sA^2/R + sB^2/R). R = PAIRED_REPS for both.
  *
- * How much narrower: the pairing is partial. Arrivals and case mix are shared exactly, and
- * each person has their own stream, but a person routed differently draws their later
- * fortunes (attendance, session effects, dropout) from different positions of that one
- * stream, and therapist effects are drawn in sequence across roles, so the two scenarios'
- * staff differ in every role after the first whose headcount changed. Measured ratio ~2
- * (1.5-2.2 over seeds at R = 10; 2.0 at R = 30), well short of 3; PAIRED_MIN_RATIO = 1.5
- * guards against losing what there is (independent runs give ~1). */
-static void test_paired_narrower(const paths *ps)
+ * How much narrower: arrivals and case mix are shared exactly, and each person meets the
+ * same luck for the same kind of event, but a person routed to another step genuinely
+ * fares differently, and who gains from the change is itself random: the paired
+ * differences keep that part of the variance. Measured (R = 40, seeds 1-4, this short run):
+ * correlation ~0.77 between the scenarios' replications, ratio 1.95-2.25 (and 1.6-3.5 over
+ * blocks of 20); a small change (one more PWP in the baseline) gives ~4.8, independent
+ * seeds ~1. PAIRED_MIN_RATIO = 1.5 separates working common random numbers from none. */
+static void paired_narrower(const paths *ps, const char *file, double min_ratio)
 {
     const char *seed[] = {SEED}, *other[] = {SEED_OTHER};
     enum { R = PAIRED_REPS };
@@ -199,14 +199,14 @@ static void test_paired_narrower(const paths *ps)
     pw_results *base = calloc(3 * R, sizeof *base), *exp_same = base + R, *exp_other = base + 2 * R;
     if (!CHECK(p != NULL && base != NULL, "memory for 3 scenarios"))
         goto out_p;
-    if (load(ps, "baseline.cfg", seed, 1, &p[0]) || load(ps, "expert_door.cfg", seed, 1, &p[1]) ||
-        load(ps, "expert_door.cfg", other, 1, &p[2]))
+    if (load(ps, "baseline.cfg", seed, 1, &p[0]) || load(ps, file, seed, 1, &p[1]) ||
+        load(ps, file, other, 1, &p[2]))
         goto out_p;
     if (run("baseline", &p[0], R, base))
         goto out_p;
-    if (run("expert_door", &p[1], R, exp_same))
+    if (run(file, &p[1], R, exp_same))
         goto out_base;
-    if (run("expert_door other seed", &p[2], R, exp_other))
+    if (run(file, &p[2], R, exp_other))
         goto out_same;
 
     pw_metric m = PW_M_RECOVERY_RATE_TRUE;
@@ -219,19 +219,19 @@ static void test_paired_narrower(const paths *ps)
     double unpaired_half = gsl_cdf_tdist_Pinv(0.975, df) * sqrt(va + vb);
     double unpaired_diff = gsl_stats_mean(b, 1, R) - gsl_stats_mean(a, 1, R);
     double ratio = unpaired_half / pd.half;
-    printf("    recovery_rate_true, R = %d: baseline %.4f, expert_door %.4f (same seed), "
+    printf("    recovery_rate_true, R = %d: baseline %.4f, %s %.4f (same seed), "
            "%.4f (other seed)\n",
-           R, gsl_stats_mean(a, 1, R), pd.mean + gsl_stats_mean(a, 1, R),
+           R, gsl_stats_mean(a, 1, R), file, pd.mean + gsl_stats_mean(a, 1, R),
            gsl_stats_mean(b, 1, R));
     printf("    paired diff %+.4f +- %.4f (t df %d); unpaired diff %+.4f +- %.4f "
            "(Welch df %.1f); ratio %.2f\n",
            pd.mean, pd.half, R - 1, unpaired_diff, unpaired_half, df, ratio);
     CHECK(isfinite(pd.half) && pd.half > 0, "paired half-width is finite and > 0 (got %g)",
           pd.half);
-    CHECK(ratio >= PAIRED_MIN_RATIO,
-          "paired CI at least %.1fx narrower than unpaired (got %.2f: paired +-%.4f, "
+    CHECK(ratio >= min_ratio,
+          "%s: paired CI at least %.1fx narrower than unpaired (got %.2f: paired +-%.4f, "
           "unpaired +-%.4f)",
-          PAIRED_MIN_RATIO, ratio, pd.half, unpaired_half);
+          file, min_ratio, ratio, pd.half, unpaired_half);
     /* Both estimate the same difference: their intervals overlap. */
     CHECK(fabs(pd.mean - unpaired_diff) <= pd.half + unpaired_half,
           "paired and unpaired differences agree within their CIs (%+.4f vs %+.4f)", pd.mean,
@@ -245,6 +245,17 @@ out_base:
 out_p:
     free(base);
     free(p);
+}
+
+/* A change of policy re-routes four in ten people to other steps and clinicians: what
+ * pairing cannot remove is how those people fare differently, so the ratio is ~2
+ * (measured 1.95-2.25 over seeds); PAIRED_MIN_RATIO guards that common random numbers
+ * work at all (independent seeds give ~1). A change of staffing (25% more PWPs) leaves
+ * most people on the same route: there the issue's 3x holds (measured 3.5). */
+static void test_paired_narrower(const paths *ps)
+{
+    paired_narrower(ps, "expert_door.cfg", PAIRED_MIN_RATIO);
+    paired_narrower(ps, "more_pwps.cfg", 3.0);
 }
 
 /* An expert door that sees need perfectly (need_accuracy 1) with ample seniors (40, twice
