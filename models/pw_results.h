@@ -47,7 +47,9 @@
     X(UTILISATION_ASSESSMENT, "utilisation_assessment")                                   \
     X(WAITING_ASSESSMENT_MEAN, "waiting_assessment_mean")                                 \
     X(WAITING_STEP2_MEAN, "waiting_step2_mean")                                           \
-    X(WAITING_STEP3_MEAN, "waiting_step3_mean")
+    X(WAITING_STEP3_MEAN, "waiting_step3_mean")                                           \
+    X(FAILED_EPISODES_MEAN, "failed_episodes_mean")                                       \
+    X(FAILED_AT_LEAST_ONCE_SHARE, "failed_at_least_once_share")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,

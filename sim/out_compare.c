@@ -155,6 +155,7 @@ static const struct {
     {PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, "Wait to assessment, days", 0},
     {PW_M_WAIT_TO_TREATMENT_DAYS_MEAN, "Wait to treatment, days", 0},
     {PW_M_STEPPED_UP_SHARE, "Stepped up (of step-2 starters)", 1},
+    {PW_M_FAILED_AT_LEAST_ONCE_SHARE, "Failed an episode (of referrals)", 1},
     {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, finishers", 0},
     {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost in treatment", 1},
     {PW_M_UTILISATION_ASSESSMENT, "Utilisation, assessment", 1},
