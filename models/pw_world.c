@@ -694,6 +694,25 @@ static void start_episode(world *w, patient *pt, clinician *c)
 
 static void form_groups(world *w, int step);
 
+/* The clinician who does every activity in `need`, has a free caseload place and `hours`
+ * free a week, and has the most free hours (ties: lowest id); NULL if none. */
+static clinician *pick_clinician(world *w, unsigned need, double hours)
+{
+    clinician *best = NULL;
+    double best_free = -1;
+    for (size_t i = 0; i < w->n_staff; i++) {
+        clinician *c = &w->staff[i];
+        if ((c->does & need) != need || c->caseload >= c->cap)
+            continue;
+        double free_h = c->hours_week - c->load_hours;
+        if (free_h + 1e-9 >= hours && free_h > best_free) {
+            best = c;
+            best_free = free_h;
+        }
+    }
+    return best;
+}
+
 /* Offer free clinician places for a step to the people at the head of its list. The
  * clinician with the most free hours takes the next person (ties: lowest id). Groups are
  * formed first from the group list if a facilitator is free. */
@@ -704,23 +723,10 @@ static void allocate(world *w, int step)
     unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
     wlist *l = &w->step_list[step];
     while (l->head) {
-        patient *pt = l->head;
-        double hours = session_hours(sp);
-        clinician *best = NULL;
-        double best_free = -1;
-        for (size_t i = 0; i < w->n_staff; i++) {
-            clinician *c = &w->staff[i];
-            if (!(c->does & need) || c->caseload >= c->cap)
-                continue;
-            double free_h = c->hours_week - c->load_hours;
-            if (free_h + 1e-9 >= hours && free_h > best_free) {
-                best = c;
-                best_free = free_h;
-            }
-        }
+        clinician *best = pick_clinician(w, need, session_hours(sp));
         if (!best)
             return;
-        start_episode(w, pt, best);
+        start_episode(w, l->head, best);
     }
 }
 
@@ -905,18 +911,7 @@ static void form_groups(world *w, int step)
     unsigned need = PW_DOES_GROUPS | (step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3);
     double hours = group_hours(sp);
     while (l->n > 0 && l->n >= (size_t)sp->group_min) {
-        clinician *best = NULL;
-        double best_free = -1;
-        for (size_t i = 0; i < w->n_staff; i++) {
-            clinician *c = &w->staff[i];
-            if ((c->does & need) != need || c->caseload >= c->cap)
-                continue;
-            double free_h = c->hours_week - c->load_hours;
-            if (free_h + 1e-9 >= hours && free_h > best_free) {
-                best = c;
-                best_free = free_h;
-            }
-        }
+        clinician *best = pick_clinician(w, need, hours);
         if (!best)
             return;
         group *g = w->group_pool;

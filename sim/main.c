@@ -227,6 +227,35 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Run replications reps[0..n) of p into res and write the result files to dir; the run's
+ * description goes to *info. Prints any failure; returns 0 or -1 (res then released). */
+static int run_and_write(const pw_params *p, const char *scenario, const char *dir,
+                         const runner_opts *o, const int *reps, size_t n, pw_results *res,
+                         int argc, char **argv, out_run_info *info)
+{
+    char err[1024];
+    double t0 = wall_now();
+    if (runner_run(p, reps, n, o, res, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
+        return -1;
+    }
+    out_run_info_init(info);
+    info->version = STEPSIM_VERSION;
+    info->git_hash = STEPSIM_GIT;
+    info->libconfig_version = "1.5";
+    info->threads = o->threads;
+    info->wall_seconds = wall_now() - t0;
+    info->argc = argc;
+    info->argv = argv;
+    if (out_write_all(dir, p, scenario, res, n, info, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        for (size_t i = 0; i < n; i++)
+            pw_results_free(&res[i]);
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
 {
     int ret = EXIT_RUNTIME;
@@ -262,25 +291,9 @@ static int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
                    (p->output.events ? OUT_STREAM_EVENTS : 0u),
         .progress = isatty(STDERR_FILENO) ? progress : NULL,
     };
-    char err[1024];
-    double t0 = wall_now();
-    if (runner_run(p, reps, n, &o, res, err, sizeof err) != 0) {
-        fprintf(stderr, "stepsim: %s\n", err);
-        goto out;
-    }
     out_run_info info;
-    out_run_info_init(&info);
-    info.version = STEPSIM_VERSION;
-    info.git_hash = STEPSIM_GIT;
-    info.libconfig_version = "1.5";
-    info.threads = threads;
-    info.wall_seconds = wall_now() - t0;
-    info.argc = argc;
-    info.argv = argv;
-    if (out_write_all(dir, p, c->scenario, res, n, &info, err, sizeof err) != 0) {
-        fprintf(stderr, "stepsim: %s\n", err);
+    if (run_and_write(p, c->scenario, dir, &o, reps, n, res, argc, argv, &info) != 0)
         goto out;
-    }
     if (!c->quiet) {
         out_print_dashboard(stdout, p, res, n, &info);
         printf("\nOutputs in %s/\n", dir);
@@ -379,24 +392,11 @@ static int cmd_compare(const cli *c, int argc, char **argv)
                        (p->output.events ? OUT_STREAM_EVENTS : 0u),
             .progress = isatty(STDERR_FILENO) ? progress : NULL,
         };
-        double t0 = wall_now();
-        if (runner_run(p, reps, n, &o, res[s], err, sizeof err) != 0) {
-            fprintf(stderr, "stepsim: %s: %s\n", c->scenarios[s], err);
+        out_run_info info;
+        if (run_and_write(p, c->scenarios[s], dirs[s], &o, reps, n, res[s], argc, argv,
+                          &info) != 0) {
             free(res[s]);
             res[s] = NULL;
-            goto out;
-        }
-        out_run_info info;
-        out_run_info_init(&info);
-        info.version = STEPSIM_VERSION;
-        info.git_hash = STEPSIM_GIT;
-        info.libconfig_version = "1.5";
-        info.threads = threads;
-        info.wall_seconds = wall_now() - t0;
-        info.argc = argc;
-        info.argv = argv;
-        if (out_write_all(dirs[s], p, c->scenarios[s], res[s], n, &info, err, sizeof err) != 0) {
-            fprintf(stderr, "stepsim: %s\n", err);
             goto out;
         }
     }
