@@ -85,6 +85,29 @@ typedef struct pw_role {
     int band;                       /* band: Agenda for Change band (costs, later) */
     double therapist_effect_sd;     /* therapist_effect_sd: sd of log multiplier on effect */
     double need_accuracy;           /* need_accuracy: P(assessed need = latent need) */
+    /* Dynamics (all zero: fixed staff). Rates are hazards a year per person. */
+    double leave_per_year;          /* leave_per_year: leaving, at zero burnout */
+    double sick_per_year;           /* sick_episodes_per_year: sickness absences */
+    double sick_days_mean;          /* sick_days_mean: mean length (exponential), days */
+    double train_per_year;          /* training_per_year: leaving the post for
+                                       high-intensity training */
+    double train_min_tenure_years;  /* training_min_tenure_years */
+    double train_bar_years;         /* training_bar_years: no training for this long after
+                                       qualifying (starting in the role) */
+    char train_to[PW_MAX_NAME];     /* training_to: the role trainees train for */
+    int train_to_role;              /* resolved, -1 if none */
+    double train_weeks;             /* training_weeks: length of training */
+    double train_capacity;          /* training_capacity: share of the trained-for role's
+                                       hours and caseload worked while training */
+    double qualify_probability;     /* qualify_probability: a trainee takes a post in
+                                       training_to (else leaves the service) */
+    int replace_leavers;            /* replace_leavers: a leaver's post is advertised */
+    pw_dist vacancy_days;           /* vacancy_days: advert to start, days */
+    int intake_month;               /* intake_month: 0 = start any time; 1-12 = new
+                                       starters start only in that month */
+    double ramp_weeks;              /* ramp_weeks: new starters reach full capacity */
+    double ramp_start;              /* ramp_start: their capacity share on day one */
+    double salary_gbp;              /* salary_gbp: a year per FTE (default: by band) */
 } pw_role;
 
 /* assessment = { ... } */
@@ -194,6 +217,42 @@ typedef struct pw_reporting_p {
     int discharge_on_first_good_score; /* discharge_on_first_good_score */
 } pw_reporting_p;
 
+#define PW_MAX_PLAN 16
+
+/* workforce = { ... }: burnout, change of therapist, recruitment limits, costs, plans. */
+typedef struct pw_workforce_p {
+    double sustainable_load;        /* sustainable_load: share of a clinician's hours in
+                                       use that can be kept up indefinitely */
+    double burnout_rise_per_week;   /* burnout_rise_per_week: burnout (0-1) gained a week
+                                       per unit of load above sustainable */
+    double burnout_recovery_per_week; /* burnout_recovery_per_week: share of burnout lost
+                                       a week at or below sustainable load */
+    double telephone_weight;        /* telephone_weight: a telephone hour counts as this
+                                       many hours of load (telephone work burns out more) */
+    double supervision_hours_per_month; /* supervision_hours_per_month */
+    double supervision_relief;      /* supervision_relief: rise x (1 - relief x hours/2) */
+    double burnout_leave_factor;    /* burnout_leave_factor: leaving x (1 + f x burnout) */
+    double burnout_sick_factor;     /* burnout_sick_factor: sickness x (1 + f x burnout) */
+    double burnout_effect;          /* burnout_effect: session effect x (1 - e x burnout) */
+    double change_dropout;          /* change_dropout: P(a leaver's patient is lost) */
+    double oncost_share;            /* oncost_share: employer on-costs on salary */
+    double training_cost_gbp;       /* training_cost_gbp: fees per trainee */
+    double labour_pool_per_year;    /* labour_pool_per_year: most starters a year, 0 = no
+                                       limit */
+    size_t n_hires;                 /* hiring = ( { week; role; count; }, ... ) */
+    double hire_week[PW_MAX_PLAN];
+    int hire_role[PW_MAX_PLAN];
+    char hire_role_name[PW_MAX_PLAN][PW_MAX_NAME];
+    int hire_count[PW_MAX_PLAN];
+    size_t n_shocks;                /* shocks = ( { week; role; share; weeks; }, ... ):
+                                       a share of a role leaves, spread over weeks */
+    double shock_week[PW_MAX_PLAN];
+    int shock_role[PW_MAX_PLAN];
+    char shock_role_name[PW_MAX_PLAN][PW_MAX_NAME];
+    double shock_share[PW_MAX_PLAN];
+    double shock_weeks[PW_MAX_PLAN];
+} pw_workforce_p;
+
 /* prefill = { ... }: the state at time zero. */
 typedef struct pw_prefill_p {
     int assessment_list;            /* assessment_list: people waiting at time 0 */
@@ -232,6 +291,7 @@ typedef struct pw_params {
     pw_stratified_p stratified;
     pw_reporting_p reporting;
     pw_prefill_p prefill;
+    pw_workforce_p workforce;
     pw_output_p output;
 } pw_params;
 

@@ -49,7 +49,13 @@
     X(WAITING_STEP2_MEAN, "waiting_step2_mean")                                           \
     X(WAITING_STEP3_MEAN, "waiting_step3_mean")                                           \
     X(FAILED_EPISODES_MEAN, "failed_episodes_mean")                                       \
-    X(FAILED_AT_LEAST_ONCE_SHARE, "failed_at_least_once_share")
+    X(FAILED_AT_LEAST_ONCE_SHARE, "failed_at_least_once_share")                           \
+    X(COST_PER_REFERRAL_GBP, "cost_per_referral_gbp")                                     \
+    X(COST_PER_FINISHED_COURSE_GBP, "cost_per_finished_course_gbp")                       \
+    X(COST_PER_RECOVERY_GBP, "cost_per_recovery_gbp")                                     \
+    X(COST_PER_TRUE_RECOVERY_GBP, "cost_per_true_recovery_gbp")                           \
+    X(STAFF_TURNOVER_RATE, "staff_turnover_rate")                                         \
+    X(BURNOUT_MEAN, "burnout_mean")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,
@@ -165,12 +171,30 @@ typedef struct pw_score_hist {
 typedef struct pw_week {
     double waiting_assessment, waiting_step[PW_STEP_N];  /* at the week's end */
     double caseload_step[PW_STEP_N];                     /* open episodes at the week's end */
-    double staff_in_post[PW_MAX_ROLES];
-    double vacancies[PW_MAX_ROLES];
-    double on_sick_leave, burnout_mean;
-    double leavers, hires;
+    double staff_in_post[PW_MAX_ROLES];                  /* at the week's end, trainees in
+                                                            the role they train for */
+    double vacancies[PW_MAX_ROLES];                      /* posts advertised, unfilled */
+    double in_training[PW_MAX_ROLES];                    /* trainees, by trained-for role */
+    double on_sick_leave, burnout_mean, burnout_p90;     /* at the week's end, all staff */
+    double leavers, hires;                               /* during the week, all roles */
     double referrals, assessments, sessions;             /* during the week */
 } pw_week;
+
+/* A role's workforce over the measurement window. */
+typedef struct pw_role_stats {
+    double headcount_years;     /* people in post x years (time-integral of headcount) */
+    double fte_years;           /* the same weighted by FTE and capacity share */
+    uint64_t leavers;           /* left the service */
+    uint64_t to_training;       /* left the post for training (a progression) */
+    uint64_t starters;          /* took up a post (new starters and qualified trainees) */
+    double sick_days;           /* days of sickness absence */
+    double tenure_years_sum;    /* tenure of those in post at the window's end */
+    uint64_t in_post_end;       /* in post at the window's end */
+    double burnout_years;       /* time-integral of burnout over people in post */
+    double salary_gbp;          /* salary cost (FTE x salary, while in post or training) */
+    double oncost_gbp;          /* employer on-costs */
+    double training_gbp;        /* training fees of trainees for this role */
+} pw_role_stats;
 
 typedef struct pw_results {
     int replication;
@@ -182,6 +206,7 @@ typedef struct pw_results {
     pw_outcome_counts by_group[PW_G_N];
     pw_score_hist scores;
     uint64_t failures[4];                       /* cohort by failed episodes: 0, 1, 2, 3+ */
+    pw_role_stats roles[PW_MAX_ROLES];          /* by role, over the measurement window */
     size_t n_weeks;
     pw_week *weeks;                             /* n_weeks, owned */
     uint64_t events_fired;

@@ -59,11 +59,27 @@ typedef struct group group;
 
 struct clinician {
     int id, role;
+    int member;             /* number within the role (streams are keyed by it) */
     unsigned does;
-    double hours_week;      /* treatment hours a week */
+    double hours_week;      /* treatment hours a week now (base x cap_factor) */
     double load_hours;      /* committed hours a week */
+    double phone_hours;     /* of which telephone (weighs more for burnout) */
     int caseload, cap;
     double effect_mult;     /* therapist effect on session outcomes */
+    int active;             /* in post (or in training); 0 once gone */
+    int training;           /* in training for `role` */
+    int sick;               /* on sick leave */
+    double cap_factor;      /* share of full capacity: ramp-up, training */
+    double ramp_per_week;   /* rise of cap_factor a week while ramping up */
+    double start_day;       /* in the service since */
+    double qualified_day;   /* in this role (qualified) since: the training bar */
+    double sick_since;
+    double burnout;         /* 0 (none) .. 1 */
+    double salary_gbp;      /* a year per FTE */
+    double fte;
+    gsl_rng *rng;           /* this clinician's own stream (hazards, draws at leaving) */
+    patient *patients;      /* individual caseload (linked through patient.cnext) */
+    sim_event_id sick_end;
 };
 
 struct patient {
@@ -98,6 +114,9 @@ struct patient {
     clinician *clin;
     double load;            /* hours a week committed with clin */
     group *grp;             /* the group, for group-mode treatment */
+    patient *cnext, *cprev; /* the clinician's caseload links */
+    int resume;             /* back on a list after losing their clinician: the course
+                               goes on where it stopped */
     patient *gnext, *gprev; /* group membership links */
     sim_event_id timer;     /* dropout timer or next session */
     sim_event_id end_timer; /* episode_days end */
@@ -117,6 +136,7 @@ struct group {
     double load;            /* facilitator hours a week */
     sim_event_id timer;
     group *pool_next;
+    group *live_next, *live_prev;
 };
 
 typedef struct world {
@@ -130,8 +150,15 @@ typedef struct world {
     double t_window0, t_window1, t_end; /* measurement window, end of run */
     double lambda_max;                  /* referral thinning bound, per day */
     uint64_t next_referral, next_rereferral, next_prefill;
-    clinician *staff;
-    size_t n_staff;
+    clinician **staff;                  /* everyone ever in post, by id */
+    size_t n_staff, cap_staff;
+    int dynamic;                        /* any staff dynamics in the scenario */
+    int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
+    int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled */
+    int establishment[PW_MAX_ROLES];    /* posts: the starting headcount plus planned hires */
+    double pool_year_start;             /* labour pool: the current year's start ... */
+    int pool_used;                      /* ... and starters in it */
+    group *running;                     /* running groups (for a facilitator leaving) */
     wlist assess_list, step_list[PW_STEP_N];
     wlist group_list[PW_STEP_N];        /* waiting to join a group */
     group *group_pool;                  /* free groups */
@@ -140,9 +167,7 @@ typedef struct world {
     patient *pool;                      /* free patients, generators kept */
     size_t live_patients;
     int assessor_role;
-    double assess_slots_day;            /* assessments a working day, all assessors */
     double assess_carry;                /* fractional slot carried to the next day */
-    int n_assessors;
     /* accumulators over the measurement window */
     sim_timeavg ta_wait_assess, ta_wait_step[PW_STEP_N];
     sim_timeavg ta_load[PW_STEP_N];
@@ -607,6 +632,15 @@ static void release_clinician(world *w, patient *pt)
     clinician *c = pt->clin;
     if (!c)
         return;
+    if (pt->cprev)
+        pt->cprev->cnext = pt->cnext;
+    else
+        c->patients = pt->cnext;
+    if (pt->cnext)
+        pt->cnext->cprev = pt->cprev;
+    pt->cnext = pt->cprev = NULL;
+    if (pt->mode == PW_MODE_PHONE)
+        c->phone_hours -= pt->load;
     c->caseload--;
     c->load_hours -= pt->load;
     if (c->load_hours < 1e-9)
@@ -675,14 +709,24 @@ static void start_episode(world *w, patient *pt, clinician *c)
     pt->at = W_TREATMENT;
     w->in_treatment[pt->step]++;
     pt->clin = c;
-    pt->load = first_session_hours(sp);
+    pt->load = pt->resume ? session_hours(sp) : first_session_hours(sp);
+    if (pt->mode == PW_MODE_PHONE)
+        c->phone_hours += pt->load;
+    pt->cprev = NULL;
+    pt->cnext = c->patients;
+    if (c->patients)
+        c->patients->cprev = pt;
+    c->patients = pt;
     c->caseload++;
     c->load_hours += pt->load;
     track_load(w, pt->step, pt->load);
-    pt->sessions_step = 0;
-    pt->dnas = 0;
-    pt->good_run = 0;
-    pt->step_start_day = NAN;
+    if (!pt->resume) {
+        pt->sessions_step = 0;
+        pt->dnas = 0;
+        pt->good_run = 0;
+        pt->step_start_day = NAN;
+    }
+    pt->resume = 0;
     double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, pt->r[PR_ROUTE]));
     double t = next_working(w, w->s.now + lag);
     pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, on_session, pt, 0);
@@ -701,8 +745,8 @@ static clinician *pick_clinician(world *w, unsigned need, double hours)
     clinician *best = NULL;
     double best_free = -1;
     for (size_t i = 0; i < w->n_staff; i++) {
-        clinician *c = &w->staff[i];
-        if ((c->does & need) != need || c->caseload >= c->cap)
+        clinician *c = w->staff[i];
+        if (!c->active || c->sick || (c->does & need) != need || c->caseload >= c->cap)
             continue;
         double free_h = c->hours_week - c->load_hours;
         if (free_h + 1e-9 >= hours && free_h > best_free) {
@@ -798,6 +842,8 @@ static int session(world *w, patient *pt)
     if (pt->sessions_step == 1 && !pt->grp) { /* the diary now holds follow-ups */
         double h = session_hours(sp);
         pt->clin->load_hours += h - pt->load;
+        if (pt->mode == PW_MODE_PHONE)
+            pt->clin->phone_hours += h - pt->load;
         track_load(w, pt->step, h - pt->load);
         pt->load = h;
     }
@@ -813,6 +859,8 @@ static int session(world *w, patient *pt)
     gsl_rng *rt = pt->r[PR_TREAT];
     double f = sp->effect_mean + sp->effect_sd * pt->response_z;
     f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
+    if (p->workforce.burnout_effect > 0)
+        f *= 1 - p->workforce.burnout_effect * pt->clin->burnout;
     if (pt->mode == PW_MODE_PHONE)
         f *= sp->phone_factor;
     else if (pt->mode == PW_MODE_GROUP)
@@ -859,7 +907,8 @@ static void on_session(sim *s, void *obj, uint64_t arg)
     patient *pt = obj;
     world *w = s->user;
     pt->timer = 0;
-    if (session(w, pt))
+    /* The clinician is off sick: the session is cancelled, not moved. */
+    if (pt->clin->sick || session(w, pt))
         pt->timer = sim_schedule_at(s, next_working(w, s->now + w->p->step[pt->step].interval_days),
                                     PRIO_PERSON, on_session, pt, 0);
 }
@@ -879,6 +928,12 @@ static void group_close(world *w, group *g)
     c->load_hours -= g->load;
     if (c->load_hours < 1e-9)
         c->load_hours = 0;
+    if (g->live_prev)
+        g->live_prev->live_next = g->live_next;
+    else
+        w->running = g->live_next;
+    if (g->live_next)
+        g->live_next->live_prev = g->live_prev;
     g->pool_next = w->group_pool;
     w->group_pool = g;
     w->live_groups--;
@@ -924,6 +979,10 @@ static void form_groups(world *w, int step)
         }
         memset(g, 0, sizeof *g);
         w->live_groups++;
+        g->live_next = w->running;
+        if (w->running)
+            w->running->live_prev = g;
+        w->running = g;
         g->step = step;
         g->fac = best;
         g->load = hours;
@@ -943,7 +1002,7 @@ static void form_groups(world *w, int step)
             pt->clin = best;
             pt->grp = g;
             pt->load = 0;
-            pt->sessions_step = pt->dnas = pt->good_run = 0;
+            pt->sessions_step = pt->dnas = pt->good_run = pt->resume = 0;
             pt->step_start_day = NAN;
             /* Members in joining order. */
             pt->gprev = tail;
@@ -972,6 +1031,11 @@ static void on_group_session(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     const pw_step_p *sp = &w->p->step[g->step];
     g->timer = 0;
+    if (g->fac->sick) { /* cancelled, the course waits a week */
+        g->timer = sim_schedule_at(s, next_working(w, s->now + sp->interval_days), PRIO_PERSON,
+                                   on_group_session, g, 0);
+        return;
+    }
     g->sessions_held++;
     int last = g->sessions_held >= sp->max_sessions;
     /* Members leave (and the group may close) inside session(): take a snapshot. */
@@ -1073,7 +1137,7 @@ static void on_assessment(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     const pw_params *p = w->p;
     patient *pt = obj;
-    clinician *c = &w->staff[arg];
+    clinician *c = w->staff[arg];
     pt->timer = 0;
     drift_to_now(w, pt);
     if (gsl_rng_uniform(pt->r[PR_OPTIN]) < p->assessment.dna_probability) {
@@ -1140,9 +1204,23 @@ static void on_clinic(sim *s, void *obj, uint64_t arg)
     double day = floor(s->now);
     if (s->now + 1.0 < w->t_end)
         sim_schedule_at(s, day + 1.0 + DAY_START, PRIO_CLINIC, on_clinic, NULL, 0);
-    if (!is_working_day(w, s->now) || w->n_assessors == 0)
+    if (!is_working_day(w, s->now))
         return;
-    double slots = w->assess_slots_day + w->assess_carry;
+    /* Today's slots: assessors in post and not off sick, at their capacity share. */
+    double today = 0;
+    size_t present[256], np = 0;
+    const pw_role *ar = w->assessor_role >= 0 ? &w->p->roles[w->assessor_role] : NULL;
+    for (size_t i = 0; ar && i < w->n_staff; i++) {
+        const clinician *c = w->staff[i];
+        if (c->role != w->assessor_role || !c->active || c->sick || c->training)
+            continue;
+        today += ar->assessments_per_week * c->fte * c->cap_factor / 5.0;
+        if (np < sizeof present / sizeof *present)
+            present[np++] = i;
+    }
+    if (np == 0)
+        return;
+    double slots = today + w->assess_carry;
     int n = (int)floor(slots);
     w->assess_carry = slots - n;
     if (w->in_window)
@@ -1155,14 +1233,8 @@ static void on_clinic(sim *s, void *obj, uint64_t arg)
             sim_cancel(s, pt->timer);
         pt->at = W_ASSESSING;
         /* Round-robin over the assessors; appointments spread through the day. */
-        size_t who = 0;
-        int seen = 0, target = k % w->n_assessors;
-        for (size_t i = 0; i < w->n_staff; i++)
-            if (w->staff[i].role == w->assessor_role && seen++ == target) {
-                who = i;
-                break;
-            }
-        double t = s->now + (double)(k / w->n_assessors) * minutes;
+        size_t who = present[(size_t)k % np];
+        double t = s->now + (double)((size_t)k / np) * minutes;
         pt->timer = sim_schedule_at(s, t, PRIO_PERSON, on_assessment, pt, who);
         if (w->in_window)
             w->assess_slots_used++;
@@ -1312,6 +1384,373 @@ static void schedule_rereferral(world *w, const patient *old, int recovered)
     (void)pt->timer;
 }
 
+/* ==== staff dynamics ==================================================================== */
+
+#define YEAR_DAYS 365.25
+
+static void clinician_refresh(world *w, clinician *c);
+static clinician *clinician_new(world *w, int r, int member, double cap_factor);
+
+static double weekly_chance(double per_year) { return 1 - exp(-per_year * 7.0 / YEAR_DAYS); }
+
+/* Offer any new capacity to both steps' lists. */
+static void allocate_all(world *w)
+{
+    allocate(w, PW_STEP2);
+    allocate(w, PW_STEP3);
+}
+
+/* A patient whose clinician has gone: lost with the change of therapist, or back at the
+ * head of the list to resume the course with someone else. */
+static void return_patient(world *w, patient *pt)
+{
+    if (pt->timer)
+        sim_cancel(&w->s, pt->timer);
+    if (pt->end_timer)
+        sim_cancel(&w->s, pt->end_timer);
+    pt->timer = pt->end_timer = 0;
+    w->in_treatment[pt->step]--;
+    pt->clin = NULL;
+    pt->at = W_WAIT_STEP;
+    pt->state_day = w->s.now;
+    if (gsl_rng_uniform(pt->r[PR_WAIT]) < w->p->workforce.change_dropout) {
+        emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step,
+                   "lost_with_change_of_therapist", 0);
+        finish(w, pt, PW_X_DROPPED_IN_TREATMENT);
+        return;
+    }
+    pt->resume = 1;
+    pt->queue_day = w->s.now;
+    wlist *l = list_of(w, pt);
+    /* Ahead of new people. */
+    pt->prev = NULL;
+    pt->next = l->head;
+    if (l->head)
+        l->head->prev = pt;
+    else
+        l->tail = pt;
+    l->head = pt;
+    l->n++;
+}
+
+/* Everyone on c's caseload and in c's groups goes back to the lists. */
+static void return_caseload(world *w, clinician *c)
+{
+    while (c->patients) {
+        patient *pt = c->patients;
+        release_clinician(w, pt); /* unlinks pt from c */
+        return_patient(w, pt);
+    }
+    for (group *g = w->running, *next; g; g = next) {
+        next = g->live_next;
+        if (g->fac != c)
+            continue;
+        while (g->members) {
+            patient *pt = g->members;
+            g->members = pt->gnext;
+            pt->gnext = pt->gprev = NULL;
+            pt->grp = NULL;
+            return_patient(w, pt);
+        }
+        g->n = 0;
+        group_close(w, g);
+    }
+    track_lists(w);
+}
+
+static void on_hire(sim *s, void *obj, uint64_t arg);
+
+/* People in post in role r (not trainees). */
+static int in_post(const world *w, int r)
+{
+    int n = 0;
+    for (size_t k = 0; k < w->n_staff; k++)
+        n += w->staff[k]->active && !w->staff[k]->training && w->staff[k]->role == r;
+    return n;
+}
+
+/* Advertise c's post: a starter of the same role after the vacancy delay, at the next
+ * intake month if the role has one, within the labour pool's yearly limit. A post is
+ * advertised only while those in post and posts advertised are below the establishment
+ * (qualified trainees may have filled it). */
+static void advertise(world *w, clinician *c, int r)
+{
+    const pw_role *ro = &w->p->roles[r];
+    if (!ro->replace_leavers || in_post(w, r) + w->vacancies[r] >= w->establishment[r])
+        return;
+    double t = w->s.now + fmax(0.0, pw_dist_draw(&ro->vacancy_days, c->rng));
+    if (ro->intake_month >= 1) { /* the first day of the next intake month */
+        double year = floor(t / YEAR_DAYS) * YEAR_DAYS;
+        double start = year + (ro->intake_month - 1) * YEAR_DAYS / 12.0;
+        t = start >= t ? start : start + YEAR_DAYS;
+    }
+    if (t >= w->t_end)
+        return;
+    w->vacancies[r]++;
+    sim_schedule_at(&w->s, t, PRIO_PERSON, on_hire, NULL, (uint64_t)r);
+}
+
+/* c leaves the service (to_training: leaves the post to train for another role). */
+static void clinician_leave(world *w, clinician *c, int to_training)
+{
+    int r = c->role;
+    pw_role_stats *st = &w->out->roles[r];
+    if (w->in_window) {
+        if (to_training)
+            st->to_training++;
+        else
+            st->leavers++;
+        if (c->sick)
+            st->sick_days += w->s.now - fmax(c->sick_since, w->t_window0);
+    }
+    if (!to_training)
+        w->week.leavers++;
+    if (c->sick_end)
+        sim_cancel(&w->s, c->sick_end);
+    c->sick_end = 0;
+    c->sick = 0;
+    c->active = 0; /* first, so the freed places are not offered back to c */
+    return_caseload(w, c);
+    if (!c->training)
+        advertise(w, c, r);
+}
+
+static void on_training_end(sim *s, void *obj, uint64_t arg);
+
+/* c leaves their post to train for role T at reduced capacity. */
+static void start_training(world *w, clinician *c, int t)
+{
+    int from = c->role;
+    clinician_leave(w, c, 1);
+    const pw_role *to = &w->p->roles[t];
+    c->active = 1;
+    c->training = 1;
+    c->role = t;
+    c->does = to->does;
+    c->cap_factor = to->train_capacity;
+    c->ramp_per_week = 0;
+    clinician_refresh(w, c);
+    if (w->in_window)
+        w->out->roles[t].training_gbp += w->p->workforce.training_cost_gbp;
+    double weeks = w->p->roles[from].train_weeks;
+    sim_schedule(&w->s, weeks * 7.0, PRIO_PERSON, on_training_end, c, 0);
+    allocate_all(w);
+}
+
+static void on_training_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    clinician *c = obj;
+    if (!c->active)
+        return;
+    const pw_role *ro = &w->p->roles[c->role];
+    c->training = 0;
+    if (gsl_rng_uniform(c->rng) >= ro->qualify_probability) {
+        clinician_leave(w, c, 0);
+        return;
+    }
+    c->cap_factor = 1.0;
+    c->qualified_day = c->start_day = s->now;
+    c->salary_gbp = ro->salary_gbp;
+    clinician_refresh(w, c);
+    if (w->in_window)
+        w->out->roles[c->role].starters++;
+    w->week.hires++;
+    allocate_all(w);
+}
+
+/* A starter takes up a post of role arg (a filled vacancy, or a planned hire when obj is
+ * not NULL). */
+static void on_hire(sim *s, void *obj, uint64_t arg)
+{
+    world *w = s->user;
+    int r = (int)arg;
+    const pw_role *ro = &w->p->roles[r];
+    const pw_workforce_p *wf = &w->p->workforce;
+    if (!obj) {
+        if (w->vacancies[r] > 0)
+            w->vacancies[r]--;
+        if (in_post(w, r) >= w->establishment[r])
+            return; /* filled meanwhile by a qualified trainee: the advert is withdrawn */
+    }
+    if (wf->labour_pool_per_year > 0) {
+        if (s->now >= w->pool_year_start + YEAR_DAYS) {
+            w->pool_year_start = floor(s->now / YEAR_DAYS) * YEAR_DAYS;
+            w->pool_used = 0;
+        }
+        if (w->pool_used >= wf->labour_pool_per_year) { /* nobody to hire until next year */
+            double t = w->pool_year_start + YEAR_DAYS;
+            if (!obj)
+                w->vacancies[r]++;
+            if (t < w->t_end)
+                sim_schedule_at(s, t, PRIO_PERSON, on_hire, obj, arg);
+            return;
+        }
+        w->pool_used++;
+    }
+    double start = ro->ramp_weeks > 0 ? ro->ramp_start : 1.0;
+    clinician *c = clinician_new(w, r, w->next_member[r]++, start);
+    if (!c) {
+        w->error = SIM_ENOMEM;
+        sim_stop(s);
+        return;
+    }
+    c->ramp_per_week = ro->ramp_weeks > 0 ? (1.0 - start) / ro->ramp_weeks : 0;
+    if (w->in_window)
+        w->out->roles[r].starters++;
+    w->week.hires++;
+    allocate_all(w);
+}
+
+static void on_sick_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    clinician *c = obj;
+    c->sick_end = 0;
+    c->sick = 0;
+    if (w->in_window || (c->sick_since < w->t_window1 && s->now > w->t_window0))
+        w->out->roles[c->role].sick_days +=
+            fmin(s->now, w->t_window1) - fmax(c->sick_since, w->t_window0);
+    allocate_all(w);
+}
+
+static void on_leave(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    clinician *c = obj;
+    if (c->active)
+        clinician_leave(w, c, 0);
+}
+
+/* A planned event of the workforce group: arg < PW_MAX_PLAN is hiring row arg, else
+ * shock row arg - PW_MAX_PLAN. */
+static void on_plan(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    world *w = s->user;
+    const pw_workforce_p *wf = &w->p->workforce;
+    if (arg < PW_MAX_PLAN) {
+        for (int k = 0; k < wf->hire_count[arg]; k++)
+            on_hire(s, (void *)wf, (uint64_t)wf->hire_role[arg]);
+        return;
+    }
+    size_t i = arg - PW_MAX_PLAN;
+    /* Each in post leaves with the shock's probability, at a time spread over its weeks
+     * (their own stream: the same people leave in every scenario). */
+    for (size_t k = 0; k < w->n_staff; k++) {
+        clinician *c = w->staff[k];
+        if (!c->active || c->training || c->role != wf->shock_role[i])
+            continue;
+        double u = gsl_rng_uniform(c->rng), when = gsl_rng_uniform(c->rng);
+        if (u < wf->shock_share[i])
+            sim_schedule(s, when * wf->shock_weeks[i] * 7.0, PRIO_PERSON, on_leave, c, 0);
+    }
+}
+
+/* The weekly round of the workforce: ramp-up, burnout, and the week's chances of
+ * sickness, leaving and leaving for training (each from the clinician's own stream). */
+static void staff_round(world *w)
+{
+    const pw_params *p = w->p;
+    const pw_workforce_p *wf = &p->workforce;
+    double relief = fmax(0.0, 1 - wf->supervision_relief * wf->supervision_hours_per_month / 2.0);
+    size_t n = w->n_staff; /* starters this round wait for the next */
+    for (size_t k = 0; k < n; k++) {
+        clinician *c = w->staff[k];
+        if (!c->active)
+            continue;
+        const pw_role *ro = &p->roles[c->role];
+        if (c->ramp_per_week > 0 && !c->training) {
+            c->cap_factor = fmin(1.0, c->cap_factor + c->ramp_per_week);
+            if (c->cap_factor >= 1.0)
+                c->ramp_per_week = 0;
+            clinician_refresh(w, c);
+        }
+        if (wf->burnout_rise_per_week > 0) {
+            double hours = c->hours_week > 0 ? c->hours_week : 1e-9;
+            double load = (c->load_hours + (wf->telephone_weight - 1) * c->phone_hours) / hours;
+            double over = load - wf->sustainable_load;
+            if (over > 0)
+                c->burnout += wf->burnout_rise_per_week * over * relief;
+            else
+                c->burnout -= wf->burnout_recovery_per_week * c->burnout;
+            c->burnout = clampd(c->burnout, 0, 1);
+        }
+        if (ro->sick_per_year > 0 && !c->sick &&
+            gsl_rng_uniform(c->rng) <
+                weekly_chance(ro->sick_per_year * (1 + wf->burnout_sick_factor * c->burnout))) {
+            c->sick = 1;
+            c->sick_since = w->s.now;
+            c->sick_end = sim_schedule(&w->s, gsl_ran_exponential(c->rng, ro->sick_days_mean),
+                                       PRIO_PERSON, on_sick_end, c, 0);
+        }
+        if (ro->leave_per_year > 0 &&
+            gsl_rng_uniform(c->rng) <
+                weekly_chance(ro->leave_per_year * (1 + wf->burnout_leave_factor * c->burnout))) {
+            clinician_leave(w, c, 0);
+            continue;
+        }
+        if (ro->train_per_year > 0 && ro->train_to_role >= 0 && !c->training &&
+            w->s.now - c->start_day >= ro->train_min_tenure_years * YEAR_DAYS &&
+            w->s.now - c->qualified_day >= ro->train_bar_years * YEAR_DAYS &&
+            gsl_rng_uniform(c->rng) < weekly_chance(ro->train_per_year))
+            start_training(w, c, ro->train_to_role);
+    }
+    allocate_all(w);
+}
+
+/* Staff figures of the week just ended, and the window's accumulators. */
+static void staff_week(world *w, pw_week *wk)
+{
+    const pw_params *p = w->p;
+    double burn[512];
+    size_t nb = 0;
+    double bsum = 0;
+    int in_window = w->s.now > w->t_window0 && w->s.now <= w->t_window1;
+    double dt = 7.0 / YEAR_DAYS;
+    for (size_t k = 0; k < w->n_staff; k++) {
+        const clinician *c = w->staff[k];
+        if (!c->active)
+            continue;
+        pw_role_stats *st = &w->out->roles[c->role];
+        if (c->training)
+            wk->in_training[c->role] += 1;
+        else
+            wk->staff_in_post[c->role] += 1;
+        wk->on_sick_leave += c->sick;
+        bsum += c->burnout;
+        if (nb < sizeof burn / sizeof *burn)
+            burn[nb++] = c->burnout;
+        if (in_window) {
+            double salary = c->fte * c->salary_gbp * dt;
+            st->salary_gbp += salary;
+            st->oncost_gbp += salary * p->workforce.oncost_share;
+            if (!c->training) {
+                st->headcount_years += dt;
+                st->fte_years += c->fte * c->cap_factor * dt;
+                st->burnout_years += c->burnout * dt;
+            }
+        }
+    }
+    for (size_t r = 0; r < p->n_roles; r++)
+        wk->vacancies[r] = w->vacancies[r];
+    wk->burnout_mean = nb ? bsum / (double)nb : 0;
+    if (nb) { /* p90 by partial selection sort: nb is a few hundred at most */
+        size_t want = (size_t)floor(0.9 * (double)(nb - 1));
+        for (size_t i = 0; i <= want; i++)
+            for (size_t j = i + 1; j < nb; j++)
+                if (burn[j] < burn[i]) {
+                    double t = burn[i];
+                    burn[i] = burn[j];
+                    burn[j] = t;
+                }
+        wk->burnout_p90 = burn[want];
+    }
+}
+
 /* ==== weeks and the window ============================================================= */
 
 static void on_week(sim *s, void *obj, uint64_t arg)
@@ -1320,6 +1759,8 @@ static void on_week(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     pw_results *o = w->out;
     size_t k = (size_t)arg;
+    if (k > 0 && w->dynamic)
+        staff_round(w);
     if (k > 0 && k - 1 < o->n_weeks) {
         pw_week *wk = &o->weeks[k - 1];
         *wk = w->week;
@@ -1328,10 +1769,7 @@ static void on_week(sim *s, void *obj, uint64_t arg)
             wk->waiting_step[st] = (double)(w->step_list[st].n + w->group_list[st].n);
             wk->caseload_step[st] = w->in_treatment[st];
         }
-        for (size_t i = 0; i < w->n_staff; i++) {
-            const clinician *c = &w->staff[i];
-            wk->staff_in_post[c->role] += 1;
-        }
+        staff_week(w, wk);
         memset(&w->week, 0, sizeof w->week);
     }
     if (s->now + 7.0 <= w->t_end)
@@ -1358,6 +1796,18 @@ static void on_window_end(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     /* Freeze the window's time averages: their value at the window's end. */
     w->in_window = 0;
+    for (size_t k = 0; k < w->n_staff; k++) {
+        const clinician *c = w->staff[k];
+        if (!c->active)
+            continue;
+        pw_role_stats *st = &w->out->roles[c->role];
+        if (c->sick)
+            st->sick_days += s->now - fmax(c->sick_since, w->t_window0);
+        if (!c->training) {
+            st->tenure_years_sum += (s->now - c->start_day) / YEAR_DAYS;
+            st->in_post_end++;
+        }
+    }
     double t = s->now;
     w->out->metric[PW_M_WAITING_ASSESSMENT_MEAN] = sim_timeavg_mean(&w->ta_wait_assess, t);
     w->out->metric[PW_M_WAITING_STEP2_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP2], t);
@@ -1380,48 +1830,95 @@ static uint32_t name_key(const char *s)
     return h & 0x7fffffffu;
 }
 
+/* A role's base treatment hours a week for one person (before capacity share). */
+static double role_hours(const world *w, const pw_role *ro, int r, double fte)
+{
+    double hours = ro->clinical_hours_per_week * fte;
+    if (r == w->assessor_role && !w->p->assessment.skip)
+        hours -= ro->assessments_per_week * fte * w->pol->assessment_minutes(w->p) / 60.0;
+    return hours > 0 ? hours : 0;
+}
+
+/* Recompute a clinician's hours and caseload cap from their role and capacity share. */
+static void clinician_refresh(world *w, clinician *c)
+{
+    const pw_role *ro = &w->p->roles[c->role];
+    c->hours_week = role_hours(w, ro, c->role, c->fte) * c->cap_factor;
+    c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * c->cap_factor));
+}
+
+/* A new clinician of role r (member number `member`) in post from now. Their stream,
+ * therapist effect and hazards are keyed by role name and member, so member i of a role
+ * is the same person in every scenario that has that role (common random numbers). */
+static clinician *clinician_new(world *w, int r, int member, double cap_factor)
+{
+    const pw_params *p = w->p;
+    const pw_role *ro = &p->roles[r];
+    if (w->n_staff == w->cap_staff) {
+        size_t cap = w->cap_staff ? 2 * w->cap_staff : 64;
+        clinician **s = realloc(w->staff, cap * sizeof *s);
+        if (!s)
+            return NULL;
+        w->staff = s;
+        w->cap_staff = cap;
+    }
+    clinician *c = calloc(1, sizeof *c);
+    if (!c || !(c->rng = gsl_rng_alloc(SIM_RNG_TYPE))) {
+        free(c);
+        return NULL;
+    }
+    sim_rng_seed_entity(c->rng, p->seed, (uint32_t)w->rep, 1u + name_key(ro->name),
+                        (uint32_t)member);
+    c->id = (int)w->n_staff;
+    c->role = r;
+    c->member = member;
+    c->does = ro->does;
+    c->fte = ro->fte;
+    c->active = 1;
+    c->cap_factor = cap_factor;
+    c->start_day = c->qualified_day = w->s.now;
+    c->salary_gbp = ro->salary_gbp;
+    c->effect_mult = ro->therapist_effect_sd > 0
+                         ? exp(gsl_ran_gaussian_ziggurat(c->rng, ro->therapist_effect_sd))
+                         : 1.0;
+    clinician_refresh(w, c);
+    w->staff[w->n_staff++] = c;
+    return c;
+}
+
+static void clinician_free(clinician *c)
+{
+    if (!c)
+        return;
+    if (c->rng)
+        gsl_rng_free(c->rng);
+    free(c);
+}
+
 static int build_staff(world *w)
 {
     const pw_params *p = w->p;
-    size_t n = 0;
-    for (size_t r = 0; r < p->n_roles; r++)
-        n += (size_t)p->roles[r].headcount;
-    w->staff = calloc(n ? n : 1, sizeof *w->staff);
-    if (!w->staff)
-        return SIM_ENOMEM;
-    w->n_staff = n;
     w->assessor_role = w->pol->assessor_role(p);
-    gsl_rng *rs = w->st.r[RS_STAFF];
-    size_t k = 0;
     for (size_t r = 0; r < p->n_roles; r++) {
         const pw_role *ro = &p->roles[r];
-        for (int i = 0; i < ro->headcount; i++, k++) {
-            clinician *c = &w->staff[k];
-            c->id = (int)k;
-            c->role = (int)r;
-            c->does = ro->does;
-            double hours = ro->clinical_hours_per_week * ro->fte;
-            if ((int)r == w->assessor_role && !p->assessment.skip) {
-                double a = ro->assessments_per_week * ro->fte;
-                hours -= a * w->pol->assessment_minutes(p) / 60.0;
-                w->assess_slots_day += a / 5.0;
-                w->n_assessors++;
-            }
-            c->hours_week = hours > 0 ? hours : 0;
-            c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * ro->fte));
-            /* Keyed by role name and member, so member i of a role has the same therapist
-             * effect in every scenario with that role (common random numbers). */
-            sim_rng_seed_entity(rs, p->seed, (uint32_t)w->rep, 1u + name_key(ro->name),
-                                (uint32_t)i);
-            c->effect_mult = ro->therapist_effect_sd > 0
-                                 ? exp(gsl_ran_gaussian_ziggurat(rs, ro->therapist_effect_sd))
-                                 : 1.0;
+        if (ro->leave_per_year > 0 || ro->sick_per_year > 0 || ro->train_per_year > 0)
+            w->dynamic = 1;
+        w->establishment[r] = ro->headcount;
+        for (int i = 0; i < ro->headcount; i++) {
+            clinician *c = clinician_new(w, (int)r, w->next_member[r]++, 1.0);
+            if (!c)
+                return SIM_ENOMEM;
             if (c->does & PW_DOES_STEP2)
                 w->cap_hours[PW_STEP2] += c->hours_week;
             if (c->does & PW_DOES_STEP3)
                 w->cap_hours[PW_STEP3] += c->hours_week;
         }
     }
+    const pw_workforce_p *wf = &p->workforce;
+    if (wf->n_hires || wf->n_shocks || wf->burnout_rise_per_week > 0)
+        w->dynamic = 1;
+    for (size_t i = 0; i < wf->n_hires; i++)
+        w->establishment[wf->hire_role[i]] += wf->hire_count[i];
     return SIM_OK;
 }
 
@@ -1434,7 +1931,7 @@ static int prefill(world *w)
     for (int st = 0; st < PW_STEP_N; st++) {
         unsigned need = st == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
         for (size_t i = 0; i < w->n_staff; i++) {
-            clinician *c = &w->staff[i];
+            clinician *c = w->staff[i];
             if (!(c->does & need) || p->prefill.caseload_fill <= 0)
                 continue;
             int target = (int)floor(c->cap * p->prefill.caseload_fill);
@@ -1549,6 +2046,20 @@ static void compute_metrics(world *w)
     const uint64_t *fl = o->failures;
     m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], w->n_ref);
     m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3], w->n_ref);
+    double cost = 0, heads = 0, turnover = 0, burn = 0;
+    for (size_t r = 0; r < w->p->n_roles; r++) {
+        const pw_role_stats *st = &o->roles[r];
+        cost += st->salary_gbp + st->oncost_gbp + st->training_gbp;
+        heads += st->headcount_years;
+        turnover += (double)(st->leavers + st->to_training);
+        burn += st->burnout_years;
+    }
+    m[PW_M_COST_PER_REFERRAL_GBP] = w->n_ref ? cost / (double)w->n_ref : NAN;
+    m[PW_M_COST_PER_FINISHED_COURSE_GBP] = w->n_finished ? cost / (double)w->n_finished : NAN;
+    m[PW_M_COST_PER_RECOVERY_GBP] = w->rep_recovered ? cost / (double)w->rep_recovered : NAN;
+    m[PW_M_COST_PER_TRUE_RECOVERY_GBP] = w->tru_recovered ? cost / (double)w->tru_recovered : NAN;
+    m[PW_M_STAFF_TURNOVER_RATE] = heads > 0 ? turnover / heads : NAN;
+    m[PW_M_BURNOUT_MEAN] = heads > 0 ? burn / heads : NAN;
 #undef SHARE
 }
 
@@ -1561,8 +2072,9 @@ static void close_out(world *w)
     /* Pending events name every patient not on a list (opt-in, assessing, treatment,
      * re-referral). Pop them all; list members are handled afterwards. */
     while (sim_cal_pop(&w->s.cal, &ev)) {
-        if (!ev.obj)
-            continue;
+        if (!ev.obj || ev.fn == on_hire || ev.fn == on_training_end || ev.fn == on_sick_end ||
+            ev.fn == on_leave || ev.fn == on_plan)
+            continue; /* staff events */
         if (ev.fn == on_group_session) {
             group *g = ev.obj;
             while (g->members) {
@@ -1615,6 +2127,8 @@ static void world_free(world *w)
         w->group_pool = g->pool_next;
         free(g);
     }
+    for (size_t i = 0; i < w->n_staff; i++)
+        clinician_free(w->staff[i]);
     free(w->staff);
     free(w->closed);
     sim_streams_free(&w->st);
@@ -1684,6 +2198,14 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         sim_schedule_at(&w->s, DAY_START, PRIO_CLINIC, on_clinic, NULL, 0);
     sim_schedule_at(&w->s, 0.0, PRIO_WEEK, on_week, NULL, 0);
     sim_schedule_at(&w->s, w->t_window0, PRIO_WINDOW, on_window_start, NULL, 0);
+    const pw_workforce_p *wf = &p->workforce;
+    for (size_t i = 0; i < wf->n_hires; i++)
+        if (wf->hire_week[i] * 7.0 < w->t_end)
+            sim_schedule_at(&w->s, wf->hire_week[i] * 7.0, PRIO_PERSON, on_plan, NULL, i);
+    for (size_t i = 0; i < wf->n_shocks; i++)
+        if (wf->shock_week[i] * 7.0 < w->t_end)
+            sim_schedule_at(&w->s, wf->shock_week[i] * 7.0, PRIO_PERSON, on_plan, NULL,
+                            PW_MAX_PLAN + i);
     sim_schedule_at(&w->s, w->t_window1, PRIO_WINDOW, on_window_end, NULL, 0);
     ret = sim_run_until(&w->s, w->t_end);
     if (ret == SIM_STOPPED)

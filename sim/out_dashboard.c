@@ -115,6 +115,16 @@ static const char *cell_num(char *b, size_t n, const sim_summary *s)
     return cell(b, n, s, 1.0, 1, "");
 }
 
+/* Pounds, whole, as "£1,234 ± 56". */
+static const char *cell_gbp(char *b, size_t n, const sim_summary *s)
+{
+    char v[CELL_MAX];
+    if (s->n == 0 || !isfinite(s->mean))
+        return cell(b, n, s, 1.0, 0, "");
+    snprintf(b, n, "£%s", cell(v, sizeof v, s, 1.0, 0, ""));
+    return b;
+}
+
 /* Summary of x[0..n); on failure (out of memory) an empty summary, shown as "–". */
 static sim_summary summarise(const double *x, size_t n)
 {
@@ -178,6 +188,7 @@ static void label_of(char *b, size_t n, const char *name, const char *indent)
 
 typedef struct dash {
     FILE *f;
+    const pw_params *p;
     const pw_results *reps;
     const size_t *order;
     size_t nreps;
@@ -308,7 +319,51 @@ static void section_funnel(const dash *d)
     }
 }
 
-/* Sessions, utilisation and waiting-list sizes. */
+/* Summary over replications of role k's statistic st (out_role_stat_value). */
+static sim_summary role_stat(const dash *d, size_t k, out_role_stat st)
+{
+    double years = out_window_years(d->p);
+    for (size_t i = 0; i < d->nreps; i++)
+        d->x[i] = out_role_stat_value(&d->reps[d->order[i]].roles[k], years, st);
+    return summarise(d->x, d->nreps);
+}
+
+/* Staff by role over the measurement window, and the cost per unit of output. Every row
+ * is shown: with fixed staff turnover reads 0.0%, and salaries always cost. */
+static void section_workforce(const dash *d)
+{
+    char a[CELL_MAX], b[CELL_MAX], label[LABEL_W + 32];
+    size_t nroles = d->p->n_roles < PW_MAX_ROLES ? d->p->n_roles : PW_MAX_ROLES;
+    heading(d->f, "WORKFORCE AND COSTS", "", NULL);
+    for (size_t k = 0; k < nroles; k++) {
+        snprintf(label, sizeof label, "  %.36s", d->p->roles[k].name);
+        row(d->f, label, NULL, NULL);
+        for (size_t i = 0; i < d->nreps; i++)
+            d->x[i] = (double)d->reps[d->order[i]].roles[k].in_post_end;
+        sim_summary end = summarise(d->x, d->nreps);
+        sim_summary mean = role_stat(d, k, OUT_RS_HEADCOUNT_MEAN);
+        row(d->f, "    In post at the end / mean headcount", cell_num(a, sizeof a, &end),
+            cell_num(b, sizeof b, &mean));
+        sim_summary s = role_stat(d, k, OUT_RS_TURNOVER_RATE);
+        row(d->f, "    Turnover, a year", cell_pct(a, sizeof a, &s), NULL);
+        s = role_stat(d, k, OUT_RS_SICKNESS_DAYS_PER_FTE);
+        row(d->f, "    Sickness days a year per FTE", cell_num(a, sizeof a, &s), NULL);
+        s = role_stat(d, k, OUT_RS_BURNOUT_MEAN);
+        row(d->f, "    Mean burnout (0 to 1)", cell(a, sizeof a, &s, 1.0, 2, ""), NULL);
+    }
+    row(d->f, "  Cost per referral", cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_REFERRAL_GBP)),
+        NULL);
+    row(d->f, "  Cost per finished course",
+        cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_FINISHED_COURSE_GBP)), NULL);
+    row(d->f, "  Cost per recovery (reported)",
+        cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_RECOVERY_GBP)), NULL);
+    row(d->f, "  Cost per recovery (true)",
+        cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_TRUE_RECOVERY_GBP)), NULL);
+    fputs("  turnover: leavers and moves to training per person in post. Costs: salaries,\n"
+          "  on-costs and training fees of the measurement window (costs.csv).\n", d->f);
+}
+
+/* Sessions and utilisation. */
 static void section_capacity(const dash *d)
 {
     char a[CELL_MAX];
@@ -322,7 +377,12 @@ static void section_capacity(const dash *d)
     row(d->f, "  Assessment", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_ASSESSMENT)), NULL);
     row(d->f, "  Step 2", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP2)), NULL);
     row(d->f, "  Step 3", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP3)), NULL);
+}
 
+/* Mean waiting-list sizes. */
+static void section_lists(const dash *d)
+{
+    char a[CELL_MAX];
     heading(d->f, "WAITING LISTS (mean people waiting)", "", NULL);
     row(d->f, "  For assessment", cell_num(a, sizeof a, M(d, PW_M_WAITING_ASSESSMENT_MEAN)),
         NULL);
@@ -346,7 +406,7 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
                                               : "no replications");
         goto out;
     }
-    dash d = {f, reps, order, nreps, sum, x};
+    dash d = {f, p, reps, order, nreps, sum, x};
 
     const char *ver = info && info->version && *info->version ? info->version : NULL;
     fprintf(f, "%s%s%s\n", p->name, ver ? " · stepsim " : "", ver ? ver : "");
@@ -363,6 +423,8 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
     section_recovery(&d);
     section_funnel(&d);
     section_capacity(&d);
+    section_workforce(&d);
+    section_lists(&d);
 out:
     free(order);
     free(sum);

@@ -1,6 +1,6 @@
 /* The run's dashboard: the readable summary a service planner reads first (waits,
- * recovery, the funnel, sessions, capacity), true against reported, for a terminal 80
- * columns wide. */
+ * recovery, the funnel, sessions, capacity, workforce and costs), true against reported,
+ * for a terminal 80 columns wide. */
 #ifndef OUT_DASHBOARD_H
 #define OUT_DASHBOARD_H
 

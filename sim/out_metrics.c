@@ -87,6 +87,38 @@ double out_metric_value(const pw_results *r, size_t i)
     return NAN;
 }
 
+double out_window_years(const pw_params *p)
+{
+    return p->horizon_weeks * 7.0 / OUT_DAYS_PER_YEAR;
+}
+
+/* a / b; NaN when b is 0. */
+static double ratio(double a, double b) { return b != 0 ? a / b : NAN; }
+
+double out_role_stat_value(const pw_role_stats *s, double window_years, out_role_stat st)
+{
+    double years = window_years > 0 ? window_years : 0;
+    switch (st) {
+    case OUT_RS_HEADCOUNT_MEAN:
+        return ratio(s->headcount_years, years);
+    case OUT_RS_FTE_MEAN:
+        return ratio(s->fte_years, years);
+    case OUT_RS_TURNOVER_RATE:
+        return ratio((double)(s->leavers + s->to_training), s->headcount_years);
+    case OUT_RS_LEAVING_RATE:
+        return ratio((double)s->leavers, s->headcount_years);
+    case OUT_RS_MEAN_TENURE_YEARS:
+        return ratio(s->tenure_years_sum, (double)s->in_post_end);
+    case OUT_RS_SICKNESS_DAYS_PER_FTE:
+        return ratio(s->sick_days, s->fte_years);
+    case OUT_RS_BURNOUT_MEAN:
+        return ratio(s->burnout_years, s->headcount_years);
+    case OUT_RS_N:
+        break;
+    }
+    return NAN;
+}
+
 size_t *out_rep_order(const pw_results *reps, size_t nreps)
 {
     size_t *ix = malloc((nreps ? nreps : 1) * sizeof *ix);

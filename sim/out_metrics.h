@@ -42,6 +42,31 @@ double out_wait_share_under(const uint64_t *bins, size_t weeks);
  * or when it falls in the open last bin. */
 double out_wait_quantile_days(const uint64_t *bins, double p);
 
+/* Days in a year, as the model counts years (the *_years fields of pw_role_stats). */
+#define OUT_DAYS_PER_YEAR 365.25
+
+/* Length of the measurement window, in which pw_role_stats are taken: horizon_weeks, in
+ * years. */
+double out_window_years(const pw_params *p);
+
+/* What workforce.csv and the dashboard derive from a role's pw_role_stats. Rates are a
+ * year per person in post: count / headcount_years (= count / headcount_mean / window
+ * years). In the order of workforce.csv's columns. */
+typedef enum out_role_stat {
+    OUT_RS_HEADCOUNT_MEAN,         /* headcount_years / window years */
+    OUT_RS_FTE_MEAN,               /* fte_years / window years */
+    OUT_RS_TURNOVER_RATE,          /* (leavers + to_training) / headcount_years */
+    OUT_RS_LEAVING_RATE,           /* leavers / headcount_years */
+    OUT_RS_MEAN_TENURE_YEARS,      /* tenure_years_sum / in_post_end */
+    OUT_RS_SICKNESS_DAYS_PER_FTE,  /* sick_days / fte_years: days a year per FTE */
+    OUT_RS_BURNOUT_MEAN,           /* burnout_years / headcount_years */
+    OUT_RS_N
+} out_role_stat;
+
+/* Statistic st of role stats s over a window of window_years; NaN when its denominator
+ * is 0 (no one in post, no window). */
+double out_role_stat_value(const pw_role_stats *s, double window_years, out_role_stat st);
+
 /* Indexes 0..nreps-1 of reps ordered by replication number (ties keep their order), in
  * a new array the caller frees; NULL when out of memory. */
 size_t *out_rep_order(const pw_results *reps, size_t nreps);

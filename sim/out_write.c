@@ -1,5 +1,6 @@
 /* Writers of the result files: summaries, replications, waits, recovery, flow, time
- * series and the manifest (see out_write.h and docs/outputs.md). */
+ * series, workforce, costs and the manifest (see out_write.h and README.md, "Output
+ * reference"). */
 #include "out_write.h"
 
 #include <inttypes.h>
@@ -33,11 +34,11 @@ typedef struct wctx {
 /* The files, in the order they are written and published (manifest.json last). */
 enum {
     F_SUMMARY_JSON, F_SUMMARY_CSV, F_REPLICATIONS, F_WAITS, F_RECOVERY, F_FLOW,
-    F_TIMESERIES, F_MANIFEST, F_N
+    F_TIMESERIES, F_WORKFORCE, F_COSTS, F_MANIFEST, F_N
 };
 static const char *const file_names[F_N] = {
     "summary.json", "summary.csv", "replications.csv", "waits.csv", "recovery.csv",
-    "flow.csv", "timeseries.csv", "manifest.json"};
+    "flow.csv", "timeseries.csv", "workforce.csv", "costs.csv", "manifest.json"};
 
 void out_run_info_init(out_run_info *info)
 {
@@ -74,6 +75,12 @@ static void column_suffix(char *out, size_t n, const char *name)
         out[i] = ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) ? ch : '_';
     }
     out[i] = '\0';
+}
+
+/* The roles written: the scenario's, at most PW_MAX_ROLES. */
+static size_t role_count(const pw_params *p)
+{
+    return p->n_roles < PW_MAX_ROLES ? p->n_roles : PW_MAX_ROLES;
 }
 
 /* The routing policy's scenario name ("stepped"). */
@@ -339,7 +346,7 @@ static void write_flow(FILE *f, const wctx *c)
 static void write_timeseries(FILE *f, const wctx *c)
 {
     char sfx[PW_MAX_NAME];
-    size_t nroles = c->p->n_roles < PW_MAX_ROLES ? c->p->n_roles : PW_MAX_ROLES;
+    size_t nroles = role_count(c->p);
     fputs("scenario,replication,week,waiting_assessment,waiting_step2,waiting_step3,"
           "caseload_step2,caseload_step3", f);
     for (size_t k = 0; k < nroles; k++) {
@@ -350,7 +357,12 @@ static void write_timeseries(FILE *f, const wctx *c)
         column_suffix(sfx, sizeof sfx, c->p->roles[k].name);
         fprintf(f, ",vacancies_%s", sfx);
     }
-    fputs(",on_sick_leave,burnout_mean,leavers,hires,referrals,assessments,sessions\n", f);
+    for (size_t k = 0; k < nroles; k++) {
+        column_suffix(sfx, sizeof sfx, c->p->roles[k].name);
+        fprintf(f, ",in_training_%s", sfx);
+    }
+    fputs(",on_sick_leave,burnout_mean,burnout_p90,leavers,hires,referrals,assessments,"
+          "sessions\n", f);
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];
         for (size_t w = 0; r->weeks && w < r->n_weeks; w++) {
@@ -372,14 +384,102 @@ static void write_timeseries(FILE *f, const wctx *c)
                 putc(',', f);
                 out_csv_num(f, wk->vacancies[k]);
             }
-            const double tail[] = {wk->on_sick_leave, wk->burnout_mean, wk->leavers,
-                                   wk->hires, wk->referrals, wk->assessments, wk->sessions};
+            for (size_t k = 0; k < nroles; k++) {
+                putc(',', f);
+                out_csv_num(f, wk->in_training[k]);
+            }
+            const double tail[] = {wk->on_sick_leave, wk->burnout_mean, wk->burnout_p90,
+                                   wk->leavers, wk->hires, wk->referrals, wk->assessments,
+                                   wk->sessions};
             for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++) {
                 putc(',', f);
                 out_csv_num(f, tail[k]);
             }
             putc('\n', f);
         }
+    }
+}
+
+/* ======================================================================================
+ * workforce.csv, costs.csv
+ * ====================================================================================== */
+
+/* workforce.csv: per replication and role, the workforce over the measurement window
+ * (pw_role_stats, derived as out_role_stat_value says). Undefined values (no one in
+ * post) are empty. */
+static void write_workforce(FILE *f, const wctx *c)
+{
+    double years = out_window_years(c->p);
+    fputs("scenario,replication,role,headcount_mean,fte_mean,leavers,to_training,starters,"
+          "turnover_rate,leaving_rate,mean_tenure_years,sickness_days_per_fte,burnout_mean,"
+          "in_post_end\n", f);
+    for (size_t i = 0; i < c->nreps; i++) {
+        const pw_results *r = &c->reps[c->order[i]];
+        for (size_t k = 0; k < role_count(c->p); k++) {
+            const pw_role_stats *s = &r->roles[k];
+            row_start(f, c, r->replication);
+            out_csv_str(f, c->p->roles[k].name);
+            putc(',', f);
+            out_csv_num(f, out_role_stat_value(s, years, OUT_RS_HEADCOUNT_MEAN));
+            putc(',', f);
+            out_csv_num(f, out_role_stat_value(s, years, OUT_RS_FTE_MEAN));
+            fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", s->leavers, s->to_training,
+                    s->starters);
+            for (int st = OUT_RS_TURNOVER_RATE; st < OUT_RS_N; st++) {
+                out_csv_num(f, out_role_stat_value(s, years, (out_role_stat)st));
+                putc(',', f);
+            }
+            fprintf(f, "%" PRIu64 "\n", s->in_post_end);
+        }
+    }
+}
+
+/* One costs.csv row. */
+static void cost_row(FILE *f, const wctx *c, int replication, const char *role,
+                     const char *item, double gbp)
+{
+    row_start(f, c, replication);
+    out_csv_str(f, role);
+    fprintf(f, ",%s,", item);
+    out_csv_num(f, gbp);
+    putc('\n', f);
+}
+
+/* costs.csv: per replication, salary, on-costs, training and their total by role, the
+ * same for all roles together ("all"), then the costs per unit of output, which are the
+ * model's cost metrics (so the two files agree). */
+static void write_costs(FILE *f, const wctx *c)
+{
+    static const struct {
+        pw_metric m;
+        const char *item;
+    } per_unit[] = {{PW_M_COST_PER_REFERRAL_GBP, "cost_per_referral"},
+                    {PW_M_COST_PER_FINISHED_COURSE_GBP, "cost_per_finished_course"},
+                    {PW_M_COST_PER_RECOVERY_GBP, "cost_per_recovery"},
+                    {PW_M_COST_PER_TRUE_RECOVERY_GBP, "cost_per_true_recovery"}};
+    fputs("scenario,replication,role,item,value_gbp\n", f);
+    for (size_t i = 0; i < c->nreps; i++) {
+        const pw_results *r = &c->reps[c->order[i]];
+        double all[4] = {0, 0, 0, 0}; /* salary, oncost, training, total */
+        for (size_t k = 0; k < role_count(c->p); k++) {
+            const pw_role_stats *s = &r->roles[k];
+            const char *role = c->p->roles[k].name;
+            double total = s->salary_gbp + s->oncost_gbp + s->training_gbp;
+            cost_row(f, c, r->replication, role, "salary", s->salary_gbp);
+            cost_row(f, c, r->replication, role, "oncost", s->oncost_gbp);
+            cost_row(f, c, r->replication, role, "training", s->training_gbp);
+            cost_row(f, c, r->replication, role, "total", total);
+            all[0] += s->salary_gbp;
+            all[1] += s->oncost_gbp;
+            all[2] += s->training_gbp;
+            all[3] += total; /* summed as the model sums the cost of its cost metrics */
+        }
+        cost_row(f, c, r->replication, "all", "salary", all[0]);
+        cost_row(f, c, r->replication, "all", "oncost", all[1]);
+        cost_row(f, c, r->replication, "all", "training", all[2]);
+        cost_row(f, c, r->replication, "all", "total", all[3]);
+        for (size_t k = 0; k < sizeof per_unit / sizeof per_unit[0]; k++)
+            cost_row(f, c, r->replication, "all", per_unit[k].item, r->metric[per_unit[k].m]);
     }
 }
 
@@ -561,7 +661,7 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
 {
     static const file_writer writers[F_MANIFEST] = {
         write_summary_json, write_summary_csv, write_replications, write_waits,
-        write_recovery, write_flow, write_timeseries};
+        write_recovery, write_flow, write_timeseries, write_workforce, write_costs};
     if (!outdir || !p || !reps)
         return out_error(err, errlen, OUT_EINVAL, "out_write_all: missing argument");
     if (nreps == 0)

@@ -1,5 +1,6 @@
 /* The result files of a run: summary.json, summary.csv, replications.csv, waits.csv,
- * recovery.csv, flow.csv, timeseries.csv and manifest.json (columns: docs/outputs.md).
+ * recovery.csv, flow.csv, timeseries.csv, workforce.csv, costs.csv and manifest.json
+ * (columns: README.md, "Output reference").
  *
  * Design
  * - All files are staged under temporary names and renamed only when every one of them

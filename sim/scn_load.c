@@ -1,6 +1,7 @@
 /* Scenario loader: libconfig file + overrides -> validated pw_params, and back (scn_print). */
 #include "scn_load.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -591,6 +592,7 @@ enum {
     NONEMPTY = 1 << 7,   /* F_STR: "" not allowed */
     OMIT_EMPTY = 1 << 8, /* F_STR: not printed when "" */
     ONE_LINE = 1 << 9,   /* F_GROUP: printed on one line */
+    FRACTION = 1 << 10,  /* F_NUM in [0, 1]: a share, described as a number, not a probability */
 };
 
 typedef struct field field;
@@ -615,6 +617,7 @@ struct field {
     size_t nsub;
     post_fn post;                 /* F_GROUP */
     size_t has_off;               /* F_DIST optional: offset of its int "given" flag */
+    const pw_dist *ddef;          /* F_DIST optional, no flag: its default (unprepared) */
     load_fn load;                 /* F_SPECIAL */
     default_fn dflt;
     print_fn print;
@@ -625,6 +628,7 @@ struct field {
 #define NUM(nm, T, m, fl, d, l, h)                                                             \
     {.name = nm, .kind = F_NUM, .flags = fl, .off = offsetof(T, m), .def = d, .lo = l, .hi = h}
 #define PROB(nm, T, m, fl, d) NUM(nm, T, m, fl, d, 0.0, 1.0)
+#define FRAC(nm, T, m, fl, d) NUM(nm, T, m, (fl) | FRACTION, d, 0.0, 1.0)
 #define INT(nm, T, m, fl, d, l, h)                                                             \
     {.name = nm, .kind = F_INT, .flags = fl, .off = offsetof(T, m), .def = d, .lo = l, .hi = h}
 #define BOOL(nm, T, m, fl, d)                                                                  \
@@ -662,8 +666,15 @@ static void print_does(FILE *f, const void *base, const field *fd, int indent);
 static void load_policy_params(ctx *c, const config_setting_t *s, const char *key, void *base);
 static void dflt_policy_params(void *base);
 static void print_policy_params(FILE *f, const void *base, const field *fd, int indent);
+static void load_hiring(ctx *c, const config_setting_t *s, const char *key, void *base);
+static void dflt_hiring(void *base);
+static void print_hiring(FILE *f, const void *base, const field *fd, int indent);
+static void load_shocks(ctx *c, const config_setting_t *s, const char *key, void *base);
+static void dflt_shocks(void *base);
+static void print_shocks(FILE *f, const void *base, const field *fd, int indent);
 static void post_step(ctx *c, const config_setting_t *g, const char *key, void *base);
 static void post_role(ctx *c, const config_setting_t *g, const char *key, void *base);
+static void post_workforce(ctx *c, const config_setting_t *g, const char *key, void *base);
 
 static const field hazard_fields[] = {
     PROB("p_start", pw_hazard, p_start, REQ, 0),
@@ -702,6 +713,17 @@ static const field casemix_fields[] = {
     NUM("self_referral_phq_shift", pw_casemix, self_referral_phq_shift, 0, 0.0, -27, 27),
 };
 
+/* staff.<role>.vacancy_days when not given: about three months from advert to start
+ * (plausible, not published). */
+static const pw_dist vacancy_days_default = {.kind = PW_DIST_GAMMA, .mean = 90.0, .sd = 30.0};
+
+/* Default staff.<role>.salary_gbp by Agenda for Change band (index 1-9): approximate
+ * midpoints of the 2018-19 pay scales, pounds a year per FTE (band 8: 8a). */
+static const double afc_salary_gbp[10] = {
+    [1] = 17500, [2] = 18500, [3] = 20500, [4] = 23000, [5] = 27000,
+    [6] = 33000, [7] = 40000, [8] = 50000, [9] = 95000,
+};
+
 static const field role_fields[] = {
     INT("headcount", pw_role, headcount, REQ, 0, 0, INT_MAX),
     NUM("fte", pw_role, fte, REQ | LO_OPEN, 0, 0, 1),
@@ -713,6 +735,27 @@ static const field role_fields[] = {
     INT("band", pw_role, band, REQ, 0, 1, 9),
     NUM("therapist_effect_sd", pw_role, therapist_effect_sd, 0, 0.15, 0, 5),
     PROB("need_accuracy", pw_role, need_accuracy, 0, 0.8),
+    /* Dynamics: the defaults give fixed staff (every hazard 0). */
+    NUM("leave_per_year", pw_role, leave_per_year, 0, 0.0, 0, INF),
+    NUM("sick_episodes_per_year", pw_role, sick_per_year, 0, 0.0, 0, INF),
+    NUM("sick_days_mean", pw_role, sick_days_mean, LO_OPEN, 10.0, 0, INF),
+    NUM("training_per_year", pw_role, train_per_year, 0, 0.0, 0, INF),
+    NUM("training_min_tenure_years", pw_role, train_min_tenure_years, 0, 1.0, 0, INF),
+    NUM("training_bar_years", pw_role, train_bar_years, 0, 0.0, 0, INF),
+    /* A role name, resolved into train_to_role by check_training once every role is read. */
+    {.name = "training_to", .kind = F_STR, .off = offsetof(pw_role, train_to), .n = PW_MAX_NAME,
+     .sdef = ""},
+    NUM("training_weeks", pw_role, train_weeks, LO_OPEN, 52.0, 0, INF),
+    FRAC("training_capacity", pw_role, train_capacity, 0, 0.5),
+    PROB("qualify_probability", pw_role, qualify_probability, 0, 0.9),
+    BOOL("replace_leavers", pw_role, replace_leavers, 0, 1),
+    {.name = "vacancy_days", .kind = F_DIST, .flags = NONNEG,
+     .off = offsetof(pw_role, vacancy_days), .has_off = SIZE_MAX, .ddef = &vacancy_days_default},
+    INT("intake_month", pw_role, intake_month, 0, 0, 0, 12),
+    NUM("ramp_weeks", pw_role, ramp_weeks, 0, 12.0, 0, INF),
+    FRAC("ramp_start", pw_role, ramp_start, 0, 0.5),
+    /* NAN: defaults to the band's pay (post_role) */
+    NUM("salary_gbp", pw_role, salary_gbp, LO_OPEN, NAN, 0, INF),
 };
 
 static const field assessment_fields[] = {
@@ -809,6 +852,48 @@ static const field stepped_fields[] = {
     PROB("high_need_step3_probability", pw_stepped_p, high_need_step3_probability, 0, 0.5),
 };
 
+/* What a row of workforce.hiring and of workforce.shocks looks like, for messages. */
+#define HIRE_ROW "{ week = W; role = \"R\"; count = N; }"
+#define SHOCK_ROW "{ week = W; role = \"R\"; share = S; weeks = D; }"
+
+/* A row of workforce.hiring or workforce.shocks: the offsets are those of element 0 (see
+ * load_step_changes); the role is resolved by check_plans once every role is read. */
+static const field hire_fields[] = {
+    NUM("week", pw_workforce_p, hire_week[0], REQ, 0, 0, INF),
+    {.name = "role", .kind = F_STR, .flags = REQ | NONEMPTY,
+     .off = offsetof(pw_workforce_p, hire_role_name[0]), .n = PW_MAX_NAME},
+    INT("count", pw_workforce_p, hire_count[0], REQ, 0, 1, INT_MAX),
+};
+
+static const field shock_fields[] = {
+    NUM("week", pw_workforce_p, shock_week[0], REQ, 0, 0, INF),
+    {.name = "role", .kind = F_STR, .flags = REQ | NONEMPTY,
+     .off = offsetof(pw_workforce_p, shock_role_name[0]), .n = PW_MAX_NAME},
+    PROB("share", pw_workforce_p, shock_share[0], REQ, 0),
+    NUM("weeks", pw_workforce_p, shock_weeks[0], REQ | LO_OPEN, 0, 0, INF),
+};
+
+static const field workforce_fields[] = {
+    NUM("sustainable_load", pw_workforce_p, sustainable_load, LO_OPEN, 0.85, 0, 2),
+    NUM("burnout_rise_per_week", pw_workforce_p, burnout_rise_per_week, 0, 0.0, 0, INF),
+    FRAC("burnout_recovery_per_week", pw_workforce_p, burnout_recovery_per_week, 0, 0.1),
+    NUM("telephone_weight", pw_workforce_p, telephone_weight, 0, 1.0, 0, INF),
+    NUM("supervision_hours_per_month", pw_workforce_p, supervision_hours_per_month, 0, 2.0, 0,
+        INF),
+    FRAC("supervision_relief", pw_workforce_p, supervision_relief, 0, 0.0),
+    NUM("burnout_leave_factor", pw_workforce_p, burnout_leave_factor, 0, 0.0, 0, INF),
+    NUM("burnout_sick_factor", pw_workforce_p, burnout_sick_factor, 0, 0.0, 0, INF),
+    FRAC("burnout_effect", pw_workforce_p, burnout_effect, 0, 0.0),
+    PROB("change_dropout", pw_workforce_p, change_dropout, 0, 0.1),
+    NUM("oncost_share", pw_workforce_p, oncost_share, 0, 0.3, 0, INF),
+    NUM("training_cost_gbp", pw_workforce_p, training_cost_gbp, 0, 10000.0, 0, INF),
+    NUM("labour_pool_per_year", pw_workforce_p, labour_pool_per_year, 0, 0.0, 0, INF),
+    SPECIAL("hiring", 0, load_hiring, dflt_hiring, print_hiring,
+            "a list of " HIRE_ROW " groups"),
+    SPECIAL("shocks", 0, load_shocks, dflt_shocks, print_shocks,
+            "a list of " SHOCK_ROW " groups"),
+};
+
 static const char *const clock_stop_names[] = {"first_treatment", "first_contact", NULL};
 
 static const field reporting_fields[] = {
@@ -849,6 +934,7 @@ static const field top_fields[] = {
     GROUP("casemix", pw_params, casemix, REQ, casemix_fields, NULL),
     SPECIAL("staff", REQ, load_staff, dflt_staff, print_staff,
             "a group of roles, each a group { headcount = ...; ... }"),
+    GROUP("workforce", pw_params, workforce, 0, workforce_fields, post_workforce),
     GROUP("assessment", pw_params, assessment, REQ, assessment_fields, NULL),
     {.name = "step2", .kind = F_GROUP, .flags = REQ | IS_STEP2, .off = offsetof(pw_params, step),
      .sub = step_fields, .nsub = NELEM(step_fields), .post = post_step},
@@ -924,7 +1010,7 @@ static void describe(const field *f, char *buf, size_t n)
     switch (f->kind) {
     case F_NUM:
         describe_range(f, cond, sizeof cond);
-        if (f->lo == 0 && f->hi == 1 && !(f->flags & (LO_OPEN | HI_OPEN)))
+        if (f->lo == 0 && f->hi == 1 && !(f->flags & (LO_OPEN | HI_OPEN | FRACTION)))
             snprintf(buf, n, "a probability in [0, 1]");
         else
             snprintf(buf, n, "a number%s%s", *cond ? " " : "", cond);
@@ -1403,6 +1489,12 @@ static void default_field(const field *f, unsigned gflags, void *base)
         memset(at, 0, sizeof(pw_dist));
         if (f->has_off != SIZE_MAX)
             *(int *)((char *)base + f->has_off) = 0;
+        if (f->ddef) {
+            memcpy(at, f->ddef, sizeof(pw_dist));
+            const char *bad = pw_dist_prepare((pw_dist *)at);
+            assert(!bad && "a default distribution in the schema is invalid");
+            (void)bad;
+        }
         break;
     case F_GROUP:
         default_fields(f->sub, f->nsub, f->flags | (gflags & IS_STEP2), at);
@@ -1759,6 +1851,105 @@ static void load_step_changes(ctx *c, const config_setting_t *s, const char *key
     r->n_step_changes = (size_t)n;
 }
 
+/* Default: no hiring plan. */
+static void dflt_hiring(void *base)
+{
+    pw_workforce_p *w = base;
+    w->n_hires = 0;
+    memset(w->hire_week, 0, sizeof w->hire_week);
+    memset(w->hire_role_name, 0, sizeof w->hire_role_name);
+    memset(w->hire_count, 0, sizeof w->hire_count);
+    for (size_t i = 0; i < PW_MAX_PLAN; i++)
+        w->hire_role[i] = -1;
+}
+
+/* Default: no shocks. */
+static void dflt_shocks(void *base)
+{
+    pw_workforce_p *w = base;
+    w->n_shocks = 0;
+    memset(w->shock_week, 0, sizeof w->shock_week);
+    memset(w->shock_role_name, 0, sizeof w->shock_role_name);
+    memset(w->shock_share, 0, sizeof w->shock_share);
+    memset(w->shock_weeks, 0, sizeof w->shock_weeks);
+    for (size_t i = 0; i < PW_MAX_PLAN; i++)
+        w->shock_role[i] = -1;
+}
+
+/* The number of rows of plan list s (workforce.hiring, workforce.shocks), or -1 after an
+ * error: s is not a list of groups, or has more than PW_MAX_PLAN rows. */
+static int plan_length(ctx *c, const config_setting_t *s, const char *key, const char *what,
+                       const char *row_want)
+{
+    if (!config_setting_is_list(s) && !(config_setting_is_array(s) && !config_setting_length(s))) {
+        char want[200];
+        snprintf(want, sizeof want, "a list of %s groups", row_want);
+        wrong_type(c, s, key, want);
+        return -1;
+    }
+    int n = config_setting_length(s);
+    if (n > PW_MAX_PLAN) {
+        err_at(c, config_setting_get_elem(s, PW_MAX_PLAN), key, "at most %d %s (got %d)",
+               PW_MAX_PLAN, what, n);
+        return -1;
+    }
+    return n;
+}
+
+/* Row i of plan list s into *row with table tbl, whose offsets are those of row 0 of a
+ * pw_workforce_p (see load_step_changes); the caller moves row 0 to slot i. */
+static void plan_row(ctx *c, const config_setting_t *s, int i, const char *key, const field *tbl,
+                     size_t ntbl, const char *row_want, pw_workforce_p *row)
+{
+    const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+    char ek[KEYMAX];
+    elemkey(ek, key, i);
+    memset(row, 0, sizeof *row);
+    if (!config_setting_is_group(e)) {
+        char want[200];
+        snprintf(want, sizeof want, "a group %s", row_want);
+        wrong_type(c, e, ek, want);
+        return;
+    }
+    load_group(c, e, ek, tbl, ntbl, 0, row, NULL);
+}
+
+/* workforce.hiring = ( { week = W; role = "R"; count = N; }, ... ): N extra posts of role R
+ * advertised at week W (from day 0). Roles are resolved by check_plans. */
+static void load_hiring(ctx *c, const config_setting_t *s, const char *key, void *base)
+{
+    pw_workforce_p *w = base;
+    int n = plan_length(c, s, key, "hiring rows", HIRE_ROW);
+    for (int i = 0; i < n; i++) {
+        pw_workforce_p row;
+        plan_row(c, s, i, key, hire_fields, NELEM(hire_fields), HIRE_ROW, &row);
+        w->hire_week[i] = row.hire_week[0];
+        memcpy(w->hire_role_name[i], row.hire_role_name[0], PW_MAX_NAME);
+        w->hire_count[i] = row.hire_count[0];
+    }
+    if (n > 0)
+        w->n_hires = (size_t)n;
+}
+
+/* workforce.shocks = ( { week = W; role = "R"; share = S; weeks = D; }, ... ): from week W
+ * a share S of role R's staff leaves, spread over D weeks. Roles are resolved by
+ * check_plans. */
+static void load_shocks(ctx *c, const config_setting_t *s, const char *key, void *base)
+{
+    pw_workforce_p *w = base;
+    int n = plan_length(c, s, key, "shocks", SHOCK_ROW);
+    for (int i = 0; i < n; i++) {
+        pw_workforce_p row;
+        plan_row(c, s, i, key, shock_fields, NELEM(shock_fields), SHOCK_ROW, &row);
+        w->shock_week[i] = row.shock_week[0];
+        memcpy(w->shock_role_name[i], row.shock_role_name[0], PW_MAX_NAME);
+        w->shock_share[i] = row.shock_share[0];
+        w->shock_weeks[i] = row.shock_weeks[0];
+    }
+    if (n > 0)
+        w->n_shocks = (size_t)n;
+}
+
 /* Before loading: no activities (does is required, so never left so). */
 static void dflt_does(void *base) { ((pw_role *)base)->does = 0; }
 
@@ -1929,10 +2120,28 @@ static void post_step(ctx *c, const config_setting_t *g, const char *key, void *
     }
 }
 
-/* A role that assesses needs assessment slots. */
+/* A role: dependent default (salary by band), assessment slots for an assessing role,
+ * a training destination that is another role. Whether training_to names a role at all
+ * needs every role: check_training. */
 static void post_role(ctx *c, const config_setting_t *g, const char *key, void *base)
 {
     pw_role *r = base;
+    if (isnan(r->salary_gbp))
+        r->salary_gbp = afc_salary_gbp[r->band];
+    r->train_to_role = -1;
+    const config_setting_t *to = config_setting_get_member(g, "training_to");
+    char tk[KEYMAX];
+    subkey(tk, key, "training_to");
+    if (r->train_to[0] && !strcmp(r->train_to, r->name)) {
+        err_at(c, to ? to : g, tk, "must name another role, not the role itself (got \"%s\")",
+               r->train_to);
+    } else if (!r->train_to[0] && r->train_per_year > 0) {
+        const config_setting_t *at = to ? to : config_setting_get_member(g, "training_per_year");
+        char got[40];
+        fmt_num(r->train_per_year, got, sizeof got);
+        err_at(c, at ? at : g, tk, "missing (expected the role trainees train for, a role under "
+               "staff other than %s, since training_per_year is %s)", r->name, got);
+    }
     if ((r->does & PW_DOES_ASSESSMENT) && !(r->assessments_per_week > 0)) {
         const config_setting_t *at = config_setting_get_member(g, "assessments_per_week");
         char k[KEYMAX];
@@ -1941,6 +2150,22 @@ static void post_role(ctx *c, const config_setting_t *g, const char *key, void *
         fmt_num(r->assessments_per_week, got, sizeof got);
         err_at(c, at ? at : g, k, "must be > 0 for a role whose does includes \"assessment\" (got %s)",
                got);
+    }
+}
+
+/* workforce: supervision may slow the rise of burnout but not reverse it. */
+static void post_workforce(ctx *c, const config_setting_t *g, const char *key, void *base)
+{
+    const pw_workforce_p *w = base;
+    double relief = w->supervision_relief * w->supervision_hours_per_month / 2.0;
+    if (g && relief > 1.0) {
+        const config_setting_t *at = config_setting_get_member(g, "supervision_relief");
+        char k[KEYMAX], a[40], b[40];
+        subkey(k, key, "supervision_relief");
+        fmt_num(w->supervision_relief, a, sizeof a);
+        fmt_num(w->supervision_hours_per_month, b, sizeof b);
+        err_at(c, at ? at : g, k, "supervision_relief x supervision_hours_per_month / 2 must be "
+               "<= 1, or overload would lower burnout (got %s x %s / 2 = %g)", a, b, relief);
     }
 }
 
@@ -1960,6 +2185,28 @@ static void role_list(const pw_params *p, char *buf, size_t n)
     buf[0] = '\0';
     for (size_t i = 0; i < p->n_roles && len < n; i++)
         len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", p->roles[i].name);
+}
+
+/* The index of the role called name under staff; else -1 after an error about key at
+ * setting `at`, suggesting a close name. */
+static int find_role(ctx *c, const pw_params *p, const config_setting_t *at, const char *key,
+                     const char *name)
+{
+    int r = role_index(p, name);
+    if (r >= 0)
+        return r;
+    char roles[300];
+    role_list(p, roles, sizeof roles);
+    const char *best = NULL;
+    for (size_t i = 0; i < p->n_roles; i++)
+        if (edit_distance(name, p->roles[i].name, 2) <= 2)
+            best = p->roles[i].name;
+    if (best)
+        err_at(c, at, key, "no role \"%s\" under staff (did you mean \"%s\"?) (roles: %s)", name,
+               best, roles);
+    else
+        err_at(c, at, key, "no role \"%s\" under staff (roles: %s)", name, roles);
+    return -1;
 }
 
 /* A policy's assessor is a role under staff that does assessment (needed unless the
@@ -1988,19 +2235,9 @@ static void check_assessor(ctx *c, pw_params *p, const char *policy, const char 
                    "\"assessment\": one of %s)", roles);
         return;
     }
-    int r = role_index(p, assessor);
-    if (r < 0) {
-        const char *best = NULL;
-        for (size_t i = 0; i < p->n_roles; i++)
-            if (edit_distance(assessor, p->roles[i].name, 2) <= 2)
-                best = p->roles[i].name;
-        if (best)
-            err_at(c, at, key, "no role \"%s\" under staff (did you mean \"%s\"?) (roles: %s)",
-                   assessor, best, roles);
-        else
-            err_at(c, at, key, "no role \"%s\" under staff (roles: %s)", assessor, roles);
+    int r = find_role(c, p, at, key, assessor);
+    if (r < 0)
         return;
-    }
     if (!p->assessment.skip && !(p->roles[r].does & PW_DOES_ASSESSMENT)) {
         err_at(c, at, key, "role \"%s\" does not do \"assessment\" (add it to staff.%s.does, or "
                "name another role)", assessor, assessor);
@@ -2022,6 +2259,55 @@ static void check_expert(ctx *c, pw_params *p)
 static void check_stratified(ctx *c, pw_params *p)
 {
     check_assessor(c, p, "stratified", p->stratified.assessor, &p->stratified.assessor_role);
+}
+
+/* staff.<role>.training_to names a role under staff: resolve it into train_to_role
+ * (post_role has left -1, and refused the role itself). */
+static void check_training(ctx *c, pw_params *p)
+{
+    config_setting_t *root = config_root_setting(c->cfg);
+    for (size_t i = 0; i < p->n_roles; i++) {
+        pw_role *r = &p->roles[i];
+        if (!r->train_to[0])
+            continue;
+        char gk[KEYMAX], key[KEYMAX];
+        subkey(gk, "staff", r->name);
+        subkey(key, gk, "training_to");
+        const config_setting_t *at = config_setting_lookup(root, key);
+        if (!at)
+            at = config_setting_lookup(root, gk);
+        r->train_to_role = find_role(c, p, at ? at : root, key, r->train_to);
+    }
+}
+
+/* The roles of workforce.hiring and workforce.shocks: resolve each row's into its index.
+ * Rows whose role failed to load (empty name) were reported already. */
+static void check_plans(ctx *c, pw_params *p)
+{
+    pw_workforce_p *w = &p->workforce;
+    config_setting_t *root = config_root_setting(c->cfg);
+    struct {
+        const char *key;
+        size_t n;
+        char (*names)[PW_MAX_NAME];
+        int *roles;
+    } plans[] = {
+        {"workforce.hiring", w->n_hires, w->hire_role_name, w->hire_role},
+        {"workforce.shocks", w->n_shocks, w->shock_role_name, w->shock_role},
+    };
+    for (size_t k = 0; k < NELEM(plans); k++) {
+        const config_setting_t *list = config_setting_lookup(root, plans[k].key);
+        for (size_t i = 0; i < plans[k].n; i++) {
+            if (!plans[k].names[i][0])
+                continue;
+            char ek[KEYMAX], rk[KEYMAX];
+            elemkey(ek, plans[k].key, (int)i);
+            subkey(rk, ek, "role");
+            const config_setting_t *row = list ? config_setting_get_elem(list, (unsigned)i) : NULL;
+            const config_setting_t *at = row ? config_setting_get_member(row, "role") : NULL;
+            plans[k].roles[i] = find_role(c, p, at ? at : row ? row : root, rk, plans[k].names[i]);
+        }
+    }
 }
 
 /* Every activity the scenario needs has a role that does it. */
@@ -2503,6 +2789,8 @@ int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params 
             if (policies[i].kind == out->policy && policies[i].check)
                 policies[i].check(&c, out);
         check_coverage(&c, out);
+        check_training(&c, out);
+        check_plans(&c, out);
     }
     if (c.nomem)
         ret = SCN_ENOMEM;
@@ -2713,6 +3001,40 @@ static void print_step_changes(FILE *f, const void *base, const field *fd, int i
         print_num(f, r->step_week[i]);
         fputs("; factor = ", f);
         print_num(f, r->step_factor[i]);
+        fputs("; }", f);
+    }
+    fputs(" );\n", f);
+}
+
+/* workforce.hiring as a list of groups (possibly empty). */
+static void print_hiring(FILE *f, const void *base, const field *fd, int indent)
+{
+    const pw_workforce_p *w = base;
+    fprintf(f, "%*s%s = (", indent, "", fd->name);
+    for (size_t i = 0; i < w->n_hires; i++) {
+        fputs(i ? ", { week = " : " { week = ", f);
+        print_num(f, w->hire_week[i]);
+        fputs("; role = ", f);
+        print_string(f, w->hire_role_name[i]);
+        fprintf(f, "; count = %d; }", w->hire_count[i]);
+    }
+    fputs(" );\n", f);
+}
+
+/* workforce.shocks as a list of groups (possibly empty). */
+static void print_shocks(FILE *f, const void *base, const field *fd, int indent)
+{
+    const pw_workforce_p *w = base;
+    fprintf(f, "%*s%s = (", indent, "", fd->name);
+    for (size_t i = 0; i < w->n_shocks; i++) {
+        fputs(i ? ", { week = " : " { week = ", f);
+        print_num(f, w->shock_week[i]);
+        fputs("; role = ", f);
+        print_string(f, w->shock_role_name[i]);
+        fputs("; share = ", f);
+        print_num(f, w->shock_share[i]);
+        fputs("; weeks = ", f);
+        print_num(f, w->shock_weeks[i]);
         fputs("; }", f);
     }
     fputs(" );\n", f);

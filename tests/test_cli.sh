@@ -155,7 +155,7 @@ expect_rc 0 "run -j 2"
 (cd "$tmp/j2" && ls) >"$tmp/ls2"
 check "the same files on 1 and 2 threads" cmp -s "$tmp/ls1" "$tmp/ls2"
 for f in summary.json summary.csv replications.csv waits.csv recovery.csv flow.csv \
-    timeseries.csv manifest.json patients.csv events.csv; do
+    timeseries.csv workforce.csv costs.csv manifest.json patients.csv events.csv; do
     check "$f written" test -s "$tmp/j1/$f"
 done
 for path in "$tmp"/j1/*; do
@@ -166,7 +166,8 @@ done
 leftovers=$(find "$tmp/j1" "$tmp/j2" \( -name '*.tmp*' -o -name '*.part*' -o -name '.*' \) \
     -type f | wc -l)
 check "no temporary or part files left ($leftovers found)" test "$leftovers" -eq 0
-for f in patients.csv events.csv replications.csv flow.csv timeseries.csv; do
+for f in patients.csv events.csv replications.csv flow.csv timeseries.csv workforce.csv \
+    costs.csv; do
     check "$f header begins scenario,replication" header_has "$tmp/j1/$f" '^scenario,replication,'
 done
 for f in summary.csv waits.csv recovery.csv; do

@@ -1,6 +1,7 @@
 /* Unit tests of the output writers: formatting, atomic files, every result file of a
- * synthetic three-replication run, byte-identical rewrites, failures that leave nothing
- * behind, the patients/events stream merge, and the dashboard. */
+ * synthetic three-replication run (workforce and costs included), byte-identical
+ * rewrites, failures that leave nothing behind, the patients/events stream merge, and the
+ * dashboard. */
 #include <dirent.h>
 #include <locale.h>
 #include <math.h>
@@ -352,6 +353,10 @@ static void fill_rep(pw_results *x, int r)
     x->metric[PW_M_STILL_IN_SYSTEM_SHARE] = NAN;
     x->metric[PW_M_SESSIONS_MEAN_RECOVERED] = NAN;
     x->metric[PW_M_RE_REFERRAL_SHARE] = r == 0 ? INFINITY : 0.1;
+    x->metric[PW_M_COST_PER_REFERRAL_GBP] = 1750.25 + r;
+    x->metric[PW_M_COST_PER_FINISHED_COURSE_GBP] = 3500.5;
+    x->metric[PW_M_COST_PER_RECOVERY_GBP] = r == 1 ? NAN : 7000;
+    x->metric[PW_M_COST_PER_TRUE_RECOVERY_GBP] = 9000;
 
     x->stages[PW_S_REFERRED] = 1000 + 10 * (uint64_t)r;
     for (int s = 1; s < PW_S_N; s++)
@@ -386,6 +391,23 @@ static void fill_rep(pw_results *x, int r)
     x->scores.phq_start[15] = 5 + (uint64_t)r;
     x->scores.phq_change[27 - 6] = 4;
 
+    /* Role 0 (pwp) has staff dynamics; role 1 (HIT-senior) has a salary bill but no one
+     * counted in post, so its rates are undefined. */
+    pw_role_stats *st = &x->roles[0];
+    st->headcount_years = 50;
+    st->fte_years = 40;
+    st->leavers = 4 + (uint64_t)r;
+    st->to_training = 1;
+    st->starters = 5;
+    st->sick_days = 320;
+    st->tenure_years_sum = 25;
+    st->in_post_end = 10;
+    st->burnout_years = 12.5;
+    st->salary_gbp = 1000000 + 1000 * r;
+    st->oncost_gbp = 250000;
+    st->training_gbp = 12000.5;
+    x->roles[1].salary_gbp = 500000;
+
     x->n_weeks = 2;
     x->weeks = xcalloc(2, sizeof *x->weeks);
     for (size_t w = 0; w < 2; w++) {
@@ -393,7 +415,9 @@ static void fill_rep(pw_results *x, int r)
         x->weeks[w].staff_in_post[0] = 10;
         x->weeks[w].staff_in_post[1] = 5;
         x->weeks[w].vacancies[1] = 1;
+        x->weeks[w].in_training[1] = 2;
         x->weeks[w].burnout_mean = 0.25;
+        x->weeks[w].burnout_p90 = 0.5;
         x->weeks[w].sessions = NAN; /* written empty */
     }
 }
@@ -438,7 +462,8 @@ static void free_reps(pw_results *reps)
 
 static const char *const result_files[] = {"summary.json", "summary.csv", "replications.csv",
                                            "waits.csv", "recovery.csv", "flow.csv",
-                                           "timeseries.csv", "manifest.json"};
+                                           "timeseries.csv", "workforce.csv", "costs.csv",
+                                           "manifest.json"};
 #define N_RESULT_FILES (sizeof result_files / sizeof result_files[0])
 
 /* ======================================================================================
@@ -850,17 +875,105 @@ static void test_write_files(void)
     CHECK(h && !strcmp(h, "scenario,replication,week,waiting_assessment,waiting_step2,"
                           "waiting_step3,caseload_step2,caseload_step3,staff_in_post_pwp,"
                           "staff_in_post_hit_senior,vacancies_pwp,vacancies_hit_senior,"
-                          "on_sick_leave,burnout_mean,leavers,hires,referrals,assessments,"
-                          "sessions"),
+                          "in_training_pwp,in_training_hit_senior,on_sick_leave,burnout_mean,"
+                          "burnout_p90,leavers,hires,referrals,assessments,sessions"),
           "timeseries.csv header: %s", h ? h : "(none)");
-    CHECK(s && strstr(s, ",0,1,101,0,0,0,0,10,5,0,1,0,0.25,0,0,0,0,\n"),
+    CHECK(s && strstr(s, ",0,1,101,0,0,0,0,10,5,0,1,0,2,0,0.25,0.5,0,0,0,0,\n"),
           "a week row (sessions NaN -> empty)");
     CHECK(s && count_lines(s) == 1 + NREPS * 2, "two weeks per replication");
     free(h);
     free(s);
 
+    /* workforce.csv: rates by hand. The window is 260 weeks = 1820 / 365.25 years. */
+    s = slurp_in(out, "workforce.csv");
+    h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,replication,role,headcount_mean,fte_mean,leavers,"
+                          "to_training,starters,turnover_rate,leaving_rate,mean_tenure_years,"
+                          "sickness_days_per_fte,burnout_mean,in_post_end"),
+          "workforce.csv header: %s", h ? h : "(none)");
+    CHECK(s && count_lines(s) == 1 + NREPS * 2, "one row per replication and role");
+    {
+        char hm[OUT_NUM_MAX], fm[OUT_NUM_MAX], want[256];
+        double years = 260 * 7.0 / 365.25;
+        CHECK_NEAR(50 / years, 10.034340659340659, 1e-12, "mean headcount 50 x 365.25 / 1820");
+        out_fmt_num(hm, 50 / years);
+        out_fmt_num(fm, 40 / years);
+        /* turnover (4 + 1) / 50 = 0.1 a year; leaving 4 / 50; tenure 25 / 10; sickness
+         * 320 / 40 FTE-years = 8; burnout 12.5 / 50 */
+        snprintf(want, sizeof want, "\n\"Mid-size, \"\"test\"\" service\",0,pwp,%s,%s,4,1,5,0.1,"
+                 "0.08,2.5,8,0.25,10\n", hm, fm);
+        const char *w0 = s ? strstr(s, want) : NULL;
+        CHECK(w0 != NULL, "workforce row of pwp, replication 0: want %s", want);
+        snprintf(want, sizeof want, ",2,pwp,%s,%s,6,1,5,0.14,0.12,2.5,8,0.25,10\n", hm, fm);
+        const char *w2 = s ? strstr(s, want) : NULL;
+        CHECK(w2 != NULL, "replication 2: turnover (6 + 1) / 50 = 0.14, leaving 0.12");
+        const char *w1 = s ? strstr(s, ",1,pwp,") : NULL;
+        CHECK(w0 && w1 && w2 && w0 < w1 && w1 < w2, "rows in replication order");
+        CHECK(s && strstr(s, ",0,HIT-senior,0,0,0,0,0,,,,,,0\n"),
+              "no one in post: rates, tenure, sickness and burnout empty");
+        CHECK(s && !strstr(s, "nan") && !strstr(s, "inf"), "no nan/inf text");
+    }
+    free(h);
+    free(s);
+    pw_role_stats rs = {.headcount_years = 50, .fte_years = 40, .leavers = 3,
+                        .to_training = 2, .sick_days = 320, .tenure_years_sum = 7.5,
+                        .in_post_end = 3, .burnout_years = 5};
+    CHECK_NEAR(out_role_stat_value(&rs, 5, OUT_RS_HEADCOUNT_MEAN), 10, 0, "50 / 5 years");
+    CHECK_NEAR(out_role_stat_value(&rs, 5, OUT_RS_FTE_MEAN), 8, 0, "40 / 5 years");
+    CHECK_NEAR(out_role_stat_value(&rs, 5, OUT_RS_TURNOVER_RATE), 0.1, 1e-15,
+               "(3 + 2) / (10 in post x 5 years)");
+    CHECK_NEAR(out_role_stat_value(&rs, 5, OUT_RS_LEAVING_RATE), 0.06, 1e-15, "3 / 50");
+    CHECK_NEAR(out_role_stat_value(&rs, 5, OUT_RS_MEAN_TENURE_YEARS), 2.5, 0, "7.5 / 3");
+    CHECK_NEAR(out_role_stat_value(&rs, 5, OUT_RS_SICKNESS_DAYS_PER_FTE), 8, 0,
+               "320 / (8 FTE x 5 years)");
+    CHECK_NEAR(out_role_stat_value(&rs, 5, OUT_RS_BURNOUT_MEAN), 0.1, 1e-15, "5 / 50");
+    CHECK_NEAR(out_role_stat_value(&rs, 0, OUT_RS_HEADCOUNT_MEAN), NAN, 0,
+               "no window: mean headcount undefined");
+    pw_params wp;
+    fill_params(&wp);
+    CHECK_NEAR(out_window_years(&wp), 1820 / 365.25, 1e-15, "window: 260 weeks in years");
+
+    /* costs.csv: by role and item, "all" totals, then the cost metrics. */
+    s = slurp_in(out, "costs.csv");
+    h = s ? first_line(s) : NULL;
+    CHECK(h && !strcmp(h, "scenario,replication,role,item,value_gbp"), "costs.csv header: %s",
+          h ? h : "(none)");
+    CHECK(s && count_lines(s) == 1 + NREPS * (2 * 4 + 4 + 4),
+          "per replication: 4 items x 2 roles, 4 totals, 4 costs per unit");
+    {
+        static const char *const rows0[] = {
+            ",0,pwp,salary,1000000\n", ",0,pwp,oncost,250000\n", ",0,pwp,training,12000.5\n",
+            ",0,pwp,total,1262000.5\n", ",0,HIT-senior,salary,500000\n",
+            ",0,HIT-senior,oncost,0\n", ",0,HIT-senior,training,0\n",
+            ",0,HIT-senior,total,500000\n", ",0,all,salary,1500000\n", ",0,all,oncost,250000\n",
+            ",0,all,training,12000.5\n", ",0,all,total,1762000.5\n",
+            ",0,all,cost_per_referral,1750.25\n", ",0,all,cost_per_finished_course,3500.5\n",
+            ",0,all,cost_per_recovery,7000\n", ",0,all,cost_per_true_recovery,9000\n",
+            ",1,pwp,salary,1001000\n"};
+        const char *prev = s;
+        int in_order = s != NULL;
+        for (size_t k = 0; k < sizeof rows0 / sizeof rows0[0] && in_order; k++) {
+            const char *m = strstr(prev, rows0[k]);
+            in_order = CHECK(m != NULL, "costs.csv row %s after the previous one", rows0[k]);
+            prev = m ? m : prev;
+        }
+        CHECK(s && strstr(s, ",1,all,total,1763000.5\n"), "replication 1 total");
+        CHECK(s && strstr(s, ",1,all,cost_per_recovery,\n"), "undefined cost metric empty");
+        CHECK(s && !strstr(s, "nan") && !strstr(s, "inf"), "no nan/inf text");
+    }
+    free(h);
+    free(s);
+    s = slurp_in(out, "replications.csv");
+    CHECK(s && strstr(s, ",0,cost_per_referral_gbp,1750.25\n") &&
+              strstr(s, ",2,cost_per_true_recovery_gbp,9000\n"),
+          "costs per unit agree with the metrics in replications.csv");
+    free(s);
+
     s = slurp_in(out, "manifest.json");
     CHECK(s && json_valid(s), "manifest.json is valid JSON");
+    CHECK(s && strstr(s, "\"workforce.csv\": \"fnv1a64:") &&
+              strstr(s, "\"costs.csv\": \"fnv1a64:"),
+          "manifest hashes workforce.csv and costs.csv");
     CHECK(s && strstr(s, "\"master_seed\": 20181") && strstr(s, "\"generator\": \"taus2\"") &&
               strstr(s, "\"warmup_weeks\": 52") && strstr(s, "\"threads\": 2") &&
               strstr(s, "\"gsl_version\": \"") && strstr(s, "\"libconfig_version\": \"1.5\"") &&
@@ -1202,9 +1315,39 @@ static void test_dashboard(void)
     out_print_dashboard(f, &p, reps, NREPS, &info);
     fclose(f);
     const char *sec[] = {"WAITS", "RECOVERY", "FUNNEL", "WHERE REFERRALS ENDED", "SESSIONS",
-                         "UTILISATION", "WAITING LISTS"};
-    for (size_t k = 0; k < sizeof sec / sizeof sec[0]; k++)
-        CHECK(strstr(buf, sec[k]) != NULL, "section %s", sec[k]);
+                         "UTILISATION", "WORKFORCE AND COSTS", "WAITING LISTS"};
+    const char *prev = buf;
+    for (size_t k = 0; k < sizeof sec / sizeof sec[0]; k++) {
+        const char *m = strstr(prev, sec[k]);
+        CHECK(m != NULL, "section %s, in order", sec[k]);
+        prev = m ? m : prev;
+    }
+    /* Workforce: pwp turnover 0.10, 0.12, 0.14 a year (half-width as recovery's); the
+     * HIT-senior role has no one in post (undefined); costs per referral 1750.25 + r. */
+    char *l = line_with(buf, "In post at the end / mean headcount");
+    CHECK(l && strstr(l, "10.0 ± 0.0       10.0 ± 0.0"),
+          "in post at the end 10, mean headcount 50 / 4.98 years = 10.03: %s", l ? l : "(none)");
+    free(l);
+    const char *pwp = strstr(buf, "\n  pwp\n"), *hit = strstr(buf, "\n  HIT-senior\n");
+    CHECK(pwp && hit && pwp < hit, "a block per role, in the scenario's order");
+    l = pwp ? line_with(pwp, "Turnover, a year") : NULL;
+    CHECK(l && strstr(l, "12.0% ± 5.0"), "pwp turnover with its CI: %s", l ? l : "(none)");
+    free(l);
+    l = hit ? line_with(hit, "Turnover, a year") : NULL;
+    CHECK(l && strstr(l, "–"), "no one in post: turnover undefined: %s", l ? l : "(none)");
+    free(l);
+    l = pwp ? line_with(pwp, "Sickness days a year per FTE") : NULL;
+    CHECK(l && strstr(l, "8.0 ± 0.0"), "sickness days per FTE: %s", l ? l : "(none)");
+    free(l);
+    l = pwp ? line_with(pwp, "Mean burnout") : NULL;
+    CHECK(l && strstr(l, "0.25 ± 0.00"), "mean burnout: %s", l ? l : "(none)");
+    free(l);
+    l = line_with(buf, "Cost per referral");
+    CHECK(l && strstr(l, "£1,751 ± 2"), "cost per referral in pounds: %s", l ? l : "(none)");
+    free(l);
+    l = line_with(buf, "Cost per recovery (reported)");
+    CHECK(l && strstr(l, "£7,000"), "a NaN replication is left out: %s", l ? l : "(none)");
+    free(l);
     /* recovery reported 52.0%, half-width 100 t(2) 0.02 / sqrt(3) = 4.97 points */
     CHECK(strstr(buf, "52.0% ± 5.0") != NULL, "recovery reported with its CI");
     CHECK(strstr(buf, "1,010") != NULL, "referrals with a thousands separator");

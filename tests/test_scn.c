@@ -105,27 +105,38 @@ static int load(const char *path, const char *const *sets, size_t nsets, pw_para
     return scn_load(path, sets, nsets, p, e);
 }
 
+/* Are two empirical distributions' weights equal within 1e-12? Then copy x's into y, so
+ * that a byte comparison can follow. what names the distribution in *why. */
+static int cum_near(const pw_dist *dx, pw_dist *dy, const char *what, char *why, size_t n)
+{
+    if (dx->kind != PW_DIST_EMPIRICAL || dy->kind != PW_DIST_EMPIRICAL)
+        return 1;
+    for (size_t i = 0; i < PW_DIST_MAX_POINTS; i++) {
+        if (fabs(dx->cum[i] - dy->cum[i]) > 1e-12) {
+            snprintf(why, n, "%s cum[%zu]: %.17g vs %.17g", what, i, dx->cum[i], dy->cum[i]);
+            return 0;
+        }
+        dy->cum[i] = dx->cum[i];
+    }
+    return 1;
+}
+
 /* Are a and b the same parameters? Exact, byte for byte, except empirical weights, which
  * are stored normalised and cumulative and may move by an ulp on reprinting. */
 static int params_equal(const pw_params *a, const pw_params *b, char *why, size_t n)
 {
     pw_params x = *a, y = *b;
     for (int s = 0; s < PW_STEP_N; s++) {
-        pw_dist *dx[2] = {&x.step[s].first_session_lag_days, &x.step[s].episode_days};
-        pw_dist *dy[2] = {&y.step[s].first_session_lag_days, &y.step[s].episode_days};
-        for (int k = 0; k < 2; k++) {
-            if (dx[k]->kind != PW_DIST_EMPIRICAL || dy[k]->kind != PW_DIST_EMPIRICAL)
-                continue;
-            for (size_t i = 0; i < PW_DIST_MAX_POINTS; i++) {
-                if (fabs(dx[k]->cum[i] - dy[k]->cum[i]) > 1e-12) {
-                    snprintf(why, n, "step%d dist %d cum[%zu]: %.17g vs %.17g", s + 2, k, i,
-                             dx[k]->cum[i], dy[k]->cum[i]);
-                    return 0;
-                }
-                dy[k]->cum[i] = dx[k]->cum[i];
-            }
-        }
+        if (!cum_near(&x.step[s].first_session_lag_days, &y.step[s].first_session_lag_days,
+                      s ? "step3 first_session_lag_days" : "step2 first_session_lag_days", why, n) ||
+            !cum_near(&x.step[s].episode_days, &y.step[s].episode_days,
+                      s ? "step3 episode_days" : "step2 episode_days", why, n))
+            return 0;
     }
+    for (size_t r = 0; r < PW_MAX_ROLES; r++)
+        if (!cum_near(&x.roles[r].vacancy_days, &y.roles[r].vacancy_days, "a role's vacancy_days",
+                      why, n))
+            return 0;
     const unsigned char *p = (const unsigned char *)&x, *q = (const unsigned char *)&y;
     for (size_t i = 0; i < sizeof x; i++)
         if (p[i] != q[i]) {
@@ -187,7 +198,7 @@ static void test_bad_cases(const paths *ps)
     at_root(ps, "tests/bad", dir, sizeof dir);
     char **names;
     size_t n = list_dir(dir, ".cfg", &names);
-    CHECK(n >= 35, "at least 35 bad cases in %s (got %zu)", dir, n);
+    CHECK(n >= 80, "at least 80 bad cases in %s (got %zu)", dir, n);
     for (size_t i = 0; i < n; i++) {
         char path[PATHMAX + 300], exp[PATHMAX + 300];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -414,6 +425,222 @@ static void test_values(const paths *ps)
                   s.prefill.assessment_list == 0,
               "default reporting, output, prefill");
         round_trip(&s, "fixture with defaults");
+    }
+}
+
+/* Load path with --set overrides; SCN_OK expected, else the messages are shown. */
+static int load_ok(const char *path, const char *const *sets, size_t nsets, pw_params *p,
+                   const char *what)
+{
+    scn_errors e;
+    int rc = load(path, sets, nsets, p, &e);
+    int ok = CHECK(rc == SCN_OK, "%s: loads (got %s)", what, scn_strerror(rc));
+    if (!ok)
+        dump(&e);
+    scn_errors_free(&e);
+    return ok;
+}
+
+/* Workforce keys: fixed-staff defaults, salary by band, training_to resolution, hiring and
+ * shock plans, and their round trips. */
+static void test_workforce(const paths *ps)
+{
+    char fixture[PATHMAX], base[PATHMAX], path[PATHMAX];
+    at_root(ps, "tests/bad/include/base.cfg", fixture, sizeof fixture);
+    at_root(ps, "scenarios/baseline.cfg", base, sizeof base);
+    pw_params p;
+
+    /* Defaults: fixed staff, every hazard 0. */
+    if (load_ok(fixture, NULL, 0, &p, "fixture")) {
+        for (size_t i = 0; i < p.n_roles; i++) {
+            const pw_role *r = &p.roles[i];
+            CHECK(r->leave_per_year == 0 && r->sick_per_year == 0 && r->train_per_year == 0,
+                  "%s: default hazards 0 (got %g, %g, %g)", r->name, r->leave_per_year,
+                  r->sick_per_year, r->train_per_year);
+            CHECK_NEAR(r->sick_days_mean, 10.0, 0, "default sick_days_mean");
+            CHECK_NEAR(r->train_min_tenure_years, 1.0, 0, "default training_min_tenure_years");
+            CHECK_NEAR(r->train_bar_years, 0.0, 0, "default training_bar_years");
+            CHECK(r->train_to[0] == '\0' && r->train_to_role == -1,
+                  "%s: default training_to none, role -1 (got \"%s\", %d)", r->name, r->train_to,
+                  r->train_to_role);
+            CHECK_NEAR(r->train_weeks, 52.0, 0, "default training_weeks");
+            CHECK_NEAR(r->train_capacity, 0.5, 0, "default training_capacity");
+            CHECK_NEAR(r->qualify_probability, 0.9, 0, "default qualify_probability");
+            CHECK(r->replace_leavers == 1, "%s: default replace_leavers true", r->name);
+            const pw_dist *v = &r->vacancy_days;
+            CHECK(v->kind == PW_DIST_GAMMA && v->mean == 90.0 && v->sd == 30.0,
+                  "%s: default vacancy_days gamma 90/30 (got kind %d, %g, %g)", r->name,
+                  (int)v->kind, v->mean, v->sd);
+            CHECK_NEAR(v->a, 9.0, 1e-12, "default vacancy_days prepared: shape (90/30)^2");
+            CHECK_NEAR(v->b, 10.0, 1e-12, "default vacancy_days prepared: scale 30^2/90");
+            CHECK(r->intake_month == 0, "%s: default intake_month 0", r->name);
+            CHECK_NEAR(r->ramp_weeks, 12.0, 0, "default ramp_weeks");
+            CHECK_NEAR(r->ramp_start, 0.5, 0, "default ramp_start");
+        }
+        CHECK_NEAR(p.roles[role(&p, "pwp")].salary_gbp, 27000.0, 0, "pwp band 5: default salary");
+        CHECK_NEAR(p.roles[role(&p, "hit")].salary_gbp, 40000.0, 0, "hit band 7: default salary");
+        const pw_workforce_p *w = &p.workforce;
+        CHECK_NEAR(w->sustainable_load, 0.85, 0, "default sustainable_load");
+        CHECK_NEAR(w->burnout_rise_per_week, 0.0, 0, "default burnout_rise_per_week");
+        CHECK_NEAR(w->burnout_recovery_per_week, 0.1, 0, "default burnout_recovery_per_week");
+        CHECK_NEAR(w->telephone_weight, 1.0, 0, "default telephone_weight");
+        CHECK_NEAR(w->supervision_hours_per_month, 2.0, 0, "default supervision hours");
+        CHECK_NEAR(w->supervision_relief, 0.0, 0, "default supervision_relief");
+        CHECK(w->burnout_leave_factor == 0 && w->burnout_sick_factor == 0 &&
+                  w->burnout_effect == 0,
+              "default burnout factors 0");
+        CHECK_NEAR(w->change_dropout, 0.1, 0, "default change_dropout");
+        CHECK_NEAR(w->oncost_share, 0.3, 0, "default oncost_share");
+        CHECK_NEAR(w->training_cost_gbp, 10000.0, 0, "default training_cost_gbp");
+        CHECK_NEAR(w->labour_pool_per_year, 0.0, 0, "default labour_pool_per_year");
+        CHECK(w->n_hires == 0 && w->n_shocks == 0, "default: no hiring, no shocks");
+        CHECK(w->hire_role[0] == -1 && w->shock_role[PW_MAX_PLAN - 1] == -1,
+              "unused plan rows have role -1");
+    }
+
+    /* The baseline keeps staff fixed until calibrated; PWPs would train as HITs. */
+    if (load_ok(base, NULL, 0, &p, "baseline")) {
+        for (size_t i = 0; i < p.n_roles; i++)
+            CHECK(p.roles[i].leave_per_year == 0 && p.roles[i].sick_per_year == 0 &&
+                      p.roles[i].train_per_year == 0,
+                  "baseline %s: fixed staff", p.roles[i].name);
+        CHECK(p.workforce.burnout_rise_per_week == 0 && p.workforce.n_hires == 0 &&
+                  p.workforce.n_shocks == 0,
+              "baseline: no burnout, no plans");
+        CHECK(p.roles[role(&p, "pwp")].train_to_role == role(&p, "hit"),
+              "baseline: pwp training_to resolved to hit (got %d)",
+              p.roles[role(&p, "pwp")].train_to_role);
+        CHECK(p.roles[role(&p, "hit")].train_to_role == -1, "baseline: hit trains for nothing");
+        CHECK_NEAR(p.workforce.supervision_hours_per_month, 2.0, 0,
+                   "baseline supervision (CALIBRATION.md 2 h/month)");
+        /* The baseline writes the band defaults out. */
+        CHECK_NEAR(p.roles[role(&p, "pwp")].salary_gbp, 27000.0, 0, "baseline pwp salary");
+        CHECK_NEAR(p.roles[role(&p, "hit")].salary_gbp, 40000.0, 0, "baseline hit salary");
+    }
+    if (load_ok(at_root(ps, "scenarios/expert_door.cfg", path, sizeof path), NULL, 0, &p,
+                "expert_door")) {
+        const pw_role *sr = &p.roles[role(&p, "senior")];
+        CHECK_NEAR(sr->salary_gbp, 50000.0, 0, "expert_door: senior band 8 (8a) default salary");
+        CHECK(sr->train_to_role == -1 && sr->leave_per_year == 0, "expert_door: senior fixed");
+    }
+
+    /* Salary by band: each band's default, printed resolved, reads back the same. */
+    const double want[10] = {0, 17500, 18500, 20500, 23000, 27000, 33000, 40000, 50000, 95000};
+    for (int band = 1; band <= 9; band++) {
+        char set[32], what[64];
+        snprintf(set, sizeof set, "staff.pwp.band=%d", band);
+        snprintf(what, sizeof what, "fixture, %s", set);
+        const char *sets[] = {set};
+        if (!load_ok(fixture, sets, 1, &p, what))
+            continue;
+        CHECK_NEAR(p.roles[role(&p, "pwp")].salary_gbp, want[band], 0, what);
+        round_trip(&p, what);
+    }
+    const char *explicit_pay[] = {"staff.pwp.band=9", "staff.pwp.salary_gbp=31234.5"};
+    if (load_ok(fixture, explicit_pay, 2, &p, "explicit salary"))
+        CHECK_NEAR(p.roles[role(&p, "pwp")].salary_gbp, 31234.5, 0,
+                   "an explicit salary_gbp wins over the band");
+
+    /* Training that is switched on, and plans. */
+    const char *plans[] = {
+        "staff.pwp.training_per_year=0.08",
+        "staff.pwp.training_to=hit",
+        "staff.pwp.training_bar_years=2.0",
+        "staff.hit.leave_per_year=0.12",
+        "staff.hit.intake_month=9",
+        "staff.hit.replace_leavers=false",
+        "staff.hit.vacancy_days={ dist = \"empirical\"; values = [30.0, 60.0, 120.0]; "
+        "weights = [0.3, 0.3, 0.4]; }",
+        "workforce.burnout_rise_per_week=0.05",
+        "workforce.supervision_relief=0.5",
+        "workforce.hiring=({ week = 104.0; role = \"pwp\"; count = 5; }, "
+        "{ week = 0.5; role = \"hit\"; count = 1; })",
+        "workforce.shocks=({ week = 156.0; role = \"hit\"; share = 0.33; weeks = 13.0; })",
+    };
+    if (load_ok(fixture, plans, sizeof plans / sizeof *plans, &p, "fixture with plans")) {
+        const pw_role *pwp = &p.roles[role(&p, "pwp")], *hit = &p.roles[role(&p, "hit")];
+        CHECK(pwp->train_to_role == role(&p, "hit") && !strcmp(pwp->train_to, "hit"),
+              "training_to resolved (got %d)", pwp->train_to_role);
+        CHECK_NEAR(pwp->train_per_year, 0.08, 0, "training_per_year");
+        CHECK_NEAR(pwp->train_bar_years, 2.0, 0, "training_bar_years");
+        CHECK(hit->intake_month == 9 && !hit->replace_leavers, "intake_month, replace_leavers");
+        CHECK(hit->vacancy_days.kind == PW_DIST_EMPIRICAL && hit->vacancy_days.n == 3,
+              "vacancy_days empirical");
+        CHECK_NEAR(hit->vacancy_days.cum[2], 1.0, 0, "vacancy_days prepared");
+        const pw_workforce_p *w = &p.workforce;
+        CHECK(w->n_hires == 2 && w->hire_role[0] == role(&p, "pwp") &&
+                  w->hire_role[1] == role(&p, "hit") && w->hire_count[0] == 5 &&
+                  w->hire_week[1] == 0.5 && !strcmp(w->hire_role_name[1], "hit"),
+              "hiring rows read and resolved (n %zu, roles %d %d)", w->n_hires, w->hire_role[0],
+              w->hire_role[1]);
+        CHECK(w->hire_role[2] == -1, "hiring: rows past n stay -1");
+        CHECK(w->n_shocks == 1 && w->shock_role[0] == role(&p, "hit") &&
+                  w->shock_share[0] == 0.33 && w->shock_weeks[0] == 13.0 &&
+                  w->shock_week[0] == 156.0 && !strcmp(w->shock_role_name[0], "hit"),
+              "shock row read and resolved");
+        round_trip(&p, "fixture with plans");
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (CHECK(f != NULL, "open_memstream")) {
+            scn_print(f, &p);
+            fclose(f);
+            CHECK(strstr(buf, "hiring = ( { week = 104.0; role = \"pwp\"; count = 5; }, "
+                              "{ week = 0.5; role = \"hit\"; count = 1; } );") != NULL,
+                  "scn_print writes the hiring list");
+            CHECK(strstr(buf, "shocks = ( { week = 156.0; role = \"hit\"; share = 0.33; "
+                              "weeks = 13.0; } );") != NULL,
+                  "scn_print writes the shocks list");
+            CHECK(strstr(buf, "salary_gbp = 27000.0;") != NULL,
+                  "scn_print writes the resolved default salary");
+            free(buf);
+        }
+    }
+    /* A role added by --set gets fixed-staff defaults; the baseline can drop training_to. */
+    const char *newrole[] = {"staff.bank={ headcount = 2; fte = 0.5; clinical_hours_per_week = "
+                             "20.0; caseload_cap = 10; does = [\"step3\"]; band = 6; }",
+                             "staff.pwp.training_to=\"\""};
+    if (load_ok(base, newrole, 2, &p, "baseline with a bank role")) {
+        const pw_role *b = &p.roles[role(&p, "bank")];
+        CHECK(b->leave_per_year == 0 && b->train_to_role == -1 && b->salary_gbp == 33000.0,
+              "added role: fixed, band 6 salary (got %g)", b->salary_gbp);
+        CHECK(p.roles[role(&p, "pwp")].train_to_role == -1, "training_to \"\": role -1");
+        round_trip(&p, "baseline with a bank role");
+    }
+
+    /* Cross-check errors through --set are placed on the --set argument. */
+    struct {
+        const char *set, *want;
+    } bad[] = {
+        {"staff.pwp.training_to=nobody",
+         "--set staff.pwp.training_to=nobody: staff.pwp.training_to: no role \"nobody\" under "
+         "staff (roles: pwp, hit)"},
+        {"staff.hit.training_to=hit",
+         "--set staff.hit.training_to=hit: staff.hit.training_to: must name another role"},
+        {"staff.hit.training_per_year=0.1",
+         "--set staff.hit.training_per_year=0.1: staff.hit.training_to: missing"},
+        {"workforce.hiring=({ week = 1.0; role = \"hti\"; count = 1; })",
+         "workforce.hiring[0].role: no role \"hti\" under staff (did you mean \"hit\"?)"},
+        {"workforce.shocks=({ week = 1.0; role = \"hit\"; share = 1.5; weeks = 2.0; })",
+         "workforce.shocks[0].share: must be a probability in [0, 1] (got 1.5)"},
+        {"staff.hit.intake_month=13",
+         "--set staff.hit.intake_month=13: staff.hit.intake_month: must be an integer in [0, 12] "
+         "(got 13)"},
+        {"staff.pwp.vacancy_days={ dist = \"normal\"; mean = 9.0; sd = 3.0; }",
+         "staff.pwp.vacancy_days.dist: a normal distribution can draw negative durations"},
+        {"workforce.sustainable_load=2.5",
+         "workforce.sustainable_load: must be a number in (0, 2] (got 2.5)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        scn_errors e;
+        int rc = load(fixture, &bad[i].set, 1, &p, &e);
+        int ok = CHECK(rc == SCN_EINVALID, "--set %s fails (got %s)", bad[i].set, scn_strerror(rc));
+        ok &= CHECK(has_msg(&e, bad[i].want), "--set %s: a message contains: %s", bad[i].set,
+                    bad[i].want);
+        ok &= CHECK(e.n == 1, "--set %s: exactly one message (got %zu)", bad[i].set, e.n);
+        if (!ok)
+            dump(&e);
+        scn_errors_free(&e);
     }
 }
 
@@ -697,6 +924,7 @@ int main(int argc, char **argv)
     RUN(test_scenarios);
     RUN(test_values);
     RUN(test_baseline_complete);
+    RUN(test_workforce);
     RUN(test_set);
     RUN(test_traps);
     return harness_done();
