@@ -171,8 +171,8 @@ typedef struct pw_score_hist {
 typedef struct pw_week {
     double waiting_assessment, waiting_step[PW_STEP_N];  /* at the week's end */
     double caseload_step[PW_STEP_N];                     /* open episodes at the week's end */
-    double staff_in_post[PW_MAX_ROLES];                  /* at the week's end, trainees in
-                                                            the role they train for */
+    double staff_in_post[PW_MAX_ROLES];                  /* at the week's end (trainees are
+                                                            counted in in_training) */
     double vacancies[PW_MAX_ROLES];                      /* posts advertised, unfilled */
     double in_training[PW_MAX_ROLES];                    /* trainees, by trained-for role */
     double on_sick_leave, burnout_mean, burnout_p90;     /* at the week's end, all staff */
