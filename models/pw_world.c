@@ -1672,11 +1672,11 @@ static void staff_round(world *w)
         if (wf->burnout_rise_per_week > 0) {
             double hours = c->hours_week > 0 ? c->hours_week : 1e-9;
             double load = (c->load_hours + (wf->telephone_weight - 1) * c->phone_hours) / hours;
-            double over = load - wf->sustainable_load;
-            if (over > 0)
-                c->burnout += wf->burnout_rise_per_week * over * relief;
-            else
-                c->burnout -= wf->burnout_recovery_per_week * c->burnout;
+            /* Overload builds burnout, and some of it heals every week: a sustained
+             * overload settles at rise x over x relief / recovery. */
+            double over = fmax(0.0, load - wf->sustainable_load);
+            c->burnout += wf->burnout_rise_per_week * over * relief -
+                          wf->burnout_recovery_per_week * c->burnout;
             c->burnout = clampd(c->burnout, 0, 1);
         }
         if (ro->sick_per_year > 0 && !c->sick &&

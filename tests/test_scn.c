@@ -498,15 +498,14 @@ static void test_workforce(const paths *ps)
               "unused plan rows have role -1");
     }
 
-    /* The baseline keeps staff fixed until calibrated; PWPs would train as HITs. */
+    /* The calibrated baseline: staff leave, fall sick and burn out; PWPs train as HITs. */
     if (load_ok(base, NULL, 0, &p, "baseline")) {
         for (size_t i = 0; i < p.n_roles; i++)
-            CHECK(p.roles[i].leave_per_year == 0 && p.roles[i].sick_per_year == 0 &&
-                      p.roles[i].train_per_year == 0,
-                  "baseline %s: fixed staff", p.roles[i].name);
-        CHECK(p.workforce.burnout_rise_per_week == 0 && p.workforce.n_hires == 0 &&
+            CHECK(p.roles[i].leave_per_year > 0 && p.roles[i].sick_per_year > 0,
+                  "baseline %s: staff leave and fall sick", p.roles[i].name);
+        CHECK(p.workforce.burnout_rise_per_week > 0 && p.workforce.n_hires == 0 &&
                   p.workforce.n_shocks == 0,
-              "baseline: no burnout, no plans");
+              "baseline: burnout, no plans");
         CHECK(p.roles[role(&p, "pwp")].train_to_role == role(&p, "hit"),
               "baseline: pwp training_to resolved to hit (got %d)",
               p.roles[role(&p, "pwp")].train_to_role);
@@ -599,8 +598,8 @@ static void test_workforce(const paths *ps)
     /* A role added by --set gets fixed-staff defaults; the baseline can drop training_to. */
     const char *newrole[] = {"staff.bank={ headcount = 2; fte = 0.5; clinical_hours_per_week = "
                              "20.0; caseload_cap = 10; does = [\"step3\"]; band = 6; }",
-                             "staff.pwp.training_to=\"\""};
-    if (load_ok(base, newrole, 2, &p, "baseline with a bank role")) {
+                             "staff.pwp.training_to=\"\"", "staff.pwp.training_per_year=0"};
+    if (load_ok(base, newrole, 3, &p, "baseline with a bank role")) {
         const pw_role *b = &p.roles[role(&p, "bank")];
         CHECK(b->leave_per_year == 0 && b->train_to_role == -1 && b->salary_gbp == 33000.0,
               "added role: fixed, band 6 salary (got %g)", b->salary_gbp);
