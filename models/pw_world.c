@@ -173,6 +173,7 @@ typedef struct world {
     sim_timeavg ta_load[PW_STEP_N];
     double cap_hours[PW_STEP_N];
     double load_step[PW_STEP_N];        /* committed hours a week by step */
+    sim_timeavg ta_cap[PW_STEP_N];      /* treatment hours available (with dynamics) */
     unsigned char *closed;              /* closed[d]: day d is a closure day */
     long n_days;
     double assess_slots_offered, assess_slots_used;
@@ -1393,9 +1394,27 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor);
 
 static double weekly_chance(double per_year) { return 1 - exp(-per_year * 7.0 / YEAR_DAYS); }
 
-/* Offer any new capacity to both steps' lists. */
+/* Available treatment hours by step changed: clinicians in post, not off sick. */
+static void track_capacity(world *w)
+{
+    double cap[PW_STEP_N] = {0, 0};
+    for (size_t k = 0; k < w->n_staff; k++) {
+        const clinician *c = w->staff[k];
+        if (!c->active || c->sick)
+            continue;
+        if (c->does & PW_DOES_STEP2)
+            cap[PW_STEP2] += c->hours_week;
+        if (c->does & PW_DOES_STEP3)
+            cap[PW_STEP3] += c->hours_week;
+    }
+    for (int st = 0; st < PW_STEP_N; st++)
+        sim_timeavg_set(&w->ta_cap[st], w->s.now, cap[st]);
+}
+
+/* Offer any new capacity to both steps' lists (and record the capacity). */
 static void allocate_all(world *w)
 {
+    track_capacity(w);
     allocate(w, PW_STEP2);
     allocate(w, PW_STEP3);
 }
@@ -1511,6 +1530,7 @@ static void clinician_leave(world *w, clinician *c, int to_training)
     c->sick = 0;
     c->active = 0; /* first, so the freed places are not offered back to c */
     return_caseload(w, c);
+    track_capacity(w);
     if (!c->training)
         advertise(w, c, r);
 }
@@ -1786,6 +1806,7 @@ static void on_window_start(sim *s, void *obj, uint64_t arg)
     for (int st = 0; st < PW_STEP_N; st++) {
         sim_timeavg_restart(&w->ta_wait_step[st], s->now);
         sim_timeavg_restart(&w->ta_load[st], s->now);
+        sim_timeavg_restart(&w->ta_cap[st], s->now);
     }
 }
 
@@ -1812,9 +1833,12 @@ static void on_window_end(sim *s, void *obj, uint64_t arg)
     w->out->metric[PW_M_WAITING_ASSESSMENT_MEAN] = sim_timeavg_mean(&w->ta_wait_assess, t);
     w->out->metric[PW_M_WAITING_STEP2_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP2], t);
     w->out->metric[PW_M_WAITING_STEP3_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP3], t);
-    for (int st = 0; st < PW_STEP_N; st++)
+    for (int st = 0; st < PW_STEP_N; st++) {
+        /* With staff dynamics the hours available vary: use their time average. */
+        double cap = w->dynamic ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
         w->out->metric[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
-            w->cap_hours[st] > 0 ? sim_timeavg_mean(&w->ta_load[st], t) / w->cap_hours[st] : NAN;
+            cap > 0 ? sim_timeavg_mean(&w->ta_load[st], t) / cap : NAN;
+    }
     w->out->metric[PW_M_UTILISATION_ASSESSMENT] =
         w->assess_slots_offered > 0 ? w->assess_slots_used / w->assess_slots_offered : NAN;
 }
@@ -2187,6 +2211,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     for (int st = 0; st < PW_STEP_N; st++) {
         sim_timeavg_init(&w->ta_wait_step[st], 0, 0);
         sim_timeavg_init(&w->ta_load[st], 0, 0);
+        sim_timeavg_init(&w->ta_cap[st], 0, w->cap_hours[st]);
     }
     if ((ret = prefill(w)) != SIM_OK)
         goto out;
