@@ -174,6 +174,7 @@ typedef struct world {
     double cap_hours[PW_STEP_N];
     double load_step[PW_STEP_N];        /* committed hours a week by step */
     sim_timeavg ta_cap[PW_STEP_N];      /* treatment hours available (with dynamics) */
+    int cap_varied;                     /* the hours available have changed */
     unsigned char *closed;              /* closed[d]: day d is a closure day */
     long n_days;
     double assess_slots_offered, assess_slots_used;
@@ -846,7 +847,10 @@ static int session(world *w, patient *pt)
         if (pt->mode == PW_MODE_PHONE)
             pt->clin->phone_hours += h - pt->load;
         track_load(w, pt->step, h - pt->load);
+        int freed = h < pt->load;
         pt->load = h;
+        if (freed) /* the shorter follow-ups leave room in the diary: offer it */
+            allocate(w, pt->step);
     }
     w->week.sessions++;
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
@@ -1407,8 +1411,11 @@ static void track_capacity(world *w)
         if (c->does & PW_DOES_STEP3)
             cap[PW_STEP3] += c->hours_week;
     }
-    for (int st = 0; st < PW_STEP_N; st++)
+    for (int st = 0; st < PW_STEP_N; st++) {
+        if (cap[st] != w->ta_cap[st].value)
+            w->cap_varied = 1;
         sim_timeavg_set(&w->ta_cap[st], w->s.now, cap[st]);
+    }
 }
 
 /* Offer any new capacity to both steps' lists (and record the capacity). */
@@ -1818,12 +1825,14 @@ static void on_window_end(sim *s, void *obj, uint64_t arg)
     /* Freeze the window's time averages: their value at the window's end. */
     w->in_window = 0;
     for (size_t k = 0; k < w->n_staff; k++) {
-        const clinician *c = w->staff[k];
+        clinician *c = w->staff[k];
         if (!c->active)
             continue;
         pw_role_stats *st = &w->out->roles[c->role];
-        if (c->sick)
+        if (c->sick) { /* count the window's part; the rest is outside it */
             st->sick_days += s->now - fmax(c->sick_since, w->t_window0);
+            c->sick_since = s->now;
+        }
         if (!c->training) {
             st->tenure_years_sum += (s->now - c->start_day) / YEAR_DAYS;
             st->in_post_end++;
@@ -1835,7 +1844,7 @@ static void on_window_end(sim *s, void *obj, uint64_t arg)
     w->out->metric[PW_M_WAITING_STEP3_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP3], t);
     for (int st = 0; st < PW_STEP_N; st++) {
         /* With staff dynamics the hours available vary: use their time average. */
-        double cap = w->dynamic ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
+        double cap = w->cap_varied ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
         w->out->metric[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
             cap > 0 ? sim_timeavg_mean(&w->ta_load[st], t) / cap : NAN;
     }
