@@ -315,6 +315,19 @@ static void wl_push(wlist *l, patient *pt)
     l->n++;
 }
 
+/* Put pt at the head of the list, ahead of everyone waiting. */
+static void wl_push_front(wlist *l, patient *pt)
+{
+    pt->prev = NULL;
+    pt->next = l->head;
+    if (l->head)
+        l->head->prev = pt;
+    else
+        l->tail = pt;
+    l->head = pt;
+    l->n++;
+}
+
 static void wl_remove(wlist *l, patient *pt)
 {
     if (pt->prev)
@@ -1447,16 +1460,7 @@ static void return_patient(world *w, patient *pt)
     }
     pt->resume = 1;
     pt->queue_day = w->s.now;
-    wlist *l = list_of(w, pt);
-    /* Ahead of new people. */
-    pt->prev = NULL;
-    pt->next = l->head;
-    if (l->head)
-        l->head->prev = pt;
-    else
-        l->tail = pt;
-    l->head = pt;
-    l->n++;
+    wl_push_front(list_of(w, pt), pt); /* ahead of new people */
 }
 
 /* Everyone on c's caseload and in c's groups goes back to the lists. */
