@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "pol.h"
 #include "sim/core/sim.h"
@@ -159,6 +161,8 @@ typedef struct world {
     double pool_year_start;             /* labour pool: the current year's start ... */
     int pool_used;                      /* ... and starters in it */
     group *running;                     /* running groups (for a facilitator leaving) */
+    double *burn;                       /* scratch: burnout of each clinician in post */
+    size_t burn_cap;
     wlist assess_list, step_list[PW_STEP_N];
     wlist group_list[PW_STEP_N];        /* waiting to join a group */
     group *group_pool;                  /* free groups */
@@ -1737,7 +1741,17 @@ static void staff_round(world *w)
 static void staff_week(world *w, pw_week *wk)
 {
     const pw_params *p = w->p;
-    double burn[512];
+    if (w->n_staff > w->burn_cap) {
+        double *b = realloc(w->burn, w->n_staff * sizeof *b);
+        if (!b) {
+            w->error = SIM_ENOMEM;
+            sim_stop(&w->s);
+            return;
+        }
+        w->burn = b;
+        w->burn_cap = w->n_staff;
+    }
+    double *burn = w->burn;
     size_t nb = 0;
     double bsum = 0;
     int in_window = w->s.now > w->t_window0 && w->s.now <= w->t_window1;
@@ -1752,9 +1766,10 @@ static void staff_week(world *w, pw_week *wk)
         else
             wk->staff_in_post[c->role] += 1;
         wk->on_sick_leave += c->sick;
-        bsum += c->burnout;
-        if (nb < sizeof burn / sizeof *burn)
+        if (!c->training) { /* burnout of those in post, as in workforce.csv */
+            bsum += c->burnout;
             burn[nb++] = c->burnout;
+        }
         if (in_window) {
             double salary = c->fte * c->salary_gbp * dt;
             st->salary_gbp += salary;
@@ -1769,16 +1784,9 @@ static void staff_week(world *w, pw_week *wk)
     for (size_t r = 0; r < p->n_roles; r++)
         wk->vacancies[r] = w->vacancies[r];
     wk->burnout_mean = nb ? bsum / (double)nb : 0;
-    if (nb) { /* p90 by partial selection sort: nb is a few hundred at most */
-        size_t want = (size_t)floor(0.9 * (double)(nb - 1));
-        for (size_t i = 0; i <= want; i++)
-            for (size_t j = i + 1; j < nb; j++)
-                if (burn[j] < burn[i]) {
-                    double t = burn[i];
-                    burn[i] = burn[j];
-                    burn[j] = t;
-                }
-        wk->burnout_p90 = burn[want];
+    if (nb) { /* GSL's quantile of the sorted values */
+        gsl_sort(burn, 1, nb);
+        wk->burnout_p90 = gsl_stats_quantile_from_sorted_data(burn, 1, nb, 0.9);
     }
 }
 
@@ -2167,6 +2175,7 @@ static void world_free(world *w)
     for (size_t i = 0; i < w->n_staff; i++)
         clinician_free(w->staff[i]);
     free(w->staff);
+    free(w->burn);
     free(w->closed);
     sim_streams_free(&w->st);
     sim_free(&w->s);
