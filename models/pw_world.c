@@ -1464,6 +1464,12 @@ static void return_patient(world *w, patient *pt)
     }
     pt->resume = 1;
     pt->queue_day = w->s.now;
+    /* Waiting again, they may give up again. */
+    const pw_step_p *sp = &w->p->step[pt->step];
+    double mult = pow(w->p->failure.dropout_multiplier, pt->failures);
+    double d = dropout_delay(&sp->wait_dropout, mult, pt->r[PR_WAIT]);
+    if (isfinite(d) && w->s.now + d < w->t_end)
+        pt->timer = sim_schedule(&w->s, d, PRIO_PERSON, on_step_dropout, pt, 0);
     wl_push_front(list_of(w, pt), pt); /* ahead of new people */
 }
 
@@ -1532,7 +1538,7 @@ static void clinician_leave(world *w, clinician *c, int to_training)
     if (w->in_window) {
         if (to_training)
             st->to_training++;
-        else
+        else if (!c->training) /* trainees are not in post: not counted as leavers */
             st->leavers++;
         if (c->sick)
             st->sick_days += w->s.now - fmax(c->sick_since, w->t_window0);
@@ -1545,9 +1551,9 @@ static void clinician_leave(world *w, clinician *c, int to_training)
     c->sick = 0;
     c->active = 0; /* first, so the freed places are not offered back to c */
     return_caseload(w, c);
-    track_capacity(w);
     if (!c->training)
         advertise(w, c, r);
+    allocate_all(w); /* the returned patients to whoever has room */
 }
 
 static void on_training_end(sim *s, void *obj, uint64_t arg);
