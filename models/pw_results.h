@@ -184,7 +184,7 @@ typedef struct pw_week {
 typedef struct pw_role_stats {
     double headcount_years;     /* people in post x years (time-integral of headcount) */
     double fte_years;           /* the same weighted by FTE and capacity share */
-    uint64_t leavers;           /* left the service */
+    uint64_t leavers;           /* left the service from a post (not trainees) */
     uint64_t to_training;       /* left the post for training (a progression) */
     uint64_t starters;          /* took up a post (new starters and qualified trainees) */
     double sick_days;           /* days of sickness absence */
