@@ -14,6 +14,7 @@
  *   the target is an engine at no less than half its rate. A heap-based event loop and a
  *   FIFO recursion with no events at all are printed beside it as yardsticks.
  */
+#include "bench_child.h"
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -103,30 +104,9 @@ static int run_child(trial_fn fn, long n, trial *out)
         _exit(w == (ssize_t)sizeof t ? 0 : 1);
     }
     close(fd[1]);
-    size_t got = 0;
-    while (got < sizeof *out) {
-        ssize_t r = read(fd[0], (char *)out + got, sizeof *out - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (got != sizeof *out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        memset(out, 0, sizeof *out);
-        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-            snprintf(out->msg, sizeof out->msg, "no result after %d s (hung?), killed",
-                     TRIAL_TIMEOUT_S);
-        else if (WIFSIGNALED(status))
-            snprintf(out->msg, sizeof out->msg, "killed by signal %d", WTERMSIG(status));
-        else
-            snprintf(out->msg, sizeof out->msg, "trial process failed (status %d)", status);
+    if (bench_collect(fd[0], pid, out, sizeof *out, out->msg, sizeof out->msg,
+                      TRIAL_TIMEOUT_S) != 0)
         return -1;
-    }
     return out->err ? -1 : 0;
 }
 

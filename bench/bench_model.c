@@ -19,6 +19,7 @@
  * - The issue's targets: >= 200,000 referrals a second on one core, and peak memory flat
  *   as the horizon grows (memory follows people in the system, not people ever referred).
  */
+#include "bench_child.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -175,30 +176,9 @@ static int run_child(const pw_params *p, double years, run_report *out)
         _exit(w == (ssize_t)sizeof r ? 0 : 1);
     }
     close(fd[1]);
-    size_t got = 0;
-    while (got < sizeof *out) {
-        ssize_t n = read(fd[0], (char *)out + got, sizeof *out - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (got != sizeof *out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        memset(out, 0, sizeof *out);
-        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-            snprintf(out->msg, sizeof out->msg, "no result after %d s (hung?), killed",
-                     TRIAL_TIMEOUT_S);
-        else if (WIFSIGNALED(status))
-            snprintf(out->msg, sizeof out->msg, "killed by signal %d", WTERMSIG(status));
-        else
-            snprintf(out->msg, sizeof out->msg, "run process failed (status %d)", status);
+    if (bench_collect(fd[0], pid, out, sizeof *out, out->msg, sizeof out->msg,
+                      TRIAL_TIMEOUT_S) != 0)
         return -1;
-    }
     return out->err ? -1 : 0;
 }
 
