@@ -16,7 +16,7 @@
 #include "sim/core/sim_stats.h"
 
 /* Replication streams: fixed ids, so adding one never shifts another. */
-enum { RS_ARRIVALS, RS_CASEMIX, RS_PREFILL, RS_STAFF, RS_N };
+enum { RS_ARRIVALS, RS_CASEMIX, RS_PREFILL, RS_N }; /* staff have streams of their own */
 /* Every referral has its own streams, one per purpose, so that two scenarios that send
  * a person down different routes still give them the same draws for the same kind of
  * event (the n-th session's attendance, the n-th session's effect). Stream index within
@@ -167,7 +167,6 @@ typedef struct world {
     wlist group_list[PW_STEP_N];        /* waiting to join a group */
     group *group_pool;                  /* free groups */
     int in_treatment[PW_STEP_N];        /* open episodes by step */
-    size_t live_groups;
     patient *pool;                      /* free patients, generators kept */
     size_t live_patients;
     int assessor_role;
@@ -587,6 +586,20 @@ static void on_episode_end(sim *s, void *obj, uint64_t arg);
 static void on_step_dropout(sim *s, void *obj, uint64_t arg);
 static void allocate(world *w, int step);
 
+/* Change a clinician's committed hours a week by delta (phone: telephone hours), record
+ * the step's load, and offer any room that frees up to the step's list. */
+static void commit_hours(world *w, clinician *c, int step, double delta, int phone)
+{
+    c->load_hours += delta;
+    if (c->load_hours < 1e-9)
+        c->load_hours = 0;
+    if (phone)
+        c->phone_hours += delta;
+    track_load(w, step, delta);
+    if (delta < 0)
+        allocate(w, step);
+}
+
 /* Clinician hours a week for one person in individual treatment. */
 static double session_hours(const pw_step_p *sp)
 {
@@ -658,15 +671,10 @@ static void release_clinician(world *w, patient *pt)
     if (pt->cnext)
         pt->cnext->cprev = pt->cprev;
     pt->cnext = pt->cprev = NULL;
-    if (pt->mode == PW_MODE_PHONE)
-        c->phone_hours -= pt->load;
     c->caseload--;
-    c->load_hours -= pt->load;
-    if (c->load_hours < 1e-9)
-        c->load_hours = 0;
-    track_load(w, pt->step, -pt->load);
+    double load = pt->load;
     pt->load = 0;
-    allocate(w, pt->step);
+    commit_hours(w, c, pt->step, -load, pt->mode == PW_MODE_PHONE);
 }
 
 /* End the current treatment episode with the given exit (or step-up). */
@@ -729,16 +737,13 @@ static void start_episode(world *w, patient *pt, clinician *c)
     w->in_treatment[pt->step]++;
     pt->clin = c;
     pt->load = pt->resume ? session_hours(sp) : first_session_hours(sp);
-    if (pt->mode == PW_MODE_PHONE)
-        c->phone_hours += pt->load;
     pt->cprev = NULL;
     pt->cnext = c->patients;
     if (c->patients)
         c->patients->cprev = pt;
     c->patients = pt;
     c->caseload++;
-    c->load_hours += pt->load;
-    track_load(w, pt->step, pt->load);
+    commit_hours(w, c, pt->step, pt->load, pt->mode == PW_MODE_PHONE);
     if (!pt->resume) {
         pt->sessions_step = 0;
         pt->dnas = 0;
@@ -859,15 +864,9 @@ static int session(world *w, patient *pt)
     pt->sessions++;
     pt->sessions_step++;
     if (pt->sessions_step == 1 && !pt->grp) { /* the diary now holds follow-ups */
-        double h = session_hours(sp);
-        pt->clin->load_hours += h - pt->load;
-        if (pt->mode == PW_MODE_PHONE)
-            pt->clin->phone_hours += h - pt->load;
-        track_load(w, pt->step, h - pt->load);
-        int freed = h < pt->load;
-        pt->load = h;
-        if (freed) /* the shorter follow-ups leave room in the diary: offer it */
-            allocate(w, pt->step);
+        double delta = session_hours(sp) - pt->load;
+        pt->load += delta;
+        commit_hours(w, pt->clin, pt->step, delta, pt->mode == PW_MODE_PHONE);
     }
     w->week.sessions++;
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
@@ -947,9 +946,6 @@ static void group_close(world *w, group *g)
     g->timer = 0;
     clinician *c = g->fac;
     c->caseload--;
-    c->load_hours -= g->load;
-    if (c->load_hours < 1e-9)
-        c->load_hours = 0;
     if (g->live_prev)
         g->live_prev->live_next = g->live_next;
     else
@@ -958,9 +954,7 @@ static void group_close(world *w, group *g)
         g->live_next->live_prev = g->live_prev;
     g->pool_next = w->group_pool;
     w->group_pool = g;
-    w->live_groups--;
-    track_load(w, g->step, -g->load);
-    allocate(w, g->step);
+    commit_hours(w, c, g->step, -g->load, 0);
 }
 
 /* pt leaves its group (episode over); an emptied group closes. */
@@ -1000,7 +994,6 @@ static void form_groups(world *w, int step)
             return;
         }
         memset(g, 0, sizeof *g);
-        w->live_groups++;
         g->live_next = w->running;
         if (w->running)
             w->running->live_prev = g;
@@ -1009,7 +1002,7 @@ static void form_groups(world *w, int step)
         g->fac = best;
         g->load = hours;
         best->caseload++;
-        best->load_hours += hours;
+        commit_hours(w, best, step, hours, 0);
         patient *first = l->head;
         patient *tail = NULL;
         for (int k = 0; k < sp->group_max && l->head; k++) {
@@ -1037,7 +1030,6 @@ static void form_groups(world *w, int step)
             g->n++;
         }
         track_lists(w);
-        track_load(w, step, hours);
         double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, first->r[PR_ROUTE]));
         g->timer = sim_schedule_at(&w->s, next_working(w, w->s.now + lag), PRIO_PERSON,
                                    on_group_session, g, 0);
