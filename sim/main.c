@@ -242,7 +242,7 @@ static int run_and_write(const pw_params *p, const char *scenario, const char *d
     out_run_info_init(info);
     info->version = STEPSIM_VERSION;
     info->git_hash = STEPSIM_GIT;
-    info->libconfig_version = "1.5";
+    info->libconfig_version = scn_libconfig_version();
     info->threads = o->threads;
     info->wall_seconds = wall_now() - t0;
     info->argc = argc;

@@ -42,6 +42,14 @@ void scn_errors_free(scn_errors *e)
     scn_errors_init(e);
 }
 
+#define SCN_STR_(x) #x
+#define SCN_STR(x) SCN_STR_(x)
+const char *scn_libconfig_version(void)
+{
+    return SCN_STR(LIBCONFIG_VER_MAJOR) "." SCN_STR(LIBCONFIG_VER_MINOR) "." SCN_STR(
+        LIBCONFIG_VER_REVISION);
+}
+
 const char *scn_strerror(int status)
 {
     switch (status) {

@@ -46,6 +46,8 @@ void scn_errors_init(scn_errors *e);
 void scn_errors_free(scn_errors *e);
 /* A static description of a scn_load return code. */
 const char *scn_strerror(int status);
+/* The libconfig version the loader was built against, e.g. "1.5.0" (static string). */
+const char *scn_libconfig_version(void);
 
 /* Load the scenario at `path`, apply `nsets` overrides `sets[i]` ("key.path=value", the
  * value in libconfig syntax; a bare word is taken as a string), fill every optional key
