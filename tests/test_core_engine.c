@@ -757,6 +757,13 @@ static int stress_step(stress_state *st)
             sim_cal_reschedule(&st->c, 0, st->now))
             return CHECK(0, "stress seed %lu op %zu: handle 0 must be inert", st->seed, st->op);
     }
+    /* Every invariant of the structure (O(n)), every 50 operations so the test stays fast. */
+    if (st->op % 50 == 0) {
+        const char *why = sim_cal_debug_check(&st->c);
+        if (why)
+            return CHECK(0, "stress seed %lu op %zu: calendar invariant: %s", st->seed, st->op,
+                         why);
+    }
     if (sim_cal_size(&st->c) != m->n)
         return CHECK(0, "stress seed %lu op %zu: size: expected %zu, got %zu", st->seed, st->op,
                      m->n, sim_cal_size(&st->c));
