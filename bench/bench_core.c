@@ -79,32 +79,20 @@ typedef void (*trial_fn)(long n, trial *out);
  * child could not be run or died (out->msg says why). */
 static int run_child(trial_fn fn, long n, trial *out)
 {
-    int fd[2];
+    int fd;
     memset(out, 0, sizeof *out);
-    fflush(NULL); /* the child must not flush our buffered output a second time */
-    if (pipe(fd) != 0) {
-        snprintf(out->msg, sizeof out->msg, "pipe: %s", strerror(errno));
+    pid_t pid = bench_spawn(&fd, out->msg, sizeof out->msg);
+    if (pid < 0)
         return -1;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(out->msg, sizeof out->msg, "fork: %s", strerror(errno));
-        close(fd[0]);
-        close(fd[1]);
-        return -1;
-    }
     if (pid == 0) {
         trial t;
         memset(&t, 0, sizeof t);
-        close(fd[0]);
         alarm(TRIAL_TIMEOUT_S); /* SIGALRM's default action ends the child */
         fn(n, &t);
         t.rss_kb = peak_rss_kb();
-        ssize_t w = write(fd[1], &t, sizeof t);
-        _exit(w == (ssize_t)sizeof t ? 0 : 1);
+        bench_child_exit(fd, &t, sizeof t);
     }
-    close(fd[1]);
-    if (bench_collect(fd[0], pid, out, sizeof *out, out->msg, sizeof out->msg,
+    if (bench_collect(fd, pid, out, sizeof *out, out->msg, sizeof out->msg,
                       TRIAL_TIMEOUT_S) != 0)
         return -1;
     return out->err ? -1 : 0;
