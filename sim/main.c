@@ -1,6 +1,7 @@
 /* stepsim: the command line. Parses options, loads the scenario, runs replications,
  * writes outputs and the dashboard. The only place that prints to the user or exits. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -95,7 +96,25 @@ static int parse_seed(const char *s, unsigned long long *out)
     return 0;
 }
 
-/* Fill c from argv; returns -1 if ok, else an exit status. */
+/* Long options; the short ones are in short_opts. Long-only options use codes past 255. */
+enum { OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION };
+static const char short_opts[] = "+:hqr:j:s:o:";
+static const struct option long_opts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"quiet", no_argument, NULL, 'q'},
+    {"patients", no_argument, NULL, OPT_PATIENTS},
+    {"events", no_argument, NULL, OPT_EVENTS},
+    {"set", required_argument, NULL, OPT_SET},
+    {"replications", required_argument, NULL, 'r'},
+    {"threads", required_argument, NULL, 'j'},
+    {"seed", required_argument, NULL, 's'},
+    {"outdir", required_argument, NULL, 'o'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Fill c from argv with getopt_long (so -j2, --threads=2 and -qj2 work); options may come
+ * before or after the command and scenarios. Returns -1 if ok, else an exit status. */
 static int parse_cli(int argc, char **argv, cli *c)
 {
     memset(c, 0, sizeof *c);
@@ -107,58 +126,71 @@ static int parse_cli(int argc, char **argv, cli *c)
         fprintf(stderr, "stepsim: out of memory\n");
         return EXIT_RUNTIME;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-#define TAKES(short_, long_)                                                               \
-    ((strcmp(a, short_) == 0 || strcmp(a, long_) == 0) &&                                  \
-     (i + 1 < argc ? (val = argv[++i], 1) : (usage_error("option '%s' needs a value", a), 0)))
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+    opterr = 0; /* our own messages, in our own words */
+    optind = 1;
+    while (optind < argc) {
+        int prev = optind;
+        int o = getopt_long(argc, argv, short_opts, long_opts, NULL);
+        if (o == -1) { /* a positional argument ("+": stop there), or "--" */
+            int rest = optind > prev; /* getopt stepped over "--": all the rest is positional */
+            for (; optind < argc; optind++) {
+                if (!c->command)
+                    c->command = argv[optind];
+                else
+                    c->scenarios[c->nscenarios++] = argv[optind];
+                if (!rest) {
+                    optind++;
+                    break;
+                }
+            }
+            continue;
+        }
+        /* The option as written, for messages: a short option by its letter (it may sit in
+         * a bundle such as -qx), a long one as the word given. */
+        const char *a = argv[optind > prev ? optind - 1 : prev];
+        char letter[3] = {'-', (char)optopt, 0};
+        if (strncmp(a, "--", 2) != 0 && optopt > 0 && optopt < 256)
+            a = letter;
+        switch (o) {
+        case 'h':
             fputs(usage_text, stdout);
             return EXIT_OK;
-        } else if (strcmp(a, "--version") == 0) {
+        case OPT_VERSION:
             printf("stepsim %s (%s)\n", STEPSIM_VERSION, STEPSIM_GIT);
             return EXIT_OK;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        case 'q':
             c->quiet = 1;
-        } else if (strcmp(a, "--patients") == 0) {
+            break;
+        case OPT_PATIENTS:
             c->patients = 1;
-        } else if (strcmp(a, "--events") == 0) {
+            break;
+        case OPT_EVENTS:
             c->events = 1;
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            c->sets[c->nsets++] = a + 6;
-        } else if (strcmp(a, "--set") == 0) {
-            if (i + 1 >= argc)
-                return usage_error("option '%s' needs KEY=VALUE", a);
-            c->sets[c->nsets++] = argv[++i];
-        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
-            if (!TAKES("-r", "--replications"))
-                return EXIT_USAGE;
-            if (parse_long(val, 1, SIM_RNG_MAX_REPLICATION + 1L, &c->replications))
-                return usage_error("replications must be an integer >= 1 (got '%s')", val);
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
-            if (!TAKES("-j", "--threads"))
-                return EXIT_USAGE;
-            if (parse_long(val, 1, 4096, &c->threads))
-                return usage_error("threads must be an integer in [1, 4096] (got '%s')", val);
-        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
-            if (!TAKES("-s", "--seed"))
-                return EXIT_USAGE;
-            if (parse_seed(val, &c->seed))
-                return usage_error("seed must be an integer in [0, 2^64) (got '%s')", val);
+            break;
+        case OPT_SET:
+            c->sets[c->nsets++] = optarg;
+            break;
+        case 'r':
+            if (parse_long(optarg, 1, SIM_RNG_MAX_REPLICATION + 1L, &c->replications))
+                return usage_error("replications must be an integer >= 1 (got '%s')", optarg);
+            break;
+        case 'j':
+            if (parse_long(optarg, 1, 4096, &c->threads))
+                return usage_error("threads must be an integer in [1, 4096] (got '%s')", optarg);
+            break;
+        case 's':
+            if (parse_seed(optarg, &c->seed))
+                return usage_error("seed must be an integer in [0, 2^64) (got '%s')", optarg);
             c->have_seed = 1;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--outdir") == 0) {
-            if (!TAKES("-o", "--outdir"))
-                return EXIT_USAGE;
-            c->outdir = val;
-        } else if (a[0] == '-' && a[1]) {
+            break;
+        case 'o':
+            c->outdir = optarg;
+            break;
+        case ':':
+            return usage_error("option '%s' needs a value", a);
+        default:
             return usage_error("unknown option '%s'", a);
-        } else if (!c->command) {
-            c->command = a;
-        } else {
-            c->scenarios[c->nscenarios++] = a;
         }
-#undef TAKES
     }
     if (!c->command) {
         fputs(usage_text, stderr);

@@ -102,6 +102,16 @@ run run "$top/scenarios/baseline.cfg" -j abc
 expect_rc 2 "-j abc"
 run run "$top/scenarios/baseline.cfg" -r
 expect_rc 2 "-r without a value"
+expect_err "option '-r' needs a value" "-r without a value says so"
+run run "$top/scenarios/baseline.cfg" --seed
+expect_rc 2 "--seed without a value"
+expect_err "option '--seed' needs a value" "--seed without a value says so"
+run run "$top/scenarios/baseline.cfg" -qx
+expect_rc 2 "an unknown letter in a bundle"
+expect_err "unknown option '-x'" "the unknown letter in a bundle named"
+run run -- "$top/scenarios/baseline.cfg" -q
+expect_rc 2 "after --, an option is an argument"
+expect_err "unexpected argument '-q'" "the argument after -- named"
 
 echo "== bad scenario files"
 run run "$tmp/no-such-file.cfg" -o "$tmp/never"
@@ -146,11 +156,12 @@ echo "== a small seeded run on 1 and 2 threads"
 args="-r 3 --set horizon_weeks=52 --set warmup_weeks=13 --set followup_weeks=13 -s 7"
 args="$args --patients --events -q"
 # shellcheck disable=SC2086 # args is a word list
-run run "$top/scenarios/baseline.cfg" $args -j 1 -o "$tmp/j1"
-expect_rc 0 "run -j 1"
+run run "$top/scenarios/baseline.cfg" $args -j1 -o "$tmp/j1"
+expect_rc 0 "run -j1"
+# Options before the command and in the --name=value form are accepted too.
 # shellcheck disable=SC2086
-run run "$top/scenarios/baseline.cfg" $args -j 2 -o "$tmp/j2"
-expect_rc 0 "run -j 2"
+run --threads=2 run "$top/scenarios/baseline.cfg" $args --outdir="$tmp/j2"
+expect_rc 0 "run --threads=2"
 (cd "$tmp/j1" && ls) >"$tmp/ls1"
 (cd "$tmp/j2" && ls) >"$tmp/ls2"
 check "the same files on 1 and 2 threads" cmp -s "$tmp/ls1" "$tmp/ls2"
