@@ -9,51 +9,9 @@
 # Usage: tests/test_compare.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build=$(cd "$1" 2>/dev/null && pwd) || { echo "$0: no directory $1" >&2; exit 2; }
-top=$(cd "$(dirname "$0")/.." && pwd)
-bin=$build/stepsim
-if [ ! -x "$bin" ]; then
-    echo "$0: no $bin: build first (make all)" >&2
-    exit 2
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_compare.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS  $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL  $1"; }
-
-# run ARGS...: run stepsim, keeping the exit status in $rc and the streams in files.
-run() {
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-
-# expect_rc WANT NAME: the last run exited with WANT (and so was not killed by a signal).
-expect_rc() {
-    if [ "$rc" -eq "$1" ]; then
-        ok "$2: exit $1"
-    else
-        bad "$2: exit $1 expected, got $rc"
-        sed 's/^/      stderr: /' "$tmp/err" | head -n 5
-    fi
-}
-
-# expect_err PATTERN NAME: stderr of the last run matches the extended regex PATTERN.
-expect_err() {
-    if grep -Eq -- "$1" "$tmp/err"; then
-        ok "$2: message matches /$1/"
-    else
-        bad "$2: message should match /$1/; stderr was:"
-        sed 's/^/      /' "$tmp/err" | head -n 5
-    fi
-}
+name=test_compare
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # A CSV reader for awk (POSIX awk and mawk have none): csv(line, f) splits line into
 # f[1..n] and returns n; fields may be "quoted", with "" for a quote (the scenario name,
@@ -360,5 +318,4 @@ else
     ok "same name: no output directory"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,0 +1,65 @@
+# shellcheck shell=sh
+# Shared by the shell tests (sourced, not run): argument check, a scratch directory,
+# PASS/FAIL counting and running stepsim with its exit status and streams kept.
+# The sourcing script sets `name` first; after sourcing, $top is the repository root,
+# $bin the stepsim under test and $tmp a scratch directory removed on exit.
+# Usage of a test: tests/test_NAME.sh BUILD_DIR   (run from anywhere)
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" 2>/dev/null && pwd) || { echo "$0: no directory $1" >&2; exit 2; }
+# shellcheck disable=SC2034 # used by the sourcing test
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$build/stepsim
+if [ ! -x "$bin" ]; then
+    echo "$0: no $bin: build first (make all)" >&2
+    exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS  $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL  $1"; }
+# check NAME COMMAND...: pass if the command succeeds.
+check() {
+    ck_name=$1
+    shift
+    if "$@"; then ok "$ck_name"; else bad "$ck_name"; fi
+}
+
+# run ARGS...: run stepsim, keeping the exit status in $rc and the streams in files.
+run() {
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+# expect_rc WANT NAME: the last run exited with WANT (and so was not killed by a signal).
+expect_rc() {
+    if [ "$rc" -eq "$1" ]; then
+        ok "$2: exit $1"
+    else
+        bad "$2: exit $1 expected, got $rc"
+        sed 's/^/      stderr: /' "$tmp/err" | head -n 5
+    fi
+}
+
+# expect_err PATTERN NAME: stderr of the last run matches the extended regex PATTERN.
+expect_err() {
+    if grep -Eq -- "$1" "$tmp/err"; then
+        ok "$2: message matches /$1/"
+    else
+        bad "$2: message should match /$1/; stderr was:"
+        sed 's/^/      /' "$tmp/err" | head -n 5
+    fi
+}
+
+# finish: the tally, and the exit status of the test (0 if nothing failed).
+finish() {
+    echo "$pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+}
