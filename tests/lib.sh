@@ -17,7 +17,7 @@ if [ ! -x "$bin" ]; then
     echo "$0: no $bin: build first (make all)" >&2
     exit 2
 fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX") || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/${name:?set name before sourcing lib.sh}.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
