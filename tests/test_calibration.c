@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "prog_util.h"
 #include "models/pw_params.h"
 #include "models/pw_results.h"
 #include "sim/core/sim_stats.h"
@@ -52,29 +53,6 @@ static const target targets[] = {
 };
 #define NTARGETS (sizeof targets / sizeof *targets)
 
-/* Path of a shipped scenario: scenarios/NAME from the working directory (make test runs
- * from the top of the tree), else relative to this binary (BUILD/tests/test_x). */
-static const char *scenario_path(const char *argv0, const char *name, char *buf, size_t len)
-{
-    snprintf(buf, len, "scenarios/%s", name);
-    FILE *f = fopen(buf, "r");
-    if (f) {
-        fclose(f);
-        return buf;
-    }
-    const char *slash = strrchr(argv0, '/');
-    int dir = slash ? (int)(slash - argv0) : 1;
-    snprintf(buf, len, "%.*s/../../scenarios/%s", dir, slash ? argv0 : ".", name);
-    return buf;
-}
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Summary of metric m over the replications. */
 static sim_summary summary_of(const pw_results *res, size_t n, pw_metric m)
 {
@@ -97,23 +75,16 @@ static void test_calibration(const char *argv0)
     static pw_params p;
     static pw_results res[REPS];
     char path[4096];
-    scn_errors errs;
-    scn_errors_init(&errs);
-    int rc = scn_load(scenario_path(argv0, "baseline.cfg", path, sizeof path), NULL, 0, &p,
-                      &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        printf("   %s\n", errs.msg[i]);
-    scn_errors_free(&errs);
-    if (!CHECK(rc == SCN_OK, "%s loads, got %d (%s)", path, rc, scn_strerror(rc)))
+    if (test_load(test_scenario_path(argv0, "baseline.cfg", path, sizeof path), NULL, 0, &p))
         return;
     int reps[REPS];
     for (int i = 0; i < REPS; i++)
         reps[i] = i;
     runner_opts o = {.threads = THREADS};
     char err[512] = "";
-    double t0 = wall_now();
-    rc = runner_run(&p, reps, REPS, &o, res, err, sizeof err);
-    double secs = wall_now() - t0;
+    double t0 = test_wall_now();
+    int rc = runner_run(&p, reps, REPS, &o, res, err, sizeof err);
+    double secs = test_wall_now() - t0;
     if (!CHECK(rc == 0, "runner_run succeeds, got %d: %s", rc, err))
         return;
     sim_summary refs = summary_of(res, REPS, PW_M_REFERRALS);

@@ -11,6 +11,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "harness.h"
+#include "prog_util.h"
 #include "models/pw_params.h"
 #include "models/pw_results.h"
 #include "sim/runner.h"
@@ -43,35 +44,6 @@ static double erlang_c(int c, double a)
     return b / (1 - rho * (1 - b));
 }
 
-/* Path of a shipped scenario: scenarios/NAME from the working directory (make test runs
- * from the top of the tree), else relative to this binary (BUILD/tests/test_x). */
-static const char *scenario_path(const char *argv0, const char *name, char *buf, size_t len)
-{
-    snprintf(buf, len, "scenarios/%s", name);
-    FILE *f = fopen(buf, "r");
-    if (f) {
-        fclose(f);
-        return buf;
-    }
-    const char *slash = strrchr(argv0, '/');
-    int dir = slash ? (int)(slash - argv0) : 1;
-    snprintf(buf, len, "%.*s/../../scenarios/%s", dir, slash ? argv0 : ".", name);
-    return buf;
-}
-
-/* Across-replication mean and Student-t 95% half-width of x[0..n). */
-static void mean_ci(const double *x, size_t n, double *mean, double *hw)
-{
-    double s = 0, ss = 0;
-    for (size_t i = 0; i < n; i++)
-        s += x[i];
-    *mean = s / (double)n;
-    for (size_t i = 0; i < n; i++)
-        ss += (x[i] - *mean) * (x[i] - *mean);
-    double sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
-    *hw = gsl_cdf_tdist_Pinv(0.975, (double)n - 1) * sd / sqrt((double)n);
-}
-
 static pw_params params;
 static pw_results *res;
 static int loaded;
@@ -80,14 +52,7 @@ static int loaded;
 static void test_load_and_run(const char *argv0)
 {
     char path[4096];
-    scn_errors errs;
-    scn_errors_init(&errs);
-    int rc = scn_load(scenario_path(argv0, "mmc.cfg", path, sizeof path), NULL, 0, &params,
-                      &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        printf("   %s\n", errs.msg[i]);
-    scn_errors_free(&errs);
-    if (!CHECK(rc == SCN_OK, "%s loads, got %d (%s)", path, rc, scn_strerror(rc)))
+    if (test_load(test_scenario_path(argv0, "mmc.cfg", path, sizeof path), NULL, 0, &params))
         return;
     params.replications = REPS;
     int *reps = malloc(REPS * sizeof *reps);
@@ -98,7 +63,7 @@ static void test_load_and_run(const char *argv0)
         reps[i] = i;
     runner_opts o = {.threads = 2};
     char err[512] = "";
-    rc = runner_run(&params, reps, REPS, &o, res, err, sizeof err);
+    int rc = runner_run(&params, reps, REPS, &o, res, err, sizeof err);
     free(reps);
     if (CHECK(rc == 0, "runner_run succeeds, got %d: %s", rc, err))
         loaded = 1;
@@ -162,8 +127,8 @@ static void test_mean_wait(void)
     CHECK(lossy == 0, "no losses: every referral completes or is still in the system; "
                       "%d replications lost some", lossy);
     CHECK(n == REPS, "a mean wait in every replication, got %zu of %d", n, REPS);
-    double mean, hw;
-    mean_ci(x, n, &mean, &hw);
+    test_est ci = test_t_interval(x, n, 0.95);
+    double mean = ci.mean, hw = ci.half;
     free(x);
     printf("   Wq theory %.4f days; simulated %.4f +- %.4f (95%% CI, %d reps)\n", wq, mean, hw,
            REPS);

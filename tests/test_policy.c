@@ -15,6 +15,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "harness.h"
+#include "prog_util.h"
 #include "models/pw_params.h"
 #include "models/pw_results.h"
 #include "models/pw_world.h"
@@ -65,84 +66,12 @@ static int load(const paths *ps, const char *file, const char *const *extra, siz
     for (size_t i = 0; i < nextra; i++)
         sets[n++] = extra[i];
     snprintf(path, sizeof path, "%s/scenarios/%s", ps->root, file);
-    scn_errors e;
-    scn_errors_init(&e);
-    int rc = scn_load(path, sets, n, p, &e);
-    if (!CHECK(rc == SCN_OK, "%s loads with its overrides (got %d: %s)", path, rc,
-               scn_strerror(rc)))
-        for (size_t i = 0; i < e.n; i++)
-            printf("    | %s\n", e.msg[i]);
-    scn_errors_free(&e);
-    return rc == SCN_OK ? 0 : -1;
-}
-
-/* The cohort accounting of one replication: every referral ends in exactly one exit, and
- * the funnel, the path tallies and the failure tallies all count the same people. */
-static void check_accounting(const char *what, const pw_results *r)
-{
-    uint64_t exits = 0, on_paths = 0, failures = 0;
-    for (int x = 0; x < PW_X_N; x++)
-        exits += r->exits[x];
-    for (int k = 0; k < PW_P_N; k++)
-        on_paths += r->by_path[k].n;
-    for (int k = 0; k < 4; k++)
-        failures += r->failures[k];
-    double refs = r->metric[PW_M_REFERRALS];
-    CHECK(refs > 0 && (double)exits == refs,
-          "%s rep %d: sum of exits[] == referrals (expected %.0f, got %llu)", what,
-          r->replication, refs, (unsigned long long)exits);
-    CHECK((double)r->stages[PW_S_REFERRED] == refs,
-          "%s rep %d: stages[referred] == referrals (expected %.0f, got %llu)", what,
-          r->replication, refs, (unsigned long long)r->stages[PW_S_REFERRED]);
-    CHECK((double)on_paths == refs,
-          "%s rep %d: by_path n sums to referrals (expected %.0f, got %llu)", what,
-          r->replication, refs, (unsigned long long)on_paths);
-    CHECK((double)failures == refs,
-          "%s rep %d: failures[] sums to referrals (expected %.0f, got %llu)", what,
-          r->replication, refs, (unsigned long long)failures);
-}
-
-/* Run replications 0..n-1 of p on THREADS threads into out[] (released by free_runs) and
- * check the accounting of each. Returns 0, or -1 after a failed check. */
-static int run(const char *what, const pw_params *p, size_t n, pw_results *out)
-{
-    int reps[MAXREP];
-    char err[512];
-    if (!CHECK(n <= MAXREP, "at most %d replications (got %zu)", MAXREP, n))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        reps[i] = (int)i;
-    runner_opts o = {.threads = THREADS};
-    int rc = runner_run(p, reps, n, &o, out, err, sizeof err);
-    if (!CHECK(rc == 0, "%s: runner_run succeeds (got %d: %s)", what, rc, rc ? err : ""))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        check_accounting(what, &out[i]);
-    return 0;
-}
-
-static void free_runs(pw_results *r, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        pw_results_free(&r[i]);
+    return test_load(path, sets, n, p);
 }
 
 /* ======================================================================================
  * Statistics
  * ====================================================================================== */
-
-/* A mean and the half-width of its 95% Student-t interval (df n - 1). */
-typedef struct est {
-    double mean, half;
-} est;
-
-static est t_interval(const double *x, size_t n)
-{
-    est e;
-    e.mean = gsl_stats_mean(x, 1, n);
-    e.half = gsl_cdf_tdist_Pinv(0.975, (double)n - 1) * gsl_stats_sd(x, 1, n) / sqrt((double)n);
-    return e;
-}
 
 /* Metric m of each replication: x[i] = r[i].metric[m]. */
 static void metric_of(const pw_results *r, size_t n, pw_metric m, double *x)
@@ -153,12 +82,12 @@ static void metric_of(const pw_results *r, size_t n, pw_metric m, double *x)
 
 /* Paired difference b - a of metric m, replication by replication (same replication
  * numbers, hence the same referrals). */
-static est paired(const pw_results *a, const pw_results *b, size_t n, pw_metric m)
+static test_est paired(const pw_results *a, const pw_results *b, size_t n, pw_metric m)
 {
     double d[MAXREP];
     for (size_t i = 0; i < n; i++)
         d[i] = b[i].metric[m] - a[i].metric[m];
-    return t_interval(d, n);
+    return test_t_interval(d, n, 0.95);
 }
 
 /* Share of the cohort with at least one failed episode, and failed episodes per referral
@@ -202,15 +131,15 @@ static void paired_narrower(const paths *ps, const char *file, double min_ratio)
     if (load(ps, "baseline.cfg", seed, 1, &p[0]) || load(ps, file, seed, 1, &p[1]) ||
         load(ps, file, other, 1, &p[2]))
         goto out_p;
-    if (run("baseline", &p[0], R, base))
+    if (test_run("baseline", &p[0], R, THREADS, base))
         goto out_p;
-    if (run(file, &p[1], R, exp_same))
+    if (test_run(file, &p[1], R, THREADS, exp_same))
         goto out_base;
-    if (run(file, &p[2], R, exp_other))
+    if (test_run(file, &p[2], R, THREADS, exp_other))
         goto out_same;
 
     pw_metric m = PW_M_RECOVERY_RATE_TRUE;
-    est pd = paired(base, exp_same, R, m);
+    test_est pd = paired(base, exp_same, R, m);
     double a[R], b[R];
     metric_of(base, R, m, a);
     metric_of(exp_other, R, m, b);
@@ -237,11 +166,11 @@ static void paired_narrower(const paths *ps, const char *file, double min_ratio)
           "paired and unpaired differences agree within their CIs (%+.4f vs %+.4f)", pd.mean,
           unpaired_diff);
 
-    free_runs(exp_other, R);
+    test_free_runs(exp_other, R);
 out_same:
-    free_runs(exp_same, R);
+    test_free_runs(exp_same, R);
 out_base:
-    free_runs(base, R);
+    test_free_runs(base, R);
 out_p:
     free(base);
     free(p);
@@ -299,9 +228,9 @@ static void test_coupling_near_floor(const paths *ps)
         goto out_p;
     if (load(ps, "baseline.cfg", sets, 3, &p[0]) || load(ps, "expert_door.cfg", sets, 3, &p[1]))
         goto out_p;
-    if (run("baseline, no therapist effects", &p[0], R, a))
+    if (test_run("baseline, no therapist effects", &p[0], R, THREADS, a))
         goto out_p;
-    if (run("expert_door, no therapist effects", &p[1], R, b))
+    if (test_run("expert_door, no therapist effects", &p[1], R, THREADS, b))
         goto out_a;
     double d[R], xa[R], xb[R], n = 0;
     for (size_t i = 0; i < R; i++) {
@@ -321,9 +250,9 @@ static void test_coupling_near_floor(const paths *ps)
     CHECK(sd <= COUPLING_MAX * floor_sd,
           "paired sd within %.1f x the person-level floor (got %.5f = %.2f x %.5f)",
           COUPLING_MAX, sd, sd / floor_sd, floor_sd);
-    free_runs(b, R);
+    test_free_runs(b, R);
 out_a:
-    free_runs(a, R);
+    test_free_runs(a, R);
 out_p:
     free(a);
     free(p);
@@ -355,11 +284,11 @@ static void test_expert_perfect(const paths *ps)
     CHECK(p[1].policy == PW_POLICY_EXPERT_DOOR && p[2].policy == PW_POLICY_STEPPED,
           "policies as set (expected expert_door %d and stepped %d, got %d and %d)",
           PW_POLICY_EXPERT_DOOR, PW_POLICY_STEPPED, p[1].policy, p[2].policy);
-    if (run("baseline", &p[0], NREP, base))
+    if (test_run("baseline", &p[0], NREP, THREADS, base))
         goto out_p;
-    if (run("expert_door perfect", &p[1], NREP, exp))
+    if (test_run("expert_door perfect", &p[1], NREP, THREADS, exp))
         goto out_base;
-    if (run("stepped in the expert world", &p[2], NREP, step_same))
+    if (test_run("stepped in the expert world", &p[2], NREP, THREADS, step_same))
         goto out_exp;
 
     const double eps = 0.005;
@@ -369,7 +298,7 @@ static void test_expert_perfect(const paths *ps)
     } refs[] = {{"baseline (stepped)", base}, {"stepped, expert's staff", step_same}};
     for (size_t k = 0; k < 2; k++) {
         const pw_results *ref = refs[k].ref;
-        est rec = paired(ref, exp, NREP, PW_M_RECOVERY_RATE_TRUE);
+        test_est rec = paired(ref, exp, NREP, PW_M_RECOVERY_RATE_TRUE);
         double fs[NREP], fe[NREP], fs_ref = 0, fs_exp = 0, fe_ref = 0, fe_exp = 0;
         for (size_t i = 0; i < NREP; i++) {
             fs[i] = failed_share(&exp[i]) - failed_share(&ref[i]);
@@ -379,7 +308,7 @@ static void test_expert_perfect(const paths *ps)
             fe_ref += failed_episodes(&ref[i]) / NREP;
             fe_exp += failed_episodes(&exp[i]) / NREP;
         }
-        est dfs = t_interval(fs, NREP), dfe = t_interval(fe, NREP);
+        test_est dfs = test_t_interval(fs, NREP, 0.95), dfe = test_t_interval(fe, NREP, 0.95);
         double rec_ref = 0;
         for (size_t i = 0; i < NREP; i++)
             rec_ref += ref[i].metric[PW_M_RECOVERY_RATE_TRUE] / NREP;
@@ -403,11 +332,11 @@ static void test_expert_perfect(const paths *ps)
               refs[k].name, eps, dfe.mean, dfe.mean + dfe.half);
     }
 
-    free_runs(step_same, NREP);
+    test_free_runs(step_same, NREP);
 out_exp:
-    free_runs(exp, NREP);
+    test_free_runs(exp, NREP);
 out_base:
-    free_runs(base, NREP);
+    test_free_runs(base, NREP);
 out_p:
     free(p);
 }
@@ -426,9 +355,9 @@ static void test_expert_starved(const paths *ps)
     if (load(ps, "expert_door.cfg", ample_sets, 2, &p[0]) ||
         load(ps, "expert_door.cfg", starved_sets, 2, &p[1]))
         goto out_p;
-    if (run("expert_door ample", &p[0], NREP, ample))
+    if (test_run("expert_door ample", &p[0], NREP, THREADS, ample))
         goto out_p;
-    if (run("expert_door starved", &p[1], NREP, starved))
+    if (test_run("expert_door starved", &p[1], NREP, THREADS, starved))
         goto out_ample;
 
     double wa[NREP], ws[NREP], la = 0, ls = 0;
@@ -452,9 +381,9 @@ static void test_expert_starved(const paths *ps)
           NREP, doubled);
     CHECK(ls > la, "starved door: longer assessment list (%.0f vs %.0f)", ls, la);
 
-    free_runs(starved, NREP);
+    test_free_runs(starved, NREP);
 out_ample:
-    free_runs(ample, NREP);
+    test_free_runs(ample, NREP);
 out_p:
     free(p);
 }
@@ -479,14 +408,14 @@ static void test_stratified_accuracy(const paths *ps)
     if (load(ps, "stratified.cfg", perfect, 3, &p[0]) ||
         load(ps, "stratified.cfg", coin, 3, &p[1]) || load(ps, "stratified.cfg", blind, 3, &p[2]))
         goto out_p;
-    if (run("stratified 1/1", &p[0], NREP, rp))
+    if (test_run("stratified 1/1", &p[0], NREP, THREADS, rp))
         goto out_p;
-    if (run("stratified 0.5/0.5", &p[1], NREP, rc))
+    if (test_run("stratified 0.5/0.5", &p[1], NREP, THREADS, rc))
         goto out_perfect;
-    if (run("stratified 0/1", &p[2], NREP, rb))
+    if (test_run("stratified 0/1", &p[2], NREP, THREADS, rb))
         goto out_coin;
 
-    est up = paired(rc, rp, NREP, PW_M_STEPPED_UP_SHARE);
+    test_est up = paired(rc, rp, NREP, PW_M_STEPPED_UP_SHARE);
     double up_p = 0, up_c = 0, s3_p = 0, s3_b = 0;
     size_t fewer_up = 0, more_s3 = 0;
     uint64_t blind_s3 = 0, blind_routed3 = 0;
@@ -519,11 +448,11 @@ static void test_stratified_accuracy(const paths *ps)
           "%d, got %zu; means %.1f vs %.1f)",
           NREP, more_s3, s3_p, s3_b);
 
-    free_runs(rb, NREP);
+    test_free_runs(rb, NREP);
 out_coin:
-    free_runs(rc, NREP);
+    test_free_runs(rc, NREP);
 out_perfect:
-    free_runs(rp, NREP);
+    test_free_runs(rp, NREP);
 out_p:
     free(p);
 }
@@ -582,7 +511,7 @@ static void test_routes_by_latent_need(const paths *ps)
         int rc = pw_run(p, 0, &mon, &r);
         if (!CHECK(rc == 0, "%s: pw_run succeeds (got %d)", cases[k].file, rc))
             continue;
-        check_accounting(cases[k].file, &r);
+        test_check_accounting(cases[k].file, &r);
         printf("    %s: low -> step2 %llu, step3 %llu; high -> step2 %llu, step3 %llu; "
                "specialist -> step2 %llu, step3 %llu, out %llu\n",
                cases[k].file, (unsigned long long)t.n[PW_NEED_LOW][0],
@@ -629,8 +558,8 @@ static void test_accounting_every_policy(const paths *ps)
         if (load(ps, files[k], seed, 1, p))
             continue;
         CHECK(p->policy == kinds[k], "%s: policy %d (got %d)", files[k], kinds[k], p->policy);
-        if (run(files[k], p, 2, r) == 0)
-            free_runs(r, 2);
+        if (test_run(files[k], p, 2, THREADS, r) == 0)
+            test_free_runs(r, 2);
     }
     free(p);
 }

@@ -19,6 +19,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "harness.h"
+#include "prog_util.h"
 #include "models/pw_params.h"
 #include "models/pw_results.h"
 #include "models/pw_world.h"
@@ -38,22 +39,6 @@ static const char *argv0 = "";
  * Loading and running
  * ====================================================================================== */
 
-/* Path of a shipped scenario: scenarios/NAME from the working directory (make test runs
- * from the top of the tree), else relative to this binary (BUILD/tests/test_x). */
-static const char *scenario_path(const char *name, char *buf, size_t len)
-{
-    snprintf(buf, len, "scenarios/%s", name);
-    FILE *f = fopen(buf, "r");
-    if (f) {
-        fclose(f);
-        return buf;
-    }
-    const char *slash = strrchr(argv0, '/');
-    int dir = slash ? (int)(slash - argv0) : 1;
-    snprintf(buf, len, "%.*s/../../scenarios/%s", dir, slash ? argv0 : ".", name);
-    return buf;
-}
-
 /* Load scenarios/<file> with a[0..na) then b[0..nb) as --set overrides (later ones win).
  * Returns 0, or -1 after a failed check that prints the loader's messages. */
 static int load2(const char *file, const char *const *a, size_t na, const char *const *b, size_t nb,
@@ -68,64 +53,7 @@ static int load2(const char *file, const char *const *a, size_t na, const char *
     for (size_t i = 0; i < nb; i++)
         sets[n++] = b[i];
     char path[4096];
-    scn_errors e;
-    scn_errors_init(&e);
-    int rc = scn_load(scenario_path(file, path, sizeof path), sets, n, p, &e);
-    if (!CHECK(rc == SCN_OK, "%s loads with its overrides (got %d: %s)", path, rc,
-               scn_strerror(rc)))
-        for (size_t i = 0; i < e.n; i++)
-            printf("    | %s\n", e.msg[i]);
-    scn_errors_free(&e);
-    return rc == SCN_OK ? 0 : -1;
-}
-
-/* Every referral of the cohort ends in exactly one exit. */
-static void check_accounting(const char *what, const pw_results *r)
-{
-    uint64_t exits = 0;
-    for (int x = 0; x < PW_X_N; x++)
-        exits += r->exits[x];
-    double refs = r->metric[PW_M_REFERRALS];
-    CHECK(refs > 0 && (double)exits == refs,
-          "%s rep %d: sum of exits[] == referrals (expected %.0f, got %llu)", what, r->replication,
-          refs, (unsigned long long)exits);
-    CHECK((double)r->stages[PW_S_REFERRED] == refs,
-          "%s rep %d: stages[referred] == referrals (expected %.0f, got %llu)", what,
-          r->replication, refs, (unsigned long long)r->stages[PW_S_REFERRED]);
-}
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Replications 0..n-1 of p on THREADS threads into out[] (release with free_runs); checks
- * the accounting of each. Returns 0, or -1 after a failed check. */
-static int run(const char *what, const pw_params *p, size_t n, pw_results *out)
-{
-    int reps[MAXREP];
-    char err[512] = "";
-    if (!CHECK(n <= MAXREP, "at most %d replications (got %zu)", MAXREP, n))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        reps[i] = (int)i;
-    runner_opts o = {.threads = THREADS};
-    double t0 = wall_now();
-    int rc = runner_run(p, reps, n, &o, out, err, sizeof err);
-    if (!CHECK(rc == 0, "%s: runner_run succeeds (got %d: %s)", what, rc, err))
-        return -1;
-    printf("   [%s: %zu replications, %.1f s]\n", what, n, wall_now() - t0);
-    for (size_t i = 0; i < n; i++)
-        check_accounting(what, &out[i]);
-    return 0;
-}
-
-static void free_runs(pw_results *r, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        pw_results_free(&r[i]);
+    return test_load(test_scenario_path(argv0, file, path, sizeof path), sets, n, p);
 }
 
 /* Index of the role called name in p (asserted present). */
@@ -141,25 +69,6 @@ static int role_of(const pw_params *p, const char *name)
 /* ======================================================================================
  * Statistics
  * ====================================================================================== */
-
-/* A mean and the half-width of its Student-t interval at confidence `level`. */
-typedef struct est {
-    double mean, half;
-} est;
-
-static est t_interval(const double *x, size_t n, double level)
-{
-    double s = 0, ss = 0;
-    for (size_t i = 0; i < n; i++)
-        s += x[i];
-    est e = {s / (double)n, NAN};
-    for (size_t i = 0; i < n; i++)
-        ss += (x[i] - e.mean) * (x[i] - e.mean);
-    if (n > 1)
-        e.half = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)n - 1) * sqrt(ss / (double)(n - 1)) /
-                 sqrt((double)n);
-    return e;
-}
 
 /* Role r's events per headcount-year in replication i: what = leavers, to_training,
  * both (turnover), or sick days. */
@@ -204,12 +113,12 @@ static void rates_of(const pw_results *res, size_t n, int r, rate_kind k, double
 }
 
 /* Paired difference b - a of per-replication values, replication by replication. */
-static est paired_diff(const double *a, const double *b, size_t n, double level)
+static test_est paired_diff(const double *a, const double *b, size_t n, double level)
 {
     double d[MAXREP];
     for (size_t i = 0; i < n; i++)
         d[i] = b[i] - a[i];
-    return t_interval(d, n, level);
+    return test_t_interval(d, n, level);
 }
 
 static void metric_of(const pw_results *res, size_t n, pw_metric m, double *x)
@@ -340,8 +249,8 @@ static void test_fixed_staff(void)
                   p[0].roles[r].train_per_year == 0,
               "role %s: every hazard zero", p[0].roles[r].name);
     CHECK(p[0].workforce.n_hires == 0 && p[0].workforce.n_shocks == 0, "no plans");
-    if (run("fixed staff", &p[0], FIXED_REPS, fixed) ||
-        run("inert staff round", &p[1], FIXED_REPS, inert))
+    if (test_run("fixed staff", &p[0], FIXED_REPS, THREADS, fixed) ||
+        test_run("inert staff round", &p[1], FIXED_REPS, THREADS, inert))
         goto out;
 
     double window_years = p[0].horizon_weeks * WEEK_YEARS;
@@ -396,7 +305,7 @@ static void test_fixed_staff(void)
            harness_failed == failed_before ? "all checks equal" : "DIFFERENCES (above)");
 out:
     if (res)
-        free_runs(res, 2 * FIXED_REPS);
+        test_free_runs(res, 2 * FIXED_REPS);
     free(res);
     free(p);
 }
@@ -497,7 +406,7 @@ static void check_sick(const char *what, const pw_results *res, size_t n, int r,
     double x[MAXREP];
     pooled q = pool(res, n, r, RATE_SICK);
     rates_of(res, n, r, RATE_SICK, x);
-    est e = t_interval(x, n, 0.99);
+    test_est e = test_t_interval(x, n, 0.99);
     double disc = sick_days_discrete(rate, mean_days), cont = sick_days_continuous(rate, mean_days);
     printf("   %s: %.0f sick days / %.1f headcount-years = %.3f a year (99%% CI +-%.3f over %zu "
            "replications); theory %.3f weekly starts, %.3f continuous\n",
@@ -523,7 +432,7 @@ static void test_rates(void)
     {
         const char *x[] = {"staff.pwp.leave_per_year=0.2"};
         if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, x, 1, p) ||
-            run("leaving 0.2", p, RATE_REPS, res))
+            test_run("leaving 0.2", p, RATE_REPS, THREADS, res))
             goto out;
         pwp = role_of(p, "pwp");
         check_rate("pwp leaving rate", pool(res, RATE_REPS, pwp, RATE_LEAVE),
@@ -536,13 +445,13 @@ static void test_rates(void)
         double hc[MAXREP], q = 1 - exp(-0.2 * WEEK_YEARS);
         for (int i = 0; i < RATE_REPS; i++)
             hc[i] = res[i].roles[pwp].headcount_years / (p->horizon_weeks * WEEK_YEARS);
-        est e = t_interval(hc, RATE_REPS, 0.99);
+        test_est e = test_t_interval(hc, RATE_REPS, 0.99);
         double filled = 7 / q - 3.5, want = 300 * filled / (filled + 90.0);
         printf("   pwp in post on average %.2f (99%% CI +-%.2f); renewal theory %.2f\n", e.mean,
                e.half, want);
         CHECK_NEAR(e.mean, want, e.half, "mean pwp in post, leavers replaced (99% CI)");
         CHECK(e.half < 0.01 * want, "in post: the check is sharp (99%% half-width %.3g)", e.half);
-        free_runs(res, RATE_REPS);
+        test_free_runs(res, RATE_REPS);
     }
 
     /* Leaving for training: 0.1 a year, no tenure requirement, no bar. */
@@ -551,23 +460,23 @@ static void test_rates(void)
                            "staff.pwp.training_min_tenure_years=0",
                            "staff.pwp.training_bar_years=0"};
         if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, x, 3, p) ||
-            run("training 0.1", p, RATE_REPS, res))
+            test_run("training 0.1", p, RATE_REPS, THREADS, res))
             goto out;
         check_rate("pwp to-training rate", pool(res, RATE_REPS, pwp, RATE_TRAIN),
                    starters_of(res, RATE_REPS, pwp), 0.1);
         pooled lv = pool(res, RATE_REPS, pwp, RATE_LEAVE);
         CHECK(lv.events == 0, "training is not leaving (pwp leavers %g)", lv.events);
-        free_runs(res, RATE_REPS);
+        test_free_runs(res, RATE_REPS);
     }
 
     /* Sickness: 2 episodes a year of mean 10 days. */
     {
         const char *x[] = {"staff.pwp.sick_episodes_per_year=2", "staff.pwp.sick_days_mean=10"};
         if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, x, 2, p) ||
-            run("sickness 2 x 10 days", p, SICK_REPS, res))
+            test_run("sickness 2 x 10 days", p, SICK_REPS, THREADS, res))
             goto out;
         check_sick("pwp sick days, 20-year window", res, SICK_REPS, pwp, 2, 10);
-        free_runs(res, SICK_REPS);
+        test_free_runs(res, SICK_REPS);
     }
 
     /* The same over a 4-week window: sickness is a time-integral, so it must be counted
@@ -579,10 +488,10 @@ static void test_rates(void)
         const char *x[] = {"staff.pwp.sick_episodes_per_year=2", "staff.pwp.sick_days_mean=10",
                            "horizon_weeks=4"};
         if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, x, 3, p) ||
-            run("sickness, 4-week window", p, SHORT_REPS, res))
+            test_run("sickness, 4-week window", p, SHORT_REPS, THREADS, res))
             goto out;
         check_sick("pwp sick days, 4-week window", res, SHORT_REPS, pwp, 2, 10);
-        free_runs(res, SHORT_REPS);
+        test_free_runs(res, SHORT_REPS);
     }
 out:
     free(res);
@@ -616,14 +525,14 @@ static void test_burnout_leaving(void)
     const char *f2s[] = {"staff.pwp.headcount=32", "workforce.burnout_leave_factor=2"};
     if (load2("baseline.cfg", f0s, 2, NULL, 0, &p[0]) ||
         load2("baseline.cfg", f2s, 2, NULL, 0, &p[1]) ||
-        run("32 pwp, leave factor 0", &p[0], BURN_REPS, f0) ||
-        run("32 pwp, leave factor 2", &p[1], BURN_REPS, f2))
+        test_run("32 pwp, leave factor 0", &p[0], BURN_REPS, THREADS, f0) ||
+        test_run("32 pwp, leave factor 2", &p[1], BURN_REPS, THREADS, f2))
         goto out;
     int pwp = role_of(&p[0], "pwp");
     double a[MAXREP], b[MAXREP];
     rates_of(f0, BURN_REPS, pwp, RATE_LEAVE, a);
     rates_of(f2, BURN_REPS, pwp, RATE_LEAVE, b);
-    est d = paired_diff(a, b, BURN_REPS, 0.95);
+    test_est d = paired_diff(a, b, BURN_REPS, 0.95);
     pooled q0 = pool(f0, BURN_REPS, pwp, RATE_LEAVE), q2 = pool(f2, BURN_REPS, pwp, RATE_LEAVE);
     double by0 = 0, by2 = 0;
     for (int i = 0; i < BURN_REPS; i++) {
@@ -646,7 +555,7 @@ static void test_burnout_leaving(void)
                "leaving at factor 2 == base x (1 + 2 x burnout)");
 out:
     if (res)
-        free_runs(res, 2 * BURN_REPS);
+        test_free_runs(res, 2 * BURN_REPS);
     free(res);
     free(p);
 }
@@ -672,9 +581,9 @@ static void test_feedback_loop(void)
     if (load2("baseline.cfg", o, 1, NULL, 0, &p[0]) ||
         load2("baseline.cfg", w, 1, NULL, 0, &p[1]) ||
         load2("baseline.cfg", fl, 2, NULL, 0, &p[2]) ||
-        run("32 pwp, burnout feeds back", &p[0], LOOP_REPS, over) ||
-        run("60 pwp", &p[1], LOOP_REPS, within) ||
-        run("32 pwp, no burnout", &p[2], LOOP_REPS, flat))
+        test_run("32 pwp, burnout feeds back", &p[0], LOOP_REPS, THREADS, over) ||
+        test_run("60 pwp", &p[1], LOOP_REPS, THREADS, within) ||
+        test_run("32 pwp, no burnout", &p[2], LOOP_REPS, THREADS, flat))
         goto out;
     int pwp = role_of(&p[0], "pwp");
     double a[MAXREP], b[MAXREP];
@@ -682,7 +591,7 @@ static void test_feedback_loop(void)
     /* (a) */
     rates_of(within, LOOP_REPS, pwp, RATE_LEAVE, a);
     rates_of(over, LOOP_REPS, pwp, RATE_LEAVE, b);
-    est d = paired_diff(a, b, LOOP_REPS, 0.95);
+    test_est d = paired_diff(a, b, LOOP_REPS, 0.95);
     pooled qo = pool(over, LOOP_REPS, pwp, RATE_LEAVE),
            qw = pool(within, LOOP_REPS, pwp, RATE_LEAVE);
     pooled to = pool(over, LOOP_REPS, pwp, RATE_TURNOVER),
@@ -695,9 +604,9 @@ static void test_feedback_loop(void)
     metric_of(over, LOOP_REPS, PW_M_UTILISATION_STEP2, uo);
     metric_of(within, LOOP_REPS, PW_M_UTILISATION_STEP2, uw);
     printf("   32 pwp: step-2 utilisation %.3f, pwp burnout %.3f, leaving %.4f, turnover %.4f\n",
-           t_interval(uo, LOOP_REPS, 0.95).mean, bo / qo.years, qo.rate, to.rate);
+           test_t_interval(uo, LOOP_REPS, 0.95).mean, bo / qo.years, qo.rate, to.rate);
     printf("   60 pwp: step-2 utilisation %.3f, pwp burnout %.3f, leaving %.4f, turnover %.4f\n",
-           t_interval(uw, LOOP_REPS, 0.95).mean, bw / qw.years, qw.rate, tw.rate);
+           test_t_interval(uw, LOOP_REPS, 0.95).mean, bw / qw.years, qw.rate, tw.rate);
     printf("   leaving, 32 - 60 pwp: %.4f +- %.4f (95%%)\n", d.mean, d.half);
     CHECK(d.mean - d.half > 0,
           "overloaded (32 pwp) loses more pwp per headcount-year than 60 pwp (difference "
@@ -709,10 +618,10 @@ static void test_feedback_loop(void)
     for (size_t k = 0; k < 2; k++) {
         metric_of(flat, LOOP_REPS, waits[k], a);
         metric_of(over, LOOP_REPS, waits[k], b);
-        est e = paired_diff(a, b, LOOP_REPS, 0.95), base = t_interval(a, LOOP_REPS, 0.95);
+        test_est e = paired_diff(a, b, LOOP_REPS, 0.95), base = test_t_interval(a, LOOP_REPS, 0.95);
         printf("   32 pwp, %s: %.2f without burnout, %.2f with feedback; difference %.2f +- "
                "%.2f (95%%), %+.1f%%\n",
-               pw_metric_name(waits[k]), base.mean, t_interval(b, LOOP_REPS, 0.95).mean, e.mean,
+               pw_metric_name(waits[k]), base.mean, test_t_interval(b, LOOP_REPS, 0.95).mean, e.mean,
                e.half, 100 * e.mean / base.mean);
         if (waits[k] == PW_M_WAIT_TO_TREATMENT_DAYS_MEAN)
             CHECK(e.mean - e.half > 0.02 * base.mean,
@@ -728,11 +637,11 @@ static void test_feedback_loop(void)
     }
     printf("   32 pwp: leaving %.4f with feedback, %.4f without; pwp FTE in post %.2f vs %.2f\n",
            qo.rate, qf.rate,
-           t_interval(fo, LOOP_REPS, 0.95).mean / (p[0].horizon_weeks * WEEK_YEARS),
-           t_interval(ff, LOOP_REPS, 0.95).mean / (p[0].horizon_weeks * WEEK_YEARS));
+           test_t_interval(fo, LOOP_REPS, 0.95).mean / (p[0].horizon_weeks * WEEK_YEARS),
+           test_t_interval(ff, LOOP_REPS, 0.95).mean / (p[0].horizon_weeks * WEEK_YEARS));
 out:
     if (res)
-        free_runs(res, 3 * LOOP_REPS);
+        test_free_runs(res, 3 * LOOP_REPS);
     free(res);
     free(p);
 }
@@ -759,7 +668,7 @@ static void check_turnover(const pw_results *res, size_t n, int r, const char *n
     double x[MAXREP];
     pooled q = pool(res, n, r, RATE_TURNOVER), l = pool(res, n, r, RATE_LEAVE);
     rates_of(res, n, r, RATE_TURNOVER, x);
-    est e = t_interval(x, n, 0.95);
+    test_est e = test_t_interval(x, n, 0.95);
     printf("   %s turnover %.4f (95%% CI +-%.4f; leaving %.4f, training %.4f), target %.2f +- "
            "0.03\n",
            name, q.rate, e.half, l.rate, q.rate - l.rate, figure);
@@ -773,8 +682,8 @@ static void check_turnover(const pw_results *res, size_t n, int r, const char *n
  * interval of b - a wholly on that side of 0. */
 static void check_moves(const char *what, const double *a, const double *b, size_t n, int sign)
 {
-    est d = paired_diff(a, b, n, 0.95);
-    double ma = t_interval(a, n, 0.95).mean, mb = t_interval(b, n, 0.95).mean;
+    test_est d = paired_diff(a, b, n, 0.95);
+    double ma = test_t_interval(a, n, 0.95).mean, mb = test_t_interval(b, n, 0.95).mean;
     printf("   %s: %.4g -> %.4g, difference %+.4g +- %.4g (95%%)\n", what, ma, mb, d.mean, d.half);
     CHECK(sign * d.mean - d.half > 0, "%s: 95%% CI of the paired difference %s 0 (%.4g +- %.4g)",
           what, sign > 0 ? "above" : "below", d.mean, d.half);
@@ -793,7 +702,7 @@ static void test_baseline_and_scenarios(void)
                *bar = hire + SCEN_REPS, *calm = bar + SCEN_REPS;
     if (!CHECK(p && res, "memory"))
         goto out;
-    if (load2("baseline.cfg", NULL, 0, NULL, 0, &p[0]) || run("baseline", &p[0], BASE_REPS, base))
+    if (load2("baseline.cfg", NULL, 0, NULL, 0, &p[0]) || test_run("baseline", &p[0], BASE_REPS, THREADS, base))
         goto out;
     int pwp = role_of(&p[0], "pwp"), hit = role_of(&p[0], "hit");
 
@@ -804,7 +713,7 @@ static void test_baseline_and_scenarios(void)
     metric_of(base, BASE_REPS, PW_M_BURNOUT_MEAN, bm);
     metric_of(base, BASE_REPS, PW_M_STAFF_TURNOVER_RATE, tr);
     printf("   baseline metrics: burnout_mean %.3f, staff_turnover_rate %.4f (all staff)\n",
-           t_interval(bm, BASE_REPS, 0.95).mean, t_interval(tr, BASE_REPS, 0.95).mean);
+           test_t_interval(bm, BASE_REPS, 0.95).mean, test_t_interval(tr, BASE_REPS, 0.95).mean);
 
     printf("   7. shipped scenarios, %d replications each, paired with the baseline's:\n",
            SCEN_REPS);
@@ -815,9 +724,9 @@ static void test_baseline_and_scenarios(void)
         goto out;
     for (int k = 1; k < 5; k++)
         CHECK(p[k].seed == p[0].seed, "scenario %d has the baseline's seed", k);
-    if (run("attrition_shock", &p[1], SCEN_REPS, shock) ||
-        run("hire_pwps", &p[2], SCEN_REPS, hire) ||
-        run("hit_training_bar", &p[3], SCEN_REPS, bar) || run("no_burnout", &p[4], SCEN_REPS, calm))
+    if (test_run("attrition_shock", &p[1], SCEN_REPS, THREADS, shock) ||
+        test_run("hire_pwps", &p[2], SCEN_REPS, THREADS, hire) ||
+        test_run("hit_training_bar", &p[3], SCEN_REPS, THREADS, bar) || test_run("no_burnout", &p[4], SCEN_REPS, THREADS, calm))
         goto out;
     double a[MAXREP], b[MAXREP];
     for (int i = 0; i < SCEN_REPS; i++) {
@@ -846,7 +755,7 @@ static void test_baseline_and_scenarios(void)
     check_moves("no_burnout: pwp turnover", a, b, SCEN_REPS, -1);
 out:
     if (res)
-        free_runs(res, BASE_REPS + 4 * SCEN_REPS);
+        test_free_runs(res, BASE_REPS + 4 * SCEN_REPS);
     free(res);
     free(p);
 }
@@ -891,7 +800,7 @@ static int run_monitored(const char *what, const pw_params *p, size_t n, pw_resu
                          lost_count *lost)
 {
     mon_job jobs[MAXREP];
-    double t0 = wall_now();
+    double t0 = test_wall_now();
     for (size_t i = 0; i < n; i++)
         jobs[i] = (mon_job){.p = p, .rep = (int)i, .out = &out[i]};
     for (size_t i = 0; i < n; i += 2) {
@@ -908,10 +817,10 @@ static int run_monitored(const char *what, const pw_params *p, size_t n, pw_resu
         ok &= CHECK(jobs[i].rc == 0, "%s rep %zu: pw_run succeeds (got %d)", what, i, jobs[i].rc);
         lost[i] = jobs[i].lost;
     }
-    printf("   [%s: %zu replications, %.1f s]\n", what, n, wall_now() - t0);
+    printf("   [%s: %zu replications, %.1f s]\n", what, n, test_wall_now() - t0);
     if (ok)
         for (size_t i = 0; i < n; i++)
-            check_accounting(what, &out[i]);
+            test_check_accounting(what, &out[i]);
     return ok ? 0 : -1;
 }
 
@@ -976,7 +885,7 @@ static void test_leaver_caseload(void)
             a[i] = (double)calm[i].exits[shown[k]];
             b[i] = (double)shock[i].exits[shown[k]];
         }
-        est d = paired_diff(a, b, SHOCK_REPS, 0.95);
+        test_est d = paired_diff(a, b, SHOCK_REPS, 0.95);
         printf("   shock vs baseline, exits %s: %+.1f +- %.1f (95%%) a replication\n",
                pw_exit_name(shown[k]), d.mean, d.half);
     }
@@ -991,7 +900,7 @@ static void test_leaver_caseload(void)
     check_more("shock, change_dropout 0 -> 0.1: exits dropped_in_treatment", a, b, SHOCK_REPS);
 out:
     if (res)
-        free_runs(res, 3 * SHOCK_REPS);
+        test_free_runs(res, 3 * SHOCK_REPS);
     free(res);
     free(p);
 }
@@ -1017,7 +926,7 @@ static void test_recruitment(void)
     const char *intake[] = {"horizon_weeks=520", "staff.pwp.leave_per_year=0.2",
                             "staff.pwp.intake_month=9"};
     if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, intake, 3, p) ||
-        run("intake month 9", p, 1, res))
+        test_run("intake month 9", p, 1, THREADS, res))
         goto out;
     int pwp = role_of(p, "pwp"), weeks_hiring = 0, bad = 0;
     double sept = 8 * YEAR_DAYS / 12;
@@ -1045,7 +954,7 @@ static void test_recruitment(void)
     const char *pool[] = {"horizon_weeks=520", "staff.pwp.leave_per_year=0.2",
                           "workforce.labour_pool_per_year=20"};
     if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, pool, 3, p) ||
-        run("labour pool 20 a year", p, 1, res))
+        test_run("labour pool 20 a year", p, 1, THREADS, res))
         goto out;
     double t0 = p->warmup_weeks * 7, t1 = t0 + p->horizon_weeks * 7;
     double inside = floor(t1 / YEAR_DAYS) - ceil(t0 / YEAR_DAYS);       /* whole years */
@@ -1085,7 +994,7 @@ static void test_series_many_staff(void)
                            "workforce.sustainable_load=0.01",
                            "workforce.burnout_rise_per_week=0.16",
                            pwps[k]};
-        if (load2("baseline.cfg", no_hazards, N_NO_HAZARDS, x, 6, p) || run(pwps[k], p, 1, res))
+        if (load2("baseline.cfg", no_hazards, N_NO_HAZARDS, x, 6, p) || test_run(pwps[k], p, 1, THREADS, res))
             goto out;
         double series = 0, in_post = 0, by = 0, hy = 0;
         double w0 = p->warmup_weeks, w1 = p->warmup_weeks + p->horizon_weeks;
@@ -1119,7 +1028,7 @@ int main(int argc, char **argv)
 {
     (void)argc;
     argv0 = argv[0];
-    double t0 = wall_now();
+    double t0 = test_wall_now();
     RUN_TEST(test_fixed_staff);
     RUN_TEST(test_rates);
     RUN_TEST(test_burnout_leaving);
@@ -1128,6 +1037,6 @@ int main(int argc, char **argv)
     RUN_TEST(test_leaver_caseload);
     RUN_TEST(test_recruitment);
     RUN_TEST(test_series_many_staff);
-    printf("   total %.1f s\n", wall_now() - t0);
+    printf("   total %.1f s\n", test_wall_now() - t0);
     return harness_done();
 }
