@@ -101,6 +101,7 @@ $(B)/sim/main.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"'
 run: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
+	./scripts/report out/baseline
 
 # `make test` runs the suite twice: an optimised build, then under AddressSanitizer and
 # UndefinedBehaviorSanitizer. `make SANITIZE=... test` runs just the sanitizer build.

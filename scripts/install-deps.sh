@@ -3,8 +3,8 @@
 # Idempotent: does nothing (and needs no privileges) when everything is present.
 set -eu
 
-PKGS="make gcc pkg-config libgsl-dev libconfig-dev"
-[ "${STEPSIM_WITH_OPTIONAL:-0}" = 1 ] && PKGS="$PKGS gnuplot-nox openmpi-bin libopenmpi-dev hyperfine valgrind"
+PKGS="make gcc pkg-config libgsl-dev libconfig-dev gnuplot-nox"
+[ "${STEPSIM_WITH_OPTIONAL:-0}" = 1 ] && PKGS="$PKGS openmpi-bin libopenmpi-dev hyperfine valgrind"
 
 missing=""
 for p in $PKGS; do

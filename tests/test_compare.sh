@@ -13,44 +13,8 @@ name=test_compare
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# A CSV reader for awk (POSIX awk and mawk have none): csv(line, f) splits line into
-# f[1..n] and returns n; fields may be "quoted", with "" for a quote (the scenario name,
-# which holds commas, is). col(name) is the index of a column of the header read by
-# header(), so the tests do not depend on the column order.
-awk_csv='
-function csv(s, f,    n, p, v, q) {
-    n = 0
-    for (;;) {
-        if (substr(s, 1, 1) == "\"") {
-            v = ""
-            s = substr(s, 2)
-            for (;;) {
-                q = index(s, "\"")
-                if (q == 0) { v = v s; s = ""; break }
-                v = v substr(s, 1, q - 1)
-                s = substr(s, q + 1)
-                if (substr(s, 1, 1) == "\"") { v = v "\""; s = substr(s, 2) } else break
-            }
-            f[++n] = v
-            if (s == "") return n
-            s = substr(s, 2)
-        } else {
-            p = index(s, ",")
-            if (p == 0) { f[++n] = s; return n }
-            f[++n] = substr(s, 1, p - 1)
-            s = substr(s, p + 1)
-        }
-    }
-}
-function header(line,    h, i, n) {
-    n = csv(line, h)
-    for (i = 1; i <= n; i++) colix[h[i]] = i
-}
-function col(name) {
-    if (!(name in colix)) { print "no column " name > "/dev/stderr"; exit 3 }
-    return colix[name]
-}
-'
+# csv(), header() and col() for awk programs: "$awk_csv"'PROGRAM'.
+awk_csv=$(cat "$top/scripts/csv.awk")
 
 # Short runs: 4 weeks of warm-up, half a year of cohort, 8 weeks of follow-up.
 short="--set horizon_weeks=26 --set warmup_weeks=4 --set followup_weeks=8"
