@@ -5,6 +5,8 @@
 # $bin the stepsim under test and $tmp a scratch directory removed on exit.
 # Usage of a test: tests/test_NAME.sh BUILD_DIR   (run from anywhere)
 
+unset CDPATH # a cd that finds its directory through CDPATH prints it
+
 if [ $# -ne 1 ]; then
     echo "usage: $0 BUILD_DIR" >&2
     exit 2

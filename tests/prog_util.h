@@ -5,6 +5,7 @@
 #ifndef PROG_UTIL_H
 #define PROG_UTIL_H
 
+#include <math.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <stdint.h>
@@ -121,10 +122,10 @@ typedef struct test_est {
 
 static inline test_est test_t_interval(const double *x, size_t n, double level)
 {
-    test_est e;
-    e.mean = gsl_stats_mean(x, 1, n);
-    e.half = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)n - 1) * gsl_stats_sd(x, 1, n) /
-             sqrt((double)n);
+    test_est e = {n > 0 ? gsl_stats_mean(x, 1, n) : NAN, NAN};
+    if (n > 1) /* no interval from one value (and GSL would abort on df 0) */
+        e.half = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)n - 1) * gsl_stats_sd(x, 1, n) /
+                 sqrt((double)n);
     return e;
 }
 

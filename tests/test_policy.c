@@ -211,8 +211,8 @@ static double casers(const pw_results *r)
  * Measured (R = 200, this short run, 11,559 casers a replication, delta +0.0557): paired sd
  * 0.00246 = 1.16 x the floor 0.00213; unpaired (independent seeds) sd 2.66 x the floor.
  * Asserted: paired sd <= COUPLING_MAX x the floor (R = PAIRED_REPS: the sd of 30
- * replications is within a factor 0.80-1.26 of its true value at 95%, so 1.16 x 1.26 = 1.46
- * < 1.5, and independent seeds fail it by far). Also printed: the best ratio any pairing
+ * replications is within a factor 0.74-1.26 of its true value at 95%, so 1.16 x 1.26 = 1.46
+ * < 1.5; independent seeds, at 2.66 x, would fail it). Also printed: the best ratio any pairing
  * could give, unpaired sd / floor: 2.66 with therapist effects off, 3.35 on (R = 200) -- on,
  * only if the re-routed people's therapist effects paired, which they cannot. That is why a
  * policy change misses the 3x that staffing changes reach (test_paired_narrower). */

@@ -51,6 +51,30 @@ check "staff plot has a line per role" \
     sh -c "grep -q 'staff in post pwp' '$tmp/base/plots/staff.svg' &&
            grep -q 'staff in post hit' '$tmp/base/plots/staff.svg'"
 
+ids=$(grep -o " id='[^']*'" "$html" | sort | uniq -d | wc -l)
+check "no id repeated in the page ($ids repeated)" test "$ids" -eq 0
+
+echo "== awkward names"
+# A scenario name with markup and CSV specials; an OUTDIR that awk would read as an
+# assignment and one that starts with a dash; quotes in TMPDIR.
+# shellcheck disable=SC2086
+run run "$top/scenarios/baseline.cfg" $small --set 'name="A & <b>, \"q\""' -o "$tmp/odd"
+expect_rc 0 "a run with an awkward name"
+rep "$tmp/odd"
+expect_rc 0 "report with an awkward name"
+check "the name is escaped in the page" grep -q '<h1>A &amp; &lt;b&gt;, "q"</h1>' "$tmp/odd/report.html"
+cp -R "$tmp/base" "$tmp/a=b"
+rep "$tmp/a=b"
+expect_rc 0 "an OUTDIR with '=' in its name"
+mkdir "$tmp/dash" && cp -R "$tmp/base" "$tmp/dash/-x"
+(cd "$tmp/dash" && "$report" -x >"$tmp/out" 2>"$tmp/err")
+rc=$?
+expect_rc 0 "an OUTDIR starting with '-'"
+mkdir "$tmp/t\"mp"
+TMPDIR="$tmp/t\"mp" "$report" "$tmp/base" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "a TMPDIR with a quote in it"
+
 echo "== a compared scenario's directory"
 # shellcheck disable=SC2086
 run compare "$top/scenarios/baseline.cfg" "$top/scenarios/expert_door.cfg" $small -o "$tmp/cmp"
@@ -74,6 +98,19 @@ rep "$tmp/partial"
 expect_rc 2 "a directory without waits.csv"
 expect_err "partial/waits.csv: missing or empty" "the missing file named"
 check "nothing written for bad input" test ! -e "$tmp/partial/report.html" -a ! -e "$tmp/partial/plots"
+mkdir "$tmp/nocol"
+cp "$tmp/base/"*.csv "$tmp/nocol/"
+sed '1s/,share,/,portion,/' "$tmp/base/waits.csv" >"$tmp/nocol/waits.csv"
+rep "$tmp/nocol"
+expect_rc 2 "a CSV without a column the report reads"
+expect_err "nocol/waits.csv: not as stepsim run writes it" "the file named"
+expect_err "no column share" "the column named"
+mkdir "$tmp/norows"
+cp "$tmp/base/"*.csv "$tmp/norows/"
+head -n 1 "$tmp/base/timeseries.csv" >"$tmp/norows/timeseries.csv"
+rep "$tmp/norows"
+expect_rc 2 "a CSV with a header and no rows"
+expect_err "norows/timeseries.csv: a header and no rows" "the empty file named"
 # No gnuplot on the PATH (the script needs only shell builtins before it looks).
 PATH=/nonexistent "$(command -v sh)" "$report" "$tmp/base" >"$tmp/out" 2>"$tmp/err"
 rc=$?
