@@ -98,7 +98,10 @@ static int parse_seed(const char *s, unsigned long long *out)
 
 /* Long options; the short ones are in short_opts. Long-only options use codes past 255. */
 enum { OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION };
-static const char short_opts[] = "+:hqr:j:s:o:";
+/* "-": arguments that are not options come back in order as option 1 (whatever
+ * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
+ * is reported as ':'. */
+static const char short_opts[] = "-:hqr:j:s:o:";
 static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -112,6 +115,15 @@ static const struct option long_opts[] = {
     {"outdir", required_argument, NULL, 'o'},
     {NULL, 0, NULL, 0},
 };
+
+/* The command, then the scenario files, in the order given. */
+static void add_positional(cli *c, const char *arg)
+{
+    if (!c->command)
+        c->command = arg;
+    else
+        c->scenarios[c->nscenarios++] = arg;
+}
 
 /* Fill c from argv with getopt_long (so -j2, --threads=2 and -qj2 work); options may come
  * before or after the command and scenarios. Returns -1 if ok, else an exit status. */
@@ -128,23 +140,11 @@ static int parse_cli(int argc, char **argv, cli *c)
     }
     opterr = 0; /* our own messages, in our own words */
     optind = 1;
-    while (optind < argc) {
+    for (;;) {
         int prev = optind;
         int o = getopt_long(argc, argv, short_opts, long_opts, NULL);
-        if (o == -1) { /* a positional argument ("+": stop there), or "--" */
-            int rest = optind > prev; /* getopt stepped over "--": all the rest is positional */
-            for (; optind < argc; optind++) {
-                if (!c->command)
-                    c->command = argv[optind];
-                else
-                    c->scenarios[c->nscenarios++] = argv[optind];
-                if (!rest) {
-                    optind++;
-                    break;
-                }
-            }
-            continue;
-        }
+        if (o == -1) /* the end, or "--": what follows it is positional */
+            break;
         /* The option as written, for messages: a short option by its letter (it may sit in
          * a bundle such as -qx), a long one as the word given. */
         const char *a = argv[optind > prev ? optind - 1 : prev];
@@ -152,6 +152,9 @@ static int parse_cli(int argc, char **argv, cli *c)
         if (strncmp(a, "--", 2) != 0 && optopt > 0 && optopt < 256)
             a = letter;
         switch (o) {
+        case 1:
+            add_positional(c, optarg);
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return EXIT_OK;
@@ -192,6 +195,8 @@ static int parse_cli(int argc, char **argv, cli *c)
             return usage_error("unknown option '%s'", a);
         }
     }
+    for (; optind < argc; optind++)
+        add_positional(c, argv[optind]);
     if (!c->command) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;

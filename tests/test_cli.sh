@@ -61,6 +61,11 @@ expect_err "option '--seed' needs a value" "--seed without a value says so"
 run run "$top/scenarios/baseline.cfg" -qx
 expect_rc 2 "an unknown letter in a bundle"
 expect_err "unknown option '-x'" "the unknown letter in a bundle named"
+POSIXLY_CORRECT=1 "$bin" check "$top/scenarios/mmc.cfg" --set staff.server.headcount=11 \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "options after the scenario with POSIXLY_CORRECT set"
+check "that option took effect" grep -q "headcount = 11;" "$tmp/out"
 run run -- "$top/scenarios/baseline.cfg" -q
 expect_rc 2 "after --, an option is an argument"
 expect_err "unexpected argument '-q'" "the argument after -- named"
