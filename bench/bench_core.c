@@ -14,7 +14,7 @@
  *   the target is an engine at no less than half its rate. A heap-based event loop and a
  *   FIFO recursion with no events at all are printed beside it as yardsticks.
  */
-#include "bench_child.h"
+#include "bench_util.h"
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -44,20 +44,6 @@
 /* Stores to a volatile keep the compiler from dropping the work whose result they take. */
 static volatile double sink_d;
 static volatile uint64_t sink_u;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Peak resident set of this process in kB (Linux reports ru_maxrss in kB). */
-static long peak_rss_kb(void)
-{
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
-}
 
 /* ======================================================================================
  * Running a trial in a child process
@@ -135,22 +121,6 @@ static int alternate(const char *what, trial_fn eng, trial_fn ref, long n, int t
 
 static const char *csv_path;
 
-/* "12.34M" style rate into buf. */
-static const char *fmt_rate(char *buf, size_t len, double r)
-{
-    if (!(r > 0))
-        snprintf(buf, len, "-");
-    else if (r >= 1e9)
-        snprintf(buf, len, "%.2fG", r / 1e9);
-    else if (r >= 1e6)
-        snprintf(buf, len, "%.2fM", r / 1e6);
-    else if (r >= 1e3)
-        snprintf(buf, len, "%.2fk", r / 1e3);
-    else
-        snprintf(buf, len, "%.1f", r);
-    return buf;
-}
-
 static void print_header(void)
 {
     printf("%-16s %9s %12s %12s %7s %12s\n", "benchmark", "n", "engine/s", "reference/s",
@@ -168,21 +138,10 @@ static int emit_row(const char *name, long n, double eng, double ref, long rss_k
            fmt_rate(b, sizeof b, ref), ratio, rss_kb);
     if (!csv_path)
         return 0;
-    FILE *f = fopen(csv_path, "a");
-    if (!f) {
-        fprintf(stderr, "bench_core: %s: %s\n", csv_path, strerror(errno));
-        return -1;
-    }
     if (ref > 0)
-        fprintf(f, "%s,%ld,%.0f,%.0f,%.4f,%ld\n", name, n, eng, ref, eng / ref, rss_kb);
-    else
-        fprintf(f, "%s,%ld,%.0f,,,%ld\n", name, n, eng, rss_kb);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "bench_core: %s: write failed\n", csv_path);
-        return -1;
-    }
-    return 0;
+        return bench_csv_row(csv_path, "bench_core", "%s,%ld,%.0f,%.0f,%.4f,%ld\n", name, n, eng,
+                             ref, eng / ref, rss_kb);
+    return bench_csv_row(csv_path, "bench_core", "%s,%ld,%.0f,,,%ld\n", name, n, eng, rss_kb);
 }
 
 /* The rate of every trial, in the order run, so a reader sees the noise. */

@@ -19,7 +19,7 @@
  * - The issue's targets: >= 200,000 referrals a second on one core, and peak memory flat
  *   as the horizon grows (memory follows people in the system, not people ever referred).
  */
-#include "bench_child.h"
+#include "bench_util.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -49,20 +49,6 @@
 #define FLAT_TOLERANCE 0.10 /* peak RSS may grow this much, 1 year to the longest horizon */
 
 static const char *const default_scenario = "scenarios/baseline.cfg";
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Peak resident set of this process in kB (Linux reports ru_maxrss in kB). */
-static long peak_rss_kb(void)
-{
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
-}
 
 /* User + system CPU time of this process so far, in s, or -1. */
 static double cpu_s(void)
@@ -176,39 +162,12 @@ static int run_child(const pw_params *p, double years, run_report *out)
 
 static const char *csv_path;
 
-/* "12.34M" style rate into buf. */
-static const char *fmt_rate(char *buf, size_t len, double r)
-{
-    if (!(r > 0))
-        snprintf(buf, len, "-");
-    else if (r >= 1e9)
-        snprintf(buf, len, "%.2fG", r / 1e9);
-    else if (r >= 1e6)
-        snprintf(buf, len, "%.2fM", r / 1e6);
-    else if (r >= 1e3)
-        snprintf(buf, len, "%.2fk", r / 1e3);
-    else
-        snprintf(buf, len, "%.1f", r);
-    return buf;
-}
-
 /* Append one CSV row (no reference columns). Returns 0, or -1 if it could not be written. */
 static int csv_row(const char *name, double n, double rate, long rss_kb)
 {
     if (!csv_path)
         return 0;
-    FILE *f = fopen(csv_path, "a");
-    if (!f) {
-        fprintf(stderr, "bench_model: %s: %s\n", csv_path, strerror(errno));
-        return -1;
-    }
-    fprintf(f, "%s,%.0f,%.0f,,,%ld\n", name, n, rate, rss_kb);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "bench_model: %s: write failed\n", csv_path);
-        return -1;
-    }
-    return 0;
+    return bench_csv_row(csv_path, "bench_model", "%s,%.0f,%.0f,,,%ld\n", name, n, rate, rss_kb);
 }
 
 /* "model_<scenario file name without directory and .cfg>" into buf. */

@@ -1,16 +1,72 @@
-/* The parent's side of a benchmark run in a forked child (so that its peak RSS is its
- * own): read the child's fixed-size report from a pipe, reap it, and say what went wrong.
- * Shared by bench_core.c and bench_model.c. */
-#ifndef BENCH_CHILD_H
-#define BENCH_CHILD_H
+/* What bench_core.c and bench_model.c share: the clock and peak RSS; running a benchmark in
+ * a forked child (so that its peak RSS is its own), reading the child's fixed-size report
+ * from a pipe, reaping it and saying what went wrong; rates for the table; CSV rows. */
+#ifndef BENCH_UTIL_H
+#define BENCH_UTIL_H
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Peak resident set of this process in kB (Linux reports ru_maxrss in kB). */
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+/* "12.34M" style rate into buf. */
+static const char *fmt_rate(char *buf, size_t len, double r)
+{
+    if (!(r > 0))
+        snprintf(buf, len, "-");
+    else if (r >= 1e9)
+        snprintf(buf, len, "%.2fG", r / 1e9);
+    else if (r >= 1e6)
+        snprintf(buf, len, "%.2fM", r / 1e6);
+    else if (r >= 1e3)
+        snprintf(buf, len, "%.2fk", r / 1e3);
+    else
+        snprintf(buf, len, "%.1f", r);
+    return buf;
+}
+
+/* Append one formatted row to the CSV at path (prog names the program in messages).
+ * Returns 0, or -1 if it could not be written. */
+__attribute__((format(printf, 3, 4))) static int bench_csv_row(const char *path,
+                                                               const char *prog,
+                                                               const char *fmt, ...)
+{
+    FILE *f = fopen(path, "a");
+    if (!f) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        return -1;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "%s: %s: write failed\n", prog, path);
+        return -1;
+    }
+    return 0;
+}
 
 /* Fork a child with a pipe back to the parent: returns 0 in the child (*fd is the write
  * end), the child's pid in the parent (*fd is the read end), or -1 with msg set. */
