@@ -46,11 +46,13 @@ static inline int harness_check_near(double got, double want, double tol, const 
     harness_check_near((got), (want), (tol), (what), __FILE__, __LINE__)
 
 /* Run one test function, naming it so a failure can be placed. */
-#define RUN_TEST(fn)                                                                           \
+#define RUN_TEST(fn) RUN_TEST_WITH(fn, )
+/* The same for a test that takes an argument (the paths a test program was given). */
+#define RUN_TEST_WITH(fn, arg)                                                                 \
     do {                                                                                       \
         printf("-- %s\n", #fn);                                                                \
         fflush(stdout);                                                                        \
-        fn();                                                                                  \
+        fn(arg);                                                                               \
     } while (0)
 
 /* Print "N passed, M failed"; the process exit status: non-zero on any failure. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "models/pw_params.h"
@@ -35,6 +36,20 @@ static inline const char *test_scenario_path(const char *argv0, const char *name
     int dir = slash ? (int)(slash - argv0) : 1;
     snprintf(buf, len, "%.*s/../../scenarios/%s", dir, slash ? argv0 : ".", name);
     return buf;
+}
+
+/* The repository root the test program was given (argv[1], else ".") into root; 0 if
+ * root/probe exists, else -1 after saying so (the caller exits 2: not run, not failed). */
+static inline int test_root(int argc, char **argv, const char *probe, char *root, size_t len)
+{
+    snprintf(root, len, "%s", argc > 1 ? argv[1] : ".");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", root, probe);
+    if (access(path, F_OK) == 0)
+        return 0;
+    printf("%s: %s not found; run from the repository root or give it as argument\n", argv[0],
+           path);
+    return -1;
 }
 
 /* Load the scenario at path with sets[0..n) as --set overrides (later ones win). Returns 0,

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -568,23 +567,9 @@ static void test_accounting_every_policy(const paths *ps)
 int main(int argc, char **argv)
 {
     paths ps;
-    const char *root = argc > 1 ? argv[1] : ".";
-    struct stat st;
-    char probe[PATHMAX];
-    snprintf(probe, sizeof probe, "%s/scenarios/baseline.cfg", root);
-    if (stat(probe, &st) != 0) {
-        printf("test_policy: %s not found; run from the repository root or give it as "
-               "argument\n",
-               probe);
+    if (test_root(argc, argv, "scenarios/baseline.cfg", ps.root, sizeof ps.root) != 0)
         return 2;
-    }
-    snprintf(ps.root, sizeof ps.root, "%s", root);
-#define RUN(fn)                                                                                \
-    do {                                                                                       \
-        printf("-- %s\n", #fn);                                                                \
-        fflush(stdout);                                                                        \
-        fn(&ps);                                                                               \
-    } while (0)
+#define RUN(fn) RUN_TEST_WITH(fn, &ps)
     RUN(test_accounting_every_policy);
     RUN(test_paired_narrower);
     RUN(test_coupling_near_floor);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "prog_util.h"
 #include "sim/scn_load.h"
 
 #define PATHMAX 1024
@@ -901,23 +902,9 @@ static void test_errors_api(const paths *ps)
 int main(int argc, char **argv)
 {
     paths ps;
-    const char *root = argc > 1 ? argv[1] : ".";
-    struct stat st;
-    char probe[PATHMAX];
-    snprintf(probe, sizeof probe, "%s/tests/bad", root);
-    if (stat(probe, &st) != 0) {
-        printf("test_scn: %s not found; run from the repository root or give it as argument\n",
-               probe);
+    if (test_root(argc, argv, "tests/bad", ps.root, sizeof ps.root) != 0)
         return 2;
-    }
-    snprintf(ps.root, sizeof ps.root, "%s", root);
-    /* RUN_TEST with the paths passed in. */
-#define RUN(fn)                                                                                \
-    do {                                                                                       \
-        printf("-- %s\n", #fn);                                                                \
-        fflush(stdout);                                                                        \
-        fn(&ps);                                                                               \
-    } while (0)
+#define RUN(fn) RUN_TEST_WITH(fn, &ps)
     RUN(test_errors_api);
     RUN(test_bad_cases);
     RUN(test_scenarios);
