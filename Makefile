@@ -4,6 +4,7 @@
 #   make test                install missing packages, build, run every test
 #   make bench               benchmarks (table on stdout, figures in build/bench.csv)
 #   make SANITIZE=address,undefined test    sanitizer build (into build-san/)
+#   make golden              rewrite tests/golden/expected/ (only when a change means to move results)
 #   make DEBUG=1             -O0 -g3
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -58,7 +59,7 @@ MODEL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_model*.c)
 PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core% tests/test_model%,$(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps run test bench install uninstall clean
+.PHONY: all deps run test bench golden install uninstall clean
 all: $(PROG) $(CORE_TESTS) $(MODEL_TESTS) $(PROG_TESTS)
 
 deps:
@@ -112,6 +113,16 @@ ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
 	@ASAN_OPTIONS=detect_leaks=1 ./tests/run-tests.sh build-san
 endif
+
+# The golden outputs of tests/test_golden.sh: every file of a small seeded run but the
+# manifest. Rewrite them only when a change means to move results, and say why.
+golden: $(PROG)
+	@rm -rf $(B)/golden.tmp
+	./$(PROG) run tests/golden/small.cfg -j 2 -q -o $(B)/golden.tmp
+	@rm -f $(B)/golden.tmp/manifest.json
+	@rm -rf tests/golden/expected
+	@mv $(B)/golden.tmp tests/golden/expected
+	@echo "tests/golden/expected rewritten: review 'git diff --stat tests/golden' before committing"
 
 bench: deps
 	@$(MAKE) --no-print-directory $(PROG) $(BENCHES)
