@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "models/pw_results.h"
 #include "out_compare.h"
 #include "out_dashboard.h"
+#include "out_file.h"
+#include "out_set.h"
 #include "out_stream.h"
 #include "out_write.h"
 #include "runner.h"
@@ -29,6 +32,71 @@
 #endif
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* The signal that asked the run to stop (SIGINT, SIGTERM), 0 if none. A signal handler
+ * can only reach a global; the runner reads it through runner_opts.stop. */
+static volatile sig_atomic_t stop_signal;
+
+/* First signal: stop at the next safe point (no new replication starts; nothing is
+ * published). Second: exit at once; the staging folder is left for the next run into the
+ * same folder to remove. Only async-signal-safe calls here. */
+static void on_stop_signal(int sig)
+{
+    if (stop_signal) {
+        static const char m[] = "\nstepsim: stopped at once\n";
+        ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
+        (void)w;
+        _exit(128 + sig);
+    }
+    stop_signal = sig;
+    static const char m[] = "\nstepsim: stopping after the replications under way "
+                            "(again to stop at once)\n";
+    ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
+    (void)w;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* After an interrupted run: say what was lost; returns the exit status (128 + signal). */
+static int interrupted(const char *outdir)
+{
+    int sig = stop_signal;
+    fprintf(stderr, "stepsim: interrupted by %s: this run's results are discarded; %s is as "
+                    "it was before the run\n", sig == SIGTERM ? "SIGTERM" : "SIGINT", outdir);
+    return 128 + sig;
+}
+
+/* Open the output set for outdir; returns EXIT_OK or an exit status (message printed). */
+static int begin_set(out_set *set, const char *outdir)
+{
+    char err[1024];
+    int rc = out_set_begin(set, outdir, err, sizeof err);
+    if (rc == OUT_OK)
+        return EXIT_OK;
+    fprintf(stderr, "stepsim: %s\n", err);
+    return rc == OUT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+/* Publish the output set unless a stop was asked for; returns EXIT_OK or an exit status. */
+static int publish_set(out_set *set)
+{
+    char err[1024];
+    if (stop_signal)
+        return interrupted(set->outdir);
+    if (out_set_publish(set, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
 
 static const char usage_text[] =
     "usage: stepsim run SCENARIO.cfg [options]   run the scenario, write outputs\n"
@@ -265,22 +333,26 @@ static double wall_now(void)
 }
 
 /* Run replications reps[0..n) of p into res and write the result files to dir; the run's
- * description goes to *info. Prints any failure; returns 0 or -1 (res then released). */
+ * description goes to *info. Prints any failure but an interruption; returns 0,
+ * RUNNER_FAILED or RUNNER_INTERRUPTED (res then released). */
 static int run_and_write(const pw_params *p, const char *scenario, const char *dir,
                          const runner_opts *o, const int *reps, size_t n, pw_results *res,
                          int argc, char **argv, out_run_info *info)
 {
     char err[1024];
     double t0 = wall_now();
-    if (runner_run(p, reps, n, o, res, err, sizeof err) != 0) {
-        fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
-        return -1;
+    int rc = runner_run(p, reps, n, o, res, err, sizeof err);
+    if (rc != 0) {
+        if (rc != RUNNER_INTERRUPTED)
+            fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
+        return rc;
     }
     out_run_info_init(info);
     info->version = STEPSIM_VERSION;
     info->git_hash = STEPSIM_GIT;
     info->libconfig_version = scn_libconfig_version();
     info->threads = o->threads;
+    info->streams = o->streams;
     info->wall_seconds = wall_now() - t0;
     info->argc = argc;
     info->argv = argv;
@@ -288,7 +360,7 @@ static int run_and_write(const pw_params *p, const char *scenario, const char *d
         fprintf(stderr, "stepsim: %s\n", err);
         for (size_t i = 0; i < n; i++)
             pw_results_free(&res[i]);
-        return -1;
+        return RUNNER_FAILED;
     }
     return 0;
 }
@@ -315,28 +387,42 @@ static int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
     size_t n = (size_t)p->replications;
     int *reps = malloc(n * sizeof *reps);
     pw_results *res = calloc(n, sizeof *res);
+    out_set set = {0};
     if (!dir || !reps || !res) {
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
     for (size_t i = 0; i < n; i++)
         reps[i] = (int)i;
+    if ((ret = begin_set(&set, dir)) != EXIT_OK)
+        goto out;
+    ret = EXIT_RUNTIME;
     runner_opts o = {
         .threads = threads,
-        .outdir = dir,
+        .outdir = set.stage,
+        .stop = &stop_signal,
         .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                    (p->output.events ? OUT_STREAM_EVENTS : 0u),
         .progress = isatty(STDERR_FILENO) ? progress : NULL,
     };
     out_run_info info;
-    if (run_and_write(p, c->scenario, dir, &o, reps, n, res, argc, argv, &info) != 0)
+    int rc = run_and_write(p, c->scenario, set.stage, &o, reps, n, res, argc, argv, &info);
+    if (rc == RUNNER_INTERRUPTED) {
+        ret = interrupted(set.outdir);
         goto out;
+    }
+    if (rc != 0)
+        goto out;
+    if ((ret = publish_set(&set)) != EXIT_OK)
+        goto out;
+    ret = EXIT_RUNTIME;
     if (!c->quiet) {
         out_print_dashboard(stdout, p, res, n, &info);
         printf("\nOutputs in %s/\n", dir);
     }
     ret = EXIT_OK;
 out:
+    out_set_abort(&set);
     if (res)
         for (size_t i = 0; i < n; i++)
             pw_results_free(&res[i]);
@@ -366,6 +452,7 @@ static int cmd_compare(const cli *c, int argc, char **argv)
     int *reps = NULL;
     size_t n = 0;
     char err[1024];
+    out_set set = {0};
     if (!ps || !names || !res || !dirs) {
         fprintf(stderr, "stepsim: out of memory\n");
         ret = EXIT_RUNTIME;
@@ -406,6 +493,9 @@ static int cmd_compare(const cli *c, int argc, char **argv)
                 goto out;
             }
     }
+    if ((ret = begin_set(&set, outdir)) != EXIT_OK)
+        goto out;
+    ret = EXIT_RUNTIME;
     for (size_t s = 0; s < ns; s++) {
         pw_params *p = &ps[s];
         p->seed = seed;
@@ -414,34 +504,41 @@ static int cmd_compare(const cli *c, int argc, char **argv)
             p->output.patients = 1;
         if (c->events)
             p->output.events = 1;
-        size_t len = strlen(outdir) + strlen(names[s]) + 2;
+        size_t len = strlen(set.stage) + strlen(names[s]) + 2;
         dirs[s] = malloc(len);
         res[s] = calloc(n, sizeof *res[s]);
         if (!dirs[s] || !res[s]) {
             fprintf(stderr, "stepsim: out of memory\n");
             goto out;
         }
-        snprintf(dirs[s], len, "%s/%s", outdir, names[s]);
+        snprintf(dirs[s], len, "%s/%s", set.stage, names[s]);
         runner_opts o = {
             .threads = threads,
             .outdir = dirs[s],
+            .stop = &stop_signal,
             .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                        (p->output.events ? OUT_STREAM_EVENTS : 0u),
             .progress = isatty(STDERR_FILENO) ? progress : NULL,
         };
         out_run_info info;
-        if (run_and_write(p, c->scenarios[s], dirs[s], &o, reps, n, res[s], argc, argv,
-                          &info) != 0) {
+        int rc = run_and_write(p, c->scenarios[s], dirs[s], &o, reps, n, res[s], argc, argv,
+                               &info);
+        if (rc != 0) {
             free(res[s]);
             res[s] = NULL;
+            if (rc == RUNNER_INTERRUPTED)
+                ret = interrupted(set.outdir);
             goto out;
         }
     }
-    if (out_write_compare(outdir, ns, (const char *const *)names,
+    if (out_write_compare(set.stage, ns, (const char *const *)names,
                           (const pw_results *const *)res, n, seed, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;
     }
+    if ((ret = publish_set(&set)) != EXIT_OK)
+        goto out;
+    ret = EXIT_RUNTIME;
     if (!c->quiet) {
         out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
                           n);
@@ -450,6 +547,7 @@ static int cmd_compare(const cli *c, int argc, char **argv)
     }
     ret = EXIT_OK;
 out:
+    out_set_abort(&set);
     for (size_t s = 0; s < ns; s++) {
         if (res && res[s])
             for (size_t i = 0; i < n; i++)
@@ -476,6 +574,8 @@ int main(int argc, char **argv)
     int ret = parse_cli(argc, argv, &c);
     if (ret >= 0)
         goto out;
+    if (strcmp(c.command, "check") != 0)
+        catch_stop_signals();
     if (strcmp(c.command, "compare") == 0) {
         ret = cmd_compare(&c, argc, argv);
         goto out;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 /* ======================================================================================
@@ -119,8 +120,7 @@ static void release(out_file *of)
     of->closed = 0;
 }
 
-/* malloc'd "a/b", or "b" when a is empty; NULL on OOM. */
-static char *join(const char *a, const char *b)
+char *out_path_join(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
     int slash = na > 0 && a[na - 1] != '/';
@@ -139,7 +139,7 @@ int out_file_open(out_file *of, const char *dir, const char *name, char *err, si
     char eb[128];
     of->f = NULL;
     of->closed = 0;
-    of->path = join(dir, name);
+    of->path = out_path_join(dir, name);
     size_t n = of->path ? strlen(of->path) + 32 : 0;
     of->tmp_path = n ? malloc(n) : NULL;
     if (!of->path || !of->tmp_path) {
@@ -158,6 +158,16 @@ int out_file_open(out_file *of, const char *dir, const char *name, char *err, si
     return OUT_OK;
 }
 
+/* The cause of an earlier write error whose errno is gone: a full file system is by far
+ * the likeliest, and the one a user can act on, so say so when it is the case. */
+static int lost_errno(FILE *f)
+{
+    struct statvfs sv;
+    if (fstatvfs(fileno(f), &sv) == 0 && sv.f_bavail == 0)
+        return ENOSPC;
+    return EIO;
+}
+
 int out_file_close(out_file *of, char *err, size_t errlen)
 {
     char eb[128];
@@ -170,7 +180,7 @@ int out_file_close(out_file *of, char *err, size_t errlen)
     if (fflush(of->f) != 0) {
         e = errno ? errno : EIO;
     } else if (ferror(of->f)) {
-        e = EIO;
+        e = lost_errno(of->f);
     } else if (fsync(fileno(of->f)) != 0) {
         e = errno;
         what = "sync";
@@ -459,40 +469,4 @@ void out_json_str(FILE *f, const char *str)
         }
     }
     putc('"', f);
-}
-
-/* ======================================================================================
- * Hashing
- * ====================================================================================== */
-
-uint64_t out_fnv1a64(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-int out_hash_file(const char *path, uint64_t *hash, char *err, size_t errlen)
-{
-    char eb[128];
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        return out_error(err, errlen, OUT_EIO, "cannot read '%s': %s", path,
-                         out_errstr(e, eb, sizeof eb));
-    }
-    unsigned char buf[1 << 14];
-    uint64_t h = OUT_FNV1A64_INIT;
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = out_fnv1a64(h, buf, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return out_error(err, errlen, OUT_EIO, "cannot read '%s'", path);
-    *hash = h;
-    return OUT_OK;
 }

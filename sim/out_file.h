@@ -106,13 +106,7 @@ char *out_csv_quote(const char *s);
 void out_json_num(FILE *f, double x);        /* null if not finite */
 void out_json_str(FILE *f, const char *s);   /* quoted and escaped; NULL = null */
 
-/* ---- Hashing ---- */
-
-#define OUT_FNV1A64_INIT 0xcbf29ce484222325ULL
-/* FNV-1a 64 of n bytes, continuing from h (start with OUT_FNV1A64_INIT). */
-uint64_t out_fnv1a64(uint64_t h, const void *data, size_t n);
-/* FNV-1a 64 of a file's bytes into *hash. Returns 0, or OUT_EIO (err set). */
-__attribute__((warn_unused_result)) int out_hash_file(const char *path, uint64_t *hash,
-                                                      char *err, size_t errlen);
+/* "a/b", or "b" when a is empty, in a new string the caller frees; NULL on OOM. */
+char *out_path_join(const char *a, const char *b);
 
 #endif

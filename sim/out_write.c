@@ -16,6 +16,8 @@
 #include "models/pol.h"
 #include "out_file.h"
 #include "out_metrics.h"
+#include "out_sha256.h"
+#include "out_stream.h"
 #include "sim/core/sim_rng.h"
 
 /* Everything a file writer reads. */
@@ -28,7 +30,7 @@ typedef struct wctx {
     const sim_summary *sum;    /* out_metric_count() summaries */
     const out_run_info *info;
     const char *scenario_path;
-    const char *scenario_hash; /* "fnv1a64:..." or NULL */
+    const char *scenario_hash; /* "sha256:..." or NULL */
 } wctx;
 
 /* The files, in the order they are written and published (manifest.json last). */
@@ -39,6 +41,20 @@ enum {
 static const char *const file_names[F_N] = {
     "summary.json", "summary.csv", "replications.csv", "waits.csv", "recovery.csv",
     "flow.csv", "timeseries.csv", "workforce.csv", "costs.csv", "manifest.json"};
+
+/* A file of the set as manifest.json lists it. */
+typedef struct digest {
+    const char *name;
+    uint64_t bytes;
+    char sha256[OUT_SHA256_HEX];
+} digest;
+
+/* The streamed files a run may add to the set, in the order the manifest lists them. */
+static const struct {
+    unsigned bit;
+    const char *name;
+} stream_files[] = {{OUT_STREAM_PATIENTS, "patients.csv"}, {OUT_STREAM_EVENTS, "events.csv"}};
+#define MAX_DIGESTS (F_MANIFEST + 2)
 
 void out_run_info_init(out_run_info *info)
 {
@@ -534,10 +550,10 @@ static void json_does(FILE *f, unsigned does)
     "replication, stream family, referral number); seeds are distinct 32-bit values by "   \
     "construction (sim/core/sim_rng.h)"
 
-/* manifest.json: what a STRESS-DES report needs (DESIGN.md section 5). hashes[k] is the
- * FNV-1a 64 of file k (k < F_MANIFEST). Varies between identical runs: created_utc,
+/* manifest.json: what a STRESS-DES report needs (DESIGN.md section 5), and files[0..nfiles)
+ * of the set with size and SHA-256. Varies between identical runs: created_utc,
  * wall_seconds, command_line, scenario.path, platform. */
-static void write_manifest(FILE *f, const wctx *c, const uint64_t *hashes)
+static void write_manifest(FILE *f, const wctx *c, const digest *files, size_t nfiles)
 {
     const out_run_info *in = c->info;
     const pw_params *p = c->p;
@@ -636,12 +652,15 @@ static void write_manifest(FILE *f, const wctx *c, const uint64_t *hashes)
     }
     fputs(p->n_roles ? "\n    ]\n  },\n" : "]\n  },\n", f);
 
-    fputs("  \"outputs\": {\n", f);
-    for (int k = 0; k < F_MANIFEST; k++) {
-        snprintf(buf, sizeof buf, "fnv1a64:%016" PRIx64, hashes[k]);
-        json_kv_str(f, I2, file_names[k], buf, k + 1 == F_MANIFEST);
+    /* One file a line, so that `sha256sum -c` input is one sed away. */
+    fputs("  \"files\": [\n", f);
+    for (size_t k = 0; k < nfiles; k++) {
+        fputs("    {\"name\": ", f);
+        out_json_str(f, files[k].name);
+        fprintf(f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"}%s\n", files[k].bytes,
+                files[k].sha256, k + 1 < nfiles ? "," : "");
     }
-    fputs("  },\n", f);
+    fputs("  ],\n", f);
     json_kv_str(f, "  ", "varies_between_identical_runs",
                 "manifest.json only: created_utc, wall_seconds, command_line, scenario.path, "
                 "platform", 1);
@@ -678,8 +697,10 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
     size_t *order = NULL;
     sim_summary *sum = NULL;
     char *scn = NULL;
-    uint64_t hashes[F_N] = {0}, h;
-    char hashbuf[40];
+    digest dg[MAX_DIGESTS];
+    size_t ndg = 0;
+    uint64_t scn_bytes;
+    char hashbuf[8 + OUT_SHA256_HEX] = "sha256:";
     const char *scn_hash = known(info->scenario_hash);
     wctx c;
     int ret = out_mkdir_p(outdir, err, errlen);
@@ -701,10 +722,9 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
 
     /* The scenario file's hash: given by the loader, else its bytes, else unknown (the
      * file may have moved since it was read; that must not cost the results). */
-    if (!scn_hash && scenario_path && out_hash_file(scenario_path, &h, NULL, 0) == OUT_OK) {
-        snprintf(hashbuf, sizeof hashbuf, "fnv1a64:%016" PRIx64, h);
+    if (!scn_hash && scenario_path &&
+        out_sha256_file(scenario_path, hashbuf + 7, &scn_bytes, NULL, 0) == OUT_OK)
         scn_hash = hashbuf;
-    }
     c = (wctx){p, reps, order, nreps, scn, sum, info, scenario_path, scn_hash};
 
     for (int k = 0; k < F_MANIFEST; k++) {
@@ -713,13 +733,32 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
         writers[k](files[k].f, &c);
         if ((ret = out_file_close(&files[k], err, errlen)) != OUT_OK)
             goto out;
-        if ((ret = out_hash_file(files[k].tmp_path, &hashes[k], err, errlen)) != OUT_OK)
+        dg[ndg].name = file_names[k];
+        if ((ret = out_sha256_file(files[k].tmp_path, dg[ndg].sha256, &dg[ndg].bytes, err,
+                                   errlen)) != OUT_OK)
             goto out;
+        ndg++;
+    }
+    /* The streams, merged into outdir before the result files are written. */
+    for (size_t k = 0; k < sizeof stream_files / sizeof *stream_files; k++) {
+        if (!(info->streams & stream_files[k].bit))
+            continue;
+        char *path = out_path_join(outdir, stream_files[k].name);
+        if (!path) {
+            ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
+            goto out;
+        }
+        dg[ndg].name = stream_files[k].name;
+        ret = out_sha256_file(path, dg[ndg].sha256, &dg[ndg].bytes, err, errlen);
+        free(path);
+        if (ret != OUT_OK)
+            goto out;
+        ndg++;
     }
     if ((ret = out_file_open(&files[F_MANIFEST], outdir, file_names[F_MANIFEST], err,
                              errlen)) != OUT_OK)
         goto out;
-    write_manifest(files[F_MANIFEST].f, &c, hashes);
+    write_manifest(files[F_MANIFEST].f, &c, dg, ndg);
     if ((ret = out_file_close(&files[F_MANIFEST], err, errlen)) != OUT_OK)
         goto out;
 

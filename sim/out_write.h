@@ -26,12 +26,14 @@
 typedef struct out_run_info {
     const char *version;           /* stepsim version, e.g. "0.1.0" */
     const char *git_hash;          /* commit the binary was built from */
-    const char *scenario_hash;     /* NULL: "fnv1a64:<16 hex>" of the scenario file's
+    const char *scenario_hash;     /* NULL: "sha256:<64 hex>" of the scenario file's
                                       bytes, computed here (@include files not covered) */
     const char *gsl_version;       /* NULL: the linked library's gsl_version */
     const char *libconfig_version; /* from the loader, e.g. "1.5" */
     const char *rng_name;          /* NULL: gsl_rng_name of SIM_RNG_TYPE */
     const char *stream_scheme;     /* NULL: the scheme of sim/core/sim_rng.h, described */
+    unsigned streams;              /* OUT_STREAM_* files already in outdir, listed in the
+                                      manifest with the result files */
     int threads;                   /* worker threads used */
     int ranks;                     /* MPI ranks used (1 without MPI) */
     double wall_seconds;           /* wall time of the run; NaN if unknown */

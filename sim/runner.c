@@ -19,7 +19,7 @@ typedef struct job {
     pw_results *out;
     pthread_mutex_t lock;
     size_t next, done;
-    int failed;
+    int failed, interrupted;
     char err[512];
 } job;
 
@@ -61,7 +61,9 @@ static void *worker(void *arg)
     char msg[512];
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        size_t i = j->failed ? j->n : j->next++;
+        if (j->o->stop && *j->o->stop)
+            j->interrupted = 1;
+        size_t i = j->failed || j->interrupted ? j->n : j->next++;
         pthread_mutex_unlock(&j->lock);
         if (i >= j->n)
             break;
@@ -108,10 +110,13 @@ int runner_run(const pw_params *p, const int *reps, size_t n, const runner_opts 
     int ret = 0;
     if (j.failed) {
         snprintf(err, errlen, "%s", j.err);
-        ret = -1;
+        ret = RUNNER_FAILED;
+    } else if (j.interrupted || (o->stop && *o->stop)) {
+        snprintf(err, errlen, "interrupted after %zu of %zu replications", j.done, n);
+        ret = RUNNER_INTERRUPTED;
     } else if (o->streams &&
                out_stream_merge(o->outdir, reps, n, o->streams, err, errlen) != 0) {
-        ret = -1;
+        ret = RUNNER_FAILED;
     }
     if (ret != 0) {
         if (o->streams)

@@ -4,6 +4,7 @@
 #ifndef RUNNER_H
 #define RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "models/pw_params.h"
@@ -16,11 +17,18 @@ typedef struct runner_opts {
     /* Called (under a lock, from worker threads) after each replication finishes. */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* When non-NULL and non-zero (set by a signal handler), no further replication starts
+     * and runner_run fails with RUNNER_INTERRUPTED; running ones finish first. */
+    const volatile sig_atomic_t *stop;
 } runner_opts;
 
+/* runner_run's failures. */
+enum { RUNNER_FAILED = -1, RUNNER_INTERRUPTED = -2 };
+
 /* Run replications reps[0..n) of p; out[i] receives replication reps[i]. On success the
- * patient/event streams (if any) are merged into outdir. Returns 0, or -1 with a message
- * in err (then every out[] is released). */
+ * patient/event streams (if any) are merged into outdir. Returns 0, or RUNNER_FAILED with a
+ * message in err, or RUNNER_INTERRUPTED (o->stop was raised); then every out[] is released
+ * and no stream part is left in outdir. */
 __attribute__((warn_unused_result)) int runner_run(const pw_params *p, const int *reps,
                                                    size_t n, const runner_opts *o,
                                                    pw_results *out, char *err,

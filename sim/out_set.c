@@ -1,0 +1,273 @@
+/* Output sets: stage privately, publish whole (see out_set.h). */
+#define _GNU_SOURCE /* renameat2 and nftw */
+#include "out_set.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "out_file.h"
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int out_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Split "a/b/c" into parent "a/b" and base "c" (both malloc'd); parent "." if none. */
+static int split(const char *dir, char **parent, char **base)
+{
+    const char *slash = strrchr(dir, '/');
+    if (!slash) {
+        *parent = strdup(".");
+        *base = strdup(dir);
+    } else {
+        *parent = slash == dir ? strdup("/") : strndup(dir, (size_t)(slash - dir));
+        *base = strdup(slash + 1);
+    }
+    return *parent && *base ? 0 : -1;
+}
+
+/* Is the name a staging or set-aside folder of base, and of which process? */
+static long leftover_pid(const char *name, const char *base)
+{
+    size_t nb = strlen(base);
+    if (name[0] != '.' || strncmp(name + 1, base, nb) != 0)
+        return 0;
+    const char *r = name + 1 + nb;
+    if (strncmp(r, ".stage.", 7) == 0)
+        r += 7;
+    else if (strncmp(r, ".old.", 5) == 0)
+        r += 5;
+    else
+        return 0;
+    char *end;
+    long pid = strtol(r, &end, 10);
+    return pid > 0 && *end == '.' && strlen(end) == 7 ? pid : 0;
+}
+
+/* Remove the leftovers of base in parent whose process is gone. Best effort. */
+static void clean_stale(const char *parent, const char *base)
+{
+    DIR *d = opendir(parent);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long pid = leftover_pid(e->d_name, base);
+        if (pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive, or not ours to judge */
+        size_t n = strlen(parent) + strlen(e->d_name) + 2;
+        char *p = malloc(n);
+        if (p) {
+            snprintf(p, n, "%s/%s", parent, e->d_name);
+            (void)out_remove_tree(p);
+            free(p);
+        }
+    }
+    closedir(d);
+}
+
+/* Does the existing folder look like one stepsim may replace: empty, or a run's or a
+ * comparison's output set? */
+static int replaceable(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int empty = 1, ours = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        empty = 0;
+        if (!strcmp(e->d_name, "manifest.json") || !strcmp(e->d_name, "compare.json"))
+            ours = 1;
+    }
+    closedir(d);
+    return empty || ours;
+}
+
+/* "PARENT/.BASE.KIND.<pid>.XXXXXX" as a template (malloc'd). */
+static char *sibling(const char *parent, const char *base, const char *kind)
+{
+    size_t n = strlen(parent) + strlen(base) + strlen(kind) + 48;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/.%s.%s.%ld.XXXXXX", parent, base, kind, (long)getpid());
+    return p;
+}
+
+int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
+{
+    char eb[128];
+    char *parent = NULL, *base = NULL;
+    int ret = OUT_OK;
+    s->outdir = s->stage = NULL;
+    if (!outdir || !*outdir)
+        return out_error(err, errlen, OUT_EINVAL, "no output folder given");
+    if (!(s->outdir = strdup(outdir)))
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory");
+    size_t len = strlen(s->outdir);
+    while (len > 1 && s->outdir[len - 1] == '/')
+        s->outdir[--len] = '\0';
+    if (split(s->outdir, &parent, &base) != 0) {
+        ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || !strcmp(s->outdir, "/")) {
+        ret = out_error(err, errlen, OUT_EINVAL, "cannot use '%s' as the output folder: "
+                        "name a folder for this run's files, e.g. -o out/run1", outdir);
+        goto out;
+    }
+    struct stat st;
+    if (lstat(s->outdir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' exists and is not "
+                            "a folder", s->outdir);
+            goto out;
+        }
+        if (!replaceable(s->outdir)) {
+            ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' holds files that "
+                            "stepsim did not write (no manifest.json); a run replaces its "
+                            "folder whole, so name a new or empty folder", s->outdir);
+            goto out;
+        }
+    }
+    if ((ret = out_mkdir_p(parent, err, errlen)) != OUT_OK)
+        goto out;
+    clean_stale(parent, base);
+    if (!(s->stage = sibling(parent, base, "stage"))) {
+        ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (!mkdtemp(s->stage)) {
+        int e = errno;
+        ret = out_error(err, errlen, OUT_EIO, "cannot create a staging folder in '%s': %s",
+                        parent, out_errstr(e, eb, sizeof eb));
+        free(s->stage);
+        s->stage = NULL;
+        goto out;
+    }
+    /* mkdtemp makes it private; the published folder gets the usual mode. */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)chmod(s->stage, 0777 & ~mask);
+out:
+    free(parent);
+    free(base);
+    if (ret != OUT_OK) {
+        free(s->outdir);
+        s->outdir = NULL;
+    }
+    return ret;
+}
+
+/* fsync a folder, so that a rename in it survives a crash. Best effort. */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+/* OUTDIR exists: swap it with the staging folder, then remove the old set. */
+static int swap_in(out_set *s, char *err, size_t errlen)
+{
+    char eb[128];
+#ifdef RENAME_EXCHANGE
+    if (renameat2(AT_FDCWD, s->stage, AT_FDCWD, s->outdir, RENAME_EXCHANGE) == 0) {
+        (void)out_remove_tree(s->stage); /* now the old set */
+        return OUT_OK;
+    }
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+        int e = errno;
+        return out_error(err, errlen, OUT_EIO, "cannot publish '%s': %s", s->outdir,
+                         out_errstr(e, eb, sizeof eb));
+    }
+#endif
+    /* No exchange here: set the old set aside, move the new one in, put back on failure. */
+    char *parent = NULL, *base = NULL, *aside = NULL;
+    int ret = OUT_OK;
+    if (split(s->outdir, &parent, &base) != 0 || !(aside = sibling(parent, base, "old")) ||
+        !mkdtemp(aside) || rmdir(aside) != 0) {
+        ret = out_error(err, errlen, OUT_EIO, "cannot publish '%s': no room to set the old "
+                        "set aside", s->outdir);
+    } else if (rename(s->outdir, aside) != 0) {
+        int e = errno;
+        ret = out_error(err, errlen, OUT_EIO, "cannot publish '%s': %s", s->outdir,
+                        out_errstr(e, eb, sizeof eb));
+    } else if (rename(s->stage, s->outdir) != 0) {
+        int e = errno;
+        (void)rename(aside, s->outdir);
+        ret = out_error(err, errlen, OUT_EIO, "cannot publish '%s': %s", s->outdir,
+                        out_errstr(e, eb, sizeof eb));
+    } else {
+        (void)out_remove_tree(aside);
+    }
+    free(parent);
+    free(base);
+    free(aside);
+    return ret;
+}
+
+int out_set_publish(out_set *s, char *err, size_t errlen)
+{
+    char eb[128];
+    int ret = OUT_OK;
+    if (!s->stage)
+        return out_error(err, errlen, OUT_EINVAL, "nothing staged");
+    sync_dir(s->stage);
+    struct stat st;
+    if (lstat(s->outdir, &st) != 0) {
+        if (rename(s->stage, s->outdir) != 0) {
+            int e = errno;
+            ret = out_error(err, errlen, OUT_EIO, "cannot publish '%s': %s", s->outdir,
+                            out_errstr(e, eb, sizeof eb));
+        }
+    } else {
+        ret = swap_in(s, err, errlen);
+    }
+    if (ret == OUT_OK) {
+        char *parent = NULL, *base = NULL;
+        if (split(s->outdir, &parent, &base) == 0)
+            sync_dir(parent);
+        free(parent);
+        free(base);
+        free(s->stage);
+        s->stage = NULL;
+    }
+    out_set_abort(s);
+    return ret;
+}
+
+void out_set_abort(out_set *s)
+{
+    if (!s)
+        return;
+    if (s->stage)
+        (void)out_remove_tree(s->stage);
+    free(s->stage);
+    free(s->outdir);
+    s->stage = s->outdir = NULL;
+}

@@ -1,0 +1,167 @@
+#!/bin/sh
+# Output sets end to end: OUTDIR only ever holds one whole run. A later run replaces every
+# file of an earlier one (no stale patients.csv, no stale compare folder); manifest.json
+# lists every file with size and SHA-256 and `sha256sum -c` agrees; SIGINT and SIGTERM at
+# several moments (publishing included) leave exactly one complete set and no litter, exit
+# 130 / 143; a second SIGINT exits at once and the next run removes its staging; a full
+# file system (tmpfs, when this user may mount one) and a write refused by RLIMIT_FSIZE
+# fail with the cause named and the old set whole; a folder stepsim did not write is
+# refused with exit 2.
+# Usage: tests/test_outset.sh BUILD_DIR
+set -u
+
+name=test_outset
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 2
+
+small=tests/golden/small.cfg
+quick="--set horizon_weeks=8 --set warmup_weeks=2 --set followup_weeks=2"
+
+# verify DIR: every file the manifest lists is there with its digest, and nothing else is.
+verify() {
+    [ -f "$1/manifest.json" ] || return 1
+    sed -n 's/.*"name": "\([^"]*\)", "bytes": [0-9]*, "sha256": "\([0-9a-f]*\)".*/\2  \1/p' \
+        "$1/manifest.json" >"$tmp/sums" || return 1
+    [ -s "$tmp/sums" ] || return 1
+    (cd "$1" && sha256sum -c --quiet "$tmp/sums") >/dev/null 2>&1 || return 1
+    listed=$(($(wc -l <"$tmp/sums") + 1))
+    present=$(find "$1" -mindepth 1 -maxdepth 1 | wc -l)
+    [ "$listed" -eq "$present" ]
+}
+# litter DIR: names of staging or set-aside folders beside DIR (none expected).
+litter() {
+    find "$(dirname "$1")" -mindepth 1 -maxdepth 1 -name ".$(basename "$1").*"
+}
+
+echo "== a set, and a second run replacing it whole"
+out=$tmp/run
+# shellcheck disable=SC2086
+run run "$small" -q -o "$out" --patients --events $quick
+expect_rc 0 "run with streams"
+check "manifest verifies with sha256sum (streams listed)" verify "$out"
+check "patients.csv listed" grep -q '"name": "patients.csv"' "$out/manifest.json"
+# shellcheck disable=SC2086
+run run "$small" -q -o "$out" --set output.patients=false --set output.events=false $quick
+expect_rc 0 "run without streams into the same folder"
+if [ -e "$out/patients.csv" ] || [ -e "$out/events.csv" ]; then
+    bad "the earlier run's patients.csv / events.csv are gone"
+else
+    ok "the earlier run's patients.csv / events.csv are gone"
+fi
+check "second set verifies" verify "$out"
+if [ -z "$(litter "$out")" ]; then ok "no litter"; else bad "litter: $(litter "$out")"; fi
+
+echo "== compare into a folder that held more scenarios"
+cmp=$tmp/cmp
+sc=scenarios
+# shellcheck disable=SC2086
+run compare $sc/baseline.cfg $sc/more_pwps.cfg $sc/fewer_hits.cfg -r 1 -q -o "$cmp" $quick
+expect_rc 0 "compare three"
+check "the third scenario's folder is there" test -d "$cmp/fewer_hits"
+# shellcheck disable=SC2086
+run compare $sc/baseline.cfg $sc/more_pwps.cfg -r 1 -q -o "$cmp" $quick
+expect_rc 0 "compare two into the same folder"
+if [ -d "$cmp/fewer_hits" ]; then bad "the third scenario's folder is gone"; else ok "the third scenario's folder is gone"; fi
+check "compare.csv there" test -s "$cmp/compare.csv"
+check "each scenario's set verifies" verify "$cmp/more_pwps"
+
+echo "== interrupts"
+# A complete set to protect; then a long run interrupted.
+long="-r 400 -j 1" # about 100 s of the baseline: never done before the signal
+base=$tmp/int
+run run "$small" -q -o "$base" $quick
+expect_rc 0 "a set to protect"
+sha256sum "$base"/* >"$tmp/before.sum"
+for sig in INT TERM; do
+    for delay in 0.05 0.3 1; do
+        # shellcheck disable=SC2086
+        "$bin" run scenarios/baseline.cfg -q -o "$base" $long >/dev/null 2>"$tmp/err" &
+        pid=$!
+        sleep "$delay"
+        kill -s "$sig" "$pid"
+        wait "$pid"
+        rc=$?
+        want=130
+        [ "$sig" = TERM ] && want=143
+        if [ "$rc" -eq "$want" ]; then ok "SIG$sig after ${delay}s: exit $want"; else bad "SIG$sig after ${delay}s: exit $want expected, got $rc"; fi
+        if sha256sum -c --quiet "$tmp/before.sum" >/dev/null 2>&1 && verify "$base"; then
+            ok "SIG$sig after ${delay}s: the old set is whole"
+        else
+            bad "SIG$sig after ${delay}s: the old set changed"
+        fi
+        if [ -z "$(litter "$base")" ]; then ok "SIG$sig after ${delay}s: no litter"; else bad "SIG$sig after ${delay}s: litter $(litter "$base")"; fi
+    done
+done
+expect_err "interrupted by SIGTERM.*discarded" "the message says what was lost"
+
+# Interrupts spread over a short run's whole life, publishing included: whichever set
+# is there afterwards is whole, and nothing else is.
+i=0
+for delay in 0.02 0.05 0.08 0.11 0.14 0.17 0.2 0.25 0.3 0.4; do
+    i=$((i + 1))
+    "$bin" run "$small" -q -o "$base" -r 2 --patients --events >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -s INT "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    if { [ "$rc" -eq 0 ] || [ "$rc" -eq 130 ]; } && verify "$base" && [ -z "$(litter "$base")" ]; then
+        ok "interrupt $i (${delay}s, exit $rc): one whole set, no litter"
+    else
+        bad "interrupt $i (${delay}s, exit $rc): set or litter wrong: $(ls -a "$(dirname "$base")")"
+    fi
+done
+
+# A second SIGINT exits at once; the staging it leaves is removed by the next run.
+# shellcheck disable=SC2086
+"$bin" run scenarios/baseline.cfg -q -o "$base" $long >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -s INT "$pid"
+sleep 0.05
+kill -s INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 130 ]; then ok "second SIGINT: exit 130 at once"; else bad "second SIGINT: exit 130 expected, got $rc"; fi
+check "second SIGINT: the old set is whole" verify "$base"
+run run "$small" -q -o "$base" $quick
+expect_rc 0 "the next run"
+if [ -z "$(litter "$base")" ]; then ok "the next run removed the dead run's staging"; else bad "staging left: $(litter "$base")"; fi
+
+echo "== write failures"
+sha256sum "$base"/* >"$tmp/before.sum"
+# RLIMIT_FSIZE with SIGXFSZ ignored: writes fail with EFBIG part-way through a stream.
+(trap '' XFSZ; ulimit -f 64; exec "$bin" run "$small" -q -o "$base" --events) >/dev/null 2>"$tmp/err"
+rc=$?
+expect_rc 1 "a write refused part-way"
+expect_err "cannot write .*File too large" "the cause is named"
+check "the old set is untouched" sha256sum -c --quiet "$tmp/before.sum"
+if [ -z "$(litter "$base")" ]; then ok "no litter after a write failure"; else bad "litter: $(litter "$base")"; fi
+
+full=$tmp/full
+mkdir -p "$full"
+if mount -t tmpfs -o size=256k tmpfs "$full" 2>/dev/null; then
+    run run "$small" -q -o "$full/run" --set output.patients=false --set output.events=false $quick
+    expect_rc 0 "a small set fits"
+    sha256sum "$full/run"/* >"$tmp/before.sum"
+    run run "$small" -q -o "$full/run" --events
+    expect_rc 1 "a full file system"
+    expect_err "No space left on device" "the cause is named"
+    check "the old set is untouched" sha256sum -c --quiet "$tmp/before.sum"
+    if [ -z "$(litter "$full/run")" ]; then ok "no litter on a full disk"; else bad "litter: $(litter "$full/run")"; fi
+    umount "$full"
+else
+    echo "SKIP  full tmpfs: this user may not mount one (CI runs as root and does)"
+fi
+
+echo "== folders stepsim may not replace"
+mkdir -p "$tmp/mine"
+echo precious >"$tmp/mine/thesis.tex"
+run run "$small" -q -o "$tmp/mine" $quick
+expect_rc 2 "a folder of other files"
+expect_err "did not write" "the refusal says why"
+check "the folder is left alone" grep -q precious "$tmp/mine/thesis.tex"
+run run "$small" -q -o . $quick
+expect_rc 2 "-o ."
+finish
