@@ -139,10 +139,13 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-/* Parse a whole decimal integer in [lo, hi]; 0 on success. */
+/* Parse a whole decimal integer in [lo, hi]; 0 on success. Digits only: strtol would
+ * take leading blanks and a sign, so ' -5' would pass where a typo is likelier. */
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end;
+    if (!(*s >= '0' && *s <= '9'))
+        return -1;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi)
@@ -155,7 +158,8 @@ static int parse_seed(const char *s, unsigned long long *out)
 {
     char *end;
     errno = 0;
-    if (*s == '-')
+    /* strtoull negates a '-' after blanks: ' -5' would become 2^64 - 5. */
+    if (!(*s >= '0' && *s <= '9'))
         return -1;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s || *end)

@@ -69,6 +69,12 @@ check "that option took effect" grep -q "headcount = 11;" "$tmp/out"
 run run -- "$top/scenarios/baseline.cfg" -q
 expect_rc 2 "after --, an option is an argument"
 expect_err "unexpected argument '-q'" "the argument after -- named"
+# strtoull negates after blanks: ' -5' once ran as seed 18446744073709551611.
+run run "$top/scenarios/baseline.cfg" -s ' -5' -o "$tmp/never"
+expect_rc 2 "a seed of ' -5'"
+expect_err "seed must be an integer .*got ' -5'" "the bad seed named"
+run run "$top/scenarios/baseline.cfg" -r '+2' -o "$tmp/never"
+expect_rc 2 "replications of '+2'"
 
 echo "== bad scenario files"
 run run "$tmp/no-such-file.cfg" -o "$tmp/never"
