@@ -18,6 +18,7 @@
 #include "out_dashboard.h"
 #include "out_file.h"
 #include "out_set.h"
+#include "out_sha256.h"
 #include "out_stream.h"
 #include "out_write.h"
 #include "runner.h"
@@ -305,28 +306,97 @@ static int load(const cli *c, const char *path, pw_params *p)
     return EXIT_USAGE;
 }
 
-/* Progress on stderr, only when it is a terminal. */
+/* Progress on stderr: on a terminal, one line rewritten after every replication; else
+ * (a log, a pipe) a line every `every` seconds once a run has lasted that long, and a
+ * last one when it ends, so that short runs stay silent. Called under the runner's lock. */
+typedef struct progress_ctx {
+    const char *name; /* the scenario's short name */
+    double t0, last;  /* wall clock at the start and at the last line */
+    double every;
+    int tty, printed;
+} progress_ctx;
+
+static double wall_now(void);
+
 static void progress(void *ctx, size_t done, size_t total)
 {
-    (void)ctx;
-    fprintf(stderr, "\rstepsim: replication %zu/%zu done", done, total);
-    if (done == total)
-        fputc('\n', stderr);
+    progress_ctx *pc = ctx;
+    double now = wall_now(), elapsed = now - pc->t0;
+    int last = done == total;
+    if (!pc->tty && (last ? !pc->printed : now - pc->last < pc->every))
+        return;
+    pc->last = now;
+    pc->printed = 1;
+    fprintf(stderr, "%sstepsim: %s: %zu/%zu replications, %.1f s elapsed", pc->tty ? "\r" : "",
+            pc->name, done, total, elapsed);
+    if (!last && done > 0)
+        fprintf(stderr, ", about %.0f s to go", elapsed * (double)(total - done) / (double)done);
+    fputs(pc->tty && !last ? "\033[K" : "\n", stderr);
     fflush(stderr);
 }
 
-/* Default output directory: out/<scenario file name without directory and .cfg>. */
-static char *default_outdir(const char *scenario)
+/* Progress for scenario `name`; the line interval off a terminal comes from
+ * STEPSIM_PROGRESS_SECONDS (default 5). */
+static progress_ctx progress_start(const char *name)
 {
-    const char *base = strrchr(scenario, '/');
-    base = base ? base + 1 : scenario;
+    progress_ctx pc = {name, wall_now(), 0, 5.0, isatty(STDERR_FILENO), 0};
+    const char *e = getenv("STEPSIM_PROGRESS_SECONDS");
+    char *end;
+    double v = e ? strtod(e, &end) : NAN;
+    if (e && end != e && !*end && v >= 0)
+        pc.every = v;
+    pc.last = pc.t0;
+    return pc;
+}
+
+/* The name a scenario file goes by: without directory and .cfg (malloc'd; NULL on OOM). */
+static char *short_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
     size_t len = strlen(base);
     if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
         len -= 4;
-    char *dir = malloc(len + 5);
+    return strndup(base, len);
+}
+
+/* The default output folder, "out/NAME"; with --set overrides "out/NAME-XXXXXXXX", the
+ * first 8 hex digits of the SHA-256 of the overrides, so a variant never overwrites the
+ * scenario's own results (malloc'd; NULL on OOM). */
+static char *default_outdir(const cli *c, const char *name)
+{
+    char hex[OUT_SHA256_HEX] = "";
+    if (c->nsets) {
+        out_sha256 h;
+        out_sha256_init(&h);
+        for (size_t i = 0; i < c->nsets; i++) {
+            out_sha256_update(&h, c->sets[i], strlen(c->sets[i]));
+            out_sha256_update(&h, "\n", 1);
+        }
+        out_sha256_hex(&h, hex);
+        hex[8] = '\0';
+    }
+    size_t len = strlen(name) + 16;
+    char *dir = malloc(len);
     if (dir)
-        snprintf(dir, len + 5, "out/%.*s", (int)len, base);
+        snprintf(dir, len, "out/%s%s%s", name, *hex ? "-" : "", hex);
     return dir;
+}
+
+/* With --set overrides, label the scenario "NAME [k=v; k=v]" (cut with "..." to fit), so
+ * that every CSV row, summary.json and the dashboard say which variant they are. */
+static void label_overrides(pw_params *p, const cli *c)
+{
+    if (!c->nsets)
+        return;
+    char buf[sizeof p->name];
+    size_t cap = sizeof buf, n = (size_t)snprintf(buf, cap, "%s [", p->name);
+    for (size_t i = 0; i < c->nsets && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "; " : "", c->sets[i]);
+    if (n + 2 > cap)
+        snprintf(buf + cap - 5, 5, "...");
+    strcat(buf, "]");
+    memcpy(p->name, buf, cap);
 }
 
 static double wall_now(void)
@@ -339,7 +409,7 @@ static double wall_now(void)
 /* Run replications reps[0..n) of p into res and write the result files to dir; the run's
  * description goes to *info. Prints any failure but an interruption; returns 0,
  * RUNNER_FAILED or RUNNER_INTERRUPTED (res then released). */
-static int run_and_write(const pw_params *p, const char *scenario, const char *dir,
+static int run_and_write(const cli *c, const pw_params *p, const char *scenario, const char *dir,
                          const runner_opts *o, const int *reps, size_t n, pw_results *res,
                          int argc, char **argv, out_run_info *info)
 {
@@ -360,6 +430,8 @@ static int run_and_write(const pw_params *p, const char *scenario, const char *d
     info->wall_seconds = wall_now() - t0;
     info->argc = argc;
     info->argv = argv;
+    info->sets = c->sets;
+    info->nsets = c->nsets;
     if (out_write_all(dir, p, scenario, res, n, info, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         for (size_t i = 0; i < n; i++)
@@ -386,13 +458,15 @@ static int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
     }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = c->threads > 0 ? (int)c->threads : (int)(ncpu > 0 ? ncpu : 1);
-    char *outdir = c->outdir ? NULL : default_outdir(c->scenario);
+    label_overrides(p, c);
+    char *name = short_name(c->scenario);
+    char *outdir = c->outdir || !name ? NULL : default_outdir(c, name);
     const char *dir = c->outdir ? c->outdir : outdir;
     size_t n = (size_t)p->replications;
     int *reps = malloc(n * sizeof *reps);
     pw_results *res = calloc(n, sizeof *res);
     out_set set = {0};
-    if (!dir || !reps || !res) {
+    if (!name || !dir || !reps || !res) {
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
@@ -401,16 +475,18 @@ static int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
     if ((ret = begin_set(&set, dir)) != EXIT_OK)
         goto out;
     ret = EXIT_RUNTIME;
+    progress_ctx pc = progress_start(name);
     runner_opts o = {
         .threads = threads,
         .outdir = set.stage,
         .stop = &stop_signal,
         .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                    (p->output.events ? OUT_STREAM_EVENTS : 0u),
-        .progress = isatty(STDERR_FILENO) ? progress : NULL,
+        .progress = progress,
+        .progress_ctx = &pc,
     };
     out_run_info info;
-    int rc = run_and_write(p, c->scenario, set.stage, &o, reps, n, res, argc, argv, &info);
+    int rc = run_and_write(c, p, c->scenario, set.stage, &o, reps, n, res, argc, argv, &info);
     if (rc == RUNNER_INTERRUPTED) {
         ret = interrupted(set.outdir);
         goto out;
@@ -433,16 +509,8 @@ out:
     free(res);
     free(reps);
     free(outdir);
+    free(name);
     return ret;
-}
-
-/* The name a compared scenario goes by: its file name without directory and .cfg. */
-static char *short_name(const char *path)
-{
-    char *d = default_outdir(path); /* "out/<name>" */
-    if (d)
-        memmove(d, d + 4, strlen(d + 4) + 1);
-    return d;
 }
 
 static int cmd_compare(const cli *c, int argc, char **argv)
@@ -453,6 +521,7 @@ static int cmd_compare(const cli *c, int argc, char **argv)
     char **names = calloc(ns, sizeof *names);
     pw_results **res = calloc(ns, sizeof *res);
     char **dirs = calloc(ns, sizeof *dirs);
+    char *default_dir = NULL;
     int *reps = NULL;
     size_t n = 0;
     char err[1024];
@@ -472,12 +541,13 @@ static int cmd_compare(const cli *c, int argc, char **argv)
     /* The same seed and replications for all: common random numbers. */
     unsigned long long seed = c->have_seed ? c->seed : ps[0].seed;
     int nrep = c->replications > 0 ? (int)c->replications : ps[0].replications;
-    const char *outdir = c->outdir ? c->outdir : "out/compare";
+    default_dir = c->outdir ? NULL : default_outdir(c, "compare");
+    const char *outdir = c->outdir ? c->outdir : default_dir;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = c->threads > 0 ? (int)c->threads : (int)(ncpu > 0 ? ncpu : 1);
     n = (size_t)nrep;
     ret = EXIT_RUNTIME;
-    if (!(reps = malloc(n * sizeof *reps))) {
+    if (!outdir || !(reps = malloc(n * sizeof *reps))) {
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
@@ -516,16 +586,19 @@ static int cmd_compare(const cli *c, int argc, char **argv)
             goto out;
         }
         snprintf(dirs[s], len, "%s/%s", set.stage, names[s]);
+        label_overrides(p, c);
+        progress_ctx pc = progress_start(names[s]);
         runner_opts o = {
             .threads = threads,
             .outdir = dirs[s],
             .stop = &stop_signal,
             .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                        (p->output.events ? OUT_STREAM_EVENTS : 0u),
-            .progress = isatty(STDERR_FILENO) ? progress : NULL,
+            .progress = progress,
+            .progress_ctx = &pc,
         };
         out_run_info info;
-        int rc = run_and_write(p, c->scenarios[s], dirs[s], &o, reps, n, res[s], argc, argv,
+        int rc = run_and_write(c, p, c->scenarios[s], dirs[s], &o, reps, n, res[s], argc, argv,
                                &info);
         if (rc != 0) {
             free(res[s]);
@@ -568,6 +641,7 @@ out:
     free(dirs);
     free(ps);
     free(reps);
+    free(default_dir);
     return ret;
 }
 

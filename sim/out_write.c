@@ -603,6 +603,12 @@ static void write_manifest(FILE *f, const wctx *c, const digest *files, size_t n
     json_kv_str(f, I2, "name", p->name, 0);
     json_kv_str(f, I2, "path", c->scenario_path, 0);
     json_kv_str(f, I2, "hash", c->scenario_hash, 0);
+    fprintf(f, "%s\"overrides\": [", I2);
+    for (size_t k = 0; in->sets && k < in->nsets; k++) {
+        fputs(k ? ", " : "", f);
+        out_json_str(f, in->sets[k]);
+    }
+    fputs("],\n", f);
     json_kv_str(f, I2, "policy", policy_name(p->policy), 1);
     fputs("  },\n", f);
 

@@ -37,6 +37,8 @@ typedef struct out_run_info {
     int threads;                   /* worker threads used */
     int ranks;                     /* MPI ranks used (1 without MPI) */
     double wall_seconds;           /* wall time of the run; NaN if unknown */
+    const char *const *sets;       /* the --set overrides, in order */
+    size_t nsets;
     int argc;                      /* the command line, argv[0] included */
     char *const *argv;
 } out_run_info;

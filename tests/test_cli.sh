@@ -186,6 +186,34 @@ else
     echo "SKIP  JSON validity (no python3 on this machine)"
 fi
 
+echo "== --set variants get their own folder and label"
+mkdir -p "$tmp/cwd"
+(cd "$tmp/cwd" && "$bin" run "$top/scenarios/baseline.cfg" -r 1 -q \
+    --set horizon_weeks=8 --set warmup_weeks=2) >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "run with --set and no -o"
+dirs=$(cd "$tmp/cwd/out" 2>/dev/null && echo baseline-*)
+case $dirs in
+baseline-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ok "default folder out/$dirs" ;;
+*) bad "default folder out/baseline-<8 hex> expected, got '$dirs'" ;;
+esac
+check "the plain scenario's folder is untouched" test ! -e "$tmp/cwd/out/baseline"
+check "CSV rows carry the overrides in the scenario label" \
+    grep -q '^"Mid-size service.*\[horizon_weeks=8; warmup_weeks=2\]",0,' "$tmp/cwd/out/$dirs/flow.csv"
+check "manifest.json lists the overrides" \
+    grep -q '"overrides": \["horizon_weeks=8", "warmup_weeks=2"\]' "$tmp/cwd/out/$dirs/manifest.json"
+(cd "$tmp/cwd" && "$bin" run "$top/scenarios/baseline.cfg" -r 1 -q \
+    --set horizon_weeks=8 --set warmup_weeks=3) >/dev/null 2>&1
+check "other overrides, another folder" test "$(ls "$tmp/cwd/out" | wc -l)" -eq 2
+
+echo "== progress off a terminal"
+STEPSIM_PROGRESS_SECONDS=0 "$bin" run "$top/scenarios/baseline.cfg" -r 3 -j 1 -q \
+    --set horizon_weeks=8 -o "$tmp/prog" 2>"$tmp/err" >/dev/null
+check "a line per replication with the interval at 0" test "$(grep -c 'replications, .* s elapsed' "$tmp/err")" -eq 3
+check "lines name the scenario and say how long is left" grep -q '^stepsim: baseline: 1/3 replications, .*to go$' "$tmp/err"
+"$bin" run "$top/scenarios/baseline.cfg" -r 1 -q --set horizon_weeks=8 -o "$tmp/prog" 2>"$tmp/err" >/dev/null
+check "a short run off a terminal prints nothing" test ! -s "$tmp/err"
+
 # DESIGN.md section 3: replication r run alone equals replication r inside a batch. The
 # command line has no option to run one chosen replication (only -r N: replications
 # 0..N-1), so this is checked at the library level in tests/test_mmc.c instead.
