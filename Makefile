@@ -97,7 +97,7 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 
 GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-$(B)/sim/main.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"'
+$(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"'
 
 run: deps
 	@$(MAKE) --no-print-directory $(PROG)

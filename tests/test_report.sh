@@ -29,7 +29,7 @@ rep "$tmp/base"
 expect_rc 0 "report on the run"
 html=$tmp/base/report.html
 check "report.html written" test -s "$html"
-check "it names the scenario" grep -q "<h1>Mid-size service, stepped care (baseline)</h1>" "$html"
+check "it names the scenario (with its overrides)" grep -q "<h1>Mid-size service, stepped care (baseline) \[horizon_weeks=" "$html"
 nsvg=$(grep -c "<svg" "$html")
 check "six inline plots (got $nsvg)" test "$nsvg" -eq 6
 check "no external references (self-contained)" sh -c "! grep -Eq '(src|href)=\"' '$html'"
@@ -62,7 +62,7 @@ run run "$top/scenarios/baseline.cfg" $small --set 'name="A & <b>, \"q\""' -o "$
 expect_rc 0 "a run with an awkward name"
 rep "$tmp/odd"
 expect_rc 0 "report with an awkward name"
-check "the name is escaped in the page" grep -q '<h1>A &amp; &lt;b&gt;, "q"</h1>' "$tmp/odd/report.html"
+check "the name is escaped in the page" grep -q '<h1>A &amp; &lt;b&gt;, "q" \[horizon_weeks=' "$tmp/odd/report.html"
 cp -R "$tmp/base" "$tmp/a=b"
 rep "$tmp/a=b"
 expect_rc 0 "an OUTDIR with '=' in its name"

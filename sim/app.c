@@ -1,0 +1,200 @@
+/* What the commands share (see app.h). */
+#include "app.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "out_file.h"
+#include "out_sha256.h"
+#include "scn_load.h"
+
+/* A signal handler can only reach a global; the runner reads it through runner_opts.stop. */
+volatile sig_atomic_t app_stop_signal;
+
+/* First signal: stop at the next safe point (no new replication starts; nothing is
+ * published). Second: exit at once; the staging folder is left for the next run into the
+ * same folder to remove. Only async-signal-safe calls here. */
+static void on_app_stop_signal(int sig)
+{
+    if (app_stop_signal) {
+        static const char m[] = "\nstepsim: stopped at once\n";
+        ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
+        (void)w;
+        _exit(128 + sig);
+    }
+    app_stop_signal = sig;
+    static const char m[] = "\nstepsim: stopping after the replications under way "
+                            "(again to stop at once)\n";
+    ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
+    (void)w;
+}
+
+void app_catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_app_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* After an interrupted run: say what was lost; returns the exit status (128 + signal). */
+int app_interrupted(const char *outdir)
+{
+    int sig = app_stop_signal;
+    fprintf(stderr, "stepsim: interrupted by %s: this run's results are discarded; %s is as "
+                    "it was before the run\n", sig == SIGTERM ? "SIGTERM" : "SIGINT", outdir);
+    return 128 + sig;
+}
+
+/* Open the output set for outdir; returns EXIT_OK or an exit status (message printed). */
+int app_begin_set(out_set *set, const char *outdir)
+{
+    char err[1024];
+    int rc = out_set_begin(set, outdir, err, sizeof err);
+    if (rc == OUT_OK)
+        return EXIT_OK;
+    fprintf(stderr, "stepsim: %s\n", err);
+    return rc == OUT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+/* Publish the output set unless a stop was asked for; returns EXIT_OK or an exit status. */
+int app_publish_set(out_set *set)
+{
+    char err[1024];
+    if (app_stop_signal)
+        return app_interrupted(set->outdir);
+    if (out_set_publish(set, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+
+/* Load a scenario, printing every problem; returns EXIT_OK or an exit status. */
+int app_load(const cli *c, const char *path, const char *const *extra, size_t nextra,
+             pw_params *p)
+{
+    scn_errors errs;
+    scn_errors_init(&errs);
+    const char **sets = calloc(c->nsets + nextra + 1, sizeof *sets);
+    if (!sets) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    for (size_t i = 0; i < c->nsets; i++)
+        sets[i] = c->sets[i];
+    for (size_t i = 0; i < nextra; i++)
+        sets[c->nsets + i] = extra[i];
+    int rc = scn_load(path, sets, c->nsets + nextra, p, &errs);
+    free(sets);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s\n", errs.msg[i]);
+    scn_errors_free(&errs);
+    if (rc == SCN_OK)
+        return EXIT_OK;
+    if (rc == SCN_ENOMEM) {
+        fprintf(stderr, "stepsim: out of memory reading %s\n", path);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_USAGE;
+}
+
+void app_progress(void *ctx, size_t done, size_t total)
+{
+    app_progress_ctx *pc = ctx;
+    double now = app_wall_now(), elapsed = now - pc->t0;
+    int last = done == total;
+    if (!pc->tty && (last ? !pc->printed : now - pc->last < pc->every))
+        return;
+    pc->last = now;
+    pc->printed = 1;
+    fprintf(stderr, "%sstepsim: %s: %zu/%zu %s, %.1f s elapsed", pc->tty ? "\r" : "",
+            pc->name, done, total, pc->unit, elapsed);
+    if (!last && done > 0)
+        fprintf(stderr, ", about %.0f s to go", elapsed * (double)(total - done) / (double)done);
+    fputs(pc->tty && !last ? "\033[K" : "\n", stderr);
+    fflush(stderr);
+}
+
+/* The interval off a terminal comes from STEPSIM_PROGRESS_SECONDS (default 5). */
+app_progress_ctx app_progress_start(const char *name, const char *unit)
+{
+    app_progress_ctx pc = {name, unit, app_wall_now(), 0, 5.0, isatty(STDERR_FILENO), 0};
+    const char *e = getenv("STEPSIM_PROGRESS_SECONDS");
+    char *end;
+    double v = e ? strtod(e, &end) : NAN;
+    if (e && end != e && !*end && v >= 0)
+        pc.every = v;
+    pc.last = pc.t0;
+    return pc;
+}
+
+char *app_short_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
+        len -= 4;
+    return strndup(base, len);
+}
+
+char *app_default_outdir(const cli *c, const char *name)
+{
+    char hex[OUT_SHA256_HEX] = "";
+    if (c->nsets) {
+        out_sha256 h;
+        out_sha256_init(&h);
+        for (size_t i = 0; i < c->nsets; i++) {
+            out_sha256_update(&h, c->sets[i], strlen(c->sets[i]));
+            out_sha256_update(&h, "\n", 1);
+        }
+        out_sha256_hex(&h, hex);
+        hex[8] = '\0';
+    }
+    size_t len = strlen(name) + 16;
+    char *dir = malloc(len);
+    if (dir)
+        snprintf(dir, len, "out/%s%s%s", name, *hex ? "-" : "", hex);
+    return dir;
+}
+
+/* Every CSV row, summary.json and the dashboard then say which variant they are. */
+void app_label_overrides(pw_params *p, const cli *c)
+{
+    char buf[sizeof p->name];
+    size_t cap = sizeof buf, n = (size_t)snprintf(buf, cap, "%s [", p->name), shown = 0;
+    for (size_t i = 0; i < c->nsets && n < cap; i++) {
+        if (!strncmp(c->sets[i], "name=", 5))
+            continue; /* a new name is label enough */
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", shown++ ? "; " : "", c->sets[i]);
+    }
+    if (!shown)
+        return;
+    if (n + 2 > cap)
+        snprintf(buf + cap - 5, 5, "...");
+    strcat(buf, "]");
+    memcpy(p->name, buf, cap);
+}
+
+double app_wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+
+
+int app_threads(const cli *c)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    return c->threads > 0 ? (int)c->threads : (int)(ncpu > 0 ? ncpu : 1);
+}

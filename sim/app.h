@@ -1,0 +1,61 @@
+/* What the commands share: the stop signal, output sets, scenario loading with the
+ * command line's overrides, default folders and labels, and progress lines. The
+ * commands (cmd_*.c) and these helpers are the program's voice: they print to stderr;
+ * nothing below them does. */
+#ifndef APP_H
+#define APP_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "models/pw_params.h"
+#include "out_set.h"
+
+/* The signal that asked the run to stop (SIGINT, SIGTERM), 0 if none. */
+extern volatile sig_atomic_t app_stop_signal;
+
+/* Catch SIGINT and SIGTERM: the first asks for a stop at the next safe point, a second
+ * exits at once (128 + signal). */
+void app_catch_stop_signals(void);
+/* After an interrupted run: say what was lost; returns 128 + the signal. */
+int app_interrupted(const char *outdir);
+
+/* Open an output set for outdir / publish it unless a stop was asked for. Return EXIT_OK
+ * or an exit status, the message printed. */
+int app_begin_set(out_set *set, const char *outdir);
+int app_publish_set(out_set *set);
+
+/* Load a scenario with c's --set overrides and any `extra` ones after them, printing
+ * every problem; returns EXIT_OK or an exit status. */
+int app_load(const cli *c, const char *path, const char *const *extra, size_t nextra,
+             pw_params *p);
+
+/* A scenario file's name without directory and .cfg (malloc'd; NULL on OOM). */
+char *app_short_name(const char *path);
+/* "out/NAME", or "out/NAME-XXXXXXXX" with --set overrides (the first 8 hex digits of
+ * their SHA-256), so a variant never replaces the scenario's own results. malloc'd. */
+char *app_default_outdir(const cli *c, const char *name);
+/* With --set overrides, label the scenario "NAME [k=v; k=v]" (cut to fit). */
+void app_label_overrides(pw_params *p, const cli *c);
+
+/* Worker threads: -j, else the cores online. */
+int app_threads(const cli *c);
+/* Wall clock, seconds (monotonic). */
+double app_wall_now(void);
+
+/* Progress lines on stderr (see app_progress). */
+typedef struct app_progress_ctx {
+    const char *name; /* what is being run */
+    const char *unit; /* "replications", "points", "runs" */
+    double t0, last;
+    double every;     /* seconds between lines off a terminal */
+    int tty, printed;
+} app_progress_ctx;
+app_progress_ctx app_progress_start(const char *name, const char *unit);
+/* On a terminal, one line rewritten at each step; else (a log, a pipe) a line every
+ * `every` seconds once a run has lasted that long, and one at the end, so short runs are
+ * silent. A runner_opts progress callback (ctx: app_progress_ctx). */
+void app_progress(void *ctx, size_t done, size_t total);
+
+#endif

@@ -1,0 +1,297 @@
+/* The command line, read by getopt_long (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/sim_rng.h"
+
+#ifndef STEPSIM_GIT
+#define STEPSIM_GIT "unknown"
+#endif
+
+static const char usage_text[] =
+    "usage: stepsim run SCENARIO.cfg [options]   run the scenario, write outputs\n"
+    "       stepsim compare A.cfg B.cfg [C.cfg ...] [options]\n"
+    "                                            the same people through each scenario:\n"
+    "                                            paired differences against A, 95% CIs\n"
+    "       stepsim check SCENARIO.cfg [--set key=value]...\n"
+    "                                            validate; print the resolved scenario\n"
+    "       stepsim sweep SCENARIO.cfg --vary KEY=FROM:TO:STEP|A,B,C [--vary ...]\n"
+    "                     [--samples N] [--metrics A,B] [--per-point] [options]\n"
+    "                                            every point of a grid (or N Latin-hypercube\n"
+    "                                            points), paired: sweep.csv\n"
+    "       stepsim solve SCENARIO.cfg --vary KEY=FROM:TO [--vary ...]\n"
+    "                     --target 'METRIC>=X' [--target ...] [--minimise METRIC]\n"
+    "                     [--confidence 0.95] [options]\n"
+    "                                            the cheapest point meeting every target\n"
+    "       stepsim sensitivity SCENARIO.cfg --vary KEY=LO:HI [--vary ...]\n"
+    "                     [--method morris|sobol] [--samples N] [--metrics A,B] [options]\n"
+    "                                            which inputs move which outputs\n"
+    "       stepsim --help | --version\n"
+    "\n"
+    "options (--set applies to every scenario and point):\n"
+    "  -r, --replications N   replications (default: the scenario's `replications`; with\n"
+    "                         --precision, solve and sensitivity: the most to run)\n"
+    "  -s, --seed N           master seed (default: the scenario's `seed`)\n"
+    "  -j, --threads N        worker threads (default: all cores)\n"
+    "  -o, --outdir DIR       output folder (default: out/<scenario name>, out/compare,\n"
+    "                         out/sweep-<name> ...; with --set, plus a hash of them)\n"
+    "      --set KEY=VALUE    override a scenario key, e.g. staff.pwp.headcount=14\n"
+    "      --precision X[:M]  run, compare: add replications until the 95% CI half-width\n"
+    "                         of metric M (default: every headline metric) is within X\n"
+    "                         (absolute for shares, else relative to the mean)\n"
+    "      --patients         also write patients.csv (one row per patient per stage)\n"
+    "      --events           also write events.csv (process-mining event log)\n"
+    "  -q, --quiet            no dashboard or table on stdout\n"
+    "\n"
+    "exit status: 0 ok, 1 runtime failure, 2 bad usage or bad scenario,\n"
+    "             130 / 143 interrupted (SIGINT / SIGTERM)\n";
+
+int cli_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "stepsim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'stepsim --help'.\n");
+    return EXIT_USAGE;
+}
+
+/* Parse a whole decimal integer in [lo, hi]; 0 on success. Digits only: strtol would
+ * take leading blanks and a sign, so ' -5' would pass where a typo is likelier. */
+int cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    if (!(*s >= '0' && *s <= '9'))
+        return -1;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_seed(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    /* strtoull negates a '-' after blanks: ' -5' would become 2^64 - 5. */
+    if (!(*s >= '0' && *s <= '9'))
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Long options; the short ones are in short_opts. Long-only options use codes past 255. */
+enum {
+    OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION, OPT_VARY, OPT_TARGET, OPT_MINIMISE,
+    OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT
+};
+/* "-": arguments that are not options come back in order as option 1 (whatever
+ * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
+ * is reported as ':'. */
+static const char short_opts[] = "-:hqr:j:s:o:";
+static const struct option long_opts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"quiet", no_argument, NULL, 'q'},
+    {"patients", no_argument, NULL, OPT_PATIENTS},
+    {"events", no_argument, NULL, OPT_EVENTS},
+    {"set", required_argument, NULL, OPT_SET},
+    {"replications", required_argument, NULL, 'r'},
+    {"threads", required_argument, NULL, 'j'},
+    {"seed", required_argument, NULL, 's'},
+    {"outdir", required_argument, NULL, 'o'},
+    {"vary", required_argument, NULL, OPT_VARY},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"minimise", required_argument, NULL, OPT_MINIMISE},
+    {"minimize", required_argument, NULL, OPT_MINIMISE},
+    {"method", required_argument, NULL, OPT_METHOD},
+    {"precision", required_argument, NULL, OPT_PRECISION},
+    {"metrics", required_argument, NULL, OPT_METRICS},
+    {"samples", required_argument, NULL, OPT_SAMPLES},
+    {"confidence", required_argument, NULL, OPT_CONFIDENCE},
+    {"per-point", no_argument, NULL, OPT_PER_POINT},
+    {NULL, 0, NULL, 0},
+};
+
+/* The command, then the scenario files, in the order given. */
+static void add_positional(cli *c, const char *arg)
+{
+    if (!c->command)
+        c->command = arg;
+    else
+        c->scenarios[c->nscenarios++] = arg;
+}
+
+/* Is the command known, and are its arguments and options ones it takes? -1 if so. */
+static int check_command(cli *c)
+{
+    const char *cmd = c->command;
+    int compare = !strcmp(cmd, "compare"), explore = !strcmp(cmd, "sweep") ||
+                                                     !strcmp(cmd, "solve") ||
+                                                     !strcmp(cmd, "sensitivity");
+    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && !compare && !explore)
+        return cli_usage_error("unknown command '%s' (expected run, compare, check, sweep, "
+                               "solve or sensitivity)", cmd);
+    if (compare && c->nscenarios < 2)
+        return cli_usage_error("%s: at least two scenario files are needed", cmd);
+    if (!compare && c->nscenarios == 0)
+        return cli_usage_error("%s: a scenario file is needed", cmd);
+    if (!compare && c->nscenarios > 1)
+        return cli_usage_error("unexpected argument '%s'", c->scenarios[1]);
+    if (explore && c->nvaries == 0)
+        return cli_usage_error("%s: at least one --vary KEY=... is needed", cmd);
+    if (!explore && c->nvaries)
+        return cli_usage_error("--vary is for sweep, solve and sensitivity, not %s", cmd);
+    if (!strcmp(cmd, "solve") && c->ntargets == 0)
+        return cli_usage_error("%s: at least one --target 'METRIC>=X' is needed", cmd);
+    if (strcmp(cmd, "solve") != 0 && (c->ntargets || c->minimise))
+        return cli_usage_error("--target and --minimise are for solve, not %s", cmd);
+    if (strcmp(cmd, "sensitivity") != 0 && c->method)
+        return cli_usage_error("--method is for sensitivity, not %s", cmd);
+    if (c->precision && strcmp(cmd, "run") != 0 && !compare)
+        return cli_usage_error("--precision is for run and compare, not %s", cmd);
+    if (c->samples > 0 && strcmp(cmd, "sweep") != 0 && strcmp(cmd, "sensitivity") != 0)
+        return cli_usage_error("--samples is for sweep and sensitivity, not %s", cmd);
+    c->scenario = c->scenarios[0];
+    return -1;
+}
+
+/* Fill c from argv with getopt_long (so -j2, --threads=2 and -qj2 work); options may come
+ * before or after the command and scenarios. Returns -1 if ok, else an exit status. */
+int cli_parse(int argc, char **argv, cli *c)
+{
+    memset(c, 0, sizeof *c);
+    c->replications = -1;
+    c->threads = -1;
+    c->samples = -1;
+    c->confidence = 0.95;
+    c->sets = calloc((size_t)argc, sizeof *c->sets);
+    c->scenarios = calloc((size_t)argc, sizeof *c->scenarios);
+    c->varies = calloc((size_t)argc, sizeof *c->varies);
+    c->targets = calloc((size_t)argc, sizeof *c->targets);
+    if (!c->sets || !c->scenarios || !c->varies || !c->targets) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    opterr = 0; /* our own messages, in our own words */
+    optind = 1;
+    for (;;) {
+        int prev = optind;
+        int o = getopt_long(argc, argv, short_opts, long_opts, NULL);
+        if (o == -1) /* the end, or "--": what follows it is positional */
+            break;
+        /* The option as written, for messages: a short option by its letter (it may sit in
+         * a bundle such as -qx), a long one as the word given. */
+        const char *a = argv[optind > prev ? optind - 1 : prev];
+        char letter[3] = {'-', (char)optopt, 0};
+        if (strncmp(a, "--", 2) != 0 && optopt > 0 && optopt < 256)
+            a = letter;
+        switch (o) {
+        case 1:
+            add_positional(c, optarg);
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("stepsim %s (%s)\n", STEPSIM_VERSION, cli_git_hash());
+            return EXIT_OK;
+        case 'q':
+            c->quiet = 1;
+            break;
+        case OPT_PATIENTS:
+            c->patients = 1;
+            break;
+        case OPT_EVENTS:
+            c->events = 1;
+            break;
+        case OPT_SET:
+            c->sets[c->nsets++] = optarg;
+            break;
+        case 'r':
+            if (cli_parse_long(optarg, 1, SIM_RNG_MAX_REPLICATION + 1L, &c->replications))
+                return cli_usage_error("replications must be an integer >= 1 (got '%s')", optarg);
+            break;
+        case 'j':
+            if (cli_parse_long(optarg, 1, 4096, &c->threads))
+                return cli_usage_error("threads must be an integer in [1, 4096] (got '%s')", optarg);
+            break;
+        case 's':
+            if (parse_seed(optarg, &c->seed))
+                return cli_usage_error("seed must be an integer in [0, 2^64) (got '%s')", optarg);
+            c->have_seed = 1;
+            break;
+        case 'o':
+            c->outdir = optarg;
+            break;
+        case OPT_VARY:
+            c->varies[c->nvaries++] = optarg;
+            break;
+        case OPT_TARGET:
+            c->targets[c->ntargets++] = optarg;
+            break;
+        case OPT_MINIMISE:
+            c->minimise = optarg;
+            break;
+        case OPT_METHOD:
+            if (strcmp(optarg, "morris") != 0 && strcmp(optarg, "sobol") != 0)
+                return cli_usage_error("--method must be morris or sobol (got '%s')", optarg);
+            c->method = optarg;
+            break;
+        case OPT_PRECISION:
+            c->precision = optarg;
+            break;
+        case OPT_METRICS:
+            c->metrics = optarg;
+            break;
+        case OPT_SAMPLES:
+            if (cli_parse_long(optarg, 1, 1000000, &c->samples))
+                return cli_usage_error("samples must be an integer in [1, 1000000] (got '%s')",
+                                       optarg);
+            break;
+        case OPT_CONFIDENCE: {
+            char *end;
+            errno = 0;
+            c->confidence = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(c->confidence >= 0.5) ||
+                !(c->confidence < 1))
+                return cli_usage_error("confidence must be a number in [0.5, 1) (got '%s')",
+                                       optarg);
+            break;
+        }
+        case OPT_PER_POINT:
+            c->per_point = 1;
+            break;
+        case ':':
+            return cli_usage_error("option '%s' needs a value", a);
+        default:
+            return cli_usage_error("unknown option '%s'", a);
+        }
+    }
+    for (; optind < argc; optind++)
+        add_positional(c, argv[optind]);
+    if (!c->command) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    return check_command(c);
+}
+
+const char *cli_git_hash(void) { return STEPSIM_GIT; }
+
+void cli_free(cli *c)
+{
+    free(c->sets);
+    free(c->scenarios);
+    free(c->varies);
+    free(c->targets);
+    memset(c, 0, sizeof *c);
+}

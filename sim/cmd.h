@@ -1,0 +1,16 @@
+/* The commands, one function each: they read the parsed command line, print to the user
+ * and return the exit status. argc/argv go to manifest.json as the command line. */
+#ifndef CMD_H
+#define CMD_H
+
+#include "cli.h"
+#include "models/pw_params.h"
+
+int cmd_run(const cli *c, pw_params *p, int argc, char **argv);
+int cmd_compare(const cli *c, int argc, char **argv);
+int cmd_check(const cli *c, pw_params *p);
+int cmd_sweep(const cli *c, int argc, char **argv);
+int cmd_solve(const cli *c, int argc, char **argv);
+int cmd_sensitivity(const cli *c, int argc, char **argv);
+
+#endif
