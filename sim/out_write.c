@@ -94,7 +94,7 @@ static const char *policy_name(pw_policy_kind k)
  * summary.json, summary.csv, replications.csv
  * ====================================================================================== */
 
-/* summary.json: the contract of DESIGN.md section 5, keys in a fixed order, metrics in
+/* summary.json: the contract of docs/design.md §5, keys in a fixed order, metrics in
  * out_metric order. */
 static void write_summary_json(FILE *f, const wctx *c)
 {
@@ -534,7 +534,7 @@ static void json_does(FILE *f, unsigned does)
     "replication, stream family, referral number); seeds are distinct 32-bit values by "   \
     "construction (sim/core/sim_rng.h)"
 
-/* manifest.json: what a STRESS-DES report needs (DESIGN.md section 5). hashes[k] is the
+/* manifest.json: what a STRESS-DES report needs (docs/design.md §5). hashes[k] is the
  * FNV-1a 64 of file k (k < F_MANIFEST). Varies between identical runs: created_utc,
  * wall_seconds, command_line, scenario.path, platform. */
 static void write_manifest(FILE *f, const wctx *c, const uint64_t *hashes)
