@@ -83,7 +83,7 @@ resolve_link() {
 slugs() {
     awk '/^```/ { fence = !fence; next }
          !fence && /^#+ / { sub(/^#+ +/, ""); sub(/ +#+ *$/, ""); print }' "$1" |
-        LC_ALL=C tr 'A-Z' 'a-z' | LC_ALL=C sed 's/[^a-z0-9 _-]//g; s/ /-/g'
+        LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C sed 's/[^a-z0-9 _-]//g; s/ /-/g'
 }
 
 echo "== Markdown files named anywhere in the repository"
