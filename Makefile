@@ -128,10 +128,13 @@ bench: deps
 	@$(MAKE) --no-print-directory $(PROG) $(BENCHES)
 	@./scripts/bench.sh $(B)
 
+# The scenarios cite docs/ by paths relative to DATADIR, as in the source tree.
 install: $(PROG)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/docs
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/stepsim
 	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 README.md $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/*.md $(DESTDIR)$(DATADIR)/docs/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stepsim

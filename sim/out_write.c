@@ -110,7 +110,7 @@ static const char *policy_name(pw_policy_kind k)
  * summary.json, summary.csv, replications.csv
  * ====================================================================================== */
 
-/* summary.json: the contract of DESIGN.md section 5, keys in a fixed order, metrics in
+/* summary.json: the contract of docs/design.md §5, keys in a fixed order, metrics in
  * out_metric order. */
 static void write_summary_json(FILE *f, const wctx *c)
 {
@@ -550,7 +550,7 @@ static void json_does(FILE *f, unsigned does)
     "replication, stream family, referral number); seeds are distinct 32-bit values by "   \
     "construction (sim/core/sim_rng.h)"
 
-/* manifest.json: what a STRESS-DES report needs (DESIGN.md section 5), and files[0..nfiles)
+/* manifest.json: what a STRESS-DES report needs (docs/design.md §5), and files[0..nfiles)
  * of the set with size and SHA-256. Varies between identical runs: created_utc,
  * wall_seconds, command_line, scenario.path, platform. */
 static void write_manifest(FILE *f, const wctx *c, const digest *files, size_t nfiles)

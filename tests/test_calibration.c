@@ -1,7 +1,7 @@
 /* Calibration: scenarios/baseline.cfg must reproduce the published national figures of
- * CALIBRATION.md (England, 2018-19) in its *reported* metrics, each within a stated band.
- * Prints a table (target, band, simulated mean and 95% CI, the true figure) that the
- * README quotes. */
+ * docs/calibration.md §1 (England, 2018-19) in its *reported* metrics, each within a
+ * stated band. Prints a table (target, band, simulated mean and 95% CI, the true figure)
+ * that the README quotes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 
 /* How the checks are judged.
  * The bands are the tolerances agreed for the calibration (the issue): wide enough for the
- * year-to-year spread of the national figures (CALIBRATION.md: recovery 50.2-52.1%,
+ * year-to-year spread of the national figures (docs/calibration.md §1: recovery 50.2-52.1%,
  * 6 weeks 87.4-89.4%, 6.8-7.9 sessions) and for one service differing from the national
  * mean. The across-replication mean must lie in the band. Each replication of the baseline
  * measures ~65,000 referrals, so the replications agree closely (sd ~0.01 for the shares);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end tests of the stepsim command line: exit codes and messages for good and bad
 # usage and bad scenario files, `check` round trips, a small seeded run that must be
-# byte-identical on 1 and 2 threads, and the output files of DESIGN.md section 5.
+# byte-identical on 1 and 2 threads, and the output files of docs/design.md §5.
 # Usage: tests/test_cli.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -153,7 +153,7 @@ check "patients.csv header has the unfinished flag" header_has "$tmp/j1/patients
 check "events.csv header is process-mining shaped" \
     header_has "$tmp/j1/events.csv" 'case_id,activity,lifecycle,timestamp,resource'
 
-# The contract of summary.json (DESIGN.md section 5).
+# The contract of summary.json (docs/design.md §5).
 for key in '"scenario"' '"seed": 7' '"replications": 3' '"metrics"'; do
     check "summary.json has $key" grep -q "$key" "$tmp/j1/summary.json"
 done
@@ -214,7 +214,7 @@ check "lines name the scenario and say how long is left" grep -q '^stepsim: base
 "$bin" run "$top/scenarios/baseline.cfg" -r 1 -q --set horizon_weeks=8 -o "$tmp/prog" 2>"$tmp/err" >/dev/null
 check "a short run off a terminal prints nothing" test ! -s "$tmp/err"
 
-# DESIGN.md section 3: replication r run alone equals replication r inside a batch. The
+# docs/design.md §3: replication r run alone equals replication r inside a batch. The
 # command line has no option to run one chosen replication (only -r N: replications
 # 0..N-1), so this is checked at the library level in tests/test_mmc.c instead.
 echo "SKIP  replication 2 alone vs inside the batch: no command-line option selects a replication"

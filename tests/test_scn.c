@@ -345,7 +345,7 @@ static void test_values(const paths *ps)
     CHECK(b.policy == PW_POLICY_STEPPED, "policy stepped");
     CHECK(b.referrals.per_week >= 200 && b.referrals.per_week <= 300,
           "a mid-size service, ~250 referrals a week (got %g)", b.referrals.per_week);
-    CHECK_NEAR(b.assessment.minutes, 60.0, 0, "assessment minutes (CALIBRATION.md)");
+    CHECK_NEAR(b.assessment.minutes, 60.0, 0, "assessment minutes (docs/calibration.md §5)");
     CHECK_NEAR(b.roles[0].assessments_per_week, 9.0, 0, "PWP assessments a week");
     CHECK_NEAR(b.step[PW_STEP2].first_session_minutes, 45.0, 0, "PWP first session");
     CHECK_NEAR(b.step[PW_STEP3].first_session_minutes, 90.0, 0, "CBT first session");
@@ -511,7 +511,7 @@ static void test_workforce(const paths *ps)
               p.roles[role(&p, "pwp")].train_to_role);
         CHECK(p.roles[role(&p, "hit")].train_to_role == -1, "baseline: hit trains for nothing");
         CHECK_NEAR(p.workforce.supervision_hours_per_month, 2.0, 0,
-                   "baseline supervision (CALIBRATION.md 2 h/month)");
+                   "baseline supervision (docs/calibration.md §5: 2 h/month)");
         /* The baseline writes the band defaults out. */
         CHECK_NEAR(p.roles[role(&p, "pwp")].salary_gbp, 27000.0, 0, "baseline pwp salary");
         CHECK_NEAR(p.roles[role(&p, "hit")].salary_gbp, 40000.0, 0, "baseline hit salary");
@@ -775,7 +775,7 @@ static void test_set(const paths *ps)
     scn_errors_free(&e);
 }
 
-/* The traps of DESIGN.md section 6 and file problems. */
+/* The traps of docs/design.md §6 and file problems. */
 static void test_traps(const paths *ps)
 {
     char path[PATHMAX];

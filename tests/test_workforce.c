@@ -1,9 +1,9 @@
 /* Workforce dynamics (models/pw_world.c, "staff dynamics"): with every hazard off the staff
  * are fixed and a weekly round that can change nothing changes nothing; observed leaving,
  * training and sickness rates match the configured hazards; burnout raises leaving;
- * overload feeds back into turnover and waits; the baseline reproduces the CALIBRATION.md
- * turnover; a leaver's patients go back to the list and some are lost; the shipped
- * workforce scenarios move the way their comments say; recruitment keeps to the
+ * overload feeds back into turnover and waits; the baseline reproduces the turnover of
+ * docs/calibration.md §5; a leaver's patients go back to the list and some are lost; the
+ * shipped workforce scenarios move the way their comments say; recruitment keeps to the
  * establishment, the intake month and the labour pool; the weekly burnout series covers
  * everyone in post. Prints the measured numbers (the README quotes them). Scenarios are
  * loaded with scn_load (--set style overrides) and replicated with runner_run on two
@@ -657,12 +657,12 @@ out:
 #define BASE_REPS 30
 #define SCEN_REPS 16
 
-/* CALIBRATION.md: turnover of qualified PWPs 25% a year, HITs 12% (2015 workforce census);
- * the band is +-3 points. Turnover = (leavers + to_training) / headcount-years, pooled over
- * the replications; its 95% interval from the per-replication rates. Note: HIT leavers
- * include PWPs who leave during HIT training or fail to qualify (trainees hold the HIT role
- * but are not in its headcount-years): measured ~1 point of the HIT figure (52 of 605 HIT
- * leavers over 40 replications). */
+/* docs/calibration.md §5: turnover of qualified PWPs 25% a year, HITs 12% (2015 workforce
+ * census); the band is +-3 points. Turnover = (leavers + to_training) / headcount-years,
+ * pooled over the replications; its 95% interval from the per-replication rates. Note: HIT
+ * leavers include PWPs who leave during HIT training or fail to qualify (trainees hold the
+ * HIT role but are not in its headcount-years): measured ~1 point of the HIT figure (52 of
+ * 605 HIT leavers over 40 replications). */
 static void check_turnover(const pw_results *res, size_t n, int r, const char *name, double figure)
 {
     double x[MAXREP];
@@ -673,7 +673,8 @@ static void check_turnover(const pw_results *res, size_t n, int r, const char *n
            "0.03\n",
            name, q.rate, e.half, l.rate, q.rate - l.rate, figure);
     char what[96];
-    snprintf(what, sizeof what, "%s turnover (CALIBRATION.md %.0f%%)", name, 100 * figure);
+    snprintf(what, sizeof what, "%s turnover (docs/calibration.md §5: %.0f%%)", name,
+             100 * figure);
     CHECK_NEAR(q.rate, figure, 0.03, what);
     CHECK(e.half < 0.015, "%s turnover: 95%% half-width %.4f below half the band", name, e.half);
 }
