@@ -1,0 +1,424 @@
+/* sweep, and what sweep, solve and sensitivity share (see cmd_explore.h). */
+#include "cmd_explore.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "cmd.h"
+#include "out_metrics.h"
+#include "out_sha256.h"
+#include "out_write.h"
+
+int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
+{
+    char err[512];
+    memset(x, 0, sizeof *x);
+    x->c = c;
+    x->name = app_short_name(c->scenario);
+    x->base = malloc(sizeof *x->base);
+    x->vars = calloc(c->nvaries, sizeof *x->vars);
+    if (!x->name || !x->base || !x->vars) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    for (size_t i = 0; i < c->nvaries; i++, x->nvars++) {
+        if (ex_var_parse(c->varies[i], need_range, &x->vars[i], err, sizeof err) != 0) {
+            fprintf(stderr, "stepsim: %s\n", err);
+            return EXIT_USAGE;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(x->vars[k].key, x->vars[i].key)) {
+                fprintf(stderr, "stepsim: --vary names %s twice\n", x->vars[i].key);
+                return EXIT_USAGE;
+            }
+    }
+    if (ex_metric_list(c->metrics, &x->metrics, &x->nmetrics, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: --metrics: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int rc = app_load(c, c->scenario, NULL, 0, x->base);
+    if (rc != EXIT_OK)
+        return rc;
+    app_label_overrides(x->base, c);
+    char *q = out_csv_quote(x->base->name);
+    if (!q) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    snprintf(x->csv_label, sizeof x->csv_label, "%s", q);
+    free(q);
+    x->seed = c->have_seed ? c->seed : x->base->seed;
+    x->reps = c->replications > 0 ? (size_t)c->replications : (size_t)x->base->replications;
+    x->run.threads = app_threads(c);
+    x->run.stop = &app_stop_signal;
+    if (!c->outdir) {
+        size_t n = strlen(kind) + strlen(x->name) + 2;
+        char *label = malloc(n);
+        if (!label) {
+            fprintf(stderr, "stepsim: out of memory\n");
+            return EXIT_RUNTIME;
+        }
+        snprintf(label, n, "%s-%s", kind, x->name);
+        x->outdir = app_default_outdir(c, label);
+        free(label);
+        if (!x->outdir) {
+            fprintf(stderr, "stepsim: out of memory\n");
+            return EXIT_RUNTIME;
+        }
+    }
+    return app_begin_set(&x->set, c->outdir ? c->outdir : x->outdir);
+}
+
+void xp_free(xp *x)
+{
+    out_set_abort(&x->set);
+    for (size_t i = 0; i < x->nvars; i++)
+        ex_var_free(&x->vars[i]);
+    free(x->vars);
+    free(x->metrics);
+    free(x->base);
+    free(x->name);
+    free(x->outdir);
+    memset(x, 0, sizeof *x);
+}
+
+int xp_load_point(xp *x, const char *const *assign, pw_params **out)
+{
+    *out = malloc(sizeof **out);
+    if (!*out) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    int rc = app_load(x->c, x->c->scenario, assign, x->nvars, *out);
+    if (rc != EXIT_OK) {
+        free(*out);
+        *out = NULL;
+        return rc;
+    }
+    (*out)->seed = x->seed;
+    (*out)->replications = (int)x->reps;
+    memcpy((*out)->name, x->base->name, sizeof (*out)->name);
+    return EXIT_OK;
+}
+
+int xp_run(xp *x, ex_point *pt, size_t n)
+{
+    char err[1024];
+    int rc = ex_point_run(pt, n, &x->run, err, sizeof err);
+    if (rc == -2)
+        return app_interrupted(x->set.outdir);
+    if (rc != 0) {
+        fprintf(stderr, "stepsim: %s: %s\n", x->c->scenario, err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int xp_open(xp *x, out_file *f, const char *name)
+{
+    char err[1024];
+    *f = (out_file)OUT_FILE_INIT;
+    if (out_file_open(f, x->set.stage, name, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int xp_close(xp *x, out_file *f)
+{
+    char err[1024];
+    (void)x;
+    if (out_file_commit(f, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **argv)
+{
+    out_file f;
+    int rc = xp_open(x, &f, "manifest.json");
+    if (rc != EXIT_OK)
+        return rc;
+    char err[1024], hex[OUT_SHA256_HEX], buf[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    fputs("{\n  \"manifest_version\": 1,\n  \"command\": ", f.f);
+    out_json_str(f.f, x->c->command);
+    fputs(",\n  \"created_utc\": ", f.f);
+    out_json_str(f.f, gmtime_r(&now, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ",
+                                                      &tm) ? buf : NULL);
+    fprintf(f.f, ",\n  \"stepsim_version\": \"%s\",\n  \"git_hash\": \"%s\",\n",
+            STEPSIM_VERSION, cli_git_hash());
+    fputs("  \"scenario\": ", f.f);
+    out_json_str(f.f, x->base->name);
+    fprintf(f.f, ",\n  \"master_seed\": %" PRIu64 ",\n  \"replications\": %zu,\n", x->seed,
+            x->reps);
+    fputs("  \"command_line\": [", f.f);
+    for (int k = 0; k < argc; k++) {
+        fputs(k ? ", " : "", f.f);
+        out_json_str(f.f, argv[k]);
+    }
+    fputs("],\n  \"files\": [\n", f.f);
+    for (size_t k = 0; k < nfiles; k++) {
+        char *path = out_path_join(x->set.stage, files[k]);
+        uint64_t bytes = 0;
+        if (!path || out_sha256_file(path, hex, &bytes, err, sizeof err) != OUT_OK) {
+            free(path);
+            out_file_abort(&f);
+            fprintf(stderr, "stepsim: %s\n", path ? err : "out of memory");
+            return EXIT_RUNTIME;
+        }
+        free(path);
+        fputs("    {\"name\": ", f.f);
+        out_json_str(f.f, files[k]);
+        fprintf(f.f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"}%s\n", bytes, hex,
+                k + 1 < nfiles ? "," : "");
+    }
+    fputs("  ]\n}\n", f.f);
+    if ((rc = xp_close(x, &f)) != EXIT_OK)
+        return rc;
+    return app_publish_set(&x->set);
+}
+
+const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
+{
+    double k = ex_metric_is_share(metric) ? 100 : 1;
+    const char *u = k == 100 ? "%" : "";
+    /* Money and other large counts read better whole than in %g's exponent form. */
+    const char *f = fabs(k * s->mean) >= 1e4 ? "%.0f%s" : "%.4g%s";
+    const char *fci = fabs(k * s->mean) >= 1e4 ? "%.0f%s [%.0f, %.0f]" : "%.4g%s [%.4g, %.4g]";
+    if (!isfinite(s->mean))
+        snprintf(buf, n, "-");
+    else if (!isfinite(s->ci_low))
+        snprintf(buf, n, f, k * s->mean, u);
+    else
+        snprintf(buf, n, fci, k * s->mean, u, k * s->ci_low, k * s->ci_high);
+    return buf;
+}
+
+/* ======================================================================================
+ * sweep
+ * ====================================================================================== */
+
+/* The sweep's points: nvars assignments each ("key=value"), point-major. */
+typedef struct grid {
+    size_t npoints, nvars;
+    char **assign;
+} grid;
+
+static void grid_free(grid *g)
+{
+    for (size_t i = 0; g->assign && i < g->npoints * g->nvars; i++)
+        free(g->assign[i]);
+    free(g->assign);
+    memset(g, 0, sizeof *g);
+}
+
+/* The most points a sweep may have. */
+#define MAX_POINTS 100000
+
+/* Every combination of the vars' values, the last var varying fastest. */
+static int make_grid(const xp *x, grid *g)
+{
+    size_t n = 1;
+    for (size_t v = 0; v < x->nvars; v++) {
+        if (x->vars[v].n == 0 || n > MAX_POINTS / x->vars[v].n) {
+            fprintf(stderr, "stepsim: sweep: %s: a range needs a STEP, and the grid at most "
+                    "%d points\n", x->vars[v].key, MAX_POINTS);
+            return EXIT_USAGE;
+        }
+        n *= x->vars[v].n;
+    }
+    g->npoints = n;
+    g->nvars = x->nvars;
+    g->assign = calloc(n * x->nvars, sizeof *g->assign);
+    if (!g->assign)
+        return EXIT_RUNTIME;
+    for (size_t i = 0; i < n; i++) {
+        size_t rest = i;
+        for (size_t v = x->nvars; v-- > 0;) {
+            const ex_var *var = &x->vars[v];
+            size_t k = rest % var->n;
+            rest /= var->n;
+            size_t len = strlen(var->key) + strlen(var->texts[k]) + 2;
+            if (!(g->assign[i * x->nvars + v] = malloc(len)))
+                return EXIT_RUNTIME;
+            snprintf(g->assign[i * x->nvars + v], len, "%s=%s", var->key, var->texts[k]);
+        }
+    }
+    return EXIT_OK;
+}
+
+/* A Latin hypercube of n points over the vars' ranges: each range cut into n strata,
+ * one point in each, strata matched at random across vars; drawn from the seed. */
+static int make_lhs(const xp *x, size_t n, grid *g)
+{
+    g->npoints = n;
+    g->nvars = x->nvars;
+    g->assign = calloc(n * x->nvars, sizeof *g->assign);
+    size_t *perm = malloc(n * sizeof *perm);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    int ret = g->assign && perm && r ? EXIT_OK : EXIT_RUNTIME;
+    if (r)
+        gsl_rng_set(r, (unsigned long)(x->seed ^ 0x4c4853u)); /* "LHS" */
+    for (size_t v = 0; v < x->nvars && ret == EXIT_OK; v++) {
+        const ex_var *var = &x->vars[v];
+        for (size_t i = 0; i < n; i++)
+            perm[i] = i;
+        gsl_ran_shuffle(r, perm, n, sizeof *perm);
+        for (size_t i = 0; i < n && ret == EXIT_OK; i++) {
+            double u = ((double)perm[i] + gsl_rng_uniform(r)) / (double)n;
+            char buf[EX_KEY_MAX + 64];
+            ex_var_assign(var, var->lo + u * (var->hi - var->lo), buf, sizeof buf);
+            if (!(g->assign[i * x->nvars + v] = strdup(buf)))
+                ret = EXIT_RUNTIME;
+        }
+    }
+    free(perm);
+    if (r)
+        gsl_rng_free(r);
+    return ret;
+}
+
+/* --per-point: each point's full output set in points/NNNN/. */
+typedef struct per_point {
+    xp *x;
+    size_t index;
+} per_point;
+
+static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
+                           char *err, size_t errlen)
+{
+    per_point *pp = ctx;
+    char sub[64];
+    snprintf(sub, sizeof sub, "points/%04zu", pp->index);
+    char *dir = out_path_join(pp->x->set.stage, sub);
+    if (!dir)
+        return -1;
+    out_run_info info;
+    out_run_info_init(&info);
+    info.version = STEPSIM_VERSION;
+    info.git_hash = cli_git_hash();
+    info.threads = pp->x->run.threads;
+    int rc = out_write_all(dir, pt->p, pp->x->c->scenario, res, n, &info, err, errlen);
+    free(dir);
+    return rc;
+}
+
+/* The value of var v at point i, for the CSV: the text after "key=". */
+static const char *point_value(const grid *g, size_t i, size_t v)
+{
+    return strchr(g->assign[i * g->nvars + v], '=') + 1;
+}
+
+int cmd_sweep(const cli *c, int argc, char **argv)
+{
+    xp x;
+    grid g = {0};
+    ex_point *pts = NULL;
+    int ret = xp_begin(&x, c, "sweep", c->samples > 0);
+    if (ret != EXIT_OK)
+        goto out;
+    ret = c->samples > 0 ? make_lhs(&x, (size_t)c->samples, &g) : make_grid(&x, &g);
+    if (ret != EXIT_OK) {
+        if (ret == EXIT_RUNTIME)
+            fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
+    }
+    if (!(pts = calloc(g.npoints, sizeof *pts))) {
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
+    /* Every point loads before anything runs: a bad value stops the sweep at once. */
+    for (size_t i = 0; i < g.npoints; i++) {
+        pw_params *p;
+        if ((ret = xp_load_point(&x, (const char *const *)g.assign + i * g.nvars, &p)) !=
+            EXIT_OK)
+            goto out;
+        ex_point_init(&pts[i], p);
+    }
+    app_progress_ctx pc = app_progress_start(x.name, "points");
+    for (size_t i = 0; i < g.npoints; i++) {
+        per_point pp = {&x, i};
+        if (c->per_point) {
+            x.run.results = write_point_set;
+            x.run.results_ctx = &pp;
+        }
+        if ((ret = xp_run(&x, &pts[i], x.reps)) != EXIT_OK)
+            goto out;
+        app_progress(&pc, i + 1, g.npoints);
+    }
+
+    /* sweep.csv: point x metric. */
+    out_file f;
+    if ((ret = xp_open(&x, &f, "sweep.csv")) != EXIT_OK)
+        goto out;
+    fputs("scenario,point", f.f);
+    for (size_t v = 0; v < x.nvars; v++) {
+        fputc(',', f.f);
+        out_csv_str(f.f, x.vars[v].key);
+    }
+    fputs(",metric,mean,sd,ci_low,ci_high,p10,p50,p90,replications\n", f.f);
+    char name[OUT_METRIC_NAME_MAX];
+    for (size_t i = 0; i < g.npoints; i++)
+        for (size_t k = 0; k < x.nmetrics; k++) {
+            size_t m = x.metrics[k];
+            sim_summary s = ex_point_summary(&pts[i], m, pts[i].nreps);
+            fprintf(f.f, "%s,%zu", x.csv_label, i);
+            for (size_t v = 0; v < x.nvars; v++) {
+                fputc(',', f.f);
+                out_csv_str(f.f, point_value(&g, i, v));
+            }
+            fprintf(f.f, ",%s", ex_metric_name(m, name, sizeof name));
+            const double col[] = {s.mean, s.sd, s.ci_low, s.ci_high, s.p10, s.p50, s.p90};
+            for (size_t j = 0; j < sizeof col / sizeof *col; j++) {
+                fputc(',', f.f);
+                out_csv_num(f.f, col[j]);
+            }
+            fprintf(f.f, ",%zu\n", s.n);
+        }
+    if ((ret = xp_close(&x, &f)) != EXIT_OK)
+        goto out;
+    const char *files[] = {"sweep.csv"};
+    if ((ret = xp_finish(&x, files, 1, argc, argv)) != EXIT_OK)
+        goto out;
+
+    if (!c->quiet) {
+        /* The table: each point's values and the first four metrics chosen. */
+        size_t shown = x.nmetrics < 4 ? x.nmetrics : 4;
+        printf("%s · sweep of %zu points · %zu replications each · seed %" PRIu64 "\n",
+               x.base->name, g.npoints, x.reps, x.seed);
+        printf("Means with 95%% CIs; every point ran on the same random numbers.\n\n");
+        for (size_t i = 0; i < g.npoints; i++) {
+            printf("point %zu:", i);
+            for (size_t v = 0; v < x.nvars; v++)
+                printf(" %s", g.assign[i * g.nvars + v]);
+            putchar('\n');
+            for (size_t k = 0; k < shown; k++) {
+                char b[96];
+                sim_summary s = ex_point_summary(&pts[i], x.metrics[k], pts[i].nreps);
+                printf("    %-40s %s\n", ex_metric_name(x.metrics[k], name, sizeof name),
+                       xp_fmt(x.metrics[k], &s, b, sizeof b));
+            }
+        }
+        printf("\nOutputs in %s/ (sweep.csv: every metric at every point%s)\n",
+               c->outdir ? c->outdir : x.outdir,
+               c->per_point ? "; points/NNNN/: each point's full outputs" : "");
+    }
+    ret = EXIT_OK;
+out:
+    for (size_t i = 0; pts && i < g.npoints; i++)
+        ex_point_free(&pts[i]);
+    free(pts);
+    grid_free(&g);
+    xp_free(&x);
+    return ret;
+}

@@ -1,0 +1,55 @@
+/* What sweep, solve and sensitivity share: their --vary list, the points they load, the
+ * output set they publish, and the CSV head of their tables. Internal to cmd_*.c. */
+#ifndef CMD_EXPLORE_H
+#define CMD_EXPLORE_H
+
+#include <stdio.h>
+
+#include "app.h"
+#include "explore.h"
+#include "out_file.h"
+
+/* One exploration's state. */
+typedef struct xp {
+    const cli *c;
+    char *name;          /* the scenario's short name */
+    pw_params *base;     /* the scenario with the command line's --set (owned) */
+    ex_var *vars;        /* c->nvaries */
+    size_t nvars;
+    size_t *metrics;     /* --metrics, or every metric */
+    size_t nmetrics;
+    uint64_t seed;
+    size_t reps;         /* -r, else the scenario's replications */
+    ex_run_opts run;
+    out_set set;
+    char *outdir;        /* default folder (owned) or NULL */
+    char csv_label[320]; /* the scenario label as a CSV field */
+} xp;
+
+/* Parse the --vary list (need_range: every one a range), --metrics, load the scenario
+ * and open the output set under "out/<kind>-<name>". Returns EXIT_OK or a status. */
+int xp_begin(xp *x, const cli *c, const char *kind, int need_range);
+void xp_free(xp *x);
+
+/* Load the scenario at a point, given as one value per var (text for lists, a number
+ * for ranges): the command line's --set first, then the point's. *out is malloc'd, with
+ * the exploration's seed and replications. Returns EXIT_OK or a status (printed). */
+int xp_load_point(xp *x, const char *const *assign, pw_params **out);
+
+/* Run a point to n replications; EXIT_OK, or the exit status (printed; interrupted:
+ * 128 + signal). */
+int xp_run(xp *x, ex_point *pt, size_t n);
+
+/* Open FILE in the staging folder for writing, as out_file. EXIT_OK or a status. */
+int xp_open(xp *x, out_file *f, const char *name);
+/* Close and publish FILE into the staging folder. */
+int xp_close(xp *x, out_file *f);
+/* Write manifest.json listing the files named and the command line, then publish the
+ * set. Returns EXIT_OK or a status (interrupted: 128 + signal). */
+int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **argv);
+
+/* "mean [ci_low, ci_high]" of a summary into buf, with units by the metric's kind
+ * (percent for shares). */
+const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,324 @@
+/* Points of an exploration and the metrics they yield (see explore.h). */
+#include "explore.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+
+#include "models/pw_results.h"
+#include "out_metrics.h"
+#include "runner.h"
+
+/* ---- --vary ---- */
+
+/* A whole number written as such ("12", not "12.0" or "1e1"). */
+static int is_int_text(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* A finite number filling the whole text; NaN otherwise. */
+static double number(const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    return errno || end == s || *end || !isfinite(v) ? NAN : v;
+}
+
+static int add_value(ex_var *v, double x, const char *text)
+{
+    double *vals = realloc(v->values, (v->n + 1) * sizeof *vals);
+    if (!vals)
+        return -1;
+    v->values = vals;
+    char **texts = realloc(v->texts, (v->n + 1) * sizeof *texts);
+    if (!texts)
+        return -1;
+    v->texts = texts;
+    if (!(v->texts[v->n] = strdup(text)))
+        return -1;
+    v->values[v->n++] = x;
+    return 0;
+}
+
+void ex_var_assign(const ex_var *v, double x, char *buf, size_t n)
+{
+    if (v->integer)
+        snprintf(buf, n, "%s=%.0f", v->key, round(x));
+    else
+        snprintf(buf, n, "%s=%.17g", v->key, x);
+}
+
+/* The most grid values one --vary may give. */
+#define EX_MAX_VALUES 100000
+
+int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t errlen)
+{
+    memset(v, 0, sizeof *v);
+    const char *eq = strchr(spec, '=');
+    size_t klen = eq ? (size_t)(eq - spec) : 0;
+    if (!eq || klen == 0 || klen >= sizeof v->key) {
+        snprintf(err, errlen, "--vary '%s': expected KEY=FROM:TO[:STEP] or KEY=A,B,C", spec);
+        return -1;
+    }
+    memcpy(v->key, spec, klen);
+    const char *val = eq + 1;
+    char *copy = strdup(val);
+    if (!copy) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int ret = -1;
+    if (strchr(val, ':')) {
+        char *parts[4] = {0};
+        size_t np = 0;
+        for (char *tok = strtok(copy, ":"); tok && np < 4; tok = strtok(NULL, ":"))
+            parts[np++] = tok;
+        double lo = np >= 2 ? number(parts[0]) : NAN, hi = np >= 2 ? number(parts[1]) : NAN;
+        double step = np == 3 ? number(parts[2]) : 0;
+        if (np < 2 || np > 3 || isnan(lo) || isnan(hi) || isnan(step) || !(hi >= lo) ||
+            step < 0 || (np == 3 && step == 0)) {
+            snprintf(err, errlen, "--vary '%s': expected KEY=FROM:TO[:STEP] with numbers "
+                     "FROM <= TO and STEP > 0", spec);
+            goto out;
+        }
+        v->is_range = 1;
+        v->lo = lo;
+        v->hi = hi;
+        v->step = step;
+        v->integer = is_int_text(parts[0]) && is_int_text(parts[1]) &&
+                     (np < 3 || is_int_text(parts[2]));
+        if (step == 0 && v->integer)
+            step = 1; /* a whole-number range steps by 1 unless told */
+        if (step > 0) {
+            double count = floor((hi - lo) / step + 1e-9) + 1;
+            if (count > EX_MAX_VALUES) {
+                snprintf(err, errlen, "--vary '%s': %.0f values; at most %d", spec, count,
+                         EX_MAX_VALUES);
+                goto out;
+            }
+            char buf[EX_KEY_MAX + 64];
+            for (size_t i = 0; i < (size_t)count; i++) {
+                double x = lo + (double)i * step;
+                ex_var_assign(v, x, buf, sizeof buf);
+                if (add_value(v, v->integer ? round(x) : x, strchr(buf, '=') + 1) != 0)
+                    goto oom;
+            }
+        }
+    } else if (need_range) {
+        snprintf(err, errlen, "--vary '%s': expected a range KEY=LO:HI", spec);
+        goto out;
+    } else {
+        v->integer = 1;
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+            double x = number(tok);
+            v->integer = v->integer && is_int_text(tok);
+            if (add_value(v, x, tok) != 0)
+                goto oom;
+        }
+        if (v->n == 0) {
+            snprintf(err, errlen, "--vary '%s': no values", spec);
+            goto out;
+        }
+    }
+    ret = 0;
+    goto out;
+oom:
+    snprintf(err, errlen, "out of memory");
+out:
+    free(copy);
+    if (ret != 0)
+        ex_var_free(v);
+    return ret;
+}
+
+void ex_var_free(ex_var *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->texts[i]);
+    free(v->texts);
+    free(v->values);
+    v->texts = NULL;
+    v->values = NULL;
+    v->n = 0;
+}
+
+/* ---- Metrics ---- */
+
+#define COST_PER_YEAR "cost_per_year_gbp"
+
+size_t ex_metric_count(void) { return out_metric_count() + 1; }
+
+const char *ex_metric_name(size_t i, char *buf, size_t n)
+{
+    char b[OUT_METRIC_NAME_MAX];
+    snprintf(buf, n, "%s", i < out_metric_count() ? out_metric_name(i, b) : COST_PER_YEAR);
+    return buf;
+}
+
+int ex_metric_find(const char *name)
+{
+    char b[OUT_METRIC_NAME_MAX];
+    for (size_t i = 0; i < ex_metric_count(); i++)
+        if (!strcmp(ex_metric_name(i, b, sizeof b), name))
+            return (int)i;
+    return -1;
+}
+
+int ex_metric_is_share(size_t i)
+{
+    char b[OUT_METRIC_NAME_MAX];
+    const char *s = ex_metric_name(i, b, sizeof b);
+    size_t n = strlen(s);
+    return (n > 6 && !strcmp(s + n - 6, "_share")) || !strncmp(s, "within_", 7) ||
+           !strncmp(s, "recovery_rate", 13) || !strncmp(s, "reliable_", 9) ||
+           !strncmp(s, "utilisation_", 12) || !strcmp(s, "staff_turnover_rate");
+}
+
+int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t errlen)
+{
+    size_t cap = ex_metric_count();
+    *out = malloc(cap * sizeof **out);
+    *n = 0;
+    if (!*out) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!names || !*names) {
+        for (size_t i = 0; i < cap; i++)
+            (*out)[(*n)++] = i;
+        return 0;
+    }
+    char *copy = strdup(names);
+    int ret = copy ? 0 : -1;
+    for (char *tok = copy ? strtok(copy, ",") : NULL; tok && ret == 0; tok = strtok(NULL, ",")) {
+        int m = ex_metric_find(tok);
+        if (m < 0) {
+            snprintf(err, errlen, "unknown metric '%s' (the names of summary.csv, or "
+                     COST_PER_YEAR ")", tok);
+            ret = -1;
+        } else if (*n < cap) {
+            (*out)[(*n)++] = (size_t)m;
+        }
+    }
+    free(copy);
+    if (ret != 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return ret;
+}
+
+/* Every metric of one replication into row[ex_metric_count()]. */
+static void metric_row(const pw_params *p, const pw_results *r, double *row)
+{
+    size_t nm = out_metric_count();
+    for (size_t m = 0; m < nm; m++)
+        row[m] = out_metric_value(r, m);
+    double cost = 0;
+    for (size_t k = 0; k < PW_MAX_ROLES; k++)
+        cost += r->roles[k].salary_gbp + r->roles[k].oncost_gbp + r->roles[k].training_gbp;
+    double years = out_window_years(p);
+    row[nm] = years > 0 ? cost / years : NAN;
+}
+
+/* ---- Points ---- */
+
+void ex_point_init(ex_point *pt, pw_params *p)
+{
+    memset(pt, 0, sizeof *pt);
+    pt->p = p;
+}
+
+void ex_point_free(ex_point *pt)
+{
+    free(pt->p);
+    free(pt->vals);
+    memset(pt, 0, sizeof *pt);
+}
+
+int ex_point_run(ex_point *pt, size_t upto, const ex_run_opts *o, char *err, size_t errlen)
+{
+    if (upto <= pt->nreps)
+        return 0;
+    size_t n = upto - pt->nreps, nm = ex_metric_count();
+    if (upto > pt->cap) {
+        size_t cap = pt->cap ? pt->cap : 8;
+        while (cap < upto)
+            cap *= 2;
+        double *vals = realloc(pt->vals, cap * nm * sizeof *vals);
+        if (!vals) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        pt->vals = vals;
+        pt->cap = cap;
+    }
+    int *reps = malloc(n * sizeof *reps);
+    pw_results *res = calloc(n, sizeof *res);
+    if (!reps || !res) {
+        free(reps);
+        free(res);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        reps[i] = (int)(pt->nreps + i);
+    runner_opts ro = {.threads = o->threads, .stop = o->stop};
+    int rc = runner_run(pt->p, reps, n, &ro, res, err, errlen);
+    if (rc == 0 && o->results && o->results(o->results_ctx, pt, res, n, err, errlen) != 0) {
+        for (size_t i = 0; i < n; i++)
+            pw_results_free(&res[i]);
+        rc = RUNNER_FAILED;
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < n; i++) {
+            metric_row(pt->p, &res[i], pt->vals + (pt->nreps + i) * nm);
+            pw_results_free(&res[i]);
+        }
+        pt->nreps = upto;
+    }
+    free(reps);
+    free(res);
+    return rc == 0 ? 0 : rc == RUNNER_INTERRUPTED ? -2 : -1;
+}
+
+double ex_point_value(const ex_point *pt, size_t r, size_t m)
+{
+    return pt->vals[r * ex_metric_count() + m];
+}
+
+sim_summary ex_point_summary(const ex_point *pt, size_t m, size_t n)
+{
+    sim_summary s = {0, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    if (!x)
+        return s;
+    for (size_t r = 0; r < n && r < pt->nreps; r++)
+        x[r] = ex_point_value(pt, r, m);
+    if (sim_summarise(x, n < pt->nreps ? n : pt->nreps, &s) != 0)
+        s.mean = NAN;
+    free(x);
+    return s;
+}
+
+double ex_point_bound(const ex_point *pt, size_t m, size_t n, double confidence, int sign)
+{
+    sim_summary s = ex_point_summary(pt, m, n);
+    if (s.n < 2)
+        return NAN;
+    double t = gsl_cdf_tdist_Pinv(confidence, (double)(s.n - 1));
+    return s.mean + sign * t * s.sd / sqrt((double)s.n);
+}

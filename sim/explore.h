@@ -1,0 +1,94 @@
+/* Exploring a scenario's inputs, shared by sweep, solve, sensitivity and --precision:
+ * --vary specifications, the metrics an exploration can read (every metric of
+ * summary.csv, plus cost_per_year_gbp), and the evaluation of one point of the input
+ * space — the scenario with extra overrides — over a growing prefix of replications.
+ *
+ * Design
+ * - Every point runs on the same master seed, replications 0, 1, 2, ...: the differences
+ *   between points are paired (common random numbers), and a point's first n
+ *   replications are the same whichever command or thread count ran them. A decision
+ *   taken on a prefix of n replications is therefore reproducible byte for byte.
+ * - A point keeps each replication's metric values (not the full results), so memory is
+ *   points x replications x metrics doubles.
+ * - Nothing here prints; errors come back as codes with a message.
+ */
+#ifndef EXPLORE_H
+#define EXPLORE_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "models/pw_params.h"
+#include "sim/core/sim_stats.h"
+
+#define EX_KEY_MAX 160
+
+/* One --vary: KEY=FROM:TO[:STEP] (a range) or KEY=A,B,C (a list). */
+typedef struct ex_var {
+    char key[EX_KEY_MAX];
+    int is_range;
+    int integer;       /* every bound, step and value is a whole number: points are too */
+    double lo, hi, step; /* a range (step 0 when not given) */
+    size_t n;          /* grid values */
+    double *values;    /* numeric grid values (NaN for a text list value) */
+    char **texts;      /* each grid value as it is set ("12", "0.25", "\"stepped\"") */
+} ex_var;
+
+/* Parse spec into *v. need_range: the command needs KEY=LO:HI (sensitivity, solve).
+ * Returns 0, or -1 with a message naming the spec and what was expected. */
+int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t errlen);
+void ex_var_free(ex_var *v);
+/* "KEY=VALUE" for a value x in a range var (rounded when integer), into buf. */
+void ex_var_assign(const ex_var *v, double x, char *buf, size_t n);
+
+/* ---- Metrics ---- */
+
+/* Metrics an exploration reads: out_metric_count() of summary.csv, then
+ * cost_per_year_gbp (salaries, on-costs and training over the window, a year). */
+size_t ex_metric_count(void);
+/* Index of a metric by name, or -1. */
+int ex_metric_find(const char *name);
+const char *ex_metric_name(size_t i, char *buf, size_t n);
+/* Is the metric a share or rate in [0, 1] (precision is then absolute)? */
+int ex_metric_is_share(size_t i);
+/* Parse "A,B,C" into metric indexes (malloc'd *out, count *n). NULL or "" gives every
+ * metric. Returns 0, or -1 naming the unknown metric in err. */
+int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t errlen);
+
+/* ---- Points ---- */
+
+typedef struct ex_point {
+    pw_params *p;      /* the scenario at this point (owned) */
+    size_t nreps;      /* replications run: 0 .. nreps-1 */
+    size_t cap;
+    double *vals;      /* nreps x ex_metric_count(), replication-major */
+} ex_point;
+
+struct pw_results;
+
+/* How points are run. */
+typedef struct ex_run_opts {
+    int threads;
+    const volatile sig_atomic_t *stop; /* raised by a signal: stop at the next replication */
+    /* When set, called with a run's full results (replications nreps.. in order) before
+     * they are released; non-zero fails the run with its message in err. */
+    int (*results)(void *ctx, const ex_point *pt, const struct pw_results *res, size_t n,
+                   char *err, size_t errlen);
+    void *results_ctx;
+} ex_run_opts;
+
+/* Take ownership of p (malloc'd) as a point with no replications. */
+void ex_point_init(ex_point *pt, pw_params *p);
+void ex_point_free(ex_point *pt);
+/* Run replications nreps .. upto-1 of the point. Returns 0; or -1 (failure, message in
+ * err) or -2 (interrupted); the point then keeps what it had. */
+int ex_point_run(ex_point *pt, size_t upto, const ex_run_opts *o, char *err, size_t errlen);
+/* Value of metric m in replication r (< nreps). */
+double ex_point_value(const ex_point *pt, size_t r, size_t m);
+/* Summary of metric m over the first n replications (n <= nreps). */
+sim_summary ex_point_summary(const ex_point *pt, size_t m, size_t n);
+/* One-sided confidence bound on the mean of metric m over the first n replications:
+ * lower (sign -1) or upper (+1) at `confidence` (Student t). NaN for n < 2. */
+double ex_point_bound(const ex_point *pt, size_t m, size_t n, double confidence, int sign);
+
+#endif
