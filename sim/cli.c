@@ -26,7 +26,7 @@ static const char usage_text[] =
     "                                            points), paired: sweep.csv\n"
     "       stepsim solve SCENARIO.cfg --vary KEY=FROM:TO [--vary ...]\n"
     "                     --target 'METRIC>=X' [--target ...] [--minimise METRIC]\n"
-    "                     [--confidence 0.95] [options]\n"
+    "                     [--confidence 0.95] [--exhaustive] [options]\n"
     "                                            the cheapest point meeting every target\n"
     "       stepsim sensitivity SCENARIO.cfg --vary KEY=LO:HI [--vary ...]\n"
     "                     [--method morris|sobol] [--samples N] [--metrics A,B] [options]\n"
@@ -91,7 +91,8 @@ static int parse_seed(const char *s, unsigned long long *out)
 /* Long options; the short ones are in short_opts. Long-only options use codes past 255. */
 enum {
     OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION, OPT_VARY, OPT_TARGET, OPT_MINIMISE,
-    OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT
+    OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT,
+    OPT_EXHAUSTIVE
 };
 /* "-": arguments that are not options come back in order as option 1 (whatever
  * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
@@ -118,6 +119,7 @@ static const struct option long_opts[] = {
     {"samples", required_argument, NULL, OPT_SAMPLES},
     {"confidence", required_argument, NULL, OPT_CONFIDENCE},
     {"per-point", no_argument, NULL, OPT_PER_POINT},
+    {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
     {NULL, 0, NULL, 0},
 };
 
@@ -154,6 +156,8 @@ static int check_command(cli *c)
         return cli_usage_error("%s: at least one --target 'METRIC>=X' is needed", cmd);
     if (strcmp(cmd, "solve") != 0 && (c->ntargets || c->minimise))
         return cli_usage_error("--target and --minimise are for solve, not %s", cmd);
+    if (strcmp(cmd, "solve") != 0 && c->exhaustive)
+        return cli_usage_error("--exhaustive is for solve, not %s", cmd);
     if (strcmp(cmd, "sensitivity") != 0 && c->method)
         return cli_usage_error("--method is for sensitivity, not %s", cmd);
     if (c->precision && strcmp(cmd, "run") != 0 && !compare)
@@ -269,6 +273,9 @@ int cli_parse(int argc, char **argv, cli *c)
         }
         case OPT_PER_POINT:
             c->per_point = 1;
+            break;
+        case OPT_EXHAUSTIVE:
+            c->exhaustive = 1;
             break;
         case ':':
             return cli_usage_error("option '%s' needs a value", a);

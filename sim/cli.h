@@ -30,7 +30,7 @@ typedef struct cli {
     long replications, threads, samples;
     double confidence;       /* --confidence (solve), default 0.95 */
     unsigned long long seed;
-    int have_seed, quiet, patients, events, per_point;
+    int have_seed, quiet, patients, events, per_point, exhaustive;
 } cli;
 
 /* Fill c from argv (options may come before or after the command and the scenarios; -j2,

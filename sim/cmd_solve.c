@@ -1,0 +1,430 @@
+/* solve: the cheapest point of a whole-number grid (headcounts) that meets every target
+ * at a stated confidence.
+ *
+ * Design
+ * - At -r replications a target "METRIC>=X" is met when the one-sided lower confidence
+ *   bound of the metric's mean is >= X ("<=": the upper bound <= X); a point that does
+ *   not meet every target that way counts as not meeting them (it cannot be shown to at
+ *   this confidence). --exhaustive applies just that rule to every point.
+ * - Sequentially, a point starts with 5 replications and gets 5 more at a time; it is
+ *   settled early only when the bounds are decisive at a confidence shared out over the
+ *   looks it may get (Bonferroni: 1 - (1 - confidence) / looks), met or missed. A point
+ *   that stays close runs to -r and is settled by the rule above, so the sequential
+ *   answer agrees with the exhaustive one except where an early, strongly supported
+ *   decision would have been overturned by the full -r.
+ * - Decisions look at prefixes of 5, 10, 15, ... replications, so the answer does not
+ *   depend on the thread count, and replications spent on a point are kept for later.
+ * - Monotonicity is assumed, and said in the output: raising a varied key never worsens
+ *   a target metric, and never lowers the cost. So for each combination of the other
+ *   keys, the cheapest feasible value of the last key is found by bisection, and with
+ *   two keys that value can only fall as the first key rises (a staircase). Only those
+ *   frontier points can be cheapest; the cost metric's mean picks among them.
+ * - --exhaustive decides every grid point at the full -r instead: a brute-force check of
+ *   the answer with the same rule.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cmd_explore.h"
+#include "out_metrics.h"
+
+enum { FIRST_REPS = 5, MORE_REPS = 5 };
+enum { MISSED = 0, MET = 1 };
+
+typedef struct target {
+    size_t metric;
+    int at_least; /* >= (else <=) */
+    double value;
+} target;
+
+/* An evaluated point. */
+typedef struct spot {
+    long *at;    /* the value of each var */
+    ex_point pt;
+    int decided, meets;
+} spot;
+
+typedef struct solver {
+    xp x;
+    target *targets;
+    size_t ntargets;
+    size_t cost;
+    spot *spots;
+    size_t nspots, cap;
+    size_t sims; /* replications run */
+} solver;
+
+/* "METRIC>=X", "<=", ">" or "<"; X may end in % (a share). */
+static int parse_target(const char *s, target *t)
+{
+    const char *op = strpbrk(s, "<>");
+    if (!op || op == s)
+        return -1;
+    char name[OUT_METRIC_NAME_MAX];
+    size_t n = (size_t)(op - s);
+    if (n >= sizeof name)
+        return -1;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    int m = ex_metric_find(name);
+    if (m < 0)
+        return -2;
+    t->metric = (size_t)m;
+    t->at_least = *op == '>';
+    const char *v = op + 1 + (op[1] == '=');
+    char *end;
+    t->value = strtod(v, &end);
+    if (end == v)
+        return -1;
+    if (*end == '%') {
+        t->value /= 100;
+        end++;
+    }
+    return *end || !isfinite(t->value) ? -1 : 0;
+}
+
+static spot *find_spot(solver *s, const long *at)
+{
+    for (size_t i = 0; i < s->nspots; i++)
+        if (!memcmp(s->spots[i].at, at, s->x.nvars * sizeof *at))
+            return &s->spots[i];
+    return NULL;
+}
+
+/* The spot at `at`, loaded on first use. */
+static int get_spot(solver *s, const long *at, spot **out)
+{
+    if ((*out = find_spot(s, at)) != NULL)
+        return EXIT_OK;
+    if (s->nspots == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        spot *sp = realloc(s->spots, cap * sizeof *sp);
+        if (!sp)
+            return EXIT_RUNTIME;
+        s->spots = sp;
+        s->cap = cap;
+    }
+    spot *sp = &s->spots[s->nspots];
+    memset(sp, 0, sizeof *sp);
+    char **assign = calloc(s->x.nvars, sizeof *assign);
+    sp->at = malloc(s->x.nvars * sizeof *sp->at);
+    int ret = assign && sp->at ? EXIT_OK : EXIT_RUNTIME;
+    for (size_t v = 0; v < s->x.nvars && ret == EXIT_OK; v++) {
+        sp->at[v] = at[v];
+        if (!(assign[v] = malloc(EX_KEY_MAX + 32)))
+            ret = EXIT_RUNTIME;
+        else
+            ex_var_assign(&s->x.vars[v], (double)at[v], assign[v], EX_KEY_MAX + 32);
+    }
+    pw_params *p = NULL;
+    if (ret == EXIT_OK)
+        ret = xp_load_point(&s->x, (const char *const *)assign, &p);
+    for (size_t v = 0; assign && v < s->x.nvars; v++)
+        free(assign[v]);
+    free(assign);
+    if (ret != EXIT_OK) {
+        free(sp->at);
+        return ret;
+    }
+    ex_point_init(&sp->pt, p);
+    s->nspots++;
+    *out = sp;
+    return EXIT_OK;
+}
+
+/* MET, MISSED, or -1 undecided, on the first n replications with one-sided bounds at
+ * `confidence`. */
+static int judge(const solver *s, const spot *sp, size_t n, double confidence)
+{
+    int all = 1;
+    for (size_t k = 0; k < s->ntargets; k++) {
+        const target *t = &s->targets[k];
+        double lo = ex_point_bound(&sp->pt, t->metric, n, confidence, -1);
+        double hi = ex_point_bound(&sp->pt, t->metric, n, confidence, +1);
+        if (isnan(lo) || isnan(hi))
+            return MISSED; /* undefined (nobody treated, say): cannot be shown met */
+        if (t->at_least ? hi < t->value : lo > t->value)
+            return MISSED;
+        all = all && (t->at_least ? lo >= t->value : hi <= t->value);
+    }
+    return all ? MET : -1;
+}
+
+/* Decide whether the point `at` meets every target; *meets gets MET or MISSED. */
+static int decide(solver *s, const long *at, int *meets)
+{
+    spot *sp;
+    int ret = get_spot(s, at, &sp);
+    if (ret != EXIT_OK)
+        return ret;
+    size_t rmax = s->x.reps;
+    size_t n = s->x.c->exhaustive ? rmax : (FIRST_REPS < rmax ? FIRST_REPS : rmax);
+    size_t looks = rmax > FIRST_REPS ? (rmax - FIRST_REPS + MORE_REPS - 1) / MORE_REPS + 1 : 1;
+    double early = 1 - (1 - s->x.c->confidence) / (double)looks;
+    while (!sp->decided) {
+        size_t before = sp->pt.nreps;
+        if ((ret = xp_run(&s->x, &sp->pt, n)) != EXIT_OK)
+            return ret;
+        s->sims += sp->pt.nreps - before;
+        int j = judge(s, sp, n, n >= rmax ? s->x.c->confidence : early);
+        if (j >= 0 || n >= rmax) {
+            sp->decided = 1;
+            sp->meets = j == MET;
+        } else {
+            n = n + MORE_REPS < rmax ? n + MORE_REPS : rmax;
+        }
+    }
+    *meets = sp->meets;
+    return EXIT_OK;
+}
+
+/* The least value of the last var meeting the targets, with the others at `at`, in
+ * [lo, hi] (bisection; monotone), or hi + 1 if none. */
+static int least_last(solver *s, long *at, long lo, long hi, long *out)
+{
+    size_t last = s->x.nvars - 1;
+    int meets, ret;
+    at[last] = hi;
+    if ((ret = decide(s, at, &meets)) != EXIT_OK)
+        return ret;
+    if (!meets) {
+        *out = hi + 1;
+        return EXIT_OK;
+    }
+    while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+        at[last] = mid;
+        if ((ret = decide(s, at, &meets)) != EXIT_OK)
+            return ret;
+        if (meets)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *out = hi;
+    return EXIT_OK;
+}
+
+/* Walk the grid: for every combination of all vars but the last, the least feasible
+ * last value. Feasible frontier points are marked in candidates (indexes into spots). */
+static int search(solver *s, size_t **cand, size_t *ncand)
+{
+    size_t nv = s->x.nvars, last = nv - 1;
+    long *at = calloc(nv, sizeof *at);
+    if (!at)
+        return EXIT_RUNTIME;
+    size_t outer = 1;
+    for (size_t v = 0; v < last; v++)
+        outer *= s->x.vars[v].n;
+    *cand = calloc(outer, sizeof **cand);
+    *ncand = 0;
+    int ret = *cand ? EXIT_OK : EXIT_RUNTIME;
+    long lo = (long)s->x.vars[last].lo, top = (long)s->x.vars[last].hi, hi = top;
+    for (size_t i = 0; i < outer && ret == EXIT_OK; i++) {
+        size_t rest = i;
+        for (size_t v = last; v-- > 0;) {
+            const ex_var *var = &s->x.vars[v];
+            at[v] = (long)var->values[rest % var->n];
+            rest /= var->n;
+        }
+        if (s->x.c->exhaustive) {
+            /* Every value, at full replications: the brute-force check. */
+            long best = top + 1;
+            for (long y = top; y >= lo && ret == EXIT_OK; y--) {
+                int meets;
+                at[last] = y;
+                if ((ret = decide(s, at, &meets)) == EXIT_OK && meets)
+                    best = y;
+            }
+            hi = best;
+        } else {
+            /* With two vars the frontier only falls as the first rises. */
+            if (nv > 2 || i == 0 || hi > top)
+                hi = top;
+            ret = least_last(s, at, lo, hi, &hi);
+        }
+        if (ret == EXIT_OK && hi <= top) {
+            at[last] = hi;
+            (*cand)[(*ncand)++] = (size_t)(find_spot(s, at) - s->spots);
+        }
+    }
+    free(at);
+    return ret;
+}
+
+/* One evaluated point's rows of solve.csv. */
+static void csv_spot(FILE *f, const solver *s, size_t i)
+{
+    const spot *sp = &s->spots[i];
+    char name[OUT_METRIC_NAME_MAX];
+    for (size_t k = 0; k <= s->ntargets; k++) {
+        size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
+        sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
+        fprintf(f, "%s,%zu", s->x.csv_label, i);
+        for (size_t v = 0; v < s->x.nvars; v++)
+            fprintf(f, ",%ld", sp->at[v]);
+        fprintf(f, ",%zu,%s,%s,%s,", sp->pt.nreps, sp->meets ? "meets" : "misses",
+                k < s->ntargets ? "target" : "cost", ex_metric_name(m, name, sizeof name));
+        if (k < s->ntargets) {
+            const target *t = &s->targets[k];
+            fprintf(f, "%s,", t->at_least ? ">=" : "<=");
+            out_csv_num(f, t->value);
+        } else {
+            fputc(',', f);
+        }
+        const double col[] = {sum.mean, sum.ci_low, sum.ci_high,
+                              k < s->ntargets ? ex_point_bound(&sp->pt, m, sp->pt.nreps,
+                                                               s->x.c->confidence,
+                                                               s->targets[k].at_least ? -1 : 1)
+                                              : NAN};
+        for (size_t j = 0; j < 4; j++) {
+            fputc(',', f);
+            out_csv_num(f, col[j]);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* A point with its targets and cost, for the terminal. */
+static void print_spot(const solver *s, const char *what, const spot *sp)
+{
+    char name[OUT_METRIC_NAME_MAX], b[128];
+    printf("%s:", what);
+    for (size_t v = 0; v < s->x.nvars; v++)
+        printf(" %s=%ld", s->x.vars[v].key, sp->at[v]);
+    printf("   (%zu replications)\n", sp->pt.nreps);
+    for (size_t k = 0; k <= s->ntargets; k++) {
+        size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
+        sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
+        printf("    %-34s %s", ex_metric_name(m, name, sizeof name), xp_fmt(m, &sum, b, sizeof b));
+        if (k < s->ntargets) {
+            const target *t = &s->targets[k];
+            double bound = ex_point_bound(&sp->pt, m, sp->pt.nreps, s->x.c->confidence,
+                                          t->at_least ? -1 : 1);
+            double mult = ex_metric_is_share(m) ? 100 : 1;
+            printf("   %s bound %.4g%s vs target %s %.4g%s", t->at_least ? "lower" : "upper",
+                   mult * bound, mult == 100 ? "%" : "", t->at_least ? ">=" : "<=",
+                   mult * t->value, mult == 100 ? "%" : "");
+        }
+        putchar('\n');
+    }
+}
+
+int cmd_solve(const cli *c, int argc, char **argv)
+{
+    solver s;
+    memset(&s, 0, sizeof s);
+    size_t *cand = NULL, ncand = 0;
+    int ret = xp_begin(&s.x, c, "solve", 1);
+    if (ret != EXIT_OK)
+        goto out;
+    for (size_t v = 0; v < s.x.nvars; v++)
+        if (!s.x.vars[v].integer || s.x.vars[v].step > 1) {
+            fprintf(stderr, "stepsim: solve: --vary %s: solve searches whole numbers by 1 "
+                    "(KEY=FROM:TO, e.g. a headcount)\n", s.x.vars[v].key);
+            ret = EXIT_USAGE;
+            goto out;
+        }
+    if (!(s.targets = calloc(c->ntargets, sizeof *s.targets))) {
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
+    for (size_t k = 0; k < c->ntargets; k++, s.ntargets++) {
+        int rc = parse_target(c->targets[k], &s.targets[k]);
+        if (rc != 0) {
+            fprintf(stderr, "stepsim: --target '%s': %s\n", c->targets[k],
+                    rc == -2 ? "unknown metric (the names of summary.csv, or "
+                               "cost_per_year_gbp)"
+                             : "expected METRIC>=X or METRIC<=X (X a number, or a percent)");
+            ret = EXIT_USAGE;
+            goto out;
+        }
+    }
+    int cm = ex_metric_find(c->minimise ? c->minimise : "cost_per_year_gbp");
+    if (cm < 0) {
+        fprintf(stderr, "stepsim: --minimise '%s': unknown metric\n", c->minimise);
+        ret = EXIT_USAGE;
+        goto out;
+    }
+    s.cost = (size_t)cm;
+    if (s.x.reps < 2) {
+        fprintf(stderr, "stepsim: solve: at least 2 replications are needed for a confidence "
+                        "bound (-r)\n");
+        ret = EXIT_USAGE;
+        goto out;
+    }
+    if ((ret = search(&s, &cand, &ncand)) != EXIT_OK)
+        goto out;
+
+    /* The cheapest frontier points by the cost metric's mean. */
+    size_t best = SIZE_MAX, second = SIZE_MAX;
+    double cb = INFINITY, cs = INFINITY;
+    for (size_t i = 0; i < ncand; i++) {
+        const spot *sp = &s.spots[cand[i]];
+        double cost = ex_point_summary(&sp->pt, s.cost, sp->pt.nreps).mean;
+        if (cost < cb) {
+            second = best, cs = cb;
+            best = cand[i], cb = cost;
+        } else if (cost < cs) {
+            second = cand[i], cs = cost;
+        }
+    }
+
+    out_file f;
+    if ((ret = xp_open(&s.x, &f, "solve.csv")) != EXIT_OK)
+        goto out;
+    fputs("scenario,point", f.f);
+    for (size_t v = 0; v < s.x.nvars; v++) {
+        fputc(',', f.f);
+        out_csv_str(f.f, s.x.vars[v].key);
+    }
+    fputs(",replications,decision,role,metric,op,target,mean,ci_low,ci_high,bound\n", f.f);
+    for (size_t i = 0; i < s.nspots; i++)
+        csv_spot(f.f, &s, i);
+    if ((ret = xp_close(&s.x, &f)) != EXIT_OK)
+        goto out;
+    const char *files[] = {"solve.csv"};
+    if ((ret = xp_finish(&s.x, files, 1, argc, argv)) != EXIT_OK)
+        goto out;
+
+    size_t grid = 1;
+    for (size_t v = 0; v < s.x.nvars; v++)
+        grid *= s.x.vars[v].n;
+    if (!c->quiet) {
+        char name[OUT_METRIC_NAME_MAX];
+        printf("%s · solve · seed %" PRIu64 " · up to %zu replications a point\n",
+               s.x.base->name, s.x.seed, s.x.reps);
+        printf("The cheapest point by %s meeting every target at %g%% confidence "
+               "(one-sided bounds).\n", ex_metric_name(s.cost, name, sizeof name),
+               100 * c->confidence);
+        if (!c->exhaustive)
+            printf("Assumed: raising a varied key never worsens a target metric nor lowers "
+                   "the cost.\n");
+        putchar('\n');
+        if (best == SIZE_MAX)
+            printf("No point of the grid meets every target at this confidence.\n");
+        else
+            print_spot(&s, "answer", &s.spots[best]);
+        if (second != SIZE_MAX)
+            print_spot(&s, "runner-up", &s.spots[second]);
+        printf("\n%zu simulations (replications) at %zu points; every point of the %zu-point "
+               "grid at %zu replications would take %zu.\n", s.sims, s.nspots, grid, s.x.reps,
+               grid * s.x.reps);
+        printf("Outputs in %s/ (solve.csv: every point evaluated)\n",
+               c->outdir ? c->outdir : s.x.outdir);
+    }
+    ret = EXIT_OK;
+out:
+    for (size_t i = 0; i < s.nspots; i++) {
+        ex_point_free(&s.spots[i].pt);
+        free(s.spots[i].at);
+    }
+    free(s.spots);
+    free(s.targets);
+    free(cand);
+    xp_free(&s.x);
+    return ret;
+}
