@@ -1,0 +1,231 @@
+/* sensitivity: which inputs move which outputs, by Morris elementary effects or Sobol
+ * indices (estimators in sens.c). Each design point is the scenario with the inputs set
+ * inside their --vary ranges, run for -r replications (default 5) on the same random
+ * numbers; the model output at a point is a metric's mean over them. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cmd_explore.h"
+#include "out_metrics.h"
+#include "sens.h"
+
+enum { DEFAULT_REPS = 5, DEFAULT_TRAJECTORIES = 10, DEFAULT_BASE_ROWS = 64, BOOTSTRAP = 1000 };
+
+/* Metrics shown when --metrics is not given. */
+static const char default_metrics[] =
+    "within_6_weeks_true,recovery_rate_true,recovery_rate_reported,wait_to_treatment_days_mean,"
+    "cost_per_year_gbp";
+
+/* One input's statistic for the tornado and the CSV. */
+typedef struct effect {
+    size_t input;
+    double value, lo, hi; /* mu* or ST with its CI */
+} effect;
+
+static int by_value_desc(const void *a, const void *b)
+{
+    double x = ((const effect *)a)->value, y = ((const effect *)b)->value;
+    return (y > x) - (y < x);
+}
+
+static void csv_row(FILE *f, const xp *x, const char *method, size_t m, size_t input,
+                    const char *stat, double v, double lo, double hi)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    fprintf(f, "%s,%s,%s,", x->csv_label, method, ex_metric_name(m, name, sizeof name));
+    out_csv_str(f, x->vars[input].key);
+    fprintf(f, ",%s,", stat);
+    out_csv_num(f, v);
+    fputc(',', f);
+    out_csv_num(f, lo);
+    fputc(',', f);
+    out_csv_num(f, hi);
+    fputc('\n', f);
+}
+
+/* The tornado of one metric: inputs by decreasing effect, bars scaled to the largest. */
+static void tornado(const xp *x, size_t m, effect *e, const char *stat)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    qsort(e, x->nvars, sizeof *e, by_value_desc);
+    double top = e[0].value > 0 ? e[0].value : 1;
+    printf("%s (%s):\n", ex_metric_name(m, name, sizeof name), stat);
+    for (size_t i = 0; i < x->nvars; i++) {
+        int bar = isfinite(e[i].value) && e[i].value > 0 ? (int)lround(30 * e[i].value / top) : 0;
+        printf("    %-36s %-30.*s %.4g [%.4g, %.4g]\n", x->vars[e[i].input].key, bar,
+               "##############################", e[i].value, e[i].lo, e[i].hi);
+    }
+}
+
+int cmd_sensitivity(const cli *c, int argc, char **argv)
+{
+    cli cc = *c;
+    if (!cc.metrics)
+        cc.metrics = default_metrics;
+    if (cc.replications <= 0)
+        cc.replications = DEFAULT_REPS;
+    int sobol = c->method && !strcmp(c->method, "sobol");
+    xp x;
+    size_t k = c->nvaries, n = 0, rows = 0, *moved = NULL;
+    double *design = NULL, *y = NULL;
+    char **assign = NULL;
+    gsl_rng *rng = NULL;
+    int ret = xp_begin(&x, &cc, "sensitivity", 1);
+    if (ret != EXIT_OK)
+        goto out;
+    if (sobol && k > SENS_SOBOL_MAX_INPUTS) {
+        fprintf(stderr, "stepsim: sensitivity: Sobol takes at most %d inputs\n",
+                SENS_SOBOL_MAX_INPUTS);
+        ret = EXIT_USAGE;
+        goto out;
+    }
+    n = c->samples > 0 ? (size_t)c->samples : sobol ? DEFAULT_BASE_ROWS : DEFAULT_TRAJECTORIES;
+    rows = sobol ? sens_sobol_rows(k, n) : sens_morris_rows(k, n);
+    design = malloc(rows * k * sizeof *design);
+    y = malloc(rows * x.nmetrics * sizeof *y);
+    moved = malloc(n * k * sizeof *moved);
+    assign = calloc(k, sizeof *assign);
+    rng = gsl_rng_alloc(gsl_rng_taus2);
+    ret = design && y && moved && assign && rng ? EXIT_OK : EXIT_RUNTIME;
+    for (size_t v = 0; v < k && ret == EXIT_OK; v++)
+        if (!(assign[v] = malloc(EX_KEY_MAX + 32)))
+            ret = EXIT_RUNTIME;
+    if (ret != EXIT_OK) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
+    }
+    gsl_rng_set(rng, (unsigned long)(x.seed ^ 0x53454e53u)); /* "SENS" */
+    if (sobol)
+        (void)sens_sobol_design(k, n, design);
+    else
+        sens_morris_design(k, n, rng, design, moved);
+
+    /* Evaluate every row: the scenario with each input at lo + u (hi - lo). */
+    out_file pf;
+    if ((ret = xp_open(&x, &pf, "sensitivity_points.csv")) != EXIT_OK)
+        goto out;
+    fputs("scenario,row", pf.f);
+    for (size_t v = 0; v < k; v++) {
+        fputc(',', pf.f);
+        out_csv_str(pf.f, x.vars[v].key);
+    }
+    char name[OUT_METRIC_NAME_MAX];
+    for (size_t j = 0; j < x.nmetrics; j++)
+        fprintf(pf.f, ",%s", ex_metric_name(x.metrics[j], name, sizeof name));
+    fputc('\n', pf.f);
+    app_progress_ctx pc = app_progress_start(x.name, "points");
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t v = 0; v < k; v++) {
+            const ex_var *var = &x.vars[v];
+            ex_var_assign(var, var->lo + design[r * k + v] * (var->hi - var->lo), assign[v],
+                          EX_KEY_MAX + 32);
+        }
+        pw_params *p;
+        ex_point pt;
+        if ((ret = xp_load_point(&x, (const char *const *)assign, &p)) != EXIT_OK) {
+            out_file_abort(&pf);
+            goto out;
+        }
+        ex_point_init(&pt, p);
+        ret = xp_run(&x, &pt, x.reps);
+        fprintf(pf.f, "%s,%zu", x.csv_label, r);
+        for (size_t v = 0; v < k; v++)
+            fprintf(pf.f, ",%s", strchr(assign[v], '=') + 1);
+        for (size_t j = 0; j < x.nmetrics && ret == EXIT_OK; j++) {
+            y[j * rows + r] = ex_point_summary(&pt, x.metrics[j], pt.nreps).mean;
+            fputc(',', pf.f);
+            out_csv_num(pf.f, y[j * rows + r]);
+        }
+        fputc('\n', pf.f);
+        ex_point_free(&pt);
+        if (ret != EXIT_OK) {
+            out_file_abort(&pf);
+            goto out;
+        }
+        app_progress(&pc, r + 1, rows);
+    }
+    if ((ret = xp_close(&x, &pf)) != EXIT_OK)
+        goto out;
+
+    out_file f;
+    if ((ret = xp_open(&x, &f, "sensitivity.csv")) != EXIT_OK)
+        goto out;
+    fputs("scenario,method,metric,input,statistic,value,ci_low,ci_high\n", f.f);
+    effect *eff = calloc(k, sizeof *eff);
+    sens_morris *mo = calloc(k, sizeof *mo);
+    sens_sobol *so = calloc(k, sizeof *so);
+    if (!eff || !mo || !so) {
+        free(eff), free(mo), free(so);
+        out_file_abort(&f);
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
+    if (!c->quiet)
+        printf("%s · sensitivity (%s, %zu %s, %zu runs of %zu replications) · seed %" PRIu64
+               "\n%s\n\n", x.base->name, sobol ? "Sobol" : "Morris", n,
+               sobol ? "base rows" : "trajectories", rows, x.reps, x.seed,
+               sobol ? "Total-order index ST with its 95% bootstrap CI (first-order S1 in "
+                       "sensitivity.csv)."
+                     : "mu*: the mean absolute change of the metric when the input moves "
+                       "across its whole range, with a 95% bootstrap CI.");
+    for (size_t j = 0; j < x.nmetrics; j++) {
+        size_t m = x.metrics[j];
+        const double *ym = y + j * rows;
+        int bad = 0;
+        for (size_t r = 0; r < rows; r++)
+            bad = bad || !isfinite(ym[r]);
+        if (bad) {
+            if (!c->quiet)
+                printf("%s: undefined at some points; left out\n\n",
+                       ex_metric_name(m, name, sizeof name));
+            continue;
+        }
+        if (sobol) {
+            (void)sens_sobol_analyse(k, n, ym, BOOTSTRAP, rng, so);
+            for (size_t i = 0; i < k; i++) {
+                csv_row(f.f, &x, "sobol", m, i, "S1", so[i].s1, so[i].s1_lo, so[i].s1_hi);
+                csv_row(f.f, &x, "sobol", m, i, "ST", so[i].st, so[i].st_lo, so[i].st_hi);
+                eff[i] = (effect){i, so[i].st, so[i].st_lo, so[i].st_hi};
+            }
+        } else {
+            (void)sens_morris_analyse(k, n, design, moved, ym, BOOTSTRAP, rng, mo);
+            for (size_t i = 0; i < k; i++) {
+                csv_row(f.f, &x, "morris", m, i, "mu_star", mo[i].mu_star, mo[i].mu_star_lo,
+                        mo[i].mu_star_hi);
+                csv_row(f.f, &x, "morris", m, i, "mu", mo[i].mu, NAN, NAN);
+                csv_row(f.f, &x, "morris", m, i, "sigma", mo[i].sigma, NAN, NAN);
+                eff[i] = (effect){i, mo[i].mu_star, mo[i].mu_star_lo, mo[i].mu_star_hi};
+            }
+        }
+        if (!c->quiet) {
+            tornado(&x, m, eff, sobol ? "ST" : "mu*");
+            putchar('\n');
+        }
+    }
+    free(eff);
+    free(mo);
+    free(so);
+    if ((ret = xp_close(&x, &f)) != EXIT_OK)
+        goto out;
+    const char *files[] = {"sensitivity.csv", "sensitivity_points.csv"};
+    if ((ret = xp_finish(&x, files, 2, argc, argv)) != EXIT_OK)
+        goto out;
+    if (!c->quiet)
+        printf("Outputs in %s/ (sensitivity.csv: every index; sensitivity_points.csv: every "
+               "run)\n", c->outdir ? c->outdir : x.outdir);
+    ret = EXIT_OK;
+out:
+    for (size_t v = 0; assign && v < k; v++)
+        free(assign[v]);
+    free(assign);
+    free(design);
+    free(y);
+    free(moved);
+    if (rng)
+        gsl_rng_free(rng);
+    xp_free(&x);
+    return ret;
+}
