@@ -12,48 +12,149 @@
 #include "out_file.h"
 #include "out_stream.h"
 #include "out_write.h"
+#include "precision.h"
 #include "runner.h"
 #include "scn_load.h"
 #include "sim/core/sim_rng.h"
+#include "sim/core/sim_stats.h"
 
-/* Run replications reps[0..n) of p into res and write the result files to dir; the run's
- * description goes to *info. Prints any failure but an interruption; returns 0,
+/* Run replications 0..rmax-1 of p into res (all of them, or by --precision as few as
+ * meet it: *n gets the number kept). Prints failures but an interruption; returns 0,
  * RUNNER_FAILED or RUNNER_INTERRUPTED (res then released). */
-static int run_and_write(const cli *c, const pw_params *p, const char *scenario, const char *dir,
-                         const runner_opts *o, const int *reps, size_t n, pw_results *res,
-                         int argc, char **argv, out_run_info *info)
+static int run_reps(const prec_spec *prec, const char *scenario, const pw_params *p,
+                    const runner_opts *o, size_t rmax, pw_results *res, size_t *n,
+                    size_t *met_at)
 {
     char err[1024];
-    double t0 = app_wall_now();
-    int rc = runner_run(p, reps, n, o, res, err, sizeof err);
-    if (rc != 0) {
-        if (rc != RUNNER_INTERRUPTED)
-            fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
-        return rc;
+    int rc;
+    *met_at = 0;
+    *n = 0;
+    if (prec) {
+        rc = prec_run(prec, p, o, rmax, res, n, met_at, err, sizeof err);
+    } else {
+        int *reps = malloc(rmax * sizeof *reps);
+        if (!reps)
+            return RUNNER_FAILED;
+        for (size_t i = 0; i < rmax; i++)
+            reps[i] = (int)i;
+        rc = runner_run(p, reps, rmax, o, res, err, sizeof err);
+        free(reps);
+        *n = rc == 0 ? rmax : 0;
     }
+    if (rc != 0 && rc != RUNNER_INTERRUPTED)
+        fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
+    return rc;
+}
+
+/* Run more replications of p: from..to-1 into res[from..to) (paired comparisons under
+ * --precision need the same count in every scenario). */
+static int run_more(const char *scenario, const pw_params *p, const runner_opts *o,
+                    size_t from, size_t to, pw_results *res)
+{
+    char err[1024];
+    if (to <= from)
+        return 0;
+    int *reps = malloc((to - from) * sizeof *reps);
+    if (!reps)
+        return RUNNER_FAILED;
+    for (size_t i = from; i < to; i++)
+        reps[i - from] = (int)i;
+    int rc = runner_run(p, reps, to - from, o, res + from, err, sizeof err);
+    free(reps);
+    if (rc != 0 && rc != RUNNER_INTERRUPTED)
+        fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
+    return rc;
+}
+
+/* Write the result files of res[0..n) to dir; the run's description to *info. */
+static int write_set(const cli *c, const pw_params *p, const char *scenario, const char *dir,
+                     const runner_opts *o, const pw_results *res, size_t n, double wall,
+                     int argc, char **argv, out_run_info *info)
+{
+    char err[1024];
     out_run_info_init(info);
     info->version = STEPSIM_VERSION;
     info->git_hash = cli_git_hash();
     info->libconfig_version = scn_libconfig_version();
     info->threads = o->threads;
     info->streams = o->streams;
-    info->wall_seconds = app_wall_now() - t0;
+    info->wall_seconds = wall;
     info->argc = argc;
     info->argv = argv;
     info->sets = c->sets;
     info->nsets = c->nsets;
     if (out_write_all(dir, p, scenario, res, n, info, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
-        for (size_t i = 0; i < n; i++)
-            pw_results_free(&res[i]);
         return RUNNER_FAILED;
     }
     return 0;
 }
 
+/* --precision, parsed into *ps (NULL without it). EXIT_OK or a usage error (printed). */
+static int precision_of(const cli *c, prec_spec *ps, prec_spec **out)
+{
+    char err[512];
+    *out = NULL;
+    if (!c->precision)
+        return EXIT_OK;
+    if (c->patients || c->events) {
+        fprintf(stderr, "stepsim: --precision decides the replications as it goes; it cannot "
+                        "be combined with --patients or --events\n");
+        return EXIT_USAGE;
+    }
+    if (prec_parse(c->precision, ps, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    *out = ps;
+    return EXIT_OK;
+}
+
+/* What --precision decided, for the terminal. */
+static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax)
+{
+    if (!c->precision)
+        return;
+    if (met_at)
+        printf("--precision %s: met and confirmed (look-ahead) with %zu replications of at "
+               "most %zu\n", c->precision, n, rmax);
+    else
+        printf("--precision %s: NOT met within %zu replications (-r); more are needed\n",
+               c->precision, rmax);
+}
+
+/* The MSER-5 truncation point of the total waiting list (mean over replications, week by
+ * week), against the scenario's warm-up. */
+static void print_mser(const pw_params *p, const pw_results *res, size_t n)
+{
+    size_t weeks = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (res[i].n_weeks < weeks)
+            weeks = res[i].n_weeks;
+    double *x = weeks && weeks != SIZE_MAX ? calloc(weeks, sizeof *x) : NULL;
+    if (!x)
+        return;
+    for (size_t i = 0; i < n; i++)
+        for (size_t w = 0; w < weeks; w++) {
+            const pw_week *wk = &res[i].weeks[w];
+            double total = wk->waiting_assessment;
+            for (int k = 0; k < PW_STEP_N; k++)
+                total += wk->waiting_step[k];
+            x[w] += total / (double)n;
+        }
+    size_t d = sim_mser5(x, weeks);
+    free(x);
+    if (d == SIZE_MAX)
+        return;
+    printf("Warm-up: MSER-5 on the total waiting list suggests discarding %zu weeks; the "
+           "scenario discards %g%s\n", d, p->warmup_weeks,
+           (double)d > p->warmup_weeks ? " (too few: the lists are still settling)" : "");
+}
+
 int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
 {
     int ret = EXIT_RUNTIME;
+    prec_spec pspec, *prec = NULL;
     if (c->replications > 0)
         p->replications = (int)c->replications;
     if (c->have_seed)
@@ -66,27 +167,26 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
         fprintf(stderr, "stepsim: at most %u replications\n", SIM_RNG_MAX_REPLICATION + 1);
         return EXIT_USAGE;
     }
-    int threads = app_threads(c);
+    if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
+        return ret;
+    ret = EXIT_RUNTIME;
     app_label_overrides(p, c);
     char *name = app_short_name(c->scenario);
     char *outdir = c->outdir || !name ? NULL : app_default_outdir(c, name);
     const char *dir = c->outdir ? c->outdir : outdir;
-    size_t n = (size_t)p->replications;
-    int *reps = malloc(n * sizeof *reps);
-    pw_results *res = calloc(n, sizeof *res);
+    size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
+    pw_results *res = calloc(rmax, sizeof *res);
     out_set set = {0};
-    if (!name || !dir || !reps || !res) {
+    if (!name || !dir || !res) {
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
-    for (size_t i = 0; i < n; i++)
-        reps[i] = (int)i;
     if ((ret = app_begin_set(&set, dir)) != EXIT_OK)
         goto out;
     ret = EXIT_RUNTIME;
     app_progress_ctx pc = app_progress_start(name, "replications");
     runner_opts o = {
-        .threads = threads,
+        .threads = app_threads(c),
         .outdir = set.stage,
         .stop = &app_stop_signal,
         .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
@@ -95,30 +195,34 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
         .progress_ctx = &pc,
     };
     out_run_info info;
-    int rc = run_and_write(c, p, c->scenario, set.stage, &o, reps, n, res, argc, argv, &info);
+    double t0 = app_wall_now();
+    int rc = run_reps(prec, c->scenario, p, &o, rmax, res, &n, &met_at);
+    if (rc == 0)
+        rc = write_set(c, p, c->scenario, set.stage, &o, res, n, app_wall_now() - t0, argc,
+                       argv, &info);
     if (rc == RUNNER_INTERRUPTED) {
         ret = app_interrupted(set.outdir);
         goto out;
     }
-    if (rc != 0)
+    if (rc != 0 || (ret = app_publish_set(&set)) != EXIT_OK)
         goto out;
-    if ((ret = app_publish_set(&set)) != EXIT_OK)
-        goto out;
-    ret = EXIT_RUNTIME;
     if (!c->quiet) {
         out_print_dashboard(stdout, p, res, n, &info);
+        print_precision(c, n, met_at, rmax);
+        print_mser(p, res, n);
         printf("\nOutputs in %s/\n", dir);
     }
     ret = EXIT_OK;
 out:
     out_set_abort(&set);
     if (res)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < rmax; i++)
             pw_results_free(&res[i]);
     free(res);
-    free(reps);
     free(outdir);
     free(name);
+    if (prec)
+        prec_free(prec);
     return ret;
 }
 
@@ -130,16 +234,19 @@ int cmd_compare(const cli *c, int argc, char **argv)
     char **names = calloc(ns, sizeof *names);
     pw_results **res = calloc(ns, sizeof *res);
     char **dirs = calloc(ns, sizeof *dirs);
+    size_t *kept = calloc(ns, sizeof *kept);
     char *default_dir = NULL;
-    int *reps = NULL;
-    size_t n = 0;
+    size_t n = 0, rmax = 0, met_all = 1;
     char err[1024];
     out_set set = {0};
-    if (!ps || !names || !res || !dirs) {
+    prec_spec pspec, *prec = NULL;
+    if (!ps || !names || !res || !dirs || !kept) {
         fprintf(stderr, "stepsim: out of memory\n");
         ret = EXIT_RUNTIME;
         goto out;
     }
+    if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
+        goto out;
     for (size_t s = 0; s < ns; s++) {
         int rc = app_load(c, c->scenarios[s], NULL, 0, &ps[s]);
         if (rc != EXIT_OK) {
@@ -152,15 +259,12 @@ int cmd_compare(const cli *c, int argc, char **argv)
     int nrep = c->replications > 0 ? (int)c->replications : ps[0].replications;
     default_dir = c->outdir ? NULL : app_default_outdir(c, "compare");
     const char *outdir = c->outdir ? c->outdir : default_dir;
-    int threads = app_threads(c);
-    n = (size_t)nrep;
+    rmax = (size_t)nrep;
     ret = EXIT_RUNTIME;
-    if (!outdir || !(reps = malloc(n * sizeof *reps))) {
+    if (!outdir) {
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
-    for (size_t i = 0; i < n; i++)
-        reps[i] = (int)i;
     /* Names first: a clash is a usage error before anything runs or is written. */
     for (size_t s = 0; s < ns; s++) {
         if (!(names[s] = app_short_name(c->scenarios[s]))) {
@@ -178,7 +282,12 @@ int cmd_compare(const cli *c, int argc, char **argv)
     if ((ret = app_begin_set(&set, outdir)) != EXIT_OK)
         goto out;
     ret = EXIT_RUNTIME;
-    for (size_t s = 0; s < ns; s++) {
+    runner_opts *opts = calloc(ns, sizeof *opts);
+    app_progress_ctx *pcs = calloc(ns, sizeof *pcs);
+    double t0 = app_wall_now();
+    int rc = opts && pcs ? 0 : RUNNER_FAILED;
+    /* Run every scenario (by --precision, as few replications as each needs) ... */
+    for (size_t s = 0; s < ns && rc == 0; s++) {
         pw_params *p = &ps[s];
         p->seed = seed;
         p->replications = nrep;
@@ -188,33 +297,50 @@ int cmd_compare(const cli *c, int argc, char **argv)
             p->output.events = 1;
         size_t len = strlen(set.stage) + strlen(names[s]) + 2;
         dirs[s] = malloc(len);
-        res[s] = calloc(n, sizeof *res[s]);
+        res[s] = calloc(rmax, sizeof *res[s]);
         if (!dirs[s] || !res[s]) {
-            fprintf(stderr, "stepsim: out of memory\n");
-            goto out;
+            rc = RUNNER_FAILED;
+            break;
         }
         snprintf(dirs[s], len, "%s/%s", set.stage, names[s]);
         app_label_overrides(p, c);
-        app_progress_ctx pc = app_progress_start(names[s], "replications");
-        runner_opts o = {
-            .threads = threads,
+        pcs[s] = app_progress_start(names[s], "replications");
+        opts[s] = (runner_opts){
+            .threads = app_threads(c),
             .outdir = dirs[s],
             .stop = &app_stop_signal,
             .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                        (p->output.events ? OUT_STREAM_EVENTS : 0u),
             .progress = app_progress,
-            .progress_ctx = &pc,
+            .progress_ctx = &pcs[s],
         };
+        size_t met_at;
+        rc = run_reps(prec, c->scenarios[s], p, &opts[s], rmax, res[s], &kept[s], &met_at);
+        met_all = met_all && (!prec || met_at);
+        if (kept[s] > n)
+            n = kept[s];
+    }
+    /* ... then bring them all to the same count, so differences stay paired ... */
+    for (size_t s = 0; s < ns && rc == 0; s++) {
+        opts[s].progress = NULL;
+        rc = run_more(c->scenarios[s], &ps[s], &opts[s], kept[s], n, res[s]);
+        if (rc == 0)
+            kept[s] = n;
+    }
+    /* ... and write each scenario's set. */
+    for (size_t s = 0; s < ns && rc == 0; s++) {
         out_run_info info;
-        int rc = run_and_write(c, p, c->scenarios[s], dirs[s], &o, reps, n, res[s], argc, argv,
-                               &info);
-        if (rc != 0) {
-            free(res[s]);
-            res[s] = NULL;
-            if (rc == RUNNER_INTERRUPTED)
-                ret = app_interrupted(set.outdir);
-            goto out;
-        }
+        rc = write_set(c, &ps[s], c->scenarios[s], dirs[s], &opts[s], res[s], n,
+                       app_wall_now() - t0, argc, argv, &info);
+    }
+    free(opts);
+    free(pcs);
+    if (rc != 0) {
+        if (rc == RUNNER_INTERRUPTED)
+            ret = app_interrupted(set.outdir);
+        else if (rc == RUNNER_FAILED && !dirs[0])
+            fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
     }
     if (out_write_compare(set.stage, ns, (const char *const *)names,
                           (const pw_results *const *)res, n, seed, err, sizeof err) != 0) {
@@ -223,10 +349,10 @@ int cmd_compare(const cli *c, int argc, char **argv)
     }
     if ((ret = app_publish_set(&set)) != EXIT_OK)
         goto out;
-    ret = EXIT_RUNTIME;
     if (!c->quiet) {
         out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
                           n);
+        print_precision(c, n, met_all ? n : 0, rmax);
         printf("\nOutputs in %s/ (compare.csv, compare.json, one directory per scenario)\n",
                outdir);
     }
@@ -235,7 +361,7 @@ out:
     out_set_abort(&set);
     for (size_t s = 0; s < ns; s++) {
         if (res && res[s])
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = 0; i < kept[s]; i++)
                 pw_results_free(&res[s][i]);
         if (res)
             free(res[s]);
@@ -248,12 +374,12 @@ out:
     free(names);
     free(dirs);
     free(ps);
-    free(reps);
+    free(kept);
     free(default_dir);
+    if (prec)
+        prec_free(prec);
     return ret;
 }
-
-
 
 int cmd_check(const cli *c, pw_params *p)
 {

@@ -224,14 +224,19 @@ int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t
 /* Every metric of one replication into row[ex_metric_count()]. */
 static void metric_row(const pw_params *p, const pw_results *r, double *row)
 {
-    size_t nm = out_metric_count();
-    for (size_t m = 0; m < nm; m++)
-        row[m] = out_metric_value(r, m);
+    for (size_t m = 0; m < ex_metric_count(); m++)
+        row[m] = ex_metric_value(p, r, m);
+}
+
+double ex_metric_value(const pw_params *p, const pw_results *r, size_t i)
+{
+    if (i < out_metric_count())
+        return out_metric_value(r, i);
     double cost = 0;
     for (size_t k = 0; k < PW_MAX_ROLES; k++)
         cost += r->roles[k].salary_gbp + r->roles[k].oncost_gbp + r->roles[k].training_gbp;
     double years = out_window_years(p);
-    row[nm] = years > 0 ? cost / years : NAN;
+    return years > 0 ? cost / years : NAN;
 }
 
 /* ---- Points ---- */

@@ -49,6 +49,9 @@ size_t ex_metric_count(void);
 /* Index of a metric by name, or -1. */
 int ex_metric_find(const char *name);
 const char *ex_metric_name(size_t i, char *buf, size_t n);
+struct pw_results;
+/* Metric i of one replication of p. */
+double ex_metric_value(const pw_params *p, const struct pw_results *r, size_t i);
 /* Is the metric a share or rate in [0, 1] (precision is then absolute)? */
 int ex_metric_is_share(size_t i);
 /* Parse "A,B,C" into metric indexes (malloc'd *out, count *n). NULL or "" gives every

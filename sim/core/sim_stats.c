@@ -203,3 +203,43 @@ int sim_summarise(const double *x, size_t n, sim_summary *out)
     free(v);
     return SIM_OK;
 }
+
+/* ---- MSER-5 ---- */
+
+size_t sim_mser5(const double *x, size_t n)
+{
+    size_t m = n / 5;
+    if (m < 2)
+        return SIZE_MAX;
+    double *b = malloc(m * sizeof *b);
+    if (!b)
+        return SIZE_MAX;
+    for (size_t i = 0; i < m; i++) {
+        double sum = 0;
+        for (size_t j = 0; j < 5; j++)
+            sum += x[5 * i + j];
+        b[i] = sum / 5;
+        if (!isfinite(b[i])) {
+            free(b);
+            return SIZE_MAX;
+        }
+    }
+    /* Suffix sums give every candidate's mean and squared deviations in one pass. */
+    double s1 = 0, s2 = 0, best = INFINITY;
+    size_t best_d = 0;
+    for (size_t d = m; d-- > 0;) {
+        s1 += b[d];
+        s2 += b[d] * b[d];
+        size_t k = m - d;
+        if (d > m / 2 || k < 2)
+            continue;
+        double ss = s2 - s1 * s1 / (double)k;
+        double mser = (ss > 0 ? ss : 0) / ((double)k * (double)k);
+        if (mser <= best) { /* ties: the earlier truncation, found last */
+            best = mser;
+            best_d = d;
+        }
+    }
+    free(b);
+    return 5 * best_d;
+}

@@ -84,4 +84,11 @@ double sim_ci95_halfwidth(double sd, size_t n);
 __attribute__((warn_unused_result)) int sim_summarise(const double *x, size_t n,
                                                       sim_summary *out);
 
+/* MSER-5 (White 1997; Franklin and White 2008): the truncation point of an output series
+ * x[0..n) that minimises the marginal standard error of the mean of what remains,
+ * searched over batches of 5 observations in the first half of the series. Returns the
+ * number of observations to discard (a multiple of 5), or SIZE_MAX when the series is too
+ * short (fewer than 2 batches) or holds a non-finite value. */
+size_t sim_mser5(const double *x, size_t n);
+
 #endif

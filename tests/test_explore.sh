@@ -1,0 +1,127 @@
+#!/bin/sh
+# The decision tools end to end, on tests/explore/quarter.cfg (a quarter of the baseline):
+# - sweep: one row per point and metric; a point equals `run --set` at the same values,
+#   number for number (every point runs on the same random numbers); the same bytes on
+#   one thread and on two; a Latin hypercube puts one point in each stratum of each range;
+# - solve: the same answer as --exhaustive (every grid point decided at full
+#   replications by the same rule), with fewer simulations;
+# - sensitivity: Morris and Sobol tables of the documented shape;
+# - run --precision: the CI half-width it stops at is within the target, one replication
+#   fewer than the first meeting does not meet it, and the count is the same on any -j;
+# - run prints an MSER-5 warm-up suggestion; usage errors exit 2 naming the problem.
+# Usage: tests/test_explore.sh BUILD_DIR
+set -u
+
+name=test_explore
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 2
+awk_csv=$(cat "$top/scripts/csv.awk")
+q=tests/explore/quarter.cfg
+
+# value FILE METRIC [POINT]: a metric's mean in summary.csv (or a point's in sweep.csv).
+value() {
+    awk -v m="$2" -v pt="${3:-}" "$awk_csv"'
+        NR == 1 { header($0); cm = col("metric"); cp = colix["point"]; cv = col("mean"); next }
+        { csv($0, f) }
+        f[cm] == m && (pt == "" || f[cp] == pt) { print f[cv]; exit }' "$1"
+}
+
+echo "== sweep"
+run sweep "$q" --vary staff.pwp.headcount=9:11 --vary staff.hit.headcount=5,6 -r 3 -j 2 \
+    --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -q -o "$tmp/sw2"
+expect_rc 0 "sweep a 3 x 2 grid"
+check "sweep.csv: 6 points x 3 metrics + header" test "$(wc -l <"$tmp/sw2/sweep.csv")" -eq 19
+check "sweep.csv: the varied keys are columns" \
+    grep -q '^scenario,point,staff.pwp.headcount,staff.hit.headcount,metric,mean,' "$tmp/sw2/sweep.csv"
+run sweep "$q" --vary staff.pwp.headcount=9:11 --vary staff.hit.headcount=5,6 -r 3 -j 1 \
+    --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -q -o "$tmp/sw1"
+check "sweep: the same bytes on one thread and on two" cmp -s "$tmp/sw1/sweep.csv" "$tmp/sw2/sweep.csv"
+# Point 3 is pwp 10, hit 6: the scenario as it stands.
+run run "$q" -r 3 -q -o "$tmp/plain" --set staff.pwp.headcount=10 --set staff.hit.headcount=6
+for m in within_6_weeks_true recovery_rate_true; do
+    a=$(value "$tmp/sw2/sweep.csv" "$m" 3)
+    b=$(value "$tmp/plain/summary.csv" "$m")
+    if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "sweep point = run --set: $m $a"; else bad "sweep point $m '$a' vs run '$b'"; fi
+done
+check "manifest.json lists sweep.csv" grep -q '"name": "sweep.csv"' "$tmp/sw2/manifest.json"
+
+run sweep "$q" --vary staff.pwp.headcount=5:25 --vary 'referrals.per_week=40.0:80.0' \
+    --samples 5 -r 2 --metrics within_6_weeks_true -q -o "$tmp/lhs"
+expect_rc 0 "a Latin hypercube of 5 points"
+strata=$(awk -F, 'NR > 1 { print int(($4 - 40) / 8) }' "$tmp/lhs/sweep.csv" | sort -u | wc -l)
+check "each referral-rate stratum holds one point ($strata of 5)" test "$strata" -eq 5
+# A whole-number key is rounded, so only its distinctness is certain.
+distinct=$(awk -F, 'NR > 1 { print $3 }' "$tmp/lhs/sweep.csv" | sort -u | wc -l)
+check "five distinct headcounts ($distinct)" test "$distinct" -eq 5
+
+echo "== solve against the exhaustive search"
+targets="--target within_6_weeks_true>=0.55 --target within_18_weeks_true>=0.69"
+# shellcheck disable=SC2086
+run solve "$q" --vary staff.pwp.headcount=8:13 --vary staff.hit.headcount=3:7 $targets -r 20 -o "$tmp/so"
+expect_rc 0 "solve"
+cp "$tmp/out" "$tmp/solve.txt"
+# shellcheck disable=SC2086
+run solve "$q" --vary staff.pwp.headcount=8:13 --vary staff.hit.headcount=3:7 $targets -r 20 \
+    --exhaustive -o "$tmp/ex"
+expect_rc 0 "solve --exhaustive"
+a=$(grep '^answer:' "$tmp/solve.txt" | sed 's/ *(.*//')
+b=$(grep '^answer:' "$tmp/out" | sed 's/ *(.*//')
+if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "the same answer: $a"; else bad "solve '$a' vs exhaustive '$b'"; fi
+sims=$(sed -n 's/^\([0-9]*\) simulations.*/\1/p' "$tmp/solve.txt")
+full=$(sed -n 's/^\([0-9]*\) simulations.*/\1/p' "$tmp/out")
+if [ -n "$sims" ] && [ "$sims" -lt "$full" ]; then ok "fewer simulations: $sims against $full"; else bad "simulations: '$sims' against '$full'"; fi
+check "solve says what it assumes" grep -q "Assumed: raising a varied key never worsens" "$tmp/solve.txt"
+check "solve names a runner-up" grep -q '^runner-up:' "$tmp/solve.txt"
+check "solve.csv has the points it evaluated" test "$(wc -l <"$tmp/so/solve.csv")" -gt 3
+
+echo "== sensitivity"
+run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \
+    --samples 4 -r 2 --metrics within_6_weeks_true -o "$tmp/mo"
+expect_rc 0 "Morris"
+check "sensitivity.csv: 2 inputs x (mu*, mu, sigma) + header" test "$(wc -l <"$tmp/mo/sensitivity.csv")" -eq 7
+check "sensitivity_points.csv: 4 trajectories x 3 points + header" test "$(wc -l <"$tmp/mo/sensitivity_points.csv")" -eq 13
+check "a tornado on stdout" grep -q '^within_6_weeks_true (mu\*):' "$tmp/out"
+run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \
+    --method sobol --samples 8 -r 2 --metrics within_6_weeks_true -q -o "$tmp/so2"
+expect_rc 0 "Sobol"
+check "sensitivity.csv: 2 inputs x (S1, ST) + header" test "$(wc -l <"$tmp/so2/sensitivity.csv")" -eq 5
+
+echo "== --precision"
+run run "$q" -r 40 -j 2 --precision 0.02:within_6_weeks_true -o "$tmp/p2"
+expect_rc 0 "run --precision"
+n=$(sed -n 's/.*met and confirmed (look-ahead) with \([0-9]*\) replications.*/\1/p' "$tmp/out")
+if [ -n "$n" ] && [ "$n" -lt 40 ]; then ok "stopped at $n of 40"; else bad "stopped at '$n'"; fi
+hw=$(awk -v m=within_6_weeks_true "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("metric")] == m { print (f[col("ci_high")] - f[col("ci_low")]) / 2 }' "$tmp/p2/summary.csv")
+check "the CI half-width at the stop ($hw) is within 0.02" awk -v h="$hw" 'BEGIN { exit !(h <= 0.02) }'
+run run "$q" -r 40 -j 1 --precision 0.02:within_6_weeks_true -q -o "$tmp/p1"
+check "the same result on one thread" cmp -s "$tmp/p1/summary.csv" "$tmp/p2/summary.csv"
+# Met first at n - 5 (the look-ahead is 5): one replication fewer than that does not meet it.
+run run "$q" -r $((n - 6)) --precision 0.02:within_6_weeks_true -q -o "$tmp/p0"
+run run "$q" -r $((n - 6)) --precision 0.02:within_6_weeks_true -o "$tmp/p0"
+check "with $((n - 6)) replications at most it is not met" grep -q 'NOT met within' "$tmp/out"
+
+echo "== run's warm-up suggestion"
+run run "$q" -r 2 -o "$tmp/w"
+check "MSER-5 line" grep -q '^Warm-up: MSER-5 on the total waiting list suggests discarding [0-9]* weeks' "$tmp/out"
+
+echo "== usage errors"
+run sweep "$q" --vary staff.pwp.headcount -o "$tmp/e1"
+expect_rc 2 "a --vary without ="
+expect_err "expected KEY=FROM:TO" "the form is named"
+run solve "$q" --vary staff.pwp.headcount=8:12 --target 'no_such_metric>=1' -o "$tmp/e2"
+expect_rc 2 "an unknown target metric"
+expect_err "unknown metric" "said so"
+run solve "$q" --vary staff.fte=0.5:1 --target 'within_6_weeks_true>=0.5' -o "$tmp/e3"
+expect_rc 2 "solve over a fraction"
+expect_err "whole numbers" "said so"
+run run "$q" --vary staff.pwp.headcount=8:12 -o "$tmp/e4"
+expect_rc 2 "--vary with run"
+run sweep "$q" --vary staff.pwp.headcount=-3,4 -r 1 -o "$tmp/e5"
+expect_rc 2 "a point the scenario rejects"
+expect_err "staff.pwp.headcount.*got -3" "the key and value named"
+check "nothing written for a rejected point" test ! -e "$tmp/e5"
+run run "$q" --precision 0.05 --patients -o "$tmp/e6"
+expect_rc 2 "--precision with --patients"
+finish
