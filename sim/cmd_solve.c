@@ -408,6 +408,12 @@ int cmd_solve(const cli *c, int argc, char **argv)
             printf("No point of the grid meets every target at this confidence.\n");
         else
             print_spot(&s, "answer", &s.spots[best]);
+        for (size_t v = 0; best != SIZE_MAX && v < s.x.nvars; v++) {
+            long at = s.spots[best].at[v];
+            if (at == (long)s.x.vars[v].lo || at == (long)s.x.vars[v].hi)
+                printf("    note: %s is at the edge of its range: widen --vary to be sure the "
+                       "answer is not beyond it\n", s.x.vars[v].key);
+        }
         if (second != SIZE_MAX)
             print_spot(&s, "runner-up", &s.spots[second]);
         printf("\n%zu simulations (replications) at %zu points; every point of the %zu-point "
