@@ -24,10 +24,10 @@ typedef struct pw_case_view {
     int phq, gad;        /* questionnaire scores at assessment */
     int risk, ld, ltc;   /* flags */
     int failures;        /* failed episodes so far */
-    /* The referral's routing dice: uniforms in [0, 1) thrown once at referral, so that
-     * the same person meets the same luck under every policy (common random numbers):
-     * dice[0] risk signposting, dice[1] the policy's own rule. */
-    double dice[2];
+    /* Two of the referral's dice: uniforms in [0, 1) thrown once at referral, so that
+     * the same person meets the same luck under every policy (common random numbers). */
+    double risk_die;     /* signposting for risk (pol_signpost) */
+    double rule_die;     /* the policy's own rule */
 } pw_case_view;
 
 typedef struct pw_policy {
@@ -36,7 +36,7 @@ typedef struct pw_policy {
     int (*assessor_role)(const pw_params *p);
     /* Clinician minutes per assessment under this policy. */
     double (*assessment_minutes)(const pw_params *p);
-    /* Route after assessment; any chance comes from v->dice. */
+    /* Route after assessment; any chance comes from v->risk_die and v->rule_die. */
     pw_route (*route)(const pw_params *p, const pw_case_view *v);
     /* After a failed step-2 episode that the step-up probability let through: step up?
      * NULL means yes. */
