@@ -257,7 +257,15 @@ static inline size_t week_bin(double wait_days)
 /* ==== functions shared across files, by defining file ================================== */
 
 /* pw_world.c: the service calendar */
-int world_is_working_day(const world *w, double day);
+/* Is `day` a working day (not a closed weekend, not a closure day)? Inline: every
+ * booking asks. */
+static inline int world_is_working_day(const world *w, double day)
+{
+    long d = (long)floor(day);
+    if (w->p->weekend_closed && ((d % 7) + 7) % 7 >= 5)
+        return 0;
+    return !(d >= 0 && d < w->n_days && w->closed[d]);
+}
 double world_next_working(const world *w, double t);
 
 /* pw_patient.c */

@@ -28,21 +28,15 @@
 _Static_assert(WORLD_MAX_CLOSED_RUN_DAYS > (PW_MAX_CLOSURES / 5 + 2) * 7,
                "a run of closures and weekends must fit within the limit");
 
-/* Is `day` a working day (not a closed weekend, not a closure day)? */
-int world_is_working_day(const world *w, double day)
-{
-    long d = (long)floor(day);
-    if (w->p->weekend_closed && ((d % 7) + 7) % 7 >= 5)
-        return 0;
-    return !(d >= 0 && d < w->n_days && w->closed[d]);
-}
-
-/* The first time >= t on a working day, keeping the time of day. */
+/* The first time >= t on a working day, keeping the time of day. Days after the run's
+ * last are never closure days, so the loop ends; the limit only catches a broken
+ * calendar. */
 double world_next_working(const world *w, double t)
 {
-    for (int k = 0; k < WORLD_MAX_CLOSED_RUN_DAYS && !world_is_working_day(w, t); k++)
+    for (int k = 0; !world_is_working_day(w, t); k++) {
+        assert(k < WORLD_MAX_CLOSED_RUN_DAYS && "no working day within the limit");
         t += 1.0;
-    assert(world_is_working_day(w, t) && "no working day within WORLD_MAX_CLOSED_RUN_DAYS");
+    }
     return t;
 }
 
