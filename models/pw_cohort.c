@@ -14,6 +14,7 @@
 
 #include "pw_state.h"
 
+/* The steps pt has entered: the path outcomes are counted by. */
 static pw_path path_of(const patient *pt)
 {
     int s2 = pt->paths & 1u, s3 = (pt->paths >> 1) & 1u;
@@ -25,6 +26,7 @@ typedef struct outcome_flags {
     int finished, rep_case, rep_rec, rep_ri, rep_rr, tru_case, tru_rec, tru_ri;
 } outcome_flags;
 
+/* Add one person's outcome to the counts of a path or subgroup. */
 static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_flags *f)
 {
     o->n++;

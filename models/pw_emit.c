@@ -19,6 +19,7 @@ void emit_event(world *w, const patient *pt, const char *activity, const char *l
     w->mon->event(w->mon->ctx, &e);
 }
 
+/* Names as patients.csv writes them. */
 static const char *need_name(pw_need n)
 {
     return n == PW_NEED_LOW ? "low" : n == PW_NEED_HIGH ? "high" : "specialist";

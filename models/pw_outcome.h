@@ -3,8 +3,9 @@
  *
  * Design
  * - Every threshold is a named constant here and nowhere else: the model (true and reported
- *   outcomes, ending rules) and the tests read them from this header, so a definition
- *   changes in one place and tests/test_model_outcomes.c pins each at its boundary.
+ *   outcomes, ending rules) uses these functions, so a definition changes in one place.
+ *   tests/test_model_outcomes.c pins each at its boundary with values written out as
+ *   numbers, so a changed threshold fails the suite.
  * - Pure functions of scores, session counts and waits: no state, no random numbers, no
  *   scheduling. Scores are questionnaire points (PHQ-9 0..27, GAD-7 0..21); the model passes
  *   latent scores as doubles and questionnaire scores as whole numbers.

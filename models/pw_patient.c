@@ -15,8 +15,8 @@
 
 #include "pw_state.h"
 
-/* Free a patient and its generators (the pool's end). */
-void patient_destroy(patient *pt)
+/* Free a patient and its generators (at the end of the run, from the pool). */
+void patient_delete(patient *pt)
 {
     for (int k = 0; k < PR_N; k++)
         if (pt->r[k])
@@ -41,7 +41,7 @@ patient *patient_new(world *w, uint32_t base, uint64_t number)
             return NULL;
         for (int k = 0; k < PR_N; k++)
             if (!(pt->r[k] = gsl_rng_alloc(SIM_RNG_TYPE))) {
-                patient_destroy(pt);
+                patient_delete(pt);
                 return NULL;
             }
     }

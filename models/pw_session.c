@@ -19,7 +19,8 @@
  * the person's responsiveness, the match to their need, the therapist effect, burnout
  * and the mode, so its tails are long: f >= 1 would zero (or flip the sign of) the scores
  * in one session, and a large negative f would multiply them many-fold. The bounds keep
- * a session between taking away 90% and adding half again. */
+ * a session between taking away 90% and adding half again. They guard extreme parameter
+ * choices: in the shipped scenarios no session comes near them. */
 #define SESSION_EFFECT_MIN (-0.5)
 #define SESSION_EFFECT_MAX 0.9
 

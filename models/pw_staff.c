@@ -132,6 +132,7 @@ void staff_free(world *w)
 
 /* ==== leaving, recruitment, training =================================================== */
 
+/* The chance of an event in a week under a yearly hazard. */
 static double weekly_chance(double per_year) { return 1 - exp(-per_year * 7.0 / YEAR_DAYS); }
 
 /* Everyone on c's caseload and in c's groups goes back to the lists (episode_interrupt);

@@ -4,7 +4,7 @@
  * Design
  * - One `world` per replication owns the engine, the streams, the people, the staff and
  *   the accumulators; every handler finds it as `s->user`.
- * - Random streams (DESIGN.md section 3): replication streams (RS_*) for arrivals, case
+ * - Random streams (docs/design.md §3): replication streams (RS_*) for arrivals, case
  *   mix and the pre-filled, drawn in arrival order and by nothing capacity or policy can
  *   change; every referral has its own streams, one per purpose (PR_*); every clinician
  *   has one stream keyed by role name and member number. The enums are fixed: adding a
@@ -14,8 +14,9 @@
  *   tells pending events apart.
  * - Lists are pw_list (pw_list.h), so membership is asserted on every change.
  * - Functions shared across files are declared here, grouped by the file (and prefix)
- *   that defines them: world_ (pw_world.c), patient_, emit_, referral_, assess_, wait_,
- *   episode_, session_, group_, staff_, metrics_, cohort_.
+ *   that defines them: world_ (pw_world.c), patient_ (pw_patient.c), emit_, referral_,
+ *   assess_, wait_, episode_, session_, group_, staff_, metrics_, cohort_. Handlers are
+ *   <prefix>_on_<event>. Helpers static to a file go without the prefix.
  */
 #ifndef PW_STATE_H
 #define PW_STATE_H
@@ -271,7 +272,7 @@ double world_next_working(const world *w, double t);
 /* pw_patient.c */
 patient *patient_new(world *w, uint32_t base, uint64_t number);
 void patient_release(world *w, patient *pt);
-void patient_destroy(patient *pt);
+void patient_delete(patient *pt);
 void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r);
 void patient_draw_fortunes(const world *w, patient *pt, double from);
 void patient_drift(world *w, patient *pt);

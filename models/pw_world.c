@@ -139,7 +139,7 @@ static void world_free(world *w)
 {
     pw_link *k;
     while ((k = pw_list_pop_head(&w->pool)))
-        patient_destroy(PW_LIST_ENTRY(k, patient, pool));
+        patient_delete(PW_LIST_ENTRY(k, patient, pool));
     while ((k = pw_list_pop_head(&w->group_pool)))
         free(PW_LIST_ENTRY(k, group, pool));
     staff_free(w);
