@@ -36,7 +36,7 @@ typedef struct pw_policy {
     int (*assessor_role)(const pw_params *p);
     /* Clinician minutes per assessment under this policy. */
     double (*assessment_minutes)(const pw_params *p);
-    /* Route after assessment; any chance comes from v->risk_die and v->rule_die. */
+    /* Route after assessment; any chance comes from v->dice. */
     pw_route (*route)(const pw_params *p, const pw_case_view *v);
     /* After a failed step-2 episode that the step-up probability let through: step up?
      * NULL means yes. */
