@@ -3,7 +3,7 @@
 
 int pol_signpost(const pw_params *p, const pw_case_view *v, pw_route *out)
 {
-    if (v->risk && v->dice[0] < p->assessment.risk_signpost_probability) {
+    if (v->risk && v->risk_die < p->assessment.risk_signpost_probability) {
         *out = PW_ROUTE_RISK;
         return 1;
     }

@@ -24,10 +24,10 @@ typedef struct pw_case_view {
     int phq, gad;        /* questionnaire scores at assessment */
     int risk, ld, ltc;   /* flags */
     int failures;        /* failed episodes so far */
-    /* The referral's routing dice: uniforms in [0, 1) thrown once at referral, so that
-     * the same person meets the same luck under every policy (common random numbers):
-     * dice[0] risk signposting, dice[1] the policy's own rule. */
-    double dice[2];
+    /* Two of the referral's dice: uniforms in [0, 1) thrown once at referral, so that
+     * the same person meets the same luck under every policy (common random numbers). */
+    double risk_die;     /* signposting for risk (pol_signpost) */
+    double rule_die;     /* the policy's own rule */
 } pw_case_view;
 
 typedef struct pw_policy {

@@ -11,7 +11,7 @@ static pw_route stepped_route(const pw_params *p, const pw_case_view *v)
     const pw_stepped_p *sp = &p->stepped;
     if (v->phq >= sp->direct_step3_phq || v->gad >= sp->direct_step3_gad)
         return PW_ROUTE_STEP3;
-    if (v->seen_need == PW_NEED_HIGH && v->dice[1] < sp->high_need_step3_probability)
+    if (v->seen_need == PW_NEED_HIGH && v->rule_die < sp->high_need_step3_probability)
         return PW_ROUTE_STEP3;
     return PW_ROUTE_STEP2;
 }

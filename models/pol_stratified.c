@@ -11,7 +11,7 @@ static pw_route strat_route(const pw_params *p, const pw_case_view *v)
     if (pol_signpost(p, v, &out))
         return out;
     /* The rule is scored against the latent need: that is what its accuracy means. */
-    double u = v->dice[1];
+    double u = v->rule_die;
     int high = v->latent_need == PW_NEED_LOW ? u >= p->stratified.specificity
                                               : u < p->stratified.sensitivity;
     return high ? PW_ROUTE_STEP3 : PW_ROUTE_STEP2;

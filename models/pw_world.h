@@ -1,7 +1,7 @@
 /* The stepped-care world: one replication of a scenario, from referrals to discharge.
  *
  * A replication owns everything it touches (engine, streams, people, staff), so
- * replications run side by side in threads. Randomness (see DESIGN.md section 3):
+ * replications run side by side in threads. Randomness (see docs/design.md §3):
  * replication streams for arrivals and case mix, drawn in arrival order and never by
  * anything capacity or policy can change; every referral then has its own stream,
  * seeded from (master seed, replication, referral number), for all its fortunes.

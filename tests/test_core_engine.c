@@ -1063,6 +1063,108 @@ static void test_sim_stop(void)
     sim_free(&s);
 }
 
+/* A handler that fails with the error in its arg (after recording itself). */
+static void failer(sim *s, void *obj, uint64_t arg)
+{
+    record(s, obj, arg);
+    sim_fail(s, -(int)arg);
+}
+
+/* sim_fail: the run returns after the failing event with its error; the error is sticky
+ * (later runs return it without firing anything), the first failure is kept, and
+ * sim_error reads it. */
+static void test_sim_fail(void)
+{
+    sim s;
+    if (!CHECK(sim_init(&s, 0) == SIM_OK, "sim_init: expected SIM_OK"))
+        return;
+    CHECK(sim_error(&s) == SIM_OK, "fresh sim: expected sim_error SIM_OK, got %d",
+          sim_error(&s));
+    trace tr = {0};
+    sim_schedule_at(&s, 1.0, 0, record, &tr, 100);
+    sim_schedule_at(&s, 2.0, 0, failer, &tr, (uint64_t)-SIM_ENOMEM);
+    sim_schedule_at(&s, 2.0, 0, record, &tr, 101);
+    sim_schedule_at(&s, 3.0, 0, failer, &tr, (uint64_t)-SIM_EINVAL);
+    int rc = sim_run_until(&s, 10.0);
+    CHECK(rc == SIM_ENOMEM, "handler failed: expected SIM_ENOMEM (%d), got %d", SIM_ENOMEM, rc);
+    CHECK(tr.n == 2 && s.now == 2.0,
+          "after a failure: expected 2 events and the clock at the failing event (2), got %zu, %g",
+          tr.n, s.now);
+    CHECK(sim_error(&s) == SIM_ENOMEM, "sim_error: expected SIM_ENOMEM, got %d", sim_error(&s));
+    rc = sim_run(&s);
+    CHECK(rc == SIM_ENOMEM && tr.n == 2 && sim_pending(&s) == 2,
+          "run after a failure: expected SIM_ENOMEM again, nothing fired, 2 pending; got rc %d, "
+          "%zu events, %zu pending",
+          rc, tr.n, sim_pending(&s));
+    sim_fail(&s, SIM_EINVAL); /* a later failure does not replace the first */
+    CHECK(sim_error(&s) == SIM_ENOMEM, "second failure: expected the first (SIM_ENOMEM) kept, "
+          "got %d", sim_error(&s));
+    sim_free(&s);
+
+    /* A failure outside the run loop (while setting up) is returned by the first run. */
+    if (!CHECK(sim_init(&s, 0) == SIM_OK, "sim_init: expected SIM_OK"))
+        return;
+    trace t2 = {0};
+    sim_schedule_at(&s, 1.0, 0, record, &t2, 1);
+    sim_fail(&s, SIM_ELIMIT);
+    rc = sim_run(&s);
+    CHECK(rc == SIM_ELIMIT && t2.n == 0,
+          "failure before the run: expected SIM_ELIMIT and nothing fired, got %d, %zu events", rc,
+          t2.n);
+    sim_free(&s);
+}
+
+/* Event kinds: registered per handler, read back from popped events; unregistered
+ * handlers have SIM_KIND_NONE; bad registrations and a full table are refused. */
+static void test_sim_kinds(void)
+{
+    sim s;
+    if (!CHECK(sim_init(&s, 0) == SIM_OK, "sim_init: expected SIM_OK"))
+        return;
+    CHECK(sim_kind_of(&s, record) == SIM_KIND_NONE, "fresh sim: expected no kind for record");
+    CHECK(sim_kind_register(&s, record, 7) == SIM_OK, "register record as 7: expected SIM_OK");
+    CHECK(sim_kind_register(&s, failer, 3) == SIM_OK, "register failer as 3: expected SIM_OK");
+    CHECK(sim_kind_register(&s, record, 7) == SIM_OK, "same kind again: expected SIM_OK");
+    CHECK(sim_kind_register(&s, record, 8) == SIM_EINVAL,
+          "another kind for a registered handler: expected SIM_EINVAL");
+    CHECK(sim_kind_register(&s, act_handler, 0) == SIM_EINVAL &&
+              sim_kind_register(&s, act_handler, -2) == SIM_EINVAL &&
+              sim_kind_register(&s, NULL, 1) == SIM_EINVAL,
+          "kind < 1 or no handler: expected SIM_EINVAL");
+    CHECK(sim_kind_of(&s, record) == 7 && sim_kind_of(&s, failer) == 3 &&
+              sim_kind_of(&s, act_handler) == SIM_KIND_NONE,
+          "kinds: expected record 7, failer 3, act_handler none; got %d, %d, %d",
+          sim_kind_of(&s, record), sim_kind_of(&s, failer), sim_kind_of(&s, act_handler));
+    /* Pending events told apart by kind, as a model does at the end of a run. */
+    trace tr = {0};
+    sim_schedule_at(&s, 2.0, 0, failer, &tr, 1);
+    sim_schedule_at(&s, 1.0, 0, record, &tr, 2);
+    sim_schedule_at(&s, 3.0, 0, act_handler, &tr, 3);
+    int want[] = {7, 3, SIM_KIND_NONE}, ok = 1;
+    sim_cal_event ev;
+    for (size_t i = 0; i < 3; i++)
+        ok = ok && sim_cal_pop(&s.cal, &ev) && sim_kind_of(&s, ev.fn) == want[i];
+    CHECK(ok && sim_pending(&s) == 0, "popped events: expected kinds 7, 3, none in time order");
+    CHECK(sim_error(&s) == SIM_OK, "kinds are not errors: expected sim_error SIM_OK");
+    sim_free(&s);
+
+    /* The table holds SIM_MAX_KINDS handlers; the next is refused. Distinct handlers are
+     * stood in for by distinct addresses, never called. */
+    if (!CHECK(sim_init(&s, 0) == SIM_OK, "sim_init: expected SIM_OK"))
+        return;
+    static char fake[SIM_MAX_KINDS + 1];
+    int rc = SIM_OK;
+    for (size_t i = 0; i < SIM_MAX_KINDS && rc == SIM_OK; i++)
+        rc = sim_kind_register(&s, (sim_handler)(void (*)(void))(uintptr_t)&fake[i], (int)i + 1);
+    CHECK(rc == SIM_OK, "registering %d handlers: expected SIM_OK, got %d", SIM_MAX_KINDS, rc);
+    rc = sim_kind_register(&s, (sim_handler)(void (*)(void))(uintptr_t)&fake[SIM_MAX_KINDS], 99);
+    CHECK(rc == SIM_ELIMIT, "one handler too many: expected SIM_ELIMIT, got %d", rc);
+    CHECK(sim_kind_of(&s, (sim_handler)(void (*)(void))(uintptr_t)&fake[SIM_MAX_KINDS - 1]) ==
+              SIM_MAX_KINDS,
+          "the last handler that fitted: expected kind %d", SIM_MAX_KINDS);
+    sim_free(&s);
+}
+
 /* Cancel and reschedule through the sim, including from inside handlers. */
 typedef struct juggler {
     sim_event_id victim, mover;
@@ -1809,6 +1911,8 @@ int main(void)
     RUN_TEST(test_sim_past_and_nan);
     RUN_TEST(test_sim_run_until);
     RUN_TEST(test_sim_stop);
+    RUN_TEST(test_sim_fail);
+    RUN_TEST(test_sim_kinds);
     RUN_TEST(test_sim_cancel_reschedule);
     RUN_TEST(test_sim_handler_not_pending);
     RUN_TEST(test_sim_misc);

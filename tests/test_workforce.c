@@ -1,4 +1,4 @@
-/* Workforce dynamics (models/pw_world.c, "staff dynamics"): with every hazard off the staff
+/* Workforce dynamics (models/pw_staff.c): with every hazard off the staff
  * are fixed and a weekly round that can change nothing changes nothing; observed leaving,
  * training and sickness rates match the configured hazards; burnout raises leaving;
  * overload feeds back into turnover and waits; the baseline reproduces the turnover of

@@ -1,6 +1,7 @@
 /* The simulation object: clock, calendar and run loop. */
 #include "sim.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -33,6 +34,36 @@ static void record_error(sim *s, int err)
 {
     if (!s->error)
         s->error = err;
+}
+
+void sim_fail(sim *s, int err)
+{
+    assert(err < 0 && "sim_fail: errors are negative");
+    record_error(s, err);
+    s->stop = 1;
+}
+
+int sim_kind_register(sim *s, sim_handler fn, int kind)
+{
+    if (!fn || kind < 1)
+        return SIM_EINVAL;
+    int have = sim_kind_of(s, fn);
+    if (have != SIM_KIND_NONE)
+        return have == kind ? SIM_OK : SIM_EINVAL;
+    if (s->n_kinds == SIM_MAX_KINDS)
+        return SIM_ELIMIT;
+    s->kind_fn[s->n_kinds] = fn;
+    s->kind[s->n_kinds] = kind;
+    s->n_kinds++;
+    return SIM_OK;
+}
+
+int sim_kind_of(const sim *s, sim_handler fn)
+{
+    for (size_t i = 0; i < s->n_kinds; i++)
+        if (s->kind_fn[i] == fn)
+            return s->kind[i];
+    return SIM_KIND_NONE;
 }
 
 /* A failed schedule is either memory or the pending-event limit. */

@@ -7,8 +7,12 @@
  *   the event fires, and scheduling before `now` is refused (SIM_EPAST).
  * - Errors while running (out of memory, scheduling in the past or at NaN) are sticky: the
  *   first is recorded, the run loop stops, and sim_run* returns it. Handlers therefore do
- *   not check every schedule call.
+ *   not check every schedule call. A handler reports its own failure with sim_fail().
  * - A handler may schedule, cancel and reschedule events and call sim_stop().
+ * - Event kinds: the user may name the kind of each handler's events (sim_kind_register),
+ *   so that code walking pending events (e.g. at the end of a run) tells them apart by
+ *   kind. The table is small and fixed (SIM_MAX_KINDS handlers); lookups are linear and
+ *   never on the hot path.
  */
 #ifndef SIM_H
 #define SIM_H
@@ -24,13 +28,21 @@ enum {
     SIM_EINVAL = -4,
 };
 
+/* Handlers whose events can be given a kind. */
+#define SIM_MAX_KINDS 32
+/* The kind of an event whose handler has none. */
+#define SIM_KIND_NONE 0
+
 typedef struct sim {
     double now;
     sim_calendar cal;
     uint64_t events_fired;
     int stop;
-    int error;
+    int error;           /* sticky: the first failure (sim_error) */
     void *user;          /* the model's state; the engine never looks at it */
+    sim_handler kind_fn[SIM_MAX_KINDS]; /* registered handlers ... */
+    int kind[SIM_MAX_KINDS];            /* ... and their kinds */
+    size_t n_kinds;
 } sim;
 
 /* Message for an error code (static string). */
@@ -75,6 +87,19 @@ int sim_run_until(sim *s, double t_end);
 int sim_run(sim *s);
 /* Ask the run loop to return after the current event. */
 static inline void sim_stop(sim *s) { s->stop = 1; }
+/* Record a failure (err < 0, e.g. SIM_ENOMEM) and stop: the run loop returns after the
+ * current event, and sim_run* return the first error recorded, now and on every later
+ * call. A later failure does not replace the first. */
+void sim_fail(sim *s, int err);
+/* The first error recorded (by sim_fail or a failed schedule), or SIM_OK. */
+static inline int sim_error(const sim *s) { return s->error; }
+
+/* Give the events of handler fn the kind `kind` (>= 1). Registering a handler again with
+ * the same kind is harmless. Returns SIM_OK; SIM_EINVAL if fn is NULL, kind < 1 or fn
+ * already has another kind; SIM_ELIMIT if SIM_MAX_KINDS handlers have kinds already. */
+__attribute__((warn_unused_result)) int sim_kind_register(sim *s, sim_handler fn, int kind);
+/* The kind registered for handler fn (e.g. a popped event's ev.fn), or SIM_KIND_NONE. */
+int sim_kind_of(const sim *s, sim_handler fn);
 /* Pending events. */
 static inline size_t sim_pending(const sim *s) { return sim_cal_size(&s->cal); }
 

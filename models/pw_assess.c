@@ -1,0 +1,210 @@
+/* Assessment and routing: the assessment list, the daily clinics that book from it, the
+ * appointment itself, and the policy's route.
+ *
+ * Holds: joining the assessment list, dropping out of it, the day's clinic (slots from
+ * the assessors present, round-robin booking through the day), the appointment (DNA,
+ * first contact, what the assessor sees) and routing by the policy.
+ * Streams: the person's PR_WAIT (dropout while on the list: wait_dropout_delay), PR_OPTIN
+ * (attending the appointment), PR_TREAT (the assessment questionnaire); the dice
+ * DIE_SEEN_NEED, DIE_NEIGHBOUR, DIE_RISK and DIE_RULE thrown at referral.
+ * Schedules: a dropout timer on joining the list; the next day's clinic; each booked
+ * appointment.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "pw_state.h"
+
+/* pt opts in (counted if in the cohort): onto the assessment list, with a dropout timer
+ * from PR_WAIT (EV_ASSESS_DROPOUT) if it falls within the run; straight to the step-2
+ * list if the service skips assessment. */
+void assess_join(world *w, patient *pt)
+{
+    const pw_params *p = w->p;
+    if (pt->cohort)
+        w->out->stages[PW_S_OPTED_IN]++;
+    if (p->assessment.skip) {
+        wait_join_step(w, pt, PW_STEP2);
+        return;
+    }
+    patient_drift(w, pt);
+    pt->at = W_WAIT_ASSESS;
+    pt->queue_day = w->s.now;
+    double mult = pow(p->failure.dropout_multiplier, pt->failures);
+    double d = wait_dropout_delay(&p->assessment.wait_dropout, mult, pt->r[PR_WAIT]);
+    pt->timer = isfinite(d) && w->s.now + d < w->t_end
+                    ? sim_schedule(&w->s, d, PRIO_PERSON, assess_on_dropout, pt, 0)
+                    : 0;
+    pw_list_push_tail(&w->assess_list, &pt->wait);
+    metrics_track_lists(w);
+    emit_event(w, pt, "assessment_wait", "start", NULL);
+}
+
+/* pt gives up waiting for assessment. */
+void assess_on_dropout(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    pt->timer = 0;
+    pw_list_remove(&w->assess_list, &pt->wait);
+    metrics_track_lists(w);
+    emit_stage(w, pt, NAN, s->now, 0, "dropped_waiting", 0);
+    emit_event(w, pt, "assessment_wait", "complete", NULL);
+    cohort_exit(w, pt, PW_X_DROPPED_WAITING_ASSESSMENT);
+}
+
+/* The route's name in patients.csv. */
+static const char *route_reason(pw_route route)
+{
+    return route == PW_ROUTE_STEP2        ? "routed_step2"
+           : route == PW_ROUTE_STEP3      ? "routed_step3"
+           : route == PW_ROUTE_RISK       ? "signposted_risk"
+           : route == PW_ROUTE_SPECIALIST ? "signposted_specialist"
+           : route == PW_ROUTE_LTC        ? "signposted_ltc"
+                                          : "rejected";
+}
+
+/* The need as an assessor of role accuracy `accuracy` sees it: right if the DIE_SEEN_NEED
+ * die falls below the accuracy, else a neighbour (for a high need, DIE_NEIGHBOUR picks
+ * which). */
+static pw_need seen_need(const patient *pt, double accuracy)
+{
+    if (pt->dice[DIE_SEEN_NEED] < accuracy)
+        return pt->need;
+    return pt->need == PW_NEED_LOW    ? PW_NEED_HIGH
+           : pt->need == PW_NEED_HIGH ? (pt->dice[DIE_NEIGHBOUR] < 0.5 ? PW_NEED_LOW
+                                                                        : PW_NEED_SPECIALIST)
+                                      : PW_NEED_HIGH;
+}
+
+/* The assessment appointment with clinician arg: attended or not (PR_OPTIN); if attended,
+ * the first contact and a questionnaire (PR_TREAT), then the policy routes the person to a
+ * step's list or out of the service. */
+void assess_on_appointment(sim *s, void *obj, uint64_t arg)
+{
+    world *w = s->user;
+    const pw_params *p = w->p;
+    patient *pt = obj;
+    clinician *c = w->staff[arg];
+    pt->timer = 0;
+    patient_drift(w, pt);
+    if (gsl_rng_uniform(pt->r[PR_OPTIN]) < p->assessment.dna_probability) {
+        emit_stage(w, pt, NAN, s->now, 0, "dna", 0);
+        cohort_exit(w, pt, PW_X_DNA_ASSESSMENT);
+        return;
+    }
+    pt->assessed_day = s->now;
+    pt->first_contact_day = s->now;
+    emit_event(w, pt, "assessment", "complete", c);
+    if (pt->cohort) {
+        double wa = s->now - pt->referral_day;
+        w->out->stages[PW_S_ASSESSED]++;
+        sim_tally_add(&w->t_wait_assess, wa);
+        w->out->waits[PW_W_REFERRAL_TO_ASSESSMENT][week_bin(wa)]++;
+    }
+    patient_questionnaire(w, pt, 0);
+    pw_case_view v = {
+        .seen_need = seen_need(pt, p->roles[c->role].need_accuracy),
+        .latent_need = pt->need,
+        .phq = pt->obs_phq,
+        .gad = pt->obs_gad,
+        .risk = pt->risk,
+        .ld = pt->ld,
+        .ltc = pt->ltc,
+        .failures = pt->failures,
+        .risk_die = pt->dice[DIE_RISK],
+        .rule_die = pt->dice[DIE_RULE],
+    };
+    pw_route route = w->pol->route(p, &v);
+    emit_stage(w, pt, s->now, s->now, 1, route_reason(route), 0);
+    switch (route) {
+    case PW_ROUTE_STEP2:
+    case PW_ROUTE_STEP3:
+        if (pt->cohort)
+            w->out->stages[route == PW_ROUTE_STEP2 ? PW_S_ROUTED_STEP2 : PW_S_ROUTED_STEP3]++;
+        wait_join_step(w, pt, route == PW_ROUTE_STEP2 ? PW_STEP2 : PW_STEP3);
+        break;
+    case PW_ROUTE_RISK:
+        cohort_exit(w, pt, PW_X_SIGNPOSTED_RISK);
+        break;
+    case PW_ROUTE_SPECIALIST:
+        cohort_exit(w, pt, PW_X_SIGNPOSTED_SPECIALIST);
+        break;
+    case PW_ROUTE_LTC:
+        cohort_exit(w, pt, PW_X_SIGNPOSTED_LTC);
+        break;
+    default:
+        cohort_exit(w, pt, PW_X_REJECTED);
+        break;
+    }
+}
+
+/* Staff indices of the assessors at work today (in post, not sick, not training) into
+ * w->present, and their slots today (fractional) into *slots. Returns how many, or -1
+ * out of memory (recorded). */
+static long assessors_today(world *w, double *slots)
+{
+    if (w->n_staff > w->present_cap) {
+        size_t *b = realloc(w->present, w->n_staff * sizeof *b);
+        if (!b) {
+            sim_fail(&w->s, SIM_ENOMEM);
+            return -1;
+        }
+        w->present = b;
+        w->present_cap = w->n_staff;
+    }
+    double today = 0;
+    size_t np = 0;
+    const pw_role *ar = w->assessor_role >= 0 ? &w->p->roles[w->assessor_role] : NULL;
+    for (size_t i = 0; ar && i < w->n_staff; i++) {
+        const clinician *c = w->staff[i];
+        if (c->role != w->assessor_role || !c->active || c->sick || c->training)
+            continue;
+        today += ar->assessments_per_week * c->fte * c->cap_factor / 5.0;
+        w->present[np++] = i;
+    }
+    *slots = today;
+    return (long)np;
+}
+
+/* A working day's assessment clinic: book as many from the head of the list as the
+ * assessors' slots allow (a fractional slot carries to the next day), round-robin over
+ * the assessors and spread through the day. No draws. Schedules tomorrow's EV_CLINIC and
+ * each booked EV_ASSESSMENT (cancelling the person's dropout timer). */
+void assess_on_clinic(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    world *w = s->user;
+    double day = floor(s->now);
+    if (s->now + 1.0 < w->t_end)
+        sim_schedule_at(s, day + 1.0 + DAY_START, PRIO_CLINIC, assess_on_clinic, NULL, 0);
+    if (!world_is_working_day(w, s->now))
+        return;
+    double today;
+    long present = assessors_today(w, &today);
+    if (present <= 0)
+        return;
+    size_t np = (size_t)present;
+    double slots = today + w->assess_carry;
+    int n = (int)floor(slots);
+    w->assess_carry = slots - n;
+    if (w->in_window)
+        w->assess_slots_offered += n;
+    double minutes = w->pol->assessment_minutes(w->p) / 1440.0;
+    for (int k = 0; k < n && w->assess_list.head; k++) {
+        patient *pt = wait_head(&w->assess_list);
+        pw_list_remove(&w->assess_list, &pt->wait);
+        if (pt->timer)
+            sim_cancel(s, pt->timer);
+        pt->at = W_ASSESSING;
+        size_t who = w->present[(size_t)k % np];
+        double t = s->now + (double)((size_t)k / np) * minutes;
+        pt->timer = sim_schedule_at(s, t, PRIO_PERSON, assess_on_appointment, pt, who);
+        if (w->in_window)
+            w->assess_slots_used++;
+        w->week.assessments++;
+    }
+    metrics_track_lists(w);
+}

@@ -1,0 +1,205 @@
+/* Cohort accounting: where each referral's journey ends, its outcomes true and reported
+ * (by the definitions of pw_outcome.h), and the people still in the service at the end of
+ * the run, so every cohort referral is counted exactly once.
+ *
+ * Holds: cohort_exit (count, maybe relapse, release), outcome counts by path and
+ * subgroup, cohort_close_out (the pending events and lists walked at the end).
+ * Streams: the person's PR_DRIFT (brought up to date at exit); PR_FATE through
+ * referral_relapse after a discharge.
+ * Schedules: a re-referral after a discharge (through referral_relapse). At the end of
+ * the run, takes every pending event off the calendar.
+ */
+#include <assert.h>
+#include <math.h>
+
+#include "pw_state.h"
+
+/* The steps pt has entered: the path outcomes are counted by. */
+static pw_path path_of(const patient *pt)
+{
+    int s2 = pt->paths & 1u, s3 = (pt->paths >> 1) & 1u;
+    return s2 && s3 ? PW_P_STEP2_THEN_3 : s2 ? PW_P_STEP2_ONLY : s3 ? PW_P_STEP3_ONLY : PW_P_NONE;
+}
+
+/* One person's outcome flags, true and reported. */
+typedef struct outcome_flags {
+    int finished, rep_case, rep_rec, rep_ri, rep_rr, tru_case, tru_rec, tru_ri;
+} outcome_flags;
+
+/* Add one person's outcome to the counts of a path or subgroup. */
+static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_flags *f)
+{
+    o->n++;
+    o->finishers += (uint64_t)f->finished;
+    o->reported_casers += (uint64_t)f->rep_case;
+    o->reported_recovered += (uint64_t)f->rep_rec;
+    o->reported_reliable_improvement += (uint64_t)f->rep_ri;
+    o->reported_reliable_recovery += (uint64_t)f->rep_rr;
+    o->true_casers += (uint64_t)f->tru_case;
+    o->true_recovered += (uint64_t)f->tru_rec;
+    o->true_reliable_improvement += (uint64_t)f->tru_ri;
+    o->sessions_sum += pt->sessions;
+    if (!isnan(pt->first_treatment_day)) {
+        o->entered++;
+        o->wait_to_treatment_sum_days += pt->first_treatment_day - pt->referral_day;
+    }
+}
+
+/* The reported outcome of a finished course with a baseline questionnaire: its last
+ * questionnaire less any coaching against its first, the reported wait (clock stopped at
+ * first contact or first treatment, as the scenario reports), score distributions. */
+static void count_reported(world *w, const patient *pt, outcome_flags *f)
+{
+    pw_results *o = w->out;
+    double coach = w->p->reporting.coaching_points;
+    int phq1 = (int)clampd(pt->obs_phq - coach, 0, PW_PHQ_MAX);
+    int gad1 = (int)clampd(pt->obs_gad - coach * PW_GAD_MAX / PW_PHQ_MAX, 0, PW_GAD_MAX);
+    f->rep_case = pw_outcome_caseness(pt->obs_phq0, pt->obs_gad0);
+    f->rep_rec = pw_outcome_recovered(pt->obs_phq0, pt->obs_gad0, phq1, gad1);
+    f->rep_ri = pw_outcome_reliable_improvement(pt->obs_phq0, pt->obs_gad0, phq1, gad1);
+    f->rep_rr = f->rep_rec && f->rep_ri;
+    w->rep_casers += (uint64_t)f->rep_case;
+    w->rep_recovered += (uint64_t)f->rep_rec;
+    w->rep_ri += (uint64_t)f->rep_ri;
+    w->rep_rr += (uint64_t)f->rep_rr;
+    double clock = w->p->reporting.clock_stops_at_first_contact && !isnan(pt->first_contact_day)
+                       ? pt->first_contact_day
+                       : pt->first_treatment_day;
+    double wr = clock - pt->referral_day;
+    sim_tally_add(&w->t_wait_reported, wr);
+    o->waits[PW_W_REPORTED][week_bin(wr)]++;
+    w->w6_rep += pw_outcome_within_six_weeks(wr);
+    w->w18_rep += pw_outcome_within_18_weeks(wr);
+    sim_tally_add(&w->t_sessions_fin, pt->sessions);
+    if (f->rep_rec)
+        sim_tally_add(&w->t_sessions_rec, pt->sessions);
+    pw_score_hist *h = &o->scores;
+    h->phq_start[pt->obs_phq0]++;
+    h->gad_start[pt->obs_gad0]++;
+    h->phq_end[phq1]++;
+    h->gad_end[gad1]++;
+    h->phq_change[phq1 - pt->obs_phq0 + PW_PHQ_MAX]++;
+    h->gad_change[gad1 - pt->obs_gad0 + PW_GAD_MAX]++;
+    if (f->rep_rec)
+        o->stages[PW_S_RECOVERED_REPORTED]++;
+}
+
+/* A cohort member's journey ends with `why`: the exit, reported outcomes (finishers with
+ * a baseline), true outcomes (latent scores now, for everyone), by path and subgroup. */
+static void count_exit(world *w, const patient *pt, pw_exit why)
+{
+    pw_results *o = w->out;
+    o->exits[why]++;
+    outcome_flags f = {.finished = pw_outcome_finished_course(pt->sessions)};
+    if (f.finished && pt->has_obs0)
+        count_reported(w, pt, &f);
+    if (f.finished) {
+        w->n_finished++;
+        o->stages[PW_S_FINISHED_COURSE]++;
+    }
+    f.tru_case = pw_outcome_caseness(pt->phq0, pt->gad0);
+    f.tru_rec = pw_outcome_recovered(pt->phq0, pt->gad0, pt->phq, pt->gad);
+    f.tru_ri = pw_outcome_reliable_improvement(pt->phq0, pt->gad0, pt->phq, pt->gad);
+    w->tru_casers += (uint64_t)f.tru_case;
+    w->tru_recovered += (uint64_t)f.tru_rec;
+    w->tru_ri += (uint64_t)f.tru_ri;
+    w->tru_rr += (uint64_t)(f.tru_rec && f.tru_ri);
+    o->failures[pt->failures < 3 ? pt->failures : 3]++;
+    add_outcome(&o->by_path[path_of(pt)], pt, &f);
+    int groups[PW_G_N] = {1, !pt->self_ref, pt->self_ref, pt->ltc, pt->ld, pt->minority,
+                          pt->age_band == 3};
+    for (int g = 0; g < PW_G_N; g++)
+        if (groups[g])
+            add_outcome(&o->by_group[g], pt, &f);
+}
+
+/* The referral's journey is over: latent scores brought up to date, counted (if in the
+ * cohort), a relapse booked after a discharge, and pt back to the pool (the caller's
+ * pointer is then dead). pt must be on no list. */
+void cohort_exit(world *w, patient *pt, pw_exit why)
+{
+    patient_drift(w, pt);
+    if (pt->cohort)
+        count_exit(w, pt, why);
+    if (why == PW_X_DISCHARGED_RECOVERED || why == PW_X_DISCHARGED_COMPLETED ||
+        why == PW_X_DISCHARGED_NO_PROGRESS)
+        referral_relapse(w, pt, !pw_outcome_caseness(pt->phq, pt->gad));
+    emit_event(w, pt, pw_exit_name(why), "complete", NULL);
+    patient_release(w, pt);
+}
+
+/* pt, in an episode or booked, is still in the service at the end of the run: their
+ * stage is written unfinished and they exit with `why`. */
+static void exit_unfinished(world *w, patient *pt, double start, int sessions, pw_exit why)
+{
+    emit_stage(w, pt, start, NAN, sessions, "unfinished", 1);
+    if (pt->clin && pw_list_has(&pt->clin->patients, &pt->care))
+        pw_list_remove(&pt->clin->patients, &pt->care);
+    pt->clin = NULL;
+    cohort_exit(w, pt, why);
+}
+
+/* At the end of the run: everyone still in the system is written, flagged, and the
+ * cohort's members among them are counted as still waiting / in treatment. Pending events
+ * name every patient not on a list (opt-in, assessing, in treatment, re-referral): all are
+ * taken off the calendar, by kind; list members are handled afterwards, head first. */
+void cohort_close_out(world *w)
+{
+    sim_cal_event ev;
+    while (sim_cal_pop(&w->s.cal, &ev)) {
+        switch ((pw_event_kind)sim_kind_of(&w->s, ev.fn)) {
+        case EV_GROUP_SESSION: {
+            group *g = ev.obj;
+            pw_link *m;
+            while ((m = pw_list_pop_head(&g->members))) {
+                patient *pt = PW_LIST_ENTRY(m, patient, member);
+                pt->grp = NULL;
+                exit_unfinished(w, pt, pt->step_start_day, pt->sessions_step,
+                                PW_X_STILL_IN_TREATMENT);
+            }
+            pw_list_remove(&w->running, &g->live);
+            pw_list_push_head(&w->group_pool, &g->pool);
+            break;
+        }
+        case EV_REREFERRAL: /* not yet referred: not a referral of this run */
+            patient_release(w, ev.obj);
+            break;
+        case EV_OPT_IN:
+        case EV_ASSESSMENT:
+        case EV_SESSION: {
+            patient *pt = ev.obj;
+            assert(pt->at != W_WAIT_ASSESS && pt->at != W_WAIT_STEP);
+            int treated = pt->at == W_TREATMENT;
+            exit_unfinished(w, pt, treated ? pt->step_start_day : NAN, pt->sessions_step,
+                            treated ? PW_X_STILL_IN_TREATMENT : PW_X_STILL_WAITING);
+            break;
+        }
+        case EV_ASSESS_DROPOUT: /* on a list: the list walk below writes them */
+        case EV_STEP_DROPOUT:
+        case EV_EPISODE_END:    /* the same patient has a session event too */
+        case EV_ARRIVAL:
+        case EV_CLINIC:
+        case EV_HIRE:
+        case EV_TRAINING_END:
+        case EV_SICK_END:
+        case EV_LEAVE:
+        case EV_PLAN:
+        case EV_WEEK:
+        case EV_WINDOW_START:
+        case EV_WINDOW_END:
+            break;
+        default:
+            assert(!"cohort_close_out: an event of no registered kind");
+        }
+    }
+    pw_list *lists[] = {&w->assess_list, &w->step_list[0], &w->step_list[1], &w->group_list[0],
+                        &w->group_list[1]};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        pw_link *k;
+        while ((k = pw_list_pop_head(lists[i]))) {
+            patient *pt = PW_LIST_ENTRY(k, patient, wait);
+            emit_stage(w, pt, NAN, NAN, 0, "unfinished", 1);
+            cohort_exit(w, pt, PW_X_STILL_WAITING);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+/* Treatment episodes: a clinician's place and hours, allocation from the head of a step's
+ * list, the start and end of an episode, and fail-first step-up.
+ *
+ * Holds: clinician hours committed per person or group, picking a clinician, offering
+ * free places to a step's list, starting an episode (the first session booked), ending
+ * one (failure, step-up or discharge), interrupting one when the clinician leaves.
+ * Streams: the person's PR_ROUTE (the first session's booking lag), PR_TREAT (a fixed
+ * course's length), PR_WAIT (lost with a change of therapist); the DIE_STEP_UP die.
+ * Schedules: the first session (EV_SESSION) and a fixed course's end (EV_EPISODE_END);
+ * cancels the person's timers when an episode ends or is interrupted.
+ */
+#include <math.h>
+
+#include "pw_state.h"
+
+/* Clinician hours a week for one person in individual treatment. */
+double episode_session_hours(const pw_step_p *sp)
+{
+    return (sp->session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
+}
+
+/* The same while the (longer) first session is still to come. */
+static double first_session_hours(const pw_step_p *sp)
+{
+    return (sp->first_session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
+}
+
+/* Facilitator hours a week for one group. */
+double episode_group_hours(const pw_step_p *sp)
+{
+    return sp->group_minutes / 60.0 * 7.0 / sp->interval_days;
+}
+
+/* Change a clinician's committed hours a week by delta (phone: telephone hours), record
+ * the step's load, and offer any room that frees up to the step's list. */
+void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone)
+{
+    c->load_hours += delta;
+    if (c->load_hours < 1e-9)
+        c->load_hours = 0;
+    if (phone)
+        c->phone_hours += delta;
+    metrics_track_load(w, step, delta);
+    if (delta < 0)
+        episode_allocate(w, step);
+}
+
+/* The clinician who does every activity in `need`, has a free caseload place and `hours`
+ * free a week, and has the most free hours (ties: lowest id); NULL if none. */
+clinician *episode_pick_clinician(world *w, unsigned need, double hours)
+{
+    clinician *best = NULL;
+    double best_free = -1;
+    for (size_t i = 0; i < w->n_staff; i++) {
+        clinician *c = w->staff[i];
+        if (!c->active || c->sick || (c->does & need) != need || c->caseload >= c->cap)
+            continue;
+        double free_h = c->hours_week - c->load_hours;
+        if (free_h + 1e-9 >= hours && free_h > best_free) {
+            best = c;
+            best_free = free_h;
+        }
+    }
+    return best;
+}
+
+/* Offer free clinician places for a step to the people at the head of its list. The
+ * clinician with the most free hours takes the next person (ties: lowest id). Groups are
+ * formed first from the group list if a facilitator is free. */
+void episode_allocate(world *w, int step)
+{
+    group_form(w, step);
+    const pw_step_p *sp = &w->p->step[step];
+    unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+    pw_list *l = &w->step_list[step];
+    while (l->head) {
+        clinician *best = episode_pick_clinician(w, need, episode_session_hours(sp));
+        if (!best)
+            return;
+        episode_start(w, wait_head(l), best);
+    }
+}
+
+/* The hours available changed (staff came, went, fell sick or recovered): record them and
+ * offer any room to both steps' lists. */
+void episode_allocate_all(world *w)
+{
+    metrics_track_capacity(w);
+    episode_allocate(w, PW_STEP2);
+    episode_allocate(w, PW_STEP3);
+}
+
+/* Take pt off their list and onto c's caseload, and book the first session after a
+ * booking lag (PR_ROUTE) on a working day; a fixed course length (PR_TREAT) books its end
+ * too. A resumed course keeps its sessions so far. */
+void episode_start(world *w, patient *pt, clinician *c)
+{
+    const pw_step_p *sp = &w->p->step[pt->step];
+    if (pt->timer)
+        sim_cancel(&w->s, pt->timer);
+    pt->timer = 0;
+    pw_list_remove(wait_list_of(w, pt), &pt->wait);
+    metrics_track_lists(w);
+    patient_drift(w, pt);
+    pt->at = W_TREATMENT;
+    w->in_treatment[pt->step]++;
+    pt->clin = c;
+    pt->load = pt->resume ? episode_session_hours(sp) : first_session_hours(sp);
+    pw_list_push_head(&c->patients, &pt->care);
+    c->caseload++;
+    episode_commit_hours(w, c, pt->step, pt->load, pt->mode == PW_MODE_PHONE);
+    if (!pt->resume) {
+        pt->sessions_step = 0;
+        pt->dnas = 0;
+        pt->good_run = 0;
+        pt->step_start_day = NAN;
+    }
+    pt->resume = 0;
+    double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, pt->r[PR_ROUTE]));
+    double t = world_next_working(w, w->s.now + lag);
+    pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, session_on_appointment, pt, 0);
+    if (sp->has_episode_days) {
+        double d = fmax(0.0, pw_dist_draw(&sp->episode_days, pt->r[PR_TREAT]));
+        pt->end_timer = sim_schedule_at(&w->s, t + d, PRIO_PERSON, episode_on_end, pt, 0);
+    }
+}
+
+/* Free the place pt holds (a caseload place, or a seat in a group) and offer the freed
+ * hours to the next on the list. */
+void episode_release(world *w, patient *pt)
+{
+    if (pt->grp) {
+        group_leave(w, pt);
+        return;
+    }
+    clinician *c = pt->clin;
+    if (!c)
+        return;
+    pw_list_remove(&c->patients, &pt->care);
+    c->caseload--;
+    double load = pt->load;
+    pt->load = 0;
+    episode_commit_hours(w, c, pt->step, -load, pt->mode == PW_MODE_PHONE);
+}
+
+/* End the current treatment episode with the given exit: a course that ends without
+ * recovery is a failure, and a failed step-2 episode steps up to the step-3 list if the
+ * DIE_STEP_UP die and the policy let it; otherwise the journey ends (cohort_exit). */
+void episode_end(world *w, patient *pt, pw_exit why)
+{
+    const pw_params *p = w->p;
+    int step = pt->step;
+    if (pt->timer)
+        sim_cancel(&w->s, pt->timer);
+    if (pt->end_timer)
+        sim_cancel(&w->s, pt->end_timer);
+    pt->timer = pt->end_timer = 0;
+    /* A course that ends without one attended session was missed, not completed. */
+    if (pt->sessions_step == 0 &&
+        (why == PW_X_DISCHARGED_COMPLETED || why == PW_X_DISCHARGED_NO_PROGRESS))
+        why = PW_X_DISCHARGED_DNA;
+    int failed = why == PW_X_DISCHARGED_COMPLETED || why == PW_X_DISCHARGED_NO_PROGRESS;
+    if (failed && pt->has_obs && !pw_outcome_caseness(pt->obs_phq, pt->obs_gad))
+        failed = 0; /* completed the course and scored well: not a failure */
+    const char *reason = pw_exit_name(why);
+    int step_up = 0;
+    if (failed && step == PW_STEP2 &&
+        pt->dice[DIE_STEP_UP] < p->step[PW_STEP2].step_up_probability)
+        step_up = w->pol->step_up ? w->pol->step_up(p, pt->need, pt->failures) : 1;
+    if (step_up)
+        reason = "stepped_up";
+    emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, reason, 0);
+    emit_event(w, pt, step == PW_STEP2 ? "step2_treatment" : "step3_treatment", "complete",
+               pt->clin);
+    episode_release(w, pt);
+    w->in_treatment[step]--;
+    pt->clin = NULL;
+    pt->at = W_NONE;
+    pt->state_day = w->s.now;
+    if (failed)
+        pt->failures++;
+    if (step_up) {
+        pt->stepped_up = 1;
+        pt->step2_end_day = w->s.now;
+        if (pt->cohort) {
+            w->n_stepped_up++;
+            w->out->stages[PW_S_STEPPED_UP]++;
+        }
+        wait_join_step(w, pt, PW_STEP3);
+        return;
+    }
+    cohort_exit(w, pt, why);
+}
+
+/* A fixed course's length has run out: the episode completes. */
+void episode_on_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    pt->end_timer = 0;
+    episode_end(w, pt, PW_X_DISCHARGED_COMPLETED);
+}
+
+/* pt's clinician has gone (pt already off their caseload or group): the episode stops
+ * without ending the course. pt is lost with the change of therapist (PR_WAIT), or waits
+ * again at the head of their list to resume with someone else. */
+void episode_interrupt(world *w, patient *pt)
+{
+    if (pt->timer)
+        sim_cancel(&w->s, pt->timer);
+    if (pt->end_timer)
+        sim_cancel(&w->s, pt->end_timer);
+    pt->timer = pt->end_timer = 0;
+    w->in_treatment[pt->step]--;
+    pt->clin = NULL;
+    pt->at = W_WAIT_STEP;
+    pt->state_day = w->s.now;
+    if (gsl_rng_uniform(pt->r[PR_WAIT]) < w->p->workforce.change_dropout) {
+        emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step,
+                   "lost_with_change_of_therapist", 0);
+        cohort_exit(w, pt, PW_X_DROPPED_IN_TREATMENT);
+        return;
+    }
+    wait_rejoin(w, pt);
+}

@@ -1,0 +1,180 @@
+/* Metrics: time averages of lists, load and capacity, the weekly series, the measurement
+ * window, and the headline metrics computed at the end of the run.
+ *
+ * Holds: the time-average trackers, the weekly round (workforce round, the week's row),
+ * the window's start and end (time averages frozen), metrics_compute.
+ * Streams: none here (the weekly round's staff draws are pw_staff.c's).
+ * Schedules: the next week (EV_WEEK).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "pw_state.h"
+
+/* The lists' lengths changed: record them (step lists count their group list too). */
+void metrics_track_lists(world *w)
+{
+    double t = w->s.now;
+    sim_timeavg_set(&w->ta_wait_assess, t, (double)w->assess_list.n);
+    for (int s = 0; s < PW_STEP_N; s++)
+        sim_timeavg_set(&w->ta_wait_step[s], t,
+                        (double)(w->step_list[s].n + w->group_list[s].n));
+}
+
+/* Committed clinician hours of a step changed by delta. */
+void metrics_track_load(world *w, int step, double delta)
+{
+    w->load_step[step] += delta;
+    if (w->load_step[step] < 1e-9)
+        w->load_step[step] = 0;
+    sim_timeavg_set(&w->ta_load[step], w->s.now, w->load_step[step]);
+}
+
+/* Available treatment hours by step may have changed: clinicians in post, not off sick. */
+void metrics_track_capacity(world *w)
+{
+    double cap[PW_STEP_N] = {0, 0};
+    for (size_t k = 0; k < w->n_staff; k++) {
+        const clinician *c = w->staff[k];
+        if (!c->active || c->sick)
+            continue;
+        if (c->does & PW_DOES_STEP2)
+            cap[PW_STEP2] += c->hours_week;
+        if (c->does & PW_DOES_STEP3)
+            cap[PW_STEP3] += c->hours_week;
+    }
+    for (int st = 0; st < PW_STEP_N; st++) {
+        if (cap[st] != w->ta_cap[st].value)
+            w->cap_varied = 1;
+        sim_timeavg_set(&w->ta_cap[st], w->s.now, cap[st]);
+    }
+}
+
+/* Week arg begins: the workforce's weekly round (with staff dynamics), then week arg - 1's
+ * row of the time series. Schedules the next week while it starts within the run. */
+void metrics_on_week(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    world *w = s->user;
+    pw_results *o = w->out;
+    size_t k = (size_t)arg;
+    if (k > 0 && w->dynamic)
+        staff_round(w);
+    if (k > 0 && k - 1 < o->n_weeks) {
+        pw_week *wk = &o->weeks[k - 1];
+        *wk = w->week;
+        wk->waiting_assessment = (double)w->assess_list.n;
+        for (int st = 0; st < PW_STEP_N; st++) {
+            wk->waiting_step[st] = (double)(w->step_list[st].n + w->group_list[st].n);
+            wk->caseload_step[st] = w->in_treatment[st];
+        }
+        staff_week(w, wk);
+        memset(&w->week, 0, sizeof w->week);
+    }
+    if (s->now + 7.0 <= w->t_end)
+        sim_schedule_at(s, s->now + 7.0, PRIO_WEEK, metrics_on_week, NULL, arg + 1);
+}
+
+/* The measurement window opens: time averages restart. */
+void metrics_on_window_start(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    world *w = s->user;
+    w->in_window = 1;
+    sim_timeavg_restart(&w->ta_wait_assess, s->now);
+    for (int st = 0; st < PW_STEP_N; st++) {
+        sim_timeavg_restart(&w->ta_wait_step[st], s->now);
+        sim_timeavg_restart(&w->ta_load[st], s->now);
+        sim_timeavg_restart(&w->ta_cap[st], s->now);
+    }
+}
+
+/* The measurement window closes: the staff's window figures, and the time-average
+ * metrics frozen at their value now. */
+void metrics_on_window_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    world *w = s->user;
+    w->in_window = 0;
+    staff_close_window(w);
+    double t = s->now;
+    double *m = w->out->metric;
+    m[PW_M_WAITING_ASSESSMENT_MEAN] = sim_timeavg_mean(&w->ta_wait_assess, t);
+    m[PW_M_WAITING_STEP2_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP2], t);
+    m[PW_M_WAITING_STEP3_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP3], t);
+    for (int st = 0; st < PW_STEP_N; st++) {
+        /* With staff dynamics the hours available vary: use their time average. */
+        double cap = w->cap_varied ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
+        m[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
+            cap > 0 ? sim_timeavg_mean(&w->ta_load[st], t) / cap : NAN;
+    }
+    m[PW_M_UTILISATION_ASSESSMENT] =
+        w->assess_slots_offered > 0 ? w->assess_slots_used / w->assess_slots_offered : NAN;
+}
+
+/* The headline metrics from the cohort's accumulators, at the end of the run. The outcome
+ * counts were made by the definitions of pw_outcome.h (cohort_exit); the denominators
+ * here are the reporting conventions: reported shares over finishers or casers, true
+ * shares over every referral or true caser. */
+void metrics_compute(world *w)
+{
+    pw_results *o = w->out;
+    double *m = o->metric;
+    double n = (double)w->n_ref;
+#define SHARE(num, den) ((den) > 0 ? (double)(num) / (double)(den) : NAN)
+    m[PW_M_REFERRALS] = n;
+    m[PW_M_ENTERED_TREATMENT_SHARE] = SHARE(w->n_entered, w->n_ref);
+    m[PW_M_FINISHED_COURSE_SHARE] = SHARE(w->n_finished, w->n_ref);
+    m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(w->rep_recovered, w->rep_casers);
+    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(w->tru_recovered, w->tru_casers);
+    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(w->rep_ri, w->n_finished);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(w->tru_ri, w->n_ref);
+    m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(w->rep_rr, w->rep_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(w->tru_rr, w->tru_casers);
+    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(w->w6_rep, w->n_finished);
+    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(w->w18_rep, w->n_finished);
+    m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(w->w6_true, w->n_ref);
+    m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(w->w18_true, w->n_ref);
+    m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_assess);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_treat);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_P50] = sim_hist_quantile(&w->h_wait_treat, 0.5);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_P90] = sim_hist_quantile(&w->h_wait_treat, 0.9);
+    m[PW_M_WAIT_REPORTED_DAYS_MEAN] = sim_tally_mean(&w->t_wait_reported);
+    m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = sim_tally_mean(&w->t_step_up_wait);
+    m[PW_M_SESSIONS_MEAN_FINISHERS] = sim_tally_mean(&w->t_sessions_fin);
+    m[PW_M_SESSIONS_MEAN_RECOVERED] = sim_tally_mean(&w->t_sessions_rec);
+    const uint64_t *x = o->exits;
+    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
+        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_DROPPED_WAITING_ASSESSMENT] + x[PW_X_DNA_ASSESSMENT], w->n_ref);
+    m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
+        SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], w->n_ref);
+    m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
+        SHARE(x[PW_X_DROPPED_IN_TREATMENT] + x[PW_X_DISCHARGED_DNA], w->n_ref);
+    m[PW_M_SIGNPOSTED_SHARE] = SHARE(x[PW_X_SIGNPOSTED_RISK] + x[PW_X_SIGNPOSTED_SPECIALIST] +
+                                         x[PW_X_REJECTED] + x[PW_X_SIGNPOSTED_LTC],
+                                     w->n_ref);
+    m[PW_M_STEPPED_UP_SHARE] = SHARE(w->n_stepped_up, w->n_step2_starters);
+    m[PW_M_STILL_IN_SYSTEM_SHARE] = SHARE(x[PW_X_STILL_WAITING] + x[PW_X_STILL_IN_TREATMENT], w->n_ref);
+    m[PW_M_RE_REFERRAL_SHARE] = SHARE(w->n_rereferrals, w->n_ref);
+    /* Failed episodes per referral (fail-first's cost); 3+ counted as 3. */
+    const uint64_t *fl = o->failures;
+    m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], w->n_ref);
+    m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3], w->n_ref);
+    double cost = 0, heads = 0, turnover = 0, burn = 0;
+    for (size_t r = 0; r < w->p->n_roles; r++) {
+        const pw_role_stats *st = &o->roles[r];
+        cost += st->salary_gbp + st->oncost_gbp + st->training_gbp;
+        heads += st->headcount_years;
+        turnover += (double)(st->leavers + st->to_training);
+        burn += st->burnout_years;
+    }
+    m[PW_M_COST_PER_REFERRAL_GBP] = w->n_ref ? cost / (double)w->n_ref : NAN;
+    m[PW_M_COST_PER_FINISHED_COURSE_GBP] = w->n_finished ? cost / (double)w->n_finished : NAN;
+    m[PW_M_COST_PER_RECOVERY_GBP] = w->rep_recovered ? cost / (double)w->rep_recovered : NAN;
+    m[PW_M_COST_PER_TRUE_RECOVERY_GBP] = w->tru_recovered ? cost / (double)w->tru_recovered : NAN;
+    m[PW_M_STAFF_TURNOVER_RATE] = heads > 0 ? turnover / heads : NAN;
+    m[PW_M_BURNOUT_MEAN] = heads > 0 ? burn / heads : NAN;
+#undef SHARE
+}

@@ -1,0 +1,158 @@
+/* People: a referral's record and streams, its case mix, the fortunes drawn once at
+ * referral, and its symptoms (drift while waiting, questionnaires).
+ *
+ * Holds: the pool of free patients (their generators kept for reuse), case mix, remission
+ * time, responsiveness and dice, waiting drift and remission, questionnaire readings.
+ * Streams: the case-mix stream the caller passes (RS_CASEMIX or RS_PREFILL); the person's
+ * own PR_FATE (remission, responsiveness), PR_ROUTE (dice), PR_DRIFT (drift noise) and
+ * PR_TREAT (questionnaire noise).
+ * Schedules: nothing.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+#include "pw_state.h"
+
+/* Free a patient and its generators (at the end of the run, from the pool). */
+void patient_delete(patient *pt)
+{
+    for (int k = 0; k < PR_N; k++)
+        if (pt->r[k])
+            gsl_rng_free(pt->r[k]);
+    free(pt);
+}
+
+/* A new referral (from the pool when possible) with its streams seeded for number
+ * `number` of the kind starting at `base`. The world owns it; NULL when out of memory.
+ * No draws: seeding only. */
+patient *patient_new(world *w, uint32_t base, uint64_t number)
+{
+    patient *pt = PW_LIST_ENTRY(pw_list_pop_head(&w->pool), patient, pool);
+    if (pt) {
+        gsl_rng *r[PR_N];
+        memcpy(r, pt->r, sizeof r);
+        memset(pt, 0, sizeof *pt);
+        memcpy(pt->r, r, sizeof r);
+    } else {
+        pt = calloc(1, sizeof *pt);
+        if (!pt)
+            return NULL;
+        for (int k = 0; k < PR_N; k++)
+            if (!(pt->r[k] = gsl_rng_alloc(SIM_RNG_TYPE))) {
+                patient_delete(pt);
+                return NULL;
+            }
+    }
+    uint32_t idx = (uint32_t)((base + number) * PR_N);
+    for (int k = 0; k < PR_N; k++)
+        sim_rng_seed_entity(pt->r[k], w->p->seed, (uint32_t)w->rep, 0, idx + (uint32_t)k);
+    pt->step = -1;
+    pt->assessed_day = pt->first_contact_day = pt->first_treatment_day = NAN;
+    pt->step2_end_day = pt->step_start_day = NAN;
+    w->live_patients++;
+    return pt;
+}
+
+/* Back to the pool: pt must be on no list but the pool's after this. */
+void patient_release(world *w, patient *pt)
+{
+    pw_list_push_head(&w->pool, &pt->pool);
+    w->live_patients--;
+}
+
+/* Draw the attributes and baseline severity of a new referral from stream r (case mix). */
+void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r)
+{
+    const pw_casemix *m = &p->casemix;
+    pt->self_ref = gsl_rng_uniform(r) < p->referrals.self_referral_share;
+    double u = gsl_rng_uniform(r), c = 0;
+    pt->age_band = 3;
+    for (int i = 0; i < 4; i++) {
+        c += m->age_band_shares[i];
+        if (u < c) {
+            pt->age_band = (unsigned char)i;
+            break;
+        }
+    }
+    pt->female = gsl_rng_uniform(r) < m->female_share;
+    pt->minority = gsl_rng_uniform(r) < m->ethnic_minority_share;
+    pt->ltc = gsl_rng_uniform(r) < m->ltc_share;
+    pt->ld = gsl_rng_uniform(r) < m->ld_share;
+    pt->risk = gsl_rng_uniform(r) < m->risk_share;
+    u = gsl_rng_uniform(r);
+    pt->need = u < m->need_shares[0]                      ? PW_NEED_LOW
+               : u < m->need_shares[0] + m->need_shares[1] ? PW_NEED_HIGH
+                                                           : PW_NEED_SPECIALIST;
+    double z1, z2;
+    gsl_ran_bivariate_gaussian(r, 1.0, 1.0, m->phq_gad_correlation, &z1, &z2);
+    double shift = pt->self_ref ? m->self_referral_phq_shift : 0.0;
+    pt->phq = clampd(m->phq_mean[pt->need] + shift + m->phq_sd[pt->need] * z1, 0, PW_PHQ_MAX);
+    pt->gad = clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, PW_GAD_MAX);
+    pt->phq0 = pt->phq;
+    pt->gad0 = pt->gad;
+}
+
+/* What is decided about a person once, at referral, so that it is the same whatever the
+ * service does with them: the time they would remit spontaneously, counted from `from`
+ * (INFINITY if never), and their responsiveness (PR_FATE); the dice in pw_die order
+ * (PR_ROUTE). */
+void patient_draw_fortunes(const world *w, patient *pt, double from)
+{
+    double rate = w->p->symptoms.remission_per_week / 7.0;
+    pt->remission_day = rate > 0 ? from + gsl_ran_exponential(pt->r[PR_FATE], 1.0 / rate)
+                                 : INFINITY;
+    pt->response_z = gsl_ran_gaussian_ziggurat(pt->r[PR_FATE], 1.0);
+    for (int k = 0; k < DIE_N; k++)
+        pt->dice[k] = gsl_rng_uniform(pt->r[PR_ROUTE]);
+}
+
+/* Bring latent scores up to now after a spell of waiting: drift and noise (PR_DRIFT),
+ * remission if it fell due meanwhile. Nothing changes in treatment (sessions move the
+ * scores there). */
+void patient_drift(world *w, patient *pt)
+{
+    double weeks = (w->s.now - pt->state_day) / 7.0;
+    pt->state_day = w->s.now;
+    if (!(weeks > 0) || pt->at == W_TREATMENT)
+        return;
+    const pw_symptoms_p *sy = &w->p->symptoms;
+    double f = pow(1 + sy->wait_drift_per_week, weeks);
+    double sd = sy->wait_noise_sd_per_week * sqrt(weeks);
+    gsl_rng *rf = pt->r[PR_DRIFT];
+    pt->phq = pt->phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
+    pt->gad = pt->gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
+    /* Remission happens at a time drawn at referral, if the person is waiting then: the
+     * same person remits at the same moment whatever the service does. */
+    if (pt->remission_day <= w->s.now && pt->remission_day > w->s.now - weeks * 7.0) {
+        pt->phq *= sy->remission_factor;
+        pt->gad *= sy->remission_factor;
+    }
+    pt->phq = clampd(pt->phq, 0, PW_PHQ_MAX);
+    pt->gad = clampd(pt->gad, 0, PW_GAD_MAX);
+}
+
+/* A questionnaire reading: latent + measurement noise (from r when sd > 0), rounded and
+ * clipped to the scale. */
+static int observe(double latent, double sd, double max, gsl_rng *r)
+{
+    double x = latent + (sd > 0 ? gsl_ran_gaussian_ziggurat(r, sd) : 0.0);
+    return (int)clampd(nearbyint(x), 0, max);
+}
+
+/* pt fills in PHQ-9 and GAD-7 (noise from PR_TREAT), `coaching` points lower on PHQ-9 and
+ * the same share of the scale lower on GAD-7; the first reading is the reported baseline. */
+void patient_questionnaire(world *w, patient *pt, double coaching)
+{
+    double sd = w->p->symptoms.measurement_sd;
+    pt->obs_phq = observe(pt->phq - coaching, sd, PW_PHQ_MAX, pt->r[PR_TREAT]);
+    pt->obs_gad = observe(pt->gad - coaching * PW_GAD_MAX / PW_PHQ_MAX, sd, PW_GAD_MAX,
+                          pt->r[PR_TREAT]);
+    pt->has_obs = 1;
+    if (!pt->has_obs0) {
+        pt->obs_phq0 = pt->obs_phq;
+        pt->obs_gad0 = pt->obs_gad;
+        pt->has_obs0 = 1;
+    }
+}

@@ -1,0 +1,183 @@
+/* Treatment sessions: one appointment of an episode, individual or in a group, in four
+ * parts: attendance, the first-attendance accounting, the symptom effect with its
+ * questionnaire, and the rules that end the episode.
+ *
+ * Holds: session_hold (one appointment) and the individual session's event.
+ * Streams: the person's PR_SESSION (attendance, then dropout after the session: two
+ * draws for an attended session, one for a DNA), PR_TREAT (session noise, questionnaire
+ * noise).
+ * Schedules: an individual course's next session (EV_SESSION) on a working day; an ending
+ * rule ends the episode (episode_end), which may step up to the step-3 list.
+ */
+#include <math.h>
+#include <gsl/gsl_randist.h>
+
+#include "pw_state.h"
+
+/* Bounds of one session's effect f, the share of the latent scores a session takes away
+ * (scores become score x (1 - f) + noise). f is a product of the step's mean and spread,
+ * the person's responsiveness, the match to their need, the therapist effect, burnout
+ * and the mode, so its tails are long: f >= 1 would zero (or flip the sign of) the scores
+ * in one session, and a large negative f would multiply them many-fold. The bounds keep
+ * a session between taking away 90% and adding half again. They guard extreme parameter
+ * choices: in the shipped scenarios no session comes near them. */
+#define SESSION_EFFECT_MIN (-0.5)
+#define SESSION_EFFECT_MAX 0.9
+
+/* Attendance (PR_SESSION): 1 if pt attends. A DNA is counted; returns 0. */
+static int session_attended(world *w, patient *pt, const pw_step_p *sp)
+{
+    double dna_p = sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures);
+    if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
+        pt->dnas++;
+        emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete",
+                   pt->clin);
+        return 0;
+    }
+    return 1;
+}
+
+/* The first attended session of a step, and of the whole journey: the start of the step
+ * and of treatment, and the waits they end (for the cohort). No draws. */
+static void session_first(world *w, patient *pt)
+{
+    sim *s = &w->s;
+    if (pt->sessions_step == 0) {
+        pt->step_start_day = s->now;
+        pt->paths |= 1u << pt->step;
+        if (pt->cohort)
+            w->out->stages[pt->step == PW_STEP2 ? PW_S_ENTERED_STEP2 : PW_S_ENTERED_STEP3]++;
+        if (pt->step == PW_STEP2 && pt->cohort)
+            w->n_step2_starters++;
+        emit_event(w, pt, pt->step == PW_STEP2 ? "step2_treatment" : "step3_treatment",
+                   "start", pt->clin);
+        if (pt->stepped_up && pt->step == PW_STEP3 && pt->cohort) {
+            double sw = s->now - pt->step2_end_day;
+            sim_tally_add(&w->t_step_up_wait, sw);
+            w->out->waits[PW_W_STEP_UP][week_bin(sw)]++;
+        }
+        if (pt->cohort) {
+            double aw = s->now - (isnan(pt->assessed_day) ? pt->referral_day : pt->assessed_day);
+            if (!pt->stepped_up)
+                w->out->waits[PW_W_ASSESSMENT_TO_TREATMENT][week_bin(aw)]++;
+        }
+    }
+    if (isnan(pt->first_treatment_day)) {
+        pt->first_treatment_day = s->now;
+        if (isnan(pt->first_contact_day))
+            pt->first_contact_day = s->now;
+        if (pt->cohort) {
+            double wt = s->now - pt->referral_day;
+            w->n_entered++;
+            w->out->stages[PW_S_ENTERED_TREATMENT]++;
+            sim_tally_add(&w->t_wait_treat, wt);
+            sim_hist_add(&w->h_wait_treat, wt);
+            w->out->waits[PW_W_REFERRAL_TO_TREATMENT][week_bin(wt)]++;
+            w->w6_true += pw_outcome_within_six_weeks(wt);
+            w->w18_true += pw_outcome_within_18_weeks(wt);
+        }
+    }
+}
+
+/* An attended session's effect on the latent scores (noise from PR_TREAT). */
+static void session_effect(world *w, patient *pt, const pw_step_p *sp)
+{
+    const pw_params *p = w->p;
+    int match = (pt->step == PW_STEP2 && pt->need == PW_NEED_LOW) ||
+                (pt->step == PW_STEP3 && pt->need == PW_NEED_HIGH);
+    gsl_rng *rt = pt->r[PR_TREAT];
+    double f = sp->effect_mean + sp->effect_sd * pt->response_z;
+    f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
+    if (p->workforce.burnout_effect > 0)
+        f *= 1 - p->workforce.burnout_effect * pt->clin->burnout;
+    if (pt->mode == PW_MODE_PHONE)
+        f *= sp->phone_factor;
+    else if (pt->mode == PW_MODE_GROUP)
+        f *= sp->group_factor;
+    f = clampd(f, SESSION_EFFECT_MIN, SESSION_EFFECT_MAX);
+    double nsd = sp->session_noise_sd;
+    pt->phq = clampd(pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0,
+                     PW_PHQ_MAX);
+    pt->gad = clampd(pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0,
+                     PW_GAD_MAX);
+    pt->state_day = w->s.now;
+}
+
+/* After an attended session: the exit that ends the episode here, or PW_X_N if it goes
+ * on. In order: discharge on the first good score (a reporting practice, once the course
+ * counts as finished), recovered for long enough, the session cap, no progress, dropout
+ * after the session (PR_SESSION, drawn only if no earlier rule ended it). */
+static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
+{
+    const pw_params *p = w->p;
+    int good = !pw_outcome_caseness(pt->obs_phq, pt->obs_gad);
+    pt->good_run = good ? pt->good_run + 1 : 0;
+    if (good && p->reporting.discharge_on_first_good_score &&
+        pw_outcome_finished_course(pt->sessions_step))
+        return PW_X_DISCHARGED_RECOVERED;
+    if (sp->recovered_sessions_to_end > 0 && pt->good_run >= sp->recovered_sessions_to_end &&
+        pt->sessions_step >= sp->min_sessions)
+        return PW_X_DISCHARGED_RECOVERED;
+    if (pt->sessions_step >= sp->max_sessions)
+        return PW_X_DISCHARGED_COMPLETED;
+    if (sp->no_progress_after > 0 && pt->sessions_step >= sp->no_progress_after && !good &&
+        !pw_outcome_reliable_improvement(pt->obs_phq0, pt->obs_gad0, pt->obs_phq, pt->obs_gad))
+        return PW_X_DISCHARGED_NO_PROGRESS;
+    double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
+                  pow(p->failure.dropout_multiplier, pt->failures);
+    if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop)
+        return PW_X_DROPPED_IN_TREATMENT;
+    return PW_X_N;
+}
+
+/* One appointment of pt's treatment (individual or group). Returns 1 if the episode
+ * goes on, 0 if it ended here (episode_end has run). */
+int session_hold(world *w, patient *pt)
+{
+    const pw_params *p = w->p;
+    const pw_step_p *sp = &p->step[pt->step];
+    if (!session_attended(w, pt, sp)) {
+        if (sp->discharge_after_dnas > 0 && pt->dnas >= sp->discharge_after_dnas) {
+            episode_end(w, pt, PW_X_DISCHARGED_DNA);
+            return 0;
+        }
+        return 1;
+    }
+    session_first(w, pt);
+    pt->sessions++;
+    pt->sessions_step++;
+    if (pt->sessions_step == 1 && !pt->grp) { /* the diary now holds follow-ups */
+        double delta = episode_session_hours(sp) - pt->load;
+        pt->load += delta;
+        episode_commit_hours(w, pt->clin, pt->step, delta, pt->mode == PW_MODE_PHONE);
+    }
+    w->week.sessions++;
+    emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
+               pt->clin);
+    /* Questionnaire at the start of the session (the usual practice) or at its end. */
+    int at_end = p->reporting.end_of_session_questionnaire;
+    if (!at_end)
+        patient_questionnaire(w, pt, 0);
+    session_effect(w, pt, sp);
+    if (at_end)
+        patient_questionnaire(w, pt, 0);
+    pw_exit why = session_ending(w, pt, sp);
+    if (why == PW_X_N)
+        return 1;
+    episode_end(w, pt, why);
+    return 0;
+}
+
+/* An individual session falls due. If the clinician is off sick it is cancelled, not
+ * moved; the next is booked an interval later on a working day unless the episode ended. */
+void session_on_appointment(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    world *w = s->user;
+    pt->timer = 0;
+    if (pt->clin->sick || session_hold(w, pt))
+        pt->timer = sim_schedule_at(
+            s, world_next_working(w, s->now + w->p->step[pt->step].interval_days), PRIO_PERSON,
+            session_on_appointment, pt, 0);
+}

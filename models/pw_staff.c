@@ -1,0 +1,484 @@
+/* Staff and workforce dynamics: clinicians, their hours and caseload caps, and what
+ * happens to them week by week: ramp-up, burnout, sickness, leaving, training for
+ * another role, recruitment and the workforce plan.
+ *
+ * Holds: building the starting staff, a clinician's hours and cap, leaving (the caseload
+ * goes back to the lists), advertising and filling posts (vacancy delay, intake month,
+ * labour pool), training and qualifying, sickness, planned hires and shocks, the weekly
+ * round, the week's and the window's staff figures.
+ * Streams: each clinician's own stream, keyed by role name and member number, so member i
+ * of a role is the same person in every scenario that has it: therapist effect at hire,
+ * the weekly chances, sickness length, vacancy delay, qualifying, a shock's draws.
+ * Schedules: the end of a sickness (EV_SICK_END), the end of training (EV_TRAINING_END),
+ * a hire after a vacancy or when the labour pool refills (EV_HIRE), a shock's leavers
+ * (EV_LEAVE). Any change in capacity offers places at once (episode_allocate_all).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "pw_state.h"
+
+/* ==== clinicians ======================================================================= */
+
+/* A 31-bit key of a role name (FNV-1a), for staff streams. */
+static uint32_t name_key(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h & 0x7fffffffu;
+}
+
+/* A role's base treatment hours a week for one person (before capacity share): the
+ * assessor role's clinical hours less its assessments. */
+static double role_hours(const world *w, const pw_role *ro, int r, double fte)
+{
+    double hours = ro->clinical_hours_per_week * fte;
+    if (r == w->assessor_role && !w->p->assessment.skip)
+        hours -= ro->assessments_per_week * fte * w->pol->assessment_minutes(w->p) / 60.0;
+    return hours > 0 ? hours : 0;
+}
+
+/* Recompute a clinician's hours and caseload cap from their role and capacity share. */
+static void clinician_refresh(world *w, clinician *c)
+{
+    const pw_role *ro = &w->p->roles[c->role];
+    c->hours_week = role_hours(w, ro, c->role, c->fte) * c->cap_factor;
+    c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * c->cap_factor));
+}
+
+/* A new clinician of role r (member number `member`) in post from now, owned by the
+ * world; NULL out of memory. Their stream is seeded by role name and member; the
+ * therapist effect is its first draw. */
+static clinician *clinician_new(world *w, int r, int member, double cap_factor)
+{
+    const pw_params *p = w->p;
+    const pw_role *ro = &p->roles[r];
+    if (w->n_staff == w->cap_staff) {
+        size_t cap = w->cap_staff ? 2 * w->cap_staff : 64;
+        clinician **s = realloc(w->staff, cap * sizeof *s);
+        if (!s)
+            return NULL;
+        w->staff = s;
+        w->cap_staff = cap;
+    }
+    clinician *c = calloc(1, sizeof *c);
+    if (!c || !(c->rng = gsl_rng_alloc(SIM_RNG_TYPE))) {
+        free(c);
+        return NULL;
+    }
+    sim_rng_seed_entity(c->rng, p->seed, (uint32_t)w->rep, 1u + name_key(ro->name),
+                        (uint32_t)member);
+    c->id = (int)w->n_staff;
+    c->role = r;
+    c->member = member;
+    c->does = ro->does;
+    c->fte = ro->fte;
+    c->active = 1;
+    c->cap_factor = cap_factor;
+    c->start_day = c->qualified_day = w->s.now;
+    c->salary_gbp = ro->salary_gbp;
+    c->effect_mult = ro->therapist_effect_sd > 0
+                         ? exp(gsl_ran_gaussian_ziggurat(c->rng, ro->therapist_effect_sd))
+                         : 1.0;
+    clinician_refresh(w, c);
+    w->staff[w->n_staff++] = c;
+    return c;
+}
+
+/* The starting staff: each role's headcount, and the posts of the establishment (the
+ * headcount plus planned hires). Returns SIM_OK or SIM_ENOMEM. */
+int staff_build(world *w)
+{
+    const pw_params *p = w->p;
+    w->assessor_role = w->pol->assessor_role(p);
+    for (size_t r = 0; r < p->n_roles; r++) {
+        const pw_role *ro = &p->roles[r];
+        if (ro->leave_per_year > 0 || ro->sick_per_year > 0 || ro->train_per_year > 0)
+            w->dynamic = 1;
+        w->establishment[r] = ro->headcount;
+        for (int i = 0; i < ro->headcount; i++) {
+            clinician *c = clinician_new(w, (int)r, w->next_member[r]++, 1.0);
+            if (!c)
+                return SIM_ENOMEM;
+            if (c->does & PW_DOES_STEP2)
+                w->cap_hours[PW_STEP2] += c->hours_week;
+            if (c->does & PW_DOES_STEP3)
+                w->cap_hours[PW_STEP3] += c->hours_week;
+        }
+    }
+    const pw_workforce_p *wf = &p->workforce;
+    if (wf->n_hires || wf->n_shocks || wf->burnout_rise_per_week > 0)
+        w->dynamic = 1;
+    for (size_t i = 0; i < wf->n_hires; i++)
+        w->establishment[wf->hire_role[i]] += wf->hire_count[i];
+    return SIM_OK;
+}
+
+/* Free every clinician ever in post, and the staff table. */
+void staff_free(world *w)
+{
+    for (size_t i = 0; i < w->n_staff; i++) {
+        clinician *c = w->staff[i];
+        if (c->rng)
+            gsl_rng_free(c->rng);
+        free(c);
+    }
+    free(w->staff);
+}
+
+/* ==== leaving, recruitment, training =================================================== */
+
+/* The chance of an event in a week under a yearly hazard. */
+static double weekly_chance(double per_year) { return 1 - exp(-per_year * 7.0 / YEAR_DAYS); }
+
+/* Everyone on c's caseload and in c's groups goes back to the lists (episode_interrupt);
+ * c's groups close. */
+static void return_caseload(world *w, clinician *c)
+{
+    while (c->patients.head) {
+        patient *pt = PW_LIST_ENTRY(c->patients.head, patient, care);
+        episode_release(w, pt); /* unlinks pt from c */
+        episode_interrupt(w, pt);
+    }
+    for (pw_link *k = w->running.head, *next; k; k = next) {
+        next = k->next;
+        group *g = PW_LIST_ENTRY(k, group, live);
+        if (g->fac != c)
+            continue;
+        pw_link *m;
+        while ((m = pw_list_pop_head(&g->members))) {
+            patient *pt = PW_LIST_ENTRY(m, patient, member);
+            pt->grp = NULL;
+            episode_interrupt(w, pt);
+        }
+        group_close(w, g);
+    }
+    metrics_track_lists(w);
+}
+
+/* People in post in role r (not trainees). */
+static int in_post(const world *w, int r)
+{
+    int n = 0;
+    for (size_t k = 0; k < w->n_staff; k++)
+        n += w->staff[k]->active && !w->staff[k]->training && w->staff[k]->role == r;
+    return n;
+}
+
+/* Advertise c's post: a starter of the same role after the vacancy delay (c's stream), at
+ * the next intake month if the role has one. A post is advertised only while those in
+ * post and posts advertised are below the establishment (qualified trainees may have
+ * filled it). Schedules EV_HIRE if it falls within the run. */
+static void advertise(world *w, clinician *c, int r)
+{
+    const pw_role *ro = &w->p->roles[r];
+    if (!ro->replace_leavers || in_post(w, r) + w->vacancies[r] >= w->establishment[r])
+        return;
+    double t = w->s.now + fmax(0.0, pw_dist_draw(&ro->vacancy_days, c->rng));
+    if (ro->intake_month >= 1) { /* the first day of the next intake month */
+        double year = floor(t / YEAR_DAYS) * YEAR_DAYS;
+        double start = year + (ro->intake_month - 1) * YEAR_DAYS / 12.0;
+        t = start >= t ? start : start + YEAR_DAYS;
+    }
+    if (t >= w->t_end)
+        return;
+    w->vacancies[r]++;
+    sim_schedule_at(&w->s, t, PRIO_PERSON, staff_on_hire, NULL, (uint64_t)r);
+}
+
+/* c leaves the service (to_training: leaves the post to train for another role): counted,
+ * sickness ended, caseload returned, the post advertised, places offered. */
+static void clinician_leave(world *w, clinician *c, int to_training)
+{
+    int r = c->role;
+    pw_role_stats *st = &w->out->roles[r];
+    if (w->in_window) {
+        if (to_training)
+            st->to_training++;
+        else if (!c->training) /* trainees are not in post: not counted as leavers */
+            st->leavers++;
+        if (c->sick)
+            st->sick_days += w->s.now - fmax(c->sick_since, w->t_window0);
+    }
+    if (!to_training)
+        w->week.leavers++;
+    if (c->sick_end)
+        sim_cancel(&w->s, c->sick_end);
+    c->sick_end = 0;
+    c->sick = 0;
+    c->active = 0; /* first, so the freed places are not offered back to c */
+    return_caseload(w, c);
+    if (!c->training)
+        advertise(w, c, r);
+    episode_allocate_all(w); /* the returned patients to whoever has room */
+}
+
+/* c leaves their post to train for role t at reduced capacity; schedules the end of
+ * training (EV_TRAINING_END) after the training period of c's role. */
+static void start_training(world *w, clinician *c, int t)
+{
+    int from = c->role;
+    clinician_leave(w, c, 1);
+    const pw_role *to = &w->p->roles[t];
+    c->active = 1;
+    c->training = 1;
+    c->role = t;
+    c->does = to->does;
+    c->cap_factor = to->train_capacity;
+    c->ramp_per_week = 0;
+    clinician_refresh(w, c);
+    if (w->in_window)
+        w->out->roles[t].training_gbp += w->p->workforce.training_cost_gbp;
+    double weeks = w->p->roles[from].train_weeks;
+    sim_schedule(&w->s, weeks * 7.0, PRIO_PERSON, staff_on_training_end, c, 0);
+    episode_allocate_all(w);
+}
+
+/* Training ends: c qualifies (c's stream) into the role at full capacity, or leaves. */
+void staff_on_training_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    clinician *c = obj;
+    if (!c->active)
+        return;
+    const pw_role *ro = &w->p->roles[c->role];
+    c->training = 0;
+    if (gsl_rng_uniform(c->rng) >= ro->qualify_probability) {
+        clinician_leave(w, c, 0);
+        return;
+    }
+    c->cap_factor = 1.0;
+    c->qualified_day = c->start_day = s->now;
+    c->salary_gbp = ro->salary_gbp;
+    clinician_refresh(w, c);
+    if (w->in_window)
+        w->out->roles[c->role].starters++;
+    w->week.hires++;
+    episode_allocate_all(w);
+}
+
+/* A starter takes up a post of role arg (a filled vacancy, or a planned hire when obj is
+ * not NULL), ramping up to full capacity. With a labour pool exhausted for the year, the
+ * hire waits for the next year (schedules EV_HIRE again). */
+void staff_on_hire(sim *s, void *obj, uint64_t arg)
+{
+    world *w = s->user;
+    int r = (int)arg;
+    const pw_role *ro = &w->p->roles[r];
+    const pw_workforce_p *wf = &w->p->workforce;
+    if (!obj) {
+        if (w->vacancies[r] > 0)
+            w->vacancies[r]--;
+        if (in_post(w, r) >= w->establishment[r])
+            return; /* filled meanwhile by a qualified trainee: the advert is withdrawn */
+    }
+    if (wf->labour_pool_per_year > 0) {
+        if (s->now >= w->pool_year_start + YEAR_DAYS) {
+            w->pool_year_start = floor(s->now / YEAR_DAYS) * YEAR_DAYS;
+            w->pool_used = 0;
+        }
+        if (w->pool_used >= wf->labour_pool_per_year) { /* nobody to hire until next year */
+            double t = w->pool_year_start + YEAR_DAYS;
+            if (!obj)
+                w->vacancies[r]++;
+            if (t < w->t_end)
+                sim_schedule_at(s, t, PRIO_PERSON, staff_on_hire, obj, arg);
+            return;
+        }
+        w->pool_used++;
+    }
+    double start = ro->ramp_weeks > 0 ? ro->ramp_start : 1.0;
+    clinician *c = clinician_new(w, r, w->next_member[r]++, start);
+    if (!c) {
+        sim_fail(s, SIM_ENOMEM);
+        return;
+    }
+    c->ramp_per_week = ro->ramp_weeks > 0 ? (1.0 - start) / ro->ramp_weeks : 0;
+    if (w->in_window)
+        w->out->roles[r].starters++;
+    w->week.hires++;
+    episode_allocate_all(w);
+}
+
+/* c is back from sick leave: the window's part of the absence counted. */
+void staff_on_sick_end(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    clinician *c = obj;
+    c->sick_end = 0;
+    c->sick = 0;
+    if (w->in_window || (c->sick_since < w->t_window1 && s->now > w->t_window0))
+        w->out->roles[c->role].sick_days +=
+            fmin(s->now, w->t_window1) - fmax(c->sick_since, w->t_window0);
+    episode_allocate_all(w);
+}
+
+/* c leaves in a shock (if still in post). */
+void staff_on_leave(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    clinician *c = obj;
+    if (c->active)
+        clinician_leave(w, c, 0);
+}
+
+/* A planned event of the workforce group: arg < PW_MAX_PLAN is hiring row arg (its hires
+ * start now), else shock row arg - PW_MAX_PLAN: each in post in the role leaves with the
+ * shock's probability at a time spread over its weeks (two draws from their own stream:
+ * the same people leave in every scenario; schedules EV_LEAVE). */
+void staff_on_plan(sim *s, void *obj, uint64_t arg)
+{
+    (void)obj;
+    world *w = s->user;
+    const pw_workforce_p *wf = &w->p->workforce;
+    if (arg < PW_MAX_PLAN) {
+        for (int k = 0; k < wf->hire_count[arg]; k++)
+            staff_on_hire(s, (void *)wf, (uint64_t)wf->hire_role[arg]);
+        return;
+    }
+    size_t i = arg - PW_MAX_PLAN;
+    for (size_t k = 0; k < w->n_staff; k++) {
+        clinician *c = w->staff[k];
+        if (!c->active || c->training || c->role != wf->shock_role[i])
+            continue;
+        double u = gsl_rng_uniform(c->rng), when = gsl_rng_uniform(c->rng);
+        if (u < wf->shock_share[i])
+            sim_schedule(s, when * wf->shock_weeks[i] * 7.0, PRIO_PERSON, staff_on_leave, c, 0);
+    }
+}
+
+/* ==== the week ========================================================================= */
+
+/* The weekly round of the workforce: ramp-up, burnout, and the week's chances of
+ * sickness, leaving and leaving for training (each from the clinician's own stream, in
+ * that order, drawn only while the earlier ones did not happen). Schedules the end of a
+ * sickness (EV_SICK_END); offers places at the end. */
+void staff_round(world *w)
+{
+    const pw_params *p = w->p;
+    const pw_workforce_p *wf = &p->workforce;
+    double relief = fmax(0.0, 1 - wf->supervision_relief * wf->supervision_hours_per_month / 2.0);
+    size_t n = w->n_staff; /* starters this round wait for the next */
+    for (size_t k = 0; k < n; k++) {
+        clinician *c = w->staff[k];
+        if (!c->active)
+            continue;
+        const pw_role *ro = &p->roles[c->role];
+        if (c->ramp_per_week > 0 && !c->training) {
+            c->cap_factor = fmin(1.0, c->cap_factor + c->ramp_per_week);
+            if (c->cap_factor >= 1.0)
+                c->ramp_per_week = 0;
+            clinician_refresh(w, c);
+        }
+        if (wf->burnout_rise_per_week > 0) {
+            double hours = c->hours_week > 0 ? c->hours_week : 1e-9;
+            double load = (c->load_hours + (wf->telephone_weight - 1) * c->phone_hours) / hours;
+            /* Overload builds burnout, and some of it heals every week: a sustained
+             * overload settles at rise x over x relief / recovery. */
+            double over = fmax(0.0, load - wf->sustainable_load);
+            c->burnout += wf->burnout_rise_per_week * over * relief -
+                          wf->burnout_recovery_per_week * c->burnout;
+            c->burnout = clampd(c->burnout, 0, 1);
+        }
+        if (ro->sick_per_year > 0 && !c->sick &&
+            gsl_rng_uniform(c->rng) <
+                weekly_chance(ro->sick_per_year * (1 + wf->burnout_sick_factor * c->burnout))) {
+            c->sick = 1;
+            c->sick_since = w->s.now;
+            c->sick_end = sim_schedule(&w->s, gsl_ran_exponential(c->rng, ro->sick_days_mean),
+                                       PRIO_PERSON, staff_on_sick_end, c, 0);
+        }
+        if (ro->leave_per_year > 0 &&
+            gsl_rng_uniform(c->rng) <
+                weekly_chance(ro->leave_per_year * (1 + wf->burnout_leave_factor * c->burnout))) {
+            clinician_leave(w, c, 0);
+            continue;
+        }
+        if (ro->train_per_year > 0 && ro->train_to_role >= 0 && !c->training &&
+            w->s.now - c->start_day >= ro->train_min_tenure_years * YEAR_DAYS &&
+            w->s.now - c->qualified_day >= ro->train_bar_years * YEAR_DAYS &&
+            gsl_rng_uniform(c->rng) < weekly_chance(ro->train_per_year))
+            start_training(w, c, ro->train_to_role);
+    }
+    episode_allocate_all(w);
+}
+
+/* Staff figures of the week just ended into *wk (in post, training, sick, vacancies,
+ * burnout mean and 90th percentile), and the window's salary and headcount sums. */
+void staff_week(world *w, pw_week *wk)
+{
+    const pw_params *p = w->p;
+    if (w->n_staff > w->burn_cap) {
+        double *b = realloc(w->burn, w->n_staff * sizeof *b);
+        if (!b) {
+            sim_fail(&w->s, SIM_ENOMEM);
+            return;
+        }
+        w->burn = b;
+        w->burn_cap = w->n_staff;
+    }
+    double *burn = w->burn;
+    size_t nb = 0;
+    double bsum = 0;
+    int in_window = w->s.now > w->t_window0 && w->s.now <= w->t_window1;
+    double dt = 7.0 / YEAR_DAYS;
+    for (size_t k = 0; k < w->n_staff; k++) {
+        const clinician *c = w->staff[k];
+        if (!c->active)
+            continue;
+        pw_role_stats *st = &w->out->roles[c->role];
+        if (c->training)
+            wk->in_training[c->role] += 1;
+        else
+            wk->staff_in_post[c->role] += 1;
+        wk->on_sick_leave += c->sick;
+        if (!c->training) { /* burnout of those in post, as in workforce.csv */
+            bsum += c->burnout;
+            burn[nb++] = c->burnout;
+        }
+        if (in_window) {
+            double salary = c->fte * c->salary_gbp * dt;
+            st->salary_gbp += salary;
+            st->oncost_gbp += salary * p->workforce.oncost_share;
+            if (!c->training) {
+                st->headcount_years += dt;
+                st->fte_years += c->fte * c->cap_factor * dt;
+                st->burnout_years += c->burnout * dt;
+            }
+        }
+    }
+    for (size_t r = 0; r < p->n_roles; r++)
+        wk->vacancies[r] = w->vacancies[r];
+    wk->burnout_mean = nb ? bsum / (double)nb : 0;
+    if (nb) { /* GSL's quantile of the sorted values */
+        gsl_sort(burn, 1, nb);
+        wk->burnout_p90 = gsl_stats_quantile_from_sorted_data(burn, 1, nb, 0.9);
+    }
+}
+
+/* At the window's end: the window's part of open sick leave, and tenure of those in post. */
+void staff_close_window(world *w)
+{
+    double now = w->s.now;
+    for (size_t k = 0; k < w->n_staff; k++) {
+        clinician *c = w->staff[k];
+        if (!c->active)
+            continue;
+        pw_role_stats *st = &w->out->roles[c->role];
+        if (c->sick) { /* count the window's part; the rest is outside it */
+            st->sick_days += now - fmax(c->sick_since, w->t_window0);
+            c->sick_since = now;
+        }
+        if (!c->training) {
+            st->tenure_years_sum += (now - c->start_day) / YEAR_DAYS;
+            st->in_post_end++;
+        }
+    }
+}

@@ -1,0 +1,356 @@
+/* The model's internal header: the state every pathway file shares (as Lua's lstate.h).
+ * Not for use outside models/: the public interface is pw_world.h.
+ *
+ * Design
+ * - One `world` per replication owns the engine, the streams, the people, the staff and
+ *   the accumulators; every handler finds it as `s->user`.
+ * - Random streams (docs/design.md §3): replication streams (RS_*) for arrivals, case
+ *   mix and the pre-filled, drawn in arrival order and by nothing capacity or policy can
+ *   change; every referral has its own streams, one per purpose (PR_*); every clinician
+ *   has one stream keyed by role name and member number. The enums are fixed: adding a
+ *   stream never shifts another.
+ * - Events at equal times run bookkeeping first, then the day's clinics, then people
+ *   (PRIO_*); each handler has an engine event kind (EV_*), by which the end of the run
+ *   tells pending events apart.
+ * - Lists are pw_list (pw_list.h), so membership is asserted on every change.
+ * - Functions shared across files are declared here, grouped by the file (and prefix)
+ *   that defines them: world_ (pw_world.c), patient_ (pw_patient.c), emit_, referral_,
+ *   assess_, wait_, episode_, session_, group_, staff_, metrics_, cohort_. Handlers are
+ *   <prefix>_on_<event>. Helpers static to a file go without the prefix.
+ */
+#ifndef PW_STATE_H
+#define PW_STATE_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "pol.h"
+#include "pw_list.h"
+#include "pw_outcome.h"
+#include "pw_world.h"
+#include "sim/core/sim.h"
+#include "sim/core/sim_rng.h"
+#include "sim/core/sim_stats.h"
+
+/* ==== streams, dice, priorities, event kinds =========================================== */
+
+/* Replication streams: fixed ids, so adding one never shifts another. */
+enum { RS_ARRIVALS, RS_CASEMIX, RS_PREFILL, RS_N }; /* staff have streams of their own */
+
+/* Every referral has its own streams, one per purpose, so that two scenarios that send
+ * a person down different routes still give them the same draws for the same kind of
+ * event (the n-th session's attendance, the n-th session's effect). Stream index within
+ * the replication: (base + number) * PR_N + purpose: injective below 2^32 for referral
+ * numbers < 2^27, re-referrals < 2^26, pre-filled people < 2^26 (per replication). */
+enum {
+    PR_OPTIN,   /* opting in, attending the assessment */
+    PR_WAIT,    /* dropping out while waiting (a variable number of draws: kept apart) */
+    PR_SESSION, /* attending each session, dropping out after it */
+    PR_TREAT,   /* session effects and questionnaire noise */
+    PR_FATE,    /* spontaneous remission time, responsiveness, relapse */
+    PR_DRIFT,   /* symptom drift while waiting (a variable number of draws: kept apart) */
+    PR_ROUTE,   /* what the assessor sees, routing, delivery mode, step-up, booking lags */
+    PR_N
+};
+#define BASE_REFERRAL 0u
+#define BASE_REREFERRAL (1u << 27)
+#define BASE_PREFILL (3u << 26)
+_Static_assert(PR_N <= 8, "person streams: (base + number) * PR_N must stay below 2^32");
+
+/* A referral's dice: uniforms in [0, 1) thrown once at referral from PR_ROUTE, in this
+ * order, so the same person meets the same luck whatever the service does with them. */
+typedef enum pw_die {
+    DIE_SEEN_NEED,  /* does the assessor see the need right (role accuracy)? */
+    DIE_NEIGHBOUR,  /* if not, which neighbour of a high need they see */
+    DIE_RISK,       /* signposting for risk: pw_case_view.risk_die */
+    DIE_RULE,       /* the policy's own rule: pw_case_view.rule_die */
+    DIE_MODE,       /* delivery mode on joining a step's list */
+    DIE_STEP_UP,    /* step-up after a failed step-2 episode */
+    DIE_N
+} pw_die;
+
+/* Event priorities at equal times: bookkeeping first, then the day's clinics, then people. */
+enum { PRIO_WEEK = -10, PRIO_WINDOW = -9, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
+
+/* Engine event kinds (sim_kind_register), one per handler. */
+typedef enum pw_event_kind {
+    EV_ARRIVAL = 1,     /* referral_on_arrival: the next candidate referral */
+    EV_OPT_IN,          /* referral_on_opt_in: obj a patient */
+    EV_REREFERRAL,      /* referral_on_rereferral: obj a patient not yet referred */
+    EV_CLINIC,          /* assess_on_clinic: a day's assessment clinic */
+    EV_ASSESSMENT,      /* assess_on_appointment: obj a patient */
+    EV_ASSESS_DROPOUT,  /* assess_on_dropout: obj a patient on the assessment list */
+    EV_STEP_DROPOUT,    /* wait_on_dropout: obj a patient on a step's list */
+    EV_SESSION,         /* session_on_appointment: obj a patient in treatment */
+    EV_EPISODE_END,     /* episode_on_end: obj a patient (who has an EV_SESSION too) */
+    EV_GROUP_SESSION,   /* group_on_session: obj a group */
+    EV_HIRE,            /* staff_on_hire */
+    EV_TRAINING_END,    /* staff_on_training_end: obj a clinician */
+    EV_SICK_END,        /* staff_on_sick_end: obj a clinician */
+    EV_LEAVE,           /* staff_on_leave: obj a clinician */
+    EV_PLAN,            /* staff_on_plan: a planned hire or shock */
+    EV_WEEK,            /* metrics_on_week */
+    EV_WINDOW_START,    /* metrics_on_window_start */
+    EV_WINDOW_END,      /* metrics_on_window_end */
+} pw_event_kind;
+
+#define YEAR_DAYS 365.25
+#define DAY_START (9.0 / 24.0) /* appointments from 09:00 */
+
+/* ==== people, staff, groups, the world ================================================= */
+
+typedef enum where {
+    W_NONE,
+    W_OPT_IN,       /* referred, not yet opted in */
+    W_WAIT_ASSESS,  /* on the assessment list */
+    W_ASSESSING,    /* booked into an assessment clinic */
+    W_WAIT_STEP,    /* on a step's waiting list */
+    W_TREATMENT,    /* in a treatment episode */
+} where;
+
+typedef struct clinician clinician;
+typedef struct patient patient;
+typedef struct group group;
+
+struct clinician {
+    int id, role;
+    int member;             /* number within the role (streams are keyed by it) */
+    unsigned does;
+    double hours_week;      /* treatment hours a week now (base x cap_factor) */
+    double load_hours;      /* committed hours a week */
+    double phone_hours;     /* of which telephone (weighs more for burnout) */
+    int caseload, cap;      /* caseload: individual patients plus groups facilitated */
+    double effect_mult;     /* therapist effect on session outcomes */
+    int active;             /* in post (or in training); 0 once gone */
+    int training;           /* in training for `role` */
+    int sick;               /* on sick leave */
+    double cap_factor;      /* share of full capacity: ramp-up, training */
+    double ramp_per_week;   /* rise of cap_factor a week while ramping up */
+    double start_day;       /* in the service since */
+    double qualified_day;   /* in this role (qualified) since: the training bar */
+    double sick_since;
+    double burnout;         /* 0 (none) .. 1 */
+    double salary_gbp;      /* a year per FTE */
+    double fte;
+    gsl_rng *rng;           /* this clinician's own stream (hazards, draws at leaving) */
+    pw_list patients;       /* individual caseload (patient.care), newest first */
+    sim_event_id sick_end;
+};
+
+struct patient {
+    uint64_t id, person_id;
+    gsl_rng *r[PR_N];       /* the referral's own streams, by purpose */
+    pw_link wait;           /* on a waiting list */
+    pw_link care;           /* on a clinician's individual caseload */
+    pw_link member;         /* in a group */
+    pw_link pool;           /* in the world's pool of free patients */
+    double referral_day;
+    int cohort;
+    unsigned char self_ref, age_band, female, minority, ltc, ld, risk, rereferral;
+    pw_need need;
+    double phq, gad;        /* latent */
+    double phq0, gad0;      /* latent at referral */
+    double remission_day;   /* spontaneous remission if still waiting then (drawn once) */
+    double dice[DIE_N];     /* see pw_die */
+    double response_z;      /* how well this person responds to treatment: a standard
+                               normal drawn once, so their response is the same in
+                               every scenario (effect = mean + sd * z) */
+    double state_day;       /* latent last brought up to date (waiting drift) */
+    where at;
+    int step;               /* current step, -1 none */
+    pw_mode mode;
+    double queue_day;       /* joined the current list */
+    double assessed_day, first_contact_day, first_treatment_day, step2_end_day;
+    double step_start_day;
+    int obs_phq0, obs_gad0, has_obs0; /* first questionnaire (reported baseline) */
+    int obs_phq, obs_gad, has_obs;    /* latest questionnaire */
+    int sessions, sessions_step, dnas, good_run, failures, stepped_up;
+    unsigned paths;         /* bit s: entered step s */
+    clinician *clin;
+    double load;            /* hours a week committed with clin */
+    group *grp;             /* the group, for group-mode treatment */
+    int resume;             /* back on a list after losing their clinician: the course
+                               goes on where it stopped */
+    sim_event_id timer;     /* dropout timer or next session */
+    sim_event_id end_timer; /* episode_days end */
+};
+
+/* A therapy group: a facilitator, members who joined together, sessions for all. */
+struct group {
+    int step;
+    clinician *fac;
+    pw_list members;        /* patient.member, in joining order */
+    int sessions_held;
+    double load;            /* facilitator hours a week */
+    sim_event_id timer;
+    pw_link live;           /* on the world's running list */
+    pw_link pool;           /* in the world's pool of free groups */
+};
+
+typedef struct world {
+    const pw_params *p;
+    const pw_policy *pol;
+    const pw_monitor *mon;
+    int rep;
+    sim s;
+    sim_streams st;
+    pw_results *out;
+    double t_window0, t_window1, t_end; /* measurement window, end of run */
+    double lambda_max;                  /* referral thinning bound, per day */
+    uint64_t next_referral, next_rereferral, next_prefill;
+    clinician **staff;                  /* everyone ever in post, by id */
+    size_t n_staff, cap_staff;
+    int dynamic;                        /* any staff dynamics in the scenario */
+    int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
+    int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled */
+    int establishment[PW_MAX_ROLES];    /* posts: the starting headcount plus planned hires */
+    double pool_year_start;             /* labour pool: the current year's start ... */
+    int pool_used;                      /* ... and starters in it */
+    pw_list running;                    /* running groups (group.live), newest first */
+    double *burn;                       /* scratch: burnout of each clinician in post */
+    size_t burn_cap;
+    size_t *present;                    /* scratch: staff indices of today's assessors */
+    size_t present_cap;
+    pw_list assess_list, step_list[PW_STEP_N]; /* waiting lists (patient.wait) */
+    pw_list group_list[PW_STEP_N];      /* waiting to join a group */
+    pw_list group_pool;                 /* free groups (group.pool) */
+    int in_treatment[PW_STEP_N];        /* open episodes by step */
+    pw_list pool;                       /* free patients (patient.pool), generators kept */
+    size_t live_patients;
+    int assessor_role;
+    double assess_carry;                /* fractional slot carried to the next day */
+    /* accumulators over the measurement window */
+    sim_timeavg ta_wait_assess, ta_wait_step[PW_STEP_N];
+    sim_timeavg ta_load[PW_STEP_N];
+    double cap_hours[PW_STEP_N];
+    double load_step[PW_STEP_N];        /* committed hours a week by step */
+    sim_timeavg ta_cap[PW_STEP_N];      /* treatment hours available (with dynamics) */
+    int cap_varied;                     /* the hours available have changed */
+    unsigned char *closed;              /* closed[d]: day d is a closure day */
+    long n_days;
+    double assess_slots_offered, assess_slots_used;
+    int in_window;
+    pw_week week;                       /* the week being counted */
+    /* per-cohort sums for metrics */
+    sim_tally t_wait_assess, t_wait_treat, t_wait_reported, t_step_up_wait;
+    sim_tally t_sessions_fin, t_sessions_rec;
+    sim_hist h_wait_treat;
+    uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters;
+    uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
+    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr;
+    uint64_t w6_rep, w18_rep, w6_true, w18_true;
+    uint64_t n_rereferrals;
+} world;
+
+static inline double clampd(double x, double lo, double hi)
+{
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* The weekly-histogram bin of a wait (the last bin takes the rest). */
+static inline size_t week_bin(double wait_days)
+{
+    return (size_t)fmin(wait_days / 7.0, PW_WAIT_WEEKS);
+}
+
+/* ==== functions shared across files, by defining file ================================== */
+
+/* pw_world.c: the service calendar */
+/* Is `day` a working day (not a closed weekend, not a closure day)? Inline: every
+ * booking asks. */
+static inline int world_is_working_day(const world *w, double day)
+{
+    long d = (long)floor(day);
+    if (w->p->weekend_closed && ((d % 7) + 7) % 7 >= 5)
+        return 0;
+    return !(d >= 0 && d < w->n_days && w->closed[d]);
+}
+double world_next_working(const world *w, double t);
+
+/* pw_patient.c */
+patient *patient_new(world *w, uint32_t base, uint64_t number);
+void patient_release(world *w, patient *pt);
+void patient_delete(patient *pt);
+void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r);
+void patient_draw_fortunes(const world *w, patient *pt, double from);
+void patient_drift(world *w, patient *pt);
+void patient_questionnaire(world *w, patient *pt, double coaching);
+
+/* pw_emit.c */
+void emit_event(world *w, const patient *pt, const char *activity, const char *life,
+                const clinician *c);
+void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
+                const char *reason, int unfinished);
+
+/* pw_referral.c */
+double referral_max_rate(const world *w);
+void referral_relapse(world *w, const patient *old, int recovered);
+void referral_on_arrival(sim *s, void *obj, uint64_t arg);
+void referral_on_opt_in(sim *s, void *obj, uint64_t arg);
+void referral_on_rereferral(sim *s, void *obj, uint64_t arg);
+
+/* pw_assess.c */
+void assess_join(world *w, patient *pt);
+void assess_on_clinic(sim *s, void *obj, uint64_t arg);
+void assess_on_appointment(sim *s, void *obj, uint64_t arg);
+void assess_on_dropout(sim *s, void *obj, uint64_t arg);
+
+/* pw_wait.c */
+static inline patient *wait_head(pw_list *l) { return PW_LIST_ENTRY(l->head, patient, wait); }
+pw_list *wait_list_of(world *w, const patient *pt);
+double wait_dropout_delay(const pw_hazard *h, double mult, gsl_rng *r);
+void wait_join_step(world *w, patient *pt, int step);
+void wait_rejoin(world *w, patient *pt);
+void wait_on_dropout(sim *s, void *obj, uint64_t arg);
+
+/* pw_episode.c */
+double episode_session_hours(const pw_step_p *sp);
+double episode_group_hours(const pw_step_p *sp);
+void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone);
+clinician *episode_pick_clinician(world *w, unsigned need, double hours);
+void episode_allocate(world *w, int step);
+void episode_allocate_all(world *w);
+void episode_start(world *w, patient *pt, clinician *c);
+void episode_release(world *w, patient *pt);
+void episode_end(world *w, patient *pt, pw_exit why);
+void episode_interrupt(world *w, patient *pt);
+void episode_on_end(sim *s, void *obj, uint64_t arg);
+
+/* pw_session.c */
+int session_hold(world *w, patient *pt);
+void session_on_appointment(sim *s, void *obj, uint64_t arg);
+
+/* pw_group.c */
+void group_form(world *w, int step);
+void group_close(world *w, group *g);
+void group_leave(world *w, patient *pt);
+void group_on_session(sim *s, void *obj, uint64_t arg);
+
+/* pw_staff.c */
+int staff_build(world *w);
+void staff_free(world *w);
+void staff_round(world *w);
+void staff_week(world *w, pw_week *wk);
+void staff_close_window(world *w);
+void staff_on_hire(sim *s, void *obj, uint64_t arg);
+void staff_on_training_end(sim *s, void *obj, uint64_t arg);
+void staff_on_sick_end(sim *s, void *obj, uint64_t arg);
+void staff_on_leave(sim *s, void *obj, uint64_t arg);
+void staff_on_plan(sim *s, void *obj, uint64_t arg);
+
+/* pw_metrics.c */
+void metrics_track_lists(world *w);
+void metrics_track_load(world *w, int step, double delta);
+void metrics_track_capacity(world *w);
+void metrics_compute(world *w);
+void metrics_on_week(sim *s, void *obj, uint64_t arg);
+void metrics_on_window_start(sim *s, void *obj, uint64_t arg);
+void metrics_on_window_end(sim *s, void *obj, uint64_t arg);
+
+/* pw_cohort.c */
+void cohort_exit(world *w, patient *pt, pw_exit why);
+void cohort_close_out(world *w);
+
+#endif
