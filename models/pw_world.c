@@ -1269,8 +1269,8 @@ static double referral_rate(const world *w, double t)
         month = 11;
     double rate = r->per_week / 7.0 * r->seasonality[month] * pow(1 + r->growth_per_year, t / 365.25);
     for (size_t i = 0; i < r->n_step_changes; i++)
-        if (t >= r->step_week[i] * 7.0)
-            rate *= r->step_factor[i];
+        if (t >= r->step_changes[i].week * 7.0)
+            rate *= r->step_changes[i].factor;
     return rate;
 }
 
@@ -1666,8 +1666,8 @@ static void on_plan(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     const pw_workforce_p *wf = &w->p->workforce;
     if (arg < PW_MAX_PLAN) {
-        for (int k = 0; k < wf->hire_count[arg]; k++)
-            on_hire(s, (void *)wf, (uint64_t)wf->hire_role[arg]);
+        for (int k = 0; k < wf->hires[arg].count; k++)
+            on_hire(s, (void *)wf, (uint64_t)wf->hires[arg].role);
         return;
     }
     size_t i = arg - PW_MAX_PLAN;
@@ -1675,11 +1675,11 @@ static void on_plan(sim *s, void *obj, uint64_t arg)
      * (their own stream: the same people leave in every scenario). */
     for (size_t k = 0; k < w->n_staff; k++) {
         clinician *c = w->staff[k];
-        if (!c->active || c->training || c->role != wf->shock_role[i])
+        if (!c->active || c->training || c->role != wf->shocks[i].role)
             continue;
         double u = gsl_rng_uniform(c->rng), when = gsl_rng_uniform(c->rng);
-        if (u < wf->shock_share[i])
-            sim_schedule(s, when * wf->shock_weeks[i] * 7.0, PRIO_PERSON, on_leave, c, 0);
+        if (u < wf->shocks[i].share)
+            sim_schedule(s, when * wf->shocks[i].weeks * 7.0, PRIO_PERSON, on_leave, c, 0);
     }
 }
 
@@ -1961,7 +1961,7 @@ static int build_staff(world *w)
     if (wf->n_hires || wf->n_shocks || wf->burnout_rise_per_week > 0)
         w->dynamic = 1;
     for (size_t i = 0; i < wf->n_hires; i++)
-        w->establishment[wf->hire_role[i]] += wf->hire_count[i];
+        w->establishment[wf->hires[i].role] += wf->hires[i].count;
     return SIM_OK;
 }
 
@@ -2038,7 +2038,7 @@ static double max_referral_rate(const world *w)
     double growth = fmax(1.0, pow(1 + r->growth_per_year, years));
     double steps = 1.0, prod = 1.0;
     for (size_t i = 0; i < r->n_step_changes; i++) {
-        prod *= r->step_factor[i];
+        prod *= r->step_changes[i].factor;
         steps = fmax(steps, prod);
     }
     return r->per_week / 7.0 * season * growth * steps;
@@ -2245,11 +2245,11 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     sim_schedule_at(&w->s, w->t_window0, PRIO_WINDOW, on_window_start, NULL, 0);
     const pw_workforce_p *wf = &p->workforce;
     for (size_t i = 0; i < wf->n_hires; i++)
-        if (wf->hire_week[i] * 7.0 < w->t_end)
-            sim_schedule_at(&w->s, wf->hire_week[i] * 7.0, PRIO_PERSON, on_plan, NULL, i);
+        if (wf->hires[i].week * 7.0 < w->t_end)
+            sim_schedule_at(&w->s, wf->hires[i].week * 7.0, PRIO_PERSON, on_plan, NULL, i);
     for (size_t i = 0; i < wf->n_shocks; i++)
-        if (wf->shock_week[i] * 7.0 < w->t_end)
-            sim_schedule_at(&w->s, wf->shock_week[i] * 7.0, PRIO_PERSON, on_plan, NULL,
+        if (wf->shocks[i].week * 7.0 < w->t_end)
+            sim_schedule_at(&w->s, wf->shocks[i].week * 7.0, PRIO_PERSON, on_plan, NULL,
                             PW_MAX_PLAN + i);
     sim_schedule_at(&w->s, w->t_window1, PRIO_WINDOW, on_window_end, NULL, 0);
     ret = sim_run_until(&w->s, w->t_end);

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "prog_util.h"
+#include "models/pol.h"
 #include "sim/scn_load.h"
 
 #define PATHMAX 1024
@@ -189,6 +190,20 @@ static int role(const pw_params *p, const char *name)
     return -1;
 }
 
+/* Number parameter key of policy_params.<policy> in p, read through the policy's own table
+ * (NAN if there is no such policy or number). */
+static double policy_num(const pw_params *p, const char *policy, const char *key)
+{
+    int k = pw_policy_find(policy);
+    if (k < 0)
+        return NAN;
+    const pw_policy *pol = pw_policy_of(k);
+    for (size_t i = 0; i < pol->nparams; i++)
+        if (!strcmp(pol->params[i].name, key) && pol->params[i].kind == PW_F_NUM)
+            return *(const double *)(p->policy_params[k].bytes + pol->params[i].off);
+    return NAN;
+}
+
 /* ==== tests ============================================================================ */
 
 /* Every tests/bad/NAME.cfg fails; every line of NAME.expect is in some message. */
@@ -338,11 +353,11 @@ static void test_values(const paths *ps)
     if (!CHECK(rc == SCN_OK, "baseline loads"))
         return;
     CHECK(b.n_roles == 2 && role(&b, "pwp") == 0 && role(&b, "hit") == 1, "roles pwp, hit");
-    CHECK(b.stepped.assessor_role == role(&b, "pwp"), "assessor resolved to pwp (got %d)",
-          b.stepped.assessor_role);
+    CHECK(pw_policy_of(b.policy)->assessor_role(&b) == role(&b, "pwp"),
+          "assessor resolved to pwp (got %d)", pw_policy_of(b.policy)->assessor_role(&b));
     CHECK(b.roles[0].does == (PW_DOES_ASSESSMENT | PW_DOES_STEP2 | PW_DOES_GROUPS),
           "pwp does assessment, step2, groups (got %u)", b.roles[0].does);
-    CHECK(b.policy == PW_POLICY_STEPPED, "policy stepped");
+    CHECK(b.policy == pw_policy_find("stepped"), "policy stepped");
     CHECK(b.referrals.per_week >= 200 && b.referrals.per_week <= 300,
           "a mid-size service, ~250 referrals a week (got %g)", b.referrals.per_week);
     CHECK_NEAR(b.assessment.minutes, 60.0, 0, "assessment minutes (CALIBRATION.md)");
@@ -381,7 +396,8 @@ static void test_values(const paths *ps)
     scn_errors_free(&e);
     if (CHECK(rc == SCN_OK, "mmc loads")) {
         const pw_step_p *s2 = &m.step[PW_STEP2];
-        CHECK(m.assessment.skip && m.stepped.assessor_role == -1, "mmc: no assessment, no assessor");
+        CHECK(m.assessment.skip && pw_policy_of(m.policy)->assessor_role(&m) == -1,
+              "mmc: no assessment, no assessor");
         CHECK(m.n_roles == 1 && m.roles[0].headcount == 10 && m.roles[0].caseload_cap == 1 &&
                   m.roles[0].fte == 1.0 && m.roles[0].does == PW_DOES_STEP2,
               "mmc: c = 10 single-place servers doing step 2");
@@ -420,7 +436,8 @@ static void test_values(const paths *ps)
         CHECK_NEAR(s.symptoms.measurement_sd, 1.5, 0, "default measurement sd");
         CHECK_NEAR(s.failure.dropout_multiplier, 1.25, 0, "default failure multiplier");
         CHECK_NEAR(s.relapse.mean_days, 180.0, 0, "default relapse mean");
-        CHECK_NEAR(s.stepped.direct_step3_phq, 20.0, 0, "default direct_step3_phq");
+        CHECK_NEAR(policy_num(&s, "stepped", "direct_step3_phq"), 20.0, 0,
+                   "default direct_step3_phq");
         CHECK(s.reporting.clock_stops_at_first_contact == 1 && !s.output.patients &&
                   s.prefill.assessment_list == 0,
               "default reporting, output, prefill");
@@ -494,7 +511,7 @@ static void test_workforce(const paths *ps)
         CHECK_NEAR(w->training_cost_gbp, 10000.0, 0, "default training_cost_gbp");
         CHECK_NEAR(w->labour_pool_per_year, 0.0, 0, "default labour_pool_per_year");
         CHECK(w->n_hires == 0 && w->n_shocks == 0, "default: no hiring, no shocks");
-        CHECK(w->hire_role[0] == -1 && w->shock_role[PW_MAX_PLAN - 1] == -1,
+        CHECK(w->hires[0].role == -1 && w->shocks[PW_MAX_PLAN - 1].role == -1,
               "unused plan rows have role -1");
     }
 
@@ -567,15 +584,15 @@ static void test_workforce(const paths *ps)
               "vacancy_days empirical");
         CHECK_NEAR(hit->vacancy_days.cum[2], 1.0, 0, "vacancy_days prepared");
         const pw_workforce_p *w = &p.workforce;
-        CHECK(w->n_hires == 2 && w->hire_role[0] == role(&p, "pwp") &&
-                  w->hire_role[1] == role(&p, "hit") && w->hire_count[0] == 5 &&
-                  w->hire_week[1] == 0.5 && !strcmp(w->hire_role_name[1], "hit"),
-              "hiring rows read and resolved (n %zu, roles %d %d)", w->n_hires, w->hire_role[0],
-              w->hire_role[1]);
-        CHECK(w->hire_role[2] == -1, "hiring: rows past n stay -1");
-        CHECK(w->n_shocks == 1 && w->shock_role[0] == role(&p, "hit") &&
-                  w->shock_share[0] == 0.33 && w->shock_weeks[0] == 13.0 &&
-                  w->shock_week[0] == 156.0 && !strcmp(w->shock_role_name[0], "hit"),
+        CHECK(w->n_hires == 2 && w->hires[0].role == role(&p, "pwp") &&
+                  w->hires[1].role == role(&p, "hit") && w->hires[0].count == 5 &&
+                  w->hires[1].week == 0.5 && !strcmp(w->hires[1].role_name, "hit"),
+              "hiring rows read and resolved (n %zu, roles %d %d)", w->n_hires, w->hires[0].role,
+              w->hires[1].role);
+        CHECK(w->hires[2].role == -1, "hiring: rows past n stay -1");
+        CHECK(w->n_shocks == 1 && w->shocks[0].role == role(&p, "hit") &&
+                  w->shocks[0].share == 0.33 && w->shocks[0].weeks == 13.0 &&
+                  w->shocks[0].week == 156.0 && !strcmp(w->shocks[0].role_name, "hit"),
               "shock row read and resolved");
         round_trip(&p, "fixture with plans");
         char *buf = NULL;
@@ -694,7 +711,7 @@ static void test_set(const paths *ps)
         CHECK(p.step[PW_STEP2].has_episode_days && emp->n == 3, "--set: optional dist given");
         CHECK_NEAR(emp->cum[0], 0.2, 1e-15, "empirical cum[0]");
         CHECK_NEAR(emp->cum[2], 1.0, 0, "empirical cum[2]");
-        CHECK(p.referrals.n_step_changes == 2 && p.referrals.step_week[1] == 20.5,
+        CHECK(p.referrals.n_step_changes == 2 && p.referrals.step_changes[1].week == 20.5,
               "--set: step changes");
         CHECK_NEAR(p.assessment.wait_dropout.p_end, 0.03, 0, "--set: one member of a group");
         CHECK_NEAR(p.assessment.wait_dropout.p_start, 0.001, 0, "--set: the others kept");
