@@ -58,7 +58,8 @@ static void post_role(scn_ctx *c, const config_setting_t *g, const char *key, vo
         const config_setting_t *at = to ? to : config_setting_get_member(g, "training_per_year");
         char got[40];
         scn_fmt_num(r->train_per_year, got, sizeof got);
-        scn_err_at(c, at ? at : g, tk, "missing (expected the role trainees train for, a role under "
+        scn_err_at(c, at ? at : g, tk,
+                   "missing (expected the role trainees train for, a role under "
                    "staff other than %s, since training_per_year is %s)", r->name, got);
     }
     if ((r->does & PW_DOES_ASSESSMENT) && !(r->assessments_per_week > 0)) {
@@ -67,7 +68,8 @@ static void post_role(scn_ctx *c, const config_setting_t *g, const char *key, vo
         scn_subkey(k, key, "assessments_per_week");
         char got[40];
         scn_fmt_num(r->assessments_per_week, got, sizeof got);
-        scn_err_at(c, at ? at : g, k, "must be > 0 for a role whose does includes \"assessment\" (got %s)",
+        scn_err_at(c, at ? at : g, k,
+                   "must be > 0 for a role whose does includes \"assessment\" (got %s)",
                    got);
     }
 }
@@ -83,7 +85,8 @@ static void post_workforce(scn_ctx *c, const config_setting_t *g, const char *ke
         scn_subkey(k, key, "supervision_relief");
         scn_fmt_num(w->supervision_relief, a, sizeof a);
         scn_fmt_num(w->supervision_hours_per_month, b, sizeof b);
-        scn_err_at(c, at ? at : g, k, "supervision_relief x supervision_hours_per_month / 2 must be "
+        scn_err_at(c, at ? at : g, k,
+                   "supervision_relief x supervision_hours_per_month / 2 must be "
                    "<= 1, or overload would lower burnout (got %s x %s / 2 = %g)", a, b, relief);
     }
 }
@@ -138,7 +141,8 @@ static int find_role(scn_ctx *c, const pw_params *p, const config_setting_t *at,
         if (scn_edit_distance(name, p->roles[i].name, 2) <= 2)
             best = p->roles[i].name;
     if (best)
-        scn_err_at(c, at, key, "no role \"%s\" under staff (did you mean \"%s\"?) (roles: %s)", name,
+        scn_err_at(c, at, key,
+                   "no role \"%s\" under staff (did you mean \"%s\"?) (roles: %s)", name,
                    best, roles);
     else
         scn_err_at(c, at, key, "no role \"%s\" under staff (roles: %s)", name, roles);
@@ -237,8 +241,8 @@ static void check_coverage(scn_ctx *c, const pw_params *p)
     const config_setting_t *staff = config_setting_get_member(root, "staff");
     /* Point at a `does` an override changed, if any: that is what broke coverage. */
     for (int i = 0; staff && i < config_setting_length(staff); i++) {
-        const config_setting_t *d = config_setting_get_member(config_setting_get_elem(staff, (unsigned)i),
-                                                              "does");
+        const config_setting_t *d =
+            config_setting_get_member(config_setting_get_elem(staff, (unsigned)i), "does");
         if (d && config_setting_get_hook(d))
             staff = d;
     }

@@ -91,7 +91,7 @@ static size_t load_points(scn_ctx *c, const config_setting_t *s, const char *key
  * the kind; missing parameters, bad values and GSL-side constraints (pw_dist_prepare) are
  * reported. Returns 1 if valid. */
 int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsigned flags,
-                         pw_dist *d)
+                  pw_dist *d)
 {
     memset(d, 0, sizeof *d);
     char kinds[160];
@@ -126,7 +126,8 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
             if (scn_edit_distance(kn, pw_dist_name((pw_dist_kind)k), 2) <= 2)
                 best = pw_dist_name((pw_dist_kind)k);
         if (best)
-            scn_err_at(c, ks, k2, "unknown distribution \"%s\" (did you mean \"%s\"?) (expected one of %s)",
+            scn_err_at(c, ks, k2,
+                       "unknown distribution \"%s\" (did you mean \"%s\"?) (expected one of %s)",
                        kn, best, kinds);
         else
             scn_err_at(c, ks, k2, "unknown distribution \"%s\" (expected one of %s)", kn, kinds);
@@ -148,7 +149,8 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
         if (!known) {
             char mk[KEYMAX];
             scn_subkey(mk, key, mn);
-            scn_err_at(c, m, mk, "not a parameter of %s %s distribution (it takes: %s)", article(kn),
+            scn_err_at(c, m, mk,
+                       "not a parameter of %s %s distribution (it takes: %s)", article(kn),
                        kn, plist);
             ok = 0;
         }
@@ -160,7 +162,8 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
         const config_setting_t *vs = config_setting_get_member(s, "values");
         const config_setting_t *ws = config_setting_get_member(s, "weights");
         if (!vs) {
-            scn_err_at(c, s, vk, "missing (an empirical distribution takes: values, optional weights)");
+            scn_err_at(c, s, vk,
+                       "missing (an empirical distribution takes: values, optional weights)");
             return 0;
         }
         d->n = load_points(c, vs, vk, d->values);
@@ -172,7 +175,8 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
             if (!nw)
                 return 0;
             if (nw != d->n) {
-                scn_err_at(c, ws, wk, "must have one weight per value (got %zu weights for %zu values)",
+                scn_err_at(c, ws, wk,
+                           "must have one weight per value (got %zu weights for %zu values)",
                            nw, d->n);
                 return 0;
             }
@@ -200,7 +204,8 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
                 if (d->values[i] < 0) {
                     char vv[40];
                     scn_fmt_num(d->values[i], vv, sizeof vv);
-                    scn_err_at(c, vs, vk, "values are durations and must be >= 0 (got %s at [%zu])", vv, i);
+                    scn_err_at(c, vs, vk,
+                               "values are durations and must be >= 0 (got %s at [%zu])", vv, i);
                     return 0;
                 }
     } else {
@@ -210,7 +215,8 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
             scn_subkey(pk, key, pn);
             const config_setting_t *ps = config_setting_get_member(s, pn);
             if (!ps) {
-                scn_err_at(c, s, pk, "missing (%s %s distribution takes: %s)", article(kn), kn, plist);
+                scn_err_at(c, s, pk,
+                           "missing (%s %s distribution takes: %s)", article(kn), kn, plist);
                 ok = 0;
                 continue;
             }
@@ -236,14 +242,16 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
             scn_fmt_num(d->min, a, sizeof a);
             scn_fmt_num(d->max, b, sizeof b);
             scn_subkey(pk, key, "min");
-            scn_err_at(c, config_setting_get_member(s, "min"), pk, "must be < max (got min %s, max %s)", a, b);
+            scn_err_at(c, config_setting_get_member(s, "min"), pk,
+                       "must be < max (got min %s, max %s)", a, b);
             return 0;
         }
         if (!bad && kind == PW_DIST_TRIANGULAR && !(d->min <= d->mode && d->mode <= d->max))
             bad = "must lie in [min, max]", pn = "mode", v = d->mode;
         if (!bad && (flags & PW_NONNEG)) {
             if (kind == PW_DIST_NORMAL) {
-                scn_err_at(c, ks, k2, "a normal distribution can draw negative durations; use gamma or "
+                scn_err_at(c, ks, k2,
+                           "a normal distribution can draw negative durations; use gamma or "
                            "lognormal (got \"normal\")");
                 return 0;
             }

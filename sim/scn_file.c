@@ -236,7 +236,8 @@ int scn_check_text(scn_ctx *c, const scn_src *f)
     char loc[600];
     if (f->len >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) {
         snprintf(loc, sizeof loc, "%s:1", f->path);
-        scn_errf(c, loc, NULL, "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which "
+        scn_errf(c, loc, NULL,
+                 "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which "
                  "libconfig cannot read; save it as UTF-8 without BOM");
         return 1;
     }
@@ -270,7 +271,8 @@ void scn_report_parse_error(scn_ctx *c)
     if (text && !strcmp(text, "cannot open include file")) {
         const char *q1 = strchr(src, '"'), *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
         if (q1 && q2)
-            scn_errf(c, loc, NULL, "cannot open include file \"%.*s\" (looked for %s%s%.*s: @include "
+            scn_errf(c, loc, NULL,
+                     "cannot open include file \"%.*s\" (looked for %s%s%.*s: @include "
                      "paths are relative to the directory of the scenario file given to stepsim)",
                      (int)(q2 - q1 - 1), q1 + 1, strcmp(c->incdir, ".") ? c->incdir : "",
                      strcmp(c->incdir, ".") ? "/" : "", (int)(q2 - q1 - 1), q1 + 1);

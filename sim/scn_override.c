@@ -22,7 +22,8 @@
 static int mark(scn_ctx *c, config_setting_t *s, const config_setting_t *src, const char *set_arg)
 {
     scn_origin *o = malloc(sizeof *o);
-    if (!o || scn_grow(c, (void **)&c->origins, &c->caporigins, c->norigins + 1, sizeof *c->origins) < 0) {
+    if (!o || scn_grow(c, (void **)&c->origins, &c->caporigins, c->norigins + 1,
+                       sizeof *c->origins) < 0) {
         free(o);
         c->nomem = 1;
         return -1;
@@ -68,7 +69,8 @@ static int copy_setting(scn_ctx *c, config_setting_t *dst, const config_setting_
 /* Merge group src over group dst: groups merge member by member, anything else (and a
  * distribution block) replaces.
  * Returns 0 or -1 (libconfig refused or out of memory). */
-static int merge(scn_ctx *c, config_setting_t *dst, const config_setting_t *src, const char *set_arg)
+static int merge(scn_ctx *c, config_setting_t *dst, const config_setting_t *src,
+                 const char *set_arg)
 {
     for (int i = 0; i < config_setting_length(src); i++) {
         const config_setting_t *m = config_setting_get_elem(src, (unsigned)i);
@@ -198,7 +200,8 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
         ok = config_read_string(tmp, text) == CONFIG_TRUE;
     }
     if (!ok) {
-        scn_errf(c, loc, key, "cannot read the value '%s' (libconfig: %s; write strings in \"quotes\", "
+        scn_errf(c, loc, key,
+                 "cannot read the value '%s' (libconfig: %s; write strings in \"quotes\", "
                  "arrays as [1.0, 2.0], groups as { a = 1; })", value, config_error_text(tmp));
     } else {
         /* The parse must be exactly one chain: no second setting smuggled in. */

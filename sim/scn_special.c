@@ -20,8 +20,8 @@ static void dflt_seed(void *base) { ((pw_params *)base)->seed = 1; }
 static void load_seed(scn_ctx *c, const config_setting_t *s, const char *key, void *base)
 {
     long long v;
-    if (!scn_get_int64(c, s, key, "an integer >= 0 (write values beyond 2147483647 with an L suffix)",
-                       &v))
+    if (!scn_get_int64(c, s, key,
+                       "an integer >= 0 (write values beyond 2147483647 with an L suffix)", &v))
         return;
     if (v < 0) {
         scn_err_at(c, s, key, "must be an integer >= 0 (got %lld)", v);
@@ -77,7 +77,8 @@ static void load_policy(scn_ctx *c, const config_setting_t *s, const char *key, 
             best = pw_policies[i]->name;
     }
     if (best)
-        scn_err_at(c, s, key, "unknown policy \"%s\" (did you mean \"%s\"?) (expected one of %s)", v,
+        scn_err_at(c, s, key,
+                   "unknown policy \"%s\" (did you mean \"%s\"?) (expected one of %s)", v,
                    best, names);
     else
         scn_err_at(c, s, key, "unknown policy \"%s\" (expected one of %s)", v, names);
@@ -149,7 +150,8 @@ static void dflt_does(void *base) { ((pw_role *)base)->does = 0; }
 static void load_does(scn_ctx *c, const config_setting_t *s, const char *key, void *base)
 {
     pw_role *r = base;
-    const char *want = "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\"";
+    const char *want =
+        "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\"";
     if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
         scn_wrong_type(c, s, key, want);
         return;
@@ -179,7 +181,8 @@ static void load_does(scn_ctx *c, const config_setting_t *s, const char *key, vo
         }
         if (found < 0) {
             if (best)
-                scn_err_at(c, e, ek, "unknown activity \"%s\" (did you mean \"%s\"?) (expected one of "
+                scn_err_at(c, e, ek,
+                           "unknown activity \"%s\" (did you mean \"%s\"?) (expected one of "
                            "\"assessment\", \"step2\", \"groups\", \"step3\")", v, best);
             else
                 scn_err_at(c, e, ek, "unknown activity \"%s\" (expected one of \"assessment\", "
@@ -245,7 +248,8 @@ static void load_staff(scn_ctx *c, const config_setting_t *s, const char *key, v
         if (!config_setting_is_group(rs)) {
             char got[160];
             scn_fmt_typed(rs, got, sizeof got);
-            scn_err_at(c, rs, rk, "each member of staff must be a role group { headcount = ...; ... } "
+            scn_err_at(c, rs, rk,
+                       "each member of staff must be a role group { headcount = ...; ... } "
                        "(got %s)", got);
             continue;
         }

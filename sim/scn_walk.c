@@ -112,7 +112,7 @@ static int poisoned(const scn_ctx *c, const config_setting_t *s)
 
 /* A finite number from s (integer or float). Returns 1, or 0 after an error. */
 int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const char *expected,
-                       double *v)
+                double *v)
 {
     if (poisoned(c, s))
         return 0;
@@ -138,8 +138,8 @@ int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const ch
 }
 
 /* An integer from s (int, or 64-bit within range). Returns 1, or 0 after an error. */
-int scn_get_int64(scn_ctx *c, const config_setting_t *s, const char *key, const char *expected,
-                         long long *v)
+int scn_get_int64(scn_ctx *c, const config_setting_t *s, const char *key,
+                  const char *expected, long long *v)
 {
     if (poisoned(c, s))
         return 0;
@@ -202,7 +202,7 @@ static int schema_find(const pw_field *tbl, size_t n, const char *prefix, const 
 /* Report member m of a group as unknown, suggesting a close name among `cands` (n names,
  * stride apart as fields) or a key of that name elsewhere in the schema. */
 void scn_unknown_key(scn_ctx *c, const config_setting_t *m, const char *key,
-                            const char *const *cands, size_t ncands)
+                     const char *const *cands, size_t ncands)
 {
     const char *name = config_setting_name(m);
     const char *best = NULL;
@@ -409,7 +409,8 @@ static void load_field(scn_ctx *c, const pw_field *f, const config_setting_t *s,
         }
         int len = config_setting_length(s);
         if (len != (int)f->n) {
-            scn_err_at(c, s, key, "must have exactly %zu values (got %d; expected %s)", f->n, len, want);
+            scn_err_at(c, s, key,
+                       "must have exactly %zu values (got %d; expected %s)", f->n, len, want);
             return;
         }
         double sum = 0;
