@@ -68,3 +68,15 @@ int pol_role(const pw_params *p, const char *name)
             return (int)i;
     return -1;
 }
+
+int pol_assessor(const pw_params *p)
+{
+    const pw_policy *pol = pw_policy_of(p->policy);
+    const char *params = pol_params(p);
+    for (size_t i = 0; i < pol->nparams; i++) {
+        const pw_field *f = &pol->params[i];
+        if ((f->flags & PW_ROLE) && (f->does & PW_DOES_ASSESSMENT))
+            return pol_role(p, params + f->off);
+    }
+    return -1;
+}

@@ -67,6 +67,9 @@ int pw_policy_find(const char *name);
 const void *pol_params(const pw_params *p);
 /* The index of the role called name under staff, -1 if none (or name is ""). */
 int pol_role(const pw_params *p, const char *name);
+/* The role the chosen policy's role key for "assessment" names (a PW_ROLE field whose
+ * .does has PW_DOES_ASSESSMENT), or -1: the assessor_role of a policy with such a key. */
+int pol_assessor(const pw_params *p);
 /* A policy's parameter struct must fit its area of pw_params. */
 #define POL_PARAMS_FIT(T)                                                                      \
     _Static_assert(sizeof(T) <= PW_POLICY_PARAM_BYTES &&                                       \

@@ -19,12 +19,6 @@ static const pw_field expert_fields[] = {
     PW_BOOL("step_up", expert_params, step_up, 0, 1),
 };
 
-static int expert_assessor(const pw_params *p)
-{
-    const expert_params *ep = pol_params(p);
-    return pol_role(p, ep->assessor);
-}
-
 static double expert_minutes(const pw_params *p)
 {
     const expert_params *ep = pol_params(p);
@@ -53,7 +47,7 @@ static int expert_step_up(const pw_params *p, pw_need need, int failures)
 const pw_policy pol_expert_door = {.name = "expert_door",
                                    .params = expert_fields,
                                    .nparams = PW_NELEM(expert_fields),
-                                   .assessor_role = expert_assessor,
+                                   .assessor_role = pol_assessor,
                                    .assessment_minutes = expert_minutes,
                                    .route = expert_route,
                                    .step_up = expert_step_up};

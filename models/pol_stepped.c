@@ -18,12 +18,6 @@ static const pw_field stepped_fields[] = {
     PW_PROB("high_need_step3_probability", stepped_params, high_need_step3_probability, 0, 0.5),
 };
 
-static int stepped_assessor(const pw_params *p)
-{
-    const stepped_params *sp = pol_params(p);
-    return pol_role(p, sp->assessor);
-}
-
 static pw_route stepped_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;
@@ -40,7 +34,7 @@ static pw_route stepped_route(const pw_params *p, const pw_case_view *v)
 const pw_policy pol_stepped = {.name = "stepped",
                                .params = stepped_fields,
                                .nparams = PW_NELEM(stepped_fields),
-                               .assessor_role = stepped_assessor,
+                               .assessor_role = pol_assessor,
                                .assessment_minutes = pol_default_minutes,
                                .route = stepped_route,
                                .step_up = NULL};

@@ -20,12 +20,6 @@ static const pw_field strat_fields[] = {
     PW_BOOL("step_up", strat_params, step_up, 0, 1),
 };
 
-static int strat_assessor(const pw_params *p)
-{
-    const strat_params *sp = pol_params(p);
-    return pol_role(p, sp->assessor);
-}
-
 static double strat_minutes(const pw_params *p)
 {
     const strat_params *sp = pol_params(p);
@@ -55,7 +49,7 @@ static int strat_step_up(const pw_params *p, pw_need need, int failures)
 const pw_policy pol_stratified = {.name = "stratified",
                                   .params = strat_fields,
                                   .nparams = PW_NELEM(strat_fields),
-                                  .assessor_role = strat_assessor,
+                                  .assessor_role = pol_assessor,
                                   .assessment_minutes = strat_minutes,
                                   .route = strat_route,
                                   .step_up = strat_step_up};

@@ -18,6 +18,19 @@
 
 /* ==== group checks ===================================================================== */
 
+/* lo <= hi, the values of keys lo_name and hi_name of group g at key; else a message at
+ * lo_name (or the group, when lo_name took its default). */
+static void check_order(scn_ctx *c, const config_setting_t *g, const char *key,
+                        const char *lo_name, int lo, const char *hi_name, int hi)
+{
+    if (lo <= hi)
+        return;
+    const config_setting_t *at = config_setting_get_member(g, lo_name);
+    char k[KEYMAX];
+    scn_subkey(k, key, lo_name);
+    scn_err_at(c, at ? at : g, k, "must be <= %s (got %d > %d)", hi_name, lo, hi);
+}
+
 /* step2/step3: dependent defaults and orderings. */
 static void post_step(scn_ctx *c, const config_setting_t *g, const char *key, void *base)
 {
@@ -25,20 +38,8 @@ static void post_step(scn_ctx *c, const config_setting_t *g, const char *key, vo
     scn_settle_step(sp);
     if (!g)
         return;
-    if (sp->min_sessions > sp->max_sessions) {
-        const config_setting_t *at = config_setting_get_member(g, "min_sessions");
-        char k[KEYMAX];
-        scn_subkey(k, key, "min_sessions");
-        scn_err_at(c, at ? at : g, k, "must be <= max_sessions (got %d > %d)", sp->min_sessions,
-                   sp->max_sessions);
-    }
-    if (sp->group_min > sp->group_max) {
-        const config_setting_t *at = config_setting_get_member(g, "group_min");
-        char k[KEYMAX];
-        scn_subkey(k, key, "group_min");
-        scn_err_at(c, at ? at : g, k, "must be <= group_max (got %d > %d)", sp->group_min,
-                   sp->group_max);
-    }
+    check_order(c, g, key, "min_sessions", sp->min_sessions, "max_sessions", sp->max_sessions);
+    check_order(c, g, key, "group_min", sp->group_min, "group_max", sp->group_max);
 }
 
 /* A role: dependent default (salary by band), assessment slots for an assessing role,
@@ -134,18 +135,13 @@ static int find_role(scn_ctx *c, const pw_params *p, const config_setting_t *at,
     int r = pol_role(p, name);
     if (r >= 0)
         return r;
-    char roles[300];
-    role_list(p, roles, sizeof roles);
-    const char *best = NULL;
+    char roles[300], hint[PW_MAX_NAME + 24];
+    const char *names[PW_MAX_ROLES];
     for (size_t i = 0; i < p->n_roles; i++)
-        if (scn_edit_distance(name, p->roles[i].name, 2) <= 2)
-            best = p->roles[i].name;
-    if (best)
-        scn_err_at(c, at, key,
-                   "no role \"%s\" under staff (did you mean \"%s\"?) (roles: %s)", name,
-                   best, roles);
-    else
-        scn_err_at(c, at, key, "no role \"%s\" under staff (roles: %s)", name, roles);
+        names[i] = p->roles[i].name;
+    role_list(p, roles, sizeof roles);
+    scn_did_you_mean(name, names, p->n_roles, hint, sizeof hint);
+    scn_err_at(c, at, key, "no role \"%s\" under staff%s (roles: %s)", name, hint, roles);
     return -1;
 }
 
@@ -205,13 +201,14 @@ static void check_roles(scn_ctx *c, const pw_params *p, const pw_field *tbl, siz
 {
     for (size_t i = 0; i < n; i++) {
         const pw_field *f = &tbl[i];
-        if (!scn_field_applies(f, gflags))
+        int is_role = f->kind == PW_F_STR && (f->flags & PW_ROLE);
+        if (!(is_role || f->kind == PW_F_GROUP || f->kind == PW_F_LIST) ||
+            !scn_field_applies(f, gflags))
             continue;
         char k[KEYMAX];
-        scn_subkey(k, key, f->name);
-        const config_setting_t *s = g ? config_setting_get_member(g, f->name) : NULL;
+        const config_setting_t *s = scn_member(g, key, f, k);
         char *at = (char *)base + f->off;
-        if (f->kind == PW_F_STR && (f->flags & PW_ROLE)) {
+        if (is_role) {
             check_role_name(c, p, f, base, k, s ? s : near);
         } else if (f->kind == PW_F_GROUP) {
             check_roles(c, p, f->sub, f->nsub, f->flags | (gflags & PW_IS_STEP2), at, k, s,

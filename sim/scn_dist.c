@@ -7,6 +7,7 @@
  */
 #include "scn_internal.h"
 
+#include <assert.h>
 #include <string.h>
 
 /* ==== reading ========================================================================== */
@@ -49,31 +50,28 @@ static const char *article(const char *word)
     return strchr("aeiou", word[0]) && word[0] ? "an" : "a";
 }
 
-/* Where a parameter of a distribution is stored. */
-static double *dist_slot(pw_dist *d, const char *name)
+/* Where a parameter of a distribution is stored: its offset in a pw_dist. */
+static size_t dist_slot(const char *name)
 {
-    if (!strcmp(name, "value") || !strcmp(name, "mean"))
-        return &d->mean;
     if (!strcmp(name, "sd"))
-        return &d->sd;
+        return offsetof(pw_dist, sd);
     if (!strcmp(name, "min"))
-        return &d->min;
+        return offsetof(pw_dist, min);
     if (!strcmp(name, "mode"))
-        return &d->mode;
+        return offsetof(pw_dist, mode);
     if (!strcmp(name, "max"))
-        return &d->max;
-    return NULL;
+        return offsetof(pw_dist, max);
+    assert((!strcmp(name, "value") || !strcmp(name, "mean")) && "a parameter of dist_params");
+    return offsetof(pw_dist, mean);
 }
 
 /* Read an array of 1..PW_DIST_MAX_POINTS finite numbers into out. Returns the count, or 0
  * after an error. */
 static size_t load_points(scn_ctx *c, const config_setting_t *s, const char *key, double *out)
 {
-    if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
-        scn_wrong_type(c, s, key, "an array of numbers");
+    int n = scn_array_length(c, s, key, "an array of numbers");
+    if (n < 0)
         return 0;
-    }
-    int n = config_setting_length(s);
     if (n < 1 || n > PW_DIST_MAX_POINTS) {
         scn_err_at(c, s, key, "must hold 1 to %d numbers (got %d)", PW_DIST_MAX_POINTS, n);
         return 0;
@@ -121,16 +119,13 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
     const char *kn = config_setting_get_string(ks);
     int kind = pw_dist_kind_of(kn);
     if (kind < 0) {
-        const char *best = NULL;
+        const char *names[N_DIST_KINDS];
+        char hint[64];
         for (int k = 0; k < N_DIST_KINDS; k++)
-            if (scn_edit_distance(kn, pw_dist_name((pw_dist_kind)k), 2) <= 2)
-                best = pw_dist_name((pw_dist_kind)k);
-        if (best)
-            scn_err_at(c, ks, k2,
-                       "unknown distribution \"%s\" (did you mean \"%s\"?) (expected one of %s)",
-                       kn, best, kinds);
-        else
-            scn_err_at(c, ks, k2, "unknown distribution \"%s\" (expected one of %s)", kn, kinds);
+            names[k] = pw_dist_name((pw_dist_kind)k);
+        scn_did_you_mean(kn, names, N_DIST_KINDS, hint, sizeof hint);
+        scn_err_at(c, ks, k2, "unknown distribution \"%s\"%s (expected one of %s)", kn, hint,
+                   kinds);
         return 0;
     }
     d->kind = (pw_dist_kind)kind;
@@ -220,7 +215,7 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
                 ok = 0;
                 continue;
             }
-            ok &= scn_get_num(c, ps, pk, "a number", dist_slot(d, pn));
+            ok &= scn_get_num(c, ps, pk, "a number", (double *)((char *)d + dist_slot(pn)));
         }
         if (!ok)
             return 0;
@@ -277,49 +272,14 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
     }
     return 1;
 }
+
 /* ==== printing ========================================================================= */
 
 /* A distribution block on one line, each parameter read back exactly. */
 void scn_print_dist(FILE *f, const pw_dist *d)
 {
     fprintf(f, "{ dist = \"%s\";", pw_dist_name(d->kind));
-    switch (d->kind) {
-    case PW_DIST_FIXED:
-        fputs(" value = ", f);
-        scn_print_num(f, d->mean);
-        fputs(";", f);
-        break;
-    case PW_DIST_EXPONENTIAL:
-        fputs(" mean = ", f);
-        scn_print_num(f, d->mean);
-        fputs(";", f);
-        break;
-    case PW_DIST_GAMMA:
-    case PW_DIST_LOGNORMAL:
-    case PW_DIST_NORMAL:
-        fputs(" mean = ", f);
-        scn_print_num(f, d->mean);
-        fputs("; sd = ", f);
-        scn_print_num(f, d->sd);
-        fputs(";", f);
-        break;
-    case PW_DIST_UNIFORM:
-        fputs(" min = ", f);
-        scn_print_num(f, d->min);
-        fputs("; max = ", f);
-        scn_print_num(f, d->max);
-        fputs(";", f);
-        break;
-    case PW_DIST_TRIANGULAR:
-        fputs(" min = ", f);
-        scn_print_num(f, d->min);
-        fputs("; mode = ", f);
-        scn_print_num(f, d->mode);
-        fputs("; max = ", f);
-        scn_print_num(f, d->max);
-        fputs(";", f);
-        break;
-    case PW_DIST_EMPIRICAL:
+    if (d->kind == PW_DIST_EMPIRICAL) {
         fputs(" values = [", f);
         for (size_t i = 0; i < d->n; i++) {
             fputs(i ? ", " : "", f);
@@ -332,7 +292,13 @@ void scn_print_dist(FILE *f, const pw_dist *d)
             scn_print_num(f, d->cum[i] - (i ? d->cum[i - 1] : 0.0));
         }
         fputs("];", f);
-        break;
+    } else {
+        for (int j = 0; j < 4 && dist_params[d->kind][j]; j++) {
+            const char *pn = dist_params[d->kind][j];
+            fprintf(f, " %s = ", pn);
+            scn_print_num(f, *(const double *)((const char *)d + dist_slot(pn)));
+            fputs(";", f);
+        }
     }
     fputs(" }", f);
 }

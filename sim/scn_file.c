@@ -224,7 +224,7 @@ static void line_of(const scn_src *f, unsigned line, char *buf, size_t n)
     buf[k] = '\0';
 }
 
-/* ==== traps and parse errors ========================================================== */
+/* ==== traps and parse errors =========================================================== */
 
 /* Report why the file at path (shown as shown, error on line `line`) is not a scenario
  * text, if it is not: a byte-order mark, or binary bytes. Returns 1 if it reported. */

@@ -125,6 +125,10 @@ void scn_subkey(char *out, const char *parent, const char *name);
 void scn_elemkey(char *out, const char *parent, int i);
 /* Levenshtein distance, case-blind, capped: cap+1 as soon as it must exceed cap. */
 int scn_edit_distance(const char *a, const char *b, int cap);
+/* " (did you mean \"NAME\"?)" for the last of names[0..n) within edit distance 2 of word,
+ * else "": the suggestion in a message about an unknown name. */
+void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
+                      size_t len);
 
 /* ==== scn_file.c ======================================================================= */
 
@@ -163,6 +167,10 @@ void scn_settle_role(pw_role *r);
 
 /* Does field f exist in a group with flags gflags (step3 has no step_up_probability)? */
 int scn_field_applies(const pw_field *f, unsigned gflags);
+/* Field f of the group at key: its full key into k[KEYMAX], and its setting in g (NULL if
+ * absent, or if g is). */
+const config_setting_t *scn_member(const config_setting_t *g, const char *key,
+                                   const pw_field *f, char *k);
 /* What field f expects, for messages: "a number > 0", "an integer in [1, 9]". */
 void scn_describe(const pw_field *f, char *buf, size_t n);
 /* A finite number from s (integer or float). Returns 1, or 0 after an error. */
@@ -171,6 +179,9 @@ int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const ch
 /* An integer from s (int, or 64-bit). Returns 1, or 0 after an error. */
 int scn_get_int64(scn_ctx *c, const config_setting_t *s, const char *key,
                   const char *expected, long long *v);
+/* The length of s, an array or a list; else -1 after a wrong-type message. */
+int scn_array_length(scn_ctx *c, const config_setting_t *s, const char *key,
+                     const char *expected);
 /* Report member m of a group as unknown, suggesting a close name among cands or a key of
  * that name elsewhere in the schema. */
 void scn_unknown_key(scn_ctx *c, const config_setting_t *m, const char *key,

@@ -301,3 +301,16 @@ int scn_edit_distance(const char *a, const char *b, int cap)
     }
     return prev[lb];
 }
+
+void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
+                      size_t len)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (scn_edit_distance(word, names[i], 2) <= 2)
+            best = names[i];
+    if (best)
+        snprintf(buf, len, " (did you mean \"%s\"?)", best);
+    else
+        snprintf(buf, len, "%s", "");
+}

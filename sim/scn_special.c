@@ -11,7 +11,7 @@
 
 #include "models/pol.h"
 
-/* ==== seed =========================================================================== */
+/* ==== seed ============================================================================= */
 
 /* Default seed: 1. */
 static void dflt_seed(void *base) { ((pw_params *)base)->seed = 1; }
@@ -38,7 +38,7 @@ static void print_seed(FILE *f, const void *base, const pw_field *fd, int indent
             s > INT32_MAX ? "L" : "");
 }
 
-/* ==== policy ========================================================================= */
+/* ==== policy =========================================================================== */
 
 /* The policy a scenario gets when it names none. */
 #define DEFAULT_POLICY "stepped"
@@ -67,21 +67,17 @@ static void load_policy(scn_ctx *c, const config_setting_t *s, const char *key, 
         return;
     }
     const char *v = config_setting_get_string(s);
-    const char *best = NULL;
-    for (size_t i = 0; i < pw_policy_count(); i++) {
-        if (!strcmp(v, pw_policies[i]->name)) {
-            ((pw_params *)base)->policy = (int)i;
-            return;
-        }
-        if (scn_edit_distance(v, pw_policies[i]->name, 2) <= 2)
-            best = pw_policies[i]->name;
+    int k = pw_policy_find(v);
+    if (k >= 0) {
+        ((pw_params *)base)->policy = k;
+        return;
     }
-    if (best)
-        scn_err_at(c, s, key,
-                   "unknown policy \"%s\" (did you mean \"%s\"?) (expected one of %s)", v,
-                   best, names);
-    else
-        scn_err_at(c, s, key, "unknown policy \"%s\" (expected one of %s)", v, names);
+    const char *cands[PW_MAX_POLICIES];
+    char hint[PW_MAX_NAME + 24];
+    for (size_t i = 0; i < pw_policy_count(); i++)
+        cands[i] = pw_policies[i]->name;
+    scn_did_you_mean(v, cands, pw_policy_count(), hint, sizeof hint);
+    scn_err_at(c, s, key, "unknown policy \"%s\"%s (expected one of %s)", v, hint, names);
 }
 
 /* policy, by its name in the registry. */
@@ -91,7 +87,7 @@ static void print_policy(FILE *f, const void *base, const pw_field *fd, int inde
     fprintf(f, "%*s%s = \"%s\";\n", indent, "", fd->name, pw_policy_of(p->policy)->name);
 }
 
-/* ==== closure_days =================================================================== */
+/* ==== closure_days ===================================================================== */
 
 /* Default: no closure days. */
 static void dflt_closures(void *base)
@@ -106,11 +102,9 @@ static void load_closures(scn_ctx *c, const config_setting_t *s, const char *key
 {
     pw_params *p = base;
     const char *want = "an array of integer day numbers >= 0";
-    if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
-        scn_wrong_type(c, s, key, want);
+    int n = scn_array_length(c, s, key, want);
+    if (n < 0)
         return;
-    }
-    int n = config_setting_length(s);
     if (n > PW_MAX_CLOSURES) {
         scn_err_at(c, config_setting_get_elem(s, PW_MAX_CLOSURES), key,
                    "at most %d closure days (got %d)", PW_MAX_CLOSURES, n);
@@ -141,7 +135,7 @@ static void print_closures(FILE *f, const void *base, const pw_field *fd, int in
     fputs(p->n_closures ? "];\n" : " ];\n", f);
 }
 
-/* ==== staff.<role>.does ============================================================== */
+/* ==== staff.<role>.does ================================================================ */
 
 /* Before loading: no activities (does is required, so never left so). */
 static void dflt_does(void *base) { ((pw_role *)base)->does = 0; }
@@ -152,11 +146,9 @@ static void load_does(scn_ctx *c, const config_setting_t *s, const char *key, vo
     pw_role *r = base;
     const char *want =
         "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\"";
-    if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
-        scn_wrong_type(c, s, key, want);
+    int n = scn_array_length(c, s, key, want);
+    if (n < 0)
         return;
-    }
-    int n = config_setting_length(s);
     if (n == 0) {
         scn_err_at(c, s, key, "must list at least one activity (got an empty array; expected %s)",
                    want + 12);
@@ -172,21 +164,14 @@ static void load_does(scn_ctx *c, const config_setting_t *s, const char *key, vo
         }
         const char *v = config_setting_get_string(e);
         int found = -1;
-        const char *best = NULL;
-        for (int j = 0; j < SCN_NDOES; j++) {
+        for (int j = 0; j < SCN_NDOES; j++)
             if (!strcmp(v, scn_does_names[j]))
                 found = j;
-            else if (scn_edit_distance(v, scn_does_names[j], 2) <= 2)
-                best = scn_does_names[j];
-        }
         if (found < 0) {
-            if (best)
-                scn_err_at(c, e, ek,
-                           "unknown activity \"%s\" (did you mean \"%s\"?) (expected one of "
-                           "\"assessment\", \"step2\", \"groups\", \"step3\")", v, best);
-            else
-                scn_err_at(c, e, ek, "unknown activity \"%s\" (expected one of \"assessment\", "
-                           "\"step2\", \"groups\", \"step3\")", v);
+            char hint[64];
+            scn_did_you_mean(v, scn_does_names, SCN_NDOES, hint, sizeof hint);
+            scn_err_at(c, e, ek, "unknown activity \"%s\"%s (expected one of \"assessment\", "
+                       "\"step2\", \"groups\", \"step3\")", v, hint);
             continue;
         }
         if (r->does & (1u << found)) {
@@ -211,7 +196,7 @@ static void print_does(FILE *f, const void *base, const pw_field *fd, int indent
     fputs("];\n", f);
 }
 
-/* ==== staff ========================================================================== */
+/* ==== staff ============================================================================ */
 
 /* Before loading: no roles (staff is required). */
 static void dflt_staff(void *base)
@@ -278,7 +263,7 @@ static void print_staff(FILE *f, const void *base, const pw_field *fd, int inden
     fprintf(f, "%*s};\n", indent, "");
 }
 
-/* ==== policy_params ================================================================== */
+/* ==== policy_params ==================================================================== */
 
 /* Every registered policy's parameters at their defaults, each in its own area. */
 static void dflt_policy_params(void *base)

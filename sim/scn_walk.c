@@ -110,33 +110,6 @@ static int poisoned(const scn_ctx *c, const config_setting_t *s)
     return 0;
 }
 
-/* A finite number from s (integer or float). Returns 1, or 0 after an error. */
-int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const char *expected,
-                double *v)
-{
-    if (poisoned(c, s))
-        return 0;
-    switch (config_setting_type(s)) {
-    case CONFIG_TYPE_INT:
-        *v = config_setting_get_int(s);
-        return 1;
-    case CONFIG_TYPE_INT64:
-        *v = (double)config_setting_get_int64(s);
-        return 1;
-    case CONFIG_TYPE_FLOAT:
-        *v = config_setting_get_float(s);
-        if (!isfinite(*v)) {
-            scn_err_at(c, s, key, "must be a finite number (got %s; is it beyond 1e308?)",
-                       isnan(*v) ? "nan" : *v > 0 ? "inf" : "-inf");
-            return 0;
-        }
-        return 1;
-    default:
-        scn_wrong_type(c, s, key, expected);
-        return 0;
-    }
-}
-
 /* An integer from s (int, or 64-bit within range). Returns 1, or 0 after an error. */
 int scn_get_int64(scn_ctx *c, const config_setting_t *s, const char *key,
                   const char *expected, long long *v)
@@ -156,12 +129,50 @@ int scn_get_int64(scn_ctx *c, const config_setting_t *s, const char *key,
     }
 }
 
+int scn_array_length(scn_ctx *c, const config_setting_t *s, const char *key,
+                     const char *expected)
+{
+    if (config_setting_is_array(s) || config_setting_is_list(s))
+        return config_setting_length(s);
+    scn_wrong_type(c, s, key, expected);
+    return -1;
+}
+
+/* A finite number from s (integer or float). Returns 1, or 0 after an error. */
+int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const char *expected,
+                double *v)
+{
+    if (config_setting_type(s) != CONFIG_TYPE_FLOAT) { /* an integer, or the wrong type */
+        long long i;
+        if (!scn_get_int64(c, s, key, expected, &i))
+            return 0;
+        *v = (double)i;
+        return 1;
+    }
+    if (poisoned(c, s))
+        return 0;
+    *v = config_setting_get_float(s);
+    if (!isfinite(*v)) {
+        scn_err_at(c, s, key, "must be a finite number (got %s; is it beyond 1e308?)",
+                   isnan(*v) ? "nan" : *v > 0 ? "inf" : "-inf");
+        return 0;
+    }
+    return 1;
+}
+
 /* ==== the walk ========================================================================= */
 
 /* Does field f exist in a group with flags gflags (step3 has no step_up_probability)? */
 int scn_field_applies(const pw_field *f, unsigned gflags)
 {
     return !(f->flags & PW_STEP2_ONLY) || (gflags & PW_IS_STEP2);
+}
+
+const config_setting_t *scn_member(const config_setting_t *g, const char *key,
+                                   const pw_field *f, char *k)
+{
+    scn_subkey(k, key, f->name);
+    return g ? config_setting_get_member(g, f->name) : NULL;
 }
 
 /* Search the whole schema for a key called name (a key put in the wrong group). Writes its
@@ -403,11 +414,9 @@ static void load_field(scn_ctx *c, const pw_field *f, const config_setting_t *s,
         return;
     }
     case PW_F_ARR: {
-        if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
-            scn_wrong_type(c, s, key, want);
+        int len = scn_array_length(c, s, key, want);
+        if (len < 0)
             return;
-        }
-        int len = config_setting_length(s);
         if (len != (int)f->n) {
             scn_err_at(c, s, key,
                        "must have exactly %zu values (got %d; expected %s)", f->n, len, want);
@@ -495,8 +504,7 @@ void scn_load_group(scn_ctx *c, const config_setting_t *g, const char *key, cons
         if (!scn_field_applies(f, gflags))
             continue;
         char k[KEYMAX];
-        scn_subkey(k, key, f->name);
-        const config_setting_t *s = g ? config_setting_get_member(g, f->name) : NULL;
+        const config_setting_t *s = scn_member(g, key, f, k);
         default_field(f, gflags, base);
         if (s) {
             load_field(c, f, s, k, base);

@@ -181,6 +181,19 @@ static int round_trip(const pw_params *p, const char *what)
     return ok;
 }
 
+/* p as scn_print writes it, malloc'd (caller frees); NULL after a failed check. */
+static char *printed(const pw_params *p)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!CHECK(f != NULL, "open_memstream"))
+        return NULL;
+    scn_print(f, p);
+    fclose(f);
+    return buf;
+}
+
 /* Index of role name in p, or -1. */
 static int role(const pw_params *p, const char *name)
 {
@@ -595,12 +608,8 @@ static void test_workforce(const paths *ps)
                   w->shocks[0].week == 156.0 && !strcmp(w->shocks[0].role_name, "hit"),
               "shock row read and resolved");
         round_trip(&p, "fixture with plans");
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (CHECK(f != NULL, "open_memstream")) {
-            scn_print(f, &p);
-            fclose(f);
+        char *buf = printed(&p);
+        if (buf) {
             CHECK(strstr(buf, "hiring = ( { week = 104.0; role = \"pwp\"; count = 5; }, "
                               "{ week = 0.5; role = \"hit\"; count = 1; } );") != NULL,
                   "scn_print writes the hiring list");
@@ -721,12 +730,8 @@ static void test_set(const paths *ps)
         round_trip(&p, "baseline with every kind of --set");
 
         /* The printed 64-bit seed keeps its L. */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (CHECK(f != NULL, "open_memstream")) {
-            scn_print(f, &p);
-            fclose(f);
+        char *buf = printed(&p);
+        if (buf) {
             CHECK(strstr(buf, "seed = 12345678901L;") != NULL, "scn_print writes 64-bit seeds with L");
             CHECK(strstr(buf, "name = \"A bare word name\";") != NULL, "scn_print writes the name");
             free(buf);
@@ -1027,12 +1032,8 @@ static void test_lists(const paths *ps)
         CHECK(p->workforce.hires[3].role == -1 && p->workforce.hires[3].role_name[0] == '\0' &&
                   p->workforce.shocks[0].share == 0.0,
               "empty lists: slots at the row defaults");
-        char *buf = NULL;
-        size_t blen = 0;
-        FILE *f = open_memstream(&buf, &blen);
-        if (CHECK(f != NULL, "open_memstream")) {
-            scn_print(f, p);
-            fclose(f);
+        char *buf = printed(p);
+        if (buf) {
             CHECK(strstr(buf, "    step_changes = ( );\n") && strstr(buf, "    hiring = ( );\n") &&
                       strstr(buf, "    shocks = ( );\n"),
                   "empty lists print as ( )");
@@ -1054,12 +1055,8 @@ static void test_lists(const paths *ps)
         CHECK(p->workforce.n_shocks == 1 && p->workforce.shocks[0].role == 1 &&
                   p->workforce.shocks[0].share == 0.25 && p->workforce.shocks[0].weeks == 2.0,
               "shock read and resolved");
-        char *buf = NULL;
-        size_t blen = 0;
-        FILE *f = open_memstream(&buf, &blen);
-        if (CHECK(f != NULL, "open_memstream")) {
-            scn_print(f, p);
-            fclose(f);
+        char *buf = printed(p);
+        if (buf) {
             CHECK(strstr(buf, "step_changes = ( { week = 10.0; factor = 1.5; }, "
                               "{ week = 20.5; factor = 0.5; } );\n") != NULL,
                   "scn_print writes the step changes");
