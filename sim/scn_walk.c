@@ -300,9 +300,9 @@ void scn_default_fields(const pw_field *tbl, size_t n, unsigned gflags, void *ba
             default_field(&tbl[i], gflags, base);
 }
 
-/* A list of rows (PW_F_LIST) from s into base: a list of groups (or an empty array, which
- * is how libconfig reads "( )" written as "[ ]"), at most f->n rows, each row a group of
- * f->sub. The count is the number of rows given, even when some row is bad. */
+/* A list of rows (PW_F_LIST) from s into base: a list of groups (an empty array, [ ], is
+ * no rows too), at most f->n rows, each row a group of f->sub read into its slot. The
+ * count is the number of rows given, even when some row is bad. */
 static void load_list(scn_ctx *c, const pw_field *f, const config_setting_t *s, const char *key,
                       void *base)
 {
