@@ -11,7 +11,6 @@
  */
 #include "scn_internal.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "models/pol.h"
