@@ -52,15 +52,15 @@ LIBMODEL := $(B)/libstepmodel.a
 LIBPROG := $(B)/libstepsim.a
 PROG := $(B)/stepsim
 
-# Engine tests link the engine alone (the build proves the boundary); model tests the
-# model and engine; the other tests the whole program library.
+# Engine tests link the engine alone (the build proves the boundary); the other tests the
+# whole program library (model tests build their parameters from the loader's defaults).
+# The model library must not use libconfig: its link check below proves that instead.
 CORE_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_core*.c))
-MODEL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_model*.c))
-PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core% tests/test_model%,$(wildcard tests/test_*.c)))
+PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core%,$(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all deps run test bench golden install uninstall clean
-all: $(PROG) $(CORE_TESTS) $(MODEL_TESTS) $(PROG_TESTS)
+all: $(PROG) $(CORE_TESTS) $(PROG_TESTS)
 
 deps:
 	@./scripts/install-deps.sh
@@ -75,6 +75,9 @@ $(LIBCORE): $(CORE_OBJ)
 
 $(LIBMODEL): $(MODEL_OBJ)
 	@rm -f $@
+	@if nm -u $^ | grep -q ' config_'; then \
+	    echo "models/ uses libconfig (only the loader, sim/scn_*.c, may):" >&2; \
+	    nm -u $^ | grep ' config_' >&2; exit 1; fi
 	$(AR) rcs $@ $^
 
 $(LIBPROG): $(PROG_OBJ)
@@ -85,9 +88,6 @@ $(PROG): $(B)/sim/main.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 
 $(B)/tests/test_core%: $(B)/tests/test_core%.o $(LIBCORE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GSL_LIBS) -lm
-
-$(B)/tests/test_model%: $(B)/tests/test_model%.o $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GSL_LIBS) -lm
 
 $(PROG_TESTS): $(B)/tests/%: $(B)/tests/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)

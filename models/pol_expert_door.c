@@ -2,16 +2,37 @@
  * by assessed need straight to step 2, step 3 or out; no fail-first. */
 #include "pol.h"
 
-static int expert_assessor(const pw_params *p) { return p->expert_door.assessor_role; }
-static double expert_minutes(const pw_params *p) { return p->expert_door.assessment_minutes; }
+/* policy_params.expert_door = { ... }: a senior clinician at the door routes by need. */
+typedef struct expert_params {
+    char assessor[PW_MAX_NAME];     /* assessor: the senior role doing assessments */
+    double assessment_minutes;      /* assessment_minutes: a longer assessment */
+    int ltc_pathway;                /* ltc_pathway: long-term condition + high need goes
+                                       out to an integrated LTC pathway */
+    int step_up;                    /* step_up: failed step-2 courses may still step up */
+} expert_params;
+POL_PARAMS_FIT(expert_params);
+
+static const pw_field expert_fields[] = {
+    PW_ROLE_NAME("assessor", expert_params, assessor, PW_OMIT_EMPTY, PW_DOES_ASSESSMENT),
+    PW_NUM("assessment_minutes", expert_params, assessment_minutes, PW_LO_OPEN, 90.0, 0, 1440),
+    PW_BOOL("ltc_pathway", expert_params, ltc_pathway, 0, 0),
+    PW_BOOL("step_up", expert_params, step_up, 0, 1),
+};
+
+static double expert_minutes(const pw_params *p)
+{
+    const expert_params *ep = pol_params(p);
+    return ep->assessment_minutes;
+}
 
 static pw_route expert_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;
     if (pol_signpost(p, v, &out))
         return out;
+    const expert_params *ep = pol_params(p);
     if (v->seen_need == PW_NEED_HIGH)
-        return p->expert_door.ltc_pathway && v->ltc ? PW_ROUTE_LTC : PW_ROUTE_STEP3;
+        return ep->ltc_pathway && v->ltc ? PW_ROUTE_LTC : PW_ROUTE_STEP3;
     return PW_ROUTE_STEP2;
 }
 
@@ -19,8 +40,14 @@ static int expert_step_up(const pw_params *p, pw_need need, int failures)
 {
     (void)need;
     (void)failures;
-    return p->expert_door.step_up;
+    const expert_params *ep = pol_params(p);
+    return ep->step_up;
 }
 
-const pw_policy pol_expert_door = {"expert_door", expert_assessor, expert_minutes,
-                                   expert_route, expert_step_up};
+const pw_policy pol_expert_door = {.name = "expert_door",
+                                   .params = expert_fields,
+                                   .nparams = PW_NELEM(expert_fields),
+                                   .assessor_role = pol_assessor,
+                                   .assessment_minutes = expert_minutes,
+                                   .route = expert_route,
+                                   .step_up = expert_step_up};

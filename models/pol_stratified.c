@@ -2,8 +2,29 @@
  * and specificity for high need routes at the door. */
 #include "pol.h"
 
-static int strat_assessor(const pw_params *p) { return p->stratified.assessor_role; }
-static double strat_minutes(const pw_params *p) { return p->stratified.assessment_minutes; }
+/* policy_params.stratified = { ... }: a brief assessment plus a prediction rule. */
+typedef struct strat_params {
+    char assessor[PW_MAX_NAME];     /* assessor: role doing the brief assessment */
+    double assessment_minutes;      /* assessment_minutes */
+    double sensitivity;             /* sensitivity: P(predicted high | latent high need) */
+    double specificity;             /* specificity: P(predicted low | latent low need) */
+    int step_up;                    /* step_up: failed step-2 courses may still step up */
+} strat_params;
+POL_PARAMS_FIT(strat_params);
+
+static const pw_field strat_fields[] = {
+    PW_ROLE_NAME("assessor", strat_params, assessor, PW_OMIT_EMPTY, PW_DOES_ASSESSMENT),
+    PW_NUM("assessment_minutes", strat_params, assessment_minutes, PW_LO_OPEN, 30.0, 0, 1440),
+    PW_PROB("sensitivity", strat_params, sensitivity, 0, 0.8),
+    PW_PROB("specificity", strat_params, specificity, 0, 0.8),
+    PW_BOOL("step_up", strat_params, step_up, 0, 1),
+};
+
+static double strat_minutes(const pw_params *p)
+{
+    const strat_params *sp = pol_params(p);
+    return sp->assessment_minutes;
+}
 
 static pw_route strat_route(const pw_params *p, const pw_case_view *v)
 {
@@ -11,9 +32,9 @@ static pw_route strat_route(const pw_params *p, const pw_case_view *v)
     if (pol_signpost(p, v, &out))
         return out;
     /* The rule is scored against the latent need: that is what its accuracy means. */
+    const strat_params *sp = pol_params(p);
     double u = v->rule_die;
-    int high = v->latent_need == PW_NEED_LOW ? u >= p->stratified.specificity
-                                              : u < p->stratified.sensitivity;
+    int high = v->latent_need == PW_NEED_LOW ? u >= sp->specificity : u < sp->sensitivity;
     return high ? PW_ROUTE_STEP3 : PW_ROUTE_STEP2;
 }
 
@@ -21,8 +42,14 @@ static int strat_step_up(const pw_params *p, pw_need need, int failures)
 {
     (void)need;
     (void)failures;
-    return p->stratified.step_up;
+    const strat_params *sp = pol_params(p);
+    return sp->step_up;
 }
 
-const pw_policy pol_stratified = {"stratified", strat_assessor, strat_minutes, strat_route,
-                                  strat_step_up};
+const pw_policy pol_stratified = {.name = "stratified",
+                                  .params = strat_fields,
+                                  .nparams = PW_NELEM(strat_fields),
+                                  .assessor_role = pol_assessor,
+                                  .assessment_minutes = strat_minutes,
+                                  .route = strat_route,
+                                  .step_up = strat_step_up};

@@ -1,5 +1,5 @@
 /* The parameters of one stepped-care scenario: what the scenario file says, resolved and
- * validated by the loader (sim/scn_load.c). The model receives them const and never
+ * validated by the loader (sim/scn_*.c). The model receives them const and never
  * reads files. Each field names its scenario key; units are in the names. */
 #ifndef PW_PARAMS_H
 #define PW_PARAMS_H
@@ -13,6 +13,10 @@
 #define PW_MAX_NAME 64
 #define PW_MAX_STEP_CHANGES 8
 #define PW_MAX_CLOSURES 64
+/* Policies the registry (models/pol.c) may hold, and the bytes of parameters each may keep
+ * in pw_params (its own struct, declared in models/pol_<name>.c). */
+#define PW_MAX_POLICIES 8
+#define PW_POLICY_PARAM_BYTES 256
 
 /* Activities a role may do (staff.<role>.does). */
 enum {
@@ -31,14 +35,6 @@ typedef enum pw_step { PW_STEP2, PW_STEP3, PW_STEP_N } pw_step;
 /* Delivery modes of an episode. */
 typedef enum pw_mode { PW_MODE_F2F, PW_MODE_PHONE, PW_MODE_GROUP, PW_MODE_N } pw_mode;
 
-/* Routing policies (policy = "..."). */
-typedef enum pw_policy_kind {
-    PW_POLICY_STEPPED,
-    PW_POLICY_EXPERT_DOOR,
-    PW_POLICY_STRATIFIED,
-    PW_POLICY_N
-} pw_policy_kind;
-
 /* A daily hazard that moves from p_start (at wait 0) to p_end (long waits) along a
  * log-logistic curve in the wait: p(w) = p_start + (p_end - p_start) * x / (1 + x),
  * x = (w / half_days)^shape. Rates per day. */
@@ -46,15 +42,21 @@ typedef struct pw_hazard {
     double p_start, p_end, half_days, shape;
 } pw_hazard;
 
+/* A row of referrals.step_changes: from week `week` on, the rate is multiplied by factor. */
+typedef struct pw_step_change {
+    double week;                     /* week */
+    double factor;                   /* factor */
+} pw_step_change;
+
 /* referrals = { ... } */
 typedef struct pw_referrals {
     double per_week;                 /* per_week: base rate (referrals a week) */
     double self_referral_share;      /* self_referral_share */
     double seasonality[12];          /* seasonality: 12 monthly multipliers (mean ~1) */
     double growth_per_year;          /* growth_per_year: compound annual growth */
-    size_t n_step_changes;           /* step_changes = ( { week = 104; factor = 1.2; }, ... ) */
-    double step_week[PW_MAX_STEP_CHANGES];
-    double step_factor[PW_MAX_STEP_CHANGES];
+    size_t n_step_changes;           /* step_changes = ( { week = 104; factor = 1.2; }, ... ),
+                                        weeks increasing */
+    pw_step_change step_changes[PW_MAX_STEP_CHANGES];
 } pw_referrals;
 
 /* casemix = { ... }: who is referred. */
@@ -179,36 +181,6 @@ typedef struct pw_relapse_p {
     double mean_days;               /* mean_days: time to re-referral (exponential) */
 } pw_relapse_p;
 
-/* policy_params.stepped = { ... } */
-typedef struct pw_stepped_p {
-    char assessor[PW_MAX_NAME];     /* assessor: role doing triage */
-    int assessor_role;              /* resolved index into roles */
-    double direct_step3_phq;        /* direct_step3_phq: assessed PHQ-9 >= this -> step 3 */
-    double direct_step3_gad;        /* direct_step3_gad */
-    double high_need_step3_probability; /* high_need_step3_probability: assessed high need
-                                           sent straight to step 3 despite low scores */
-} pw_stepped_p;
-
-/* policy_params.expert_door = { ... }: a senior clinician at the door routes by need. */
-typedef struct pw_expert_p {
-    char assessor[PW_MAX_NAME];     /* assessor: the senior role doing assessments */
-    int assessor_role;              /* resolved index into roles */
-    double assessment_minutes;      /* assessment_minutes: a longer assessment */
-    int ltc_pathway;                /* ltc_pathway: long-term condition + high need goes
-                                       out to an integrated LTC pathway */
-    int step_up;                    /* step_up: failed step-2 courses may still step up */
-} pw_expert_p;
-
-/* policy_params.stratified = { ... }: a brief assessment plus a prediction rule. */
-typedef struct pw_stratified_p {
-    char assessor[PW_MAX_NAME];     /* assessor: role doing the brief assessment */
-    int assessor_role;
-    double assessment_minutes;      /* assessment_minutes */
-    double sensitivity;             /* sensitivity: P(predicted high | latent high need) */
-    double specificity;             /* specificity: P(predicted low | latent low need) */
-    int step_up;                    /* step_up: failed step-2 courses may still step up */
-} pw_stratified_p;
-
 /* reporting = { ... }: how the service publishes. */
 typedef struct pw_reporting_p {
     int clock_stops_at_first_contact; /* clock_stop = "first_contact" | "first_treatment" */
@@ -218,6 +190,24 @@ typedef struct pw_reporting_p {
 } pw_reporting_p;
 
 #define PW_MAX_PLAN 16
+
+/* A row of workforce.hiring: `count` extra posts of a role advertised at week `week`. */
+typedef struct pw_hire {
+    double week;                    /* week: from day 0 */
+    char role_name[PW_MAX_NAME];    /* role */
+    int role;                       /* resolved index into roles (-1 until resolved) */
+    int count;                      /* count */
+} pw_hire;
+
+/* A row of workforce.shocks: from week `week`, a share of a role's staff leaves, spread
+ * over `weeks` weeks. */
+typedef struct pw_shock {
+    double week;                    /* week */
+    char role_name[PW_MAX_NAME];    /* role */
+    int role;                       /* resolved index into roles (-1 until resolved) */
+    double share;                   /* share: of the role's staff in post */
+    double weeks;                   /* weeks */
+} pw_shock;
 
 /* workforce = { ... }: burnout, change of therapist, recruitment limits, costs, plans. */
 typedef struct pw_workforce_p {
@@ -240,17 +230,9 @@ typedef struct pw_workforce_p {
     double labour_pool_per_year;    /* labour_pool_per_year: most starters a year, 0 = no
                                        limit */
     size_t n_hires;                 /* hiring = ( { week; role; count; }, ... ) */
-    double hire_week[PW_MAX_PLAN];
-    int hire_role[PW_MAX_PLAN];
-    char hire_role_name[PW_MAX_PLAN][PW_MAX_NAME];
-    int hire_count[PW_MAX_PLAN];
-    size_t n_shocks;                /* shocks = ( { week; role; share; weeks; }, ... ):
-                                       a share of a role leaves, spread over weeks */
-    double shock_week[PW_MAX_PLAN];
-    int shock_role[PW_MAX_PLAN];
-    char shock_role_name[PW_MAX_PLAN][PW_MAX_NAME];
-    double shock_share[PW_MAX_PLAN];
-    double shock_weeks[PW_MAX_PLAN];
+    pw_hire hires[PW_MAX_PLAN];
+    size_t n_shocks;                /* shocks = ( { week; role; share; weeks; }, ... ) */
+    pw_shock shocks[PW_MAX_PLAN];
 } pw_workforce_p;
 
 /* prefill = { ... }: the state at time zero. */
@@ -266,6 +248,13 @@ typedef struct pw_output_p {
     int events;                     /* events: write events.csv */
 } pw_output_p;
 
+/* policy_params.<name>: the parameters of one policy, as its own struct (declared in
+ * models/pol_<name>.c, described by its table there), in an area aligned for any type. */
+typedef union pw_policy_area {
+    max_align_t align;
+    unsigned char bytes[PW_POLICY_PARAM_BYTES];
+} pw_policy_area;
+
 typedef struct pw_params {
     char name[256];                 /* name */
     double horizon_weeks;           /* horizon_weeks: measurement window after warm-up */
@@ -273,7 +262,8 @@ typedef struct pw_params {
     double followup_weeks;          /* followup_weeks: run on so the cohort can finish */
     int replications;               /* replications */
     uint64_t seed;                  /* seed */
-    pw_policy_kind policy;          /* policy = "stepped" */
+    int policy;                     /* policy = "stepped": an index into pw_policies[]
+                                       (models/pol.c) */
     int weekend_closed;             /* weekend_closed: no appointments Sat/Sun */
     size_t n_closures;              /* closure_days = [ ... ] (days from start) */
     double closures[PW_MAX_CLOSURES];
@@ -286,9 +276,7 @@ typedef struct pw_params {
     pw_symptoms_p symptoms;
     pw_failure_p failure;
     pw_relapse_p relapse;
-    pw_stepped_p stepped;
-    pw_expert_p expert_door;
-    pw_stratified_p stratified;
+    pw_policy_area policy_params[PW_MAX_POLICIES]; /* by index into pw_policies[] */
     pw_reporting_p reporting;
     pw_prefill_p prefill;
     pw_workforce_p workforce;

@@ -26,8 +26,8 @@ static double referral_rate(const world *w, double t)
     double rate = r->per_week / 7.0 * r->seasonality[month] *
                   pow(1 + r->growth_per_year, t / YEAR_DAYS);
     for (size_t i = 0; i < r->n_step_changes; i++)
-        if (t >= r->step_week[i] * 7.0)
-            rate *= r->step_factor[i];
+        if (t >= r->step_changes[i].week * 7.0)
+            rate *= r->step_changes[i].factor;
     return rate;
 }
 
@@ -42,7 +42,7 @@ double referral_max_rate(const world *w)
     double growth = fmax(1.0, pow(1 + r->growth_per_year, years));
     double steps = 1.0, prod = 1.0;
     for (size_t i = 0; i < r->n_step_changes; i++) {
-        prod *= r->step_factor[i];
+        prod *= r->step_changes[i].factor;
         steps = fmax(steps, prod);
     }
     return r->per_week / 7.0 * season * growth * steps;

@@ -114,7 +114,7 @@ int staff_build(world *w)
     if (wf->n_hires || wf->n_shocks || wf->burnout_rise_per_week > 0)
         w->dynamic = 1;
     for (size_t i = 0; i < wf->n_hires; i++)
-        w->establishment[wf->hire_role[i]] += wf->hire_count[i];
+        w->establishment[wf->hires[i].role] += wf->hires[i].count;
     return SIM_OK;
 }
 
@@ -339,18 +339,18 @@ void staff_on_plan(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     const pw_workforce_p *wf = &w->p->workforce;
     if (arg < PW_MAX_PLAN) {
-        for (int k = 0; k < wf->hire_count[arg]; k++)
-            staff_on_hire(s, (void *)wf, (uint64_t)wf->hire_role[arg]);
+        for (int k = 0; k < wf->hires[arg].count; k++)
+            staff_on_hire(s, (void *)wf, (uint64_t)wf->hires[arg].role);
         return;
     }
     size_t i = arg - PW_MAX_PLAN;
     for (size_t k = 0; k < w->n_staff; k++) {
         clinician *c = w->staff[k];
-        if (!c->active || c->training || c->role != wf->shock_role[i])
+        if (!c->active || c->training || c->role != wf->shocks[i].role)
             continue;
         double u = gsl_rng_uniform(c->rng), when = gsl_rng_uniform(c->rng);
-        if (u < wf->shock_share[i])
-            sim_schedule(s, when * wf->shock_weeks[i] * 7.0, PRIO_PERSON, staff_on_leave, c, 0);
+        if (u < wf->shocks[i].share)
+            sim_schedule(s, when * wf->shocks[i].weeks * 7.0, PRIO_PERSON, staff_on_leave, c, 0);
     }
 }
 

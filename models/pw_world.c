@@ -222,11 +222,11 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     sim_schedule_at(&w->s, w->t_window0, PRIO_WINDOW, metrics_on_window_start, NULL, 0);
     const pw_workforce_p *wf = &p->workforce;
     for (size_t i = 0; i < wf->n_hires; i++)
-        if (wf->hire_week[i] * 7.0 < w->t_end)
-            sim_schedule_at(&w->s, wf->hire_week[i] * 7.0, PRIO_PERSON, staff_on_plan, NULL, i);
+        if (wf->hires[i].week * 7.0 < w->t_end)
+            sim_schedule_at(&w->s, wf->hires[i].week * 7.0, PRIO_PERSON, staff_on_plan, NULL, i);
     for (size_t i = 0; i < wf->n_shocks; i++)
-        if (wf->shock_week[i] * 7.0 < w->t_end)
-            sim_schedule_at(&w->s, wf->shock_week[i] * 7.0, PRIO_PERSON, staff_on_plan, NULL,
+        if (wf->shocks[i].week * 7.0 < w->t_end)
+            sim_schedule_at(&w->s, wf->shocks[i].week * 7.0, PRIO_PERSON, staff_on_plan, NULL,
                             PW_MAX_PLAN + i);
     sim_schedule_at(&w->s, w->t_window1, PRIO_WINDOW, metrics_on_window_end, NULL, 0);
     /* Failures while running (and in the set-up above) are sticky in the engine

@@ -100,9 +100,9 @@ static size_t role_count(const pw_params *p)
 }
 
 /* The routing policy's scenario name ("stepped"). */
-static const char *policy_name(pw_policy_kind k)
+static const char *policy_name(int k)
 {
-    const pw_policy *pol = (unsigned)k < PW_POLICY_N ? pw_policy_of(k) : NULL;
+    const pw_policy *pol = k >= 0 && (size_t)k < pw_policy_count() ? pw_policy_of(k) : NULL;
     return pol && pol->name ? pol->name : "unknown";
 }
 

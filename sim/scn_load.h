@@ -1,8 +1,8 @@
 /* Scenario loading: a libconfig scenario file plus --set overrides, checked key by key,
  * into a resolved pw_params; and printing a pw_params back as a scenario file.
  *
- * Only sim/scn_load.c includes libconfig.h. Nothing here prints to the user or exits:
- * the loader returns a status and collects messages in compiler form,
+ * Only the loader's files (sim/scn_*.c) include libconfig.h. Nothing here prints to the
+ * user or exits: the loader returns a status and collects messages in compiler form,
  *     FILE:LINE: KEY: MESSAGE (got X, expected Y)
  * and main() decides what to do with them. A value given by --set is located as
  * "--set KEY=VALUE" instead of FILE:LINE.
@@ -59,6 +59,21 @@ const char *scn_libconfig_version(void);
 __attribute__((warn_unused_result)) int scn_load(const char *path, const char *const *sets,
                                                  size_t nsets, pw_params *out,
                                                  scn_errors *errs);
+
+/* Every optional key at its schema default, for parameters built in code (the model
+ * tests): required keys are left zero or empty, there are no roles (scn_add_role), the
+ * policy is "stepped" and every policy's block is at its defaults. Keys whose default
+ * follows another key are left NAN until scn_settle: a step's first_session_minutes and
+ * first_session_dropout, a role's salary_gbp. Nothing is validated: scn_load is the
+ * authority on what is a valid scenario. */
+void scn_defaults(pw_params *p);
+/* Append a role called name to p, every optional key at its default (required ones zero,
+ * training_to none). Returns it, or NULL if p has PW_MAX_ROLES roles already or the name
+ * is too long. */
+pw_role *scn_add_role(pw_params *p, const char *name);
+/* Fill the defaults that follow other keys, where still NAN, from the keys they follow
+ * (salary_gbp from a band in 1-9), as scn_load does once a group is read. */
+void scn_settle(pw_params *p);
 
 /* Print p as a complete scenario in libconfig syntax, every key present (defaults filled
  * in), numbers written so that they read back exactly: scn_load of the printed text gives

@@ -9,9 +9,12 @@
 #include <string.h>
 
 #include "harness.h"
+#include "models/pol.h"
 #include "models/pw_params.h"
 #include "models/pw_results.h"
+#include "models/pw_schema.h"
 #include "models/pw_world.h"
+#include "sim/scn_load.h"
 
 /* ======================================================================================
  * A small valid scenario, and its variants
@@ -41,35 +44,35 @@ static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
     h->p_start = p_start;
     h->p_end = p_end;
     h->half_days = half_days;
-    h->shape = 2.0;
 }
 
-static void role(pw_role *r, const char *name, int headcount, double fte, double hours,
-                 int cap, unsigned does, double assessments)
+/* A role at the schema's defaults with what a scenario must give (band 5 for all). */
+static pw_role *role(pw_params *p, const char *name, int headcount, double hours, int cap,
+                     unsigned does, double assessments)
 {
-    memset(r, 0, sizeof *r);
-    snprintf(r->name, sizeof r->name, "%s", name);
+    pw_role *r = scn_add_role(p, name);
+    if (!r)
+        return NULL;
     r->headcount = headcount;
-    r->fte = fte;
+    r->fte = 1.0;
     r->clinical_hours_per_week = hours;
     r->caseload_cap = cap;
     r->does = does;
     r->assessments_per_week = assessments;
     r->band = 5;
-    r->therapist_effect_sd = 0.15;
-    r->need_accuracy = 0.8;
+    return r;
 }
 
+/* What a scenario must give for a step, plus what these tests change from the defaults: a
+ * longer first session, admin time, more first-session dropout, smaller groups, and an end
+ * to courses without progress. */
 static void step(pw_step_p *s, double minutes, int max_sessions, double effect)
 {
     s->session_minutes = minutes;
     s->first_session_minutes = minutes * 1.5;
     s->admin_minutes = 15.0;
-    s->interval_days = 7.0;
     s->max_sessions = max_sessions;
-    s->min_sessions = 2;
     s->dna_probability = 0.1;
-    s->discharge_after_dnas = 2;
     s->dropout_per_session = 0.05;
     s->first_session_dropout = 0.1;
     hazard(&s->wait_dropout, 0.002, 0.02, 60.0);
@@ -78,34 +81,48 @@ static void step(pw_step_p *s, double minutes, int max_sessions, double effect)
     s->mode_shares[PW_MODE_PHONE] = 0.5;
     s->group_min = 4;
     s->group_max = 8;
-    s->group_minutes = 240.0;
     s->effect_mean = effect;
     s->effect_sd = 0.05;
-    s->mismatch_factor = 0.5;
-    s->phone_factor = 0.9;
-    s->group_factor = 0.85;
-    s->session_noise_sd = 1.0;
-    s->recovered_sessions_to_end = 2;
     s->no_progress_after = 4;
-    s->step_up_probability = 0.0;
-    s->has_episode_days = 0;
-    s->episode_days = pw_dist_fixed(0.0);
+}
+
+/* Parameter key of the chosen policy, through the policy's own table (the storage the
+ * loader would write): a number, an integer or a boolean from v, a string from str.
+ * Returns 0, or -1 if the policy has no such key. */
+static int policy_set(pw_params *p, const char *key, double v, const char *str)
+{
+    const pw_policy *pol = pw_policy_of(p->policy);
+    for (size_t i = 0; i < pol->nparams; i++) {
+        const pw_field *f = &pol->params[i];
+        if (strcmp(f->name, key))
+            continue;
+        unsigned char *at = p->policy_params[p->policy].bytes + f->off;
+        if (f->kind == PW_F_NUM)
+            *(double *)at = v;
+        else if (f->kind == PW_F_INT || f->kind == PW_F_BOOL)
+            *(int *)at = (int)v;
+        else if (f->kind == PW_F_STR && str && strlen(str) < f->n)
+            memcpy(at, str, strlen(str) + 1);
+        else
+            return -1;
+        return 0;
+    }
+    return -1;
 }
 
 /* A small service (~40 referrals a week; 8 weeks' warm-up, 26 measured, 8 follow-up),
- * valid as scn_load would leave it (every pw_dist prepared), then changed by variant v.
- * Returns 0, or -1 if a distribution is invalid (a bug in this helper). */
+ * built from the schema's defaults (scn_defaults) with what a scenario must give and what
+ * these tests vary, valid as scn_load would leave it (every pw_dist prepared), then
+ * changed by variant v. Returns 0, or -1 if a distribution, a role or a policy key is
+ * invalid (a bug in this helper). */
 static int small_params(pw_params *p, variant v, uint64_t seed)
 {
-    memset(p, 0, sizeof *p);
+    scn_defaults(p);
     snprintf(p->name, sizeof p->name, "small-%s", variant_names[v]);
     p->horizon_weeks = 26.0;
     p->warmup_weeks = 8.0;
     p->followup_weeks = 8.0;
-    p->replications = 3;
     p->seed = seed;
-    p->policy = PW_POLICY_STEPPED;
-    p->weekend_closed = 1;
     p->n_closures = 3;
     p->closures[0] = 0;
     p->closures[1] = 88;
@@ -114,12 +131,11 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
     pw_referrals *r = &p->referrals;
     r->per_week = 40.0;
     r->self_referral_share = 0.6;
-    for (int m = 0; m < 12; m++)
-        r->seasonality[m] = m == 7 ? 0.8 : m == 9 ? 1.2 : 1.0;
+    r->seasonality[7] = 0.8;
+    r->seasonality[9] = 1.2;
     r->growth_per_year = 0.04;
     r->n_step_changes = 1;
-    r->step_week[0] = 20.0;
-    r->step_factor[0] = 1.1;
+    r->step_changes[0] = (pw_step_change){.week = 20.0, .factor = 1.1};
 
     pw_casemix *c = &p->casemix;
     c->age_band_shares[0] = 0.2;
@@ -144,20 +160,16 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
     c->phq_gad_correlation = 0.7;
     c->self_referral_phq_shift = -0.5;
 
-    p->n_roles = 2;
-    role(&p->roles[0], "pwp", 6, 1.0, 25.0, 30, PW_DOES_ASSESSMENT | PW_DOES_STEP2 | PW_DOES_GROUPS,
-         10.0);
-    role(&p->roles[1], "hit", 5, 1.0, 22.0, 20, PW_DOES_STEP3, 0.0);
+    if (!role(p, "pwp", 6, 25.0, 30, PW_DOES_ASSESSMENT | PW_DOES_STEP2 | PW_DOES_GROUPS, 10.0) ||
+        !role(p, "hit", 5, 22.0, 20, PW_DOES_STEP3, 0.0))
+        return -1;
 
     pw_assessment_p *a = &p->assessment;
     a->opt_in_probability = 0.85;
-    a->opt_in_days_mean = 7.0;
     a->minutes = 60.0;
     a->dna_probability = 0.1;
     hazard(&a->wait_dropout, 0.001, 0.01, 42.0);
     a->reject_learning_disability = 1;
-    a->risk_signpost_probability = 0.3;
-    a->skip = 0;
 
     step(&p->step[PW_STEP2], 30.0, 8, 0.1);
     p->step[PW_STEP2].step_up_probability = 0.5;
@@ -167,23 +179,13 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
     hazard(&p->step[PW_STEP3].wait_dropout, 0.001, 0.015, 90.0);
 
     p->symptoms.wait_drift_per_week = 0.002;
-    p->symptoms.wait_noise_sd_per_week = 0.5;
-    p->symptoms.remission_per_week = 0.01;
-    p->symptoms.remission_factor = 0.5;
-    p->symptoms.measurement_sd = 1.5;
-    p->failure.dropout_multiplier = 1.25;
-    p->failure.dna_multiplier = 1.2;
     p->relapse.probability_recovered = 0.0;
     p->relapse.probability_unrecovered = 0.0;
-    p->relapse.mean_days = 60.0;
-    snprintf(p->stepped.assessor, sizeof p->stepped.assessor, "pwp");
-    p->stepped.assessor_role = 0;
-    p->stepped.direct_step3_phq = 20.0;
-    p->stepped.direct_step3_gad = 16.0;
-    p->stepped.high_need_step3_probability = 0.5;
-    p->reporting.clock_stops_at_first_contact = 1;
+    if (policy_set(p, "assessor", 0, "pwp"))
+        return -1;
 
     pw_step_p *s2 = &p->step[PW_STEP2], *s3 = &p->step[PW_STEP3];
+    int bad = 0;
     switch (v) {
     case V_PLAIN:
         break;
@@ -215,8 +217,7 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
         break;
     case V_SKIP:
         p->assessment.skip = 1;
-        p->stepped.assessor[0] = '\0';
-        p->stepped.assessor_role = -1;
+        bad |= policy_set(p, "assessor", 0, "");
         p->roles[0].does &= ~(unsigned)PW_DOES_ASSESSMENT;
         p->roles[0].assessments_per_week = 0;
         break;
@@ -232,36 +233,31 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
         p->roles[1].headcount = 0;
         hazard(&s3->wait_dropout, 0.0, 0.0, 90.0); /* nobody leaves the step-3 list */
         break;
-    case V_EXPERT:
-        p->policy = PW_POLICY_EXPERT_DOOR;
-        p->n_roles = 3;
+    case V_EXPERT: {
+        p->policy = pw_policy_find("expert_door");
         p->roles[0].does &= ~(unsigned)PW_DOES_ASSESSMENT;
         p->roles[0].assessments_per_week = 0;
-        role(&p->roles[2], "senior", 3, 1.0, 30.0, 1, PW_DOES_ASSESSMENT, 15.0);
-        p->roles[2].need_accuracy = 0.95;
-        snprintf(p->expert_door.assessor, sizeof p->expert_door.assessor, "senior");
-        p->expert_door.assessor_role = 2;
-        p->expert_door.assessment_minutes = 90.0;
-        p->expert_door.ltc_pathway = 1;
-        p->expert_door.step_up = 0;
+        pw_role *senior = role(p, "senior", 3, 30.0, 1, PW_DOES_ASSESSMENT, 15.0);
+        if (!senior)
+            return -1;
+        senior->need_accuracy = 0.95;
+        bad |= policy_set(p, "assessor", 0, "senior") | policy_set(p, "ltc_pathway", 1, NULL) |
+               policy_set(p, "step_up", 0, NULL);
         break;
+    }
     case V_STRATIFIED:
-        p->policy = PW_POLICY_STRATIFIED;
-        snprintf(p->stratified.assessor, sizeof p->stratified.assessor, "pwp");
-        p->stratified.assessor_role = 0;
-        p->stratified.assessment_minutes = 30.0;
-        p->stratified.sensitivity = 0.8;
-        p->stratified.specificity = 0.7;
-        p->stratified.step_up = 1;
+        p->policy = pw_policy_find("stratified");
+        bad |= policy_set(p, "assessor", 0, "pwp") | policy_set(p, "specificity", 0.7, NULL);
         break;
     case V_N:
         break;
     }
+    scn_settle(p);
     for (int s = 0; s < PW_STEP_N; s++)
         if (pw_dist_prepare(&p->step[s].first_session_lag_days) ||
             pw_dist_prepare(&p->step[s].episode_days))
             return -1;
-    return 0;
+    return bad ? -1 : 0;
 }
 
 /* ======================================================================================
@@ -330,7 +326,7 @@ typedef struct seen {
     unsigned char out_of_order;     /* an event earlier than the previous one */
 } seen;
 
-/* Patient ids come in three families (pw_world.c): first referrals 0, 1, ...;
+/* Patient ids come in three families (models/pw_patient.c): first referrals 0, 1, ...;
  * re-referrals 2^40 + k; pre-filled people 2^41 + k. */
 enum { F_REFERRAL, F_REREFERRAL, F_PREFILL, F_N };
 
@@ -543,7 +539,8 @@ static void test_accounting(void)
     for (int v = 0; v < V_N; v++) {
         uint64_t still_waiting = 0, stepped_up = 0, rereferred = 0;
         for (size_t si = 0; si < NSEEDS; si++) {
-            if (!CHECK(small_params(p, (variant)v, seeds[si]) == 0, "%s: valid distributions",
+            if (!CHECK(small_params(p, (variant)v, seeds[si]) == 0,
+                       "%s: valid parameters (distributions, roles, policy keys)",
                        variant_names[v]))
                 continue;
             for (int rep = 0; rep < 3; rep++) {

@@ -17,6 +17,7 @@
 #include "prog_util.h"
 #include "models/pw_params.h"
 #include "models/pw_results.h"
+#include "models/pol.h"
 #include "models/pw_world.h"
 #include "sim/runner.h"
 #include "sim/scn_load.h"
@@ -280,9 +281,9 @@ static void test_expert_perfect(const paths *ps)
         load(ps, "expert_door.cfg", exp_sets, 3, &p[1]) ||
         load(ps, "expert_door.cfg", same_world, 5, &p[2]))
         goto out_p;
-    CHECK(p[1].policy == PW_POLICY_EXPERT_DOOR && p[2].policy == PW_POLICY_STEPPED,
+    CHECK(p[1].policy == pw_policy_find("expert_door") && p[2].policy == pw_policy_find("stepped"),
           "policies as set (expected expert_door %d and stepped %d, got %d and %d)",
-          PW_POLICY_EXPERT_DOOR, PW_POLICY_STEPPED, p[1].policy, p[2].policy);
+          pw_policy_find("expert_door"), pw_policy_find("stepped"), p[1].policy, p[2].policy);
     if (test_run("baseline", &p[0], NREP, THREADS, base))
         goto out_p;
     if (test_run("expert_door perfect", &p[1], NREP, THREADS, exp))
@@ -547,8 +548,7 @@ static void test_accounting_every_policy(const paths *ps)
 {
     const char *seed[] = {SEED};
     const char *files[] = {"baseline.cfg", "expert_door.cfg", "stratified.cfg"};
-    const pw_policy_kind kinds[] = {PW_POLICY_STEPPED, PW_POLICY_EXPERT_DOOR,
-                                    PW_POLICY_STRATIFIED};
+    const char *kinds[] = {"stepped", "expert_door", "stratified"};
     pw_params *p = malloc(sizeof *p);
     pw_results r[2];
     if (!CHECK(p != NULL, "memory for a scenario"))
@@ -556,7 +556,8 @@ static void test_accounting_every_policy(const paths *ps)
     for (size_t k = 0; k < 3; k++) {
         if (load(ps, files[k], seed, 1, p))
             continue;
-        CHECK(p->policy == kinds[k], "%s: policy %d (got %d)", files[k], kinds[k], p->policy);
+        CHECK(p->policy == pw_policy_find(kinds[k]), "%s: policy %s (got %s)", files[k], kinds[k],
+              pw_policy_of(p->policy)->name);
         if (test_run(files[k], p, 2, THREADS, r) == 0)
             test_free_runs(r, 2);
     }

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "prog_util.h"
+#include "models/pol.h"
 #include "sim/scn_load.h"
 
 #define PATHMAX 1024
@@ -180,6 +181,19 @@ static int round_trip(const pw_params *p, const char *what)
     return ok;
 }
 
+/* p as scn_print writes it, malloc'd (caller frees); NULL after a failed check. */
+static char *printed(const pw_params *p)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!CHECK(f != NULL, "open_memstream"))
+        return NULL;
+    scn_print(f, p);
+    fclose(f);
+    return buf;
+}
+
 /* Index of role name in p, or -1. */
 static int role(const pw_params *p, const char *name)
 {
@@ -187,6 +201,20 @@ static int role(const pw_params *p, const char *name)
         if (!strcmp(p->roles[i].name, name))
             return (int)i;
     return -1;
+}
+
+/* Number parameter key of policy_params.<policy> in p, read through the policy's own table
+ * (NAN if there is no such policy or number). */
+static double policy_num(const pw_params *p, const char *policy, const char *key)
+{
+    int k = pw_policy_find(policy);
+    if (k < 0)
+        return NAN;
+    const pw_policy *pol = pw_policy_of(k);
+    for (size_t i = 0; i < pol->nparams; i++)
+        if (!strcmp(pol->params[i].name, key) && pol->params[i].kind == PW_F_NUM)
+            return *(const double *)(p->policy_params[k].bytes + pol->params[i].off);
+    return NAN;
 }
 
 /* ==== tests ============================================================================ */
@@ -338,11 +366,11 @@ static void test_values(const paths *ps)
     if (!CHECK(rc == SCN_OK, "baseline loads"))
         return;
     CHECK(b.n_roles == 2 && role(&b, "pwp") == 0 && role(&b, "hit") == 1, "roles pwp, hit");
-    CHECK(b.stepped.assessor_role == role(&b, "pwp"), "assessor resolved to pwp (got %d)",
-          b.stepped.assessor_role);
+    CHECK(pw_policy_of(b.policy)->assessor_role(&b) == role(&b, "pwp"),
+          "assessor resolved to pwp (got %d)", pw_policy_of(b.policy)->assessor_role(&b));
     CHECK(b.roles[0].does == (PW_DOES_ASSESSMENT | PW_DOES_STEP2 | PW_DOES_GROUPS),
           "pwp does assessment, step2, groups (got %u)", b.roles[0].does);
-    CHECK(b.policy == PW_POLICY_STEPPED, "policy stepped");
+    CHECK(b.policy == pw_policy_find("stepped"), "policy stepped");
     CHECK(b.referrals.per_week >= 200 && b.referrals.per_week <= 300,
           "a mid-size service, ~250 referrals a week (got %g)", b.referrals.per_week);
     CHECK_NEAR(b.assessment.minutes, 60.0, 0, "assessment minutes (docs/calibration.md §5)");
@@ -381,7 +409,8 @@ static void test_values(const paths *ps)
     scn_errors_free(&e);
     if (CHECK(rc == SCN_OK, "mmc loads")) {
         const pw_step_p *s2 = &m.step[PW_STEP2];
-        CHECK(m.assessment.skip && m.stepped.assessor_role == -1, "mmc: no assessment, no assessor");
+        CHECK(m.assessment.skip && pw_policy_of(m.policy)->assessor_role(&m) == -1,
+              "mmc: no assessment, no assessor");
         CHECK(m.n_roles == 1 && m.roles[0].headcount == 10 && m.roles[0].caseload_cap == 1 &&
                   m.roles[0].fte == 1.0 && m.roles[0].does == PW_DOES_STEP2,
               "mmc: c = 10 single-place servers doing step 2");
@@ -420,7 +449,8 @@ static void test_values(const paths *ps)
         CHECK_NEAR(s.symptoms.measurement_sd, 1.5, 0, "default measurement sd");
         CHECK_NEAR(s.failure.dropout_multiplier, 1.25, 0, "default failure multiplier");
         CHECK_NEAR(s.relapse.mean_days, 180.0, 0, "default relapse mean");
-        CHECK_NEAR(s.stepped.direct_step3_phq, 20.0, 0, "default direct_step3_phq");
+        CHECK_NEAR(policy_num(&s, "stepped", "direct_step3_phq"), 20.0, 0,
+                   "default direct_step3_phq");
         CHECK(s.reporting.clock_stops_at_first_contact == 1 && !s.output.patients &&
                   s.prefill.assessment_list == 0,
               "default reporting, output, prefill");
@@ -494,7 +524,7 @@ static void test_workforce(const paths *ps)
         CHECK_NEAR(w->training_cost_gbp, 10000.0, 0, "default training_cost_gbp");
         CHECK_NEAR(w->labour_pool_per_year, 0.0, 0, "default labour_pool_per_year");
         CHECK(w->n_hires == 0 && w->n_shocks == 0, "default: no hiring, no shocks");
-        CHECK(w->hire_role[0] == -1 && w->shock_role[PW_MAX_PLAN - 1] == -1,
+        CHECK(w->hires[0].role == -1 && w->shocks[PW_MAX_PLAN - 1].role == -1,
               "unused plan rows have role -1");
     }
 
@@ -567,23 +597,19 @@ static void test_workforce(const paths *ps)
               "vacancy_days empirical");
         CHECK_NEAR(hit->vacancy_days.cum[2], 1.0, 0, "vacancy_days prepared");
         const pw_workforce_p *w = &p.workforce;
-        CHECK(w->n_hires == 2 && w->hire_role[0] == role(&p, "pwp") &&
-                  w->hire_role[1] == role(&p, "hit") && w->hire_count[0] == 5 &&
-                  w->hire_week[1] == 0.5 && !strcmp(w->hire_role_name[1], "hit"),
-              "hiring rows read and resolved (n %zu, roles %d %d)", w->n_hires, w->hire_role[0],
-              w->hire_role[1]);
-        CHECK(w->hire_role[2] == -1, "hiring: rows past n stay -1");
-        CHECK(w->n_shocks == 1 && w->shock_role[0] == role(&p, "hit") &&
-                  w->shock_share[0] == 0.33 && w->shock_weeks[0] == 13.0 &&
-                  w->shock_week[0] == 156.0 && !strcmp(w->shock_role_name[0], "hit"),
+        CHECK(w->n_hires == 2 && w->hires[0].role == role(&p, "pwp") &&
+                  w->hires[1].role == role(&p, "hit") && w->hires[0].count == 5 &&
+                  w->hires[1].week == 0.5 && !strcmp(w->hires[1].role_name, "hit"),
+              "hiring rows read and resolved (n %zu, roles %d %d)", w->n_hires, w->hires[0].role,
+              w->hires[1].role);
+        CHECK(w->hires[2].role == -1, "hiring: rows past n stay -1");
+        CHECK(w->n_shocks == 1 && w->shocks[0].role == role(&p, "hit") &&
+                  w->shocks[0].share == 0.33 && w->shocks[0].weeks == 13.0 &&
+                  w->shocks[0].week == 156.0 && !strcmp(w->shocks[0].role_name, "hit"),
               "shock row read and resolved");
         round_trip(&p, "fixture with plans");
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (CHECK(f != NULL, "open_memstream")) {
-            scn_print(f, &p);
-            fclose(f);
+        char *buf = printed(&p);
+        if (buf) {
             CHECK(strstr(buf, "hiring = ( { week = 104.0; role = \"pwp\"; count = 5; }, "
                               "{ week = 0.5; role = \"hit\"; count = 1; } );") != NULL,
                   "scn_print writes the hiring list");
@@ -694,7 +720,7 @@ static void test_set(const paths *ps)
         CHECK(p.step[PW_STEP2].has_episode_days && emp->n == 3, "--set: optional dist given");
         CHECK_NEAR(emp->cum[0], 0.2, 1e-15, "empirical cum[0]");
         CHECK_NEAR(emp->cum[2], 1.0, 0, "empirical cum[2]");
-        CHECK(p.referrals.n_step_changes == 2 && p.referrals.step_week[1] == 20.5,
+        CHECK(p.referrals.n_step_changes == 2 && p.referrals.step_changes[1].week == 20.5,
               "--set: step changes");
         CHECK_NEAR(p.assessment.wait_dropout.p_end, 0.03, 0, "--set: one member of a group");
         CHECK_NEAR(p.assessment.wait_dropout.p_start, 0.001, 0, "--set: the others kept");
@@ -704,12 +730,8 @@ static void test_set(const paths *ps)
         round_trip(&p, "baseline with every kind of --set");
 
         /* The printed 64-bit seed keeps its L. */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (CHECK(f != NULL, "open_memstream")) {
-            scn_print(f, &p);
-            fclose(f);
+        char *buf = printed(&p);
+        if (buf) {
             CHECK(strstr(buf, "seed = 12345678901L;") != NULL, "scn_print writes 64-bit seeds with L");
             CHECK(strstr(buf, "name = \"A bare word name\";") != NULL, "scn_print writes the name");
             free(buf);
@@ -898,6 +920,251 @@ static void test_errors_api(const paths *ps)
 }
 
 /* Runs every test; argv[1] is the repository root (default "."). Exit 0 if all pass. */
+/* Every row of the policy registry (models/pol.c): a unique name found by pw_policy_find,
+ * parameter keys with names, and a policy that a scenario can choose by `policy = "<name>"`
+ * (its role keys given a role that does the activities they ask for), that prints and
+ * loads back to the same parameters, and that runs a short replication accounting for
+ * every referral. A new policy is tested by adding its row, nothing else. */
+static void test_policy_registry(const paths *ps)
+{
+    char fixture[PATHMAX];
+    at_root(ps, "tests/bad/include/base.cfg", fixture, sizeof fixture);
+    size_t n = pw_policy_count();
+    CHECK(n >= 3 && n <= PW_MAX_POLICIES, "3 to %d policies registered (got %zu)",
+          PW_MAX_POLICIES, n);
+    pw_params *p = malloc(sizeof *p);
+    if (!CHECK(p != NULL, "memory for a scenario"))
+        return;
+    pw_params roles; /* the fixture as it is: its roles, to name in role keys */
+    if (!load_ok(fixture, NULL, 0, &roles, "fixture"))
+        goto out;
+    for (size_t k = 0; k < n; k++) {
+        const pw_policy *pol = pw_policy_of((int)k);
+        const char *name = pol->name;
+        if (!CHECK(name && name[0], "policy %zu has a name", k))
+            continue;
+        CHECK(pw_policy_find(name) == (int)k, "%s: found at its own index %zu (got %d)", name, k,
+              pw_policy_find(name));
+        for (size_t j = 0; j < k; j++)
+            CHECK(strcmp(pw_policies[j]->name, name), "%s: a name no other policy has", name);
+        CHECK(pol->assessor_role && pol->assessment_minutes && pol->route,
+              "%s: assessor_role, assessment_minutes and route are given", name);
+        /* policy = "<name>", and each role key a role of the fixture that does what it asks. */
+        char sets[1 + 8][PW_MAX_NAME * 3 + 40];
+        const char *setp[1 + 8];
+        size_t nsets = 0;
+        snprintf(sets[nsets], sizeof sets[nsets], "policy=\"%s\"", name);
+        setp[nsets] = sets[nsets];
+        nsets++;
+        for (size_t i = 0; i < pol->nparams; i++) {
+            const pw_field *f = &pol->params[i];
+            CHECK(f->name && f->name[0], "%s: parameter %zu has a name", name, i);
+            if (!(f->flags & PW_ROLE) || !f->does || nsets == 1 + 8)
+                continue;
+            for (size_t r = 0; r < roles.n_roles; r++)
+                if ((roles.roles[r].does & f->does) == f->does) {
+                    snprintf(sets[nsets], sizeof sets[nsets], "policy_params.%s.%s=\"%s\"", name,
+                             f->name, roles.roles[r].name);
+                    setp[nsets] = sets[nsets];
+                    nsets++;
+                    break;
+                }
+        }
+        char what[PW_MAX_NAME + 32];
+        snprintf(what, sizeof what, "fixture with policy %s", name);
+        if (!load_ok(fixture, setp, nsets, p, what))
+            continue;
+        CHECK(p->policy == (int)k, "%s: chosen (policy %zu, got %d)", name, k, p->policy);
+        int a = pol->assessor_role(p);
+        CHECK(a >= -1 && a < (int)p->n_roles, "%s: assessor role -1 or a role (got %d)", name, a);
+        round_trip(p, what);
+        pw_results r[1];
+        if (test_run(what, p, 1, 1, r) == 0)
+            test_free_runs(r, 1);
+    }
+out:
+    free(p);
+}
+
+/* The list kind (PW_F_LIST) on its three lists: up to the capacity and not one row more,
+ * an empty list written ( ) or [ ], rows that are not groups, rows with bad or unknown
+ * keys, the order check reported once, defaults in the slots past the count, and the
+ * printed form reading back. */
+static void test_lists(const paths *ps)
+{
+    char fixture[PATHMAX];
+    at_root(ps, "tests/bad/include/base.cfg", fixture, sizeof fixture);
+    pw_params *p = malloc(sizeof *p);
+    if (!CHECK(p != NULL, "memory for a scenario"))
+        return;
+
+    /* Exactly PW_MAX_PLAN hiring rows fit; one more does not. */
+    char full[PW_MAX_PLAN * 48 + 40], over[sizeof full + 48];
+    size_t len = (size_t)snprintf(full, sizeof full, "workforce.hiring=(");
+    for (int i = 0; i < PW_MAX_PLAN; i++)
+        len += (size_t)snprintf(full + len, sizeof full - len,
+                                "%s{ week = %d.0; role = \"pwp\"; count = 1; }", i ? ", " : "", i);
+    snprintf(over, sizeof over, "%.*s, { week = 99.0; role = \"hit\"; count = 1; })", (int)len,
+             full);
+    snprintf(full + len, sizeof full - len, ")");
+    const char *sets_full[] = {full};
+    if (load_ok(fixture, sets_full, 1, p, "a full hiring list")) {
+        const pw_hire *last = &p->workforce.hires[PW_MAX_PLAN - 1];
+        CHECK(p->workforce.n_hires == PW_MAX_PLAN && last->week == 15.0 && last->role == 0,
+              "%d rows read and resolved (got %zu)", PW_MAX_PLAN, p->workforce.n_hires);
+        round_trip(p, "a full hiring list");
+    }
+    scn_errors e;
+    const char *sets_over[] = {over};
+    int rc = load(fixture, sets_over, 1, p, &e);
+    CHECK(rc == SCN_EINVALID && e.n == 1 &&
+              has_msg(&e, "workforce.hiring: at most 16 hiring rows (got 17)"),
+          "one row too many: one message (got %s, %zu)", scn_strerror(rc), e.n);
+    scn_errors_free(&e);
+
+    /* Empty lists, either bracket; the slots keep their row defaults. */
+    const char *empty[] = {"workforce.hiring=[]", "workforce.shocks=()",
+                           "referrals.step_changes=[]"};
+    if (load_ok(fixture, empty, 3, p, "empty lists")) {
+        CHECK(p->workforce.n_hires == 0 && p->workforce.n_shocks == 0 &&
+                  p->referrals.n_step_changes == 0,
+              "empty lists: no rows");
+        CHECK(p->workforce.hires[3].role == -1 && p->workforce.hires[3].role_name[0] == '\0' &&
+                  p->workforce.shocks[0].share == 0.0,
+              "empty lists: slots at the row defaults");
+        char *buf = printed(p);
+        if (buf) {
+            CHECK(strstr(buf, "    step_changes = ( );\n") && strstr(buf, "    hiring = ( );\n") &&
+                      strstr(buf, "    shocks = ( );\n"),
+                  "empty lists print as ( )");
+            free(buf);
+        }
+    }
+
+    /* Rows are read in place and printed one per group, on one line. */
+    const char *rows[] = {"referrals.step_changes=({ week = 10.0; factor = 1.5; }, "
+                          "{ week = 20.5; factor = 0.5; })",
+                          "workforce.shocks=({ week = 3.0; role = \"hit\"; share = 0.25; "
+                          "weeks = 2.0; })"};
+    if (load_ok(fixture, rows, 2, p, "rows")) {
+        const pw_referrals *r = &p->referrals;
+        CHECK(r->n_step_changes == 2 && r->step_changes[0].week == 10.0 &&
+                  r->step_changes[0].factor == 1.5 && r->step_changes[1].week == 20.5 &&
+                  r->step_changes[1].factor == 0.5,
+              "step changes read row by row");
+        CHECK(p->workforce.n_shocks == 1 && p->workforce.shocks[0].role == 1 &&
+                  p->workforce.shocks[0].share == 0.25 && p->workforce.shocks[0].weeks == 2.0,
+              "shock read and resolved");
+        char *buf = printed(p);
+        if (buf) {
+            CHECK(strstr(buf, "step_changes = ( { week = 10.0; factor = 1.5; }, "
+                              "{ week = 20.5; factor = 0.5; } );\n") != NULL,
+                  "scn_print writes the step changes");
+            CHECK(strstr(buf, "shocks = ( { week = 3.0; role = \"hit\"; share = 0.25; "
+                              "weeks = 2.0; } );\n") != NULL,
+                  "scn_print writes the shocks");
+            free(buf);
+        }
+        round_trip(p, "rows");
+    }
+
+    /* Bad lists and rows: each its own message, every bad row reported. */
+    struct {
+        const char *set, *want;
+        size_t nmsg;
+    } bad[] = {
+        {"referrals.step_changes={ week = 1.0; factor = 2.0; }",
+         "referrals.step_changes: wrong type (got a group { ... }, expected a list of "
+         "{ week = W; factor = F; } groups)", 1},
+        {"referrals.step_changes=({ week = 1.0; factor = 2.0; }, 5)",
+         "referrals.step_changes[1]: wrong type (got integer 5, expected a group "
+         "{ week = W; factor = F; })", 1},
+        {"referrals.step_changes=({ week = 1.0; factr = 2.0; })",
+         "referrals.step_changes[0].factr: unknown key (did you mean "
+         "'referrals.step_changes[0].factor'?)", 2},
+        {"referrals.step_changes=({ week = 30.0; factor = 2.0; }, { week = 20.0; factor = 2.0; }, "
+         "{ week = 10.0; factor = 2.0; })",
+         "referrals.step_changes[1]: step changes must be in increasing week order (got week "
+         "20.0 after 30.0)", 1},
+        {"workforce.shocks=({ week = 1.0; role = \"hit\"; share = 0.5; weeks = 1.0; }, "
+         "{ week = 2.0; role = \"\"; share = 0.5; weeks = 1.0; })",
+         "workforce.shocks[1].role: must not be empty (got \"\")", 1},
+        {"workforce.hiring=({ week = 1.0; role = \"pwp\"; count = 1; }, "
+         "{ week = 2.0; role = \"nurse\"; count = 1; })",
+         "workforce.hiring[1].role: no role \"nurse\" under staff (roles: pwp, hit)", 1},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rc = load(fixture, &bad[i].set, 1, p, &e);
+        int ok = CHECK(rc == SCN_EINVALID, "--set %s fails (got %s)", bad[i].set, scn_strerror(rc));
+        ok &= CHECK(has_msg(&e, bad[i].want), "--set %s: a message contains: %s", bad[i].set,
+                    bad[i].want);
+        ok &= CHECK(e.n == bad[i].nmsg, "--set %s: %zu messages (got %zu)", bad[i].set,
+                    bad[i].nmsg, e.n);
+        if (!ok)
+            dump(&e);
+        scn_errors_free(&e);
+    }
+    free(p);
+}
+
+/* scn_defaults, scn_add_role and scn_settle: the schema's defaults for code (the model
+ * tests start from them), the same as scn_load gives a scenario that leaves them out. */
+static void test_defaults(const paths *ps)
+{
+    char fixture[PATHMAX];
+    at_root(ps, "tests/bad/include/base.cfg", fixture, sizeof fixture);
+    pw_params *d = malloc(sizeof *d), *f = malloc(sizeof *f);
+    if (!CHECK(d && f, "memory for two scenarios") || !load_ok(fixture, NULL, 0, f, "fixture"))
+        goto out;
+    scn_defaults(d);
+    CHECK(d->seed == 1 && d->policy == pw_policy_find("stepped") && d->replications == 10 &&
+              d->n_roles == 0 && d->name[0] == '\0' && d->horizon_weeks == 0,
+          "defaults: seed 1, stepped, 10 replications; required keys zero, no roles");
+    CHECK(isnan(d->step[PW_STEP2].first_session_minutes) &&
+              isnan(d->step[PW_STEP3].first_session_dropout),
+          "defaults that follow another key are NAN until scn_settle");
+    CHECK(d->referrals.n_step_changes == 0 && d->workforce.n_hires == 0 &&
+              d->workforce.hires[0].role == -1 && d->workforce.shocks[PW_MAX_PLAN - 1].role == -1,
+          "defaults: empty lists, unresolved roles -1");
+    /* What the fixture leaves out, the defaults and the fixture agree on. */
+    CHECK(!memcmp(&d->symptoms, &f->symptoms, sizeof d->symptoms) &&
+              !memcmp(&d->failure, &f->failure, sizeof d->failure) &&
+              !memcmp(&d->relapse, &f->relapse, sizeof d->relapse) &&
+              !memcmp(&d->workforce, &f->workforce, sizeof d->workforce) &&
+              !memcmp(&d->reporting, &f->reporting, sizeof d->reporting) &&
+              !memcmp(&d->prefill, &f->prefill, sizeof d->prefill) &&
+              !memcmp(&d->output, &f->output, sizeof d->output),
+          "defaults equal what scn_load fills in for the groups the fixture leaves out");
+    for (size_t k = 1; k < pw_policy_count(); k++) /* the fixture sets stepped's assessor */
+        CHECK(!memcmp(&d->policy_params[k], &f->policy_params[k], sizeof d->policy_params[k]),
+              "defaults: policy_params.%s as scn_load fills it", pw_policy_of((int)k)->name);
+    CHECK_NEAR(d->step[PW_STEP2].wait_dropout.shape, f->step[PW_STEP2].wait_dropout.shape, 0,
+               "defaults: hazard shape inside a required group");
+    pw_role *r = scn_add_role(d, "hit");
+    if (CHECK(r == &d->roles[0] && d->n_roles == 1 && !strcmp(r->name, "hit"),
+              "scn_add_role appends a named role")) {
+        const pw_role *fr = &f->roles[role(f, "hit")];
+        CHECK(r->train_to_role == -1 && r->replace_leavers == 1 && r->ramp_weeks == 12.0 &&
+                  r->vacancy_days.kind == fr->vacancy_days.kind &&
+                  r->vacancy_days.a == fr->vacancy_days.a && isnan(r->salary_gbp),
+              "scn_add_role: the fixture's role defaults; salary NAN until scn_settle");
+        r->band = 7;
+        d->step[PW_STEP2].session_minutes = 30.0;
+        d->step[PW_STEP2].dropout_per_session = 0.05;
+        scn_settle(d);
+        CHECK(r->salary_gbp == fr->salary_gbp && d->step[PW_STEP2].first_session_minutes == 30.0 &&
+                  d->step[PW_STEP2].first_session_dropout == 0.05,
+              "scn_settle: salary by band (got %g), first session as the others", r->salary_gbp);
+    }
+    for (int i = 1; i < PW_MAX_ROLES; i++)
+        scn_add_role(d, "x");
+    CHECK(d->n_roles == PW_MAX_ROLES && scn_add_role(d, "one_more") == NULL,
+          "scn_add_role refuses a role past PW_MAX_ROLES");
+out:
+    free(d);
+    free(f);
+}
+
 int main(int argc, char **argv)
 {
     paths ps;
@@ -912,5 +1179,8 @@ int main(int argc, char **argv)
     RUN(test_workforce);
     RUN(test_set);
     RUN(test_traps);
+    RUN(test_lists);
+    RUN(test_defaults);
+    RUN(test_policy_registry);
     return harness_done();
 }

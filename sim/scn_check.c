@@ -1,0 +1,294 @@
+/* Scenario loader: checks across keys, which the table walk cannot make field by field.
+ *
+ * Group checks (post hooks) run when their group loaded without a message: dependent
+ * defaults, orderings (min <= max, step changes by week), a role's own consistency. The
+ * checks of scn_check_all need every key read, and run only when staff loaded cleanly
+ * (else they would echo its errors): each role name the schema marks (PW_ROLE) names a
+ * role under staff that does what the field asks, and is resolved into its index, for the
+ * chosen policy's parameters, each role's training_to and every row of the workforce
+ * lists; every activity the scenario needs has a role that does it. A message about a key
+ * that is absent is placed at the closest setting that exists.
+ */
+#include "scn_internal.h"
+
+#include <string.h>
+
+#include "models/pol.h"
+
+/* ==== group checks ===================================================================== */
+
+/* lo <= hi, the values of keys lo_name and hi_name of group g at key; else a message at
+ * lo_name (or the group, when lo_name took its default). */
+static void check_order(scn_ctx *c, const config_setting_t *g, const char *key,
+                        const char *lo_name, int lo, const char *hi_name, int hi)
+{
+    if (lo <= hi)
+        return;
+    const config_setting_t *at = config_setting_get_member(g, lo_name);
+    char k[KEYMAX];
+    scn_subkey(k, key, lo_name);
+    scn_err_at(c, at ? at : g, k, "must be <= %s (got %d > %d)", hi_name, lo, hi);
+}
+
+/* step2/step3: dependent defaults and orderings. */
+static void post_step(scn_ctx *c, const config_setting_t *g, const char *key, void *base)
+{
+    pw_step_p *sp = base;
+    scn_settle_step(sp);
+    if (!g)
+        return;
+    check_order(c, g, key, "min_sessions", sp->min_sessions, "max_sessions", sp->max_sessions);
+    check_order(c, g, key, "group_min", sp->group_min, "group_max", sp->group_max);
+}
+
+/* A role: dependent default (salary by band), assessment slots for an assessing role,
+ * a training destination that is another role. Whether training_to names a role at all
+ * needs every role: scn_check_all. */
+static void post_role(scn_ctx *c, const config_setting_t *g, const char *key, void *base)
+{
+    pw_role *r = base;
+    scn_settle_role(r);
+    const config_setting_t *to = config_setting_get_member(g, "training_to");
+    char tk[KEYMAX];
+    scn_subkey(tk, key, "training_to");
+    if (r->train_to[0] && !strcmp(r->train_to, r->name)) {
+        scn_err_at(c, to ? to : g, tk, "must name another role, not the role itself (got \"%s\")",
+                   r->train_to);
+    } else if (!r->train_to[0] && r->train_per_year > 0) {
+        const config_setting_t *at = to ? to : config_setting_get_member(g, "training_per_year");
+        char got[40];
+        scn_fmt_num(r->train_per_year, got, sizeof got);
+        scn_err_at(c, at ? at : g, tk,
+                   "missing (expected the role trainees train for, a role under "
+                   "staff other than %s, since training_per_year is %s)", r->name, got);
+    }
+    if ((r->does & PW_DOES_ASSESSMENT) && !(r->assessments_per_week > 0)) {
+        const config_setting_t *at = config_setting_get_member(g, "assessments_per_week");
+        char k[KEYMAX];
+        scn_subkey(k, key, "assessments_per_week");
+        char got[40];
+        scn_fmt_num(r->assessments_per_week, got, sizeof got);
+        scn_err_at(c, at ? at : g, k,
+                   "must be > 0 for a role whose does includes \"assessment\" (got %s)",
+                   got);
+    }
+}
+
+/* workforce: supervision may slow the rise of burnout but not reverse it. */
+static void post_workforce(scn_ctx *c, const config_setting_t *g, const char *key, void *base)
+{
+    const pw_workforce_p *w = base;
+    double relief = w->supervision_relief * w->supervision_hours_per_month / 2.0;
+    if (g && relief > 1.0) {
+        const config_setting_t *at = config_setting_get_member(g, "supervision_relief");
+        char k[KEYMAX], a[40], b[40];
+        scn_subkey(k, key, "supervision_relief");
+        scn_fmt_num(w->supervision_relief, a, sizeof a);
+        scn_fmt_num(w->supervision_hours_per_month, b, sizeof b);
+        scn_err_at(c, at ? at : g, k,
+                   "supervision_relief x supervision_hours_per_month / 2 must be "
+                   "<= 1, or overload would lower burnout (got %s x %s / 2 = %g)", a, b, relief);
+    }
+}
+
+/* referrals.step_changes: weeks strictly increasing (the first offender is reported). */
+static void post_step_changes(scn_ctx *c, const config_setting_t *s, const char *key,
+                              void *base)
+{
+    const pw_referrals *r = base;
+    for (size_t i = 1; i < r->n_step_changes; i++) {
+        if (r->step_changes[i].week > r->step_changes[i - 1].week)
+            continue;
+        char a[40], b[40], ek[KEYMAX];
+        scn_fmt_num(r->step_changes[i].week, a, sizeof a);
+        scn_fmt_num(r->step_changes[i - 1].week, b, sizeof b);
+        scn_elemkey(ek, key, (int)i);
+        scn_err_at(c, config_setting_get_member(config_setting_get_elem(s, (unsigned)i), "week"),
+                   ek, "step changes must be in increasing week order (got week %s after %s)", a,
+                   b);
+        return;
+    }
+}
+
+const scn_hooks scn_step_checks = {.post = post_step};
+const scn_hooks scn_role_checks = {.post = post_role};
+const scn_hooks scn_workforce_checks = {.post = post_workforce};
+const scn_hooks scn_step_changes_checks = {.post = post_step_changes};
+
+/* ==== role names ======================================================================= */
+
+/* "pwp, hit" */
+static void role_list(const pw_params *p, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n_roles && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", p->roles[i].name);
+}
+
+/* The index of the role called name under staff; else -1 after an error about key at
+ * setting `at`, suggesting a close name. */
+static int find_role(scn_ctx *c, const pw_params *p, const config_setting_t *at, const char *key,
+                     const char *name)
+{
+    int r = pol_role(p, name);
+    if (r >= 0)
+        return r;
+    char roles[300], hint[PW_MAX_NAME + 24];
+    const char *names[PW_MAX_ROLES];
+    for (size_t i = 0; i < p->n_roles; i++)
+        names[i] = p->roles[i].name;
+    role_list(p, roles, sizeof roles);
+    scn_did_you_mean(name, names, p->n_roles, hint, sizeof hint);
+    scn_err_at(c, at, key, "no role \"%s\" under staff%s (roles: %s)", name, hint, roles);
+    return -1;
+}
+
+/* Does the scenario use the activities of mask? Assessment is not used when skipped. */
+static int activity_used(const pw_params *p, unsigned mask)
+{
+    return !(mask & PW_DOES_ASSESSMENT) || !p->assessment.skip;
+}
+
+/* "\"assessment\"", or "\"step2\" and \"step3\"": the activities of mask. */
+static void does_list(unsigned mask, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < SCN_NDOES && len < n; i++)
+        if (mask & (1u << i))
+            len += (size_t)snprintf(buf + len, n - len, "%s\"%s\"", len ? " and " : "",
+                                    scn_does_names[i]);
+}
+
+/* The role name of field f in base, at key (setting at, or the closest one): when its
+ * activities are used it must be given and the role must do them; it must name a role
+ * under staff; its index goes to f's idx_off. An empty name that is not needed was either
+ * left out on purpose or reported already. */
+static void check_role_name(scn_ctx *c, const pw_params *p, const pw_field *f, void *base,
+                            const char *key, const config_setting_t *at)
+{
+    const char *name = (const char *)base + f->off;
+    int used = f->does && activity_used(p, f->does);
+    char does[80], roles[300];
+    does_list(f->does, does, sizeof does);
+    if (!name[0]) {
+        if (used) {
+            role_list(p, roles, sizeof roles);
+            scn_err_at(c, at, key, "missing (expected the name of a role under staff that does "
+                       "%s: one of %s)", does, roles);
+        }
+        return;
+    }
+    int r = find_role(c, p, at, key, name);
+    if (r < 0)
+        return;
+    if (used && (p->roles[r].does & f->does) != f->does) {
+        scn_err_at(c, at, key, "role \"%s\" does not do %s (add it to staff.%s.does, or name "
+                   "another role)", name, does, name);
+        return;
+    }
+    if (f->idx_off != SIZE_MAX)
+        *(int *)((char *)base + f->idx_off) = r;
+}
+
+/* Every role name in table tbl at base, the group at key (its setting g, NULL if absent;
+ * near: the closest setting that exists), and in its groups and the rows of its lists. */
+static void check_roles(scn_ctx *c, const pw_params *p, const pw_field *tbl, size_t n,
+                        unsigned gflags, void *base, const char *key, const config_setting_t *g,
+                        const config_setting_t *near)
+{
+    for (size_t i = 0; i < n; i++) {
+        const pw_field *f = &tbl[i];
+        int is_role = f->kind == PW_F_STR && (f->flags & PW_ROLE);
+        if (!(is_role || f->kind == PW_F_GROUP || f->kind == PW_F_LIST) ||
+            !scn_field_applies(f, gflags))
+            continue;
+        char k[KEYMAX];
+        const config_setting_t *s = scn_member(g, key, f, k);
+        char *at = (char *)base + f->off;
+        if (is_role) {
+            check_role_name(c, p, f, base, k, s ? s : near);
+        } else if (f->kind == PW_F_GROUP) {
+            check_roles(c, p, f->sub, f->nsub, f->flags | (gflags & PW_IS_STEP2), at, k, s,
+                        s ? s : near);
+        } else if (f->kind == PW_F_LIST) {
+            size_t rows = *(const size_t *)((const char *)base + f->count_off);
+            for (size_t r = 0; r < rows; r++) {
+                const config_setting_t *e = s ? config_setting_get_elem(s, (unsigned)r) : NULL;
+                char ek[KEYMAX];
+                scn_elemkey(ek, k, (int)r);
+                check_roles(c, p, f->sub, f->nsub, 0, at + r * f->row_size, ek, e,
+                            e ? e : s ? s : near);
+            }
+        }
+    }
+}
+
+/* ==== activities ======================================================================= */
+
+/* Every activity the scenario needs has a role that does it. */
+static void check_coverage(scn_ctx *c, const pw_params *p)
+{
+    unsigned all = 0;
+    for (size_t i = 0; i < p->n_roles; i++)
+        all |= p->roles[i].does;
+    config_setting_t *root = config_root_setting(c->cfg);
+    const config_setting_t *staff = config_setting_get_member(root, "staff");
+    /* Point at a `does` an override changed, if any: that is what broke coverage. */
+    for (int i = 0; staff && i < config_setting_length(staff); i++) {
+        const config_setting_t *d =
+            config_setting_get_member(config_setting_get_elem(staff, (unsigned)i), "does");
+        if (d && config_setting_get_hook(d))
+            staff = d;
+    }
+    if (!(all & PW_DOES_STEP2))
+        scn_err_at(c, staff, "staff", "no role does \"step2\" (add \"step2\" to some role's does)");
+    int step3_used = !p->assessment.skip || p->step[PW_STEP2].step_up_probability > 0;
+    if (step3_used && !(all & PW_DOES_STEP3))
+        scn_err_at(c, staff, "staff", "no role does \"step3\", but referrals can reach step 3 (add "
+                   "\"step3\" to some role's does)");
+    for (int st = 0; st < PW_STEP_N; st++) {
+        if (st == PW_STEP3 && !step3_used)
+            continue;
+        if (p->step[st].mode_shares[PW_MODE_GROUP] > 0 && !(all & PW_DOES_GROUPS)) {
+            char k[KEYMAX];
+            snprintf(k, sizeof k, "step%d.mode_shares.group", st + 2);
+            const config_setting_t *at = config_lookup(c->cfg, k);
+            if (staff && config_setting_get_hook(staff))
+                at = staff;
+            scn_err_at(c, at ? at : staff, k, "groups have a share > 0 but no role does \"groups\" "
+                       "(add \"groups\" to some role's does)");
+        }
+    }
+}
+
+/* ==== scn_check_all ==================================================================== */
+
+/* The setting at path under the root, or NULL (also when a step of it is not a group). */
+static const config_setting_t *lookup(scn_ctx *c, const char *path)
+{
+    return config_setting_lookup(config_root_setting(c->cfg), path);
+}
+
+void scn_check_all(scn_ctx *c, pw_params *p)
+{
+    const config_setting_t *root = config_root_setting(c->cfg);
+    /* The chosen policy's roles; the others' blocks are read but never used. */
+    const pw_policy *pol = pw_policy_of(p->policy);
+    char key[KEYMAX];
+    scn_subkey(key, "policy_params", pol->name);
+    const config_setting_t *g = lookup(c, key), *near = g ? g : lookup(c, "policy_params");
+    check_roles(c, p, pol->params, pol->nparams, 0, p->policy_params[p->policy].bytes, key, g,
+                near ? near : root);
+    check_coverage(c, p);
+    /* Each role's training_to (the rest of a role was checked by post_role). */
+    for (size_t i = 0; i < p->n_roles; i++) {
+        scn_subkey(key, "staff", p->roles[i].name);
+        g = lookup(c, key);
+        check_roles(c, p, scn_role_fields, scn_nrole_fields, 0, &p->roles[i], key, g,
+                    g ? g : root);
+    }
+    /* The groups (the plans of workforce); staff and policy_params are specials, skipped. */
+    check_roles(c, p, scn_top_fields, scn_ntop_fields, 0, p, "", root, root);
+}

@@ -1,0 +1,344 @@
+/* Scenario loader: reading scenario files, and the traps of libconfig 1.5 it reports badly
+ * or not at all.
+ *
+ * A UTF-8 byte-order mark and binary bytes get a bare "syntax error" from libconfig: the
+ * text is checked first. Integers beyond 32 bits without an L suffix are silently wrapped:
+ * each file's text is scanned for such literals, and a setting holding the wrapped value
+ * on that line is reported (and "poisoned", so no later check repeats it). Parse errors
+ * are reworded with the offending line (missing include, duplicate setting, mixed array).
+ * Included files are shown by a path a user can open (libconfig records the @include name).
+ */
+#include "scn_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== source files ===================================================================== */
+
+/* The whole file at path, NUL-terminated, malloc'd (caller frees); NULL with errno set
+ * if it cannot be read, EFBIG if it is implausibly large. */
+static char *read_whole(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            if (cap >= SCN_MAX_FILE_BYTES) {
+                free(buf);
+                fclose(f);
+                errno = EFBIG;
+                return NULL;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = !buf || ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        errno = buf ? (saved ? saved : EIO) : ENOMEM;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Find integer literals that libconfig 1.5 silently wraps: decimal or hex, without the L
+ * suffix, outside the 32-bit range. Comments and strings are skipped. Returns 0 or -1
+ * if out of memory. */
+int scn_scan_literals(scn_ctx *c, scn_src *f)
+{
+    const char *t = f->text;
+    size_t n = f->len, cap = 0, i = 0;
+    unsigned line = 1;
+    while (i < n) {
+        unsigned char ch = (unsigned char)t[i];
+        if (ch == '\n') {
+            line++;
+            i++;
+        } else if (ch == '#' || (ch == '/' && i + 1 < n && t[i + 1] == '/')) {
+            while (i < n && t[i] != '\n')
+                i++;
+        } else if (ch == '/' && i + 1 < n && t[i + 1] == '*') {
+            i += 2;
+            while (i < n && !(t[i] == '*' && i + 1 < n && t[i + 1] == '/')) {
+                if (t[i] == '\n')
+                    line++;
+                i++;
+            }
+            i += 2;
+        } else if (ch == '"') {
+            i++;
+            while (i < n && t[i] != '"') {
+                if (t[i] == '\\' && i + 1 < n)
+                    i++;
+                if (t[i] == '\n')
+                    line++;
+                i++;
+            }
+            i++;
+        } else if (isalpha(ch) || ch == '*' || ch == '@' || ch == '_') {
+            while (i < n && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '-' ||
+                             t[i] == '*' || t[i] == '@'))
+                i++;
+        } else if (isdigit(ch) || ((ch == '-' || ch == '+' || ch == '.') && i + 1 < n &&
+                                   isdigit((unsigned char)t[i + 1]))) {
+            size_t start = i;
+            int is_float = 0, hex = 0;
+            if (ch == '-' || ch == '+')
+                i++;
+            if (t[i] == '0' && i + 1 < n && (t[i + 1] == 'x' || t[i + 1] == 'X')) {
+                hex = 1;
+                i += 2;
+                while (i < n && isxdigit((unsigned char)t[i]))
+                    i++;
+            } else {
+                while (i < n && isdigit((unsigned char)t[i]))
+                    i++;
+                if (i < n && t[i] == '.') {
+                    is_float = 1;
+                    i++;
+                    while (i < n && isdigit((unsigned char)t[i]))
+                        i++;
+                }
+                if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+                    is_float = 1;
+                    i++;
+                    if (i < n && (t[i] == '+' || t[i] == '-'))
+                        i++;
+                    while (i < n && isdigit((unsigned char)t[i]))
+                        i++;
+                }
+            }
+            int is64 = i < n && t[i] == 'L';
+            while (i < n && t[i] == 'L')
+                i++;
+            if (is_float || is64)
+                continue;
+            char tok[40];
+            size_t len = i - start < sizeof tok - 1 ? i - start : sizeof tok - 1;
+            memcpy(tok, t + start, len);
+            tok[len] = '\0';
+            int over;
+            uint32_t low;
+            errno = 0;
+            if (hex) {
+                unsigned long long v = strtoull(tok + (tok[0] == '-' || tok[0] == '+'), NULL, 16);
+                over = errno == ERANGE || v > 0x7fffffffull;
+                low = (uint32_t)v;
+            } else {
+                long long v = strtoll(tok, NULL, 10);
+                over = errno == ERANGE || v > INT32_MAX || v < INT32_MIN;
+                low = (uint32_t)(unsigned long long)v;
+            }
+            if (!over)
+                continue;
+            if (scn_grow(c, (void **)&f->lits, &cap, f->nlits + 1, sizeof *f->lits) < 0)
+                return -1;
+            scn_lit *l = &f->lits[f->nlits++];
+            l->line = line;
+            l->wrapped = (int32_t)low;
+            l->used = 0;
+            memcpy(l->text, tok, len + 1);
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+/* The source file libconfig recorded as `raw` (NULL: the scenario itself), registered and
+ * read on first use. Returns NULL only when out of memory. */
+scn_src *scn_file_of(scn_ctx *c, const char *raw)
+{
+    if (!raw)
+        raw = c->path;
+    for (size_t i = 0; i < c->nfiles; i++)
+        if (strcmp(c->files[i].raw, raw) == 0)
+            return &c->files[i];
+    if (scn_grow(c, (void **)&c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files) < 0)
+        return NULL;
+    scn_src *f = &c->files[c->nfiles];
+    memset(f, 0, sizeof *f);
+    f->raw = scn_strdup(raw);
+    /* libconfig 1.5 records included files by the name written in @include and opens
+     * them in the include directory: show the path a user can open. */
+    if (strcmp(raw, c->path) == 0 || raw[0] == '/' || strcmp(c->incdir, ".") == 0) {
+        f->path = scn_strdup(raw);
+    } else {
+        size_t n = strlen(c->incdir) + strlen(raw) + 2;
+        f->path = malloc(n);
+        if (f->path)
+            snprintf(f->path, n, "%s/%s", c->incdir, raw);
+    }
+    if (!f->raw || !f->path) {
+        free(f->raw);
+        free(f->path);
+        c->nomem = 1;
+        return NULL;
+    }
+    c->nfiles++;
+    f->text = read_whole(f->path, &f->len);
+    if (f->text && scn_scan_literals(c, f) < 0)
+        return NULL;
+    return f;
+}
+
+/* Line `line` (1-based) of f's text copied into buf (without the newline); "" if none. */
+static void line_of(const scn_src *f, unsigned line, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (!f || !f->text || line == 0)
+        return;
+    const char *s = f->text;
+    for (unsigned l = 1; l < line && s; l++) {
+        s = strchr(s, '\n');
+        if (s)
+            s++;
+    }
+    if (!s)
+        return;
+    size_t k = strcspn(s, "\r\n");
+    if (k >= n)
+        k = n - 1;
+    memcpy(buf, s, k);
+    buf[k] = '\0';
+}
+
+/* ==== traps and parse errors =========================================================== */
+
+/* Report why the file at path (shown as shown, error on line `line`) is not a scenario
+ * text, if it is not: a byte-order mark, or binary bytes. Returns 1 if it reported. */
+int scn_check_text(scn_ctx *c, const scn_src *f)
+{
+    if (!f || !f->text)
+        return 0;
+    const unsigned char *t = (const unsigned char *)f->text;
+    char loc[600];
+    if (f->len >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) {
+        snprintf(loc, sizeof loc, "%s:1", f->path);
+        scn_errf(c, loc, NULL,
+                 "the file starts with a UTF-8 byte-order mark (bytes EF BB BF), which "
+                 "libconfig cannot read; save it as UTF-8 without BOM");
+        return 1;
+    }
+    unsigned line = 1;
+    for (size_t i = 0; i < f->len; i++) {
+        if (t[i] == '\n')
+            line++;
+        else if (t[i] == 0 || (t[i] < 0x20 && t[i] != '\t' && t[i] != '\r' && t[i] != '\f' &&
+                               t[i] != '\v') || t[i] == 0x7f) {
+            snprintf(loc, sizeof loc, "%s:%u", f->path, line);
+            scn_errf(c, loc, NULL, "not a text scenario file (byte 0x%02X at offset %zu)", t[i], i);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Turn libconfig's parse error into a useful message. */
+void scn_report_parse_error(scn_ctx *c)
+{
+    const char *raw = config_error_file(c->cfg);
+    int line = config_error_line(c->cfg);
+    const char *text = config_error_text(c->cfg);
+    scn_src *f = scn_file_of(c, raw);
+    const char *shown = f ? f->path : raw ? raw : c->path;
+    if (f && scn_check_text(c, f))
+        return;
+    char loc[600], src[512];
+    snprintf(loc, sizeof loc, "%s:%d", shown, line > 0 ? line : 1);
+    line_of(f, line > 0 ? (unsigned)line : 0, src, sizeof src);
+    if (text && !strcmp(text, "cannot open include file")) {
+        const char *q1 = strchr(src, '"'), *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
+        if (q1 && q2)
+            scn_errf(c, loc, NULL,
+                     "cannot open include file \"%.*s\" (looked for %s%s%.*s: @include "
+                     "paths are relative to the directory of the scenario file given to stepsim)",
+                     (int)(q2 - q1 - 1), q1 + 1, strcmp(c->incdir, ".") ? c->incdir : "",
+                     strcmp(c->incdir, ".") ? "/" : "", (int)(q2 - q1 - 1), q1 + 1);
+        else
+            scn_errf(c, loc, NULL, "cannot open include file");
+    } else if (text && !strcmp(text, "duplicate setting name")) {
+        const char *p = src;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-*");
+        scn_errf(c, loc, NULL, "duplicate setting%s%.*s%s: a key may be defined once per group "
+                 "(to change a key that an @include defines, use an overrides = { ... } group)",
+                 n ? " '" : "", (int)n, p, n ? "'" : "");
+    } else if (text && !strcmp(text, "mismatched element type in array")) {
+        scn_errf(c, loc, NULL, "mismatched element type in array: write every element the same "
+                 "way (1.0 rather than 1 in an array of numbers)");
+    } else {
+        const char *p = src;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p)
+            scn_errf(c, loc, NULL, "%s, in: %.80s", text ? text : "syntax error", p);
+        else
+            scn_errf(c, loc, NULL, "%s", text ? text : "syntax error");
+    }
+}
+
+/* Report settings whose integer libconfig 1.5 wrapped to 32 bits; walk every setting. */
+void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key)
+{
+    int t = config_setting_type(s);
+    if (t == CONFIG_TYPE_INT) {
+        const scn_origin *o = config_setting_get_hook(s);
+        if (o && o->set_arg) /* checked when parsed */
+            return;
+        const config_setting_t *src = o && o->src ? o->src : s;
+        scn_src *f = scn_file_of(c, config_setting_source_file(src));
+        if (!f)
+            return;
+        int v = config_setting_get_int(s);
+        for (size_t i = 0; i < f->nlits; i++) {
+            scn_lit *l = &f->lits[i];
+            if (l->used || l->line != config_setting_source_line(src) || l->wrapped != v)
+                continue;
+            l->used = 1;
+            scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it as %d); "
+                       "write %sL for a 64-bit value", l->text, v, l->text);
+            if (scn_grow(c, (void **)&c->poisoned, &c->cappoisoned, c->npoisoned + 1,
+                         sizeof *c->poisoned) == 0)
+                c->poisoned[c->npoisoned++] = s;
+            return;
+        }
+        return;
+    }
+    if (!config_setting_is_aggregate(s))
+        return;
+    int group = config_setting_is_group(s);
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        if (config_setting_is_root(s) && !strcmp(config_setting_name(e), OVERRIDES))
+            continue; /* checked through the copies it made */
+        char k[KEYMAX];
+        if (group)
+            scn_subkey(k, key, config_setting_name(e));
+        else
+            scn_elemkey(k, key, i);
+        scn_check_wrapped(c, e, k);
+    }
+}

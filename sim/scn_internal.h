@@ -1,0 +1,236 @@
+/* The scenario loader's shared state and the functions its files share (as Lua's lstate.h).
+ *
+ * The loader is split by concept, every file prefixed scn_:
+ *   scn_load.c      scn_load: the order of the work, and the context's lifetime
+ *   scn_file.c      reading files; libconfig's traps (BOM, binary, 32-bit wrap, parse errors)
+ *   scn_msg.c       the message list, locations, value formatting, key paths, suggestions
+ *   scn_schema.c    the tables of every key (models/pw_schema.h), defaults for code
+ *   scn_walk.c      the generic walk: describe, default and load any table
+ *   scn_dist.c      distribution blocks { dist = "..."; ... }: read and print
+ *   scn_special.c   keys with their own code: seed, policy, closure_days, staff, does,
+ *                   policy_params (read from the policy registry, models/pol.c)
+ *   scn_check.c     checks across keys: group checks, role names, activity coverage
+ *   scn_override.c  the overrides group and --set
+ *   scn_print.c     scn_print: a pw_params back as a scenario
+ * Only these files include libconfig.h. Messages are collected in the context, never
+ * printed; a setting merged in by overrides or --set carries an origin on its hook, so a
+ * message about it names where it came from.
+ */
+#ifndef SCN_INTERNAL_H
+#define SCN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libconfig.h>
+
+#include "models/pw_params.h"
+#include "models/pw_schema.h"
+#include "scn_load.h"
+
+/* Messages beyond this many are summarised in one line: a binary file or a wrong include
+ * could otherwise produce thousands. */
+#define SCN_MAX_ERRORS 200
+/* Scenario files are small; anything larger is certainly not one. */
+#define SCN_MAX_FILE_BYTES (16u << 20)
+/* Room for a dotted key such as policy_params.stepped.assessor or staff.x.does[3]. */
+#define KEYMAX 320
+/* Shares must sum to 1 within this. */
+#define SHARE_TOL 1e-6
+/* The top-level group a scenario may use to change keys it @included. */
+#define OVERRIDES "overrides"
+
+/* An integer literal in a source file that libconfig 1.5 wraps to 32 bits. */
+typedef struct scn_lit {
+    unsigned line;
+    int32_t wrapped; /* what libconfig reads */
+    int used;        /* already reported against a setting */
+    char text[40];
+} scn_lit;
+
+/* A file that contributed settings: the name libconfig recorded, the path to show, and
+ * its text (read on demand, for the checks libconfig does not make). */
+typedef struct scn_src {
+    char *raw;
+    char *path;
+    char *text; /* NULL if unreadable */
+    size_t len;
+    scn_lit *lits;
+    size_t nlits;
+} scn_src;
+
+/* Where a setting merged in by `overrides` or --set came from; hung on the copy's hook. */
+typedef struct scn_origin {
+    const config_setting_t *src; /* the setting in the overrides group, or NULL */
+    const char *set_arg;         /* the --set argument, or NULL */
+} scn_origin;
+
+/* One load: the config, the messages, and what the checks learn on the way. */
+typedef struct scn_ctx {
+    const char *path; /* the scenario file as given */
+    char *incdir;     /* its directory: libconfig's include directory */
+    config_t *cfg;
+    scn_errors *errs;
+    size_t errs_start; /* messages already in errs before this load */
+    int nomem;
+    scn_src *files;
+    size_t nfiles, capfiles;
+    scn_origin **origins;
+    size_t norigins, caporigins;
+    const config_setting_t **poisoned; /* reported by the 32-bit check; skip later */
+    size_t npoisoned, cappoisoned;
+    int staff_ok; /* staff loaded without errors: the role cross-checks can run */
+} scn_ctx;
+
+/* The loader's code for a field (struct scn_hooks of models/pw_schema.h). A special field
+ * has load (s never NULL), dflt and print; a group or list may have post, run after it
+ * loaded without errors (g NULL: the group was absent, all defaults). */
+typedef struct scn_hooks {
+    void (*load)(scn_ctx *c, const config_setting_t *s, const char *key, void *base);
+    void (*dflt)(void *base);
+    void (*print)(FILE *f, const void *base, const pw_field *fd, int indent);
+    void (*post)(scn_ctx *c, const config_setting_t *g, const char *key, void *base);
+} scn_hooks;
+
+/* ==== scn_msg.c ======================================================================== */
+
+/* Make room for `need` elements of `size` bytes in *arr. Returns 0, or -1 (and marks the
+ * context out of memory) if realloc failed; *arr is unchanged then. */
+int scn_grow(scn_ctx *c, void **arr, size_t *cap, size_t need, size_t size);
+/* A malloc'd copy of s (NULL if out of memory). */
+char *scn_strdup(const char *s);
+/* Number of messages this load has produced so far. */
+size_t scn_nerrors(const scn_ctx *c);
+/* "LOC: KEY: MESSAGE" (KEY omitted when NULL or empty). */
+__attribute__((format(printf, 4, 5))) void scn_errf(scn_ctx *c, const char *loc,
+                                                    const char *key, const char *fmt, ...);
+/* An error about setting s (or the group that should contain a missing key), placed at
+ * its FILE:LINE or its --set argument. */
+__attribute__((format(printf, 4, 5))) void scn_err_at(scn_ctx *c, const config_setting_t *s,
+                                                      const char *key, const char *fmt, ...);
+/* "wrong type (got X, expected E)" about s. */
+void scn_wrong_type(scn_ctx *c, const config_setting_t *s, const char *key,
+                    const char *expected);
+/* The shortest decimal form of v that reads back as exactly v, always with a '.' or an
+ * exponent so libconfig reads it as a float ("1.0", "0.25", "1.0e-07"). */
+void scn_fmt_num(double v, char *buf, size_t n);
+/* A setting's value as a user would recognise it: "0", "2.5", "\"abc\"", "a group". */
+void scn_fmt_value(const config_setting_t *s, char *buf, size_t n);
+/* Like scn_fmt_value, naming the type of a scalar ("string \"abc\"", "float 2.5"). */
+void scn_fmt_typed(const config_setting_t *s, char *buf, size_t n);
+/* key = parent.name (or name at the top) into out[KEYMAX]. out may not alias parent. */
+void scn_subkey(char *out, const char *parent, const char *name);
+/* key = parent[i] into out[KEYMAX]. */
+void scn_elemkey(char *out, const char *parent, int i);
+/* Levenshtein distance, case-blind, capped: cap+1 as soon as it must exceed cap. */
+int scn_edit_distance(const char *a, const char *b, int cap);
+/* " (did you mean \"NAME\"?)" for the last of names[0..n) within edit distance 2 of word,
+ * else "": the suggestion in a message about an unknown name. */
+void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
+                      size_t len);
+
+/* ==== scn_file.c ======================================================================= */
+
+/* The source file libconfig recorded as `raw` (NULL: the scenario itself), registered and
+ * read on first use. Returns NULL only when out of memory. */
+scn_src *scn_file_of(scn_ctx *c, const char *raw);
+/* Find integer literals of f's text that libconfig 1.5 silently wraps (into f->lits).
+ * Returns 0 or -1 if out of memory. */
+int scn_scan_literals(scn_ctx *c, scn_src *f);
+/* Report why f is not a scenario text, if it is not (a byte-order mark, binary bytes).
+ * Returns 1 if it reported. */
+int scn_check_text(scn_ctx *c, const scn_src *f);
+/* Turn libconfig's parse error into a useful message. */
+void scn_report_parse_error(scn_ctx *c);
+/* Report settings under s whose integer libconfig 1.5 wrapped to 32 bits, and remember
+ * them so later checks stay quiet about them. */
+void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key);
+
+/* ==== scn_schema.c ===================================================================== */
+
+extern const pw_field scn_top_fields[];
+extern const size_t scn_ntop_fields;
+/* staff.<role> */
+extern const pw_field scn_role_fields[];
+extern const size_t scn_nrole_fields;
+/* Activity names of staff.<role>.does, in bit order (PW_DOES_*). */
+extern const char *const scn_does_names[];
+#define SCN_NDOES 4
+/* Dependent defaults a group check fills once its group is read: a step's
+ * first_session_minutes and first_session_dropout (NAN: follow session_minutes and
+ * dropout_per_session), a role's salary_gbp (NAN: by band). */
+void scn_settle_step(pw_step_p *sp);
+void scn_settle_role(pw_role *r);
+
+/* ==== scn_walk.c ======================================================================= */
+
+/* Does field f exist in a group with flags gflags (step3 has no step_up_probability)? */
+int scn_field_applies(const pw_field *f, unsigned gflags);
+/* Field f of the group at key: its full key into k[KEYMAX], and its setting in g (NULL if
+ * absent, or if g is). */
+const config_setting_t *scn_member(const config_setting_t *g, const char *key,
+                                   const pw_field *f, char *k);
+/* What field f expects, for messages: "a number > 0", "an integer in [1, 9]". */
+void scn_describe(const pw_field *f, char *buf, size_t n);
+/* A finite number from s (integer or float). Returns 1, or 0 after an error. */
+int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const char *expected,
+                double *v);
+/* An integer from s (int, or 64-bit). Returns 1, or 0 after an error. */
+int scn_get_int64(scn_ctx *c, const config_setting_t *s, const char *key,
+                  const char *expected, long long *v);
+/* The length of s, an array or a list; else -1 after a wrong-type message. */
+int scn_array_length(scn_ctx *c, const config_setting_t *s, const char *key,
+                     const char *expected);
+/* Report member m of a group as unknown, suggesting a close name among cands or a key of
+ * that name elsewhere in the schema. */
+void scn_unknown_key(scn_ctx *c, const config_setting_t *m, const char *key,
+                     const char *const *cands, size_t ncands);
+/* Defaults for every field of a table (applying to a group with flags gflags). */
+void scn_default_fields(const pw_field *tbl, size_t n, unsigned gflags, void *base);
+/* Load group g (NULL: absent, all defaults) described by tbl into base: unknown members
+ * are errors, missing required ones are errors, the rest default; then the group's post
+ * hook (hooks may be NULL), if the group produced no errors. */
+void scn_load_group(scn_ctx *c, const config_setting_t *g, const char *key, const pw_field *tbl,
+                    size_t n, unsigned gflags, void *base, const scn_hooks *hooks);
+
+/* ==== scn_dist.c ======================================================================= */
+
+/* A distribution block { dist = "kind"; params... } into *d, prepared (pw_dist_prepare).
+ * flags: PW_NONNEG for durations. Returns 1 if valid, else 0 after its messages. */
+int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsigned flags,
+                  pw_dist *d);
+/* A distribution block on one line. */
+void scn_print_dist(FILE *f, const pw_dist *d);
+
+/* ==== scn_special.c ==================================================================== */
+
+extern const scn_hooks scn_seed_hooks, scn_policy_hooks, scn_closures_hooks, scn_staff_hooks,
+    scn_does_hooks, scn_policy_params_hooks;
+
+/* ==== scn_check.c ====================================================================== */
+
+extern const scn_hooks scn_step_checks, scn_role_checks, scn_workforce_checks,
+    scn_step_changes_checks;
+/* The checks that need every key read: role names (the chosen policy's, training_to, plan
+ * rows) and the activities the scenario needs. Run only when staff loaded cleanly. */
+void scn_check_all(scn_ctx *c, pw_params *p);
+
+/* ==== scn_override.c =================================================================== */
+
+/* Merge the file's overrides group, then each --set argument in order, over the root.
+ * Returns 0, or -1 if out of memory (c->nomem set); bad arguments are messages. */
+int scn_apply_overrides(scn_ctx *c, const char *const *sets, size_t nsets);
+
+/* ==== scn_print.c ====================================================================== */
+
+/* A number that reads back exactly, as a float (see scn_fmt_num). */
+void scn_print_num(FILE *f, double v);
+/* A string in libconfig syntax, quoted and escaped. */
+void scn_print_string(FILE *f, const char *s);
+/* Every field of a table that applies to the group; a negative indent prints on the
+ * current line, each field followed by a space. */
+void scn_print_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gflags,
+                      const void *base, int indent);
+
+#endif

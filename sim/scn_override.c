@@ -1,0 +1,255 @@
+/* Scenario loader: the overrides group and --set, merged over the parsed file before any
+ * key is read.
+ *
+ * libconfig refuses to define a setting twice, so a variant that @includes a scenario
+ * changes keys in a top-level `overrides = { ... };` group instead; --set KEY=VALUE does the
+ * same from the command line, after it and in order. Groups merge member by member;
+ * anything else, and a distribution block { dist = ...; }, replaces. Every copied setting
+ * carries an origin on its hook, so a message about it points at the override (the file
+ * line, or "--set ARG"). A --set value is parsed by libconfig in its place in a one-chain
+ * text ("a = { b = VALUE\n; };"); a bare word is taken as a string; its integers are
+ * checked for the 32-bit wrap first, as libconfig would wrap them silently.
+ */
+#include "scn_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== merging ========================================================================== */
+
+/* Hang an origin on a copied setting. Returns 0 or -1 (out of memory). */
+static int mark(scn_ctx *c, config_setting_t *s, const config_setting_t *src, const char *set_arg)
+{
+    scn_origin *o = malloc(sizeof *o);
+    if (!o || scn_grow(c, (void **)&c->origins, &c->caporigins, c->norigins + 1,
+                       sizeof *c->origins) < 0) {
+        free(o);
+        c->nomem = 1;
+        return -1;
+    }
+    o->src = src;
+    o->set_arg = set_arg;
+    c->origins[c->norigins++] = o;
+    config_setting_set_hook(s, o);
+    return 0;
+}
+
+/* Copy the value of src into dst (same type, freshly added). Returns 0 or -1. */
+static int copy_setting(scn_ctx *c, config_setting_t *dst, const config_setting_t *src,
+                        const char *set_arg)
+{
+    if (mark(c, dst, set_arg ? NULL : src, set_arg) < 0)
+        return -1;
+    switch (config_setting_type(src)) {
+    case CONFIG_TYPE_INT:
+        return config_setting_set_int(dst, config_setting_get_int(src)) ? 0 : -1;
+    case CONFIG_TYPE_INT64:
+        return config_setting_set_int64(dst, config_setting_get_int64(src)) ? 0 : -1;
+    case CONFIG_TYPE_FLOAT:
+        return config_setting_set_float(dst, config_setting_get_float(src)) ? 0 : -1;
+    case CONFIG_TYPE_BOOL:
+        return config_setting_set_bool(dst, config_setting_get_bool(src)) ? 0 : -1;
+    case CONFIG_TYPE_STRING:
+        return config_setting_set_string(dst, config_setting_get_string(src)) ? 0 : -1;
+    default:
+        break;
+    }
+    int group = config_setting_is_group(src);
+    for (int i = 0; i < config_setting_length(src); i++) {
+        const config_setting_t *e = config_setting_get_elem(src, (unsigned)i);
+        config_setting_t *d = config_setting_add(dst, group ? config_setting_name(e) : NULL,
+                                                 config_setting_type(e));
+        if (!d || copy_setting(c, d, e, set_arg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Merge group src over group dst: groups merge member by member, anything else (and a
+ * distribution block) replaces.
+ * Returns 0 or -1 (libconfig refused or out of memory). */
+static int merge(scn_ctx *c, config_setting_t *dst, const config_setting_t *src,
+                 const char *set_arg)
+{
+    for (int i = 0; i < config_setting_length(src); i++) {
+        const config_setting_t *m = config_setting_get_elem(src, (unsigned)i);
+        const char *mn = config_setting_name(m);
+        config_setting_t *d = config_setting_get_member(dst, mn);
+        /* A distribution block is replaced whole: its keys depend on its kind. */
+        if (d && config_setting_is_group(d) && config_setting_is_group(m) &&
+            !config_setting_get_member(m, "dist")) {
+            if (merge(c, d, m, set_arg) < 0)
+                return -1;
+            continue;
+        }
+        if (d && config_setting_remove(dst, mn) != CONFIG_TRUE)
+            return -1;
+        config_setting_t *n = config_setting_add(dst, mn, config_setting_type(m));
+        if (!n || copy_setting(c, n, m, set_arg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ==== --set ============================================================================ */
+
+/* Is s a valid libconfig setting name? */
+static int valid_name(const char *s, size_t n)
+{
+    if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '*'))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-' || s[i] == '*'))
+            return 0;
+    return 1;
+}
+
+/* Parse "key.path=value" into a one-chain config in tmp. Returns 1 on success; 0 after
+ * reporting a bad argument. */
+static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
+{
+    char loc[600];
+    snprintf(loc, sizeof loc, "--set %s", arg);
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        scn_errf(c, loc, NULL, "expected key=value, e.g. --set staff.pwp.headcount=14");
+        return 0;
+    }
+    size_t klen = (size_t)(eq - arg);
+    char key[KEYMAX];
+    if (klen >= sizeof key) {
+        scn_errf(c, loc, NULL, "key too long");
+        return 0;
+    }
+    memcpy(key, arg, klen);
+    key[klen] = '\0';
+    /* Validate the path: dot-separated names. */
+    size_t depth = 0;
+    for (const char *p = key;; depth++) {
+        size_t n = strcspn(p, ".");
+        if (!valid_name(p, n)) {
+            scn_errf(c, loc, key, "not a key path (expected names separated by dots, such as "
+                     "staff.pwp.headcount)");
+            return 0;
+        }
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
+    if (!strncmp(key, OVERRIDES, strlen(OVERRIDES)) &&
+        (key[strlen(OVERRIDES)] == '.' || !key[strlen(OVERRIDES)])) {
+        scn_errf(c, loc, key, "--set cannot change the overrides group; set the key itself");
+        return 0;
+    }
+    const char *value = eq + 1;
+    /* libconfig 1.5 wraps integers beyond 32 bits: check the value's text first. */
+    scn_src vf;
+    memset(&vf, 0, sizeof vf);
+    vf.text = (char *)value;
+    vf.len = strlen(value);
+    if (scn_scan_literals(c, &vf) < 0)
+        return 0;
+    if (vf.nlits) {
+        scn_errf(c, loc, key, "integer %s does not fit in 32 bits (libconfig would read %d); write "
+                 "%sL for a 64-bit value", vf.lits[0].text, vf.lits[0].wrapped, vf.lits[0].text);
+        free(vf.lits);
+        return 0;
+    }
+    /* Build "a = { b = { c = VALUE\n; }; };": the value parsed in its place. */
+    size_t cap = 2 * strlen(arg) + 64 + 8 * depth;
+    char *text = malloc(cap), *quoted = malloc(2 * strlen(value) + 3);
+    if (!text || !quoted) {
+        free(text);
+        free(quoted);
+        c->nomem = 1;
+        return 0;
+    }
+    int ok = 0;
+    for (int attempt = 0; attempt < 2 && !ok; attempt++) {
+        const char *v = value;
+        if (attempt == 1) {
+            /* A bare word (--set policy=stepped) is a string. */
+            if (strpbrk(value, "\"{}[]()=;:,#"))
+                break;
+            char *q = quoted;
+            *q++ = '"';
+            for (const char *p = value; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    *q++ = '\\';
+                *q++ = *p;
+            }
+            *q++ = '"';
+            *q = '\0';
+            v = quoted;
+        }
+        size_t len = 0;
+        const char *p = key;
+        for (size_t d = 0; d <= depth; d++) {
+            size_t n = strcspn(p, ".");
+            len += (size_t)snprintf(text + len, cap - len, "%.*s = %s", (int)n, p,
+                                    d < depth ? "{ " : "");
+            p += n + 1;
+        }
+        len += (size_t)snprintf(text + len, cap - len, "%s\n;", v);
+        for (size_t d = 0; d < depth; d++)
+            len += (size_t)snprintf(text + len, cap - len, " };");
+        config_destroy(tmp);
+        config_init(tmp);
+        config_set_auto_convert(tmp, CONFIG_TRUE);
+        ok = config_read_string(tmp, text) == CONFIG_TRUE;
+    }
+    if (!ok) {
+        scn_errf(c, loc, key,
+                 "cannot read the value '%s' (libconfig: %s; write strings in \"quotes\", "
+                 "arrays as [1.0, 2.0], groups as { a = 1; })", value, config_error_text(tmp));
+    } else {
+        /* The parse must be exactly one chain: no second setting smuggled in. */
+        const config_setting_t *g = config_root_setting(tmp);
+        const char *p = key;
+        for (size_t d = 0; d <= depth && ok; d++) {
+            size_t n = strcspn(p, ".");
+            if (config_setting_length(g) != 1 || !config_setting_is_group(g)) {
+                ok = 0;
+                break;
+            }
+            g = config_setting_get_elem(g, 0);
+            p += n + 1;
+        }
+        if (!ok)
+            scn_errf(c, loc, key, "the value must be a single value (got more than one setting)");
+    }
+    free(text);
+    free(quoted);
+    return ok;
+}
+
+/* ==== applying them ==================================================================== */
+
+int scn_apply_overrides(scn_ctx *c, const char *const *sets, size_t nsets)
+{
+    config_setting_t *root = config_root_setting(c->cfg);
+    const config_setting_t *ov = config_setting_get_member(root, OVERRIDES);
+    if (ov) {
+        if (!config_setting_is_group(ov)) {
+            scn_wrong_type(c, ov, OVERRIDES, "a group of keys to change, e.g. { staff = { pwp = { "
+                           "headcount = 43; }; }; }");
+        } else if (config_setting_get_member(ov, OVERRIDES)) {
+            scn_err_at(c, config_setting_get_member(ov, OVERRIDES), OVERRIDES "." OVERRIDES,
+                       "unknown key (overrides do not nest)");
+        } else if (merge(c, root, ov, NULL) < 0) {
+            c->nomem = 1;
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < nsets; i++) {
+        config_t tmp;
+        config_init(&tmp);
+        if (parse_set(c, sets[i], &tmp) && merge(c, root, config_root_setting(&tmp), sets[i]) < 0)
+            c->nomem = 1;
+        config_destroy(&tmp);
+        if (c->nomem)
+            return -1;
+    }
+    return 0;
+}

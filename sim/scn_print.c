@@ -1,0 +1,122 @@
+/* Scenario loader: scn_print, a pw_params back as a complete scenario.
+ *
+ * Every key is written, defaults filled in, in schema order; numbers are written in the
+ * shortest form that reads back exactly, always as floats (scn_fmt_num), so that scn_load
+ * of the printed text gives the same pw_params byte for byte (tests/test_scn.c). A group
+ * flagged PW_ONE_LINE, a distribution block and each row of a list go on one line.
+ */
+#include "scn_internal.h"
+
+/* A string in libconfig syntax, quoted and escaped. */
+void scn_print_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* A number that reads back exactly, as a float (see fmt_num). */
+void scn_print_num(FILE *f, double v)
+{
+    char b[64];
+    scn_fmt_num(v, b, sizeof b);
+    fputs(b, f);
+}
+
+/* One field as "name = value;" (groups over several lines, unless PW_ONE_LINE). A negative
+ * indent prints on the current line, followed by a space. */
+static void print_field(FILE *f, const pw_field *fd, unsigned gflags, const void *base,
+                        int indent)
+{
+    int inline_ = indent < 0;
+    if (inline_)
+        indent = 0;
+    const char *at = (const char *)base + fd->off;
+    if (fd->kind == PW_F_SPECIAL) {
+        fd->hooks->print(f, base, fd, indent);
+        return;
+    }
+    if (fd->kind == PW_F_STR && (fd->flags & PW_OMIT_EMPTY) && !*at)
+        return;
+    if (fd->kind == PW_F_DIST && fd->has_off != SIZE_MAX &&
+        !*(const int *)((const char *)base + fd->has_off))
+        return;
+    fprintf(f, "%*s%s = ", indent, "", fd->name);
+    switch (fd->kind) {
+    case PW_F_NUM:
+        scn_print_num(f, *(const double *)at);
+        break;
+    case PW_F_INT:
+        fprintf(f, "%d", *(const int *)at);
+        break;
+    case PW_F_BOOL:
+        fputs(*(const int *)at ? "true" : "false", f);
+        break;
+    case PW_F_STR:
+        scn_print_string(f, at);
+        break;
+    case PW_F_ENUM:
+        scn_print_string(f, fd->names[*(const int *)at]);
+        break;
+    case PW_F_ARR:
+        fputc('[', f);
+        for (size_t i = 0; i < fd->n; i++) {
+            fputs(i ? ", " : "", f);
+            scn_print_num(f, ((const double *)at)[i]);
+        }
+        fputc(']', f);
+        break;
+    case PW_F_DIST:
+        scn_print_dist(f, (const pw_dist *)at);
+        break;
+    case PW_F_GROUP:
+        if (fd->flags & PW_ONE_LINE) {
+            fputs("{ ", f);
+            scn_print_fields(f, fd->sub, fd->nsub, fd->flags | (gflags & PW_IS_STEP2), at, -1);
+            fputs("}", f);
+        } else {
+            fputs("{\n", f);
+            scn_print_fields(f, fd->sub, fd->nsub, fd->flags | (gflags & PW_IS_STEP2), at,
+                             indent + 4);
+            fprintf(f, "%*s}", indent, "");
+        }
+        break;
+    case PW_F_LIST: /* ( { row }, { row } ), each row on the line */
+        fputc('(', f);
+        for (size_t i = 0, n = *(const size_t *)((const char *)base + fd->count_off); i < n; i++) {
+            fputs(i ? ", { " : " { ", f);
+            scn_print_fields(f, fd->sub, fd->nsub, 0, at + i * fd->row_size, -1);
+            fputc('}', f);
+        }
+        fputs(" )", f);
+        break;
+    case PW_F_SPECIAL:
+        break;
+    }
+    fputs(inline_ ? "; " : ";\n", f);
+}
+
+void scn_print_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gflags,
+                      const void *base, int indent)
+{
+    for (size_t i = 0; i < n; i++)
+        if (scn_field_applies(&tbl[i], gflags))
+            print_field(f, &tbl[i], gflags, base, indent);
+}
+
+void scn_print(FILE *f, const pw_params *p)
+{
+    fputs("# Fully resolved scenario (every default filled in), as stepsim read it.\n", f);
+    scn_print_fields(f, scn_top_fields, scn_ntop_fields, 0, p, 0);
+}

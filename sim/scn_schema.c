@@ -1,0 +1,313 @@
+/* Scenario loader: the schema, a table for every group of keys (models/pw_schema.h), and
+ * the defaults for parameters built in code.
+ *
+ * Each table describes one struct of models/pw_params.h: a key's name, kind, storage,
+ * default and range. The walk (scn_walk.c) reads and defaults them, scn_print.c prints
+ * them; a key with its own code is a PW_F_SPECIAL whose hooks live in scn_special.c, and
+ * checks across the keys of a group in scn_check.c. Policies describe their own
+ * policy_params.<name> in models/pol_<name>.c. Defaults documented as "plausible" are
+ * not published figures; see scenarios/baseline.cfg for every key's meaning.
+ */
+#include "scn_internal.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#define INF HUGE_VAL
+
+static const pw_field hazard_fields[] = {
+    PW_PROB("p_start", pw_hazard, p_start, PW_REQ, 0),
+    PW_PROB("p_end", pw_hazard, p_end, PW_REQ, 0),
+    PW_NUM("half_days", pw_hazard, half_days, PW_REQ | PW_LO_OPEN, 0, 0, INF),
+    PW_NUM("shape", pw_hazard, shape, PW_LO_OPEN, 2.0, 0, INF),
+};
+
+/* A row of referrals.step_changes (weeks increasing: scn_step_changes_checks). */
+static const pw_field step_change_fields[] = {
+    PW_NUM("week", pw_step_change, week, PW_REQ, 0, 0, INF),
+    PW_NUM("factor", pw_step_change, factor, PW_REQ, 0, 0, INF),
+};
+
+static const pw_field referrals_fields[] = {
+    PW_NUM("per_week", pw_referrals, per_week, PW_REQ | PW_LO_OPEN, 0, 0, INF),
+    PW_PROB("self_referral_share", pw_referrals, self_referral_share, PW_REQ, 0),
+    PW_ARR("seasonality", pw_referrals, seasonality, 0, 12, 1.0, 0, INF),
+    PW_NUM("growth_per_year", pw_referrals, growth_per_year, PW_LO_OPEN, 0.0, -1.0, INF),
+    PW_LIST("step_changes", pw_referrals, step_changes, n_step_changes, 0, step_change_fields,
+            "{ week = W; factor = F; }", "step changes", &scn_step_changes_checks),
+};
+
+static const pw_field casemix_fields[] = {
+    PW_ARR("age_bands", pw_casemix, age_band_shares, PW_REQ | PW_SUM1, 4, 0, 0, 1),
+    PW_PROB("female_share", pw_casemix, female_share, PW_REQ, 0),
+    PW_PROB("ethnic_minority_share", pw_casemix, ethnic_minority_share, PW_REQ, 0),
+    PW_PROB("long_term_condition_share", pw_casemix, ltc_share, PW_REQ, 0),
+    PW_PROB("learning_disability_share", pw_casemix, ld_share, PW_REQ, 0),
+    PW_PROB("active_risk_share", pw_casemix, risk_share, PW_REQ, 0),
+    PW_ARR("need_shares", pw_casemix, need_shares, PW_REQ | PW_SUM1, PW_NEED_N, 0, 0, 1),
+    PW_ARR("phq_mean", pw_casemix, phq_mean, PW_REQ, PW_NEED_N, 0, 0, 27),
+    PW_ARR("phq_sd", pw_casemix, phq_sd, PW_REQ, PW_NEED_N, 0, 0, INF),
+    PW_ARR("gad_mean", pw_casemix, gad_mean, PW_REQ, PW_NEED_N, 0, 0, 21),
+    PW_ARR("gad_sd", pw_casemix, gad_sd, PW_REQ, PW_NEED_N, 0, 0, INF),
+    PW_NUM("phq_gad_correlation", pw_casemix, phq_gad_correlation, PW_REQ, 0, -1, 1),
+    PW_NUM("self_referral_phq_shift", pw_casemix, self_referral_phq_shift, 0, 0.0, -27, 27),
+};
+
+/* staff.<role>.vacancy_days when not given: about three months from advert to start
+ * (plausible, not published). */
+static const pw_dist vacancy_days_default = {.kind = PW_DIST_GAMMA, .mean = 90.0, .sd = 30.0};
+
+/* Default staff.<role>.salary_gbp by Agenda for Change band (index 1-9): approximate
+ * midpoints of the 2018-19 pay scales, pounds a year per FTE (band 8: 8a). */
+static const double afc_salary_gbp[10] = {
+    [1] = 17500, [2] = 18500, [3] = 20500, [4] = 23000, [5] = 27000,
+    [6] = 33000, [7] = 40000, [8] = 50000, [9] = 95000,
+};
+
+const pw_field scn_role_fields[] = {
+    PW_INT("headcount", pw_role, headcount, PW_REQ, 0, 0, INT_MAX),
+    PW_NUM("fte", pw_role, fte, PW_REQ | PW_LO_OPEN, 0, 0, 1),
+    PW_NUM("clinical_hours_per_week", pw_role, clinical_hours_per_week, PW_REQ | PW_LO_OPEN, 0,
+           0, 168),
+    PW_INT("caseload_cap", pw_role, caseload_cap, PW_REQ, 0, 1, INT_MAX),
+    PW_SPECIAL("does", PW_REQ, &scn_does_hooks,
+               "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\""),
+    PW_NUM("assessments_per_week", pw_role, assessments_per_week, 0, 0.0, 0, 168),
+    PW_INT("band", pw_role, band, PW_REQ, 0, 1, 9),
+    PW_NUM("therapist_effect_sd", pw_role, therapist_effect_sd, 0, 0.15, 0, 5),
+    PW_PROB("need_accuracy", pw_role, need_accuracy, 0, 0.8),
+    /* Dynamics: the defaults give fixed staff (every hazard 0). */
+    PW_NUM("leave_per_year", pw_role, leave_per_year, 0, 0.0, 0, INF),
+    PW_NUM("sick_episodes_per_year", pw_role, sick_per_year, 0, 0.0, 0, INF),
+    PW_NUM("sick_days_mean", pw_role, sick_days_mean, PW_LO_OPEN, 10.0, 0, INF),
+    PW_NUM("training_per_year", pw_role, train_per_year, 0, 0.0, 0, INF),
+    PW_NUM("training_min_tenure_years", pw_role, train_min_tenure_years, 0, 1.0, 0, INF),
+    PW_NUM("training_bar_years", pw_role, train_bar_years, 0, 0.0, 0, INF),
+    /* Not the role itself, and required while training_per_year > 0 (scn_role_checks). */
+    PW_ROLE_REF("training_to", pw_role, train_to, train_to_role, 0),
+    PW_NUM("training_weeks", pw_role, train_weeks, PW_LO_OPEN, 52.0, 0, INF),
+    PW_FRAC("training_capacity", pw_role, train_capacity, 0, 0.5),
+    PW_PROB("qualify_probability", pw_role, qualify_probability, 0, 0.9),
+    PW_BOOL("replace_leavers", pw_role, replace_leavers, 0, 1),
+    {.name = "vacancy_days", .kind = PW_F_DIST, .flags = PW_NONNEG,
+     .off = offsetof(pw_role, vacancy_days), .has_off = SIZE_MAX, .ddef = &vacancy_days_default},
+    PW_INT("intake_month", pw_role, intake_month, 0, 0, 0, 12),
+    PW_NUM("ramp_weeks", pw_role, ramp_weeks, 0, 12.0, 0, INF),
+    PW_FRAC("ramp_start", pw_role, ramp_start, 0, 0.5),
+    /* NAN: defaults to the band's pay (scn_settle_role) */
+    PW_NUM("salary_gbp", pw_role, salary_gbp, PW_LO_OPEN, NAN, 0, INF),
+};
+const size_t scn_nrole_fields = PW_NELEM(scn_role_fields);
+
+static const pw_field assessment_fields[] = {
+    PW_PROB("opt_in_probability", pw_assessment_p, opt_in_probability, PW_REQ, 0),
+    PW_NUM("opt_in_days_mean", pw_assessment_p, opt_in_days_mean, 0, 7.0, 0, INF),
+    PW_NUM("minutes", pw_assessment_p, minutes, PW_REQ | PW_LO_OPEN, 0, 0, 1440),
+    PW_PROB("dna_probability", pw_assessment_p, dna_probability, PW_REQ, 0),
+    PW_GROUP("wait_dropout", pw_assessment_p, wait_dropout, PW_REQ | PW_ONE_LINE, hazard_fields,
+             NULL),
+    PW_BOOL("reject_learning_disability", pw_assessment_p, reject_learning_disability, 0, 0),
+    PW_PROB("risk_signpost_probability", pw_assessment_p, risk_signpost_probability, 0, 0.3),
+    PW_BOOL("skip", pw_assessment_p, skip, 0, 0),
+};
+
+static const pw_field mode_fields[] = {
+    {.name = "face_to_face", .kind = PW_F_NUM, .off = PW_MODE_F2F * sizeof(double), .hi = 1},
+    {.name = "telephone", .kind = PW_F_NUM, .off = PW_MODE_PHONE * sizeof(double), .hi = 1},
+    {.name = "group", .kind = PW_F_NUM, .off = PW_MODE_GROUP * sizeof(double), .hi = 1},
+};
+
+static const pw_field step_fields[] = {
+    PW_NUM("session_minutes", pw_step_p, session_minutes, PW_REQ | PW_LO_OPEN, 0, 0, 1440),
+    /* NAN: defaults to session_minutes (scn_settle_step) */
+    PW_NUM("first_session_minutes", pw_step_p, first_session_minutes, PW_LO_OPEN, NAN, 0, 1440),
+    PW_NUM("admin_minutes", pw_step_p, admin_minutes, 0, 0.0, 0, 1440),
+    PW_NUM("interval_days", pw_step_p, interval_days, PW_LO_OPEN, 7.0, 0, 365),
+    PW_INT("max_sessions", pw_step_p, max_sessions, PW_REQ, 0, 1, INT_MAX),
+    PW_INT("min_sessions", pw_step_p, min_sessions, 0, 2, 0, INT_MAX),
+    PW_PROB("dna_probability", pw_step_p, dna_probability, PW_REQ, 0),
+    PW_INT("discharge_after_dnas", pw_step_p, discharge_after_dnas, 0, 2, 0, INT_MAX),
+    PW_PROB("dropout_per_session", pw_step_p, dropout_per_session, PW_REQ, 0),
+    /* NAN: defaults to dropout_per_session (scn_settle_step) */
+    PW_PROB("first_session_dropout", pw_step_p, first_session_dropout, 0, NAN),
+    PW_GROUP("wait_dropout", pw_step_p, wait_dropout, PW_REQ | PW_ONE_LINE, hazard_fields, NULL),
+    {.name = "first_session_lag_days", .kind = PW_F_DIST, .flags = PW_REQ | PW_NONNEG,
+     .off = offsetof(pw_step_p, first_session_lag_days), .has_off = SIZE_MAX},
+    PW_GROUP("mode_shares", pw_step_p, mode_shares, PW_REQ | PW_SUM1 | PW_ONE_LINE, mode_fields,
+             NULL),
+    PW_INT("group_min", pw_step_p, group_min, 0, 6, 1, INT_MAX),
+    PW_INT("group_max", pw_step_p, group_max, 0, 12, 1, INT_MAX),
+    PW_NUM("group_minutes", pw_step_p, group_minutes, PW_LO_OPEN, 240.0, 0, 1440),
+    PW_NUM("effect_mean", pw_step_p, effect_mean, PW_REQ, 0, 0, 1),
+    PW_NUM("effect_sd", pw_step_p, effect_sd, PW_REQ, 0, 0, INF),
+    PW_NUM("mismatch_factor", pw_step_p, mismatch_factor, 0, 0.5, 0, INF),
+    PW_NUM("telephone_factor", pw_step_p, phone_factor, 0, 0.9, 0, INF),
+    PW_NUM("group_factor", pw_step_p, group_factor, 0, 0.85, 0, INF),
+    PW_NUM("session_noise_sd", pw_step_p, session_noise_sd, 0, 1.0, 0, INF),
+    PW_INT("end_after_recovered_sessions", pw_step_p, recovered_sessions_to_end, 0, 2, 0,
+           INT_MAX),
+    PW_INT("no_progress_after", pw_step_p, no_progress_after, 0, 0, 0, INT_MAX),
+    PW_PROB("step_up_probability", pw_step_p, step_up_probability, PW_REQ | PW_STEP2_ONLY, 0),
+    {.name = "episode_days", .kind = PW_F_DIST, .flags = PW_NONNEG,
+     .off = offsetof(pw_step_p, episode_days), .has_off = offsetof(pw_step_p, has_episode_days)},
+};
+
+static const pw_field symptoms_fields[] = {
+    PW_NUM("wait_drift_per_week", pw_symptoms_p, wait_drift_per_week, 0, 0.0, -1, 1),
+    PW_NUM("wait_noise_sd_per_week", pw_symptoms_p, wait_noise_sd_per_week, 0, 0.5, 0, INF),
+    PW_NUM("remission_per_week", pw_symptoms_p, remission_per_week, 0, 0.01, 0, INF),
+    PW_PROB("remission_factor", pw_symptoms_p, remission_factor, 0, 0.5),
+    PW_NUM("measurement_sd", pw_symptoms_p, measurement_sd, 0, 1.5, 0, INF),
+};
+
+static const pw_field failure_fields[] = {
+    PW_NUM("dropout_multiplier", pw_failure_p, dropout_multiplier, 0, 1.25, 0, INF),
+    PW_NUM("dna_multiplier", pw_failure_p, dna_multiplier, 0, 1.2, 0, INF),
+};
+
+static const pw_field relapse_fields[] = {
+    PW_PROB("probability_recovered", pw_relapse_p, probability_recovered, 0, 0.1),
+    PW_PROB("probability_unrecovered", pw_relapse_p, probability_unrecovered, 0, 0.2),
+    PW_NUM("mean_days", pw_relapse_p, mean_days, PW_LO_OPEN, 180.0, 0, INF),
+};
+
+/* A row of workforce.hiring: `count` posts of `role` advertised at `week` (from day 0). */
+static const pw_field hire_fields[] = {
+    PW_NUM("week", pw_hire, week, PW_REQ, 0, 0, INF),
+    PW_ROLE_REF("role", pw_hire, role_name, role, PW_REQ | PW_NONEMPTY),
+    PW_INT("count", pw_hire, count, PW_REQ, 0, 1, INT_MAX),
+};
+
+/* A row of workforce.shocks: from `week`, a `share` of `role` leaves over `weeks`. */
+static const pw_field shock_fields[] = {
+    PW_NUM("week", pw_shock, week, PW_REQ, 0, 0, INF),
+    PW_ROLE_REF("role", pw_shock, role_name, role, PW_REQ | PW_NONEMPTY),
+    PW_PROB("share", pw_shock, share, PW_REQ, 0),
+    PW_NUM("weeks", pw_shock, weeks, PW_REQ | PW_LO_OPEN, 0, 0, INF),
+};
+
+static const pw_field workforce_fields[] = {
+    PW_NUM("sustainable_load", pw_workforce_p, sustainable_load, PW_LO_OPEN, 0.85, 0, 2),
+    PW_NUM("burnout_rise_per_week", pw_workforce_p, burnout_rise_per_week, 0, 0.0, 0, INF),
+    PW_FRAC("burnout_recovery_per_week", pw_workforce_p, burnout_recovery_per_week, 0, 0.1),
+    PW_NUM("telephone_weight", pw_workforce_p, telephone_weight, 0, 1.0, 0, INF),
+    PW_NUM("supervision_hours_per_month", pw_workforce_p, supervision_hours_per_month, 0, 2.0,
+           0, INF),
+    PW_FRAC("supervision_relief", pw_workforce_p, supervision_relief, 0, 0.0),
+    PW_NUM("burnout_leave_factor", pw_workforce_p, burnout_leave_factor, 0, 0.0, 0, INF),
+    PW_NUM("burnout_sick_factor", pw_workforce_p, burnout_sick_factor, 0, 0.0, 0, INF),
+    PW_FRAC("burnout_effect", pw_workforce_p, burnout_effect, 0, 0.0),
+    PW_PROB("change_dropout", pw_workforce_p, change_dropout, 0, 0.1),
+    PW_NUM("oncost_share", pw_workforce_p, oncost_share, 0, 0.3, 0, INF),
+    PW_NUM("training_cost_gbp", pw_workforce_p, training_cost_gbp, 0, 10000.0, 0, INF),
+    PW_NUM("labour_pool_per_year", pw_workforce_p, labour_pool_per_year, 0, 0.0, 0, INF),
+    PW_LIST("hiring", pw_workforce_p, hires, n_hires, 0, hire_fields,
+            "{ week = W; role = \"R\"; count = N; }", "hiring rows", NULL),
+    PW_LIST("shocks", pw_workforce_p, shocks, n_shocks, 0, shock_fields,
+            "{ week = W; role = \"R\"; share = S; weeks = D; }", "shocks", NULL),
+};
+
+static const char *const clock_stop_names[] = {"first_treatment", "first_contact", NULL};
+
+static const pw_field reporting_fields[] = {
+    {.name = "clock_stop", .kind = PW_F_ENUM,
+     .off = offsetof(pw_reporting_p, clock_stops_at_first_contact), .def = 1,
+     .names = clock_stop_names},
+    PW_BOOL("end_of_session_questionnaire", pw_reporting_p, end_of_session_questionnaire, 0, 0),
+    PW_NUM("coaching_points", pw_reporting_p, coaching_points, 0, 0.0, 0, 27),
+    PW_BOOL("discharge_on_first_good_score", pw_reporting_p, discharge_on_first_good_score, 0,
+            0),
+};
+
+static const pw_field prefill_fields[] = {
+    PW_INT("assessment_list", pw_prefill_p, assessment_list, 0, 0, 0, INT_MAX),
+    {.name = "step2_list", .kind = PW_F_INT, .off = offsetof(pw_prefill_p, step_list),
+     .hi = INT_MAX},
+    {.name = "step3_list", .kind = PW_F_INT,
+     .off = offsetof(pw_prefill_p, step_list) + sizeof(int), .hi = INT_MAX},
+    PW_PROB("caseload_fill", pw_prefill_p, caseload_fill, 0, 0.0),
+};
+
+static const pw_field output_fields[] = {
+    PW_BOOL("patients", pw_output_p, patients, 0, 0),
+    PW_BOOL("events", pw_output_p, events, 0, 0),
+};
+
+const pw_field scn_top_fields[] = {
+    PW_STR("name", pw_params, name, PW_REQ | PW_NONEMPTY, NULL),
+    PW_NUM("horizon_weeks", pw_params, horizon_weeks, PW_REQ | PW_LO_OPEN, 0, 0, 5200),
+    PW_NUM("warmup_weeks", pw_params, warmup_weeks, 0, 52.0, 0, 5200),
+    PW_NUM("followup_weeks", pw_params, followup_weeks, 0, 26.0, 0, 5200),
+    PW_INT("replications", pw_params, replications, 0, 10, 1, INT_MAX),
+    PW_SPECIAL("seed", 0, &scn_seed_hooks,
+               "an integer >= 0 (write values beyond 2147483647 with an L suffix)"),
+    PW_SPECIAL("policy", 0, &scn_policy_hooks, "a policy name"),
+    PW_BOOL("weekend_closed", pw_params, weekend_closed, 0, 1),
+    PW_SPECIAL("closure_days", 0, &scn_closures_hooks, "an array of integer day numbers >= 0"),
+    PW_GROUP("referrals", pw_params, referrals, PW_REQ, referrals_fields, NULL),
+    PW_GROUP("casemix", pw_params, casemix, PW_REQ, casemix_fields, NULL),
+    PW_SPECIAL("staff", PW_REQ, &scn_staff_hooks,
+               "a group of roles, each a group { headcount = ...; ... }"),
+    PW_GROUP("workforce", pw_params, workforce, 0, workforce_fields, &scn_workforce_checks),
+    PW_GROUP("assessment", pw_params, assessment, PW_REQ, assessment_fields, NULL),
+    {.name = "step2", .kind = PW_F_GROUP, .flags = PW_REQ | PW_IS_STEP2,
+     .off = offsetof(pw_params, step), .sub = step_fields, .nsub = PW_NELEM(step_fields),
+     .hooks = &scn_step_checks},
+    {.name = "step3", .kind = PW_F_GROUP, .flags = PW_REQ,
+     .off = offsetof(pw_params, step) + sizeof(pw_step_p), .sub = step_fields,
+     .nsub = PW_NELEM(step_fields), .hooks = &scn_step_checks},
+    PW_GROUP("symptoms", pw_params, symptoms, 0, symptoms_fields, NULL),
+    PW_GROUP("failure", pw_params, failure, 0, failure_fields, NULL),
+    PW_GROUP("relapse", pw_params, relapse, 0, relapse_fields, NULL),
+    PW_SPECIAL("policy_params", 0, &scn_policy_params_hooks, "a group { stepped = { ... }; }"),
+    PW_GROUP("reporting", pw_params, reporting, 0, reporting_fields, NULL),
+    PW_GROUP("prefill", pw_params, prefill, 0, prefill_fields, NULL),
+    PW_GROUP("output", pw_params, output, 0, output_fields, NULL),
+};
+const size_t scn_ntop_fields = PW_NELEM(scn_top_fields);
+
+const char *const scn_does_names[SCN_NDOES] = {"assessment", "step2", "groups", "step3"};
+
+/* ==== dependent defaults =============================================================== */
+
+void scn_settle_step(pw_step_p *sp)
+{
+    if (isnan(sp->first_session_minutes))
+        sp->first_session_minutes = sp->session_minutes;
+    if (isnan(sp->first_session_dropout))
+        sp->first_session_dropout = sp->dropout_per_session;
+}
+
+void scn_settle_role(pw_role *r)
+{
+    if (isnan(r->salary_gbp) && r->band >= 1 && r->band <= 9)
+        r->salary_gbp = afc_salary_gbp[r->band];
+}
+
+/* ==== defaults for parameters built in code ============================================ */
+
+void scn_defaults(pw_params *p)
+{
+    memset(p, 0, sizeof *p);
+    scn_default_fields(scn_top_fields, scn_ntop_fields, 0, p);
+}
+
+pw_role *scn_add_role(pw_params *p, const char *name)
+{
+    if (p->n_roles >= PW_MAX_ROLES || strlen(name) >= PW_MAX_NAME)
+        return NULL;
+    pw_role *r = &p->roles[p->n_roles++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    scn_default_fields(scn_role_fields, scn_nrole_fields, 0, r);
+    return r;
+}
+
+void scn_settle(pw_params *p)
+{
+    for (int s = 0; s < PW_STEP_N; s++)
+        scn_settle_step(&p->step[s]);
+    for (size_t i = 0; i < p->n_roles; i++)
+        scn_settle_role(&p->roles[i]);
+}
