@@ -42,6 +42,19 @@ double world_next_working(const world *w, double t)
 
 /* ==== set-up =========================================================================== */
 
+/* A person already in the service at time zero: numbered from 2^41, case mix drawn from
+ * RS_PREFILL (r). NULL when out of memory. */
+static patient *prefill_person(world *w, gsl_rng *r)
+{
+    patient *pt = patient_new(w, BASE_PREFILL, w->next_prefill);
+    if (!pt)
+        return NULL;
+    pt->id = (1ull << 41) + w->next_prefill++;
+    pt->person_id = pt->id;
+    patient_draw_casemix(w->p, pt, r);
+    return pt;
+}
+
 /* People already in the service at time zero (never in the measurement cohort): caseloads
  * filled to a share of each cap, then the lists. Draws case mix, referral days and
  * sessions behind them from RS_PREFILL; each person's fortunes from their own streams.
@@ -59,12 +72,9 @@ static int world_prefill(world *w)
                 continue;
             int target = (int)floor(c->cap * p->prefill.caseload_fill);
             while (c->caseload < target) {
-                patient *pt = patient_new(w, BASE_PREFILL, w->next_prefill);
+                patient *pt = prefill_person(w, r);
                 if (!pt)
                     return SIM_ENOMEM;
-                pt->id = (1ull << 41) + w->next_prefill++;
-                pt->person_id = pt->id;
-                patient_draw_casemix(p, pt, r);
                 patient_draw_fortunes(w, pt, 0);
                 pt->referral_day = -gsl_ran_flat(r, 30, 120);
                 pt->queue_day = pt->referral_day;
@@ -88,12 +98,9 @@ static int world_prefill(world *w)
     for (int list = -1; list < PW_STEP_N; list++) {
         int n = list < 0 ? p->prefill.assessment_list : p->prefill.step_list[list];
         for (int i = 0; i < n; i++) {
-            patient *pt = patient_new(w, BASE_PREFILL, w->next_prefill);
+            patient *pt = prefill_person(w, r);
             if (!pt)
                 return SIM_ENOMEM;
-            pt->id = (1ull << 41) + w->next_prefill++;
-            pt->person_id = pt->id;
-            patient_draw_casemix(p, pt, r);
             pt->referral_day = -gsl_ran_flat(r, 0, 90);
             pt->state_day = 0;
             patient_draw_fortunes(w, pt, 0);
