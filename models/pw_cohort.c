@@ -152,12 +152,12 @@ void cohort_exit(world *w, patient *pt, pw_exit why)
 {
     patient_drift(w, pt);
     if (pt->cohort && !pt->fu_done) {
-        /* Before the follow-up: where natural history alone takes them by then (PR_DRIFT). */
+        /* Before the follow-up: where natural history alone takes them by then (PR_AFTER). */
         double t = pt->referral_day + w->p->outcome_weeks * 7.0, phq = pt->phq, gad = pt->gad;
         if (pt->fu_timer)
             sim_cancel(&w->s, pt->fu_timer);
         pt->fu_timer = 0;
-        patient_natural_history(w, pt, w->s.now, t, &phq, &gad);
+        patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq, &gad);
         followup_record(pt, phq, gad);
     }
     if (pt->cohort)

@@ -100,10 +100,9 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
         f *= sp->group_factor;
     f = clampd(f, SESSION_EFFECT_MIN, SESSION_EFFECT_MAX);
     double nsd = sp->session_noise_sd;
-    pt->phq = clampd(pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0,
-                     PW_PHQ_MAX);
-    pt->gad = clampd(pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0,
-                     PW_GAD_MAX);
+    /* Latent scores are not clipped (see patient_natural_history); readings are. */
+    pt->phq = pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0);
+    pt->gad = pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0);
     pt->state_day = w->s.now;
 }
 

@@ -50,8 +50,10 @@ enum {
     PR_SESSION, /* attending each session, dropping out after it */
     PR_TREAT,   /* session effects and questionnaire noise */
     PR_FATE,    /* spontaneous remission time, responsiveness, relapse */
-    PR_DRIFT,   /* symptom drift while waiting (a variable number of draws: kept apart) */
+    PR_DRIFT,   /* natural history in the service (a variable number of draws: kept apart) */
     PR_ROUTE,   /* what the assessor sees, routing, delivery mode, step-up, booking lags */
+    PR_AFTER,   /* natural history from the journey's end to the outcome reading: its own
+                   stream, so the same person draws the same there whatever the path */
     PR_N
 };
 #define BASE_REFERRAL 0u
@@ -283,8 +285,8 @@ void patient_delete(patient *pt);
 void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r);
 void patient_draw_fortunes(const world *w, patient *pt, double from);
 void patient_drift(world *w, patient *pt);
-void patient_natural_history(const world *w, patient *pt, double from, double to, double *phq,
-                             double *gad);
+void patient_natural_history(const world *w, patient *pt, gsl_rng *r, double from, double to,
+                             double *phq, double *gad);
 void patient_questionnaire(world *w, patient *pt, double coaching);
 
 /* pw_emit.c */
