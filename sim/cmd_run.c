@@ -17,6 +17,8 @@
 #include "scn_load.h"
 #include "sim/core/sim_rng.h"
 #include "sim/core/sim_stats.h"
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 /* Run replications 0..rmax-1 of p into res (all of them, or by --precision as few as
  * meet it: *n gets the number kept). Prints failures but an interruption; returns 0,
@@ -123,6 +125,44 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax)
                c->precision, rmax);
 }
 
+/* Each waiting list's level at the end of the warm-up (the mean over replications)
+ * against the levels it takes week by week in the measurement window (all replications'
+ * weeks pooled): outside their central 90% (p5 to p95), the warm-up ended before the list
+ * settled (a pre-filled backlog still draining, or a list still filling), so part of what
+ * the window measures is the start. Weeks are 0-based: week k ends on day 7 (k + 1). */
+static void print_warmup_levels(const pw_params *p, const pw_results *res, size_t n,
+                                size_t weeks)
+{
+    size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
+    if (w0 == 0 || w1 > weeks || w1 <= w0)
+        return;
+    static const char *const names[] = {"assessment", "step 2", "step 3"};
+    size_t m = n * (w1 - w0);
+    double *x = malloc(m * sizeof *x);
+    if (!x)
+        return;
+    for (int l = 0; l < 1 + PW_STEP_N; l++) {
+        double at = 0;
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++) {
+            const pw_week *wk = res[i].weeks;
+            for (size_t k = w0; k < w1; k++)
+                x[j++] = l == 0 ? wk[k].waiting_assessment : wk[k].waiting_step[l - 1];
+            at += (l == 0 ? wk[w0 - 1].waiting_assessment : wk[w0 - 1].waiting_step[l - 1]) /
+                  (double)n;
+        }
+        gsl_sort(x, 1, m);
+        double lo = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.05);
+        double hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.95);
+        if (at >= lo && at <= hi)
+            continue;
+        printf("Warm-up warning: the %s list ends the warm-up at %.0f people, outside the "
+               "%.0f-%.0f it holds in 90%% of the window's weeks: lengthen warmup_weeks or "
+               "size prefill to it\n", names[l], at, lo, hi);
+    }
+    free(x);
+}
+
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
  * week), against the scenario's warm-up. */
 static void print_mser(const pw_params *p, const pw_results *res, size_t n)
@@ -149,6 +189,7 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n)
     printf("Warm-up: MSER-5 on the total waiting list suggests discarding %zu weeks; the "
            "scenario discards %g%s\n", d, p->warmup_weeks,
            (double)d > p->warmup_weeks ? " (too few: the lists are still settling)" : "");
+    print_warmup_levels(p, res, n, weeks);
 }
 
 int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
