@@ -102,6 +102,9 @@ static double value_text(const scn_free_param *fp, double x, char *buf, size_t n
         if (x > fp->upper)
             x -= g;
         snprintf(buf, n, "%.*f", d, x);
+        size_t len = strlen(buf); /* the same number without trailing zeros: "18.0" */
+        while (len > 2 && buf[len - 1] == '0' && buf[len - 2] != '.')
+            buf[--len] = '\0';
     }
     return strtod(buf, NULL);
 }
@@ -321,7 +324,7 @@ static int check_bounds(calib *cb)
 /* ==== outputs ========================================================================== */
 
 /* The members of an overrides group under prefix ("" or "a.b.") for the fitted keys of
- * p: a key's value, or a subgroup, on one line when it holds values only (indent < 0:
+ * p: a key's value, or a subgroup, on one line when it holds one key (indent < 0:
  * everything on the current line). */
 static void print_members(FILE *f, const calib *cb, const cpoint *p, const char *prefix,
                           int indent)
@@ -348,12 +351,10 @@ static void print_members(FILE *f, const calib *cb, const cpoint *p, const char 
         }
         char sub[EX_KEY_MAX + 2];
         snprintf(sub, sizeof sub, "%.*s", (int)(plen + n + 1), key);
-        int flat = 1;
+        size_t under = 0;
         for (size_t m = 0; m < cb->k; m++)
-            if (!strncmp(cb->t.params[m].key, sub, plen + n + 1) &&
-                strchr(cb->t.params[m].key + plen + n + 1, '.'))
-                flat = 0;
-        if (inl || flat) {
+            under += !strncmp(cb->t.params[m].key, sub, plen + n + 1);
+        if (inl || under == 1) {
             fprintf(f, "%*s%.*s = { ", inl ? 0 : indent, "", (int)n, rest);
             print_members(f, cb, p, sub, -1);
             fprintf(f, "};%s", inl ? " " : "\n");
@@ -411,7 +412,7 @@ static int includable(const char *path)
 {
     FILE *f = fopen(path, "r");
     char line[4096];
-    int ok = f != NULL && !strpbrk(path, "\"\\");
+    int ok = f != NULL;
     while (ok && fgets(line, sizeof line, f)) {
         const char *s = line + strspn(line, " \t");
         ok = strncmp(s, "@include", 8) != 0 && strncmp(s, "overrides", 9) != 0;
@@ -421,9 +422,52 @@ static int includable(const char *path)
     return ok;
 }
 
-/* fitted.cfg: the scenario @included by its absolute path (or written whole, as `stepsim
- * check` prints it, when it cannot be included or the command line had --set) and the
- * fitted values in overrides. */
+/* The path of file `to` relative to the folder `from` (which need not exist yet, but
+ * its parent must), both taken physically (symbolic links resolved); malloc'd, or NULL
+ * if either cannot be resolved. libconfig 1.5 puts its include folder before every
+ * @include path, absolute ones too, so fitted.cfg names the scenario this way. */
+static char *relative_path(const char *from, const char *to)
+{
+    char *dir = strdup(from), *slash = dir ? strrchr(dir, '/') : NULL;
+    const char *base = slash ? slash + 1 : from;
+    if (slash)
+        *slash = '\0';
+    char *parent = dir ? realpath(slash ? (*dir ? dir : "/") : ".", NULL) : NULL;
+    char *target = realpath(to, NULL), *out = NULL;
+    if (parent && target) {
+        size_t n = strlen(parent) + strlen(base) + 2;
+        char *here = malloc(n);
+        if (here) {
+            snprintf(here, n, "%s/%s", strcmp(parent, "/") ? parent : "", base);
+            /* The common leading folders, then one ".." for each of here's that remain. */
+            size_t common = 0, i = 0;
+            for (; here[i] && here[i] == target[i]; i++)
+                if (here[i] == '/')
+                    common = i;
+            if (!here[i] && target[i] == '/')
+                common = i;
+            size_t ups = here[common] == '/'; /* else here is a folder above target */
+            for (size_t j = common + 1; ups && here[j]; j++)
+                ups += here[j] == '/';
+            out = malloc(3 * ups + strlen(target) + 1);
+            if (out) {
+                out[0] = '\0';
+                for (size_t j = 0; j < ups; j++)
+                    strcat(out, "../");
+                strcat(out, target + common + 1);
+            }
+            free(here);
+        }
+    }
+    free(dir);
+    free(parent);
+    free(target);
+    return out;
+}
+
+/* fitted.cfg: the scenario @included by its path relative to the output folder (or
+ * written whole, as `stepsim check` prints it, when it cannot be included or the command
+ * line had --set) and the fitted values in overrides. */
 static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
 {
     const cli *c = cb->x.c;
@@ -431,16 +475,17 @@ static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
             c->targets_file);
     fprintf(f, "# (distance %.6g after %zu evaluations of %zu replications, seed %" PRIu64
             "). Run it as any scenario.\n", best->distance, cb->nevals, cb->x.reps, cb->x.seed);
-    char *abs = c->nsets == 0 && includable(c->scenario) ? realpath(c->scenario, NULL) : NULL;
-    if (abs) {
-        fprintf(f, "@include \"%s\"\n\n", abs);
-        free(abs);
+    char *rel = c->nsets == 0 && includable(c->scenario)
+                    ? relative_path(cb->x.set.outdir, c->scenario) : NULL;
+    if (rel && !strpbrk(rel, "\"\\")) {
+        fprintf(f, "@include \"%s\"\n\n", rel);
     } else {
         fputs("# The scenario as calibrated (its @include, its overrides and the command "
               "line's --set\n# applied), every key written; then the fitted values.\n", f);
         scn_print(f, cb->x.base);
         fputc('\n', f);
     }
+    free(rel);
     print_overrides(f, cb, best);
 }
 
@@ -457,33 +502,44 @@ static void report(const calib *cb, int converged, double size, double tol)
 {
     const cpoint *best = &cb->pts[cb->best], *start = &cb->pts[cb->evals[0]];
     char name[OUT_METRIC_NAME_MAX], a[64], b[64], ci[128];
-    printf("%s · calibrate to %s · %zu replications an evaluation · seed %" PRIu64 "\n",
-           cb->x.base->name, cb->x.c->targets_file, cb->x.reps, cb->x.seed);
+    printf("%s · calibrate to %s · %zu replication%s an evaluation · seed %" PRIu64 "\n",
+           cb->x.base->name, cb->x.c->targets_file, cb->x.reps, cb->x.reps == 1 ? "" : "s",
+           cb->x.seed);
     printf("Nelder-Mead on the distance sum(((simulated - target) / tolerance)^2), every "
            "evaluation\non the same random numbers.\n\n");
     if (converged)
         printf("Converged: simplex size %.3g below %.3g after %zu evaluations (%zu points "
                "simulated).\n", size, tol, cb->nevals, cb->npts);
+    else if (isnan(size))
+        printf("Stopped at --max-evals %zu, before the first simplex was complete (%zu points "
+               "simulated).\n", cb->max_evals, cb->npts);
     else
         printf("Stopped at --max-evals %zu (simplex size %.3g, not yet below %.3g; %zu points "
                "simulated).\n", cb->max_evals, size, tol, cb->npts);
     printf("Distance %.4g (at the start %.4g).\n\n", best->distance, start->distance);
-    printf("%-34s %10s %10s  %-28s %8s\n", "figure", "target", "tolerance",
+    int w = 30; /* the longest name */
+    for (size_t j = 0; j < cb->t.ntargets; j++)
+        if ((int)strlen(cb->t.targets[j].metric) > w)
+            w = (int)strlen(cb->t.targets[j].metric);
+    for (size_t i = 0; i < cb->k; i++)
+        if ((int)strlen(cb->t.params[i].key) > w)
+            w = (int)strlen(cb->t.params[i].key);
+    printf("%-*s %10s %10s  %-28s %8s\n", w + 2, "figure", "target", "tolerance",
            "fitted [95% CI]", "term");
     for (size_t j = 0; j < cb->t.ntargets; j++) {
         const scn_target *tg = &cb->t.targets[j];
         sim_summary s = ex_point_summary(&best->pt, tg->index, best->pt.nreps);
         double z = (s.mean - tg->value) / tg->tolerance;
-        printf("  %-32s %10s %10s  %-28s %8.3g\n", ex_metric_name(tg->index, name, sizeof name),
+        printf("  %-*s %10s %10s  %-28s %8.3g\n", w, ex_metric_name(tg->index, name, sizeof name),
                fmt_figure(tg->index, tg->value, "", a, sizeof a),
                fmt_figure(tg->index, tg->tolerance, "±", b, sizeof b),
                xp_fmt(tg->index, &s, ci, sizeof ci), isfinite(z) ? z * z : UNDEFINED_TERM);
     }
-    printf("\n%-34s %12s %12s  %s\n", "free key", "start", "fitted", "range");
+    printf("\n%-*s %10s %10s  %s\n", w + 2, "free key", "start", "fitted", "range");
     for (size_t i = 0; i < cb->k; i++) {
         const scn_free_param *fp = &cb->t.params[i];
         double x = best->x[i];
-        printf("  %-32s %12s %12s  [%g, %g]%s\n", fp->key, strchr(start->assign[i], '=') + 1,
+        printf("  %-*s %10s %10s  [%g, %g]%s\n", w, fp->key, strchr(start->assign[i], '=') + 1,
                strchr(best->assign[i], '=') + 1, fp->lower, fp->upper,
                x == fp->lower || x == fp->upper ? "  at the edge: widen the range" : "");
     }
