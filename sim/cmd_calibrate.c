@@ -38,6 +38,7 @@ enum { DEFAULT_REPS = 5, DEFAULT_MAX_EVALS = 200 };
 #define DEFAULT_SIMPLEX_SIZE 1e-3
 #define INITIAL_STEP 0.2
 #define UNDEFINED_TERM 1e6
+#define DISTANCE_MAX 1e300
 #define VALUE_MAX 64
 
 /* A point evaluated: the free values and their metrics. */
@@ -130,7 +131,7 @@ static double distance_of(const calib *cb, const ex_point *pt)
                                                                        tg->tolerance;
         d += isfinite(m) ? z * z : UNDEFINED_TERM;
     }
-    return d;
+    return d < DISTANCE_MAX ? d : DISTANCE_MAX; /* finite, or the simplex stops */
 }
 
 /* The point with the free values x (texts already rounded): found, or loaded and run.
@@ -304,9 +305,9 @@ static int check_bounds(calib *cb)
         pw_params *p = NULL;
         if (ret == EXIT_OK && (ret = xp_load_point(&cb->x, (const char *const *)assign, &p)) ==
                                   EXIT_USAGE) {
-            const scn_free_param *fp = &cb->t.params[j ? (j - 1) / 2 : 0];
-            fprintf(stderr, "%s:%u: free: the scenario rejects %s (above)\n",
-                    cb->x.c->targets_file, fp->line, j == 0 ? "the starts" :
+            size_t i = j ? (j - 1) / 2 : 0;
+            fprintf(stderr, "%s:%u: free[%zu]: the scenario rejects %s (above)\n",
+                    cb->x.c->targets_file, cb->t.params[i].line, i, j == 0 ? "the starts" :
                     j % 2 ? "this key at its lower bound" : "this key at its upper bound");
         }
         if (ret == EXIT_RUNTIME && assign)
@@ -508,14 +509,14 @@ static void report(const calib *cb, int converged, double size, double tol)
     printf("Nelder-Mead on the distance sum(((simulated - target) / tolerance)^2), every "
            "evaluation\non the same random numbers.\n\n");
     if (converged)
-        printf("Converged: simplex size %.3g below %.3g after %zu evaluations (%zu points "
-               "simulated).\n", size, tol, cb->nevals, cb->npts);
+        printf("Converged: simplex size %.3g below %.3g after %zu evaluations (points "
+               "simulated: %zu).\n", size, tol, cb->nevals, cb->npts);
     else if (isnan(size))
-        printf("Stopped at --max-evals %zu, before the first simplex was complete (%zu points "
-               "simulated).\n", cb->max_evals, cb->npts);
+        printf("Stopped at --max-evals %zu, before the first simplex was complete (points "
+               "simulated: %zu).\n", cb->max_evals, cb->npts);
     else
-        printf("Stopped at --max-evals %zu (simplex size %.3g, not yet below %.3g; %zu points "
-               "simulated).\n", cb->max_evals, size, tol, cb->npts);
+        printf("Stopped at --max-evals %zu (simplex size %.3g, not yet below %.3g; points "
+               "simulated: %zu).\n", cb->max_evals, size, tol, cb->npts);
     printf("Distance %.4g (at the start %.4g).\n\n", best->distance, start->distance);
     int w = 30; /* the longest name */
     for (size_t j = 0; j < cb->t.ntargets; j++)

@@ -225,6 +225,11 @@ static void check_key(scn_ctx *c, const config_setting_t *g, const char *k, conf
     const config_setting_t *km = member(c, g, k, "key", NULL, kk);
     const config_setting_t *s = config_lookup(scn, fp->key);
     int type = s ? config_setting_type(s) : CONFIG_TYPE_NONE;
+    if (!strcmp(fp->key, "seed") || !strcmp(fp->key, "replications")) {
+        scn_err_at(c, km, kk, "\"%s\" cannot be free: every point runs on the same seed and "
+                   "replications (use -s and -r)", fp->key);
+        return;
+    }
     if (!s) {
         scn_err_at(c, km, kk, "no key \"%s\" in the scenario (expected a dotted key such as "
                    "staff.pwp.headcount; `stepsim check SCENARIO` prints every key)", fp->key);

@@ -182,6 +182,8 @@ printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 12; upper = 20; }
 bad_file default_outside "free\[0\]: the scenario's value of staff.pwp.headcount, 10, lies outside"
 printf '%s\nfree = (\n  { key = "staff.pwp.headcont"; lower = 5; upper = 20; }\n);\n' "$T" >"$tmp/no_such_key.cfg"
 bad_file no_such_key 'free\[0\]\.key: no key "staff.pwp.headcont" in the scenario'
+printf '%s\nfree = (\n  { key = "seed"; lower = 1; upper = 9; }\n);\n' "$T" >"$tmp/seed.cfg"
+bad_file seed 'free\[0\]\.key: "seed" cannot be free'
 printf '%s\nfree = (\n  { key = "policy"; lower = 0.0; upper = 1.0; }\n);\n' "$T" >"$tmp/not_a_number.cfg"
 bad_file not_a_number 'free\[0\]\.key: "policy" is not a number in the scenario'
 printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 5.5; upper = 20; }\n);\n' "$T" >"$tmp/fractional.cfg"
@@ -193,7 +195,7 @@ bad_file twice 'free\[1\]\.key: "staff.pwp.headcount" is free already \(line 3\)
 printf '%s\nfree = ( );\n' "$T" >"$tmp/empty_free.cfg"
 bad_file empty_free 'free: is empty'
 printf '%s\nfree = (\n  { key = "staff.pwp.caseload_cap"; lower = 0; upper = 50; }\n);\n' "$T" >"$tmp/rejected_bound.cfg"
-bad_file rejected_bound 'free: the scenario rejects this key at its lower bound'
+bad_file rejected_bound 'free\[0\]: the scenario rejects this key at its lower bound'
 expect_err '^--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap' "rejected_bound: the loader's message"
 printf 'targets = ( { metric = "referrals"; value = ; } );\n' >"$tmp/syntax.cfg"
 bad_file syntax 'syntax error'
