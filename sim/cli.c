@@ -79,6 +79,18 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+/* A number filling the whole text; 0 on success. */
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 static int parse_seed(const char *s, unsigned long long *out)
 {
     char *end;
@@ -279,16 +291,12 @@ int cli_parse(int argc, char **argv, cli *c)
                 return cli_usage_error("samples must be an integer in [1, 1000000] (got '%s')",
                                        optarg);
             break;
-        case OPT_CONFIDENCE: {
-            char *end;
-            errno = 0;
-            c->confidence = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(c->confidence >= 0.5) ||
+        case OPT_CONFIDENCE:
+            if (parse_double(optarg, &c->confidence) || !(c->confidence >= 0.5) ||
                 !(c->confidence < 1))
                 return cli_usage_error("confidence must be a number in [0.5, 1) (got '%s')",
                                        optarg);
             break;
-        }
         case OPT_PER_POINT:
             c->per_point = 1;
             break;
@@ -303,16 +311,12 @@ int cli_parse(int argc, char **argv, cli *c)
                 return cli_usage_error("max-evals must be an integer in [1, 1000000] (got '%s')",
                                        optarg);
             break;
-        case OPT_SIMPLEX_SIZE: {
-            char *end;
-            errno = 0;
-            c->simplex_size = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(c->simplex_size > 0) ||
+        case OPT_SIMPLEX_SIZE:
+            if (parse_double(optarg, &c->simplex_size) || !(c->simplex_size > 0) ||
                 !(c->simplex_size < 1))
                 return cli_usage_error("simplex-size must be a number in (0, 1) (got '%s')",
                                        optarg);
             break;
-        }
         case ':':
             return cli_usage_error("option '%s' needs a value", a);
         default:

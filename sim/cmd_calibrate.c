@@ -22,6 +22,7 @@
  * - Nothing depends on the thread count: the same seed gives the same bytes on any -j.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -53,8 +54,8 @@ typedef struct calib {
     xp x;
     scn_targets t;
     size_t k;           /* free keys */
-    cpoint *pts;
-    size_t npts, cap;
+    cpoint *pts;        /* room for max_evals: an evaluation runs at most one point */
+    size_t npts;
     size_t *evals;      /* the point of each evaluation, in order */
     size_t nevals, max_evals;
     size_t best;        /* the point of least distance */
@@ -141,14 +142,7 @@ static size_t point_at(calib *cb, const double *x)
     for (size_t i = 0; i < cb->npts; i++)
         if (!memcmp(cb->pts[i].x, x, cb->k * sizeof *x))
             return i;
-    if (cb->npts == cb->cap) {
-        size_t cap = cb->cap ? 2 * cb->cap : 64;
-        cpoint *p = realloc(cb->pts, cap * sizeof *p);
-        if (!p)
-            goto oom;
-        cb->pts = p;
-        cb->cap = cap;
-    }
+    assert(cb->npts < cb->max_evals);
     cpoint *p = &cb->pts[cb->npts];
     memset(p, 0, sizeof *p);
     p->assign = calloc(cb->k, sizeof *p->assign);
@@ -602,7 +596,8 @@ int cmd_calibrate(const cli *c, int argc, char **argv)
     free(cb.x.vars);
     cb.x.vars = calloc(cb.k, sizeof *cb.x.vars);
     cb.evals = malloc(cb.max_evals * sizeof *cb.evals);
-    if (!cb.x.vars || !cb.evals) {
+    cb.pts = calloc(cb.max_evals, sizeof *cb.pts);
+    if (!cb.x.vars || !cb.evals || !cb.pts) {
         fprintf(stderr, "stepsim: out of memory\n");
         ret = EXIT_RUNTIME;
         goto out;

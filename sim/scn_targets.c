@@ -123,9 +123,11 @@ static const config_setting_t *get_list(scn_ctx *c, const config_setting_t *root
     return l;
 }
 
-/* Element i of list l (at key) as a group, its key into k[KEYMAX]; NULL after a message. */
+/* Element i of list l (at key) as a group, its key into k[KEYMAX], its members not in
+ * names[0..n) reported; NULL after a message if it is not a group. */
 static const config_setting_t *entry(scn_ctx *c, const config_setting_t *l, const char *key,
-                                     int i, const char *expected, char *k)
+                                     int i, const char *expected, const char *const *names,
+                                     size_t n, char *k)
 {
     const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
     scn_elemkey(k, key, i);
@@ -133,6 +135,7 @@ static const config_setting_t *entry(scn_ctx *c, const config_setting_t *l, cons
         scn_wrong_type(c, e, k, expected);
         return NULL;
     }
+    unknown_members(c, e, k, names, n);
     return e;
 }
 
@@ -152,10 +155,10 @@ static void load_targets(scn_ctx *c, const config_setting_t *root, const char *c
     for (int i = 0; i < n; i++) {
         char k[KEYMAX], mk[KEYMAX];
         const config_setting_t *g = entry(c, l, "targets", i, "a group { metric = ...; "
-                                          "value = ...; tolerance = ...; }", k);
+                                          "value = ...; tolerance = ...; }", target_keys,
+                                          NKEYS(target_keys), k);
         if (!g)
             continue;
-        unknown_members(c, g, k, target_keys, NKEYS(target_keys));
         scn_target *tg = &t->targets[t->ntargets++];
         tg->line = config_setting_source_line(g);
         int given, ok = get_string(c, g, k, "metric", "a metric name, e.g. "
@@ -306,12 +309,11 @@ static void load_free(scn_ctx *c, const config_setting_t *root, const pw_params 
     }
     for (int i = 0; i < n; i++) {
         char k[KEYMAX], kk[KEYMAX];
+        size_t before = scn_nerrors(c);
         const config_setting_t *g = entry(c, l, "free", i, "a group { key = ...; lower = ...; "
-                                          "upper = ...; }", k);
+                                          "upper = ...; }", free_keys, NKEYS(free_keys), k);
         if (!g)
             continue;
-        size_t before = scn_nerrors(c);
-        unknown_members(c, g, k, free_keys, NKEYS(free_keys));
         scn_free_param *fp = &t->params[t->nparams++];
         fp->line = config_setting_source_line(g);
         int given, integer_given = 0;
