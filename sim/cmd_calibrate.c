@@ -24,7 +24,6 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <assert.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +31,7 @@
 
 #include "cmd.h"
 #include "cmd_explore.h"
+#include "out_file.h"
 #include "out_metrics.h"
 #include "scn_targets.h"
 
@@ -87,37 +87,60 @@ static int grid_decimals(const scn_free_param *fp)
     return d < 1 ? 1 : d;
 }
 
-/* The text a value is set as (rounded to the key's grid, kept in bounds) into buf;
- * returns the value the text reads as. */
-static double value_text(const scn_free_param *fp, double x, char *buf, size_t n)
+/* The text a value is set as into buf[VALUE_MAX]: in bounds, an integer key rounded, any
+ * other on its grid without trailing zeros ("18.0", "0.135"; a bound off the grid is
+ * written as it is). Returns the value the text reads as. */
+static double value_text(const scn_free_param *fp, double x, char *buf)
 {
+    x = x < fp->lower ? fp->lower : x > fp->upper ? fp->upper : x;
     if (fp->integer) {
-        x = round(x);
-        x = x < fp->lower ? fp->lower : x > fp->upper ? fp->upper : x;
-        snprintf(buf, n, "%.0f", x);
-    } else {
-        int d = grid_decimals(fp);
-        double g = pow(10, -d);
-        x = round(x / g) * g;
-        if (x < fp->lower)
-            x += g;
-        if (x > fp->upper)
-            x -= g;
-        snprintf(buf, n, "%.*f", d, x);
-        size_t len = strlen(buf); /* the same number without trailing zeros: "18.0" */
-        while (len > 2 && buf[len - 1] == '0' && buf[len - 2] != '.')
-            buf[--len] = '\0';
+        snprintf(buf, VALUE_MAX, "%.0f", round(x));
+        return strtod(buf, NULL);
     }
+    char b[OUT_NUM_MAX];
+    double v = strtod(out_fmt_fixed(b, x, grid_decimals(fp)), NULL);
+    if (!*b || v < fp->lower || v > fp->upper)
+        out_fmt_num(b, !*b ? x : v < fp->lower ? fp->lower : fp->upper);
+    size_t len = strlen(b);
+    while (strchr(b, '.') && len > 2 && b[len - 1] == '0' && b[len - 2] != '.')
+        b[--len] = '\0';
+    snprintf(buf, VALUE_MAX, "%s", b);
     return strtod(buf, NULL);
 }
 
 /* ==== points =========================================================================== */
 
+/* "key=value" for each free key at the values x (malloc'd, as its strings; free with
+ * assignments_free), or NULL if out of memory. */
+static char **assignments(const calib *cb, const double *x)
+{
+    char **a = calloc(cb->k, sizeof *a);
+    for (size_t i = 0; a && i < cb->k; i++) {
+        const scn_free_param *fp = &cb->t.params[i];
+        char v[VALUE_MAX];
+        size_t n = strlen(fp->key) + sizeof v + 2;
+        value_text(fp, x[i], v);
+        if (!(a[i] = malloc(n))) {
+            while (i-- > 0)
+                free(a[i]);
+            free(a);
+            return NULL;
+        }
+        snprintf(a[i], n, "%s=%s", fp->key, v);
+    }
+    return a;
+}
+
+static void assignments_free(char **a, size_t k)
+{
+    for (size_t i = 0; a && i < k; i++)
+        free(a[i]);
+    free(a);
+}
+
 static void cpoint_free(cpoint *p, size_t k)
 {
-    for (size_t i = 0; p->assign && i < k; i++)
-        free(p->assign[i]);
-    free(p->assign);
+    assignments_free(p->assign, k);
     free(p->x);
     ex_point_free(&p->pt);
 }
@@ -145,23 +168,15 @@ static size_t point_at(calib *cb, const double *x)
     assert(cb->npts < cb->max_evals);
     cpoint *p = &cb->pts[cb->npts];
     memset(p, 0, sizeof *p);
-    p->assign = calloc(cb->k, sizeof *p->assign);
+    p->assign = assignments(cb, x);
     p->x = malloc(cb->k * sizeof *p->x);
     if (!p->assign || !p->x) {
         cpoint_free(p, cb->k);
-        goto oom;
+        fprintf(stderr, "stepsim: out of memory\n");
+        cb->status = EXIT_RUNTIME;
+        return SIZE_MAX;
     }
     memcpy(p->x, x, cb->k * sizeof *x);
-    for (size_t i = 0; i < cb->k; i++) {
-        char v[VALUE_MAX];
-        size_t n = strlen(cb->t.params[i].key) + sizeof v + 2;
-        value_text(&cb->t.params[i], x[i], v, sizeof v);
-        if (!(p->assign[i] = malloc(n))) {
-            cpoint_free(p, cb->k);
-            goto oom;
-        }
-        snprintf(p->assign[i], n, "%s=%s", cb->t.params[i].key, v);
-    }
     pw_params *params;
     int rc = xp_load_point(&cb->x, (const char *const *)p->assign, &params);
     if (rc == EXIT_OK) {
@@ -177,10 +192,6 @@ static size_t point_at(calib *cb, const double *x)
     }
     p->distance = distance_of(cb, &p->pt);
     return cb->npts++;
-oom:
-    fprintf(stderr, "stepsim: out of memory\n");
-    cb->status = EXIT_RUNTIME;
-    return SIZE_MAX;
 }
 
 /* A progress line: on a terminal at every evaluation, else every few seconds (as
@@ -215,8 +226,7 @@ static double objective(const gsl_vector *u, void *ctx)
     double x[SCN_TARGETS_MAX_FREE];
     char v[VALUE_MAX];
     for (size_t i = 0; i < cb->k; i++)
-        x[i] = value_text(&cb->t.params[i], from_u(&cb->t.params[i], gsl_vector_get(u, i)), v,
-                          sizeof v);
+        x[i] = value_text(&cb->t.params[i], from_u(&cb->t.params[i], gsl_vector_get(u, i)), v);
     size_t i = point_at(cb, x);
     if (i == SIZE_MAX)
         return NAN;
@@ -283,19 +293,13 @@ out:
 static int check_bounds(calib *cb)
 {
     for (size_t j = 0; j <= 2 * cb->k; j++) {
-        char **assign = calloc(cb->k, sizeof *assign);
-        int ret = assign ? EXIT_OK : EXIT_RUNTIME;
-        for (size_t i = 0; i < cb->k && ret == EXIT_OK; i++) {
+        double x[SCN_TARGETS_MAX_FREE];
+        for (size_t i = 0; i < cb->k; i++) {
             const scn_free_param *fp = &cb->t.params[i];
-            double x = j > 0 && (j - 1) / 2 == i ? (j % 2 ? fp->lower : fp->upper) : fp->start;
-            char v[VALUE_MAX];
-            size_t n = strlen(fp->key) + sizeof v + 2;
-            value_text(fp, x, v, sizeof v);
-            if ((assign[i] = malloc(n)) != NULL)
-                snprintf(assign[i], n, "%s=%s", fp->key, v);
-            else
-                ret = EXIT_RUNTIME;
+            x[i] = j > 0 && (j - 1) / 2 == i ? (j % 2 ? fp->lower : fp->upper) : fp->start;
         }
+        char **assign = assignments(cb, x);
+        int ret = assign ? EXIT_OK : EXIT_RUNTIME;
         pw_params *p = NULL;
         if (ret == EXIT_OK && (ret = xp_load_point(&cb->x, (const char *const *)assign, &p)) ==
                                   EXIT_USAGE) {
@@ -304,12 +308,10 @@ static int check_bounds(calib *cb)
                     cb->x.c->targets_file, cb->t.params[i].line, i, j == 0 ? "the starts" :
                     j % 2 ? "this key at its lower bound" : "this key at its upper bound");
         }
-        if (ret == EXIT_RUNTIME && assign)
+        if (!assign)
             fprintf(stderr, "stepsim: out of memory\n");
         free(p);
-        for (size_t i = 0; assign && i < cb->k; i++)
-            free(assign[i]);
-        free(assign);
+        assignments_free(assign, cb->k);
         if (ret != EXIT_OK)
             return ret;
     }
