@@ -273,8 +273,8 @@ static void check_range(scn_ctx *c, const config_setting_t *g, const char *k,
     for (size_t i = 0; fp->integer && i < 3; i++) {
         const config_setting_t *m = member(c, g, k, names[i], NULL, kk);
         if (m && !whole(vals[i]))
-            scn_err_at(c, m, kk, "must be a whole number: %s is an integer key (got %g)",
-                       fp->key, vals[i]);
+            scn_err_at(c, m, kk, "must be a whole number for an integer key (got %g)",
+                       vals[i]);
     }
     if (fp->start < fp->lower || fp->start > fp->upper) {
         const config_setting_t *m = member(c, g, k, "start", NULL, kk);
