@@ -4,8 +4,9 @@
  *
  * Holds: cohort_exit (count, maybe relapse, release), outcome counts by path and
  * subgroup, cohort_close_out (the pending events and lists walked at the end).
- * Streams: the person's PR_DRIFT (brought up to date at exit); PR_FATE through
- * referral_relapse after a discharge.
+ * Streams: the person's PR_DRIFT (brought up to date at exit and at follow-up, and
+ * projected to the follow-up from an earlier exit); PR_FATE through referral_relapse
+ * after a discharge.
  * Schedules: a re-referral after a discharge (through referral_relapse). At the end of
  * the run, takes every pending event off the calendar.
  */
@@ -21,10 +22,31 @@ static pw_path path_of(const patient *pt)
     return s2 && s3 ? PW_P_STEP2_THEN_3 : s2 ? PW_P_STEP2_ONLY : s3 ? PW_P_STEP3_ONLY : PW_P_NONE;
 }
 
-/* One person's outcome flags, true and reported. */
+/* One person's outcome flags: reported; true at the journey's end; true at follow-up
+ * (the ones by path and subgroup). */
 typedef struct outcome_flags {
     int finished, rep_case, rep_rec, rep_ri, rep_rr, tru_case, tru_rec, tru_ri;
 } outcome_flags;
+
+/* The true outcome at follow-up from latent scores phq, gad (against those at referral). */
+static void followup_record(patient *pt, double phq, double gad)
+{
+    pt->fu_done = 1;
+    pt->fu_case = (unsigned char)pw_outcome_caseness(pt->phq0, pt->gad0);
+    pt->fu_rec = (unsigned char)pw_outcome_recovered(pt->phq0, pt->gad0, phq, gad);
+    pt->fu_ri = (unsigned char)pw_outcome_reliable_improvement(pt->phq0, pt->gad0, phq, gad);
+}
+
+/* outcome_weeks after a cohort referral: the true outcome read from the latent scores
+ * brought up to now (PR_DRIFT), wherever the person is in the service. */
+void cohort_on_followup(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    patient *pt = obj;
+    pt->fu_timer = 0;
+    patient_drift(s->user, pt);
+    followup_record(pt, pt->phq, pt->gad);
+}
 
 /* Add one person's outcome to the counts of a path or subgroup. */
 static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_flags *f)
@@ -85,7 +107,8 @@ static void count_reported(world *w, const patient *pt, outcome_flags *f)
 }
 
 /* A cohort member's journey ends with `why`: the exit, reported outcomes (finishers with
- * a baseline), true outcomes (latent scores now, for everyone), by path and subgroup. */
+ * a baseline), true outcomes at the journey's end (latent scores now) and at follow-up
+ * (read already, or projected by natural history), by path and subgroup. */
 static void count_exit(world *w, const patient *pt, pw_exit why)
 {
     pw_results *o = w->out;
@@ -96,14 +119,23 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
     if (f.finished) {
         w->n_finished++;
         o->stages[PW_S_FINISHED_COURSE]++;
+        w->fin_n[path_of(pt)]++;
+        w->fin_sessions[path_of(pt)] += pt->sessions;
     }
-    f.tru_case = pw_outcome_caseness(pt->phq0, pt->gad0);
-    f.tru_rec = pw_outcome_recovered(pt->phq0, pt->gad0, pt->phq, pt->gad);
-    f.tru_ri = pw_outcome_reliable_improvement(pt->phq0, pt->gad0, pt->phq, pt->gad);
-    w->tru_casers += (uint64_t)f.tru_case;
-    w->tru_recovered += (uint64_t)f.tru_rec;
-    w->tru_ri += (uint64_t)f.tru_ri;
-    w->tru_rr += (uint64_t)(f.tru_rec && f.tru_ri);
+    int case0 = pw_outcome_caseness(pt->phq0, pt->gad0);
+    int rec = pw_outcome_recovered(pt->phq0, pt->gad0, pt->phq, pt->gad);
+    int ri = pw_outcome_reliable_improvement(pt->phq0, pt->gad0, pt->phq, pt->gad);
+    w->tru_casers += (uint64_t)case0;
+    w->tru_recovered += (uint64_t)rec;
+    w->tru_ri += (uint64_t)ri;
+    w->tru_rr += (uint64_t)(rec && ri);
+    f.tru_case = pt->fu_case;
+    f.tru_rec = pt->fu_rec;
+    f.tru_ri = pt->fu_ri;
+    w->fu_casers += (uint64_t)f.tru_case;
+    w->fu_recovered += (uint64_t)f.tru_rec;
+    w->fu_ri += (uint64_t)f.tru_ri;
+    w->fu_rr += (uint64_t)(f.tru_rec && f.tru_ri);
     o->failures[pt->failures < 3 ? pt->failures : 3]++;
     add_outcome(&o->by_path[path_of(pt)], pt, &f);
     int groups[PW_G_N] = {1, !pt->self_ref, pt->self_ref, pt->ltc, pt->ld, pt->minority,
@@ -119,6 +151,15 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
 void cohort_exit(world *w, patient *pt, pw_exit why)
 {
     patient_drift(w, pt);
+    if (pt->cohort && !pt->fu_done) {
+        /* Before the follow-up: where natural history alone takes them by then (PR_AFTER). */
+        double t = pt->referral_day + w->p->outcome_weeks * 7.0, phq = pt->phq, gad = pt->gad;
+        if (pt->fu_timer)
+            sim_cancel(&w->s, pt->fu_timer);
+        pt->fu_timer = 0;
+        patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq, &gad);
+        followup_record(pt, phq, gad);
+    }
     if (pt->cohort)
         count_exit(w, pt, why);
     if (why == PW_X_DISCHARGED_RECOVERED || why == PW_X_DISCHARGED_COMPLETED ||
@@ -163,6 +204,9 @@ void cohort_close_out(world *w)
         }
         case EV_REREFERRAL: /* not yet referred: not a referral of this run */
             patient_release(w, ev.obj);
+            break;
+        case EV_FOLLOWUP: /* due at the very end: read now; the person exits below */
+            cohort_on_followup(&w->s, ev.obj, ev.arg);
             break;
         case EV_OPT_IN:
         case EV_ASSESSMENT:

@@ -128,11 +128,14 @@ void metrics_compute(world *w)
     m[PW_M_ENTERED_TREATMENT_SHARE] = SHARE(w->n_entered, w->n_ref);
     m[PW_M_FINISHED_COURSE_SHARE] = SHARE(w->n_finished, w->n_ref);
     m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(w->rep_recovered, w->rep_casers);
-    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(w->tru_recovered, w->tru_casers);
+    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(w->fu_recovered, w->fu_casers);
+    m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(w->tru_recovered, w->tru_casers);
     m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(w->rep_ri, w->n_finished);
-    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(w->tru_ri, w->n_ref);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(w->fu_ri, w->n_ref);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE_AT_EXIT] = SHARE(w->tru_ri, w->n_ref);
     m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(w->rep_rr, w->rep_casers);
-    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(w->tru_rr, w->tru_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(w->fu_rr, w->fu_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE_AT_EXIT] = SHARE(w->tru_rr, w->tru_casers);
     m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(w->w6_rep, w->n_finished);
     m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(w->w18_rep, w->n_finished);
     m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(w->w6_true, w->n_ref);
@@ -173,8 +176,30 @@ void metrics_compute(world *w)
     m[PW_M_COST_PER_REFERRAL_GBP] = w->n_ref ? cost / (double)w->n_ref : NAN;
     m[PW_M_COST_PER_FINISHED_COURSE_GBP] = w->n_finished ? cost / (double)w->n_finished : NAN;
     m[PW_M_COST_PER_RECOVERY_GBP] = w->rep_recovered ? cost / (double)w->rep_recovered : NAN;
-    m[PW_M_COST_PER_TRUE_RECOVERY_GBP] = w->tru_recovered ? cost / (double)w->tru_recovered : NAN;
+    m[PW_M_COST_PER_TRUE_RECOVERY_GBP] = w->fu_recovered ? cost / (double)w->fu_recovered : NAN;
     m[PW_M_STAFF_TURNOVER_RATE] = heads > 0 ? turnover / heads : NAN;
+    m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(w->n_a2t_over90, w->n_a2t);
+    static const pw_metric fin_share[] = {PW_M_FINISHERS_STEP2_ONLY_SHARE,
+                                          PW_M_FINISHERS_STEP2_THEN_3_SHARE,
+                                          PW_M_FINISHERS_STEP3_ONLY_SHARE};
+    static const pw_metric fin_sessions[] = {PW_M_SESSIONS_MEAN_FINISHERS_STEP2_ONLY,
+                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP2_THEN_3,
+                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP3_ONLY};
+    for (int k = 0; k < 3; k++) { /* PW_P_STEP2_ONLY, PW_P_STEP2_THEN_3, PW_P_STEP3_ONLY */
+        m[fin_share[k]] = SHARE(w->fin_n[k], w->n_finished);
+        m[fin_sessions[k]] = w->fin_n[k] ? w->fin_sessions[k] / (double)w->fin_n[k] : NAN;
+    }
+    /* Open caseload per clinician who does step 2, over the window's weeks. */
+    double cases = 0, clinicians = 0;
+    for (size_t k = 0; k < o->n_weeks; k++) {
+        if ((double)(k + 1) * 7.0 <= w->t_window0 || (double)k * 7.0 >= w->t_window1)
+            continue;
+        cases += o->weeks[k].caseload_step[PW_STEP2];
+        for (size_t r = 0; r < w->p->n_roles; r++)
+            if (w->p->roles[r].does & PW_DOES_STEP2)
+                clinicians += o->weeks[k].staff_in_post[r];
+    }
+    m[PW_M_CASELOAD_PER_STEP2_CLINICIAN] = clinicians > 0 ? cases / clinicians : NAN;
     m[PW_M_BURNOUT_MEAN] = heads > 0 ? burn / heads : NAN;
 #undef SHARE
 }

@@ -260,6 +260,8 @@ typedef struct pw_params {
     double horizon_weeks;           /* horizon_weeks: measurement window after warm-up */
     double warmup_weeks;            /* warmup_weeks */
     double followup_weeks;          /* followup_weeks: run on so the cohort can finish */
+    double outcome_weeks;           /* outcome_weeks: true outcomes read this long after
+                                       referral (the run goes on long enough) */
     int replications;               /* replications */
     uint64_t seed;                  /* seed */
     int policy;                     /* policy = "stepped": an index into pw_policies[]

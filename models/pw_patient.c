@@ -2,10 +2,11 @@
  * referral, and its symptoms (drift while waiting, questionnaires).
  *
  * Holds: the pool of free patients (their generators kept for reuse), case mix, remission
- * time, responsiveness and dice, waiting drift and remission, questionnaire readings.
+ * time, responsiveness and dice, natural history (drift and remission, in every state),
+ * questionnaire readings.
  * Streams: the case-mix stream the caller passes (RS_CASEMIX or RS_PREFILL); the person's
- * own PR_FATE (remission, responsiveness), PR_ROUTE (dice), PR_DRIFT (drift noise) and
- * PR_TREAT (questionnaire noise).
+ * own PR_FATE (remission, responsiveness), PR_ROUTE (dice), PR_DRIFT or PR_AFTER
+ * (natural history's noise) and PR_TREAT (questionnaire noise).
  * Schedules: nothing.
  */
 #include <math.h>
@@ -108,29 +109,45 @@ void patient_draw_fortunes(const world *w, patient *pt, double from)
         pt->dice[k] = gsl_rng_uniform(pt->r[PR_ROUTE]);
 }
 
-/* Bring latent scores up to now after a spell of waiting: drift and noise (PR_DRIFT),
- * remission if it fell due meanwhile. Nothing changes in treatment (sessions move the
- * scores there). */
-void patient_drift(world *w, patient *pt)
+/* Natural history of latent scores *phq, *gad from day `from` to day `to`, whatever the
+ * person is doing meanwhile (waiting, in treatment, discharged): drift and noise (from
+ * rf: PR_DRIFT in the service, PR_AFTER after it), and spontaneous remission if it falls
+ * due in (from, to]. Sessions add their effect on top (session_effect). */
+void patient_natural_history(const world *w, patient *pt, gsl_rng *rf, double from, double to,
+                             double *phq, double *gad)
 {
-    double weeks = (w->s.now - pt->state_day) / 7.0;
-    pt->state_day = w->s.now;
-    if (!(weeks > 0) || pt->at == W_TREATMENT)
+    if (!(to > from))
         return;
     const pw_symptoms_p *sy = &w->p->symptoms;
-    double f = pow(1 + sy->wait_drift_per_week, weeks);
-    double sd = sy->wait_noise_sd_per_week * sqrt(weeks);
-    gsl_rng *rf = pt->r[PR_DRIFT];
-    pt->phq = pt->phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
-    pt->gad = pt->gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
-    /* Remission happens at a time drawn at referral, if the person is waiting then: the
-     * same person remits at the same moment whatever the service does. */
-    if (pt->remission_day <= w->s.now && pt->remission_day > w->s.now - weeks * 7.0) {
-        pt->phq *= sy->remission_factor;
-        pt->gad *= sy->remission_factor;
+    /* A span holding the remission is taken in two parts, before and after it, so that the
+     * result does not depend on how the time was cut (by sessions, say): noise gathered
+     * before remission is scaled by it, noise after it is not. */
+    double cut = pt->remission_day > from && pt->remission_day <= to ? pt->remission_day : to;
+    for (double a = from, b = cut; a < to; a = b, b = to) {
+        double weeks = (b - a) / 7.0;
+        double f = pow(1 + sy->wait_drift_per_week, weeks);
+        double sd = sy->wait_noise_sd_per_week * sqrt(weeks);
+        *phq = *phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
+        *gad = *gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
+        /* Remission happens at a time drawn at referral: the same person remits at the
+         * same moment whatever the service does. */
+        if (b == pt->remission_day) {
+            *phq *= sy->remission_factor;
+            *gad *= sy->remission_factor;
+        }
     }
-    pt->phq = clampd(pt->phq, 0, PW_PHQ_MAX);
-    pt->gad = clampd(pt->gad, 0, PW_GAD_MAX);
+    /* Not clipped to the scales: a walk clipped at every step is pushed off its bounds,
+     * so the same span cut into more steps (a treated person's) would end elsewhere than
+     * in one (an untreated person's). Questionnaires clip what they read, and the
+     * caseness thresholds lie well inside the scales. */
+}
+
+/* Bring latent scores up to now (patient_natural_history since they were last). */
+void patient_drift(world *w, patient *pt)
+{
+    double from = pt->state_day;
+    pt->state_day = w->s.now;
+    patient_natural_history(w, pt, pt->r[PR_DRIFT], from, w->s.now, &pt->phq, &pt->gad);
 }
 
 /* A questionnaire reading: latent + measurement noise (from r when sd > 0), rounded and

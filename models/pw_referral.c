@@ -58,6 +58,8 @@ static void refer(world *w, patient *pt)
     patient_draw_fortunes(w, pt, w->s.now);
     pt->cohort = w->s.now >= w->t_window0 && w->s.now < w->t_window1;
     if (pt->cohort) {
+        pt->fu_timer = sim_schedule(&w->s, p->outcome_weeks * 7.0, PRIO_PERSON,
+                                    cohort_on_followup, pt, 0);
         w->n_ref++;
         w->out->stages[PW_S_REFERRED]++;
         if (pt->rereferral) {

@@ -23,6 +23,9 @@
     X(RELIABLE_IMPROVEMENT_TRUE, "reliable_improvement_true")                             \
     X(RELIABLE_RECOVERY_REPORTED, "reliable_recovery_reported")                           \
     X(RELIABLE_RECOVERY_TRUE, "reliable_recovery_true")                                   \
+    X(RECOVERY_RATE_TRUE_AT_EXIT, "recovery_rate_true_at_exit")                           \
+    X(RELIABLE_IMPROVEMENT_TRUE_AT_EXIT, "reliable_improvement_true_at_exit")             \
+    X(RELIABLE_RECOVERY_TRUE_AT_EXIT, "reliable_recovery_true_at_exit")                   \
     X(WITHIN_6_WEEKS_REPORTED, "within_6_weeks_reported")                                 \
     X(WITHIN_6_WEEKS_TRUE, "within_6_weeks_true")                                         \
     X(WITHIN_18_WEEKS_REPORTED, "within_18_weeks_reported")                               \
@@ -55,7 +58,16 @@
     X(COST_PER_RECOVERY_GBP, "cost_per_recovery_gbp")                                     \
     X(COST_PER_TRUE_RECOVERY_GBP, "cost_per_true_recovery_gbp")                           \
     X(STAFF_TURNOVER_RATE, "staff_turnover_rate")                                         \
-    X(BURNOUT_MEAN, "burnout_mean")
+    X(BURNOUT_MEAN, "burnout_mean")                                                       \
+    X(WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE,                                    \
+      "wait_assessment_to_treatment_over_90_days_share")                                  \
+    X(FINISHERS_STEP2_ONLY_SHARE, "finishers_step2_only_share")                           \
+    X(FINISHERS_STEP2_THEN_3_SHARE, "finishers_step2_then_3_share")                       \
+    X(FINISHERS_STEP3_ONLY_SHARE, "finishers_step3_only_share")                           \
+    X(SESSIONS_MEAN_FINISHERS_STEP2_ONLY, "sessions_mean_finishers_step2_only")           \
+    X(SESSIONS_MEAN_FINISHERS_STEP2_THEN_3, "sessions_mean_finishers_step2_then_3")       \
+    X(SESSIONS_MEAN_FINISHERS_STEP3_ONLY, "sessions_mean_finishers_step3_only")           \
+    X(CASELOAD_PER_STEP2_CLINICIAN, "caseload_per_step2_clinician")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,

@@ -4,8 +4,8 @@
  *
  * Holds: session_hold (one appointment) and the individual session's event.
  * Streams: the person's PR_SESSION (attendance, then dropout after the session: two
- * draws for an attended session, one for a DNA), PR_TREAT (session noise, questionnaire
- * noise).
+ * draws for an attended session, one for a DNA), PR_DRIFT (natural history up to the
+ * session), PR_TREAT (session noise, questionnaire noise).
  * Schedules: an individual course's next session (EV_SESSION) on a working day; an ending
  * rule ends the episode (episode_end), which may step up to the step-3 list.
  */
@@ -58,8 +58,11 @@ static void session_first(world *w, patient *pt)
         }
         if (pt->cohort) {
             double aw = s->now - (isnan(pt->assessed_day) ? pt->referral_day : pt->assessed_day);
-            if (!pt->stepped_up)
+            if (!pt->stepped_up) {
                 w->out->waits[PW_W_ASSESSMENT_TO_TREATMENT][week_bin(aw)]++;
+                w->n_a2t++;
+                w->n_a2t_over90 += aw > 90.0;
+            }
         }
     }
     if (isnan(pt->first_treatment_day)) {
@@ -86,6 +89,7 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
     int match = (pt->step == PW_STEP2 && pt->need == PW_NEED_LOW) ||
                 (pt->step == PW_STEP3 && pt->need == PW_NEED_HIGH);
     gsl_rng *rt = pt->r[PR_TREAT];
+    patient_drift(w, pt); /* natural history goes on in treatment, the session on top */
     double f = sp->effect_mean + sp->effect_sd * pt->response_z;
     f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
     if (p->workforce.burnout_effect > 0)
@@ -96,10 +100,9 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
         f *= sp->group_factor;
     f = clampd(f, SESSION_EFFECT_MIN, SESSION_EFFECT_MAX);
     double nsd = sp->session_noise_sd;
-    pt->phq = clampd(pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0,
-                     PW_PHQ_MAX);
-    pt->gad = clampd(pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0), 0,
-                     PW_GAD_MAX);
+    /* Latent scores are not clipped (see patient_natural_history); readings are. */
+    pt->phq = pt->phq * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0);
+    pt->gad = pt->gad * (1 - f) + (nsd > 0 ? gsl_ran_gaussian_ziggurat(rt, nsd) : 0);
     pt->state_day = w->s.now;
 }
 

@@ -238,7 +238,11 @@ static void start_training(world *w, clinician *c, int t)
     episode_allocate_all(w);
 }
 
-/* Training ends: c qualifies (c's stream) into the role at full capacity, or leaves. */
+/* Training ends: c qualifies (c's stream) into the role at full capacity, or leaves. A
+ * post is a post: a qualified trainee takes a vacant post of the role (its advert, if
+ * any, is withdrawn when it falls due), and where the establishment is full they leave
+ * for a post elsewhere, so staff in post never exceed the establishment. Neither kind of
+ * trainee leaving counts as a leaver from a post. */
 void staff_on_training_end(sim *s, void *obj, uint64_t arg)
 {
     (void)arg;
@@ -247,11 +251,12 @@ void staff_on_training_end(sim *s, void *obj, uint64_t arg)
     if (!c->active)
         return;
     const pw_role *ro = &w->p->roles[c->role];
-    c->training = 0;
-    if (gsl_rng_uniform(c->rng) >= ro->qualify_probability) {
-        clinician_leave(w, c, 0);
+    if (gsl_rng_uniform(c->rng) >= ro->qualify_probability ||
+        in_post(w, c->role) >= w->establishment[c->role]) {
+        clinician_leave(w, c, 0); /* still a trainee: not counted as a leaver */
         return;
     }
+    c->training = 0;
     c->cap_factor = 1.0;
     c->qualified_day = c->start_day = s->now;
     c->salary_gbp = ro->salary_gbp;

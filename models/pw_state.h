@@ -50,8 +50,10 @@ enum {
     PR_SESSION, /* attending each session, dropping out after it */
     PR_TREAT,   /* session effects and questionnaire noise */
     PR_FATE,    /* spontaneous remission time, responsiveness, relapse */
-    PR_DRIFT,   /* symptom drift while waiting (a variable number of draws: kept apart) */
+    PR_DRIFT,   /* natural history in the service (a variable number of draws: kept apart) */
     PR_ROUTE,   /* what the assessor sees, routing, delivery mode, step-up, booking lags */
+    PR_AFTER,   /* natural history from the journey's end to the outcome reading: its own
+                   stream, so the same person draws the same there whatever the path */
     PR_N
 };
 #define BASE_REFERRAL 0u
@@ -94,6 +96,7 @@ typedef enum pw_event_kind {
     EV_WEEK,            /* metrics_on_week */
     EV_WINDOW_START,    /* metrics_on_window_start */
     EV_WINDOW_END,      /* metrics_on_window_end */
+    EV_FOLLOWUP,        /* cohort_on_followup: obj a cohort patient, outcome_weeks on */
 } pw_event_kind;
 
 #define YEAR_DAYS 365.25
@@ -152,12 +155,12 @@ struct patient {
     pw_need need;
     double phq, gad;        /* latent */
     double phq0, gad0;      /* latent at referral */
-    double remission_day;   /* spontaneous remission if still waiting then (drawn once) */
+    double remission_day;   /* spontaneous remission at this time (drawn once) */
     double dice[DIE_N];     /* see pw_die */
     double response_z;      /* how well this person responds to treatment: a standard
                                normal drawn once, so their response is the same in
                                every scenario (effect = mean + sd * z) */
-    double state_day;       /* latent last brought up to date (waiting drift) */
+    double state_day;       /* latent last brought up to date (natural history) */
     where at;
     int step;               /* current step, -1 none */
     pw_mode mode;
@@ -175,6 +178,8 @@ struct patient {
                                goes on where it stopped */
     sim_event_id timer;     /* dropout timer or next session */
     sim_event_id end_timer; /* episode_days end */
+    sim_event_id fu_timer;  /* the true outcome's reading, outcome_weeks after referral */
+    unsigned char fu_done, fu_case, fu_rec, fu_ri; /* that reading, once taken */
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */
@@ -239,7 +244,11 @@ typedef struct world {
     sim_hist h_wait_treat;
     uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters;
     uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
-    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr;
+    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr; /* latent at the journey's end */
+    uint64_t fu_casers, fu_recovered, fu_ri, fu_rr;     /* latent at outcome_weeks */
+    uint64_t n_a2t, n_a2t_over90;  /* assessment to first treatment: waits, those > 90 days */
+    double fin_sessions[PW_P_N];   /* sessions of finished courses, by path */
+    uint64_t fin_n[PW_P_N];        /* finished courses, by path */
     uint64_t w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rereferrals;
 } world;
@@ -276,6 +285,8 @@ void patient_delete(patient *pt);
 void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r);
 void patient_draw_fortunes(const world *w, patient *pt, double from);
 void patient_drift(world *w, patient *pt);
+void patient_natural_history(const world *w, patient *pt, gsl_rng *r, double from, double to,
+                             double *phq, double *gad);
 void patient_questionnaire(world *w, patient *pt, double coaching);
 
 /* pw_emit.c */
@@ -352,5 +363,6 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg);
 /* pw_cohort.c */
 void cohort_exit(world *w, patient *pt, pw_exit why);
 void cohort_close_out(world *w);
+void cohort_on_followup(sim *s, void *obj, uint64_t arg);
 
 #endif

@@ -139,6 +139,7 @@ static const struct {
     {metrics_on_week, EV_WEEK},
     {metrics_on_window_start, EV_WINDOW_START},
     {metrics_on_window_end, EV_WINDOW_END},
+    {cohort_on_followup, EV_FOLLOWUP},
 };
 
 /* Release everything the world owns; safe on a half-built world. */
@@ -183,7 +184,8 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     w->pol = pw_policy_of(p->policy);
     w->t_window0 = p->warmup_weeks * 7.0;
     w->t_window1 = w->t_window0 + p->horizon_weeks * 7.0;
-    w->t_end = w->t_window1 + p->followup_weeks * 7.0;
+    /* On until the cohort can finish and every member's follow-up falls due. */
+    w->t_end = w->t_window1 + fmax(p->followup_weeks, p->outcome_weeks) * 7.0;
     w->n_days = (long)ceil(w->t_end) + 1;
     w->closed = calloc((size_t)w->n_days, 1);
     if (!w->closed) {

@@ -255,8 +255,9 @@ static void section_recovery(const dash *d)
         cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_IMPROVEMENT_REPORTED)));
     row(d->f, "  Reliable recovery", cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_RECOVERY_TRUE)),
         cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_RECOVERY_REPORTED)));
-    fputs("  true: latent symptoms, every referral counted. reported: questionnaire\n"
-          "  scores of those who finished a course, as published.\n", d->f);
+    fprintf(d->f, "  true: latent symptoms %g weeks after referral, every referral counted.\n"
+            "  reported: questionnaire scores of those who finished a course, as published.\n",
+            d->p->outcome_weeks);
 }
 
 /* The funnel (stages passed) and where referrals ended (exits, by group). */

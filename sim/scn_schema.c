@@ -239,6 +239,7 @@ const pw_field scn_top_fields[] = {
     PW_NUM("horizon_weeks", pw_params, horizon_weeks, PW_REQ | PW_LO_OPEN, 0, 0, 5200),
     PW_NUM("warmup_weeks", pw_params, warmup_weeks, 0, 52.0, 0, 5200),
     PW_NUM("followup_weeks", pw_params, followup_weeks, 0, 26.0, 0, 5200),
+    PW_NUM("outcome_weeks", pw_params, outcome_weeks, PW_LO_OPEN, 26.0, 0, 5200),
     PW_INT("replications", pw_params, replications, 0, 10, 1, INT_MAX),
     PW_SPECIAL("seed", 0, &scn_seed_hooks,
                "an integer >= 0 (write values beyond 2147483647 with an L suffix)"),

@@ -3,7 +3,8 @@
 # file of an earlier one (no stale patients.csv, no stale compare folder); manifest.json
 # lists every file with size and SHA-256 and `sha256sum -c` agrees; SIGINT and SIGTERM at
 # several moments (publishing included) leave exactly one complete set and no litter, exit
-# 130 / 143; a second SIGINT exits at once and the next run removes its staging; a full
+# 130 / 143 (signals sent once the run has begun: before that a background job from sh
+# ignores SIGINT); a second SIGINT exits at once and the next run removes its staging; a full
 # file system (tmpfs, when this user may mount one) and a write refused by RLIMIT_FSIZE
 # fail with the cause named and the old set whole; a folder stepsim did not write is
 # refused with exit 2.
@@ -73,11 +74,22 @@ base=$tmp/int
 run run "$small" -q -o "$base" $quick
 expect_rc 0 "a set to protect"
 sha256sum "$base"/* >"$tmp/before.sum"
+# started PID: wait (up to 60 s) until the run has made its staging folder, so the signal
+# finds the handlers in place (a shell starts background jobs with SIGINT ignored, and a
+# sanitizer build takes a while to get going).
+started() {
+    i=0
+    while [ -z "$(litter "$base")" ] && kill -0 "$1" 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
 for sig in INT TERM; do
-    for delay in 0.05 0.3 1; do
+    for delay in 0 0.3 1; do
         # shellcheck disable=SC2086
         "$bin" run scenarios/baseline.cfg -q -o "$base" $long >/dev/null 2>"$tmp/err" &
         pid=$!
+        started "$pid"
         sleep "$delay"
         kill -s "$sig" "$pid"
         wait "$pid"
@@ -117,6 +129,7 @@ done
 # shellcheck disable=SC2086
 "$bin" run scenarios/baseline.cfg -q -o "$base" $long >/dev/null 2>&1 &
 pid=$!
+started "$pid"
 sleep 0.3
 kill -s INT "$pid"
 sleep 0.05

@@ -972,6 +972,55 @@ out:
 }
 
 /* ======================================================================================
+ * The establishment is held
+ * ====================================================================================== */
+
+/* A post is a post: with PWPs training as HITs at a high rate (every qualifier wanting a
+ * HIT post), HIT leavers replaced and planned PWP hires, staff in post never exceed the
+ * establishment (starting headcount plus planned hires due so far) in any week; trainees
+ * are counted apart. Before the rule, qualifiers took HIT posts beyond it (26.4 HITs in
+ * post against 24 posts in the baseline). */
+static void test_establishment_held(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    pw_results res[2];
+    memset(res, 0, sizeof res);
+    if (!CHECK(p != NULL, "memory"))
+        goto out;
+    const char *sets[] = {"horizon_weeks=260", "staff.pwp.training_per_year=0.6",
+                          "staff.pwp.training_min_tenure_years=0.0",
+                          "staff.hit.leave_per_year=0.3",
+                          "workforce.hiring=({week=100.0;role=\"pwp\";count=4;})"};
+    if (load2("baseline.cfg", sets, sizeof sets / sizeof *sets, NULL, 0, p) ||
+        test_run("training into HIT posts", p, 2, THREADS, res))
+        goto out;
+    int pwp = role_of(p, "pwp"), hit = role_of(p, "hit"), bad = 0;
+    double max_hit = 0, trainees = 0;
+    for (size_t r = 0; r < 2; r++)
+        for (size_t k = 0; k < res[r].n_weeks && !bad; k++) {
+            const pw_week *wk = &res[r].weeks[k];
+            double est_pwp = p->roles[pwp].headcount + (7.0 * (double)k >= 100 * 7.0 ? 4 : 0);
+            bad |= !CHECK(wk->staff_in_post[hit] <= p->roles[hit].headcount,
+                          "rep %zu week %zu: %g HITs in post within the %d posts", r, k,
+                          wk->staff_in_post[hit], p->roles[hit].headcount);
+            bad |= !CHECK(wk->staff_in_post[pwp] <= est_pwp,
+                          "rep %zu week %zu: %g PWPs in post within the %g posts", r, k,
+                          wk->staff_in_post[pwp], est_pwp);
+            if (wk->staff_in_post[hit] > max_hit)
+                max_hit = wk->staff_in_post[hit];
+            trainees += wk->in_training[hit];
+        }
+    printf("   at most %g HITs in post of %d posts; %.0f trainee-weeks counted apart\n", max_hit,
+           p->roles[hit].headcount, trainees);
+    CHECK(trainees > 0, "trainees there are, counted apart (%g trainee-weeks)", trainees);
+    CHECK(max_hit == p->roles[hit].headcount, "HIT posts are filled (at most %g of %d)", max_hit,
+          p->roles[hit].headcount);
+out:
+    test_free_runs(res, 2);
+    free(p);
+}
+
+/* ======================================================================================
  * The weekly series with many staff
  * ====================================================================================== */
 
@@ -1037,6 +1086,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_baseline_and_scenarios);
     RUN_TEST(test_leaver_caseload);
     RUN_TEST(test_recruitment);
+    RUN_TEST(test_establishment_held);
     RUN_TEST(test_series_many_staff);
     printf("   total %.1f s\n", test_wall_now() - t0);
     return harness_done();
