@@ -130,9 +130,11 @@ bench: deps
 
 # The scenarios cite docs/ by paths relative to DATADIR, as in the source tree.
 install: $(PROG)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/docs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/docs \
+	    $(DESTDIR)$(DATADIR)/scenarios/targets
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/stepsim
 	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 scenarios/targets/*.cfg $(DESTDIR)$(DATADIR)/scenarios/targets/
 	install -m 644 README.md $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/*.md $(DESTDIR)$(DATADIR)/docs/
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,15 @@ static const char usage_text[] =
     "       stepsim sensitivity SCENARIO.cfg --vary KEY=LO:HI [--vary ...]\n"
     "                     [--method morris|sobol] [--samples N] [--metrics A,B] [options]\n"
     "                                            which inputs move which outputs\n"
+    "       stepsim calibrate SCENARIO.cfg --targets FILE [--max-evals N]\n"
+    "                     [--simplex-size X] [options]\n"
+    "                                            fit the free keys of FILE to its targets\n"
     "       stepsim --help | --version\n"
     "\n"
     "options (--set applies to every scenario and point):\n"
     "  -r, --replications N   replications (default: the scenario's `replications`; with\n"
-    "                         --precision, solve and sensitivity: the most to run)\n"
+    "                         --precision, solve and sensitivity: the most to run;\n"
+    "                         sensitivity and calibrate: 5 a point)\n"
     "  -s, --seed N           master seed (default: the scenario's `seed`)\n"
     "  -j, --threads N        worker threads (default: all cores)\n"
     "  -o, --outdir DIR       output folder (default: out/<scenario name>, out/compare,\n"
@@ -74,6 +79,18 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+/* A number filling the whole text; 0 on success. */
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 static int parse_seed(const char *s, unsigned long long *out)
 {
     char *end;
@@ -92,7 +109,7 @@ static int parse_seed(const char *s, unsigned long long *out)
 enum {
     OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION, OPT_VARY, OPT_TARGET, OPT_MINIMISE,
     OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT,
-    OPT_EXHAUSTIVE
+    OPT_EXHAUSTIVE, OPT_TARGETS, OPT_MAX_EVALS, OPT_SIMPLEX_SIZE
 };
 /* "-": arguments that are not options come back in order as option 1 (whatever
  * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
@@ -120,6 +137,9 @@ static const struct option long_opts[] = {
     {"confidence", required_argument, NULL, OPT_CONFIDENCE},
     {"per-point", no_argument, NULL, OPT_PER_POINT},
     {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
+    {"targets", required_argument, NULL, OPT_TARGETS},
+    {"max-evals", required_argument, NULL, OPT_MAX_EVALS},
+    {"simplex-size", required_argument, NULL, OPT_SIMPLEX_SIZE},
     {NULL, 0, NULL, 0},
 };
 
@@ -139,9 +159,11 @@ static int check_command(cli *c)
     int compare = !strcmp(cmd, "compare"), explore = !strcmp(cmd, "sweep") ||
                                                      !strcmp(cmd, "solve") ||
                                                      !strcmp(cmd, "sensitivity");
-    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && !compare && !explore)
+    int calibrate = !strcmp(cmd, "calibrate");
+    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && !compare && !explore &&
+        !calibrate)
         return cli_usage_error("unknown command '%s' (expected run, compare, check, sweep, "
-                               "solve or sensitivity)", cmd);
+                               "solve, sensitivity or calibrate)", cmd);
     if (compare && c->nscenarios < 2)
         return cli_usage_error("%s: at least two scenario files are needed", cmd);
     if (!compare && c->nscenarios == 0)
@@ -154,6 +176,12 @@ static int check_command(cli *c)
         return cli_usage_error("--vary is for sweep, solve and sensitivity, not %s", cmd);
     if (!strcmp(cmd, "solve") && c->ntargets == 0)
         return cli_usage_error("%s: at least one --target 'METRIC>=X' is needed", cmd);
+    if (calibrate && !c->targets_file)
+        return cli_usage_error("%s: --targets FILE is needed (the figures to fit and the free "
+                               "keys)", cmd);
+    if (!calibrate && (c->targets_file || c->max_evals > 0 || !isnan(c->simplex_size)))
+        return cli_usage_error("--targets, --max-evals and --simplex-size are for calibrate, "
+                               "not %s", cmd);
     if (strcmp(cmd, "solve") != 0 && (c->ntargets || c->minimise))
         return cli_usage_error("--target and --minimise are for solve, not %s", cmd);
     if (strcmp(cmd, "solve") != 0 && c->exhaustive)
@@ -177,6 +205,8 @@ int cli_parse(int argc, char **argv, cli *c)
     c->threads = -1;
     c->samples = -1;
     c->confidence = 0.95;
+    c->max_evals = -1;
+    c->simplex_size = NAN;
     c->sets = calloc((size_t)argc, sizeof *c->sets);
     c->scenarios = calloc((size_t)argc, sizeof *c->scenarios);
     c->varies = calloc((size_t)argc, sizeof *c->varies);
@@ -261,21 +291,31 @@ int cli_parse(int argc, char **argv, cli *c)
                 return cli_usage_error("samples must be an integer in [1, 1000000] (got '%s')",
                                        optarg);
             break;
-        case OPT_CONFIDENCE: {
-            char *end;
-            errno = 0;
-            c->confidence = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(c->confidence >= 0.5) ||
+        case OPT_CONFIDENCE:
+            if (parse_double(optarg, &c->confidence) || !(c->confidence >= 0.5) ||
                 !(c->confidence < 1))
                 return cli_usage_error("confidence must be a number in [0.5, 1) (got '%s')",
                                        optarg);
             break;
-        }
         case OPT_PER_POINT:
             c->per_point = 1;
             break;
         case OPT_EXHAUSTIVE:
             c->exhaustive = 1;
+            break;
+        case OPT_TARGETS:
+            c->targets_file = optarg;
+            break;
+        case OPT_MAX_EVALS:
+            if (cli_parse_long(optarg, 1, 1000000, &c->max_evals))
+                return cli_usage_error("max-evals must be an integer in [1, 1000000] (got '%s')",
+                                       optarg);
+            break;
+        case OPT_SIMPLEX_SIZE:
+            if (parse_double(optarg, &c->simplex_size) || !(c->simplex_size > 0) ||
+                !(c->simplex_size < 1))
+                return cli_usage_error("simplex-size must be a number in (0, 1) (got '%s')",
+                                       optarg);
             break;
         case ':':
             return cli_usage_error("option '%s' needs a value", a);

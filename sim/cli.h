@@ -27,8 +27,11 @@ typedef struct cli {
     const char *method;      /* --method morris|sobol (sensitivity) */
     const char *precision;   /* --precision X[:METRIC] (run, compare) */
     const char *metrics;     /* --metrics A,B (sweep, sensitivity) */
+    const char *targets_file; /* --targets FILE (calibrate) */
     long replications, threads, samples;
+    long max_evals;          /* --max-evals (calibrate), -1 when not given */
     double confidence;       /* --confidence (solve), default 0.95 */
+    double simplex_size;     /* --simplex-size (calibrate), NAN when not given */
     unsigned long long seed;
     int have_seed, quiet, patients, events, per_point, exhaustive;
 } cli;

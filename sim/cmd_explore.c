@@ -21,7 +21,7 @@ int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
     x->c = c;
     x->name = app_short_name(c->scenario);
     x->base = malloc(sizeof *x->base);
-    x->vars = calloc(c->nvaries, sizeof *x->vars);
+    x->vars = calloc(c->nvaries ? c->nvaries : 1, sizeof *x->vars);
     if (!x->name || !x->base || !x->vars) {
         fprintf(stderr, "stepsim: out of memory\n");
         return EXIT_RUNTIME;

@@ -2,6 +2,7 @@
  *
  * The loader is split by concept, every file prefixed scn_:
  *   scn_load.c      scn_load: the order of the work, and the context's lifetime
+ *   scn_targets.c   the targets file of `stepsim calibrate` (read with the same context)
  *   scn_file.c      reading files; libconfig's traps (BOM, binary, 32-bit wrap, parse errors)
  *   scn_msg.c       the message list, locations, value formatting, key paths, suggestions
  *   scn_schema.c    the tables of every key (models/pw_schema.h), defaults for code
@@ -92,6 +93,18 @@ typedef struct scn_hooks {
     void (*print)(FILE *f, const void *base, const pw_field *fd, int indent);
     void (*post)(scn_ctx *c, const config_setting_t *g, const char *key, void *base);
 } scn_hooks;
+
+/* ==== scn_load.c ======================================================================= */
+
+/* Start a load of the libconfig file at path (`what` names it in messages: "scenario"):
+ * set up c and cfg (auto-convert on, the file's directory as the include directory), and
+ * read the file, reporting a missing file, a directory, a byte-order mark, binary bytes
+ * and parse errors. Returns SCN_OK, SCN_EINVALID (messages in errs) or SCN_ENOMEM. Either
+ * way the caller ends with config_destroy(cfg) and scn_ctx_free(c). */
+int scn_ctx_read(scn_ctx *c, const char *path, const char *what, config_t *cfg,
+                 scn_errors *errs);
+/* Free everything the context owns (not the config); safe on a zeroed context. */
+void scn_ctx_free(scn_ctx *c);
 
 /* ==== scn_msg.c ======================================================================== */
 

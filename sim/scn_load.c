@@ -19,8 +19,7 @@ const char *scn_libconfig_version(void)
         LIBCONFIG_VER_REVISION);
 }
 
-/* Free everything the context owns (not the config). */
-static void ctx_free(scn_ctx *c)
+void scn_ctx_free(scn_ctx *c)
 {
     for (size_t i = 0; i < c->nfiles; i++) {
         free(c->files[i].raw);
@@ -34,69 +33,75 @@ static void ctx_free(scn_ctx *c)
     free(c->origins);
     free(c->poisoned);
     free(c->incdir);
+    memset(c, 0, sizeof *c);
+}
+
+int scn_ctx_read(scn_ctx *c, const char *path, const char *what, config_t *cfg,
+                 scn_errors *errs)
+{
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    c->errs = errs;
+    c->errs_start = errs->n;
+    config_init(cfg);
+    config_set_auto_convert(cfg, CONFIG_TRUE);
+    c->cfg = cfg;
+
+    /* The include directory: the file's own directory. */
+    const char *slash = strrchr(path, '/');
+    if (slash) {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        c->incdir = malloc(n + 1);
+        if (c->incdir) {
+            memcpy(c->incdir, path, n);
+            c->incdir[n] = '\0';
+        }
+    } else {
+        c->incdir = scn_strdup(".");
+    }
+    if (!c->incdir)
+        return SCN_ENOMEM;
+    config_set_include_dir(cfg, c->incdir);
+
+    /* Traps libconfig reports badly: missing file, directory, BOM, binary. */
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        scn_errf(c, path, NULL, "cannot open %s: %s", what, strerror(errno));
+        return SCN_EINVALID;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        scn_errf(c, path, NULL, "is a directory, not a %s file", what);
+        return SCN_EINVALID;
+    }
+    scn_src *top = scn_file_of(c, path);
+    if (!top)
+        return SCN_ENOMEM;
+    if (!top->text) {
+        scn_errf(c, path, NULL, "cannot read %s: %s", what, strerror(errno));
+        return SCN_EINVALID;
+    }
+    if (scn_check_text(c, top))
+        return SCN_EINVALID;
+    if (config_read_file(cfg, path) != CONFIG_TRUE) {
+        if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+            scn_errf(c, path, NULL, "cannot read %s: file I/O error", what);
+        else
+            scn_report_parse_error(c);
+        return c->nomem ? SCN_ENOMEM : SCN_EINVALID;
+    }
+    return c->nomem ? SCN_ENOMEM : SCN_OK;
 }
 
 int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params *out,
              scn_errors *errs)
 {
     scn_ctx c;
-    memset(&c, 0, sizeof c);
-    c.path = path;
-    c.errs = errs;
-    c.errs_start = errs->n;
-    memset(out, 0, sizeof *out);
     config_t cfg;
-    config_init(&cfg);
-    config_set_auto_convert(&cfg, CONFIG_TRUE);
-    c.cfg = &cfg;
-    int ret = SCN_EINVALID;
-
-    /* The include directory: the scenario's own directory. */
-    const char *slash = strrchr(path, '/');
-    if (slash) {
-        size_t n = slash == path ? 1 : (size_t)(slash - path);
-        c.incdir = malloc(n + 1);
-        if (c.incdir) {
-            memcpy(c.incdir, path, n);
-            c.incdir[n] = '\0';
-        }
-    } else {
-        c.incdir = scn_strdup(".");
-    }
-    if (!c.incdir) {
-        ret = SCN_ENOMEM;
+    memset(out, 0, sizeof *out);
+    int ret = scn_ctx_read(&c, path, "scenario", &cfg, errs);
+    if (ret != SCN_OK)
         goto out;
-    }
-    config_set_include_dir(&cfg, c.incdir);
-
-    /* Traps libconfig reports badly: missing file, directory, BOM, binary, empty. */
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        scn_errf(&c, path, NULL, "cannot open scenario: %s", strerror(errno));
-        goto out;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        scn_errf(&c, path, NULL, "is a directory, not a scenario file");
-        goto out;
-    }
-    scn_src *top = scn_file_of(&c, path);
-    if (!top) {
-        ret = SCN_ENOMEM;
-        goto out;
-    }
-    if (!top->text) {
-        scn_errf(&c, path, NULL, "cannot read scenario: %s", strerror(errno));
-        goto out;
-    }
-    if (scn_check_text(&c, top))
-        goto out;
-    if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-            scn_errf(&c, path, NULL, "cannot read scenario: file I/O error");
-        else
-            scn_report_parse_error(&c);
-        goto out;
-    }
+    ret = SCN_EINVALID;
     config_setting_t *root = config_root_setting(&cfg);
     if (config_setting_length(root) == 0) {
         char loc[600];
@@ -126,6 +131,6 @@ out:
     if (c.nomem)
         ret = SCN_ENOMEM;
     config_destroy(&cfg);
-    ctx_free(&c);
+    scn_ctx_free(&c);
     return ret;
 }

@@ -1,0 +1,648 @@
+/* calibrate: fit a scenario's free keys to target figures by simulation.
+ *
+ * Design
+ * - The targets file (sim/scn_targets.c) names the figures (metric, value, tolerance) and
+ *   the free keys (bounds, start). The distance of a point is
+ *       sum over targets of ((simulated mean - value) / tolerance)^2,
+ *   the simulated mean taken over -r replications (default 5); an undefined mean (nobody
+ *   in its denominator) adds UNDEFINED_TERM.
+ * - Every point runs on the same master seed and replications 0 .. R-1 (common random
+ *   numbers), so the distance is a deterministic function of the free values and the
+ *   differences between points are not noise.
+ * - GSL's Nelder-Mead (nmsimplex2) minimises the distance over an unbounded u: each free
+ *   key is x = lower + (upper - lower) (1 + sin(pi u)) / 2, so every u is in bounds (as
+ *   Minuit does). The first simplex steps each key by INITIAL_STEP of its range (at least
+ *   one unit for an integer key), towards the middle.
+ * - Values are set as text: an integer key rounded, any other on a grid of 1/10^4 to
+ *   1/10^5 of its range (five significant figures of the range), so what is printed is
+ *   exactly what ran. A point already run (the same texts) is not run again.
+ * - It stops when the simplex size (GSL's, in u) falls below --simplex-size (default
+ *   DEFAULT_SIMPLEX_SIZE) or after --max-evals evaluations (default DEFAULT_MAX_EVALS);
+ *   the answer is the evaluated point with the least distance (the first, on a tie).
+ * - Nothing depends on the thread count: the same seed gives the same bytes on any -j.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_multimin.h>
+
+#include "cmd.h"
+#include "cmd_explore.h"
+#include "out_file.h"
+#include "out_metrics.h"
+#include "scn_targets.h"
+
+enum { DEFAULT_REPS = 5, DEFAULT_MAX_EVALS = 200 };
+#define DEFAULT_SIMPLEX_SIZE 1e-3
+#define INITIAL_STEP 0.2
+#define UNDEFINED_TERM 1e6
+#define DISTANCE_MAX 1e300
+#define VALUE_MAX 64
+
+/* A point evaluated: the free values and their metrics. */
+typedef struct cpoint {
+    char **assign;   /* "key=value" per free key (owned) */
+    double *x;       /* the values set */
+    ex_point pt;     /* replications' metrics (its params freed once run) */
+    double distance;
+} cpoint;
+
+typedef struct calib {
+    xp x;
+    scn_targets t;
+    size_t k;           /* free keys */
+    cpoint *pts;        /* room for max_evals: an evaluation runs at most one point */
+    size_t npts;
+    size_t *evals;      /* the point of each evaluation, in order */
+    size_t nevals, max_evals;
+    size_t best;        /* the point of least distance */
+    int status;         /* EXIT_OK, or why the distance could not be computed */
+    int exhausted;      /* stopped at max_evals */
+    app_progress_ctx pc;
+} calib;
+
+/* ==== the free values ================================================================== */
+
+/* u -> the key's value, in [lower, upper]. */
+static double from_u(const scn_free_param *fp, double u)
+{
+    return fp->lower + (fp->upper - fp->lower) * (1 + sin(M_PI * u)) / 2;
+}
+
+/* The key's value -> u in [-1/2, 1/2]. */
+static double to_u(const scn_free_param *fp, double x)
+{
+    double s = 2 * (x - fp->lower) / (fp->upper - fp->lower) - 1;
+    return asin(s < -1 ? -1 : s > 1 ? 1 : s) / M_PI;
+}
+
+/* Decimals of the grid a continuous key is set on: five significant figures of its
+ * range, at least one. */
+static int grid_decimals(const scn_free_param *fp)
+{
+    int d = 4 - (int)floor(log10(fp->upper - fp->lower));
+    return d < 1 ? 1 : d;
+}
+
+/* The text a value is set as into buf[VALUE_MAX]: in bounds, an integer key rounded, any
+ * other on its grid without trailing zeros ("18.0", "0.135"; a bound off the grid is
+ * written as it is). Returns the value the text reads as. */
+static double value_text(const scn_free_param *fp, double x, char *buf)
+{
+    x = x < fp->lower ? fp->lower : x > fp->upper ? fp->upper : x;
+    if (fp->integer) {
+        snprintf(buf, VALUE_MAX, "%.0f", round(x));
+        return strtod(buf, NULL);
+    }
+    char b[OUT_NUM_MAX];
+    double v = strtod(out_fmt_fixed(b, x, grid_decimals(fp)), NULL);
+    if (!*b || v < fp->lower || v > fp->upper)
+        out_fmt_num(b, !*b ? x : v < fp->lower ? fp->lower : fp->upper);
+    size_t len = strlen(b);
+    while (strchr(b, '.') && len > 2 && b[len - 1] == '0' && b[len - 2] != '.')
+        b[--len] = '\0';
+    snprintf(buf, VALUE_MAX, "%s", b);
+    return strtod(buf, NULL);
+}
+
+/* ==== points =========================================================================== */
+
+/* "key=value" for each free key at the values x (malloc'd, as its strings; free with
+ * assignments_free), or NULL if out of memory. */
+static char **assignments(const calib *cb, const double *x)
+{
+    char **a = calloc(cb->k, sizeof *a);
+    for (size_t i = 0; a && i < cb->k; i++) {
+        const scn_free_param *fp = &cb->t.params[i];
+        char v[VALUE_MAX];
+        size_t n = strlen(fp->key) + sizeof v + 2;
+        value_text(fp, x[i], v);
+        if (!(a[i] = malloc(n))) {
+            while (i-- > 0)
+                free(a[i]);
+            free(a);
+            return NULL;
+        }
+        snprintf(a[i], n, "%s=%s", fp->key, v);
+    }
+    return a;
+}
+
+static void assignments_free(char **a, size_t k)
+{
+    for (size_t i = 0; a && i < k; i++)
+        free(a[i]);
+    free(a);
+}
+
+static void cpoint_free(cpoint *p, size_t k)
+{
+    assignments_free(p->assign, k);
+    free(p->x);
+    ex_point_free(&p->pt);
+}
+
+/* The distance of a run point. */
+static double distance_of(const calib *cb, const ex_point *pt)
+{
+    double d = 0;
+    for (size_t j = 0; j < cb->t.ntargets; j++) {
+        const scn_target *tg = &cb->t.targets[j];
+        double m = ex_point_summary(pt, tg->index, pt->nreps).mean, z = (m - tg->value) /
+                                                                       tg->tolerance;
+        d += isfinite(m) ? z * z : UNDEFINED_TERM;
+    }
+    return d < DISTANCE_MAX ? d : DISTANCE_MAX; /* finite, or the simplex stops */
+}
+
+/* The point with the free values x (texts already rounded): found, or loaded and run.
+ * Returns its index, or SIZE_MAX with cb->status set. */
+static size_t point_at(calib *cb, const double *x)
+{
+    for (size_t i = 0; i < cb->npts; i++)
+        if (!memcmp(cb->pts[i].x, x, cb->k * sizeof *x))
+            return i;
+    assert(cb->npts < cb->max_evals);
+    cpoint *p = &cb->pts[cb->npts];
+    memset(p, 0, sizeof *p);
+    p->assign = assignments(cb, x);
+    p->x = malloc(cb->k * sizeof *p->x);
+    if (!p->assign || !p->x) {
+        cpoint_free(p, cb->k);
+        fprintf(stderr, "stepsim: out of memory\n");
+        cb->status = EXIT_RUNTIME;
+        return SIZE_MAX;
+    }
+    memcpy(p->x, x, cb->k * sizeof *x);
+    pw_params *params;
+    int rc = xp_load_point(&cb->x, (const char *const *)p->assign, &params);
+    if (rc == EXIT_OK) {
+        ex_point_init(&p->pt, params);
+        rc = xp_run(&cb->x, &p->pt, cb->x.reps);
+        free(p->pt.p); /* only the metrics are kept */
+        p->pt.p = NULL;
+    }
+    if (rc != EXIT_OK) {
+        cpoint_free(p, cb->k);
+        cb->status = rc;
+        return SIZE_MAX;
+    }
+    p->distance = distance_of(cb, &p->pt);
+    return cb->npts++;
+}
+
+/* A progress line: on a terminal at every evaluation, else every few seconds (as
+ * app_progress), and a last one when `last` and anything was printed. */
+static void progress(calib *cb, int last)
+{
+    app_progress_ctx *pc = &cb->pc;
+    double now = app_wall_now();
+    if (!pc->tty && (last ? !pc->printed : now - pc->last < pc->every))
+        return;
+    pc->last = now;
+    pc->printed = 1;
+    const cpoint *p = &cb->pts[cb->evals[cb->nevals - 1]];
+    fprintf(stderr, "%sstepsim: %s: evaluation %zu of at most %zu, distance %.4g, best %.4g, "
+            "%.1f s elapsed%s", pc->tty ? "\r" : "", pc->name, cb->nevals, cb->max_evals,
+            p->distance, cb->pts[cb->best].distance, now - pc->t0,
+            pc->tty && !last ? "\033[K" : "\n");
+    fflush(stderr);
+}
+
+/* The objective GSL minimises: the distance at u. NaN stops the minimiser (a failure, an
+ * interrupt, or --max-evals reached: cb says which). */
+static double objective(const gsl_vector *u, void *ctx)
+{
+    calib *cb = ctx;
+    if (cb->status != EXIT_OK)
+        return NAN;
+    if (cb->nevals == cb->max_evals) {
+        cb->exhausted = 1;
+        return NAN;
+    }
+    double x[SCN_TARGETS_MAX_FREE];
+    char v[VALUE_MAX];
+    for (size_t i = 0; i < cb->k; i++)
+        x[i] = value_text(&cb->t.params[i], from_u(&cb->t.params[i], gsl_vector_get(u, i)), v);
+    size_t i = point_at(cb, x);
+    if (i == SIZE_MAX)
+        return NAN;
+    cb->evals[cb->nevals++] = i;
+    if (cb->nevals == 1 || cb->pts[i].distance < cb->pts[cb->best].distance)
+        cb->best = i;
+    progress(cb, 0);
+    return cb->pts[i].distance;
+}
+
+/* ==== the search ======================================================================= */
+
+/* Run Nelder-Mead from the starts. *converged: the simplex shrank below tol. Returns
+ * EXIT_OK or a status. */
+static int minimise(calib *cb, double tol, int *converged, double *size)
+{
+    size_t k = cb->k;
+    gsl_multimin_function fn = {objective, k, cb};
+    gsl_vector *u = gsl_vector_alloc(k), *step = gsl_vector_alloc(k);
+    gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(
+        gsl_multimin_fminimizer_nmsimplex2, k);
+    *converged = 0;
+    *size = NAN;
+    if (!u || !step || !s) {
+        cb->status = EXIT_RUNTIME;
+        fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
+    }
+    for (size_t i = 0; i < k; i++) {
+        const scn_free_param *fp = &cb->t.params[i];
+        double range = fp->upper - fp->lower, dx = INITIAL_STEP * range;
+        if (fp->integer && dx < 1)
+            dx = 1;
+        /* Towards the middle, so the first step stays inside the range. */
+        double to = fp->start + (fp->start <= fp->lower + range / 2 ? dx : -dx);
+        gsl_vector_set(u, i, to_u(fp, fp->start));
+        gsl_vector_set(step, i, to_u(fp, to) - to_u(fp, fp->start));
+    }
+    if (gsl_multimin_fminimizer_set(s, &fn, u, step) != GSL_SUCCESS)
+        goto out;
+    while (cb->status == EXIT_OK) {
+        if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+            break;
+        *size = gsl_multimin_fminimizer_size(s);
+        if (*size < tol) {
+            *converged = 1;
+            break;
+        }
+    }
+out:
+    gsl_vector_free(u);
+    gsl_vector_free(step);
+    gsl_multimin_fminimizer_free(s);
+    if (cb->status == EXIT_OK && !*converged && !cb->exhausted) {
+        fprintf(stderr, "stepsim: calibrate: the minimiser stopped unexpectedly\n");
+        cb->status = EXIT_RUNTIME;
+    }
+    return cb->status;
+}
+
+/* Load the scenario with every key at its start, then each at its lower and its upper
+ * bound (the others at their starts): a bound the scenario rejects is a usage error, told
+ * before anything runs. */
+static int check_bounds(calib *cb)
+{
+    for (size_t j = 0; j <= 2 * cb->k; j++) {
+        double x[SCN_TARGETS_MAX_FREE];
+        for (size_t i = 0; i < cb->k; i++) {
+            const scn_free_param *fp = &cb->t.params[i];
+            x[i] = j > 0 && (j - 1) / 2 == i ? (j % 2 ? fp->lower : fp->upper) : fp->start;
+        }
+        char **assign = assignments(cb, x);
+        int ret = assign ? EXIT_OK : EXIT_RUNTIME;
+        pw_params *p = NULL;
+        if (ret == EXIT_OK && (ret = xp_load_point(&cb->x, (const char *const *)assign, &p)) ==
+                                  EXIT_USAGE) {
+            size_t i = j ? (j - 1) / 2 : 0;
+            fprintf(stderr, "%s:%u: free[%zu]: the scenario rejects %s (above)\n",
+                    cb->x.c->targets_file, cb->t.params[i].line, i, j == 0 ? "the starts" :
+                    j % 2 ? "this key at its lower bound" : "this key at its upper bound");
+        }
+        if (!assign)
+            fprintf(stderr, "stepsim: out of memory\n");
+        free(p);
+        assignments_free(assign, cb->k);
+        if (ret != EXIT_OK)
+            return ret;
+    }
+    return EXIT_OK;
+}
+
+/* ==== outputs ========================================================================== */
+
+/* The members of an overrides group under prefix ("" or "a.b.") for the fitted keys of
+ * p: a key's value, or a subgroup, on one line when it holds one key (indent < 0:
+ * everything on the current line). */
+static void print_members(FILE *f, const calib *cb, const cpoint *p, const char *prefix,
+                          int indent)
+{
+    size_t plen = strlen(prefix);
+    int inl = indent < 0;
+    for (size_t i = 0; i < cb->k; i++) {
+        const char *key = cb->t.params[i].key;
+        if (strncmp(key, prefix, plen) != 0)
+            continue;
+        const char *rest = key + plen, *dot = strchr(rest, '.');
+        size_t n = dot ? (size_t)(dot - rest) : strlen(rest), j;
+        for (j = 0; j < i; j++) { /* a member named by an earlier key is printed */
+            const char *o = cb->t.params[j].key;
+            if (!strncmp(o, key, plen + n) && (o[plen + n] == '.' || !o[plen + n]))
+                break;
+        }
+        if (j < i)
+            continue;
+        if (!dot) {
+            fprintf(f, "%*s%s = %s;%s", inl ? 0 : indent, "", rest,
+                    strchr(p->assign[i], '=') + 1, inl ? " " : "\n");
+            continue;
+        }
+        char sub[EX_KEY_MAX + 2];
+        snprintf(sub, sizeof sub, "%.*s", (int)(plen + n + 1), key);
+        size_t under = 0;
+        for (size_t m = 0; m < cb->k; m++)
+            under += !strncmp(cb->t.params[m].key, sub, plen + n + 1);
+        if (inl || under == 1) {
+            fprintf(f, "%*s%.*s = { ", inl ? 0 : indent, "", (int)n, rest);
+            print_members(f, cb, p, sub, -1);
+            fprintf(f, "};%s", inl ? " " : "\n");
+        } else {
+            fprintf(f, "%*s%.*s = {\n", indent, "", (int)n, rest);
+            print_members(f, cb, p, sub, indent + 4);
+            fprintf(f, "%*s};\n", indent, "");
+        }
+    }
+}
+
+/* `overrides = { ... };` setting the fitted values of p. */
+static void print_overrides(FILE *f, const calib *cb, const cpoint *p)
+{
+    fputs("overrides = {\n", f);
+    print_members(f, cb, p, "", 4);
+    fputs("};\n", f);
+}
+
+/* calibrate.csv: one row per evaluation. */
+static void write_csv(FILE *f, const calib *cb)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    fputs("scenario,evaluation", f);
+    for (size_t i = 0; i < cb->k; i++) {
+        fputc(',', f);
+        out_csv_str(f, cb->t.params[i].key);
+    }
+    for (size_t j = 0; j < cb->t.ntargets; j++)
+        fprintf(f, ",%s", ex_metric_name(cb->t.targets[j].index, name, sizeof name));
+    fputs(",distance,reused\n", f);
+    for (size_t e = 0; e < cb->nevals; e++) {
+        const cpoint *p = &cb->pts[cb->evals[e]];
+        size_t first = 0;
+        while (cb->evals[first] != cb->evals[e])
+            first++;
+        fprintf(f, "%s,%zu", cb->x.csv_label, e);
+        for (size_t i = 0; i < cb->k; i++)
+            fprintf(f, ",%s", strchr(p->assign[i], '=') + 1);
+        for (size_t j = 0; j < cb->t.ntargets; j++) {
+            fputc(',', f);
+            out_csv_num(f, ex_point_summary(&p->pt, cb->t.targets[j].index, p->pt.nreps).mean);
+        }
+        fputc(',', f);
+        out_csv_num(f, p->distance);
+        fprintf(f, ",%d\n", first < e);
+    }
+}
+
+/* Can fitted.cfg @include the scenario file? Not when the file @includes another, or has
+ * its own overrides group: libconfig 1.5 resolves every @include from the folder of the
+ * file named on the command line, and overrides do not nest. A line starting with either
+ * word counts (in a comment too: a false alarm only gives the full form). */
+static int includable(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    int ok = f != NULL;
+    while (ok && fgets(line, sizeof line, f)) {
+        const char *s = line + strspn(line, " \t");
+        ok = strncmp(s, "@include", 8) != 0 && strncmp(s, "overrides", 9) != 0;
+    }
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+/* The path of file `to` relative to the folder `from` (which need not exist yet, but
+ * its parent must), both taken physically (symbolic links resolved); malloc'd, or NULL
+ * if either cannot be resolved. libconfig 1.5 puts its include folder before every
+ * @include path, absolute ones too, so fitted.cfg names the scenario this way. */
+static char *relative_path(const char *from, const char *to)
+{
+    char *dir = strdup(from), *slash = dir ? strrchr(dir, '/') : NULL;
+    const char *base = slash ? slash + 1 : from;
+    if (slash)
+        *slash = '\0';
+    char *parent = dir ? realpath(slash ? (*dir ? dir : "/") : ".", NULL) : NULL;
+    char *target = realpath(to, NULL), *out = NULL;
+    if (parent && target) {
+        size_t n = strlen(parent) + strlen(base) + 2;
+        char *here = malloc(n);
+        if (here) {
+            snprintf(here, n, "%s/%s", strcmp(parent, "/") ? parent : "", base);
+            /* The common leading folders, then one ".." for each of here's that remain. */
+            size_t common = 0, i = 0;
+            for (; here[i] && here[i] == target[i]; i++)
+                if (here[i] == '/')
+                    common = i;
+            if (!here[i] && target[i] == '/')
+                common = i;
+            size_t ups = here[common] == '/'; /* else here is a folder above target */
+            for (size_t j = common + 1; ups && here[j]; j++)
+                ups += here[j] == '/';
+            out = malloc(3 * ups + strlen(target) + 1);
+            if (out) {
+                out[0] = '\0';
+                for (size_t j = 0; j < ups; j++)
+                    strcat(out, "../");
+                strcat(out, target + common + 1);
+            }
+            free(here);
+        }
+    }
+    free(dir);
+    free(parent);
+    free(target);
+    return out;
+}
+
+/* fitted.cfg: the scenario @included by its path relative to the output folder (or
+ * written whole, as `stepsim check` prints it, when it cannot be included or the command
+ * line had --set) and the fitted values in overrides. */
+static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
+{
+    const cli *c = cb->x.c;
+    fprintf(f, "# %s: the values fitted by stepsim calibrate to %s\n", cb->x.base->name,
+            c->targets_file);
+    fprintf(f, "# (distance %.6g after %zu evaluations of %zu replications, seed %" PRIu64
+            "). Run it as any scenario.\n", best->distance, cb->nevals, cb->x.reps, cb->x.seed);
+    char *rel = c->nsets == 0 && includable(c->scenario)
+                    ? relative_path(cb->x.set.outdir, c->scenario) : NULL;
+    if (rel && !strpbrk(rel, "\"\\")) {
+        fprintf(f, "@include \"%s\"\n\n", rel);
+    } else {
+        fputs("# The scenario as calibrated (its @include, its overrides and the command "
+              "line's --set\n# applied), every key written; then the fitted values.\n", f);
+        scn_print(f, cb->x.base);
+        fputc('\n', f);
+    }
+    free(rel);
+    print_overrides(f, cb, best);
+}
+
+/* A figure (target or tolerance) as the metric reads: percent for shares. */
+static const char *fmt_figure(size_t metric, double v, const char *pre, char *buf, size_t n)
+{
+    int share = ex_metric_is_share(metric);
+    snprintf(buf, n, fabs(v) >= 1e4 && !share ? "%s%.0f" : "%s%.4g%s", pre, share ? 100 * v : v,
+             share ? "%" : "");
+    return buf;
+}
+
+static void report(const calib *cb, int converged, double size, double tol)
+{
+    const cpoint *best = &cb->pts[cb->best], *start = &cb->pts[cb->evals[0]];
+    char name[OUT_METRIC_NAME_MAX], a[64], b[64], ci[128];
+    printf("%s · calibrate to %s · %zu replication%s an evaluation · seed %" PRIu64 "\n",
+           cb->x.base->name, cb->x.c->targets_file, cb->x.reps, cb->x.reps == 1 ? "" : "s",
+           cb->x.seed);
+    printf("Nelder-Mead on the distance sum(((simulated - target) / tolerance)^2), every "
+           "evaluation\non the same random numbers.\n\n");
+    if (converged)
+        printf("Converged: simplex size %.3g below %.3g after %zu evaluations (points "
+               "simulated: %zu).\n", size, tol, cb->nevals, cb->npts);
+    else if (isnan(size))
+        printf("Stopped at --max-evals %zu, before the first simplex was complete (points "
+               "simulated: %zu).\n", cb->max_evals, cb->npts);
+    else
+        printf("Stopped at --max-evals %zu (simplex size %.3g, not yet below %.3g; points "
+               "simulated: %zu).\n", cb->max_evals, size, tol, cb->npts);
+    printf("Distance %.4g (at the start %.4g).\n\n", best->distance, start->distance);
+    int w = 30; /* the longest name */
+    for (size_t j = 0; j < cb->t.ntargets; j++)
+        if ((int)strlen(cb->t.targets[j].metric) > w)
+            w = (int)strlen(cb->t.targets[j].metric);
+    for (size_t i = 0; i < cb->k; i++)
+        if ((int)strlen(cb->t.params[i].key) > w)
+            w = (int)strlen(cb->t.params[i].key);
+    printf("%-*s %10s %10s  %-28s %8s\n", w + 2, "figure", "target", "tolerance",
+           "fitted [95% CI]", "term");
+    for (size_t j = 0; j < cb->t.ntargets; j++) {
+        const scn_target *tg = &cb->t.targets[j];
+        sim_summary s = ex_point_summary(&best->pt, tg->index, best->pt.nreps);
+        double z = (s.mean - tg->value) / tg->tolerance;
+        printf("  %-*s %10s %10s  %-28s %8.3g\n", w, ex_metric_name(tg->index, name, sizeof name),
+               fmt_figure(tg->index, tg->value, "", a, sizeof a),
+               fmt_figure(tg->index, tg->tolerance, "±", b, sizeof b),
+               xp_fmt(tg->index, &s, ci, sizeof ci), isfinite(z) ? z * z : UNDEFINED_TERM);
+    }
+    printf("\n%-*s %10s %10s  %s\n", w + 2, "free key", "start", "fitted", "range");
+    for (size_t i = 0; i < cb->k; i++) {
+        const scn_free_param *fp = &cb->t.params[i];
+        double x = best->x[i];
+        printf("  %-*s %10s %10s  [%g, %g]%s\n", w, fp->key, strchr(start->assign[i], '=') + 1,
+               strchr(best->assign[i], '=') + 1, fp->lower, fp->upper,
+               x == fp->lower || x == fp->upper ? "  at the edge: widen the range" : "");
+    }
+    if (cb->t.ntargets < cb->k)
+        printf("  note: %zu targets for %zu free keys: the targets cannot pin every key\n",
+               cb->t.ntargets, cb->k);
+    printf("\nThe fitted values, to paste into a scenario:\n");
+    print_overrides(stdout, cb, best);
+    printf("\nOutputs in %s/ (calibrate.csv: every evaluation; fitted.cfg: the scenario with "
+           "the fitted values)\n", cb->x.c->outdir ? cb->x.c->outdir : cb->x.outdir);
+}
+
+/* ==== the command ====================================================================== */
+
+/* Read the targets file against the scenario; EXIT_OK or a status (messages printed). */
+static int load_targets(calib *cb)
+{
+    size_t nm = ex_metric_count();
+    char **names = calloc(nm, sizeof *names);
+    int ret = names ? EXIT_OK : EXIT_RUNTIME;
+    for (size_t m = 0; m < nm && ret == EXIT_OK; m++)
+        if (!(names[m] = malloc(OUT_METRIC_NAME_MAX)))
+            ret = EXIT_RUNTIME;
+        else
+            ex_metric_name(m, names[m], OUT_METRIC_NAME_MAX);
+    if (ret == EXIT_OK) {
+        scn_errors errs;
+        scn_errors_init(&errs);
+        int rc = scn_targets_load(cb->x.c->targets_file, cb->x.base,
+                                  (const char *const *)names, nm, &cb->t, &errs);
+        for (size_t i = 0; i < errs.n; i++)
+            fprintf(stderr, "%s\n", errs.msg[i]);
+        scn_errors_free(&errs);
+        ret = rc == SCN_OK ? EXIT_OK : rc == SCN_EINVALID ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (ret == EXIT_RUNTIME)
+        fprintf(stderr, "stepsim: out of memory\n");
+    for (size_t m = 0; names && m < nm; m++)
+        free(names[m]);
+    free(names);
+    return ret;
+}
+
+int cmd_calibrate(const cli *c, int argc, char **argv)
+{
+    cli cc = *c;
+    if (cc.replications <= 0)
+        cc.replications = DEFAULT_REPS;
+    calib cb;
+    memset(&cb, 0, sizeof cb);
+    int converged = 0;
+    double size = NAN, tol = isnan(c->simplex_size) ? DEFAULT_SIMPLEX_SIZE : c->simplex_size;
+    int ret = xp_begin(&cb.x, &cc, "calibrate", 1);
+    if (ret != EXIT_OK || (ret = load_targets(&cb)) != EXIT_OK)
+        goto out;
+    cb.k = cb.t.nparams;
+    cb.max_evals = c->max_evals > 0 ? (size_t)c->max_evals : DEFAULT_MAX_EVALS;
+    /* The free keys stand where --vary's would: xp_load_point sets one value each. */
+    free(cb.x.vars);
+    cb.x.vars = calloc(cb.k, sizeof *cb.x.vars);
+    cb.evals = malloc(cb.max_evals * sizeof *cb.evals);
+    cb.pts = calloc(cb.max_evals, sizeof *cb.pts);
+    if (!cb.x.vars || !cb.evals || !cb.pts) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
+    cb.x.nvars = cb.k;
+    for (size_t i = 0; i < cb.k; i++)
+        snprintf(cb.x.vars[i].key, sizeof cb.x.vars[i].key, "%s", cb.t.params[i].key);
+    if ((ret = check_bounds(&cb)) != EXIT_OK)
+        goto out;
+    cb.pc = app_progress_start(cb.x.name, "evaluations");
+    if ((ret = minimise(&cb, tol, &converged, &size)) != EXIT_OK)
+        goto out;
+    if (cb.nevals)
+        progress(&cb, 1);
+    if (cb.nevals == 0) {
+        fprintf(stderr, "stepsim: calibrate: --max-evals %zu leaves no evaluation\n",
+                cb.max_evals);
+        ret = EXIT_USAGE;
+        goto out;
+    }
+
+    out_file f;
+    if ((ret = xp_open(&cb.x, &f, "calibrate.csv")) != EXIT_OK)
+        goto out;
+    write_csv(f.f, &cb);
+    if ((ret = xp_close(&cb.x, &f)) != EXIT_OK || (ret = xp_open(&cb.x, &f, "fitted.cfg")) !=
+                                                      EXIT_OK)
+        goto out;
+    write_fitted(f.f, &cb, &cb.pts[cb.best]);
+    if ((ret = xp_close(&cb.x, &f)) != EXIT_OK)
+        goto out;
+    const char *files[] = {"calibrate.csv", "fitted.cfg"};
+    if ((ret = xp_finish(&cb.x, files, 2, argc, argv)) != EXIT_OK)
+        goto out;
+    if (!c->quiet)
+        report(&cb, converged, size, tol);
+    ret = EXIT_OK;
+out:
+    for (size_t i = 0; i < cb.npts; i++)
+        cpoint_free(&cb.pts[i], cb.k);
+    free(cb.pts);
+    free(cb.evals);
+    scn_targets_free(&cb.t);
+    xp_free(&cb.x);
+    return ret;
+}
