@@ -22,6 +22,7 @@
  * - --exhaustive decides every grid point at the full -r instead: a brute-force check of
  *   the answer with the same rule.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -241,14 +242,18 @@ static int search(solver *s, size_t **cand, size_t *ncand)
             }
             hi = best;
         } else {
-            /* With two vars the frontier only falls as the first rises. */
-            if (nv > 2 || i == 0 || hi > top)
-                hi = top;
-            ret = least_last(s, at, lo, hi, &hi);
+            /* With two vars the frontier only falls as the first rises. Where noise says
+             * otherwise (the last row's frontier value fails here), search above it. */
+            long carried = nv > 2 || i == 0 || hi > top ? top : hi;
+            ret = least_last(s, at, lo, carried, &hi);
+            if (ret == EXIT_OK && hi > carried && carried < top)
+                ret = least_last(s, at, carried + 1, top, &hi);
         }
         if (ret == EXIT_OK && hi <= top) {
             at[last] = hi;
-            (*cand)[(*ncand)++] = (size_t)(find_spot(s, at) - s->spots);
+            const spot *sp = find_spot(s, at);
+            assert(sp && sp->meets); /* every frontier value was decided to meet */
+            (*cand)[(*ncand)++] = (size_t)(sp - s->spots);
         }
     }
     free(at);
