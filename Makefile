@@ -45,7 +45,10 @@ MODEL_SRC := $(wildcard models/*.c)
 PROG_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/%.o)
-PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
+# The pages' chart library and script, compiled in (scripts/embed.sh; sim/out_html.c).
+WEB_ASSETS := web_d3=vendor/d3/d3.min.js web_plot=vendor/plot/plot.umd.min.js \
+              web_pages_js=web/pages.js web_pages_css=web/pages.css
+PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o) $(B)/gen/web_assets.o
 
 LIBCORE := $(B)/libsimcore.a
 LIBMODEL := $(B)/libstepmodel.a
@@ -67,6 +70,13 @@ deps:
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/gen/web_assets.c: scripts/embed.sh $(foreach a,$(WEB_ASSETS),$(lastword $(subst =, ,$(a))))
+	@mkdir -p $(dir $@)
+	./scripts/embed.sh $@ $(WEB_ASSETS)
+
+$(B)/gen/web_assets.o: $(B)/gen/web_assets.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIBCORE): $(CORE_OBJ)
@@ -97,12 +107,11 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 
 GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-$(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"'
+$(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"' -DSTEPSIM_DATADIR='"$(DATADIR)"'
 
 run: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
-	./scripts/report out/baseline
 
 # `make test` runs the suite twice: an optimised build, then under AddressSanitizer and
 # UndefinedBehaviorSanitizer. `make SANITIZE=... test` runs just the sanitizer build.
@@ -115,11 +124,12 @@ ifeq ($(SANITIZE),)
 endif
 
 # The golden outputs of tests/test_golden.sh: every file of a small seeded run but the
-# manifest. Rewrite them only when a change means to move results, and say why.
+# manifest and report.html (a page that inlines the chart library; tests/test_pages.sh
+# checks its numbers). Rewrite them only when a change means to move results, and say why.
 golden: $(PROG)
 	@rm -rf $(B)/golden.tmp
 	./$(PROG) run tests/golden/small.cfg -j 2 -q -o $(B)/golden.tmp
-	@rm -f $(B)/golden.tmp/manifest.json
+	@rm -f $(B)/golden.tmp/manifest.json $(B)/golden.tmp/report.html
 	@rm -rf tests/golden/expected
 	@mv $(B)/golden.tmp tests/golden/expected
 	@echo "tests/golden/expected rewritten: review 'git diff --stat tests/golden' before committing"

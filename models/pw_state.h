@@ -175,6 +175,11 @@ struct patient {
                                goes on where it stopped */
     sim_event_id timer;     /* dropout timer or next session */
     sim_event_id end_timer; /* episode_days end */
+    /* The event log's activity instances (pw_emit.c): how many this referral has had,
+     * and the wait and the treatment episode still open (activity name and number). */
+    unsigned char origin, person_origin; /* pw_origin of id and of person_id */
+    uint32_t n_inst, wait_inst, ep_inst;
+    const char *wait_act, *ep_act;
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */
@@ -279,8 +284,10 @@ void patient_drift(world *w, patient *pt);
 void patient_questionnaire(world *w, patient *pt, double coaching);
 
 /* pw_emit.c */
-void emit_event(world *w, const patient *pt, const char *activity, const char *life,
+void emit_event(world *w, patient *pt, const char *activity, const char *life,
                 const clinician *c);
+void emit_close(world *w, patient *pt, int unfinished);
+void emit_arrival(world *w, const patient *pt, const char *exit_name, int finished);
 void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
                 const char *reason, int unfinished);
 

@@ -10,6 +10,7 @@
 #include "out_compare.h"
 #include "out_dashboard.h"
 #include "out_file.h"
+#include "out_html.h"
 #include "out_stream.h"
 #include "out_write.h"
 #include "precision.h"
@@ -66,13 +67,29 @@ static int run_more(const char *scenario, const pw_params *p, const runner_opts 
     return rc;
 }
 
-/* Write the result files of res[0..n) to dir; the run's description to *info. */
+/* Write the result files of res[0..n) to dir (resources.csv with the streams, and
+ * report.html); the run's description to *info. */
 static int write_set(const cli *c, const pw_params *p, const char *scenario, const char *dir,
                      const runner_opts *o, const pw_results *res, size_t n, double wall,
                      int argc, char **argv, out_run_info *info)
 {
     char err[1024];
+    static const char *const extra[] = {"report.html", "resources.csv"};
     out_run_info_init(info);
+    info->extra = extra;
+    info->nextra = 1;
+    info->start_date = o->streams & OUT_STREAM_EVENTS ? c->start_date : NULL;
+    if (o->streams & OUT_STREAM_EVENTS) {
+        info->nextra = 2;
+        if (out_write_resources(dir, o->scenario_id, res, n, err, sizeof err) != 0) {
+            fprintf(stderr, "stepsim: %s\n", err);
+            return RUNNER_FAILED;
+        }
+    }
+    if (out_write_report(dir, p, res, n, c->start_date, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return RUNNER_FAILED;
+    }
     info->version = STEPSIM_VERSION;
     info->git_hash = cli_git_hash();
     info->libconfig_version = scn_libconfig_version();
@@ -173,6 +190,8 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
     app_label_overrides(p, c);
     char *name = app_short_name(c->scenario);
     char *outdir = c->outdir || !name ? NULL : app_default_outdir(c, name);
+    /* The short id stream rows carry: the name, with a hash of any --set (as the folder). */
+    char *sid = name ? app_default_outdir(c, name) : NULL;
     const char *dir = c->outdir ? c->outdir : outdir;
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
     pw_results *res = calloc(rmax, sizeof *res);
@@ -190,7 +209,9 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
         .outdir = set.stage,
         .stop = &app_stop_signal,
         .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
-                   (p->output.events ? OUT_STREAM_EVENTS : 0u),
+                   (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u),
+        .scenario_id = sid ? sid + strlen("out/") : name,
+        .start_days = c->start_days,
         .progress = app_progress,
         .progress_ctx = &pc,
     };
@@ -220,6 +241,7 @@ out:
             pw_results_free(&res[i]);
     free(res);
     free(outdir);
+    free(sid);
     free(name);
     if (prec)
         prec_free(prec);
@@ -310,7 +332,9 @@ int cmd_compare(const cli *c, int argc, char **argv)
             .outdir = dirs[s],
             .stop = &app_stop_signal,
             .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
-                       (p->output.events ? OUT_STREAM_EVENTS : 0u),
+                       (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u),
+            .scenario_id = names[s],
+            .start_days = c->start_days,
             .progress = app_progress,
             .progress_ctx = &pcs[s],
         };

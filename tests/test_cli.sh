@@ -151,7 +151,7 @@ check "patients.csv has rows" test "$(wc -l <"$tmp/j1/patients.csv")" -gt 1
 check "events.csv has rows" test "$(wc -l <"$tmp/j1/events.csv")" -gt 1
 check "patients.csv header has the unfinished flag" header_has "$tmp/j1/patients.csv" unfinished
 check "events.csv header is process-mining shaped" \
-    header_has "$tmp/j1/events.csv" 'case_id,activity,lifecycle,timestamp,resource'
+    header_has "$tmp/j1/events.csv" 'case_id,activity_instance_id,activity,lifecycle,timestamp,day,resource'
 
 # The contract of summary.json (docs/design.md §5).
 for key in '"scenario"' '"seed": 7' '"replications": 3' '"metrics"'; do
