@@ -188,6 +188,45 @@ int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **a
     return app_publish_set(&x->set);
 }
 
+int xp_page(xp *x, out_page *pg, const char *kind)
+{
+    if (out_page_begin(pg, kind, x->base->name) != OUT_OK) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    fputs(",\n\"scenario\": ", pg->data);
+    out_json_str(pg->data, x->base->name);
+    fprintf(pg->data, ", \"seed\": %" PRIu64 ", \"replications\": %zu, \"vars\": [", x->seed,
+            x->reps);
+    for (size_t v = 0; v < x->nvars; v++) {
+        fputs(v ? ", {\"key\": " : "{\"key\": ", pg->data);
+        out_json_str(pg->data, x->vars[v].key);
+        fputc('}', pg->data);
+    }
+    fputc(']', pg->data);
+    return EXIT_OK;
+}
+
+int xp_save_page(xp *x, out_page *pg, const char *name)
+{
+    char err[1024];
+    if (out_page_save(pg, x->set.stage, name, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+void xp_json_value(FILE *f, const char *text)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && !*end && isfinite(v))
+        out_json_num(f, v);
+    else
+        out_json_str(f, text);
+}
+
 const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
 {
     double k = ex_metric_is_share(metric) ? 100 : 1;
@@ -387,8 +426,41 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         }
     if ((ret = xp_close(&x, &f)) != EXIT_OK)
         goto out;
-    const char *files[] = {"sweep.csv"};
-    if ((ret = xp_finish(&x, files, 1, argc, argv)) != EXIT_OK)
+    /* sweep.html: the response curves. */
+    out_page pg;
+    if ((ret = xp_page(&x, &pg, "sweep")) != EXIT_OK)
+        goto out;
+    fputs(",\n\"metrics\": [", pg.data);
+    for (size_t k = 0; k < x.nmetrics; k++) {
+        fputs(k ? ", " : "", pg.data);
+        out_json_str(pg.data, ex_metric_name(x.metrics[k], name, sizeof name));
+    }
+    fputs("],\n\"points\": [", pg.data);
+    for (size_t i = 0; i < g.npoints; i++) {
+        fputs(i ? ",\n{\"values\": [" : "\n{\"values\": [", pg.data);
+        for (size_t v = 0; v < x.nvars; v++) {
+            fputs(v ? ", " : "", pg.data);
+            xp_json_value(pg.data, point_value(&g, i, v));
+        }
+        fputs("], \"metrics\": {", pg.data);
+        for (size_t k = 0; k < x.nmetrics; k++) {
+            sim_summary s = ex_point_summary(&pts[i], x.metrics[k], pts[i].nreps);
+            fprintf(pg.data, "%s\"%s\": {\"mean\": ", k ? ", " : "",
+                    ex_metric_name(x.metrics[k], name, sizeof name));
+            out_json_num(pg.data, s.mean);
+            fputs(", \"ci_low\": ", pg.data);
+            out_json_num(pg.data, s.ci_low);
+            fputs(", \"ci_high\": ", pg.data);
+            out_json_num(pg.data, s.ci_high);
+            fputc('}', pg.data);
+        }
+        fputs("}}", pg.data);
+    }
+    fputc(']', pg.data);
+    if ((ret = xp_save_page(&x, &pg, "sweep.html")) != EXIT_OK)
+        goto out;
+    const char *files[] = {"sweep.csv", "sweep.html"};
+    if ((ret = xp_finish(&x, files, 2, argc, argv)) != EXIT_OK)
         goto out;
 
     if (!c->quiet) {
@@ -409,7 +481,8 @@ int cmd_sweep(const cli *c, int argc, char **argv)
                        xp_fmt(x.metrics[k], &s, b, sizeof b));
             }
         }
-        printf("\nOutputs in %s/ (sweep.csv: every metric at every point%s)\n",
+        printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: every metric at "
+               "every point%s)\n",
                c->outdir ? c->outdir : x.outdir,
                c->per_point ? "; points/NNNN/: each point's full outputs" : "");
     }

@@ -79,6 +79,10 @@ static int write_set(const cli *c, const pw_params *p, const char *scenario, con
     info->extra = extra;
     info->nextra = 1;
     info->start_date = o->streams & OUT_STREAM_EVENTS ? c->start_date : NULL;
+    if (out_mkdir_p(dir, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return RUNNER_FAILED;
+    }
     if (o->streams & OUT_STREAM_EVENTS) {
         info->nextra = 2;
         if (out_write_resources(dir, o->scenario_id, res, n, err, sizeof err) != 0) {
@@ -367,7 +371,10 @@ int cmd_compare(const cli *c, int argc, char **argv)
         goto out;
     }
     if (out_write_compare(set.stage, ns, (const char *const *)names,
-                          (const pw_results *const *)res, n, seed, err, sizeof err) != 0) {
+                          (const pw_results *const *)res, n, seed, err, sizeof err) != 0 ||
+        out_write_compare_page(set.stage, ns, (const char *const *)names, ps,
+                               (const pw_results *const *)res, n, seed, err,
+                               sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;
     }
@@ -377,7 +384,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
         out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
                           n);
         print_precision(c, n, met_all ? n : 0, rmax);
-        printf("\nOutputs in %s/ (compare.csv, compare.json, one directory per scenario)\n",
+        printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, one directory per "
+               "scenario)\n",
                outdir);
     }
     ret = EXIT_OK;
