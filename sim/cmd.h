@@ -12,5 +12,6 @@ int cmd_check(const cli *c, pw_params *p);
 int cmd_sweep(const cli *c, int argc, char **argv);
 int cmd_solve(const cli *c, int argc, char **argv);
 int cmd_sensitivity(const cli *c, int argc, char **argv);
+int cmd_serve(const cli *c);
 
 #endif
