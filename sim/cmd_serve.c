@@ -7,6 +7,8 @@
  * - One request at a time, each on a fresh connection (Connection: close): a run takes a
  *   second or two and uses every core through the runner, so there is nothing to gain
  *   from serving two at once.
+ * - POST /scenario.cfg takes the same body and answers with the scenario, overrides
+ *   applied and every key resolved, as `stepsim check` prints it (the page's download).
  * - The body of POST /run is text, one line each: "@scenario=ID" (one of the scenarios
  *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
  *   Bad overrides come back as {"ok": false, "error": the loader's messages}.
@@ -207,8 +209,9 @@ static void respond_error(int fd, const char *msg)
     free(buf);
 }
 
-/* Run the body's scenario and overrides; answer with the results as JSON. */
-static void handle_run(server *sv, int fd, char *body)
+/* Run the body's scenario and overrides; answer with the results as JSON, or (print)
+ * with the scenario fully resolved, as `stepsim check` prints it. */
+static void handle_run(server *sv, int fd, char *body, int print)
 {
     const char *sets[MAX_SETS];
     size_t nsets = 0;
@@ -255,6 +258,23 @@ static void handle_run(server *sv, int fd, char *body)
         for (size_t i = 0; i < errs.n && len + 2 < sizeof err; i++)
             len += (size_t)snprintf(err + len, sizeof err - len, "%s\n", errs.msg[i]);
         respond_error(fd, rc == SCN_ENOMEM ? "out of memory" : err);
+        goto out;
+    }
+    if (print) {
+        FILE *m = open_memstream(&buf, &n);
+        if (!m) {
+            respond_error(fd, "out of memory");
+            goto out;
+        }
+        fprintf(m, "# %s with the playground's overrides:\n", o->id);
+        for (size_t i = 0; i < nsets; i++)
+            fprintf(m, "#   %s\n", sets[i]);
+        fputs("# Every key resolved (stepsim check): run it with stepsim run FILE.\n", m);
+        scn_print(m, p);
+        if (fclose(m) != 0)
+            respond_error(fd, "out of memory");
+        else
+            respond(fd, 200, "text/plain; charset=utf-8", buf, n);
         goto out;
     }
     p->replications = (int)reps;
@@ -333,7 +353,9 @@ static void handle(server *sv, int fd)
     if (!strncmp(req, "GET / ", 6) || !strncmp(req, "GET /index.html ", 16))
         respond(fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len);
     else if (!strncmp(req, "POST /run ", 10))
-        handle_run(sv, fd, req + head);
+        handle_run(sv, fd, req + head, 0);
+    else if (!strncmp(req, "POST /scenario.cfg ", 19))
+        handle_run(sv, fd, req + head, 1);
     else if (!strncmp(req, "GET /health ", 12))
         respond(fd, 200, "text/plain", "ok\n", 3);
     else

@@ -56,6 +56,7 @@ int out_page_write(out_page *pg, FILE *f)
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"stepsim\">\n"
+          "<link rel=\"icon\" href=\"data:,\">\n"
           "<title>stepsim</title>\n<style>\n", f);
     fwrite(web_pages_css, 1, web_pages_css_len, f);
     fputs("</style>\n</head>\n<body>\n<main id=\"app\"><p class=\"noscript\">This page draws "

@@ -515,7 +515,7 @@
     const status = el("p", { id: "status" }, "");
     const out = el("div", { id: "results" });
     const runBtn = el("button", { id: "run", onclick: run }, "Run");
-    const dlBtn = el("button", { id: "download", class: "secondary", onclick: download }, "Download the scenario file");
+    const dlBtn = el("button", { id: "download", class: "secondary", onclick: () => download() }, "Download the scenario file");
     app.append(form, runBtn, dlBtn, status, out);
     let inputs = [];
     function slider(key, text, min, max, step, value, fmtv) {
@@ -557,14 +557,11 @@
         .map((i) => [i.dataset.key, i.type === "checkbox" ? String(i.checked) : i.value]);
     }
     async function run() {
-      const ch = changes();
-      const reps = inputs.find((i) => i.dataset.key === "@replications").value;
-      const body = ["@scenario=" + sel.value, "@replications=" + reps, ...ch.filter(([k]) => k[0] !== "@").map(([k, v]) => k + "=" + v)].join("\n");
       status.textContent = "Running…";
       runBtn.disabled = true;
       const t0 = performance.now();
       try {
-        const r = await fetch("run", { method: "POST", headers: { "Content-Type": "text/plain" }, body });
+        const r = await fetch("run", { method: "POST", headers: { "Content-Type": "text/plain" }, body: body() });
         const res = await r.json();
         if (!res.ok) throw new Error(res.error);
         status.textContent = `Done: ${res.replications} replications in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
@@ -601,26 +598,23 @@
           bandChart(r, [{ who: "step 3", band: S.waiting_step3 }], { ylabel: "people waiting", caption: "Waiting for step 3.", id: "pg-step3" })),
         waitsCharts(r));
     }
-    /* The changes as a scenario file: it @includes the scenario and overrides the keys. */
-    function download() {
-      const s = d.scenarios.find((x) => x.id === sel.value);
-      const tree = {};
-      for (const [k, v] of changes()) {
-        if (k[0] === "@") continue;
-        const parts = k.split(".");
-        let t = tree;
-        for (const p of parts.slice(0, -1)) t = t[p] = t[p] || {};
-        t[parts[parts.length - 1]] = v;
+    /* The scenario with the changes, every key resolved (stepsim check's print), from
+     * the server: a file that loads anywhere. */
+    function body() {
+      const reps = inputs.find((i) => i.dataset.key === "@replications").value;
+      return ["@scenario=" + sel.value, "@replications=" + reps, ...changes().filter(([k]) => k[0] !== "@").map(([k, v]) => k + "=" + v)].join("\n");
+    }
+    async function download() {
+      const r = await fetch("scenario.cfg", { method: "POST", headers: { "Content-Type": "text/plain" }, body: body() });
+      const text = await r.text();
+      if (text.startsWith("{")) {
+        status.replaceChildren(el("span", { class: "error" }, JSON.parse(text).error));
+        return;
       }
-      const lit = (key, v) => (/max_sessions|headcount/.test(key) ? String(Math.round(+v)) : v === "true" || v === "false" ? v : (String(v).includes(".") ? String(v) : String(v) + ".0"));
-      const show = (t, ind) => Object.entries(t).map(([k, v]) => typeof v === "object"
-        ? `${ind}${k} = {\n${show(v, ind + "    ")}${ind}};\n` : `${ind}${k} = ${lit(k, v)};\n`).join("");
-      const text = `# A playground variant of ${s.id}: written by stepsim serve.\n# Run it with: stepsim run ${s.id}-playground.cfg\n@include "${s.path}"\n\noverrides = {\n    name = "${s.name.replace(/"/g, "'")} (playground)";\n${show(tree, "    ")}};\n`;
-      const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/plain" })), download: s.id + "-playground.cfg" });
+      const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/plain" })), download: sel.value + "-playground.cfg" });
       document.body.append(a);
       a.click();
       a.remove();
-      window.stepsimLastScenario = text;
     }
   }
 
