@@ -62,11 +62,14 @@ CORE_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_core*.c))
 PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core%,$(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps run test bench golden install uninstall clean
+.PHONY: all deps deps-test run test bench golden install uninstall clean
 all: $(PROG) $(CORE_TESTS) $(PROG_TESTS)
 
 deps:
 	@./scripts/install-deps.sh
+
+deps-test:
+	@./scripts/install-deps.sh --test
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -114,8 +117,9 @@ run: deps
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
 
 # `make test` runs the suite twice: an optimised build, then under AddressSanitizer and
-# UndefinedBehaviorSanitizer. `make SANITIZE=... test` runs just the sanitizer build.
-test: deps
+# UndefinedBehaviorSanitizer (where tests/test_pages.sh, the browser test, is skipped).
+# `make SANITIZE=... test` runs just the sanitizer build.
+test: deps-test
 	@$(MAKE) --no-print-directory all
 	@./tests/run-tests.sh $(B)
 ifeq ($(SANITIZE),)
@@ -138,16 +142,23 @@ bench: deps
 	@$(MAKE) --no-print-directory $(PROG) $(BENCHES)
 	@./scripts/bench.sh $(B)
 
-# The scenarios cite docs/ by paths relative to DATADIR, as in the source tree.
+# The scenarios cite docs/ by paths relative to DATADIR, as in the source tree. stepsim
+# looks for scenarios named without a folder in $(DATADIR)/scenarios (compiled in).
+MANDIR ?= $(PREFIX)/share/man
 install: $(PROG)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/docs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/docs \
+	    $(DESTDIR)$(DATADIR)/docs/img $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/stepsim
+	install -m 755 scripts/report $(DESTDIR)$(BINDIR)/stepsim-report
 	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
 	install -m 644 README.md $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/*.md $(DESTDIR)$(DATADIR)/docs/
+	install -m 644 docs/img/*.png $(DESTDIR)$(DATADIR)/docs/img/
+	install -m 644 docs/stepsim.1 $(DESTDIR)$(MANDIR)/man1/stepsim.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/stepsim
+	rm -f $(DESTDIR)$(BINDIR)/stepsim $(DESTDIR)$(BINDIR)/stepsim-report
+	rm -f $(DESTDIR)$(MANDIR)/man1/stepsim.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

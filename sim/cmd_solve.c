@@ -55,6 +55,7 @@ typedef struct solver {
     spot *spots;
     size_t nspots, cap;
     size_t sims; /* replications run */
+    app_progress_ctx progress;
 } solver;
 
 /* "METRIC>=X", "<=", ">" or "<"; X may end in % (a share). */
@@ -169,6 +170,7 @@ static int decide(solver *s, const long *at, int *meets)
         if ((ret = xp_run(&s->x, &sp->pt, n)) != EXIT_OK)
             return ret;
         s->sims += sp->pt.nreps - before;
+        app_progress(&s->progress, s->sims, 0);
         int j = judge(s, sp, n, n >= rmax ? s->x.c->confidence : early);
         if (j >= 0 || n >= rmax) {
             sp->decided = 1;
@@ -411,8 +413,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
         ret = EXIT_USAGE;
         goto out;
     }
+    s.progress = app_progress_start(s.x.name, "replications simulated");
     if ((ret = search(&s, &cand, &ncand)) != EXIT_OK)
         goto out;
+    app_progress_end(&s.progress, s.sims);
 
     /* The cheapest frontier points by the cost metric's mean. */
     size_t best = SIZE_MAX, second = SIZE_MAX;

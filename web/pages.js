@@ -135,17 +135,22 @@
       marks.push(Plot.rect([{ x1: w1, x2: w2 }], { x1: "x1", x2: "x2", fill: "#d0d7de", fillOpacity: 0.2 }));
     return marks;
   }
-  /* A y-domain that shows the measurement window: the top of the p90 band after the
-   * warm-up (the pre-filled start may spike above it; it is clipped, and said so). */
+  /* A y-domain that shows the measurement window: the 95th centile of the p90 band
+   * after the warm-up, with room above. The pre-filled start (and a list still draining
+   * it) can rise above; it is clipped, and the caption says so. */
   function windowTop(rows, d, keys) {
-    let top = 0, all = 0;
+    const v = [];
+    let all = 0;
     for (const r of rows)
       for (const k of keys) {
         if (!fin(r[k])) continue;
         all = Math.max(all, r[k]);
-        if (r.week > d.warmup_weeks) top = Math.max(top, r[k]);
+        if (r.week > d.warmup_weeks) v.push(r[k]);
       }
-    return { top: top > 0 ? top * 1.1 : 1, clipped: all > top * 1.1 };
+    v.sort((a, b) => a - b);
+    const q = v.length ? v[Math.min(v.length - 1, Math.floor(0.95 * v.length))] : 0;
+    const top = q > 0 ? q * 1.3 : 1;
+    return { top, clipped: all > top };
   }
   /* One weekly series with its p10-p90 band (several when `bands` has more entries). */
   function bandChart(d, bands, opts) {
@@ -167,7 +172,7 @@
     });
     plot.classList.add("chart");
     plot.setAttribute("data-chart", opts.id || "");
-    const note = (opts.note || "") + (clipped && !opts.top ? " The pre-filled start rises above the scale, which fits the measurement window." : "");
+    const note = (opts.note || "") + (clipped && !opts.top ? " The scale fits the measurement window: higher values (the pre-filled start, a list still draining it, rare peaks) are clipped." : "");
     return figure(plot, (opts.caption || "") + " Line: median over replications; band: 10th to 90th centile." + note);
   }
 
@@ -393,7 +398,7 @@
       if (!rows.length) continue;
       const p = Plot.plot({
         width: 1000, height: 40 + rows.length * 20 + [...new Set(rows.map((r) => r.metric))].length * 8, marginLeft: 330,
-        x: { label: UNIT[unit] + " against " + d.reference, grid: true },
+        x: { label: UNIT[unit] + " against " + d.reference, grid: true, nice: true },
         fy: { label: null, domain: [...new Set(rows.map((r) => r.metric))], axis: "left", padding: 0.15 },
         y: { axis: null, domain: others.map((s) => s.name) },
         color: { domain: others.map((s) => s.name), range: PALETTE.slice(1), legend: true },
@@ -585,7 +590,7 @@
           pair("Cost per true recovery", "cost_per_true_recovery_gbp", null)));
       const rec = [["recovery", "recovery_rate_true", "recovery_rate_reported"], ["reliable improvement", "reliable_improvement_true", "reliable_improvement_reported"], ["within 6 weeks", "within_6_weeks_true", "within_6_weeks_reported"]]
         .flatMap(([t, a, b]) => [{ what: t, basis: "true", v: metricOf(r.metrics, a).mean }, { what: t, basis: "reported", v: metricOf(r.metrics, b).mean }]);
-      const bars = Plot.plot({ width: 480, height: 200, marginLeft: 130, x: { percent: true, domain: [0, 100], grid: true, label: "%" }, y: { label: null }, fy: { label: null },
+      const bars = Plot.plot({ width: 480, height: 200, marginLeft: 70, marginRight: 130, x: { percent: true, domain: [0, 100], grid: true, label: "%" }, y: { label: null }, fy: { label: null },
         color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
         marks: [Plot.barX(rec, { y: "basis", fy: "what", x: "v", fill: "basis", tip: true }), Plot.text(rec, { y: "basis", fy: "what", x: "v", text: (x) => fin(x.v) ? (100 * x.v).toFixed(1) + "%" : "", textAnchor: "start", dx: 3 })] });
       bars.classList.add("chart");

@@ -74,7 +74,7 @@ async function report(browser, dir) {
   check(warm >= 3, "report.html: the warm-up is marked on the weekly charts");
   const six = await p.page.locator("text=6 wk").count();
   check(six >= 2, "report.html: waits charts mark 6 and 18 weeks");
-  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/report.png", fullPage: false, clip: { x: 0, y: 0, width: 1150, height: 1000 } });
+  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/report.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
   await finishPage(p);
 }
 
@@ -96,7 +96,7 @@ async function compare(browser, dir, scenarios) {
   const cmp = readJson(dir + "/compare.json");
   const diffs = await p.page.evaluate(() => window.stepsim.data.scenarios.slice(1).map((s) => [s.name, s.metrics.find((m) => m.name === "recovery_rate_true").diff]));
   check(diffs.every(([s, d]) => cmp.metrics.recovery_rate_true[s].diff === d), "compare.html: the paired differences equal compare.json's");
-  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/compare.png", clip: { x: 0, y: 0, width: 1150, height: 1000 } });
+  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/compare.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
   await finishPage(p);
 }
 
@@ -154,7 +154,7 @@ async function playground(browser) {
   await dl.saveAs(cfg.download);
   const text = fs.readFileSync(cfg.download, "utf8");
   check(/per_week = 300/.test(text) && /^policy = /m.test(text), "playground: the download is the scenario with the overrides, every key resolved");
-  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/playground.png", fullPage: false, clip: { x: 0, y: 0, width: 1150, height: 1000 } });
+  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/playground.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
   await finishPage(p);
 }
 
