@@ -20,10 +20,12 @@ else
     sed 's/^/      /' "$tmp/make.log" | tail -n 5
 fi
 data=$root/usr/share/stepsim
-for f in usr/bin/stepsim usr/bin/stepsim-report usr/share/man/man1/stepsim.1 \
-    usr/share/stepsim/scenarios/baseline.cfg usr/share/stepsim/scenarios/expert_door.cfg \
-    usr/share/stepsim/README.md usr/share/stepsim/docs/calibration.md; do
+for f in usr/bin/stepsim usr/bin/stepsim-report usr/share/man/man1/stepsim.1; do
     check "installed: /$f" test -s "$root/$f"
+done
+for f in scenarios/baseline.cfg scenarios/expert_door.cfg README.md docs/calibration.md \
+    docs/img/report.png; do
+    check "installed in the data folder: $f" test -s "$data/$f"
 done
 if command -v groff >/dev/null 2>&1; then
     groff -man -Tutf8 -ww -z "$top/docs/stepsim.1" >"$tmp/groff.log" 2>&1
