@@ -448,10 +448,8 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             fprintf(pg.data, "%s\"%s\": {\"mean\": ", k ? ", " : "",
                     ex_metric_name(x.metrics[k], name, sizeof name));
             out_json_num(pg.data, s.mean);
-            fputs(", \"ci_low\": ", pg.data);
-            out_json_num(pg.data, s.ci_low);
-            fputs(", \"ci_high\": ", pg.data);
-            out_json_num(pg.data, s.ci_high);
+            out_json_kv_num(pg.data, "ci_low", s.ci_low);
+            out_json_kv_num(pg.data, "ci_high", s.ci_high);
             fputc('}', pg.data);
         }
         fputs("}}", pg.data);

@@ -209,12 +209,9 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         for (size_t i = 0; i < k; i++) {
             fputs(i ? ", {\"input\": " : "{\"input\": ", pg.data);
             out_json_str(pg.data, x.vars[eff[i].input].key);
-            const double v[] = {eff[i].value, eff[i].lo, eff[i].hi};
-            const char *kn[] = {"value", "ci_low", "ci_high"};
-            for (int q = 0; q < 3; q++) {
-                fprintf(pg.data, ", \"%s\": ", kn[q]);
-                out_json_num(pg.data, v[q]);
-            }
+            out_json_kv_num(pg.data, "value", eff[i].value);
+            out_json_kv_num(pg.data, "ci_low", eff[i].lo);
+            out_json_kv_num(pg.data, "ci_high", eff[i].hi);
             fputc('}', pg.data);
         }
         fputs("]}", pg.data);

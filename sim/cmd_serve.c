@@ -59,14 +59,10 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
 {
     fputs("{\"id\": ", f);
     out_json_str(f, o->id);
-    fputs(", \"path\": ", f);
-    out_json_str(f, o->path);
-    fputs(", \"name\": ", f);
-    out_json_str(f, p->name);
-    fputs(", \"policy\": ", f);
-    out_json_str(f, pw_policies[p->policy]->name);
-    fputs(", \"per_week\": ", f);
-    out_json_num(f, p->referrals.per_week);
+    out_json_kv_str(f, "path", o->path);
+    out_json_kv_str(f, "name", p->name);
+    out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
+    out_json_kv_num(f, "per_week", p->referrals.per_week);
     fputs(", \"roles\": [", f);
     for (size_t r = 0; r < p->n_roles; r++) {
         fputs(r ? ", {\"name\": " : "{\"name\": ", f);
@@ -76,15 +72,16 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
     fputs("]", f);
     for (int s = 0; s < PW_STEP_N; s++) {
         const pw_step_p *st = &p->step[s];
-        fprintf(f, ", \"step%d_first_session_dropout\": ", s + 2);
-        out_json_num(f, st->first_session_dropout);
-        fprintf(f, ", \"step%d_dropout_per_session\": ", s + 2);
-        out_json_num(f, st->dropout_per_session);
+        char k[64];
+        snprintf(k, sizeof k, "step%d_first_session_dropout", s + 2);
+        out_json_kv_num(f, k, st->first_session_dropout);
+        snprintf(k, sizeof k, "step%d_dropout_per_session", s + 2);
+        out_json_kv_num(f, k, st->dropout_per_session);
         fprintf(f, ", \"step%d_max_sessions\": %d", s + 2, st->max_sessions);
     }
-    fprintf(f, ", \"end_of_session_questionnaire\": %s, \"coaching_points\": ",
+    fprintf(f, ", \"end_of_session_questionnaire\": %s",
             p->reporting.end_of_session_questionnaire ? "true" : "false");
-    out_json_num(f, p->reporting.coaching_points);
+    out_json_kv_num(f, "coaching_points", p->reporting.coaching_points);
     fprintf(f, ", \"discharge_on_first_good_score\": %s}",
             p->reporting.discharge_on_first_good_score ? "true" : "false");
 }

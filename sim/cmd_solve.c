@@ -331,12 +331,9 @@ static int write_page(solver *s, size_t best)
             fprintf(f, "%s\"%s\": {\"mean\": ", k ? ", " : "",
                     ex_metric_name(m, name, sizeof name));
             out_json_num(f, sum.mean);
-            fputs(", \"ci_low\": ", f);
-            out_json_num(f, sum.ci_low);
-            fputs(", \"ci_high\": ", f);
-            out_json_num(f, sum.ci_high);
-            fputs(", \"bound\": ", f);
-            out_json_num(f, bound);
+            out_json_kv_num(f, "ci_low", sum.ci_low);
+            out_json_kv_num(f, "ci_high", sum.ci_high);
+            out_json_kv_num(f, "bound", bound);
             fputc('}', f);
         }
         fputs("}}", f);

@@ -239,12 +239,10 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
     const pw_params *p = &params[0];
     fputs(",\n\"reference\": ", f);
     out_json_str(f, names[0]);
-    fprintf(f, ", \"seed\": %llu, \"replications\": %zu, \"warmup_weeks\": ", seed, nreps);
-    out_json_num(f, p->warmup_weeks);
-    fputs(", \"horizon_weeks\": ", f);
-    out_json_num(f, p->horizon_weeks);
-    fputs(", \"followup_weeks\": ", f);
-    out_json_num(f, p->followup_weeks);
+    fprintf(f, ", \"seed\": %llu, \"replications\": %zu", seed, nreps);
+    out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
+    out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
+    out_json_kv_num(f, "followup_weeks", p->followup_weeks);
     size_t weeks = SIZE_MAX;
     for (size_t s = 0; s < nscn; s++)
         for (size_t r = 0; r < nreps; r++)
@@ -255,8 +253,7 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
     for (size_t s = 0; s < nscn && rc == OUT_OK; s++) {
         fprintf(f, "%s\n{\"name\": ", s ? "," : "");
         out_json_str(f, names[s]);
-        fputs(", \"label\": ", f);
-        out_json_str(f, params[s].name);
+        out_json_kv_str(f, "label", params[s].name);
         fputs(", \"metrics\": [", f);
         for (size_t i = 0; i < nm; i++) {
             const cell *c = &cells[s * nm + i];
@@ -264,10 +261,8 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
             const char *k[] = {"mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"};
             const double v[] = {c->own.mean, c->own.ci_low, c->own.ci_high,
                                 c->diff.mean, c->diff.ci_low, c->diff.ci_high};
-            for (int j = 0; j < (s ? 6 : 3); j++) {
-                fprintf(f, ", \"%s\": ", k[j]);
-                out_json_num(f, v[j]);
-            }
+            for (int j = 0; j < (s ? 6 : 3); j++)
+                out_json_kv_num(f, k[j], v[j]);
             fputc('}', f);
         }
         fputs("]", f);

@@ -138,15 +138,11 @@ static void run_info(FILE *f, const pw_params *p, size_t n)
 {
     key(f, "scenario");
     out_json_str(f, p->name);
-    fprintf(f, ",\n\"seed\": %llu, \"replications\": %zu, \"warmup_weeks\": ",
-            (unsigned long long)p->seed, n);
-    out_json_num(f, p->warmup_weeks);
-    fputs(", \"horizon_weeks\": ", f);
-    out_json_num(f, p->horizon_weeks);
-    fputs(", \"followup_weeks\": ", f);
-    out_json_num(f, p->followup_weeks);
-    fputs(", \"policy\": ", f);
-    out_json_str(f, pw_policies[p->policy]->name);
+    fprintf(f, ",\n\"seed\": %llu, \"replications\": %zu", (unsigned long long)p->seed, n);
+    out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
+    out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
+    out_json_kv_num(f, "followup_weeks", p->followup_weeks);
+    out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
 }
 
 /* "metrics": every metric of summary.json, in its order, as it writes them. */
@@ -165,17 +161,27 @@ static int metrics(FILE *f, const pw_results *reps, const size_t *order, size_t 
         const sim_summary *s = &sum[i];
         fputs("{\"name\": ", f);
         out_json_str(f, out_metric_name(i, name));
-        const char *k[] = {"mean", "ci_low", "ci_high", "p10", "p50", "p90"};
-        const double v[] = {s->mean, s->ci_low, s->ci_high, s->p10, s->p50, s->p90};
-        for (int j = 0; j < 6; j++) {
-            fprintf(f, ", \"%s\": ", k[j]);
-            out_json_num(f, v[j]);
-        }
+        out_json_kv_num(f, "mean", s->mean);
+        out_json_kv_num(f, "ci_low", s->ci_low);
+        out_json_kv_num(f, "ci_high", s->ci_high);
+        out_json_kv_num(f, "p10", s->p10);
+        out_json_kv_num(f, "p50", s->p50);
+        out_json_kv_num(f, "p90", s->p90);
         fprintf(f, ", \"n\": %zu}%s\n", s->n, i + 1 < nm ? "," : "");
     }
     fputs("]", f);
     free(sum);
     return OUT_OK;
+}
+
+/* Mean over replications (in order) of a count of the funnel (stages) or the exits. */
+static double mean_count(const pw_results *reps, const size_t *order, size_t n, int exit,
+                         int k)
+{
+    double c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += (double)(exit ? reps[order[i]].exits[k] : reps[order[i]].stages[k]);
+    return n ? c / (double)n : NAN;
 }
 
 /* Pooled counts over replications (in order) of what the charts divide. */
@@ -201,22 +207,16 @@ static void pooled(FILE *f, const pw_params *p, const pw_results *reps, const si
     key(f, "stages");
     fputc('{', f);
     for (int s = 0; s < PW_S_N; s++) {
-        double c = 0;
-        for (size_t i = 0; i < n; i++)
-            c += (double)reps[order[i]].stages[s];
         fprintf(f, "%s\"%s\": ", s ? ", " : "", pw_stage_name((pw_stage)s));
-        num6(f, c / dn);
+        num6(f, mean_count(reps, order, n, 0, s));
     }
     fputs("}", f);
     key(f, "exits");
     fputc('[', f);
     for (int x = 0; x < PW_X_N; x++) {
-        double c = 0;
-        for (size_t i = 0; i < n; i++)
-            c += (double)reps[order[i]].exits[x];
         fprintf(f, "%s\n{\"name\": \"%s\", \"group\": \"%s\", \"mean\": ", x ? "," : "",
                 pw_exit_name((pw_exit)x), pw_exit_group((pw_exit)x));
-        num6(f, c / dn);
+        num6(f, mean_count(reps, order, n, 1, x));
         fputc('}', f);
     }
     fputs("]", f);
