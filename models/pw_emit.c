@@ -51,7 +51,8 @@ static void close_episode(world *w, patient *pt, int unfinished)
 /* Report one event of pt's journey (c: the clinician involved, or NULL). Activities
  * named *_wait and *_treatment are instances with a start and a complete: a wait is
  * completed by the patient's next event of any other activity (nothing else happens to
- * someone waiting), an episode by its own complete or by a new wait (a lost clinician).
+ * someone waiting), an episode by its own complete or by a new wait or episode (a lost
+ * clinician: back to the list, or on to another clinician at once).
  * Every other activity is one complete of its own instance. Touches only pt's log
  * bookkeeping: no draws, nothing scheduled. */
 void emit_event(world *w, patient *pt, const char *activity, const char *life,
@@ -63,8 +64,9 @@ void emit_event(world *w, patient *pt, const char *activity, const char *life,
     int is_wait = ends_with(activity, "_wait"), is_ep = ends_with(activity, "_treatment");
     if (pt->wait_act && !(is_wait && !start && strcmp(activity, pt->wait_act) == 0))
         close_wait(w, pt, 0);
-    if (is_wait && start && pt->ep_act)
-        close_episode(w, pt, 0);
+    if ((is_wait || is_ep) && start && pt->ep_act)
+        close_episode(w, pt, 0); /* a lost clinician: back to the list, or straight to
+                                    another clinician */
     if ((is_wait || is_ep) && start) {
         uint32_t inst = ++pt->n_inst;
         put_event(w, pt, activity, life, inst, c, 0);

@@ -32,12 +32,13 @@ typedef enum variant {
     V_NO_STEP3,   /* nobody does step 3: its list only grows */
     V_EXPERT,     /* policy expert_door: a senior assesses, LTC pathway, no step-up */
     V_STRATIFIED, /* policy stratified: a prediction rule routes, step-up allowed */
+    V_TURNOVER,   /* staff leave often: patients lose clinicians mid-course */
     V_N
 } variant;
 
 static const char *const variant_names[V_N] = {
     "plain", "groups", "prefill", "rereferral", "tight",
-    "skip",  "episode", "no_step3", "expert", "stratified"};
+    "skip",  "episode", "no_step3", "expert", "stratified", "turnover"};
 
 static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
 {
@@ -245,6 +246,10 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
                policy_set(p, "step_up", 0, NULL);
         break;
     }
+    case V_TURNOVER:
+        for (size_t k = 0; k < p->n_roles; k++)
+            p->roles[k].leave_per_year = 4.0;
+        break;
     case V_STRATIFIED:
         p->policy = pw_policy_find("stratified");
         bad |= policy_set(p, "assessor", 0, "pwp") | policy_set(p, "specificity", 0.7, NULL);
@@ -324,8 +329,8 @@ typedef struct seen {
     unsigned stage_rows;
     double last_day;                /* of the latest event */
     unsigned char out_of_order;     /* an event earlier than the previous one */
-    unsigned char lifecycle_bad;    /* a start with a slot taken, or a stray instance */
-    uint32_t open[2];               /* activity instances started and not completed */
+    unsigned char lifecycle_bad;    /* a start with its slot taken, or a stray instance */
+    uint32_t open[2];               /* the wait and the episode started, not completed */
     uint32_t last_inst;             /* instance numbers rise */
 } seen;
 
@@ -433,17 +438,18 @@ static void on_event_row(void *ctx, const pw_event_record *e)
     seen *s = watch_get(w, e->origin, e->case_id);
     if (!s)
         return;
-    /* Lifecycles: a start opens an instance (at most a wait and an episode at once), its
-     * complete closes it; any other complete is an instance of its own, numbered up. */
+    /* Lifecycles: a start opens an instance, a wait (*_wait) in slot 0 or an episode
+     * (*_treatment) in slot 1, never on an instance still open there; its complete closes
+     * it; any other complete is an instance of its own, numbered up. */
+    size_t len = strlen(e->activity);
+    int slot = len > 5 && !strcmp(e->activity + len - 5, "_wait") ? 0 : 1;
     if (strcmp(e->lifecycle, "start") == 0) {
-        int slot = s->open[0] ? s->open[1] ? -1 : 1 : 0;
-        if (slot < 0 || e->instance <= s->last_inst)
+        if (s->open[slot] || e->instance <= s->last_inst)
             s->lifecycle_bad = 1;
-        else
-            s->open[slot] = e->instance;
+        s->open[slot] = e->instance;
         s->last_inst = e->instance > s->last_inst ? e->instance : s->last_inst;
-    } else if (e->instance && (e->instance == s->open[0] || e->instance == s->open[1])) {
-        s->open[e->instance == s->open[0] ? 0 : 1] = 0;
+    } else if (e->instance && e->instance == s->open[slot]) {
+        s->open[slot] = 0;
     } else {
         if (e->instance <= s->last_inst)
             s->lifecycle_bad = 1;
@@ -692,7 +698,8 @@ static void test_monitor(void)
     if (!CHECK(p != NULL, "malloc"))
         return;
     const variant vs[] = {V_PLAIN,  V_GROUPS,  V_PREFILL,  V_REREFERRAL, V_TIGHT,
-                          V_SKIP,   V_EPISODE, V_NO_STEP3, V_EXPERT,     V_STRATIFIED};
+                          V_SKIP,   V_EPISODE, V_NO_STEP3, V_EXPERT,     V_STRATIFIED,
+                          V_TURNOVER};
     for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
         const char *name = variant_names[vs[i]];
         if (small_params(p, vs[i], 7) != 0)
