@@ -5,13 +5,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "cmd.h"
+#include "out_manifest.h"
 #include "out_metrics.h"
-#include "out_sha256.h"
 #include "out_write.h"
 
 int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
@@ -143,48 +142,13 @@ int xp_close(xp *x, out_file *f)
 
 int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **argv)
 {
-    out_file f;
-    int rc = xp_open(x, &f, "manifest.json");
-    if (rc != EXIT_OK)
-        return rc;
-    char err[1024], hex[OUT_SHA256_HEX], buf[64];
-    time_t now = time(NULL);
-    struct tm tm;
-    fputs("{\n  \"manifest_version\": 1,\n  \"command\": ", f.f);
-    out_json_str(f.f, x->c->command);
-    fputs(",\n  \"created_utc\": ", f.f);
-    out_json_str(f.f, gmtime_r(&now, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ",
-                                                      &tm) ? buf : NULL);
-    fprintf(f.f, ",\n  \"stepsim_version\": \"%s\",\n  \"git_hash\": \"%s\",\n",
-            STEPSIM_VERSION, cli_git_hash());
-    fputs("  \"scenario\": ", f.f);
-    out_json_str(f.f, x->base->name);
-    fprintf(f.f, ",\n  \"master_seed\": %" PRIu64 ",\n  \"replications\": %zu,\n", x->seed,
-            x->reps);
-    fputs("  \"command_line\": [", f.f);
-    for (int k = 0; k < argc; k++) {
-        fputs(k ? ", " : "", f.f);
-        out_json_str(f.f, argv[k]);
+    char err[1024];
+    out_set_info in = {x->c->command, STEPSIM_VERSION, cli_git_hash(), x->base->name,
+                       x->seed, x->reps, argc, argv};
+    if (out_write_set_manifest(x->set.stage, &in, files, nfiles, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
     }
-    fputs("],\n  \"files\": [\n", f.f);
-    for (size_t k = 0; k < nfiles; k++) {
-        char *path = out_path_join(x->set.stage, files[k]);
-        uint64_t bytes = 0;
-        if (!path || out_sha256_file(path, hex, &bytes, err, sizeof err) != OUT_OK) {
-            free(path);
-            out_file_abort(&f);
-            fprintf(stderr, "stepsim: %s\n", path ? err : "out of memory");
-            return EXIT_RUNTIME;
-        }
-        free(path);
-        fputs("    {\"name\": ", f.f);
-        out_json_str(f.f, files[k]);
-        fprintf(f.f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"}%s\n", bytes, hex,
-                k + 1 < nfiles ? "," : "");
-    }
-    fputs("  ]\n}\n", f.f);
-    if ((rc = xp_close(x, &f)) != EXIT_OK)
-        return rc;
     return app_publish_set(&x->set);
 }
 

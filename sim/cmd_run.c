@@ -11,6 +11,7 @@
 #include "out_dashboard.h"
 #include "out_file.h"
 #include "out_html.h"
+#include "out_manifest.h"
 #include "out_stream.h"
 #include "out_write.h"
 #include "precision.h"
@@ -375,6 +376,18 @@ int cmd_compare(const cli *c, int argc, char **argv)
         out_write_compare_page(set.stage, ns, (const char *const *)names, ps,
                                (const pw_results *const *)res, n, seed, err,
                                sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        goto out;
+    }
+    /* The set's own manifest: the comparison's files (each scenario's folder has its own). */
+    char label[512];
+    size_t ll = 0;
+    label[0] = '\0';
+    for (size_t s = 0; s < ns && ll < sizeof label; s++)
+        ll += (size_t)snprintf(label + ll, sizeof label - ll, "%s%s", s ? ", " : "", names[s]);
+    static const char *const files[] = {"compare.csv", "compare.json", "compare.html"};
+    out_set_info si = {"compare", STEPSIM_VERSION, cli_git_hash(), label, seed, n, argc, argv};
+    if (out_write_set_manifest(set.stage, &si, files, 3, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;
     }
