@@ -45,7 +45,10 @@ MODEL_SRC := $(wildcard models/*.c)
 PROG_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
 MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/%.o)
-PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o)
+# The pages' chart library and script, compiled in (scripts/embed.sh; sim/out_html.c).
+WEB_ASSETS := web_d3=vendor/d3/d3.min.js web_plot=vendor/plot/plot.umd.min.js \
+              web_pages_js=web/pages.js web_pages_css=web/pages.css
+PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o) $(B)/gen/web_assets.o
 
 LIBCORE := $(B)/libsimcore.a
 LIBMODEL := $(B)/libstepmodel.a
@@ -59,14 +62,24 @@ CORE_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_core*.c))
 PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core%,$(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps run test bench golden install uninstall clean
+.PHONY: all deps deps-test run test bench golden install uninstall clean
 all: $(PROG) $(CORE_TESTS) $(PROG_TESTS)
 
 deps:
 	@./scripts/install-deps.sh
 
+deps-test:
+	@./scripts/install-deps.sh --test
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/gen/web_assets.c: scripts/embed.sh $(foreach a,$(WEB_ASSETS),$(lastword $(subst =, ,$(a))))
+	@mkdir -p $(dir $@)
+	./scripts/embed.sh $@ $(WEB_ASSETS)
+
+$(B)/gen/web_assets.o: $(B)/gen/web_assets.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIBCORE): $(CORE_OBJ)
@@ -97,16 +110,16 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 
 GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-$(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"'
+$(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"' -DSTEPSIM_DATADIR='"$(DATADIR)"'
 
 run: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
-	./scripts/report out/baseline
 
 # `make test` runs the suite twice: an optimised build, then under AddressSanitizer and
-# UndefinedBehaviorSanitizer. `make SANITIZE=... test` runs just the sanitizer build.
-test: deps
+# UndefinedBehaviorSanitizer (where tests/test_pages.sh, the browser test, is skipped).
+# `make SANITIZE=... test` runs just the sanitizer build.
+test: deps-test
 	@$(MAKE) --no-print-directory all
 	@./tests/run-tests.sh $(B)
 ifeq ($(SANITIZE),)
@@ -115,11 +128,12 @@ ifeq ($(SANITIZE),)
 endif
 
 # The golden outputs of tests/test_golden.sh: every file of a small seeded run but the
-# manifest. Rewrite them only when a change means to move results, and say why.
+# manifest and report.html (a page that inlines the chart library; tests/test_pages.sh
+# checks its numbers). Rewrite them only when a change means to move results, and say why.
 golden: $(PROG)
 	@rm -rf $(B)/golden.tmp
 	./$(PROG) run tests/golden/small.cfg -j 2 -q -o $(B)/golden.tmp
-	@rm -f $(B)/golden.tmp/manifest.json
+	@rm -f $(B)/golden.tmp/manifest.json $(B)/golden.tmp/report.html
 	@rm -rf tests/golden/expected
 	@mv $(B)/golden.tmp tests/golden/expected
 	@echo "tests/golden/expected rewritten: review 'git diff --stat tests/golden' before committing"
@@ -128,18 +142,25 @@ bench: deps
 	@$(MAKE) --no-print-directory $(PROG) $(BENCHES)
 	@./scripts/bench.sh $(B)
 
-# The scenarios cite docs/ by paths relative to DATADIR, as in the source tree.
+# The scenarios cite docs/ by paths relative to DATADIR, as in the source tree. stepsim
+# looks for scenarios named without a folder in $(DATADIR)/scenarios (compiled in).
+MANDIR ?= $(PREFIX)/share/man
 install: $(PROG)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/docs \
-	    $(DESTDIR)$(DATADIR)/scenarios/targets
+	    $(DESTDIR)$(DATADIR)/scenarios/targets $(DESTDIR)$(DATADIR)/docs/img \
+	    $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/stepsim
+	install -m 755 scripts/report $(DESTDIR)$(BINDIR)/stepsim-report
 	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
 	install -m 644 scenarios/targets/*.cfg $(DESTDIR)$(DATADIR)/scenarios/targets/
 	install -m 644 README.md $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/*.md $(DESTDIR)$(DATADIR)/docs/
+	install -m 644 docs/img/*.png $(DESTDIR)$(DATADIR)/docs/img/
+	install -m 644 docs/stepsim.1 $(DESTDIR)$(MANDIR)/man1/stepsim.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/stepsim
+	rm -f $(DESTDIR)$(BINDIR)/stepsim $(DESTDIR)$(BINDIR)/stepsim-report
+	rm -f $(DESTDIR)$(MANDIR)/man1/stepsim.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -165,7 +165,10 @@ void cohort_exit(world *w, patient *pt, pw_exit why)
     if (why == PW_X_DISCHARGED_RECOVERED || why == PW_X_DISCHARGED_COMPLETED ||
         why == PW_X_DISCHARGED_NO_PROGRESS)
         referral_relapse(w, pt, !pw_outcome_caseness(pt->phq, pt->gad));
+    int still = why == PW_X_STILL_WAITING || why == PW_X_STILL_IN_TREATMENT;
+    emit_close(w, pt, still);
     emit_event(w, pt, pw_exit_name(why), "complete", NULL);
+    emit_arrival(w, pt, pw_exit_name(why), !still);
     patient_release(w, pt);
 }
 

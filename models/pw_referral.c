@@ -149,8 +149,10 @@ void referral_relapse(world *w, const patient *old, int recovered)
         sim_fail(&w->s, SIM_ENOMEM);
         return;
     }
-    pt->id = (1ull << 40) + idx; /* re-referrals numbered apart from first referrals */
+    pt->id = idx; /* re-referrals numbered in their own sequence (PW_ORIGIN_REREFERRAL) */
+    pt->origin = PW_ORIGIN_REREFERRAL;
     pt->person_id = old->person_id;
+    pt->person_origin = old->person_origin;
     pt->failures = old->failures;
     pt->rereferral = 1;
     pt->self_ref = old->self_ref;

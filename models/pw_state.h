@@ -180,6 +180,11 @@ struct patient {
     sim_event_id end_timer; /* episode_days end */
     sim_event_id fu_timer;  /* the true outcome's reading, outcome_weeks after referral */
     unsigned char fu_done, fu_case, fu_rec, fu_ri; /* that reading, once taken */
+    /* The event log's activity instances (pw_emit.c): how many this referral has had,
+     * and the wait and the treatment episode still open (activity name and number). */
+    unsigned char origin, person_origin; /* pw_origin of id and of person_id */
+    uint32_t n_inst, wait_inst, ep_inst;
+    const char *wait_act, *ep_act;
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */
@@ -290,8 +295,10 @@ void patient_natural_history(const world *w, patient *pt, gsl_rng *r, double fro
 void patient_questionnaire(world *w, patient *pt, double coaching);
 
 /* pw_emit.c */
-void emit_event(world *w, const patient *pt, const char *activity, const char *life,
+void emit_event(world *w, patient *pt, const char *activity, const char *life,
                 const clinician *c);
+void emit_close(world *w, patient *pt, int unfinished);
+void emit_arrival(world *w, const patient *pt, const char *exit_name, int finished);
 void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
                 const char *reason, int unfinished);
 

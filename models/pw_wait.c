@@ -94,13 +94,15 @@ void wait_join_step(world *w, patient *pt, int step)
 }
 
 /* pt, whose clinician has gone, waits again at the head of their list (ahead of new
- * people) to resume the course, with a new dropout timer. The caller records the lists. */
+ * people) to resume the course, with a new dropout timer. The caller records the lists.
+ * The stage keeps the day it was first queued (patients.csv reads queue <= start <= end
+ * for the whole stage); the event log shows the new wait. */
 void wait_rejoin(world *w, patient *pt)
 {
     pt->resume = 1;
-    pt->queue_day = w->s.now;
     pt->timer = dropout_timer(w, pt);
     pw_list_push_head(wait_list_of(w, pt), &pt->wait);
+    emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
 }
 
 /* pt gives up waiting for their step. */

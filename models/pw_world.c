@@ -42,15 +42,17 @@ double world_next_working(const world *w, double t)
 
 /* ==== set-up =========================================================================== */
 
-/* A person already in the service at time zero: numbered from 2^41, case mix drawn from
+/* A person already in the service at time zero: numbered 0, 1, ... as PW_ORIGIN_PREFILL
+ * (their streams stay keyed apart from referrals by BASE_PREFILL), case mix drawn from
  * RS_PREFILL (r). NULL when out of memory. */
 static patient *prefill_person(world *w, gsl_rng *r)
 {
     patient *pt = patient_new(w, BASE_PREFILL, w->next_prefill);
     if (!pt)
         return NULL;
-    pt->id = (1ull << 41) + w->next_prefill++;
+    pt->id = w->next_prefill++;
     pt->person_id = pt->id;
+    pt->origin = pt->person_origin = PW_ORIGIN_PREFILL;
     patient_draw_casemix(w->p, pt, r);
     return pt;
 }

@@ -15,12 +15,18 @@
 #include "pw_params.h"
 #include "pw_results.h"
 
+/* Where a patient's number comes from: each kind is numbered from 0 in its own
+ * sequence (referrals in arrival order, re-referrals, people already in the service at
+ * time zero), so ids stay small; writers tell them apart by a prefix. */
+typedef enum pw_origin { PW_ORIGIN_REFERRAL, PW_ORIGIN_REREFERRAL, PW_ORIGIN_PREFILL } pw_origin;
+
 /* One row per patient per stage (patients.csv), written when the stage ends or, for
  * stages open at the end of the run, at the end with unfinished = 1. Times in days from
  * the start of the run (warm-up included); NaN where a time does not apply. */
 typedef struct pw_stage_record {
-    uint64_t patient_id;     /* referral number within the replication */
+    uint64_t patient_id;     /* number within the replication, in its origin's sequence */
     uint64_t person_id;      /* same person across re-referrals */
+    pw_origin origin, person_origin;
     const char *stage;       /* "assessment", "step2", "step3" */
     double referral_day;     /* when the referral arrived */
     double queue_day;        /* joined the stage's waiting list */
@@ -30,27 +36,48 @@ typedef struct pw_stage_record {
     int sessions;            /* attended appointments in the stage */
     const char *exit_reason; /* why the stage ended, e.g. "dropped_waiting", "routed_step2" */
     int clinician;           /* staff id, -1 if none */
+    const char *clinician_role; /* the clinician's role name, NULL if none */
     int unfinished;          /* still open at the end of the run */
     int cohort;              /* referral fell in the measurement window */
     const char *source;      /* "gp" or "self" */
     const char *need;        /* latent need: "low", "high", "specialist" */
 } pw_stage_record;
 
-/* One event of the process-mining log (events.csv). */
+/* One event of the process-mining log (events.csv). Waits and treatment episodes have a
+ * start and a complete with the same instance number; every other activity is one
+ * complete with an instance of its own. A wait or episode still open at the end of the
+ * run is completed then with unfinished = 1. */
 typedef struct pw_event_record {
     uint64_t case_id;        /* = patient_id */
+    pw_origin origin;
+    uint32_t instance;       /* activity instance within the case, from 1 */
     const char *activity;    /* "referral", "assessment", "step2_session", ... */
     const char *lifecycle;   /* "start" or "complete" */
     double day;
     const char *resource;    /* role name, or "" */
     int resource_id;         /* staff id, -1 if none */
+    int unfinished;          /* completed only by the end of the run */
 } pw_event_record;
+
+/* One referral's journey, as simmer's get_mon_arrivals() gives it (arrivals.csv),
+ * written when the journey ends (or at the end of the run). Days from the start of the
+ * run. */
+typedef struct pw_arrival_record {
+    uint64_t patient_id;
+    pw_origin origin;
+    double start_day;        /* referral */
+    double end_day;          /* exit; NaN if still in the service at the end */
+    double activity_days;    /* first treatment session to exit (0: never treated) */
+    int finished;            /* left the service before the end of the run */
+    const char *exit_reason; /* as flow.csv's exits */
+} pw_arrival_record;
 
 /* Where the model reports rows; any callback may be NULL. The writer formats. */
 typedef struct pw_monitor {
     void *ctx;
     void (*stage)(void *ctx, const pw_stage_record *rec);
     void (*event)(void *ctx, const pw_event_record *rec);
+    void (*arrival)(void *ctx, const pw_arrival_record *rec);
 } pw_monitor;
 
 /* Run replication `replication` (0-based) of p. mon may be NULL. Fills *out (which the

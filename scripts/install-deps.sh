@@ -1,9 +1,13 @@
 #!/bin/sh
 # Install the Debian packages stepsim needs to build, test and run, if any are missing.
 # Idempotent: does nothing (and needs no privileges) when everything is present.
+#   scripts/install-deps.sh          to build and run
+#   scripts/install-deps.sh --test   also what the tests need: chromium, and node and npm
+#                                    (tests/test_pages.sh drives the pages in chromium)
 set -eu
 
-PKGS="make gcc pkg-config libgsl-dev libconfig-dev gnuplot-nox"
+PKGS="make gcc pkg-config libgsl-dev libconfig-dev"
+[ "${1:-}" = --test ] && PKGS="$PKGS chromium"
 [ "${STEPSIM_WITH_OPTIONAL:-0}" = 1 ] && PKGS="$PKGS openmpi-bin libopenmpi-dev hyperfine valgrind"
 
 missing=""
@@ -12,6 +16,11 @@ for p in $PKGS; do
         missing="$missing $p"
     fi
 done
+# node and npm may come from elsewhere than Debian's packages: what counts is the commands.
+if [ "${1:-}" = --test ]; then
+    command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+    command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
 [ -z "$missing" ] && exit 0
 
 echo "install-deps: installing:$missing" >&2

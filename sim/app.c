@@ -110,23 +110,33 @@ void app_progress(void *ctx, size_t done, size_t total)
 {
     app_progress_ctx *pc = ctx;
     double now = app_wall_now(), elapsed = now - pc->t0;
-    int last = done == total;
+    int open = total == 0, last = open ? pc->ending : done == total;
     if (!pc->tty && (last ? !pc->printed : now - pc->last < pc->every))
         return;
     pc->last = now;
     pc->printed = 1;
-    fprintf(stderr, "%sstepsim: %s: %zu/%zu %s, %.1f s elapsed", pc->tty ? "\r" : "",
-            pc->name, done, total, pc->unit, elapsed);
-    if (!last && done > 0)
+    if (open)
+        fprintf(stderr, "%sstepsim: %s: %zu %s, %.1f s elapsed", pc->tty ? "\r" : "", pc->name,
+                done, pc->unit, elapsed);
+    else
+        fprintf(stderr, "%sstepsim: %s: %zu/%zu %s, %.1f s elapsed", pc->tty ? "\r" : "",
+                pc->name, done, total, pc->unit, elapsed);
+    if (!last && !open && done > 0)
         fprintf(stderr, ", about %.0f s to go", elapsed * (double)(total - done) / (double)done);
     fputs(pc->tty && !last ? "\033[K" : "\n", stderr);
     fflush(stderr);
 }
 
+void app_progress_end(app_progress_ctx *pc, size_t done)
+{
+    pc->ending = 1;
+    app_progress(pc, done, 0);
+}
+
 /* The interval off a terminal comes from STEPSIM_PROGRESS_SECONDS (default 5). */
 app_progress_ctx app_progress_start(const char *name, const char *unit)
 {
-    app_progress_ctx pc = {name, unit, app_wall_now(), 0, 5.0, isatty(STDERR_FILENO), 0};
+    app_progress_ctx pc = {name, unit, app_wall_now(), 0, 5.0, isatty(STDERR_FILENO), 0, 0};
     const char *e = getenv("STEPSIM_PROGRESS_SECONDS");
     char *end;
     double v = e ? strtod(e, &end) : NAN;

@@ -51,11 +51,15 @@ typedef struct app_progress_ctx {
     double t0, last;
     double every;     /* seconds between lines off a terminal */
     int tty, printed;
+    int ending;       /* open-ended progress: the last line */
 } app_progress_ctx;
 app_progress_ctx app_progress_start(const char *name, const char *unit);
 /* On a terminal, one line rewritten at each step; else (a log, a pipe) a line every
  * `every` seconds once a run has lasted that long, and one at the end, so short runs are
  * silent. A runner_opts progress callback (ctx: app_progress_ctx). */
 void app_progress(void *ctx, size_t done, size_t total);
+/* Open-ended progress (a count with no known total, e.g. solve's replications): call
+ * app_progress(ctx, done, 0) as it goes and app_progress_end at the end. */
+void app_progress_end(app_progress_ctx *pc, size_t done);
 
 #endif

@@ -8,7 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out_stream.h"
 #include "sim/core/sim_rng.h"
+
+#ifndef STEPSIM_DATADIR
+#define STEPSIM_DATADIR "/usr/local/share/stepsim"
+#endif
 
 #ifndef STEPSIM_GIT
 #define STEPSIM_GIT "unknown"
@@ -35,6 +40,9 @@ static const char usage_text[] =
     "       stepsim calibrate SCENARIO.cfg --targets FILE [--max-evals N]\n"
     "                     [--simplex-size X] [options]\n"
     "                                            fit the free keys of FILE to its targets\n"
+    "       stepsim serve [SCENARIO.cfg] [--port N] [-r REPS]\n"
+    "                                            the playground: a page on 127.0.0.1 with\n"
+    "                                            sliders, run in the browser\n"
     "       stepsim --help | --version\n"
     "\n"
     "options (--set applies to every scenario and point):\n"
@@ -50,7 +58,15 @@ static const char usage_text[] =
     "                         of metric M (default: every headline metric) is within X\n"
     "                         (absolute for shares, else relative to the mean)\n"
     "      --patients         also write patients.csv (one row per patient per stage)\n"
-    "      --events           also write events.csv (process-mining event log)\n"
+    "      --events           also write events.csv (process-mining event log),\n"
+    "                         arrivals.csv and resources.csv (simmer's monitors)\n"
+    "      --start-date DATE  day 0 of events.csv's timestamps, YYYY-MM-DD\n"
+    "                         (default " OUT_START_DATE_DEFAULT ", a Monday)\n"
+    "      --port N           serve: the port on 127.0.0.1 (default 8080)\n"
+    "\n"
+    "A scenario named without a folder that is not in the current one is looked for in\n"
+    "$STEPSIM_DATA/scenarios, then in the installed scenarios (" STEPSIM_DATADIR "/scenarios);\n"
+    "'.cfg' may be left off: stepsim run baseline\n"
     "  -q, --quiet            no dashboard or table on stdout\n"
     "\n"
     "exit status: 0 ok, 1 runtime failure, 2 bad usage or bad scenario,\n"
@@ -109,7 +125,7 @@ static int parse_seed(const char *s, unsigned long long *out)
 enum {
     OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION, OPT_VARY, OPT_TARGET, OPT_MINIMISE,
     OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT,
-    OPT_EXHAUSTIVE, OPT_TARGETS, OPT_MAX_EVALS, OPT_SIMPLEX_SIZE
+    OPT_EXHAUSTIVE, OPT_TARGETS, OPT_MAX_EVALS, OPT_SIMPLEX_SIZE, OPT_START_DATE, OPT_PORT
 };
 /* "-": arguments that are not options come back in order as option 1 (whatever
  * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
@@ -140,6 +156,8 @@ static const struct option long_opts[] = {
     {"targets", required_argument, NULL, OPT_TARGETS},
     {"max-evals", required_argument, NULL, OPT_MAX_EVALS},
     {"simplex-size", required_argument, NULL, OPT_SIMPLEX_SIZE},
+    {"start-date", required_argument, NULL, OPT_START_DATE},
+    {"port", required_argument, NULL, OPT_PORT},
     {NULL, 0, NULL, 0},
 };
 
@@ -152,6 +170,45 @@ static void add_positional(cli *c, const char *arg)
         c->scenarios[c->nscenarios++] = arg;
 }
 
+const char *cli_datadir(void) { return STEPSIM_DATADIR; }
+
+/* Does path name a readable file? */
+static int readable(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+/* Scenario i as given when it is there (or has a folder in it), else the first of
+ * DIR/scenarios/NAME and DIR/scenarios/NAME.cfg found in $STEPSIM_DATA and then the
+ * installed data folder; as given when none is (the loader then says it is missing). */
+static const char *find_scenario(cli *c, size_t i)
+{
+    const char *name = c->scenarios[i];
+    if (readable(name) || strchr(name, '/'))
+        return name;
+    const char *dirs[] = {getenv("STEPSIM_DATA"), STEPSIM_DATADIR};
+    for (size_t d = 0; d < 2; d++) {
+        if (!dirs[d] || !dirs[d][0])
+            continue;
+        for (int ext = 0; ext < 2; ext++) {
+            size_t n = strlen(dirs[d]) + strlen(name) + 20;
+            char *path = malloc(n);
+            if (!path)
+                return name;
+            snprintf(path, n, "%s/scenarios/%s%s", dirs[d], name, ext ? ".cfg" : "");
+            if (readable(path)) {
+                c->found[i] = path;
+                return path;
+            }
+            free(path);
+        }
+    }
+    return name;
+}
+
 /* Is the command known, and are its arguments and options ones it takes? -1 if so. */
 static int check_command(cli *c)
 {
@@ -159,11 +216,13 @@ static int check_command(cli *c)
     int compare = !strcmp(cmd, "compare"), explore = !strcmp(cmd, "sweep") ||
                                                      !strcmp(cmd, "solve") ||
                                                      !strcmp(cmd, "sensitivity");
-    int calibrate = !strcmp(cmd, "calibrate");
+    int calibrate = !strcmp(cmd, "calibrate"), serve = !strcmp(cmd, "serve");
     if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && !compare && !explore &&
-        !calibrate)
+        !calibrate && !serve)
         return cli_usage_error("unknown command '%s' (expected run, compare, check, sweep, "
-                               "solve, sensitivity or calibrate)", cmd);
+                               "solve, sensitivity, calibrate or serve)", cmd);
+    if (serve && c->nscenarios == 0)
+        c->scenarios[c->nscenarios++] = "baseline";
     if (compare && c->nscenarios < 2)
         return cli_usage_error("%s: at least two scenario files are needed", cmd);
     if (!compare && c->nscenarios == 0)
@@ -192,6 +251,8 @@ static int check_command(cli *c)
         return cli_usage_error("--precision is for run and compare, not %s", cmd);
     if (c->samples > 0 && strcmp(cmd, "sweep") != 0 && strcmp(cmd, "sensitivity") != 0)
         return cli_usage_error("--samples is for sweep and sensitivity, not %s", cmd);
+    for (size_t i = 0; i < c->nscenarios; i++)
+        c->scenarios[i] = find_scenario(c, i);
     c->scenario = c->scenarios[0];
     return -1;
 }
@@ -207,11 +268,15 @@ int cli_parse(int argc, char **argv, cli *c)
     c->confidence = 0.95;
     c->max_evals = -1;
     c->simplex_size = NAN;
+    c->port = 8080;
+    c->start_date = OUT_START_DATE_DEFAULT;
+    (void)out_parse_date(c->start_date, &c->start_days);
     c->sets = calloc((size_t)argc, sizeof *c->sets);
     c->scenarios = calloc((size_t)argc, sizeof *c->scenarios);
     c->varies = calloc((size_t)argc, sizeof *c->varies);
     c->targets = calloc((size_t)argc, sizeof *c->targets);
-    if (!c->sets || !c->scenarios || !c->varies || !c->targets) {
+    c->found = calloc((size_t)argc + 1, sizeof *c->found);
+    if (!c->sets || !c->scenarios || !c->varies || !c->targets || !c->found) {
         fprintf(stderr, "stepsim: out of memory\n");
         return EXIT_RUNTIME;
     }
@@ -317,6 +382,17 @@ int cli_parse(int argc, char **argv, cli *c)
                 return cli_usage_error("simplex-size must be a number in (0, 1) (got '%s')",
                                        optarg);
             break;
+        case OPT_START_DATE:
+            if (out_parse_date(optarg, &c->start_days) != 0)
+                return cli_usage_error("--start-date must be a date YYYY-MM-DD (got '%s')",
+                                       optarg);
+            c->start_date = optarg;
+            break;
+        case OPT_PORT:
+            if (cli_parse_long(optarg, 1, 65535, &c->port))
+                return cli_usage_error("port must be an integer in [1, 65535] (got '%s')",
+                                       optarg);
+            break;
         case ':':
             return cli_usage_error("option '%s' needs a value", a);
         default:
@@ -340,5 +416,8 @@ void cli_free(cli *c)
     free(c->scenarios);
     free(c->varies);
     free(c->targets);
+    for (size_t i = 0; c->found && i < c->nscenarios; i++)
+        free(c->found[i]);
+    free(c->found);
     memset(c, 0, sizeof *c);
 }

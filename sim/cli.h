@@ -28,6 +28,10 @@ typedef struct cli {
     const char *precision;   /* --precision X[:METRIC] (run, compare) */
     const char *metrics;     /* --metrics A,B (sweep, sensitivity) */
     const char *targets_file; /* --targets FILE (calibrate) */
+    const char *start_date;  /* --start-date YYYY-MM-DD (events.csv timestamps) */
+    long start_days;         /* its days from 1970-01-01 */
+    long port;               /* --port (serve), default 8080 */
+    char **found;            /* scenario paths found on the search path (owned) */
     long replications, threads, samples;
     long max_evals;          /* --max-evals (calibrate), -1 when not given */
     double confidence;       /* --confidence (solve), default 0.95 */
@@ -41,6 +45,10 @@ typedef struct cli {
  * status (help and version printed: 0; a usage error printed: 2). Free with cli_free. */
 int cli_parse(int argc, char **argv, cli *c);
 void cli_free(cli *c);
+
+/* The folders searched for a scenario named without a path that is not in the current
+ * folder: $STEPSIM_DATA/scenarios, then the installed DATADIR/scenarios. */
+const char *cli_datadir(void);
 
 /* The commit the program was built from ("unknown" outside a git checkout). */
 const char *cli_git_hash(void);

@@ -13,5 +13,6 @@ int cmd_sweep(const cli *c, int argc, char **argv);
 int cmd_solve(const cli *c, int argc, char **argv);
 int cmd_sensitivity(const cli *c, int argc, char **argv);
 int cmd_calibrate(const cli *c, int argc, char **argv);
+int cmd_serve(const cli *c);
 
 #endif

@@ -5,13 +5,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "cmd.h"
+#include "out_manifest.h"
 #include "out_metrics.h"
-#include "out_sha256.h"
 #include "out_write.h"
 
 int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
@@ -143,49 +142,53 @@ int xp_close(xp *x, out_file *f)
 
 int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **argv)
 {
-    out_file f;
-    int rc = xp_open(x, &f, "manifest.json");
-    if (rc != EXIT_OK)
-        return rc;
-    char err[1024], hex[OUT_SHA256_HEX], buf[64];
-    time_t now = time(NULL);
-    struct tm tm;
-    fputs("{\n  \"manifest_version\": 1,\n  \"command\": ", f.f);
-    out_json_str(f.f, x->c->command);
-    fputs(",\n  \"created_utc\": ", f.f);
-    out_json_str(f.f, gmtime_r(&now, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ",
-                                                      &tm) ? buf : NULL);
-    fprintf(f.f, ",\n  \"stepsim_version\": \"%s\",\n  \"git_hash\": \"%s\",\n",
-            STEPSIM_VERSION, cli_git_hash());
-    fputs("  \"scenario\": ", f.f);
-    out_json_str(f.f, x->base->name);
-    fprintf(f.f, ",\n  \"master_seed\": %" PRIu64 ",\n  \"replications\": %zu,\n", x->seed,
-            x->reps);
-    fputs("  \"command_line\": [", f.f);
-    for (int k = 0; k < argc; k++) {
-        fputs(k ? ", " : "", f.f);
-        out_json_str(f.f, argv[k]);
+    char err[1024];
+    out_set_info in = {x->c->command, STEPSIM_VERSION, cli_git_hash(), x->base->name,
+                       x->seed, x->reps, argc, argv};
+    if (out_write_set_manifest(x->set.stage, &in, files, nfiles, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
     }
-    fputs("],\n  \"files\": [\n", f.f);
-    for (size_t k = 0; k < nfiles; k++) {
-        char *path = out_path_join(x->set.stage, files[k]);
-        uint64_t bytes = 0;
-        if (!path || out_sha256_file(path, hex, &bytes, err, sizeof err) != OUT_OK) {
-            free(path);
-            out_file_abort(&f);
-            fprintf(stderr, "stepsim: %s\n", path ? err : "out of memory");
-            return EXIT_RUNTIME;
-        }
-        free(path);
-        fputs("    {\"name\": ", f.f);
-        out_json_str(f.f, files[k]);
-        fprintf(f.f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"}%s\n", bytes, hex,
-                k + 1 < nfiles ? "," : "");
-    }
-    fputs("  ]\n}\n", f.f);
-    if ((rc = xp_close(x, &f)) != EXIT_OK)
-        return rc;
     return app_publish_set(&x->set);
+}
+
+int xp_page(xp *x, out_page *pg, const char *kind)
+{
+    if (out_page_begin(pg, kind, x->base->name) != OUT_OK) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    fputs(",\n\"scenario\": ", pg->data);
+    out_json_str(pg->data, x->base->name);
+    fprintf(pg->data, ", \"seed\": %" PRIu64 ", \"replications\": %zu, \"vars\": [", x->seed,
+            x->reps);
+    for (size_t v = 0; v < x->nvars; v++) {
+        fputs(v ? ", {\"key\": " : "{\"key\": ", pg->data);
+        out_json_str(pg->data, x->vars[v].key);
+        fputc('}', pg->data);
+    }
+    fputc(']', pg->data);
+    return EXIT_OK;
+}
+
+int xp_save_page(xp *x, out_page *pg, const char *name)
+{
+    char err[1024];
+    if (out_page_save(pg, x->set.stage, name, err, sizeof err) != OUT_OK) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+void xp_json_value(FILE *f, const char *text)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && !*end && isfinite(v))
+        out_json_num(f, v);
+    else
+        out_json_str(f, text);
 }
 
 const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
@@ -387,8 +390,39 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         }
     if ((ret = xp_close(&x, &f)) != EXIT_OK)
         goto out;
-    const char *files[] = {"sweep.csv"};
-    if ((ret = xp_finish(&x, files, 1, argc, argv)) != EXIT_OK)
+    /* sweep.html: the response curves. */
+    out_page pg;
+    if ((ret = xp_page(&x, &pg, "sweep")) != EXIT_OK)
+        goto out;
+    fputs(",\n\"metrics\": [", pg.data);
+    for (size_t k = 0; k < x.nmetrics; k++) {
+        fputs(k ? ", " : "", pg.data);
+        out_json_str(pg.data, ex_metric_name(x.metrics[k], name, sizeof name));
+    }
+    fputs("],\n\"points\": [", pg.data);
+    for (size_t i = 0; i < g.npoints; i++) {
+        fputs(i ? ",\n{\"values\": [" : "\n{\"values\": [", pg.data);
+        for (size_t v = 0; v < x.nvars; v++) {
+            fputs(v ? ", " : "", pg.data);
+            xp_json_value(pg.data, point_value(&g, i, v));
+        }
+        fputs("], \"metrics\": {", pg.data);
+        for (size_t k = 0; k < x.nmetrics; k++) {
+            sim_summary s = ex_point_summary(&pts[i], x.metrics[k], pts[i].nreps);
+            fprintf(pg.data, "%s\"%s\": {\"mean\": ", k ? ", " : "",
+                    ex_metric_name(x.metrics[k], name, sizeof name));
+            out_json_num(pg.data, s.mean);
+            out_json_kv_num(pg.data, "ci_low", s.ci_low);
+            out_json_kv_num(pg.data, "ci_high", s.ci_high);
+            fputc('}', pg.data);
+        }
+        fputs("}}", pg.data);
+    }
+    fputc(']', pg.data);
+    if ((ret = xp_save_page(&x, &pg, "sweep.html")) != EXIT_OK)
+        goto out;
+    const char *files[] = {"sweep.csv", "sweep.html"};
+    if ((ret = xp_finish(&x, files, 2, argc, argv)) != EXIT_OK)
         goto out;
 
     if (!c->quiet) {
@@ -409,7 +443,8 @@ int cmd_sweep(const cli *c, int argc, char **argv)
                        xp_fmt(x.metrics[k], &s, b, sizeof b));
             }
         }
-        printf("\nOutputs in %s/ (sweep.csv: every metric at every point%s)\n",
+        printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: every metric at "
+               "every point%s)\n",
                c->outdir ? c->outdir : x.outdir,
                c->per_point ? "; points/NNNN/: each point's full outputs" : "");
     }

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "explore.h"
 #include "out_file.h"
+#include "out_html.h"
 
 /* One exploration's state. */
 typedef struct xp {
@@ -47,6 +48,14 @@ int xp_close(xp *x, out_file *f);
 /* Write manifest.json listing the files named and the command line, then publish the
  * set. Returns EXIT_OK or a status (interrupted: 128 + signal). */
 int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **argv);
+
+/* A page of this exploration (kind "sweep", "solve", "sensitivity"): begun with the
+ * scenario, seed, replications and the varied keys as JSON members; the command adds its
+ * own, then xp_save_page writes it as NAME into the set. EXIT_OK or a status (printed). */
+int xp_page(xp *x, out_page *pg, const char *kind);
+int xp_save_page(xp *x, out_page *pg, const char *name);
+/* A point's value of a var as JSON: a number when the text is one, else a string. */
+void xp_json_value(FILE *f, const char *text);
 
 /* "mean [ci_low, ci_high]" of a summary into buf, with units by the metric's kind
  * (percent for shares). */

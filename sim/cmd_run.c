@@ -10,6 +10,8 @@
 #include "out_compare.h"
 #include "out_dashboard.h"
 #include "out_file.h"
+#include "out_html.h"
+#include "out_manifest.h"
 #include "out_stream.h"
 #include "out_write.h"
 #include "precision.h"
@@ -68,13 +70,33 @@ static int run_more(const char *scenario, const pw_params *p, const runner_opts 
     return rc;
 }
 
-/* Write the result files of res[0..n) to dir; the run's description to *info. */
+/* Write the result files of res[0..n) to dir (resources.csv with the streams, and
+ * report.html); the run's description to *info. */
 static int write_set(const cli *c, const pw_params *p, const char *scenario, const char *dir,
                      const runner_opts *o, const pw_results *res, size_t n, double wall,
                      int argc, char **argv, out_run_info *info)
 {
     char err[1024];
+    static const char *const extra[] = {"report.html", "resources.csv"};
     out_run_info_init(info);
+    info->extra = extra;
+    info->nextra = 1;
+    info->start_date = o->streams & OUT_STREAM_EVENTS ? c->start_date : NULL;
+    if (out_mkdir_p(dir, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return RUNNER_FAILED;
+    }
+    if (o->streams & OUT_STREAM_EVENTS) {
+        info->nextra = 2;
+        if (out_write_resources(dir, o->scenario_id, res, n, err, sizeof err) != 0) {
+            fprintf(stderr, "stepsim: %s\n", err);
+            return RUNNER_FAILED;
+        }
+    }
+    if (out_write_report(dir, p, res, n, c->start_date, err, sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        return RUNNER_FAILED;
+    }
     info->version = STEPSIM_VERSION;
     info->git_hash = cli_git_hash();
     info->libconfig_version = scn_libconfig_version();
@@ -156,9 +178,9 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
         double hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.95);
         if (at >= lo && at <= hi)
             continue;
-        printf("Warm-up warning: the %s list ends the warm-up at %.0f people, outside the "
-               "%.0f-%.0f it holds in 90%% of the window's weeks: lengthen warmup_weeks or "
-               "size prefill to it\n", names[l], at, lo, hi);
+        printf("Warm-up warning: the %s list ends the warm-up at %.0f people, outside\n"
+               "  the %.0f-%.0f it holds in 90%% of the window's weeks: lengthen\n"
+               "  warmup_weeks or size prefill to it\n", names[l], at, lo, hi);
     }
     free(x);
 }
@@ -186,8 +208,8 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n)
     free(x);
     if (d == SIZE_MAX)
         return;
-    printf("Warm-up: MSER-5 on the total waiting list suggests discarding %zu weeks; the "
-           "scenario discards %g%s\n", d, p->warmup_weeks,
+    printf("Warm-up: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
+           "  the scenario discards %g%s\n", d, p->warmup_weeks,
            (double)d > p->warmup_weeks ? " (too few: the lists are still settling)" : "");
     print_warmup_levels(p, res, n, weeks);
 }
@@ -214,6 +236,8 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
     app_label_overrides(p, c);
     char *name = app_short_name(c->scenario);
     char *outdir = c->outdir || !name ? NULL : app_default_outdir(c, name);
+    /* The short id stream rows carry: the name, with a hash of any --set (as the folder). */
+    char *sid = name ? app_default_outdir(c, name) : NULL;
     const char *dir = c->outdir ? c->outdir : outdir;
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
     pw_results *res = calloc(rmax, sizeof *res);
@@ -231,7 +255,9 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
         .outdir = set.stage,
         .stop = &app_stop_signal,
         .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
-                   (p->output.events ? OUT_STREAM_EVENTS : 0u),
+                   (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u),
+        .scenario_id = sid ? sid + strlen("out/") : name,
+        .start_days = c->start_days,
         .progress = app_progress,
         .progress_ctx = &pc,
     };
@@ -261,6 +287,7 @@ out:
             pw_results_free(&res[i]);
     free(res);
     free(outdir);
+    free(sid);
     free(name);
     if (prec)
         prec_free(prec);
@@ -351,7 +378,9 @@ int cmd_compare(const cli *c, int argc, char **argv)
             .outdir = dirs[s],
             .stop = &app_stop_signal,
             .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
-                       (p->output.events ? OUT_STREAM_EVENTS : 0u),
+                       (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u),
+            .scenario_id = names[s],
+            .start_days = c->start_days,
             .progress = app_progress,
             .progress_ctx = &pcs[s],
         };
@@ -384,7 +413,22 @@ int cmd_compare(const cli *c, int argc, char **argv)
         goto out;
     }
     if (out_write_compare(set.stage, ns, (const char *const *)names,
-                          (const pw_results *const *)res, n, seed, err, sizeof err) != 0) {
+                          (const pw_results *const *)res, n, seed, err, sizeof err) != 0 ||
+        out_write_compare_page(set.stage, ns, (const char *const *)names, ps,
+                               (const pw_results *const *)res, n, seed, err,
+                               sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        goto out;
+    }
+    /* The set's own manifest: the comparison's files (each scenario's folder has its own). */
+    char label[512];
+    size_t ll = 0;
+    label[0] = '\0';
+    for (size_t s = 0; s < ns && ll < sizeof label; s++)
+        ll += (size_t)snprintf(label + ll, sizeof label - ll, "%s%s", s ? ", " : "", names[s]);
+    static const char *const files[] = {"compare.csv", "compare.json", "compare.html"};
+    out_set_info si = {"compare", STEPSIM_VERSION, cli_git_hash(), label, seed, n, argc, argv};
+    if (out_write_set_manifest(set.stage, &si, files, 3, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;
     }
@@ -394,7 +438,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
         out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
                           n);
         print_precision(c, n, met_all ? n : 0, rmax);
-        printf("\nOutputs in %s/ (compare.csv, compare.json, one directory per scenario)\n",
+        printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, one directory per "
+               "scenario)\n",
                outdir);
     }
     ret = EXIT_OK;

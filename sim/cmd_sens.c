@@ -157,12 +157,16 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     effect *eff = calloc(k, sizeof *eff);
     sens_morris *mo = calloc(k, sizeof *mo);
     sens_sobol *so = calloc(k, sizeof *so);
-    if (!eff || !mo || !so) {
+    out_page pg;
+    if (!eff || !mo || !so || xp_page(&x, &pg, "sensitivity") != EXIT_OK) {
         free(eff), free(mo), free(so);
         out_file_abort(&f);
         ret = EXIT_RUNTIME;
         goto out;
     }
+    fprintf(pg.data, ", \"method\": \"%s\", \"runs\": %zu,\n\"results\": [",
+            sobol ? "sobol" : "morris", rows);
+    size_t shown = 0;
     if (!c->quiet)
         printf("%s · sensitivity (%s, %zu %s, %zu runs of %zu replications) · seed %" PRIu64
                "\n%s\n\n", x.base->name, sobol ? "Sobol" : "Morris", n,
@@ -200,22 +204,34 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
                 eff[i] = (effect){i, mo[i].mu_star, mo[i].mu_star_lo, mo[i].mu_star_hi};
             }
         }
+        fprintf(pg.data, "%s\n{\"metric\": \"%s\", \"inputs\": [", shown++ ? "," : "",
+                ex_metric_name(m, name, sizeof name));
+        for (size_t i = 0; i < k; i++) {
+            fputs(i ? ", {\"input\": " : "{\"input\": ", pg.data);
+            out_json_str(pg.data, x.vars[eff[i].input].key);
+            out_json_kv_num(pg.data, "value", eff[i].value);
+            out_json_kv_num(pg.data, "ci_low", eff[i].lo);
+            out_json_kv_num(pg.data, "ci_high", eff[i].hi);
+            fputc('}', pg.data);
+        }
+        fputs("]}", pg.data);
         if (!c->quiet) {
             tornado(&x, m, eff, sobol ? "ST" : "mu*");
             putchar('\n');
         }
     }
+    fputc(']', pg.data);
     free(eff);
     free(mo);
     free(so);
-    if ((ret = xp_close(&x, &f)) != EXIT_OK)
+    if ((ret = xp_close(&x, &f)) != EXIT_OK || (ret = xp_save_page(&x, &pg, "sensitivity.html")))
         goto out;
-    const char *files[] = {"sensitivity.csv", "sensitivity_points.csv"};
-    if ((ret = xp_finish(&x, files, 2, argc, argv)) != EXIT_OK)
+    const char *files[] = {"sensitivity.csv", "sensitivity_points.csv", "sensitivity.html"};
+    if ((ret = xp_finish(&x, files, 3, argc, argv)) != EXIT_OK)
         goto out;
     if (!c->quiet)
-        printf("Outputs in %s/ (sensitivity.csv: every index; sensitivity_points.csv: every "
-               "run)\n", c->outdir ? c->outdir : x.outdir);
+        printf("Outputs in %s/ (sensitivity.html: tornado diagrams; sensitivity.csv: every "
+               "index; sensitivity_points.csv: every run)\n", c->outdir ? c->outdir : x.outdir);
     ret = EXIT_OK;
 out:
     for (size_t v = 0; assign && v < k; v++)

@@ -56,6 +56,7 @@ typedef struct solver {
     spot *spots;
     size_t nspots, cap;
     size_t sims; /* replications run */
+    app_progress_ctx progress;
 } solver;
 
 /* "METRIC>=X", "<=", ">" or "<"; X may end in % (a share). */
@@ -170,6 +171,7 @@ static int decide(solver *s, const long *at, int *meets)
         if ((ret = xp_run(&s->x, &sp->pt, n)) != EXIT_OK)
             return ret;
         s->sims += sp->pt.nreps - before;
+        app_progress(&s->progress, s->sims, 0);
         int j = judge(s, sp, n, n >= rmax ? s->x.c->confidence : early);
         if (j >= 0 || n >= rmax) {
             sp->decided = 1;
@@ -293,6 +295,58 @@ static void csv_spot(FILE *f, const solver *s, size_t i)
     }
 }
 
+/* solve.html: the evaluated grid, the feasible points and the answer (best, or SIZE_MAX). */
+static int write_page(solver *s, size_t best)
+{
+    out_page pg;
+    int ret = xp_page(&s->x, &pg, "solve");
+    if (ret != EXIT_OK)
+        return ret;
+    FILE *f = pg.data;
+    char name[OUT_METRIC_NAME_MAX];
+    fprintf(f, ", \"confidence\": %g, \"simulations\": %zu, \"cost\": \"%s\", \"answer\": ",
+            s->x.c->confidence, s->sims, ex_metric_name(s->cost, name, sizeof name));
+    if (best == SIZE_MAX)
+        fputs("null", f);
+    else
+        fprintf(f, "%zu", best);
+    fputs(",\n\"targets\": [", f);
+    for (size_t k = 0; k < s->ntargets; k++) {
+        fprintf(f, "%s{\"metric\": \"%s\", \"op\": \"%s\", \"value\": ", k ? ", " : "",
+                ex_metric_name(s->targets[k].metric, name, sizeof name),
+                s->targets[k].at_least ? ">=" : "<=");
+        out_json_num(f, s->targets[k].value);
+        fputc('}', f);
+    }
+    fputs("],\n\"spots\": [", f);
+    for (size_t i = 0; i < s->nspots; i++) {
+        const spot *sp = &s->spots[i];
+        fputs(i ? ",\n{\"at\": [" : "\n{\"at\": [", f);
+        for (size_t v = 0; v < s->x.nvars; v++)
+            fprintf(f, "%s%ld", v ? ", " : "", sp->at[v]);
+        fprintf(f, "], \"replications\": %zu, \"meets\": %s, \"metrics\": {", sp->pt.nreps,
+                sp->meets ? "true" : "false");
+        for (size_t k = 0; k <= s->ntargets; k++) {
+            size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
+            sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
+            double bound = k < s->ntargets
+                               ? ex_point_bound(&sp->pt, m, sp->pt.nreps, s->x.c->confidence,
+                                                s->targets[k].at_least ? -1 : 1)
+                               : NAN;
+            fprintf(f, "%s\"%s\": {\"mean\": ", k ? ", " : "",
+                    ex_metric_name(m, name, sizeof name));
+            out_json_num(f, sum.mean);
+            out_json_kv_num(f, "ci_low", sum.ci_low);
+            out_json_kv_num(f, "ci_high", sum.ci_high);
+            out_json_kv_num(f, "bound", bound);
+            fputc('}', f);
+        }
+        fputs("}}", f);
+    }
+    fputc(']', f);
+    return xp_save_page(&s->x, &pg, "solve.html");
+}
+
 /* A point with its targets and cost, for the terminal. */
 static void print_spot(const solver *s, const char *what, const spot *sp)
 {
@@ -361,8 +415,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
         ret = EXIT_USAGE;
         goto out;
     }
+    s.progress = app_progress_start(s.x.name, "replications simulated");
     if ((ret = search(&s, &cand, &ncand)) != EXIT_OK)
         goto out;
+    app_progress_end(&s.progress, s.sims);
 
     /* The cheapest frontier points by the cost metric's mean. */
     size_t best = SIZE_MAX, second = SIZE_MAX;
@@ -391,8 +447,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
         csv_spot(f.f, &s, i);
     if ((ret = xp_close(&s.x, &f)) != EXIT_OK)
         goto out;
-    const char *files[] = {"solve.csv"};
-    if ((ret = xp_finish(&s.x, files, 1, argc, argv)) != EXIT_OK)
+    if ((ret = write_page(&s, best)) != EXIT_OK)
+        goto out;
+    const char *files[] = {"solve.csv", "solve.html"};
+    if ((ret = xp_finish(&s.x, files, 2, argc, argv)) != EXIT_OK)
         goto out;
 
     size_t grid = 1;
@@ -424,7 +482,8 @@ int cmd_solve(const cli *c, int argc, char **argv)
         printf("\n%zu simulations (replications) at %zu points; every point of the %zu-point "
                "grid at %zu replications would take %zu.\n", s.sims, s.nspots, grid, s.x.reps,
                grid * s.x.reps);
-        printf("Outputs in %s/ (solve.csv: every point evaluated)\n",
+        printf("Outputs in %s/ (solve.html: the grid and the answer; solve.csv: every point "
+               "evaluated)\n",
                c->outdir ? c->outdir : s.x.outdir);
     }
     ret = EXIT_OK;

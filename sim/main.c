@@ -26,6 +26,8 @@ int main(int argc, char **argv)
         ret = cmd_sensitivity(&c, argc, argv);
     } else if (!strcmp(c.command, "calibrate")) {
         ret = cmd_calibrate(&c, argc, argv);
+    } else if (!strcmp(c.command, "serve")) {
+        ret = cmd_serve(&c);
     } else {
         pw_params *p = malloc(sizeof *p);
         if (!p)

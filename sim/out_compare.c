@@ -2,10 +2,12 @@
 #include "out_compare.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "out_file.h"
+#include "out_html.h"
 #include "out_metrics.h"
 #include "sim/core/sim_stats.h"
 
@@ -138,39 +140,49 @@ fail:
     return rc;
 }
 
-/* The metrics of the printed table: a share is printed in percent, a time in days. */
+/* The metrics of the printed table, each with what it is a share of; how it prints. */
+enum { PLAIN, SHARE, POUNDS };
 static const struct {
     pw_metric m;
     const char *label;
-    int share;
+    int kind;
 } shown[] = {
-    {PW_M_RECOVERY_RATE_TRUE, "Recovery, true", 1},
-    {PW_M_RECOVERY_RATE_REPORTED, "Recovery, reported", 1},
-    {PW_M_RELIABLE_IMPROVEMENT_TRUE, "Reliable improvement, true", 1},
-    {PW_M_RELIABLE_RECOVERY_TRUE, "Reliable recovery, true", 1},
-    {PW_M_ENTERED_TREATMENT_SHARE, "Entered treatment", 1},
-    {PW_M_FINISHED_COURSE_SHARE, "Finished a course", 1},
-    {PW_M_WITHIN_6_WEEKS_TRUE, "Treated within 6 weeks, true", 1},
-    {PW_M_WITHIN_6_WEEKS_REPORTED, "Within 6 weeks, reported", 1},
-    {PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, "Wait to assessment, days", 0},
-    {PW_M_WAIT_TO_TREATMENT_DAYS_MEAN, "Wait to treatment, days", 0},
-    {PW_M_STEPPED_UP_SHARE, "Stepped up (of step-2 starters)", 1},
-    {PW_M_FAILED_AT_LEAST_ONCE_SHARE, "Failed an episode (of referrals)", 1},
-    {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, finishers", 0},
-    {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost in treatment", 1},
-    {PW_M_UTILISATION_ASSESSMENT, "Utilisation, assessment", 1},
-    {PW_M_UTILISATION_STEP2, "Utilisation, step 2", 1},
-    {PW_M_UTILISATION_STEP3, "Utilisation, step 3", 1},
+    {PW_M_RECOVERY_RATE_TRUE, "Recovery, true (referrals at caseness)", SHARE},
+    {PW_M_RECOVERY_RATE_REPORTED, "Recovery, reported (finishers at caseness)", SHARE},
+    {PW_M_RELIABLE_IMPROVEMENT_TRUE, "Reliable improvement, true (referrals)", SHARE},
+    {PW_M_RELIABLE_RECOVERY_TRUE, "Reliable recovery, true (at caseness)", SHARE},
+    {PW_M_ENTERED_TREATMENT_SHARE, "Entered treatment (of referrals)", SHARE},
+    {PW_M_FINISHED_COURSE_SHARE, "Finished a course (of referrals)", SHARE},
+    {PW_M_WITHIN_6_WEEKS_TRUE, "Treated within 6 weeks, true (referrals)", SHARE},
+    {PW_M_WITHIN_6_WEEKS_REPORTED, "Within 6 weeks, reported (finishers)", SHARE},
+    {PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, "Wait to assessment, mean days", PLAIN},
+    {PW_M_WAIT_TO_TREATMENT_DAYS_MEAN, "Wait to treatment, mean days", PLAIN},
+    {PW_M_WAIT_TO_TREATMENT_DAYS_P90, "Wait to treatment, 90th centile days", PLAIN},
+    {PW_M_STEP_UP_WAIT_DAYS_MEAN, "Step-up wait (step 2 to 3), mean days", PLAIN},
+    {PW_M_WAITING_ASSESSMENT_MEAN, "Waiting for assessment, mean people", PLAIN},
+    {PW_M_WAITING_STEP2_MEAN, "Waiting for step 2, mean people", PLAIN},
+    {PW_M_WAITING_STEP3_MEAN, "Waiting for step 3, mean people", PLAIN},
+    {PW_M_STEPPED_UP_SHARE, "Stepped up (of step-2 starters)", SHARE},
+    {PW_M_FAILED_AT_LEAST_ONCE_SHARE, "Failed an episode (of referrals)", SHARE},
+    {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, mean per finisher", PLAIN},
+    {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost in treatment (of referrals)", SHARE},
+    {PW_M_UTILISATION_ASSESSMENT, "Utilisation, assessment slots", SHARE},
+    {PW_M_UTILISATION_STEP2, "Utilisation, step 2 hours", SHARE},
+    {PW_M_UTILISATION_STEP3, "Utilisation, step 3 hours", SHARE},
+    {PW_M_COST_PER_REFERRAL_GBP, "Staff cost per referral, £", POUNDS},
+    {PW_M_COST_PER_TRUE_RECOVERY_GBP, "Staff cost per true recovery, £", POUNDS},
 };
 
-static void print_value(FILE *f, double x, int share, int sign)
+static void print_value(FILE *f, double x, int kind, int sign)
 {
     if (!isfinite(x))
         fprintf(f, " %9s", "-");
-    else if (share && sign)
+    else if (kind == SHARE && sign)
         fprintf(f, " %+9.1f", 100 * x); /* percentage points */
-    else if (share)
+    else if (kind == SHARE)
         fprintf(f, " %8.1f%%", 100 * x);
+    else if (kind == POUNDS)
+        fprintf(f, sign ? " %+9.0f" : " %9.0f", x);
     else
         fprintf(f, sign ? " %+9.1f" : " %9.1f", x);
 }
@@ -190,19 +202,78 @@ void out_print_compare(FILE *f, size_t nscn, const char *const *names,
             nreps);
     for (size_t s = 1; s < nscn; s++) {
         fprintf(f, "\n%s  vs  %s\n", names[s], names[0]);
-        fprintf(f, "  %-32s %9s %9s %9s  %s\n", "", "reference", "scenario", "diff", "95% CI");
+        fprintf(f, "  %-42s %9s %9s %9s  %s\n", "", "reference", "scenario", "diff", "95% CI");
         for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
             const cell *a = &cells[0 * nm + shown[k].m], *b = &cells[s * nm + shown[k].m];
-            int sh = shown[k].share;
-            fprintf(f, "  %-32s", shown[k].label);
+            int sh = shown[k].kind;
+            fprintf(f, "  %-42s", shown[k].label);
             print_value(f, a->own.mean, sh, 0);
             print_value(f, b->own.mean, sh, 0);
             print_value(f, b->diff.mean, sh, 1);
+            double mul = sh == SHARE ? 100 : 1;
             if (isfinite(b->diff.ci_low))
-                fprintf(f, "  [%+.1f, %+.1f]", sh ? 100 * b->diff.ci_low : b->diff.ci_low,
-                        sh ? 100 * b->diff.ci_high : b->diff.ci_high);
+                fprintf(f, sh == POUNDS ? "  [%+.0f, %+.0f]" : "  [%+.1f, %+.1f]",
+                        mul * b->diff.ci_low, mul * b->diff.ci_high);
             fputc('\n', f);
         }
     }
     free(cells);
+}
+
+int out_write_compare_page(const char *outdir, size_t nscn, const char *const *names,
+                           const pw_params *params, const pw_results *const *reps,
+                           size_t nreps, unsigned long long seed, char *err, size_t errlen)
+{
+    size_t nm = out_metric_count();
+    cell *cells = compute(nscn, reps, nreps, nm);
+    out_page pg;
+    char title[512];
+    size_t tl = (size_t)snprintf(title, sizeof title, "Comparison:");
+    for (size_t s = 0; s < nscn && tl < sizeof title; s++)
+        tl += (size_t)snprintf(title + tl, sizeof title - tl, "%s %s", s ? "," : "", names[s]);
+    if (!cells || out_page_begin(&pg, "compare", title) != OUT_OK) {
+        free(cells);
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory comparing scenarios");
+    }
+    FILE *f = pg.data;
+    const pw_params *p = &params[0];
+    fputs(",\n\"reference\": ", f);
+    out_json_str(f, names[0]);
+    fprintf(f, ", \"seed\": %llu, \"replications\": %zu", seed, nreps);
+    out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
+    out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
+    out_json_kv_num(f, "followup_weeks", p->followup_weeks);
+    size_t weeks = SIZE_MAX;
+    for (size_t s = 0; s < nscn; s++)
+        for (size_t r = 0; r < nreps; r++)
+            weeks = reps[s][r].n_weeks < weeks ? reps[s][r].n_weeks : weeks;
+    fprintf(f, ", \"weeks\": %zu,\n\"scenarios\": [", weeks == SIZE_MAX ? 0 : weeks);
+    char name[OUT_METRIC_NAME_MAX];
+    int rc = OUT_OK;
+    for (size_t s = 0; s < nscn && rc == OUT_OK; s++) {
+        fprintf(f, "%s\n{\"name\": ", s ? "," : "");
+        out_json_str(f, names[s]);
+        out_json_kv_str(f, "label", params[s].name);
+        fputs(", \"metrics\": [", f);
+        for (size_t i = 0; i < nm; i++) {
+            const cell *c = &cells[s * nm + i];
+            fprintf(f, "%s\n{\"name\": \"%s\"", i ? "," : "", out_metric_name(i, name));
+            const char *k[] = {"mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"};
+            const double v[] = {c->own.mean, c->own.ci_low, c->own.ci_high,
+                                c->diff.mean, c->diff.ci_low, c->diff.ci_high};
+            for (int j = 0; j < (s ? 6 : 3); j++)
+                out_json_kv_num(f, k[j], v[j]);
+            fputc('}', f);
+        }
+        fputs("]", f);
+        rc = out_report_lists_json(f, &params[s], reps[s], nreps);
+        fputs("}", f);
+    }
+    fputs("]", f);
+    free(cells);
+    if (rc != OUT_OK) {
+        out_page_free(&pg);
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory");
+    }
+    return out_page_save(&pg, outdir, "compare.html", err, errlen);
 }

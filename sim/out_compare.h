@@ -18,6 +18,13 @@ __attribute__((warn_unused_result)) int out_write_compare(const char *outdir, si
                                                           size_t nreps, unsigned long long seed,
                                                           char *err, size_t errlen);
 
+/* compare.html: the paired differences as a forest plot, each scenario's lists over time
+ * and every metric; params[s] is scenario s as it ran. Returns 0 or an OUT_ code. */
+__attribute__((warn_unused_result)) int out_write_compare_page(
+    const char *outdir, size_t nscn, const char *const *names, const pw_params *params,
+    const pw_results *const *reps, size_t nreps, unsigned long long seed, char *err,
+    size_t errlen);
+
 /* The comparison table a policy analyst reads: the headline metrics of each scenario
  * against the first, differences with 95% CIs (percentage points for shares). */
 void out_print_compare(FILE *f, size_t nscn, const char *const *names,

@@ -239,8 +239,9 @@ static void section_waits(const dash *d)
         cell_pct(b, sizeof b, M(d, PW_M_WITHIN_18_WEEKS_REPORTED)));
     row(d->f, "  Step-up wait (step 2 to 3), mean days",
         cell_num(a, sizeof a, M(d, PW_M_STEP_UP_WAIT_DAYS_MEAN)), "");
-    fputs("  true: referral to first treatment session. reported: referral to the clock\n"
-          "  stop, finishers only, as published (centiles from weekly bins).\n", d->f);
+    fputs("  true: referral to first treatment session; shares of every referral, days of\n"
+          "  those treated. reported: referral to the clock stop, of finishers only, as\n"
+          "  published (centiles from weekly bins).\n", d->f);
 }
 
 /* Recovery, true against reported. */
@@ -248,15 +249,19 @@ static void section_recovery(const dash *d)
 {
     char a[CELL_MAX], b[CELL_MAX];
     heading(d->f, "RECOVERY", "true", "reported");
-    row(d->f, "  Recovery", cell_pct(a, sizeof a, M(d, PW_M_RECOVERY_RATE_TRUE)),
+    row(d->f, "  Recovery (of those at caseness)",
+        cell_pct(a, sizeof a, M(d, PW_M_RECOVERY_RATE_TRUE)),
         cell_pct(b, sizeof b, M(d, PW_M_RECOVERY_RATE_REPORTED)));
-    row(d->f, "  Reliable improvement",
+    row(d->f, "  Reliable improvement (of all)",
         cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_IMPROVEMENT_TRUE)),
         cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_IMPROVEMENT_REPORTED)));
-    row(d->f, "  Reliable recovery", cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_RECOVERY_TRUE)),
+    row(d->f, "  Reliable recovery (of those at caseness)",
+        cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_RECOVERY_TRUE)),
         cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_RECOVERY_REPORTED)));
-    fprintf(d->f, "  true: latent symptoms %g weeks after referral, every referral counted.\n"
-            "  reported: questionnaire scores of those who finished a course, as published.\n",
+    fprintf(d->f, "  true: latent symptoms %g weeks after referral; \"all\" is every referral,\n"
+            "  caseness latent at referral. reported: questionnaire scores; \"all\" is\n"
+            "  those who finished a course (2+ sessions), caseness on the first score, as\n"
+            "  published.\n",
             d->p->outcome_weeks);
 }
 
@@ -368,16 +373,18 @@ static void section_workforce(const dash *d)
 static void section_capacity(const dash *d)
 {
     char a[CELL_MAX];
-    heading(d->f, "SESSIONS (treatment sessions attended)", "mean", NULL);
+    heading(d->f, "SESSIONS (treatment sessions attended)", "mean a person", NULL);
     row(d->f, "  Finished a course", cell_num(a, sizeof a, M(d, PW_M_SESSIONS_MEAN_FINISHERS)),
         NULL);
     row(d->f, "  Recovered (reported)",
         cell_num(a, sizeof a, M(d, PW_M_SESSIONS_MEAN_RECOVERED)), NULL);
 
-    heading(d->f, "UTILISATION (clinical time in use)", "", NULL);
-    row(d->f, "  Assessment", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_ASSESSMENT)), NULL);
-    row(d->f, "  Step 2", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP2)), NULL);
-    row(d->f, "  Step 3", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP3)), NULL);
+    heading(d->f, "UTILISATION (share of clinical time in use)", "", NULL);
+    row(d->f, "  Assessment (of assessment slots)", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_ASSESSMENT)), NULL);
+    row(d->f, "  Step 2 (of step-2 hours)", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP2)),
+        NULL);
+    row(d->f, "  Step 3 (of step-3 hours)", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP3)),
+        NULL);
 }
 
 /* Mean waiting-list sizes. */

@@ -470,3 +470,15 @@ void out_json_str(FILE *f, const char *str)
     }
     putc('"', f);
 }
+
+void out_json_kv_num(FILE *f, const char *key, double x)
+{
+    fprintf(f, ", \"%s\": ", key);
+    out_json_num(f, x);
+}
+
+void out_json_kv_str(FILE *f, const char *key, const char *s)
+{
+    fprintf(f, ", \"%s\": ", key);
+    out_json_str(f, s);
+}

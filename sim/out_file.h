@@ -105,6 +105,9 @@ char *out_csv_quote(const char *s);
 /* JSON writers. */
 void out_json_num(FILE *f, double x);        /* null if not finite */
 void out_json_str(FILE *f, const char *s);   /* quoted and escaped; NULL = null */
+/* A member after others in an object: `, "key": value` (out_json_num / out_json_str). */
+void out_json_kv_num(FILE *f, const char *key, double x);
+void out_json_kv_str(FILE *f, const char *key, const char *s);
 
 /* "a/b", or "b" when a is empty, in a new string the caller frees; NULL on OOM. */
 char *out_path_join(const char *a, const char *b);

@@ -1,12 +1,15 @@
-/* patients.csv and events.csv: per-replication part files and their ordered merge. */
+/* patients.csv, events.csv and arrivals.csv: per-replication part files and their ordered
+ * merge. */
 #include "out_stream.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "out_file.h"
+#include "out_metrics.h"
 
 #define DAY_DECIMALS 6 /* 1e-6 day < 0.1 s */
 
@@ -17,17 +20,60 @@ typedef struct stream_kind {
     const char *header;
 } stream_kind;
 
-static const stream_kind kinds[] = {
+static const stream_kind kinds[OUT_STREAM_KINDS] = {
     {OUT_STREAM_PATIENTS, "patients.csv",
      "scenario,replication,patient_id,person_id,stage,source,need,cohort,referral_day,"
      "queue_day,start_day,end_day,wait_days,sessions,exit_reason,clinician,unfinished\n"},
     {OUT_STREAM_EVENTS, "events.csv",
-     "scenario,replication,case_id,activity,lifecycle,timestamp,resource,role\n"},
+     "scenario,replication,case_id,activity_instance_id,activity,lifecycle,timestamp,day,"
+     "resource,role,unfinished\n"},
+    {OUT_STREAM_ARRIVALS, "arrivals.csv",
+     "name,start_time,end_time,activity_time,finished,replication,scenario,exit_reason\n"},
 };
-#define N_KINDS (sizeof kinds / sizeof kinds[0])
+#define N_KINDS OUT_STREAM_KINDS
 
 const char *out_patients_header(void) { return kinds[0].header; }
 const char *out_events_header(void) { return kinds[1].header; }
+const char *out_arrivals_header(void) { return kinds[2].header; }
+
+/* Days from 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm). */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long)doe - 719468;
+}
+
+/* The civil date of days from 1970-01-01. */
+static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (long)yoe + era * 400 + (*m <= 2);
+}
+
+int out_parse_date(const char *text, long *days)
+{
+    int y, m, d, n = 0;
+    if (!text || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || text[n] ||
+        y < 1900 || m < 1 || m > 12 || d < 1)
+        return -1;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+        return -1;
+    *days = days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 0;
+}
 
 /* "OUTDIR/.NAME.r<R>.part", malloc'd; NULL on OOM. */
 static char *part_path(const char *outdir, const char *name, int replication)
@@ -132,6 +178,43 @@ static void rb_day(rowbuf *r, double day)
     rb_char(r, ',');
 }
 
+/* A patient id with its origin's prefix: "1542", "re7", "pre12". */
+static void rb_pid(rowbuf *r, pw_origin o, uint64_t id)
+{
+    if (o == PW_ORIGIN_REREFERRAL)
+        rb_bytes(r, "re", 2);
+    else if (o == PW_ORIGIN_PREFILL)
+        rb_bytes(r, "pre", 3);
+    rb_u64(r, id);
+}
+
+/* A clinician as "<role>_<id>" (role "staff" if unnamed). */
+static void rb_clinician(rowbuf *r, const char *role, int id)
+{
+    char res[PW_MAX_NAME + 24];
+    snprintf(res, sizeof res, "%s_%d", role && role[0] ? role : "staff", id);
+    rb_csv(r, res);
+}
+
+/* day as an ISO-8601 UTC date-time to the second, counted from start_days. */
+static void rb_iso(rowbuf *r, long start_days, double day)
+{
+    long long secs = (long long)floor(day * 86400.0 + 0.5);
+    long long q = secs / 86400, rest = secs % 86400;
+    if (rest < 0) { /* floor division: times before day 0 */
+        rest += 86400;
+        q--;
+    }
+    long days = start_days + (long)q;
+    long y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    char b[40];
+    int n = snprintf(b, sizeof b, "%04ld-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d, rest / 3600,
+                     rest / 60 % 60, rest % 60);
+    rb_bytes(r, b, (size_t)n);
+}
+
 /* "scenario,replication," */
 static void rb_start(rowbuf *r, const out_stream *s)
 {
@@ -145,15 +228,15 @@ static void rb_start(rowbuf *r, const out_stream *s)
 static void on_stage(void *ctx, const pw_stage_record *rec)
 {
     out_stream *s = ctx;
-    if (!s->patients || s->error)
+    if (!s->f[0] || s->error)
         return;
     rowbuf r;
-    r.f = s->patients;
+    r.f = s->f[0];
     r.n = 0;
     rb_start(&r, s);
-    rb_u64(&r, rec->patient_id);
+    rb_pid(&r, rec->origin, rec->patient_id);
     rb_char(&r, ',');
-    rb_u64(&r, rec->person_id);
+    rb_pid(&r, rec->person_origin, rec->person_id);
     rb_char(&r, ',');
     rb_csv(&r, rec->stage);
     rb_char(&r, ',');
@@ -171,57 +254,93 @@ static void on_stage(void *ctx, const pw_stage_record *rec)
     rb_csv(&r, rec->exit_reason);
     rb_char(&r, ',');
     if (rec->clinician >= 0)
-        rb_int(&r, rec->clinician);
+        rb_clinician(&r, rec->clinician_role, rec->clinician);
     rb_bytes(&r, rec->unfinished ? ",1\n" : ",0\n", 3);
     rb_flush(&r);
-    check(s, s->patients);
+    check(s, s->f[0]);
+}
+
+/* "r<replication>-<patient>": a case id unique across the replications of the file. */
+static void rb_case(rowbuf *r, const out_stream *s, pw_origin o, uint64_t id)
+{
+    rb_char(r, 'r');
+    rb_int(r, s->replication);
+    rb_char(r, '-');
+    rb_pid(r, o, id);
 }
 
 /* An events.csv row: case ids carry the replication ("r3-1542") so they are unique in
- * the merged file; the resource is the individual ("pwp_12"), the role its own column. */
+ * the merged file, activity instances the case ("r3-1542-4"); the resource is the
+ * individual ("pwp_12"), the role its own column. */
 static void on_event(void *ctx, const pw_event_record *rec)
 {
     out_stream *s = ctx;
-    if (!s->events || s->error)
+    if (!s->f[1] || s->error)
         return;
     const char *role = rec->resource ? rec->resource : "";
     rowbuf r;
-    r.f = s->events;
+    r.f = s->f[1];
     r.n = 0;
     rb_start(&r, s);
-    rb_char(&r, 'r');
-    rb_int(&r, s->replication);
+    rb_case(&r, s, rec->origin, rec->case_id);
+    rb_char(&r, ',');
+    rb_case(&r, s, rec->origin, rec->case_id);
     rb_char(&r, '-');
-    rb_u64(&r, rec->case_id);
+    rb_u64(&r, rec->instance);
     rb_char(&r, ',');
     rb_csv(&r, rec->activity);
     rb_char(&r, ',');
     rb_csv(&r, rec->lifecycle);
     rb_char(&r, ',');
+    rb_iso(&r, s->start_days, rec->day);
+    rb_char(&r, ',');
     rb_day(&r, rec->day);
-    if (rec->resource_id >= 0) {
-        char res[PW_MAX_NAME + 24];
-        snprintf(res, sizeof res, "%s_%d", role[0] ? role : "staff", rec->resource_id);
-        rb_csv(&r, res);
-    } else {
+    if (rec->resource_id >= 0)
+        rb_clinician(&r, role, rec->resource_id);
+    else
         rb_csv(&r, role);
-    }
     rb_char(&r, ',');
     rb_csv(&r, role);
+    rb_bytes(&r, rec->unfinished ? ",1\n" : ",0\n", 3);
+    rb_flush(&r);
+    check(s, s->f[1]);
+}
+
+/* An arrivals.csv row, in simmer's get_mon_arrivals() columns (times in days). */
+static void on_arrival(void *ctx, const pw_arrival_record *rec)
+{
+    out_stream *s = ctx;
+    if (!s->f[2] || s->error)
+        return;
+    rowbuf r;
+    r.f = s->f[2];
+    r.n = 0;
+    rb_case(&r, s, rec->origin, rec->patient_id);
+    rb_char(&r, ',');
+    rb_day(&r, rec->start_day);
+    rb_day(&r, rec->end_day);
+    rb_day(&r, rec->activity_days);
+    rb_bytes(&r, rec->finished ? "TRUE," : "FALSE,", rec->finished ? 5 : 6);
+    rb_int(&r, s->replication);
+    rb_char(&r, ',');
+    rb_bytes(&r, s->scenario_csv, strlen(s->scenario_csv));
+    rb_char(&r, ',');
+    rb_csv(&r, rec->exit_reason);
     rb_char(&r, '\n');
     rb_flush(&r);
-    check(s, s->events);
+    check(s, s->f[2]);
 }
 
 /* ======================================================================================
  * Per-replication streams
  * ====================================================================================== */
 
-int out_stream_open(out_stream *s, const char *outdir, const char *scenario, int replication,
-                    unsigned what, char *err, size_t errlen)
+int out_stream_open(out_stream *s, const char *outdir, const char *scenario, long start_days,
+                    int replication, unsigned what, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->replication = replication;
+    s->start_days = start_days;
     s->monitor.ctx = s;
     int ret = out_mkdir_p(outdir, err, errlen);
     if (ret != OUT_OK)
@@ -232,8 +351,8 @@ int out_stream_open(out_stream *s, const char *outdir, const char *scenario, int
     for (size_t k = 0; k < N_KINDS; k++) {
         if (!(what & kinds[k].bit))
             continue;
-        char **path = k == 0 ? &s->patients_path : &s->events_path;
-        FILE **fp = k == 0 ? &s->patients : &s->events;
+        char **path = &s->path[k];
+        FILE **fp = &s->f[k];
         if (!(*path = part_path(outdir, kinds[k].name, replication)))
             goto nomem;
         if (!(*fp = fopen(*path, "wb"))) {
@@ -247,8 +366,9 @@ int out_stream_open(out_stream *s, const char *outdir, const char *scenario, int
         }
         setvbuf(*fp, NULL, _IOFBF, 1 << 16);
     }
-    s->monitor.stage = s->patients ? on_stage : NULL;
-    s->monitor.event = s->events ? on_event : NULL;
+    s->monitor.stage = s->f[0] ? on_stage : NULL;
+    s->monitor.event = s->f[1] ? on_event : NULL;
+    s->monitor.arrival = s->f[2] ? on_arrival : NULL;
     return OUT_OK;
 nomem:
     out_stream_free(s);
@@ -260,8 +380,8 @@ int out_stream_close(out_stream *s, char *err, size_t errlen)
 {
     int ret = OUT_OK;
     for (size_t k = 0; k < N_KINDS; k++) {
-        FILE **fp = k == 0 ? &s->patients : &s->events;
-        const char *path = k == 0 ? s->patients_path : s->events_path;
+        FILE **fp = &s->f[k];
+        const char *path = s->path[k];
         if (!*fp)
             continue;
         if (fflush(*fp) != 0 && !s->error)
@@ -283,17 +403,18 @@ void out_stream_free(out_stream *s)
 {
     if (!s)
         return;
-    if (s->patients)
-        fclose(s->patients);
-    if (s->events)
-        fclose(s->events);
-    free(s->patients_path);
-    free(s->events_path);
+    for (size_t k = 0; k < N_KINDS; k++) {
+        if (s->f[k])
+            fclose(s->f[k]);
+        free(s->path[k]);
+        s->f[k] = NULL;
+        s->path[k] = NULL;
+    }
     free(s->scenario_csv);
-    s->patients = s->events = NULL;
-    s->patients_path = s->events_path = s->scenario_csv = NULL;
+    s->scenario_csv = NULL;
     s->monitor.stage = NULL;
     s->monitor.event = NULL;
+    s->monitor.arrival = NULL;
 }
 
 /* ======================================================================================
@@ -393,4 +514,48 @@ void out_stream_discard(const char *outdir, const int *replications, size_t n, u
             free(path);
         }
     }
+}
+
+/* ======================================================================================
+ * resources.csv
+ * ====================================================================================== */
+
+int out_write_resources(const char *outdir, const char *scenario_id, const pw_results *reps,
+                        size_t nreps, char *err, size_t errlen)
+{
+    size_t *order = out_rep_order(reps, nreps);
+    if (!order)
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory");
+    out_file of = OUT_FILE_INIT;
+    int ret = out_file_open(&of, outdir, "resources.csv", err, errlen);
+    if (ret != OUT_OK) {
+        free(order);
+        return ret;
+    }
+    fputs("resource,time,server,queue,capacity,queue_size,system,limit,replication,scenario\n",
+          of.f);
+    static const char *const names[] = {"assessment", "step2", "step3"};
+    for (size_t i = 0; i < nreps; i++) {
+        const pw_results *r = &reps[order[i]];
+        for (size_t k = 0; k < r->n_weeks; k++) {
+            const pw_week *wk = &r->weeks[k];
+            for (int res = 0; res < 3; res++) {
+                double queue = res == 0 ? wk->waiting_assessment : wk->waiting_step[res - 1];
+                double server = res == 0 ? NAN : wk->caseload_step[res - 1];
+                fprintf(of.f, "%s,%zu,", names[res], 7 * (k + 1));
+                out_csv_num(of.f, server);
+                fputc(',', of.f);
+                out_csv_num(of.f, queue);
+                fputs(",,,", of.f);
+                out_csv_num(of.f, server + queue);
+                fprintf(of.f, ",,%d,", r->replication);
+                out_csv_str(of.f, scenario_id);
+                fputc('\n', of.f);
+            }
+        }
+    }
+    free(order);
+    ret = out_file_commit(&of, err, errlen);
+    out_file_abort(&of);
+    return ret;
 }

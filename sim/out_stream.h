@@ -13,7 +13,12 @@
  *   file is in place. Given the same rows, the merged files are byte-identical whatever
  *   the number of threads.
  * - Times are days from the start of the run (warm-up included) with 6 decimals; NaN
- *   (a time that does not apply) is an empty field.
+ *   (a time that does not apply) is an empty field. events.csv also gives each time as
+ *   an ISO-8601 date-time (UTC, whole seconds) counted from the --start-date.
+ * - Patient ids are small numbers in three sequences (pw_origin): referrals "1542",
+ *   re-referrals "re7", people already in the service at time zero "pre12". Clinicians
+ *   are "<role>_<staff id>" ("pwp_12") in both files.
+ * - arrivals.csv is simmer's get_mon_arrivals(): one row per referral's journey.
  */
 #ifndef OUT_STREAM_H
 #define OUT_STREAM_H
@@ -24,26 +29,36 @@
 #include "models/pw_world.h"
 
 /* Which streams to write (bit set). */
-enum { OUT_STREAM_PATIENTS = 1u << 0, OUT_STREAM_EVENTS = 1u << 1 };
+enum { OUT_STREAM_PATIENTS = 1u << 0, OUT_STREAM_EVENTS = 1u << 1, OUT_STREAM_ARRIVALS = 1u << 2 };
+#define OUT_STREAM_KINDS 3
+
+/* The default --start-date: the Monday that day 0 of the model (a Monday at the start of
+ * January) stands for in events.csv's timestamps. */
+#define OUT_START_DATE_DEFAULT "2019-01-07"
+
+/* Days from 1970-01-01 of a date "YYYY-MM-DD" into *days. Returns 0, or -1 when the text
+ * is not a valid date of years 1900-9999. */
+int out_parse_date(const char *text, long *days);
 
 /* One replication's streams. monitor.ctx points at the struct itself: do not move it
  * between out_stream_open and out_stream_close. */
 typedef struct out_stream {
     pw_monitor monitor;    /* pass &s->monitor to pw_run */
-    FILE *patients;        /* NULL when not written */
-    FILE *events;
-    char *patients_path;   /* part file paths, owned */
-    char *events_path;
-    char *scenario_csv;    /* scenario name as a CSV field, owned */
+    FILE *f[OUT_STREAM_KINDS];    /* patients, events, arrivals; NULL when not written */
+    char *path[OUT_STREAM_KINDS]; /* part file paths, owned */
+    char *scenario_csv;    /* scenario id as a CSV field, owned */
+    long start_days;       /* the date of day 0, days from 1970-01-01 */
     int replication;
     int error;             /* first errno of a failed write; 0 if none */
 } out_stream;
 
 /* Open the part files selected by `what` for replication `replication` in outdir
- * (created if missing) and set s->monitor's callbacks. Returns 0, or OUT_EIO /
+ * (created if missing) and set s->monitor's callbacks. `scenario` is the short id every
+ * row carries; start_days the date of day 0 (days from 1970-01-01) for timestamps. Returns 0, or OUT_EIO /
  * OUT_ENOMEM with err set (nothing left open or on disk). */
 __attribute__((warn_unused_result)) int out_stream_open(out_stream *s, const char *outdir,
                                                         const char *scenario,
+                                                        long start_days,
                                                         int replication, unsigned what,
                                                         char *err, size_t errlen);
 /* Flush and close the part files (keeping them for the merge) and release *s. Returns 0,
@@ -66,8 +81,21 @@ __attribute__((warn_unused_result)) int out_stream_merge(const char *outdir,
 void out_stream_discard(const char *outdir, const int *replications, size_t n,
                         unsigned what);
 
-/* The CSV header lines (with "\n") of patients.csv and events.csv (static strings). */
+/* resources.csv, simmer's get_mon_resources() sampled at the end of every week of every
+ * replication (replication order): for assessment, step2 and step3, `server` the open
+ * episodes (empty for assessment: appointments, not places held), `queue` the people
+ * waiting, `system` their sum; capacity, queue_size and limit empty (not fixed: caseload
+ * places move with staff). Written atomically into outdir. Returns 0 or an OUT_ code. */
+__attribute__((warn_unused_result)) int out_write_resources(const char *outdir,
+                                                            const char *scenario_id,
+                                                            const pw_results *reps,
+                                                            size_t nreps, char *err,
+                                                            size_t errlen);
+
+/* The CSV header lines (with "\n") of patients.csv, events.csv and arrivals.csv (static
+ * strings). */
 const char *out_patients_header(void);
 const char *out_events_header(void);
+const char *out_arrivals_header(void);
 
 #endif

@@ -3,6 +3,8 @@
  * reference"). */
 #include "out_write.h"
 
+#include <assert.h>
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -53,8 +55,11 @@ typedef struct digest {
 static const struct {
     unsigned bit;
     const char *name;
-} stream_files[] = {{OUT_STREAM_PATIENTS, "patients.csv"}, {OUT_STREAM_EVENTS, "events.csv"}};
-#define MAX_DIGESTS (F_MANIFEST + 2)
+} stream_files[] = {{OUT_STREAM_PATIENTS, "patients.csv"},
+                    {OUT_STREAM_EVENTS, "events.csv"},
+                    {OUT_STREAM_ARRIVALS, "arrivals.csv"}};
+#define MAX_EXTRA 4
+#define MAX_DIGESTS (F_MANIFEST + 3 + MAX_EXTRA)
 
 void out_run_info_init(out_run_info *info)
 {
@@ -627,6 +632,8 @@ static void write_manifest(FILE *f, const wctx *c, const digest *files, size_t n
     json_kv_num(f, I2, "followup_weeks", p->followup_weeks, 0);
     json_kv_num(f, I2, "run_length_days",
                 7.0 * (p->warmup_weeks + p->horizon_weeks + p->followup_weeks), 0);
+    if (in->start_date)
+        json_kv_str(f, I2, "start_date", in->start_date, 0);
     fprintf(f, "%s\"replications_requested\": %d,\n", I2, p->replications);
     fprintf(f, "%s\"replications\": %zu,\n", I2, c->nreps);
     fprintf(f, "%s\"threads\": %d,\n%s\"ranks\": %d,\n", I2, in->threads, I2, in->ranks);
@@ -745,16 +752,20 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
             goto out;
         ndg++;
     }
-    /* The streams, merged into outdir before the result files are written. */
-    for (size_t k = 0; k < sizeof stream_files / sizeof *stream_files; k++) {
-        if (!(info->streams & stream_files[k].bit))
+    /* The streams, merged into outdir before the result files are written, and the
+     * caller's other files already there. */
+    size_t nstream = sizeof stream_files / sizeof *stream_files;
+    assert(info->nextra <= MAX_EXTRA);
+    for (size_t k = 0; k < nstream + info->nextra; k++) {
+        if (k < nstream && !(info->streams & stream_files[k].bit))
             continue;
-        char *path = out_path_join(outdir, stream_files[k].name);
+        const char *fname = k < nstream ? stream_files[k].name : info->extra[k - nstream];
+        char *path = out_path_join(outdir, fname);
         if (!path) {
             ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
             goto out;
         }
-        dg[ndg].name = stream_files[k].name;
+        dg[ndg].name = fname;
         ret = out_sha256_file(path, dg[ndg].sha256, &dg[ndg].bytes, err, errlen);
         free(path);
         if (ret != OUT_OK)

@@ -34,6 +34,10 @@ typedef struct out_run_info {
     const char *stream_scheme;     /* NULL: the scheme of sim/core/sim_rng.h, described */
     unsigned streams;              /* OUT_STREAM_* files already in outdir, listed in the
                                       manifest with the result files */
+    const char *const *extra;      /* other files already in outdir to list (at most 4:
+                                      resources.csv, report.html) */
+    size_t nextra;
+    const char *start_date;        /* day 0 of events.csv's timestamps; NULL: not listed */
     int threads;                   /* worker threads used */
     int ranks;                     /* MPI ranks used (1 without MPI) */
     double wall_seconds;           /* wall time of the run; NaN if unknown */

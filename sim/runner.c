@@ -38,7 +38,9 @@ static int run_one(job *j, size_t i, char *msg, size_t len)
     memset(&st, 0, sizeof st);
     const pw_monitor *mon = NULL;
     if (j->o->streams) {
-        if (out_stream_open(&st, j->o->outdir, j->p->name, rep, j->o->streams, msg, len) != 0)
+        const char *id = j->o->scenario_id ? j->o->scenario_id : j->p->name;
+        if (out_stream_open(&st, j->o->outdir, id, j->o->start_days, rep, j->o->streams, msg,
+                            len) != 0)
             return -1;
         mon = &st.monitor;
     }

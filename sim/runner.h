@@ -13,7 +13,9 @@
 typedef struct runner_opts {
     int threads;             /* worker threads (>= 1) */
     const char *outdir;      /* where patients/events part files go (if streams) */
-    unsigned streams;        /* OUT_STREAM_PATIENTS | OUT_STREAM_EVENTS, or 0 */
+    unsigned streams;        /* OUT_STREAM_* bits, or 0 */
+    const char *scenario_id; /* the short id stream rows carry (NULL: the scenario name) */
+    long start_days;         /* date of day 0 for events.csv, days from 1970-01-01 */
     /* Called (under a lock, from worker threads) after each replication finishes. */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;

@@ -36,8 +36,8 @@ for f in compare.csv compare.json baseline/patients.csv expert_door/patients.csv
 done
 if [ -s "$tmp/out" ]; then bad "-q: stdout empty"; else ok "-q: stdout empty"; fi
 
-# The referral stream of a patients.csv: one line per first referral (patient_id < 2^40;
-# re-referrals and pre-filled people are numbered from 2^40), with what neither policy nor
+# The referral stream of a patients.csv: one line per first referral (a plain number;
+# re-referrals are "re7", pre-filled people "pre12"), with what neither policy nor
 # capacity may change: replication, number, arrival time, source, latent need, cohort.
 referrals() {
     awk "$awk_csv"'
@@ -45,7 +45,7 @@ referrals() {
                   day = col("referral_day"); src = col("source"); need = col("need");
                   coh = col("cohort"); next }
         { csv($0, f) }
-        f[id] + 0 < 1099511627776 { print f[r] "|" f[id] "|" f[day] "|" f[src] "|" f[need] "|" f[coh] }
+        f[id] ~ /^[0-9]+$/ { print f[r] "|" f[id] "|" f[day] "|" f[src] "|" f[need] "|" f[coh] }
     ' "$1" | sort -u
 }
 # The route of each first referral: its assessment stage's exit reason (routed_step2,
@@ -55,7 +55,7 @@ routes() {
         NR == 1 { header($0); r = col("replication"); id = col("patient_id");
                   st = col("stage"); why = col("exit_reason"); next }
         { csv($0, f) }
-        f[id] + 0 < 1099511627776 && f[st] == "assessment" { print f[r] "|" f[id] "|" f[why] }
+        f[id] ~ /^[0-9]+$/ && f[st] == "assessment" { print f[r] "|" f[id] "|" f[why] }
     ' "$1" | sort -u
 }
 

@@ -104,7 +104,7 @@ check "with $((n - 6)) replications at most it is not met" grep -q 'NOT met with
 
 echo "== run's warm-up suggestion"
 run run "$q" -r 2 -o "$tmp/w"
-check "MSER-5 line" grep -q '^Warm-up: MSER-5 on the total waiting list suggests discarding [0-9]* weeks' "$tmp/out"
+check "MSER-5 line" grep -q "^Warm-up: MSER-5 on the total waiting list suggests discarding [0-9]* weeks;$" "$tmp/out"
 
 echo "== usage errors"
 run sweep "$q" --vary staff.pwp.headcount -o "$tmp/e1"

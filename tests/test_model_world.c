@@ -32,12 +32,13 @@ typedef enum variant {
     V_NO_STEP3,   /* nobody does step 3: its list only grows */
     V_EXPERT,     /* policy expert_door: a senior assesses, LTC pathway, no step-up */
     V_STRATIFIED, /* policy stratified: a prediction rule routes, step-up allowed */
+    V_TURNOVER,   /* staff leave often: patients lose clinicians mid-course */
     V_N
 } variant;
 
 static const char *const variant_names[V_N] = {
     "plain", "groups", "prefill", "rereferral", "tight",
-    "skip",  "episode", "no_step3", "expert", "stratified"};
+    "skip",  "episode", "no_step3", "expert", "stratified", "turnover"};
 
 static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
 {
@@ -245,6 +246,10 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
                policy_set(p, "step_up", 0, NULL);
         break;
     }
+    case V_TURNOVER:
+        for (size_t k = 0; k < p->n_roles; k++)
+            p->roles[k].leave_per_year = 4.0;
+        break;
     case V_STRATIFIED:
         p->policy = pw_policy_find("stratified");
         bad |= policy_set(p, "assessor", 0, "pwp") | policy_set(p, "specificity", 0.7, NULL);
@@ -324,11 +329,15 @@ typedef struct seen {
     unsigned stage_rows;
     double last_day;                /* of the latest event */
     unsigned char out_of_order;     /* an event earlier than the previous one */
+    unsigned char lifecycle_bad;    /* a start with its slot taken, or a stray instance */
+    uint32_t open[2];               /* the wait and the episode started, not completed */
+    uint32_t last_inst;             /* instance numbers rise */
 } seen;
 
-/* Patient ids come in three families (models/pw_patient.c): first referrals 0, 1, ...;
- * re-referrals 2^40 + k; pre-filled people 2^41 + k. */
-enum { F_REFERRAL, F_REREFERRAL, F_PREFILL, F_N };
+/* Patient ids come in three families (pw_origin), each numbered 0, 1, ...: first
+ * referrals, re-referrals, pre-filled people. */
+enum { F_REFERRAL = PW_ORIGIN_REFERRAL, F_REREFERRAL = PW_ORIGIN_REREFERRAL,
+       F_PREFILL = PW_ORIGIN_PREFILL, F_N };
 
 typedef struct watch {
     seen *fam[F_N];
@@ -346,11 +355,11 @@ typedef struct watch {
     int quiet;                /* do not print bad rows */
 } watch;
 
-static seen *watch_get(watch *w, uint64_t id)
+static seen *watch_get(watch *w, pw_origin origin, uint64_t id)
 {
-    int f = id >= (1ull << 41) ? F_PREFILL : id >= (1ull << 40) ? F_REREFERRAL : F_REFERRAL;
-    uint64_t k = f == F_PREFILL ? id - (1ull << 41) : f == F_REREFERRAL ? id - (1ull << 40) : id;
-    if (k >= (1ull << 24)) { /* far more than a small scenario makes */
+    int f = (int)origin;
+    uint64_t k = id;
+    if (f < 0 || f >= F_N || k >= (1ull << 24)) { /* far more than a small scenario makes */
         w->bad_id++;
         return NULL;
     }
@@ -386,7 +395,7 @@ static void on_stage_row(void *ctx, const pw_stage_record *r)
 {
     watch *w = ctx;
     w->stage_rows++;
-    seen *s = watch_get(w, r->patient_id);
+    seen *s = watch_get(w, r->origin, r->patient_id);
     if (!s)
         return;
     s->stage_rows++;
@@ -426,9 +435,26 @@ static void on_event_row(void *ctx, const pw_event_record *e)
     if (e->day < w->last_event_day)
         w->events_backwards++;
     w->last_event_day = e->day;
-    seen *s = watch_get(w, e->case_id);
+    seen *s = watch_get(w, e->origin, e->case_id);
     if (!s)
         return;
+    /* Lifecycles: a start opens an instance, a wait (*_wait) in slot 0 or an episode
+     * (*_treatment) in slot 1, never on an instance still open there; its complete closes
+     * it; any other complete is an instance of its own, numbered up. */
+    size_t len = strlen(e->activity);
+    int slot = len > 5 && !strcmp(e->activity + len - 5, "_wait") ? 0 : 1;
+    if (strcmp(e->lifecycle, "start") == 0) {
+        if (s->open[slot] || e->instance <= s->last_inst)
+            s->lifecycle_bad = 1;
+        s->open[slot] = e->instance;
+        s->last_inst = e->instance > s->last_inst ? e->instance : s->last_inst;
+    } else if (e->instance && e->instance == s->open[slot]) {
+        s->open[slot] = 0;
+    } else {
+        if (e->instance <= s->last_inst)
+            s->lifecycle_bad = 1;
+        s->last_inst = e->instance;
+    }
     if (s->terminal_events)
         s->after_terminal = 1;
     if (e->day < s->last_day)
@@ -613,7 +639,7 @@ static void test_determinism(void)
         watch w;
         memset(&w, 0, sizeof w);
         w.quiet = 1;
-        pw_monitor mon = {&w, on_stage_row, on_event_row};
+        pw_monitor mon = {&w, on_stage_row, on_event_row, NULL};
         if (CHECK((pw_run(p, 0, &mon, &r[0]) | pw_run(p, 0, NULL, &r[1])) == 0, "runs succeed")) {
             const char *what = "";
             CHECK(same_results(&r[0], &r[1], &what),
@@ -672,7 +698,8 @@ static void test_monitor(void)
     if (!CHECK(p != NULL, "malloc"))
         return;
     const variant vs[] = {V_PLAIN,  V_GROUPS,  V_PREFILL,  V_REREFERRAL, V_TIGHT,
-                          V_SKIP,   V_EPISODE, V_NO_STEP3, V_EXPERT,     V_STRATIFIED};
+                          V_SKIP,   V_EPISODE, V_NO_STEP3, V_EXPERT,     V_STRATIFIED,
+                          V_TURNOVER};
     for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
         const char *name = variant_names[vs[i]];
         if (small_params(p, vs[i], 7) != 0)
@@ -680,7 +707,7 @@ static void test_monitor(void)
         watch w;
         memset(&w, 0, sizeof w);
         w.last_event_day = -INFINITY;
-        pw_monitor mon = {&w, on_stage_row, on_event_row};
+        pw_monitor mon = {&w, on_stage_row, on_event_row, NULL};
         pw_results r;
         int rc = pw_run(p, 0, &mon, &r);
         if (CHECK(rc == 0 && !w.oom, "%s: pw_run with a monitor returns 0, got %d", name, rc)) {
@@ -693,7 +720,8 @@ static void test_monitor(void)
             CHECK(w.events_backwards == 0, "%s: events in time order, %llu went back", name,
                   (unsigned long long)w.events_backwards);
             uint64_t cohort = 0, no_rows = 0, terminal_bad = 0, referral_bad = 0, after = 0,
-                     unfinished_bad = 0, mismatch = 0, cohort_unfinished = 0;
+                     unfinished_bad = 0, mismatch = 0, cohort_unfinished = 0, open_left = 0,
+                     lifecycle_bad = 0;
             for (int f = 0; f < F_N; f++)
                 for (size_t k = 0; k < w.n[f]; k++) {
                     const seen *s = &w.fam[f][k];
@@ -708,7 +736,13 @@ static void test_monitor(void)
                     unfinished_bad += s->unfinished_rows > 1;
                     mismatch += s->cohort_mismatch || (f == F_PREFILL && s->cohort == 1);
                     cohort_unfinished += s->cohort == 1 && s->unfinished_rows == 1;
+                    open_left += s->open[0] || s->open[1];
+                    lifecycle_bad += s->lifecycle_bad;
                 }
+            CHECK(open_left == 0 && lifecycle_bad == 0,
+                  "%s: every activity started is completed (or flagged unfinished) with its "
+                  "instance id: %llu left open, %llu cases with stray instances", name,
+                  (unsigned long long)open_left, (unsigned long long)lifecycle_bad);
             uint64_t still = r.exits[PW_X_STILL_WAITING] + r.exits[PW_X_STILL_IN_TREATMENT];
             printf("   %-10s %llu stage rows, %llu events; episodes with no attended session "
                    "ending \"completed\" %llu, \"stepped_up\" %llu\n",

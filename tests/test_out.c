@@ -1127,12 +1127,18 @@ static void emit(const pw_monitor *m, int r, int k)
             .stage = "step2", .referral_day = 10.5, .queue_day = 12,
             .start_day = i % 2 ? NAN : 20.25, .end_day = NAN, .wait_days = 8.25,
             .sessions = i, .exit_reason = "dropped, waiting", .clinician = i % 2 ? -1 : 7,
+            .clinician_role = i % 2 ? NULL : "pwp",
             .unfinished = 1, .cohort = 1, .source = "gp", .need = "low"};
         m->stage(m->ctx, &rec);
     }
-    pw_event_record ev = {.case_id = 42, .activity = "assessment", .lifecycle = "complete",
-                          .day = 1.0 / 3, .resource = "pwp", .resource_id = 3};
+    pw_event_record ev = {.case_id = 42, .instance = 2, .activity = "assessment",
+                          .lifecycle = "complete", .day = 1.0 / 3, .resource = "pwp",
+                          .resource_id = 3};
     m->event(m->ctx, &ev);
+    pw_event_record pre = {.case_id = 7, .origin = PW_ORIGIN_PREFILL, .instance = 1,
+                           .activity = "step2_wait", .lifecycle = "complete", .day = 400.5,
+                           .resource = "", .resource_id = -1, .unfinished = 1};
+    m->event(m->ctx, &pre);
 }
 
 static void test_streams(void)
@@ -1144,7 +1150,8 @@ static void test_streams(void)
     unsigned both = OUT_STREAM_PATIENTS | OUT_STREAM_EVENTS;
     int ok = 1;
     for (int k = 0; k < 3; k++)
-        ok &= out_stream_open(&s[k], d, "Scn, A", reps[k], both, err, sizeof err) == OUT_OK;
+        ok &= out_stream_open(&s[k], d, "Scn, A", 17903, reps[k], both, err, sizeof err) ==
+              OUT_OK;
     CHECK(ok, "streams open: %s", err);
     /* Interleaved, as parallel replications would. */
     emit(&s[0].monitor, 2, 1);
@@ -1165,7 +1172,7 @@ static void test_streams(void)
           "patients.csv header");
     CHECK(p && count_lines(p) == 1 + 4, "header once + 4 rows");
     const char *a = p ? strstr(p, "\n\"Scn, A\",0,0,0,step2,gp,low,1,10.500000,12.000000,"
-                                  "20.250000,,8.250000,0,\"dropped, waiting\",7,1\n")
+                                  "20.250000,,8.250000,0,\"dropped, waiting\",pwp_7,1\n")
                       : NULL;
     const char *b = p ? strstr(p, "\n\"Scn, A\",0,1,1,step2,gp,low,1,10.500000,12.000000,,,"
                                   "8.250000,1,\"dropped, waiting\",,1\n")
@@ -1179,10 +1186,15 @@ static void test_streams(void)
 
     p = slurp_in(d, "events.csv");
     h = p ? first_line(p) : NULL;
-    CHECK(h && !strcmp(h, "scenario,replication,case_id,activity,lifecycle,timestamp,"
-                          "resource,role"),
+    CHECK(h && !strcmp(h, "scenario,replication,case_id,activity_instance_id,activity,"
+                          "lifecycle,timestamp,day,resource,role,unfinished"),
           "events.csv header");
-    a = p ? strstr(p, "\"Scn, A\",0,r0-42,assessment,complete,0.333333,pwp_3,pwp\n") : NULL;
+    /* Day 0 is 2019-01-07 (17903 days from 1970); a third of a day is 08:00. */
+    a = p ? strstr(p, "\"Scn, A\",0,r0-42,r0-42-2,assessment,complete,2019-01-07T08:00:00Z,"
+                      "0.333333,pwp_3,pwp,0\n") : NULL;
+    CHECK(p && strstr(p, "\"Scn, A\",0,r0-pre7,r0-pre7-1,step2_wait,complete,"
+                         "2020-02-11T12:00:00Z,400.500000,,,1\n"),
+          "a prefilled id is small with its prefix; ISO date across a leap year; unfinished");
     b = p ? strstr(p, ",1,r1-42,") : NULL;
     c = p ? strstr(p, ",2,r2-42,") : NULL;
     CHECK(a && b && c && a < b && b < c, "events in replication order, unique case ids");
@@ -1192,7 +1204,7 @@ static void test_streams(void)
     /* A missing part fails the merge, leaving no final file. */
     out_stream one;
     int r5 = 5, r56[2] = {5, 6};
-    CHECK(out_stream_open(&one, d, "x", 5, OUT_STREAM_EVENTS, err, sizeof err) == OUT_OK,
+    CHECK(out_stream_open(&one, d, "x", 0, 5, OUT_STREAM_EVENTS, err, sizeof err) == OUT_OK,
           "open: %s", err);
     CHECK(out_stream_close(&one, err, sizeof err) == OUT_OK, "close: %s", err);
     char *ev = path_in(d, "events.csv");
@@ -1249,7 +1261,7 @@ static void test_streams_threads(void)
         jobs[k].replication = reps[k] = NT - 1 - k; /* started in reverse order */
         jobs[k].rows = ROWS + k;
         jobs[k].ok = 0;
-        if (out_stream_open(&jobs[k].s, d, "S", reps[k], both, err, sizeof err) != OUT_OK) {
+        if (out_stream_open(&jobs[k].s, d, "S", 0, reps[k], both, err, sizeof err) != OUT_OK) {
             CHECK(0, "open: %s", err);
             return;
         }

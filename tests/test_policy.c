@@ -506,7 +506,7 @@ static void test_routes_by_latent_need(const paths *ps)
             continue;
         route_tally t;
         memset(&t, 0, sizeof t);
-        pw_monitor mon = {&t, tally_stage, NULL};
+        pw_monitor mon = {&t, tally_stage, NULL, NULL};
         pw_results r;
         int rc = pw_run(p, 0, &mon, &r);
         if (!CHECK(rc == 0, "%s: pw_run succeeds (got %d)", cases[k].file, rc))

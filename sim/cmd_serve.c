@@ -1,0 +1,416 @@
+/* serve: the playground. A tiny HTTP/1.0 server on 127.0.0.1 (never another address)
+ * that serves one page (sliders, web/pages.js) and runs a scenario with the page's
+ * overrides: POST /run answers with the results as JSON, the members of report.html's
+ * data (sim/out_report.c).
+ *
+ * Design
+ * - One request at a time, each on a fresh connection (Connection: close): a run takes a
+ *   second or two and uses every core through the runner, so there is nothing to gain
+ *   from serving two at once.
+ * - POST /scenario.cfg takes the same body and answers with the scenario, overrides
+ *   applied and every key resolved, as `stepsim check` prints it (the page's download).
+ * - The body of POST /run is text, one line each: "@scenario=ID" (one of the scenarios
+ *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
+ *   Bad overrides come back as {"ok": false, "error": the loader's messages}.
+ * - Requests are bounded (16 KiB of headers, 64 KiB of body, 64 overrides); anything
+ *   else is a 4xx. Ctrl-C (SIGINT) or SIGTERM stops the server between requests.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "cmd.h"
+#include "models/pol.h"
+#include "out_file.h"
+#include "out_html.h"
+#include "runner.h"
+#include "scn_load.h"
+
+enum { MAX_HEAD = 16384, MAX_BODY = 65536, MAX_SETS = 64, MAX_REPS = 50, MAX_OFFERED = 4 };
+
+/* A scenario the page offers (its policy variants sit beside it). */
+typedef struct offered {
+    char id[64];
+    char *path; /* as found (absolute when it could be resolved), owned */
+} offered;
+
+typedef struct server {
+    const cli *c;
+    offered scn[MAX_OFFERED];
+    size_t nscn;
+    char *page;     /* the playground page, built once */
+    size_t page_len;
+    int default_reps;
+} server;
+
+/* ==== the page ======================================================================== */
+
+/* One offered scenario's defaults, for the sliders. */
+static void scenario_json(FILE *f, const offered *o, const pw_params *p)
+{
+    fputs("{\"id\": ", f);
+    out_json_str(f, o->id);
+    out_json_kv_str(f, "path", o->path);
+    out_json_kv_str(f, "name", p->name);
+    out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
+    out_json_kv_num(f, "per_week", p->referrals.per_week);
+    fputs(", \"roles\": [", f);
+    for (size_t r = 0; r < p->n_roles; r++) {
+        fputs(r ? ", {\"name\": " : "{\"name\": ", f);
+        out_json_str(f, p->roles[r].name);
+        fprintf(f, ", \"headcount\": %d}", p->roles[r].headcount);
+    }
+    fputs("]", f);
+    for (int s = 0; s < PW_STEP_N; s++) {
+        const pw_step_p *st = &p->step[s];
+        char k[64];
+        snprintf(k, sizeof k, "step%d_first_session_dropout", s + 2);
+        out_json_kv_num(f, k, st->first_session_dropout);
+        snprintf(k, sizeof k, "step%d_dropout_per_session", s + 2);
+        out_json_kv_num(f, k, st->dropout_per_session);
+        fprintf(f, ", \"step%d_max_sessions\": %d", s + 2, st->max_sessions);
+    }
+    fprintf(f, ", \"end_of_session_questionnaire\": %s",
+            p->reporting.end_of_session_questionnaire ? "true" : "false");
+    out_json_kv_num(f, "coaching_points", p->reporting.coaching_points);
+    fprintf(f, ", \"discharge_on_first_good_score\": %s}",
+            p->reporting.discharge_on_first_good_score ? "true" : "false");
+}
+
+/* The scenario named on the command line and its policy variants beside it. */
+static int find_offered(server *sv)
+{
+    const char *path = sv->c->scenario;
+    char *base = app_short_name(path);
+    if (!base)
+        return EXIT_RUNTIME;
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) : 0;
+    const char *names[] = {base, "baseline", "expert_door", "stratified"};
+    for (size_t i = 0; i < sizeof names / sizeof *names && sv->nscn < MAX_OFFERED; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < sv->nscn; k++)
+            dup = dup || !strcmp(sv->scn[k].id, names[i]);
+        if (dup)
+            continue;
+        char rel[PATH_MAX];
+        if (i == 0)
+            snprintf(rel, sizeof rel, "%s", path);
+        else
+            snprintf(rel, sizeof rel, "%.*s%s%s.cfg", (int)dirlen, path, slash ? "/" : "",
+                     names[i]);
+        if (access(rel, R_OK) != 0)
+            continue;
+        char *abs = realpath(rel, NULL);
+        offered *o = &sv->scn[sv->nscn++];
+        snprintf(o->id, sizeof o->id, "%s", names[i]);
+        o->path = abs ? abs : strdup(rel);
+        if (!o->path) {
+            free(base);
+            return EXIT_RUNTIME;
+        }
+    }
+    free(base);
+    return EXIT_OK;
+}
+
+/* Load every offered scenario (as they are, plus the command line's --set) and build
+ * the page. */
+static int build_page(server *sv)
+{
+    out_page pg;
+    pw_params *p = malloc(sizeof *p);
+    if (!p || out_page_begin(&pg, "playground", "stepsim playground") != OUT_OK) {
+        free(p);
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    fputs(",\n\"scenarios\": [", pg.data);
+    int ret = EXIT_OK;
+    double horizon = 0;
+    for (size_t i = 0; i < sv->nscn && ret == EXIT_OK; i++) {
+        if ((ret = app_load(sv->c, sv->scn[i].path, NULL, 0, p)) != EXIT_OK)
+            break;
+        if (i == 0)
+            horizon = p->horizon_weeks;
+        fputs(i ? ",\n" : "\n", pg.data);
+        scenario_json(pg.data, &sv->scn[i], p);
+    }
+    free(p);
+    if (ret != EXIT_OK) {
+        out_page_free(&pg);
+        return ret;
+    }
+    fprintf(pg.data, "],\n\"replications\": %d, \"horizon_weeks\": ", sv->default_reps);
+    out_json_num(pg.data, horizon);
+    FILE *m = open_memstream(&sv->page, &sv->page_len);
+    if (!m || out_page_write(&pg, m) != OUT_OK || fclose(m) != 0) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+/* ==== HTTP ============================================================================ */
+
+/* Write all of buf to fd (a client gone away is not our failure). */
+static void send_all(int fd, const char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
+        if (w <= 0) {
+            if (w < 0 && errno == EINTR)
+                continue;
+            return;
+        }
+        buf += w;
+        n -= (size_t)w;
+    }
+}
+
+static void respond(int fd, int status, const char *type, const char *body, size_t n)
+{
+    char head[256];
+    const char *why = status == 200 ? "OK" : status == 404 ? "Not Found"
+                    : status == 413 ? "Payload Too Large" : "Bad Request";
+    int h = snprintf(head, sizeof head,
+                     "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                     "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+                     status, why, type, n);
+    send_all(fd, head, (size_t)h);
+    send_all(fd, body, n);
+}
+
+/* {"ok": false, "error": msg} */
+static void respond_error(int fd, const char *msg)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    if (!m)
+        return;
+    fputs("{\"ok\": false, \"error\": ", m);
+    out_json_str(m, msg);
+    fputs("}\n", m);
+    if (fclose(m) == 0)
+        respond(fd, 200, "application/json", buf, n);
+    free(buf);
+}
+
+/* Run the body's scenario and overrides; answer with the results as JSON, or (print)
+ * with the scenario fully resolved, as `stepsim check` prints it. */
+static void handle_run(server *sv, int fd, char *body, int print)
+{
+    const char *sets[MAX_SETS];
+    size_t nsets = 0;
+    const offered *o = &sv->scn[0];
+    long reps = sv->default_reps;
+    for (char *line = strtok(body, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+        if (!strncmp(line, "@scenario=", 10)) {
+            o = NULL;
+            for (size_t i = 0; i < sv->nscn; i++)
+                if (!strcmp(sv->scn[i].id, line + 10))
+                    o = &sv->scn[i];
+            if (!o) {
+                respond_error(fd, "unknown scenario");
+                return;
+            }
+        } else if (!strncmp(line, "@replications=", 14)) {
+            if (cli_parse_long(line + 14, 1, MAX_REPS, &reps) != 0) {
+                respond_error(fd, "replications must be a whole number from 1 to 50");
+                return;
+            }
+        } else if (nsets < MAX_SETS) {
+            sets[nsets++] = line;
+        } else {
+            respond_error(fd, "too many overrides");
+            return;
+        }
+    }
+    pw_params *p = malloc(sizeof *p);
+    pw_results *res = calloc((size_t)reps, sizeof *res);
+    int *idx = malloc((size_t)reps * sizeof *idx);
+    scn_errors errs;
+    scn_errors_init(&errs);
+    char err[1024];
+    char *buf = NULL;
+    size_t n = 0;
+    if (!p || !res || !idx) {
+        respond_error(fd, "out of memory");
+        goto out;
+    }
+    int rc = scn_load(o->path, sets, nsets, p, &errs);
+    if (rc != SCN_OK) {
+        size_t len = 0;
+        err[0] = '\0';
+        for (size_t i = 0; i < errs.n && len + 2 < sizeof err; i++)
+            len += (size_t)snprintf(err + len, sizeof err - len, "%s\n", errs.msg[i]);
+        respond_error(fd, rc == SCN_ENOMEM ? "out of memory" : err);
+        goto out;
+    }
+    if (print) {
+        FILE *m = open_memstream(&buf, &n);
+        if (!m) {
+            respond_error(fd, "out of memory");
+            goto out;
+        }
+        fprintf(m, "# %s with the playground's overrides:\n", o->id);
+        for (size_t i = 0; i < nsets; i++)
+            fprintf(m, "#   %s\n", sets[i]);
+        fputs("# Every key resolved (stepsim check): run it with stepsim run FILE.\n", m);
+        scn_print(m, p);
+        if (fclose(m) != 0)
+            respond_error(fd, "out of memory");
+        else
+            respond(fd, 200, "text/plain; charset=utf-8", buf, n);
+        goto out;
+    }
+    p->replications = (int)reps;
+    for (long i = 0; i < reps; i++)
+        idx[i] = (int)i;
+    runner_opts ro = {.threads = app_threads(sv->c), .stop = &app_stop_signal};
+    double t0 = app_wall_now();
+    if (runner_run(p, idx, (size_t)reps, &ro, res, err, sizeof err) != 0) {
+        respond_error(fd, app_stop_signal ? "interrupted" : err);
+        memset(res, 0, (size_t)reps * sizeof *res); /* released by the runner */
+        goto out;
+    }
+    FILE *m = open_memstream(&buf, &n);
+    if (!m) {
+        respond_error(fd, "out of memory");
+        goto out;
+    }
+    fprintf(m, "{\"ok\": true, \"id\": ");
+    out_json_str(m, o->id);
+    fprintf(m, ", \"wall_seconds\": %.3f", app_wall_now() - t0);
+    rc = out_report_json(m, p, res, (size_t)reps);
+    fputs("}\n", m);
+    if (fclose(m) != 0 || rc != OUT_OK)
+        respond_error(fd, "out of memory");
+    else
+        respond(fd, 200, "application/json", buf, n);
+    fprintf(stderr, "stepsim: serve: ran %s with %zu override%s, %ld replications, %.1f s\n",
+            o->id, nsets, nsets == 1 ? "" : "s", reps, app_wall_now() - t0);
+out:
+    if (res)
+        for (long i = 0; i < reps; i++)
+            pw_results_free(&res[i]);
+    scn_errors_free(&errs);
+    free(buf);
+    free(res);
+    free(idx);
+    free(p);
+}
+
+/* Read one request from fd and answer it. */
+static void handle(server *sv, int fd)
+{
+    char *req = malloc(MAX_HEAD + MAX_BODY + 1);
+    size_t have = 0;
+    char *end = NULL;
+    if (!req)
+        return;
+    while (!end && have < MAX_HEAD) {
+        ssize_t r = recv(fd, req + have, MAX_HEAD - have, 0);
+        if (r <= 0)
+            goto out;
+        have += (size_t)r;
+        req[have] = '\0';
+        end = strstr(req, "\r\n\r\n");
+    }
+    if (!end) {
+        respond(fd, 413, "text/plain", "request too large\n", 18);
+        goto out;
+    }
+    size_t head = (size_t)(end + 4 - req);
+    const char *cl = strstr(req, "\nContent-Length:");
+    if (!cl)
+        cl = strstr(req, "\ncontent-length:");
+    long len = cl && cl < end ? strtol(cl + 16, NULL, 10) : 0;
+    if (len < 0 || len > MAX_BODY) {
+        respond(fd, 413, "text/plain", "request too large\n", 18);
+        goto out;
+    }
+    while (have < head + (size_t)len) {
+        ssize_t r = recv(fd, req + have, head + (size_t)len - have, 0);
+        if (r <= 0)
+            goto out;
+        have += (size_t)r;
+    }
+    req[head + (size_t)len] = '\0';
+    if (!strncmp(req, "GET / ", 6) || !strncmp(req, "GET /index.html ", 16))
+        respond(fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len);
+    else if (!strncmp(req, "POST /run ", 10))
+        handle_run(sv, fd, req + head, 0);
+    else if (!strncmp(req, "POST /scenario.cfg ", 19))
+        handle_run(sv, fd, req + head, 1);
+    else if (!strncmp(req, "GET /health ", 12))
+        respond(fd, 200, "text/plain", "ok\n", 3);
+    else
+        respond(fd, 404, "text/plain", "not found\n", 10);
+out:
+    free(req);
+}
+
+int cmd_serve(const cli *c)
+{
+    server sv;
+    memset(&sv, 0, sizeof sv);
+    sv.c = c;
+    sv.default_reps = c->replications > 0 ? (int)(c->replications > MAX_REPS ? MAX_REPS
+                                                                             : c->replications)
+                                          : 8;
+    int ret = find_offered(&sv), fd = -1;
+    if (ret == EXIT_OK && sv.nscn == 0) {
+        fprintf(stderr, "stepsim: serve: cannot read '%s'\n", c->scenario);
+        ret = EXIT_USAGE;
+    }
+    if (ret != EXIT_OK || (ret = build_page(&sv)) != EXIT_OK)
+        goto out;
+    ret = EXIT_RUNTIME;
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)c->port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* localhost only, by design */
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0) {
+        char eb[128];
+        fprintf(stderr, "stepsim: serve: cannot listen on 127.0.0.1:%ld: %s\n", c->port,
+                out_errstr(errno, eb, sizeof eb));
+        goto out;
+    }
+    fprintf(stderr, "stepsim: the playground is at http://127.0.0.1:%ld/ (%s; Ctrl-C stops)\n",
+            c->port, sv.scn[0].path);
+    while (!app_stop_signal) {
+        struct pollfd pf = {fd, POLLIN, 0};
+        int r = poll(&pf, 1, 500);
+        if (r <= 0)
+            continue;
+        int cfd = accept(fd, NULL, NULL);
+        if (cfd < 0)
+            continue;
+        handle(&sv, cfd);
+        close(cfd);
+    }
+    fprintf(stderr, "stepsim: serve: stopped\n");
+    ret = EXIT_OK;
+out:
+    if (fd >= 0)
+        close(fd);
+    for (size_t i = 0; i < sv.nscn; i++)
+        free(sv.scn[i].path);
+    free(sv.page);
+    return ret;
+}

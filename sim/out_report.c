@@ -1,0 +1,307 @@
+/* The data of report.html (and of the playground's answers): what a run holds, as JSON
+ * members the page script draws (see out_html.h). Sums over replications follow the
+ * replication order, so a page is byte-identical for identical runs. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/pol.h"
+#include "out_file.h"
+#include "out_html.h"
+#include "out_metrics.h"
+
+/* `, "key": ` */
+static void key(FILE *f, const char *k)
+{
+    fputs(",\n\"", f);
+    fputs(k, f);
+    fputs("\": ", f);
+}
+
+/* A number for a chart: 6 significant digits are plenty and keep pages small. */
+static void num6(FILE *f, double x)
+{
+    if (!isfinite(x))
+        fputs("null", f);
+    else
+        fprintf(f, "%.6g", x);
+}
+
+/* One weekly series of every replication: week k's value of replication i is
+ * val(&reps[order[i]].weeks[k], arg). Written as {"p10": [...], "p50": [...],
+ * "p90": [...], "mean": [...]} over the weeks all replications have. */
+typedef double (*week_val)(const pw_week *wk, int arg);
+
+static int band(FILE *f, const pw_results *reps, const size_t *order, size_t n, size_t weeks,
+                week_val val, int arg)
+{
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    sim_summary *s = malloc((weeks ? weeks : 1) * sizeof *s);
+    if (!x || !s) {
+        free(x);
+        free(s);
+        return OUT_ENOMEM;
+    }
+    for (size_t k = 0; k < weeks; k++) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = val(&reps[order[i]].weeks[k], arg);
+        if (sim_summarise(x, n, &s[k]) != 0) {
+            free(x);
+            free(s);
+            return OUT_ENOMEM;
+        }
+    }
+    static const char *const names[] = {"p10", "p50", "p90", "mean"};
+    fputc('{', f);
+    for (int q = 0; q < 4; q++) {
+        fprintf(f, "%s\"%s\": [", q ? ", " : "", names[q]);
+        for (size_t k = 0; k < weeks; k++) {
+            double v = q == 0 ? s[k].p10 : q == 1 ? s[k].p50 : q == 2 ? s[k].p90 : s[k].mean;
+            if (k)
+                fputc(',', f);
+            num6(f, v);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+    free(x);
+    free(s);
+    return OUT_OK;
+}
+
+static double wk_wait_assess(const pw_week *w, int a) { (void)a; return w->waiting_assessment; }
+static double wk_wait_step(const pw_week *w, int a) { return w->waiting_step[a]; }
+static double wk_caseload(const pw_week *w, int a) { return w->caseload_step[a]; }
+static double wk_in_post(const pw_week *w, int a) { return w->staff_in_post[a]; }
+static double wk_vacancies(const pw_week *w, int a) { return w->vacancies[a]; }
+static double wk_sick(const pw_week *w, int a) { (void)a; return w->on_sick_leave; }
+static double wk_burnout(const pw_week *w, int a) { (void)a; return w->burnout_mean; }
+static double wk_referrals(const pw_week *w, int a) { (void)a; return w->referrals; }
+
+/* The fewest weeks any replication has. */
+static size_t common_weeks(const pw_results *reps, size_t n)
+{
+    size_t weeks = n ? SIZE_MAX : 0;
+    for (size_t i = 0; i < n; i++)
+        if (reps[i].n_weeks < weeks)
+            weeks = reps[i].n_weeks;
+    return weeks;
+}
+
+/* "series": the waiting lists (and with `all`, caseloads, staff, sickness, burnout and
+ * referrals) as weekly bands. */
+static int series(FILE *f, const pw_params *p, const pw_results *reps, const size_t *order,
+                  size_t n, int all)
+{
+    size_t weeks = common_weeks(reps, n);
+    int ret = OUT_OK;
+    key(f, "weeks");
+    fprintf(f, "%zu", weeks);
+    key(f, "series");
+    fputs("{\n\"waiting_assessment\": ", f);
+    ret |= band(f, reps, order, n, weeks, wk_wait_assess, 0);
+    fputs(",\n\"waiting_step2\": ", f);
+    ret |= band(f, reps, order, n, weeks, wk_wait_step, PW_STEP2);
+    fputs(",\n\"waiting_step3\": ", f);
+    ret |= band(f, reps, order, n, weeks, wk_wait_step, PW_STEP3);
+    if (all) {
+        fputs(",\n\"caseload_step2\": ", f);
+        ret |= band(f, reps, order, n, weeks, wk_caseload, PW_STEP2);
+        fputs(",\n\"caseload_step3\": ", f);
+        ret |= band(f, reps, order, n, weeks, wk_caseload, PW_STEP3);
+        for (size_t r = 0; r < p->n_roles; r++) {
+            fputs(",\n", f);
+            char k[PW_MAX_NAME + 32];
+            snprintf(k, sizeof k, "staff_in_post:%s", p->roles[r].name);
+            out_json_str(f, k);
+            fputs(": ", f);
+            ret |= band(f, reps, order, n, weeks, wk_in_post, (int)r);
+            snprintf(k, sizeof k, "vacancies:%s", p->roles[r].name);
+            fputs(",\n", f);
+            out_json_str(f, k);
+            fputs(": ", f);
+            ret |= band(f, reps, order, n, weeks, wk_vacancies, (int)r);
+        }
+        fputs(",\n\"on_sick_leave\": ", f);
+        ret |= band(f, reps, order, n, weeks, wk_sick, 0);
+        fputs(",\n\"burnout_mean\": ", f);
+        ret |= band(f, reps, order, n, weeks, wk_burnout, 0);
+        fputs(",\n\"referrals\": ", f);
+        ret |= band(f, reps, order, n, weeks, wk_referrals, 0);
+    }
+    fputs("}", f);
+    return ret ? OUT_ENOMEM : OUT_OK;
+}
+
+/* "scenario" and the run's shape. */
+static void run_info(FILE *f, const pw_params *p, size_t n)
+{
+    key(f, "scenario");
+    out_json_str(f, p->name);
+    fprintf(f, ",\n\"seed\": %llu, \"replications\": %zu", (unsigned long long)p->seed, n);
+    out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
+    out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
+    out_json_kv_num(f, "followup_weeks", p->followup_weeks);
+    out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
+}
+
+/* "metrics": every metric of summary.json, in its order, as it writes them. */
+static int metrics(FILE *f, const pw_results *reps, const size_t *order, size_t n)
+{
+    size_t nm = out_metric_count();
+    sim_summary *sum = malloc(nm * sizeof *sum);
+    if (!sum || out_summarise_metrics(reps, order, n, sum) != 0) {
+        free(sum);
+        return OUT_ENOMEM;
+    }
+    key(f, "metrics");
+    fputs("[\n", f);
+    char name[OUT_METRIC_NAME_MAX];
+    for (size_t i = 0; i < nm; i++) {
+        const sim_summary *s = &sum[i];
+        fputs("{\"name\": ", f);
+        out_json_str(f, out_metric_name(i, name));
+        out_json_kv_num(f, "mean", s->mean);
+        out_json_kv_num(f, "ci_low", s->ci_low);
+        out_json_kv_num(f, "ci_high", s->ci_high);
+        out_json_kv_num(f, "p10", s->p10);
+        out_json_kv_num(f, "p50", s->p50);
+        out_json_kv_num(f, "p90", s->p90);
+        fprintf(f, ", \"n\": %zu}%s\n", s->n, i + 1 < nm ? "," : "");
+    }
+    fputs("]", f);
+    free(sum);
+    return OUT_OK;
+}
+
+/* Mean over replications (in order) of a count of the funnel (stages) or the exits. */
+static double mean_count(const pw_results *reps, const size_t *order, size_t n, int exit,
+                         int k)
+{
+    double c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += (double)(exit ? reps[order[i]].exits[k] : reps[order[i]].stages[k]);
+    return n ? c / (double)n : NAN;
+}
+
+/* Pooled counts over replications (in order) of what the charts divide. */
+static void pooled(FILE *f, const pw_params *p, const pw_results *reps, const size_t *order,
+                   size_t n)
+{
+    double dn = n ? (double)n : 1;
+    /* Waits: counts by week, and the denominators. */
+    key(f, "waits");
+    fputc('{', f);
+    for (int m = 0; m < PW_W_N; m++) {
+        fprintf(f, "%s\n\"%s\": [", m ? "," : "", pw_wait_name((pw_wait)m));
+        for (int b = 0; b <= PW_WAIT_WEEKS; b++) {
+            uint64_t c = 0;
+            for (size_t i = 0; i < n; i++)
+                c += reps[order[i]].waits[m][b];
+            fprintf(f, "%s%llu", b ? "," : "", (unsigned long long)c);
+        }
+        fputc(']', f);
+    }
+    fputs("}", f);
+    /* Funnel stages and exits: means a replication. */
+    key(f, "stages");
+    fputc('{', f);
+    for (int s = 0; s < PW_S_N; s++) {
+        fprintf(f, "%s\"%s\": ", s ? ", " : "", pw_stage_name((pw_stage)s));
+        num6(f, mean_count(reps, order, n, 0, s));
+    }
+    fputs("}", f);
+    key(f, "exits");
+    fputc('[', f);
+    for (int x = 0; x < PW_X_N; x++) {
+        fprintf(f, "%s\n{\"name\": \"%s\", \"group\": \"%s\", \"mean\": ", x ? "," : "",
+                pw_exit_name((pw_exit)x), pw_exit_group((pw_exit)x));
+        num6(f, mean_count(reps, order, n, 1, x));
+        fputc('}', f);
+    }
+    fputs("]", f);
+    /* Recovery by route, pooled: rates with their denominators. */
+    key(f, "routes");
+    fputc('[', f);
+    for (int r = 0; r < PW_P_N; r++) {
+        pw_outcome_counts o = {0};
+        for (size_t i = 0; i < n; i++) {
+            const pw_outcome_counts *c = &reps[order[i]].by_path[r];
+            o.n += c->n;
+            o.true_casers += c->true_casers;
+            o.true_recovered += c->true_recovered;
+            o.reported_casers += c->reported_casers;
+            o.reported_recovered += c->reported_recovered;
+            o.finishers += c->finishers;
+        }
+        fprintf(f, "%s\n{\"route\": \"%s\", \"referrals\": %llu, \"true_casers\": %llu, "
+                "\"true_recovered\": %llu, \"finishers\": %llu, \"reported_casers\": %llu, "
+                "\"reported_recovered\": %llu}", r ? "," : "", pw_path_name((pw_path)r),
+                (unsigned long long)o.n, (unsigned long long)o.true_casers,
+                (unsigned long long)o.true_recovered, (unsigned long long)o.finishers,
+                (unsigned long long)o.reported_casers,
+                (unsigned long long)o.reported_recovered);
+    }
+    fputs("]", f);
+    /* Costs by role: means a replication over the measurement window. */
+    key(f, "costs");
+    fputc('[', f);
+    for (size_t r = 0; r < p->n_roles; r++) {
+        double sal = 0, on = 0, tr = 0;
+        for (size_t i = 0; i < n; i++) {
+            const pw_role_stats *s = &reps[order[i]].roles[r];
+            sal += s->salary_gbp;
+            on += s->oncost_gbp;
+            tr += s->training_gbp;
+        }
+        fprintf(f, "%s\n{\"role\": ", r ? "," : "");
+        out_json_str(f, p->roles[r].name);
+        fputs(", \"salary\": ", f);
+        num6(f, sal / dn);
+        fputs(", \"oncost\": ", f);
+        num6(f, on / dn);
+        fputs(", \"training\": ", f);
+        num6(f, tr / dn);
+        fputc('}', f);
+    }
+    fputs("]", f);
+}
+
+int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
+{
+    size_t *order = out_rep_order(reps, n);
+    if (!order)
+        return OUT_ENOMEM;
+    run_info(f, p, n);
+    int ret = metrics(f, reps, order, n);
+    if (ret == OUT_OK)
+        ret = series(f, p, reps, order, n, 1);
+    if (ret == OUT_OK)
+        pooled(f, p, reps, order, n);
+    free(order);
+    return ret;
+}
+
+int out_report_lists_json(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
+{
+    size_t *order = out_rep_order(reps, n);
+    if (!order)
+        return OUT_ENOMEM;
+    int ret = series(f, p, reps, order, n, 0);
+    free(order);
+    return ret;
+}
+
+int out_write_report(const char *outdir, const pw_params *p, const pw_results *reps,
+                     size_t n, const char *start_date, char *err, size_t errlen)
+{
+    out_page pg;
+    if (out_page_begin(&pg, "report", p->name) != OUT_OK ||
+        out_report_json(pg.data, p, reps, n) != OUT_OK) {
+        out_page_free(&pg);
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory");
+    }
+    key(pg.data, "start_date");
+    out_json_str(pg.data, start_date);
+    return out_page_save(&pg, outdir, "report.html", err, errlen);
+}

@@ -1,0 +1,179 @@
+// Drives stepsim's pages in headless Debian chromium (playwright-core, no browser download)
+// and checks what a person would see. Run by tests/test_pages.sh, which makes the outputs.
+//   node check_pages.js CONFIG.json
+// CONFIG: {"chromium", "report": DIR, "compare": DIR, "compare_scenarios": [..], "sweep": DIR,
+//          "solve": DIR, "sensitivity": DIR, "serve": URL, "serve_expect": DIR,
+//          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
+// Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on any failure.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const cfg = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+let pass = 0, fail = 0;
+function check(ok, what) {
+  if (ok) { pass++; console.log("PASS  " + what); } else { fail++; console.log("FAIL  " + what); }
+  return ok;
+}
+const readJson = (f) => JSON.parse(fs.readFileSync(f, "utf8"));
+
+// A shown number back as a number, in the unit the page shows it.
+function shown(text) {
+  const t = text.replace(/[£,%]|\sd$|\s/g, "").replace("−", "-");
+  return t === "–" || t === "" ? null : Number(t);
+}
+// Does the text show x as the page should: percent for shares, its decimals, rounded
+// (not truncated, not compared as strings)?
+function showsValue(text, x, unit) {
+  const v = shown(text);
+  if (x === null || x === undefined) return v === null;
+  const dec = { pct: 1, days: 1, n: 0, people: 1, sessions: 1, gbp: 0, idx: 2, num: 2 }[unit];
+  const want = unit === "pct" ? 100 * x : x;
+  return v !== null && Math.abs(v - want) <= 0.5 * Math.pow(10, -dec) + 1e-9 * Math.abs(want);
+}
+
+async function open(browser, url, name) {
+  const page = await browser.newPage({ viewport: { width: 1150, height: 1000 } });
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") errors.push(m.type() + ": " + m.text()); });
+  page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
+  page.on("requestfailed", (r) => errors.push("request failed: " + r.url()));
+  await page.goto(url);
+  await page.waitForLoadState("load");
+  return { page, errors, name };
+}
+async function finishPage(p) {
+  check(p.errors.length === 0, `${p.name}: no console error or warning` + (p.errors.length ? ": " + p.errors.slice(0, 3).join(" | ") : ""));
+  await p.page.close();
+}
+const fileUrl = (f) => "file://" + path.resolve(f);
+
+async function report(browser, dir) {
+  const p = await open(browser, fileUrl(dir + "/report.html"), "report.html");
+  const summary = readJson(dir + "/summary.json");
+  const charts = await p.page.locator("svg.chart, figure svg").count();
+  check(charts >= 12, `report.html: ${charts} charts drawn (12 or more)`);
+  const rows = await p.page.$$eval("#metrics tr[data-metric]", (trs) => trs.map((tr) => ({
+    name: tr.dataset.metric, mean: tr.dataset.mean, text: tr.querySelector(".mean").textContent })));
+  const names = Object.keys(summary.metrics);
+  check(rows.length === names.length, `report.html: one table row per metric of summary.json (${rows.length} of ${names.length})`);
+  const units = await p.page.evaluate((ns) => ns.map((n) => window.stepsim.label(n)[1]), rows.map((r) => r.name));
+  let exact = 0, rounded = 0;
+  rows.forEach((r, i) => {
+    const want = summary.metrics[r.name] ? summary.metrics[r.name].mean : undefined;
+    if ((want === null && r.mean === "") || Number(r.mean) === want) exact++;
+    if (showsValue(r.text, want, units[i])) rounded++;
+    else if (rounded + 3 > i) console.log(`      ${r.name}: shows '${r.text}', summary.json has ${want}`);
+  });
+  check(exact === rows.length, `report.html: every metric's value equals summary.json's exactly (${exact}/${rows.length})`);
+  check(rounded === rows.length, `report.html: every shown number is summary.json's, rounded to its unit (${rounded}/${rows.length})`);
+  const tile = await p.page.textContent('.tile[data-metric="sessions_mean_finishers"], .tile[data-metric="within_6_weeks_true"] .v');
+  check(showsValue(tile, summary.metrics.within_6_weeks_true.mean, "pct"), `report.html: the headline tile shows within_6_weeks_true (${tile.trim()})`);
+  const warm = await p.page.locator("text=warm-up").count();
+  check(warm >= 3, "report.html: the warm-up is marked on the weekly charts");
+  const six = await p.page.locator("text=6 wk").count();
+  check(six >= 2, "report.html: waits charts mark 6 and 18 weeks");
+  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/report.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
+  await finishPage(p);
+}
+
+async function compare(browser, dir, scenarios) {
+  const p = await open(browser, fileUrl(dir + "/compare.html"), "compare.html");
+  const forest = await p.page.locator("figure svg").count();
+  check(forest >= 6, `compare.html: forest plots and list charts drawn (${forest})`);
+  let bad = 0, n = 0;
+  for (const s of scenarios) {
+    const summary = readJson(`${dir}/${s}/summary.json`);
+    const cells = await p.page.$$eval(`td[data-scenario="${s}"]`, (tds) => tds.map((td) => ({ name: td.parentElement.dataset.metric, mean: td.dataset.mean })));
+    for (const c of cells) {
+      n++;
+      const want = summary.metrics[c.name].mean;
+      if (!((want === null && c.mean === "") || Number(c.mean) === want)) bad++;
+    }
+  }
+  check(n > 0 && bad === 0, `compare.html: every scenario's metric equals its summary.json (${n - bad}/${n})`);
+  const cmp = readJson(dir + "/compare.json");
+  const diffs = await p.page.evaluate(() => window.stepsim.data.scenarios.slice(1).map((s) => [s.name, s.metrics.find((m) => m.name === "recovery_rate_true").diff]));
+  check(diffs.every(([s, d]) => cmp.metrics.recovery_rate_true[s].diff === d), "compare.html: the paired differences equal compare.json's");
+  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/compare.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
+  await finishPage(p);
+}
+
+// A CSV's rows as objects (no quoted commas in these test files).
+function csv(file) {
+  const [head, ...lines] = fs.readFileSync(file, "utf8").trim().split("\n");
+  const keys = head.split(",");
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [keys[i], v])));
+}
+
+async function explorePages(browser) {
+  let p = await open(browser, fileUrl(cfg.sweep + "/sweep.html"), "sweep.html");
+  const sw = csv(cfg.sweep + "/sweep.csv");
+  const cells = await p.page.$$eval("#points td[data-metric]", (tds) => tds.map((td) => ({ point: td.parentElement.firstChild.textContent, metric: td.dataset.metric, mean: td.dataset.mean })));
+  const ok = cells.filter((c) => { const r = sw.find((x) => x.point === c.point && x.metric === c.metric); return r && Number(r.mean) === Number(c.mean); });
+  check(cells.length > 0 && ok.length === cells.length, `sweep.html: every point's mean equals sweep.csv (${ok.length}/${cells.length})`);
+  check((await p.page.locator("figure svg").count()) >= 1, "sweep.html: response curves drawn");
+  await finishPage(p);
+
+  p = await open(browser, fileUrl(cfg.solve + "/solve.html"), "solve.html");
+  const so = csv(cfg.solve + "/solve.csv");
+  const points = new Set(so.map((r) => r.point)).size;
+  check((await p.page.locator("#points tbody tr").count()) === points, `solve.html: every point evaluated is listed (${points})`);
+  const ans = await p.page.textContent("#answer");
+  check(/Answer: |No point/.test(ans), "solve.html: states the answer: " + ans.split("Targets")[0].trim());
+  check((await p.page.locator("figure svg").count()) >= 1, "solve.html: the grid is drawn");
+  await finishPage(p);
+
+  p = await open(browser, fileUrl(cfg.sensitivity + "/sensitivity.html"), "sensitivity.html");
+  const se = csv(cfg.sensitivity + "/sensitivity.csv");
+  const metrics = new Set(se.map((r) => r.metric)).size;
+  const drawn = await p.page.locator("figure svg").count();
+  check(drawn === metrics, `sensitivity.html: one tornado per metric (${drawn} of ${metrics})`);
+  await finishPage(p);
+}
+
+async function playground(browser) {
+  const p = await open(browser, cfg.serve, "playground");
+  await p.page.waitForSelector("#run");
+  for (const [key, value] of Object.entries(cfg.serve_sets)) {
+    await p.page.$eval(`[data-key="${key}"]`, (i, v) => { i.value = String(v); i.dispatchEvent(new Event("input")); }, value);
+  }
+  const t0 = Date.now();
+  await p.page.click("#run");
+  await p.page.waitForSelector("#status[data-done]", { timeout: 120000 });
+  const secs = (Date.now() - t0) / 1000;
+  check(true, `playground: a run came back in ${secs.toFixed(1)} s`);
+  const want = readJson(cfg.serve_expect + "/summary.json");
+  for (const m of ["within_6_weeks_true", "within_6_weeks_reported", "recovery_rate_true", "recovery_rate_reported"]) {
+    const text = await p.page.textContent(`#headline td[data-metric="${m}"]`);
+    check(showsValue(text, want.metrics[m].mean, "pct"), `playground: ${m} shows ${text} = stepsim run with the same overrides`);
+  }
+  check((await p.page.locator("#results figure svg").count()) >= 5, "playground: waits, recovery and the lists are drawn");
+  const [dl] = await Promise.all([p.page.waitForEvent("download"), p.page.click("#download")]);
+  await dl.saveAs(cfg.download);
+  const text = fs.readFileSync(cfg.download, "utf8");
+  check(/per_week = 300/.test(text) && /^policy = /m.test(text), "playground: the download is the scenario with the overrides, every key resolved");
+  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/playground.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
+  await finishPage(p);
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: cfg.chromium || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    if (cfg.report) await report(browser, cfg.report);
+    if (cfg.compare) await compare(browser, cfg.compare, cfg.compare_scenarios);
+    if (cfg.sweep) await explorePages(browser);
+    if (cfg.serve) await playground(browser);
+  } catch (e) {
+    check(false, "the page test ran to its end: " + (e.stack || e));
+  } finally {
+    await browser.close();
+  }
+  console.log(`${pass} passed, ${fail} failed`);
+  process.exit(fail ? 1 : 0);
+})();

@@ -1,0 +1,50 @@
+#!/bin/sh
+# make install: the program, stepsim-report (scripts/report), the man page, the scenarios,
+# README and docs land under DESTDIR; the man page renders without a warning; a scenario
+# named without a folder is found through $STEPSIM_DATA from any folder ("stepsim run
+# baseline"), and a name found nowhere is the loader's usual error.
+# Usage: tests/test_install.sh BUILD_DIR
+set -u
+
+name=test_install
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+root=$tmp/root
+# -o: install the binary under test as it is, never rebuilding it.
+if make -s -C "$top" install PROG="$bin" -o "$bin" DESTDIR="$root" PREFIX=/usr \
+    >"$tmp/make.log" 2>&1; then
+    ok "make install DESTDIR=... PREFIX=/usr"
+else
+    bad "make install failed:"
+    sed 's/^/      /' "$tmp/make.log" | tail -n 5
+fi
+data=$root/usr/share/stepsim
+for f in usr/bin/stepsim usr/bin/stepsim-report usr/share/man/man1/stepsim.1; do
+    check "installed: /$f" test -s "$root/$f"
+done
+for f in scenarios/baseline.cfg scenarios/expert_door.cfg README.md docs/calibration.md \
+    docs/img/report.png; do
+    check "installed in the data folder: $f" test -s "$data/$f"
+done
+if command -v groff >/dev/null 2>&1; then
+    groff -man -Tutf8 -ww -z "$top/docs/stepsim.1" >"$tmp/groff.log" 2>&1
+    check "the man page renders without a warning" test ! -s "$tmp/groff.log"
+fi
+
+mkdir "$tmp/elsewhere"
+cd "$tmp/elsewhere" || exit 2
+STEPSIM_DATA=$data "$bin" check baseline >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "stepsim check baseline from another folder, through STEPSIM_DATA"
+check "it loaded the installed baseline" grep -q '^policy = "stepped";' "$tmp/out"
+STEPSIM_DATA=$data "$bin" run expert_door.cfg -r 1 -q --set horizon_weeks=13 \
+    --set warmup_weeks=4 --set followup_weeks=4 -o "$tmp/ed" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "stepsim run expert_door.cfg from another folder"
+check "its set was written" test -s "$tmp/ed/report.html"
+STEPSIM_DATA=$tmp/nowhere "$bin" check no_such_scenario >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 2 "a name found nowhere"
+expect_err 'no_such_scenario' "the message names it"
+finish

@@ -1,0 +1,105 @@
+#!/bin/sh
+# Every page in headless Chromium (tests/pages/check_pages.js, playwright-core driving
+# Debian's chromium): report.html, compare.html, sweep.html, solve.html, sensitivity.html
+# and the playground of `stepsim serve`. No console error or warning on any page; the
+# numbers a page shows equal summary.json's (compare.json's, sweep.csv's), rounded to
+# their unit; the playground runs end to end (sliders moved, Run, the same numbers as
+# `stepsim run` with the same overrides) and its download loads with `stepsim check`.
+# Skipped under the sanitizer build (build-san: the plain pass drives the pages; the C
+# that writes them runs under the sanitizers in the other tests) and when
+# STEPSIM_SKIP_BROWSER=1. STEPSIM_SHOTS=DIR also saves screenshots there.
+# Needs chromium, node and npm (scripts/install-deps.sh --test installs them); installs
+# playwright-core into tests/pages/node_modules with `npm ci` from the committed lock.
+# Usage: tests/test_pages.sh BUILD_DIR
+set -u
+
+name=test_pages
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(basename "$build")" = build-san ] || [ "${STEPSIM_SKIP_BROWSER:-0}" = 1 ]; then
+    echo "skipped: the browser test runs in the plain pass only"
+    echo "0 passed, 0 failed, 1 skipped"
+    exit 0
+fi
+chromium=$(command -v chromium || command -v chromium-browser || echo "")
+if [ -z "$chromium" ] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    bad "chromium, node and npm are needed (scripts/install-deps.sh --test installs them)"
+    finish
+    exit 1
+fi
+pages=$top/tests/pages
+if ! (cd "$pages" && npm ci --no-audit --no-fund --loglevel=error >"$tmp/npm.log" 2>&1); then
+    bad "npm ci in tests/pages"
+    sed 's/^/      /' "$tmp/npm.log" | tail -n 5
+    finish
+    exit 1
+fi
+
+short="--set horizon_weeks=52 --set warmup_weeks=13 --set followup_weeks=13"
+q=$top/tests/explore/quarter.cfg
+echo "== the outputs the pages show"
+# shellcheck disable=SC2086 # word lists
+{
+    run run "$top/scenarios/baseline.cfg" -r 3 -q $short -o "$tmp/run"
+    expect_rc 0 "run"
+    run compare "$top/scenarios/baseline.cfg" "$top/scenarios/fewer_hits.cfg" -r 3 -q $short -o "$tmp/cmp"
+    expect_rc 0 "compare"
+    run sweep "$q" --vary staff.pwp.headcount=9:11 --vary staff.hit.headcount=5,6 -r 2 -q \
+        --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -o "$tmp/sweep"
+    expect_rc 0 "sweep"
+    run solve "$q" --vary staff.pwp.headcount=8:11 --target 'within_6_weeks_true>=45%' -r 6 -q -o "$tmp/solve"
+    expect_rc 0 "solve"
+    run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary referrals.per_week=50:70 -r 1 \
+        --samples 2 -q -o "$tmp/sens"
+    expect_rc 0 "sensitivity"
+    # What the playground must show after its sliders move: the same run from the shell.
+    run run "$top/scenarios/baseline.cfg" -r 2 -q --set referrals.per_week=300 \
+        --set horizon_weeks=52 -o "$tmp/expect"
+    expect_rc 0 "run with the playground's overrides"
+}
+for f in run/report.html cmp/compare.html sweep/sweep.html solve/solve.html sens/sensitivity.html; do
+    check "$f written" test -s "$tmp/$f"
+done
+check "report.html is listed in manifest.json" grep -q '"name": "report.html"' "$tmp/run/manifest.json"
+check "sweep.html is listed in manifest.json" grep -q '"name": "sweep.html"' "$tmp/sweep/manifest.json"
+
+echo "== the playground server"
+port=$((20000 + $$ % 20000))
+"$bin" serve "$top/scenarios/baseline.cfg" --port "$port" -j 2 2>"$tmp/serve.log" &
+server=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/serve.log"; do
+    sleep 0.1
+    i=$((i + 1))
+done
+check "serve listens on 127.0.0.1:$port" grep -q "http://127.0.0.1:$port/" "$tmp/serve.log"
+
+shots=null
+[ -n "${STEPSIM_SHOTS:-}" ] && shots="\"$(cd "$STEPSIM_SHOTS" && pwd)\""
+cat >"$tmp/config.json" <<EOF
+{"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
+ "compare_scenarios": ["baseline", "fewer_hits"], "sweep": "$tmp/sweep", "solve": "$tmp/solve",
+ "sensitivity": "$tmp/sens", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "@replications": 2},
+ "download": "$tmp/download.cfg", "shots": $shots}
+EOF
+echo "== the pages in chromium"
+NODE_PATH=$pages/node_modules node "$pages/check_pages.js" "$tmp/config.json" >"$tmp/node.log" 2>&1
+node_rc=$?
+cat "$tmp/node.log"
+# Fold the browser's tally into ours.
+np=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$tmp/node.log" | tail -n 1)
+nf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$tmp/node.log" | tail -n 1)
+pass=$((pass + ${np:-0}))
+fail=$((fail + ${nf:-1}))
+[ $node_rc -eq 0 ] || [ "${nf:-1}" -gt 0 ] || bad "check_pages.js exited $node_rc"
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+check "serve logged the playground's run" grep -q 'serve: ran baseline with 2 overrides, 2 replications' "$tmp/serve.log"
+
+echo "== the downloaded scenario loads"
+run check "$tmp/download.cfg"
+expect_rc 0 "stepsim check on the playground's download"
+check "it carries the moved slider" grep -q 'per_week = 300' "$tmp/out"
+finish

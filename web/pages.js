@@ -1,0 +1,637 @@
+/* stepsim's pages: draws report.html, compare.html, sweep.html, solve.html,
+ * sensitivity.html and the playground of `stepsim serve` from the JSON in
+ * <script id="stepsim-data">, with Observable Plot (and d3), inlined beside this script.
+ * The C writers (sim/out_report.c, sim/out_compare.c, sim/cmd_*.c) only emit data. */
+(function () {
+  "use strict";
+
+  /* ---- Helpers ------------------------------------------------------------------- */
+
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null) continue;
+      if (k === "class") e.className = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const k of kids.flat()) {
+      if (k === null || k === undefined) continue;
+      e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+    }
+    return e;
+  }
+  const fin = (x) => typeof x === "number" && isFinite(x);
+  const C = { true: "#0969da", reported: "#cf6a00", band: "#0969da" };
+  const PALETTE = ["#0969da", "#cf6a00", "#1a7f37", "#8250df", "#bf3989", "#57606a", "#d4a72c", "#0a3069"];
+
+  /* Metric names as a planner reads them: label and unit. Units: pct (a share, shown as
+   * %), days, n (a count), people, sessions, gbp, idx (0 to 1), num. */
+  const LABELS = {
+    referrals: ["Referrals in the cohort (per replication)", "n"],
+    entered_treatment_share: ["Entered treatment, of referrals", "pct"],
+    finished_course_share: ["Finished a course (2+ sessions), of referrals", "pct"],
+    recovery_rate_reported: ["Recovery, reported: of finishers at caseness", "pct"],
+    recovery_rate_true: ["Recovery, true: of all referrals at caseness", "pct"],
+    reliable_improvement_reported: ["Reliable improvement, reported: of finishers", "pct"],
+    reliable_improvement_true: ["Reliable improvement, true: of all referrals", "pct"],
+    reliable_recovery_reported: ["Reliable recovery, reported: of finishers at caseness", "pct"],
+    reliable_recovery_true: ["Reliable recovery, true: of referrals at caseness", "pct"],
+    within_6_weeks_reported: ["Seen within 6 weeks, reported: finishers, to the clock stop", "pct"],
+    within_6_weeks_true: ["Treated within 6 weeks, true: of all referrals", "pct"],
+    within_18_weeks_reported: ["Seen within 18 weeks, reported: finishers, to the clock stop", "pct"],
+    within_18_weeks_true: ["Treated within 18 weeks, true: of all referrals", "pct"],
+    wait_to_assessment_days_mean: ["Wait to assessment, mean (those assessed)", "days"],
+    wait_to_treatment_days_mean: ["Wait to first treatment, mean (those treated)", "days"],
+    wait_to_treatment_days_p50: ["Wait to first treatment, median (those treated)", "days"],
+    wait_to_treatment_days_p90: ["Wait to first treatment, 90th centile (those treated)", "days"],
+    wait_reported_days_mean: ["Reported wait to the clock stop, mean (finishers)", "days"],
+    step_up_wait_days_mean: ["Step-up wait, step 2 to step 3, mean (those stepped up)", "days"],
+    sessions_mean_finishers: ["Treatment sessions, mean per finisher", "sessions"],
+    sessions_mean_recovered: ["Treatment sessions, mean per reported recovery", "sessions"],
+    dropout_before_assessment_share: ["Lost before assessment, of referrals", "pct"],
+    dropout_after_assessment_share: ["Lost waiting for treatment, of referrals", "pct"],
+    dropout_in_treatment_share: ["Lost in treatment, of referrals", "pct"],
+    signposted_share: ["Signposted or rejected at assessment, of referrals", "pct"],
+    stepped_up_share: ["Stepped up, of step-2 starters", "pct"],
+    still_in_system_share: ["Still in the service at the end, of referrals", "pct"],
+    re_referral_share: ["Re-referred, of referrals", "pct"],
+    utilisation_step2: ["Utilisation of clinical hours, step 2", "pct"],
+    utilisation_step3: ["Utilisation of clinical hours, step 3", "pct"],
+    utilisation_assessment: ["Utilisation of assessment slots", "pct"],
+    waiting_assessment_mean: ["People waiting for assessment, mean", "people"],
+    waiting_step2_mean: ["People waiting for step 2, mean", "people"],
+    waiting_step3_mean: ["People waiting for step 3, mean", "people"],
+    failed_episodes_mean: ["Failed episodes per referral, mean (3+ counted as 3)", "num"],
+    failed_at_least_once_share: ["Failed at least one episode, of referrals", "pct"],
+    cost_per_referral_gbp: ["Staff cost per referral", "gbp"],
+    cost_per_finished_course_gbp: ["Staff cost per finished course", "gbp"],
+    cost_per_recovery_gbp: ["Staff cost per reported recovery", "gbp"],
+    cost_per_true_recovery_gbp: ["Staff cost per true recovery", "gbp"],
+    cost_per_year_gbp: ["Staff cost a year", "gbp"],
+    staff_turnover_rate: ["Staff turnover a year, per person in post", "pct"],
+    burnout_mean: ["Mean burnout of staff (0 to 1)", "idx"],
+  };
+  const WAIT_LABELS = {
+    referral_to_assessment: "Referral to assessment",
+    assessment_to_treatment: "Assessment to first treatment (the hidden wait)",
+    referral_to_treatment: "Referral to first treatment",
+    step_up: "Step-up: end of step 2 to first step-3 session",
+    referral_to_clock_stop: "Referral to the clock stop (reported, finishers)",
+  };
+  function label(name) {
+    if (LABELS[name]) return LABELS[name];
+    const m = /^wait_(.+)_(days_p50|days_p90|under_6_weeks_share|under_18_weeks_share)$/.exec(name);
+    if (m) {
+      const w = WAIT_LABELS[m[1]] || m[1];
+      const s = { days_p50: ["median", "days"], days_p90: ["90th centile", "days"],
+                  under_6_weeks_share: ["under 6 weeks, of those who waited", "pct"],
+                  under_18_weeks_share: ["under 18 weeks, of those who waited", "pct"] }[m[2]];
+      return [w + ": " + s[0], s[1]];
+    }
+    return [name, "num"];
+  }
+  const DECIMALS = { pct: 1, days: 1, n: 0, people: 1, sessions: 1, gbp: 0, idx: 2, num: 2 };
+  /* A value as the tables show it; "–" when undefined. */
+  function fmt(name, x, unit) {
+    unit = unit || label(name)[1];
+    if (!fin(x)) return "–";
+    const d = DECIMALS[unit];
+    const v = unit === "pct" ? 100 * x : x;
+    const s = v.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
+    return unit === "pct" ? s + "%" : unit === "gbp" ? "£" + s : unit === "days" ? s + " d" : s;
+  }
+  /* A paired difference: percentage points for shares. */
+  function fmtDiff(name, x) {
+    const unit = label(name)[1];
+    if (!fin(x)) return "–";
+    const d = DECIMALS[unit];
+    const v = unit === "pct" ? 100 * x : x;
+    const s = (v >= 0 ? "+" : "") + v.toFixed(d);
+    return unit === "pct" ? s + " pp" : unit === "gbp" ? s.replace(/^([+-])/, "$1£") : s;
+  }
+  const metricOf = (list, name) => list.find((m) => m.name === name) || {};
+
+  function section(title, note, ...kids) {
+    return el("section", {}, el("h2", {}, title), note ? el("p", { class: "note" }, note) : null, kids);
+  }
+  function figure(plot, caption) {
+    return el("figure", {}, plot, caption ? el("figcaption", {}, caption) : null);
+  }
+
+  /* Weekly band rows for Plot from {p10, p50, p90, mean}. */
+  function bandRows(b, extra) {
+    return b.p50.map((p50, w) => Object.assign({ week: w + 1, p10: b.p10[w], p50, p90: b.p90[w], mean: b.mean[w] }, extra || {}));
+  }
+  /* The run's phases as marks: warm-up shaded, follow-up lighter, labelled. */
+  function phaseMarks(d) {
+    const w0 = d.warmup_weeks, w1 = d.warmup_weeks + d.horizon_weeks, w2 = w1 + d.followup_weeks;
+    const marks = [];
+    if (w0 > 0) {
+      marks.push(Plot.rect([{ x1: 0, x2: w0 }], { x1: "x1", x2: "x2", fill: "#d0d7de", fillOpacity: 0.45 }));
+      marks.push(Plot.text([{ x: w0 / 2 }], { x: "x", text: () => "warm-up", frameAnchor: "top", dy: 4, fill: "#57606a" }));
+    }
+    if (d.followup_weeks > 0)
+      marks.push(Plot.rect([{ x1: w1, x2: w2 }], { x1: "x1", x2: "x2", fill: "#d0d7de", fillOpacity: 0.2 }));
+    return marks;
+  }
+  /* A y-domain that shows the measurement window: the 95th centile of the p90 band
+   * after the warm-up, with room above. The pre-filled start (and a list still draining
+   * it) can rise above; it is clipped, and the caption says so. */
+  function windowTop(rows, d, keys) {
+    const v = [];
+    let all = 0;
+    for (const r of rows)
+      for (const k of keys) {
+        if (!fin(r[k])) continue;
+        all = Math.max(all, r[k]);
+        if (r.week > d.warmup_weeks) v.push(r[k]);
+      }
+    v.sort((a, b) => a - b);
+    const q = v.length ? v[Math.min(v.length - 1, Math.floor(0.95 * v.length))] : 0;
+    const top = q > 0 ? q * 1.3 : 1;
+    return { top, clipped: all > top };
+  }
+  /* One weekly series with its p10-p90 band (several when `bands` has more entries). */
+  function bandChart(d, bands, opts) {
+    const rows = [];
+    bands.forEach((b, i) => rows.push(...bandRows(b.band, { who: b.who, i })));
+    const { top, clipped } = windowTop(rows, d, ["p90"]);
+    const colors = bands.map((b, i) => b.color || PALETTE[i % PALETTE.length]);
+    const plot = Plot.plot({
+      width: opts.width || 340, height: opts.height || 200, marginLeft: 48,
+      x: { label: "week of the run", domain: [0, d.weeks] },
+      y: { label: opts.ylabel, domain: [0, opts.top || top], grid: true, nice: true },
+      color: bands.length > 1 ? { domain: bands.map((b) => b.who), range: colors, legend: true } : undefined,
+      marks: [
+        ...phaseMarks(d),
+        Plot.areaY(rows, { x: "week", y1: "p10", y2: "p90", z: "who", fill: bands.length > 1 ? "who" : colors[0], fillOpacity: 0.18, clip: true }),
+        Plot.lineY(rows, { x: "week", y: "p50", z: "who", stroke: bands.length > 1 ? "who" : colors[0], strokeWidth: 1.5, clip: true, tip: true }),
+        Plot.ruleY([0]),
+      ],
+    });
+    plot.classList.add("chart");
+    plot.setAttribute("data-chart", opts.id || "");
+    const note = (opts.note || "") + (clipped && !opts.top ? " The scale fits the measurement window: higher values (the pre-filled start, a list still draining it, rare peaks) are clipped." : "");
+    return figure(plot, (opts.caption || "") + " Line: median over replications; band: 10th to 90th centile." + note);
+  }
+
+  function header(d, what) {
+    const title = d.title || d.scenario || "stepsim";
+    document.title = what + " · " + title;
+    return [el("h1", {}, title), el("p", { class: "meta" }, what)];
+  }
+
+  /* The table of metrics: label, unit, mean with its 95% CI, spread over replications. */
+  function metricTable(metrics, caption) {
+    const groups = [
+      ["Waits", /within|wait|step_up/],
+      ["Recovery", /recovery|reliable/],
+      ["Where referrals went", /share$|referrals|sessions|failed/],
+      ["Capacity and lists", /utilisation|waiting_/],
+      ["Workforce and costs", /cost|turnover|burnout/],
+    ];
+    const placed = new Set();
+    const body = [];
+    for (const [g, re] of groups) {
+      const rows = metrics.filter((m) => !placed.has(m.name) && re.test(m.name) && !/^wait_.*(_p50|_p90|_share)$/.test(m.name));
+      if (!rows.length) continue;
+      body.push(el("tr", { class: "group" }, el("td", { colspan: 6 }, g)));
+      for (const m of rows) { placed.add(m.name); body.push(metricRow(m)); }
+    }
+    const rest = metrics.filter((m) => !placed.has(m.name));
+    if (rest.length) {
+      body.push(el("tr", { class: "group" }, el("td", { colspan: 6 }, "Wait distributions (weekly bins; see the note)")));
+      for (const m of rest) body.push(metricRow(m));
+    }
+    return el("table", { id: "metrics" },
+      el("thead", {}, el("tr", {}, el("th", {}, "metric"), el("th", {}, "mean"), el("th", {}, "95% CI of the mean"),
+        el("th", {}, "10th centile"), el("th", {}, "90th centile"), el("th", { title: "replications with a value" }, "n"))),
+      el("tbody", {}, body), caption ? el("caption", {}, caption) : null);
+  }
+  function metricRow(m) {
+    const [lab] = label(m.name);
+    return el("tr", { "data-metric": m.name, "data-mean": fin(m.mean) ? String(m.mean) : "" },
+      el("td", { title: m.name }, lab),
+      el("td", { class: "mean" }, fmt(m.name, m.mean)),
+      el("td", { class: "ci" }, fin(m.ci_low) ? fmt(m.name, m.ci_low) + " to " + fmt(m.name, m.ci_high) : "–"),
+      el("td", {}, fmt(m.name, m.p10)), el("td", {}, fmt(m.name, m.p90)), el("td", {}, m.n));
+  }
+  function tile(d, name, sub) {
+    const m = metricOf(d.metrics, name);
+    return el("div", { class: "tile", "data-metric": name }, el("div", { class: "v" }, fmt(name, m.mean)),
+      el("div", { class: "l" }, sub || label(name)[0]));
+  }
+
+  /* ---- report.html ----------------------------------------------------------------- */
+
+  function waitsCharts(d) {
+    const refTotal = d.stages.referred * d.replications, finTotal = d.stages.finished_course * d.replications;
+    const tr = d.waits.referral_to_treatment, rp = d.waits.referral_to_clock_stop;
+    const sum = (a) => a.reduce((s, x) => s + x, 0);
+    const nT = sum(tr), nR = sum(rp);
+    const weeks = 30;
+    const hist = [];
+    for (let w = 0; w < weeks; w++) {
+      hist.push({ week: w, basis: "true: referral to first treatment", share: nT ? tr[w] / nT : 0 });
+      hist.push({ week: w, basis: "reported: referral to clock stop", share: nR ? rp[w] / nR : 0 });
+    }
+    const cum = [];
+    let a = 0, b = 0;
+    cum.push({ week: 0, basis: "true: of everyone referred", share: 0 }, { week: 0, basis: "reported: of finishers", share: 0 });
+    for (let w = 0; w < 52; w++) {
+      a += tr[w]; b += rp[w];
+      cum.push({ week: w + 1, basis: "true: of everyone referred", share: refTotal ? a / refTotal : null });
+      cum.push({ week: w + 1, basis: "reported: of finishers", share: finTotal ? b / finTotal : null });
+    }
+    const marks = [Plot.ruleX([6, 18], { stroke: "#57606a", strokeDasharray: "4,3" }),
+                   Plot.text([{ x: 6, t: "6 wk" }, { x: 18, t: "18 wk" }], { x: "x", text: "t", frameAnchor: "top", dx: 14, fill: "#57606a" })];
+    const h = Plot.plot({
+      width: 520, height: 230, marginLeft: 48, x: { label: "weeks waited (bin: at least w, less than w + 1)" },
+      y: { label: "share of those with the wait", percent: true, grid: true },
+      color: { domain: ["true: referral to first treatment", "reported: referral to clock stop"], range: [C.true, C.reported], legend: true },
+      fx: { axis: null },
+      marks: [Plot.rectY(hist, { x1: (r) => r.week + (r.basis[0] === "t" ? 0.05 : 0.5), x2: (r) => r.week + (r.basis[0] === "t" ? 0.5 : 0.95), y: "share", fill: "basis", tip: true }), ...marks, Plot.ruleY([0])],
+    });
+    const c = Plot.plot({
+      width: 520, height: 230, marginLeft: 48, x: { label: "weeks since referral", domain: [0, 52] },
+      y: { label: "cumulative share", percent: true, grid: true, domain: [0, 100] },
+      color: { domain: ["true: of everyone referred", "reported: of finishers"], range: [C.true, C.reported], legend: true },
+      marks: [Plot.lineY(cum, { x: "week", y: "share", stroke: "basis", curve: "step-after", strokeWidth: 2, tip: true }), ...marks],
+    });
+    h.classList.add("chart"); c.classList.add("chart");
+    return el("div", { class: "grid" },
+      figure(h, `Histogram: true waits over the ${nT.toLocaleString("en-GB")} people who entered treatment (all replications); reported over the ${nR.toLocaleString("en-GB")} finishers.`),
+      figure(c, "Cumulative: true counts everyone referred (those never treated never arrive, so the curve stays below 100%); reported counts finishers only, as published. The reported clock stops at the first contact."));
+  }
+
+  function exitsChart(d) {
+    const GROUP = { dropped_before_assessment: "lost before assessment", signposted: "signposted or rejected",
+      dropped_after_assessment: "lost waiting for treatment", dropped_in_treatment: "lost in treatment",
+      discharged: "discharged after treatment", still_in_system: "still in the service" };
+    const ref = d.stages.referred || 1;
+    const rows = d.exits.map((x) => ({ exit: x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: x.mean / ref, mean: x.mean }));
+    const groups = Object.values(GROUP);
+    const byGroup = groups.map((g) => ({ group: g, share: rows.filter((r) => r.group === g).reduce((s, r) => s + r.share, 0) }));
+    const stack = Plot.plot({
+      width: 1000, height: 90, marginLeft: 10, x: { label: "share of referrals", percent: true, domain: [0, 100] },
+      color: { domain: groups, scheme: "tableau10", legend: true },
+      marks: [Plot.barX(byGroup, { x: "share", fill: "group", tip: true, title: (r) => `${r.group}: ${(100 * r.share).toFixed(1)}%` }),
+              Plot.text(byGroup, Plot.stackX({ x: "share", text: (r) => r.share > 0.04 ? (100 * r.share).toFixed(0) + "%" : "", fill: "white" }))],
+    });
+    const bars = Plot.plot({
+      width: 1000, height: 360, marginLeft: 190, marginRight: 60, x: { label: "share of referrals", percent: true, grid: true },
+      y: { label: null, domain: rows.map((r) => r.exit) },
+      color: { domain: groups, scheme: "tableau10" },
+      marks: [Plot.barX(rows, { y: "exit", x: "share", fill: "group", tip: true }),
+              Plot.text(rows, { y: "exit", x: "share", text: (r) => (100 * r.share).toFixed(1) + "%", textAnchor: "start", dx: 4 }), Plot.ruleX([0])],
+    });
+    stack.classList.add("chart"); bars.classList.add("chart");
+    return [figure(stack, "Every referral ends in exactly one place; the shares add to 100%."), figure(bars, "Each exit, coloured by its group; means over replications.")];
+  }
+
+  function funnelChart(d) {
+    const st = [["referred", "Referred"], ["opted_in", "Opted in"], ["assessed", "Assessed"], ["entered_treatment", "Entered treatment"],
+                ["finished_course", "Finished a course (2+ sessions)"], ["recovered_reported", "Recovered (reported)"]];
+    const ref = d.stages.referred || 1;
+    const rows = st.map(([k, l]) => ({ stage: l, mean: d.stages[k], share: d.stages[k] / ref }));
+    const p = Plot.plot({
+      width: 520, height: 230, marginLeft: 200, marginRight: 110, x: { label: "mean a replication", grid: true },
+      y: { label: null, domain: rows.map((r) => r.stage) },
+      marks: [Plot.barX(rows, { y: "stage", x: "mean", fill: C.true, tip: true }),
+              Plot.text(rows, { y: "stage", x: "mean", text: (r) => `${Math.round(r.mean).toLocaleString("en-GB")} (${(100 * r.share).toFixed(1)}%)`, textAnchor: "start", dx: 4 }), Plot.ruleX([0])],
+    });
+    p.classList.add("chart");
+    return figure(p, "A funnel: each stage is a subset of the one above it; percentages are of referrals. Stepping up, routing and re-referral are not funnel stages (see the table).");
+  }
+
+  function routesChart(d) {
+    const NAMES = { step2_only: "step 2 only", step2_then_step3: "step 2 then step 3", step3_only: "step 3 only", no_treatment: "no treatment" };
+    const rows = [];
+    for (const r of d.routes) {
+      const name = NAMES[r.route] || r.route;
+      rows.push({ route: name, basis: "true", rate: r.true_casers ? r.true_recovered / r.true_casers : null, n: r.true_casers });
+      rows.push({ route: name, basis: "reported", rate: r.reported_casers ? r.reported_recovered / r.reported_casers : null, n: r.reported_casers });
+    }
+    const ok = rows.filter((r) => r.rate !== null);
+    const p = Plot.plot({
+      width: 520, height: 250, marginLeft: 130, marginRight: 90, x: { label: "recovery", percent: true, grid: true, domain: [0, 100] },
+      y: { label: null, domain: Object.values(NAMES) }, fy: { label: null },
+      color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
+      marks: [Plot.barX(ok, { y: "route", x: "rate", fill: "basis", fy: "basis", tip: true }),
+              Plot.text(ok, { y: "route", x: "rate", fy: "basis", text: (r) => `${(100 * r.rate).toFixed(1)}%  n = ${r.n.toLocaleString("en-GB")}`, textAnchor: "start", dx: 4 })],
+    });
+    p.classList.add("chart");
+    return figure(p, "Recovery by route through care, pooled over replications. True: of people at latent caseness when referred (n); reported: of finishers at caseness on their first questionnaire (n). Routes nobody took are left out.");
+  }
+
+  function costsChart(d) {
+    const years = d.horizon_weeks * 7 / 365.25;
+    const rows = [];
+    for (const c of d.costs)
+      for (const item of ["salary", "oncost", "training"]) rows.push({ role: c.role, item, gbp: c[item] / years });
+    const p = Plot.plot({
+      width: 520, height: 60 + 40 * d.costs.length, marginLeft: 70, x: { label: "£ a year (mean over replications)", grid: true, tickFormat: (x) => "£" + d3.format(".2s")(x) },
+      y: { label: null }, color: { legend: true, domain: ["salary", "oncost", "training"], range: ["#0969da", "#54aeff", "#d4a72c"] },
+      marks: [Plot.barX(rows, { y: "role", x: "gbp", fill: "item", tip: true }), Plot.ruleX([0])],
+    });
+    p.classList.add("chart");
+    return figure(p, "Staff costs of the measurement window, a year, by role: salaries, on-costs and training fees.");
+  }
+
+  function report(d) {
+    const app = document.getElementById("app");
+    app.replaceChildren();
+    app.append(...header(d, `stepsim report · ${d.replications} replications · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`));
+    app.append(el("div", { class: "tiles" },
+      tile(d, "within_6_weeks_true", "treated within 6 weeks, true (all referrals)"),
+      tile(d, "within_6_weeks_reported", "within 6 weeks, reported (finishers)"),
+      tile(d, "recovery_rate_true", "recovery, true (referrals at caseness)"),
+      tile(d, "recovery_rate_reported", "recovery, reported (finishers at caseness)"),
+      tile(d, "wait_to_treatment_days_mean", "mean wait to first treatment"),
+      tile(d, "cost_per_true_recovery_gbp", "staff cost per true recovery")));
+    const S = d.series;
+    app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing).",
+      el("div", { class: "grid" },
+        bandChart(d, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "For assessment.", id: "list-assessment" }),
+        bandChart(d, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "For step 2.", id: "list-step2" }),
+        bandChart(d, [{ who: "step 3", band: S.waiting_step3 }], { ylabel: "people waiting", caption: "For step 3.", id: "list-step3" }))));
+    app.append(section("Waits", "True: referral to the first treatment session. Reported: referral to the clock stop, finishers only, as published. Dashed: 6 and 18 weeks.", waitsCharts(d)));
+    app.append(section("Where referrals ended", null, ...exitsChart(d)));
+    app.append(section("Funnel and recovery", null, el("div", { class: "grid" }, funnelChart(d), routesChart(d))));
+    const roles = Object.keys(S).filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1]);
+    app.append(section("Staff and caseloads", null, el("div", { class: "grid" },
+      bandChart(d, roles.map((r, i) => ({ who: r, band: S["staff_in_post:" + r], color: PALETTE[i] })), { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id: "staff", top: null }),
+      bandChart(d, [{ who: "step 2", band: S.caseload_step2 }, { who: "step 3", band: S.caseload_step3 }], { ylabel: "open episodes", caption: "Caseloads: open episodes.", id: "caseloads" }),
+      bandChart(d, [{ who: "burnout", band: S.burnout_mean }], { ylabel: "mean burnout (0 to 1)", caption: "Mean burnout of staff.", id: "burnout", top: 1 }),
+      bandChart(d, [{ who: "sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick" }))));
+    app.append(section("Costs", null, el("div", { class: "grid" }, costsChart(d),
+      el("div", { class: "tiles" }, tile(d, "cost_per_referral_gbp"), tile(d, "cost_per_finished_course_gbp"), tile(d, "cost_per_recovery_gbp"), tile(d, "cost_per_true_recovery_gbp")))));
+    app.append(section("Every metric", "Means over replications with the Student-t 95% confidence interval of the mean, and the 10th and 90th centiles of the replications' values (summary.csv has them all). Shares are percentages of the denominator named; d = days. Wait distributions come from weekly bins and count waits under 42 days, where the headline within-6-weeks figures count up to 42 days exactly.",
+      metricTable(d.metrics)));
+  }
+
+  /* ---- compare.html ------------------------------------------------------------------ */
+
+  const FOREST = [
+    ["pct", ["recovery_rate_true", "recovery_rate_reported", "within_6_weeks_true", "within_6_weeks_reported", "entered_treatment_share", "finished_course_share", "dropout_in_treatment_share", "utilisation_step2", "utilisation_step3"]],
+    ["days", ["wait_to_assessment_days_mean", "wait_to_treatment_days_mean", "wait_to_treatment_days_p90", "step_up_wait_days_mean"]],
+    ["people", ["waiting_assessment_mean", "waiting_step2_mean", "waiting_step3_mean"]],
+    ["gbp", ["cost_per_referral_gbp", "cost_per_true_recovery_gbp"]],
+  ];
+  function compare(d) {
+    const app = document.getElementById("app");
+    app.replaceChildren();
+    app.append(...header(d, `stepsim compare · ${d.scenarios.length} scenarios on the same referrals · ${d.replications} replications each · seed ${d.seed}`));
+    const others = d.scenarios.filter((s) => s.name !== d.reference);
+    const UNIT = { pct: "difference, percentage points", days: "difference, days", people: "difference, people waiting", gbp: "difference, £" };
+    const forests = [];
+    for (const [unit, names] of FOREST) {
+      const rows = [];
+      for (const s of others)
+        for (const name of names) {
+          const m = metricOf(s.metrics, name);
+          if (!fin(m.diff)) continue;
+          const k = unit === "pct" ? 100 : 1;
+          rows.push({ metric: label(name)[0], scenario: s.name, diff: k * m.diff, lo: k * m.diff_ci_low, hi: k * m.diff_ci_high });
+        }
+      if (!rows.length) continue;
+      const p = Plot.plot({
+        width: 1000, height: 40 + rows.length * 20 + [...new Set(rows.map((r) => r.metric))].length * 8, marginLeft: 330,
+        x: { label: UNIT[unit] + " against " + d.reference, grid: true, nice: true },
+        fy: { label: null, domain: [...new Set(rows.map((r) => r.metric))], axis: "left", padding: 0.15 },
+        y: { axis: null, domain: others.map((s) => s.name) },
+        color: { domain: others.map((s) => s.name), range: PALETTE.slice(1), legend: true },
+        marks: [Plot.ruleX([0], { stroke: "#57606a" }), Plot.frame({ anchor: "bottom", stroke: "#d0d7de" }),
+                Plot.ruleY(rows, { fy: "metric", y: "scenario", x1: "lo", x2: "hi", stroke: "scenario", strokeWidth: 2 }),
+                Plot.dot(rows, { fy: "metric", y: "scenario", x: "diff", fill: "scenario", r: 4, tip: true,
+                  title: (r) => `${r.scenario}: ${r.diff.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]` })],
+      });
+      p.classList.add("chart");
+      forests.push(figure(p, "Dot: mean paired difference; line: its 95% CI (replication by replication, the same referrals)."));
+    }
+    app.append(section("Paired differences", "Each scenario minus " + d.reference + ", replication by replication on the same referrals (common random numbers).", ...forests));
+    const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
+    app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications.",
+      el("div", { class: "grid" }, lists.map(([k, l]) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[k], color: PALETTE[i] })), { ylabel: "people waiting", caption: l + ".", id: "cmp-" + k })))));
+    const names = d.scenarios[0].metrics.map((m) => m.name);
+    const head = el("tr", {}, el("th", {}, "metric"), d.scenarios.map((s) => el("th", {}, s.name)));
+    const body = names.map((name) => el("tr", { "data-metric": name }, el("td", { title: name }, label(name)[0]),
+      d.scenarios.map((s) => {
+        const m = metricOf(s.metrics, name);
+        const diff = s.name === d.reference || !fin(m.diff) ? "" : ` (${fmtDiff(name, m.diff)} [${fmtDiff(name, m.diff_ci_low)}, ${fmtDiff(name, m.diff_ci_high)}])`;
+        return el("td", { "data-scenario": s.name, "data-mean": fin(m.mean) ? String(m.mean) : "" }, fmt(name, m.mean) + diff);
+      })));
+    app.append(section("Every metric", "Means over replications; in brackets the paired difference against " + d.reference + " and its 95% CI (percentage points for shares).",
+      el("table", { id: "metrics" }, el("thead", {}, head), el("tbody", {}, body))));
+  }
+
+  /* ---- sweep.html, solve.html, sensitivity.html ---------------------------------------- */
+
+  function sweep(d) {
+    const app = document.getElementById("app");
+    app.replaceChildren();
+    app.append(...header(d, `stepsim sweep · ${d.points.length} points · ${d.replications} replications each · seed ${d.seed}`));
+    const xv = d.vars[0], zv = d.vars[1];
+    const shown = d.metrics.slice(0, 8);
+    const charts = shown.map((name) => {
+      const k = label(name)[1] === "pct" ? 100 : 1;
+      const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: k * p.metrics[name].ci_low, hi: k * p.metrics[name].ci_high })).filter((r) => fin(r.mean) && fin(r.x));
+      rows.sort((a, b) => a.x - b.x);
+      const p = Plot.plot({
+        width: 480, height: 240, marginLeft: 56, x: { label: xv.key, grid: true }, y: { label: label(name)[0] + (k === 100 ? " (%)" : ""), grid: true },
+        color: zv ? { type: "ordinal", legend: true, label: zv.key } : undefined,
+        marks: [Plot.areaY(rows, { x: "x", y1: "lo", y2: "hi", z: "z", fill: zv ? "z" : C.true, fillOpacity: 0.15 }),
+                Plot.lineY(rows, { x: "x", y: "mean", z: "z", stroke: zv ? "z" : C.true }),
+                Plot.dot(rows, { x: "x", y: "mean", fill: zv ? "z" : C.true, tip: true })],
+      });
+      p.classList.add("chart");
+      return figure(p, label(name)[0] + ": mean and its 95% CI at each point (paired: the same random numbers at every point).");
+    });
+    app.append(section("Response curves", d.vars.map((v) => v.key).join(" × ") + (d.vars.length > 2 ? " (the first two drawn; every point is in sweep.csv)" : ""), el("div", { class: "grid" }, charts)));
+    const head = el("tr", {}, el("th", {}, "point"), d.vars.map((v) => el("th", {}, v.key)), shown.map((m) => el("th", { title: m }, label(m)[0])));
+    const body = d.points.map((p, i) => el("tr", {}, el("td", {}, i), p.values.map((v) => el("td", {}, v)),
+      shown.map((m) => el("td", { "data-metric": m, "data-mean": String(p.metrics[m].mean) }, fmt(m, p.metrics[m].mean)))));
+    app.append(section("Every point", d.metrics.length > shown.length ? `The first ${shown.length} of the ${d.metrics.length} metrics (--metrics chooses); sweep.csv has them all.` : null, el("table", { id: "points" }, el("thead", {}, head), el("tbody", {}, body))));
+  }
+
+  function solve(d) {
+    const app = document.getElementById("app");
+    app.replaceChildren();
+    app.append(...header(d, `stepsim solve · ${d.spots.length} points evaluated · ${d.simulations} simulated replications · confidence ${d.confidence}`));
+    const ans = d.answer !== null ? d.spots[d.answer] : null;
+    const tg = d.targets.map((t) => `${label(t.metric)[0]} ${t.op} ${fmt(t.metric, t.value)}`).join("; ");
+    app.append(el("p", { id: "answer" }, ans ? el("strong", {}, "Answer: " + d.vars.map((v, i) => `${v.key} = ${ans.at[i]}`).join(", ") + ` at ${fmt(d.cost, ans.metrics[d.cost].mean)} (${label(d.cost)[0]})`)
+      : el("strong", {}, "No point of the grid meets every target."), el("br"), "Targets: " + tg));
+    const rows = d.spots.map((s, i) => ({ x: s.at[0], y: d.vars.length > 1 ? s.at[1] : 0, meets: s.meets ? "meets every target" : "misses a target",
+      cost: s.metrics[d.cost].mean, answer: i === d.answer, reps: s.replications }));
+    const two = d.vars.length > 1;
+    const p = Plot.plot({
+      width: 640, height: two ? 380 : 220, marginLeft: 70,
+      x: { label: d.vars[0].key, type: "band" }, y: two ? { label: d.vars[1].key, type: "band", reverse: true } : { label: null, axis: null, type: "band" },
+      color: { domain: ["meets every target", "misses a target"], range: ["#1a7f37", "#d0d7de"], legend: true },
+      marks: [Plot.cell(rows, { x: "x", y: "y", fill: "meets", inset: 1, tip: true, title: (r) => `${r.meets}; ${fmt(d.cost, r.cost)}; ${r.reps} replications` }),
+              Plot.text(rows, { x: "x", y: "y", text: (r) => "£" + d3.format(".3s")(r.cost), fill: "black", fontSize: 9 }),
+              Plot.cell(rows.filter((r) => r.answer), { x: "x", y: "y", stroke: "#cf222e", strokeWidth: 3, fill: "none" })],
+    });
+    p.classList.add("chart");
+    app.append(section("The evaluated grid", "Green: the point meets every target at the stated confidence; red outline: the cheapest such point, the answer. Only the frontier is evaluated (monotonicity assumed, as the command says); unevaluated points are blank.", figure(p)));
+    const head = el("tr", {}, d.vars.map((v) => el("th", {}, v.key)), el("th", {}, "replications"), el("th", {}, "decision"),
+      d.targets.map((t) => el("th", {}, label(t.metric)[0] + " " + t.op + " " + fmt(t.metric, t.value))), el("th", {}, label(d.cost)[0]));
+    const body = d.spots.map((s, i) => el("tr", { class: i === d.answer ? "answer" : null }, s.at.map((v) => el("td", {}, v)), el("td", {}, s.replications), el("td", {}, s.meets ? "meets" : "misses"),
+      d.targets.map((t) => el("td", { "data-metric": t.metric, "data-mean": String(s.metrics[t.metric].mean) }, fmt(t.metric, s.metrics[t.metric].mean) + " (bound " + fmt(t.metric, s.metrics[t.metric].bound) + ")")),
+      el("td", {}, fmt(d.cost, s.metrics[d.cost].mean))));
+    app.append(section("Every point evaluated", null, el("table", { id: "points" }, el("thead", {}, head), el("tbody", {}, body))));
+  }
+
+  function sensitivity(d) {
+    const app = document.getElementById("app");
+    app.replaceChildren();
+    app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? "Sobol indices" : "Morris elementary effects"} · ${d.runs} runs of ${d.replications} replications · seed ${d.seed}`));
+    const stat = d.method === "sobol" ? "ST" : "mu*";
+    const charts = d.results.map((r) => {
+      const k = d.method !== "sobol" && label(r.metric)[1] === "pct" ? 100 : 1;
+      const rows = r.inputs.map((x) => ({ input: x.input, value: k * x.value, lo: k * x.ci_low, hi: k * x.ci_high })).sort((a, b) => b.value - a.value);
+      const p = Plot.plot({
+        width: 480, height: 60 + 28 * rows.length, marginLeft: 230,
+        x: { label: stat + (k === 100 ? " (percentage points)" : ""), grid: true }, y: { label: null, domain: rows.map((x) => x.input) },
+        marks: [Plot.barX(rows, { y: "input", x: "value", fill: C.true, tip: true }),
+                Plot.ruleY(rows, { y: "input", x1: "lo", x2: "hi", stroke: "black" }), Plot.ruleX([0])],
+      });
+      p.classList.add("chart");
+      return figure(p, label(r.metric)[0] + ": inputs ranked by " + stat + ", with its 95% bootstrap CI.");
+    });
+    app.append(section("Tornado diagrams", d.method === "sobol" ? "ST: the share of the metric's variance an input causes, alone or with others." : "mu*: the mean absolute change of the metric when the input moves across its whole range.", el("div", { class: "grid" }, charts)));
+  }
+
+  /* ---- the playground (stepsim serve) --------------------------------------------------- */
+
+  function playground(d) {
+    const app = document.getElementById("app");
+    app.replaceChildren();
+    document.title = "stepsim playground";
+    app.append(el("h1", {}, "stepsim playground"), el("p", { class: "meta" },
+      "Move the sliders, press Run: the service is simulated on this computer (" + d.replications + " replications of " + d.horizon_weeks + " weeks by default) and the page shows waits, true against reported recovery, and the waiting lists."));
+    const form = el("div", { class: "controls", id: "controls" });
+    const sel = el("select", { id: "scenario" }, d.scenarios.map((s) => el("option", { value: s.id }, s.id + " — " + s.policy)));
+    form.append(el("label", {}, "Policy (scenario)", sel));
+    const dyn = el("div", { style: "display: contents" });
+    form.append(dyn);
+    const status = el("p", { id: "status" }, "");
+    const out = el("div", { id: "results" });
+    const runBtn = el("button", { id: "run", onclick: run }, "Run");
+    const dlBtn = el("button", { id: "download", class: "secondary", onclick: () => download() }, "Download the scenario file");
+    app.append(form, runBtn, dlBtn, status, out);
+    let inputs = [];
+    function slider(key, text, min, max, step, value, fmtv) {
+      const o = el("output", {}, fmtv ? fmtv(value) : value);
+      const i = el("input", { type: "range", min, max, step, value, "data-key": key, "data-default": value, id: "in-" + key.replace(/\W/g, "_") });
+      i.addEventListener("input", () => { o.textContent = fmtv ? fmtv(+i.value) : i.value; });
+      inputs.push(i);
+      return el("label", {}, text, o, i);
+    }
+    function check(key, text, value) {
+      const i = el("input", { type: "checkbox", "data-key": key, "data-default": value ? "true" : "false", id: "in-" + key.replace(/\W/g, "_") });
+      i.checked = value;
+      inputs.push(i);
+      return el("label", {}, text, i);
+    }
+    const pct = (x) => Math.round(100 * x) + "%";
+    function build() {
+      const s = d.scenarios.find((x) => x.id === sel.value);
+      inputs = [];
+      dyn.replaceChildren(
+        slider("referrals.per_week", "Referrals a week", 50, Math.max(500, 2 * s.per_week), 5, s.per_week),
+        ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${r.name}: headcount`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
+        slider("step2.first_session_dropout", "Step 2: dropout after the first session", 0, 0.9, 0.05, s.step2_first_session_dropout, pct),
+        slider("step2.dropout_per_session", "Step 2: dropout at each later session", 0, 0.3, 0.01, s.step2_dropout_per_session, pct),
+        slider("step3.first_session_dropout", "Step 3: dropout after the first session", 0, 0.9, 0.05, s.step3_first_session_dropout, pct),
+        slider("step2.max_sessions", "Step 2: session cap", 1, 20, 1, s.step2_max_sessions),
+        slider("step3.max_sessions", "Step 3: session cap", 1, 30, 1, s.step3_max_sessions),
+        check("reporting.end_of_session_questionnaire", "Gaming: questionnaire at the end of the session", s.end_of_session_questionnaire),
+        slider("reporting.coaching_points", "Gaming: coaching points on the last questionnaire", 0, 5, 0.5, s.coaching_points),
+        check("reporting.discharge_on_first_good_score", "Gaming: discharge on the first good score", s.discharge_on_first_good_score),
+        slider("@replications", "Replications", 2, 20, 1, d.replications),
+        slider("horizon_weeks", "Weeks measured", 26, 260, 13, d.horizon_weeks));
+    }
+    sel.addEventListener("change", build);
+    build();
+    /* Only what the user changed is sent (and downloaded). */
+    function changes() {
+      return inputs.filter((i) => (i.type === "checkbox" ? String(i.checked) : i.value) !== i.dataset.default)
+        .map((i) => [i.dataset.key, i.type === "checkbox" ? String(i.checked) : i.value]);
+    }
+    async function run() {
+      status.textContent = "Running…";
+      runBtn.disabled = true;
+      const t0 = performance.now();
+      try {
+        const r = await fetch("run", { method: "POST", headers: { "Content-Type": "text/plain" }, body: body() });
+        const res = await r.json();
+        if (!res.ok) throw new Error(res.error);
+        status.textContent = `Done: ${res.replications} replications in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
+        status.setAttribute("data-done", "1");
+        results(res);
+      } catch (e) {
+        status.replaceChildren(el("span", { class: "error" }, String(e.message || e)));
+      } finally {
+        runBtn.disabled = false;
+      }
+    }
+    function results(r) {
+      const pair = (t, a, b) => el("tr", {}, el("td", {}, t), el("td", { "data-metric": a }, fmt(a, metricOf(r.metrics, a).mean)), el("td", { "data-metric": b }, b ? fmt(b, metricOf(r.metrics, b).mean) : ""));
+      const tab = el("table", { id: "headline" }, el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, "true"), el("th", {}, "reported"))),
+        el("tbody", {}, pair("Within 6 weeks", "within_6_weeks_true", "within_6_weeks_reported"),
+          pair("Within 18 weeks", "within_18_weeks_true", "within_18_weeks_reported"),
+          pair("Mean wait, days (to treatment / to clock stop)", "wait_to_treatment_days_mean", "wait_reported_days_mean"),
+          pair("Recovery", "recovery_rate_true", "recovery_rate_reported"),
+          pair("Reliable improvement", "reliable_improvement_true", "reliable_improvement_reported"),
+          pair("Step-up wait, days", "step_up_wait_days_mean", null),
+          pair("Cost per true recovery", "cost_per_true_recovery_gbp", null)));
+      const rec = [["recovery", "recovery_rate_true", "recovery_rate_reported"], ["reliable improvement", "reliable_improvement_true", "reliable_improvement_reported"], ["within 6 weeks", "within_6_weeks_true", "within_6_weeks_reported"]]
+        .flatMap(([t, a, b]) => [{ what: t, basis: "true", v: metricOf(r.metrics, a).mean }, { what: t, basis: "reported", v: metricOf(r.metrics, b).mean }]);
+      const bars = Plot.plot({ width: 480, height: 200, marginLeft: 70, marginRight: 130, x: { percent: true, domain: [0, 100], grid: true, label: "%" }, y: { label: null }, fy: { label: null },
+        color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
+        marks: [Plot.barX(rec, { y: "basis", fy: "what", x: "v", fill: "basis", tip: true }), Plot.text(rec, { y: "basis", fy: "what", x: "v", text: (x) => fin(x.v) ? (100 * x.v).toFixed(1) + "%" : "", textAnchor: "start", dx: 3 })] });
+      bars.classList.add("chart");
+      const S = r.series;
+      out.replaceChildren(
+        el("h2", {}, "Results: " + r.scenario), el("div", { class: "grid" }, tab, figure(bars, "True: every referral counted, latent symptoms. Reported: finishers, questionnaire scores, as published.")),
+        el("div", { class: "grid" },
+          bandChart(r, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "Waiting for assessment.", id: "pg-assessment" }),
+          bandChart(r, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "Waiting for step 2.", id: "pg-step2" }),
+          bandChart(r, [{ who: "step 3", band: S.waiting_step3 }], { ylabel: "people waiting", caption: "Waiting for step 3.", id: "pg-step3" })),
+        waitsCharts(r));
+    }
+    /* The scenario with the changes, every key resolved (stepsim check's print), from
+     * the server: a file that loads anywhere. */
+    function body() {
+      const reps = inputs.find((i) => i.dataset.key === "@replications").value;
+      return ["@scenario=" + sel.value, "@replications=" + reps, ...changes().filter(([k]) => k[0] !== "@").map(([k, v]) => k + "=" + v)].join("\n");
+    }
+    async function download() {
+      const r = await fetch("scenario.cfg", { method: "POST", headers: { "Content-Type": "text/plain" }, body: body() });
+      const text = await r.text();
+      if (text.startsWith("{")) {
+        status.replaceChildren(el("span", { class: "error" }, JSON.parse(text).error));
+        return;
+      }
+      const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/plain" })), download: sel.value + "-playground.cfg" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    }
+  }
+
+  /* ---- dispatch --------------------------------------------------------------------- */
+
+  const data = JSON.parse(document.getElementById("stepsim-data").textContent);
+  const pages = { report, compare, sweep, solve, sensitivity, playground };
+  window.stepsim = { data, fmt, label };
+  try {
+    (pages[data.page] || report)(data);
+  } catch (e) {
+    document.getElementById("app").append(el("p", { class: "error" }, "This page could not be drawn: " + e.message));
+    throw e;
+  }
+})();
