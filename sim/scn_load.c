@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define SCN_STR_(x) #x
 #define SCN_STR(x) SCN_STR_(x)
@@ -69,26 +68,23 @@ int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params 
     }
     config_set_include_dir(&cfg, c.incdir);
 
-    /* Traps libconfig reports badly: missing file, directory, BOM, binary, empty. */
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        scn_errf(&c, path, NULL, "cannot open scenario: %s", strerror(errno));
-        goto out;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        scn_errf(&c, path, NULL, "is a directory, not a scenario file");
-        goto out;
-    }
+    /* Traps libconfig reports badly or not at all: a missing file, a directory, a FIFO,
+     * a file too large, BOM, binary; then the limits and every @include (scn_vet.c). */
     scn_src *top = scn_file_of(&c, path);
     if (!top) {
         ret = SCN_ENOMEM;
         goto out;
     }
     if (!top->text) {
-        scn_errf(&c, path, NULL, "cannot read scenario: %s", strerror(errno));
+        char why[200];
+        scn_file_why(top, why, sizeof why);
+        if (top->mode || top->err == EFBIG)
+            scn_errf(&c, path, NULL, "%s", why);
+        else
+            scn_errf(&c, path, NULL, "cannot open scenario: %s", why);
         goto out;
     }
-    if (scn_check_text(&c, top))
+    if (scn_check_text(&c, top) || scn_vet(&c, top) != 0)
         goto out;
     if (config_read_file(&cfg, path) != CONFIG_TRUE) {
         if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
