@@ -224,7 +224,8 @@ static char *open_path(const scn_ctx *c, const char *raw)
 
 /* The source file libconfig recorded as `raw` (NULL: the scenario itself), registered and
  * read on first use (read_whole: a file that is not a regular one of at most
- * SCN_MAX_FILE_BYTES has no text). Returns NULL only when out of memory. */
+ * SCN_MAX_FILE_BYTES has no text). Returns NULL only when out of memory. The record
+ * stays where it is for the whole load, however many files are added after it. */
 scn_src *scn_file_of(scn_ctx *c, const char *raw)
 {
     if (!raw)
@@ -235,24 +236,24 @@ scn_src *scn_file_of(scn_ctx *c, const char *raw)
         return NULL;
     }
     for (size_t i = 0; i < c->nfiles; i++)
-        if (strcmp(c->files[i].path, path) == 0) {
+        if (strcmp(c->files[i]->path, path) == 0) {
             free(path);
-            return &c->files[i];
+            return c->files[i];
         }
-    if (scn_grow(c, (void **)&c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files) < 0) {
-        free(path);
-        return NULL;
-    }
-    scn_src *f = &c->files[c->nfiles];
-    memset(f, 0, sizeof *f);
-    f->raw = scn_strdup(raw);
-    f->path = path;
-    if (!f->raw) {
+    scn_src *f = calloc(1, sizeof *f);
+    if (!f || scn_grow(c, (void **)&c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files) < 0) {
+        free(f);
         free(path);
         c->nomem = 1;
         return NULL;
     }
-    c->nfiles++;
+    f->raw = scn_strdup(raw);
+    f->path = path;
+    c->files[c->nfiles++] = f;
+    if (!f->raw) {
+        c->nomem = 1;
+        return NULL;
+    }
     read_whole(f);
     if (f->text && scn_scan_literals(c, f) < 0)
         return NULL;

@@ -90,7 +90,7 @@ typedef struct scn_ctx {
     scn_errors *errs;
     size_t errs_start; /* messages already in errs before this load */
     int nomem;
-    scn_src *files;
+    scn_src **files; /* each allocated alone: pointers to them stay valid */
     size_t nfiles, capfiles;
     scn_origin **origins;
     size_t norigins, caporigins;

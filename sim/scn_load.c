@@ -22,10 +22,11 @@ const char *scn_libconfig_version(void)
 static void ctx_free(scn_ctx *c)
 {
     for (size_t i = 0; i < c->nfiles; i++) {
-        free(c->files[i].raw);
-        free(c->files[i].path);
-        free(c->files[i].text);
-        free(c->files[i].lits);
+        free(c->files[i]->raw);
+        free(c->files[i]->path);
+        free(c->files[i]->text);
+        free(c->files[i]->lits);
+        free(c->files[i]);
     }
     free(c->files);
     for (size_t i = 0; i < c->norigins; i++)
