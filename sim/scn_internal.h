@@ -46,6 +46,12 @@
 #define SCN_MAX_GROUP_KEYS 256        /* settings in one group (or at the top level) */
 #define SCN_MAX_ELEMENTS 1024         /* elements of one array or list */
 #define SCN_MAX_NESTING 32            /* groups, arrays and lists open inside each other */
+/* Durations: a century, in days (scn_schema.c's MAX_DAYS, and every parameter of a
+ * duration's distribution block). */
+#define SCN_MAX_DAYS 36525.0
+/* The largest sd of a gamma or lognormal distribution, as a multiple of its mean: beyond
+ * it GSL's scale (sd^2 / mean) or sigma can overflow and a draw be infinite. */
+#define SCN_MAX_CV 1000.0
 /* Room for a dotted key such as policy_params.stepped.assessor or staff.x.does[3]. */
 #define KEYMAX 320
 /* Shares must sum to 1 within this. */
@@ -239,8 +245,8 @@ extern const scn_hooks scn_seed_hooks, scn_policy_hooks, scn_closures_hooks, scn
 
 /* ==== scn_check.c ====================================================================== */
 
-extern const scn_hooks scn_step_checks, scn_role_checks, scn_workforce_checks,
-    scn_step_changes_checks;
+extern const scn_hooks scn_top_checks, scn_step_checks, scn_role_checks,
+    scn_workforce_checks, scn_step_changes_checks;
 /* The checks that need every key read: role names (the chosen policy's, training_to, plan
  * rows) and the activities the scenario needs. Run only when staff loaded cleanly. */
 void scn_check_all(scn_ctx *c, pw_params *p);

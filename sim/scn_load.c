@@ -111,7 +111,7 @@ int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params 
 
     /* The meaning of every setting. */
     scn_check_wrapped(&c, root, "");
-    scn_load_group(&c, root, "", scn_top_fields, scn_ntop_fields, 0, out, NULL);
+    scn_load_group(&c, root, "", scn_top_fields, scn_ntop_fields, 0, out, &scn_top_checks);
     /* Cross-checks need the roles; without them they would only echo the staff errors. */
     if (c.staff_ok)
         scn_check_all(&c, out);

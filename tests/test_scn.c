@@ -765,7 +765,8 @@ static void test_set(const paths *ps)
         {"staf.pwp.fte=0.5", "--set staf.pwp.fte=0.5: staf: unknown key (did you mean 'staff'?)"},
         {"staff.pwp.headcount=0.5", "--set staff.pwp.headcount=0.5: staff.pwp.headcount: wrong type"},
         {"staff.pwp.caseload_cap=0",
-         "--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap: must be an integer >= 1 (got 0)"},
+         "--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap: must be an integer in [1, 500] "
+         "(got 0)"},
         {"headcount", "--set headcount: expected key=value"},
         {"=3", "--set =3: expected key=value"},
         {"a..b=3", "--set a..b=3: a..b: not a key path"},
@@ -776,7 +777,8 @@ static void test_set(const paths *ps)
         {"overrides.name=x", "--set cannot change the overrides group"},
         {"policy=fail_first", "--set policy=fail_first: policy: unknown policy \"fail_first\""},
         {"staff.newrole.fte=0.5",
-         "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer >= 0)"},
+         "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer in "
+         "[0, 10000])"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         rc = load(path, &bad[i].set, 1, &p, &e);
@@ -840,7 +842,7 @@ static void test_traps(const paths *ps)
          "referrals.per_week: must be a finite number (got -inf"},
         {"overrides = { referrals = { per_week = 60; }; staff = { pwp = { fte = 1; }; }; };\n", 1,
          NULL},
-        {"overrides = { referrals = { per_week = 2147483647; }; };\n", 1, NULL},
+        {"overrides = { seed = 2147483647; };\n", 1, NULL},
         {"overrides = { referrals = { per_week = 2147483648; }; };\n", 0,
          "referrals.per_week: integer 2147483648 does not fit in 32 bits"},
         {"# 5000000000 in a comment is fine\noverrides = { name = \"5000000000\"; };\n", 1, NULL},
