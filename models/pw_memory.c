@@ -3,10 +3,10 @@
  * swapping or failing after minutes.
  *
  * Memory follows the people in the service at once, not everyone ever referred: a person
- * who leaves goes back to a pool and is reused, and a re-referral replaces the discharged
- * record it came from. So at any time at most one record is alive per first referral or
- * pre-filled person, and
- *     people = referrals + prefilled,
+ * who leaves goes back to a pool and is reused, a referral who does not opt in leaves at
+ * once, and a re-referral replaces the discharged record it came from. So at any time at
+ * most one record is alive per first referral who opted in or pre-filled person, and
+ *     people = referrals x opt_in_probability + prefilled,
  *     referrals = pw_referral_bound x pw_run_days          (expected referrals, at most)
  *     prefilled = prefill lists + caseload_fill x caseload_cap x headcount, by treating role
  * is an upper bound whatever the service does with them: it assumes nobody ever leaves.
@@ -96,7 +96,7 @@ void pw_memory_estimate(const pw_params *p, pw_memory *m)
     double days = pw_run_days(p);
     m->referrals = pw_referral_bound(p) * days;
     m->prefilled = prefilled(p);
-    m->people = m->referrals + m->prefilled;
+    m->people = m->referrals * p->assessment.opt_in_probability + m->prefilled;
     m->staff = staff_ever(p);
     m->weeks = floor(days / 7.0);
 

@@ -87,7 +87,8 @@ double pw_referral_bound(const pw_params *p);
 typedef struct pw_memory {
     double referrals;     /* referrals over the run: pw_referral_bound x pw_run_days */
     double prefilled;     /* people already in the service at time zero */
-    double people;        /* people in the service at once, at most: the two above */
+    double people;        /* people in the service at once, at most: referrals who opt
+                             in, and the pre-filled */
     double staff;         /* clinicians ever in post over the run */
     double weeks;         /* weeks of the weekly series */
     double people_bytes;  /* the people: records, random streams, pending events */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "sim/core/sim_rng.h"
 
 #ifndef STEPSIM_GIT
@@ -44,6 +45,8 @@ static const char usage_text[] =
     "      --precision X[:M]  run, compare: add replications until the 95% CI half-width\n"
     "                         of metric M (default: every headline metric) is within X\n"
     "                         (absolute for shares, else relative to the mean)\n"
+    "      --max-memory SIZE  refuse to start a run whose estimated peak memory is above\n"
+    "                         SIZE (K, M, G: 512M, 4G; default: half the physical memory)\n"
     "      --patients         also write patients.csv (one row per patient per stage)\n"
     "      --events           also write events.csv (process-mining event log)\n"
     "  -q, --quiet            no dashboard or table on stdout\n"
@@ -92,7 +95,7 @@ static int parse_seed(const char *s, unsigned long long *out)
 enum {
     OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION, OPT_VARY, OPT_TARGET, OPT_MINIMISE,
     OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT,
-    OPT_EXHAUSTIVE
+    OPT_EXHAUSTIVE, OPT_MAX_MEMORY
 };
 /* "-": arguments that are not options come back in order as option 1 (whatever
  * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
@@ -120,6 +123,7 @@ static const struct option long_opts[] = {
     {"confidence", required_argument, NULL, OPT_CONFIDENCE},
     {"per-point", no_argument, NULL, OPT_PER_POINT},
     {"exhaustive", no_argument, NULL, OPT_EXHAUSTIVE},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {NULL, 0, NULL, 0},
 };
 
@@ -164,6 +168,8 @@ static int check_command(cli *c)
         return cli_usage_error("--precision is for run and compare, not %s", cmd);
     if (c->samples > 0 && strcmp(cmd, "sweep") != 0 && strcmp(cmd, "sensitivity") != 0)
         return cli_usage_error("--samples is for sweep and sensitivity, not %s", cmd);
+    if (c->max_memory_arg && !strcmp(cmd, "check"))
+        return cli_usage_error("--max-memory is for the commands that run, not %s", cmd);
     c->scenario = c->scenarios[0];
     return -1;
 }
@@ -276,6 +282,12 @@ int cli_parse(int argc, char **argv, cli *c)
             break;
         case OPT_EXHAUSTIVE:
             c->exhaustive = 1;
+            break;
+        case OPT_MAX_MEMORY:
+            if (budget_parse(optarg, &c->max_memory) != 0)
+                return cli_usage_error("max-memory must be a size such as 512M, 4G or 1.5G "
+                                       "(K, M, G, T: powers of 1024; got '%s')", optarg);
+            c->max_memory_arg = optarg;
             break;
         case ':':
             return cli_usage_error("option '%s' needs a value", a);

@@ -29,6 +29,8 @@ typedef struct cli {
     const char *metrics;     /* --metrics A,B (sweep, sensitivity) */
     long replications, threads, samples;
     double confidence;       /* --confidence (solve), default 0.95 */
+    double max_memory;       /* --max-memory in bytes, 0: the default budget (budget.h) */
+    const char *max_memory_arg; /* as written, for messages */
     unsigned long long seed;
     int have_seed, quiet, patients, events, per_point, exhaustive;
 } cli;

@@ -25,6 +25,8 @@
 
 /* Which streams to write (bit set). */
 enum { OUT_STREAM_PATIENTS = 1u << 0, OUT_STREAM_EVENTS = 1u << 1 };
+/* The buffer of each part file while a replication writes it, and of the merge. */
+#define OUT_STREAM_BUFFER_BYTES (1u << 16)
 
 /* One replication's streams. monitor.ctx points at the struct itself: do not move it
  * between out_stream_open and out_stream_close. */
