@@ -11,6 +11,7 @@
  */
 #include "scn_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "models/pol.h"
@@ -123,8 +124,14 @@ static void post_top(scn_ctx *c, const config_setting_t *g, const char *key, voi
     const double most = PW_MAX_REFERRALS / 2;
     if (!(expected > most))
         return;
-    const config_setting_t *at = config_lookup(c->cfg, "referrals.per_week");
-    scn_err_at(c, at ? at : g, "referrals.per_week",
+    /* Placed at growth_per_year when growth does most of it, else at the rate. */
+    const pw_referrals *r = &p->referrals;
+    const char *k = pow(1 + r->growth_per_year, days / 365.25) > 2 &&
+                            config_lookup(c->cfg, "referrals.growth_per_year")
+                        ? "referrals.growth_per_year"
+                        : "referrals.per_week";
+    const config_setting_t *at = config_lookup(c->cfg, k);
+    scn_err_at(c, at ? at : g, k,
                "the run would draw up to %.3g referrals in a replication (up to %.6g a week, "
                "with seasonality, growth_per_year and step_changes, over %g weeks of "
                "warmup_weeks + horizon_weeks + followup_weeks; expected at most %.0f, 2^26, "
