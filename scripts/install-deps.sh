@@ -3,7 +3,8 @@
 # Idempotent: does nothing (and needs no privileges) when everything is present.
 set -eu
 
-PKGS="make gcc pkg-config libgsl-dev libconfig-dev gnuplot-nox"
+# clang and its runtime (libFuzzer, sanitizers): `make fuzz`, which `make test` runs.
+PKGS="make gcc pkg-config libgsl-dev libconfig-dev gnuplot-nox clang libclang-rt-14-dev"
 [ "${STEPSIM_WITH_OPTIONAL:-0}" = 1 ] && PKGS="$PKGS openmpi-bin libopenmpi-dev hyperfine valgrind"
 
 missing=""
