@@ -91,36 +91,33 @@ secs=$(($(date +%s) - start))
 check "the three pathological files are refused within 3 s (took ${secs} s)" test "$secs" -le 3
 
 echo "== values that overflowed time or spun for ever, named at their key"
+# refused NAME PATTERN ARGS...: stepsim ARGS (under timeout) exits 2 with a message
+# matching PATTERN.
+refused() {
+    rf_name=$1
+    rf_pat=$2
+    shift 2
+    rc=0
+    $T "$bin" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    expect_rc 2 "$rf_name"
+    expect_err "$rf_pat" "$rf_name"
+}
+bl=$top/scenarios/baseline.cfg
 # growth_per_year = 1e308 ran for ever (the thinning bound overflowed).
-rc=0
-$T "$bin" run "$top/scenarios/baseline.cfg" --set referrals.growth_per_year=1e308 -r 1 \
-    -o "$tmp/never" >"$tmp/out" 2>"$tmp/err" || rc=$?
-expect_rc 2 "run with growth_per_year = 1e308 (spun for ever)"
-expect_err "referrals.growth_per_year: must be a number in \(-1, 1\] \(got 1.0e\+308\)" \
-    "growth_per_year = 1e308"
+refused "run with growth_per_year = 1e308 (spun for ever)"     "referrals.growth_per_year: must be a number in \(-1, 1\] \(got 1.0e\+308\)"     run "$bl" --set referrals.growth_per_year=1e308 -r 1 -o "$tmp/never"
 # opt_in_days_mean = 1e308 failed at run time with "event scheduled before the current
 # time", naming no key.
-rc=0
-$T "$bin" run "$top/scenarios/baseline.cfg" --set assessment.opt_in_days_mean=1e308 -r 1 \
-    -o "$tmp/never" >"$tmp/out" 2>"$tmp/err" || rc=$?
-expect_rc 2 "run with opt_in_days_mean = 1e308"
-expect_err "assessment.opt_in_days_mean: must be a number in \[0, 36525\] \(got 1.0e\+308\)" \
-    "opt_in_days_mean = 1e308 named"
+refused "run with opt_in_days_mean = 1e308 (failed naming no key)"     "assessment.opt_in_days_mean: must be a number in \[0, 36525\] \(got 1.0e\+308\)"     run "$bl" --set assessment.opt_in_days_mean=1e308 -r 1 -o "$tmp/never"
 # Counts that passed check and then grew past 3.5 GB in 20 s.
 for kv in referrals.per_week=1e6 referrals.per_week=1e9 staff.pwp.headcount=1000000000 \
     prefill.assessment_list=1000000000; do
-    rc=0
-    $T "$bin" check "$top/scenarios/baseline.cfg" --set "$kv" >"$tmp/out" 2>"$tmp/err" || rc=$?
-    expect_rc 2 "check --set $kv (passed check)"
-    expect_err "--set $kv: ${kv%%=*}: must be" "--set $kv named"
+    refused "check --set $kv (passed check)" "--set $kv: ${kv%%=*}: must be" \
+        check "$bl" --set "$kv"
 done
 # A growth within range that expects more referrals than can be numbered.
-rc=0
-$T "$bin" check "$top/scenarios/baseline.cfg" --set referrals.growth_per_year=1.0 \
-    --set horizon_weeks=5200 >"$tmp/out" 2>"$tmp/err" || rc=$?
-expect_rc 2 "growth 1 over a century"
-expect_err "referrals.growth_per_year: the run would draw up to .* referrals" \
-    "growth 1 over a century: the referral count named"
+refused "growth 1 over a century" \
+    "referrals.growth_per_year: the run would draw up to .* referrals" \
+    check "$bl" --set referrals.growth_per_year=1.0 --set horizon_weeks=5200
 
 echo "== the memory budget"
 # -r 16777215 ended in "out of memory": refused up front, naming the replications.
