@@ -14,6 +14,10 @@ secs=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build/corpus" "$build/seeds"
 cp "$root"/scenarios/*.cfg "$root"/tests/bad/*.cfg "$build/seeds/"
+# The harness's traps (a FIFO beside the directory of tests/bad/include_directory.cfg),
+# named where libconfig follows an @include and where it does not.
+printf '@include "include/base.cfg"\n/* @include "include/fifo.cfg" */\nname = "\n@include \\"include/fifo.cfg\\"";\n# @include "include/fifo.cfg"\n @include "include/fifo.cfg"\n' \
+    >"$build/seeds/trap_fifo.cfg"
 log="$build/fuzz.log"
 echo "fuzz: tests/fuzz_scn.c for ${secs} s (log: $log)"
 rc=0

@@ -11,8 +11,10 @@
  *
  * Inputs run in a private directory holding copies of the files the seeds @include
  * (include/base.cfg, the shipped scenarios), so the seeds from scenarios/ and tests/bad/
- * reach as deep into the loader as they do in the test suite. FUZZ_ROOT is the source
- * tree (set by the Makefile).
+ * reach as deep into the loader as they do in the test suite; and two traps, a directory
+ * include/dir.cfg and a FIFO include/fifo.cfg: an @include that reached libconfig without
+ * being vetted (sim/scn_vet.c) would make it exit the process or block, a finding.
+ * FUZZ_ROOT is the source tree (set by the Makefile).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -64,7 +66,8 @@ static void cleanup(void)
         while (dp && (e = readdir(dp)))
             if (e->d_name[0] != '.') {
                 snprintf(path, sizeof path, "%s/%s", d, e->d_name);
-                unlink(path);
+                if (unlink(path) != 0)
+                    rmdir(path); /* the trap directory */
             }
         if (dp)
             closedir(dp);
@@ -86,7 +89,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char d[400], from[600], to[600];
     snprintf(d, sizeof d, "%s/include", dir);
     snprintf(fixture, sizeof fixture, "%s/include/base.cfg", dir);
-    if (mkdir(d, 0700) != 0 ||
+    char trap_dir[500], trap_fifo[500];
+    snprintf(trap_dir, sizeof trap_dir, "%s/dir.cfg", d);
+    snprintf(trap_fifo, sizeof trap_fifo, "%s/fifo.cfg", d);
+    if (mkdir(d, 0700) != 0 || mkdir(trap_dir, 0700) != 0 || mkfifo(trap_fifo, 0600) != 0 ||
         copy_file(FUZZ_ROOT "/tests/bad/include/base.cfg", fixture) != 0) {
         fprintf(stderr, "fuzz_scn: cannot copy %s/tests/bad/include/base.cfg\n", FUZZ_ROOT);
         exit(1);
