@@ -132,11 +132,10 @@ typedef struct part {
     char text[480];
 } part;
 
-/* Append a part (at most `cap`). */
+/* Append a part of `bytes` (none when 0; at most `cap` parts), described by fmt. */
 __attribute__((format(printf, 5, 6))) static void add_part(part *parts, size_t *np,
                                                            size_t cap, double bytes,
-                                                           const char *fmt, ...);
-static void add_part(part *parts, size_t *np, size_t cap, double bytes, const char *fmt, ...)
+                                                           const char *fmt, ...)
 {
     if (*np >= cap || !(bytes > 0))
         return;
@@ -147,6 +146,7 @@ static void add_part(part *parts, size_t *np, size_t cap, double bytes, const ch
     parts[(*np)++].bytes = bytes;
 }
 
+/* qsort: largest part first. */
 static int by_size(const void *a, const void *b)
 {
     double x = ((const part *)a)->bytes, y = ((const part *)b)->bytes;

@@ -83,6 +83,8 @@ static void read_whole(scn_src *f)
     f->len = n;
 }
 
+/* Why f has no text, in words that follow its path ("is a directory, not a scenario
+ * file"), into buf. */
 void scn_file_why(const scn_src *f, char *buf, size_t n)
 {
     unsigned type = f->mode & S_IFMT;
