@@ -36,8 +36,10 @@ int app_load(const cli *c, const char *path, const char *const *extra, size_t ne
  * keeps besides, described by extra_what) against --max-memory or the default budget;
  * over it, print why, naming the keys that drive it. `what` names the scenario or
  * command in the message. Returns EXIT_OK or EXIT_USAGE. */
-int app_check_memory(const cli *c, const char *what, const budget_run *runs, size_t n,
-                     double extra_bytes, const char *extra_what);
+__attribute__((warn_unused_result)) int app_check_memory(const cli *c, const char *what,
+                                                         const budget_run *runs, size_t n,
+                                                         double extra_bytes,
+                                                         const char *extra_what);
 
 /* A scenario file's name without directory and .cfg (malloc'd; NULL on OOM). */
 char *app_short_name(const char *path);

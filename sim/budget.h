@@ -30,7 +30,7 @@ double budget_default(void);
 /* A size as --max-memory takes it: a whole or decimal number of bytes with an optional
  * K, M, G or T (powers of 1024; "512M", "1.5G", "4GiB"). Returns 0 with *bytes set, or -1
  * if s is not such a size (or is 0). */
-int budget_parse(const char *s, double *bytes);
+__attribute__((warn_unused_result)) int budget_parse(const char *s, double *bytes);
 
 /* The estimated peak bytes of running runs[0..n) one after the other (the results of
  * every one kept until the end, as compare does), plus extra_bytes the command keeps
@@ -41,8 +41,10 @@ double budget_estimate(const budget_run *runs, size_t n, double extra_bytes);
  * "--max-memory 2G"). Returns 0 if it fits; else -1 with a message in err, several lines:
  * the estimate against the budget, then each part largest first with the keys and values
  * that drive it. extra_what names extra_bytes ("the points of the sweep (--vary)"). */
-int budget_check(const budget_run *runs, size_t n, double extra_bytes, const char *extra_what,
-                 double budget, const char *budget_what, char *err, size_t errlen);
+__attribute__((warn_unused_result)) int budget_check(const budget_run *runs, size_t n,
+                                                     double extra_bytes, const char *extra_what,
+                                                     double budget, const char *budget_what,
+                                                     char *err, size_t errlen);
 
 /* "1.5 GiB", "640 KiB", "12 bytes" into buf. */
 const char *budget_fmt(double bytes, char *buf, size_t n);

@@ -177,10 +177,11 @@ void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key);
  * them, before it does: each included file must be a regular file of at most
  * SCN_MAX_FILE_BYTES, and strings, groups, arrays, lists, nesting and includes stay within
  * their limits. Returns 0, or -1 after reporting every problem (or out of memory). */
-int scn_vet(scn_ctx *c, const scn_src *top);
+__attribute__((warn_unused_result)) int scn_vet(scn_ctx *c, const scn_src *top);
 /* The same for the value of a --set argument (`where` names it in messages), which may
  * not @include. */
-int scn_vet_text(scn_ctx *c, const char *where, const char *text);
+__attribute__((warn_unused_result)) int scn_vet_text(scn_ctx *c, const char *where,
+                                                      const char *text);
 
 /* ==== scn_schema.c ===================================================================== */
 
