@@ -5,6 +5,7 @@
 #   make bench               benchmarks (table on stdout, figures in build/bench.csv)
 #   make SANITIZE=address,undefined test    sanitizer build (into build-san/)
 #   make golden              rewrite tests/golden/expected/ (only when a change means to move results)
+#   make fuzz                the loader under libFuzzer for FUZZ_SECONDS (default 60), clang
 #   make DEBUG=1             -O0 -g3
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -29,6 +30,16 @@ ifneq ($(SANITIZE),)
 B := build-san
 OPT += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=$(SANITIZE)
+endif
+# The fuzzing build (make fuzz): clang, the libraries instrumented for libFuzzer, ASan and
+# UBSan, into build-fuzz/; only the harness tests/fuzz_scn.c is linked with the fuzzer.
+FUZZ_SECONDS ?= 60
+ifeq ($(FUZZ),1)
+B := build-fuzz
+CC := clang
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+       -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=fuzzer,address,undefined
 endif
 
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
@@ -62,7 +73,7 @@ CORE_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_core*.c))
 PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core%,$(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps deps-test run test bench golden install uninstall clean
+.PHONY: all deps deps-test run test fuzz bench golden install uninstall clean
 all: $(PROG) $(CORE_TESTS) $(PROG_TESTS)
 
 deps:
@@ -109,6 +120,10 @@ $(PROG_TESTS): $(B)/tests/%: $(B)/tests/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 $(B)/bench/%: $(B)/bench/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 
+$(B)/tests/fuzz_scn: $(B)/tests/fuzz_scn.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+$(B)/tests/fuzz_scn.o: ALL_CFLAGS += -DFUZZ_ROOT='"$(CURDIR)"'
+
 GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 $(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"' -DSTEPSIM_DATADIR='"$(DATADIR)"'
 
@@ -117,15 +132,26 @@ run: deps
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
 
 # `make test` runs the suite twice: an optimised build, then under AddressSanitizer and
-# UndefinedBehaviorSanitizer (where tests/test_pages.sh, the browser test, is skipped).
+# UndefinedBehaviorSanitizer (where tests/test_pages.sh, the browser test, is skipped);
+# then the loader's fuzzer for 60 seconds, once.
 # `make SANITIZE=... test` runs just the sanitizer build.
+# tests/lsan.supp: libconfig 1.5's own leaks on some syntax errors (the bad cases have them).
+LSAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 test: deps-test
 	@$(MAKE) --no-print-directory all
-	@./tests/run-tests.sh $(B)
+	@$(LSAN_ENV) ./tests/run-tests.sh $(B)
 ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
-	@ASAN_OPTIONS=detect_leaks=1 ./tests/run-tests.sh build-san
+	@ASAN_OPTIONS=detect_leaks=1 $(LSAN_ENV) ./tests/run-tests.sh build-san
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 endif
+
+# `make fuzz`: tests/fuzz_scn.c under libFuzzer for FUZZ_SECONDS, seeded from scenarios/ and
+# tests/bad/, its corpus kept in build-fuzz/corpus; a finding stops it, the input saved as
+# build-fuzz/crash-* (or timeout-*, oom-*): make it a case in tests/bad/.
+fuzz: deps
+	@$(MAKE) --no-print-directory FUZZ=1 build-fuzz/tests/fuzz_scn
+	@./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 # The golden outputs of tests/test_golden.sh: every file of a small seeded run but the
 # manifest and report.html (a page that inlines the chart library; tests/test_pages.sh
@@ -164,6 +190,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san out
+	rm -rf build build-san build-fuzz out
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

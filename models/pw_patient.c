@@ -26,10 +26,18 @@ void patient_delete(patient *pt)
 }
 
 /* A new referral (from the pool when possible) with its streams seeded for number
- * `number` of the kind starting at `base`. The world owns it; NULL when out of memory.
- * No draws: seeding only. */
+ * `number` of the kind starting at `base`. The world owns it; NULL when out of memory, or
+ * when the kind has no stream numbers left (then PW_ENUMBERS is recorded: sim_fail). No
+ * draws: seeding only. */
 patient *patient_new(world *w, uint32_t base, uint64_t number)
 {
+    uint64_t most = base == BASE_REFERRAL     ? PW_MAX_REFERRALS
+                    : base == BASE_REREFERRAL ? PW_MAX_REREFERRALS
+                                              : PW_MAX_PREFILLED;
+    if (number >= most) {
+        sim_fail(&w->s, PW_ENUMBERS);
+        return NULL;
+    }
     patient *pt = PW_LIST_ENTRY(pw_list_pop_head(&w->pool), patient, pool);
     if (pt) {
         gsl_rng *r[PR_N];

@@ -31,14 +31,20 @@ static double referral_rate(const world *w, double t)
     return rate;
 }
 
-/* An upper bound of referral_rate over the run: the thinning bound. */
-double referral_max_rate(const world *w)
+double pw_run_days(const pw_params *p)
 {
-    const pw_referrals *r = &w->p->referrals;
+    /* On until the cohort can finish and every member's outcome reading falls due. */
+    return (p->warmup_weeks * 7.0 + p->horizon_weeks * 7.0) +
+           fmax(p->followup_weeks, p->outcome_weeks) * 7.0;
+}
+
+double pw_referral_bound(const pw_params *p)
+{
+    const pw_referrals *r = &p->referrals;
     double season = 0;
     for (int m = 0; m < 12; m++)
         season = fmax(season, r->seasonality[m]);
-    double years = w->t_end / YEAR_DAYS;
+    double years = pw_run_days(p) / YEAR_DAYS;
     double growth = fmax(1.0, pow(1 + r->growth_per_year, years));
     double steps = 1.0, prod = 1.0;
     for (size_t i = 0; i < r->n_step_changes; i++) {
@@ -46,6 +52,12 @@ double referral_max_rate(const world *w)
         steps = fmax(steps, prod);
     }
     return r->per_week / 7.0 * season * growth * steps;
+}
+
+/* An upper bound of referral_rate over the run: the thinning bound. */
+double referral_max_rate(const world *w)
+{
+    return pw_referral_bound(w->p);
 }
 
 /* pt is referred now: fortunes drawn (PR_FATE, PR_ROUTE), counted if in the cohort, then

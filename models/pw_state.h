@@ -60,6 +60,10 @@ enum {
 #define BASE_REREFERRAL (1u << 27)
 #define BASE_PREFILL (3u << 26)
 _Static_assert(PR_N <= 8, "person streams: (base + number) * PR_N must stay below 2^32");
+_Static_assert(BASE_REFERRAL + PW_MAX_REFERRALS <= BASE_REREFERRAL &&
+                   BASE_REREFERRAL + PW_MAX_REREFERRALS <= BASE_PREFILL &&
+                   (uint64_t)(BASE_PREFILL + PW_MAX_PREFILLED) * 8 <= (1ull << 32),
+               "each kind of person numbered within its own streams (patient_new checks)");
 
 /* A referral's dice: uniforms in [0, 1) thrown once at referral from PR_ROUTE, in this
  * order, so the same person meets the same luck whatever the service does with them. */

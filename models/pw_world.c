@@ -60,7 +60,7 @@ static patient *prefill_person(world *w, gsl_rng *r)
 /* People already in the service at time zero (never in the measurement cohort): caseloads
  * filled to a share of each cap, then the lists. Draws case mix, referral days and
  * sessions behind them from RS_PREFILL; each person's fortunes from their own streams.
- * Returns SIM_OK or SIM_ENOMEM. */
+ * Returns SIM_OK, SIM_ENOMEM or PW_ENUMBERS. */
 static int world_prefill(world *w)
 {
     const pw_params *p = w->p;
@@ -76,7 +76,7 @@ static int world_prefill(world *w)
             while (c->caseload < target) {
                 patient *pt = prefill_person(w, r);
                 if (!pt)
-                    return SIM_ENOMEM;
+                    return sim_error(&w->s) ? sim_error(&w->s) : SIM_ENOMEM;
                 patient_draw_fortunes(w, pt, 0);
                 pt->referral_day = -gsl_ran_flat(r, 30, 120);
                 pt->queue_day = pt->referral_day;
@@ -102,7 +102,7 @@ static int world_prefill(world *w)
         for (int i = 0; i < n; i++) {
             patient *pt = prefill_person(w, r);
             if (!pt)
-                return SIM_ENOMEM;
+                return sim_error(&w->s) ? sim_error(&w->s) : SIM_ENOMEM;
             pt->referral_day = -gsl_ran_flat(r, 0, 90);
             pt->state_day = 0;
             patient_draw_fortunes(w, pt, 0);
@@ -169,6 +169,15 @@ static void world_free(world *w)
 
 /* ==== the run ========================================================================== */
 
+const char *pw_strerror(int err)
+{
+    if (err == PW_ENUMBERS)
+        return "more people in one replication than their random streams can number (2^27 "
+               "referrals, 2^26 re-referrals, 2^26 pre-filled): shorten the run or lower the "
+               "referral rate";
+    return sim_strerror(err);
+}
+
 int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_results *out)
 {
     int ret;
@@ -186,8 +195,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     w->pol = pw_policy_of(p->policy);
     w->t_window0 = p->warmup_weeks * 7.0;
     w->t_window1 = w->t_window0 + p->horizon_weeks * 7.0;
-    /* On until the cohort can finish and every member's follow-up falls due. */
-    w->t_end = w->t_window1 + fmax(p->followup_weeks, p->outcome_weeks) * 7.0;
+    w->t_end = pw_run_days(p); /* the window's end + the follow-up and outcome reading */
     w->n_days = (long)ceil(w->t_end) + 1;
     w->closed = calloc((size_t)w->n_days, 1);
     if (!w->closed) {

@@ -81,9 +81,50 @@ typedef struct pw_monitor {
 } pw_monitor;
 
 /* Run replication `replication` (0-based) of p. mon may be NULL. Fills *out (which the
- * caller releases with pw_results_free). Returns 0, or a negative engine error
- * (sim_strerror) if the run failed (out of memory). Does not print. */
+ * caller releases with pw_results_free). Returns 0, or a negative error (pw_strerror) if
+ * the run failed: the engine's (out of memory), or PW_ENUMBERS. Does not print. */
 __attribute__((warn_unused_result)) int pw_run(const pw_params *p, int replication,
                                                const pw_monitor *mon, pw_results *out);
+
+/* The model's own failure, besides the engine's (sim/core/sim.h): more referrals,
+ * re-referrals or pre-filled people in one replication than their random streams can
+ * number (PW_MAX_REFERRALS, PW_MAX_REREFERRALS, PW_MAX_PREFILLED). */
+enum { PW_ENUMBERS = -16 };
+/* A static description of a pw_run failure (the engine's sim_strerror otherwise). */
+const char *pw_strerror(int err);
+
+/* What one replication's per-person random streams can number: the people of each kind a
+ * replication may hold. The loader keeps a scenario's expected referrals below half the
+ * first (sim/scn_check.c); a run that draws more fails with PW_ENUMBERS. */
+#define PW_MAX_REFERRALS (1u << 27)
+#define PW_MAX_REREFERRALS (1u << 26)
+#define PW_MAX_PREFILLED (1u << 26)
+
+/* The length of a run of p, days: warm-up, measurement window and follow-up. */
+double pw_run_days(const pw_params *p);
+/* Referrals a day, at most, over a run of p: the base rate x the highest month's
+ * seasonality x growth by the end of the run x the highest running product of the step
+ * changes. The arrival process is thinned against it; times the run's days it bounds the
+ * referrals a replication expects. */
+double pw_referral_bound(const pw_params *p);
+
+/* Memory of one replication of p, estimated from its parameters before it runs (the
+ * formula is in models/pw_memory.c and the README, "Limits"). Counts are conservative
+ * (upper bounds in expectation), bytes include allocator overhead. */
+typedef struct pw_memory {
+    double referrals;     /* referrals over the run: pw_referral_bound x pw_run_days */
+    double prefilled;     /* people already in the service at time zero */
+    double people;        /* people in the service at once, at most: referrals who opt
+                             in, and the pre-filled */
+    double staff;         /* clinicians ever in post over the run */
+    double weeks;         /* weeks of the weekly series */
+    double people_bytes;  /* the people: records, random streams, pending events */
+    double staff_bytes;   /* the clinicians: records, streams, pending events, scratch */
+    double fixed_bytes;   /* the world, calendar, histograms, the days of the calendar */
+    double results_bytes; /* one replication's results (pw_results and its weeks), kept
+                             after it ends */
+    double run_bytes;     /* all of it while the replication runs */
+} pw_memory;
+void pw_memory_estimate(const pw_params *p, pw_memory *m);
 
 #endif

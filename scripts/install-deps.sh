@@ -6,7 +6,8 @@
 #                                    (tests/test_pages.sh drives the pages in chromium)
 set -eu
 
-PKGS="make gcc pkg-config libgsl-dev libconfig-dev"
+# clang and its runtime (libFuzzer, sanitizers): `make fuzz`, which `make test` runs.
+PKGS="make gcc pkg-config libgsl-dev libconfig-dev clang libclang-rt-14-dev"
 [ "${1:-}" = --test ] && PKGS="$PKGS chromium"
 [ "${STEPSIM_WITH_OPTIONAL:-0}" = 1 ] && PKGS="$PKGS openmpi-bin libopenmpi-dev hyperfine valgrind"
 

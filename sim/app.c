@@ -106,6 +106,22 @@ int app_load(const cli *c, const char *path, const char *const *extra, size_t ne
     return EXIT_USAGE;
 }
 
+int app_check_memory(const cli *c, const char *what, const budget_run *runs, size_t n,
+                     double extra_bytes, const char *extra_what)
+{
+    char why[160], phys[32], err[8192];
+    double budget = c->max_memory > 0 ? c->max_memory : budget_default();
+    if (c->max_memory > 0)
+        snprintf(why, sizeof why, "--max-memory %s", c->max_memory_arg);
+    else
+        snprintf(why, sizeof why, "%.0f%% of this machine's %s of physical memory",
+                 100 * BUDGET_SHARE, budget_fmt(budget / BUDGET_SHARE, phys, sizeof phys));
+    if (budget_check(runs, n, extra_bytes, extra_what, budget, why, err, sizeof err) == 0)
+        return EXIT_OK;
+    fprintf(stderr, "stepsim: %s: %s\n", what, err);
+    return EXIT_USAGE;
+}
+
 void app_progress(void *ctx, size_t done, size_t total)
 {
     app_progress_ctx *pc = ctx;

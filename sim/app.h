@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "budget.h"
 #include "cli.h"
 #include "models/pw_params.h"
 #include "out_set.h"
@@ -30,6 +31,15 @@ int app_publish_set(out_set *set);
  * every problem; returns EXIT_OK or an exit status. */
 int app_load(const cli *c, const char *path, const char *const *extra, size_t nextra,
              pw_params *p);
+
+/* Check the estimated peak memory of running runs[0..n) (plus extra_bytes the command
+ * keeps besides, described by extra_what) against --max-memory or the default budget;
+ * over it, print why, naming the keys that drive it. `what` names the scenario or
+ * command in the message. Returns EXIT_OK or EXIT_USAGE. */
+__attribute__((warn_unused_result)) int app_check_memory(const cli *c, const char *what,
+                                                         const budget_run *runs, size_t n,
+                                                         double extra_bytes,
+                                                         const char *extra_what);
 
 /* A scenario file's name without directory and .cfg (malloc'd; NULL on OOM). */
 char *app_short_name(const char *path);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "out_stream.h"
+#include "budget.h"
 #include "sim/core/sim_rng.h"
 
 #ifndef STEPSIM_DATADIR
@@ -57,6 +58,8 @@ static const char usage_text[] =
     "      --precision X[:M]  run, compare: add replications until the 95% CI half-width\n"
     "                         of metric M (default: every headline metric) is within X\n"
     "                         (absolute for shares, else relative to the mean)\n"
+    "      --max-memory SIZE  refuse to start a run whose estimated peak memory is above\n"
+    "                         SIZE (K, M, G: 512M, 4G; default: half the physical memory)\n"
     "      --patients         also write patients.csv (one row per patient per stage)\n"
     "      --events           also write events.csv (process-mining event log),\n"
     "                         arrivals.csv and resources.csv (simmer's monitors)\n"
@@ -125,7 +128,8 @@ static int parse_seed(const char *s, unsigned long long *out)
 enum {
     OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION, OPT_VARY, OPT_TARGET, OPT_MINIMISE,
     OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT,
-    OPT_EXHAUSTIVE, OPT_TARGETS, OPT_MAX_EVALS, OPT_SIMPLEX_SIZE, OPT_START_DATE, OPT_PORT
+    OPT_EXHAUSTIVE, OPT_TARGETS, OPT_MAX_EVALS, OPT_SIMPLEX_SIZE, OPT_START_DATE, OPT_PORT,
+    OPT_MAX_MEMORY
 };
 /* "-": arguments that are not options come back in order as option 1 (whatever
  * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
@@ -158,6 +162,7 @@ static const struct option long_opts[] = {
     {"simplex-size", required_argument, NULL, OPT_SIMPLEX_SIZE},
     {"start-date", required_argument, NULL, OPT_START_DATE},
     {"port", required_argument, NULL, OPT_PORT},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {NULL, 0, NULL, 0},
 };
 
@@ -253,6 +258,8 @@ static int check_command(cli *c)
         return cli_usage_error("--samples is for sweep and sensitivity, not %s", cmd);
     for (size_t i = 0; i < c->nscenarios; i++)
         c->scenarios[i] = find_scenario(c, i);
+    if (c->max_memory_arg && !strcmp(cmd, "check"))
+        return cli_usage_error("--max-memory is for the commands that run, not %s", cmd);
     c->scenario = c->scenarios[0];
     return -1;
 }
@@ -392,6 +399,12 @@ int cli_parse(int argc, char **argv, cli *c)
             if (cli_parse_long(optarg, 1, 65535, &c->port))
                 return cli_usage_error("port must be an integer in [1, 65535] (got '%s')",
                                        optarg);
+            break;
+        case OPT_MAX_MEMORY:
+            if (budget_parse(optarg, &c->max_memory) != 0)
+                return cli_usage_error("max-memory must be a size such as 512M, 4G or 1.5G "
+                                       "(K, M, G, T: powers of 1024; got '%s')", optarg);
+            c->max_memory_arg = optarg;
             break;
         case ':':
             return cli_usage_error("option '%s' needs a value", a);

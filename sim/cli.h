@@ -36,6 +36,8 @@ typedef struct cli {
     long max_evals;          /* --max-evals (calibrate), -1 when not given */
     double confidence;       /* --confidence (solve), default 0.95 */
     double simplex_size;     /* --simplex-size (calibrate), NAN when not given */
+    double max_memory;       /* --max-memory in bytes, 0: the default budget (budget.h) */
+    const char *max_memory_arg; /* as written, for messages */
     unsigned long long seed;
     int have_seed, quiet, patients, events, per_point, exhaustive;
 } cli;

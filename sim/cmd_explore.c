@@ -102,7 +102,19 @@ int xp_load_point(xp *x, const char *const *assign, pw_params **out)
     (*out)->seed = x->seed;
     (*out)->replications = (int)x->reps;
     memcpy((*out)->name, x->base->name, sizeof (*out)->name);
-    return EXIT_OK;
+    /* A point runs its replications with their full results held, then keeps metrics. */
+    budget_run br = {x->c->scenario, *out, x->reps, x->run.threads, 0};
+    rc = app_check_memory(x->c, x->c->scenario, &br, 1, x->kept_bytes, x->kept_what);
+    if (rc != EXIT_OK) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+double xp_point_bytes(const xp *x)
+{
+    return (double)sizeof(pw_params) + (double)x->reps * (double)ex_metric_count() * sizeof(double);
 }
 
 int xp_run(xp *x, ex_point *pt, size_t n)
@@ -340,6 +352,9 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         ret = EXIT_RUNTIME;
         goto out;
     }
+    x.kept_bytes = (double)g.npoints * xp_point_bytes(&x);
+    x.kept_what = "every point's parameters and metrics (the points of --vary or --samples, "
+                  "x replications)";
     /* Every point loads before anything runs: a bad value stops the sweep at once. */
     for (size_t i = 0; i < g.npoints; i++) {
         pw_params *p;

@@ -25,6 +25,8 @@ typedef struct xp {
     out_set set;
     char *outdir;        /* default folder (owned) or NULL */
     char csv_label[320]; /* the scenario label as a CSV field */
+    double kept_bytes;   /* what the command keeps across points (the memory budget) */
+    const char *kept_what; /* ... described for its message */
 } xp;
 
 /* Parse the --vary list (need_range: every one a range), --metrics, load the scenario
@@ -34,8 +36,12 @@ void xp_free(xp *x);
 
 /* Load the scenario at a point, given as one value per var (text for lists, a number
  * for ranges): the command line's --set first, then the point's. *out is malloc'd, with
- * the exploration's seed and replications. Returns EXIT_OK or a status (printed). */
+ * the exploration's seed and replications. Its run, with x->kept_bytes besides, must fit
+ * the memory budget. Returns EXIT_OK or a status (printed). */
 int xp_load_point(xp *x, const char *const *assign, pw_params **out);
+
+/* What a point keeps: its parameters and each replication's metrics. */
+double xp_point_bytes(const xp *x);
 
 /* Run a point to n replications; EXIT_OK, or the exit status (printed; interrupted:
  * 128 + signal). */

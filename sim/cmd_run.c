@@ -232,6 +232,16 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
     }
     if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
         return ret;
+    unsigned streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
+                       (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u);
+    size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
+    /* Before anything is allocated: the results of rmax replications are kept. */
+    budget_run br = {c->scenario, p, rmax, app_threads(c), streams};
+    if ((ret = app_check_memory(c, c->scenario, &br, 1, 0, NULL)) != EXIT_OK) {
+        if (prec)
+            prec_free(prec);
+        return ret;
+    }
     ret = EXIT_RUNTIME;
     app_label_overrides(p, c);
     char *name = app_short_name(c->scenario);
@@ -239,7 +249,6 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
     /* The short id stream rows carry: the name, with a hash of any --set (as the folder). */
     char *sid = name ? app_default_outdir(c, name) : NULL;
     const char *dir = c->outdir ? c->outdir : outdir;
-    size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
     pw_results *res = calloc(rmax, sizeof *res);
     out_set set = {0};
     if (!name || !dir || !res) {
@@ -254,8 +263,7 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
         .threads = app_threads(c),
         .outdir = set.stage,
         .stop = &app_stop_signal,
-        .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
-                   (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u),
+        .streams = streams,
         .scenario_id = sid ? sid + strlen("out/") : name,
         .start_days = c->start_days,
         .progress = app_progress,
@@ -333,6 +341,21 @@ int cmd_compare(const cli *c, int argc, char **argv)
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
+    /* Every scenario's results are kept to the end; one scenario runs at a time. */
+    budget_run *br = calloc(ns, sizeof *br);
+    if (!br) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
+    }
+    for (size_t s = 0; s < ns; s++)
+        br[s] = (budget_run){c->scenarios[s], &ps[s], rmax, app_threads(c),
+                             (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
+                                 (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u)};
+    ret = app_check_memory(c, "compare", br, ns, 0, NULL);
+    free(br);
+    if (ret != EXIT_OK)
+        goto out;
+    ret = EXIT_RUNTIME;
     /* Names first: a clash is a usage error before anything runs or is written. */
     for (size_t s = 0; s < ns; s++) {
         if (!(names[s] = app_short_name(c->scenarios[s]))) {

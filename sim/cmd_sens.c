@@ -97,6 +97,8 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
+    x.kept_bytes = (double)rows * (double)(k + x.nmetrics) * sizeof(double);
+    x.kept_what = "the design and each run's metrics (--samples, the inputs of --vary)";
     gsl_rng_set(rng, (unsigned long)(x.seed ^ 0x53454e53u)); /* "SENS" */
     if (sobol)
         (void)sens_sobol_design(k, n, design);

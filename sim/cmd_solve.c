@@ -387,6 +387,13 @@ int cmd_solve(const cli *c, int argc, char **argv)
             ret = EXIT_USAGE;
             goto out;
         }
+    /* The points evaluated are kept: at most the whole grid. */
+    double points = 1;
+    for (size_t v = 0; v < s.x.nvars; v++)
+        points *= (double)s.x.vars[v].n;
+    s.x.kept_bytes = points * xp_point_bytes(&s.x);
+    s.x.kept_what = "the points evaluated, at most the whole grid of --vary, each with its "
+                    "parameters and metrics";
     if (!(s.targets = calloc(c->ntargets, sizeof *s.targets))) {
         ret = EXIT_RUNTIME;
         goto out;

@@ -364,7 +364,7 @@ int out_stream_open(out_stream *s, const char *outdir, const char *scenario, lon
             out_stream_discard(outdir, &replication, 1, what);
             return OUT_EIO;
         }
-        setvbuf(*fp, NULL, _IOFBF, 1 << 16);
+        setvbuf(*fp, NULL, _IOFBF, OUT_STREAM_BUFFER_BYTES);
     }
     s->monitor.stage = s->f[0] ? on_stage : NULL;
     s->monitor.event = s->f[1] ? on_event : NULL;
@@ -485,7 +485,7 @@ int out_stream_merge(const char *outdir, const int *replications, size_t n, unsi
                      char *err, size_t errlen)
 {
     int *reps = sorted_copy(replications, n);
-    size_t bufsize = 1 << 16;
+    size_t bufsize = OUT_STREAM_BUFFER_BYTES;
     char *buf = malloc(bufsize);
     int ret = OUT_OK;
     if (!reps || !buf)

@@ -31,6 +31,8 @@
 /* Which streams to write (bit set). */
 enum { OUT_STREAM_PATIENTS = 1u << 0, OUT_STREAM_EVENTS = 1u << 1, OUT_STREAM_ARRIVALS = 1u << 2 };
 #define OUT_STREAM_KINDS 3
+/* The buffer of each part file while a replication writes it, and of the merge. */
+#define OUT_STREAM_BUFFER_BYTES (1u << 16)
 
 /* The default --start-date: the Monday that day 0 of the model (a Monday at the start of
  * January) stands for in events.csv's timestamps. */

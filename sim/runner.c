@@ -48,7 +48,7 @@ static int run_one(job *j, size_t i, char *msg, size_t len)
     int rc = pw_run(j->p, rep, mon, &j->out[i]);
     j->out[i].wall_seconds = wall_now() - t0;
     if (rc != 0) {
-        snprintf(msg, len, "replication %d failed: %s", rep, sim_strerror(rc));
+        snprintf(msg, len, "replication %d failed: %s", rep, pw_strerror(rc));
         out_stream_free(&st);
         return -1;
     }

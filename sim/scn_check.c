@@ -11,9 +11,11 @@
  */
 #include "scn_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "models/pol.h"
+#include "models/pw_world.h"
 
 /* ==== group checks ===================================================================== */
 
@@ -110,6 +112,34 @@ static void post_step_changes(scn_ctx *c, const config_setting_t *s, const char 
     }
 }
 
+/* The whole scenario: the referrals a replication expects must fit the per-referral
+ * random streams, with room for chance (a replication that draws PW_MAX_REFERRALS fails).
+ * This is what bounds the combination of rate, growth, step changes and run length that
+ * each key's own range cannot: growth_per_year at 1 over a century would expect 10^30. */
+static void post_top(scn_ctx *c, const config_setting_t *g, const char *key, void *base)
+{
+    const pw_params *p = base;
+    (void)key;
+    double days = pw_run_days(p), expected = pw_referral_bound(p) * days;
+    const double most = PW_MAX_REFERRALS / 2;
+    if (!(expected > most))
+        return;
+    /* Placed at growth_per_year when growth does most of it, else at the rate. */
+    const pw_referrals *r = &p->referrals;
+    const char *k = pow(1 + r->growth_per_year, days / 365.25) > 2 &&
+                            config_lookup(c->cfg, "referrals.growth_per_year")
+                        ? "referrals.growth_per_year"
+                        : "referrals.per_week";
+    const config_setting_t *at = config_lookup(c->cfg, k);
+    scn_err_at(c, at ? at : g, k,
+               "the run would draw up to %.3g referrals in a replication (up to %.6g a week, "
+               "with seasonality, growth_per_year and step_changes, over %g weeks of "
+               "warmup_weeks + horizon_weeks + followup_weeks; expected at most %.0f, 2^26, "
+               "which the per-referral random streams can number): lower the rate or shorten "
+               "the run", expected, pw_referral_bound(p) * 7.0, days / 7.0, most);
+}
+
+const scn_hooks scn_top_checks = {.post = post_top};
 const scn_hooks scn_step_checks = {.post = post_step};
 const scn_hooks scn_role_checks = {.post = post_role};
 const scn_hooks scn_workforce_checks = {.post = post_workforce};

@@ -194,15 +194,15 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
             for (size_t i = 0; i < d->n; i++)
                 d->cum[i] = 1.0;
         }
-        if (flags & PW_NONNEG)
-            for (size_t i = 0; i < d->n; i++)
-                if (d->values[i] < 0) {
-                    char vv[40];
-                    scn_fmt_num(d->values[i], vv, sizeof vv);
-                    scn_err_at(c, vs, vk,
-                               "values are durations and must be >= 0 (got %s at [%zu])", vv, i);
-                    return 0;
-                }
+        for (size_t i = 0; (flags & PW_NONNEG) && i < d->n; i++) {
+            if (d->values[i] >= 0 && d->values[i] <= SCN_MAX_DAYS)
+                continue;
+            char vv[40];
+            scn_fmt_num(d->values[i], vv, sizeof vv);
+            scn_err_at(c, vs, vk, "values are durations and must be in [0, %.0f] days, a "
+                       "century (got %s at [%zu])", SCN_MAX_DAYS, vv, i);
+            return 0;
+        }
     } else {
         for (int j = 0; j < 4 && dist_params[kind][j]; j++) {
             const char *pn = dist_params[kind][j];
@@ -254,6 +254,24 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
                 bad = "is a duration and must be >= 0", pn = "value", v = d->mean;
             if ((kind == PW_DIST_UNIFORM || kind == PW_DIST_TRIANGULAR) && d->min < 0)
                 bad = "is a duration and must be >= 0", pn = "min", v = d->min;
+        }
+        /* A duration within a century, so no draw can take the clock out of range. */
+        for (int j = 0; !bad && (flags & PW_NONNEG) && j < 4 && dist_params[kind][j]; j++) {
+            double x = *(const double *)((const char *)d + dist_slot(dist_params[kind][j]));
+            if (x > SCN_MAX_DAYS)
+                bad = "is a duration and must be at most 36525 days, a century", pn =
+                    dist_params[kind][j], v = x;
+        }
+        if (!bad && (kind == PW_DIST_GAMMA || kind == PW_DIST_LOGNORMAL) &&
+            d->sd > SCN_MAX_CV * d->mean) {
+            char a[40], b[40], pk[KEYMAX];
+            scn_fmt_num(d->sd, a, sizeof a);
+            scn_fmt_num(d->mean, b, sizeof b);
+            scn_subkey(pk, key, "sd");
+            scn_err_at(c, config_setting_get_member(s, "sd"), pk,
+                       "must be at most %.0f times the mean (got sd %s, mean %s)", SCN_MAX_CV, a,
+                       b);
+            return 0;
         }
         if (bad) {
             char vv[40], pk[KEYMAX];

@@ -12,54 +12,98 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ==== source files ===================================================================== */
 
-/* The whole file at path, NUL-terminated, malloc'd (caller frees); NULL with errno set
- * if it cannot be read, EFBIG if it is implausibly large. */
-static char *read_whole(const char *path, size_t *len)
+/* f's file read whole into f->text (NUL-terminated, malloc'd), if it is a regular file of
+ * at most SCN_MAX_FILE_BYTES; else f->text stays NULL and f->err, f->mode, f->size say
+ * why (scn_file_why). It is opened without blocking and its type checked before a byte is
+ * read: a FIFO would wait for a writer for ever, a directory makes libconfig's scanner
+ * exit the process, a device never ends. A file that grows while read past the limit
+ * (or a /proc file, whose size reads 0) is refused by the bytes actually read. */
+static void read_whole(scn_src *f)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
+    int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        f->err = errno;
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    f->mode = (unsigned)st.st_mode;
+    f->size = (long long)st.st_size;
+    if (!S_ISREG(st.st_mode) || st.st_size > (off_t)SCN_MAX_FILE_BYTES) {
+        f->err = S_ISDIR(st.st_mode) ? EISDIR : S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+        close(fd);
+        return;
+    }
+    /* Room for one byte past the limit, to see a file that grew. */
+    size_t cap = (size_t)st.st_size + 2, n = 0;
     char *buf = malloc(cap);
-    while (buf) {
+    int err = buf ? 0 : ENOMEM;
+    while (!err) {
         if (n + 1 >= cap) {
-            if (cap >= SCN_MAX_FILE_BYTES) {
-                free(buf);
-                fclose(f);
-                errno = EFBIG;
-                return NULL;
-            }
-            char *nb = realloc(buf, cap * 2);
+            size_t nc = cap * 2 > SCN_MAX_FILE_BYTES + 2 ? SCN_MAX_FILE_BYTES + 2 : cap * 2;
+            char *nb = realloc(buf, nc);
             if (!nb) {
-                free(buf);
-                buf = NULL;
+                err = ENOMEM;
                 break;
             }
             buf = nb;
-            cap *= 2;
+            cap = nc;
         }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0)
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            err = got < 0 ? errno : 0;
             break;
+        }
+        n += (size_t)got;
+        if (n > SCN_MAX_FILE_BYTES) {
+            f->size = -1; /* more than the limit; how much more is not known */
+            err = EFBIG;
+        }
     }
-    int bad = !buf || ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (bad) {
+    close(fd);
+    if (err) {
+        f->err = err;
         free(buf);
-        errno = buf ? (saved ? saved : EIO) : ENOMEM;
-        return NULL;
+        return;
     }
     buf[n] = '\0';
-    *len = n;
-    return buf;
+    f->text = buf;
+    f->len = n;
+}
+
+/* Why f has no text, in words that follow its path ("is a directory, not a scenario
+ * file"), into buf. */
+void scn_file_why(const scn_src *f, char *buf, size_t n)
+{
+    unsigned type = f->mode & S_IFMT;
+    if (f->err == EFBIG)
+        snprintf(buf, n, "is too large for a scenario file (got %s%lld bytes; expected at most "
+                 "%u, 1 MiB)", f->size < 0 ? "more than " : "",
+                 f->size < 0 ? (long long)SCN_MAX_FILE_BYTES : f->size, SCN_MAX_FILE_BYTES);
+    else if (f->err == EISDIR || type == S_IFDIR)
+        snprintf(buf, n, "is a directory, not a scenario file");
+    else if (type == S_IFIFO)
+        snprintf(buf, n, "is a named pipe (FIFO), not a scenario file (expected a regular file)");
+    else if (type == S_IFCHR || type == S_IFBLK)
+        snprintf(buf, n, "is a device, not a scenario file (expected a regular file)");
+    else if (type == S_IFSOCK)
+        snprintf(buf, n, "is a socket, not a scenario file (expected a regular file)");
+    else if (type && type != S_IFREG)
+        snprintf(buf, n, "is not a regular file, so not a scenario file");
+    else
+        snprintf(buf, n, "%s", strerror(f->err ? f->err : EIO));
 }
 
 /* Find integer literals that libconfig 1.5 silently wraps: decimal or hex, without the L
@@ -166,38 +210,53 @@ int scn_scan_literals(scn_ctx *c, scn_src *f)
     return 0;
 }
 
+/* The file libconfig opens for `raw`: the scenario as given; an @include name in the
+ * include directory, as libconfig 1.5 joins them (an absolute name too: "DIR//abs"). A
+ * relative name from "." is shown as written. malloc'd; NULL when out of memory. */
+static char *open_path(const scn_ctx *c, const char *raw)
+{
+    if (strcmp(raw, c->path) == 0 || (strcmp(c->incdir, ".") == 0 && raw[0] != '/'))
+        return scn_strdup(raw);
+    size_t n = strlen(c->incdir) + strlen(raw) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", c->incdir, raw);
+    return p;
+}
+
 /* The source file libconfig recorded as `raw` (NULL: the scenario itself), registered and
- * read on first use. Returns NULL only when out of memory. */
+ * read on first use (read_whole: a file that is not a regular one of at most
+ * SCN_MAX_FILE_BYTES has no text). Returns NULL only when out of memory. The record
+ * stays where it is for the whole load, however many files are added after it. */
 scn_src *scn_file_of(scn_ctx *c, const char *raw)
 {
     if (!raw)
         raw = c->path;
-    for (size_t i = 0; i < c->nfiles; i++)
-        if (strcmp(c->files[i].raw, raw) == 0)
-            return &c->files[i];
-    if (scn_grow(c, (void **)&c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files) < 0)
-        return NULL;
-    scn_src *f = &c->files[c->nfiles];
-    memset(f, 0, sizeof *f);
-    f->raw = scn_strdup(raw);
-    /* libconfig 1.5 records included files by the name written in @include and opens
-     * them in the include directory: show the path a user can open. */
-    if (strcmp(raw, c->path) == 0 || raw[0] == '/' || strcmp(c->incdir, ".") == 0) {
-        f->path = scn_strdup(raw);
-    } else {
-        size_t n = strlen(c->incdir) + strlen(raw) + 2;
-        f->path = malloc(n);
-        if (f->path)
-            snprintf(f->path, n, "%s/%s", c->incdir, raw);
-    }
-    if (!f->raw || !f->path) {
-        free(f->raw);
-        free(f->path);
+    char *path = open_path(c, raw);
+    if (!path) {
         c->nomem = 1;
         return NULL;
     }
-    c->nfiles++;
-    f->text = read_whole(f->path, &f->len);
+    for (size_t i = 0; i < c->nfiles; i++)
+        if (strcmp(c->files[i]->path, path) == 0) {
+            free(path);
+            return c->files[i];
+        }
+    scn_src *f = calloc(1, sizeof *f);
+    if (!f || scn_grow(c, (void **)&c->files, &c->capfiles, c->nfiles + 1, sizeof *c->files) < 0) {
+        free(f);
+        free(path);
+        c->nomem = 1;
+        return NULL;
+    }
+    f->raw = scn_strdup(raw);
+    f->path = path;
+    c->files[c->nfiles++] = f;
+    if (!f->raw) {
+        c->nomem = 1;
+        return NULL;
+    }
+    read_whole(f);
     if (f->text && scn_scan_literals(c, f) < 0)
         return NULL;
     return f;
@@ -313,9 +372,20 @@ void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key)
         if (!f)
             return;
         int v = config_setting_get_int(s);
-        for (size_t i = 0; i < f->nlits; i++) {
+        unsigned line = config_setting_source_line(src);
+        /* The literals are in line order: the first on this line by bisection, so a file
+         * of many wrapped literals is not quadratic. */
+        size_t lo = 0, hi = f->nlits;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (f->lits[mid].line < line)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < f->nlits && f->lits[i].line == line; i++) {
             scn_lit *l = &f->lits[i];
-            if (l->used || l->line != config_setting_source_line(src) || l->wrapped != v)
+            if (l->used || l->wrapped != v)
                 continue;
             l->used = 1;
             scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it as %d); "

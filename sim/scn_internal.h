@@ -33,8 +33,26 @@
 /* Messages beyond this many are summarised in one line: a binary file or a wrong include
  * could otherwise produce thousands. */
 #define SCN_MAX_ERRORS 200
-/* Scenario files are small; anything larger is certainly not one. */
-#define SCN_MAX_FILE_BYTES (16u << 20)
+/* Input limits, checked before libconfig reads a byte (scn_vet.c). libconfig 1.5 has none
+ * of its own, and it is quadratic in the members of a group (20,000 keys took a minute)
+ * and slow on long strings, so a file that is not a scenario could keep it busy for
+ * minutes before the first message. baseline.cfg, which documents every key, is 34 KB;
+ * its largest group 27 keys, its longest string under 100 bytes, its deepest nesting 4;
+ * the longest arrays a scenario may give hold 64 elements. Each limit is far above that
+ * and far below what would slow anything down. */
+#define SCN_MAX_FILE_BYTES (1u << 20) /* a scenario file, and each file it @includes */
+#define SCN_MAX_INCLUDES 64           /* @include files read in all, repeats counted */
+#define SCN_INCLUDE_DEPTH 10          /* libconfig 1.5's own nesting limit of @include */
+#define SCN_MAX_STRING 4096           /* bytes of one string (adjacent pieces joined) */
+#define SCN_MAX_GROUP_KEYS 256        /* settings in one group (or at the top level) */
+#define SCN_MAX_ELEMENTS 1024         /* elements of one array or list */
+#define SCN_MAX_NESTING 32            /* groups, arrays and lists open inside each other */
+/* Durations: a century, in days (scn_schema.c's MAX_DAYS, and every parameter of a
+ * duration's distribution block). */
+#define SCN_MAX_DAYS 36525.0
+/* The largest sd of a gamma or lognormal distribution, as a multiple of its mean: beyond
+ * it GSL's scale (sd^2 / mean) or sigma can overflow and a draw be infinite. */
+#define SCN_MAX_CV 1000.0
 /* Room for a dotted key such as policy_params.stepped.assessor or staff.x.does[3]. */
 #define KEYMAX 320
 /* Shares must sum to 1 within this. */
@@ -54,10 +72,14 @@ typedef struct scn_lit {
  * its text (read on demand, for the checks libconfig does not make). */
 typedef struct scn_src {
     char *raw;
-    char *path;
-    char *text; /* NULL if unreadable */
+    char *path;     /* the path libconfig opens */
+    char *text;     /* NULL if unreadable: then err, mode and size say why */
     size_t len;
-    scn_lit *lits;
+    int err;        /* errno of opening or reading; EFBIG: too large; EISDIR, EINVAL:
+                       not a regular file (mode) */
+    unsigned mode;  /* st_mode, 0 if it could not be opened */
+    long long size; /* bytes, -1 when more than SCN_MAX_FILE_BYTES were read */
+    scn_lit *lits;  /* sorted by line */
     size_t nlits;
 } scn_src;
 
@@ -75,7 +97,7 @@ typedef struct scn_ctx {
     scn_errors *errs;
     size_t errs_start; /* messages already in errs before this load */
     int nomem;
-    scn_src *files;
+    scn_src **files; /* each allocated alone: pointers to them stay valid */
     size_t nfiles, capfiles;
     scn_origin **origins;
     size_t norigins, caporigins;
@@ -148,6 +170,8 @@ void scn_did_you_mean(const char *word, const char *const *names, size_t n, char
 /* The source file libconfig recorded as `raw` (NULL: the scenario itself), registered and
  * read on first use. Returns NULL only when out of memory. */
 scn_src *scn_file_of(scn_ctx *c, const char *raw);
+/* Why f has no text: "is a directory, not a scenario file", "No such file or directory". */
+void scn_file_why(const scn_src *f, char *buf, size_t n);
 /* Find integer literals of f's text that libconfig 1.5 silently wraps (into f->lits).
  * Returns 0 or -1 if out of memory. */
 int scn_scan_literals(scn_ctx *c, scn_src *f);
@@ -159,6 +183,18 @@ void scn_report_parse_error(scn_ctx *c);
 /* Report settings under s whose integer libconfig 1.5 wrapped to 32 bits, and remember
  * them so later checks stay quiet about them. */
 void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key);
+
+/* ==== scn_vet.c ======================================================================= */
+
+/* Scan the scenario file `top` and every file it @includes, as libconfig 1.5 will read
+ * them, before it does: each included file must be a regular file of at most
+ * SCN_MAX_FILE_BYTES, and strings, groups, arrays, lists, nesting and includes stay within
+ * their limits. Returns 0, or -1 after reporting every problem (or out of memory). */
+__attribute__((warn_unused_result)) int scn_vet(scn_ctx *c, const scn_src *top);
+/* The same for the value of a --set argument (`where` names it in messages), which may
+ * not @include. */
+__attribute__((warn_unused_result)) int scn_vet_text(scn_ctx *c, const char *where,
+                                                      const char *text);
 
 /* ==== scn_schema.c ===================================================================== */
 
@@ -223,8 +259,8 @@ extern const scn_hooks scn_seed_hooks, scn_policy_hooks, scn_closures_hooks, scn
 
 /* ==== scn_check.c ====================================================================== */
 
-extern const scn_hooks scn_step_checks, scn_role_checks, scn_workforce_checks,
-    scn_step_changes_checks;
+extern const scn_hooks scn_top_checks, scn_step_checks, scn_role_checks,
+    scn_workforce_checks, scn_step_changes_checks;
 /* The checks that need every key read: role names (the chosen policy's, training_to, plan
  * rows) and the activities the scenario needs. Run only when staff loaded cleanly. */
 void scn_check_all(scn_ctx *c, pw_params *p);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define SCN_STR_(x) #x
 #define SCN_STR(x) SCN_STR_(x)
@@ -22,10 +21,11 @@ const char *scn_libconfig_version(void)
 void scn_ctx_free(scn_ctx *c)
 {
     for (size_t i = 0; i < c->nfiles; i++) {
-        free(c->files[i].raw);
-        free(c->files[i].path);
-        free(c->files[i].text);
-        free(c->files[i].lits);
+        free(c->files[i]->raw);
+        free(c->files[i]->path);
+        free(c->files[i]->text);
+        free(c->files[i]->lits);
+        free(c->files[i]);
     }
     free(c->files);
     for (size_t i = 0; i < c->norigins; i++)
@@ -63,25 +63,22 @@ int scn_ctx_read(scn_ctx *c, const char *path, const char *what, config_t *cfg,
         return SCN_ENOMEM;
     config_set_include_dir(cfg, c->incdir);
 
-    /* Traps libconfig reports badly: missing file, directory, BOM, binary. */
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        scn_errf(c, path, NULL, "cannot open %s: %s", what, strerror(errno));
-        return SCN_EINVALID;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        scn_errf(c, path, NULL, "is a directory, not a %s file", what);
-        return SCN_EINVALID;
-    }
+    /* Traps libconfig reports badly or not at all: a missing file, a directory, a FIFO,
+     * a file too large, BOM, binary; then the limits and every @include (scn_vet.c). */
     scn_src *top = scn_file_of(c, path);
     if (!top)
         return SCN_ENOMEM;
     if (!top->text) {
-        scn_errf(c, path, NULL, "cannot read %s: %s", what, strerror(errno));
+        char why[200];
+        scn_file_why(top, why, sizeof why);
+        if (top->mode || top->err == EFBIG)
+            scn_errf(c, path, NULL, "%s", why);
+        else
+            scn_errf(c, path, NULL, "cannot open %s: %s", what, why);
         return SCN_EINVALID;
     }
-    if (scn_check_text(c, top))
-        return SCN_EINVALID;
+    if (scn_check_text(c, top) || scn_vet(c, top) != 0)
+        return c->nomem ? SCN_ENOMEM : SCN_EINVALID;
     if (config_read_file(cfg, path) != CONFIG_TRUE) {
         if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
             scn_errf(c, path, NULL, "cannot read %s: file I/O error", what);
@@ -119,7 +116,7 @@ int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params 
 
     /* The meaning of every setting. */
     scn_check_wrapped(&c, root, "");
-    scn_load_group(&c, root, "", scn_top_fields, scn_ntop_fields, 0, out, NULL);
+    scn_load_group(&c, root, "", scn_top_fields, scn_ntop_fields, 0, out, &scn_top_checks);
     /* Cross-checks need the roles; without them they would only echo the staff errors. */
     if (c.staff_ok)
         scn_check_all(&c, out);

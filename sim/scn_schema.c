@@ -14,26 +14,66 @@
 #include <math.h>
 #include <string.h>
 
+#include "sim/core/sim_rng.h"
+
 #define INF HUGE_VAL
+
+/* ==== upper bounds =====================================================================
+ * Every count, rate, duration and multiplier has a finite upper bound (README, "Limits"),
+ * so that no value the loader accepts can overflow a count, a random-stream number or the
+ * clock, or spin for ever. Each is generous for a service the size of England (about
+ * 35,000 referrals a week, 1.8 million a year, and about 10,000 clinicians in all) and far
+ * from any overflow; what a scenario may ask of memory is the memory estimate's to judge
+ * (sim/budget.c), and what it may ask of the streams the check of scn_check.c. */
+/* Referrals a week: 2.5 times England's. */
+#define MAX_PER_WEEK 100000.0
+/* People in one role: twice England's psychological wellbeing practitioners; with
+ * PW_MAX_ROLES roles, MAX_CASELOAD and MAX_PREFILL_LIST, the people pre-filled at time zero
+ * (8 x 10,000 x 500 + 3 x 1,000,000 < 2^26) stay within their random streams. */
+#define MAX_HEADCOUNT 10000
+/* Open cases per full-time clinician (a PWP holds about 45, a high-intensity therapist 25). */
+#define MAX_CASELOAD 500
+/* People on one waiting list at time zero (England's longest lists hold about 200,000). */
+#define MAX_PREFILL_LIST 1000000
+/* Sessions, DNAs and group places: far beyond any course (NICE: 6-20 sessions). */
+#define MAX_SESSIONS 1000
+/* Durations in days, weeks and years: a century. Events stay within what a double orders
+ * to the minute, and a draw of an exponential at this mean (at most ~745 means) is
+ * finite. */
+#define MAX_DAYS SCN_MAX_DAYS
+#define MAX_WEEKS 5200.0
+#define MAX_YEARS 100.0
+/* A week in a plan (step changes, hiring, shocks): the longest run, 3 x 5200 weeks. */
+#define MAX_PLAN_WEEK 15600.0
+/* Hazards a year per person: 52 is an average stay of a week. */
+#define MAX_PER_YEAR 52.0
+/* Multipliers (of effect, dropout, DNA, load, rates): tenfold. */
+#define MAX_FACTOR 10.0
+/* Pounds: a salary or a training fee. */
+#define MAX_GBP 1e7
+/* Points on a questionnaire scale: spreads in points are at most the longest (PHQ-9). */
+#define MAX_POINTS 27.0
 
 static const pw_field hazard_fields[] = {
     PW_PROB("p_start", pw_hazard, p_start, PW_REQ, 0),
     PW_PROB("p_end", pw_hazard, p_end, PW_REQ, 0),
-    PW_NUM("half_days", pw_hazard, half_days, PW_REQ | PW_LO_OPEN, 0, 0, INF),
-    PW_NUM("shape", pw_hazard, shape, PW_LO_OPEN, 2.0, 0, INF),
+    PW_NUM("half_days", pw_hazard, half_days, PW_REQ | PW_LO_OPEN, 0, 0, MAX_DAYS),
+    PW_NUM("shape", pw_hazard, shape, PW_LO_OPEN, 2.0, 0, 100),
 };
 
 /* A row of referrals.step_changes (weeks increasing: scn_step_changes_checks). */
 static const pw_field step_change_fields[] = {
-    PW_NUM("week", pw_step_change, week, PW_REQ, 0, 0, INF),
-    PW_NUM("factor", pw_step_change, factor, PW_REQ, 0, 0, INF),
+    PW_NUM("week", pw_step_change, week, PW_REQ, 0, 0, MAX_PLAN_WEEK),
+    PW_NUM("factor", pw_step_change, factor, PW_REQ, 0, 0, MAX_FACTOR),
 };
 
 static const pw_field referrals_fields[] = {
-    PW_NUM("per_week", pw_referrals, per_week, PW_REQ | PW_LO_OPEN, 0, 0, INF),
+    PW_NUM("per_week", pw_referrals, per_week, PW_REQ | PW_LO_OPEN, 0, 0, MAX_PER_WEEK),
     PW_PROB("self_referral_share", pw_referrals, self_referral_share, PW_REQ, 0),
-    PW_ARR("seasonality", pw_referrals, seasonality, 0, 12, 1.0, 0, INF),
-    PW_NUM("growth_per_year", pw_referrals, growth_per_year, PW_LO_OPEN, 0.0, -1.0, INF),
+    /* A month at 12 takes a year's referrals. */
+    PW_ARR("seasonality", pw_referrals, seasonality, 0, 12, 1.0, 0, 12),
+    /* At most doubling every year (1e308 spun for ever: the thinning bound overflowed). */
+    PW_NUM("growth_per_year", pw_referrals, growth_per_year, PW_LO_OPEN, 0.0, -1.0, 1.0),
     PW_LIST("step_changes", pw_referrals, step_changes, n_step_changes, 0, step_change_fields,
             "{ week = W; factor = F; }", "step changes", &scn_step_changes_checks),
 };
@@ -47,9 +87,9 @@ static const pw_field casemix_fields[] = {
     PW_PROB("active_risk_share", pw_casemix, risk_share, PW_REQ, 0),
     PW_ARR("need_shares", pw_casemix, need_shares, PW_REQ | PW_SUM1, PW_NEED_N, 0, 0, 1),
     PW_ARR("phq_mean", pw_casemix, phq_mean, PW_REQ, PW_NEED_N, 0, 0, 27),
-    PW_ARR("phq_sd", pw_casemix, phq_sd, PW_REQ, PW_NEED_N, 0, 0, INF),
+    PW_ARR("phq_sd", pw_casemix, phq_sd, PW_REQ, PW_NEED_N, 0, 0, MAX_POINTS),
     PW_ARR("gad_mean", pw_casemix, gad_mean, PW_REQ, PW_NEED_N, 0, 0, 21),
-    PW_ARR("gad_sd", pw_casemix, gad_sd, PW_REQ, PW_NEED_N, 0, 0, INF),
+    PW_ARR("gad_sd", pw_casemix, gad_sd, PW_REQ, PW_NEED_N, 0, 0, 21),
     PW_NUM("phq_gad_correlation", pw_casemix, phq_gad_correlation, PW_REQ, 0, -1, 1),
     PW_NUM("self_referral_phq_shift", pw_casemix, self_referral_phq_shift, 0, 0.0, -27, 27),
 };
@@ -66,11 +106,11 @@ static const double afc_salary_gbp[10] = {
 };
 
 const pw_field scn_role_fields[] = {
-    PW_INT("headcount", pw_role, headcount, PW_REQ, 0, 0, INT_MAX),
+    PW_INT("headcount", pw_role, headcount, PW_REQ, 0, 0, MAX_HEADCOUNT),
     PW_NUM("fte", pw_role, fte, PW_REQ | PW_LO_OPEN, 0, 0, 1),
     PW_NUM("clinical_hours_per_week", pw_role, clinical_hours_per_week, PW_REQ | PW_LO_OPEN, 0,
            0, 168),
-    PW_INT("caseload_cap", pw_role, caseload_cap, PW_REQ, 0, 1, INT_MAX),
+    PW_INT("caseload_cap", pw_role, caseload_cap, PW_REQ, 0, 1, MAX_CASELOAD),
     PW_SPECIAL("does", PW_REQ, &scn_does_hooks,
                "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\""),
     PW_NUM("assessments_per_week", pw_role, assessments_per_week, 0, 0.0, 0, 168),
@@ -78,31 +118,32 @@ const pw_field scn_role_fields[] = {
     PW_NUM("therapist_effect_sd", pw_role, therapist_effect_sd, 0, 0.15, 0, 5),
     PW_PROB("need_accuracy", pw_role, need_accuracy, 0, 0.8),
     /* Dynamics: the defaults give fixed staff (every hazard 0). */
-    PW_NUM("leave_per_year", pw_role, leave_per_year, 0, 0.0, 0, INF),
-    PW_NUM("sick_episodes_per_year", pw_role, sick_per_year, 0, 0.0, 0, INF),
-    PW_NUM("sick_days_mean", pw_role, sick_days_mean, PW_LO_OPEN, 10.0, 0, INF),
-    PW_NUM("training_per_year", pw_role, train_per_year, 0, 0.0, 0, INF),
-    PW_NUM("training_min_tenure_years", pw_role, train_min_tenure_years, 0, 1.0, 0, INF),
-    PW_NUM("training_bar_years", pw_role, train_bar_years, 0, 0.0, 0, INF),
+    PW_NUM("leave_per_year", pw_role, leave_per_year, 0, 0.0, 0, MAX_PER_YEAR),
+    PW_NUM("sick_episodes_per_year", pw_role, sick_per_year, 0, 0.0, 0, MAX_PER_YEAR),
+    PW_NUM("sick_days_mean", pw_role, sick_days_mean, PW_LO_OPEN, 10.0, 0, MAX_DAYS),
+    PW_NUM("training_per_year", pw_role, train_per_year, 0, 0.0, 0, MAX_PER_YEAR),
+    PW_NUM("training_min_tenure_years", pw_role, train_min_tenure_years, 0, 1.0, 0, MAX_YEARS),
+    PW_NUM("training_bar_years", pw_role, train_bar_years, 0, 0.0, 0, MAX_YEARS),
     /* Not the role itself, and required while training_per_year > 0 (scn_role_checks). */
     PW_ROLE_REF("training_to", pw_role, train_to, train_to_role, 0),
-    PW_NUM("training_weeks", pw_role, train_weeks, PW_LO_OPEN, 52.0, 0, INF),
+    PW_NUM("training_weeks", pw_role, train_weeks, PW_LO_OPEN, 52.0, 0, MAX_WEEKS),
     PW_FRAC("training_capacity", pw_role, train_capacity, 0, 0.5),
     PW_PROB("qualify_probability", pw_role, qualify_probability, 0, 0.9),
     PW_BOOL("replace_leavers", pw_role, replace_leavers, 0, 1),
     {.name = "vacancy_days", .kind = PW_F_DIST, .flags = PW_NONNEG,
      .off = offsetof(pw_role, vacancy_days), .has_off = SIZE_MAX, .ddef = &vacancy_days_default},
     PW_INT("intake_month", pw_role, intake_month, 0, 0, 0, 12),
-    PW_NUM("ramp_weeks", pw_role, ramp_weeks, 0, 12.0, 0, INF),
+    PW_NUM("ramp_weeks", pw_role, ramp_weeks, 0, 12.0, 0, MAX_WEEKS),
     PW_FRAC("ramp_start", pw_role, ramp_start, 0, 0.5),
     /* NAN: defaults to the band's pay (scn_settle_role) */
-    PW_NUM("salary_gbp", pw_role, salary_gbp, PW_LO_OPEN, NAN, 0, INF),
+    PW_NUM("salary_gbp", pw_role, salary_gbp, PW_LO_OPEN, NAN, 0, MAX_GBP),
 };
 const size_t scn_nrole_fields = PW_NELEM(scn_role_fields);
 
 static const pw_field assessment_fields[] = {
     PW_PROB("opt_in_probability", pw_assessment_p, opt_in_probability, PW_REQ, 0),
-    PW_NUM("opt_in_days_mean", pw_assessment_p, opt_in_days_mean, 0, 7.0, 0, INF),
+    /* 1e308 failed at run time naming no key: a draw was infinite. */
+    PW_NUM("opt_in_days_mean", pw_assessment_p, opt_in_days_mean, 0, 7.0, 0, MAX_DAYS),
     PW_NUM("minutes", pw_assessment_p, minutes, PW_REQ | PW_LO_OPEN, 0, 0, 1440),
     PW_PROB("dna_probability", pw_assessment_p, dna_probability, PW_REQ, 0),
     PW_GROUP("wait_dropout", pw_assessment_p, wait_dropout, PW_REQ | PW_ONE_LINE, hazard_fields,
@@ -124,10 +165,10 @@ static const pw_field step_fields[] = {
     PW_NUM("first_session_minutes", pw_step_p, first_session_minutes, PW_LO_OPEN, NAN, 0, 1440),
     PW_NUM("admin_minutes", pw_step_p, admin_minutes, 0, 0.0, 0, 1440),
     PW_NUM("interval_days", pw_step_p, interval_days, PW_LO_OPEN, 7.0, 0, 365),
-    PW_INT("max_sessions", pw_step_p, max_sessions, PW_REQ, 0, 1, INT_MAX),
-    PW_INT("min_sessions", pw_step_p, min_sessions, 0, 2, 0, INT_MAX),
+    PW_INT("max_sessions", pw_step_p, max_sessions, PW_REQ, 0, 1, MAX_SESSIONS),
+    PW_INT("min_sessions", pw_step_p, min_sessions, 0, 2, 0, MAX_SESSIONS),
     PW_PROB("dna_probability", pw_step_p, dna_probability, PW_REQ, 0),
-    PW_INT("discharge_after_dnas", pw_step_p, discharge_after_dnas, 0, 2, 0, INT_MAX),
+    PW_INT("discharge_after_dnas", pw_step_p, discharge_after_dnas, 0, 2, 0, MAX_SESSIONS),
     PW_PROB("dropout_per_session", pw_step_p, dropout_per_session, PW_REQ, 0),
     /* NAN: defaults to dropout_per_session (scn_settle_step) */
     PW_PROB("first_session_dropout", pw_step_p, first_session_dropout, 0, NAN),
@@ -136,18 +177,18 @@ static const pw_field step_fields[] = {
      .off = offsetof(pw_step_p, first_session_lag_days), .has_off = SIZE_MAX},
     PW_GROUP("mode_shares", pw_step_p, mode_shares, PW_REQ | PW_SUM1 | PW_ONE_LINE, mode_fields,
              NULL),
-    PW_INT("group_min", pw_step_p, group_min, 0, 6, 1, INT_MAX),
-    PW_INT("group_max", pw_step_p, group_max, 0, 12, 1, INT_MAX),
+    PW_INT("group_min", pw_step_p, group_min, 0, 6, 1, MAX_SESSIONS),
+    PW_INT("group_max", pw_step_p, group_max, 0, 12, 1, MAX_SESSIONS),
     PW_NUM("group_minutes", pw_step_p, group_minutes, PW_LO_OPEN, 240.0, 0, 1440),
     PW_NUM("effect_mean", pw_step_p, effect_mean, PW_REQ, 0, 0, 1),
-    PW_NUM("effect_sd", pw_step_p, effect_sd, PW_REQ, 0, 0, INF),
-    PW_NUM("mismatch_factor", pw_step_p, mismatch_factor, 0, 0.5, 0, INF),
-    PW_NUM("telephone_factor", pw_step_p, phone_factor, 0, 0.9, 0, INF),
-    PW_NUM("group_factor", pw_step_p, group_factor, 0, 0.85, 0, INF),
-    PW_NUM("session_noise_sd", pw_step_p, session_noise_sd, 0, 1.0, 0, INF),
+    PW_NUM("effect_sd", pw_step_p, effect_sd, PW_REQ, 0, 0, MAX_FACTOR),
+    PW_NUM("mismatch_factor", pw_step_p, mismatch_factor, 0, 0.5, 0, MAX_FACTOR),
+    PW_NUM("telephone_factor", pw_step_p, phone_factor, 0, 0.9, 0, MAX_FACTOR),
+    PW_NUM("group_factor", pw_step_p, group_factor, 0, 0.85, 0, MAX_FACTOR),
+    PW_NUM("session_noise_sd", pw_step_p, session_noise_sd, 0, 1.0, 0, MAX_POINTS),
     PW_INT("end_after_recovered_sessions", pw_step_p, recovered_sessions_to_end, 0, 2, 0,
-           INT_MAX),
-    PW_INT("no_progress_after", pw_step_p, no_progress_after, 0, 0, 0, INT_MAX),
+           MAX_SESSIONS),
+    PW_INT("no_progress_after", pw_step_p, no_progress_after, 0, 0, 0, MAX_SESSIONS),
     PW_PROB("step_up_probability", pw_step_p, step_up_probability, PW_REQ | PW_STEP2_ONLY, 0),
     {.name = "episode_days", .kind = PW_F_DIST, .flags = PW_NONNEG,
      .off = offsetof(pw_step_p, episode_days), .has_off = offsetof(pw_step_p, has_episode_days)},
@@ -155,53 +196,58 @@ static const pw_field step_fields[] = {
 
 static const pw_field symptoms_fields[] = {
     PW_NUM("wait_drift_per_week", pw_symptoms_p, wait_drift_per_week, 0, 0.0, -1, 1),
-    PW_NUM("wait_noise_sd_per_week", pw_symptoms_p, wait_noise_sd_per_week, 0, 0.5, 0, INF),
-    PW_NUM("remission_per_week", pw_symptoms_p, remission_per_week, 0, 0.01, 0, INF),
+    PW_NUM("wait_noise_sd_per_week", pw_symptoms_p, wait_noise_sd_per_week, 0, 0.5, 0, MAX_POINTS),
+    /* A hazard a week: 7 is remission within a day or so. */
+    PW_NUM("remission_per_week", pw_symptoms_p, remission_per_week, 0, 0.01, 0, 7),
     PW_PROB("remission_factor", pw_symptoms_p, remission_factor, 0, 0.5),
-    PW_NUM("measurement_sd", pw_symptoms_p, measurement_sd, 0, 1.5, 0, INF),
+    PW_NUM("measurement_sd", pw_symptoms_p, measurement_sd, 0, 1.5, 0, MAX_POINTS),
 };
 
 static const pw_field failure_fields[] = {
-    PW_NUM("dropout_multiplier", pw_failure_p, dropout_multiplier, 0, 1.25, 0, INF),
-    PW_NUM("dna_multiplier", pw_failure_p, dna_multiplier, 0, 1.2, 0, INF),
+    PW_NUM("dropout_multiplier", pw_failure_p, dropout_multiplier, 0, 1.25, 0, MAX_FACTOR),
+    PW_NUM("dna_multiplier", pw_failure_p, dna_multiplier, 0, 1.2, 0, MAX_FACTOR),
 };
 
 static const pw_field relapse_fields[] = {
     PW_PROB("probability_recovered", pw_relapse_p, probability_recovered, 0, 0.1),
     PW_PROB("probability_unrecovered", pw_relapse_p, probability_unrecovered, 0, 0.2),
-    PW_NUM("mean_days", pw_relapse_p, mean_days, PW_LO_OPEN, 180.0, 0, INF),
+    PW_NUM("mean_days", pw_relapse_p, mean_days, PW_LO_OPEN, 180.0, 0, MAX_DAYS),
 };
 
 /* A row of workforce.hiring: `count` posts of `role` advertised at `week` (from day 0). */
 static const pw_field hire_fields[] = {
-    PW_NUM("week", pw_hire, week, PW_REQ, 0, 0, INF),
+    PW_NUM("week", pw_hire, week, PW_REQ, 0, 0, MAX_PLAN_WEEK),
     PW_ROLE_REF("role", pw_hire, role_name, role, PW_REQ | PW_NONEMPTY),
-    PW_INT("count", pw_hire, count, PW_REQ, 0, 1, INT_MAX),
+    PW_INT("count", pw_hire, count, PW_REQ, 0, 1, MAX_HEADCOUNT),
 };
 
 /* A row of workforce.shocks: from `week`, a `share` of `role` leaves over `weeks`. */
 static const pw_field shock_fields[] = {
-    PW_NUM("week", pw_shock, week, PW_REQ, 0, 0, INF),
+    PW_NUM("week", pw_shock, week, PW_REQ, 0, 0, MAX_PLAN_WEEK),
     PW_ROLE_REF("role", pw_shock, role_name, role, PW_REQ | PW_NONEMPTY),
     PW_PROB("share", pw_shock, share, PW_REQ, 0),
-    PW_NUM("weeks", pw_shock, weeks, PW_REQ | PW_LO_OPEN, 0, 0, INF),
+    PW_NUM("weeks", pw_shock, weeks, PW_REQ | PW_LO_OPEN, 0, 0, MAX_PLAN_WEEK),
 };
 
 static const pw_field workforce_fields[] = {
     PW_NUM("sustainable_load", pw_workforce_p, sustainable_load, PW_LO_OPEN, 0.85, 0, 2),
-    PW_NUM("burnout_rise_per_week", pw_workforce_p, burnout_rise_per_week, 0, 0.0, 0, INF),
+    PW_NUM("burnout_rise_per_week", pw_workforce_p, burnout_rise_per_week, 0, 0.0, 0, MAX_FACTOR),
     PW_FRAC("burnout_recovery_per_week", pw_workforce_p, burnout_recovery_per_week, 0, 0.1),
-    PW_NUM("telephone_weight", pw_workforce_p, telephone_weight, 0, 1.0, 0, INF),
+    PW_NUM("telephone_weight", pw_workforce_p, telephone_weight, 0, 1.0, 0, MAX_FACTOR),
+    /* A month's working hours. */
     PW_NUM("supervision_hours_per_month", pw_workforce_p, supervision_hours_per_month, 0, 2.0,
-           0, INF),
+           0, 160),
     PW_FRAC("supervision_relief", pw_workforce_p, supervision_relief, 0, 0.0),
-    PW_NUM("burnout_leave_factor", pw_workforce_p, burnout_leave_factor, 0, 0.0, 0, INF),
-    PW_NUM("burnout_sick_factor", pw_workforce_p, burnout_sick_factor, 0, 0.0, 0, INF),
+    PW_NUM("burnout_leave_factor", pw_workforce_p, burnout_leave_factor, 0, 0.0, 0, MAX_FACTOR),
+    PW_NUM("burnout_sick_factor", pw_workforce_p, burnout_sick_factor, 0, 0.0, 0, MAX_FACTOR),
     PW_FRAC("burnout_effect", pw_workforce_p, burnout_effect, 0, 0.0),
     PW_PROB("change_dropout", pw_workforce_p, change_dropout, 0, 0.1),
-    PW_NUM("oncost_share", pw_workforce_p, oncost_share, 0, 0.3, 0, INF),
-    PW_NUM("training_cost_gbp", pw_workforce_p, training_cost_gbp, 0, 10000.0, 0, INF),
-    PW_NUM("labour_pool_per_year", pw_workforce_p, labour_pool_per_year, 0, 0.0, 0, INF),
+    /* On-costs on salary: twice the salary again, where the NHS pays about 0.3. */
+    PW_NUM("oncost_share", pw_workforce_p, oncost_share, 0, 0.3, 0, 2),
+    PW_NUM("training_cost_gbp", pw_workforce_p, training_cost_gbp, 0, 10000.0, 0, MAX_GBP),
+    /* Starters a year: the whole of 8 roles at MAX_HEADCOUNT. */
+    PW_NUM("labour_pool_per_year", pw_workforce_p, labour_pool_per_year, 0, 0.0, 0,
+           PW_MAX_ROLES * MAX_HEADCOUNT),
     PW_LIST("hiring", pw_workforce_p, hires, n_hires, 0, hire_fields,
             "{ week = W; role = \"R\"; count = N; }", "hiring rows", NULL),
     PW_LIST("shocks", pw_workforce_p, shocks, n_shocks, 0, shock_fields,
@@ -221,11 +267,11 @@ static const pw_field reporting_fields[] = {
 };
 
 static const pw_field prefill_fields[] = {
-    PW_INT("assessment_list", pw_prefill_p, assessment_list, 0, 0, 0, INT_MAX),
+    PW_INT("assessment_list", pw_prefill_p, assessment_list, 0, 0, 0, MAX_PREFILL_LIST),
     {.name = "step2_list", .kind = PW_F_INT, .off = offsetof(pw_prefill_p, step_list),
-     .hi = INT_MAX},
+     .hi = MAX_PREFILL_LIST},
     {.name = "step3_list", .kind = PW_F_INT,
-     .off = offsetof(pw_prefill_p, step_list) + sizeof(int), .hi = INT_MAX},
+     .off = offsetof(pw_prefill_p, step_list) + sizeof(int), .hi = MAX_PREFILL_LIST},
     PW_PROB("caseload_fill", pw_prefill_p, caseload_fill, 0, 0.0),
 };
 
@@ -236,11 +282,12 @@ static const pw_field output_fields[] = {
 
 const pw_field scn_top_fields[] = {
     PW_STR("name", pw_params, name, PW_REQ | PW_NONEMPTY, NULL),
-    PW_NUM("horizon_weeks", pw_params, horizon_weeks, PW_REQ | PW_LO_OPEN, 0, 0, 5200),
-    PW_NUM("warmup_weeks", pw_params, warmup_weeks, 0, 52.0, 0, 5200),
-    PW_NUM("followup_weeks", pw_params, followup_weeks, 0, 26.0, 0, 5200),
-    PW_NUM("outcome_weeks", pw_params, outcome_weeks, PW_LO_OPEN, 26.0, 0, 5200),
-    PW_INT("replications", pw_params, replications, 0, 10, 1, INT_MAX),
+    PW_NUM("horizon_weeks", pw_params, horizon_weeks, PW_REQ | PW_LO_OPEN, 0, 0, MAX_WEEKS),
+    PW_NUM("warmup_weeks", pw_params, warmup_weeks, 0, 52.0, 0, MAX_WEEKS),
+    PW_NUM("followup_weeks", pw_params, followup_weeks, 0, 26.0, 0, MAX_WEEKS),
+    PW_NUM("outcome_weeks", pw_params, outcome_weeks, PW_LO_OPEN, 26.0, 0, MAX_WEEKS),
+    /* As many as the replication streams can number; memory is the estimate's to judge. */
+    PW_INT("replications", pw_params, replications, 0, 10, 1, SIM_RNG_MAX_REPLICATION + 1),
     PW_SPECIAL("seed", 0, &scn_seed_hooks,
                "an integer >= 0 (write values beyond 2147483647 with an L suffix)"),
     PW_SPECIAL("policy", 0, &scn_policy_hooks, "a policy name"),

@@ -25,8 +25,8 @@ static void describe_range(const pw_field *f, char *buf, size_t n)
 {
     int isint = f->kind == PW_F_INT;
     char lo[32], hi[32];
-    snprintf(lo, sizeof lo, isint ? "%.0f" : "%g", f->lo);
-    snprintf(hi, sizeof hi, isint ? "%.0f" : "%g", f->hi);
+    snprintf(lo, sizeof lo, isint ? "%.0f" : "%.15g", f->lo);
+    snprintf(hi, sizeof hi, isint ? "%.0f" : "%.15g", f->hi);
     int has_lo = isfinite(f->lo), has_hi = isint ? f->hi < INT_MAX : isfinite(f->hi);
     if (has_lo && has_hi)
         snprintf(buf, n, "in %c%s, %s%c", f->flags & PW_LO_OPEN ? '(' : '[', lo, hi,

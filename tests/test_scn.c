@@ -765,7 +765,8 @@ static void test_set(const paths *ps)
         {"staf.pwp.fte=0.5", "--set staf.pwp.fte=0.5: staf: unknown key (did you mean 'staff'?)"},
         {"staff.pwp.headcount=0.5", "--set staff.pwp.headcount=0.5: staff.pwp.headcount: wrong type"},
         {"staff.pwp.caseload_cap=0",
-         "--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap: must be an integer >= 1 (got 0)"},
+         "--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap: must be an integer in [1, 500] "
+         "(got 0)"},
         {"headcount", "--set headcount: expected key=value"},
         {"=3", "--set =3: expected key=value"},
         {"a..b=3", "--set a..b=3: a..b: not a key path"},
@@ -776,7 +777,8 @@ static void test_set(const paths *ps)
         {"overrides.name=x", "--set cannot change the overrides group"},
         {"policy=fail_first", "--set policy=fail_first: policy: unknown policy \"fail_first\""},
         {"staff.newrole.fte=0.5",
-         "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer >= 0)"},
+         "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer in "
+         "[0, 10000])"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         rc = load(path, &bad[i].set, 1, &p, &e);
@@ -840,7 +842,7 @@ static void test_traps(const paths *ps)
          "referrals.per_week: must be a finite number (got -inf"},
         {"overrides = { referrals = { per_week = 60; }; staff = { pwp = { fte = 1; }; }; };\n", 1,
          NULL},
-        {"overrides = { referrals = { per_week = 2147483647; }; };\n", 1, NULL},
+        {"overrides = { seed = 2147483647; };\n", 1, NULL},
         {"overrides = { referrals = { per_week = 2147483648; }; };\n", 0,
          "referrals.per_week: integer 2147483648 does not fit in 32 bits"},
         {"# 5000000000 in a comment is fine\noverrides = { name = \"5000000000\"; };\n", 1, NULL},
@@ -890,6 +892,90 @@ static void test_traps(const paths *ps)
     }
     free(fixture);
     unlink(tmpl);
+}
+
+/* Every number key has a finite upper bound (README, "Limits"): walk the fixture as
+ * scn_print writes it (every key, defaults filled in) and set each number, alone, far
+ * beyond any bound, 1e300 for a float and 2147483647 for an integer; each must be refused
+ * with a range message naming the key. seed is the one integer without a bound (any
+ * 64-bit value seeds). Arrays, distribution blocks and rows have their own bad cases. */
+#define KEYLEN 160
+static void test_every_number_bounded(const paths *ps)
+{
+    char fixture[PATHMAX];
+    at_root(ps, "tests/bad/include/base.cfg", fixture, sizeof fixture);
+    pw_params *p = malloc(sizeof *p);
+    scn_errors e;
+    if (!CHECK(p != NULL && load(fixture, NULL, 0, p, &e) == SCN_OK, "the fixture loads")) {
+        free(p);
+        return;
+    }
+    scn_errors_free(&e);
+    char *text = printed(p);
+    if (!text) {
+        free(p);
+        return;
+    }
+    char path[8][KEYLEN];
+    int depth = 0;
+    size_t tried = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        while (*line == ' ')
+            line++;
+        if (!strncmp(line, "};", 2)) {
+            depth -= depth > 0;
+            continue;
+        }
+        char name[KEYLEN];
+        int n = 0;
+        if (sscanf(line, "%63[a-z_0-9] = %n", name, &n) != 1 || !n)
+            continue;
+        const char *v = line + n;
+        if (!strcmp(v, "{") && depth < 8) { /* a group over several lines */
+            snprintf(path[depth++], KEYLEN, "%s", name);
+            continue;
+        }
+        /* A one-line group of numbers (a hazard, mode shares) gives its members. */
+        char members[16][KEYLEN], values[16][64];
+        const char *group = ""; /* the one-line group the members are in */
+        int nm = 0;
+        if (v[0] == '{' && !strstr(v, "dist =")) {
+            const char *q = v + 1;
+            int k;
+            while (nm < 16 && sscanf(q, " %63[a-z_0-9] = %63[^;];%n", members[nm], values[nm],
+                                     &k) == 2) {
+                q += k;
+                nm++;
+            }
+            group = name;
+        } else if ((isdigit((unsigned char)v[0]) || v[0] == '-') && strcmp(name, "seed") != 0) {
+            snprintf(members[0], KEYLEN, "%s", name);
+            snprintf(values[0], sizeof values[0], "%.*s", (int)strcspn(v, ";"), v);
+            nm = 1;
+        }
+        for (int i = 0; i < nm; i++) {
+            char key[4 * KEYLEN], set[5 * KEYLEN], want[5 * KEYLEN];
+            size_t len = 0;
+            for (int d = 0; d < depth; d++)
+                len += (size_t)snprintf(key + len, sizeof key - len, "%s.", path[d]);
+            snprintf(key + len, sizeof key - len, "%s%s%s", group, *group ? "." : "",
+                     members[i]);
+            int is_int = !strpbrk(values[i], ".e");
+            snprintf(set, sizeof set, "%s=%s", key, is_int ? "2147483647" : "1.0e300");
+            snprintf(want, sizeof want, "%s: must be ", key);
+            const char *sets[] = {set};
+            int rc = load(fixture, sets, 1, p, &e);
+            tried++;
+            if (!CHECK(rc == SCN_EINVALID && has_msg(&e, want), "--set %s is refused: %s...",
+                       set, want))
+                dump(&e);
+            scn_errors_free(&e);
+        }
+    }
+    printf("   [%zu number keys set beyond their bounds]\n", tried);
+    CHECK(tried > 100, "every number key of the fixture was tried (%zu)", tried);
+    free(text);
+    free(p);
 }
 
 /* The error list API and the loader's bookkeeping. */
@@ -1182,5 +1268,6 @@ int main(int argc, char **argv)
     RUN(test_lists);
     RUN(test_defaults);
     RUN(test_policy_registry);
+    RUN(test_every_number_bounded);
     return harness_done();
 }
