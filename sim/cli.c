@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "out_stream.h"
 #include "budget.h"
@@ -177,14 +178,9 @@ static void add_positional(cli *c, const char *arg)
 
 const char *cli_datadir(void) { return STEPSIM_DATADIR; }
 
-/* Does path name a readable file? */
-static int readable(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f)
-        fclose(f);
-    return f != NULL;
-}
+/* Does path name something readable? Asked of the file system, not by opening it: a
+ * FIFO would block an open for ever (the loader refuses it with a message). */
+static int readable(const char *path) { return access(path, R_OK) == 0; }
 
 /* Scenario i as given when it is there (or has a folder in it), else the first of
  * DIR/scenarios/NAME and DIR/scenarios/NAME.cfg found in $STEPSIM_DATA and then the

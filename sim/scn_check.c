@@ -134,7 +134,8 @@ static void post_top(scn_ctx *c, const config_setting_t *g, const char *key, voi
     scn_err_at(c, at ? at : g, k,
                "the run would draw up to %.3g referrals in a replication (up to %.6g a week, "
                "with seasonality, growth_per_year and step_changes, over %g weeks of "
-               "warmup_weeks + horizon_weeks + followup_weeks; expected at most %.0f, 2^26, "
+               "warmup_weeks + horizon_weeks + the longer of followup_weeks and "
+               "outcome_weeks; expected at most %.0f, 2^26, "
                "which the per-referral random streams can number): lower the rate or shorten "
                "the run", expected, pw_referral_bound(p) * 7.0, days / 7.0, most);
 }

@@ -53,10 +53,11 @@ static void test_estimate(const char *root)
         return;
     pw_memory m, m2;
     pw_memory_estimate(&p, &m);
-    /* quarter.cfg: 60 a week over 91 weeks, no prefill. */
-    CHECK_NEAR(m.referrals, pw_referral_bound(&p) * 91 * 7, 1e-6, "referrals = bound x days");
+    /* quarter.cfg: 60 a week over 104 weeks (26 warm-up, 52 measured, then 26 until the
+     * outcome reading, longer than the 13 of follow-up), no prefill. */
+    CHECK_NEAR(m.referrals, pw_referral_bound(&p) * 104 * 7, 1e-6, "referrals = bound x days");
     CHECK(pw_referral_bound(&p) >= 60.0 / 7.0, "the bound is at least the base rate");
-    CHECK(m.prefilled == 0 && m.weeks == 91, "no prefill, 91 weeks (got %g, %g)", m.prefilled,
+    CHECK(m.prefilled == 0 && m.weeks == 104, "no prefill, 104 weeks (got %g, %g)", m.prefilled,
           m.weeks);
     CHECK(m.people > 0 && m.people_bytes > 1000 * m.people, "a person takes over 1 KB");
 
