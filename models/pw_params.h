@@ -154,6 +154,8 @@ typedef struct pw_step_p {
     int recovered_sessions_to_end;  /* end_after_recovered_sessions: consecutive scores
                                        below caseness that end the course (0: never) */
     int no_progress_after;          /* no_progress_after: sessions; end if not improved */
+    double no_progress_probability; /* no_progress_probability: the clinician's judgement at
+                                       each such review: the chance it ends the course */
     double step_up_probability;     /* step_up_probability (step 2 only): failed -> step 3 */
     int has_episode_days;           /* episode_days given: the course lasts this long,    */
     pw_dist episode_days;           /* whatever the sessions (validation scenarios)       */

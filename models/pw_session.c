@@ -3,8 +3,9 @@
  * questionnaire, and the rules that end the episode.
  *
  * Holds: session_hold (one appointment) and the individual session's event.
- * Streams: the person's PR_SESSION (attendance, then dropout after the session: two
- * draws for an attended session, one for a DNA), PR_DRIFT (natural history up to the
+ * Streams: the person's PR_SESSION (attendance, the review's judgement when uncertain,
+ * then dropout after the session: two or three draws for an attended session, one for a
+ * DNA), PR_DRIFT (natural history up to the
  * session), PR_TREAT (session noise, questionnaire noise).
  * Schedules: an individual course's next session (EV_SESSION) on a working day; an ending
  * rule ends the episode (episode_end), which may step up to the step-3 list.
@@ -123,8 +124,13 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
         return PW_X_DISCHARGED_RECOVERED;
     if (pt->sessions_step >= sp->max_sessions)
         return PW_X_DISCHARGED_COMPLETED;
+    /* A progress review: no reliable improvement after no_progress_after sessions ends the
+     * course if the clinician judges so (PR_SESSION, drawn only when the judgement is not
+     * certain); a step-2 course that ends this way is a failure and may step up. */
     if (sp->no_progress_after > 0 && pt->sessions_step >= sp->no_progress_after && !good &&
-        !pw_outcome_reliable_improvement(pt->obs_phq0, pt->obs_gad0, pt->obs_phq, pt->obs_gad))
+        !pw_outcome_reliable_improvement(pt->obs_phq0, pt->obs_gad0, pt->obs_phq, pt->obs_gad) &&
+        (sp->no_progress_probability >= 1 ||
+         gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
         return PW_X_DISCHARGED_NO_PROGRESS;
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
                   pow(p->failure.dropout_multiplier, pt->failures);

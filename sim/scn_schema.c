@@ -189,6 +189,7 @@ static const pw_field step_fields[] = {
     PW_INT("end_after_recovered_sessions", pw_step_p, recovered_sessions_to_end, 0, 2, 0,
            MAX_SESSIONS),
     PW_INT("no_progress_after", pw_step_p, no_progress_after, 0, 0, 0, MAX_SESSIONS),
+    PW_PROB("no_progress_probability", pw_step_p, no_progress_probability, 0, 1.0),
     PW_PROB("step_up_probability", pw_step_p, step_up_probability, PW_REQ | PW_STEP2_ONLY, 0),
     {.name = "episode_days", .kind = PW_F_DIST, .flags = PW_NONNEG,
      .off = offsetof(pw_step_p, episode_days), .has_off = offsetof(pw_step_p, has_episode_days)},
