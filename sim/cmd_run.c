@@ -22,34 +22,6 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-/* Run replications 0..rmax-1 of p into res (all of them, or by --precision as few as
- * meet it: *n gets the number kept). Prints failures but an interruption; returns 0,
- * RUNNER_FAILED or RUNNER_INTERRUPTED (res then released). */
-static int run_reps(const prec_spec *prec, const char *scenario, const pw_params *p,
-                    const runner_opts *o, size_t rmax, pw_results *res, size_t *n,
-                    size_t *met_at)
-{
-    char err[1024];
-    int rc;
-    *met_at = 0;
-    *n = 0;
-    if (prec) {
-        rc = prec_run(prec, p, o, rmax, res, n, met_at, err, sizeof err);
-    } else {
-        int *reps = malloc(rmax * sizeof *reps);
-        if (!reps)
-            return RUNNER_FAILED;
-        for (size_t i = 0; i < rmax; i++)
-            reps[i] = (int)i;
-        rc = runner_run(p, reps, rmax, o, res, err, sizeof err);
-        free(reps);
-        *n = rc == 0 ? rmax : 0;
-    }
-    if (rc != 0 && rc != RUNNER_INTERRUPTED)
-        fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
-    return rc;
-}
-
 /* Run more replications of p: from..to-1 into res[from..to) (paired comparisons under
  * --precision need the same count in every scenario). */
 static int run_more(const char *scenario, const pw_params *p, const runner_opts *o,
@@ -65,6 +37,27 @@ static int run_more(const char *scenario, const pw_params *p, const runner_opts 
         reps[i - from] = (int)i;
     int rc = runner_run(p, reps, to - from, o, res + from, err, sizeof err);
     free(reps);
+    if (rc != 0 && rc != RUNNER_INTERRUPTED)
+        fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
+    return rc;
+}
+
+/* Run replications 0..rmax-1 of p into res (all of them, or by --precision as few as
+ * meet it: *n gets the number kept). Prints failures but an interruption; returns 0,
+ * RUNNER_FAILED or RUNNER_INTERRUPTED (res then released). */
+static int run_reps(const prec_spec *prec, const char *scenario, const pw_params *p,
+                    const runner_opts *o, size_t rmax, pw_results *res, size_t *n,
+                    size_t *met_at)
+{
+    char err[1024];
+    *met_at = 0;
+    *n = 0;
+    if (!prec) {
+        int rc = run_more(scenario, p, o, 0, rmax, res);
+        *n = rc == 0 ? rmax : 0;
+        return rc;
+    }
+    int rc = prec_run(prec, p, o, rmax, res, n, met_at, err, sizeof err);
     if (rc != 0 && rc != RUNNER_INTERRUPTED)
         fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
     return rc;

@@ -144,8 +144,8 @@ static int judge(const solver *s, const spot *sp, size_t n, double confidence)
     int all = 1;
     for (size_t k = 0; k < s->ntargets; k++) {
         const target *t = &s->targets[k];
-        double lo = ex_point_bound(&sp->pt, t->metric, n, confidence, -1);
-        double hi = ex_point_bound(&sp->pt, t->metric, n, confidence, +1);
+        double lo, hi;
+        ex_point_bounds(&sp->pt, t->metric, n, confidence, &lo, &hi);
         if (isnan(lo) || isnan(hi))
             return MISSED; /* undefined (nobody treated, say): cannot be shown met */
         if (t->at_least ? hi < t->value : lo > t->value)

@@ -319,11 +319,21 @@ sim_summary ex_point_summary(const ex_point *pt, size_t m, size_t n)
     return s;
 }
 
-double ex_point_bound(const ex_point *pt, size_t m, size_t n, double confidence, int sign)
+void ex_point_bounds(const ex_point *pt, size_t m, size_t n, double confidence, double *lo,
+                     double *hi)
 {
     sim_summary s = ex_point_summary(pt, m, n);
+    *lo = *hi = NAN;
     if (s.n < 2)
-        return NAN;
-    double t = gsl_cdf_tdist_Pinv(confidence, (double)(s.n - 1));
-    return s.mean + sign * t * s.sd / sqrt((double)s.n);
+        return;
+    double h = gsl_cdf_tdist_Pinv(confidence, (double)(s.n - 1)) * s.sd / sqrt((double)s.n);
+    *lo = s.mean - h;
+    *hi = s.mean + h;
+}
+
+double ex_point_bound(const ex_point *pt, size_t m, size_t n, double confidence, int sign)
+{
+    double lo, hi;
+    ex_point_bounds(pt, m, n, confidence, &lo, &hi);
+    return sign < 0 ? lo : hi;
 }

@@ -93,5 +93,8 @@ sim_summary ex_point_summary(const ex_point *pt, size_t m, size_t n);
 /* One-sided confidence bound on the mean of metric m over the first n replications:
  * lower (sign -1) or upper (+1) at `confidence` (Student t). NaN for n < 2. */
 double ex_point_bound(const ex_point *pt, size_t m, size_t n, double confidence, int sign);
+/* Both one-sided bounds at once into *lo, *hi (one summary). */
+void ex_point_bounds(const ex_point *pt, size_t m, size_t n, double confidence, double *lo,
+                     double *hi);
 
 #endif

@@ -9,6 +9,23 @@
 #include "out_file.h"
 #include "out_sha256.h"
 
+void out_manifest_file_line(FILE *f, const char *name, uint64_t bytes, const char *sha256,
+                            int last)
+{
+    fputs("    {\"name\": ", f);
+    out_json_str(f, name);
+    fprintf(f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"}%s\n", bytes, sha256,
+            last ? "" : ",");
+}
+
+void out_manifest_argv(FILE *f, int argc, char *const *argv)
+{
+    for (int k = 0; argv && k < argc; k++) {
+        fputs(k ? ", " : "", f);
+        out_json_str(f, argv[k]);
+    }
+}
+
 int out_write_set_manifest(const char *dir, const out_set_info *in, const char *const *files,
                            size_t n, char *err, size_t errlen)
 {
@@ -33,10 +50,7 @@ int out_write_set_manifest(const char *dir, const out_set_info *in, const char *
     fprintf(f.f, ",\n  \"master_seed\": %" PRIu64 ",\n  \"replications\": %zu,\n", in->seed,
             in->replications);
     fputs("  \"command_line\": [", f.f);
-    for (int k = 0; k < in->argc; k++) {
-        fputs(k ? ", " : "", f.f);
-        out_json_str(f.f, in->argv[k]);
-    }
+    out_manifest_argv(f.f, in->argc, in->argv);
     fputs("],\n  \"files\": [\n", f.f);
     for (size_t k = 0; k < n && ret == OUT_OK; k++) {
         char *path = out_path_join(dir, files[k]);
@@ -44,10 +58,7 @@ int out_write_set_manifest(const char *dir, const out_set_info *in, const char *
         ret = path ? out_sha256_file(path, hex, &bytes, err, errlen)
                    : out_error(err, errlen, OUT_ENOMEM, "out of memory");
         free(path);
-        fputs("    {\"name\": ", f.f);
-        out_json_str(f.f, files[k]);
-        fprintf(f.f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"}%s\n", bytes, hex,
-                k + 1 < n ? "," : "");
+        out_manifest_file_line(f.f, files[k], bytes, hex, k + 1 == n);
     }
     fputs("  ]\n}\n", f.f);
     if (ret == OUT_OK)

@@ -5,6 +5,7 @@
 #define OUT_MANIFEST_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* What the manifest says besides its files. Strings are borrowed. */
@@ -17,6 +18,14 @@ typedef struct out_set_info {
     int argc;             /* the command line, argv[0] included */
     char *const *argv;
 } out_set_info;
+
+/* The pieces every manifest.json writes alike. A listed file takes one line,
+ *   {"name": "NAME", "bytes": N, "sha256": "HEX"}   (",\n" after it unless last)
+ * so that `sha256sum -c` input is one sed away (README, "manifest.json"); the command line
+ * is a JSON array of argv[0..argc). */
+void out_manifest_file_line(FILE *f, const char *name, uint64_t bytes, const char *sha256,
+                            int last);
+void out_manifest_argv(FILE *f, int argc, char *const *argv);
 
 /* Write dir/manifest.json (atomically) listing files[0..n) of dir with their bytes and
  * SHA-256. Returns 0, or an OUT_ code with err naming the file and the cause. */

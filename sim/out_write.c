@@ -17,6 +17,7 @@
 
 #include "models/pol.h"
 #include "out_file.h"
+#include "out_manifest.h"
 #include "out_metrics.h"
 #include "out_sha256.h"
 #include "out_stream.h"
@@ -638,10 +639,7 @@ static void write_manifest(FILE *f, const wctx *c, const digest *files, size_t n
     fprintf(f, "%s\"replications\": %zu,\n", I2, c->nreps);
     fprintf(f, "%s\"threads\": %d,\n%s\"ranks\": %d,\n", I2, in->threads, I2, in->ranks);
     fprintf(f, "%s\"command_line\": [", I2);
-    for (int k = 0; in->argv && k < in->argc; k++) {
-        fputs(k ? ", " : "", f);
-        out_json_str(f, in->argv[k]);
-    }
+    out_manifest_argv(f, in->argc, in->argv);
     fputs("]\n  },\n", f);
 
     fputs("  \"model\": {\n", f);
@@ -667,12 +665,9 @@ static void write_manifest(FILE *f, const wctx *c, const digest *files, size_t n
 
     /* One file a line, so that `sha256sum -c` input is one sed away. */
     fputs("  \"files\": [\n", f);
-    for (size_t k = 0; k < nfiles; k++) {
-        fputs("    {\"name\": ", f);
-        out_json_str(f, files[k].name);
-        fprintf(f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"}%s\n", files[k].bytes,
-                files[k].sha256, k + 1 < nfiles ? "," : "");
-    }
+    for (size_t k = 0; k < nfiles; k++)
+        out_manifest_file_line(f, files[k].name, files[k].bytes, files[k].sha256,
+                               k + 1 == nfiles);
     fputs("  ],\n", f);
     json_kv_str(f, "  ", "varies_between_identical_runs",
                 "manifest.json only: created_utc, wall_seconds, command_line, scenario.path, "
