@@ -64,6 +64,26 @@ clinician *episode_pick_clinician(world *w, unsigned need, double hours)
     return best;
 }
 
+/* For a diary step: the clinician who does every activity in `need`, has a free caseload
+ * place and room for a session a week, and has the most free places (ties: lowest id);
+ * NULL if none. */
+static clinician *pick_open_place(world *w, unsigned need, double hours)
+{
+    clinician *best = NULL;
+    int best_free = 0;
+    for (size_t i = 0; i < w->n_staff; i++) {
+        clinician *c = w->staff[i];
+        if (!c->active || c->sick || (c->does & need) != need)
+            continue;
+        int free_places = c->cap - c->caseload;
+        if (free_places > best_free && c->hours_week - c->load_hours + 1e-9 >= hours) {
+            best = c;
+            best_free = free_places;
+        }
+    }
+    return best;
+}
+
 /* Offer free clinician places for a step to the people at the head of its list. The
  * clinician with the most free hours takes the next person (ties: lowest id). Groups are
  * formed first from the group list if a facilitator is free. */
@@ -74,7 +94,9 @@ void episode_allocate(world *w, int step)
     unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
     pw_list *l = &w->step_list[step];
     while (l->head) {
-        clinician *best = episode_pick_clinician(w, need, episode_session_hours(sp));
+        clinician *best =
+            sp->diary ? pick_open_place(w, need, (sp->session_minutes + sp->admin_minutes) / 60.0)
+                      : episode_pick_clinician(w, need, episode_session_hours(sp));
         if (!best)
             return;
         episode_start(w, wait_head(l), best);
@@ -105,7 +127,8 @@ void episode_start(world *w, patient *pt, clinician *c)
     pt->at = W_TREATMENT;
     w->in_treatment[pt->step]++;
     pt->clin = c;
-    pt->load = pt->resume ? episode_session_hours(sp) : first_session_hours(sp);
+    /* A diary step holds no hours a week: its sessions hold diary time when booked. */
+    pt->load = sp->diary ? 0.0 : pt->resume ? episode_session_hours(sp) : first_session_hours(sp);
     pw_list_push_head(&c->patients, &pt->care);
     c->caseload++;
     episode_commit_hours(w, c, pt->step, pt->load, pt->mode == PW_MODE_PHONE);
@@ -117,12 +140,22 @@ void episode_start(world *w, patient *pt, clinician *c)
     }
     pt->resume = 0;
     double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, pt->r[PR_ROUTE]));
-    double t = world_next_working(w, w->s.now + lag);
+    double t = diary_book_session(w, pt, world_next_working(w, w->s.now + lag));
+    if (isnan(t))
+        return;
     pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, session_on_appointment, pt, 0);
     if (sp->has_episode_days) {
         double d = fmax(0.0, pw_dist_draw(&sp->episode_days, pt->r[PR_TREAT]));
         pt->end_timer = sim_schedule_at(&w->s, t + d, PRIO_PERSON, episode_on_end, pt, 0);
     }
+}
+
+/* Give back pt's booked diary appointment, if one is pending. */
+void episode_cancel_booking(patient *pt)
+{
+    if (pt->appt_minutes > 0 && pt->clin)
+        diary_release(pt->clin, pt->appt_day, pt->appt_minutes);
+    pt->appt_minutes = 0;
 }
 
 /* Free the place pt holds (a caseload place, or a seat in a group) and offer the freed
@@ -138,9 +171,12 @@ void episode_release(world *w, patient *pt)
         return;
     pw_list_remove(&c->patients, &pt->care);
     c->caseload--;
+    episode_cancel_booking(pt);
     double load = pt->load;
     pt->load = 0;
     episode_commit_hours(w, c, pt->step, -load, pt->mode == PW_MODE_PHONE);
+    if (w->p->step[pt->step].diary && c->active)
+        episode_allocate(w, pt->step); /* the freed place */
 }
 
 /* End the current treatment episode with the given exit: a course that ends without

@@ -107,8 +107,11 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg)
     for (int st = 0; st < PW_STEP_N; st++) {
         /* With staff dynamics the hours available vary: use their time average. */
         double cap = w->cap_varied ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
+        /* Diary appointments held (hours a week over the window) add to hours committed. */
+        double weeks = (t - w->t_window0) / 7.0;
+        double diary = weeks > 0 ? w->diary_minutes[st] / 60.0 / weeks : 0;
         m[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
-            cap > 0 ? sim_timeavg_mean(&w->ta_load[st], t) / cap : NAN;
+            cap > 0 ? (sim_timeavg_mean(&w->ta_load[st], t) + diary) / cap : NAN;
     }
     m[PW_M_UTILISATION_ASSESSMENT] =
         w->assess_slots_offered > 0 ? w->assess_slots_used / w->assess_slots_offered : NAN;
@@ -166,13 +169,25 @@ void metrics_compute(world *w)
     m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], w->n_ref);
     m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3], w->n_ref);
     double cost = 0, heads = 0, turnover = 0, burn = 0;
+    double step_heads[PW_STEP_N] = {0, 0}, step_turnover[PW_STEP_N] = {0, 0};
     for (size_t r = 0; r < w->p->n_roles; r++) {
         const pw_role_stats *st = &o->roles[r];
+        double gone = (double)(st->leavers + st->to_training);
         cost += st->salary_gbp + st->oncost_gbp + st->training_gbp;
         heads += st->headcount_years;
-        turnover += (double)(st->leavers + st->to_training);
+        turnover += gone;
         burn += st->burnout_years;
+        /* By step: the roles that deliver it (PWPs at step 2, HITs at step 3). */
+        for (int s = 0; s < PW_STEP_N; s++)
+            if (w->p->roles[r].does & (s == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3)) {
+                step_heads[s] += st->headcount_years;
+                step_turnover[s] += gone;
+            }
     }
+    m[PW_M_STAFF_TURNOVER_RATE_STEP2] =
+        step_heads[PW_STEP2] > 0 ? step_turnover[PW_STEP2] / step_heads[PW_STEP2] : NAN;
+    m[PW_M_STAFF_TURNOVER_RATE_STEP3] =
+        step_heads[PW_STEP3] > 0 ? step_turnover[PW_STEP3] / step_heads[PW_STEP3] : NAN;
     m[PW_M_COST_PER_REFERRAL_GBP] = w->n_ref ? cost / (double)w->n_ref : NAN;
     m[PW_M_COST_PER_FINISHED_COURSE_GBP] = w->n_finished ? cost / (double)w->n_finished : NAN;
     m[PW_M_COST_PER_RECOVERY_GBP] = w->rep_recovered ? cost / (double)w->rep_recovered : NAN;

@@ -130,7 +130,9 @@ typedef struct pw_step_p {
     double session_minutes;         /* session_minutes: follow-up session length */
     double first_session_minutes;   /* first_session_minutes */
     double admin_minutes;           /* admin_minutes: per session */
-    double interval_days;           /* interval_days: between sessions */
+    double interval_days;           /* interval_days: between sessions (at least) */
+    int diary;                      /* diary: sessions booked into clinicians' diaries, the
+                                       caseload cap alone limiting who is taken on */
     int max_sessions;               /* max_sessions: session cap */
     int min_sessions;               /* min_sessions: before a recovery discharge */
     double dna_probability;         /* dna_probability */

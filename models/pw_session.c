@@ -155,7 +155,7 @@ int session_hold(world *w, patient *pt)
     session_first(w, pt);
     pt->sessions++;
     pt->sessions_step++;
-    if (pt->sessions_step == 1 && !pt->grp) { /* the diary now holds follow-ups */
+    if (pt->sessions_step == 1 && !pt->grp && !sp->diary) { /* now follow-ups a week */
         double delta = episode_session_hours(sp) - pt->load;
         pt->load += delta;
         episode_commit_hours(w, pt->clin, pt->step, delta, pt->mode == PW_MODE_PHONE);
@@ -178,15 +178,22 @@ int session_hold(world *w, patient *pt)
 }
 
 /* An individual session falls due. If the clinician is off sick it is cancelled, not
- * moved; the next is booked an interval later on a working day unless the episode ended. */
+ * moved; unless the episode ended, the next is booked at least an interval later on a
+ * working day: then, for a diary step, on the first day the clinician's diary has room. */
 void session_on_appointment(sim *s, void *obj, uint64_t arg)
 {
     (void)arg;
     patient *pt = obj;
     world *w = s->user;
+    const pw_step_p *sp = &w->p->step[pt->step];
     pt->timer = 0;
-    if (pt->clin->sick || session_hold(w, pt))
-        pt->timer = sim_schedule_at(
-            s, world_next_working(w, s->now + w->p->step[pt->step].interval_days), PRIO_PERSON,
-            session_on_appointment, pt, 0);
+    if (pt->appt_minutes > 0 && w->in_window && !pt->clin->sick)
+        w->diary_minutes[pt->step] += pt->appt_minutes; /* held (a DNA holds the slot) */
+    pt->appt_minutes = 0;
+    if (!pt->clin->sick && !session_hold(w, pt))
+        return;
+    double t = diary_book_session(w, pt, world_next_working(w, s->now + sp->interval_days));
+    if (isnan(t))
+        return;
+    pt->timer = sim_schedule_at(s, t, PRIO_PERSON, session_on_appointment, pt, 0);
 }

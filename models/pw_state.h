@@ -120,6 +120,7 @@ typedef enum where {
 typedef struct clinician clinician;
 typedef struct patient patient;
 typedef struct group group;
+typedef struct pw_diary_day pw_diary_day;
 
 struct clinician {
     int id, role;
@@ -143,6 +144,7 @@ struct clinician {
     double fte;
     gsl_rng *rng;           /* this clinician's own stream (hazards, draws at leaving) */
     pw_list patients;       /* individual caseload (patient.care), newest first */
+    pw_diary_day *diary;    /* booked minutes by day (pw_diary.c), allocated at first use */
     sim_event_id sick_end;
 };
 
@@ -177,6 +179,8 @@ struct patient {
     unsigned paths;         /* bit s: entered step s */
     clinician *clin;
     double load;            /* hours a week committed with clin */
+    long appt_day;          /* the next appointment's day in clin's diary, */
+    double appt_minutes;    /* and its minutes (0: none booked in a diary) */
     group *grp;             /* the group, for group-mode treatment */
     int resume;             /* back on a list after losing their clinician: the course
                                goes on where it stopped */
@@ -260,6 +264,8 @@ typedef struct world {
     uint64_t fin_n[PW_P_N];        /* finished courses, by path */
     uint64_t w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rereferrals;
+    uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
+    double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
 } world;
 
 static inline double clampd(double x, double lo, double hi)
@@ -336,9 +342,15 @@ void episode_allocate(world *w, int step);
 void episode_allocate_all(world *w);
 void episode_start(world *w, patient *pt, clinician *c);
 void episode_release(world *w, patient *pt);
+void episode_cancel_booking(patient *pt);
 void episode_end(world *w, patient *pt, pw_exit why);
 void episode_interrupt(world *w, patient *pt);
 void episode_on_end(sim *s, void *obj, uint64_t arg);
+
+/* pw_diary.c */
+double diary_book_session(world *w, patient *pt, double t);
+void diary_release(clinician *c, long d, double minutes);
+double diary_fill(const world *w, const clinician *c);
 
 /* pw_session.c */
 int session_hold(world *w, patient *pt);

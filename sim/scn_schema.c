@@ -165,6 +165,7 @@ static const pw_field step_fields[] = {
     PW_NUM("first_session_minutes", pw_step_p, first_session_minutes, PW_LO_OPEN, NAN, 0, 1440),
     PW_NUM("admin_minutes", pw_step_p, admin_minutes, 0, 0.0, 0, 1440),
     PW_NUM("interval_days", pw_step_p, interval_days, PW_LO_OPEN, 7.0, 0, 365),
+    PW_BOOL("diary", pw_step_p, diary, 0, 0),
     PW_INT("max_sessions", pw_step_p, max_sessions, PW_REQ, 0, 1, MAX_SESSIONS),
     PW_INT("min_sessions", pw_step_p, min_sessions, 0, 2, 0, MAX_SESSIONS),
     PW_PROB("dna_probability", pw_step_p, dna_probability, PW_REQ, 0),

@@ -1,0 +1,146 @@
+/* Clinicians' diaries: appointments booked into working days of fixed treatment time, so
+ * that how often people are seen, and how long a newly allocated person waits for the
+ * first session, come from how full the diary is (the step's `diary` key).
+ *
+ * Holds: a ring of DIARY_DAYS days per clinician (minutes booked on each), booking the
+ * first day at or after a time with room, releasing a booking, the diary's fill over the
+ * coming fortnight (its load, for burnout).
+ * Streams: none. Schedules: nothing (the caller schedules the appointment it is given).
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "pw_state.h"
+
+/* Days a diary looks ahead. A booking never lies further ahead than this: a caseload of
+ * cap people seen once each within the interval fits many times over (cap x minutes per
+ * day of room), so reaching it means a diary with almost no time, which books on the
+ * last day it can (counted in diary_overbooked). */
+#define DIARY_DAYS 512
+
+/* A day may hold up to this share of a day's treatment time, the week never more than
+ * its own: a remainder too short for a session in one day is used on another. */
+#define DIARY_DAY_STRETCH 1.5
+
+struct pw_diary_day {
+    long day;        /* the day this entry holds (entries of past days are stale) */
+    double minutes;  /* booked */
+};
+
+/* Treatment minutes in one of c's working days: the hours a week not held by groups or
+ * by courses outside diaries, over the working days of a week. */
+static double day_minutes(const world *w, const clinician *c)
+{
+    double days = w->p->weekend_closed ? 5.0 : 7.0;
+    return fmax(0.0, c->hours_week - c->load_hours) * 60.0 / days;
+}
+
+/* The entry of day d in c's ring (reset if it held an older day). */
+static pw_diary_day *entry(clinician *c, long d)
+{
+    pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
+    if (e->day != d) {
+        e->day = d;
+        e->minutes = 0;
+    }
+    return e;
+}
+
+/* Minutes booked in the working days of day d's week (Monday to Sunday); *days receives
+ * how many working days it has. */
+static double week_booked(const world *w, clinician *c, long d, double *days)
+{
+    long monday = d - ((d % 7) + 7) % 7;
+    double booked = 0;
+    *days = 0;
+    for (long k = monday; k < monday + 7; k++)
+        if (world_is_working_day(w, (double)k)) {
+            booked += entry(c, k)->minutes;
+            *days += 1;
+        }
+    return booked;
+}
+
+/* Book `minutes` with c on the first working day at or after time t with room left; returns the appointment's time (the day's start plus the minutes already booked
+ * that day), or NAN out of memory (recorded). *day receives the day booked. */
+static double diary_book(world *w, clinician *c, double t, double minutes, long *day)
+{
+    if (!c->diary) {
+        c->diary = calloc(DIARY_DAYS, sizeof *c->diary);
+        if (!c->diary) {
+            sim_fail(&w->s, SIM_ENOMEM);
+            return NAN;
+        }
+        for (size_t k = 0; k < DIARY_DAYS; k++)
+            c->diary[k].day = -1;
+    }
+    double room = day_minutes(w, c);
+    double t0 = world_next_working(w, t);
+    long d0 = (long)floor(t0);
+    long d = d0, last = d0;
+    double week_room = 0;
+    for (; d < d0 + DIARY_DAYS; d++) {
+        if (!world_is_working_day(w, (double)d))
+            continue;
+        last = d;
+        /* Room within the week's time (the working days of d's week), and on the day
+         * up to half as much again: what does not fit in one day fits in another, so
+         * no remainder is left idle each day and the week is never overbooked. */
+        if (entry(c, d)->minutes + minutes <= DIARY_DAY_STRETCH * room + 1e-9 &&
+            week_booked(w, c, d, &week_room) + minutes <= week_room * room + 1e-9)
+            break;
+    }
+    if (d >= d0 + DIARY_DAYS) {
+        d = last;
+        w->diary_overbooked++;
+    }
+    pw_diary_day *e = entry(c, d);
+    double at = d == d0 ? fmax(t0, (double)d + DAY_START + e->minutes / 1440.0)
+                        : (double)d + DAY_START + e->minutes / 1440.0;
+    e->minutes += minutes;
+    *day = d;
+    return at;
+}
+
+/* pt's next session with their clinician at or after time t: for a diary step, booked
+ * into the diary (a first session is the longer one) and its time returned, NAN out of
+ * memory; otherwise t itself. */
+double diary_book_session(world *w, patient *pt, double t)
+{
+    const pw_step_p *sp = &w->p->step[pt->step];
+    if (!sp->diary)
+        return t;
+    double minutes = (pt->sessions_step ? sp->session_minutes : sp->first_session_minutes) +
+                     sp->admin_minutes;
+    t = diary_book(w, pt->clin, t, minutes, &pt->appt_day);
+    if (!isnan(t))
+        pt->appt_minutes = minutes;
+    return t;
+}
+
+/* Give back a booking of `minutes` on day d that will not be held. */
+void diary_release(clinician *c, long d, double minutes)
+{
+    if (!c->diary)
+        return;
+    pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
+    if (e->day == d)
+        e->minutes = fmax(0.0, e->minutes - minutes);
+}
+
+/* The share of c's treatment time booked over the next fortnight's working days. */
+double diary_fill(const world *w, const clinician *c)
+{
+    if (!c->diary)
+        return 0;
+    double room = day_minutes(w, c), booked = 0, open = 0;
+    long today = (long)floor(w->s.now);
+    for (long d = today; d < today + 14; d++) {
+        if (!world_is_working_day(w, (double)d))
+            continue;
+        const pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
+        booked += e->day == d ? e->minutes : 0;
+        open += room;
+    }
+    return open > 0 ? booked / open : 1.0;
+}
