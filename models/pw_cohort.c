@@ -239,8 +239,8 @@ void cohort_close_out(world *w)
             assert(!"cohort_close_out: an event of no registered kind");
         }
     }
-    pw_list *lists[] = {&w->assess_list, &w->step_list[0], &w->step_list[1], &w->group_list[0],
-                        &w->group_list[1]};
+    pw_list *lists[] = {&w->assess_list, &w->step_list[0], &w->step_list[1], &w->prio_list[0],
+                        &w->prio_list[1],    &w->group_list[0], &w->group_list[1]};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
         pw_link *k;
         while ((k = pw_list_pop_head(lists[i]))) {

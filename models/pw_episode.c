@@ -92,8 +92,9 @@ void episode_allocate(world *w, int step)
     group_form(w, step);
     const pw_step_p *sp = &w->p->step[step];
     unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
-    pw_list *l = &w->step_list[step];
-    while (l->head) {
+    pw_list *prio = &w->prio_list[step], *fifo = &w->step_list[step];
+    while (prio->head || fifo->head) {
+        pw_list *l = prio->head ? prio : fifo;
         clinician *best =
             sp->diary ? pick_open_place(w, need, (sp->session_minutes + sp->admin_minutes) / 60.0)
                       : episode_pick_clinician(w, need, episode_session_hours(sp));

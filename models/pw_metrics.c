@@ -18,7 +18,7 @@ void metrics_track_lists(world *w)
     sim_timeavg_set(&w->ta_wait_assess, t, (double)w->assess_list.n);
     for (int s = 0; s < PW_STEP_N; s++)
         sim_timeavg_set(&w->ta_wait_step[s], t,
-                        (double)(w->step_list[s].n + w->group_list[s].n));
+                        (double)wait_count(w, s));
 }
 
 /* Committed clinician hours of a step changed by delta. */
@@ -65,7 +65,7 @@ void metrics_on_week(sim *s, void *obj, uint64_t arg)
         *wk = w->week;
         wk->waiting_assessment = (double)w->assess_list.n;
         for (int st = 0; st < PW_STEP_N; st++) {
-            wk->waiting_step[st] = (double)(w->step_list[st].n + w->group_list[st].n);
+            wk->waiting_step[st] = (double)wait_count(w, st);
             wk->caseload_step[st] = w->in_treatment[st];
         }
         staff_week(w, wk);

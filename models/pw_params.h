@@ -159,6 +159,8 @@ typedef struct pw_step_p {
     double no_progress_probability; /* no_progress_probability: the clinician's judgement at
                                        each such review: the chance it ends the course */
     double step_up_probability;     /* step_up_probability (step 2 only): failed -> step 3 */
+    int stepped_up_first;           /* stepped_up_first (step 3 only): people stepped up
+                                       wait ahead of new referrals */
     int has_episode_days;           /* episode_days given: the course lasts this long,    */
     pw_dist episode_days;           /* whatever the sessions (validation scenarios)       */
 } pw_step_p;

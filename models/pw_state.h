@@ -176,6 +176,7 @@ struct patient {
     int obs_phq0, obs_gad0, has_obs0; /* first questionnaire (reported baseline) */
     int obs_phq, obs_gad, has_obs;    /* latest questionnaire */
     int sessions, sessions_step, dnas, good_run, failures, stepped_up;
+    int prio;               /* waits on the step's priority list */
     unsigned paths;         /* bit s: entered step s */
     clinician *clin;
     double load;            /* hours a week committed with clin */
@@ -233,6 +234,7 @@ typedef struct world {
     size_t present_cap;
     pw_list assess_list, step_list[PW_STEP_N]; /* waiting lists (patient.wait) */
     pw_list group_list[PW_STEP_N];      /* waiting to join a group */
+    pw_list prio_list[PW_STEP_N];       /* stepped up, seen first (stepped_up_first) */
     pw_list group_pool;                 /* free groups (group.pool) */
     int in_treatment[PW_STEP_N];        /* open episodes by step */
     pw_list pool;                       /* free patients (patient.pool), generators kept */
@@ -328,6 +330,7 @@ void assess_on_dropout(sim *s, void *obj, uint64_t arg);
 /* pw_wait.c */
 static inline patient *wait_head(pw_list *l) { return PW_LIST_ENTRY(l->head, patient, wait); }
 pw_list *wait_list_of(world *w, const patient *pt);
+size_t wait_count(const world *w, int s);
 double wait_dropout_delay(const pw_hazard *h, double mult, gsl_rng *r);
 void wait_join_step(world *w, patient *pt, int step);
 void wait_rejoin(world *w, patient *pt);

@@ -49,10 +49,19 @@ double wait_dropout_delay(const pw_hazard *h, double mult, gsl_rng *r)
     return INFINITY;
 }
 
-/* The list a patient waiting for a step is on: by delivery mode. */
+/* The list a patient waiting for a step is on: by delivery mode, and the priority list
+ * for those stepped up where the step sees them first. */
 pw_list *wait_list_of(world *w, const patient *pt)
 {
-    return pt->mode == PW_MODE_GROUP ? &w->group_list[pt->step] : &w->step_list[pt->step];
+    return pt->mode == PW_MODE_GROUP ? &w->group_list[pt->step]
+           : pt->prio               ? &w->prio_list[pt->step]
+                                    : &w->step_list[pt->step];
+}
+
+/* People waiting for step s, on every list. */
+size_t wait_count(const world *w, int s)
+{
+    return w->step_list[s].n + w->prio_list[s].n + w->group_list[s].n;
 }
 
 /* A dropout timer for pt waiting for their step (PR_WAIT), set only if it falls before
@@ -86,6 +95,7 @@ void wait_join_step(world *w, patient *pt, int step)
             break;
         }
     }
+    pt->prio = pt->stepped_up && sp->stepped_up_first;
     pt->timer = dropout_timer(w, pt);
     pw_list_push_tail(wait_list_of(w, pt), &pt->wait);
     metrics_track_lists(w);
