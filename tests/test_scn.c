@@ -714,7 +714,7 @@ static void test_set(const paths *ps)
               "--set: a whole distribution block replaces the old one");
         CHECK(p.step[PW_STEP3].first_session_lag_days.kind == PW_DIST_GAMMA &&
                   p.step[PW_STEP3].first_session_lag_days.mean == 12.5 &&
-                  p.step[PW_STEP3].first_session_lag_days.sd == 5.0,
+                  p.step[PW_STEP3].first_session_lag_days.sd == 2.0,
               "--set: one parameter of a block");
         const pw_dist *emp = &p.step[PW_STEP2].episode_days;
         CHECK(p.step[PW_STEP2].has_episode_days && emp->n == 3, "--set: optional dist given");
