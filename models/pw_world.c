@@ -89,9 +89,11 @@ static int world_prefill(world *w)
                 pt->at = W_WAIT_STEP;
                 pw_list_push_tail(&w->step_list[st], &pt->wait);
                 episode_start(w, pt, c);
-                /* Mid-course: some sessions already behind them. */
-                pt->sessions = pt->sessions_step =
-                    (int)gsl_rng_uniform_int(r, (unsigned long)p->step[st].max_sessions);
+                /* Early in their course (none or one session behind them): caseloads
+                 * filled with people near their course's end empty within weeks, faster
+                 * than referrals refill them, and full diaries then take years to refill. */
+                pt->sessions = pt->sessions_step = (int)gsl_rng_uniform_int(
+                    r, (unsigned long)(p->step[st].max_sessions < 2 ? 1 : 2));
                 pt->paths |= 1u << st;
                 pt->first_treatment_day = pt->referral_day + 14;
             }
