@@ -4,7 +4,7 @@
  *
  * Holds: a ring of DIARY_DAYS days per clinician (minutes booked on each), booking the
  * first day at or after a time with room, releasing a booking, the diary's fill over the
- * coming fortnight (its load, for burnout).
+ * coming week (its load, for burnout).
  * Streams: none. Schedules: nothing (the caller schedules the appointment it is given).
  */
 #include <math.h>
@@ -128,14 +128,16 @@ void diary_release(clinician *c, long d, double minutes)
         e->minutes = fmax(0.0, e->minutes - minutes);
 }
 
-/* The share of c's treatment time booked over the next fortnight's working days. */
+/* The share of c's treatment time booked over the coming week's working days: a full
+ * diary holds every open case's next session within the interval (a week at least), so
+ * days further ahead are only partly booked however full the diary. */
 double diary_fill(const world *w, const clinician *c)
 {
     if (!c->diary)
         return 0;
     double room = day_minutes(w, c), booked = 0, open = 0;
     long today = (long)floor(w->s.now);
-    for (long d = today; d < today + 14; d++) {
+    for (long d = today; d < today + 7; d++) {
         if (!world_is_working_day(w, (double)d))
             continue;
         const pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];

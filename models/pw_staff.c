@@ -386,7 +386,7 @@ void staff_round(world *w)
         if (wf->burnout_rise_per_week > 0) {
             double hours = c->hours_week > 0 ? c->hours_week : 1e-9;
             double load = (c->load_hours + (wf->telephone_weight - 1) * c->phone_hours) / hours;
-            if (c->diary) /* the diary's fill over the coming fortnight */
+            if (c->diary) /* the diary's fill over the coming week */
                 load += diary_fill(w, c) * (1 - c->load_hours / hours);
             /* Overload builds burnout, and some of it heals every week: a sustained
              * overload settles at rise x over x relief / recovery. */
