@@ -194,7 +194,7 @@ printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 5; upper = 20; },
 bad_file twice 'free\[1\]\.key: "staff.pwp.headcount" is free already \(line 3\)'
 printf '%s\nfree = ( );\n' "$T" >"$tmp/empty_free.cfg"
 bad_file empty_free 'free: is empty'
-printf '%s\nfree = (\n  { key = "staff.pwp.caseload_cap"; lower = 0; upper = 50; }\n);\n' "$T" >"$tmp/rejected_bound.cfg"
+printf '%s\nfree = (\n  { key = "staff.pwp.caseload_cap"; lower = 0; upper = 80; }\n);\n' "$T" >"$tmp/rejected_bound.cfg"
 bad_file rejected_bound 'free\[0\]: the scenario rejects this key at its lower bound'
 expect_err '^--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap' "rejected_bound: the loader's message"
 printf 'targets = ( { metric = "referrals"; value = ; } );\n' >"$tmp/syntax.cfg"
