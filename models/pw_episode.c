@@ -1,9 +1,10 @@
 /* Treatment episodes: a clinician's place and hours, allocation from the head of a step's
  * list, the start and end of an episode, and fail-first step-up.
  *
- * Holds: clinician hours committed per person or group, picking a clinician, offering
- * free places to a step's list, starting an episode (the first session booked), ending
- * one (failure, step-up or discharge), interrupting one when the clinician leaves.
+ * Holds: clinician hours committed per person or group, offering free places to a step's
+ * list (the clinician picked from the roster's index, pw_roster.c), starting an episode
+ * (the first session booked), ending one (failure, step-up or discharge), interrupting
+ * one when the clinician leaves.
  * Streams: the person's PR_ROUTE (the first session's booking lag), PR_TREAT (a fixed
  * course's length), PR_WAIT (lost with a change of therapist); the DIE_STEP_UP die.
  * Schedules: the first session (EV_SESSION) and a fixed course's end (EV_EPISODE_END);
@@ -31,37 +32,20 @@ double episode_group_hours(const pw_step_p *sp)
     return sp->group_minutes / 60.0 * 7.0 / sp->interval_days;
 }
 
-/* Change a clinician's committed hours a week by delta (phone: telephone hours), record
- * the step's load, and offer any room that frees up to the step's list. */
+/* Change a clinician's committed hours a week by delta (phone: telephone hours), with any
+ * change of caseload the caller has just made: the index follows (roster_touch). Records
+ * the step's load and offers any room that frees up to the step's list. */
 void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone)
 {
     c->load_hours += delta;
     if (c->load_hours < 1e-9)
         c->load_hours = 0;
+    roster_touch(w, c);
     if (phone)
         c->phone_hours += delta;
     metrics_track_load(w, step, delta);
     if (delta < 0)
         episode_allocate(w, step);
-}
-
-/* The clinician who does every activity in `need`, has a free caseload place and `hours`
- * free a week, and has the most free hours (ties: lowest id); NULL if none. */
-clinician *episode_pick_clinician(world *w, unsigned need, double hours)
-{
-    clinician *best = NULL;
-    double best_free = -1;
-    for (size_t i = 0; i < w->n_staff; i++) {
-        clinician *c = w->staff[i];
-        if (!c->active || c->sick || (c->does & need) != need || c->caseload >= c->cap)
-            continue;
-        double free_h = c->hours_week - c->load_hours;
-        if (free_h + 1e-9 >= hours && free_h > best_free) {
-            best = c;
-            best_free = free_h;
-        }
-    }
-    return best;
 }
 
 /* Offer free clinician places for a step to the people at the head of its list. The
@@ -74,7 +58,7 @@ void episode_allocate(world *w, int step)
     unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
     pw_list *l = &w->step_list[step];
     while (l->head) {
-        clinician *best = episode_pick_clinician(w, need, episode_session_hours(sp));
+        clinician *best = roster_pick(w, need, episode_session_hours(sp));
         if (!best)
             return;
         episode_start(w, wait_head(l), best);
