@@ -228,6 +228,7 @@ typedef struct world {
     double t_window0, t_window1, t_end; /* measurement window, end of run */
     double lambda_max;                  /* referral thinning bound, per day */
     uint64_t next_referral, next_rereferral, next_prefill;
+    uint32_t person_key;                /* people's streams: sim_rng_entity_key(seed, rep, 0) */
     clinician **staff;                  /* everyone ever in post, by id */
     size_t n_staff, cap_staff;
     pw_list in_post;                    /* those in post or training (clinician.post), by id */
