@@ -322,6 +322,18 @@ static int bench_model(const pw_params *p, const char *scenario, const double *y
  * The size curve
  * ==================================================================================== */
 
+/* scn_load with the loader's messages on stderr; returns its code. */
+static int load(const char *scenario, const char *const *sets, size_t n, pw_params *p)
+{
+    scn_errors errs;
+    scn_errors_init(&errs);
+    int rc = scn_load(scenario, sets, n, p, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s\n", errs.msg[i]);
+    scn_errors_free(&errs);
+    return rc;
+}
+
 /* Load the scenario with the user's overrides, then the service times k: referrals, every
  * role's headcount and the pre-filled lists, as --set overrides after the user's (base:
  * the scenario as loaded without them). Returns 0, or -1 after the loader's messages. */
@@ -350,12 +362,7 @@ static int load_scaled(const char *scenario, const char *const *sets, size_t nse
     snprintf(buf[m], sizeof buf[m], "prefill.step3_list=%.0f",
              nearbyint(base->prefill.step_list[PW_STEP3] * k));
     all[n++] = buf[m++];
-    scn_errors errs;
-    scn_errors_init(&errs);
-    int rc = scn_load(scenario, all, n, out, &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(stderr, "%s\n", errs.msg[i]);
-    scn_errors_free(&errs);
+    int rc = load(scenario, all, n, out);
     if (rc != SCN_OK)
         fprintf(stderr, "bench_model: cannot load %s scaled x%g: %s\n", scenario, k,
                 scn_strerror(rc));
@@ -563,12 +570,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_model: out of memory\n");
         return 1;
     }
-    scn_errors errs;
-    scn_errors_init(&errs);
-    int rc = scn_load(scenario, sets, nsets, p, &errs);
-    for (size_t k = 0; k < errs.n; k++)
-        fprintf(stderr, "%s\n", errs.msg[k]);
-    scn_errors_free(&errs);
+    int rc = load(scenario, sets, nsets, p);
     int ret;
     if (rc != SCN_OK) {
         fprintf(stderr, "bench_model: cannot load %s: %s\n", scenario, scn_strerror(rc));
