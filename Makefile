@@ -70,11 +70,15 @@ PROG := $(B)/stepsim
 # whole program library (model tests build their parameters from the loader's defaults).
 # The model library must not use libconfig: its link check below proves that instead.
 CORE_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_core*.c))
-PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core%,$(wildcard tests/test_*.c)))
+PROG_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(filter-out tests/test_core% tests/test_roster.c,$(wildcard tests/test_*.c)))
+# tests/test_roster.c links the model built again with -DPW_CHECK_INDEX (into $(B)/check/):
+# every clinician picked is compared with a scan of all of them (models/pw_roster.c).
+CHECK_MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/check/%.o)
+ROSTER_TEST := $(B)/tests/test_roster
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all deps deps-test run test fuzz bench golden install uninstall clean
-all: $(PROG) $(CORE_TESTS) $(PROG_TESTS)
+all: $(PROG) $(CORE_TESTS) $(PROG_TESTS) $(ROSTER_TEST)
 
 deps:
 	@./scripts/install-deps.sh
@@ -115,6 +119,13 @@ $(B)/tests/test_core%: $(B)/tests/test_core%.o $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GSL_LIBS) -lm
 
 $(PROG_TESTS): $(B)/tests/%: $(B)/tests/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+
+$(B)/check/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPW_CHECK_INDEX -c $< -o $@
+
+$(ROSTER_TEST): $(B)/tests/test_roster.o $(LIBPROG) $(CHECK_MODEL_OBJ) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 
 $(B)/bench/%: $(B)/bench/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)

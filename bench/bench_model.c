@@ -1,6 +1,8 @@
 /* Model benchmark: single replications of the stepped-care model on one scenario, for
- * horizons of 1, 2, 4 and 8 years: events and referrals per second, wall time per
- * replication-year and peak memory. Usage: usage() at the bottom.
+ * horizons of 1, 2, 4 and 8 years (the horizon curve: events and referrals per second,
+ * wall time per replication-year and peak memory), then for the service scaled x1, x10,
+ * x30 and x140 over one year (the size curve: referrals per second at each size relative
+ * to x1). Usage: usage() at the bottom.
  *
  * Method
  * - The scenario is loaded once (scn_load); each run gets warmup_weeks = followup_weeks =
@@ -16,11 +18,19 @@
  * - Rates are per wall-clock second of pw_run (loading excluded). The run's CPU time is
  *   printed beside its wall time: wall well above CPU means other processes took the
  *   core, and the rates understate the model.
- * - The issue's targets: >= 200,000 referrals a second on one core, and peak memory flat
- *   as the horizon grows (memory follows people in the system, not people ever referred).
+ * - The size curve scales the scenario by --set overrides through the loader, as a user
+ *   would: referrals.per_week, every role's staff.<role>.headcount and the pre-filled lists
+ *   (prefill.*) times the factor; everything else (hours, caps, hazards, the calendar) as
+ *   it is, so each size is the same service k times over. Each size runs at least TRIALS
+ *   times while its runs add up to less than MIN_TIMED_S, and at least once; a size whose
+ *   runs have taken SIZE_BUDGET_S stops there (one x140 year is ~1.85 million referrals).
+ * - The issue's targets: >= 200,000 referrals a second on one core, peak memory flat as
+ *   the horizon grows (memory follows people in the system, not people ever referred), and
+ *   a per-referral rate at x140 at least 0.8 of the rate at x1, in the same run.
  */
 #include "bench_util.h"
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +57,9 @@
 #define MAX_SETS 32
 #define TARGET_REFERRALS_PER_S 200000.0
 #define FLAT_TOLERANCE 0.10 /* peak RSS may grow this much, 1 year to the longest horizon */
+#define MAX_SIZES 8
+#define SIZE_BUDGET_S 40.0  /* a size stops adding runs once they add up to this */
+#define TARGET_SIZE_RATIO 0.8 /* rate at the largest size / rate at x1 */
 
 static const char *const default_scenario = "scenarios/baseline.cfg";
 
@@ -185,6 +198,44 @@ static void bench_name(char *buf, size_t len, const char *scenario)
  * The benchmark
  * ==================================================================================== */
 
+/* Run p for `years` at least `trials` times, more while the runs add up to less than
+ * MIN_TIMED_S (at most MAX_TRIALS), none once they add up to budget_s: the fastest run into
+ * *best, the least CPU time of a run into *cpu_min, the largest peak RSS into *rss_max,
+ * each run's events/s into rates[] (*k of them).
+ * Returns 0, -1 if runs disagreed, -2 if a run failed (said on stderr). */
+static int measure(const pw_params *p, double years, int trials, double budget_s,
+                   run_report *best, double *cpu_min, long *rss_max, double *rates, int *k)
+{
+    double spent = 0.0;
+    int ret = 0;
+    *rss_max = 0;
+    *cpu_min = INFINITY;
+    for (*k = 0; *k < MAX_TRIALS && (*k < trials || spent < MIN_TIMED_S) &&
+                 (*k == 0 || spent < budget_s);
+         ++*k) {
+        run_report r;
+        if (run_child(p, years, &r) != 0) {
+            fprintf(stderr, "bench_model: %g years: %s\n", years, r.msg);
+            return -2;
+        }
+        rates[*k] = (double)r.events / r.wall_s;
+        spent += r.wall_s;
+        if (*k > 0 && (r.events != best->events || r.referrals != best->referrals)) {
+            fprintf(stderr,
+                    "bench_model: %g years: runs disagree (%llu vs %llu events, %.0f vs "
+                    "%.0f referrals): the model is not reproducible\n",
+                    years, (unsigned long long)r.events, (unsigned long long)best->events,
+                    r.referrals, best->referrals);
+            ret = -1;
+        }
+        if (*k == 0 || r.wall_s < best->wall_s)
+            *best = r;
+        *cpu_min = r.cpu_s < *cpu_min ? r.cpu_s : *cpu_min;
+        *rss_max = r.rss_kb > *rss_max ? r.rss_kb : *rss_max;
+    }
+    return ret;
+}
+
 /* Run every horizon at least `trials` times (more while its runs add up to less than
  * MIN_TIMED_S), print the table and append the CSV rows. Returns 0, or -1 if a run failed,
  * runs disagreed or the CSV could not be written. */
@@ -204,29 +255,14 @@ static int bench_model(const pw_params *p, const char *scenario, const double *y
            "events", "wall_s", "cpu_s", "events/s", "referrals/s", "s/rep-year",
            "peak_rss_kB", "start_rss_kB");
     for (size_t h = 0; h < n_years; h++) {
-        double rates[MAX_TRIALS], spent = 0.0;
-        int k = 0;
-        rss_max[h] = 0;
-        for (; k < MAX_TRIALS && (k < trials || spent < MIN_TIMED_S); k++) {
-            run_report r;
-            if (run_child(p, years[h], &r) != 0) {
-                fprintf(stderr, "bench_model: %g years: %s\n", years[h], r.msg);
-                return -1;
-            }
-            rates[k] = (double)r.events / r.wall_s;
-            spent += r.wall_s;
-            if (k > 0 && (r.events != best[h].events || r.referrals != best[h].referrals)) {
-                fprintf(stderr,
-                        "bench_model: %g years: runs disagree (%llu vs %llu events, %.0f vs "
-                        "%.0f referrals): the model is not reproducible\n",
-                        years[h], (unsigned long long)r.events,
-                        (unsigned long long)best[h].events, r.referrals, best[h].referrals);
-                ret = -1;
-            }
-            if (k == 0 || r.wall_s < best[h].wall_s)
-                best[h] = r;
-            rss_max[h] = r.rss_kb > rss_max[h] ? r.rss_kb : rss_max[h];
-        }
+        double rates[MAX_TRIALS];
+        int k;
+        double cpu_min;
+        int rc = measure(p, years[h], trials, INFINITY, &best[h], &cpu_min, &rss_max[h], rates,
+                         &k);
+        if (rc == -2)
+            return -1;
+        ret |= rc;
         const run_report *b = &best[h];
         double ev_s = (double)b->events / b->wall_s, ref_s = b->referrals / b->wall_s;
         char a[32], c[32];
@@ -288,6 +324,132 @@ static int bench_model(const pw_params *p, const char *scenario, const double *y
 }
 
 /* ======================================================================================
+ * The size curve
+ * ==================================================================================== */
+
+/* scn_load with the loader's messages on stderr; returns its code. */
+static int load(const char *scenario, const char *const *sets, size_t n, pw_params *p)
+{
+    scn_errors errs;
+    scn_errors_init(&errs);
+    int rc = scn_load(scenario, sets, n, p, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s\n", errs.msg[i]);
+    scn_errors_free(&errs);
+    return rc;
+}
+
+/* Load the scenario with the user's overrides, then the service times k: referrals, every
+ * role's headcount and the pre-filled lists, as --set overrides after the user's (base:
+ * the scenario as loaded without them). Returns 0, or -1 after the loader's messages. */
+static int load_scaled(const char *scenario, const char *const *sets, size_t nsets,
+                       const pw_params *base, double k, pw_params *out)
+{
+    enum { MAX_SCALED = 4 + PW_MAX_ROLES };
+    char buf[MAX_SCALED][128];
+    const char *all[MAX_SETS + MAX_SCALED];
+    size_t n = 0, m = 0;
+    for (size_t i = 0; i < nsets; i++)
+        all[n++] = sets[i];
+    snprintf(buf[m], sizeof buf[m], "referrals.per_week=%.17g", base->referrals.per_week * k);
+    all[n++] = buf[m++];
+    for (size_t r = 0; r < base->n_roles; r++) {
+        snprintf(buf[m], sizeof buf[m], "staff.%s.headcount=%.0f", base->roles[r].name,
+                 nearbyint(base->roles[r].headcount * k));
+        all[n++] = buf[m++];
+    }
+    snprintf(buf[m], sizeof buf[m], "prefill.assessment_list=%.0f",
+             nearbyint(base->prefill.assessment_list * k));
+    all[n++] = buf[m++];
+    snprintf(buf[m], sizeof buf[m], "prefill.step2_list=%.0f",
+             nearbyint(base->prefill.step_list[PW_STEP2] * k));
+    all[n++] = buf[m++];
+    snprintf(buf[m], sizeof buf[m], "prefill.step3_list=%.0f",
+             nearbyint(base->prefill.step_list[PW_STEP3] * k));
+    all[n++] = buf[m++];
+    int rc = load(scenario, all, n, out);
+    if (rc != SCN_OK)
+        fprintf(stderr, "bench_model: cannot load %s scaled x%g: %s\n", scenario, k,
+                scn_strerror(rc));
+    return rc == SCN_OK ? 0 : -1;
+}
+
+/* The size curve: the scenario scaled by each factor, run for `years`; referrals per second
+ * of CPU at each size and relative to the first (x1). CPU, not wall: on a shared machine a
+ * short x1 run loses a larger share of its wall time to other processes than a long x140
+ * run, which would flatter the ratio; the fastest run's wall rate is printed beside it.
+ * Prints the table, appends the CSV rows model_<scenario>_x<k>_<Y>y_referrals (rate:
+ * referrals per CPU second; reference: the first size's; ratio: this size's over it).
+ * Returns 0, or -1 if a run failed, runs disagreed or a row could not be written. */
+static int bench_sizes(const pw_params *base, const char *scenario, const char *const *sets,
+                       size_t nsets, const double *sizes, size_t n_sizes, double years,
+                       int trials)
+{
+    char name[96];
+    bench_name(name, sizeof name, scenario);
+    pw_params *p = malloc(sizeof *p);
+    if (!p) {
+        fprintf(stderr, "bench_model: out of memory\n");
+        return -1;
+    }
+    printf("\n%s size curve: %s x k (referrals.per_week, staff.<role>.headcount, prefill.* "
+           "times k), %g year%s, replication 0, >= %d runs (while under %.1f s in all; one at "
+           "least, none past %.0f s): the fastest's wall rate, the least CPU's rate\n",
+           name, scenario, years, years == 1 ? "" : "s", trials, MIN_TIMED_S, SIZE_BUDGET_S);
+    printf("%-6s %10s %11s %8s %9s %8s %12s %12s %7s %12s %5s\n", "size", "referrals",
+           "events", "staff", "wall_s", "cpu_s", "refs/wall-s", "refs/cpu-s", "vs_x1",
+           "peak_rss_kB", "runs");
+    double rate0 = 0, cpu0 = 0, ref0 = 0, last_ratio = 0;
+    int ret = 0;
+    for (size_t i = 0; i < n_sizes; i++) {
+        if (load_scaled(scenario, sets, nsets, base, sizes[i], p) != 0) {
+            ret = -1;
+            break;
+        }
+        int staff = 0;
+        for (size_t r = 0; r < p->n_roles; r++)
+            staff += p->roles[r].headcount;
+        run_report b;
+        long rss;
+        double rates[MAX_TRIALS], cpu;
+        int k;
+        int rc = measure(p, years, trials, SIZE_BUDGET_S, &b, &cpu, &rss, rates, &k);
+        if (rc == -2) {
+            ret = -1;
+            break;
+        }
+        ret |= rc;
+        double rate = b.referrals / cpu;
+        if (i == 0) {
+            rate0 = rate;
+            cpu0 = cpu;
+            ref0 = b.referrals;
+        }
+        last_ratio = rate / rate0;
+        char a[32], c[32];
+        printf("x%-5g %10.0f %11llu %8d %9.3f %8.3f %12s %12s %7.3f %12ld %5d\n", sizes[i],
+               b.referrals, (unsigned long long)b.events, staff, b.wall_s, cpu,
+               fmt_rate(a, sizeof a, b.referrals / b.wall_s), fmt_rate(c, sizeof c, rate),
+               last_ratio, rss, k);
+        char row[160];
+        snprintf(row, sizeof row, "%s_x%g_%gy_referrals", name, sizes[i], years);
+        if (csv_path && bench_csv_row(csv_path, "bench_model", "%s,%.0f,%.0f,%.0f,%.4f,%ld\n",
+                                      row, b.referrals, rate, rate0, last_ratio, rss) != 0)
+            ret = -1;
+        if (i > 0 && i + 1 == n_sizes) {
+            /* time ~ referrals^e: e = 1 is cost linear in the size of the service */
+            double e = log(cpu / cpu0) / log(b.referrals / ref0);
+            printf("    x%g / x%g: %.2f x the rate per CPU second (target >= %.2f: %s); CPU "
+                   "time grows as referrals^%.2f\n",
+                   sizes[i], sizes[0], last_ratio, TARGET_SIZE_RATIO,
+                   last_ratio >= TARGET_SIZE_RATIO ? "met" : "NOT met", e);
+        }
+    }
+    free(p);
+    return ret;
+}
+
+/* ======================================================================================
  * Command line
  * ==================================================================================== */
 
@@ -295,17 +457,22 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: bench_model [--csv FILE] [--scenario FILE] [--set KEY=VALUE]...\n"
-            "                   [--years Y1,Y2,...] [--trials N] [trial YEARS]\n"
+            "                   [--years Y1,Y2,...] [--sizes K1,K2,...|none] [--size-years Y]\n"
+            "                   [--trials N] [trial YEARS]\n"
             "  --scenario FILE  the scenario to run (default %s)\n"
             "  --set KEY=VALUE  override a scenario key, as in stepsim run\n"
             "  --years LIST     horizons in years (default 1,2,4,8)\n"
+            "  --sizes LIST     the size curve: the service times each factor, the first the\n"
+            "                   reference (default 1,10,30,140; none: no size curve)\n"
+            "  --size-years Y   the size curve's horizon in years (default 1)\n"
             "  --trials N       fewest runs per horizon, the fastest counts (default %d);\n"
             "                   more run until they add up to %.1f s (at most %d)\n"
             "  trial YEARS      one run in this process and no table, for profilers\n"
             "Every run is replication 0 with warm-up and follow-up set to 0. Rows go to stdout\n"
             "and, with --csv, two per horizon are appended to FILE (no header line):\n"
             "model_<scenario>_<Y>y (events/s) and model_<scenario>_<Y>y_referrals "
-            "(referrals/s).\n",
+            "(referrals/s),\nand one per size: model_<scenario>_x<K>_<Y>y_referrals "
+            "(referrals/s, the first size's\nrate as reference, the ratio to it).\n",
             default_scenario, TRIALS, MIN_TIMED_S, MAX_TRIALS);
 }
 
@@ -337,6 +504,8 @@ int main(int argc, char **argv)
     size_t nsets = 0;
     double years[MAX_HORIZONS] = {1, 2, 4, 8};
     size_t n_years = 4;
+    double sizes[MAX_SIZES] = {1, 10, 30, 140}, size_years = 1;
+    size_t n_sizes = 4;
     int trials = TRIALS, i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -362,6 +531,19 @@ int main(int argc, char **argv)
             if (n_years == 0) {
                 fprintf(stderr, "bench_model: --years needs a list like 1,2,4,8 (at most %d, "
                                 "each in (0, 1000]), got '%s'\n", MAX_HORIZONS, v);
+                return 2;
+            }
+        } else if (strcmp(a, "--sizes") == 0) {
+            n_sizes = strcmp(v, "none") == 0 ? 0 : parse_years(v, sizes, MAX_SIZES);
+            if (n_sizes == 0 && strcmp(v, "none") != 0) {
+                fprintf(stderr, "bench_model: --sizes needs a list like 1,10,30,140 (at most "
+                                "%d, each in (0, 1000]) or none, got '%s'\n", MAX_SIZES, v);
+                return 2;
+            }
+        } else if (strcmp(a, "--size-years") == 0) {
+            if (parse_years(v, &size_years, 1) != 1) {
+                fprintf(stderr, "bench_model: --size-years needs a number in (0, 1000], got "
+                                "'%s'\n", v);
                 return 2;
             }
         } else if (strcmp(a, "--trials") == 0) {
@@ -397,12 +579,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_model: out of memory\n");
         return 1;
     }
-    scn_errors errs;
-    scn_errors_init(&errs);
-    int rc = scn_load(scenario, sets, nsets, p, &errs);
-    for (size_t k = 0; k < errs.n; k++)
-        fprintf(stderr, "%s\n", errs.msg[k]);
-    scn_errors_free(&errs);
+    int rc = load(scenario, sets, nsets, p);
     int ret;
     if (rc != SCN_OK) {
         fprintf(stderr, "bench_model: cannot load %s: %s\n", scenario, scn_strerror(rc));
@@ -425,6 +602,9 @@ int main(int argc, char **argv)
         goto out;
     }
     ret = bench_model(p, scenario, years, n_years, trials) == 0 ? 0 : 1;
+    if (n_sizes > 0 && bench_sizes(p, scenario, sets, nsets, sizes, n_sizes, size_years,
+                                   trials) != 0)
+        ret = 1;
 out:
     free(p);
     return ret;

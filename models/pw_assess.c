@@ -145,24 +145,24 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
  * out of memory (recorded). */
 static long assessors_today(world *w, double *slots)
 {
-    if (w->n_staff > w->present_cap) {
-        size_t *b = realloc(w->present, w->n_staff * sizeof *b);
+    if (w->in_post.n > w->present_cap) {
+        size_t *b = realloc(w->present, w->in_post.n * sizeof *b);
         if (!b) {
             sim_fail(&w->s, SIM_ENOMEM);
             return -1;
         }
         w->present = b;
-        w->present_cap = w->n_staff;
+        w->present_cap = w->in_post.n;
     }
     double today = 0;
     size_t np = 0;
     const pw_role *ar = w->assessor_role >= 0 ? &w->p->roles[w->assessor_role] : NULL;
-    for (size_t i = 0; ar && i < w->n_staff; i++) {
-        const clinician *c = w->staff[i];
+    for (const clinician *c = roster_entry(w->in_post.head); ar && c;
+         c = roster_entry(c->post.next)) {
         if (c->role != w->assessor_role || !c->active || c->sick || c->training)
             continue;
         today += ar->assessments_per_week * c->fte * c->cap_factor / 5.0;
-        w->present[np++] = i;
+        w->present[np++] = (size_t)c->id;
     }
     *slots = today;
     return (long)np;

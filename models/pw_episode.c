@@ -1,9 +1,10 @@
 /* Treatment episodes: a clinician's place and hours, allocation from the head of a step's
  * list, the start and end of an episode, and fail-first step-up.
  *
- * Holds: clinician hours committed per person or group, picking a clinician, offering
- * free places to a step's list, starting an episode (the first session booked), ending
- * one (failure, step-up or discharge), interrupting one when the clinician leaves.
+ * Holds: clinician hours committed per person or group, offering free places to a step's
+ * list (the clinician picked from the roster's index, pw_roster.c), starting an episode
+ * (the first session booked), ending one (failure, step-up or discharge), interrupting
+ * one when the clinician leaves.
  * Streams: the person's PR_ROUTE (the first session's booking lag), PR_TREAT (a fixed
  * course's length), PR_WAIT (lost with a change of therapist); the DIE_STEP_UP die.
  * Schedules: the first session (EV_SESSION) and a fixed course's end (EV_EPISODE_END);
@@ -31,13 +32,15 @@ double episode_group_hours(const pw_step_p *sp)
     return sp->group_minutes / 60.0 * 7.0 / sp->interval_days;
 }
 
-/* Change a clinician's committed hours a week by delta (phone: telephone hours), record
- * the step's load, and offer any room that frees up to the step's list. */
+/* Change a clinician's committed hours a week by delta (phone: telephone hours), with any
+ * change of caseload the caller has just made: the index follows (roster_touch). Records
+ * the step's load and offers any room that frees up to the step's list. */
 void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone)
 {
     c->load_hours += delta;
     if (c->load_hours < 1e-9)
         c->load_hours = 0;
+    roster_touch(w, c);
     if (phone)
         c->phone_hours += delta;
     metrics_track_load(w, step, delta);
@@ -45,34 +48,15 @@ void episode_commit_hours(world *w, clinician *c, int step, double delta, int ph
         episode_allocate(w, step);
 }
 
-/* The clinician who does every activity in `need`, has a free caseload place and `hours`
- * free a week, and has the most free hours (ties: lowest id); NULL if none. */
-clinician *episode_pick_clinician(world *w, unsigned need, double hours)
-{
-    clinician *best = NULL;
-    double best_free = -1;
-    for (size_t i = 0; i < w->n_staff; i++) {
-        clinician *c = w->staff[i];
-        if (!c->active || c->sick || (c->does & need) != need || c->caseload >= c->cap)
-            continue;
-        double free_h = c->hours_week - c->load_hours;
-        if (free_h + 1e-9 >= hours && free_h > best_free) {
-            best = c;
-            best_free = free_h;
-        }
-    }
-    return best;
-}
-
-/* For a diary step: the clinician who does every activity in `need`, has a free caseload
- * place and room for a session a week, and has the most free places (ties: lowest id);
- * NULL if none. */
+/* For a diary step: the clinician in post who does every activity in `need`, has a free
+ * caseload place and room for a session a week, and has the most free places (ties:
+ * lowest id); NULL if none. A walk over those in post (the roster's index orders by free
+ * hours, which a diary step does not commit). */
 static clinician *pick_open_place(world *w, unsigned need, double hours)
 {
     clinician *best = NULL;
     int best_free = 0;
-    for (size_t i = 0; i < w->n_staff; i++) {
-        clinician *c = w->staff[i];
+    for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
         if (!c->active || c->sick || (c->does & need) != need)
             continue;
         int free_places = c->cap - c->caseload;
@@ -97,7 +81,7 @@ void episode_allocate(world *w, int step)
         pw_list *l = prio->head ? prio : fifo;
         clinician *best =
             sp->diary ? pick_open_place(w, need, (sp->session_minutes + sp->admin_minutes) / 60.0)
-                      : episode_pick_clinician(w, need, episode_session_hours(sp));
+                      : roster_pick(w, need, episode_session_hours(sp));
         if (!best)
             return;
         episode_start(w, wait_head(l), best);

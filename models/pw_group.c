@@ -48,7 +48,7 @@ void group_form(world *w, int step)
     unsigned need = PW_DOES_GROUPS | (step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3);
     double hours = episode_group_hours(sp);
     while (l->n > 0 && l->n >= (size_t)sp->group_min) {
-        clinician *best = episode_pick_clinician(w, need, hours);
+        clinician *best = roster_pick(w, need, hours);
         if (!best)
             return;
         group *g = PW_LIST_ENTRY(pw_list_pop_head(&w->group_pool), group, pool);

@@ -31,7 +31,7 @@ static double chunk(size_t n)
     return (double)(c < 32 ? 32 : c);
 }
 
-/* One random stream: the generator and its state, allocated apart. */
+/* One random stream allocated apart (a clinician's): the generator and its state. */
 static double stream_bytes(void)
 {
     return chunk(sizeof(gsl_rng)) + chunk(SIM_RNG_TYPE->size);
@@ -104,13 +104,15 @@ void pw_memory_estimate(const pw_params *p, pw_memory *m)
     int gmin = p->step[PW_STEP2].group_min < p->step[PW_STEP3].group_min
                    ? p->step[PW_STEP2].group_min
                    : p->step[PW_STEP3].group_min;
-    double per_person = chunk(sizeof(patient)) + PR_N * stream_bytes() +
+    /* A person: the record with its streams in one block (patient_new). */
+    double per_person = chunk(sizeof(patient) + sim_rng_block_size(PR_N)) +
                     EVENTS_PER_PERSON * event_bytes() +
                     (chunk(sizeof(group)) + event_bytes()) / (gmin > 1 ? gmin : 1);
     /* A clinician: record, stream, events, a pointer in the staff table and in two
-     * scratch tables (each grown by doubling). */
+     * scratch tables, a slot in the roster's index (each grown by doubling). */
     double per_clinician = chunk(sizeof(clinician)) + stream_bytes() +
-                       EVENTS_PER_CLINICIAN * event_bytes() + 3 * 2 * sizeof(void *);
+                       EVENTS_PER_CLINICIAN * event_bytes() + 3 * 2 * sizeof(void *) +
+                       2 * sizeof(roster_slot);
     m->people_bytes = m->people * per_person;
     m->staff_bytes = m->staff * per_clinician;
     m->fixed_bytes = FIXED_BYTES + chunk(sizeof(world)) + (days + 1);

@@ -34,9 +34,8 @@ void metrics_track_load(world *w, int step, double delta)
 void metrics_track_capacity(world *w)
 {
     double cap[PW_STEP_N] = {0, 0};
-    for (size_t k = 0; k < w->n_staff; k++) {
-        const clinician *c = w->staff[k];
-        if (!c->active || c->sick)
+    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
+        if (!c->active || c->sick) /* !active: see roster_entry */
             continue;
         if (c->does & PW_DOES_STEP2)
             cap[PW_STEP2] += c->hours_week;

@@ -16,14 +16,9 @@
 
 #include "pw_state.h"
 
-/* Free a patient and its generators (at the end of the run, from the pool). */
-void patient_delete(patient *pt)
-{
-    for (int k = 0; k < PR_N; k++)
-        if (pt->r[k])
-            gsl_rng_free(pt->r[k]);
-    free(pt);
-}
+/* Free a patient with its generators, which live in the same block (at the end of the
+ * run, from the pool). */
+void patient_delete(patient *pt) { free(pt); }
 
 /* A new referral (from the pool when possible) with its streams seeded for number
  * `number` of the kind starting at `base`. The world owns it; NULL when out of memory, or
@@ -44,19 +39,15 @@ patient *patient_new(world *w, uint32_t base, uint64_t number)
         memcpy(r, pt->r, sizeof r);
         memset(pt, 0, sizeof *pt);
         memcpy(pt->r, r, sizeof r);
-    } else {
-        pt = calloc(1, sizeof *pt);
+    } else { /* the generators right behind the record: one allocation, one locality */
+        pt = calloc(1, sizeof *pt + sim_rng_block_size(PR_N));
         if (!pt)
             return NULL;
-        for (int k = 0; k < PR_N; k++)
-            if (!(pt->r[k] = gsl_rng_alloc(SIM_RNG_TYPE))) {
-                patient_delete(pt);
-                return NULL;
-            }
+        sim_rng_place(pt + 1, PR_N, pt->r);
     }
     uint32_t idx = (uint32_t)((base + number) * PR_N);
-    for (int k = 0; k < PR_N; k++)
-        sim_rng_seed_entity(pt->r[k], w->p->seed, (uint32_t)w->rep, 0, idx + (uint32_t)k);
+    for (int k = 0; k < PR_N; k++) /* = sim_rng_seed_entity(r, seed, rep, 0, idx + k) */
+        sim_rng_seed_keyed(pt->r[k], w->person_key, idx + (uint32_t)k);
     pt->step = -1;
     pt->assessed_day = pt->first_contact_day = pt->first_treatment_day = NAN;
     pt->step2_end_day = pt->step_start_day = NAN;

@@ -42,16 +42,18 @@ static double role_hours(const world *w, const pw_role *ro, int r, double fte)
     return hours > 0 ? hours : 0;
 }
 
-/* Recompute a clinician's hours and caseload cap from their role and capacity share. */
+/* Recompute a clinician's hours and caseload cap from their role and capacity share; the
+ * roster's index follows. */
 static void clinician_refresh(world *w, clinician *c)
 {
     const pw_role *ro = &w->p->roles[c->role];
     c->hours_week = role_hours(w, ro, c->role, c->fte) * c->cap_factor;
     c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * c->cap_factor));
+    roster_touch(w, c);
 }
 
 /* A new clinician of role r (member number `member`) in post from now, owned by the
- * world; NULL out of memory. Their stream is seeded by role name and member; the
+ * world and on the roster; NULL out of memory. Their stream is seeded by role name and member; the
  * therapist effect is its first draw. */
 static clinician *clinician_new(world *w, int r, int member, double cap_factor)
 {
@@ -73,6 +75,7 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     sim_rng_seed_entity(c->rng, p->seed, (uint32_t)w->rep, 1u + name_key(ro->name),
                         (uint32_t)member);
     c->id = (int)w->n_staff;
+    c->heap_role = c->heap_at = -1; /* in no heap yet */
     c->role = r;
     c->member = member;
     c->does = ro->does;
@@ -84,8 +87,9 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     c->effect_mult = ro->therapist_effect_sd > 0
                          ? exp(gsl_ran_gaussian_ziggurat(c->rng, ro->therapist_effect_sd))
                          : 1.0;
-    clinician_refresh(w, c);
     w->staff[w->n_staff++] = c;
+    roster_join(w, c); /* before clinician_refresh touches c's place in the index */
+    clinician_refresh(w, c);
     return c;
 }
 
@@ -118,9 +122,10 @@ int staff_build(world *w)
     return SIM_OK;
 }
 
-/* Free every clinician ever in post, and the staff table. */
+/* Free every clinician ever in post, the staff table and the roster's index. */
 void staff_free(world *w)
 {
+    roster_free(w);
     for (size_t i = 0; i < w->n_staff; i++) {
         clinician *c = w->staff[i];
         if (c->rng)
@@ -165,8 +170,8 @@ static void return_caseload(world *w, clinician *c)
 static int in_post(const world *w, int r)
 {
     int n = 0;
-    for (size_t k = 0; k < w->n_staff; k++)
-        n += w->staff[k]->active && !w->staff[k]->training && w->staff[k]->role == r;
+    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
+        n += c->active && !c->training && c->role == r; /* active: see roster_entry */
     return n;
 }
 
@@ -212,6 +217,10 @@ static void clinician_leave(world *w, clinician *c, int to_training)
     c->sick_end = 0;
     c->sick = 0;
     c->active = 0; /* first, so the freed places are not offered back to c */
+    if (to_training)
+        roster_touch(w, c); /* out of the index; stays on the in-post list, in id order */
+    else
+        roster_leave(w, c);
     return_caseload(w, c);
     if (!c->training)
         advertise(w, c, r);
@@ -319,6 +328,7 @@ void staff_on_sick_end(sim *s, void *obj, uint64_t arg)
     clinician *c = obj;
     c->sick_end = 0;
     c->sick = 0;
+    roster_touch(w, c);
     if (w->in_window || (c->sick_since < w->t_window1 && s->now > w->t_window0))
         w->out->roles[c->role].sick_days +=
             fmin(s->now, w->t_window1) - fmax(c->sick_since, w->t_window0);
@@ -350,9 +360,8 @@ void staff_on_plan(sim *s, void *obj, uint64_t arg)
         return;
     }
     size_t i = arg - PW_MAX_PLAN;
-    for (size_t k = 0; k < w->n_staff; k++) {
-        clinician *c = w->staff[k];
-        if (!c->active || c->training || c->role != wf->shocks[i].role)
+    for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
+        if (c->training || c->role != wf->shocks[i].role)
             continue;
         double u = gsl_rng_uniform(c->rng), when = gsl_rng_uniform(c->rng);
         if (u < wf->shocks[i].share)
@@ -371,11 +380,9 @@ void staff_round(world *w)
     const pw_params *p = w->p;
     const pw_workforce_p *wf = &p->workforce;
     double relief = fmax(0.0, 1 - wf->supervision_relief * wf->supervision_hours_per_month / 2.0);
-    size_t n = w->n_staff; /* starters this round wait for the next */
-    for (size_t k = 0; k < n; k++) {
-        clinician *c = w->staff[k];
-        if (!c->active)
-            continue;
+    /* In id order; c may leave the list (the next is taken first); nobody joins it. */
+    for (clinician *c = roster_entry(w->in_post.head), *next; c; c = next) {
+        next = roster_entry(c->post.next);
         const pw_role *ro = &p->roles[c->role];
         if (c->ramp_per_week > 0 && !c->training) {
             c->cap_factor = fmin(1.0, c->cap_factor + c->ramp_per_week);
@@ -400,6 +407,7 @@ void staff_round(world *w)
                 weekly_chance(ro->sick_per_year * (1 + wf->burnout_sick_factor * c->burnout))) {
             c->sick = 1;
             c->sick_since = w->s.now;
+            roster_touch(w, c);
             c->sick_end = sim_schedule(&w->s, gsl_ran_exponential(c->rng, ro->sick_days_mean),
                                        PRIO_PERSON, staff_on_sick_end, c, 0);
         }
@@ -423,24 +431,21 @@ void staff_round(world *w)
 void staff_week(world *w, pw_week *wk)
 {
     const pw_params *p = w->p;
-    if (w->n_staff > w->burn_cap) {
-        double *b = realloc(w->burn, w->n_staff * sizeof *b);
+    if (w->in_post.n > w->burn_cap) {
+        double *b = realloc(w->burn, w->in_post.n * sizeof *b);
         if (!b) {
             sim_fail(&w->s, SIM_ENOMEM);
             return;
         }
         w->burn = b;
-        w->burn_cap = w->n_staff;
+        w->burn_cap = w->in_post.n;
     }
     double *burn = w->burn;
     size_t nb = 0;
     double bsum = 0;
     int in_window = w->s.now > w->t_window0 && w->s.now <= w->t_window1;
     double dt = 7.0 / YEAR_DAYS;
-    for (size_t k = 0; k < w->n_staff; k++) {
-        const clinician *c = w->staff[k];
-        if (!c->active)
-            continue;
+    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
         pw_role_stats *st = &w->out->roles[c->role];
         if (c->training)
             wk->in_training[c->role] += 1;
@@ -475,10 +480,7 @@ void staff_week(world *w, pw_week *wk)
 void staff_close_window(world *w)
 {
     double now = w->s.now;
-    for (size_t k = 0; k < w->n_staff; k++) {
-        clinician *c = w->staff[k];
-        if (!c->active)
-            continue;
+    for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
         pw_role_stats *st = &w->out->roles[c->role];
         if (c->sick) { /* count the window's part; the rest is outside it */
             st->sick_days += now - fmax(c->sick_since, w->t_window0);

@@ -15,8 +15,8 @@
  * - Lists are pw_list (pw_list.h), so membership is asserted on every change.
  * - Functions shared across files are declared here, grouped by the file (and prefix)
  *   that defines them: world_ (pw_world.c), patient_ (pw_patient.c), emit_, referral_,
- *   assess_, wait_, episode_, session_, group_, staff_, metrics_, cohort_. Handlers are
- *   <prefix>_on_<event>. Helpers static to a file go without the prefix.
+ *   assess_, wait_, episode_, session_, group_, roster_, staff_, metrics_, cohort_.
+ *   Handlers are <prefix>_on_<event>. Helpers static to a file go without the prefix.
  */
 #ifndef PW_STATE_H
 #define PW_STATE_H
@@ -146,6 +146,8 @@ struct clinician {
     pw_list patients;       /* individual caseload (patient.care), newest first */
     pw_diary_day *diary;    /* booked minutes by day (pw_diary.c), allocated at first use */
     sim_event_id sick_end;
+    pw_link post;           /* on the world's in-post list (pw_roster.c) */
+    int heap_role, heap_at; /* role heap and position in it; -1 if in none */
 };
 
 struct patient {
@@ -208,6 +210,18 @@ struct group {
     pw_link pool;           /* in the world's pool of free groups */
 };
 
+/* A clinician in a role's heap of those with room (pw_roster.c): the key cached. */
+typedef struct roster_slot {
+    double free_h;          /* hours_week - load_hours */
+    int id;
+    clinician *c;
+} roster_slot;
+
+typedef struct roster_heap {
+    roster_slot *a;         /* a binary max-heap: most free hours first, ties lowest id */
+    size_t n, cap;
+} roster_heap;
+
 typedef struct world {
     const pw_params *p;
     const pw_policy *pol;
@@ -219,8 +233,11 @@ typedef struct world {
     double t_window0, t_window1, t_end; /* measurement window, end of run */
     double lambda_max;                  /* referral thinning bound, per day */
     uint64_t next_referral, next_rereferral, next_prefill;
+    uint32_t person_key;                /* people's streams: sim_rng_entity_key(seed, rep, 0) */
     clinician **staff;                  /* everyone ever in post, by id */
     size_t n_staff, cap_staff;
+    pw_list in_post;                    /* those in post or training (clinician.post), by id */
+    roster_heap heaps[PW_MAX_ROLES];    /* by role: those with room now (pw_roster.c) */
     int dynamic;                        /* any staff dynamics in the scenario */
     int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
     int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled */
@@ -340,7 +357,6 @@ void wait_on_dropout(sim *s, void *obj, uint64_t arg);
 double episode_session_hours(const pw_step_p *sp);
 double episode_group_hours(const pw_step_p *sp);
 void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone);
-clinician *episode_pick_clinician(world *w, unsigned need, double hours);
 void episode_allocate(world *w, int step);
 void episode_allocate_all(world *w);
 void episode_start(world *w, patient *pt, clinician *c);
@@ -354,6 +370,26 @@ void episode_on_end(sim *s, void *obj, uint64_t arg);
 double diary_book_session(world *w, patient *pt, double t);
 void diary_release(clinician *c, long d, double minutes);
 double diary_fill(const world *w, const clinician *c);
+
+/* pw_roster.c */
+/* The clinician on the in-post list (world.in_post) at link k; NULL for NULL. Walk with
+ * for (c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)). One on the
+ * list may be inactive: while leaving their post for training (clinician_leave), until
+ * they start it. */
+static inline clinician *roster_entry(pw_link *k) { return PW_LIST_ENTRY(k, clinician, post); }
+/* c's hours, committed hours, caseload, cap, sickness, post or role changed: its place in
+ * the index follows. Call at once, before anything can pick. Out of memory: sim_fail. */
+void roster_touch(world *w, clinician *c);
+/* c (new, with the highest id yet) comes into post: on the in-post list, indexed. */
+void roster_join(world *w, clinician *c);
+/* c (active already 0) leaves for good: off the in-post list and the index. */
+void roster_leave(world *w, clinician *c);
+void roster_free(world *w);
+/* The clinician who does every activity in `need`, has a free caseload place and `hours`
+ * free a week, and has the most free hours (ties: lowest id); NULL if none. O(roles). */
+clinician *roster_pick(world *w, unsigned need, double hours);
+/* The same by scanning every clinician ever in post (the rule's definition, for tests). */
+clinician *roster_scan(const world *w, unsigned need, double hours);
 
 /* pw_session.c */
 int session_hold(world *w, patient *pt);

@@ -192,6 +192,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         return SIM_ENOMEM;
     w->p = p;
     w->rep = replication;
+    w->person_key = sim_rng_entity_key(p->seed, (uint32_t)replication, 0);
     w->mon = mon;
     w->out = out;
     w->pol = pw_policy_of(p->policy);

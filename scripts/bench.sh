@@ -7,8 +7,10 @@
 #   benchmark,n,events_per_s,reference_events_per_s,ratio,peak_rss_kb
 # events_per_s is the engine's rate in the benchmark's own unit (events for hold_*,
 # customers for mmc_*, draws for rng_*, model events for model_*_Ny, referrals for
-# model_*_Ny_referrals); ratio = engine / reference, and the reference columns are empty
-# where there is no reference. The mmc reference is a hand-written next-event loop.
+# model_*_Ny_referrals, referrals per CPU second for the size curve's model_*_xK_Ny_referrals);
+# ratio = engine / reference, and the reference columns are empty where there is no
+# reference. The mmc reference is a hand-written next-event loop; the size curve's is its
+# first size (x1).
 #
 # Adding a benchmark: drop bench/<name>.c in; the Makefile builds it into BUILD_DIR/bench/
 # and this script runs it after bench_core as `<name> --csv BUILD_DIR/bench.csv`. It should

@@ -1581,6 +1581,39 @@ static void test_rng_seed_top(void)
           rc == -1 ? "no answer (killed)" : rc == 3 ? "another result" : "a failure");
 }
 
+/* Generators placed in the caller's memory and seeded from a family key give the very
+ * streams sim_rng_seed_entity gives allocated ones (a model swaps one for the other
+ * without moving any result), at any alignment of the block. */
+static void test_rng_placed_keyed(void)
+{
+    enum { N = 5 };
+    static const uint64_t masters[] = {0, 20181, 0xfedcba9876543210ull};
+    gsl_rng *alone = gsl_rng_alloc(SIM_RNG_TYPE);
+    char *block = malloc(sim_rng_block_size(N) + 8);
+    if (!CHECK(alone && block, "allocations"))
+        goto out;
+    int bad = 0;
+    for (size_t m = 0; m < sizeof masters / sizeof *masters; m++)
+        for (uint32_t fam = 0; fam < 3; fam++)
+            for (unsigned off = 0; off < 8; off += 3) {
+                gsl_rng *r[N];
+                sim_rng_place(block + off, N, r);
+                uint32_t key = sim_rng_entity_key(masters[m], 7, fam);
+                for (uint32_t e = 0; e < N; e++)
+                    sim_rng_seed_keyed(r[e], key, 1000 * e + off);
+                for (uint32_t e = 0; e < N; e++) { /* seeded all first: no overlap */
+                    sim_rng_seed_entity(alone, masters[m], 7, fam, 1000 * e + off);
+                    for (int k = 0; k < 50; k++)
+                        bad += gsl_rng_get(r[e]) != gsl_rng_get(alone);
+                }
+            }
+    CHECK(bad == 0, "placed, keyed generators draw as sim_rng_seed_entity's (%d draws differ)",
+          bad);
+out:
+    free(block);
+    gsl_rng_free(alone);
+}
+
 static void test_rng_streams_limits(void)
 {
     sim_streams st = {0};
@@ -1923,6 +1956,7 @@ int main(void)
     RUN_TEST(test_rng_seed_injective);
     RUN_TEST(test_rng_mix64);
     RUN_TEST(test_rng_seed_top);
+    RUN_TEST(test_rng_placed_keyed);
     RUN_TEST(test_rng_streams_limits);
     RUN_TEST(test_rng_independence);
 

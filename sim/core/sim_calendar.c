@@ -496,6 +496,14 @@ int sim_cal_pending(const sim_calendar *c, sim_event_id id, double *t_out)
     return 1;
 }
 
+/* Popping an event prefetches the first two lines of the object of the event this many
+ * places behind it in the sorted front: at 10^5+ people a handler's first touch of its
+ * person is a cache miss, now overlapped with the events before it (measured: 5-10% less
+ * CPU a referral at x30, README "Benchmarks"; prefetching further ahead did no better). */
+#ifndef SIM_CAL_PREFETCH_AHEAD
+#define SIM_CAL_PREFETCH_AHEAD 2
+#endif
+
 int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
 {
     if (isnan(t_end))
@@ -520,6 +528,12 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
         ev->priority = key_prio(top->key);
         slot_retire(c, key_slot(top->key));
         remove_top(c);
+        /* The object of an event a few ahead: its lines arrive while this one runs. */
+        if (c->front.n > SIM_CAL_PREFETCH_AHEAD) {
+            const char *o = c->front.v[c->front.n - 1 - SIM_CAL_PREFETCH_AHEAD].obj;
+            __builtin_prefetch(o);
+            __builtin_prefetch((const char *)((uintptr_t)o + 64)); /* o may be NULL */
+        }
         return 1;
     }
 }

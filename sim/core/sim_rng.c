@@ -2,6 +2,7 @@
 #include "sim_rng.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "sim.h"
@@ -47,18 +48,53 @@ unsigned long sim_rng_stream_seed(uint64_t master, uint32_t replication, uint32_
     return seed_of(replication * SIM_RNG_MAX_STREAMS + stream, key);
 }
 
-unsigned long sim_rng_entity_seed(uint64_t master, uint32_t replication, uint32_t family,
-                                  uint32_t entity)
+uint32_t sim_rng_entity_key(uint64_t master, uint32_t replication, uint32_t family)
 {
     uint64_t k = sim_rng_mix64(master ^ sim_rng_mix64(((uint64_t)replication << 32 | family) +
                                                       0x9e3779b97f4a7c15ULL));
-    return seed_of(entity, (uint32_t)(k ^ (k >> 32)));
+    return (uint32_t)(k ^ (k >> 32));
+}
+
+unsigned long sim_rng_entity_seed(uint64_t master, uint32_t replication, uint32_t family,
+                                  uint32_t entity)
+{
+    return seed_of(entity, sim_rng_entity_key(master, replication, family));
 }
 
 void sim_rng_seed_entity(gsl_rng *r, uint64_t master, uint32_t replication, uint32_t family,
                          uint32_t entity)
 {
     gsl_rng_set(r, sim_rng_entity_seed(master, replication, family, entity));
+}
+
+void sim_rng_seed_keyed(gsl_rng *r, uint32_t key, uint32_t entity)
+{
+    gsl_rng_set(r, seed_of(entity, key));
+}
+
+/* A generator's state, rounded up so the next one is aligned for any type. */
+static size_t state_bytes(void)
+{
+    size_t a = _Alignof(max_align_t);
+    return (SIM_RNG_TYPE->size + a - 1) / a * a;
+}
+
+size_t sim_rng_block_size(unsigned n)
+{
+    return n * (sizeof(gsl_rng) + state_bytes()) + _Alignof(max_align_t);
+}
+
+void sim_rng_place(void *block, unsigned n, gsl_rng **r)
+{
+    /* n gsl_rng headers, then the states, from the first aligned address. */
+    uintptr_t a = _Alignof(max_align_t), at = ((uintptr_t)block + a - 1) / a * a;
+    gsl_rng *head = (gsl_rng *)at;
+    char *state = (char *)at + (n * sizeof(gsl_rng) + a - 1) / a * a;
+    for (unsigned i = 0; i < n; i++) {
+        head[i].type = SIM_RNG_TYPE;
+        head[i].state = state + i * state_bytes();
+        r[i] = &head[i];
+    }
 }
 
 int sim_streams_init(sim_streams *st, unsigned n, uint64_t master, uint32_t replication)

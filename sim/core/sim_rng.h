@@ -53,5 +53,17 @@ void sim_streams_free(sim_streams *st);
  * lets a model reuse generator memory across entities. */
 void sim_rng_seed_entity(gsl_rng *r, uint64_t master, uint32_t replication, uint32_t family,
                          uint32_t entity);
+/* The key of a family of entity streams: seeding entity e of the family with
+ * sim_rng_seed_keyed(r, key, e) gives the same stream as sim_rng_seed_entity, without
+ * mixing (master, replication, family) again for every entity. */
+uint32_t sim_rng_entity_key(uint64_t master, uint32_t replication, uint32_t family);
+void sim_rng_seed_keyed(gsl_rng *r, uint32_t key, uint32_t entity);
+
+/* Generators in the caller's memory, so that an entity's streams sit beside it rather than
+ * in 2 allocations each: sim_rng_place lays n unseeded generators of SIM_RNG_TYPE out in
+ * `block` (sim_rng_block_size(n) bytes, any alignment) and points r[0..n) at them. They
+ * live as long as the block; never gsl_rng_free them. */
+size_t sim_rng_block_size(unsigned n);
+void sim_rng_place(void *block, unsigned n, gsl_rng **r);
 
 #endif
