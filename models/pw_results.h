@@ -223,6 +223,10 @@ typedef struct pw_results {
     pw_week *weeks;                             /* n_weeks, owned */
     uint64_t events_fired;
     double wall_seconds;
+    /* A federation's replication (pw_pool.h): each service's metrics, n_services x PW_M_N
+     * service-major, owned; 0 and NULL for a single service. */
+    size_t n_services;
+    double *service_metric;
 } pw_results;
 
 void pw_results_free(pw_results *r);

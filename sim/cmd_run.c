@@ -14,6 +14,7 @@
 #include "out_manifest.h"
 #include "out_stream.h"
 #include "out_write.h"
+#include "par.h"
 #include "precision.h"
 #include "runner.h"
 #include "scn_load.h"
@@ -94,6 +95,7 @@ static int write_set(const cli *c, const pw_params *p, const char *scenario, con
     info->git_hash = cli_git_hash();
     info->libconfig_version = scn_libconfig_version();
     info->threads = o->threads;
+    info->ranks = o->streams ? 1 : par_size(); /* streams keep a run in rank 0 (runner.h) */
     info->streams = o->streams;
     info->wall_seconds = wall;
     info->argc = argc;

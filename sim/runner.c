@@ -9,6 +9,7 @@
 
 #include "models/pw_world.h"
 #include "out_stream.h"
+#include "par.h"
 #include "sim/core/sim.h"
 
 typedef struct job {
@@ -85,6 +86,14 @@ static void *worker(void *arg)
 
 int runner_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
                pw_results *out, char *err, size_t errlen)
+{
+    if (par_size() > 1 && !o->streams)
+        return par_run(p, reps, n, o, out, err, errlen);
+    return runner_run_local(p, reps, n, o, out, err, errlen);
+}
+
+int runner_run_local(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
+                     pw_results *out, char *err, size_t errlen)
 {
     job j;
     memset(&j, 0, sizeof j);
