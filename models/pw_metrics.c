@@ -112,6 +112,7 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg)
     }
     m[PW_M_UTILISATION_ASSESSMENT] =
         w->assess_slots_offered > 0 ? w->assess_slots_used / w->assess_slots_offered : NAN;
+    pool_on_window_end(w, t);
 }
 
 /* The headline metrics from the cohort's accumulators, at the end of the run. The outcome

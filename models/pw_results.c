@@ -53,4 +53,7 @@ void pw_results_free(pw_results *r)
     free(r->service_metric);
     r->service_metric = NULL;
     r->n_services = 0;
+    free(r->pool.wait_bins);
+    r->pool.wait_bins = NULL;
+    r->pool.wait_nbins = 0;
 }

@@ -41,9 +41,12 @@ int main(int argc, char **argv)
             ret = EXIT_RUNTIME;
             goto out;
         }
-        ret = app_load(&c, c.scenario, NULL, 0, p);
+        scn_federation fed = {0};
+        ret = app_load_federation(&c, c.scenario, p, &fed);
         if (ret == EXIT_OK)
-            ret = !strcmp(c.command, "check") ? cmd_check(&c, p) : cmd_run(&c, p, argc, argv);
+            ret = !strcmp(c.command, "check") ? cmd_check(&c, p, &fed)
+                                              : cmd_run(&c, p, &fed, argc, argv);
+        scn_federation_free(&fed);
         free(p);
     }
 out:

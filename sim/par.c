@@ -41,7 +41,7 @@ int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
 
 #include <mpi.h>
 
-enum { TAG_JOB = 1, TAG_PARAMS, TAG_REPS, TAG_STATUS, TAG_RESULT, TAG_WEEKS, TAG_SERVICES };
+enum { TAG_JOB = 1, TAG_PARAMS, TAG_REPS, TAG_STATUS, TAG_RESULT, TAG_ARRAY };
 enum { JOB_END = 0, JOB_RUN = 1 };
 
 /* What rank 0 sends before a batch: the kind, then (JOB_RUN) the threads each rank uses,
@@ -50,6 +50,7 @@ typedef struct par_job {
     int kind;
     int threads;
     unsigned long long nreps;
+    unsigned long long nservices;
 } par_job;
 
 /* What a rank answers: runner_run_local's status and message. */
@@ -124,47 +125,41 @@ static void recv_bytes(void *buf, size_t len, int from, int tag)
     } while (len > 0);
 }
 
-/* One replication's results: the struct, then the arrays it owns. */
+/* One replication's results: the struct, then the arrays it owns (pw_results_free's). */
 static void send_result(const pw_results *r, int to)
 {
     send_bytes(r, sizeof *r, to, TAG_RESULT);
     if (r->n_weeks)
-        send_bytes(r->weeks, r->n_weeks * sizeof *r->weeks, to, TAG_WEEKS);
+        send_bytes(r->weeks, r->n_weeks * sizeof *r->weeks, to, TAG_ARRAY);
     if (r->n_services)
         send_bytes(r->service_metric, r->n_services * PW_M_N * sizeof *r->service_metric, to,
-                   TAG_SERVICES);
+                   TAG_ARRAY);
+    if (r->pool.wait_nbins)
+        send_bytes(r->pool.wait_bins, r->pool.wait_nbins * sizeof *r->pool.wait_bins, to,
+                   TAG_ARRAY);
 }
 
-/* Returns 0, or -1 when out of memory (the arrays are still received, into nothing). */
-static int recv_result(pw_results *r, int from)
+/* Receive an array of n elements of size each into a new *p (NULL when n is 0). Out of
+ * memory there is no way to drain the message and go on: the job ends (MPI_Abort). */
+static void recv_array(void *p, size_t n, size_t size, int from)
+{
+    void *a = NULL;
+    if (n) {
+        if (!(a = malloc(n * size))) {
+            fprintf(stderr, "stepsim: out of memory gathering the results of rank %d\n", from);
+            MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+        }
+        recv_bytes(a, n * size, from, TAG_ARRAY);
+    }
+    memcpy(p, &a, sizeof a);
+}
+
+static void recv_result(pw_results *r, int from)
 {
     recv_bytes(r, sizeof *r, from, TAG_RESULT);
-    size_t nw = r->n_weeks, ns = r->n_services;
-    r->weeks = nw ? malloc(nw * sizeof *r->weeks) : NULL;
-    r->service_metric = ns ? malloc(ns * PW_M_N * sizeof *r->service_metric) : NULL;
-    int ok = (!nw || r->weeks) && (!ns || r->service_metric);
-    if (nw) {
-        void *sink = r->weeks ? (void *)r->weeks : malloc(nw * sizeof *r->weeks);
-        if (!sink)
-            return -1; /* cannot even drain: the protocol is lost; MPI_Abort below */
-        recv_bytes(sink, nw * sizeof *r->weeks, from, TAG_WEEKS);
-        if (!r->weeks)
-            free(sink);
-    }
-    if (ns) {
-        size_t len = ns * PW_M_N * sizeof *r->service_metric;
-        void *sink = r->service_metric ? (void *)r->service_metric : malloc(len);
-        if (!sink)
-            return -1;
-        recv_bytes(sink, len, from, TAG_SERVICES);
-        if (!r->service_metric)
-            free(sink);
-    }
-    if (!ok) {
-        pw_results_free(r);
-        return -1;
-    }
-    return 0;
+    recv_array(&r->weeks, r->n_weeks, sizeof *r->weeks, from);
+    recv_array(&r->service_metric, r->n_services, PW_M_N * sizeof *r->service_metric, from);
+    recv_array(&r->pool.wait_bins, r->pool.wait_nbins, sizeof *r->pool.wait_bins, from);
 }
 
 /* A rank's share of a batch of n: the indexes i with i % size == rank. */
@@ -183,7 +178,7 @@ static int injected_failure(void)
 
 int par_serve(void)
 {
-    pw_params *p = malloc(sizeof *p);
+    pw_params *p = malloc(sizeof *p), *svc = NULL;
     if (!p) {
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
         return EXIT_RUNTIME;
@@ -195,6 +190,8 @@ int par_serve(void)
         if (job.kind == JOB_END)
             break;
         recv_bytes(p, sizeof *p, 0, TAG_PARAMS);
+        free(svc);
+        recv_array(&svc, (size_t)job.nservices, sizeof *svc, 0);
         size_t n = (size_t)job.nreps;
         int *reps = malloc((n ? n : 1) * sizeof *reps);
         pw_results *res = calloc(n ? n : 1, sizeof *res);
@@ -202,8 +199,10 @@ int par_serve(void)
             MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
             return EXIT_RUNTIME;
         }
-        recv_bytes(reps, n * sizeof *reps, 0, TAG_REPS);
-        runner_opts o = {.threads = job.threads};
+        if (n)
+            recv_bytes(reps, n * sizeof *reps, 0, TAG_REPS);
+        runner_opts o = {.threads = job.threads, .services = svc,
+                         .n_services = (size_t)job.nservices};
         par_status st;
         memset(&st, 0, sizeof st);
         if (injected_failure()) {
@@ -222,6 +221,7 @@ int par_serve(void)
         free(res);
     }
     free(p);
+    free(svc);
     MPI_Finalize();
     return EXIT_OK;
 }
@@ -230,7 +230,7 @@ void par_finalize(void)
 {
     if (!g_mpi)
         return;
-    par_job end = {JOB_END, 0, 0};
+    par_job end = {JOB_END, 0, 0, 0};
     for (int k = 1; k < g_size; k++)
         send_bytes(&end, sizeof end, k, TAG_JOB);
     MPI_Finalize();
@@ -253,12 +253,16 @@ int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
     /* Every other rank gets its share first, then rank 0 runs its own. */
     for (int k = 1; k < size; k++) {
         size_t m = share_of(n, k, size);
-        par_job job = {JOB_RUN, o->threads, (unsigned long long)m};
+        par_job job = {JOB_RUN, o->threads, (unsigned long long)m,
+                       (unsigned long long)o->n_services};
         for (size_t i = 0; i < m; i++)
             mine[i] = reps[(size_t)k + i * (size_t)size];
         send_bytes(&job, sizeof job, k, TAG_JOB);
         send_bytes(p, sizeof *p, k, TAG_PARAMS);
-        send_bytes(mine, m * sizeof *mine, k, TAG_REPS);
+        if (o->n_services)
+            send_bytes(o->services, o->n_services * sizeof *o->services, k, TAG_ARRAY);
+        if (m)
+            send_bytes(mine, m * sizeof *mine, k, TAG_REPS);
     }
     size_t m0 = share_of(n, 0, size);
     for (size_t i = 0; i < m0; i++)
@@ -284,13 +288,8 @@ int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
             }
             continue;
         }
-        for (size_t i = 0; i < m; i++) {
-            pw_results *r = &out[(size_t)k + i * (size_t)size];
-            if (recv_result(r, k) != 0) {
-                snprintf(err, errlen, "out of memory gathering the results of rank %d", k);
-                MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
-            }
-        }
+        for (size_t i = 0; i < m; i++)
+            recv_result(&out[(size_t)k + i * (size_t)size], k);
         done += m;
         if (ret == 0 && o->progress)
             o->progress(o->progress_ctx, done, n);

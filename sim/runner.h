@@ -22,6 +22,12 @@ typedef struct runner_opts {
     /* When non-NULL and non-zero (set by a signal handler), no further replication starts
      * and runner_run fails with RUNNER_INTERRUPTED; running ones finish first. */
     const volatile sig_atomic_t *stop;
+    /* A federation (models/pw_pool.h): its services' parameters (each with the base's
+     * horizon and roles), n_services of them; p is then the national parameters. Each
+     * replication runs every service (one task each, on any thread) and pools them in
+     * service order. NULL and 0 for one service. */
+    const pw_params *services;
+    size_t n_services;
 } runner_opts;
 
 /* runner_run's failures. */
