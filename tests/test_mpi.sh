@@ -1,7 +1,7 @@
 #!/bin/sh
 # Open MPI: `mpirun -n 1/2/3 stepsim run` and `-j 1/2` write the bytes one process writes
 # with the same seed (every file but manifest.json, which holds times and the ranks used),
-# and so does `compare` on 2 ranks; manifest.json records the ranks; a rank whose
+# and so do `compare` and `sweep` on 2 ranks; manifest.json records the ranks; a rank whose
 # replications fail ends the run with exit 1, a message naming the rank, and the previous
 # outputs in OUTDIR whole (nothing published, no staging folder left).
 # mpirun runs with --oversubscribe (more ranks than cores) and --allow-run-as-root (CI runs
@@ -85,6 +85,18 @@ expect_rc 0 "compare, one process"
 mpirun_ 2 compare $cmp -j 1 -o "$tmp/c2"
 expect_rc 0 "compare, mpirun -n 2"
 same "compare, mpirun -n 2" "$tmp/c2"
+
+echo "== sweep on 2 ranks (each point's replications spread)"
+sw="tests/golden/small.cfg -r 3 --set output.patients=false --set output.events=false
+    --vary staff.pwp.headcount=2:4 -q"
+ref=$tmp/sref
+# shellcheck disable=SC2086
+run sweep $sw -j 1 -o "$ref"
+expect_rc 0 "sweep, one process"
+# shellcheck disable=SC2086
+mpirun_ 2 sweep $sw -j 1 -o "$tmp/s2"
+expect_rc 0 "sweep, mpirun -n 2"
+same "sweep, mpirun -n 2" "$tmp/s2"
 
 echo "== a failed rank"
 keep=$tmp/keep
