@@ -212,6 +212,13 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     return 0;
 }
 
+void pw_pool_release(pw_results *r)
+{
+    free(r->pool.wait_bins);
+    r->pool.wait_bins = NULL;
+    r->pool.wait_nbins = 0;
+}
+
 /* p-quantile of the pooled histogram, as sim_hist_quantile reads a histogram. */
 static double pool_quantile(const pw_pool *pl, double q)
 {

@@ -42,4 +42,8 @@ __attribute__((warn_unused_result)) int pw_pool_add(pw_results *nat, size_t k,
  * federation's national parameters (its roles name the pooled roles). */
 void pw_pool_finish(const pw_params *nat_p, pw_results *nat);
 
+/* Drop r's fine wait histogram (pw_pool.wait_bins) once no pooling needs it: the runner
+ * keeps results without it, so what a kept replication costs does not grow. */
+void pw_pool_release(pw_results *r);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "models/pw_results.h"
+#include "models/pw_world.h"
 #include "out_compare.h"
 #include "out_dashboard.h"
 #include "out_file.h"
@@ -232,6 +233,20 @@ static int federation_ok(const char *scenario, const pw_params *p, const scn_fed
     return EXIT_OK;
 }
 
+/* Besides its replications, what a federation keeps: services' results waiting to be
+ * pooled (at most threads + 1 replications' worth at once) and each service's metrics in
+ * every kept replication. 0 for one service. */
+static double federation_bytes(const scn_federation *fed, size_t rmax, int threads)
+{
+    double waiting = 0;
+    for (size_t k = 0; k < fed->n; k++) {
+        pw_memory m;
+        pw_memory_estimate(&fed->services[k], &m);
+        waiting += m.results_bytes;
+    }
+    return (double)(threads + 1) * waiting + (double)rmax * (double)fed->n * PW_M_N * 8.0;
+}
+
 /* What the memory budget weighs: a federation's largest service (one service of each
  * replication runs on a thread at a time), else the scenario. */
 static const pw_params *budget_params(const pw_params *p, const scn_federation *fed)
@@ -267,7 +282,9 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
     /* Before anything is allocated: the results of rmax replications are kept. */
     budget_run br = {c->scenario, budget_params(p, fed), rmax, app_threads(c), streams};
-    if ((ret = app_check_memory(c, c->scenario, &br, 1, 0, NULL)) != EXIT_OK) {
+    if ((ret = app_check_memory(c, c->scenario, &br, 1,
+                                federation_bytes(fed, rmax, app_threads(c)),
+                                "a federation's services' results")) != EXIT_OK) {
         if (prec)
             prec_free(prec);
         return ret;
@@ -393,7 +410,10 @@ int cmd_compare(const cli *c, int argc, char **argv)
                              app_threads(c),
                              (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
                                  (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u)};
-    ret = app_check_memory(c, "compare", br, ns, 0, NULL);
+    double fb = 0;
+    for (size_t s = 0; s < ns; s++)
+        fb += federation_bytes(&feds[s], rmax, app_threads(c));
+    ret = app_check_memory(c, "compare", br, ns, fb, "federations' services' results");
     free(br);
     if (ret != EXIT_OK)
         goto out;

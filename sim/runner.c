@@ -82,6 +82,7 @@ static int pool_services(job *j, size_t i, char *msg, size_t len)
         return -1;
     }
     pw_pool_finish(j->p, &j->out[i]);
+    pw_pool_release(&j->out[i]);
     j->out[i].wall_seconds = wall;
     return 0;
 }
@@ -103,6 +104,7 @@ static int run_one(job *j, size_t i, char *msg, size_t len)
     double t0 = wall_now();
     int rc = pw_run(j->p, rep, mon, &j->out[i]);
     j->out[i].wall_seconds = wall_now() - t0;
+    pw_pool_release(&j->out[i]); /* pooled only in a federation (run_service) */
     if (rc != 0) {
         snprintf(msg, len, "replication %d failed: %s", rep, pw_strerror(rc));
         out_stream_free(&st);
