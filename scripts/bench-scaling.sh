@@ -7,6 +7,8 @@
 #                      (skipped without MPI); peak RSS is rank 0's
 #   england_10y_jJ     scenarios/england.cfg, one replication (ten years, 120 services),
 #                      -j J (J = 1, 2): referrals a second; reference = -j 1; n = referrals
+# Wall and CPU seconds are printed beside each row: on a shared machine the wall-clock
+# speed-ups only mean something when nothing else runs.
 # Each row also checks that its outputs are byte-identical to -j 1's (every file but
 # manifest.json): a scaling figure for different results would be no figure.
 # BENCH_ENGLAND=0 skips the England rows (they take minutes).
@@ -30,13 +32,14 @@ digest() {
 timed() {
     out=$1
     shift
-    /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || {
+    /usr/bin/time -f '%e %M %U %S' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || {
         echo "bench-scaling: failed: $*" >&2
         sed 's/^/    /' "$TMP/err" >&2
         status=1
         return 1
     }
-    read -r secs rss_kb <"$TMP/time"
+    read -r secs rss_kb usr sys <"$TMP/time"
+    cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
     if [ -n "${ref_dir:-}" ] && [ "$(digest "$out")" != "$(digest "$ref_dir")" ]; then
         echo "bench-scaling: $* wrote different results from -j 1" >&2
         status=1
@@ -46,7 +49,8 @@ timed() {
 row() { # name n rate reference_rate rss
     ratio=$(awk -v a="$3" -v b="$4" 'BEGIN { if (b > 0) printf "%.3f", a / b }')
     echo "$1,$2,$3,$4,$ratio,$5" >>"$CSV"
-    printf '%-22s %10s %12s/s  speed-up %6s  peak RSS %s kB\n' "$1" "$2" "$3" "$ratio" "$5"
+    printf '%-22s %10s %12s/s  speed-up %6s  peak RSS %s kB  (%s s wall, %s s CPU)\n' \
+        "$1" "$2" "$3" "$ratio" "$5" "$secs" "$cpu"
 }
 
 reps=40
@@ -87,7 +91,6 @@ if [ "${BENCH_ENGLAND:-1}" != 0 ]; then
         rate=$(awk -v n="$refs" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
         [ "$j" = 1 ] && ref_rate=$rate && ref_dir=$TMP/e1
         row "england_10y_j$j" "$refs" "$rate" "$ref_rate" "$rss_kb"
-        echo "    ($secs s wall)"
     done
 fi
 exit $status
