@@ -188,11 +188,14 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         nat->roles[r].headcount = 0;
     memset(&nat->prefill.step_list, 0, sizeof nat->prefill.step_list);
     nat->prefill.assessment_list = 0;
-    for (size_t k = 0; k < n && ret == SCN_OK; k++) {
+    /* Every service is loaded, so that the problems of all of them are reported. */
+    for (size_t k = 0; k < n && ret != SCN_ENOMEM; k++) {
         pw_params *p = &fed->services[k];
-        ret = scn_load_with(path, sets, nsets, (long)k, 1, p, NULL, NULL, errs);
-        if (ret != SCN_OK)
-            break;
+        int rk = scn_load_with(path, sets, nsets, (long)k, 1, p, NULL, NULL, errs);
+        if (rk != SCN_OK) {
+            ret = rk;
+            continue;
+        }
         scale_service(p, &list[k]);
         fed->scale[k] = list[k].scale;
         fed->staffing[k] = list[k].staffing;

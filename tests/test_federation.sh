@@ -117,6 +117,11 @@ printf '%s\nservices = ( { name = "A"; scale = -1.0; } );\n' "$inc" >"$tmp/tests
 run check "$tmp/tests/golden/neg.cfg"
 expect_rc 2 "negative scale"
 expect_err 'services\[0\]\.scale: must be a number in \(0, 1000\] \(got -1\)' "negative scale"
+printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 1.0; overrides = { horizon_weeks = 30.0; }; } );\n' "$inc" \
+    >"$tmp/tests/golden/horizon.cfg"
+run check "$tmp/tests/golden/horizon.cfg"
+expect_rc 2 "a service with its own horizon"
+expect_err 'horizon.cfg:3: services\[1\]: "B" must keep the base scenario' "a service with its own horizon"
 run sweep tests/federation/three.cfg --vary staff.pwp.headcount=2:3 -r 1 -q -o "$tmp/sw"
 expect_rc 2 "sweep of a federation"
 expect_err 'three.cfg:[0-9]+: services: a federation of services runs with' "sweep of a federation"
