@@ -16,6 +16,18 @@ DATADIR ?= $(PREFIX)/share/stepsim
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+# Open MPI: when mpicc is present (scripts/install-deps.sh installs it) and CC was not
+# given, the program is built with it and -DSTEPSIM_MPI, so `mpirun -n N stepsim ...`
+# spreads replications over ranks (sim/par.h); without it (or with MPI=0) the program
+# builds and runs as one process. Either way, started without mpirun it never starts MPI.
+MPI ?= 1
+MPICC := $(if $(filter 1,$(MPI)),$(shell command -v mpicc 2>/dev/null))
+ifneq ($(MPICC),)
+ifeq ($(origin CC),default)
+CC := mpicc
+MPI_CPPFLAGS := -DSTEPSIM_MPI
+endif
+endif
 DEPS := gsl libconfig
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
@@ -37,6 +49,7 @@ FUZZ_SECONDS ?= 60
 ifeq ($(FUZZ),1)
 B := build-fuzz
 CC := clang
+MPI_CPPFLAGS :=
 OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=fuzzer,address,undefined
@@ -48,7 +61,7 @@ GSL_CFLAGS = $(shell $(PKG_CONFIG) --cflags gsl 2>/dev/null)
 GSL_LIBS = $(shell $(PKG_CONFIG) --libs gsl 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -MMD -MP -pthread \
-             $(DEPS_CFLAGS) -I. $(CPPFLAGS) $(CFLAGS)
+             $(DEPS_CFLAGS) $(MPI_CPPFLAGS) -I. $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(SAN_LDFLAGS) $(LDFLAGS)
 
 CORE_SRC := $(wildcard sim/core/*.c)

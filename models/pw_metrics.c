@@ -103,15 +103,11 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg)
     m[PW_M_WAITING_ASSESSMENT_MEAN] = sim_timeavg_mean(&w->ta_wait_assess, t);
     m[PW_M_WAITING_STEP2_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP2], t);
     m[PW_M_WAITING_STEP3_MEAN] = sim_timeavg_mean(&w->ta_wait_step[PW_STEP3], t);
-    for (int st = 0; st < PW_STEP_N; st++) {
-        /* With staff dynamics the hours available vary: use their time average. */
-        double cap = w->cap_varied ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
-        /* Diary appointments held (hours a week over the window) add to hours committed. */
-        double weeks = (t - w->t_window0) / 7.0;
-        double diary = weeks > 0 ? w->diary_minutes[st] / 60.0 / weeks : 0;
+    pool_on_window_end(w, t); /* the hours in use and available, as the pool keeps them */
+    const pw_pool *pl = &w->out->pool;
+    for (int st = 0; st < PW_STEP_N; st++)
         m[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
-            cap > 0 ? (sim_timeavg_mean(&w->ta_load[st], t) + diary) / cap : NAN;
-    }
+            pl->cap_hours[st] > 0 ? pl->load_hours[st] / pl->cap_hours[st] : NAN;
     m[PW_M_UTILISATION_ASSESSMENT] =
         w->assess_slots_offered > 0 ? w->assess_slots_used / w->assess_slots_offered : NAN;
 }
@@ -167,31 +163,8 @@ void metrics_compute(world *w)
     const uint64_t *fl = o->failures;
     m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], w->n_ref);
     m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3], w->n_ref);
-    double cost = 0, heads = 0, turnover = 0, burn = 0;
-    double step_heads[PW_STEP_N] = {0, 0}, step_turnover[PW_STEP_N] = {0, 0};
-    for (size_t r = 0; r < w->p->n_roles; r++) {
-        const pw_role_stats *st = &o->roles[r];
-        double gone = (double)(st->leavers + st->to_training);
-        cost += st->salary_gbp + st->oncost_gbp + st->training_gbp;
-        heads += st->headcount_years;
-        turnover += gone;
-        burn += st->burnout_years;
-        /* By step: the roles that deliver it (PWPs at step 2, HITs at step 3). */
-        for (int s = 0; s < PW_STEP_N; s++)
-            if (w->p->roles[r].does & (s == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3)) {
-                step_heads[s] += st->headcount_years;
-                step_turnover[s] += gone;
-            }
-    }
-    m[PW_M_STAFF_TURNOVER_RATE_STEP2] =
-        step_heads[PW_STEP2] > 0 ? step_turnover[PW_STEP2] / step_heads[PW_STEP2] : NAN;
-    m[PW_M_STAFF_TURNOVER_RATE_STEP3] =
-        step_heads[PW_STEP3] > 0 ? step_turnover[PW_STEP3] / step_heads[PW_STEP3] : NAN;
-    m[PW_M_COST_PER_REFERRAL_GBP] = w->n_ref ? cost / (double)w->n_ref : NAN;
-    m[PW_M_COST_PER_FINISHED_COURSE_GBP] = w->n_finished ? cost / (double)w->n_finished : NAN;
-    m[PW_M_COST_PER_RECOVERY_GBP] = w->rep_recovered ? cost / (double)w->rep_recovered : NAN;
-    m[PW_M_COST_PER_TRUE_RECOVERY_GBP] = w->fu_recovered ? cost / (double)w->fu_recovered : NAN;
-    m[PW_M_STAFF_TURNOVER_RATE] = heads > 0 ? turnover / heads : NAN;
+    metrics_staff(w->p, o, (double)w->n_ref, (double)w->n_finished, (double)w->rep_recovered,
+                  (double)w->fu_recovered);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(w->n_a2t_over90, w->n_a2t);
     static const pw_metric fin_share[] = {PW_M_FINISHERS_STEP2_ONLY_SHARE,
                                           PW_M_FINISHERS_STEP2_THEN_3_SHARE,
@@ -203,17 +176,52 @@ void metrics_compute(world *w)
         m[fin_share[k]] = SHARE(w->fin_n[k], w->n_finished);
         m[fin_sessions[k]] = w->fin_n[k] ? w->fin_sessions[k] / (double)w->fin_n[k] : NAN;
     }
-    /* Open caseload per clinician who does step 2, over the window's weeks. */
+#undef SHARE
+}
+
+/* The staff metrics of results o (costs per referral, finished course and recovery;
+ * turnover, all roles and by step; open caseload per step-2 clinician over the window's
+ * weeks; burnout) from its role figures and weeks and the given counts. Shared by a world
+ * (metrics_compute) and a pooled federation (pw_pool_finish). */
+void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
+                   double rep_recovered, double fu_recovered)
+{
+    double *m = o->metric;
+    double cost = 0, heads = 0, turnover = 0, burn = 0;
+    double step_heads[PW_STEP_N] = {0, 0}, step_turnover[PW_STEP_N] = {0, 0};
+    for (size_t r = 0; r < p->n_roles; r++) {
+        const pw_role_stats *st = &o->roles[r];
+        double gone = (double)(st->leavers + st->to_training);
+        cost += st->salary_gbp + st->oncost_gbp + st->training_gbp;
+        heads += st->headcount_years;
+        turnover += gone;
+        burn += st->burnout_years;
+        /* By step: the roles that deliver it (PWPs at step 2, HITs at step 3). */
+        for (int s = 0; s < PW_STEP_N; s++)
+            if (p->roles[r].does & (s == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3)) {
+                step_heads[s] += st->headcount_years;
+                step_turnover[s] += gone;
+            }
+    }
+    m[PW_M_COST_PER_REFERRAL_GBP] = n_ref > 0 ? cost / n_ref : NAN;
+    m[PW_M_COST_PER_FINISHED_COURSE_GBP] = n_finished > 0 ? cost / n_finished : NAN;
+    m[PW_M_COST_PER_RECOVERY_GBP] = rep_recovered > 0 ? cost / rep_recovered : NAN;
+    m[PW_M_COST_PER_TRUE_RECOVERY_GBP] = fu_recovered > 0 ? cost / fu_recovered : NAN;
+    m[PW_M_STAFF_TURNOVER_RATE] = heads > 0 ? turnover / heads : NAN;
+    m[PW_M_STAFF_TURNOVER_RATE_STEP2] =
+        step_heads[PW_STEP2] > 0 ? step_turnover[PW_STEP2] / step_heads[PW_STEP2] : NAN;
+    m[PW_M_STAFF_TURNOVER_RATE_STEP3] =
+        step_heads[PW_STEP3] > 0 ? step_turnover[PW_STEP3] / step_heads[PW_STEP3] : NAN;
+    m[PW_M_BURNOUT_MEAN] = heads > 0 ? burn / heads : NAN;
+    double t0 = p->warmup_weeks * 7.0, t1 = t0 + p->horizon_weeks * 7.0;
     double cases = 0, clinicians = 0;
     for (size_t k = 0; k < o->n_weeks; k++) {
-        if ((double)(k + 1) * 7.0 <= w->t_window0 || (double)k * 7.0 >= w->t_window1)
+        if ((double)(k + 1) * 7.0 <= t0 || (double)k * 7.0 >= t1)
             continue;
         cases += o->weeks[k].caseload_step[PW_STEP2];
-        for (size_t r = 0; r < w->p->n_roles; r++)
-            if (w->p->roles[r].does & PW_DOES_STEP2)
+        for (size_t r = 0; r < p->n_roles; r++)
+            if (p->roles[r].does & PW_DOES_STEP2)
                 clinicians += o->weeks[k].staff_in_post[r];
     }
     m[PW_M_CASELOAD_PER_STEP2_CLINICIAN] = clinicians > 0 ? cases / clinicians : NAN;
-    m[PW_M_BURNOUT_MEAN] = heads > 0 ? burn / heads : NAN;
-#undef SHARE
 }

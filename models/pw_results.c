@@ -50,4 +50,10 @@ void pw_results_free(pw_results *r)
     free(r->weeks);
     r->weeks = NULL;
     r->n_weeks = 0;
+    free(r->service_metric);
+    r->service_metric = NULL;
+    r->n_services = 0;
+    free(r->pool.wait_bins);
+    r->pool.wait_bins = NULL;
+    r->pool.wait_nbins = 0;
 }

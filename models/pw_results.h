@@ -210,6 +210,29 @@ typedef struct pw_role_stats {
     double training_gbp;        /* training fees of trainees for this role */
 } pw_role_stats;
 
+/* What pooling a federation's services needs beyond the counts above: every numerator and
+ * denominator of the headline metrics (models/pw_pool.c), filled at the end of a run. */
+enum { PW_T_WAIT_ASSESS, PW_T_WAIT_TREAT, PW_T_WAIT_REPORTED, PW_T_STEP_UP_WAIT,
+       PW_T_SESSIONS_FIN, PW_T_SESSIONS_REC, PW_T_N };
+typedef struct pw_pool {
+    uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters, n_rereferrals;
+    uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
+    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr;
+    uint64_t fu_casers, fu_recovered, fu_ri, fu_rr;
+    uint64_t n_a2t, n_a2t_over90, w6_rep, w18_rep, w6_true, w18_true;
+    uint64_t fin_n[PW_P_N];
+    double fin_sessions[PW_P_N];
+    double tally_n[PW_T_N], tally_sum[PW_T_N]; /* the tallies' counts and sums */
+    double load_hours[PW_STEP_N], cap_hours[PW_STEP_N]; /* window time averages */
+    double assess_slots_offered, assess_slots_used;
+    /* Referral to first treatment, days, in 1/8-day bins from 0 (pw_world.c's histogram):
+     * wait_bins[0..wait_nbins) (owned; trailing empty bins cut), under/overflow, total. */
+    double wait_lo, wait_width;
+    uint64_t wait_under, wait_over, wait_n;
+    size_t wait_nbins;
+    double *wait_bins;
+} pw_pool;
+
 typedef struct pw_results {
     int replication;
     double metric[PW_M_N];
@@ -225,6 +248,11 @@ typedef struct pw_results {
     pw_week *weeks;                             /* n_weeks, owned */
     uint64_t events_fired;
     double wall_seconds;
+    /* A federation's replication (pw_pool.h): each service's metrics, n_services x PW_M_N
+     * service-major, owned; 0 and NULL for a single service. */
+    size_t n_services;
+    double *service_metric;
+    pw_pool pool;
 } pw_results;
 
 void pw_results_free(pw_results *r);

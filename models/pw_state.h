@@ -418,6 +418,12 @@ void metrics_track_lists(world *w);
 void metrics_track_load(world *w, int step, double delta);
 void metrics_track_capacity(world *w);
 void metrics_compute(world *w);
+void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
+                   double rep_recovered, double fu_recovered);
+
+/* pw_pool.c */
+void pool_on_window_end(world *w, double t);
+int pool_capture(world *w);
 void metrics_on_week(sim *s, void *obj, uint64_t arg);
 void metrics_on_window_start(sim *s, void *obj, uint64_t arg);
 void metrics_on_window_end(sim *s, void *obj, uint64_t arg);

@@ -66,6 +66,10 @@ for exe in "$B"/bench/*; do
 done
 
 echo
+echo "== scaling: threads, MPI ranks, England (scripts/bench-scaling.sh)"
+run sh "$(dirname "$0")/bench-scaling.sh" "$B"
+
+echo
 echo "Summary ($CSV) — $when"
 echo "machine: $machine"
 awk -F, '

@@ -7,9 +7,10 @@
 set -eu
 
 # clang and its runtime (libFuzzer, sanitizers): `make fuzz`, which `make test` runs.
-PKGS="make gcc pkg-config libgsl-dev libconfig-dev clang libclang-rt-14-dev"
+# Open MPI (mpicc, mpirun): the build uses mpicc when present; `mpirun -n N stepsim ...`.
+PKGS="make gcc pkg-config libgsl-dev libconfig-dev clang libclang-rt-14-dev openmpi-bin libopenmpi-dev"
 [ "${1:-}" = --test ] && PKGS="$PKGS chromium"
-[ "${STEPSIM_WITH_OPTIONAL:-0}" = 1 ] && PKGS="$PKGS openmpi-bin libopenmpi-dev hyperfine valgrind"
+[ "${STEPSIM_WITH_OPTIONAL:-0}" = 1 ] && PKGS="$PKGS hyperfine valgrind"
 
 missing=""
 for p in $PKGS; do

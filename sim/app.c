@@ -77,9 +77,10 @@ int app_publish_set(out_set *set)
 }
 
 
-/* Load a scenario, printing every problem; returns EXIT_OK or an exit status. */
-int app_load(const cli *c, const char *path, const char *const *extra, size_t nextra,
-             pw_params *p)
+/* Load a scenario (a federation too when fed is not NULL), printing every problem;
+ * returns EXIT_OK or an exit status. */
+static int load(const cli *c, const char *path, const char *const *extra, size_t nextra,
+                pw_params *p, scn_federation *fed)
 {
     scn_errors errs;
     scn_errors_init(&errs);
@@ -92,7 +93,8 @@ int app_load(const cli *c, const char *path, const char *const *extra, size_t ne
         sets[i] = c->sets[i];
     for (size_t i = 0; i < nextra; i++)
         sets[c->nsets + i] = extra[i];
-    int rc = scn_load(path, sets, c->nsets + nextra, p, &errs);
+    int rc = fed ? scn_load_federation(path, sets, c->nsets + nextra, p, fed, &errs)
+                 : scn_load(path, sets, c->nsets + nextra, p, &errs);
     free(sets);
     for (size_t i = 0; i < errs.n; i++)
         fprintf(stderr, "%s\n", errs.msg[i]);
@@ -104,6 +106,17 @@ int app_load(const cli *c, const char *path, const char *const *extra, size_t ne
         return EXIT_RUNTIME;
     }
     return EXIT_USAGE;
+}
+
+int app_load(const cli *c, const char *path, const char *const *extra, size_t nextra,
+             pw_params *p)
+{
+    return load(c, path, extra, nextra, p, NULL);
+}
+
+int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federation *fed)
+{
+    return load(c, path, NULL, 0, p, fed);
 }
 
 int app_check_memory(const cli *c, const char *what, const budget_run *runs, size_t n,

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "models/pw_params.h"
 #include "out_set.h"
+#include "scn_load.h"
 
 /* The signal that asked the run to stop (SIGINT, SIGTERM), 0 if none. */
 extern volatile sig_atomic_t app_stop_signal;
@@ -31,6 +32,9 @@ int app_publish_set(out_set *set);
  * every problem; returns EXIT_OK or an exit status. */
 int app_load(const cli *c, const char *path, const char *const *extra, size_t nextra,
              pw_params *p);
+/* The same for run, compare and check, where the scenario may be a federation of services
+ * (fed->n > 0; release with scn_federation_free). */
+int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federation *fed);
 
 /* Check the estimated peak memory of running runs[0..n) (plus extra_bytes the command
  * keeps besides, described by extra_what) against --max-memory or the default budget;

@@ -1,5 +1,6 @@
 /* The command line, read by getopt_long (see cli.h). */
 #include "cli.h"
+#include "par.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +47,9 @@ static const char usage_text[] =
     "                                            the playground: a page on 127.0.0.1 with\n"
     "                                            sliders, run in the browser\n"
     "       stepsim --help | --version\n"
+    "       mpirun -n N stepsim run|compare|sweep|solve|sensitivity|calibrate ...\n"
+    "                                            the same outputs, replications spread\n"
+    "                                            over N processes (-j threads in each)\n"
     "\n"
     "options (--set applies to every scenario and point):\n"
     "  -r, --replications N   replications (default: the scenario's `replications`; with\n"
@@ -304,7 +308,8 @@ int cli_parse(int argc, char **argv, cli *c)
             fputs(usage_text, stdout);
             return EXIT_OK;
         case OPT_VERSION:
-            printf("stepsim %s (%s)\n", STEPSIM_VERSION, cli_git_hash());
+            printf("stepsim %s (%s)\nMPI: %s\n", STEPSIM_VERSION, cli_git_hash(),
+                   par_library());
             return EXIT_OK;
         case 'q':
             c->quiet = 1;

@@ -5,10 +5,12 @@
 
 #include "cli.h"
 #include "models/pw_params.h"
+#include "scn_load.h"
 
-int cmd_run(const cli *c, pw_params *p, int argc, char **argv);
+/* run and check take a federation's services too (fed->n == 0: one service). */
+int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, char **argv);
 int cmd_compare(const cli *c, int argc, char **argv);
-int cmd_check(const cli *c, pw_params *p);
+int cmd_check(const cli *c, pw_params *p, const scn_federation *fed);
 int cmd_sweep(const cli *c, int argc, char **argv);
 int cmd_solve(const cli *c, int argc, char **argv);
 int cmd_sensitivity(const cli *c, int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "out_manifest.h"
 #include "out_metrics.h"
 #include "out_write.h"
+#include "par.h"
 
 int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
 {
@@ -323,6 +324,7 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
     info.version = STEPSIM_VERSION;
     info.git_hash = cli_git_hash();
     info.threads = pp->x->run.threads;
+    info.ranks = par_size();
     int rc = out_write_all(dir, pt->p, pp->x->c->scenario, res, n, &info, err, errlen);
     free(dir);
     return rc;

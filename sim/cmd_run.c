@@ -7,13 +7,16 @@
 
 #include "app.h"
 #include "models/pw_results.h"
+#include "models/pw_world.h"
 #include "out_compare.h"
 #include "out_dashboard.h"
 #include "out_file.h"
 #include "out_html.h"
 #include "out_manifest.h"
+#include "out_services.h"
 #include "out_stream.h"
 #include "out_write.h"
+#include "par.h"
 #include "precision.h"
 #include "runner.h"
 #include "scn_load.h"
@@ -65,23 +68,32 @@ static int run_reps(const prec_spec *prec, const char *scenario, const pw_params
 
 /* Write the result files of res[0..n) to dir (resources.csv with the streams, and
  * report.html); the run's description to *info. */
-static int write_set(const cli *c, const pw_params *p, const char *scenario, const char *dir,
-                     const runner_opts *o, const pw_results *res, size_t n, double wall,
-                     int argc, char **argv, out_run_info *info)
+static int write_set(const cli *c, const pw_params *p, const scn_federation *fed,
+                     const char *scenario, const char *dir, const runner_opts *o,
+                     const pw_results *res, size_t n, double wall, int argc, char **argv,
+                     out_run_info *info, const char **extra)
 {
     char err[1024];
-    static const char *const extra[] = {"report.html", "resources.csv"};
     out_run_info_init(info);
     info->extra = extra;
-    info->nextra = 1;
+    info->nextra = 0;
+    extra[info->nextra++] = "report.html";
     info->start_date = o->streams & OUT_STREAM_EVENTS ? c->start_date : NULL;
     if (out_mkdir_p(dir, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         return RUNNER_FAILED;
     }
     if (o->streams & OUT_STREAM_EVENTS) {
-        info->nextra = 2;
+        extra[info->nextra++] = "resources.csv";
         if (out_write_resources(dir, o->scenario_id, res, n, err, sizeof err) != 0) {
+            fprintf(stderr, "stepsim: %s\n", err);
+            return RUNNER_FAILED;
+        }
+    }
+    if (fed->n) {
+        extra[info->nextra++] = "services.csv";
+        if (out_write_services(dir, p, fed->services, fed->scale, fed->staffing, fed->n, res,
+                               n, err, sizeof err) != 0) {
             fprintf(stderr, "stepsim: %s\n", err);
             return RUNNER_FAILED;
         }
@@ -94,6 +106,7 @@ static int write_set(const cli *c, const pw_params *p, const char *scenario, con
     info->git_hash = cli_git_hash();
     info->libconfig_version = scn_libconfig_version();
     info->threads = o->threads;
+    info->ranks = o->streams ? 1 : par_size(); /* streams keep a run in rank 0 (runner.h) */
     info->streams = o->streams;
     info->wall_seconds = wall;
     info->argc = argc;
@@ -207,7 +220,45 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n)
     print_warmup_levels(p, res, n, weeks);
 }
 
-int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
+/* A federation runs its services as tasks and writes no streams (yet): a usage error.
+ * Returns EXIT_OK or EXIT_USAGE (printed). */
+static int federation_ok(const char *scenario, const pw_params *p, const scn_federation *fed)
+{
+    if (fed->n && (p->output.patients || p->output.events)) {
+        fprintf(stderr, "stepsim: %s: a federation of services does not write patients.csv "
+                        "or events.csv: drop --patients/--events (or output.patients/events), "
+                        "or run one service's scenario\n", scenario);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Besides its replications, what a federation keeps: services' results waiting to be
+ * pooled (at most threads + 1 replications' worth at once) and each service's metrics in
+ * every kept replication. 0 for one service. */
+static double federation_bytes(const scn_federation *fed, size_t rmax, int threads)
+{
+    double waiting = 0;
+    for (size_t k = 0; k < fed->n; k++) {
+        pw_memory m;
+        pw_memory_estimate(&fed->services[k], &m);
+        waiting += m.results_bytes;
+    }
+    return (double)(threads + 1) * waiting + (double)rmax * (double)fed->n * PW_M_N * 8.0;
+}
+
+/* What the memory budget weighs: a federation's largest service (one service of each
+ * replication runs on a thread at a time), else the scenario. */
+static const pw_params *budget_params(const pw_params *p, const scn_federation *fed)
+{
+    const pw_params *big = p;
+    for (size_t k = 0; k < fed->n; k++)
+        if (big == p || fed->services[k].referrals.per_week > big->referrals.per_week)
+            big = &fed->services[k];
+    return big;
+}
+
+int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, char **argv)
 {
     int ret = EXIT_RUNTIME;
     prec_spec pspec, *prec = NULL;
@@ -223,14 +274,17 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
         fprintf(stderr, "stepsim: at most %u replications\n", SIM_RNG_MAX_REPLICATION + 1);
         return EXIT_USAGE;
     }
-    if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
+    if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK ||
+        (ret = federation_ok(c->scenario, p, fed)) != EXIT_OK)
         return ret;
     unsigned streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                        (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u);
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
     /* Before anything is allocated: the results of rmax replications are kept. */
-    budget_run br = {c->scenario, p, rmax, app_threads(c), streams};
-    if ((ret = app_check_memory(c, c->scenario, &br, 1, 0, NULL)) != EXIT_OK) {
+    budget_run br = {c->scenario, budget_params(p, fed), rmax, app_threads(c), streams};
+    if ((ret = app_check_memory(c, c->scenario, &br, 1,
+                                federation_bytes(fed, rmax, app_threads(c)),
+                                "a federation's services' results")) != EXIT_OK) {
         if (prec)
             prec_free(prec);
         return ret;
@@ -261,13 +315,16 @@ int cmd_run(const cli *c, pw_params *p, int argc, char **argv)
         .start_days = c->start_days,
         .progress = app_progress,
         .progress_ctx = &pc,
+        .services = fed->services,
+        .n_services = fed->n,
     };
     out_run_info info;
+    const char *extra[4];
     double t0 = app_wall_now();
     int rc = run_reps(prec, c->scenario, p, &o, rmax, res, &n, &met_at);
     if (rc == 0)
-        rc = write_set(c, p, c->scenario, set.stage, &o, res, n, app_wall_now() - t0, argc,
-                       argv, &info);
+        rc = write_set(c, p, fed, c->scenario, set.stage, &o, res, n, app_wall_now() - t0,
+                       argc, argv, &info, extra);
     if (rc == RUNNER_INTERRUPTED) {
         ret = app_interrupted(set.outdir);
         goto out;
@@ -300,6 +357,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
     int ret = EXIT_USAGE;
     size_t ns = c->nscenarios;
     pw_params *ps = calloc(ns, sizeof *ps);
+    scn_federation *feds = calloc(ns, sizeof *feds);
     char **names = calloc(ns, sizeof *names);
     pw_results **res = calloc(ns, sizeof *res);
     char **dirs = calloc(ns, sizeof *dirs);
@@ -309,7 +367,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
     char err[1024];
     out_set set = {0};
     prec_spec pspec, *prec = NULL;
-    if (!ps || !names || !res || !dirs || !kept) {
+    if (!ps || !feds || !names || !res || !dirs || !kept) {
         fprintf(stderr, "stepsim: out of memory\n");
         ret = EXIT_RUNTIME;
         goto out;
@@ -317,7 +375,14 @@ int cmd_compare(const cli *c, int argc, char **argv)
     if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
         goto out;
     for (size_t s = 0; s < ns; s++) {
-        int rc = app_load(c, c->scenarios[s], NULL, 0, &ps[s]);
+        int rc = app_load_federation(c, c->scenarios[s], &ps[s], &feds[s]);
+        if (rc == EXIT_OK) {
+            if (c->patients)
+                ps[s].output.patients = 1;
+            if (c->events)
+                ps[s].output.events = 1;
+            rc = federation_ok(c->scenarios[s], &ps[s], &feds[s]);
+        }
         if (rc != EXIT_OK) {
             ret = rc;
             goto out;
@@ -341,10 +406,14 @@ int cmd_compare(const cli *c, int argc, char **argv)
         goto out;
     }
     for (size_t s = 0; s < ns; s++)
-        br[s] = (budget_run){c->scenarios[s], &ps[s], rmax, app_threads(c),
+        br[s] = (budget_run){c->scenarios[s], budget_params(&ps[s], &feds[s]), rmax,
+                             app_threads(c),
                              (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
                                  (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u)};
-    ret = app_check_memory(c, "compare", br, ns, 0, NULL);
+    double fb = 0;
+    for (size_t s = 0; s < ns; s++)
+        fb += federation_bytes(&feds[s], rmax, app_threads(c));
+    ret = app_check_memory(c, "compare", br, ns, fb, "federations' services' results");
     free(br);
     if (ret != EXIT_OK)
         goto out;
@@ -399,6 +468,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
             .start_days = c->start_days,
             .progress = app_progress,
             .progress_ctx = &pcs[s],
+            .services = feds[s].services,
+            .n_services = feds[s].n,
         };
         size_t met_at;
         rc = run_reps(prec, c->scenarios[s], p, &opts[s], rmax, res[s], &kept[s], &met_at);
@@ -416,8 +487,9 @@ int cmd_compare(const cli *c, int argc, char **argv)
     /* ... and write each scenario's set. */
     for (size_t s = 0; s < ns && rc == 0; s++) {
         out_run_info info;
-        rc = write_set(c, &ps[s], c->scenarios[s], dirs[s], &opts[s], res[s], n,
-                       app_wall_now() - t0, argc, argv, &info);
+        const char *extra[4];
+        rc = write_set(c, &ps[s], &feds[s], c->scenarios[s], dirs[s], &opts[s], res[s], n,
+                       app_wall_now() - t0, argc, argv, &info, extra);
     }
     free(opts);
     free(pcs);
@@ -471,7 +543,10 @@ out:
             free(names[s]);
         if (dirs)
             free(dirs[s]);
+        if (feds)
+            scn_federation_free(&feds[s]);
     }
+    free(feds);
     free(res);
     free(names);
     free(dirs);
@@ -483,9 +558,22 @@ out:
     return ret;
 }
 
-int cmd_check(const cli *c, pw_params *p)
+int cmd_check(const cli *c, pw_params *p, const scn_federation *fed)
 {
     scn_print(stdout, p);
+    if (fed->n)
+        printf("\n# A federation of %zu services: the parameters above are the national ones\n"
+               "# (the base scenario with the services' referrals and posts summed). Each\n"
+               "# service is the base scaled (scale, staffing) with its own overrides:\n",
+               fed->n);
+    for (size_t k = 0; k < fed->n; k++) {
+        const pw_params *sp = &fed->services[k];
+        printf("#   services[%zu] \"%s\": scale %g, staffing %g, referrals.per_week %g", k,
+               sp->name, fed->scale[k], fed->staffing[k], sp->referrals.per_week);
+        for (size_t r = 0; r < sp->n_roles; r++)
+            printf(", staff.%s.headcount %d", sp->roles[r].name, sp->roles[r].headcount);
+        putchar('\n');
+    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "stepsim: cannot write to stdout\n");
         return EXIT_RUNTIME;

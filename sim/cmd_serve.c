@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "par.h"
 #include "cmd.h"
 #include "models/pol.h"
 #include "out_file.h"
@@ -363,6 +364,10 @@ out:
 
 int cmd_serve(const cli *c)
 {
+    if (par_size() > 1) {
+        fprintf(stderr, "stepsim: serve runs in one process: start it without mpirun\n");
+        return EXIT_USAGE;
+    }
     server sv;
     memset(&sv, 0, sizeof sv);
     sv.c = c;

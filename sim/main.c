@@ -6,10 +6,17 @@
 #include "app.h"
 #include "cli.h"
 #include "cmd.h"
+#include "par.h"
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL must report, never abort */
+    /* Under mpirun, ranks 1.. only serve rank 0's replications (sim/par.h). */
+    int rank = par_init(&argc, &argv);
+    if (rank < 0)
+        return EXIT_RUNTIME;
+    if (rank > 0)
+        return par_serve();
     cli c;
     int ret = cli_parse(argc, argv, &c);
     if (ret >= 0)
@@ -30,14 +37,20 @@ int main(int argc, char **argv)
         ret = cmd_serve(&c);
     } else {
         pw_params *p = malloc(sizeof *p);
-        if (!p)
-            return EXIT_RUNTIME;
-        ret = app_load(&c, c.scenario, NULL, 0, p);
+        if (!p) {
+            ret = EXIT_RUNTIME;
+            goto out;
+        }
+        scn_federation fed = {0};
+        ret = app_load_federation(&c, c.scenario, p, &fed);
         if (ret == EXIT_OK)
-            ret = !strcmp(c.command, "check") ? cmd_check(&c, p) : cmd_run(&c, p, argc, argv);
+            ret = !strcmp(c.command, "check") ? cmd_check(&c, p, &fed)
+                                              : cmd_run(&c, p, &fed, argc, argv);
+        scn_federation_free(&fed);
         free(p);
     }
 out:
     cli_free(&c);
+    par_finalize();
     return ret;
 }

@@ -421,9 +421,12 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
     fprintf(f, "%zu replication%s · seed %" PRIu64 " · %g weeks measured after %g weeks of "
             "warm-up", nreps, nreps == 1 ? "" : "s", p->seed, p->horizon_weeks,
             p->warmup_weeks);
-    if (info && isfinite(info->wall_seconds))
+    if (info && isfinite(info->wall_seconds)) {
         fprintf(f, " · %.1f s on %d thread%s", info->wall_seconds, info->threads,
                 info->threads == 1 ? "" : "s");
+        if (info->ranks > 1)
+            fprintf(f, " in each of %d MPI ranks", info->ranks);
+    }
     fputs("\nMeans over replications; ± is the half-width of the 95% confidence interval\n"
           "(percentage points for shares).\n", f);
 

@@ -7,18 +7,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "models/pw_pool.h"
 #include "models/pw_world.h"
 #include "out_stream.h"
+#include "par.h"
 #include "sim/core/sim.h"
 
+/* A batch: n replications, each of nsvc tasks (one per service; 1 without services). */
 typedef struct job {
     const pw_params *p;
     const int *reps;
-    size_t n;
+    size_t n, nsvc;
     const runner_opts *o;
     pw_results *out;
+    pw_results **svc;     /* a federation: each replication's services' results, until pooled */
+    size_t *svc_done;     /* services finished, by replication */
     pthread_mutex_t lock;
-    size_t next, done;
+    size_t next, done;    /* tasks handed out; replications done */
     int failed, interrupted;
     char err[512];
 } job;
@@ -28,6 +33,58 @@ static double wall_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Run service k of replication i into its slot. Returns 1 when it was the replication's
+ * last service (the caller then pools it), 0, or -1 with msg set. */
+static int run_service(job *j, size_t i, size_t k, char *msg, size_t len)
+{
+    int rep = j->reps[i];
+    pthread_mutex_lock(&j->lock);
+    if (!j->svc[i] && !(j->svc[i] = calloc(j->nsvc, sizeof *j->svc[i]))) {
+        pthread_mutex_unlock(&j->lock);
+        snprintf(msg, len, "out of memory");
+        return -1;
+    }
+    pw_results *r = &j->svc[i][k];
+    pthread_mutex_unlock(&j->lock);
+    pw_params sp = j->o->services[k];
+    sp.seed = pw_pool_service_seed(j->p->seed, k);
+    double t0 = wall_now();
+    int rc = pw_run(&sp, rep, NULL, r);
+    r->wall_seconds = wall_now() - t0;
+    if (rc != 0) {
+        snprintf(msg, len, "replication %d, service %zu (%s) failed: %s", rep, k + 1, sp.name,
+                 pw_strerror(rc));
+        return -1;
+    }
+    pthread_mutex_lock(&j->lock);
+    int last = ++j->svc_done[i] == j->nsvc;
+    j->out[i].wall_seconds += r->wall_seconds;
+    pthread_mutex_unlock(&j->lock);
+    return last;
+}
+
+/* Pool replication i's services, in service order, into out[i] and release them. */
+static int pool_services(job *j, size_t i, char *msg, size_t len)
+{
+    double wall = j->out[i].wall_seconds;
+    int rc = pw_pool_begin(&j->out[i], j->reps[i], j->nsvc);
+    for (size_t k = 0; k < j->nsvc && rc == 0; k++)
+        rc = pw_pool_add(&j->out[i], k, &j->svc[i][k]);
+    for (size_t k = 0; k < j->nsvc; k++)
+        pw_results_free(&j->svc[i][k]);
+    free(j->svc[i]);
+    j->svc[i] = NULL;
+    if (rc != 0) {
+        snprintf(msg, len, "replication %d: cannot pool its services (out of memory, or "
+                 "services of different lengths)", j->reps[i]);
+        return -1;
+    }
+    pw_pool_finish(j->p, &j->out[i]);
+    pw_pool_release(&j->out[i]);
+    j->out[i].wall_seconds = wall;
+    return 0;
 }
 
 /* Run one replication with its own streams; returns 0 or -1 with msg set. */
@@ -47,6 +104,7 @@ static int run_one(job *j, size_t i, char *msg, size_t len)
     double t0 = wall_now();
     int rc = pw_run(j->p, rep, mon, &j->out[i]);
     j->out[i].wall_seconds = wall_now() - t0;
+    pw_pool_release(&j->out[i]); /* pooled only in a federation (run_service) */
     if (rc != 0) {
         snprintf(msg, len, "replication %d failed: %s", rep, pw_strerror(rc));
         out_stream_free(&st);
@@ -65,11 +123,19 @@ static void *worker(void *arg)
         pthread_mutex_lock(&j->lock);
         if (j->o->stop && *j->o->stop)
             j->interrupted = 1;
-        size_t i = j->failed || j->interrupted ? j->n : j->next++;
+        size_t t = j->failed || j->interrupted ? j->n * j->nsvc : j->next++;
         pthread_mutex_unlock(&j->lock);
-        if (i >= j->n)
+        if (t >= j->n * j->nsvc)
             break;
-        int rc = run_one(j, i, msg, sizeof msg);
+        size_t i = t / j->nsvc;
+        int rc;
+        if (!j->o->n_services) {
+            rc = run_one(j, i, msg, sizeof msg);
+        } else if ((rc = run_service(j, i, t % j->nsvc, msg, sizeof msg)) == 1) {
+            rc = pool_services(j, i, msg, sizeof msg);
+        } else if (rc == 0) {
+            continue; /* the replication is not done yet */
+        }
         pthread_mutex_lock(&j->lock);
         if (rc != 0 && !j->failed) {
             j->failed = 1;
@@ -86,6 +152,14 @@ static void *worker(void *arg)
 int runner_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
                pw_results *out, char *err, size_t errlen)
 {
+    if (par_size() > 1 && !o->streams)
+        return par_run(p, reps, n, o, out, err, errlen);
+    return runner_run_local(p, reps, n, o, out, err, errlen);
+}
+
+int runner_run_local(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
+                     pw_results *out, char *err, size_t errlen)
+{
     job j;
     memset(&j, 0, sizeof j);
     j.p = p;
@@ -93,11 +167,22 @@ int runner_run(const pw_params *p, const int *reps, size_t n, const runner_opts 
     j.n = n;
     j.o = o;
     j.out = out;
+    j.nsvc = o->n_services ? o->n_services : 1;
     memset(out, 0, n * sizeof *out);
+    if (o->n_services) {
+        j.svc = calloc(n ? n : 1, sizeof *j.svc);
+        j.svc_done = calloc(n ? n : 1, sizeof *j.svc_done);
+        if (!j.svc || !j.svc_done) {
+            free(j.svc);
+            free(j.svc_done);
+            snprintf(err, errlen, "out of memory");
+            return RUNNER_FAILED;
+        }
+    }
     pthread_mutex_init(&j.lock, NULL);
     int threads = o->threads < 1 ? 1 : o->threads;
-    if ((size_t)threads > n)
-        threads = n ? (int)n : 1;
+    if ((size_t)threads > n * j.nsvc)
+        threads = n ? (int)(n * j.nsvc) : 1;
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     int started = 0;
     if (tid)
@@ -109,6 +194,13 @@ int runner_run(const pw_params *p, const int *reps, size_t n, const runner_opts 
         pthread_join(tid[t], NULL);
     free(tid);
     pthread_mutex_destroy(&j.lock);
+    for (size_t i = 0; j.svc && i < n; i++) { /* a failed or stopped batch's leftovers */
+        for (size_t k = 0; j.svc[i] && k < j.nsvc; k++)
+            pw_results_free(&j.svc[i][k]);
+        free(j.svc[i]);
+    }
+    free(j.svc);
+    free(j.svc_done);
     int ret = 0;
     if (j.failed) {
         snprintf(err, errlen, "%s", j.err);

@@ -22,6 +22,12 @@ typedef struct runner_opts {
     /* When non-NULL and non-zero (set by a signal handler), no further replication starts
      * and runner_run fails with RUNNER_INTERRUPTED; running ones finish first. */
     const volatile sig_atomic_t *stop;
+    /* A federation (models/pw_pool.h): its services' parameters (each with the base's
+     * horizon and roles), n_services of them; p is then the national parameters. Each
+     * replication runs every service (one task each, on any thread) and pools them in
+     * service order. NULL and 0 for one service. */
+    const pw_params *services;
+    size_t n_services;
 } runner_opts;
 
 /* runner_run's failures. */
@@ -30,10 +36,17 @@ enum { RUNNER_FAILED = -1, RUNNER_INTERRUPTED = -2 };
 /* Run replications reps[0..n) of p; out[i] receives replication reps[i]. On success the
  * patient/event streams (if any) are merged into outdir. Returns 0, or RUNNER_FAILED with a
  * message in err, or RUNNER_INTERRUPTED (o->stop was raised); then every out[] is released
- * and no stream part is left in outdir. */
+ * and no stream part is left in outdir. Under mpirun (sim/par.h) the replications are
+ * spread over the ranks, but with streams: those are written where the run is, so a run
+ * with streams stays in rank 0 (on its threads). */
 __attribute__((warn_unused_result)) int runner_run(const pw_params *p, const int *reps,
                                                    size_t n, const runner_opts *o,
                                                    pw_results *out, char *err,
                                                    size_t errlen);
+/* runner_run in this process only, on o's threads (what each rank runs of its share). */
+__attribute__((warn_unused_result)) int runner_run_local(const pw_params *p, const int *reps,
+                                                         size_t n, const runner_opts *o,
+                                                         pw_results *out, char *err,
+                                                         size_t errlen);
 
 #endif

@@ -402,8 +402,9 @@ void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key)
     int group = config_setting_is_group(s);
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        if (config_setting_is_root(s) && !strcmp(config_setting_name(e), OVERRIDES))
-            continue; /* checked through the copies it made */
+        if (config_setting_is_root(s) && (!strcmp(config_setting_name(e), OVERRIDES) ||
+                                           !strcmp(config_setting_name(e), SERVICES)))
+            continue; /* checked through the copies they made */
         char k[KEYMAX];
         if (group)
             scn_subkey(k, key, config_setting_name(e));

@@ -59,6 +59,8 @@
 #define SHARE_TOL 1e-6
 /* The top-level group a scenario may use to change keys it @included. */
 #define OVERRIDES "overrides"
+/* The top-level list of a federation's services (sim/scn_services.c). */
+#define SERVICES "services"
 
 /* An integer literal in a source file that libconfig 1.5 wraps to 32 bits. */
 typedef struct scn_lit {
@@ -267,9 +269,30 @@ void scn_check_all(scn_ctx *c, pw_params *p);
 
 /* ==== scn_override.c =================================================================== */
 
-/* Merge the file's overrides group, then each --set argument in order, over the root.
+/* Merge the file's overrides group, then `extra` (a service's overrides group, or NULL),
+ * then each --set argument in order, over the root.
  * Returns 0, or -1 if out of memory (c->nomem set); bad arguments are messages. */
-int scn_apply_overrides(scn_ctx *c, const char *const *sets, size_t nsets);
+int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *const *sets,
+                        size_t nsets);
+
+/* ==== scn_services.c =================================================================== */
+
+/* What a scenario's services list says (names, scale, staffing), checked. */
+typedef struct scn_service {
+    char name[PW_MAX_NAME];
+    double scale, staffing;
+    const config_setting_t *overrides; /* the service's overrides group, or NULL */
+    char loc[400];                     /* "FILE:LINE" of its element, for messages */
+} scn_service;
+/* Check the root's services list, if any, into svc[0..*n) (malloc'd, NULL when absent;
+ * *n = 0). Messages for every problem. Returns 0, or -1 if out of memory. */
+int scn_services_read(scn_ctx *c, scn_service **svc, size_t *n);
+/* Load the scenario with service k's overrides (k < 0: none); allow_services: the file may
+ * hold a services list (else it is an error), read into *svc / *nsvc when they are not
+ * NULL. As scn_load otherwise. */
+int scn_load_with(const char *path, const char *const *sets, size_t nsets, long k,
+                  int allow_services, pw_params *out, scn_service **svc, size_t *nsvc,
+                  scn_errors *errs);
 
 /* ==== scn_print.c ====================================================================== */
 

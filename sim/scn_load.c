@@ -92,8 +92,17 @@ int scn_ctx_read(scn_ctx *c, const char *path, const char *what, config_t *cfg,
 int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params *out,
              scn_errors *errs)
 {
+    return scn_load_with(path, sets, nsets, -1, 0, out, NULL, NULL, errs);
+}
+
+int scn_load_with(const char *path, const char *const *sets, size_t nsets, long k,
+                  int allow_services, pw_params *out, scn_service **svc, size_t *nsvc,
+                  scn_errors *errs)
+{
     scn_ctx c;
     config_t cfg;
+    scn_service *list = NULL;
+    size_t nlist = 0;
     memset(out, 0, sizeof *out);
     int ret = scn_ctx_read(&c, path, "scenario", &cfg, errs);
     if (ret != SCN_OK)
@@ -108,8 +117,23 @@ int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params 
         goto out;
     }
 
-    /* overrides = { ... } from the file, then --set in order. */
-    if (scn_apply_overrides(&c, sets, nsets) < 0) {
+    /* A federation's services (checked, then service k's overrides merged below). */
+    const config_setting_t *sv = config_setting_get_member(root, SERVICES);
+    if (sv && !allow_services) {
+        scn_err_at(&c, sv, SERVICES, "a federation of services runs with `stepsim run`, "
+                   "`compare` or `check`, not this command");
+        goto out;
+    }
+    if (scn_services_read(&c, &list, &nlist) < 0) {
+        ret = SCN_ENOMEM;
+        goto out;
+    }
+    if (k >= (long)nlist) {
+        ret = SCN_EINVALID;
+        goto out;
+    }
+    /* overrides = { ... } from the file, service k's, then --set in order. */
+    if (scn_apply_overrides(&c, k >= 0 ? list[k].overrides : NULL, sets, nsets) < 0) {
         ret = SCN_ENOMEM;
         goto out;
     }
@@ -127,6 +151,14 @@ int scn_load(const char *path, const char *const *sets, size_t nsets, pw_params 
 out:
     if (c.nomem)
         ret = SCN_ENOMEM;
+    if (svc && ret == SCN_OK) {
+        for (size_t i = 0; i < nlist; i++)
+            list[i].overrides = NULL; /* they die with the config */
+        *svc = list;
+        *nsvc = nlist;
+        list = NULL;
+    }
+    free(list);
     config_destroy(&cfg);
     scn_ctx_free(&c);
     return ret;

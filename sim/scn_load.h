@@ -60,6 +60,26 @@ __attribute__((warn_unused_result)) int scn_load(const char *path, const char *c
                                                  size_t nsets, pw_params *out,
                                                  scn_errors *errs);
 
+/* A federation (models/pw_pool.h): a scenario with a `services` list (sim/scn_services.c
+ * describes it). services[0..n) are each service's parameters, scaled; scale and staffing
+ * as the list gives them. */
+typedef struct scn_federation {
+    size_t n;
+    pw_params *services;
+    double *scale, *staffing;
+} scn_federation;
+/* scn_load for a scenario that may be a federation: *nat gets the national parameters
+ * (the base's, with the services' referral rates, posts and pre-filled lists summed) and
+ * *fed the services (fed->n == 0: not a federation, *nat is the scenario as scn_load
+ * reads it). Returns as scn_load; on failure *fed is empty. */
+__attribute__((warn_unused_result)) int scn_load_federation(const char *path,
+                                                            const char *const *sets,
+                                                            size_t nsets, pw_params *nat,
+                                                            scn_federation *fed,
+                                                            scn_errors *errs);
+/* Release fed's arrays; leaves it empty. Safe on NULL and on an empty one. */
+void scn_federation_free(scn_federation *fed);
+
 /* Every optional key at its schema default, for parameters built in code (the model
  * tests): required keys are left zero or empty, there are no roles (scn_add_role), the
  * policy is "stepped" and every policy's block is at its defaults. Keys whose default

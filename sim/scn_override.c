@@ -229,7 +229,8 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
 
 /* ==== applying them ==================================================================== */
 
-int scn_apply_overrides(scn_ctx *c, const char *const *sets, size_t nsets)
+int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *const *sets,
+                        size_t nsets)
 {
     config_setting_t *root = config_root_setting(c->cfg);
     const config_setting_t *ov = config_setting_get_member(root, OVERRIDES);
@@ -244,6 +245,10 @@ int scn_apply_overrides(scn_ctx *c, const char *const *sets, size_t nsets)
             c->nomem = 1;
             return -1;
         }
+    }
+    if (extra && merge(c, root, extra, NULL) < 0) {
+        c->nomem = 1;
+        return -1;
     }
     for (size_t i = 0; i < nsets; i++) {
         config_t tmp;

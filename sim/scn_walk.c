@@ -484,8 +484,8 @@ void scn_load_group(scn_ctx *c, const config_setting_t *g, const char *key, cons
         for (int i = 0; i < config_setting_length(g); i++) {
             const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
             const char *mn = config_setting_name(m);
-            if (is_root && !strcmp(mn, OVERRIDES))
-                continue;
+            if (is_root && (!strcmp(mn, OVERRIDES) || !strcmp(mn, SERVICES)))
+                continue; /* merged before the walk; a federation's (scn_services.c) */
             int known = 0;
             for (size_t j = 0; j < nc && !known; j++)
                 known = !strcmp(mn, cands[j]);

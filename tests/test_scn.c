@@ -263,7 +263,8 @@ static void test_bad_cases(const paths *ps)
     free_names(names, n);
 }
 
-/* Every shipped scenario loads without a message and survives scn_print. */
+/* Every shipped scenario loads without a message and survives scn_print (a federation's
+ * national parameters, england.cfg: 120 services, ~1.85 million referrals a year). */
 static void test_scenarios(const paths *ps)
 {
     char dir[PATHMAX];
@@ -276,12 +277,25 @@ static void test_scenarios(const paths *ps)
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         pw_params p;
         scn_errors e;
-        int rc = load(path, NULL, 0, &p, &e);
+        scn_federation fed;
+        scn_errors_init(&e);
+        int rc = scn_load_federation(path, NULL, 0, &p, &fed, &e);
         if (!CHECK(rc == SCN_OK && e.n == 0, "%s: loads cleanly (got %s, %zu messages)", names[i],
                    scn_strerror(rc), e.n))
             dump(&e);
         else
             round_trip(&p, names[i]);
+        if (rc == SCN_OK && !strcmp(names[i], "england.cfg")) {
+            double sum = 0;
+            for (size_t k = 0; k < fed.n; k++)
+                sum += fed.services[k].referrals.per_week;
+            CHECK(fed.n == 120, "england.cfg: 120 services (got %zu)", fed.n);
+            /* 1.85 million a year, within the table's rounding of scale (3 decimals). */
+            CHECK_NEAR(p.referrals.per_week * 365.25 / 7, 1.85e6, 1e3,
+                       "england.cfg: referrals a year");
+            CHECK_NEAR(sum, p.referrals.per_week, 1e-6, "england.cfg: national rate = sum");
+        }
+        scn_federation_free(&fed);
         scn_errors_free(&e);
     }
     free_names(names, n);

@@ -1,0 +1,327 @@
+/* Federations: a service's pool of numerators and denominators, filled at the end of its
+ * run, and the national replication pooled from its services (see pw_pool.h).
+ *
+ * Holds: pool_on_window_end, pool_capture (from the world), pw_pool_begin/add/finish.
+ * Streams: none. Schedules: nothing.
+ */
+#include "pw_pool.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pw_state.h"
+
+/* ==== a service's pool, from its world ================================================= */
+
+/* The window closes at t: the hours in use and available, as metrics_on_window_end reads
+ * them for utilisation (their time averages over the window). */
+void pool_on_window_end(world *w, double t)
+{
+    pw_pool *pl = &w->out->pool;
+    double weeks = (t - w->t_window0) / 7.0;
+    for (int st = 0; st < PW_STEP_N; st++) {
+        /* Diary appointments held (hours a week over the window) add to hours committed. */
+        double diary = weeks > 0 ? w->diary_minutes[st] / 60.0 / weeks : 0;
+        pl->load_hours[st] = sim_timeavg_mean(&w->ta_load[st], t) + diary;
+        /* With staff dynamics the hours available vary: their time average. */
+        pl->cap_hours[st] = w->cap_varied ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
+    }
+    pl->assess_slots_offered = w->assess_slots_offered;
+    pl->assess_slots_used = w->assess_slots_used;
+}
+
+static void tally_to(pw_pool *pl, int k, const sim_tally *t)
+{
+    size_t n = sim_tally_n(t);
+    pl->tally_n[k] = (double)n;
+    pl->tally_sum[k] = n ? sim_tally_mean(t) * (double)n : 0;
+}
+
+/* The end of the run: the accumulators metrics_compute reads. Returns 0 or -1 (out of
+ * memory for the histogram's copy). */
+int pool_capture(world *w)
+{
+    pw_pool *pl = &w->out->pool;
+#define P(f) pl->f = w->f
+    P(n_ref); P(n_entered); P(n_finished); P(n_stepped_up); P(n_step2_starters);
+    P(n_rereferrals); P(rep_casers); P(rep_recovered); P(rep_ri); P(rep_rr);
+    P(tru_casers); P(tru_recovered); P(tru_ri); P(tru_rr);
+    P(fu_casers); P(fu_recovered); P(fu_ri); P(fu_rr);
+    P(n_a2t); P(n_a2t_over90); P(w6_rep); P(w18_rep); P(w6_true); P(w18_true);
+#undef P
+    memcpy(pl->fin_n, w->fin_n, sizeof pl->fin_n);
+    memcpy(pl->fin_sessions, w->fin_sessions, sizeof pl->fin_sessions);
+    tally_to(pl, PW_T_WAIT_ASSESS, &w->t_wait_assess);
+    tally_to(pl, PW_T_WAIT_TREAT, &w->t_wait_treat);
+    tally_to(pl, PW_T_WAIT_REPORTED, &w->t_wait_reported);
+    tally_to(pl, PW_T_STEP_UP_WAIT, &w->t_step_up_wait);
+    tally_to(pl, PW_T_SESSIONS_FIN, &w->t_sessions_fin);
+    tally_to(pl, PW_T_SESSIONS_REC, &w->t_sessions_rec);
+    const sim_hist *h = &w->h_wait_treat;
+    size_t nb = h->h->n;
+    while (nb > 0 && h->h->bin[nb - 1] == 0)
+        nb--;
+    pl->wait_lo = h->h->range[0];
+    pl->wait_width = (h->h->range[h->h->n] - h->h->range[0]) / (double)h->h->n;
+    pl->wait_under = h->under;
+    pl->wait_over = h->over;
+    pl->wait_n = h->n;
+    pl->wait_nbins = nb;
+    pl->wait_bins = NULL;
+    if (nb && !(pl->wait_bins = malloc(nb * sizeof *pl->wait_bins)))
+        return -1;
+    if (nb)
+        memcpy(pl->wait_bins, h->h->bin, nb * sizeof *pl->wait_bins);
+    return 0;
+}
+
+/* ==== the national replication ========================================================= */
+
+uint64_t pw_pool_service_seed(uint64_t seed, size_t k)
+{
+    return sim_rng_mix64(seed ^ sim_rng_mix64(0x5e7f1ce5ull + (uint64_t)k));
+}
+
+int pw_pool_begin(pw_results *nat, int replication, size_t nservices)
+{
+    memset(nat, 0, sizeof *nat);
+    nat->replication = replication;
+    nat->n_services = nservices;
+    nat->service_metric = calloc(nservices ? nservices * PW_M_N : 1, sizeof(double));
+    return nat->service_metric ? 0 : -1;
+}
+
+static void add_u64(uint64_t *a, const uint64_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        a[i] += b[i];
+}
+
+static void add_dbl(double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        a[i] += b[i];
+}
+
+static void add_counts(pw_outcome_counts *a, const pw_outcome_counts *b)
+{
+    add_u64(&a->n, &b->n, 9); /* n .. true_reliable_improvement: nine counts in a row */
+    a->sessions_sum += b->sessions_sum;
+    a->wait_to_treatment_sum_days += b->wait_to_treatment_sum_days;
+    a->entered += b->entered;
+}
+_Static_assert(offsetof(pw_outcome_counts, true_reliable_improvement) ==
+                   offsetof(pw_outcome_counts, n) + 8 * sizeof(uint64_t),
+               "add_counts adds nine counts from n on");
+
+static void add_role(pw_role_stats *a, const pw_role_stats *b)
+{
+    a->headcount_years += b->headcount_years;
+    a->fte_years += b->fte_years;
+    a->leavers += b->leavers;
+    a->to_training += b->to_training;
+    a->starters += b->starters;
+    a->sick_days += b->sick_days;
+    a->tenure_years_sum += b->tenure_years_sum;
+    a->in_post_end += b->in_post_end;
+    a->burnout_years += b->burnout_years;
+    a->salary_gbp += b->salary_gbp;
+    a->oncost_gbp += b->oncost_gbp;
+    a->training_gbp += b->training_gbp;
+}
+
+/* Staff in post in a week (the weight of its burnout figures). */
+static double in_post(const pw_week *wk)
+{
+    double n = 0;
+    for (size_t r = 0; r < PW_MAX_ROLES; r++)
+        n += wk->staff_in_post[r];
+    return n;
+}
+
+/* Every field of pw_week is a double. */
+_Static_assert(sizeof(pw_week) % sizeof(double) == 0, "pw_week holds doubles only");
+
+static int add_weeks(pw_results *nat, const pw_results *svc)
+{
+    if (!nat->weeks) {
+        nat->weeks = calloc(svc->n_weeks ? svc->n_weeks : 1, sizeof *nat->weeks);
+        if (!nat->weeks)
+            return -1;
+        nat->n_weeks = svc->n_weeks;
+    }
+    if (nat->n_weeks != svc->n_weeks)
+        return -1;
+    for (size_t k = 0; k < svc->n_weeks; k++) {
+        pw_week *a = &nat->weeks[k];
+        const pw_week *b = &svc->weeks[k];
+        double bm = a->burnout_mean, bp = a->burnout_p90, wt = in_post(b);
+        add_dbl((double *)a, (const double *)b, sizeof *a / sizeof(double));
+        /* Burnout: summed weighted by staff, divided by the nation's in pw_pool_finish. */
+        a->burnout_mean = bm + wt * b->burnout_mean;
+        a->burnout_p90 = bp + wt * b->burnout_p90;
+    }
+    return 0;
+}
+
+static int add_pool(pw_pool *a, const pw_pool *b)
+{
+    add_u64(&a->n_ref, &b->n_ref, 24); /* n_ref .. w18_true: 24 counts in a row */
+    add_u64(a->fin_n, b->fin_n, PW_P_N);
+    add_dbl(a->fin_sessions, b->fin_sessions, PW_P_N);
+    add_dbl(a->tally_n, b->tally_n, PW_T_N);
+    add_dbl(a->tally_sum, b->tally_sum, PW_T_N);
+    add_dbl(a->load_hours, b->load_hours, PW_STEP_N);
+    add_dbl(a->cap_hours, b->cap_hours, PW_STEP_N);
+    a->assess_slots_offered += b->assess_slots_offered;
+    a->assess_slots_used += b->assess_slots_used;
+    a->wait_lo = b->wait_lo;
+    a->wait_width = b->wait_width;
+    a->wait_under += b->wait_under;
+    a->wait_over += b->wait_over;
+    a->wait_n += b->wait_n;
+    if (b->wait_nbins > a->wait_nbins) {
+        double *bins = realloc(a->wait_bins, b->wait_nbins * sizeof *bins);
+        if (!bins)
+            return -1;
+        memset(bins + a->wait_nbins, 0, (b->wait_nbins - a->wait_nbins) * sizeof *bins);
+        a->wait_bins = bins;
+        a->wait_nbins = b->wait_nbins;
+    }
+    add_dbl(a->wait_bins, b->wait_bins, b->wait_nbins);
+    return 0;
+}
+_Static_assert(offsetof(pw_pool, w18_true) == offsetof(pw_pool, n_ref) + 23 * sizeof(uint64_t),
+               "add_pool adds 24 counts from n_ref on");
+
+int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
+{
+    if (k >= nat->n_services || add_weeks(nat, svc) != 0 || add_pool(&nat->pool, &svc->pool) != 0)
+        return -1;
+    memcpy(nat->service_metric + k * PW_M_N, svc->metric, sizeof svc->metric);
+    add_u64(nat->exits, svc->exits, PW_X_N);
+    add_u64(nat->stages, svc->stages, PW_S_N);
+    add_u64(&nat->waits[0][0], &svc->waits[0][0], PW_W_N * (PW_WAIT_WEEKS + 1));
+    for (int i = 0; i < PW_P_N; i++)
+        add_counts(&nat->by_path[i], &svc->by_path[i]);
+    for (int i = 0; i < PW_G_N; i++)
+        add_counts(&nat->by_group[i], &svc->by_group[i]);
+    add_u64((uint64_t *)&nat->scores, (const uint64_t *)&svc->scores,
+            sizeof nat->scores / sizeof(uint64_t));
+    add_u64(nat->failures, svc->failures, 4);
+    for (int r = 0; r < PW_MAX_ROLES; r++)
+        add_role(&nat->roles[r], &svc->roles[r]);
+    nat->events_fired += svc->events_fired;
+    return 0;
+}
+
+void pw_pool_release(pw_results *r)
+{
+    free(r->pool.wait_bins);
+    r->pool.wait_bins = NULL;
+    r->pool.wait_nbins = 0;
+}
+
+/* p-quantile of the pooled histogram, as sim_hist_quantile reads a histogram. */
+static double pool_quantile(const pw_pool *pl, double q)
+{
+    if (pl->wait_n == 0)
+        return NAN;
+    double target = q * (double)pl->wait_n, cum = (double)pl->wait_under;
+    if (target < cum || (pl->wait_under > 0 && target == cum && q == 0))
+        return -INFINITY;
+    for (size_t i = 0; i < pl->wait_nbins; i++) {
+        double c = pl->wait_bins[i];
+        double lo = pl->wait_lo + pl->wait_width * (double)i;
+        if (c > 0 && cum + c >= target)
+            return lo + pl->wait_width * (target - cum) / c;
+        cum += c;
+    }
+    return pl->wait_over > 0 ? INFINITY : pl->wait_lo + pl->wait_width * (double)pl->wait_nbins;
+}
+
+/* The headline metrics from pooled numerators and denominators, with metrics_compute's
+ * definitions (models/pw_metrics.c). */
+void pw_pool_finish(const pw_params *p, pw_results *o)
+{
+    const pw_pool *pl = &o->pool;
+    double *m = o->metric;
+    for (size_t k = 0; k < o->n_weeks; k++) {
+        double wt = in_post(&o->weeks[k]);
+        o->weeks[k].burnout_mean = wt > 0 ? o->weeks[k].burnout_mean / wt : NAN;
+        o->weeks[k].burnout_p90 = wt > 0 ? o->weeks[k].burnout_p90 / wt : NAN;
+    }
+#define SHARE(num, den) ((den) > 0 ? (double)(num) / (double)(den) : NAN)
+#define TALLY(k) SHARE(pl->tally_sum[k], pl->tally_n[k])
+    m[PW_M_REFERRALS] = (double)pl->n_ref;
+    m[PW_M_ENTERED_TREATMENT_SHARE] = SHARE(pl->n_entered, pl->n_ref);
+    m[PW_M_FINISHED_COURSE_SHARE] = SHARE(pl->n_finished, pl->n_ref);
+    m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(pl->rep_recovered, pl->rep_casers);
+    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(pl->fu_recovered, pl->fu_casers);
+    m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(pl->tru_recovered, pl->tru_casers);
+    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(pl->rep_ri, pl->n_finished);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(pl->fu_ri, pl->n_ref);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE_AT_EXIT] = SHARE(pl->tru_ri, pl->n_ref);
+    m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(pl->rep_rr, pl->rep_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(pl->fu_rr, pl->fu_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE_AT_EXIT] = SHARE(pl->tru_rr, pl->tru_casers);
+    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(pl->w6_rep, pl->n_finished);
+    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(pl->w18_rep, pl->n_finished);
+    m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(pl->w6_true, pl->n_ref);
+    m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(pl->w18_true, pl->n_ref);
+    m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = TALLY(PW_T_WAIT_ASSESS);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = TALLY(PW_T_WAIT_TREAT);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_P50] = pool_quantile(pl, 0.5);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_P90] = pool_quantile(pl, 0.9);
+    m[PW_M_WAIT_REPORTED_DAYS_MEAN] = TALLY(PW_T_WAIT_REPORTED);
+    m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = TALLY(PW_T_STEP_UP_WAIT);
+    m[PW_M_SESSIONS_MEAN_FINISHERS] = TALLY(PW_T_SESSIONS_FIN);
+    m[PW_M_SESSIONS_MEAN_RECOVERED] = TALLY(PW_T_SESSIONS_REC);
+    const uint64_t *x = o->exits;
+    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
+        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_DROPPED_WAITING_ASSESSMENT] + x[PW_X_DNA_ASSESSMENT],
+              pl->n_ref);
+    m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
+        SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], pl->n_ref);
+    m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
+        SHARE(x[PW_X_DROPPED_IN_TREATMENT] + x[PW_X_DISCHARGED_DNA], pl->n_ref);
+    m[PW_M_SIGNPOSTED_SHARE] = SHARE(x[PW_X_SIGNPOSTED_RISK] + x[PW_X_SIGNPOSTED_SPECIALIST] +
+                                         x[PW_X_REJECTED] + x[PW_X_SIGNPOSTED_LTC],
+                                     pl->n_ref);
+    m[PW_M_STEPPED_UP_SHARE] = SHARE(pl->n_stepped_up, pl->n_step2_starters);
+    m[PW_M_STILL_IN_SYSTEM_SHARE] =
+        SHARE(x[PW_X_STILL_WAITING] + x[PW_X_STILL_IN_TREATMENT], pl->n_ref);
+    m[PW_M_RE_REFERRAL_SHARE] = SHARE(pl->n_rereferrals, pl->n_ref);
+    const uint64_t *fl = o->failures;
+    m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], pl->n_ref);
+    m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3], pl->n_ref);
+    /* Time averages over the same window add up across services. */
+    static const pw_metric waiting[] = {PW_M_WAITING_ASSESSMENT_MEAN, PW_M_WAITING_STEP2_MEAN,
+                                        PW_M_WAITING_STEP3_MEAN};
+    for (int i = 0; i < 3; i++) {
+        double sum = 0;
+        for (size_t k = 0; k < o->n_services; k++)
+            sum += o->service_metric[k * PW_M_N + waiting[i]];
+        m[waiting[i]] = sum;
+    }
+    for (int st = 0; st < PW_STEP_N; st++)
+        m[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
+            SHARE(pl->load_hours[st], pl->cap_hours[st]);
+    m[PW_M_UTILISATION_ASSESSMENT] = SHARE(pl->assess_slots_used, pl->assess_slots_offered);
+    metrics_staff(p, o, (double)pl->n_ref, (double)pl->n_finished, (double)pl->rep_recovered,
+                  (double)pl->fu_recovered);
+    m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(pl->n_a2t_over90, pl->n_a2t);
+    static const pw_metric fin_share[] = {PW_M_FINISHERS_STEP2_ONLY_SHARE,
+                                          PW_M_FINISHERS_STEP2_THEN_3_SHARE,
+                                          PW_M_FINISHERS_STEP3_ONLY_SHARE};
+    static const pw_metric fin_sessions[] = {PW_M_SESSIONS_MEAN_FINISHERS_STEP2_ONLY,
+                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP2_THEN_3,
+                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP3_ONLY};
+    for (int k = 0; k < 3; k++) {
+        m[fin_share[k]] = SHARE(pl->fin_n[k], pl->n_finished);
+        m[fin_sessions[k]] = pl->fin_n[k] ? pl->fin_sessions[k] / (double)pl->fin_n[k] : NAN;
+    }
+#undef TALLY
+#undef SHARE
+}

@@ -1,0 +1,23 @@
+/* services.csv: a federation's services side by side — each one's size, posts and headline
+ * metrics (mean over replications) — so an analyst sees the spread behind national
+ * figures. */
+#ifndef OUT_SERVICES_H
+#define OUT_SERVICES_H
+
+#include <stddef.h>
+
+#include "models/pw_params.h"
+#include "models/pw_results.h"
+
+/* Write outdir/services.csv for national replications reps[0..nreps) of nat, each holding
+ * its services' metrics (pw_results.service_metric); svc[0..nsvc) are the services'
+ * parameters, scale and staffing their factors. One row per service, in the scenario's
+ * order: scenario, service, scale, staffing, referrals_per_week, <role>_headcount for
+ * each role, then every metric of summary.csv by name (the mean over replications; empty
+ * when no replication has a value). Returns 0 or an OUT_ code with a message in err. */
+__attribute__((warn_unused_result)) int out_write_services(
+    const char *outdir, const pw_params *nat, const pw_params *svc, const double *scale,
+    const double *staffing, size_t nsvc, const pw_results *reps, size_t nreps, char *err,
+    size_t errlen);
+
+#endif

@@ -1,0 +1,333 @@
+/* Ranks of an MPI run: rank 0 hands out replications, the others run them (see par.h). */
+#include "par.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "runner.h"
+
+#ifndef STEPSIM_MPI
+
+/* Built without MPI: always one process. Started by mpirun as several, every copy would
+ * run the whole command: rank 0 says why not, the others leave quietly. */
+int par_init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *size = getenv("OMPI_COMM_WORLD_SIZE"), *rank = getenv("OMPI_COMM_WORLD_RANK");
+    if (size && atoi(size) > 1) {
+        if (!rank || atoi(rank) == 0)
+            fprintf(stderr, "stepsim: built without MPI, it cannot run as %s ranks: rebuild "
+                            "with Open MPI's mpicc present (scripts/install-deps.sh), or run "
+                            "it without mpirun\n", size);
+        return -1;
+    }
+    return 0;
+}
+const char *par_library(void) { return "none (built without mpicc)"; }
+int par_rank(void) { return 0; }
+int par_size(void) { return 1; }
+int par_serve(void) { return EXIT_OK; }
+void par_finalize(void) {}
+int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
+            pw_results *out, char *err, size_t errlen)
+{
+    return runner_run_local(p, reps, n, o, out, err, errlen);
+}
+
+#else
+
+#include <mpi.h>
+
+enum { TAG_JOB = 1, TAG_PARAMS, TAG_REPS, TAG_STATUS, TAG_RESULT, TAG_ARRAY };
+enum { JOB_END = 0, JOB_RUN = 1 };
+
+/* What rank 0 sends before a batch: the kind, then (JOB_RUN) the threads each rank uses,
+ * the replications of this rank's share and the scenario's services (0: one service). */
+typedef struct par_job {
+    int kind;
+    int threads;
+    unsigned long long nreps;
+    unsigned long long nservices;
+} par_job;
+
+/* What a rank answers: runner_run_local's status and message. */
+typedef struct par_status {
+    int rc;
+    char err[512];
+} par_status;
+
+static int g_rank, g_size = 1, g_mpi;
+
+/* The launcher's marks: Open MPI's mpirun, or a PMI/PMIx launcher (srun, hydra). Without
+ * one, MPI_Init would start a singleton runtime for nothing. */
+static int launched_by_mpirun(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (getenv(vars[i]))
+            return 1;
+    return 0;
+}
+
+int par_init(int *argc, char ***argv)
+{
+    if (!launched_by_mpirun())
+        return 0;
+    int provided;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+        fprintf(stderr, "stepsim: cannot start MPI\n");
+        return -1;
+    }
+    g_mpi = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+    return g_rank;
+}
+
+#define PAR_STR_(x) #x
+#define PAR_STR(x) PAR_STR_(x)
+const char *par_library(void)
+{
+#ifdef OMPI_MAJOR_VERSION
+    return "Open MPI " PAR_STR(OMPI_MAJOR_VERSION) "." PAR_STR(OMPI_MINOR_VERSION) "." PAR_STR(
+        OMPI_RELEASE_VERSION);
+#else
+    return "MPI " PAR_STR(MPI_VERSION) "." PAR_STR(MPI_SUBVERSION);
+#endif
+}
+
+int par_rank(void) { return g_rank; }
+int par_size(void) { return g_size; }
+
+/* Wait for a request without spinning: Open MPI's blocking calls poll at full speed, which
+ * on a machine with more ranks and threads than cores takes the cores from the ranks still
+ * simulating (rank 0 waiting for results, a rank waiting for its next batch). Replications
+ * take far longer than the sleeps here (50 us, growing to 10 ms). */
+static void wait_politely(MPI_Request *req)
+{
+    long ns = 50000;
+    for (;;) {
+        int done = 0;
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return;
+        struct timespec ts = {0, ns};
+        nanosleep(&ts, NULL);
+        if (ns < 10000000)
+            ns *= 2;
+    }
+}
+
+/* Send or receive one buffer of bytes (MPI counts are ints: large buffers in pieces). */
+static void send_bytes(const void *buf, size_t len, int to, int tag)
+{
+    const char *b = buf;
+    do {
+        int k = len > (size_t)1 << 30 ? 1 << 30 : (int)len;
+        MPI_Request req;
+        MPI_Isend(b, k, MPI_BYTE, to, tag, MPI_COMM_WORLD, &req);
+        wait_politely(&req);
+        b += k;
+        len -= (size_t)k;
+    } while (len > 0);
+}
+
+static void recv_bytes(void *buf, size_t len, int from, int tag)
+{
+    char *b = buf;
+    do {
+        int k = len > (size_t)1 << 30 ? 1 << 30 : (int)len;
+        MPI_Request req;
+        MPI_Irecv(b, k, MPI_BYTE, from, tag, MPI_COMM_WORLD, &req);
+        wait_politely(&req);
+        b += k;
+        len -= (size_t)k;
+    } while (len > 0);
+}
+
+/* One replication's results: the struct, then the arrays it owns (pw_results_free's). */
+static void send_result(const pw_results *r, int to)
+{
+    send_bytes(r, sizeof *r, to, TAG_RESULT);
+    if (r->n_weeks)
+        send_bytes(r->weeks, r->n_weeks * sizeof *r->weeks, to, TAG_ARRAY);
+    if (r->n_services)
+        send_bytes(r->service_metric, r->n_services * PW_M_N * sizeof *r->service_metric, to,
+                   TAG_ARRAY);
+    if (r->pool.wait_nbins)
+        send_bytes(r->pool.wait_bins, r->pool.wait_nbins * sizeof *r->pool.wait_bins, to,
+                   TAG_ARRAY);
+}
+
+/* Receive an array of n elements of size each into a new *p (NULL when n is 0). Out of
+ * memory there is no way to drain the message and go on: the job ends (MPI_Abort). */
+static void recv_array(void *p, size_t n, size_t size, int from)
+{
+    void *a = NULL;
+    if (n) {
+        if (!(a = malloc(n * size))) {
+            fprintf(stderr, "stepsim: out of memory gathering the results of rank %d\n", from);
+            MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+        }
+        recv_bytes(a, n * size, from, TAG_ARRAY);
+    }
+    memcpy(p, &a, sizeof a);
+}
+
+static void recv_result(pw_results *r, int from)
+{
+    recv_bytes(r, sizeof *r, from, TAG_RESULT);
+    recv_array(&r->weeks, r->n_weeks, sizeof *r->weeks, from);
+    recv_array(&r->service_metric, r->n_services, PW_M_N * sizeof *r->service_metric, from);
+    recv_array(&r->pool.wait_bins, r->pool.wait_nbins, sizeof *r->pool.wait_bins, from);
+}
+
+/* A rank's share of a batch of n: the indexes i with i % size == rank. */
+static size_t share_of(size_t n, int rank, int size)
+{
+    return n > (size_t)rank ? (n - (size_t)rank + (size_t)size - 1) / (size_t)size : 0;
+}
+
+/* Test hook (tests/test_mpi.sh): STEPSIM_TEST_FAIL_RANK=k makes rank k (k >= 1) report
+ * its share failed, as a rank whose replication failed would. */
+static int injected_failure(void)
+{
+    const char *e = getenv("STEPSIM_TEST_FAIL_RANK");
+    return e && atoi(e) == g_rank;
+}
+
+int par_serve(void)
+{
+    pw_params *p = malloc(sizeof *p), *svc = NULL;
+    if (!p) {
+        MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+        return EXIT_RUNTIME;
+    }
+    /* No stop handler here: a signal is mpirun ending the job, and ends this rank. */
+    for (;;) {
+        par_job job;
+        recv_bytes(&job, sizeof job, 0, TAG_JOB);
+        if (job.kind == JOB_END)
+            break;
+        recv_bytes(p, sizeof *p, 0, TAG_PARAMS);
+        free(svc);
+        recv_array(&svc, (size_t)job.nservices, sizeof *svc, 0);
+        size_t n = (size_t)job.nreps;
+        int *reps = malloc((n ? n : 1) * sizeof *reps);
+        pw_results *res = calloc(n ? n : 1, sizeof *res);
+        if (!reps || !res) {
+            MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+            return EXIT_RUNTIME;
+        }
+        if (n)
+            recv_bytes(reps, n * sizeof *reps, 0, TAG_REPS);
+        runner_opts o = {.threads = job.threads, .services = svc,
+                         .n_services = (size_t)job.nservices};
+        par_status st;
+        memset(&st, 0, sizeof st);
+        if (injected_failure()) {
+            st.rc = RUNNER_FAILED;
+            snprintf(st.err, sizeof st.err, "injected failure (STEPSIM_TEST_FAIL_RANK)");
+        } else {
+            st.rc = runner_run_local(p, reps, n, &o, res, st.err, sizeof st.err);
+        }
+        send_bytes(&st, sizeof st, 0, TAG_STATUS);
+        for (size_t i = 0; i < n; i++) {
+            if (st.rc == 0)
+                send_result(&res[i], 0);
+            pw_results_free(&res[i]);
+        }
+        free(reps);
+        free(res);
+    }
+    free(p);
+    free(svc);
+    MPI_Finalize();
+    return EXIT_OK;
+}
+
+void par_finalize(void)
+{
+    if (!g_mpi)
+        return;
+    par_job end = {JOB_END, 0, 0, 0};
+    for (int k = 1; k < g_size; k++)
+        send_bytes(&end, sizeof end, k, TAG_JOB);
+    MPI_Finalize();
+    g_mpi = 0;
+}
+
+int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
+            pw_results *out, char *err, size_t errlen)
+{
+    int size = g_size;
+    memset(out, 0, n * sizeof *out);
+    int *mine = malloc((n ? n : 1) * sizeof *mine);
+    pw_results *res = calloc(n ? n : 1, sizeof *res);
+    if (!mine || !res) {
+        free(mine);
+        free(res);
+        snprintf(err, errlen, "out of memory");
+        return RUNNER_FAILED;
+    }
+    /* Every other rank gets its share first, then rank 0 runs its own. */
+    for (int k = 1; k < size; k++) {
+        size_t m = share_of(n, k, size);
+        par_job job = {JOB_RUN, o->threads, (unsigned long long)m,
+                       (unsigned long long)o->n_services};
+        for (size_t i = 0; i < m; i++)
+            mine[i] = reps[(size_t)k + i * (size_t)size];
+        send_bytes(&job, sizeof job, k, TAG_JOB);
+        send_bytes(p, sizeof *p, k, TAG_PARAMS);
+        if (o->n_services)
+            send_bytes(o->services, o->n_services * sizeof *o->services, k, TAG_ARRAY);
+        if (m)
+            send_bytes(mine, m * sizeof *mine, k, TAG_REPS);
+    }
+    size_t m0 = share_of(n, 0, size);
+    for (size_t i = 0; i < m0; i++)
+        mine[i] = reps[i * (size_t)size];
+    runner_opts local = *o;
+    local.progress = NULL;
+    int ret = runner_run_local(p, mine, m0, &local, res, err, errlen);
+    for (size_t i = 0; i < m0; i++)
+        out[i * (size_t)size] = res[i];
+    size_t done = ret == 0 ? m0 : 0;
+    if (ret == 0 && o->progress)
+        o->progress(o->progress_ctx, done, n);
+    /* Then every rank's answer, in rank order, each result into its slot. */
+    for (int k = 1; k < size; k++) {
+        par_status st;
+        recv_bytes(&st, sizeof st, k, TAG_STATUS);
+        st.err[sizeof st.err - 1] = '\0';
+        size_t m = share_of(n, k, size);
+        if (st.rc != 0) {
+            if (ret == 0 || (ret == RUNNER_INTERRUPTED && st.rc == RUNNER_FAILED)) {
+                snprintf(err, errlen, "rank %d: %s", k, st.err);
+                ret = st.rc;
+            }
+            continue;
+        }
+        for (size_t i = 0; i < m; i++)
+            recv_result(&out[(size_t)k + i * (size_t)size], k);
+        done += m;
+        if (ret == 0 && o->progress)
+            o->progress(o->progress_ctx, done, n);
+    }
+    if (ret == 0 && o->stop && *o->stop) {
+        snprintf(err, errlen, "interrupted after %zu of %zu replications", done, n);
+        ret = RUNNER_INTERRUPTED;
+    }
+    if (ret != 0)
+        for (size_t i = 0; i < n; i++)
+            pw_results_free(&out[i]);
+    free(mine);
+    free(res);
+    return ret;
+}
+
+#endif

@@ -1,0 +1,235 @@
+/* Scenario loader: a federation's `services` list — local services, each the base scenario
+ * scaled to its size (and staffing), with overrides of its own — loaded into one
+ * pw_params per service and the national parameters (sums of sizes and posts).
+ *
+ *   services = (
+ *     { name = "North East 01"; scale = 0.85; },
+ *     { name = "London 07"; scale = 2.10; staffing = 0.92;
+ *       overrides = { referrals = { self_referral_share = 0.5; }; }; }
+ *   );
+ *
+ * A service is the base scenario (after its overrides group), then its own overrides
+ * group, then --set, resolved and checked as any scenario; then `scale` multiplies its
+ * referral rate (referrals.per_week), every role's headcount and the pre-filled lists, and
+ * `staffing` (default 1) multiplies the headcounts once more (posts per referral against
+ * the base). Headcounts and lists are rounded to the nearest whole number; a role with
+ * posts keeps at least one.
+ */
+#include "scn_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn_load.h"
+
+static const char *const service_keys[] = {"name", "scale", "staffing", "overrides"};
+
+/* A number > 0 from member `key` of service element e (dflt when absent, or NAN: required). */
+static double positive(scn_ctx *c, const config_setting_t *e, const char *ekey, const char *key,
+                       double dflt)
+{
+    char k[KEYMAX];
+    scn_subkey(k, ekey, key);
+    const config_setting_t *s = config_setting_get_member(e, key);
+    if (!s) {
+        if (isnan(dflt))
+            scn_err_at(c, e, k, "missing (expected a number > 0: the service's size against "
+                       "the base scenario)");
+        return dflt;
+    }
+    double v;
+    if (!scn_get_num(c, s, k, "a number > 0", &v))
+        return NAN;
+    if (!(v > 0) || v > 1000) {
+        scn_err_at(c, s, k, "must be a number in (0, 1000] (got %g)", v);
+        return NAN;
+    }
+    return v;
+}
+
+/* One element of the list into *sv; messages for what is wrong. */
+static void read_service(scn_ctx *c, const config_setting_t *e, int i, scn_service *sv)
+{
+    char ek[KEYMAX];
+    scn_elemkey(ek, SERVICES, i);
+    memset(sv, 0, sizeof *sv);
+    const char *file = config_setting_source_file(e);
+    snprintf(sv->loc, sizeof sv->loc, "%s:%u", file ? file : c->path,
+             config_setting_source_line(e));
+    if (!config_setting_is_group(e)) {
+        scn_wrong_type(c, e, ek, "a group { name = \"...\"; scale = 1.0; }");
+        return;
+    }
+    for (int m = 0; m < config_setting_length(e); m++) {
+        const config_setting_t *s = config_setting_get_elem(e, (unsigned)m);
+        const char *mn = config_setting_name(s);
+        int known = 0;
+        for (size_t j = 0; j < sizeof service_keys / sizeof *service_keys; j++)
+            known |= !strcmp(mn, service_keys[j]);
+        if (!known) {
+            char k[KEYMAX];
+            scn_subkey(k, ek, mn);
+            scn_unknown_key(c, s, k, service_keys, sizeof service_keys / sizeof *service_keys);
+        }
+    }
+    char k[KEYMAX];
+    scn_subkey(k, ek, "name");
+    const config_setting_t *nm = config_setting_get_member(e, "name");
+    const char *name = nm ? config_setting_get_string(nm) : NULL;
+    if (!nm)
+        scn_err_at(c, e, k, "missing (expected the service's name, a string)");
+    else if (!name)
+        scn_wrong_type(c, nm, k, "a string");
+    else if (!*name || strlen(name) >= sizeof sv->name)
+        scn_err_at(c, nm, k, "must be 1 to %zu characters (got %zu)", sizeof sv->name - 1,
+                   strlen(name));
+    else
+        snprintf(sv->name, sizeof sv->name, "%s", name);
+    sv->scale = positive(c, e, ek, "scale", NAN);
+    sv->staffing = positive(c, e, ek, "staffing", 1.0);
+    const config_setting_t *ov = config_setting_get_member(e, OVERRIDES);
+    scn_subkey(k, ek, OVERRIDES);
+    if (ov && !config_setting_is_group(ov))
+        scn_wrong_type(c, ov, k, "a group of keys to change for this service");
+    else if (ov && (config_setting_get_member(ov, SERVICES) ||
+                    config_setting_get_member(ov, OVERRIDES)))
+        scn_err_at(c, ov, k, "a service's overrides cannot hold `services` or `overrides`");
+    else
+        sv->overrides = ov;
+}
+
+int scn_services_read(scn_ctx *c, scn_service **svc, size_t *n)
+{
+    *svc = NULL;
+    *n = 0;
+    const config_setting_t *l = config_setting_get_member(config_root_setting(c->cfg), SERVICES);
+    if (!l)
+        return 0;
+    if (!config_setting_is_list(l) || config_setting_length(l) == 0) {
+        if (!config_setting_is_list(l))
+            scn_wrong_type(c, l, SERVICES, "a list ( { name = ...; scale = ...; }, ... )");
+        else
+            scn_err_at(c, l, SERVICES, "empty: a federation needs at least one service");
+        return 0;
+    }
+    size_t len = (size_t)config_setting_length(l);
+    if (!(*svc = calloc(len, sizeof **svc))) {
+        c->nomem = 1;
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        read_service(c, config_setting_get_elem(l, (unsigned)i), (int)i, &(*svc)[i]);
+        for (size_t j = 0; j < i && (*svc)[i].name[0]; j++)
+            if (!strcmp((*svc)[j].name, (*svc)[i].name)) {
+                char k[KEYMAX];
+                scn_elemkey(k, SERVICES, (int)i);
+                scn_err_at(c, config_setting_get_elem(l, (unsigned)i), k,
+                           "two services are called \"%s\"", (*svc)[i].name);
+            }
+    }
+    *n = len;
+    return 0;
+}
+
+static int scaled(int x, double f)
+{
+    if (x <= 0)
+        return x;
+    long v = lround((double)x * f);
+    return v < 1 ? 1 : v > 1000000 ? 1000000 : (int)v;
+}
+
+/* Service sv's size and staffing applied to its resolved parameters p. */
+static void scale_service(pw_params *p, const scn_service *sv)
+{
+    snprintf(p->name, sizeof p->name, "%s", sv->name);
+    p->referrals.per_week *= sv->scale;
+    for (size_t r = 0; r < p->n_roles; r++)
+        p->roles[r].headcount = scaled(p->roles[r].headcount, sv->scale * sv->staffing);
+    p->prefill.assessment_list = scaled(p->prefill.assessment_list, sv->scale);
+    for (int s = 0; s < PW_STEP_N; s++)
+        p->prefill.step_list[s] = scaled(p->prefill.step_list[s], sv->scale);
+}
+
+void scn_federation_free(scn_federation *f)
+{
+    if (!f)
+        return;
+    free(f->services);
+    free(f->scale);
+    free(f->staffing);
+    memset(f, 0, sizeof *f);
+}
+
+int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
+                        pw_params *nat, scn_federation *fed, scn_errors *errs)
+{
+    scn_service *list = NULL;
+    size_t n = 0;
+    memset(fed, 0, sizeof *fed);
+    int ret = scn_load_with(path, sets, nsets, -1, 1, nat, &list, &n, errs);
+    if (ret != SCN_OK || n == 0) {
+        free(list);
+        return ret;
+    }
+    fed->services = calloc(n, sizeof *fed->services);
+    fed->scale = calloc(n, sizeof *fed->scale);
+    fed->staffing = calloc(n, sizeof *fed->staffing);
+    if (!fed->services || !fed->scale || !fed->staffing) {
+        free(list);
+        scn_federation_free(fed);
+        return SCN_ENOMEM;
+    }
+    fed->n = n;
+    /* The national parameters: the base's, with the services' sizes and posts summed. */
+    nat->referrals.per_week = 0;
+    for (size_t r = 0; r < nat->n_roles; r++)
+        nat->roles[r].headcount = 0;
+    memset(&nat->prefill.step_list, 0, sizeof nat->prefill.step_list);
+    nat->prefill.assessment_list = 0;
+    /* Every service is loaded, so that the problems of all of them are reported. */
+    for (size_t k = 0; k < n && ret != SCN_ENOMEM; k++) {
+        pw_params *p = &fed->services[k];
+        int rk = scn_load_with(path, sets, nsets, (long)k, 1, p, NULL, NULL, errs);
+        if (rk != SCN_OK) {
+            ret = rk;
+            continue;
+        }
+        scale_service(p, &list[k]);
+        fed->scale[k] = list[k].scale;
+        fed->staffing[k] = list[k].staffing;
+        p->seed = nat->seed; /* the runner derives each service's (pw_pool_service_seed) */
+        p->replications = nat->replications;
+        nat->referrals.per_week += p->referrals.per_week;
+        for (size_t r = 0; r < nat->n_roles && r < p->n_roles; r++)
+            nat->roles[r].headcount += p->roles[r].headcount;
+        nat->prefill.assessment_list += p->prefill.assessment_list;
+        for (int s = 0; s < PW_STEP_N; s++)
+            nat->prefill.step_list[s] += p->prefill.step_list[s];
+        /* Pooling adds role by role, week by week: every service keeps the base's roles
+         * and lengths (a service's overrides may not change them). */
+        int same = p->n_roles == nat->n_roles && p->horizon_weeks == nat->horizon_weeks &&
+                   p->warmup_weeks == nat->warmup_weeks &&
+                   p->followup_weeks == nat->followup_weeks &&
+                   p->outcome_weeks == nat->outcome_weeks;
+        for (size_t r = 0; same && r < p->n_roles; r++)
+            same = !strcmp(p->roles[r].name, nat->roles[r].name);
+        if (!same) {
+            scn_ctx c;
+            char key[KEYMAX];
+            memset(&c, 0, sizeof c);
+            c.errs = errs;
+            c.errs_start = errs->n;
+            scn_elemkey(key, SERVICES, (int)k);
+            scn_errf(&c, list[k].loc, key, "\"%s\" must keep the base scenario's roles and "
+                     "its horizon, warm-up, follow-up and outcome weeks (its figures are "
+                     "pooled with the others' role by role, week by week)", list[k].name);
+            ret = c.nomem ? SCN_ENOMEM : SCN_EINVALID;
+        }
+    }
+    free(list);
+    if (ret != SCN_OK)
+        scn_federation_free(fed);
+    return ret;
+}

@@ -1,0 +1,132 @@
+#!/bin/sh
+# Federations (a scenario's `services` list): on tests/federation/three.cfg, the national
+# counts equal the sum of the services' (referrals, and every service's row in
+# services.csv), -j 1 and -j 2 (and, built with MPI, mpirun -n 2) write the same bytes;
+# on tests/federation/one.cfg, a federation of one service, every national metric equals
+# the service's own (pooling recomputes each metric from pooled numerators and
+# denominators; the tolerance, 1e-9 relative, allows only for a mean taken as sum / n
+# instead of a running mean); bad services lists and a federation given to sweep exit 2
+# naming file, line and key.
+# Usage: tests/test_federation.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
+set -u
+
+name=test_federation
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+cd "$top" || exit 2
+awk_csv=$(cat "$top/scripts/csv.awk")
+nostreams="--set output.patients=false --set output.events=false -q"
+
+# digest DIR: the SHA-256 of every file under DIR but manifest.json, by path.
+digest() {
+    (cd "$1" && find . -type f ! -name manifest.json | LC_ALL=C sort | xargs sha256sum)
+}
+
+echo "== three services: -j 1 and -j 2"
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg -r 3 $nostreams -j 1 -o "$tmp/j1"
+expect_rc 0 "three services, -j 1"
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg -r 3 $nostreams -j 2 -o "$tmp/j2"
+expect_rc 0 "three services, -j 2"
+if [ "$(digest "$tmp/j1")" = "$(digest "$tmp/j2")" ]; then
+    ok "-j 1 and -j 2: every file but manifest.json identical"
+else
+    bad "-j 1 and -j 2: files differ"
+fi
+check "services.csv listed in manifest.json" grep -q '"services.csv"' "$tmp/j1/manifest.json"
+rows=$(awk 'NR > 1' "$tmp/j1/services.csv" | wc -l)
+if [ "$rows" -eq 3 ]; then ok "services.csv: 3 rows"; else bad "services.csv: $rows rows, 3 expected"; fi
+
+echo "== national counts are the services' summed"
+# The national referrals (summary.csv mean) against the sum of the services' means.
+nat=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("metric")] == "referrals" { print f[col("mean")] }' "$tmp/j1/summary.csv")
+sum=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f); s += f[col("referrals")] }
+    END { printf "%.17g", s }' "$tmp/j1/services.csv")
+if awk -v a="$nat" -v b="$sum" 'BEGIN { exit !(a > 0 && (a - b) ^ 2 <= (1e-9 * a) ^ 2) }'; then
+    ok "national referrals $nat = sum of the services' $sum"
+else
+    bad "national referrals $nat != sum of the services' $sum"
+fi
+# flow.csv's referred count (an integer count, summed) against the referrals metric.
+flow=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("kind")] == "stage" && f[col("name")] == "referred" { s += f[col("count")]; n++ }
+    END { printf "%.17g", n ? s / n : -1 }' "$tmp/j1/flow.csv")
+if awk -v a="$nat" -v b="$flow" 'BEGIN { exit !((a - b) ^ 2 <= (1e-9 * a) ^ 2) }'; then
+    ok "flow.csv referred ($flow a replication) = national referrals"
+else
+    bad "flow.csv referred ($flow a replication) != national referrals $nat"
+fi
+
+if "$bin" --version | grep -q '^MPI: Open MPI' && command -v mpirun >/dev/null 2>&1; then
+    echo "== three services on 2 MPI ranks"
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" OMPI_MCA_orte_tmpdir_base="$tmp" \
+        mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" run tests/federation/three.cfg \
+        -r 3 --set output.patients=false --set output.events=false -q -j 1 -o "$tmp/n2" \
+        >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 0 "mpirun -n 2"
+    if [ "$(digest "$tmp/j1")" = "$(digest "$tmp/n2")" ]; then
+        ok "mpirun -n 2: identical to one process"
+    else
+        bad "mpirun -n 2: files differ from one process"
+    fi
+fi
+
+echo "== one service: national metrics are the service's own"
+# shellcheck disable=SC2086
+run run tests/federation/one.cfg -r 2 $nostreams -j 2 -o "$tmp/one"
+expect_rc 0 "one service"
+# Each metric's national mean (summary.csv) against the service's (services.csv).
+awk "$awk_csv"'
+    FNR == 1 { split("", colix); header($0); file++; next }
+    { csv($0, f) }
+    file == 1 { nat[f[col("metric")]] = f[col("mean")]; next }
+    file == 2 { for (m in nat) if (m in colix) svc[m] = f[colix[m]] }
+    END {
+        for (m in nat) {
+            if (!(m in svc)) continue
+            n++
+            a = nat[m]; b = svc[m]
+            if (a == "" && b == "") continue
+            d = a - b; if (d < 0) d = -d
+            t = a < 0 ? -a : a
+            if (a == "" || b == "" || d > 1e-9 * t + 1e-12) { print m ": national " a ", service " b; bad++ }
+        }
+        print n " metrics compared"
+        exit bad > 0 || n < 50
+    }' "$tmp/one/summary.csv" "$tmp/one/services.csv" >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "$(tail -n 1 "$tmp/cmp"): equal"; else
+    bad "national metrics differ from the service's:"; sed 's/^/      /' "$tmp/cmp" | head; fi
+
+echo "== bad services"
+# Copies, so that the bad files can @include the golden scenario by a relative path.
+mkdir -p "$tmp/tests" && cp -r tests/golden "$tmp/tests/" && cp -r scenarios "$tmp/"
+inc='@include "small.cfg"'
+printf '%s\nservices = ( { name = "A"; } );\n' "$inc" >"$tmp/tests/golden/noscale.cfg"
+run check "$tmp/tests/golden/noscale.cfg"
+expect_rc 2 "no scale"
+expect_err 'noscale.cfg:2: services\[0\]\.scale: missing' "no scale"
+printf '%s\nservices = ( { name = "A"; scale = 1.0; sclae = 2; } );\n' "$inc" >"$tmp/tests/golden/typo.cfg"
+run check "$tmp/tests/golden/typo.cfg"
+expect_rc 2 "unknown key"
+expect_err 'typo.cfg:2: services\[0\]\.sclae: unknown key' "unknown key"
+printf '%s\nservices = ( { name = "A"; scale = -1.0; } );\n' "$inc" >"$tmp/tests/golden/neg.cfg"
+run check "$tmp/tests/golden/neg.cfg"
+expect_rc 2 "negative scale"
+expect_err 'services\[0\]\.scale: must be a number in \(0, 1000\] \(got -1\)' "negative scale"
+printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 1.0; overrides = { horizon_weeks = 30.0; }; } );\n' "$inc" \
+    >"$tmp/tests/golden/horizon.cfg"
+run check "$tmp/tests/golden/horizon.cfg"
+expect_rc 2 "a service with its own horizon"
+expect_err 'horizon.cfg:3: services\[1\]: "B" must keep the base scenario' "a service with its own horizon"
+run sweep tests/federation/three.cfg --vary staff.pwp.headcount=2:3 -r 1 -q -o "$tmp/sw"
+expect_rc 2 "sweep of a federation"
+expect_err 'three.cfg:[0-9]+: services: a federation of services runs with' "sweep of a federation"
+run run tests/federation/three.cfg -r 1 -q -o "$tmp/streams"
+expect_rc 2 "federation with streams"
+expect_err 'does not write patients.csv' "federation with streams"
+
+finish
