@@ -185,11 +185,20 @@ void episode_end(world *w, patient *pt, pw_exit why)
         failed = 0; /* completed the course and scored well: not a failure */
     const char *reason = pw_exit_name(why);
     int step_up = 0;
-    if (failed && step == PW_STEP2 &&
+    if (failed && step == PW_STEP2 && !pt->stepped_down &&
         pt->dice[DIE_STEP_UP] < p->step[PW_STEP2].step_up_probability)
         step_up = w->pol->step_up ? w->pol->step_up(p, pt->need, pt->failures) : 1;
+    /* Back on the list: a course that ran to the session cap without recovery, and does
+     * not step up, goes back on the step's list for a further course (PR_SESSION, drawn
+     * only when the rule applies), once. */
+    int back = 0;
+    if (!step_up && failed && why == PW_X_DISCHARGED_COMPLETED && !pt->returned &&
+        p->step[step].cap_return_probability > 0)
+        back = gsl_rng_uniform(pt->r[PR_SESSION]) < p->step[step].cap_return_probability;
     if (step_up)
         reason = "stepped_up";
+    if (back)
+        reason = "back_on_list";
     emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, reason, 0);
     emit_event(w, pt, step == PW_STEP2 ? "step2_treatment" : "step3_treatment", "complete",
                pt->clin);
@@ -200,6 +209,13 @@ void episode_end(world *w, patient *pt, pw_exit why)
     pt->state_day = w->s.now;
     if (failed)
         pt->failures++;
+    if (back) {
+        pt->returned = 1;
+        if (pt->cohort)
+            w->out->stages[PW_S_BACK_ON_LIST]++;
+        wait_join_step(w, pt, step);
+        return;
+    }
     if (step_up) {
         pt->stepped_up = 1;
         pt->step2_end_day = w->s.now;
@@ -211,6 +227,28 @@ void episode_end(world *w, patient *pt, pw_exit why)
         return;
     }
     cohort_exit(w, pt, why);
+}
+
+/* pt, doing well at step 3, steps down: the step-3 episode ends and pt joins the step-2
+ * list to finish there (their course at step 2 starts afresh). */
+void episode_step_down(world *w, patient *pt)
+{
+    if (pt->timer)
+        sim_cancel(&w->s, pt->timer);
+    if (pt->end_timer)
+        sim_cancel(&w->s, pt->end_timer);
+    pt->timer = pt->end_timer = 0;
+    emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, "stepped_down", 0);
+    emit_event(w, pt, "step3_treatment", "complete", pt->clin);
+    episode_release(w, pt);
+    w->in_treatment[PW_STEP3]--;
+    pt->clin = NULL;
+    pt->at = W_NONE;
+    pt->state_day = w->s.now;
+    pt->stepped_down = 1;
+    if (pt->cohort)
+        w->out->stages[PW_S_STEPPED_DOWN]++;
+    wait_join_step(w, pt, PW_STEP2);
 }
 
 /* A fixed course's length has run out: the episode completes. */

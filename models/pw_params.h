@@ -159,6 +159,12 @@ typedef struct pw_step_p {
     double no_progress_probability; /* no_progress_probability: the clinician's judgement at
                                        each such review: the chance it ends the course */
     double step_up_probability;     /* step_up_probability (step 2 only): failed -> step 3 */
+    int step_down_after;            /* step_down_after (step 3 only): sessions before a
+                                       person doing well may step down (0: never) */
+    double step_down_probability;   /* step_down_probability: the chance they do */
+    double cap_return_probability;  /* cap_return_probability: a course ended at the
+                                       session cap, still at caseness and not stepped up,
+                                       goes back on the step's list for a further course */
     int stepped_up_first;           /* stepped_up_first (step 3 only): people stepped up
                                        wait ahead of new referrals */
     int has_episode_days;           /* episode_days given: the course lasts this long,    */

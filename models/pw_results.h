@@ -120,6 +120,8 @@ const char *pw_exit_group(pw_exit x);
     X(ENTERED_STEP3, "entered_step3")                                                     \
     X(ENTERED_TREATMENT, "entered_treatment")                                             \
     X(STEPPED_UP, "stepped_up")                                                           \
+    X(STEPPED_DOWN, "stepped_down")                                                       \
+    X(BACK_ON_LIST, "back_on_list")                                                       \
     X(FINISHED_COURSE, "finished_course")                                                 \
     X(RECOVERED_REPORTED, "recovered_reported")                                           \
     X(RE_REFERRED, "re_referred")

@@ -44,11 +44,15 @@ static void session_first(world *w, patient *pt)
 {
     sim *s = &w->s;
     if (pt->sessions_step == 0) {
+        /* A step entered again counts once: stepped down after being stepped up, back on
+         * the list after a session cap, or a group member whose facilitator left and who
+         * starts again in a new group (its course restarts at session 0). */
+        int first_here = !(pt->paths & (1u << pt->step));
         pt->step_start_day = s->now;
         pt->paths |= 1u << pt->step;
-        if (pt->cohort)
+        if (pt->cohort && first_here)
             w->out->stages[pt->step == PW_STEP2 ? PW_S_ENTERED_STEP2 : PW_S_ENTERED_STEP3]++;
-        if (pt->step == PW_STEP2 && pt->cohort)
+        if (pt->step == PW_STEP2 && pt->cohort && first_here)
             w->n_step2_starters++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_treatment" : "step3_treatment",
                    "start", pt->clin);
@@ -59,7 +63,7 @@ static void session_first(world *w, patient *pt)
         }
         if (pt->cohort) {
             double aw = s->now - (isnan(pt->assessed_day) ? pt->referral_day : pt->assessed_day);
-            if (!pt->stepped_up) {
+            if (isnan(pt->first_treatment_day)) { /* the journey's first treatment */
                 w->out->waits[PW_W_ASSESSMENT_TO_TREATMENT][week_bin(aw)]++;
                 w->n_a2t++;
                 w->n_a2t_over90 += aw > 90.0;
@@ -139,6 +143,17 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
     return PW_X_N;
 }
 
+/* Step down (a step-3 course going on): after step_down_after sessions, a person whose
+ * latest score is below caseness may finish with step 2's lighter touch, with chance
+ * step_down_probability (PR_SESSION, drawn only when the rule applies), once. */
+static int session_steps_down(patient *pt, const pw_step_p *sp)
+{
+    return pt->step == PW_STEP3 && sp->step_down_after > 0 && !pt->stepped_down &&
+           pt->sessions_step >= sp->step_down_after &&
+           !pw_outcome_caseness(pt->obs_phq, pt->obs_gad) &&
+           gsl_rng_uniform(pt->r[PR_SESSION]) < sp->step_down_probability;
+}
+
 /* One appointment of pt's treatment (individual or group). Returns 1 if the episode
  * goes on, 0 if it ended here (episode_end has run). */
 int session_hold(world *w, patient *pt)
@@ -171,6 +186,10 @@ int session_hold(world *w, patient *pt)
     if (at_end)
         patient_questionnaire(w, pt, 0);
     pw_exit why = session_ending(w, pt, sp);
+    if (why == PW_X_N && session_steps_down(pt, sp)) {
+        episode_step_down(w, pt);
+        return 0;
+    }
     if (why == PW_X_N)
         return 1;
     episode_end(w, pt, why);

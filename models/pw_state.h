@@ -179,6 +179,8 @@ struct patient {
     int obs_phq, obs_gad, has_obs;    /* latest questionnaire */
     int sessions, sessions_step, dnas, good_run, failures, stepped_up;
     int prio;               /* waits on the step's priority list */
+    int stepped_down;       /* stepped down from step 3 to step 2 (at most once) */
+    int returned;           /* back on a list after a session cap (at most once) */
     unsigned paths;         /* bit s: entered step s */
     clinician *clin;
     double load;            /* hours a week committed with clin */
@@ -365,6 +367,7 @@ void episode_cancel_booking(patient *pt);
 void episode_end(world *w, patient *pt, pw_exit why);
 void episode_interrupt(world *w, patient *pt);
 void episode_on_end(sim *s, void *obj, uint64_t arg);
+void episode_step_down(world *w, patient *pt);
 
 /* pw_diary.c */
 double diary_book_session(world *w, patient *pt, double t);

@@ -193,6 +193,9 @@ static const pw_field step_fields[] = {
     PW_PROB("no_progress_probability", pw_step_p, no_progress_probability, 0, 1.0),
     PW_PROB("step_up_probability", pw_step_p, step_up_probability, PW_REQ | PW_STEP2_ONLY, 0),
     PW_BOOL("stepped_up_first", pw_step_p, stepped_up_first, 0, 0),
+    PW_INT("step_down_after", pw_step_p, step_down_after, 0, 0, 0, MAX_SESSIONS),
+    PW_PROB("step_down_probability", pw_step_p, step_down_probability, 0, 0.0),
+    PW_PROB("cap_return_probability", pw_step_p, cap_return_probability, 0, 0.0),
     {.name = "episode_days", .kind = PW_F_DIST, .flags = PW_NONNEG,
      .off = offsetof(pw_step_p, episode_days), .has_off = offsetof(pw_step_p, has_episode_days)},
 };

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Pathway levers move what they should and nothing else, on the same referrals
+# (tests/explore/quarter.cfg, seed fixed, R = 8 replications, paired replication by
+# replication; 95% t interval of the differences, t(0.975, 7) = 2.365):
+# - step down (step3.step_down_after = 4, step_down_probability = 1): people doing well
+#   after four step-3 sessions finish at step 2, so some are stepped down, more finishers
+#   have had both steps, and the step-3 list is shorter (HIT time freed);
+# - back on the list after a session cap (cap_return_probability = 1 at both steps; with
+#   step 3's review off and half of failed step-2 courses stepping up, so that courses
+#   reach the cap): some courses go back on their list, finishers have more sessions and
+#   the step-3 list is longer;
+# - neither moves the published six-week figure (the clock stops at the assessment) or
+#   signposting (routing happens before treatment): those CIs contain 0; nor who is
+#   referred for the first time (equal in every replication). Off (the defaults) neither
+#   does anything.
+# Usage: tests/test_pathway.sh BUILD_DIR
+set -u
+
+name=test_pathway
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 2
+awk_csv=$(cat "$top/scripts/csv.awk")
+q=tests/explore/quarter.cfg
+R=8
+
+# paired A B METRIC: "mean low high" of B - A over the replications (replications.csv).
+paired() {
+    awk -v m="$3" -v t=2.365 "$awk_csv"'
+        FNR == 1 { header($0); next }
+        { csv($0, f) }
+        f[col("metric")] != m { next }
+        FILENAME == ARGV[1] { a[f[col("replication")]] = f[col("value")]; next }
+        { d = f[col("value")] - a[f[col("replication")]]; n++; s += d; ss += d * d }
+        END { mean = s / n; sd = sqrt((ss - n * mean * mean) / (n - 1));
+              printf "%.6g %.6g %.6g\n", mean, mean - t * sd / sqrt(n), mean + t * sd / sqrt(n) }
+    ' "$1/replications.csv" "$2/replications.csv"
+}
+# stage DIR NAME: the stage's count summed over replications (flow.csv).
+stage() {
+    awk -v e="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("kind")] == "stage" && f[col("name")] == e { n += f[col("count")] }
+        END { print n + 0 }' "$1/flow.csv"
+}
+# first_referrals DIR: per replication, referrals less re-referrals (a re-referral
+# follows an outcome, so it may differ; a first referral may not).
+first_referrals() {
+    awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("kind")] == "stage" && f[col("name")] == "referred" { n[f[col("replication")]] += f[col("count")] }
+        f[col("kind")] == "stage" && f[col("name")] == "re_referred" { n[f[col("replication")]] -= f[col("count")] }
+        END { for (r = 0; r in n; r++) print r, n[r] }' "$1/flow.csv"
+}
+above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }
+below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
+zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }
+
+run run "$q" -r $R -q -o "$tmp/off"
+expect_rc 0 "levers off"
+run run "$q" -r $R -q -o "$tmp/down" --set step3.step_down_after=4 --set step3.step_down_probability=1
+expect_rc 0 "step down after 4 sessions"
+reach_cap="--set step3.no_progress_after=0 --set step2.step_up_probability=0.5"
+run run "$q" -r $R -q -o "$tmp/off2" $reach_cap
+expect_rc 0 "levers off, courses reaching the cap"
+run run "$q" -r $R -q -o "$tmp/back" $reach_cap --set step2.cap_return_probability=1 \
+    --set step3.cap_return_probability=1
+expect_rc 0 "back on the list after the cap"
+
+check "off: nobody is stepped down or back on the list" test "$(stage "$tmp/off" stepped_down)" -eq 0 -a "$(stage "$tmp/off2" back_on_list)" -eq 0
+n=$(stage "$tmp/down" stepped_down)
+echo "   stepped down: $n"
+check "step down: some people are stepped down" test "$n" -gt 0
+both=$(paired "$tmp/off" "$tmp/down" finishers_step2_then_3_share)
+l3=$(paired "$tmp/off" "$tmp/down" waiting_step3_mean)
+echo "   finishers with both steps: $both; waiting for step 3: $l3 (mean, 95% CI)"
+check "step down: more finishers have had both steps" above "$both"
+check "step down: a shorter step-3 list" below "$l3"
+n=$(stage "$tmp/back" back_on_list)
+echo "   back on the list: $n"
+check "back on the list: some courses go back on the list" test "$n" -gt 0
+ses=$(paired "$tmp/off2" "$tmp/back" sessions_mean_finishers)
+l3=$(paired "$tmp/off2" "$tmp/back" waiting_step3_mean)
+echo "   sessions per finisher: $ses; waiting for step 3: $l3"
+check "back on the list: finishers have more sessions" above "$ses"
+check "back on the list: a longer step-3 list" above "$l3"
+for v in off:down off2:back; do
+    a=${v%%:*} b=${v#*:}
+    for m in within_6_weeks_reported signposted_share; do
+        d=$(paired "$tmp/$a" "$tmp/$b" $m)
+        check "$b: $m does not move ($d)" zero_in "$d"
+    done
+    check "$b: the same first referrals in every replication" \
+        test "$(first_referrals "$tmp/$a")" = "$(first_referrals "$tmp/$b")"
+done
+finish
