@@ -51,6 +51,7 @@ enum {
     PW_FRACTION = 1 << 10,   /* PW_F_NUM in [0, 1]: a share, described as a number, not a
                                 probability */
     PW_ROLE = 1 << 11,       /* PW_F_STR: names a role under staff */
+    PW_STEP3_ONLY = 1 << 12, /* key exists in step3 only */
 };
 
 /* The loader's code for a field: load, default and print of PW_F_SPECIAL, checks run after

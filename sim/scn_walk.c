@@ -165,7 +165,9 @@ int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const ch
 /* Does field f exist in a group with flags gflags (step3 has no step_up_probability)? */
 int scn_field_applies(const pw_field *f, unsigned gflags)
 {
-    return !(f->flags & PW_STEP2_ONLY) || (gflags & PW_IS_STEP2);
+    if (f->flags & PW_STEP2_ONLY)
+        return (gflags & PW_IS_STEP2) != 0;
+    return !(f->flags & PW_STEP3_ONLY) || !(gflags & PW_IS_STEP2);
 }
 
 const config_setting_t *scn_member(const config_setting_t *g, const char *key,
@@ -494,6 +496,10 @@ void scn_load_group(scn_ctx *c, const config_setting_t *g, const char *key, cons
                 scn_subkey(mk, key, mn);
                 if (!(gflags & PW_IS_STEP2) && !strcmp(mn, "step_up_probability"))
                     scn_err_at(c, m, mk, "unknown key (only step2 steps up)");
+                else if ((gflags & PW_IS_STEP2) &&
+                         (!strcmp(mn, "stepped_up_first") || !strncmp(mn, "step_down_", 10)))
+                    scn_err_at(c, m, mk, "unknown key (a step3 key: step 3 receives the "
+                                         "stepped up and steps down)");
                 else
                     scn_unknown_key(c, m, mk, cands, nc);
             }
