@@ -7,7 +7,7 @@
  * Streams: the person's PR_WAIT (dropout while on the list: wait_dropout_delay), PR_OPTIN
  * (attending the appointment), PR_TREAT (the assessment questionnaire); the dice
  * DIE_SEEN_NEED, DIE_NEIGHBOUR, DIE_RISK and DIE_RULE thrown at referral.
- * Schedules: a dropout timer on joining the list; the next day's clinic; each booked
+ * Schedules: a dropout timer on joining the list (and a holding-list letter: report_hold); the next day's clinic; each booked
  * appointment.
  */
 #include <math.h>
@@ -38,6 +38,7 @@ void assess_join(world *w, patient *pt)
     pw_list_push_tail(&w->assess_list, &pt->wait);
     metrics_track_lists(w);
     emit_event(w, pt, "assessment_wait", "start", NULL);
+    report_hold(w, pt);
 }
 
 /* pt gives up waiting for assessment. */

@@ -13,6 +13,8 @@
 #define PW_MAX_NAME 64
 #define PW_MAX_STEP_CHANGES 8
 #define PW_MAX_CLOSURES 64
+/* Most readings of a repeated questionnaire (reporting.repeat_questionnaire_tries). */
+#define PW_MAX_REPEAT_TRIES 10
 /* Policies the registry (models/pol.c) may hold, and the bytes of parameters each may keep
  * in pw_params (its own struct, declared in models/pol_<name>.c). */
 #define PW_MAX_POLICIES 8
@@ -189,6 +191,21 @@ typedef struct pw_reporting_p {
     int end_of_session_questionnaire; /* end_of_session_questionnaire: score after effect */
     double coaching_points;         /* coaching_points: reported scores lowered at the end */
     int discharge_on_first_good_score; /* discharge_on_first_good_score */
+    /* Each practice touches the records of a share of referrals (a die of the person's own,
+     * models/pw_report.c); the three above apply to these shares when they are on. */
+    double coaching_share;          /* coaching_share */
+    double end_of_session_share;    /* end_of_session_share */
+    double early_discharge_share;   /* early_discharge_share */
+    double repeat_questionnaire_share; /* repeat_questionnaire_share: the last questionnaire
+                                       taken again, the best total recorded */
+    int repeat_questionnaire_tries; /* repeat_questionnaire_tries: readings in all */
+    double assessment_as_treatment_share; /* assessment_as_treatment_share: the assessment
+                                       recorded as the first treatment session */
+    double complete_self_discharged_share; /* complete_self_discharged_share: an end score
+                                       below caseness entered for people who left treatment */
+    double holding_miss_probability; /* holding_list_miss_probability: a letter unanswered
+                                       discharges the person from the list (0: no letters) */
+    double holding_letter_days;     /* holding_list_letter_days: between letters */
 } pw_reporting_p;
 
 #define PW_MAX_PLAN 16

@@ -95,7 +95,8 @@ const char *pw_metric_name(pw_metric m);
     X(DISCHARGED_NO_PROGRESS, "discharged_no_progress", "discharged")                     \
     X(STILL_WAITING, "still_waiting", "still_in_system")                                  \
     X(STILL_IN_TREATMENT, "still_in_treatment", "still_in_system")                       \
-    X(SIGNPOSTED_LTC, "signposted_ltc", "signposted")
+    X(SIGNPOSTED_LTC, "signposted_ltc", "signposted")                                     \
+    X(DISCHARGED_HOLDING_LIST, "discharged_holding_list", "discharged_from_waiting_list")
 
 typedef enum pw_exit {
 #define PW_EXIT_ENUM(id, name, group) PW_X_##id,
@@ -163,6 +164,9 @@ typedef struct pw_outcome_counts {
     double sessions_sum;                /* treatment sessions attended, all in group */
     double wait_to_treatment_sum_days;  /* for those who entered treatment */
     uint64_t entered;                   /* entered treatment */
+    uint64_t reported_finishers;        /* finished a course as reported (the assessment
+                                           counted as a session, self-discharges completed:
+                                           reporting practices); else as finishers */
 } pw_outcome_counts;
 
 /* Subgroups reported in recovery.csv. */

@@ -116,7 +116,7 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
     const pw_params *p = w->p;
     int good = !pw_outcome_caseness(pt->obs_phq, pt->obs_gad);
     pt->good_run = good ? pt->good_run + 1 : 0;
-    if (good && p->reporting.discharge_on_first_good_score &&
+    if (good && report_early_discharge(w, pt) &&
         pw_outcome_finished_course(pt->sessions_step))
         return PW_X_DISCHARGED_RECOVERED;
     if (sp->recovered_sessions_to_end > 0 && pt->good_run >= sp->recovered_sessions_to_end &&
@@ -164,7 +164,7 @@ int session_hold(world *w, patient *pt)
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
                pt->clin);
     /* Questionnaire at the start of the session (the usual practice) or at its end. */
-    int at_end = p->reporting.end_of_session_questionnaire;
+    int at_end = report_end_of_session(w, pt);
     if (!at_end)
         patient_questionnaire(w, pt, 0);
     session_effect(w, pt, sp);

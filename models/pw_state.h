@@ -77,6 +77,25 @@ typedef enum pw_die {
     DIE_N
 } pw_die;
 
+/* A person's keyed dice: uniforms that need no generator, each a hash of (master seed,
+ * replication, the person's stream index, purpose, k). Used by what the baseline never
+ * drew for (reporting practices, the attributes added since), so that turning one on draws
+ * nothing from any stream and shifts nobody's luck. Purposes are fixed: adding one never
+ * shifts another. */
+typedef enum pw_key_die {
+    KD_COACH,             /* reporting.coaching_share */
+    KD_END_OF_SESSION,    /* reporting.end_of_session_share */
+    KD_EARLY_DISCHARGE,   /* reporting.early_discharge_share */
+    KD_REPEAT,            /* reporting.repeat_questionnaire_share */
+    KD_ASSESS_AS_TREAT,   /* reporting.assessment_as_treatment_share */
+    KD_COMPLETE,          /* reporting.complete_self_discharged_share */
+    KD_REPEAT_NOISE,      /* the repeated readings' noise: k = 2 x reading + scale */
+    KD_HOLDING,           /* the first unanswered letter: k = the list joined (0, 1, ...) */
+    KD_DEPRIVATION,       /* deprivation quintile */
+    KD_ETHNIC_GROUP,      /* ethnicity group within the minority share */
+    KD_N
+} pw_key_die;
+
 /* Event priorities at equal times: bookkeeping first, then the day's clinics, then people. */
 enum { PRIO_WEEK = -10, PRIO_WINDOW = -9, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
 
@@ -101,6 +120,7 @@ typedef enum pw_event_kind {
     EV_WINDOW_START,    /* metrics_on_window_start */
     EV_WINDOW_END,      /* metrics_on_window_end */
     EV_FOLLOWUP,        /* cohort_on_followup: obj a cohort patient, outcome_weeks on */
+    EV_LETTER,          /* report_on_letter: obj a patient, arg their holding serial */
 } pw_event_kind;
 
 #define YEAR_DAYS 365.25
@@ -189,6 +209,11 @@ struct patient {
     unsigned char origin, person_origin; /* pw_origin of id and of person_id */
     uint32_t n_inst, wait_inst, ep_inst;
     const char *wait_act, *ep_act;
+    uint32_t key;           /* the person's stream index: their keyed dice (key_die) */
+    unsigned game;          /* reporting practices applied to this person (1u << KD_*) */
+    double q_phq, q_gad;    /* latent at the latest questionnaire */
+    uint64_t hold_serial;   /* their holding-list letter event (0: none) */
+    uint32_t lists_joined;  /* waiting lists joined so far (holding-list letters) */
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */
@@ -260,6 +285,8 @@ typedef struct world {
     uint64_t fin_n[PW_P_N];        /* finished courses, by path */
     uint64_t w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rereferrals;
+    uint64_t n_rep_finished;            /* finished courses as reported (pw_report.c) */
+    uint64_t hold_serial;               /* holding-list letter events scheduled */
 } world;
 
 static inline double clampd(double x, double lo, double hi)
@@ -271,6 +298,16 @@ static inline double clampd(double x, double lo, double hi)
 static inline size_t week_bin(double wait_days)
 {
     return (size_t)fmin(wait_days / 7.0, PW_WAIT_WEEKS);
+}
+
+/* The keyed die `purpose`, number k, of the person with stream index `key`: a uniform in
+ * [0, 1) (53 bits). No generator, no state. */
+static inline double key_die(const world *w, uint32_t key, pw_key_die purpose, uint32_t k)
+{
+    uint64_t x = sim_rng_mix64(w->p->seed ^ sim_rng_mix64(((uint64_t)(uint32_t)w->rep << 32 |
+                                                            key) + 0x632be59bd9b4e019ULL));
+    x = sim_rng_mix64(x ^ sim_rng_mix64(((uint64_t)purpose << 32 | k) + 0x9e3779b97f4a7c15ULL));
+    return (double)(x >> 11) * 0x1.0p-53;
 }
 
 /* ==== functions shared across files, by defining file ================================== */
@@ -361,6 +398,20 @@ void staff_on_training_end(sim *s, void *obj, uint64_t arg);
 void staff_on_sick_end(sim *s, void *obj, uint64_t arg);
 void staff_on_leave(sim *s, void *obj, uint64_t arg);
 void staff_on_plan(sim *s, void *obj, uint64_t arg);
+
+/* pw_report.c: the reporting practices */
+typedef struct report_record {
+    int finished;           /* a finished course as reported */
+    int sessions;           /* treatment sessions as reported */
+    int phq, gad;           /* the last scores as recorded */
+    double clock_day;       /* the reported wait clock's stop */
+} report_record;
+void report_draw(const world *w, patient *pt);
+int report_end_of_session(const world *w, const patient *pt);
+int report_early_discharge(const world *w, const patient *pt);
+void report_hold(world *w, patient *pt);
+void report_on_letter(sim *s, void *obj, uint64_t arg);
+void report_record_of(const world *w, const patient *pt, pw_exit why, report_record *r);
 
 /* pw_metrics.c */
 void metrics_track_lists(world *w);

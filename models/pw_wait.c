@@ -6,7 +6,8 @@
  * clinician, dropping out of a step's list. The assessment list is pw_assess.c's.
  * Streams: the person's PR_WAIT (time to dropout: a variable number of draws, so kept
  * apart from everything else); the DIE_MODE die thrown at referral.
- * Schedules: a dropout timer (EV_STEP_DROPOUT) when it falls within the run; joining a
+ * Schedules: a dropout timer (EV_STEP_DROPOUT) when it falls within the run (and a
+ * holding-list letter: report_hold); joining a
  * list offers places at once (episode_allocate), which may book first sessions.
  */
 #include <math.h>
@@ -90,6 +91,7 @@ void wait_join_step(world *w, patient *pt, int step)
     pw_list_push_tail(wait_list_of(w, pt), &pt->wait);
     metrics_track_lists(w);
     emit_event(w, pt, step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
+    report_hold(w, pt);
     episode_allocate(w, step);
 }
 

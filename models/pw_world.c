@@ -142,6 +142,7 @@ static const struct {
     {metrics_on_window_start, EV_WINDOW_START},
     {metrics_on_window_end, EV_WINDOW_END},
     {cohort_on_followup, EV_FOLLOWUP},
+    {report_on_letter, EV_LETTER},
 };
 
 /* Release everything the world owns; safe on a half-built world. */

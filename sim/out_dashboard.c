@@ -160,6 +160,8 @@ static void label_of(char *b, size_t n, const char *name, const char *indent)
         {"discharged_recovered", "recovered"},
         {"discharged_completed", "completed the course"},
         {"discharged_no_progress", "no progress"},
+        {"discharged_from_waiting_list", "Discharged from a waiting list"},
+        {"discharged_holding_list", "did not answer a holding-list letter"},
         {"still_in_system", "Still in the service at the end"},
         {"still_waiting", "still waiting"},
         {"still_in_treatment", "still in treatment"},

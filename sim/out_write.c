@@ -249,13 +249,14 @@ static void rec_group(FILE *f, const wctx *c, const char *gtype, const char *gro
             ratio(o->sessions_sum, entered), o->entered);
     rec_row(f, c, gtype, group, "true", "wait_to_treatment_days_mean",
             ratio(o->wait_to_treatment_sum_days, entered), o->entered);
+    double rfin = (double)o->reported_finishers;
     rec_row(f, c, gtype, group, "reported", "caseness_share",
-            ratio((double)o->reported_casers, fin), o->finishers);
+            ratio((double)o->reported_casers, rfin), o->reported_finishers);
     rec_row(f, c, gtype, group, "reported", "recovery_rate",
             ratio((double)o->reported_recovered, (double)o->reported_casers),
             o->reported_casers);
     rec_row(f, c, gtype, group, "reported", "reliable_improvement",
-            ratio((double)o->reported_reliable_improvement, fin), o->finishers);
+            ratio((double)o->reported_reliable_improvement, rfin), o->reported_finishers);
     rec_row(f, c, gtype, group, "reported", "reliable_recovery",
             ratio((double)o->reported_reliable_recovery, (double)o->reported_casers),
             o->reported_casers);
@@ -276,6 +277,7 @@ static void outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
     a->sessions_sum += b->sessions_sum;
     a->wait_to_treatment_sum_days += b->wait_to_treatment_sum_days;
     a->entered += b->entered;
+    a->reported_finishers += b->reported_finishers;
 }
 
 /* The rows of one pooled score distribution: score = offset + bin index. */

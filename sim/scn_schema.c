@@ -265,6 +265,19 @@ static const pw_field reporting_fields[] = {
     PW_NUM("coaching_points", pw_reporting_p, coaching_points, 0, 0.0, 0, 27),
     PW_BOOL("discharge_on_first_good_score", pw_reporting_p, discharge_on_first_good_score, 0,
             0),
+    PW_FRAC("coaching_share", pw_reporting_p, coaching_share, 0, 1.0),
+    PW_FRAC("end_of_session_share", pw_reporting_p, end_of_session_share, 0, 1.0),
+    PW_FRAC("early_discharge_share", pw_reporting_p, early_discharge_share, 0, 1.0),
+    PW_FRAC("repeat_questionnaire_share", pw_reporting_p, repeat_questionnaire_share, 0, 0.0),
+    PW_INT("repeat_questionnaire_tries", pw_reporting_p, repeat_questionnaire_tries, 0, 3, 1,
+           PW_MAX_REPEAT_TRIES),
+    PW_FRAC("assessment_as_treatment_share", pw_reporting_p, assessment_as_treatment_share, 0,
+            0.0),
+    PW_FRAC("complete_self_discharged_share", pw_reporting_p, complete_self_discharged_share, 0,
+            0.0),
+    PW_PROB("holding_list_miss_probability", pw_reporting_p, holding_miss_probability, 0, 0.0),
+    PW_NUM("holding_list_letter_days", pw_reporting_p, holding_letter_days, PW_LO_OPEN, 28.0, 0,
+           MAX_DAYS),
 };
 
 static const pw_field prefill_fields[] = {

@@ -386,6 +386,7 @@ static void fill_rep(pw_results *x, int r)
     o->sessions_sum = 300.5;
     o->wait_to_treatment_sum_days = 4000.25;
     o->entered = 70;
+    o->reported_finishers = 50;
     x->by_group[PW_G_ALL] = *o;
 
     x->scores.phq_start[15] = 5 + (uint64_t)r;

@@ -268,7 +268,8 @@
   function exitsChart(d) {
     const GROUP = { dropped_before_assessment: "lost before assessment", signposted: "signposted or rejected",
       dropped_after_assessment: "lost waiting for treatment", dropped_in_treatment: "lost in treatment",
-      discharged: "discharged after treatment", still_in_system: "still in the service" };
+      discharged: "discharged after treatment", still_in_system: "still in the service",
+      discharged_from_waiting_list: "discharged from a holding list" };
     const ref = d.stages.referred || 1;
     const rows = d.exits.map((x) => ({ exit: x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: x.mean / ref, mean: x.mean }));
     const groups = Object.values(GROUP);
