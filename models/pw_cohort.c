@@ -27,6 +27,8 @@ static pw_path path_of(const patient *pt)
  * (the ones by path and subgroup). */
 typedef struct outcome_flags {
     int finished, rep_finished, rep_case, rep_rec, rep_ri, rep_rr, tru_case, tru_rec, tru_ri;
+    int rep_w6, rep_w18;    /* the reported wait within 6 / 18 weeks (reported finishers) */
+    pw_exit why;
 } outcome_flags;
 
 /* The true outcome at follow-up from latent scores phq, gad (against those at referral). */
@@ -62,11 +64,23 @@ static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_f
     o->true_casers += (uint64_t)f->tru_case;
     o->true_recovered += (uint64_t)f->tru_rec;
     o->true_reliable_improvement += (uint64_t)f->tru_ri;
+    o->true_reliable_recovery += (uint64_t)(f->tru_rec && f->tru_ri);
+    o->within_6_weeks_reported += (uint64_t)f->rep_w6;
+    o->within_18_weeks_reported += (uint64_t)f->rep_w18;
     o->sessions_sum += pt->sessions;
     if (!isnan(pt->first_treatment_day)) {
+        double wt = pt->first_treatment_day - pt->referral_day;
         o->entered++;
-        o->wait_to_treatment_sum_days += pt->first_treatment_day - pt->referral_day;
+        o->wait_to_treatment_sum_days += wt;
+        o->within_6_weeks_true += (uint64_t)pw_outcome_within_six_weeks(wt);
+        o->within_18_weeks_true += (uint64_t)pw_outcome_within_18_weeks(wt);
     }
+    pw_exit x = f->why;
+    o->dropped_before_assessment += x == PW_X_NO_OPT_IN || x == PW_X_DROPPED_WAITING_ASSESSMENT ||
+                                    x == PW_X_DNA_ASSESSMENT;
+    o->dropped_after_assessment += x == PW_X_DROPPED_WAITING_STEP2 ||
+                                   x == PW_X_DROPPED_WAITING_STEP3;
+    o->dropped_in_treatment += x == PW_X_DROPPED_IN_TREATMENT || x == PW_X_DISCHARGED_DNA;
 }
 
 /* The reported outcome of a course finished as reported (r) with a baseline
@@ -88,8 +102,10 @@ static void count_reported(world *w, const patient *pt, const report_record *r,
     double wr = r->clock_day - pt->referral_day;
     sim_tally_add(&w->t_wait_reported, wr);
     o->waits[PW_W_REPORTED][week_bin(wr)]++;
-    w->w6_rep += pw_outcome_within_six_weeks(wr);
-    w->w18_rep += pw_outcome_within_18_weeks(wr);
+    f->rep_w6 = pw_outcome_within_six_weeks(wr);
+    f->rep_w18 = pw_outcome_within_18_weeks(wr);
+    w->w6_rep += (uint64_t)f->rep_w6;
+    w->w18_rep += (uint64_t)f->rep_w18;
     sim_tally_add(&w->t_sessions_fin, r->sessions);
     if (f->rep_rec)
         sim_tally_add(&w->t_sessions_rec, r->sessions);
@@ -111,7 +127,7 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
 {
     pw_results *o = w->out;
     o->exits[why]++;
-    outcome_flags f = {.finished = pw_outcome_finished_course(pt->sessions)};
+    outcome_flags f = {.finished = pw_outcome_finished_course(pt->sessions), .why = why};
     report_record r;
     report_record_of(w, pt, why, &r);
     f.rep_finished = r.finished;
@@ -140,8 +156,8 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
     w->fu_rr += (uint64_t)(f.tru_rec && f.tru_ri);
     o->failures[pt->failures < 3 ? pt->failures : 3]++;
     add_outcome(&o->by_path[path_of(pt)], pt, &f);
-    int groups[PW_G_N] = {1, !pt->self_ref, pt->self_ref, pt->ltc, pt->ld, pt->minority,
-                          pt->age_band == 3};
+    int groups[PW_G_N];
+    subgroup_members(pt, groups);
     for (int g = 0; g < PW_G_N; g++)
         if (groups[g])
             add_outcome(&o->by_group[g], pt, &f);

@@ -20,6 +20,11 @@
 #define PW_MAX_POLICIES 8
 #define PW_POLICY_PARAM_BYTES 256
 
+/* Subgroup attributes: the most levels one has, deprivation quintiles, ethnicity groups. */
+#define PW_LEVELS_MAX 5
+#define PW_DEPRIVATION_N 5
+#define PW_ETHNIC_N 5
+
 /* Activities a role may do (staff.<role>.does). */
 enum {
     PW_DOES_ASSESSMENT = 1 << 0,
@@ -75,7 +80,49 @@ typedef struct pw_casemix {
     double gad_mean[PW_NEED_N], gad_sd[PW_NEED_N];
     double phq_gad_correlation;     /* phq_gad_correlation */
     double self_referral_phq_shift; /* self_referral_phq_shift: self-referrers' mean shift */
+    /* Drawn from each person's keyed dice (not RS_CASEMIX), so adding them moved no one's
+     * case mix: */
+    double deprivation_shares[PW_DEPRIVATION_N]; /* deprivation_shares: by quintile of
+                                       the Index of Multiple Deprivation, most deprived
+                                       first */
+    double ethnic_group_shares[PW_ETHNIC_N - 1]; /* ethnic_group_shares: of the ethnic
+                                       minority share: Asian, Black, Mixed, other */
 } pw_casemix;
+
+/* subgroups.<attribute> = { opt_in = [...]; dna = [...]; dropout = [...]; response = [...]; }:
+ * multipliers by level of one attribute on the opt-in probability, DNA probabilities
+ * (assessment and sessions), dropout (the waiting hazards and after a session) and the
+ * session effect. Relative: the model divides each by its mean over the attribute's
+ * referral shares, so an attribute spreads people apart without moving the average. */
+typedef struct pw_effects {
+    double opt_in[PW_LEVELS_MAX];
+    double dna[PW_LEVELS_MAX];
+    double dropout[PW_LEVELS_MAX];
+    double response[PW_LEVELS_MAX];
+} pw_effects;
+
+/* The attributes, each with its levels (pw_subgroup.c names them). */
+typedef enum pw_attr {
+    PW_A_AGE,           /* 18-25, 26-35, 36-64, 65+ */
+    PW_A_SEX,           /* male, female */
+    PW_A_ETHNICITY,     /* white, Asian, Black, mixed, other */
+    PW_A_LTC,           /* without, with a long-term condition */
+    PW_A_LD,            /* without, with a learning disability or autism */
+    PW_A_SOURCE,        /* GP referral, self-referral */
+    PW_A_DEPRIVATION,   /* quintiles, most deprived first */
+    PW_A_N
+} pw_attr;
+
+/* The number of levels of attribute a. */
+static inline int pw_attr_levels(pw_attr a)
+{
+    return a == PW_A_AGE ? 4 : a == PW_A_ETHNICITY || a == PW_A_DEPRIVATION ? 5 : 2;
+}
+
+/* subgroups = { age = {...}; sex = {...}; ... } */
+typedef struct pw_subgroups_p {
+    pw_effects effects[PW_A_N];
+} pw_subgroups_p;
 
 /* staff.<role> = { ... } */
 typedef struct pw_role {
@@ -290,6 +337,7 @@ typedef struct pw_params {
     double closures[PW_MAX_CLOSURES];
     pw_referrals referrals;
     pw_casemix casemix;
+    pw_subgroups_p subgroups;
     size_t n_roles;
     pw_role roles[PW_MAX_ROLES];
     pw_assessment_p assessment;

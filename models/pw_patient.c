@@ -60,6 +60,7 @@ patient *patient_new(world *w, uint32_t base, uint64_t number)
         sim_rng_seed_entity(pt->r[k], w->p->seed, (uint32_t)w->rep, 0, idx + (uint32_t)k);
     pt->key = idx;
     report_draw(w, pt);
+    pt->sg_opt_in = pt->sg_dna = pt->sg_dropout = pt->sg_response = 1.0;
     pt->step = -1;
     pt->assessed_day = pt->first_contact_day = pt->first_treatment_day = NAN;
     pt->step2_end_day = pt->step_start_day = NAN;

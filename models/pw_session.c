@@ -28,7 +28,8 @@
 /* Attendance (PR_SESSION): 1 if pt attends. A DNA is counted; returns 0. */
 static int session_attended(world *w, patient *pt, const pw_step_p *sp)
 {
-    double dna_p = sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures);
+    double dna_p =
+        sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures) * pt->sg_dna;
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete",
@@ -91,7 +92,7 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
                 (pt->step == PW_STEP3 && pt->need == PW_NEED_HIGH);
     gsl_rng *rt = pt->r[PR_TREAT];
     patient_drift(w, pt); /* natural history goes on in treatment, the session on top */
-    double f = sp->effect_mean + sp->effect_sd * pt->response_z;
+    double f = (sp->effect_mean + sp->effect_sd * pt->response_z) * pt->sg_response;
     f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
     if (p->workforce.burnout_effect > 0)
         f *= 1 - p->workforce.burnout_effect * pt->clin->burnout;
@@ -133,7 +134,7 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
          gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
         return PW_X_DISCHARGED_NO_PROGRESS;
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
-                  pow(p->failure.dropout_multiplier, pt->failures);
+                  pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop)
         return PW_X_DROPPED_IN_TREATMENT;
     return PW_X_N;

@@ -214,6 +214,9 @@ struct patient {
     double q_phq, q_gad;    /* latent at the latest questionnaire */
     uint64_t hold_serial;   /* their holding-list letter event (0: none) */
     uint32_t lists_joined;  /* waiting lists joined so far (holding-list letters) */
+    unsigned char deprivation; /* quintile, 0 most deprived (pw_subgroup.c) */
+    unsigned char ethnic;   /* ethnicity group: 0 white, 1 Asian, 2 Black, 3 mixed, 4 other */
+    double sg_opt_in, sg_dna, sg_dropout, sg_response; /* subgroup multipliers */
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */
@@ -412,6 +415,11 @@ int report_early_discharge(const world *w, const patient *pt);
 void report_hold(world *w, patient *pt);
 void report_on_letter(sim *s, void *obj, uint64_t arg);
 void report_record_of(const world *w, const patient *pt, pw_exit why, report_record *r);
+
+/* pw_subgroup.c */
+void subgroup_draw(const world *w, patient *pt);
+void subgroup_copy(patient *pt, const patient *old);
+void subgroup_members(const patient *pt, int in[PW_G_N]);
 
 /* pw_metrics.c */
 void metrics_track_lists(world *w);

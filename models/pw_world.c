@@ -54,6 +54,7 @@ static patient *prefill_person(world *w, gsl_rng *r)
     pt->person_id = pt->id;
     pt->origin = pt->person_origin = PW_ORIGIN_PREFILL;
     patient_draw_casemix(w->p, pt, r);
+    subgroup_draw(w, pt);
     return pt;
 }
 

@@ -462,9 +462,9 @@ static void free_reps(pw_results *reps)
 }
 
 static const char *const result_files[] = {"summary.json", "summary.csv", "replications.csv",
-                                           "waits.csv", "recovery.csv", "flow.csv",
-                                           "timeseries.csv", "workforce.csv", "costs.csv",
-                                           "manifest.json"};
+                                           "waits.csv", "recovery.csv", "subgroups.csv",
+                                           "flow.csv", "timeseries.csv", "workforce.csv",
+                                           "costs.csv", "manifest.json"};
 #define N_RESULT_FILES (sizeof result_files / sizeof result_files[0])
 
 /* ======================================================================================
