@@ -240,6 +240,7 @@ void cohort_close_out(world *w)
             break;
         }
         case EV_LETTER:         /* a holding-list letter: void now */
+        case EV_TOP_UP:
         case EV_ASSESS_DROPOUT: /* on a list: the list walk below writes them */
         case EV_STEP_DROPOUT:
         case EV_EPISODE_END:    /* the same patient has a session event too */

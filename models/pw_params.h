@@ -159,6 +159,11 @@ typedef struct pw_role {
     double ramp_weeks;              /* ramp_weeks: new starters reach full capacity */
     double ramp_start;              /* ramp_start: their capacity share on day one */
     double salary_gbp;              /* salary_gbp: a year per FTE (default: by band) */
+    /* Annual clearing (models/pw_train.c): */
+    int train_intake_month;         /* training_intake_month: 0 = training starts any time;
+                                       1-12 = only in that month (a year's starts) */
+    int train_places_per_year;      /* training_places_per_year: most starts a calendar year
+                                       of the run, 0 = no limit */
 } pw_role;
 
 /* assessment = { ... } */
@@ -295,6 +300,17 @@ typedef struct pw_workforce_p {
     double training_cost_gbp;       /* training_cost_gbp: fees per trainee */
     double labour_pool_per_year;    /* labour_pool_per_year: most starters a year, 0 = no
                                        limit */
+    double trainee_salary_support_share; /* trainee_salary_support_share: share of trainees'
+                                       salaries paid by a national body (costs.csv) */
+    /* Top-up training for long-term-condition work (models/pw_train.c): */
+    double ltc_top_up_share;        /* ltc_top_up_share: of treating clinicians in post */
+    double ltc_top_up_week;         /* ltc_top_up_week: the course starts (from day 0) */
+    double ltc_top_up_weeks;        /* ltc_top_up_weeks: its length */
+    double ltc_top_up_capacity;     /* ltc_top_up_capacity: share of hours and caseload
+                                       worked meanwhile */
+    double ltc_top_up_effect;       /* ltc_top_up_effect: session effect multiplier for a
+                                       person with a long-term condition, once trained */
+    double ltc_top_up_cost_gbp;     /* ltc_top_up_cost_gbp: fees a clinician trained */
     size_t n_hires;                 /* hiring = ( { week; role; count; }, ... ) */
     pw_hire hires[PW_MAX_PLAN];
     size_t n_shocks;                /* shocks = ( { week; role; share; weeks; }, ... ) */

@@ -259,7 +259,10 @@ typedef struct pw_role_stats {
     double burnout_years;       /* time-integral of burnout over people in post */
     double salary_gbp;          /* salary cost (FTE x salary, while in post or training) */
     double oncost_gbp;          /* employer on-costs */
-    double training_gbp;        /* training fees of trainees for this role */
+    double training_gbp;        /* training fees of trainees for this role (and top-up
+                                   courses of its staff) */
+    double salary_support_gbp;  /* of salary_gbp: trainees' salaries paid by a national body
+                                   (workforce.trainee_salary_support_share) */
 } pw_role_stats;
 
 typedef struct pw_results {

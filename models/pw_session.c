@@ -96,6 +96,8 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
     f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
     if (p->workforce.burnout_effect > 0)
         f *= 1 - p->workforce.burnout_effect * pt->clin->burnout;
+    if (pt->ltc && pt->clin->ltc_skill) /* a top-up course in long-term-condition work */
+        f *= p->workforce.ltc_top_up_effect;
     if (pt->mode == PW_MODE_PHONE)
         f *= sp->phone_factor;
     else if (pt->mode == PW_MODE_GROUP)

@@ -93,6 +93,7 @@ typedef enum pw_key_die {
     KD_HOLDING,           /* the first unanswered letter: k = the list joined (0, 1, ...) */
     KD_DEPRIVATION,       /* deprivation quintile */
     KD_ETHNIC_GROUP,      /* ethnicity group within the minority share */
+    KD_TOP_UP,            /* a clinician on the top-up course (key: staff id) */
     KD_N
 } pw_key_die;
 
@@ -121,6 +122,7 @@ typedef enum pw_event_kind {
     EV_WINDOW_END,      /* metrics_on_window_end */
     EV_FOLLOWUP,        /* cohort_on_followup: obj a cohort patient, outcome_weeks on */
     EV_LETTER,          /* report_on_letter: obj a patient, arg their holding serial */
+    EV_TOP_UP,          /* train_on_top_up: arg 0 the course starts, 1 it ends */
 } pw_event_kind;
 
 #define YEAR_DAYS 365.25
@@ -154,6 +156,8 @@ struct clinician {
     int training;           /* in training for `role` */
     int sick;               /* on sick leave */
     double cap_factor;      /* share of full capacity: ramp-up, training */
+    double study_loss;      /* share of capacity away on a top-up course (pw_train.c) */
+    unsigned char ltc_skill; /* trained in long-term-condition work (pw_train.c) */
     double ramp_per_week;   /* rise of cap_factor a week while ramping up */
     double start_day;       /* in the service since */
     double qualified_day;   /* in this role (qualified) since: the training bar */
@@ -251,6 +255,8 @@ typedef struct world {
     double pool_year_start;             /* labour pool: the current year's start ... */
     int pool_used;                      /* ... and starters in it */
     pw_list running;                    /* running groups (group.live), newest first */
+    int train_year[PW_MAX_ROLES];       /* annual clearing: the calendar year of the run ... */
+    int train_used[PW_MAX_ROLES];       /* ... and training starts from the role in it */
     double *burn;                       /* scratch: burnout of each clinician in post */
     size_t burn_cap;
     size_t *present;                    /* scratch: staff indices of today's assessors */
@@ -392,6 +398,7 @@ void group_on_session(sim *s, void *obj, uint64_t arg);
 
 /* pw_staff.c */
 int staff_build(world *w);
+void staff_refresh(world *w, clinician *c);
 void staff_free(world *w);
 void staff_round(world *w);
 void staff_week(world *w, pw_week *wk);
@@ -415,6 +422,12 @@ int report_early_discharge(const world *w, const patient *pt);
 void report_hold(world *w, patient *pt);
 void report_on_letter(sim *s, void *obj, uint64_t arg);
 void report_record_of(const world *w, const patient *pt, pw_exit why, report_record *r);
+
+/* pw_train.c: annual clearing, top-up training */
+double train_gate(world *w, int role);
+void train_started(world *w, int role);
+void train_schedule(world *w);
+void train_on_top_up(sim *s, void *obj, uint64_t arg);
 
 /* pw_subgroup.c */
 void subgroup_draw(const world *w, patient *pt);

@@ -532,7 +532,7 @@ static void write_costs(FILE *f, const wctx *c)
     fputs("scenario,replication,role,item,value_gbp\n", f);
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];
-        double all[4] = {0, 0, 0, 0}; /* salary, oncost, training, total */
+        double all[5] = {0, 0, 0, 0, 0}; /* salary, oncost, training, total, support */
         for (size_t k = 0; k < role_count(c->p); k++) {
             const pw_role_stats *s = &r->roles[k];
             const char *role = c->p->roles[k].name;
@@ -541,6 +541,9 @@ static void write_costs(FILE *f, const wctx *c)
             cost_row(f, c, r->replication, role, "oncost", s->oncost_gbp);
             cost_row(f, c, r->replication, role, "training", s->training_gbp);
             cost_row(f, c, r->replication, role, "total", total);
+            cost_row(f, c, r->replication, role, "salary_support", s->salary_support_gbp);
+            cost_row(f, c, r->replication, role, "total_local", total - s->salary_support_gbp);
+            all[4] += s->salary_support_gbp;
             all[0] += s->salary_gbp;
             all[1] += s->oncost_gbp;
             all[2] += s->training_gbp;
@@ -550,6 +553,8 @@ static void write_costs(FILE *f, const wctx *c)
         cost_row(f, c, r->replication, "all", "oncost", all[1]);
         cost_row(f, c, r->replication, "all", "training", all[2]);
         cost_row(f, c, r->replication, "all", "total", all[3]);
+        cost_row(f, c, r->replication, "all", "salary_support", all[4]);
+        cost_row(f, c, r->replication, "all", "total_local", all[3] - all[4]);
         for (size_t k = 0; k < sizeof per_unit / sizeof per_unit[0]; k++)
             cost_row(f, c, r->replication, "all", per_unit[k].item, r->metric[per_unit[k].m]);
     }

@@ -171,6 +171,8 @@ const pw_field scn_role_fields[] = {
     PW_FRAC("ramp_start", pw_role, ramp_start, 0, 0.5),
     /* NAN: defaults to the band's pay (scn_settle_role) */
     PW_NUM("salary_gbp", pw_role, salary_gbp, PW_LO_OPEN, NAN, 0, MAX_GBP),
+    PW_INT("training_intake_month", pw_role, train_intake_month, 0, 0, 0, 12),
+    PW_INT("training_places_per_year", pw_role, train_places_per_year, 0, 0, 0, MAX_HEADCOUNT),
 };
 const size_t scn_nrole_fields = PW_NELEM(scn_role_fields);
 
@@ -283,6 +285,14 @@ static const pw_field workforce_fields[] = {
     /* Starters a year: the whole of 8 roles at MAX_HEADCOUNT. */
     PW_NUM("labour_pool_per_year", pw_workforce_p, labour_pool_per_year, 0, 0.0, 0,
            PW_MAX_ROLES * MAX_HEADCOUNT),
+    PW_FRAC("trainee_salary_support_share", pw_workforce_p, trainee_salary_support_share, 0,
+            0.0),
+    PW_FRAC("ltc_top_up_share", pw_workforce_p, ltc_top_up_share, 0, 0.0),
+    PW_NUM("ltc_top_up_week", pw_workforce_p, ltc_top_up_week, 0, 0.0, 0, MAX_PLAN_WEEK),
+    PW_NUM("ltc_top_up_weeks", pw_workforce_p, ltc_top_up_weeks, PW_LO_OPEN, 26.0, 0, MAX_WEEKS),
+    PW_FRAC("ltc_top_up_capacity", pw_workforce_p, ltc_top_up_capacity, 0, 0.8),
+    PW_NUM("ltc_top_up_effect", pw_workforce_p, ltc_top_up_effect, 0, 1.2, 0, MAX_FACTOR),
+    PW_NUM("ltc_top_up_cost_gbp", pw_workforce_p, ltc_top_up_cost_gbp, 0, 0.0, 0, MAX_GBP),
     PW_LIST("hiring", pw_workforce_p, hires, n_hires, 0, hire_fields,
             "{ week = W; role = \"R\"; count = N; }", "hiring rows", NULL),
     PW_LIST("shocks", pw_workforce_p, shocks, n_shocks, 0, shock_fields,
