@@ -90,7 +90,7 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
     clinician *c = w->staff[arg];
     pt->timer = 0;
     patient_drift(w, pt);
-    if (gsl_rng_uniform(pt->r[PR_OPTIN]) < p->assessment.dna_probability * pt->sg_dna) {
+    if (gsl_rng_uniform(pt->r[PR_OPTIN]) < odds_scaled(p->assessment.dna_probability, pt->sg_dna)) {
         emit_stage(w, pt, NAN, s->now, 0, "dna", 0);
         cohort_exit(w, pt, PW_X_DNA_ASSESSMENT);
         return;

@@ -90,9 +90,9 @@ typedef struct pw_casemix {
 } pw_casemix;
 
 /* subgroups.<attribute> = { opt_in = [...]; dna = [...]; dropout = [...]; response = [...]; }:
- * multipliers by level of one attribute on the opt-in probability, DNA probabilities
- * (assessment and sessions), dropout (the waiting hazards and after a session) and the
- * session effect. Relative: the model divides each by its mean over the attribute's
+ * multipliers by level of one attribute on the odds of opting in and of a DNA (assessment
+ * and sessions: odds, so certainty and 0 stay so), on dropout (the waiting hazards and
+ * after a session) and on the session effect. Relative: the model divides each by its mean over the attribute's
  * referral shares, so an attribute spreads people apart without moving the average. */
 typedef struct pw_effects {
     double opt_in[PW_LEVELS_MAX];

@@ -82,7 +82,7 @@ static void refer(world *w, patient *pt)
     w->week.referrals++;
     emit_event(w, pt, "referral", "complete", NULL);
     if (gsl_rng_uniform(pt->r[PR_OPTIN]) >=
-        fmin(1.0, p->assessment.opt_in_probability * pt->sg_opt_in)) {
+        odds_scaled(p->assessment.opt_in_probability, pt->sg_opt_in)) {
         pt->queue_day = w->s.now;
         emit_stage(w, pt, NAN, w->s.now, 0, "no_opt_in", 0);
         cohort_exit(w, pt, PW_X_NO_OPT_IN);

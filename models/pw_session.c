@@ -28,8 +28,8 @@
 /* Attendance (PR_SESSION): 1 if pt attends. A DNA is counted; returns 0. */
 static int session_attended(world *w, patient *pt, const pw_step_p *sp)
 {
-    double dna_p =
-        sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures) * pt->sg_dna;
+    double dna_p = odds_scaled(
+        sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures), pt->sg_dna);
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete",

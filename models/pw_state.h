@@ -303,6 +303,15 @@ static inline double clampd(double x, double lo, double hi)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
+/* Probability p with its odds multiplied by m (a subgroup's effect on opt-in or DNA): 0
+ * and certainty stay as they are, and m = 1 leaves p exactly. */
+static inline double odds_scaled(double p, double m)
+{
+    if (m == 1.0 || !(p > 0) || p >= 1)
+        return p;
+    return p * m / (1 - p + p * m);
+}
+
 /* The weekly-histogram bin of a wait (the last bin takes the rest). */
 static inline size_t week_bin(double wait_days)
 {

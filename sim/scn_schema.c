@@ -429,7 +429,7 @@ void scn_settle_casemix(pw_casemix *m)
 /* Default multipliers by attribute and level (docs/subgroups.md gives each its source; 1
  * where nothing is published): opt-in, DNA, dropout, response. */
 static const pw_effects effects_default[PW_A_N] = {
-    [PW_A_AGE] = {.opt_in = {0.85, 0.95, 1.03, 1.05}, .dna = {1.3, 1.1, 0.9, 0.8},
+    [PW_A_AGE] = {.opt_in = {0.55, 0.8, 1.15, 1.25}, .dna = {1.6, 1.2, 0.85, 0.75},
                   .dropout = {1, 1, 1, 1}, .response = {0.9, 0.97, 1.03, 1.1}},
     [PW_A_SEX] = {.opt_in = {1, 1}, .dna = {1, 1}, .dropout = {1, 1}, .response = {1, 1}},
     [PW_A_ETHNICITY] = {.opt_in = {1, 1, 1, 1, 1}, .dna = {1, 1, 1, 1, 1},
