@@ -161,6 +161,15 @@ static void label_of(char *b, size_t n, const char *name, const char *indent)
         {"discharged_completed", "completed the course"},
         {"discharged_no_progress", "no progress"},
         {"discharged_from_waiting_list", "Discharged from a waiting list"},
+        {"age_18_25", "aged 18-25"}, {"age_26_35", "aged 26-35"}, {"age_36_64", "aged 36-64"},
+        {"age_65_plus", "aged 65 and over"}, {"referral_source", "Referral source"},
+        {"gp_referral", "referred by a GP"}, {"self_referral", "referred themselves"},
+        {"deprivation", "Deprivation (quintile of where they live)"},
+        {"deprivation_q1", "most deprived fifth"}, {"deprivation_q2", "second"},
+        {"deprivation_q3", "third"}, {"deprivation_q4", "fourth"},
+        {"deprivation_q5", "least deprived fifth"},
+        {"ethnic_minority", "ethnic minority: the four above"},
+        {"other_ethnic_group", "other ethnic group"},
         {"discharged_holding_list", "did not answer a holding-list letter"},
         {"still_in_system", "Still in the service at the end"},
         {"still_waiting", "still waiting"},
@@ -411,8 +420,10 @@ static void section_subgroups(const dash *d)
         pw_subgroup g = pw_subgroup_order[k];
         if (strcmp(attr, pw_subgroup_attribute(g)) != 0) {
             attr = pw_subgroup_attribute(g);
-            label_of(label, sizeof label, attr, "  ");
-            row(d->f, label, NULL, NULL);
+            if (g != PW_G_ETHNIC_MINORITY) { /* the pooled group follows its parts */
+                label_of(label, sizeof label, attr, "  ");
+                row(d->f, label, NULL, NULL);
+            }
         }
         sim_summary s[2];
         const pw_gmetric m[2] = {PW_GM_RECOVERY_RATE_TRUE, PW_GM_RECOVERY_RATE_REPORTED};
