@@ -342,7 +342,8 @@
 
   function subgroupsSection(d) {
     const sg = (d.subgroups || []).filter((g) => g.subgroup !== "all");
-    const pretty = (n) => n.replace(/_/g, " ");
+    const pretty = (n) => n === "all" ? "all referrals" : n.replace(/^age_(\d+)_(\d+)$/, "aged $1-$2").replace("age_65_plus", "aged 65+")
+      .replace(/^deprivation_q(\d)$/, (m, q) => `deprivation quintile ${q}${q === "1" ? " (most deprived)" : q === "5" ? " (least)" : ""}`).replace(/_/g, " ");
     const rows = [];
     for (const g of sg)
       for (const [m, basis] of [["recovery_rate_true", "true"], ["recovery_rate_reported", "reported"]]) {
@@ -351,7 +352,7 @@
       }
     const order = sg.map((g) => pretty(g.subgroup));
     const p = Plot.plot({
-      width: 1000, height: 60 + order.length * 22, marginLeft: 190,
+      width: 1000, height: 60 + order.length * 22, marginLeft: 250,
       x: { label: "recovery gap to all referrals, percentage points", grid: true, nice: true },
       y: { label: null, domain: order },
       color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
@@ -373,7 +374,7 @@
       return (100 * v.mean).toFixed(1) + "%" + gap;
     };
     const head = el("tr", {}, el("th", {}, "subgroup"), cols.map(([, l]) => el("th", {}, l)));
-    const body = (d.subgroups || []).map((g) => el("tr", { "data-subgroup": g.subgroup }, el("td", {}, `${pretty(g.attribute)}: ${pretty(g.subgroup)}`),
+    const body = (d.subgroups || []).map((g) => el("tr", { "data-subgroup": g.subgroup }, el("td", { title: g.attribute }, pretty(g.subgroup)),
       cols.map(([name]) => el("td", { "data-metric": name, "data-mean": fin(g.metrics[name].mean) ? String(g.metrics[name].mean) : "" }, cellOf(name, g.metrics[name])))));
     return [figure(p, "Each subgroup's recovery minus everyone's, paired replication by replication, with its 95% CI. True: of referrals at latent caseness; reported: of finishers at caseness. Attributes and their effects: README, \"Subgroups\"."),
             el("table", { id: "subgroups" }, el("thead", {}, head), el("tbody", {}, body))];
