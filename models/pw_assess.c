@@ -7,7 +7,7 @@
  * Streams: the person's PR_WAIT (dropout while on the list: wait_dropout_delay), PR_OPTIN
  * (attending the appointment), PR_TREAT (the assessment questionnaire); the dice
  * DIE_SEEN_NEED, DIE_NEIGHBOUR, DIE_RISK and DIE_RULE thrown at referral.
- * Schedules: a dropout timer on joining the list; the next day's clinic; each booked
+ * Schedules: a dropout timer on joining the list (and a holding-list letter: report_hold); the next day's clinic; each booked
  * appointment.
  */
 #include <math.h>
@@ -30,7 +30,7 @@ void assess_join(world *w, patient *pt)
     patient_drift(w, pt);
     pt->at = W_WAIT_ASSESS;
     pt->queue_day = w->s.now;
-    double mult = pow(p->failure.dropout_multiplier, pt->failures);
+    double mult = pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
     double d = wait_dropout_delay(&p->assessment.wait_dropout, mult, pt->r[PR_WAIT]);
     pt->timer = isfinite(d) && w->s.now + d < w->t_end
                     ? sim_schedule(&w->s, d, PRIO_PERSON, assess_on_dropout, pt, 0)
@@ -38,6 +38,7 @@ void assess_join(world *w, patient *pt)
     pw_list_push_tail(&w->assess_list, &pt->wait);
     metrics_track_lists(w);
     emit_event(w, pt, "assessment_wait", "start", NULL);
+    report_hold(w, pt);
 }
 
 /* pt gives up waiting for assessment. */
@@ -89,7 +90,7 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
     clinician *c = w->staff[arg];
     pt->timer = 0;
     patient_drift(w, pt);
-    if (gsl_rng_uniform(pt->r[PR_OPTIN]) < p->assessment.dna_probability) {
+    if (gsl_rng_uniform(pt->r[PR_OPTIN]) < odds_scaled(p->assessment.dna_probability, pt->sg_dna)) {
         emit_stage(w, pt, NAN, s->now, 0, "dna", 0);
         cohort_exit(w, pt, PW_X_DNA_ASSESSMENT);
         return;

@@ -7,6 +7,7 @@
  * Streams: the person's PR_DRIFT (brought up to date at exit and at follow-up, and
  * projected to the follow-up from an earlier exit); PR_FATE through referral_relapse
  * after a discharge.
+ * Reported outcomes are the record as pw_report.c gives it (the reporting practices).
  * Schedules: a re-referral after a discharge (through referral_relapse). At the end of
  * the run, takes every pending event off the calendar.
  */
@@ -25,7 +26,9 @@ static pw_path path_of(const patient *pt)
 /* One person's outcome flags: reported; true at the journey's end; true at follow-up
  * (the ones by path and subgroup). */
 typedef struct outcome_flags {
-    int finished, rep_case, rep_rec, rep_ri, rep_rr, tru_case, tru_rec, tru_ri;
+    int finished, rep_finished, rep_case, rep_rec, rep_ri, rep_rr, tru_case, tru_rec, tru_ri;
+    int rep_w6, rep_w18;    /* the reported wait within 6 / 18 weeks (reported finishers) */
+    pw_exit why;
 } outcome_flags;
 
 /* The true outcome at follow-up from latent scores phq, gad (against those at referral). */
@@ -53,6 +56,7 @@ static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_f
 {
     o->n++;
     o->finishers += (uint64_t)f->finished;
+    o->reported_finishers += (uint64_t)f->rep_finished;
     o->reported_casers += (uint64_t)f->rep_case;
     o->reported_recovered += (uint64_t)f->rep_rec;
     o->reported_reliable_improvement += (uint64_t)f->rep_ri;
@@ -60,22 +64,33 @@ static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_f
     o->true_casers += (uint64_t)f->tru_case;
     o->true_recovered += (uint64_t)f->tru_rec;
     o->true_reliable_improvement += (uint64_t)f->tru_ri;
+    o->true_reliable_recovery += (uint64_t)(f->tru_rec && f->tru_ri);
+    o->within_6_weeks_reported += (uint64_t)f->rep_w6;
+    o->within_18_weeks_reported += (uint64_t)f->rep_w18;
     o->sessions_sum += pt->sessions;
     if (!isnan(pt->first_treatment_day)) {
+        double wt = pt->first_treatment_day - pt->referral_day;
         o->entered++;
-        o->wait_to_treatment_sum_days += pt->first_treatment_day - pt->referral_day;
+        o->wait_to_treatment_sum_days += wt;
+        o->within_6_weeks_true += (uint64_t)pw_outcome_within_six_weeks(wt);
+        o->within_18_weeks_true += (uint64_t)pw_outcome_within_18_weeks(wt);
     }
+    pw_exit x = f->why;
+    o->dropped_before_assessment += x == PW_X_NO_OPT_IN || x == PW_X_DROPPED_WAITING_ASSESSMENT ||
+                                    x == PW_X_DNA_ASSESSMENT;
+    o->dropped_after_assessment += x == PW_X_DROPPED_WAITING_STEP2 ||
+                                   x == PW_X_DROPPED_WAITING_STEP3;
+    o->dropped_in_treatment += x == PW_X_DROPPED_IN_TREATMENT || x == PW_X_DISCHARGED_DNA;
 }
 
-/* The reported outcome of a finished course with a baseline questionnaire: its last
- * questionnaire less any coaching against its first, the reported wait (clock stopped at
- * first contact or first treatment, as the scenario reports), score distributions. */
-static void count_reported(world *w, const patient *pt, outcome_flags *f)
+/* The reported outcome of a course finished as reported (r) with a baseline
+ * questionnaire: its last scores on record against its first, the reported wait (to the
+ * clock stop r gives), score distributions. */
+static void count_reported(world *w, const patient *pt, const report_record *r,
+                           outcome_flags *f)
 {
     pw_results *o = w->out;
-    double coach = w->p->reporting.coaching_points;
-    int phq1 = (int)clampd(pt->obs_phq - coach, 0, PW_PHQ_MAX);
-    int gad1 = (int)clampd(pt->obs_gad - coach * PW_GAD_MAX / PW_PHQ_MAX, 0, PW_GAD_MAX);
+    int phq1 = r->phq, gad1 = r->gad;
     f->rep_case = pw_outcome_caseness(pt->obs_phq0, pt->obs_gad0);
     f->rep_rec = pw_outcome_recovered(pt->obs_phq0, pt->obs_gad0, phq1, gad1);
     f->rep_ri = pw_outcome_reliable_improvement(pt->obs_phq0, pt->obs_gad0, phq1, gad1);
@@ -84,17 +99,16 @@ static void count_reported(world *w, const patient *pt, outcome_flags *f)
     w->rep_recovered += (uint64_t)f->rep_rec;
     w->rep_ri += (uint64_t)f->rep_ri;
     w->rep_rr += (uint64_t)f->rep_rr;
-    double clock = w->p->reporting.clock_stops_at_first_contact && !isnan(pt->first_contact_day)
-                       ? pt->first_contact_day
-                       : pt->first_treatment_day;
-    double wr = clock - pt->referral_day;
+    double wr = r->clock_day - pt->referral_day;
     sim_tally_add(&w->t_wait_reported, wr);
     o->waits[PW_W_REPORTED][week_bin(wr)]++;
-    w->w6_rep += pw_outcome_within_six_weeks(wr);
-    w->w18_rep += pw_outcome_within_18_weeks(wr);
-    sim_tally_add(&w->t_sessions_fin, pt->sessions);
+    f->rep_w6 = pw_outcome_within_six_weeks(wr);
+    f->rep_w18 = pw_outcome_within_18_weeks(wr);
+    w->w6_rep += (uint64_t)f->rep_w6;
+    w->w18_rep += (uint64_t)f->rep_w18;
+    sim_tally_add(&w->t_sessions_fin, r->sessions);
     if (f->rep_rec)
-        sim_tally_add(&w->t_sessions_rec, pt->sessions);
+        sim_tally_add(&w->t_sessions_rec, r->sessions);
     pw_score_hist *h = &o->scores;
     h->phq_start[pt->obs_phq0]++;
     h->gad_start[pt->obs_gad0]++;
@@ -113,9 +127,13 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
 {
     pw_results *o = w->out;
     o->exits[why]++;
-    outcome_flags f = {.finished = pw_outcome_finished_course(pt->sessions)};
-    if (f.finished && pt->has_obs0)
-        count_reported(w, pt, &f);
+    outcome_flags f = {.finished = pw_outcome_finished_course(pt->sessions), .why = why};
+    report_record r;
+    report_record_of(w, pt, why, &r);
+    f.rep_finished = r.finished;
+    w->n_rep_finished += (uint64_t)r.finished;
+    if (r.finished && pt->has_obs0)
+        count_reported(w, pt, &r, &f);
     if (f.finished) {
         w->n_finished++;
         o->stages[PW_S_FINISHED_COURSE]++;
@@ -138,8 +156,8 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
     w->fu_rr += (uint64_t)(f.tru_rec && f.tru_ri);
     o->failures[pt->failures < 3 ? pt->failures : 3]++;
     add_outcome(&o->by_path[path_of(pt)], pt, &f);
-    int groups[PW_G_N] = {1, !pt->self_ref, pt->self_ref, pt->ltc, pt->ld, pt->minority,
-                          pt->age_band == 3};
+    int groups[PW_G_N];
+    subgroup_members(pt, groups);
     for (int g = 0; g < PW_G_N; g++)
         if (groups[g])
             add_outcome(&o->by_group[g], pt, &f);
@@ -221,6 +239,8 @@ void cohort_close_out(world *w)
                             treated ? PW_X_STILL_IN_TREATMENT : PW_X_STILL_WAITING);
             break;
         }
+        case EV_LETTER:         /* a holding-list letter: void now */
+        case EV_TOP_UP:
         case EV_ASSESS_DROPOUT: /* on a list: the list walk below writes them */
         case EV_STEP_DROPOUT:
         case EV_EPISODE_END:    /* the same patient has a session event too */

@@ -128,14 +128,14 @@ void metrics_compute(world *w)
     m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(w->rep_recovered, w->rep_casers);
     m[PW_M_RECOVERY_RATE_TRUE] = SHARE(w->fu_recovered, w->fu_casers);
     m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(w->tru_recovered, w->tru_casers);
-    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(w->rep_ri, w->n_finished);
+    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(w->rep_ri, w->n_rep_finished);
     m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(w->fu_ri, w->n_ref);
     m[PW_M_RELIABLE_IMPROVEMENT_TRUE_AT_EXIT] = SHARE(w->tru_ri, w->n_ref);
     m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(w->rep_rr, w->rep_casers);
     m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(w->fu_rr, w->fu_casers);
     m[PW_M_RELIABLE_RECOVERY_TRUE_AT_EXIT] = SHARE(w->tru_rr, w->tru_casers);
-    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(w->w6_rep, w->n_finished);
-    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(w->w18_rep, w->n_finished);
+    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(w->w6_rep, w->n_rep_finished);
+    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(w->w18_rep, w->n_rep_finished);
     m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(w->w6_true, w->n_ref);
     m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(w->w18_true, w->n_ref);
     m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_assess);

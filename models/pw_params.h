@@ -13,10 +13,17 @@
 #define PW_MAX_NAME 64
 #define PW_MAX_STEP_CHANGES 8
 #define PW_MAX_CLOSURES 64
+/* Most readings of a repeated questionnaire (reporting.repeat_questionnaire_tries). */
+#define PW_MAX_REPEAT_TRIES 10
 /* Policies the registry (models/pol.c) may hold, and the bytes of parameters each may keep
  * in pw_params (its own struct, declared in models/pol_<name>.c). */
 #define PW_MAX_POLICIES 8
 #define PW_POLICY_PARAM_BYTES 256
+
+/* Subgroup attributes: the most levels one has, deprivation quintiles, ethnicity groups. */
+#define PW_LEVELS_MAX 5
+#define PW_DEPRIVATION_N 5
+#define PW_ETHNIC_N 5
 
 /* Activities a role may do (staff.<role>.does). */
 enum {
@@ -73,7 +80,49 @@ typedef struct pw_casemix {
     double gad_mean[PW_NEED_N], gad_sd[PW_NEED_N];
     double phq_gad_correlation;     /* phq_gad_correlation */
     double self_referral_phq_shift; /* self_referral_phq_shift: self-referrers' mean shift */
+    /* Drawn from each person's keyed dice (not RS_CASEMIX), so adding them moved no one's
+     * case mix: */
+    double deprivation_shares[PW_DEPRIVATION_N]; /* deprivation_shares: by quintile of
+                                       the Index of Multiple Deprivation, most deprived
+                                       first */
+    double ethnic_group_shares[PW_ETHNIC_N - 1]; /* ethnic_group_shares: of the ethnic
+                                       minority share: Asian, Black, Mixed, other */
 } pw_casemix;
+
+/* subgroups.<attribute> = { opt_in = [...]; dna = [...]; dropout = [...]; response = [...]; }:
+ * multipliers by level of one attribute on the odds of opting in and of a DNA (assessment
+ * and sessions: odds, so certainty and 0 stay so), on dropout (the waiting hazards and
+ * after a session) and on the session effect. Relative: the model divides each by its mean over the attribute's
+ * referral shares, so an attribute spreads people apart without moving the average. */
+typedef struct pw_effects {
+    double opt_in[PW_LEVELS_MAX];
+    double dna[PW_LEVELS_MAX];
+    double dropout[PW_LEVELS_MAX];
+    double response[PW_LEVELS_MAX];
+} pw_effects;
+
+/* The attributes, each with its levels (pw_subgroup.c names them). */
+typedef enum pw_attr {
+    PW_A_AGE,           /* 18-25, 26-35, 36-64, 65+ */
+    PW_A_SEX,           /* male, female */
+    PW_A_ETHNICITY,     /* white, Asian, Black, mixed, other */
+    PW_A_LTC,           /* without, with a long-term condition */
+    PW_A_LD,            /* without, with a learning disability or autism */
+    PW_A_SOURCE,        /* GP referral, self-referral */
+    PW_A_DEPRIVATION,   /* quintiles, most deprived first */
+    PW_A_N
+} pw_attr;
+
+/* The number of levels of attribute a. */
+static inline int pw_attr_levels(pw_attr a)
+{
+    return a == PW_A_AGE ? 4 : a == PW_A_ETHNICITY || a == PW_A_DEPRIVATION ? 5 : 2;
+}
+
+/* subgroups = { age = {...}; sex = {...}; ... } */
+typedef struct pw_subgroups_p {
+    pw_effects effects[PW_A_N];
+} pw_subgroups_p;
 
 /* staff.<role> = { ... } */
 typedef struct pw_role {
@@ -110,6 +159,11 @@ typedef struct pw_role {
     double ramp_weeks;              /* ramp_weeks: new starters reach full capacity */
     double ramp_start;              /* ramp_start: their capacity share on day one */
     double salary_gbp;              /* salary_gbp: a year per FTE (default: by band) */
+    /* Annual clearing (models/pw_train.c): */
+    int train_intake_month;         /* training_intake_month: 0 = training starts any time;
+                                       1-12 = only in that month (a year's starts) */
+    int train_places_per_year;      /* training_places_per_year: most starts a calendar year
+                                       of the run, 0 = no limit */
 } pw_role;
 
 /* assessment = { ... } */
@@ -199,6 +253,21 @@ typedef struct pw_reporting_p {
     int end_of_session_questionnaire; /* end_of_session_questionnaire: score after effect */
     double coaching_points;         /* coaching_points: reported scores lowered at the end */
     int discharge_on_first_good_score; /* discharge_on_first_good_score */
+    /* Each practice touches the records of a share of referrals (a die of the person's own,
+     * models/pw_report.c); the three above apply to these shares when they are on. */
+    double coaching_share;          /* coaching_share */
+    double end_of_session_share;    /* end_of_session_share */
+    double early_discharge_share;   /* early_discharge_share */
+    double repeat_questionnaire_share; /* repeat_questionnaire_share: the last questionnaire
+                                       taken again, the best total recorded */
+    int repeat_questionnaire_tries; /* repeat_questionnaire_tries: readings in all */
+    double assessment_as_treatment_share; /* assessment_as_treatment_share: the assessment
+                                       recorded as the first treatment session */
+    double complete_self_discharged_share; /* complete_self_discharged_share: an end score
+                                       below caseness entered for people who left treatment */
+    double holding_miss_probability; /* holding_list_miss_probability: a letter unanswered
+                                       discharges the person from the list (0: no letters) */
+    double holding_letter_days;     /* holding_list_letter_days: between letters */
 } pw_reporting_p;
 
 #define PW_MAX_PLAN 16
@@ -241,6 +310,17 @@ typedef struct pw_workforce_p {
     double training_cost_gbp;       /* training_cost_gbp: fees per trainee */
     double labour_pool_per_year;    /* labour_pool_per_year: most starters a year, 0 = no
                                        limit */
+    double trainee_salary_support_share; /* trainee_salary_support_share: share of trainees'
+                                       salaries paid by a national body (costs.csv) */
+    /* Top-up training for long-term-condition work (models/pw_train.c): */
+    double ltc_top_up_share;        /* ltc_top_up_share: of treating clinicians in post */
+    double ltc_top_up_week;         /* ltc_top_up_week: the course starts (from day 0) */
+    double ltc_top_up_weeks;        /* ltc_top_up_weeks: its length */
+    double ltc_top_up_capacity;     /* ltc_top_up_capacity: share of hours and caseload
+                                       worked meanwhile */
+    double ltc_top_up_effect;       /* ltc_top_up_effect: session effect multiplier for a
+                                       person with a long-term condition, once trained */
+    double ltc_top_up_cost_gbp;     /* ltc_top_up_cost_gbp: fees a clinician trained */
     size_t n_hires;                 /* hiring = ( { week; role; count; }, ... ) */
     pw_hire hires[PW_MAX_PLAN];
     size_t n_shocks;                /* shocks = ( { week; role; share; weeks; }, ... ) */
@@ -283,6 +363,7 @@ typedef struct pw_params {
     double closures[PW_MAX_CLOSURES];
     pw_referrals referrals;
     pw_casemix casemix;
+    pw_subgroups_p subgroups;
     size_t n_roles;
     pw_role roles[PW_MAX_ROLES];
     pw_assessment_p assessment;

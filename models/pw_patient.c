@@ -4,6 +4,7 @@
  * Holds: the pool of free patients (their generators kept for reuse), case mix, remission
  * time, responsiveness and dice, natural history (drift and remission, in every state),
  * questionnaire readings.
+ * Keyed dice: the reporting practices that touch the record (report_draw), at creation.
  * Streams: the case-mix stream the caller passes (RS_CASEMIX or RS_PREFILL); the person's
  * own PR_FATE (remission, responsiveness), PR_ROUTE (dice), PR_DRIFT or PR_AFTER
  * (natural history's noise) and PR_TREAT (questionnaire noise).
@@ -21,7 +22,7 @@
 void patient_delete(patient *pt) { free(pt); }
 
 /* A new referral (from the pool when possible) with its streams seeded for number
- * `number` of the kind starting at `base`. The world owns it; NULL when out of memory, or
+ * `number` of the kind starting at `base`, and the practices that touch its record. The world owns it; NULL when out of memory, or
  * when the kind has no stream numbers left (then PW_ENUMBERS is recorded: sim_fail). No
  * draws: seeding only. */
 patient *patient_new(world *w, uint32_t base, uint64_t number)
@@ -48,6 +49,9 @@ patient *patient_new(world *w, uint32_t base, uint64_t number)
     uint32_t idx = (uint32_t)((base + number) * PR_N);
     for (int k = 0; k < PR_N; k++) /* = sim_rng_seed_entity(r, seed, rep, 0, idx + k) */
         sim_rng_seed_keyed(pt->r[k], w->person_key, idx + (uint32_t)k);
+    pt->key = idx;
+    report_draw(w, pt);
+    pt->sg_opt_in = pt->sg_dna = pt->sg_dropout = pt->sg_response = 1.0;
     pt->step = -1;
     pt->assessed_day = pt->first_contact_day = pt->first_treatment_day = NAN;
     pt->step2_end_day = pt->step_start_day = NAN;
@@ -58,6 +62,8 @@ patient *patient_new(world *w, uint32_t base, uint64_t number)
 /* Back to the pool: pt must be on no list but the pool's after this. */
 void patient_release(world *w, patient *pt)
 {
+    pt->hold_serial = 0; /* a holding-list letter still on the calendar is void */
+    pt->at = W_NONE;
     pw_list_push_head(&w->pool, &pt->pool);
     w->live_patients--;
 }
@@ -166,6 +172,8 @@ void patient_questionnaire(world *w, patient *pt, double coaching)
     pt->obs_gad = observe(pt->gad - coaching * PW_GAD_MAX / PW_PHQ_MAX, sd, PW_GAD_MAX,
                           pt->r[PR_TREAT]);
     pt->has_obs = 1;
+    pt->q_phq = pt->phq;
+    pt->q_gad = pt->gad;
     if (!pt->has_obs0) {
         pt->obs_phq0 = pt->obs_phq;
         pt->obs_gad0 = pt->obs_gad;

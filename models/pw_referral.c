@@ -81,7 +81,8 @@ static void refer(world *w, patient *pt)
     }
     w->week.referrals++;
     emit_event(w, pt, "referral", "complete", NULL);
-    if (gsl_rng_uniform(pt->r[PR_OPTIN]) >= p->assessment.opt_in_probability) {
+    if (gsl_rng_uniform(pt->r[PR_OPTIN]) >=
+        odds_scaled(p->assessment.opt_in_probability, pt->sg_opt_in)) {
         pt->queue_day = w->s.now;
         emit_stage(w, pt, NAN, w->s.now, 0, "no_opt_in", 0);
         cohort_exit(w, pt, PW_X_NO_OPT_IN);
@@ -120,6 +121,7 @@ void referral_on_arrival(sim *s, void *obj, uint64_t arg)
     pt->id = w->next_referral++;
     pt->person_id = pt->id;
     patient_draw_casemix(w->p, pt, w->st.r[RS_CASEMIX]);
+    subgroup_draw(w, pt);
     refer(w, pt);
 }
 
@@ -167,14 +169,9 @@ void referral_relapse(world *w, const patient *old, int recovered)
     pt->person_origin = old->person_origin;
     pt->failures = old->failures;
     pt->rereferral = 1;
-    pt->self_ref = old->self_ref;
-    pt->age_band = old->age_band;
-    pt->female = old->female;
-    pt->minority = old->minority;
-    pt->ltc = old->ltc;
-    pt->ld = old->ld;
     pt->risk = old->risk;
     pt->need = old->need;
+    subgroup_copy(pt, old);
     const pw_casemix *m = &w->p->casemix;
     double z1, z2;
     gsl_ran_bivariate_gaussian(pt->r[PR_FATE], 1.0, 1.0, m->phq_gad_correlation, &z1, &z2);

@@ -97,7 +97,8 @@ const char *pw_metric_name(pw_metric m);
     X(DISCHARGED_NO_PROGRESS, "discharged_no_progress", "discharged")                     \
     X(STILL_WAITING, "still_waiting", "still_in_system")                                  \
     X(STILL_IN_TREATMENT, "still_in_treatment", "still_in_system")                       \
-    X(SIGNPOSTED_LTC, "signposted_ltc", "signposted")
+    X(SIGNPOSTED_LTC, "signposted_ltc", "signposted")                                     \
+    X(DISCHARGED_HOLDING_LIST, "discharged_holding_list", "discharged_from_waiting_list")
 
 typedef enum pw_exit {
 #define PW_EXIT_ENUM(id, name, group) PW_X_##id,
@@ -167,14 +168,67 @@ typedef struct pw_outcome_counts {
     double sessions_sum;                /* treatment sessions attended, all in group */
     double wait_to_treatment_sum_days;  /* for those who entered treatment */
     uint64_t entered;                   /* entered treatment */
+    uint64_t reported_finishers;        /* finished a course as reported (the assessment
+                                           counted as a session, self-discharges completed:
+                                           reporting practices); else as finishers */
+    uint64_t true_reliable_recovery;    /* latent recovery and reliable improvement */
+    uint64_t within_6_weeks_true, within_18_weeks_true; /* first treatment session within
+                                           42 / 126 days of referral (of all in group) */
+    uint64_t within_6_weeks_reported, within_18_weeks_reported; /* reported wait, of
+                                           reported finishers */
+    uint64_t dropped_before_assessment, dropped_after_assessment, dropped_in_treatment;
 } pw_outcome_counts;
 
-/* Subgroups reported in recovery.csv. */
+/* Subgroups reported in recovery.csv and subgroups.csv: everyone, then each attribute's
+ * levels (pw_subgroup_attribute names the attribute; the levels of one attribute
+ * partition the referrals, but for ethnic_minority, the pooled non-white groups). The
+ * first seven are recovery.csv's original groups, in their order. */
 typedef enum pw_subgroup {
     PW_G_ALL, PW_G_GP, PW_G_SELF, PW_G_LTC, PW_G_LD, PW_G_ETHNIC_MINORITY, PW_G_AGE_65PLUS,
+    PW_G_AGE_18_25, PW_G_AGE_26_35, PW_G_AGE_36_64, PW_G_MALE, PW_G_FEMALE, PW_G_WHITE,
+    PW_G_ASIAN, PW_G_BLACK, PW_G_MIXED, PW_G_OTHER_ETHNIC, PW_G_NO_LTC, PW_G_NO_LD,
+    PW_G_DEPRIVATION_Q1, PW_G_DEPRIVATION_Q2, PW_G_DEPRIVATION_Q3, PW_G_DEPRIVATION_Q4,
+    PW_G_DEPRIVATION_Q5,
     PW_G_N
 } pw_subgroup;
 const char *pw_subgroup_name(pw_subgroup g);
+/* The attribute a subgroup is a level of: "all", "age", "sex", "ethnicity",
+ * "ethnic_minority" (pooled), "long_term_condition", "learning_disability",
+ * "referral_source", "deprivation". */
+const char *pw_subgroup_attribute(pw_subgroup g);
+/* The subgroups in the order subgroups.csv and the pages list them (by attribute). */
+extern const pw_subgroup pw_subgroup_order[PW_G_N];
+
+/* The headline metrics of a subgroup, from its outcome counts (subgroups.csv). Shares are
+ * fractions, times days; NaN when the denominator is 0. Never rename, only add. */
+#define PW_GMETRICS(X)                                                                    \
+    X(REFERRALS, "referrals")                                                             \
+    X(ENTERED_TREATMENT_SHARE, "entered_treatment_share")                                 \
+    X(FINISHED_COURSE_SHARE, "finished_course_share")                                     \
+    X(RECOVERY_RATE_REPORTED, "recovery_rate_reported")                                   \
+    X(RECOVERY_RATE_TRUE, "recovery_rate_true")                                           \
+    X(RELIABLE_IMPROVEMENT_REPORTED, "reliable_improvement_reported")                     \
+    X(RELIABLE_IMPROVEMENT_TRUE, "reliable_improvement_true")                             \
+    X(RELIABLE_RECOVERY_REPORTED, "reliable_recovery_reported")                           \
+    X(RELIABLE_RECOVERY_TRUE, "reliable_recovery_true")                                   \
+    X(WITHIN_6_WEEKS_REPORTED, "within_6_weeks_reported")                                 \
+    X(WITHIN_6_WEEKS_TRUE, "within_6_weeks_true")                                         \
+    X(WITHIN_18_WEEKS_REPORTED, "within_18_weeks_reported")                               \
+    X(WITHIN_18_WEEKS_TRUE, "within_18_weeks_true")                                       \
+    X(WAIT_TO_TREATMENT_DAYS_MEAN, "wait_to_treatment_days_mean")                         \
+    X(SESSIONS_MEAN_ENTERED, "sessions_mean_entered")                                     \
+    X(DROPOUT_BEFORE_ASSESSMENT_SHARE, "dropout_before_assessment_share")                 \
+    X(DROPOUT_AFTER_ASSESSMENT_SHARE, "dropout_after_assessment_share")                   \
+    X(DROPOUT_IN_TREATMENT_SHARE, "dropout_in_treatment_share")
+
+typedef enum pw_gmetric {
+#define PW_GMETRIC_ENUM(id, name) PW_GM_##id,
+    PW_GMETRICS(PW_GMETRIC_ENUM)
+#undef PW_GMETRIC_ENUM
+    PW_GM_N
+} pw_gmetric;
+const char *pw_gmetric_name(pw_gmetric m);
+double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m);
 
 /* Score distributions of finishers (0..27 PHQ-9, 0..21 GAD-7), reported scores. */
 typedef struct pw_score_hist {
@@ -209,7 +263,10 @@ typedef struct pw_role_stats {
     double burnout_years;       /* time-integral of burnout over people in post */
     double salary_gbp;          /* salary cost (FTE x salary, while in post or training) */
     double oncost_gbp;          /* employer on-costs */
-    double training_gbp;        /* training fees of trainees for this role */
+    double training_gbp;        /* training fees of trainees for this role (and top-up
+                                   courses of its staff) */
+    double salary_support_gbp;  /* of salary_gbp: trainees' salaries paid by a national body
+                                   (workforce.trainee_salary_support_share) */
 } pw_role_stats;
 
 /* What pooling a federation's services needs beyond the counts above: every numerator and

@@ -28,7 +28,8 @@
 /* Attendance (PR_SESSION): 1 if pt attends. A DNA is counted; returns 0. */
 static int session_attended(world *w, patient *pt, const pw_step_p *sp)
 {
-    double dna_p = sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures);
+    double dna_p = odds_scaled(
+        sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures), pt->sg_dna);
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete",
@@ -95,10 +96,12 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
                 (pt->step == PW_STEP3 && pt->need == PW_NEED_HIGH);
     gsl_rng *rt = pt->r[PR_TREAT];
     patient_drift(w, pt); /* natural history goes on in treatment, the session on top */
-    double f = sp->effect_mean + sp->effect_sd * pt->response_z;
+    double f = (sp->effect_mean + sp->effect_sd * pt->response_z) * pt->sg_response;
     f *= (match ? 1.0 : sp->mismatch_factor) * pt->clin->effect_mult;
     if (p->workforce.burnout_effect > 0)
         f *= 1 - p->workforce.burnout_effect * pt->clin->burnout;
+    if (pt->ltc && pt->clin->ltc_skill) /* a top-up course in long-term-condition work */
+        f *= p->workforce.ltc_top_up_effect;
     if (pt->mode == PW_MODE_PHONE)
         f *= sp->phone_factor;
     else if (pt->mode == PW_MODE_GROUP)
@@ -120,7 +123,7 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
     const pw_params *p = w->p;
     int good = !pw_outcome_caseness(pt->obs_phq, pt->obs_gad);
     pt->good_run = good ? pt->good_run + 1 : 0;
-    if (good && p->reporting.discharge_on_first_good_score &&
+    if (good && report_early_discharge(w, pt) &&
         pw_outcome_finished_course(pt->sessions_step))
         return PW_X_DISCHARGED_RECOVERED;
     if (sp->recovered_sessions_to_end > 0 && pt->good_run >= sp->recovered_sessions_to_end &&
@@ -137,7 +140,7 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
          gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
         return PW_X_DISCHARGED_NO_PROGRESS;
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
-                  pow(p->failure.dropout_multiplier, pt->failures);
+                  pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop)
         return PW_X_DROPPED_IN_TREATMENT;
     return PW_X_N;
@@ -179,7 +182,7 @@ int session_hold(world *w, patient *pt)
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_session" : "step3_session", "complete",
                pt->clin);
     /* Questionnaire at the start of the session (the usual practice) or at its end. */
-    int at_end = p->reporting.end_of_session_questionnaire;
+    int at_end = report_end_of_session(w, pt);
     if (!at_end)
         patient_questionnaire(w, pt, 0);
     session_effect(w, pt, sp);

@@ -47,9 +47,16 @@ static double role_hours(const world *w, const pw_role *ro, int r, double fte)
 static void clinician_refresh(world *w, clinician *c)
 {
     const pw_role *ro = &w->p->roles[c->role];
-    c->hours_week = role_hours(w, ro, c->role, c->fte) * c->cap_factor;
-    c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * c->cap_factor));
+    double share = c->cap_factor * (1 - c->study_loss); /* less any top-up course */
+    c->hours_week = role_hours(w, ro, c->role, c->fte) * share;
+    c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * share));
     roster_touch(w, c);
+}
+
+/* clinician_refresh for pw_train.c (top-up courses). */
+void staff_refresh(world *w, clinician *c)
+{
+    clinician_refresh(w, c);
 }
 
 /* A new clinician of role r (member number `member`) in post from now, owned by the
@@ -241,6 +248,7 @@ static void start_training(world *w, clinician *c, int t)
     c->cap_factor = to->train_capacity;
     c->ramp_per_week = 0;
     clinician_refresh(w, c);
+    train_started(w, from);
     if (w->in_window)
         w->out->roles[t].training_gbp += w->p->workforce.training_cost_gbp;
     double weeks = w->p->roles[from].train_weeks;
@@ -417,10 +425,12 @@ void staff_round(world *w)
             clinician_leave(w, c, 0);
             continue;
         }
+        double gate; /* annual clearing: 0 closed, else the rate's multiplier (pw_train.c) */
         if (ro->train_per_year > 0 && ro->train_to_role >= 0 && !c->training &&
             w->s.now - c->start_day >= ro->train_min_tenure_years * YEAR_DAYS &&
             w->s.now - c->qualified_day >= ro->train_bar_years * YEAR_DAYS &&
-            gsl_rng_uniform(c->rng) < weekly_chance(ro->train_per_year))
+            (gate = train_gate(w, c->role)) > 0 &&
+            gsl_rng_uniform(c->rng) < weekly_chance(ro->train_per_year * gate))
             start_training(w, c, ro->train_to_role);
     }
     episode_allocate_all(w);
@@ -459,6 +469,8 @@ void staff_week(world *w, pw_week *wk)
         if (in_window) {
             double salary = c->fte * c->salary_gbp * dt;
             st->salary_gbp += salary;
+            if (c->training)
+                st->salary_support_gbp += salary * p->workforce.trainee_salary_support_share;
             st->oncost_gbp += salary * p->workforce.oncost_share;
             if (!c->training) {
                 st->headcount_years += dt;

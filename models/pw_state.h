@@ -77,6 +77,26 @@ typedef enum pw_die {
     DIE_N
 } pw_die;
 
+/* A person's keyed dice: uniforms that need no generator, each a hash of (master seed,
+ * replication, the person's stream index, purpose, k). Used by what the baseline never
+ * drew for (reporting practices, the attributes added since), so that turning one on draws
+ * nothing from any stream and shifts nobody's luck. Purposes are fixed: adding one never
+ * shifts another. */
+typedef enum pw_key_die {
+    KD_COACH,             /* reporting.coaching_share */
+    KD_END_OF_SESSION,    /* reporting.end_of_session_share */
+    KD_EARLY_DISCHARGE,   /* reporting.early_discharge_share */
+    KD_REPEAT,            /* reporting.repeat_questionnaire_share */
+    KD_ASSESS_AS_TREAT,   /* reporting.assessment_as_treatment_share */
+    KD_COMPLETE,          /* reporting.complete_self_discharged_share */
+    KD_REPEAT_NOISE,      /* the repeated readings' noise: k = 2 x reading + scale */
+    KD_HOLDING,           /* the first unanswered letter: k = the list joined (0, 1, ...) */
+    KD_DEPRIVATION,       /* deprivation quintile */
+    KD_ETHNIC_GROUP,      /* ethnicity group within the minority share */
+    KD_TOP_UP,            /* a clinician on the top-up course (key: staff id) */
+    KD_N
+} pw_key_die;
+
 /* Event priorities at equal times: bookkeeping first, then the day's clinics, then people. */
 enum { PRIO_WEEK = -10, PRIO_WINDOW = -9, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
 
@@ -101,6 +121,8 @@ typedef enum pw_event_kind {
     EV_WINDOW_START,    /* metrics_on_window_start */
     EV_WINDOW_END,      /* metrics_on_window_end */
     EV_FOLLOWUP,        /* cohort_on_followup: obj a cohort patient, outcome_weeks on */
+    EV_LETTER,          /* report_on_letter: obj a patient, arg their holding serial */
+    EV_TOP_UP,          /* train_on_top_up: arg 0 the course starts, 1 it ends */
 } pw_event_kind;
 
 #define YEAR_DAYS 365.25
@@ -135,6 +157,8 @@ struct clinician {
     int training;           /* in training for `role` */
     int sick;               /* on sick leave */
     double cap_factor;      /* share of full capacity: ramp-up, training */
+    double study_loss;      /* share of capacity away on a top-up course (pw_train.c) */
+    unsigned char ltc_skill; /* trained in long-term-condition work (pw_train.c) */
     double ramp_per_week;   /* rise of cap_factor a week while ramping up */
     double start_day;       /* in the service since */
     double qualified_day;   /* in this role (qualified) since: the training bar */
@@ -198,6 +222,14 @@ struct patient {
     unsigned char origin, person_origin; /* pw_origin of id and of person_id */
     uint32_t n_inst, wait_inst, ep_inst;
     const char *wait_act, *ep_act;
+    uint32_t key;           /* the person's stream index: their keyed dice (key_die) */
+    unsigned game;          /* reporting practices applied to this person (1u << KD_*) */
+    double q_phq, q_gad;    /* latent at the latest questionnaire */
+    uint64_t hold_serial;   /* their holding-list letter event (0: none) */
+    uint32_t lists_joined;  /* waiting lists joined so far (holding-list letters) */
+    unsigned char deprivation; /* quintile, 0 most deprived (pw_subgroup.c) */
+    unsigned char ethnic;   /* ethnicity group: 0 white, 1 Asian, 2 Black, 3 mixed, 4 other */
+    double sg_opt_in, sg_dna, sg_dropout, sg_response; /* subgroup multipliers */
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */
@@ -247,6 +279,8 @@ typedef struct world {
     double pool_year_start;             /* labour pool: the current year's start ... */
     int pool_used;                      /* ... and starters in it */
     pw_list running;                    /* running groups (group.live), newest first */
+    int train_year[PW_MAX_ROLES];       /* annual clearing: the calendar year of the run ... */
+    int train_used[PW_MAX_ROLES];       /* ... and training starts from the role in it */
     double *burn;                       /* scratch: burnout of each clinician in post */
     size_t burn_cap;
     size_t *present;                    /* scratch: staff indices of today's assessors */
@@ -287,6 +321,8 @@ typedef struct world {
     uint64_t n_rereferrals;
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
+    uint64_t n_rep_finished;            /* finished courses as reported (pw_report.c) */
+    uint64_t hold_serial;               /* holding-list letter events scheduled */
 } world;
 
 static inline double clampd(double x, double lo, double hi)
@@ -294,10 +330,29 @@ static inline double clampd(double x, double lo, double hi)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
+/* Probability p with its odds multiplied by m (a subgroup's effect on opt-in or DNA): 0
+ * and certainty stay as they are, and m = 1 leaves p exactly. */
+static inline double odds_scaled(double p, double m)
+{
+    if (m == 1.0 || !(p > 0) || p >= 1)
+        return p;
+    return p * m / (1 - p + p * m);
+}
+
 /* The weekly-histogram bin of a wait (the last bin takes the rest). */
 static inline size_t week_bin(double wait_days)
 {
     return (size_t)fmin(wait_days / 7.0, PW_WAIT_WEEKS);
+}
+
+/* The keyed die `purpose`, number k, of the person with stream index `key`: a uniform in
+ * [0, 1) (53 bits). No generator, no state. */
+static inline double key_die(const world *w, uint32_t key, pw_key_die purpose, uint32_t k)
+{
+    uint64_t x = sim_rng_mix64(w->p->seed ^ sim_rng_mix64(((uint64_t)(uint32_t)w->rep << 32 |
+                                                            key) + 0x632be59bd9b4e019ULL));
+    x = sim_rng_mix64(x ^ sim_rng_mix64(((uint64_t)purpose << 32 | k) + 0x9e3779b97f4a7c15ULL));
+    return (double)(x >> 11) * 0x1.0p-53;
 }
 
 /* ==== functions shared across files, by defining file ================================== */
@@ -406,6 +461,7 @@ void group_on_session(sim *s, void *obj, uint64_t arg);
 
 /* pw_staff.c */
 int staff_build(world *w);
+void staff_refresh(world *w, clinician *c);
 void staff_free(world *w);
 void staff_round(world *w);
 void staff_week(world *w, pw_week *wk);
@@ -415,6 +471,31 @@ void staff_on_training_end(sim *s, void *obj, uint64_t arg);
 void staff_on_sick_end(sim *s, void *obj, uint64_t arg);
 void staff_on_leave(sim *s, void *obj, uint64_t arg);
 void staff_on_plan(sim *s, void *obj, uint64_t arg);
+
+/* pw_report.c: the reporting practices */
+typedef struct report_record {
+    int finished;           /* a finished course as reported */
+    int sessions;           /* treatment sessions as reported */
+    int phq, gad;           /* the last scores as recorded */
+    double clock_day;       /* the reported wait clock's stop */
+} report_record;
+void report_draw(const world *w, patient *pt);
+int report_end_of_session(const world *w, const patient *pt);
+int report_early_discharge(const world *w, const patient *pt);
+void report_hold(world *w, patient *pt);
+void report_on_letter(sim *s, void *obj, uint64_t arg);
+void report_record_of(const world *w, const patient *pt, pw_exit why, report_record *r);
+
+/* pw_train.c: annual clearing, top-up training */
+double train_gate(world *w, int role);
+void train_started(world *w, int role);
+void train_schedule(world *w);
+void train_on_top_up(sim *s, void *obj, uint64_t arg);
+
+/* pw_subgroup.c */
+void subgroup_draw(const world *w, patient *pt);
+void subgroup_copy(patient *pt, const patient *old);
+void subgroup_members(const patient *pt, int in[PW_G_N]);
 
 /* pw_metrics.c */
 void metrics_track_lists(world *w);

@@ -6,7 +6,8 @@
  * clinician, dropping out of a step's list. The assessment list is pw_assess.c's.
  * Streams: the person's PR_WAIT (time to dropout: a variable number of draws, so kept
  * apart from everything else); the DIE_MODE die thrown at referral.
- * Schedules: a dropout timer (EV_STEP_DROPOUT) when it falls within the run; joining a
+ * Schedules: a dropout timer (EV_STEP_DROPOUT) when it falls within the run (and a
+ * holding-list letter: report_hold); joining a
  * list offers places at once (episode_allocate), which may book first sessions.
  */
 #include <math.h>
@@ -69,7 +70,7 @@ size_t wait_count(const world *w, int s)
 static sim_event_id dropout_timer(world *w, patient *pt)
 {
     const pw_step_p *sp = &w->p->step[pt->step];
-    double mult = pow(w->p->failure.dropout_multiplier, pt->failures);
+    double mult = pow(w->p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
     double d = wait_dropout_delay(&sp->wait_dropout, mult, pt->r[PR_WAIT]);
     return isfinite(d) && w->s.now + d < w->t_end
                ? sim_schedule(&w->s, d, PRIO_PERSON, wait_on_dropout, pt, 0)
@@ -100,6 +101,7 @@ void wait_join_step(world *w, patient *pt, int step)
     pw_list_push_tail(wait_list_of(w, pt), &pt->wait);
     metrics_track_lists(w);
     emit_event(w, pt, step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
+    report_hold(w, pt);
     episode_allocate(w, step);
 }
 

@@ -54,6 +54,7 @@ static patient *prefill_person(world *w, gsl_rng *r)
     pt->person_id = pt->id;
     pt->origin = pt->person_origin = PW_ORIGIN_PREFILL;
     patient_draw_casemix(w->p, pt, r);
+    subgroup_draw(w, pt);
     return pt;
 }
 
@@ -144,6 +145,8 @@ static const struct {
     {metrics_on_window_start, EV_WINDOW_START},
     {metrics_on_window_end, EV_WINDOW_END},
     {cohort_on_followup, EV_FOLLOWUP},
+    {report_on_letter, EV_LETTER},
+    {train_on_top_up, EV_TOP_UP},
 };
 
 /* Release everything the world owns; safe on a half-built world. */
@@ -242,6 +245,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         sim_schedule_at(&w->s, DAY_START, PRIO_CLINIC, assess_on_clinic, NULL, 0);
     sim_schedule_at(&w->s, 0.0, PRIO_WEEK, metrics_on_week, NULL, 0);
     sim_schedule_at(&w->s, w->t_window0, PRIO_WINDOW, metrics_on_window_start, NULL, 0);
+    train_schedule(w);
     const pw_workforce_p *wf = &p->workforce;
     for (size_t i = 0; i < wf->n_hires; i++)
         if (wf->hires[i].week * 7.0 < w->t_end)

@@ -18,7 +18,10 @@
  *   exactly what ran. A point already run (the same texts) is not run again.
  * - It stops when the simplex size (GSL's, in u) falls below --simplex-size (default
  *   DEFAULT_SIMPLEX_SIZE) or after --max-evals evaluations (default DEFAULT_MAX_EVALS);
- *   the answer is the evaluated point with the least distance (the first, on a tie).
+ *   a converged simplex is then polished on the integer keys (one step either way from the
+ *   best point, while a step lowers the distance), since on rounded keys it may settle
+ *   between two whole numbers; the answer is the evaluated point with the least distance
+ *   (the first, on a tie).
  * - Nothing depends on the thread count: the same seed gives the same bytes on any -j.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -212,6 +215,27 @@ static void progress(calib *cb, int last)
     fflush(stderr);
 }
 
+/* Evaluate the point x (texts already rounded) as the search's next evaluation: run it if
+ * new, count it, keep it if best. Returns its index, or SIZE_MAX when the search must stop
+ * (a failure, an interrupt, or --max-evals reached: cb says which). */
+static size_t evaluate(calib *cb, const double *x)
+{
+    if (cb->status != EXIT_OK)
+        return SIZE_MAX;
+    if (cb->nevals == cb->max_evals) {
+        cb->exhausted = 1;
+        return SIZE_MAX;
+    }
+    size_t i = point_at(cb, x);
+    if (i == SIZE_MAX)
+        return SIZE_MAX;
+    cb->evals[cb->nevals++] = i;
+    if (cb->nevals == 1 || cb->pts[i].distance < cb->pts[cb->best].distance)
+        cb->best = i;
+    progress(cb, 0);
+    return i;
+}
+
 /* The objective GSL minimises: the distance at u. NaN stops the minimiser (a failure, an
  * interrupt, or --max-evals reached: cb says which). */
 static double objective(const gsl_vector *u, void *ctx)
@@ -227,14 +251,35 @@ static double objective(const gsl_vector *u, void *ctx)
     char v[VALUE_MAX];
     for (size_t i = 0; i < cb->k; i++)
         x[i] = value_text(&cb->t.params[i], from_u(&cb->t.params[i], gsl_vector_get(u, i)), v);
-    size_t i = point_at(cb, x);
-    if (i == SIZE_MAX)
-        return NAN;
-    cb->evals[cb->nevals++] = i;
-    if (cb->nevals == 1 || cb->pts[i].distance < cb->pts[cb->best].distance)
-        cb->best = i;
-    progress(cb, 0);
-    return cb->pts[i].distance;
+    size_t i = evaluate(cb, x);
+    return i == SIZE_MAX ? NAN : cb->pts[i].distance;
+}
+
+/* After the simplex: integer keys one step either way from the best point, the others
+ * kept, moving while a step lowers the distance. Nelder-Mead on rounded keys can settle
+ * between two whole numbers and never try the better one. */
+static void polish(calib *cb)
+{
+    int moved = 1;
+    while (moved && cb->status == EXIT_OK && !cb->exhausted) {
+        moved = 0;
+        double x[SCN_TARGETS_MAX_FREE], y[SCN_TARGETS_MAX_FREE];
+        memcpy(x, cb->pts[cb->best].x, cb->k * sizeof *x);
+        for (size_t i = 0; i < cb->k && !moved; i++) {
+            const scn_free_param *fp = &cb->t.params[i];
+            for (int d = -1; fp->integer && d <= 1 && !moved; d += 2) {
+                char v[VALUE_MAX];
+                memcpy(y, x, cb->k * sizeof *y);
+                y[i] = value_text(fp, x[i] + d, v);
+                if (y[i] == x[i])
+                    continue; /* at a bound */
+                size_t before = cb->best, j = evaluate(cb, y);
+                if (j == SIZE_MAX)
+                    return;
+                moved = cb->best != before;
+            }
+        }
+    }
 }
 
 /* ==== the search ======================================================================= */
@@ -276,6 +321,8 @@ static int minimise(calib *cb, double tol, int *converged, double *size)
             break;
         }
     }
+    if (*converged)
+        polish(cb);
 out:
     gsl_vector_free(u);
     gsl_vector_free(step);

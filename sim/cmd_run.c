@@ -514,9 +514,11 @@ int cmd_compare(const cli *c, int argc, char **argv)
     label[0] = '\0';
     for (size_t s = 0; s < ns && ll < sizeof label; s++)
         ll += (size_t)snprintf(label + ll, sizeof label - ll, "%s%s", s ? ", " : "", names[s]);
-    static const char *const files[] = {"compare.csv", "compare.json", "compare.html"};
+    static const char *const files[] = {"compare.csv", "compare.json", "compare_subgroups.csv",
+                                        "compare.html"};
     out_set_info si = {"compare", STEPSIM_VERSION, cli_git_hash(), label, seed, n, argc, argv};
-    if (out_write_set_manifest(set.stage, &si, files, 3, err, sizeof err) != 0) {
+    if (out_write_set_manifest(set.stage, &si, files, sizeof files / sizeof *files, err,
+                               sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;
     }
@@ -526,8 +528,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
         out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
                           n);
         print_precision(c, n, met_all ? n : 0, rmax);
-        printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, one directory per "
-               "scenario)\n",
+        printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
+               "compare_subgroups.csv, one directory per scenario)\n",
                outdir);
     }
     ret = EXIT_OK;

@@ -48,6 +48,74 @@ static cell *compute(size_t nscn, const pw_results *const *reps, size_t nreps, s
     return cells;
 }
 
+/* compare_subgroups.csv: every subgroup's metrics per scenario, and the paired difference
+ * to the reference, replication by replication. v: nreps scratch values; order[s]: the
+ * replication order of scenario s. Returns 0, or OUT_ENOMEM (a summary's memory). */
+static int write_subgroups(FILE *f, size_t nscn, const char *const *names,
+                           const pw_results *const *reps, size_t nreps, size_t *const *order,
+                           double *v)
+{
+    fputs("scenario,reference,attribute,subgroup,metric,mean,ci_low,ci_high,diff_mean,"
+          "diff_ci_low,diff_ci_high,n\n",
+          f);
+    for (int k = 0; k < PW_G_N; k++) {
+        pw_subgroup g = pw_subgroup_order[k];
+        for (int m = 0; m < PW_GM_N; m++)
+            for (size_t s = 0; s < nscn; s++) {
+                sim_summary own, diff;
+                for (size_t r = 0; r < nreps; r++)
+                    v[r] = out_subgroup_value(&reps[s][order[s][r]], g, (pw_gmetric)m);
+                if (sim_summarise(v, nreps, &own) != 0)
+                    return OUT_ENOMEM;
+                for (size_t r = 0; r < nreps; r++)
+                    v[r] -= out_subgroup_value(&reps[0][order[0][r]], g, (pw_gmetric)m);
+                if (sim_summarise(v, nreps, &diff) != 0)
+                    return OUT_ENOMEM;
+                out_csv_str(f, names[s]);
+                fputc(',', f);
+                out_csv_str(f, names[0]);
+                fprintf(f, ",%s,%s,%s,", pw_subgroup_attribute(g), pw_subgroup_name(g),
+                        pw_gmetric_name((pw_gmetric)m));
+                const double x[] = {own.mean, own.ci_low, own.ci_high, s ? diff.mean : NAN,
+                                    s ? diff.ci_low : NAN, s ? diff.ci_high : NAN};
+                for (size_t j = 0; j < sizeof x / sizeof *x; j++) {
+                    out_csv_num(f, x[j]);
+                    fputc(',', f);
+                }
+                fprintf(f, "%zu\n", own.n);
+            }
+    }
+    return 0;
+}
+
+/* The subgroups file of a comparison (write_subgroups) into outdir. */
+static int write_compare_subgroups(const char *outdir, size_t nscn, const char *const *names,
+                                   const pw_results *const *reps, size_t nreps, char *err,
+                                   size_t errlen)
+{
+    out_file sg = OUT_FILE_INIT;
+    double *v = malloc((nreps ? nreps : 1) * sizeof *v);
+    size_t **order = calloc(nscn, sizeof *order);
+    int rc = v && order ? 0 : OUT_ENOMEM;
+    for (size_t s = 0; rc == 0 && s < nscn; s++)
+        rc = (order[s] = out_rep_order(reps[s], nreps)) ? 0 : OUT_ENOMEM;
+    if (rc != 0)
+        rc = out_error(err, errlen, OUT_ENOMEM, "out of memory comparing subgroups");
+    if (rc == 0)
+        rc = out_file_open(&sg, outdir, "compare_subgroups.csv", err, errlen);
+    if (rc == 0 && write_subgroups(sg.f, nscn, names, reps, nreps, order, v) != 0)
+        rc = out_error(err, errlen, OUT_ENOMEM, "out of memory comparing subgroups");
+    if (rc == 0 && (rc = out_file_close(&sg, err, errlen)) == 0)
+        rc = out_file_commit(&sg, err, errlen);
+    out_file_abort(&sg);
+    if (order)
+        for (size_t s = 0; s < nscn; s++)
+            free(order[s]);
+    free(order);
+    free(v);
+    return rc;
+}
+
 int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
                       const pw_results *const *reps, size_t nreps, unsigned long long seed,
                       char *err, size_t errlen)
@@ -129,7 +197,8 @@ int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
     if ((rc = out_file_close(&csv, err, errlen)) != 0 ||
         (rc = out_file_close(&json, err, errlen)) != 0 ||
         (rc = out_file_commit(&csv, err, errlen)) != 0 ||
-        (rc = out_file_commit(&json, err, errlen)) != 0)
+        (rc = out_file_commit(&json, err, errlen)) != 0 ||
+        (rc = write_compare_subgroups(outdir, nscn, names, reps, nreps, err, errlen)) != 0)
         goto fail;
     free(cells);
     return 0;

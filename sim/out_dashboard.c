@@ -160,6 +160,17 @@ static void label_of(char *b, size_t n, const char *name, const char *indent)
         {"discharged_recovered", "recovered"},
         {"discharged_completed", "completed the course"},
         {"discharged_no_progress", "no progress"},
+        {"discharged_from_waiting_list", "Discharged from a waiting list"},
+        {"age_18_25", "aged 18-25"}, {"age_26_35", "aged 26-35"}, {"age_36_64", "aged 36-64"},
+        {"age_65_plus", "aged 65 and over"}, {"referral_source", "Referral source"},
+        {"gp_referral", "referred by a GP"}, {"self_referral", "referred themselves"},
+        {"deprivation", "Deprivation (quintile of where they live)"},
+        {"deprivation_q1", "most deprived fifth"}, {"deprivation_q2", "second"},
+        {"deprivation_q3", "third"}, {"deprivation_q4", "fourth"},
+        {"deprivation_q5", "least deprived fifth"},
+        {"ethnic_minority", "ethnic minority: the four above"},
+        {"other_ethnic_group", "other ethnic group"},
+        {"discharged_holding_list", "did not answer a holding-list letter"},
         {"still_in_system", "Still in the service at the end"},
         {"still_waiting", "still waiting"},
         {"still_in_treatment", "still in treatment"},
@@ -400,6 +411,38 @@ static void section_lists(const dash *d)
     row(d->f, "  For step 3", cell_num(a, sizeof a, M(d, PW_M_WAITING_STEP3_MEAN)), NULL);
 }
 
+/* Subgroups: each attribute's levels, their recovery gap to everyone (percentage points,
+ * paired by replication), true and reported. */
+static void section_subgroups(const dash *d)
+{
+    char a[CELL_MAX], b[CELL_MAX], label[LABEL_W + 32];
+    heading(d->f, "SUBGROUPS: recovery gap to all", "true", "reported");
+    const char *attr = "";
+    for (int k = 1; k < PW_G_N; k++) {
+        pw_subgroup g = pw_subgroup_order[k];
+        if (strcmp(attr, pw_subgroup_attribute(g)) != 0) {
+            attr = pw_subgroup_attribute(g);
+            if (g != PW_G_ETHNIC_MINORITY) { /* the pooled group follows its parts */
+                label_of(label, sizeof label, attr, "  ");
+                row(d->f, label, NULL, NULL);
+            }
+        }
+        sim_summary s[2];
+        const pw_gmetric m[2] = {PW_GM_RECOVERY_RATE_TRUE, PW_GM_RECOVERY_RATE_REPORTED};
+        for (int j = 0; j < 2; j++) {
+            for (size_t i = 0; i < d->nreps; i++)
+                d->x[i] = out_subgroup_gap(&d->reps[d->order[i]], g, m[j]);
+            s[j] = summarise(d->x, d->nreps);
+        }
+        label_of(label, sizeof label, pw_subgroup_name(g), "    ");
+        row(d->f, label, cell(a, sizeof a, &s[0], 100.0, 1, ""),
+            cell(b, sizeof b, &s[1], 100.0, 1, ""));
+    }
+    fputs("  points of recovery against every referral, paired by replication; every\n"
+          "  metric of every subgroup is in subgroups.csv.\n",
+          d->f);
+}
+
 /* ======================================================================================
  * The dashboard
  * ====================================================================================== */
@@ -438,6 +481,7 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
     section_capacity(&d);
     section_workforce(&d);
     section_lists(&d);
+    section_subgroups(&d);
 out:
     free(order);
     free(sum);

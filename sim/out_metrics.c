@@ -152,3 +152,13 @@ int out_summarise_metrics(const pw_results *reps, const size_t *order, size_t nr
     free(x);
     return ret;
 }
+
+double out_subgroup_value(const pw_results *r, pw_subgroup g, pw_gmetric m)
+{
+    return pw_gmetric_value(&r->by_group[g], m);
+}
+
+double out_subgroup_gap(const pw_results *r, pw_subgroup g, pw_gmetric m)
+{
+    return out_subgroup_value(r, g, m) - out_subgroup_value(r, PW_G_ALL, m);
+}

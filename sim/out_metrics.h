@@ -42,6 +42,11 @@ double out_wait_share_under(const uint64_t *bins, size_t weeks);
  * or when it falls in the open last bin. */
 double out_wait_quantile_days(const uint64_t *bins, double p);
 
+/* A subgroup's metric m in one replication (pw_gmetric_value of its counts), and its gap:
+ * the same less everyone's (PW_G_ALL). NaN when undefined. */
+double out_subgroup_value(const pw_results *r, pw_subgroup g, pw_gmetric m);
+double out_subgroup_gap(const pw_results *r, pw_subgroup g, pw_gmetric m);
+
 /* Days in a year, as the model counts years (the *_years fields of pw_role_stats). */
 #define OUT_DAYS_PER_YEAR 365.25
 

@@ -267,6 +267,47 @@ static void pooled(FILE *f, const pw_params *p, const pw_results *reps, const si
     fputs("]", f);
 }
 
+/* Subgroups: each one's headline metrics (mean and 95% CI over replications) and its gap
+ * to everyone (paired by replication), as subgroups.csv has them. */
+static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_t n)
+{
+    double *x = malloc(2 * (n ? n : 1) * sizeof *x), *gap = x ? x + (n ? n : 1) : NULL;
+    if (!x)
+        return OUT_ENOMEM;
+    key(f, "subgroups");
+    fputc('[', f);
+    for (int k = 0; k < PW_G_N; k++) {
+        pw_subgroup g = pw_subgroup_order[k];
+        fprintf(f, "%s\n{\"attribute\": \"%s\", \"subgroup\": \"%s\", \"metrics\": {",
+                k ? "," : "", pw_subgroup_attribute(g), pw_subgroup_name(g));
+        for (int m = 0; m < PW_GM_N; m++) {
+            sim_summary s, d;
+            for (size_t i = 0; i < n; i++) {
+                x[i] = out_subgroup_value(&reps[order[i]], g, (pw_gmetric)m);
+                gap[i] = out_subgroup_gap(&reps[order[i]], g, (pw_gmetric)m);
+            }
+            if (sim_summarise(x, n, &s) != 0 || sim_summarise(gap, n, &d) != 0) {
+                free(x);
+                return OUT_ENOMEM;
+            }
+            fprintf(f, "%s\"%s\": {\"mean\": ", m ? ", " : "", pw_gmetric_name((pw_gmetric)m));
+            const double v[] = {s.mean, s.ci_low, s.ci_high, d.mean, d.ci_low, d.ci_high};
+            static const char *const names[] = {"ci_low", "ci_high", "gap", "gap_ci_low",
+                                                "gap_ci_high"};
+            out_json_num(f, v[0]);
+            for (size_t j = 0; j < 5; j++) {
+                fprintf(f, ", \"%s\": ", names[j]);
+                out_json_num(f, g == PW_G_ALL && j >= 2 ? NAN : v[j + 1]);
+            }
+            fputc('}', f);
+        }
+        fputs("}}", f);
+    }
+    fputc(']', f);
+    free(x);
+    return OUT_OK;
+}
+
 int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
 {
     size_t *order = out_rep_order(reps, n);
@@ -278,6 +319,8 @@ int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t 
         ret = series(f, p, reps, order, n, 1);
     if (ret == OUT_OK)
         pooled(f, p, reps, order, n);
+    if (ret == OUT_OK)
+        ret = subgroups(f, reps, order, n);
     free(order);
     return ret;
 }

@@ -34,16 +34,18 @@ typedef struct wctx {
     const out_run_info *info;
     const char *scenario_path;
     const char *scenario_hash; /* "sha256:..." or NULL */
+    double *scratch;           /* 2 x nreps values for the writers */
 } wctx;
 
 /* The files, in the order they are written and published (manifest.json last). */
 enum {
-    F_SUMMARY_JSON, F_SUMMARY_CSV, F_REPLICATIONS, F_WAITS, F_RECOVERY, F_FLOW,
+    F_SUMMARY_JSON, F_SUMMARY_CSV, F_REPLICATIONS, F_WAITS, F_RECOVERY, F_SUBGROUPS, F_FLOW,
     F_TIMESERIES, F_WORKFORCE, F_COSTS, F_MANIFEST, F_N
 };
 static const char *const file_names[F_N] = {
     "summary.json", "summary.csv", "replications.csv", "waits.csv", "recovery.csv",
-    "flow.csv", "timeseries.csv", "workforce.csv", "costs.csv", "manifest.json"};
+    "subgroups.csv", "flow.csv", "timeseries.csv", "workforce.csv", "costs.csv",
+    "manifest.json"};
 
 /* A file of the set as manifest.json lists it. */
 typedef struct digest {
@@ -249,13 +251,14 @@ static void rec_group(FILE *f, const wctx *c, const char *gtype, const char *gro
             ratio(o->sessions_sum, entered), o->entered);
     rec_row(f, c, gtype, group, "true", "wait_to_treatment_days_mean",
             ratio(o->wait_to_treatment_sum_days, entered), o->entered);
+    double rfin = (double)o->reported_finishers;
     rec_row(f, c, gtype, group, "reported", "caseness_share",
-            ratio((double)o->reported_casers, fin), o->finishers);
+            ratio((double)o->reported_casers, rfin), o->reported_finishers);
     rec_row(f, c, gtype, group, "reported", "recovery_rate",
             ratio((double)o->reported_recovered, (double)o->reported_casers),
             o->reported_casers);
     rec_row(f, c, gtype, group, "reported", "reliable_improvement",
-            ratio((double)o->reported_reliable_improvement, fin), o->finishers);
+            ratio((double)o->reported_reliable_improvement, rfin), o->reported_finishers);
     rec_row(f, c, gtype, group, "reported", "reliable_recovery",
             ratio((double)o->reported_reliable_recovery, (double)o->reported_casers),
             o->reported_casers);
@@ -276,6 +279,7 @@ static void outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
     a->sessions_sum += b->sessions_sum;
     a->wait_to_treatment_sum_days += b->wait_to_treatment_sum_days;
     a->entered += b->entered;
+    a->reported_finishers += b->reported_finishers;
 }
 
 /* The rows of one pooled score distribution: score = offset + bin index. */
@@ -334,6 +338,52 @@ static void write_recovery(FILE *f, const wctx *c)
     rec_scores(f, c, all, "gad_end", h.gad_end, 22, 0);
     rec_scores(f, c, all, "phq_change", h.phq_change, 55, -27);
     rec_scores(f, c, all, "gad_change", h.gad_change, 43, -21);
+}
+
+/* ======================================================================================
+ * subgroups.csv
+ * ====================================================================================== */
+
+/* The summary of x[0..n), or one with no values (written empty) when out of memory. */
+static sim_summary summary_of(const double *x, size_t n)
+{
+    sim_summary s;
+    if (sim_summarise(x, n, &s) != 0)
+        s = (sim_summary){0, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    return s;
+}
+
+/* subgroups.csv: every subgroup's headline metrics across replications, with the gap to
+ * everyone (paired by replication). */
+static void write_subgroups(FILE *f, const wctx *c)
+{
+    fputs("scenario,attribute,subgroup,metric,mean,sd,ci_low,ci_high,n,gap_mean,gap_ci_low,"
+          "gap_ci_high\n", f);
+    double *x = c->scratch, *gap = c->scratch + c->nreps;
+    for (int k = 0; k < PW_G_N; k++) {
+        pw_subgroup g = pw_subgroup_order[k];
+        for (int m = 0; m < PW_GM_N; m++) {
+            for (size_t i = 0; i < c->nreps; i++) {
+                x[i] = out_subgroup_value(&c->reps[c->order[i]], g, (pw_gmetric)m);
+                gap[i] = out_subgroup_gap(&c->reps[c->order[i]], g, (pw_gmetric)m);
+            }
+            sim_summary s = summary_of(x, c->nreps), d = summary_of(gap, c->nreps);
+            fprintf(f, "%s,%s,%s,%s,", c->scn, pw_subgroup_attribute(g), pw_subgroup_name(g),
+                    pw_gmetric_name((pw_gmetric)m));
+            const double v[] = {s.mean, s.n ? s.sd : NAN, s.ci_low, s.ci_high};
+            for (size_t j = 0; j < 4; j++) {
+                out_csv_num(f, v[j]);
+                putc(',', f);
+            }
+            fprintf(f, "%zu,", s.n);
+            out_csv_num(f, g == PW_G_ALL ? NAN : d.mean);
+            putc(',', f);
+            out_csv_num(f, g == PW_G_ALL ? NAN : d.ci_low);
+            putc(',', f);
+            out_csv_num(f, g == PW_G_ALL ? NAN : d.ci_high);
+            putc('\n', f);
+        }
+    }
 }
 
 /* ======================================================================================
@@ -482,7 +532,7 @@ static void write_costs(FILE *f, const wctx *c)
     fputs("scenario,replication,role,item,value_gbp\n", f);
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];
-        double all[4] = {0, 0, 0, 0}; /* salary, oncost, training, total */
+        double all[5] = {0, 0, 0, 0, 0}; /* salary, oncost, training, total, support */
         for (size_t k = 0; k < role_count(c->p); k++) {
             const pw_role_stats *s = &r->roles[k];
             const char *role = c->p->roles[k].name;
@@ -491,6 +541,9 @@ static void write_costs(FILE *f, const wctx *c)
             cost_row(f, c, r->replication, role, "oncost", s->oncost_gbp);
             cost_row(f, c, r->replication, role, "training", s->training_gbp);
             cost_row(f, c, r->replication, role, "total", total);
+            cost_row(f, c, r->replication, role, "salary_support", s->salary_support_gbp);
+            cost_row(f, c, r->replication, role, "total_local", total - s->salary_support_gbp);
+            all[4] += s->salary_support_gbp;
             all[0] += s->salary_gbp;
             all[1] += s->oncost_gbp;
             all[2] += s->training_gbp;
@@ -500,6 +553,8 @@ static void write_costs(FILE *f, const wctx *c)
         cost_row(f, c, r->replication, "all", "oncost", all[1]);
         cost_row(f, c, r->replication, "all", "training", all[2]);
         cost_row(f, c, r->replication, "all", "total", all[3]);
+        cost_row(f, c, r->replication, "all", "salary_support", all[4]);
+        cost_row(f, c, r->replication, "all", "total_local", all[3] - all[4]);
         for (size_t k = 0; k < sizeof per_unit / sizeof per_unit[0]; k++)
             cost_row(f, c, r->replication, "all", per_unit[k].item, r->metric[per_unit[k].m]);
     }
@@ -688,7 +743,8 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
 {
     static const file_writer writers[F_MANIFEST] = {
         write_summary_json, write_summary_csv, write_replications, write_waits,
-        write_recovery, write_flow, write_timeseries, write_workforce, write_costs};
+        write_recovery, write_subgroups, write_flow, write_timeseries, write_workforce,
+        write_costs};
     if (!outdir || !p || !reps)
         return out_error(err, errlen, OUT_EINVAL, "out_write_all: missing argument");
     if (nreps == 0)
@@ -704,6 +760,7 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
         files[k] = (out_file)OUT_FILE_INIT;
     size_t *order = NULL;
     sim_summary *sum = NULL;
+    double *scratch = NULL;
     char *scn = NULL;
     digest dg[MAX_DIGESTS];
     size_t ndg = 0;
@@ -718,7 +775,8 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
     order = out_rep_order(reps, nreps);
     sum = malloc(out_metric_count() * sizeof *sum);
     scn = out_csv_quote(p->name);
-    if (!order || !sum || !scn) {
+    scratch = malloc(2 * nreps * sizeof *scratch);
+    if (!order || !sum || !scn || !scratch) {
         ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
         goto out;
     }
@@ -733,7 +791,7 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
     if (!scn_hash && scenario_path &&
         out_sha256_file(scenario_path, hashbuf + 7, &scn_bytes, NULL, 0) == OUT_OK)
         scn_hash = hashbuf;
-    c = (wctx){p, reps, order, nreps, scn, sum, info, scenario_path, scn_hash};
+    c = (wctx){p, reps, order, nreps, scn, sum, info, scenario_path, scn_hash, scratch};
 
     for (int k = 0; k < F_MANIFEST; k++) {
         if ((ret = out_file_open(&files[k], outdir, file_names[k], err, errlen)) != OUT_OK)
@@ -784,6 +842,7 @@ out:
         out_file_abort(&files[k]);
     free(order);
     free(sum);
+    free(scratch);
     free(scn);
     return ret;
 }

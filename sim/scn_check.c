@@ -304,6 +304,9 @@ static const config_setting_t *lookup(scn_ctx *c, const char *path)
 
 void scn_check_all(scn_ctx *c, pw_params *p)
 {
+    /* Defaults of groups that may be absent (their post hooks run only when present). */
+    scn_settle_casemix(&p->casemix);
+    scn_settle_subgroups(&p->subgroups);
     const config_setting_t *root = config_root_setting(c->cfg);
     /* The chosen policy's roles; the others' blocks are read but never used. */
     const pw_policy *pol = pw_policy_of(p->policy);

@@ -213,6 +213,8 @@ extern const char *const scn_does_names[];
  * dropout_per_session), a role's salary_gbp (NAN: by band). */
 void scn_settle_step(pw_step_p *sp);
 void scn_settle_role(pw_role *r);
+void scn_settle_casemix(pw_casemix *m);
+void scn_settle_subgroups(pw_subgroups_p *g);
 
 /* ==== scn_walk.c ======================================================================= */
 

@@ -92,7 +92,41 @@ static const pw_field casemix_fields[] = {
     PW_ARR("gad_sd", pw_casemix, gad_sd, PW_REQ, PW_NEED_N, 0, 0, 21),
     PW_NUM("phq_gad_correlation", pw_casemix, phq_gad_correlation, PW_REQ, 0, -1, 1),
     PW_NUM("self_referral_phq_shift", pw_casemix, self_referral_phq_shift, 0, 0.0, -27, 27),
+    /* NAN: the published defaults (scn_settle_casemix, from scn_check_all) */
+    PW_ARR("deprivation_shares", pw_casemix, deprivation_shares, PW_SUM1, PW_DEPRIVATION_N, NAN,
+           0, 1),
+    PW_ARR("ethnic_group_shares", pw_casemix, ethnic_group_shares, PW_SUM1, PW_ETHNIC_N - 1, NAN,
+           0, 1),
 };
+
+/* subgroups.<attribute>: multipliers by level; NAN: the defaults of docs/subgroups.md
+ * (scn_settle_subgroups). One table per number of levels. */
+#define EFFECT_FIELDS(n)                                                                      \
+    {                                                                                         \
+        PW_ARR("opt_in", pw_effects, opt_in, 0, n, NAN, 0, MAX_FACTOR),                       \
+        PW_ARR("dna", pw_effects, dna, 0, n, NAN, 0, MAX_FACTOR),                             \
+        PW_ARR("dropout", pw_effects, dropout, 0, n, NAN, 0, MAX_FACTOR),                     \
+        PW_ARR("response", pw_effects, response, 0, n, NAN, 0, MAX_FACTOR),                   \
+    }
+static const pw_field effect2_fields[] = EFFECT_FIELDS(2);
+static const pw_field effect4_fields[] = EFFECT_FIELDS(4);
+static const pw_field effect5_fields[] = EFFECT_FIELDS(5);
+#undef EFFECT_FIELDS
+
+#define EFFECTS(nm, a, tbl)                                                                   \
+    {.name = nm, .kind = PW_F_GROUP, .off = offsetof(pw_subgroups_p, effects) +               \
+                                             (a) * sizeof(pw_effects),                        \
+     .sub = tbl, .nsub = PW_NELEM(tbl)}
+static const pw_field subgroups_fields[] = {
+    EFFECTS("age", PW_A_AGE, effect4_fields),
+    EFFECTS("sex", PW_A_SEX, effect2_fields),
+    EFFECTS("ethnicity", PW_A_ETHNICITY, effect5_fields),
+    EFFECTS("long_term_condition", PW_A_LTC, effect2_fields),
+    EFFECTS("learning_disability", PW_A_LD, effect2_fields),
+    EFFECTS("referral_source", PW_A_SOURCE, effect2_fields),
+    EFFECTS("deprivation", PW_A_DEPRIVATION, effect5_fields),
+};
+#undef EFFECTS
 
 /* staff.<role>.vacancy_days when not given: about three months from advert to start
  * (plausible, not published). */
@@ -137,6 +171,8 @@ const pw_field scn_role_fields[] = {
     PW_FRAC("ramp_start", pw_role, ramp_start, 0, 0.5),
     /* NAN: defaults to the band's pay (scn_settle_role) */
     PW_NUM("salary_gbp", pw_role, salary_gbp, PW_LO_OPEN, NAN, 0, MAX_GBP),
+    PW_INT("training_intake_month", pw_role, train_intake_month, 0, 0, 0, 12),
+    PW_INT("training_places_per_year", pw_role, train_places_per_year, 0, 0, 0, MAX_HEADCOUNT),
 };
 const size_t scn_nrole_fields = PW_NELEM(scn_role_fields);
 
@@ -254,6 +290,14 @@ static const pw_field workforce_fields[] = {
     /* Starters a year: the whole of 8 roles at MAX_HEADCOUNT. */
     PW_NUM("labour_pool_per_year", pw_workforce_p, labour_pool_per_year, 0, 0.0, 0,
            PW_MAX_ROLES * MAX_HEADCOUNT),
+    PW_FRAC("trainee_salary_support_share", pw_workforce_p, trainee_salary_support_share, 0,
+            0.0),
+    PW_FRAC("ltc_top_up_share", pw_workforce_p, ltc_top_up_share, 0, 0.0),
+    PW_NUM("ltc_top_up_week", pw_workforce_p, ltc_top_up_week, 0, 0.0, 0, MAX_PLAN_WEEK),
+    PW_NUM("ltc_top_up_weeks", pw_workforce_p, ltc_top_up_weeks, PW_LO_OPEN, 26.0, 0, MAX_WEEKS),
+    PW_FRAC("ltc_top_up_capacity", pw_workforce_p, ltc_top_up_capacity, 0, 0.8),
+    PW_NUM("ltc_top_up_effect", pw_workforce_p, ltc_top_up_effect, 0, 1.2, 0, MAX_FACTOR),
+    PW_NUM("ltc_top_up_cost_gbp", pw_workforce_p, ltc_top_up_cost_gbp, 0, 0.0, 0, MAX_GBP),
     PW_LIST("hiring", pw_workforce_p, hires, n_hires, 0, hire_fields,
             "{ week = W; role = \"R\"; count = N; }", "hiring rows", NULL),
     PW_LIST("shocks", pw_workforce_p, shocks, n_shocks, 0, shock_fields,
@@ -270,6 +314,19 @@ static const pw_field reporting_fields[] = {
     PW_NUM("coaching_points", pw_reporting_p, coaching_points, 0, 0.0, 0, 27),
     PW_BOOL("discharge_on_first_good_score", pw_reporting_p, discharge_on_first_good_score, 0,
             0),
+    PW_FRAC("coaching_share", pw_reporting_p, coaching_share, 0, 1.0),
+    PW_FRAC("end_of_session_share", pw_reporting_p, end_of_session_share, 0, 1.0),
+    PW_FRAC("early_discharge_share", pw_reporting_p, early_discharge_share, 0, 1.0),
+    PW_FRAC("repeat_questionnaire_share", pw_reporting_p, repeat_questionnaire_share, 0, 0.0),
+    PW_INT("repeat_questionnaire_tries", pw_reporting_p, repeat_questionnaire_tries, 0, 3, 1,
+           PW_MAX_REPEAT_TRIES),
+    PW_FRAC("assessment_as_treatment_share", pw_reporting_p, assessment_as_treatment_share, 0,
+            0.0),
+    PW_FRAC("complete_self_discharged_share", pw_reporting_p, complete_self_discharged_share, 0,
+            0.0),
+    PW_PROB("holding_list_miss_probability", pw_reporting_p, holding_miss_probability, 0, 0.0),
+    PW_NUM("holding_list_letter_days", pw_reporting_p, holding_letter_days, PW_LO_OPEN, 28.0, 0,
+           MAX_DAYS),
 };
 
 static const pw_field prefill_fields[] = {
@@ -301,6 +358,7 @@ const pw_field scn_top_fields[] = {
     PW_SPECIAL("closure_days", 0, &scn_closures_hooks, "an array of integer day numbers >= 0"),
     PW_GROUP("referrals", pw_params, referrals, PW_REQ, referrals_fields, NULL),
     PW_GROUP("casemix", pw_params, casemix, PW_REQ, casemix_fields, NULL),
+    PW_GROUP("subgroups", pw_params, subgroups, 0, subgroups_fields, NULL),
     PW_SPECIAL("staff", PW_REQ, &scn_staff_hooks,
                "a group of roles, each a group { headcount = ...; ... }"),
     PW_GROUP("workforce", pw_params, workforce, 0, workforce_fields, &scn_workforce_checks),
@@ -358,8 +416,58 @@ pw_role *scn_add_role(pw_params *p, const char *name)
     return r;
 }
 
+/* Default shares of referrals by deprivation quintile (most deprived first) and of the
+ * ethnic minority share by group (Asian, Black, Mixed, other): docs/subgroups.md. */
+static const double deprivation_shares_default[PW_DEPRIVATION_N] = {0.27, 0.23, 0.20, 0.17,
+                                                                      0.13};
+static const double ethnic_group_shares_default[PW_ETHNIC_N - 1] = {0.45, 0.22, 0.20, 0.13};
+
+void scn_settle_casemix(pw_casemix *m)
+{
+    if (isnan(m->deprivation_shares[0]))
+        memcpy(m->deprivation_shares, deprivation_shares_default, sizeof m->deprivation_shares);
+    if (isnan(m->ethnic_group_shares[0]))
+        memcpy(m->ethnic_group_shares, ethnic_group_shares_default,
+               sizeof m->ethnic_group_shares);
+}
+
+/* Default multipliers by attribute and level (docs/subgroups.md gives each its source; 1
+ * where nothing is published): opt-in, DNA, dropout, response. */
+static const pw_effects effects_default[PW_A_N] = {
+    [PW_A_AGE] = {.opt_in = {0.55, 0.8, 1.15, 1.25}, .dna = {1.6, 1.2, 0.85, 0.75},
+                  .dropout = {1, 1, 1, 1}, .response = {0.9, 0.97, 1.03, 1.1}},
+    [PW_A_SEX] = {.opt_in = {1, 1}, .dna = {1, 1}, .dropout = {1, 1}, .response = {1, 1}},
+    [PW_A_ETHNICITY] = {.opt_in = {1, 1, 1, 1, 1}, .dna = {1, 1, 1, 1, 1},
+                        .dropout = {1, 1.15, 1.15, 1, 1},
+                        .response = {1.0, 0.85, 0.96, 0.86, 0.82}},
+    [PW_A_LTC] = {.opt_in = {1, 1}, .dna = {1, 1}, .dropout = {1, 1}, .response = {1, 1}},
+    [PW_A_LD] = {.opt_in = {1, 1}, .dna = {1, 1}, .dropout = {1, 1}, .response = {1, 1}},
+    [PW_A_SOURCE] = {.opt_in = {1, 1}, .dna = {1, 1}, .dropout = {1, 1}, .response = {1, 1}},
+    [PW_A_DEPRIVATION] = {.opt_in = {1, 1, 1, 1, 1}, .dna = {1, 1, 1, 1, 1},
+                          .dropout = {1, 1, 1, 1, 1},
+                          .response = {0.7, 0.85, 1.0, 1.12, 1.25}},
+};
+
+void scn_settle_subgroups(pw_subgroups_p *g)
+{
+    for (int a = 0; a < PW_A_N; a++) {
+        pw_effects *e = &g->effects[a];
+        const pw_effects *d = &effects_default[a];
+        for (int k = 0; k < PW_LEVELS_MAX; k++) {
+            /* Levels past the attribute's own are never read: 1 keeps them harmless. */
+            double *v[4] = {&e->opt_in[k], &e->dna[k], &e->dropout[k], &e->response[k]};
+            const double dv[4] = {d->opt_in[k], d->dna[k], d->dropout[k], d->response[k]};
+            for (int j = 0; j < 4; j++)
+                if (isnan(*v[j]) || k >= pw_attr_levels((pw_attr)a))
+                    *v[j] = k < pw_attr_levels((pw_attr)a) ? dv[j] : 1.0;
+        }
+    }
+}
+
 void scn_settle(pw_params *p)
 {
+    scn_settle_casemix(&p->casemix);
+    scn_settle_subgroups(&p->subgroups);
     for (int s = 0; s < PW_STEP_N; s++)
         scn_settle_step(&p->step[s]);
     for (size_t i = 0; i < p->n_roles; i++)

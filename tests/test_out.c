@@ -386,6 +386,7 @@ static void fill_rep(pw_results *x, int r)
     o->sessions_sum = 300.5;
     o->wait_to_treatment_sum_days = 4000.25;
     o->entered = 70;
+    o->reported_finishers = 50;
     x->by_group[PW_G_ALL] = *o;
 
     x->scores.phq_start[15] = 5 + (uint64_t)r;
@@ -406,6 +407,7 @@ static void fill_rep(pw_results *x, int r)
     st->salary_gbp = 1000000 + 1000 * r;
     st->oncost_gbp = 250000;
     st->training_gbp = 12000.5;
+    st->salary_support_gbp = 60000;
     x->roles[1].salary_gbp = 500000;
 
     x->n_weeks = 2;
@@ -461,9 +463,9 @@ static void free_reps(pw_results *reps)
 }
 
 static const char *const result_files[] = {"summary.json", "summary.csv", "replications.csv",
-                                           "waits.csv", "recovery.csv", "flow.csv",
-                                           "timeseries.csv", "workforce.csv", "costs.csv",
-                                           "manifest.json"};
+                                           "waits.csv", "recovery.csv", "subgroups.csv",
+                                           "flow.csv", "timeseries.csv", "workforce.csv",
+                                           "costs.csv", "manifest.json"};
 #define N_RESULT_FILES (sizeof result_files / sizeof result_files[0])
 
 /* ======================================================================================
@@ -934,15 +936,18 @@ static void test_write_files(void)
     h = s ? first_line(s) : NULL;
     CHECK(h && !strcmp(h, "scenario,replication,role,item,value_gbp"), "costs.csv header: %s",
           h ? h : "(none)");
-    CHECK(s && count_lines(s) == 1 + NREPS * (2 * 4 + 4 + 4),
-          "per replication: 4 items x 2 roles, 4 totals, 4 costs per unit");
+    CHECK(s && count_lines(s) == 1 + NREPS * (2 * 6 + 6 + 4),
+          "per replication: 6 items x 2 roles, 6 totals, 4 costs per unit");
     {
         static const char *const rows0[] = {
             ",0,pwp,salary,1000000\n", ",0,pwp,oncost,250000\n", ",0,pwp,training,12000.5\n",
-            ",0,pwp,total,1262000.5\n", ",0,HIT-senior,salary,500000\n",
+            ",0,pwp,total,1262000.5\n", ",0,pwp,salary_support,60000\n",
+            ",0,pwp,total_local,1202000.5\n", ",0,HIT-senior,salary,500000\n",
             ",0,HIT-senior,oncost,0\n", ",0,HIT-senior,training,0\n",
-            ",0,HIT-senior,total,500000\n", ",0,all,salary,1500000\n", ",0,all,oncost,250000\n",
-            ",0,all,training,12000.5\n", ",0,all,total,1762000.5\n",
+            ",0,HIT-senior,total,500000\n", ",0,HIT-senior,salary_support,0\n",
+            ",0,HIT-senior,total_local,500000\n", ",0,all,salary,1500000\n",
+            ",0,all,oncost,250000\n", ",0,all,training,12000.5\n", ",0,all,total,1762000.5\n",
+            ",0,all,salary_support,60000\n", ",0,all,total_local,1702000.5\n",
             ",0,all,cost_per_referral,1750.25\n", ",0,all,cost_per_finished_course,3500.5\n",
             ",0,all,cost_per_recovery,7000\n", ",0,all,cost_per_true_recovery,9000\n",
             ",1,pwp,salary,1001000\n"};

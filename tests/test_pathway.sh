@@ -1,7 +1,7 @@
 #!/bin/sh
 # Pathway levers move what they should and nothing else, on the same referrals
 # (tests/explore/quarter.cfg, seed fixed, R = 8 replications, paired replication by
-# replication; 95% t interval of the differences, t(0.975, 7) = 2.365):
+# replication; 95% t interval of the differences, scripts/paired.awk):
 # - step down (step3.step_down_after = 4, step_down_probability = 1): people doing well
 #   after four step-3 sessions finish at step 2, so some are stepped down, more finishers
 #   have had both steps, and the step-3 list is shorter (HIT time freed);
@@ -24,17 +24,10 @@ awk_csv=$(cat "$top/scripts/csv.awk")
 q=tests/explore/quarter.cfg
 R=8
 
-# paired A B METRIC: "mean low high" of B - A over the replications (replications.csv).
+# paired A B METRIC: "mean low high" of B - A over the replications (scripts/paired.awk).
 paired() {
-    awk -v m="$3" -v t=2.365 "$awk_csv"'
-        FNR == 1 { header($0); next }
-        { csv($0, f) }
-        f[col("metric")] != m { next }
-        FILENAME == ARGV[1] { a[f[col("replication")]] = f[col("value")]; next }
-        { d = f[col("value")] - a[f[col("replication")]]; n++; s += d; ss += d * d }
-        END { mean = s / n; sd = sqrt((ss - n * mean * mean) / (n - 1));
-              printf "%.6g %.6g %.6g\n", mean, mean - t * sd / sqrt(n), mean + t * sd / sqrt(n) }
-    ' "$1/replications.csv" "$2/replications.csv"
+    awk -v m="$3" "$awk_csv
+$(cat "$top/scripts/paired.awk")" "$1/replications.csv" "$2/replications.csv"
 }
 # stage DIR NAME: the stage's count summed over replications (flow.csv).
 stage() {

@@ -268,7 +268,8 @@
   function exitsChart(d) {
     const GROUP = { dropped_before_assessment: "lost before assessment", signposted: "signposted or rejected",
       dropped_after_assessment: "lost waiting for treatment", dropped_in_treatment: "lost in treatment",
-      discharged: "discharged after treatment", still_in_system: "still in the service" };
+      discharged: "discharged after treatment", still_in_system: "still in the service",
+      discharged_from_waiting_list: "discharged from a holding list" };
     const ref = d.stages.referred || 1;
     const rows = d.exits.map((x) => ({ exit: x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: x.mean / ref, mean: x.mean }));
     const groups = Object.values(GROUP);
@@ -339,6 +340,46 @@
     return figure(p, "Staff costs of the measurement window, a year, by role: salaries, on-costs and training fees.");
   }
 
+  function subgroupsSection(d) {
+    const sg = (d.subgroups || []).filter((g) => g.subgroup !== "all");
+    const pretty = (n) => n === "all" ? "all referrals" : n.replace(/^age_(\d+)_(\d+)$/, "aged $1-$2").replace("age_65_plus", "aged 65+")
+      .replace(/^deprivation_q(\d)$/, (m, q) => `deprivation quintile ${q}${q === "1" ? " (most deprived)" : q === "5" ? " (least)" : ""}`).replace(/_/g, " ");
+    const rows = [];
+    for (const g of sg)
+      for (const [m, basis] of [["recovery_rate_true", "true"], ["recovery_rate_reported", "reported"]]) {
+        const v = g.metrics[m];
+        if (fin(v.gap)) rows.push({ subgroup: pretty(g.subgroup), basis, gap: 100 * v.gap, lo: 100 * v.gap_ci_low, hi: 100 * v.gap_ci_high });
+      }
+    const order = sg.map((g) => pretty(g.subgroup));
+    const p = Plot.plot({
+      width: 1000, height: 60 + order.length * 22, marginLeft: 250,
+      x: { label: "recovery gap to all referrals, percentage points", grid: true, nice: true },
+      y: { label: null, domain: order },
+      color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
+      marks: [Plot.ruleX([0], { stroke: "#57606a" }),
+              ...[["true", -3], ["reported", 3]].flatMap(([b, dy]) => {
+                const rs = rows.filter((r) => r.basis === b);
+                return [Plot.ruleY(rs, { y: "subgroup", x1: "lo", x2: "hi", stroke: "basis", strokeWidth: 2, dy }),
+                        Plot.dot(rs, { y: "subgroup", x: "gap", fill: "basis", r: 3.5, dy, tip: true,
+                          title: (r) => `${r.subgroup}, ${r.basis}: ${r.gap.toFixed(1)} [${r.lo.toFixed(1)}, ${r.hi.toFixed(1)}]` })];
+              })],
+    });
+    p.classList.add("chart");
+    const cols = [["referrals", "referrals a replication"], ["entered_treatment_share", "entered treatment"], ["within_6_weeks_true", "treated within 6 weeks, true"],
+                  ["dropout_in_treatment_share", "lost in treatment"], ["recovery_rate_true", "recovery, true"], ["recovery_rate_reported", "recovery, reported"]];
+    const cellOf = (name, v) => {
+      if (!fin(v.mean)) return "–";
+      if (name === "referrals") return Math.round(v.mean).toLocaleString("en-GB");
+      const gap = fin(v.gap) ? ` (${v.gap >= 0 ? "+" : ""}${(100 * v.gap).toFixed(1)})` : "";
+      return (100 * v.mean).toFixed(1) + "%" + gap;
+    };
+    const head = el("tr", {}, el("th", {}, "subgroup"), cols.map(([, l]) => el("th", {}, l)));
+    const body = (d.subgroups || []).map((g) => el("tr", { "data-subgroup": g.subgroup }, el("td", { title: g.attribute }, pretty(g.subgroup)),
+      cols.map(([name]) => el("td", { "data-metric": name, "data-mean": fin(g.metrics[name].mean) ? String(g.metrics[name].mean) : "" }, cellOf(name, g.metrics[name])))));
+    return [figure(p, "Each subgroup's recovery minus everyone's, paired replication by replication, with its 95% CI. True: of referrals at latent caseness; reported: of finishers at caseness. Attributes and their effects: README, \"Subgroups\"."),
+            el("table", { id: "subgroups" }, el("thead", {}, head), el("tbody", {}, body))];
+  }
+
   function report(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
@@ -365,6 +406,7 @@
       bandChart(d, [{ who: "step 2", band: S.caseload_step2 }, { who: "step 3", band: S.caseload_step3 }], { ylabel: "open episodes", caption: "Caseloads: open episodes.", id: "caseloads" }),
       bandChart(d, [{ who: "burnout", band: S.burnout_mean }], { ylabel: "mean burnout (0 to 1)", caption: "Mean burnout of staff.", id: "burnout", top: 1 }),
       bandChart(d, [{ who: "sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick" }))));
+    if (d.subgroups) app.append(section("Who is served worse: subgroups", "Means over replications; in brackets the gap to all referrals in percentage points (subgroups.csv has every metric with its CI).", ...subgroupsSection(d)));
     app.append(section("Costs", null, el("div", { class: "grid" }, costsChart(d),
       el("div", { class: "tiles" }, tile(d, "cost_per_referral_gbp"), tile(d, "cost_per_finished_course_gbp"), tile(d, "cost_per_recovery_gbp"), tile(d, "cost_per_true_recovery_gbp")))));
     app.append(section("Every metric", "Means over replications with the Student-t 95% confidence interval of the mean, and the 10th and 90th centiles of the replications' values (summary.csv has them all). Shares are percentages of the denominator named; d = days. Wait distributions come from weekly bins and count waits under 42 days, where the headline within-6-weeks figures count up to 42 days exactly.",

@@ -74,6 +74,22 @@ async function report(browser, dir) {
   check(warm >= 3, "report.html: the warm-up is marked on the weekly charts");
   const six = await p.page.locator("text=6 wk").count();
   check(six >= 2, "report.html: waits charts mark 6 and 18 weeks");
+  // Subgroups: one table row a subgroup of subgroups.csv, each cell's value its mean there.
+  const sg = {};
+  const lines = fs.readFileSync(dir + "/subgroups.csv", "utf8").trim().split("\n");
+  const cols = lines[0].split(",");
+  for (const line of lines.slice(1)) {
+    const f = line.replace(/^"(?:[^"]|"")*"/, "x").split(","); // the scenario name may be quoted
+    const r = Object.fromEntries(cols.map((c, i) => [c, f[i]]));
+    (sg[r.subgroup] = sg[r.subgroup] || {})[r.metric] = r.mean === "" ? null : Number(r.mean);
+  }
+  const cells = await p.page.$$eval("#subgroups tr[data-subgroup] td[data-metric]", (tds) => tds.map((td) => ({
+    subgroup: td.parentElement.dataset.subgroup, metric: td.dataset.metric, mean: td.dataset.mean })));
+  const nsg = Object.keys(sg).length;
+  const srows = new Set(cells.map((c) => c.subgroup)).size;
+  check(srows === nsg, `report.html: one subgroup row per subgroup of subgroups.csv (${srows} of ${nsg})`);
+  const same = cells.filter((c) => (c.mean === "" ? null : Number(c.mean)) === sg[c.subgroup][c.metric]).length;
+  check(cells.length > 0 && same === cells.length, `report.html: every subgroup cell equals subgroups.csv's mean exactly (${same}/${cells.length})`);
   if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/report.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
   await finishPage(p);
 }

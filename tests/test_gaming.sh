@@ -1,0 +1,139 @@
+#!/bin/sh
+# The seven reporting practices (reporting.*) move the reported figures the way the README
+# documents, and the true ones only as the practice really changes care. Paired runs:
+# the same scenario (tests/explore/quarter.cfg), seed and 20 replications with the practice
+# off and on, so both arms have the same referrals with the same luck (common random
+# numbers; a practice's draws are keyed dice of each person's, drawn from no stream). For
+# each metric the paired difference on - off has a Student-t 95% interval over the 20
+# replications (t = 2.093, 19 degrees of freedom; scripts/paired.awk): "up" needs the interval above zero,
+# "down" below, "unmoved" needs it to hold zero. Practices that touch only the record
+# (coaching, repeated questionnaires, the assessment counted as treatment, completed
+# records) must leave every true figure exactly equal, which is stronger.
+# Usage: tests/test_gaming.sh BUILD_DIR
+set -u
+
+name=test_gaming
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 2
+awk_csv=$(cat "$top/scripts/csv.awk")
+paired_awk=$(cat "$top/scripts/paired.awk")
+scn=tests/explore/quarter.cfg
+
+# arm NAME ARGS...: run the scenario with 20 replications into $tmp/NAME.
+arm() {
+    a=$1
+    shift
+    run run "$scn" -r 20 -s 7 -j 2 -q -o "$tmp/$a" "$@"
+    expect_rc 0 "run $a"
+}
+# paired OFF ON METRIC: "mean low high" of the paired difference ON - OFF.
+paired() {
+    awk -v m="$3" "$awk_csv$paired_awk" "$tmp/$1/replications.csv" "$tmp/$2/replications.csv"
+}
+# moves OFF ON METRIC up|down|unmoved|same|small: check the paired difference ("small":
+# a practice that changes care may move a figure it does not aim at, by a little).
+moves() {
+    # shellcheck disable=SC2046
+    set -- "$1" "$2" "$3" "$4" $(paired "$1" "$2" "$3")
+    echo "   $2 - $1: $3 $5 [$6, $7]"
+    case $4 in
+    up) check "$2: $3 up" awk -v l="$6" 'BEGIN { exit !(l > 0) }' ;;
+    down) check "$2: $3 down" awk -v h="$7" 'BEGIN { exit !(h < 0) }' ;;
+    unmoved) check "$2: $3 unmoved (interval holds 0)" awk -v l="$6" -v h="$7" \
+        'BEGIN { exit !(l <= 0 && h >= 0) }' ;;
+    same) check "$2: $3 exactly the same" awk -v m="$5" -v l="$6" -v h="$7" \
+        'BEGIN { exit !(m == 0 && l == 0 && h == 0) }' ;;
+    small) check "$2: $3 within half a point (interval inside +-0.005)" awk -v l="$6" -v h="$7" \
+        'BEGIN { exit !(l > -0.005 && h < 0.005) }' ;;
+    esac
+}
+# exits DIR NAME: cohort referrals with exit NAME, all replications.
+exits() {
+    awk -v e="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("kind")] == "exit" && f[col("name")] == e { n += f[col("count")] }
+        END { print n + 0 }' "$tmp/$1/flow.csv"
+}
+true_same() {
+    for m in recovery_rate_true reliable_improvement_true within_6_weeks_true \
+        finished_course_share entered_treatment_share; do
+        moves "$1" "$2" "$m" same
+    done
+}
+
+echo "== reporting only: coaching, repeated questionnaires, completed records"
+arm off
+arm coach --set reporting.coaching_points=2.0
+moves off coach recovery_rate_reported up
+moves off coach reliable_improvement_reported up
+moves off coach within_6_weeks_reported same
+true_same off coach
+# The size: coaching 41% of finishers moves reported recovery less than coaching all.
+arm coach41 --set reporting.coaching_points=2.0 --set reporting.coaching_share=0.41
+moves coach41 coach recovery_rate_reported up
+moves off coach41 recovery_rate_reported up
+
+arm repeat --set reporting.repeat_questionnaire_share=1.0
+moves off repeat recovery_rate_reported up
+moves off repeat reliable_improvement_reported up
+true_same off repeat
+
+arm complete --set reporting.complete_self_discharged_share=1.0
+moves off complete recovery_rate_reported up
+moves off complete within_6_weeks_reported unmoved
+true_same off complete
+
+echo "== the assessment counted as a treatment session (clock stops at first treatment)"
+arm off_ft --set 'reporting.clock_stop="first_treatment"'
+arm assess --set 'reporting.clock_stop="first_treatment"' \
+    --set reporting.assessment_as_treatment_share=1.0
+moves off_ft assess within_6_weeks_reported up
+moves off_ft assess wait_reported_days_mean down
+# One-session courses now count as finished, and few recover in one session.
+moves off_ft assess recovery_rate_reported down
+true_same off_ft assess
+
+echo "== practices that change care: end-of-session scoring, early discharge"
+arm eos --set reporting.end_of_session_questionnaire=true
+moves off eos recovery_rate_reported up
+moves off eos reliable_improvement_reported up
+# Care changes only through the recovered-discharge rule reading the later score: courses
+# end a little sooner. The true change must stay within a point, a tenth of the reported.
+set -- $(paired off eos recovery_rate_true)
+echo "   eos - off: recovery_rate_true $1 [$2, $3]"
+check "eos: true recovery within a point of off" awk -v l="$2" -v h="$3" \
+    'BEGIN { exit !(l > -0.01 && h < 0.01) }'
+# Shorter courses change who finishes when: the reported six-week figure moves a hair.
+moves off eos within_6_weeks_reported small
+
+arm early --set reporting.discharge_on_first_good_score=true
+moves off early recovery_rate_reported up
+# Treatment really ends sooner: fewer sessions, less true recovery.
+moves off early sessions_mean_finishers down
+moves off early recovery_rate_true down
+moves off early within_6_weeks_reported small
+
+echo "== holding lists (a slow service; clock stops at first treatment)"
+slow="--set staff.pwp.headcount=8 --set staff.hit.headcount=5"
+# shellcheck disable=SC2086
+arm slow_off $slow --set 'reporting.clock_stop="first_treatment"'
+# shellcheck disable=SC2086
+arm hold $slow --set 'reporting.clock_stop="first_treatment"' \
+    --set reporting.holding_list_miss_probability=0.15 --set reporting.holding_list_letter_days=14
+n0=$(exits slow_off discharged_holding_list)
+n1=$(exits hold discharged_holding_list)
+echo "   discharged from a holding list: $n0 (off), $n1 (on)"
+check "no holding-list discharges when off" test "$n0" -eq 0
+check "holding-list discharges when on" test "$n1" -gt 0
+moves slow_off hold within_6_weeks_reported up
+# Those discharged never start treatment: fewer finish a course (a real loss).
+moves slow_off hold finished_course_share down
+moves slow_off hold entered_treatment_share down
+# The reported six-week figure gains more than the true one (which gains only from the
+# shorter list the rest wait on): the reported gain is partly who is left out.
+r=$(paired slow_off hold within_6_weeks_reported | cut -d' ' -f1)
+t=$(paired slow_off hold within_6_weeks_true | cut -d' ' -f1)
+echo "   six-week gain: reported $r, true $t"
+check "holding lists flatter the reported six-week figure beyond the true" \
+    awk -v r="$r" -v t="$t" 'BEGIN { exit !(r > t) }'
+finish

@@ -1,0 +1,121 @@
+#!/bin/sh
+# Subgroups: every attribute's levels add up to the totals; subgroups.csv agrees with
+# summary.csv; the attributes' effects move what they should; compare writes subgroup
+# differences.
+#  - Counts (recovery.csv, pooled over replications, whole numbers): for each attribute
+#    (age, sex, ethnicity, long-term condition, learning disability, referral source,
+#    deprivation) the levels' referrals, referrals at latent caseness, reported finishers
+#    and finishers at caseness sum exactly to everyone's; the pooled ethnic minority group
+#    is the four non-white groups together.
+#  - subgroups.csv's "all" row equals summary.csv's figure for the same metric.
+#  - Effects (tests/explore/quarter.cfg, 20 replications, fixed seed): with the default
+#    deprivation effect on response the most deprived quintile's true recovery is below
+#    everyone's and the least deprived's above (the gap's 95% CI excludes zero); with the
+#    effect set to 1 both gaps' CIs hold zero. The age effect on opt-in loses more of the
+#    youngest before assessment. Effects change thresholds, not draws: both runs have the
+#    same first referrals (flow.csv's referred less re-referred, replication by replication).
+# Usage: tests/test_subgroups.sh BUILD_DIR
+set -u
+
+name=test_subgroups
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 2
+awk_csv=$(cat "$top/scripts/csv.awk")
+scn=tests/explore/quarter.cfg
+
+run run "$scn" -r 4 -s 3 -j 2 -q -o "$tmp/a"
+expect_rc 0 "run"
+
+# pooled DIR BASIS MEASURE: "group count" lines of recovery.csv's subgroup rows.
+pooled() {
+    awk -v b="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("group_type")] == "subgroup" && f[col("basis")] == b &&
+        f[col("measure")] == m && f[col("score")] == "" { print f[col("group")], f[col("count")] }
+    ' "$1/recovery.csv"
+}
+# sums FILE GROUPS...: the sum of the counts of GROUPS in FILE ("group count" lines).
+sums() {
+    file=$1
+    shift
+    awk -v gs="$*" 'BEGIN { n = split(gs, g, " "); for (i = 1; i <= n; i++) want[g[i]] = 1 }
+        $1 in want { s += $2; k++ } END { if (k != n) print "missing"; else print s }' "$file"
+}
+attributes="age_18_25:age_26_35:age_36_64:age_65_plus male:female
+white:asian:black:mixed:other_ethnic_group no_long_term_condition:long_term_condition
+no_learning_disability:learning_disability gp_referral:self_referral
+deprivation_q1:deprivation_q2:deprivation_q3:deprivation_q4:deprivation_q5"
+for what in "true entered_treatment_share" "true recovery_rate" "reported caseness_share" \
+    "reported recovery_rate"; do
+    # shellcheck disable=SC2086
+    pooled "$tmp/a" $what >"$tmp/counts"
+    all=$(sums "$tmp/counts" all)
+    for levels in $attributes; do
+        # shellcheck disable=SC2046
+        s=$(sums "$tmp/counts" $(echo "$levels" | tr ':' ' '))
+        check "$what: $levels add up to all ($s = $all)" test "$s" = "$all"
+    done
+    s=$(sums "$tmp/counts" asian black mixed other_ethnic_group)
+    m=$(sums "$tmp/counts" ethnic_minority)
+    check "$what: ethnic_minority is the four non-white groups ($m = $s)" test "$s" = "$m"
+done
+check "referrals counted at all" awk -v n="$all" 'BEGIN { exit !(n > 1000) }'
+
+echo "== subgroups.csv's all equals summary.csv"
+for m in referrals recovery_rate_true recovery_rate_reported within_6_weeks_true \
+    within_6_weeks_reported entered_treatment_share dropout_in_treatment_share; do
+    a=$(awk -v m="$m" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == "all" && f[col("metric")] == m { print f[col("mean")] }' \
+        "$tmp/a/subgroups.csv")
+    b=$(awk -v m="$m" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("metric")] == m { print f[col("mean")] }' "$tmp/a/summary.csv")
+    check "$m: subgroups.csv all ($a) = summary.csv ($b)" awk -v a="$a" -v b="$b" \
+        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 1e-12 * (b < 0 ? -b : b + 1)) }'
+done
+
+echo "== effects"
+run run "$scn" -r 20 -s 5 -j 2 -q -o "$tmp/on"
+expect_rc 0 "run, default effects"
+run run "$scn" -r 20 -s 5 -j 2 -q -o "$tmp/off" --set 'subgroups.deprivation.response=[1,1,1,1,1]' \
+    --set 'subgroups.age.opt_in=[1,1,1,1]'
+expect_rc 0 "run, deprivation and age effects off"
+# gap DIR SUBGROUP METRIC: "mean low high" of the gap to all.
+gap() {
+    awk -v g="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == g && f[col("metric")] == m {
+            print f[col("gap_mean")], f[col("gap_ci_low")], f[col("gap_ci_high")] }' \
+        "$1/subgroups.csv"
+}
+# shellcheck disable=SC2046
+set -- $(gap "$tmp/on" deprivation_q1 recovery_rate_true) $(gap "$tmp/on" deprivation_q5 recovery_rate_true)
+echo "   on: q1 gap $1 [$2, $3], q5 gap $4 [$5, $6]"
+check "most deprived recover less than all" awk -v h="$3" 'BEGIN { exit !(h < 0) }'
+check "least deprived recover more than all" awk -v l="$5" 'BEGIN { exit !(l > 0) }'
+# shellcheck disable=SC2046
+set -- $(gap "$tmp/off" deprivation_q1 recovery_rate_true) $(gap "$tmp/off" deprivation_q5 recovery_rate_true)
+echo "   off: q1 gap $1 [$2, $3], q5 gap $4 [$5, $6]"
+check "no effect: q1's gap holds zero" awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'
+check "no effect: q5's gap holds zero" awk -v l="$5" -v h="$6" 'BEGIN { exit !(l <= 0 && h >= 0) }'
+# shellcheck disable=SC2046
+set -- $(gap "$tmp/on" age_18_25 dropout_before_assessment_share)
+echo "   on: 18-25 lost before assessment, gap $1 [$2, $3]"
+check "the youngest opt in less: more lost before assessment" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
+# First referrals a replication: referred less re-referred (relapses depend on the path).
+referred() {
+    awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("kind")] == "stage" && f[col("name")] == "referred" { n[f[col("replication")]] += f[col("count")] }
+        f[col("kind")] == "stage" && f[col("name")] == "re_referred" { n[f[col("replication")]] -= f[col("count")] }
+        END { for (r in n) print r, n[r] }' "$1/flow.csv" | sort -n
+}
+referred "$tmp/on" >"$tmp/r_on"
+referred "$tmp/off" >"$tmp/r_off"
+check "the same referrals with effects on and off (common random numbers)" cmp -s "$tmp/r_on" "$tmp/r_off"
+
+echo "== compare writes subgroup differences"
+run compare "$scn" scenarios/gamed.cfg -r 2 -q -o "$tmp/cmp" --set horizon_weeks=13
+expect_rc 0 "compare"
+rows=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("subgroup")] == "deprivation_q1" && f[col("metric")] == "recovery_rate_reported" &&
+    f[col("diff_mean")] != "" { n++ } END { print n + 0 }' "$tmp/cmp/compare_subgroups.csv")
+check "compare_subgroups.csv has the gamed scenario's difference for a subgroup" test "$rows" -eq 1
+finish

@@ -1,0 +1,116 @@
+#!/bin/sh
+# Workforce training levers move what they should.
+#  - Annual clearing (staff.pwp.training_intake_month = 9, training_places_per_year = 6, on
+#    the baseline with PWPs leaving for HIT training at 0.5 a year so that there are many
+#    starts): every rise in the number in HIT training happens in a weekly round held in
+#    September, and no calendar year of the run has more than 6 starts; without clearing
+#    the starts fall in other months too. Counts from timeseries.csv, exact.
+#  - Trainee salary support (workforce.trainee_salary_support_share = 0.6): the same run
+#    (it changes no one's path) with salaries exactly as without it; costs.csv's
+#    salary_support is positive, zero without it, and total_local = total - salary_support.
+#  - The top-up course in long-term-condition work (tests/explore/quarter.cfg, 20
+#    replications, paired): everyone treating trained during the warm-up with effect 1.5
+#    raises true recovery (the paired 95% CI above zero), more for people with a long-term
+#    condition than for those without; the same course held in the measurement window with
+#    no effect on outcomes costs capacity: the mean wait to treatment rises (CI above zero).
+# Usage: tests/test_training.sh BUILD_DIR
+set -u
+
+name=test_training
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 2
+awk_csv=$(cat "$top/scripts/csv.awk")
+paired_awk=$(cat "$top/scripts/paired.awk")
+b=scenarios/baseline.cfg
+
+echo "== annual clearing"
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/free" --set staff.pwp.training_per_year=0.5
+expect_rc 0 "run, training any time"
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/clear" --set staff.pwp.training_per_year=0.5 \
+    --set staff.pwp.training_intake_month=9 --set staff.pwp.training_places_per_year=6
+expect_rc 0 "run, annual clearing"
+# starts DIR: "replication year month count" for each weekly round that put people into HIT
+# training. Row `week` w is the state after the round held on day 7 (w + 1); months as the
+# model counts them (a twelfth of 365.25 days).
+starts() {
+    awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        { r = f[col("replication")]; w = f[col("week")]; v = f[col("in_training_hit")]
+          if ((r in prev) && v > prev[r]) {
+              d = 7 * (w + 1); y = 365.25
+              m = int((d - y * int(d / y)) / (y / 12)) + 1
+              print r, int(d / y), m, v - prev[r] }
+          prev[r] = v }' "$1/timeseries.csv"
+}
+starts "$tmp/free" >"$tmp/s_free"
+starts "$tmp/clear" >"$tmp/s_clear"
+n_free=$(awk '$3 != 9' "$tmp/s_free" | wc -l)
+n_clear=$(wc -l <"$tmp/s_clear")
+n_out=$(awk '$3 != 9' "$tmp/s_clear" | wc -l)
+most=$(awk '{ n[$1 " " $2] += $4 } END { m = 0; for (k in n) if (n[k] > m) m = n[k]; print m }' "$tmp/s_clear")
+echo "   rounds with starts: $n_clear with clearing ($n_out outside September); $n_free outside September without"
+check "with clearing, training starts" test "$n_clear" -gt 0
+check "with clearing, every start is in September" test "$n_out" -eq 0
+check "with clearing, at most 6 starts a year (most: $most)" test "$most" -le 6
+check "without clearing, starts in other months" test "$n_free" -gt 0
+
+echo "== trainee salary support"
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
+    --set workforce.trainee_salary_support_share=0.6
+expect_rc 0 "run, salary support"
+# cost DIR ROLE ITEM: the item's values, one a replication.
+cost() {
+    awk -v r="$2" -v i="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("role")] == r && f[col("item")] == i { print f[col("value_gbp")] }' "$1/costs.csv"
+}
+cost "$tmp/free" all salary >"$tmp/sal0"
+cost "$tmp/sup" all salary >"$tmp/sal1"
+check "salaries unchanged by who pays them" cmp -s "$tmp/sal0" "$tmp/sal1"
+s0=$(cost "$tmp/free" all salary_support | awk '{ s += $1 } END { print s + 0 }')
+s1=$(cost "$tmp/sup" all salary_support | awk '{ s += $1 } END { print s + 0 }')
+echo "   salary support: $s0 (none), $s1 (60%)"
+check "no support: salary_support is 0" test "$s0" = 0
+check "60% support: salary_support is positive" awk -v s="$s1" 'BEGIN { exit !(s > 0) }'
+cost "$tmp/sup" hit total >"$tmp/t"
+cost "$tmp/sup" hit salary_support >"$tmp/u"
+cost "$tmp/sup" hit total_local >"$tmp/l"
+bad_rows=$(paste -d' ' "$tmp/t" "$tmp/u" "$tmp/l" |
+    awk '{ d = $1 - $2 - $3; if (d < 0) d = -d; if (d > 1e-6 * $1) n++ } END { print n + 0 }')
+check "total_local = total - salary_support" test "$bad_rows" -eq 0
+
+echo "== top-up training in long-term-condition work"
+q=tests/explore/quarter.cfg
+# shellcheck disable=SC2086
+{
+    run run "$q" -r 20 -s 6 -j 2 -q -o "$tmp/t_off"
+    expect_rc 0 "run, no course"
+    run run "$q" -r 20 -s 6 -j 2 -q -o "$tmp/t_on" --set workforce.ltc_top_up_share=1.0 \
+        --set workforce.ltc_top_up_effect=1.5 --set workforce.ltc_top_up_week=0
+    expect_rc 0 "run, course in the warm-up"
+    run run "$q" -r 20 -s 6 -j 2 -q -o "$tmp/t_cost" --set workforce.ltc_top_up_share=1.0 \
+        --set workforce.ltc_top_up_effect=1.0 --set workforce.ltc_top_up_week=30
+    expect_rc 0 "run, course in the window, no effect"
+}
+paired() {
+    awk -v m="$3" "$awk_csv$paired_awk" "$tmp/$1/replications.csv" "$tmp/$2/replications.csv"
+}
+# shellcheck disable=SC2046
+set -- $(paired t_off t_on recovery_rate_true)
+echo "   true recovery, course - none: $1 [$2, $3]"
+check "the course raises true recovery" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
+# group DIR SUBGROUP: mean true recovery of a subgroup (subgroups.csv).
+group() {
+    awk -v g="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == g && f[col("metric")] == "recovery_rate_true" { print f[col("mean")] }' \
+        "$tmp/$1/subgroups.csv"
+}
+dl=$(awk -v a="$(group t_off long_term_condition)" -v b="$(group t_on long_term_condition)" 'BEGIN { print b - a }')
+dn=$(awk -v a="$(group t_off no_long_term_condition)" -v b="$(group t_on no_long_term_condition)" 'BEGIN { print b - a }')
+echo "   true recovery gain: $dl (long-term condition), $dn (none)"
+check "the gain is larger for people with a long-term condition" \
+    awk -v a="$dl" -v b="$dn" 'BEGIN { exit !(a > b && a > 0) }'
+# shellcheck disable=SC2046
+set -- $(paired t_off t_cost wait_to_treatment_days_mean)
+echo "   mean wait to treatment, course in the window - none: $1 [$2, $3]"
+check "the course's hours lengthen waits" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
+finish
