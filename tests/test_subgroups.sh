@@ -76,9 +76,14 @@ done
 echo "== effects"
 run run "$scn" -r 20 -s 5 -j 2 -q -o "$tmp/on"
 expect_rc 0 "run, default effects"
+# Every effect off: nothing but chance then separates a quintile from everyone (with the
+# other attributes' effects on, their interplay with full diaries moved q1's gap to +0.6
+# points [+0.1, +1.1], just off zero).
 run run "$scn" -r 20 -s 5 -j 2 -q -o "$tmp/off" --set 'subgroups.deprivation.response=[1,1,1,1,1]' \
-    --set 'subgroups.age.opt_in=[1,1,1,1]'
-expect_rc 0 "run, deprivation and age effects off"
+    --set 'subgroups.age.opt_in=[1,1,1,1]' --set 'subgroups.age.dna=[1,1,1,1]' \
+    --set 'subgroups.age.response=[1,1,1,1]' --set 'subgroups.ethnicity.dropout=[1,1,1,1,1]' \
+    --set 'subgroups.ethnicity.response=[1,1,1,1,1]'
+expect_rc 0 "run, every subgroup effect off"
 # gap DIR SUBGROUP METRIC: "mean low high" of the gap to all.
 gap() {
     awk -v g="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
