@@ -110,8 +110,7 @@ double diary_book_session(world *w, patient *pt, double t)
     const pw_step_p *sp = &w->p->step[pt->step];
     if (!sp->diary)
         return t;
-    double minutes = (pt->sessions_step ? sp->session_minutes : sp->first_session_minutes) +
-                     sp->admin_minutes;
+    double minutes = episode_minutes(sp, pt, pt->sessions_step == 0);
     t = diary_book(w, pt->clin, t, minutes, &pt->appt_day);
     if (!isnan(t))
         pt->appt_minutes = minutes;

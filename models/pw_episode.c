@@ -20,10 +20,20 @@ double episode_session_hours(const pw_step_p *sp)
     return (sp->session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
 }
 
-/* The same while the (longer) first session is still to come. */
-static double first_session_hours(const pw_step_p *sp)
+/* Minutes of pt's next individual session with its admin (the first is longer); people
+ * with a learning disability or autism may have longer sessions (ld_minutes_factor). */
+double episode_minutes(const pw_step_p *sp, const patient *pt, int first)
 {
-    return (sp->first_session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
+    double m = first ? sp->first_session_minutes : sp->session_minutes;
+    if (pt->ld && sp->ld_minutes_factor != 1.0)
+        m *= sp->ld_minutes_factor;
+    return m + sp->admin_minutes;
+}
+
+/* Clinician hours a week pt's individual course holds (first session to come or not). */
+double episode_person_hours(const pw_step_p *sp, const patient *pt, int first)
+{
+    return episode_minutes(sp, pt, first) / 60.0 * 7.0 / sp->interval_days;
 }
 
 /* Facilitator hours a week for one group. */
@@ -113,7 +123,7 @@ void episode_start(world *w, patient *pt, clinician *c)
     w->in_treatment[pt->step]++;
     pt->clin = c;
     /* A diary step holds no hours a week: its sessions hold diary time when booked. */
-    pt->load = sp->diary ? 0.0 : pt->resume ? episode_session_hours(sp) : first_session_hours(sp);
+    pt->load = sp->diary ? 0.0 : episode_person_hours(sp, pt, !pt->resume);
     pw_list_push_head(&c->patients, &pt->care);
     c->caseload++;
     episode_commit_hours(w, c, pt->step, pt->load, pt->mode == PW_MODE_PHONE);

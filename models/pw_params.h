@@ -216,6 +216,9 @@ typedef struct pw_step_p {
     int step_down_after;            /* step_down_after (step 3 only): sessions before a
                                        person doing well may step down (0: never) */
     double step_down_probability;   /* step_down_probability: the chance they do */
+    double ld_minutes_factor;       /* ld_minutes_factor: session length for people with a
+                                       learning disability or autism, x this */
+    int ld_extra_sessions;          /* ld_extra_sessions: added to their session cap */
     double cap_return_probability;  /* cap_return_probability: a course ended at the
                                        session cap, still at caseness and not stepped up,
                                        goes back on the step's list for a further course */

@@ -129,7 +129,7 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
     if (sp->recovered_sessions_to_end > 0 && pt->good_run >= sp->recovered_sessions_to_end &&
         pt->sessions_step >= sp->min_sessions)
         return PW_X_DISCHARGED_RECOVERED;
-    if (pt->sessions_step >= sp->max_sessions)
+    if (pt->sessions_step >= sp->max_sessions + (pt->ld ? sp->ld_extra_sessions : 0))
         return PW_X_DISCHARGED_COMPLETED;
     /* A progress review: no reliable improvement after no_progress_after sessions ends the
      * course if the clinician judges so (PR_SESSION, drawn only when the judgement is not
@@ -174,7 +174,7 @@ int session_hold(world *w, patient *pt)
     pt->sessions++;
     pt->sessions_step++;
     if (pt->sessions_step == 1 && !pt->grp && !sp->diary) { /* now follow-ups a week */
-        double delta = episode_session_hours(sp) - pt->load;
+        double delta = episode_person_hours(sp, pt, 0) - pt->load;
         pt->load += delta;
         episode_commit_hours(w, pt->clin, pt->step, delta, pt->mode == PW_MODE_PHONE);
     }

@@ -412,6 +412,8 @@ void wait_on_dropout(sim *s, void *obj, uint64_t arg);
 
 /* pw_episode.c */
 double episode_session_hours(const pw_step_p *sp);
+double episode_minutes(const pw_step_p *sp, const patient *pt, int first);
+double episode_person_hours(const pw_step_p *sp, const patient *pt, int first);
 double episode_group_hours(const pw_step_p *sp);
 void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone);
 void episode_allocate(world *w, int step);

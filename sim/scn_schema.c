@@ -232,6 +232,8 @@ static const pw_field step_fields[] = {
     PW_INT("step_down_after", pw_step_p, step_down_after, PW_STEP3_ONLY, 0, 0, MAX_SESSIONS),
     PW_PROB("step_down_probability", pw_step_p, step_down_probability, PW_STEP3_ONLY, 0.0),
     PW_PROB("cap_return_probability", pw_step_p, cap_return_probability, 0, 0.0),
+    PW_NUM("ld_minutes_factor", pw_step_p, ld_minutes_factor, 0, 1.0, 1.0, MAX_FACTOR),
+    PW_INT("ld_extra_sessions", pw_step_p, ld_extra_sessions, 0, 0, 0, MAX_SESSIONS),
     {.name = "episode_days", .kind = PW_F_DIST, .flags = PW_NONNEG,
      .off = offsetof(pw_step_p, episode_days), .has_off = offsetof(pw_step_p, has_episode_days)},
 };

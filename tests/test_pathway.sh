@@ -13,6 +13,13 @@
 #   signposting (routing happens before treatment): those CIs contain 0; nor who is
 #   referred for the first time (equal in every replication). Off (the defaults) neither
 #   does anything.
+# - people with a learning disability or autism accepted with longer sessions
+#   (ld_minutes_factor = 1.5 at both steps; a fifth of referrals, so that the effect is
+#   clear): step-2 diaries hold more time and everyone waits a little longer (the true
+#   six-week figure falls); with more sessions (ld_extra_sessions = 4, caps of 3 and 4 so
+#   that courses reach them) their courses are longer, and nobody else's (subgroups.csv:
+#   the learning-disability row's interval lies above its value without the lever, the
+#   others' intervals overlap).
 # Usage: tests/test_pathway.sh BUILD_DIR
 set -u
 
@@ -75,7 +82,37 @@ l3=$(paired "$tmp/off2" "$tmp/back" waiting_step3_mean)
 echo "   sessions per finisher: $ses; waiting for step 3: $l3"
 check "back on the list: finishers have more sessions" above "$ses"
 check "back on the list: a longer step-3 list" above "$l3"
-for v in off:down off2:back; do
+ld="--set casemix.learning_disability_share=0.2"
+run run "$q" -r $R -q -o "$tmp/ld_off" $ld
+expect_rc 0 "a fifth with a learning disability"
+run run "$q" -r $R -q -o "$tmp/ld_long" $ld --set step2.ld_minutes_factor=1.5 \
+    --set step3.ld_minutes_factor=1.5
+expect_rc 0 "their sessions half as long again"
+u=$(paired "$tmp/ld_off" "$tmp/ld_long" utilisation_step2)
+w6=$(paired "$tmp/ld_off" "$tmp/ld_long" within_6_weeks_true)
+echo "   longer sessions: step-2 utilisation $u; within six weeks, true $w6"
+check "longer sessions hold more diary time" above "$u"
+check "longer sessions: everyone waits a little longer" below "$w6"
+caps="$ld --set step2.max_sessions=3 --set step3.max_sessions=4 --set step2.min_sessions=2 --set step3.min_sessions=2"
+run run "$q" -r $R -q -o "$tmp/ld_caps" $caps
+expect_rc 0 "caps that courses reach"
+run run "$q" -r $R -q -o "$tmp/ld_more" $caps --set step2.ld_extra_sessions=4 \
+    --set step3.ld_extra_sessions=4
+expect_rc 0 "four more sessions for them"
+# sub DIR SUBGROUP: "mean low high" of sessions_mean_entered in subgroups.csv.
+sub() {
+    awk -v g="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == g && f[col("metric")] == "sessions_mean_entered" {
+            print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
+}
+a=$(sub "$tmp/ld_caps" learning_disability) b=$(sub "$tmp/ld_more" learning_disability)
+c=$(sub "$tmp/ld_caps" no_learning_disability) d=$(sub "$tmp/ld_more" no_learning_disability)
+echo "   sessions a person entering treatment, with a learning disability: $a -> $b; without: $c -> $d"
+check "more sessions: their courses are longer" \
+    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(y[2] > x[3]) }'
+check "more sessions: nobody else's are" \
+    awk -v a="$c" -v b="$d" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(y[2] <= x[3] && x[2] <= y[3]) }'
+for v in off:down off2:back ld_off:ld_long; do
     a=${v%%:*} b=${v#*:}
     for m in within_6_weeks_reported signposted_share; do
         d=$(paired "$tmp/$a" "$tmp/$b" $m)
