@@ -15,6 +15,17 @@
 
 #include "pw_state.h"
 
+/* Clinician minutes an assessment takes on average: the policy's length, and telephone
+ * triage's for its share. */
+double assess_mean_minutes(const world *w)
+{
+    const pw_assessment_p *a = &w->p->assessment;
+    double m = w->pol->assessment_minutes(w->p);
+    if (!(a->telephone_share > 0))
+        return m;
+    return (1 - a->telephone_share) * m + a->telephone_share * a->telephone_minutes;
+}
+
 /* pt opts in (counted if in the cohort): onto the assessment list, with a dropout timer
  * from PR_WAIT (EV_ASSESS_DROPOUT) if it falls within the run; straight to the step-2
  * list if the service skips assessment. */
@@ -105,8 +116,12 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
         w->out->waits[PW_W_REFERRAL_TO_ASSESSMENT][week_bin(wa)]++;
     }
     patient_questionnaire(w, pt, 0);
+    /* Telephone triage (a keyed die: no stream drawn): the need is seen less surely. */
+    int phone = p->assessment.telephone_share > 0 &&
+                key_die(w, pt->key, KD_PHONE_TRIAGE, 0) < p->assessment.telephone_share;
     pw_case_view v = {
-        .seen_need = seen_need(pt, p->roles[c->role].need_accuracy),
+        .seen_need = seen_need(pt, p->roles[c->role].need_accuracy *
+                                       (phone ? p->assessment.telephone_accuracy : 1.0)),
         .latent_need = pt->need,
         .phq = pt->obs_phq,
         .gad = pt->obs_gad,
@@ -193,7 +208,7 @@ void assess_on_clinic(sim *s, void *obj, uint64_t arg)
     w->assess_carry = slots - n;
     if (w->in_window)
         w->assess_slots_offered += n;
-    double minutes = w->pol->assessment_minutes(w->p) / 1440.0;
+    double minutes = assess_mean_minutes(w) / 1440.0;
     for (int k = 0; k < n && w->assess_list.head; k++) {
         patient *pt = wait_head(&w->assess_list);
         pw_list_remove(&w->assess_list, &pt->wait);

@@ -177,6 +177,9 @@ typedef struct pw_assessment_p {
     double risk_signpost_probability; /* risk_signpost_probability: active risk -> out */
     int skip;                       /* skip: referrals go straight to the step-2 list
                                        (validation scenarios) */
+    double telephone_share;         /* telephone_share: assessments held by telephone */
+    double telephone_minutes;       /* telephone_minutes: clinician time per one */
+    double telephone_accuracy;      /* telephone_accuracy: x the assessor's need_accuracy */
 } pw_assessment_p;
 
 /* step2 = { ... }, step3 = { ... } */

@@ -38,7 +38,7 @@ static double role_hours(const world *w, const pw_role *ro, int r, double fte)
 {
     double hours = ro->clinical_hours_per_week * fte;
     if (r == w->assessor_role && !w->p->assessment.skip)
-        hours -= ro->assessments_per_week * fte * w->pol->assessment_minutes(w->p) / 60.0;
+        hours -= ro->assessments_per_week * fte * assess_mean_minutes(w) / 60.0;
     return hours > 0 ? hours : 0;
 }
 

@@ -94,6 +94,7 @@ typedef enum pw_key_die {
     KD_DEPRIVATION,       /* deprivation quintile */
     KD_ETHNIC_GROUP,      /* ethnicity group within the minority share */
     KD_TOP_UP,            /* a clinician on the top-up course (key: staff id) */
+    KD_PHONE_TRIAGE,      /* assessment.telephone_share */
     KD_N
 } pw_key_die;
 
@@ -398,6 +399,7 @@ void referral_on_rereferral(sim *s, void *obj, uint64_t arg);
 /* pw_assess.c */
 void assess_join(world *w, patient *pt);
 void assess_on_clinic(sim *s, void *obj, uint64_t arg);
+double assess_mean_minutes(const world *w);
 void assess_on_appointment(sim *s, void *obj, uint64_t arg);
 void assess_on_dropout(sim *s, void *obj, uint64_t arg);
 

@@ -187,6 +187,9 @@ static const pw_field assessment_fields[] = {
     PW_BOOL("reject_learning_disability", pw_assessment_p, reject_learning_disability, 0, 0),
     PW_PROB("risk_signpost_probability", pw_assessment_p, risk_signpost_probability, 0, 0.3),
     PW_BOOL("skip", pw_assessment_p, skip, 0, 0),
+    PW_PROB("telephone_share", pw_assessment_p, telephone_share, 0, 0.0),
+    PW_NUM("telephone_minutes", pw_assessment_p, telephone_minutes, PW_LO_OPEN, 30.0, 0, 1440),
+    PW_PROB("telephone_accuracy", pw_assessment_p, telephone_accuracy, 0, 0.9),
 };
 
 static const pw_field mode_fields[] = {

@@ -20,6 +20,9 @@
 #   that courses reach them) their courses are longer, and nobody else's (subgroups.csv:
 #   the learning-disability row's interval lies above its value without the lever, the
 #   others' intervals overlap).
+# - telephone triage (assessment.telephone_share = 1, 30 minutes, accuracy x 0.8): shorter
+#   assessments leave PWPs more treatment time (step-2 utilisation falls), and the need is
+#   misread more often: more are signposted elsewhere and more finishers had step 3 only.
 # Usage: tests/test_pathway.sh BUILD_DIR
 set -u
 
@@ -112,6 +115,18 @@ check "more sessions: their courses are longer" \
     awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(y[2] > x[3]) }'
 check "more sessions: nobody else's are" \
     awk -v a="$c" -v b="$d" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(y[2] <= x[3] && x[2] <= y[3]) }'
+run run "$q" -r $R -q -o "$tmp/phone" --set assessment.telephone_share=1 \
+    --set assessment.telephone_minutes=30 --set assessment.telephone_accuracy=0.8
+expect_rc 0 "telephone triage"
+u=$(paired "$tmp/off" "$tmp/phone" utilisation_step2)
+sg=$(paired "$tmp/off" "$tmp/phone" signposted_share)
+hi=$(paired "$tmp/off" "$tmp/phone" finishers_step3_only_share)
+echo "   telephone triage: step-2 utilisation $u; signposted $sg; step 3 only $hi"
+check "telephone triage frees PWP time" below "$u"
+check "telephone triage signposts more (need misread)" above "$sg"
+check "telephone triage: more finishers had step 3 only" above "$hi"
+check "telephone triage: the published six-week figure does not move" \
+    zero_in "$(paired "$tmp/off" "$tmp/phone" within_6_weeks_reported)"
 for v in off:down off2:back ld_off:ld_long; do
     a=${v%%:*} b=${v#*:}
     for m in within_6_weeks_reported signposted_share; do
