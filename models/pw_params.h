@@ -130,6 +130,8 @@ typedef struct pw_role {
     int headcount;                  /* headcount */
     double fte;                     /* fte: per person, (0, 1] */
     double clinical_hours_per_week; /* clinical_hours_per_week: per full-time person */
+    double colocated_hours_per_week; /* colocated_hours_per_week: of them, held in GP
+                                       practices (co-location), per full-time person */
     int caseload_cap;               /* caseload_cap: open cases per full-time person */
     unsigned does;                  /* does = ["assessment", "step2", "groups", "step3"] */
     double assessments_per_week;    /* assessments_per_week: per full-time person */
@@ -180,6 +182,9 @@ typedef struct pw_assessment_p {
     double telephone_share;         /* telephone_share: assessments held by telephone */
     double telephone_minutes;       /* telephone_minutes: clinician time per one */
     double telephone_accuracy;      /* telephone_accuracy: x the assessor's need_accuracy */
+    double colocated_gp_opt_in_odds; /* colocated_gp_opt_in_odds: x the odds of a GP
+                                       referral opting in (co-location in primary care) */
+    double colocated_gp_dna_odds;   /* colocated_gp_dna_odds: x the odds of their DNAs */
 } pw_assessment_p;
 
 /* step2 = { ... }, step3 = { ... } */

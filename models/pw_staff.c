@@ -36,7 +36,7 @@ static uint32_t name_key(const char *s)
  * assessor role's clinical hours less its assessments. */
 static double role_hours(const world *w, const pw_role *ro, int r, double fte)
 {
-    double hours = ro->clinical_hours_per_week * fte;
+    double hours = (ro->clinical_hours_per_week - ro->colocated_hours_per_week) * fte;
     if (r == w->assessor_role && !w->p->assessment.skip)
         hours -= ro->assessments_per_week * fte * assess_mean_minutes(w) / 60.0;
     return hours > 0 ? hours : 0;

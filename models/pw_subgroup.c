@@ -86,6 +86,11 @@ static void settle(const world *w, patient *pt)
         pt->sg_dropout *= relative(e->dropout, sh, n, k);
         pt->sg_response *= relative(e->response, sh, n, k);
     }
+    /* Co-location in primary care: GP referrals engage more readily. */
+    if (!pt->self_ref) {
+        pt->sg_opt_in *= p->assessment.colocated_gp_opt_in_odds;
+        pt->sg_dna *= p->assessment.colocated_gp_dna_odds;
+    }
 }
 
 /* The index of the share u falls in (shares sum to 1; the last takes the rest). */

@@ -74,6 +74,16 @@ static void post_role(scn_ctx *c, const config_setting_t *g, const char *key, vo
                    "must be > 0 for a role whose does includes \"assessment\" (got %s)",
                    got);
     }
+    if (r->colocated_hours_per_week > r->clinical_hours_per_week) {
+        const config_setting_t *at = config_setting_get_member(g, "colocated_hours_per_week");
+        char k[KEYMAX], a[40], b[40];
+        scn_subkey(k, key, "colocated_hours_per_week");
+        scn_fmt_num(r->colocated_hours_per_week, a, sizeof a);
+        scn_fmt_num(r->clinical_hours_per_week, b, sizeof b);
+        scn_err_at(c, at ? at : g, k,
+                   "must be <= clinical_hours_per_week, of which it is a part (got %s > %s)",
+                   a, b);
+    }
 }
 
 /* workforce: supervision may slow the rise of burnout but not reverse it. */

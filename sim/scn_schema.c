@@ -144,6 +144,7 @@ const pw_field scn_role_fields[] = {
     PW_NUM("fte", pw_role, fte, PW_REQ | PW_LO_OPEN, 0, 0, 1),
     PW_NUM("clinical_hours_per_week", pw_role, clinical_hours_per_week, PW_REQ | PW_LO_OPEN, 0,
            0, 168),
+    PW_NUM("colocated_hours_per_week", pw_role, colocated_hours_per_week, 0, 0.0, 0, 168),
     PW_INT("caseload_cap", pw_role, caseload_cap, PW_REQ, 0, 1, MAX_CASELOAD),
     PW_SPECIAL("does", PW_REQ, &scn_does_hooks,
                "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\""),
@@ -190,6 +191,9 @@ static const pw_field assessment_fields[] = {
     PW_PROB("telephone_share", pw_assessment_p, telephone_share, 0, 0.0),
     PW_NUM("telephone_minutes", pw_assessment_p, telephone_minutes, PW_LO_OPEN, 30.0, 0, 1440),
     PW_PROB("telephone_accuracy", pw_assessment_p, telephone_accuracy, 0, 0.9),
+    PW_NUM("colocated_gp_opt_in_odds", pw_assessment_p, colocated_gp_opt_in_odds, 0, 1.0, 0,
+           MAX_FACTOR),
+    PW_NUM("colocated_gp_dna_odds", pw_assessment_p, colocated_gp_dna_odds, 0, 1.0, 0, MAX_FACTOR),
 };
 
 static const pw_field mode_fields[] = {

@@ -23,6 +23,11 @@
 # - telephone triage (assessment.telephone_share = 1, 30 minutes, accuracy x 0.8): shorter
 #   assessments leave PWPs more treatment time (step-2 utilisation falls), and the need is
 #   misread more often: more are signposted elsewhere and more finishers had step 3 only.
+# - co-location in primary care (GP referrals' odds of opting in x 1.5 and of DNAs x 0.7,
+#   half an hour of each PWP's week): fewer are lost before assessment and more GP
+#   referrals enter treatment (subgroups.csv: its interval above its value without); it
+#   brings more people to the assessment, so signposting (a share of referrals) rises too:
+#   for it only the first referrals must not move.
 # Usage: tests/test_pathway.sh BUILD_DIR
 set -u
 
@@ -127,6 +132,23 @@ check "telephone triage signposts more (need misread)" above "$sg"
 check "telephone triage: more finishers had step 3 only" above "$hi"
 check "telephone triage: the published six-week figure does not move" \
     zero_in "$(paired "$tmp/off" "$tmp/phone" within_6_weeks_reported)"
+run run "$q" -r $R -q -o "$tmp/colo" --set staff.pwp.colocated_hours_per_week=0.5 \
+    --set assessment.colocated_gp_opt_in_odds=1.5 --set assessment.colocated_gp_dna_odds=0.7
+expect_rc 0 "co-location in primary care"
+lost=$(paired "$tmp/off" "$tmp/colo" dropout_before_assessment_share)
+# entered DIR SUBGROUP: "mean low high" of entered_treatment_share in subgroups.csv.
+entered() {
+    awk -v g="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == g && f[col("metric")] == "entered_treatment_share" {
+            print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
+}
+a=$(entered "$tmp/off" gp_referral) b=$(entered "$tmp/colo" gp_referral)
+echo "   co-location: lost before assessment $lost; GP referrals entering treatment $a -> $b"
+check "co-location: fewer lost before assessment" below "$lost"
+check "co-location: more GP referrals enter treatment" \
+    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(y[2] > x[3]) }'
+check "co-location: the same first referrals in every replication" \
+    test "$(first_referrals "$tmp/off")" = "$(first_referrals "$tmp/colo")"
 for v in off:down off2:back ld_off:ld_long; do
     a=${v%%:*} b=${v#*:}
     for m in within_6_weeks_reported signposted_share; do
