@@ -75,7 +75,7 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     sim_rng_seed_entity(c->rng, p->seed, (uint32_t)w->rep, 1u + name_key(ro->name),
                         (uint32_t)member);
     c->id = (int)w->n_staff;
-    c->heap_role = c->heap_at = -1; /* in no heap yet */
+    c->heap_role = -1; /* in no heap yet */
     c->role = r;
     c->member = member;
     c->does = ro->does;

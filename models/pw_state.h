@@ -118,6 +118,9 @@ typedef enum where {
 } where;
 
 typedef struct clinician clinician;
+/* The roster's orders (pw_roster.c): each role's clinicians with room, by free hours a week
+ * (roster_pick) and by free caseload places (roster_pick_places, the diary steps). */
+enum { ROSTER_BY_HOURS, ROSTER_BY_PLACES, ROSTER_KEYS };
 typedef struct patient patient;
 typedef struct group group;
 typedef struct pw_diary_day pw_diary_day;
@@ -147,7 +150,8 @@ struct clinician {
     pw_diary_day *diary;    /* booked minutes by day (pw_diary.c), allocated at first use */
     sim_event_id sick_end;
     pw_link post;           /* on the world's in-post list (pw_roster.c) */
-    int heap_role, heap_at; /* role heap and position in it; -1 if in none */
+    int heap_role;          /* role of the heaps it is in (pw_roster.c); -1 if in none */
+    int heap_at[ROSTER_KEYS]; /* position in each of them (valid while heap_role >= 0) */
 };
 
 struct patient {
@@ -212,13 +216,13 @@ struct group {
 
 /* A clinician in a role's heap of those with room (pw_roster.c): the key cached. */
 typedef struct roster_slot {
-    double free_h;          /* hours_week - load_hours */
+    double key;             /* free hours (hours_week - load_hours) or free caseload places */
     int id;
     clinician *c;
 } roster_slot;
 
 typedef struct roster_heap {
-    roster_slot *a;         /* a binary max-heap: most free hours first, ties lowest id */
+    roster_slot *a;         /* a binary max-heap: largest key first, ties lowest id */
     size_t n, cap;
 } roster_heap;
 
@@ -237,7 +241,7 @@ typedef struct world {
     clinician **staff;                  /* everyone ever in post, by id */
     size_t n_staff, cap_staff;
     pw_list in_post;                    /* those in post or training (clinician.post), by id */
-    roster_heap heaps[PW_MAX_ROLES];    /* by role: those with room now (pw_roster.c) */
+    roster_heap heaps[ROSTER_KEYS][PW_MAX_ROLES]; /* by key, by role: those with room now */
     int dynamic;                        /* any staff dynamics in the scenario */
     int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
     int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled */
@@ -390,6 +394,13 @@ void roster_free(world *w);
 clinician *roster_pick(world *w, unsigned need, double hours);
 /* The same by scanning every clinician ever in post (the rule's definition, for tests). */
 clinician *roster_scan(const world *w, unsigned need, double hours);
+/* The clinician who does every activity in `need`, has `hours` free a week and the most
+ * free caseload places (at least one; ties: lowest id); NULL if none. O(roles) when the
+ * one with the most places has the hours (the diary steps hold no hours a week, so about
+ * always); else a walk over that role's clinicians with room. */
+clinician *roster_pick_places(world *w, unsigned need, double hours);
+/* The same by scanning every clinician ever in post (the rule's definition, for tests). */
+clinician *roster_scan_places(const world *w, unsigned need, double hours);
 
 /* pw_session.c */
 int session_hold(world *w, patient *pt);
