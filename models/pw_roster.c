@@ -98,8 +98,55 @@ static double key_of(const clinician *c, int k)
 
 /* ==== changes ========================================================================== */
 
+/* The hours a week c makes available to step st: in post, not sick, doing it. */
+static double step_hours_of(const clinician *c, int st)
+{
+    unsigned does = st == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+    return c->active && !c->sick && (c->does & does) ? c->hours_week : 0.0;
+}
+
+/* c's entries in the tables by id follow c; the sums (or the assessors' list) are stale
+ * if one moved. */
+static void tables_touch(world *w, clinician *c)
+{
+    for (int st = 0; st < PW_STEP_N; st++) {
+        double h = step_hours_of(c, st);
+        if (w->step_hours[st][c->id] != h) {
+            w->step_hours[st][c->id] = h;
+            w->step_hours_stale = 1;
+        }
+    }
+    double a = assess_slots_a_day(w, c);
+    int counted = c->active && !c->training ? c->role : -1;
+    if (c->counted_role != counted) {
+        if (c->counted_role >= 0)
+            w->n_in_post[c->counted_role]--;
+        if (counted >= 0)
+            w->n_in_post[counted]++;
+        c->counted_role = counted;
+    }
+    if (w->assess_day[c->id] != a) {
+        w->assess_day[c->id] = a;
+        w->assessors_stale = 1;
+    }
+}
+
+/* Grow *a (of length n) to length cap, the new entries `fill`; 0 out of memory. */
+static int table_grow(double **a, size_t n, size_t cap, double fill)
+{
+    double *b = realloc(*a, cap * sizeof *b);
+    if (!b)
+        return 0;
+    for (size_t i = n; i < cap; i++)
+        b[i] = fill;
+    *a = b;
+    return 1;
+}
+
 void roster_touch(world *w, clinician *c)
 {
+    if ((size_t)c->id < w->step_hours_cap) /* else out of memory at join (recorded) */
+        tables_touch(w, c);
     if (c->heap_role >= 0 && (!has_room(c) || c->heap_role != c->role))
         heap_remove(w, c);
     if (!has_room(c))
@@ -135,6 +182,20 @@ void roster_join(world *w, clinician *c)
 {
     assert(!w->in_post.tail || PW_LIST_ENTRY(w->in_post.tail, clinician, post)->id < c->id);
     c->heap_role = -1;
+    c->counted_role = -1;
+    if ((size_t)c->id >= w->step_hours_cap) {
+        size_t cap = w->step_hours_cap ? 2 * w->step_hours_cap : 64;
+        while (cap <= (size_t)c->id)
+            cap *= 2;
+        size_t n = w->step_hours_cap;
+        if (!table_grow(&w->step_hours[PW_STEP2], n, cap, 0.0) ||
+            !table_grow(&w->step_hours[PW_STEP3], n, cap, 0.0) ||
+            !table_grow(&w->assess_day, n, cap, -1.0)) {
+            sim_fail(&w->s, SIM_ENOMEM); /* the run fails (sticky) */
+            return;
+        }
+        w->step_hours_cap = cap;
+    }
     pw_list_push_tail(&w->in_post, &c->post);
     roster_touch(w, c);
 }
@@ -148,9 +209,60 @@ void roster_leave(world *w, clinician *c)
 
 void roster_free(world *w)
 {
+    for (int st = 0; st < PW_STEP_N; st++)
+        free(w->step_hours[st]);
+    free(w->assess_day);
     for (int k = 0; k < ROSTER_KEYS; k++)
         for (int r = 0; r < PW_MAX_ROLES; r++)
             free(w->heaps[k][r].a);
+}
+
+/* Are c's entries in the tables by id its current ones? */
+#ifdef PW_CHECK_INDEX
+static int step_hours_current(const world *w, const clinician *c)
+{
+    for (int st = 0; st < PW_STEP_N; st++)
+        if (w->step_hours[st][c->id] != step_hours_of(c, st))
+            return 0;
+    return w->assess_day[c->id] == assess_slots_a_day(w, c);
+}
+#endif
+
+void roster_step_hours(world *w, double cap[PW_STEP_N])
+{
+    if (w->step_hours_stale) {
+        size_t n = w->n_staff < w->step_hours_cap ? w->n_staff : w->step_hours_cap;
+        for (int st = 0; st < PW_STEP_N; st++) {
+            double sum = 0; /* adding 0 for those not counted changes no sum's bits */
+            for (size_t i = 0; i < n; i++)
+                sum += w->step_hours[st][i];
+            w->step_hours_sum[st] = sum;
+        }
+        w->step_hours_stale = 0;
+    }
+#ifdef PW_CHECK_INDEX
+    double walk[PW_STEP_N] = {0, 0};
+    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
+        assert(step_hours_current(w, c));
+        for (int st = 0; st < PW_STEP_N; st++)
+            walk[st] += step_hours_of(c, st) > 0 ? c->hours_week : 0.0;
+    }
+    for (int st = 0; st < PW_STEP_N; st++)
+        assert(walk[st] == w->step_hours_sum[st] && "roster_step_hours: the table disagrees");
+#endif
+    for (int st = 0; st < PW_STEP_N; st++)
+        cap[st] = w->step_hours_sum[st];
+}
+
+int roster_in_post(const world *w, int r)
+{
+#ifdef PW_CHECK_INDEX
+    int n = 0;
+    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
+        n += c->active && !c->training && c->role == r;
+    assert(n == w->n_in_post[r] && "roster_in_post: the count disagrees with a walk");
+#endif
+    return w->n_in_post[r];
 }
 
 /* ==== picking ========================================================================== */
@@ -224,6 +336,7 @@ static void roster_check(const world *w)
         assert(c->does == w->p->roles[c->role].does);
         assert(!c->active || pw_list_has(&w->in_post, &c->post)); /* trainees: both */
         assert(has_room(c) == (c->heap_role >= 0));
+        assert(step_hours_current(w, c));
     }
     for (const pw_link *k = w->in_post.head; k; k = k->next) {
         const clinician *c = PW_LIST_ENTRY((pw_link *)k, clinician, post);
