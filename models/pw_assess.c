@@ -156,32 +156,44 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
     }
 }
 
+double assess_slots_a_day(const world *w, const clinician *c)
+{
+    if (w->assessor_role < 0 || c->role != w->assessor_role || !c->active || c->sick ||
+        c->training)
+        return -1;
+    return w->p->roles[w->assessor_role].assessments_per_week * c->fte * c->cap_factor / 5.0;
+}
+
 /* Staff indices of the assessors at work today (in post, not sick, not training) into
- * w->present, and their slots today (fractional) into *slots. Returns how many, or -1
- * out of memory (recorded). */
+ * w->present in id order, and their slots today (fractional) into *slots. Returns how
+ * many, or -1 out of memory (recorded). The list is rebuilt, from the roster's table of
+ * slots by id (pw_roster.c), only after an assessor's slots changed. */
 static long assessors_today(world *w, double *slots)
 {
-    if (w->in_post.n > w->present_cap) {
-        size_t *b = realloc(w->present, w->in_post.n * sizeof *b);
-        if (!b) {
-            sim_fail(&w->s, SIM_ENOMEM);
-            return -1;
+    if (w->assessors_stale) {
+        size_t n = w->n_staff < w->step_hours_cap ? w->n_staff : w->step_hours_cap;
+        if (n > w->present_cap) {
+            size_t *b = realloc(w->present, n * sizeof *b);
+            if (!b) {
+                sim_fail(&w->s, SIM_ENOMEM);
+                return -1;
+            }
+            w->present = b;
+            w->present_cap = n;
         }
-        w->present = b;
-        w->present_cap = w->in_post.n;
+        double today = 0;
+        size_t np = 0;
+        for (size_t i = 0; i < n; i++)
+            if (w->assess_day[i] >= 0) {
+                today += w->assess_day[i];
+                w->present[np++] = i;
+            }
+        w->assess_today = today;
+        w->n_present = np;
+        w->assessors_stale = 0;
     }
-    double today = 0;
-    size_t np = 0;
-    const pw_role *ar = w->assessor_role >= 0 ? &w->p->roles[w->assessor_role] : NULL;
-    for (const clinician *c = roster_entry(w->in_post.head); ar && c;
-         c = roster_entry(c->post.next)) {
-        if (c->role != w->assessor_role || !c->active || c->sick || c->training)
-            continue;
-        today += ar->assessments_per_week * c->fte * c->cap_factor / 5.0;
-        w->present[np++] = (size_t)c->id;
-    }
-    *slots = today;
-    return (long)np;
+    *slots = w->assess_today;
+    return (long)w->n_present;
 }
 
 /* A working day's assessment clinic: book as many from the head of the list as the

@@ -58,29 +58,10 @@ void episode_commit_hours(world *w, clinician *c, int step, double delta, int ph
         episode_allocate(w, step);
 }
 
-/* For a diary step: the clinician in post who does every activity in `need`, has a free
- * caseload place and room for a session a week, and has the most free places (ties:
- * lowest id); NULL if none. A walk over those in post (the roster's index orders by free
- * hours, which a diary step does not commit). */
-static clinician *pick_open_place(world *w, unsigned need, double hours)
-{
-    clinician *best = NULL;
-    int best_free = 0;
-    for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
-        if (!c->active || c->sick || (c->does & need) != need)
-            continue;
-        int free_places = c->cap - c->caseload;
-        if (free_places > best_free && c->hours_week - c->load_hours + 1e-9 >= hours) {
-            best = c;
-            best_free = free_places;
-        }
-    }
-    return best;
-}
-
 /* Offer free clinician places for a step to the people at the head of its list. The
- * clinician with the most free hours takes the next person (ties: lowest id). Groups are
- * formed first from the group list if a facilitator is free. */
+ * clinician with the most free hours takes the next person (a diary step: the most free
+ * caseload places, with an hour for a session; ties: lowest id), picked from the roster's
+ * index. Groups are formed first from the group list if a facilitator is free. */
 void episode_allocate(world *w, int step)
 {
     group_form(w, step);
@@ -90,7 +71,7 @@ void episode_allocate(world *w, int step)
     while (prio->head || fifo->head) {
         pw_list *l = prio->head ? prio : fifo;
         clinician *best =
-            sp->diary ? pick_open_place(w, need, (sp->session_minutes + sp->admin_minutes) / 60.0)
+            sp->diary ? roster_pick_places(w, need, (sp->session_minutes + sp->admin_minutes) / 60.0)
                       : roster_pick(w, need, episode_session_hours(sp));
         if (!best)
             return;

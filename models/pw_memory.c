@@ -109,10 +109,11 @@ void pw_memory_estimate(const pw_params *p, pw_memory *m)
                     EVENTS_PER_PERSON * event_bytes() +
                     (chunk(sizeof(group)) + event_bytes()) / (gmin > 1 ? gmin : 1);
     /* A clinician: record, stream, events, a pointer in the staff table and in two
-     * scratch tables, a slot in the roster's index (each grown by doubling). */
+     * scratch tables, a slot in each of the roster's two heaps, an entry in its three
+     * tables by id (each grown by doubling). */
     double per_clinician = chunk(sizeof(clinician)) + stream_bytes() +
                        EVENTS_PER_CLINICIAN * event_bytes() + 3 * 2 * sizeof(void *) +
-                       2 * sizeof(roster_slot);
+                       2 * 2 * sizeof(roster_slot) + 2 * 3 * sizeof(double);
     m->people_bytes = m->people * per_person;
     m->staff_bytes = m->staff * per_clinician;
     m->fixed_bytes = FIXED_BYTES + chunk(sizeof(world)) + (days + 1);

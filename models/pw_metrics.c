@@ -33,15 +33,8 @@ void metrics_track_load(world *w, int step, double delta)
 /* Available treatment hours by step may have changed: clinicians in post, not off sick. */
 void metrics_track_capacity(world *w)
 {
-    double cap[PW_STEP_N] = {0, 0};
-    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
-        if (!c->active || c->sick) /* !active: see roster_entry */
-            continue;
-        if (c->does & PW_DOES_STEP2)
-            cap[PW_STEP2] += c->hours_week;
-        if (c->does & PW_DOES_STEP3)
-            cap[PW_STEP3] += c->hours_week;
-    }
+    double cap[PW_STEP_N];
+    roster_step_hours(w, cap);
     for (int st = 0; st < PW_STEP_N; st++) {
         if (cap[st] != w->ta_cap[st].value)
             w->cap_varied = 1;

@@ -1,21 +1,25 @@
 /* The roster: who is in post, and an index of who has room, so that choosing a clinician
  * costs the same whatever the size of the service.
  *
- * Holds: the world's list of clinicians in post (id order), one binary max-heap per role
- * of the clinicians who could take someone now (in post, not off sick, a caseload place
- * free) keyed on free hours a week, and the pick from those heaps.
+ * Holds: the world's list of clinicians in post (id order); for each role, two binary
+ * max-heaps of the clinicians who could take someone now (in post, not off sick, a caseload
+ * place free), one keyed on free hours a week (roster_pick: courses that hold hours, and
+ * groups), one on free caseload places (roster_pick_places: the diary steps); the picks.
  * Streams: none. Schedules: nothing.
  *
  * Design
- * - The selection rule is the one a scan of every clinician applies (roster_scan, kept for
- *   the tests): among those in post, not sick, doing every activity needed, with a free
- *   caseload place and enough free hours, the one with the most free hours, ties to the
- *   lowest id. A heap slot caches its clinician's key (free hours, id); the heap's top is
- *   its role's best. A role's clinicians share its activities, so a pick compares the tops
- *   of the roles that do what is needed (at most PW_MAX_ROLES) and checks the hours of the
- *   best: if the most free hours are too few, nobody has enough. A pick is O(roles), a
- *   change O(log n): a search that found no one costs nothing to repeat.
- * - Whoever changes what the rule reads (hours, committed hours, caseload, cap, sickness,
+ * - The selection rules are the ones a scan of every clinician applies (roster_scan and
+ *   roster_scan_places, kept for the tests): among those in post, not sick, doing every
+ *   activity needed, with a free caseload place and enough free hours, the one with the
+ *   most free hours (or, for a diary step, the most free places), ties to the lowest id. A
+ *   heap slot caches its clinician's key (free hours or places, id); the heap's top is its
+ *   role's best. A role's clinicians share its activities, so a pick compares the tops of
+ *   the roles that do what is needed (at most PW_MAX_ROLES). By hours, the best's hours
+ *   decide: if the most free hours are too few, nobody has enough. By places, a role's
+ *   best who lacks the hours (rare: diary steps hold no hours a week) sends the pick over
+ *   that role's heap. A pick is O(roles), a change O(log n): a search that found no one
+ *   costs nothing to repeat.
+ * - Whoever changes what the rules read (hours, committed hours, caseload, cap, sickness,
  *   being in post, role) calls roster_touch at once, before anything can pick. Leavers are
  *   out of the heaps and off the in-post list: nothing scans the records of people gone.
  * - Built with -DPW_CHECK_INDEX (tests/test_roster.c's build), every pick is compared with
@@ -28,25 +32,25 @@
 
 /* ==== the heaps ======================================================================== */
 
-/* Does slot a come before slot b: more free hours, ties to the lower id? */
+/* Does slot a come before slot b: a larger key, ties to the lower id? */
 static int slot_before(const roster_slot *a, const roster_slot *b)
 {
-    return a->free_h > b->free_h || (a->free_h == b->free_h && a->id < b->id);
+    return a->key > b->key || (a->key == b->key && a->id < b->id);
 }
 
-/* Put slot s at position i of heap h and tell its clinician where it is. */
-static void slot_put(roster_heap *h, size_t i, roster_slot s)
+/* Put slot s at position i of heap h (of order k) and tell its clinician where it is. */
+static void slot_put(roster_heap *h, int k, size_t i, roster_slot s)
 {
     h->a[i] = s;
-    s.c->heap_at = (int)i;
+    s.c->heap_at[k] = (int)i;
 }
 
-/* Move the slot at i up or down until the heap order holds again. */
-static void heap_fix(roster_heap *h, size_t i)
+/* Move the slot at i of heap h (of order k) up or down until the heap order holds again. */
+static void heap_fix(roster_heap *h, int k, size_t i)
 {
     roster_slot s = h->a[i];
     while (i > 0 && slot_before(&s, &h->a[(i - 1) / 2])) {
-        slot_put(h, i, h->a[(i - 1) / 2]);
+        slot_put(h, k, i, h->a[(i - 1) / 2]);
         i = (i - 1) / 2;
     }
     for (;;) {
@@ -58,24 +62,26 @@ static void heap_fix(roster_heap *h, size_t i)
             best = l + 1;
         if (best == i)
             break;
-        slot_put(h, i, h->a[best]);
+        slot_put(h, k, i, h->a[best]);
         i = best;
     }
-    slot_put(h, i, s);
+    slot_put(h, k, i, s);
 }
 
-/* Take c out of the heap it is in. */
+/* Take c out of the heaps it is in. */
 static void heap_remove(world *w, clinician *c)
 {
-    roster_heap *h = &w->heaps[c->heap_role];
-    size_t i = (size_t)c->heap_at;
-    assert(i < h->n && h->a[i].c == c);
-    c->heap_at = -1;
+    for (int k = 0; k < ROSTER_KEYS; k++) {
+        roster_heap *h = &w->heaps[k][c->heap_role];
+        size_t i = (size_t)c->heap_at[k];
+        assert(i < h->n && h->a[i].c == c);
+        c->heap_at[k] = -1;
+        if (i == --h->n)
+            continue;
+        slot_put(h, k, i, h->a[h->n]);
+        heap_fix(h, k, i);
+    }
     c->heap_role = -1;
-    if (i == --h->n)
-        return;
-    slot_put(h, i, h->a[h->n]);
-    heap_fix(h, i);
 }
 
 /* Could c take someone now (hours aside)? */
@@ -84,18 +90,72 @@ static int has_room(const clinician *c)
     return c->active && !c->sick && c->caseload < c->cap;
 }
 
+/* c's key in the heaps of order k. */
+static double key_of(const clinician *c, int k)
+{
+    return k == ROSTER_BY_HOURS ? c->hours_week - c->load_hours : (double)(c->cap - c->caseload);
+}
+
 /* ==== changes ========================================================================== */
+
+/* The hours a week c makes available to step st: in post, not sick, doing it. */
+static double step_hours_of(const clinician *c, int st)
+{
+    unsigned does = st == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+    return c->active && !c->sick && (c->does & does) ? c->hours_week : 0.0;
+}
+
+/* c's entries in the tables by id follow c; the sums (or the assessors' list) are stale
+ * if one moved. */
+static void tables_touch(world *w, clinician *c)
+{
+    for (int st = 0; st < PW_STEP_N; st++) {
+        double h = step_hours_of(c, st);
+        if (w->step_hours[st][c->id] != h) {
+            w->step_hours[st][c->id] = h;
+            w->step_hours_stale = 1;
+        }
+    }
+    double a = assess_slots_a_day(w, c);
+    int counted = c->active && !c->training ? c->role : -1;
+    if (c->counted_role != counted) {
+        if (c->counted_role >= 0)
+            w->n_in_post[c->counted_role]--;
+        if (counted >= 0)
+            w->n_in_post[counted]++;
+        c->counted_role = counted;
+    }
+    if (w->assess_day[c->id] != a) {
+        w->assess_day[c->id] = a;
+        w->assessors_stale = 1;
+    }
+}
+
+/* Grow *a (of length n) to length cap, the new entries `fill`; 0 out of memory. */
+static int table_grow(double **a, size_t n, size_t cap, double fill)
+{
+    double *b = realloc(*a, cap * sizeof *b);
+    if (!b)
+        return 0;
+    for (size_t i = n; i < cap; i++)
+        b[i] = fill;
+    *a = b;
+    return 1;
+}
 
 void roster_touch(world *w, clinician *c)
 {
+    if ((size_t)c->id < w->step_hours_cap) /* else out of memory at join (recorded) */
+        tables_touch(w, c);
     if (c->heap_role >= 0 && (!has_room(c) || c->heap_role != c->role))
         heap_remove(w, c);
     if (!has_room(c))
         return;
-    roster_slot s = {c->hours_week - c->load_hours, c->id, c};
-    roster_heap *h = &w->heaps[c->role];
     if (c->heap_role < 0) {
-        if (h->n == h->cap) {
+        for (int k = 0; k < ROSTER_KEYS; k++) {
+            roster_heap *h = &w->heaps[k][c->role];
+            if (h->n < h->cap)
+                continue;
             size_t cap = h->cap ? 2 * h->cap : 16;
             roster_slot *a = realloc(h->a, cap * sizeof *a);
             if (!a) { /* the run fails (sticky); c stays out of the index */
@@ -106,17 +166,36 @@ void roster_touch(world *w, clinician *c)
             h->cap = cap;
         }
         c->heap_role = c->role;
-        slot_put(h, h->n++, s);
-    } else {
-        h->a[c->heap_at].free_h = s.free_h;
+        for (int k = 0; k < ROSTER_KEYS; k++) {
+            roster_heap *h = &w->heaps[k][c->role];
+            slot_put(h, k, h->n++, (roster_slot){key_of(c, k), c->id, c});
+        }
     }
-    heap_fix(h, (size_t)c->heap_at);
+    for (int k = 0; k < ROSTER_KEYS; k++) {
+        roster_heap *h = &w->heaps[k][c->role];
+        h->a[c->heap_at[k]].key = key_of(c, k);
+        heap_fix(h, k, (size_t)c->heap_at[k]);
+    }
 }
 
 void roster_join(world *w, clinician *c)
 {
     assert(!w->in_post.tail || PW_LIST_ENTRY(w->in_post.tail, clinician, post)->id < c->id);
-    c->heap_at = c->heap_role = -1;
+    c->heap_role = -1;
+    c->counted_role = -1;
+    if ((size_t)c->id >= w->step_hours_cap) {
+        size_t cap = w->step_hours_cap ? 2 * w->step_hours_cap : 64;
+        while (cap <= (size_t)c->id)
+            cap *= 2;
+        size_t n = w->step_hours_cap;
+        if (!table_grow(&w->step_hours[PW_STEP2], n, cap, 0.0) ||
+            !table_grow(&w->step_hours[PW_STEP3], n, cap, 0.0) ||
+            !table_grow(&w->assess_day, n, cap, -1.0)) {
+            sim_fail(&w->s, SIM_ENOMEM); /* the run fails (sticky) */
+            return;
+        }
+        w->step_hours_cap = cap;
+    }
     pw_list_push_tail(&w->in_post, &c->post);
     roster_touch(w, c);
 }
@@ -130,11 +209,69 @@ void roster_leave(world *w, clinician *c)
 
 void roster_free(world *w)
 {
-    for (int r = 0; r < PW_MAX_ROLES; r++)
-        free(w->heaps[r].a);
+    for (int st = 0; st < PW_STEP_N; st++)
+        free(w->step_hours[st]);
+    free(w->assess_day);
+    for (int k = 0; k < ROSTER_KEYS; k++)
+        for (int r = 0; r < PW_MAX_ROLES; r++)
+            free(w->heaps[k][r].a);
+}
+
+/* Are c's entries in the tables by id its current ones? */
+#ifdef PW_CHECK_INDEX
+static int step_hours_current(const world *w, const clinician *c)
+{
+    for (int st = 0; st < PW_STEP_N; st++)
+        if (w->step_hours[st][c->id] != step_hours_of(c, st))
+            return 0;
+    return w->assess_day[c->id] == assess_slots_a_day(w, c);
+}
+#endif
+
+void roster_step_hours(world *w, double cap[PW_STEP_N])
+{
+    if (w->step_hours_stale) {
+        size_t n = w->n_staff < w->step_hours_cap ? w->n_staff : w->step_hours_cap;
+        for (int st = 0; st < PW_STEP_N; st++) {
+            double sum = 0; /* adding 0 for those not counted changes no sum's bits */
+            for (size_t i = 0; i < n; i++)
+                sum += w->step_hours[st][i];
+            w->step_hours_sum[st] = sum;
+        }
+        w->step_hours_stale = 0;
+    }
+#ifdef PW_CHECK_INDEX
+    double walk[PW_STEP_N] = {0, 0};
+    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
+        assert(step_hours_current(w, c));
+        for (int st = 0; st < PW_STEP_N; st++)
+            walk[st] += step_hours_of(c, st) > 0 ? c->hours_week : 0.0;
+    }
+    for (int st = 0; st < PW_STEP_N; st++)
+        assert(walk[st] == w->step_hours_sum[st] && "roster_step_hours: the table disagrees");
+#endif
+    for (int st = 0; st < PW_STEP_N; st++)
+        cap[st] = w->step_hours_sum[st];
+}
+
+int roster_in_post(const world *w, int r)
+{
+#ifdef PW_CHECK_INDEX
+    int n = 0;
+    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
+        n += c->active && !c->training && c->role == r;
+    assert(n == w->n_in_post[r] && "roster_in_post: the count disagrees with a walk");
+#endif
+    return w->n_in_post[r];
 }
 
 /* ==== picking ========================================================================== */
+
+/* Has c `hours` free a week (to within 1e-9)? */
+static int has_hours(const clinician *c, double hours)
+{
+    return c->hours_week - c->load_hours + 1e-9 >= hours;
+}
 
 clinician *roster_scan(const world *w, unsigned need, double hours)
 {
@@ -153,38 +290,59 @@ clinician *roster_scan(const world *w, unsigned need, double hours)
     return best;
 }
 
+clinician *roster_scan_places(const world *w, unsigned need, double hours)
+{
+    clinician *best = NULL;
+    int best_free = 0;
+    for (size_t i = 0; i < w->n_staff; i++) {
+        clinician *c = w->staff[i];
+        if (!c->active || c->sick || (c->does & need) != need)
+            continue;
+        int free_places = c->cap - c->caseload;
+        if (free_places > best_free && has_hours(c, hours)) {
+            best = c;
+            best_free = free_places;
+        }
+    }
+    return best;
+}
+
 #ifdef PW_CHECK_INDEX
 /* Every heap in order, every slot's key its clinician's current one, and every clinician
- * in post with room in its role's heap; the in-post list in id order. */
+ * in post with room in its role's heaps; the in-post list in id order. */
 static void roster_check(const world *w)
 {
-    size_t in_heaps = 0;
-    for (size_t r = 0; r < w->p->n_roles; r++) {
-        const roster_heap *h = &w->heaps[r];
-        for (size_t i = 0; i < h->n; i++) {
-            const clinician *c = h->a[i].c;
-            assert(c->heap_role == (int)r && c->heap_at == (int)i && c->role == (int)r);
-            assert(has_room(c) && h->a[i].id == c->id);
-            assert(h->a[i].free_h == c->hours_week - c->load_hours);
-            assert(i == 0 || !slot_before(&h->a[i], &h->a[(i - 1) / 2]));
+    for (int k = 0; k < ROSTER_KEYS; k++) {
+        size_t in_heaps = 0;
+        for (size_t r = 0; r < w->p->n_roles; r++) {
+            const roster_heap *h = &w->heaps[k][r];
+            for (size_t i = 0; i < h->n; i++) {
+                const clinician *c = h->a[i].c;
+                assert(c->heap_role == (int)r && c->heap_at[k] == (int)i && c->role == (int)r);
+                assert(has_room(c) && h->a[i].id == c->id);
+                assert(h->a[i].key == key_of(c, k));
+                assert(i == 0 || !slot_before(&h->a[i], &h->a[(i - 1) / 2]));
+            }
+            in_heaps += h->n;
         }
-        in_heaps += h->n;
+        size_t with_room = 0;
+        for (size_t i = 0; i < w->n_staff; i++)
+            with_room += has_room(w->staff[i]);
+        assert(in_heaps == with_room);
     }
-    size_t with_room = 0;
     int last = -1;
     for (size_t i = 0; i < w->n_staff; i++) {
         const clinician *c = w->staff[i];
         assert(c->does == w->p->roles[c->role].does);
         assert(!c->active || pw_list_has(&w->in_post, &c->post)); /* trainees: both */
         assert(has_room(c) == (c->heap_role >= 0));
-        with_room += has_room(c);
+        assert(step_hours_current(w, c));
     }
     for (const pw_link *k = w->in_post.head; k; k = k->next) {
         const clinician *c = PW_LIST_ENTRY((pw_link *)k, clinician, post);
         assert(c->id > last);
         last = c->id;
     }
-    assert(in_heaps == with_room);
 }
 #endif
 
@@ -192,15 +350,40 @@ clinician *roster_pick(world *w, unsigned need, double hours)
 {
     const roster_slot *best = NULL;
     for (size_t r = 0; r < w->p->n_roles; r++) {
-        const roster_heap *h = &w->heaps[r];
+        const roster_heap *h = &w->heaps[ROSTER_BY_HOURS][r];
         if (h->n && (w->p->roles[r].does & need) == need &&
             (!best || slot_before(&h->a[0], best)))
             best = &h->a[0];
     }
-    clinician *c = best && best->free_h + 1e-9 >= hours ? best->c : NULL;
+    clinician *c = best && best->key + 1e-9 >= hours ? best->c : NULL;
 #ifdef PW_CHECK_INDEX
     roster_check(w);
     assert(c == roster_scan(w, need, hours) && "roster_pick: the index disagrees with a scan");
+#endif
+    return c;
+}
+
+clinician *roster_pick_places(world *w, unsigned need, double hours)
+{
+    const roster_slot *best = NULL;
+    for (size_t r = 0; r < w->p->n_roles; r++) {
+        const roster_heap *h = &w->heaps[ROSTER_BY_PLACES][r];
+        if (!h->n || (w->p->roles[r].does & need) != need)
+            continue;
+        if (has_hours(h->a[0].c, hours)) { /* the role's best has the hours */
+            if (!best || slot_before(&h->a[0], best))
+                best = &h->a[0];
+            continue;
+        }
+        for (size_t i = 1; i < h->n; i++) /* rare: the role's best lacks the hours */
+            if ((!best || slot_before(&h->a[i], best)) && has_hours(h->a[i].c, hours))
+                best = &h->a[i];
+    }
+    clinician *c = best ? best->c : NULL;
+#ifdef PW_CHECK_INDEX
+    roster_check(w);
+    assert(c == roster_scan_places(w, need, hours) &&
+           "roster_pick_places: the index disagrees with a scan");
 #endif
     return c;
 }

@@ -82,7 +82,7 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     sim_rng_seed_entity(c->rng, p->seed, (uint32_t)w->rep, 1u + name_key(ro->name),
                         (uint32_t)member);
     c->id = (int)w->n_staff;
-    c->heap_role = c->heap_at = -1; /* in no heap yet */
+    c->heap_role = -1; /* in no heap yet */
     c->role = r;
     c->member = member;
     c->does = ro->does;
@@ -173,15 +173,6 @@ static void return_caseload(world *w, clinician *c)
     metrics_track_lists(w);
 }
 
-/* People in post in role r (not trainees). */
-static int in_post(const world *w, int r)
-{
-    int n = 0;
-    for (const clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
-        n += c->active && !c->training && c->role == r; /* active: see roster_entry */
-    return n;
-}
-
 /* Advertise c's post: a starter of the same role after the vacancy delay (c's stream), at
  * the next intake month if the role has one. A post is advertised only while those in
  * post and posts advertised are below the establishment (qualified trainees may have
@@ -189,7 +180,7 @@ static int in_post(const world *w, int r)
 static void advertise(world *w, clinician *c, int r)
 {
     const pw_role *ro = &w->p->roles[r];
-    if (!ro->replace_leavers || in_post(w, r) + w->vacancies[r] >= w->establishment[r])
+    if (!ro->replace_leavers || roster_in_post(w, r) + w->vacancies[r] >= w->establishment[r])
         return;
     double t = w->s.now + fmax(0.0, pw_dist_draw(&ro->vacancy_days, c->rng));
     if (ro->intake_month >= 1) { /* the first day of the next intake month */
@@ -270,7 +261,7 @@ void staff_on_training_end(sim *s, void *obj, uint64_t arg)
         return;
     const pw_role *ro = &w->p->roles[c->role];
     if (gsl_rng_uniform(c->rng) >= ro->qualify_probability ||
-        in_post(w, c->role) >= w->establishment[c->role]) {
+        roster_in_post(w, c->role) >= w->establishment[c->role]) {
         clinician_leave(w, c, 0); /* still a trainee: not counted as a leaver */
         return;
     }
@@ -297,7 +288,7 @@ void staff_on_hire(sim *s, void *obj, uint64_t arg)
     if (!obj) {
         if (w->vacancies[r] > 0)
             w->vacancies[r]--;
-        if (in_post(w, r) >= w->establishment[r])
+        if (roster_in_post(w, r) >= w->establishment[r])
             return; /* filled meanwhile by a qualified trainee: the advert is withdrawn */
     }
     if (wf->labour_pool_per_year > 0) {

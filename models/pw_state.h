@@ -141,6 +141,9 @@ typedef enum where {
 } where;
 
 typedef struct clinician clinician;
+/* The roster's orders (pw_roster.c): each role's clinicians with room, by free hours a week
+ * (roster_pick) and by free caseload places (roster_pick_places, the diary steps). */
+enum { ROSTER_BY_HOURS, ROSTER_BY_PLACES, ROSTER_KEYS };
 typedef struct patient patient;
 typedef struct group group;
 typedef struct pw_diary_day pw_diary_day;
@@ -172,7 +175,9 @@ struct clinician {
     pw_diary_day *diary;    /* booked minutes by day (pw_diary.c), allocated at first use */
     sim_event_id sick_end;
     pw_link post;           /* on the world's in-post list (pw_roster.c) */
-    int heap_role, heap_at; /* role heap and position in it; -1 if in none */
+    int heap_role;          /* role of the heaps it is in (pw_roster.c); -1 if in none */
+    int heap_at[ROSTER_KEYS]; /* position in each of them (valid while heap_role >= 0) */
+    int counted_role;       /* role counted in world.n_in_post (pw_roster.c); -1 if none */
 };
 
 struct patient {
@@ -247,13 +252,13 @@ struct group {
 
 /* A clinician in a role's heap of those with room (pw_roster.c): the key cached. */
 typedef struct roster_slot {
-    double free_h;          /* hours_week - load_hours */
+    double key;             /* free hours (hours_week - load_hours) or free caseload places */
     int id;
     clinician *c;
 } roster_slot;
 
 typedef struct roster_heap {
-    roster_slot *a;         /* a binary max-heap: most free hours first, ties lowest id */
+    roster_slot *a;         /* a binary max-heap: largest key first, ties lowest id */
     size_t n, cap;
 } roster_heap;
 
@@ -272,7 +277,18 @@ typedef struct world {
     clinician **staff;                  /* everyone ever in post, by id */
     size_t n_staff, cap_staff;
     pw_list in_post;                    /* those in post or training (clinician.post), by id */
-    roster_heap heaps[PW_MAX_ROLES];    /* by role: those with room now (pw_roster.c) */
+    roster_heap heaps[ROSTER_KEYS][PW_MAX_ROLES]; /* by key, by role: those with room now */
+    double *step_hours[PW_STEP_N];      /* by step, by staff id: hours a week available (in
+                                         * post, not sick, doing the step), else 0 */
+    double *assess_day;                 /* by staff id: assessment slots a day of an assessor
+                                         * at work (assess_slots_a_day), else -1 */
+    size_t step_hours_cap;              /* length of step_hours[] and assess_day */
+    double step_hours_sum[PW_STEP_N];   /* their sums in id order, while !step_hours_stale */
+    int step_hours_stale;
+    int assessors_stale;                /* assess_day changed since assessors_today's list */
+    int n_in_post[PW_MAX_ROLES];        /* by role: in post, not training (roster_in_post) */
+    double assess_today;                /* the list's slots a day (while !assessors_stale) */
+    size_t n_present;                   /* the list's length (while !assessors_stale) */
     int dynamic;                        /* any staff dynamics in the scenario */
     int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
     int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled */
@@ -433,6 +449,11 @@ double diary_book_session(world *w, patient *pt, double t);
 void diary_release(clinician *c, long d, double minutes);
 double diary_fill(const world *w, const clinician *c);
 
+/* pw_assess.c (for pw_roster.c) */
+/* Assessment slots a day c offers if at work today (an assessor in post, not sick, not
+ * training), else -1. */
+double assess_slots_a_day(const world *w, const clinician *c);
+
 /* pw_roster.c */
 /* The clinician on the in-post list (world.in_post) at link k; NULL for NULL. Walk with
  * for (c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)). One on the
@@ -447,11 +468,24 @@ void roster_join(world *w, clinician *c);
 /* c (active already 0) leaves for good: off the in-post list and the index. */
 void roster_leave(world *w, clinician *c);
 void roster_free(world *w);
+/* Treatment hours a week available by step (those in post, not sick, doing the step), into
+ * cap[]: summed in id order as a walk over those in post would, recomputed only after a
+ * change, from a dense table (no walk over the clinicians' records). */
+void roster_step_hours(world *w, double cap[PW_STEP_N]);
+/* People in post in role r, trainees aside. O(1). */
+int roster_in_post(const world *w, int r);
 /* The clinician who does every activity in `need`, has a free caseload place and `hours`
  * free a week, and has the most free hours (ties: lowest id); NULL if none. O(roles). */
 clinician *roster_pick(world *w, unsigned need, double hours);
 /* The same by scanning every clinician ever in post (the rule's definition, for tests). */
 clinician *roster_scan(const world *w, unsigned need, double hours);
+/* The clinician who does every activity in `need`, has `hours` free a week and the most
+ * free caseload places (at least one; ties: lowest id); NULL if none. O(roles) when the
+ * one with the most places has the hours (the diary steps hold no hours a week, so about
+ * always); else a walk over that role's clinicians with room. */
+clinician *roster_pick_places(world *w, unsigned need, double hours);
+/* The same by scanning every clinician ever in post (the rule's definition, for tests). */
+clinician *roster_scan_places(const world *w, unsigned need, double hours);
 
 /* pw_session.c */
 int session_hold(world *w, patient *pt);

@@ -6,6 +6,8 @@
  *   cap and hours, sickness, leaving, training into another role, hiring), each followed
  *   by roster_touch as the model does; after each, picks for every need at hours drawn
  *   around the best free hours (ties made common by half-hour steps) must equal the scan's.
+ *   The same picks by free caseload places (roster_pick_places, the diary steps) must
+ *   equal roster_scan_places, including when the one with the most places lacks the hours.
  * - test_model_runs: this program is linked with the model built with -DPW_CHECK_INDEX
  *   (Makefile), so inside pw_run every pick is compared with the scan and every heap with
  *   its clinicians' state (an assert); shipped scenarios with staff dynamics, shocks,
@@ -45,7 +47,7 @@ static clinician *hire(world *w, gsl_rng *r, int role)
     if (!c)
         return NULL;
     c->id = (int)w->n_staff;
-    c->heap_role = c->heap_at = -1;
+    c->heap_role = -1;
     c->role = role;
     c->does = role_does[role];
     c->active = 1;
@@ -120,6 +122,7 @@ static void test_random_changes(void)
     for (int k = 0; k < 30; k++)
         hire(w, r, k % ROLES);
     unsigned long picks = 0, found = 0, ties = 0, bad = 0;
+    unsigned long found_p = 0, passed_over = 0, ties_p = 0, bad_p = 0;
     for (int step = 0; step < 20000; step++) {
         if (w->n_staff < MAX_STAFF && gsl_rng_uniform(r) < 0.01)
             hire(w, r, (int)gsl_rng_uniform_int(r, ROLES));
@@ -144,9 +147,30 @@ static void test_random_changes(void)
                     }
                     ties += same > 1;
                 }
+                if (h == 0) { /* others with the same most free places (and the hours)? */
+                    clinician *first = roster_scan_places(w, needs[k], hours[h]);
+                    int same = 0;
+                    for (size_t i = 0; first && i < w->n_staff; i++) {
+                        const clinician *o = w->staff[i];
+                        same += o->active && !o->sick && (o->does & needs[k]) == needs[k] &&
+                                o->cap - o->caseload == first->cap - first->caseload &&
+                                o->hours_week - o->load_hours + 1e-9 >= hours[h];
+                    }
+                    ties_p += same > 1;
+                }
                 if (got != want && bad++ < 5)
                     CHECK(0, "step %d need %u hours %.17g: the index picks %d, a scan %d", step,
                           needs[k], hours[h], got ? got->id : -1, want ? want->id : -1);
+                clinician *want_p = roster_scan_places(w, needs[k], hours[h]);
+                clinician *got_p = roster_pick_places(w, needs[k], hours[h]);
+                clinician *most_p = roster_scan_places(w, needs[k], -1.0); /* hours aside */
+                found_p += want_p != NULL;
+                passed_over += want_p && most_p && want_p != most_p &&
+                               most_p->cap - most_p->caseload > want_p->cap - want_p->caseload;
+                if (got_p != want_p && bad_p++ < 5)
+                    CHECK(0, "step %d need %u hours %.17g: by places the index picks %d, a "
+                             "scan %d", step, needs[k], hours[h], got_p ? got_p->id : -1,
+                          want_p ? want_p->id : -1);
             }
         }
     }
@@ -156,6 +180,13 @@ static void test_random_changes(void)
     CHECK(found > picks / 4 && found < picks, "picks found someone %lu of %lu times", found,
           picks);
     CHECK(ties > 100, "equal free hours met at least 100 times (got %lu)", ties);
+    CHECK(bad_p == 0, "every pick by places equals the scan's (%lu of %lu differ)", bad_p, picks);
+    CHECK(found_p > picks / 4 && found_p < picks, "picks by places found someone %lu of %lu "
+          "times", found_p, picks);
+    CHECK(ties_p > 100, "equal free places met at least 100 times (got %lu)", ties_p);
+    /* The walk past a role's best (who lacks the hours) must be exercised. */
+    CHECK(passed_over > 100, "the one with the most places passed over for want of hours at "
+          "least 100 times (got %lu)", passed_over);
     CHECK(w->in_post.n > 0 && w->in_post.n < w->n_staff,
           "some left, some stayed (%zu of %zu in post)", w->in_post.n, w->n_staff);
 out:
