@@ -23,7 +23,7 @@ self=tests/test_docs.sh # names example references in its comments: not scanned
 
 # The files to scan: everything but version control, build and output directories, npm's
 # node_modules, vendored libraries, and this file.
-find . \( -name .git -o -name build -o -name build-san -o -name out -o -name node_modules -o -name vendor \) -prune -o -type f \
+find . \( -name .git -o -name build -o -name build-san -o -name build-fuzz -o -name out -o -name node_modules -o -name vendor \) -prune -o -type f \
     -print | sed 's|^\./||' | grep -vxF "$self" | LC_ALL=C sort >"$tmp/files"
 
 # scan REGEX: FILE:LINE:MATCH for every match of the extended REGEX in the text files.
