@@ -18,6 +18,11 @@
  * last day it can (counted in diary_overbooked). */
 #define DIARY_DAYS 512
 
+/* Weeks of booked minutes kept beside the days (a week's total is asked at every day a
+ * booking tries): enough to cover DIARY_DAYS, so a week's entry outlives its days. */
+#define DIARY_WEEKS 80
+_Static_assert(DIARY_WEEKS * 7 > DIARY_DAYS + 14, "the weeks must cover the days");
+
 /* A day may hold up to this share of a day's treatment time, the week never more than
  * its own: a remainder too short for a session in one day is used on another. */
 #define DIARY_DAY_STRETCH 1.5
@@ -46,32 +51,42 @@ static pw_diary_day *entry(clinician *c, long d)
     return e;
 }
 
-/* Minutes booked in the working days of day d's week (Monday to Sunday); *days receives
- * how many working days it has. */
+/* The entry of day d's week (Monday to Sunday) in c's ring of weeks (reset if it held an
+ * older week): the minutes booked on its days. */
+static pw_diary_day *week_entry(clinician *c, long d)
+{
+    long wk = (d - ((d % 7) + 7) % 7) / 7;
+    pw_diary_day *e = &c->diary[DIARY_DAYS + (size_t)wk % DIARY_WEEKS];
+    if (e->day != wk) {
+        e->day = wk;
+        e->minutes = 0;
+    }
+    return e;
+}
+
+/* Minutes booked in the working days of day d's week; *days receives how many working
+ * days it has. */
 static double week_booked(const world *w, clinician *c, long d, double *days)
 {
     long monday = d - ((d % 7) + 7) % 7;
-    double booked = 0;
     *days = 0;
     for (long k = monday; k < monday + 7; k++)
-        if (world_is_working_day(w, (double)k)) {
-            booked += entry(c, k)->minutes;
-            *days += 1;
-        }
-    return booked;
+        *days += world_is_working_day(w, (double)k);
+    return week_entry(c, d)->minutes;
 }
 
-/* Book `minutes` with c on the first working day at or after time t with room left; returns the appointment's time (the day's start plus the minutes already booked
- * that day), or NAN out of memory (recorded). *day receives the day booked. */
+/* Book `minutes` with c on the first working day at or after time t with room left;
+ * returns the appointment's time (the day's start plus the minutes already booked that
+ * day), or NAN out of memory (recorded). *day receives the day booked. */
 static double diary_book(world *w, clinician *c, double t, double minutes, long *day)
 {
     if (!c->diary) {
-        c->diary = calloc(DIARY_DAYS, sizeof *c->diary);
+        c->diary = calloc(DIARY_DAYS + DIARY_WEEKS, sizeof *c->diary);
         if (!c->diary) {
             sim_fail(&w->s, SIM_ENOMEM);
             return NAN;
         }
-        for (size_t k = 0; k < DIARY_DAYS; k++)
+        for (size_t k = 0; k < DIARY_DAYS + DIARY_WEEKS; k++)
             c->diary[k].day = -1;
     }
     double room = day_minutes(w, c);
@@ -98,6 +113,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     double at = d == d0 ? fmax(t0, (double)d + DAY_START + e->minutes / 1440.0)
                         : (double)d + DAY_START + e->minutes / 1440.0;
     e->minutes += minutes;
+    week_entry(c, d)->minutes += minutes;
     *day = d;
     return at;
 }
@@ -123,8 +139,17 @@ void diary_release(clinician *c, long d, double minutes)
     if (!c->diary)
         return;
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
-    if (e->day == d)
+    if (e->day == d) {
         e->minutes = fmax(0.0, e->minutes - minutes);
+        pw_diary_day *wk = week_entry(c, d);
+        wk->minutes = fmax(0.0, wk->minutes - minutes);
+    }
+}
+
+/* Bytes of one clinician's diary (pw_memory.c's estimate). */
+size_t diary_bytes(void)
+{
+    return (DIARY_DAYS + DIARY_WEEKS) * sizeof(pw_diary_day);
 }
 
 /* The share of c's treatment time booked over the coming week's working days: a full

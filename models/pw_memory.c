@@ -110,10 +110,12 @@ void pw_memory_estimate(const pw_params *p, pw_memory *m)
                     (chunk(sizeof(group)) + event_bytes()) / (gmin > 1 ? gmin : 1);
     /* A clinician: record, stream, events, a pointer in the staff table and in two
      * scratch tables, a slot in each of the roster's two heaps, an entry in its three
-     * tables by id (each grown by doubling). */
+     * tables by id (each grown by doubling), and a diary when a step books into one. */
+    int diaries = p->step[PW_STEP2].diary || p->step[PW_STEP3].diary;
     double per_clinician = chunk(sizeof(clinician)) + stream_bytes() +
                        EVENTS_PER_CLINICIAN * event_bytes() + 3 * 2 * sizeof(void *) +
-                       2 * 2 * sizeof(roster_slot) + 2 * 3 * sizeof(double);
+                       2 * 2 * sizeof(roster_slot) + 2 * 3 * sizeof(double) +
+                       (diaries ? chunk(diary_bytes()) : 0);
     m->people_bytes = m->people * per_person;
     m->staff_bytes = m->staff * per_clinician;
     m->fixed_bytes = FIXED_BYTES + chunk(sizeof(world)) + (days + 1);

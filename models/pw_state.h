@@ -448,6 +448,7 @@ void episode_step_down(world *w, patient *pt);
 double diary_book_session(world *w, patient *pt, double t);
 void diary_release(clinician *c, long d, double minutes);
 double diary_fill(const world *w, const clinician *c);
+size_t diary_bytes(void);
 
 /* pw_assess.c (for pw_roster.c) */
 /* Assessment slots a day c offers if at work today (an assessor in post, not sick, not
