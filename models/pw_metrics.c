@@ -159,16 +159,7 @@ void metrics_compute(world *w)
     metrics_staff(w->p, o, (double)w->n_ref, (double)w->n_finished, (double)w->rep_recovered,
                   (double)w->fu_recovered);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(w->n_a2t_over90, w->n_a2t);
-    static const pw_metric fin_share[] = {PW_M_FINISHERS_STEP2_ONLY_SHARE,
-                                          PW_M_FINISHERS_STEP2_THEN_3_SHARE,
-                                          PW_M_FINISHERS_STEP3_ONLY_SHARE};
-    static const pw_metric fin_sessions[] = {PW_M_SESSIONS_MEAN_FINISHERS_STEP2_ONLY,
-                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP2_THEN_3,
-                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP3_ONLY};
-    for (int k = 0; k < 3; k++) { /* PW_P_STEP2_ONLY, PW_P_STEP2_THEN_3, PW_P_STEP3_ONLY */
-        m[fin_share[k]] = SHARE(w->fin_n[k], w->n_finished);
-        m[fin_sessions[k]] = w->fin_n[k] ? w->fin_sessions[k] / (double)w->fin_n[k] : NAN;
-    }
+    metrics_paths(m, w->fin_n, w->fin_sessions, w->n_finished);
 #undef SHARE
 }
 
@@ -217,4 +208,21 @@ void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_fin
                 clinicians += o->weeks[k].staff_in_post[r];
     }
     m[PW_M_CASELOAD_PER_STEP2_CLINICIAN] = clinicians > 0 ? cases / clinicians : NAN;
+}
+
+/* The finishers' path mix and mean sessions by path (PW_P_STEP2_ONLY, PW_P_STEP2_THEN_3,
+ * PW_P_STEP3_ONLY) into m. Shared by a world and a pooled federation. */
+void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,
+                   uint64_t n_finished)
+{
+    static const pw_metric fin_share[] = {PW_M_FINISHERS_STEP2_ONLY_SHARE,
+                                          PW_M_FINISHERS_STEP2_THEN_3_SHARE,
+                                          PW_M_FINISHERS_STEP3_ONLY_SHARE};
+    static const pw_metric fin_mean[] = {PW_M_SESSIONS_MEAN_FINISHERS_STEP2_ONLY,
+                                         PW_M_SESSIONS_MEAN_FINISHERS_STEP2_THEN_3,
+                                         PW_M_SESSIONS_MEAN_FINISHERS_STEP3_ONLY};
+    for (int k = 0; k < 3; k++) {
+        m[fin_share[k]] = n_finished > 0 ? (double)fin_n[k] / (double)n_finished : NAN;
+        m[fin_mean[k]] = fin_n[k] ? fin_sessions[k] / (double)fin_n[k] : NAN;
+    }
 }

@@ -312,16 +312,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     metrics_staff(p, o, (double)pl->n_ref, (double)pl->n_finished, (double)pl->rep_recovered,
                   (double)pl->fu_recovered);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(pl->n_a2t_over90, pl->n_a2t);
-    static const pw_metric fin_share[] = {PW_M_FINISHERS_STEP2_ONLY_SHARE,
-                                          PW_M_FINISHERS_STEP2_THEN_3_SHARE,
-                                          PW_M_FINISHERS_STEP3_ONLY_SHARE};
-    static const pw_metric fin_sessions[] = {PW_M_SESSIONS_MEAN_FINISHERS_STEP2_ONLY,
-                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP2_THEN_3,
-                                             PW_M_SESSIONS_MEAN_FINISHERS_STEP3_ONLY};
-    for (int k = 0; k < 3; k++) {
-        m[fin_share[k]] = SHARE(pl->fin_n[k], pl->n_finished);
-        m[fin_sessions[k]] = pl->fin_n[k] ? pl->fin_sessions[k] / (double)pl->fin_n[k] : NAN;
-    }
+    metrics_paths(m, pl->fin_n, pl->fin_sessions, pl->n_finished);
 #undef TALLY
 #undef SHARE
 }

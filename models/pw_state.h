@@ -543,6 +543,8 @@ void metrics_track_capacity(world *w);
 void metrics_compute(world *w);
 void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
                    double rep_recovered, double fu_recovered);
+void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,
+                   uint64_t n_finished);
 
 /* pw_pool.c */
 void pool_on_window_end(world *w, double t);

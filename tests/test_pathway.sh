@@ -58,6 +58,12 @@ first_referrals() {
         f[col("kind")] == "stage" && f[col("name")] == "re_referred" { n[f[col("replication")]] -= f[col("count")] }
         END { for (r = 0; r in n; r++) print r, n[r] }' "$1/flow.csv"
 }
+# sub DIR SUBGROUP METRIC: "mean low high" of METRIC for SUBGROUP in subgroups.csv.
+sub() {
+    awk -v g="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == g && f[col("metric")] == m {
+            print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
+}
 above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }
 below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
 zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }
@@ -107,14 +113,10 @@ expect_rc 0 "caps that courses reach"
 run run "$q" -r $R -q -o "$tmp/ld_more" $caps --set step2.ld_extra_sessions=4 \
     --set step3.ld_extra_sessions=4
 expect_rc 0 "four more sessions for them"
-# sub DIR SUBGROUP: "mean low high" of sessions_mean_entered in subgroups.csv.
-sub() {
-    awk -v g="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("subgroup")] == g && f[col("metric")] == "sessions_mean_entered" {
-            print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
-}
-a=$(sub "$tmp/ld_caps" learning_disability) b=$(sub "$tmp/ld_more" learning_disability)
-c=$(sub "$tmp/ld_caps" no_learning_disability) d=$(sub "$tmp/ld_more" no_learning_disability)
+a=$(sub "$tmp/ld_caps" learning_disability sessions_mean_entered)
+b=$(sub "$tmp/ld_more" learning_disability sessions_mean_entered)
+c=$(sub "$tmp/ld_caps" no_learning_disability sessions_mean_entered)
+d=$(sub "$tmp/ld_more" no_learning_disability sessions_mean_entered)
 echo "   sessions a person entering treatment, with a learning disability: $a -> $b; without: $c -> $d"
 check "more sessions: their courses are longer" \
     awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(y[2] > x[3]) }'
@@ -136,13 +138,8 @@ run run "$q" -r $R -q -o "$tmp/colo" --set staff.pwp.colocated_hours_per_week=0.
     --set assessment.colocated_gp_opt_in_odds=1.5 --set assessment.colocated_gp_dna_odds=0.7
 expect_rc 0 "co-location in primary care"
 lost=$(paired "$tmp/off" "$tmp/colo" dropout_before_assessment_share)
-# entered DIR SUBGROUP: "mean low high" of entered_treatment_share in subgroups.csv.
-entered() {
-    awk -v g="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("subgroup")] == g && f[col("metric")] == "entered_treatment_share" {
-            print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
-}
-a=$(entered "$tmp/off" gp_referral) b=$(entered "$tmp/colo" gp_referral)
+a=$(sub "$tmp/off" gp_referral entered_treatment_share)
+b=$(sub "$tmp/colo" gp_referral entered_treatment_share)
 echo "   co-location: lost before assessment $lost; GP referrals entering treatment $a -> $b"
 check "co-location: fewer lost before assessment" below "$lost"
 check "co-location: more GP referrals enter treatment" \
