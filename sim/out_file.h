@@ -103,6 +103,8 @@ void out_csv_str(FILE *f, const char *s);            /* quoted when needed; NULL
 char *out_csv_quote(const char *s);
 
 /* JSON writers. */
+/* s, or NULL when it is missing or empty (written as null). */
+static inline const char *out_known(const char *s) { return s && *s ? s : NULL; }
 void out_json_num(FILE *f, double x);        /* null if not finite */
 void out_json_str(FILE *f, const char *s);   /* quoted and escaped; NULL = null */
 /* A member after others in an object: `, "key": value` (out_json_num / out_json_str). */
