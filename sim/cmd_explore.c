@@ -118,10 +118,18 @@ double xp_point_bytes(const xp *x)
     return (double)sizeof(pw_params) + (double)x->reps * (double)ex_metric_count() * sizeof(double);
 }
 
-int xp_run(xp *x, ex_point *pt, size_t n)
+int xp_run(xp *x, ex_point *pt, size_t n) { return xp_run_points(x, pt, 1, n); }
+
+size_t xp_batch_points(const xp *x)
+{
+    size_t workers = (size_t)par_size() * (size_t)(x->run.threads > 0 ? x->run.threads : 1);
+    return x->reps ? (workers + x->reps - 1) / x->reps : 1;
+}
+
+int xp_run_points(xp *x, ex_point *pts, size_t npts, size_t n)
 {
     char err[1024];
-    int rc = ex_point_run(pt, n, &x->run, err, sizeof err);
+    int rc = ex_points_run(pts, npts, n, &x->run, err, sizeof err);
     if (rc == -2)
         return app_interrupted(x->set.outdir);
     if (rc != 0) {
@@ -307,7 +315,7 @@ static int make_lhs(const xp *x, size_t n, grid *g)
 /* --per-point: each point's full output set in points/NNNN/. */
 typedef struct per_point {
     xp *x;
-    size_t index;
+    const ex_point *first; /* the sweep's points: a point's number is its offset */
 } per_point;
 
 static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
@@ -315,7 +323,7 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
 {
     per_point *pp = ctx;
     char sub[64];
-    snprintf(sub, sizeof sub, "points/%04zu", pp->index);
+    snprintf(sub, sizeof sub, "points/%04zu", (size_t)(pt - pp->first));
     char *dir = out_path_join(pp->x->set.stage, sub);
     if (!dir)
         return -1;
@@ -365,16 +373,21 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             goto out;
         ex_point_init(&pts[i], p);
     }
+    /* Points run in batches that fill every thread of every rank (a point alone when its
+     * replications do), so a sweep of many points with few replications each still
+     * spreads over the ranks; results do not depend on the batching. */
+    size_t batch = xp_batch_points(&x);
+    per_point pp = {&x, pts};
+    if (c->per_point) {
+        x.run.results = write_point_set;
+        x.run.results_ctx = &pp;
+    }
     app_progress_ctx pc = app_progress_start(x.name, "points");
-    for (size_t i = 0; i < g.npoints; i++) {
-        per_point pp = {&x, i};
-        if (c->per_point) {
-            x.run.results = write_point_set;
-            x.run.results_ctx = &pp;
-        }
-        if ((ret = xp_run(&x, &pts[i], x.reps)) != EXIT_OK)
+    for (size_t i = 0; i < g.npoints; i += batch) {
+        size_t k = g.npoints - i < batch ? g.npoints - i : batch;
+        if ((ret = xp_run_points(&x, &pts[i], k, x.reps)) != EXIT_OK)
             goto out;
-        app_progress(&pc, i + 1, g.npoints);
+        app_progress(&pc, i + k, g.npoints);
     }
 
     /* sweep.csv: point x metric. */

@@ -46,6 +46,11 @@ double xp_point_bytes(const xp *x);
 /* Run a point to n replications; EXIT_OK, or the exit status (printed; interrupted:
  * 128 + signal). */
 int xp_run(xp *x, ex_point *pt, size_t n);
+/* The same for pts[0..npts) as one batch over the threads and ranks (ex_points_run). */
+int xp_run_points(xp *x, ex_point *pts, size_t npts, size_t n);
+/* Points a batch takes so that every thread of every rank has a replication (1 when a
+ * point's replications are enough). */
+size_t xp_batch_points(const xp *x);
 
 /* Open FILE in the staging folder for writing, as out_file. EXIT_OK or a status. */
 int xp_open(xp *x, out_file *f, const char *name);

@@ -60,6 +60,15 @@ static void tornado(const xp *x, size_t m, effect *e, const char *stat)
     }
 }
 
+/* A design row's assignments: each input at lo + u (hi - lo). */
+static void row_assign(const xp *x, const double *u, char **assign)
+{
+    for (size_t v = 0; v < x->nvars; v++) {
+        const ex_var *var = &x->vars[v];
+        ex_var_assign(var, var->lo + u[v] * (var->hi - var->lo), assign[v], EX_KEY_MAX + 32);
+    }
+}
+
 int cmd_sensitivity(const cli *c, int argc, char **argv)
 {
     cli cc = *c;
@@ -118,36 +127,48 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     for (size_t j = 0; j < x.nmetrics; j++)
         fprintf(pf.f, ",%s", ex_metric_name(x.metrics[j], name, sizeof name));
     fputc('\n', pf.f);
+    /* Rows run in batches that fill every thread of every rank (xp_batch_points). */
+    size_t batch = xp_batch_points(&x);
+    ex_point *pts = calloc(batch, sizeof *pts);
+    if (!pts) {
+        out_file_abort(&pf);
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
     app_progress_ctx pc = app_progress_start(x.name, "points");
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t v = 0; v < k; v++) {
-            const ex_var *var = &x.vars[v];
-            ex_var_assign(var, var->lo + design[r * k + v] * (var->hi - var->lo), assign[v],
-                          EX_KEY_MAX + 32);
+    for (size_t r0 = 0; r0 < rows && ret == EXIT_OK; r0 += batch) {
+        size_t nb = rows - r0 < batch ? rows - r0 : batch, loaded = 0;
+        for (; loaded < nb; loaded++) {
+            row_assign(&x, design + (r0 + loaded) * k, assign);
+            pw_params *p;
+            if ((ret = xp_load_point(&x, (const char *const *)assign, &p)) != EXIT_OK)
+                break;
+            ex_point_init(&pts[loaded], p);
         }
-        pw_params *p;
-        ex_point pt;
-        if ((ret = xp_load_point(&x, (const char *const *)assign, &p)) != EXIT_OK) {
-            out_file_abort(&pf);
-            goto out;
+        if (ret == EXIT_OK)
+            ret = xp_run_points(&x, pts, nb, x.reps);
+        for (size_t b = 0; b < loaded && ret == EXIT_OK; b++) {
+            size_t r = r0 + b;
+            row_assign(&x, design + r * k, assign);
+            fprintf(pf.f, "%s,%zu", x.csv_label, r);
+            for (size_t v = 0; v < k; v++)
+                fprintf(pf.f, ",%s", strchr(assign[v], '=') + 1);
+            for (size_t j = 0; j < x.nmetrics; j++) {
+                y[j * rows + r] = ex_point_summary(&pts[b], x.metrics[j], pts[b].nreps).mean;
+                fputc(',', pf.f);
+                out_csv_num(pf.f, y[j * rows + r]);
+            }
+            fputc('\n', pf.f);
         }
-        ex_point_init(&pt, p);
-        ret = xp_run(&x, &pt, x.reps);
-        fprintf(pf.f, "%s,%zu", x.csv_label, r);
-        for (size_t v = 0; v < k; v++)
-            fprintf(pf.f, ",%s", strchr(assign[v], '=') + 1);
-        for (size_t j = 0; j < x.nmetrics && ret == EXIT_OK; j++) {
-            y[j * rows + r] = ex_point_summary(&pt, x.metrics[j], pt.nreps).mean;
-            fputc(',', pf.f);
-            out_csv_num(pf.f, y[j * rows + r]);
-        }
-        fputc('\n', pf.f);
-        ex_point_free(&pt);
-        if (ret != EXIT_OK) {
-            out_file_abort(&pf);
-            goto out;
-        }
-        app_progress(&pc, r + 1, rows);
+        for (size_t b = 0; b < loaded; b++)
+            ex_point_free(&pts[b]);
+        if (ret == EXIT_OK)
+            app_progress(&pc, r0 + nb, rows);
+    }
+    free(pts);
+    if (ret != EXIT_OK) {
+        out_file_abort(&pf);
+        goto out;
     }
     if ((ret = xp_close(&x, &pf)) != EXIT_OK)
         goto out;

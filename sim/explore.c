@@ -254,50 +254,85 @@ void ex_point_free(ex_point *pt)
     memset(pt, 0, sizeof *pt);
 }
 
-int ex_point_run(ex_point *pt, size_t upto, const ex_run_opts *o, char *err, size_t errlen)
+/* Room in pt for `upto` replications' metrics. */
+static int point_reserve(ex_point *pt, size_t upto)
 {
-    if (upto <= pt->nreps)
+    if (upto <= pt->cap)
         return 0;
-    size_t n = upto - pt->nreps, nm = ex_metric_count();
-    if (upto > pt->cap) {
-        size_t cap = pt->cap ? pt->cap : 8;
-        while (cap < upto)
-            cap *= 2;
-        double *vals = realloc(pt->vals, cap * nm * sizeof *vals);
-        if (!vals) {
+    size_t cap = pt->cap ? pt->cap : 8;
+    while (cap < upto)
+        cap *= 2;
+    double *vals = realloc(pt->vals, cap * ex_metric_count() * sizeof *vals);
+    if (!vals)
+        return -1;
+    pt->vals = vals;
+    pt->cap = cap;
+    return 0;
+}
+
+int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o, char *err,
+                  size_t errlen)
+{
+    size_t n = 0, nm = ex_metric_count();
+    for (size_t k = 0; k < npts; k++) {
+        if (upto <= pts[k].nreps)
+            continue;
+        if (point_reserve(&pts[k], upto) != 0) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        pt->vals = vals;
-        pt->cap = cap;
+        n += upto - pts[k].nreps;
     }
+    if (n == 0)
+        return 0;
     int *reps = malloc(n * sizeof *reps);
+    const pw_params **ps = malloc(n * sizeof *ps);
     pw_results *res = calloc(n, sizeof *res);
-    if (!reps || !res) {
+    if (!reps || !ps || !res) {
         free(reps);
+        free(ps);
         free(res);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        reps[i] = (int)(pt->nreps + i);
+    /* Point-major slots: each point's new replications in order. */
+    size_t i = 0;
+    for (size_t k = 0; k < npts; k++)
+        for (size_t r = pts[k].nreps; r < upto; r++, i++) {
+            reps[i] = (int)r;
+            ps[i] = pts[k].p;
+        }
     runner_opts ro = {.threads = o->threads, .stop = o->stop};
-    int rc = runner_run(pt->p, reps, n, &ro, res, err, errlen);
-    if (rc == 0 && o->results && o->results(o->results_ctx, pt, res, n, err, errlen) != 0) {
-        for (size_t i = 0; i < n; i++)
-            pw_results_free(&res[i]);
-        rc = RUNNER_FAILED;
+    int rc = runner_run_points(ps, reps, n, &ro, res, err, errlen);
+    i = 0;
+    for (size_t k = 0; k < npts; k++) {
+        if (upto <= pts[k].nreps)
+            continue;
+        size_t m = upto - pts[k].nreps;
+        if (rc == 0 && o->results &&
+            o->results(o->results_ctx, &pts[k], res + i, m, err, errlen) != 0)
+            rc = RUNNER_FAILED;
+        i += m;
     }
-    if (rc == 0) {
-        for (size_t i = 0; i < n; i++) {
-            metric_row(pt->p, &res[i], pt->vals + (pt->nreps + i) * nm);
+    i = 0;
+    for (size_t k = 0; k < npts; k++)
+        for (size_t r = pts[k].nreps; r < upto; r++, i++) {
+            if (rc == 0)
+                metric_row(pts[k].p, &res[i], pts[k].vals + r * nm);
             pw_results_free(&res[i]);
         }
-        pt->nreps = upto;
-    }
+    for (size_t k = 0; k < npts && rc == 0; k++)
+        if (pts[k].nreps < upto)
+            pts[k].nreps = upto;
     free(reps);
+    free(ps);
     free(res);
     return rc == 0 ? 0 : rc == RUNNER_INTERRUPTED ? -2 : -1;
+}
+
+int ex_point_run(ex_point *pt, size_t upto, const ex_run_opts *o, char *err, size_t errlen)
+{
+    return ex_points_run(pt, 1, upto, o, err, errlen);
 }
 
 double ex_point_value(const ex_point *pt, size_t r, size_t m)

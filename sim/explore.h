@@ -73,7 +73,7 @@ struct pw_results;
 typedef struct ex_run_opts {
     int threads;
     const volatile sig_atomic_t *stop; /* raised by a signal: stop at the next replication */
-    /* When set, called with a run's full results (replications nreps.. in order) before
+    /* When set, called with a point's full results (replications nreps.. in order) before
      * they are released; non-zero fails the run with its message in err. */
     int (*results)(void *ctx, const ex_point *pt, const struct pw_results *res, size_t n,
                    char *err, size_t errlen);
@@ -86,6 +86,11 @@ void ex_point_free(ex_point *pt);
 /* Run replications nreps .. upto-1 of the point. Returns 0; or -1 (failure, message in
  * err) or -2 (interrupted); the point then keeps what it had. */
 int ex_point_run(ex_point *pt, size_t upto, const ex_run_opts *o, char *err, size_t errlen);
+/* The same for pts[0..npts) as one batch: every point's missing replications spread over
+ * the threads and ranks together (o->results is called point by point, in order). A
+ * point's replication r is the same whichever batch ran it. */
+int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o, char *err,
+                  size_t errlen);
 /* Value of metric m in replication r (< nreps). */
 double ex_point_value(const ex_point *pt, size_t r, size_t m);
 /* Summary of metric m over the first n replications (n <= nreps). */

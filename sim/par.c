@@ -32,26 +32,29 @@ int par_rank(void) { return 0; }
 int par_size(void) { return 1; }
 int par_serve(void) { return EXIT_OK; }
 void par_finalize(void) {}
-int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
-            pw_results *out, char *err, size_t errlen)
+int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, size_t n,
+            const runner_opts *o, pw_results *out, char *err, size_t errlen)
 {
-    return runner_run_local(p, reps, n, o, out, err, errlen);
+    return runner_run_local(p, ps, reps, n, o, out, err, errlen);
 }
 
 #else
 
 #include <mpi.h>
 
-enum { TAG_JOB = 1, TAG_PARAMS, TAG_REPS, TAG_STATUS, TAG_RESULT, TAG_ARRAY };
+enum { TAG_JOB = 1, TAG_REPS, TAG_STATUS, TAG_RESULT, TAG_ARRAY };
 enum { JOB_END = 0, JOB_RUN = 1 };
 
 /* What rank 0 sends before a batch: the kind, then (JOB_RUN) the threads each rank uses,
- * the replications of this rank's share and the scenario's services (0: one service). */
+ * the replications of this rank's share, the scenario's services (0: one service) and the
+ * scenarios of a batch of points (1: one scenario; then each replication's point follows
+ * its number). */
 typedef struct par_job {
     int kind;
     int threads;
     unsigned long long nreps;
     unsigned long long nservices;
+    unsigned long long nparams;
 } par_job;
 
 /* What a rank answers: runner_run_local's status and message. */
@@ -193,47 +196,51 @@ static size_t share_of(size_t n, int rank, int size)
 }
 
 /* Test hook (tests/test_mpi.sh): STEPSIM_TEST_FAIL_RANK=k makes rank k (k >= 1) report
- * its share failed, as a rank whose replication failed would. */
-static int injected_failure(void)
+ * a share it was given failed, as a rank whose replication failed would. */
+static int injected_failure(size_t share)
 {
     const char *e = getenv("STEPSIM_TEST_FAIL_RANK");
-    return e && atoi(e) == g_rank;
+    return share > 0 && e && atoi(e) == g_rank;
 }
 
 int par_serve(void)
 {
-    pw_params *p = malloc(sizeof *p), *svc = NULL;
-    if (!p) {
-        MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
-        return EXIT_RUNTIME;
-    }
+    pw_params *ps = NULL, *svc = NULL;
     /* No stop handler here: a signal is mpirun ending the job, and ends this rank. */
     for (;;) {
         par_job job;
         recv_bytes(&job, sizeof job, 0, TAG_JOB);
         if (job.kind == JOB_END)
             break;
-        recv_bytes(p, sizeof *p, 0, TAG_PARAMS);
+        free(ps);
+        recv_array(&ps, (size_t)job.nparams, sizeof *ps, 0);
         free(svc);
         recv_array(&svc, (size_t)job.nservices, sizeof *svc, 0);
-        size_t n = (size_t)job.nreps;
+        size_t n = (size_t)job.nreps, np = (size_t)job.nparams;
         int *reps = malloc((n ? n : 1) * sizeof *reps);
+        int *at = malloc((n ? n : 1) * sizeof *at);
+        const pw_params **slot = malloc((n ? n : 1) * sizeof *slot);
         pw_results *res = calloc(n ? n : 1, sizeof *res);
-        if (!reps || !res) {
+        if (!reps || !at || !slot || !res) {
             MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
             return EXIT_RUNTIME;
         }
         if (n)
             recv_bytes(reps, n * sizeof *reps, 0, TAG_REPS);
+        if (n && np > 1)
+            recv_bytes(at, n * sizeof *at, 0, TAG_REPS);
+        for (size_t i = 0; i < n; i++)
+            slot[i] = &ps[np > 1 ? (size_t)at[i] : 0];
         runner_opts o = {.threads = job.threads, .services = svc,
                          .n_services = (size_t)job.nservices};
         par_status st;
         memset(&st, 0, sizeof st);
-        if (injected_failure()) {
+        if (injected_failure(n)) {
             st.rc = RUNNER_FAILED;
             snprintf(st.err, sizeof st.err, "injected failure (STEPSIM_TEST_FAIL_RANK)");
         } else {
-            st.rc = runner_run_local(p, reps, n, &o, res, st.err, sizeof st.err);
+            st.rc = runner_run_local(ps, np > 1 ? slot : NULL, reps, n, &o, res, st.err,
+                                     sizeof st.err);
         }
         send_bytes(&st, sizeof st, 0, TAG_STATUS);
         for (size_t i = 0; i < n; i++) {
@@ -242,9 +249,11 @@ int par_serve(void)
             pw_results_free(&res[i]);
         }
         free(reps);
+        free(at);
+        free(slot);
         free(res);
     }
-    free(p);
+    free(ps);
     free(svc);
     MPI_Finalize();
     return EXIT_OK;
@@ -254,46 +263,86 @@ void par_finalize(void)
 {
     if (!g_mpi)
         return;
-    par_job end = {JOB_END, 0, 0, 0};
+    par_job end = {JOB_END, 0, 0, 0, 0};
     for (int k = 1; k < g_size; k++)
         send_bytes(&end, sizeof end, k, TAG_JOB);
     MPI_Finalize();
     g_mpi = 0;
 }
 
-int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
-            pw_results *out, char *err, size_t errlen)
+/* A batch's distinct scenarios: uniq[0..*nu) (ps[0] first), at[i] the index of slot i's. */
+static int distinct_points(const pw_params *const *ps, size_t n, const pw_params **uniq,
+                           int *at, size_t *nu)
+{
+    *nu = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t u = 0;
+        while (u < *nu && uniq[u] != ps[i])
+            u++;
+        if (u == *nu)
+            uniq[(*nu)++] = ps[i];
+        at[i] = (int)u;
+    }
+    return 0;
+}
+
+int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, size_t n,
+            const runner_opts *o, pw_results *out, char *err, size_t errlen)
 {
     int size = g_size;
     memset(out, 0, n * sizeof *out);
-    int *mine = malloc((n ? n : 1) * sizeof *mine);
-    pw_results *res = calloc(n ? n : 1, sizeof *res);
-    if (!mine || !res) {
+    size_t cells = n ? n : 1, nu = 1;
+    int *mine = malloc(cells * sizeof *mine), *at = calloc(cells, sizeof *at);
+    int *mine_at = malloc(cells * sizeof *mine_at);
+    const pw_params **uniq = malloc(cells * sizeof *uniq);
+    pw_params *flat = NULL;
+    pw_results *res = calloc(cells, sizeof *res);
+    if (mine && at && mine_at && uniq && res) {
+        uniq[0] = p;
+        if (ps)
+            distinct_points(ps, n, uniq, at, &nu);
+        flat = nu > 1 ? malloc(nu * sizeof *flat) : NULL;
+    }
+    if (!mine || !at || !mine_at || !uniq || !res || (nu > 1 && !flat)) {
         free(mine);
+        free(at);
+        free(mine_at);
+        free(uniq);
         free(res);
         snprintf(err, errlen, "out of memory");
         return RUNNER_FAILED;
     }
+    for (size_t u = 0; nu > 1 && u < nu; u++)
+        flat[u] = *uniq[u];
     /* Every other rank gets its share first, then rank 0 runs its own. */
     for (int k = 1; k < size; k++) {
         size_t m = share_of(n, k, size);
         par_job job = {JOB_RUN, o->threads, (unsigned long long)m,
-                       (unsigned long long)o->n_services};
-        for (size_t i = 0; i < m; i++)
+                       (unsigned long long)o->n_services, (unsigned long long)nu};
+        for (size_t i = 0; i < m; i++) {
             mine[i] = reps[(size_t)k + i * (size_t)size];
+            mine_at[i] = at[(size_t)k + i * (size_t)size];
+        }
         send_bytes(&job, sizeof job, k, TAG_JOB);
-        send_bytes(p, sizeof *p, k, TAG_PARAMS);
+        send_bytes(nu > 1 ? flat : p, nu * sizeof *p, k, TAG_ARRAY);
         if (o->n_services)
             send_bytes(o->services, o->n_services * sizeof *o->services, k, TAG_ARRAY);
         if (m)
             send_bytes(mine, m * sizeof *mine, k, TAG_REPS);
+        if (m && nu > 1)
+            send_bytes(mine_at, m * sizeof *mine_at, k, TAG_REPS);
     }
+    free(flat);
     size_t m0 = share_of(n, 0, size);
-    for (size_t i = 0; i < m0; i++)
+    const pw_params **slot = (const pw_params **)uniq; /* no longer needed as a table */
+    for (size_t i = 0; i < m0; i++) {
         mine[i] = reps[i * (size_t)size];
+        if (ps)
+            slot[i] = ps[i * (size_t)size];
+    }
     runner_opts local = *o;
     local.progress = NULL;
-    int ret = runner_run_local(p, mine, m0, &local, res, err, errlen);
+    int ret = runner_run_local(p, ps ? slot : NULL, mine, m0, &local, res, err, errlen);
     for (size_t i = 0; i < m0; i++)
         out[i * (size_t)size] = res[i];
     size_t done = ret == 0 ? m0 : 0;
@@ -326,6 +375,9 @@ int par_run(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
         for (size_t i = 0; i < n; i++)
             pw_results_free(&out[i]);
     free(mine);
+    free(at);
+    free(mine_at);
+    free(uniq);
     free(res);
     return ret;
 }

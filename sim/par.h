@@ -3,8 +3,8 @@
  * Design
  * - Rank 0 runs the command (loads, decides, writes, prints); ranks 1.. only serve
  *   replications. Whenever rank 0's runner runs a batch of replications, it sends the
- *   scenario (a flat pw_params) and each rank's share of the replication numbers to every
- *   rank; each rank runs its share on its own threads and sends the results back; rank 0
+ *   scenario (a flat pw_params; a batch of sweep points sends each point's) and each
+ *   rank's share of the replication numbers to every rank; each rank runs its share on its own threads and sends the results back; rank 0
  *   puts each result in its replication's slot. Results are stored by replication number,
  *   and a replication's result does not depend on where it ran, so the outputs are the
  *   bytes one process writes with the same seed, whatever the number of ranks.
@@ -41,9 +41,12 @@ int par_serve(void);
 void par_finalize(void);
 
 /* Rank 0: run replications reps[0..n) of p over every rank (rank 0's share on o's
- * threads), out[i] receiving replication reps[i]. Returns 0, or RUNNER_FAILED /
- * RUNNER_INTERRUPTED with a message in err (then every out[] is released). */
-__attribute__((warn_unused_result)) int par_run(const pw_params *p, const int *reps, size_t n,
+ * threads), out[i] receiving replication reps[i]; or, with ps, a batch of points: slot i
+ * runs ps[i] (p == ps[0]; each distinct scenario is sent once to each rank). Returns 0, or
+ * RUNNER_FAILED / RUNNER_INTERRUPTED with a message in err (then every out[] is
+ * released). */
+__attribute__((warn_unused_result)) int par_run(const pw_params *p, const pw_params *const *ps,
+                                                const int *reps, size_t n,
                                                 const struct runner_opts *o, pw_results *out,
                                                 char *err, size_t errlen);
 

@@ -16,6 +16,7 @@
 /* A batch: n replications, each of nsvc tasks (one per service; 1 without services). */
 typedef struct job {
     const pw_params *p;
+    const pw_params *const *ps; /* a batch of points: slot i's parameters (else p's) */
     const int *reps;
     size_t n, nsvc;
     const runner_opts *o;
@@ -91,18 +92,19 @@ static int pool_services(job *j, size_t i, char *msg, size_t len)
 static int run_one(job *j, size_t i, char *msg, size_t len)
 {
     int rep = j->reps[i];
+    const pw_params *p = j->ps ? j->ps[i] : j->p;
     out_stream st;
     memset(&st, 0, sizeof st);
     const pw_monitor *mon = NULL;
     if (j->o->streams) {
-        const char *id = j->o->scenario_id ? j->o->scenario_id : j->p->name;
+        const char *id = j->o->scenario_id ? j->o->scenario_id : p->name;
         if (out_stream_open(&st, j->o->outdir, id, j->o->start_days, rep, j->o->streams, msg,
                             len) != 0)
             return -1;
         mon = &st.monitor;
     }
     double t0 = wall_now();
-    int rc = pw_run(j->p, rep, mon, &j->out[i]);
+    int rc = pw_run(p, rep, mon, &j->out[i]);
     j->out[i].wall_seconds = wall_now() - t0;
     pw_pool_release(&j->out[i]); /* pooled only in a federation (run_service) */
     if (rc != 0) {
@@ -153,16 +155,30 @@ int runner_run(const pw_params *p, const int *reps, size_t n, const runner_opts 
                pw_results *out, char *err, size_t errlen)
 {
     if (par_size() > 1 && !o->streams)
-        return par_run(p, reps, n, o, out, err, errlen);
-    return runner_run_local(p, reps, n, o, out, err, errlen);
+        return par_run(p, NULL, reps, n, o, out, err, errlen);
+    return runner_run_local(p, NULL, reps, n, o, out, err, errlen);
 }
 
-int runner_run_local(const pw_params *p, const int *reps, size_t n, const runner_opts *o,
-                     pw_results *out, char *err, size_t errlen)
+int runner_run_points(const pw_params *const *ps, const int *reps, size_t n,
+                      const runner_opts *o, pw_results *out, char *err, size_t errlen)
+{
+    if (n == 0 || o->n_services || o->streams) {
+        snprintf(err, errlen, "internal: a batch of points holds no federation or streams");
+        return RUNNER_FAILED;
+    }
+    if (par_size() > 1)
+        return par_run(ps[0], ps, reps, n, o, out, err, errlen);
+    return runner_run_local(ps[0], ps, reps, n, o, out, err, errlen);
+}
+
+int runner_run_local(const pw_params *p, const pw_params *const *ps, const int *reps,
+                     size_t n, const runner_opts *o, pw_results *out, char *err,
+                     size_t errlen)
 {
     job j;
     memset(&j, 0, sizeof j);
     j.p = p;
+    j.ps = ps;
     j.reps = reps;
     j.n = n;
     j.o = o;

@@ -43,9 +43,20 @@ __attribute__((warn_unused_result)) int runner_run(const pw_params *p, const int
                                                    size_t n, const runner_opts *o,
                                                    pw_results *out, char *err,
                                                    size_t errlen);
-/* runner_run in this process only, on o's threads (what each rank runs of its share). */
-__attribute__((warn_unused_result)) int runner_run_local(const pw_params *p, const int *reps,
-                                                         size_t n, const runner_opts *o,
+/* A batch of points: out[i] receives replication reps[i] of ps[i] (n >= 1; no services,
+ * no streams). One batch spreads every point's replications over the threads and, under
+ * mpirun, the ranks, so points with few replications each still fill them. */
+__attribute__((warn_unused_result)) int runner_run_points(const pw_params *const *ps,
+                                                          const int *reps, size_t n,
+                                                          const runner_opts *o,
+                                                          pw_results *out, char *err,
+                                                          size_t errlen);
+/* runner_run (ps NULL) or runner_run_points (ps[i] slot i's; p == ps[0]) in this process
+ * only, on o's threads: what each rank runs of its share. */
+__attribute__((warn_unused_result)) int runner_run_local(const pw_params *p,
+                                                         const pw_params *const *ps,
+                                                         const int *reps, size_t n,
+                                                         const runner_opts *o,
                                                          pw_results *out, char *err,
                                                          size_t errlen);
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Open MPI: `mpirun -n 1/2/3 stepsim run` and `-j 1/2` write the bytes one process writes
 # with the same seed (every file but manifest.json, which holds times and the ranks used),
-# and so do `compare` and `sweep` on 2 ranks; manifest.json records the ranks; a rank whose
+# and so do `compare` and `sweep` on 2 ranks, and `sweep` and `sensitivity` with one
+# replication a point on 3 ranks (points spread over the ranks, a rank given one shown by
+# failing it); manifest.json records the ranks; a rank whose
 # replications fail ends the run with exit 1, a message naming the rank, and the previous
 # outputs in OUTDIR whole (nothing published, no staging folder left).
 # mpirun runs with --oversubscribe (more ranks than cores) and --allow-run-as-root (CI runs
@@ -97,6 +99,34 @@ expect_rc 0 "sweep, one process"
 mpirun_ 2 sweep $sw -j 1 -o "$tmp/s2"
 expect_rc 0 "sweep, mpirun -n 2"
 same "sweep, mpirun -n 2" "$tmp/s2"
+
+echo "== sweep and sensitivity points spread over 3 ranks (one replication a point)"
+# With one replication a point, only a batch of points can give ranks 1 and 2 any work:
+# rank 2 failing on purpose shows it was handed a point.
+sw1="tests/golden/small.cfg -r 1 --set output.patients=false --set output.events=false
+     --vary staff.pwp.headcount=2:5 -q"
+ref=$tmp/s1ref
+# shellcheck disable=SC2086
+run sweep $sw1 -j 1 -o "$ref"
+expect_rc 0 "sweep -r 1, one process"
+# shellcheck disable=SC2086
+mpirun_ 3 sweep $sw1 -j 1 -o "$tmp/s3"
+expect_rc 0 "sweep -r 1, mpirun -n 3"
+same "sweep -r 1, mpirun -n 3" "$tmp/s3"
+# shellcheck disable=SC2086
+STEPSIM_TEST_FAIL_RANK=2 mpirun_ 3 sweep $sw1 -j 1 -o "$tmp/s3f"
+expect_rc 1 "sweep -r 1, rank 2 fails: it ran a point"
+expect_err 'rank 2: injected failure' "sweep -r 1, rank 2 fails"
+sens="tests/golden/small.cfg -r 1 --samples 2 --set output.patients=false
+      --set output.events=false --vary staff.pwp.headcount=2:5 -q"
+ref=$tmp/e1ref
+# shellcheck disable=SC2086
+run sensitivity $sens -j 1 -o "$ref"
+expect_rc 0 "sensitivity -r 1, one process"
+# shellcheck disable=SC2086
+mpirun_ 3 sensitivity $sens -j 1 -o "$tmp/e3"
+expect_rc 0 "sensitivity -r 1, mpirun -n 3"
+same "sensitivity -r 1, mpirun -n 3" "$tmp/e3"
 
 echo "== a failed rank"
 keep=$tmp/keep
