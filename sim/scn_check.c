@@ -6,8 +6,9 @@
  * (else they would echo its errors): each role name the schema marks (PW_ROLE) names a
  * role under staff that does what the field asks, and is resolved into its index, for the
  * chosen policy's parameters, each role's training_to and every row of the workforce
- * lists; every activity the scenario needs has a role that does it. A message about a key
- * that is absent is placed at the closest setting that exists.
+ * lists; every activity the scenario needs has a role that does it; the LTC pathway's own
+ * session caps keep each step's min_sessions. A message about a key that is absent is
+ * placed at the closest setting that exists.
  */
 #include "scn_internal.h"
 
