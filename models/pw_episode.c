@@ -1,7 +1,9 @@
 /* Treatment episodes: a clinician's place and hours, allocation from the head of a step's
  * list, the start and end of an episode, and fail-first step-up.
  *
- * Holds: clinician hours committed per person or group, offering free places to a step's
+ * Holds: a person's session minutes and session cap (adapted for a learning disability or
+ * autism, and on the long-term-condition pathway), clinician hours committed per person or
+ * group, offering free places to a step's
  * list (the clinician picked from the roster's index, pw_roster.c), starting an episode
  * (the first session booked), ending one (failure, step-up or discharge), interrupting
  * one when the clinician leaves.
