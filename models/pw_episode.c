@@ -3,10 +3,9 @@
  *
  * Holds: a person's session minutes and session cap (adapted for a learning disability or
  * autism, and on the long-term-condition pathway), clinician hours committed per person or
- * group, offering free places to a step's
- * list (the clinician picked from the roster's index, pw_roster.c), starting an episode
- * (the first session booked), ending one (failure, step-up or discharge), interrupting
- * one when the clinician leaves.
+ * group, offering free places to a step's list (the clinician picked from the roster's
+ * index, pw_roster.c), starting an episode (the first session booked), ending one
+ * (failure, step-up or discharge), interrupting one when the clinician leaves.
  * Streams: the person's PR_ROUTE (the first session's booking lag), PR_TREAT (a fixed
  * course's length), PR_WAIT (lost with a change of therapist); the DIE_STEP_UP die.
  * Schedules: the first session (EV_SESSION) and a fixed course's end (EV_EPISODE_END);
