@@ -7,7 +7,8 @@ typedef struct expert_params {
     char assessor[PW_MAX_NAME];     /* assessor: the senior role doing assessments */
     double assessment_minutes;      /* assessment_minutes: a longer assessment */
     int ltc_pathway;                /* ltc_pathway: long-term condition + high need goes
-                                       out to an integrated LTC pathway */
+                                       out to an integrated LTC pathway elsewhere (unless
+                                       the service runs its own: ltc_pathway.enabled) */
     int step_up;                    /* step_up: failed step-2 courses may still step up */
 } expert_params;
 POL_PARAMS_FIT(expert_params);
@@ -32,7 +33,8 @@ static pw_route expert_route(const pw_params *p, const pw_case_view *v)
         return out;
     const expert_params *ep = pol_params(p);
     if (v->seen_need == PW_NEED_HIGH)
-        return ep->ltc_pathway && v->ltc ? PW_ROUTE_LTC : PW_ROUTE_STEP3;
+        return ep->ltc_pathway && v->ltc && !p->ltc_pathway.enabled ? PW_ROUTE_LTC
+                                                                    : PW_ROUTE_STEP3;
     return PW_ROUTE_STEP2;
 }
 

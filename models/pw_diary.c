@@ -126,7 +126,7 @@ double diary_book_session(world *w, patient *pt, double t)
     const pw_step_p *sp = &w->p->step[pt->step];
     if (!sp->diary)
         return t;
-    double minutes = episode_minutes(sp, pt, pt->sessions_step == 0);
+    double minutes = episode_minutes(w->p, pt, pt->sessions_step == 0);
     t = diary_book(w, pt->clin, t, minutes, &pt->appt_day);
     if (!isnan(t))
         pt->appt_minutes = minutes;

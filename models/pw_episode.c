@@ -1,10 +1,11 @@
 /* Treatment episodes: a clinician's place and hours, allocation from the head of a step's
  * list, the start and end of an episode, and fail-first step-up.
  *
- * Holds: clinician hours committed per person or group, offering free places to a step's
- * list (the clinician picked from the roster's index, pw_roster.c), starting an episode
- * (the first session booked), ending one (failure, step-up or discharge), interrupting
- * one when the clinician leaves.
+ * Holds: a person's session minutes and session cap (adapted for a learning disability or
+ * autism, and on the long-term-condition pathway), clinician hours committed per person or
+ * group, offering free places to a step's list (the clinician picked from the roster's
+ * index, pw_roster.c), starting an episode (the first session booked), ending one
+ * (failure, step-up or discharge), interrupting one when the clinician leaves.
  * Streams: the person's PR_ROUTE (the first session's booking lag), PR_TREAT (a fixed
  * course's length), PR_WAIT (lost with a change of therapist); the DIE_STEP_UP die.
  * Schedules: the first session (EV_SESSION) and a fixed course's end (EV_EPISODE_END);
@@ -20,20 +21,37 @@ double episode_session_hours(const pw_step_p *sp)
     return (sp->session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
 }
 
-/* Minutes of pt's next individual session with its admin (the first is longer); people
- * with a learning disability or autism may have longer sessions (ld_minutes_factor). */
-double episode_minutes(const pw_step_p *sp, const patient *pt, int first)
+/* Minutes of pt's next individual session at their step with its admin (the first is
+ * longer); people with a learning disability or autism may have longer sessions
+ * (ld_minutes_factor), and so may people on the long-term-condition pathway
+ * (ltc_pathway.minutes_factor): a person with both has both. */
+double episode_minutes(const pw_params *p, const patient *pt, int first)
 {
+    const pw_step_p *sp = &p->step[pt->step];
     double m = first ? sp->first_session_minutes : sp->session_minutes;
     if (pt->ld && sp->ld_minutes_factor != 1.0)
         m *= sp->ld_minutes_factor;
+    if (ltc_on(p, pt))
+        m *= p->ltc_pathway.minutes_factor;
     return m + sp->admin_minutes;
 }
 
 /* Clinician hours a week pt's individual course holds (first session to come or not). */
-double episode_person_hours(const pw_step_p *sp, const patient *pt, int first)
+double episode_person_hours(const pw_params *p, const patient *pt, int first)
 {
-    return episode_minutes(sp, pt, first) / 60.0 * 7.0 / sp->interval_days;
+    return episode_minutes(p, pt, first) / 60.0 * 7.0 / p->step[pt->step].interval_days;
+}
+
+/* pt's session cap at their step: the step's max_sessions, or on the long-term-condition
+ * pathway its own cap for the step when it sets one; plus ld_extra_sessions for a person
+ * with a learning disability or autism. */
+int episode_session_cap(const pw_params *p, const patient *pt)
+{
+    const pw_step_p *sp = &p->step[pt->step];
+    int cap = sp->max_sessions;
+    if (ltc_on(p, pt) && p->ltc_pathway.sessions[pt->step] > 0)
+        cap = p->ltc_pathway.sessions[pt->step];
+    return cap + (pt->ld ? sp->ld_extra_sessions : 0);
 }
 
 /* Facilitator hours a week for one group. */
@@ -104,7 +122,7 @@ void episode_start(world *w, patient *pt, clinician *c)
     w->in_treatment[pt->step]++;
     pt->clin = c;
     /* A diary step holds no hours a week: its sessions hold diary time when booked. */
-    pt->load = sp->diary ? 0.0 : episode_person_hours(sp, pt, !pt->resume);
+    pt->load = sp->diary ? 0.0 : episode_person_hours(w->p, pt, !pt->resume);
     pw_list_push_head(&c->patients, &pt->care);
     c->caseload++;
     episode_commit_hours(w, c, pt->step, pt->load, pt->mode == PW_MODE_PHONE);

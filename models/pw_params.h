@@ -338,6 +338,24 @@ typedef struct pw_workforce_p {
     pw_shock shocks[PW_MAX_PLAN];
 } pw_workforce_p;
 
+/* ltc_pathway = { ... }: an integrated long-term-condition pathway inside the service (off
+ * by default). It applies to people with a long-term condition (casemix) at whichever
+ * step the policy sends them, courses adapted to the condition: their own session caps,
+ * longer sessions, a larger effect (care that addresses the condition), and odds of a DNA
+ * and dropout hazards of their own. With it on, the expert door's ltc_pathway no longer
+ * signposts them out (models/pol_expert_door.c). A person with a learning disability too
+ * has both adaptations: minutes factors multiply, ld_extra_sessions adds to the cap. */
+typedef struct pw_ltc_pathway_p {
+    int enabled;                    /* enabled */
+    int sessions[PW_STEP_N];        /* step2_sessions, step3_sessions: the session cap on
+                                       the pathway, 0 = the step's own max_sessions */
+    double minutes_factor;          /* minutes_factor: individual sessions x this long */
+    double effect_factor;           /* effect_factor: session effect x this */
+    double dna_odds;                /* dna_factor: x the odds of a DNA at a session */
+    double dropout_factor;          /* dropout_factor: x the dropout hazards of the step's
+                                       list and after a session */
+} pw_ltc_pathway_p;
+
 /* prefill = { ... }: the state at time zero. */
 typedef struct pw_prefill_p {
     int assessment_list;            /* assessment_list: people waiting at time 0 */
@@ -384,6 +402,7 @@ typedef struct pw_params {
     pw_relapse_p relapse;
     pw_policy_area policy_params[PW_MAX_POLICIES]; /* by index into pw_policies[] */
     pw_reporting_p reporting;
+    pw_ltc_pathway_p ltc_pathway;
     pw_prefill_p prefill;
     pw_workforce_p workforce;
     pw_output_p output;

@@ -110,7 +110,9 @@ typedef enum pw_exit {
 const char *pw_exit_name(pw_exit x);
 const char *pw_exit_group(pw_exit x);
 
-/* Funnel stages passed (a referral may pass several): counts for flow.csv. */
+/* Funnel stages passed (a referral may pass several): counts for flow.csv.
+ * entered_ltc_pathway (people entering treatment on the long-term-condition pathway) is
+ * written only when the scenario runs it (ltc_pathway.enabled). */
 #define PW_STAGES(X)                                                                      \
     X(REFERRED, "referred")                                                               \
     X(OPTED_IN, "opted_in")                                                               \
@@ -125,7 +127,8 @@ const char *pw_exit_group(pw_exit x);
     X(BACK_ON_LIST, "back_on_list")                                                       \
     X(FINISHED_COURSE, "finished_course")                                                 \
     X(RECOVERED_REPORTED, "recovered_reported")                                           \
-    X(RE_REFERRED, "re_referred")
+    X(RE_REFERRED, "re_referred")                                                         \
+    X(ENTERED_LTC_PATHWAY, "entered_ltc_pathway")
 
 typedef enum pw_stage {
 #define PW_STAGE_ENUM(id, name) PW_S_##id,

@@ -28,8 +28,10 @@
 /* Attendance (PR_SESSION): 1 if pt attends. A DNA is counted; returns 0. */
 static int session_attended(world *w, patient *pt, const pw_step_p *sp)
 {
-    double dna_p = odds_scaled(
-        sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures), pt->sg_dna);
+    const pw_params *p = w->p;
+    double odds = pt->sg_dna * (ltc_on(p, pt) ? p->ltc_pathway.dna_odds : 1.0);
+    double dna_p =
+        odds_scaled(sp->dna_probability * pow(p->failure.dna_multiplier, pt->failures), odds);
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete",
@@ -79,6 +81,8 @@ static void session_first(world *w, patient *pt)
             double wt = s->now - pt->referral_day;
             w->n_entered++;
             w->out->stages[PW_S_ENTERED_TREATMENT]++;
+            if (ltc_on(w->p, pt))
+                w->out->stages[PW_S_ENTERED_LTC_PATHWAY]++;
             sim_tally_add(&w->t_wait_treat, wt);
             sim_hist_add(&w->h_wait_treat, wt);
             w->out->waits[PW_W_REFERRAL_TO_TREATMENT][week_bin(wt)]++;
@@ -102,6 +106,8 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
         f *= 1 - p->workforce.burnout_effect * pt->clin->burnout;
     if (pt->ltc && pt->clin->ltc_skill) /* a top-up course in long-term-condition work */
         f *= p->workforce.ltc_top_up_effect;
+    if (ltc_on(p, pt)) /* integrated care that addresses the condition too */
+        f *= p->ltc_pathway.effect_factor;
     if (pt->mode == PW_MODE_PHONE)
         f *= sp->phone_factor;
     else if (pt->mode == PW_MODE_GROUP)
@@ -129,7 +135,7 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
     if (sp->recovered_sessions_to_end > 0 && pt->good_run >= sp->recovered_sessions_to_end &&
         pt->sessions_step >= sp->min_sessions)
         return PW_X_DISCHARGED_RECOVERED;
-    if (pt->sessions_step >= sp->max_sessions + (pt->ld ? sp->ld_extra_sessions : 0))
+    if (pt->sessions_step >= episode_session_cap(p, pt))
         return PW_X_DISCHARGED_COMPLETED;
     /* A progress review: no reliable improvement after no_progress_after sessions ends the
      * course if the clinician judges so (PR_SESSION, drawn only when the judgement is not
@@ -140,7 +146,8 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
          gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
         return PW_X_DISCHARGED_NO_PROGRESS;
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
-                  pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
+                  pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
+                  (ltc_on(p, pt) ? p->ltc_pathway.dropout_factor : 1.0);
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop)
         return PW_X_DROPPED_IN_TREATMENT;
     return PW_X_N;
@@ -174,7 +181,7 @@ int session_hold(world *w, patient *pt)
     pt->sessions++;
     pt->sessions_step++;
     if (pt->sessions_step == 1 && !pt->grp && !sp->diary) { /* now follow-ups a week */
-        double delta = episode_person_hours(sp, pt, 0) - pt->load;
+        double delta = episode_person_hours(p, pt, 0) - pt->load;
         pt->load += delta;
         episode_commit_hours(w, pt->clin, pt->step, delta, pt->mode == PW_MODE_PHONE);
     }

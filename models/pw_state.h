@@ -356,6 +356,13 @@ static inline double odds_scaled(double p, double m)
     return p * m / (1 - p + p * m);
 }
 
+/* 1 if pt is on the integrated long-term-condition pathway (ltc_pathway.enabled and a
+ * long-term condition): their courses follow its caps and factors at either step. */
+static inline int ltc_on(const pw_params *p, const patient *pt)
+{
+    return p->ltc_pathway.enabled && pt->ltc;
+}
+
 /* The weekly-histogram bin of a wait (the last bin takes the rest). */
 static inline size_t week_bin(double wait_days)
 {
@@ -430,8 +437,9 @@ void wait_on_dropout(sim *s, void *obj, uint64_t arg);
 
 /* pw_episode.c */
 double episode_session_hours(const pw_step_p *sp);
-double episode_minutes(const pw_step_p *sp, const patient *pt, int first);
-double episode_person_hours(const pw_step_p *sp, const patient *pt, int first);
+double episode_minutes(const pw_params *p, const patient *pt, int first);
+double episode_person_hours(const pw_params *p, const patient *pt, int first);
+int episode_session_cap(const pw_params *p, const patient *pt);
 double episode_group_hours(const pw_step_p *sp);
 void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone);
 void episode_allocate(world *w, int step);

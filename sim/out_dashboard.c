@@ -295,10 +295,13 @@ static void section_funnel(const dash *d)
         {PW_S_FINISHED_COURSE, "  Finished a course (2+ sessions)"},
         {PW_S_RECOVERED_REPORTED, "  Recovered (reported)"},
         {PW_S_RE_REFERRED, "  Re-referred"},
+        {PW_S_ENTERED_LTC_PATHWAY, "  Entered treatment on the LTC pathway"},
     };
     char a[CELL_MAX], b[CELL_MAX], label[LABEL_W + 32];
     heading(d->f, "FUNNEL", "per replication", "of referrals");
     for (size_t k = 0; k < sizeof stages / sizeof stages[0]; k++) {
+        if (stages[k].s == PW_S_ENTERED_LTC_PATHWAY && !d->p->ltc_pathway.enabled)
+            continue; /* shown only for a service that runs the pathway */
         for (size_t i = 0; i < d->nreps; i++)
             d->x[i] = (double)d->reps[d->order[i]].stages[stages[k].s];
         sim_summary n = summarise(d->x, d->nreps);

@@ -372,14 +372,28 @@ static void write_subgroups(FILE *f, const wctx *c)
  * flow.csv, timeseries.csv
  * ====================================================================================== */
 
+/* 1 if flow.csv has rows of entered_ltc_pathway: the scenario runs the long-term-condition
+ * pathway, or (a federation whose services differ) some replication counted people on it.
+ * Without it the file is as it was before the pathway existed. */
+static int flow_has_ltc_pathway(const wctx *c)
+{
+    int any = c->p->ltc_pathway.enabled;
+    for (size_t i = 0; i < c->nreps && !any; i++)
+        any = c->reps[i].stages[PW_S_ENTERED_LTC_PATHWAY] > 0;
+    return any;
+}
+
 /* flow.csv: per replication, the funnel stages passed, then the exits (one per referral). */
 static void write_flow(FILE *f, const wctx *c)
 {
+    int ltc = flow_has_ltc_pathway(c);
     fputs("scenario,replication,kind,name,group,count,share_of_referrals\n", f);
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];
         double refs = (double)r->stages[PW_S_REFERRED];
         for (int s = 0; s < PW_S_N; s++) {
+            if (s == PW_S_ENTERED_LTC_PATHWAY && !ltc)
+                continue;
             row_start(f, c, r->replication);
             fprintf(f, "stage,%s,,%" PRIu64 ",", pw_stage_name((pw_stage)s), r->stages[s]);
             out_csv_num(f, ratio((double)r->stages[s], refs));

@@ -6,8 +6,9 @@
  * (else they would echo its errors): each role name the schema marks (PW_ROLE) names a
  * role under staff that does what the field asks, and is resolved into its index, for the
  * chosen policy's parameters, each role's training_to and every row of the workforce
- * lists; every activity the scenario needs has a role that does it. A message about a key
- * that is absent is placed at the closest setting that exists.
+ * lists; every activity the scenario needs has a role that does it; the LTC pathway's own
+ * session caps keep each step's min_sessions. A message about a key that is absent is
+ * placed at the closest setting that exists.
  */
 #include "scn_internal.h"
 
@@ -312,6 +313,25 @@ static const config_setting_t *lookup(scn_ctx *c, const char *path)
     return config_setting_lookup(config_root_setting(c->cfg), path);
 }
 
+/* ltc_pathway.step2_sessions / step3_sessions: a cap of the pathway's own (not 0) replaces
+ * the step's max_sessions for people on it, so it keeps the step's order: at least the
+ * step's min_sessions. */
+static void check_ltc_pathway(scn_ctx *c, const pw_params *p)
+{
+    static const char *const caps[PW_STEP_N] = {"step2_sessions", "step3_sessions"};
+    for (int s = 0; s < PW_STEP_N; s++) {
+        int cap = p->ltc_pathway.sessions[s], lo = p->step[s].min_sessions;
+        if (cap == 0 || cap >= lo)
+            continue;
+        char k[KEYMAX];
+        scn_subkey(k, "ltc_pathway", caps[s]);
+        const config_setting_t *at = lookup(c, k);
+        scn_err_at(c, at ? at : config_root_setting(c->cfg), k,
+                   "must be 0 (the step's own cap) or >= step%d.min_sessions (got %d < %d)",
+                   s + 2, cap, lo);
+    }
+}
+
 void scn_check_all(scn_ctx *c, pw_params *p)
 {
     /* Defaults of groups that may be absent (their post hooks run only when present). */
@@ -335,4 +355,5 @@ void scn_check_all(scn_ctx *c, pw_params *p)
     }
     /* The groups (the plans of workforce); staff and policy_params are specials, skipped. */
     check_roles(c, p, scn_top_fields, scn_ntop_fields, 0, p, "", root, root);
+    check_ltc_pathway(c, p);
 }

@@ -338,6 +338,19 @@ static const pw_field reporting_fields[] = {
            MAX_DAYS),
 };
 
+/* ltc_pathway: off by default; every factor 1 and the caps the steps' own (0). */
+static const pw_field ltc_pathway_fields[] = {
+    PW_BOOL("enabled", pw_ltc_pathway_p, enabled, 0, 0),
+    {.name = "step2_sessions", .kind = PW_F_INT, .off = offsetof(pw_ltc_pathway_p, sessions),
+     .hi = MAX_SESSIONS},
+    {.name = "step3_sessions", .kind = PW_F_INT,
+     .off = offsetof(pw_ltc_pathway_p, sessions) + sizeof(int), .hi = MAX_SESSIONS},
+    PW_NUM("minutes_factor", pw_ltc_pathway_p, minutes_factor, PW_LO_OPEN, 1.0, 0, MAX_FACTOR),
+    PW_NUM("effect_factor", pw_ltc_pathway_p, effect_factor, 0, 1.0, 0, MAX_FACTOR),
+    PW_NUM("dna_factor", pw_ltc_pathway_p, dna_odds, 0, 1.0, 0, MAX_FACTOR),
+    PW_NUM("dropout_factor", pw_ltc_pathway_p, dropout_factor, 0, 1.0, 0, MAX_FACTOR),
+};
+
 static const pw_field prefill_fields[] = {
     PW_INT("assessment_list", pw_prefill_p, assessment_list, 0, 0, 0, MAX_PREFILL_LIST),
     {.name = "step2_list", .kind = PW_F_INT, .off = offsetof(pw_prefill_p, step_list),
@@ -383,6 +396,7 @@ const pw_field scn_top_fields[] = {
     PW_GROUP("relapse", pw_params, relapse, 0, relapse_fields, NULL),
     PW_SPECIAL("policy_params", 0, &scn_policy_params_hooks, "a group { stepped = { ... }; }"),
     PW_GROUP("reporting", pw_params, reporting, 0, reporting_fields, NULL),
+    PW_GROUP("ltc_pathway", pw_params, ltc_pathway, 0, ltc_pathway_fields, NULL),
     PW_GROUP("prefill", pw_params, prefill, 0, prefill_fields, NULL),
     PW_GROUP("output", pw_params, output, 0, output_fields, NULL),
 };
