@@ -35,6 +35,7 @@
 #include "out_html.h"
 #include "runner.h"
 #include "scn_load.h"
+#include "models/pw_world.h"
 
 enum { MAX_HEAD = 16384, MAX_BODY = 65536, MAX_SETS = 64, MAX_REPS = 50, MAX_OFFERED = 4 };
 
@@ -63,7 +64,7 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
     out_json_kv_str(f, "path", o->path);
     out_json_kv_str(f, "name", p->name);
     out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
-    out_json_kv_num(f, "per_week", p->referrals.per_week);
+    out_json_kv_num(f, "per_week", pw_referral_base_per_week(&p->referrals));
     fputs(", \"roles\": [", f);
     for (size_t r = 0; r < p->n_roles; r++) {
         fputs(r ? ", {\"name\": " : "{\"name\": ", f);
