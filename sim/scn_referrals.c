@@ -8,7 +8,8 @@
  *   weekly_counts = "FILE.csv"          week k of the run has the file's k-th count as its
  *                                       mean; weekly_counts_repeat cycles through the file
  *
- * Exactly one way; keys of another are errors naming both. The file: a header
+ * Exactly one way; keys of another are errors naming both, unless a later layer set it
+ * (an overrides group, --set): then it replaces the earlier way (latest_way). The file: a header
  * `week,referrals` (sources drawn at self_referral_share) or `week,gp,self` (the week's
  * self share is self / (gp + self)), then one row a week, weeks consecutive integers;
  * blank lines and lines starting with # are skipped, a byte-order mark and CR line ends
@@ -378,11 +379,57 @@ static void missing(scn_ctx *c, const config_setting_t *g, const char *key, cons
              "weekly_counts"
 #define SHARE_EXPECTED "a probability in [0, 1], the share of referrals that are self-referrals"
 
-/* The referrals group: exactly one way of giving the rate, with the keys that go with it;
- * the per-source growth rates follow growth_per_year when not given. */
+/* Where member `name` of g was set: -1 absent, 0 in the file, 1 by an overrides group
+ * (the file's or a service's), 2 by --set. */
+static int layer(const config_setting_t *g, const char *name)
+{
+    const config_setting_t *s = config_setting_get_member(g, name);
+    const scn_origin *o = s ? config_setting_get_hook(s) : NULL;
+    return !s ? -1 : !o ? 0 : o->set_arg ? 2 : 1;
+}
+
+static int max2(int a, int b) { return a > b ? a : b; }
+
+/* A way of giving the rate set by a later layer (an overrides group over the file, --set
+ * over both) replaces the ways of earlier layers, with the keys that went only with them:
+ * `--set referrals.weekly_counts=F.csv` on a scenario of per_week replays F, without the
+ * scenario's per_week, seasonality, growth and step changes. Within one layer two ways
+ * stay, for post_referrals to report. */
+static void latest_way(const config_setting_t *g, pw_referrals *r)
+{
+    int one = layer(g, "per_week"), src = max2(layer(g, "gp_per_week"), layer(g, "self_per_week"));
+    int weekly = layer(g, "weekly_counts"), top = max2(one, max2(src, weekly));
+    if (one >= 0 && one < top)
+        r->per_week = NAN;
+    if (src >= 0 && src < top)
+        r->gp_per_week = r->self_per_week = r->gp_growth_per_year = r->self_growth_per_year = NAN;
+    if (weekly >= 0 && weekly < top) {
+        dflt_weekly(r);
+        r->weekly_counts_repeat = 0;
+    }
+    if (weekly == top && one < top && src < top) { /* replayed: nothing on top */
+        if (layer(g, "seasonality") < top)
+            for (int m = 0; m < 12; m++)
+                r->seasonality[m] = 1.0;
+        if (layer(g, "growth_per_year") < top)
+            r->growth_per_year = 0;
+        if (layer(g, "step_changes") < top) {
+            r->n_step_changes = 0; /* every row at its default, as when not given */
+            memset(r->step_changes, 0, sizeof r->step_changes);
+        }
+    }
+    int share_given = (src == top && one < top) || (weekly == top && r->weekly_by_source);
+    if (share_given && layer(g, "self_referral_share") < top)
+        r->self_referral_share = NAN;
+}
+
+/* The referrals group: exactly one way of giving the rate (the latest layer's,
+ * latest_way), with the keys that go with it; the per-source growth rates follow
+ * growth_per_year when not given. */
 static void post_referrals(scn_ctx *c, const config_setting_t *g, const char *key, void *base)
 {
     pw_referrals *r = base;
+    latest_way(g, r);
     int one = !isnan(r->per_week), by_source = !isnan(r->gp_per_week) || !isnan(r->self_per_week);
     int weekly = r->weekly_counts[0] != '\0';
     if (one + by_source + weekly == 0) {
