@@ -209,7 +209,7 @@ static void parse_counts(csv_read *rd, const char *text, size_t len, pw_referral
         int want = r->weekly_by_source ? 3 : 2;
         if (n != want) {
             csv_err(rd, "a row must have %d fields, as the header (got %s%d)", want,
-                    n > want ? "at least " : "", n);
+                    n > COL_N ? "at least " : "", n);
             continue;
         }
         if (long_cell) {

@@ -135,6 +135,12 @@ bad_run "--set of gp_per_week alone on a per_week scenario" \
 run check tests/referrals/base.cfg --set referrals.gp_per_week=10 --set referrals.self_per_week=5
 expect_rc 0 "--set gp_per_week and self_per_week replace per_week and its share"
 check "  ... and the resolved scenario has no per_week" sh -c "! grep -q 'per_week = 60' '$tmp/out'"
+mkfifo "$tmp/fifo.csv"
+rc=0
+timeout 20 "$bin" check tests/referrals/base.cfg --set "referrals.weekly_counts=$tmp/fifo.csv" \
+    >"$tmp/out" 2>"$tmp/err" || rc=$?
+expect_rc 2 "a FIFO as the file (read would block for ever)"
+expect_err 'fifo.csv": is a named pipe \(FIFO\), not a CSV file' "a FIFO as the file"
 run check tests/referrals/replay.cfg --set horizon_weeks=60
 expect_rc 2 "a file shorter than the run"
 expect_err 'weekly_counts: "weekly.csv" holds 78 weeks, but the run lasts 86' "a file shorter than the run"
