@@ -379,19 +379,31 @@ static void missing(scn_ctx *c, const config_setting_t *g, const char *key, cons
              "weekly_counts"
 #define SHARE_EXPECTED "a probability in [0, 1], the share of referrals that are self-referrals"
 
-/* Where member `name` of g was set: -1 absent, 0 in the file, 1 by an overrides group
- * (the file's or a service's), 2 by --set. */
+/* Is s inside the top-level services list (a service's overrides)? */
+static int in_services(const config_setting_t *s)
+{
+    for (; s && !config_setting_is_root(s); s = config_setting_parent(s)) {
+        const config_setting_t *up = config_setting_parent(s);
+        const char *name = config_setting_name(s);
+        if (up && config_setting_is_root(up) && name && !strcmp(name, SERVICES))
+            return 1;
+    }
+    return 0;
+}
+
+/* Where member `name` of g was set, in the order the layers merge: -1 absent, 0 in the
+ * file, 1 by its overrides group, 2 by a service's overrides, 3 by --set. */
 static int layer(const config_setting_t *g, const char *name)
 {
     const config_setting_t *s = config_setting_get_member(g, name);
     const scn_origin *o = s ? config_setting_get_hook(s) : NULL;
-    return !s ? -1 : !o ? 0 : o->set_arg ? 2 : 1;
+    return !s ? -1 : !o ? 0 : o->set_arg ? 3 : in_services(o->src) ? 2 : 1;
 }
 
 static int max2(int a, int b) { return a > b ? a : b; }
 
-/* A way of giving the rate set by a later layer (an overrides group over the file, --set
- * over both) replaces the ways of earlier layers, with the keys that went only with them:
+/* A way of giving the rate set by a later layer (an overrides group over the file, a
+ * service's overrides over both, --set over all) replaces the ways of earlier layers, with the keys that went only with them:
  * `--set referrals.weekly_counts=F.csv` on a scenario of per_week replays F, without the
  * scenario's per_week, seasonality, growth and step changes. Within one layer two ways
  * stay, for post_referrals to report. */

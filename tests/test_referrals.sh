@@ -21,6 +21,9 @@
 #     The spread across replications, the sum of (x - mean)^2 / c, is chi-square with
 #     K (R - 1) degrees of freedom: within its 0.1% and 99.9% quantiles (replications vary
 #     as a Poisson count does, not fixed counts). The week with a count of 0 has none.
+#  4. federation.cfg: a service's overrides replay weekly.csv over the base's rates by
+#     source; services.csv shows each service's base rate, scaled.
+# Then errors: a bad count, a path from --set, a FIFO, a file too short (and repeated).
 # Usage: tests/test_referrals.sh BUILD_DIR
 set -u
 
@@ -113,6 +116,15 @@ check "replay.cfg: replications vary as Poisson counts" test "$(echo "$v" | cut 
 check "replay.cfg: no referral in the week of 0" test "${v##* }" = zero
 v=$(chi2 "$tmp/shifted")
 check "the file shifted by a week would not fit" test "${v%% *}" = "-"
+
+echo "== 4. a federation: a service's overrides replace the base's way, scale applies to it"
+run run tests/referrals/federation.cfg -r 2 -q -o "$tmp/fed"
+expect_rc 0 "federation.cfg runs"
+want_b=$(file_counts | awk '{ s += $1 } END { printf "%.4f", 2 * s / NR }')
+got=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    { printf "%s=%.4f ", f[col("service")], f[col("referrals_per_week")] }' "$tmp/fed/services.csv")
+check "federation.cfg: services.csv rates A=30.0000 B=$want_b (got $got)" \
+    test "$got" = "A=30.0000 B=$want_b "
 
 echo "== the CSV file and the keys: errors name file, line, column and value"
 bad_run() { # NAME PATTERN ARGS...
