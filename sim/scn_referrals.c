@@ -89,7 +89,8 @@ static int cell(const char *a, const char *b, char *out)
 }
 
 /* Split line [a, b) at commas into at most max cells (their text in cells[]). Returns the
- * number of cells, max + 1 if there were more; a cell too long is cut (*long_cell set). */
+ * number of cells, max + 1 if there were more; a cell too long is cut (*long_cell: its
+ * number from 1, else 0). */
 static int split(const char *a, const char *b, char cells[][CELL_MAX], int max, int *long_cell)
 {
     int n = 0;
@@ -100,8 +101,8 @@ static int split(const char *a, const char *b, char cells[][CELL_MAX], int max, 
             e = b;
         if (n == max)
             return max + 1;
-        if (!cell(a, e, cells[n++]))
-            *long_cell = 1;
+        if (!cell(a, e, cells[n++]) && !*long_cell)
+            *long_cell = n;
         if (e == b)
             return n;
         a = e + 1;
@@ -213,7 +214,8 @@ static void parse_counts(csv_read *rd, const char *text, size_t len, pw_referral
             continue;
         }
         if (long_cell) {
-            csv_err(rd, "a field is too long (got \"%s...\"; expected a number)", cells[0]);
+            csv_err(rd, "a field is too long (got \"%s...\"; expected a number)",
+                    cells[long_cell - 1]);
             continue;
         }
         if (rows == PW_MAX_WEEKLY) {
@@ -234,9 +236,11 @@ static void parse_counts(csv_read *rd, const char *text, size_t len, pw_referral
             continue;
         if (rows == 0)
             first_week = week;
-        else if (week != first_week + (long)rows)
+        else if (week != first_week + (long)rows) {
             csv_err(rd, "weeks must be consecutive (got week %ld after week %ld; expected "
                     "%ld)", week, first_week + (long)rows - 1, first_week + (long)rows);
+            first_week = week - (long)rows; /* the rows after it are judged from it */
+        }
         r->week_total[rows] = total;
         r->week_self[rows] = self;
         rows++;
