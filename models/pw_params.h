@@ -13,6 +13,10 @@
 #define PW_MAX_NAME 64
 #define PW_MAX_STEP_CHANGES 8
 #define PW_MAX_CLOSURES 64
+/* Weeks a referrals.weekly_counts file may hold: thirty years. */
+#define PW_MAX_WEEKLY 1560
+/* Bytes of a path kept in the parameters (referrals.weekly_counts, resolved). */
+#define PW_MAX_PATH 1024
 /* Most readings of a repeated questionnaire (reporting.repeat_questionnaire_tries). */
 #define PW_MAX_REPEAT_TRIES 10
 /* Policies the registry (models/pol.c) may hold, and the bytes of parameters each may keep
@@ -55,10 +59,25 @@ typedef struct pw_step_change {
     double factor;                   /* factor */
 } pw_step_change;
 
-/* referrals = { ... } */
+/* referrals = { ... }: one of three ways to give the rate (models/pw_referral.c),
+ *   per_week + self_referral_share: one rate, each referral's source drawn at the share;
+ *   gp_per_week + self_per_week: a rate per source, each with its own growth;
+ *   weekly_counts: a week's referrals replayed from a CSV file (the loader reads it into
+ *                  week_total / week_self; seasonality, growth and step changes at neutral).
+ * A number of another way is NAN (not given), weekly_counts "" and n_weeks 0. */
 typedef struct pw_referrals {
     double per_week;                 /* per_week: base rate (referrals a week) */
     double self_referral_share;      /* self_referral_share */
+    double gp_per_week;              /* gp_per_week: base rate of GP referrals */
+    double self_per_week;            /* self_per_week: base rate of self-referrals */
+    double gp_growth_per_year;       /* gp_growth_per_year (NAN: growth_per_year) */
+    double self_growth_per_year;     /* self_growth_per_year (NAN: growth_per_year) */
+    char weekly_counts[PW_MAX_PATH]; /* weekly_counts: the file, as an absolute path */
+    int weekly_counts_repeat;        /* weekly_counts_repeat: cycle through the file */
+    int weekly_by_source;            /* the file has gp and self columns */
+    size_t n_weeks;                  /* rows of the file: week k of the run is row k */
+    double week_total[PW_MAX_WEEKLY]; /* referrals in week k (gp + self when by source) */
+    double week_self[PW_MAX_WEEKLY];  /* of which self-referrals (by source only) */
     double seasonality[12];          /* seasonality: 12 monthly multipliers (mean ~1) */
     double growth_per_year;          /* growth_per_year: compound annual growth */
     size_t n_step_changes;           /* step_changes = ( { week = 104; factor = 1.2; }, ... ),

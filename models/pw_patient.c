@@ -68,11 +68,12 @@ void patient_release(world *w, patient *pt)
     w->live_patients--;
 }
 
-/* Draw the attributes and baseline severity of a new referral from stream r (case mix). */
-void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r)
+/* Draw the attributes and baseline severity of a new referral at day t from stream r (case
+ * mix); its source is self with the self-referral share at t (pw_referral_self_share). */
+void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r, double t)
 {
     const pw_casemix *m = &p->casemix;
-    pt->self_ref = gsl_rng_uniform(r) < p->referrals.self_referral_share;
+    pt->self_ref = gsl_rng_uniform(r) < pw_referral_self_share(p, t);
     double u = gsl_rng_uniform(r), c = 0;
     pt->age_band = 3;
     for (int i = 0; i < 4; i++) {

@@ -1,34 +1,112 @@
 /* Referrals: arrivals as a thinned non-homogeneous Poisson process, opting in, and relapse
  * bringing a discharged person back as a re-referral.
  *
- * Holds: the referral rate (base, seasonality, growth, step changes) and its bound, the
- * arrival of a referral, opt-in, relapse and re-referral.
+ * Holds: the referral rate (one rate, or a rate per source, with seasonality, growth and
+ * step changes; or a week's count replayed) and its bound, the self-referral share at a
+ * time, the arrival of a referral, opt-in, relapse and re-referral.
  * Streams: RS_ARRIVALS (candidate times and thinning: never anything else, so who arrives
  * when does not depend on capacity or policy), RS_CASEMIX (through patient_draw_casemix);
  * the person's PR_OPTIN (opting in, its delay) and PR_FATE (relapse, its delay, the
  * re-referral's scores).
  * Schedules: the next candidate arrival; a referral's opt-in; a re-referral.
  */
+#include <assert.h>
 #include <math.h>
 #include <gsl/gsl_randist.h>
 
 #include "pw_state.h"
 
-/* Referrals a day at time t. */
+/* Referrals a week by source at day t before seasonality and step changes: *gp and *self
+ * (per_week mode: *gp is the whole rate, *self 0). When both sources grow alike the total
+ * is one product, (gp + self) x growth, so that gp_per_week + self_per_week equal to
+ * per_week give the very same rate, bit for bit, and so the same arrivals. */
+static void source_rates(const pw_referrals *r, double t, double *gp, double *self)
+{
+    double years = t / YEAR_DAYS;
+    if (isnan(r->gp_per_week)) {
+        *gp = r->per_week * pow(1 + r->growth_per_year, years);
+        *self = 0;
+        return;
+    }
+    *gp = r->gp_per_week * pow(1 + r->gp_growth_per_year, years);
+    *self = r->self_per_week * pow(1 + r->self_growth_per_year, years);
+}
+
+/* The total of source_rates (see there for why equal growth is one product). */
+static double base_rate(const pw_referrals *r, double t)
+{
+    if (!isnan(r->gp_per_week) && r->gp_growth_per_year == r->self_growth_per_year)
+        return (r->gp_per_week + r->self_per_week) * pow(1 + r->gp_growth_per_year,
+                                                         t / YEAR_DAYS);
+    double gp, self;
+    source_rates(r, t, &gp, &self);
+    return gp + self;
+}
+
+/* The row of a weekly_counts file that holds day t: week k of the run is row k, cycling
+ * when weekly_counts_repeat (the loader checked that the file covers the run otherwise). */
+static size_t week_row(const pw_referrals *r, double t)
+{
+    size_t k = (size_t)(t / 7.0);
+    if (r->weekly_counts_repeat)
+        return k % r->n_weeks;
+    assert(k < r->n_weeks && "the loader checks that weekly_counts covers the run");
+    return k < r->n_weeks ? k : r->n_weeks - 1;
+}
+
+/* Referrals a day at time t: the week's count / 7 when replaying weekly counts; else the
+ * base rate (by source or whole) x the month's seasonality x the step changes so far. */
 static double referral_rate(const world *w, double t)
 {
     const pw_referrals *r = &w->p->referrals;
+    if (r->n_weeks)
+        return r->week_total[week_row(r, t)] / 7.0;
     int month = (int)(fmod(t, YEAR_DAYS) / (YEAR_DAYS / 12.0));
     if (month < 0)
         month = 0;
     if (month > 11)
         month = 11;
-    double rate = r->per_week / 7.0 * r->seasonality[month] *
-                  pow(1 + r->growth_per_year, t / YEAR_DAYS);
+    double rate = base_rate(r, t) / 7.0 * r->seasonality[month];
     for (size_t i = 0; i < r->n_step_changes; i++)
         if (t >= r->step_changes[i].week * 7.0)
             rate *= r->step_changes[i].factor;
     return rate;
+}
+
+double pw_referral_self_share(const pw_params *p, double t)
+{
+    const pw_referrals *r = &p->referrals;
+    if (r->n_weeks && r->weekly_by_source) {
+        size_t k = week_row(r, t);
+        return r->week_total[k] > 0 ? r->week_self[k] / r->week_total[k] : 0.0;
+    }
+    if (isnan(r->gp_per_week))
+        return r->self_referral_share;
+    double gp, self;
+    source_rates(r, t, &gp, &self);
+    return gp + self > 0 ? self / (gp + self) : 0.0;
+}
+
+double pw_referral_base_per_week(const pw_referrals *r)
+{
+    if (r->n_weeks) {
+        double sum = 0;
+        for (size_t k = 0; k < r->n_weeks; k++)
+            sum += r->week_total[k];
+        return sum / (double)r->n_weeks;
+    }
+    return isnan(r->gp_per_week) ? r->per_week : r->gp_per_week + r->self_per_week;
+}
+
+void pw_referral_scale(pw_referrals *r, double f)
+{
+    r->per_week *= f; /* NAN stays NAN: a rate not given */
+    r->gp_per_week *= f;
+    r->self_per_week *= f;
+    for (size_t k = 0; k < r->n_weeks; k++) {
+        r->week_total[k] *= f;
+        r->week_self[k] *= f;
+    }
 }
 
 double pw_run_days(const pw_params *p)
@@ -38,20 +116,37 @@ double pw_run_days(const pw_params *p)
            fmax(p->followup_weeks, p->outcome_weeks) * 7.0;
 }
 
+/* The largest growth factor at rate g over [0, years] (1 when shrinking). */
+static double growth_bound(double g, double years) { return fmax(1.0, pow(1 + g, years)); }
+
 double pw_referral_bound(const pw_params *p)
 {
     const pw_referrals *r = &p->referrals;
+    if (r->n_weeks) { /* the busiest week the run reaches */
+        double most = 0;
+        size_t weeks = (size_t)ceil(pw_run_days(p) / 7.0);
+        for (size_t k = 0; k < r->n_weeks && k < weeks; k++)
+            most = fmax(most, r->week_total[k]);
+        return most / 7.0;
+    }
     double season = 0;
     for (int m = 0; m < 12; m++)
         season = fmax(season, r->seasonality[m]);
     double years = pw_run_days(p) / YEAR_DAYS;
-    double growth = fmax(1.0, pow(1 + r->growth_per_year, years));
+    double base;
+    if (isnan(r->gp_per_week))
+        base = r->per_week * growth_bound(r->growth_per_year, years);
+    else if (r->gp_growth_per_year == r->self_growth_per_year) /* as base_rate computes it */
+        base = (r->gp_per_week + r->self_per_week) * growth_bound(r->gp_growth_per_year, years);
+    else /* each source at its own most: at least their sum at any one time */
+        base = r->gp_per_week * growth_bound(r->gp_growth_per_year, years) +
+               r->self_per_week * growth_bound(r->self_growth_per_year, years);
     double steps = 1.0, prod = 1.0;
     for (size_t i = 0; i < r->n_step_changes; i++) {
         prod *= r->step_changes[i].factor;
         steps = fmax(steps, prod);
     }
-    return r->per_week / 7.0 * season * growth * steps;
+    return base / 7.0 * season * steps;
 }
 
 /* An upper bound of referral_rate over the run: the thinning bound. */
@@ -120,7 +215,7 @@ void referral_on_arrival(sim *s, void *obj, uint64_t arg)
     }
     pt->id = w->next_referral++;
     pt->person_id = pt->id;
-    patient_draw_casemix(w->p, pt, w->st.r[RS_CASEMIX]);
+    patient_draw_casemix(w->p, pt, w->st.r[RS_CASEMIX], s->now);
     subgroup_draw(w, pt);
     refer(w, pt);
 }

@@ -52,6 +52,8 @@ enum {
                                 probability */
     PW_ROLE = 1 << 11,       /* PW_F_STR: names a role under staff */
     PW_STEP3_ONLY = 1 << 12, /* key exists in step3 only */
+    PW_OMIT_DEFAULT = 1 << 13, /* PW_F_NUM, PW_F_BOOL: not printed at its default (a NAN
+                                  default: not given) */
 };
 
 /* The loader's code for a field: load, default and print of PW_F_SPECIAL, checks run after

@@ -397,7 +397,7 @@ double world_next_working(const world *w, double t);
 patient *patient_new(world *w, uint32_t base, uint64_t number);
 void patient_release(world *w, patient *pt);
 void patient_delete(patient *pt);
-void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r);
+void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r, double t);
 void patient_draw_fortunes(const world *w, patient *pt, double from);
 void patient_drift(world *w, patient *pt);
 void patient_natural_history(const world *w, patient *pt, gsl_rng *r, double from, double to,

@@ -27,8 +27,8 @@ static int level_of(const patient *pt, pw_attr a)
     }
 }
 
-/* The share of referrals at each level of attribute a, into sh[]. */
-static void level_shares(const pw_params *p, pw_attr a, double sh[PW_LEVELS_MAX])
+/* The share of referrals at each level of attribute a at day t, into sh[]. */
+static void level_shares(const pw_params *p, pw_attr a, double t, double sh[PW_LEVELS_MAX])
 {
     const pw_casemix *m = &p->casemix;
     switch (a) {
@@ -44,9 +44,11 @@ static void level_shares(const pw_params *p, pw_attr a, double sh[PW_LEVELS_MAX]
         break;
     case PW_A_LTC: sh[0] = 1 - m->ltc_share, sh[1] = m->ltc_share; break;
     case PW_A_LD: sh[0] = 1 - m->ld_share, sh[1] = m->ld_share; break;
-    case PW_A_SOURCE:
-        sh[0] = 1 - p->referrals.self_referral_share, sh[1] = p->referrals.self_referral_share;
+    case PW_A_SOURCE: {
+        double self = pw_referral_self_share(p, t);
+        sh[0] = 1 - self, sh[1] = self;
         break;
+    }
     case PW_A_DEPRIVATION:
         for (int k = 0; k < PW_DEPRIVATION_N; k++)
             sh[k] = m->deprivation_shares[k];
@@ -80,7 +82,7 @@ static void settle(const world *w, patient *pt)
         const pw_effects *e = &p->subgroups.effects[a];
         double sh[PW_LEVELS_MAX] = {0};
         int n = pw_attr_levels((pw_attr)a), k = level_of(pt, (pw_attr)a);
-        level_shares(p, (pw_attr)a, sh);
+        level_shares(p, (pw_attr)a, w->s.now, sh);
         pt->sg_opt_in *= relative(e->opt_in, sh, n, k);
         pt->sg_dna *= relative(e->dna, sh, n, k);
         pt->sg_dropout *= relative(e->dropout, sh, n, k);

@@ -53,7 +53,7 @@ static patient *prefill_person(world *w, gsl_rng *r)
     pt->id = w->next_prefill++;
     pt->person_id = pt->id;
     pt->origin = pt->person_origin = PW_ORIGIN_PREFILL;
-    patient_draw_casemix(w->p, pt, r);
+    patient_draw_casemix(w->p, pt, r, 0.0);
     subgroup_draw(w, pt);
     return pt;
 }

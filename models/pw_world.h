@@ -103,10 +103,20 @@ const char *pw_strerror(int err);
 /* The length of a run of p, days: warm-up, measurement window and follow-up. */
 double pw_run_days(const pw_params *p);
 /* Referrals a day, at most, over a run of p: the base rate x the highest month's
- * seasonality x growth by the end of the run x the highest running product of the step
- * changes. The arrival process is thinned against it; times the run's days it bounds the
+ * seasonality x growth by the end of the run (each source's, when given by source) x the
+ * highest running product of the step changes; or the busiest replayed week / 7. The arrival process is thinned against it; times the run's days it bounds the
  * referrals a replication expects. */
 double pw_referral_bound(const pw_params *p);
+/* The share of referrals at day t that are self-referrals: self_referral_share, or
+ * self_per_week's share of the two sources' rates at t (each grown at its own rate), or the
+ * week's self / (gp + self) when replaying counts by source (0 in a week with none). */
+double pw_referral_self_share(const pw_params *p, double t);
+/* A scenario's referrals a week, all sources, before seasonality, growth and step changes:
+ * per_week, gp_per_week + self_per_week, or the mean week of a weekly_counts file. For
+ * reports and budgets; the run draws from the rate itself. */
+double pw_referral_base_per_week(const pw_referrals *r);
+/* Multiply every rate and weekly count of r by f (a federation's service scale). */
+void pw_referral_scale(pw_referrals *r, double f);
 
 /* Memory of one replication of p, estimated from its parameters before it runs (the
  * formula is in models/pw_memory.c and the README, "Limits"). Counts are conservative

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run the loader's fuzzer (built by `make fuzz`) for SECONDS: seeds from scenarios/ and
-# tests/bad/, the growing corpus in BUILD/corpus, findings saved in BUILD/ (crash-*,
+# tests/bad/ (its CSV files as "--csv " seeds), the growing corpus in BUILD/corpus, findings saved in BUILD/ (crash-*,
 # timeout-*, oom-*, leak-*). Prints libFuzzer's figures (executions, coverage, corpus) and
 # exits non-zero on a finding.
 # Usage: scripts/fuzz.sh BUILD SECONDS
@@ -18,6 +18,10 @@ cp "$root"/scenarios/*.cfg "$root"/tests/bad/*.cfg "$build/seeds/"
 # named where libconfig follows an @include and where it does not.
 printf '@include "include/base.cfg"\n/* @include "include/fifo.cfg" */\nname = "\n@include \\"include/fifo.cfg\\"";\n# @include "include/fifo.cfg"\n @include "include/fifo.cfg"\n' \
     >"$build/seeds/trap_fifo.cfg"
+# The CSV reader of referrals.weekly_counts: "--csv " and a file's text (tests/fuzz_scn.c).
+for f in "$root"/tests/bad/data/*.csv; do
+    { printf -- '--csv '; cat "$f"; } >"$build/seeds/csv_$(basename "$f")"
+done
 log="$build/fuzz.log"
 echo "fuzz: tests/fuzz_scn.c for ${secs} s (log: $log)"
 rc=0

@@ -196,7 +196,7 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
                  "outcome_weeks: %.3g referrals, x "
                  "assessment.opt_in_probability %g; prefill lists and caseload_fill: %.3g) x "
                  "%s each x %.0f replications at once (-j)",
-                 pre, m.people, p->referrals.per_week, m.weeks, m.referrals,
+                 pre, m.people, pw_referral_base_per_week(&p->referrals), m.weeks, m.referrals,
                  p->assessment.opt_in_probability, m.prefilled,
                  budget_fmt(m.people_bytes / (m.people > 0 ? m.people : 1), a, sizeof a),
                  at_once);

@@ -253,7 +253,8 @@ static const pw_params *budget_params(const pw_params *p, const scn_federation *
 {
     const pw_params *big = p;
     for (size_t k = 0; k < fed->n; k++)
-        if (big == p || fed->services[k].referrals.per_week > big->referrals.per_week)
+        if (big == p || pw_referral_base_per_week(&fed->services[k].referrals) >
+                                     pw_referral_base_per_week(&big->referrals))
             big = &fed->services[k];
     return big;
 }
@@ -571,7 +572,8 @@ int cmd_check(const cli *c, pw_params *p, const scn_federation *fed)
     for (size_t k = 0; k < fed->n; k++) {
         const pw_params *sp = &fed->services[k];
         printf("#   services[%zu] \"%s\": scale %g, staffing %g, referrals.per_week %g", k,
-               sp->name, fed->scale[k], fed->staffing[k], sp->referrals.per_week);
+               sp->name, fed->scale[k], fed->staffing[k],
+               pw_referral_base_per_week(&sp->referrals));
         for (size_t r = 0; r < sp->n_roles; r++)
             printf(", staff.%s.headcount %d", sp->roles[r].name, sp->roles[r].headcount);
         putchar('\n');

@@ -18,6 +18,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
@@ -35,6 +36,7 @@
 #include "out_html.h"
 #include "runner.h"
 #include "scn_load.h"
+#include "models/pw_world.h"
 
 enum { MAX_HEAD = 16384, MAX_BODY = 65536, MAX_SETS = 64, MAX_REPS = 50, MAX_OFFERED = 4 };
 
@@ -63,7 +65,14 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
     out_json_kv_str(f, "path", o->path);
     out_json_kv_str(f, "name", p->name);
     out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
-    out_json_kv_num(f, "per_week", p->referrals.per_week);
+    /* The rate the playground's slider sets: per_week, or self_per_week when the rate is
+     * given by source; none when weekly counts are replayed (rate_key null). */
+    const pw_referrals *rf = &p->referrals;
+    int by_source = !isnan(rf->gp_per_week);
+    out_json_kv_str(f, "rate_key", rf->n_weeks ? NULL
+                                   : by_source ? "referrals.self_per_week"
+                                               : "referrals.per_week");
+    out_json_kv_num(f, "per_week", by_source ? rf->self_per_week : rf->per_week);
     fputs(", \"roles\": [", f);
     for (size_t r = 0; r < p->n_roles; r++) {
         fputs(r ? ", {\"name\": " : "{\"name\": ", f);

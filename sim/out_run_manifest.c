@@ -12,6 +12,7 @@
 #include "out_file.h"
 #include "out_manifest.h"
 #include "sim/core/sim_rng.h"
+#include "models/pw_world.h"
 
 /* The routing policy's scenario name ("stepped"). */
 static const char *policy_name(int k)
@@ -151,7 +152,7 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
     fputs("]\n  },\n", f);
 
     fputs("  \"model\": {\n", f);
-    json_kv_num(f, I2, "referrals_per_week", p->referrals.per_week, 0);
+    json_kv_num(f, I2, "referrals_per_week", pw_referral_base_per_week(&p->referrals), 0);
     json_kv_num(f, I2, "growth_per_year", p->referrals.growth_per_year, 0);
     fprintf(f, "%s\"weekend_closed\": %s,\n", I2, p->weekend_closed ? "true" : "false");
     fprintf(f, "%s\"closure_days\": %zu,\n", I2, p->n_closures);

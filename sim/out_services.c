@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "out_file.h"
+#include "models/pw_world.h"
 
 int out_write_services(const char *outdir, const pw_params *nat, const pw_params *svc,
                        const double *scale, const double *staffing, size_t nsvc,
@@ -34,7 +35,7 @@ int out_write_services(const char *outdir, const pw_params *nat, const pw_params
         fputc(',', f);
         out_csv_num(f, staffing[k]);
         fputc(',', f);
-        out_csv_num(f, svc[k].referrals.per_week);
+        out_csv_num(f, pw_referral_base_per_week(&svc[k].referrals));
         for (size_t r = 0; r < nat->n_roles; r++)
             fprintf(f, ",%d", svc[k].roles[r].headcount);
         for (int m = 0; m < PW_M_N; m++) {

@@ -131,6 +131,7 @@ static void post_top(scn_ctx *c, const config_setting_t *g, const char *key, voi
 {
     const pw_params *p = base;
     (void)key;
+    scn_check_weekly_cover(c, p);
     double days = pw_run_days(p), expected = pw_referral_bound(p) * days;
     const double most = PW_MAX_REFERRALS / 2;
     if (!(expected > most))
@@ -140,7 +141,9 @@ static void post_top(scn_ctx *c, const config_setting_t *g, const char *key, voi
     const char *k = pow(1 + r->growth_per_year, days / 365.25) > 2 &&
                             config_lookup(c->cfg, "referrals.growth_per_year")
                         ? "referrals.growth_per_year"
-                        : "referrals.per_week";
+                    : r->n_weeks                ? "referrals.weekly_counts"
+                    : !isnan(r->gp_per_week)    ? "referrals.gp_per_week"
+                                                : "referrals.per_week";
     const config_setting_t *at = config_lookup(c->cfg, k);
     scn_err_at(c, at ? at : g, k,
                "the run would draw up to %.3g referrals in a replication (up to %.6g a week, "

@@ -27,7 +27,7 @@
  * read: a FIFO would wait for a writer for ever, a directory makes libconfig's scanner
  * exit the process, a device never ends. A file that grows while read past the limit
  * (or a /proc file, whose size reads 0) is refused by the bytes actually read. */
-static void read_whole(scn_src *f)
+void scn_read_whole(scn_src *f)
 {
     int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
@@ -84,26 +84,31 @@ static void read_whole(scn_src *f)
 }
 
 /* Why f has no text, in words that follow its path ("is a directory, not a scenario
- * file"), into buf. */
-void scn_file_why(const scn_src *f, char *buf, size_t n)
+ * file"; `what` names the kind of file expected), into buf. */
+void scn_file_why_as(const scn_src *f, const char *what, char *buf, size_t n)
 {
     unsigned type = f->mode & S_IFMT;
     if (f->err == EFBIG)
-        snprintf(buf, n, "is too large for a scenario file (got %s%lld bytes; expected at most "
-                 "%u, 1 MiB)", f->size < 0 ? "more than " : "",
+        snprintf(buf, n, "is too large for a %s (got %s%lld bytes; expected at most "
+                 "%u, 1 MiB)", what, f->size < 0 ? "more than " : "",
                  f->size < 0 ? (long long)SCN_MAX_FILE_BYTES : f->size, SCN_MAX_FILE_BYTES);
     else if (f->err == EISDIR || type == S_IFDIR)
-        snprintf(buf, n, "is a directory, not a scenario file");
+        snprintf(buf, n, "is a directory, not a %s", what);
     else if (type == S_IFIFO)
-        snprintf(buf, n, "is a named pipe (FIFO), not a scenario file (expected a regular file)");
+        snprintf(buf, n, "is a named pipe (FIFO), not a %s (expected a regular file)", what);
     else if (type == S_IFCHR || type == S_IFBLK)
-        snprintf(buf, n, "is a device, not a scenario file (expected a regular file)");
+        snprintf(buf, n, "is a device, not a %s (expected a regular file)", what);
     else if (type == S_IFSOCK)
-        snprintf(buf, n, "is a socket, not a scenario file (expected a regular file)");
+        snprintf(buf, n, "is a socket, not a %s (expected a regular file)", what);
     else if (type && type != S_IFREG)
-        snprintf(buf, n, "is not a regular file, so not a scenario file");
+        snprintf(buf, n, "is not a regular file, so not a %s", what);
     else
         snprintf(buf, n, "%s", strerror(f->err ? f->err : EIO));
+}
+
+void scn_file_why(const scn_src *f, char *buf, size_t n)
+{
+    scn_file_why_as(f, "scenario file", buf, n);
 }
 
 /* Find integer literals that libconfig 1.5 silently wraps: decimal or hex, without the L
@@ -225,7 +230,7 @@ static char *open_path(const scn_ctx *c, const char *raw)
 }
 
 /* The source file libconfig recorded as `raw` (NULL: the scenario itself), registered and
- * read on first use (read_whole: a file that is not a regular one of at most
+ * read on first use (scn_read_whole: a file that is not a regular one of at most
  * SCN_MAX_FILE_BYTES has no text). Returns NULL only when out of memory. The record
  * stays where it is for the whole load, however many files are added after it. */
 scn_src *scn_file_of(scn_ctx *c, const char *raw)
@@ -256,7 +261,7 @@ scn_src *scn_file_of(scn_ctx *c, const char *raw)
         c->nomem = 1;
         return NULL;
     }
-    read_whole(f);
+    scn_read_whole(f);
     if (f->text && scn_scan_literals(c, f) < 0)
         return NULL;
     return f;

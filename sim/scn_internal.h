@@ -11,6 +11,7 @@
  *   scn_special.c   keys with their own code: seed, policy, closure_days, staff, does,
  *                   policy_params (read from the policy registry, models/pol.c)
  *   scn_check.c     checks across keys: group checks, role names, activity coverage
+ *   scn_referrals.c referrals: which way the rate is given; the weekly_counts CSV file
  *   scn_override.c  the overrides group and --set
  *   scn_print.c     scn_print: a pw_params back as a scenario
  * Only these files include libconfig.h. Messages are collected in the context, never
@@ -174,6 +175,12 @@ void scn_did_you_mean(const char *word, const char *const *names, size_t n, char
 scn_src *scn_file_of(scn_ctx *c, const char *raw);
 /* Why f has no text: "is a directory, not a scenario file", "No such file or directory". */
 void scn_file_why(const scn_src *f, char *buf, size_t n);
+/* The same, naming the kind of file expected ("CSV file"). */
+void scn_file_why_as(const scn_src *f, const char *what, char *buf, size_t n);
+/* Read the file at f->path whole into f->text (NUL-terminated, malloc'd; f->len bytes) if
+ * it is a regular file of at most SCN_MAX_FILE_BYTES, without blocking on a FIFO; else
+ * f->text stays NULL and f->err, f->mode, f->size say why (scn_file_why_as). */
+void scn_read_whole(scn_src *f);
 /* Find integer literals of f's text that libconfig 1.5 silently wraps (into f->lits).
  * Returns 0 or -1 if out of memory. */
 int scn_scan_literals(scn_ctx *c, scn_src *f);
@@ -265,6 +272,15 @@ extern const scn_hooks scn_seed_hooks, scn_policy_hooks, scn_closures_hooks, scn
 
 extern const scn_hooks scn_top_checks, scn_step_checks, scn_role_checks,
     scn_workforce_checks, scn_step_changes_checks;
+
+/* ==== scn_referrals.c ================================================================== */
+
+/* referrals.weekly_counts (a special: the file read into the parameters) and the checks of
+ * the referrals group: one way of giving the rate, and the keys it goes with. */
+extern const scn_hooks scn_weekly_counts_hooks, scn_referrals_checks;
+/* A weekly_counts file must cover the run unless it repeats: a message if it does not.
+ * Needs the run's length (every top-level key read). */
+void scn_check_weekly_cover(scn_ctx *c, const pw_params *p);
 /* The checks that need every key read: role names (the chosen policy's, training_to, plan
  * rows) and the activities the scenario needs. Run only when staff loaded cleanly. */
 void scn_check_all(scn_ctx *c, pw_params *p);

@@ -7,6 +7,8 @@
  */
 #include "scn_internal.h"
 
+#include <math.h>
+
 /* A string in libconfig syntax, quoted and escaped. */
 void scn_print_string(FILE *f, const char *s)
 {
@@ -49,6 +51,11 @@ static void print_field(FILE *f, const pw_field *fd, unsigned gflags, const void
     }
     if (fd->kind == PW_F_STR && (fd->flags & PW_OMIT_EMPTY) && !*at)
         return;
+    if (fd->flags & PW_OMIT_DEFAULT) {
+        double v = fd->kind == PW_F_NUM ? *(const double *)at : *(const int *)at;
+        if (v == fd->def || (isnan(v) && isnan(fd->def)))
+            return;
+    }
     if (fd->kind == PW_F_DIST && fd->has_off != SIZE_MAX &&
         !*(const int *)((const char *)base + fd->has_off))
         return;

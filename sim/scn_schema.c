@@ -67,9 +67,22 @@ static const pw_field step_change_fields[] = {
     PW_NUM("factor", pw_step_change, factor, PW_REQ, 0, 0, MAX_FACTOR),
 };
 
+/* One of per_week (with self_referral_share), gp_per_week + self_per_week, or
+ * weekly_counts: scn_referrals.c checks which, and reads the file. NAN: not given (and not
+ * printed). */
 static const pw_field referrals_fields[] = {
-    PW_NUM("per_week", pw_referrals, per_week, PW_REQ | PW_LO_OPEN, 0, 0, MAX_PER_WEEK),
-    PW_PROB("self_referral_share", pw_referrals, self_referral_share, PW_REQ, 0),
+    PW_NUM("per_week", pw_referrals, per_week, PW_LO_OPEN | PW_OMIT_DEFAULT, NAN, 0,
+           MAX_PER_WEEK),
+    PW_PROB("self_referral_share", pw_referrals, self_referral_share, PW_OMIT_DEFAULT, NAN),
+    PW_NUM("gp_per_week", pw_referrals, gp_per_week, PW_OMIT_DEFAULT, NAN, 0, MAX_PER_WEEK),
+    PW_NUM("self_per_week", pw_referrals, self_per_week, PW_OMIT_DEFAULT, NAN, 0, MAX_PER_WEEK),
+    PW_NUM("gp_growth_per_year", pw_referrals, gp_growth_per_year,
+           PW_LO_OPEN | PW_OMIT_DEFAULT, NAN, -1.0, 1.0),
+    PW_NUM("self_growth_per_year", pw_referrals, self_growth_per_year,
+           PW_LO_OPEN | PW_OMIT_DEFAULT, NAN, -1.0, 1.0),
+    PW_SPECIAL("weekly_counts", 0, &scn_weekly_counts_hooks,
+               "a string: a CSV file of weekly referral counts"),
+    PW_BOOL("weekly_counts_repeat", pw_referrals, weekly_counts_repeat, PW_OMIT_DEFAULT, 0),
     /* A month at 12 takes a year's referrals. */
     PW_ARR("seasonality", pw_referrals, seasonality, 0, 12, 1.0, 0, 12),
     /* At most doubling every year (1e308 spun for ever: the thinning bound overflowed). */
@@ -378,7 +391,8 @@ const pw_field scn_top_fields[] = {
     PW_SPECIAL("policy", 0, &scn_policy_hooks, "a policy name"),
     PW_BOOL("weekend_closed", pw_params, weekend_closed, 0, 1),
     PW_SPECIAL("closure_days", 0, &scn_closures_hooks, "an array of integer day numbers >= 0"),
-    PW_GROUP("referrals", pw_params, referrals, PW_REQ, referrals_fields, NULL),
+    PW_GROUP("referrals", pw_params, referrals, PW_REQ, referrals_fields,
+             &scn_referrals_checks),
     PW_GROUP("casemix", pw_params, casemix, PW_REQ, casemix_fields, NULL),
     PW_GROUP("subgroups", pw_params, subgroups, 0, subgroups_fields, NULL),
     PW_SPECIAL("staff", PW_REQ, &scn_staff_hooks,

@@ -10,7 +10,8 @@
  *
  * A service is the base scenario (after its overrides group), then its own overrides
  * group, then --set, resolved and checked as any scenario; then `scale` multiplies its
- * referral rate (referrals.per_week), every role's headcount and the pre-filled lists, and
+ * referral rates (referrals.per_week, or gp_per_week and self_per_week, or the weekly
+ * counts), every role's headcount and the pre-filled lists, and
  * `staffing` (default 1) multiplies the headcounts once more (posts per referral against
  * the base). Headcounts and lists are rounded to the nearest whole number; a role with
  * posts keeps at least one.
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "scn_load.h"
+#include "models/pw_world.h"
 
 static const char *const service_keys[] = {"name", "scale", "staffing", "overrides"};
 
@@ -144,7 +146,7 @@ static int scaled(int x, double f)
 static void scale_service(pw_params *p, const scn_service *sv)
 {
     snprintf(p->name, sizeof p->name, "%s", sv->name);
-    p->referrals.per_week *= sv->scale;
+    pw_referral_scale(&p->referrals, sv->scale);
     for (size_t r = 0; r < p->n_roles; r++)
         p->roles[r].headcount = scaled(p->roles[r].headcount, sv->scale * sv->staffing);
     p->prefill.assessment_list = scaled(p->prefill.assessment_list, sv->scale);
@@ -183,7 +185,7 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
     }
     fed->n = n;
     /* The national parameters: the base's, with the services' sizes and posts summed. */
-    nat->referrals.per_week = 0;
+    double referrals = 0; /* a week, summed over the services */
     for (size_t r = 0; r < nat->n_roles; r++)
         nat->roles[r].headcount = 0;
     memset(&nat->prefill.step_list, 0, sizeof nat->prefill.step_list);
@@ -201,7 +203,7 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         fed->staffing[k] = list[k].staffing;
         p->seed = nat->seed; /* the runner derives each service's (pw_pool_service_seed) */
         p->replications = nat->replications;
-        nat->referrals.per_week += p->referrals.per_week;
+        referrals += pw_referral_base_per_week(&p->referrals);
         for (size_t r = 0; r < nat->n_roles && r < p->n_roles; r++)
             nat->roles[r].headcount += p->roles[r].headcount;
         nat->prefill.assessment_list += p->prefill.assessment_list;
@@ -229,7 +231,15 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         }
     }
     free(list);
-    if (ret != SCN_OK)
+    if (ret != SCN_OK) {
         scn_federation_free(fed);
+        return ret;
+    }
+    /* The national rate: the services' summed, given the base scenario's way. */
+    if (!isnan(nat->referrals.per_week))
+        nat->referrals.per_week = referrals;
+    else if (pw_referral_base_per_week(&nat->referrals) > 0)
+        pw_referral_scale(&nat->referrals,
+                          referrals / pw_referral_base_per_week(&nat->referrals));
     return ret;
 }

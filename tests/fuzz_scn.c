@@ -5,13 +5,16 @@
  * same (the round trip tests/test_scn.c checks on the shipped scenarios): a key that
  * prints what it cannot read back, or reads back something else, is a finding. An input
  * that starts with "--set " is instead a --set argument (its first line) applied to the
- * bad-case fixture, so the override parser is fuzzed too. Every message must be in
+ * bad-case fixture, so the override parser is fuzzed too; one that starts with "--csv "
+ * is the rest of a referrals.weekly_counts file (include/fuzz.csv) the fixture replays,
+ * so the CSV reader is fuzzed as well. Every message must be in
  * compiler form ("WHERE: ..."). Crashes, sanitizer reports, hangs (-timeout) and memory
  * blow-ups (-rss_limit_mb) are libFuzzer's own findings.
  *
  * Inputs run in a private directory holding copies of the files the seeds @include
- * (include/base.cfg, the shipped scenarios), so the seeds from scenarios/ and tests/bad/
- * reach as deep into the loader as they do in the test suite; and two traps, a directory
+ * (include/base.cfg, the shipped scenarios, the CSV files of tests/bad/data/ in data/),
+ * so the seeds from scenarios/ and tests/bad/ reach as deep into the loader as they do in
+ * the test suite; and two traps, a directory
  * include/dir.cfg and a FIFO include/fifo.cfg: an @include that reached libconfig without
  * being vetted (sim/scn_vet.c) would make it exit the process or block, a finding.
  * FUZZ_ROOT is the source tree (set by the Makefile).
@@ -34,7 +37,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[256], input[300], printed[300], fixture[300];
+static char dir[256], input[300], printed[300], fixture[300], fuzz_csv[300];
 static pw_params p1, p2;
 
 /* Copy file from to to; 0 or -1. */
@@ -57,8 +60,8 @@ static int copy_file(const char *from, const char *to)
 static void cleanup(void)
 {
     char path[600];
-    const char *sub[] = {"include", ""};
-    for (size_t k = 0; k < 2; k++) {
+    const char *sub[] = {"include", "data", ""};
+    for (size_t k = 0; k < 3; k++) {
         char d[400];
         snprintf(d, sizeof d, "%s/%s", dir, sub[k]);
         DIR *dp = opendir(d);
@@ -109,6 +112,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     if (dp)
         closedir(dp);
+    snprintf(d, sizeof d, "%s/data", dir);
+    dp = mkdir(d, 0700) == 0 ? opendir(FUZZ_ROOT "/tests/bad/data") : NULL;
+    while (dp && (e = readdir(dp))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(from, sizeof from, "%s/tests/bad/data/%s", FUZZ_ROOT, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", d, e->d_name);
+        copy_file(from, to);
+    }
+    if (dp)
+        closedir(dp);
+    snprintf(fuzz_csv, sizeof fuzz_csv, "%s/include/fuzz.csv", dir);
     snprintf(input, sizeof input, "%s/input.cfg", dir);
     snprintf(printed, sizeof printed, "%s/printed.cfg", dir);
     return 0;
@@ -174,6 +189,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!strstr(e.msg[i], ": "))
                 finding("a message not in compiler form", &e, NULL, NULL);
         free(arg);
+    } else if (size >= 6 && memcmp(data, "--csv ", 6) == 0) {
+        if (write_file(fuzz_csv, data + 6, size - 6) != 0)
+            return 0;
+        const char *sets[] = {"referrals.weekly_counts_repeat=true"};
+        char arg[400];
+        snprintf(arg, sizeof arg, "referrals.weekly_counts=\"%s\"", fuzz_csv);
+        const char *both[] = {arg, sets[0]};
+        rc = scn_load(fixture, both, 2, &p1, &e);
+        for (size_t i = 0; i < e.n; i++)
+            if (!strstr(e.msg[i], ": "))
+                finding("a message not in compiler form", &e, NULL, NULL);
     } else {
         if (write_file(input, data, size) != 0)
             return 0;

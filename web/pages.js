@@ -583,7 +583,8 @@
       const s = d.scenarios.find((x) => x.id === sel.value);
       inputs = [];
       dyn.replaceChildren(
-        slider("referrals.per_week", "Referrals a week", 50, Math.max(500, 2 * s.per_week), 5, s.per_week),
+        ...(s.rate_key === "referrals.per_week" ? [slider(s.rate_key, "Referrals a week", 50, Math.max(500, 2 * s.per_week), 5, s.per_week)]
+          : s.rate_key ? [slider(s.rate_key, "Self-referrals a week", 0, Math.max(500, 2 * s.per_week), 5, s.per_week)] : []),
         ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${r.name}: headcount`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
         slider("step2.first_session_dropout", "Step 2: dropout after the first session", 0, 0.9, 0.05, s.step2_first_session_dropout, pct),
         slider("step2.dropout_per_session", "Step 2: dropout at each later session", 0, 0.3, 0.01, s.step2_dropout_per_session, pct),
