@@ -52,6 +52,8 @@ enum {
                                 probability */
     PW_ROLE = 1 << 11,       /* PW_F_STR: names a role under staff */
     PW_STEP3_ONLY = 1 << 12, /* key exists in step3 only */
+    PW_IF_COORD = 1 << 13,   /* PW_F_GROUP at the top: printed only when a role does
+                                "coordination" (else it is an error to give it) */
 };
 
 /* The loader's code for a field: load, default and print of PW_F_SPECIAL, checks run after

@@ -28,10 +28,11 @@
 /* Attendance (PR_SESSION): 1 if pt attends. A DNA is counted; returns 0. */
 static int session_attended(world *w, patient *pt, const pw_step_p *sp)
 {
-    double dna_p = odds_scaled(
-        sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures), pt->sg_dna);
+    double dna_p = odds_scaled(sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures),
+                               pt->sg_dna * coord_dna_odds(w, pt));
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
+        pt->dna_all++;
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_dna" : "step3_dna", "complete",
                    pt->clin);
         return 0;
@@ -140,7 +141,8 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
          gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
         return PW_X_DISCHARGED_NO_PROGRESS;
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
-                  pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
+                  pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
+                  coord_dropout(w, pt);
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop)
         return PW_X_DROPPED_IN_TREATMENT;
     return PW_X_N;
