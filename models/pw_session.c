@@ -28,8 +28,9 @@
 /* Attendance (PR_SESSION): 1 if pt attends. A DNA is counted; returns 0. */
 static int session_attended(world *w, patient *pt, const pw_step_p *sp)
 {
-    double dna_p = odds_scaled(sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures),
-                               pt->sg_dna * coord_dna_odds(w, pt));
+    double dna_p =
+        odds_scaled(sp->dna_probability * pow(w->p->failure.dna_multiplier, pt->failures),
+                    pt->sg_dna * coord_dna_odds(w, pt));
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
         pt->dna_all++;
