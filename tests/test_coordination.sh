@@ -21,7 +21,8 @@
 #   places used are shares in (0, 1]; coordination.csv's replications are the same alone on
 #   one thread as in a batch on two;
 # - coordinators leaving (4 a year each): their people are passed on or left without
-#   (lost_coordinator > 0), and the run ends cleanly;
+#   (lost_coordinator > 0), and the run ends cleanly, its dashboard with a coordination
+#   section;
 # - a coordination group with no coordinator role is refused (exit 2, file, line, key).
 # Usage: tests/test_coordination.sh BUILD_DIR
 set -u
@@ -136,8 +137,9 @@ for r in 0 1; do
 done
 
 echo "== coordinators leaving"
-run run "$cc" -r 1 -q -o "$tmp/leave" --set staff.coordinator.leave_per_year=4
+run run "$cc" -r 1 -o "$tmp/leave" --set staff.coordinator.leave_per_year=4
 expect_rc 0 "coordinators leaving four times a year"
+check "the dashboard has a care coordination section" grep -q "^CARE COORDINATION" "$tmp/out"
 l=$(fig "$tmp/leave" lost_coordinator 0)
 check "some people left without when their coordinator went ($l)" test "${l:-0}" -gt 0
 
