@@ -156,6 +156,7 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
     w->fu_rr += (uint64_t)(f.tru_rec && f.tru_ri);
     o->failures[pt->failures < 3 ? pt->failures : 3]++;
     add_outcome(&o->by_path[path_of(pt)], pt, &f);
+    coord_count(w, pt, why);
     int groups[PW_G_N];
     subgroup_members(pt, groups);
     for (int g = 0; g < PW_G_N; g++)
@@ -168,6 +169,7 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
  * pointer is then dead). pt must be on no list. */
 void cohort_exit(world *w, patient *pt, pw_exit why)
 {
+    coord_release(w, pt);
     patient_drift(w, pt);
     if (pt->cohort && !pt->fu_done) {
         /* Before the follow-up: where natural history alone takes them by then (PR_AFTER). */

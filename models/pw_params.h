@@ -35,6 +35,8 @@ enum {
     PW_DOES_STEP2 = 1 << 1,
     PW_DOES_GROUPS = 1 << 2,
     PW_DOES_STEP3 = 1 << 3,
+    PW_DOES_COORDINATION = 1 << 4, /* holding complex people (models/pw_coord.c): a role
+                                      that does it does nothing else */
 };
 
 /* Latent need. */
@@ -300,6 +302,22 @@ typedef struct pw_reporting_p {
     double holding_letter_days;     /* holding_list_letter_days: between letters */
 } pw_reporting_p;
 
+/* coordination = { ... }: care coordinators for complex needs (models/pw_coord.c). Read
+ * only when a role does "coordination". A person kept in the service (routed to a step's
+ * list) is complex if any chosen criterion holds. */
+typedef struct pw_coordination_p {
+    int risk;                       /* risk: active risk, kept in the service */
+    int specialist_need;            /* specialist_need: latent specialist need, kept in */
+    int learning_disability;        /* learning_disability: learning disability or autism */
+    int long_term_condition;        /* long_term_condition */
+    int min_failures;               /* min_failures: this many failed courses or more (a
+                                       step-up, a re-referral after one); 0: not a criterion */
+    double minutes_per_week;        /* minutes_per_week: a coordinator's time per person held */
+    double dna_odds;                /* dna_odds: x the odds of a treatment DNA while held */
+    double dropout;                 /* dropout: x the waiting dropout hazard and the chance
+                                       of dropping out after a session while held */
+} pw_coordination_p;
+
 #define PW_MAX_PLAN 16
 
 /* A row of workforce.hiring: `count` extra posts of a role advertised at week `week`. */
@@ -424,6 +442,7 @@ typedef struct pw_params {
     pw_ltc_pathway_p ltc_pathway;
     pw_prefill_p prefill;
     pw_workforce_p workforce;
+    pw_coordination_p coordination;
     pw_output_p output;
 } pw_params;
 

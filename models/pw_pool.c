@@ -212,6 +212,7 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     add_u64(nat->failures, svc->failures, 4);
     for (int r = 0; r < PW_MAX_ROLES; r++)
         add_role(&nat->roles[r], &svc->roles[r]);
+    add_dbl((double *)&nat->coord, (const double *)&svc->coord, PW_COORD_STATS_N);
     nat->events_fired += svc->events_fired;
     return 0;
 }

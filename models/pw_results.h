@@ -272,6 +272,29 @@ typedef struct pw_role_stats {
                                    (workforce.trainee_salary_support_share) */
 } pw_role_stats;
 
+/* Care coordination over a replication (models/pw_coord.c), zero without a coordinator
+ * role: the cohort's complex people, and the coordinators over the measurement window.
+ * All doubles, so that a federation adds them as an array (pw_pool_add). */
+typedef struct pw_coord_stats {
+    double complex_n;          /* cohort referrals kept in the service as complex */
+    double coordinated;        /* of them, held by a coordinator at some time */
+    double without;            /* of them, never held (no coordinator with a free place) */
+    double lost;               /* held, then without: their coordinator left and no other
+                                  had a place */
+    double entered;            /* of them, entered treatment */
+    double dropped;            /* of them, lost after assessment: dropped out waiting or in
+                                  treatment, or discharged after DNAs */
+    double dnas, booked;       /* their treatment appointments missed, and booked (attended
+                                  or missed) */
+    double casers, recovered;  /* of them, at caseness at referral, and of those recovered
+                                  at outcome_weeks (latent) */
+    double held_years;         /* people held x years, by coordinators in post (weekly) */
+    double places_years;       /* coordinators' caseload places x years */
+    double load_hours_years;   /* hours a week held x years */
+    double hours_years;        /* hours a week available (in post, not sick) x years */
+} pw_coord_stats;
+#define PW_COORD_STATS_N (sizeof(pw_coord_stats) / sizeof(double))
+
 /* What pooling a federation's services needs beyond the counts above: every numerator and
  * denominator of the headline metrics (models/pw_pool.c), filled at the end of a run. */
 enum { PW_T_WAIT_ASSESS, PW_T_WAIT_TREAT, PW_T_WAIT_REPORTED, PW_T_STEP_UP_WAIT,
@@ -306,6 +329,7 @@ typedef struct pw_results {
     pw_score_hist scores;
     uint64_t failures[4];                       /* cohort by failed episodes: 0, 1, 2, 3+ */
     pw_role_stats roles[PW_MAX_ROLES];          /* by role, over the measurement window */
+    pw_coord_stats coord;                       /* care coordination (zero without it) */
     size_t n_weeks;
     pw_week *weeks;                             /* n_weeks, owned */
     uint64_t events_fired;

@@ -54,6 +54,8 @@ enum {
     PW_STEP3_ONLY = 1 << 12, /* key exists in step3 only */
     PW_OMIT_DEFAULT = 1 << 13, /* PW_F_NUM, PW_F_BOOL: not printed at its default (a NAN
                                   default: not given) */
+    PW_IF_COORD = 1 << 14,   /* PW_F_GROUP at the top: printed only when a role does
+                                "coordination" (else it is an error to give it) */
 };
 
 /* The loader's code for a field: load, default and print of PW_F_SPECIAL, checks run after

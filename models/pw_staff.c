@@ -220,6 +220,7 @@ static void clinician_leave(world *w, clinician *c, int to_training)
     else
         roster_leave(w, c);
     return_caseload(w, c);
+    coord_leave(w, c);
     if (!c->training)
         advertise(w, c, r);
     episode_allocate_all(w); /* the returned patients to whoever has room */
@@ -467,6 +468,8 @@ void staff_week(world *w, pw_week *wk)
                 st->headcount_years += dt;
                 st->fte_years += c->fte * c->cap_factor * dt;
                 st->burnout_years += c->burnout * dt;
+                if (c->does & PW_DOES_COORDINATION)
+                    coord_week(w, c, dt);
             }
         }
     }

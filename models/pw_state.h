@@ -172,6 +172,7 @@ struct clinician {
     double fte;
     gsl_rng *rng;           /* this clinician's own stream (hazards, draws at leaving) */
     pw_list patients;       /* individual caseload (patient.care), newest first */
+    pw_list held;           /* a coordinator's people (patient.held), in order taken on */
     pw_diary_day *diary;    /* booked minutes by day (pw_diary.c), allocated at first use */
     sim_event_id sick_end;
     pw_link post;           /* on the world's in-post list (pw_roster.c) */
@@ -236,6 +237,13 @@ struct patient {
     unsigned char deprivation; /* quintile, 0 most deprived (pw_subgroup.c) */
     unsigned char ethnic;   /* ethnicity group: 0 white, 1 Asian, 2 Black, 3 mixed, 4 other */
     double sg_opt_in, sg_dna, sg_dropout, sg_response; /* subgroup multipliers */
+    /* Care coordination (pw_coord.c): */
+    clinician *coord;       /* the coordinator holding them now, or NULL */
+    pw_link held;           /* on coord's held list */
+    unsigned char complex;  /* kept in the service as complex (a coordinator role exists) */
+    unsigned char coordinated; /* held at some time */
+    unsigned char lost_coord;  /* their coordinator left and no other had a place */
+    uint32_t dna_all;       /* treatment appointments missed, all episodes */
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */
@@ -340,6 +348,7 @@ typedef struct world {
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
     uint64_t n_rep_finished;            /* finished courses as reported (pw_report.c) */
     uint64_t hold_serial;               /* holding-list letter events scheduled */
+    int coord_on;                       /* some role does "coordination" (pw_coord.c) */
 } world;
 
 static inline double clampd(double x, double lo, double hi)
@@ -361,6 +370,17 @@ static inline double odds_scaled(double p, double m)
 static inline int ltc_on(const pw_params *p, const patient *pt)
 {
     return p->ltc_pathway.enabled && pt->ltc;
+}
+
+/* Care coordination's multipliers on pt's treatment DNA odds and dropout: the scenario's
+ * while a coordinator holds them, else exactly 1 (so x 1 leaves every figure's bits). */
+static inline double coord_dna_odds(const world *w, const patient *pt)
+{
+    return pt->coord ? w->p->coordination.dna_odds : 1.0;
+}
+static inline double coord_dropout(const world *w, const patient *pt)
+{
+    return pt->coord ? w->p->coordination.dropout : 1.0;
 }
 
 /* The weekly-histogram bin of a wait (the last bin takes the rest). */
@@ -538,6 +558,14 @@ double train_gate(world *w, int role);
 void train_started(world *w, int role);
 void train_schedule(world *w);
 void train_on_top_up(sim *s, void *obj, uint64_t arg);
+
+/* pw_coord.c: care coordination */
+void coord_init(world *w);
+void coord_consider(world *w, patient *pt);
+void coord_release(world *w, patient *pt);
+void coord_leave(world *w, clinician *c);
+void coord_count(world *w, const patient *pt, pw_exit why);
+void coord_week(world *w, const clinician *c, double dt);
 
 /* pw_subgroup.c */
 void subgroup_draw(const world *w, patient *pt);

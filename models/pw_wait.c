@@ -71,7 +71,8 @@ static sim_event_id dropout_timer(world *w, patient *pt)
 {
     const pw_step_p *sp = &w->p->step[pt->step];
     double mult = pow(w->p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
-                  (ltc_on(w->p, pt) ? w->p->ltc_pathway.dropout_factor : 1.0);
+                  (ltc_on(w->p, pt) ? w->p->ltc_pathway.dropout_factor : 1.0) *
+                  coord_dropout(w, pt);
     double d = wait_dropout_delay(&sp->wait_dropout, mult, pt->r[PR_WAIT]);
     return isfinite(d) && w->s.now + d < w->t_end
                ? sim_schedule(&w->s, d, PRIO_PERSON, wait_on_dropout, pt, 0)
@@ -98,6 +99,7 @@ void wait_join_step(world *w, patient *pt, int step)
         }
     }
     pt->prio = pt->stepped_up && sp->stepped_up_first;
+    coord_consider(w, pt); /* before the timer: a coordinator lowers the hazard */
     pt->timer = dropout_timer(w, pt);
     pw_list_push_tail(wait_list_of(w, pt), &pt->wait);
     metrics_track_lists(w);

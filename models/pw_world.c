@@ -227,6 +227,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         goto out;
     out->n_weeks = (size_t)floor(w->t_end / 7.0);
     out->weeks = calloc(out->n_weeks ? out->n_weeks : 1, sizeof *out->weeks);
+    coord_init(w);
     if (!out->weeks || (ret = staff_build(w)) != SIM_OK)
         goto out;
     sim_timeavg_init(&w->ta_wait_assess, 0, 0);

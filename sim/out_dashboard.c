@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out_coord.h"
 #include "out_metrics.h"
 #include "sim/core/sim_stats.h"
 
@@ -403,6 +404,44 @@ static void section_capacity(const dash *d)
         NULL);
 }
 
+/* Care coordination (only with a coordinator role): the complex people, held or not,
+ * their dropout and missed appointments, the coordinators' time and cost. */
+static void section_coordination(const dash *d)
+{
+    static const struct {
+        const char *label, *fig;
+        int pct;
+    } rows[] = {
+        {"  Complex people (referred in the window)", "complex_referrals", 0},
+        {"    held by a coordinator", "coordinated_share", 1},
+        {"    never held (no place free)", "without_coordinator", 0},
+        {"    lost theirs when a coordinator left", "lost_coordinator", 0},
+        {"    dropped out after assessment", "complex_dropout_share", 1},
+        {"    appointments missed", "complex_dna_share", 1},
+        {"  Coordinators' hours in use", "coordinator_utilisation", 1},
+        {"  Coordinators' cost over the window", "coordinator_cost_gbp", 2},
+    };
+    char a[CELL_MAX];
+    if (!out_coord_on(d->p))
+        return;
+    heading(d->f, "CARE COORDINATION (complex needs)", "", NULL);
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        size_t m = 0;
+        while (m < out_coord_count() && strcmp(out_coord_name(m), rows[k].fig) != 0)
+            m++;
+        for (size_t i = 0; i < d->nreps; i++)
+            d->x[i] = out_coord_value(d->p, &d->reps[d->order[i]], m);
+        sim_summary s = summarise(d->x, d->nreps);
+        row(d->f, rows[k].label,
+            rows[k].pct == 1   ? cell_pct(a, sizeof a, &s)
+            : rows[k].pct == 2 ? cell_gbp(a, sizeof a, &s)
+                               : cell_num(a, sizeof a, &s),
+            NULL);
+    }
+    fputs("  every figure, by replication, in coordination.csv; against no one in post:\n"
+          "  --set staff.<role>.headcount=0 (README.md, \"Care coordination\").\n", d->f);
+}
+
 /* Mean waiting-list sizes. */
 static void section_lists(const dash *d)
 {
@@ -483,6 +522,7 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
     section_funnel(&d);
     section_capacity(&d);
     section_workforce(&d);
+    section_coordination(&d);
     section_lists(&d);
     section_subgroups(&d);
 out:

@@ -49,7 +49,8 @@ static void json_does(FILE *f, unsigned does)
         unsigned bit;
         const char *name;
     } acts[] = {{PW_DOES_ASSESSMENT, "assessment"}, {PW_DOES_STEP2, "step2"},
-                {PW_DOES_GROUPS, "groups"}, {PW_DOES_STEP3, "step3"}};
+                {PW_DOES_GROUPS, "groups"}, {PW_DOES_STEP3, "step3"},
+                {PW_DOES_COORDINATION, "coordination"}};
     int first = 1;
     putc('[', f);
     for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++) {

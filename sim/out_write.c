@@ -13,6 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/pol.h"
+#include "out_coord.h"
 #include "out_file.h"
 #include "out_manifest.h"
 #include "out_run_manifest.h"
@@ -38,12 +39,12 @@ typedef struct wctx {
 /* The files, in the order they are written and published (manifest.json last). */
 enum {
     F_SUMMARY_JSON, F_SUMMARY_CSV, F_REPLICATIONS, F_WAITS, F_RECOVERY, F_SUBGROUPS, F_FLOW,
-    F_TIMESERIES, F_WORKFORCE, F_COSTS, F_MANIFEST, F_N
+    F_TIMESERIES, F_WORKFORCE, F_COSTS, F_COORD, F_COORD_SUMMARY, F_MANIFEST, F_N
 };
 static const char *const file_names[F_N] = {
     "summary.json", "summary.csv", "replications.csv", "waits.csv", "recovery.csv",
     "subgroups.csv", "flow.csv", "timeseries.csv", "workforce.csv", "costs.csv",
-    "manifest.json"};
+    "coordination.csv", "coordination_summary.csv", "manifest.json"};
 
 
 /* The streamed files a run may add to the set, in the order the manifest lists them. */
@@ -137,22 +138,28 @@ static void write_summary_json(FILE *f, const wctx *c)
     fputs("  }\n}\n", f);
 }
 
+/* A summary.csv row: the metric's summary over the replications. */
+static void summary_row(FILE *f, const wctx *c, const char *metric, const sim_summary *s)
+{
+    fprintf(f, "%s,%s,", c->scn, metric);
+    const double v[] = {s->mean, s->n ? s->sd : NAN, s->ci_low, s->ci_high, s->p10, s->p50,
+                        s->p90};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        out_csv_num(f, v[k]);
+        putc(',', f);
+    }
+    fprintf(f, "%zu\n", s->n);
+}
+
+#define SUMMARY_CSV_HEADER "scenario,metric,mean,sd,ci_low,ci_high,p10,p50,p90,n\n"
+
 /* summary.csv: one row per metric. */
 static void write_summary_csv(FILE *f, const wctx *c)
 {
     char name[OUT_METRIC_NAME_MAX];
-    fputs("scenario,metric,mean,sd,ci_low,ci_high,p10,p50,p90,n\n", f);
-    for (size_t m = 0; m < out_metric_count(); m++) {
-        const sim_summary *s = &c->sum[m];
-        fprintf(f, "%s,%s,", c->scn, out_metric_name(m, name));
-        const double v[] = {s->mean, s->n ? s->sd : NAN, s->ci_low, s->ci_high,
-                            s->p10, s->p50, s->p90};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            out_csv_num(f, v[k]);
-            putc(',', f);
-        }
-        fprintf(f, "%zu\n", s->n);
-    }
+    fputs(SUMMARY_CSV_HEADER, f);
+    for (size_t m = 0; m < out_metric_count(); m++)
+        summary_row(f, c, out_metric_name(m, name), &c->sum[m]);
 }
 
 /* replications.csv: tidy, one row per replication and metric. */
@@ -557,6 +564,28 @@ static void write_costs(FILE *f, const wctx *c)
 }
 
 /* ======================================================================================
+ * coordination.csv, coordination_summary.csv (only with a coordinator role)
+ * ====================================================================================== */
+
+static void write_coordination(FILE *f, const wctx *c)
+{
+    out_write_coordination(f, c->p, c->scn, c->reps, c->order, c->nreps);
+}
+
+/* coordination_summary.csv: each coordination figure over the replications, as
+ * summary.csv. */
+static void write_coordination_summary(FILE *f, const wctx *c)
+{
+    fputs(SUMMARY_CSV_HEADER, f);
+    for (size_t m = 0; m < out_coord_count(); m++) {
+        for (size_t i = 0; i < c->nreps; i++)
+            c->scratch[i] = out_coord_value(c->p, &c->reps[c->order[i]], m);
+        sim_summary s = summary_of(c->scratch, c->nreps);
+        summary_row(f, c, out_coord_name(m), &s);
+    }
+}
+
+/* ======================================================================================
  * All files
  * ====================================================================================== */
 
@@ -570,7 +599,7 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
     static const file_writer writers[F_MANIFEST] = {
         write_summary_json, write_summary_csv, write_replications, write_waits,
         write_recovery, write_subgroups, write_flow, write_timeseries, write_workforce,
-        write_costs};
+        write_costs, write_coordination, write_coordination_summary};
     if (!outdir || !p || !reps)
         return out_error(err, errlen, OUT_EINVAL, "out_write_all: missing argument");
     if (nreps == 0)
@@ -620,6 +649,8 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
     c = (wctx){p, reps, order, nreps, scn, sum, info, scenario_path, scn_hash, scratch};
 
     for (int k = 0; k < F_MANIFEST; k++) {
+        if ((k == F_COORD || k == F_COORD_SUMMARY) && !out_coord_on(p))
+            continue; /* only a scenario with coordinators has them */
         if ((ret = out_file_open(&files[k], outdir, file_names[k], err, errlen)) != OUT_OK)
             goto out;
         writers[k](files[k].f, &c);
@@ -661,7 +692,8 @@ int out_write_all(const char *outdir, const pw_params *p, const char *scenario_p
 
     /* Publish: every file is complete; renames within one directory rarely fail. */
     for (int k = 0; k < F_N; k++)
-        if ((ret = out_file_commit(&files[k], err, errlen)) != OUT_OK)
+        if ((files[k].f || files[k].closed) &&
+            (ret = out_file_commit(&files[k], err, errlen)) != OUT_OK)
             goto out;
 
 out:

@@ -308,8 +308,6 @@ static void check_coverage(scn_ctx *c, const pw_params *p)
     }
 }
 
-/* ==== scn_check_all ==================================================================== */
-
 /* The setting at path under the root, or NULL (also when a step of it is not a group). */
 static const config_setting_t *lookup(scn_ctx *c, const char *path)
 {
@@ -335,6 +333,43 @@ static void check_ltc_pathway(scn_ctx *c, const pw_params *p)
     }
 }
 
+/* Care coordination: a coordinator role does nothing else (its caseload places are the
+ * people it holds, its hours their minutes), the coordination group is there exactly when
+ * some role does "coordination". */
+static void check_coordination(scn_ctx *c, const pw_params *p)
+{
+    const config_setting_t *g = lookup(c, "coordination"), *first = NULL;
+    char key[KEYMAX];
+    for (size_t i = 0; i < p->n_roles; i++) {
+        const pw_role *r = &p->roles[i];
+        if (!(r->does & PW_DOES_COORDINATION))
+            continue;
+        char rk[KEYMAX];
+        scn_subkey(rk, "staff", r->name);
+        scn_subkey(key, rk, "does");
+        const config_setting_t *at = lookup(c, key);
+        if (!at)
+            at = lookup(c, rk);
+        if (!first)
+            first = at;
+        if (r->does != PW_DOES_COORDINATION) {
+            char others[80];
+            does_list(r->does & ~(unsigned)PW_DOES_COORDINATION, others, sizeof others);
+            scn_err_at(c, at, key, "a role that does \"coordination\" must do nothing else "
+                       "(got %s as well; coordinators hold people, they do not assess or "
+                       "treat: give those activities to another role)", others);
+        }
+    }
+    if (g && !first)
+        scn_err_at(c, g, "coordination", "is set but no role does \"coordination\" (add a "
+                   "role under staff with does = [\"coordination\"], or remove the group)");
+    if (!g && first)
+        scn_err_at(c, first, "coordination", "missing (a role does \"coordination\"; expected "
+                   "coordination = { minutes_per_week = M; dna_odds = X; dropout = Y; })");
+}
+
+/* ==== scn_check_all ==================================================================== */
+
 void scn_check_all(scn_ctx *c, pw_params *p)
 {
     /* Defaults of groups that may be absent (their post hooks run only when present). */
@@ -349,6 +384,7 @@ void scn_check_all(scn_ctx *c, pw_params *p)
     check_roles(c, p, pol->params, pol->nparams, 0, p->policy_params[p->policy].bytes, key, g,
                 near ? near : root);
     check_coverage(c, p);
+    check_coordination(c, p);
     /* Each role's training_to (the rest of a role was checked by post_role). */
     for (size_t i = 0; i < p->n_roles; i++) {
         scn_subkey(key, "staff", p->roles[i].name);

@@ -214,7 +214,7 @@ extern const pw_field scn_role_fields[];
 extern const size_t scn_nrole_fields;
 /* Activity names of staff.<role>.does, in bit order (PW_DOES_*). */
 extern const char *const scn_does_names[];
-#define SCN_NDOES 4
+#define SCN_NDOES 5
 /* Dependent defaults a group check fills once its group is read: a step's
  * first_session_minutes and first_session_dropout (NAN: follow session_minutes and
  * dropout_per_session), a role's salary_gbp (NAN: by band). */

@@ -125,5 +125,10 @@ void scn_print_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gflags,
 void scn_print(FILE *f, const pw_params *p)
 {
     fputs("# Fully resolved scenario (every default filled in), as stepsim read it.\n", f);
-    scn_print_fields(f, scn_top_fields, scn_ntop_fields, 0, p, 0);
+    unsigned coord = 0;
+    for (size_t r = 0; r < p->n_roles; r++)
+        coord |= p->roles[r].does & PW_DOES_COORDINATION;
+    for (size_t i = 0; i < scn_ntop_fields; i++)
+        if (coord || !(scn_top_fields[i].flags & PW_IF_COORD))
+            print_field(f, &scn_top_fields[i], 0, p, 0);
 }

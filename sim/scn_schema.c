@@ -160,7 +160,8 @@ const pw_field scn_role_fields[] = {
     PW_NUM("colocated_hours_per_week", pw_role, colocated_hours_per_week, 0, 0.0, 0, 168),
     PW_INT("caseload_cap", pw_role, caseload_cap, PW_REQ, 0, 1, MAX_CASELOAD),
     PW_SPECIAL("does", PW_REQ, &scn_does_hooks,
-               "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\""),
+               "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\", "
+               "\"coordination\""),
     PW_NUM("assessments_per_week", pw_role, assessments_per_week, 0, 0.0, 0, 168),
     PW_INT("band", pw_role, band, PW_REQ, 0, 1, 9),
     PW_NUM("therapist_effect_sd", pw_role, therapist_effect_sd, 0, 0.15, 0, 5),
@@ -270,6 +271,22 @@ static const pw_field symptoms_fields[] = {
 static const pw_field failure_fields[] = {
     PW_NUM("dropout_multiplier", pw_failure_p, dropout_multiplier, 0, 1.25, 0, MAX_FACTOR),
     PW_NUM("dna_multiplier", pw_failure_p, dna_multiplier, 0, 1.2, 0, MAX_FACTOR),
+};
+
+/* coordination: who is complex (any criterion chosen), the time a person held takes and
+ * the effects while held. The effects and the time have no default: a scenario with a
+ * coordinator role says what they are (scn_check_all requires the group then). */
+static const pw_field coordination_fields[] = {
+    PW_BOOL("risk", pw_coordination_p, risk, 0, 1),
+    PW_BOOL("specialist_need", pw_coordination_p, specialist_need, 0, 1),
+    PW_BOOL("learning_disability", pw_coordination_p, learning_disability, 0, 1),
+    PW_BOOL("long_term_condition", pw_coordination_p, long_term_condition, 0, 0),
+    PW_INT("min_failures", pw_coordination_p, min_failures, 0, 1, 0, MAX_SESSIONS),
+    /* A week's working hours. */
+    PW_NUM("minutes_per_week", pw_coordination_p, minutes_per_week, PW_REQ | PW_LO_OPEN, 0, 0,
+           60.0 * 40),
+    PW_NUM("dna_odds", pw_coordination_p, dna_odds, PW_REQ, 0, 0, MAX_FACTOR),
+    PW_NUM("dropout", pw_coordination_p, dropout, PW_REQ, 0, 0, MAX_FACTOR),
 };
 
 static const pw_field relapse_fields[] = {
@@ -412,11 +429,13 @@ const pw_field scn_top_fields[] = {
     PW_GROUP("reporting", pw_params, reporting, 0, reporting_fields, NULL),
     PW_GROUP("ltc_pathway", pw_params, ltc_pathway, 0, ltc_pathway_fields, NULL),
     PW_GROUP("prefill", pw_params, prefill, 0, prefill_fields, NULL),
+    PW_GROUP("coordination", pw_params, coordination, PW_IF_COORD, coordination_fields, NULL),
     PW_GROUP("output", pw_params, output, 0, output_fields, NULL),
 };
 const size_t scn_ntop_fields = PW_NELEM(scn_top_fields);
 
-const char *const scn_does_names[SCN_NDOES] = {"assessment", "step2", "groups", "step3"};
+const char *const scn_does_names[SCN_NDOES] = {"assessment", "step2", "groups", "step3",
+                                                "coordination"};
 
 /* ==== dependent defaults =============================================================== */
 

@@ -145,7 +145,8 @@ static void load_does(scn_ctx *c, const config_setting_t *s, const char *key, vo
 {
     pw_role *r = base;
     const char *want =
-        "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\"";
+        "an array of activities from \"assessment\", \"step2\", \"groups\", \"step3\", "
+        "\"coordination\"";
     int n = scn_array_length(c, s, key, want);
     if (n < 0)
         return;
@@ -171,7 +172,7 @@ static void load_does(scn_ctx *c, const config_setting_t *s, const char *key, vo
             char hint[64];
             scn_did_you_mean(v, scn_does_names, SCN_NDOES, hint, sizeof hint);
             scn_err_at(c, e, ek, "unknown activity \"%s\"%s (expected one of \"assessment\", "
-                       "\"step2\", \"groups\", \"step3\")", v, hint);
+                       "\"step2\", \"groups\", \"step3\", \"coordination\")", v, hint);
             continue;
         }
         if (r->does & (1u << found)) {

@@ -65,3 +65,13 @@ finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
+
+# first_referrals DIR: per replication ("r n" lines), referrals less re-referrals in
+# DIR/flow.csv. A re-referral follows an outcome, so a lever may move it; a first referral
+# it may not (who arrives never depends on the service).
+first_referrals() {
+    awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("kind")] == "stage" && f[col("name")] == "referred" { n[f[col("replication")]] += f[col("count")] }
+        f[col("kind")] == "stage" && f[col("name")] == "re_referred" { n[f[col("replication")]] -= f[col("count")] }
+        END { for (r = 0; r in n; r++) print r, n[r] }' "$1/flow.csv"
+}

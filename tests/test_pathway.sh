@@ -50,14 +50,6 @@ stage() {
         f[col("kind")] == "stage" && f[col("name")] == e { n += f[col("count")] }
         END { print n + 0 }' "$1/flow.csv"
 }
-# first_referrals DIR: per replication, referrals less re-referrals (a re-referral
-# follows an outcome, so it may differ; a first referral may not).
-first_referrals() {
-    awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("kind")] == "stage" && f[col("name")] == "referred" { n[f[col("replication")]] += f[col("count")] }
-        f[col("kind")] == "stage" && f[col("name")] == "re_referred" { n[f[col("replication")]] -= f[col("count")] }
-        END { for (r = 0; r in n; r++) print r, n[r] }' "$1/flow.csv"
-}
 # sub DIR SUBGROUP METRIC: "mean low high" of METRIC for SUBGROUP in subgroups.csv.
 sub() {
     awk -v g="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }

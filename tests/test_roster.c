@@ -11,7 +11,8 @@
  * - test_model_runs: this program is linked with the model built with -DPW_CHECK_INDEX
  *   (Makefile), so inside pw_run every pick is compared with the scan and every heap with
  *   its clinicians' state (an assert); shipped scenarios with staff dynamics, shocks,
- *   groups at both steps and several hundred assessors run clean.
+ *   groups at both steps, care coordinators (picks by places for "coordination", leavers'
+ *   people passed on) and several hundred assessors run clean.
  * - test_assessors: 300 assessors (more than any fixed table would hold) all book their
  *   slots: the first week's assessments equal 5 days x their slots a day.
  */
@@ -242,7 +243,8 @@ static const char *const dynamic_sets[] = {
 static void test_model_runs(void)
 {
     static const char *const files[] = {"baseline.cfg", "expert_door.cfg", "stratified.cfg",
-                                        "attrition_shock.cfg", "hit_training_bar.cfg"};
+                                        "attrition_shock.cfg", "hit_training_bar.cfg",
+                                        "care_coordinator.cfg"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         double entered = run_checked(files[i], dynamic_sets, N_DYNAMIC, 0);
         CHECK(entered > 1000, "%s: every one of > 1000 episodes started through a checked pick "
