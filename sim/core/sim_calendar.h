@@ -23,7 +23,8 @@
  *   they outnumber live ones, so memory follows live events. Entries carry a copy of the
  *   event so firing need not visit the slot (a cache miss at 10^5+ pending events); the
  *   slot is prefetched and freed SIM_CAL_RETIRE events later. Popping an event also
- *   prefetches the object of an event a little further on in the front.
+ *   prefetches the object (its first 512 bytes) and the slot of events a little further
+ *   on in the front.
  * - Sequence numbers are renumbered in order when they would overflow 32 bits, so FIFO
  *   order holds for any number of events.
  * Limits: at most SIM_CAL_MAX_PENDING (2^24 - 1) pending events; priorities in
