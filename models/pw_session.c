@@ -209,6 +209,8 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     const pw_step_p *sp = &w->p->step[pt->step];
     pt->timer = 0;
+    if (sp->diary) /* the next booking's first lines, while the session is held */
+        diary_prefetch(w, pt->clin, s->now + sp->interval_days);
     if (pt->appt_minutes > 0 && w->in_window && !pt->clin->sick)
         w->diary_minutes[pt->step] += pt->appt_minutes; /* held (a DNA holds the slot) */
     pt->appt_minutes = 0;
