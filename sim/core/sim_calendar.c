@@ -513,6 +513,8 @@ int sim_cal_pending(const sim_calendar *c, sim_event_id id, double *t_out)
 #ifndef SIM_CAL_SLOT_AHEAD
 #define SIM_CAL_SLOT_AHEAD 6
 #endif
+_Static_assert(SIM_CAL_HOOK_AHEAD < SIM_CAL_PREFETCH_AHEAD,
+               "the hook sees an object whose lines were asked for at an earlier pop");
 
 int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
 {
@@ -548,6 +550,10 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
             const char *o = c->front.v[c->front.n - 1 - SIM_CAL_PREFETCH_AHEAD].obj;
             for (unsigned k = 0; k < SIM_CAL_PREFETCH_LINES; k++) /* o may be NULL */
                 __builtin_prefetch((const char *)((uintptr_t)o + 64 * k));
+        }
+        if (c->ahead && c->front.n > SIM_CAL_HOOK_AHEAD) {
+            const sim_cal_entry *e = &c->front.v[c->front.n - 1 - SIM_CAL_HOOK_AHEAD];
+            c->ahead(c->ahead_user, e->fn, e->obj, e->arg);
         }
         return 1;
     }
