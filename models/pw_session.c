@@ -208,6 +208,24 @@ int session_hold(world *w, patient *pt)
     return 0;
 }
 
+/* The calendar's look-ahead hook (sim_set_ahead), shown an event just before it fires:
+ * for a session's appointment, asks for the clinician's record, which the handler reads
+ * first (sickness, then the diary), so that its diary prefetch does not wait for it.
+ * Reads only pt's clinician pointer (pt's first lines are already asked for; a cancelled
+ * appointment's person may be back in the pool, its pointer still a clinician's, as
+ * clinicians are never freed during a run). Changes nothing, draws nothing. */
+void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg)
+{
+    (void)user;
+    (void)arg;
+    if (fn != session_on_appointment)
+        return;
+    const clinician *c = ((const patient *)obj)->clin;
+    if (c)
+        for (size_t k = 0; k < sizeof *c; k += 64)
+            __builtin_prefetch((const char *)c + k);
+}
+
 /* An individual session falls due. If the clinician is off sick it is cancelled, not
  * moved; unless the episode ended, the next is booked at least an interval later on a
  * working day: then, for a diary step, on the first day the clinician's diary has room. */
@@ -218,6 +236,8 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     const pw_step_p *sp = &w->p->step[pt->step];
     pt->timer = 0;
+    if (sp->diary) /* the next booking's first lines, while the session is held */
+        diary_prefetch(w, pt->clin, s->now + sp->interval_days);
     if (pt->appt_minutes > 0 && w->in_window && !pt->clin->sick)
         w->diary_minutes[pt->step] += pt->appt_minutes; /* held (a DNA holds the slot) */
     pt->appt_minutes = 0;

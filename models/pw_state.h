@@ -474,6 +474,8 @@ void episode_step_down(world *w, patient *pt);
 
 /* pw_diary.c */
 double diary_book_session(world *w, patient *pt, double t);
+void diary_prefetch(const world *w, const clinician *c, double t);
+void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
 void diary_release(clinician *c, long d, double minutes);
 double diary_fill(const world *w, const clinician *c);
 size_t diary_bytes(void);

@@ -215,6 +215,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         (ret = sim_streams_init(&w->st, RS_N, p->seed, (uint32_t)replication)) != SIM_OK)
         goto out;
     w->s.user = w;
+    sim_set_ahead(&w->s, session_ahead);
     for (size_t i = 0; i < sizeof world_kinds / sizeof *world_kinds; i++)
         if ((ret = sim_kind_register(&w->s, world_kinds[i].fn, (int)world_kinds[i].kind)) !=
             SIM_OK)

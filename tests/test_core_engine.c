@@ -200,6 +200,67 @@ static void test_cal_order_random(void)
     }
 }
 
+/* The look-ahead hook's record: what it was shown, and during which pop. */
+typedef struct ahead_log {
+    uint64_t arg[4096];
+    void *obj[4096];
+    size_t at[4096];
+    size_t n, pops;
+} ahead_log;
+
+static void log_ahead(void *user, sim_handler fn, void *obj, uint64_t arg)
+{
+    ahead_log *l = user;
+    if (l->n < 4096 && fn == fn_of(arg)) {
+        l->arg[l->n] = arg;
+        l->obj[l->n] = obj;
+        l->at[l->n++] = l->pops;
+    }
+}
+
+/* A look-ahead hook sees, during pop k, the event that pop k + 1 + SIM_CAL_HOOK_AHEAD
+ * returns (its handler and object), and changes nothing: pops come in time order with
+ * their own objects. */
+static void test_cal_ahead(void)
+{
+    enum { N = 4000 };
+    static char objs[N];
+    static uint64_t popped[N];
+    gsl_rng *r = test_rng(77);
+    sim_calendar c;
+    ahead_log *l = calloc(1, sizeof *l);
+    if (!CHECK(l && sim_cal_init(&c, 1) == SIM_OK, "sim_cal_init: expected SIM_OK"))
+        return;
+    sim_cal_set_ahead(&c, log_ahead, l);
+    double t[N];
+    for (uint64_t i = 0; i < N; i++) { /* ties and spread times, so fronts of every size */
+        t[i] = i % 2 ? (double)gsl_rng_uniform_int(r, 40) : gsl_rng_uniform(r) * 40.0;
+        sim_cal_schedule(&c, t[i], 0, fn_of(i), &objs[i], i);
+    }
+    sim_cal_event ev;
+    size_t disorder = 0, wrong = 0;
+    double prev = -1;
+    while (l->pops < N && sim_cal_pop(&c, &ev)) {
+        disorder += ev.time < prev || ev.time != t[ev.arg] || ev.obj != &objs[ev.arg];
+        prev = ev.time;
+        popped[l->pops++] = ev.arg;
+    }
+    CHECK(l->pops == N && disorder == 0 && !sim_cal_pop(&c, &ev),
+          "ahead: expected %d pops in time order, got %zu (%zu out of order)", N, l->pops,
+          disorder);
+    for (size_t k = 0; k < l->n; k++) {
+        size_t q = l->at[k] + 1 + SIM_CAL_HOOK_AHEAD;
+        wrong += q >= l->pops || popped[q] != l->arg[k] || l->obj[k] != &objs[l->arg[k]];
+    }
+    /* It sees only events already sorted into the front (1,784 of these 4,000). */
+    CHECK(l->n > N / 4 && wrong == 0, "ahead: expected the hook to name the event %d pops "
+          "on at a quarter of pops at least: %zu calls, %zu naming another",
+          1 + SIM_CAL_HOOK_AHEAD, l->n, wrong);
+    sim_cal_free(&c);
+    free(l);
+    gsl_rng_free(r);
+}
+
 /* Pop `n` events and check their args are exactly `want[0..n)`. */
 static void expect_pop_order(sim_calendar *c, const uint64_t *want, size_t n, const char *what)
 {
@@ -1930,6 +1991,7 @@ int main(void)
     gsl_set_error_handler_off();
 
     RUN_TEST(test_cal_order_random);
+    RUN_TEST(test_cal_ahead);
     RUN_TEST(test_cal_ties_and_priorities);
     RUN_TEST(test_cal_cancel);
     RUN_TEST(test_cal_reschedule);

@@ -100,6 +100,10 @@ static inline int sim_error(const sim *s) { return s->error; }
 __attribute__((warn_unused_result)) int sim_kind_register(sim *s, sim_handler fn, int kind);
 /* The kind registered for handler fn (e.g. a popped event's ev.fn), or SIM_KIND_NONE. */
 int sim_kind_of(const sim *s, sim_handler fn);
+/* Install a look-ahead hook: fn(s->user, handler, obj, arg) sees events shortly before
+ * they fire and may prefetch what their handlers will touch (sim_cal_set_ahead; it must
+ * change nothing). NULL removes it. Set s->user first. */
+static inline void sim_set_ahead(sim *s, sim_cal_ahead fn) { sim_cal_set_ahead(&s->cal, fn, s->user); }
 /* Pending events. */
 static inline size_t sim_pending(const sim *s) { return sim_cal_size(&s->cal); }
 

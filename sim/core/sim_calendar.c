@@ -496,13 +496,25 @@ int sim_cal_pending(const sim_calendar *c, sim_event_id id, double *t_out)
     return 1;
 }
 
-/* Popping an event prefetches the first two lines of the object of the event this many
- * places behind it in the sorted front: at 10^5+ people a handler's first touch of its
- * person is a cache miss, now overlapped with the events before it (measured: 5-10% less
- * CPU a referral at x30, README "Benchmarks"; prefetching further ahead did no better). */
+/* Popping an event prefetches the first SIM_CAL_PREFETCH_LINES lines of the object of the
+ * event SIM_CAL_PREFETCH_AHEAD places behind it in the sorted front: at 10^5+ people a
+ * handler's touches of its person are cache misses, now overlapped with the events before
+ * it. Two lines gave 5-10% less CPU a referral at x30; eight (512 bytes: most of a
+ * person's record and its streams, whose fields a handler reads are spread over them)
+ * about 13% less again at x140, none lost at x1, sixteen no better (README "Benchmarks";
+ * prefetching further ahead did no better). It also prefetches the slot of the event
+ * SIM_CAL_SLOT_AHEAD places behind, which popping reads whenever anything is stale. */
 #ifndef SIM_CAL_PREFETCH_AHEAD
 #define SIM_CAL_PREFETCH_AHEAD 2
 #endif
+#ifndef SIM_CAL_PREFETCH_LINES
+#define SIM_CAL_PREFETCH_LINES 8
+#endif
+#ifndef SIM_CAL_SLOT_AHEAD
+#define SIM_CAL_SLOT_AHEAD 6
+#endif
+_Static_assert(SIM_CAL_HOOK_AHEAD < SIM_CAL_PREFETCH_AHEAD,
+               "the hook sees an object whose lines were asked for at an earlier pop");
 
 int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
 {
@@ -528,11 +540,20 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
         ev->priority = key_prio(top->key);
         slot_retire(c, key_slot(top->key));
         remove_top(c);
+        /* The slot of an event further ahead: popping it reads the slot (is_stale, with
+         * anything cancelled) and retires it, a cache miss at 10^5+ pending events. */
+        if (c->front.n > SIM_CAL_SLOT_AHEAD)
+            __builtin_prefetch(
+                &c->slots[key_slot(c->front.v[c->front.n - 1 - SIM_CAL_SLOT_AHEAD].key)], 1);
         /* The object of an event a few ahead: its lines arrive while this one runs. */
         if (c->front.n > SIM_CAL_PREFETCH_AHEAD) {
             const char *o = c->front.v[c->front.n - 1 - SIM_CAL_PREFETCH_AHEAD].obj;
-            __builtin_prefetch(o);
-            __builtin_prefetch((const char *)((uintptr_t)o + 64)); /* o may be NULL */
+            for (unsigned k = 0; k < SIM_CAL_PREFETCH_LINES; k++) /* o may be NULL */
+                __builtin_prefetch((const char *)((uintptr_t)o + 64 * k));
+        }
+        if (c->ahead && c->front.n > SIM_CAL_HOOK_AHEAD) {
+            const sim_cal_entry *e = &c->front.v[c->front.n - 1 - SIM_CAL_HOOK_AHEAD];
+            c->ahead(c->ahead_user, e->fn, e->obj, e->arg);
         }
         return 1;
     }

@@ -23,7 +23,9 @@
  *   they outnumber live ones, so memory follows live events. Entries carry a copy of the
  *   event so firing need not visit the slot (a cache miss at 10^5+ pending events); the
  *   slot is prefetched and freed SIM_CAL_RETIRE events later. Popping an event also
- *   prefetches the object of an event a little further on in the front.
+ *   prefetches the object (its first 512 bytes) and the slot of events a little further
+ *   on in the front, and shows the next event to an optional look-ahead hook, which can
+ *   prefetch through the object's pointers (a second level the engine cannot know).
  * - Sequence numbers are renumbered in order when they would overflow 32 bits, so FIFO
  *   order holds for any number of events.
  * Limits: at most SIM_CAL_MAX_PENDING (2^24 - 1) pending events; priorities in
@@ -88,6 +90,12 @@ typedef struct sim_cal_event {
     int priority;
 } sim_cal_event;
 
+/* A look-ahead hook (sim_cal_set_ahead): shown an event shortly before it fires, it may
+ * prefetch what that event's handler will touch. It must change nothing; the event may
+ * since have been cancelled, so it may only read memory that stays allocated while an
+ * entry for the object can be on the calendar. */
+typedef void (*sim_cal_ahead)(void *user, sim_handler fn, void *obj, uint64_t arg);
+
 typedef struct sim_calendar {
     sim_cal_bucket b[SIM_CAL_BUCKETS];
     uint64_t nonempty[SIM_CAL_MASK_WORDS]; /* bit i set iff bucket i has entries */
@@ -105,6 +113,8 @@ typedef struct sim_calendar {
     uint32_t retire[SIM_CAL_RETIRE];
     uint32_t nretire;
     uint64_t next_seq;
+    sim_cal_ahead ahead;     /* look-ahead hook, or NULL */
+    void *ahead_user;
 } sim_calendar;
 
 /* Initialise an empty calendar with room for about `hint` events.
@@ -134,6 +144,17 @@ int sim_cal_pop(sim_calendar *c, sim_cal_event *ev);
 int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev);
 /* Time of the next event, or +INFINITY if none. */
 double sim_cal_peek_time(sim_calendar *c);
+/* Where the look-ahead hook looks: during a pop, at the event that fires
+ * 1 + SIM_CAL_HOOK_AHEAD pops later. */
+#define SIM_CAL_HOOK_AHEAD 1
+/* Show events 1 + SIM_CAL_HOOK_AHEAD pops before they fire (those already in the sorted
+ * front) to fn(user, ...) (NULL: none). Popping an event already prefetches the first lines of the object of one a
+ * little further ahead, so the hook can read that object and prefetch what it points to. */
+static inline void sim_cal_set_ahead(sim_calendar *c, sim_cal_ahead fn, void *user)
+{
+    c->ahead = fn;
+    c->ahead_user = user;
+}
 /* Number of pending (live) events. */
 static inline size_t sim_cal_size(const sim_calendar *c) { return c->live; }
 

@@ -72,28 +72,30 @@ void sim_rng_seed_keyed(gsl_rng *r, uint32_t key, uint32_t entity)
     gsl_rng_set(r, seed_of(entity, key));
 }
 
-/* A generator's state, rounded up so the next one is aligned for any type. */
-static size_t state_bytes(void)
+/* Alignment of a placed generator and its state: GSL's generator states hold unsigned
+ * longs, ints and doubles, none needing more than 8 bytes. */
+#define RNG_ALIGN ((uintptr_t)8)
+
+/* One placed generator: its gsl_rng header, then its state, rounded up so the next
+ * generator is aligned (taus2: 16 + 24 = 40 bytes). */
+static size_t stride(void)
 {
-    size_t a = _Alignof(max_align_t);
-    return (SIM_RNG_TYPE->size + a - 1) / a * a;
+    return (sizeof(gsl_rng) + SIM_RNG_TYPE->size + RNG_ALIGN - 1) / RNG_ALIGN * RNG_ALIGN;
 }
 
-size_t sim_rng_block_size(unsigned n)
-{
-    return n * (sizeof(gsl_rng) + state_bytes()) + _Alignof(max_align_t);
-}
+size_t sim_rng_block_size(unsigned n) { return n * stride() + RNG_ALIGN - 1; }
 
 void sim_rng_place(void *block, unsigned n, gsl_rng **r)
 {
-    /* n gsl_rng headers, then the states, from the first aligned address. */
-    uintptr_t a = _Alignof(max_align_t), at = ((uintptr_t)block + a - 1) / a * a;
-    gsl_rng *head = (gsl_rng *)at;
-    char *state = (char *)at + (n * sizeof(gsl_rng) + a - 1) / a * a;
-    for (unsigned i = 0; i < n; i++) {
-        head[i].type = SIM_RNG_TYPE;
-        head[i].state = state + i * state_bytes();
-        r[i] = &head[i];
+    /* Each header right before its own state, so that a draw reads one span (one line,
+     * at most two) rather than a header line and a state line. */
+    _Static_assert(sizeof(gsl_rng) % 8 == 0, "a state right after its header is aligned");
+    char *at = (char *)(((uintptr_t)block + RNG_ALIGN - 1) / RNG_ALIGN * RNG_ALIGN);
+    for (unsigned i = 0; i < n; i++, at += stride()) {
+        gsl_rng *g = (gsl_rng *)at;
+        g->type = SIM_RNG_TYPE;
+        g->state = at + sizeof(gsl_rng);
+        r[i] = g;
     }
 }
 

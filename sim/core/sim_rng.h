@@ -61,8 +61,9 @@ void sim_rng_seed_keyed(gsl_rng *r, uint32_t key, uint32_t entity);
 
 /* Generators in the caller's memory, so that an entity's streams sit beside it rather than
  * in 2 allocations each: sim_rng_place lays n unseeded generators of SIM_RNG_TYPE out in
- * `block` (sim_rng_block_size(n) bytes, any alignment) and points r[0..n) at them. They
- * live as long as the block; never gsl_rng_free them. */
+ * `block` (sim_rng_block_size(n) bytes, any alignment) and points r[0..n) at them, each
+ * generator's header right before its state (taus2: 40 bytes a generator). They live as
+ * long as the block; never gsl_rng_free them. */
 size_t sim_rng_block_size(unsigned n);
 void sim_rng_place(void *block, unsigned n, gsl_rng **r);
 
