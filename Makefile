@@ -155,19 +155,20 @@ run: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
 
-# `make test` runs the suite twice: an optimised build, then under AddressSanitizer and
+# `make test` runs the suite twice: an optimised build, and under AddressSanitizer and
 # UndefinedBehaviorSanitizer (where tests/test_pages.sh, the browser test, is skipped);
-# then the loader's fuzzer for 60 seconds, once.
+# then the loader's fuzzer for 60 seconds, once. The sanitizer pass runs beside the other
+# two (tests/run-passes.sh), so the suite keeps both cores busy.
 # `make SANITIZE=... test` runs just the sanitizer build.
 # tests/lsan.supp: libconfig 1.5's own leaks on some syntax errors (the bad cases have them).
 LSAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 test: deps-test
 	@$(MAKE) --no-print-directory all
-	@$(LSAN_ENV) ./tests/run-tests.sh $(B)
 ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
-	@ASAN_OPTIONS=detect_leaks=1 $(LSAN_ENV) ./tests/run-tests.sh build-san
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+	@$(LSAN_ENV) MAKE="$(MAKE)" ./tests/run-passes.sh $(B) build-san 60
+else
+	@$(LSAN_ENV) ./tests/run-tests.sh $(B)
 endif
 
 # `make fuzz`: tests/fuzz_scn.c under libFuzzer for FUZZ_SECONDS, seeded from scenarios/ and

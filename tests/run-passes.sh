@@ -1,0 +1,40 @@
+#!/bin/sh
+# make test's passes side by side, so the suite uses both cores: the sanitizer pass runs in
+# the background (its report printed whole when it ends) while the optimised pass and then
+# the loader's fuzzer run in the foreground. Tests are deterministic and keep their files
+# in their own temporary folders, so running two at once changes no result, only the time.
+# Exits 1 if any pass failed.
+# Usage: tests/run-passes.sh BUILD_DIR SAN_BUILD_DIR FUZZ_SECONDS   (from the repo root;
+# LSAN_OPTIONS as the Makefile sets it)
+set -u
+
+if [ $# -ne 3 ]; then
+    echo "usage: $0 BUILD_DIR SAN_BUILD_DIR FUZZ_SECONDS" >&2
+    exit 2
+fi
+build=$1
+san=$2
+fuzz_seconds=$3
+here=$(cd "$(dirname "$0")" && pwd)
+log=$(mktemp "${TMPDIR:-/tmp}/run-passes.XXXXXX") || exit 1
+trap 'rm -f "$log"' EXIT INT TERM
+
+echo "== sanitizer pass ($san) started in the background; its report follows the others"
+ASAN_OPTIONS=detect_leaks=1 "$here/run-tests.sh" "$san" >"$log" 2>&1 &
+sanpid=$!
+
+echo "== optimised pass ($build)"
+"$here/run-tests.sh" "$build"
+plain=$?
+${MAKE:-make} --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds"
+fuzz=$?
+
+wait "$sanpid"
+sanrc=$?
+echo "== sanitizer pass ($san)"
+cat "$log"
+
+[ $plain -eq 0 ] && [ $fuzz -eq 0 ] && [ $sanrc -eq 0 ] && exit 0
+echo "make test: failed:$([ $plain -ne 0 ] && echo " optimised pass")$([ $sanrc -ne 0 ] &&
+    echo " sanitizer pass")$([ $fuzz -ne 0 ] && echo " fuzzer")" >&2
+exit 1
