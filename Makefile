@@ -11,6 +11,8 @@
 #   make clean
 
 PREFIX ?= /usr/local
+# The builds `make run`, `make test` and `make fuzz` start use every core.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/stepsim
 
@@ -152,7 +154,7 @@ GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 $(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"' -DSTEPSIM_DATADIR='"$(DATADIR)"'
 
 run: deps
-	@$(MAKE) --no-print-directory $(PROG)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROG)
 	./$(PROG) run scenarios/baseline.cfg -o out/baseline
 
 # `make test` runs the suite twice: an optimised build, and under AddressSanitizer and
@@ -163,9 +165,9 @@ run: deps
 # tests/lsan.supp: libconfig 1.5's own leaks on some syntax errors (the bad cases have them).
 LSAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 test: deps-test
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 ifeq ($(SANITIZE),)
-	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
+	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=address,undefined all
 	@$(LSAN_ENV) MAKE="$(MAKE)" ./tests/run-passes.sh $(B) build-san 60
 else
 	@$(LSAN_ENV) ./tests/run-tests.sh $(B)
@@ -175,7 +177,7 @@ endif
 # tests/bad/, its corpus kept in build-fuzz/corpus; a finding stops it, the input saved as
 # build-fuzz/crash-* (or timeout-*, oom-*): make it a case in tests/bad/.
 fuzz: deps
-	@$(MAKE) --no-print-directory FUZZ=1 build-fuzz/tests/fuzz_scn
+	@$(MAKE) --no-print-directory -j$(JOBS) FUZZ=1 build-fuzz/tests/fuzz_scn
 	@./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 # The golden outputs of tests/test_golden.sh: every file of a small seeded run but the
