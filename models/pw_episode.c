@@ -43,13 +43,14 @@ double episode_person_hours(const pw_params *p, const patient *pt, int first)
 }
 
 /* pt's session cap at their step: the step's max_sessions, or on the long-term-condition
- * pathway its own cap for the step when it sets one; plus ld_extra_sessions for a person
- * with a learning disability or autism. */
+ * pathway its own cap for the step when it sets one (not in a group: a group course keeps
+ * the group's length); plus ld_extra_sessions for a person with a learning disability or
+ * autism. */
 int episode_session_cap(const pw_params *p, const patient *pt)
 {
     const pw_step_p *sp = &p->step[pt->step];
     int cap = sp->max_sessions;
-    if (ltc_on(p, pt) && p->ltc_pathway.sessions[pt->step] > 0)
+    if (ltc_on(p, pt) && !pt->grp && p->ltc_pathway.sessions[pt->step] > 0)
         cap = p->ltc_pathway.sessions[pt->step];
     return cap + (pt->ld ? sp->ld_extra_sessions : 0);
 }

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -218,6 +219,42 @@ static void respond_error(int fd, const char *msg)
 
 /* Run the body's scenario and overrides; answer with the results as JSON, or (print)
  * with the scenario fully resolved, as `stepsim check` prints it. */
+/* Does the override "key=value" give a key whose value is a path the loader would open?
+ * The playground must not read the machine's files for whoever can reach its port. */
+static int names_file(const char *line)
+{
+    const char *eq = strchr(line, '=');
+    size_t n = eq ? (size_t)(eq - line) : strlen(line);
+    static const char key[] = "weekly_counts";
+    for (size_t i = 0; i + sizeof key - 1 <= n; i++)
+        if (!strncmp(line + i, key, sizeof key - 1))
+            return 1;
+    return 0;
+}
+
+/* Is the request's Host header this server's own (127.0.0.1:PORT or localhost:PORT)? A
+ * page elsewhere whose name was rebound to 127.0.0.1 sends its own name, and is refused. */
+static int own_host(const server *sv, const char *req, const char *end)
+{
+    for (const char *h = strchr(req, '\n'); h && h < end; h = strchr(h + 1, '\n')) {
+        if (strncasecmp(h + 1, "Host:", 5) != 0)
+            continue;
+        const char *v = h + 6;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t n = strcspn(v, " \t\r\n");
+        char want[64];
+        const char *names[] = {"127.0.0.1", "localhost"};
+        for (size_t i = 0; i < 2; i++) {
+            int k = snprintf(want, sizeof want, "%s:%ld", names[i], sv->c->port);
+            if (k > 0 && (size_t)k == n && !strncasecmp(v, want, n))
+                return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 static void handle_run(server *sv, int fd, char *body, int print)
 {
     const char *sets[MAX_SETS];
@@ -239,6 +276,10 @@ static void handle_run(server *sv, int fd, char *body, int print)
                 respond_error(fd, "replications must be a whole number from 1 to 50");
                 return;
             }
+        } else if (names_file(line)) {
+            respond_error(fd, "the playground reads no files: a key that names one "
+                              "(referrals.weekly_counts) belongs in the scenario file");
+            return;
         } else if (nsets < MAX_SETS) {
             sets[nsets++] = line;
         } else {
@@ -357,7 +398,9 @@ static void handle(server *sv, int fd)
         have += (size_t)r;
     }
     req[head + (size_t)len] = '\0';
-    if (!strncmp(req, "GET / ", 6) || !strncmp(req, "GET /index.html ", 16))
+    if (!own_host(sv, req, end))
+        respond(fd, 403, "text/plain", "forbidden: Host must be 127.0.0.1:PORT\n", 39);
+    else if (!strncmp(req, "GET / ", 6) || !strncmp(req, "GET /index.html ", 16))
         respond(fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len);
     else if (!strncmp(req, "POST /run ", 10))
         handle_run(sv, fd, req + head, 0);

@@ -300,8 +300,9 @@ static void section_funnel(const dash *d)
     };
     char a[CELL_MAX], b[CELL_MAX], label[LABEL_W + 32];
     heading(d->f, "FUNNEL", "per replication", "of referrals");
+    int ltc = out_shows_ltc_pathway(d->p, d->reps, d->nreps);
     for (size_t k = 0; k < sizeof stages / sizeof stages[0]; k++) {
-        if (stages[k].s == PW_S_ENTERED_LTC_PATHWAY && !d->p->ltc_pathway.enabled)
+        if (stages[k].s == PW_S_ENTERED_LTC_PATHWAY && !ltc)
             continue; /* shown only for a service that runs the pathway */
         for (size_t i = 0; i < d->nreps; i++)
             d->x[i] = (double)d->reps[d->order[i]].stages[stages[k].s];

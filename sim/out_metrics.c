@@ -162,3 +162,11 @@ double out_subgroup_gap(const pw_results *r, pw_subgroup g, pw_gmetric m)
 {
     return out_subgroup_value(r, g, m) - out_subgroup_value(r, PW_G_ALL, m);
 }
+
+int out_shows_ltc_pathway(const pw_params *p, const pw_results *reps, size_t nreps)
+{
+    int any = p->ltc_pathway.enabled;
+    for (size_t i = 0; i < nreps && !any; i++)
+        any = reps[i].stages[PW_S_ENTERED_LTC_PATHWAY] > 0;
+    return any;
+}

@@ -76,6 +76,11 @@ double out_role_stat_value(const pw_role_stats *s, double window_years, out_role
  * a new array the caller frees; NULL when out of memory. */
 size_t *out_rep_order(const pw_results *reps, size_t nreps);
 
+/* 1 if the outputs show the entered_ltc_pathway stage (flow.csv, the dashboard): the
+ * scenario runs the long-term-condition pathway, or (a federation whose services differ)
+ * some replication counted people on it. Without it they are as before the pathway. */
+int out_shows_ltc_pathway(const pw_params *p, const pw_results *reps, size_t nreps);
+
 /* Summaries (sim_summarise) of every metric across replications, taken in `order`:
  * out[out_metric_count()]. Returns 0 or OUT_ENOMEM. */
 __attribute__((warn_unused_result)) int out_summarise_metrics(const pw_results *reps,

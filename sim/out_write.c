@@ -379,21 +379,10 @@ static void write_subgroups(FILE *f, const wctx *c)
  * flow.csv, timeseries.csv
  * ====================================================================================== */
 
-/* 1 if flow.csv has rows of entered_ltc_pathway: the scenario runs the long-term-condition
- * pathway, or (a federation whose services differ) some replication counted people on it.
- * Without it the file is as it was before the pathway existed. */
-static int flow_has_ltc_pathway(const wctx *c)
-{
-    int any = c->p->ltc_pathway.enabled;
-    for (size_t i = 0; i < c->nreps && !any; i++)
-        any = c->reps[i].stages[PW_S_ENTERED_LTC_PATHWAY] > 0;
-    return any;
-}
-
 /* flow.csv: per replication, the funnel stages passed, then the exits (one per referral). */
 static void write_flow(FILE *f, const wctx *c)
 {
-    int ltc = flow_has_ltc_pathway(c);
+    int ltc = out_shows_ltc_pathway(c->p, c->reps, c->nreps);
     fputs("scenario,replication,kind,name,group,count,share_of_referrals\n", f);
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];

@@ -115,7 +115,7 @@ static int read_header(csv_read *rd, char cells[][CELL_MAX], int n, int col[COL_
 {
     for (int k = 0; k < COL_N; k++)
         col[k] = -1;
-    for (int i = 0; i < n && i < COL_N + 1; i++) {
+    for (int i = 0; i < n && i < COL_N; i++) { /* split() fills COL_N cells at most */
         int k = 0;
         while (k < COL_N && strcmp(cells[i], col_names[k]) != 0)
             k++;
@@ -133,7 +133,8 @@ static int read_header(csv_read *rd, char cells[][CELL_MAX], int n, int col[COL_
     if (n > COL_N || col[COL_WEEK] < 0 || total == by_source ||
         (by_source && (col[COL_GP] < 0 || col[COL_SELF] < 0))) {
         csv_err(rd, "the header must name the columns week and referrals, or week, gp and "
-                "self (got %d column%s; expected %s)", n, n == 1 ? "" : "s", HEADERS);
+                "self (got %s%d column%s; expected %s)", n > COL_N ? "more than " : "",
+                n > COL_N ? COL_N : n, n == 1 ? "" : "s", HEADERS);
         return 0;
     }
     return 1;
@@ -219,7 +220,8 @@ static void parse_counts(csv_read *rd, const char *text, size_t len, pw_referral
             continue;
         }
         if (rows == PW_MAX_WEEKLY) {
-            csv_err(rd, "too many weeks (expected at most %d, thirty years)", PW_MAX_WEEKLY);
+            csv_err(rd, "too many weeks (got more than %d rows; expected at most %d, thirty "
+                    "years)", PW_MAX_WEEKLY, PW_MAX_WEEKLY);
             return;
         }
         long week;
@@ -490,6 +492,12 @@ static void post_referrals(scn_ctx *c, const config_setting_t *g, const char *ke
             clash(c, g, key, "self_growth_per_year", one ? "per_week" : "weekly_counts",
                   "it applies to self_per_week only: " WAYS);
     } else {
+        /* Both sources' own growth given: growth_per_year would move nothing, so a value
+         * other than 0 there is a mistake, not a default. */
+        if (!isnan(r->gp_growth_per_year) && !isnan(r->self_growth_per_year) &&
+            r->growth_per_year != 0)
+            clash(c, g, key, "growth_per_year", "gp_growth_per_year and self_growth_per_year",
+                  "each source has its own growth, so it would apply to neither");
         if (isnan(r->gp_growth_per_year))
             r->gp_growth_per_year = r->growth_per_year;
         if (isnan(r->self_growth_per_year))

@@ -17,7 +17,10 @@ san=$2
 fuzz_seconds=$3
 here=$(cd "$(dirname "$0")" && pwd)
 log=$(mktemp "${TMPDIR:-/tmp}/run-passes.XXXXXX") || exit 1
-trap 'rm -f "$log"' EXIT INT TERM
+sanpid=
+trap 'rm -f "$log"' EXIT
+# Interrupted: the background pass goes too (a background job ignores SIGINT).
+trap '[ -n "$sanpid" ] && kill "$sanpid" 2>/dev/null; rm -f "$log"; exit 130' INT TERM
 
 echo "== sanitizer pass ($san) started in the background; its report follows the others"
 ASAN_OPTIONS=detect_leaks=1 "$here/run-tests.sh" "$san" >"$log" 2>&1 &

@@ -6,7 +6,7 @@
 # - Off (enabled = false) with every other key of the group set: byte for byte the run
 #   without the group, and no entered_ltc_pathway row in flow.csv.
 # - With a third of referrals having a long-term condition (so that the effects are plain),
-#   caps that courses reach (3 sessions at step 2, 4 at step 3), spare capacity (20 PWPs, 14
+#   caps that courses reach (3 sessions at step 2, 4 at step 3), spare capacity (30 PWPs, 20
 #   HITs: no one waits long, so one group's longer courses cannot lengthen another's wait)
 #   and burnout's effect off (busier clinicians would treat everyone a little worse):
 #   - the pathway's own caps (8 and 10 sessions): people with a long-term condition have
@@ -105,7 +105,7 @@ run compare "$tmp/off.cfg" "$tmp/cap.cfg" "$tmp/effect.cfg" "$tmp/dropout.cfg" "
     "$tmp/minutes.cfg" -r $R -j 2 -q -o "$tmp/cmp" \
     --set casemix.long_term_condition_share=0.3 --set step2.max_sessions=3 \
     --set step3.max_sessions=4 --set step2.min_sessions=2 --set step3.min_sessions=2 \
-    --set staff.pwp.headcount=20 --set staff.hit.headcount=14 --set workforce.burnout_effect=0
+    --set staff.pwp.headcount=30 --set staff.hit.headcount=20 --set workforce.burnout_effect=0
 expect_rc 0 "compare off, cap, effect, dropout, dna, minutes"
 c=$tmp/cmp
 d=$(sub_diff "$c" cap long_term_condition sessions_mean_entered)

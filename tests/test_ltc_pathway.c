@@ -74,8 +74,24 @@ static void test_caps_and_minutes(void)
     }
 }
 
+/* A group course keeps the group's length: the pathway's own cap is not a group member's. */
+static void test_group_keeps_its_length(void)
+{
+    patient pt;
+    memset(&pt, 0, sizeof pt);
+    setup(1);
+    pt.ltc = 1;
+    pt.step = PW_STEP2;
+    CHECK(episode_session_cap(&p, &pt) == 10, "alone: the pathway's cap");
+    pt.grp = (struct group *)&pt; /* any non-NULL group: only its presence is read */
+    int cap = episode_session_cap(&p, &pt);
+    CHECK(cap == p.step[PW_STEP2].max_sessions, "in a group: the step's cap %d, got %d",
+          p.step[PW_STEP2].max_sessions, cap);
+}
+
 int main(void)
 {
     RUN_TEST(test_caps_and_minutes);
+    RUN_TEST(test_group_keeps_its_length);
     return harness_done();
 }

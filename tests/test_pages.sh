@@ -94,6 +94,28 @@ nf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$tmp/node.log" | ta
 pass=$((pass + ${np:-0}))
 fail=$((fail + ${nf:-1}))
 [ $node_rc -eq 0 ] || [ "${nf:-1}" -gt 0 ] || bad "check_pages.js exited $node_rc"
+echo "== the playground answers its own host only, and reads no files"
+# A page elsewhere (DNS rebinding) sends its own Host; a file-naming key would echo the file.
+node -e '
+const http = require("http");
+function ask(method, host, body) {
+  return new Promise((ok) => {
+    const r = http.request({host: "127.0.0.1", port: +process.argv[1], method, headers: {Host: host},
+      path: method === "GET" ? "/health" : "/run"}, (res) => {
+      let b = ""; res.on("data", (d) => (b += d)); res.on("end", () => ok(res.statusCode + " " + b));
+    });
+    r.on("error", (e) => ok("error " + e.message));
+    r.end(body || "");
+  });
+}
+(async () => {
+  console.log("foreign " + (await ask("GET", "evil.example:" + process.argv[1])));
+  console.log("file " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "referrals.weekly_counts=/etc/passwd")));
+})();' "$port" >"$tmp/guard.log" 2>&1
+check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
+check "a key naming a file is refused" grep -q '^file 200 .*reads no files' "$tmp/guard.log"
+check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.log'"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 check "serve logged the playground's run" grep -q 'serve: ran baseline with 2 overrides, 2 replications' "$tmp/serve.log"
