@@ -125,6 +125,21 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
         out_json_str(f, in->sets[k]);
     }
     fputs("],\n", f);
+    if (p->referrals.weekly_counts[0]) { /* replayed counts: a second input file */
+        char hex[OUT_SHA256_HEX], why[256], hash[OUT_SHA256_HEX + 8];
+        uint64_t bytes;
+        int ok = out_sha256_file(p->referrals.weekly_counts, hex, &bytes, why, sizeof why) == 0;
+        if (ok)
+            snprintf(hash, sizeof hash, "sha256:%s", hex);
+        fprintf(f, "%s\"weekly_counts\": {\"path\": ", I2);
+        out_json_str(f, p->referrals.weekly_counts);
+        fputs(", \"hash\": ", f);
+        if (ok)
+            out_json_str(f, hash);
+        else
+            fputs("null", f);
+        fputs("},\n", f);
+    }
     json_kv_str(f, I2, "policy", policy_name(p->policy), 1);
     fputs("  },\n", f);
 

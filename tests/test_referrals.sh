@@ -114,6 +114,10 @@ v=$(chi2 "$tmp/counts")
 check "replay.cfg: weekly means fit the file's counts (chi-square)" test "${v%% *}" = fit
 check "replay.cfg: replications vary as Poisson counts" test "$(echo "$v" | cut -d' ' -f2)" = disp
 check "replay.cfg: no referral in the week of 0" test "${v##* }" = zero
+h=$(sha256sum tests/referrals/weekly.csv | cut -d' ' -f1)
+check "replay.cfg: manifest.json names the counts file with its SHA-256" \
+    grep -q "\"weekly_counts\": {\"path\": \"[^\"]*/tests/referrals/weekly.csv\", \"hash\": \"sha256:$h\"}" \
+    "$tmp/replay/manifest.json"
 v=$(chi2 "$tmp/shifted")
 check "the file shifted by a week would not fit" test "${v%% *}" = "-"
 
