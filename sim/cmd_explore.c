@@ -103,8 +103,10 @@ int xp_load_point(xp *x, const char *const *assign, pw_params **out)
     (*out)->seed = x->seed;
     (*out)->replications = (int)x->reps;
     memcpy((*out)->name, x->base->name, sizeof (*out)->name);
-    /* A point runs its replications with their full results held, then keeps metrics. */
-    budget_run br = {x->c->scenario, *out, x->reps, x->run.threads, 0};
+    /* A point runs its replications with their full results held (with the rest of its
+     * batch's), then keeps metrics. */
+    budget_run br = {x->c->scenario, *out, x->reps * (x->batch ? x->batch : 1),
+                     x->run.threads, 0};
     rc = app_check_memory(x->c, x->c->scenario, &br, 1, x->kept_bytes, x->kept_what);
     if (rc != EXIT_OK) {
         free(*out);
@@ -365,6 +367,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     x.kept_bytes = (double)g.npoints * xp_point_bytes(&x);
     x.kept_what = "every point's parameters and metrics (the points of --vary or --samples, "
                   "x replications)";
+    x.batch = xp_batch_points(&x);
     /* Every point loads before anything runs: a bad value stops the sweep at once. */
     for (size_t i = 0; i < g.npoints; i++) {
         pw_params *p;
@@ -376,7 +379,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     /* Points run in batches that fill every thread of every rank (a point alone when its
      * replications do), so a sweep of many points with few replications each still
      * spreads over the ranks; results do not depend on the batching. */
-    size_t batch = xp_batch_points(&x);
+    size_t batch = x.batch;
     per_point pp = {&x, pts};
     if (c->per_point) {
         x.run.results = write_point_set;

@@ -21,6 +21,7 @@ typedef struct xp {
     size_t nmetrics;
     uint64_t seed;
     size_t reps;         /* -r, else the scenario's replications */
+    size_t batch;        /* points run together (xp_batch_points; 1 point after point) */
     ex_run_opts run;
     out_set set;
     char *outdir;        /* default folder (owned) or NULL */

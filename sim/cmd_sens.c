@@ -128,7 +128,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         fprintf(pf.f, ",%s", ex_metric_name(x.metrics[j], name, sizeof name));
     fputc('\n', pf.f);
     /* Rows run in batches that fill every thread of every rank (xp_batch_points). */
-    size_t batch = xp_batch_points(&x);
+    size_t batch = x.batch = xp_batch_points(&x);
     ex_point *pts = calloc(batch, sizeof *pts);
     if (!pts) {
         out_file_abort(&pf);
