@@ -75,3 +75,9 @@ first_referrals() {
         f[col("kind")] == "stage" && f[col("name")] == "re_referred" { n[f[col("replication")]] -= f[col("count")] }
         END { for (r = 0; r in n; r++) print r, n[r] }' "$1/flow.csv"
 }
+
+# Predicates on a paired difference "mean low high" (its 95% interval), for check: the
+# interval above 0, below 0, or holding 0.
+above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }
+below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
+zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }

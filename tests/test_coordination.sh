@@ -53,8 +53,6 @@ cost() {
         f[col("role")] == g && f[col("item")] == "total" && f[col("replication")] == r {
             print f[col("value_gbp")] }' "$1/costs.csv"
 }
-below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
-zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }
 # body FILE: the rows without the header and the scenario's name (quoted, first field).
 body() { sed -e 1d -e 's/^"[^"]*",//' -e 's/^[^",]*,//' "$1"; }
 

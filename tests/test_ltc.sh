@@ -34,9 +34,6 @@ awk_csv=$(cat "$top/scripts/csv.awk")
 q=tests/explore/quarter.cfg
 R=10
 
-above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }
-below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
-zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }
 # diff DIR SCENARIO METRIC: "mean low high" of SCENARIO - reference (compare.csv).
 diff_of() {
     awk -v s="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }

@@ -56,9 +56,6 @@ sub() {
         f[col("subgroup")] == g && f[col("metric")] == m {
             print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
 }
-above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }
-below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
-zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }
 
 run run "$q" -r $R -q -o "$tmp/off"
 expect_rc 0 "levers off"
