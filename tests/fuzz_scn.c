@@ -57,6 +57,25 @@ static int copy_file(const char *from, const char *to)
 }
 
 /* Remove the private directory (its files, include/ and its files). */
+/* Copy the files of folder src whose names end in suffix ("" for all) into folder dst. */
+static void copy_dir(const char *src, const char *dst, const char *suffix)
+{
+    DIR *dp = opendir(src);
+    struct dirent *e;
+    size_t ls = strlen(suffix);
+    char from[600], to[600];
+    while (dp && (e = readdir(dp))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len <= ls || strcmp(e->d_name + len - ls, suffix) != 0)
+            continue;
+        snprintf(from, sizeof from, "%s/%s", src, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", dst, e->d_name);
+        copy_file(from, to);
+    }
+    if (dp)
+        closedir(dp);
+}
+
 static void cleanup(void)
 {
     char path[600];
@@ -89,7 +108,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(1);
     }
     atexit(cleanup);
-    char d[400], from[600], to[600];
+    char d[400];
     snprintf(d, sizeof d, "%s/include", dir);
     snprintf(fixture, sizeof fixture, "%s/include/base.cfg", dir);
     char trap_dir[500], trap_fifo[500];
@@ -100,29 +119,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_scn: cannot copy %s/tests/bad/include/base.cfg\n", FUZZ_ROOT);
         exit(1);
     }
-    DIR *dp = opendir(FUZZ_ROOT "/scenarios");
-    struct dirent *e;
-    while (dp && (e = readdir(dp))) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".cfg") != 0)
-            continue;
-        snprintf(from, sizeof from, "%s/scenarios/%s", FUZZ_ROOT, e->d_name);
-        snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
-        copy_file(from, to);
-    }
-    if (dp)
-        closedir(dp);
+    copy_dir(FUZZ_ROOT "/scenarios", dir, ".cfg");
     snprintf(d, sizeof d, "%s/data", dir);
-    dp = mkdir(d, 0700) == 0 ? opendir(FUZZ_ROOT "/tests/bad/data") : NULL;
-    while (dp && (e = readdir(dp))) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(from, sizeof from, "%s/tests/bad/data/%s", FUZZ_ROOT, e->d_name);
-        snprintf(to, sizeof to, "%s/%s", d, e->d_name);
-        copy_file(from, to);
-    }
-    if (dp)
-        closedir(dp);
+    if (mkdir(d, 0700) == 0)
+        copy_dir(FUZZ_ROOT "/tests/bad/data", d, "");
     snprintf(fuzz_csv, sizeof fuzz_csv, "%s/include/fuzz.csv", dir);
     snprintf(input, sizeof input, "%s/input.cfg", dir);
     snprintf(printed, sizeof printed, "%s/printed.cfg", dir);
