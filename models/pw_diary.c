@@ -40,11 +40,19 @@ static double day_minutes(const world *w, const clinician *c)
     return fmax(0.0, c->hours_week - c->load_hours) * 60.0 / days;
 }
 
+/* Days [lo, hi) may have room again: end c's run of days known full before them. */
+static void full_cut(clinician *c, long lo, long hi)
+{
+    if (hi > c->full_from && lo < c->full_to)
+        c->full_to = lo > c->full_from ? lo : c->full_from;
+}
+
 /* The entry of day d in c's ring (reset if it held an older day). */
 static pw_diary_day *entry(clinician *c, long d)
 {
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
     if (e->day != d) {
+        full_cut(c, e->day, e->day + 1);
         e->day = d;
         e->minutes = 0;
     }
@@ -58,6 +66,7 @@ static pw_diary_day *week_entry(clinician *c, long d)
     long wk = (d - ((d % 7) + 7) % 7) / 7;
     pw_diary_day *e = &c->diary[DIARY_DAYS + (size_t)wk % DIARY_WEEKS];
     if (e->day != wk) {
+        full_cut(c, e->day * 7, e->day * 7 + 7);
         e->day = wk;
         e->minutes = 0;
     }
@@ -92,21 +101,46 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     double room = day_minutes(w, c);
     double t0 = world_next_working(w, t);
     long d0 = (long)floor(t0);
-    long d = d0, last = d0;
+    double day_limit = DIARY_DAY_STRETCH * room + 1e-9;
+    /* A full diary makes a booking scan many full days and weeks. The working days in
+     * [full_from, full_to) had no room, on the day or in their week, for a booking of
+     * full_min when the day's room was full_room; bookings only fill days (a release or
+     * a ring reset cuts the run short: full_cut) and less room fits less, so a booking at
+     * least as long, at no more room, can step over the run: the day it finds is the one
+     * a full scan would find. */
+    int known = room <= c->full_room && minutes >= c->full_min && c->full_from < c->full_to;
+    double run_min = known ? c->full_min : minutes;
+    long d = d0, fits = -1;
     double week_room = 0;
     for (; d < d0 + DIARY_DAYS; d++) {
+        if (known && fits < 0 && d >= c->full_from && d < c->full_to) {
+            d = c->full_to - 1; /* no room before full_to: on from there */
+            continue;
+        }
         if (!world_is_working_day(w, (double)d))
             continue;
-        last = d;
         /* Room within the week's time (the working days of d's week), and on the day
          * up to half as much again: what does not fit in one day fits in another, so
          * no remainder is left idle each day and the week is never overbooked. */
-        if (entry(c, d)->minutes + minutes <= DIARY_DAY_STRETCH * room + 1e-9 &&
-            week_booked(w, c, d, &week_room) + minutes <= week_room * room + 1e-9)
+        double booked = entry(c, d)->minutes;
+        if (booked + run_min > day_limit)
+            continue;
+        double week = week_booked(w, c, d, &week_room), week_limit = week_room * room + 1e-9;
+        if (week + run_min > week_limit)
+            continue;
+        if (fits < 0)
+            fits = d;
+        if (booked + minutes <= day_limit && week + minutes <= week_limit)
             break;
     }
-    if (d >= d0 + DIARY_DAYS) {
-        d = last;
+    /* From d0, not full_from: a ring reset in this scan can only touch days before d0. */
+    c->full_from = d0;
+    c->full_to = fits >= 0 ? fits : d0;
+    c->full_min = run_min;
+    c->full_room = room;
+    if (d >= d0 + DIARY_DAYS) { /* on the last working day it reaches (d0 if none) */
+        for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working_day(w, (double)d); d--)
+            ;
         w->diary_overbooked++;
     }
     pw_diary_day *e = entry(c, d);
@@ -154,6 +188,8 @@ void diary_release(clinician *c, long d, double minutes)
         return;
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
     if (e->day == d) {
+        long monday = d - ((d % 7) + 7) % 7;
+        full_cut(c, monday, monday + 7); /* the day and its week have room again */
         e->minutes = fmax(0.0, e->minutes - minutes);
         pw_diary_day *wk = week_entry(c, d);
         wk->minutes = fmax(0.0, wk->minutes - minutes);

@@ -174,6 +174,8 @@ struct clinician {
     pw_list patients;       /* individual caseload (patient.care), newest first */
     pw_list held;           /* a coordinator's people (patient.held), in order taken on */
     pw_diary_day *diary;    /* booked minutes by day (pw_diary.c), allocated at first use */
+    long full_from, full_to;   /* diary days known too full (pw_diary.c, diary_book): */
+    double full_min, full_room; /* for a booking this long, at this room a day */
     sim_event_id sick_end;
     pw_link post;           /* on the world's in-post list (pw_roster.c) */
     int heap_role;          /* role of the heaps it is in (pw_roster.c); -1 if in none */
