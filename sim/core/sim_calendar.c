@@ -1,6 +1,7 @@
 /* Event calendar: a radix heap of 128-bit (time, key) entries with a sorted front, over a
  * pool of event slots (design notes in the header). */
 #include "sim_calendar.h"
+#include "sim_slab.h"
 
 #include <assert.h>
 #include <math.h>
@@ -15,6 +16,9 @@
 #define NO_SLOT UINT32_MAX
 #define BASE (1u << SIM_CAL_DIGIT_BITS)
 /* Buckets up to this size are sorted into the front rather than redistributed. */
+#ifndef SIM_CAL_FRONT_MIN
+#define SIM_CAL_FRONT_MIN 32u
+#endif
 #ifndef SMALL_SPLIT
 #define SMALL_SPLIT 32u
 #endif
@@ -156,20 +160,22 @@ static inline void remove_top(sim_calendar *c)
     c->front.n--;
 }
 
-/* Refill the empty front from the lowest bucket. Returns 1 if the front has entries, 0 if
- * the calendar is empty or memory ran out (then nothing has moved). */
-static int refill_front(sim_calendar *c)
+/* Move the lowest bucket's entries, all larger than the front's, into the front: a small
+ * bucket's sorted in whole, a large one's minimum (the rest refiled around it, each into
+ * a strictly lower bucket, so bucket i is not refilled while we read it). Returns 1, or 0
+ * if memory ran out (then nothing has moved). */
+static int take_lowest(sim_calendar *c)
 {
-    if (!c->nonempty_words)
-        return 0;
     unsigned w = (unsigned)__builtin_ctzll(c->nonempty_words);
     unsigned i = w * 64 + (unsigned)__builtin_ctzll(c->nonempty[w]);
     sim_cal_bucket *q = &c->b[i];
     sim_cal_bucket *f = &c->front;
-    if (q->n <= SMALL_SPLIT) {
-        /* The bucket holds the smallest entries of all: sort them into the front. */
-        if (f->cap < q->n && bucket_grow(f, q->n) != SIM_OK)
-            return 0;
+    size_t add = q->n <= SMALL_SPLIT ? q->n : 1;
+    if (f->cap < f->n + add && bucket_grow(f, f->n + add) != SIM_OK)
+        return 0;
+    /* The front is sorted descending: the new, larger entries go before it. */
+    memmove(f->v + add, f->v, f->n * sizeof *f->v);
+    if (add == q->n) {
         for (size_t k = 0; k < q->n; k++) {
             size_t j = k;
             while (j > 0 && before(&f->v[j - 1], &q->v[k])) {
@@ -178,23 +184,19 @@ static int refill_front(sim_calendar *c)
             }
             f->v[j] = q->v[k];
         }
-        f->n = q->n;
+        f->n += add;
         q->n = 0;
         unmark(c, i);
         c->last = f->v[0]; /* the largest: later buckets are relative to it */
         return 1;
     }
-    /* Redistribute around the minimum, which goes to the front; every other entry moves
-     * to a strictly lower bucket, so bucket i is not refilled while we read it. */
     size_t m = 0;
     for (size_t k = 1; k < q->n; k++)
         if (before(&q->v[k], &q->v[m]))
             m = k;
-    if (f->cap < 1 && bucket_grow(f, 1) != SIM_OK)
-        return 0;
     c->last = q->v[m];
     f->v[0] = q->v[m];
-    f->n = 1;
+    f->n++;
     size_t n = q->n;
     q->n = 0;
     unmark(c, i);
@@ -222,6 +224,19 @@ static int refill_front(sim_calendar *c)
         q->cap = 0;
     }
     return 1;
+}
+
+/* Refill the empty front from the lowest buckets, to SIM_CAL_FRONT_MIN entries while
+ * there are more: the look-ahead prefetches of sim_cal_pop_until read the front that
+ * many places ahead, and a front of one or two entries left them idle for a third of
+ * the events at x140. Returns 1 if the front has entries, 0 if the calendar is empty or
+ * memory ran out (then nothing has moved). */
+static int refill_front(sim_calendar *c)
+{
+    while (c->front.n < SIM_CAL_FRONT_MIN && c->nonempty_words)
+        if (!take_lowest(c))
+            break;
+    return c->front.n > 0;
 }
 
 /* ---- compaction and renumbering ---- */
@@ -276,7 +291,7 @@ static int rebuild(sim_calendar *c, int renumber)
 
 static int grow_slots(sim_calendar *c, uint32_t cap)
 {
-    sim_cal_slot *s = aligned_alloc(64, ((size_t)cap * sizeof *s + 63) / 64 * 64);
+    sim_cal_slot *s = sim_alloc_large((size_t)cap * sizeof *s); /* read at random */
     int8_t *p = malloc(cap);
     if (!s || !p) {
         free(s);
