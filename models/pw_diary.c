@@ -90,7 +90,9 @@ static double week_booked(const world *w, clinician *c, long d, double *days)
 static double diary_book(world *w, clinician *c, double t, double minutes, long *day)
 {
     if (!c->diary) {
-        c->diary = calloc(DIARY_DAYS + DIARY_WEEKS, sizeof *c->diary);
+        if (!w->diaries.item)
+            sim_slab_init(&w->diaries, (DIARY_DAYS + DIARY_WEEKS) * sizeof *c->diary);
+        c->diary = sim_slab_take(&w->diaries);
         if (!c->diary) {
             sim_fail(&w->s, SIM_ENOMEM);
             return NAN;

@@ -31,6 +31,9 @@ static double chunk(size_t n)
     return (double)(c < 32 ? 32 : c);
 }
 
+/* A record carved from a slab: whole cache lines (sim_slab.h). */
+static double slab_item(size_t n) { return (double)((n + 63) / 64 * 64); }
+
 /* One random stream allocated apart (a clinician's): the generator and its state. */
 static double stream_bytes(void)
 {
@@ -104,8 +107,8 @@ void pw_memory_estimate(const pw_params *p, pw_memory *m)
     int gmin = p->step[PW_STEP2].group_min < p->step[PW_STEP3].group_min
                    ? p->step[PW_STEP2].group_min
                    : p->step[PW_STEP3].group_min;
-    /* A person: the record with its streams in one block (patient_new). */
-    double per_person = chunk(sizeof(patient) + sim_rng_block_size(PR_N)) +
+    /* A person: the record with its streams in whole lines of a slab (patient_new). */
+    double per_person = slab_item(sizeof(patient) + sim_rng_block_size(PR_N)) +
                     EVENTS_PER_PERSON * event_bytes() +
                     (chunk(sizeof(group)) + event_bytes()) / (gmin > 1 ? gmin : 1);
     /* A clinician: record, stream, events, a pointer in the staff table and in two
@@ -115,10 +118,11 @@ void pw_memory_estimate(const pw_params *p, pw_memory *m)
     double per_clinician = chunk(sizeof(clinician)) + stream_bytes() +
                        EVENTS_PER_CLINICIAN * event_bytes() + 3 * 2 * sizeof(void *) +
                        2 * 2 * sizeof(roster_slot) + 2 * 3 * sizeof(double) +
-                       (diaries ? chunk(diary_bytes()) : 0);
+                       (diaries ? slab_item(diary_bytes()) : 0);
     m->people_bytes = m->people * per_person;
     m->staff_bytes = m->staff * per_clinician;
-    m->fixed_bytes = FIXED_BYTES + chunk(sizeof(world)) + (days + 1);
+    /* The newest block of each slab (people, diaries) is partly used. */
+    m->fixed_bytes = FIXED_BYTES + chunk(sizeof(world)) + (days + 1) + 2.0 * SIM_SLAB_BLOCK;
     m->results_bytes = (double)sizeof(pw_results) + m->weeks * (double)sizeof(pw_week);
     m->run_bytes = m->people_bytes + m->staff_bytes + m->fixed_bytes + m->results_bytes;
 }

@@ -17,9 +17,20 @@
 
 #include "pw_state.h"
 
-/* Free a patient with its generators, which live in the same block (at the end of the
- * run, from the pool). */
-void patient_delete(patient *pt) { free(pt); }
+/* A zeroed record from the world's slab (records at 10^5+ people are far larger than the
+ * cache: sim_slab.h), its generators placed right behind it so that a handler's touches
+ * of a person fall in one span; NULL when out of memory. */
+static patient *record_new(world *w)
+{
+    if (!w->people.item)
+        sim_slab_init(&w->people, sizeof(patient) + sim_rng_block_size(PR_N));
+    patient *pt = sim_slab_take(&w->people);
+    if (!pt)
+        return NULL;
+    memset(pt, 0, sizeof *pt);
+    sim_rng_place(pt + 1, PR_N, pt->r);
+    return pt;
+}
 
 /* A new referral (from the pool when possible) with its streams seeded for number
  * `number` of the kind starting at `base`, and the practices that touch its record. The world owns it; NULL when out of memory, or
@@ -40,11 +51,8 @@ patient *patient_new(world *w, uint32_t base, uint64_t number)
         memcpy(r, pt->r, sizeof r);
         memset(pt, 0, sizeof *pt);
         memcpy(pt->r, r, sizeof r);
-    } else { /* the generators right behind the record: one allocation, one locality */
-        pt = calloc(1, sizeof *pt + sim_rng_block_size(PR_N));
-        if (!pt)
-            return NULL;
-        sim_rng_place(pt + 1, PR_N, pt->r);
+    } else if (!(pt = record_new(w))) {
+        return NULL;
     }
     uint32_t idx = (uint32_t)((base + number) * PR_N);
     for (int k = 0; k < PR_N; k++) /* = sim_rng_seed_entity(r, seed, rep, 0, idx + k) */

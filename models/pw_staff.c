@@ -137,8 +137,7 @@ void staff_free(world *w)
         clinician *c = w->staff[i];
         if (c->rng)
             gsl_rng_free(c->rng);
-        free(c->diary);
-        free(c);
+        free(c); /* its diary is in the world's slab */
     }
     free(w->staff);
 }

@@ -32,6 +32,7 @@
 #include "pw_world.h"
 #include "sim/core/sim.h"
 #include "sim/core/sim_rng.h"
+#include "sim/core/sim_slab.h"
 #include "sim/core/sim_stats.h"
 
 /* ==== streams, dice, priorities, event kinds =========================================== */
@@ -319,6 +320,8 @@ typedef struct world {
     int in_treatment[PW_STEP_N];        /* open episodes by step */
     pw_list pool;                       /* free patients (patient.pool), generators kept */
     size_t live_patients;
+    sim_slab people;                    /* people's records with their generators */
+    sim_slab diaries;                   /* clinicians' diaries (pw_diary.c) */
     int assessor_role;
     double assess_carry;                /* fractional slot carried to the next day */
     /* accumulators over the measurement window */
@@ -418,7 +421,6 @@ double world_next_working(const world *w, double t);
 /* pw_patient.c */
 patient *patient_new(world *w, uint32_t base, uint64_t number);
 void patient_release(world *w, patient *pt);
-void patient_delete(patient *pt);
 void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r, double t);
 void patient_draw_fortunes(const world *w, patient *pt, double from);
 void patient_drift(world *w, patient *pt);

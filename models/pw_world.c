@@ -153,8 +153,8 @@ static const struct {
 static void world_free(world *w)
 {
     pw_link *k;
-    while ((k = pw_list_pop_head(&w->pool)))
-        patient_delete(PW_LIST_ENTRY(k, patient, pool));
+    sim_slab_free(&w->people); /* every person's record */
+    sim_slab_free(&w->diaries);
     while ((k = pw_list_pop_head(&w->group_pool)))
         free(PW_LIST_ENTRY(k, group, pool));
     staff_free(w);
