@@ -11,13 +11,16 @@
  *   calendar is monotone (nothing is scheduled before the last event taken), so an entry
  *   sits in bucket (level, digit): the highest digit in which it differs from `last` and
  *   its value there; buckets in index order hold ever larger entries. When the sorted
- *   `front` runs dry, the lowest bucket is split: a small one is sorted into the front,
- *   a large one is redistributed into lower buckets around its minimum. Entries move a
+ *   `front` runs dry, it is refilled from the lowest buckets, one after another, to 32
+ *   entries while there are more (so that the look-ahead below has something to read):
+ *   a small bucket is sorted into it whole, a large one redistributed into lower buckets
+ *   around its minimum. Entries move a
  *   few times over their life, by sequential scans, so the cost per event stays nearly
  *   flat as the calendar grows where a heap's cache misses grow with log N. Chosen over
  *   binary and 4-ary heaps by measurement (README, "Benchmarks").
  *   Invariant: front entries <= last < bucket entries, buckets filed relative to last.
- * - Event records live in a slot pool as well; a handle is (generation << 32 | slot).
+ * - Event records live in a slot pool as well (on huge pages once it spans one:
+ *   sim_slab.h); a handle is (generation << 32 | slot).
  *   Cancel and reschedule are O(1): they change the slot's sequence so the old entry
  *   becomes stale; stale entries are discarded when they come up, or all at once when
  *   they outnumber live ones, so memory follows live events. Entries carry a copy of the
