@@ -59,12 +59,21 @@ static pw_diary_day *entry(clinician *c, long d)
     return e;
 }
 
-/* The entry of day d's week (Monday to Sunday) in c's ring of weeks (reset if it held an
- * older week): the minutes booked on its days. */
+/* The week (Monday to Sunday) of day d, numbered from day 0's. */
+static long week_of(long d) { return (d - ((d % 7) + 7) % 7) / 7; }
+
+/* The entry of week wk in c's ring of weeks, whatever week it holds. */
+static pw_diary_day *week_slot(clinician *c, long wk)
+{
+    return &c->diary[DIARY_DAYS + (size_t)wk % DIARY_WEEKS];
+}
+
+/* The entry of day d's week in c's ring (reset if it held an older week): the minutes
+ * booked on its days. */
 static pw_diary_day *week_entry(clinician *c, long d)
 {
-    long wk = (d - ((d % 7) + 7) % 7) / 7;
-    pw_diary_day *e = &c->diary[DIARY_DAYS + (size_t)wk % DIARY_WEEKS];
+    long wk = week_of(d);
+    pw_diary_day *e = week_slot(c, wk);
     if (e->day != wk) {
         full_cut(c, e->day * 7, e->day * 7 + 7);
         e->day = wk;
@@ -73,15 +82,13 @@ static pw_diary_day *week_entry(clinician *c, long d)
     return e;
 }
 
-/* Minutes booked in the working days of day d's week; *days receives how many working
- * days it has. */
-static double week_booked(const world *w, clinician *c, long d, double *days)
+/* Working days in day d's week. */
+static double week_days(const world *w, long d)
 {
-    long monday = d - ((d % 7) + 7) % 7;
-    *days = 0;
-    for (long k = monday; k < monday + 7; k++)
-        *days += world_is_working_day(w, (double)k);
-    return week_entry(c, d)->minutes;
+    double days = 0;
+    for (long k = week_of(d) * 7; k < week_of(d) * 7 + 7; k++)
+        days += world_is_working_day(w, (double)k);
+    return days;
 }
 
 /* Book `minutes` with c on the first working day at or after time t with room left;
@@ -124,10 +131,25 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
         /* Room within the week's time (the working days of d's week), and on the day
          * up to half as much again: what does not fit in one day fits in another, so
          * no remainder is left idle each day and the week is never overbooked. */
-        double booked = entry(c, d)->minutes;
+        double booked = entry(c, d)->minutes, week;
         if (booked + run_min > day_limit)
             continue;
-        double week = week_booked(w, c, d, &week_room), week_limit = week_room * room + 1e-9;
+        week_room = week_days(w, d);
+        if (booked + minutes <= day_limit) {
+            week = week_entry(c, d)->minutes;
+        } else {
+            /* A scan of every day reads no week here: read it without resetting its
+             * entry, so that the ring stays as that scan leaves it; an entry holding
+             * another week ends the run (its days are never claimed on a week unread). */
+            const pw_diary_day *e = week_slot(c, week_of(d));
+            if (e->day != week_of(d)) {
+                if (fits < 0)
+                    fits = d;
+                continue;
+            }
+            week = e->minutes;
+        }
+        double week_limit = week_room * room + 1e-9;
         if (week + run_min > week_limit)
             continue;
         if (fits < 0)
@@ -135,7 +157,8 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
         if (booked + minutes <= day_limit && week + minutes <= week_limit)
             break;
     }
-    /* From d0, not full_from: a ring reset in this scan can only touch days before d0. */
+    /* The run is recorded from d0 (with the days stepped over, known full), not from
+     * full_from: this scan's own resets touch only days outside [d0, d0 + DIARY_DAYS). */
     c->full_from = d0;
     c->full_to = fits >= 0 ? fits : d0;
     c->full_min = run_min;
@@ -190,8 +213,7 @@ void diary_release(clinician *c, long d, double minutes)
         return;
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
     if (e->day == d) {
-        long monday = d - ((d % 7) + 7) % 7;
-        full_cut(c, monday, monday + 7); /* the day and its week have room again */
+        full_cut(c, week_of(d) * 7, week_of(d) * 7 + 7); /* the day and its week have room */
         e->minutes = fmax(0.0, e->minutes - minutes);
         pw_diary_day *wk = week_entry(c, d);
         wk->minutes = fmax(0.0, wk->minutes - minutes);

@@ -101,8 +101,11 @@ static unsigned char closed[N_DAYS];
 static held booked[MAX_HELD];
 
 /* One run: `ops` random operations at `hours` treatment hours a week (low hours overbook
- * the diaries past the ring). Returns the number of bookings that disagreed. */
-static int run(unsigned long seed, int ops, double hours, size_t *n_books, size_t *n_over)
+ * the diaries past the ring); bookings a week on or up to four weeks on, or with `spread`,
+ * half at once and half up to `spread` days on (far enough for the rings of days and
+ * weeks to wrap onto days still to come). Returns the number of bookings that disagreed. */
+static int run(unsigned long seed, int ops, double hours, double spread, size_t *n_books,
+               size_t *n_over)
 {
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(g, seed);
@@ -146,7 +149,10 @@ static int run(unsigned long seed, int ops, double hours, size_t *n_books, size_
             pt.clin = c;
             pt.sessions_step = gsl_rng_uniform(g) < 0.2 ? 0 : 3;
             pt.ld = gsl_rng_uniform(g) < 0.1;
-            double t = now + (gsl_rng_uniform(g) < 0.7 ? 7.0 : gsl_rng_uniform(g) * 28.0);
+            double t = spread > 0 ? now + (gsl_rng_uniform(g) < 0.5 ? 0.0
+                                                                    : gsl_rng_uniform(g) * spread)
+                                  : now + (gsl_rng_uniform(g) < 0.7 ? 7.0
+                                                                    : gsl_rng_uniform(g) * 28.0);
             double m = episode_minutes(&p, &pt, pt.sessions_step == 0);
             long want_day;
             double want = ref_book(&w, c, &ref[k], t, m, &want_day);
@@ -182,13 +188,16 @@ static void test_same_as_a_scan(void)
     static const struct {
         double hours;
         int ops;
-    } cases[] = {{30.0, 30000}, {12.0, 30000}, {6.0, 30000}, {4.0, 20000}, {0.5, 4000}};
+        double spread;
+    } cases[] = {{30.0, 30000, 0}, {12.0, 30000, 0},  {6.0, 30000, 0},   {4.0, 20000, 0},
+                 {0.5, 4000, 0},   {4.0, 15000, 60}, {4.0, 15000, 300}, {12.0, 15000, 150}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         for (unsigned long seed = 1; seed <= 3; seed++) {
             size_t books = 0, over = 0;
-            int bad = run(seed * 7919 + i, cases[i].ops, cases[i].hours, &books, &over);
-            CHECK(bad == 0, "%.1f hours a week, seed %lu: %d of %zu bookings differ from the "
-                  "plain scan", cases[i].hours, seed, bad, books);
+            int bad = run(seed * 7919 + i, cases[i].ops, cases[i].hours, cases[i].spread,
+                          &books, &over);
+            CHECK(bad == 0, "%.1f hours a week, spread %g, seed %lu: %d of %zu bookings differ "
+                  "from the plain scan", cases[i].hours, cases[i].spread, seed, bad, books);
             if (cases[i].hours <= 0.5)
                 CHECK(over > 0, "%.1f hours a week: the diaries overbook (past the ring), got "
                       "%zu", cases[i].hours, over);

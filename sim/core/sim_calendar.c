@@ -15,10 +15,11 @@
 #define SLOT_MASK ((1u << SLOT_BITS) - 1u)
 #define NO_SLOT UINT32_MAX
 #define BASE (1u << SIM_CAL_DIGIT_BITS)
-/* Buckets up to this size are sorted into the front rather than redistributed. */
+/* A refilled front holds at least this many entries while there are more (refill_front). */
 #ifndef SIM_CAL_FRONT_MIN
 #define SIM_CAL_FRONT_MIN 32u
 #endif
+/* Buckets up to this size are sorted into the front rather than redistributed. */
 #ifndef SMALL_SPLIT
 #define SMALL_SPLIT 32u
 #endif
@@ -173,6 +174,29 @@ static int take_lowest(sim_calendar *c)
     size_t add = q->n <= SMALL_SPLIT ? q->n : 1;
     if (f->cap < f->n + add && bucket_grow(f, f->n + add) != SIM_OK)
         return 0;
+    size_t m = 0;
+    if (add < q->n) {
+        for (size_t k = 1; k < q->n; k++)
+            if (before(&q->v[k], &q->v[m]))
+                m = k;
+        /* Room first in every bucket the rest will go to (relative to the new last), so
+         * that filing cannot fail halfway: entries left behind in bucket i would be
+         * filed relative to an old last, below entries already moved. */
+        sim_cal_entry old_last = c->last;
+        size_t need[SIM_CAL_BUCKETS] = {0};
+        c->last = q->v[m];
+        for (size_t k = 0; k < q->n; k++)
+            if (k != m)
+                need[bucket_of(c, &q->v[k])]++;
+        for (unsigned b = 0; b < i; b++) {
+            sim_cal_bucket *to = &c->b[b];
+            if (need[b] && to->n + need[b] > to->cap &&
+                bucket_grow(to, to->n + need[b]) != SIM_OK) {
+                c->last = old_last;
+                return 0;
+            }
+        }
+    }
     /* The front is sorted descending: the new, larger entries go before it. */
     memmove(f->v + add, f->v, f->n * sizeof *f->v);
     if (add == q->n) {
@@ -190,32 +214,17 @@ static int take_lowest(sim_calendar *c)
         c->last = f->v[0]; /* the largest: later buckets are relative to it */
         return 1;
     }
-    size_t m = 0;
-    for (size_t k = 1; k < q->n; k++)
-        if (before(&q->v[k], &q->v[m]))
-            m = k;
-    c->last = q->v[m];
     f->v[0] = q->v[m];
     f->n++;
     size_t n = q->n;
     q->n = 0;
     unmark(c, i);
-    for (size_t k = 0; k < n; k++) {
-        if (k == m)
-            continue;
-        if (file_entry(c, &q->v[k]) != SIM_OK) {
-            /* Out of memory mid-way: keep the rest in bucket i. They are still > last
-             * and below every other bucket's entries, so filing them again later is
-             * correct; the entries already moved are where they belong. */
-            size_t r = 0;
-            for (size_t j = k; j < n; j++)
-                if (j != m)
-                    q->v[r++] = q->v[j];
-            q->n = r;
-            mark(c, i);
-            return 1;
+    for (size_t k = 0; k < n; k++)
+        if (k != m) {
+            int r = file_entry(c, &q->v[k]);
+            assert(r == SIM_OK); /* room was made above */
+            (void)r;
         }
-    }
     /* A large bucket is rarely refilled soon (its level lies above where new entries
      * land): give its memory back so the calendar's size follows its contents. */
     if (q->cap > 1024) {
