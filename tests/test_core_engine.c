@@ -611,6 +611,65 @@ static void test_cal_wrap_cancel_reuse(void)
 }
 
 /* A large calendar (many growths, bucket splits and compactions), checked in one sort. */
+/* Memory running out while the front is refilled (a bucket split halfway, the front
+ * growing): a pop that cannot go on returns 0 with nothing lost and the invariants whole,
+ * and once memory is back every event still comes out in order. Each round lets k growths
+ * succeed first, so the failure falls at a different place each time. */
+static void test_cal_grow_failure(void)
+{
+    enum { N = 3000, ROUNDS = 60 };
+    gsl_rng *r = test_rng(7);
+    double times[N];
+    int prios[N];
+    for (size_t i = 0; i < N; i++) {
+        times[i] = floor(gsl_rng_uniform(r) * 400.0) * 0.25;
+        prios[i] = (int)gsl_rng_uniform_int(r, 3);
+    }
+    uint64_t *got = xmalloc(N * sizeof *got);
+    int failed_rounds = 0, bad = 0;
+    for (uint32_t k = 0; k < ROUNDS && !bad; k++) {
+        sim_calendar c;
+        ref_model m = {0};
+        if (!CHECK(sim_cal_init(&c, N) == SIM_OK, "sim_cal_init: SIM_OK"))
+            break;
+        for (size_t i = 0; i < N; i++)
+            both_schedule(&c, &m, times[i], prios[i], i);
+        qsort(m.v, m.n, sizeof *m.v, ref_cmp);
+        sim_cal_debug_fail_grow(&c, k);
+        size_t n = 0;
+        sim_cal_event ev;
+        int stalled = 0;
+        while (n < N) {
+            if (!sim_cal_pop(&c, &ev)) {
+                const char *why = sim_cal_debug_check(&c);
+                if (!CHECK(why == NULL && sim_cal_size(&c) == N - n,
+                           "round %u: a pop refused for memory after %zu events left %s, %zu "
+                           "pending (expected %zu)",
+                           k, n, why ? why : "the invariants whole", sim_cal_size(&c), N - n))
+                    bad = 1;
+                if (stalled++ || bad)
+                    break;
+                sim_cal_debug_fail_grow(&c, 0); /* memory is back */
+                failed_rounds++;
+                continue;
+            }
+            got[n++] = ev.arg;
+        }
+        for (size_t i = 0; i < n && !bad; i++)
+            if (got[i] != m.v[i].arg)
+                bad = !CHECK(0, "round %u: event %zu: expected arg %llu, got %llu", k, i,
+                             (unsigned long long)m.v[i].arg, (unsigned long long)got[i]);
+        if (!bad)
+            CHECK(n == N, "round %u: expected all %d events, got %zu", k, N, n);
+        free(m.v);
+        sim_cal_free(&c);
+    }
+    CHECK(failed_rounds >= ROUNDS / 2, "expected memory to run out mid-refill in most of %d "
+          "rounds, got %d", ROUNDS, failed_rounds);
+    free(got);
+    gsl_rng_free(r);
+}
+
 static void test_cal_large(void)
 {
     enum { N = 200000 };
@@ -2000,6 +2059,7 @@ int main(void)
     RUN_TEST(test_cal_seq_wrap);
     RUN_TEST(test_cal_wrap_cancel_reuse);
     RUN_TEST(test_cal_large);
+    RUN_TEST(test_cal_grow_failure);
     RUN_TEST(test_cal_stress);
 
     RUN_TEST(test_sim_clock);

@@ -83,8 +83,13 @@ static inline unsigned bucket_of(const sim_calendar *c, const sim_cal_entry *e)
     return (off + shift) / SIM_CAL_DIGIT_BITS * BASE + (unsigned)((w >> shift) & (BASE - 1));
 }
 
-static __attribute__((noinline)) int bucket_grow(sim_cal_bucket *q, size_t need)
+static __attribute__((noinline)) int bucket_grow(sim_calendar *c, sim_cal_bucket *q,
+                                                 size_t need)
 {
+    if (c->debug_grow_ok && --c->debug_grow_ok == 0) {
+        c->debug_grow_ok = 1; /* stays failing until the hook is turned off */
+        return SIM_ENOMEM;
+    }
     size_t cap = q->cap ? q->cap : 8;
     while (cap < need)
         cap *= 2;
@@ -113,7 +118,7 @@ static inline int file_entry(sim_calendar *c, const sim_cal_entry *e)
 {
     unsigned i = bucket_of(c, e);
     sim_cal_bucket *q = &c->b[i];
-    if (__builtin_expect(q->n == q->cap, 0) && bucket_grow(q, q->n + 1) != SIM_OK)
+    if (__builtin_expect(q->n == q->cap, 0) && bucket_grow(c, q, q->n + 1) != SIM_OK)
         return SIM_ENOMEM;
     q->v[q->n++] = *e;
     mark(c, i);
@@ -124,7 +129,7 @@ static inline int file_entry(sim_calendar *c, const sim_cal_entry *e)
 static int front_insert(sim_calendar *c, const sim_cal_entry *e)
 {
     sim_cal_bucket *f = &c->front;
-    if (f->n == f->cap && bucket_grow(f, f->n + 1) != SIM_OK)
+    if (f->n == f->cap && bucket_grow(c, f, f->n + 1) != SIM_OK)
         return SIM_ENOMEM;
     size_t i = f->n;
     while (i > 0 && before(&f->v[i - 1], e)) {
@@ -172,34 +177,11 @@ static int take_lowest(sim_calendar *c)
     sim_cal_bucket *q = &c->b[i];
     sim_cal_bucket *f = &c->front;
     size_t add = q->n <= SMALL_SPLIT ? q->n : 1;
-    if (f->cap < f->n + add && bucket_grow(f, f->n + add) != SIM_OK)
+    if (f->cap < f->n + add && bucket_grow(c, f, f->n + add) != SIM_OK)
         return 0;
-    size_t m = 0;
-    if (add < q->n) {
-        for (size_t k = 1; k < q->n; k++)
-            if (before(&q->v[k], &q->v[m]))
-                m = k;
-        /* Room first in every bucket the rest will go to (relative to the new last), so
-         * that filing cannot fail halfway: entries left behind in bucket i would be
-         * filed relative to an old last, below entries already moved. */
-        sim_cal_entry old_last = c->last;
-        size_t need[SIM_CAL_BUCKETS] = {0};
-        c->last = q->v[m];
-        for (size_t k = 0; k < q->n; k++)
-            if (k != m)
-                need[bucket_of(c, &q->v[k])]++;
-        for (unsigned b = 0; b < i; b++) {
-            sim_cal_bucket *to = &c->b[b];
-            if (need[b] && to->n + need[b] > to->cap &&
-                bucket_grow(to, to->n + need[b]) != SIM_OK) {
-                c->last = old_last;
-                return 0;
-            }
-        }
-    }
-    /* The front is sorted descending: the new, larger entries go before it. */
-    memmove(f->v + add, f->v, f->n * sizeof *f->v);
     if (add == q->n) {
+        /* The front is sorted descending: the new, larger entries go before it. */
+        memmove(f->v + add, f->v, f->n * sizeof *f->v);
         for (size_t k = 0; k < q->n; k++) {
             size_t j = k;
             while (j > 0 && before(&f->v[j - 1], &q->v[k])) {
@@ -214,17 +196,42 @@ static int take_lowest(sim_calendar *c)
         c->last = f->v[0]; /* the largest: later buckets are relative to it */
         return 1;
     }
-    f->v[0] = q->v[m];
-    f->n++;
+    size_t m = 0;
+    for (size_t k = 1; k < q->n; k++)
+        if (before(&q->v[k], &q->v[m]))
+            m = k;
+    sim_cal_entry min = q->v[m], old_last = c->last;
+    c->last = min;
     size_t n = q->n;
     q->n = 0;
     unmark(c, i);
-    for (size_t k = 0; k < n; k++)
-        if (k != m) {
-            int r = file_entry(c, &q->v[k]);
-            assert(r == SIM_OK); /* room was made above */
-            (void)r;
+    for (size_t k = 0; k < n; k++) {
+        if (k == m || file_entry(c, &q->v[k]) == SIM_OK)
+            continue;
+        /* Out of memory midway: put everything back in bucket i as it was filed (relative
+         * to the old last). The buckets below i were empty (i was the lowest), so what
+         * they hold now came from here. */
+        size_t r = 0;
+        for (size_t j = k; j < n; j++)
+            if (j != m)
+                q->v[r++] = q->v[j];
+        q->v[r++] = min;
+        for (unsigned b = 0; b < i; b++) {
+            sim_cal_bucket *to = &c->b[b];
+            for (size_t j = 0; j < to->n; j++)
+                q->v[r++] = to->v[j];
+            if (to->n)
+                unmark(c, b);
+            to->n = 0;
         }
+        q->n = r;
+        mark(c, i);
+        c->last = old_last;
+        return 0;
+    }
+    memmove(f->v + 1, f->v, f->n * sizeof *f->v);
+    f->v[0] = min;
+    f->n++;
     /* A large bucket is rarely refilled soon (its level lies above where new entries
      * land): give its memory back so the calendar's size follows its contents. */
     if (q->cap > 1024) {
@@ -599,6 +606,8 @@ double sim_cal_peek_time(sim_calendar *c)
 }
 
 void sim_cal_debug_set_next_seq(sim_calendar *c, uint64_t n) { c->next_seq = n; }
+
+void sim_cal_debug_fail_grow(sim_calendar *c, uint32_t n) { c->debug_grow_ok = n ? n + 1 : 0; }
 
 const char *sim_cal_debug_check(const sim_calendar *c)
 {

@@ -118,6 +118,7 @@ typedef struct sim_calendar {
     uint64_t next_seq;
     sim_cal_ahead ahead;     /* look-ahead hook, or NULL */
     void *ahead_user;
+    uint32_t debug_grow_ok;  /* test hook: while > 0, growths left before one fails */
 } sim_calendar;
 
 /* Initialise an empty calendar with room for about `hint` events.
@@ -163,6 +164,9 @@ static inline size_t sim_cal_size(const sim_calendar *c) { return c->live; }
 
 /* Test hook: pretend `n` sequence numbers have been used (exercises renumbering). */
 void sim_cal_debug_set_next_seq(sim_calendar *c, uint64_t n);
+/* Test hook: let `n` growths of the calendar's vectors succeed, then fail every one as if
+ * memory had run out, until called again with 0 (off). */
+void sim_cal_debug_fail_grow(sim_calendar *c, uint32_t n);
 /* Test hook: check every invariant (O(n)); NULL if all hold, else what is broken. */
 const char *sim_cal_debug_check(const sim_calendar *c);
 
