@@ -26,8 +26,8 @@
  *   they outnumber live ones, so memory follows live events. Entries carry a copy of the
  *   event so firing need not visit the slot (a cache miss at 10^5+ pending events); the
  *   slot is prefetched and freed SIM_CAL_RETIRE events later. Popping an event also
- *   prefetches the object (its first 512 bytes) and the slot of events a little further
- *   on in the front, and shows the next event to an optional look-ahead hook, which can
+ *   prefetches the object (its first 1,024 bytes: a person) and the slot of events a
+ *   little further on in the front, and shows the next event to an optional look-ahead hook, which can
  *   prefetch through the object's pointers (a second level the engine cannot know).
  * - Sequence numbers are renumbered in order when they would overflow 32 bits, so FIFO
  *   order holds for any number of events.
