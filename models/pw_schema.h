@@ -56,6 +56,8 @@ enum {
                                   default: not given) */
     PW_IF_COORD = 1 << 14,   /* PW_F_GROUP at the top: printed only when a role does
                                 "coordination" (else it is an error to give it) */
+    PW_PATH = 1 << 15,       /* PW_F_STR, PW_F_SPECIAL: the value names a file the loader
+                                reads (scn_set_names_file) */
 };
 
 /* The loader's code for a field: load, default and print of PW_F_SPECIAL, checks run after

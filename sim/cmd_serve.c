@@ -217,20 +217,6 @@ static void respond_error(int fd, const char *msg)
     free(buf);
 }
 
-/* Run the body's scenario and overrides; answer with the results as JSON, or (print)
- * with the scenario fully resolved, as `stepsim check` prints it. */
-/* Does the override "key=value" give a key whose value is a path the loader would open?
- * The playground must not read the machine's files for whoever can reach its port. */
-static int names_file(const char *line)
-{
-    const char *eq = strchr(line, '=');
-    size_t n = eq ? (size_t)(eq - line) : strlen(line);
-    static const char key[] = "weekly_counts";
-    for (size_t i = 0; i + sizeof key - 1 <= n; i++)
-        if (!strncmp(line + i, key, sizeof key - 1))
-            return 1;
-    return 0;
-}
 
 /* Is the request's Host header this server's own (127.0.0.1:PORT or localhost:PORT)? A
  * page elsewhere whose name was rebound to 127.0.0.1 sends its own name, and is refused. */
@@ -255,6 +241,8 @@ static int own_host(const server *sv, const char *req, const char *end)
     return 0;
 }
 
+/* Run the body's scenario and overrides; answer with the results as JSON, or (print)
+ * with the scenario fully resolved, as `stepsim check` prints it. */
 static void handle_run(server *sv, int fd, char *body, int print)
 {
     const char *sets[MAX_SETS];
@@ -276,7 +264,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
                 respond_error(fd, "replications must be a whole number from 1 to 50");
                 return;
             }
-        } else if (names_file(line)) {
+        } else if (scn_set_names_file(line)) { /* its files are not ours to show */
             respond_error(fd, "the playground reads no files: a key that names one "
                               "(referrals.weekly_counts) belongs in the scenario file");
             return;

@@ -48,6 +48,11 @@ void scn_errors_free(scn_errors *e);
 const char *scn_strerror(int status);
 /* The libconfig version the loader was built against, e.g. "1.5.0" (static string). */
 const char *scn_libconfig_version(void);
+/* Does the override `set` ("key.path=value", as for scn_load) name a file the loader would
+ * read: its key, or a key inside a group given as its value, is one the schema marks
+ * PW_PATH (referrals.weekly_counts)? For whoever must not let others name files (the
+ * playground). */
+int scn_set_names_file(const char *set);
 
 /* Load the scenario at `path`, apply `nsets` overrides `sets[i]` ("key.path=value", the
  * value in libconfig syntax; a bare word is taken as a string), fill every optional key

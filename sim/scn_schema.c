@@ -80,7 +80,7 @@ static const pw_field referrals_fields[] = {
            PW_LO_OPEN | PW_OMIT_DEFAULT, NAN, -1.0, 1.0),
     PW_NUM("self_growth_per_year", pw_referrals, self_growth_per_year,
            PW_LO_OPEN | PW_OMIT_DEFAULT, NAN, -1.0, 1.0),
-    PW_SPECIAL("weekly_counts", 0, &scn_weekly_counts_hooks,
+    PW_SPECIAL("weekly_counts", PW_PATH, &scn_weekly_counts_hooks,
                "a string: a CSV file of weekly referral counts"),
     PW_BOOL("weekly_counts_repeat", pw_referrals, weekly_counts_repeat, PW_OMIT_DEFAULT, 0),
     /* A month at 12 takes a year's referrals. */

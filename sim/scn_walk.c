@@ -12,6 +12,7 @@
 #include "scn_internal.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -177,26 +178,27 @@ const config_setting_t *scn_member(const config_setting_t *g, const char *key,
     return g ? config_setting_get_member(g, f->name) : NULL;
 }
 
-/* Search the whole schema for a key called name (a key put in the wrong group). Writes its
- * full path to out and returns 1 if found. */
+/* Search the whole schema for a key called name with all the flags in `need` (a key put in
+ * the wrong group; a key naming a file). Writes its full path to out and returns 1 if
+ * found. */
 static int schema_find(const pw_field *tbl, size_t n, const char *prefix, const char *name,
-                       char *out, int depth)
+                       unsigned need, char *out, int depth)
 {
     if (depth > 4)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char k[KEYMAX];
         scn_subkey(k, prefix, tbl[i].name);
-        if (!strcmp(tbl[i].name, name)) {
+        if (!strcmp(tbl[i].name, name) && (tbl[i].flags & need) == need) {
             snprintf(out, KEYMAX, "%s", k);
             return 1;
         }
         if (tbl[i].kind == PW_F_GROUP &&
-            schema_find(tbl[i].sub, tbl[i].nsub, k, name, out, depth + 1))
+            schema_find(tbl[i].sub, tbl[i].nsub, k, name, need, out, depth + 1))
             return 1;
         if (tbl[i].kind == PW_F_SPECIAL && !strcmp(tbl[i].name, "staff")) {
             scn_subkey(k, prefix, "staff.<role>");
-            if (schema_find(scn_role_fields, scn_nrole_fields, k, name, out, depth + 1))
+            if (schema_find(scn_role_fields, scn_nrole_fields, k, name, need, out, depth + 1))
                 return 1;
         }
         if (tbl[i].kind == PW_F_SPECIAL && !strcmp(tbl[i].name, "policy_params")) {
@@ -204,9 +206,52 @@ static int schema_find(const pw_field *tbl, size_t n, const char *prefix, const 
                 const pw_policy *pol = pw_policies[p];
                 char pk[KEYMAX];
                 scn_subkey(pk, k, pol->name);
-                if (schema_find(pol->params, pol->nparams, pk, name, out, depth + 1))
+                if (schema_find(pol->params, pol->nparams, pk, name, need, out, depth + 1))
                     return 1;
             }
+        }
+    }
+    return 0;
+}
+
+/* Is `name` (n bytes) the name of a key that names a file, anywhere in the schema? */
+static int is_path_key(const char *name, size_t n)
+{
+    char k[KEYMAX], out[KEYMAX];
+    if (n == 0 || n >= sizeof k)
+        return 0;
+    memcpy(k, name, n);
+    k[n] = '\0';
+    return schema_find(scn_top_fields, scn_ntop_fields, "", k, PW_PATH, out, 0);
+}
+
+int scn_set_names_file(const char *set)
+{
+    size_t n = strcspn(set, "=");
+    const char *last = set + n;
+    while (last > set && last[-1] != '.')
+        last--;
+    if (is_path_key(last, (size_t)(set + n - last)))
+        return 1;
+    /* A group given as the value names keys of its own: every name followed by = or :
+     * (outside strings) is one. */
+    for (const char *p = set + n; *p;) {
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            p += *p == '"';
+        } else if (isalpha((unsigned char)*p) || *p == '*') {
+            const char *b = p;
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '*')
+                p++;
+            const char *e = p;
+            while (*e == ' ' || *e == '\t' || *e == '\n' || *e == '\r')
+                e++;
+            if ((*e == '=' || *e == ':') && is_path_key(b, (size_t)(p - b)))
+                return 1;
+        } else {
+            p++;
         }
     }
     return 0;
@@ -241,7 +286,7 @@ void scn_unknown_key(scn_ctx *c, const config_setting_t *m, const char *key,
         return;
     }
     char elsewhere[KEYMAX];
-    if (schema_find(scn_top_fields, scn_ntop_fields, "", name, elsewhere, 0))
+    if (schema_find(scn_top_fields, scn_ntop_fields, "", name, 0, elsewhere, 0))
         scn_err_at(c, m, key, "unknown key here (did you mean '%s'?)", elsewhere);
     else
         scn_err_at(c, m, key, "unknown key");

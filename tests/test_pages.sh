@@ -112,9 +112,15 @@ function ask(method, host, body) {
   console.log("foreign " + (await ask("GET", "evil.example:" + process.argv[1])));
   console.log("file " + (await ask("POST", "127.0.0.1:" + process.argv[1],
     "referrals.weekly_counts=/etc/passwd")));
+  console.log("group " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "referrals={ weekly_counts = \"/etc/passwd\"; }")));
+  console.log("repeat " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "@replications=1\nreferrals.weekly_counts_repeat=true")));
 })();' "$port" >"$tmp/guard.log" 2>&1
 check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
 check "a key naming a file is refused" grep -q '^file 200 .*reads no files' "$tmp/guard.log"
+check "a group naming a file inside is refused" grep -q '^group 200 .*reads no files' "$tmp/guard.log"
+check "a key that only begins like one is not" sh -c "grep -q '^repeat 200' '$tmp/guard.log' && ! grep -q '^repeat .*reads no files' '$tmp/guard.log'"
 check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.log'"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null

@@ -684,6 +684,33 @@ static void test_workforce(const paths *ps)
 }
 
 /* --set: changes, precedence, every value form, and bad overrides. */
+/* Which overrides name a file the loader would read (the playground refuses them): the
+ * key itself, or a key inside a group given as the value; not a key that only begins
+ * with such a name, nor the name inside a string. */
+static void test_set_names_file(const paths *ps)
+{
+    (void)ps;
+    static const struct {
+        const char *set;
+        int names;
+    } rows[] = {
+        {"referrals.weekly_counts=/etc/passwd", 1},
+        {"referrals.weekly_counts=\"x.csv\"", 1},
+        {"weekly_counts=x.csv", 1},
+        {"referrals={ weekly_counts = \"/etc/passwd\"; }", 1},
+        {"referrals={weekly_counts:\"/etc/passwd\"}", 1},
+        {"referrals.weekly_counts_repeat=true", 0},
+        {"referrals.per_week=250", 0},
+        {"name=\"weekly_counts = a name\"", 0},
+        {"referrals={ per_week = 250; weekly_counts_repeat = true; }", 0},
+        {"staff.pwp.headcount=14", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        CHECK(scn_set_names_file(rows[i].set) == rows[i].names,
+              "scn_set_names_file(\"%s\"): expected %d", rows[i].set, rows[i].names);
+}
+
 static void test_set(const paths *ps)
 {
     char path[PATHMAX], more[PATHMAX];
@@ -1278,6 +1305,7 @@ int main(int argc, char **argv)
     RUN(test_baseline_complete);
     RUN(test_workforce);
     RUN(test_set);
+    RUN(test_set_names_file);
     RUN(test_traps);
     RUN(test_lists);
     RUN(test_defaults);
