@@ -47,12 +47,12 @@ static void full_cut(clinician *c, long lo, long hi)
         c->full_to = lo > c->full_from ? lo : c->full_from;
 }
 
-/* The entry of day d in c's ring (reset if it held an older day). */
+/* The entry of day d in c's ring (reset if it held an older day: only ever a day outside
+ * the booking's reach, which the run recorded after it cannot hold). */
 static pw_diary_day *entry(clinician *c, long d)
 {
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
     if (e->day != d) {
-        full_cut(c, e->day, e->day + 1);
         e->day = d;
         e->minutes = 0;
     }
@@ -68,8 +68,8 @@ static pw_diary_day *week_slot(clinician *c, long wk)
     return &c->diary[DIARY_DAYS + (size_t)wk % DIARY_WEEKS];
 }
 
-/* The entry of day d's week in c's ring (reset if it held an older week): the minutes
- * booked on its days. */
+/* The entry of day d's week in c's ring (reset if it held another week, which a release
+ * can do to a week in the run: full_cut): the minutes booked on its days. */
 static pw_diary_day *week_entry(clinician *c, long d)
 {
     long wk = week_of(d);
@@ -97,8 +97,6 @@ static double week_days(const world *w, long d)
 static double diary_book(world *w, clinician *c, double t, double minutes, long *day)
 {
     if (!c->diary) {
-        if (!w->diaries.item)
-            sim_slab_init(&w->diaries, (DIARY_DAYS + DIARY_WEEKS) * sizeof *c->diary);
         c->diary = sim_slab_take(&w->diaries);
         if (!c->diary) {
             sim_fail(&w->s, SIM_ENOMEM);
@@ -113,8 +111,8 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     double day_limit = DIARY_DAY_STRETCH * room + 1e-9;
     /* A full diary makes a booking scan many full days and weeks. The working days in
      * [full_from, full_to) had no room, on the day or in their week, for a booking of
-     * full_min when the day's room was full_room; bookings only fill days (a release or
-     * a ring reset cuts the run short: full_cut) and less room fits less, so a booking at
+     * full_min when the day's room was full_room; bookings only fill days (a release, or
+     * the reset of a week's entry, cuts the run short: full_cut) and less room fits less, so a booking at
      * least as long, at no more room, can step over the run: the day it finds is the one
      * a full scan would find. */
     int known = room <= c->full_room && minutes >= c->full_min && c->full_from < c->full_to;

@@ -108,7 +108,7 @@ void pw_memory_estimate(const pw_params *p, pw_memory *m)
                    ? p->step[PW_STEP2].group_min
                    : p->step[PW_STEP3].group_min;
     /* A person: the record with its streams in whole lines of a slab (patient_new). */
-    double per_person = slab_item(sizeof(patient) + sim_rng_block_size(PR_N)) +
+    double per_person = slab_item(patient_bytes()) +
                     EVENTS_PER_PERSON * event_bytes() +
                     (chunk(sizeof(group)) + event_bytes()) / (gmin > 1 ? gmin : 1);
     /* A clinician: record, stream, events, a pointer in the staff table and in two

@@ -17,13 +17,13 @@
 
 #include "pw_state.h"
 
-/* A zeroed record from the world's slab (records at 10^5+ people are far larger than the
- * cache: sim_slab.h), its generators placed right behind it so that a handler's touches
- * of a person fall in one span; NULL when out of memory. */
+/* Bytes of a person's record with its generators right behind it, so that a handler's
+ * touches of a person fall in one span (the world's slab: sim_slab.h). */
+size_t patient_bytes(void) { return sizeof(patient) + sim_rng_block_size(PR_N); }
+
+/* A zeroed record from the world's slab, its generators placed; NULL when out of memory. */
 static patient *record_new(world *w)
 {
-    if (!w->people.item)
-        sim_slab_init(&w->people, sizeof(patient) + sim_rng_block_size(PR_N));
     patient *pt = sim_slab_take(&w->people);
     if (!pt)
         return NULL;

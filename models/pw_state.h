@@ -419,6 +419,7 @@ static inline int world_is_working_day(const world *w, double day)
 double world_next_working(const world *w, double t);
 
 /* pw_patient.c */
+size_t patient_bytes(void);
 patient *patient_new(world *w, uint32_t base, uint64_t number);
 void patient_release(world *w, patient *pt);
 void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r, double t);

@@ -217,7 +217,6 @@ static void respond_error(int fd, const char *msg)
     free(buf);
 }
 
-
 /* Is the request's Host header this server's own (127.0.0.1:PORT or localhost:PORT)? A
  * page elsewhere whose name was rebound to 127.0.0.1 sends its own name, and is refused. */
 static int own_host(const server *sv, const char *req, const char *end)

@@ -1,7 +1,7 @@
 /* Diaries (models/pw_diary.c) against a plain scan: a booking steps over the run of days
  * it knows full, and must land where a scan of every day from the first would. The
  * reference below is that scan, written out with its own ring of days and weeks (the
- * rule of docs/design.md: the first working day with room on the day, up to 1.5 x its
+ * rule of the README's diary steps: the first working day with room on the day, up to 1.5 x its
  * share, and in its week; past the ring's reach, its last working day). Random bookings
  * of several lengths, releases, and a day's room going up and down, on diaries from
  * nearly empty to overbooked past the ring, must give the same day and time every time.
@@ -125,6 +125,7 @@ static int run(unsigned long seed, int ops, double hours, double spread, size_t 
             if (y * 365 + d < N_DAYS)
                 closed[y * 365 + d] = 1;
     w.p = &p;
+    sim_slab_init(&w.diaries, diary_bytes());
     w.closed = closed;
     w.n_days = N_DAYS;
     size_t n_held = 0;

@@ -69,5 +69,3 @@ void sim_slab_free(sim_slab *s)
     s->blocks = NULL;
     s->n = s->cap = s->used = 0;
 }
-
-size_t sim_slab_bytes(const sim_slab *s) { return s->n * SIM_SLAB_BLOCK; }

@@ -33,8 +33,6 @@ void sim_slab_init(sim_slab *s, size_t bytes);
 void *sim_slab_take(sim_slab *s);
 /* Free every record; the slab is empty again (safe on a zeroed slab). */
 void sim_slab_free(sim_slab *s);
-/* Bytes held (whole blocks), for memory estimates. */
-size_t sim_slab_bytes(const sim_slab *s);
 
 /* `bytes` of memory aligned to 64 that asks for huge pages when it spans one or more;
  * free() it. NULL when out of memory. For large arrays read at random (the calendar's
