@@ -143,8 +143,11 @@ typedef enum where {
 
 typedef struct clinician clinician;
 /* The roster's orders (pw_roster.c): each role's clinicians with room, by free hours a week
- * (roster_pick) and by free caseload places (roster_pick_places, the diary steps). */
-enum { ROSTER_BY_HOURS, ROSTER_BY_PLACES, ROSTER_KEYS };
+ * (roster_pick); and by free caseload places (roster_pick_places, the diary steps), one
+ * heap for each number of free hours a week the role is asked for, of those who have
+ * them (ROSTER_PLACE_SETS numbers a role at most: the diary steps and coordination). */
+#define ROSTER_PLACE_SETS 3
+enum { ROSTER_BY_HOURS, ROSTER_BY_PLACES, ROSTER_KEYS = ROSTER_BY_PLACES + ROSTER_PLACE_SETS };
 typedef struct patient patient;
 typedef struct group group;
 typedef struct pw_diary_day pw_diary_day;
@@ -180,7 +183,7 @@ struct clinician {
     sim_event_id sick_end;
     pw_link post;           /* on the world's in-post list (pw_roster.c) */
     int heap_role;          /* role of the heaps it is in (pw_roster.c); -1 if in none */
-    int heap_at[ROSTER_KEYS]; /* position in each of them (valid while heap_role >= 0) */
+    int heap_at[ROSTER_KEYS]; /* position in each of them, -1 where not in it */
     int counted_role;       /* role counted in world.n_in_post (pw_roster.c); -1 if none */
 };
 
@@ -289,6 +292,8 @@ typedef struct world {
     size_t n_staff, cap_staff;
     pw_list in_post;                    /* those in post or training (clinician.post), by id */
     roster_heap heaps[ROSTER_KEYS][PW_MAX_ROLES]; /* by key, by role: those with room now */
+    double place_hours[ROSTER_PLACE_SETS][PW_MAX_ROLES]; /* hours of heap ROSTER_BY_PLACES + j */
+    int n_place_sets[PW_MAX_ROLES];     /* by role: place heaps in use (asked for so far) */
     double *step_hours[PW_STEP_N];      /* by step, by staff id: hours a week available (in
                                          * post, not sick, doing the step), else 0 */
     double *assess_day;                 /* by staff id: assessment slots a day of an assessor
