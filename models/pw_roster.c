@@ -1,11 +1,12 @@
 /* The roster: who is in post, and an index of who has room, so that choosing a clinician
  * costs the same whatever the size of the service.
  *
- * Holds: the world's list of clinicians in post (id order); for each role, two binary
+ * Holds: the world's list of clinicians in post (id order); for each role, binary
  * max-heaps of the clinicians who could take someone now (in post, not off sick, a caseload
- * place free), one keyed on free hours a week (roster_pick: courses that hold hours, and
- * groups), and up to ROSTER_PLACE_SETS on free caseload places, each of those with some
- * free hours (roster_pick_places: the diary steps, coordination); the picks.
+ * place free): one keyed on free hours a week (roster_pick: courses that hold hours, and
+ * groups), and up to ROSTER_PLACE_SETS keyed on free caseload places, each of those with
+ * a given number of free hours (roster_pick_places: the diary steps, coordination); the
+ * picks.
  * Streams: none. Schedules: nothing.
  *
  * Design
@@ -368,8 +369,9 @@ static void roster_check(const world *w)
         }
         size_t belonging = 0;
         for (size_t i = 0; i < w->n_staff; i++) {
-            belonging += belongs(w, w->staff[i], k);
-            assert(belongs(w, w->staff[i], k) == (w->staff[i]->heap_at[k] >= 0));
+            int b = belongs(w, w->staff[i], k);
+            assert(b == (w->staff[i]->heap_at[k] >= 0));
+            belonging += (size_t)b;
         }
         assert(in_heaps == belonging);
     }

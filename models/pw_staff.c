@@ -83,8 +83,6 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
                         (uint32_t)member);
     c->id = (int)w->n_staff;
     c->heap_role = -1; /* in no heap yet */
-    for (int k = 0; k < ROSTER_KEYS; k++)
-        c->heap_at[k] = -1;
     c->role = r;
     c->member = member;
     c->does = ro->does;

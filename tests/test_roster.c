@@ -135,6 +135,10 @@ static void test_random_changes(void)
             double top = any ? any->hours_week - any->load_hours : 1.0;
             double hours[] = {0.5, top + 1e-10, top - 1e-10, top + 2e-9, top + 0.5, halves(r, 40)};
             for (size_t h = 0; h < sizeof hours / sizeof *hours; h++) {
+                /* By places: the first ROSTER_PLACE_SETS numbers of hours a role is asked
+                 * for get heaps of their own (fixed here, as a scenario's steps are); the
+                 * others (the rest of hours[]) go over the role's clinicians with room. */
+                double hp = h < ROSTER_PLACE_SETS ? place_hours[h] : hours[h];
                 clinician *want = roster_scan(w, needs[k], hours[h]);
                 clinician *got = roster_pick(w, needs[k], hours[h]);
                 picks++;
@@ -150,23 +154,19 @@ static void test_random_changes(void)
                     ties += same > 1;
                 }
                 if (h == 0) { /* others with the same most free places (and the hours)? */
-                    clinician *first = roster_scan_places(w, needs[k], hours[h]);
+                    clinician *first = roster_scan_places(w, needs[k], hp);
                     int same = 0;
                     for (size_t i = 0; first && i < w->n_staff; i++) {
                         const clinician *o = w->staff[i];
                         same += o->active && !o->sick && (o->does & needs[k]) == needs[k] &&
                                 o->cap - o->caseload == first->cap - first->caseload &&
-                                o->hours_week - o->load_hours + 1e-9 >= hours[h];
+                                o->hours_week - o->load_hours + 1e-9 >= hp;
                     }
                     ties_p += same > 1;
                 }
                 if (got != want && bad++ < 5)
                     CHECK(0, "step %d need %u hours %.17g: the index picks %d, a scan %d", step,
                           needs[k], hours[h], got ? got->id : -1, want ? want->id : -1);
-                /* By places: the first ROSTER_PLACE_SETS numbers of hours a role is asked
-                 * for get heaps of their own (fixed here, as a scenario's steps are); the
-                 * others (the rest of hours[]) go over the role's clinicians with room. */
-                double hp = h < ROSTER_PLACE_SETS ? place_hours[h] : hours[h];
                 clinician *want_p = roster_scan_places(w, needs[k], hp);
                 clinician *got_p = roster_pick_places(w, needs[k], hp);
                 clinician *most_p = roster_scan_places(w, needs[k], -1.0); /* hours aside */
