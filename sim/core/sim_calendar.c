@@ -93,21 +93,13 @@ static __attribute__((noinline)) int bucket_grow(sim_calendar *c, sim_cal_bucket
     size_t cap = q->cap ? q->cap : 8;
     while (cap < need)
         cap *= 2;
-    sim_cal_entry *v;
-    if (cap * sizeof *v < SIM_SLAB_BLOCK) {
-        v = realloc(q->v, cap * sizeof *v);
-    } else {
-        /* A large bucket on huge pages: filing into it and scanning it walk no 4 KB pages
-         * (at x140 the calendar's buckets hold 10^6 entries). */
-        v = sim_alloc_large(cap * sizeof *v);
-        if (v) {
-            if (q->n)
-                memcpy(v, q->v, q->n * sizeof *v);
-            free(q->v);
-        }
-    }
+    sim_cal_entry *v = realloc(q->v, cap * sizeof *v);
     if (!v)
         return SIM_ENOMEM;
+    /* A large bucket on huge pages: filing into it and scanning it walk no 4 KB pages (at
+     * x140 the calendar's buckets hold 10^6 entries). */
+    if (cap * sizeof *v >= SIM_SLAB_BLOCK)
+        sim_want_huge(v, cap * sizeof *v);
     q->v = v;
     q->cap = cap;
     return SIM_OK;

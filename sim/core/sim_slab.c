@@ -20,6 +20,14 @@ static void want_huge(void *p, size_t bytes)
 #endif
 }
 
+void sim_want_huge(void *p, size_t bytes)
+{
+    uintptr_t lo = ((uintptr_t)p + SIM_SLAB_BLOCK - 1) & ~(uintptr_t)(SIM_SLAB_BLOCK - 1);
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(SIM_SLAB_BLOCK - 1);
+    if (hi > lo)
+        want_huge((void *)lo, hi - lo);
+}
+
 void *sim_alloc_large(size_t bytes)
 {
     if (bytes < SIM_SLAB_BLOCK)

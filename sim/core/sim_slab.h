@@ -34,6 +34,10 @@ void *sim_slab_take(sim_slab *s);
 /* Free every record; the slab is empty again (safe on a zeroed slab). */
 void sim_slab_free(sim_slab *s);
 
+/* Ask for huge pages over the whole 2 MB blocks inside [p, p + bytes): for an array grown
+ * by realloc, which moves a large block by remapping it rather than copying. */
+void sim_want_huge(void *p, size_t bytes);
+
 /* `bytes` of memory aligned to 64 that asks for huge pages when it spans one or more;
  * free() it. NULL when out of memory. For large arrays read at random (the calendar's
  * slots). */
