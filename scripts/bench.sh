@@ -6,8 +6,9 @@
 # bench.csv is rewritten on each run: one header line, then one row per benchmark:
 #   benchmark,n,events_per_s,reference_events_per_s,ratio,peak_rss_kb
 # events_per_s is the engine's rate in the benchmark's own unit (events for hold_*,
-# customers for mmc_*, draws for rng_*, model events for model_*_Ny, referrals for
-# model_*_Ny_referrals, referrals per CPU second for the size curve's model_*_xK_Ny_referrals);
+# customers for mmc_*, draws for rng_*, loads for memory_*, model events for model_*_Ny,
+# referrals for model_*_Ny_referrals, referrals per CPU second for the size curve's
+# model_*_xK_Ny_referrals);
 # ratio = engine / reference, and the reference columns are empty where there is no
 # reference. The mmc reference is a hand-written next-event loop; the size curve's is its
 # first size (x1).
