@@ -32,7 +32,7 @@ static int session_attended(world *w, patient *pt, const pw_step_p *sp)
     double odds = pt->sg_dna * (ltc_on(p, pt) ? p->ltc_pathway.dna_odds : 1.0) *
                   coord_dna_odds(w, pt);
     double dna_p =
-        odds_scaled(sp->dna_probability * pow(p->failure.dna_multiplier, pt->failures), odds);
+        odds_scaled(sp->dna_probability * pow_count(p->failure.dna_multiplier, pt->failures), odds);
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < dna_p) {
         pt->dnas++;
         pt->dna_all++;
@@ -148,7 +148,7 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
          gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
         return PW_X_DISCHARGED_NO_PROGRESS;
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
-                  pow(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
+                  pow_count(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
                   (ltc_on(p, pt) ? p->ltc_pathway.dropout_factor : 1.0) * coord_dropout(w, pt);
     if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop)
         return PW_X_DROPPED_IN_TREATMENT;

@@ -356,6 +356,8 @@ typedef struct world {
     uint64_t n_rereferrals;
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
+    pw_effects sg_rel[PW_A_N];          /* subgroup multipliers by attribute and level, but
+                                         * the source's (subgroup_prepare) */
     uint64_t n_rep_finished;            /* finished courses as reported (pw_report.c) */
     uint64_t hold_serial;               /* holding-list letter events scheduled */
     int coord_on;                       /* some role does "coordination" (pw_coord.c) */
@@ -392,6 +394,10 @@ static inline double coord_dropout(const world *w, const patient *pt)
 {
     return pt->coord ? w->p->coordination.dropout : 1.0;
 }
+
+/* m to the power n, a count (failures so far): pow's value, without its cost when n is 0
+ * (as for most people; pow(m, 0) is 1 exactly). */
+static inline double pow_count(double m, int n) { return n ? pow(m, n) : 1.0; }
 
 /* The weekly-histogram bin of a wait (the last bin takes the rest). */
 static inline size_t week_bin(double wait_days)
@@ -580,6 +586,7 @@ void coord_count(world *w, const patient *pt, pw_exit why);
 void coord_week(world *w, const clinician *c, double dt);
 
 /* pw_subgroup.c */
+void subgroup_prepare(world *w);
 void subgroup_draw(const world *w, patient *pt);
 void subgroup_copy(patient *pt, const patient *old);
 void subgroup_members(const patient *pt, int in[PW_G_N]);

@@ -71,6 +71,29 @@ static double relative(const double *v, const double *sh, int levels, int level)
     return ones || !(mean > 0) ? 1.0 : v[level] / mean;
 }
 
+/* The multipliers of every level of the attributes whose referral shares do not change
+ * over the run (all but the source: the self-referral share may follow growth or weekly
+ * counts), worked out once rather than for every referral (3% of England's time). */
+void subgroup_prepare(world *w)
+{
+    const pw_params *p = w->p;
+    for (int a = 0; a < PW_A_N; a++) {
+        if (a == PW_A_SOURCE)
+            continue;
+        const pw_effects *e = &p->subgroups.effects[a];
+        pw_effects *r = &w->sg_rel[a];
+        double sh[PW_LEVELS_MAX] = {0};
+        int n = pw_attr_levels((pw_attr)a);
+        level_shares(p, (pw_attr)a, 0.0, sh);
+        for (int k = 0; k < n; k++) {
+            r->opt_in[k] = relative(e->opt_in, sh, n, k);
+            r->dna[k] = relative(e->dna, sh, n, k);
+            r->dropout[k] = relative(e->dropout, sh, n, k);
+            r->response[k] = relative(e->response, sh, n, k);
+        }
+    }
+}
+
 /* pt's multipliers from the subgroups.<attribute> effects of their levels, each relative
  * to the attribute's mean (so the average referral is unchanged), multiplied across
  * attributes. */
@@ -79,14 +102,23 @@ static void settle(const world *w, patient *pt)
     const pw_params *p = w->p;
     pt->sg_opt_in = pt->sg_dna = pt->sg_dropout = pt->sg_response = 1.0;
     for (int a = 0; a < PW_A_N; a++) {
-        const pw_effects *e = &p->subgroups.effects[a];
-        double sh[PW_LEVELS_MAX] = {0};
-        int n = pw_attr_levels((pw_attr)a), k = level_of(pt, (pw_attr)a);
-        level_shares(p, (pw_attr)a, w->s.now, sh);
-        pt->sg_opt_in *= relative(e->opt_in, sh, n, k);
-        pt->sg_dna *= relative(e->dna, sh, n, k);
-        pt->sg_dropout *= relative(e->dropout, sh, n, k);
-        pt->sg_response *= relative(e->response, sh, n, k);
+        int k = level_of(pt, (pw_attr)a);
+        if (a == PW_A_SOURCE) { /* its shares at this moment */
+            const pw_effects *e = &p->subgroups.effects[a];
+            double sh[PW_LEVELS_MAX] = {0};
+            int n = pw_attr_levels((pw_attr)a);
+            level_shares(p, (pw_attr)a, w->s.now, sh);
+            pt->sg_opt_in *= relative(e->opt_in, sh, n, k);
+            pt->sg_dna *= relative(e->dna, sh, n, k);
+            pt->sg_dropout *= relative(e->dropout, sh, n, k);
+            pt->sg_response *= relative(e->response, sh, n, k);
+            continue;
+        }
+        const pw_effects *r = &w->sg_rel[a];
+        pt->sg_opt_in *= r->opt_in[k];
+        pt->sg_dna *= r->dna[k];
+        pt->sg_dropout *= r->dropout[k];
+        pt->sg_response *= r->response[k];
     }
     /* Co-location in primary care: GP referrals engage more readily. */
     if (!pt->self_ref) {

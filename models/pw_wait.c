@@ -70,7 +70,7 @@ size_t wait_count(const world *w, int s)
 static sim_event_id dropout_timer(world *w, patient *pt)
 {
     const pw_step_p *sp = &w->p->step[pt->step];
-    double mult = pow(w->p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
+    double mult = pow_count(w->p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
                   (ltc_on(w->p, pt) ? w->p->ltc_pathway.dropout_factor : 1.0) *
                   coord_dropout(w, pt);
     double d = wait_dropout_delay(&sp->wait_dropout, mult, pt->r[PR_WAIT]);

@@ -197,6 +197,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     w->rep = replication;
     sim_slab_init(&w->people, patient_bytes());
     sim_slab_init(&w->diaries, diary_bytes());
+    subgroup_prepare(w);
     w->person_key = sim_rng_entity_key(p->seed, (uint32_t)replication, 0);
     w->mon = mon;
     w->out = out;
