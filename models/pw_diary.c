@@ -86,8 +86,8 @@ static pw_diary_day *week_entry(clinician *c, long d)
 static double week_days(const world *w, long d)
 {
     double days = 0;
-    for (long k = week_of(d) * 7; k < week_of(d) * 7 + 7; k++)
-        days += world_is_working_day(w, (double)k);
+    for (long k = week_of(d) * 7, end = k + 7; k < end; k++)
+        days += world_is_working(w, k);
     return days;
 }
 
@@ -124,7 +124,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
             d = c->full_to - 1; /* no room before full_to: on from there */
             continue;
         }
-        if (!world_is_working_day(w, (double)d))
+        if (!world_is_working(w, d))
             continue;
         /* Room within the week's time (the working days of d's week), and on the day
          * up to half as much again: what does not fit in one day fits in another, so
@@ -162,7 +162,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     c->full_min = run_min;
     c->full_room = room;
     if (d >= d0 + DIARY_DAYS) { /* on the last working day it reaches (d0 if none) */
-        for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working_day(w, (double)d); d--)
+        for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working(w, d); d--)
             ;
         w->diary_overbooked++;
     }
@@ -234,7 +234,7 @@ double diary_fill(const world *w, const clinician *c)
     double room = day_minutes(w, c), booked = 0, open = 0;
     long today = (long)floor(w->s.now);
     for (long d = today; d < today + 7; d++) {
-        if (!world_is_working_day(w, (double)d))
+        if (!world_is_working(w, d))
             continue;
         const pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
         booked += e->day == d ? e->minutes : 0;

@@ -336,7 +336,8 @@ typedef struct world {
     double load_step[PW_STEP_N];        /* committed hours a week by step */
     sim_timeavg ta_cap[PW_STEP_N];      /* treatment hours available (with dynamics) */
     int cap_varied;                     /* the hours available have changed */
-    unsigned char *closed;              /* closed[d]: day d is a closure day */
+    unsigned char *off;                 /* off[d]: day d of the run is a closure day or a
+                                         * closed weekend day (world_is_working) */
     long n_days;
     double assess_slots_offered, assess_slots_used;
     int in_window;
@@ -418,14 +419,19 @@ static inline double key_die(const world *w, uint32_t key, pw_key_die purpose, u
 /* ==== functions shared across files, by defining file ================================== */
 
 /* pw_world.c: the service calendar */
-/* Is `day` a working day (not a closed weekend, not a closure day)? Inline: every
- * booking asks. */
+/* Is day d a working day (not a closed weekend, not a closure day)? Inline: every booking
+ * asks, for each day it looks at; the run's days are a table (world.off). */
+static inline int world_is_working(const world *w, long d)
+{
+    if (d >= 0 && d < w->n_days)
+        return !w->off[d];
+    return !(w->p->weekend_closed && ((d % 7) + 7) % 7 >= 5);
+}
+
+/* Is the day holding time `day` a working day? */
 static inline int world_is_working_day(const world *w, double day)
 {
-    long d = (long)floor(day);
-    if (w->p->weekend_closed && ((d % 7) + 7) % 7 >= 5)
-        return 0;
-    return !(d >= 0 && d < w->n_days && w->closed[d]);
+    return world_is_working(w, (long)floor(day));
 }
 double world_next_working(const world *w, double t);
 

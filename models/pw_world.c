@@ -160,7 +160,7 @@ static void world_free(world *w)
     staff_free(w);
     free(w->burn);
     free(w->present);
-    free(w->closed);
+    free(w->off);
     sim_streams_free(&w->st);
     sim_free(&w->s);
     sim_tally_free(&w->t_wait_assess);
@@ -206,14 +206,16 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     w->t_window1 = w->t_window0 + p->horizon_weeks * 7.0;
     w->t_end = pw_run_days(p); /* the window's end + the follow-up and outcome reading */
     w->n_days = (long)ceil(w->t_end) + 1;
-    w->closed = calloc((size_t)w->n_days, 1);
-    if (!w->closed) {
+    w->off = calloc((size_t)w->n_days, 1);
+    if (!w->off) {
         ret = SIM_ENOMEM;
         goto out;
     }
     for (size_t i = 0; i < p->n_closures; i++)
         if (p->closures[i] >= 0 && p->closures[i] < (double)w->n_days)
-            w->closed[(long)p->closures[i]] = 1;
+            w->off[(long)p->closures[i]] = 1;
+    for (long d = 0; p->weekend_closed && d < w->n_days; d++)
+        w->off[d] |= d % 7 >= 5;
     if ((ret = sim_init(&w->s, 1024)) != SIM_OK ||
         (ret = sim_streams_init(&w->st, RS_N, p->seed, (uint32_t)replication)) != SIM_OK)
         goto out;
