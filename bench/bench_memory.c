@@ -11,7 +11,8 @@
  *   one round are independent, as an event calendar's prefetches are, so it is the cost of
  *   a miss when the memory system overlaps them.
  * - Huge pages are asked for with madvise (transparent huge pages in "madvise" or
- *   "always" mode); small with MADV_NOHUGEPAGE. Each size and page kind runs in its own
+ *   "always" mode); small with MADV_NOHUGEPAGE. The kernel may refuse huge pages, so each
+ *   row says how much of the buffer it got in them. Each size and page kind runs in its own
  *   forked child, so a row's peak RSS is its own; the best of TRIALS passes counts.
  */
 #define _DEFAULT_SOURCE /* madvise */
@@ -34,7 +35,24 @@
 typedef struct report {
     double dep_ns, par_ns; /* ns a load: one chain, 16 chains */
     long rss_kb;
+    long huge_kb;          /* of the process's memory, kB the kernel gave in huge pages */
 } report;
+
+/* kB of this process's memory in transparent huge pages (Linux; -1 where not known): the
+ * kernel may refuse them (memory too fragmented), and then "huge" measures small pages. */
+static long huge_pages_kb(void)
+{
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb;
+}
 
 /* Link the lines of buf (n of them) into one random cycle: line k's first word holds the
  * offset of the next. Returns the offset of a line on it, or -1 out of memory. */
@@ -113,6 +131,7 @@ static int measure(size_t mb, int huge, report *out)
         out->par_ns = p < out->par_ns ? p : out->par_ns;
     }
     out->rss_kb = peak_rss_kb();
+    out->huge_kb = huge_pages_kb();
     /* The chains' ends keep the loads from being optimised away. */
     if ((one | many[0]) == UINT64_MAX)
         out->rss_kb = -2;
@@ -167,8 +186,8 @@ int main(int argc, char **argv)
     printf("memory: ns a load beyond the cache (best of %d passes of %u loads, each size in "
            "its own process)\n",
            TRIALS, LOADS);
-    printf("%8s %6s %12s %14s %14s %12s\n", "size_MB", "pages", "dependent", "16_in_flight",
-           "loads/s_16", "peak_rss_kB");
+    printf("%8s %6s %12s %14s %14s %12s %14s\n", "size_MB", "pages", "dependent",
+           "16_in_flight", "loads/s_16", "peak_rss_kB", "in_huge_pages");
     int failed = 0;
     for (int i = 0; i < n; i++)
         for (int huge = 1; huge >= 0; huge--) {
@@ -191,8 +210,12 @@ int main(int argc, char **argv)
             }
             const char *kind = huge ? "huge" : "small";
             char rate[32];
-            printf("%8zu %6s %10.1fns %12.1fns %14s %12ld\n", mbs[i], kind, rep.dep_ns,
-                   rep.par_ns, fmt_rate(rate, sizeof rate, 1e9 / rep.par_ns), rep.rss_kb);
+            char got[32] = "?";
+            if (rep.huge_kb >= 0)
+                snprintf(got, sizeof got, "%.0f%%",
+                         100.0 * (double)rep.huge_kb / (double)(mbs[i] << 10));
+            printf("%8zu %6s %10.1fns %12.1fns %14s %12ld %14s\n", mbs[i], kind, rep.dep_ns,
+                   rep.par_ns, fmt_rate(rate, sizeof rate, 1e9 / rep.par_ns), rep.rss_kb, got);
             if (csv && (bench_csv_row(csv, "bench_memory",
                                       "memory_%zumb_%s_dependent,%u,%.0f,,,%ld\n", mbs[i],
                                       kind, LOADS, 1e9 / rep.dep_ns, rep.rss_kb) != 0 ||
