@@ -60,7 +60,7 @@ static pw_diary_day *entry(clinician *c, long d)
 }
 
 /* The week (Monday to Sunday) of day d, numbered from day 0's. */
-static long week_of(long d) { return (d - ((d % 7) + 7) % 7) / 7; }
+static long week_of(long d) { return d >= 0 ? d / 7 : -((6 - d) / 7); }
 
 /* The entry of week wk in c's ring of weeks, whatever week it holds. */
 static pw_diary_day *week_slot(clinician *c, long wk)
@@ -184,7 +184,7 @@ void diary_prefetch(const world *w, const clinician *c, double t)
     if (!c->diary)
         return;
     long d = (long)floor(world_next_working(w, t));
-    long wk = (d - ((d % 7) + 7) % 7) / 7;
+    long wk = week_of(d);
     __builtin_prefetch(&c->diary[(size_t)d % DIARY_DAYS], 1);
     __builtin_prefetch(&c->diary[DIARY_DAYS + (size_t)wk % DIARY_WEEKS], 1);
 }

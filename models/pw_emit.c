@@ -55,11 +55,9 @@ static void close_episode(world *w, patient *pt, int unfinished)
  * clinician: back to the list, or on to another clinician at once).
  * Every other activity is one complete of its own instance. Touches only pt's log
  * bookkeeping: no draws, nothing scheduled. */
-void emit_event(world *w, patient *pt, const char *activity, const char *life,
-                const clinician *c)
+void emit_event_(world *w, patient *pt, const char *activity, const char *life,
+                 const clinician *c)
 {
-    if (!w->mon || !w->mon->event)
-        return;
     int start = strcmp(life, "start") == 0;
     int is_wait = ends_with(activity, "_wait"), is_ep = ends_with(activity, "_treatment");
     if (pt->wait_act && !(is_wait && !start && strcmp(activity, pt->wait_act) == 0))

@@ -447,8 +447,16 @@ void patient_natural_history(const world *w, patient *pt, gsl_rng *r, double fro
 void patient_questionnaire(world *w, patient *pt, double coaching);
 
 /* pw_emit.c */
-void emit_event(world *w, patient *pt, const char *activity, const char *life,
-                const clinician *c);
+void emit_event_(world *w, patient *pt, const char *activity, const char *life,
+                 const clinician *c);
+/* An event for the log (pw_emit.c); inline so that a run without one pays a test, not a
+ * call, at every session. */
+static inline void emit_event(world *w, patient *pt, const char *activity, const char *life,
+                              const clinician *c)
+{
+    if (w->mon && w->mon->event)
+        emit_event_(w, pt, activity, life, c);
+}
 void emit_close(world *w, patient *pt, int unfinished);
 void emit_arrival(world *w, const patient *pt, const char *exit_name, int finished);
 void emit_stage(world *w, const patient *pt, double start, double end, int sessions,

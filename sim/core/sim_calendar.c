@@ -586,8 +586,8 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
         /* The object of an event a few ahead: its lines arrive while this one runs. */
         if (c->front.n > SIM_CAL_PREFETCH_AHEAD) {
             const char *o = c->front.v[c->front.n - 1 - SIM_CAL_PREFETCH_AHEAD].obj;
-            for (unsigned k = 0; k < SIM_CAL_PREFETCH_LINES; k++) /* o may be NULL */
-                __builtin_prefetch((const char *)((uintptr_t)o + 64 * k));
+            for (unsigned k = 0; o && k < SIM_CAL_PREFETCH_LINES; k++) /* none: no object */
+                __builtin_prefetch(o + 64 * k);
         }
         if (c->ahead && c->front.n > SIM_CAL_HOOK_AHEAD) {
             const sim_cal_entry *e = &c->front.v[c->front.n - 1 - SIM_CAL_HOOK_AHEAD];
