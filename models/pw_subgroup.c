@@ -71,27 +71,28 @@ static double relative(const double *v, const double *sh, int levels, int level)
     return ones || !(mean > 0) ? 1.0 : v[level] / mean;
 }
 
+/* Level k's multipliers of attribute a at day t (relative() of each effect), into r's
+ * entries k. */
+static void level_multipliers(const pw_params *p, pw_attr a, double t, int k, pw_effects *r)
+{
+    const pw_effects *e = &p->subgroups.effects[a];
+    double sh[PW_LEVELS_MAX] = {0};
+    int n = pw_attr_levels(a);
+    level_shares(p, a, t, sh);
+    r->opt_in[k] = relative(e->opt_in, sh, n, k);
+    r->dna[k] = relative(e->dna, sh, n, k);
+    r->dropout[k] = relative(e->dropout, sh, n, k);
+    r->response[k] = relative(e->response, sh, n, k);
+}
+
 /* The multipliers of every level of the attributes whose referral shares do not change
  * over the run (all but the source: the self-referral share may follow growth or weekly
  * counts), worked out once rather than for every referral (3% of England's time). */
 void subgroup_prepare(world *w)
 {
-    const pw_params *p = w->p;
-    for (int a = 0; a < PW_A_N; a++) {
-        if (a == PW_A_SOURCE)
-            continue;
-        const pw_effects *e = &p->subgroups.effects[a];
-        pw_effects *r = &w->sg_rel[a];
-        double sh[PW_LEVELS_MAX] = {0};
-        int n = pw_attr_levels((pw_attr)a);
-        level_shares(p, (pw_attr)a, 0.0, sh);
-        for (int k = 0; k < n; k++) {
-            r->opt_in[k] = relative(e->opt_in, sh, n, k);
-            r->dna[k] = relative(e->dna, sh, n, k);
-            r->dropout[k] = relative(e->dropout, sh, n, k);
-            r->response[k] = relative(e->response, sh, n, k);
-        }
-    }
+    for (int a = 0; a < PW_A_N; a++)
+        for (int k = 0; a != PW_A_SOURCE && k < pw_attr_levels((pw_attr)a); k++)
+            level_multipliers(w->p, (pw_attr)a, 0.0, k, &w->sg_rel[a]);
 }
 
 /* pt's multipliers from the subgroups.<attribute> effects of their levels, each relative
@@ -103,18 +104,12 @@ static void settle(const world *w, patient *pt)
     pt->sg_opt_in = pt->sg_dna = pt->sg_dropout = pt->sg_response = 1.0;
     for (int a = 0; a < PW_A_N; a++) {
         int k = level_of(pt, (pw_attr)a);
-        if (a == PW_A_SOURCE) { /* its shares at this moment */
-            const pw_effects *e = &p->subgroups.effects[a];
-            double sh[PW_LEVELS_MAX] = {0};
-            int n = pw_attr_levels((pw_attr)a);
-            level_shares(p, (pw_attr)a, w->s.now, sh);
-            pt->sg_opt_in *= relative(e->opt_in, sh, n, k);
-            pt->sg_dna *= relative(e->dna, sh, n, k);
-            pt->sg_dropout *= relative(e->dropout, sh, n, k);
-            pt->sg_response *= relative(e->response, sh, n, k);
-            continue;
-        }
+        pw_effects now;
         const pw_effects *r = &w->sg_rel[a];
+        if (a == PW_A_SOURCE) { /* its shares at this moment */
+            level_multipliers(p, (pw_attr)a, w->s.now, k, &now);
+            r = &now;
+        }
         pt->sg_opt_in *= r->opt_in[k];
         pt->sg_dna *= r->dna[k];
         pt->sg_dropout *= r->dropout[k];
