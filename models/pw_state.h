@@ -419,13 +419,22 @@ static inline double key_die(const world *w, uint32_t key, pw_key_die purpose, u
 /* ==== functions shared across files, by defining file ================================== */
 
 /* pw_world.c: the service calendar */
+/* Is day d a weekend day of a service closed at weekends (day 0 a Monday)? */
+static inline int weekend_off(const pw_params *p, long d)
+{
+    return p->weekend_closed && ((d % 7) + 7) % 7 >= 5;
+}
+/* Mark in off[0 .. n_days) the closure days and closed weekend days (world.off); marks
+ * nothing off that is already. */
+void world_days_off(const pw_params *p, unsigned char *off, long n_days);
+
 /* Is day d a working day (not a closed weekend, not a closure day)? Inline: every booking
  * asks, for each day it looks at; the run's days are a table (world.off). */
 static inline int world_is_working(const world *w, long d)
 {
     if (d >= 0 && d < w->n_days)
         return !w->off[d];
-    return !(w->p->weekend_closed && ((d % 7) + 7) % 7 >= 5);
+    return !weekend_off(w->p, d);
 }
 
 /* Is the day holding time `day` a working day? */

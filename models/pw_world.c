@@ -42,6 +42,15 @@ double world_next_working(const world *w, double t)
 
 /* ==== set-up =========================================================================== */
 
+void world_days_off(const pw_params *p, unsigned char *off, long n_days)
+{
+    for (size_t i = 0; i < p->n_closures; i++)
+        if (p->closures[i] >= 0 && p->closures[i] < (double)n_days)
+            off[(long)p->closures[i]] = 1;
+    for (long d = 0; d < n_days; d++)
+        off[d] |= weekend_off(p, d);
+}
+
 /* A person already in the service at time zero: numbered 0, 1, ... as PW_ORIGIN_PREFILL
  * (their streams stay keyed apart from referrals by BASE_PREFILL), case mix drawn from
  * RS_PREFILL (r). NULL when out of memory. */
@@ -211,11 +220,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         ret = SIM_ENOMEM;
         goto out;
     }
-    for (size_t i = 0; i < p->n_closures; i++)
-        if (p->closures[i] >= 0 && p->closures[i] < (double)w->n_days)
-            w->off[(long)p->closures[i]] = 1;
-    for (long d = 0; p->weekend_closed && d < w->n_days; d++)
-        w->off[d] |= d % 7 >= 5;
+    world_days_off(p, w->off, w->n_days);
     if ((ret = sim_init(&w->s, 1024)) != SIM_OK ||
         (ret = sim_streams_init(&w->st, RS_N, p->seed, (uint32_t)replication)) != SIM_OK)
         goto out;

@@ -126,8 +126,7 @@ static int run(unsigned long seed, int ops, double hours, double spread, size_t 
                 closed[y * 365 + d] = 1;
     w.p = &p;
     sim_slab_init(&w.diaries, diary_bytes());
-    for (int d = 0; d < N_DAYS; d++) /* as the world marks them: closures and weekends */
-        closed[d] |= p.weekend_closed && d % 7 >= 5;
+    world_days_off(&p, closed, N_DAYS); /* the closed weekends, as a run marks them */
     w.off = closed;
     w.n_days = N_DAYS;
     size_t n_held = 0;
