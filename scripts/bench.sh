@@ -14,8 +14,9 @@
 # first size (x1).
 #
 # Adding a benchmark: drop bench/<name>.c in; the Makefile builds it into BUILD_DIR/bench/
-# and this script runs it after bench_core as `<name> --csv BUILD_DIR/bench.csv`. It should
-# print its own lines and append rows (no header) in the format above.
+# and this script runs it after bench_core and bench_mmc as
+# `<name> --csv BUILD_DIR/bench.csv`. It should print its own lines and append rows (no
+# header) in the format above.
 set -u
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
@@ -25,8 +26,9 @@ fi
 B=$1
 CSV=$B/bench.csv
 CORE=$B/bench/bench_core
-if [ ! -x "$CORE" ]; then
-    echo "bench.sh: $CORE not built (run make bench)" >&2
+MMC=$B/bench/bench_mmc
+if [ ! -x "$CORE" ] || [ ! -x "$MMC" ]; then
+    echo "bench.sh: $CORE or $MMC not built (run make bench)" >&2
     exit 1
 fi
 
@@ -39,7 +41,7 @@ when=$(date '+%Y-%m-%d %H:%M:%S %z')
 echo 'benchmark,n,events_per_s,reference_events_per_s,ratio,peak_rss_kb' >"$CSV"
 echo "stepsim benchmarks — $when"
 echo "machine: $machine"
-echo "bench_core: rates are the best of 3 (mmc: 7) alternating engine/reference trials, each in its own process"
+echo "bench_core, bench_mmc: rates are the best of 3 (bench_mmc: 7) alternating engine/reference trials, each in its own process"
 echo
 
 failed=""
@@ -52,13 +54,13 @@ run "$CORE" --csv "$CSV" hold 100
 for n in 1000 10000 100000 1000000; do
     run "$CORE" --csv "$CSV" --no-header hold "$n"
 done
-run "$CORE" --csv "$CSV" --no-header mmc
+run "$MMC" --csv "$CSV" --no-header
 run "$CORE" --csv "$CSV" --no-header rng
 
 # Everything else in BUILD_DIR/bench that is a program (skip objects and dep files).
 for exe in "$B"/bench/*; do
     case $exe in
-    "$CORE" | *.o | *.d) continue ;;
+    "$CORE" | "$MMC" | *.o | *.d) continue ;;
     esac
     if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then continue; fi
     echo
