@@ -15,8 +15,7 @@
  *   row says how much of the buffer it got in them. Each size and page kind runs in its own
  *   forked child, so a row's peak RSS is its own; the best of TRIALS passes counts.
  */
-#define _DEFAULT_SOURCE /* madvise */
-#include "bench_util.h"
+#include "bench_util.h" /* first: it asks for _GNU_SOURCE (madvise here) */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
