@@ -7,6 +7,11 @@
 #                      (skipped without MPI); peak RSS is rank 0's
 #   england_10y_jJ     scenarios/england.cfg, one replication (ten years, 120 services),
 #                      -j J (J = 1, 2): referrals a second; reference = -j 1; n = referrals
+#   england_10y_cpu_vs_x1  England (x140 as it is organised) against x1 over the same ten
+#                      years: England's referrals per CPU second at -j 1; reference = the
+#                      baseline's (one service at scale 1, England's warm-up and horizon,
+#                      20 replications at -j 1); ratio = the per-referral rate at x140
+#                      as a share of x1's (the size curve's measure, whole program)
 # Wall and CPU seconds are printed beside each row: on a shared machine the wall-clock
 # speed-ups only mean something when nothing else runs.
 # Each row also checks that its outputs are byte-identical to -j 1's (every file but
@@ -46,11 +51,11 @@ timed() {
     fi
 }
 
-row() { # name n rate reference_rate rss
+row() { # name n rate reference_rate rss [label of the ratio]
     ratio=$(awk -v a="$3" -v b="$4" 'BEGIN { if (b > 0) printf "%.3f", a / b }')
     echo "$1,$2,$3,$4,$ratio,$5" >>"$CSV"
-    printf '%-22s %10s %12s/s  speed-up %6s  peak RSS %s kB  (%s s wall, %s s CPU)\n' \
-        "$1" "$2" "$3" "$ratio" "$5" "$secs" "$cpu"
+    printf '%-22s %10s %12s/s  %s %6s  peak RSS %s kB  (%s s wall, %s s CPU)\n' \
+        "$1" "$2" "$3" "${6:-speed-up}" "$ratio" "$5" "$secs" "$cpu"
 }
 
 reps=40
@@ -89,8 +94,22 @@ if [ "${BENCH_ENGLAND:-1}" != 0 ]; then
         refs=$(awk "$(cat scripts/csv.awk)"'NR == 1 { header($0); next } { csv($0, f) }
             f[col("metric")] == "referrals" { print f[col("mean")] }' "$TMP/e$j/summary.csv")
         rate=$(awk -v n="$refs" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
-        [ "$j" = 1 ] && ref_rate=$rate && ref_dir=$TMP/e1
+        [ "$j" = 1 ] && ref_rate=$rate && ref_dir=$TMP/e1 && e_refs=$refs && e_cpu=$cpu
         row "england_10y_j$j" "$refs" "$rate" "$ref_rate" "$rss_kb"
     done
+    # x1 over England's ten years (england.cfg: warm-up 52 weeks, 468 measured): each
+    # replication is one England service at scale 1 and staffing 1.
+    x1_reps=20
+    ref_dir=""
+    if [ -n "${e_cpu:-}" ] && timed "$TMP/x1" "$BIN" run scenarios/baseline.cfg -r "$x1_reps" -q \
+        -j 1 --set warmup_weeks=52 --set horizon_weeks=468 -o "$TMP/x1"; then
+        x1_refs=$(awk "$(cat scripts/csv.awk)"'NR == 1 { header($0); next } { csv($0, f) }
+            f[col("metric")] == "referrals" { print f[col("mean")] }' "$TMP/x1/summary.csv")
+        x1_rate=$(awk -v n="$x1_refs" -v r="$x1_reps" -v c="$cpu" 'BEGIN { printf "%.0f", n * r / c }')
+        e_rate=$(awk -v n="$e_refs" -v c="$e_cpu" 'BEGIN { printf "%.0f", n / c }')
+        echo "per referral: England (120 services, $e_cpu s CPU) against x1 (the baseline, $x1_reps" \
+            "replications of the same ten years), referrals per CPU second; the x1 run's time:"
+        row "england_10y_cpu_vs_x1" "$e_refs" "$e_rate" "$x1_rate" "$rss_kb" "x140/x1"
+    fi
 fi
 exit $status

@@ -8,7 +8,8 @@
 # events_per_s is the engine's rate in the benchmark's own unit (events for hold_*,
 # customers for mmc_*, draws for rng_*, loads for memory_*, model events for model_*_Ny,
 # referrals for model_*_Ny_referrals, referrals per CPU second for the size curve's
-# model_*_xK_Ny_referrals);
+# model_*_xK_Ny_referrals and for england_10y_cpu_vs_x1; scripts/bench-scaling.sh lists its
+# own rows);
 # ratio = engine / reference, and the reference columns are empty where there is no
 # reference. The mmc reference is a hand-written next-event loop; the size curve's is its
 # first size (x1).
