@@ -139,6 +139,18 @@ static int measure(size_t mb, int huge, report *out)
     return 0;
 }
 
+/* measure as bench_in_child runs it. */
+typedef struct measure_call {
+    size_t mb;
+    int huge;
+} measure_call;
+
+static int measure_in_child(void *ctx, void *out)
+{
+    const measure_call *c = ctx;
+    return measure(c->mb, c->huge, out);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -192,16 +204,9 @@ int main(int argc, char **argv)
         for (int huge = 1; huge >= 0; huge--) {
             char msg[160] = "";
             report rep;
-            int fd;
-            pid_t pid = bench_spawn(&fd, msg, sizeof msg);
-            if (pid == 0) {
-                alarm(TIMEOUT_S);
-                if (measure(mbs[i], huge, &rep) != 0)
-                    _exit(1);
-                bench_child_exit(fd, &rep, sizeof rep);
-            }
-            if (pid < 0 || bench_collect(fd, pid, &rep, sizeof rep, msg, sizeof msg,
-                                         TIMEOUT_S) != 0) {
+            measure_call c = {mbs[i], huge};
+            if (bench_in_child(measure_in_child, &c, &rep, sizeof rep, msg, sizeof msg,
+                               TIMEOUT_S) != 0) {
                 fprintf(stderr, "bench_memory: %zu MB %s pages: %s\n", mbs[i],
                         huge ? "huge" : "small", msg[0] ? msg : "out of memory");
                 failed = 1;

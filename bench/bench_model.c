@@ -148,23 +148,27 @@ static void run_once(const pw_params *p, double years, run_report *out)
     pw_results_free(&res);
 }
 
+/* run_once as bench_in_child runs it. */
+typedef struct run_call {
+    const pw_params *p;
+    double years;
+} run_call;
+
+static int run_in_child(void *ctx, void *report)
+{
+    const run_call *c = ctx;
+    run_once(c->p, c->years, report);
+    return 0;
+}
+
 /* Run p for `years` in a forked child and return its report in *out. Returns 0, or -1
  * if the run failed or the child died (out->msg says why). */
 static int run_child(const pw_params *p, double years, run_report *out)
 {
-    int fd;
+    run_call c = {p, years};
     memset(out, 0, sizeof *out);
-    pid_t pid = bench_spawn(&fd, out->msg, sizeof out->msg);
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        run_report r;
-        alarm(TRIAL_TIMEOUT_S); /* SIGALRM's default action ends the child */
-        run_once(p, years, &r);
-        bench_child_exit(fd, &r, sizeof r);
-    }
-    if (bench_collect(fd, pid, out, sizeof *out, out->msg, sizeof out->msg,
-                      TRIAL_TIMEOUT_S) != 0)
+    if (bench_in_child(run_in_child, &c, out, sizeof *out, out->msg, sizeof out->msg,
+                       TRIAL_TIMEOUT_S) != 0)
         return -1;
     return out->err ? -1 : 0;
 }

@@ -38,25 +38,30 @@ typedef struct trial {
 
 typedef void (*trial_fn)(long n, trial *out);
 
+/* fn(n) as bench_in_child runs it: the trial's report, with the child's peak RSS. */
+typedef struct trial_call {
+    trial_fn fn;
+    long n;
+} trial_call;
+
+static int trial_in_child(void *ctx, void *report)
+{
+    const trial_call *c = ctx;
+    trial *t = report;
+    memset(t, 0, sizeof *t);
+    c->fn(c->n, t);
+    t->rss_kb = peak_rss_kb();
+    return 0;
+}
+
 /* Run fn(n) in a forked child and return its report in *out. Returns 0, or -1 if the
- * child could not be run or died (out->msg says why). */
+ * child could not be run, died or reported a failure (out->msg says why). */
 static int run_child(trial_fn fn, long n, trial *out)
 {
-    int fd;
+    trial_call c = {fn, n};
     memset(out, 0, sizeof *out);
-    pid_t pid = bench_spawn(&fd, out->msg, sizeof out->msg);
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        trial t;
-        memset(&t, 0, sizeof t);
-        alarm(TRIAL_TIMEOUT_S); /* SIGALRM's default action ends the child */
-        fn(n, &t);
-        t.rss_kb = peak_rss_kb();
-        bench_child_exit(fd, &t, sizeof t);
-    }
-    if (bench_collect(fd, pid, out, sizeof *out, out->msg, sizeof out->msg,
-                      TRIAL_TIMEOUT_S) != 0)
+    if (bench_in_child(trial_in_child, &c, out, sizeof *out, out->msg, sizeof out->msg,
+                       TRIAL_TIMEOUT_S) != 0)
         return -1;
     return out->err ? -1 : 0;
 }

@@ -152,4 +152,24 @@ static int bench_collect(int fd, pid_t pid, void *report, size_t size, char *msg
     return -1;
 }
 
+/* Run fn(ctx, report) in a forked child, killed after timeout_s seconds, and bring its
+ * report (size bytes) back into *report. fn returns 0, or non-zero if it failed with no
+ * report worth sending. Returns 0, or -1 with report zeroed and the cause in msg (msg may
+ * lie inside report: it is written last). */
+static int bench_in_child(int (*fn)(void *ctx, void *report), void *ctx, void *report,
+                          size_t size, char *msg, size_t msglen, int timeout_s)
+{
+    int fd;
+    pid_t pid = bench_spawn(&fd, msg, msglen);
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        alarm((unsigned)timeout_s); /* SIGALRM's default action ends the child */
+        if (fn(ctx, report) != 0)
+            _exit(1);
+        bench_child_exit(fd, report, size);
+    }
+    return bench_collect(fd, pid, report, size, msg, msglen, timeout_s);
+}
+
 #endif
