@@ -252,14 +252,15 @@ static void usage(FILE *f)
             "The whole M/M/c run is bench_mmc.\n");
 }
 
-/* N for hold and its trials: 0 and a message if argv[i] is not one. */
-static long pending_arg(const char *cmd, int argc, char **argv, int i)
+/* N for hold and its trials (what: "hold", "trial hold-engine"): 0 and a message if
+ * argv[i] is not one. */
+static long pending_arg(const char *what, int argc, char **argv, int i)
 {
     char *end;
     errno = 0;
     long n = i < argc ? strtol(argv[i], &end, 10) : 0;
     if (n < 1 || n > (long)SIM_CAL_MAX_PENDING || errno || *end) {
-        fprintf(stderr, "bench_core: %s needs N in [1, %u]\n", cmd, SIM_CAL_MAX_PENDING);
+        fprintf(stderr, "bench_core: %s needs N in [1, %u]\n", what, SIM_CAL_MAX_PENDING);
         return 0;
     }
     return n;
@@ -294,11 +295,14 @@ int main(int argc, char **argv)
         return 2;
     }
     long n = 0;
-    if (words > 0 && (n = pending_arg(one ? argv[i] : cmd, argc, argv, i + words - 1)) == 0)
+    char what[64];
+    snprintf(what, sizeof what, "%s%s", one ? "trial " : "", one ? argv[i] : cmd);
+    if (words > 0 && (n = pending_arg(what, argc, argv, i + words - 1)) == 0)
         return 2;
     i += words;
     if (i < argc) {
         fprintf(stderr, "bench_core: unexpected argument '%s'\n", argv[i]);
+        usage(stderr);
         return 2;
     }
 

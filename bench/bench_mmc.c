@@ -11,6 +11,7 @@
 #define BENCH_PROG "bench_mmc"
 #include "bench_util.h"
 #include "bench_trial.h"
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -422,11 +423,12 @@ static int bench_mmc(void)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: bench_mmc [--csv FILE] [--no-header] [trial T]\n"
+            "usage: bench_mmc [--csv FILE] [--no-header] [trial T [N]]\n"
             "  (no command)  M/M/10 with 10^6 customers, engine vs a hand-written next-event\n"
             "                loop; a heap event loop and a FIFO recursion as yardsticks\n"
-            "  trial T       one trial in this process, for profilers (perf record):\n"
-            "                T = mmc-engine, mmc-ref (the next-event loop), mmc-heap, mmc-fifo\n"
+            "  trial T [N]   one trial in this process, for profilers (perf record):\n"
+            "                T = mmc-engine, mmc-ref (the next-event loop), mmc-heap, mmc-fifo;\n"
+            "                N customers (default 10^6)\n"
             "Rows go to stdout and, with --csv, are appended to FILE (no header line).\n");
 }
 
@@ -445,12 +447,31 @@ int main(int argc, char **argv)
                       {"mmc-ref", mmc_reference},
                       {"mmc-heap", mmc_heap},
                       {"mmc-fifo", mmc_fifo}};
-        for (size_t k = 0; i + 2 == argc && k < sizeof trials / sizeof trials[0]; k++)
-            if (strcmp(argv[i + 1], trials[k].name) == 0)
-                return bench_one(trials[k].name, trials[k].fn, MMC_CUSTOMERS);
-        fprintf(stderr, "bench_mmc: trial needs one of mmc-engine, mmc-ref, mmc-heap, "
-                        "mmc-fifo\n");
-        return 2;
+        const char *t = i + 1 < argc ? argv[i + 1] : "";
+        size_t k = 0;
+        while (k < sizeof trials / sizeof trials[0] && strcmp(t, trials[k].name) != 0)
+            k++;
+        if (k == sizeof trials / sizeof trials[0]) {
+            fprintf(stderr, "bench_mmc: trial needs one of mmc-engine, mmc-ref, mmc-heap, "
+                            "mmc-fifo\n");
+            return 2;
+        }
+        long n = MMC_CUSTOMERS;
+        if (i + 2 < argc) {
+            char *end;
+            errno = 0;
+            n = strtol(argv[i + 2], &end, 10);
+            if (n < 1 || n > (long)SIM_CAL_MAX_PENDING || errno || *end) {
+                fprintf(stderr, "bench_mmc: trial %s: N (customers) must be in [1, %u]\n", t,
+                        SIM_CAL_MAX_PENDING);
+                return 2;
+            }
+        }
+        if (i + 3 < argc) {
+            fprintf(stderr, "bench_mmc: unexpected argument '%s'\n", argv[i + 3]);
+            return 2;
+        }
+        return bench_one(trials[k].name, trials[k].fn, n);
     }
     if (i < argc) {
         fprintf(stderr, "bench_mmc: unexpected argument '%s'\n", argv[i]);

@@ -319,7 +319,7 @@ static int bench_model(const pw_params *p, const char *scenario, const double *y
         printf("    peak RSS %g y -> %g y: %ld -> %ld kB (%+.1f%%) for %.1f x the referrals and "
                "%.2f x the most people listed: %.1f bytes per extra referral, %s %.0f%% of the "
                "%.0f each would keep if memory followed everyone referred (a person %.0f "
-               "bytes x opt-in %.2f)\n",
+               "bytes x opt-in %.3g)\n",
                years[lo], years[hi], rss_max[lo], rss_max[hi],
                100.0 * (double)(rss_max[hi] - rss_max[lo]) / (double)rss_max[lo],
                best[hi].referrals / best[lo].referrals,

@@ -1,6 +1,7 @@
-/* What bench_core.c and bench_model.c share: the clock and peak RSS; running a benchmark in
- * a forked child (so that its peak RSS is its own), reading the child's fixed-size report
- * from a pipe, reaping it and saying what went wrong; rates for the table; CSV rows. */
+/* What every benchmark program shares: the clock and peak RSS; running a benchmark in a
+ * forked child (so that its peak RSS is its own) on the parent's CPU, reading the child's
+ * fixed-size report from a pipe, reaping it and saying what went wrong; rates for the
+ * table; CSV rows. */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
 
@@ -78,9 +79,10 @@ __attribute__((format(printf, 3, 4))) static int bench_csv_row(const char *path,
  * alternated between 1.3-1.6 M and 2.0 M events a second when each child was free to run
  * on either CPU, and also when each child kept to the CPU it started on; with the parent
  * and its children on one CPU (taskset -c 0, or -c 1) they read 1.8-2.1 M, one slow run in
- * 34. Best effort: a failure leaves the process free to move. */
+ * 34. Best effort (Linux only): a failure leaves the process free to move. */
 static void bench_stay_on_cpu(void)
 {
+#ifdef __linux__
     int cpu = sched_getcpu();
     if (cpu < 0)
         return;
@@ -88,6 +90,7 @@ static void bench_stay_on_cpu(void)
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
     (void)sched_setaffinity(0, sizeof set, &set);
+#endif
 }
 
 /* Fork a child with a pipe back to the parent: returns 0 in the child (*fd is the write

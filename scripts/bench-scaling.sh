@@ -88,28 +88,36 @@ if [ "${BENCH_ENGLAND:-1}" != 0 ]; then
     echo "england.cfg, one replication of ten years, 120 services (referrals a second):"
     ref_dir=""
     ref_rate=""
+    e_refs=""
+    e_cpu=""
+    e_rss=""
     for j in 1 2; do
         timed "$TMP/e$j" "$BIN" run scenarios/england.cfg -r 1 -q -j "$j" -o "$TMP/e$j" ||
             continue
         refs=$(awk "$(cat scripts/csv.awk)"'NR == 1 { header($0); next } { csv($0, f) }
             f[col("metric")] == "referrals" { print f[col("mean")] }' "$TMP/e$j/summary.csv")
         rate=$(awk -v n="$refs" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
-        [ "$j" = 1 ] && ref_rate=$rate && ref_dir=$TMP/e1 && e_refs=$refs && e_cpu=$cpu
+        [ "$j" = 1 ] && ref_rate=$rate && ref_dir=$TMP/e1 && e_refs=$refs && e_cpu=$cpu &&
+            e_rss=$rss_kb
         row "england_10y_j$j" "$refs" "$rate" "$ref_rate" "$rss_kb"
     done
     # x1 over England's ten years (england.cfg: warm-up 52 weeks, 468 measured): each
     # replication is one England service at scale 1 and staffing 1.
     x1_reps=20
     ref_dir=""
-    if [ -n "${e_cpu:-}" ] && timed "$TMP/x1" "$BIN" run scenarios/baseline.cfg -r "$x1_reps" -q \
+    if [ -z "$e_cpu" ]; then
+        echo "england_10y_cpu_vs_x1: skipped (England's -j 1 run failed)"
+    elif timed "$TMP/x1" "$BIN" run scenarios/baseline.cfg -r "$x1_reps" -q \
         -j 1 --set warmup_weeks=52 --set horizon_weeks=468 -o "$TMP/x1"; then
         x1_refs=$(awk "$(cat scripts/csv.awk)"'NR == 1 { header($0); next } { csv($0, f) }
             f[col("metric")] == "referrals" { print f[col("mean")] }' "$TMP/x1/summary.csv")
-        x1_rate=$(awk -v n="$x1_refs" -v r="$x1_reps" -v c="$cpu" 'BEGIN { printf "%.0f", n * r / c }')
-        e_rate=$(awk -v n="$e_refs" -v c="$e_cpu" 'BEGIN { printf "%.0f", n / c }')
+        x1_rate=$(awk -v n="$x1_refs" -v r="$x1_reps" -v c="$cpu" \
+            'BEGIN { if (c > 0) printf "%.0f", n * r / c }')
+        e_rate=$(awk -v n="$e_refs" -v c="$e_cpu" 'BEGIN { if (c > 0) printf "%.0f", n / c }')
         echo "per referral: England (120 services, $e_cpu s CPU) against x1 (the baseline, $x1_reps" \
-            "replications of the same ten years), referrals per CPU second; the x1 run's time:"
-        row "england_10y_cpu_vs_x1" "$e_refs" "$e_rate" "$x1_rate" "$rss_kb" "x140/x1"
+            "replications of the same ten years), referrals per CPU second; England's peak RSS," \
+            "the x1 run's time:"
+        row "england_10y_cpu_vs_x1" "$e_refs" "$e_rate" "$x1_rate" "$e_rss" "x140/x1"
     fi
 fi
 exit $status
