@@ -93,7 +93,7 @@ ROSTER_TEST := $(B)/tests/test_roster
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all deps deps-test run test fuzz bench golden install uninstall clean
-all: $(PROG) $(CORE_TESTS) $(PROG_TESTS) $(ROSTER_TEST)
+all: $(PROG) $(CORE_TESTS) $(PROG_TESTS) $(ROSTER_TEST) $(BENCHES)
 
 deps:
 	@./scripts/install-deps.sh
