@@ -22,8 +22,8 @@
  * - Event records live in a slot pool as well (on huge pages once it spans one:
  *   sim_slab.h); a handle is (generation << 32 | slot). A bucket of 2 MB or more, and
  *   the scratch of a rebuild, ask for huge pages too: at x140 the buckets hold 10^6
- *   entries, and on 4 KB pages a year took 21.0 CPU s against 14.4 (README
- *   "Benchmarks").
+ *   entries, and on 4 KB pages a year took 21.0 CPU s against 14.4
+ *   (docs/performance.md).
  *   Cancel and reschedule are O(1): they change the slot's sequence so the old entry
  *   becomes stale; stale entries are discarded when they come up, or all at once when
  *   they outnumber live ones, so memory follows live events. Entries carry a copy of the
