@@ -127,6 +127,14 @@ static double tally_add_ns(long n)
     return ns;
 }
 
+/* A finished trial's report: n customers in secs, their waits summing to wait_sum. */
+static void mmc_report(trial *out, long n, double secs, double wait_sum)
+{
+    out->rate = (double)n / secs;
+    out->check = wait_sum / (double)n;
+    sink_d = out->check;
+}
+
 /* Engine trial: rate = customers/s; check = mean wait (hours); extra[0] = ns per
  * sim_tally_add (what a model tallying through the engine's stats would add). */
 static void mmc_engine(long n, trial *out)
@@ -158,9 +166,7 @@ static void mmc_engine(long n, trial *out)
                  rc, sim_strerror(rc), (unsigned long long)m.started, n);
         goto out;
     }
-    out->rate = (double)n / (t1 - t0);
-    out->check = m.wait_sum / (double)n;
-    sink_d = out->check;
+    mmc_report(out, n, t1 - t0, m.wait_sum);
     out->extra[0] = tally_add_ns(n);
 out:
     free(m.q);
@@ -246,9 +252,7 @@ static void mmc_reference(long n, trial *out)
                  (unsigned long long)m.started, n);
         goto out;
     }
-    out->rate = (double)n / (t1 - t0);
-    out->check = m.wait_sum / (double)n;
-    sink_d = out->check;
+    mmc_report(out, n, t1 - t0, m.wait_sum);
 out:
     free(m.q);
     sim_streams_free(&st);
@@ -279,9 +283,7 @@ static void mmc_fifo(long n, trial *out)
         free_at[j] = start + gsl_ran_exponential(rs, 1.0 / MMC_MU);
     }
     double t1 = now_s();
-    out->rate = (double)n / (t1 - t0);
-    out->check = wait_sum / (double)n;
-    sink_d = out->check;
+    mmc_report(out, n, t1 - t0, wait_sum);
     sim_streams_free(&st);
 }
 
@@ -338,9 +340,7 @@ static void mmc_heap(long n, trial *out)
         snprintf(out->msg, sizeof out->msg, "heap event loop: out of memory");
         goto out;
     }
-    out->rate = (double)n / (t1 - t0);
-    out->check = m.wait_sum / (double)n;
-    sink_d = out->check;
+    mmc_report(out, n, t1 - t0, m.wait_sum);
 out:
     free(m.q);
     free(h.a);

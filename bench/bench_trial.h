@@ -13,14 +13,12 @@
 #include "sim/core/sim.h"
 #include "sim/core/sim_rng.h"
 
-#define TRIALS 3     /* trials a side (hold) */
 #define MAX_TRIALS 7 /* the most trials a side (M/M/c runs 7) */
 #define TRIAL_TIMEOUT_S 120 /* a trial that takes longer is killed: a hung engine */
 #define MASTER_SEED 20240601u
 
-/* Stores to a volatile keep the compiler from dropping the work whose result they take. */
-__attribute__((unused)) static volatile double sink_d;
-__attribute__((unused)) static volatile uint64_t sink_u;
+/* A store to a volatile keeps the compiler from dropping the work whose result it takes. */
+static volatile double sink_d;
 
 /* ======================================================================================
  * Running a trial in a child process

@@ -539,9 +539,9 @@ int sim_cal_pending(const sim_calendar *c, sim_event_id id, double *t_out)
  * about 13% less again at x140, none lost at x1. Sixteen did no better then; since
  * people's records sit in whole lines of a slab (1,024 bytes with their streams), sixteen
  * fetch exactly one person and took 5-10% less CPU at x140 again, none lost at x1
- * (docs/performance.md; prefetching further ahead did no better). It also prefetches the slot of
- * the event SIM_CAL_SLOT_AHEAD places behind, which popping reads whenever anything is
- * stale. */
+ * (docs/performance.md; prefetching further ahead did no better). It also prefetches the
+ * slot of the event SIM_CAL_SLOT_AHEAD places behind, which popping reads whenever
+ * anything is stale. */
 #ifndef SIM_CAL_PREFETCH_AHEAD
 #define SIM_CAL_PREFETCH_AHEAD 2
 #endif
