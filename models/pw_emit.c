@@ -2,7 +2,7 @@
  * (events.csv). The model reports; the writers in sim/ format.
  *
  * Holds: emit_event (activity instances, waits and episodes opened and closed),
- * emit_close, emit_arrival (arrivals.csv), emit_stage and the names they use.
+ * emit_episode_open, emit_close, emit_arrival (arrivals.csv), emit_stage and the names they use.
  * Streams: none. Schedules: nothing.
  */
 #include <math.h>
@@ -78,6 +78,18 @@ void emit_event_(world *w, patient *pt, const char *activity, const char *life,
     } else {
         put_event(w, pt, activity, life, ++pt->n_inst, c, strncmp(activity, "still_", 6) == 0);
     }
+}
+
+/* Open pt's treatment episode in the log, unless one is open: at the episode's first
+ * appointment, attended or missed, so that an episode of missed appointments, or one
+ * resumed with a new clinician part-way through the course, has its start too; and at
+ * time zero for people already in treatment then. */
+void emit_episode_open(world *w, patient *pt)
+{
+    if (!w->mon || !w->mon->event || pt->ep_act)
+        return;
+    emit_event_(w, pt, pt->step == PW_STEP2 ? "step2_treatment" : "step3_treatment", "start",
+                pt->clin);
 }
 
 /* Complete whatever wait or episode pt still has open (at the exit). */

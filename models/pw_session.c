@@ -59,8 +59,6 @@ static void session_first(world *w, patient *pt)
             w->out->stages[pt->step == PW_STEP2 ? PW_S_ENTERED_STEP2 : PW_S_ENTERED_STEP3]++;
         if (pt->step == PW_STEP2 && pt->cohort && first_here)
             w->n_step2_starters++;
-        emit_event(w, pt, pt->step == PW_STEP2 ? "step2_treatment" : "step3_treatment",
-                   "start", pt->clin);
         if (pt->stepped_up && pt->step == PW_STEP3 && pt->cohort) {
             double sw = s->now - pt->step2_end_day;
             sim_tally_add(&w->t_step_up_wait, sw);
@@ -172,6 +170,7 @@ int session_hold(world *w, patient *pt)
 {
     const pw_params *p = w->p;
     const pw_step_p *sp = &p->step[pt->step];
+    emit_episode_open(w, pt);
     if (!session_attended(w, pt, sp)) {
         if (sp->discharge_after_dnas > 0 && pt->dnas >= sp->discharge_after_dnas) {
             episode_end(w, pt, PW_X_DISCHARGED_DNA);

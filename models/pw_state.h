@@ -466,6 +466,7 @@ static inline void emit_event(world *w, patient *pt, const char *activity, const
     if (w->mon && w->mon->event)
         emit_event_(w, pt, activity, life, c);
 }
+void emit_episode_open(world *w, patient *pt);
 void emit_close(world *w, patient *pt, int unfinished);
 void emit_arrival(world *w, const patient *pt, const char *exit_name, int finished);
 void emit_stage(world *w, const patient *pt, double start, double end, int sessions,

@@ -106,6 +106,7 @@ static int world_prefill(world *w)
                     r, (unsigned long)(p->step[st].max_sessions < 2 ? 1 : 2));
                 pt->paths |= 1u << st;
                 pt->first_treatment_day = pt->referral_day + 14;
+                emit_episode_open(w, pt);
             }
         }
     }

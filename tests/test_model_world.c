@@ -440,7 +440,8 @@ static void on_event_row(void *ctx, const pw_event_record *e)
         return;
     /* Lifecycles: a start opens an instance, a wait (*_wait) in slot 0 or an episode
      * (*_treatment) in slot 1, never on an instance still open there; its complete closes
-     * it; any other complete is an instance of its own, numbered up. */
+     * it (a wait or an episode is never completed without its start); any other complete
+     * is an instance of its own, numbered up. */
     size_t len = strlen(e->activity);
     int slot = len > 5 && !strcmp(e->activity + len - 5, "_wait") ? 0 : 1;
     if (strcmp(e->lifecycle, "start") == 0) {
@@ -451,7 +452,11 @@ static void on_event_row(void *ctx, const pw_event_record *e)
     } else if (e->instance && e->instance == s->open[slot]) {
         s->open[slot] = 0;
     } else {
-        if (e->instance <= s->last_inst)
+        /* A wait's or an episode's complete must close the instance its start opened. */
+        int paired = !is_exit_name(e->activity) &&
+                     ((len > 5 && !strcmp(e->activity + len - 5, "_wait")) ||
+                      (len > 10 && !strcmp(e->activity + len - 10, "_treatment")));
+        if (e->instance <= s->last_inst || paired)
             s->lifecycle_bad = 1;
         s->last_inst = e->instance;
     }
