@@ -22,6 +22,8 @@
 #define STEPSIM_GIT "unknown"
 #endif
 
+_Static_assert(SIM_RNG_MAX_REPLICATION + 1L == 16777215L, "-r's message states this bound");
+
 static const char usage_text[] =
     "usage: stepsim run SCENARIO.cfg [options]   run the scenario, write outputs\n"
     "       stepsim compare A.cfg B.cfg [C.cfg ...] [options]\n"
@@ -29,7 +31,7 @@ static const char usage_text[] =
     "                                            paired differences against A, 95% CIs\n"
     "       stepsim check SCENARIO.cfg [--set key=value]...\n"
     "                                            validate; print the resolved scenario\n"
-    "       stepsim sweep SCENARIO.cfg --vary KEY=FROM:TO:STEP|A,B,C [--vary ...]\n"
+    "       stepsim sweep SCENARIO.cfg --vary KEY=FROM:TO[:STEP]|A,B,C [--vary ...]\n"
     "                     [--samples N] [--metrics A,B] [--per-point] [options]\n"
     "                                            every point of a grid (or N Latin-hypercube\n"
     "                                            points), paired: sweep.csv\n"
@@ -43,7 +45,7 @@ static const char usage_text[] =
     "       stepsim calibrate SCENARIO.cfg --targets FILE [--max-evals N]\n"
     "                     [--simplex-size X] [options]\n"
     "                                            fit the free keys of FILE to its targets\n"
-    "       stepsim serve [SCENARIO.cfg] [--port N] [-r REPS]\n"
+    "       stepsim serve [SCENARIO.cfg] [--port N] [-r REPS] [-j N] [--set key=value]...\n"
     "                                            the playground: a page on 127.0.0.1 with\n"
     "                                            sliders, run in the browser\n"
     "       stepsim --help | --version\n"
@@ -57,7 +59,7 @@ static const char usage_text[] =
     "                         sensitivity and calibrate: 5 a point)\n"
     "  -s, --seed N           master seed (default: the scenario's `seed`)\n"
     "  -j, --threads N        worker threads (default: all cores)\n"
-    "  -o, --outdir DIR       output folder (default: out/<scenario name>, out/compare,\n"
+    "  -o, --outdir DIR       output folder (default: out/<scenario file name>, out/compare,\n"
     "                         out/sweep-<name> ...; with --set, plus a hash of them)\n"
     "      --set KEY=VALUE    override a scenario key, e.g. staff.pwp.headcount=14\n"
     "      --precision X[:M]  run, compare: add replications until the 95% CI half-width\n"
@@ -71,13 +73,14 @@ static const char usage_text[] =
     "      --start-date DATE  day 0 of events.csv's timestamps, YYYY-MM-DD\n"
     "                         (default " OUT_START_DATE_DEFAULT ", a Monday)\n"
     "      --port N           serve: the port on 127.0.0.1 (default 8080)\n"
-    "\n"
-    "A scenario named without a folder that is not in the current one is looked for in\n"
-    "$STEPSIM_DATA/scenarios, then in the installed scenarios (" STEPSIM_DATADIR "/scenarios);\n"
-    "'.cfg' may be left off: stepsim run baseline\n"
     "  -q, --quiet            no dashboard or table on stdout\n"
     "\n"
-    "exit status: 0 ok, 1 runtime failure, 2 bad usage or bad scenario,\n"
+    "A scenario named without a folder that is not in the current one is looked for in\n"
+    "./scenarios, $STEPSIM_DATA/scenarios, then in the installed scenarios\n"
+    "(" STEPSIM_DATADIR "/scenarios); '.cfg' may be left off: stepsim run baseline\n"
+    "\n"
+    "exit status: 0 ok, 1 runtime failure, 2 bad usage, bad scenario or over the\n"
+    "             memory budget (--max-memory),\n"
     "             130 / 143 interrupted (SIGINT / SIGTERM)\n";
 
 int cli_usage_error(const char *fmt, const char *arg)
@@ -187,15 +190,16 @@ const char *cli_datadir(void) { return STEPSIM_DATADIR; }
 static int readable(const char *path) { return access(path, R_OK) == 0; }
 
 /* Scenario i as given when it is there (or has a folder in it), else the first of
- * DIR/scenarios/NAME and DIR/scenarios/NAME.cfg found in $STEPSIM_DATA and then the
- * installed data folder; as given when none is (the loader then says it is missing). */
+ * DIR/scenarios/NAME and DIR/scenarios/NAME.cfg found with DIR the current folder (a
+ * source tree: `build/stepsim serve` from its top), $STEPSIM_DATA and the installed data
+ * folder; as given when none is (the loader then says it is missing). */
 static const char *find_scenario(cli *c, size_t i)
 {
     const char *name = c->scenarios[i];
     if (readable(name) || strchr(name, '/'))
         return name;
-    const char *dirs[] = {getenv("STEPSIM_DATA"), STEPSIM_DATADIR};
-    for (size_t d = 0; d < 2; d++) {
+    const char *dirs[] = {".", getenv("STEPSIM_DATA"), STEPSIM_DATADIR};
+    for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
         if (!dirs[d] || !dirs[d][0])
             continue;
         for (int ext = 0; ext < 2; ext++) {
@@ -325,7 +329,8 @@ int cli_parse(int argc, char **argv, cli *c)
             break;
         case 'r':
             if (cli_parse_long(optarg, 1, SIM_RNG_MAX_REPLICATION + 1L, &c->replications))
-                return cli_usage_error("replications must be an integer >= 1 (got '%s')", optarg);
+                return cli_usage_error("replications must be an integer in [1, 16777215] "
+                                       "(got '%s')", optarg);
             break;
         case 'j':
             if (cli_parse_long(optarg, 1, 4096, &c->threads))

@@ -50,6 +50,10 @@ expect_rc 2 "run without a scenario"
 run run "$top/scenarios/baseline.cfg" -r 0
 expect_rc 2 "-r 0"
 expect_err "replications" "-r 0 says what is wrong"
+run run "$top/scenarios/baseline.cfg" -r 16777216
+expect_rc 2 "-r above the streams' limit"
+expect_err "replications must be an integer in \[1, 16777215\] \(got '16777216'\)" \
+    "-r above the limit states the range"
 run run "$top/scenarios/baseline.cfg" -j abc
 expect_rc 2 "-j abc"
 run run "$top/scenarios/baseline.cfg" -r

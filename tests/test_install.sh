@@ -47,4 +47,11 @@ STEPSIM_DATA=$tmp/nowhere "$bin" check no_such_scenario >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 2 "a name found nowhere"
 expect_err 'no_such_scenario' "the message names it"
+# From the top of a source tree its scenarios/ folder is searched first (build/stepsim
+# serve's default, baseline, is found there without an install).
+cd "$top" || exit 2
+STEPSIM_DATA=$tmp/nowhere "$bin" check baseline >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "stepsim check baseline at the top of the source tree, nothing installed"
+check "it loaded the tree's baseline" grep -q '^policy = "stepped";' "$tmp/out"
 finish
