@@ -353,6 +353,23 @@ out:
     return ret;
 }
 
+/* The comparison's own files, beside one folder per scenario named as its file is. */
+static const char *const compare_files[] = {"compare.csv", "compare.json",
+                                            "compare_subgroups.csv", "compare.html"};
+
+/* Can a scenario's short name be its folder in the comparison's set? Not ".", "..", a
+ * hidden name (the set's staging folders are hidden), nor the name of one of the set's
+ * files: each would write outside its folder or over another file. */
+static int compare_name_ok(const char *name)
+{
+    if (!name[0] || name[0] == '.' || strcmp(name, "manifest.json") == 0)
+        return 0;
+    for (size_t i = 0; i < sizeof compare_files / sizeof *compare_files; i++)
+        if (strcmp(name, compare_files[i]) == 0)
+            return 0;
+    return 1;
+}
+
 int cmd_compare(const cli *c, int argc, char **argv)
 {
     int ret = EXIT_USAGE;
@@ -423,6 +440,14 @@ int cmd_compare(const cli *c, int argc, char **argv)
     for (size_t s = 0; s < ns; s++) {
         if (!(names[s] = app_short_name(c->scenarios[s]))) {
             fprintf(stderr, "stepsim: out of memory\n");
+            goto out;
+        }
+        if (!compare_name_ok(names[s])) {
+            fprintf(stderr, "stepsim: compare: %s: the scenario's name '%s' (its file name "
+                            "without .cfg) cannot be a folder of the comparison's set: it is "
+                            "empty, starts with '.' or is one of the set's own files; rename "
+                            "the file\n", c->scenarios[s], names[s]);
+            ret = EXIT_USAGE;
             goto out;
         }
         for (size_t k = 0; k < s; k++)
@@ -515,10 +540,9 @@ int cmd_compare(const cli *c, int argc, char **argv)
     label[0] = '\0';
     for (size_t s = 0; s < ns && ll < sizeof label; s++)
         ll += (size_t)snprintf(label + ll, sizeof label - ll, "%s%s", s ? ", " : "", names[s]);
-    static const char *const files[] = {"compare.csv", "compare.json", "compare_subgroups.csv",
-                                        "compare.html"};
     out_set_info si = {"compare", STEPSIM_VERSION, cli_git_hash(), label, seed, n, argc, argv};
-    if (out_write_set_manifest(set.stage, &si, files, sizeof files / sizeof *files, err,
+    if (out_write_set_manifest(set.stage, &si, compare_files,
+                               sizeof compare_files / sizeof *compare_files, err,
                                sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;

@@ -281,5 +281,18 @@ if [ -e "$tmp/never3" ]; then
 else
     ok "same name: no output directory"
 fi
+# A scenario's name is its folder in the set: '.', '..' or the name of one of the set's
+# files would write outside its folder or over a file (found once writing into the
+# output folder's parent). Refused before anything runs; nothing is written.
+mkdir "$tmp/names" "$tmp/names/inner"
+echo keep >"$tmp/names/inner/summary.csv"
+for f in ..cfg ...cfg compare.csv.cfg manifest.json.cfg; do
+    cp "$b" "$tmp/names/$f"
+    run compare "$b" "$tmp/names/$f" -r 1 -o "$tmp/names/inner/cmp"
+    expect_rc 2 "compare with a scenario file named $f"
+    expect_err "cannot be a folder of the comparison's set" "$f: the name refused"
+    check "$f: nothing written beside the set" test ! -e "$tmp/names/inner/cmp"
+done
+check "a file beside the set untouched" grep -qx keep "$tmp/names/inner/summary.csv"
 
 finish
