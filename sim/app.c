@@ -119,17 +119,24 @@ int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federa
     return load(c, path, NULL, 0, p, fed);
 }
 
-int app_check_memory(const cli *c, const char *what, const budget_run *runs, size_t n,
-                     double extra_bytes, const char *extra_what)
+int app_memory_fits(const cli *c, const budget_run *runs, size_t n, double extra_bytes,
+                    const char *extra_what, char *err, size_t errlen)
 {
-    char why[160], phys[32], err[8192];
+    char why[160], phys[32];
     double budget = c->max_memory > 0 ? c->max_memory : budget_default();
     if (c->max_memory > 0)
         snprintf(why, sizeof why, "--max-memory %s", c->max_memory_arg);
     else
         snprintf(why, sizeof why, "%.0f%% of this machine's %s of physical memory",
                  100 * BUDGET_SHARE, budget_fmt(budget / BUDGET_SHARE, phys, sizeof phys));
-    if (budget_check(runs, n, extra_bytes, extra_what, budget, why, err, sizeof err) == 0)
+    return budget_check(runs, n, extra_bytes, extra_what, budget, why, err, errlen);
+}
+
+int app_check_memory(const cli *c, const char *what, const budget_run *runs, size_t n,
+                     double extra_bytes, const char *extra_what)
+{
+    char err[8192];
+    if (app_memory_fits(c, runs, n, extra_bytes, extra_what, err, sizeof err) == 0)
         return EXIT_OK;
     fprintf(stderr, "stepsim: %s: %s\n", what, err);
     return EXIT_USAGE;

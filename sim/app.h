@@ -45,6 +45,12 @@ __attribute__((warn_unused_result)) int app_check_memory(const cli *c, const cha
                                                          double extra_bytes,
                                                          const char *extra_what);
 
+/* The same check without printing: 0 if it fits, else -1 with the message in err. */
+__attribute__((warn_unused_result)) int app_memory_fits(const cli *c, const budget_run *runs,
+                                                        size_t n, double extra_bytes,
+                                                        const char *extra_what, char *err,
+                                                        size_t errlen);
+
 /* A scenario file's name without directory and .cfg (malloc'd; NULL on OOM). */
 char *app_short_name(const char *path);
 /* "out/NAME", or "out/NAME-XXXXXXXX" with --set overrides (the first 8 hex digits of

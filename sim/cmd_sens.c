@@ -92,6 +92,14 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         goto out;
     }
     n = c->samples > 0 ? (size_t)c->samples : sobol ? DEFAULT_BASE_ROWS : DEFAULT_TRAJECTORIES;
+    if (n < 2) {
+        /* One trajectory or base row gives one elementary effect or one pair an input:
+         * no spread, so no index with a CI (Sobol's came out as nan). */
+        fprintf(stderr, "stepsim: sensitivity: --samples must be at least 2 (got %zu): %s\n", n,
+                sobol ? "base rows for Sobol" : "trajectories for Morris");
+        ret = EXIT_USAGE;
+        goto out;
+    }
     rows = sobol ? sens_sobol_rows(k, n) : sens_morris_rows(k, n);
     design = malloc(rows * k * sizeof *design);
     y = malloc(rows * x.nmetrics * sizeof *y);

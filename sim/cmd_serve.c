@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "budget.h"
 #include "par.h"
 #include "cmd.h"
 #include "models/pol.h"
@@ -313,6 +314,13 @@ static void handle_run(server *sv, int fd, char *body, int print)
         goto out;
     }
     p->replications = (int)reps;
+    /* The memory budget as run applies it (--max-memory): a playground request is a run. */
+    budget_run br = {o->id, p, (size_t)reps, app_threads(sv->c), 0};
+    char berr[8192];
+    if (app_memory_fits(sv->c, &br, 1, 0, NULL, berr, sizeof berr) != 0) {
+        respond_error(fd, berr);
+        goto out;
+    }
     for (long i = 0; i < reps; i++)
         idx[i] = (int)i;
     runner_opts ro = {.threads = app_threads(sv->c), .stop = &app_stop_signal};
@@ -410,9 +418,12 @@ int cmd_serve(const cli *c)
     server sv;
     memset(&sv, 0, sizeof sv);
     sv.c = c;
-    sv.default_reps = c->replications > 0 ? (int)(c->replications > MAX_REPS ? MAX_REPS
-                                                                             : c->replications)
-                                          : 8;
+    if (c->replications > MAX_REPS) {
+        fprintf(stderr, "stepsim: serve: -r must be at most %d, the page's limit (got %ld)\n",
+                MAX_REPS, c->replications);
+        return EXIT_USAGE;
+    }
+    sv.default_reps = c->replications > 0 ? (int)c->replications : 8;
     int ret = find_offered(&sv), fd = -1;
     if (ret == EXIT_OK && sv.nscn == 0) {
         fprintf(stderr, "stepsim: serve: cannot read '%s'\n", c->scenario);

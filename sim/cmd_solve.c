@@ -59,7 +59,8 @@ typedef struct solver {
     app_progress_ctx progress;
 } solver;
 
-/* "METRIC>=X", "<=", ">" or "<"; X may end in % (a share). */
+/* "METRIC>=X", "<=", ">" or "<" (the same as ">=" and "<=": the bounds are continuous); X
+ * may end in % (a share). -2: an unknown metric; -3: a share target outside [0, 1]. */
 static int parse_target(const char *s, target *t)
 {
     const char *op = strpbrk(s, "<>");
@@ -85,7 +86,13 @@ static int parse_target(const char *s, target *t)
         t->value /= 100;
         end++;
     }
-    return *end || !isfinite(t->value) ? -1 : 0;
+    if (*end || !isfinite(t->value))
+        return -1;
+    /* Shares are fractions of people (utilisation and turnover can pass 1). */
+    if (ex_metric_is_share(t->metric) && strncmp(name, "utilisation_", 12) != 0 &&
+        strcmp(name, "staff_turnover_rate") != 0 && (t->value < 0 || t->value > 1))
+        return -3;
+    return 0;
 }
 
 static spot *find_spot(solver *s, const long *at)
@@ -401,17 +408,29 @@ int cmd_solve(const cli *c, int argc, char **argv)
     for (size_t k = 0; k < c->ntargets; k++, s.ntargets++) {
         int rc = parse_target(c->targets[k], &s.targets[k]);
         if (rc != 0) {
-            fprintf(stderr, "stepsim: --target '%s': %s\n", c->targets[k],
-                    rc == -2 ? "unknown metric (the names of summary.csv, or "
-                               "cost_per_year_gbp)"
-                             : "expected METRIC>=X or METRIC<=X (X a number, or a percent)");
+            char hint[OUT_METRIC_NAME_MAX + 32] = "";
+            if (rc == -2) {
+                char name[OUT_METRIC_NAME_MAX];
+                size_t n = strcspn(c->targets[k], "<>");
+                snprintf(name, sizeof name, "%.*s", (int)n, c->targets[k]);
+                ex_metric_suggest(name, hint, sizeof hint);
+            }
+            fprintf(stderr, "stepsim: --target '%s': %s%s\n", c->targets[k],
+                    rc == -2   ? "unknown metric"
+                    : rc == -3 ? "a share's target must be between 0 and 1 (or 0% and 100%)"
+                               : "expected METRIC>=X or METRIC<=X (X a number, or a percent)",
+                    rc == -2 ? hint : "");
+            if (rc == -2)
+                fprintf(stderr, "  (expected the names of summary.csv, or cost_per_year_gbp)\n");
             ret = EXIT_USAGE;
             goto out;
         }
     }
     int cm = ex_metric_find(c->minimise ? c->minimise : "cost_per_year_gbp");
     if (cm < 0) {
-        fprintf(stderr, "stepsim: --minimise '%s': unknown metric\n", c->minimise);
+        char hint[OUT_METRIC_NAME_MAX + 32];
+        ex_metric_suggest(c->minimise, hint, sizeof hint);
+        fprintf(stderr, "stepsim: --minimise '%s': unknown metric%s\n", c->minimise, hint);
         ret = EXIT_USAGE;
         goto out;
     }

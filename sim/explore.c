@@ -11,6 +11,7 @@
 #include "models/pw_results.h"
 #include "out_metrics.h"
 #include "runner.h"
+#include "scn_load.h"
 
 /* ---- --vary ---- */
 
@@ -73,6 +74,11 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         return -1;
     }
     memcpy(v->key, spec, klen);
+    if (!strcmp(v->key, "seed") || !strcmp(v->key, "replications")) {
+        snprintf(err, errlen, "--vary '%s': every point runs on the same seed and "
+                 "replications, so they cannot vary (use -s and -r)", spec);
+        return -1;
+    }
     const char *val = eq + 1;
     char *copy = strdup(val);
     if (!copy) {
@@ -91,6 +97,11 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
             step < 0 || (np == 3 && step == 0)) {
             snprintf(err, errlen, "--vary '%s': expected KEY=FROM:TO[:STEP] with numbers "
                      "FROM <= TO and STEP > 0", spec);
+            goto out;
+        }
+        if (need_range && (np == 3 || !(hi > lo))) {
+            snprintf(err, errlen, "--vary '%s': expected a range KEY=LO:HI with LO < HI and "
+                     "no STEP (sensitivity samples the whole range)", spec);
             goto out;
         }
         v->is_range = 1;
@@ -120,6 +131,12 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         snprintf(err, errlen, "--vary '%s': expected a range KEY=LO:HI", spec);
         goto out;
     } else {
+        size_t vl = strlen(val);
+        if (!vl || val[0] == ',' || val[vl - 1] == ',' || strstr(val, ",,")) {
+            snprintf(err, errlen, "--vary '%s': an empty value in the list (expected "
+                     "KEY=A,B,C)", spec);
+            goto out;
+        }
         v->integer = 1;
         for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
             double x = number(tok);
@@ -186,6 +203,22 @@ int ex_metric_is_share(size_t i)
            !strncmp(s, "utilisation_", 12) || !strcmp(s, "staff_turnover_rate");
 }
 
+void ex_metric_suggest(const char *name, char *buf, size_t n)
+{
+    size_t count = ex_metric_count();
+    char(*names)[OUT_METRIC_NAME_MAX] = malloc(count * sizeof *names);
+    const char **ptrs = malloc(count * sizeof *ptrs);
+    if (names && ptrs) {
+        for (size_t i = 0; i < count; i++)
+            ptrs[i] = ex_metric_name(i, names[i], sizeof names[i]);
+        scn_did_you_mean(name, ptrs, count, buf, n);
+    } else {
+        snprintf(buf, n, "%s", "");
+    }
+    free(names);
+    free(ptrs);
+}
+
 int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t errlen)
 {
     size_t cap = ex_metric_count();
@@ -195,22 +228,38 @@ int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (!names || !*names) {
+    if (!names) {
         for (size_t i = 0; i < cap; i++)
             (*out)[(*n)++] = i;
         return 0;
+    }
+    size_t len = strlen(names);
+    if (!len || names[0] == ',' || names[len - 1] == ',' || strstr(names, ",,")) {
+        snprintf(err, errlen, "'%s': an empty name in the list (expected A,B,C: names of "
+                 "summary.csv, or " COST_PER_YEAR ")", names);
+        free(*out);
+        *out = NULL;
+        return -1;
     }
     char *copy = strdup(names);
     int ret = copy ? 0 : -1;
     for (char *tok = copy ? strtok(copy, ",") : NULL; tok && ret == 0; tok = strtok(NULL, ",")) {
         int m = ex_metric_find(tok);
+        char hint[OUT_METRIC_NAME_MAX + 32];
         if (m < 0) {
-            snprintf(err, errlen, "unknown metric '%s' (the names of summary.csv, or "
-                     COST_PER_YEAR ")", tok);
+            ex_metric_suggest(tok, hint, sizeof hint);
+            snprintf(err, errlen, "unknown metric '%s'%s (the names of summary.csv, or "
+                     COST_PER_YEAR ")", tok, hint);
             ret = -1;
-        } else if (*n < cap) {
-            (*out)[(*n)++] = (size_t)m;
+            continue;
         }
+        for (size_t k = 0; k < *n; k++)
+            if ((*out)[k] == (size_t)m) {
+                snprintf(err, errlen, "'%s' is named twice", tok);
+                ret = -1;
+            }
+        if (ret == 0 && *n < cap)
+            (*out)[(*n)++] = (size_t)m;
     }
     free(copy);
     if (ret != 0) {

@@ -163,10 +163,6 @@ void scn_subkey(char *out, const char *parent, const char *name);
 void scn_elemkey(char *out, const char *parent, int i);
 /* Levenshtein distance, case-blind, capped: cap+1 as soon as it must exceed cap. */
 int scn_edit_distance(const char *a, const char *b, int cap);
-/* " (did you mean \"NAME\"?)" for the last of names[0..n) within edit distance 2 of word,
- * else "": the suggestion in a message about an unknown name. */
-void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
-                      size_t len);
 
 /* ==== scn_file.c ======================================================================= */
 

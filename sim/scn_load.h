@@ -105,4 +105,9 @@ void scn_settle(pw_params *p);
  * a pw_params equal to p. Returns nothing; write errors show up in ferror(f). */
 void scn_print(FILE *f, const pw_params *p);
 
+/* " (did you mean \"NAME\"?)" for the last of names[0..n) within edit distance 2 of word,
+ * else "": the suggestion in a message about an unknown name (scenario keys, metrics). */
+void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
+                      size_t len);
+
 #endif

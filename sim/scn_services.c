@@ -201,7 +201,10 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         scale_service(p, &list[k]);
         fed->scale[k] = list[k].scale;
         fed->staffing[k] = list[k].staffing;
-        p->seed = nat->seed; /* the runner derives each service's (pw_pool_service_seed) */
+        /* One seed and one count a run (the runner derives each service's seed,
+         * pw_pool_service_seed): a service's own would be ignored, so it is refused below. */
+        int own_seed = p->seed != nat->seed || p->replications != nat->replications;
+        p->seed = nat->seed;
         p->replications = nat->replications;
         referrals += pw_referral_base_per_week(&p->referrals);
         for (size_t r = 0; r < nat->n_roles && r < p->n_roles; r++)
@@ -214,7 +217,7 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         int same = p->n_roles == nat->n_roles && p->horizon_weeks == nat->horizon_weeks &&
                    p->warmup_weeks == nat->warmup_weeks &&
                    p->followup_weeks == nat->followup_weeks &&
-                   p->outcome_weeks == nat->outcome_weeks;
+                   p->outcome_weeks == nat->outcome_weeks && !own_seed;
         for (size_t r = 0; same && r < p->n_roles; r++)
             same = !strcmp(p->roles[r].name, nat->roles[r].name);
         if (!same) {
@@ -225,8 +228,9 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             c.errs_start = errs->n;
             scn_elemkey(key, SERVICES, (int)k);
             scn_errf(&c, list[k].loc, key, "\"%s\" must keep the base scenario's roles and "
-                     "its horizon, warm-up, follow-up and outcome weeks (its figures are "
-                     "pooled with the others' role by role, week by week)", list[k].name);
+                     "its horizon, warm-up, follow-up and outcome weeks, seed and "
+                     "replications (its figures are pooled with the others' role by role, "
+                     "week by week, replication by replication)", list[k].name);
             ret = c.nomem ? SCN_ENOMEM : SCN_EINVALID;
         }
     }

@@ -66,7 +66,7 @@ check "sweep.html is listed in manifest.json" grep -q '"name": "sweep.html"' "$t
 
 echo "== the playground server"
 port=$((20000 + $$ % 20000))
-"$bin" serve "$top/scenarios/baseline.cfg" --port "$port" -j 2 2>"$tmp/serve.log" &
+"$bin" serve "$top/scenarios/baseline.cfg" --port "$port" -j 2 --max-memory 4G 2>"$tmp/serve.log" &
 server=$!
 i=0
 while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/serve.log"; do
@@ -116,12 +116,17 @@ function ask(method, host, body) {
     "referrals={ weekly_counts = \"/etc/passwd\"; }")));
   console.log("repeat " + (await ask("POST", "127.0.0.1:" + process.argv[1],
     "@replications=1\nreferrals.weekly_counts_repeat=true")));
+  console.log("big " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "@replications=1\nreferrals.per_week=100000")));
 })();' "$port" >"$tmp/guard.log" 2>&1
 check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
 check "a key naming a file is refused" grep -q '^file 200 .*reads no files' "$tmp/guard.log"
 check "a group naming a file inside is refused" grep -q '^group 200 .*reads no files' "$tmp/guard.log"
 check "a key that only begins like one is not" sh -c "grep -q '^repeat 200' '$tmp/guard.log' && ! grep -q '^repeat .*reads no files' '$tmp/guard.log'"
 check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.log'"
+# A request is a run: the memory budget (--max-memory 4G here; 46 GiB estimated) refuses it
+# before anything runs, where it once held the one-request server for minutes.
+check "a request over the memory budget is refused" grep -q '^big 200 .*needs an estimated .* more than the budget' "$tmp/guard.log"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 check "serve logged the playground's run" grep -q 'serve: ran baseline with 2 overrides, 2 replications' "$tmp/serve.log"
