@@ -260,6 +260,25 @@ static int check_command(cli *c)
         return cli_usage_error("--precision is for run and compare, not %s", cmd);
     if (c->samples > 0 && strcmp(cmd, "sweep") != 0 && strcmp(cmd, "sensitivity") != 0)
         return cli_usage_error("--samples is for sweep and sensitivity, not %s", cmd);
+    /* An option the command does not use is refused, never ignored. */
+    int runs = !strcmp(cmd, "run") || compare;
+    if ((c->patients || c->events || c->have_start_date) && !runs)
+        return cli_usage_error("--patients, --events and --start-date are for run and compare, "
+                               "not %s", cmd);
+    if (c->metrics && strcmp(cmd, "sweep") != 0 && strcmp(cmd, "sensitivity") != 0)
+        return cli_usage_error("--metrics is for sweep and sensitivity, not %s", cmd);
+    if (c->have_confidence && strcmp(cmd, "solve") != 0)
+        return cli_usage_error("--confidence is for solve, not %s", cmd);
+    if (c->per_point && strcmp(cmd, "sweep") != 0)
+        return cli_usage_error("--per-point is for sweep, not %s", cmd);
+    if (c->have_port && !serve)
+        return cli_usage_error("--port is for serve, not %s", cmd);
+    if (!strcmp(cmd, "check") && (c->replications > 0 || c->have_seed || c->threads > 0 ||
+                                  c->outdir))
+        return cli_usage_error("-r, -s, -j and -o are for the commands that run, not %s", cmd);
+    if (serve && (c->have_seed || c->outdir))
+        return cli_usage_error("-s and -o are not for %s: the playground runs the scenario's "
+                               "seed and writes no files", cmd);
     for (size_t i = 0; i < c->nscenarios; i++)
         c->scenarios[i] = find_scenario(c, i);
     if (c->max_memory_arg && !strcmp(cmd, "check"))
@@ -374,6 +393,7 @@ int cli_parse(int argc, char **argv, cli *c)
                 !(c->confidence < 1))
                 return cli_usage_error("confidence must be a number in [0.5, 1) (got '%s')",
                                        optarg);
+            c->have_confidence = 1;
             break;
         case OPT_PER_POINT:
             c->per_point = 1;
@@ -400,11 +420,13 @@ int cli_parse(int argc, char **argv, cli *c)
                 return cli_usage_error("--start-date must be a date YYYY-MM-DD (got '%s')",
                                        optarg);
             c->start_date = optarg;
+            c->have_start_date = 1;
             break;
         case OPT_PORT:
             if (cli_parse_long(optarg, 1, 65535, &c->port))
                 return cli_usage_error("port must be an integer in [1, 65535] (got '%s')",
                                        optarg);
+            c->have_port = 1;
             break;
         case OPT_MAX_MEMORY:
             if (budget_parse(optarg, &c->max_memory) != 0)

@@ -40,6 +40,7 @@ typedef struct cli {
     const char *max_memory_arg; /* as written, for messages */
     unsigned long long seed;
     int have_seed, quiet, patients, events, per_point, exhaustive;
+    int have_confidence, have_port, have_start_date; /* given, not defaults */
 } cli;
 
 /* Fill c from argv (options may come before or after the command and the scenarios; -j2,

@@ -18,7 +18,11 @@ expect_bad_scenario() {
     bs_name=$1
     bs_file=$2
     for cmd in check run; do
-        run "$cmd" "$bs_file" -o "$tmp/never"
+        if [ "$cmd" = check ]; then
+            run check "$bs_file"
+        else
+            run run "$bs_file" -o "$tmp/never"
+        fi
         expect_rc 2 "$cmd $bs_name"
         expect_err "$bs_file" "$cmd $bs_name names the file"
         if grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted|core dumped' "$tmp/err"; then
@@ -50,6 +54,19 @@ expect_rc 2 "run without a scenario"
 run run "$top/scenarios/baseline.cfg" -r 0
 expect_rc 2 "-r 0"
 expect_err "replications" "-r 0 says what is wrong"
+# An option the command does not use is refused, never ignored.
+for args in "run --metrics referrals" "run --confidence 0.6" "run --port 9" \
+    "run --per-point" "check -r 3" "check -o $tmp/never" "serve -o $tmp/never" \
+    "serve -s 3" "sweep --vary staff.pwp.headcount=30,31 --patients"; do
+    # shellcheck disable=SC2086 # the words are the arguments
+    set -- $args
+    cmd=$1
+    shift
+    run "$cmd" "$top/scenarios/baseline.cfg" "$@"
+    expect_rc 2 "$cmd $*: an option $cmd does not use"
+    expect_err "(is|are) (for|not for) " "$cmd $*: says which commands take it"
+done
+check "no output directory made by a refused option" test ! -e "$tmp/never"
 run run "$top/scenarios/baseline.cfg" -r 16777216
 expect_rc 2 "-r above the streams' limit"
 expect_err "replications must be an integer in \[1, 16777215\] \(got '16777216'\)" \
