@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -126,7 +127,8 @@ static int parse_seed(const char *s, unsigned long long *out)
     if (!(*s >= '0' && *s <= '9'))
         return -1;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end)
+    /* Below 2^63 - 1, as a scenario file can hold it (scn_special.c: load_seed). */
+    if (errno || end == s || *end || v >= (unsigned long long)INT64_MAX)
         return -1;
     *out = v;
     return 0;
@@ -357,7 +359,7 @@ int cli_parse(int argc, char **argv, cli *c)
             break;
         case 's':
             if (parse_seed(optarg, &c->seed))
-                return cli_usage_error("seed must be an integer in [0, 2^64) (got '%s')", optarg);
+                return cli_usage_error("seed must be an integer in [0, 2^63 - 1) (got '%s')", optarg);
             c->have_seed = 1;
             break;
         case 'o':

@@ -7,6 +7,7 @@
 #include "scn_internal.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <string.h>
 
 #include "models/pol.h"
@@ -25,6 +26,13 @@ static void load_seed(scn_ctx *c, const config_setting_t *s, const char *key, vo
         return;
     if (v < 0) {
         scn_err_at(c, s, key, "must be an integer >= 0 (got %lld)", v);
+        return;
+    }
+    /* libconfig reads every integer beyond 64 bits as INT64_MAX, without a word: the one
+     * value that cannot be told from an overflow is refused (seeds are below it, -s too). */
+    if (v == LLONG_MAX) {
+        scn_err_at(c, s, key, "must be an integer in [0, 9223372036854775806] (got "
+                   "9223372036854775807, or a larger number libconfig cannot hold)");
         return;
     }
     ((pw_params *)base)->seed = (uint64_t)v;

@@ -94,6 +94,19 @@ expect_err "unexpected argument '-q'" "the argument after -- named"
 run run "$top/scenarios/baseline.cfg" -s ' -5' -o "$tmp/never"
 expect_rc 2 "a seed of ' -5'"
 expect_err "seed must be an integer .*got ' -5'" "the bad seed named"
+# Seeds are below 2^63 - 1, the most a scenario file holds: libconfig reads any larger
+# integer as 2^63 - 1 without a word, which once ran silently as that seed.
+run run "$top/scenarios/baseline.cfg" -s 9223372036854775807 -o "$tmp/never"
+expect_rc 2 "-s 2^63 - 1"
+expect_err "seed must be an integer in \[0, 2\^63 - 1\)" "-s 2^63 - 1: the range stated"
+for big in 9223372036854775807L 18446744073709551616L 99999999999999999999L; do
+    run check "$top/scenarios/baseline.cfg" --set "seed=$big"
+    expect_rc 2 "--set seed=$big"
+    expect_err "seed: must be an integer in \[0, 9223372036854775806\]" "--set seed=$big: the range"
+done
+run check "$top/scenarios/baseline.cfg" --set seed=9223372036854775806L
+expect_rc 0 "the largest seed loads"
+check "and prints back whole" grep -qx 'seed = 9223372036854775806L;' "$tmp/out"
 run run "$top/scenarios/baseline.cfg" -r '+2' -o "$tmp/never"
 expect_rc 2 "replications of '+2'"
 
