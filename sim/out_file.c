@@ -56,34 +56,43 @@ const char *out_errstr(int e, char *buf, size_t len)
  * ====================================================================================== */
 
 /* Create one directory, accepting one that already exists (perhaps made a moment ago by
- * another thread). Returns 0 or OUT_EIO. */
-static int mkdir_one(const char *path, char *err, size_t errlen)
+ * another thread); *made set when this call created it. Returns 0, OUT_EINVAL when the
+ * path cannot be a folder of ours (a file in the way, no permission, a name too long: the
+ * user's choice of folder) or OUT_EIO. */
+static int mkdir_one(const char *path, int *made, char *err, size_t errlen)
 {
     char eb[128];
-    if (mkdir(path, 0777) == 0)
+    *made = 0;
+    if (mkdir(path, 0777) == 0) {
+        *made = 1;
         return OUT_OK;
+    }
     int e = errno;
     struct stat st;
     if (e == EEXIST) {
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             return OUT_OK;
-        return out_error(err, errlen, OUT_EIO, "cannot create directory '%s': it exists and "
-                         "is not a directory", path);
+        return out_error(err, errlen, OUT_EINVAL, "cannot create directory '%s': it exists "
+                         "and is not a directory", path);
     }
-    return out_error(err, errlen, OUT_EIO, "cannot create directory '%s': %s", path,
-                     out_errstr(e, eb, sizeof eb));
+    int usage = e == ENOTDIR || e == EACCES || e == EPERM || e == ENAMETOOLONG ||
+                e == EROFS || e == ELOOP;
+    return out_error(err, errlen, usage ? OUT_EINVAL : OUT_EIO, "cannot create directory "
+                     "'%s': %s", path, out_errstr(e, eb, sizeof eb));
 }
 
-int out_mkdir_p(const char *dir, char *err, size_t errlen)
+int out_mkdir_made(const char *dir, char **first, char *err, size_t errlen)
 {
+    if (first)
+        *first = NULL;
     if (!dir || !*dir)
         return out_error(err, errlen, OUT_EINVAL, "no output directory given");
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return OUT_OK;
-        return out_error(err, errlen, OUT_EIO, "output directory '%s' exists and is not a "
-                         "directory", dir);
+        return out_error(err, errlen, OUT_EINVAL, "output directory '%s' exists and is not "
+                         "a directory", dir);
     }
     char *path = strdup(dir);
     if (!path)
@@ -91,19 +100,25 @@ int out_mkdir_p(const char *dir, char *err, size_t errlen)
     size_t len = strlen(path);
     while (len > 1 && path[len - 1] == '/')
         path[--len] = '\0';
-    int ret = OUT_OK;
+    int ret = OUT_OK, made = 0;
     /* Each prefix ending before a '/' (skipping the root and runs of slashes), then all. */
-    for (size_t i = 1; i < len && ret == OUT_OK; i++) {
-        if (path[i] != '/' || path[i - 1] == '/')
+    for (size_t i = 1; i <= len && ret == OUT_OK; i++) {
+        if (i < len && (path[i] != '/' || path[i - 1] == '/'))
             continue;
+        char c = path[i];
         path[i] = '\0';
-        ret = mkdir_one(path, err, errlen);
-        path[i] = '/';
+        ret = mkdir_one(path, &made, err, errlen);
+        if (ret == OUT_OK && made && first && !*first && !(*first = strdup(path)))
+            ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
+        path[i] = c;
     }
-    if (ret == OUT_OK)
-        ret = mkdir_one(path, err, errlen);
     free(path);
     return ret;
+}
+
+int out_mkdir_p(const char *dir, char *err, size_t errlen)
+{
+    return out_mkdir_made(dir, NULL, err, errlen);
 }
 
 /* ======================================================================================

@@ -47,10 +47,15 @@ __attribute__((format(printf, 4, 5))) int out_error(char *err, size_t errlen, in
 const char *out_errstr(int e, char *buf, size_t len);
 
 /* Create directory dir and any missing parents (mkdir -p; existing directories are
- * fine). Returns 0, or OUT_EIO with err naming the path that failed and why. Safe to call
- * from several threads at once. */
+ * fine). Returns 0, or OUT_EINVAL (a file in the way, no permission, a name too long) or
+ * OUT_EIO with err naming the path that failed and why. Safe to call from several threads
+ * at once. */
 __attribute__((warn_unused_result)) int out_mkdir_p(const char *dir, char *err,
                                                     size_t errlen);
+/* out_mkdir_p that also gives, in *first (malloc'd), the shallowest directory it created
+ * (NULL if none), so that a caller can take back what it made. */
+__attribute__((warn_unused_result)) int out_mkdir_made(const char *dir, char **first,
+                                                       char *err, size_t errlen);
 
 /* One output file being written atomically. Zero it (or use OUT_FILE_INIT) before use. */
 typedef struct out_file {

@@ -121,7 +121,7 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     char eb[128];
     char *parent = NULL, *base = NULL;
     int ret = OUT_OK;
-    s->outdir = s->stage = NULL;
+    s->outdir = s->stage = s->made = NULL;
     if (!outdir || !*outdir)
         return out_error(err, errlen, OUT_EINVAL, "no output folder given");
     if (!(s->outdir = strdup(outdir)))
@@ -152,7 +152,7 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
             goto out;
         }
     }
-    if ((ret = out_mkdir_p(parent, err, errlen)) != OUT_OK)
+    if ((ret = out_mkdir_made(parent, &s->made, err, errlen)) != OUT_OK)
         goto out;
     clean_stale(parent, base);
     if (!(s->stage = sibling(parent, base, "stage"))) {
@@ -161,8 +161,12 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     }
     if (!mkdtemp(s->stage)) {
         int e = errno;
-        ret = out_error(err, errlen, OUT_EIO, "cannot create a staging folder in '%s': %s",
-                        parent, out_errstr(e, eb, sizeof eb));
+        ret = out_error(err, errlen, e == ENAMETOOLONG || e == EACCES ? OUT_EINVAL : OUT_EIO,
+                        "cannot create a staging folder in '%s': %s%s", parent,
+                        out_errstr(e, eb, sizeof eb),
+                        e == ENAMETOOLONG ? " (the staging folder's name is the output "
+                                            "folder's and about 20 characters more: use a "
+                                            "shorter name)" : "");
         free(s->stage);
         s->stage = NULL;
         goto out;
@@ -174,10 +178,8 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
 out:
     free(parent);
     free(base);
-    if (ret != OUT_OK) {
-        free(s->outdir);
-        s->outdir = NULL;
-    }
+    if (ret != OUT_OK)
+        out_set_abort(s);
     return ret;
 }
 
@@ -256,9 +258,29 @@ int out_set_publish(out_set *s, char *err, size_t errlen)
         free(base);
         free(s->stage);
         s->stage = NULL;
+        free(s->made); /* published: the folders made for it stay */
+        s->made = NULL;
     }
     out_set_abort(s);
     return ret;
+}
+
+/* Remove the empty folders from OUTDIR's parent up to `made`, the shallowest that
+ * out_set_begin created: a run that publishes nothing leaves nothing (rmdir stops at a
+ * folder something else has put a file in meanwhile). */
+static void unmake_parents(const char *outdir, const char *made)
+{
+    char *dir = strdup(outdir);
+    size_t n = strlen(made);
+    while (dir) {
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            break;
+        *slash = '\0'; /* now OUTDIR's parent, then its parent ... */
+        if (strlen(dir) < n || rmdir(dir) != 0 || strlen(dir) == n)
+            break;
+    }
+    free(dir);
 }
 
 void out_set_abort(out_set *s)
@@ -267,7 +289,10 @@ void out_set_abort(out_set *s)
         return;
     if (s->stage)
         (void)out_remove_tree(s->stage);
+    if (s->made && s->outdir)
+        unmake_parents(s->outdir, s->made);
     free(s->stage);
     free(s->outdir);
-    s->stage = s->outdir = NULL;
+    free(s->made);
+    s->stage = s->outdir = s->made = NULL;
 }

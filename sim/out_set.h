@@ -22,12 +22,15 @@
 typedef struct out_set {
     char *outdir; /* the final folder (trailing slashes removed), owned */
     char *stage;  /* the staging folder, owned; NULL once published or aborted */
+    char *made;   /* the shallowest folder begin created above OUTDIR, owned: removed
+                     again (with what it made below it, when empty) unless published */
 } out_set;
 
 /* Check OUTDIR, create its parent (mkdir -p), clean stale staging of dead processes and
  * create the staging folder. Returns 0; OUT_EINVAL (a usage error: OUTDIR is '.', '/',
- * a file, or a folder not written by stepsim) or OUT_EIO / OUT_ENOMEM, with err set and
- * nothing created but OUTDIR's parent. */
+ * a file, a folder not written by stepsim, or a parent that cannot be made) or OUT_EIO /
+ * OUT_ENOMEM, with err set and nothing created. OUTDIR's missing parents are made here
+ * and removed again if the set is aborted rather than published. */
 __attribute__((warn_unused_result)) int out_set_begin(out_set *s, const char *outdir,
                                                       char *err, size_t errlen);
 /* Publish the staging folder as OUTDIR, replacing any previous set, and release *s.

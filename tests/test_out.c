@@ -613,9 +613,10 @@ static void test_mkdir(void)
         fclose(f);
     char *under = path_in(d, "plain/sub");
     err[0] = '\0';
-    CHECK(out_mkdir_p(under, err, sizeof err) == OUT_EIO, "mkdir under a regular file fails");
+    /* A file in the way is the caller's choice of path: a usage error, not an I/O one. */
+    CHECK(out_mkdir_p(under, err, sizeof err) == OUT_EINVAL, "mkdir under a regular file fails");
     CHECK(strstr(err, "plain") != NULL, "the message names the path: [%s]", err);
-    CHECK(out_mkdir_p(file, err, sizeof err) == OUT_EIO && strstr(err, "not a directory"),
+    CHECK(out_mkdir_p(file, err, sizeof err) == OUT_EINVAL && strstr(err, "not a directory"),
           "a file as output dir: [%s]", err);
     CHECK(out_mkdir_p("", err, sizeof err) == OUT_EINVAL, "empty dir name refused");
 
@@ -1060,7 +1061,7 @@ static void test_write_failures(void)
     if (f)
         fclose(f);
     char *bad = path_in(d, "plain/out");
-    CHECK(write_run(bad, reps, err, sizeof err) == OUT_EIO, "unwritable dir fails");
+    CHECK(write_run(bad, reps, err, sizeof err) == OUT_EINVAL, "unwritable dir fails");
     CHECK(strstr(err, "plain") != NULL, "message names the directory: [%s]", err);
     CHECK(dir_count(d, &temps) == 1, "nothing created beside the file");
 

@@ -179,4 +179,28 @@ expect_err "did not write" "the refusal says why"
 check "the folder is left alone" grep -q precious "$tmp/mine/thesis.tex"
 run run "$small" -q -o . $quick
 expect_rc 2 "-o ."
+# A folder that cannot be made is the user's choice: exit 2, as any bad input.
+echo text >"$tmp/afile"
+run run "$small" -q -o "$tmp/afile/sub" $quick
+expect_rc 2 "-o below a file"
+expect_err "exists and is not a directory" "-o below a file: why"
+long=$(printf 'l%.0s' $(seq 1 240))
+run run "$small" -q -o "$tmp/$long" $quick
+expect_rc 2 "-o with a name too long for its staging folder"
+expect_err "use a shorter name" "a name too long: what to do"
+
+echo "== a refused command leaves no folders behind"
+# Missing parents of OUTDIR are made for the set and taken back when nothing is published
+# (a sweep refused at a point once left them).
+run sweep "$small" --vary staff.pwp.headcount=3,-1 -r 1 -q -o "$tmp/made/deeper/sw" $quick
+expect_rc 2 "a sweep refused at its second point"
+check "no parent folder left" test ! -e "$tmp/made"
+printf 'targets = ( { metric = "nope"; value = 0.5; tolerance = 0.1; } );\n' >"$tmp/bad_targets.cfg"
+run calibrate "$small" --targets "$tmp/bad_targets.cfg" -q -o "$tmp/made/cal"
+expect_rc 2 "calibrate with a bad targets file"
+check "no parent folder left by calibrate" test ! -e "$tmp/made"
+mkdir -p "$tmp/kept"
+run run "$small" -q -o "$tmp/kept/new/run" $quick
+expect_rc 0 "a run into new folders"
+check "published: its folders stay" test -f "$tmp/kept/new/run/manifest.json"
 finish
