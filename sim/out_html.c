@@ -1,6 +1,7 @@
 /* Self-contained HTML pages: JSON data, inlined chart library and page script. */
 #include "out_html.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,10 +85,13 @@ int out_page_save(out_page *pg, const char *outdir, const char *name, char *err,
         out_page_free(pg);
         return ret;
     }
+    errno = 0;
     if ((ret = out_page_write(pg, of.f)) != OUT_OK) {
+        int e = errno; /* the failed write's cause (stdio keeps it), as the CSVs report */
+        char eb[128];
         out_file_abort(&of);
         return out_error(err, errlen, ret, "cannot write '%s/%s': %s", outdir, name,
-                         out_strerror(ret));
+                         e ? out_errstr(e, eb, sizeof eb) : out_strerror(ret));
     }
     ret = out_file_commit(&of, err, errlen);
     out_file_abort(&of);
