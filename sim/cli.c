@@ -232,6 +232,12 @@ static int check_command(cli *c)
         !calibrate && !serve)
         return cli_usage_error("unknown command '%s' (expected run, compare, check, sweep, "
                                "solve, sensitivity, calibrate or serve)", cmd);
+    /* Read at every progress line (app.c); a bad value is refused here, not ignored. */
+    const char *every = getenv("STEPSIM_PROGRESS_SECONDS");
+    double ev;
+    if (every && (parse_double(every, &ev) || !(ev >= 0) || !isfinite(ev)))
+        return cli_usage_error("STEPSIM_PROGRESS_SECONDS must be a number of seconds >= 0 "
+                               "(got '%s')", every);
     if (serve && c->nscenarios == 0)
         c->scenarios[c->nscenarios++] = "baseline";
     if (compare && c->nscenarios < 2)
@@ -291,6 +297,29 @@ static int check_command(cli *c)
 
 /* Fill c from argv with getopt_long (so -j2, --threads=2 and -qj2 work); options may come
  * before or after the command and scenarios. Returns -1 if ok, else an exit status. */
+/* An option getopt_long refused: ambiguous when its word begins two long options (as
+ * written, "--p" or "--p=1"), which it names, else unknown. Returns EXIT_USAGE. */
+static int unknown_option(const char *a)
+{
+    if (strncmp(a, "--", 2) != 0)
+        return cli_usage_error("unknown option '%s'", a);
+    size_t n = strcspn(a + 2, "=");
+    char names[512] = "";
+    size_t len = 0, hits = 0;
+    for (const struct option *o = long_opts; o->name; o++)
+        if (n && !strncmp(o->name, a + 2, n) && len < sizeof names) {
+            hits++;
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s--%s",
+                                    len ? ", " : "", o->name);
+        }
+    if (hits < 2)
+        return cli_usage_error("unknown option '%s'", a);
+    fprintf(stderr, "stepsim: option '%.*s' is ambiguous (it could be %s)\n", (int)(n + 2), a,
+            names);
+    fputs("Try 'stepsim --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
 int cli_parse(int argc, char **argv, cli *c)
 {
     memset(c, 0, sizeof *c);
@@ -439,7 +468,7 @@ int cli_parse(int argc, char **argv, cli *c)
         case ':':
             return cli_usage_error("option '%s' needs a value", a);
         default:
-            return cli_usage_error("unknown option '%s'", a);
+            return unknown_option(a);
         }
     }
     for (; optind < argc; optind++)

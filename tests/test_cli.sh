@@ -54,6 +54,16 @@ expect_rc 2 "run without a scenario"
 run run "$top/scenarios/baseline.cfg" -r 0
 expect_rc 2 "-r 0"
 expect_err "replications" "-r 0 says what is wrong"
+run run "$top/scenarios/baseline.cfg" --p 3
+expect_rc 2 "an ambiguous abbreviation"
+expect_err "option '--p' is ambiguous \(it could be --patients, .*--port\)" "--p: its meanings named"
+for every in abc -1 nan; do
+    STEPSIM_PROGRESS_SECONDS=$every "$bin" check "$top/scenarios/baseline.cfg" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 2 "STEPSIM_PROGRESS_SECONDS=$every"
+    expect_err "STEPSIM_PROGRESS_SECONDS must be a number of seconds >= 0 \(got '$every'\)" \
+        "STEPSIM_PROGRESS_SECONDS=$every: refused, not ignored"
+done
 # An option the command does not use is refused, never ignored.
 for args in "run --metrics referrals" "run --confidence 0.6" "run --port 9" \
     "run --per-point" "check -r 3" "check -o $tmp/never" "serve -o $tmp/never" \
