@@ -219,8 +219,14 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
             g = config_setting_get_elem(g, 0);
             p += n + 1;
         }
-        if (!ok)
+        if (!ok) {
             scn_errf(c, loc, key, "the value must be a single value (got more than one setting)");
+        } else if (config_setting_is_group(g) && config_setting_length(g) == 0) {
+            /* Groups merge member by member (merge): an empty one would change nothing. */
+            ok = 0;
+            scn_errf(c, loc, key, "an empty group changes nothing: set the keys inside it "
+                     "(--set %s.KEY=VALUE)", key);
+        }
     }
     free(text);
     free(quoted);

@@ -149,7 +149,7 @@ check "the printed scenario reads back to the same text" cmp -s "$tmp/out" "$tmp
 
 echo "== bad overrides"
 for set in staff.pwp.headcount=-1 staff.pwp.fte=2.0 horizon_weeks=abc staff.pwp.no_such_key=3 \
-    no_such_group.x=1 seed=-5; do
+    no_such_group.x=1 seed=-5 'staff={}' 'step2.first_session_lag_days={}'; do
     key=${set%%=*}
     run check "$top/scenarios/baseline.cfg" --set "$set"
     expect_rc 2 "--set $set"
