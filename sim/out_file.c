@@ -81,10 +81,43 @@ static int mkdir_one(const char *path, int *made, char *err, size_t errlen)
                      "'%s': %s", path, out_errstr(e, eb, sizeof eb));
 }
 
-int out_mkdir_made(const char *dir, char **first, char *err, size_t errlen)
+void out_made_free(out_made *m)
 {
-    if (first)
-        *first = NULL;
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->path[i]);
+    free(m->path);
+    m->path = NULL;
+    m->n = 0;
+}
+
+void out_made_undo(out_made *m)
+{
+    /* Deepest first; rmdir leaves a folder something has been put in since. */
+    for (size_t i = m ? m->n : 0; i-- > 0;)
+        (void)rmdir(m->path[i]);
+    out_made_free(m);
+}
+
+/* Note path as made by this call (into m, when given). Returns 0 or -1 when out of
+ * memory. */
+static int note_made(out_made *m, const char *path)
+{
+    if (!m)
+        return 0;
+    char **p = realloc(m->path, (m->n + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    m->path = p;
+    if (!(p[m->n] = strdup(path)))
+        return -1;
+    m->n++;
+    return 0;
+}
+
+int out_mkdir_made(const char *dir, out_made *made, char *err, size_t errlen)
+{
     if (!dir || !*dir)
         return out_error(err, errlen, OUT_EINVAL, "no output directory given");
     struct stat st;
@@ -100,15 +133,15 @@ int out_mkdir_made(const char *dir, char **first, char *err, size_t errlen)
     size_t len = strlen(path);
     while (len > 1 && path[len - 1] == '/')
         path[--len] = '\0';
-    int ret = OUT_OK, made = 0;
+    int ret = OUT_OK, fresh = 0;
     /* Each prefix ending before a '/' (skipping the root and runs of slashes), then all. */
     for (size_t i = 1; i <= len && ret == OUT_OK; i++) {
         if (i < len && (path[i] != '/' || path[i - 1] == '/'))
             continue;
         char c = path[i];
         path[i] = '\0';
-        ret = mkdir_one(path, &made, err, errlen);
-        if (ret == OUT_OK && made && first && !*first && !(*first = strdup(path)))
+        ret = mkdir_one(path, &fresh, err, errlen);
+        if (ret == OUT_OK && fresh && note_made(made, path) != 0)
             ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
         path[i] = c;
     }

@@ -52,10 +52,20 @@ const char *out_errstr(int e, char *buf, size_t len);
  * at once. */
 __attribute__((warn_unused_result)) int out_mkdir_p(const char *dir, char *err,
                                                     size_t errlen);
-/* out_mkdir_p that also gives, in *first (malloc'd), the shallowest directory it created
- * (NULL if none), so that a caller can take back what it made. */
-__attribute__((warn_unused_result)) int out_mkdir_made(const char *dir, char **first,
+/* The directories one out_mkdir_made call created, shallowest first (owned). */
+typedef struct out_made {
+    char **path;
+    size_t n;
+} out_made;
+/* out_mkdir_p that also notes in *made (zeroed by the caller) each directory it created,
+ * so that the caller can take back exactly those (on failure too: what was made before it
+ * stays noted). */
+__attribute__((warn_unused_result)) int out_mkdir_made(const char *dir, out_made *made,
                                                        char *err, size_t errlen);
+/* Remove the noted directories, deepest first, each only if still empty; then free. */
+void out_made_undo(out_made *m);
+/* Forget them (they stay), freeing the list. */
+void out_made_free(out_made *m);
 
 /* One output file being written atomically. Zero it (or use OUT_FILE_INIT) before use. */
 typedef struct out_file {

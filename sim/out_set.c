@@ -121,7 +121,8 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     char eb[128];
     char *parent = NULL, *base = NULL;
     int ret = OUT_OK;
-    s->outdir = s->stage = s->made = NULL;
+    s->outdir = s->stage = NULL;
+    s->made = (out_made){NULL, 0};
     if (!outdir || !*outdir)
         return out_error(err, errlen, OUT_EINVAL, "no output folder given");
     if (!(s->outdir = strdup(outdir)))
@@ -258,29 +259,10 @@ int out_set_publish(out_set *s, char *err, size_t errlen)
         free(base);
         free(s->stage);
         s->stage = NULL;
-        free(s->made); /* published: the folders made for it stay */
-        s->made = NULL;
+        out_made_free(&s->made); /* published: the folders made for it stay */
     }
     out_set_abort(s);
     return ret;
-}
-
-/* Remove the empty folders from OUTDIR's parent up to `made`, the shallowest that
- * out_set_begin created: a run that publishes nothing leaves nothing (rmdir stops at a
- * folder something else has put a file in meanwhile). */
-static void unmake_parents(const char *outdir, const char *made)
-{
-    char *dir = strdup(outdir);
-    size_t n = strlen(made);
-    while (dir) {
-        char *slash = strrchr(dir, '/');
-        if (!slash)
-            break;
-        *slash = '\0'; /* now OUTDIR's parent, then its parent ... */
-        if (strlen(dir) < n || rmdir(dir) != 0 || strlen(dir) == n)
-            break;
-    }
-    free(dir);
 }
 
 void out_set_abort(out_set *s)
@@ -289,10 +271,12 @@ void out_set_abort(out_set *s)
         return;
     if (s->stage)
         (void)out_remove_tree(s->stage);
-    if (s->made && s->outdir)
-        unmake_parents(s->outdir, s->made);
+    /* Exactly the folders begin made, each only if empty: a second run that has just put
+     * its staging folder into one of them keeps it (rmdir fails); one that found the
+     * folder but has not yet made its staging in it can lose it and fail with exit 1, a
+     * race between two runs into one new folder, left as it is. */
+    out_made_undo(&s->made);
     free(s->stage);
     free(s->outdir);
-    free(s->made);
-    s->stage = s->outdir = s->made = NULL;
+    s->stage = s->outdir = NULL;
 }

@@ -19,11 +19,13 @@
 
 #include <stddef.h>
 
+#include "out_file.h"
+
 typedef struct out_set {
     char *outdir; /* the final folder (trailing slashes removed), owned */
     char *stage;  /* the staging folder, owned; NULL once published or aborted */
-    char *made;   /* the shallowest folder begin created above OUTDIR, owned: removed
-                     again (with what it made below it, when empty) unless published */
+    out_made made; /* the folders begin created above OUTDIR: removed again (each only
+                      if empty) unless the set is published */
 } out_set;
 
 /* Check OUTDIR, create its parent (mkdir -p), clean stale staging of dead processes and

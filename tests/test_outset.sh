@@ -207,6 +207,16 @@ printf 'targets = ( { metric = "nope"; value = 0.5; tolerance = 0.1; } );\n' >"$
 run calibrate "$small" --targets "$tmp/bad_targets.cfg" -q -o "$tmp/made/cal"
 expect_rc 2 "calibrate with a bad targets file"
 check "no parent folder left by calibrate" test ! -e "$tmp/made"
+# Exactly the folders made are taken back: never one that was there before (through a
+# '..' in the path a walk up the path once removed an empty folder that was), and all of
+# them however the path is spelt.
+mkdir -p "$tmp/paths/old"
+for o in new/../old/out new/./y 'a//b/c//d' ./x/y p/q/r/; do
+    (cd "$tmp/paths" && exec "$bin" sweep "$top/$small" --vary staff.pwp.headcount=3,-1 -r 1 -q -o "$o" $quick) \
+        >/dev/null 2>&1
+    left=$(cd "$tmp/paths" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' ')
+    check "-o $o refused: only the folder that was there is left ($left)" test "$left" = "./old "
+done
 mkdir -p "$tmp/kept"
 run run "$small" -q -o "$tmp/kept/new/run" $quick
 expect_rc 0 "a run into new folders"
