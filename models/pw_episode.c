@@ -210,6 +210,7 @@ void episode_end(world *w, patient *pt, pw_exit why)
     if (back)
         reason = "back_on_list";
     emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, reason, 0);
+    emit_episode_open(w, pt); /* a course that ended before its first appointment */
     emit_event(w, pt, step == PW_STEP2 ? "step2_treatment" : "step3_treatment", "complete",
                pt->clin);
     episode_release(w, pt);
@@ -249,6 +250,7 @@ void episode_step_down(world *w, patient *pt)
         sim_cancel(&w->s, pt->end_timer);
     pt->timer = pt->end_timer = 0;
     emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, "stepped_down", 0);
+    emit_episode_open(w, pt);
     emit_event(w, pt, "step3_treatment", "complete", pt->clin);
     episode_release(w, pt);
     w->in_treatment[PW_STEP3]--;
