@@ -131,6 +131,29 @@ kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 check "serve logged the playground's run" grep -q 'serve: ran baseline with 2 overrides, 2 replications' "$tmp/serve.log"
 
+echo "== serve --set reaches every run and download"
+# The command line's overrides once shaped the page but not the runs behind it.
+port2=$((port + 1))
+"$bin" serve "$top/scenarios/baseline.cfg" --port "$port2" --set step2.max_sessions=6 2>"$tmp/serve2.log" &
+server2=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/serve2.log"; do
+    sleep 0.1
+    i=$((i + 1))
+done
+node -e '
+const http = require("http");
+const r = http.request({host: "127.0.0.1", port: +process.argv[1], method: "POST",
+  path: "/scenario.cfg", headers: {Host: "127.0.0.1:" + process.argv[1]}}, (res) => {
+  let b = ""; res.on("data", (d) => (b += d)); res.on("end", () => console.log(b));
+});
+r.on("error", (e) => console.log("error " + e.message));
+r.end("@replications=1");' "$port2" >"$tmp/download2.cfg" 2>&1
+kill "$server2" 2>/dev/null
+wait "$server2" 2>/dev/null
+check "the download carries serve's --set (step 2's max_sessions 6)" \
+    sh -c "sed -n '/^step2 = {/,/^};/p' '$tmp/download2.cfg' | grep -q '^ *max_sessions = 6;'"
+
 echo "== the downloaded scenario loads"
 run check "$tmp/download.cfg"
 expect_rc 0 "stepsim check on the playground's download"
