@@ -235,7 +235,7 @@ static int check_command(cli *c)
     /* Read at every progress line (app.c); a bad value is refused here, not ignored. */
     const char *every = getenv("STEPSIM_PROGRESS_SECONDS");
     double ev;
-    if (every && (parse_double(every, &ev) || !(ev >= 0) || !isfinite(ev)))
+    if (every && *every && (parse_double(every, &ev) || !(ev >= 0) || !isfinite(ev)))
         return cli_usage_error("STEPSIM_PROGRESS_SECONDS must be a number of seconds >= 0 "
                                "(got '%s')", every);
     if (serve && c->nscenarios == 0)
@@ -282,11 +282,13 @@ static int check_command(cli *c)
     if (c->have_port && !serve)
         return cli_usage_error("--port is for serve, not %s", cmd);
     if (!strcmp(cmd, "check") && (c->replications > 0 || c->have_seed || c->threads > 0 ||
-                                  c->outdir))
-        return cli_usage_error("-r, -s, -j and -o are for the commands that run, not %s", cmd);
-    if (serve && (c->have_seed || c->outdir))
-        return cli_usage_error("-s and -o are not for %s: the playground runs the scenario's "
-                               "seed and writes no files", cmd);
+                                  c->outdir || c->quiet))
+        return cli_usage_error("-r, -s, -j, -o and -q are for the commands that run, not %s "
+                               "(it prints the scenario)", cmd);
+    if (serve && (c->have_seed || c->outdir || c->quiet))
+        return cli_usage_error("-s, -o and -q are not for %s: the playground runs the "
+                               "scenario's seed, writes no files and prints only its address",
+                               cmd);
     for (size_t i = 0; i < c->nscenarios; i++)
         c->scenarios[i] = find_scenario(c, i);
     if (c->max_memory_arg && !strcmp(cmd, "check"))

@@ -86,6 +86,12 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         return -1;
     }
     int ret = -1;
+    size_t vl = strlen(val);
+    if (strchr(val, ':') && (val[0] == ':' || val[vl - 1] == ':' || strstr(val, "::"))) {
+        snprintf(err, errlen, "--vary '%s': an empty part in the range (expected "
+                 "KEY=FROM:TO[:STEP])", spec);
+        goto out;
+    }
     if (strchr(val, ':')) {
         char *parts[4] = {0};
         size_t np = 0;
@@ -101,7 +107,7 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         }
         if (need_range && (np == 3 || !(hi > lo))) {
             snprintf(err, errlen, "--vary '%s': expected a range KEY=LO:HI with LO < HI and "
-                     "no STEP (sensitivity samples the whole range)", spec);
+                     "no STEP (points are drawn across a sampled range)", spec);
             goto out;
         }
         v->is_range = 1;
@@ -131,7 +137,6 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         snprintf(err, errlen, "--vary '%s': expected a range KEY=LO:HI", spec);
         goto out;
     } else {
-        size_t vl = strlen(val);
         if (!vl || val[0] == ',' || val[vl - 1] == ',' || strstr(val, ",,")) {
             snprintf(err, errlen, "--vary '%s': an empty value in the list (expected "
                      "KEY=A,B,C)", spec);

@@ -94,6 +94,17 @@ static int merge(scn_ctx *c, config_setting_t *dst, const config_setting_t *src,
 
 /* ==== --set ============================================================================ */
 
+/* Does s hold a value: is it one, or a group with one somewhere inside? */
+static int holds_value(const config_setting_t *s)
+{
+    if (!config_setting_is_group(s))
+        return 1;
+    for (int i = 0; i < config_setting_length(s); i++)
+        if (holds_value(config_setting_get_elem(s, (unsigned)i)))
+            return 1;
+    return 0;
+}
+
 /* Is s a valid libconfig setting name? */
 static int valid_name(const char *s, size_t n)
 {
@@ -221,8 +232,9 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
         }
         if (!ok) {
             scn_errf(c, loc, key, "the value must be a single value (got more than one setting)");
-        } else if (config_setting_is_group(g) && config_setting_length(g) == 0) {
-            /* Groups merge member by member (merge): an empty one would change nothing. */
+        } else if (!holds_value(g)) {
+            /* Groups merge member by member (merge): one with no value in it, at any depth,
+             * would change nothing. */
             ok = 0;
             scn_errf(c, loc, key, "an empty group changes nothing: set the keys inside it "
                      "(--set %s.KEY=VALUE)", key);

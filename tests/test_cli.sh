@@ -57,6 +57,9 @@ expect_err "replications" "-r 0 says what is wrong"
 run run "$top/scenarios/baseline.cfg" --p 3
 expect_rc 2 "an ambiguous abbreviation"
 expect_err "option '--p' is ambiguous \(it could be --patients, .*--port\)" "--p: its meanings named"
+STEPSIM_PROGRESS_SECONDS= "$bin" check "$top/scenarios/baseline.cfg" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "an empty STEPSIM_PROGRESS_SECONDS is as unset"
 for every in abc -1 nan; do
     STEPSIM_PROGRESS_SECONDS=$every "$bin" check "$top/scenarios/baseline.cfg" >"$tmp/out" 2>"$tmp/err"
     rc=$?
@@ -66,7 +69,7 @@ for every in abc -1 nan; do
 done
 # An option the command does not use is refused, never ignored.
 for args in "run --metrics referrals" "run --confidence 0.6" "run --port 9" \
-    "run --per-point" "check -r 3" "check -o $tmp/never" "serve -o $tmp/never" \
+    "run --per-point" "check -r 3" "check -o $tmp/never" "check -q" "serve -q" "serve -o $tmp/never" \
     "serve -s 3" "sweep --vary staff.pwp.headcount=30,31 --patients"; do
     # shellcheck disable=SC2086 # the words are the arguments
     set -- $args
@@ -149,7 +152,7 @@ check "the printed scenario reads back to the same text" cmp -s "$tmp/out" "$tmp
 
 echo "== bad overrides"
 for set in staff.pwp.headcount=-1 staff.pwp.fte=2.0 horizon_weeks=abc staff.pwp.no_such_key=3 \
-    no_such_group.x=1 seed=-5 'staff={}' 'step2.first_session_lag_days={}'; do
+    no_such_group.x=1 seed=-5 'staff={}' 'step2.first_session_lag_days={}' 'staff={pwp={};}'; do
     key=${set%%=*}
     run check "$top/scenarios/baseline.cfg" --set "$set"
     expect_rc 2 "--set $set"

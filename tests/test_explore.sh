@@ -124,4 +124,24 @@ expect_err "staff.pwp.headcount.*got -3" "the key and value named"
 check "nothing written for a rejected point" test ! -e "$tmp/e5"
 run run "$q" --precision 0.05 --patients -o "$tmp/e6"
 expect_rc 2 "--precision with --patients"
+# Inputs the decision tools once took and did nothing with, or did nonsense with.
+while IFS='|' read -r what want args; do
+    # shellcheck disable=SC2086 # the words are the arguments
+    run $args -o "$tmp/e7"
+    expect_rc 2 "$what"
+    expect_err "$want" "$what: said why"
+done <<EOF
+sweep of the seed|cannot vary|sweep $q --vary seed=1,2 -r 1
+sweep of the replications|cannot vary|sweep $q --vary replications=2,3 -r 1
+an empty value in a list|an empty value|sweep $q --vary staff.pwp.headcount=8,,9 -r 1
+an empty part of a range|an empty part|sweep $q --vary staff.pwp.headcount=8:12: -r 1
+an empty metric|an empty name|sweep $q --vary staff.pwp.headcount=8,9 --metrics , -r 1
+a metric twice|named twice|sweep $q --vary staff.pwp.headcount=8,9 --metrics referrals,referrals -r 1
+a misspelt metric|did you mean "within_6_weeks_true"|sweep $q --vary staff.pwp.headcount=8,9 --metrics within_6_week_true -r 1
+a range of no width|LO < HI|sensitivity $q --vary staff.pwp.headcount=8:8
+a sampled range with a step|no STEP|sweep $q --samples 4 --vary staff.pwp.headcount=8:12:2 -r 1
+one Sobol base row|at least 2|sensitivity $q --vary staff.pwp.headcount=8:12 --method sobol --samples 1
+a share target above 1|between 0 and 1|solve $q --vary staff.pwp.headcount=8:12 --target within_6_weeks_true>=750%
+EOF
+check "nothing written for refused inputs" test ! -e "$tmp/e7"
 finish
