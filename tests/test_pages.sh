@@ -65,14 +65,22 @@ check "report.html is listed in manifest.json" grep -q '"name": "report.html"' "
 check "sweep.html is listed in manifest.json" grep -q '"name": "sweep.html"' "$tmp/sweep/manifest.json"
 
 echo "== the playground server"
+# serve_on PORT LOG [OPTION...]: start `stepsim serve` on the baseline in the background
+# (its pid in $server) and wait up to 10 s for it to say where it listens.
+serve_on() {
+    sv_port=$1
+    sv_log=$2
+    shift 2
+    "$bin" serve "$top/scenarios/baseline.cfg" --port "$sv_port" "$@" 2>"$sv_log" &
+    server=$!
+    i=0
+    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$sv_log"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
 port=$((20000 + $$ % 20000))
-"$bin" serve "$top/scenarios/baseline.cfg" --port "$port" -j 2 --max-memory 4G 2>"$tmp/serve.log" &
-server=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/serve.log"; do
-    sleep 0.1
-    i=$((i + 1))
-done
+serve_on "$port" "$tmp/serve.log" -j 2 --max-memory 4G
 check "serve listens on 127.0.0.1:$port" grep -q "http://127.0.0.1:$port/" "$tmp/serve.log"
 
 shots=null
@@ -134,13 +142,7 @@ check "serve logged the playground's run" grep -q 'serve: ran baseline with 2 ov
 echo "== serve --set reaches every run and download"
 # The command line's overrides once shaped the page but not the runs behind it.
 port2=$((port + 1))
-"$bin" serve "$top/scenarios/baseline.cfg" --port "$port2" --set step2.max_sessions=6 2>"$tmp/serve2.log" &
-server2=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/serve2.log"; do
-    sleep 0.1
-    i=$((i + 1))
-done
+serve_on "$port2" "$tmp/serve2.log" --set step2.max_sessions=6
 node -e '
 const http = require("http");
 const r = http.request({host: "127.0.0.1", port: +process.argv[1], method: "POST",
@@ -149,8 +151,8 @@ const r = http.request({host: "127.0.0.1", port: +process.argv[1], method: "POST
 });
 r.on("error", (e) => console.log("error " + e.message));
 r.end("@replications=1");' "$port2" >"$tmp/download2.cfg" 2>&1
-kill "$server2" 2>/dev/null
-wait "$server2" 2>/dev/null
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
 check "the download carries serve's --set (step 2's max_sessions 6)" \
     sh -c "sed -n '/^step2 = {/,/^};/p' '$tmp/download2.cfg' | grep -q '^ *max_sessions = 6;'"
 
