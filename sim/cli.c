@@ -297,8 +297,6 @@ static int check_command(cli *c)
     return -1;
 }
 
-/* Fill c from argv with getopt_long (so -j2, --threads=2 and -qj2 work); options may come
- * before or after the command and scenarios. Returns -1 if ok, else an exit status. */
 /* An option getopt_long refused: ambiguous when its word begins two long options (as
  * written, "--p" or "--p=1"), which it names, else unknown. Returns EXIT_USAGE. */
 static int unknown_option(const char *a)
@@ -322,6 +320,8 @@ static int unknown_option(const char *a)
     return EXIT_USAGE;
 }
 
+/* Fill c from argv with getopt_long (so -j2, --threads=2 and -qj2 work); options may come
+ * before or after the command and scenarios. Returns -1 if ok, else an exit status. */
 int cli_parse(int argc, char **argv, cli *c)
 {
     memset(c, 0, sizeof *c);
