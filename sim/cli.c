@@ -297,8 +297,9 @@ static int check_command(cli *c)
     return -1;
 }
 
-/* An option getopt_long refused: ambiguous when its word begins two long options (as
- * written, "--p" or "--p=1"), which it names, else unknown. Returns EXIT_USAGE. */
+/* An option getopt_long refused: a value given to one that takes none ("--quiet=1"),
+ * ambiguous when its word begins two long options (as written, "--p" or "--p=1"), which
+ * it names, else unknown. Returns EXIT_USAGE. */
 static int unknown_option(const char *a)
 {
     if (strncmp(a, "--", 2) != 0)
@@ -306,12 +307,19 @@ static int unknown_option(const char *a)
     size_t n = strcspn(a + 2, "=");
     char names[512] = "";
     size_t len = 0, hits = 0;
+    const struct option *hit = NULL;
     for (const struct option *o = long_opts; o->name; o++)
         if (n && !strncmp(o->name, a + 2, n) && len < sizeof names) {
             hits++;
+            hit = o;
             len += (size_t)snprintf(names + len, sizeof names - len, "%s--%s",
                                     len ? ", " : "", o->name);
         }
+    if (hits == 1 && hit->has_arg == no_argument && a[2 + n] == '=') {
+        fprintf(stderr, "stepsim: option '--%s' takes no value (got '%s')\n", hit->name, a);
+        fputs("Try 'stepsim --help'.\n", stderr);
+        return EXIT_USAGE;
+    }
     if (hits < 2)
         return cli_usage_error("unknown option '%s'", a);
     fprintf(stderr, "stepsim: option '%.*s' is ambiguous (it could be %s)\n", (int)(n + 2), a,

@@ -54,6 +54,9 @@ expect_rc 2 "run without a scenario"
 run run "$top/scenarios/baseline.cfg" -r 0
 expect_rc 2 "-r 0"
 expect_err "replications" "-r 0 says what is wrong"
+run run "$top/scenarios/baseline.cfg" --quiet=1
+expect_rc 2 "a value for an option that takes none"
+expect_err "option '--quiet' takes no value \(got '--quiet=1'\)" "--quiet=1: said so"
 run run "$top/scenarios/baseline.cfg" --p 3
 expect_rc 2 "an ambiguous abbreviation"
 expect_err "option '--p' is ambiguous \(it could be --patients, .*--port\)" "--p: its meanings named"
