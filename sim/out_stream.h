@@ -34,9 +34,10 @@ enum { OUT_STREAM_PATIENTS = 1u << 0, OUT_STREAM_EVENTS = 1u << 1, OUT_STREAM_AR
 /* The buffer of each part file while a replication writes it, and of the merge. */
 #define OUT_STREAM_BUFFER_BYTES (1u << 16)
 
-/* The default --start-date: the Monday that day 0 of the model (a Monday at the start of
- * January) stands for in events.csv's timestamps. */
-#define OUT_START_DATE_DEFAULT "2019-01-07"
+/* The default --start-date: the Monday that day 0 of the model stands for in events.csv's
+ * timestamps, the day the shipped scenarios' calendar starts (their closure days are the
+ * bank holidays from 2018). */
+#define OUT_START_DATE_DEFAULT "2018-01-01"
 
 /* Days from 1970-01-01 of a date "YYYY-MM-DD" into *days. Returns 0, or -1 when the text
  * is not a valid date of years 1900-9999. */

@@ -203,9 +203,9 @@ check "patients.csv header has the unfinished flag" header_has "$tmp/j1/patients
 check "events.csv header is process-mining shaped" \
     header_has "$tmp/j1/events.csv" 'case_id,activity_instance_id,activity,lifecycle,timestamp,day,resource'
 # Complete lifecycles: every start has exactly one complete of its activity instance (the
-# same activity), later or at once; a complete of an instance that never started stands
-# alone (a wait or episode begun before time zero). Timestamps are ISO-8601 from
-# 2019-01-07 (day 0), and agree with the day column to the second.
+# same activity), later or at once, and every complete of a wait or an episode closes one
+# (people already in the service at time zero start at day 0). Timestamps are ISO-8601
+# from 2018-01-01 (day 0), and agree with the day column to the second.
 lifecycle=$(awk "$(cat "$top/scripts/csv.awk")"'
     NR == 1 { header($0); id = col("activity_instance_id"); act = col("activity");
               lc = col("lifecycle"); ts = col("timestamp"); dy = col("day"); next }
@@ -213,17 +213,18 @@ lifecycle=$(awk "$(cat "$top/scripts/csv.awk")"'
     f[lc] == "start" { if (f[id] in open) dup++; open[f[id]] = f[act]; starts++; next }
     f[lc] == "complete" && (f[id] in open) {
         if (open[f[id]] != f[act]) wrong++
-        delete open[f[id]]; paired++ }
-    NR == 2 && f[ts] !~ /^2019-01-0[7-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z$/ { badts++ }
+        delete open[f[id]]; paired++; next }
+    f[lc] == "complete" && f[act] ~ /(_wait|[0-9]_treatment)$/ { wrong++ }
+    NR == 2 && f[ts] !~ /^2018-01-0[1-3]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z$/ { badts++ }
     END { left = 0; for (k in open) left++
           printf "%d %d %d %d %d %d\n", starts, paired, left, dup + 0, wrong + 0, badts + 0 }
 ' "$tmp/j1/events.csv")
 set -- $lifecycle
 check "events.csv: every start has its complete ($1 starts, $2 paired, $3 open)" \
     test "$1" -gt 0 -a "$1" -eq "$2" -a "$3" -eq 0
-check "events.csv: no instance started twice or completed as another activity" \
+check "events.csv: no instance started twice, completed as another activity, or a wait or episode completed unstarted" \
     test "$4" -eq 0 -a "$5" -eq 0
-check "events.csv: ISO-8601 timestamps from 2019-01-07" test "$6" -eq 0
+check "events.csv: ISO-8601 timestamps from 2018-01-01" test "$6" -eq 0
 
 # The contract of summary.json (docs/design.md §5).
 for key in '"scenario"' '"seed": 7' '"replications": 3' '"metrics"'; do
