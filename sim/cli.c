@@ -289,8 +289,19 @@ static int check_command(cli *c)
         return cli_usage_error("-s, -o and -q are not for %s: the playground runs the "
                                "scenario's seed, writes no files and prints only its address",
                                cmd);
-    for (size_t i = 0; i < c->nscenarios; i++)
+    for (size_t i = 0; i < c->nscenarios; i++) {
         c->scenarios[i] = find_scenario(c, i);
+        const char *sc = c->scenarios[i];
+        if (!strchr(sc, '/') && !readable(sc)) { /* a bare name found nowhere: say where */
+            const char *data = getenv("STEPSIM_DATA");
+            fprintf(stderr, "stepsim: no scenario '%s': looked for it (and %s.cfg) here, in "
+                            "./scenarios, in %s%s and in " STEPSIM_DATADIR "/scenarios; give "
+                            "its path, or set STEPSIM_DATA to the folder above its scenarios/\n",
+                    sc, sc, data && *data ? data : "$STEPSIM_DATA",
+                    data && *data ? "/scenarios" : "/scenarios (unset)");
+            return EXIT_USAGE;
+        }
+    }
     if (c->max_memory_arg && !strcmp(cmd, "check"))
         return cli_usage_error("--max-memory is for the commands that run, not %s", cmd);
     c->scenario = c->scenarios[0];

@@ -47,6 +47,7 @@ STEPSIM_DATA=$tmp/nowhere "$bin" check no_such_scenario >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 2 "a name found nowhere"
 expect_err 'no_such_scenario' "the message names it"
+expect_err "looked for it .* in $tmp/nowhere/scenarios and in .*set STEPSIM_DATA" "and where it looked"
 # From the top of a source tree its scenarios/ folder is searched first (build/stepsim
 # serve's default, baseline, is found there without an install).
 cd "$top" || exit 2
