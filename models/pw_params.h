@@ -187,6 +187,8 @@ typedef struct pw_role {
                                        1-12 = only in that month (a year's starts) */
     int train_places_per_year;      /* training_places_per_year: most starts a calendar year
                                        of the run, 0 = no limit */
+    double train_closed_from_week;  /* training_closed_from_week: no one starts training */
+    double train_closed_weeks;      /* training_closed_weeks: for this long (0 = never) */
 } pw_role;
 
 /* assessment = { ... } */

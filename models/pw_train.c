@@ -1,9 +1,9 @@
 /* Training levers of the workforce: annual clearing of training places, and a top-up
  * course in long-term-condition work.
  *
- * Holds: the gate on leaving a post for training (intake month, places a year), the count
- * of places taken, the top-up course (who goes on it, the hours it takes, the skill it
- * leaves).
+ * Holds: the gate on leaving a post for training (a closed period, intake month, places a
+ * year), the count of places taken, the top-up course (who goes on it, the hours it takes,
+ * the skill it leaves).
  * Streams: none. Who goes on the top-up course is a keyed die of the clinician's
  * (KD_TOP_UP, keyed by staff id), so the course moves no clinician's own stream.
  * Schedules: the top-up course's start and end (EV_TOP_UP).
@@ -25,13 +25,18 @@ static int year_of(double t)
     return (int)floor(t / YEAR_DAYS);
 }
 
-/* May a clinician of `role` leave their post for training now? 0 if not (outside the
- * role's training_intake_month, or its training_places_per_year taken this year); else
- * the multiplier of the role's training rate: 12 in the intake month (a year's starts in
- * its month), 1 without annual clearing. No draws. */
+/* May a clinician of `role` leave their post for training now? 0 if not (training closed
+ * for the role from training_closed_from_week for training_closed_weeks, outside its
+ * training_intake_month, or its training_places_per_year taken this year); else the
+ * multiplier of the role's training rate: 12 in the intake month (a year's starts in its
+ * month), 1 without annual clearing. No draws. */
 double train_gate(world *w, int role)
 {
     const pw_role *ro = &w->p->roles[role];
+    double from = ro->train_closed_from_week * 7.0;
+    if (ro->train_closed_weeks > 0 && w->s.now >= from &&
+        w->s.now < from + ro->train_closed_weeks * 7.0)
+        return 0;
     if (ro->train_places_per_year > 0 && w->train_year[role] == year_of(w->s.now) &&
         w->train_used[role] >= ro->train_places_per_year)
         return 0;

@@ -188,6 +188,8 @@ const pw_field scn_role_fields[] = {
     PW_NUM("salary_gbp", pw_role, salary_gbp, PW_LO_OPEN, NAN, 0, MAX_GBP),
     PW_INT("training_intake_month", pw_role, train_intake_month, 0, 0, 0, 12),
     PW_INT("training_places_per_year", pw_role, train_places_per_year, 0, 0, 0, MAX_HEADCOUNT),
+    PW_NUM("training_closed_from_week", pw_role, train_closed_from_week, 0, 0.0, 0, MAX_WEEKS),
+    PW_NUM("training_closed_weeks", pw_role, train_closed_weeks, 0, 0.0, 0, MAX_WEEKS),
 };
 const size_t scn_nrole_fields = PW_NELEM(scn_role_fields);
 

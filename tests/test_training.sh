@@ -5,6 +5,8 @@
 #    starts): every rise in the number in HIT training happens in a weekly round held in
 #    September, and no calendar year of the run has more than 6 starts; without clearing
 #    the starts fall in other months too. Counts from timeseries.csv, exact.
+#  - A closed period (staff.pwp.training_closed_from_week = 10, training_closed_weeks =
+#    100): no weekly round in those weeks puts anyone into HIT training; rounds after do.
 #  - Trainee salary support (workforce.trainee_salary_support_share = 0.6): the same run
 #    (it changes no one's path) with salaries exactly as without it; costs.csv's
 #    salary_support is positive, zero without it, and total_local = total - salary_support.
@@ -53,6 +55,27 @@ check "with clearing, training starts" test "$n_clear" -gt 0
 check "with clearing, every start is in September" test "$n_out" -eq 0
 check "with clearing, at most 6 starts a year (most: $most)" test "$most" -le 6
 check "without clearing, starts in other months" test "$n_free" -gt 0
+
+echo "== a closed period"
+# No one starts training from week 10 for 100 weeks: no weekly round held on days 70 to
+# 769 (rows 9 to 109) raises the number in HIT training; rounds outside it do.
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/closed" --set staff.pwp.training_per_year=0.5 \
+    --set staff.pwp.training_closed_from_week=10 --set staff.pwp.training_closed_weeks=100
+expect_rc 0 "run, training closed for 100 weeks"
+rises() { # rises DIR LO HI: rounds in rows [LO, HI] that put someone into HIT training
+    awk -v lo="$2" -v hi="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        { r = f[col("replication")]; w = f[col("week")]; v = f[col("in_training_hit")]
+          if ((r in prev) && v + 0 > prev[r] + 0 && w + 0 >= lo + 0 && w + 0 <= hi + 0) n++
+          prev[r] = v }
+        END { print n + 0 }' "$1/timeseries.csv"
+}
+in_closed=$(rises "$tmp/closed" 9 109)
+after=$(rises "$tmp/closed" 110 100000)
+open_then=$(rises "$tmp/free" 9 109)
+echo "   rounds with starts: $in_closed while closed, $after after; $open_then in the same weeks when open"
+check "no one starts training while it is closed" test "$in_closed" -eq 0
+check "starts again after the closed period" test "$after" -gt 0
+check "the same weeks open have starts" test "$open_then" -gt 0
 
 echo "== trainee salary support"
 run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
