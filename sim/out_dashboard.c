@@ -137,10 +137,7 @@ static sim_summary summarise(const double *x, size_t n)
     return s;
 }
 
-/* The label of an exit or exit group (pw_results.h names), after indent: a planner's
- * wording for the names known here, else the name with spaces (capitalised for a group,
- * indent "  "), so exits added later still show. */
-static void label_of(char *b, size_t n, const char *name, const char *indent)
+void out_dashboard_label(char *b, size_t n, const char *name, const char *indent)
 {
     static const char *const known[][2] = {
         {"dropped_before_assessment", "Lost before assessment"},
@@ -331,13 +328,13 @@ static void section_funnel(const dash *d)
             d->x[i] = refs > 0 ? c / refs : NAN;
         }
         sim_summary s = summarise(d->x, d->nreps);
-        label_of(label, sizeof label, g, "  ");
+        out_dashboard_label(label, sizeof label, g, "  ");
         row(d->f, label, "", cell_pct(a, sizeof a, &s));
         for (int y = x; y < PW_X_N; y++) {
             if (strcmp(pw_exit_group((pw_exit)y), g) != 0)
                 continue;
             s = share_of_referrals(d, 1, y);
-            label_of(label, sizeof label, pw_exit_name((pw_exit)y), "    ");
+            out_dashboard_label(label, sizeof label, pw_exit_name((pw_exit)y), "    ");
             row(d->f, label, "", cell_pct(a, sizeof a, &s));
         }
     }
@@ -466,7 +463,7 @@ static void section_subgroups(const dash *d)
         if (strcmp(attr, pw_subgroup_attribute(g)) != 0) {
             attr = pw_subgroup_attribute(g);
             if (g != PW_G_ETHNIC_MINORITY) { /* the pooled group follows its parts */
-                label_of(label, sizeof label, attr, "  ");
+                out_dashboard_label(label, sizeof label, attr, "  ");
                 row(d->f, label, NULL, NULL);
             }
         }
@@ -477,7 +474,7 @@ static void section_subgroups(const dash *d)
                 d->x[i] = out_subgroup_gap(&d->reps[d->order[i]], g, m[j]);
             s[j] = summarise(d->x, d->nreps);
         }
-        label_of(label, sizeof label, pw_subgroup_name(g), "    ");
+        out_dashboard_label(label, sizeof label, pw_subgroup_name(g), "    ");
         row(d->f, label, cell(a, sizeof a, &s[0], 100.0, 1, ""),
             cell(b, sizeof b, &s[1], 100.0, 1, ""));
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/pol.h"
+#include "out_dashboard.h"
 #include "out_file.h"
 #include "out_html.h"
 #include "out_metrics.h"
@@ -214,9 +215,12 @@ static void pooled(FILE *f, const pw_params *p, const pw_results *reps, const si
     key(f, "exits");
     fputc('[', f);
     for (int x = 0; x < PW_X_N; x++) {
+        char lb[128];
+        out_dashboard_label(lb, sizeof lb, pw_exit_name((pw_exit)x), "    "); /* as listed */
         fprintf(f, "%s\n{\"name\": \"%s\", \"group\": \"%s\", \"mean\": ", x ? "," : "",
                 pw_exit_name((pw_exit)x), pw_exit_group((pw_exit)x));
         num6(f, mean_count(reps, order, n, 1, x));
+        out_json_kv_str(f, "label", lb + 4);
         fputc('}', f);
     }
     fputs("]", f);

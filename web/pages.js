@@ -71,6 +71,19 @@
     cost_per_year_gbp: ["Staff cost a year", "gbp"],
     staff_turnover_rate: ["Staff turnover a year, per person in post", "pct"],
     burnout_mean: ["Mean burnout of staff (0 to 1)", "idx"],
+    recovery_rate_true_at_exit: ["Recovery, true, read at each journey's end (biased to the untreated)", "pct"],
+    reliable_improvement_true_at_exit: ["Reliable improvement, true, read at each journey's end", "pct"],
+    reliable_recovery_true_at_exit: ["Reliable recovery, true, read at each journey's end", "pct"],
+    finishers_step2_only_share: ["Finishers who had step 2 only", "pct"],
+    finishers_step2_then_3_share: ["Finishers who had step 2 then step 3", "pct"],
+    finishers_step3_only_share: ["Finishers who had step 3 only", "pct"],
+    sessions_mean_finishers_step2_only: ["Treatment sessions per finisher, step 2 only", "sessions"],
+    sessions_mean_finishers_step2_then_3: ["Treatment sessions per finisher, step 2 then 3", "sessions"],
+    sessions_mean_finishers_step3_only: ["Treatment sessions per finisher, step 3 only", "sessions"],
+    staff_turnover_rate_step2: ["Staff turnover a year, step-2 roles (PWPs)", "pct"],
+    staff_turnover_rate_step3: ["Staff turnover a year, step-3 roles (HITs)", "pct"],
+    wait_assessment_to_treatment_over_90_days_share: ["Assessment to first treatment over 90 days, of those assessed then treated", "pct"],
+    caseload_per_step2_clinician: ["Open step-2 caseload per step-2 clinician in post", "people"],
   };
   const WAIT_LABELS = {
     referral_to_assessment: "Referral to assessment",
@@ -271,7 +284,7 @@
       discharged: "discharged after treatment", still_in_system: "still in the service",
       discharged_from_waiting_list: "discharged from a holding list" };
     const ref = d.stages.referred || 1;
-    const rows = d.exits.map((x) => ({ exit: x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: x.mean / ref, mean: x.mean }));
+    const rows = d.exits.map((x) => ({ exit: x.label || x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: x.mean / ref, mean: x.mean }));
     const groups = Object.values(GROUP);
     const byGroup = groups.map((g) => ({ group: g, share: rows.filter((r) => r.group === g).reduce((s, r) => s + r.share, 0) }));
     const stack = Plot.plot({
@@ -392,7 +405,7 @@
       tile(d, "wait_to_treatment_days_mean", "mean wait to first treatment"),
       tile(d, "cost_per_true_recovery_gbp", "staff cost per true recovery")));
     const S = d.series;
-    app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing).",
+    app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing). The tables' mean people waiting are averages over all time, so a list that fills during the week and empties by its end reads higher there than here.",
       el("div", { class: "grid" },
         bandChart(d, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "For assessment.", id: "list-assessment" }),
         bandChart(d, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "For step 2.", id: "list-step2" }),
@@ -454,7 +467,7 @@
     }
     app.append(section("Paired differences", "Each scenario minus " + d.reference + ", replication by replication on the same referrals (common random numbers).", ...forests));
     const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
-    app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications.",
+    app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications. The table's mean people waiting are averages over all time, not over week ends, so a list that fills during the week and empties by its end reads higher in the table than here.",
       el("div", { class: "grid" }, lists.map(([k, l]) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[k], color: PALETTE[i] })), { ylabel: "people waiting", caption: l + ".", id: "cmp-" + k })))));
     const names = d.scenarios[0].metrics.map((m) => m.name);
     const head = el("tr", {}, el("th", {}, "metric"), d.scenarios.map((s) => el("th", {}, s.name)));
@@ -475,7 +488,12 @@
     app.replaceChildren();
     app.append(...header(d, `stepsim sweep · ${d.points.length} points · ${d.replications} replications each · seed ${d.seed}`));
     const xv = d.vars[0], zv = d.vars[1];
-    const shown = d.metrics.slice(0, 8);
+    /* Without --metrics every metric is there: show what a staffing sweep moves. */
+    const HEADLINE = ["within_6_weeks_true", "within_6_weeks_reported", "wait_to_treatment_days_mean",
+      "wait_to_treatment_days_p90", "recovery_rate_true", "recovery_rate_reported",
+      "waiting_step2_mean", "waiting_step3_mean", "cost_per_referral_gbp"];
+    const head9 = HEADLINE.filter((m) => d.metrics.includes(m));
+    const shown = d.metrics.length > 12 && head9.length ? head9 : d.metrics.slice(0, 12);
     const charts = shown.map((name) => {
       const k = label(name)[1] === "pct" ? 100 : 1;
       const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: k * p.metrics[name].ci_low, hi: k * p.metrics[name].ci_high })).filter((r) => fin(r.mean) && fin(r.x));
@@ -494,7 +512,7 @@
     const head = el("tr", {}, el("th", {}, "point"), d.vars.map((v) => el("th", {}, v.key)), shown.map((m) => el("th", { title: m }, label(m)[0])));
     const body = d.points.map((p, i) => el("tr", {}, el("td", {}, i), p.values.map((v) => el("td", {}, v)),
       shown.map((m) => el("td", { "data-metric": m, "data-mean": String(p.metrics[m].mean) }, fmt(m, p.metrics[m].mean)))));
-    app.append(section("Every point", d.metrics.length > shown.length ? `The first ${shown.length} of the ${d.metrics.length} metrics (--metrics chooses); sweep.csv has them all.` : null, el("table", { id: "points" }, el("thead", {}, head), el("tbody", {}, body))));
+    app.append(section("Every point", d.metrics.length > shown.length ? `${shown.length} of the ${d.metrics.length} metrics shown (--metrics chooses); sweep.csv has them all.` : null, el("table", { id: "points" }, el("thead", {}, head), el("tbody", {}, body))));
   }
 
   function solve(d) {
