@@ -405,7 +405,7 @@
       tile(d, "wait_to_treatment_days_mean", "mean wait to first treatment"),
       tile(d, "cost_per_true_recovery_gbp", "staff cost per true recovery")));
     const S = d.series;
-    app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing). The tables' mean people waiting are averages over all time, so a list that fills during the week and empties by its end reads higher there than here.",
+    app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing). The tables' mean people waiting are averages over all time, so the two differ: a list that grows over the weekend, when clinics are closed, reads higher at week ends than on average.",
       el("div", { class: "grid" },
         bandChart(d, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "For assessment.", id: "list-assessment" }),
         bandChart(d, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "For step 2.", id: "list-step2" }),
@@ -467,7 +467,7 @@
     }
     app.append(section("Paired differences", "Each scenario minus " + d.reference + ", replication by replication on the same referrals (common random numbers).", ...forests));
     const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
-    app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications. The table's mean people waiting are averages over all time, not over week ends, so a list that fills during the week and empties by its end reads higher in the table than here.",
+    app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications. The table's mean people waiting are averages over all time, not over week ends, so the two differ: a list that grows over the weekend, when clinics are closed, reads higher at week ends than on average.",
       el("div", { class: "grid" }, lists.map(([k, l]) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[k], color: PALETTE[i] })), { ylabel: "people waiting", caption: l + ".", id: "cmp-" + k })))));
     const names = d.scenarios[0].metrics.map((m) => m.name);
     const head = el("tr", {}, el("th", {}, "metric"), d.scenarios.map((s) => el("th", {}, s.name)));
