@@ -357,7 +357,13 @@ void scn_report_parse_error(scn_ctx *c)
         const char *p = src;
         while (*p == ' ' || *p == '\t')
             p++;
-        if (*p)
+        /* "staff.pwp.headcount = 10;": a --set path written in a file. */
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+        int dotted = n && p[n] == '.' && strpbrk(p + n, "=:");
+        if (*p && dotted)
+            scn_errf(c, loc, NULL, "%s, in: %.80s (a dotted key path is for --set; in a file "
+                     "nest groups: %.*s = { ... };)", text ? text : "syntax error", p, (int)n, p);
+        else if (*p)
             scn_errf(c, loc, NULL, "%s, in: %.80s", text ? text : "syntax error", p);
         else
             scn_errf(c, loc, NULL, "%s", text ? text : "syntax error");
