@@ -1,6 +1,7 @@
 /* The commands that run scenarios and write their outputs: run, compare and check. */
 #include "cmd.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "scn_load.h"
 #include "sim/core/sim_rng.h"
 #include "sim/core/sim_stats.h"
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -159,7 +161,7 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax)
  * settled (a pre-filled backlog still draining, or a list still filling), so part of what
  * the window measures is the start. Weeks are 0-based: week k ends on day 7 (k + 1). */
 static void print_warmup_levels(const pw_params *p, const pw_results *res, size_t n,
-                                size_t weeks)
+                                size_t weeks, const char *who)
 {
     size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
     if (w0 == 0 || w1 > weeks || w1 <= w0)
@@ -179,21 +181,59 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
             at += (l == 0 ? wk[w0 - 1].waiting_assessment : wk[w0 - 1].waiting_step[l - 1]) /
                   (double)n;
         }
+        /* Demand above capacity: the list's mean over the window's last year exceeds its
+         * first year's by a fifth or more, and in every replication alike (a one-sided t
+         * test of the replications' rises at 1%), which a list wandering at capacity does
+         * not. No warm-up settles such a list. */
+        size_t years = (w1 - w0) / 52;
+        if (years >= 2 && n >= 2) {
+            double *rise = malloc(n * sizeof *rise), first = 0, last = 0;
+            for (size_t i = 0; i < n && rise; i++) {
+                double a = 0, z = 0;
+                for (size_t k = 0; k < 52; k++) {
+                    a += x[i * (w1 - w0) + k];
+                    z += x[i * (w1 - w0) + 52 * (years - 1) + k];
+                }
+                rise[i] = (z - a) / 52.0;
+                first += a / (52.0 * (double)n);
+                last += z / (52.0 * (double)n);
+            }
+            int grows = 0;
+            if (rise) {
+                double mean = gsl_stats_mean(rise, 1, n), sd = gsl_stats_sd(rise, 1, n);
+                double t = sd > 0 ? mean / (sd / sqrt((double)n)) : mean > 0 ? INFINITY : 0;
+                /* ... and by half a week of referrals or more: by Little's law its wait
+                 * then grows by more than half a week (the baseline's step-2 list, which
+                 * follows the referrals' growth by a few dozen people, does not count). */
+                double week = pw_referral_base_per_week(&p->referrals);
+                grows = mean > 0.2 * first + 1 && mean > 0.5 * week &&
+                        t > gsl_cdf_tdist_Pinv(0.99, (double)(n - 1));
+            }
+            free(rise);
+            if (grows) {
+                printf("Capacity warning%s%s: the %s list grows through the window (a mean of\n"
+                       "  %.0f people in its first year, %.0f in its last, across replications):\n"
+                       "  referrals outrun the hours that serve it, and no warm-up settles it\n",
+                       who ? " " : "", who ? who : "", names[l], first, last);
+                continue;
+            }
+        }
         gsl_sort(x, 1, m);
         double lo = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.05);
         double hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.95);
         if (at >= lo && at <= hi)
             continue;
-        printf("Warm-up warning: the %s list ends the warm-up at %.0f people, outside\n"
+        printf("Warm-up warning%s%s: the %s list ends the warm-up at %.0f people, outside\n"
                "  the %.0f-%.0f it holds in 90%% of the window's weeks: lengthen\n"
-               "  warmup_weeks or size prefill to it\n", names[l], at, lo, hi);
+               "  warmup_weeks or size prefill to it\n", who ? " " : "", who ? who : "",
+               names[l], at, lo, hi);
     }
     free(x);
 }
 
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
- * week), against the scenario's warm-up. */
-static void print_mser(const pw_params *p, const pw_results *res, size_t n)
+ * week), against the scenario's warm-up; `who` (or NULL) names the scenario in a compare. */
+static void print_mser(const pw_params *p, const pw_results *res, size_t n, const char *who)
 {
     size_t weeks = SIZE_MAX;
     for (size_t i = 0; i < n; i++)
@@ -214,10 +254,10 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n)
     free(x);
     if (d == SIZE_MAX)
         return;
-    printf("Warm-up: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
-           "  the scenario discards %g%s\n", d, p->warmup_weeks,
+    printf("Warm-up%s%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
+           "  the scenario discards %g%s\n", who ? " " : "", who ? who : "", d, p->warmup_weeks,
            (double)d > p->warmup_weeks ? " (too few: the lists are still settling)" : "");
-    print_warmup_levels(p, res, n, weeks);
+    print_warmup_levels(p, res, n, weeks, who);
 }
 
 /* A federation runs its services as tasks and writes no streams (yet): a usage error.
@@ -335,7 +375,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     if (!c->quiet) {
         out_print_dashboard(stdout, p, res, n, &info);
         print_precision(c, n, met_at, rmax);
-        print_mser(p, res, n);
+        print_mser(p, res, n, NULL);
         printf("\nOutputs in %s/\n", dir);
     }
     ret = EXIT_OK;
@@ -553,6 +593,9 @@ int cmd_compare(const cli *c, int argc, char **argv)
         out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
                           n);
         print_precision(c, n, met_all ? n : 0, rmax);
+        putchar('\n');
+        for (size_t s = 0; s < ns; s++) /* each scenario's warm-up, as run prints it */
+            print_mser(&ps[s], res[s], n, names[s]);
         printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
                "compare_subgroups.csv, one directory per scenario)\n",
                outdir);

@@ -8,6 +8,7 @@
  * are reworded with the offending line (missing include, duplicate setting, mixed array).
  * Included files are shown by a path a user can open (libconfig records the @include name).
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "scn_internal.h"
 
 #include <ctype.h>
@@ -319,6 +320,40 @@ int scn_check_text(scn_ctx *c, const scn_src *f)
     return 0;
 }
 
+/* The path of `to` (absolute) relative to the directory `dir`, into out[n]: "../" for each
+ * of dir's components below their common prefix, then the rest of to. Both are resolved
+ * (realpath) where they exist, so "." and symbolic links do not count. 0, or -1 if dir
+ * cannot be resolved or out is too short. */
+static int relative_to(const char *dir, const char *to, char *out, size_t n)
+{
+    char d[PATH_MAX], t[2 * PATH_MAX], tdir[PATH_MAX];
+    if (!realpath(dir, d))
+        return -1;
+    /* The target may not exist: resolve its folder, keep its name. */
+    const char *slash = strrchr(to, '/');
+    snprintf(tdir, sizeof tdir, "%.*s", slash && slash > to ? (int)(slash - to) : 1, to);
+    if (!realpath(tdir, t))
+        snprintf(t, sizeof t, "%s", tdir);
+    size_t tl = strlen(t);
+    snprintf(t + tl, sizeof t - tl, "/%s", slash ? slash + 1 : to);
+    size_t i = 0, common = 0; /* length of the common prefix, at a component's end */
+    while (d[i] && d[i] == t[i]) {
+        i++;
+        if (d[i] == '/' || (!d[i] && t[i] == '/'))
+            common = i;
+    }
+    if (!strcmp(d, "/"))
+        common = 0;
+    size_t w = 0;
+    for (const char *p = d + common; *p; p++)
+        if (*p == '/' && w + 4 < n) {
+            memcpy(out + w, "../", 3);
+            w += 3;
+        }
+    int k = snprintf(out + w, n - w, "%s", t + common + 1);
+    return k < 0 || (size_t)k >= n - w ? -1 : 0;
+}
+
 /* Turn libconfig's parse error into a useful message. */
 void scn_report_parse_error(scn_ctx *c)
 {
@@ -334,7 +369,16 @@ void scn_report_parse_error(scn_ctx *c)
     line_of(f, line > 0 ? (unsigned)line : 0, src, sizeof src);
     if (text && !strcmp(text, "cannot open include file")) {
         const char *q1 = strchr(src, '"'), *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
-        if (q1 && q2)
+        char rel[PATH_MAX], abs[PATH_MAX];
+        if (q1 && q2 && q1[1] == '/' &&
+            snprintf(abs, sizeof abs, "%.*s", (int)(q2 - q1 - 1), q1 + 1) < (int)sizeof abs &&
+            relative_to(c->incdir, abs, rel, sizeof rel) == 0)
+            scn_errf(c, loc, NULL,
+                     "cannot open include file \"%s\": an @include path is read relative to "
+                     "the directory of the scenario file given to stepsim, absolute or not "
+                     "(libconfig 1.5 puts that directory before it); from there write \"%s\"",
+                     abs, rel);
+        else if (q1 && q2)
             scn_errf(c, loc, NULL,
                      "cannot open include file \"%.*s\" (looked for %s%s%.*s: @include "
                      "paths are relative to the directory of the scenario file given to stepsim)",

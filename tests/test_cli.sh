@@ -153,6 +153,18 @@ run check "$tmp/resolved.cfg"
 expect_rc 0 "check of the printed scenario"
 check "the printed scenario reads back to the same text" cmp -s "$tmp/out" "$tmp/resolved.cfg"
 
+# An absolute @include: libconfig 1.5 reads it below the scenario's folder, so it fails;
+# the message gives the relative path that works, and that path loads.
+mkdir -p "$tmp/abs/deeper"
+printf '@include "%s"\n' "$top/scenarios/baseline.cfg" >"$tmp/abs/deeper/abs.cfg"
+run check "$tmp/abs/deeper/abs.cfg"
+expect_rc 2 "an absolute @include"
+expect_err 'an @include path is read relative to the directory of the scenario file' "why it fails"
+rel=$(sed -n 's/.*from there write "\(.*\)"$/\1/p' "$tmp/err")
+printf '@include "%s"\n' "$rel" >"$tmp/abs/deeper/rel.cfg"
+run check "$tmp/abs/deeper/rel.cfg"
+expect_rc 0 "the suggested relative @include ($rel) loads"
+
 echo "== bad overrides"
 for set in staff.pwp.headcount=-1 staff.pwp.fte=2.0 horizon_weeks=abc staff.pwp.no_such_key=3 \
     no_such_group.x=1 seed=-5 'staff={}' 'step2.first_session_lag_days={}' 'staff={pwp={};}'; do
