@@ -375,6 +375,8 @@ typedef struct pw_workforce_p {
     pw_hire hires[PW_MAX_PLAN];
     size_t n_shocks;                /* shocks = ( { week; role; share; weeks; }, ... ) */
     pw_shock shocks[PW_MAX_PLAN];
+    size_t n_cuts;                  /* cuts = ( { week; role; count; }, ... ): posts abolished */
+    pw_hire cuts[PW_MAX_PLAN];
 } pw_workforce_p;
 
 /* ltc_pathway = { ... }: an integrated long-term-condition pathway inside the service (off

@@ -122,7 +122,7 @@ int staff_build(world *w)
         }
     }
     const pw_workforce_p *wf = &p->workforce;
-    if (wf->n_hires || wf->n_shocks || wf->burnout_rise_per_week > 0)
+    if (wf->n_hires || wf->n_shocks || wf->n_cuts || wf->burnout_rise_per_week > 0)
         w->dynamic = 1;
     for (size_t i = 0; i < wf->n_hires; i++)
         w->establishment[wf->hires[i].role] += wf->hires[i].count;
@@ -193,21 +193,25 @@ static void advertise(world *w, clinician *c, int r)
     sim_schedule_at(&w->s, t, PRIO_PERSON, staff_on_hire, NULL, (uint64_t)r);
 }
 
-/* c leaves the service (to_training: leaves the post to train for another role): counted,
- * sickness ended, caseload returned, the post advertised, places offered. */
-static void clinician_leave(world *w, clinician *c, int to_training)
+enum { LEAVE, LEAVE_TO_TRAIN, LEAVE_POST_CUT };
+
+/* c leaves the service (LEAVE_TO_TRAIN: leaves the post to train for another role;
+ * LEAVE_POST_CUT: their post is abolished, which is not turnover): counted, sickness
+ * ended, caseload returned, the post advertised (unless the establishment is full),
+ * places offered. */
+static void clinician_leave(world *w, clinician *c, int how)
 {
-    int r = c->role;
+    int r = c->role, to_training = how == LEAVE_TO_TRAIN;
     pw_role_stats *st = &w->out->roles[r];
     if (w->in_window) {
         if (to_training)
             st->to_training++;
-        else if (!c->training) /* trainees are not in post: not counted as leavers */
+        else if (!c->training && how == LEAVE) /* trainees are not in post: not leavers */
             st->leavers++;
         if (c->sick)
             st->sick_days += w->s.now - fmax(c->sick_since, w->t_window0);
     }
-    if (!to_training)
+    if (how == LEAVE)
         w->week.leavers++;
     if (c->sick_end)
         sim_cancel(&w->s, c->sick_end);
@@ -230,7 +234,7 @@ static void clinician_leave(world *w, clinician *c, int to_training)
 static void start_training(world *w, clinician *c, int t)
 {
     int from = c->role;
-    clinician_leave(w, c, 1);
+    clinician_leave(w, c, LEAVE_TO_TRAIN);
     const pw_role *to = &w->p->roles[t];
     c->active = 1;
     c->training = 1;
@@ -262,7 +266,7 @@ void staff_on_training_end(sim *s, void *obj, uint64_t arg)
     const pw_role *ro = &w->p->roles[c->role];
     if (gsl_rng_uniform(c->rng) >= ro->qualify_probability ||
         roster_in_post(w, c->role) >= w->establishment[c->role]) {
-        clinician_leave(w, c, 0); /* still a trainee: not counted as a leaver */
+        clinician_leave(w, c, LEAVE); /* still a trainee: not counted as a leaver */
         return;
     }
     c->training = 0;
@@ -341,13 +345,33 @@ void staff_on_leave(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     clinician *c = obj;
     if (c->active)
-        clinician_leave(w, c, 0);
+        clinician_leave(w, c, LEAVE);
+}
+
+/* Cut row i: the role's establishment falls by the row's count; vacancies beyond it are
+ * withdrawn as they fall due (staff_on_hire), and while more are in post than the posts
+ * left, the latest to start (the highest id) leaves, last in, first out. No draws. */
+static void cut_posts(world *w, size_t i)
+{
+    const pw_hire *cut = &w->p->workforce.cuts[i];
+    int r = cut->role;
+    w->establishment[r] = w->establishment[r] > cut->count ? w->establishment[r] - cut->count : 0;
+    while (roster_in_post(w, r) > w->establishment[r]) {
+        clinician *last = NULL; /* the in-post list runs in id order */
+        for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
+            if (c->role == r && !c->training && c->active)
+                last = c;
+        if (!last)
+            break;
+        clinician_leave(w, last, LEAVE_POST_CUT);
+    }
 }
 
 /* A planned event of the workforce group: arg < PW_MAX_PLAN is hiring row arg (its hires
- * start now), else shock row arg - PW_MAX_PLAN: each in post in the role leaves with the
- * shock's probability at a time spread over its weeks (two draws from their own stream:
- * the same people leave in every scenario; schedules EV_LEAVE). */
+ * start now); below 2 PW_MAX_PLAN, shock row arg - PW_MAX_PLAN: each in post in the role
+ * leaves with the shock's probability at a time spread over its weeks (two draws from
+ * their own stream: the same people leave in every scenario; schedules EV_LEAVE); else
+ * cut row arg - 2 PW_MAX_PLAN (cut_posts). */
 void staff_on_plan(sim *s, void *obj, uint64_t arg)
 {
     (void)obj;
@@ -356,6 +380,10 @@ void staff_on_plan(sim *s, void *obj, uint64_t arg)
     if (arg < PW_MAX_PLAN) {
         for (int k = 0; k < wf->hires[arg].count; k++)
             staff_on_hire(s, (void *)wf, (uint64_t)wf->hires[arg].role);
+        return;
+    }
+    if (arg >= 2 * PW_MAX_PLAN) {
+        cut_posts(w, arg - 2 * PW_MAX_PLAN);
         return;
     }
     size_t i = arg - PW_MAX_PLAN;
@@ -413,7 +441,7 @@ void staff_round(world *w)
         if (ro->leave_per_year > 0 &&
             gsl_rng_uniform(c->rng) <
                 weekly_chance(ro->leave_per_year * (1 + wf->burnout_leave_factor * c->burnout))) {
-            clinician_leave(w, c, 0);
+            clinician_leave(w, c, LEAVE);
             continue;
         }
         double gate; /* annual clearing: 0 closed, else the rate's multiplier (pw_train.c) */

@@ -267,6 +267,10 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         if (wf->shocks[i].week * 7.0 < w->t_end)
             sim_schedule_at(&w->s, wf->shocks[i].week * 7.0, PRIO_PERSON, staff_on_plan, NULL,
                             PW_MAX_PLAN + i);
+    for (size_t i = 0; i < wf->n_cuts; i++)
+        if (wf->cuts[i].week * 7.0 < w->t_end)
+            sim_schedule_at(&w->s, wf->cuts[i].week * 7.0, PRIO_PERSON, staff_on_plan, NULL,
+                            2 * PW_MAX_PLAN + i);
     sim_schedule_at(&w->s, w->t_window1, PRIO_WINDOW, metrics_on_window_end, NULL, 0);
     /* Failures while running (and in the set-up above) are sticky in the engine
      * (sim_fail): the run returns the first. The model never stops a run otherwise. */

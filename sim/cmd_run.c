@@ -256,7 +256,8 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n, cons
         return;
     printf("Warm-up%s%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
            "  the scenario discards %g%s\n", who ? " " : "", who ? who : "", d, p->warmup_weeks,
-           (double)d > p->warmup_weeks ? " (too few: the lists are still settling)" : "");
+           (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
+                                         "  change in the window moves them)" : "");
     print_warmup_levels(p, res, n, weeks, who);
 }
 

@@ -297,7 +297,8 @@ static const pw_field relapse_fields[] = {
     PW_NUM("mean_days", pw_relapse_p, mean_days, PW_LO_OPEN, 180.0, 0, MAX_DAYS),
 };
 
-/* A row of workforce.hiring: `count` posts of `role` advertised at `week` (from day 0). */
+/* A row of workforce.hiring: `count` posts of `role` advertised at `week` (from day 0); of
+ * workforce.cuts: `count` posts of `role` abolished at `week`. */
 static const pw_field hire_fields[] = {
     PW_NUM("week", pw_hire, week, PW_REQ, 0, 0, MAX_PLAN_WEEK),
     PW_ROLE_REF("role", pw_hire, role_name, role, PW_REQ | PW_NONEMPTY),
@@ -343,6 +344,8 @@ static const pw_field workforce_fields[] = {
             "{ week = W; role = \"R\"; count = N; }", "hiring rows", NULL),
     PW_LIST("shocks", pw_workforce_p, shocks, n_shocks, 0, shock_fields,
             "{ week = W; role = \"R\"; share = S; weeks = D; }", "shocks", NULL),
+    PW_LIST("cuts", pw_workforce_p, cuts, n_cuts, 0, hire_fields,
+            "{ week = W; role = \"R\"; count = N; }", "cuts", NULL),
 };
 
 static const char *const clock_stop_names[] = {"first_treatment", "first_contact", NULL};

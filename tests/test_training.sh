@@ -77,6 +77,24 @@ check "no one starts training while it is closed" test "$in_closed" -eq 0
 check "starts again after the closed period" test "$after" -gt 0
 check "the same weeks open have starts" test "$open_then" -gt 0
 
+echo "== posts cut"
+# 3 of the 28 HIT posts cut at week 60: from then on no more than 25 HITs are in post (the
+# latest to start leave at once, and leavers' posts beyond 25 are not refilled), where
+# before the cut there were more; the run otherwise goes on.
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/cut" --set 'workforce.cuts=({week=60.0; role="hit"; count=3;})'
+expect_rc 0 "run, 3 HIT posts cut at week 60"
+most() { # most DIR FROM TO: the most HITs in post in rows [FROM, TO]
+    awk -v lo="$2" -v hi="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        { w = f[col("week")] + 0; v = f[col("staff_in_post_hit")] + 0
+          if (w >= lo + 0 && w <= hi + 0 && v > m) m = v }
+        END { print m + 0 }' "$1/timeseries.csv"
+}
+before=$(most "$tmp/cut" 0 59)
+after=$(most "$tmp/cut" 60 100000)
+echo "   HITs in post: at most $before before the cut, $after after"
+check "more than 25 HITs in post before the cut" test "$before" -gt 25
+check "at most 25 after it" test "$after" -le 25
+
 echo "== trainee salary support"
 run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
     --set workforce.trainee_salary_support_share=0.6
