@@ -252,6 +252,19 @@ static void load_staff(scn_ctx *c, const config_setting_t *s, const char *key, v
                        strlen(rn));
             continue;
         }
+        /* A role without an fte is usually a misspelt one (staff.pwps in an overrides
+         * group makes a new role): say which it may have meant before its missing keys. */
+        if (!config_setting_get_member(rs, "fte")) {
+            const char *others[PW_MAX_ROLES];
+            size_t no = 0;
+            for (int j = 0; j < n; j++)
+                if (j != i)
+                    others[no++] = config_setting_name(config_setting_get_elem(s, (unsigned)j));
+            char hint[KEYMAX + 32];
+            scn_did_you_mean(rn, others, no, hint, sizeof hint);
+            if (hint[0])
+                scn_err_at(c, rs, rk, "a new role, named here for the first time%s", hint);
+        }
         pw_role *r = &p->roles[p->n_roles++];
         snprintf(r->name, sizeof r->name, "%s", rn);
         scn_load_group(c, rs, rk, scn_role_fields, scn_nrole_fields, 0, r, &scn_role_checks);
