@@ -463,7 +463,7 @@
                   title: (r) => `${r.scenario}: ${r.diff.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]` })],
       });
       p.classList.add("chart");
-      forests.push(figure(p, "Dot: mean paired difference; line: its 95% CI (replication by replication, the same referrals)."));
+      forests.push(figure(p, "Dot: mean paired difference; line: its 95% CI (replication by replication, the same referrals: first referrals are the same people in every scenario; re-referrals, which depend on who relapses, differ a little)."));
     }
     app.append(section("Paired differences", "Each scenario minus " + d.reference + ", replication by replication on the same referrals (common random numbers).", ...forests));
     const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
