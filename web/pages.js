@@ -97,7 +97,9 @@
     const m = /^wait_(.+)_(days_p50|days_p90|under_6_weeks_share|under_18_weeks_share)$/.exec(name);
     if (m) {
       const w = WAIT_LABELS[m[1]] || m[1];
-      const s = { days_p50: ["median", "days"], days_p90: ["90th centile", "days"],
+      /* From the weekly histogram, linear within a week: close to, not equal to, the exact
+       * wait_to_treatment_days_p50/p90 rows. */
+      const s = { days_p50: ["median (weekly bins)", "days"], days_p90: ["90th centile (weekly bins)", "days"],
                   under_6_weeks_share: ["under 6 weeks, of those who waited", "pct"],
                   under_18_weeks_share: ["under 18 weeks, of those who waited", "pct"] }[m[2]];
       return [w + ": " + s[0], s[1]];
