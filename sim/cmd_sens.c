@@ -252,6 +252,16 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         }
     }
     fputc(']', pg.data);
+    /* The inputs and the ranges they were drawn from, for the page to state. */
+    fputs(",\n\"ranges\": [", pg.data);
+    for (size_t i = 0; i < k; i++) {
+        fputs(i ? ", {\"input\": " : "{\"input\": ", pg.data);
+        out_json_str(pg.data, x.vars[i].key);
+        out_json_kv_num(pg.data, "lo", x.vars[i].lo);
+        out_json_kv_num(pg.data, "hi", x.vars[i].hi);
+        fputc('}', pg.data);
+    }
+    fputc(']', pg.data);
     free(eff);
     free(mo);
     free(so);

@@ -551,19 +551,27 @@
     app.replaceChildren();
     app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? "Sobol indices" : "Morris elementary effects"} · ${d.runs} runs of ${d.replications} replications · seed ${d.seed}`));
     const stat = d.method === "sobol" ? "ST" : "mu*";
+    /* mu* is in the metric's own unit; ST is a share of its variance. */
+    const UNIT = { pct: " (percentage points)", days: " (days)", gbp: " (£)", people: " (people)", sessions: " (sessions)", n: " (referrals)" };
+    if (d.ranges)
+      app.append(section("Inputs varied", "Each drawn across its whole range; the scenario's other keys as they are.",
+        el("table", { id: "ranges" }, el("thead", {}, el("tr", {}, el("th", {}, "input"), el("th", {}, "from"), el("th", {}, "to"))),
+          el("tbody", {}, d.ranges.map((x) => el("tr", {}, el("td", {}, x.input), el("td", {}, x.lo), el("td", {}, x.hi)))))));
     const charts = d.results.map((r) => {
-      const k = d.method !== "sobol" && label(r.metric)[1] === "pct" ? 100 : 1;
+      const unit = label(r.metric)[1];
+      const k = d.method !== "sobol" && unit === "pct" ? 100 : 1;
       const rows = r.inputs.map((x) => ({ input: x.input, value: k * x.value, lo: k * x.ci_low, hi: k * x.ci_high })).sort((a, b) => b.value - a.value);
       const p = Plot.plot({
-        width: 480, height: 60 + 28 * rows.length, marginLeft: 230,
-        x: { label: stat + (k === 100 ? " (percentage points)" : ""), grid: true }, y: { label: null, domain: rows.map((x) => x.input) },
+        width: 760, height: 70 + 34 * rows.length, marginLeft: 200, marginRight: 80, style: { fontSize: "12px" },
+        x: { label: stat + (d.method === "sobol" ? " (share of variance)" : UNIT[unit] || ""), grid: true }, y: { label: null, domain: rows.map((x) => x.input) },
         marks: [Plot.barX(rows, { y: "input", x: "value", fill: C.true, tip: true }),
-                Plot.ruleY(rows, { y: "input", x1: "lo", x2: "hi", stroke: "black" }), Plot.ruleX([0])],
+                Plot.ruleY(rows, { y: "input", x1: "lo", x2: "hi", stroke: "black" }), Plot.ruleX([0]),
+                Plot.text(rows, { y: "input", x: "hi", text: (x) => Math.abs(x.value) >= 1000 ? Math.round(x.value).toLocaleString("en-GB") : x.value.toPrecision(3), dx: 4, textAnchor: "start", fill: "currentColor" })],
       });
       p.classList.add("chart");
-      return figure(p, label(r.metric)[0] + ": inputs ranked by " + stat + ", with its 95% bootstrap CI.");
+      return figure(p, label(r.metric)[0] + ": inputs ranked by " + stat + ", with its 95% bootstrap CI (the number: " + stat + "; every index in sensitivity.csv).");
     });
-    app.append(section("Tornado diagrams", d.method === "sobol" ? "ST: the share of the metric's variance an input causes, alone or with others." : "mu*: the mean absolute change of the metric when the input moves across its whole range.", el("div", { class: "grid" }, charts)));
+    app.append(section("Tornado diagrams", d.method === "sobol" ? "ST: the share of the metric's variance an input causes, alone or with others." : "mu*: the mean absolute change of the metric when the input moves across its whole range.", el("div", {}, charts)));
   }
 
   /* ---- the playground (stepsim serve) --------------------------------------------------- */
