@@ -216,17 +216,18 @@ void xp_json_value(FILE *f, const char *text)
 
 const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
 {
-    double k = ex_metric_is_share(metric) ? 100 : 1;
+    double k = ex_metric_is_share(metric) ? 100 : 1, m = fabs(k * s->mean);
     const char *u = k == 100 ? "%" : "";
-    /* Money and other large counts read better whole than in %g's exponent form. */
-    const char *f = fabs(k * s->mean) >= 1e4 ? "%.0f%s" : "%.4g%s";
-    const char *fci = fabs(k * s->mean) >= 1e4 ? "%.0f%s [%.0f, %.0f]" : "%.4g%s [%.4g, %.4g]";
+    /* The mean and its CI to the same decimals: shares to a tenth of a point, money and
+     * other large counts whole (not in %g's exponent form), the rest by their size. */
+    int d = k == 100 ? 1 : m >= 1e3 ? 0 : m >= 10 ? 1 : m >= 1 ? 2 : 3;
     if (!isfinite(s->mean))
         snprintf(buf, n, "-");
     else if (!isfinite(s->ci_low))
-        snprintf(buf, n, f, k * s->mean, u);
+        snprintf(buf, n, "%.*f%s", d, k * s->mean, u);
     else
-        snprintf(buf, n, fci, k * s->mean, u, k * s->ci_low, k * s->ci_high);
+        snprintf(buf, n, "%.*f%s [%.*f, %.*f]", d, k * s->mean, u, d, k * s->ci_low, d,
+                 k * s->ci_high);
     return buf;
 }
 
