@@ -426,7 +426,9 @@ static void write_timeseries(FILE *f, const wctx *c)
         fprintf(f, ",in_training_%s", sfx);
     }
     fputs(",on_sick_leave,burnout_mean,burnout_p90,leavers,hires,referrals,assessments,"
-          "sessions\n", f);
+          "sessions,phase\n", f);
+    /* The phase of week w: the measurement window is weeks [warm-up, warm-up + horizon). */
+    double w0 = c->p->warmup_weeks, w1 = c->p->warmup_weeks + c->p->horizon_weeks;
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];
         for (size_t w = 0; r->weeks && w < r->n_weeks; w++) {
@@ -459,7 +461,8 @@ static void write_timeseries(FILE *f, const wctx *c)
                 putc(',', f);
                 out_csv_num(f, tail[k]);
             }
-            putc('\n', f);
+            double wd = (double)w;
+            fputs(wd < w0 ? ",warmup\n" : wd < w1 ? ",window\n" : ",followup\n", f);
         }
     }
 }

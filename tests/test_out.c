@@ -875,10 +875,10 @@ static void test_write_files(void)
                           "waiting_step3,caseload_step2,caseload_step3,staff_in_post_pwp,"
                           "staff_in_post_hit_senior,vacancies_pwp,vacancies_hit_senior,"
                           "in_training_pwp,in_training_hit_senior,on_sick_leave,burnout_mean,"
-                          "burnout_p90,leavers,hires,referrals,assessments,sessions"),
+                          "burnout_p90,leavers,hires,referrals,assessments,sessions,phase"),
           "timeseries.csv header: %s", h ? h : "(none)");
-    CHECK(s && strstr(s, ",0,1,101,0,0,0,0,10,5,0,1,0,2,0,0.25,0.5,0,0,0,0,\n"),
-          "a week row (sessions NaN -> empty)");
+    CHECK(s && strstr(s, ",0,1,101,0,0,0,0,10,5,0,1,0,2,0,0.25,0.5,0,0,0,0,,warmup\n"),
+          "a week row (sessions NaN -> empty; weeks 0 and 1 of a 52-week warm-up)");
     CHECK(s && count_lines(s) == 1 + NREPS * 2, "two weeks per replication");
     free(h);
     free(s);
