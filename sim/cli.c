@@ -364,6 +364,12 @@ int cli_parse(int argc, char **argv, cli *c)
     }
     opterr = 0; /* our own messages, in our own words */
     optind = 1;
+    /* Options that take one value: given twice, the last would win without a word. */
+    static const int single[] = {'r', 'j', 's', 'o', OPT_MINIMISE, OPT_METHOD, OPT_PRECISION,
+                                 OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_TARGETS,
+                                 OPT_MAX_EVALS, OPT_SIMPLEX_SIZE, OPT_START_DATE, OPT_PORT,
+                                 OPT_MAX_MEMORY};
+    unsigned char seen[OPT_MAX_MEMORY + 1] = {0};
     for (;;) {
         int prev = optind;
         int o = getopt_long(argc, argv, short_opts, long_opts, NULL);
@@ -375,6 +381,17 @@ int cli_parse(int argc, char **argv, cli *c)
         char letter[3] = {'-', (char)optopt, 0};
         if (strncmp(a, "--", 2) != 0 && optopt > 0 && optopt < 256)
             a = letter;
+        for (size_t k = 0; k < sizeof single / sizeof *single; k++)
+            if (o == single[k] && seen[o]++) {
+                char nm[40] = {'-', (char)o, 0};
+                for (const struct option *lo = long_opts; o >= 256 && lo->name; lo++)
+                    if (lo->val == o) {
+                        snprintf(nm, sizeof nm, "--%s", lo->name);
+                        break;
+                    }
+                return cli_usage_error("option '%s' is given twice: it takes one value "
+                                       "(give it once)", nm);
+            }
         switch (o) {
         case 1:
             add_positional(c, optarg);

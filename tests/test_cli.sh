@@ -54,6 +54,9 @@ expect_rc 2 "run without a scenario"
 run run "$top/scenarios/baseline.cfg" -r 0
 expect_rc 2 "-r 0"
 expect_err "replications" "-r 0 says what is wrong"
+run run "$top/scenarios/baseline.cfg" -o "$tmp/never" -o "$tmp/never2"
+expect_rc 2 "-o given twice"
+expect_err "option '-o' is given twice" "-o twice: said so, not the last taken"
 run run "$top/scenarios/baseline.cfg" --quiet=1
 expect_rc 2 "a value for an option that takes none"
 expect_err "option '--quiet' takes no value \(got '--quiet=1'\)" "--quiet=1: said so"
