@@ -155,13 +155,46 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax)
                c->precision, rmax);
 }
 
+/* Demand above capacity: does a list (x: n replications of `span` window weeks each)
+ * grow through the window? Its mean over the window's last year exceeds its first year's
+ * by a fifth and by half a week of referrals (per_week; by Little's law its wait grows by
+ * half a week or more), alike across replications (a one-sided t test of the
+ * replications' rises at 1%), which a list wandering at capacity does not. The two
+ * years' means over replications into *first and *last. */
+static int list_outgrows(const double *x, size_t n, size_t span, double per_week,
+                         double *first, double *last)
+{
+    size_t years = span / 52;
+    *first = *last = 0;
+    double *rise = years >= 2 && n >= 2 ? malloc(n * sizeof *rise) : NULL;
+    if (!rise)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        double a = 0, z = 0;
+        for (size_t k = 0; k < 52; k++) {
+            a += x[i * span + k];
+            z += x[i * span + 52 * (years - 1) + k];
+        }
+        rise[i] = (z - a) / 52.0;
+        *first += a / (52.0 * (double)n);
+        *last += z / (52.0 * (double)n);
+    }
+    double mean = gsl_stats_mean(rise, 1, n), sd = gsl_stats_sd(rise, 1, n);
+    free(rise);
+    double t = sd > 0 ? mean / (sd / sqrt((double)n)) : mean > 0 ? INFINITY : 0;
+    return mean > 0.2 * *first + 1 && mean > 0.5 * per_week &&
+           t > gsl_cdf_tdist_Pinv(0.99, (double)(n - 1));
+}
+
 /* Each waiting list's level at the end of the warm-up (the mean over replications)
  * against the levels it takes week by week in the measurement window (all replications'
  * weeks pooled): outside their central 90% (p5 to p95), the warm-up ended before the list
  * settled (a pre-filled backlog still draining, or a list still filling), so part of what
- * the window measures is the start. Weeks are 0-based: week k ends on day 7 (k + 1). */
+ * the window measures is the start. A list that outgrows the window (list_outgrows) gets a
+ * capacity warning instead. `tag` follows "Warm-up warning" ("" or " NAME"). Weeks are
+ * 0-based: week k ends on day 7 (k + 1). */
 static void print_warmup_levels(const pw_params *p, const pw_results *res, size_t n,
-                                size_t weeks, const char *who)
+                                size_t weeks, const char *tag)
 {
     size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
     if (w0 == 0 || w1 > weeks || w1 <= w0)
@@ -181,58 +214,30 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
             at += (l == 0 ? wk[w0 - 1].waiting_assessment : wk[w0 - 1].waiting_step[l - 1]) /
                   (double)n;
         }
-        /* Demand above capacity: the list's mean over the window's last year exceeds its
-         * first year's by a fifth or more, and in every replication alike (a one-sided t
-         * test of the replications' rises at 1%), which a list wandering at capacity does
-         * not. No warm-up settles such a list. */
-        size_t years = (w1 - w0) / 52;
-        if (years >= 2 && n >= 2) {
-            double *rise = malloc(n * sizeof *rise), first = 0, last = 0;
-            for (size_t i = 0; i < n && rise; i++) {
-                double a = 0, z = 0;
-                for (size_t k = 0; k < 52; k++) {
-                    a += x[i * (w1 - w0) + k];
-                    z += x[i * (w1 - w0) + 52 * (years - 1) + k];
-                }
-                rise[i] = (z - a) / 52.0;
-                first += a / (52.0 * (double)n);
-                last += z / (52.0 * (double)n);
-            }
-            int grows = 0;
-            if (rise) {
-                double mean = gsl_stats_mean(rise, 1, n), sd = gsl_stats_sd(rise, 1, n);
-                double t = sd > 0 ? mean / (sd / sqrt((double)n)) : mean > 0 ? INFINITY : 0;
-                /* ... and by half a week of referrals or more: by Little's law its wait
-                 * then grows by more than half a week (the baseline's step-2 list, which
-                 * follows the referrals' growth by a few dozen people, does not count). */
-                double week = pw_referral_base_per_week(&p->referrals);
-                grows = mean > 0.2 * first + 1 && mean > 0.5 * week &&
-                        t > gsl_cdf_tdist_Pinv(0.99, (double)(n - 1));
-            }
-            free(rise);
-            if (grows) {
-                printf("Capacity warning%s%s: the %s list grows through the window (a mean of\n"
-                       "  %.0f people in its first year, %.0f in its last, across replications):\n"
-                       "  referrals outrun the hours that serve it, and no warm-up settles it\n",
-                       who ? " " : "", who ? who : "", names[l], first, last);
-                continue;
-            }
+        double first, last;
+        if (list_outgrows(x, n, w1 - w0, pw_referral_base_per_week(&p->referrals), &first,
+                          &last)) {
+            printf("Capacity warning%s: the %s list grows through the window (a mean of\n"
+                   "  %.0f people in its first year, %.0f in its last, across replications):\n"
+                   "  referrals outrun the hours that serve it, and no warm-up settles it\n",
+                   tag, names[l], first, last);
+            continue;
         }
         gsl_sort(x, 1, m);
         double lo = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.05);
         double hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.95);
         if (at >= lo && at <= hi)
             continue;
-        printf("Warm-up warning%s%s: the %s list ends the warm-up at %.0f people, outside\n"
+        printf("Warm-up warning%s: the %s list ends the warm-up at %.0f people, outside\n"
                "  the %.0f-%.0f it holds in 90%% of the window's weeks: lengthen\n"
-               "  warmup_weeks or size prefill to it\n", who ? " " : "", who ? who : "",
-               names[l], at, lo, hi);
+               "  warmup_weeks or size prefill to it\n", tag, names[l], at, lo, hi);
     }
     free(x);
 }
 
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
- * week), against the scenario's warm-up; `who` (or NULL) names the scenario in a compare. */
+ * week), against the scenario's warm-up, then each list's level and growth; `who` (or
+ * NULL) names the scenario in a compare. */
 static void print_mser(const pw_params *p, const pw_results *res, size_t n, const char *who)
 {
     size_t weeks = SIZE_MAX;
@@ -254,11 +259,13 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n, cons
     free(x);
     if (d == SIZE_MAX)
         return;
-    printf("Warm-up%s%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
-           "  the scenario discards %g%s\n", who ? " " : "", who ? who : "", d, p->warmup_weeks,
+    char tag[256]; /* " NAME" after "Warm-up" in a compare, else nothing */
+    snprintf(tag, sizeof tag, "%s%s", who ? " " : "", who ? who : "");
+    printf("Warm-up%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
+           "  the scenario discards %g%s\n", tag, d, p->warmup_weeks,
            (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
                                          "  change in the window moves them)" : "");
-    print_warmup_levels(p, res, n, weeks, who);
+    print_warmup_levels(p, res, n, weeks, tag);
 }
 
 /* A federation runs its services as tasks and writes no streams (yet): a usage error.

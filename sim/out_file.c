@@ -55,6 +55,14 @@ const char *out_errstr(int e, char *buf, size_t len)
  * Directories
  * ====================================================================================== */
 
+int out_errno_code(int e)
+{
+    return e == ENOTDIR || e == EACCES || e == EPERM || e == ENAMETOOLONG || e == EROFS ||
+                   e == ELOOP
+               ? OUT_EINVAL
+               : OUT_EIO;
+}
+
 /* Create one directory, accepting one that already exists (perhaps made a moment ago by
  * another thread); *made set when this call created it. Returns 0, OUT_EINVAL when the
  * path cannot be a folder of ours (a file in the way, no permission, a name too long: the
@@ -75,9 +83,7 @@ static int mkdir_one(const char *path, int *made, char *err, size_t errlen)
         return out_error(err, errlen, OUT_EINVAL, "cannot create directory '%s': it exists "
                          "and is not a directory", path);
     }
-    int usage = e == ENOTDIR || e == EACCES || e == EPERM || e == ENAMETOOLONG ||
-                e == EROFS || e == ELOOP;
-    return out_error(err, errlen, usage ? OUT_EINVAL : OUT_EIO, "cannot create directory "
+    return out_error(err, errlen, out_errno_code(e), "cannot create directory "
                      "'%s': %s", path, out_errstr(e, eb, sizeof eb));
 }
 

@@ -46,6 +46,11 @@ __attribute__((format(printf, 4, 5))) int out_error(char *err, size_t errlen, in
 /* The text of errno value e, thread-safely, in buf[len]. Returns buf. */
 const char *out_errstr(int e, char *buf, size_t len);
 
+/* The code of a failure to create a folder with errno e: OUT_EINVAL when the path is the
+ * user's choice gone wrong (a file in the way, no permission, a name too long, a
+ * read-only file system: exit 2), else OUT_EIO. */
+int out_errno_code(int e);
+
 /* Create directory dir and any missing parents (mkdir -p; existing directories are
  * fine). Returns 0, or OUT_EINVAL (a file in the way, no permission, a name too long) or
  * OUT_EIO with err naming the path that failed and why. Safe to call from several threads

@@ -162,7 +162,7 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     }
     if (!mkdtemp(s->stage)) {
         int e = errno;
-        ret = out_error(err, errlen, e == ENAMETOOLONG || e == EACCES ? OUT_EINVAL : OUT_EIO,
+        ret = out_error(err, errlen, out_errno_code(e),
                         "cannot create a staging folder in '%s': %s%s", parent,
                         out_errstr(e, eb, sizeof eb),
                         e == ENAMETOOLONG ? " (the staging folder's name is the output "
