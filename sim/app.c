@@ -77,6 +77,22 @@ int app_publish_set(out_set *set)
 }
 
 
+int app_load_quiet(const cli *c, const char *path, const char *const *extra, size_t nextra,
+                   pw_params *p, scn_federation *fed, scn_errors *errs)
+{
+    const char **sets = calloc(c->nsets + nextra + 1, sizeof *sets);
+    if (!sets)
+        return SCN_ENOMEM;
+    for (size_t i = 0; i < c->nsets; i++)
+        sets[i] = c->sets[i];
+    for (size_t i = 0; i < nextra; i++)
+        sets[c->nsets + i] = extra[i];
+    int rc = fed ? scn_load_federation(path, sets, c->nsets + nextra, p, fed, errs)
+                 : scn_load(path, sets, c->nsets + nextra, p, errs);
+    free(sets);
+    return rc;
+}
+
 /* Load a scenario (a federation too when fed is not NULL), printing every problem;
  * returns EXIT_OK or an exit status. */
 static int load(const cli *c, const char *path, const char *const *extra, size_t nextra,
@@ -84,18 +100,7 @@ static int load(const cli *c, const char *path, const char *const *extra, size_t
 {
     scn_errors errs;
     scn_errors_init(&errs);
-    const char **sets = calloc(c->nsets + nextra + 1, sizeof *sets);
-    if (!sets) {
-        fprintf(stderr, "stepsim: out of memory\n");
-        return EXIT_RUNTIME;
-    }
-    for (size_t i = 0; i < c->nsets; i++)
-        sets[i] = c->sets[i];
-    for (size_t i = 0; i < nextra; i++)
-        sets[c->nsets + i] = extra[i];
-    int rc = fed ? scn_load_federation(path, sets, c->nsets + nextra, p, fed, &errs)
-                 : scn_load(path, sets, c->nsets + nextra, p, &errs);
-    free(sets);
+    int rc = app_load_quiet(c, path, extra, nextra, p, fed, &errs);
     for (size_t i = 0; i < errs.n; i++)
         fprintf(stderr, "%s\n", errs.msg[i]);
     scn_errors_free(&errs);

@@ -51,6 +51,12 @@ __attribute__((warn_unused_result)) int app_memory_fits(const cli *c, const budg
                                                         const char *extra_what, char *err,
                                                         size_t errlen);
 
+/* Load a scenario with the command line's --set and then extra[0..nextra) (a federation
+ * too when fed is not NULL) without printing: the problems in *errs (initialised by the
+ * caller). Returns an SCN_* code. */
+int app_load_quiet(const cli *c, const char *path, const char *const *extra, size_t nextra,
+                   pw_params *p, scn_federation *fed, scn_errors *errs);
+
 /* A scenario file's name without directory and .cfg (malloc'd; NULL on OOM). */
 char *app_short_name(const char *path);
 /* "out/NAME", or "out/NAME-XXXXXXXX" with --set overrides (the first 8 hex digits of

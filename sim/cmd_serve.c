@@ -288,18 +288,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
         goto out;
     }
     /* The command line's --set first, as the page was built with them, then the page's. */
-    size_t nall = sv->c->nsets + nsets;
-    const char **all = calloc(nall ? nall : 1, sizeof *all);
-    if (!all) {
-        respond_error(fd, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < sv->c->nsets; i++)
-        all[i] = sv->c->sets[i];
-    for (size_t i = 0; i < nsets; i++)
-        all[sv->c->nsets + i] = sets[i];
-    int rc = scn_load(o->path, all, nall, p, &errs);
-    free(all);
+    int rc = app_load_quiet(sv->c, o->path, sets, nsets, p, NULL, &errs);
     if (rc != SCN_OK) {
         size_t len = 0;
         err[0] = '\0';
