@@ -428,6 +428,8 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     out_page pg;
     if ((ret = xp_page(&x, &pg, "sweep")) != EXIT_OK)
         goto out;
+    /* Whether --metrics chose them: without it the page shows the headline ones. */
+    fprintf(pg.data, ",\n\"metrics_chosen\": %s", c->metrics ? "true" : "false");
     fputs(",\n\"metrics\": [", pg.data);
     for (size_t k = 0; k < x.nmetrics; k++) {
         fputs(k ? ", " : "", pg.data);

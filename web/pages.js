@@ -106,6 +106,8 @@
     }
     return [name, "num"];
   }
+  /* The lists' charts count at week ends; the tables' means average over all time. */
+  const WEEK_END_NOTE = "The tables' mean people waiting are averages over all time, not over week ends, so the two can differ: a list that rises and falls within the week reads differently at its end than on average.";
   const DECIMALS = { pct: 1, days: 1, n: 0, people: 1, sessions: 1, gbp: 0, idx: 2, num: 2 };
   /* A value as the tables show it; "–" when undefined. */
   function fmt(name, x, unit) {
@@ -407,7 +409,7 @@
       tile(d, "wait_to_treatment_days_mean", "mean wait to first treatment"),
       tile(d, "cost_per_true_recovery_gbp", "staff cost per true recovery")));
     const S = d.series;
-    app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing). The tables' mean people waiting are averages over all time, so the two differ: a list that grows over the weekend, when clinics are closed, reads higher at week ends than on average.",
+    app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing). " + WEEK_END_NOTE,
       el("div", { class: "grid" },
         bandChart(d, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "For assessment.", id: "list-assessment" }),
         bandChart(d, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "For step 2.", id: "list-step2" }),
@@ -469,7 +471,7 @@
     }
     app.append(section("Paired differences", "Each scenario minus " + d.reference + ", replication by replication on the same referrals (common random numbers).", ...forests));
     const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
-    app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications. The table's mean people waiting are averages over all time, not over week ends, so the two differ: a list that grows over the weekend, when clinics are closed, reads higher at week ends than on average.",
+    app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications. " + WEEK_END_NOTE,
       el("div", { class: "grid" }, lists.map(([k, l]) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[k], color: PALETTE[i] })), { ylabel: "people waiting", caption: l + ".", id: "cmp-" + k })))));
     const names = d.scenarios[0].metrics.map((m) => m.name);
     const head = el("tr", {}, el("th", {}, "metric"), d.scenarios.map((s) => el("th", {}, s.name)));
@@ -494,8 +496,7 @@
     const HEADLINE = ["within_6_weeks_true", "within_6_weeks_reported", "wait_to_treatment_days_mean",
       "wait_to_treatment_days_p90", "recovery_rate_true", "recovery_rate_reported",
       "waiting_step2_mean", "waiting_step3_mean", "cost_per_referral_gbp"];
-    const head9 = HEADLINE.filter((m) => d.metrics.includes(m));
-    const shown = d.metrics.length > 12 && head9.length ? head9 : d.metrics.slice(0, 12);
+    const shown = d.metrics_chosen ? d.metrics.slice(0, 12) : HEADLINE.filter((m) => d.metrics.includes(m));
     const charts = shown.map((name) => {
       const k = label(name)[1] === "pct" ? 100 : 1;
       const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: k * p.metrics[name].ci_low, hi: k * p.metrics[name].ci_high })).filter((r) => fin(r.mean) && fin(r.x));
