@@ -465,26 +465,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
         fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
-    /* Every scenario's results are kept to the end; one scenario runs at a time. */
-    budget_run *br = calloc(ns, sizeof *br);
-    if (!br) {
-        fprintf(stderr, "stepsim: out of memory\n");
-        goto out;
-    }
-    for (size_t s = 0; s < ns; s++)
-        br[s] = (budget_run){c->scenarios[s], budget_params(&ps[s], &feds[s]), rmax,
-                             app_threads(c),
-                             (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
-                                 (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u)};
-    double fb = 0;
-    for (size_t s = 0; s < ns; s++)
-        fb += federation_bytes(&feds[s], rmax, app_threads(c));
-    ret = app_check_memory(c, "compare", br, ns, fb, "federations' services' results");
-    free(br);
-    if (ret != EXIT_OK)
-        goto out;
-    ret = EXIT_RUNTIME;
-    /* Names first: a clash is a usage error before anything runs or is written. */
+    /* Names first: a clash is a usage error, found before the memory budget is weighed and
+     * anything runs or is written. */
     for (size_t s = 0; s < ns; s++) {
         if (!(names[s] = app_short_name(c->scenarios[s]))) {
             fprintf(stderr, "stepsim: out of memory\n");
@@ -506,6 +488,25 @@ int cmd_compare(const cli *c, int argc, char **argv)
                 goto out;
             }
     }
+    /* Every scenario's results are kept to the end; one scenario runs at a time. */
+    budget_run *br = calloc(ns, sizeof *br);
+    if (!br) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        goto out;
+    }
+    for (size_t s = 0; s < ns; s++)
+        br[s] = (budget_run){c->scenarios[s], budget_params(&ps[s], &feds[s]), rmax,
+                             app_threads(c),
+                             (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
+                                 (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u)};
+    double fb = 0;
+    for (size_t s = 0; s < ns; s++)
+        fb += federation_bytes(&feds[s], rmax, app_threads(c));
+    ret = app_check_memory(c, "compare", br, ns, fb, "federations' services' results");
+    free(br);
+    if (ret != EXIT_OK)
+        goto out;
+    ret = EXIT_RUNTIME;
     if ((ret = app_begin_set(&set, outdir)) != EXIT_OK)
         goto out;
     ret = EXIT_RUNTIME;

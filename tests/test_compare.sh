@@ -305,5 +305,10 @@ for f in ..cfg ...cfg compare.csv.cfg manifest.json.cfg; do
     check "$f: nothing written beside the set" test ! -e "$tmp/names/inner/cmp"
 done
 check "a file beside the set untouched" grep -qx keep "$tmp/names/inner/summary.csv"
+# The name is a usage error found before the memory budget is weighed: a run far over
+# the budget with a bad name is told about the name (the fix it can act on first).
+run compare "$b" "$tmp/names/..cfg" -r 16000000 -o "$tmp/names/inner/cmp"
+expect_rc 2 "compare over the budget with a bad name"
+expect_err "cannot be a folder of the comparison's set" "the name reported before the budget"
 
 finish
