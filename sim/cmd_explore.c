@@ -473,9 +473,9 @@ int cmd_sweep(const cli *c, int argc, char **argv)
                 printf(" %s", g.assign[i * g.nvars + v]);
             putchar('\n');
             for (size_t k = 0; k < shown; k++) {
-                char b[96];
+                char b[96], lb[OUT_METRIC_LABEL_MAX];
                 sim_summary s = ex_point_summary(&pts[i], x.metrics[k], pts[i].nreps);
-                printf("    %-40s %s\n", ex_metric_name(x.metrics[k], name, sizeof name),
+                printf("    %-56s %s\n", ex_metric_label(x.metrics[k], lb, sizeof lb),
                        xp_fmt(x.metrics[k], &s, b, sizeof b));
             }
         }

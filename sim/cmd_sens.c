@@ -46,17 +46,27 @@ static void csv_row(FILE *f, const xp *x, const char *method, size_t m, size_t i
     fputc('\n', f);
 }
 
-/* The tornado of one metric: inputs by decreasing effect, bars scaled to the largest. */
-static void tornado(const xp *x, size_t m, effect *e, const char *stat)
+/* The tornado of one metric: inputs by decreasing effect, bars scaled to the largest.
+ * Morris's mu* is in the metric's unit, a share's in percentage points (as on the page);
+ * Sobol's indices have none. */
+static void tornado(const xp *x, size_t m, effect *e, int sobol)
 {
-    char name[OUT_METRIC_NAME_MAX];
+    char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX];
     qsort(e, x->nvars, sizeof *e, by_value_desc);
     double top = e[0].value > 0 ? e[0].value : 1;
-    printf("%s (%s):\n", ex_metric_name(m, name, sizeof name), stat);
+    static const char *const in[OUT_U_N] = {
+        [OUT_U_SHARE] = " in percentage points", [OUT_U_DAYS] = " in days",
+        [OUT_U_PEOPLE] = " in people", [OUT_U_SESSIONS] = " in sessions",
+        [OUT_U_GBP] = " in pounds"};
+    out_unit u;
+    out_metric_label(m, lb, &u);
+    double k = !sobol && u == OUT_U_SHARE ? 100 : 1;
+    printf("%s (%s), %s%s:\n", lb, ex_metric_name(m, name, sizeof name),
+           sobol ? "ST" : "mu*", !sobol && in[u] ? in[u] : "");
     for (size_t i = 0; i < x->nvars; i++) {
         int bar = isfinite(e[i].value) && e[i].value > 0 ? (int)lround(30 * e[i].value / top) : 0;
         printf("    %-36s %-30.*s %.4g [%.4g, %.4g]\n", x->vars[e[i].input].key, bar,
-               "##############################", e[i].value, e[i].lo, e[i].hi);
+               "##############################", k * e[i].value, k * e[i].lo, k * e[i].hi);
     }
 }
 
@@ -247,7 +257,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         }
         fputs("]}", pg.data);
         if (!c->quiet) {
-            tornado(&x, m, eff, sobol ? "ST" : "mu*");
+            tornado(&x, m, eff, sobol);
             putchar('\n');
         }
     }

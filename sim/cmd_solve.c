@@ -357,7 +357,7 @@ static int write_page(solver *s, size_t best)
 /* A point with its targets and cost, for the terminal. */
 static void print_spot(const solver *s, const char *what, const spot *sp)
 {
-    char name[OUT_METRIC_NAME_MAX], b[128];
+    char name[OUT_METRIC_LABEL_MAX], b[128];
     printf("%s:", what);
     for (size_t v = 0; v < s->x.nvars; v++)
         printf(" %s=%ld", s->x.vars[v].key, sp->at[v]);
@@ -365,7 +365,7 @@ static void print_spot(const solver *s, const char *what, const spot *sp)
     for (size_t k = 0; k <= s->ntargets; k++) {
         size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
         sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
-        printf("    %-34s %s", ex_metric_name(m, name, sizeof name), xp_fmt(m, &sum, b, sizeof b));
+        printf("    %-56s %s", ex_metric_label(m, name, sizeof name), xp_fmt(m, &sum, b, sizeof b));
         if (k < s->ntargets) {
             const target *t = &s->targets[k];
             double bound = ex_point_bound(&sp->pt, m, sp->pt.nreps, s->x.c->confidence,
@@ -483,12 +483,12 @@ int cmd_solve(const cli *c, int argc, char **argv)
     for (size_t v = 0; v < s.x.nvars; v++)
         grid *= s.x.vars[v].n;
     if (!c->quiet) {
-        char name[OUT_METRIC_NAME_MAX];
+        char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX];
         printf("%s · solve · seed %" PRIu64 " · up to %zu replications a point\n",
                s.x.base->name, s.x.seed, s.x.reps);
-        printf("The cheapest point by %s meeting every target at %g%% confidence "
-               "(one-sided bounds).\n", ex_metric_name(s.cost, name, sizeof name),
-               100 * c->confidence);
+        printf("The cheapest point by %s (%s) meeting every target at %g%% confidence "
+               "(one-sided bounds).\n", ex_metric_label(s.cost, lb, sizeof lb),
+               ex_metric_name(s.cost, name, sizeof name), 100 * c->confidence);
         if (!c->exhaustive)
             printf("Assumed: raising a varied key never worsens a target metric nor lowers "
                    "the cost.\n");

@@ -178,14 +178,12 @@ void ex_var_free(ex_var *v)
 
 /* ---- Metrics ---- */
 
-#define COST_PER_YEAR "cost_per_year_gbp"
-
 size_t ex_metric_count(void) { return out_metric_count() + 1; }
 
 const char *ex_metric_name(size_t i, char *buf, size_t n)
 {
     char b[OUT_METRIC_NAME_MAX];
-    snprintf(buf, n, "%s", i < out_metric_count() ? out_metric_name(i, b) : COST_PER_YEAR);
+    snprintf(buf, n, "%s", i < out_metric_count() ? out_metric_name(i, b) : OUT_COST_PER_YEAR);
     return buf;
 }
 
@@ -200,12 +198,17 @@ int ex_metric_find(const char *name)
 
 int ex_metric_is_share(size_t i)
 {
-    char b[OUT_METRIC_NAME_MAX];
-    const char *s = ex_metric_name(i, b, sizeof b);
-    size_t n = strlen(s);
-    return (n > 6 && !strcmp(s + n - 6, "_share")) || !strncmp(s, "within_", 7) ||
-           !strncmp(s, "recovery_rate", 13) || !strncmp(s, "reliable_", 9) ||
-           !strncmp(s, "utilisation_", 12) || !strcmp(s, "staff_turnover_rate");
+    char b[OUT_METRIC_LABEL_MAX];
+    out_unit u;
+    out_metric_label(i, b, &u);
+    return u == OUT_U_SHARE;
+}
+
+const char *ex_metric_label(size_t i, char *buf, size_t n)
+{
+    char b[OUT_METRIC_LABEL_MAX];
+    snprintf(buf, n, "%s", out_metric_label(i, b, NULL));
+    return buf;
 }
 
 void ex_metric_suggest(const char *name, char *buf, size_t n)
@@ -241,7 +244,7 @@ int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t
     size_t len = strlen(names);
     if (!len || names[0] == ',' || names[len - 1] == ',' || strstr(names, ",,")) {
         snprintf(err, errlen, "'%s': an empty name in the list (expected A,B,C: names of "
-                 "summary.csv, or " COST_PER_YEAR ")", names);
+                 "summary.csv, or " OUT_COST_PER_YEAR ")", names);
         free(*out);
         *out = NULL;
         return -1;
@@ -254,7 +257,7 @@ int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t
         if (m < 0) {
             ex_metric_suggest(tok, hint, sizeof hint);
             snprintf(err, errlen, "unknown metric '%s'%s (the names of summary.csv, or "
-                     COST_PER_YEAR ")", tok, hint);
+                     OUT_COST_PER_YEAR ")", tok, hint);
             ret = -1;
             continue;
         }

@@ -54,8 +54,11 @@ const char *ex_metric_name(size_t i, char *buf, size_t n);
 struct pw_results;
 /* Metric i of one replication of p. */
 double ex_metric_value(const pw_params *p, const struct pw_results *r, size_t i);
-/* Is the metric a share or rate in [0, 1] (precision is then absolute)? */
+/* Is the metric a share or rate in [0, 1] (precision is then absolute)? Its unit says
+ * (out_metric_label). */
 int ex_metric_is_share(size_t i);
+/* Metric i's label as a planner reads it (out_metric_label), into buf[n]. */
+const char *ex_metric_label(size_t i, char *buf, size_t n);
 /* Parse "A,B,C" into metric indexes (malloc'd *out, count *n). NULL or "" gives every
  * metric. Returns 0, or -1 naming the unknown metric in err. */
 int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t errlen);

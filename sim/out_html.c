@@ -1,5 +1,6 @@
 /* Self-contained HTML pages: JSON data, inlined chart library and page script. */
 #include "out_html.h"
+#include "out_metrics.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -65,7 +66,10 @@ int out_page_write(out_page *pg, FILE *f)
           "files beside it.</p></main>\n<script id=\"stepsim-data\" "
           "type=\"application/json\">\n", f);
     put_script_text(f, pg->buf, pg->len);
-    fputs("</script>\n<script>\n", f);
+    /* The metrics' labels and units: one source (out_metric_label) for pages and terminal. */
+    fputs("</script>\n<script id=\"stepsim-labels\" type=\"application/json\">\n", f);
+    out_metric_labels_json(f);
+    fputs("\n</script>\n<script>\n", f);
     fwrite(web_d3, 1, web_d3_len, f);
     fputs("\n</script>\n<script>\n", f);
     fwrite(web_plot, 1, web_plot_len, f);

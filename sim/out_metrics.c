@@ -25,6 +25,128 @@ const char *out_metric_name(size_t i, char buf[OUT_METRIC_NAME_MAX])
     return buf;
 }
 
+const char *out_unit_code(out_unit u)
+{
+    static const char *const code[OUT_U_N] = {"pct", "days", "n", "people",
+                                             "sessions", "gbp", "idx", "num"};
+    return u < OUT_U_N ? code[u] : "num";
+}
+
+/* The model's metrics as a planner reads them. */
+static const struct {
+    const char *label;
+    out_unit unit;
+} metric_labels[PW_M_N] = {
+    [PW_M_REFERRALS] = {"Referrals in the cohort (per replication)", OUT_U_COUNT},
+    [PW_M_ENTERED_TREATMENT_SHARE] = {"Entered treatment, of referrals", OUT_U_SHARE},
+    [PW_M_FINISHED_COURSE_SHARE] = {"Finished a course (2+ sessions), of referrals", OUT_U_SHARE},
+    [PW_M_RECOVERY_RATE_REPORTED] = {"Recovery, reported: of finishers at caseness", OUT_U_SHARE},
+    [PW_M_RECOVERY_RATE_TRUE] = {"Recovery, true: of all referrals at caseness", OUT_U_SHARE},
+    [PW_M_RELIABLE_IMPROVEMENT_REPORTED] = {"Reliable improvement, reported: of finishers", OUT_U_SHARE},
+    [PW_M_RELIABLE_IMPROVEMENT_TRUE] = {"Reliable improvement, true: of all referrals", OUT_U_SHARE},
+    [PW_M_RELIABLE_RECOVERY_REPORTED] = {"Reliable recovery, reported: of finishers at caseness", OUT_U_SHARE},
+    [PW_M_RELIABLE_RECOVERY_TRUE] = {"Reliable recovery, true: of referrals at caseness", OUT_U_SHARE},
+    [PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = {"Recovery, true, read at each journey's end (biased to the untreated)", OUT_U_SHARE},
+    [PW_M_RELIABLE_IMPROVEMENT_TRUE_AT_EXIT] = {"Reliable improvement, true, read at each journey's end", OUT_U_SHARE},
+    [PW_M_RELIABLE_RECOVERY_TRUE_AT_EXIT] = {"Reliable recovery, true, read at each journey's end", OUT_U_SHARE},
+    [PW_M_WITHIN_6_WEEKS_REPORTED] = {"Seen within 6 weeks, reported: finishers, to the clock stop", OUT_U_SHARE},
+    [PW_M_WITHIN_6_WEEKS_TRUE] = {"Treated within 6 weeks, true: of all referrals", OUT_U_SHARE},
+    [PW_M_WITHIN_18_WEEKS_REPORTED] = {"Seen within 18 weeks, reported: finishers, to the clock stop", OUT_U_SHARE},
+    [PW_M_WITHIN_18_WEEKS_TRUE] = {"Treated within 18 weeks, true: of all referrals", OUT_U_SHARE},
+    [PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = {"Wait to assessment, mean (those assessed)", OUT_U_DAYS},
+    [PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = {"Wait to first treatment, mean (those treated)", OUT_U_DAYS},
+    [PW_M_WAIT_TO_TREATMENT_DAYS_P50] = {"Wait to first treatment, median (those treated)", OUT_U_DAYS},
+    [PW_M_WAIT_TO_TREATMENT_DAYS_P90] = {"Wait to first treatment, 90th centile (those treated)", OUT_U_DAYS},
+    [PW_M_WAIT_REPORTED_DAYS_MEAN] = {"Reported wait to the clock stop, mean (finishers)", OUT_U_DAYS},
+    [PW_M_STEP_UP_WAIT_DAYS_MEAN] = {"Step-up wait, step 2 to step 3, mean (those stepped up)", OUT_U_DAYS},
+    [PW_M_SESSIONS_MEAN_FINISHERS] = {"Treatment sessions, mean per finisher", OUT_U_SESSIONS},
+    [PW_M_SESSIONS_MEAN_RECOVERED] = {"Treatment sessions, mean per reported recovery", OUT_U_SESSIONS},
+    [PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] = {"Lost before assessment, of referrals", OUT_U_SHARE},
+    [PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] = {"Lost waiting for treatment, of referrals", OUT_U_SHARE},
+    [PW_M_DROPOUT_IN_TREATMENT_SHARE] = {"Lost in treatment, of referrals", OUT_U_SHARE},
+    [PW_M_SIGNPOSTED_SHARE] = {"Signposted or rejected at assessment, of referrals", OUT_U_SHARE},
+    [PW_M_STEPPED_UP_SHARE] = {"Stepped up, of step-2 starters", OUT_U_SHARE},
+    [PW_M_STILL_IN_SYSTEM_SHARE] = {"Still in the service at the end, of referrals", OUT_U_SHARE},
+    [PW_M_RE_REFERRAL_SHARE] = {"Re-referred, of referrals", OUT_U_SHARE},
+    [PW_M_UTILISATION_STEP2] = {"Utilisation of clinical hours, step 2", OUT_U_SHARE},
+    [PW_M_UTILISATION_STEP3] = {"Utilisation of clinical hours, step 3", OUT_U_SHARE},
+    [PW_M_UTILISATION_ASSESSMENT] = {"Utilisation of assessment slots", OUT_U_SHARE},
+    [PW_M_WAITING_ASSESSMENT_MEAN] = {"People waiting for assessment, mean", OUT_U_PEOPLE},
+    [PW_M_WAITING_STEP2_MEAN] = {"People waiting for step 2, mean", OUT_U_PEOPLE},
+    [PW_M_WAITING_STEP3_MEAN] = {"People waiting for step 3, mean", OUT_U_PEOPLE},
+    [PW_M_FAILED_EPISODES_MEAN] = {"Failed episodes per referral, mean (3+ counted as 3)", OUT_U_NUMBER},
+    [PW_M_FAILED_AT_LEAST_ONCE_SHARE] = {"Failed at least one episode, of referrals", OUT_U_SHARE},
+    [PW_M_COST_PER_REFERRAL_GBP] = {"Staff cost per referral", OUT_U_GBP},
+    [PW_M_COST_PER_FINISHED_COURSE_GBP] = {"Staff cost per finished course", OUT_U_GBP},
+    [PW_M_COST_PER_RECOVERY_GBP] = {"Staff cost per reported recovery", OUT_U_GBP},
+    [PW_M_COST_PER_TRUE_RECOVERY_GBP] = {"Staff cost per true recovery", OUT_U_GBP},
+    [PW_M_STAFF_TURNOVER_RATE] = {"Staff turnover a year, per person in post", OUT_U_SHARE},
+    [PW_M_BURNOUT_MEAN] = {"Mean burnout of staff (0 to 1)", OUT_U_INDEX},
+    [PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = {"Assessment to first treatment over 90 days, of those assessed then treated", OUT_U_SHARE},
+    [PW_M_FINISHERS_STEP2_ONLY_SHARE] = {"Finishers who had step 2 only", OUT_U_SHARE},
+    [PW_M_FINISHERS_STEP2_THEN_3_SHARE] = {"Finishers who had step 2 then step 3", OUT_U_SHARE},
+    [PW_M_FINISHERS_STEP3_ONLY_SHARE] = {"Finishers who had step 3 only", OUT_U_SHARE},
+    [PW_M_SESSIONS_MEAN_FINISHERS_STEP2_ONLY] = {"Treatment sessions per finisher, step 2 only", OUT_U_SESSIONS},
+    [PW_M_SESSIONS_MEAN_FINISHERS_STEP2_THEN_3] = {"Treatment sessions per finisher, step 2 then 3", OUT_U_SESSIONS},
+    [PW_M_SESSIONS_MEAN_FINISHERS_STEP3_ONLY] = {"Treatment sessions per finisher, step 3 only", OUT_U_SESSIONS},
+    [PW_M_CASELOAD_PER_STEP2_CLINICIAN] = {"Open step-2 caseload per step-2 clinician in post", OUT_U_PEOPLE},
+    [PW_M_STAFF_TURNOVER_RATE_STEP2] = {"Staff turnover a year, step-2 roles (PWPs)", OUT_U_SHARE},
+    [PW_M_STAFF_TURNOVER_RATE_STEP3] = {"Staff turnover a year, step-3 roles (HITs)", OUT_U_SHARE},
+};
+
+const char *out_metric_label(size_t i, char buf[OUT_METRIC_LABEL_MAX], out_unit *unit)
+{
+    /* The wait measures' derived metrics: from the weekly histogram, linear within a
+     * week, so close to (not equal to) the exact wait_to_treatment_days_p50/p90. */
+    static const char *const wait_label[PW_W_N] = {
+        [PW_W_REFERRAL_TO_ASSESSMENT] = "Referral to assessment",
+        [PW_W_ASSESSMENT_TO_TREATMENT] = "Assessment to first treatment (the hidden wait)",
+        [PW_W_REFERRAL_TO_TREATMENT] = "Referral to first treatment",
+        [PW_W_STEP_UP] = "Step-up: end of step 2 to first step-3 session",
+        [PW_W_REPORTED] = "Referral to the clock stop (reported, finishers)"};
+    static const struct {
+        const char *what;
+        out_unit unit;
+    } wait_stat[OUT_WS_N] = {{"median (weekly bins)", OUT_U_DAYS},
+                             {"90th centile (weekly bins)", OUT_U_DAYS},
+                             {"under 6 weeks, of those who waited", OUT_U_SHARE},
+                             {"under 18 weeks, of those who waited", OUT_U_SHARE}};
+    out_unit u = OUT_U_NUMBER;
+    if (i < PW_M_N) {
+        snprintf(buf, OUT_METRIC_LABEL_MAX, "%s", metric_labels[i].label);
+        u = metric_labels[i].unit;
+    } else if (i < out_metric_count()) {
+        size_t k = i - PW_M_N;
+        snprintf(buf, OUT_METRIC_LABEL_MAX, "%s: %s", wait_label[k / OUT_WS_N],
+                 wait_stat[k % OUT_WS_N].what);
+        u = wait_stat[k % OUT_WS_N].unit;
+    } else {
+        snprintf(buf, OUT_METRIC_LABEL_MAX, "Staff cost a year");
+        u = OUT_U_GBP;
+    }
+    if (unit)
+        *unit = u;
+    return buf;
+}
+
+void out_metric_labels_json(FILE *f)
+{
+    char name[OUT_METRIC_NAME_MAX], label[OUT_METRIC_LABEL_MAX];
+    fputc('{', f);
+    for (size_t i = 0; i <= out_metric_count(); i++) {
+        out_unit u;
+        out_metric_label(i, label, &u);
+        fputs(i ? ",\n" : "\n", f);
+        out_json_str(f, i < out_metric_count() ? out_metric_name(i, name) : OUT_COST_PER_YEAR);
+        fputs(": [", f);
+        out_json_str(f, label);
+        fputs(", ", f);
+        out_json_str(f, out_unit_code(u));
+        fputc(']', f);
+    }
+    fputs("\n}", f);
+}
+
 /* Total count of a wait histogram. */
 static uint64_t wait_total(const uint64_t *bins)
 {

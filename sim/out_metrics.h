@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/pw_results.h"
 #include "sim/core/sim_stats.h"
@@ -34,6 +35,25 @@ size_t out_metric_count(void);
 const char *out_metric_name(size_t i, char buf[OUT_METRIC_NAME_MAX]);
 /* Value of metric i in one replication (NaN when undefined). */
 double out_metric_value(const pw_results *r, size_t i);
+
+/* How a metric reads: a share (shown as a percentage, differences in points), days, a
+ * count, people, sessions, pounds, an index from 0 to 1, or a plain number. */
+typedef enum out_unit {
+    OUT_U_SHARE, OUT_U_DAYS, OUT_U_COUNT, OUT_U_PEOPLE, OUT_U_SESSIONS, OUT_U_GBP,
+    OUT_U_INDEX, OUT_U_NUMBER, OUT_U_N
+} out_unit;
+/* The unit's code on the pages (web/pages.js): "pct", "days", "n", "people", ... */
+const char *out_unit_code(out_unit u);
+
+#define OUT_METRIC_LABEL_MAX 160
+/* The explorers' metric beyond the written ones (sim/explore.c): the staff cost a year. */
+#define OUT_COST_PER_YEAR "cost_per_year_gbp"
+/* Metric i's label as a planner reads it (the one source of the terminal's and the
+ * pages' labels) into buf; its unit in *unit unless NULL. i == out_metric_count() is
+ * OUT_COST_PER_YEAR. Returns buf. */
+const char *out_metric_label(size_t i, char buf[OUT_METRIC_LABEL_MAX], out_unit *unit);
+/* Every label as a JSON object, {"name": ["label", "unit code"], ...}, for the pages. */
+void out_metric_labels_json(FILE *f);
 
 /* Share of the observations of a wait histogram (PW_WAIT_WEEKS + 1 bins, the last one
  * open) in bins [0, weeks): waits under `weeks` weeks. NaN when empty. */

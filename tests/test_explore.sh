@@ -35,8 +35,11 @@ check "sweep.csv: 6 points x 3 metrics + header" test "$(wc -l <"$tmp/sw2/sweep.
 check "sweep.csv: the varied keys are columns" \
     grep -q '^scenario,point,staff.pwp.headcount,staff.hit.headcount,metric,mean,' "$tmp/sw2/sweep.csv"
 run sweep "$q" --vary staff.pwp.headcount=9:11 --vary staff.hit.headcount=5,6 -r 3 -j 1 \
-    --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -q -o "$tmp/sw1"
+    --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -o "$tmp/sw1"
 check "sweep: the same bytes on one thread and on two" cmp -s "$tmp/sw1/sweep.csv" "$tmp/sw2/sweep.csv"
+check "sweep's table names metrics by their labels (out_metric_label)" sh -c \
+    "grep -q '^    Treated within 6 weeks, true: of all referrals  *[0-9.]*%' '$tmp/out' &&
+     grep -q '^    Staff cost a year  ' '$tmp/out'"
 # Point 3 is pwp 10, hit 6: the scenario as it stands.
 run run "$q" -r 3 -q -o "$tmp/plain" --set staff.pwp.headcount=10 --set staff.hit.headcount=6
 for m in within_6_weeks_true recovery_rate_true; do
@@ -81,7 +84,7 @@ run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=
 expect_rc 0 "Morris"
 check "sensitivity.csv: 2 inputs x (mu*, mu, sigma) + header" test "$(wc -l <"$tmp/mo/sensitivity.csv")" -eq 7
 check "sensitivity_points.csv: 4 trajectories x 3 points + header" test "$(wc -l <"$tmp/mo/sensitivity_points.csv")" -eq 13
-check "a tornado on stdout" grep -q '^within_6_weeks_true (mu\*):' "$tmp/out"
+check "a tornado on stdout, the metric by label and name, mu* in its unit" grep -q '^Treated within 6 weeks, true: of all referrals (within_6_weeks_true), mu\* in percentage points:' "$tmp/out"
 run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \
     --method sobol --samples 8 -r 2 --metrics within_6_weeks_true -q -o "$tmp/so2"
 expect_rc 0 "Sobol"

@@ -591,6 +591,54 @@ static void test_json_validator(void)
     CHECK(!json_valid("{\"a\": 1} x"), "trailing garbage rejected");
 }
 
+/* Every metric the program writes or explores has a label and a unit (the pages and the
+ * terminal show nothing else), no two alike; the pages' table of them is valid JSON that
+ * names each metric once. */
+static void test_metric_labels(void)
+{
+    size_t n = out_metric_count() + 1; /* and OUT_COST_PER_YEAR */
+    char(*labels)[OUT_METRIC_LABEL_MAX] = calloc(n, sizeof *labels);
+    if (!CHECK(labels != NULL, "calloc"))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        out_unit u = OUT_U_N;
+        out_metric_label(i, labels[i], &u);
+        CHECK(labels[i][0] != '\0' && u < OUT_U_N, "metric %zu has a label and a unit", i);
+        for (size_t j = 0; j < i; j++)
+            CHECK(strcmp(labels[i], labels[j]) != 0, "metrics %zu and %zu share the label '%s'",
+                  j, i, labels[i]);
+    }
+    /* Units follow the metrics' own definitions (pw_results.h: shares are fractions). */
+    char b[OUT_METRIC_LABEL_MAX];
+    out_unit u;
+    out_metric_label(PW_M_STAFF_TURNOVER_RATE_STEP2, b, &u);
+    CHECK(u == OUT_U_SHARE, "staff_turnover_rate_step2 is a share");
+    out_metric_label(PW_M_WAIT_TO_TREATMENT_DAYS_P90, b, &u);
+    CHECK(u == OUT_U_DAYS, "wait_to_treatment_days_p90 is in days");
+    out_metric_label(PW_M_REFERRALS, b, &u);
+    CHECK(u == OUT_U_COUNT, "referrals is a count");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!CHECK(f != NULL, "open_memstream")) {
+        free(labels);
+        return;
+    }
+    out_metric_labels_json(f);
+    fclose(f);
+    CHECK(json_valid(buf), "the labels' JSON is valid");
+    char name[OUT_METRIC_NAME_MAX], pat[OUT_METRIC_NAME_MAX + 8];
+    for (size_t i = 0; i < out_metric_count(); i++) {
+        snprintf(pat, sizeof pat, "\"%s\": [", out_metric_name(i, name));
+        char *at = strstr(buf, pat);
+        CHECK(at && !strstr(at + 1, pat), "the labels' JSON names %s once", name);
+    }
+    CHECK(strstr(buf, "\"" OUT_COST_PER_YEAR "\": [\"Staff cost a year\", \"gbp\"]") != NULL,
+          "the labels' JSON holds the explorers' cost a year");
+    free(buf);
+    free(labels);
+}
+
 /* ======================================================================================
  * Directories and atomic files
  * ====================================================================================== */
@@ -1392,6 +1440,7 @@ int main(void)
     RUN_TEST(test_numbers);
     RUN_TEST(test_strings);
     RUN_TEST(test_json_validator);
+    RUN_TEST(test_metric_labels);
     RUN_TEST(test_mkdir);
     RUN_TEST(test_atomic_file);
     RUN_TEST(test_write_files);

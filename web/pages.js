@@ -25,86 +25,13 @@
   const C = { true: "#0969da", reported: "#cf6a00", band: "#0969da" };
   const PALETTE = ["#0969da", "#cf6a00", "#1a7f37", "#8250df", "#bf3989", "#57606a", "#d4a72c", "#0a3069"];
 
-  /* Metric names as a planner reads them: label and unit. Units: pct (a share, shown as
-   * %), days, n (a count), people, sessions, gbp, idx (0 to 1), num. */
-  const LABELS = {
-    referrals: ["Referrals in the cohort (per replication)", "n"],
-    entered_treatment_share: ["Entered treatment, of referrals", "pct"],
-    finished_course_share: ["Finished a course (2+ sessions), of referrals", "pct"],
-    recovery_rate_reported: ["Recovery, reported: of finishers at caseness", "pct"],
-    recovery_rate_true: ["Recovery, true: of all referrals at caseness", "pct"],
-    reliable_improvement_reported: ["Reliable improvement, reported: of finishers", "pct"],
-    reliable_improvement_true: ["Reliable improvement, true: of all referrals", "pct"],
-    reliable_recovery_reported: ["Reliable recovery, reported: of finishers at caseness", "pct"],
-    reliable_recovery_true: ["Reliable recovery, true: of referrals at caseness", "pct"],
-    within_6_weeks_reported: ["Seen within 6 weeks, reported: finishers, to the clock stop", "pct"],
-    within_6_weeks_true: ["Treated within 6 weeks, true: of all referrals", "pct"],
-    within_18_weeks_reported: ["Seen within 18 weeks, reported: finishers, to the clock stop", "pct"],
-    within_18_weeks_true: ["Treated within 18 weeks, true: of all referrals", "pct"],
-    wait_to_assessment_days_mean: ["Wait to assessment, mean (those assessed)", "days"],
-    wait_to_treatment_days_mean: ["Wait to first treatment, mean (those treated)", "days"],
-    wait_to_treatment_days_p50: ["Wait to first treatment, median (those treated)", "days"],
-    wait_to_treatment_days_p90: ["Wait to first treatment, 90th centile (those treated)", "days"],
-    wait_reported_days_mean: ["Reported wait to the clock stop, mean (finishers)", "days"],
-    step_up_wait_days_mean: ["Step-up wait, step 2 to step 3, mean (those stepped up)", "days"],
-    sessions_mean_finishers: ["Treatment sessions, mean per finisher", "sessions"],
-    sessions_mean_recovered: ["Treatment sessions, mean per reported recovery", "sessions"],
-    dropout_before_assessment_share: ["Lost before assessment, of referrals", "pct"],
-    dropout_after_assessment_share: ["Lost waiting for treatment, of referrals", "pct"],
-    dropout_in_treatment_share: ["Lost in treatment, of referrals", "pct"],
-    signposted_share: ["Signposted or rejected at assessment, of referrals", "pct"],
-    stepped_up_share: ["Stepped up, of step-2 starters", "pct"],
-    still_in_system_share: ["Still in the service at the end, of referrals", "pct"],
-    re_referral_share: ["Re-referred, of referrals", "pct"],
-    utilisation_step2: ["Utilisation of clinical hours, step 2", "pct"],
-    utilisation_step3: ["Utilisation of clinical hours, step 3", "pct"],
-    utilisation_assessment: ["Utilisation of assessment slots", "pct"],
-    waiting_assessment_mean: ["People waiting for assessment, mean", "people"],
-    waiting_step2_mean: ["People waiting for step 2, mean", "people"],
-    waiting_step3_mean: ["People waiting for step 3, mean", "people"],
-    failed_episodes_mean: ["Failed episodes per referral, mean (3+ counted as 3)", "num"],
-    failed_at_least_once_share: ["Failed at least one episode, of referrals", "pct"],
-    cost_per_referral_gbp: ["Staff cost per referral", "gbp"],
-    cost_per_finished_course_gbp: ["Staff cost per finished course", "gbp"],
-    cost_per_recovery_gbp: ["Staff cost per reported recovery", "gbp"],
-    cost_per_true_recovery_gbp: ["Staff cost per true recovery", "gbp"],
-    cost_per_year_gbp: ["Staff cost a year", "gbp"],
-    staff_turnover_rate: ["Staff turnover a year, per person in post", "pct"],
-    burnout_mean: ["Mean burnout of staff (0 to 1)", "idx"],
-    recovery_rate_true_at_exit: ["Recovery, true, read at each journey's end (biased to the untreated)", "pct"],
-    reliable_improvement_true_at_exit: ["Reliable improvement, true, read at each journey's end", "pct"],
-    reliable_recovery_true_at_exit: ["Reliable recovery, true, read at each journey's end", "pct"],
-    finishers_step2_only_share: ["Finishers who had step 2 only", "pct"],
-    finishers_step2_then_3_share: ["Finishers who had step 2 then step 3", "pct"],
-    finishers_step3_only_share: ["Finishers who had step 3 only", "pct"],
-    sessions_mean_finishers_step2_only: ["Treatment sessions per finisher, step 2 only", "sessions"],
-    sessions_mean_finishers_step2_then_3: ["Treatment sessions per finisher, step 2 then 3", "sessions"],
-    sessions_mean_finishers_step3_only: ["Treatment sessions per finisher, step 3 only", "sessions"],
-    staff_turnover_rate_step2: ["Staff turnover a year, step-2 roles (PWPs)", "pct"],
-    staff_turnover_rate_step3: ["Staff turnover a year, step-3 roles (HITs)", "pct"],
-    wait_assessment_to_treatment_over_90_days_share: ["Assessment to first treatment over 90 days, of those assessed then treated", "pct"],
-    caseload_per_step2_clinician: ["Open step-2 caseload per step-2 clinician in post", "people"],
-  };
-  const WAIT_LABELS = {
-    referral_to_assessment: "Referral to assessment",
-    assessment_to_treatment: "Assessment to first treatment (the hidden wait)",
-    referral_to_treatment: "Referral to first treatment",
-    step_up: "Step-up: end of step 2 to first step-3 session",
-    referral_to_clock_stop: "Referral to the clock stop (reported, finishers)",
-  };
+  /* Metric names as a planner reads them: label and unit, written by the program beside
+   * the data (sim/out_metrics.c, out_metric_label: the terminal's labels too). Units: pct
+   * (a share, shown as %), days, n (a count), people, sessions, gbp, idx (0 to 1), num. */
+  const labelsEl = document.getElementById("stepsim-labels");
+  const LABELS = labelsEl ? JSON.parse(labelsEl.textContent) : {};
   function label(name) {
-    if (LABELS[name]) return LABELS[name];
-    const m = /^wait_(.+)_(days_p50|days_p90|under_6_weeks_share|under_18_weeks_share)$/.exec(name);
-    if (m) {
-      const w = WAIT_LABELS[m[1]] || m[1];
-      /* From the weekly histogram, linear within a week: close to, not equal to, the exact
-       * wait_to_treatment_days_p50/p90 rows. */
-      const s = { days_p50: ["median (weekly bins)", "days"], days_p90: ["90th centile (weekly bins)", "days"],
-                  under_6_weeks_share: ["under 6 weeks, of those who waited", "pct"],
-                  under_18_weeks_share: ["under 18 weeks, of those who waited", "pct"] }[m[2]];
-      return [w + ": " + s[0], s[1]];
-    }
-    return [name, "num"];
+    return LABELS[name] || [name, "num"];
   }
   /* The lists' charts count at week ends; the tables' means average over all time. */
   const WEEK_END_NOTE = "The tables' mean people waiting are averages over all time, not over week ends, so the two can differ: a list that rises and falls within the week reads differently at its end than on average.";
