@@ -251,6 +251,11 @@ typedef struct pw_week {
     double on_sick_leave, burnout_mean, burnout_p90;     /* at the week's end, all staff */
     double leavers, hires;                               /* during the week, all roles */
     double referrals, assessments, sessions;             /* during the week */
+    /* First treatment sessions of the week (everyone, not only the cohort) and the sum of
+     * their waits from referral; first step-3 sessions and the sum of their waits from
+     * joining the step-3 list. Sums, not means, so that services add exactly. */
+    double treatment_starts, treatment_wait_days;
+    double step3_starts, step3_wait_days;
 } pw_week;
 
 /* A role's workforce over the measurement window. */

@@ -53,6 +53,10 @@ static void session_first(world *w, patient *pt)
          * the list after a session cap, or a group member whose facilitator left and who
          * starts again in a new group (its course restarts at session 0). */
         int first_here = !(pt->paths & (1u << pt->step));
+        if (first_here && pt->step == PW_STEP3) {
+            w->week.step3_starts++;
+            w->week.step3_wait_days += s->now - pt->queue_day;
+        }
         pt->step_start_day = s->now;
         pt->paths |= 1u << pt->step;
         if (pt->cohort && first_here)
@@ -75,6 +79,8 @@ static void session_first(world *w, patient *pt)
     }
     if (isnan(pt->first_treatment_day)) {
         pt->first_treatment_day = s->now;
+        w->week.treatment_starts++;
+        w->week.treatment_wait_days += s->now - pt->referral_day;
         if (isnan(pt->first_contact_day))
             pt->first_contact_day = s->now;
         if (pt->cohort) {

@@ -78,6 +78,17 @@ static double wk_vacancies(const pw_week *w, int a) { return w->vacancies[a]; }
 static double wk_sick(const pw_week *w, int a) { (void)a; return w->on_sick_leave; }
 static double wk_burnout(const pw_week *w, int a) { (void)a; return w->burnout_mean; }
 static double wk_referrals(const pw_week *w, int a) { (void)a; return w->referrals; }
+/* A week's mean wait of its starters (NaN in a week with none: a gap in the line). */
+static double wk_wait_treat(const pw_week *w, int a)
+{
+    (void)a;
+    return w->treatment_starts > 0 ? w->treatment_wait_days / w->treatment_starts : NAN;
+}
+static double wk_wait_step3(const pw_week *w, int a)
+{
+    (void)a;
+    return w->step3_starts > 0 ? w->step3_wait_days / w->step3_starts : NAN;
+}
 
 /* The fewest weeks any replication has. */
 static size_t common_weeks(const pw_results *reps, size_t n)
@@ -89,8 +100,8 @@ static size_t common_weeks(const pw_results *reps, size_t n)
     return weeks;
 }
 
-/* "series": the waiting lists (and with `all`, caseloads, staff, sickness, burnout and
- * referrals) as weekly bands. */
+/* "series": the waiting lists (and with `all`, caseloads, staff, sickness, burnout,
+ * referrals and the week's starters' mean waits) as weekly bands. */
 static int series(FILE *f, const pw_params *p, const pw_results *reps, const size_t *order,
                   size_t n, int all)
 {
@@ -129,6 +140,10 @@ static int series(FILE *f, const pw_params *p, const pw_results *reps, const siz
         ret |= band(f, reps, order, n, weeks, wk_burnout, 0);
         fputs(",\n\"referrals\": ", f);
         ret |= band(f, reps, order, n, weeks, wk_referrals, 0);
+        fputs(",\n\"wait_to_treatment_days\": ", f);
+        ret |= band(f, reps, order, n, weeks, wk_wait_treat, 0);
+        fputs(",\n\"wait_for_step3_days\": ", f);
+        ret |= band(f, reps, order, n, weeks, wk_wait_step3, 0);
     }
     fputs("}", f);
     return ret ? OUT_ENOMEM : OUT_OK;

@@ -426,7 +426,8 @@ static void write_timeseries(FILE *f, const wctx *c)
         fprintf(f, ",in_training_%s", sfx);
     }
     fputs(",on_sick_leave,burnout_mean,burnout_p90,leavers,hires,referrals,assessments,"
-          "sessions,phase\n", f);
+          "sessions,phase,treatment_starts,wait_to_treatment_days_mean,step3_starts,"
+          "wait_for_step3_days_mean\n", f);
     /* The phase of week w: the measurement window is weeks [warm-up, warm-up + horizon). */
     double w0 = c->p->warmup_weeks, w1 = c->p->warmup_weeks + c->p->horizon_weeks;
     for (size_t i = 0; i < c->nreps; i++) {
@@ -462,7 +463,17 @@ static void write_timeseries(FILE *f, const wctx *c)
                 out_csv_num(f, tail[k]);
             }
             double wd = (double)w;
-            fputs(wd < w0 ? ",warmup\n" : wd < w1 ? ",window\n" : ",followup\n", f);
+            fputs(wd < w0 ? ",warmup," : wd < w1 ? ",window," : ",followup,", f);
+            /* Means of the week's starters; empty in a week with none. */
+            out_csv_num(f, wk->treatment_starts);
+            putc(',', f);
+            out_csv_num(f, wk->treatment_starts > 0
+                               ? wk->treatment_wait_days / wk->treatment_starts : NAN);
+            putc(',', f);
+            out_csv_num(f, wk->step3_starts);
+            putc(',', f);
+            out_csv_num(f, wk->step3_starts > 0 ? wk->step3_wait_days / wk->step3_starts : NAN);
+            putc('\n', f);
         }
     }
 }

@@ -543,6 +543,25 @@ static void check_invariants(const pw_results *r, const char *label, int sick_he
             out += r->exits[x];
     FUNNEL(st[PW_S_ASSESSED], ==, st[PW_S_ROUTED_STEP2] + st[PW_S_ROUTED_STEP3] + out);
 #undef FUNNEL
+    /* The weekly starters are everyone's (prefilled lists, warm-up and follow-up too), so
+     * they hold at least the cohort's entrants; their waits are waits. */
+    double starts = 0, starts3 = 0;
+    for (size_t k = 0; k < r->n_weeks; k++) {
+        const pw_week *wk = &r->weeks[k];
+        CHECK(wk->treatment_starts >= 0 && wk->step3_starts >= 0 &&
+                  wk->treatment_wait_days >= 0 && wk->step3_wait_days >= 0 &&
+                  (wk->treatment_starts > 0 || wk->treatment_wait_days == 0) &&
+                  (wk->step3_starts > 0 || wk->step3_wait_days == 0),
+              "%s: week %zu's starters and waits are counts and sums of waits", label, k);
+        starts += wk->treatment_starts;
+        starts3 += wk->step3_starts;
+    }
+    CHECK(starts >= (double)st[PW_S_ENTERED_TREATMENT],
+          "%s: weekly first treatments %.0f hold the cohort's %llu entrants", label, starts,
+          (unsigned long long)st[PW_S_ENTERED_TREATMENT]);
+    CHECK(starts3 >= (double)st[PW_S_ENTERED_STEP3],
+          "%s: weekly step-3 starts %.0f hold the cohort's %llu", label, starts3,
+          (unsigned long long)st[PW_S_ENTERED_STEP3]);
     /* The histogram of referral-to-treatment waits counts each entrant once. */
     uint64_t hist = 0;
     for (int k = 0; k <= PW_WAIT_WEEKS; k++)

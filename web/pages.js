@@ -341,7 +341,10 @@
         bandChart(d, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "For assessment.", id: "list-assessment" }),
         bandChart(d, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "For step 2.", id: "list-step2" }),
         bandChart(d, [{ who: "step 3", band: S.waiting_step3 }], { ylabel: "people waiting", caption: "For step 3.", id: "list-step3" }))));
-    app.append(section("Waits", "True: referral to the first treatment session. Reported: referral to the clock stop, finishers only, as published. Dashed: 6 and 18 weeks.", waitsCharts(d)));
+    app.append(section("Waits", "True: referral to the first treatment session. Reported: referral to the clock stop, finishers only, as published. Dashed: 6 and 18 weeks.", waitsCharts(d),
+      el("div", { class: "grid" },
+        bandChart(d, [{ who: "first treatment", band: S.wait_to_treatment_days }, { who: "step 3", band: S.wait_for_step3_days }],
+          { ylabel: "days waited, mean", caption: "Waits week by week: the mean days from referral to first treatment, and from joining the step-3 list to the first step-3 session, of those who started that week (everyone, warm-up included; a gap: no one started).", id: "waits-weekly" }))));
     app.append(section("Where referrals ended", null, ...exitsChart(d)));
     app.append(section("Funnel and recovery", null, el("div", { class: "grid" }, funnelChart(d), routesChart(d))));
     const roles = Object.keys(S).filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1]);

@@ -74,6 +74,11 @@ async function report(browser, dir) {
   check(warm >= 3, "report.html: the warm-up is marked on the weekly charts");
   const six = await p.page.locator("text=6 wk").count();
   check(six >= 2, "report.html: waits charts mark 6 and 18 weeks");
+  // Labels come from the program (<script id="stepsim-labels">): no row shows a bare name.
+  const bare = await p.page.$$eval("#metrics tr[data-metric]", (trs) => trs.filter((tr) => tr.cells[0].textContent.includes(tr.dataset.metric)).length);
+  check(bare === 0, `report.html: every metric row shows its label, not its name (${bare} bare)`);
+  const weekly = await p.page.locator('[data-chart="waits-weekly"] path').count();
+  check(weekly >= 2, `report.html: the weekly waits are drawn (${weekly} paths)`);
   // Subgroups: one table row a subgroup of subgroups.csv, each cell's value its mean there.
   const sg = {};
   const lines = fs.readFileSync(dir + "/subgroups.csv", "utf8").trim().split("\n");
