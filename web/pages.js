@@ -432,7 +432,7 @@
       const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: k * p.metrics[name].ci_low, hi: k * p.metrics[name].ci_high })).filter((r) => fin(r.mean) && fin(r.x));
       rows.sort((a, b) => a.x - b.x);
       const p = Plot.plot({
-        width: 480, height: 240, marginLeft: 56, x: { label: xv.key, grid: true }, y: { label: label(name)[0] + (k === 100 ? " (%)" : ""), grid: true },
+        width: 480, height: 240, marginLeft: 56, x: { label: xv.key, grid: true }, y: { label: label(name)[0] + (k === 100 ? " (%)" : ""), grid: true, nice: true },
         color: zv ? { type: "ordinal", legend: true, label: zv.key } : undefined,
         marks: [Plot.areaY(rows, { x: "x", y1: "lo", y2: "hi", z: "z", fill: zv ? "z" : C.true, fillOpacity: 0.15 }),
                 Plot.lineY(rows, { x: "x", y: "mean", z: "z", stroke: zv ? "z" : C.true }),
