@@ -24,8 +24,17 @@
 _Static_assert(DIARY_WEEKS * 7 > DIARY_DAYS + 14, "the weeks must cover the days");
 
 /* A day may hold up to this share of a day's treatment time, the week never more than
- * its own: a remainder too short for a session in one day is used on another. */
+ * its own: a remainder too short for a session in one day is used on another. An empty
+ * day takes one booking whatever its length (day_takes): a part-timer, whose day's share
+ * of the week is shorter than a session, sees people on fewer days, as part-timers do,
+ * instead of never. */
 #define DIARY_DAY_STRETCH 1.5
+
+/* Can a day with `booked` minutes take `minutes` more within day_limit? */
+static int day_takes(double booked, double minutes, double day_limit)
+{
+    return booked + minutes <= day_limit || booked < 1e-6;
+}
 
 struct pw_diary_day {
     long day;        /* the day this entry holds (entries of past days are stale) */
@@ -130,10 +139,10 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
          * up to half as much again: what does not fit in one day fits in another, so
          * no remainder is left idle each day and the week is never overbooked. */
         double booked = entry(c, d)->minutes, week;
-        if (booked + run_min > day_limit)
+        if (!day_takes(booked, run_min, day_limit))
             continue;
         week_room = week_days(w, d);
-        if (booked + minutes <= day_limit) {
+        if (day_takes(booked, minutes, day_limit)) {
             week = week_entry(c, d)->minutes;
         } else {
             /* A scan of every day reads no week here: read it without resetting its
@@ -152,7 +161,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
             continue;
         if (fits < 0)
             fits = d;
-        if (booked + minutes <= day_limit && week + minutes <= week_limit)
+        if (day_takes(booked, minutes, day_limit) && week + minutes <= week_limit)
             break;
     }
     /* The run is recorded from d0 (with the days stepped over, known full), not from
@@ -161,10 +170,21 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     c->full_to = fits >= 0 ? fits : d0;
     c->full_min = run_min;
     c->full_room = room;
-    if (d >= d0 + DIARY_DAYS) { /* on the last working day it reaches (d0 if none) */
-        for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working(w, d); d--)
-            ;
-        w->diary_overbooked++;
+    if (d >= d0 + DIARY_DAYS) {
+        /* No week has room for it: the week's treatment time, less what groups hold, is
+         * shorter than the session. It is squeezed into the first empty working day, the
+         * week overbooked, as a clinician fits in a course already begun; with no empty
+         * day in reach, on the last working day it reaches (d0 if none). */
+        for (d = d0; d < d0 + DIARY_DAYS; d++)
+            if (world_is_working(w, d) && entry(c, d)->minutes < 1e-6)
+                break;
+        if (d < d0 + DIARY_DAYS) {
+            w->diary_squeezed++;
+        } else {
+            for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working(w, d); d--)
+                ;
+            w->diary_overbooked++;
+        }
     }
     pw_diary_day *e = entry(c, d);
     double at = d == d0 ? fmax(t0, (double)d + DAY_START + e->minutes / 1440.0)

@@ -356,6 +356,7 @@ typedef struct world {
     uint64_t w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rereferrals;
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
+    uint64_t diary_squeezed;       /* bookings no week had room for, on an empty day */
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
     pw_effects sg_rel[PW_A_N];          /* subgroup multipliers by attribute and level, but
                                          * the source's (subgroup_prepare) */

@@ -30,7 +30,8 @@ static double hazard_at(const pw_hazard *h, double wait_days)
         return h->p_end;
     double r = wait_days / h->half_days;
     double x = h->shape == 2.0 ? r * r : pow(r, h->shape);
-    return h->p_start + (h->p_end - h->p_start) * x / (1 + x);
+    /* A steep curve overflows x to infinity, where x / (1 + x) is NaN: the hazard is p_end. */
+    return h->p_start + (h->p_end - h->p_start) * (isinf(x) ? 1.0 : x / (1 + x));
 }
 
 /* Days until dropout under hazard h scaled by mult, by thinning against the hazard's

@@ -281,6 +281,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     cohort_close_out(w);
     metrics_compute(w);
     out->events_fired = w->s.events_fired;
+    out->diary_unbooked = w->diary_overbooked;
     ret = pool_capture(w) == 0 ? SIM_OK : SIM_ENOMEM;
 out:
     world_free(w);

@@ -1,6 +1,7 @@
 /* The commands that run scenarios and write their outputs: run, compare and check. */
 #include "cmd.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,35 @@ static int list_outgrows(const double *x, size_t n, size_t span, double per_week
            t > gsl_cdf_tdist_Pinv(0.99, (double)(n - 1));
 }
 
+/* The first week at or after `from` at which the scenario changes by plan (hiring, cuts,
+ * shocks, a training closure, top-up training, a step in referrals), or INFINITY. */
+static double first_planned_change(const pw_params *p, double from)
+{
+    double first = INFINITY;
+    const pw_workforce_p *wf = &p->workforce;
+#define PLANNED(w)                                                                        \
+    do {                                                                                  \
+        double w_ = (w);                                                                  \
+        if (w_ >= from && w_ < first)                                                     \
+            first = w_;                                                                   \
+    } while (0)
+    for (size_t i = 0; i < wf->n_hires; i++)
+        PLANNED(wf->hires[i].week);
+    for (size_t i = 0; i < wf->n_shocks; i++)
+        PLANNED(wf->shocks[i].week);
+    for (size_t i = 0; i < wf->n_cuts; i++)
+        PLANNED(wf->cuts[i].week);
+    for (size_t r = 0; r < p->n_roles; r++)
+        if (p->roles[r].train_closed_weeks > 0)
+            PLANNED(p->roles[r].train_closed_from_week);
+    if (wf->ltc_top_up_share > 0)
+        PLANNED(wf->ltc_top_up_week);
+    for (size_t i = 0; i < p->referrals.n_step_changes; i++)
+        PLANNED(p->referrals.step_changes[i].week);
+#undef PLANNED
+    return first;
+}
+
 /* Each waiting list's level at the end of the warm-up (the mean over replications)
  * against the levels it takes week by week in the measurement window (all replications'
  * weeks pooled): outside their central 90% (p5 to p95), the warm-up ended before the list
@@ -199,6 +229,11 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
     size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
     if (w0 == 0 || w1 > weeks || w1 <= w0)
         return;
+    /* The levels are those of the window's weeks before a planned change (which moves
+     * the lists by design, so its weeks say nothing of the start); none if fewer than a
+     * quarter's weeks come before it. */
+    double change = first_planned_change(p, p->warmup_weeks);
+    size_t settled = change < (double)w1 ? (size_t)ceil(change) : w1;
     static const char *const names[] = {"assessment", "step 2", "step 3"};
     size_t m = n * (w1 - w0);
     double *x = malloc(m * sizeof *x);
@@ -223,16 +258,39 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
                    tag, names[l], first, last);
             continue;
         }
-        gsl_sort(x, 1, m);
-        double lo = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.05);
-        double hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.95);
+        if (settled < w0 + 13)
+            continue;
+        size_t ms = 0; /* the weeks before the change, every replication's */
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = w0; k < settled; k++)
+                x[ms++] = x[i * (w1 - w0) + (k - w0)];
+        gsl_sort(x, 1, ms);
+        double lo = gsl_stats_quantile_from_sorted_data(x, 1, ms, 0.05);
+        double hi = gsl_stats_quantile_from_sorted_data(x, 1, ms, 0.95);
         if (at >= lo && at <= hi)
             continue;
         printf("Warm-up warning%s: the %s list ends the warm-up at %.0f people, outside\n"
-               "  the %.0f-%.0f it holds in 90%% of the window's weeks: lengthen\n"
-               "  warmup_weeks or size prefill to it\n", tag, names[l], at, lo, hi);
+               "  the %.0f-%.0f it holds in 90%% of the window's weeks%s: lengthen\n"
+               "  warmup_weeks or size prefill to it\n", tag, names[l], at, lo, hi,
+               settled < w1 ? " before the planned change" : "");
     }
     free(x);
+}
+
+/* Sessions that found no room in a diary within its reach: a clinician whose week's
+ * treatment time is shorter than one session (a tiny FTE, long sessions) sees people
+ * about 17 months ahead. Said, not hidden: the figures then say little. */
+static void print_diary_warning(const pw_results *res, size_t n, const char *tag)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += res[i].diary_unbooked;
+    if (k)
+        printf("Diary warning%s: %" PRIu64 " sessions over %zu replications found no room in\n"
+               "  their clinician's diary within 512 days: a week's treatment time (clinical\n"
+               "  hours x fte, less groups) is shorter than one session with its admin\n"
+               "  minutes. They were booked 512 days ahead; raise fte or hours, or shorten\n"
+               "  sessions\n", tag, k, n);
 }
 
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
@@ -266,6 +324,7 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n, cons
            (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
                                          "  change in the window moves them)" : "");
     print_warmup_levels(p, res, n, weeks, tag);
+    print_diary_warning(res, n, tag);
 }
 
 /* A federation runs its services as tasks and writes no streams (yet): a usage error.
