@@ -430,6 +430,12 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         goto out;
     /* Whether --metrics chose them: without it the page shows the headline ones. */
     fprintf(pg.data, ",\n\"metrics_chosen\": %s", c->metrics ? "true" : "false");
+    fputs(",\n\"headline\": [", pg.data);
+    for (size_t k = 0; k < EX_HEADLINE_N; k++) {
+        fputs(k ? ", " : "", pg.data);
+        out_json_str(pg.data, ex_headline[k]);
+    }
+    fputc(']', pg.data);
     fputs(",\n\"metrics\": [", pg.data);
     for (size_t k = 0; k < x.nmetrics; k++) {
         fputs(k ? ", " : "", pg.data);
@@ -462,8 +468,24 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         goto out;
 
     if (!c->quiet) {
-        /* The table: each point's values and the first four metrics chosen. */
-        size_t shown = x.nmetrics < 4 ? x.nmetrics : 4;
+        /* The table: each point's values and the first four metrics chosen, or without
+         * --metrics the headline ones (as sweep.html shows). */
+        size_t shown_ix[EX_HEADLINE_N], shown = 0;
+        if (c->metrics)
+            for (; shown < x.nmetrics && shown < 4; shown++)
+                shown_ix[shown] = x.metrics[shown];
+        else
+            for (size_t k = 0; k < EX_HEADLINE_N; k++) {
+                int m = ex_metric_find(ex_headline[k]);
+                if (m >= 0)
+                    shown_ix[shown++] = (size_t)m;
+            }
+        int width = 0; /* the longest label's */
+        for (size_t k = 0; k < shown; k++) {
+            char lb[OUT_METRIC_LABEL_MAX];
+            int len = (int)strlen(ex_metric_label(shown_ix[k], lb, sizeof lb));
+            width = len > width ? len : width;
+        }
         printf("%s · sweep of %zu points · %zu replications each · seed %" PRIu64 "\n",
                x.base->name, g.npoints, x.reps, x.seed);
         printf("Means with 95%% CIs; every point ran on the same random numbers.\n\n");
@@ -474,9 +496,9 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             putchar('\n');
             for (size_t k = 0; k < shown; k++) {
                 char b[96], lb[OUT_METRIC_LABEL_MAX];
-                sim_summary s = ex_point_summary(&pts[i], x.metrics[k], pts[i].nreps);
-                printf("    %-56s %s\n", ex_metric_label(x.metrics[k], lb, sizeof lb),
-                       xp_fmt(x.metrics[k], &s, b, sizeof b));
+                sim_summary s = ex_point_summary(&pts[i], shown_ix[k], pts[i].nreps);
+                printf("    %-*s %s\n", width, ex_metric_label(shown_ix[k], lb, sizeof lb),
+                       xp_fmt(shown_ix[k], &s, b, sizeof b));
             }
         }
         printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: every metric at "

@@ -187,6 +187,11 @@ const char *ex_metric_name(size_t i, char *buf, size_t n)
     return buf;
 }
 
+const char *const ex_headline[EX_HEADLINE_N] = {
+    "within_6_weeks_true",        "within_6_weeks_reported", "wait_to_treatment_days_mean",
+    "wait_to_treatment_days_p90", "recovery_rate_true",      "recovery_rate_reported",
+    "waiting_step2_mean",         "waiting_step3_mean",      "cost_per_referral_gbp"};
+
 int ex_metric_find(const char *name)
 {
     char b[OUT_METRIC_NAME_MAX];

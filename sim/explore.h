@@ -48,6 +48,10 @@ void ex_var_assign(const ex_var *v, double x, char *buf, size_t n);
 size_t ex_metric_count(void);
 /* Index of a metric by name, or -1. */
 int ex_metric_find(const char *name);
+/* What a staffing sweep moves, shown when --metrics chooses none (the terminal's table and
+ * sweep.html): EX_HEADLINE_N metric names. */
+#define EX_HEADLINE_N 9
+extern const char *const ex_headline[EX_HEADLINE_N];
 /* " (did you mean \"NAME\"?)" for a metric name close to name, else "" (into buf[n]). */
 void ex_metric_suggest(const char *name, char *buf, size_t n);
 const char *ex_metric_name(size_t i, char *buf, size_t n);

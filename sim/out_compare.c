@@ -210,12 +210,16 @@ fail:
 }
 
 /* The metrics of the printed table, each with what it is a share of; how it prints. */
-enum { PLAIN, SHARE, POUNDS };
+enum { PLAIN, SHARE, POUNDS, COUNT };
 static const struct {
     pw_metric m;
     const char *label;
     int kind;
 } shown[] = {
+    /* The denominators first: re-referrals follow outcomes, so compared services differ
+     * in referrals by hundreds a replication, and every "of referrals" with them. */
+    {PW_M_REFERRALS, "Referrals (per replication)", COUNT},
+    {PW_M_RE_REFERRAL_SHARE, "Re-referred (of referrals)", SHARE},
     {PW_M_RECOVERY_RATE_TRUE, "Recovery, true (referrals at caseness)", SHARE},
     {PW_M_RECOVERY_RATE_REPORTED, "Recovery, reported (finishers at caseness)", SHARE},
     {PW_M_RELIABLE_IMPROVEMENT_TRUE, "Reliable improvement, true (referrals)", SHARE},
@@ -224,6 +228,7 @@ static const struct {
     {PW_M_FINISHED_COURSE_SHARE, "Finished a course (of referrals)", SHARE},
     {PW_M_WITHIN_6_WEEKS_TRUE, "Treated within 6 weeks, true (referrals)", SHARE},
     {PW_M_WITHIN_6_WEEKS_REPORTED, "Within 6 weeks, reported (finishers)", SHARE},
+    {PW_M_WITHIN_18_WEEKS_TRUE, "Treated within 18 weeks, true (referrals)", SHARE},
     {PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, "Wait to assessment, mean days", PLAIN},
     {PW_M_WAIT_TO_TREATMENT_DAYS_MEAN, "Wait to treatment, mean days", PLAIN},
     {PW_M_WAIT_TO_TREATMENT_DAYS_P90, "Wait to treatment, 90th centile days", PLAIN},
@@ -250,7 +255,7 @@ static void print_value(FILE *f, double x, int kind, int sign)
         fprintf(f, " %+9.1f", 100 * x); /* percentage points */
     else if (kind == SHARE)
         fprintf(f, " %8.1f%%", 100 * x);
-    else if (kind == POUNDS)
+    else if (kind == POUNDS || kind == COUNT)
         fprintf(f, sign ? " %+9.0f" : " %9.0f", x);
     else
         fprintf(f, sign ? " %+9.1f" : " %9.1f", x);
@@ -281,7 +286,7 @@ void out_print_compare(FILE *f, size_t nscn, const char *const *names,
             print_value(f, b->diff.mean, sh, 1);
             double mul = sh == SHARE ? 100 : 1;
             if (isfinite(b->diff.ci_low))
-                fprintf(f, sh == POUNDS ? "  [%+.0f, %+.0f]" : "  [%+.1f, %+.1f]",
+                fprintf(f, sh == POUNDS || sh == COUNT ? "  [%+.0f, %+.0f]" : "  [%+.1f, %+.1f]",
                         mul * b->diff.ci_low, mul * b->diff.ci_high);
             fputc('\n', f);
         }

@@ -286,7 +286,7 @@ static void section_funnel(const dash *d)
         {PW_S_ASSESSED, "  Assessed"},
         {PW_S_ENTERED_STEP2, "  Entered step 2"},
         {PW_S_ENTERED_STEP3, "  Entered step 3"},
-        {PW_S_STEPPED_UP, "  Stepped up from step 2 to step 3"},
+        {PW_S_STEPPED_UP, "  Stepped up (put on the step-3 list)"},
         {PW_S_STEPPED_DOWN, "  Stepped down from step 3 to step 2"},
         {PW_S_BACK_ON_LIST, "  Back on the list after the session cap"},
         {PW_S_ENTERED_TREATMENT, "  Entered treatment"},

@@ -423,23 +423,23 @@
     app.append(...header(d, `stepsim sweep · ${d.points.length} points · ${d.replications} replications each · seed ${d.seed}`));
     const xv = d.vars[0], zv = d.vars[1];
     /* Without --metrics every metric is there: show what a staffing sweep moves. */
-    const HEADLINE = ["within_6_weeks_true", "within_6_weeks_reported", "wait_to_treatment_days_mean",
-      "wait_to_treatment_days_p90", "recovery_rate_true", "recovery_rate_reported",
-      "waiting_step2_mean", "waiting_step3_mean", "cost_per_referral_gbp"];
+    const HEADLINE = d.headline || [];
     const shown = d.metrics_chosen ? d.metrics.slice(0, 12) : HEADLINE.filter((m) => d.metrics.includes(m));
+    /* The second key's values in numeric order (a legend sorted as text reads 18, 4.5, 9). */
+    const zdom = zv ? [...new Set(d.points.map((p) => p.values[1]))].sort((a, b) => a - b).map(String) : null;
     const charts = shown.map((name) => {
       const k = label(name)[1] === "pct" ? 100 : 1;
       const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: k * p.metrics[name].ci_low, hi: k * p.metrics[name].ci_high })).filter((r) => fin(r.mean) && fin(r.x));
       rows.sort((a, b) => a.x - b.x);
       const p = Plot.plot({
         width: 480, height: 240, marginLeft: 56, x: { label: xv.key, grid: true }, y: { label: label(name)[0] + (k === 100 ? " (%)" : ""), grid: true, nice: true },
-        color: zv ? { type: "ordinal", legend: true, label: zv.key } : undefined,
+        color: zv ? { type: "ordinal", domain: zdom, range: PALETTE, legend: true, label: zv.key } : undefined,
         marks: [Plot.areaY(rows, { x: "x", y1: "lo", y2: "hi", z: "z", fill: zv ? "z" : C.true, fillOpacity: 0.15 }),
                 Plot.lineY(rows, { x: "x", y: "mean", z: "z", stroke: zv ? "z" : C.true }),
                 Plot.dot(rows, { x: "x", y: "mean", fill: zv ? "z" : C.true, tip: true })],
       });
       p.classList.add("chart");
-      return figure(p, label(name)[0] + ": mean and its 95% CI at each point (paired: the same random numbers at every point).");
+      return figure(p, label(name)[0] + ": mean and its 95% CI at each point (paired: the same random numbers at every point)." + (zv ? ` One line per value of ${zv.key} (the legend's).` : ""));
     });
     app.append(section("Response curves", d.vars.map((v) => v.key).join(" × ") + (d.vars.length > 2 ? " (the first two drawn; every point is in sweep.csv)" : ""), el("div", { class: "grid" }, charts)));
     const head = el("tr", {}, el("th", {}, "point"), d.vars.map((v) => el("th", {}, v.key)), shown.map((m) => el("th", { title: m }, label(m)[0])));
