@@ -354,6 +354,38 @@ static int write_page(solver *s, size_t best)
     return xp_save_page(&s->x, &pg, "solve.html");
 }
 
+/* With no point meeting every target: the evaluated point that meets the most targets,
+ * then whose means fall least short of theirs (each shortfall relative to its target,
+ * summed), or SIZE_MAX if none was evaluated. For the terminal: what the grid reaches. */
+static size_t closest(const solver *s)
+{
+    size_t near = SIZE_MAX;
+    int most = -1;
+    double least = INFINITY;
+    for (size_t i = 0; i < s->nspots; i++) {
+        const spot *sp = &s->spots[i];
+        if (sp->pt.nreps == 0)
+            continue;
+        int met = 0;
+        double short_by = 0;
+        for (size_t k = 0; k < s->ntargets; k++) {
+            const target *t = &s->targets[k];
+            double m = ex_point_summary(&sp->pt, t->metric, sp->pt.nreps).mean;
+            double gap = t->at_least ? t->value - m : m - t->value;
+            if (!isfinite(gap))
+                gap = INFINITY;
+            if (gap <= 0)
+                met++;
+            else
+                short_by += gap / fmax(fabs(t->value), 1e-9);
+        }
+        if (met > most || (met == most && short_by < least)) {
+            near = i, most = met, least = short_by;
+        }
+    }
+    return near;
+}
+
 /* A point with its targets and cost, for the terminal. */
 static void print_spot(const solver *s, const char *what, const spot *sp)
 {
@@ -493,10 +525,20 @@ int cmd_solve(const cli *c, int argc, char **argv)
             printf("Assumed: raising a varied key never worsens a target metric nor lowers "
                    "the cost.\n");
         putchar('\n');
-        if (best == SIZE_MAX)
+        if (best == SIZE_MAX && ncand > 0) {
+            printf("Points meet every target, but the cost %s is undefined at each of them\n"
+                   "(it counts no one there): choose another --minimise.\n",
+                   ex_metric_name(s.cost, name, sizeof name));
+            print_spot(&s, "meets, cost undefined", &s.spots[cand[0]]);
+        } else if (best == SIZE_MAX) {
             printf("No point of the grid meets every target at this confidence.\n");
-        else
+            size_t near = closest(&s);
+            if (near != SIZE_MAX)
+                print_spot(&s, "closest evaluated (most targets met, then the least shortfall)",
+                           &s.spots[near]);
+        } else {
             print_spot(&s, "answer", &s.spots[best]);
+        }
         for (size_t v = 0; best != SIZE_MAX && v < s.x.nvars; v++) {
             long at = s.spots[best].at[v];
             if (at == (long)s.x.vars[v].lo || at == (long)s.x.vars[v].hi)

@@ -147,4 +147,15 @@ one Sobol base row|at least 2|sensitivity $q --vary staff.pwp.headcount=8:12 --m
 a share target above 1|between 0 and 1|solve $q --vary staff.pwp.headcount=8:12 --target within_6_weeks_true>=750%
 EOF
 check "nothing written for refused inputs" test ! -e "$tmp/e7"
+echo "== solve: what the grid reaches when nothing is feasible"
+run solve "$q" --vary staff.hit.headcount=5:6 --target 'within_6_weeks_true>=0.99' -r 2 -o "$tmp/sv_none"
+expect_rc 0 "solve with an unreachable target"
+check "says no point meets it" grep -q '^No point of the grid meets every target' "$tmp/out"
+check "and shows the closest point evaluated" grep -q '^closest evaluated (most targets met, then the least shortfall): staff.hit.headcount=' "$tmp/out"
+run solve "$q" --vary staff.pwp.headcount=9:10 --target 'within_6_weeks_true>=0.01' \
+    --minimise step_up_wait_days_mean --set step2.step_up_probability=0 -r 2 -o "$tmp/sv_nan"
+expect_rc 0 "solve minimising a metric undefined where the targets are met"
+check "says the cost is undefined, not that nothing meets" sh -c \
+    "grep -q 'but the cost step_up_wait_days_mean is undefined at each of them' '$tmp/out' &&
+     ! grep -q '^No point of the grid' '$tmp/out'"
 finish
