@@ -86,24 +86,43 @@ static void clean_stale(const char *parent, const char *base)
     closedir(d);
 }
 
-/* Does the existing folder look like one stepsim may replace: empty, or a run's or a
- * comparison's output set? */
+/* Is dir/manifest.json one stepsim wrote? Its software block names stepsim's version
+ * near the top (out_run_manifest.c); a web project's manifest.json does not. */
+static int our_manifest(const char *dir)
+{
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n), head[4096];
+    if (!path)
+        return 0;
+    snprintf(path, n, "%s/manifest.json", dir);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f)
+        return 0;
+    size_t got = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[got] = '\0';
+    return strstr(head, "\"stepsim_version\"") != NULL;
+}
+
+/* Does the existing folder look like one stepsim may replace: empty, or an output set
+ * (a manifest.json that stepsim wrote)? */
 static int replaceable(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
         return 0;
-    int empty = 1, ours = 0;
+    int empty = 1, manifest = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         empty = 0;
-        if (!strcmp(e->d_name, "manifest.json") || !strcmp(e->d_name, "compare.json"))
-            ours = 1;
+        if (!strcmp(e->d_name, "manifest.json"))
+            manifest = 1;
     }
     closedir(d);
-    return empty || ours;
+    return empty || (manifest && our_manifest(dir));
 }
 
 /* "PARENT/.BASE.KIND.<pid>.XXXXXX" as a template (malloc'd). */
@@ -148,8 +167,9 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
         }
         if (!replaceable(s->outdir)) {
             ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' holds files that "
-                            "stepsim did not write (no manifest.json); a run replaces its "
-                            "folder whole, so name a new or empty folder", s->outdir);
+                            "stepsim did not write (no manifest.json of stepsim's); a run "
+                            "replaces its folder whole, so name a new or empty folder",
+                            s->outdir);
             goto out;
         }
     }

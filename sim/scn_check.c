@@ -368,6 +368,40 @@ static void check_coordination(scn_ctx *c, const pw_params *p)
                    "coordination = { minutes_per_week = M; dna_odds = X; dropout = Y; })");
 }
 
+/* A role's assessment slots are part of its clinical hours (pw_staff.c takes them off
+ * its treatment time): slots that take more than those hours would be time from nowhere. */
+static void check_assessment_hours(scn_ctx *c, const pw_params *p)
+{
+    if (p->assessment.skip)
+        return;
+    const pw_assessment_p *a = &p->assessment;
+    double m = pw_policy_of(p->policy)->assessment_minutes(p);
+    if (a->telephone_share > 0)
+        m = (1 - a->telephone_share) * m + a->telephone_share * a->telephone_minutes;
+    for (size_t i = 0; i < p->n_roles; i++) {
+        const pw_role *r = &p->roles[i];
+        if (!(r->does & PW_DOES_ASSESSMENT))
+            continue;
+        double need = r->assessments_per_week * m / 60.0 + r->colocated_hours_per_week;
+        if (need <= r->clinical_hours_per_week + 1e-9)
+            continue;
+        char rk[KEYMAX], k[KEYMAX], slots[40], mins[40], hours[40], have[40];
+        scn_subkey(rk, "staff", r->name);
+        scn_subkey(k, rk, "assessments_per_week");
+        const config_setting_t *at = lookup(c, k);
+        if (!at)
+            at = lookup(c, rk);
+        scn_fmt_num(r->assessments_per_week, slots, sizeof slots);
+        scn_fmt_num(m, mins, sizeof mins);
+        scn_fmt_num(need, hours, sizeof hours);
+        scn_fmt_num(r->clinical_hours_per_week, have, sizeof have);
+        scn_err_at(c, at ? at : config_root_setting(c->cfg), k,
+                   "%s assessments of %s minutes a week (with co-located hours) take %s "
+                   "hours, more than clinical_hours_per_week (%s) of which they are a part",
+                   slots, mins, hours, have);
+    }
+}
+
 /* ==== scn_check_all ==================================================================== */
 
 void scn_check_all(scn_ctx *c, pw_params *p)
@@ -395,4 +429,5 @@ void scn_check_all(scn_ctx *c, pw_params *p)
     /* The groups (the plans of workforce); staff and policy_params are specials, skipped. */
     check_roles(c, p, scn_top_fields, scn_ntop_fields, 0, p, "", root, root);
     check_ltc_pathway(c, p);
+    check_assessment_hours(c, p);
 }

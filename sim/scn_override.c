@@ -153,6 +153,14 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
         scn_errf(c, loc, key, "--set cannot change the overrides group; set the key itself");
         return 0;
     }
+    /* The services list is read from the file as written (scn_services_read): a --set of
+     * it would be ignored, so it is refused. */
+    if (!strncmp(key, SERVICES, strlen(SERVICES)) &&
+        (key[strlen(SERVICES)] == '.' || !key[strlen(SERVICES)])) {
+        scn_errf(c, loc, key, "--set cannot change a federation's services list; edit the "
+                 "scenario file (each service's own keys go in its overrides)");
+        return 0;
+    }
     const char *value = eq + 1;
     /* libconfig 1.5 wraps integers beyond 32 bits: check the value's text first. */
     scn_src vf;
@@ -259,6 +267,11 @@ int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *c
         } else if (config_setting_get_member(ov, OVERRIDES)) {
             scn_err_at(c, config_setting_get_member(ov, OVERRIDES), OVERRIDES "." OVERRIDES,
                        "unknown key (overrides do not nest)");
+        } else if (config_setting_get_member(ov, SERVICES)) {
+            /* Read from the file's own list (scn_services_read), never from here. */
+            scn_err_at(c, config_setting_get_member(ov, SERVICES), OVERRIDES "." SERVICES,
+                       "the services list cannot be overridden; give it at the top level "
+                       "of the scenario file");
         } else if (merge(c, root, ov, NULL) < 0) {
             c->nomem = 1;
             return -1;

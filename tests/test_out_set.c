@@ -110,6 +110,9 @@ static int entries(const char *dir)
     return n;
 }
 
+/* What marks a folder as an output set: a manifest.json naming stepsim's version. */
+#define OUR_MANIFEST "{\n  \"manifest_version\": 1,\n  \"stepsim_version\": \"test\"\n}\n"
+
 static void test_publish(void)
 {
     char root[] = "/tmp/test_out_set.XXXXXX";
@@ -122,7 +125,7 @@ static void test_publish(void)
     /* A first set into a folder that does not exist yet. */
     CHECK(out_set_begin(&s, outdir, err, sizeof err) == OUT_OK, "begin: %s", err);
     CHECK(s.stage && strstr(s.stage, "/.run.stage."), "staging beside OUTDIR: %s", s.stage);
-    put(s.stage, "manifest.json", "{}\n");
+    put(s.stage, "manifest.json", OUR_MANIFEST);
     put(s.stage, "a.csv", "first\n");
     put(s.stage, "only_first.csv", "x\n");
     CHECK(entries(outdir) == -1, "nothing in OUTDIR before publishing");
@@ -132,7 +135,7 @@ static void test_publish(void)
 
     /* A second set replaces the first whole: no file of the first stays. */
     CHECK(out_set_begin(&s, outdir, err, sizeof err) == OUT_OK, "begin again: %s", err);
-    put(s.stage, "manifest.json", "{}\n");
+    put(s.stage, "manifest.json", OUR_MANIFEST);
     put(s.stage, "a.csv", "second\n");
     CHECK(has(outdir, "a.csv", "first\n"), "old set untouched while the new one is staged");
     CHECK(out_set_publish(&s, err, sizeof err) == OUT_OK, "publish again: %s", err);
@@ -147,6 +150,17 @@ static void test_publish(void)
     CHECK(has(outdir, "a.csv", "second\n") && entries(outdir) == 2, "abort: old set whole");
     CHECK(entries(root) == 1, "abort: staging removed");
     out_set_abort(&s); /* twice is safe */
+
+    /* A folder whose manifest.json another program wrote (a web project's) is not a set:
+     * refused, nothing in it touched. */
+    char *web = path_in(root, "web");
+    CHECK(mkdir(web, 0777) == 0, "a web project's folder");
+    put(web, "manifest.json", "{\"name\": \"app\"}\n");
+    put(web, "notes.txt", "keep\n");
+    CHECK(out_set_begin(&s, web, err, sizeof err) != OUT_OK && strstr(err, "did not write"),
+          "a foreign manifest.json is refused: %s", err);
+    CHECK(has(web, "notes.txt", "keep\n") && entries(web) == 2, "its files untouched");
+    free(web);
 
     /* Trailing slashes name the same folder. */
     char *slashed = malloc(strlen(outdir) + 3);

@@ -816,6 +816,8 @@ static void test_set(const paths *ps)
         {"name=\"x\"; seed = 3", "the value must be a single value"},
         {"referrals.seasonality=[1, 2.0]", "cannot read the value '[1, 2.0]'"},
         {"overrides.name=x", "--set cannot change the overrides group"},
+        {"services=({name=\"A\";scale=2.0;})", "--set cannot change a federation's services list"},
+        {"services.A.scale=2.0", "--set cannot change a federation's services list"},
         {"policy=fail_first", "--set policy=fail_first: policy: unknown policy \"fail_first\""},
         {"staff.newrole.fte=0.5",
          "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer in "
