@@ -59,6 +59,15 @@
 /* Shares must sum to 1 within this. */
 #define SHARE_TOL 1e-6
 /* The top-level group a scenario may use to change keys it @included. */
+/* Limits a federation's scaled services are held to as well (scn_services.c). */
+/* Referrals a week: 2.5 times England's. */
+#define MAX_PER_WEEK 100000.0
+/* People in one role: twice England's psychological wellbeing practitioners; with
+ * PW_MAX_ROLES roles, MAX_CASELOAD and MAX_PREFILL_LIST, the people pre-filled at time zero
+ * (8 x 10,000 x 500 + 3 x 1,000,000 < 2^26) stay within their random streams. */
+#define MAX_HEADCOUNT 10000
+/* People on one waiting list at time zero (England's longest lists hold about 200,000). */
+#define MAX_PREFILL_LIST 1000000
 #define OVERRIDES "overrides"
 /* The top-level list of a federation's services (sim/scn_services.c). */
 #define SERVICES "services"

@@ -25,16 +25,8 @@
  * 35,000 referrals a week, 1.8 million a year, and about 10,000 clinicians in all) and far
  * from any overflow; what a scenario may ask of memory is the memory estimate's to judge
  * (sim/budget.c), and what it may ask of the streams the check of scn_check.c. */
-/* Referrals a week: 2.5 times England's. */
-#define MAX_PER_WEEK 100000.0
-/* People in one role: twice England's psychological wellbeing practitioners; with
- * PW_MAX_ROLES roles, MAX_CASELOAD and MAX_PREFILL_LIST, the people pre-filled at time zero
- * (8 x 10,000 x 500 + 3 x 1,000,000 < 2^26) stay within their random streams. */
-#define MAX_HEADCOUNT 10000
 /* Open cases per full-time clinician (a PWP holds about 45, a high-intensity therapist 25). */
 #define MAX_CASELOAD 500
-/* People on one waiting list at time zero (England's longest lists hold about 200,000). */
-#define MAX_PREFILL_LIST 1000000
 /* Sessions, DNAs and group places: far beyond any course (NICE: 6-20 sessions). */
 #define MAX_SESSIONS 1000
 /* Durations in days, weeks and years: a century. Events stay within what a double orders

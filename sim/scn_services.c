@@ -134,12 +134,14 @@ int scn_services_read(scn_ctx *c, scn_service **svc, size_t *n)
     return 0;
 }
 
-static int scaled(int x, double f)
+/* x times f, at least 1 when x is; beyond `most` it is most + 1, which the caller
+ * refuses (service_limits), never a silent clamp. */
+static int scaled(int x, double f, int most)
 {
     if (x <= 0)
         return x;
-    long v = lround((double)x * f);
-    return v < 1 ? 1 : v > 1000000 ? 1000000 : (int)v;
+    double v = nearbyint((double)x * f);
+    return v < 1 ? 1 : v > most ? most + 1 : (int)v;
 }
 
 /* Service sv's size and staffing applied to its resolved parameters p. */
@@ -148,10 +150,43 @@ static void scale_service(pw_params *p, const scn_service *sv)
     snprintf(p->name, sizeof p->name, "%s", sv->name);
     pw_referral_scale(&p->referrals, sv->scale);
     for (size_t r = 0; r < p->n_roles; r++)
-        p->roles[r].headcount = scaled(p->roles[r].headcount, sv->scale * sv->staffing);
-    p->prefill.assessment_list = scaled(p->prefill.assessment_list, sv->scale);
+        p->roles[r].headcount =
+            scaled(p->roles[r].headcount, sv->scale * sv->staffing, MAX_HEADCOUNT);
+    p->prefill.assessment_list = scaled(p->prefill.assessment_list, sv->scale, MAX_PREFILL_LIST);
     for (int s = 0; s < PW_STEP_N; s++)
-        p->prefill.step_list[s] = scaled(p->prefill.step_list[s], sv->scale);
+        p->prefill.step_list[s] = scaled(p->prefill.step_list[s], sv->scale, MAX_PREFILL_LIST);
+}
+
+/* A scaled service within the limits a scenario's own keys are held to: its referral
+ * rate, each role's headcount, the pre-filled lists, and the referrals its random streams
+ * can number (scn_check.c, post_top). Each excess is reported at the service. */
+static void service_limits(scn_ctx *c, const pw_params *p, const scn_service *sv, int k)
+{
+    char key[KEYMAX];
+    scn_elemkey(key, SERVICES, k);
+    double rate = pw_referral_base_per_week(&p->referrals);
+    if (rate > MAX_PER_WEEK)
+        scn_errf(c, sv->loc, key, "\"%s\" scaled by %g has %.6g referrals a week, more than "
+                 "the %.0f a scenario may have: lower its scale", sv->name, sv->scale, rate,
+                 MAX_PER_WEEK);
+    for (size_t r = 0; r < p->n_roles; r++)
+        if (p->roles[r].headcount > MAX_HEADCOUNT)
+            scn_errf(c, sv->loc, key, "\"%s\" scaled by %g (staffing %g) has more than %d "
+                     "%s, the most a role may have: lower its scale or staffing", sv->name,
+                     sv->scale, sv->staffing, MAX_HEADCOUNT, p->roles[r].name);
+    int over = p->prefill.assessment_list > MAX_PREFILL_LIST;
+    for (int s = 0; s < PW_STEP_N; s++)
+        over |= p->prefill.step_list[s] > MAX_PREFILL_LIST;
+    if (over)
+        scn_errf(c, sv->loc, key, "\"%s\" scaled by %g has a pre-filled list of more than %d "
+                 "people, the most a list may start with: lower its scale", sv->name,
+                 sv->scale, MAX_PREFILL_LIST);
+    double expected = pw_referral_bound(p) * pw_run_days(p);
+    if (expected > PW_MAX_REFERRALS / 2)
+        scn_errf(c, sv->loc, key, "\"%s\" scaled by %g would draw up to %.3g referrals in a "
+                 "replication, more than the %.0f (2^26) its random streams can number: lower "
+                 "its scale or shorten the run", sv->name, sv->scale, expected,
+                 (double)(PW_MAX_REFERRALS / 2));
 }
 
 void scn_federation_free(scn_federation *f)
@@ -199,6 +234,19 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             continue;
         }
         scale_service(p, &list[k]);
+        {
+            scn_ctx c;
+            memset(&c, 0, sizeof c);
+            c.errs = errs;
+            c.errs_start = errs->n;
+            service_limits(&c, p, &list[k], (int)k);
+            if (c.nomem) {
+                ret = SCN_ENOMEM;
+                continue;
+            }
+            if (errs->n > c.errs_start)
+                ret = SCN_EINVALID;
+        }
         fed->scale[k] = list[k].scale;
         fed->staffing[k] = list[k].staffing;
         /* One seed and one count a run (the runner derives each service's seed,
