@@ -113,6 +113,14 @@ printf '%s\nservices = ( { name = "A"; scale = 1.0; sclae = 2; } );\n' "$inc" >"
 run check "$tmp/tests/golden/typo.cfg"
 expect_rc 2 "unknown key"
 expect_err 'typo.cfg:2: services\[0\]\.sclae: unknown key' "unknown key"
+# Scaled past a scenario's own limits: refused at the service, at once, not clamped
+# (headcounts were held at 1,000,000) nor run for minutes until the streams ran out.
+printf '%s\nservices = ( { name = "Huge"; scale = 1000.0; staffing = 1000.0; } );\n' "$inc" \
+    >"$tmp/tests/golden/huge.cfg"
+run check "$tmp/tests/golden/huge.cfg"
+expect_rc 2 "a service scaled past the limits"
+expect_err 'huge.cfg:2: services\[0\]: "Huge" scaled by 1000 \(staffing 1000\) has more than 10000 ' \
+    "the headcount's limit, at the service"
 printf '%s\nservices = ( { name = "A"; scale = -1.0; } );\n' "$inc" >"$tmp/tests/golden/neg.cfg"
 run check "$tmp/tests/golden/neg.cfg"
 expect_rc 2 "negative scale"
