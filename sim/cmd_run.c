@@ -15,6 +15,7 @@
 #include "out_file.h"
 #include "out_html.h"
 #include "out_manifest.h"
+#include "out_metrics.h"
 #include "out_services.h"
 #include "out_stream.h"
 #include "out_write.h"
@@ -143,12 +144,18 @@ static int precision_of(const cli *c, prec_spec *ps, prec_spec **out)
     return EXIT_OK;
 }
 
-/* What --precision decided, for the terminal. */
-static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax)
+/* What --precision decided, for the terminal; `undefined` names a metric that no number
+ * of replications can make precise (prec_undefined), or is NULL. */
+static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax,
+                            const char *undefined)
 {
     if (!c->precision)
         return;
-    if (met_at)
+    if (undefined)
+        printf("--precision %s: NOT met: %s is undefined in every replication (it counts no "
+               "one here), so no number of replications can meet it\n", c->precision,
+               undefined);
+    else if (met_at)
         printf("--precision %s: met and confirmed (look-ahead) with %zu replications of at "
                "most %zu\n", c->precision, n, rmax);
     else
@@ -441,7 +448,9 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         goto out;
     if (!c->quiet) {
         out_print_dashboard(stdout, p, res, n, &info);
-        print_precision(c, n, met_at, rmax);
+        char und[OUT_METRIC_NAME_MAX];
+        print_precision(c, n, met_at, rmax,
+                        prec && prec_undefined(prec, p, res, n, und, sizeof und) ? und : NULL);
         print_mser(p, res, n, NULL);
         printf("\nOutputs in %s/\n", dir);
     }
@@ -660,7 +669,11 @@ int cmd_compare(const cli *c, int argc, char **argv)
     if (!c->quiet) {
         out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
                           n);
-        print_precision(c, n, met_all ? n : 0, rmax);
+        char und[OUT_METRIC_NAME_MAX];
+        int none = 0;
+        for (size_t s = 0; prec && s < ns && !none; s++)
+            none = prec_undefined(prec, &ps[s], res[s], n, und, sizeof und);
+        print_precision(c, n, met_all ? n : 0, rmax, none ? und : NULL);
         putchar('\n');
         for (size_t s = 0; s < ns; s++) /* each scenario's warm-up, as run prints it */
             print_mser(&ps[s], res[s], n, names[s]);

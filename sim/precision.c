@@ -33,6 +33,7 @@ int prec_parse(const char *arg, prec_spec *s, char *err, size_t errlen)
         return -1;
     }
     char e2[256];
+    s->named = *end != '\0';
     if (ex_metric_list(*end ? end + 1 : default_metrics, &s->metrics, &s->nmetrics, e2,
                        sizeof e2) != 0) {
         snprintf(err, errlen, "--precision '%s': %s", arg, e2);
@@ -47,6 +48,21 @@ void prec_free(prec_spec *s)
     memset(s, 0, sizeof *s);
 }
 
+int prec_undefined(const prec_spec *s, const pw_params *p, const pw_results *res, size_t n,
+                   char *buf, size_t len)
+{
+    for (size_t k = 0; s->named && k < s->nmetrics; k++) {
+        size_t i = 0;
+        while (i < n && isnan(ex_metric_value(p, &res[i], s->metrics[k])))
+            i++;
+        if (n && i == n) {
+            ex_metric_name(s->metrics[k], buf, len);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int prec_met(const prec_spec *s, const pw_params *p, const pw_results *res, size_t n)
 {
     double *x = malloc((n ? n : 1) * sizeof *x);
@@ -58,8 +74,13 @@ int prec_met(const prec_spec *s, const pw_params *p, const pw_results *res, size
         for (size_t i = 0; i < n; i++)
             x[i] = ex_metric_value(p, &res[i], m);
         sim_summary sum;
-        if (sim_summarise(x, n, &sum) != 0 || sum.n == 0)
-            continue; /* undefined in every replication (no one recovered, say) */
+        if (sim_summarise(x, n, &sum) != 0 || sum.n == 0) {
+            /* Undefined in every replication (no one recovered, say): among the defaults
+             * skipped; a metric named for its precision cannot meet it. */
+            if (s->named)
+                met = 0;
+            continue;
+        }
         double hw = sim_ci95_halfwidth(sum.sd, sum.n);
         double allowed = ex_metric_is_share(m) ? s->x : s->x * fabs(sum.mean);
         met = isfinite(hw) && hw <= allowed;

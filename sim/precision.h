@@ -21,12 +21,18 @@ typedef struct prec_spec {
     double x;          /* the half-width wanted */
     size_t *metrics;   /* explore.h metric indexes */
     size_t nmetrics;
+    int named;         /* the metrics were named (X:METRIC), not the defaults */
 } prec_spec;
 
 /* Parse "X[:METRIC]" (X > 0; no METRIC: the headline metrics of summary.json's contract).
  * Returns 0, or -1 with a message. */
 int prec_parse(const char *arg, prec_spec *s, char *err, size_t errlen);
 void prec_free(prec_spec *s);
+
+/* A metric named for its precision that is undefined in every one of res[0..n) (no one
+ * it counts): its name into buf, 1; else 0. No number of replications would meet it. */
+int prec_undefined(const prec_spec *s, const pw_params *p, const pw_results *res, size_t n,
+                   char *buf, size_t len);
 
 /* Does the prefix of n replications res[0..n) meet the precision? */
 int prec_met(const prec_spec *s, const pw_params *p, const pw_results *res, size_t n);

@@ -104,6 +104,13 @@ check "the same result on one thread" cmp -s "$tmp/p1/summary.csv" "$tmp/p2/summ
 run run "$q" -r $((n - 6)) --precision 0.02:within_6_weeks_true -q -o "$tmp/p0"
 run run "$q" -r $((n - 6)) --precision 0.02:within_6_weeks_true -o "$tmp/p0"
 check "with $((n - 6)) replications at most it is not met" grep -q 'NOT met within' "$tmp/out"
+# A metric named for its precision and undefined in every replication (no one finishes
+# step 3 alone when no one is routed there) is not met, and said why; it was "met".
+run run "$q" -r 8 --precision 0.05:sessions_mean_finishers_step3_only \
+    --set policy_params.stepped.direct_step3_phq=28.0 --set policy_params.stepped.direct_step3_gad=22.0 \
+    --set policy_params.stepped.high_need_step3_probability=0.0 -o "$tmp/pu"
+check "an undefined metric's precision is not met, and why" \
+    grep -q 'NOT met: sessions_mean_finishers_step3_only is undefined in every replication' "$tmp/out"
 
 echo "== run's warm-up suggestion"
 run run "$q" -r 2 -o "$tmp/w"
