@@ -400,6 +400,8 @@ int cli_parse(int argc, char **argv, cli *c)
             fputs(usage_text, stdout);
             return EXIT_OK;
         case OPT_VERSION:
+            if (argc > 2)
+                return cli_usage_error("%s takes nothing else: stepsim --version", "--version");
             printf("stepsim %s (%s)\nMPI: %s\n", STEPSIM_VERSION, cli_git_hash(),
                    par_library());
             return EXIT_OK;

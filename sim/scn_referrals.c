@@ -147,7 +147,9 @@ static int read_count(csv_read *rd, const char *text, const char *name, double *
     char *end;
     errno = 0;
     *v = strtod(text, &end);
-    if (!*text || *end || !isfinite(*v) || *v < 0 || *v > MAX_WEEK_COUNT) {
+    /* Decimal only: strtod also reads hexadecimal ("0x10" as 16). */
+    if (!*text || *end || strpbrk(text, "xX") || !isfinite(*v) || *v < 0 ||
+        *v > MAX_WEEK_COUNT) {
         csv_err(rd, "column \"%s\" must be a number in [0, %g], the week's referrals (got "
                 "\"%s\")", name, MAX_WEEK_COUNT, text);
         return 0;

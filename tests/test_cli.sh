@@ -40,6 +40,9 @@ check "--help prints usage on stdout" grep -q 'usage: stepsim' "$tmp/out"
 run --version
 expect_rc 0 "--version"
 check "--version prints 'stepsim VERSION'" grep -Eq '^stepsim [0-9]+\.[0-9]+' "$tmp/out"
+run --version x
+expect_rc 2 "--version with an argument"
+expect_err "version takes nothing else" "--version with an argument"
 run
 expect_rc 2 "no arguments"
 expect_err 'usage: stepsim' "no arguments prints usage"
