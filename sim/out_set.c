@@ -160,6 +160,13 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     }
     struct stat st;
     if (lstat(s->outdir, &st) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+            ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' is a symbolic link: "
+                            "a run replaces its folder whole (a rename), which would replace "
+                            "the link, not the folder it points to; give that folder's own "
+                            "path", s->outdir);
+            goto out;
+        }
         if (!S_ISDIR(st.st_mode)) {
             ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' exists and is not "
                             "a folder", s->outdir);

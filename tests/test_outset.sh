@@ -185,8 +185,22 @@ run run "$small" -q -o "$tmp/mine" $quick
 expect_rc 2 "a folder of other files"
 expect_err "did not write" "the refusal says why"
 check "the folder is left alone" grep -q precious "$tmp/mine/thesis.tex"
+# A web project's manifest.json is not stepsim's: its folder is not replaced.
+mkdir -p "$tmp/web/src" && echo '{"name": "app"}' >"$tmp/web/manifest.json"
+echo keep >"$tmp/web/src/main.js"
+run run "$small" -q -o "$tmp/web" $quick
+expect_rc 2 "a folder with another program's manifest.json"
+check "its files left alone" grep -q keep "$tmp/web/src/main.js"
 run run "$small" -q -o . $quick
 expect_rc 2 "-o ."
+# A symbolic link to a set: the swap would replace the link, not its folder. Refused,
+# saying so, the link and its folder as they were.
+run run "$small" -q -o "$tmp/linked" $quick
+ln -s "$tmp/linked" "$tmp/link"
+run run "$small" -q -o "$tmp/link" $quick
+expect_rc 2 "-o a symbolic link"
+expect_err "is a symbolic link" "-o a symbolic link: why"
+check "the link is left as it was" test -L "$tmp/link" -a -f "$tmp/linked/manifest.json"
 # A folder that cannot be made is the user's choice: exit 2, as any bad input.
 echo text >"$tmp/afile"
 run run "$small" -q -o "$tmp/afile/sub" $quick
