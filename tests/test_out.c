@@ -421,6 +421,12 @@ static void fill_rep(pw_results *x, int r)
         x->weeks[w].burnout_mean = 0.25;
         x->weeks[w].burnout_p90 = 0.5;
         x->weeks[w].sessions = NAN; /* written empty */
+        /* Week 1: 4 first treatments that waited 100 days in all (a mean of 25), 2 step-3
+         * starts that waited 30 (15); week 0 none, so its means are empty. */
+        x->weeks[w].treatment_starts = w ? 4 : 0;
+        x->weeks[w].treatment_wait_days = w ? 100 : 0;
+        x->weeks[w].step3_starts = w ? 2 : 0;
+        x->weeks[w].step3_wait_days = w ? 30 : 0;
     }
 }
 
@@ -923,10 +929,15 @@ static void test_write_files(void)
                           "waiting_step3,caseload_step2,caseload_step3,staff_in_post_pwp,"
                           "staff_in_post_hit_senior,vacancies_pwp,vacancies_hit_senior,"
                           "in_training_pwp,in_training_hit_senior,on_sick_leave,burnout_mean,"
-                          "burnout_p90,leavers,hires,referrals,assessments,sessions,phase"),
+                          "burnout_p90,leavers,hires,referrals,assessments,sessions,phase,"
+                          "treatment_starts,wait_to_treatment_days_mean,step3_starts,"
+                          "wait_for_step3_days_mean"),
           "timeseries.csv header: %s", h ? h : "(none)");
-    CHECK(s && strstr(s, ",0,1,101,0,0,0,0,10,5,0,1,0,2,0,0.25,0.5,0,0,0,0,,warmup\n"),
-          "a week row (sessions NaN -> empty; weeks 0 and 1 of a 52-week warm-up)");
+    CHECK(s && strstr(s, ",0,1,101,0,0,0,0,10,5,0,1,0,2,0,0.25,0.5,0,0,0,0,,warmup,4,25,2,15\n"),
+          "a week row (sessions NaN -> empty; weeks 0 and 1 of a 52-week warm-up; the week's "
+          "starters' mean waits)");
+    CHECK(s && strstr(s, ",0,0,100,0,0,0,0,10,5,0,1,0,2,0,0.25,0.5,0,0,0,0,,warmup,0,,0,\n"),
+          "a week with no starters: its mean waits empty");
     CHECK(s && count_lines(s) == 1 + NREPS * 2, "two weeks per replication");
     free(h);
     free(s);
