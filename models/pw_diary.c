@@ -14,8 +14,9 @@
 
 /* Days a diary looks ahead. A booking never lies further ahead than this: a caseload of
  * cap people seen once each within the interval fits many times over (cap x minutes per
- * day of room), so reaching it means a diary with almost no time, which books on the
- * last day it can (counted in diary_overbooked). */
+ * day of room). A booking no week in reach has room for is squeezed into the first empty
+ * working day (diary_squeezed); only with every working day in reach already booked does
+ * it go on the last day it can (diary_overbooked). */
 #define DIARY_DAYS 512
 
 /* Weeks of booked minutes kept beside the days (a week's total is asked at every day a

@@ -340,8 +340,9 @@ typedef struct pw_results {
     uint64_t events_fired;
     uint64_t diary_unbooked;                    /* sessions that found no room within the
                                                    diary's reach (a week's treatment time
-                                                   shorter than a session): booked at its
-                                                   end (pw_diary.c) */
+                                                   shorter than a session, and no empty day
+                                                   to squeeze them into): booked at its end
+                                                   (pw_diary.c) */
     double wall_seconds;
     /* A federation's replication (pw_pool.h): each service's metrics, n_services x PW_M_N
      * service-major, owned; 0 and NULL for a single service. */

@@ -195,7 +195,9 @@ static int list_outgrows(const double *x, size_t n, size_t span, double per_week
 }
 
 /* The first week at or after `from` at which the scenario changes by plan (hiring, cuts,
- * shocks, a training closure, top-up training, a step in referrals), or INFINITY. */
+ * shocks, a training closure, top-up training, a step in referrals), or INFINITY; a change
+ * begun before `from` and still going on then (a shock spread over weeks, a closure, a
+ * course) counts at `from`. */
 static double first_planned_change(const pw_params *p, double from)
 {
     double first = INFINITY;
@@ -209,14 +211,19 @@ static double first_planned_change(const pw_params *p, double from)
     for (size_t i = 0; i < wf->n_hires; i++)
         PLANNED(wf->hires[i].week);
     for (size_t i = 0; i < wf->n_shocks; i++)
-        PLANNED(wf->shocks[i].week);
+        PLANNED(fmax(wf->shocks[i].week,
+                     wf->shocks[i].week + wf->shocks[i].weeks > from ? from : -1));
     for (size_t i = 0; i < wf->n_cuts; i++)
         PLANNED(wf->cuts[i].week);
-    for (size_t r = 0; r < p->n_roles; r++)
-        if (p->roles[r].train_closed_weeks > 0)
-            PLANNED(p->roles[r].train_closed_from_week);
+    for (size_t r = 0; r < p->n_roles; r++) {
+        const pw_role *ro = &p->roles[r];
+        if (ro->train_closed_weeks > 0)
+            PLANNED(fmax(ro->train_closed_from_week,
+                         ro->train_closed_from_week + ro->train_closed_weeks > from ? from : -1));
+    }
     if (wf->ltc_top_up_share > 0)
-        PLANNED(wf->ltc_top_up_week);
+        PLANNED(fmax(wf->ltc_top_up_week,
+                     wf->ltc_top_up_week + wf->ltc_top_up_weeks > from ? from : -1));
     for (size_t i = 0; i < p->referrals.n_step_changes; i++)
         PLANNED(p->referrals.step_changes[i].week);
 #undef PLANNED
@@ -240,7 +247,8 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
      * the lists by design, so its weeks say nothing of the start); none if fewer than a
      * quarter's weeks come before it. */
     double change = first_planned_change(p, p->warmup_weeks);
-    size_t settled = change < (double)w1 ? (size_t)ceil(change) : w1;
+    size_t settled = change < (double)w1 ? (size_t)floor(change) : w1; /* week k is read at
+                                                                           day 7 (k + 1) */
     static const char *const names[] = {"assessment", "step 2", "step 3"};
     size_t m = n * (w1 - w0);
     double *x = malloc(m * sizeof *x);
@@ -265,8 +273,13 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
                    tag, names[l], first, last);
             continue;
         }
-        if (settled < w0 + 13)
+        if (settled < w0 + 13) {
+            if (l == 0)
+                printf("Warm-up%s: the lists' levels are not checked: a planned change comes "
+                       "within\n  13 weeks of the window's start (week %g), so no settled "
+                       "weeks show them\n", tag, change);
             continue;
+        }
         size_t ms = 0; /* the weeks before the change, every replication's */
         for (size_t i = 0; i < n; i++)
             for (size_t k = w0; k < settled; k++)
@@ -285,8 +298,9 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
 }
 
 /* Sessions that found no room in a diary within its reach: a clinician whose week's
- * treatment time is shorter than one session (a tiny FTE, long sessions) sees people
- * about 17 months ahead. Said, not hidden: the figures then say little. */
+ * treatment time is shorter than one session, and every working day of the coming 512
+ * already booked (squeezed sessions), sees people about 17 months ahead. Said, not hidden:
+ * the figures then say little. */
 static void print_diary_warning(const pw_results *res, size_t n, const char *tag)
 {
     uint64_t k = 0;
@@ -296,8 +310,9 @@ static void print_diary_warning(const pw_results *res, size_t n, const char *tag
         printf("Diary warning%s: %" PRIu64 " sessions over %zu replications found no room in\n"
                "  their clinician's diary within 512 days: a week's treatment time (clinical\n"
                "  hours x fte, less groups) is shorter than one session with its admin\n"
-               "  minutes. They were booked 512 days ahead; raise fte or hours, or shorten\n"
-               "  sessions\n", tag, k, n);
+               "  minutes, and every working day ahead already holds a session squeezed in.\n"
+               "  They were booked 512 days ahead; raise fte or hours, or shorten sessions\n",
+               tag, k, n);
 }
 
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by

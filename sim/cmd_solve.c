@@ -394,10 +394,17 @@ static void print_spot(const solver *s, const char *what, const spot *sp)
     for (size_t v = 0; v < s->x.nvars; v++)
         printf(" %s=%ld", s->x.vars[v].key, sp->at[v]);
     printf("   (%zu replications)\n", sp->pt.nreps);
+    int width = 0; /* the longest label's, so the values line up */
+    for (size_t k = 0; k <= s->ntargets; k++) {
+        int len = (int)strlen(
+            ex_metric_label(k < s->ntargets ? s->targets[k].metric : s->cost, name, sizeof name));
+        width = len > width ? len : width;
+    }
     for (size_t k = 0; k <= s->ntargets; k++) {
         size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
         sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
-        printf("    %-56s %s", ex_metric_label(m, name, sizeof name), xp_fmt(m, &sum, b, sizeof b));
+        printf("    %-*s %s", width, ex_metric_label(m, name, sizeof name),
+               xp_fmt(m, &sum, b, sizeof b));
         if (k < s->ntargets) {
             const target *t = &s->targets[k];
             double bound = ex_point_bound(&sp->pt, m, sp->pt.nreps, s->x.c->confidence,

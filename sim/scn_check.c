@@ -368,11 +368,14 @@ static void check_coordination(scn_ctx *c, const pw_params *p)
                    "coordination = { minutes_per_week = M; dna_odds = X; dropout = Y; })");
 }
 
-/* A role's assessment slots are part of its clinical hours (pw_staff.c takes them off
- * its treatment time): slots that take more than those hours would be time from nowhere. */
+/* The assessor's slots are part of its clinical hours (pw_staff.c takes them off its
+ * treatment time): slots that take more than those hours would be time from nowhere.
+ * Only the policy's assessor role assesses (pol_assessor); another role's slots are
+ * never used. */
 static void check_assessment_hours(scn_ctx *c, const pw_params *p)
 {
-    if (p->assessment.skip)
+    int assessor = pol_assessor(p);
+    if (p->assessment.skip || assessor < 0)
         return;
     const pw_assessment_p *a = &p->assessment;
     double m = pw_policy_of(p->policy)->assessment_minutes(p);
@@ -380,7 +383,7 @@ static void check_assessment_hours(scn_ctx *c, const pw_params *p)
         m = (1 - a->telephone_share) * m + a->telephone_share * a->telephone_minutes;
     for (size_t i = 0; i < p->n_roles; i++) {
         const pw_role *r = &p->roles[i];
-        if (!(r->does & PW_DOES_ASSESSMENT))
+        if ((int)i != assessor)
             continue;
         double need = r->assessments_per_week * m / 60.0 + r->colocated_hours_per_week;
         if (need <= r->clinical_hours_per_week + 1e-9)

@@ -140,8 +140,8 @@ static int scaled(int x, double f, int most)
 {
     if (x <= 0)
         return x;
-    double v = nearbyint((double)x * f);
-    return v < 1 ? 1 : v > most ? most + 1 : (int)v;
+    double v = (double)x * f;
+    return v >= most + 0.5 ? most + 1 : v < 1 ? 1 : (int)lround(v); /* halves away from 0 */
 }
 
 /* Service sv's size and staffing applied to its resolved parameters p. */

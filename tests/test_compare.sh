@@ -292,6 +292,12 @@ expect_rc 0 "compare with an overloaded scenario"
 check "each scenario's warm-up line" sh -c "grep -q '^Warm-up baseline: MSER-5' '$tmp/out' && grep -q '^Warm-up busy: MSER-5' '$tmp/out'"
 check "the overload named" grep -q '^Capacity warning busy: the assessment list grows through the window' "$tmp/out"
 check "and not for the baseline" sh -c "! grep -q '^Capacity warning baseline' '$tmp/out'"
+# A planned change at the window's start (training closed from week 52) moves the lists
+# by design: their warm-up levels are not judged against the window, and the run says so.
+run compare "$b" scenarios/hit_training_pause.cfg -r 2 -o "$tmp/pause"
+expect_rc 0 "compare with a change planned at the window's start"
+check "its lists' levels not checked, said" grep -q "^Warm-up hit_training_pause: the lists' levels are not checked: a planned change" "$tmp/out"
+check "and no warm-up warning for it" sh -c "! grep -q '^Warm-up warning hit_training_pause' '$tmp/out'"
 # A scenario's name is its folder in the set: '.', '..' or the name of one of the set's
 # files would write outside its folder or over a file (found once writing into the
 # output folder's parent). Refused before anything runs; nothing is written.

@@ -737,6 +737,10 @@ static void test_set(const paths *ps)
         "weekend_closed=false",
         "reporting.clock_stop=first_treatment",
         "output={ patients = true; }",
+        /* A role that lists assessment but is not the policy's assessor: its slots are
+         * never used, so more of them than its hours is no error (only the assessor's). */
+        "staff.hit.does=[\"assessment\", \"step3\"]",
+        "staff.hit.assessments_per_week=40.0",
     };
     int rc = load(path, good, sizeof good / sizeof *good, &p, &e);
     if (!CHECK(rc == SCN_OK, "good --set overrides load (got %s)", scn_strerror(rc)))
