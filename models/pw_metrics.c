@@ -42,16 +42,18 @@ void metrics_track_capacity(world *w)
     }
 }
 
-/* Week arg begins: the workforce's weekly round (with staff dynamics), then week arg - 1's
- * row of the time series. Schedules the next week while it starts within the run. */
+/* Week arg begins: week arg - 1's row of the time series, then the workforce's weekly
+ * round (with staff dynamics). The row, and the window's salary and headcount sums, take
+ * the staff of the week just ended, before the round's leavers go: taken after, every
+ * leaver counted as gone for the whole week even when replaced at once. The round's
+ * leavers and starters fall in the week it begins. Schedules the next week while it
+ * starts within the run. */
 void metrics_on_week(sim *s, void *obj, uint64_t arg)
 {
     (void)obj;
     world *w = s->user;
     pw_results *o = w->out;
     size_t k = (size_t)arg;
-    if (k > 0 && w->dynamic)
-        staff_round(w);
     if (k > 0 && k - 1 < o->n_weeks) {
         pw_week *wk = &o->weeks[k - 1];
         *wk = w->week;
@@ -63,6 +65,8 @@ void metrics_on_week(sim *s, void *obj, uint64_t arg)
         staff_week(w, wk);
         memset(&w->week, 0, sizeof w->week);
     }
+    if (k > 0 && w->dynamic)
+        staff_round(w);
     if (s->now + 7.0 <= w->t_end)
         sim_schedule_at(s, s->now + 7.0, PRIO_WEEK, metrics_on_week, NULL, arg + 1);
 }

@@ -33,13 +33,13 @@ run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/clear" --set staff.pwp.training_per_year
     --set staff.pwp.training_intake_month=9 --set staff.pwp.training_places_per_year=6
 expect_rc 0 "run, annual clearing"
 # starts DIR: "replication year month count" for each weekly round that put people into HIT
-# training. Row `week` w is the state after the round held on day 7 (w + 1); months as the
-# model counts them (a twelfth of 365.25 days).
+# training. Row `week` w is the state at its end, after the round held on day 7w and before
+# the one on day 7 (w + 1); months as the model counts them (a twelfth of 365.25 days).
 starts() {
     awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
         { r = f[col("replication")]; w = f[col("week")]; v = f[col("in_training_hit")]
           if ((r in prev) && v > prev[r]) {
-              d = 7 * (w + 1); y = 365.25
+              d = 7 * w; y = 365.25
               m = int((d - y * int(d / y)) / (y / 12)) + 1
               print r, int(d / y), m, v - prev[r] }
           prev[r] = v }' "$1/timeseries.csv"
@@ -154,4 +154,16 @@ check "the gain is larger for people with a long-term condition" \
 set -- $(paired t_off t_cost wait_to_treatment_days_mean)
 echo "   mean wait to treatment, course in the window - none: $1 [$2, $3]"
 check "the course's hours lengthen waits" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
+
+echo "== headcount with leavers replaced at once"
+# Every HIT leaves about once a year and is replaced the same instant (vacancy 0): the
+# posts are never empty, so headcount_mean is the 28 posts. The week's staff used to be
+# taken after the round's leavers went and before their successors came: 10 of 28.
+run run scenarios/baseline.cfg -r 2 -q --set horizon_weeks=52 --set staff.hit.leave_per_year=52 \
+    --set 'staff.hit.vacancy_days={dist="fixed"; value=0.0;}' -o "$tmp/instant"
+expect_rc 0 "high turnover, leavers replaced at once"
+hc=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("role")] == "hit" { s += f[col("headcount_mean")]; n++ } END { print s / n }' "$tmp/instant/workforce.csv")
+echo "   HITs in post on average: $hc of 28"
+check "the posts stay filled (27.5 or more of 28)" awk -v h="$hc" 'BEGIN { exit !(h >= 27.5 && h <= 28) }'
 finish
