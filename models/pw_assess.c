@@ -15,16 +15,17 @@
 
 #include "pw_state.h"
 
-/* Clinician minutes an assessment takes on average: the policy's length, and telephone
- * triage's for its share. */
-double assess_mean_minutes(const world *w)
+double pw_assess_mean_minutes(const pw_params *p)
 {
-    const pw_assessment_p *a = &w->p->assessment;
-    double m = w->pol->assessment_minutes(w->p);
+    const pw_assessment_p *a = &p->assessment;
+    double m = pw_policy_of(p->policy)->assessment_minutes(p);
     if (!(a->telephone_share > 0))
         return m;
     return (1 - a->telephone_share) * m + a->telephone_share * a->telephone_minutes;
 }
+
+/* The same for the world's scenario. */
+double assess_mean_minutes(const world *w) { return pw_assess_mean_minutes(w->p); }
 
 /* pt opts in (counted if in the cohort): onto the assessment list, with a dropout timer
  * from PR_WAIT (EV_ASSESS_DROPOUT) if it falls within the run; straight to the step-2

@@ -117,6 +117,9 @@ double pw_referral_self_share(const pw_params *p, double t);
 double pw_referral_base_per_week(const pw_referrals *r);
 /* Multiply every rate and weekly count of r by f (a federation's service scale). */
 void pw_referral_scale(pw_referrals *r, double f);
+/* Clinician minutes an assessment takes on average under p: the policy's length, and
+ * telephone triage's for its share (models/pw_assess.c). */
+double pw_assess_mean_minutes(const pw_params *p);
 
 /* Memory of one replication of p, estimated from its parameters before it runs (the
  * formula is in models/pw_memory.c and the README, "Limits"). Counts are conservative

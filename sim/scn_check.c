@@ -377,32 +377,25 @@ static void check_assessment_hours(scn_ctx *c, const pw_params *p)
     int assessor = pol_assessor(p);
     if (p->assessment.skip || assessor < 0)
         return;
-    const pw_assessment_p *a = &p->assessment;
-    double m = pw_policy_of(p->policy)->assessment_minutes(p);
-    if (a->telephone_share > 0)
-        m = (1 - a->telephone_share) * m + a->telephone_share * a->telephone_minutes;
-    for (size_t i = 0; i < p->n_roles; i++) {
-        const pw_role *r = &p->roles[i];
-        if ((int)i != assessor)
-            continue;
-        double need = r->assessments_per_week * m / 60.0 + r->colocated_hours_per_week;
-        if (need <= r->clinical_hours_per_week + 1e-9)
-            continue;
-        char rk[KEYMAX], k[KEYMAX], slots[40], mins[40], hours[40], have[40];
-        scn_subkey(rk, "staff", r->name);
-        scn_subkey(k, rk, "assessments_per_week");
-        const config_setting_t *at = lookup(c, k);
-        if (!at)
-            at = lookup(c, rk);
-        scn_fmt_num(r->assessments_per_week, slots, sizeof slots);
-        scn_fmt_num(m, mins, sizeof mins);
-        scn_fmt_num(need, hours, sizeof hours);
-        scn_fmt_num(r->clinical_hours_per_week, have, sizeof have);
-        scn_err_at(c, at ? at : config_root_setting(c->cfg), k,
-                   "%s assessments of %s minutes a week (with co-located hours) take %s "
-                   "hours, more than clinical_hours_per_week (%s) of which they are a part",
-                   slots, mins, hours, have);
-    }
+    const pw_role *r = &p->roles[assessor];
+    double m = pw_assess_mean_minutes(p);
+    double need = r->assessments_per_week * m / 60.0 + r->colocated_hours_per_week;
+    if (need <= r->clinical_hours_per_week + 1e-9)
+        return;
+    char rk[KEYMAX], k[KEYMAX], slots[40], mins[40], hours[40], have[40];
+    scn_subkey(rk, "staff", r->name);
+    scn_subkey(k, rk, "assessments_per_week");
+    const config_setting_t *at = lookup(c, k);
+    if (!at)
+        at = lookup(c, rk);
+    scn_fmt_num(r->assessments_per_week, slots, sizeof slots);
+    scn_fmt_num(m, mins, sizeof mins);
+    scn_fmt_num(need, hours, sizeof hours);
+    scn_fmt_num(r->clinical_hours_per_week, have, sizeof have);
+    scn_err_at(c, at ? at : config_root_setting(c->cfg), k,
+               "%s assessments of %s minutes a week (with co-located hours) take %s hours, "
+               "more than clinical_hours_per_week (%s) of which they are a part",
+               slots, mins, hours, have);
 }
 
 /* ==== scn_check_all ==================================================================== */
