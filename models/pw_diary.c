@@ -31,10 +31,13 @@ _Static_assert(DIARY_WEEKS * 7 > DIARY_DAYS + 14, "the weeks must cover the days
  * instead of never. */
 #define DIARY_DAY_STRETCH 1.5
 
+/* Does a day with `booked` minutes hold nothing (releases leave a rounding residue)? */
+static int day_empty(double booked) { return booked < 1e-6; }
+
 /* Can a day with `booked` minutes take `minutes` more within day_limit? */
 static int day_takes(double booked, double minutes, double day_limit)
 {
-    return booked + minutes <= day_limit || booked < 1e-6;
+    return booked + minutes <= day_limit || day_empty(booked);
 }
 
 struct pw_diary_day {
@@ -177,7 +180,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
          * week overbooked, as a clinician fits in a course already begun; with no empty
          * day in reach, on the last working day it reaches (d0 if none). */
         for (d = d0; d < d0 + DIARY_DAYS; d++)
-            if (world_is_working(w, d) && entry(c, d)->minutes < 1e-6)
+            if (world_is_working(w, d) && day_empty(entry(c, d)->minutes))
                 break;
         if (d < d0 + DIARY_DAYS) {
             w->diary_squeezed++;

@@ -60,7 +60,7 @@ static void tornado(const xp *x, size_t m, effect *e, int sobol)
         [OUT_U_GBP] = " in pounds"};
     out_unit u;
     out_metric_label(m, lb, &u);
-    double k = !sobol && u == OUT_U_SHARE ? 100 : 1;
+    double k = !sobol && u == OUT_U_SHARE ? 100 : 1; /* as on the page */
     printf("%s (%s), %s%s:\n", lb, ex_metric_name(m, name, sizeof name),
            sobol ? "ST" : "mu*", !sobol && in[u] ? in[u] : "");
     for (size_t i = 0; i < x->nvars; i++) {

@@ -201,13 +201,7 @@ int ex_metric_find(const char *name)
     return -1;
 }
 
-int ex_metric_is_share(size_t i)
-{
-    char b[OUT_METRIC_LABEL_MAX];
-    out_unit u;
-    out_metric_label(i, b, &u);
-    return u == OUT_U_SHARE;
-}
+int ex_metric_is_share(size_t i) { return out_metric_unit(i) == OUT_U_SHARE; }
 
 const char *ex_metric_label(size_t i, char *buf, size_t n)
 {

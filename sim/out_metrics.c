@@ -94,38 +94,40 @@ static const struct {
     [PW_M_STAFF_TURNOVER_RATE_STEP3] = {"Staff turnover a year, step-3 roles (HITs)", OUT_U_SHARE},
 };
 
+/* The wait measures' derived metrics: from the weekly histogram, linear within a week, so
+ * close to (not equal to) the exact wait_to_treatment_days_p50/p90. */
+static const char *const wait_label[PW_W_N] = {
+    [PW_W_REFERRAL_TO_ASSESSMENT] = "Referral to assessment",
+    [PW_W_ASSESSMENT_TO_TREATMENT] = "Assessment to first treatment (the hidden wait)",
+    [PW_W_REFERRAL_TO_TREATMENT] = "Referral to first treatment",
+    [PW_W_STEP_UP] = "Step-up: end of step 2 to first step-3 session",
+    [PW_W_REPORTED] = "Referral to the clock stop (reported, finishers)"};
+static const struct {
+    const char *what;
+    out_unit unit;
+} wait_stat[OUT_WS_N] = {[OUT_WS_P50] = {"median (weekly bins)", OUT_U_DAYS},
+                         [OUT_WS_P90] = {"90th centile (weekly bins)", OUT_U_DAYS},
+                         [OUT_WS_UNDER_6] = {"under 6 weeks, of those who waited", OUT_U_SHARE},
+                         [OUT_WS_UNDER_18] = {"under 18 weeks, of those who waited", OUT_U_SHARE}};
+
+out_unit out_metric_unit(size_t i)
+{
+    return i < PW_M_N             ? metric_labels[i].unit
+           : i < out_metric_count() ? wait_stat[(i - PW_M_N) % OUT_WS_N].unit
+                                    : OUT_U_GBP;
+}
+
 const char *out_metric_label(size_t i, char buf[OUT_METRIC_LABEL_MAX], out_unit *unit)
 {
-    /* The wait measures' derived metrics: from the weekly histogram, linear within a
-     * week, so close to (not equal to) the exact wait_to_treatment_days_p50/p90. */
-    static const char *const wait_label[PW_W_N] = {
-        [PW_W_REFERRAL_TO_ASSESSMENT] = "Referral to assessment",
-        [PW_W_ASSESSMENT_TO_TREATMENT] = "Assessment to first treatment (the hidden wait)",
-        [PW_W_REFERRAL_TO_TREATMENT] = "Referral to first treatment",
-        [PW_W_STEP_UP] = "Step-up: end of step 2 to first step-3 session",
-        [PW_W_REPORTED] = "Referral to the clock stop (reported, finishers)"};
-    static const struct {
-        const char *what;
-        out_unit unit;
-    } wait_stat[OUT_WS_N] = {{"median (weekly bins)", OUT_U_DAYS},
-                             {"90th centile (weekly bins)", OUT_U_DAYS},
-                             {"under 6 weeks, of those who waited", OUT_U_SHARE},
-                             {"under 18 weeks, of those who waited", OUT_U_SHARE}};
-    out_unit u = OUT_U_NUMBER;
-    if (i < PW_M_N) {
+    if (i < PW_M_N)
         snprintf(buf, OUT_METRIC_LABEL_MAX, "%s", metric_labels[i].label);
-        u = metric_labels[i].unit;
-    } else if (i < out_metric_count()) {
-        size_t k = i - PW_M_N;
-        snprintf(buf, OUT_METRIC_LABEL_MAX, "%s: %s", wait_label[k / OUT_WS_N],
-                 wait_stat[k % OUT_WS_N].what);
-        u = wait_stat[k % OUT_WS_N].unit;
-    } else {
+    else if (i < out_metric_count())
+        snprintf(buf, OUT_METRIC_LABEL_MAX, "%s: %s", wait_label[(i - PW_M_N) / OUT_WS_N],
+                 wait_stat[(i - PW_M_N) % OUT_WS_N].what);
+    else
         snprintf(buf, OUT_METRIC_LABEL_MAX, "Staff cost a year");
-        u = OUT_U_GBP;
-    }
     if (unit)
-        *unit = u;
+        *unit = out_metric_unit(i);
     return buf;
 }
 
@@ -145,6 +147,16 @@ void out_metric_labels_json(FILE *f)
         fputc(']', f);
     }
     fputs("\n}", f);
+}
+
+double out_week_wait_to_treatment(const pw_week *wk)
+{
+    return wk->treatment_starts > 0 ? wk->treatment_wait_days / wk->treatment_starts : NAN;
+}
+
+double out_week_wait_for_step3(const pw_week *wk)
+{
+    return wk->step3_starts > 0 ? wk->step3_wait_days / wk->step3_starts : NAN;
 }
 
 /* Total count of a wait histogram. */

@@ -52,8 +52,16 @@ const char *out_unit_code(out_unit u);
  * pages' labels) into buf; its unit in *unit unless NULL. i == out_metric_count() is
  * OUT_COST_PER_YEAR. Returns buf. */
 const char *out_metric_label(size_t i, char buf[OUT_METRIC_LABEL_MAX], out_unit *unit);
+/* Metric i's unit alone (i == out_metric_count() is OUT_COST_PER_YEAR). */
+out_unit out_metric_unit(size_t i);
 /* Every label as a JSON object, {"name": ["label", "unit code"], ...}, for the pages. */
 void out_metric_labels_json(FILE *f);
+
+/* A week's mean waits of its starters (pw_week's sums over counts): from referral to
+ * first treatment, and from joining the step-3 list to the first step-3 session; NaN in a
+ * week with no starters. */
+double out_week_wait_to_treatment(const pw_week *wk);
+double out_week_wait_for_step3(const pw_week *wk);
 
 /* Share of the observations of a wait histogram (PW_WAIT_WEEKS + 1 bins, the last one
  * open) in bins [0, weeks): waits under `weeks` weeks. NaN when empty. */

@@ -79,16 +79,8 @@ static double wk_sick(const pw_week *w, int a) { (void)a; return w->on_sick_leav
 static double wk_burnout(const pw_week *w, int a) { (void)a; return w->burnout_mean; }
 static double wk_referrals(const pw_week *w, int a) { (void)a; return w->referrals; }
 /* A week's mean wait of its starters (NaN in a week with none: a gap in the line). */
-static double wk_wait_treat(const pw_week *w, int a)
-{
-    (void)a;
-    return w->treatment_starts > 0 ? w->treatment_wait_days / w->treatment_starts : NAN;
-}
-static double wk_wait_step3(const pw_week *w, int a)
-{
-    (void)a;
-    return w->step3_starts > 0 ? w->step3_wait_days / w->step3_starts : NAN;
-}
+static double wk_wait_treat(const pw_week *w, int a) { (void)a; return out_week_wait_to_treatment(w); }
+static double wk_wait_step3(const pw_week *w, int a) { (void)a; return out_week_wait_for_step3(w); }
 
 /* The fewest weeks any replication has. */
 static size_t common_weeks(const pw_results *reps, size_t n)

@@ -467,12 +467,11 @@ static void write_timeseries(FILE *f, const wctx *c)
             /* Means of the week's starters; empty in a week with none. */
             out_csv_num(f, wk->treatment_starts);
             putc(',', f);
-            out_csv_num(f, wk->treatment_starts > 0
-                               ? wk->treatment_wait_days / wk->treatment_starts : NAN);
+            out_csv_num(f, out_week_wait_to_treatment(wk));
             putc(',', f);
             out_csv_num(f, wk->step3_starts);
             putc(',', f);
-            out_csv_num(f, wk->step3_starts > 0 ? wk->step3_wait_days / wk->step3_starts : NAN);
+            out_csv_num(f, out_week_wait_for_step3(wk));
             putc('\n', f);
         }
     }
