@@ -198,35 +198,32 @@ static int list_outgrows(const double *x, size_t n, size_t span, double per_week
  * shocks, a training closure, top-up training, a step in referrals), or INFINITY; a change
  * begun before `from` and still going on then (a shock spread over weeks, a closure, a
  * course) counts at `from`. */
+/* When a change planned to start at week `start` and last `weeks` (0: a step, for good)
+ * first acts at or after week `from`: its start, `from` itself when it is still going on
+ * then, or INFINITY when it was over before. */
+static double acting_from(double start, double weeks, double from)
+{
+    return start >= from ? start : weeks > 0 && start + weeks > from ? from : INFINITY;
+}
+
 static double first_planned_change(const pw_params *p, double from)
 {
-    double first = INFINITY;
     const pw_workforce_p *wf = &p->workforce;
-#define PLANNED(w)                                                                        \
-    do {                                                                                  \
-        double w_ = (w);                                                                  \
-        if (w_ >= from && w_ < first)                                                     \
-            first = w_;                                                                   \
-    } while (0)
+    double first = INFINITY;
     for (size_t i = 0; i < wf->n_hires; i++)
-        PLANNED(wf->hires[i].week);
+        first = fmin(first, acting_from(wf->hires[i].week, 0, from));
     for (size_t i = 0; i < wf->n_shocks; i++)
-        PLANNED(fmax(wf->shocks[i].week,
-                     wf->shocks[i].week + wf->shocks[i].weeks > from ? from : -1));
+        first = fmin(first, acting_from(wf->shocks[i].week, wf->shocks[i].weeks, from));
     for (size_t i = 0; i < wf->n_cuts; i++)
-        PLANNED(wf->cuts[i].week);
-    for (size_t r = 0; r < p->n_roles; r++) {
-        const pw_role *ro = &p->roles[r];
-        if (ro->train_closed_weeks > 0)
-            PLANNED(fmax(ro->train_closed_from_week,
-                         ro->train_closed_from_week + ro->train_closed_weeks > from ? from : -1));
-    }
+        first = fmin(first, acting_from(wf->cuts[i].week, 0, from));
+    for (size_t r = 0; r < p->n_roles; r++)
+        if (p->roles[r].train_closed_weeks > 0)
+            first = fmin(first, acting_from(p->roles[r].train_closed_from_week,
+                                            p->roles[r].train_closed_weeks, from));
     if (wf->ltc_top_up_share > 0)
-        PLANNED(fmax(wf->ltc_top_up_week,
-                     wf->ltc_top_up_week + wf->ltc_top_up_weeks > from ? from : -1));
+        first = fmin(first, acting_from(wf->ltc_top_up_week, wf->ltc_top_up_weeks, from));
     for (size_t i = 0; i < p->referrals.n_step_changes; i++)
-        PLANNED(p->referrals.step_changes[i].week);
-#undef PLANNED
+        first = fmin(first, acting_from(p->referrals.step_changes[i].week, 0, from));
     return first;
 }
 
@@ -245,7 +242,8 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
         return;
     /* The levels are those of the window's weeks before a planned change (which moves
      * the lists by design, so its weeks say nothing of the start); none if fewer than a
-     * quarter's weeks come before it. */
+     * quarter's weeks (SETTLED_WEEKS) come before it. */
+    enum { SETTLED_WEEKS = 13 };
     double change = first_planned_change(p, p->warmup_weeks);
     size_t settled = change < (double)w1 ? (size_t)floor(change) : w1; /* week k is read at
                                                                            day 7 (k + 1) */
@@ -273,11 +271,11 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
                    tag, names[l], first, last);
             continue;
         }
-        if (settled < w0 + 13) {
+        if (settled < w0 + SETTLED_WEEKS) {
             if (l == 0)
                 printf("Warm-up%s: the lists' levels are not checked: a planned change comes "
-                       "within\n  13 weeks of the window's start (week %g), so no settled "
-                       "weeks show them\n", tag, change);
+                       "within\n  %d weeks of the window's start (week %g), so no settled "
+                       "weeks show them\n", tag, (int)SETTLED_WEEKS, change);
             continue;
         }
         size_t ms = 0; /* the weeks before the change, every replication's */
@@ -589,7 +587,6 @@ int cmd_compare(const cli *c, int argc, char **argv)
     free(br);
     if (ret != EXIT_OK)
         goto out;
-    ret = EXIT_RUNTIME;
     if ((ret = app_begin_set(&set, outdir)) != EXIT_OK)
         goto out;
     ret = EXIT_RUNTIME;

@@ -116,6 +116,13 @@ static int valid_name(const char *s, size_t n)
     return 1;
 }
 
+/* Is key path `key` the top-level setting `top` or within it ("top" or "top.x.y")? */
+static int key_in(const char *key, const char *top)
+{
+    size_t n = strlen(top);
+    return !strncmp(key, top, n) && (key[n] == '.' || !key[n]);
+}
+
 /* Parse "key.path=value" into a one-chain config in tmp. Returns 1 on success; 0 after
  * reporting a bad argument. */
 static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
@@ -148,15 +155,13 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
             break;
         p += n + 1;
     }
-    if (!strncmp(key, OVERRIDES, strlen(OVERRIDES)) &&
-        (key[strlen(OVERRIDES)] == '.' || !key[strlen(OVERRIDES)])) {
+    if (key_in(key, OVERRIDES)) {
         scn_errf(c, loc, key, "--set cannot change the overrides group; set the key itself");
         return 0;
     }
     /* The services list is read from the file as written (scn_services_read): a --set of
      * it would be ignored, so it is refused. */
-    if (!strncmp(key, SERVICES, strlen(SERVICES)) &&
-        (key[strlen(SERVICES)] == '.' || !key[strlen(SERVICES)])) {
+    if (key_in(key, SERVICES)) {
         scn_errf(c, loc, key, "--set cannot change a federation's services list; edit the "
                  "scenario file (each service's own keys go in its overrides)");
         return 0;
