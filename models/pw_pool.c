@@ -215,6 +215,7 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     add_dbl((double *)&nat->coord, (const double *)&svc->coord, PW_COORD_STATS_N);
     nat->events_fired += svc->events_fired;
     nat->diary_unbooked += svc->diary_unbooked;
+    nat->diary_squeezed += svc->diary_squeezed;
     return 0;
 }
 
