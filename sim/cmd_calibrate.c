@@ -5,7 +5,8 @@
  *   the free keys (bounds, start). The distance of a point is
  *       sum over targets of ((simulated mean - value) / tolerance)^2,
  *   the simulated mean taken over -r replications (default 5); an undefined mean (nobody
- *   in its denominator) adds UNDEFINED_TERM.
+ *   in its denominator) adds UNDEFINED_TERM (as a miss by 1,000 tolerances); tolerances are
+ *   at least a billionth of their target (scn_targets.h), so no term overflows.
  * - Every point runs on the same master seed and replications 0 .. R-1 (common random
  *   numbers), so the distance is a deterministic function of the free values and the
  *   differences between points are not noise.
@@ -574,10 +575,15 @@ static void report(const calib *cb, int converged, double size, double tol)
         const scn_target *tg = &cb->t.targets[j];
         sim_summary s = ex_point_summary(&best->pt, tg->index, best->pt.nreps);
         double z = (s.mean - tg->value) / tg->tolerance;
-        printf("  %-*s %10s %10s  %-28s %8.3g\n", w, ex_metric_name(tg->index, name, sizeof name),
+        char term[32];
+        if (isfinite(z))
+            snprintf(term, sizeof term, "%.3g", z * z);
+        else
+            snprintf(term, sizeof term, "undefined");
+        printf("  %-*s %10s %10s  %-28s %8s\n", w, ex_metric_name(tg->index, name, sizeof name),
                fmt_figure(tg->index, tg->value, "", a, sizeof a),
                fmt_figure(tg->index, tg->tolerance, "±", b, sizeof b),
-               xp_fmt(tg->index, &s, ci, sizeof ci), isfinite(z) ? z * z : UNDEFINED_TERM);
+               xp_fmt(tg->index, &s, ci, sizeof ci), term);
     }
     printf("\n%-*s %10s %10s  %s\n", w + 2, "free key", "start", "fitted", "range");
     for (size_t i = 0; i < cb->k; i++) {

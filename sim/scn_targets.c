@@ -187,6 +187,13 @@ static void load_targets(scn_ctx *c, const config_setting_t *root, const char *c
             scn_err_at(c, member(c, g, k, "tolerance", NULL, mk), mk,
                        "must be a number > 0 (got %g): a miss by one tolerance adds 1 to the "
                        "distance", tg->tolerance);
+        else if (given && isfinite(tg->value) &&
+                 tg->tolerance < SCN_TOLERANCE_MIN_REL * fmax(1.0, fabs(tg->value)))
+            scn_err_at(c, member(c, g, k, "tolerance", NULL, mk), mk,
+                       "must be at least %g (a billionth of the target, or of 1; got %g): a "
+                       "tolerance below it tells apart no two runs and makes every distance "
+                       "overflow", SCN_TOLERANCE_MIN_REL * fmax(1.0, fabs(tg->value)),
+                       tg->tolerance);
         get_string(c, g, k, "source", "a string saying where the figure comes from", 0,
                    &tg->source);
     }

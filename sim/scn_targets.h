@@ -22,13 +22,17 @@
 
 /* Nelder–Mead slows with many parameters; a calibration with more is not one to run. */
 #define SCN_TARGETS_MAX_FREE 20
+/* A target's tolerance is at least this share of max(1, |value|): with less, a miss that
+ * any run makes would overflow its term of the distance. */
+#define SCN_TOLERANCE_MIN_REL 1e-9
 
 /* One figure to fit. */
 typedef struct scn_target {
     char *metric;     /* a name of metrics[] given to scn_targets_load (malloc'd) */
     size_t index;     /* its index in metrics[] */
     double value;     /* the figure */
-    double tolerance; /* > 0: a miss by this much adds 1 to the distance */
+    double tolerance; /* >= SCN_TOLERANCE_MIN_REL x max(1, |value|): a miss by this much adds 1
+                         to the distance */
     char *source;     /* where the figure comes from ("" when not given; malloc'd) */
     unsigned line;    /* of the target's entry in the file */
 } scn_target;

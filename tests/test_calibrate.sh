@@ -190,6 +190,8 @@ printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 5.5; upper = 20; 
 bad_file fractional 'free\[0\]\.lower: must be a whole number'
 printf 'targets = (\n  { metric = "referrals"; value = 1.0; tolerance = 0.0; }\n);\n%s\n' "$F" >"$tmp/zero_tolerance.cfg"
 bad_file zero_tolerance 'targets\[0\]\.tolerance: must be a number > 0'
+printf 'targets = (\n  { metric = "referrals"; value = 13000.0; tolerance = 1e-300; }\n);\n%s\n' "$F" >"$tmp/tiny_tolerance.cfg"
+bad_file tiny_tolerance 'targets\[0\]\.tolerance: must be at least 1.3e-05 \(a billionth of the target, or of 1; got 1e-300\)'
 printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 5; upper = 20; },\n  { key = "staff.pwp.headcount"; lower = 5; upper = 20; }\n);\n' "$T" >"$tmp/twice.cfg"
 bad_file twice 'free\[1\]\.key: "staff.pwp.headcount" is free already \(line 3\)'
 printf '%s\nfree = ( );\n' "$T" >"$tmp/empty_free.cfg"
