@@ -216,17 +216,31 @@ void xp_json_value(FILE *f, const char *text)
 
 const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
 {
-    double k = ex_metric_is_share(metric) ? 100 : 1, m = fabs(k * s->mean);
-    const char *u = k == 100 ? "%" : "";
-    /* The mean and its CI to the same decimals: shares to a tenth of a point, money and
+    out_unit unit = out_metric_unit(metric);
+    double k = unit == OUT_U_SHARE ? 100 : 1, m = fabs(k * s->mean);
+    /* The unit beside the mean: "%" on shares, "£" before pounds (in millions from
+     * £100,000: a year's staff), " days" after days. */
+    if (unit == OUT_U_GBP && m >= 1e5)
+        k = 1e-6, m *= 1e-6;
+    const char *pre = unit == OUT_U_GBP ? "£" : "";
+    const char *u = unit == OUT_U_SHARE  ? "%"
+                    : unit == OUT_U_DAYS ? " days"
+                    : k == 1e-6          ? " m"
+                                         : "";
+    /* The mean and its CI to the same decimals: shares to a tenth of a point, pounds and
      * other large counts whole (not in %g's exponent form), the rest by their size. */
-    int d = k == 100 ? 1 : m >= 1e3 ? 0 : m >= 10 ? 1 : m >= 1 ? 2 : 3;
+    int d = k == 100                        ? 1
+            : k == 1e-6                     ? 2
+            : unit == OUT_U_GBP || m >= 1e3 ? 0
+            : m >= 10                       ? 1
+            : m >= 1                        ? 2
+                                            : 3;
     if (!isfinite(s->mean))
         snprintf(buf, n, "-");
     else if (!isfinite(s->ci_low))
-        snprintf(buf, n, "%.*f%s", d, k * s->mean, u);
+        snprintf(buf, n, "%s%.*f%s", pre, d, k * s->mean, u);
     else
-        snprintf(buf, n, "%.*f%s [%.*f, %.*f]", d, k * s->mean, u, d, k * s->ci_low, d,
+        snprintf(buf, n, "%s%.*f%s [%.*f, %.*f]", pre, d, k * s->mean, u, d, k * s->ci_low, d,
                  k * s->ci_high);
     return buf;
 }
