@@ -63,10 +63,15 @@ static void tornado(const xp *x, size_t m, effect *e, int sobol)
     double k = !sobol && u == OUT_U_SHARE ? 100 : 1; /* as on the page */
     printf("%s (%s), %s%s:\n", lb, ex_metric_name(m, name, sizeof name),
            sobol ? "ST" : "mu*", !sobol && in[u] ? in[u] : "");
+    /* Every row to the decimals the largest effect needs (Sobol's indices to three), so
+     * the column reads as one scale and each interval as its estimate. */
+    double big = fabs(k * top);
+    int d = sobol || big < 1 ? 3 : big < 10 ? 2 : big < 100 ? 1 : 0;
     for (size_t i = 0; i < x->nvars; i++) {
         int bar = isfinite(e[i].value) && e[i].value > 0 ? (int)lround(30 * e[i].value / top) : 0;
-        printf("    %-36s %-30.*s %.4g [%.4g, %.4g]\n", x->vars[e[i].input].key, bar,
-               "##############################", k * e[i].value, k * e[i].lo, k * e[i].hi);
+        printf("    %-36s %-30.*s %.*f [%.*f, %.*f]\n", x->vars[e[i].input].key, bar,
+               "##############################", d, k * e[i].value, d, k * e[i].lo, d,
+               k * e[i].hi);
     }
 }
 

@@ -354,6 +354,56 @@ static int relative_to(const char *dir, const char *to, char *out, size_t n)
     return k < 0 || (size_t)k >= n - w ? -1 : 0;
 }
 
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-*"
+
+/* The first setting name that the line defines twice within one group (a one-line group
+ * such as `overrides = { a = 1; a = 2; };`, where libconfig reports the line only), with its
+ * length in *n; NULL if none does. Strings are skipped; a group's names are forgotten when
+ * it closes. */
+static const char *repeated_on_line(const char *line, size_t *n)
+{
+    enum { DEPTH = 16, NAMES = 64 };
+    struct {
+        const char *at[NAMES];
+        size_t len[NAMES], k;
+    } g[DEPTH];
+    size_t depth = 0;
+    g[0].k = 0;
+    for (const char *p = line; *p; p++) {
+        if (*p == '"') {
+            while (*++p && *p != '"')
+                if (*p == '\\' && p[1])
+                    p++;
+            if (!*p)
+                break;
+        } else if (*p == '{' || *p == '(') {
+            if (depth + 1 < DEPTH)
+                g[++depth].k = 0;
+        } else if (*p == '}' || *p == ')') {
+            if (depth > 0)
+                depth--;
+        } else if (strchr(NAME_CHARS, *p) && (p == line || !strchr(NAME_CHARS, p[-1]))) {
+            size_t len = strspn(p, NAME_CHARS);
+            const char *q = p + len;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (*q == '=' || *q == ':') {
+                for (size_t i = 0; i < g[depth].k; i++)
+                    if (g[depth].len[i] == len && !strncmp(g[depth].at[i], p, len)) {
+                        *n = len;
+                        return p;
+                    }
+                if (g[depth].k < NAMES) {
+                    g[depth].at[g[depth].k] = p;
+                    g[depth].len[g[depth].k++] = len;
+                }
+            }
+            p += len - 1;
+        }
+    }
+    return NULL;
+}
+
 /* Turn libconfig's parse error into a useful message. */
 void scn_report_parse_error(scn_ctx *c)
 {
@@ -387,10 +437,14 @@ void scn_report_parse_error(scn_ctx *c)
         else
             scn_errf(c, loc, NULL, "cannot open include file");
     } else if (text && !strcmp(text, "duplicate setting name")) {
-        const char *p = src;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-*");
+        size_t n = 0;
+        const char *p = repeated_on_line(src, &n);
+        if (!p) { /* the line's first setting repeats one of an earlier line */
+            p = src;
+            while (*p == ' ' || *p == '\t')
+                p++;
+            n = strspn(p, NAME_CHARS);
+        }
         scn_errf(c, loc, NULL, "duplicate setting%s%.*s%s: a key may be defined once per group "
                  "(to change a key that an @include defines, use an overrides = { ... } group)",
                  n ? " '" : "", (int)n, p, n ? "'" : "");
