@@ -74,7 +74,7 @@ MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/%.o)
 # The pages' chart library and script, compiled in (scripts/embed.sh; sim/out_html.c).
 WEB_ASSETS := web_d3=vendor/d3/d3.min.js web_plot=vendor/plot/plot.umd.min.js \
               web_pages_js=web/pages.js web_pages_css=web/pages.css
-PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o) $(B)/gen/web_assets.o
+PROG_OBJ := $(PROG_SRC:%.c=$(B)/%.o) $(B)/gen/web_assets.o $(B)/gen/git_hash.o
 
 LIBCORE := $(B)/libsimcore.a
 LIBMODEL := $(B)/libstepmodel.a
@@ -92,7 +92,7 @@ CHECK_MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/check/%.o)
 ROSTER_TEST := $(B)/tests/test_roster
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps deps-test run test fuzz bench golden install uninstall clean
+.PHONY: all deps deps-test run test fuzz bench golden install uninstall clean FORCE
 all: $(PROG) $(CORE_TESTS) $(PROG_TESTS) $(ROSTER_TEST) $(BENCHES)
 
 deps:
@@ -150,8 +150,19 @@ $(B)/tests/fuzz_scn: $(B)/tests/fuzz_scn.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
 $(B)/tests/fuzz_scn.o: ALL_CFLAGS += -DFUZZ_ROOT='"$(CURDIR)"'
 
-GIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-$(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_GIT='"$(GIT_HASH)"' -DSTEPSIM_DATADIR='"$(DATADIR)"'
+# The commit the program is built from, "-dirty" with uncommitted changes to tracked files
+# (--version, manifest.json). Its file is rewritten only when that changes, so a new commit
+# relinks the program and recompiles nothing else.
+GIT_HASH := $(shell h=$$(git rev-parse --short HEAD 2>/dev/null) && \
+    { git diff --quiet HEAD -- 2>/dev/null && echo "$$h" || echo "$$h-dirty"; } || echo unknown)
+$(B)/gen/git_hash.c: FORCE
+	@mkdir -p $(dir $@)
+	@printf '/* Written by the Makefile: the commit the program is built from. */\n#include "sim/cli.h"\n\nconst char *cli_git_hash(void) { return "%s"; }\n' '$(GIT_HASH)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/gen/git_hash.o: $(B)/gen/git_hash.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+FORCE:
+$(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_DATADIR='"$(DATADIR)"'
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROG)

@@ -19,10 +19,6 @@
 #define STEPSIM_DATADIR "/usr/local/share/stepsim"
 #endif
 
-#ifndef STEPSIM_GIT
-#define STEPSIM_GIT "unknown"
-#endif
-
 _Static_assert(SIM_RNG_MAX_REPLICATION + 1L == 16777215L, "-r's message states this bound");
 
 static const char usage_text[] =
@@ -519,8 +515,6 @@ int cli_parse(int argc, char **argv, cli *c)
     }
     return check_command(c);
 }
-
-const char *cli_git_hash(void) { return STEPSIM_GIT; }
 
 void cli_free(cli *c)
 {

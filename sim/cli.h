@@ -53,7 +53,8 @@ void cli_free(cli *c);
  * folder: $STEPSIM_DATA/scenarios, then the installed DATADIR/scenarios. */
 const char *cli_datadir(void);
 
-/* The commit the program was built from ("unknown" outside a git checkout). */
+/* The commit the program was built from, "-dirty" when tracked files had changes ("unknown"
+ * outside a git checkout): written by the Makefile into build/gen/git_hash.c. */
 const char *cli_git_hash(void);
 
 /* Print "stepsim: <fmt with arg>" and the --help hint to stderr; returns EXIT_USAGE. */

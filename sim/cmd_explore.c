@@ -87,6 +87,43 @@ void xp_free(xp *x)
     memset(x, 0, sizeof *x);
 }
 
+int xp_check_vars(xp *x)
+{
+    char **assign = calloc(x->nvars ? x->nvars : 1, sizeof *assign);
+    pw_params *p = malloc(sizeof *p);
+    int ret = assign && p ? EXIT_OK : EXIT_RUNTIME;
+    for (size_t v = 0; v < x->nvars && ret == EXIT_OK; v++)
+        if (!(assign[v] = malloc(EX_KEY_MAX + 64)))
+            ret = EXIT_RUNTIME;
+    for (size_t v = 0; v < x->nvars && ret == EXIT_OK; v++) {
+        const ex_var *var = &x->vars[v];
+        /* A range's ends (the loader's limits on one key are intervals), a list's values;
+         * the other keys at a range's start or a list's first value. */
+        size_t count = var->is_range ? 2 : var->n;
+        for (size_t i = 0; i < count && ret == EXIT_OK; i++) {
+            for (size_t u = 0; u < x->nvars; u++) {
+                const ex_var *w = &x->vars[u];
+                size_t j = u == v ? i : 0;
+                if (w->is_range)
+                    ex_var_assign(w, j ? w->hi : w->lo, assign[u], EX_KEY_MAX + 64);
+                else
+                    snprintf(assign[u], EX_KEY_MAX + 64, "%s=%s", w->key, w->texts[j]);
+            }
+            ret = app_load(x->c, x->c->scenario, (const char *const *)assign, x->nvars, p);
+            if (ret != EXIT_OK)
+                fprintf(stderr, "stepsim: --vary '%s': the scenario refuses %s (above)\n",
+                        x->c->varies[v], assign[v]);
+        }
+    }
+    for (size_t v = 0; assign && v < x->nvars; v++)
+        free(assign[v]);
+    free(assign);
+    free(p);
+    if (ret == EXIT_RUNTIME)
+        fprintf(stderr, "stepsim: out of memory\n");
+    return ret;
+}
+
 int xp_load_point(xp *x, const char *const *assign, pw_params **out)
 {
     *out = malloc(sizeof **out);
@@ -96,6 +133,12 @@ int xp_load_point(xp *x, const char *const *assign, pw_params **out)
     }
     int rc = app_load(x->c, x->c->scenario, assign, x->nvars, *out);
     if (rc != EXIT_OK) {
+        if (rc == EXIT_USAGE) { /* the loader's message names a --set the user never gave */
+            fprintf(stderr, "stepsim: the scenario refuses the point");
+            for (size_t v = 0; v < x->nvars; v++)
+                fprintf(stderr, " %s", assign[v]);
+            fprintf(stderr, " (above)\n");
+        }
         free(*out);
         *out = NULL;
         return rc;
@@ -214,34 +257,56 @@ void xp_json_value(FILE *f, const char *text)
         out_json_str(f, text);
 }
 
-const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
+/* How metric's values print: the scale (100 for shares, 10^-6 for pounds from £100,000,
+ * given m, the magnitude of a typical value), the unit before and after, the decimals. */
+typedef struct fmt_unit {
+    double k;
+    const char *pre, *post;
+    int d;
+} fmt_unit;
+
+static fmt_unit unit_of(size_t metric, double typical)
 {
     out_unit unit = out_metric_unit(metric);
-    double k = unit == OUT_U_SHARE ? 100 : 1, m = fabs(k * s->mean);
-    /* The unit beside the mean: "%" on shares, "£" before pounds (in millions from
-     * £100,000: a year's staff), " days" after days. */
+    fmt_unit f = {unit == OUT_U_SHARE ? 100 : 1, "", "", 0};
+    double m = fabs(f.k * typical);
+    /* "%" on shares, "£" before pounds (in millions from £100,000: a year's staff), " days"
+     * after days. */
     if (unit == OUT_U_GBP && m >= 1e5)
-        k = 1e-6, m *= 1e-6;
-    const char *pre = unit == OUT_U_GBP ? "£" : "";
-    const char *u = unit == OUT_U_SHARE  ? "%"
-                    : unit == OUT_U_DAYS ? " days"
-                    : k == 1e-6          ? " m"
-                                         : "";
-    /* The mean and its CI to the same decimals: shares to a tenth of a point, pounds and
-     * other large counts whole (not in %g's exponent form), the rest by their size. */
-    int d = k == 100                        ? 1
-            : k == 1e-6                     ? 2
-            : unit == OUT_U_GBP || m >= 1e3 ? 0
-            : m >= 10                       ? 1
-            : m >= 1                        ? 2
-                                            : 3;
+        f.k = 1e-6, m *= 1e-6;
+    f.pre = unit == OUT_U_GBP ? "£" : "";
+    f.post = unit == OUT_U_SHARE ? "%" : unit == OUT_U_DAYS ? " days" : f.k == 1e-6 ? " m" : "";
+    /* Shares to a tenth of a point, pounds and other large counts whole (not in %g's
+     * exponent form), the rest by their size. */
+    f.d = f.k == 100                        ? 1
+          : f.k == 1e-6                     ? 2
+          : unit == OUT_U_GBP || m >= 1e3 ? 0
+          : m >= 10                       ? 1
+          : m >= 1                        ? 2
+                                          : 3;
+    return f;
+}
+
+const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
+{
+    fmt_unit f = unit_of(metric, s->mean);
     if (!isfinite(s->mean))
         snprintf(buf, n, "-");
     else if (!isfinite(s->ci_low))
-        snprintf(buf, n, "%s%.*f%s", pre, d, k * s->mean, u);
+        snprintf(buf, n, "%s%.*f%s", f.pre, f.d, f.k * s->mean, f.post);
     else
-        snprintf(buf, n, "%s%.*f%s [%.*f, %.*f]", pre, d, k * s->mean, u, d, k * s->ci_low, d,
-                 k * s->ci_high);
+        snprintf(buf, n, "%s%.*f%s [%.*f, %.*f]", f.pre, f.d, f.k * s->mean, f.post, f.d,
+                 f.k * s->ci_low, f.d, f.k * s->ci_high);
+    return buf;
+}
+
+const char *xp_fmt_value(size_t metric, double x, double typical, char *buf, size_t n)
+{
+    fmt_unit f = unit_of(metric, typical);
+    if (!isfinite(x))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%s%.*f%s", f.pre, f.d + (f.k == 100), f.k * x, f.post);
     return buf;
 }
 
@@ -367,7 +432,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     grid g = {0};
     ex_point *pts = NULL;
     int ret = xp_begin(&x, c, "sweep", c->samples > 0);
-    if (ret != EXIT_OK)
+    if (ret != EXIT_OK || (ret = xp_check_vars(&x)) != EXIT_OK)
         goto out;
     ret = c->samples > 0 ? make_lhs(&x, (size_t)c->samples, &g) : make_grid(&x, &g);
     if (ret != EXIT_OK) {

@@ -35,6 +35,12 @@ typedef struct xp {
 int xp_begin(xp *x, const cli *c, const char *kind, int need_range);
 void xp_free(xp *x);
 
+/* Load the scenario at each end of every range of --vary and at each value of every list
+ * (the other keys at their first values), before anything runs: a value the scenario
+ * refuses stops the command with the loader's message and the --vary that gave it.
+ * EXIT_OK or a status. */
+int xp_check_vars(xp *x);
+
 /* Load the scenario at a point, given as one value per var (text for lists, a number
  * for ranges): the command line's --set first, then the point's. *out is malloc'd, with
  * the exploration's seed and replications. Its run, with x->kept_bytes besides, must fit
@@ -72,5 +78,8 @@ void xp_json_value(FILE *f, const char *text);
 /* "mean [ci_low, ci_high]" of a summary into buf, with units by the metric's kind
  * (percent for shares). */
 const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n);
+/* One value x of the metric with its unit, to the decimals xp_fmt gives a mean of about
+ * `typical` (a share's to one more: a bound against a target). */
+const char *xp_fmt_value(size_t metric, double x, double typical, char *buf, size_t n);
 
 #endif

@@ -98,7 +98,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     char **assign = NULL;
     gsl_rng *rng = NULL;
     int ret = xp_begin(&x, &cc, "sensitivity", 1);
-    if (ret != EXIT_OK)
+    if (ret != EXIT_OK || (ret = xp_check_vars(&x)) != EXIT_OK)
         goto out;
     if (sobol && k > SENS_SOBOL_MAX_INPUTS) {
         fprintf(stderr, "stepsim: sensitivity: Sobol takes at most %d inputs\n",

@@ -38,6 +38,9 @@ enum { MISSED = 0, MET = 1 };
 typedef struct target {
     size_t metric;
     int at_least; /* >= (else <=) */
+    int cap;      /* a ceiling on the minimised metric: kept out of the search (which
+                     assumes a target is easier to meet higher up) and put to the
+                     cheapest points that meet the others (apply_caps) */
     double value;
 } target;
 
@@ -60,7 +63,8 @@ typedef struct solver {
 } solver;
 
 /* "METRIC>=X", "<=", ">" or "<" (the same as ">=" and "<=": the bounds are continuous); X
- * may end in % (a share). -2: an unknown metric; -3: a share target outside [0, 1]. */
+ * may end in % (a share). -2: an unknown metric; -3: a share target outside [0, 1]; -4: a
+ * percent on a metric that is no share. */
 static int parse_target(const char *s, target *t)
 {
     const char *op = strpbrk(s, "<>");
@@ -83,6 +87,8 @@ static int parse_target(const char *s, target *t)
     if (end == v)
         return -1;
     if (*end == '%') {
+        if (!ex_metric_is_share(t->metric))
+            return -4;
         t->value /= 100;
         end++;
     }
@@ -90,7 +96,7 @@ static int parse_target(const char *s, target *t)
         return -1;
     /* Shares are fractions of people (utilisation and turnover can pass 1). */
     if (ex_metric_is_share(t->metric) && strncmp(name, "utilisation_", 12) != 0 &&
-        strcmp(name, "staff_turnover_rate") != 0 && (t->value < 0 || t->value > 1))
+        strncmp(name, "staff_turnover_rate", 19) != 0 && (t->value < 0 || t->value > 1))
         return -3;
     return 0;
 }
@@ -151,6 +157,8 @@ static int judge(const solver *s, const spot *sp, size_t n, double confidence)
     int all = 1;
     for (size_t k = 0; k < s->ntargets; k++) {
         const target *t = &s->targets[k];
+        if (t->cap)
+            continue;
         double lo, hi;
         ex_point_bounds(&sp->pt, t->metric, n, confidence, &lo, &hi);
         if (isnan(lo) || isnan(hi))
@@ -354,6 +362,37 @@ static int write_page(solver *s, size_t best)
     return xp_save_page(&s->x, &pg, "solve.html");
 }
 
+/* The ceilings on the minimised metric, put to every point decided to meet the other
+ * targets: a candidate of the search (a possible answer) is first run to -r, then any
+ * point whose upper bound passes a ceiling misses. */
+static int apply_caps(solver *s, const size_t *cand, size_t ncand)
+{
+    int any = 0;
+    for (size_t k = 0; k < s->ntargets; k++)
+        any |= s->targets[k].cap;
+    if (!any)
+        return EXIT_OK;
+    for (size_t i = 0; i < ncand; i++) {
+        spot *sp = &s->spots[cand[i]];
+        size_t before = sp->pt.nreps;
+        int ret = xp_run(&s->x, &sp->pt, s->x.reps);
+        if (ret != EXIT_OK)
+            return ret;
+        s->sims += sp->pt.nreps - before;
+    }
+    for (size_t i = 0; i < s->nspots; i++) {
+        spot *sp = &s->spots[i];
+        for (size_t k = 0; sp->meets && k < s->ntargets; k++) {
+            const target *t = &s->targets[k];
+            double lo, hi;
+            ex_point_bounds(&sp->pt, t->metric, sp->pt.nreps, s->x.c->confidence, &lo, &hi);
+            if (t->cap && !(hi <= t->value))
+                sp->meets = 0;
+        }
+    }
+    return EXIT_OK;
+}
+
 /* With no point meeting every target: the evaluated point that meets the most targets,
  * then whose means fall least short of theirs (each shortfall relative to its target,
  * summed), or SIZE_MAX if none was evaluated. For the terminal: what the grid reaches. */
@@ -394,13 +433,18 @@ static void print_spot(const solver *s, const char *what, const spot *sp)
     for (size_t v = 0; v < s->x.nvars; v++)
         printf(" %s=%ld", s->x.vars[v].key, sp->at[v]);
     printf("   (%zu replications)\n", sp->pt.nreps);
+    /* The cost's own row, unless a target (a ceiling) shows it already. */
+    size_t rows = s->ntargets + 1;
+    for (size_t k = 0; k < s->ntargets; k++)
+        if (s->targets[k].metric == s->cost)
+            rows = s->ntargets;
     int width = 0; /* the longest label's, so the values line up */
-    for (size_t k = 0; k <= s->ntargets; k++) {
+    for (size_t k = 0; k < rows; k++) {
         int len = (int)strlen(
             ex_metric_label(k < s->ntargets ? s->targets[k].metric : s->cost, name, sizeof name));
         width = len > width ? len : width;
     }
-    for (size_t k = 0; k <= s->ntargets; k++) {
+    for (size_t k = 0; k < rows; k++) {
         size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
         sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
         printf("    %-*s %s", width, ex_metric_label(m, name, sizeof name),
@@ -409,10 +453,10 @@ static void print_spot(const solver *s, const char *what, const spot *sp)
             const target *t = &s->targets[k];
             double bound = ex_point_bound(&sp->pt, m, sp->pt.nreps, s->x.c->confidence,
                                           t->at_least ? -1 : 1);
-            double mult = ex_metric_is_share(m) ? 100 : 1;
-            printf("   %s bound %.4g%s vs target %s %.4g%s", t->at_least ? "lower" : "upper",
-                   mult * bound, mult == 100 ? "%" : "", t->at_least ? ">=" : "<=",
-                   mult * t->value, mult == 100 ? "%" : "");
+            char bb[64], tb[64];
+            printf("   %s bound %s vs target %s %s", t->at_least ? "lower" : "upper",
+                   xp_fmt_value(m, bound, t->value, bb, sizeof bb), t->at_least ? ">=" : "<=",
+                   xp_fmt_value(m, t->value, t->value, tb, sizeof tb));
         }
         putchar('\n');
     }
@@ -457,6 +501,8 @@ int cmd_solve(const cli *c, int argc, char **argv)
             fprintf(stderr, "stepsim: --target '%s': %s%s\n", c->targets[k],
                     rc == -2   ? "unknown metric"
                     : rc == -3 ? "a share's target must be between 0 and 1 (or 0% and 100%)"
+                    : rc == -4 ? "a percent is for a share; this metric is not one (write "
+                                 "the number in its own unit: days, people, pounds)"
                                : "expected METRIC>=X or METRIC<=X (X a number, or a percent)",
                     rc == -2 ? hint : "");
             if (rc == -2)
@@ -474,22 +520,31 @@ int cmd_solve(const cli *c, int argc, char **argv)
         goto out;
     }
     s.cost = (size_t)cm;
+    for (size_t k = 0; k < s.ntargets; k++)
+        s.targets[k].cap = s.targets[k].metric == s.cost && !s.targets[k].at_least;
     if (s.x.reps < 2) {
         fprintf(stderr, "stepsim: solve: at least 2 replications are needed for a confidence "
                         "bound (-r)\n");
         ret = EXIT_USAGE;
         goto out;
     }
+    if ((ret = xp_check_vars(&s.x)) != EXIT_OK)
+        goto out;
     s.progress = app_progress_start(s.x.name, "replications simulated");
-    if ((ret = search(&s, &cand, &ncand)) != EXIT_OK)
+    if ((ret = search(&s, &cand, &ncand)) != EXIT_OK || (ret = apply_caps(&s, cand, ncand)) !=
+                                                              EXIT_OK)
         goto out;
     app_progress_end(&s.progress, s.sims);
 
-    /* The cheapest frontier points by the cost metric's mean. */
-    size_t best = SIZE_MAX, second = SIZE_MAX;
+    /* The cheapest frontier points by the cost metric's mean (under any ceiling on it). */
+    size_t best = SIZE_MAX, second = SIZE_MAX, first_meets = SIZE_MAX;
     double cb = INFINITY, cs = INFINITY;
     for (size_t i = 0; i < ncand; i++) {
         const spot *sp = &s.spots[cand[i]];
+        if (!sp->meets)
+            continue;
+        if (first_meets == SIZE_MAX)
+            first_meets = cand[i];
         double cost = ex_point_summary(&sp->pt, s.cost, sp->pt.nreps).mean;
         if (cost < cb) {
             second = best, cs = cb;
@@ -531,12 +586,34 @@ int cmd_solve(const cli *c, int argc, char **argv)
         if (!c->exhaustive)
             printf("Assumed: raising a varied key never worsens a target metric nor lowers "
                    "the cost.\n");
+        for (size_t k = 0; k < s.ntargets; k++) {
+            const target *t = &s.targets[k];
+            if (t->cap)
+                printf("The ceiling on %s is put to the cheapest points that meet the other "
+                       "targets.\n", ex_metric_name(t->metric, name, sizeof name));
+            else if (!t->at_least && out_metric_unit(t->metric) == OUT_U_GBP && !c->exhaustive)
+                printf("Note: %s<=... caps a cost, which rises with staff, against the "
+                       "assumption:\n  check the answer with --exhaustive.\n",
+                       ex_metric_name(t->metric, name, sizeof name));
+        }
         putchar('\n');
-        if (best == SIZE_MAX && ncand > 0) {
+        if (best == SIZE_MAX && first_meets != SIZE_MAX) {
             printf("Points meet every target, but the cost %s is undefined at each of them\n"
                    "(it counts no one there): choose another --minimise.\n",
                    ex_metric_name(s.cost, name, sizeof name));
-            print_spot(&s, "meets, cost undefined", &s.spots[cand[0]]);
+            print_spot(&s, "meets, cost undefined", &s.spots[first_meets]);
+        } else if (best == SIZE_MAX && ncand > 0) {
+            /* Points met the others; every one passed a ceiling on the cost. */
+            size_t cheapest = cand[0];
+            for (size_t i = 1; i < ncand; i++)
+                if (ex_point_summary(&s.spots[cand[i]].pt, s.cost, s.spots[cand[i]].pt.nreps)
+                        .mean < ex_point_summary(&s.spots[cheapest].pt, s.cost,
+                                                 s.spots[cheapest].pt.nreps)
+                                    .mean)
+                    cheapest = cand[i];
+            printf("No point of the grid meets every target at this confidence: the cheapest "
+                   "that meets\nthe others costs more than the ceiling.\n");
+            print_spot(&s, "cheapest meeting the others", &s.spots[cheapest]);
         } else if (best == SIZE_MAX) {
             printf("No point of the grid meets every target at this confidence.\n");
             size_t near = closest(&s);
@@ -548,14 +625,16 @@ int cmd_solve(const cli *c, int argc, char **argv)
         }
         for (size_t v = 0; best != SIZE_MAX && v < s.x.nvars; v++) {
             long at = s.spots[best].at[v];
-            if (at == (long)s.x.vars[v].lo || at == (long)s.x.vars[v].hi)
+            /* Not at 0, the floor of a headcount: there is nothing below it to try. */
+            if ((at == (long)s.x.vars[v].lo && at != 0) || at == (long)s.x.vars[v].hi)
                 printf("    note: %s is at the edge of its range: widen --vary to be sure the "
                        "answer is not beyond it\n", s.x.vars[v].key);
         }
         if (second != SIZE_MAX)
             print_spot(&s, "runner-up", &s.spots[second]);
-        printf("\n%zu simulations (replications) at %zu points; every point of the %zu-point "
-               "grid at %zu replications would take %zu.\n", s.sims, s.nspots, grid, s.x.reps,
+        printf("\n%zu simulation%s (replications) at %zu point%s; every point of the "
+               "%zu-point grid at %zu replications would take %zu.\n", s.sims,
+               s.sims == 1 ? "" : "s", s.nspots, s.nspots == 1 ? "" : "s", grid, s.x.reps,
                grid * s.x.reps);
         printf("Outputs in %s/ (solve.html: the grid and the answer; solve.csv: every point "
                "evaluated)\n",

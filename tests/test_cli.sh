@@ -40,6 +40,10 @@ check "--help prints usage on stdout" grep -q 'usage: stepsim' "$tmp/out"
 run --version
 expect_rc 0 "--version"
 check "--version prints 'stepsim VERSION'" grep -Eq '^stepsim [0-9]+\.[0-9]+' "$tmp/out"
+# The commit is HEAD's, not the one cli.c was last compiled at (make rewrites it on a commit).
+if head=$(git -C "$top" rev-parse --short HEAD 2>/dev/null); then
+    check "--version names the commit built ($head)" grep -Eq "^stepsim [0-9.]+ \\($head(-dirty)?\\)" "$tmp/out"
+fi
 run --version x
 expect_rc 2 "--version with an argument"
 expect_err "version takes nothing else" "--version with an argument"

@@ -152,6 +152,9 @@ a range of no width|LO < HI|sensitivity $q --vary staff.pwp.headcount=8:8
 a sampled range with a step|no STEP|sweep $q --samples 4 --vary staff.pwp.headcount=8:12:2 -r 1
 one Sobol base row|at least 2|sensitivity $q --vary staff.pwp.headcount=8:12 --method sobol --samples 1
 a share target above 1|between 0 and 1|solve $q --vary staff.pwp.headcount=8:12 --target within_6_weeks_true>=750%
+a percent on days|a percent is for a share|solve $q --vary staff.pwp.headcount=8:12 --target wait_to_treatment_days_mean<=60%
+a solve range the scenario refuses|--vary 'staff.pwp.headcount=-5:3': the scenario refuses staff.pwp.headcount=-5|solve $q --vary staff.pwp.headcount=-5:3 --target within_6_weeks_true>=0.1 -r 2
+a sweep point the scenario refuses|the scenario refuses the point staff.pwp.headcount=8.5|sweep $q --vary staff.pwp.headcount=8:9:0.5 -r 1
 EOF
 check "nothing written for refused inputs" test ! -e "$tmp/e7"
 echo "== solve: what the grid reaches when nothing is feasible"
@@ -165,4 +168,21 @@ expect_rc 0 "solve minimising a metric undefined where the targets are met"
 check "says the cost is undefined, not that nothing meets" sh -c \
     "grep -q 'but the cost step_up_wait_days_mean is undefined at each of them' '$tmp/out' &&
      ! grep -q '^No point of the grid' '$tmp/out'"
+echo "== solve: a ceiling on the cost (it rises with staff, against the search's assumption)"
+# The cheapest point meeting the other target is the answer if it is under the ceiling, and
+# nothing is if it is over: the same as --exhaustive, which assumes nothing of the search.
+for cap in 600000 400000; do
+    run solve "$q" --vary staff.pwp.headcount=6:12 --target 'within_6_weeks_true>=0.45' \
+        --target "cost_per_year_gbp<=$cap" -r 10 -o "$tmp/cap$cap"
+    expect_rc 0 "solve with a ceiling of $cap"
+    cp "$tmp/out" "$tmp/cap.txt"
+    run solve "$q" --vary staff.pwp.headcount=6:12 --target 'within_6_weeks_true>=0.45' \
+        --target "cost_per_year_gbp<=$cap" -r 10 --exhaustive -o "$tmp/capx$cap"
+    a=$(grep -E '^(answer|No point)' "$tmp/cap.txt" | sed 's/ *(.*//')
+    b=$(grep -E '^(answer|No point)' "$tmp/out" | sed 's/ *(.*//')
+    if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "ceiling $cap: as --exhaustive: $a"; else bad "ceiling $cap: '$a' vs exhaustive '$b'"; fi
+done
+check "over the ceiling: the cheapest meeting the others is shown" \
+    grep -q '^cheapest meeting the others: staff.pwp.headcount=' "$tmp/cap.txt"
+check "the cost's row once, as the ceiling's" test "$(grep -c '^    Staff cost a year' "$tmp/cap.txt")" -eq 1
 finish
