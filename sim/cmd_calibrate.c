@@ -625,6 +625,21 @@ static int load_targets(calib *cb)
         scn_errors_free(&errs);
         ret = rc == SCN_OK ? EXIT_OK : rc == SCN_EINVALID ? EXIT_USAGE : EXIT_RUNTIME;
     }
+    /* A figure the metric cannot take: a share written as a percent, a negative wait. */
+    for (size_t j = 0; ret == EXIT_OK && j < cb->t.ntargets; j++) {
+        const scn_target *tg = &cb->t.targets[j];
+        double lo, hi;
+        ex_metric_range(tg->index, &lo, &hi);
+        if (tg->value < lo || tg->value > hi) {
+            fprintf(stderr, "%s:%u: targets[%zu].value: %s takes %s (got %g%s)\n",
+                    cb->x.c->targets_file, tg->line, j, tg->metric,
+                    hi == 1 ? "values in [0, 1]" : "no value below 0", tg->value,
+                    hi == 1 && tg->value > 1 && tg->value <= 100
+                        ? ": a share is a fraction; write a percent divided by 100"
+                        : "");
+            ret = EXIT_USAGE;
+        }
+    }
     if (ret == EXIT_RUNTIME)
         fprintf(stderr, "stepsim: out of memory\n");
     for (size_t m = 0; names && m < nm; m++)

@@ -95,8 +95,9 @@ static int parse_target(const char *s, target *t)
     if (*end || !isfinite(t->value))
         return -1;
     /* Shares are fractions of people (utilisation and turnover can pass 1). */
-    if (ex_metric_is_share(t->metric) && strncmp(name, "utilisation_", 12) != 0 &&
-        strncmp(name, "staff_turnover_rate", 19) != 0 && (t->value < 0 || t->value > 1))
+    double lo, hi;
+    ex_metric_range(t->metric, &lo, &hi);
+    if (ex_metric_is_share(t->metric) && (t->value < lo || t->value > hi))
         return -3;
     return 0;
 }

@@ -61,6 +61,10 @@ double ex_metric_value(const pw_params *p, const struct pw_results *r, size_t i)
 /* Is the metric a share or rate in [0, 1] (precision is then absolute)? Its unit says
  * (out_metric_label). */
 int ex_metric_is_share(size_t i);
+/* Where a target on metric i may lie: [*lo, *hi] (a share of people in [0, 1]; utilisation
+ * and turnover from 0 up, as they can pass 1; an index in [0, 1]; days, people, pounds and
+ * counts from 0 up; a plain number anywhere). */
+void ex_metric_range(size_t i, double *lo, double *hi);
 /* Metric i's label as a planner reads it (out_metric_label), into buf[n]. */
 const char *ex_metric_label(size_t i, char *buf, size_t n);
 /* Parse "A,B,C" into metric indexes (malloc'd *out, count *n). NULL or "" gives every

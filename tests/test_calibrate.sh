@@ -192,6 +192,10 @@ printf 'targets = (\n  { metric = "referrals"; value = 1.0; tolerance = 0.0; }\n
 bad_file zero_tolerance 'targets\[0\]\.tolerance: must be a number > 0'
 printf 'targets = (\n  { metric = "referrals"; value = 13000.0; tolerance = 1e-300; }\n);\n%s\n' "$F" >"$tmp/tiny_tolerance.cfg"
 bad_file tiny_tolerance 'targets\[0\]\.tolerance: must be at least 1.3e-05 \(a billionth of the target, or of 1; got 1e-300\)'
+printf 'targets = (\n  { metric = "within_6_weeks_true"; value = 89.4; tolerance = 4.0; }\n);\n%s\n' "$F" >"$tmp/share_percent.cfg"
+bad_file share_percent 'targets\[0\]\.value: within_6_weeks_true takes values in \[0, 1\] \(got 89.4: a share is a fraction'
+printf 'targets = (\n  { metric = "wait_to_treatment_days_mean"; value = -5.0; tolerance = 4.0; }\n);\n%s\n' "$F" >"$tmp/negative_wait.cfg"
+bad_file negative_wait 'targets\[0\]\.value: wait_to_treatment_days_mean takes no value below 0 \(got -5\)'
 printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 5; upper = 20; },\n  { key = "staff.pwp.headcount"; lower = 5; upper = 20; }\n);\n' "$T" >"$tmp/twice.cfg"
 bad_file twice 'free\[1\]\.key: "staff.pwp.headcount" is free already \(line 3\)'
 printf '%s\nfree = ( );\n' "$T" >"$tmp/empty_free.cfg"
