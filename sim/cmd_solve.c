@@ -63,8 +63,8 @@ typedef struct solver {
 } solver;
 
 /* "METRIC>=X", "<=", ">" or "<" (the same as ">=" and "<=": the bounds are continuous); X
- * may end in % (a share). -2: an unknown metric; -3: a share target outside [0, 1]; -4: a
- * percent on a metric that is no share. */
+ * may end in % (a share). -2: an unknown metric; -3: a value the metric cannot take
+ * (ex_metric_range); -4: a percent on a metric that is no share. */
 static int parse_target(const char *s, target *t)
 {
     const char *op = strpbrk(s, "<>");
@@ -97,7 +97,7 @@ static int parse_target(const char *s, target *t)
     /* Shares are fractions of people (utilisation and turnover can pass 1). */
     double lo, hi;
     ex_metric_range(t->metric, &lo, &hi);
-    if (ex_metric_is_share(t->metric) && (t->value < lo || t->value > hi))
+    if (t->value < lo || t->value > hi)
         return -3;
     return 0;
 }
@@ -501,7 +501,8 @@ int cmd_solve(const cli *c, int argc, char **argv)
             }
             fprintf(stderr, "stepsim: --target '%s': %s%s\n", c->targets[k],
                     rc == -2   ? "unknown metric"
-                    : rc == -3 ? "a share's target must be between 0 and 1 (or 0% and 100%)"
+                    : rc == -3 ? "the metric cannot take it (a share lies between 0 and 1, or "
+                                 "0% and 100%; days, people and pounds are not negative)"
                     : rc == -4 ? "a percent is for a share; this metric is not one (write "
                                  "the number in its own unit: days, people, pounds)"
                                : "expected METRIC>=X or METRIC<=X (X a number, or a percent)",

@@ -151,7 +151,7 @@ a misspelt metric|did you mean "within_6_weeks_true"|sweep $q --vary staff.pwp.h
 a range of no width|LO < HI|sensitivity $q --vary staff.pwp.headcount=8:8
 a sampled range with a step|no STEP|sweep $q --samples 4 --vary staff.pwp.headcount=8:12:2 -r 1
 one Sobol base row|at least 2|sensitivity $q --vary staff.pwp.headcount=8:12 --method sobol --samples 1
-a share target above 1|between 0 and 1|solve $q --vary staff.pwp.headcount=8:12 --target within_6_weeks_true>=750%
+a share target above 1|a share lies between 0 and 1|solve $q --vary staff.pwp.headcount=8:12 --target within_6_weeks_true>=750%
 a percent on days|a percent is for a share|solve $q --vary staff.pwp.headcount=8:12 --target wait_to_treatment_days_mean<=60%
 a solve range the scenario refuses|--vary 'staff.pwp.headcount=-5:3': the scenario refuses staff.pwp.headcount=-5|solve $q --vary staff.pwp.headcount=-5:3 --target within_6_weeks_true>=0.1 -r 2
 a sweep point the scenario refuses|the scenario refuses the point staff.pwp.headcount=8.5|sweep $q --vary staff.pwp.headcount=8:9:0.5 -r 1
