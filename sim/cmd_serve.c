@@ -13,7 +13,10 @@
  *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
  *   Bad overrides come back as {"ok": false, "error": the loader's messages}.
  * - Requests are bounded (16 KiB of headers, 64 KiB of body, 64 overrides); anything
- *   else is a 4xx. Ctrl-C (SIGINT) or SIGTERM stops the server between requests.
+ *   else is a 4xx. A request must arrive whole within REQUEST_SECONDS of the connection,
+ *   else 408: one request at a time means one idle connection (a browser's preconnect,
+ *   say) would otherwise hold every other. Ctrl-C (SIGINT) or SIGTERM stops the server
+ *   between requests.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -27,6 +30,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -41,6 +46,7 @@
 #include "models/pw_world.h"
 
 enum { MAX_HEAD = 16384, MAX_BODY = 65536, MAX_SETS = 64, MAX_REPS = 50, MAX_OFFERED = 4 };
+enum { REQUEST_SECONDS = 5 };
 
 /* A scenario the page offers (its policy variants sit beside it). */
 typedef struct offered {
@@ -192,8 +198,12 @@ static void send_all(int fd, const char *buf, size_t n)
 static void respond(int fd, int status, const char *type, const char *body, size_t n)
 {
     char head[256];
-    const char *why = status == 200 ? "OK" : status == 404 ? "Not Found"
-                    : status == 413 ? "Payload Too Large" : "Bad Request";
+    const char *why = status == 200   ? "OK"
+                      : status == 403 ? "Forbidden"
+                      : status == 404 ? "Not Found"
+                      : status == 408 ? "Request Timeout"
+                      : status == 413 ? "Payload Too Large"
+                                      : "Bad Request";
     int h = snprintf(head, sizeof head,
                      "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                      "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
@@ -358,6 +368,20 @@ out:
     free(p);
 }
 
+/* recv() by a deadline (CLOCK_MONOTONIC seconds): -2 once it has passed, -1 on an error
+ * or a signal (Ctrl-C stops the server). */
+static ssize_t recv_by(int fd, char *buf, size_t n, double deadline)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double left = deadline - ((double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+    struct pollfd pf = {fd, POLLIN, 0};
+    int r = left > 0 ? poll(&pf, 1, (int)ceil(1000 * left)) : 0;
+    if (r == 0)
+        return -2;
+    return r < 0 ? -1 : recv(fd, buf, n, 0);
+}
+
 /* Read one request from fd and answer it. */
 static void handle(server *sv, int fd)
 {
@@ -366,8 +390,13 @@ static void handle(server *sv, int fd)
     char *end = NULL;
     if (!req)
         return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double deadline = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec + REQUEST_SECONDS;
     while (!end && have < MAX_HEAD) {
-        ssize_t r = recv(fd, req + have, MAX_HEAD - have, 0);
+        ssize_t r = recv_by(fd, req + have, MAX_HEAD - have, deadline);
+        if (r == -2)
+            respond(fd, 408, "text/plain", "request timeout\n", 16);
         if (r <= 0)
             goto out;
         have += (size_t)r;
@@ -388,7 +417,9 @@ static void handle(server *sv, int fd)
         goto out;
     }
     while (have < head + (size_t)len) {
-        ssize_t r = recv(fd, req + have, head + (size_t)len - have, 0);
+        ssize_t r = recv_by(fd, req + have, head + (size_t)len - have, deadline);
+        if (r == -2)
+            respond(fd, 408, "text/plain", "request timeout\n", 16);
         if (r <= 0)
             goto out;
         have += (size_t)r;
@@ -457,6 +488,9 @@ int cmd_serve(const cli *c)
         int cfd = accept(fd, NULL, NULL);
         if (cfd < 0)
             continue;
+        /* Nor may a client that stops reading hold the server: sends give up too. */
+        struct timeval tv = {REQUEST_SECONDS, 0};
+        (void)setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         handle(&sv, cfd);
         close(cfd);
     }

@@ -135,6 +135,28 @@ check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.lo
 # A request is a run: the memory budget (--max-memory 4G here; 46 GiB estimated) refuses it
 # before anything runs, where it once held the one-request server for minutes.
 check "a request over the memory budget is refused" grep -q '^big 200 .*needs an estimated .* more than the budget' "$tmp/guard.log"
+# One request at a time: a connection that sends nothing (a browser's preconnect) is cut
+# with 408 after REQUEST_SECONDS (5), and the request behind it is answered; it once waited
+# for as long as the idle connection stayed open.
+node -e '
+const net = require("net"), http = require("http");
+const port = +process.argv[1];
+const idle = net.connect(port, "127.0.0.1");
+let got = "";
+idle.on("data", (d) => (got += d));
+idle.on("error", () => {});
+setTimeout(() => {
+  const t0 = Date.now();
+  const r = http.get({host: "127.0.0.1", port, path: "/health", headers: {Host: "127.0.0.1:" + port}},
+    (res) => { res.resume(); res.on("end", () => {
+      console.log("health " + res.statusCode + " after " + Math.round((Date.now() - t0) / 1000) +
+                  " s; idle " + (got.split("\r\n")[0] || "nothing"));
+      idle.destroy(); }); });
+  r.setTimeout(30000, () => { console.log("health timed out; idle " + got.split("\r\n")[0]); process.exit(0); });
+}, 300);' "$port" >"$tmp/idle.log" 2>&1
+cat "$tmp/idle.log"
+check "an idle connection is cut (408) and the next request answered" \
+    grep -Eq '^health 200 after [0-9]+ s; idle HTTP/1.0 408 Request Timeout' "$tmp/idle.log"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 check "serve logged the playground's run" grep -q 'serve: ran baseline with 2 overrides, 2 replications' "$tmp/serve.log"
