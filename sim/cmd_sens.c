@@ -13,6 +13,9 @@
 #include "sens.h"
 
 enum { DEFAULT_REPS = 5, DEFAULT_TRAJECTORIES = 10, DEFAULT_BASE_ROWS = 64, BOOTSTRAP = 1000 };
+/* Below this many base rows Sobol's indices are said to be rough (the estimators' error
+ * falls as 1/sqrt(N); at 4 rows indices of -6.5 and 24 were seen). */
+enum { SOBOL_ROUGH_BELOW = 32 };
 
 /* Metrics shown when --metrics is not given. */
 static const char default_metrics[] =
@@ -221,16 +224,21 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
                        "sensitivity.csv)."
                      : "mu*: the mean absolute change of the metric when the input moves "
                        "across its whole range, with a 95% bootstrap CI.");
+    if (!c->quiet && sobol && n < SOBOL_ROUGH_BELOW)
+        printf("Note: %zu base rows are few for Sobol's estimators: an index can fall outside "
+               "[0, 1]\nand outside its own interval. Use %d or more (the default) before "
+               "acting on a ranking.\n\n", n, DEFAULT_BASE_ROWS);
     for (size_t j = 0; j < x.nmetrics; j++) {
         size_t m = x.metrics[j];
         const double *ym = y + j * rows;
-        int bad = 0;
+        size_t bad = 0;
         for (size_t r = 0; r < rows; r++)
-            bad = bad || !isfinite(ym[r]);
+            bad += !isfinite(ym[r]);
         if (bad) {
             if (!c->quiet)
-                printf("%s: undefined at some points; left out\n\n",
-                       ex_metric_name(m, name, sizeof name));
+                printf("%s: undefined at %s %zu points; left out\n\n",
+                       ex_metric_name(m, name, sizeof name), bad == rows ? "all" : "some:",
+                       bad);
             continue;
         }
         if (sobol) {

@@ -12,12 +12,23 @@
 #define LEVELS 4
 #define DELTA (2.0 / 3.0) /* LEVELS / (2 (LEVELS - 1)) */
 
-/* The 2.5% and 97.5% points of x[n] (sorted in place). */
+/* The 2.5% and 97.5% points of the finite values of x[n] (moved and sorted in place): a
+ * resample with no spread has no index (NaN), and a NaN in gsl_sort leaves the order,
+ * and so the bounds, undefined (they came out reversed). With fewer than half the
+ * resamples defined there is no interval: NaN. */
 static void percentile_ci(double *x, size_t n, double *lo, double *hi)
 {
-    gsl_sort(x, 1, n);
-    *lo = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.025);
-    *hi = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.975);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            x[m++] = x[i];
+    if (m == 0 || 2 * m < n) {
+        *lo = *hi = NAN;
+        return;
+    }
+    gsl_sort(x, 1, m);
+    *lo = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.025);
+    *hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.975);
 }
 
 /* ---- Morris ---- */

@@ -89,6 +89,14 @@ run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=
     --method sobol --samples 8 -r 2 --metrics within_6_weeks_true -q -o "$tmp/so2"
 expect_rc 0 "Sobol"
 check "sensitivity.csv: 2 inputs x (S1, ST) + header" test "$(wc -l <"$tmp/so2/sensitivity.csv")" -eq 5
+# Few base rows on whole-number keys: resamples with no spread have no index; they once
+# sorted as NaN and gave intervals with ci_low above ci_high. Said to be rough on screen.
+run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \
+    --method sobol --samples 4 -r 1 -o "$tmp/so4"
+expect_rc 0 "Sobol on 4 base rows"
+check "no interval with its low end above its high end" awk -F, \
+    'NR > 1 && $9 != "" && $10 != "" && $9 + 0 > $10 + 0 { bad = 1 } END { exit bad }' "$tmp/so4/sensitivity.csv"
+check "4 base rows: said to be rough" grep -q '^Note: 4 base rows are few for Sobol' "$tmp/out"
 
 echo "== --precision"
 run run "$q" -r 40 -j 2 --precision 0.02:within_6_weeks_true -o "$tmp/p2"
