@@ -45,6 +45,10 @@ enum { DEFAULT_REPS = 5, DEFAULT_MAX_EVALS = 200 };
 #define UNDEFINED_TERM 1e6
 #define DISTANCE_MAX 1e300
 #define VALUE_MAX 64
+/* Evaluations in a row, a multiple of the simplex's k + 1 vertices, that only meet points
+ * already run: the simplex has settled on the grid the values are rounded to (whole
+ * numbers, say), where it can shrink no further in what runs, only in u. */
+#define STALL_EVALS(k) (4 * ((k) + 1))
 
 /* A point evaluated: the free values and their metrics. */
 typedef struct cpoint {
@@ -65,6 +69,8 @@ typedef struct calib {
     size_t best;        /* the point of least distance */
     int status;         /* EXIT_OK, or why the distance could not be computed */
     int exhausted;      /* stopped at max_evals */
+    size_t reused_run;  /* evaluations in a row that found their point already run */
+    int settled;        /* stopped on the rounded grid (STALL_EVALS reuses in a row) */
     app_progress_ctx pc;
 } calib;
 
@@ -227,9 +233,10 @@ static size_t evaluate(calib *cb, const double *x)
         cb->exhausted = 1;
         return SIZE_MAX;
     }
-    size_t i = point_at(cb, x);
+    size_t ran = cb->npts, i = point_at(cb, x);
     if (i == SIZE_MAX)
         return SIZE_MAX;
+    cb->reused_run = cb->npts == ran ? cb->reused_run + 1 : 0;
     cb->evals[cb->nevals++] = i;
     if (cb->nevals == 1 || cb->pts[i].distance < cb->pts[cb->best].distance)
         cb->best = i;
@@ -319,6 +326,10 @@ static int minimise(calib *cb, double tol, int *converged, double *size)
         *size = gsl_multimin_fminimizer_size(s);
         if (*size < tol) {
             *converged = 1;
+            break;
+        }
+        if (cb->reused_run >= STALL_EVALS(k)) {
+            *converged = cb->settled = 1;
             break;
         }
     }
@@ -552,7 +563,11 @@ static void report(const calib *cb, int converged, double size, double tol)
            cb->x.seed);
     printf("Nelder-Mead on the distance sum(((simulated - target) / tolerance)^2), every "
            "evaluation\non the same random numbers.\n\n");
-    if (converged)
+    if (converged && cb->settled)
+        printf("Converged on the rounded values: the last %d evaluations met only points "
+               "already run\n(simplex size %.3g; %zu evaluations, points simulated: %zu).\n",
+               STALL_EVALS((int)cb->k), size, cb->nevals, cb->npts);
+    else if (converged)
         printf("Converged: simplex size %.3g below %.3g after %zu evaluations (points "
                "simulated: %zu).\n", size, tol, cb->nevals, cb->npts);
     else if (isnan(size))

@@ -157,6 +157,17 @@ run calibrate scenarios/baseline.cfg --targets scenarios/targets/national.cfg --
     -r 1 --set horizon_weeks=4 --set warmup_weeks=0 --set followup_weeks=0 -q -o "$tmp/nat"
 expect_rc 0 "scenarios/targets/national.cfg"
 
+echo "== a whole-number key alone: the simplex settles on the grid and stops"
+# Rounded to whole PWPs, the simplex soon meets only points already run while its size in u
+# stays above --simplex-size; it once re-ran one point to --max-evals (194 of 200 reused)
+# and never polished. Now it stops after STALL_EVALS (8 for one key) such evaluations.
+printf 'targets = (\n  { metric = "within_6_weeks_true"; value = 0.47; tolerance = 0.01; }\n);\nfree = ( { key = "staff.pwp.headcount"; lower = 6; upper = 14; start = 7; } );\n' >"$tmp/whole.cfg"
+run calibrate "$q" --targets "$tmp/whole.cfg" -r 2 -o "$tmp/whole"
+expect_rc 0 "calibrate on a whole-number key"
+check "said to have converged on the rounded values" grep -q '^Converged on the rounded values: the last 8 evaluations' "$tmp/out"
+evals=$(awk 'END { print NR - 1 }' "$tmp/whole/calibrate.csv")
+check "well short of --max-evals ($evals evaluations)" test "$evals" -lt 40
+
 echo "== bad targets files: exit 2, FILE:LINE messages"
 # bad NAME PATTERN: the targets file $tmp/NAME.cfg (written by the caller) is refused with
 # a message matching PATTERN, placed at the file and a line.
