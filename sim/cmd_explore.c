@@ -334,15 +334,25 @@ static void grid_free(grid *g)
 /* Every combination of the vars' values, the last var varying fastest. */
 static int make_grid(const xp *x, grid *g)
 {
-    size_t n = 1;
+    double all = 1;
     for (size_t v = 0; v < x->nvars; v++) {
-        if (x->vars[v].n == 0 || n > MAX_POINTS / x->vars[v].n) {
-            fprintf(stderr, "stepsim: sweep: %s: a range needs a STEP, and the grid at most "
-                    "%d points\n", x->vars[v].key, MAX_POINTS);
+        if (x->vars[v].n == 0) {
+            fprintf(stderr, "stepsim: sweep: --vary '%s': a range of numbers that are not "
+                    "whole needs a STEP (KEY=FROM:TO:STEP), or sample it with --samples\n",
+                    x->c->varies[v]);
             return EXIT_USAGE;
         }
-        n *= x->vars[v].n;
+        all *= (double)x->vars[v].n;
     }
+    if (all > MAX_POINTS) {
+        fprintf(stderr, "stepsim: sweep: the grid would have %.0f points (", all);
+        for (size_t v = 0; v < x->nvars; v++)
+            fprintf(stderr, "%s%zu", v ? " x " : "", x->vars[v].n);
+        fprintf(stderr, "); at most %d: narrow a range, take a larger STEP, or sample it "
+                "with --samples\n", MAX_POINTS);
+        return EXIT_USAGE;
+    }
+    size_t n = (size_t)all;
     g->npoints = n;
     g->nvars = x->nvars;
     g->assign = calloc(n * x->nvars, sizeof *g->assign);
@@ -382,8 +392,16 @@ static int make_lhs(const xp *x, size_t n, grid *g)
         gsl_ran_shuffle(r, perm, n, sizeof *perm);
         for (size_t i = 0; i < n && ret == EXIT_OK; i++) {
             double u = ((double)perm[i] + gsl_rng_uniform(r)) / (double)n;
+            double at = var->lo + u * (var->hi - var->lo);
             char buf[EX_KEY_MAX + 64];
-            ex_var_assign(var, var->lo + u * (var->hi - var->lo), buf, sizeof buf);
+            if (var->integer) {
+                ex_var_assign(var, at, buf, sizeof buf);
+            } else {
+                /* To a hundred-thousandth of the range, not 17 digits: what prints runs. */
+                double big = fmax(fabs(var->lo), fabs(var->hi)), w = var->hi - var->lo;
+                int digits = 6 + (big > w ? (int)ceil(log10(big / w)) : 0);
+                snprintf(buf, sizeof buf, "%s=%.*g", var->key, digits, at);
+            }
             if (!(g->assign[i * x->nvars + v] = strdup(buf)))
                 ret = EXIT_RUNTIME;
         }
@@ -565,8 +583,9 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             int len = (int)strlen(ex_metric_label(shown_ix[k], lb, sizeof lb));
             width = len > width ? len : width;
         }
-        printf("%s · sweep of %zu points · %zu replications each · seed %" PRIu64 "\n",
-               x.base->name, g.npoints, x.reps, x.seed);
+        printf("%s · sweep of %zu point%s · %zu replication%s each · seed %" PRIu64 "\n",
+               x.base->name, g.npoints, g.npoints == 1 ? "" : "s", x.reps,
+               x.reps == 1 ? "" : "s", x.seed);
         printf("Means with 95%% CIs; every point ran on the same random numbers.\n\n");
         for (size_t i = 0; i < g.npoints; i++) {
             printf("point %zu:", i);

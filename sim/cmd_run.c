@@ -159,8 +159,8 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax,
         printf("--precision %s: met and confirmed (look-ahead) with %zu replications of at "
                "most %zu\n", c->precision, n, rmax);
     else
-        printf("--precision %s: NOT met within %zu replications (-r); more are needed\n",
-               c->precision, rmax);
+        printf("--precision %s: NOT met within %zu replication%s (-r); more are needed\n",
+               c->precision, rmax, rmax == 1 ? "" : "s");
 }
 
 /* Demand above capacity: does a list (x: n replications of `span` window weeks each)

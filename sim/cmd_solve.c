@@ -433,7 +433,7 @@ static void print_spot(const solver *s, const char *what, const spot *sp)
     printf("%s:", what);
     for (size_t v = 0; v < s->x.nvars; v++)
         printf(" %s=%ld", s->x.vars[v].key, sp->at[v]);
-    printf("   (%zu replications)\n", sp->pt.nreps);
+    printf("   (%zu replication%s)\n", sp->pt.nreps, sp->pt.nreps == 1 ? "" : "s");
     /* The cost's own row, unless a target (a ceiling) shows it already. */
     size_t rows = s->ntargets + 1;
     for (size_t k = 0; k < s->ntargets; k++)

@@ -153,6 +153,15 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
             snprintf(err, errlen, "--vary '%s': no values", spec);
             goto out;
         }
+        /* A value twice would run one point twice and draw it twice on the page. */
+        for (size_t i = 1; i < v->n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(v->texts[i], v->texts[j]) ||
+                    (!isnan(v->values[i]) && v->values[i] == v->values[j])) {
+                    snprintf(err, errlen, "--vary '%s': %s is listed twice (give each value "
+                             "once)", spec, v->texts[i]);
+                    goto out;
+                }
     }
     ret = 0;
     goto out;

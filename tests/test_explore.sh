@@ -162,6 +162,9 @@ one Sobol base row|at least 2|sensitivity $q --vary staff.pwp.headcount=8:12 --m
 a share target above 1|a share lies between 0 and 1|solve $q --vary staff.pwp.headcount=8:12 --target within_6_weeks_true>=750%
 a percent on days|a percent is for a share|solve $q --vary staff.pwp.headcount=8:12 --target wait_to_treatment_days_mean<=60%
 a solve range the scenario refuses|--vary 'staff.pwp.headcount=-5:3': the scenario refuses staff.pwp.headcount=-5|solve $q --vary staff.pwp.headcount=-5:3 --target within_6_weeks_true>=0.1 -r 2
+a value listed twice|8.0 is listed twice|sweep $q --vary staff.pwp.headcount=8,8.0 -r 1
+a grid too large, its size said|the grid would have 160000 points \(400 x 400\); at most 100000|sweep $q --vary staff.pwp.headcount=1:400 --vary staff.hit.headcount=1:400 -r 1
+a fractional range without a step|a range of numbers that are not whole needs a STEP|sweep $q --vary step2.effect_mean=0.1:0.2 -r 1
 a sweep point the scenario refuses|the scenario refuses the point staff.pwp.headcount=8.5|sweep $q --vary staff.pwp.headcount=8:9:0.5 -r 1
 EOF
 check "nothing written for refused inputs" test ! -e "$tmp/e7"
