@@ -325,6 +325,10 @@ static int check_command(cli *c)
                                cmd);
     if (check_sets(c) != EXIT_OK)
         return EXIT_USAGE;
+    for (size_t i = 0; i < c->nscenarios; i++)
+        if (!*c->scenarios[i])
+            return cli_usage_error("an empty scenario name (got '%s'): give a scenario file or "
+                                   "a shipped scenario's name", c->scenarios[i]);
     for (size_t i = 0; i < c->nscenarios; i++) {
         c->scenarios[i] = find_scenario(c, i);
         const char *sc = c->scenarios[i];
@@ -509,6 +513,9 @@ int cli_parse(int argc, char **argv, cli *c)
             c->exhaustive = 1;
             break;
         case OPT_TARGETS:
+            if (!*optarg)
+                return cli_usage_error("--targets needs a targets file's name (got '%s')",
+                                       optarg);
             c->targets_file = optarg;
             break;
         case OPT_MAX_EVALS:

@@ -361,7 +361,7 @@ static int check_bounds(calib *cb)
         int ret = assign ? EXIT_OK : EXIT_RUNTIME;
         pw_params *p = NULL;
         if (ret == EXIT_OK && (ret = xp_load_point(&cb->x, (const char *const *)assign, &p)) ==
-                                  EXIT_USAGE) {
+                                  EXIT_USAGE && cb->x.load_refused) {
             size_t i = j ? (j - 1) / 2 : 0;
             fprintf(stderr, "%s:%u: free[%zu]: the scenario rejects %s (above)\n",
                     cb->x.c->targets_file, cb->t.params[i].line, i, j == 0 ? "the starts" :

@@ -132,6 +132,7 @@ int xp_load_point(xp *x, const char *const *assign, pw_params **out)
         return EXIT_RUNTIME;
     }
     int rc = app_load(x->c, x->c->scenario, assign, x->nvars, *out);
+    x->load_refused = rc == EXIT_USAGE;
     if (rc != EXIT_OK) {
         if (rc == EXIT_USAGE) { /* the loader's message names a --set the user never gave */
             fprintf(stderr, "stepsim: the scenario refuses the point");

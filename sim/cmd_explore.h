@@ -28,6 +28,7 @@ typedef struct xp {
     char csv_label[320]; /* the scenario label as a CSV field */
     double kept_bytes;   /* what the command keeps across points (the memory budget) */
     const char *kept_what; /* ... described for its message */
+    int load_refused;    /* the last xp_load_point failed in the loader (not the budget) */
 } xp;
 
 /* Parse the --vary list (need_range: every one a range), --metrics, load the scenario

@@ -69,8 +69,9 @@ int scn_ctx_read(scn_ctx *c, const char *path, const char *what, config_t *cfg,
     if (!top)
         return SCN_ENOMEM;
     if (!top->text) {
-        char why[200];
-        scn_file_why(top, why, sizeof why);
+        char why[200], kind[64];
+        snprintf(kind, sizeof kind, "%s file", what);
+        scn_file_why_as(top, kind, why, sizeof why);
         if (top->mode || top->err == EFBIG)
             scn_errf(c, path, NULL, "%s", why);
         else

@@ -82,6 +82,12 @@ expect_err "names a key that --vary 'staff.pwp.headcount=20,21' varies" "--set a
 run check "$top/scenarios/baseline.cfg" --set staff.pwp.headcount=30 --set staff.pwp.fte=0.9 --set staff.pwp_x=1
 check "keys that only begin alike are two settings (the loader judges staff.pwp_x)" grep -q "^--set staff.pwp_x=1: staff.pwp_x:" "$tmp/err"
 check "nothing written for a repeated setting" test ! -e "$tmp/never"
+run run '' -o "$tmp/never"
+expect_rc 2 "an empty scenario name"
+expect_err "an empty scenario name" "an empty scenario name: said so (it had become ./scenarios/)"
+run calibrate "$top/scenarios/baseline.cfg" --targets "$tmp" -o "$tmp/never"
+expect_rc 2 "--targets naming a folder"
+expect_err "is a directory, not a targets file" "--targets naming a folder: the file's kind named"
 run run "$top/scenarios/baseline.cfg" --quiet=1
 expect_rc 2 "a value for an option that takes none"
 expect_err "option '--quiet' takes no value \(got '--quiet=1'\)" "--quiet=1: said so"
