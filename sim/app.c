@@ -156,9 +156,11 @@ void app_progress(void *ctx, size_t done, size_t total)
         return;
     pc->last = now;
     pc->printed = 1;
-    if (open)
-        fprintf(stderr, "%sstepsim: %s: %zu %s, %.1f s elapsed", pc->tty ? "\r" : "", pc->name,
-                done, pc->unit, elapsed);
+    if (open) /* "1 replication", not "1 replications" */
+        fprintf(stderr, "%sstepsim: %s: %zu %.*s, %.1f s elapsed", pc->tty ? "\r" : "", pc->name,
+                done, (int)strlen(pc->unit) - (done == 1 && pc->unit[0] &&
+                                               pc->unit[strlen(pc->unit) - 1] == 's'),
+                pc->unit, elapsed);
     else
         fprintf(stderr, "%sstepsim: %s: %zu/%zu %s, %.1f s elapsed", pc->tty ? "\r" : "",
                 pc->name, done, total, pc->unit, elapsed);

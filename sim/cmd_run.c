@@ -65,6 +65,8 @@ static int run_reps(const prec_spec *prec, const char *scenario, const pw_params
         return rc;
     }
     int rc = prec_run(prec, p, o, rmax, res, n, met_at, err, sizeof err);
+    if (o->progress == app_progress) /* an open count: its last line */
+        app_progress_end(o->progress_ctx, *n);
     if (rc != 0 && rc != RUNNER_INTERRUPTED)
         fprintf(stderr, "stepsim: %s: %s\n", scenario, err);
     return rc;
@@ -142,6 +144,14 @@ static int precision_of(const cli *c, prec_spec *ps, prec_spec **out)
     }
     *out = ps;
     return EXIT_OK;
+}
+
+/* --precision with at most one replication allowed: no CI can be formed. */
+static int precision_needs_two(size_t rmax)
+{
+    fprintf(stderr, "stepsim: --precision needs at least 2 replications to form a confidence "
+            "interval (got %zu: raise -r, or the scenario's replications)\n", rmax);
+    return EXIT_USAGE;
 }
 
 /* What --precision decided, for the terminal; `undefined` names a metric that no number
@@ -408,6 +418,8 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     unsigned streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                        (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u);
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
+    if (prec && rmax < 2)
+        return precision_needs_two(rmax);
     /* Before anything is allocated: the results of rmax replications are kept. */
     budget_run br = {c->scenario, budget_params(p, fed), rmax, app_threads(c), streams};
     if ((ret = app_check_memory(c, c->scenario, &br, 1,
@@ -541,6 +553,10 @@ int cmd_compare(const cli *c, int argc, char **argv)
     default_dir = c->outdir ? NULL : app_default_outdir(c, "compare");
     const char *outdir = c->outdir ? c->outdir : default_dir;
     rmax = (size_t)nrep;
+    if (prec && rmax < 2) {
+        ret = precision_needs_two(rmax);
+        goto out;
+    }
     ret = EXIT_RUNTIME;
     if (!outdir) {
         fprintf(stderr, "stepsim: out of memory\n");

@@ -92,9 +92,30 @@ int prec_met(const prec_spec *s, const pw_params *p, const pw_results *res, size
 /* Replications to run after a first meeting at n. */
 static size_t look_ahead(size_t n) { return n <= 100 ? LOOK_AHEAD : (LOOK_AHEAD * n + 99) / 100; }
 
-int prec_run(const prec_spec *s, const pw_params *p, const runner_opts *o, size_t rmax,
+/* Progress across the batches: the replications run so far in all of them, with no
+ * total (how many --precision takes is not known until it is met). */
+typedef struct batch_progress {
+    void (*fn)(void *ctx, size_t done, size_t total);
+    void *ctx;
+    size_t before; /* replications run in earlier batches */
+} batch_progress;
+
+static void progress_across(void *ctx, size_t done, size_t total)
+{
+    (void)total;
+    batch_progress *b = ctx;
+    b->fn(b->ctx, b->before + done, 0);
+}
+
+int prec_run(const prec_spec *s, const pw_params *p, const runner_opts *opts, size_t rmax,
              pw_results *res, size_t *n, size_t *met_at, char *err, size_t errlen)
 {
+    batch_progress bp = {opts->progress, opts->progress_ctx, 0};
+    runner_opts batch = *opts, *o = &batch;
+    if (opts->progress) {
+        batch.progress = progress_across;
+        batch.progress_ctx = &bp;
+    }
     size_t done = 0, checked = FIRST_CHECK - 1, cand = 0, final = 0;
     size_t chunk = o->threads > 0 ? (size_t)o->threads : 1;
     int *reps = malloc(rmax * sizeof *reps);
@@ -115,6 +136,7 @@ int prec_run(const prec_spec *s, const pw_params *p, const runner_opts *o, size_
             size_t upto = done + chunk > want ? done + chunk : want;
             if (upto > rmax)
                 upto = rmax;
+            bp.before = done;
             if ((rc = runner_run(p, reps + done, upto - done, o, res + done, err, errlen)) != 0)
                 break;
             done = upto;

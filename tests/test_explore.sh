@@ -99,13 +99,19 @@ check "no interval with its low end above its high end" awk -F, \
 check "4 base rows: said to be rough" grep -q '^Note: 4 base rows are few for Sobol' "$tmp/out"
 
 echo "== --precision"
-run run "$q" -r 40 -j 2 --precision 0.02:within_6_weeks_true -o "$tmp/p2"
+STEPSIM_PROGRESS_SECONDS=0 "$bin" run "$q" -r 40 -j 2 --precision 0.02:within_6_weeks_true -o "$tmp/p2" >"$tmp/out" 2>"$tmp/err"
+rc=$?
 expect_rc 0 "run --precision"
 n=$(sed -n 's/.*met and confirmed (look-ahead) with \([0-9]*\) replications.*/\1/p' "$tmp/out")
 if [ -n "$n" ] && [ "$n" -lt 40 ]; then ok "stopped at $n of 40"; else bad "stopped at '$n'"; fi
 hw=$(awk -v m=within_6_weeks_true "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
     f[col("metric")] == m { print (f[col("ci_high")] - f[col("ci_low")]) / 2 }' "$tmp/p2/summary.csv")
 check "the CI half-width at the stop ($hw) is within 0.02" awk -v h="$hw" 'BEGIN { exit !(h <= 0.02) }'
+# Progress counts every batch's replications together (each batch had counted from 1 to its
+# own size), and ends on the count kept.
+last=$(grep -o 'quarter: [0-9]* replications' "$tmp/err" | tail -n 1 | grep -o '[0-9][0-9]*')
+first=$(grep -o 'quarter: [0-9/]* replications' "$tmp/err" | head -n 1)
+check "--precision's progress ends on the $n replications kept (got '$last'; first '$first')" test "$last" = "$n"
 run run "$q" -r 40 -j 1 --precision 0.02:within_6_weeks_true -q -o "$tmp/p1"
 check "the same result on one thread" cmp -s "$tmp/p1/summary.csv" "$tmp/p2/summary.csv"
 # Met first at n - 5 (the look-ahead is 5): one replication fewer than that does not meet it.
@@ -163,6 +169,7 @@ a share target above 1|a share lies between 0 and 1|solve $q --vary staff.pwp.he
 a percent on days|a percent is for a share|solve $q --vary staff.pwp.headcount=8:12 --target wait_to_treatment_days_mean<=60%
 a solve range the scenario refuses|--vary 'staff.pwp.headcount=-5:3': the scenario refuses staff.pwp.headcount=-5|solve $q --vary staff.pwp.headcount=-5:3 --target within_6_weeks_true>=0.1 -r 2
 a value listed twice|8.0 is listed twice|sweep $q --vary staff.pwp.headcount=8,8.0 -r 1
+--precision with one replication|--precision needs at least 2 replications|run $q -r 1 --precision 0.05
 a grid too large, its size said|the grid would have 160000 points \(400 x 400\); at most 100000|sweep $q --vary staff.pwp.headcount=1:400 --vary staff.hit.headcount=1:400 -r 1
 a fractional range without a step|a range of numbers that are not whole needs a STEP|sweep $q --vary step2.effect_mean=0.1:0.2 -r 1
 a sweep point the scenario refuses|the scenario refuses the point staff.pwp.headcount=8.5|sweep $q --vary staff.pwp.headcount=8:9:0.5 -r 1
