@@ -291,13 +291,17 @@ static fmt_unit unit_of(size_t metric, double typical)
 const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
 {
     fmt_unit f = unit_of(metric, s->mean);
+    /* A t interval from few replications can pass what the metric can take (a share
+     * above 100%, a list below 0): shown within it; the files keep the interval as is. */
+    double lo, hi;
+    ex_metric_range(metric, &lo, &hi);
     if (!isfinite(s->mean))
         snprintf(buf, n, "-");
     else if (!isfinite(s->ci_low))
         snprintf(buf, n, "%s%.*f%s", f.pre, f.d, f.k * s->mean, f.post);
     else
         snprintf(buf, n, "%s%.*f%s [%.*f, %.*f]", f.pre, f.d, f.k * s->mean, f.post, f.d,
-                 f.k * s->ci_low, f.d, f.k * s->ci_high);
+                 f.k * fmax(s->ci_low, lo), f.d, f.k * fmin(s->ci_high, hi));
     return buf;
 }
 
