@@ -412,14 +412,20 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         fprintf(stderr, "stepsim: at most %u replications\n", SIM_RNG_MAX_REPLICATION + 1);
         return EXIT_USAGE;
     }
-    if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK ||
-        (ret = federation_ok(c->scenario, p, fed)) != EXIT_OK)
+    if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
         return ret;
+    if ((ret = federation_ok(c->scenario, p, fed)) != EXIT_OK) {
+        if (prec)
+            prec_free(prec);
+        return ret;
+    }
     unsigned streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                        (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u);
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
-    if (prec && rmax < 2)
+    if (prec && rmax < 2) {
+        prec_free(prec);
         return precision_needs_two(rmax);
+    }
     /* Before anything is allocated: the results of rmax replications are kept. */
     budget_run br = {c->scenario, budget_params(p, fed), rmax, app_threads(c), streams};
     if ((ret = app_check_memory(c, c->scenario, &br, 1,
