@@ -152,13 +152,16 @@ $(B)/tests/fuzz_scn.o: ALL_CFLAGS += -DFUZZ_ROOT='"$(CURDIR)"'
 
 # The commit the program is built from, "-dirty" with uncommitted changes to tracked files
 # (--version, manifest.json). Its file is rewritten only when that changes, so a new commit
-# relinks the program and recompiles nothing else.
+# relinks the program and recompiles nothing else; where git cannot read the tree (no git,
+# `sudo make install` in a checkout another user owns) a file already written is kept, so
+# nothing is rebuilt as "unknown".
 GIT_HASH := $(shell h=$$(git rev-parse --short HEAD 2>/dev/null) && \
     { git diff --quiet HEAD -- 2>/dev/null && echo "$$h" || echo "$$h-dirty"; } || echo unknown)
 $(B)/gen/git_hash.c: FORCE
 	@mkdir -p $(dir $@)
-	@printf '/* Written by the Makefile: the commit the program is built from. */\n#include "sim/cli.h"\n\nconst char *cli_git_hash(void) { return "%s"; }\n' '$(GIT_HASH)' >$@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	@if [ '$(GIT_HASH)' = unknown ] && [ -f $@ ]; then exit 0; fi; \
+	printf '/* Written by the Makefile: the commit the program is built from. */\n#include "sim/cli.h"\n\nconst char *cli_git_hash(void) { return "%s"; }\n' '$(GIT_HASH)' >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(B)/gen/git_hash.o: $(B)/gen/git_hash.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 FORCE:

@@ -216,10 +216,7 @@ static const char *find_scenario(cli *c, size_t i)
     return name;
 }
 
-/* Is the command known, and are its arguments and options ones it takes? -1 if so. */
-/* Do two KEY=... arguments name one setting: the same key, or one a group holding the
- * other ("staff.pwp" and "staff.pwp.headcount")? */
-static int same_setting(const char *a, const char *b)
+int cli_same_setting(const char *a, const char *b)
 {
     size_t na = strcspn(a, "="), nb = strcspn(b, "="), n = na < nb ? na : nb;
     return !strncmp(a, b, n) && (na == nb || (na < nb ? b : a)[n] == '.');
@@ -233,20 +230,20 @@ static int check_sets(const cli *c)
     for (size_t i = 0; i < c->nsets; i++) {
         int n = (int)strcspn(c->sets[i], "=");
         for (size_t j = 0; j < i; j++)
-            if (same_setting(c->sets[j], c->sets[i])) {
+            if (cli_same_setting(c->sets[j], c->sets[i])) {
                 fprintf(stderr, "stepsim: --set '%s' and --set '%s' give one setting twice; "
                         "give it once (the later would silently win)\n", c->sets[j],
                         c->sets[i]);
                 return EXIT_USAGE;
             }
         for (size_t j = 0; j < c->nvaries; j++)
-            if (same_setting(c->varies[j], c->sets[i])) {
+            if (cli_same_setting(c->varies[j], c->sets[i])) {
                 fprintf(stderr, "stepsim: --set '%s' names a key that --vary '%s' varies; drop "
                         "the --set\n", c->sets[i], c->varies[j]);
                 return EXIT_USAGE;
             }
-        if ((c->have_seed && same_setting(c->sets[i], "seed=")) ||
-            (c->replications > 0 && same_setting(c->sets[i], "replications="))) {
+        if ((c->have_seed && cli_same_setting(c->sets[i], "seed=")) ||
+            (c->replications > 0 && cli_same_setting(c->sets[i], "replications="))) {
             fprintf(stderr, "stepsim: --set '%s' and %s give the %.*s twice; give it once\n",
                     c->sets[i], n == 4 ? "-s" : "-r", n, c->sets[i]);
             return EXIT_USAGE;
@@ -255,6 +252,7 @@ static int check_sets(const cli *c)
     return EXIT_OK;
 }
 
+/* Is the command known, and are its arguments and options ones it takes? -1 if so. */
 static int check_command(cli *c)
 {
     const char *cmd = c->command;

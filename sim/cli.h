@@ -53,6 +53,10 @@ void cli_free(cli *c);
  * folder: $STEPSIM_DATA/scenarios, then the installed DATADIR/scenarios. */
 const char *cli_datadir(void);
 
+/* Do two KEY or KEY=... arguments name one setting: the same key, or one a group holding
+ * the other ("staff.pwp" and "staff.pwp.headcount")? */
+int cli_same_setting(const char *a, const char *b);
+
 /* The commit the program was built from, "-dirty" when tracked files had changes ("unknown"
  * outside a git checkout): written by the Makefile into build/gen/git_hash.c. */
 const char *cli_git_hash(void);

@@ -548,9 +548,8 @@ static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
 /* A figure (target or tolerance) as the metric reads: percent for shares. */
 static const char *fmt_figure(size_t metric, double v, const char *pre, char *buf, size_t n)
 {
-    int share = ex_metric_is_share(metric);
-    snprintf(buf, n, fabs(v) >= 1e4 && !share ? "%s%.0f" : "%s%.4g%s", pre, share ? 100 * v : v,
-             share ? "%" : "");
+    char f[64];
+    snprintf(buf, n, "%s%s", pre, xp_fmt_value(metric, v, f, sizeof f));
     return buf;
 }
 
@@ -564,8 +563,8 @@ static void report(const calib *cb, int converged, double size, double tol)
     printf("Nelder-Mead on the distance sum(((simulated - target) / tolerance)^2), every "
            "evaluation\non the same random numbers.\n\n");
     if (converged && cb->settled)
-        printf("Converged on the rounded values: the last %d evaluations met only points "
-               "already run\n(simplex size %.3g; %zu evaluations, points simulated: %zu).\n",
+        printf("Converged on the rounded values: the simplex's last %d evaluations met only "
+               "points\nalready run (simplex size %.3g; %zu evaluations, points simulated: %zu).\n",
                STALL_EVALS((int)cb->k), size, cb->nevals, cb->npts);
     else if (converged)
         printf("Converged: simplex size %.3g below %.3g after %zu evaluations (points "
@@ -584,7 +583,7 @@ static void report(const calib *cb, int converged, double size, double tol)
     for (size_t i = 0; i < cb->k; i++)
         if ((int)strlen(cb->t.params[i].key) > w)
             w = (int)strlen(cb->t.params[i].key);
-    printf("%-*s %10s %10s  %-28s %8s\n", w + 2, "figure", "target", "tolerance",
+    printf("%-*s %12s %12s  %-28s %8s\n", w + 2, "figure", "target", "tolerance",
            "fitted [95% CI]", "term");
     for (size_t j = 0; j < cb->t.ntargets; j++) {
         const scn_target *tg = &cb->t.targets[j];
@@ -595,16 +594,16 @@ static void report(const calib *cb, int converged, double size, double tol)
             snprintf(term, sizeof term, "%.3g", z * z);
         else
             snprintf(term, sizeof term, "undefined");
-        printf("  %-*s %10s %10s  %-28s %8s\n", w, ex_metric_name(tg->index, name, sizeof name),
+        printf("  %-*s %12s %12s  %-28s %8s\n", w, ex_metric_name(tg->index, name, sizeof name),
                fmt_figure(tg->index, tg->value, "", a, sizeof a),
                fmt_figure(tg->index, tg->tolerance, "±", b, sizeof b),
                xp_fmt(tg->index, &s, ci, sizeof ci), term);
     }
-    printf("\n%-*s %10s %10s  %s\n", w + 2, "free key", "start", "fitted", "range");
+    printf("\n%-*s %12s %12s  %s\n", w + 2, "free key", "start", "fitted", "range");
     for (size_t i = 0; i < cb->k; i++) {
         const scn_free_param *fp = &cb->t.params[i];
         double x = best->x[i];
-        printf("  %-*s %10s %10s  [%g, %g]%s\n", w, fp->key, strchr(start->assign[i], '=') + 1,
+        printf("  %-*s %12s %12s  [%g, %g]%s\n", w, fp->key, strchr(start->assign[i], '=') + 1,
                strchr(best->assign[i], '=') + 1, fp->lower, fp->upper,
                x == fp->lower || x == fp->upper ? "  at the edge: widen the range" : "");
     }
@@ -655,6 +654,17 @@ static int load_targets(calib *cb)
             ret = EXIT_USAGE;
         }
     }
+    /* A free key the command line sets too: calibrate would set it at every evaluation,
+     * silently, while the --set stood in every label. */
+    for (size_t i = 0; ret == EXIT_OK && i < cb->t.nparams; i++)
+        for (size_t j = 0; ret == EXIT_OK && j < cb->x.c->nsets; j++)
+            if (cli_same_setting(cb->t.params[i].key, cb->x.c->sets[j])) {
+                fprintf(stderr, "%s:%u: free[%zu].key: \"%s\" is free, and --set '%s' sets it "
+                        "too; drop the --set (calibrate moves the key)\n",
+                        cb->x.c->targets_file, cb->t.params[i].line, i, cb->t.params[i].key,
+                        cb->x.c->sets[j]);
+                ret = EXIT_USAGE;
+            }
     if (ret == EXIT_RUNTIME)
         fprintf(stderr, "stepsim: out of memory\n");
     for (size_t m = 0; names && m < nm; m++)

@@ -89,38 +89,33 @@ void xp_free(xp *x)
 
 int xp_check_vars(xp *x)
 {
-    char **assign = calloc(x->nvars ? x->nvars : 1, sizeof *assign);
+    char assign[EX_KEY_MAX + 64];
+    const char *one[1] = {assign};
     pw_params *p = malloc(sizeof *p);
-    int ret = assign && p ? EXIT_OK : EXIT_RUNTIME;
-    for (size_t v = 0; v < x->nvars && ret == EXIT_OK; v++)
-        if (!(assign[v] = malloc(EX_KEY_MAX + 64)))
-            ret = EXIT_RUNTIME;
+    if (!p) {
+        fprintf(stderr, "stepsim: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    int ret = EXIT_OK;
     for (size_t v = 0; v < x->nvars && ret == EXIT_OK; v++) {
         const ex_var *var = &x->vars[v];
-        /* A range's ends (the loader's limits on one key are intervals), a list's values;
-         * the other keys at a range's start or a list's first value. */
-        size_t count = var->is_range ? 2 : var->n;
+        /* Each key alone, so that a refusal names its own --vary: a grid's first and last
+         * values (the loader's limits on one key are intervals), a sampled range's ends, a
+         * list's every value. */
+        size_t count = var->n == 0 ? 2 : var->is_range ? (var->n > 1 ? 2 : 1) : var->n;
         for (size_t i = 0; i < count && ret == EXIT_OK; i++) {
-            for (size_t u = 0; u < x->nvars; u++) {
-                const ex_var *w = &x->vars[u];
-                size_t j = u == v ? i : 0;
-                if (w->is_range)
-                    ex_var_assign(w, j ? w->hi : w->lo, assign[u], EX_KEY_MAX + 64);
-                else
-                    snprintf(assign[u], EX_KEY_MAX + 64, "%s=%s", w->key, w->texts[j]);
-            }
-            ret = app_load(x->c, x->c->scenario, (const char *const *)assign, x->nvars, p);
-            if (ret != EXIT_OK)
+            if (var->n == 0)
+                ex_var_assign(var, i ? var->hi : var->lo, assign, sizeof assign);
+            else
+                snprintf(assign, sizeof assign, "%s=%s", var->key,
+                         var->texts[var->is_range && i ? var->n - 1 : i]);
+            ret = app_load(x->c, x->c->scenario, one, 1, p);
+            if (ret == EXIT_USAGE)
                 fprintf(stderr, "stepsim: --vary '%s': the scenario refuses %s (above)\n",
-                        x->c->varies[v], assign[v]);
+                        x->c->varies[v], assign);
         }
     }
-    for (size_t v = 0; assign && v < x->nvars; v++)
-        free(assign[v]);
-    free(assign);
     free(p);
-    if (ret == EXIT_RUNTIME)
-        fprintf(stderr, "stepsim: out of memory\n");
     return ret;
 }
 
@@ -305,13 +300,20 @@ const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
     return buf;
 }
 
-const char *xp_fmt_value(size_t metric, double x, double typical, char *buf, size_t n)
+const char *xp_fmt_value(size_t metric, double x, char *buf, size_t n)
 {
-    fmt_unit f = unit_of(metric, typical);
+    /* Finer than a mean: a bound beside its target must show which side it falls. */
+    out_unit unit = out_metric_unit(metric);
     if (!isfinite(x))
         snprintf(buf, n, "-");
+    else if (unit == OUT_U_SHARE)
+        snprintf(buf, n, "%.2f%%", 100 * x);
+    else if (unit == OUT_U_GBP)
+        snprintf(buf, n, "£%.0f", x);
+    else if (unit == OUT_U_DAYS)
+        snprintf(buf, n, "%.2f days", x);
     else
-        snprintf(buf, n, "%s%.*f%s", f.pre, f.d + (f.k == 100), f.k * x, f.post);
+        snprintf(buf, n, "%.4g", x);
     return buf;
 }
 
@@ -455,7 +457,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     grid g = {0};
     ex_point *pts = NULL;
     int ret = xp_begin(&x, c, "sweep", c->samples > 0);
-    if (ret != EXIT_OK || (ret = xp_check_vars(&x)) != EXIT_OK)
+    if (ret != EXIT_OK)
         goto out;
     ret = c->samples > 0 ? make_lhs(&x, (size_t)c->samples, &g) : make_grid(&x, &g);
     if (ret != EXIT_OK) {

@@ -36,10 +36,11 @@ typedef struct xp {
 int xp_begin(xp *x, const cli *c, const char *kind, int need_range);
 void xp_free(xp *x);
 
-/* Load the scenario at each end of every range of --vary and at each value of every list
- * (the other keys at their first values), before anything runs: a value the scenario
- * refuses stops the command with the loader's message and the --vary that gave it.
- * EXIT_OK or a status. */
+/* Load the scenario with each --vary key alone at its first and last grid values (a
+ * sampled range's ends, a list's every value), before anything runs: a value the scenario
+ * refuses stops the command with the loader's message and the --vary that gave it. For
+ * solve and sensitivity, which load their points as they go (sweep loads every point
+ * first). EXIT_OK or a status. */
 int xp_check_vars(xp *x);
 
 /* Load the scenario at a point, given as one value per var (text for lists, a number
@@ -79,8 +80,8 @@ void xp_json_value(FILE *f, const char *text);
 /* "mean [ci_low, ci_high]" of a summary into buf, with units by the metric's kind
  * (percent for shares). */
 const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n);
-/* One value x of the metric with its unit, to the decimals xp_fmt gives a mean of about
- * `typical` (a share's to one more: a bound against a target). */
-const char *xp_fmt_value(size_t metric, double x, double typical, char *buf, size_t n);
+/* One figure x of the metric with its unit, finer than xp_fmt's mean (a bound or a target:
+ * shares and days to two decimals, pounds whole). */
+const char *xp_fmt_value(size_t metric, double x, char *buf, size_t n);
 
 #endif

@@ -65,7 +65,7 @@ static int run_reps(const prec_spec *prec, const char *scenario, const pw_params
         return rc;
     }
     int rc = prec_run(prec, p, o, rmax, res, n, met_at, err, sizeof err);
-    if (o->progress == app_progress) /* an open count: its last line */
+    if (rc == 0 && o->progress == app_progress) /* an open count: its last line */
         app_progress_end(o->progress_ctx, *n);
     if (rc != 0 && rc != RUNNER_INTERRUPTED)
         fprintf(stderr, "stepsim: %s: %s\n", scenario, err);

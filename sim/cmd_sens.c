@@ -236,9 +236,8 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
             bad += !isfinite(ym[r]);
         if (bad) {
             if (!c->quiet)
-                printf("%s: undefined at %s %zu points; left out\n\n",
-                       ex_metric_name(m, name, sizeof name), bad == rows ? "all" : "some:",
-                       bad);
+                printf("%s: undefined at %zu of %zu points; left out\n\n",
+                       ex_metric_name(m, name, sizeof name), bad, rows);
             continue;
         }
         if (sobol) {

@@ -31,7 +31,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -368,13 +367,11 @@ out:
     free(p);
 }
 
-/* recv() by a deadline (CLOCK_MONOTONIC seconds): -2 once it has passed, -1 on an error
+/* recv() by a deadline (app_wall_now's seconds): -2 once it has passed, -1 on an error
  * or a signal (Ctrl-C stops the server). */
 static ssize_t recv_by(int fd, char *buf, size_t n, double deadline)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double left = deadline - ((double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+    double left = deadline - app_wall_now();
     struct pollfd pf = {fd, POLLIN, 0};
     int r = left > 0 ? poll(&pf, 1, (int)ceil(1000 * left)) : 0;
     if (r == 0)
@@ -390,9 +387,7 @@ static void handle(server *sv, int fd)
     char *end = NULL;
     if (!req)
         return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double deadline = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec + REQUEST_SECONDS;
+    double deadline = app_wall_now() + REQUEST_SECONDS;
     while (!end && have < MAX_HEAD) {
         ssize_t r = recv_by(fd, req + have, MAX_HEAD - have, deadline);
         if (r == -2)

@@ -363,35 +363,58 @@ static int write_page(solver *s, size_t best)
     return xp_save_page(&s->x, &pg, "solve.html");
 }
 
-/* The ceilings on the minimised metric, put to every point decided to meet the other
- * targets: a candidate of the search (a possible answer) is first run to -r, then any
- * point whose upper bound passes a ceiling misses. */
-static int apply_caps(solver *s, const size_t *cand, size_t ncand)
+/* The ceilings on the minimised metric (a budget), which the search leaves out. Each
+ * candidate (the least feasible point of its row) is run to -r and judged again on every
+ * other target at the full confidence, as --exhaustive judges it, so that the answer's
+ * printed bounds meet them; one that now misses gives way to the least feasible point above
+ * it in its row (cand[i] is SIZE_MAX when none is). Then any point decided to meet whose
+ * cost's upper bound passes a ceiling misses (an undefined cost is left to the caller's
+ * message). Only candidates can be answers. */
+static int apply_caps(solver *s, size_t *cand, size_t ncand)
 {
     int any = 0;
     for (size_t k = 0; k < s->ntargets; k++)
         any |= s->targets[k].cap;
     if (!any)
         return EXIT_OK;
-    for (size_t i = 0; i < ncand; i++) {
-        spot *sp = &s->spots[cand[i]];
-        size_t before = sp->pt.nreps;
-        int ret = xp_run(&s->x, &sp->pt, s->x.reps);
-        if (ret != EXIT_OK)
-            return ret;
-        s->sims += sp->pt.nreps - before;
+    size_t last = s->x.nvars - 1;
+    long top = (long)s->x.vars[last].hi;
+    long *at = malloc(s->x.nvars * sizeof *at);
+    int ret = at ? EXIT_OK : EXIT_RUNTIME;
+    for (size_t i = 0; i < ncand && ret == EXIT_OK; i++) {
+        while (cand[i] != SIZE_MAX && ret == EXIT_OK) {
+            spot *sp = &s->spots[cand[i]];
+            size_t before = sp->pt.nreps;
+            if ((ret = xp_run(&s->x, &sp->pt, s->x.reps)) != EXIT_OK)
+                break;
+            s->sims += sp->pt.nreps - before;
+            if (judge(s, sp, sp->pt.nreps, s->x.c->confidence) == MET)
+                break;
+            sp->meets = 0;
+            memcpy(at, sp->at, s->x.nvars * sizeof *at);
+            long y = top + 1;
+            if (at[last] < top)
+                ret = least_last(s, at, at[last] + 1, top, &y); /* may move s->spots */
+            if (ret != EXIT_OK || y > top) {
+                cand[i] = SIZE_MAX;
+                break;
+            }
+            at[last] = y;
+            cand[i] = (size_t)(find_spot(s, at) - s->spots);
+        }
     }
-    for (size_t i = 0; i < s->nspots; i++) {
+    free(at);
+    for (size_t i = 0; i < s->nspots && ret == EXIT_OK; i++) {
         spot *sp = &s->spots[i];
         for (size_t k = 0; sp->meets && k < s->ntargets; k++) {
             const target *t = &s->targets[k];
             double lo, hi;
             ex_point_bounds(&sp->pt, t->metric, sp->pt.nreps, s->x.c->confidence, &lo, &hi);
-            if (t->cap && !(hi <= t->value))
+            if (t->cap && !isnan(hi) && !(hi <= t->value))
                 sp->meets = 0;
         }
     }
-    return EXIT_OK;
+    return ret;
 }
 
 /* With no point meeting every target: the evaluated point that meets the most targets,
@@ -456,8 +479,8 @@ static void print_spot(const solver *s, const char *what, const spot *sp)
                                           t->at_least ? -1 : 1);
             char bb[64], tb[64];
             printf("   %s bound %s vs target %s %s", t->at_least ? "lower" : "upper",
-                   xp_fmt_value(m, bound, t->value, bb, sizeof bb), t->at_least ? ">=" : "<=",
-                   xp_fmt_value(m, t->value, t->value, tb, sizeof tb));
+                   xp_fmt_value(m, bound, bb, sizeof bb), t->at_least ? ">=" : "<=",
+                   xp_fmt_value(m, t->value, tb, sizeof tb));
         }
         putchar('\n');
     }
@@ -539,15 +562,19 @@ int cmd_solve(const cli *c, int argc, char **argv)
     app_progress_end(&s.progress, s.sims);
 
     /* The cheapest frontier points by the cost metric's mean (under any ceiling on it). */
-    size_t best = SIZE_MAX, second = SIZE_MAX, first_meets = SIZE_MAX;
-    double cb = INFINITY, cs = INFINITY;
+    size_t best = SIZE_MAX, second = SIZE_MAX, first_meets = SIZE_MAX, over = SIZE_MAX;
+    double cb = INFINITY, cs = INFINITY, co = INFINITY;
     for (size_t i = 0; i < ncand; i++) {
+        if (cand[i] == SIZE_MAX)
+            continue;
         const spot *sp = &s.spots[cand[i]];
+        double cost = ex_point_summary(&sp->pt, s.cost, sp->pt.nreps).mean;
+        if (cost < co) /* the cheapest meeting every target but the ceilings */
+            over = cand[i], co = cost;
         if (!sp->meets)
             continue;
         if (first_meets == SIZE_MAX)
             first_meets = cand[i];
-        double cost = ex_point_summary(&sp->pt, s.cost, sp->pt.nreps).mean;
         if (cost < cb) {
             second = best, cs = cb;
             best = cand[i], cb = cost;
@@ -604,18 +631,11 @@ int cmd_solve(const cli *c, int argc, char **argv)
                    "(it counts no one there): choose another --minimise.\n",
                    ex_metric_name(s.cost, name, sizeof name));
             print_spot(&s, "meets, cost undefined", &s.spots[first_meets]);
-        } else if (best == SIZE_MAX && ncand > 0) {
+        } else if (best == SIZE_MAX && over != SIZE_MAX) {
             /* Points met the others; every one passed a ceiling on the cost. */
-            size_t cheapest = cand[0];
-            for (size_t i = 1; i < ncand; i++)
-                if (ex_point_summary(&s.spots[cand[i]].pt, s.cost, s.spots[cand[i]].pt.nreps)
-                        .mean < ex_point_summary(&s.spots[cheapest].pt, s.cost,
-                                                 s.spots[cheapest].pt.nreps)
-                                    .mean)
-                    cheapest = cand[i];
             printf("No point of the grid meets every target at this confidence: the cheapest "
                    "that meets\nthe others costs more than the ceiling.\n");
-            print_spot(&s, "cheapest meeting the others", &s.spots[cheapest]);
+            print_spot(&s, "cheapest meeting the others", &s.spots[over]);
         } else if (best == SIZE_MAX) {
             printf("No point of the grid meets every target at this confidence.\n");
             size_t near = closest(&s);

@@ -358,8 +358,8 @@ static int relative_to(const char *dir, const char *to, char *out, size_t n)
 
 /* The first setting name that the line defines twice within one group (a one-line group
  * such as `overrides = { a = 1; a = 2; };`, where libconfig reports the line only), with its
- * length in *n; NULL if none does. Strings are skipped; a group's names are forgotten when
- * it closes. */
+ * length in *n; NULL if none does. Strings and comments are skipped; a group's names are
+ * forgotten when it closes. */
 static const char *repeated_on_line(const char *line, size_t *n)
 {
     enum { DEPTH = 16, NAMES = 64 };
@@ -370,7 +370,14 @@ static const char *repeated_on_line(const char *line, size_t *n)
     size_t depth = 0;
     g[0].k = 0;
     for (const char *p = line; *p; p++) {
-        if (*p == '"') {
+        if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+            break; /* a comment to the line's end */
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                break;
+            p = end + 1;
+        } else if (*p == '"') {
             while (*++p && *p != '"')
                 if (*p == '\\' && p[1])
                     p++;
@@ -382,6 +389,8 @@ static const char *repeated_on_line(const char *line, size_t *n)
         } else if (*p == '}' || *p == ')') {
             if (depth > 0)
                 depth--;
+            else
+                g[0].k = 0; /* a group opened on an earlier line closed: another begins */
         } else if (strchr(NAME_CHARS, *p) && (p == line || !strchr(NAME_CHARS, p[-1]))) {
             size_t len = strspn(p, NAME_CHARS);
             const char *q = p + len;

@@ -182,12 +182,13 @@ static void load_targets(scn_ctx *c, const config_setting_t *root, const char *c
                                "metric once", tg->metric, t->targets[p].line);
         }
         get_number(c, g, k, "value", "a number, the figure to fit", 1, &tg->value, &given);
-        if (get_number(c, g, k, "tolerance", "a number > 0", 1, &tg->tolerance, &given) &&
-            !(tg->tolerance > 0))
+        int tol_read = get_number(c, g, k, "tolerance", "a number > 0", 1, &tg->tolerance,
+                                  &given);
+        if (tol_read && !(tg->tolerance > 0))
             scn_err_at(c, member(c, g, k, "tolerance", NULL, mk), mk,
                        "must be a number > 0 (got %g): a miss by one tolerance adds 1 to the "
                        "distance", tg->tolerance);
-        else if (given && isfinite(tg->value) &&
+        else if (tol_read && given && isfinite(tg->value) &&
                  tg->tolerance < SCN_TOLERANCE_MIN_REL * fmax(1.0, fabs(tg->value)))
             scn_err_at(c, member(c, g, k, "tolerance", NULL, mk), mk,
                        "must be at least %g (a billionth of the target, or of 1; got %g): a "

@@ -108,7 +108,7 @@ for kv in "staff.pwp.headcount 10 $tol_pwp" "staff.hit.headcount 6 $tol_hit" \
     fi
 done
 check "every figure printed with its target and CI" \
-    test "$(grep -cE '^  [a-z_0-9]+ +[0-9.]+%? +±' "$tmp/cal.txt")" -eq 6
+    test "$(grep -cE '^  [a-z_0-9]+ +£?[0-9.]+(%| days)? +±' "$tmp/cal.txt")" -eq 6
 check "an overrides block to paste" grep -q '^overrides = {$' "$tmp/cal.txt"
 check "calibrate.csv: a row per evaluation" \
     test "$(($(wc -l <"$tmp/cal/calibrate.csv") - 1))" -eq \
@@ -164,10 +164,14 @@ echo "== a whole-number key alone: the simplex settles on the grid and stops"
 printf 'targets = (\n  { metric = "within_6_weeks_true"; value = 0.47; tolerance = 0.01; }\n);\nfree = ( { key = "staff.pwp.headcount"; lower = 6; upper = 14; start = 7; } );\n' >"$tmp/whole.cfg"
 run calibrate "$q" --targets "$tmp/whole.cfg" -r 2 -o "$tmp/whole"
 expect_rc 0 "calibrate on a whole-number key"
-check "said to have converged on the rounded values" grep -q '^Converged on the rounded values: the last 8 evaluations' "$tmp/out"
+check "said to have converged on the rounded values" grep -q "^Converged on the rounded values: the simplex's last 8 evaluations" "$tmp/out"
 evals=$(awk 'END { print NR - 1 }' "$tmp/whole/calibrate.csv")
 check "well short of --max-evals ($evals evaluations)" test "$evals" -lt 40
 
+run calibrate "$q" --targets "$tmp/whole.cfg" -r 2 --set staff.pwp.headcount=20 -o "$tmp/freeset"
+expect_rc 2 "a free key set by --set too"
+expect_err "whole.cfg:4: free\[0\]\.key: \"staff.pwp.headcount\" is free, and --set 'staff.pwp.headcount=20' sets it too" "a free key set by --set too: said so"
+check "a free key set by --set too: nothing written" test ! -e "$tmp/freeset"
 echo "== bad targets files: exit 2, FILE:LINE messages"
 # bad NAME PATTERN: the targets file $tmp/NAME.cfg (written by the caller) is refused with
 # a message matching PATTERN, placed at the file and a line.
@@ -203,6 +207,9 @@ printf 'targets = (\n  { metric = "referrals"; value = 1.0; tolerance = 0.0; }\n
 bad_file zero_tolerance 'targets\[0\]\.tolerance: must be a number > 0'
 printf 'targets = (\n  { metric = "referrals"; value = 13000.0; tolerance = 1e-300; }\n);\n%s\n' "$F" >"$tmp/tiny_tolerance.cfg"
 bad_file tiny_tolerance 'targets\[0\]\.tolerance: must be at least 1.3e-05 \(a billionth of the target, or of 1; got 1e-300\)'
+printf 'targets = (\n  { metric = "referrals"; value = 13000.0; tolerance = "x"; }\n);\n%s\n' "$F" >"$tmp/tolerance_text.cfg"
+bad_file tolerance_text 'targets\[0\]\.tolerance: wrong type'
+check "tolerance_text: one message, not a second about its size" sh -c "! grep -q 'must be at least' '$tmp/err'"
 printf 'targets = (\n  { metric = "within_6_weeks_true"; value = 89.4; tolerance = 4.0; }\n);\n%s\n' "$F" >"$tmp/share_percent.cfg"
 bad_file share_percent 'targets\[0\]\.value: within_6_weeks_true takes values in \[0, 1\] \(got 89.4: a share is a fraction'
 printf 'targets = (\n  { metric = "wait_to_treatment_days_mean"; value = -5.0; tolerance = 4.0; }\n);\n%s\n' "$F" >"$tmp/negative_wait.cfg"
