@@ -278,6 +278,12 @@ static void handle_run(server *sv, int fd, char *body, int print)
                               "(referrals.weekly_counts) belongs in the scenario file");
             return;
         } else if (nsets < MAX_SETS) {
+            /* Each setting once, as on the command line (the page sends each slider once). */
+            for (size_t i = 0; i < nsets; i++)
+                if (cli_same_setting(sets[i], line)) {
+                    respond_error(fd, "a setting is given twice: give each key once");
+                    return;
+                }
             sets[nsets++] = line;
         } else {
             respond_error(fd, "too many overrides");

@@ -126,6 +126,8 @@ function ask(method, host, body) {
     "@replications=1\nreferrals.weekly_counts_repeat=true")));
   console.log("big " + (await ask("POST", "127.0.0.1:" + process.argv[1],
     "@replications=1\nreferrals.per_week=100000")));
+  console.log("twice " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "@replications=1\nstaff.pwp.headcount=30\nstaff.pwp={ headcount = 31; }")));
 })();' "$port" >"$tmp/guard.log" 2>&1
 check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
 check "a key naming a file is refused" grep -q '^file 200 .*reads no files' "$tmp/guard.log"
@@ -134,6 +136,7 @@ check "a key that only begins like one is not" sh -c "grep -q '^repeat 200' '$tm
 check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.log'"
 # A request is a run: the memory budget (--max-memory 4G here; 46 GiB estimated) refuses it
 # before anything runs, where it once held the one-request server for minutes.
+check "a setting given twice in a request is refused, as on the command line" grep -q '^twice 200 .*a setting is given twice' "$tmp/guard.log"
 check "a request over the memory budget is refused" grep -q '^big 200 .*needs an estimated .* more than the budget' "$tmp/guard.log"
 # One request at a time: a connection that sends nothing (a browser's preconnect) is cut
 # with 408 after REQUEST_SECONDS (5), and the request behind it is answered; it once waited
