@@ -32,7 +32,7 @@ int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
             return EXIT_USAGE;
         }
         for (size_t k = 0; k < i; k++)
-            if (!strcmp(x->vars[k].key, x->vars[i].key)) {
+            if (cli_same_setting(x->vars[k].key, x->vars[i].key)) {
                 fprintf(stderr, "stepsim: --vary names %s twice\n", x->vars[i].key);
                 return EXIT_USAGE;
             }
