@@ -253,8 +253,8 @@ void xp_json_value(FILE *f, const char *text)
         out_json_str(f, text);
 }
 
-/* How metric's values print: the scale (100 for shares, 10^-6 for pounds from £100,000,
- * given m, the magnitude of a typical value), the unit before and after, the decimals. */
+/* How a mean of the metric of about `typical` prints: the scale (100 for shares, 10^-6
+ * for pounds from £100,000), the unit before and after, the decimals. */
 typedef struct fmt_unit {
     double k;
     const char *pre, *post;
