@@ -298,6 +298,12 @@ run compare "$b" scenarios/hit_training_pause.cfg -r 2 -o "$tmp/pause"
 expect_rc 0 "compare with a change planned at the window's start"
 check "its lists' levels not checked, said" grep -q "^Warm-up hit_training_pause: the lists' levels are not checked: a planned change" "$tmp/out"
 check "and no warm-up warning for it" sh -c "! grep -q '^Warm-up warning hit_training_pause' '$tmp/out'"
+# A window shorter than the check's 13 settled weeks, with no change planned, says so (it
+# had blamed a planned change at "week inf").
+run run "$b" -r 2 --set horizon_weeks=12 --set warmup_weeks=13 -o "$tmp/short"
+expect_rc 0 "a 12-week window"
+check "the short window named as the reason" grep -q "^Warm-up: the lists' levels are not checked: the window's 12 weeks are fewer" "$tmp/out"
+check "and no infinite week" sh -c "! grep -q 'week inf' '$tmp/out'"
 # A scenario's name is its folder in the set: '.', '..' or the name of one of the set's
 # files would write outside its folder or over a file (found once writing into the
 # output folder's parent). Refused before anything runs; nothing is written.
