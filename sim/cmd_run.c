@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "models/pol.h"
 #include "models/pw_results.h"
 #include "models/pw_world.h"
 #include "out_compare.h"
@@ -329,6 +330,27 @@ static void print_diary_warning(const pw_results *res, size_t n, const char *tag
                tag, k, n);
 }
 
+/* Referrals came but no one was assessed in any replication: the assessor role has no one
+ * in post, or no time for one slot. Nothing else says so (the lists level off as people
+ * give up waiting, so no capacity warning fires). */
+static void print_assessed_warning(const pw_params *p, const pw_results *res, size_t n,
+                                   const char *tag)
+{
+    uint64_t referred = 0, assessed = 0;
+    for (size_t i = 0; i < n; i++) {
+        referred += res[i].stages[PW_S_REFERRED];
+        assessed += res[i].stages[PW_S_ASSESSED];
+    }
+    if (referred == 0 || assessed > 0)
+        return;
+    int r = pol_assessor(p);
+    printf("Assessment warning%s: no one was assessed in any replication:\n"
+           "  %s%s%s has no one in post, or no time for an assessment slot\n"
+           "  (its headcount, fte or assessments_per_week)\n",
+           tag, r >= 0 ? "the policy's assessor, staff." : "every role that assesses",
+           r >= 0 ? p->roles[r].name : "", r >= 0 ? "," : "");
+}
+
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
  * week), against the scenario's warm-up, then each list's level and growth; `who` (or
  * NULL) names the scenario in a compare. */
@@ -361,6 +383,7 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n, cons
                                          "  change in the window moves them)" : "");
     print_warmup_levels(p, res, n, weeks, tag);
     print_diary_warning(res, n, tag);
+    print_assessed_warning(p, res, n, tag);
 }
 
 /* A federation runs its services as tasks and writes no streams (yet): a usage error.

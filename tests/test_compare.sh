@@ -302,8 +302,15 @@ check "and no warm-up warning for it" sh -c "! grep -q '^Warm-up warning hit_tra
 # had blamed a planned change at "week inf").
 run run "$b" -r 2 --set horizon_weeks=12 --set warmup_weeks=13 -o "$tmp/short"
 expect_rc 0 "a 12-week window"
+cp "$tmp/out" "$tmp/short.txt"
 check "the short window named as the reason" grep -q "^Warm-up: the lists' levels are not checked: the window's 12 weeks are fewer" "$tmp/out"
 check "and no infinite week" sh -c "! grep -q 'week inf' '$tmp/out'"
+# No one in post to assess: nothing else says so (the lists level off as people give up).
+run run scenarios/expert_door.cfg -r 2 --set horizon_weeks=52 --set warmup_weeks=13 \
+    --set staff.senior.headcount=0 -o "$tmp/noassessor"
+expect_rc 0 "the expert door with no seniors"
+check "no one assessed: the assessor named" grep -q "^  the policy's assessor, staff.senior, has no one in post" "$tmp/out"
+check "and none for the baseline" sh -c "! grep -q '^Assessment warning' '$tmp/short.txt'"
 # A scenario's name is its folder in the set: '.', '..' or the name of one of the set's
 # files would write outside its folder or over a file (found once writing into the
 # output folder's parent). Refused before anything runs; nothing is written.
