@@ -265,7 +265,7 @@ typedef struct pw_role_stats {
     uint64_t leavers;           /* left the service from a post (not trainees) */
     uint64_t to_training;       /* left the post for training (a progression) */
     uint64_t starters;          /* took up a post (new starters and qualified trainees) */
-    double sick_days;           /* days of sickness absence */
+    double sick_days;           /* FTE-days of sickness absence (days x the absent's fte) */
     double tenure_years_sum;    /* tenure of those in post at the window's end */
     uint64_t in_post_end;       /* in post at the window's end */
     double burnout_years;       /* time-integral of burnout over people in post */

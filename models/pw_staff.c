@@ -208,8 +208,8 @@ static void clinician_leave(world *w, clinician *c, int how)
             st->to_training++;
         else if (!c->training && how == LEAVE) /* trainees are not in post: not leavers */
             st->leavers++;
-        if (c->sick)
-            st->sick_days += w->s.now - fmax(c->sick_since, w->t_window0);
+        if (c->sick) /* FTE-days, as the NHS counts absence: a part-timer loses a part */
+            st->sick_days += c->fte * (w->s.now - fmax(c->sick_since, w->t_window0));
     }
     if (how == LEAVE)
         w->week.leavers++;
@@ -334,7 +334,7 @@ void staff_on_sick_end(sim *s, void *obj, uint64_t arg)
     roster_touch(w, c);
     if (w->in_window || (c->sick_since < w->t_window1 && s->now > w->t_window0))
         w->out->roles[c->role].sick_days +=
-            fmin(s->now, w->t_window1) - fmax(c->sick_since, w->t_window0);
+            c->fte * (fmin(s->now, w->t_window1) - fmax(c->sick_since, w->t_window0));
     episode_allocate_all(w);
 }
 
@@ -516,7 +516,7 @@ void staff_close_window(world *w)
     for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
         pw_role_stats *st = &w->out->roles[c->role];
         if (c->sick) { /* count the window's part; the rest is outside it */
-            st->sick_days += now - fmax(c->sick_since, w->t_window0);
+            st->sick_days += c->fte * (now - fmax(c->sick_since, w->t_window0));
             c->sick_since = now;
         }
         if (!c->training) {

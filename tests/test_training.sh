@@ -166,4 +166,23 @@ hc=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
     f[col("role")] == "hit" { s += f[col("headcount_mean")]; n++ } END { print s / n }' "$tmp/instant/workforce.csv")
 echo "   HITs in post on average: $hc of 28"
 check "the posts stay filled (27.5 or more of 28)" awk -v h="$hc" 'BEGIN { exit !(h >= 27.5 && h <= 28) }'
+
+echo "== sickness days per FTE do not depend on FTE"
+# The same sickness process (0.8 absences a year of 10 days a person) at full time and at
+# 0.2 FTE: FTE-days lost per FTE are the same, about 8.6 a year. Counting whole days
+# against FTE had read 5 times as many at 0.2 (8.6 against 43.3). Each mean over 4
+# replications holds within about 21% at 95% (8.6 +- 1.8), so their ratio within [0.6, 1.6].
+for f in 1 0.2; do
+    run run scenarios/baseline.cfg -r 4 -q --set horizon_weeks=52 --set warmup_weeks=13 \
+        --set staff.hit.fte=$f -o "$tmp/fte$f"
+    expect_rc 0 "HITs at $f FTE"
+done
+sick() {
+    awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("role")] == "hit" { s += f[col("sickness_days_per_fte")]; n++ } END { print s / n }' "$1/workforce.csv"
+}
+s1=$(sick "$tmp/fte1")
+s2=$(sick "$tmp/fte0.2")
+echo "   HIT sickness days a year per FTE: $s1 at full time, $s2 at 0.2 FTE"
+check "the same at 0.2 FTE as at full time (ratio in [0.6, 1.6])" awk -v a="$s1" -v b="$s2" 'BEGIN { r = b / a; exit !(r >= 0.6 && r <= 1.6) }'
 finish
