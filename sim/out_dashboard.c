@@ -404,11 +404,16 @@ static void section_capacity(const dash *d)
         double squeezed = 0;
         for (size_t i = 0; i < d->nreps; i++)
             squeezed += (double)d->reps[i].diary_squeezed;
-        fprintf(d->f,
-                "  over 100%%: sessions a week had no room for, squeezed into an empty day\n"
-                "  (%s a replication over the run), and groups formed after a week was\n"
-                "  booked add their hours on top of the week's.\n",
-                grouped(a, sizeof a, d->nreps ? squeezed / (double)d->nreps : 0, 0));
+        if (squeezed > 0)
+            fprintf(d->f,
+                    "  over 100%%: sessions a week had no room for, squeezed into an empty day\n"
+                    "  (%s a replication over the run), and groups formed after a week was\n"
+                    "  booked add their hours on top of the week's.\n",
+                    grouped(a, sizeof a, squeezed / (double)d->nreps, 0));
+        else
+            fprintf(d->f, "  over 100%%: groups formed after a week was booked add their hours on\n"
+                          "  top of the week's; with few staff at work (much sickness, little\n"
+                          "  capacity) the share is of few hours.\n");
     }
 }
 
