@@ -527,8 +527,12 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
         if (info->ranks > 1)
             fprintf(f, " in each of %d MPI ranks", info->ranks);
     }
-    fputs("\nMeans over replications; ± is the half-width of the 95% confidence interval\n"
-          "(percentage points for shares).\n", f);
+    if (nreps < 2)
+        fputs("\nOne replication: its values, with no confidence intervals (they need two or\n"
+              "more replications, -r).\n", f);
+    else
+        fputs("\nMeans over replications; ± is the half-width of the 95% confidence interval\n"
+              "(percentage points for shares).\n", f);
 
     section_waits(&d);
     section_recovery(&d);

@@ -83,6 +83,9 @@ expect_err "names a key that --vary 'staff.pwp.headcount=20,21' varies" "--set a
 run check "$top/scenarios/baseline.cfg" --set staff.pwp.headcount=30 --set staff.pwp.fte=0.9 --set staff.pwp_x=1
 check "keys that only begin alike are two settings (the loader judges staff.pwp_x)" grep -q "^--set staff.pwp_x=1: staff.pwp_x:" "$tmp/err"
 check "nothing written for a repeated setting" test ! -e "$tmp/never"
+run run "$top/tests/explore/quarter.cfg" -r 1 -o "$tmp/one"
+expect_rc 0 "one replication"
+check "one replication: no intervals promised" sh -c "grep -q '^One replication: its values, with no confidence intervals' '$tmp/out' && ! grep -q '± is the half-width' '$tmp/out'"
 run run '' -o "$tmp/never"
 expect_rc 2 "an empty scenario name"
 expect_err "an empty scenario name" "an empty scenario name: said so (it had become ./scenarios/)"
