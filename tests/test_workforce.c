@@ -89,7 +89,14 @@ static double events_of(const pw_role_stats *st, rate_kind k)
     return NAN;
 }
 
-/* Pooled over replications: events, headcount-years, and their ratio. */
+/* What a rate is per: headcount-years, but FTE-years for sick days, which are FTE-days
+ * (days x the absent's FTE), so that the ratio is days a person-year whatever the FTE. */
+static double exposure_of(const pw_role_stats *st, rate_kind k)
+{
+    return k == RATE_SICK ? st->fte_years : st->headcount_years;
+}
+
+/* Pooled over replications: events, years of exposure, and their ratio. */
 typedef struct pooled {
     double events, years, rate;
 } pooled;
@@ -99,7 +106,7 @@ static pooled pool(const pw_results *res, size_t n, int r, rate_kind k)
     pooled q = {0, 0, NAN};
     for (size_t i = 0; i < n; i++) {
         q.events += events_of(&res[i].roles[r], k);
-        q.years += res[i].roles[r].headcount_years;
+        q.years += exposure_of(&res[i].roles[r], k);
     }
     q.rate = q.years > 0 ? q.events / q.years : NAN;
     return q;
@@ -109,7 +116,7 @@ static pooled pool(const pw_results *res, size_t n, int r, rate_kind k)
 static void rates_of(const pw_results *res, size_t n, int r, rate_kind k, double *x)
 {
     for (size_t i = 0; i < n; i++)
-        x[i] = events_of(&res[i].roles[r], k) / res[i].roles[r].headcount_years;
+        x[i] = events_of(&res[i].roles[r], k) / exposure_of(&res[i].roles[r], k);
 }
 
 /* Paired difference b - a of per-replication values, replication by replication. */
@@ -396,7 +403,7 @@ static double sick_days_continuous(double r, double m)
     return YEAR_DAYS * r * m / (YEAR_DAYS + r * m);
 }
 
-/* Sick days per headcount-year, pooled, against the renewal value: within the 99% t
+/* Sick days a person-year (FTE-days per FTE-year), pooled, against the renewal value: within the 99% t
  * interval of the per-replication values (renewal-reward sums are near normal; the
  * replications are independent), and against the continuous formula within that plus the
  * weekly discretisation. */
@@ -408,7 +415,7 @@ static void check_sick(const char *what, const pw_results *res, size_t n, int r,
     rates_of(res, n, r, RATE_SICK, x);
     test_est e = test_t_interval(x, n, 0.99);
     double disc = sick_days_discrete(rate, mean_days), cont = sick_days_continuous(rate, mean_days);
-    printf("   %s: %.0f sick days / %.1f headcount-years = %.3f a year (99%% CI +-%.3f over %zu "
+    printf("   %s: %.0f sick FTE-days / %.1f FTE-years = %.3f a year (99%% CI +-%.3f over %zu "
            "replications); theory %.3f weekly starts, %.3f continuous\n",
            what, q.events, q.years, q.rate, e.half, n, disc, cont);
     CHECK_NEAR(q.rate, disc, e.half, what);
