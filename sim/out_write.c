@@ -101,6 +101,10 @@ static size_t role_count(const pw_params *p)
  * summary.json, summary.csv, replications.csv
  * ====================================================================================== */
 
+/* A summary's sd as written: none for fewer than two values (one value has no spread to
+ * give; 0 would say there was none), as its CI. */
+static double shown_sd(const sim_summary *s) { return s->n >= 2 ? s->sd : NAN; }
+
 /* summary.json: the contract of docs/design.md §5, keys in a fixed order, metrics in
  * out_metric order. */
 static void write_summary_json(FILE *f, const wctx *c)
@@ -122,7 +126,7 @@ static void write_summary_json(FILE *f, const wctx *c)
         fputs(": {\"mean\": ", f);
         out_json_num(f, s->mean);
         fputs(", \"sd\": ", f);
-        out_json_num(f, s->n ? s->sd : NAN);
+        out_json_num(f, shown_sd(s));
         fputs(", \"ci_low\": ", f);
         out_json_num(f, s->ci_low);
         fputs(", \"ci_high\": ", f);
@@ -142,7 +146,7 @@ static void write_summary_json(FILE *f, const wctx *c)
 static void summary_row(FILE *f, const wctx *c, const char *metric, const sim_summary *s)
 {
     fprintf(f, "%s,%s,", c->scn, metric);
-    const double v[] = {s->mean, s->n ? s->sd : NAN, s->ci_low, s->ci_high, s->p10, s->p50,
+    const double v[] = {s->mean, shown_sd(s), s->ci_low, s->ci_high, s->p10, s->p50,
                         s->p90};
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
         out_csv_num(f, v[k]);
@@ -359,7 +363,7 @@ static void write_subgroups(FILE *f, const wctx *c)
             sim_summary s = summary_of(x, c->nreps), d = summary_of(gap, c->nreps);
             fprintf(f, "%s,%s,%s,%s,", c->scn, pw_subgroup_attribute(g), pw_subgroup_name(g),
                     pw_gmetric_name((pw_gmetric)m));
-            const double v[] = {s.mean, s.n ? s.sd : NAN, s.ci_low, s.ci_high};
+            const double v[] = {s.mean, shown_sd(&s), s.ci_low, s.ci_high};
             for (size_t j = 0; j < 4; j++) {
                 out_csv_num(f, v[j]);
                 putc(',', f);
