@@ -195,6 +195,13 @@ static void advertise(world *w, clinician *c, int r)
 
 enum { LEAVE, LEAVE_TO_TRAIN, LEAVE_POST_CUT };
 
+/* c's sickness from its start (or the window's) to `to`, in FTE-days, as the NHS counts
+ * absence: a part-timer off for a day loses a part of one. */
+static double sick_fte_days(const world *w, const clinician *c, double to)
+{
+    return c->fte * (to - fmax(c->sick_since, w->t_window0));
+}
+
 /* c leaves the service (LEAVE_TO_TRAIN: leaves the post to train for another role;
  * LEAVE_POST_CUT: their post is abolished, which is not turnover): counted, sickness
  * ended, caseload returned, the post advertised (unless the establishment is full),
@@ -208,8 +215,8 @@ static void clinician_leave(world *w, clinician *c, int how)
             st->to_training++;
         else if (!c->training && how == LEAVE) /* trainees are not in post: not leavers */
             st->leavers++;
-        if (c->sick) /* FTE-days, as the NHS counts absence: a part-timer loses a part */
-            st->sick_days += c->fte * (w->s.now - fmax(c->sick_since, w->t_window0));
+        if (c->sick)
+            st->sick_days += sick_fte_days(w, c, w->s.now);
     }
     if (how == LEAVE)
         w->week.leavers++;
@@ -333,8 +340,7 @@ void staff_on_sick_end(sim *s, void *obj, uint64_t arg)
     c->sick = 0;
     roster_touch(w, c);
     if (w->in_window || (c->sick_since < w->t_window1 && s->now > w->t_window0))
-        w->out->roles[c->role].sick_days +=
-            c->fte * (fmin(s->now, w->t_window1) - fmax(c->sick_since, w->t_window0));
+        w->out->roles[c->role].sick_days += sick_fte_days(w, c, fmin(s->now, w->t_window1));
     episode_allocate_all(w);
 }
 
@@ -516,7 +522,7 @@ void staff_close_window(world *w)
     for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next)) {
         pw_role_stats *st = &w->out->roles[c->role];
         if (c->sick) { /* count the window's part; the rest is outside it */
-            st->sick_days += c->fte * (now - fmax(c->sick_since, w->t_window0));
+            st->sick_days += sick_fte_days(w, c, now);
             c->sick_since = now;
         }
         if (!c->training) {

@@ -468,15 +468,13 @@ static void write_timeseries(FILE *f, const wctx *c)
             }
             double wd = (double)w;
             fputs(wd < w0 ? ",warmup," : wd < w1 ? ",window," : ",followup,", f);
-            /* Means of the week's starters; empty in a week with none. */
-            out_csv_num(f, wk->treatment_starts);
-            putc(',', f);
-            out_csv_num(f, out_week_wait_to_treatment(wk));
-            putc(',', f);
-            out_csv_num(f, wk->step3_starts);
-            putc(',', f);
-            out_csv_num(f, out_week_wait_for_step3(wk));
-            putc('\n', f);
+            /* The week's starters and their mean waits; empty in a week with none. */
+            const double starts[] = {wk->treatment_starts, out_week_wait_to_treatment(wk),
+                                     wk->step3_starts, out_week_wait_for_step3(wk)};
+            for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+                out_csv_num(f, starts[k]);
+                putc(k + 1 < sizeof starts / sizeof starts[0] ? ',' : '\n', f);
+            }
         }
     }
 }
