@@ -14,9 +14,10 @@
 
 /* Days a diary looks ahead. A booking never lies further ahead than this: a caseload of
  * cap people seen once each within the interval fits many times over (cap x minutes per
- * day of room). A booking no week in reach has room for is squeezed into the first empty
- * working day (diary_squeezed); only with every working day in reach already booked does
- * it go on the last day it can (diary_overbooked). */
+ * day of room). A booking longer than any week's time left in reach takes the first week
+ * with time left, and what that week cannot hold is charged to the weeks after
+ * (diary_squeezed: charge_weeks); only with no week in reach with time left does it go on
+ * the last day it can (diary_overbooked). */
 #define DIARY_DAYS 512
 
 /* Weeks of booked minutes kept beside the days (a week's total is asked at every day a
@@ -104,6 +105,26 @@ static double week_days(const world *w, long d)
     return days;
 }
 
+/* Minutes under this are rounding, not time: a release carries no such remainder on. */
+#define DIARY_CARRY_MIN 1e-6
+
+/* Charge `minutes` to day d's week, up to its time (its working days x the day's room
+ * `room`), and what it cannot hold to the weeks after in turn, each up to its own, while
+ * their days start before `end`; what none holds stays on d's week. */
+static void charge_weeks(const world *w, clinician *c, long d, long end, double minutes,
+                         double room)
+{
+    double left = minutes;
+    for (long k = d; k < end && left > DIARY_CARRY_MIN; k = week_of(k) * 7 + 7) {
+        pw_diary_day *e = week_entry(c, k);
+        double take = fmin(left, fmax(0.0, week_days(w, k) * room - e->minutes));
+        e->minutes += take;
+        left -= take;
+    }
+    if (left > DIARY_CARRY_MIN)
+        week_entry(c, d)->minutes += left;
+}
+
 /* Book `minutes` with c on the first working day at or after time t with room left;
  * returns the appointment's time (the day's start plus the minutes already booked that
  * day), or NAN out of memory (recorded). *day receives the day booked. */
@@ -174,15 +195,21 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     c->full_to = fits >= 0 ? fits : d0;
     c->full_min = run_min;
     c->full_room = room;
+    int spread = 0;
     if (d >= d0 + DIARY_DAYS) {
-        /* No week has room for it: the week's treatment time, less what groups hold, is
-         * shorter than the session. It is squeezed into the first empty working day, the
-         * week overbooked, as a clinician fits in a course already begun; with no empty
-         * day in reach, on the last working day it reaches (d0 if none). */
+        /* No week has room for all of it: the week's treatment time, less what groups
+         * hold, is shorter than the session, or the weeks are nearly full. It goes on the
+         * first working day that takes it in a week with time left, and the weeks after
+         * pay what that week cannot (charge_weeks): the clinician sees such a person once
+         * in as many weeks as the session needs, and never books more hours than the
+         * weeks hold. With no week in reach with time left (no treatment time at all), on
+         * the last working day it reaches (d0 if none). */
         for (d = d0; d < d0 + DIARY_DAYS; d++)
-            if (world_is_working(w, d) && day_empty(entry(c, d)->minutes))
+            if (world_is_working(w, d) && day_takes(entry(c, d)->minutes, minutes, day_limit) &&
+                week_entry(c, d)->minutes + 1e-9 < week_days(w, d) * room)
                 break;
         if (d < d0 + DIARY_DAYS) {
+            spread = 1;
             w->diary_squeezed++;
         } else {
             for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working(w, d); d--)
@@ -194,7 +221,10 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     double at = d == d0 ? fmax(t0, (double)d + DAY_START + e->minutes / 1440.0)
                         : (double)d + DAY_START + e->minutes / 1440.0;
     e->minutes += minutes;
-    week_entry(c, d)->minutes += minutes;
+    if (spread)
+        charge_weeks(w, c, d, d0 + DIARY_DAYS, minutes, room);
+    else
+        week_entry(c, d)->minutes += minutes;
     *day = d;
     return at;
 }
@@ -228,18 +258,35 @@ double diary_book_session(world *w, patient *pt, double t)
     return t;
 }
 
-/* Give back a booking of `minutes` on day d that will not be held. */
+/* Give back a booking of `minutes` on day d that will not be held: from the day, and from
+ * its week and, for what the week no longer holds (a booking charge_weeks spread), the
+ * weeks after in turn, earliest first. */
 void diary_release(clinician *c, long d, double minutes)
 {
     if (!c->diary)
         return;
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
-    if (e->day == d) {
-        full_cut(c, week_of(d) * 7, week_of(d) * 7 + 7); /* the day and its week have room */
-        e->minutes = fmax(0.0, e->minutes - minutes);
-        pw_diary_day *wk = week_entry(c, d);
-        wk->minutes = fmax(0.0, wk->minutes - minutes);
+    if (e->day != d)
+        return;
+    e->minutes = fmax(0.0, e->minutes - minutes);
+    double left = minutes;
+    /* charge_weeks reaches no further than a booking's reach past its day */
+    for (long wk = week_of(d), last = wk + DIARY_DAYS / 7 + 2; wk < last && left > DIARY_CARRY_MIN;
+         wk++) {
+        full_cut(c, wk * 7, wk * 7 + 7); /* the days and their week have room */
+        pw_diary_day *we = week_entry(c, wk * 7);
+        double give = fmin(left, we->minutes);
+        we->minutes -= give;
+        left -= give;
     }
+}
+
+/* Does a week of c's treatment time (less groups and courses) hold `minutes`? The test
+ * a diary step's allocation makes of a session's minutes (to within 1e-9 hours). */
+int diary_week_holds(const world *w, const clinician *c, double minutes)
+{
+    double days = w->p->weekend_closed ? 5.0 : 7.0;
+    return (day_minutes(w, c) * days + 60e-9 >= minutes);
 }
 
 /* Bytes of one clinician's diary (pw_memory.c's estimate). */

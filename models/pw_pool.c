@@ -216,6 +216,7 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     nat->events_fired += svc->events_fired;
     nat->diary_unbooked += svc->diary_unbooked;
     nat->diary_squeezed += svc->diary_squeezed;
+    nat->diary_handed_back += svc->diary_handed_back;
     return 0;
 }
 

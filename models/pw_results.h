@@ -343,9 +343,13 @@ typedef struct pw_results {
                                                    shorter than a session, and no empty day
                                                    to squeeze them into): booked at its end
                                                    (pw_diary.c) */
-    uint64_t diary_squeezed;                    /* sessions no week had room for, squeezed
-                                                   into an empty day, overbooking its week
-                                                   (pw_diary.c): over the whole run */
+    uint64_t diary_squeezed;                    /* sessions no week had room for, on a
+                                                   week with time left, the weeks after
+                                                   paying the rest (pw_diary.c): over the
+                                                   whole run */
+    uint64_t diary_handed_back;                 /* people sent back to the list because
+                                                   their clinician had no treatment time
+                                                   left (pw_session.c): over the whole run */
     double wall_seconds;
     /* A federation's replication (pw_pool.h): each service's metrics, n_services x PW_M_N
      * service-major, owned; 0 and NULL for a single service. */

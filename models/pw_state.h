@@ -356,7 +356,8 @@ typedef struct world {
     uint64_t w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rereferrals;
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
-    uint64_t diary_squeezed;       /* bookings no week had room for, on an empty day */
+    uint64_t diary_squeezed;       /* bookings no week had room for, spread over the weeks */
+    uint64_t diary_handed_back;    /* people back to the list: their clinician had no time */
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
     pw_effects sg_rel[PW_A_N];          /* subgroup multipliers by attribute and level, but
                                          * the source's (subgroup_prepare) */
@@ -518,6 +519,7 @@ double diary_book_session(world *w, patient *pt, double t);
 void diary_prefetch(const world *w, const clinician *c, double t);
 void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
 void diary_release(clinician *c, long d, double minutes);
+int diary_week_holds(const world *w, const clinician *c, double minutes);
 double diary_fill(const world *w, const clinician *c);
 size_t diary_bytes(void);
 

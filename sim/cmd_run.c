@@ -312,9 +312,8 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
     free(x);
 }
 
-/* Sessions that found no room in a diary within its reach: a clinician whose week's
- * treatment time is shorter than one session, and every working day of the coming 512
- * already booked (squeezed sessions), sees people about 17 months ahead. Said, not hidden:
+/* Sessions that found no room in a diary within its reach: a clinician with no week of
+ * the coming 512 days with time left sees people about 17 months ahead. Said, not hidden:
  * the figures then say little. */
 static void print_diary_warning(const pw_results *res, size_t n, const char *tag)
 {
@@ -323,10 +322,10 @@ static void print_diary_warning(const pw_results *res, size_t n, const char *tag
         k += res[i].diary_unbooked;
     if (k)
         printf("Diary warning%s: %" PRIu64 " sessions over %zu replications found no room in\n"
-               "  their clinician's diary within 512 days: a week's treatment time (clinical\n"
-               "  hours x fte, less groups) is shorter than one session with its admin\n"
-               "  minutes, and every working day ahead already holds a session squeezed in.\n"
-               "  They were booked 512 days ahead; raise fte or hours, or shorten sessions\n",
+               "  their clinician's diary within 512 days: every week ahead had its treatment\n"
+               "  time (clinical hours x fte, less groups) booked, sessions longer than a\n"
+               "  week's time left paid for by the weeks after them.\n"
+               "  They were booked 512 days ahead; raise fte or hours, or shorten sessions.\n",
                tag, k, n);
 }
 

@@ -400,21 +400,18 @@ static void section_capacity(const dash *d)
         NULL);
     row(d->f, "  Step 3 (of step-3 hours)", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP3)),
         NULL);
-    if (M(d, PW_M_UTILISATION_STEP2)->mean > 1 || M(d, PW_M_UTILISATION_STEP3)->mean > 1) {
-        double squeezed = 0;
-        for (size_t i = 0; i < d->nreps; i++)
-            squeezed += (double)d->reps[i].diary_squeezed;
-        if (squeezed > 0)
-            fprintf(d->f,
-                    "  over 100%%: sessions a week had no room for, squeezed into an empty day\n"
-                    "  (%s a replication over the run), and groups formed after a week was\n"
-                    "  booked add their hours on top of the week's.\n",
-                    grouped(a, sizeof a, squeezed / (double)d->nreps, 0));
-        else
-            fprintf(d->f, "  over 100%%: groups formed after a week was booked add their hours on\n"
-                          "  top of the week's; with few staff at work (much sickness, little\n"
-                          "  capacity) the share is of few hours.\n");
-    }
+    if (M(d, PW_M_UTILISATION_STEP2)->mean > 1 || M(d, PW_M_UTILISATION_STEP3)->mean > 1)
+        fprintf(d->f, "  over 100%%: groups formed after a week was booked add their hours on\n"
+                      "  top of the week's; with few staff at work (much sickness, little\n"
+                      "  capacity) the share is of few hours.\n");
+    double handed = 0;
+    for (size_t i = 0; i < d->nreps; i++)
+        handed += (double)d->reps[i].diary_handed_back;
+    if (handed > 0)
+        fprintf(d->f,
+                "  Handed on: %s people a replication went back to the list when groups or\n"
+                "  a course left their clinician's week too short for a session.\n",
+                grouped(a, sizeof a, handed / (double)d->nreps, 0));
 }
 
 /* Care coordination (only with a coordinator role): the complex people, held or not,

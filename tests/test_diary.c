@@ -49,6 +49,16 @@ static double ref_room(const world *w, const clinician *c)
     return fmax(0.0, c->hours_week - c->load_hours) * 60.0 / (w->p->weekend_closed ? 5.0 : 7.0);
 }
 
+/* Working days in day d's week. */
+static double ref_week_days(const world *w, long d)
+{
+    long monday = d - ((d % 7) + 7) % 7;
+    double days = 0;
+    for (long k = monday; k < monday + 7; k++)
+        days += world_is_working_day(w, (double)k);
+    return days;
+}
+
 /* The first working day at or after t with room, every day looked at. */
 static double ref_book(const world *w, const clinician *c, ref_diary *r, double t, double m,
                        long *day)
@@ -59,38 +69,60 @@ static double ref_book(const world *w, const clinician *c, ref_diary *r, double 
         if (!world_is_working_day(w, (double)d))
             continue;
         last = d;
-        long monday = d - ((d % 7) + 7) % 7;
-        double days = 0;
-        for (long k = monday; k < monday + 7; k++)
-            days += world_is_working_day(w, (double)k);
+        double days = ref_week_days(w, d);
         /* An empty day takes one booking of any length (a part-timer's short days). */
         int day_ok = *ref_day(r, d) + m <= 1.5 * room + 1e-9 || *ref_day(r, d) < 1e-6;
         if (day_ok && *ref_week(r, d) + m <= days * room + 1e-9)
             break;
     }
-    if (d >= d0 + RING_DAYS) { /* no week has room: the first empty working day, else last */
-        for (d = d0; d < d0 + RING_DAYS; d++)
-            if (world_is_working_day(w, (double)d) && *ref_day(r, d) < 1e-6)
+    int spread = 0;
+    if (d >= d0 + RING_DAYS) {
+        /* No week has room for all of it: the first working day that takes it in a week
+         * with time left, the weeks after paying what that week cannot; else the last. */
+        for (d = d0; d < d0 + RING_DAYS; d++) {
+            if (!world_is_working_day(w, (double)d))
+                continue;
+            int day_ok = *ref_day(r, d) + m <= 1.5 * room + 1e-9 || *ref_day(r, d) < 1e-6;
+            if (day_ok && *ref_week(r, d) + 1e-9 < ref_week_days(w, d) * room)
                 break;
+        }
         if (d >= d0 + RING_DAYS)
             d = last;
+        else
+            spread = 1;
     }
     double booked = *ref_day(r, d);
     double at = d == d0 ? fmax(t0, (double)d + DAY_START + booked / 1440.0)
                         : (double)d + DAY_START + booked / 1440.0;
     *ref_day(r, d) += m;
-    *ref_week(r, d) += m;
+    if (spread) { /* each week from d's up to its time, while its days start in reach */
+        double left = m;
+        for (long k = d; k < d0 + RING_DAYS && left > 1e-6; k = k - ((k % 7) + 7) % 7 + 7) {
+            double take = fmin(left, fmax(0.0, ref_week_days(w, k) * room - *ref_week(r, k)));
+            *ref_week(r, k) += take;
+            left -= take;
+        }
+        if (left > 1e-6)
+            *ref_week(r, d) += left;
+    } else {
+        *ref_week(r, d) += m;
+    }
     *day = d;
     return at;
 }
 
+/* Give back from the day, and from its week and the weeks after in turn. */
 static void ref_release(ref_diary *r, long d, double m)
 {
     size_t i = (size_t)d % RING_DAYS;
-    if (r->day[i] == d) {
-        r->dmin[i] = fmax(0.0, r->dmin[i] - m);
-        double *wk = ref_week(r, d);
-        *wk = fmax(0.0, *wk - m);
+    if (r->day[i] != d)
+        return;
+    r->dmin[i] = fmax(0.0, r->dmin[i] - m);
+    long monday = d - ((d % 7) + 7) % 7;
+    for (long k = monday; k < monday + (RING_DAYS / 7 + 2) * 7 && m > 1e-6; k += 7) {
+        double *wk = ref_week(r, k), give = fmin(m, *wk);
+        *wk -= give;
+        m -= give;
     }
 }
 
@@ -107,6 +139,38 @@ static ref_diary ref[N_CLIN];
 static unsigned char closed[N_DAYS];
 static held booked[MAX_HELD];
 
+/* An empty world, staff and calendar of closures. */
+static void world_clear(void)
+{
+    memset(&w, 0, sizeof w);
+    memset(staff, 0, sizeof staff);
+    memset(closed, 0, sizeof closed);
+}
+
+/* The world's days (the closed weekends marked as a run marks them, beside any closures
+ * already in `closed`) and its diaries. */
+static void world_open(void)
+{
+    w.p = &p;
+    sim_slab_init(&w.diaries, diary_bytes());
+    world_days_off(&p, closed, N_DAYS);
+    w.off = closed;
+    w.n_days = N_DAYS;
+}
+
+/* Step 2 with diaries, weekends closed: sessions of 30 minutes and 10 of admin, the first
+ * `first` minutes. */
+static void diary_params(double first)
+{
+    memset(&p, 0, sizeof p);
+    p.weekend_closed = 1;
+    pw_step_p *sp = &p.step[PW_STEP2];
+    sp->diary = 1;
+    sp->session_minutes = 30.0;
+    sp->first_session_minutes = first;
+    sp->admin_minutes = 10.0;
+}
+
 /* One run: `ops` random operations at `hours` treatment hours a week (low hours overbook
  * the diaries past the ring); bookings a week on or up to four weeks on, or with `spread`,
  * half at once and half up to `spread` days on (far enough for the rings of days and
@@ -116,9 +180,7 @@ static int run(unsigned long seed, int ops, double hours, double spread, size_t 
 {
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(g, seed);
-    memset(&w, 0, sizeof w);
-    memset(staff, 0, sizeof staff);
-    memset(closed, 0, sizeof closed);
+    world_clear();
     for (int k = 0; k < N_CLIN; k++) {
         for (size_t i = 0; i < RING_DAYS; i++)
             ref[k].day[i] = -1;
@@ -131,11 +193,7 @@ static int run(unsigned long seed, int ops, double hours, double spread, size_t 
         for (int d = 358; d < 366; d++)
             if (y * 365 + d < N_DAYS)
                 closed[y * 365 + d] = 1;
-    w.p = &p;
-    sim_slab_init(&w.diaries, diary_bytes());
-    world_days_off(&p, closed, N_DAYS); /* the closed weekends, as a run marks them */
-    w.off = closed;
-    w.n_days = N_DAYS;
+    world_open();
     size_t n_held = 0;
     int bad = 0;
     /* The table answers as the rule does, inside the run and past either end of it. */
@@ -195,14 +253,8 @@ static int run(unsigned long seed, int ops, double hours, double spread, size_t 
 
 static void test_same_as_a_scan(void)
 {
-    memset(&p, 0, sizeof p);
-    p.weekend_closed = 1;
-    pw_step_p *sp = &p.step[PW_STEP2];
-    sp->diary = 1;
-    sp->session_minutes = 30.0;
-    sp->first_session_minutes = 45.0;
-    sp->admin_minutes = 10.0;
-    sp->ld_minutes_factor = 1.5;
+    diary_params(45.0);
+    p.step[PW_STEP2].ld_minutes_factor = 1.5;
     static const struct {
         double hours;
         int ops;
@@ -228,8 +280,71 @@ static void test_same_as_a_scan(void)
     }
 }
 
+/* A later session's booking with c from time 0: its minutes, and its day in *day. */
+static double book_now(clinician *c, long *day)
+{
+    patient pt;
+    memset(&pt, 0, sizeof pt);
+    pt.step = PW_STEP2;
+    pt.clin = c;
+    pt.sessions_step = 3;
+    diary_book_session(&w, &pt, 0.0);
+    *day = pt.appt_day;
+    return pt.appt_minutes;
+}
+
+/* A clinician whose week holds less than a session (groups hold the rest) sees a caseload
+ * once in as many weeks as a session needs: the diary never books more minutes into the
+ * weeks up to any week than their time, give or take the one session in progress. Before
+ * the weeks after paid for it, each such session took an empty day (five a week here,
+ * 200 minutes into a week of 30). A release gives the weeks' minutes back. */
+static void test_short_weeks_keep_their_time(void)
+{
+    diary_params(30.0); /* 40 minutes a session with admin */
+    world_clear();
+    world_open();
+    clinician *c = &staff[0];
+    c->hours_week = 12.5;
+    c->load_hours = 12.0; /* 30 minutes a week for sessions */
+    enum { N = 40 };
+    long day[N];
+    for (int i = 0; i < N; i++) {
+        double m = book_now(c, &day[i]);
+        CHECK(m == 40.0, "a session of 40 minutes, got %g", m);
+    }
+    CHECK(w.diary_squeezed == N && w.diary_overbooked == 0,
+          "%d sessions spread over the weeks after, none past the ring: got %llu and %llu", N,
+          (unsigned long long)w.diary_squeezed, (unsigned long long)w.diary_overbooked);
+    /* Minutes booked on days before the end of week k: at most 30 a week so far, plus the
+     * session begun in week k whose minutes the weeks after pay. */
+    int worst_week = -1;
+    for (long k = 0; k < 60; k++) {
+        double by_then = 0;
+        for (int i = 0; i < N; i++)
+            by_then += day[i] < (k + 1) * 7 ? 40.0 : 0.0;
+        if (by_then > 30.0 * (double)(k + 1) + 40.0 + 1e-9 && worst_week < 0)
+            worst_week = (int)k;
+    }
+    CHECK(worst_week < 0, "more minutes booked by the end of week %d than the weeks hold",
+          worst_week);
+    CHECK(day[N - 1] >= 7 * (N * 40 / 30 - 2),
+          "%d sessions of 40 minutes in weeks of 30 take %d weeks or more: the last on day %ld",
+          N, N * 40 / 30 - 2, day[N - 1]);
+    /* Given back, every session leaves the weeks empty again; booked again, the same days. */
+    for (int i = N - 1; i >= 0; i--)
+        diary_release(c, day[i], 40.0);
+    for (int i = 0; i < N; i++) {
+        long again;
+        book_now(c, &again);
+        CHECK(again == day[i], "booked again, session %d on day %ld, first %ld", i, again,
+              day[i]);
+    }
+    sim_slab_free(&w.diaries);
+}
+
 int main(void)
 {
     RUN_TEST(test_same_as_a_scan);
+    RUN_TEST(test_short_weeks_keep_their_time);
     return harness_done();
 }
