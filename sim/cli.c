@@ -227,8 +227,12 @@ int cli_same_setting(const char *a, const char *b)
  * each leave one silently beaten while both stood in the run's label. */
 static int check_sets(const cli *c)
 {
+    /* Settings an option gives as well: -s the seed, -r the replications. */
+    const struct {
+        const char *key, *option;
+        int given;
+    } by_option[] = {{"seed=", "-s", c->have_seed}, {"replications=", "-r", c->replications > 0}};
     for (size_t i = 0; i < c->nsets; i++) {
-        int n = (int)strcspn(c->sets[i], "=");
         for (size_t j = 0; j < i; j++)
             if (cli_same_setting(c->sets[j], c->sets[i])) {
                 fprintf(stderr, "stepsim: --set '%s' and --set '%s' give one setting twice; "
@@ -242,12 +246,13 @@ static int check_sets(const cli *c)
                         "the --set\n", c->sets[i], c->varies[j]);
                 return EXIT_USAGE;
             }
-        if ((c->have_seed && cli_same_setting(c->sets[i], "seed=")) ||
-            (c->replications > 0 && cli_same_setting(c->sets[i], "replications="))) {
-            fprintf(stderr, "stepsim: --set '%s' and %s give the %.*s twice; give it once\n",
-                    c->sets[i], n == 4 ? "-s" : "-r", n, c->sets[i]);
-            return EXIT_USAGE;
-        }
+        for (size_t k = 0; k < sizeof by_option / sizeof *by_option; k++)
+            if (by_option[k].given && cli_same_setting(c->sets[i], by_option[k].key)) {
+                fprintf(stderr, "stepsim: --set '%s' and %s give the %.*s twice; give it once\n",
+                        c->sets[i], by_option[k].option, (int)strcspn(by_option[k].key, "="),
+                        by_option[k].key);
+                return EXIT_USAGE;
+            }
     }
     return EXIT_OK;
 }

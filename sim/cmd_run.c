@@ -351,9 +351,9 @@ static void print_assessed_warning(const pw_params *p, const pw_results *res, si
 }
 
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
- * week), against the scenario's warm-up, then each list's level and growth; `who` (or
- * NULL) names the scenario in a compare. */
-static void print_mser(const pw_params *p, const pw_results *res, size_t n, const char *who)
+ * week), against the scenario's warm-up, then each list's level and growth; nothing when
+ * the window is too short for MSER-5. `tag` names the scenario in a compare. */
+static void print_mser(const pw_params *p, const pw_results *res, size_t n, const char *tag)
 {
     size_t weeks = SIZE_MAX;
     for (size_t i = 0; i < n; i++)
@@ -374,13 +374,21 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n, cons
     free(x);
     if (d == SIZE_MAX)
         return;
-    char tag[256]; /* " NAME" after "Warm-up" in a compare, else nothing */
-    snprintf(tag, sizeof tag, "%s%s", who ? " " : "", who ? who : "");
     printf("Warm-up%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
            "  the scenario discards %g%s\n", tag, d, p->warmup_weeks,
            (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
                                          "  change in the window moves them)" : "");
     print_warmup_levels(p, res, n, weeks, tag);
+}
+
+/* The checks printed after a run's dashboard: the warm-up (MSER-5), then the diaries'
+ * and the assessors' warnings; `who` (or NULL) names the scenario in a compare. */
+static void print_run_checks(const pw_params *p, const pw_results *res, size_t n,
+                             const char *who)
+{
+    char tag[256]; /* " NAME" after "Warm-up" in a compare, else nothing */
+    snprintf(tag, sizeof tag, "%s%s", who ? " " : "", who ? who : "");
+    print_mser(p, res, n, tag);
     print_diary_warning(res, n, tag);
     print_assessed_warning(p, res, n, tag);
 }
@@ -510,7 +518,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         char und[OUT_METRIC_NAME_MAX];
         print_precision(c, n, met_at, rmax,
                         prec && prec_undefined(prec, p, res, n, und, sizeof und) ? und : NULL);
-        print_mser(p, res, n, NULL);
+        print_run_checks(p, res, n, NULL);
         printf("\nOutputs in %s/\n", dir);
     }
     ret = EXIT_OK;
@@ -738,7 +746,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
         print_precision(c, n, met_all ? n : 0, rmax, none ? und : NULL);
         putchar('\n');
         for (size_t s = 0; s < ns; s++) /* each scenario's warm-up, as run prints it */
-            print_mser(&ps[s], res[s], n, names[s]);
+            print_run_checks(&ps[s], res[s], n, names[s]);
         printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
                "compare_subgroups.csv, one directory per scenario)\n",
                outdir);
