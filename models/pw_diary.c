@@ -16,7 +16,7 @@
  * cap people seen once each within the interval fits many times over (cap x minutes per
  * day of room). A booking longer than any week's time left in reach takes the first week
  * with time left, and what that week cannot hold is charged to the weeks after
- * (diary_squeezed: charge_weeks); only with no week in reach with time left does it go on
+ * (diary_spread: charge_weeks); only with no week in reach with time left does it go on
  * the last day it can (diary_overbooked). */
 #define DIARY_DAYS 512
 
@@ -105,30 +105,39 @@ static double week_days(const world *w, long d)
     return days;
 }
 
-/* Minutes under this are rounding, not time: a release carries no such remainder on. */
+/* Minutes under this are rounding, not time. */
 #define DIARY_CARRY_MIN 1e-6
 
 /* Charge `minutes` to day d's week, up to its time (its working days x the day's room
  * `room`), and what it cannot hold to the weeks after in turn, each up to its own, while
- * their days start before `end`; what none holds stays on d's week. */
-static void charge_weeks(const world *w, clinician *c, long d, long end, double minutes,
-                         double room)
+ * their days start before `end`; what none holds stays on d's week. Returns the minutes
+ * d's week holds of it (a release gives back those: the weeks after keep theirs, which
+ * under-books them and never over-books one). */
+static double charge_weeks(const world *w, clinician *c, long d, long end, double minutes,
+                           double room)
 {
-    double left = minutes;
+    double left = minutes, own = 0;
     for (long k = d; k < end && left > DIARY_CARRY_MIN; k = week_of(k) * 7 + 7) {
         pw_diary_day *e = week_entry(c, k);
         double take = fmin(left, fmax(0.0, week_days(w, k) * room - e->minutes));
         e->minutes += take;
         left -= take;
+        if (k == d)
+            own = take;
     }
-    if (left > DIARY_CARRY_MIN)
+    if (left > DIARY_CARRY_MIN) {
         week_entry(c, d)->minutes += left;
+        own += left;
+    }
+    return own;
 }
 
 /* Book `minutes` with c on the first working day at or after time t with room left;
  * returns the appointment's time (the day's start plus the minutes already booked that
- * day), or NAN out of memory (recorded). *day receives the day booked. */
-static double diary_book(world *w, clinician *c, double t, double minutes, long *day)
+ * day), or NAN out of memory (recorded). *day receives the day booked, *week_min the
+ * minutes its week holds of the booking (all of them unless the weeks after pay some). */
+static double diary_book(world *w, clinician *c, double t, double minutes, long *day,
+                         double *week_min)
 {
     if (!c->diary) {
         c->diary = sim_slab_take(&w->diaries);
@@ -202,15 +211,15 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
          * first working day that takes it in a week with time left, and the weeks after
          * pay what that week cannot (charge_weeks): the clinician sees such a person once
          * in as many weeks as the session needs, and never books more hours than the
-         * weeks hold. With no week in reach with time left (no treatment time at all), on
-         * the last working day it reaches (d0 if none). */
+         * weeks hold. With every week in reach booked to its time, on the last working
+         * day it reaches (d0 if none). */
         for (d = d0; d < d0 + DIARY_DAYS; d++)
             if (world_is_working(w, d) && day_takes(entry(c, d)->minutes, minutes, day_limit) &&
                 week_entry(c, d)->minutes + 1e-9 < week_days(w, d) * room)
                 break;
         if (d < d0 + DIARY_DAYS) {
             spread = 1;
-            w->diary_squeezed++;
+            w->diary_spread++;
         } else {
             for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working(w, d); d--)
                 ;
@@ -221,10 +230,12 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     double at = d == d0 ? fmax(t0, (double)d + DAY_START + e->minutes / 1440.0)
                         : (double)d + DAY_START + e->minutes / 1440.0;
     e->minutes += minutes;
-    if (spread)
-        charge_weeks(w, c, d, d0 + DIARY_DAYS, minutes, room);
-    else
+    if (spread) {
+        *week_min = charge_weeks(w, c, d, d0 + DIARY_DAYS, minutes, room);
+    } else {
         week_entry(c, d)->minutes += minutes;
+        *week_min = minutes;
+    }
     *day = d;
     return at;
 }
@@ -252,41 +263,25 @@ double diary_book_session(world *w, patient *pt, double t)
     if (!sp->diary)
         return t;
     double minutes = episode_minutes(w->p, pt, pt->sessions_step == 0);
-    t = diary_book(w, pt->clin, t, minutes, &pt->appt_day);
+    t = diary_book(w, pt->clin, t, minutes, &pt->appt_day, &pt->appt_week_minutes);
     if (!isnan(t))
         pt->appt_minutes = minutes;
     return t;
 }
 
-/* Give back a booking of `minutes` on day d that will not be held: from the day, and from
- * its week and, for what the week no longer holds (a booking charge_weeks spread), the
- * weeks after in turn, earliest first. */
-void diary_release(clinician *c, long d, double minutes)
+/* Give back a booking of `minutes` on day d, `week_min` of them held by its week, that
+ * will not be held. */
+void diary_release(clinician *c, long d, double minutes, double week_min)
 {
     if (!c->diary)
         return;
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
-    if (e->day != d)
-        return;
-    e->minutes = fmax(0.0, e->minutes - minutes);
-    double left = minutes;
-    /* charge_weeks reaches no further than a booking's reach past its day */
-    for (long wk = week_of(d), last = wk + DIARY_DAYS / 7 + 2; wk < last && left > DIARY_CARRY_MIN;
-         wk++) {
-        full_cut(c, wk * 7, wk * 7 + 7); /* the days and their week have room */
-        pw_diary_day *we = week_entry(c, wk * 7);
-        double give = fmin(left, we->minutes);
-        we->minutes -= give;
-        left -= give;
+    if (e->day == d) {
+        full_cut(c, week_of(d) * 7, week_of(d) * 7 + 7); /* the day and its week have room */
+        e->minutes = fmax(0.0, e->minutes - minutes);
+        pw_diary_day *wk = week_entry(c, d);
+        wk->minutes = fmax(0.0, wk->minutes - week_min);
     }
-}
-
-/* Does a week of c's treatment time (less groups and courses) hold `minutes`? The test
- * a diary step's allocation makes of a session's minutes (to within 1e-9 hours). */
-int diary_week_holds(const world *w, const clinician *c, double minutes)
-{
-    double days = w->p->weekend_closed ? 5.0 : 7.0;
-    return (day_minutes(w, c) * days + 60e-9 >= minutes);
 }
 
 /* Bytes of one clinician's diary (pw_memory.c's estimate). */

@@ -149,7 +149,7 @@ void episode_start(world *w, patient *pt, clinician *c)
 void episode_cancel_booking(patient *pt)
 {
     if (pt->appt_minutes > 0 && pt->clin)
-        diary_release(pt->clin, pt->appt_day, pt->appt_minutes);
+        diary_release(pt->clin, pt->appt_day, pt->appt_minutes, pt->appt_week_minutes);
     pt->appt_minutes = 0;
 }
 

@@ -215,7 +215,7 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     add_dbl((double *)&nat->coord, (const double *)&svc->coord, PW_COORD_STATS_N);
     nat->events_fired += svc->events_fired;
     nat->diary_unbooked += svc->diary_unbooked;
-    nat->diary_squeezed += svc->diary_squeezed;
+    nat->diary_spread += svc->diary_spread;
     nat->diary_handed_back += svc->diary_handed_back;
     return 0;
 }

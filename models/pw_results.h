@@ -339,17 +339,17 @@ typedef struct pw_results {
     pw_week *weeks;                             /* n_weeks, owned */
     uint64_t events_fired;
     uint64_t diary_unbooked;                    /* sessions that found no room within the
-                                                   diary's reach (a week's treatment time
-                                                   shorter than a session, and no empty day
-                                                   to squeeze them into): booked at its end
+                                                   diary's reach (every week in it booked
+                                                   to its time): booked at its end
                                                    (pw_diary.c) */
-    uint64_t diary_squeezed;                    /* sessions no week had room for, on a
+    uint64_t diary_spread;                      /* sessions no week had room for, on a
                                                    week with time left, the weeks after
                                                    paying the rest (pw_diary.c): over the
                                                    whole run */
     uint64_t diary_handed_back;                 /* people sent back to the list because
-                                                   their clinician had no treatment time
-                                                   left (pw_session.c): over the whole run */
+                                                   their clinician's week no longer held a
+                                                   session (pw_session.c): over the whole
+                                                   run */
     double wall_seconds;
     /* A federation's replication (pw_pool.h): each service's metrics, n_services x PW_M_N
      * service-major, owned; 0 and NULL for a single service. */

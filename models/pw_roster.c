@@ -109,6 +109,12 @@ static int has_hours(const clinician *c, double hours)
     return c->hours_week - c->load_hours + 1e-9 >= hours;
 }
 
+/* has_hours, for a hand-back that must answer as an allocation does (pw_session.c). */
+int roster_has_hours(const clinician *c, double hours)
+{
+    return has_hours(c, hours);
+}
+
 /* Does c belong in heap k of its role: room, and for a place heap the heap's hours? */
 static int belongs(const world *w, const clinician *c, int k)
 {

@@ -248,12 +248,13 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
     pt->appt_minutes = 0;
     if (!pt->clin->sick && !session_hold(w, pt))
         return;
-    if (sp->diary && !diary_week_holds(w, pt->clin, sp->session_minutes + sp->admin_minutes)) {
+    if (sp->diary &&
+        !roster_has_hours(pt->clin, (sp->session_minutes + sp->admin_minutes) / 60.0)) {
         /* Groups or a course taken on since now hold so much of the clinician's hours
          * that a week has no time for a session: the person goes back to the list for
          * another clinician, as when one leaves (the change of clinician's dropout
-         * included). An allocation asks a week for the same minutes, so the place freed
-         * here does not go back to this clinician. */
+         * included), at its head; the next allocation offers them one. An allocation asks
+         * for the same hours (episode_allocate), so no place goes back to this clinician. */
         w->diary_handed_back++;
         episode_release(w, pt);
         episode_interrupt(w, pt);

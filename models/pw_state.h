@@ -222,7 +222,8 @@ struct patient {
     clinician *clin;
     double load;            /* hours a week committed with clin */
     long appt_day;          /* the next appointment's day in clin's diary, */
-    double appt_minutes;    /* and its minutes (0: none booked in a diary) */
+    double appt_minutes;    /* and its minutes (0: none booked in a diary), */
+    double appt_week_minutes; /* of which its week holds (less if the weeks after pay) */
     group *grp;             /* the group, for group-mode treatment */
     int resume;             /* back on a list after losing their clinician: the course
                                goes on where it stopped */
@@ -356,7 +357,7 @@ typedef struct world {
     uint64_t w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rereferrals;
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
-    uint64_t diary_squeezed;       /* bookings no week had room for, spread over the weeks */
+    uint64_t diary_spread;       /* bookings no week had room for, spread over the weeks */
     uint64_t diary_handed_back;    /* people back to the list: their clinician had no time */
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
     pw_effects sg_rel[PW_A_N];          /* subgroup multipliers by attribute and level, but
@@ -518,8 +519,7 @@ void episode_step_down(world *w, patient *pt);
 double diary_book_session(world *w, patient *pt, double t);
 void diary_prefetch(const world *w, const clinician *c, double t);
 void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
-void diary_release(clinician *c, long d, double minutes);
-int diary_week_holds(const world *w, const clinician *c, double minutes);
+void diary_release(clinician *c, long d, double minutes, double week_min);
 double diary_fill(const world *w, const clinician *c);
 size_t diary_bytes(void);
 
@@ -558,6 +558,7 @@ clinician *roster_scan(const world *w, unsigned need, double hours);
  * one with the most places has the hours (the diary steps hold no hours a week, so about
  * always); else a walk over that role's clinicians with room. */
 clinician *roster_pick_places(world *w, unsigned need, double hours);
+int roster_has_hours(const clinician *c, double hours);
 /* The same by scanning every clinician ever in post (the rule's definition, for tests). */
 clinician *roster_scan_places(const world *w, unsigned need, double hours);
 

@@ -282,7 +282,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     metrics_compute(w);
     out->events_fired = w->s.events_fired;
     out->diary_unbooked = w->diary_overbooked;
-    out->diary_squeezed = w->diary_squeezed;
+    out->diary_spread = w->diary_spread;
     out->diary_handed_back = w->diary_handed_back;
     ret = pool_capture(w) == 0 ? SIM_OK : SIM_ENOMEM;
 out:

@@ -325,7 +325,8 @@ static void print_diary_warning(const pw_results *res, size_t n, const char *tag
                "  their clinician's diary within 512 days: every week ahead had its treatment\n"
                "  time (clinical hours x fte, less groups) booked, sessions longer than a\n"
                "  week's time left paid for by the weeks after them.\n"
-               "  They were booked 512 days ahead; raise fte or hours, or shorten sessions.\n",
+               "  They were booked 512 days ahead; raise fte or hours, shorten sessions, or\n"
+               "  lower caseload_cap (the caseload that fills 512 days).\n",
                tag, k, n);
 }
 

@@ -409,8 +409,9 @@ static void section_capacity(const dash *d)
         handed += (double)d->reps[i].diary_handed_back;
     if (handed > 0)
         fprintf(d->f,
-                "  Handed on: %s people a replication went back to the list when groups or\n"
-                "  a course left their clinician's week too short for a session.\n",
+                "  Handed on: %s people a replication (over the run, warm-up included) went\n"
+                "  back to the list when groups or a course left their clinician's week too\n"
+                "  short for a session.\n",
                 grouped(a, sizeof a, handed / (double)d->nreps, 0));
 }
 

@@ -75,7 +75,7 @@ echo "   step-2 utilisation with no one's week holding a session: $u"
 check "no week books sessions it has no time for (groups already running aside)" \
     awk -v u="$u" 'BEGIN { exit !(u <= 1.10) }'
 check "their people handed on to the list, counted" \
-    grep -Eq '^  Handed on: [1-9][0-9,]* people a replication went back' "$tmp/course.txt"
+    grep -Eq '^  Handed on: [1-9][0-9,]* people a replication \(over the run' "$tmp/course.txt"
 # HITs with 1.5 clinical hours a week and caseloads of 200: a week holds one session, so
 # within months every week of the coming 512 days is booked, and the run says so.
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/full" \
