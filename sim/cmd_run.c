@@ -1,7 +1,6 @@
 /* The commands that run scenarios and write their outputs: run, compare and check. */
 #include "cmd.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +21,10 @@
 #include "out_write.h"
 #include "par.h"
 #include "precision.h"
+#include "run_checks.h"
 #include "runner.h"
 #include "scn_load.h"
 #include "sim/core/sim_rng.h"
-#include "sim/core/sim_stats.h"
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
 /* Run more replications of p: from..to-1 into res[from..to) (paired comparisons under
  * --precision need the same count in every scenario). */
@@ -172,226 +168,6 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax,
     else
         printf("--precision %s: NOT met within %zu replication%s (-r); more are needed\n",
                c->precision, rmax, rmax == 1 ? "" : "s");
-}
-
-/* Demand above capacity: does a list (x: n replications of `span` window weeks each)
- * grow through the window? Its mean over the window's last year exceeds its first year's
- * by a fifth and by half a week of referrals (per_week; by Little's law its wait grows by
- * half a week or more), alike across replications (a one-sided t test of the
- * replications' rises at 1%), which a list wandering at capacity does not. The two
- * years' means over replications into *first and *last. */
-static int list_outgrows(const double *x, size_t n, size_t span, double per_week,
-                         double *first, double *last)
-{
-    size_t years = span / 52;
-    *first = *last = 0;
-    double *rise = years >= 2 && n >= 2 ? malloc(n * sizeof *rise) : NULL;
-    if (!rise)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        double a = 0, z = 0;
-        for (size_t k = 0; k < 52; k++) {
-            a += x[i * span + k];
-            z += x[i * span + 52 * (years - 1) + k];
-        }
-        rise[i] = (z - a) / 52.0;
-        *first += a / (52.0 * (double)n);
-        *last += z / (52.0 * (double)n);
-    }
-    double mean = gsl_stats_mean(rise, 1, n), sd = gsl_stats_sd(rise, 1, n);
-    free(rise);
-    double t = sd > 0 ? mean / (sd / sqrt((double)n)) : mean > 0 ? INFINITY : 0;
-    return mean > 0.2 * *first + 1 && mean > 0.5 * per_week &&
-           t > gsl_cdf_tdist_Pinv(0.99, (double)(n - 1));
-}
-
-/* The first week at or after `from` at which the scenario changes by plan (hiring, cuts,
- * shocks, a training closure, top-up training, a step in referrals), or INFINITY; a change
- * begun before `from` and still going on then (a shock spread over weeks, a closure, a
- * course) counts at `from`. */
-/* When a change planned to start at week `start` and last `weeks` (0: a step, for good)
- * first acts at or after week `from`: its start, `from` itself when it is still going on
- * then, or INFINITY when it was over before. */
-static double acting_from(double start, double weeks, double from)
-{
-    return start >= from ? start : weeks > 0 && start + weeks > from ? from : INFINITY;
-}
-
-static double first_planned_change(const pw_params *p, double from)
-{
-    const pw_workforce_p *wf = &p->workforce;
-    double first = INFINITY;
-    for (size_t i = 0; i < wf->n_hires; i++)
-        first = fmin(first, acting_from(wf->hires[i].week, 0, from));
-    for (size_t i = 0; i < wf->n_shocks; i++)
-        first = fmin(first, acting_from(wf->shocks[i].week, wf->shocks[i].weeks, from));
-    for (size_t i = 0; i < wf->n_cuts; i++)
-        first = fmin(first, acting_from(wf->cuts[i].week, 0, from));
-    for (size_t r = 0; r < p->n_roles; r++)
-        if (p->roles[r].train_closed_weeks > 0)
-            first = fmin(first, acting_from(p->roles[r].train_closed_from_week,
-                                            p->roles[r].train_closed_weeks, from));
-    if (wf->ltc_top_up_share > 0)
-        first = fmin(first, acting_from(wf->ltc_top_up_week, wf->ltc_top_up_weeks, from));
-    for (size_t i = 0; i < p->referrals.n_step_changes; i++)
-        first = fmin(first, acting_from(p->referrals.step_changes[i].week, 0, from));
-    return first;
-}
-
-/* Each waiting list's level at the end of the warm-up (the mean over replications)
- * against the levels it takes week by week in the measurement window (all replications'
- * weeks pooled): outside their central 90% (p5 to p95), the warm-up ended before the list
- * settled (a pre-filled backlog still draining, or a list still filling), so part of what
- * the window measures is the start. A list that outgrows the window (list_outgrows) gets a
- * capacity warning instead. `tag` follows "Warm-up warning" ("" or " NAME"). Weeks are
- * 0-based: week k ends on day 7 (k + 1). */
-static void print_warmup_levels(const pw_params *p, const pw_results *res, size_t n,
-                                size_t weeks, const char *tag)
-{
-    size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
-    if (w0 == 0 || w1 > weeks || w1 <= w0)
-        return;
-    /* The levels are those of the window's weeks before a planned change (which moves
-     * the lists by design, so its weeks say nothing of the start); none if fewer than a
-     * quarter's weeks (SETTLED_WEEKS) come before it. */
-    enum { SETTLED_WEEKS = 13 };
-    double change = first_planned_change(p, p->warmup_weeks);
-    size_t settled = change < (double)w1 ? (size_t)floor(change) : w1; /* week k is read at
-                                                                           day 7 (k + 1) */
-    static const char *const names[] = {"assessment", "step 2", "step 3"};
-    size_t m = n * (w1 - w0);
-    double *x = malloc(m * sizeof *x);
-    if (!x)
-        return;
-    for (int l = 0; l < 1 + PW_STEP_N; l++) {
-        double at = 0;
-        size_t j = 0;
-        for (size_t i = 0; i < n; i++) {
-            const pw_week *wk = res[i].weeks;
-            for (size_t k = w0; k < w1; k++)
-                x[j++] = l == 0 ? wk[k].waiting_assessment : wk[k].waiting_step[l - 1];
-            at += (l == 0 ? wk[w0 - 1].waiting_assessment : wk[w0 - 1].waiting_step[l - 1]) /
-                  (double)n;
-        }
-        double first, last;
-        if (list_outgrows(x, n, w1 - w0, pw_referral_base_per_week(&p->referrals), &first,
-                          &last)) {
-            printf("Capacity warning%s: the %s list grows through the window (a mean of\n"
-                   "  %.0f people in its first year, %.0f in its last, across replications):\n"
-                   "  referrals outrun the hours that serve it, and no warm-up settles it\n",
-                   tag, names[l], first, last);
-            continue;
-        }
-        if (settled < w0 + SETTLED_WEEKS) {
-            if (l == 0 && settled == w1) /* no change: the window alone is too short */
-                printf("Warm-up%s: the lists' levels are not checked: the window's %zu "
-                       "week%s fewer\n  than the %d settled weeks the check reads\n", tag,
-                       w1 - w0, w1 - w0 == 1 ? " is" : "s are", (int)SETTLED_WEEKS);
-            else if (l == 0)
-                printf("Warm-up%s: the lists' levels are not checked: a planned change comes "
-                       "within\n  %d weeks of the window's start (week %g), so no settled "
-                       "weeks show them\n", tag, (int)SETTLED_WEEKS, change);
-            continue;
-        }
-        size_t ms = 0; /* the weeks before the change, every replication's */
-        for (size_t i = 0; i < n; i++)
-            for (size_t k = w0; k < settled; k++)
-                x[ms++] = x[i * (w1 - w0) + (k - w0)];
-        gsl_sort(x, 1, ms);
-        double lo = gsl_stats_quantile_from_sorted_data(x, 1, ms, 0.05);
-        double hi = gsl_stats_quantile_from_sorted_data(x, 1, ms, 0.95);
-        /* Outside by a person at least: a fraction of one (a mean over replications of 0
-         * and 1) is no sign of an unsettled start. */
-        if (at >= lo - 1 && at <= hi + 1)
-            continue;
-        printf("Warm-up warning%s: the %s list ends the warm-up at %.0f people, outside\n"
-               "  the %.0f-%.0f it holds in 90%% of the window's weeks%s: lengthen\n"
-               "  warmup_weeks or size prefill to it\n", tag, names[l], at, lo, hi,
-               settled < w1 ? " before the planned change" : "");
-    }
-    free(x);
-}
-
-/* Sessions that found no room in a diary within its reach: a clinician with no week of
- * the coming 512 days with time left sees people about 17 months ahead. Said, not hidden:
- * the figures then say little. */
-static void print_diary_warning(const pw_results *res, size_t n, const char *tag)
-{
-    uint64_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += res[i].diary_unbooked;
-    if (k)
-        printf("Diary warning%s: %" PRIu64 " sessions over %zu replications found no room in\n"
-               "  their clinician's diary within 512 days: every week ahead had its treatment\n"
-               "  time (clinical hours x fte, less groups) booked, sessions longer than a\n"
-               "  week's time left paid for by the weeks after them.\n"
-               "  They were booked 512 days ahead; raise fte or hours, shorten sessions, or\n"
-               "  lower caseload_cap (the caseload that fills 512 days).\n",
-               tag, k, n);
-}
-
-/* Referrals came but no one was assessed in any replication: the assessor role has no one
- * in post, or no time for one slot. Nothing else says so (the lists level off as people
- * give up waiting, so no capacity warning fires). */
-static void print_assessed_warning(const pw_params *p, const pw_results *res, size_t n,
-                                   const char *tag)
-{
-    uint64_t referred = 0, assessed = 0;
-    for (size_t i = 0; i < n; i++) {
-        referred += res[i].stages[PW_S_REFERRED];
-        assessed += res[i].stages[PW_S_ASSESSED];
-    }
-    if (referred == 0 || assessed > 0)
-        return;
-    int r = pol_assessor(p);
-    printf("Assessment warning%s: no one was assessed in any replication:\n"
-           "  %s%s%s has no one in post, or no time for an assessment slot\n"
-           "  (its headcount, fte or assessments_per_week)\n",
-           tag, r >= 0 ? "the policy's assessor, staff." : "every role that assesses",
-           r >= 0 ? p->roles[r].name : "", r >= 0 ? "," : "");
-}
-
-/* The MSER-5 truncation point of the total waiting list (mean over replications, week by
- * week), against the scenario's warm-up, then each list's level and growth; nothing when
- * the window is too short for MSER-5. `tag` names the scenario in a compare. */
-static void print_mser(const pw_params *p, const pw_results *res, size_t n, const char *tag)
-{
-    size_t weeks = SIZE_MAX;
-    for (size_t i = 0; i < n; i++)
-        if (res[i].n_weeks < weeks)
-            weeks = res[i].n_weeks;
-    double *x = weeks && weeks != SIZE_MAX ? calloc(weeks, sizeof *x) : NULL;
-    if (!x)
-        return;
-    for (size_t i = 0; i < n; i++)
-        for (size_t w = 0; w < weeks; w++) {
-            const pw_week *wk = &res[i].weeks[w];
-            double total = wk->waiting_assessment;
-            for (int k = 0; k < PW_STEP_N; k++)
-                total += wk->waiting_step[k];
-            x[w] += total / (double)n;
-        }
-    size_t d = sim_mser5(x, weeks);
-    free(x);
-    if (d == SIZE_MAX)
-        return;
-    printf("Warm-up%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
-           "  the scenario discards %g%s\n", tag, d, p->warmup_weeks,
-           (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
-                                         "  change in the window moves them)" : "");
-    print_warmup_levels(p, res, n, weeks, tag);
-}
-
-/* The checks printed after a run's dashboard: the warm-up (MSER-5), then the diaries'
- * and the assessors' warnings; `who` (or NULL) names the scenario in a compare. */
-static void print_run_checks(const pw_params *p, const pw_results *res, size_t n,
-                             const char *who)
-{
-    char tag[256]; /* " NAME" after "Warm-up" in a compare, else nothing */
-    snprintf(tag, sizeof tag, "%s%s", who ? " " : "", who ? who : "");
-    print_mser(p, res, n, tag);
-    print_diary_warning(res, n, tag);
-    print_assessed_warning(p, res, n, tag);
 }
 
 /* A federation runs its services as tasks and writes no streams (yet): a usage error.
