@@ -253,11 +253,13 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
         /* Groups or a course taken on since now hold so much of the clinician's hours
          * that a week has no time for a session: the person goes back to the list for
          * another clinician, as when one leaves (the change of clinician's dropout
-         * included), at its head; the next allocation offers them one. An allocation asks
-         * for the same hours (episode_allocate), so no place goes back to this clinician. */
+         * included), at its head, and is offered one at once. An allocation asks for the
+         * same hours (episode_allocate), so no place goes back to this clinician. */
+        int step = pt->step;
         w->diary_handed_back++;
         episode_release(w, pt);
         episode_interrupt(w, pt);
+        episode_allocate(w, step);
         metrics_track_lists(w);
         return;
     }
