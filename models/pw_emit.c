@@ -92,6 +92,14 @@ void emit_episode_open(world *w, patient *pt)
                 pt->clin);
 }
 
+/* Complete pt's open episode now, naming its clinician: for a lost clinician, before the
+ * person goes back to the list and the clinician is forgotten. */
+void emit_episode_close(world *w, patient *pt)
+{
+    if (w->mon && w->mon->event && pt->ep_act)
+        close_episode(w, pt, 0);
+}
+
 /* Complete whatever wait or episode pt still has open (at the exit). */
 void emit_close(world *w, patient *pt, int unfinished)
 {

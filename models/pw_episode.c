@@ -284,6 +284,7 @@ void episode_interrupt(world *w, patient *pt)
         sim_cancel(&w->s, pt->end_timer);
     pt->timer = pt->end_timer = 0;
     w->in_treatment[pt->step]--;
+    emit_episode_close(w, pt); /* while its clinician is known */
     pt->clin = NULL;
     pt->at = W_WAIT_STEP;
     pt->state_day = w->s.now;

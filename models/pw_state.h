@@ -471,6 +471,7 @@ static inline void emit_event(world *w, patient *pt, const char *activity, const
 }
 void emit_episode_open(world *w, patient *pt);
 void emit_close(world *w, patient *pt, int unfinished);
+void emit_episode_close(world *w, patient *pt);
 void emit_arrival(world *w, const patient *pt, const char *exit_name, int finished);
 void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
                 const char *reason, int unfinished);

@@ -37,4 +37,16 @@ for j in 1 2; do
         [ -f "$want/$b" ] || bad "-j $j: $b written but not in $want ('make golden' if intended)"
     done
 done
+# An episode's complete names its clinician, also when the clinician was lost (a leaver, a
+# week too short for a session: the person goes back to the list); only one still open
+# when the run ends may have none. Counted on the run's events.csv.
+n=$(awk -F, 'NR > 1 && $5 ~ /^step[23]_treatment$/ && $6 == "complete" && $11 == 0 && $9 == "" { k++ }
+    END { print k + 0 }' "$tmp/j1/events.csv")
+m=$(awk -F, 'NR > 1 && $5 ~ /^step[23]_treatment$/ && $6 == "complete" { k++ } END { print k + 0 }' \
+    "$tmp/j1/events.csv")
+if [ "$n" -eq 0 ] && [ "$m" -gt 0 ]; then
+    ok "all $m treatment episodes completed name their clinician"
+else
+    bad "$n of $m treatment episodes completed name no clinician"
+fi
 finish
