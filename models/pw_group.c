@@ -38,7 +38,8 @@ void group_leave(world *w, patient *pt)
 }
 
 /* Start groups while enough people wait and a facilitator has room (a caseload place and
- * the group's hours); the facilitator with the most free hours runs it, and up to
+ * the group's hours, and with diaries a session's hours beside them); the facilitator with
+ * the most free hours runs it, and up to
  * group_max join from the head of the list (their dropout timers cancelled). The first
  * session is booked after the first member's booking lag. */
 void group_form(world *w, int step)
@@ -47,8 +48,12 @@ void group_form(world *w, int step)
     pw_list *l = &w->group_list[step];
     unsigned need = PW_DOES_GROUPS | (step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3);
     double hours = episode_group_hours(sp);
+    /* With diaries a facilitator keeps a session's time a week for the people they see one
+     * to one: a group that left less would send them all back to the list (pw_session.c),
+     * where a service plans its groups into the hours a clinician has free. */
+    double keep = sp->diary ? (sp->session_minutes + sp->admin_minutes) / 60.0 : 0.0;
     while (l->n > 0 && l->n >= (size_t)sp->group_min) {
-        clinician *best = roster_pick(w, need, hours);
+        clinician *best = roster_pick(w, need, hours + keep);
         if (!best)
             return;
         group *g = PW_LIST_ENTRY(pw_list_pop_head(&w->group_pool), group, pool);
