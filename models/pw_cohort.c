@@ -197,6 +197,7 @@ void cohort_exit(world *w, patient *pt, pw_exit why)
 static void exit_unfinished(world *w, patient *pt, double start, int sessions, pw_exit why)
 {
     emit_stage(w, pt, start, NAN, sessions, "unfinished", 1);
+    emit_close(w, pt, 1); /* an open episode names its clinician, forgotten below */
     if (pt->clin && pw_list_has(&pt->clin->patients, &pt->care))
         pw_list_remove(&pt->clin->patients, &pt->care);
     pt->clin = NULL;

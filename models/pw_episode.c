@@ -285,14 +285,15 @@ void episode_interrupt(world *w, patient *pt)
     pt->timer = pt->end_timer = 0;
     w->in_treatment[pt->step]--;
     emit_episode_close(w, pt); /* while its clinician is known */
-    pt->clin = NULL;
     pt->at = W_WAIT_STEP;
     pt->state_day = w->s.now;
     if (gsl_rng_uniform(pt->r[PR_WAIT]) < w->p->workforce.change_dropout) {
         emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step,
-                   "lost_with_change_of_therapist", 0);
+                   "lost_with_change_of_therapist", 0); /* names the clinician lost */
+        pt->clin = NULL;
         cohort_exit(w, pt, PW_X_DROPPED_IN_TREATMENT);
         return;
     }
+    pt->clin = NULL;
     wait_rejoin(w, pt);
 }

@@ -37,9 +37,27 @@ void group_leave(world *w, patient *pt)
         group_close(w, g);
 }
 
+/* The hours a week a facilitator already holding hours (a group) keeps beside another
+ * group for the people they see one
+ * to one: the longest session (with admin) of the diary steps their role treats; a group
+ * that left less would send those people back to the list (pw_session.c), where a service
+ * plans its groups into the hours a clinician has free. A first group takes any hours it
+ * fits in, so a part-timer whose week holds a group runs one. */
+static double kept_hours(const pw_params *p, const clinician *c)
+{
+    double keep = 0;
+    for (int k = 0; k < PW_STEP_N; k++) {
+        const pw_step_p *sp = &p->step[k];
+        unsigned treats = k == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+        if (sp->diary && (c->does & treats))
+            keep = fmax(keep, (sp->session_minutes + sp->admin_minutes) / 60.0);
+    }
+    return keep;
+}
+
 /* Start groups while enough people wait and a facilitator has room (a caseload place and
- * the group's hours, and with diaries a session's hours beside them); the facilitator with
- * the most free hours runs it, and up to
+ * the group's hours, and beside a second group the hours kept_hours keeps); the
+ * facilitator with the most free hours runs it, and up to
  * group_max join from the head of the list (their dropout timers cancelled). The first
  * session is booked after the first member's booking lag. */
 void group_form(world *w, int step)
@@ -48,13 +66,10 @@ void group_form(world *w, int step)
     pw_list *l = &w->group_list[step];
     unsigned need = PW_DOES_GROUPS | (step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3);
     double hours = episode_group_hours(sp);
-    /* With diaries a facilitator keeps a session's time a week for the people they see one
-     * to one: a group that left less would send them all back to the list (pw_session.c),
-     * where a service plans its groups into the hours a clinician has free. */
-    double keep = sp->diary ? (sp->session_minutes + sp->admin_minutes) / 60.0 : 0.0;
     while (l->n > 0 && l->n >= (size_t)sp->group_min) {
-        clinician *best = roster_pick(w, need, hours + keep);
-        if (!best)
+        clinician *best = roster_pick(w, need, hours);
+        if (!best || (best->load_hours > 0 &&
+                      !roster_has_hours(best, hours + kept_hours(w->p, best))))
             return;
         group *g = PW_LIST_ENTRY(pw_list_pop_head(&w->group_pool), group, pool);
         if (!g && !(g = malloc(sizeof *g))) {

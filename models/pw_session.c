@@ -250,8 +250,8 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
         return;
     if (sp->diary &&
         !roster_has_hours(pt->clin, (sp->session_minutes + sp->admin_minutes) / 60.0)) {
-        /* A course or a cut since (groups keep a session's time: group_form) leaves the
-         * clinician's week no time for a session: the person goes back to the list for
+        /* A first group, a course or a cut since (further groups keep a session's time:
+         * group_form) leaves the clinician's week no time for a session: the person goes back to the list for
          * another clinician, as when one leaves (the change of clinician's dropout
          * included), at its head, and is offered one at once. An allocation asks for the
          * same hours (episode_allocate), so no place goes back to this clinician. */

@@ -410,7 +410,7 @@ static void section_capacity(const dash *d)
     if (handed > 0)
         fprintf(d->f,
                 "  Handed on: %s people a replication (over the run, warm-up included) went\n"
-                "  back to the list when their clinician's hours (a course, a cut) left a\n"
+                "  back to the list when a group, a course or a cut left their clinician's\n"
                 "  week too short for a session.\n",
                 grouped(a, sizeof a, handed / (double)d->nreps, 0));
 }

@@ -77,12 +77,24 @@ check "no week books sessions it has no time for (groups already running aside)"
 check "their people handed on to the list, counted" \
     grep -Eq '^  Handed on: [1-9][0-9,]* people a replication \(over the run' "$tmp/course.txt"
 # Groups keep a facilitator's session time: in the baseline's first two years no one is
-# handed on (measured: 42 a replication when a group could take a PWP's hours down to
-# less than a session's, and the people they saw one to one went back to the list).
+# handed on (measured: 42 a replication when a second or third group could take a PWP's
+# hours down to less than a session's, and the people they saw one to one went back to
+# the list).
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/groups"
 expect_rc 0 "the baseline over two years"
 check "groups leave each PWP a session's time: no one handed on" \
     sh -c "! grep -q 'Handed on' '$tmp/out'"
+# A part-timer's week that holds a group runs one: 96 PWPs at 0.3 FTE (4.2 treatment
+# hours, a group 4) keep step 2 full (measured 100.6%, 4 replications); when a first group
+# too had to leave a session's time beside it, none formed and step 2 read 83.5%. Those
+# PWPs' one-to-one people are then handed on, counted.
+run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/parttime" \
+    --set staff.pwp.fte=0.3 --set staff.pwp.headcount=96
+expect_rc 0 "96 PWPs at 0.3 FTE"
+u=$(metric "$tmp/parttime" utilisation_step2)
+echo "   step-2 utilisation with PWPs at 0.3 FTE: $u"
+check "part-timers run groups: step 2 stays full" awk -v u="$u" 'BEGIN { exit !(u > 0.95) }'
+check "their one-to-one people handed on, counted" grep -q '^  Handed on: ' "$tmp/out"
 # HITs with 1.5 clinical hours a week and caseloads of 200: a week holds one session, so
 # within months every week of the coming 512 days is booked, and the run says so.
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/full" \

@@ -38,15 +38,23 @@ for j in 1 2; do
     done
 done
 # An episode's complete names its clinician, also when the clinician was lost (a leaver, a
-# week too short for a session: the person goes back to the list); only one still open
-# when the run ends may have none. Counted on the run's events.csv.
-n=$(awk -F, 'NR > 1 && $5 ~ /^step[23]_treatment$/ && $6 == "complete" && $11 == 0 && $9 == "" { k++ }
-    END { print k + 0 }' "$tmp/j1/events.csv")
-m=$(awk -F, 'NR > 1 && $5 ~ /^step[23]_treatment$/ && $6 == "complete" { k++ } END { print k + 0 }' \
-    "$tmp/j1/events.csv")
-if [ "$n" -eq 0 ] && [ "$m" -gt 0 ]; then
-    ok "all $m treatment episodes completed name their clinician"
-else
-    bad "$n of $m treatment episodes completed name no clinician"
-fi
+# week too short for a session: the person goes back to the list) and when the episode is
+# still open at the run's end; so does a stage ended by losing them
+# (lost_with_change_of_therapist in patients.csv). Counted on the run's files.
+# all_named FILE CONDITION COLUMN WHAT: every row of FILE meeting the awk CONDITION has
+# COLUMN filled.
+all_named() {
+    set -- "$1" "$2" "$3" "$4" "$(awk -F, "NR > 1 && $2 { k++; if (\$$3 == \"\") e++ }
+        END { print k + 0, e + 0 }" "$1")"
+    m=${5% *} n=${5#* }
+    if [ "$n" -eq 0 ] && [ "$m" -gt 0 ]; then
+        ok "all $m $4"
+    else
+        bad "$n of $m rows name no one ($4 expected)"
+    fi
+}
+all_named "$tmp/j1/events.csv" '$5 ~ /^step[23]_treatment$/ && $6 == "complete"' 9 \
+    "treatment episodes completed name their clinician"
+all_named "$tmp/j1/patients.csv" '$15 == "lost_with_change_of_therapist"' 16 \
+    "stages lost with a change of therapist name the clinician lost"
 finish
