@@ -12,7 +12,8 @@
 
 #include "pw_state.h"
 
-/* Days a diary looks ahead. A booking never lies further ahead than this: a caseload of
+/* Days a diary looks ahead. A booking never lies further ahead than this from today (a
+ * day further on would take the entry of a day that may hold a booking): a caseload of
  * cap people seen once each within the interval fits many times over (cap x minutes per
  * day of room). A booking longer than any week's time left in reach takes the first week
  * with time left, and what that week cannot hold is charged to the weeks after
@@ -132,6 +133,15 @@ static double charge_weeks(const world *w, clinician *c, long d, long end, doubl
     return own;
 }
 
+/* The first day past the reach of a booking from day d0: the ring's days run from today
+ * (a day DIARY_DAYS on takes today's entry, and today's may hold a booking); a booking
+ * from further on than the ring (a lag of years) can have its own day only. */
+static long reach_end(const world *w, long d0)
+{
+    long ring_end = (long)floor(w->s.now) + DIARY_DAYS;
+    return d0 < ring_end ? ring_end : d0 + 1;
+}
+
 /* Book `minutes` with c on the first working day at or after time t with room left;
  * returns the appointment's time (the day's start plus the minutes already booked that
  * day), or NAN out of memory (recorded). *day receives the day booked, *week_min the
@@ -150,7 +160,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     }
     double room = day_minutes(w, c);
     double t0 = world_next_working(w, t);
-    long d0 = (long)floor(t0);
+    long d0 = (long)floor(t0), end = reach_end(w, d0);
     double day_limit = DIARY_DAY_STRETCH * room + 1e-9;
     /* A full diary makes a booking scan many full days and weeks. The working days in
      * [full_from, full_to) had no room, on the day or in their week, for a booking of
@@ -162,7 +172,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     double run_min = known ? c->full_min : minutes;
     long d = d0, fits = -1;
     double week_room = 0;
-    for (; d < d0 + DIARY_DAYS; d++) {
+    for (; d < end; d++) {
         if (known && fits < 0 && d >= c->full_from && d < c->full_to) {
             d = c->full_to - 1; /* no room before full_to: on from there */
             continue;
@@ -199,13 +209,13 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
             break;
     }
     /* The run is recorded from d0 (with the days stepped over, known full), not from
-     * full_from: this scan's own resets touch only days outside [d0, d0 + DIARY_DAYS). */
+     * full_from: this scan's own resets touch only days outside [d0, end). */
     c->full_from = d0;
     c->full_to = fits >= 0 ? fits : d0;
     c->full_min = run_min;
     c->full_room = room;
     int spread = 0;
-    if (d >= d0 + DIARY_DAYS) {
+    if (d >= end) {
         /* No week has room for all of it: the week's treatment time, less what groups
          * hold, is shorter than the session, or the weeks are nearly full. It goes on the
          * first working day that takes it in a week with time left, and the weeks after
@@ -213,15 +223,15 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
          * in as many weeks as the session needs, and never books more hours than the
          * weeks hold. With every week in reach booked to its time, on the last working
          * day it reaches (d0 if none). */
-        for (d = d0; d < d0 + DIARY_DAYS; d++)
+        for (d = d0; d < end; d++)
             if (world_is_working(w, d) && day_takes(entry(c, d)->minutes, minutes, day_limit) &&
                 week_entry(c, d)->minutes + 1e-9 < week_days(w, d) * room)
                 break;
-        if (d < d0 + DIARY_DAYS) {
+        if (d < end) {
             spread = 1;
             w->diary_spread++;
         } else {
-            for (d = d0 + DIARY_DAYS - 1; d > d0 && !world_is_working(w, d); d--)
+            for (d = end - 1; d > d0 && !world_is_working(w, d); d--)
                 ;
             w->diary_overbooked++;
         }
@@ -231,7 +241,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
                         : (double)d + DAY_START + e->minutes / 1440.0;
     e->minutes += minutes;
     if (spread) {
-        *week_min = charge_weeks(w, c, d, d0 + DIARY_DAYS, minutes, room);
+        *week_min = charge_weeks(w, c, d, end, minutes, room);
     } else {
         week_entry(c, d)->minutes += minutes;
         *week_min = minutes;

@@ -65,7 +65,9 @@ static double ref_book(const world *w, const clinician *c, ref_diary *r, double 
 {
     double room = ref_room(w, c), t0 = world_next_working(w, t);
     long d0 = (long)floor(t0), d = d0, last = d0;
-    for (; d < d0 + RING_DAYS; d++) {
+    /* the ring's days from today: a day RING_DAYS on would take today's entry */
+    long today = (long)floor(w->s.now), end = d0 < today + RING_DAYS ? today + RING_DAYS : d0 + 1;
+    for (; d < end; d++) {
         if (!world_is_working_day(w, (double)d))
             continue;
         last = d;
@@ -76,17 +78,17 @@ static double ref_book(const world *w, const clinician *c, ref_diary *r, double 
             break;
     }
     int spread = 0;
-    if (d >= d0 + RING_DAYS) {
+    if (d >= end) {
         /* No week has room for all of it: the first working day that takes it in a week
          * with time left, the weeks after paying what that week cannot; else the last. */
-        for (d = d0; d < d0 + RING_DAYS; d++) {
+        for (d = d0; d < end; d++) {
             if (!world_is_working_day(w, (double)d))
                 continue;
             int day_ok = *ref_day(r, d) + m <= 1.5 * room + 1e-9 || *ref_day(r, d) < 1e-6;
             if (day_ok && *ref_week(r, d) + 1e-9 < ref_week_days(w, d) * room)
                 break;
         }
-        if (d >= d0 + RING_DAYS)
+        if (d >= end)
             d = last;
         else
             spread = 1;
@@ -98,7 +100,7 @@ static double ref_book(const world *w, const clinician *c, ref_diary *r, double 
     double before = *ref_week(r, d);
     if (spread) { /* each week from d's up to its time, while its days start in reach */
         double left = m;
-        for (long k = d; k < d0 + RING_DAYS && left > 1e-6; k = k - ((k % 7) + 7) % 7 + 7) {
+        for (long k = d; k < end && left > 1e-6; k = k - ((k % 7) + 7) % 7 + 7) {
             double take = fmin(left, fmax(0.0, ref_week_days(w, k) * room - *ref_week(r, k)));
             *ref_week(r, k) += take;
             left -= take;
@@ -220,6 +222,7 @@ static int run(unsigned long seed, int ops, double hours, double spread, size_t 
             booked[i] = booked[--n_held];
         } else { /* a booking: first sessions longer, some people's longer still */
             now += gsl_ran_exponential(g, 0.05);
+            w.s.now = now;
             patient pt;
             memset(&pt, 0, sizeof pt);
             pt.step = PW_STEP2;
@@ -385,10 +388,48 @@ static void test_release_gives_back_its_week(void)
     sim_slab_free(&w.diaries);
 }
 
+/* A booking from a later day must not reach past the ring's days from today, whose
+ * entries a day 512 on would take: a diary full for its whole reach, one more booking
+ * from two weeks on (which once scanned to day 525, resetting the entries of days 0-13),
+ * then the booking on day 0 given back, must leave day 0 free for the next booking. */
+static void test_reach_keeps_todays_bookings(void)
+{
+    diary_params(30.0); /* 40 minutes a session */
+    world_clear();
+    world_open();
+    clinician *c = &staff[0];
+    c->hours_week = 1.0; /* a week holds one session */
+    patient first;
+    memset(&first, 0, sizeof first);
+    first.step = PW_STEP2;
+    first.clin = c;
+    first.sessions_step = 3;
+    diary_book_session(&w, &first, 0.0);
+    CHECK(first.appt_day == 0, "the first booking on day 0, got %ld", first.appt_day);
+    long d = 0;
+    for (int i = 0; i < 200 && w.diary_overbooked == 0; i++)
+        book_now(c, &d);
+    CHECK(w.diary_overbooked > 0, "the diary full for its whole reach: got %llu past it",
+          (unsigned long long)w.diary_overbooked);
+    patient later;
+    memset(&later, 0, sizeof later);
+    later.step = PW_STEP2;
+    later.clin = c;
+    later.sessions_step = 3;
+    diary_book_session(&w, &later, 14.0);
+    CHECK(later.appt_day < 512, "a booking from day 14 stays within the ring's days from "
+          "today (before day 512), got %ld", later.appt_day);
+    diary_release(c, first.appt_day, first.appt_minutes, first.appt_week_minutes);
+    book_now(c, &d);
+    CHECK(d == 0, "day 0's session given back, the next booking takes day 0, got %ld", d);
+    sim_slab_free(&w.diaries);
+}
+
 int main(void)
 {
     RUN_TEST(test_same_as_a_scan);
     RUN_TEST(test_short_weeks_keep_their_time);
     RUN_TEST(test_release_gives_back_its_week);
+    RUN_TEST(test_reach_keeps_todays_bookings);
     return harness_done();
 }
