@@ -291,14 +291,20 @@ static void test_same_as_a_scan(void)
     }
 }
 
+/* *pt: someone in step 2 with c, `done` sessions in (0: the next is the first). */
+static void person_with(patient *pt, clinician *c, int done)
+{
+    memset(pt, 0, sizeof *pt);
+    pt->step = PW_STEP2;
+    pt->clin = c;
+    pt->sessions_step = done;
+}
+
 /* A later session's booking with c from time 0: its minutes, and its day in *day. */
 static double book_now(clinician *c, long *day)
 {
     patient pt;
-    memset(&pt, 0, sizeof pt);
-    pt.step = PW_STEP2;
-    pt.clin = c;
-    pt.sessions_step = 3;
+    person_with(&pt, c, 3);
     diary_book_session(&w, &pt, 0.0);
     *day = pt.appt_day;
     return pt.appt_minutes;
@@ -358,13 +364,9 @@ static void test_release_gives_back_its_week(void)
     clinician *c = &staff[0];
     c->hours_week = 5.0;
     patient a, big, cc;
-    patient *who[] = {&a, &big, &cc};
-    for (size_t i = 0; i < 3; i++) {
-        memset(who[i], 0, sizeof *who[i]);
-        who[i]->step = PW_STEP2;
-        who[i]->clin = c;
-        who[i]->sessions_step = who[i] == &big ? 0 : 3;
-    }
+    person_with(&a, c, 3);
+    person_with(&big, c, 0);
+    person_with(&cc, c, 3);
     diary_book_session(&w, &a, 0.0);
     diary_book_session(&w, &big, 0.0);
     CHECK(a.appt_day == 0 && big.appt_day == 1 && big.appt_minutes == 600.0 &&
@@ -400,10 +402,7 @@ static void test_reach_keeps_todays_bookings(void)
     clinician *c = &staff[0];
     c->hours_week = 1.0; /* a week holds one session */
     patient first;
-    memset(&first, 0, sizeof first);
-    first.step = PW_STEP2;
-    first.clin = c;
-    first.sessions_step = 3;
+    person_with(&first, c, 3);
     diary_book_session(&w, &first, 0.0);
     CHECK(first.appt_day == 0, "the first booking on day 0, got %ld", first.appt_day);
     long d = 0;
@@ -412,10 +411,7 @@ static void test_reach_keeps_todays_bookings(void)
     CHECK(w.diary_overbooked > 0, "the diary full for its whole reach: got %llu past it",
           (unsigned long long)w.diary_overbooked);
     patient later;
-    memset(&later, 0, sizeof later);
-    later.step = PW_STEP2;
-    later.clin = c;
-    later.sessions_step = 3;
+    person_with(&later, c, 3);
     diary_book_session(&w, &later, 14.0);
     CHECK(later.appt_day < 512, "a booking from day 14 stays within the ring's days from "
           "today (before day 512), got %ld", later.appt_day);
