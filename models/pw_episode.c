@@ -15,10 +15,18 @@
 
 #include "pw_state.h"
 
+/* Clinician hours of one individual session at the step with its admin: what a diary
+ * step asks of a week to take someone on, to keep them (pw_session.c) and to keep beside
+ * a group (pw_group.c). */
+double episode_slot_hours(const pw_step_p *sp)
+{
+    return (sp->session_minutes + sp->admin_minutes) / 60.0;
+}
+
 /* Clinician hours a week for one person in individual treatment. */
 double episode_session_hours(const pw_step_p *sp)
 {
-    return (sp->session_minutes + sp->admin_minutes) / 60.0 * 7.0 / sp->interval_days;
+    return episode_slot_hours(sp) * 7.0 / sp->interval_days;
 }
 
 /* Minutes of pt's next individual session at their step with its admin (the first is
@@ -85,12 +93,12 @@ void episode_allocate(world *w, int step)
 {
     group_form(w, step);
     const pw_step_p *sp = &w->p->step[step];
-    unsigned need = step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+    unsigned need = pw_does_step(step);
     pw_list *prio = &w->prio_list[step], *fifo = &w->step_list[step];
     while (prio->head || fifo->head) {
         pw_list *l = prio->head ? prio : fifo;
         clinician *best =
-            sp->diary ? roster_pick_places(w, need, (sp->session_minutes + sp->admin_minutes) / 60.0)
+            sp->diary ? roster_pick_places(w, need, episode_slot_hours(sp))
                       : roster_pick(w, need, episode_session_hours(sp));
         if (!best)
             return;
@@ -172,6 +180,15 @@ void episode_release(world *w, patient *pt)
     episode_commit_hours(w, c, pt->step, -load, pt->mode == PW_MODE_PHONE);
     if (w->p->step[pt->step].diary && c->active)
         episode_allocate(w, pt->step); /* the freed place */
+}
+
+/* pt's clinician is lost to them (a leaver, or a week with no time for a session): their
+ * place is freed and they go back to their list, or give up (episode_interrupt). The
+ * caller offers places again once it has handed back all it will. */
+void episode_hand_back(world *w, patient *pt)
+{
+    episode_release(w, pt); /* unlinks pt from its clinician */
+    episode_interrupt(w, pt);
 }
 
 /* End the current treatment episode with the given exit: a course that ends without

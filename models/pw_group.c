@@ -38,20 +38,17 @@ void group_leave(world *w, patient *pt)
 }
 
 /* The hours a week a facilitator already holding hours (a group) keeps beside another
- * group for the people they see one
- * to one: the longest session (with admin) of the diary steps their role treats; a group
- * that left less would send those people back to the list (pw_session.c), where a service
- * plans its groups into the hours a clinician has free. A first group takes any hours it
- * fits in, so a part-timer whose week holds a group runs one. */
+ * group for the people they see one to one: the longest session slot of the diary steps
+ * their role treats; a group that left less would send those people back to the list
+ * (pw_session.c), where a service plans its groups into the hours a clinician has free.
+ * A first group takes any hours it fits in, so a part-timer whose week holds a group
+ * runs one. */
 static double kept_hours(const pw_params *p, const clinician *c)
 {
     double keep = 0;
-    for (int k = 0; k < PW_STEP_N; k++) {
-        const pw_step_p *sp = &p->step[k];
-        unsigned treats = k == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
-        if (sp->diary && (c->does & treats))
-            keep = fmax(keep, (sp->session_minutes + sp->admin_minutes) / 60.0);
-    }
+    for (int k = 0; k < PW_STEP_N; k++)
+        if (p->step[k].diary && (c->does & pw_does_step(k)))
+            keep = fmax(keep, episode_slot_hours(&p->step[k]));
     return keep;
 }
 
@@ -64,7 +61,7 @@ void group_form(world *w, int step)
 {
     const pw_step_p *sp = &w->p->step[step];
     pw_list *l = &w->group_list[step];
-    unsigned need = PW_DOES_GROUPS | (step == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3);
+    unsigned need = PW_DOES_GROUPS | pw_does_step(step);
     double hours = episode_group_hours(sp);
     while (l->n > 0 && l->n >= (size_t)sp->group_min) {
         clinician *best = roster_pick(w, need, hours);

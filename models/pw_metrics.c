@@ -186,7 +186,7 @@ void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_fin
         burn += st->burnout_years;
         /* By step: the roles that deliver it (PWPs at step 2, HITs at step 3). */
         for (int s = 0; s < PW_STEP_N; s++)
-            if (p->roles[r].does & (s == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3)) {
+            if (p->roles[r].does & pw_does_step(s)) {
                 step_heads[s] += st->headcount_years;
                 step_turnover[s] += gone;
             }

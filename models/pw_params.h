@@ -45,6 +45,9 @@ typedef enum pw_need { PW_NEED_LOW, PW_NEED_HIGH, PW_NEED_SPECIALIST, PW_NEED_N 
 /* Steps of care (index into per-step arrays). */
 typedef enum pw_step { PW_STEP2, PW_STEP3, PW_STEP_N } pw_step;
 
+/* The activity (PW_DOES_*) of treating people one to one at step s. */
+static inline unsigned pw_does_step(int s) { return s == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3; }
+
 /* Delivery modes of an episode. */
 typedef enum pw_mode { PW_MODE_F2F, PW_MODE_PHONE, PW_MODE_GROUP, PW_MODE_N } pw_mode;
 

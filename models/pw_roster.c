@@ -137,8 +137,7 @@ static double key_of(const clinician *c, int k)
 /* The hours a week c makes available to step st: in post, not sick, doing it. */
 static double step_hours_of(const clinician *c, int st)
 {
-    unsigned does = st == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
-    return c->active && !c->sick && (c->does & does) ? c->hours_week : 0.0;
+    return c->active && !c->sick && (c->does & pw_does_step(st)) ? c->hours_week : 0.0;
 }
 
 /* c's entries in the tables by id follow c; the sums (or the assessors' list) are stale

@@ -248,17 +248,15 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
     pt->appt_minutes = 0;
     if (!pt->clin->sick && !session_hold(w, pt))
         return;
-    if (sp->diary &&
-        !roster_has_hours(pt->clin, (sp->session_minutes + sp->admin_minutes) / 60.0)) {
+    if (sp->diary && !roster_has_hours(pt->clin, episode_slot_hours(sp))) {
         /* A first group, a course or a cut since (further groups keep a session's time:
-         * group_form) leaves the clinician's week no time for a session: the person goes back to the list for
-         * another clinician, as when one leaves (the change of clinician's dropout
-         * included), at its head, and is offered one at once. An allocation asks for the
-         * same hours (episode_allocate), so no place goes back to this clinician. */
+         * group_form) leaves the clinician's week no time for a session: the person is
+         * handed back, as when a clinician leaves, and offered another at once. An
+         * allocation asks a week for the same slot (episode_allocate), so no place goes
+         * back to this clinician. */
         int step = pt->step;
         w->diary_handed_back++;
-        episode_release(w, pt);
-        episode_interrupt(w, pt);
+        episode_hand_back(w, pt);
         episode_allocate(w, step);
         metrics_track_lists(w);
         return;

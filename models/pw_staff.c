@@ -152,9 +152,7 @@ static double weekly_chance(double per_year) { return 1 - exp(-per_year * 7.0 / 
 static void return_caseload(world *w, clinician *c)
 {
     while (c->patients.head) {
-        patient *pt = PW_LIST_ENTRY(c->patients.head, patient, care);
-        episode_release(w, pt); /* unlinks pt from c */
-        episode_interrupt(w, pt);
+        episode_hand_back(w, PW_LIST_ENTRY(c->patients.head, patient, care));
     }
     for (pw_link *k = w->running.head, *next; k; k = next) {
         next = k->next;

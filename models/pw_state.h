@@ -500,6 +500,7 @@ void wait_rejoin(world *w, patient *pt);
 void wait_on_dropout(sim *s, void *obj, uint64_t arg);
 
 /* pw_episode.c */
+double episode_slot_hours(const pw_step_p *sp);
 double episode_session_hours(const pw_step_p *sp);
 double episode_minutes(const pw_params *p, const patient *pt, int first);
 double episode_person_hours(const pw_params *p, const patient *pt, int first);
@@ -513,6 +514,7 @@ void episode_release(world *w, patient *pt);
 void episode_cancel_booking(patient *pt);
 void episode_end(world *w, patient *pt, pw_exit why);
 void episode_interrupt(world *w, patient *pt);
+void episode_hand_back(world *w, patient *pt);
 void episode_on_end(sim *s, void *obj, uint64_t arg);
 void episode_step_down(world *w, patient *pt);
 

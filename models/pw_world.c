@@ -77,7 +77,7 @@ static int world_prefill(world *w)
     gsl_rng *r = w->st.r[RS_PREFILL];
     /* Caseloads first, so pre-filled lists wait behind them. */
     for (int st = 0; st < PW_STEP_N; st++) {
-        unsigned need = st == PW_STEP2 ? PW_DOES_STEP2 : PW_DOES_STEP3;
+        unsigned need = pw_does_step(st);
         for (size_t i = 0; i < w->n_staff; i++) {
             clinician *c = w->staff[i];
             if (!(c->does & need) || p->prefill.caseload_fill <= 0)
