@@ -44,9 +44,8 @@ done
 # all_named FILE CONDITION COLUMN WHAT: every row of FILE meeting the awk CONDITION has
 # COLUMN filled.
 all_named() {
-    set -- "$1" "$2" "$3" "$4" "$(awk -F, "NR > 1 && $2 { k++; if (\$$3 == \"\") e++ }
-        END { print k + 0, e + 0 }" "$1")"
-    m=${5% *} n=${5#* }
+    counts=$(awk -F, "NR > 1 && $2 { k++; if (\$$3 == \"\") e++ } END { print k + 0, e + 0 }" "$1")
+    m=${counts% *} n=${counts#* }
     if [ "$n" -eq 0 ] && [ "$m" -gt 0 ]; then
         ok "all $m $4"
     else
