@@ -46,10 +46,14 @@ static void row(FILE *f, const char *label, const char *c1, const char *c2)
     char line[LABEL_W + 2 * CELL_MAX + 64];
     size_t n = 0;
     put_padded(line, &n, sizeof line, label, LABEL_W, 0);
-    if (c1)
-        put_padded(line, &n, sizeof line, c1, CELL_W, 1);
-    if (c2)
-        put_padded(line, &n, sizeof line, c2, CELL_W, 1);
+    for (int k = 0; k < 2; k++) {
+        const char *c = k ? c2 : c1;
+        if (!c)
+            continue;
+        if (text_width(c) >= CELL_W && n + 1 < sizeof line)
+            line[n++] = ' '; /* a cell wider than its column still stands apart */
+        put_padded(line, &n, sizeof line, c, CELL_W, 1);
+    }
     while (n > 0 && line[n - 1] == ' ')
         n--;
     fwrite(line, 1, n, f);
@@ -104,10 +108,29 @@ static const char *cell(char *b, size_t n, const sim_summary *s, double scale, i
     return b;
 }
 
-/* A share as "52.1% ± 0.6" (percentage points). */
+/* A percentage as "52.1% ± 0.6" (percentage points): one that may pass 100% (hours in
+ * use, turnover). */
 static const char *cell_pct(char *b, size_t n, const sim_summary *s)
 {
     return cell(b, n, s, 100.0, 1, "%");
+}
+
+/* A share, which lies in [0, 1], as cell_pct; but where the interval would pass 0% or
+ * 100% (few replications, a share near its bound), as the interval cut there: "33.3%
+ * (0–87.6)". Cutting keeps the interval's coverage, the share being inside its range;
+ * the CSVs keep the Student-t interval itself. */
+static const char *cell_share(char *b, size_t n, const sim_summary *s)
+{
+    double lo = s->ci_low, hi = s->ci_high;
+    if (s->n < 2 || !isfinite(s->mean) || !isfinite(lo) || !isfinite(hi) ||
+        (lo >= 0 && hi <= 1))
+        return cell_pct(b, n, s);
+    char m[CELL_MAX / 3], l[CELL_MAX / 3], h[CELL_MAX / 3];
+    /* A cut end is the bound itself, written whole, so that the cell fits its column. */
+    snprintf(b, n, "%s%% (%s–%s)", grouped(m, sizeof m, 100 * s->mean, 1),
+             lo < 0 ? "0" : grouped(l, sizeof l, 100 * lo, 1),
+             hi > 1 ? "100" : grouped(h, sizeof h, 100 * hi, 1));
+    return b;
 }
 
 /* A number (days, sessions, people) as "34.2 ± 1.1". */
@@ -242,10 +265,10 @@ static void section_waits(const dash *d)
     row(d->f, "  Referral to treatment, 90th centile days",
         cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_TREATMENT_DAYS_P90)),
         cell_num(b, sizeof b, W(d, PW_W_REPORTED, OUT_WS_P90)));
-    row(d->f, "  Within 6 weeks", cell_pct(a, sizeof a, M(d, PW_M_WITHIN_6_WEEKS_TRUE)),
-        cell_pct(b, sizeof b, M(d, PW_M_WITHIN_6_WEEKS_REPORTED)));
-    row(d->f, "  Within 18 weeks", cell_pct(a, sizeof a, M(d, PW_M_WITHIN_18_WEEKS_TRUE)),
-        cell_pct(b, sizeof b, M(d, PW_M_WITHIN_18_WEEKS_REPORTED)));
+    row(d->f, "  Within 6 weeks", cell_share(a, sizeof a, M(d, PW_M_WITHIN_6_WEEKS_TRUE)),
+        cell_share(b, sizeof b, M(d, PW_M_WITHIN_6_WEEKS_REPORTED)));
+    row(d->f, "  Within 18 weeks", cell_share(a, sizeof a, M(d, PW_M_WITHIN_18_WEEKS_TRUE)),
+        cell_share(b, sizeof b, M(d, PW_M_WITHIN_18_WEEKS_REPORTED)));
     row(d->f, "  Step-up wait (step 2 to 3), mean days",
         cell_num(a, sizeof a, M(d, PW_M_STEP_UP_WAIT_DAYS_MEAN)), "");
     fputs("  true: referral to first treatment session; shares of every referral, days of\n"
@@ -259,14 +282,14 @@ static void section_recovery(const dash *d)
     char a[CELL_MAX], b[CELL_MAX];
     heading(d->f, "RECOVERY", "true", "reported");
     row(d->f, "  Recovery (of those at caseness)",
-        cell_pct(a, sizeof a, M(d, PW_M_RECOVERY_RATE_TRUE)),
-        cell_pct(b, sizeof b, M(d, PW_M_RECOVERY_RATE_REPORTED)));
+        cell_share(a, sizeof a, M(d, PW_M_RECOVERY_RATE_TRUE)),
+        cell_share(b, sizeof b, M(d, PW_M_RECOVERY_RATE_REPORTED)));
     row(d->f, "  Reliable improvement (of all)",
-        cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_IMPROVEMENT_TRUE)),
-        cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_IMPROVEMENT_REPORTED)));
+        cell_share(a, sizeof a, M(d, PW_M_RELIABLE_IMPROVEMENT_TRUE)),
+        cell_share(b, sizeof b, M(d, PW_M_RELIABLE_IMPROVEMENT_REPORTED)));
     row(d->f, "  Reliable recovery (of those at caseness)",
-        cell_pct(a, sizeof a, M(d, PW_M_RELIABLE_RECOVERY_TRUE)),
-        cell_pct(b, sizeof b, M(d, PW_M_RELIABLE_RECOVERY_REPORTED)));
+        cell_share(a, sizeof a, M(d, PW_M_RELIABLE_RECOVERY_TRUE)),
+        cell_share(b, sizeof b, M(d, PW_M_RELIABLE_RECOVERY_REPORTED)));
     fprintf(d->f, "  true: latent symptoms %g weeks after referral; \"all\" is every referral,\n"
             "  caseness latent at referral. reported: questionnaire scores; \"all\" is\n"
             "  those who finished a course (2+ sessions), caseness on the first score, as\n"
@@ -306,7 +329,7 @@ static void section_funnel(const dash *d)
         sim_summary n = summarise(d->x, d->nreps);
         sim_summary s = share_of_referrals(d, 0, stages[k].s);
         row(d->f, stages[k].label, isfinite(n.mean) ? grouped(a, sizeof a, n.mean, 0) : "–",
-            stages[k].s == PW_S_REFERRED ? "" : cell_pct(b, sizeof b, &s));
+            stages[k].s == PW_S_REFERRED ? "" : cell_share(b, sizeof b, &s));
     }
 
     /* Where everyone ended: exit groups in the order they first appear, each followed by
@@ -329,13 +352,13 @@ static void section_funnel(const dash *d)
         }
         sim_summary s = summarise(d->x, d->nreps);
         out_dashboard_label(label, sizeof label, g, "  ");
-        row(d->f, label, "", cell_pct(a, sizeof a, &s));
+        row(d->f, label, "", cell_share(a, sizeof a, &s));
         for (int y = x; y < PW_X_N; y++) {
             if (strcmp(pw_exit_group((pw_exit)y), g) != 0)
                 continue;
             s = share_of_referrals(d, 1, y);
             out_dashboard_label(label, sizeof label, pw_exit_name((pw_exit)y), "    ");
-            row(d->f, label, "", cell_pct(a, sizeof a, &s));
+            row(d->f, label, "", cell_share(a, sizeof a, &s));
         }
     }
 }
@@ -444,7 +467,7 @@ static void section_coordination(const dash *d)
             d->x[i] = out_coord_value(d->p, &d->reps[d->order[i]], m);
         sim_summary s = summarise(d->x, d->nreps);
         row(d->f, rows[k].label,
-            rows[k].pct == 1   ? cell_pct(a, sizeof a, &s)
+            rows[k].pct == 1   ? cell_share(a, sizeof a, &s)
             : rows[k].pct == 2 ? cell_gbp(a, sizeof a, &s)
                                : cell_num(a, sizeof a, &s),
             NULL);
@@ -530,7 +553,8 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
               "more replications, -r).\n", f);
     else
         fputs("\nMeans over replications; ± is the half-width of the 95% confidence interval\n"
-              "(percentage points for shares).\n", f);
+              "(percentage points for shares; a share's interval that would pass 0% or 100%\n"
+              "is shown cut there, as (low–high)).\n", f);
 
     section_waits(&d);
     section_recovery(&d);
