@@ -239,7 +239,7 @@ static const struct {
     {PW_M_STEPPED_UP_SHARE, "Stepped up (of step-2 starters)", SHARE},
     {PW_M_FAILED_AT_LEAST_ONCE_SHARE, "Failed an episode (of referrals)", SHARE},
     {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, mean per finisher", PLAIN},
-    {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost in treatment (of referrals)", SHARE},
+    {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost from booked treatment (of referrals)", SHARE},
     {PW_M_UTILISATION_ASSESSMENT, "Utilisation, assessment slots", SHARE},
     {PW_M_UTILISATION_STEP2, "Utilisation, step 2 hours", SHARE},
     {PW_M_UTILISATION_STEP3, "Utilisation, step 3 hours", SHARE},

@@ -175,7 +175,7 @@ void out_dashboard_label(char *b, size_t n, const char *name, const char *indent
         {"dropped_after_assessment", "Lost waiting for treatment"},
         {"dropped_waiting_step2", "dropped out waiting for step 2"},
         {"dropped_waiting_step3", "dropped out waiting for step 3"},
-        {"dropped_in_treatment", "Lost in treatment"},
+        {"dropped_in_treatment", "Lost from booked treatment"},
         {"discharged_dna", "discharged after missed sessions"},
         {"discharged", "Discharged after treatment"},
         {"discharged_recovered", "recovered"},

@@ -63,7 +63,7 @@ static const struct {
     [PW_M_SESSIONS_MEAN_RECOVERED] = {"Treatment sessions, mean per reported recovery", OUT_U_SESSIONS},
     [PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] = {"Lost before assessment, of referrals", OUT_U_SHARE},
     [PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] = {"Lost waiting for treatment, of referrals", OUT_U_SHARE},
-    [PW_M_DROPOUT_IN_TREATMENT_SHARE] = {"Lost in treatment, of referrals", OUT_U_SHARE},
+    [PW_M_DROPOUT_IN_TREATMENT_SHARE] = {"Lost from booked treatment, of referrals", OUT_U_SHARE},
     [PW_M_SIGNPOSTED_SHARE] = {"Signposted or rejected at assessment, of referrals", OUT_U_SHARE},
     [PW_M_STEPPED_UP_SHARE] = {"Stepped up, of step-2 starters", OUT_U_SHARE},
     [PW_M_STILL_IN_SYSTEM_SHARE] = {"Still in the service at the end, of referrals", OUT_U_SHARE},
