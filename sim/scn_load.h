@@ -105,8 +105,12 @@ void scn_settle(pw_params *p);
  * a pw_params equal to p. Returns nothing; write errors show up in ferror(f). */
 void scn_print(FILE *f, const pw_params *p);
 
-/* " (did you mean \"NAME\"?)" for the last of names[0..n) within edit distance 2 of word,
- * else "": the suggestion in a message about an unknown name (scenario keys, metrics). */
+/* The nearest of names[0..n) (stopping early at a NULL) to word, within two edits and
+ * fewer edits than word has letters, the first of equals; NULL if none. */
+const char *scn_closest(const char *word, const char *const *names, size_t n);
+
+/* " (did you mean \"NAME\"?)" for scn_closest's name, else "": the suggestion in a
+ * message about an unknown name (scenario keys, metrics). */
 void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
                       size_t len);
 

@@ -302,13 +302,24 @@ int scn_edit_distance(const char *a, const char *b, int cap)
     return prev[lb];
 }
 
+const char *scn_closest(const char *word, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    int bestd = 3; /* within two edits */
+    for (size_t i = 0; i < n && names[i]; i++) {
+        int d = scn_edit_distance(word, names[i], 2);
+        if (d < bestd && d < (int)strlen(word)) { /* a short word is not everything's typo */
+            bestd = d;
+            best = names[i];
+        }
+    }
+    return best;
+}
+
 void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,
                       size_t len)
 {
-    const char *best = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (scn_edit_distance(word, names[i], 2) <= 2)
-            best = names[i];
+    const char *best = scn_closest(word, names, n);
     if (best)
         snprintf(buf, len, " (did you mean \"%s\"?)", best);
     else

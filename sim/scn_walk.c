@@ -263,15 +263,7 @@ void scn_unknown_key(scn_ctx *c, const config_setting_t *m, const char *key,
                      const char *const *cands, size_t ncands)
 {
     const char *name = config_setting_name(m);
-    const char *best = NULL;
-    int bestd = 3;
-    for (size_t i = 0; i < ncands; i++) {
-        int d = scn_edit_distance(name, cands[i], 2);
-        if (d < bestd && d < (int)strlen(name)) {
-            bestd = d;
-            best = cands[i];
-        }
-    }
+    const char *best = scn_closest(name, cands, ncands);
     char parent[KEYMAX];
     snprintf(parent, sizeof parent, "%s", key);
     char *dot = strrchr(parent, '.');
@@ -444,15 +436,13 @@ static void load_field(scn_ctx *c, const pw_field *f, const config_setting_t *s,
             return;
         }
         const char *v = config_setting_get_string(s);
-        const char *best = NULL;
         for (int i = 0; f->names[i]; i++) {
             if (!strcmp(v, f->names[i])) {
                 *(int *)at = i;
                 return;
             }
-            if (scn_edit_distance(v, f->names[i], 2) <= 2)
-                best = f->names[i];
         }
+        const char *best = scn_closest(v, f->names, SIZE_MAX);
         scn_fmt_value(s, got, sizeof got);
         if (best)
             scn_err_at(c, s, key, "must be %s (got %s; did you mean \"%s\"?)", want, got, best);
@@ -528,6 +518,10 @@ void scn_load_group(scn_ctx *c, const config_setting_t *g, const char *key, cons
         for (size_t i = 0; i < n && nc < PW_NELEM(cands); i++)
             if (scn_field_applies(&tbl[i], gflags))
                 cands[nc++] = tbl[i].name;
+        if (is_root && nc + 2 <= PW_NELEM(cands)) { /* merged before the walk: not fields */
+            cands[nc++] = OVERRIDES;
+            cands[nc++] = SERVICES;
+        }
         for (int i = 0; i < config_setting_length(g); i++) {
             const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
             const char *mn = config_setting_name(m);

@@ -239,6 +239,12 @@ for set in staff.pwp.headcount=-1 staff.pwp.fte=2.0 horizon_weeks=abc staff.pwp.
     expect_rc 2 "--set $set"
     expect_err "--set .*$key" "--set $set names the override and the key"
 done
+mkdir -p "$tmp/ov"
+cp "$top/scenarios/baseline.cfg" "$tmp/ov/baseline.cfg"
+printf '@include "baseline.cfg"\noverride = { horizon_weeks = 52.0; };\n' >"$tmp/ov/typo.cfg"
+run check "$tmp/ov/typo.cfg"
+expect_rc 2 "an overrides group misspelt"
+expect_err "typo.cfg:2: override: unknown key \\(did you mean 'overrides'\\?\\)" "a misspelt overrides group: the name suggested"
 run run "$top/scenarios/baseline.cfg" --set staff.pwp.fte=2.0 -o "$tmp/never"
 expect_rc 2 "run with a bad override"
 check "a bad override makes no output directory" test ! -e "$tmp/never"

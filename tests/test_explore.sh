@@ -162,6 +162,7 @@ an empty part of a range|an empty part|sweep $q --vary staff.pwp.headcount=8:12:
 an empty metric|an empty name|sweep $q --vary staff.pwp.headcount=8,9 --metrics , -r 1
 a metric twice|named twice|sweep $q --vary staff.pwp.headcount=8,9 --metrics referrals,referrals -r 1
 a misspelt metric|did you mean "within_6_weeks_true"|sweep $q --vary staff.pwp.headcount=8,9 --metrics within_6_week_true -r 1
+a misspelt metric, the nearest named (p50 one edit away, p90 two)|did you mean "wait_assessment_to_treatment_days_p50"|sweep $q --vary staff.pwp.headcount=8,9 --metrics wait_assesment_to_treatment_days_p50 -r 1
 a range of no width|LO < HI|sensitivity $q --vary staff.pwp.headcount=8:8
 a sampled range with a step|no STEP|sweep $q --samples 4 --vary staff.pwp.headcount=8:12:2 -r 1
 one Sobol base row|at least 2|sensitivity $q --vary staff.pwp.headcount=8:12 --method sobol --samples 1
