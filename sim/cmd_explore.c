@@ -606,9 +606,10 @@ int cmd_sweep(const cli *c, int argc, char **argv)
                        xp_fmt(shown_ix[k], &s, b, sizeof b));
             }
         }
-        printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: every metric at "
-               "every point%s)\n",
+        printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: %s at every "
+               "point%s)\n",
                c->outdir ? c->outdir : x.outdir,
+               c->metrics ? "the metrics of --metrics" : "every metric",
                c->per_point ? "; points/NNNN/: each point's full outputs" : "");
     }
     ret = EXIT_OK;

@@ -40,6 +40,8 @@ check "sweep: the same bytes on one thread and on two" cmp -s "$tmp/sw1/sweep.cs
 check "sweep's table names metrics by their labels (out_metric_label)" sh -c \
     "grep -q '^    Treated within 6 weeks, true: of all referrals  *[0-9.]*%' '$tmp/out' &&
      grep -q '^    Staff cost a year  ' '$tmp/out'"
+check "sweep's closing line says sweep.csv holds the metrics of --metrics, not every metric" \
+    grep -q 'sweep.csv: the metrics of --metrics at every point' "$tmp/out"
 # Point 3 is pwp 10, hit 6: the scenario as it stands.
 run run "$q" -r 3 -q -o "$tmp/plain" --set staff.pwp.headcount=10 --set staff.hit.headcount=6
 for m in within_6_weeks_true recovery_rate_true; do
