@@ -90,53 +90,61 @@ static const char *grouped(char *b, size_t n, double x, int decimals)
 }
 
 /* "mean ± halfwidth" of a summary, values times scale, with `decimals` and a suffix on
- * the mean ("%"); the mean alone with fewer than two values; "–" when undefined. */
-static const char *cell(char *b, size_t n, const sim_summary *s, double scale, int decimals,
-                        const char *suffix)
+ * the mean ("%"); the mean alone with fewer than two values; "–" when undefined. Where
+ * the interval would pass what the figure can take, [lo, hi] (unscaled; NAN: no bound),
+ * as the interval cut there, "33.3% (0–87.6)": few replications or a figure near its
+ * bound make a Student-t interval pass it. Cutting keeps the interval's coverage, the
+ * figure being inside its range; the CSVs keep the Student-t interval itself. */
+static const char *cell_in(char *b, size_t n, const sim_summary *s, double scale, int decimals,
+                           const char *suffix, double lo, double hi)
 {
-    char m[CELL_MAX / 2 - 8], h[CELL_MAX / 2 - 8];
+    char m[CELL_MAX / 3], l[CELL_MAX / 3], h[CELL_MAX / 3];
     if (s->n == 0 || !isfinite(s->mean)) {
         snprintf(b, n, "–");
         return b;
     }
     grouped(m, sizeof m, s->mean * scale, decimals);
     double hw = (s->ci_high - s->mean) * scale;
-    if (s->n < 2 || !isfinite(hw))
+    if (s->n < 2 || !isfinite(hw)) {
         snprintf(b, n, "%s%s", m, suffix);
-    else
+        return b;
+    }
+    int cut_lo = s->ci_low < lo, cut_hi = s->ci_high > hi; /* false against NAN */
+    if (!cut_lo && !cut_hi) {
         snprintf(b, n, "%s%s ± %s", m, suffix, grouped(h, sizeof h, hw, decimals));
+        return b;
+    }
+    /* A cut end is the bound itself, written whole, so that the cell fits its column. */
+    snprintf(b, n, "%s%s (%s–%s)", m, suffix,
+             grouped(l, sizeof l, (cut_lo ? lo : s->ci_low) * scale, cut_lo ? 0 : decimals),
+             grouped(h, sizeof h, (cut_hi ? hi : s->ci_high) * scale, cut_hi ? 0 : decimals));
     return b;
 }
 
-/* A percentage as "52.1% ± 0.6" (percentage points): one that may pass 100% (hours in
- * use, turnover). */
+/* No bounds: a difference (the subgroups' gaps). */
+static const char *cell(char *b, size_t n, const sim_summary *s, double scale, int decimals,
+                        const char *suffix)
+{
+    return cell_in(b, n, s, scale, decimals, suffix, NAN, NAN);
+}
+
+/* A percentage as "52.1% ± 0.6" (percentage points) that may pass 100% (hours in use,
+ * turnover), not 0. */
 static const char *cell_pct(char *b, size_t n, const sim_summary *s)
 {
-    return cell(b, n, s, 100.0, 1, "%");
+    return cell_in(b, n, s, 100.0, 1, "%", 0, NAN);
 }
 
-/* A share, which lies in [0, 1], as cell_pct; but where the interval would pass 0% or
- * 100% (few replications, a share near its bound), as the interval cut there: "33.3%
- * (0–87.6)". Cutting keeps the interval's coverage, the share being inside its range;
- * the CSVs keep the Student-t interval itself. */
+/* A share, in [0, 1], as "52.1% ± 0.6". */
 static const char *cell_share(char *b, size_t n, const sim_summary *s)
 {
-    double lo = s->ci_low, hi = s->ci_high;
-    if (s->n < 2 || !isfinite(s->mean) || !isfinite(lo) || !isfinite(hi) ||
-        (lo >= 0 && hi <= 1))
-        return cell_pct(b, n, s);
-    char m[CELL_MAX / 3], l[CELL_MAX / 3], h[CELL_MAX / 3];
-    /* A cut end is the bound itself, written whole, so that the cell fits its column. */
-    snprintf(b, n, "%s%% (%s–%s)", grouped(m, sizeof m, 100 * s->mean, 1),
-             lo < 0 ? "0" : grouped(l, sizeof l, 100 * lo, 1),
-             hi > 1 ? "100" : grouped(h, sizeof h, 100 * hi, 1));
-    return b;
+    return cell_in(b, n, s, 100.0, 1, "%", 0, 1);
 }
 
-/* A number (days, sessions, people) as "34.2 ± 1.1". */
+/* A number (days, sessions, people), never negative, as "34.2 ± 1.1". */
 static const char *cell_num(char *b, size_t n, const sim_summary *s)
 {
-    return cell(b, n, s, 1.0, 1, "");
+    return cell_in(b, n, s, 1.0, 1, "", 0, NAN);
 }
 
 /* Pounds, whole, as "£1,234 ± 56". */
@@ -145,7 +153,7 @@ static const char *cell_gbp(char *b, size_t n, const sim_summary *s)
     char v[CELL_MAX];
     if (s->n == 0 || !isfinite(s->mean))
         return cell(b, n, s, 1.0, 0, "");
-    snprintf(b, n, "£%s", cell(v, sizeof v, s, 1.0, 0, ""));
+    snprintf(b, n, "£%s", cell_in(v, sizeof v, s, 1.0, 0, "", 0, NAN));
     return b;
 }
 
@@ -393,7 +401,8 @@ static void section_workforce(const dash *d)
         s = role_stat(d, k, OUT_RS_SICKNESS_DAYS_PER_FTE);
         row(d->f, "    Sickness days a year per FTE", cell_num(a, sizeof a, &s), NULL);
         s = role_stat(d, k, OUT_RS_BURNOUT_MEAN);
-        row(d->f, "    Mean burnout (0 to 1)", cell(a, sizeof a, &s, 1.0, 2, ""), NULL);
+        row(d->f, "    Mean burnout (0 to 1)", cell_in(a, sizeof a, &s, 1.0, 2, "", 0, 1),
+            NULL);
     }
     row(d->f, "  Cost per referral", cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_REFERRAL_GBP)),
         NULL);
@@ -553,8 +562,8 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
               "more replications, -r).\n", f);
     else
         fputs("\nMeans over replications; ± is the half-width of the 95% confidence interval\n"
-              "(percentage points for shares; a share's interval that would pass 0% or 100%\n"
-              "is shown cut there, as (low–high)).\n", f);
+              "(percentage points for shares); one that would pass what the figure can take\n"
+              "(below 0, a share above 100%) is shown cut there, as (low–high).\n", f);
 
     section_waits(&d);
     section_recovery(&d);
