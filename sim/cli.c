@@ -67,7 +67,7 @@ static const char usage_text[] =
     "      --patients         also write patients.csv (one row per patient per stage)\n"
     "      --events           also write events.csv (process-mining event log),\n"
     "                         arrivals.csv and resources.csv (simmer's monitors)\n"
-    "      --start-date DATE  day 0 of events.csv's timestamps, YYYY-MM-DD\n"
+    "      --start-date DATE  day 0 of events.csv's timestamps, YYYY-MM-DD, a Monday\n"
     "                         (default " OUT_START_DATE_DEFAULT ", a Monday)\n"
     "      --port N           serve: the port on 127.0.0.1 (default 8080)\n"
     "  -q, --quiet            no dashboard or table on stdout\n"
@@ -310,6 +310,9 @@ static int check_command(cli *c)
     if ((c->patients || c->events || c->have_start_date) && !runs)
         return cli_usage_error("--patients, --events and --start-date are for run and compare, "
                                "not %s", cmd);
+    if (c->have_start_date && !c->events)
+        return cli_usage_error("--start-date dates events.csv's timestamps: it needs --events "
+                               "(with %s)", cmd);
     if (c->metrics && strcmp(cmd, "sweep") != 0 && strcmp(cmd, "sensitivity") != 0)
         return cli_usage_error("--metrics is for sweep and sensitivity, not %s", cmd);
     if (c->have_confidence && strcmp(cmd, "solve") != 0)
@@ -535,6 +538,11 @@ int cli_parse(int argc, char **argv, cli *c)
         case OPT_START_DATE:
             if (out_parse_date(optarg, &c->start_days) != 0)
                 return cli_usage_error("--start-date must be a date YYYY-MM-DD (got '%s')",
+                                       optarg);
+            /* Days since 1970-01-01, a Thursday: Monday when (days + 3) % 7 is 0. */
+            if (((c->start_days % 7) + 7 + 3) % 7 != 0)
+                return cli_usage_error("--start-date must be a Monday, as the model's day 0 is "
+                                       "(its weekends are days 5 and 6 of each week; got '%s')",
                                        optarg);
             c->start_date = optarg;
             c->have_start_date = 1;

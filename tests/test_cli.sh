@@ -87,6 +87,21 @@ run run "$top/tests/explore/quarter.cfg" -r 1 -o "$tmp/one"
 expect_rc 0 "one replication"
 check "one replication: no intervals promised" sh -c "grep -q '^One replication: its values, with no confidence intervals' '$tmp/out' && ! grep -q '± is the half-width' '$tmp/out'"
 check "one replication: summary.csv's sd empty, not 0" awk -F, '$2 == "referrals" { exit !($4 == "" && $NF == 1) }' "$tmp/one/summary.csv"
+# --start-date dates events.csv: a Monday, as day 0 is, and only with --events.
+sd_args="-r 1 --set horizon_weeks=1 --set warmup_weeks=0 --set followup_weeks=0 -q"
+# shellcheck disable=SC2086 # a word list
+run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2018-01-02 -o "$tmp/never"
+expect_rc 2 "--start-date on a Tuesday"
+expect_err "must be a Monday.*got '2018-01-02'" "--start-date on a Tuesday: said why"
+# shellcheck disable=SC2086
+run run "$top/tests/explore/quarter.cfg" $sd_args --start-date 2024-01-01 -o "$tmp/never"
+expect_rc 2 "--start-date without --events"
+expect_err "it needs --events" "--start-date without --events: refused, not ignored"
+check "nothing written for a refused --start-date" test ! -e "$tmp/never"
+# shellcheck disable=SC2086
+run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2024-01-01 -o "$tmp/sd"
+expect_rc 0 "--start-date on a Monday with --events"
+check "events.csv dated from --start-date" sh -c "sed -n 2p '$tmp/sd/events.csv' | grep -q '2024-01-0[1-7]T'"
 # Two replications: the t-quantile is 12.7, so several intervals pass what their figure can
 # take; the dashboard cuts them there. No cell may go below 0 (but the subgroups' gaps,
 # differences), no share above 100% (hours in use and turnover can pass it), each with 0.1
