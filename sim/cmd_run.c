@@ -330,6 +330,32 @@ static int compare_name_ok(const char *name)
     return 1;
 }
 
+/* Paired differences need one measurement window: the same referrals fall in it only if
+ * every scenario's weeks agree with the first's. EXIT_OK or EXIT_USAGE (said why). */
+static int same_windows(const cli *c, const pw_params *ps, size_t ns)
+{
+    for (size_t s = 1; s < ns; s++) {
+        const struct {
+            const char *key;
+            double a, b;
+        } w[] = {{"warmup_weeks", ps[0].warmup_weeks, ps[s].warmup_weeks},
+                 {"horizon_weeks", ps[0].horizon_weeks, ps[s].horizon_weeks},
+                 {"followup_weeks", ps[0].followup_weeks, ps[s].followup_weeks},
+                 {"outcome_weeks", ps[0].outcome_weeks, ps[s].outcome_weeks}};
+        for (size_t k = 0; k < sizeof w / sizeof *w; k++)
+            if (w[k].a != w[k].b) {
+                fprintf(stderr,
+                        "stepsim: compare: %s: %s is %g where %s's is %g; compare pairs "
+                        "replications over one measurement window, so warmup_weeks, "
+                        "horizon_weeks, followup_weeks and outcome_weeks must agree (--set "
+                        "applies to every scenario; or run each with 'run')\n",
+                        c->scenarios[s], w[k].key, w[k].b, c->scenarios[0], w[k].a);
+                return EXIT_USAGE;
+            }
+    }
+    return EXIT_OK;
+}
+
 int cmd_compare(const cli *c, int argc, char **argv)
 {
     int ret = EXIT_USAGE;
@@ -366,6 +392,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
             goto out;
         }
     }
+    if ((ret = same_windows(c, ps, ns)) != EXIT_OK)
+        goto out;
     /* The same seed and replications for all: common random numbers. */
     unsigned long long seed = c->have_seed ? c->seed : ps[0].seed;
     int nrep = c->replications > 0 ? (int)c->replications : ps[0].replications;

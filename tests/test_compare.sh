@@ -271,6 +271,15 @@ if [ -e "$tmp/never2" ]; then bad "bad policy: no output directory"; else ok "ba
 if grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted' "$tmp/err"; then
     bad "bad policy: no crash report"
 fi
+# Paired differences need one window: a scenario measured over other weeks is refused.
+mkdir -p "$tmp/win"
+printf '@include "baseline.cfg"\noverrides = { horizon_weeks = 104.0; };\n' >"$tmp/win/h104.cfg"
+cp "$b" "$tmp/win/baseline.cfg"
+run compare "$tmp/win/baseline.cfg" "$tmp/win/h104.cfg" -r 1 -o "$tmp/never4"
+expect_rc 2 "compare over two windows"
+expect_err "h104.cfg: horizon_weeks is 104 where .*baseline.cfg's is 260.*must agree" \
+    "compare over two windows: the key and both values named"
+check "compare over two windows: no output directory" test ! -e "$tmp/never4"
 cp "$b" "$tmp/baseline.cfg"
 run compare "$b" "$tmp/baseline.cfg" -r 1 -o "$tmp/never3"
 expect_rc 2 "compare two files of the same name"

@@ -143,7 +143,7 @@ rc=0
 $T "$bin" run "$top/tests/explore/quarter.cfg" -r 1 -j 1 --max-memory 1G -q -o "$tmp/ok" \
     >"$tmp/out" 2>"$tmp/err" || rc=$?
 expect_rc 0 "--max-memory 1G lets quarter.cfg run"
-for cmd in "compare $top/tests/explore/quarter.cfg $base" \
+for cmd in "compare $top/tests/explore/quarter.cfg $base --set warmup_weeks=2 --set horizon_weeks=10 --set followup_weeks=2" \
     "sweep $top/tests/explore/quarter.cfg --vary staff.pwp.headcount=9:10" \
     "solve $top/tests/explore/quarter.cfg --vary staff.pwp.headcount=9:10 --target within_6_weeks_true>=0.5" \
     "sensitivity $top/tests/explore/quarter.cfg --vary staff.pwp.headcount=9:10"; do

@@ -117,7 +117,8 @@ referred "$tmp/off" >"$tmp/r_off"
 check "the same referrals with effects on and off (common random numbers)" cmp -s "$tmp/r_on" "$tmp/r_off"
 
 echo "== compare writes subgroup differences"
-run compare "$scn" scenarios/gamed.cfg -r 2 -q -o "$tmp/cmp" --set horizon_weeks=13
+run compare "$scn" scenarios/gamed.cfg -r 2 -q -o "$tmp/cmp" --set horizon_weeks=13 \
+    --set warmup_weeks=26 --set followup_weeks=13
 expect_rc 0 "compare"
 rows=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
     f[col("subgroup")] == "deprivation_q1" && f[col("metric")] == "recovery_rate_reported" &&
