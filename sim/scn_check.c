@@ -398,6 +398,41 @@ static void check_assessment_hours(scn_ctx *c, const pw_params *p)
                slots, mins, hours, have);
 }
 
+/* A cut abolishes posts that exist: the role's establishment when it falls due (headcount
+ * and every planned hire, pw_staff.c's staff_build, less the cuts before it: an earlier
+ * week, or the same week and an earlier row, as they fire). More is a slip of the pen,
+ * which the run would quietly take as "all of them". */
+static void check_cuts(scn_ctx *c, const pw_params *p)
+{
+    const pw_workforce_p *wf = &p->workforce;
+    for (size_t i = 0; i < wf->n_cuts; i++) {
+        int r = wf->cuts[i].role;
+        if (r < 0 || (size_t)r >= p->n_roles)
+            continue; /* an unknown role, reported already */
+        long hired = 0, cut = 0;
+        for (size_t j = 0; j < wf->n_hires; j++)
+            hired += wf->hires[j].role == r ? wf->hires[j].count : 0;
+        for (size_t j = 0; j < wf->n_cuts; j++)
+            if (wf->cuts[j].role == r &&
+                (wf->cuts[j].week < wf->cuts[i].week || (wf->cuts[j].week == wf->cuts[i].week && j < i)))
+                cut += wf->cuts[j].count;
+        long posts = p->roles[r].headcount + hired - cut;
+        if (wf->cuts[i].count <= posts)
+            continue;
+        char ek[KEYMAX], k[KEYMAX];
+        scn_elemkey(ek, "workforce.cuts", (int)i);
+        scn_subkey(k, ek, "count");
+        const config_setting_t *list = lookup(c, "workforce.cuts"), *at = NULL;
+        if (list)
+            at = config_setting_get_member(config_setting_get_elem(list, (unsigned)i), "count");
+        scn_err_at(c, at ? at : list ? list : config_root_setting(c->cfg), k,
+                   "cuts %d posts of \"%s\" where %ld are left at week %g (headcount %d, "
+                   "planned hires %ld, earlier cuts %ld); expected at most %ld",
+                   wf->cuts[i].count, p->roles[r].name, posts < 0 ? 0 : posts,
+                   wf->cuts[i].week, p->roles[r].headcount, hired, cut, posts < 0 ? 0 : posts);
+    }
+}
+
 /* ==== scn_check_all ==================================================================== */
 
 void scn_check_all(scn_ctx *c, pw_params *p)
@@ -426,4 +461,5 @@ void scn_check_all(scn_ctx *c, pw_params *p)
     check_roles(c, p, scn_top_fields, scn_ntop_fields, 0, p, "", root, root);
     check_ltc_pathway(c, p);
     check_assessment_hours(c, p);
+    check_cuts(c, p);
 }

@@ -669,7 +669,22 @@ static void test_workforce(const paths *ps)
          "staff.pwp.vacancy_days.dist: a normal distribution can draw negative durations"},
         {"workforce.sustainable_load=2.5",
          "workforce.sustainable_load: must be a number in (0, 2] (got 2.5)"},
+        /* The fixture's 6 HIT posts: a cut of more is refused, the week's establishment
+         * counting planned hires (any week: staff_build) and the cuts before it. */
+        {"workforce.cuts=({ week = 104.0; role = \"hit\"; count = 7; })",
+         "--set workforce.cuts=({ week = 104.0; role = \"hit\"; count = 7; }): "
+         "workforce.cuts[0].count: cuts 7 posts of \"hit\" where 6 are left at week 104 "
+         "(headcount 6, planned hires 0, earlier cuts 0); expected at most 6"},
+        {"workforce.cuts=({ week = 9.0; role = \"hit\"; count = 4; }, "
+         "{ week = 9.0; role = \"hit\"; count = 3; })",
+         "workforce.cuts[1].count: cuts 3 posts of \"hit\" where 2 are left at week 9 "
+         "(headcount 6, planned hires 0, earlier cuts 4); expected at most 2"},
     };
+    /* Every post, and posts a planned hire adds, may be cut. */
+    const char *all_cut[] = {"workforce.hiring=({ week = 50.0; role = \"hit\"; count = 2; })",
+                             "workforce.cuts=({ week = 9.0; role = \"hit\"; count = 6; }, "
+                             "{ week = 60.0; role = \"hit\"; count = 2; })"};
+    load_ok(fixture, all_cut, 2, &p, "cuts of every post, a planned hire's too");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         scn_errors e;
         int rc = load(fixture, &bad[i].set, 1, &p, &e);
