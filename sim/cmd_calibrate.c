@@ -623,37 +623,27 @@ static int load_targets(calib *cb)
 {
     size_t nm = ex_metric_count();
     char **names = calloc(nm, sizeof *names);
-    int ret = names ? EXIT_OK : EXIT_RUNTIME;
+    double *lo = calloc(nm, sizeof *lo), *hi = calloc(nm, sizeof *hi);
+    int ret = names && lo && hi ? EXIT_OK : EXIT_RUNTIME;
     for (size_t m = 0; m < nm && ret == EXIT_OK; m++)
         if (!(names[m] = malloc(OUT_METRIC_NAME_MAX)))
             ret = EXIT_RUNTIME;
-        else
+        else {
             ex_metric_name(m, names[m], OUT_METRIC_NAME_MAX);
+            ex_metric_range(m, &lo[m], &hi[m]); /* a share's [0, 1]; a wait's from 0 */
+        }
     if (ret == EXIT_OK) {
         scn_errors errs;
         scn_errors_init(&errs);
         int rc = scn_targets_load(cb->x.c->targets_file, cb->x.base,
-                                  (const char *const *)names, nm, &cb->t, &errs);
+                                  (const char *const *)names, lo, hi, nm, &cb->t, &errs);
         for (size_t i = 0; i < errs.n; i++)
             fprintf(stderr, "%s\n", errs.msg[i]);
         scn_errors_free(&errs);
         ret = rc == SCN_OK ? EXIT_OK : rc == SCN_EINVALID ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    /* A figure the metric cannot take: a share written as a percent, a negative wait. */
-    for (size_t j = 0; ret == EXIT_OK && j < cb->t.ntargets; j++) {
-        const scn_target *tg = &cb->t.targets[j];
-        double lo, hi;
-        ex_metric_range(tg->index, &lo, &hi);
-        if (tg->value < lo || tg->value > hi) {
-            fprintf(stderr, "%s:%u: targets[%zu].value: %s takes %s (got %g%s)\n",
-                    cb->x.c->targets_file, tg->line, j, tg->metric,
-                    hi == 1 ? "values in [0, 1]" : "no value below 0", tg->value,
-                    hi == 1 && tg->value > 1 && tg->value <= 100
-                        ? ": a share is a fraction; write a percent divided by 100"
-                        : "");
-            ret = EXIT_USAGE;
-        }
-    }
+    free(lo);
+    free(hi);
     /* A free key the command line sets too: calibrate would set it at every evaluation,
      * silently, while the --set stood in every label. */
     for (size_t i = 0; ret == EXIT_OK && i < cb->t.nparams; i++)

@@ -142,7 +142,7 @@ static const config_setting_t *entry(scn_ctx *c, const config_setting_t *l, cons
 /* ==== targets ========================================================================== */
 
 static void load_targets(scn_ctx *c, const config_setting_t *root, const char *const *metrics,
-                         size_t nmetrics, scn_targets *t)
+                         const double *lo, const double *hi, size_t nmetrics, scn_targets *t)
 {
     const config_setting_t *l = get_list(c, root, "targets", TARGETS_EXAMPLE);
     if (!l)
@@ -181,7 +181,17 @@ static void load_targets(scn_ctx *c, const config_setting_t *root, const char *c
                     scn_err_at(c, m, mk, "\"%s\" is a target already (line %u): give each "
                                "metric once", tg->metric, t->targets[p].line);
         }
-        get_number(c, g, k, "value", "a number, the figure to fit", 1, &tg->value, &given);
+        if (get_number(c, g, k, "value", "a number, the figure to fit", 1, &tg->value,
+                       &given) && given && lo && tg->metric && tg->index < nmetrics &&
+            (tg->value < lo[tg->index] || tg->value > hi[tg->index])) {
+            /* A figure the metric cannot take: a share written as a percent, say. */
+            int share = hi[tg->index] == 1;
+            scn_err_at(c, member(c, g, k, "value", NULL, mk), mk, "%s takes %s (got %g%s)",
+                       tg->metric, share ? "values in [0, 1]" : "no value below 0", tg->value,
+                       share && tg->value > 1 && tg->value <= 100
+                           ? ": a share is a fraction; write a percent divided by 100"
+                           : "");
+        }
         int tol_read = get_number(c, g, k, "tolerance", "a number > 0", 1, &tg->tolerance,
                                   &given);
         if (tol_read && !(tg->tolerance > 0))
@@ -351,7 +361,8 @@ static void load_free(scn_ctx *c, const config_setting_t *root, const pw_params 
 /* ==== the file ========================================================================= */
 
 int scn_targets_load(const char *path, const pw_params *scenario, const char *const *metrics,
-                     size_t nmetrics, scn_targets *out, scn_errors *errs)
+                     const double *lo, const double *hi, size_t nmetrics, scn_targets *out,
+                     scn_errors *errs)
 {
     scn_ctx c;
     config_t cfg;
@@ -362,7 +373,7 @@ int scn_targets_load(const char *path, const pw_params *scenario, const char *co
     config_setting_t *root = config_root_setting(&cfg);
     scn_check_wrapped(&c, root, "");
     unknown_members(&c, root, "", top_keys, NKEYS(top_keys));
-    load_targets(&c, root, metrics, nmetrics, out);
+    load_targets(&c, root, metrics, lo, hi, nmetrics, out);
     load_free(&c, root, scenario, out);
     ret = c.nomem ? SCN_ENOMEM : scn_nerrors(&c) ? SCN_EINVALID : SCN_OK;
 out:

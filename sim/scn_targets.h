@@ -55,12 +55,14 @@ typedef struct scn_targets {
 } scn_targets;
 
 /* Read the targets file at path against `scenario` (which gives each free key's type and
- * default start) and the metric names metrics[0..nmetrics). Every problem is a message
- * appended to errs, in compiler form. Returns SCN_OK with *out filled (free with
- * scn_targets_free), SCN_EINVALID or SCN_ENOMEM (*out is then empty). */
+ * default start) and the metric names metrics[0..nmetrics), whose values lie in
+ * [lo[i], hi[i]] (lo and hi NULL: any value). Every problem is a message appended to errs,
+ * in compiler form. Returns SCN_OK with *out filled (free with scn_targets_free),
+ * SCN_EINVALID or SCN_ENOMEM (*out is then empty). */
 __attribute__((warn_unused_result)) int scn_targets_load(const char *path,
                                                          const pw_params *scenario,
                                                          const char *const *metrics,
+                                                         const double *lo, const double *hi,
                                                          size_t nmetrics, scn_targets *out,
                                                          scn_errors *errs);
 /* Free what scn_targets_load filled; leaves *t empty. Safe on an empty one. */

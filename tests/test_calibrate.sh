@@ -214,6 +214,12 @@ printf 'targets = (\n  { metric = "within_6_weeks_true"; value = 89.4; tolerance
 bad_file share_percent 'targets\[0\]\.value: within_6_weeks_true takes values in \[0, 1\] \(got 89.4: a share is a fraction'
 printf 'targets = (\n  { metric = "wait_to_treatment_days_mean"; value = -5.0; tolerance = 4.0; }\n);\n%s\n' "$F" >"$tmp/negative_wait.cfg"
 bad_file negative_wait 'targets\[0\]\.value: wait_to_treatment_days_mean takes no value below 0 \(got -5\)'
+# Every problem at once: a share written as a percent (line 2), a misspelt metric (3) and
+# bounds the wrong way round (6); the first was reported only alone.
+printf 'targets = (\n  { metric = "within_6_weeks_true"; value = 89.4; tolerance = 4.0; },\n  { metric = "referals"; value = 1.0; tolerance = 1.0; }\n);\nfree = (\n  { key = "staff.pwp.headcount"; lower = 20; upper = 5; }\n);\n' >"$tmp/three.cfg"
+bad_file three 'targets\[0\]\.value: within_6_weeks_true takes values in \[0, 1\]'
+expect_err "three.cfg:3: targets\\[1\\]\\.metric: unknown metric" "three: the misspelt metric too"
+expect_err "three.cfg:6: free\\[0\\]\\.lower: must be below upper" "three: the bounds too"
 printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 5; upper = 20; },\n  { key = "staff.pwp.headcount"; lower = 5; upper = 20; }\n);\n' "$T" >"$tmp/twice.cfg"
 bad_file twice 'free\[1\]\.key: "staff.pwp.headcount" is free already \(line 3\)'
 printf '%s\nfree = ( );\n' "$T" >"$tmp/empty_free.cfg"

@@ -72,7 +72,7 @@ static int load_targets(const char *argv0, const pw_params *p, scn_targets *t)
         scn_errors e;
         scn_errors_init(&e);
         rc = scn_targets_load(test_scenario_path(argv0, "targets/national.cfg", path, sizeof path),
-                              p, ptrs, nm, t, &e);
+                              p, ptrs, NULL, NULL, nm, t, &e);
         for (size_t i = 0; i < e.n; i++)
             printf("    | %s\n", e.msg[i]);
         scn_errors_free(&e);
