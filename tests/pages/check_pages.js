@@ -68,6 +68,22 @@ async function report(browser, dir) {
   });
   check(exact === rows.length, `report.html: every metric's value equals summary.json's exactly (${exact}/${rows.length})`);
   check(rounded === rows.length, `report.html: every shown number is summary.json's, rounded to its unit (${rounded}/${rows.length})`);
+  /* Three short replications: some Student-t intervals pass what their metric can take;
+   * the table cuts them (below 0, a share above 100% but hours in use and turnover). */
+  const cis = await p.page.$$eval("#metrics tr[data-metric]", (trs) => trs.map((tr) => ({
+    name: tr.dataset.metric, text: tr.querySelector(".ci").textContent })));
+  const num = (s) => Number(s.replace(/[£,%\s]|\bd\b/g, ""));
+  let outside = 0, cut = 0;
+  cis.forEach((c, i) => {
+    const s = summary.metrics[c.name], parts = c.text.split(" to ");
+    if (parts.length !== 2 || !s) return;
+    const lo = num(parts[0]), hi = num(parts[1]);
+    const pct = units[i] === "pct", pastOne = /^(utilisation_|staff_turnover_rate)/.test(c.name);
+    if ((units[i] !== "num" && lo < 0) || (pct && !pastOne && hi > 100) || (units[i] === "idx" && hi > 1)) outside++;
+    if ((units[i] !== "num" && s.ci_low < 0) || (pct && !pastOne && s.ci_high > 1)) cut++;
+  });
+  check(outside === 0, `report.html: no CI shown past what its metric can take (${outside} shown past it)`);
+  check(cut > 0, `report.html: the run has intervals to cut (${cut} in summary.json)`);
   const tile = await p.page.textContent('.tile[data-metric="sessions_mean_finishers"], .tile[data-metric="within_6_weeks_true"] .v');
   check(showsValue(tile, summary.metrics.within_6_weeks_true.mean, "pct"), `report.html: the headline tile shows within_6_weeks_true (${tile.trim()})`);
   const warm = await p.page.locator("text=warm-up").count();
