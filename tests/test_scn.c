@@ -685,6 +685,20 @@ static void test_workforce(const paths *ps)
                              "workforce.cuts=({ week = 9.0; role = \"hit\"; count = 6; }, "
                              "{ week = 60.0; role = \"hit\"; count = 2; })"};
     load_ok(fixture, all_cut, 2, &p, "cuts of every post, a planned hire's too");
+    /* A telephone weight acts on the hours held by a step booked by hours (the fixture's
+     * steps), on nothing where every step with telephone sessions keeps a diary (the
+     * baseline's): there it is refused, not ignored. */
+    const char *tw = "workforce.telephone_weight=1.5";
+    load_ok(fixture, &tw, 1, &p, "a telephone weight on steps booked by hours");
+    {
+        scn_errors e;
+        int rc = load(base, &tw, 1, &p, &e);
+        CHECK(rc == SCN_EINVALID && e.n == 1 &&
+                  has_msg(&e, "workforce.telephone_weight: has no effect here (got 1.5)"),
+              "a telephone weight with every step in diaries: refused (got %s, %zu messages)",
+              scn_strerror(rc), e.n);
+        scn_errors_free(&e);
+    }
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         scn_errors e;
         int rc = load(fixture, &bad[i].set, 1, &p, &e);
