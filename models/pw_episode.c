@@ -121,8 +121,13 @@ void episode_allocate_all(world *w)
 void episode_start(world *w, patient *pt, clinician *c)
 {
     const pw_step_p *sp = &w->p->step[pt->step];
-    if (pt->timer)
+    /* The list's dropout timer runs on while pt waits for their first session (in a full
+     * diary, weeks): a wait for treatment is one to its first session, wherever it is
+     * spent. A course under way (resumed with sessions behind it) has none to carry. */
+    if (pt->timer && pt->resume && pt->sessions_step > 0)
         sim_cancel(&w->s, pt->timer);
+    else
+        pt->wait_timer = pt->timer;
     pt->timer = 0;
     pw_list_remove(wait_list_of(w, pt), &pt->wait);
     metrics_track_lists(w);
@@ -150,6 +155,17 @@ void episode_start(world *w, patient *pt, clinician *c)
     if (sp->has_episode_days) {
         double d = fmax(0.0, pw_dist_draw(&sp->episode_days, pt->r[PR_TREAT]));
         pt->end_timer = sim_schedule_at(&w->s, t + d, PRIO_PERSON, episode_on_end, pt, 0);
+    }
+}
+
+/* Cancel pt's pending session, fixed course end and carried dropout timer. */
+void episode_cancel_timers(world *w, patient *pt)
+{
+    sim_event_id *t[] = {&pt->timer, &pt->end_timer, &pt->wait_timer};
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+        if (*t[k])
+            sim_cancel(&w->s, *t[k]);
+        *t[k] = 0;
     }
 }
 
@@ -198,11 +214,7 @@ void episode_end(world *w, patient *pt, pw_exit why)
 {
     const pw_params *p = w->p;
     int step = pt->step;
-    if (pt->timer)
-        sim_cancel(&w->s, pt->timer);
-    if (pt->end_timer)
-        sim_cancel(&w->s, pt->end_timer);
-    pt->timer = pt->end_timer = 0;
+    episode_cancel_timers(w, pt);
     /* A course that ends without one attended session was missed, not completed. */
     if (pt->sessions_step == 0 &&
         (why == PW_X_DISCHARGED_COMPLETED || why == PW_X_DISCHARGED_NO_PROGRESS))
@@ -261,11 +273,7 @@ void episode_end(world *w, patient *pt, pw_exit why)
  * list to finish there (their course at step 2 starts afresh). */
 void episode_step_down(world *w, patient *pt)
 {
-    if (pt->timer)
-        sim_cancel(&w->s, pt->timer);
-    if (pt->end_timer)
-        sim_cancel(&w->s, pt->end_timer);
-    pt->timer = pt->end_timer = 0;
+    episode_cancel_timers(w, pt);
     emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step, "stepped_down", 0);
     emit_episode_open(w, pt);
     emit_event(w, pt, "step3_treatment", "complete", pt->clin);
@@ -295,11 +303,7 @@ void episode_on_end(sim *s, void *obj, uint64_t arg)
  * again at the head of their list to resume with someone else. */
 void episode_interrupt(world *w, patient *pt)
 {
-    if (pt->timer)
-        sim_cancel(&w->s, pt->timer);
-    if (pt->end_timer)
-        sim_cancel(&w->s, pt->end_timer);
-    pt->timer = pt->end_timer = 0;
+    episode_cancel_timers(w, pt);
     w->in_treatment[pt->step]--;
     emit_episode_close(w, pt); /* while its clinician is known */
     pt->at = W_WAIT_STEP;

@@ -48,6 +48,10 @@ static int session_attended(world *w, patient *pt, const pw_step_p *sp)
 static void session_first(world *w, patient *pt)
 {
     sim *s = &w->s;
+    if (pt->wait_timer) { /* no longer waiting: the list's dropout timer stops */
+        sim_cancel(s, pt->wait_timer);
+        pt->wait_timer = 0;
+    }
     if (pt->sessions_step == 0) {
         /* A step entered again counts once: stepped down after being stepped up, back on
          * the list after a session cap, or a group member whose facilitator left and who

@@ -229,6 +229,8 @@ struct patient {
                                goes on where it stopped */
     sim_event_id timer;     /* dropout timer or next session */
     sim_event_id end_timer; /* episode_days end */
+    sim_event_id wait_timer; /* the list's dropout timer, running on from allocation to
+                                the first attended session (waiting in the diary) */
     sim_event_id fu_timer;  /* the true outcome's reading, outcome_weeks after referral */
     unsigned char fu_done, fu_case, fu_rec, fu_ri; /* that reading, once taken */
     /* The event log's activity instances (pw_emit.c): how many this referral has had,
@@ -512,6 +514,7 @@ void episode_allocate_all(world *w);
 void episode_start(world *w, patient *pt, clinician *c);
 void episode_release(world *w, patient *pt);
 void episode_cancel_booking(patient *pt);
+void episode_cancel_timers(world *w, patient *pt);
 void episode_end(world *w, patient *pt, pw_exit why);
 void episode_interrupt(world *w, patient *pt);
 void episode_hand_back(world *w, patient *pt);

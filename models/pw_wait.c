@@ -121,17 +121,32 @@ void wait_rejoin(world *w, patient *pt)
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
 }
 
-/* pt gives up waiting for their step. */
+/* pt gives up waiting for their step: on its list, or allocated to a clinician and
+ * waiting for the first session (the timer carried by episode_start), whose booking and
+ * caseload place are then given back. */
 void wait_on_dropout(sim *s, void *obj, uint64_t arg)
 {
     (void)arg;
     patient *pt = obj;
     world *w = s->user;
-    pt->timer = 0;
-    pw_list_remove(wait_list_of(w, pt), &pt->wait);
-    metrics_track_lists(w);
-    emit_stage(w, pt, NAN, s->now, 0, "dropped_waiting", 0);
-    emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "complete", NULL);
+    /* The log's wait is open unless a missed first appointment opened the episode. */
+    int waiting = pt->ep_act == NULL;
+    if (pt->at == W_TREATMENT) {
+        pt->wait_timer = 0;
+        episode_cancel_timers(w, pt); /* the booked session; a fixed course's end */
+        episode_release(w, pt);
+        w->in_treatment[pt->step]--;
+        pt->at = W_WAIT_STEP;
+        emit_episode_close(w, pt); /* that episode, naming its clinician */
+    } else {
+        pt->timer = 0;
+        pw_list_remove(wait_list_of(w, pt), &pt->wait);
+        metrics_track_lists(w);
+    }
+    emit_stage(w, pt, NAN, s->now, 0, "dropped_waiting", 0); /* names a clinician allocated */
+    pt->clin = NULL;
+    if (waiting)
+        emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "complete", NULL);
     cohort_exit(w, pt, pt->step == PW_STEP2 ? PW_X_DROPPED_WAITING_STEP2
                                             : PW_X_DROPPED_WAITING_STEP3);
 }

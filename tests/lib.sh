@@ -81,3 +81,5 @@ first_referrals() {
 above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }
 below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
 zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }
+# near_zero "mean low high" B: the interval within [-B, B].
+near_zero() { set -- $1 "$2"; awk -v l="$2" -v h="$3" -v b="$4" 'BEGIN { exit !(l >= -b && h <= b) }'; }
