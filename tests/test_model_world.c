@@ -35,12 +35,15 @@ typedef enum variant {
     V_TURNOVER,   /* staff leave often: patients lose clinicians mid-course */
     V_SHORT_EPISODE, /* courses of a few days and staff often off sick: an episode can end
                         before its first appointment is held (utilisation then passes 1) */
+    V_DIARY_WAIT, /* diaries, few PWPs and a steep dropout hazard: people give up while
+                     booked for their first session, their bookings and places given back */
     V_N
 } variant;
 
 static const char *const variant_names[V_N] = {
     "plain", "groups", "prefill", "rereferral", "tight",
-    "skip",  "episode", "no_step3", "expert", "stratified", "turnover", "short_episode"};
+    "skip",  "episode", "no_step3", "expert", "stratified", "turnover", "short_episode",
+    "diary_wait"};
 
 static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
 {
@@ -258,6 +261,12 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
         for (size_t k = 0; k < p->n_roles; k++)
             p->roles[k].sick_per_year = 8.0;
         break;
+    case V_DIARY_WAIT:
+        s2->diary = s3->diary = 1;
+        p->roles[0].headcount = 3;
+        s2->dna_probability = 0.3; /* missed first appointments: the wait goes on */
+        hazard(&s2->wait_dropout, 0.02, 0.05, 30.0);
+        break;
     case V_STRATIFIED:
         p->policy = pw_policy_find("stratified");
         bad |= policy_set(p, "assessor", 0, "pwp") | policy_set(p, "specificity", 0.7, NULL);
@@ -357,6 +366,7 @@ typedef struct watch {
     uint64_t unfinished_cohort_rows;
     uint64_t stepped_up_unattended;   /* step-2 rows "stepped_up" with no attended session */
     uint64_t completed_unattended;    /* rows "discharged_completed" with none */
+    uint64_t dropped_booked;  /* "dropped_waiting" rows naming a clinician: in the diary */
     double last_event_day;    /* events arrive in time order */
     uint64_t events_backwards;
     int oom;
@@ -414,6 +424,8 @@ static void on_stage_row(void *ctx, const pw_stage_record *r)
         w->stepped_up_unattended++;
     if (r->sessions == 0 && strcmp(r->exit_reason, "discharged_completed") == 0)
         w->completed_unattended++;
+    if (strcmp(r->exit_reason, "dropped_waiting") == 0 && r->clinician >= 0)
+        w->dropped_booked++;
     if (r->unfinished) {
         s->unfinished_rows++;
         if (r->cohort)
@@ -737,7 +749,7 @@ static void test_monitor(void)
         return;
     const variant vs[] = {V_PLAIN,  V_GROUPS,  V_PREFILL,  V_REREFERRAL, V_TIGHT,
                           V_SKIP,   V_EPISODE, V_NO_STEP3, V_EXPERT,     V_STRATIFIED,
-                          V_TURNOVER, V_SHORT_EPISODE};
+                          V_TURNOVER, V_SHORT_EPISODE, V_DIARY_WAIT};
     for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
         const char *name = variant_names[vs[i]];
         if (small_params(p, vs[i], 7) != 0)
@@ -787,6 +799,9 @@ static void test_monitor(void)
                    name, (unsigned long long)w.stage_rows, (unsigned long long)w.event_rows,
                    (unsigned long long)w.completed_unattended,
                    (unsigned long long)w.stepped_up_unattended);
+            if (vs[i] == V_DIARY_WAIT)
+                CHECK(w.dropped_booked > 0, "%s: people give up while booked in a diary "
+                      "(dropped_waiting naming a clinician), got none", name);
             CHECK(w.stage_rows > 0 && w.event_rows > w.stage_rows,
                   "%s: rows reported (stage %llu, events %llu)", name,
                   (unsigned long long)w.stage_rows, (unsigned long long)w.event_rows);
