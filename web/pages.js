@@ -535,7 +535,15 @@
     const dlBtn = el("button", { id: "download", class: "secondary", onclick: () => download() }, "Download the scenario file");
     app.append(form, runBtn, dlBtn, status, out);
     let inputs = [];
+    /* A range input snaps its value to [min, max] and the step's grid; a scenario's value
+     * off them (a dropout of 0.49 on a grid of 0.05) would then read as a change and be
+     * sent with every run. So the range takes the value in, and a value off the grid
+     * makes the step "any". */
     function slider(key, text, min, max, step, value, fmtv) {
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+      const k = (value - min) / step;
+      if (Math.abs(k - Math.round(k)) > 1e-9) step = "any";
       const o = el("output", {}, fmtv ? fmtv(value) : value);
       const i = el("input", { type: "range", min, max, step, value, "data-key": key, "data-default": value, id: "in-" + key.replace(/\W/g, "_") });
       i.addEventListener("input", () => { o.textContent = fmtv ? fmtv(+i.value) : i.value; });

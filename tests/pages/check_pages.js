@@ -173,6 +173,11 @@ async function explorePages(browser) {
 async function playground(browser) {
   const p = await open(browser, cfg.serve, "playground");
   await p.page.waitForSelector("#run");
+  /* Before anything moves, every control holds the scenario's own value: a range input
+   * snapping a value off its grid (0.49 on a grid of 0.05) would send it with the run. */
+  const moved = await p.page.$$eval("input[data-key]", (is) => is.filter((i) =>
+    (i.type === "checkbox" ? String(i.checked) : i.value) !== i.dataset.default).map((i) => `${i.dataset.key} ${i.dataset.default} -> ${i.value}`));
+  check(moved.length === 0, `playground: every control starts at the scenario's value (${moved.join(", ") || "none moved"})`);
   for (const [key, value] of Object.entries(cfg.serve_sets)) {
     await p.page.$eval(`[data-key="${key}"]`, (i, v) => { i.value = String(v); i.dispatchEvent(new Event("input")); }, value);
   }
