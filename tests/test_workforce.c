@@ -591,15 +591,18 @@ static void test_feedback_loop(void)
     /* Burnout's effect on leaving doubled (factor 2, as in the test above): at the
      * baseline's factor the difference (~0.015 a year) is within the noise of 20
      * replications (+-0.022). */
+    /* A telephone hour weighing 1.5: on the hours model it acts (the baseline, all in
+     * diaries, keeps 1, where it would act on nothing). */
     const char *o[] = {"staff.pwp.headcount=26", "step2.diary=false", "step3.diary=false",
-                       "workforce.burnout_leave_factor=2"},
+                       "workforce.burnout_leave_factor=2", "workforce.telephone_weight=1.5"},
                *w[] = {"staff.pwp.headcount=60", "step2.diary=false", "step3.diary=false",
-                       "workforce.burnout_leave_factor=2"};
+                       "workforce.burnout_leave_factor=2", "workforce.telephone_weight=1.5"};
     const char *fl[] = {"staff.pwp.headcount=26", "workforce.burnout_rise_per_week=0",
-                        "step2.diary=false", "step3.diary=false"};
-    if (load2("baseline.cfg", o, 4, NULL, 0, &p[0]) ||
-        load2("baseline.cfg", w, 4, NULL, 0, &p[1]) ||
-        load2("baseline.cfg", fl, 4, NULL, 0, &p[2]) ||
+                        "step2.diary=false", "step3.diary=false",
+                        "workforce.telephone_weight=1.5"};
+    if (load2("baseline.cfg", o, 5, NULL, 0, &p[0]) ||
+        load2("baseline.cfg", w, 5, NULL, 0, &p[1]) ||
+        load2("baseline.cfg", fl, 5, NULL, 0, &p[2]) ||
         test_run("26 pwp, burnout feeds back", &p[0], LOOP_REPS, THREADS, over) ||
         test_run("60 pwp", &p[1], LOOP_REPS, THREADS, within) ||
         test_run("26 pwp, no burnout", &p[2], LOOP_REPS, THREADS, flat))
