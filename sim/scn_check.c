@@ -412,10 +412,11 @@ static void check_cuts(scn_ctx *c, const pw_params *p)
         long hired = 0, cut = 0;
         for (size_t j = 0; j < wf->n_hires; j++)
             hired += wf->hires[j].role == r ? wf->hires[j].count : 0;
-        for (size_t j = 0; j < wf->n_cuts; j++)
-            if (wf->cuts[j].role == r &&
-                (wf->cuts[j].week < wf->cuts[i].week || (wf->cuts[j].week == wf->cuts[i].week && j < i)))
+        for (size_t j = 0; j < wf->n_cuts; j++) {
+            double wj = wf->cuts[j].week, wi = wf->cuts[i].week;
+            if (wf->cuts[j].role == r && (wj < wi || (wj == wi && j < i)))
                 cut += wf->cuts[j].count;
+        }
         long posts = p->roles[r].headcount + hired - cut;
         if (wf->cuts[i].count <= posts)
             continue;
