@@ -143,7 +143,11 @@ void wait_on_dropout(sim *s, void *obj, uint64_t arg)
         pw_list_remove(wait_list_of(w, pt), &pt->wait);
         metrics_track_lists(w);
     }
-    emit_stage(w, pt, NAN, s->now, 0, "dropped_waiting", 0); /* names a clinician allocated */
+    /* A course resumed after losing a clinician keeps its start and sessions in the stage
+     * (a new step's list holds the last step's: not this stage's). Names a clinician
+     * allocated. */
+    emit_stage(w, pt, pt->resume ? pt->step_start_day : NAN, s->now,
+               pt->resume ? pt->sessions_step : 0, "dropped_waiting", 0);
     pt->clin = NULL;
     if (waiting)
         emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "complete", NULL);

@@ -56,4 +56,10 @@ all_named "$tmp/j1/events.csv" '$5 ~ /^step[23]_treatment$/ && $6 == "complete"'
     "treatment episodes completed name their clinician"
 all_named "$tmp/j1/patients.csv" '$15 == "lost_with_change_of_therapist"' 16 \
     "stages lost with a change of therapist name the clinician lost"
+# Someone who gives up waiting to resume a course (their clinician lost) keeps the
+# stage's sessions in its row; the row once said 0 whatever they had attended.
+resumed=$(awk -F, 'NR > 1 && $15 == "dropped_waiting" && $14 > 0 { n++ } END { print n + 0 }' \
+    "$tmp/j1/patients.csv")
+check "dropped_waiting rows of resumed courses keep their sessions ($resumed rows)" \
+    test "$resumed" -gt 0
 finish
