@@ -436,15 +436,23 @@ static void section_capacity(const dash *d)
         fprintf(d->f, "  over 100%%: groups formed after a week was booked add their hours on\n"
                       "  top of the week's; with few staff at work (much sickness, little\n"
                       "  capacity) the share is of few hours.\n");
-    double handed = 0;
-    for (size_t i = 0; i < d->nreps; i++)
+    double handed = 0, spread = 0;
+    for (size_t i = 0; i < d->nreps; i++) {
         handed += (double)d->reps[i].diary_handed_back;
+        spread += (double)d->reps[i].diary_spread;
+    }
     if (handed > 0)
         fprintf(d->f,
                 "  Handed on: %s people a replication (over the run, warm-up included) went\n"
                 "  back to the list when a group, a course or a cut left their clinician's\n"
                 "  week too short for a session.\n",
                 grouped(a, sizeof a, handed / (double)d->nreps, 0));
+    if (spread > 0) /* rare: a count over all replications, not a mean of 0.0 */
+        fprintf(d->f,
+                "  Spread: %s session%s over %zu replication%s (over the run, warm-up\n"
+                "  included) longer than any week's time left took time from the weeks after.\n",
+                grouped(a, sizeof a, spread, 0), spread == 1 ? "" : "s", d->nreps,
+                d->nreps == 1 ? "" : "s");
 }
 
 /* Care coordination (only with a coordinator role): the complex people, held or not,

@@ -102,7 +102,12 @@ run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/full" \
 expect_rc 0 "HITs with 1.5 hours a week and caseloads of 200"
 check "every week ahead booked: a Diary warning with the count" \
     grep -Eq '^Diary warning: [1-9][0-9]* sessions over 2 replications found no room' "$tmp/out"
+# With a week of 1.5 hours, a first session and its admin outlast some weeks' time left:
+# spread over the weeks after, counted (measured: 69 over the 2 replications).
+check "sessions longer than a week's time left: spread, counted" \
+    grep -Eq '^  Spread: [1-9][0-9,]* sessions? over 2 replications' "$tmp/out"
 check "no such warning in the baseline's hours" sh -c "! grep -q 'Diary warning' '$tmp/tight.txt'"
+check "and no session spread in them" sh -c "! grep -q '^  Spread: ' '$tmp/tight.txt'"
 n=$(metric "$tmp/nodiary" caseload_per_step2_clinician)
 echo "   without diaries: open caseload per PWP $n (hours, weekly sessions bind first)"
 check "without diaries the weekly hours bind long before the cap" gt 30 "$n"
