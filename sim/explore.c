@@ -212,15 +212,7 @@ int ex_metric_find(const char *name)
 
 int ex_metric_is_share(size_t i) { return out_metric_unit(i) == OUT_U_SHARE; }
 
-void ex_metric_range(size_t i, double *lo, double *hi)
-{
-    char name[OUT_METRIC_NAME_MAX];
-    out_unit u = out_metric_unit(i);
-    ex_metric_name(i, name, sizeof name);
-    int past_one = !strncmp(name, "utilisation_", 12) || !strncmp(name, "staff_turnover_rate", 19);
-    *lo = u == OUT_U_NUMBER ? -INFINITY : 0;
-    *hi = (u == OUT_U_SHARE && !past_one) || u == OUT_U_INDEX ? 1 : INFINITY;
-}
+void ex_metric_range(size_t i, double *lo, double *hi) { out_metric_range(i, lo, hi); }
 
 const char *ex_metric_label(size_t i, char *buf, size_t n)
 {

@@ -131,6 +131,16 @@ const char *out_metric_label(size_t i, char buf[OUT_METRIC_LABEL_MAX], out_unit 
     return buf;
 }
 
+void out_metric_range(size_t i, double *lo, double *hi)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    out_unit u = out_metric_unit(i);
+    const char *n = i < out_metric_count() ? out_metric_name(i, name) : OUT_COST_PER_YEAR;
+    int past_one = !strncmp(n, "utilisation_", 12) || !strncmp(n, "staff_turnover_rate", 19);
+    *lo = u == OUT_U_NUMBER ? -INFINITY : 0;
+    *hi = (u == OUT_U_SHARE && !past_one) || u == OUT_U_INDEX ? 1 : INFINITY;
+}
+
 void out_metric_labels_json(FILE *f)
 {
     char name[OUT_METRIC_NAME_MAX], label[OUT_METRIC_LABEL_MAX];
@@ -144,7 +154,10 @@ void out_metric_labels_json(FILE *f)
         out_json_str(f, label);
         fputs(", ", f);
         out_json_str(f, out_unit_code(u));
-        fputc(']', f);
+        double lo, hi;
+        out_metric_range(i, &lo, &hi);
+        fprintf(f, ", %s, %s]", isinf(lo) ? "null" : lo ? "1" : "0",
+                isinf(hi) ? "null" : hi ? "1" : "0");
     }
     fputs("\n}", f);
 }

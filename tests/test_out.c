@@ -639,8 +639,24 @@ static void test_metric_labels(void)
         char *at = strstr(buf, pat);
         CHECK(at && !strstr(at + 1, pat), "the labels' JSON names %s once", name);
     }
-    CHECK(strstr(buf, "\"" OUT_COST_PER_YEAR "\": [\"Staff cost a year\", \"gbp\"]") != NULL,
-          "the labels' JSON holds the explorers' cost a year");
+    CHECK(strstr(buf, "\"" OUT_COST_PER_YEAR "\": [\"Staff cost a year\", \"gbp\", 0, null]") !=
+              NULL,
+          "the labels' JSON holds the explorers' cost a year, from 0 with no top");
+    /* Each entry ends with its range (out_metric_range): a share to 1, hours in use past
+     * it, a plain number unbounded. */
+    static const struct {
+        const char *name, *tail;
+    } ranges[] = {{"within_6_weeks_true", "\"pct\", 0, 1]"},
+                  {"utilisation_step2", "\"pct\", 0, null]"},
+                  {"staff_turnover_rate", "\"pct\", 0, null]"},
+                  {"wait_to_treatment_days_mean", "\"days\", 0, null]"}};
+    for (size_t k = 0; k < sizeof ranges / sizeof *ranges; k++) {
+        snprintf(pat, sizeof pat, "\"%s\": [", ranges[k].name);
+        const char *at = strstr(buf, pat), *end = at ? strchr(at, ']') : NULL;
+        size_t tl = strlen(ranges[k].tail);
+        CHECK(end && (size_t)(end + 1 - at) >= tl && !strncmp(end + 1 - tl, ranges[k].tail, tl),
+              "the labels' JSON gives %s its range %s", ranges[k].name, ranges[k].tail);
+    }
     free(buf);
     free(labels);
 }

@@ -153,16 +153,14 @@
         el("th", {}, "10th centile"), el("th", {}, "90th centile"), el("th", { title: "replications with a value" }, "n"))),
       el("tbody", {}, body), caption ? el("caption", {}, caption) : null);
   }
-  /* A mean's 95% CI as the tables show it: cut at what the metric can take (below 0; a
-   * share above 100%, but hours in use and turnover, which can pass it; an index above 1),
-   * as the terminal's dashboard cuts it; summary.json keeps the Student-t interval. */
+  /* A mean's 95% CI as the tables show it: cut at what the metric can take (its range,
+   * written by the program beside its label: out_metric_range), as the terminal's
+   * dashboard cuts it; summary.json keeps the Student-t interval. */
   function ciText(m) {
     if (!fin(m.ci_low) || !fin(m.ci_high)) return "–";
-    const unit = label(m.name)[1];
-    const pastOne = /^(utilisation_|staff_turnover_rate)/.test(m.name);
-    const lo = unit === "num" ? m.ci_low : Math.max(0, m.ci_low);
-    const hi = (unit === "pct" && !pastOne) || unit === "idx" ? Math.min(1, m.ci_high) : m.ci_high;
-    return fmt(m.name, lo) + " to " + fmt(m.name, hi);
+    const [, , lo, hi] = label(m.name);
+    return fmt(m.name, fin(lo) ? Math.max(lo, m.ci_low) : m.ci_low) + " to " +
+      fmt(m.name, fin(hi) ? Math.min(hi, m.ci_high) : m.ci_high);
   }
   function metricRow(m) {
     const [lab] = label(m.name);
