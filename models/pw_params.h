@@ -228,6 +228,9 @@ typedef struct pw_step_p {
     double dropout_per_session;     /* dropout_per_session: P(not returning) after one */
     double first_session_dropout;   /* first_session_dropout: the same after the first
                                        attended session (default dropout_per_session) */
+    double dropout_gap_days;        /* dropout_gap_days: the gap to the next session at
+                                       which dropout_per_session holds; a constant hazard
+                                       a day over other gaps (0: the gap does not matter) */
     pw_hazard wait_dropout;         /* wait_dropout: while on this step's waiting list */
     pw_dist first_session_lag_days; /* first_session_lag_days: allocation to 1st session */
     double mode_shares[PW_MODE_N];  /* mode_shares: face_to_face, telephone, group */

@@ -5,7 +5,8 @@
  * Holds: session_hold (one appointment) and the individual session's event.
  * Streams: the person's PR_SESSION (attendance, the review's judgement when uncertain,
  * then dropout after the session: two or three draws for an attended session, one for a
- * DNA), PR_DRIFT (natural history up to the
+ * DNA; where the gap to the next session matters, the dropout draw follows the booking of
+ * that session), PR_DRIFT (natural history up to the
  * session), PR_TREAT (session noise, questionnaire noise).
  * Schedules: an individual course's next session (EV_SESSION) on a working day; an ending
  * rule ends the episode (episode_end), which may step up to the step-3 list.
@@ -130,10 +131,11 @@ static void session_effect(world *w, patient *pt, const pw_step_p *sp)
     pt->state_day = w->s.now;
 }
 
-/* After an attended session: the exit that ends the episode here, or PW_X_N if it goes
+/* After an attended session: the exit that ends the episode here, or PW_X_N if it may go
  * on. In order: discharge on the first good score (a reporting practice, once the course
- * counts as finished), recovered for long enough, the session cap, no progress, dropout
- * after the session (PR_SESSION, drawn only if no earlier rule ended it). */
+ * counts as finished), recovered for long enough, the session cap, no progress; dropout
+ * after the session (session_drops) is drawn by the caller, only if none of these ended
+ * it. */
 static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
 {
     const pw_params *p = w->p;
@@ -155,12 +157,31 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
         (sp->no_progress_probability >= 1 ||
          gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
         return PW_X_DISCHARGED_NO_PROGRESS;
+    return PW_X_N;
+}
+
+/* Whether the gap to the next session sets the chance of not returning after this one:
+ * with dropout_gap_days, for every attended session but the first (much of the first
+ * session's dropout is people for whom one contact was enough, not the spacing). */
+static int session_gap_matters(const patient *pt, const pw_step_p *sp)
+{
+    return sp->dropout_gap_days > 0 && pt->sessions_step > 1;
+}
+
+/* Dropout after an attended session (PR_SESSION): 1 if pt does not return. With the gap
+ * mattering (session_gap_matters), the chance over `gap` days to the next session is that
+ * of a constant hazard a day under which dropout_per_session is the chance over
+ * dropout_gap_days: people seen less often drop out more (session frequency and dropout:
+ * docs/calibration.md §3). */
+static int session_drops(world *w, patient *pt, const pw_step_p *sp, double gap)
+{
+    const pw_params *p = w->p;
     double drop = (pt->sessions_step == 1 ? sp->first_session_dropout : sp->dropout_per_session) *
                   pow_count(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
                   (ltc_on(p, pt) ? p->ltc_pathway.dropout_factor : 1.0) * coord_dropout(w, pt);
-    if (gsl_rng_uniform(pt->r[PR_SESSION]) < drop)
-        return PW_X_DROPPED_IN_TREATMENT;
-    return PW_X_N;
+    if (session_gap_matters(pt, sp) && drop < 1)
+        drop = -expm1(log1p(-drop) * fmax(gap, 0.0) / sp->dropout_gap_days);
+    return gsl_rng_uniform(pt->r[PR_SESSION]) < drop;
 }
 
 /* Step down (a step-3 course going on): after step_down_after sessions, a person whose
@@ -174,8 +195,10 @@ static int session_steps_down(patient *pt, const pw_step_p *sp)
            gsl_rng_uniform(pt->r[PR_SESSION]) < sp->step_down_probability;
 }
 
-/* One appointment of pt's treatment (individual or group). Returns 1 if the episode
- * goes on, 0 if it ended here (episode_end has run). */
+/* One appointment of pt's treatment (individual or group). Returns 0 if the episode ended
+ * here (episode_end has run), 1 if it goes on, and SESSION_DROP_LATER if it goes on
+ * unless the person drops out over the gap to the next session, which the caller draws
+ * (session_drops) once that session is booked: an individual course whose gap matters. */
 int session_hold(world *w, patient *pt)
 {
     const pw_params *p = w->p;
@@ -207,12 +230,17 @@ int session_hold(world *w, patient *pt)
     if (at_end)
         patient_questionnaire(w, pt, 0);
     pw_exit why = session_ending(w, pt, sp);
+    int later = why == PW_X_N && !pt->grp && session_gap_matters(pt, sp);
+    /* A group meets again at its next working day an interval on (group_on_session). */
+    if (why == PW_X_N && !later &&
+        session_drops(w, pt, sp, world_next_working(w, w->s.now + sp->interval_days) - w->s.now))
+        why = PW_X_DROPPED_IN_TREATMENT;
     if (why == PW_X_N && session_steps_down(pt, sp)) {
         episode_step_down(w, pt);
         return 0;
     }
     if (why == PW_X_N)
-        return 1;
+        return later ? SESSION_DROP_LATER : 1;
     episode_end(w, pt, why);
     return 0;
 }
@@ -250,7 +278,8 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
     if (pt->appt_minutes > 0 && w->in_window && !pt->clin->sick)
         w->diary_minutes[pt->step] += pt->appt_minutes; /* held (a DNA holds the slot) */
     pt->appt_minutes = 0;
-    if (!pt->clin->sick && !session_hold(w, pt))
+    int held = 0;
+    if (!pt->clin->sick && !(held = session_hold(w, pt)))
         return;
     if (sp->diary && !roster_has_hours(pt->clin, episode_slot_hours(sp))) {
         /* A first group, a course or a cut since (further groups keep a session's time:
@@ -268,5 +297,9 @@ void session_on_appointment(sim *s, void *obj, uint64_t arg)
     double t = diary_book_session(w, pt, world_next_working(w, s->now + sp->interval_days));
     if (isnan(t))
         return;
+    if (held == SESSION_DROP_LATER && session_drops(w, pt, sp, t - s->now)) {
+        episode_end(w, pt, PW_X_DROPPED_IN_TREATMENT); /* gives the booking back */
+        return;
+    }
     pt->timer = sim_schedule_at(s, t, PRIO_PERSON, session_on_appointment, pt, 0);
 }

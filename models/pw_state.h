@@ -569,6 +569,7 @@ int roster_has_hours(const clinician *c, double hours);
 clinician *roster_scan_places(const world *w, unsigned need, double hours);
 
 /* pw_session.c */
+#define SESSION_DROP_LATER 2 /* session_hold: goes on unless the gap to the next drops pt */
 int session_hold(world *w, patient *pt);
 void session_on_appointment(sim *s, void *obj, uint64_t arg);
 

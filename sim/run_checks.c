@@ -104,6 +104,15 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
     double *x = malloc(m * sizeof *x);
     if (!x)
         return;
+    /* Said once, before any list's capacity warning (which does not need settled weeks). */
+    if (settled < w0 + SETTLED_WEEKS && settled == w1) /* no change: the window is too short */
+        printf("Warm-up%s: the lists' levels are not checked: the window's %zu "
+               "week%s fewer\n  than the %d settled weeks the check reads\n", tag,
+               w1 - w0, w1 - w0 == 1 ? " is" : "s are", (int)SETTLED_WEEKS);
+    else if (settled < w0 + SETTLED_WEEKS)
+        printf("Warm-up%s: the lists' levels are not checked: a planned change comes "
+               "within\n  %d weeks of the window's start (week %g), so no settled "
+               "weeks show them\n", tag, (int)SETTLED_WEEKS, change);
     for (int l = 0; l < 1 + PW_STEP_N; l++) {
         double at = 0;
         size_t j = 0;
@@ -123,17 +132,8 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
                    tag, names[l], first, last);
             continue;
         }
-        if (settled < w0 + SETTLED_WEEKS) {
-            if (l == 0 && settled == w1) /* no change: the window alone is too short */
-                printf("Warm-up%s: the lists' levels are not checked: the window's %zu "
-                       "week%s fewer\n  than the %d settled weeks the check reads\n", tag,
-                       w1 - w0, w1 - w0 == 1 ? " is" : "s are", (int)SETTLED_WEEKS);
-            else if (l == 0)
-                printf("Warm-up%s: the lists' levels are not checked: a planned change comes "
-                       "within\n  %d weeks of the window's start (week %g), so no settled "
-                       "weeks show them\n", tag, (int)SETTLED_WEEKS, change);
+        if (settled < w0 + SETTLED_WEEKS)
             continue;
-        }
         size_t ms = 0; /* the weeks before the change, every replication's */
         for (size_t i = 0; i < n; i++)
             for (size_t k = w0; k < settled; k++)

@@ -224,6 +224,7 @@ static const pw_field step_fields[] = {
     PW_PROB("dropout_per_session", pw_step_p, dropout_per_session, PW_REQ, 0),
     /* NAN: defaults to dropout_per_session (scn_settle_step) */
     PW_PROB("first_session_dropout", pw_step_p, first_session_dropout, 0, NAN),
+    PW_NUM("dropout_gap_days", pw_step_p, dropout_gap_days, 0, 0.0, 0, 365),
     PW_GROUP("wait_dropout", pw_step_p, wait_dropout, PW_REQ | PW_ONE_LINE, hazard_fields, NULL),
     {.name = "first_session_lag_days", .kind = PW_F_DIST, .flags = PW_REQ | PW_NONNEG,
      .off = offsetof(pw_step_p, first_session_lag_days), .has_off = SIZE_MAX},

@@ -37,13 +37,15 @@ typedef enum variant {
                         before its first appointment is held (utilisation then passes 1) */
     V_DIARY_WAIT, /* diaries, few PWPs and a steep dropout hazard: people give up while
                      booked for their first session, their bookings and places given back */
+    V_DIARY_GAP,  /* diaries, few PWPs, and dropout over the gap to the next session:
+                     drawn once that session is booked, the booking then given back */
     V_N
 } variant;
 
 static const char *const variant_names[V_N] = {
     "plain", "groups", "prefill", "rereferral", "tight",
     "skip",  "episode", "no_step3", "expert", "stratified", "turnover", "short_episode",
-    "diary_wait"};
+    "diary_wait", "diary_gap"};
 
 static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
 {
@@ -202,6 +204,7 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
         s2->max_sessions = 3; /* short groups: members who never attend reach the end */
         s2->dna_probability = 0.4;
         s2->discharge_after_dnas = 0;
+        s2->dropout_gap_days = 7.0; /* a group's members: over the gap to its next meeting */
         break;
     case V_PREFILL:
         p->prefill.assessment_list = 60;
@@ -266,6 +269,12 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
         p->roles[0].headcount = 3;
         s2->dna_probability = 0.3; /* missed first appointments: the wait goes on */
         hazard(&s2->wait_dropout, 0.02, 0.05, 30.0);
+        break;
+    case V_DIARY_GAP:
+        s2->diary = s3->diary = 1;
+        p->roles[0].headcount = 3;
+        s2->dropout_gap_days = s3->dropout_gap_days = 7.0;
+        s2->dropout_per_session = s3->dropout_per_session = 0.08;
         break;
     case V_STRATIFIED:
         p->policy = pw_policy_find("stratified");
@@ -613,7 +622,7 @@ static void test_accounting(void)
     if (!CHECK(p != NULL, "malloc"))
         return;
     for (int v = 0; v < V_N; v++) {
-        uint64_t still_waiting = 0, stepped_up = 0, rereferred = 0;
+        uint64_t still_waiting = 0, stepped_up = 0, rereferred = 0, dropped = 0;
         for (size_t si = 0; si < NSEEDS; si++) {
             if (!CHECK(small_params(p, (variant)v, seeds[si]) == 0,
                        "%s: valid parameters (distributions, roles, policy keys)",
@@ -630,6 +639,7 @@ static void test_accounting(void)
                     still_waiting += r.exits[PW_X_STILL_WAITING];
                     stepped_up += r.stages[PW_S_STEPPED_UP];
                     rereferred += r.stages[PW_S_RE_REFERRED];
+                    dropped += r.exits[PW_X_DROPPED_IN_TREATMENT];
                 }
                 pw_results_free(&r);
             }
@@ -645,6 +655,9 @@ static void test_accounting(void)
             CHECK(rereferred > 0, "%s: re-referrals in the cohort, got none", variant_names[v]);
         if (v == V_PLAIN || v == V_STRATIFIED)
             CHECK(stepped_up > 0, "%s: step-ups happen, got none", variant_names[v]);
+        if (v == V_DIARY_GAP)
+            CHECK(dropped > 0, "%s: people drop out over the gap to a booked session, got none",
+                  variant_names[v]);
         if (v == V_EXPERT)
             CHECK(stepped_up == 0, "%s: expert_door.step_up = false: no step-ups, got %llu",
                   variant_names[v], (unsigned long long)stepped_up);
@@ -749,7 +762,7 @@ static void test_monitor(void)
         return;
     const variant vs[] = {V_PLAIN,  V_GROUPS,  V_PREFILL,  V_REREFERRAL, V_TIGHT,
                           V_SKIP,   V_EPISODE, V_NO_STEP3, V_EXPERT,     V_STRATIFIED,
-                          V_TURNOVER, V_SHORT_EPISODE, V_DIARY_WAIT};
+                          V_TURNOVER, V_SHORT_EPISODE, V_DIARY_WAIT, V_DIARY_GAP};
     for (size_t i = 0; i < sizeof vs / sizeof *vs; i++) {
         const char *name = variant_names[vs[i]];
         if (small_params(p, vs[i], 7) != 0)

@@ -22,7 +22,8 @@
 #   others' intervals overlap).
 # - telephone triage (assessment.telephone_share = 1, 30 minutes, accuracy x 0.8): shorter
 #   assessments leave PWPs more treatment time (step-2 utilisation falls), and the need is
-#   misread more often: more are signposted elsewhere and more finishers had step 3 only.
+#   misread more often: more are signposted elsewhere and more finishers had step 3 only;
+#   the published six-week figure moves by under a point (the finishers' mix only).
 # - co-location in primary care (GP referrals' odds of opting in x 1.5 and of DNAs x 0.7,
 #   half an hour of each PWP's week): fewer are lost before assessment and more GP
 #   referrals enter treatment (subgroups.csv: its interval above its value without); it
@@ -121,8 +122,14 @@ echo "   telephone triage: step-2 utilisation $u; signposted $sg; step 3 only $h
 check "telephone triage frees PWP time" below "$u"
 check "telephone triage signposts more (need misread)" above "$sg"
 check "telephone triage: more finishers had step 3 only" above "$hi"
-check "telephone triage: the published six-week figure does not move" \
-    zero_in "$(paired "$tmp/off" "$tmp/phone" within_6_weeks_reported)"
+# The clock stops at the assessment, which telephone triage does not move; who finishes
+# does change (more step 3 only), and so the finishers' share a little: +0.2 points
+# [0.0, 0.4] measured. Within a point, where a change to the first wait would move it by
+# several.
+w6=$(paired "$tmp/off" "$tmp/phone" within_6_weeks_reported)
+echo "   telephone triage: published six-week figure $w6"
+check "telephone triage: the published six-week figure moves by under a point" \
+    near_zero "$w6" 0.01
 run run "$q" -r $R -q -o "$tmp/colo" --set staff.pwp.colocated_hours_per_week=0.5 \
     --set assessment.colocated_gp_opt_in_odds=1.5 --set assessment.colocated_gp_dna_odds=0.7
 expect_rc 0 "co-location in primary care"

@@ -44,12 +44,17 @@
  * measured on the short run with diaries on, the paired CI of true recovery is 1.40x
  * narrower than unpaired for more_pwps and 1.44x for the expert door; with diaries off
  * at the baseline's hours the expert door's paired sd is 1.5-1.8x the person-level floor
- * (README, "What pairing can and cannot do here"). */
+ * (README, "What pairing can and cannot do here"). Sessions here are a week apart, so
+ * later dropout is the baseline's per-session chance at its diaries' gaps (0.04 and 0.025;
+ * the baseline's weekly 0.012 and 0.015 would keep more people in treatment and fill the
+ * lists). */
 static const char *const short_run[] = {"horizon_weeks=52", "warmup_weeks=13",
                                         "followup_weeks=13", "step2.diary=false",
                                         "step3.diary=false",
                                         "staff.pwp.clinical_hours_per_week=30.0",
-                                        "staff.hit.clinical_hours_per_week=30.0"};
+                                        "staff.hit.clinical_hours_per_week=30.0",
+                                        "step2.dropout_per_session=0.04",
+                                        "step3.dropout_per_session=0.025"};
 #define NSHORT (sizeof short_run / sizeof *short_run)
 
 /* The repository root all scenario paths are relative to (argv[1], else "."). */
