@@ -94,6 +94,8 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
         out_json_kv_num(f, k, st->first_session_dropout);
         snprintf(k, sizeof k, "step%d_dropout_per_session", s + 2);
         out_json_kv_num(f, k, st->dropout_per_session);
+        snprintf(k, sizeof k, "step%d_dropout_gap_days", s + 2);
+        out_json_kv_num(f, k, st->dropout_gap_days);
         fprintf(f, ", \"step%d_max_sessions\": %d", s + 2, st->max_sessions);
     }
     fprintf(f, ", \"end_of_session_questionnaire\": %s",

@@ -554,7 +554,7 @@
       inputs.push(i);
       return el("label", {}, text, i);
     }
-    const pct = (x) => Math.round(100 * x) + "%";
+    const pct = (x) => (x > 0 && x < 0.1 ? (100 * x).toFixed(1) : Math.round(100 * x)) + "%"; // 1.2%, not 1%
     function build() {
       const s = d.scenarios.find((x) => x.id === sel.value);
       inputs = [];
@@ -563,7 +563,9 @@
           : s.rate_key ? [slider(s.rate_key, "Self-referrals a week", 0, Math.max(500, 2 * s.per_week), 5, s.per_week)] : []),
         ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${r.name}: headcount`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
         slider("step2.first_session_dropout", "Step 2: dropout after the first session", 0, 0.9, 0.05, s.step2_first_session_dropout, pct),
-        slider("step2.dropout_per_session", "Step 2: dropout at each later session", 0, 0.3, 0.01, s.step2_dropout_per_session, pct),
+        slider("step2.dropout_per_session", s.step2_dropout_gap_days > 0
+          ? `Step 2: dropout after a later session, over ${s.step2_dropout_gap_days} days to the next`
+          : "Step 2: dropout at each later session", 0, 0.3, 0.01, s.step2_dropout_per_session, pct),
         slider("step3.first_session_dropout", "Step 3: dropout after the first session", 0, 0.9, 0.05, s.step3_first_session_dropout, pct),
         slider("step2.max_sessions", "Step 2: session cap", 1, 20, 1, s.step2_max_sessions),
         slider("step3.max_sessions", "Step 3: session cap", 1, 30, 1, s.step3_max_sessions),
