@@ -76,6 +76,16 @@ first_referrals() {
         END { for (r = 0; r in n; r++) print r, n[r] }' "$1/flow.csv"
 }
 
+# compare_diff DIR SCENARIO METRIC: "mean low high" of SCENARIO less the reference, its
+# paired 95% interval (DIR/compare.csv), for the predicates below.
+compare_diff() {
+    awk -v s="$2" -v m="$3" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next }
+        { csv($0, f) }
+        f[col("scenario")] == s && f[col("metric")] == m {
+            print f[col("diff_mean")], f[col("diff_ci_low")], f[col("diff_ci_high")] }' \
+        "$1/compare.csv"
+}
+
 # Predicates on a paired difference "mean low high" (its 95% interval), for check: the
 # interval above 0, below 0, or holding 0.
 above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }

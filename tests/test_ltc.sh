@@ -34,13 +34,6 @@ awk_csv=$(cat "$top/scripts/csv.awk")
 q=tests/explore/quarter.cfg
 R=10
 
-# diff DIR SCENARIO METRIC: "mean low high" of SCENARIO - reference (compare.csv).
-diff_of() {
-    awk -v s="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("scenario")] == s && f[col("metric")] == m {
-            print f[col("diff_mean")], f[col("diff_ci_low")], f[col("diff_ci_high")] }' \
-        "$1/compare.csv"
-}
 # sub_diff DIR SCENARIO SUBGROUP METRIC: the same for a subgroup (compare_subgroups.csv).
 sub_diff() {
     awk -v s="$2" -v g="$3" -v m="$4" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
@@ -119,7 +112,7 @@ for v in dropout dna; do
     echo "   ${v}_factor 0.5: their loss in treatment $d"
     check "${v}_factor 0.5: fewer of them are lost in treatment" below "$d"
 done
-d=$(diff_of "$c" minutes utilisation_step2)
+d=$(compare_diff "$c" minutes utilisation_step2)
 echo "   minutes x 1.5: step-2 utilisation $d"
 check "minutes_factor 1.5: their sessions take more PWP time" above "$d"
 # People without a condition share the PWPs' diaries with those on the pathway: longer
@@ -180,8 +173,8 @@ n1=$(exits "$tmp/door/door_in" signposted_ltc)
 echo "   signposted_ltc: $n0 without the in-service pathway, $n1 with it"
 check "expert door: without the in-service pathway, some are signposted_ltc" test "$n0" -gt 0
 check "expert door: with it, no one is" test "$n1" -eq 0
-d=$(diff_of "$tmp/door" door_in signposted_share)
-e=$(diff_of "$tmp/door" door_in entered_treatment_share)
+d=$(compare_diff "$tmp/door" door_in signposted_share)
+e=$(compare_diff "$tmp/door" door_in entered_treatment_share)
 echo "   signposted $d; entered treatment $e"
 check "expert door: fewer signposted" below "$d"
 check "expert door: more enter treatment" above "$e"

@@ -15,23 +15,15 @@ name=test_outcome
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
-awk_csv=$(cat "$top/scripts/csv.awk")
 
 run compare tests/outcome/no_effect.cfg tests/outcome/no_treatment.cfg -r 6 -q \
     --set horizon_weeks=52 --set warmup_weeks=26 -o "$tmp/cmp"
 expect_rc 0 "compare no effect with no treatment"
-# diff METRIC: "diff_mean diff_ci_low diff_ci_high" of no_treatment against no_effect.
-diff_of() {
-    awk -v m="$1" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("metric")] == m && f[col("scenario")] == "no_treatment" {
-            print f[col("diff_mean")], f[col("diff_ci_low")], f[col("diff_ci_high")] }' \
-        "$tmp/cmp/compare.csv"
-}
-set -- $(diff_of recovery_rate_true)
+set -- $(compare_diff "$tmp/cmp" no_treatment recovery_rate_true)
 echo "   recovery_rate_true, untreated minus treated: $1 [$2, $3]"
 check "at follow-up: the paired CI contains 0" awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(lo <= 0 && 0 <= hi) }'
 check "at follow-up: the CI is narrow (half-width < 0.01)" awk -v lo="$2" -v hi="$3" 'BEGIN { exit !((hi - lo) / 2 < 0.01) }'
-set -- $(diff_of recovery_rate_true_at_exit)
+set -- $(compare_diff "$tmp/cmp" no_treatment recovery_rate_true_at_exit)
 echo "   recovery_rate_true_at_exit, untreated minus treated: $1 [$2, $3]"
 check "at exit: the paired CI excludes 0 (the bias of reading at exit)" awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(hi < 0 || lo > 0) }'
 finish

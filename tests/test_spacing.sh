@@ -19,16 +19,8 @@ name=test_spacing
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
-awk_csv=$(cat "$top/scripts/csv.awk")
 q=tests/explore/quarter.cfg
 
-# diff_of DIR SCENARIO METRIC: "mean low high" of SCENARIO - reference (compare.csv).
-diff_of() {
-    awk -v s="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("scenario")] == s && f[col("metric")] == m {
-            print f[col("diff_mean")], f[col("diff_ci_low")], f[col("diff_ci_high")] }' \
-        "$1/compare.csv"
-}
 # mk DIR OVERRIDES [CAP]: DIR/s.cfg and DIR/DIR.cfg, quarter.cfg with OVERRIDES in its
 # overrides group and PWPs' caseloads capped at CAP. s.cfg is the same file name in every
 # directory, for files compared byte for byte (the log names a run by its file, and --set
@@ -64,6 +56,7 @@ done
 echo "== diaries: the booked gap"
 # The baseline itself: quarter.cfg's diaries have room, so its sessions are a week apart.
 for v in "gap 7.0 90" "nogap 0.0 90" "near 7.0 30"; do
+    # shellcheck disable=SC2086 # split into its three words
     set -- $v
     printf '@include "baseline.cfg"\noverrides = { step2 = { dropout_per_session = 0.04; %s };
     staff = { pwp = { caseload_cap = %s; }; }; };\n' "dropout_gap_days = $2;" "$3" >"$tmp/$1.cfg"
@@ -71,12 +64,12 @@ done
 cp scenarios/baseline.cfg "$tmp/baseline.cfg"
 run compare "$tmp/nogap.cfg" "$tmp/gap.cfg" -r 10 -q -o "$tmp/cmp_gap"
 expect_rc 0 "compare: the gap mattering or not, cap 90"
-d=$(diff_of "$tmp/cmp_gap" gap dropout_in_treatment_share)
+d=$(compare_diff "$tmp/cmp_gap" gap dropout_in_treatment_share)
 echo "   dropout in treatment, the gap mattering less not: $d"
 check "booked gaps of a week or more raise dropout in treatment" above "$d"
 run compare "$tmp/near.cfg" "$tmp/gap.cfg" -r 10 -q -o "$tmp/cmp_cap"
 expect_rc 0 "compare: caseload cap 30 and 90, the gap mattering"
-d=$(diff_of "$tmp/cmp_cap" gap dropout_in_treatment_share)
+d=$(compare_diff "$tmp/cmp_cap" gap dropout_in_treatment_share)
 echo "   dropout in treatment, cap 90 less cap 30: $d"
 check "people seen less often drop out more" above "$d"
 finish
