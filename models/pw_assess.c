@@ -43,7 +43,7 @@ void assess_join(world *w, patient *pt)
     pt->at = W_WAIT_ASSESS;
     pt->queue_day = w->s.now;
     double mult = pow_count(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
-    double d = wait_dropout_delay(&p->assessment.wait_dropout, mult, pt->r[PR_WAIT]);
+    double d = wait_dropout_delay(&p->assessment.wait_dropout, mult, 0, pt->r[PR_WAIT]);
     pt->timer = isfinite(d) && w->s.now + d < w->t_end
                     ? sim_schedule(&w->s, d, PRIO_PERSON, assess_on_dropout, pt, 0)
                     : 0;

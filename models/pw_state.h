@@ -496,7 +496,7 @@ void assess_on_dropout(sim *s, void *obj, uint64_t arg);
 static inline patient *wait_head(pw_list *l) { return PW_LIST_ENTRY(l->head, patient, wait); }
 pw_list *wait_list_of(world *w, const patient *pt);
 size_t wait_count(const world *w, int s);
-double wait_dropout_delay(const pw_hazard *h, double mult, gsl_rng *r);
+double wait_dropout_delay(const pw_hazard *h, double mult, double waited, gsl_rng *r);
 void wait_join_step(world *w, patient *pt, int step);
 void wait_rejoin(world *w, patient *pt);
 void wait_on_dropout(sim *s, void *obj, uint64_t arg);

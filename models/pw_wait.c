@@ -34,19 +34,20 @@ static double hazard_at(const pw_hazard *h, double wait_days)
     return h->p_start + (h->p_end - h->p_start) * (isinf(x) ? 1.0 : x / (1 + x));
 }
 
-/* Days until dropout under hazard h scaled by mult, by thinning against the hazard's
- * maximum (draws from r); INFINITY if the hazard is zero or no candidate was kept within
- * WAIT_DROPOUT_MAX_DRAWS. */
-double wait_dropout_delay(const pw_hazard *h, double mult, gsl_rng *r)
+/* Days until dropout under hazard h scaled by mult, for someone who has already waited
+ * `waited` days without giving up (the hazard goes on from there), by thinning against
+ * the hazard's maximum (draws from r; the same draws for any `waited`); INFINITY if the
+ * hazard is zero or no candidate was kept within WAIT_DROPOUT_MAX_DRAWS. */
+double wait_dropout_delay(const pw_hazard *h, double mult, double waited, gsl_rng *r)
 {
     double hmax = fmax(h->p_start, h->p_end) * mult;
     if (!(hmax > 0))
         return INFINITY;
-    double t = 0;
+    double t = waited;
     for (int k = 0; k < WAIT_DROPOUT_MAX_DRAWS; k++) {
         t += gsl_ran_exponential(r, 1.0 / hmax);
         if (gsl_rng_uniform(r) * hmax <= hazard_at(h, t) * mult)
-            return t;
+            return t - waited;
     }
     return INFINITY;
 }
@@ -66,15 +67,16 @@ size_t wait_count(const world *w, int s)
     return w->step_list[s].n + w->prio_list[s].n + w->group_list[s].n;
 }
 
-/* A dropout timer for pt waiting for their step (PR_WAIT), set only if it falls before
- * the end of the run; 0 otherwise. Failed episodes so far make giving up likelier. */
-static sim_event_id dropout_timer(world *w, patient *pt)
+/* A dropout timer for pt waiting for their step (PR_WAIT), `waited` days into the wait,
+ * set only if it falls before the end of the run; 0 otherwise. Failed episodes so far
+ * make giving up likelier. */
+static sim_event_id dropout_timer(world *w, patient *pt, double waited)
 {
     const pw_step_p *sp = &w->p->step[pt->step];
     double mult = pow_count(w->p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout *
                   (ltc_on(w->p, pt) ? w->p->ltc_pathway.dropout_factor : 1.0) *
                   coord_dropout(w, pt);
-    double d = wait_dropout_delay(&sp->wait_dropout, mult, pt->r[PR_WAIT]);
+    double d = wait_dropout_delay(&sp->wait_dropout, mult, waited, pt->r[PR_WAIT]);
     return isfinite(d) && w->s.now + d < w->t_end
                ? sim_schedule(&w->s, d, PRIO_PERSON, wait_on_dropout, pt, 0)
                : 0;
@@ -101,7 +103,7 @@ void wait_join_step(world *w, patient *pt, int step)
     }
     pt->prio = pt->stepped_up && sp->stepped_up_first;
     coord_consider(w, pt); /* before the timer: a coordinator lowers the hazard */
-    pt->timer = dropout_timer(w, pt);
+    pt->timer = dropout_timer(w, pt, 0);
     pw_list_push_tail(wait_list_of(w, pt), &pt->wait);
     metrics_track_lists(w);
     emit_event(w, pt, step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
@@ -110,13 +112,15 @@ void wait_join_step(world *w, patient *pt, int step)
 }
 
 /* pt, whose clinician has gone, waits again at the head of their list (ahead of new
- * people) to resume the course, with a new dropout timer. The caller records the lists.
- * The stage keeps the day it was first queued (patients.csv reads queue <= start <= end
- * for the whole stage); the event log shows the new wait. */
+ * people) to resume the course, with a new dropout timer. Someone not yet seen at this
+ * step is still in the wait that began when they joined the list, so its hazard goes on
+ * from the days waited; after an attended session the wait to resume is a new one. The
+ * caller records the lists. The stage keeps the day it was first queued (patients.csv
+ * reads queue <= start <= end for the whole stage); the event log shows the new wait. */
 void wait_rejoin(world *w, patient *pt)
 {
     pt->resume = 1;
-    pt->timer = dropout_timer(w, pt);
+    pt->timer = dropout_timer(w, pt, pt->sessions_step == 0 ? w->s.now - pt->queue_day : 0);
     pw_list_push_head(wait_list_of(w, pt), &pt->wait);
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
 }
