@@ -164,6 +164,8 @@ void metrics_compute(world *w)
                   (double)w->fu_recovered);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(w->n_a2t_over90, w->n_a2t);
     metrics_paths(m, w->fin_n, w->fin_sessions, w->n_finished);
+    m[PW_M_HANDED_ON] = (double)w->diary_handed_back;
+    m[PW_M_SPREAD_SESSIONS] = (double)w->diary_spread;
 #undef SHARE
 }
 

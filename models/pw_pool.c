@@ -317,6 +317,8 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
                   (double)pl->fu_recovered);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(pl->n_a2t_over90, pl->n_a2t);
     metrics_paths(m, pl->fin_n, pl->fin_sessions, pl->n_finished);
+    m[PW_M_HANDED_ON] = (double)o->diary_handed_back; /* counts: summed over services */
+    m[PW_M_SPREAD_SESSIONS] = (double)o->diary_spread;
 #undef TALLY
 #undef SHARE
 }

@@ -69,7 +69,9 @@
     X(SESSIONS_MEAN_FINISHERS_STEP3_ONLY, "sessions_mean_finishers_step3_only")           \
     X(CASELOAD_PER_STEP2_CLINICIAN, "caseload_per_step2_clinician")                       \
     X(STAFF_TURNOVER_RATE_STEP2, "staff_turnover_rate_step2")                             \
-    X(STAFF_TURNOVER_RATE_STEP3, "staff_turnover_rate_step3")
+    X(STAFF_TURNOVER_RATE_STEP3, "staff_turnover_rate_step3")                             \
+    X(HANDED_ON, "handed_on")                                                             \
+    X(SPREAD_SESSIONS, "spread_sessions")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,

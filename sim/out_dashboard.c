@@ -445,12 +445,13 @@ static void section_capacity(const dash *d)
         fprintf(d->f,
                 "  Handed on: %s people a replication (over the run, warm-up included) went\n"
                 "  back to the list when a group, a course or a cut left their clinician's\n"
-                "  week too short for a session.\n",
+                "  week too short for a session (handed_on).\n",
                 grouped(a, sizeof a, handed / (double)d->nreps, 0));
     if (spread > 0) /* rare: a count over all replications, not a mean of 0.0 */
         fprintf(d->f,
                 "  Spread: %s session%s over %zu replication%s (over the run, warm-up\n"
-                "  included) longer than any week's time left took time from the weeks after.\n",
+                "  included) longer than any week's time left took time from the weeks\n"
+                "  after (spread_sessions).\n",
                 grouped(a, sizeof a, spread, 0), spread == 1 ? "" : "s", d->nreps,
                 d->nreps == 1 ? "" : "s");
 }

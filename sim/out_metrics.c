@@ -92,6 +92,11 @@ static const struct {
     [PW_M_CASELOAD_PER_STEP2_CLINICIAN] = {"Open step-2 caseload per step-2 clinician in post", OUT_U_PEOPLE},
     [PW_M_STAFF_TURNOVER_RATE_STEP2] = {"Staff turnover a year, step-2 roles (PWPs)", OUT_U_SHARE},
     [PW_M_STAFF_TURNOVER_RATE_STEP3] = {"Staff turnover a year, step-3 roles (HITs)", OUT_U_SHARE},
+    /* Diagnostics of the diaries, as the dashboard's lines: over the run, warm-up too. */
+    [PW_M_HANDED_ON] = {"People handed on: their clinician's week held no session (per "
+                        "replication, over the run)", OUT_U_PEOPLE},
+    [PW_M_SPREAD_SESSIONS] = {"Sessions longer than any week's time left, spread over weeks "
+                              "(per replication, over the run)", OUT_U_SESSIONS},
 };
 
 /* The wait measures' derived metrics: from the weekly histogram, linear within a week, so
