@@ -10,8 +10,8 @@
 #    (diaries full, step-2 sessions weeks apart): step 2's 0.04 a week over the gap
 #    against 0.04 whatever the gap; every booked gap is at least the week, so dropout in
 #    treatment rises (paired over 10 replications, its 95% interval above 0: measured
-#    +3.8 points [3.4, 4.2]). And with the gap mattering, the same people seen less often
-#    (cap 90 against 30) drop out more (+0.8 [0.6, 0.9]).
+#    +3.9 points [3.5, 4.3]). And with the gap mattering, the same people seen less often
+#    (cap 90 against 30) drop out more (+0.7 [0.5, 0.9]).
 # Usage: tests/test_spacing.sh BUILD_DIR
 set -u
 
