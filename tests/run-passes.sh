@@ -1,8 +1,10 @@
 #!/bin/sh
 # make test's passes side by side, so the suite uses both cores: the sanitizer pass runs in
-# the background (its report printed whole when it ends) while the optimised pass and then
-# the loader's fuzzer run in the foreground. Tests are deterministic and keep their files
-# in their own temporary folders, so running two at once changes no result, only the time.
+# the background while the optimised pass and then the loader's fuzzer run in the
+# foreground; once those are done the foreground takes sanitizer tests too, the two
+# sharing what is left of that pass (run-tests.sh's QUEUE), whose report is printed whole
+# at the end in test order. Tests are deterministic and keep their files in their own
+# temporary folders, so running two at once changes no result, only the time.
 # Exits 1 if any pass failed.
 # Usage: tests/run-passes.sh BUILD_DIR SAN_BUILD_DIR FUZZ_SECONDS   (from the repo root;
 # LSAN_OPTIONS as the Makefile sets it)
@@ -16,14 +18,14 @@ build=$1
 san=$2
 fuzz_seconds=$3
 here=$(cd "$(dirname "$0")" && pwd)
-log=$(mktemp "${TMPDIR:-/tmp}/run-passes.XXXXXX") || exit 1
+queue=$(mktemp -d "${TMPDIR:-/tmp}/run-passes.XXXXXX") || exit 1
 sanpid=
-trap 'rm -f "$log"' EXIT
+trap 'rm -rf "$queue"' EXIT
 # Interrupted: the background pass goes too (a background job ignores SIGINT).
-trap '[ -n "$sanpid" ] && kill "$sanpid" 2>/dev/null; rm -f "$log"; exit 130' INT TERM
+trap '[ -n "$sanpid" ] && kill "$sanpid" 2>/dev/null; rm -rf "$queue"; exit 130' INT TERM
 
 echo "== sanitizer pass ($san) started in the background; its report follows the others"
-ASAN_OPTIONS=detect_leaks=1 "$here/run-tests.sh" "$san" >"$log" 2>&1 &
+ASAN_OPTIONS=detect_leaks=1 "$here/run-tests.sh" "$san" "$queue" >"$queue/worker.log" 2>&1 &
 sanpid=$!
 
 echo "== optimised pass ($build)"
@@ -32,10 +34,13 @@ plain=$?
 ${MAKE:-make} --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds"
 fuzz=$?
 
+# The sanitizer tests not yet claimed, on this core too.
+ASAN_OPTIONS=detect_leaks=1 "$here/run-tests.sh" "$san" "$queue" >>"$queue/worker.log" 2>&1
 wait "$sanpid"
-sanrc=$?
 echo "== sanitizer pass ($san)"
-cat "$log"
+cat "$queue/worker.log" # empty unless a worker could not start
+"$here/run-tests.sh" --report "$queue"
+sanrc=$?
 
 [ $plain -eq 0 ] && [ $fuzz -eq 0 ] && [ $sanrc -eq 0 ] && exit 0
 echo "make test: failed:$([ $plain -ne 0 ] && echo " optimised pass")$([ $sanrc -ne 0 ] &&

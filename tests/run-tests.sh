@@ -2,13 +2,48 @@
 # Run every test: the compiled test binaries in BUILD_DIR/tests/test_*, then the scripts
 # tests/test_*.sh (each given BUILD_DIR). Prints each name and result; exits 1 if any failed.
 # Usage: tests/run-tests.sh BUILD_DIR
+#        tests/run-tests.sh BUILD_DIR QUEUE   (a worker sharing the tests: see below)
+#        tests/run-tests.sh --report QUEUE     (the shared run's results, in test order)
+# With QUEUE (a directory, empty to start with), the worker claims each test in order by
+# creating QUEUE/N.claim (mkdir either makes it or finds it made: one worker wins), runs
+# the tests it claimed and leaves each one's report line in QUEUE/N.out; workers started
+# on the same BUILD_DIR and QUEUE share the tests between them. --report then prints the
+# reports in test order and the tally, and exits 1 if any failed or none ran.
 set -u
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 BUILD_DIR" >&2
+if [ $# -eq 2 ] && [ "$1" = --report ]; then
+    q=$2
+    pass=0
+    fail=0
+    failed=""
+    n=$(cat "$q/count" 2>/dev/null || echo 0)
+    i=1
+    while [ "$i" -le "$n" ]; do
+        if [ -f "$q/$i.out" ]; then
+            cat "$q/$i.out"
+            if head -n 1 "$q/$i.out" | grep -q '^PASS'; then
+                pass=$((pass + 1))
+            else
+                fail=$((fail + 1))
+                failed="$failed $(head -n 1 "$q/$i.out" | awk '{ print $2 }')"
+            fi
+        else
+            fail=$((fail + 1))
+            failed="$failed (test $i: no report)"
+            echo "FAIL  test $i of $n: claimed by no worker, or its worker died"
+        fi
+        i=$((i + 1))
+    done
+    echo "$pass passed, $fail failed${failed:+:$failed}"
+    [ "$n" -gt 0 ] && [ $fail -eq 0 ]
+    exit
+fi
+if [ $# -ne 1 ] && [ $# -ne 2 ]; then
+    echo "usage: $0 BUILD_DIR [QUEUE] | $0 --report QUEUE" >&2
     exit 2
 fi
 build=$1
+queue=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -d "$build/tests" ]; then
     echo "$0: no $build/tests: build first (make all)" >&2
@@ -21,7 +56,7 @@ failed=""
 log=$(mktemp "${TMPDIR:-/tmp}/run-tests.XXXXXX") || exit 1
 trap 'rm -f "$log"' EXIT INT TERM
 
-# Run one test; its output goes to the log and, on failure, to stdout.
+# Run one test; its report (a line, and the test's output on failure) to stdout.
 run() {
     name=$1
     shift
@@ -42,26 +77,46 @@ run() {
     fi
 }
 
-found=0
-for t in "$build"/tests/test_*; do
-    if [ -f "$t" ] && [ -x "$t" ]; then
-        found=1
-        run "$(basename "$t")" "$t"
-    fi
-done
-for t in "$here"/test_*.sh; do
-    [ -f "$t" ] || continue
-    found=1
-    if [ -x "$t" ]; then
-        run "$(basename "$t")" "$t" "$build"
-    else
-        run "$(basename "$t")" sh "$t" "$build"
-    fi
-done
-if [ $found -eq 0 ]; then
+# The tests, in order: one per line, "name<TAB>command" with the command's words split on
+# spaces (paths here have none).
+list() {
+    for t in "$build"/tests/test_*; do
+        [ -f "$t" ] && [ -x "$t" ] && printf '%s\t%s\n' "$(basename "$t")" "$t"
+    done
+    for t in "$here"/test_*.sh; do
+        [ -f "$t" ] || continue
+        if [ -x "$t" ]; then
+            printf '%s\t%s %s\n' "$(basename "$t")" "$t" "$build"
+        else
+            printf '%s\tsh %s %s\n' "$(basename "$t")" "$t" "$build"
+        fi
+    done
+}
+
+tests=$(list)
+if [ -z "$tests" ]; then
     echo "$0: no tests found in $build/tests or $here" >&2
     exit 1
 fi
+n=$(printf '%s\n' "$tests" | wc -l)
+[ -n "$queue" ] && echo "$n" >"$queue/count"
+i=0
+# The list is read from a here-document, not a pipe, so the tally stays in this shell.
+while IFS="$(printf '\t')" read -r name cmd; do
+    i=$((i + 1))
+    if [ -n "$queue" ]; then
+        mkdir "$queue/$i.claim" 2>/dev/null || continue # another worker has it
+        # shellcheck disable=SC2086 # the command's words
+        run "$name" $cmd >"$queue/$i.out.tmp" </dev/null # stdin is the list
+        mv "$queue/$i.out.tmp" "$queue/$i.out"
+    else
+        # shellcheck disable=SC2086 # the command's words
+        run "$name" $cmd </dev/null # stdin is the list
+    fi
+done <<EOF
+$tests
+EOF
 
+[ -n "$queue" ] && exit 0 # the --report run tallies
 echo "$pass passed, $fail failed${failed:+:$failed}"
 [ $fail -eq 0 ]
