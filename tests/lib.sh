@@ -76,6 +76,16 @@ first_referrals() {
         END { for (r = 0; r in n; r++) print r, n[r] }' "$1/flow.csv"
 }
 
+# same_outputs A B WHAT: every file of run directory A but manifest.json and report.html
+# (which name the run and its time) byte for byte in B, a check each.
+same_outputs() {
+    for so_f in "$1"/*; do
+        so_b=$(basename "$so_f")
+        case $so_b in manifest.json | report.html) continue ;; esac
+        check "$3: $so_b identical" cmp -s "$so_f" "$2/$so_b"
+    done
+}
+
 # compare_diff DIR SCENARIO METRIC: "mean low high" of SCENARIO less the reference, its
 # paired 95% interval (DIR/compare.csv), for the predicates below.
 compare_diff() {

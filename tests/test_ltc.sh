@@ -76,11 +76,7 @@ run run "$q" -r 4 -q -o "$tmp/none"
 expect_rc 0 "no ltc_pathway settings"
 run run "$tmp/off_set.cfg" -r 4 -q -o "$tmp/off"
 expect_rc 0 "ltc_pathway off, every other key set"
-for f in "$tmp/none"/*; do
-    b=$(basename "$f")
-    case $b in manifest.json | report.html) continue ;; esac
-    check "off: $b identical" cmp -s "$f" "$tmp/off/$b"
-done
+same_outputs "$tmp/none" "$tmp/off" off
 check "off: flow.csv has no entered_ltc_pathway row" \
     test -z "$(stage "$tmp/off" entered_ltc_pathway)"
 
