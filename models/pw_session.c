@@ -169,10 +169,10 @@ static int session_gap_matters(const patient *pt, const pw_step_p *sp)
 }
 
 /* Dropout after an attended session (PR_SESSION): 1 if pt does not return. With the gap
- * mattering (session_gap_matters), the chance over `gap` days to the next session is that
- * of a constant hazard a day under which dropout_per_session is the chance over
- * dropout_gap_days: people seen less often drop out more (session frequency and dropout:
- * docs/calibration.md §3). */
+ * mattering (session_gap_matters; `gap` is read only then), the chance over `gap` days to
+ * the next session is that of a constant hazard a day under which dropout_per_session is
+ * the chance over dropout_gap_days: people seen less often drop out more (session
+ * frequency and dropout: docs/calibration.md §3). */
 static int session_drops(world *w, patient *pt, const pw_step_p *sp, double gap)
 {
     const pw_params *p = w->p;
@@ -230,10 +230,13 @@ int session_hold(world *w, patient *pt)
     if (at_end)
         patient_questionnaire(w, pt, 0);
     pw_exit why = session_ending(w, pt, sp);
-    int later = why == PW_X_N && !pt->grp && session_gap_matters(pt, sp);
-    /* A group meets again at its next working day an interval on (group_on_session). */
-    if (why == PW_X_N && !later &&
-        session_drops(w, pt, sp, world_next_working(w, w->s.now + sp->interval_days) - w->s.now))
+    int gap_matters = why == PW_X_N && session_gap_matters(pt, sp);
+    int later = gap_matters && !pt->grp;
+    /* A group meets again on the working day an interval on (group_on_session). */
+    double gap = gap_matters && pt->grp
+                     ? world_next_working(w, w->s.now + sp->interval_days) - w->s.now
+                     : 0;
+    if (why == PW_X_N && !later && session_drops(w, pt, sp, gap))
         why = PW_X_DROPPED_IN_TREATMENT;
     if (why == PW_X_N && session_steps_down(pt, sp)) {
         episode_step_down(w, pt);
