@@ -147,14 +147,20 @@ static const char *cell_num(char *b, size_t n, const sim_summary *s)
     return cell_in(b, n, s, 1.0, 1, "", 0, NAN);
 }
 
-/* Pounds, whole, as "£1,234 ± 56". */
-static const char *cell_gbp(char *b, size_t n, const sim_summary *s)
+/* Pounds, whole, as "£1,234 ± 56", within [lo, hi] as cell_in. */
+static const char *cell_gbp_in(char *b, size_t n, const sim_summary *s, double lo, double hi)
 {
     char v[CELL_MAX];
     if (s->n == 0 || !isfinite(s->mean))
         return cell(b, n, s, 1.0, 0, "");
-    snprintf(b, n, "£%s", cell_in(v, sizeof v, s, 1.0, 0, "", 0, NAN));
+    snprintf(b, n, "£%s", cell_in(v, sizeof v, s, 1.0, 0, "", lo, hi));
     return b;
+}
+
+/* Pounds that cannot be negative (the coordinators' costs). */
+static const char *cell_gbp(char *b, size_t n, const sim_summary *s)
+{
+    return cell_gbp_in(b, n, s, 0, NAN);
 }
 
 /* Summary of x[0..n); on failure (out of memory) an empty summary, shown as "–". */
@@ -239,6 +245,23 @@ typedef struct dash {
 /* Summary of the model's metric m. */
 static const sim_summary *M(const dash *d, pw_metric m) { return &d->sum[m]; }
 
+/* The model's metric m as its unit reads (a share as a percentage, pounds whole, anything
+ * else to a tenth), its interval cut at the values the metric can take: out_metric_range,
+ * the rule the CSVs' readers and the pages use too. */
+static const char *cell_metric(char *b, size_t n, const dash *d, pw_metric m)
+{
+    double lo, hi;
+    out_metric_range((size_t)m, &lo, &hi);
+    switch (out_metric_unit((size_t)m)) {
+    case OUT_U_SHARE:
+        return cell_in(b, n, M(d, m), 100.0, 1, "%", lo, hi);
+    case OUT_U_GBP:
+        return cell_gbp_in(b, n, M(d, m), lo, hi);
+    default:
+        return cell_in(b, n, M(d, m), 1.0, 1, "", lo, hi);
+    }
+}
+
 /* Summary of the derived wait metric (w, stat). */
 static const sim_summary *W(const dash *d, pw_wait w, out_wait_stat st)
 {
@@ -263,22 +286,22 @@ static void section_waits(const dash *d)
     char a[CELL_MAX], b[CELL_MAX];
     heading(d->f, "WAITS", "true", "reported");
     row(d->f, "  Referral to assessment, mean days",
-        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN)), "");
+        cell_metric(a, sizeof a, d, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN), "");
     row(d->f, "  Referral to treatment, mean days",
-        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_TREATMENT_DAYS_MEAN)),
-        cell_num(b, sizeof b, M(d, PW_M_WAIT_REPORTED_DAYS_MEAN)));
+        cell_metric(a, sizeof a, d, PW_M_WAIT_TO_TREATMENT_DAYS_MEAN),
+        cell_metric(b, sizeof b, d, PW_M_WAIT_REPORTED_DAYS_MEAN));
     row(d->f, "  Referral to treatment, median days",
-        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_TREATMENT_DAYS_P50)),
+        cell_metric(a, sizeof a, d, PW_M_WAIT_TO_TREATMENT_DAYS_P50),
         cell_num(b, sizeof b, W(d, PW_W_REPORTED, OUT_WS_P50)));
     row(d->f, "  Referral to treatment, 90th centile days",
-        cell_num(a, sizeof a, M(d, PW_M_WAIT_TO_TREATMENT_DAYS_P90)),
+        cell_metric(a, sizeof a, d, PW_M_WAIT_TO_TREATMENT_DAYS_P90),
         cell_num(b, sizeof b, W(d, PW_W_REPORTED, OUT_WS_P90)));
-    row(d->f, "  Within 6 weeks", cell_share(a, sizeof a, M(d, PW_M_WITHIN_6_WEEKS_TRUE)),
-        cell_share(b, sizeof b, M(d, PW_M_WITHIN_6_WEEKS_REPORTED)));
-    row(d->f, "  Within 18 weeks", cell_share(a, sizeof a, M(d, PW_M_WITHIN_18_WEEKS_TRUE)),
-        cell_share(b, sizeof b, M(d, PW_M_WITHIN_18_WEEKS_REPORTED)));
+    row(d->f, "  Within 6 weeks", cell_metric(a, sizeof a, d, PW_M_WITHIN_6_WEEKS_TRUE),
+        cell_metric(b, sizeof b, d, PW_M_WITHIN_6_WEEKS_REPORTED));
+    row(d->f, "  Within 18 weeks", cell_metric(a, sizeof a, d, PW_M_WITHIN_18_WEEKS_TRUE),
+        cell_metric(b, sizeof b, d, PW_M_WITHIN_18_WEEKS_REPORTED));
     row(d->f, "  Step-up wait (step 2 to 3), mean days",
-        cell_num(a, sizeof a, M(d, PW_M_STEP_UP_WAIT_DAYS_MEAN)), "");
+        cell_metric(a, sizeof a, d, PW_M_STEP_UP_WAIT_DAYS_MEAN), "");
     fputs("  true: referral to first treatment session; shares of every referral, days of\n"
           "  those treated. reported: referral to the clock stop, of finishers only, as\n"
           "  published (centiles from weekly bins).\n", d->f);
@@ -290,14 +313,14 @@ static void section_recovery(const dash *d)
     char a[CELL_MAX], b[CELL_MAX];
     heading(d->f, "RECOVERY", "true", "reported");
     row(d->f, "  Recovery (of those at caseness)",
-        cell_share(a, sizeof a, M(d, PW_M_RECOVERY_RATE_TRUE)),
-        cell_share(b, sizeof b, M(d, PW_M_RECOVERY_RATE_REPORTED)));
+        cell_metric(a, sizeof a, d, PW_M_RECOVERY_RATE_TRUE),
+        cell_metric(b, sizeof b, d, PW_M_RECOVERY_RATE_REPORTED));
     row(d->f, "  Reliable improvement (of all)",
-        cell_share(a, sizeof a, M(d, PW_M_RELIABLE_IMPROVEMENT_TRUE)),
-        cell_share(b, sizeof b, M(d, PW_M_RELIABLE_IMPROVEMENT_REPORTED)));
+        cell_metric(a, sizeof a, d, PW_M_RELIABLE_IMPROVEMENT_TRUE),
+        cell_metric(b, sizeof b, d, PW_M_RELIABLE_IMPROVEMENT_REPORTED));
     row(d->f, "  Reliable recovery (of those at caseness)",
-        cell_share(a, sizeof a, M(d, PW_M_RELIABLE_RECOVERY_TRUE)),
-        cell_share(b, sizeof b, M(d, PW_M_RELIABLE_RECOVERY_REPORTED)));
+        cell_metric(a, sizeof a, d, PW_M_RELIABLE_RECOVERY_TRUE),
+        cell_metric(b, sizeof b, d, PW_M_RELIABLE_RECOVERY_REPORTED));
     fprintf(d->f, "  true: latent symptoms %g weeks after referral; \"all\" is every referral,\n"
             "  caseness latent at referral. reported: questionnaire scores; \"all\" is\n"
             "  those who finished a course (2+ sessions), caseness on the first score, as\n"
@@ -404,14 +427,14 @@ static void section_workforce(const dash *d)
         row(d->f, "    Mean burnout (0 to 1)", cell_in(a, sizeof a, &s, 1.0, 2, "", 0, 1),
             NULL);
     }
-    row(d->f, "  Cost per referral", cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_REFERRAL_GBP)),
+    row(d->f, "  Cost per referral", cell_metric(a, sizeof a, d, PW_M_COST_PER_REFERRAL_GBP),
         NULL);
     row(d->f, "  Cost per finished course",
-        cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_FINISHED_COURSE_GBP)), NULL);
+        cell_metric(a, sizeof a, d, PW_M_COST_PER_FINISHED_COURSE_GBP), NULL);
     row(d->f, "  Cost per recovery (reported)",
-        cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_RECOVERY_GBP)), NULL);
+        cell_metric(a, sizeof a, d, PW_M_COST_PER_RECOVERY_GBP), NULL);
     row(d->f, "  Cost per recovery (true)",
-        cell_gbp(a, sizeof a, M(d, PW_M_COST_PER_TRUE_RECOVERY_GBP)), NULL);
+        cell_metric(a, sizeof a, d, PW_M_COST_PER_TRUE_RECOVERY_GBP), NULL);
     fputs("  turnover: leavers and moves to training per person in post. Costs: salaries,\n"
           "  on-costs and training fees of the measurement window (costs.csv).\n", d->f);
 }
@@ -421,16 +444,16 @@ static void section_capacity(const dash *d)
 {
     char a[CELL_MAX];
     heading(d->f, "SESSIONS (treatment sessions attended)", "mean a person", NULL);
-    row(d->f, "  Finished a course", cell_num(a, sizeof a, M(d, PW_M_SESSIONS_MEAN_FINISHERS)),
+    row(d->f, "  Finished a course", cell_metric(a, sizeof a, d, PW_M_SESSIONS_MEAN_FINISHERS),
         NULL);
     row(d->f, "  Recovered (reported)",
-        cell_num(a, sizeof a, M(d, PW_M_SESSIONS_MEAN_RECOVERED)), NULL);
+        cell_metric(a, sizeof a, d, PW_M_SESSIONS_MEAN_RECOVERED), NULL);
 
     heading(d->f, "UTILISATION (share of clinical time in use)", "", NULL);
-    row(d->f, "  Assessment (of assessment slots)", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_ASSESSMENT)), NULL);
-    row(d->f, "  Step 2 (of step-2 hours)", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP2)),
+    row(d->f, "  Assessment (of assessment slots)", cell_metric(a, sizeof a, d, PW_M_UTILISATION_ASSESSMENT), NULL);
+    row(d->f, "  Step 2 (of step-2 hours)", cell_metric(a, sizeof a, d, PW_M_UTILISATION_STEP2),
         NULL);
-    row(d->f, "  Step 3 (of step-3 hours)", cell_pct(a, sizeof a, M(d, PW_M_UTILISATION_STEP3)),
+    row(d->f, "  Step 3 (of step-3 hours)", cell_metric(a, sizeof a, d, PW_M_UTILISATION_STEP3),
         NULL);
     if (M(d, PW_M_UTILISATION_STEP2)->mean > 1 || M(d, PW_M_UTILISATION_STEP3)->mean > 1)
         fprintf(d->f, "  over 100%%: groups formed after a week was booked add their hours on\n"
@@ -499,10 +522,10 @@ static void section_lists(const dash *d)
 {
     char a[CELL_MAX];
     heading(d->f, "WAITING LISTS (mean people waiting)", "", NULL);
-    row(d->f, "  For assessment", cell_num(a, sizeof a, M(d, PW_M_WAITING_ASSESSMENT_MEAN)),
+    row(d->f, "  For assessment", cell_metric(a, sizeof a, d, PW_M_WAITING_ASSESSMENT_MEAN),
         NULL);
-    row(d->f, "  For step 2", cell_num(a, sizeof a, M(d, PW_M_WAITING_STEP2_MEAN)), NULL);
-    row(d->f, "  For step 3", cell_num(a, sizeof a, M(d, PW_M_WAITING_STEP3_MEAN)), NULL);
+    row(d->f, "  For step 2", cell_metric(a, sizeof a, d, PW_M_WAITING_STEP2_MEAN), NULL);
+    row(d->f, "  For step 3", cell_metric(a, sizeof a, d, PW_M_WAITING_STEP3_MEAN), NULL);
 }
 
 /* Subgroups: each attribute's levels, their recovery gap to everyone (percentage points,
