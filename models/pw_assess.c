@@ -162,7 +162,8 @@ double assess_slots_a_day(const world *w, const clinician *c)
     if (w->assessor_role < 0 || c->role != w->assessor_role || !c->active || c->sick ||
         c->training)
         return -1;
-    return w->p->roles[w->assessor_role].assessments_per_week * c->fte * c->cap_factor / 5.0;
+    return w->p->roles[w->assessor_role].assessments_per_week * (1 + w->assess_flex) * c->fte *
+           c->cap_factor / 5.0;
 }
 
 /* Staff indices of the assessors at work today (in post, not sick, not training) into
@@ -219,8 +220,10 @@ void assess_on_clinic(sim *s, void *obj, uint64_t arg)
     double slots = today + w->assess_carry;
     int n = (int)floor(slots);
     w->assess_carry = slots - n;
-    if (w->in_window)
+    if (w->in_window) {
         w->assess_slots_offered += n;
+        w->assess_slots_extra += n * w->assess_flex / (1 + w->assess_flex);
+    }
     double minutes = assess_mean_minutes(w) / 1440.0;
     for (int k = 0; k < n && w->assess_list.head; k++) {
         patient *pt = wait_head(&w->assess_list);
@@ -236,4 +239,50 @@ void assess_on_clinic(sim *s, void *obj, uint64_t arg)
         w->week.assessments++;
     }
     metrics_track_lists(w);
+}
+
+/* The week's review of the front door (assessment.flex_from_weeks > 0), as a service
+ * manager's: with the list longer than flex_from_weeks of the assessors' base slots, each
+ * assessor is to run one more assessment a week (up to flex_max x their base, or what their
+ * clinical hours hold beside the base slots); with it
+ * shorter than half that, one fewer, back to none extra. The time comes out of their
+ * treatment hours at once (staff_set_assess_flex), so no new session is booked into it,
+ * but the clinics it buys start only flex_lead_weeks later, once the sessions already
+ * booked in it have been held: a clinic runs at the least rate decided over those weeks,
+ * so a cut is at once. One slot a week at a time, with a dead band between the two marks,
+ * as hours given and taken back quickly would be booked twice. */
+void assess_review(world *w)
+{
+    const pw_assessment_p *a = &w->p->assessment;
+    if (!(a->flex_from_weeks > 0) || a->skip)
+        return;
+    double today; /* slots a working day of those at work now */
+    if (assessors_today(w, &today) < 0)
+        return;
+    double base = 5 * today / (1 + w->assess_flex);
+    double weeks = base > 0 ? (double)w->assess_list.n / base : HUGE_VAL;
+    const pw_role *ro = &w->p->roles[w->assessor_role];
+    double per_week = ro->assessments_per_week;
+    if (!(per_week > 0))
+        return;
+    /* At most flex_max, and no more than the clinical hours beside the base slots hold. */
+    double base_hours = per_week * assess_mean_minutes(w) / 60.0;
+    double spare = ro->clinical_hours_per_week - ro->colocated_hours_per_week - base_hours;
+    double most = fmin(a->flex_max, fmax(0.0, spare / base_hours));
+    double step = 1 / per_week, hours = w->flex_hours;
+    if (weeks > a->flex_from_weeks && w->assess_flex == hours) /* none still to start */
+        hours = fmin(most, hours + step);
+    else if (weeks < a->flex_from_weeks / 2)
+        hours = fmax(0.0, fmin(most, hours) - step);
+    size_t ring = PW_FLEX_LEAD_MAX + 1, lead = (size_t)a->flex_lead_weeks;
+    w->flex_ring[w->flex_reviews++ % ring] = hours;
+    double clinics = hours; /* weeks before the first review decided nothing extra: 0 */
+    for (size_t k = 1; k <= lead; k++) {
+        size_t back = w->flex_reviews - 1 - k;
+        clinics = k < w->flex_reviews ? fmin(clinics, w->flex_ring[back % ring]) : 0;
+    }
+    if (hours != w->flex_hours || clinics != w->assess_flex) {
+        staff_set_assess_flex(w, hours, clinics);
+        episode_allocate_all(w);
+    }
 }

@@ -65,6 +65,8 @@ void metrics_on_week(sim *s, void *obj, uint64_t arg)
         staff_week(w, wk);
         memset(&w->week, 0, sizeof w->week);
     }
+    if (k > 0)
+        assess_review(w);
     if (k > 0 && w->dynamic)
         staff_round(w);
     if (s->now + 7.0 <= w->t_end)
@@ -107,6 +109,8 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg)
             pl->cap_hours[st] > 0 ? pl->load_hours[st] / pl->cap_hours[st] : NAN;
     m[PW_M_UTILISATION_ASSESSMENT] =
         w->assess_slots_offered > 0 ? w->assess_slots_used / w->assess_slots_offered : NAN;
+    m[PW_M_ASSESSMENT_EXTRA_SHARE] =
+        w->assess_slots_offered > 0 ? w->assess_slots_extra / w->assess_slots_offered : NAN;
 }
 
 /* The headline metrics from the cohort's accumulators, at the end of the run. The outcome

@@ -194,6 +194,9 @@ typedef struct pw_role {
     double train_closed_weeks;      /* training_closed_weeks: for this long (0 = never) */
 } pw_role;
 
+/* Most weeks assessment.flex_lead_weeks may be (a ring of the reviews' decisions). */
+#define PW_FLEX_LEAD_MAX 26
+
 /* assessment = { ... } */
 typedef struct pw_assessment_p {
     double opt_in_probability;      /* opt_in_probability: referral responds / opts in */
@@ -211,6 +214,12 @@ typedef struct pw_assessment_p {
     double colocated_gp_opt_in_odds; /* colocated_gp_opt_in_odds: x the odds of a GP
                                        referral opting in (co-location in primary care) */
     double colocated_gp_dna_odds;   /* colocated_gp_dna_odds: x the odds of their DNAs */
+    double flex_from_weeks;         /* flex_from_weeks: the list, in weeks of the base
+                                       clinics, past which assessors' treatment time moves
+                                       to assessment (0 = never) */
+    double flex_max;                /* flex_max: most extra assessment slots, x the base */
+    int flex_lead_weeks;            /* flex_lead_weeks: weeks from giving up treatment time
+                                       to running the clinics it buys */
 } pw_assessment_p;
 
 /* step2 = { ... }, step3 = { ... } */

@@ -29,6 +29,7 @@ void pool_on_window_end(world *w, double t)
     }
     pl->assess_slots_offered = w->assess_slots_offered;
     pl->assess_slots_used = w->assess_slots_used;
+    pl->assess_slots_extra = w->assess_slots_extra;
 }
 
 static void tally_to(pw_pool *pl, int k, const sim_tally *t)
@@ -176,6 +177,7 @@ static int add_pool(pw_pool *a, const pw_pool *b)
     add_dbl(a->cap_hours, b->cap_hours, PW_STEP_N);
     a->assess_slots_offered += b->assess_slots_offered;
     a->assess_slots_used += b->assess_slots_used;
+    a->assess_slots_extra += b->assess_slots_extra;
     a->wait_lo = b->wait_lo;
     a->wait_width = b->wait_width;
     a->wait_under += b->wait_under;
@@ -313,6 +315,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
         m[st == PW_STEP2 ? PW_M_UTILISATION_STEP2 : PW_M_UTILISATION_STEP3] =
             SHARE(pl->load_hours[st], pl->cap_hours[st]);
     m[PW_M_UTILISATION_ASSESSMENT] = SHARE(pl->assess_slots_used, pl->assess_slots_offered);
+    m[PW_M_ASSESSMENT_EXTRA_SHARE] = SHARE(pl->assess_slots_extra, pl->assess_slots_offered);
     metrics_staff(p, o, (double)pl->n_ref, (double)pl->n_finished, (double)pl->rep_recovered,
                   (double)pl->fu_recovered);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(pl->n_a2t_over90, pl->n_a2t);

@@ -71,7 +71,8 @@
     X(STAFF_TURNOVER_RATE_STEP2, "staff_turnover_rate_step2")                             \
     X(STAFF_TURNOVER_RATE_STEP3, "staff_turnover_rate_step3")                             \
     X(HANDED_ON, "handed_on")                                                             \
-    X(SPREAD_SESSIONS, "spread_sessions")
+    X(SPREAD_SESSIONS, "spread_sessions")                                                 \
+    X(ASSESSMENT_EXTRA_SHARE, "assessment_extra_share")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,
@@ -317,6 +318,7 @@ typedef struct pw_pool {
     double tally_n[PW_T_N], tally_sum[PW_T_N]; /* the tallies' counts and sums */
     double load_hours[PW_STEP_N], cap_hours[PW_STEP_N]; /* window time averages */
     double assess_slots_offered, assess_slots_used;
+    double assess_slots_extra; /* of those offered, from assessors' treatment time */
     /* Referral to first treatment, days, in 1/8-day bins from 0 (pw_world.c's histogram):
      * wait_bins[0..wait_nbins) (owned; trailing empty bins cut), under/overflow, total. */
     double wait_lo, wait_width;

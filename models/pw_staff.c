@@ -38,7 +38,8 @@ static double role_hours(const world *w, const pw_role *ro, int r, double fte)
 {
     double hours = (ro->clinical_hours_per_week - ro->colocated_hours_per_week) * fte;
     if (r == w->assessor_role && !w->p->assessment.skip)
-        hours -= ro->assessments_per_week * fte * assess_mean_minutes(w) / 60.0;
+        hours -= ro->assessments_per_week * (1 + w->flex_hours) * fte *
+                 assess_mean_minutes(w) / 60.0;
     return hours > 0 ? hours : 0;
 }
 
@@ -57,6 +58,19 @@ static void clinician_refresh(world *w, clinician *c)
 void staff_refresh(world *w, clinician *c)
 {
     clinician_refresh(w, c);
+}
+
+/* The assessors give `hours` x their base assessments' time from treatment, and run
+ * `clinics` x their base slots more: each assessor in post is refreshed. */
+void staff_set_assess_flex(world *w, double hours, double clinics)
+{
+    if (hours == w->flex_hours && clinics == w->assess_flex)
+        return;
+    w->flex_hours = hours;
+    w->assess_flex = clinics;
+    for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
+        if (c->role == w->assessor_role)
+            clinician_refresh(w, c);
 }
 
 /* A new clinician of role r (member number `member`) in post from now, owned by the

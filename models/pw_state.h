@@ -332,6 +332,12 @@ typedef struct world {
     sim_slab diaries;                   /* clinicians' diaries (pw_diary.c) */
     int assessor_role;
     double assess_carry;                /* fractional slot carried to the next day */
+    /* The front door's extra clinics (assessment.flex_*: assess_review), x the assessors'
+     * base slots: the treatment time given up (flex_hours), the clinics run with it
+     * (assess_flex: the least of flex_hours over the last flex_lead_weeks reviews). */
+    double assess_flex, flex_hours;
+    double flex_ring[PW_FLEX_LEAD_MAX + 1]; /* flex_hours at the last reviews */
+    size_t flex_reviews;
     /* accumulators over the measurement window */
     sim_timeavg ta_wait_assess, ta_wait_step[PW_STEP_N];
     sim_timeavg ta_load[PW_STEP_N];
@@ -343,6 +349,7 @@ typedef struct world {
                                          * closed weekend day (world_is_working) */
     long n_days;
     double assess_slots_offered, assess_slots_used;
+    double assess_slots_extra;          /* of those offered, the extra ones (assess_review) */
     int in_window;
     pw_week week;                       /* the week being counted */
     /* per-cohort sums for metrics */
@@ -491,6 +498,7 @@ void assess_on_clinic(sim *s, void *obj, uint64_t arg);
 double assess_mean_minutes(const world *w);
 void assess_on_appointment(sim *s, void *obj, uint64_t arg);
 void assess_on_dropout(sim *s, void *obj, uint64_t arg);
+void assess_review(world *w);
 
 /* pw_wait.c */
 static inline patient *wait_head(pw_list *l) { return PW_LIST_ENTRY(l->head, patient, wait); }
@@ -582,6 +590,7 @@ void group_on_session(sim *s, void *obj, uint64_t arg);
 /* pw_staff.c */
 int staff_build(world *w);
 void staff_refresh(world *w, clinician *c);
+void staff_set_assess_flex(world *w, double hours, double clinics);
 void staff_free(world *w);
 void staff_round(world *w);
 void staff_week(world *w, pw_week *wk);

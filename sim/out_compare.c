@@ -241,6 +241,7 @@ static const struct {
     {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, mean per finisher", PLAIN},
     {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost from booked treatment (of referrals)", SHARE},
     {PW_M_UTILISATION_ASSESSMENT, "Utilisation, assessment slots", SHARE},
+    {PW_M_ASSESSMENT_EXTRA_SHARE, "Assessment slots moved from treatment", SHARE},
     {PW_M_UTILISATION_STEP2, "Utilisation, step 2 hours", SHARE},
     {PW_M_UTILISATION_STEP3, "Utilisation, step 3 hours", SHARE},
     {PW_M_COST_PER_REFERRAL_GBP, "Staff cost per referral, £", POUNDS},

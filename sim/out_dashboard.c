@@ -451,6 +451,9 @@ static void section_capacity(const dash *d)
 
     heading(d->f, "UTILISATION (share of clinical time in use)", "", NULL);
     row(d->f, "  Assessment (of assessment slots)", cell_metric(a, sizeof a, d, PW_M_UTILISATION_ASSESSMENT), NULL);
+    if (d->p->assessment.flex_from_weeks > 0)
+        row(d->f, "    slots moved from treatment",
+            cell_metric(a, sizeof a, d, PW_M_ASSESSMENT_EXTRA_SHARE), NULL);
     row(d->f, "  Step 2 (of step-2 hours)", cell_metric(a, sizeof a, d, PW_M_UTILISATION_STEP2),
         NULL);
     row(d->f, "  Step 3 (of step-3 hours)", cell_metric(a, sizeof a, d, PW_M_UTILISATION_STEP3),

@@ -202,6 +202,9 @@ static const pw_field assessment_fields[] = {
     PW_NUM("colocated_gp_opt_in_odds", pw_assessment_p, colocated_gp_opt_in_odds, 0, 1.0, 0,
            MAX_FACTOR),
     PW_NUM("colocated_gp_dna_odds", pw_assessment_p, colocated_gp_dna_odds, 0, 1.0, 0, MAX_FACTOR),
+    PW_NUM("flex_from_weeks", pw_assessment_p, flex_from_weeks, 0, 0.0, 0, MAX_WEEKS),
+    PW_NUM("flex_max", pw_assessment_p, flex_max, 0, 0.5, 0, MAX_FACTOR),
+    PW_INT("flex_lead_weeks", pw_assessment_p, flex_lead_weeks, 0, 4, 0, PW_FLEX_LEAD_MAX),
 };
 
 static const pw_field mode_fields[] = {

@@ -293,13 +293,15 @@ fi
 # compare prints each scenario's warm-up check as run does (it once printed none), and a
 # list that grows through the window alike in every replication (a t test at 1%: 4
 # replications) is named as demand above capacity, a list wandering at capacity is not.
+# A fifth more referrals: the front door's extra clinics (assessment.flex_*) hold the
+# assessment list, so the list that grows is step 2's, whose hours they take.
 cp "$b" "$tmp/base_copy.cfg"
 printf '@include "base_copy.cfg"\noverrides = { name = "busy"; referrals = { per_week = 300.0; }; };\n' \
     >"$tmp/busy.cfg"
 run compare "$b" "$tmp/busy.cfg" -r 4 -j 2 -o "$tmp/busy"
 expect_rc 0 "compare with an overloaded scenario"
 check "each scenario's warm-up line" sh -c "grep -q '^Warm-up baseline: MSER-5' '$tmp/out' && grep -q '^Warm-up busy: MSER-5' '$tmp/out'"
-check "the overload named" grep -q '^Capacity warning busy: the assessment list grows through the window' "$tmp/out"
+check "the overload named" grep -q '^Capacity warning busy: the step 2 list grows through the window' "$tmp/out"
 check "and not for the baseline" sh -c "! grep -q '^Capacity warning baseline' '$tmp/out'"
 # A planned change at the window's start (training closed from week 52) moves the lists
 # by design: their warm-up levels are not judged against the window, and the run says so.

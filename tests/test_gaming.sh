@@ -120,9 +120,12 @@ moves off early within_6_weeks_reported small
 
 echo "== holding lists (a slow service; clock stops at first treatment)"
 # Small caseload caps, so that people wait on the lists the letters go to rather than on
-# a clinician's caseload for a diary slot.
+# a clinician's caseload for a diary slot. The front door's extra clinics are off: they
+# would take step 2's hours as the assessment list moves (re-referrals of people discharged
+# from a holding list join it), and the check below is of a treatment capacity that holds
+# still (with them on, entering treatment -0.7 points [-1.2, -0.2]).
 slow="--set staff.pwp.headcount=8 --set staff.hit.headcount=5 --set staff.pwp.caseload_cap=20
-      --set staff.hit.caseload_cap=15"
+      --set staff.hit.caseload_cap=15 --set assessment.flex_from_weeks=0"
 # shellcheck disable=SC2086
 arm slow_off $slow --set 'reporting.clock_stop="first_treatment"'
 # shellcheck disable=SC2086

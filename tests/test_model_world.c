@@ -39,13 +39,15 @@ typedef enum variant {
                      booked for their first session, their bookings and places given back */
     V_DIARY_GAP,  /* diaries, few PWPs, and dropout over the gap to the next session:
                      drawn once that session is booked, the booking then given back */
+    V_FLEX,       /* diaries, and too few assessment slots: extra clinics from treatment
+                     time (assessment.flex_*), started and cut week by week */
     V_N
 } variant;
 
 static const char *const variant_names[V_N] = {
     "plain", "groups", "prefill", "rereferral", "tight",
     "skip",  "episode", "no_step3", "expert", "stratified", "turnover", "short_episode",
-    "diary_wait", "diary_gap"};
+    "diary_wait", "diary_gap", "flex"};
 
 static void hazard(pw_hazard *h, double p_start, double p_end, double half_days)
 {
@@ -277,6 +279,13 @@ static int small_params(pw_params *p, variant v, uint64_t seed)
          * chance is 13% at least where, the gap left out, it is 2% (check_gap_drops). */
         s2->dropout_gap_days = s3->dropout_gap_days = 1.0;
         s2->dropout_per_session = s3->dropout_per_session = 0.02;
+        break;
+    case V_FLEX:
+        s2->diary = s3->diary = 1;
+        p->roles[0].assessments_per_week = 4.0; /* 24 slots a week for about 34 opting in */
+        a->flex_from_weeks = 0.5;
+        a->flex_max = 1.0;
+        a->flex_lead_weeks = 2;
         break;
     case V_STRATIFIED:
         p->policy = pw_policy_find("stratified");
@@ -652,6 +661,7 @@ static void test_accounting(void)
         return;
     for (int v = 0; v < V_N; v++) {
         uint64_t still_waiting = 0, stepped_up = 0, rereferred = 0, dropped = 0;
+        double moved = 0;
         for (size_t si = 0; si < NSEEDS; si++) {
             if (!CHECK(small_params(p, (variant)v, seeds[si]) == 0,
                        "%s: valid parameters (distributions, roles, policy keys)",
@@ -669,6 +679,11 @@ static void test_accounting(void)
                     stepped_up += r.stages[PW_S_STEPPED_UP];
                     rereferred += r.stages[PW_S_RE_REFERRED];
                     dropped += r.exits[PW_X_DROPPED_IN_TREATMENT];
+                    moved += r.metric[PW_M_ASSESSMENT_EXTRA_SHARE];
+                    if (v != V_FLEX)
+                        CHECK(r.metric[PW_M_ASSESSMENT_EXTRA_SHARE] == 0 ||
+                                  isnan(r.metric[PW_M_ASSESSMENT_EXTRA_SHARE]),
+                              "%s: no extra clinics without assessment.flex_from_weeks", label);
                 }
                 pw_results_free(&r);
             }
@@ -686,6 +701,11 @@ static void test_accounting(void)
             CHECK(stepped_up > 0, "%s: step-ups happen, got none", variant_names[v]);
         if (v == V_DIARY_GAP)
             check_gap_drops(p, dropped);
+        if (v == V_FLEX) /* 9 runs; the base slots fall short, so clinics are added */
+            printf("   flex: slots moved from treatment, mean share %.3f\n", moved / 9);
+        if (v == V_FLEX)
+            CHECK(moved / 9 > 0.05, "%s: extra clinics run, a mean share of %g of slots",
+                  variant_names[v], moved / 9);
         if (v == V_EXPERT)
             CHECK(stepped_up == 0, "%s: expert_door.step_up = false: no step-ups, got %llu",
                   variant_names[v], (unsigned long long)stepped_up);
