@@ -98,6 +98,7 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
         out_json_kv_num(f, k, st->dropout_gap_days);
         fprintf(f, ", \"step%d_max_sessions\": %d", s + 2, st->max_sessions);
     }
+    out_json_kv_num(f, "flex_from_weeks", p->assessment.flex_from_weeks);
     fprintf(f, ", \"end_of_session_questionnaire\": %s",
             p->reporting.end_of_session_questionnaire ? "true" : "false");
     out_json_kv_num(f, "coaching_points", p->reporting.coaching_points);
