@@ -93,17 +93,28 @@ list() {
     done
 }
 
+# Workers sharing a queue claim these first, longest first (each took a minute or more of
+# the sanitizer pass's ten, 2026-12-05), so that no long test is left for the end while the
+# other worker has nothing to do. Reports keep the list's order.
+first="test_workforce test_policy test_explore.sh test_coordination.sh test_calibrate.sh"
+
 tests=$(list)
 if [ -z "$tests" ]; then
     echo "$0: no tests found in $build/tests or $here" >&2
     exit 1
 fi
 n=$(printf '%s\n' "$tests" | wc -l)
-[ -n "$queue" ] && echo "$n" >"$queue/count"
-i=0
+# Each test numbered in the list's order ("i<TAB>name<TAB>command"); a worker takes the
+# tests of $first, then the rest.
+numbered=$(printf '%s\n' "$tests" | awk '{ print NR "\t" $0 }')
+if [ -n "$queue" ]; then
+    echo "$n" >"$queue/count"
+    numbered=$(printf '%s\n' "$numbered" | awk -F '\t' -v first="$first" '
+        BEGIN { k = split(first, f, " "); for (j = 1; j <= k; j++) rank[f[j]] = j }
+        { print ($2 in rank ? rank[$2] : k + NR) "\t" $0 }' | sort -n -k1,1 | cut -f 2-)
+fi
 # The list is read from a here-document, not a pipe, so the tally stays in this shell.
-while IFS="$(printf '\t')" read -r name cmd; do
-    i=$((i + 1))
+while IFS="$(printf '\t')" read -r i name cmd; do
     if [ -n "$queue" ]; then
         mkdir "$queue/$i.claim" 2>/dev/null || continue # another worker has it
         # shellcheck disable=SC2086 # the command's words
@@ -114,7 +125,7 @@ while IFS="$(printf '\t')" read -r name cmd; do
         run "$name" $cmd </dev/null # stdin is the list
     fi
 done <<EOF
-$tests
+$numbered
 EOF
 
 [ -n "$queue" ] && exit 0 # the --report run tallies
