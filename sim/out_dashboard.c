@@ -460,7 +460,8 @@ static void section_capacity(const dash *d)
         NULL);
     if (M(d, PW_M_UTILISATION_STEP2)->mean > 1 || M(d, PW_M_UTILISATION_STEP3)->mean > 1)
         fprintf(d->f, "  over 100%%: groups formed after a week was booked add their hours on\n"
-                      "  top of the week's; with few staff at work (much sickness, little\n"
+                      "  top of the week's, as do sessions booked before extra assessment\n"
+                      "  clinics took the hours; with few staff at work (much sickness, little\n"
                       "  capacity) the share is of few hours.\n");
     double handed = 0, spread = 0;
     for (size_t i = 0; i < d->nreps; i++) {
