@@ -3,7 +3,8 @@
  *
  * Holds: joining the assessment list, dropping out of it, the day's clinic (slots from
  * the assessors present, round-robin booking through the day), the appointment (DNA,
- * first contact, what the assessor sees) and routing by the policy.
+ * first contact, what the assessor sees), routing by the policy, and the week's review of
+ * the list that adds clinics from the assessors' treatment time (assess_review).
  * Streams: the person's PR_WAIT (dropout while on the list: wait_dropout_delay), PR_OPTIN
  * (attending the appointment), PR_TREAT (the assessment questionnaire); the dice
  * DIE_SEEN_NEED, DIE_NEIGHBOUR, DIE_RISK and DIE_RULE thrown at referral.
@@ -243,14 +244,14 @@ void assess_on_clinic(sim *s, void *obj, uint64_t arg)
 
 /* The week's review of the front door (assessment.flex_from_weeks > 0), as a service
  * manager's: with the list longer than flex_from_weeks of the assessors' base slots, each
- * assessor is to run one more assessment a week (up to flex_max x their base, or what their
- * clinical hours hold beside the base slots); with it
- * shorter than half that, one fewer, back to none extra. The time comes out of their
- * treatment hours at once (staff_set_assess_flex), so no new session is booked into it,
- * but the clinics it buys start only flex_lead_weeks later, once the sessions already
- * booked in it have been held: a clinic runs at the least rate decided over those weeks,
- * so a cut is at once. One slot a week at a time, with a dead band between the two marks,
- * as hours given and taken back quickly would be booked twice. */
+ * assessor is to run one more assessment a week (up to flex_max x their base, or what
+ * their clinical hours hold beside the base slots); with it shorter than half that, one
+ * fewer, back to none extra. The time comes out of their treatment hours at once
+ * (staff_set_assess_flex), so no new session is booked into it, but the clinics it buys
+ * start only flex_lead_weeks later, once the sessions already booked in it have been held:
+ * a clinic runs at the least rate decided over those weeks, so a cut is at once. One slot
+ * a week at a time, none while the last is still to start, and a dead band between the
+ * two marks: hours given and taken back quickly would be booked twice. */
 void assess_review(world *w)
 {
     const pw_assessment_p *a = &w->p->assessment;
