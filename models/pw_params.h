@@ -201,6 +201,8 @@ typedef struct pw_role {
 typedef struct pw_assessment_p {
     double opt_in_probability;      /* opt_in_probability: referral responds / opts in */
     double opt_in_days_mean;        /* opt_in_days_mean: time to opt in (exponential) */
+    double self_opt_in_days_mean;   /* self_referral_opt_in_days_mean: the same for
+                                       self-referrals (NAN: opt_in_days_mean) */
     double minutes;                 /* minutes: clinician time per assessment */
     double dna_probability;         /* dna_probability: at the assessment appointment */
     pw_hazard wait_dropout;         /* wait_dropout: while waiting for assessment */

@@ -185,8 +185,13 @@ static void refer(world *w, patient *pt)
     }
     pt->at = W_OPT_IN;
     pt->queue_day = w->s.now; /* waiting to opt in counts as waiting for assessment */
-    double d = p->assessment.opt_in_days_mean > 0
-                   ? gsl_ran_exponential(pt->r[PR_OPTIN], p->assessment.opt_in_days_mean)
+    /* One draw whichever source's mean applies, when either is above 0, so that the
+     * stream's later draws (attending the assessment) are the same whatever the means. */
+    const pw_assessment_p *a = &p->assessment;
+    double self = isnan(a->self_opt_in_days_mean) ? a->opt_in_days_mean : a->self_opt_in_days_mean;
+    double mean = pt->self_ref ? self : a->opt_in_days_mean;
+    double d = a->opt_in_days_mean > 0 || self > 0
+                   ? mean * gsl_ran_exponential(pt->r[PR_OPTIN], 1.0)
                    : 0;
     if (d > 0)
         pt->timer = sim_schedule(&w->s, d, PRIO_PERSON, referral_on_opt_in, pt, 0);

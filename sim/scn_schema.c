@@ -189,6 +189,9 @@ static const pw_field assessment_fields[] = {
     PW_PROB("opt_in_probability", pw_assessment_p, opt_in_probability, PW_REQ, 0),
     /* 1e308 failed at run time naming no key: a draw was infinite. */
     PW_NUM("opt_in_days_mean", pw_assessment_p, opt_in_days_mean, 0, 7.0, 0, MAX_DAYS),
+    /* NAN: opt_in_days_mean's (pw_referral.c) */
+    PW_NUM("self_referral_opt_in_days_mean", pw_assessment_p, self_opt_in_days_mean,
+           PW_OMIT_DEFAULT, NAN, 0, MAX_DAYS),
     PW_NUM("minutes", pw_assessment_p, minutes, PW_REQ | PW_LO_OPEN, 0, 0, 1440),
     PW_PROB("dna_probability", pw_assessment_p, dna_probability, PW_REQ, 0),
     PW_GROUP("wait_dropout", pw_assessment_p, wait_dropout, PW_REQ | PW_ONE_LINE, hazard_fields,
