@@ -96,6 +96,13 @@ compare_diff() {
         "$1/compare.csv"
 }
 
+# paired A B METRIC [FILE]: "mean low high" of B less A over the replications, its paired 95%
+# interval (scripts/paired.awk), from the runs' FILE (default replications.csv).
+paired() {
+    awk -v m="$3" "$(cat "$top/scripts/csv.awk")
+$(cat "$top/scripts/paired.awk")" "$1/${4:-replications.csv}" "$2/${4:-replications.csv}"
+}
+
 # Predicates on a paired difference "mean low high" (its 95% interval), for check: the
 # interval above 0, below 0, or holding 0.
 above() { set -- $1; awk -v l="$2" 'BEGIN { exit !(l > 0) }'; }

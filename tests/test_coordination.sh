@@ -35,12 +35,6 @@ awk_csv=$(cat "$top/scripts/csv.awk")
 cc=scenarios/care_coordinator.cfg
 R=8
 
-# paired A B METRIC [FILE]: "mean low high" of B - A over the replications
-# (scripts/paired.awk) of FILE (default replications.csv).
-paired() {
-    awk -v m="$3" "$awk_csv
-$(cat "$top/scripts/paired.awk")" "$1/${4:-replications.csv}" "$2/${4:-replications.csv}"
-}
 # fig DIR METRIC REP: a coordination.csv value.
 fig() {
     awk -v m="$2" -v r="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }

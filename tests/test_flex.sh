@@ -29,11 +29,6 @@ cd "$top" || exit 2
 awk_csv=$(cat "$top/scripts/csv.awk")
 R=8
 
-# paired A B METRIC: "mean low high" of B - A over the replications (scripts/paired.awk).
-paired() {
-    awk -v m="$3" "$awk_csv
-$(cat "$top/scripts/paired.awk")" "$1/replications.csv" "$2/replications.csv"
-}
 # metric DIR NAME COLUMN: a column of the metric's row in DIR/summary.csv.
 metric() {
     awk -v m="$2" -v c="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }

@@ -17,7 +17,6 @@ name=test_gaming
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
 awk_csv=$(cat "$top/scripts/csv.awk")
-paired_awk=$(cat "$top/scripts/paired.awk")
 scn=tests/explore/quarter.cfg
 
 # arm NAME ARGS...: run the scenario with 20 replications into $tmp/NAME.
@@ -27,15 +26,11 @@ arm() {
     run run "$scn" -r 20 -s 7 -j 2 -q -o "$tmp/$a" "$@"
     expect_rc 0 "run $a"
 }
-# paired OFF ON METRIC: "mean low high" of the paired difference ON - OFF.
-paired() {
-    awk -v m="$3" "$awk_csv$paired_awk" "$tmp/$1/replications.csv" "$tmp/$2/replications.csv"
-}
 # moves OFF ON METRIC up|down|unmoved|same|small: check the paired difference ("small":
 # a practice that changes care may move a figure it does not aim at, by a little).
 moves() {
     # shellcheck disable=SC2046
-    set -- "$1" "$2" "$3" "$4" $(paired "$1" "$2" "$3")
+    set -- "$1" "$2" "$3" "$4" $(paired "$tmp/$1" "$tmp/$2" "$3")
     echo "   $2 - $1: $3 $5 [$6, $7]"
     case $4 in
     up) check "$2: $3 up" awk -v l="$6" 'BEGIN { exit !(l > 0) }' ;;
@@ -101,9 +96,9 @@ moves off eos reliable_improvement_reported up
 # end a little sooner. In a service whose diaries are full the places freed go to people
 # waiting, who start sooner: true recovery (everyone, 26 weeks after referral) rises, by
 # less than a third of the reported gain (measured: +1.7 points against +6).
-set -- $(paired off eos recovery_rate_true)
+set -- $(paired "$tmp/off" "$tmp/eos" recovery_rate_true)
 echo "   eos - off: recovery_rate_true $1 [$2, $3]"
-r=$(paired off eos reliable_improvement_reported | cut -d' ' -f1)
+r=$(paired "$tmp/off" "$tmp/eos" reliable_improvement_reported | cut -d' ' -f1)
 check "eos: true recovery up by the places freed, less than a third of the reported gain" \
     awk -v l="$2" -v m="$1" -v r="$r" 'BEGIN { exit !(l > 0 && m < r / 3) }'
 # Shorter courses change who finishes when: the reported six-week figure moves a hair.

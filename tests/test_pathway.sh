@@ -40,11 +40,6 @@ awk_csv=$(cat "$top/scripts/csv.awk")
 q=tests/explore/quarter.cfg
 R=8
 
-# paired A B METRIC: "mean low high" of B - A over the replications (scripts/paired.awk).
-paired() {
-    awk -v m="$3" "$awk_csv
-$(cat "$top/scripts/paired.awk")" "$1/replications.csv" "$2/replications.csv"
-}
 # stage DIR NAME: the stage's count summed over replications (flow.csv).
 stage() {
     awk -v e="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }

@@ -23,7 +23,6 @@ name=test_training
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
 awk_csv=$(cat "$top/scripts/csv.awk")
-paired_awk=$(cat "$top/scripts/paired.awk")
 b=scenarios/baseline.cfg
 
 echo "== annual clearing"
@@ -132,11 +131,8 @@ q=tests/explore/quarter.cfg
         --set workforce.ltc_top_up_effect=1.0 --set workforce.ltc_top_up_week=30
     expect_rc 0 "run, course in the window, no effect"
 }
-paired() {
-    awk -v m="$3" "$awk_csv$paired_awk" "$tmp/$1/replications.csv" "$tmp/$2/replications.csv"
-}
 # shellcheck disable=SC2046
-set -- $(paired t_off t_on recovery_rate_true)
+set -- $(paired "$tmp/t_off" "$tmp/t_on" recovery_rate_true)
 echo "   true recovery, course - none: $1 [$2, $3]"
 check "the course raises true recovery" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
 # group DIR SUBGROUP: mean true recovery of a subgroup (subgroups.csv).
@@ -151,7 +147,7 @@ echo "   true recovery gain: $dl (long-term condition), $dn (none)"
 check "the gain is larger for people with a long-term condition" \
     awk -v a="$dl" -v b="$dn" 'BEGIN { exit !(a > b && a > 0) }'
 # shellcheck disable=SC2046
-set -- $(paired t_off t_cost wait_to_treatment_days_mean)
+set -- $(paired "$tmp/t_off" "$tmp/t_cost" wait_to_treatment_days_mean)
 echo "   mean wait to treatment, course in the window - none: $1 [$2, $3]"
 check "the course's hours lengthen waits" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
 
