@@ -130,6 +130,16 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
                    "  %.0f people in its first year, %.0f in its last, across replications):\n"
                    "  referrals outrun the hours that serve it, and no warm-up settles it\n",
                    tag, names[l], first, last);
+            /* Step 2's hours are where the front door's extra clinics come from: say so,
+             * else the overload seems to be step 2's alone. */
+            double moved = 0;
+            for (size_t i = 0; i < n; i++)
+                moved += isnan(res[i].metric[PW_M_ASSESSMENT_EXTRA_SHARE])
+                             ? 0
+                             : res[i].metric[PW_M_ASSESSMENT_EXTRA_SHARE] / (double)n;
+            if (l == 1 && moved >= 0.005)
+                printf("  (the front door's extra clinics ran %.0f%% of assessment slots in the\n"
+                       "  assessors' treatment time: assessment.flex_*)\n", 100 * moved);
             continue;
         }
         if (settled < w0 + SETTLED_WEEKS)

@@ -302,6 +302,7 @@ run compare "$b" "$tmp/busy.cfg" -r 4 -j 2 -o "$tmp/busy"
 expect_rc 0 "compare with an overloaded scenario"
 check "each scenario's warm-up line" sh -c "grep -q '^Warm-up baseline: MSER-5' '$tmp/out' && grep -q '^Warm-up busy: MSER-5' '$tmp/out'"
 check "the overload named" grep -q '^Capacity warning busy: the step 2 list grows through the window' "$tmp/out"
+check "and the clinics that took step 2's hours" grep -q "^  (the front door's extra clinics ran [0-9]*% of assessment slots" "$tmp/out"
 check "and not for the baseline" sh -c "! grep -q '^Capacity warning baseline' '$tmp/out'"
 # A planned change at the window's start (training closed from week 52) moves the lists
 # by design: their warm-up levels are not judged against the window, and the run says so.
