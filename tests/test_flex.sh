@@ -37,29 +37,24 @@ metric() {
 # Scenario files of the same name, so that files compare byte for byte (--set would add
 # itself to the name).
 cp scenarios/baseline.cfg "$tmp/baseline.cfg"
-# mk NAME OVERRIDES [HORIZON_WEEKS]
-mk() {
-    printf '@include "baseline.cfg"\noverrides = { horizon_weeks = %s; %s };\n' "${3:-156.0}" \
-        "$2" >"$tmp/$1.cfg"
+# arm NAME REPLICATIONS HORIZON_WEEKS OVERRIDES WHAT: the baseline with OVERRIDES, run
+# into $tmp/NAME.
+arm() {
+    printf '@include "baseline.cfg"\noverrides = { horizon_weeks = %s; %s };\n' "$3" "$4" \
+        >"$tmp/$1.cfg"
+    run run "$tmp/$1.cfg" -r "$2" -q -o "$tmp/$1"
+    expect_rc 0 "$5"
 }
 
 echo "== a review that moves nothing"
-mk off 'assessment = { flex_from_weeks = 0.0; };'
-mk max0 'assessment = { flex_max = 0.0; };'
-run run "$tmp/off.cfg" -r 2 -q -o "$tmp/off"
-expect_rc 0 "clinics off"
-run run "$tmp/max0.cfg" -r 2 -q -o "$tmp/max0"
-expect_rc 0 "reviewed, never more than the base"
+arm off 2 156.0 'assessment = { flex_from_weeks = 0.0; };' "clinics off"
+arm max0 2 156.0 'assessment = { flex_max = 0.0; };' "reviewed, never more than the base"
 same_outputs "$tmp/off" "$tmp/max0" "flex_max = 0"
 
 echo "== 26 PWPs"
 short='staff = { pwp = { headcount = 26; }; };'
-mk short_off "$short assessment = { flex_from_weeks = 0.0; };"
-mk short_on "$short"
-run run "$tmp/short_off.cfg" -r $R -q -o "$tmp/short_off"
-expect_rc 0 "26 PWPs, no extra clinics"
-run run "$tmp/short_on.cfg" -r $R -q -o "$tmp/short_on"
-expect_rc 0 "26 PWPs, extra clinics"
+arm short_off $R 156.0 "$short assessment = { flex_from_weeks = 0.0; };" "26 PWPs, no extra clinics"
+arm short_on $R 156.0 "$short" "26 PWPs, extra clinics"
 w6=$(paired "$tmp/short_off" "$tmp/short_on" within_6_weeks_reported)
 a2t=$(paired "$tmp/short_off" "$tmp/short_on" wait_assessment_to_treatment_days_p50)
 ent=$(paired "$tmp/short_off" "$tmp/short_on" entered_treatment_share)
@@ -75,16 +70,13 @@ check "26 PWPs: the hidden second wait grows" above "$a2t"
 check "26 PWPs: fewer enter treatment" below "$ent"
 check "26 PWPs: a shorter assessment list" below "$list"
 check "26 PWPs: no slot moved without the clinics" test "$moved_off" = 0
+# At most flex_max = 0.5 of the base slots are extra: a third of those offered.
 check "26 PWPs: a tenth of slots or more moved with them" \
     awk -v m="$moved_on" 'BEGIN { exit !(m >= 0.1 && m <= 0.5 / 1.5) }'
 
 echo "== the baseline: the list held"
-mk base_off 'assessment = { flex_from_weeks = 0.0; };' 260.0
-mk base_on '' 260.0
-run run "$tmp/base_off.cfg" -r $R -q -o "$tmp/base_off"
-expect_rc 0 "baseline, no extra clinics"
-run run "$tmp/base_on.cfg" -r $R -q -o "$tmp/base_on"
-expect_rc 0 "baseline"
+arm base_off $R 260.0 'assessment = { flex_from_weeks = 0.0; };' "baseline, no extra clinics"
+arm base_on $R 260.0 '' "baseline"
 sd_off=$(metric "$tmp/base_off" waiting_assessment_mean sd)
 sd_on=$(metric "$tmp/base_on" waiting_assessment_mean sd)
 echo "   waiting for assessment, sd between replications: $sd_off without, $sd_on with"
@@ -100,17 +92,13 @@ check "baseline: the published six-week figure rises" above "$w6"
 check "baseline: ... by under two points" near_zero "$w6" 0.02
 
 echo "== self-referrals' opt-in"
-mk unset ''
-mk self_same 'assessment = { self_referral_opt_in_days_mean = 18.0; };'
-run run "$tmp/unset.cfg" -r 2 -q -o "$tmp/unset"
-expect_rc 0 "self-referrals' delay unset"
-run run "$tmp/self_same.cfg" -r 2 -q -o "$tmp/self_same"
-expect_rc 0 "self-referrals' delay the general one"
+arm unset 2 156.0 '' "self-referrals' delay unset"
+arm self_same 2 156.0 'assessment = { self_referral_opt_in_days_mean = 18.0; };' \
+    "self-referrals' delay the general one"
 same_outputs "$tmp/unset" "$tmp/self_same" "self_referral_opt_in_days_mean = opt_in_days_mean"
-mk self0 'assessment = { self_referral_opt_in_days_mean = 0.0; };' 260.0
-run run "$tmp/self0.cfg" -r $R -q -o "$tmp/self0"
-expect_rc 0 "self-referrals at once"
-# sub DIR SUBGROUP METRIC: the subgroup's mean (subgroups.csv).
+arm self0 $R 260.0 'assessment = { self_referral_opt_in_days_mean = 0.0; };' \
+    "self-referrals at once"
+# Self-referrals' published six-week figure (subgroups.csv).
 w6s=$(awk -v g=self_referral "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
     f[col("subgroup")] == g && f[col("metric")] == "within_6_weeks_reported" {
         print f[col("mean")] }' "$tmp/self0/subgroups.csv")
