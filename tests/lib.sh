@@ -96,6 +96,26 @@ compare_diff() {
         "$1/compare.csv"
 }
 
+# metric DIR NAME [COLUMN]: a column (default mean) of the metric's row in DIR/summary.csv.
+metric() {
+    awk -v m="$2" -v c="${3:-mean}" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next }
+        { csv($0, f) } f[col("metric")] == m { print f[col(c)] }' "$1/summary.csv"
+}
+
+# subgroup DIR SUBGROUP METRIC: "mean low high" of the subgroup's metric (DIR/subgroups.csv).
+subgroup() {
+    awk -v g="$2" -v m="$3" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next }
+        { csv($0, f) } f[col("subgroup")] == g && f[col("metric")] == m {
+            print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
+}
+
+# exits DIR NAME: the exit's count summed over replications (DIR/flow.csv).
+exits() {
+    awk -v e="$2" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("kind")] == "exit" && f[col("name")] == e { n += f[col("count")] }
+        END { print n + 0 }' "$1/flow.csv"
+}
+
 # paired A B METRIC [FILE]: "mean low high" of B less A over the replications, its paired 95%
 # interval (scripts/paired.awk), from the runs' FILE (default replications.csv).
 paired() {

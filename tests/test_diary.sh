@@ -24,10 +24,6 @@ name=test_diary
 cd "$top" || exit 2
 awk_csv=$(cat "$top/scripts/csv.awk")
 
-metric() {
-    awk -v m="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("metric")] == m { print f[col("mean")] }' "$1/summary.csv"
-}
 # gt A B: A > B (numbers)
 gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 

@@ -27,14 +27,8 @@ name=test_flex
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
-awk_csv=$(cat "$top/scripts/csv.awk")
 R=8
 
-# metric DIR NAME COLUMN: a column of the metric's row in DIR/summary.csv.
-metric() {
-    awk -v m="$2" -v c="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("metric")] == m { print f[col(c)] }' "$1/summary.csv"
-}
 # Scenario files of the same name, so that files compare byte for byte (--set would add
 # itself to the name).
 cp scenarios/baseline.cfg "$tmp/baseline.cfg"
@@ -65,6 +59,8 @@ moved_on=$(metric "$tmp/short_on" assessment_extra_share mean)
 echo "   published six-week figure $w6; assessment to treatment, median days $a2t"
 echo "   entered treatment $ent; waiting for assessment $list"
 echo "   slots moved from treatment: $moved_off without, $moved_on with"
+# Held against collapsed: 79.6 points [76.4, 82.9] measured. 30 asks for the interval's low
+# end well clear of the few points a change of mix moves it (telephone triage: 0.2).
 check "26 PWPs: the clinics raise the published six-week figure by 30 points at least" \
     awk -v d="$w6" 'BEGIN { split(d, x, " "); exit !(x[2] > 0.3) }'
 check "26 PWPs: the hidden second wait grows" above "$a2t"
@@ -99,10 +95,7 @@ arm self_same 2 156.0 'assessment = { self_referral_opt_in_days_mean = 18.0; };'
 same_outputs "$tmp/unset" "$tmp/self_same" "self_referral_opt_in_days_mean = opt_in_days_mean"
 arm self0 2 156.0 'assessment = { self_referral_opt_in_days_mean = 0.0; };' \
     "self-referrals at once"
-# Self-referrals' published six-week figure (subgroups.csv).
-w6s=$(awk -v g=self_referral "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-    f[col("subgroup")] == g && f[col("metric")] == "within_6_weeks_reported" {
-        print f[col("mean")] }' "$tmp/self0/subgroups.csv")
+w6s=$(subgroup "$tmp/self0" self_referral within_6_weeks_reported | cut -d' ' -f1)
 w6=$(paired "$tmp/unset" "$tmp/self0" within_6_weeks_reported)
 echo "   self-referrals within six weeks (published) $w6s; the service's figure $w6"
 check "self-referrals at once: theirs over 99%" awk -v m="$w6s" 'BEGIN { exit !(m > 0.99) }'

@@ -16,7 +16,6 @@ name=test_gaming
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
-awk_csv=$(cat "$top/scripts/csv.awk")
 scn=tests/explore/quarter.cfg
 
 # arm NAME ARGS...: run the scenario with 20 replications into $tmp/NAME.
@@ -42,12 +41,6 @@ moves() {
     small) check "$2: $3 within half a point (interval inside +-0.005)" awk -v l="$6" -v h="$7" \
         'BEGIN { exit !(l > -0.005 && h < 0.005) }' ;;
     esac
-}
-# exits DIR NAME: cohort referrals with exit NAME, all replications.
-exits() {
-    awk -v e="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("kind")] == "exit" && f[col("name")] == e { n += f[col("count")] }
-        END { print n + 0 }' "$tmp/$1/flow.csv"
 }
 true_same() {
     for m in recovery_rate_true reliable_improvement_true within_6_weeks_true \
@@ -126,8 +119,8 @@ arm slow_off $slow --set 'reporting.clock_stop="first_treatment"'
 # shellcheck disable=SC2086
 arm hold $slow --set 'reporting.clock_stop="first_treatment"' \
     --set reporting.holding_list_miss_probability=0.15 --set reporting.holding_list_letter_days=14
-n0=$(exits slow_off discharged_holding_list)
-n1=$(exits hold discharged_holding_list)
+n0=$(exits "$tmp/slow_off" discharged_holding_list)
+n1=$(exits "$tmp/hold" discharged_holding_list)
 echo "   discharged from a holding list: $n0 (off), $n1 (on)"
 check "no holding-list discharges when off" test "$n0" -eq 0
 check "holding-list discharges when on" test "$n1" -gt 0

@@ -14,18 +14,7 @@ name=test_levers
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
-awk_csv=$(cat "$top/scripts/csv.awk")
 
-# exits DIR NAME: the number of cohort referrals with exit NAME, summed over replications.
-exits() {
-    awk -v e="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("kind")] == "exit" && f[col("name")] == e { n += f[col("count")] }
-        END { print n + 0 }' "$1/flow.csv"
-}
-metric() {
-    awk -v m="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("metric")] == m { print f[col("mean")] }' "$1/summary.csv"
-}
 for p in 0 0.5 1; do
     run run tests/explore/quarter.cfg -r 4 -q -o "$tmp/p$p" --set step2.no_progress_after=3 \
         --set step2.no_progress_probability=$p --set step3.no_progress_after=0

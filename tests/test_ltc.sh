@@ -54,12 +54,6 @@ stage() {
         f[col("kind")] == "stage" && f[col("name")] == e { print f[col("replication")], f[col("count")] }' \
         "$1/flow.csv"
 }
-# exits DIR NAME: an exit's count summed over replications (flow.csv).
-exits() {
-    awk -v e="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("kind")] == "exit" && f[col("name")] == e { n += f[col("count")] } END { print n + 0 }' \
-        "$1/flow.csv"
-}
 
 # Scenario files: quarter.cfg with an ltc_pathway group in its overrides (the same name, so
 # that files compare byte for byte: --set would add itself to the name).

@@ -46,12 +46,6 @@ stage() {
         f[col("kind")] == "stage" && f[col("name")] == e { n += f[col("count")] }
         END { print n + 0 }' "$1/flow.csv"
 }
-# sub DIR SUBGROUP METRIC: "mean low high" of METRIC for SUBGROUP in subgroups.csv.
-sub() {
-    awk -v g="$2" -v m="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("subgroup")] == g && f[col("metric")] == m {
-            print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
-}
 
 run run "$q" -r $R -q -o "$tmp/off"
 expect_rc 0 "levers off"
@@ -98,10 +92,10 @@ expect_rc 0 "caps that courses reach"
 run run "$q" -r $R -q -o "$tmp/ld_more" $caps --set step2.ld_extra_sessions=4 \
     --set step3.ld_extra_sessions=4
 expect_rc 0 "four more sessions for them"
-a=$(sub "$tmp/ld_caps" learning_disability sessions_mean_entered)
-b=$(sub "$tmp/ld_more" learning_disability sessions_mean_entered)
-c=$(sub "$tmp/ld_caps" no_learning_disability sessions_mean_entered)
-d=$(sub "$tmp/ld_more" no_learning_disability sessions_mean_entered)
+a=$(subgroup "$tmp/ld_caps" learning_disability sessions_mean_entered)
+b=$(subgroup "$tmp/ld_more" learning_disability sessions_mean_entered)
+c=$(subgroup "$tmp/ld_caps" no_learning_disability sessions_mean_entered)
+d=$(subgroup "$tmp/ld_more" no_learning_disability sessions_mean_entered)
 echo "   sessions a person entering treatment, with a learning disability: $a -> $b; without: $c -> $d"
 check "more sessions: their courses are longer" \
     awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(y[2] > x[3]) }'
@@ -129,8 +123,8 @@ run run "$q" -r $R -q -o "$tmp/colo" --set staff.pwp.colocated_hours_per_week=0.
     --set assessment.colocated_gp_opt_in_odds=1.5 --set assessment.colocated_gp_dna_odds=0.7
 expect_rc 0 "co-location in primary care"
 lost=$(paired "$tmp/off" "$tmp/colo" dropout_before_assessment_share)
-a=$(sub "$tmp/off" gp_referral entered_treatment_share)
-b=$(sub "$tmp/colo" gp_referral entered_treatment_share)
+a=$(subgroup "$tmp/off" gp_referral entered_treatment_share)
+b=$(subgroup "$tmp/colo" gp_referral entered_treatment_share)
 echo "   co-location: lost before assessment $lost; GP referrals entering treatment $a -> $b"
 check "co-location: fewer lost before assessment" below "$lost"
 check "co-location: more GP referrals enter treatment" \
