@@ -282,8 +282,6 @@ void assess_review(world *w)
         size_t back = w->flex_reviews - 1 - k;
         clinics = k < w->flex_reviews ? fmin(clinics, w->flex_ring[back % ring]) : 0;
     }
-    if (hours != w->flex_hours || clinics != w->assess_flex) {
-        staff_set_assess_flex(w, hours, clinics);
+    if (staff_set_assess_flex(w, hours, clinics))
         episode_allocate_all(w);
-    }
 }

@@ -61,16 +61,18 @@ void staff_refresh(world *w, clinician *c)
 }
 
 /* The assessors give `hours` x their base assessments' time from treatment, and run
- * `clinics` x their base slots more: each assessor in post is refreshed. */
-void staff_set_assess_flex(world *w, double hours, double clinics)
+ * `clinics` x their base slots more: each assessor in post is refreshed. Returns 1 if
+ * either changed (the caller offers places again), else 0. */
+int staff_set_assess_flex(world *w, double hours, double clinics)
 {
     if (hours == w->flex_hours && clinics == w->assess_flex)
-        return;
+        return 0;
     w->flex_hours = hours;
     w->assess_flex = clinics;
     for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
         if (c->role == w->assessor_role)
             clinician_refresh(w, c);
+    return 1;
 }
 
 /* A new clinician of role r (member number `member`) in post from now, owned by the

@@ -590,7 +590,7 @@ void group_on_session(sim *s, void *obj, uint64_t arg);
 /* pw_staff.c */
 int staff_build(world *w);
 void staff_refresh(world *w, clinician *c);
-void staff_set_assess_flex(world *w, double hours, double clinics);
+int staff_set_assess_flex(world *w, double hours, double clinics);
 void staff_free(world *w);
 void staff_round(world *w);
 void staff_week(world *w, pw_week *wk);

@@ -133,11 +133,11 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
             /* Step 2's hours are where the front door's extra clinics come from: say so,
              * else the overload seems to be step 2's alone. */
             double moved = 0;
-            for (size_t i = 0; i < n; i++)
-                moved += isnan(res[i].metric[PW_M_ASSESSMENT_EXTRA_SHARE])
-                             ? 0
-                             : res[i].metric[PW_M_ASSESSMENT_EXTRA_SHARE] / (double)n;
-            if (l == 1 && moved >= 0.005)
+            for (size_t i = 0; l == 1 && i < n; i++) {
+                double share = res[i].metric[PW_M_ASSESSMENT_EXTRA_SHARE];
+                moved += isnan(share) ? 0 : share / (double)n;
+            }
+            if (moved >= 0.005)
                 printf("  (the front door's extra clinics ran %.0f%% of assessment slots in the\n"
                        "  assessors' treatment time: assessment.flex_*)\n", 100 * moved);
             continue;
