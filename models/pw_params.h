@@ -419,6 +419,9 @@ typedef struct pw_prefill_p {
     int assessment_list;            /* assessment_list: people waiting at time 0 */
     int step_list[PW_STEP_N];       /* step2_list, step3_list */
     double caseload_fill;           /* caseload_fill: share of caseload places taken */
+    int sessions_held[PW_STEP_N];   /* step2_sessions_held, step3_sessions_held: a caseload's
+                                       pre-filled courses have held 0 to this less 1
+                                       sessions, uniformly; 0: none or one */
 } pw_prefill_p;
 
 /* output = { ... } */

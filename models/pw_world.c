@@ -99,11 +99,16 @@ static int world_prefill(world *w)
                 pt->at = W_WAIT_STEP;
                 pw_list_push_tail(&w->step_list[st], &pt->wait);
                 episode_start(w, pt, c);
-                /* Early in their course (none or one session behind them): caseloads
-                 * filled with people near their course's end empty within weeks, faster
-                 * than referrals refill them, and full diaries then take years to refill. */
+                /* By default early in their course (none or one session behind them):
+                 * step-2 caseloads filled with people near their course's end empty
+                 * within weeks, faster than referrals refill them, and full diaries then
+                 * take years to refill. A long step-3 course started by every HIT at
+                 * once frees no place for months, so step 3 may spread them
+                 * (step3_sessions_held). The same draw either way. */
+                int held = p->prefill.sessions_held[st];
                 pt->sessions = pt->sessions_step = (int)gsl_rng_uniform_int(
-                    r, (unsigned long)(p->step[st].max_sessions < 2 ? 1 : 2));
+                    r, held > 0 ? (unsigned long)held
+                                : (unsigned long)(p->step[st].max_sessions < 2 ? 1 : 2));
                 pt->paths |= 1u << st;
                 pt->first_treatment_day = pt->referral_day + 14;
                 emit_episode_open(w, pt);

@@ -392,6 +392,10 @@ static const pw_field prefill_fields[] = {
     {.name = "step3_list", .kind = PW_F_INT,
      .off = offsetof(pw_prefill_p, step_list) + sizeof(int), .hi = MAX_PREFILL_LIST},
     PW_PROB("caseload_fill", pw_prefill_p, caseload_fill, 0, 0.0),
+    {.name = "step2_sessions_held", .kind = PW_F_INT,
+     .off = offsetof(pw_prefill_p, sessions_held), .hi = MAX_SESSIONS},
+    {.name = "step3_sessions_held", .kind = PW_F_INT,
+     .off = offsetof(pw_prefill_p, sessions_held) + sizeof(int), .hi = MAX_SESSIONS},
 };
 
 static const pw_field output_fields[] = {
