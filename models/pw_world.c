@@ -105,10 +105,11 @@ static int world_prefill(world *w)
                  * take years to refill. A long step-3 course started by every HIT at
                  * once frees no place for months, so step 3 may spread them
                  * (step3_sessions_held). The same draw either way. */
-                int held = p->prefill.sessions_held[st];
-                pt->sessions = pt->sessions_step = (int)gsl_rng_uniform_int(
-                    r, held > 0 ? (unsigned long)held
-                                : (unsigned long)(p->step[st].max_sessions < 2 ? 1 : 2));
+                int held = p->prefill.sessions_held[st], cap = p->step[st].max_sessions;
+                if (held == 0)
+                    held = 2;
+                pt->sessions = pt->sessions_step =
+                    (int)gsl_rng_uniform_int(r, (unsigned long)(held < cap ? held : cap));
                 pt->paths |= 1u << st;
                 pt->first_treatment_day = pt->referral_day + 14;
                 emit_episode_open(w, pt);

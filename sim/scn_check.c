@@ -314,15 +314,6 @@ static const config_setting_t *lookup(scn_ctx *c, const char *path)
     return config_setting_lookup(config_root_setting(c->cfg), path);
 }
 
-/* A message at group.name, or at the root when neither is in the file. */
-#define ERR_AT_KEY(c, group, name, ...)                                                        \
-    do {                                                                                   \
-        char k_[KEYMAX];                                                                   \
-        scn_subkey(k_, group, name);                                                       \
-        const config_setting_t *at_ = lookup(c, k_);                                       \
-        scn_err_at(c, at_ ? at_ : config_root_setting((c)->cfg), k_, __VA_ARGS__);         \
-    } while (0)
-
 /* ltc_pathway.step2_sessions / step3_sessions: a cap of the pathway's own (not 0) replaces
  * the step's max_sessions for people on it, so it keeps the step's order: at least the
  * step's min_sessions. */
@@ -331,25 +322,14 @@ static void check_ltc_pathway(scn_ctx *c, const pw_params *p)
     static const char *const caps[PW_STEP_N] = {"step2_sessions", "step3_sessions"};
     for (int s = 0; s < PW_STEP_N; s++) {
         int cap = p->ltc_pathway.sessions[s], lo = p->step[s].min_sessions;
-        if (cap != 0 && cap < lo)
-            ERR_AT_KEY(c, "ltc_pathway", caps[s],
-                       "must be 0 (the step's own cap) or >= step%d.min_sessions (got %d < %d)",
-                       s + 2, cap, lo);
-    }
-}
-
-/* prefill.step2_sessions_held / step3_sessions_held: a pre-filled course has held fewer
- * sessions than the step's cap. */
-static void check_prefill(scn_ctx *c, const pw_params *p)
-{
-    static const char *const keys[PW_STEP_N] = {"step2_sessions_held", "step3_sessions_held"};
-    for (int s = 0; s < PW_STEP_N; s++) {
-        int n = p->prefill.sessions_held[s], hi = p->step[s].max_sessions;
-        if (n > hi)
-            ERR_AT_KEY(c, "prefill", keys[s],
-                       "must be 0 (none or one session held) or <= step%d.max_sessions "
-                       "(got %d > %d)",
-                       s + 2, n, hi);
+        if (cap == 0 || cap >= lo)
+            continue;
+        char k[KEYMAX];
+        scn_subkey(k, "ltc_pathway", caps[s]);
+        const config_setting_t *at = lookup(c, k);
+        scn_err_at(c, at ? at : config_root_setting(c->cfg), k,
+                   "must be 0 (the step's own cap) or >= step%d.min_sessions (got %d < %d)",
+                   s + 2, cap, lo);
     }
 }
 
@@ -501,7 +481,6 @@ void scn_check_all(scn_ctx *c, pw_params *p)
     /* The groups (the plans of workforce); staff and policy_params are specials, skipped. */
     check_roles(c, p, scn_top_fields, scn_ntop_fields, 0, p, "", root, root);
     check_ltc_pathway(c, p);
-    check_prefill(c, p);
     check_assessment_hours(c, p);
     check_cuts(c, p);
     check_telephone_weight(c, p);

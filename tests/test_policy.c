@@ -224,15 +224,17 @@ static double casers(const pw_results *r)
  * coupling, which this test bounds, and therapist effects, which it switches off
  * (therapist_effect_sd = 0): the four in ten people the expert door re-routes meet other
  * therapists by construction, so their therapist effects cannot pair.
- * Measured (R = 200, this short run, 11,559 casers a replication, delta +0.0557): paired sd
- * 0.00246 = 1.16 x the floor 0.00213; unpaired (independent seeds) sd 2.66 x the floor.
- * Asserted: paired sd <= COUPLING_MAX x the floor (R = PAIRED_REPS: the sd of 30
- * replications is within a factor 0.74-1.26 of its true value at 95%, so 1.16 x 1.26 = 1.46
- * < 1.5; independent seeds, at 2.66 x, would fail it). Also printed: the best ratio any pairing
- * could give, unpaired sd / floor: 2.66 with therapist effects off, 3.35 on (R = 200) -- on,
- * only if the re-routed people's therapist effects paired, which they cannot. That is why a
- * policy change misses the 3x that staffing changes reach (test_paired_narrower). */
-#define COUPLING_MAX 1.5
+ * Measured (R = 200, this short run, 2026-12-05: ~11,570 casers a replication, delta
+ * +0.061): paired sd 0.00328 = 1.47 x the floor 0.00223; unpaired (independent seeds) sd
+ * 3.05 x the floor. (2026-11-24, on the model then: 1.16 and 2.66 x; the same 1.48 x with
+ * the step-3 pre-fill of before 2026-12-05, so not the pre-fill's doing.) Asserted: paired
+ * sd <= COUPLING_MAX x the floor (R = PAIRED_REPS: the sd of 30 replications is within a
+ * factor 0.74-1.26 of its true value at 95%, so 1.47 x 1.26 = 1.85 < 1.9; independent
+ * seeds, at 3.05 x 0.74 = 2.26 at the least, would fail it). Also printed: the best ratio
+ * any pairing could give, unpaired sd / floor (3.05 with therapist effects off) -- with them
+ * on, only if the re-routed people's therapist effects paired, which they cannot. That is
+ * why a policy change misses the 3x that staffing changes reach (test_paired_narrower). */
+#define COUPLING_MAX 1.9
 static void test_coupling_near_floor(const paths *ps)
 {
     enum { R = PAIRED_REPS };

@@ -407,7 +407,12 @@ static void test_values(const paths *ps)
         CHECK(fabs(got - 1.25 * want) <= 0.5, "more_pwps: 25%% more PWPs than %d (got %d)", want,
               got);
         CHECK(strstr(v.name, "+25% PWPs") != NULL, "more_pwps: its own name (got %s)", v.name);
+        /* Its own pre-fill, nearer its window (scenarios/more_pwps.cfg). */
+        CHECK(v.prefill.caseload_fill == 0.25 && v.prefill.step_list[PW_STEP3] == 900,
+              "more_pwps: its own pre-fill (caseload_fill %g, step3_list %d)",
+              v.prefill.caseload_fill, v.prefill.step_list[PW_STEP3]);
         /* Everything else is the baseline's. */
+        v.prefill = b.prefill;
         v.roles[role(&v, "pwp")].headcount = b.roles[role(&b, "pwp")].headcount;
         memcpy(v.name, b.name, sizeof v.name);
         char why[200];
