@@ -9,8 +9,9 @@
 # - with twice the PWPs' treatment hours the same people wait days: the wait is capacity;
 # - the diaries are full and not overbooked: step-2 utilisation near 1 and at most 1.06 (a
 #   group formed after a day's sessions were booked adds its hours to that day: measured
-#   1.04); the open caseload per PWP near its cap of 54 places (60 x 0.9 FTE; the metric
-#   counts each group member where a group takes one place, so it may pass 54: 54.3);
+#   1.03); the open caseload per PWP near its cap of 54 places (60 x 0.9 FTE; the metric
+#   counts each group member where a group takes one place, so it may pass 54; measured
+#   51.9);
 # - with diary = false and the same zero lag the wait is the list's alone;
 # - a course at no capacity hands people on instead of overbooking weeks, groups do not,
 #   and a diary booked for 512 days ahead gets its warning.
@@ -59,7 +60,7 @@ check "utilisation under 100%: no such note" sh -c "! grep -q 'over 100%' '$tmp/
 # Every clinician on a course at no capacity for the whole year: a week holds no session,
 # so the caseloads they hold go back to the list at their next session, counted, and no
 # week books more than its time. Measured: step 2 at 96.2% (the groups they already ran
-# go on), 2,018 handed on a replication; when each such session took an empty day
+# go on), 1,770 handed on a replication; when each such session took an empty day
 # instead, step 2 read 118.0%.
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=52 -o "$tmp/course" \
     --set workforce.ltc_top_up_capacity=0 --set workforce.ltc_top_up_share=1 \
@@ -81,7 +82,7 @@ expect_rc 0 "the baseline over two years"
 check "groups leave each PWP a session's time: no one handed on" \
     sh -c "! grep -q 'Handed on' '$tmp/out'"
 # A part-timer's week that holds a group runs one: 96 PWPs at 0.3 FTE (4.2 treatment
-# hours, a group 4) keep step 2 full (measured 100.6%, 4 replications); when a first group
+# hours, a group 4) keep step 2 full (measured 100.7%, 4 replications); when a first group
 # too had to leave a session's time beside it, none formed and step 2 read 83.5%. Those
 # PWPs' one-to-one people are then handed on, counted.
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/parttime" \

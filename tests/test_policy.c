@@ -197,8 +197,9 @@ out_p:
  * (1.91 at R = 200; 1.95-2.25 over seeds at R = 40; test_coupling_near_floor shows why);
  * PAIRED_MIN_RATIO guards that common random numbers work at all (independent seeds give
  * ~1). A change of staffing leaves most people on the same route: there the issue's 3x
- * holds (R = 200: 3.53 for 25% more PWPs, 3.51 for 3 fewer HITs; here R = 30, 3.94 for
- * the PWPs, asserted >= 3). */
+ * holds (R = 200: 3.53 for 25% more PWPs, 3.51 for 3 fewer HITs; 3.54 for the PWPs on
+ * 2026-12-05, with more_pwps's own pre-fill; here R = 30, 3.33 for the PWPs, asserted
+ * >= 3). */
 static void test_paired_narrower(const paths *ps)
 {
     paired_narrower(ps, "expert_door.cfg", PAIRED_MIN_RATIO);
