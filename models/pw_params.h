@@ -421,8 +421,7 @@ typedef struct pw_prefill_p {
     double caseload_fill;           /* caseload_fill: share of caseload places taken */
     int sessions_held[PW_STEP_N];   /* step2_sessions_held, step3_sessions_held: a caseload's
                                        pre-filled courses have held 0 to this less 1
-                                       sessions (at most the cap less 1), uniformly;
-                                       0: none or one, as 2 */
+                                       sessions (at most the cap less 1), uniformly */
 } pw_prefill_p;
 
 /* output = { ... } */

@@ -104,10 +104,8 @@ static int world_prefill(world *w)
                  * within weeks, faster than referrals refill them, and full diaries then
                  * take years to refill. A long step-3 course started by every HIT at
                  * once frees no place for months, so step 3 may spread them
-                 * (step3_sessions_held). The same draw either way. */
+                 * (step3_sessions_held). */
                 int held = p->prefill.sessions_held[st], cap = p->step[st].max_sessions;
-                if (held == 0)
-                    held = 2;
                 pt->sessions = pt->sessions_step =
                     (int)gsl_rng_uniform_int(r, (unsigned long)(held < cap ? held : cap));
                 pt->paths |= 1u << st;

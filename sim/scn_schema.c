@@ -393,9 +393,10 @@ static const pw_field prefill_fields[] = {
      .off = offsetof(pw_prefill_p, step_list) + sizeof(int), .hi = MAX_PREFILL_LIST},
     PW_PROB("caseload_fill", pw_prefill_p, caseload_fill, 0, 0.0),
     {.name = "step2_sessions_held", .kind = PW_F_INT,
-     .off = offsetof(pw_prefill_p, sessions_held), .hi = MAX_SESSIONS},
+     .off = offsetof(pw_prefill_p, sessions_held), .def = 2, .lo = 1, .hi = MAX_SESSIONS},
     {.name = "step3_sessions_held", .kind = PW_F_INT,
-     .off = offsetof(pw_prefill_p, sessions_held) + sizeof(int), .hi = MAX_SESSIONS},
+     .off = offsetof(pw_prefill_p, sessions_held) + sizeof(int), .def = 2, .lo = 1,
+     .hi = MAX_SESSIONS},
 };
 
 static const pw_field output_fields[] = {

@@ -50,6 +50,21 @@ expect_rc() {
     fi
 }
 
+# variant NAME REPLICATIONS OVERRIDES WHAT [RUN ARGS...]: the baseline with OVERRIDES (a
+# libconfig overrides body), written as $tmp/NAME.cfg and run into $tmp/NAME; WHAT names
+# the run in its exit check. Every variant is a file of the same name including one copy
+# of the baseline, so outputs compare byte for byte (--set would add itself to the name).
+variant() {
+    [ -f "$tmp/baseline.cfg" ] || cp "$top/scenarios/baseline.cfg" "$tmp/baseline.cfg"
+    printf '@include "baseline.cfg"\noverrides = { %s };\n' "$3" >"$tmp/$1.cfg"
+    va_name=$1
+    va_reps=$2
+    va_what=$4
+    shift 4
+    run run "$tmp/$va_name.cfg" -r "$va_reps" -q -o "$tmp/$va_name" "$@"
+    expect_rc 0 "$va_what"
+}
+
 # expect_err PATTERN NAME: stderr of the last run matches the extended regex PATTERN.
 expect_err() {
     if grep -Eq -- "$1" "$tmp/err"; then

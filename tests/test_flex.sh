@@ -29,17 +29,9 @@ name=test_flex
 cd "$top" || exit 2
 R=8
 
-# Scenario files of the same name, so that files compare byte for byte (--set would add
-# itself to the name).
-cp scenarios/baseline.cfg "$tmp/baseline.cfg"
-# arm NAME REPLICATIONS HORIZON_WEEKS OVERRIDES WHAT: the baseline with OVERRIDES, run
-# into $tmp/NAME.
-arm() {
-    printf '@include "baseline.cfg"\noverrides = { horizon_weeks = %s; %s };\n' "$3" "$4" \
-        >"$tmp/$1.cfg"
-    run run "$tmp/$1.cfg" -r "$2" -q -o "$tmp/$1"
-    expect_rc 0 "$5"
-}
+# arm NAME REPLICATIONS HORIZON_WEEKS OVERRIDES WHAT: the baseline over HORIZON_WEEKS with
+# OVERRIDES, run into $tmp/NAME.
+arm() { variant "$1" "$2" "horizon_weeks = $3; $4" "$5"; }
 
 echo "== a review that moves nothing"
 arm off 2 156.0 'assessment = { flex_from_weeks = 0.0; };' "clinics off"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # test_prefill.sh: the sessions already held by the people pre-filled into caseloads
 # (prefill.step2_sessions_held, step3_sessions_held).
-# - 0, the default, draws none or one session, as 2 does: every output byte for byte.
+# - Below 1 is refused (the draw needs one value at least), with the key named. The
+#   default, 2 (none or one, courses at their start), is test_scn's (test_defaults).
 # - Above the step's cap it counts as the cap (a scenario lowering step3.max_sessions
 #   keeps the baseline's 14): byte for byte as the cap itself.
 # - Step-3 courses spread over their course (the baseline's 14: 0 to 13 sessions held of
@@ -18,22 +19,19 @@ name=test_prefill
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
 
-# Scenario files of the same name, so that files compare byte for byte (--set would add
-# itself to the name).
-cp scenarios/baseline.cfg "$tmp/baseline.cfg"
 # arm NAME REPLICATIONS OVERRIDES WHAT: the baseline's first half-year, the second quarter
 # measured, with OVERRIDES, run into $tmp/NAME.
 arm() {
-    printf '@include "baseline.cfg"\noverrides = { warmup_weeks = 13.0; horizon_weeks = 13.0; followup_weeks = 0.0; %s };\n' \
-        "$3" >"$tmp/$1.cfg"
-    run run "$tmp/$1.cfg" -r "$2" -q -o "$tmp/$1"
-    expect_rc 0 "$4"
+    variant "$1" "$2" "warmup_weeks = 13.0; horizon_weeks = 13.0; followup_weeks = 0.0; $3" "$4"
 }
 
-echo "== 0 is none or one"
-arm zero 2 'prefill = { step3_sessions_held = 0; };' "sessions held 0"
-arm two 2 'prefill = { step3_sessions_held = 2; };' "sessions held 2"
-same_outputs "$tmp/zero" "$tmp/two" "sessions held 0 as 2"
+echo "== at least 1"
+cp scenarios/baseline.cfg "$tmp/baseline.cfg"
+printf '@include "baseline.cfg"\noverrides = { prefill = { step3_sessions_held = 0; }; };\n' \
+    >"$tmp/zero.cfg"
+run check "$tmp/zero.cfg"
+expect_rc 2 "sessions held 0"
+expect_err 'prefill\.step3_sessions_held: must be an integer in \[1, 1000\] \(got 0\)' "sessions held 0"
 
 echo "== above the cap"
 arm over 2 'step3 = { max_sessions = 6; }; prefill = { step3_sessions_held = 14; };' \
@@ -43,7 +41,7 @@ arm cap 2 'step3 = { max_sessions = 6; }; prefill = { step3_sessions_held = 6; }
 same_outputs "$tmp/over" "$tmp/cap" "sessions held above the cap as the cap"
 
 echo "== step-3 courses spread"
-arm start 4 'prefill = { step3_sessions_held = 0; };' "step-3 courses at their start"
+arm start 4 'prefill = { step3_sessions_held = 2; };' "step-3 courses at their start"
 arm spread 4 '' "step-3 courses spread (the baseline)"
 s3=$(paired "$tmp/start" "$tmp/spread" waiting_step3_mean)
 echo "   waiting for step 3, second quarter: $s3"

@@ -1290,6 +1290,8 @@ static void test_defaults(const paths *ps)
     CHECK(isnan(d->step[PW_STEP2].first_session_minutes) &&
               isnan(d->step[PW_STEP3].first_session_dropout),
           "defaults that follow another key are NAN until scn_settle");
+    CHECK(d->prefill.sessions_held[PW_STEP2] == 2 && d->prefill.sessions_held[PW_STEP3] == 2,
+          "defaults: pre-filled courses at their start (none or one session held)");
     CHECK(d->referrals.n_step_changes == 0 && d->workforce.n_hires == 0 &&
               d->workforce.hires[0].role == -1 && d->workforce.shocks[PW_MAX_PLAN - 1].role == -1,
           "defaults: empty lists, unresolved roles -1");
