@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "out_stream.h"
@@ -187,6 +188,14 @@ const char *cli_datadir(void) { return STEPSIM_DATADIR; }
  * FIFO would block an open for ever (the loader refuses it with a message). */
 static int readable(const char *path) { return access(path, R_OK) == 0; }
 
+/* Readable and not a folder: a run's output folder named like a scenario ("-o baseline")
+ * must not hide the scenario of that name. */
+static int readable_file(const char *path)
+{
+    struct stat st;
+    return readable(path) && stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
 /* Scenario i as given when it is there (or has a folder in it), else the first of
  * DIR/scenarios/NAME and DIR/scenarios/NAME.cfg found with DIR the current folder (a
  * source tree: `build/stepsim serve` from its top), $STEPSIM_DATA and the installed data
@@ -194,7 +203,7 @@ static int readable(const char *path) { return access(path, R_OK) == 0; }
 static const char *find_scenario(cli *c, size_t i)
 {
     const char *name = c->scenarios[i];
-    if (readable(name) || strchr(name, '/'))
+    if (readable_file(name) || strchr(name, '/'))
         return name;
     const char *dirs[] = {".", getenv("STEPSIM_DATA"), STEPSIM_DATADIR};
     for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
@@ -206,7 +215,7 @@ static const char *find_scenario(cli *c, size_t i)
             if (!path)
                 return name;
             snprintf(path, n, "%s/scenarios/%s%s", dirs[d], name, ext ? ".cfg" : "");
-            if (readable(path)) {
+            if (readable_file(path)) {
                 c->found[i] = path;
                 return path;
             }
@@ -338,12 +347,16 @@ static int check_command(cli *c)
     for (size_t i = 0; i < c->nscenarios; i++) {
         c->scenarios[i] = find_scenario(c, i);
         const char *sc = c->scenarios[i];
-        if (!strchr(sc, '/') && !readable(sc)) { /* a bare name found nowhere: say where */
+        if (!strchr(sc, '/') && !readable_file(sc)) { /* a bare name found nowhere: say where */
             const char *data = getenv("STEPSIM_DATA");
-            fprintf(stderr, "stepsim: no scenario '%s': looked for it (and %s.cfg) here, in "
+            size_t n = strlen(sc);
+            int has_ext = n > 4 && !strcmp(sc + n - 4, ".cfg");
+            fprintf(stderr, "stepsim: no scenario '%s': looked for it%s%s%s here%s, in "
                             "./scenarios, in %s%s and in " STEPSIM_DATADIR "/scenarios; give "
                             "its path, or set STEPSIM_DATA to the folder above its scenarios/\n",
-                    sc, sc, data && *data ? data : "$STEPSIM_DATA",
+                    sc, has_ext ? "" : " (and ", has_ext ? "" : sc, has_ext ? "" : ".cfg)",
+                    readable(sc) ? " (a folder of that name is here)" : "",
+                    data && *data ? data : "$STEPSIM_DATA",
                     data && *data ? "/scenarios" : "/scenarios (unset)");
             return EXIT_USAGE;
         }

@@ -48,6 +48,20 @@ rc=$?
 expect_rc 2 "a name found nowhere"
 expect_err 'no_such_scenario' "the message names it"
 expect_err "looked for it .* in $tmp/nowhere/scenarios and in .*set STEPSIM_DATA" "and where it looked"
+STEPSIM_DATA=$tmp/nowhere "$bin" check no_such.cfg >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 2 "a name with .cfg found nowhere"
+check "no .cfg.cfg in the message" sh -c "! grep -q 'cfg\.cfg' '$tmp/err'"
+# A folder named like a scenario (a run's -o baseline) does not hide it.
+mkdir baseline
+STEPSIM_DATA=$data "$bin" check baseline >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "a folder named baseline here: the scenario is still found"
+check "it loaded the installed baseline past the folder" grep -q '^policy = "stepped";' "$tmp/out"
+STEPSIM_DATA=$tmp/nowhere "$bin" check baseline >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 2 "only a folder of that name: refused"
+expect_err "a folder of that name is here" "the message says the folder is not a scenario"
 # From the top of a source tree its scenarios/ folder is searched first (build/stepsim
 # serve's default, baseline, is found there without an install).
 cd "$top" || exit 2
