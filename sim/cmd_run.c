@@ -586,11 +586,18 @@ out:
 
 int cmd_check(const cli *c, pw_params *p, const scn_federation *fed)
 {
+    /* A federation's parameters are its services', scaled from the base; what prints is
+     * the national sum, which reads as one service of the nation's size: say so first. */
+    if (fed->n)
+        printf("# A FEDERATION of %zu services (listed at the end). What follows is its national\n"
+               "# view: the base scenario with the services' referrals, posts and pre-filled\n"
+               "# lists summed. Loaded back, it is ONE service of the nation's size, not the\n"
+               "# federation: run the original file for that.\n",
+               fed->n);
     scn_print(stdout, p);
     if (fed->n)
-        printf("\n# A federation of %zu services: the parameters above are the national ones\n"
-               "# (the base scenario with the services' referrals and posts summed). Each\n"
-               "# service is the base scaled (scale, staffing) with its own overrides:\n",
+        printf("\n# The %zu services: each is the base scaled (scale, staffing) with its own\n"
+               "# overrides:\n",
                fed->n);
     for (size_t k = 0; k < fed->n; k++) {
         const pw_params *sp = &fed->services[k];

@@ -101,6 +101,15 @@ awk "$awk_csv"'
 if [ $? -eq 0 ]; then ok "$(tail -n 1 "$tmp/cmp"): equal"; else
     bad "national metrics differ from the service's:"; sed 's/^/      /' "$tmp/cmp" | head; fi
 
+echo "== check of a federation"
+# Its printout is the national view, which loads back as one service: it must say so
+# before anything else, and list every service.
+run check tests/federation/three.cfg
+expect_rc 0 "check three.cfg"
+check "its first line says it is a federation" sh -c "head -n 1 '$tmp/out' | grep -q 'A FEDERATION of 3 services'"
+check "and that it loads back as one service" grep -q 'ONE service of the nation' "$tmp/out"
+check "every service listed" test "$(grep -c '^#   services\[' "$tmp/out")" -eq 3
+
 echo "== bad services"
 # Copies, so that the bad files can @include the golden scenario by a relative path.
 mkdir -p "$tmp/tests" && cp -r tests/golden "$tmp/tests/" && cp -r scenarios "$tmp/"
