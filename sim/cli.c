@@ -53,8 +53,8 @@ static const char usage_text[] =
     "\n"
     "options (--set applies to every scenario and point):\n"
     "  -r, --replications N   replications (default: the scenario's `replications`; with\n"
-    "                         --precision, solve and sensitivity: the most to run;\n"
-    "                         sensitivity and calibrate: 5 a point)\n"
+    "                         --precision and solve: the most to run (solve: a point);\n"
+    "                         sensitivity and calibrate: a point, default 5)\n"
     "  -s, --seed N           master seed (default: the scenario's `seed`)\n"
     "  -j, --threads N        worker threads (default: all cores)\n"
     "  -o, --outdir DIR       output folder (default: out/<scenario file name>, out/compare,\n"
@@ -64,7 +64,7 @@ static const char usage_text[] =
     "                         of metric M (default: every headline metric) is within X\n"
     "                         (absolute for shares, else relative to the mean)\n"
     "      --max-memory SIZE  refuse to start a run whose estimated peak memory is above\n"
-    "                         SIZE (K, M, G: 512M, 4G; default: half the physical memory)\n"
+    "                         SIZE (K, M, G, T: 512M, 4G; default: half the physical memory)\n"
     "      --patients         also write patients.csv (one row per patient per stage)\n"
     "      --events           also write events.csv (process-mining event log),\n"
     "                         arrivals.csv and resources.csv (simmer's monitors)\n"
@@ -73,6 +73,8 @@ static const char usage_text[] =
     "      --port N           serve: the port on 127.0.0.1 (default 8080)\n"
     "  -q, --quiet            no dashboard or table on stdout\n"
     "\n"
+    "stepsim COMMAND --help: that command's options, explained.\n"
+    "\n"
     "A scenario named without a folder that is not in the current one is looked for in\n"
     "./scenarios, $STEPSIM_DATA/scenarios, then in the installed scenarios\n"
     "(" STEPSIM_DATADIR "/scenarios); '.cfg' may be left off: stepsim run baseline\n"
@@ -80,6 +82,94 @@ static const char usage_text[] =
     "exit status: 0 ok, 1 runtime failure, 2 bad usage, bad scenario or over the\n"
     "             memory budget (--max-memory),\n"
     "             130 / 143 interrupted (SIGINT / SIGTERM)\n";
+
+/* `stepsim CMD --help`: the command's options, explained. Bits of the commands each
+ * option is for, in the order of `commands` below. */
+enum { H_RUN = 1, H_CMP = 2, H_CHECK = 4, H_SWEEP = 8, H_SOLVE = 16, H_SENS = 32,
+       H_CAL = 64, H_SERVE = 128 };
+static const struct {
+    const char *name;
+    unsigned bits;
+    const char *usage, *what;
+} commands[] = {
+    {"run", H_RUN, "stepsim run SCENARIO.cfg [options]", "run the scenario, write outputs"},
+    {"compare", H_CMP, "stepsim compare A.cfg B.cfg [C.cfg ...] [options]",
+     "the same people through each scenario: paired differences against A, 95% CIs"},
+    {"check", H_CHECK, "stepsim check SCENARIO.cfg [--set key=value]...",
+     "validate; print the resolved scenario (a federation: its national view)"},
+    {"sweep", H_SWEEP, "stepsim sweep SCENARIO.cfg --vary KEY=FROM:TO[:STEP]|A,B,C [...] [options]",
+     "every point of a grid (or N Latin-hypercube points), paired: sweep.csv"},
+    {"solve", H_SOLVE, "stepsim solve SCENARIO.cfg --vary KEY=FROM:TO [...] --target 'METRIC>=X' "
+     "[...] [options]", "the cheapest point of a whole-number grid meeting every target"},
+    {"sensitivity", H_SENS, "stepsim sensitivity SCENARIO.cfg --vary KEY=LO:HI [...] [options]",
+     "which inputs move which outputs (Morris or Sobol)"},
+    {"calibrate", H_CAL, "stepsim calibrate SCENARIO.cfg --targets FILE [options]",
+     "fit the free keys of FILE to its targets (Nelder-Mead)"},
+    {"serve", H_SERVE, "stepsim serve [SCENARIO.cfg] [options]",
+     "the playground: a page on 127.0.0.1 with sliders, run in the browser"},
+};
+#define H_RUNS (H_RUN | H_CMP | H_SWEEP | H_SOLVE | H_SENS | H_CAL)
+static const struct {
+    unsigned bits;
+    const char *text;
+} command_opts[] = {
+    {H_SWEEP, "  --vary KEY=FROM:TO[:STEP] or KEY=A,B,C\n"
+              "                         a key to vary (repeatable): a range (a whole-number\n"
+              "                         range without a step steps by 1) or a list of values\n"},
+    {H_SOLVE, "  --vary KEY=FROM:TO     a key to vary over a whole-number range (repeatable),\n"
+              "                         e.g. staff.pwp.headcount=30:60\n"},
+    {H_SENS, "  --vary KEY=LO:HI       an input and the range it is drawn over (repeatable)\n"},
+    {H_SOLVE, "  --target 'METRIC>=X'   a target the answer must meet (repeatable; <= too; X may\n"
+              "                         be a percent on a share: 75%). Assumed: raising a varied\n"
+              "                         key never worsens a target; a WARNING says where the\n"
+              "                         points evaluated show otherwise\n"
+              "  --minimise METRIC      what 'cheapest' means (default cost_per_year_gbp)\n"
+              "  --confidence P         one-sided confidence a point must meet every target at\n"
+              "                         (default 0.95)\n"
+              "  --exhaustive           decide every grid point at -r, not the frontier: a check\n"
+              "                         on the search, at many more simulations\n"},
+    {H_SWEEP | H_SENS, "  --samples N            sweep: N Latin-hypercube points instead of the grid;\n"
+                       "                         sensitivity: Morris trajectories (default 10) or\n"
+                       "                         Sobol base rows (default 64)\n"
+                       "  --metrics A,B          the metrics to report (names of summary.csv)\n"},
+    {H_SWEEP, "  --per-point            also write each point's full output set to points/NNNN/\n"},
+    {H_SENS, "  --method morris|sobol  elementary effects (default) or Sobol indices\n"},
+    {H_CAL, "  --targets FILE         the figures to fit and the keys free to move (required)\n"
+            "  --max-evals N          stop after N evaluations (default 200)\n"
+            "  --simplex-size X       stop when the simplex is smaller than X (default 0.001,\n"
+            "                         a key's range spanning 1)\n"},
+    {H_RUNS | H_SERVE, "  -r, --replications N   replications (default: the scenario's; solve: the\n"
+                       "                         most a point; sensitivity and calibrate: a point,\n"
+                       "                         default 5; serve: a run's first, default 8)\n"},
+    {H_RUNS, "  -s, --seed N           master seed (default: the scenario's `seed`)\n"},
+    {H_RUNS | H_SERVE, "  -j, --threads N        worker threads (default: all cores)\n"},
+    {H_RUNS, "  -o, --outdir DIR       output folder (default under out/)\n"},
+    {H_RUNS | H_CHECK | H_SERVE, "  --set KEY=VALUE        override a scenario key (repeatable)\n"},
+    {H_RUN | H_CMP, "  --precision X[:M]      add replications until metric M's (default: every\n"
+                    "                         headline metric's) 95% CI half-width is within X\n"
+                    "  --patients             also write patients.csv\n"
+                    "  --events               also write events.csv, arrivals.csv, resources.csv\n"
+                    "  --start-date DATE      day 0 of events.csv (YYYY-MM-DD, a Monday)\n"},
+    {H_RUNS, "  --max-memory SIZE      refuse a run estimated above SIZE (K, M, G, T)\n"
+             "  -q, --quiet            no dashboard or table on stdout\n"},
+    {H_SERVE, "  --port N               the port on 127.0.0.1 (default 8080)\n"},
+};
+
+/* Print CMD's help and return 1, or 0 if CMD is no command. */
+static int command_help(const char *cmd)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(cmd, commands[i].name) != 0)
+            continue;
+        printf("usage: %s\n  %s\n\noptions:\n", commands[i].usage, commands[i].what);
+        for (size_t k = 0; k < sizeof command_opts / sizeof *command_opts; k++)
+            if (command_opts[k].bits & commands[i].bits)
+                fputs(command_opts[k].text, stdout);
+        printf("\nEvery command: stepsim --help; in full: man stepsim.\n");
+        return 1;
+    }
+    return 0;
+}
 
 int cli_usage_error(const char *fmt, const char *arg)
 {
@@ -456,7 +546,9 @@ int cli_parse(int argc, char **argv, cli *c)
             add_positional(c, optarg);
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            /* After a command (stepsim solve --help), that command's options. */
+            if (!c->command || !command_help(c->command))
+                fputs(usage_text, stdout);
             return EXIT_OK;
         case OPT_VERSION:
             if (argc > 2)

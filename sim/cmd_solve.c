@@ -59,6 +59,7 @@ typedef struct solver {
     spot *spots;
     size_t nspots, cap;
     size_t sims; /* replications run */
+    int bottom_looked; /* least_last has looked at the bottom of a row whose top misses */
     app_progress_ctx progress;
 } solver;
 
@@ -210,8 +211,17 @@ static int least_last(solver *s, long *at, long lo, long hi, long *out)
     if ((ret = decide(s, at, &meets)) != EXIT_OK)
         return ret;
     if (!meets) {
+        /* None above: under the assumption none below either. Look at the bottom of the
+         * first such row, so that a key which works the other way (a delay, a dropout
+         * rate) shows up in check_monotone rather than as "no point meets"; once is
+         * enough for a key that does, and costs one point. */
         *out = hi + 1;
-        return EXIT_OK;
+        if (lo < hi && !s->bottom_looked) {
+            s->bottom_looked = 1;
+            at[last] = lo;
+            ret = decide(s, at, &meets);
+        }
+        return ret;
     }
     while (lo < hi) {
         long mid = lo + (hi - lo) / 2;
@@ -276,6 +286,52 @@ static int search(solver *s, size_t **cand, size_t *ncand)
     }
     free(at);
     return ret;
+}
+
+/* Two decided points that contradict the assumption: equal but for one var, the lower
+ * value meeting the targets and the higher missing them. Along the last var bisection
+ * never evaluates such a pair unless the assumption fails (least_last looks at the bottom
+ * of a row whose top misses); across rows noise makes them near the frontier (the search
+ * then looks above), so there only a pair whose intervals on some target do not meet
+ * counts. 1 and *lo, *hi (spot indexes) if found. Called before apply_caps, whose
+ * ceilings rise with staff by design. */
+static int check_monotone(const solver *s, size_t *lo, size_t *hi)
+{
+    size_t nv = s->x.nvars;
+    for (size_t i = 0; i < s->nspots; i++) {
+        const spot *a = &s->spots[i];
+        if (!a->decided || !a->meets)
+            continue;
+        for (size_t j = 0; j < s->nspots; j++) {
+            const spot *b = &s->spots[j];
+            if (!b->decided || b->meets)
+                continue;
+            size_t differ = 0, up = 0;
+            for (size_t v = 0; v < nv; v++)
+                if (a->at[v] != b->at[v])
+                    differ++, up += b->at[v] > a->at[v];
+            if (differ != 1 || up != 1)
+                continue;
+            if (a->at[nv - 1] != b->at[nv - 1]) {
+                *lo = i;
+                *hi = j;
+                return 1;
+            }
+            for (size_t k = 0; k < s->ntargets; k++) {
+                const target *t = &s->targets[k];
+                if (t->cap)
+                    continue;
+                sim_summary sa = ex_point_summary(&a->pt, t->metric, a->pt.nreps);
+                sim_summary sb = ex_point_summary(&b->pt, t->metric, b->pt.nreps);
+                if (t->at_least ? sa.ci_low > sb.ci_high : sa.ci_high < sb.ci_low) {
+                    *lo = i;
+                    *hi = j;
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
 }
 
 /* One evaluated point's rows of solve.csv. */
@@ -556,7 +612,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
     if ((ret = xp_check_vars(&s.x)) != EXIT_OK)
         goto out;
     s.progress = app_progress_start(s.x.name, "replications simulated");
-    if ((ret = search(&s, &cand, &ncand)) != EXIT_OK || (ret = apply_caps(&s, cand, ncand)) !=
+    size_t mono_lo = SIZE_MAX, mono_hi = SIZE_MAX;
+    if ((ret = search(&s, &cand, &ncand)) == EXIT_OK && !c->exhaustive)
+        (void)check_monotone(&s, &mono_lo, &mono_hi);
+    if (ret != EXIT_OK || (ret = apply_caps(&s, cand, ncand)) !=
                                                               EXIT_OK)
         goto out;
     app_progress_end(&s.progress, s.sims);
@@ -636,6 +695,9 @@ int cmd_solve(const cli *c, int argc, char **argv)
             printf("No point of the grid meets every target at this confidence: the cheapest "
                    "that meets\nthe others costs more than the ceiling.\n");
             print_spot(&s, "cheapest meeting the others", &s.spots[over]);
+        } else if (best == SIZE_MAX && mono_lo != SIZE_MAX) {
+            printf("No answer: the search, which relies on the assumption, found none, and the "
+                   "assumption\nfails on this grid (below).\n");
         } else if (best == SIZE_MAX) {
             printf("No point of the grid meets every target at this confidence.\n");
             size_t near = closest(&s);
@@ -654,6 +716,13 @@ int cmd_solve(const cli *c, int argc, char **argv)
         }
         if (second != SIZE_MAX)
             print_spot(&s, "runner-up", &s.spots[second]);
+        if (mono_lo != SIZE_MAX) {
+            printf("\nWARNING: the assumption fails on this grid: the lower point below meets "
+                   "every target and\nthe higher one misses. Raising the key works against the "
+                   "targets here, so the\nsearch cannot be trusted: run with --exhaustive.\n");
+            print_spot(&s, "meets", &s.spots[mono_lo]);
+            print_spot(&s, "misses, higher", &s.spots[mono_hi]);
+        }
         printf("\n%zu simulation%s (replications) at %zu point%s; every point of the "
                "%zu-point grid at %zu replications would take %zu.\n", s.sims,
                s.sims == 1 ? "" : "s", s.nspots, s.nspots == 1 ? "" : "s", grid, s.x.reps,
@@ -661,6 +730,11 @@ int cmd_solve(const cli *c, int argc, char **argv)
         printf("Outputs in %s/ (solve.html: the grid and the answer; solve.csv: every point "
                "evaluated)\n",
                c->outdir ? c->outdir : s.x.outdir);
+    }
+    if (c->quiet && mono_lo != SIZE_MAX) {
+        fprintf(stderr, "stepsim: solve: WARNING: the assumption that raising a varied key "
+                        "never worsens a target fails on this grid (points %zu and %zu of "
+                        "solve.csv): run with --exhaustive\n", mono_lo, mono_hi);
     }
     ret = EXIT_OK;
 out:

@@ -37,6 +37,25 @@ echo "== usage"
 run --help
 expect_rc 0 "--help"
 check "--help prints usage on stdout" grep -q 'usage: stepsim' "$tmp/out"
+# After a command, that command's options explained, and only its own.
+run solve --help
+expect_rc 0 "solve --help"
+check "solve --help: its usage" grep -q '^usage: stepsim solve ' "$tmp/out"
+for o in --target --minimise --confidence --exhaustive --vary; do
+    check "solve --help explains $o" grep -q "^  $o " "$tmp/out"
+done
+check "solve --help: no other command's options" sh -c "! grep -q -- '--simplex-size\|--per-point\|--port' '$tmp/out'"
+run calibrate --help
+expect_rc 0 "calibrate --help"
+check "calibrate --help explains --simplex-size" grep -q '^  --simplex-size ' "$tmp/out"
+run run --help
+expect_rc 0 "run --help"
+check "run --help: --precision, not --target" sh -c "grep -q '^  --precision ' '$tmp/out' && ! grep -q -- '--target' '$tmp/out'"
+for cmd in compare check sweep sensitivity serve; do
+    run "$cmd" --help
+    expect_rc 0 "$cmd --help"
+    check "$cmd --help: its usage" grep -q "^usage: stepsim $cmd " "$tmp/out"
+done
 run --version
 expect_rc 0 "--version"
 check "--version prints 'stepsim VERSION'" grep -Eq '^stepsim [0-9]+\.[0-9]+' "$tmp/out"

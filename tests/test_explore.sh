@@ -79,6 +79,22 @@ if [ -n "$sims" ] && [ "$sims" -lt "$full" ]; then ok "fewer simulations: $sims 
 check "solve says what it assumes" grep -q "Assumed: raising a varied key never worsens" "$tmp/solve.txt"
 check "solve names a runner-up" grep -q '^runner-up:' "$tmp/solve.txt"
 check "solve.csv has the points it evaluated" test "$(wc -l <"$tmp/so/solve.csv")" -gt 3
+check "no warning where the assumption holds" sh -c "! grep -q WARNING '$tmp/solve.txt'"
+
+echo "== solve on a key that works against the target"
+# A longer opt-in delay lowers the six-week figure: the search finds nothing at the top of
+# the range, looks at the bottom once, finds it meets, and must say the assumption fails
+# rather than "no point meets" (with -q on stderr).
+run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=0.45' \
+    -r 10 -o "$tmp/rev"
+expect_rc 0 "solve on a reversed key"
+check "it warns that the assumption fails" grep -q '^WARNING: the assumption fails' "$tmp/out"
+check "and does not claim no point meets" sh -c "! grep -q '^No point of the grid meets' '$tmp/out'"
+check "it shows the lower point that meets" grep -q '^meets: assessment.opt_in_days_mean=2 ' "$tmp/out"
+run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=0.45' \
+    -r 10 -q -o "$tmp/rev"
+expect_rc 0 "the same, -q"
+expect_err 'WARNING: the assumption .* fails on this grid' "with -q the warning goes to stderr"
 
 echo "== sensitivity"
 run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \
