@@ -565,12 +565,32 @@ void scn_load_group(scn_ctx *c, const config_setting_t *g, const char *key, cons
             if (tbl[i].kind == PW_F_NUM)
                 sum += *(double *)((char *)base + tbl[i].off);
         if (scn_nerrors(c) == before && fabs(sum - 1.0) > SHARE_TOL) {
-            /* Point at the member an override changed, if any: that is what broke it. */
+            /* Point at the member an override changed, if any: that is what broke it. An
+             * override merges into the group, so name the members it left as the file has
+             * them: a user who set "all" the shares may not know of another. */
             const config_setting_t *at = g;
-            for (int i = 0; i < config_setting_length(g); i++)
-                if (config_setting_get_hook(config_setting_get_elem(g, (unsigned)i)))
-                    at = config_setting_get_elem(g, (unsigned)i);
-            scn_err_at(c, at, key, "shares must sum to 1 within %g (got %.10g)", SHARE_TOL, sum);
+            char kept[256] = "";
+            size_t nk = 0;
+            int overridden = 0;
+            for (int i = 0; i < config_setting_length(g); i++) {
+                const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
+                if (config_setting_get_hook(m)) {
+                    at = m;
+                    overridden = 1;
+                } else if (nk < sizeof kept) {
+                    char v[64];
+                    scn_fmt_value(m, v, sizeof v);
+                    nk += (size_t)snprintf(kept + nk, sizeof kept - nk, "%s%s = %s",
+                                           nk ? ", " : "", config_setting_name(m), v);
+                }
+            }
+            if (overridden && nk)
+                scn_err_at(c, at, key, "shares must sum to 1 within %g (got %.10g, with %s kept "
+                           "from the file: an override merges into the group, so set those "
+                           "too)", SHARE_TOL, sum, kept);
+            else
+                scn_err_at(c, at, key, "shares must sum to 1 within %g (got %.10g)", SHARE_TOL,
+                           sum);
         }
     }
     if (hooks && hooks->post && scn_nerrors(c) == before)
