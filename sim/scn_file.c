@@ -506,8 +506,14 @@ void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key)
             if (l->used || l->wrapped != v)
                 continue;
             l->used = 1;
-            scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it as %d); "
-                       "write %sL for a 64-bit value", l->text, v, l->text);
+            /* Only the seed takes a 64-bit value: suggesting the L elsewhere would lead to
+             * the key's own bound, a second error. */
+            if (!strcmp(key, "seed"))
+                scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it "
+                           "as %d); write %sL for a 64-bit value", l->text, v, l->text);
+            else
+                scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it "
+                           "as %d), and no key but seed takes a number this large", l->text, v);
             if (scn_grow(c, (void **)&c->poisoned, &c->cappoisoned, c->npoisoned + 1,
                          sizeof *c->poisoned) == 0)
                 c->poisoned[c->npoisoned++] = s;
