@@ -413,6 +413,44 @@ static const char *repeated_on_line(const char *line, size_t *n)
     return NULL;
 }
 
+/* The first line before `upto` on which a string opens and does not close, or 0. libconfig
+ * lets a string run across lines, so a missing quote shows only at the next quote, often
+ * many lines on; no scenario string holds a line break, so such a line is the mistake.
+ * Comments (#, //, C-style) are skipped. */
+static unsigned open_string_line(const scn_src *f, unsigned upto)
+{
+    if (!f || !f->text)
+        return 0;
+    const char *p = f->text, *end = f->text + f->len;
+    unsigned line = 1, opened = 0;
+    int in_str = 0, in_block = 0;
+    for (; p < end && line < upto; p++) {
+        if (*p == '\n') {
+            if (in_str)
+                return opened;
+            line++;
+        } else if (in_block) {
+            if (p[0] == '*' && p + 1 < end && p[1] == '/')
+                in_block = 0, p++;
+        } else if (in_str) {
+            if (*p == '\\' && p + 1 < end && p[1] != '\n')
+                p++;
+            else if (*p == '"')
+                in_str = 0;
+        } else if (*p == '"') {
+            in_str = 1;
+            opened = line;
+        } else if (*p == '#' || (p[0] == '/' && p + 1 < end && p[1] == '/')) {
+            while (p + 1 < end && p[1] != '\n')
+                p++;
+        } else if (p[0] == '/' && p + 1 < end && p[1] == '*') {
+            in_block = 1;
+            p++;
+        }
+    }
+    return 0;
+}
+
 /* Turn libconfig's parse error into a useful message. */
 void scn_report_parse_error(scn_ctx *c)
 {
@@ -460,6 +498,16 @@ void scn_report_parse_error(scn_ctx *c)
     } else if (text && !strcmp(text, "mismatched element type in array")) {
         scn_errf(c, loc, NULL, "mismatched element type in array: write every element the same "
                  "way (1.0 rather than 1 in an array of numbers)");
+    } else if (line > 0 && open_string_line(f, (unsigned)line)) {
+        unsigned at = open_string_line(f, (unsigned)line);
+        char open_src[512];
+        line_of(f, at, open_src, sizeof open_src);
+        const char *p = open_src;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        snprintf(loc, sizeof loc, "%s:%u", shown, at);
+        scn_errf(c, loc, NULL, "a string opened on this line is not closed on it, in: %.80s "
+                 "(libconfig read on to line %d: %s)", p, line, text ? text : "syntax error");
     } else {
         const char *p = src;
         while (*p == ' ' || *p == '\t')
