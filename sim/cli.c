@@ -138,20 +138,26 @@ static const struct {
             "  --max-evals N          stop after N evaluations (default 200)\n"
             "  --simplex-size X       stop when the simplex is smaller than X (default 0.001,\n"
             "                         a key's range spanning 1)\n"},
-    {H_RUNS | H_SERVE, "  -r, --replications N   replications (default: the scenario's; solve: the\n"
-                       "                         most a point; sensitivity and calibrate: a point,\n"
-                       "                         default 5; serve: a run's first, default 8)\n"},
+    {H_RUN | H_CMP, "  -r, --replications N   replications (default: the scenario's; with\n"
+                    "                         --precision, the most to run)\n"},
+    {H_SWEEP, "  -r, --replications N   replications a point (default: the scenario's)\n"},
+    {H_SOLVE, "  -r, --replications N   the most replications a point (default: the\n"
+              "                         scenario's); a point starts with 5\n"},
+    {H_SENS | H_CAL, "  -r, --replications N   replications a point (default 5)\n"},
+    {H_SERVE, "  -r, --replications N   replications a run starts with (default 8, at most 50)\n"},
     {H_RUNS, "  -s, --seed N           master seed (default: the scenario's `seed`)\n"},
     {H_RUNS | H_SERVE, "  -j, --threads N        worker threads (default: all cores)\n"},
     {H_RUNS, "  -o, --outdir DIR       output folder (default under out/)\n"},
     {H_RUNS | H_CHECK | H_SERVE, "  --set KEY=VALUE        override a scenario key (repeatable)\n"},
     {H_RUN | H_CMP, "  --precision X[:M]      add replications until metric M's (default: every\n"
                     "                         headline metric's) 95% CI half-width is within X\n"
+                    "                         (absolute for shares, else relative to the mean)\n"
                     "  --patients             also write patients.csv\n"
                     "  --events               also write events.csv, arrivals.csv, resources.csv\n"
                     "  --start-date DATE      day 0 of events.csv (YYYY-MM-DD, a Monday)\n"},
-    {H_RUNS, "  --max-memory SIZE      refuse a run estimated above SIZE (K, M, G, T)\n"
-             "  -q, --quiet            no dashboard or table on stdout\n"},
+    {H_RUNS | H_SERVE, "  --max-memory SIZE      refuse a run estimated above SIZE (K, M, G, T;\n"
+                       "                         default: half the physical memory)\n"},
+    {H_RUNS, "  -q, --quiet            no dashboard or table on stdout\n"},
     {H_SERVE, "  --port N               the port on 127.0.0.1 (default 8080)\n"},
 };
 
@@ -440,7 +446,7 @@ static int check_command(cli *c)
         if (!strchr(sc, '/') && !readable_file(sc)) { /* a bare name found nowhere: say where */
             const char *data = getenv("STEPSIM_DATA");
             size_t n = strlen(sc);
-            int has_ext = n > 4 && !strcmp(sc + n - 4, ".cfg");
+            int has_ext = n >= 4 && !strcmp(sc + n - 4, ".cfg");
             fprintf(stderr, "stepsim: no scenario '%s': looked for it%s%s%s here%s, in "
                             "./scenarios, in %s%s and in " STEPSIM_DATADIR "/scenarios; give "
                             "its path, or set STEPSIM_DATA to the folder above its scenarios/\n",
@@ -545,11 +551,23 @@ int cli_parse(int argc, char **argv, cli *c)
         case 1:
             add_positional(c, optarg);
             break;
-        case 'h':
-            /* After a command (stepsim solve --help), that command's options. */
-            if (!c->command || !command_help(c->command))
+        case 'h': {
+            /* With a command, before or after (stepsim solve --help, stepsim --help solve),
+             * that command's options; with a word that is no command, the error. */
+            const char *cmd = c->command;
+            for (int k = optind; !cmd && k < argc; k++) /* a later word naming a command */
+                for (size_t i = 0; !cmd && i < sizeof commands / sizeof *commands; i++)
+                    if (!strcmp(argv[k], commands[i].name))
+                        cmd = argv[k];
+            if (!cmd) {
                 fputs(usage_text, stdout);
+                return EXIT_OK;
+            }
+            if (!command_help(cmd))
+                return cli_usage_error("unknown command '%s' (expected run, compare, check, "
+                                       "sweep, solve, sensitivity, calibrate or serve)", cmd);
             return EXIT_OK;
+        }
         case OPT_VERSION:
             if (argc > 2)
                 return cli_usage_error("%s takes nothing else: stepsim --version", "--version");

@@ -59,7 +59,6 @@ typedef struct solver {
     spot *spots;
     size_t nspots, cap;
     size_t sims; /* replications run */
-    int bottom_looked; /* least_last has looked at the bottom of a row whose top misses */
     app_progress_ctx progress;
 } solver;
 
@@ -211,17 +210,8 @@ static int least_last(solver *s, long *at, long lo, long hi, long *out)
     if ((ret = decide(s, at, &meets)) != EXIT_OK)
         return ret;
     if (!meets) {
-        /* None above: under the assumption none below either. Look at the bottom of the
-         * first such row, so that a key which works the other way (a delay, a dropout
-         * rate) shows up in check_monotone rather than as "no point meets"; once is
-         * enough for a key that does, and costs one point. */
         *out = hi + 1;
-        if (lo < hi && !s->bottom_looked) {
-            s->bottom_looked = 1;
-            at[last] = lo;
-            ret = decide(s, at, &meets);
-        }
-        return ret;
+        return EXIT_OK;
     }
     while (lo < hi) {
         long mid = lo + (hi - lo) / 2;
@@ -282,22 +272,30 @@ static int search(solver *s, size_t **cand, size_t *ncand)
             const spot *sp = find_spot(s, at);
             assert(sp && sp->meets); /* every frontier value was decided to meet */
             (*cand)[(*ncand)++] = (size_t)(sp - s->spots);
+        } else if (ret == EXIT_OK && i == outer - 1 && lo < top && !s->x.c->exhaustive) {
+            /* The last row, the other keys at their highest, has nothing even at the top:
+             * under the assumption nothing anywhere. Look at its bottom once, so that a
+             * key which works the other way (a delay, a dropout rate) shows up in
+             * check_monotone rather than as "no point meets"; one point more. */
+            int meets;
+            at[last] = lo;
+            ret = decide(s, at, &meets);
         }
     }
     free(at);
     return ret;
 }
 
-/* Two decided points that contradict the assumption: equal but for one var, the lower
- * value meeting the targets and the higher missing them. Along the last var bisection
- * never evaluates such a pair unless the assumption fails (least_last looks at the bottom
- * of a row whose top misses); across rows noise makes them near the frontier (the search
- * then looks above), so there only a pair whose intervals on some target do not meet
- * counts. 1 and *lo, *hi (spot indexes) if found. Called before apply_caps, whose
- * ceilings rise with staff by design. */
+/* Two decided points that contradict the assumption beyond noise: equal but for one var,
+ * the lower value meeting the targets and the higher missing them, on a target the higher
+ * fails with the lower's confidence interval wholly on the better side of the higher's.
+ * Near a flat frontier points meet and miss by noise alone, with intervals that overlap:
+ * those do not count. 1 and *lo, *hi (spot indexes) if found. Called before apply_caps,
+ * whose ceilings rise with staff by design. */
 static int check_monotone(const solver *s, size_t *lo, size_t *hi)
 {
     size_t nv = s->x.nvars;
+    double conf = s->x.c->confidence;
     for (size_t i = 0; i < s->nspots; i++) {
         const spot *a = &s->spots[i];
         if (!a->decided || !a->meets)
@@ -312,15 +310,14 @@ static int check_monotone(const solver *s, size_t *lo, size_t *hi)
                     differ++, up += b->at[v] > a->at[v];
             if (differ != 1 || up != 1)
                 continue;
-            if (a->at[nv - 1] != b->at[nv - 1]) {
-                *lo = i;
-                *hi = j;
-                return 1;
-            }
             for (size_t k = 0; k < s->ntargets; k++) {
                 const target *t = &s->targets[k];
                 if (t->cap)
                     continue;
+                double bound = ex_point_bound(&b->pt, t->metric, b->pt.nreps, conf,
+                                              t->at_least ? -1 : 1);
+                if (t->at_least ? bound >= t->value : bound <= t->value)
+                    continue; /* b meets this one: not where it fails */
                 sim_summary sa = ex_point_summary(&a->pt, t->metric, a->pt.nreps);
                 sim_summary sb = ex_point_summary(&b->pt, t->metric, b->pt.nreps);
                 if (t->at_least ? sa.ci_low > sb.ci_high : sa.ci_high < sb.ci_low) {
@@ -332,6 +329,15 @@ static int check_monotone(const solver *s, size_t *lo, size_t *hi)
         }
     }
     return 0;
+}
+
+/* The first evaluated point decided to meet every target, or SIZE_MAX. */
+static size_t any_met(const solver *s)
+{
+    for (size_t i = 0; i < s->nspots; i++)
+        if (s->spots[i].decided && s->spots[i].meets)
+            return i;
+    return SIZE_MAX;
 }
 
 /* One evaluated point's rows of solve.csv. */
@@ -698,6 +704,13 @@ int cmd_solve(const cli *c, int argc, char **argv)
         } else if (best == SIZE_MAX && mono_lo != SIZE_MAX) {
             printf("No answer: the search, which relies on the assumption, found none, and the "
                    "assumption\nfails on this grid (below).\n");
+        } else if (best == SIZE_MAX && any_met(&s) != SIZE_MAX) {
+            /* The top missed but the look at the bottom met, within noise of it: a flat
+             * metric near its target. Not "no point meets". */
+            printf("No answer from the search: the top of the range missed, yet a point below "
+                   "it met\n(the metric is flat here, within noise of the target): check "
+                   "with --exhaustive.\n");
+            print_spot(&s, "met in the search", &s.spots[any_met(&s)]);
         } else if (best == SIZE_MAX) {
             printf("No point of the grid meets every target at this confidence.\n");
             size_t near = closest(&s);
@@ -717,11 +730,12 @@ int cmd_solve(const cli *c, int argc, char **argv)
         if (second != SIZE_MAX)
             print_spot(&s, "runner-up", &s.spots[second]);
         if (mono_lo != SIZE_MAX) {
-            printf("\nWARNING: the assumption fails on this grid: the lower point below meets "
-                   "every target and\nthe higher one misses. Raising the key works against the "
-                   "targets here, so the\nsearch cannot be trusted: run with --exhaustive.\n");
-            print_spot(&s, "meets", &s.spots[mono_lo]);
-            print_spot(&s, "misses, higher", &s.spots[mono_hi]);
+            printf("\nWARNING: the assumption fails on this grid: the lower point below met "
+                   "every target in the\nsearch and the higher one missed, on a target where "
+                   "their intervals do not meet.\nRaising the key works against the targets "
+                   "here, so the search cannot be trusted:\nrun with --exhaustive.\n");
+            print_spot(&s, "met in the search", &s.spots[mono_lo]);
+            print_spot(&s, "missed in the search, higher", &s.spots[mono_hi]);
         }
         printf("\n%zu simulation%s (replications) at %zu point%s; every point of the "
                "%zu-point grid at %zu replications would take %zu.\n", s.sims,

@@ -413,33 +413,44 @@ static const char *repeated_on_line(const char *line, size_t *n)
     return NULL;
 }
 
-/* The first line before `upto` on which a string opens and does not close, or 0. libconfig
- * lets a string run across lines, so a missing quote shows only at the next quote, often
- * many lines on; no scenario string holds a line break, so such a line is the mistake.
- * Comments (#, //, C-style) are skipped. */
-static unsigned open_string_line(const scn_src *f, unsigned upto)
+/* The line on which a string opened that ran across lines up to the syntax error on line
+ * `err`, or 0. libconfig lets a string run across lines, so a missing quote shows only
+ * where the quotes next go wrong, often many lines on: the string's end is taken from a
+ * later quote, and the text after it may open another that runs on (a chain, each
+ * opening on the line the last closed). Blamed: the chain's first line, when the chain
+ * ends on line `err` or is still open there. A string that spans lines and closes before
+ * `err`, with no chain to it, is the user's own (the loader takes it) and is not blamed.
+ * Scans as libconfig's lexer does: comments (#, //, C-style) outside strings, backslash
+ * escapes inside. */
+static unsigned open_string_line(const scn_src *f, unsigned err)
 {
     if (!f || !f->text)
         return 0;
     const char *p = f->text, *end = f->text + f->len;
-    unsigned line = 1, opened = 0;
+    unsigned line = 1, opened = 0, chain = 0, closed_at = 0;
     int in_str = 0, in_block = 0;
-    for (; p < end && line < upto; p++) {
+    for (; p < end && line <= err; p++) {
         if (*p == '\n') {
-            if (in_str)
-                return opened;
             line++;
         } else if (in_block) {
             if (p[0] == '*' && p + 1 < end && p[1] == '/')
                 in_block = 0, p++;
         } else if (in_str) {
-            if (*p == '\\' && p + 1 < end && p[1] != '\n')
+            if (*p == '\\' && p + 1 < end && p[1] != '\n') {
                 p++;
-            else if (*p == '"')
+            } else if (*p == '"') {
                 in_str = 0;
+                if (line > opened) { /* it ran across lines */
+                    if (line == err)
+                        return chain;
+                    closed_at = line;
+                }
+            }
         } else if (*p == '"') {
             in_str = 1;
             opened = line;
+            if (closed_at != line)
+                chain = line;
         } else if (*p == '#' || (p[0] == '/' && p + 1 < end && p[1] == '/')) {
             while (p + 1 < end && p[1] != '\n')
                 p++;
@@ -448,7 +459,7 @@ static unsigned open_string_line(const scn_src *f, unsigned upto)
             p++;
         }
     }
-    return 0;
+    return in_str && chain < err ? chain : 0;
 }
 
 /* Turn libconfig's parse error into a useful message. */
@@ -462,6 +473,7 @@ void scn_report_parse_error(scn_ctx *c)
     if (f && scn_check_text(c, f))
         return;
     char loc[600], src[512];
+    unsigned at;
     snprintf(loc, sizeof loc, "%s:%d", shown, line > 0 ? line : 1);
     line_of(f, line > 0 ? (unsigned)line : 0, src, sizeof src);
     if (text && !strcmp(text, "cannot open include file")) {
@@ -498,8 +510,7 @@ void scn_report_parse_error(scn_ctx *c)
     } else if (text && !strcmp(text, "mismatched element type in array")) {
         scn_errf(c, loc, NULL, "mismatched element type in array: write every element the same "
                  "way (1.0 rather than 1 in an array of numbers)");
-    } else if (line > 0 && open_string_line(f, (unsigned)line)) {
-        unsigned at = open_string_line(f, (unsigned)line);
+    } else if (line > 0 && (at = open_string_line(f, (unsigned)line)) != 0) {
         char open_src[512];
         line_of(f, at, open_src, sizeof open_src);
         const char *p = open_src;
@@ -523,6 +534,21 @@ void scn_report_parse_error(scn_ctx *c)
         else
             scn_errf(c, loc, NULL, "%s", text ? text : "syntax error");
     }
+}
+
+/* Should a wrapped integer's message suggest the L suffix? Only where the L'd value would
+ * then be taken: the seed in [0, 2^63 - 1), any value of the targets file (wide_ints);
+ * elsewhere the key's own bound would refuse it, a second error. */
+int scn_suggest_l(const scn_ctx *c, const char *key, const char *text)
+{
+    errno = 0;
+    char *end;
+    long long v = strtoll(text, &end, 0);
+    if (errno == ERANGE || end == text)
+        return 0;
+    if (c->wide_ints)
+        return 1;
+    return !strcmp(key, "seed") && v >= 0 && v < LLONG_MAX;
 }
 
 /* Report settings whose integer libconfig 1.5 wrapped to 32 bits; walk every setting. */
@@ -554,14 +580,12 @@ void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key)
             if (l->used || l->wrapped != v)
                 continue;
             l->used = 1;
-            /* Only the seed takes a 64-bit value: suggesting the L elsewhere would lead to
-             * the key's own bound, a second error. */
-            if (!strcmp(key, "seed"))
+            if (scn_suggest_l(c, key, l->text))
                 scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it "
                            "as %d); write %sL for a 64-bit value", l->text, v, l->text);
             else
                 scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it "
-                           "as %d), and no key but seed takes a number this large", l->text, v);
+                           "as %d), outside what this key takes", l->text, v);
             if (scn_grow(c, (void **)&c->poisoned, &c->cappoisoned, c->npoisoned + 1,
                          sizeof *c->poisoned) == 0)
                 c->poisoned[c->npoisoned++] = s;

@@ -116,6 +116,7 @@ typedef struct scn_ctx {
     const config_setting_t **poisoned; /* reported by the 32-bit check; skip later */
     size_t npoisoned, cappoisoned;
     int staff_ok; /* staff loaded without errors: the role cross-checks can run */
+    int wide_ints; /* every integer may be 64-bit (the targets file): a wrap suggests L */
 } scn_ctx;
 
 /* The loader's code for a field (struct scn_hooks of models/pw_schema.h). A special field
@@ -197,6 +198,7 @@ void scn_report_parse_error(scn_ctx *c);
 /* Report settings under s whose integer libconfig 1.5 wrapped to 32 bits, and remember
  * them so later checks stay quiet about them. */
 void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key);
+int scn_suggest_l(const scn_ctx *c, const char *key, const char *text);
 
 /* ==== scn_vet.c ======================================================================= */
 

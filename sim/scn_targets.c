@@ -371,6 +371,7 @@ int scn_targets_load(const char *path, const pw_params *scenario, const char *co
     if (ret != SCN_OK)
         goto out;
     config_setting_t *root = config_root_setting(&cfg);
+    c.wide_ints = 1;
     scn_check_wrapped(&c, root, "");
     unknown_members(&c, root, "", top_keys, NKEYS(top_keys));
     load_targets(&c, root, metrics, lo, hi, nmetrics, out);

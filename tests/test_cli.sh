@@ -51,6 +51,18 @@ check "calibrate --help explains --simplex-size" grep -q '^  --simplex-size ' "$
 run run --help
 expect_rc 0 "run --help"
 check "run --help: --precision, not --target" sh -c "grep -q '^  --precision ' '$tmp/out' && ! grep -q -- '--target' '$tmp/out'"
+run --help solve
+expect_rc 0 "--help solve"
+check "--help solve: solve's help too" grep -q '^usage: stepsim solve ' "$tmp/out"
+run -q solve --help
+expect_rc 0 "-q solve --help"
+check "-q solve --help: solve's help" grep -q '^usage: stepsim solve ' "$tmp/out"
+run bogus --help
+expect_rc 2 "bogus --help: an unknown command"
+expect_err "unknown command 'bogus'" "bogus --help names it"
+run serve --help
+check "serve --help: --max-memory (serve takes it), not -q (it refuses it)" \
+    sh -c "grep -q -- '--max-memory' '$tmp/out' && ! grep -q -- '--quiet' '$tmp/out'"
 for cmd in compare check sweep sensitivity serve; do
     run "$cmd" --help
     expect_rc 0 "$cmd --help"

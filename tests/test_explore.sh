@@ -90,11 +90,18 @@ run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_
 expect_rc 0 "solve on a reversed key"
 check "it warns that the assumption fails" grep -q '^WARNING: the assumption fails' "$tmp/out"
 check "and does not claim no point meets" sh -c "! grep -q '^No point of the grid meets' '$tmp/out'"
-check "it shows the lower point that meets" grep -q '^meets: assessment.opt_in_days_mean=2 ' "$tmp/out"
+check "it shows the lower point that met" grep -q '^met in the search: assessment.opt_in_days_mean=2 ' "$tmp/out"
 run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=0.45' \
     -r 10 -q -o "$tmp/rev"
 expect_rc 0 "the same, -q"
 expect_err 'WARNING: the assumption .* fails on this grid' "with -q the warning goes to stderr"
+# With two keys the look is at the bottom of the last row (PWPs at their most), where a
+# reversed second key shows; the first rows miss only for want of PWPs.
+run solve "$q" --vary staff.pwp.headcount=3:10 --vary assessment.opt_in_days_mean=2:40 \
+    --target 'within_6_weeks_true>=0.45' -r 10 -o "$tmp/rev2"
+expect_rc 0 "solve on two keys, the second reversed"
+check "it warns, naming the last row's bottom" grep -q '^met in the search: staff.pwp.headcount=10 assessment.opt_in_days_mean=2 ' "$tmp/out"
+check "and does not claim no point meets (two keys)" sh -c "! grep -q '^No point of the grid meets' '$tmp/out'"
 
 echo "== sensitivity"
 run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \

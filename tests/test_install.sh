@@ -58,7 +58,9 @@ STEPSIM_DATA=$data "$bin" check baseline >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 0 "a folder named baseline here: the scenario is still found"
 check "it loaded the installed baseline past the folder" grep -q '^policy = "stepped";' "$tmp/out"
-STEPSIM_DATA=$tmp/nowhere "$bin" check baseline >"$tmp/out" 2>"$tmp/err"
+# A name no scenario has, so that nothing installed on this machine can answer it.
+mkdir stepsim_no_such_scenario
+STEPSIM_DATA=$tmp/nowhere "$bin" check stepsim_no_such_scenario >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 2 "only a folder of that name: refused"
 expect_err "a folder of that name is here" "the message says the folder is not a scenario"
