@@ -420,7 +420,7 @@ static inline int push(sim_calendar *c, double t, uint32_t slot, int prio)
     uint32_t seq = (uint32_t)c->next_seq++;
     sim_cal_slot *s = &c->slots[slot];
     s->seq = seq;
-    sim_cal_entry e = {time_key(t), make_key(prio, seq, slot), s->fn, s->u.obj, s->arg};
+    sim_cal_entry e = {time_key(t), make_key(prio, seq, slot)};
     return insert(c, &e);
 }
 
@@ -540,8 +540,8 @@ int sim_cal_pending(const sim_calendar *c, sim_event_id id, double *t_out)
  * people's records sit in whole lines of a slab (1,024 bytes with their streams), sixteen
  * fetch exactly one person and took 5-10% less CPU at x140 again, none lost at x1
  * (docs/performance.md; prefetching further ahead did no better). It also prefetches the
- * slot of the event SIM_CAL_SLOT_AHEAD places behind, which popping reads whenever
- * anything is stale. */
+ * slot of the event SIM_CAL_SLOT_AHEAD places behind, which holds that event's handler,
+ * object and argument: read for the object's prefetch, the hook and the pop itself. */
 #ifndef SIM_CAL_PREFETCH_AHEAD
 #define SIM_CAL_PREFETCH_AHEAD 2
 #endif
@@ -553,6 +553,8 @@ int sim_cal_pending(const sim_calendar *c, sim_event_id id, double *t_out)
 #endif
 _Static_assert(SIM_CAL_HOOK_AHEAD < SIM_CAL_PREFETCH_AHEAD,
                "the hook sees an object whose lines were asked for at an earlier pop");
+_Static_assert(SIM_CAL_PREFETCH_AHEAD < SIM_CAL_SLOT_AHEAD,
+               "the object's prefetch reads a slot asked for at an earlier pop");
 
 int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
 {
@@ -571,10 +573,11 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
         }
         if (top->tkey > limit)
             return 0;
+        const sim_cal_slot *s = &c->slots[key_slot(top->key)];
         ev->time = key_time(top->tkey);
-        ev->fn = top->fn;
-        ev->obj = top->obj;
-        ev->arg = top->arg;
+        ev->fn = s->fn;
+        ev->obj = s->u.obj;
+        ev->arg = s->arg;
         ev->priority = key_prio(top->key);
         slot_retire(c, key_slot(top->key));
         remove_top(c);
@@ -584,14 +587,21 @@ int sim_cal_pop_until(sim_calendar *c, double t_end, sim_cal_event *ev)
             __builtin_prefetch(
                 &c->slots[key_slot(c->front.v[c->front.n - 1 - SIM_CAL_SLOT_AHEAD].key)], 1);
         /* The object of an event a few ahead: its lines arrive while this one runs. */
+        /* Its slot was asked for SIM_CAL_SLOT_AHEAD - SIM_CAL_PREFETCH_AHEAD pops ago. A
+         * stale entry's slot may be free (obj then overlaps the free list) or hold another
+         * event: only a live slot of the same sequence is followed. */
         if (c->front.n > SIM_CAL_PREFETCH_AHEAD) {
-            const char *o = c->front.v[c->front.n - 1 - SIM_CAL_PREFETCH_AHEAD].obj;
+            const sim_cal_entry *e = &c->front.v[c->front.n - 1 - SIM_CAL_PREFETCH_AHEAD];
+            const sim_cal_slot *es = &c->slots[key_slot(e->key)];
+            const char *o = slot_live(es) && es->seq == key_seq(e->key) ? es->u.obj : NULL;
             for (unsigned k = 0; o && k < SIM_CAL_PREFETCH_LINES; k++) /* none: no object */
                 __builtin_prefetch(o + 64 * k);
         }
         if (c->ahead && c->front.n > SIM_CAL_HOOK_AHEAD) {
             const sim_cal_entry *e = &c->front.v[c->front.n - 1 - SIM_CAL_HOOK_AHEAD];
-            c->ahead(c->ahead_user, e->fn, e->obj, e->arg);
+            const sim_cal_slot *es = &c->slots[key_slot(e->key)];
+            if (slot_live(es) && es->seq == key_seq(e->key))
+                c->ahead(c->ahead_user, es->fn, es->u.obj, es->arg);
         }
         return 1;
     }

@@ -26,11 +26,13 @@
  *   (docs/performance.md).
  *   Cancel and reschedule are O(1): they change the slot's sequence so the old entry
  *   becomes stale; stale entries are discarded when they come up, or all at once when
- *   they outnumber live ones, so memory follows live events. Entries carry a copy of the
- *   event so firing need not visit the slot (a cache miss at 10^5+ pending events); the
- *   slot is prefetched and freed SIM_CAL_RETIRE events later. Popping an event also
- *   prefetches the object (its first 1,024 bytes: a person) and the slot of events a
- *   little further on in the front, and shows the next event to an optional look-ahead hook, which can
+ *   they outnumber live ones, so memory follows live events. An entry is the order
+ *   alone (16 bytes); the event itself stays in its slot, which popping prefetches
+ *   SIM_CAL_SLOT_AHEAD events ahead, reads, and frees SIM_CAL_RETIRE events later. (Entries
+ *   once carried a copy of the event, 40 bytes, to spare that read: moved a few times
+ *   each between buckets, the copies cost more than the read saved.) Popping an event
+ *   also prefetches the object (its first 1,024 bytes: a person) of an event a little
+ *   further on, and shows the next event to an optional look-ahead hook, which can
  *   prefetch through the object's pointers (a second level the engine cannot know).
  * - Sequence numbers are renumbered in order when they would overflow 32 bits, so FIFO
  *   order holds for any number of events.
@@ -53,14 +55,13 @@ typedef void (*sim_handler)(struct sim *s, void *obj, uint64_t arg);
 /* An event handle; 0 is never a valid handle. */
 typedef uint64_t sim_event_id;
 
+/* 16 bytes: the order alone. The event (handler, object, argument) stays in its slot,
+ * which popping reads anyway (it retires it) and prefetches SIM_CAL_SLOT_AHEAD events
+ * ahead; entries move a few times each between buckets, so their size is the calendar's
+ * memory traffic (docs/performance.md, "Calendar entries of 16 bytes"). */
 typedef struct sim_cal_entry {
     uint64_t tkey; /* time mapped to an order-preserving integer */
     uint64_t key;  /* priority | sequence | slot */
-    /* A copy of the slot's event, so that firing an event does not have to visit its
-     * slot (a cache miss at 10^5+ pending events) unless something was cancelled. */
-    sim_handler fn;
-    void *obj;
-    uint64_t arg;
 } sim_cal_entry;
 
 typedef struct sim_cal_bucket {
