@@ -239,7 +239,7 @@ static const pw_field step_fields[] = {
     PW_INT("group_min", pw_step_p, group_min, 0, 6, 1, MAX_SESSIONS),
     PW_INT("group_max", pw_step_p, group_max, 0, 12, 1, MAX_SESSIONS),
     PW_NUM("group_minutes", pw_step_p, group_minutes, PW_LO_OPEN, 240.0, 0, 1440),
-    PW_NUM("effect_mean", pw_step_p, effect_mean, PW_REQ, 0, 0, 1),
+    PW_NUM("effect_mean", pw_step_p, effect_mean, PW_REQ | PW_FRACTION, 0, 0, 1),
     PW_NUM("effect_sd", pw_step_p, effect_sd, PW_REQ, 0, 0, MAX_FACTOR),
     PW_NUM("mismatch_factor", pw_step_p, mismatch_factor, 0, 0.5, 0, MAX_FACTOR),
     PW_NUM("telephone_factor", pw_step_p, phone_factor, 0, 0.9, 0, MAX_FACTOR),
