@@ -59,6 +59,7 @@ typedef struct solver {
     spot *spots;
     size_t nspots, cap;
     size_t sims; /* replications run */
+    size_t mono_lo, mono_hi; /* check_monotone's pair (spot indexes), or SIZE_MAX */
     app_progress_ctx progress;
 } solver;
 
@@ -388,6 +389,11 @@ static int write_page(solver *s, size_t best)
         fputs("null", f);
     else
         fprintf(f, "%zu", best);
+    /* The pair that broke the search's assumption, for the page's warning. */
+    if (s->mono_lo == SIZE_MAX)
+        fputs(", \"assumption_fails\": null", f);
+    else
+        fprintf(f, ", \"assumption_fails\": [%zu, %zu]", s->mono_lo, s->mono_hi);
     fputs(",\n\"targets\": [", f);
     for (size_t k = 0; k < s->ntargets; k++) {
         fprintf(f, "%s{\"metric\": \"%s\", \"op\": \"%s\", \"value\": ", k ? ", " : "",
@@ -618,9 +624,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
     if ((ret = xp_check_vars(&s.x)) != EXIT_OK)
         goto out;
     s.progress = app_progress_start(s.x.name, "replications simulated");
-    size_t mono_lo = SIZE_MAX, mono_hi = SIZE_MAX;
+    s.mono_lo = s.mono_hi = SIZE_MAX;
     if ((ret = search(&s, &cand, &ncand)) == EXIT_OK && !c->exhaustive)
-        (void)check_monotone(&s, &mono_lo, &mono_hi);
+        (void)check_monotone(&s, &s.mono_lo, &s.mono_hi);
+    size_t mono_lo = s.mono_lo, mono_hi = s.mono_hi;
     if (ret != EXIT_OK || (ret = apply_caps(&s, cand, ncand)) !=
                                                               EXIT_OK)
         goto out;

@@ -50,6 +50,10 @@ echo "== the outputs the pages show"
     expect_rc 0 "sweep"
     run solve "$q" --vary staff.pwp.headcount=8:11 --target 'within_6_weeks_true>=45%' -r 6 -q -o "$tmp/solve"
     expect_rc 0 "solve"
+    # A key that works against the target: the page must carry solve's warning.
+    run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=45%' \
+        -r 10 -q -o "$tmp/solve_rev"
+    expect_rc 0 "solve on a reversed key"
     run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary referrals.per_week=50:70 -r 1 \
         --samples 2 -q -o "$tmp/sens"
     expect_rc 0 "sensitivity"
@@ -87,7 +91,7 @@ shots=null
 [ -n "${STEPSIM_SHOTS:-}" ] && shots="\"$(cd "$STEPSIM_SHOTS" && pwd)\""
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
- "compare_scenarios": ["baseline", "fewer_hits"], "sweep": "$tmp/sweep", "solve": "$tmp/solve",
+ "compare_scenarios": ["baseline", "fewer_hits"], "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
  "sensitivity": "$tmp/sens", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}

@@ -464,7 +464,12 @@
     const ans = d.answer !== null ? d.spots[d.answer] : null;
     const tg = d.targets.map((t) => `${label(t.metric)[0]} ${t.op} ${fmt(t.metric, t.value)}`).join("; ");
     app.append(el("p", { id: "answer" }, ans ? el("strong", {}, "Answer: " + d.vars.map((v, i) => `${v.key} = ${ans.at[i]}`).join(", ") + ` at ${fmt(d.cost, ans.metrics[d.cost].mean)} (${label(d.cost)[0]})`)
-      : el("strong", {}, "No point of the grid meets every target."), el("br"), "Targets: " + tg));
+      : el("strong", {}, d.assumption_fails ? "No answer: the search found none, and its assumption fails (below)." : "No point of the grid meets every target."), el("br"), "Targets: " + tg));
+    if (d.assumption_fails) {
+      const at = (i) => d.vars.map((v, k) => `${v.key} = ${d.spots[i].at[k]}`).join(", ");
+      app.append(el("p", { id: "assumption", class: "warning" }, el("strong", {}, "Warning: "),
+        `the search assumes that raising a varied key never worsens a target, and this grid says otherwise: ${at(d.assumption_fails[0])} met every target, ${at(d.assumption_fails[1])}, higher, missed one with intervals that do not meet. Run the command again with --exhaustive.`));
+    }
     const rows = d.spots.map((s, i) => ({ x: s.at[0], y: d.vars.length > 1 ? s.at[1] : 0, meets: s.meets ? "meets every target" : "misses a target",
       cost: s.metrics[d.cost].mean, answer: i === d.answer, reps: s.replications }));
     const two = d.vars.length > 1;

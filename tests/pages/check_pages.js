@@ -2,7 +2,7 @@
 // and checks what a person would see. Run by tests/test_pages.sh, which makes the outputs.
 //   node check_pages.js CONFIG.json
 // CONFIG: {"chromium", "report": DIR, "compare": DIR, "compare_scenarios": [..], "sweep": DIR,
-//          "solve": DIR, "sensitivity": DIR, "serve": URL, "serve_expect": DIR,
+//          "solve": DIR, "solve_reversed": DIR, "sensitivity": DIR, "serve": URL, "serve_expect": DIR,
 //          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
 // Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on any failure.
 "use strict";
@@ -160,6 +160,15 @@ async function explorePages(browser) {
   const ans = await p.page.textContent("#answer");
   check(/Answer: |No point/.test(ans), "solve.html: states the answer: " + ans.split("Targets")[0].trim());
   check((await p.page.locator("figure svg").count()) >= 1, "solve.html: the grid is drawn");
+  check((await p.page.locator("#assumption").count()) === 0, "solve.html: no warning where the assumption holds");
+  await finishPage(p);
+
+  p = await open(browser, fileUrl(cfg.solve_reversed + "/solve.html"), "solve.html (reversed key)");
+  const warn = (await p.page.locator("#assumption").count()) ? await p.page.textContent("#assumption") : "";
+  check(/assumes that raising a varied key never worsens a target/.test(warn) && /--exhaustive/.test(warn),
+    "solve.html (reversed key): the assumption's warning is shown: " + warn.slice(0, 60));
+  const ansr = await p.page.textContent("#answer");
+  check(!/No point of the grid meets/.test(ansr), "solve.html (reversed key): no claim that no point meets");
   await finishPage(p);
 
   p = await open(browser, fileUrl(cfg.sensitivity + "/sensitivity.html"), "sensitivity.html");
