@@ -268,7 +268,9 @@ void cohort_close_out(world *w)
         pw_link *k;
         while ((k = pw_list_pop_head(lists[i]))) {
             patient *pt = PW_LIST_ENTRY(k, patient, wait);
-            emit_stage(w, pt, NAN, NAN, 0, "unfinished", 1);
+            /* A course waiting to resume keeps its start and sessions, as at dropped_waiting. */
+            emit_stage(w, pt, pt->resume ? pt->step_start_day : NAN, NAN,
+                       pt->resume ? pt->sessions_step : 0, "unfinished", 1);
             cohort_exit(w, pt, PW_X_STILL_WAITING);
         }
     }

@@ -93,8 +93,13 @@ void group_form(world *w, int step)
             pt->clin = best;
             pt->grp = g;
             pt->load = 0;
-            pt->sessions_step = pt->dnas = pt->good_run = pt->resume = 0;
-            pt->step_start_day = NAN;
+            /* A course resumed after its facilitator left goes on where it stopped, as an
+             * individual one does (episode_start): its sessions count to the cap. */
+            if (!pt->resume) {
+                pt->sessions_step = pt->dnas = pt->good_run = 0;
+                pt->step_start_day = NAN;
+            }
+            pt->resume = 0;
             pw_list_push_tail(&g->members, &pt->member); /* in joining order */
         }
         metrics_track_lists(w);
