@@ -198,7 +198,8 @@ out_p:
  * PAIRED_MIN_RATIO guards that common random numbers work at all (independent seeds give
  * ~1). A change of staffing leaves most people on the same route: there the issue's 3x
  * holds (R = 200: 3.53 for 25% more PWPs, 3.51 for 3 fewer HITs; 3.54 for the PWPs on
- * 2026-12-05, with more_pwps's own pre-fill; here R = 30, 3.33 for the PWPs, asserted
+ * 2026-12-05, with more_pwps's own pre-fill; here R = 30, 3.33 for the PWPs then, 4.22
+ * since group courses resume where they stopped, and 2.01 for the expert door; asserted
  * >= 3). */
 static void test_paired_narrower(const paths *ps)
 {
@@ -228,7 +229,8 @@ static double casers(const pw_results *r)
  * Measured (R = 200, this short run, 2026-12-05: ~11,570 casers a replication, delta
  * +0.061): paired sd 0.00328 = 1.47 x the floor 0.00223; unpaired (independent seeds) sd
  * 3.05 x the floor. (2026-11-24, on the model then: 1.16 and 2.66 x; the same 1.48 x with
- * the step-3 pre-fill of before 2026-12-05, so not the pre-fill's doing.) Asserted: paired
+ * the step-3 pre-fill of before 2026-12-05, so not the pre-fill's doing; at R = 30 since
+ * group courses resume where they stopped, 1.56 x.) Asserted: paired
  * sd <= COUPLING_MAX x the floor (R = PAIRED_REPS: the sd of 30 replications is within a
  * factor 0.74-1.26 of its true value at 95%, so 1.47 x 1.26 = 1.85 < 1.9; independent
  * seeds, at 3.05 x 0.74 = 2.26 at the least, would fail it). Also printed: the best ratio
