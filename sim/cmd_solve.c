@@ -627,7 +627,6 @@ int cmd_solve(const cli *c, int argc, char **argv)
     s.mono_lo = s.mono_hi = SIZE_MAX;
     if ((ret = search(&s, &cand, &ncand)) == EXIT_OK && !c->exhaustive)
         (void)check_monotone(&s, &s.mono_lo, &s.mono_hi);
-    size_t mono_lo = s.mono_lo, mono_hi = s.mono_hi;
     if (ret != EXIT_OK || (ret = apply_caps(&s, cand, ncand)) !=
                                                               EXIT_OK)
         goto out;
@@ -635,6 +634,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
 
     /* The cheapest frontier points by the cost metric's mean (under any ceiling on it). */
     size_t best = SIZE_MAX, second = SIZE_MAX, first_meets = SIZE_MAX, over = SIZE_MAX;
+    size_t met = any_met(&s); /* a point met in the search, answer or not */
     double cb = INFINITY, cs = INFINITY, co = INFINITY;
     for (size_t i = 0; i < ncand; i++) {
         if (cand[i] == SIZE_MAX)
@@ -708,16 +708,16 @@ int cmd_solve(const cli *c, int argc, char **argv)
             printf("No point of the grid meets every target at this confidence: the cheapest "
                    "that meets\nthe others costs more than the ceiling.\n");
             print_spot(&s, "cheapest meeting the others", &s.spots[over]);
-        } else if (best == SIZE_MAX && mono_lo != SIZE_MAX) {
+        } else if (best == SIZE_MAX && s.mono_lo != SIZE_MAX) {
             printf("No answer: the search, which relies on the assumption, found none, and the "
                    "assumption\nfails on this grid (below).\n");
-        } else if (best == SIZE_MAX && any_met(&s) != SIZE_MAX) {
+        } else if (best == SIZE_MAX && met != SIZE_MAX) {
             /* The top missed but the look at the bottom met, within noise of it: a flat
              * metric near its target. Not "no point meets". */
             printf("No answer from the search: the top of the range missed, yet a point below "
                    "it met\n(the metric is flat here, within noise of the target): check "
                    "with --exhaustive.\n");
-            print_spot(&s, "met in the search", &s.spots[any_met(&s)]);
+            print_spot(&s, "met in the search", &s.spots[met]);
         } else if (best == SIZE_MAX) {
             printf("No point of the grid meets every target at this confidence.\n");
             size_t near = closest(&s);
@@ -736,13 +736,13 @@ int cmd_solve(const cli *c, int argc, char **argv)
         }
         if (second != SIZE_MAX)
             print_spot(&s, "runner-up", &s.spots[second]);
-        if (mono_lo != SIZE_MAX) {
+        if (s.mono_lo != SIZE_MAX) {
             printf("\nWARNING: the assumption fails on this grid: the lower point below met "
                    "every target in the\nsearch and the higher one missed, on a target where "
                    "their intervals do not meet.\nRaising the key works against the targets "
                    "here, so the search cannot be trusted:\nrun with --exhaustive.\n");
-            print_spot(&s, "met in the search", &s.spots[mono_lo]);
-            print_spot(&s, "missed in the search, higher", &s.spots[mono_hi]);
+            print_spot(&s, "met in the search", &s.spots[s.mono_lo]);
+            print_spot(&s, "missed in the search, higher", &s.spots[s.mono_hi]);
         }
         printf("\n%zu simulation%s (replications) at %zu point%s; every point of the "
                "%zu-point grid at %zu replications would take %zu.\n", s.sims,
@@ -752,10 +752,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
                "evaluated)\n",
                c->outdir ? c->outdir : s.x.outdir);
     }
-    if (c->quiet && mono_lo != SIZE_MAX) {
+    if (c->quiet && s.mono_lo != SIZE_MAX) {
         fprintf(stderr, "stepsim: solve: WARNING: the assumption that raising a varied key "
                         "never worsens a target fails on this grid (points %zu and %zu of "
-                        "solve.csv): run with --exhaustive\n", mono_lo, mono_hi);
+                        "solve.csv): run with --exhaustive\n", s.mono_lo, s.mono_hi);
     }
     ret = EXIT_OK;
 out:

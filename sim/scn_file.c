@@ -536,19 +536,19 @@ void scn_report_parse_error(scn_ctx *c)
     }
 }
 
-/* Should a wrapped integer's message suggest the L suffix? Only where the L'd value would
- * then be taken: the seed in [0, 2^63 - 1), any value of the targets file (wide_ints);
- * elsewhere the key's own bound would refuse it, a second error. */
-int scn_suggest_l(const scn_ctx *c, const char *key, const char *text)
+const char *scn_wrap_advice(const scn_ctx *c, const char *key, const char *text, char *buf,
+                            size_t n)
 {
     errno = 0;
     char *end;
     long long v = strtoll(text, &end, 0);
-    if (errno == ERANGE || end == text)
-        return 0;
-    if (c->wide_ints)
-        return 1;
-    return !strcmp(key, "seed") && v >= 0 && v < LLONG_MAX;
+    int takes = errno != ERANGE && end != text &&
+                (c->wide_ints || (!strcmp(key, "seed") && v >= 0 && v < LLONG_MAX));
+    if (takes)
+        snprintf(buf, n, "; write %sL for a 64-bit value", text);
+    else
+        snprintf(buf, n, ", outside what this key takes");
+    return buf;
 }
 
 /* Report settings whose integer libconfig 1.5 wrapped to 32 bits; walk every setting. */
@@ -580,12 +580,10 @@ void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key)
             if (l->used || l->wrapped != v)
                 continue;
             l->used = 1;
-            if (scn_suggest_l(c, key, l->text))
-                scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it "
-                           "as %d); write %sL for a 64-bit value", l->text, v, l->text);
-            else
-                scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it "
-                           "as %d), outside what this key takes", l->text, v);
+            char advice[128];
+            scn_err_at(c, s, key, "integer %s does not fit in 32 bits (libconfig reads it as "
+                       "%d)%s", l->text, v, scn_wrap_advice(c, key, l->text, advice,
+                                                            sizeof advice));
             if (scn_grow(c, (void **)&c->poisoned, &c->cappoisoned, c->npoisoned + 1,
                          sizeof *c->poisoned) == 0)
                 c->poisoned[c->npoisoned++] = s;

@@ -175,14 +175,10 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
     if (scn_scan_literals(c, &vf) < 0)
         return 0;
     if (vf.nlits) {
-        if (scn_suggest_l(c, key, vf.lits[0].text))
-            scn_errf(c, loc, key, "integer %s does not fit in 32 bits (libconfig would read %d); "
-                     "write %sL for a 64-bit value", vf.lits[0].text, vf.lits[0].wrapped,
-                     vf.lits[0].text);
-        else
-            scn_errf(c, loc, key, "integer %s does not fit in 32 bits (libconfig would read %d), "
-                     "outside what this key takes", vf.lits[0].text,
-                     vf.lits[0].wrapped);
+        char advice[128];
+        scn_errf(c, loc, key, "integer %s does not fit in 32 bits (libconfig would read %d)%s",
+                 vf.lits[0].text, vf.lits[0].wrapped,
+                 scn_wrap_advice(c, key, vf.lits[0].text, advice, sizeof advice));
         free(vf.lits);
         return 0;
     }
