@@ -96,7 +96,7 @@ static const struct {
     {"compare", H_CMP, "stepsim compare A.cfg B.cfg [C.cfg ...] [options]",
      "the same people through each scenario: paired differences against A, 95% CIs"},
     {"check", H_CHECK, "stepsim check SCENARIO.cfg [--set key=value]...",
-     "validate; print the resolved scenario (a federation: its national view)"},
+     "validate; print the resolved scenario (a federation: its base and services)"},
     {"sweep", H_SWEEP, "stepsim sweep SCENARIO.cfg --vary KEY=FROM:TO[:STEP]|A,B,C [...] [options]",
      "every point of a grid (or N Latin-hypercube points), paired: sweep.csv"},
     {"solve", H_SOLVE, "stepsim solve SCENARIO.cfg --vary KEY=FROM:TO [...] --target 'METRIC>=X' "

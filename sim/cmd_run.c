@@ -586,28 +586,10 @@ out:
 
 int cmd_check(const cli *c, pw_params *p, const scn_federation *fed)
 {
-    /* A federation's parameters are its services', scaled from the base; what prints is
-     * the national sum, which reads as one service of the nation's size: say so first. */
     if (fed->n)
-        printf("# A FEDERATION of %zu services (listed at the end). What follows is its national\n"
-               "# view: the base scenario with the services' referrals, posts and pre-filled\n"
-               "# lists summed. Loaded back, it is ONE service of the nation's size, not the\n"
-               "# federation: run the original file for that.\n",
-               fed->n);
-    scn_print(stdout, p);
-    if (fed->n)
-        printf("\n# The %zu services: each is the base scaled (scale, staffing) with its own\n"
-               "# overrides:\n",
-               fed->n);
-    for (size_t k = 0; k < fed->n; k++) {
-        const pw_params *sp = &fed->services[k];
-        printf("#   services[%zu] \"%s\": scale %g, staffing %g, referrals.per_week %g", k,
-               sp->name, fed->scale[k], fed->staffing[k],
-               pw_referral_base_per_week(&sp->referrals));
-        for (size_t r = 0; r < sp->n_roles; r++)
-            printf(", staff.%s.headcount %d", sp->roles[r].name, sp->roles[r].headcount);
-        putchar('\n');
-    }
+        scn_print_federation(stdout, p, fed);
+    else
+        scn_print(stdout, p);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "stepsim: cannot write to stdout\n");
         return EXIT_RUNTIME;

@@ -72,6 +72,10 @@ typedef struct scn_federation {
     size_t n;
     pw_params *services;
     double *scale, *staffing;
+    pw_params *base; /* the scenario every service is scaled from: the file, its overrides
+                        group and --set, before any service's own overrides */
+    char **own;      /* service k's own overrides as what they change in base (the body
+                        of an overrides group, scn_print_diff; "" when nothing) */
 } scn_federation;
 /* scn_load for a scenario that may be a federation: *nat gets the national parameters
  * (the base's, with the services' referral rates, posts and pre-filled lists summed) and
@@ -82,6 +86,11 @@ __attribute__((warn_unused_result)) int scn_load_federation(const char *path,
                                                             size_t nsets, pw_params *nat,
                                                             scn_federation *fed,
                                                             scn_errors *errs);
+/* Print a federation so that it loads back as itself: a comment with the national sums
+ * (nat), the base fully resolved (scn_print of fed->base), the services list with each
+ * service's scale, staffing and own overrides (fed->own), and each service as run in
+ * comments. Write errors show up in ferror(f). */
+void scn_print_federation(FILE *f, const pw_params *nat, const scn_federation *fed);
 /* Release fed's arrays; leaves it empty. Safe on NULL and on an empty one. */
 void scn_federation_free(scn_federation *fed);
 
@@ -104,6 +113,11 @@ void scn_settle(pw_params *p);
  * in), numbers written so that they read back exactly: scn_load of the printed text gives
  * a pw_params equal to p. Returns nothing; write errors show up in ferror(f). */
 void scn_print(FILE *f, const pw_params *p);
+/* What b sets differently from a, as the body of an overrides group on the current line
+ * ("key = value; group = { key = value; }; "): loaded as overrides over a, it gives b.
+ * Nothing when they print the same. Returns 0, or -1 when out of memory. */
+__attribute__((warn_unused_result)) int scn_print_diff(FILE *f, const pw_params *a,
+                                                       const pw_params *b);
 
 /* The nearest of names[0..n) (stopping early at a NULL) to word, within two edits and
  * fewer edits than word has letters, the first of equals; NULL if none. */

@@ -8,6 +8,8 @@
 #include "scn_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* A string in libconfig syntax, quoted and escaped. */
 void scn_print_string(FILE *f, const char *s)
@@ -122,13 +124,76 @@ void scn_print_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gflags,
             print_field(f, &tbl[i], gflags, base, indent);
 }
 
-void scn_print(FILE *f, const pw_params *p)
+/* Whether p has a coordinating role: the coordination keys are printed only then. */
+static unsigned has_coord(const pw_params *p)
 {
-    fputs("# Fully resolved scenario (every default filled in), as stepsim read it.\n", f);
     unsigned coord = 0;
     for (size_t r = 0; r < p->n_roles; r++)
         coord |= p->roles[r].does & PW_DOES_COORDINATION;
+    return coord;
+}
+
+void scn_print(FILE *f, const pw_params *p)
+{
+    fputs("# Fully resolved scenario (every default filled in), as stepsim read it.\n", f);
+    unsigned coord = has_coord(p);
     for (size_t i = 0; i < scn_ntop_fields; i++)
         if (coord || !(scn_top_fields[i].flags & PW_IF_COORD))
             print_field(f, &scn_top_fields[i], 0, p, 0);
+}
+
+/* One field of base as print_field writes it on a line, malloc'd ("" when it prints
+ * nothing); NULL when out of memory. */
+static char *field_text(const pw_field *fd, unsigned gflags, const void *base)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    print_field(m, fd, gflags, base, -1);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* The fields of table tbl where b differs from a, on the current line: a group by its
+ * differing members (overrides merge groups member by member), anything else whole (a
+ * distribution block, a list, an array and the loader's own fields replace). Returns 0,
+ * or -1 when out of memory. */
+static int print_diff_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gflags,
+                             const void *a, const void *b)
+{
+    for (size_t i = 0; i < n; i++) {
+        const pw_field *fd = &tbl[i];
+        if (!scn_field_applies(fd, gflags))
+            continue;
+        char *ta = field_text(fd, gflags, a), *tb = field_text(fd, gflags, b);
+        int ok = ta && tb, same = ok && !strcmp(ta, tb);
+        if (ok && !same && fd->kind == PW_F_GROUP) {
+            fprintf(f, "%s = { ", fd->name);
+            ok = print_diff_fields(f, fd->sub, fd->nsub, fd->flags | (gflags & PW_IS_STEP2),
+                                   (const char *)a + fd->off, (const char *)b + fd->off) == 0;
+            fputs("}; ", f);
+        } else if (ok && !same) {
+            fputs(tb, f);
+        }
+        free(ta);
+        free(tb);
+        if (!ok)
+            return -1;
+    }
+    return 0;
+}
+
+int scn_print_diff(FILE *f, const pw_params *a, const pw_params *b)
+{
+    unsigned coord = has_coord(a) | has_coord(b);
+    for (size_t i = 0; i < scn_ntop_fields; i++)
+        if (coord || !(scn_top_fields[i].flags & PW_IF_COORD))
+            if (print_diff_fields(f, &scn_top_fields[i], 1, 0, a, b) < 0)
+                return -1;
+    return 0;
 }

@@ -196,7 +196,28 @@ void scn_federation_free(scn_federation *f)
     free(f->services);
     free(f->scale);
     free(f->staffing);
+    free(f->base);
+    for (size_t k = 0; f->own && k < f->n; k++)
+        free(f->own[k]);
+    free(f->own);
     memset(f, 0, sizeof *f);
+}
+
+/* What service p's own overrides change in base, as text (scn_print_diff); NULL when out
+ * of memory. */
+static char *own_overrides(const pw_params *base, const pw_params *p)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    int bad = scn_print_diff(m, base, p) < 0;
+    if (fclose(m) != 0 || bad) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
@@ -213,12 +234,15 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
     fed->services = calloc(n, sizeof *fed->services);
     fed->scale = calloc(n, sizeof *fed->scale);
     fed->staffing = calloc(n, sizeof *fed->staffing);
-    if (!fed->services || !fed->scale || !fed->staffing) {
+    fed->base = malloc(sizeof *fed->base);
+    fed->own = calloc(n, sizeof *fed->own);
+    if (!fed->services || !fed->scale || !fed->staffing || !fed->base || !fed->own) {
         free(list);
         scn_federation_free(fed);
         return SCN_ENOMEM;
     }
     fed->n = n;
+    *fed->base = *nat;
     /* The national parameters: the base's, with the services' sizes and posts summed. */
     double referrals = 0; /* a week, summed over the services */
     for (size_t r = 0; r < nat->n_roles; r++)
@@ -231,6 +255,10 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         int rk = scn_load_with(path, sets, nsets, (long)k, 1, p, NULL, NULL, errs);
         if (rk != SCN_OK) {
             ret = rk;
+            continue;
+        }
+        if (!(fed->own[k] = own_overrides(fed->base, p))) {
+            ret = SCN_ENOMEM;
             continue;
         }
         scale_service(p, &list[k]);
@@ -294,4 +322,41 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         pw_referral_scale(&nat->referrals,
                           referrals / pw_referral_base_per_week(&nat->referrals));
     return ret;
+}
+
+void scn_print_federation(FILE *f, const pw_params *nat, const scn_federation *fed)
+{
+    fprintf(f, "# A FEDERATION of %zu services: the base scenario every service is scaled\n"
+               "# from (the file with its overrides group and --set), then the services,\n"
+               "# each with what its own overrides change: it loads back as the same\n"
+               "# federation. Nationally: referrals.per_week %g",
+            fed->n, pw_referral_base_per_week(&nat->referrals));
+    for (size_t r = 0; r < nat->n_roles; r++)
+        fprintf(f, ", staff.%s.headcount %d", nat->roles[r].name, nat->roles[r].headcount);
+    fputs(".\n", f);
+    scn_print(f, fed->base);
+    fputs("\nservices = (\n", f);
+    for (size_t k = 0; k < fed->n; k++) {
+        const char *own = fed->own[k];
+        fputs("    { name = ", f);
+        scn_print_string(f, fed->services[k].name);
+        fputs("; scale = ", f);
+        scn_print_num(f, fed->scale[k]);
+        fputs("; staffing = ", f);
+        scn_print_num(f, fed->staffing[k]);
+        if (*own)
+            fprintf(f, ";\n      overrides = { %s};", own);
+        else
+            fputc(';', f);
+        fprintf(f, " }%s\n", k + 1 < fed->n ? "," : "");
+    }
+    fputs(");\n\n# Each service as run (scaled): its referrals a week and posts.\n", f);
+    for (size_t k = 0; k < fed->n; k++) {
+        const pw_params *sp = &fed->services[k];
+        fprintf(f, "#   services[%zu] \"%s\": referrals.per_week %g", k, sp->name,
+                pw_referral_base_per_week(&sp->referrals));
+        for (size_t r = 0; r < sp->n_roles; r++)
+            fprintf(f, ", staff.%s.headcount %d", sp->roles[r].name, sp->roles[r].headcount);
+        fputc('\n', f);
+    }
 }

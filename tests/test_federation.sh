@@ -102,13 +102,43 @@ if [ $? -eq 0 ]; then ok "$(tail -n 1 "$tmp/cmp"): equal"; else
     bad "national metrics differ from the service's:"; sed 's/^/      /' "$tmp/cmp" | head; fi
 
 echo "== check of a federation"
-# Its printout is the national view, which loads back as one service: it must say so
-# before anything else, and list every service.
+# Its printout is the base, resolved, and the services list with what each service's own
+# overrides change: it loads back as the same federation (the same bytes out, but the
+# scenario's label, which names the --set overrides of the original run), and printed
+# again it is the same text. A --set of a key a service also overrides wins, as in the run.
 run check tests/federation/three.cfg
 expect_rc 0 "check three.cfg"
 check "its first line says it is a federation" sh -c "head -n 1 '$tmp/out' | grep -q 'A FEDERATION of 3 services'"
-check "and that it loads back as one service" grep -q 'ONE service of the nation' "$tmp/out"
-check "every service listed" test "$(grep -c '^#   services\[' "$tmp/out")" -eq 3
+check "every service listed as run" test "$(grep -c '^#   services\[' "$tmp/out")" -eq 3
+check "Small C's own override printed" grep -q 'overrides = { referrals = { self_referral_share = 0.4; }; };' "$tmp/out"
+"$bin" check tests/federation/three.cfg --set output.patients=false --set output.events=false \
+    --set referrals.self_referral_share=0.3 >"$tmp/fed.cfg" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "check with --set"
+check "a --set over a service's own override: nothing of it left at the service" \
+    sh -c "grep -q '^services = (' '$tmp/fed.cfg' && ! grep -q 'self_referral_share = 0.4' '$tmp/fed.cfg'"
+"$bin" check "$tmp/fed.cfg" >"$tmp/fed2.cfg" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "check of the printout"
+check "printed again: the same text" cmp -s "$tmp/fed.cfg" "$tmp/fed2.cfg"
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg -r 2 -s 5 $nostreams --set referrals.self_referral_share=0.3 \
+    -o "$tmp/orig"
+expect_rc 0 "run of the original with --set"
+run run "$tmp/fed.cfg" -r 2 -s 5 -q -o "$tmp/back"
+expect_rc 0 "run of the printout"
+unlabel() { (cd "$1" && find . -type f ! -name manifest.json | LC_ALL=C sort |
+    xargs sed 's/golden \[[^]]*\]/golden/g' | sha256sum); }
+if [ "$(unlabel "$tmp/orig")" = "$(unlabel "$tmp/back")" ]; then
+    ok "the printout runs to the same outputs as the original (every file but the manifest)"
+else
+    bad "the printout's outputs differ from the original's"
+fi
+"$bin" check england >"$tmp/eng.cfg" 2>"$tmp/err" && "$bin" check "$tmp/eng.cfg" >"$tmp/eng2.cfg" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "check of england and of its printout"
+check "england printed again: the same text (120 services)" \
+    sh -c "cmp -s '$tmp/eng.cfg' '$tmp/eng2.cfg' && test \$(grep -c '^    { name = ' '$tmp/eng.cfg') -eq 120"
 
 echo "== bad services"
 # Copies, so that the bad files can @include the golden scenario by a relative path.
