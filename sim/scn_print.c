@@ -188,12 +188,55 @@ static int print_diff_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gf
     return 0;
 }
 
+/* Whether a and b have the same roles, by name and in order. */
+static int same_roles(const pw_params *a, const pw_params *b)
+{
+    int same = a->n_roles == b->n_roles;
+    for (size_t r = 0; same && r < a->n_roles; r++)
+        same = !strcmp(a->roles[r].name, b->roles[r].name);
+    return same;
+}
+
+/* The staff block's difference role by role: with the same roles it is a group of groups,
+ * which overrides merge member by member. Returns 0 or -1 (out of memory). */
+static int print_diff_staff(FILE *f, const pw_field *fd, const pw_params *a,
+                            const pw_params *b)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return -1;
+    int bad = 0;
+    for (size_t r = 0; r < a->n_roles && !bad; r++) {
+        long at = ftell(m);
+        fprintf(m, "%s = { ", a->roles[r].name);
+        long body = ftell(m);
+        bad = print_diff_fields(m, scn_role_fields, scn_nrole_fields, 0, &a->roles[r],
+                                &b->roles[r]) < 0;
+        if (ftell(m) == body) /* nothing differs: the role's opening goes */
+            fseek(m, at, SEEK_SET);
+        else
+            fputs("}; ", m);
+    }
+    long end = ftell(m);
+    bad |= fclose(m) != 0;
+    if (!bad && end > 0)
+        fprintf(f, "%s = { %.*s}; ", fd->name, (int)end, buf);
+    free(buf);
+    return bad ? -1 : 0;
+}
+
 int scn_print_diff(FILE *f, const pw_params *a, const pw_params *b)
 {
     unsigned coord = has_coord(a) | has_coord(b);
-    for (size_t i = 0; i < scn_ntop_fields; i++)
-        if (coord || !(scn_top_fields[i].flags & PW_IF_COORD))
-            if (print_diff_fields(f, &scn_top_fields[i], 1, 0, a, b) < 0)
-                return -1;
+    for (size_t i = 0; i < scn_ntop_fields; i++) {
+        const pw_field *fd = &scn_top_fields[i];
+        if (!coord && (fd->flags & PW_IF_COORD))
+            continue;
+        int staff = fd->kind == PW_F_SPECIAL && !strcmp(fd->name, "staff") && same_roles(a, b);
+        if ((staff ? print_diff_staff(f, fd, a, b) : print_diff_fields(f, fd, 1, 0, a, b)) < 0)
+            return -1;
+    }
     return 0;
 }

@@ -140,10 +140,40 @@ expect_rc 0 "check of england and of its printout"
 check "england printed again: the same text (120 services)" \
     sh -c "cmp -s '$tmp/eng.cfg' '$tmp/eng2.cfg' && test \$(grep -c '^    { name = ' '$tmp/eng.cfg') -eq 120"
 
-echo "== bad services"
-# Copies, so that the bad files can @include the golden scenario by a relative path.
+# Copies, so that the files below can @include the golden scenario by a relative path.
 mkdir -p "$tmp/tests" && cp -r tests/golden "$tmp/tests/" && cp -r scenarios "$tmp/"
 inc='@include "small.cfg"'
+
+echo "== check of a federation whose services change a role and two groups"
+# The staff block is the loader's own: a service's change to one role prints as that
+# role's key alone, and groups by their changed members; the printout runs as the file.
+cat >"$tmp/tests/golden/own_keys.cfg" <<EOF
+$inc
+services = (
+    { name = "A"; scale = 1.0;
+      overrides = { staff = { pwp = { clinical_hours_per_week = 30.0; }; }; }; },
+    { name = "B"; scale = 2.0;
+      overrides = { step2 = { max_sessions = 6; }; assessment = { opt_in_days_mean = 9.0; }; }; }
+);
+EOF
+"$bin" check "$tmp/tests/golden/own_keys.cfg" --set output.patients=false \
+    --set output.events=false >"$tmp/own.cfg" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "check own_keys.cfg"
+check "a role's change alone" grep -qF 'overrides = { staff = { pwp = { clinical_hours_per_week = 30.0; }; }; }; },' "$tmp/own.cfg"
+check "two groups' changes, in schema order" grep -qF 'overrides = { assessment = { opt_in_days_mean = 9.0; }; step2 = { max_sessions = 6; }; }; }' "$tmp/own.cfg"
+# shellcheck disable=SC2086
+run run "$tmp/tests/golden/own_keys.cfg" -r 2 -s 2 $nostreams -o "$tmp/own_orig"
+expect_rc 0 "run of own_keys.cfg"
+run run "$tmp/own.cfg" -r 2 -s 2 -q -o "$tmp/own_back"
+expect_rc 0 "run of its printout"
+if [ "$(unlabel "$tmp/own_orig")" = "$(unlabel "$tmp/own_back")" ]; then
+    ok "the printout runs to the same outputs as the file"
+else
+    bad "the printout's outputs differ from the file's"
+fi
+
+echo "== bad services"
 printf '%s\nservices = ( { name = "A"; } );\n' "$inc" >"$tmp/tests/golden/noscale.cfg"
 run check "$tmp/tests/golden/noscale.cfg"
 expect_rc 2 "no scale"
