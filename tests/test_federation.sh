@@ -22,6 +22,13 @@ nostreams="--set output.patients=false --set output.events=false -q"
 digest() {
     (cd "$1" && find . -type f ! -name manifest.json | LC_ALL=C sort | xargs sha256sum)
 }
+# unlabel DIR: the same, with the scenario's label freed of the --set overrides it names.
+unlabel() { (cd "$1" && find . -type f ! -name manifest.json | LC_ALL=C sort |
+    xargs sed 's/golden \[[^]]*\]/golden/g' | sha256sum); }
+# alike HOW A B WHAT: folders A and B agree by HOW (digest or unlabel).
+alike() {
+    if [ "$("$1" "$2")" = "$("$1" "$3")" ]; then ok "$4"; else bad "$4: files differ"; fi
+}
 
 echo "== three services: -j 1 and -j 2"
 # shellcheck disable=SC2086
@@ -30,11 +37,7 @@ expect_rc 0 "three services, -j 1"
 # shellcheck disable=SC2086
 run run tests/federation/three.cfg -r 3 $nostreams -j 2 -o "$tmp/j2"
 expect_rc 0 "three services, -j 2"
-if [ "$(digest "$tmp/j1")" = "$(digest "$tmp/j2")" ]; then
-    ok "-j 1 and -j 2: every file but manifest.json identical"
-else
-    bad "-j 1 and -j 2: files differ"
-fi
+alike digest "$tmp/j1" "$tmp/j2" "-j 1 and -j 2: every file but manifest.json identical"
 check "services.csv listed in manifest.json" grep -q '"services.csv"' "$tmp/j1/manifest.json"
 rows=$(awk 'NR > 1' "$tmp/j1/services.csv" | wc -l)
 if [ "$rows" -eq 3 ]; then ok "services.csv: 3 rows"; else bad "services.csv: $rows rows, 3 expected"; fi
@@ -68,11 +71,7 @@ if "$bin" --version | grep -q '^MPI: Open MPI' && command -v mpirun >/dev/null 2
         >"$tmp/out" 2>"$tmp/err"
     rc=$?
     expect_rc 0 "mpirun -n 2"
-    if [ "$(digest "$tmp/j1")" = "$(digest "$tmp/n2")" ]; then
-        ok "mpirun -n 2: identical to one process"
-    else
-        bad "mpirun -n 2: files differ from one process"
-    fi
+    alike digest "$tmp/j1" "$tmp/n2" "mpirun -n 2: identical to one process"
 fi
 
 echo "== one service: national metrics are the service's own"
@@ -127,13 +126,8 @@ run run tests/federation/three.cfg -r 2 -s 5 $nostreams --set referrals.self_ref
 expect_rc 0 "run of the original with --set"
 run run "$tmp/fed.cfg" -r 2 -s 5 -q -o "$tmp/back"
 expect_rc 0 "run of the printout"
-unlabel() { (cd "$1" && find . -type f ! -name manifest.json | LC_ALL=C sort |
-    xargs sed 's/golden \[[^]]*\]/golden/g' | sha256sum); }
-if [ "$(unlabel "$tmp/orig")" = "$(unlabel "$tmp/back")" ]; then
-    ok "the printout runs to the same outputs as the original (every file but the manifest)"
-else
-    bad "the printout's outputs differ from the original's"
-fi
+alike unlabel "$tmp/orig" "$tmp/back" \
+    "the printout runs to the same outputs as the original (every file but the manifest)"
 "$bin" check england >"$tmp/eng.cfg" 2>"$tmp/err" && "$bin" check "$tmp/eng.cfg" >"$tmp/eng2.cfg" 2>"$tmp/err"
 rc=$?
 expect_rc 0 "check of england and of its printout"
@@ -167,11 +161,7 @@ run run "$tmp/tests/golden/own_keys.cfg" -r 2 -s 2 $nostreams -o "$tmp/own_orig"
 expect_rc 0 "run of own_keys.cfg"
 run run "$tmp/own.cfg" -r 2 -s 2 -q -o "$tmp/own_back"
 expect_rc 0 "run of its printout"
-if [ "$(unlabel "$tmp/own_orig")" = "$(unlabel "$tmp/own_back")" ]; then
-    ok "the printout runs to the same outputs as the file"
-else
-    bad "the printout's outputs differ from the file's"
-fi
+alike unlabel "$tmp/own_orig" "$tmp/own_back" "the printout runs to the same outputs as the file"
 
 echo "== bad services"
 printf '%s\nservices = ( { name = "A"; } );\n' "$inc" >"$tmp/tests/golden/noscale.cfg"
