@@ -112,6 +112,12 @@ void group_form(world *w, int step)
 /* A group session: each member in joining order has their appointment; after the last
  * session everyone still in the group completes. If the facilitator is off sick the
  * session is cancelled and the course waits an interval. */
+/* 1 if g has held its last session: after it everyone still in the group completes. */
+int group_last_session(const world *w, const group *g)
+{
+    return g->sessions_held >= w->p->step[g->step].max_sessions;
+}
+
 void group_on_session(sim *s, void *obj, uint64_t arg)
 {
     (void)arg;
@@ -125,7 +131,7 @@ void group_on_session(sim *s, void *obj, uint64_t arg)
         return;
     }
     g->sessions_held++;
-    int last = g->sessions_held >= sp->max_sessions;
+    int last = group_last_session(w, g);
     /* Members leave (and the group may close) inside session_hold(): take a snapshot. */
     size_t n = g->members.n, k = 0;
     patient *batch[64];

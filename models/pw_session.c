@@ -54,9 +54,9 @@ static void session_first(world *w, patient *pt)
         pt->wait_timer = 0;
     }
     if (pt->sessions_step == 0) {
-        /* A step entered again counts once: stepped down after being stepped up, back on
-         * the list after a session cap, or a group member whose facilitator left and who
-         * starts again in a new group (its course restarts at session 0). */
+        /* A step entered again counts once: stepped down after being stepped up, or back
+         * on the list after a session cap. (A course resumed after losing its clinician,
+         * group courses too, keeps its sessions and does not come here.) */
         int first_here = !(pt->paths & (1u << pt->step));
         if (first_here && pt->step == PW_STEP3) {
             w->week.step3_starts++;
@@ -230,6 +230,10 @@ int session_hold(world *w, patient *pt)
     if (at_end)
         patient_questionnaire(w, pt, 0);
     pw_exit why = session_ending(w, pt, sp);
+    /* The group's last session ends the course for all who are still in it: there is no
+     * next session not to come back to (a member who missed one is below the cap). */
+    if (why == PW_X_N && pt->grp && group_last_session(w, pt->grp))
+        return 1;
     int gap_matters = why == PW_X_N && session_gap_matters(pt, sp);
     int later = gap_matters && !pt->grp;
     /* A group meets again on the working day an interval on (group_on_session). */

@@ -586,6 +586,7 @@ void group_form(world *w, int step);
 void group_close(world *w, group *g);
 void group_leave(world *w, patient *pt);
 void group_on_session(sim *s, void *obj, uint64_t arg);
+int group_last_session(const world *w, const group *g);
 
 /* pw_staff.c */
 int staff_build(world *w);

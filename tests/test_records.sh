@@ -6,6 +6,8 @@
 # tests/golden/small.cfg (fast staff turnover, groups at step 2, both streams on), two
 # replications. Exact: both files come from the same run. People pre-filled at time zero
 # are left out: their courses count sessions held before the run (prefill.*_sessions_held).
+# Then two rules the records show: no holding-list letter discharges someone waiting to
+# resume a course, and no one drops out at their group's last session (each below).
 # Usage: tests/test_records.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -55,4 +57,56 @@ resumed=$(awk -F, 'FNR > 1 && $5 == "step2_session" && $6 == "complete" {
         k = $2 SUBSEP $3; if (!(k in who)) who[k] = $9; else if (who[k] != $9) two[k] = 1 }
     END { n = 0; for (k in two) n++; print n }' "$tmp/set/events.csv")
 check "courses resumed with another clinician occur ($resumed)" test "$resumed" -gt 0
+
+# A holding-list letter is for the wait before treatment: one still on its way when a
+# course under way loses its clinician is void, so no one is discharged by a letter after
+# a session of the course they wait to resume (report_hold, wait_rejoin). small.cfg with
+# its turnover and holding lists (a letter unanswered three times in ten), four
+# replications; a stay on a step's list that follows that step's treatment is a rejoin.
+run run tests/golden/small.cfg -r 4 -q --set reporting.holding_list_miss_probability=0.3 \
+    -o "$tmp/hold"
+expect_rc 0 "run small.cfg with holding lists"
+awk -F, '
+    FNR == 1 { next }
+    $5 ~ /^step[23]_wait$/ && $6 == "start" {
+        x = substr($5, 1, 5)
+        if (prev[$3] != x "_treatment complete") held[$3, x] = 0 # a new stay on the list
+        wait_of[$3] = x
+    }
+    $5 ~ /^step[23]_session$/ { held[$3, substr($5, 1, 5)]++ }
+    $5 == "discharged_holding_list" {
+        n++
+        if (($3 in wait_of) && held[$3, wait_of[$3]] > 0 && bad++ < 5)
+            printf "  %s: a letter after %d %s sessions\n", $3, held[$3, wait_of[$3]], wait_of[$3]
+    }
+    { prev[$3] = $5 " " $6 }
+    END { printf "%d discharged by a letter, %d after a session of their course\n", n, bad
+          exit bad > 0 || n < 100 }' "$tmp/hold/events.csv" >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "$(tail -n 1 "$tmp/cmp")"; else
+    bad "holding-list letters:"; sed 's/^/      /' "$tmp/cmp"; fi
+
+# The group's last session ends the course for everyone still in it (group_on_session): no
+# one who attends it drops out there. expert_door.cfg (groups at step 2, 8 sessions), two
+# replications of two years. Two passes: the first counts the people at each appointment
+# time of a facilitator (a group meets when three or more share one); the second follows
+# each case's step-2 episodes: one of group appointments that reaches the eighth (the
+# group's last: members all join when it forms) must not end there dropped_in_treatment.
+run run scenarios/expert_door.cfg -r 2 -s 7 -q --events --set horizon_weeks=104 -o "$tmp/groups"
+expect_rc 0 "run expert_door.cfg with events.csv"
+awk -F, -v max=8 '
+    FNR == 1 { next }
+    NR == FNR { if ($5 == "step2_session" || $5 == "step2_dna") at[$2 SUBSEP $9 SUBSEP $8]++; next }
+    $5 == "step2_treatment" && $6 == "start" { open[$3] = 1; n[$3] = 0; grp[$3] = 0; next }
+    ($5 == "step2_session" || $5 == "step2_dna") && ($3 in open) {
+        n[$3]++; if (at[$2 SUBSEP $9 SUBSEP $8] >= 3) grp[$3] = 1; next }
+    $5 == "step2_treatment" && $6 == "complete" && ($3 in open) {
+        delete open[$3]; if (grp[$3] && n[$3] == max) { last[$3] = $8; lasts++ }; next }
+    $5 == "dropped_in_treatment" && ($3 in last) && last[$3] == $8 {
+        if (bad++ < 5) printf "  %s dropped out at the last session of their group, day %s\n", $3, $8 }
+    { delete last[$3] }
+    END { printf "%d courses at the last session of a group, %d dropping out there\n", lasts, bad
+          exit bad > 0 || lasts < 50 }' "$tmp/groups/events.csv" "$tmp/groups/events.csv" \
+    >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "$(tail -n 1 "$tmp/cmp")"; else
+    bad "the last session of a group:"; sed 's/^/      /' "$tmp/cmp"; fi
 finish
