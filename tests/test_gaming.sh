@@ -104,7 +104,7 @@ moves off eos within_6_weeks_reported small
 arm early --set reporting.discharge_on_first_good_score=true
 moves off early recovery_rate_reported up
 # Treatment really ends sooner: fewer sessions. With full diaries the places freed shorten
-# others' waits, and true recovery rises (measured +2.2 points): the practice's true cost
+# others' waits, and true recovery rises (measured +2.0 points): the practice's true cost
 # to the person discharged early is outweighed, in this service, by the capacity it frees.
 moves off early sessions_mean_finishers down
 moves off early recovery_rate_true up
@@ -131,12 +131,13 @@ check "holding-list discharges when on" test "$n1" -gt 0
 # Those who miss a letter are discharged, not counted as waiting or as giving up: the lists
 # look shorter, the reported wait is shorter and fewer are "lost waiting". The service is
 # at capacity, so nearly the same number start treatment (who starts changes, hardly how
-# many): measured, step-3 list -111, reported mean wait -3.7 days, lost after assessment
-# -9.0 points, entering treatment -0.44 points [-0.88, -0.005] (2026-12-05, after group
-# courses came to resume where they stopped; -0.4 [-0.8, +0.0] before). The bound is a
-# point either way: a ninth of the 9 points discharged from the lists, so a treatment
-# capacity that gave their places to no one (entering falling by them) fails it, while
-# the half-point shift that who-waits-longer makes passes.
+# many): measured, step-3 list -111, reported mean wait -3.3 days, lost after assessment
+# -9.1 points, entering treatment -0.40 points [-0.76, -0.05] (2026-12-05, after a letter
+# stopped discharging people waiting to resume a course; -0.44 [-0.88, -0.005] before,
+# after group courses came to resume where they stopped; -0.4 [-0.8, +0.0] before that).
+# The bound is a point either way: a ninth of the 9 points discharged from the lists, so a
+# treatment capacity that gave their places to no one (entering falling by them) fails it,
+# while the half-point shift that who-waits-longer makes passes.
 moves slow_off hold waiting_step3_mean down
 moves slow_off hold wait_reported_days_mean down
 moves slow_off hold dropout_after_assessment_share down
