@@ -677,7 +677,9 @@ out:
 /* 20 of the scenario's 40 replications: PWP turnover varies ~0.045 between replications,
  * so the 95% half-width is ~0.021, under the +-0.03 band (checked). The scenarios of
  * test 7 are paired with the first SCEN_REPS of them: with 16, at these seeds, the paired
- * means lie 1.8 (step-3 waits) to 7 (HIT leavers) half-widths from 0. */
+ * means lie 1.3 (no_burnout's PWP turnover) to 5.9 (HIT leavers) half-widths from 0
+ * (2026-12-05; 1.8 to 7.4, no_burnout's to hire_pwps's, before a group's last session
+ * ended the course for all). */
 #define BASE_REPS 20
 #define SCEN_REPS 16
 
