@@ -109,15 +109,15 @@ void group_form(world *w, int step)
     }
 }
 
-/* A group session: each member in joining order has their appointment; after the last
- * session everyone still in the group completes. If the facilitator is off sick the
- * session is cancelled and the course waits an interval. */
 /* 1 if g has held its last session: after it everyone still in the group completes. */
 int group_last_session(const world *w, const group *g)
 {
     return g->sessions_held >= w->p->step[g->step].max_sessions;
 }
 
+/* A group session: each member in joining order has their appointment; after the last
+ * session everyone still in the group completes. If the facilitator is off sick the
+ * session is cancelled and the course waits an interval. */
 void group_on_session(sim *s, void *obj, uint64_t arg)
 {
     (void)arg;
