@@ -73,7 +73,8 @@ int report_early_discharge(const world *w, const patient *pt)
  * holding_list_miss_probability: the first unanswered letter, drawn at once as a geometric
  * number of letters from one keyed die (KD_HOLDING, numbered by the lists pt has joined),
  * discharges pt from the list. Schedules EV_LETTER then, if within the run; it is void if
- * pt has left the list by then (report_on_letter). */
+ * pt has left the list by then (report_on_letter) or has had a session since (session_first:
+ * a course that lost its clinician waits to resume, not for treatment). */
 void report_hold(world *w, patient *pt)
 {
     const pw_reporting_p *rp = &w->p->reporting;

@@ -53,6 +53,7 @@ static void session_first(world *w, patient *pt)
         sim_cancel(s, pt->wait_timer);
         pt->wait_timer = 0;
     }
+    pt->hold_serial = 0; /* and a holding-list letter of that wait is void (report_hold) */
     if (pt->sessions_step == 0) {
         /* A step entered again counts once: stepped down after being stepped up, or back
          * on the list after a session cap. (A course resumed after losing its clinician,

@@ -120,10 +120,6 @@ void wait_join_step(world *w, patient *pt, int step)
 void wait_rejoin(world *w, patient *pt)
 {
     pt->resume = 1;
-    /* A holding-list letter is for the wait before treatment (report_hold): one still on
-     * its way is void once the course has had a session; one not yet seen waits on. */
-    if (pt->sessions_step > 0)
-        pt->hold_serial = 0;
     pt->timer = dropout_timer(w, pt, pt->sessions_step == 0 ? w->s.now - pt->queue_day : 0);
     pw_list_push_head(wait_list_of(w, pt), &pt->wait);
     emit_event(w, pt, pt->step == PW_STEP2 ? "step2_wait" : "step3_wait", "start", NULL);
