@@ -113,11 +113,10 @@ void scn_settle(pw_params *p);
  * in), numbers written so that they read back exactly: scn_load of the printed text gives
  * a pw_params equal to p. Returns nothing; write errors show up in ferror(f). */
 void scn_print(FILE *f, const pw_params *p);
-/* What b sets differently from a, as the body of an overrides group on the current line
+/* What b sets differently from a, as the body of an overrides group on one line
  * ("key = value; group = { key = value; }; "): loaded as overrides over a, it gives b.
- * Nothing when they print the same. Returns 0, or -1 when out of memory. */
-__attribute__((warn_unused_result)) int scn_print_diff(FILE *f, const pw_params *a,
-                                                       const pw_params *b);
+ * malloc'd ("" when they print the same); NULL when out of memory. */
+char *scn_print_diff(const pw_params *a, const pw_params *b);
 
 /* The nearest of names[0..n) (stopping early at a NULL) to word, within two edits and
  * fewer edits than word has letters, the first of equals; NULL if none. */

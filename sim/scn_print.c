@@ -197,46 +197,65 @@ static int same_roles(const pw_params *a, const pw_params *b)
     return same;
 }
 
+/* 1 if any field of table tbl prints differently for a and b, 0 if none, -1 when out of
+ * memory. */
+static int fields_differ(const pw_field *tbl, size_t n, unsigned gflags, const void *a,
+                         const void *b)
+{
+    int differ = 0;
+    for (size_t i = 0; i < n && !differ; i++) {
+        char *ta = field_text(&tbl[i], gflags, a), *tb = field_text(&tbl[i], gflags, b);
+        differ = ta && tb ? strcmp(ta, tb) != 0 : -1;
+        free(ta);
+        free(tb);
+    }
+    return differ;
+}
+
 /* The staff block's difference role by role: with the same roles it is a group of groups,
  * which overrides merge member by member. Returns 0 or -1 (out of memory). */
 static int print_diff_staff(FILE *f, const pw_field *fd, const pw_params *a,
                             const pw_params *b)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return -1;
-    int bad = 0;
-    for (size_t r = 0; r < a->n_roles && !bad; r++) {
-        long at = ftell(m);
-        fprintf(m, "%s = { ", a->roles[r].name);
-        long body = ftell(m);
-        bad = print_diff_fields(m, scn_role_fields, scn_nrole_fields, 0, &a->roles[r],
-                                &b->roles[r]) < 0;
-        if (ftell(m) == body) /* nothing differs: the role's opening goes */
-            fseek(m, at, SEEK_SET);
-        else
-            fputs("}; ", m);
+    int opened = 0;
+    for (size_t r = 0; r < a->n_roles; r++) {
+        int d = fields_differ(scn_role_fields, scn_nrole_fields, 0, &a->roles[r], &b->roles[r]);
+        if (d < 0)
+            return -1;
+        if (!d)
+            continue;
+        if (!opened++)
+            fprintf(f, "%s = { ", fd->name);
+        fprintf(f, "%s = { ", a->roles[r].name);
+        if (print_diff_fields(f, scn_role_fields, scn_nrole_fields, 0, &a->roles[r],
+                              &b->roles[r]) < 0)
+            return -1;
+        fputs("}; ", f);
     }
-    long end = ftell(m);
-    bad |= fclose(m) != 0;
-    if (!bad && end > 0)
-        fprintf(f, "%s = { %.*s}; ", fd->name, (int)end, buf);
-    free(buf);
-    return bad ? -1 : 0;
+    if (opened)
+        fputs("}; ", f);
+    return 0;
 }
 
-int scn_print_diff(FILE *f, const pw_params *a, const pw_params *b)
+char *scn_print_diff(const pw_params *a, const pw_params *b)
 {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
     unsigned coord = has_coord(a) | has_coord(b);
-    for (size_t i = 0; i < scn_ntop_fields; i++) {
+    int bad = 0;
+    for (size_t i = 0; i < scn_ntop_fields && !bad; i++) {
         const pw_field *fd = &scn_top_fields[i];
         if (!coord && (fd->flags & PW_IF_COORD))
             continue;
         int staff = fd->kind == PW_F_SPECIAL && !strcmp(fd->name, "staff") && same_roles(a, b);
-        if ((staff ? print_diff_staff(f, fd, a, b) : print_diff_fields(f, fd, 1, 0, a, b)) < 0)
-            return -1;
+        bad = (staff ? print_diff_staff(f, fd, a, b) : print_diff_fields(f, fd, 1, 0, a, b)) < 0;
     }
-    return 0;
+    if (fclose(f) != 0 || bad) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }

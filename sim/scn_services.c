@@ -203,23 +203,6 @@ void scn_federation_free(scn_federation *f)
     memset(f, 0, sizeof *f);
 }
 
-/* What service p's own overrides change in base, as text (scn_print_diff); NULL when out
- * of memory. */
-static char *own_overrides(const pw_params *base, const pw_params *p)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return NULL;
-    int bad = scn_print_diff(m, base, p) < 0;
-    if (fclose(m) != 0 || bad) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                         pw_params *nat, scn_federation *fed, scn_errors *errs)
 {
@@ -257,7 +240,7 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             ret = rk;
             continue;
         }
-        if (!(fed->own[k] = own_overrides(fed->base, p))) {
+        if (!(fed->own[k] = scn_print_diff(fed->base, p))) {
             ret = SCN_ENOMEM;
             continue;
         }
