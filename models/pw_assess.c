@@ -8,8 +8,9 @@
  * Streams: the person's PR_WAIT (dropout while on the list: wait_dropout_delay), PR_OPTIN
  * (attending the appointment), PR_TREAT (the assessment questionnaire); the dice
  * DIE_SEEN_NEED, DIE_NEIGHBOUR, DIE_RISK and DIE_RULE thrown at referral.
- * Schedules: a dropout timer on joining the list (and a holding-list letter: report_hold); the next day's clinic; each booked
- * appointment.
+ * Schedules: a dropout timer on joining the list (and a holding-list letter: report_hold);
+ * the next day's clinic; each booked appointment. A missed appointment is offered again
+ * (assessment.dna_rebook) by joining the list's tail anew.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -28,18 +29,11 @@ double pw_assess_mean_minutes(const pw_params *p)
 /* The same for the world's scenario. */
 double assess_mean_minutes(const world *w) { return pw_assess_mean_minutes(w->p); }
 
-/* pt opts in (counted if in the cohort): onto the assessment list, with a dropout timer
- * from PR_WAIT (EV_ASSESS_DROPOUT) if it falls within the run; straight to the step-2
- * list if the service skips assessment. */
-void assess_join(world *w, patient *pt)
+/* pt joins the tail of the assessment list, with a dropout timer from PR_WAIT
+ * (EV_ASSESS_DROPOUT) if it falls within the run. */
+static void list_join(world *w, patient *pt)
 {
     const pw_params *p = w->p;
-    if (pt->cohort)
-        w->out->stages[PW_S_OPTED_IN]++;
-    if (p->assessment.skip) {
-        wait_join_step(w, pt, PW_STEP2);
-        return;
-    }
     patient_drift(w, pt);
     pt->at = W_WAIT_ASSESS;
     pt->queue_day = w->s.now;
@@ -52,6 +46,19 @@ void assess_join(world *w, patient *pt)
     metrics_track_lists(w);
     emit_event(w, pt, "assessment_wait", "start", NULL);
     report_hold(w, pt);
+}
+
+/* pt opts in (counted if in the cohort): onto the assessment list; straight to the step-2
+ * list if the service skips assessment. */
+void assess_join(world *w, patient *pt)
+{
+    if (pt->cohort)
+        w->out->stages[PW_S_OPTED_IN]++;
+    if (w->p->assessment.skip) {
+        wait_join_step(w, pt, PW_STEP2);
+        return;
+    }
+    list_join(w, pt);
 }
 
 /* pt gives up waiting for assessment. */
@@ -104,6 +111,16 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
     pt->timer = 0;
     patient_drift(w, pt);
     if (gsl_rng_uniform(pt->r[PR_OPTIN]) < odds_scaled(p->assessment.dna_probability, pt->sg_dna)) {
+        /* A missed appointment is offered again, as the next free one after those already
+         * waiting (dna_rebook times); the clock runs on, to the first attended contact. */
+        if (pt->assess_dnas < p->assessment.dna_rebook) {
+            if (pt->cohort && pt->assess_dnas == 0)
+                w->out->stages[PW_S_ASSESSMENT_REBOOKED]++;
+            pt->assess_dnas++;
+            emit_event(w, pt, "assessment_dna", "complete", c);
+            list_join(w, pt);
+            return;
+        }
         emit_stage(w, pt, NAN, s->now, 0, "dna", 0);
         cohort_exit(w, pt, PW_X_DNA_ASSESSMENT);
         return;

@@ -205,6 +205,8 @@ typedef struct pw_assessment_p {
                                        self-referrals (NAN: opt_in_days_mean) */
     double minutes;                 /* minutes: clinician time per assessment */
     double dna_probability;         /* dna_probability: at the assessment appointment */
+    int dna_rebook;                 /* dna_rebook: appointments missed that are rebooked
+                                       (back on the list) before a missed one ends it */
     pw_hazard wait_dropout;         /* wait_dropout: while waiting for assessment */
     int reject_learning_disability; /* reject_learning_disability: service refuses LD */
     double risk_signpost_probability; /* risk_signpost_probability: active risk -> out */

@@ -120,6 +120,7 @@ const char *pw_exit_group(pw_exit x);
     X(REFERRED, "referred")                                                               \
     X(OPTED_IN, "opted_in")                                                               \
     X(ASSESSED, "assessed")                                                               \
+    X(ASSESSMENT_REBOOKED, "assessment_rebooked")                                         \
     X(ROUTED_STEP2, "routed_step2")                                                       \
     X(ROUTED_STEP3, "routed_step3")                                                       \
     X(ENTERED_STEP2, "entered_step2")                                                     \

@@ -338,6 +338,7 @@ static void section_funnel(const dash *d)
         {PW_S_REFERRED, "  Referrals"},
         {PW_S_OPTED_IN, "  Opted in"},
         {PW_S_ASSESSED, "  Assessed"},
+        {PW_S_ASSESSMENT_REBOOKED, "  Missed the assessment, offered another"},
         {PW_S_ENTERED_STEP2, "  Entered step 2"},
         {PW_S_ENTERED_STEP3, "  Entered step 3"},
         {PW_S_STEPPED_UP, "  Stepped up (put on the step-3 list)"},

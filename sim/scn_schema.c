@@ -194,6 +194,7 @@ static const pw_field assessment_fields[] = {
            PW_OMIT_DEFAULT, NAN, 0, MAX_DAYS),
     PW_NUM("minutes", pw_assessment_p, minutes, PW_REQ | PW_LO_OPEN, 0, 0, 1440),
     PW_PROB("dna_probability", pw_assessment_p, dna_probability, PW_REQ, 0),
+    PW_INT("dna_rebook", pw_assessment_p, dna_rebook, 0, 0, 0, 10),
     PW_GROUP("wait_dropout", pw_assessment_p, wait_dropout, PW_REQ | PW_ONE_LINE, hazard_fields,
              NULL),
     PW_BOOL("reject_learning_disability", pw_assessment_p, reject_learning_disability, 0, 0),

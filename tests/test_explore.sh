@@ -82,23 +82,24 @@ check "solve.csv has the points it evaluated" test "$(wc -l <"$tmp/so/solve.csv"
 check "no warning where the assumption holds" sh -c "! grep -q WARNING '$tmp/solve.txt'"
 
 echo "== solve on a key that works against the target"
-# A longer opt-in delay lowers the six-week figure: the search finds nothing at the top of
+# A longer opt-in delay (GP referrals': 60.4% at 2 days, 50.0% at 40, quarter.cfg, 10
+# replications) lowers the six-week figure: the search finds nothing at the top of
 # the range, looks at the bottom once, finds it meets, and must say the assumption fails
 # rather than "no point meets" (with -q on stderr).
-run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=0.45' \
+run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=0.55' \
     -r 10 -o "$tmp/rev"
 expect_rc 0 "solve on a reversed key"
 check "it warns that the assumption fails" grep -q '^WARNING: the assumption fails' "$tmp/out"
 check "and does not claim no point meets" sh -c "! grep -q '^No point of the grid meets' '$tmp/out'"
 check "it shows the lower point that met" grep -q '^met in the search: assessment.opt_in_days_mean=2 ' "$tmp/out"
-run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=0.45' \
+run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=0.55' \
     -r 10 -q -o "$tmp/rev"
 expect_rc 0 "the same, -q"
 expect_err 'WARNING: the assumption .* fails on this grid' "with -q the warning goes to stderr"
 # With two keys the look is at the bottom of the last row (PWPs at their most), where a
 # reversed second key shows; the first rows miss only for want of PWPs.
 run solve "$q" --vary staff.pwp.headcount=3:10 --vary assessment.opt_in_days_mean=2:40 \
-    --target 'within_6_weeks_true>=0.45' -r 10 -o "$tmp/rev2"
+    --target 'within_6_weeks_true>=0.55' -r 10 -o "$tmp/rev2"
 expect_rc 0 "solve on two keys, the second reversed"
 check "it warns, naming the last row's bottom" grep -q '^met in the search: staff.pwp.headcount=10 assessment.opt_in_days_mean=2 ' "$tmp/out"
 check "and does not claim no point meets (two keys)" sh -c "! grep -q '^No point of the grid meets' '$tmp/out'"
