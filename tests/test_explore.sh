@@ -61,7 +61,11 @@ distinct=$(awk -F, 'NR > 1 { print $3 }' "$tmp/lhs/sweep.csv" | sort -u | wc -l)
 check "five distinct headcounts ($distinct)" test "$distinct" -eq 5
 
 echo "== solve against the exhaustive search"
-targets="--target within_6_weeks_true>=0.47 --target within_18_weeks_true>=0.59"
+# Targets where the grid's answer is inside it (quarter.cfg, 10 replications a point: the
+# six-week figure 51% at 8 PWPs, 56-57% from 10; the 18-week one 60% at 5 HITs, 63% at 7;
+# 0.47 and 0.59 before the front door became a queue on 2026-12-05): the answer, 10 PWPs and
+# 6 HITs, lies inside the grid.
+targets="--target within_6_weeks_true>=0.55 --target within_18_weeks_true>=0.605"
 # shellcheck disable=SC2086
 run solve "$q" --vary staff.pwp.headcount=8:13 --vary staff.hit.headcount=3:7 $targets -r 20 -o "$tmp/so"
 expect_rc 0 "solve"
@@ -233,13 +237,15 @@ for cap in 600000 400000; do
 done
 # A ceiling that binds nothing: candidates are judged again at -r, as --exhaustive judges
 # them, so the answer is --exhaustive's and its printed bounds meet their targets. (Without
-# a ceiling the sequential search answers 9 here, decided early at 20 replications; at 30 it
-# misses, and --exhaustive answers 10. Once, the ceiling kept 9 and printed a lower bound of
-# 45.73% against the target of 47%.)
-run solve "$q" --vary staff.pwp.headcount=6:16 --target 'within_6_weeks_true>=0.47' \
+# a ceiling the sequential search answered 9 here, decided early at 20 replications; at 30
+# it missed, and --exhaustive answered 10. Once, the ceiling kept 9 and printed a lower bound
+# of 45.73% against the target of 47%. The target is 55.5% since the front door became a
+# queue (2026-12-05): 9 PWPs give 55.3% [53.5, 57.0] at 30 replications, 10 give 56.8%
+# [56.3, 57.3], the same boundary.)
+run solve "$q" --vary staff.pwp.headcount=6:16 --target 'within_6_weeks_true>=0.555' \
     --target 'cost_per_year_gbp<=900000' -r 30 --exhaustive -o "$tmp/loosecapx"
 a=$(grep '^answer:' "$tmp/out" | sed 's/ *(.*//')
-run solve "$q" --vary staff.pwp.headcount=6:16 --target 'within_6_weeks_true>=0.47' \
+run solve "$q" --vary staff.pwp.headcount=6:16 --target 'within_6_weeks_true>=0.555' \
     --target 'cost_per_year_gbp<=900000' -r 30 -o "$tmp/loosecap"
 b=$(grep '^answer:' "$tmp/out" | sed 's/ *(.*//')
 if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "a ceiling that binds nothing: as --exhaustive ($a)"; else bad "exhaustive '$a', solve '$b'"; fi
