@@ -118,13 +118,14 @@ echo "== holding lists (a slow service; clock stops at first treatment)"
 # still (with them on, entering treatment -0.7 points [-1.2, -0.2]).
 slow="--set staff.pwp.headcount=8 --set staff.hit.headcount=5 --set staff.pwp.caseload_cap=20
       --set staff.hit.caseload_cap=15 --set assessment.flex_from_weeks=0"
-# 40 replications: the check of entering treatment below asks its interval to lie inside a
-# point, and with the assessment list a queue (2026-12-05) the shift is about half a point
-# with a 20-replication interval of +-0.5.
+# 160 replications (the quarter-size slow service runs them in a few seconds): since the
+# front door changed on 2026-12-05 (self-referrals opt in within days, so more of the wait
+# is the assessment list's), the letters shorten the reported wait by under a day, which 20
+# replications could not tell from zero (-0.9 [-2.0, +0.2] at 40).
 # shellcheck disable=SC2086
-R=40 arm slow_off $slow --set 'reporting.clock_stop="first_treatment"'
+R=160 arm slow_off $slow --set 'reporting.clock_stop="first_treatment"'
 # shellcheck disable=SC2086
-R=40 arm hold $slow --set 'reporting.clock_stop="first_treatment"' \
+R=160 arm hold $slow --set 'reporting.clock_stop="first_treatment"' \
     --set reporting.holding_list_miss_probability=0.15 --set reporting.holding_list_letter_days=14
 n0=$(exits "$tmp/slow_off" discharged_holding_list)
 n1=$(exits "$tmp/hold" discharged_holding_list)
@@ -134,11 +135,10 @@ check "holding-list discharges when on" test "$n1" -gt 0
 # Those who miss a letter are discharged, not counted as waiting or as giving up: the lists
 # look shorter, the reported wait is shorter and fewer are "lost waiting". The service is
 # at capacity, so nearly the same number start treatment (who starts changes, hardly how
-# many): measured, step-3 list -127, reported mean wait -1.9 days, lost after assessment
-# -10.0 points, entering treatment -0.45 points [-0.75, -0.15] (40 replications, after the
-# front door became a queue with missed assessments rebooked, 2026-12-05; with 20,
-# -0.60 [-1.12, -0.09]); -0.40 [-0.76, -0.05] (20 replications, after a letter
-# stopped discharging people waiting to resume a course; -0.44 [-0.88, -0.005] before,
+# many): measured, step-3 list -127, reported mean wait -0.8 days [-1.3, -0.3], lost after
+# assessment -9.8 points, entering treatment -0.18 points [-0.29, -0.06] (160 replications,
+# 2026-12-05, after the front door changed); -0.40 [-0.76, -0.05] (20 replications, after a
+# letter stopped discharging people waiting to resume a course; -0.44 [-0.88, -0.005] before,
 # after group courses came to resume where they stopped; -0.4 [-0.8, +0.0] before that).
 # The bound is a point either way: a ninth of the 9 points discharged from the lists, so a
 # treatment capacity that gave their places to no one (entering falling by them) fails it,
