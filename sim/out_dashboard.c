@@ -469,12 +469,14 @@ static void section_capacity(const dash *d)
         handed += (double)d->reps[i].diary_handed_back;
         spread += (double)d->reps[i].diary_spread;
     }
-    if (handed > 0)
+    if (handed > 0) {
+        const char *n = grouped(a, sizeof a, handed / (double)d->nreps, 0);
         fprintf(d->f,
-                "  Handed on: %s people a replication (over the run, warm-up included) went\n"
+                "  Handed on: %s %s a replication (over the run, warm-up included) went\n"
                 "  back to the list when a group, a course or a cut left their clinician's\n"
                 "  week too short for a session (handed_on).\n",
-                grouped(a, sizeof a, handed / (double)d->nreps, 0));
+                n, strcmp(n, "1") == 0 ? "person" : "people");
+    }
     if (spread > 0) /* rare: a count over all replications, not a mean of 0.0 */
         fprintf(d->f,
                 "  Spread: %s session%s over %zu replication%s (over the run, warm-up\n"
