@@ -252,8 +252,8 @@ struct patient {
     unsigned char complex;  /* kept in the service as complex (a coordinator role exists) */
     unsigned char coordinated; /* held at some time */
     unsigned char lost_coord;  /* their coordinator left and no other had a place */
-    uint32_t dna_all;       /* treatment appointments missed, all episodes */
     unsigned char assess_dnas; /* assessment appointments missed and rebooked */
+    uint32_t dna_all;       /* treatment appointments missed, all episodes */
 };
 
 /* A therapy group: a facilitator, members who joined together, sessions for all. */

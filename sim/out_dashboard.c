@@ -356,6 +356,8 @@ static void section_funnel(const dash *d)
     for (size_t k = 0; k < sizeof stages / sizeof stages[0]; k++) {
         if (stages[k].s == PW_S_ENTERED_LTC_PATHWAY && !ltc)
             continue; /* shown only for a service that runs the pathway */
+        if (stages[k].s == PW_S_ASSESSMENT_REBOOKED && d->p->assessment.dna_rebook == 0)
+            continue; /* and this only for one that rebooks missed assessments */
         for (size_t i = 0; i < d->nreps; i++)
             d->x[i] = (double)d->reps[d->order[i]].stages[stages[k].s];
         sim_summary n = summarise(d->x, d->nreps);
