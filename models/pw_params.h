@@ -439,6 +439,9 @@ typedef union pw_policy_area {
     unsigned char bytes[PW_POLICY_PARAM_BYTES];
 } pw_policy_area;
 
+/* bank_holidays: which calendar's bank holidays are closure days (models/pw_holidays.c). */
+enum { PW_BANK_HOLIDAYS_NONE, PW_BANK_HOLIDAYS_ENGLAND_WALES };
+
 typedef struct pw_params {
     char name[256];                 /* name */
     double horizon_weeks;           /* horizon_weeks: measurement window after warm-up */
@@ -451,6 +454,8 @@ typedef struct pw_params {
     int policy;                     /* policy = "stepped": an index into pw_policies[]
                                        (models/pol.c) */
     int weekend_closed;             /* weekend_closed: no appointments Sat/Sun */
+    int bank_holidays;              /* bank_holidays = "none" | "england_wales"
+                                       (PW_BANK_HOLIDAYS_*) */
     size_t n_closures;              /* closure_days = [ ... ] (days from start) */
     double closures[PW_MAX_CLOSURES];
     pw_referrals referrals;

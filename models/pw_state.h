@@ -437,9 +437,17 @@ static inline int weekend_off(const pw_params *p, long d)
 {
     return p->weekend_closed && ((d % 7) + 7) % 7 >= 5;
 }
-/* Mark in off[0 .. n_days) the closure days and closed weekend days (world.off); marks
- * nothing off that is already. */
+/* Mark in off[0 .. n_days) the closure days, the bank holidays (bank_holidays) and closed
+ * weekend days (world.off); marks nothing off that is already. */
 void world_days_off(const pw_params *p, unsigned char *off, long n_days);
+
+/* pw_holidays.c: the bank holidays of England and Wales */
+enum { PW_HOLIDAYS_PER_YEAR = 12 };
+/* Year y's bank holidays as day numbers of the run (day 0 Monday 1 January 2018) into
+ * out[PW_HOLIDAYS_PER_YEAR]; returns how many. */
+int holidays_of_year(int y, long *out);
+/* Mark off every bank holiday of off[0 .. n_days). */
+void holidays_mark(unsigned char *off, long n_days);
 
 /* Is day d a working day (not a closed weekend, not a closure day)? Inline: every booking
  * asks, for each day it looks at; the run's days are a table (world.off). */

@@ -47,6 +47,8 @@ void world_days_off(const pw_params *p, unsigned char *off, long n_days)
     for (size_t i = 0; i < p->n_closures; i++)
         if (p->closures[i] >= 0 && p->closures[i] < (double)n_days)
             off[(long)p->closures[i]] = 1;
+    if (p->bank_holidays == PW_BANK_HOLIDAYS_ENGLAND_WALES)
+        holidays_mark(off, n_days);
     for (long d = 0; d < n_days; d++)
         off[d] |= weekend_off(p, d);
 }

@@ -172,6 +172,8 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
     json_kv_num(f, I2, "growth_per_year", p->referrals.growth_per_year, 0);
     fprintf(f, "%s\"weekend_closed\": %s,\n", I2, p->weekend_closed ? "true" : "false");
     fprintf(f, "%s\"closure_days\": %zu,\n", I2, p->n_closures);
+    fprintf(f, "%s\"bank_holidays\": \"%s\",\n", I2,
+            p->bank_holidays == PW_BANK_HOLIDAYS_ENGLAND_WALES ? "england_wales" : "none");
     fprintf(f, "%s\"roles\": [", I2);
     for (size_t k = 0; k < p->n_roles && k < PW_MAX_ROLES; k++) {
         const pw_role *r = &p->roles[k];

@@ -348,6 +348,9 @@ static const pw_field workforce_fields[] = {
             "{ week = W; role = \"R\"; count = N; }", "cuts", NULL),
 };
 
+/* In the order of PW_BANK_HOLIDAYS_*. */
+static const char *const bank_holiday_names[] = {"none", "england_wales", NULL};
+
 static const char *const clock_stop_names[] = {"first_treatment", "first_contact", NULL};
 
 static const pw_field reporting_fields[] = {
@@ -417,6 +420,8 @@ const pw_field scn_top_fields[] = {
                "an integer >= 0 (write values beyond 2147483647 with an L suffix)"),
     PW_SPECIAL("policy", 0, &scn_policy_hooks, "a policy name"),
     PW_BOOL("weekend_closed", pw_params, weekend_closed, 0, 1),
+    {.name = "bank_holidays", .kind = PW_F_ENUM, .off = offsetof(pw_params, bank_holidays),
+     .def = PW_BANK_HOLIDAYS_NONE, .names = bank_holiday_names},
     PW_SPECIAL("closure_days", 0, &scn_closures_hooks, "an array of integer day numbers >= 0"),
     PW_GROUP("referrals", pw_params, referrals, PW_REQ, referrals_fields,
              &scn_referrals_checks),

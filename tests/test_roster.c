@@ -262,7 +262,8 @@ static void test_model_runs(void)
     }
 }
 
-/* 300 assessors, 9 slots a week each at 0.9 FTE, nobody sick or leaving, no closure days,
+/* 300 assessors, 9 slots a week each at 0.9 FTE, nobody sick or leaving, no closure days
+ * (bank holidays off: day 0 is New Year's Day),
  * the list full: the first week books 5 x 300 x 9 x 0.9 / 5 = 2430 (the fraction carried, < 1). */
 static void test_assessors(void)
 {
@@ -270,7 +271,7 @@ static void test_assessors(void)
         "horizon_weeks=4", "warmup_weeks=0", "followup_weeks=0", 
         "staff.pwp.headcount=300", "staff.pwp.leave_per_year=0",
         "staff.pwp.sick_episodes_per_year=0", "staff.pwp.training_per_year=0",
-        "prefill.assessment_list=6000", "closure_days=[]",
+        "prefill.assessment_list=6000", "closure_days=[]", "bank_holidays=\"none\"",
     };
     double booked = run_checked("baseline.cfg", sets, sizeof sets / sizeof *sets, 1);
     CHECK_NEAR(booked, 2430.0, 1.0, "assessments booked in the first week by 300 assessors");

@@ -397,8 +397,9 @@ static void test_values(const paths *ps)
                "gamma prepared: shape (mean/sd)^2");
     CHECK(!b.step[PW_STEP2].has_episode_days, "baseline has no episode_days");
     CHECK(b.reporting.clock_stops_at_first_contact == 1, "clock stops at first contact");
-    CHECK(b.n_closures > 0 && b.closures[0] == 0.0, "bank holidays, from 1 January 2018 (got %zu)",
-          b.n_closures);
+    CHECK(b.bank_holidays == PW_BANK_HOLIDAYS_ENGLAND_WALES && b.n_closures == 0,
+          "bank holidays of England and Wales by rule, no closure days of its own (got %d, %zu)",
+          b.bank_holidays, b.n_closures);
 
     rc = load(at_root(ps, "scenarios/more_pwps.cfg", path, sizeof path), NULL, 0, &v, &e);
     scn_errors_free(&e);

@@ -36,7 +36,7 @@ mk() {
 }
 
 echo "== a week's chance over a fortnight's gap"
-fixed='closure_days = []; failure = { dropout_multiplier = 1.0; };'
+fixed='bank_holidays = "none"; closure_days = []; failure = { dropout_multiplier = 1.0; };'
 fixed="$fixed subgroups = { ethnicity = { dropout = [1.0, 1.0, 1.0, 1.0, 1.0]; }; };"
 fixed="$fixed step3 = { diary = false; interval_days = 14.0; dropout_gap_days = 0.0; };"
 mk weekly "$fixed step2 = { diary = false; interval_days = 14.0; \
