@@ -121,7 +121,7 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
             list_join(w, pt);
             return;
         }
-        emit_stage(w, pt, NAN, s->now, 0, "dna", 0);
+        emit_stage_by(w, pt, c, NAN, s->now, 0, "dna", 0);
         cohort_exit(w, pt, PW_X_DNA_ASSESSMENT);
         return;
     }
@@ -152,7 +152,7 @@ void assess_on_appointment(sim *s, void *obj, uint64_t arg)
         .rule_die = pt->dice[DIE_RULE],
     };
     pw_route route = w->pol->route(p, &v);
-    emit_stage(w, pt, s->now, s->now, 1, route_reason(route), 0);
+    emit_stage_by(w, pt, c, s->now, s->now, 1, route_reason(route), 0);
     switch (route) {
     case PW_ROUTE_STEP2:
     case PW_ROUTE_STEP3:

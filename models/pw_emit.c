@@ -142,9 +142,10 @@ static const char *stage_of(const patient *pt)
 }
 
 /* Report the patient's current stage to the monitor (patients.csv): started at `start`
- * (NaN: never), ended at `end` for `reason`, or still open at the end of the run. */
-void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
-                const char *reason, int unfinished)
+ * (NaN: never), ended at `end` for `reason`, or still open at the end of the run; its
+ * clinician is c (the assessor at an assessment), else the person's own (pt->clin). */
+void emit_stage_by(world *w, const patient *pt, const clinician *c, double start, double end,
+                   int sessions, const char *reason, int unfinished)
 {
     if (!w->mon || !w->mon->stage)
         return;
@@ -161,12 +162,18 @@ void emit_stage(world *w, const patient *pt, double start, double end, int sessi
         .wait_days = (isnan(start) ? (unfinished ? w->s.now : end) : start) - pt->queue_day,
         .sessions = sessions,
         .exit_reason = reason,
-        .clinician = pt->clin ? pt->clin->id : -1,
-        .clinician_role = pt->clin ? w->p->roles[pt->clin->role].name : NULL,
+        .clinician = c ? c->id : -1,
+        .clinician_role = c ? w->p->roles[c->role].name : NULL,
         .unfinished = unfinished,
         .cohort = pt->cohort,
         .source = pt->self_ref ? "self" : "gp",
         .need = need_name(pt->need),
     };
     w->mon->stage(w->mon->ctx, &r);
+}
+
+void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
+                const char *reason, int unfinished)
+{
+    emit_stage_by(w, pt, pt->clin, start, end, sessions, reason, unfinished);
 }

@@ -14,18 +14,38 @@
 
 /* ==== a service's pool, from its world ================================================= */
 
+/* The share of the window's days [t0, t) open in a usual week that are working days:
+ * below 1 by the closure days and bank holidays that fall in it. */
+static double open_share(const world *w, double t0, double t)
+{
+    long working = 0, usual = 0;
+    for (long d = (long)ceil(t0); (double)d < t; d++) {
+        usual += !weekend_off(w->p, d);
+        working += world_is_working(w, d);
+    }
+    return usual > 0 ? (double)working / (double)usual : 1.0;
+}
+
 /* The window closes at t: the hours in use and available, as metrics_on_window_end reads
  * them for utilisation (their time averages over the window). */
 void pool_on_window_end(world *w, double t)
 {
     pw_pool *pl = &w->out->pool;
-    double weeks = (t - w->t_window0) / 7.0;
+    double weeks = (t - w->t_window0) / 7.0, open = -1;
     for (int st = 0; st < PW_STEP_N; st++) {
         /* Diary appointments held (hours a week over the window) add to hours committed. */
         double diary = weeks > 0 ? w->diary_minutes[st] / 60.0 / weeks : 0;
         pl->load_hours[st] = sim_timeavg_mean(&w->ta_load[st], t) + diary;
         /* With staff dynamics the hours available vary: their time average. */
         pl->cap_hours[st] = w->cap_varied ? sim_timeavg_mean(&w->ta_cap[st], t) : w->cap_hours[st];
+        /* A diary holds no time on a closure day or bank holiday: the hours of staff at
+         * work are those of the working days (the share of the window's, as staffing does
+         * not follow the calendar). */
+        if (w->p->step[st].diary) {
+            if (open < 0)
+                open = open_share(w, w->t_window0, t);
+            pl->cap_hours[st] *= open;
+        }
     }
     pl->assess_slots_offered = w->assess_slots_offered;
     pl->assess_slots_used = w->assess_slots_used;

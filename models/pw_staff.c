@@ -156,6 +156,8 @@ void staff_free(world *w)
         free(c); /* its diary is in the world's slab */
     }
     free(w->staff);
+    for (int r = 0; r < PW_MAX_ROLES; r++)
+        free(w->adverts[r]);
 }
 
 /* ==== leaving, recruitment, training =================================================== */
@@ -186,6 +188,53 @@ static void return_caseload(world *w, clinician *c)
     metrics_track_lists(w);
 }
 
+/* An advert of role r whose starter takes up the post at `due` (EV_HIRE): a vacancy. */
+static void advert_open(world *w, int r, double due)
+{
+    if (w->vacancies[r] == w->adverts_cap[r]) {
+        int cap = w->adverts_cap[r] ? 2 * w->adverts_cap[r] : 8;
+        struct pw_advert *a = realloc(w->adverts[r], (size_t)cap * sizeof *a);
+        if (!a) {
+            sim_fail(&w->s, SIM_ENOMEM);
+            return;
+        }
+        w->adverts[r] = a;
+        w->adverts_cap[r] = cap;
+    }
+    struct pw_advert *a = &w->adverts[r][w->vacancies[r]++];
+    a->due = due;
+    a->id = sim_schedule_at(&w->s, due, PRIO_PERSON, staff_on_hire, NULL, (uint64_t)r);
+}
+
+/* Role r's advert due soonest (first: the one falling due now) or latest; -1 if none. */
+static int advert_find(const world *w, int r, int latest)
+{
+    int k = -1;
+    for (int i = 0; i < w->vacancies[r]; i++)
+        if (k < 0 || (latest ? w->adverts[r][i].due > w->adverts[r][k].due
+                             : w->adverts[r][i].due < w->adverts[r][k].due))
+            k = i;
+    return k;
+}
+
+static void advert_drop(world *w, int r, int k)
+{
+    w->adverts[r][k] = w->adverts[r][--w->vacancies[r]];
+}
+
+/* Someone took a post of role r other than by an advert (a qualified trainee, a planned
+ * hire) or posts were cut: adverts beyond the establishment are withdrawn now, the latest
+ * due first (the service keeps the recruitment furthest on), so those in post and posts
+ * advertised never exceed the posts and no stale advert fills a later leaver's post. */
+static void adverts_fit(world *w, int r)
+{
+    while (w->vacancies[r] > 0 && roster_in_post(w, r) + w->vacancies[r] > w->establishment[r]) {
+        int k = advert_find(w, r, 1);
+        sim_cancel(&w->s, w->adverts[r][k].id);
+        advert_drop(w, r, k);
+    }
+}
+
 /* Advertise c's post: a starter of the same role after the vacancy delay (c's stream), at
  * the next intake month if the role has one. A post is advertised only while those in
  * post and posts advertised are below the establishment (qualified trainees may have
@@ -203,8 +252,7 @@ static void advertise(world *w, clinician *c, int r)
     }
     if (t >= w->t_end)
         return;
-    w->vacancies[r]++;
-    sim_schedule_at(&w->s, t, PRIO_PERSON, staff_on_hire, NULL, (uint64_t)r);
+    advert_open(w, r, t);
 }
 
 enum { LEAVE, LEAVE_TO_TRAIN, LEAVE_POST_CUT };
@@ -232,7 +280,7 @@ static void clinician_leave(world *w, clinician *c, int how)
         if (c->sick)
             st->sick_days += sick_fte_days(w, c, w->s.now);
     }
-    if (how == LEAVE)
+    if (how == LEAVE && !c->training) /* as workforce.csv counts leavers */
         w->week.leavers++;
     if (c->sick_end)
         sim_cancel(&w->s, c->sick_end);
@@ -273,10 +321,10 @@ static void start_training(world *w, clinician *c, int t)
 }
 
 /* Training ends: c qualifies (c's stream) into the role at full capacity, or leaves. A
- * post is a post: a qualified trainee takes a vacant post of the role (its advert, if
- * any, is withdrawn when it falls due), and where the establishment is full they leave
- * for a post elsewhere, so staff in post never exceed the establishment. Neither kind of
- * trainee leaving counts as a leaver from a post. */
+ * post is a post: a qualified trainee takes a vacant post of the role (an advert beyond
+ * the posts then left is withdrawn: adverts_fit), and where the establishment is full
+ * they leave for a post elsewhere, so staff in post never exceed the establishment.
+ * Neither kind of trainee leaving counts as a leaver from a post. */
 void staff_on_training_end(sim *s, void *obj, uint64_t arg)
 {
     (void)arg;
@@ -295,6 +343,7 @@ void staff_on_training_end(sim *s, void *obj, uint64_t arg)
     c->qualified_day = c->start_day = s->now;
     c->salary_gbp = ro->salary_gbp;
     clinician_refresh(w, c);
+    adverts_fit(w, c->role);
     if (w->in_window)
         w->out->roles[c->role].starters++;
     w->week.hires++;
@@ -311,10 +360,10 @@ void staff_on_hire(sim *s, void *obj, uint64_t arg)
     const pw_role *ro = &w->p->roles[r];
     const pw_workforce_p *wf = &w->p->workforce;
     if (!obj) {
-        if (w->vacancies[r] > 0)
-            w->vacancies[r]--;
-        if (roster_in_post(w, r) >= w->establishment[r])
-            return; /* filled meanwhile by a qualified trainee: the advert is withdrawn */
+        int k = advert_find(w, r, 0); /* this advert: none due sooner */
+        if (k >= 0)
+            advert_drop(w, r, k);
+        assert(roster_in_post(w, r) < w->establishment[r] && "adverts_fit keeps a post free");
     }
     if (wf->labour_pool_per_year > 0) {
         if (s->now >= w->pool_year_start + YEAR_DAYS) {
@@ -323,10 +372,12 @@ void staff_on_hire(sim *s, void *obj, uint64_t arg)
         }
         if (w->pool_used >= wf->labour_pool_per_year) { /* nobody to hire until next year */
             double t = w->pool_year_start + YEAR_DAYS;
-            if (!obj)
-                w->vacancies[r]++;
-            if (t < w->t_end)
-                sim_schedule_at(s, t, PRIO_PERSON, staff_on_hire, obj, arg);
+            if (t < w->t_end) {
+                if (obj)
+                    sim_schedule_at(s, t, PRIO_PERSON, staff_on_hire, obj, arg);
+                else
+                    advert_open(w, r, t); /* still advertised */
+            }
             return;
         }
         w->pool_used++;
@@ -338,6 +389,8 @@ void staff_on_hire(sim *s, void *obj, uint64_t arg)
         return;
     }
     c->ramp_per_week = ro->ramp_weeks > 0 ? (1.0 - start) / ro->ramp_weeks : 0;
+    if (obj)
+        adverts_fit(w, r);
     if (w->in_window)
         w->out->roles[r].starters++;
     w->week.hires++;
@@ -385,6 +438,7 @@ static void cut_posts(world *w, size_t i)
             break;
         clinician_leave(w, last, LEAVE_POST_CUT);
     }
+    adverts_fit(w, r);
 }
 
 /* A planned event of the workforce group: arg < PW_MAX_PLAN is hiring row arg (its hires

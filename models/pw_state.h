@@ -99,8 +99,11 @@ typedef enum pw_key_die {
     KD_N
 } pw_key_die;
 
-/* Event priorities at equal times: bookkeeping first, then the day's clinics, then people. */
-enum { PRIO_WEEK = -10, PRIO_WINDOW = -9, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
+/* Event priorities at equal times: bookkeeping first, then the day's clinics, then people.
+ * The window opens and closes before the week's staff round at the same time: the round
+ * at its start is the first week's (counted), the one at its end the follow-up's (not),
+ * as timeseries.csv places them; the week's row reads the time, not the window's state. */
+enum { PRIO_WINDOW = -11, PRIO_WEEK = -10, PRIO_CLINIC = -5, PRIO_PERSON = 0 };
 
 /* Engine event kinds (sim_kind_register), one per handler. */
 typedef enum pw_event_kind {
@@ -311,7 +314,12 @@ typedef struct world {
     size_t n_present;                   /* the list's length (while !assessors_stale) */
     int dynamic;                        /* any staff dynamics in the scenario */
     int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
-    int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled */
+    int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled: adverts[] */
+    struct pw_advert {                  /* by role: each open advert's hire (EV_HIRE) */
+        sim_event_id id;
+        double due;
+    } *adverts[PW_MAX_ROLES];
+    int adverts_cap[PW_MAX_ROLES];
     int establishment[PW_MAX_ROLES];    /* posts: the starting headcount plus planned hires */
     double pool_year_start;             /* labour pool: the current year's start ... */
     int pool_used;                      /* ... and starters in it */
@@ -493,6 +501,8 @@ void emit_episode_close(world *w, patient *pt);
 void emit_arrival(world *w, const patient *pt, const char *exit_name, int finished);
 void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
                 const char *reason, int unfinished);
+void emit_stage_by(world *w, const patient *pt, const clinician *c, double start, double end,
+                   int sessions, const char *reason, int unfinished);
 
 /* pw_referral.c */
 double referral_max_rate(const world *w);

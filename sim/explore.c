@@ -99,15 +99,16 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
             parts[np++] = tok;
         double lo = np >= 2 ? number(parts[0]) : NAN, hi = np >= 2 ? number(parts[1]) : NAN;
         double step = np == 3 ? number(parts[2]) : 0;
+        /* solve and sensitivity choose their own points in the range: no STEP to offer. */
+        if (need_range && (np != 2 || isnan(lo) || isnan(hi) || !(hi > lo))) {
+            snprintf(err, errlen, "--vary '%s': expected a range KEY=LO:HI with numbers "
+                     "LO < HI and no STEP (this command chooses its own points in it)", spec);
+            goto out;
+        }
         if (np < 2 || np > 3 || isnan(lo) || isnan(hi) || isnan(step) || !(hi >= lo) ||
             step < 0 || (np == 3 && step == 0)) {
             snprintf(err, errlen, "--vary '%s': expected KEY=FROM:TO[:STEP] with numbers "
                      "FROM <= TO and STEP > 0", spec);
-            goto out;
-        }
-        if (need_range && (np == 3 || !(hi > lo))) {
-            snprintf(err, errlen, "--vary '%s': expected a range KEY=LO:HI with LO < HI and "
-                     "no STEP (points are drawn across a sampled range)", spec);
             goto out;
         }
         v->is_range = 1;

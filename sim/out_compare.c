@@ -238,7 +238,7 @@ static const struct {
     {PW_M_WAITING_STEP3_MEAN, "Waiting for step 3, mean people", PLAIN},
     {PW_M_STEPPED_UP_SHARE, "Stepped up (of step-2 starters)", SHARE},
     {PW_M_FAILED_AT_LEAST_ONCE_SHARE, "Failed an episode (of referrals)", SHARE},
-    {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, mean per finisher", PLAIN},
+    {PW_M_SESSIONS_MEAN_FINISHERS, "Sessions, mean per finisher (reported)", PLAIN},
     {PW_M_DROPOUT_IN_TREATMENT_SHARE, "Lost from booked treatment (of referrals)", SHARE},
     {PW_M_UTILISATION_ASSESSMENT, "Utilisation, assessment slots", SHARE},
     {PW_M_ASSESSMENT_EXTRA_SHARE, "Assessment slots moved from treatment", SHARE},

@@ -447,7 +447,7 @@ static void section_capacity(const dash *d)
 {
     char a[CELL_MAX];
     heading(d->f, "SESSIONS (treatment sessions attended)", "mean a person", NULL);
-    row(d->f, "  Finished a course", cell_metric(a, sizeof a, d, PW_M_SESSIONS_MEAN_FINISHERS),
+    row(d->f, "  Finished a course (reported)", cell_metric(a, sizeof a, d, PW_M_SESSIONS_MEAN_FINISHERS),
         NULL);
     row(d->f, "  Recovered (reported)",
         cell_metric(a, sizeof a, d, PW_M_SESSIONS_MEAN_RECOVERED), NULL);

@@ -133,6 +133,10 @@ check "nothing written for a refused --start-date" test ! -e "$tmp/never"
 run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2024-01-01 -o "$tmp/sd"
 expect_rc 0 "--start-date on a Monday with --events"
 check "events.csv dated from --start-date" sh -c "sed -n 2p '$tmp/sd/events.csv' | grep -q '2024-01-0[1-7]T'"
+# The model's bank holidays stay 2018's calendar: a start date elsewhere is said, not hidden.
+expect_err "relabels events.csv only.*" "--start-date 2024-01-01: the bank holidays' calendar said"
+run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2018-01-01 -o "$tmp/sd18"
+check "--start-date 2018-01-01: no note" sh -c "! grep -q 'relabels' '$tmp/err'"
 # Two replications: the t-quantile is 12.7, so several intervals pass what their figure can
 # take; the dashboard cuts them there. No cell may go below 0 (but the subgroups' gaps,
 # differences), no share above 100% (hours in use and turnover can pass it), each with 0.1

@@ -7,12 +7,15 @@
 #   first treatment session comes from full diaries and a list (median of weeks), and
 #   caseloads sit near their cap;
 # - with twice the PWPs' treatment hours the same people wait days: the wait is capacity;
-# - the diaries are full and not overbooked: step-2 utilisation near 1 and at most 1.08 (a
+# - the diaries are full and not overbooked: step-2 utilisation near 1 and at most 1.12 (a
 #   group formed after a day's sessions were booked adds its hours to that day, as do
-#   sessions booked before the front door's extra clinics took hours: measured 1.063, 1.056
-#   with the clinics off; 1.03 before 2026-12-05, when missed assessments were not offered
-#   again and fewer people reached step 2's groups), and at most 1 with neither groups nor
-#   extra clinics (measured 0.946); the open caseload per PWP near its cap of 54 places
+#   sessions booked before the front door's extra clinics took hours, and a group meets in
+#   a week with a bank holiday as in any other: measured 1.094; 1.080 with the bank
+#   holidays off, when the front door's extra clinics run 0.2% of its slots against 1.4%;
+#   the bound was 1.08 while the hours available counted the bank holidays, which read
+#   1.063), and at most 1 with neither groups nor extra clinics (measured 0.974, 0.946
+#   before the bank holidays left the hours available); the open caseload per PWP near
+#   its cap of 54 places
 #   (60 x 0.9 FTE; the metric counts each group member where a group takes one place, so it
 #   may pass 54; measured 54.4);
 # - with diary = false and the same zero lag the wait is the list's alone;
@@ -56,9 +59,9 @@ c=$(metric "$tmp/tight" caseload_per_step2_clinician)
 u=$(metric "$tmp/tight" utilisation_step2)
 echo "   open caseload per PWP $c, step-2 utilisation $u"
 check "caseloads at their cap of 54 (group members, one place a group, count apart)" awk -v c="$c" 'BEGIN { exit !(c > 48 && c <= 60) }'
-check "diaries full and never overbooked by more than groups formed later" awk -v u="$u" 'BEGIN { exit !(u > 0.95 && u <= 1.08) }'
+check "diaries full and never overbooked by more than groups formed later" awk -v u="$u" 'BEGIN { exit !(u > 0.95 && u <= 1.12) }'
 # Without groups and without the front door's extra clinics nothing adds hours to a week
-# already booked: utilisation at most 1 (measured 0.946).
+# already booked: utilisation at most 1 (measured 0.974).
 run run scenarios/baseline.cfg -r 2 -q --set horizon_weeks=104 -o "$tmp/nogroup" \
     --set "step2.first_session_lag_days=$zero" --set "step3.first_session_lag_days=$zero" \
     --set staff.pwp.clinical_hours_per_week=21.5 --set assessment.flex_from_weeks=0 \

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1004,9 +1005,9 @@ out:
  * ====================================================================================== */
 
 /* A post is a post: with PWPs training as HITs at a high rate (every qualifier wanting a
- * HIT post), HIT leavers replaced and planned PWP hires, staff in post never exceed the
- * establishment (starting headcount plus planned hires due so far) in any week; trainees
- * are counted apart. Before the rule, qualifiers took HIT posts beyond it (26.4 HITs in
+ * HIT post), HIT leavers replaced and planned PWP hires, staff in post, and staff in post
+ * with the posts advertised, never exceed the establishment (starting headcount plus
+ * planned hires due so far) in any week; trainees are counted apart. Before the rule, qualifiers took HIT posts beyond it (26.4 HITs in
  * post against 24 posts in the baseline). */
 static void test_establishment_held(void)
 {
@@ -1034,6 +1035,16 @@ static void test_establishment_held(void)
             bad |= !CHECK(wk->staff_in_post[pwp] <= est_pwp,
                           "rep %zu week %zu: %g PWPs in post within the %g posts", r, k,
                           wk->staff_in_post[pwp], est_pwp);
+            /* A qualifier taking an advertised post withdraws the advert at once: before,
+             * it stayed open until due, counted as a vacancy beyond the posts, and filled
+             * the post of the next leaver within days instead of the vacancy delay. */
+            bad |= !CHECK(wk->staff_in_post[hit] + wk->vacancies[hit] <= p->roles[hit].headcount,
+                          "rep %zu week %zu: %g HITs in post and %g posts advertised within "
+                          "the %d posts", r, k, wk->staff_in_post[hit], wk->vacancies[hit],
+                          p->roles[hit].headcount);
+            bad |= !CHECK(wk->staff_in_post[pwp] + wk->vacancies[pwp] <= est_pwp,
+                          "rep %zu week %zu: %g PWPs in post and %g advertised within the %g "
+                          "posts", r, k, wk->staff_in_post[pwp], wk->vacancies[pwp], est_pwp);
             if (wk->staff_in_post[hit] > max_hit)
                 max_hit = wk->staff_in_post[hit];
             trainees += wk->in_training[hit];
@@ -1043,6 +1054,50 @@ static void test_establishment_held(void)
     CHECK(trainees > 0, "trainees there are, counted apart (%g trainee-weeks)", trainees);
     CHECK(max_hit == p->roles[hit].headcount, "HIT posts are filled (at most %g of %d)", max_hit,
           p->roles[hit].headcount);
+out:
+    test_free_runs(res, 2);
+    free(p);
+}
+
+/* workforce.csv and timeseries.csv cut the window at the same moments: the leavers and
+ * starters of the window's rows of the series are those of workforce.csv, and in post at
+ * the window's end is the last window row's level. Before, the window closed after the
+ * staff round that opens the first follow-up week (its leavers counted, its row not) and
+ * opened after the round of its first week; and the series counted trainees who left as
+ * leavers, which workforce.csv does not. Training at a high rate, so trainees leave. */
+static void test_window_edges(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    pw_results res[2];
+    memset(res, 0, sizeof res);
+    if (!CHECK(p != NULL, "memory"))
+        goto out;
+    const char *sets[] = {"horizon_weeks=104", "staff.pwp.training_per_year=0.4",
+                          "staff.pwp.qualify_probability=0.5", "staff.hit.leave_per_year=0.3"};
+    if (load2("baseline.cfg", sets, sizeof sets / sizeof *sets, NULL, 0, p) ||
+        test_run("window edges", p, 2, THREADS, res))
+        goto out;
+    size_t w0 = (size_t)p->warmup_weeks, w1 = w0 + (size_t)p->horizon_weeks;
+    for (size_t i = 0; i < 2; i++) {
+        double left = 0, started = 0, wf_left = 0, wf_started = 0;
+        for (size_t k = w0; k < w1; k++) {
+            left += res[i].weeks[k].leavers;
+            started += res[i].weeks[k].hires;
+        }
+        for (size_t r = 0; r < p->n_roles; r++) {
+            const pw_role_stats *st = &res[i].roles[r];
+            wf_left += (double)st->leavers;
+            wf_started += (double)st->starters;
+            CHECK((double)st->in_post_end == res[i].weeks[w1 - 1].staff_in_post[r],
+                  "rep %zu role %zu: in post at the window's end %" PRIu64
+                  " equals the last window row's %g",
+                  i, r, st->in_post_end, res[i].weeks[w1 - 1].staff_in_post[r]);
+        }
+        CHECK(left == wf_left && started == wf_started && left > 0,
+              "rep %zu: the window rows' leavers and starters (%g, %g) are workforce.csv's "
+              "(%g, %g)",
+              i, left, started, wf_left, wf_started);
+    }
 out:
     test_free_runs(res, 2);
     free(p);
@@ -1115,6 +1170,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_leaver_caseload);
     RUN_TEST(test_recruitment);
     RUN_TEST(test_establishment_held);
+    RUN_TEST(test_window_edges);
     RUN_TEST(test_series_many_staff);
     printf("   total %.1f s\n", test_wall_now() - t0);
     return harness_done();
