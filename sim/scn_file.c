@@ -544,9 +544,14 @@ const char *scn_wrap_advice(const scn_ctx *c, const char *key, const char *text,
     long long v = strtoll(text, &end, 0);
     int takes = errno != ERANGE && end != text &&
                 (c->wide_ints || (!strcmp(key, "seed") && v >= 0 && v < LLONG_MAX));
+    const pw_field *f = takes ? NULL : scn_field_by_path(key);
+    char want[128];
     if (takes)
         snprintf(buf, n, "; write %sL for a 64-bit value", text);
-    else
+    else if (f && (f->kind == PW_F_INT || f->kind == PW_F_NUM)) {
+        scn_describe(f, want, sizeof want);
+        snprintf(buf, n, ", outside what this key takes: %s", want);
+    } else
         snprintf(buf, n, ", outside what this key takes");
     return buf;
 }

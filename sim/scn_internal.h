@@ -243,6 +243,9 @@ int scn_field_applies(const pw_field *f, unsigned gflags);
  * absent, or if g is). */
 const config_setting_t *scn_member(const config_setting_t *g, const char *key,
                                    const pw_field *f, char *k);
+/* The schema's field at a full key ("staff.pwp.headcount", "policy_params.stratified.x"),
+ * or NULL (no such key, or one inside a list or array). */
+const pw_field *scn_field_by_path(const char *key);
 /* What field f expects, for messages: "a number > 0", "an integer in [1, 9]". */
 void scn_describe(const pw_field *f, char *buf, size_t n);
 /* A finite number from s (integer or float). Returns 1, or 0 after an error. */

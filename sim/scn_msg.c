@@ -313,7 +313,17 @@ const char *scn_closest(const char *word, const char *const *names, size_t n)
             best = names[i];
         }
     }
-    return best;
+    if (best)
+        return best;
+    /* A name without its unit ("warmup" for warmup_weeks): the one key that starts so. */
+    size_t len = strlen(word);
+    int found = 0;
+    for (size_t i = 0; i < n && names[i] && len >= 4; i++)
+        if (!strncmp(names[i], word, len) && names[i][len] == '_') {
+            best = names[i];
+            found++;
+        }
+    return found == 1 ? best : NULL;
 }
 
 void scn_did_you_mean(const char *word, const char *const *names, size_t n, char *buf,

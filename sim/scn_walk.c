@@ -214,6 +214,56 @@ static int schema_find(const pw_field *tbl, size_t n, const char *prefix, const 
     return 0;
 }
 
+const pw_field *scn_field_by_path(const char *key)
+{
+    const pw_field *tbl = scn_top_fields;
+    size_t n = scn_ntop_fields;
+    char part[KEYMAX];
+    for (const char *k = key;;) {
+        size_t len = strcspn(k, ".");
+        if (len == 0 || len >= sizeof part)
+            return NULL;
+        memcpy(part, k, len);
+        part[len] = '\0';
+        const pw_field *f = NULL;
+        for (size_t i = 0; i < n && !f; i++)
+            if (!strcmp(tbl[i].name, part))
+                f = &tbl[i];
+        if (!f)
+            return NULL;
+        if (k[len] == '\0')
+            return f;
+        k += len + 1;
+        if (f->kind == PW_F_GROUP) {
+            tbl = f->sub;
+            n = f->nsub;
+            continue;
+        }
+        /* staff.<role>.KEY and policy_params.<policy>.KEY: skip the name in between. */
+        const char *dot = strchr(k, '.');
+        if (f->kind != PW_F_SPECIAL || !dot)
+            return NULL;
+        if (!strcmp(f->name, "staff")) {
+            tbl = scn_role_fields;
+            n = scn_nrole_fields;
+        } else if (!strcmp(f->name, "policy_params")) {
+            if ((size_t)(dot - k) >= sizeof part)
+                return NULL;
+            memcpy(part, k, (size_t)(dot - k));
+            part[dot - k] = '\0';
+            int at = pw_policy_find(part);
+            if (at < 0)
+                return NULL;
+            const pw_policy *pol = pw_policy_of(at);
+            tbl = pol->params;
+            n = pol->nparams;
+        } else {
+            return NULL;
+        }
+        k = dot + 1;
+    }
+}
+
 /* Is `name` (n bytes) the name of a key that names a file, anywhere in the schema? */
 static int is_path_key(const char *name, size_t n)
 {
