@@ -233,6 +233,21 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n, cons
     print_warmup_levels(p, res, n, weeks, tag);
 }
 
+/* True outcomes read years after referral: the natural history (a drift compounding every
+ * week, one spontaneous remission) is a model of months, and years on the true figures
+ * measure mostly that drift. Said past two years, with the factor it has reached. */
+static void print_outcome_note(const pw_params *p, const char *tag)
+{
+    double d = p->symptoms.wait_drift_per_week, weeks = p->outcome_weeks;
+    if (weeks <= 104 || d == 0)
+        return;
+    printf("Outcome note%s: true outcomes are read %g weeks after referral; the natural\n"
+           "  history (symptoms.wait_drift_per_week %g, compounding, and one spontaneous\n"
+           "  remission) is a model of months: over %g weeks it multiplies latent scores by\n"
+           "  %.2g, so the true figures then measure mostly that drift\n",
+           tag, weeks, d, weeks, pow(1 + d, weeks));
+}
+
 /* The checks printed after a run's dashboard: the warm-up (MSER-5), then the diaries'
  * and the assessors' warnings; `who` (or NULL) names the scenario in a compare. */
 void print_run_checks(const pw_params *p, const pw_results *res, size_t n, const char *who)
@@ -242,4 +257,5 @@ void print_run_checks(const pw_params *p, const pw_results *res, size_t n, const
     print_mser(p, res, n, tag);
     print_diary_warning(res, n, tag);
     print_assessed_warning(p, res, n, tag);
+    print_outcome_note(p, tag);
 }

@@ -137,6 +137,14 @@ check "events.csv dated from --start-date" sh -c "sed -n 2p '$tmp/sd/events.csv'
 expect_err "relabels events.csv only.*" "--start-date 2024-01-01: the bank holidays' calendar said"
 run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2018-01-01 -o "$tmp/sd18"
 check "--start-date 2018-01-01: no note" sh -c "! grep -q 'relabels' '$tmp/err'"
+# True outcomes read years on measure mostly the natural history's compounding drift: said
+# past two years (a factor 1.7 at 260 weeks), not at the usual 26.
+run run "$top/tests/explore/quarter.cfg" -r 2 --set horizon_weeks=13 --set outcome_weeks=260 -o "$tmp/ow"
+expect_rc 0 "outcome_weeks 260"
+check "outcome_weeks 260: the drift's factor said" grep -q '^  1.7, so the true figures' "$tmp/out"
+check "outcome_weeks 260: an outcome note" grep -q '^Outcome note: true outcomes are read 260 weeks' "$tmp/out"
+run run "$top/tests/explore/quarter.cfg" -r 2 --set horizon_weeks=13 -o "$tmp/ow26"
+check "outcome_weeks 26: no outcome note" sh -c "! grep -q 'Outcome note' '$tmp/out'"
 # Two replications: the t-quantile is 12.7, so several intervals pass what their figure can
 # take; the dashboard cuts them there. No cell may go below 0 (but the subgroups' gaps,
 # differences), no share above 100% (hours in use and turnover can pass it), each with 0.1
