@@ -295,7 +295,7 @@ fi
 # replications) is named as demand above capacity, a list wandering at capacity is not.
 # 12% more referrals: the front door's extra clinics (assessment.flex_*) hold the
 # assessment list, so the list that grows is step 2's, whose hours they take (from 661
-# people in the window's first year to 1,394 in its last). A fifth more, as before
+# people in the window's first year to 1,393 in its last). A fifth more, as before
 # 2026-12-05, now fills it within the warm-up to where people give up as fast as they join
 # (about 2,000): a list at its level, not one growing through the window.
 cp "$b" "$tmp/base_copy.cfg"
