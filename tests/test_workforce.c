@@ -675,12 +675,13 @@ out:
  * 5 and 7. The baseline's turnover; the shipped workforce scenarios
  * ====================================================================================== */
 
-/* 20 of the scenario's 40 replications: PWP turnover varies ~0.045 between replications,
- * so the 95% half-width is ~0.021, under the +-0.03 band (checked). The scenarios of
+/* 20 of the scenario's 40 replications: PWP turnover varies ~0.048 between replications,
+ * so the 95% half-width is ~0.022, under the +-0.03 band (checked). The scenarios of
  * test 7 are paired with the first SCEN_REPS of them: with 16, at these seeds, the paired
- * means lie 1.3 (no_burnout's PWP turnover) to 5.9 (HIT leavers) half-widths from 0
- * (2026-12-05; 1.8 to 7.4, no_burnout's to hire_pwps's, before a group's last session
- * ended the course for all). */
+ * means lie 1.5 (no_burnout's PWP turnover) to 6.9 (hire_pwps's PWPs in post) half-widths
+ * from 0 (2026-12-05, after surplus adverts were withdrawn at once; 1.3 to 5.9, no_burnout's
+ * to HIT leavers, earlier; 1.8 to 7.4, no_burnout's to hire_pwps's, before a group's last
+ * session ended the course for all). */
 #define BASE_REPS 20
 #define SCEN_REPS 16
 
