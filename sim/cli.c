@@ -44,6 +44,7 @@ static const char usage_text[] =
     "                     [--simplex-size X] [options]\n"
     "                                            fit the free keys of FILE to its targets\n"
     "       stepsim serve [SCENARIO.cfg] [--port N] [-r REPS] [-j N] [--set key=value]...\n"
+    "                     [--max-memory SIZE]\n"
     "                                            the playground: a page on 127.0.0.1 with\n"
     "                                            sliders, run in the browser\n"
     "       stepsim --help | --version\n"
@@ -131,7 +132,8 @@ static const struct {
     {H_SWEEP | H_SENS, "  --samples N            sweep: N Latin-hypercube points instead of the grid;\n"
                        "                         sensitivity: Morris trajectories (default 10) or\n"
                        "                         Sobol base rows (default 64)\n"
-                       "  --metrics A,B          the metrics to report (names of summary.csv)\n"},
+                       "  --metrics A,B          the metrics to report (names of summary.csv, or\n"
+                       "                         cost_per_year_gbp)\n"},
     {H_SWEEP, "  --per-point            also write each point's full output set to points/NNNN/\n"},
     {H_SENS, "  --method morris|sobol  elementary effects (default) or Sobol indices\n"},
     {H_CAL, "  --targets FILE         the figures to fit and the keys free to move (required)\n"

@@ -156,8 +156,9 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
     json_kv_num(f, I2, "warmup_weeks", p->warmup_weeks, 0);
     json_kv_num(f, I2, "horizon_weeks", p->horizon_weeks, 0);
     json_kv_num(f, I2, "followup_weeks", p->followup_weeks, 0);
-    json_kv_num(f, I2, "run_length_days",
-                7.0 * (p->warmup_weeks + p->horizon_weeks + p->followup_weeks), 0);
+    json_kv_num(f, I2, "outcome_weeks", p->outcome_weeks, 0);
+    /* The run goes on to the later of the follow-up and the last outcome reading. */
+    json_kv_num(f, I2, "run_length_days", pw_run_days(p), 0);
     if (in->start_date)
         json_kv_str(f, I2, "start_date", in->start_date, 0);
     fprintf(f, "%s\"replications_requested\": %d,\n", I2, p->replications);
