@@ -18,7 +18,9 @@
  */
 #include "scn_internal.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,6 +265,13 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         /* One seed and one count a run (the runner derives each service's seed,
          * pw_pool_service_seed): a service's own would be ignored, so it is refused below. */
         int own_seed = p->seed != nat->seed || p->replications != nat->replications;
+        char differs[160] = "";
+        if (p->seed != nat->seed)
+            snprintf(differs, sizeof differs, "seed %" PRIu64 " (the base has %" PRIu64 ")",
+                     p->seed, nat->seed);
+        else if (p->replications != nat->replications)
+            snprintf(differs, sizeof differs, "replications %d (the base has %d)",
+                     p->replications, nat->replications);
         p->seed = nat->seed;
         p->replications = nat->replications;
         referrals += pw_referral_base_per_week(&p->referrals);
@@ -279,6 +288,24 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                    p->outcome_weeks == nat->outcome_weeks && !own_seed;
         for (size_t r = 0; same && r < p->n_roles; r++)
             same = !strcmp(p->roles[r].name, nat->roles[r].name);
+        /* Name the first difference: in a file of 120 services the user must find it. */
+        static const struct {
+            const char *key;
+            size_t off;
+        } lengths[] = {{"horizon_weeks", offsetof(pw_params, horizon_weeks)},
+                       {"warmup_weeks", offsetof(pw_params, warmup_weeks)},
+                       {"followup_weeks", offsetof(pw_params, followup_weeks)},
+                       {"outcome_weeks", offsetof(pw_params, outcome_weeks)}};
+        for (size_t i = 0; !same && !*differs && i < sizeof lengths / sizeof *lengths; i++) {
+            double a = *(const double *)((const char *)p + lengths[i].off);
+            double b = *(const double *)((const char *)nat + lengths[i].off);
+            if (a != b)
+                snprintf(differs, sizeof differs, "%s %g (the base has %g)", lengths[i].key,
+                         a, b);
+        }
+        if (!same && !*differs)
+            snprintf(differs, sizeof differs, "its roles (the base's are named and ordered "
+                     "otherwise)");
         if (!same) {
             scn_ctx c;
             char key[KEYMAX];
@@ -286,10 +313,11 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             c.errs = errs;
             c.errs_start = errs->n;
             scn_elemkey(key, SERVICES, (int)k);
-            scn_errf(&c, list[k].loc, key, "\"%s\" must keep the base scenario's roles and "
-                     "its horizon, warm-up, follow-up and outcome weeks, seed and "
-                     "replications (its figures are pooled with the others' role by role, "
-                     "week by week, replication by replication)", list[k].name);
+            scn_errf(&c, list[k].loc, key, "\"%s\" changes %s: a service must keep the "
+                     "base scenario's roles and its horizon, warm-up, follow-up and outcome "
+                     "weeks, seed and replications (its figures are pooled with the others' "
+                     "role by role, week by week, replication by replication)",
+                     list[k].name, differs);
             ret = c.nomem ? SCN_ENOMEM : SCN_EINVALID;
         }
     }

@@ -188,14 +188,15 @@ printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 
     >"$tmp/tests/golden/horizon.cfg"
 run check "$tmp/tests/golden/horizon.cfg"
 expect_rc 2 "a service with its own horizon"
-expect_err 'horizon.cfg:3: services\[1\]: "B" must keep the base scenario' "a service with its own horizon"
+expect_err 'horizon.cfg:3: services\[1\]: "B" changes horizon_weeks 30 \(the base has [0-9]+\): a service must keep the base scenario' \
+    "a service with its own horizon: the key, its value and the base's named"
 # A service's own seed or replications would be ignored (one seed, one count a run).
 for k in "seed = 5" "replications = 3"; do
     printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 1.0; overrides = { %s; }; } );\n' "$inc" "$k" \
         >"$tmp/tests/golden/own.cfg"
     run check "$tmp/tests/golden/own.cfg"
     expect_rc 2 "a service with its own ${k% =*}"
-    expect_err 'own.cfg:3: services\[1\]: "B" must keep the base scenario.*seed and replications' \
+    expect_err "own.cfg:3: services\\[1\\]: \"B\" changes ${k% =*} ${k#*= } \\(the base has [0-9]+\\): a service must keep the base scenario.*seed and replications" \
         "a service with its own ${k% =*}"
 done
 run sweep tests/federation/three.cfg --vary staff.pwp.headcount=2:3 -r 1 -q -o "$tmp/sw"
