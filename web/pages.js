@@ -45,13 +45,18 @@
     const s = v.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
     return unit === "pct" ? s + "%" : unit === "gbp" ? "£" + s : unit === "days" ? s + " d" : s;
   }
+  /* A signed figure to d decimals; what rounds to zero reads +0.0, never -0.0. */
+  function signed(v, d) {
+    const r = Number(v.toFixed(d)) || 0;
+    return (r >= 0 ? "+" : "") + r.toFixed(d);
+  }
   /* A paired difference: percentage points for shares. */
   function fmtDiff(name, x) {
     const unit = label(name)[1];
     if (!fin(x)) return "–";
     const d = DECIMALS[unit];
     const v = unit === "pct" ? 100 * x : x;
-    const s = (v >= 0 ? "+" : "") + v.toFixed(d);
+    const s = signed(v, d);
     return unit === "pct" ? s + " pp" : unit === "gbp" ? s.replace(/^([+-])/, "$1£") : s;
   }
   const metricOf = (list, name) => list.find((m) => m.name === name) || {};
@@ -116,7 +121,7 @@
     });
     plot.classList.add("chart");
     plot.setAttribute("data-chart", opts.id || "");
-    const note = (opts.note || "") + (clipped && !opts.top ? " The scale fits the measurement window: higher values (the pre-filled start, a list still draining it, rare peaks) are clipped." : "");
+    const note = (opts.note || "") + (clipped && !opts.top ? " The scale fits the measurement window: higher values" + (opts.clippedWhat || " (the pre-filled start, a list still draining it, rare peaks)") + " are clipped." : "");
     return figure(plot, (opts.caption || "") + " Line: median over replications; band: 10th to 90th centile." + note);
   }
 
@@ -201,7 +206,7 @@
                    Plot.text([{ x: 6, t: "6 wk" }, { x: 18, t: "18 wk" }], { x: "x", text: "t", frameAnchor: "top", dx: 14, fill: "#57606a" })];
     const h = Plot.plot({
       width: 520, height: 230, marginLeft: 48, x: { label: "weeks waited (bin: at least w, less than w + 1)" },
-      y: { label: "share of those with the wait", percent: true, grid: true },
+      y: { label: "share of those with the wait", percent: true, grid: true, nice: true },
       color: { domain: ["true: referral to first treatment", "reported: referral to clock stop"], range: [C.true, C.reported], legend: true },
       fx: { axis: null },
       marks: [Plot.rectY(hist, { x1: (r) => r.week + (r.basis[0] === "t" ? 0.05 : 0.5), x2: (r) => r.week + (r.basis[0] === "t" ? 0.5 : 0.95), y: "share", fill: "basis", tip: true }), ...marks, Plot.ruleY([0])],
@@ -270,13 +275,13 @@
     const ok = rows.filter((r) => r.rate !== null);
     const p = Plot.plot({
       width: 520, height: 250, marginLeft: 130, marginRight: 90, x: { label: "recovery", percent: true, grid: true, domain: [0, 100] },
-      y: { label: null, domain: Object.values(NAMES) }, fy: { label: null },
+      y: { label: null, domain: Object.values(NAMES).filter((n) => ok.some((r) => r.route === n)) }, fy: { label: null },
       color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
       marks: [Plot.barX(ok, { y: "route", x: "rate", fill: "basis", fy: "basis", tip: true }),
               Plot.text(ok, { y: "route", x: "rate", fy: "basis", text: (r) => `${(100 * r.rate).toFixed(1)}%  n = ${r.n.toLocaleString("en-GB")}`, textAnchor: "start", dx: 4 })],
     });
     p.classList.add("chart");
-    return figure(p, "Recovery by route through care, pooled over replications. True: of people at latent caseness when referred (n); reported: of finishers at caseness on their first questionnaire (n). Routes nobody took are left out.");
+    return figure(p, "Recovery by route through care, pooled over replications. True: of people at latent caseness when referred (n); reported: of finishers at caseness on their first questionnaire (n). Routes nobody took are left out; \"no treatment\" has no reported figure (no one untreated finishes a course), so its row is empty there.");
   }
 
   function costsChart(d) {
@@ -285,7 +290,7 @@
     for (const c of d.costs)
       for (const item of ["salary", "oncost", "training"]) rows.push({ role: c.role, item, gbp: c[item] / years });
     const p = Plot.plot({
-      width: 520, height: 60 + 40 * d.costs.length, marginLeft: 70, x: { label: "£ a year (mean over replications)", grid: true, tickFormat: (x) => "£" + d3.format(".2s")(x) },
+      width: 520, height: 60 + 40 * d.costs.length, marginLeft: 70, x: { label: "£ a year (mean over replications)", grid: true, tickFormat: (x) => x === 0 ? "£0" : "£" + d3.format("~s")(x) },
       y: { label: null }, color: { legend: true, domain: ["salary", "oncost", "training"], range: ["#0969da", "#54aeff", "#d4a72c"] },
       marks: [Plot.barX(rows, { y: "role", x: "gbp", fill: "item", tip: true }), Plot.ruleX([0])],
     });
@@ -323,7 +328,7 @@
     const cellOf = (name, v) => {
       if (!fin(v.mean)) return "–";
       if (name === "referrals") return Math.round(v.mean).toLocaleString("en-GB");
-      const gap = fin(v.gap) ? ` (${v.gap >= 0 ? "+" : ""}${(100 * v.gap).toFixed(1)})` : "";
+      const gap = fin(v.gap) ? ` (${signed(100 * v.gap, 1)})` : "";
       return (100 * v.mean).toFixed(1) + "%" + gap;
     };
     const head = el("tr", {}, el("th", {}, "subgroup"), cols.map(([, l]) => el("th", {}, l)));
@@ -361,7 +366,7 @@
       bandChart(d, roles.map((r, i) => ({ who: r, band: S["staff_in_post:" + r], color: PALETTE[i] })), { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id: "staff", top: null }),
       bandChart(d, [{ who: "step 2", band: S.caseload_step2 }, { who: "step 3", band: S.caseload_step3 }], { ylabel: "open episodes", caption: "Caseloads: open episodes.", id: "caseloads" }),
       bandChart(d, [{ who: "burnout", band: S.burnout_mean }], { ylabel: "mean burnout (0 to 1)", caption: "Mean burnout of staff.", id: "burnout", top: 1 }),
-      bandChart(d, [{ who: "sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick" }))));
+      bandChart(d, [{ who: "sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick", clippedWhat: " (the warm-up, rare peaks)" }))));
     if (d.subgroups) app.append(section("Who is served worse: subgroups", "Means over replications; in brackets the gap to all referrals in percentage points (subgroups.csv has every metric with its CI).", ...subgroupsSection(d)));
     app.append(section("Costs", null, el("div", { class: "grid" }, costsChart(d),
       el("div", { class: "tiles" }, tile(d, "cost_per_referral_gbp"), tile(d, "cost_per_finished_course_gbp"), tile(d, "cost_per_recovery_gbp"), tile(d, "cost_per_true_recovery_gbp")))));
@@ -417,8 +422,10 @@
     const body = names.map((name) => el("tr", { "data-metric": name }, el("td", { title: name }, label(name)[0]),
       d.scenarios.map((s) => {
         const m = metricOf(s.metrics, name);
-        const diff = s.name === d.reference || !fin(m.diff) ? "" : ` (${fmtDiff(name, m.diff)} [${fmtDiff(name, m.diff_ci_low)}, ${fmtDiff(name, m.diff_ci_high)}])`;
-        return el("td", { "data-scenario": s.name, "data-mean": fin(m.mean) ? String(m.mean) : "" }, fmt(name, m.mean) + diff);
+        const diff = s.name === d.reference || !fin(m.diff) ? "" : `(${fmtDiff(name, m.diff)} [${fmtDiff(name, m.diff_ci_low)}, ${fmtDiff(name, m.diff_ci_high)}])`;
+        /* The difference and its interval kept on one line: the cell breaks before it. */
+        return el("td", { "data-scenario": s.name, "data-mean": fin(m.mean) ? String(m.mean) : "" }, fmt(name, m.mean),
+                  diff ? [" ", el("span", { class: "diff" }, diff)] : null);
       })));
     app.append(section("Every metric", "Means over replications; in brackets the paired difference against " + d.reference + " and its 95% CI (percentage points for shares).",
       el("table", { id: "metrics" }, el("thead", {}, head), el("tbody", {}, body))));
