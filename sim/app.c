@@ -122,21 +122,20 @@ int app_load(const cli *c, const char *path, const char *const *extra, size_t ne
 
 int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federation *fed)
 {
-    int rc = load(c, path, NULL, 0, p, fed);
-    /* --start-date dates events.csv only; the bank holidays stay 2018's calendar. Said
-     * once (compare loads several scenarios). */
-    static int said;
-    if (rc == EXIT_OK && !said && c->have_start_date && p->bank_holidays &&
-        strcmp(c->start_date, OUT_START_DATE_DEFAULT) != 0) {
-        said = 1;
-        fprintf(stderr,
-                "stepsim: note: --start-date %s relabels events.csv only: the model's\n"
-                "  calendar still starts on Monday %s, so its bank holidays (bank_holidays)\n"
-                "  fall on that calendar's days, shifted, not on the holidays of the dates\n"
-                "  shown\n",
-                c->start_date, OUT_START_DATE_DEFAULT);
-    }
-    return rc;
+    return load(c, path, NULL, 0, p, fed);
+}
+
+void app_note_start_date(const cli *c, int bank_holidays)
+{
+    if (!c->have_start_date || !bank_holidays ||
+        !strcmp(c->start_date, OUT_START_DATE_DEFAULT))
+        return;
+    fprintf(stderr,
+            "stepsim: note: --start-date %s relabels events.csv only: the model's\n"
+            "  calendar still starts on Monday %s, so its bank holidays (bank_holidays)\n"
+            "  fall on that calendar's days, shifted, not on the holidays of the dates\n"
+            "  shown\n",
+            c->start_date, OUT_START_DATE_DEFAULT);
 }
 
 int app_memory_fits(const cli *c, const budget_run *runs, size_t n, double extra_bytes,

@@ -35,6 +35,9 @@ int app_load(const cli *c, const char *path, const char *const *extra, size_t ne
 /* The same for run, compare and check, where the scenario may be a federation of services
  * (fed->n > 0; release with scn_federation_free). */
 int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federation *fed);
+/* --start-date relabels events.csv only: with bank holidays (bank_holidays != 0) in the run,
+ * a note on stderr that they stay the calendar of day 0 (2018-01-01). */
+void app_note_start_date(const cli *c, int bank_holidays);
 
 /* Check the estimated peak memory of running runs[0..n) (plus extra_bytes the command
  * keeps besides, described by extra_what) against --max-memory or the default budget;

@@ -227,6 +227,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     }
     if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
         return ret;
+    app_note_start_date(c, p->bank_holidays);
     if ((ret = federation_ok(c->scenario, p, fed)) != EXIT_OK) {
         if (prec)
             prec_free(prec);
@@ -392,6 +393,10 @@ int cmd_compare(const cli *c, int argc, char **argv)
             goto out;
         }
     }
+    int holidays = 0;
+    for (size_t s = 0; s < ns; s++)
+        holidays |= ps[s].bank_holidays;
+    app_note_start_date(c, holidays);
     if ((ret = same_windows(c, ps, ns)) != EXIT_OK)
         goto out;
     /* The same seed and replications for all: common random numbers. */

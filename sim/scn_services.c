@@ -205,6 +205,38 @@ void scn_federation_free(scn_federation *f)
     memset(f, 0, sizeof *f);
 }
 
+/* What service p changes that the pooling needs as the base's (nat), named with its value
+ * and the base's in buf: in a file of 120 services the user must find it. Returns 0 if
+ * nothing. */
+static int service_differs(const pw_params *p, const pw_params *nat, char *buf, size_t n)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } lengths[] = {{"horizon_weeks", offsetof(pw_params, horizon_weeks)},
+                   {"warmup_weeks", offsetof(pw_params, warmup_weeks)},
+                   {"followup_weeks", offsetof(pw_params, followup_weeks)},
+                   {"outcome_weeks", offsetof(pw_params, outcome_weeks)}};
+    for (size_t i = 0; i < sizeof lengths / sizeof *lengths; i++) {
+        double a = *(const double *)((const char *)p + lengths[i].off);
+        double b = *(const double *)((const char *)nat + lengths[i].off);
+        if (a != b)
+            return snprintf(buf, n, "%s %g (the base has %g)", lengths[i].key, a, b), 1;
+    }
+    if (p->seed != nat->seed)
+        return snprintf(buf, n, "seed %" PRIu64 " (the base has %" PRIu64 ")", p->seed,
+                        nat->seed), 1;
+    if (p->replications != nat->replications)
+        return snprintf(buf, n, "replications %d (the base has %d)", p->replications,
+                        nat->replications), 1;
+    int roles = p->n_roles == nat->n_roles;
+    for (size_t r = 0; roles && r < p->n_roles; r++)
+        roles = !strcmp(p->roles[r].name, nat->roles[r].name);
+    if (!roles)
+        return snprintf(buf, n, "its roles (the base's are named or ordered otherwise)"), 1;
+    return 0;
+}
+
 int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                         pw_params *nat, scn_federation *fed, scn_errors *errs)
 {
@@ -262,16 +294,11 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         }
         fed->scale[k] = list[k].scale;
         fed->staffing[k] = list[k].staffing;
-        /* One seed and one count a run (the runner derives each service's seed,
-         * pw_pool_service_seed): a service's own would be ignored, so it is refused below. */
-        int own_seed = p->seed != nat->seed || p->replications != nat->replications;
-        char differs[160] = "";
-        if (p->seed != nat->seed)
-            snprintf(differs, sizeof differs, "seed %" PRIu64 " (the base has %" PRIu64 ")",
-                     p->seed, nat->seed);
-        else if (p->replications != nat->replications)
-            snprintf(differs, sizeof differs, "replications %d (the base has %d)",
-                     p->replications, nat->replications);
+        /* Pooling adds role by role, week by week, replication by replication: every
+         * service keeps the base's roles, lengths, seed and count (a service's own seed
+         * would be ignored: the runner derives each one's, pw_pool_service_seed). */
+        char differs[160];
+        int same = !service_differs(p, nat, differs, sizeof differs);
         p->seed = nat->seed;
         p->replications = nat->replications;
         referrals += pw_referral_base_per_week(&p->referrals);
@@ -280,32 +307,6 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         nat->prefill.assessment_list += p->prefill.assessment_list;
         for (int s = 0; s < PW_STEP_N; s++)
             nat->prefill.step_list[s] += p->prefill.step_list[s];
-        /* Pooling adds role by role, week by week: every service keeps the base's roles
-         * and lengths (a service's overrides may not change them). */
-        int same = p->n_roles == nat->n_roles && p->horizon_weeks == nat->horizon_weeks &&
-                   p->warmup_weeks == nat->warmup_weeks &&
-                   p->followup_weeks == nat->followup_weeks &&
-                   p->outcome_weeks == nat->outcome_weeks && !own_seed;
-        for (size_t r = 0; same && r < p->n_roles; r++)
-            same = !strcmp(p->roles[r].name, nat->roles[r].name);
-        /* Name the first difference: in a file of 120 services the user must find it. */
-        static const struct {
-            const char *key;
-            size_t off;
-        } lengths[] = {{"horizon_weeks", offsetof(pw_params, horizon_weeks)},
-                       {"warmup_weeks", offsetof(pw_params, warmup_weeks)},
-                       {"followup_weeks", offsetof(pw_params, followup_weeks)},
-                       {"outcome_weeks", offsetof(pw_params, outcome_weeks)}};
-        for (size_t i = 0; !same && !*differs && i < sizeof lengths / sizeof *lengths; i++) {
-            double a = *(const double *)((const char *)p + lengths[i].off);
-            double b = *(const double *)((const char *)nat + lengths[i].off);
-            if (a != b)
-                snprintf(differs, sizeof differs, "%s %g (the base has %g)", lengths[i].key,
-                         a, b);
-        }
-        if (!same && !*differs)
-            snprintf(differs, sizeof differs, "its roles (the base's are named and ordered "
-                     "otherwise)");
         if (!same) {
             scn_ctx c;
             char key[KEYMAX];
