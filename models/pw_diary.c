@@ -106,10 +106,23 @@ static double week_days(const world *w, long d)
     return days;
 }
 
+/* Treatment minutes in day d's week: its working days' room, less, in a week with a
+ * closure day, the rest of the hours groups and courses outside diaries hold: those run
+ * every week (a group's session on a closure day moves to the next working day), so a
+ * short week loses its missing days' share of the whole week's hours, not only of what
+ * groups leave. A usual week holds its working days' room exactly. */
+static double week_time(const world *w, const clinician *c, long d, double room)
+{
+    double usual = w->p->weekend_closed ? 5.0 : 7.0, days = week_days(w, d);
+    if (days >= usual)
+        return days * room;
+    return fmax(0.0, days * room - (usual - days) / usual * c->load_hours * 60.0);
+}
+
 /* Minutes under this are rounding, not time. */
 #define DIARY_CARRY_MIN 1e-6
 
-/* Charge `minutes` to day d's week, up to its time (its working days x the day's room
+/* Charge `minutes` to day d's week, up to its time (week_time, at the day's room
  * `room`), and what it cannot hold to the weeks after in turn, each up to its own, while
  * their days start before `end`; what none holds stays on d's week. Returns the minutes
  * d's week holds of it (a release gives back those: the weeks after keep theirs, which
@@ -120,7 +133,7 @@ static double charge_weeks(const world *w, clinician *c, long d, long end, doubl
     double left = minutes, own = 0;
     for (long k = d; k < end && left > DIARY_CARRY_MIN; k = week_of(k) * 7 + 7) {
         pw_diary_day *e = week_entry(c, k);
-        double take = fmin(left, fmax(0.0, week_days(w, k) * room - e->minutes));
+        double take = fmin(left, fmax(0.0, week_time(w, c, k, room) - e->minutes));
         e->minutes += take;
         left -= take;
         if (k == d)
@@ -164,14 +177,15 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     double day_limit = DIARY_DAY_STRETCH * room + 1e-9;
     /* A full diary makes a booking scan many full days and weeks. The working days in
      * [full_from, full_to) had no room, on the day or in their week, for a booking of
-     * full_min when the day's room was full_room; bookings only fill days (a release, or
-     * the reset of a week's entry, cuts the run short: full_cut) and less room fits less, so a booking at
-     * least as long, at no more room, can step over the run: the day it finds is the one
-     * a full scan would find. */
-    int known = room <= c->full_room && minutes >= c->full_min && c->full_from < c->full_to;
+     * full_min when the day's room was full_room and full_load hours were held outside
+     * the diary; bookings only fill days (a release, or the reset of a week's entry, cuts
+     * the run short: full_cut), and less room or more hours held fit less in a day and a
+     * week (week_time), so a booking at least as long, at no more room and no fewer hours
+     * held, can step over the run: the day it finds is the one a full scan would find. */
+    int known = room <= c->full_room && c->load_hours >= c->full_load &&
+                minutes >= c->full_min && c->full_from < c->full_to;
     double run_min = known ? c->full_min : minutes;
     long d = d0, fits = -1;
-    double week_room = 0;
     for (; d < end; d++) {
         if (known && fits < 0 && d >= c->full_from && d < c->full_to) {
             d = c->full_to - 1; /* no room before full_to: on from there */
@@ -179,13 +193,12 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
         }
         if (!world_is_working(w, d))
             continue;
-        /* Room within the week's time (the working days of d's week), and on the day
+        /* Room within the week's time (week_time), and on the day
          * up to half as much again: what does not fit in one day fits in another, so
          * no remainder is left idle each day and the week is never overbooked. */
         double booked = entry(c, d)->minutes, week;
         if (!day_takes(booked, run_min, day_limit))
             continue;
-        week_room = week_days(w, d);
         if (day_takes(booked, minutes, day_limit)) {
             week = week_entry(c, d)->minutes;
         } else {
@@ -200,7 +213,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
             }
             week = e->minutes;
         }
-        double week_limit = week_room * room + 1e-9;
+        double week_limit = week_time(w, c, d, room) + 1e-9;
         if (week + run_min > week_limit)
             continue;
         if (fits < 0)
@@ -214,6 +227,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     c->full_to = fits >= 0 ? fits : d0;
     c->full_min = run_min;
     c->full_room = room;
+    c->full_load = c->load_hours;
     int spread = 0;
     if (d >= end) {
         /* No week has room for all of it: the week's treatment time, less what groups
@@ -225,7 +239,7 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
          * day it reaches (d0 if none). */
         for (d = d0; d < end; d++)
             if (world_is_working(w, d) && day_takes(entry(c, d)->minutes, minutes, day_limit) &&
-                week_entry(c, d)->minutes + 1e-9 < week_days(w, d) * room)
+                week_entry(c, d)->minutes + 1e-9 < week_time(w, c, d, room))
                 break;
         if (d < end) {
             spread = 1;

@@ -183,6 +183,7 @@ struct clinician {
     pw_diary_day *diary;    /* booked minutes by day (pw_diary.c), allocated at first use */
     long full_from, full_to;   /* diary days known too full (pw_diary.c, diary_book): */
     double full_min, full_room; /* for a booking this long, at this room a day */
+    double full_load;       /* and these hours held outside the diary (short weeks) */
     sim_event_id sick_end;
     pw_link post;           /* on the world's in-post list (pw_roster.c) */
     int heap_role;          /* role of the heaps it is in (pw_roster.c); -1 if in none */
