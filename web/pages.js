@@ -107,15 +107,18 @@
     bands.forEach((b, i) => rows.push(...bandRows(b.band, { who: b.who, i })));
     const { top, clipped } = windowTop(rows, d, ["p90"]);
     const colors = bands.map((b, i) => b.color || PALETTE[i % PALETTE.length]);
+    /* A legend for several bands, or for one beside charts with legends (opts.legend), so
+     * that the plots of a grid's row start level. */
+    const keyed = bands.length > 1 || !!opts.legend;
     const plot = Plot.plot({
       width: opts.width || 340, height: opts.height || 200, marginLeft: 48,
       x: { label: "week of the run", domain: [0, d.weeks] },
       y: { label: opts.ylabel, domain: [0, opts.top || top], grid: true, nice: true },
-      color: bands.length > 1 ? { domain: bands.map((b) => b.who), range: colors, legend: true } : undefined,
+      color: keyed ? { domain: bands.map((b) => b.who), range: colors, legend: true } : undefined,
       marks: [
         ...phaseMarks(d),
-        Plot.areaY(rows, { x: "week", y1: "p10", y2: "p90", z: "who", fill: bands.length > 1 ? "who" : colors[0], fillOpacity: 0.18, clip: true }),
-        Plot.lineY(rows, { x: "week", y: "p50", z: "who", stroke: bands.length > 1 ? "who" : colors[0], strokeWidth: 1.5, clip: true, tip: true }),
+        Plot.areaY(rows, { x: "week", y1: "p10", y2: "p90", z: "who", fill: keyed ? "who" : colors[0], fillOpacity: 0.18, clip: true }),
+        Plot.lineY(rows, { x: "week", y: "p50", z: "who", stroke: keyed ? "who" : colors[0], strokeWidth: 1.5, clip: true, tip: true }),
         Plot.ruleY([0]),
       ],
     });
@@ -365,8 +368,8 @@
     app.append(section("Staff and caseloads", null, el("div", { class: "grid" },
       bandChart(d, roles.map((r, i) => ({ who: r, band: S["staff_in_post:" + r], color: PALETTE[i] })), { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id: "staff", top: null }),
       bandChart(d, [{ who: "step 2", band: S.caseload_step2 }, { who: "step 3", band: S.caseload_step3 }], { ylabel: "open episodes", caption: "Caseloads: open episodes.", id: "caseloads" }),
-      bandChart(d, [{ who: "burnout", band: S.burnout_mean }], { ylabel: "mean burnout (0 to 1)", caption: "Mean burnout of staff.", id: "burnout", top: 1 }),
-      bandChart(d, [{ who: "sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick", clippedWhat: " (the warm-up, rare peaks)" }))));
+      bandChart(d, [{ who: "all staff", band: S.burnout_mean }], { ylabel: "mean burnout (0 to 1)", caption: "Mean burnout of staff.", id: "burnout", top: 1, legend: true }),
+      bandChart(d, [{ who: "off sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick", clippedWhat: " (the warm-up, rare peaks)", legend: true }))));
     if (d.subgroups) app.append(section("Who is served worse: subgroups", "Means over replications; in brackets the gap to all referrals in percentage points (subgroups.csv has every metric with its CI).", ...subgroupsSection(d)));
     app.append(section("Costs", null, el("div", { class: "grid" }, costsChart(d),
       el("div", { class: "tiles" }, tile(d, "cost_per_referral_gbp"), tile(d, "cost_per_finished_course_gbp"), tile(d, "cost_per_recovery_gbp"), tile(d, "cost_per_true_recovery_gbp")))));

@@ -43,7 +43,28 @@ async function open(browser, url, name) {
   await page.waitForLoadState("load");
   return { page, errors, name };
 }
+/* Weekly charts side by side start their plots level: a chart without a legend beside
+ * ones with legends once sat a legend's height higher (report.html's Staff and
+ * caseloads). A weekly chart is a grid's figure holding a [data-chart]; its plot the
+ * tallest svg in it. (Charts of other kinds beside each other, the funnel and the routes,
+ * are drawn each to its own layout.) */
+async function plotsLevel(p) {
+  const uneven = await p.page.$$eval(".grid > figure", (figs) => {
+    const rows = {};
+    for (const f of figs) {
+      if (!f.querySelector("[data-chart]")) continue;
+      const plot = [...f.querySelectorAll("svg")].sort((a, b) => b.getBoundingClientRect().height - a.getBoundingClientRect().height)[0];
+      if (!plot) continue;
+      const row = `${f.parentElement.id || ""}@${Math.round(f.getBoundingClientRect().top + window.scrollY)}`;
+      (rows[row] = rows[row] || []).push([f.querySelector("[data-chart]").dataset.chart, plot.getBoundingClientRect().top]);
+    }
+    return Object.values(rows).filter((r) => r.length > 1 && Math.max(...r.map((x) => x[1])) - Math.min(...r.map((x) => x[1])) > 2)
+      .map((r) => r.map((x) => `${x[0]} at ${Math.round(x[1])}`).join(", "));
+  });
+  check(uneven.length === 0, `${p.name}: the plots of charts side by side start level` + (uneven.length ? ": " + uneven.slice(0, 2).join("; ") : ""));
+}
 async function finishPage(p) {
+  await plotsLevel(p);
   check(p.errors.length === 0, `${p.name}: no console error or warning` + (p.errors.length ? ": " + p.errors.slice(0, 3).join(" | ") : ""));
   await p.page.close();
 }
