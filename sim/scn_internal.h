@@ -322,7 +322,12 @@ typedef struct scn_service {
 int scn_services_read(scn_ctx *c, scn_service **svc, size_t *n);
 /* Load the scenario with service k's overrides (k < 0: none); allow_services: the file may
  * hold a services list (else it is an error), read into *svc / *nsvc when they are not
- * NULL. As scn_load otherwise. */
+ * NULL. As scn_load otherwise, and: with k < 0, SCN_ESERVICES when the only problems are in
+ * the services list's entries (reported, the list returned: each service's overrides can
+ * still be checked); with k >= 0 the entries' problems are not reported again. */
+#define SCN_ESERVICES (-3)
+/* Forget e's messages from the n-th on. */
+void scn_errors_truncate(scn_errors *e, size_t n);
 int scn_load_with(const char *path, const char *const *sets, size_t nsets, long k,
                   int allow_services, pw_params *out, scn_service **svc, size_t *nsvc,
                   scn_errors *errs);

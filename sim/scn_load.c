@@ -125,9 +125,17 @@ int scn_load_with(const char *path, const char *const *sets, size_t nsets, long 
                    "`compare` or `check`, not this command");
         goto out;
     }
+    size_t before = c.errs->n;
     if (scn_services_read(&c, &list, &nlist) < 0) {
         ret = SCN_ENOMEM;
         goto out;
+    }
+    /* The list's entries are checked once, by the base's load (k < 0); each service's
+     * load reads them again only for its overrides. */
+    size_t list_errors = c.errs->n - before;
+    if (k >= 0) {
+        scn_errors_truncate(c.errs, before);
+        list_errors = 0;
     }
     if (k >= (long)nlist) {
         ret = SCN_EINVALID;
@@ -149,10 +157,12 @@ int scn_load_with(const char *path, const char *const *sets, size_t nsets, long 
         ret = SCN_ENOMEM;
     else if (scn_nerrors(&c) == 0)
         ret = SCN_OK;
+    else if (svc && list_errors > 0 && scn_nerrors(&c) == list_errors)
+        ret = SCN_ESERVICES;
 out:
     if (c.nomem)
         ret = SCN_ENOMEM;
-    if (svc && ret == SCN_OK) {
+    if (svc && (ret == SCN_OK || ret == SCN_ESERVICES)) {
         for (size_t i = 0; i < nlist; i++)
             list[i].overrides = NULL; /* they die with the config */
         *svc = list;

@@ -32,6 +32,12 @@ void scn_errors_free(scn_errors *e)
     scn_errors_init(e);
 }
 
+void scn_errors_truncate(scn_errors *e, size_t n)
+{
+    for (; e->n > n; e->n--)
+        free(e->msg[e->n - 1]);
+}
+
 const char *scn_strerror(int status)
 {
     switch (status) {

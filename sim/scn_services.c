@@ -244,7 +244,13 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
     size_t n = 0;
     memset(fed, 0, sizeof *fed);
     int ret = scn_load_with(path, sets, nsets, -1, 1, nat, &list, &n, errs);
-    if (ret != SCN_OK || n == 0) {
+    /* With only the list's entries wrong, the services are loaded all the same, so that
+     * the problems of their overrides are reported with them; a wrong base would only
+     * repeat its own problems once a service. */
+    int entries_wrong = ret == SCN_ESERVICES;
+    if (entries_wrong)
+        ret = SCN_EINVALID;
+    if ((ret != SCN_OK && !entries_wrong) || n == 0) {
         free(list);
         return ret;
     }
@@ -274,6 +280,8 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             ret = rk;
             continue;
         }
+        if (entries_wrong) /* no run follows: only the overrides' problems are wanted */
+            continue;
         if (!(fed->own[k] = scn_print_diff(fed->base, p))) {
             ret = SCN_ENOMEM;
             continue;

@@ -172,6 +172,17 @@ printf '%s\nservices = ( { name = "A"; scale = 1.0; sclae = 2; } );\n' "$inc" >"
 run check "$tmp/tests/golden/typo.cfg"
 expect_rc 2 "unknown key"
 expect_err 'typo.cfg:2: services\[0\]\.sclae: unknown key' "unknown key"
+# A wrong entry does not hide another service's wrong override: both are reported at once
+# (the services were once loaded only after the list's entries were right).
+printf '%s\nservices = ( { name = "A"; scale = 1.0; sclae = 2; },\n  { name = "B"; scale = 1.0; overrides = { referrals = { self_referral_share = 1.5; }; }; } );\n' "$inc" \
+    >"$tmp/tests/golden/both.cfg"
+run check "$tmp/tests/golden/both.cfg"
+expect_rc 2 "a wrong entry and a wrong override"
+expect_err 'both.cfg:2: services\[0\]\.sclae: unknown key' "a wrong entry and a wrong override: the entry"
+expect_err 'both.cfg:3: referrals\.self_referral_share: must be a probability in \[0, 1\] \(got 1\.5\)' \
+    "a wrong entry and a wrong override: the override, in the same run"
+check "a wrong entry and a wrong override: the entry's problem said once" \
+    sh -c "[ \$(grep -c 'sclae' '$tmp/err') -eq 1 ]"
 # Scaled past a scenario's own limits: refused at the service, at once, not clamped
 # (headcounts were held at 1,000,000) nor run for minutes until the streams ran out.
 printf '%s\nservices = ( { name = "Huge"; scale = 1000.0; staffing = 1000.0; } );\n' "$inc" \
