@@ -48,13 +48,10 @@ static double role_hours(const world *w, const pw_role *ro, int r, double fte)
 static void clinician_refresh(world *w, clinician *c)
 {
     const pw_role *ro = &w->p->roles[c->role];
-    double before = c->hours_week;
     double share = c->cap_factor * (1 - c->study_loss); /* less any top-up course */
     c->hours_week = role_hours(w, ro, c->role, c->fte) * share;
     c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * share));
     roster_touch(w, c);
-    if (c->hours_week < before - 1e-9) /* sessions booked on the hours before */
-        episode_make_room(w, c, w->s.now);
 }
 
 /* clinician_refresh for pw_train.c (top-up courses). */

@@ -542,7 +542,6 @@ void episode_allocate_all(world *w);
 void episode_start(world *w, patient *pt, clinician *c);
 void episode_release(world *w, patient *pt);
 void episode_cancel_booking(patient *pt);
-void episode_make_room(world *w, clinician *c, double t);
 void episode_cancel_timers(world *w, patient *pt);
 void episode_end(world *w, patient *pt, pw_exit why);
 void episode_interrupt(world *w, patient *pt);
@@ -556,8 +555,6 @@ void diary_prefetch(const world *w, const clinician *c, double t);
 void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
 void diary_release(clinician *c, long d, double minutes, double week_min);
 double diary_fill(const world *w, const clinician *c);
-long diary_overfull_from(const world *w, clinician *c, long d);
-int diary_week_free(const world *w, clinician *c, long d, double minutes);
 size_t diary_bytes(void);
 
 /* pw_assess.c (for pw_roster.c) */

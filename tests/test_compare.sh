@@ -294,12 +294,12 @@ fi
 # list that grows through the window alike in every replication (a t test at 1%: 4
 # replications) is named as demand above capacity, a list wandering at capacity is not.
 # 12% more referrals: the front door's extra clinics (assessment.flex_*) hold the
-# assessment list, so the list that grows is step 2's, whose hours they take (from 711
-# people in the window's first year to 1,539 in its last; 666 to 1,456 with PWP hours
-# 23.8). A fifth more, as before 2026-12-05, grows it towards where people give up as fast
-# as they join (about 2,000: yearly means 1,422 in the window's first year, 2,139 in its
-# last, levelling from the third), which the capacity warning names too; 280 keeps the
-# test's list well clear of that level.
+# assessment list, so the list that grows is step 2's, whose hours they take (from 666
+# people in the window's first year to 1,456 in its last). A fifth more, as before
+# 2026-12-05, grows it towards where people give up as fast as they join (about 2,000:
+# yearly means 1,422 in the window's first year, 2,139 in its last, levelling from the
+# third), which the capacity warning names too; 280 keeps the test's list well clear of
+# that level.
 cp "$b" "$tmp/base_copy.cfg"
 printf '@include "base_copy.cfg"\noverrides = { name = "busy"; referrals = { per_week = 280.0; }; };\n' \
     >"$tmp/busy.cfg"

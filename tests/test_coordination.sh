@@ -14,7 +14,7 @@
 # - on, against the baseline: nothing before the assessment moves (a coordinator is
 #   allocated after routing): first referrals are equal in every replication; and, with
 #   relapse off (more finished courses bring more re-referrals to the assessment list:
-#   over 40 replications the wait for assessment moves -0.01 days [-0.05, +0.03], not
+#   over 40 replications the wait for assessment moves -0.005 days [-0.07, +0.06], not
 #   measurably), referrals are equal and
 #   the intervals of dropout before assessment, the wait for assessment and signposting
 #   contain 0;

@@ -76,10 +76,9 @@ echo "   sessions per finisher: $ses; waiting for step 3: $l3"
 check "back on the list: finishers have more sessions" above "$ses"
 check "back on the list: a longer step-3 list" above "$l3"
 ld="--set casemix.learning_disability_share=0.2"
-# 32 replications for this pair: everyone's true six-week figure falls by some two tenths
-# of a point (-0.22 [-0.41, -0.04] measured on 2026-12-06 with PWP hours 24.9; -0.28 [-0.49,
-# -0.07] at 23.8), which 8 could not tell from zero once self-referrals opted in within
-# days (-0.21 [-0.45, +0.02]).
+# 32 replications for this pair: everyone's true six-week figure falls by some three tenths
+# of a point (-0.28 [-0.49, -0.07] measured on 2026-12-06), which 8 could not tell from zero
+# once self-referrals opted in within days (-0.21 [-0.45, +0.02]).
 run run "$q" -r 32 -q -o "$tmp/ld_off" $ld
 expect_rc 0 "a fifth with a learning disability"
 run run "$q" -r 32 -q -o "$tmp/ld_long" $ld --set step2.ld_minutes_factor=1.5 \
@@ -116,8 +115,8 @@ check "telephone triage frees PWP time" below "$u"
 check "telephone triage signposts more (need misread)" above "$sg"
 check "telephone triage: more finishers had step 3 only" above "$hi"
 # The clock stops at the assessment, which telephone triage does not move; who finishes
-# does change (more step 3 only), and so the finishers' share a little: +0.1 points
-# [-0.09, +0.34] measured. Within a point, where a change to the first wait would move it by
+# does change (more step 3 only), and so the finishers' share a little: +0.2 points
+# [-0.21, +0.54] measured. Within a point, where a change to the first wait would move it by
 # several.
 w6=$(paired "$tmp/off" "$tmp/phone" within_6_weeks_reported)
 echo "   telephone triage: published six-week figure $w6"
@@ -136,10 +135,9 @@ check "co-location: more GP referrals enter treatment" \
 check "co-location: the same first referrals in every replication" \
     test "$(first_referrals "$tmp/off")" = "$(first_referrals "$tmp/colo")"
 # The learning-disability pair runs 32 replications, enough to see who finishes change a
-# little: its published six-week figure moved -0.06 points [-0.12, -0.003] with PWP hours
-# 23.8, and -0.05 [-0.12, +0.02] with 24.9 (2026-12-06), so for it "does not move" is an
-# interval inside half a point either way (figures are published to a tenth of a point;
-# half a point is ten times the shift measured).
+# little: its published six-week figure moves -0.06 points [-0.12, -0.003] (2026-12-06), so
+# for it "does not move" is an interval inside half a point either way (figures are
+# published to a tenth of a point; half a point is eight times the shift measured).
 for v in off:down off2:back ld_off:ld_long; do
     a=${v%%:*} b=${v#*:}
     for m in within_6_weeks_reported signposted_share; do
