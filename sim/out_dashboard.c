@@ -471,13 +471,20 @@ static void section_capacity(const dash *d)
         handed += (double)d->reps[i].diary_handed_back;
         spread += (double)d->reps[i].diary_spread;
     }
-    if (handed > 0) {
-        const char *n = grouped(a, sizeof a, handed / (double)d->nreps, 0);
+    const char *n = grouped(a, sizeof a, handed / (double)d->nreps, 0);
+    if (handed > 0 && strcmp(n, "0") != 0) {
         fprintf(d->f,
                 "  Handed on: %s %s a replication (over the run, warm-up included) went\n"
                 "  back to the list when a group, a course or a cut left their clinician's\n"
                 "  week too short for a session (handed_on).\n",
                 n, strcmp(n, "1") == 0 ? "person" : "people");
+    } else if (handed > 0) { /* a mean a replication would read 0: the count itself */
+        fprintf(d->f,
+                "  Handed on: %s %s over %zu replication%s (over the run, warm-up\n"
+                "  included) went back to the list when a group, a course or a cut left\n"
+                "  their clinician's week too short for a session (handed_on).\n",
+                grouped(a, sizeof a, handed, 0), handed == 1 ? "person" : "people", d->nreps,
+                d->nreps == 1 ? "" : "s");
     }
     if (spread > 0) /* rare: a count over all replications, not a mean of 0.0 */
         fprintf(d->f,
