@@ -443,6 +443,17 @@ static void section_workforce(const dash *d)
 }
 
 /* Sessions and utilisation. */
+/* "  LABEL: N things over R replications (over the run, warm-up\n  included) REST": a
+ * count over all the replications, for what is too rare for a mean a replication. */
+static void count_over(const dash *d, const char *label, double n, const char *one,
+                       const char *many, const char *rest)
+{
+    char a[CELL_MAX];
+    fprintf(d->f, "  %s: %s %s over %zu replication%s (over the run, warm-up\n  included) %s",
+            label, grouped(a, sizeof a, n, 0), n == 1 ? one : many, d->nreps,
+            d->nreps == 1 ? "" : "s", rest);
+}
+
 static void section_capacity(const dash *d)
 {
     char a[CELL_MAX];
@@ -479,20 +490,14 @@ static void section_capacity(const dash *d)
                 "  week too short for a session (handed_on).\n",
                 n, strcmp(n, "1") == 0 ? "person" : "people");
     } else if (handed > 0) { /* a mean a replication would read 0: the count itself */
-        fprintf(d->f,
-                "  Handed on: %s %s over %zu replication%s (over the run, warm-up\n"
-                "  included) went back to the list when a group, a course or a cut left\n"
-                "  their clinician's week too short for a session (handed_on).\n",
-                grouped(a, sizeof a, handed, 0), handed == 1 ? "person" : "people", d->nreps,
-                d->nreps == 1 ? "" : "s");
+        count_over(d, "Handed on", handed, "person", "people",
+                   "went back to the list when a group, a course or a cut left\n"
+                   "  their clinician's week too short for a session (handed_on).\n");
     }
     if (spread > 0) /* rare: a count over all replications, not a mean of 0.0 */
-        fprintf(d->f,
-                "  Spread: %s session%s over %zu replication%s (over the run, warm-up\n"
-                "  included) longer than any week's time left took time from the weeks\n"
-                "  after (spread_sessions).\n",
-                grouped(a, sizeof a, spread, 0), spread == 1 ? "" : "s", d->nreps,
-                d->nreps == 1 ? "" : "s");
+        count_over(d, "Spread", spread, "session", "sessions",
+                   "longer than any week's time left took time from the weeks\n"
+                   "  after (spread_sessions).\n");
 }
 
 /* Care coordination (only with a coordinator role): the complex people, held or not,
