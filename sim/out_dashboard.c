@@ -442,7 +442,6 @@ static void section_workforce(const dash *d)
           "  on-costs and training fees of the measurement window (costs.csv).\n", d->f);
 }
 
-/* Sessions and utilisation. */
 /* "  LABEL: N things over R replications (over the run, warm-up\n  included) REST": a
  * count over all the replications, for what is too rare for a mean a replication. */
 static void count_over(const dash *d, const char *label, double n, const char *one,
@@ -454,6 +453,7 @@ static void count_over(const dash *d, const char *label, double n, const char *o
             d->nreps == 1 ? "" : "s", rest);
 }
 
+/* Sessions and utilisation. */
 static void section_capacity(const dash *d)
 {
     char a[CELL_MAX];
@@ -482,17 +482,18 @@ static void section_capacity(const dash *d)
         handed += (double)d->reps[i].diary_handed_back;
         spread += (double)d->reps[i].diary_spread;
     }
-    const char *n = grouped(a, sizeof a, handed / (double)d->nreps, 0);
-    if (handed > 0 && strcmp(n, "0") != 0) {
-        fprintf(d->f,
-                "  Handed on: %s %s a replication (over the run, warm-up included) went\n"
-                "  back to the list when a group, a course or a cut left their clinician's\n"
-                "  week too short for a session (handed_on).\n",
-                n, strcmp(n, "1") == 0 ? "person" : "people");
-    } else if (handed > 0) { /* a mean a replication would read 0: the count itself */
-        count_over(d, "Handed on", handed, "person", "people",
-                   "went back to the list when a group, a course or a cut left\n"
-                   "  their clinician's week too short for a session (handed_on).\n");
+    if (handed > 0) {
+        const char *n = grouped(a, sizeof a, handed / (double)d->nreps, 0);
+        if (strcmp(n, "0") != 0)
+            fprintf(d->f,
+                    "  Handed on: %s %s a replication (over the run, warm-up included) went\n"
+                    "  back to the list when a group, a course or a cut left their clinician's\n"
+                    "  week too short for a session (handed_on).\n",
+                    n, strcmp(n, "1") == 0 ? "person" : "people");
+        else /* a mean a replication would read 0: the count itself */
+            count_over(d, "Handed on", handed, "person", "people",
+                       "went back to the list when a group, a course or a cut left\n"
+                       "  their clinician's week too short for a session (handed_on).\n");
     }
     if (spread > 0) /* rare: a count over all replications, not a mean of 0.0 */
         count_over(d, "Spread", spread, "session", "sessions",

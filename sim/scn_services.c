@@ -248,12 +248,12 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
      * the problems of their overrides are reported with them; a wrong base would only
      * repeat its own problems once a service. */
     int entries_wrong = ret == SCN_ESERVICES;
-    if (entries_wrong)
-        ret = SCN_EINVALID;
     if ((ret != SCN_OK && !entries_wrong) || n == 0) {
         free(list);
         return ret;
     }
+    if (entries_wrong)
+        ret = SCN_EINVALID;
     fed->services = calloc(n, sizeof *fed->services);
     fed->scale = calloc(n, sizeof *fed->scale);
     fed->staffing = calloc(n, sizeof *fed->staffing);

@@ -58,10 +58,12 @@ async function plotsLevel(p) {
       const row = `${f.parentElement.id || ""}@${Math.round(f.getBoundingClientRect().top + window.scrollY)}`;
       (rows[row] = rows[row] || []).push([f.querySelector("[data-chart]").dataset.chart, plot.getBoundingClientRect().top]);
     }
-    return Object.values(rows).filter((r) => r.length > 1 && Math.max(...r.map((x) => x[1])) - Math.min(...r.map((x) => x[1])) > 2)
-      .map((r) => r.map((x) => `${x[0]} at ${Math.round(x[1])}`).join(", "));
+    const sideBySide = Object.values(rows).filter((r) => r.length > 1);
+    return { rows: sideBySide.length, uneven: sideBySide.filter((r) => Math.max(...r.map((x) => x[1])) - Math.min(...r.map((x) => x[1])) > 2)
+      .map((r) => r.map((x) => `${x[0]} at ${Math.round(x[1])}`).join(", ")) };
   });
-  check(uneven.length === 0, `${p.name}: the plots of charts side by side start level` + (uneven.length ? ": " + uneven.slice(0, 2).join("; ") : ""));
+  if (uneven.rows === 0) return; /* no weekly charts side by side: nothing to check */
+  check(uneven.uneven.length === 0, `${p.name}: the plots of weekly charts side by side start level (${uneven.rows} row${uneven.rows === 1 ? "" : "s"})` + (uneven.uneven.length ? ": " + uneven.uneven.slice(0, 2).join("; ") : ""));
 }
 async function finishPage(p) {
   await plotsLevel(p);
