@@ -4,7 +4,8 @@
  *
  * Holds: a ring of DIARY_DAYS days per clinician (minutes booked on each), booking the
  * first day at or after a time with room, releasing a booking, the diary's fill over the
- * coming week (its load, for burnout).
+ * coming week (its load, for burnout), the weeks booked past their time (hours held since)
+ * and whether a later week has time for a session.
  * Streams: none. Schedules: nothing (the caller schedules the appointment it is given).
  */
 #include <math.h>
@@ -306,6 +307,42 @@ void diary_release(clinician *c, long d, double minutes, double week_min)
         pw_diary_day *wk = week_entry(c, d);
         wk->minutes = fmax(0.0, wk->minutes - week_min);
     }
+}
+
+/* The minutes booked in week wk of c's diary (0 if its entry holds another week). */
+static double week_booked(clinician *c, long wk)
+{
+    const pw_diary_day *e = week_slot(c, wk);
+    return e->day == wk ? e->minutes : 0.0;
+}
+
+/* The first day of the first week from day d's on, within the diary's reach from today,
+ * that holds more than its time at c's hours now (hours held since its bookings were
+ * made: a group formed over them, fewer hours), or -1 if none does. */
+long diary_overfull_from(const world *w, clinician *c, long d)
+{
+    if (!c->diary)
+        return -1;
+    double room = day_minutes(w, c);
+    long reach = (long)floor(w->s.now) + DIARY_DAYS;
+    for (long wk = week_of(d); wk * 7 < reach; wk++) {
+        double booked = week_booked(c, wk);
+        if (booked > 0 && booked > week_time(w, c, wk * 7, room) + 1e-9)
+            return wk * 7;
+    }
+    return -1;
+}
+
+/* Has c's diary, from day d's week on and within its reach, a week with `minutes` of its
+ * time free (so that a booking moved there leaves no week over its time)? */
+int diary_week_free(const world *w, clinician *c, long d, double minutes)
+{
+    double room = day_minutes(w, c);
+    long reach = (long)floor(w->s.now) + DIARY_DAYS;
+    for (long wk = week_of(d); wk * 7 + 7 <= reach; wk++)
+        if (week_booked(c, wk) + minutes <= week_time(w, c, wk * 7, room) + 1e-9)
+            return 1;
+    return 0;
 }
 
 /* Bytes of one clinician's diary (pw_memory.c's estimate). */

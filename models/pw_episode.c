@@ -5,10 +5,12 @@
  * autism, and on the long-term-condition pathway), clinician hours committed per person or
  * group, offering free places to a step's list (the clinician picked from the roster's
  * index, pw_roster.c), starting an episode (the first session booked), ending one
- * (failure, step-up or discharge), interrupting one when the clinician leaves.
+ * (failure, step-up or discharge), interrupting one when the clinician leaves, moving
+ * booked sessions out of weeks a new group or fewer hours left too short.
  * Streams: the person's PR_ROUTE (the first session's booking lag), PR_TREAT (a fixed
  * course's length), PR_WAIT (lost with a change of therapist); the DIE_STEP_UP die.
- * Schedules: the first session (EV_SESSION) and a fixed course's end (EV_EPISODE_END);
+ * Schedules: the first session (EV_SESSION), a moved one, and a fixed course's end
+ * (EV_EPISODE_END);
  * cancels the person's timers when an episode ends or is interrupted.
  */
 #include <math.h>
@@ -139,6 +141,7 @@ void episode_start(world *w, patient *pt, clinician *c)
     pt->load = sp->diary ? 0.0 : episode_person_hours(w->p, pt, !pt->resume);
     pw_list_push_head(&c->patients, &pt->care);
     c->caseload++;
+    c->phone_cases += pt->mode == PW_MODE_PHONE;
     episode_commit_hours(w, c, pt->step, pt->load, pt->mode == PW_MODE_PHONE);
     if (!pt->resume) {
         pt->sessions_step = 0;
@@ -177,6 +180,36 @@ void episode_cancel_booking(patient *pt)
     pt->appt_minutes = 0;
 }
 
+/* pt's booked session moved to the first day with room at or after time `from`. */
+static void episode_rebook(world *w, patient *pt, double from)
+{
+    sim_cancel(&w->s, pt->timer);
+    pt->timer = 0;
+    episode_cancel_booking(pt);
+    double t = diary_book_session(w, pt, world_next_working(w, from));
+    if (!isnan(t))
+        pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, session_on_appointment, pt, 0);
+}
+
+/* Sessions booked with c in weeks from time t that now hold more than their time (a group
+ * formed over them, or fewer hours since) move to the first day with room from the week
+ * after, the caseload's newest first, until each week fits: as a clinician moves
+ * appointments to make room for a new group. A session no later week has time for stays
+ * (moving it would only overbook another). Without this those weeks held their sessions
+ * and the group's on top: step 2 ran at about 105% of its hours. */
+void episode_make_room(world *w, clinician *c, double t)
+{
+    for (long d = (long)floor(t), wk; (wk = diary_overfull_from(w, c, d)) >= 0; d = wk + 7) {
+        for (pw_link *k = c->patients.head; k && diary_overfull_from(w, c, wk) == wk;) {
+            patient *pt = PW_LIST_ENTRY(k, patient, care);
+            k = k->next;
+            if (pt->appt_minutes > 0 && pt->timer && pt->appt_day >= wk &&
+                pt->appt_day < wk + 7 && diary_week_free(w, c, wk + 7, pt->appt_minutes))
+                episode_rebook(w, pt, (double)(wk + 7));
+        }
+    }
+}
+
 /* Free the place pt holds (a caseload place, or a seat in a group) and offer the freed
  * hours to the next on the list. */
 void episode_release(world *w, patient *pt)
@@ -190,6 +223,7 @@ void episode_release(world *w, patient *pt)
         return;
     pw_list_remove(&c->patients, &pt->care);
     c->caseload--;
+    c->phone_cases -= pt->mode == PW_MODE_PHONE;
     episode_cancel_booking(pt);
     double load = pt->load;
     pt->load = 0;

@@ -104,8 +104,9 @@ void group_form(world *w, int step)
         }
         metrics_track_lists(w);
         double lag = fmax(0.0, pw_dist_draw(&sp->first_session_lag_days, first->r[PR_ROUTE]));
-        g->timer = sim_schedule_at(&w->s, world_next_working(w, w->s.now + lag), PRIO_PERSON,
-                                   group_on_session, g, 0);
+        double at = world_next_working(w, w->s.now + lag);
+        g->timer = sim_schedule_at(&w->s, at, PRIO_PERSON, group_on_session, g, 0);
+        episode_make_room(w, best, at); /* the group's weeks keep its hours */
     }
 }
 

@@ -48,10 +48,13 @@ static double role_hours(const world *w, const pw_role *ro, int r, double fte)
 static void clinician_refresh(world *w, clinician *c)
 {
     const pw_role *ro = &w->p->roles[c->role];
+    double before = c->hours_week;
     double share = c->cap_factor * (1 - c->study_loss); /* less any top-up course */
     c->hours_week = role_hours(w, ro, c->role, c->fte) * share;
     c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * share));
     roster_touch(w, c);
+    if (c->hours_week < before - 1e-9) /* sessions booked on the hours before */
+        episode_make_room(w, c, w->s.now);
 }
 
 /* clinician_refresh for pw_train.c (top-up courses). */
@@ -494,8 +497,13 @@ void staff_round(world *w)
         if (wf->burnout_rise_per_week > 0) {
             double hours = c->hours_week > 0 ? c->hours_week : 1e-9;
             double load = (c->load_hours + (wf->telephone_weight - 1) * c->phone_hours) / hours;
-            if (c->diary) /* the diary's fill over the coming week */
-                load += diary_fill(w, c) * (1 - c->load_hours / hours);
+            if (c->diary) { /* the diary's fill over the coming week, its telephone
+                             * share weighed as the caseload's (sessions are as long by
+                             * telephone as face to face) */
+                double phone = c->patients.n ? (double)c->phone_cases / (double)c->patients.n : 0;
+                load += diary_fill(w, c) * (1 - c->load_hours / hours) *
+                        (1 + (wf->telephone_weight - 1) * phone);
+            }
             /* Overload builds burnout, and some of it heals every week: a sustained
              * overload settles at rise x over x relief / recovery. */
             double over = fmax(0.0, load - wf->sustainable_load);

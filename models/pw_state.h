@@ -163,6 +163,7 @@ struct clinician {
     double load_hours;      /* committed hours a week */
     double phone_hours;     /* of which telephone (weighs more for burnout) */
     int caseload, cap;      /* caseload: individual patients plus groups facilitated */
+    int phone_cases;        /* of the individual patients, those seen by telephone */
     double effect_mult;     /* therapist effect on session outcomes */
     int active;             /* in post (or in training); 0 once gone */
     int training;           /* in training for `role` */
@@ -542,6 +543,7 @@ void episode_allocate_all(world *w);
 void episode_start(world *w, patient *pt, clinician *c);
 void episode_release(world *w, patient *pt);
 void episode_cancel_booking(patient *pt);
+void episode_make_room(world *w, clinician *c, double t);
 void episode_cancel_timers(world *w, patient *pt);
 void episode_end(world *w, patient *pt, pw_exit why);
 void episode_interrupt(world *w, patient *pt);
@@ -555,6 +557,8 @@ void diary_prefetch(const world *w, const clinician *c, double t);
 void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
 void diary_release(clinician *c, long d, double minutes, double week_min);
 double diary_fill(const world *w, const clinician *c);
+long diary_overfull_from(const world *w, clinician *c, long d);
+int diary_week_free(const world *w, clinician *c, long d, double minutes);
 size_t diary_bytes(void);
 
 /* pw_assess.c (for pw_roster.c) */

@@ -473,10 +473,9 @@ static void section_capacity(const dash *d)
     row(d->f, "  Step 3 (of step-3 hours)", cell_metric(a, sizeof a, d, PW_M_UTILISATION_STEP3),
         NULL);
     if (M(d, PW_M_UTILISATION_STEP2)->mean > 1 || M(d, PW_M_UTILISATION_STEP3)->mean > 1)
-        fprintf(d->f, "  over 100%%: groups formed after a week was booked add their hours on\n"
-                      "  top of the week's, as do sessions booked before extra assessment\n"
-                      "  clinics took the hours; with few staff at work (much sickness, little\n"
-                      "  capacity) the share is of few hours.\n");
+        fprintf(d->f, "  over 100%%: the hours of staff off sick leave the count while their\n"
+                      "  caseloads' hours (a step without diaries) and their groups' stay;\n"
+                      "  sessions no week had time for (a Diary warning) add to a full week.\n");
     double handed = 0, spread = 0;
     for (size_t i = 0; i < d->nreps; i++) {
         handed += (double)d->reps[i].diary_handed_back;

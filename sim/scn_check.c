@@ -434,24 +434,24 @@ static void check_cuts(scn_ctx *c, const pw_params *p)
     }
 }
 
-/* workforce.telephone_weight weighs the hours held a week for telephone sessions
- * (episode_commit_hours); a diary step holds none (its time is booked, not split by mode),
- * so unless a step booked by hours has telephone sessions a weight other than 1 would do
+/* workforce.telephone_weight weighs telephone work: the hours held a week for telephone
+ * sessions (episode_commit_hours) and a diary's fill by its caseload's telephone share
+ * (pw_staff.c); with no telephone sessions in any step a weight other than 1 would do
  * nothing, silently. */
 static void check_telephone_weight(scn_ctx *c, const pw_params *p)
 {
     if (p->workforce.telephone_weight == 1.0)
         return;
     for (int s = 0; s < PW_STEP_N; s++)
-        if (!p->step[s].diary && p->step[s].mode_shares[PW_MODE_PHONE] > 0)
+        if (p->step[s].mode_shares[PW_MODE_PHONE] > 0)
             return;
     const config_setting_t *at = lookup(c, "workforce.telephone_weight");
     char v[40];
     scn_fmt_num(p->workforce.telephone_weight, v, sizeof v);
     scn_err_at(c, at ? at : config_root_setting(c->cfg), "workforce.telephone_weight",
-               "has no effect here (got %s): it weighs the hours held for telephone sessions "
-               "of a step booked by hours, and no step with telephone sessions is (each has "
-               "diary = true, whose time is not split by mode); expected 1, the default", v);
+               "has no effect here (got %s): it weighs telephone sessions' load, and no "
+               "step has any (mode_shares.telephone is 0 in each); expected 1, the default",
+               v);
 }
 
 /* ==== scn_check_all ==================================================================== */

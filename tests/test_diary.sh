@@ -2,20 +2,17 @@
 # Diaries make the second wait (step2.diary, step3.diary). On the same referrals
 # (scenarios/baseline.cfg over two years; seed and replications fixed), with the booking lag set to exactly 0 so that no fixed delay stands in for a
 # queue:
-# - with the baseline's PWPs at 21.5 clinical hours (23.8 in the baseline: a little less,
-#   so that step 2 is surely saturated in a two-year run) the wait from assessment to the
+# - with the baseline's PWPs at 21.5 clinical hours (24.9 in the baseline: less, so that
+#   step 2 is surely saturated in a two-year run) the wait from assessment to the
 #   first treatment session comes from full diaries and a list (median of weeks), and
 #   caseloads sit near their cap;
 # - with twice the PWPs' treatment hours the same people wait days: the wait is capacity;
-# - the diaries are full and not overbooked: step-2 utilisation near 1 and at most 1.12 (a
-#   group formed after a day's sessions were booked adds its hours to that day, as do
-#   sessions booked before the front door's extra clinics took hours, and a group meets in
-#   a week with a bank holiday as in any other: measured 1.094; 1.080 with the bank
-#   holidays off, when the front door's extra clinics run 0.2% of its slots against 1.4%;
-#   the bound was 1.08 while the hours available counted the bank holidays, which read
-#   1.063), and at most 1 with neither groups nor extra clinics (measured 0.974, 0.946
-#   before the bank holidays left the hours available); the open caseload per PWP near
-#   its cap of 54 places
+# - the diaries are full and not overbooked: step-2 utilisation near 1 and at most 1, with
+#   groups and the front door's extra clinics (measured 0.974; sessions booked before a
+#   group formed or the clinics took hours move to weeks with time, episode_make_room:
+#   before they did, a group's hours went on top of weeks already booked and this read
+#   1.094, the bound being 1.12), and as much without groups or extra clinics (measured
+#   0.974); the open caseload per PWP near its cap of 54 places
 #   (60 x 0.9 FTE; the metric counts each group member where a group takes one place, so it
 #   may pass 54; measured 54.4);
 # - with diary = false and the same zero lag the wait is the list's alone;
@@ -59,7 +56,7 @@ c=$(metric "$tmp/tight" caseload_per_step2_clinician)
 u=$(metric "$tmp/tight" utilisation_step2)
 echo "   open caseload per PWP $c, step-2 utilisation $u"
 check "caseloads at their cap of 54 (group members, one place a group, count apart)" awk -v c="$c" 'BEGIN { exit !(c > 48 && c <= 60) }'
-check "diaries full and never overbooked by more than groups formed later" awk -v u="$u" 'BEGIN { exit !(u > 0.95 && u <= 1.12) }'
+check "diaries full and never overbooked, groups and extra clinics included" awk -v u="$u" 'BEGIN { exit !(u > 0.95 && u <= 1.0) }'
 # Without groups and without the front door's extra clinics nothing adds hours to a week
 # already booked: utilisation at most 1 (measured 0.974).
 run run scenarios/baseline.cfg -r 2 -q --set horizon_weeks=104 -o "$tmp/nogroup" \
@@ -84,13 +81,20 @@ n3=$(metric "$tmp/nohol" utilisation_step3)
 echo "   step-3 utilisation with bank holidays $h3, without $n3"
 check "bank holidays are not counted as hours available" \
     awk -v a="$h3" -v b="$n3" 'BEGIN { d = a - b; exit !(d > -0.01 && d < 0.01) }'
-# Past 100% the dashboard says why; at 51% it says nothing.
-check "utilisation past 100%: the dashboard says why" grep -q '^  over 100%: groups formed' "$tmp/tight.txt"
+# Past 100% the dashboard says why; at 51% it says nothing. Without diaries, with HITs off
+# sick four times a year for a month, step 3 reads 130% (measured): their caseloads' hours
+# stay while their own leave the count.
+run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/sickly" \
+    --set step2.diary=false --set step3.diary=false \
+    --set staff.hit.sick_episodes_per_year=4 --set staff.hit.sick_days_mean=30
+expect_rc 0 "no diaries, HITs often off sick"
+check "utilisation past 100%: the dashboard says why" grep -q '^  over 100%: the hours of staff off sick' "$tmp/out"
 check "utilisation under 100%: no such note" sh -c "! grep -q 'over 100%' '$tmp/ample.txt'"
 # Every clinician on a course at no capacity for the whole year: a week holds no session,
 # so the caseloads they hold go back to the list at their next session, counted, and no
-# week books more than its time. Measured: step 2 at 104.1% (the groups they already ran
-# go on), 1,782 handed on a replication; when each such session took an empty day
+# week books more than its time. Measured: step 2 at 99.1% (104.1% before sessions booked
+# under a group moved to weeks with time; the groups they already ran go on), 1,767
+# handed on a replication; when each such session took an empty day
 # instead, step 2 read 118.0% (of hours that then counted the bank holidays).
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=52 -o "$tmp/course" \
     --set workforce.ltc_top_up_capacity=0 --set workforce.ltc_top_up_share=1 \
@@ -116,16 +120,17 @@ expect_rc 0 "the baseline over two years, no extra clinics"
 check "groups leave each PWP a session's time: no one handed on" \
     sh -c "! grep -q 'Handed on' '$tmp/out'"
 # A part-timer's week that holds a group runs one: 96 PWPs at 0.3 FTE (4.2 treatment
-# hours, a group 4) keep step 2 full (measured 103.3%, 2 replications); when a first group
-# too had to leave a session's time beside it, none formed and step 2 read 83.5% (of hours
-# then counting the bank holidays). Those PWPs' one-to-one people are then handed on,
+# hours, a group 4) keep step 2 nearly full (measured 93.3%, 2 replications; 103.3% while
+# a group's hours went on top of weeks already booked); when a first group too had to
+# leave a session's time beside it, none formed and step 2 read 83.5% (of hours then
+# counting the bank holidays). Those PWPs' one-to-one people are then handed on,
 # counted.
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/parttime" \
     --set staff.pwp.fte=0.3 --set staff.pwp.headcount=96
 expect_rc 0 "96 PWPs at 0.3 FTE"
 u=$(metric "$tmp/parttime" utilisation_step2)
 echo "   step-2 utilisation with PWPs at 0.3 FTE: $u"
-check "part-timers run groups: step 2 stays full" awk -v u="$u" 'BEGIN { exit !(u > 0.95) }'
+check "part-timers run groups: step 2 stays nearly full" awk -v u="$u" 'BEGIN { exit !(u > 0.9) }'
 check "their one-to-one people handed on, counted" grep -q '^  Handed on: ' "$tmp/out"
 # HITs with 1.5 clinical hours a week and caseloads of 200: a week holds one session, so
 # within months every week of the coming 512 days is booked, and the run says so.

@@ -691,17 +691,21 @@ static void test_workforce(const paths *ps)
                              "workforce.cuts=({ week = 9.0; role = \"hit\"; count = 6; }, "
                              "{ week = 60.0; role = \"hit\"; count = 2; })"};
     load_ok(fixture, all_cut, 2, &p, "cuts of every post, a planned hire's too");
-    /* A telephone weight acts on the hours held by a step booked by hours (the fixture's
-     * steps), on nothing where every step with telephone sessions keeps a diary (the
-     * baseline's): there it is refused, not ignored. */
-    const char *tw = "workforce.telephone_weight=1.5";
+    /* A telephone weight acts on telephone sessions, booked by hours (the fixture's steps)
+     * or in diaries (the baseline's); with no step seeing anyone by telephone it would act
+     * on nothing: there it is refused, not ignored. */
+    const char *tw = "workforce.telephone_weight=2";
     load_ok(fixture, &tw, 1, &p, "a telephone weight on steps booked by hours");
+    load_ok(base, &tw, 1, &p, "a telephone weight on steps in diaries");
     {
+        const char *none[] = {"workforce.telephone_weight=1.5",
+                              "step2.mode_shares={ face_to_face = 0.85; telephone = 0.0; }",
+                              "step3.mode_shares={ face_to_face = 1.0; telephone = 0.0; }"};
         scn_errors e;
-        int rc = load(base, &tw, 1, &p, &e);
+        int rc = load(base, none, 3, &p, &e);
         CHECK(rc == SCN_EINVALID && e.n == 1 &&
                   has_msg(&e, "workforce.telephone_weight: has no effect here (got 1.5)"),
-              "a telephone weight with every step in diaries: refused (got %s, %zu messages)",
+              "a telephone weight with no telephone sessions: refused (got %s, %zu messages)",
               scn_strerror(rc), e.n);
         scn_errors_free(&e);
     }
