@@ -178,6 +178,39 @@ const config_setting_t *scn_member(const config_setting_t *g, const char *key,
     return g ? config_setting_get_member(g, f->name) : NULL;
 }
 
+/* The two special keys whose members hold fields: staff.<role>.KEY (every role alike) and
+ * policy_params.<policy>.KEY. The m-th member name of f ("<role>" for staff, each policy
+ * for policy_params), NULL past the last or for any other key. */
+static const char *special_member(const pw_field *f, size_t m)
+{
+    if (f->kind != PW_F_SPECIAL)
+        return NULL;
+    if (!strcmp(f->name, "staff"))
+        return m == 0 ? "<role>" : NULL;
+    if (!strcmp(f->name, "policy_params"))
+        return m < pw_policy_count() ? pw_policy_of((int)m)->name : NULL;
+    return NULL;
+}
+
+/* The fields of special key f's member `member` (any name for staff); 0 if none. */
+static int special_fields(const pw_field *f, const char *member, const pw_field **tbl,
+                          size_t *n)
+{
+    if (f->kind != PW_F_SPECIAL)
+        return 0;
+    if (!strcmp(f->name, "staff")) {
+        *tbl = scn_role_fields;
+        *n = scn_nrole_fields;
+        return 1;
+    }
+    int at = strcmp(f->name, "policy_params") ? -1 : pw_policy_find(member);
+    if (at < 0)
+        return 0;
+    *tbl = pw_policy_of(at)->params;
+    *n = pw_policy_of(at)->nparams;
+    return 1;
+}
+
 /* Search the whole schema for a key called name with all the flags in `need` (a key put in
  * the wrong group; a key naming a file). Writes its full path to out and returns 1 if
  * found. */
@@ -196,19 +229,15 @@ static int schema_find(const pw_field *tbl, size_t n, const char *prefix, const 
         if (tbl[i].kind == PW_F_GROUP &&
             schema_find(tbl[i].sub, tbl[i].nsub, k, name, need, out, depth + 1))
             return 1;
-        if (tbl[i].kind == PW_F_SPECIAL && !strcmp(tbl[i].name, "staff")) {
-            scn_subkey(k, prefix, "staff.<role>");
-            if (schema_find(scn_role_fields, scn_nrole_fields, k, name, need, out, depth + 1))
+        const char *mem;
+        for (size_t m = 0; (mem = special_member(&tbl[i], m)); m++) {
+            const pw_field *sub;
+            size_t nsub;
+            char mk[KEYMAX];
+            scn_subkey(mk, k, mem);
+            if (special_fields(&tbl[i], mem, &sub, &nsub) &&
+                schema_find(sub, nsub, mk, name, need, out, depth + 1))
                 return 1;
-        }
-        if (tbl[i].kind == PW_F_SPECIAL && !strcmp(tbl[i].name, "policy_params")) {
-            for (size_t p = 0; p < pw_policy_count(); p++) {
-                const pw_policy *pol = pw_policies[p];
-                char pk[KEYMAX];
-                scn_subkey(pk, k, pol->name);
-                if (schema_find(pol->params, pol->nparams, pk, name, need, out, depth + 1))
-                    return 1;
-            }
         }
     }
     return 0;
@@ -239,28 +268,15 @@ const pw_field *scn_field_by_path(const char *key)
             n = f->nsub;
             continue;
         }
-        /* staff.<role>.KEY and policy_params.<policy>.KEY: skip the name in between. */
-        const char *dot = strchr(k, '.');
-        if (f->kind != PW_F_SPECIAL || !dot)
+        /* A special key's member name stands between it and its fields. */
+        len = strcspn(k, ".");
+        if (k[len] != '.' || len >= sizeof part)
             return NULL;
-        if (!strcmp(f->name, "staff")) {
-            tbl = scn_role_fields;
-            n = scn_nrole_fields;
-        } else if (!strcmp(f->name, "policy_params")) {
-            if ((size_t)(dot - k) >= sizeof part)
-                return NULL;
-            memcpy(part, k, (size_t)(dot - k));
-            part[dot - k] = '\0';
-            int at = pw_policy_find(part);
-            if (at < 0)
-                return NULL;
-            const pw_policy *pol = pw_policy_of(at);
-            tbl = pol->params;
-            n = pol->nparams;
-        } else {
+        memcpy(part, k, len);
+        part[len] = '\0';
+        if (!special_fields(f, part, &tbl, &n))
             return NULL;
-        }
-        k = dot + 1;
+        k += len + 1;
     }
 }
 
