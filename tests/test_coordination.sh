@@ -14,8 +14,9 @@
 # - on, against the baseline: nothing before the assessment moves (a coordinator is
 #   allocated after routing): first referrals are equal in every replication; and, with
 #   relapse off (more finished courses bring more re-referrals to the assessment list:
-#   over 40 replications the wait for assessment moves -0.005 days [-0.07, +0.06], not
-#   measurably), referrals are equal and
+#   over 40 replications with relapse on the wait for assessment moves +0.07 days
+#   [+0.02, +0.13], measurably; -0.005 [-0.07, +0.06] before sessions moved out of
+#   groups' weeks), referrals are equal and
 #   the intervals of dropout before assessment, the wait for assessment and signposting
 #   contain 0;
 # - the coordinators' cost in costs.csv is the coordination figure, their utilisation and
