@@ -596,8 +596,9 @@ static void test_feedback_loop(void)
     /* Burnout's effect on leaving doubled (factor 2, as in the test above): at the
      * baseline's factor the difference (~0.015 a year) is within the noise of 20
      * replications (+-0.022). */
-    /* A telephone hour weighing 1.5: on the hours model it acts (the baseline, all in
-     * diaries, keeps 1, where it would act on nothing). */
+    /* A telephone hour weighing 1.5, as the baseline's, here on the hours model (the
+     * hours held for telephone sessions, where in the baseline's diaries it weighs their
+     * fill by the telephone caseload). */
     const char *o[] = {"staff.pwp.headcount=26", "step2.diary=false", "step3.diary=false",
                        "workforce.burnout_leave_factor=2", "workforce.telephone_weight=1.5"},
                *w[] = {"staff.pwp.headcount=60", "step2.diary=false", "step3.diary=false",
