@@ -78,14 +78,18 @@ char *scn_strdup(const char *s)
     return d;
 }
 
-/* Append one message (a copy of msg). Past SCN_MAX_ERRORS, one summary line instead. */
+/* Append one message (a copy of msg). Past SCN_MAX_ERRORS, one summary line instead,
+ * in compiler form as every message is (naming the scenario). */
 static void add_msg(scn_ctx *c, const char *msg)
 {
     scn_errors *e = c->errs;
     size_t mine = e->n - c->errs_start;
     if (mine > SCN_MAX_ERRORS)
         return;
-    const char *text = mine == SCN_MAX_ERRORS ? "too many errors; the rest are not shown" : msg;
+    char summary[700];
+    snprintf(summary, sizeof summary, "%s: more than %d errors; the rest are not shown",
+             c->path ? c->path : "scenario", SCN_MAX_ERRORS);
+    const char *text = mine == SCN_MAX_ERRORS ? summary : msg;
     if (scn_grow(c, (void **)&e->msg, &e->cap, e->n + 1, sizeof *e->msg) < 0)
         return;
     char *m = scn_strdup(text);

@@ -722,6 +722,32 @@ static void test_workforce(const paths *ps)
     }
 }
 
+/* More errors than the loader lists (200): the last line says so in compiler form, naming
+ * the scenario, as every message is (the fuzzer's rule; it once read "too many errors"
+ * alone). */
+static void test_too_many(const paths *ps)
+{
+    char fixture[PATHMAX];
+    at_root(ps, "tests/bad/include/base.cfg", fixture, sizeof fixture);
+    enum { N = 205 };
+    static char text[N][24];
+    const char *sets[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(text[i], sizeof text[i], "k%d=1", i);
+        sets[i] = text[i];
+    }
+    pw_params p;
+    scn_errors e;
+    int rc = load(fixture, sets, N, &p, &e);
+    char want[PATHMAX + 64];
+    snprintf(want, sizeof want, "%s: more than 200 errors; the rest are not shown", fixture);
+    CHECK(rc == SCN_EINVALID && e.n == 201, "205 unknown keys: 200 messages and a summary "
+          "(got %s, %zu messages)", scn_strerror(rc), e.n);
+    CHECK(e.n > 0 && !strcmp(e.msg[e.n - 1], want), "the summary: %s (got %s)", want,
+          e.n ? e.msg[e.n - 1] : "none");
+    scn_errors_free(&e);
+}
+
 /* --set: changes, precedence, every value form, and bad overrides. */
 /* Which overrides name a file the loader would read (the playground refuses them): the
  * key itself, or a key inside a group given as the value; not a key that only begins
@@ -1353,6 +1379,7 @@ int main(int argc, char **argv)
     RUN(test_workforce);
     RUN(test_set);
     RUN(test_set_names_file);
+    RUN(test_too_many);
     RUN(test_traps);
     RUN(test_lists);
     RUN(test_defaults);
