@@ -86,4 +86,23 @@ bad_log=$(awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv
 echo "   event log: $bad_log breaches"
 check "event log: one missed assessment at most, each followed at once by a new wait" \
     test "$bad_log" = 0
+# Telephone work weighs more in burnout (workforce.telephone_weight), in diaries too: a
+# diary's fill is weighed by the telephone share of its clinician's one-to-one caseload.
+# Step 2 is half by telephone (59% of its one-to-one people), step 3 under a third, so
+# raising the weight from 1 to 2 raises PWPs' burnout more than HITs' (baseline, 4
+# replications, same seed; measured 2026-12-06: PWPs 0.064 -> 0.332, HITs 0.074 -> 0.265;
+# on a build whose weight did not reach diaries the baseline refused any weight but 1).
+burn() {
+    awk -v r="$2" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("role")] == r { s += f[col("burnout_mean")]; n++ } END { printf "%.4f", s / n }' \
+        "$1/workforce.csv"
+}
+for tw in 1 2; do
+    run run scenarios/baseline.cfg -r 4 -q -o "$tmp/tw$tw" --set workforce.telephone_weight=$tw
+    expect_rc 0 "telephone weight $tw"
+done
+p1=$(burn "$tmp/tw1" pwp) p2=$(burn "$tmp/tw2" pwp) h1=$(burn "$tmp/tw1" hit) h2=$(burn "$tmp/tw2" hit)
+echo "   mean burnout, telephone weight 1 -> 2: PWPs $p1 -> $p2, HITs $h1 -> $h2"
+check "a heavier telephone hour raises burnout, PWPs' more than HITs'" \
+    awk -v a="$p1" -v b="$p2" -v c="$h1" -v d="$h2" 'BEGIN { exit !(b > a && d > c && b - a > d - c) }'
 finish
