@@ -4,7 +4,8 @@
 # referrals (tests/explore/quarter.cfg, seed and replications fixed): at 0 no course ends at
 # a review; at 1 more end there than at 0.5, and more step-2 starters step up; and the
 # courses a review ends are finished courses without reliable improvement, so reported
-# reliable improvement of finishers falls. Step 3's own review is turned off so that every
+# reliable improvement of finishers falls. (Missed assessments rebooked and the telephone
+# weight in burnout follow, each with its own note.) Step 3's own review is turned off so that every
 # review counted is step 2's. Counts on fixed seeds; the differences are hundreds of
 # courses and several points apart.
 # Usage: tests/test_levers.sh BUILD_DIR
