@@ -148,9 +148,10 @@ check "the gain is larger for people with a long-term condition" \
     awk -v a="$dl" -v b="$dn" 'BEGIN { exit !(a > b && a > 0) }'
 # shellcheck disable=SC2046
 # 40 replications: a course's hours move the sessions booked in them to later weeks
-# (episode_make_room), so the waits it adds are about half what they were when those weeks
-# were simply overbooked: +0.59 days [+0.31, +0.88] here (20 replications gave
-# +0.49 [+0.08, +0.90], too near 0 to tell a change from noise).
+# (episode_make_room), so the waits it adds here are about half what they were when those
+# weeks were simply overbooked: +0.59 days [+0.31, +0.88] (the build before, cb5eca0, at
+# 40: +1.16 [+0.86, +1.47]); 20 replications gave +0.49 [+0.08, +0.90], a lower end too
+# near 0 for a check that should not hang on noise.
 set -- $(paired "$tmp/t_off" "$tmp/t_cost" wait_to_treatment_days_mean)
 echo "   mean wait to treatment, course in the window - none: $1 [$2, $3]"
 check "the course's hours lengthen waits" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
