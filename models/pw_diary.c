@@ -316,20 +316,24 @@ static double week_booked(clinician *c, long wk)
     return e->day == wk ? e->minutes : 0.0;
 }
 
-/* The first day of the first week from day d's on, within the diary's reach from today,
- * that holds more than its time at c's hours now (hours held since its bookings were
- * made: a group formed over them, fewer hours), or -1 if none does. */
-long diary_overfull_from(const world *w, clinician *c, long d)
+/* Does day d's week of c's diary hold more than its time at c's hours now (hours held
+ * since its bookings were made: a group formed over them, fewer hours)? */
+int diary_week_over(const world *w, clinician *c, long d)
 {
     if (!c->diary)
-        return -1;
-    double room = day_minutes(w, c);
+        return 0;
+    double booked = week_booked(c, week_of(d));
+    return booked > 0 && booked > week_time(w, c, d, day_minutes(w, c)) + 1e-9;
+}
+
+/* The first day of the first week from day d's on, within the diary's reach from today,
+ * that holds more than its time (diary_week_over), or -1 if none does. */
+long diary_overfull_from(const world *w, clinician *c, long d)
+{
     long reach = (long)floor(w->s.now) + DIARY_DAYS;
-    for (long wk = week_of(d); wk * 7 < reach; wk++) {
-        double booked = week_booked(c, wk);
-        if (booked > 0 && booked > week_time(w, c, wk * 7, room) + 1e-9)
+    for (long wk = week_of(d); c->diary && wk * 7 < reach; wk++)
+        if (diary_week_over(w, c, wk * 7))
             return wk * 7;
-    }
     return -1;
 }
 

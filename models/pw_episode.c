@@ -141,7 +141,10 @@ void episode_start(world *w, patient *pt, clinician *c)
     pt->load = sp->diary ? 0.0 : episode_person_hours(w->p, pt, !pt->resume);
     pw_list_push_head(&c->patients, &pt->care);
     c->caseload++;
-    c->phone_cases += pt->mode == PW_MODE_PHONE;
+    if (sp->diary) { /* the diary's telephone share, for burnout (pw_staff.c) */
+        c->diary_cases++;
+        c->phone_cases += pt->mode == PW_MODE_PHONE;
+    }
     episode_commit_hours(w, c, pt->step, pt->load, pt->mode == PW_MODE_PHONE);
     if (!pt->resume) {
         pt->sessions_step = 0;
@@ -200,7 +203,7 @@ static void episode_rebook(world *w, patient *pt, double from)
 void episode_make_room(world *w, clinician *c, double t)
 {
     for (long d = (long)floor(t), wk; (wk = diary_overfull_from(w, c, d)) >= 0; d = wk + 7) {
-        for (pw_link *k = c->patients.head; k && diary_overfull_from(w, c, wk) == wk;) {
+        for (pw_link *k = c->patients.head; k && diary_week_over(w, c, wk);) {
             patient *pt = PW_LIST_ENTRY(k, patient, care);
             k = k->next;
             if (pt->appt_minutes > 0 && pt->timer && pt->appt_day >= wk &&
@@ -223,7 +226,10 @@ void episode_release(world *w, patient *pt)
         return;
     pw_list_remove(&c->patients, &pt->care);
     c->caseload--;
-    c->phone_cases -= pt->mode == PW_MODE_PHONE;
+    if (w->p->step[pt->step].diary) {
+        c->diary_cases--;
+        c->phone_cases -= pt->mode == PW_MODE_PHONE;
+    }
     episode_cancel_booking(pt);
     double load = pt->load;
     pt->load = 0;

@@ -498,9 +498,9 @@ void staff_round(world *w)
             double hours = c->hours_week > 0 ? c->hours_week : 1e-9;
             double load = (c->load_hours + (wf->telephone_weight - 1) * c->phone_hours) / hours;
             if (c->diary) { /* the diary's fill over the coming week, its telephone
-                             * share weighed as the caseload's (sessions are as long by
-                             * telephone as face to face) */
-                double phone = c->patients.n ? (double)c->phone_cases / (double)c->patients.n : 0;
+                             * share weighed as the diary caseload's (sessions are as long
+                             * by telephone as face to face) */
+                double phone = c->diary_cases ? (double)c->phone_cases / c->diary_cases : 0;
                 load += diary_fill(w, c) * (1 - c->load_hours / hours) *
                         (1 + (wf->telephone_weight - 1) * phone);
             }

@@ -163,7 +163,8 @@ struct clinician {
     double load_hours;      /* committed hours a week */
     double phone_hours;     /* of which telephone (weighs more for burnout) */
     int caseload, cap;      /* caseload: individual patients plus groups facilitated */
-    int phone_cases;        /* of the individual patients, those seen by telephone */
+    int diary_cases;        /* of the individual patients, those of diary steps */
+    int phone_cases;        /* and of those, the ones seen by telephone (burnout's load) */
     double effect_mult;     /* therapist effect on session outcomes */
     int active;             /* in post (or in training); 0 once gone */
     int training;           /* in training for `role` */
@@ -557,6 +558,7 @@ void diary_prefetch(const world *w, const clinician *c, double t);
 void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
 void diary_release(clinician *c, long d, double minutes, double week_min);
 double diary_fill(const world *w, const clinician *c);
+int diary_week_over(const world *w, clinician *c, long d);
 long diary_overfull_from(const world *w, clinician *c, long d);
 int diary_week_free(const world *w, clinician *c, long d, double minutes);
 size_t diary_bytes(void);
