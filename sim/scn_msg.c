@@ -87,12 +87,14 @@ static void add_msg(scn_ctx *c, const char *msg)
     if (mine > SCN_MAX_ERRORS)
         return;
     char summary[700];
-    snprintf(summary, sizeof summary, "%s: more than %d errors; the rest are not shown",
-             c->path ? c->path : "scenario", SCN_MAX_ERRORS);
-    const char *text = mine == SCN_MAX_ERRORS ? summary : msg;
+    if (mine == SCN_MAX_ERRORS) {
+        snprintf(summary, sizeof summary, "%s: more than %d errors; the rest are not shown",
+                 c->path ? c->path : "scenario", SCN_MAX_ERRORS);
+        msg = summary;
+    }
     if (scn_grow(c, (void **)&e->msg, &e->cap, e->n + 1, sizeof *e->msg) < 0)
         return;
-    char *m = scn_strdup(text);
+    char *m = scn_strdup(msg);
     if (!m) {
         c->nomem = 1;
         return;
