@@ -7,13 +7,13 @@
 # within half a point of 0 (an equivalence check: a fourteenth of the 7-point bias of
 # reading at exit below; with no difference the interval's half-width is about 0.08
 # points over 24 replications, so only a real difference of some 0.4 points or more fails
-# it; an interval that wide is narrow enough to mean something, which a separate check
-# of half-width under 1 point once asked). It asked once that the interval contain 0, over 6 replications: a check that a
-# model change fails by chance one time in twenty (+0.13 [-0.03, +0.28] passed; a change
-# that moved nothing here gave +0.17 [+0.04, +0.30], and +0.01 [-0.06, +0.08] over 24).
-# The figure taken at each journey's end (recovery_rate_true_at_exit) is the counter-example: the
-# untreated leave on the day they are referred, before natural history has had time, so
-# its paired CI must exclude 0 — the bias the common time removes.
+# it, and the bound also keeps the interval narrow enough to mean something). It asked
+# once that the interval contain 0, over 6 replications: a check that a model change fails
+# by chance one time in twenty (+0.13 [-0.03, +0.28] passed; a change that moved nothing
+# here gave +0.17 [+0.04, +0.30], and +0.01 [-0.06, +0.08] over 24). The figure taken at
+# each journey's end (recovery_rate_true_at_exit) is the counter-example: the untreated
+# leave on the day they are referred, before natural history has had time, so its paired
+# CI must exclude 0 — the bias the common time removes.
 # Usage: tests/test_outcome.sh BUILD_DIR
 set -u
 
