@@ -207,8 +207,10 @@ void episode_make_room(world *w, clinician *c, double t)
             patient *pt = PW_LIST_ENTRY(k, patient, care);
             k = k->next;
             if (pt->appt_minutes > 0 && pt->timer && pt->appt_day >= wk &&
-                pt->appt_day < wk + 7 && diary_week_free(w, c, wk + 7, pt->appt_minutes))
+                pt->appt_day < wk + 7 && diary_week_free(w, c, wk + 7, pt->appt_minutes)) {
                 episode_rebook(w, pt, (double)(wk + 7));
+                w->diary_moved++;
+            }
         }
     }
 }

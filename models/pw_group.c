@@ -38,8 +38,10 @@ void group_leave(world *w, patient *pt)
 }
 
 /* The hours a week a facilitator already holding hours (a group) keeps beside another
- * group for the people they see one to one: the longest session slot of the diary steps
- * their role treats; a group that left less would send those people back to the list
+ * group for the people they see one to one: their one-to-one caseload at the rate their
+ * cap allows (the cap's share of their treatment hours for each), and at least the
+ * longest session slot of the diary steps their role treats. A group that left less would
+ * stretch those people's sessions months apart or send them back to the list
  * (pw_session.c), where a service plans its groups into the hours a clinician has free.
  * A first group takes any hours it fits in, so a part-timer whose week holds a group
  * runs one. */
@@ -49,6 +51,8 @@ static double kept_hours(const pw_params *p, const clinician *c)
     for (int k = 0; k < PW_STEP_N; k++)
         if (p->step[k].diary && (c->does & pw_does_step(k)))
             keep = fmax(keep, episode_slot_hours(&p->step[k]));
+    if (keep > 0 && c->cap > 0)
+        keep = fmax(keep, c->diary_cases * c->hours_week / c->cap);
     return keep;
 }
 

@@ -170,6 +170,7 @@ void metrics_compute(world *w)
     metrics_paths(m, w->fin_n, w->fin_sessions, w->n_finished);
     m[PW_M_HANDED_ON] = (double)w->diary_handed_back;
     m[PW_M_SPREAD_SESSIONS] = (double)w->diary_spread;
+    m[PW_M_MOVED_SESSIONS] = (double)w->diary_moved;
 #undef SHARE
 }
 

@@ -239,6 +239,7 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     nat->diary_unbooked += svc->diary_unbooked;
     nat->diary_spread += svc->diary_spread;
     nat->diary_handed_back += svc->diary_handed_back;
+    nat->diary_moved += svc->diary_moved;
     return 0;
 }
 
@@ -342,6 +343,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     metrics_paths(m, pl->fin_n, pl->fin_sessions, pl->n_finished);
     m[PW_M_HANDED_ON] = (double)o->diary_handed_back; /* counts: summed over services */
     m[PW_M_SPREAD_SESSIONS] = (double)o->diary_spread;
+    m[PW_M_MOVED_SESSIONS] = (double)o->diary_moved;
 #undef TALLY
 #undef SHARE
 }

@@ -72,6 +72,7 @@
     X(STAFF_TURNOVER_RATE_STEP3, "staff_turnover_rate_step3")                             \
     X(HANDED_ON, "handed_on")                                                             \
     X(SPREAD_SESSIONS, "spread_sessions")                                                 \
+    X(MOVED_SESSIONS, "moved_sessions")                                                   \
     X(ASSESSMENT_EXTRA_SHARE, "assessment_extra_share")
 
 typedef enum pw_metric {
@@ -355,6 +356,9 @@ typedef struct pw_results {
                                                    their clinician's week no longer held a
                                                    session (pw_session.c): over the whole
                                                    run */
+    uint64_t diary_moved;                       /* sessions moved to a later week when a
+                                                   group or fewer hours left theirs short
+                                                   (episode_make_room): over the whole run */
     double wall_seconds;
     /* A federation's replication (pw_pool.h): each service's metrics, n_services x PW_M_N
      * service-major, owned; 0 and NULL for a single service. */

@@ -45,7 +45,7 @@ static double role_hours(const world *w, const pw_role *ro, int r, double fte)
 
 /* Recompute a clinician's hours and caseload cap from their role and capacity share; the
  * roster's index follows. */
-static void clinician_refresh(world *w, clinician *c)
+static void clinician_refresh_from(world *w, clinician *c, double from)
 {
     const pw_role *ro = &w->p->roles[c->role];
     double before = c->hours_week;
@@ -54,7 +54,12 @@ static void clinician_refresh(world *w, clinician *c)
     c->cap = (int)fmax(1.0, nearbyint(ro->caseload_cap * c->fte * share));
     roster_touch(w, c);
     if (c->hours_week < before - 1e-9) /* sessions booked on the hours before */
-        episode_make_room(w, c, w->s.now);
+        episode_make_room(w, c, from);
+}
+
+static void clinician_refresh(world *w, clinician *c)
+{
+    clinician_refresh_from(w, c, w->s.now);
 }
 
 /* clinician_refresh for pw_train.c (top-up courses). */
@@ -72,9 +77,12 @@ int staff_set_assess_flex(world *w, double hours, double clinics)
         return 0;
     w->flex_hours = hours;
     w->assess_flex = clinics;
+    /* The clinics these hours buy start flex_lead_weeks from now: the sessions booked
+     * before then are held, and only those in weeks from then on move. */
+    double from = w->s.now + 7.0 * w->p->assessment.flex_lead_weeks;
     for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
         if (c->role == w->assessor_role)
-            clinician_refresh(w, c);
+            clinician_refresh_from(w, c, from);
     return 1;
 }
 

@@ -380,6 +380,7 @@ typedef struct world {
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
     uint64_t diary_spread;       /* bookings no week had room for, spread over the weeks */
     uint64_t diary_handed_back;    /* people back to the list: their clinician had no time */
+    uint64_t diary_moved;        /* sessions moved to a later week (episode_make_room) */
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
     pw_effects sg_rel[PW_A_N];          /* subgroup multipliers by attribute and level, but
                                          * the source's (subgroup_prepare) */

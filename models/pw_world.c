@@ -290,6 +290,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     out->diary_unbooked = w->diary_overbooked;
     out->diary_spread = w->diary_spread;
     out->diary_handed_back = w->diary_handed_back;
+    out->diary_moved = w->diary_moved;
     ret = pool_capture(w) == 0 ? SIM_OK : SIM_ENOMEM;
 out:
     world_free(w);

@@ -476,10 +476,24 @@ static void section_capacity(const dash *d)
         fprintf(d->f, "  over 100%%: the hours of staff off sick leave the count while their\n"
                       "  caseloads' hours (a step without diaries) and their groups' stay;\n"
                       "  sessions no week had time for (a Diary warning) add to a full week.\n");
-    double handed = 0, spread = 0;
+    double handed = 0, spread = 0, moved = 0;
     for (size_t i = 0; i < d->nreps; i++) {
         handed += (double)d->reps[i].diary_handed_back;
         spread += (double)d->reps[i].diary_spread;
+        moved += (double)d->reps[i].diary_moved;
+    }
+    if (moved > 0) {
+        const char *n = grouped(a, sizeof a, moved / (double)d->nreps, 0);
+        if (strcmp(n, "0") != 0)
+            fprintf(d->f,
+                    "  Moved: %s %s a replication (over the run, warm-up included) went to a\n"
+                    "  later week when a group, the front door's clinics or a course left theirs\n"
+                    "  short (moved_sessions).\n",
+                    n, strcmp(n, "1") == 0 ? "session" : "sessions");
+        else
+            count_over(d, "Moved", moved, "session", "sessions",
+                       "went to a later week when a group, the front door's clinics or\n"
+                       "  a course left theirs short (moved_sessions).\n");
     }
     if (handed > 0) {
         const char *n = grouped(a, sizeof a, handed / (double)d->nreps, 0);

@@ -97,6 +97,8 @@ static const struct {
                         "replication, over the run)", OUT_U_PEOPLE},
     [PW_M_SPREAD_SESSIONS] = {"Sessions longer than any week's time left, spread over weeks "
                               "(per replication, over the run)", OUT_U_SESSIONS},
+    [PW_M_MOVED_SESSIONS] = {"Sessions moved to a later week: a group or fewer hours left "
+                             "theirs short (per replication, over the run)", OUT_U_SESSIONS},
     [PW_M_ASSESSMENT_EXTRA_SHARE] = {"Assessment slots added from assessors' treatment time "
                                      "(share of slots offered)", OUT_U_SHARE},
 };
