@@ -442,15 +442,43 @@ static void section_workforce(const dash *d)
           "  on-costs and training fees of the measurement window (costs.csv).\n", d->f);
 }
 
-/* "  LABEL: N things over R replications (over the run, warm-up\n  included) REST": a
- * count over all the replications, for what is too rare for a mean a replication. */
-static void count_over(const dash *d, const char *label, double n, const char *one,
-                       const char *many, const char *rest)
+/* Print "  " + text, its words wrapped to the dashboard's width. */
+static void put_wrapped(FILE *f, const char *text)
 {
-    char a[CELL_MAX];
-    fprintf(d->f, "  %s: %s %s over %zu replication%s (over the run, warm-up\n  included) %s",
-            label, grouped(a, sizeof a, n, 0), n == 1 ? one : many, d->nreps,
-            d->nreps == 1 ? "" : "s", rest);
+    enum { WIDTH = 78 };
+    int col = 0;
+    for (const char *w = text; *w;) {
+        size_t n = strcspn(w, " ");
+        if (col > 2 && col + 1 + (int)n > WIDTH) {
+            fputc('\n', f);
+            col = 0;
+        }
+        col += fprintf(f, "%s%.*s", col == 0 ? "  " : " ", (int)n, w);
+        w += n;
+        w += strspn(w, " ");
+    }
+    fputc('\n', f);
+}
+
+/* A diary diagnostic counted over the run: "LABEL: N things a replication (over the run,
+ * warm-up included) WHAT", or, where a mean a replication would read 0, the count over
+ * all the replications. Nothing when there are none. */
+static void diary_count(const dash *d, const char *label, double total, const char *one,
+                        const char *many, const char *what)
+{
+    if (!(total > 0))
+        return;
+    char a[CELL_MAX], line[512];
+    const char *n = grouped(a, sizeof a, total / (double)d->nreps, 0);
+    if (strcmp(n, "0") != 0)
+        snprintf(line, sizeof line, "%s: %s %s a replication (over the run, warm-up included) %s",
+                 label, n, strcmp(n, "1") == 0 ? one : many, what);
+    else
+        snprintf(line, sizeof line,
+                 "%s: %s %s over %zu replication%s (over the run, warm-up included) %s", label,
+                 grouped(a, sizeof a, total, 0), total == 1 ? one : many, d->nreps,
+                 d->nreps == 1 ? "" : "s", what);
+    put_wrapped(d->f, line);
 }
 
 /* Sessions and utilisation. */
@@ -482,36 +510,15 @@ static void section_capacity(const dash *d)
         spread += (double)d->reps[i].diary_spread;
         moved += (double)d->reps[i].diary_moved;
     }
-    if (moved > 0) {
-        const char *n = grouped(a, sizeof a, moved / (double)d->nreps, 0);
-        if (strcmp(n, "0") != 0)
-            fprintf(d->f,
-                    "  Moved: %s %s a replication (over the run, warm-up included) went to a\n"
-                    "  later week when a group, the front door's clinics or a course left theirs\n"
-                    "  short (moved_sessions).\n",
-                    n, strcmp(n, "1") == 0 ? "session" : "sessions");
-        else
-            count_over(d, "Moved", moved, "session", "sessions",
-                       "went to a later week when a group, the front door's clinics or\n"
-                       "  a course left theirs short (moved_sessions).\n");
-    }
-    if (handed > 0) {
-        const char *n = grouped(a, sizeof a, handed / (double)d->nreps, 0);
-        if (strcmp(n, "0") != 0)
-            fprintf(d->f,
-                    "  Handed on: %s %s a replication (over the run, warm-up included) went\n"
-                    "  back to the list when a group, a course or a cut left their clinician's\n"
-                    "  week too short for a session (handed_on).\n",
-                    n, strcmp(n, "1") == 0 ? "person" : "people");
-        else /* a mean a replication would read 0: the count itself */
-            count_over(d, "Handed on", handed, "person", "people",
-                       "went back to the list when a group, a course or a cut left\n"
-                       "  their clinician's week too short for a session (handed_on).\n");
-    }
-    if (spread > 0) /* rare: a count over all replications, not a mean of 0.0 */
-        count_over(d, "Spread", spread, "session", "sessions",
-                   "longer than any week's time left took time from the weeks\n"
-                   "  after (spread_sessions).\n");
+    diary_count(d, "Moved", moved, "session", "sessions",
+                "went to a later week when a group, the front door's clinics or a course left "
+                "theirs short (moved_sessions).");
+    diary_count(d, "Handed on", handed, "person", "people",
+                "went back to the list when a group, a course or a cut left their clinician's "
+                "week too short for a session (handed_on).");
+    diary_count(d, "Spread", spread, "session", "sessions",
+                "longer than any week's time left took time from the weeks after "
+                "(spread_sessions).");
 }
 
 /* Care coordination (only with a coordinator role): the complex people, held or not,

@@ -141,18 +141,20 @@ expect_rc 0 "HITs with 1.5 hours a week and caseloads of 200"
 check "every week ahead booked: a Diary warning with the count" \
     grep -Eq '^Diary warning: [1-9][0-9]* sessions over 2 replications found no room' "$tmp/out"
 # With a week of 1.5 hours, a first session and its admin outlast some weeks' time left:
-# spread over the weeks after, counted (measured: 278 over the 2 replications).
+# spread over the weeks after, counted (measured: 286 over the 2 replications, 143 a
+# replication on the dashboard).
 check "sessions longer than a week's time left: spread, counted" \
-    grep -Eq '^  Spread: [1-9][0-9,]* sessions? over 2 replications' "$tmp/out"
+    grep -Eq '^  Spread: [1-9][0-9,]* sessions? a replication' "$tmp/out"
 # The dashboard's counts are the metrics' (replications.csv, summed over replications).
 rep_sum() {
     awk -v m="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
         f[col("metric")] == m { n += f[col("value")] } END { print n + 0 }' "$1/replications.csv"
 }
 sp=$(sed -n 's/^  Spread: \([0-9,]*\) session.*/\1/p' "$tmp/out" | tr -d ,)
-echo "   spread: dashboard $sp, spread_sessions summed $(rep_sum "$tmp/full" spread_sessions)"
-check "spread_sessions in replications.csv adds up to the dashboard's count" \
-    test "$(rep_sum "$tmp/full" spread_sessions)" = "${sp:-none}"
+echo "   spread: dashboard $sp a replication, spread_sessions summed $(rep_sum "$tmp/full" spread_sessions)"
+check "spread_sessions in replications.csv: the dashboard's count a replication" \
+    awk -v a="$(rep_sum "$tmp/full" spread_sessions)" -v b="${sp:-x}" \
+    'BEGIN { exit !(b != "x" && b > 0 && (a / 2 - b) ^ 2 <= 0.25) }'
 ho=$(sed -n 's/^  Handed on: \([0-9,]*\) people.*/\1/p' "$tmp/course.txt" | tr -d ,)
 echo "   handed on: dashboard $ho a replication, handed_on summed $(rep_sum "$tmp/course" handed_on)"
 check "handed_on in replications.csv: the dashboard's count a replication" \
