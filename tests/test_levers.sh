@@ -91,7 +91,7 @@ check "event log: one missed assessment at most, each followed at once by a new 
 # diary's fill is weighed by the telephone share of its clinician's one-to-one caseload.
 # Step 2 is half by telephone (59% of its one-to-one people), step 3 under a third, so
 # raising the weight from 1 to 2 raises PWPs' burnout more than HITs' (baseline, 4
-# replications, same seed; measured 2026-12-06: PWPs 0.064 -> 0.332, HITs 0.074 -> 0.265;
+# replications, same seed; measured 2026-12-06: PWPs 0.069 -> 0.340, HITs 0.074 -> 0.265;
 # on a build whose weight did not reach diaries the baseline refused any weight but 1).
 burn() {
     awk -v r="$2" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
