@@ -111,10 +111,11 @@ check "their people handed on to the list, counted" \
 # front door's extra clinics off, no one is handed on (measured: 42 a replication when a
 # second or third group could take a PWP's hours down to less than a session's, and the
 # people they saw one to one went back to the list). The clinics are off because they
-# are the cut that does hand people on: they take treatment hours from PWPs whose groups
-# were formed on the hours before (16 replications of two years: none handed on without
-# them in any; with them 0 to 2 a replication, 0.1 on average; 0 to 21, 3.5, before
-# sessions moved out of groups' weeks).
+# are the cut that could hand people on: they take treatment hours from PWPs whose groups
+# were formed on the hours before (16 replications of two years, 2026-12-06, since a
+# further group goes only to a facilitator whose hours hold their caseload: none handed
+# on in any, with them or without; with them 0 to 2 a replication, 0.1 on average, before
+# that; 0 to 21, 3.5, before sessions moved out of groups' weeks).
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/groups" \
     --set assessment.flex_from_weeks=0
 expect_rc 0 "the baseline over two years, no extra clinics"
