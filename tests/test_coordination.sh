@@ -14,11 +14,12 @@
 # - on, against the baseline: nothing before the assessment moves (a coordinator is
 #   allocated after routing): first referrals are equal in every replication; and, with
 #   relapse off (more finished courses bring more re-referrals to the assessment list:
-#   over 40 replications with relapse on the wait for assessment moves +0.07 days
-#   [+0.02, +0.13], measurably; -0.005 [-0.07, +0.06] before sessions moved out of
-#   groups' weeks), referrals are equal and
-#   the intervals of dropout before assessment, the wait for assessment and signposting
-#   contain 0;
+#   over 40 replications with relapse on the wait for assessment moves -0.02 days
+#   [-0.08, +0.03], not measurably, since a further group goes only to a facilitator
+#   whose hours hold their caseload (2026-12-06); +0.07 [+0.02, +0.13], measurably, once
+#   sessions moved out of groups' weeks; -0.005 [-0.07, +0.06] before that), referrals are
+#   equal and the intervals of dropout before assessment, the wait for assessment and
+#   signposting contain 0;
 # - the coordinators' cost in costs.csv is the coordination figure, their utilisation and
 #   places used are shares in (0, 1]; coordination.csv's replications are the same alone on
 #   one thread as in a batch on two;
