@@ -144,9 +144,9 @@ static void test_calibration(const char *argv0)
          * role): 20 replications give it about +-0.02, so for it the half-width need only
          * be below the band's half-width; REPS enough for a quarter would be ~170. The
          * second wait's median follows the step-2 list, a queue at the edge of its
-         * capacity whose level wanders for years (a replication's median has sd ~6 days,
-         * measured over 40): 20 replications give it about +-2.6 days, so it need only
-         * be below half the band's; a quarter would take ~50. */
+         * capacity whose level wanders for years (a replication's median has sd ~7 days,
+         * measured over 40): 20 replications give it about +-2.9 days, so it need only
+         * be below half the band's; a quarter would take ~70. */
         double need = strncmp(t->metric, "staff_turnover_rate", 19) == 0 ? 1.0
                       : strcmp(t->metric, "wait_assessment_to_treatment_days_p50") == 0 ? 0.5
                                                                                        : 0.25;
