@@ -1462,6 +1462,48 @@ static void test_dashboard(void)
     free_reps(reps);
 }
 
+/* The diaries' counts (Moved, Handed on, Spread): a mean a replication, or where that
+ * would read 0 the count over the replications; nothing when there are none; the words
+ * wrapped within the dashboard's width. */
+static void test_dashboard_diary_counts(void)
+{
+    pw_params p;
+    fill_params(&p);
+    pw_results *reps = make_reps();
+    for (size_t i = 0; i < NREPS; i++) {
+        reps[i].diary_moved = 8000 + 1000 * i; /* a mean of 9,000 a replication */
+        reps[i].diary_handed_back = i == 1;    /* 1 over 3: a mean that reads 0 */
+        reps[i].diary_spread = 0;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        exit(1);
+    out_print_dashboard(f, &p, reps, NREPS, NULL);
+    fclose(f);
+    char *l = line_with(buf, "  Moved: ");
+    CHECK(l && strstr(l, "Moved: 9,000 sessions a replication (over the run, warm-up "),
+          "moved as a mean a replication: %s", l ? l : "(none)");
+    free(l);
+    l = line_with(buf, "  Handed on: ");
+    CHECK(l && strstr(l, "Handed on: 1 person over 3 replications (over the run, warm-up "),
+          "one handed on in three replications as the count: %s", l ? l : "(none)");
+    free(l);
+    CHECK(!strstr(buf, "Spread:"), "no Spread line without spread sessions");
+    const char *m = strstr(buf, "  Moved: ");
+    const char *end = m ? strstr(m, "(moved_sessions).\n") : NULL;
+    CHECK(end != NULL, "the Moved line ends with its metric's name");
+    int ok = 1;
+    for (const char *s = m; s && s < end; s = strchr(s, '\n') + 1) {
+        size_t n = strcspn(s, "\n");
+        ok &= n <= 78 && strncmp(s, "  ", 2) == 0 && s[n - 1] != ' ';
+    }
+    CHECK(m && ok, "its lines indented, within 78 columns, no trailing space");
+    free(buf);
+    free_reps(reps);
+}
+
 int main(void)
 {
     RUN_TEST(test_numbers);
@@ -1476,5 +1518,6 @@ int main(void)
     RUN_TEST(test_streams);
     RUN_TEST(test_streams_threads);
     RUN_TEST(test_dashboard);
+    RUN_TEST(test_dashboard_diary_counts);
     return harness_done();
 }
