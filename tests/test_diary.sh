@@ -9,7 +9,8 @@
 # - with twice the PWPs' treatment hours the same people wait days: the wait is capacity;
 # - the diaries are full and not overbooked: step-2 utilisation near 1 and at most 1, with
 #   groups and the front door's extra clinics (measured 0.980; sessions booked before a
-#   group formed or the clinics took hours move to weeks with time, episode_make_room:
+#   group formed, or in weeks the clinics' hours leave short from the week they start,
+#   move to weeks with time, episode_make_room:
 #   before they did, a group's hours went on top of weeks already booked and this read
 #   1.094, the bound being 1.12), and as much without groups or extra clinics (measured
 #   0.974); the open caseload per PWP near its cap of 54 places
@@ -92,8 +93,9 @@ check "utilisation past 100%: the dashboard says why" grep -q '^  over 100%: the
 check "utilisation under 100%: no such note" sh -c "! grep -q 'over 100%' '$tmp/ample.txt'"
 # Every clinician on a course at no capacity for the whole year: a week holds no session,
 # so the caseloads they hold go back to the list at their next session, counted, and no
-# week books more than its time. Measured: step 2 at 96.9% (104.1% before sessions booked
-# under a group moved to weeks with time; the groups they already ran go on), 1,767
+# week books more than its time. Measured: step 2 at 96.9% (99.2% once sessions booked
+# under a group moved to weeks with time, 104.1% before that; the groups they already ran
+# go on), 1,767
 # handed on a replication; when each such session took an empty day
 # instead, step 2 read 118.0% (of hours that then counted the bank holidays).
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=52 -o "$tmp/course" \
@@ -107,7 +109,9 @@ check "no week books sessions it has no time for (groups already running aside)"
     awk -v u="$u" 'BEGIN { exit !(u <= 1.10) }'
 check "their people handed on to the list, counted" \
     grep -Eq '^  Handed on: [1-9][0-9,]* people a replication \(over the run' "$tmp/course.txt"
-# Groups keep a facilitator's session time: in the baseline's first two years, with the
+# Beside a group, a further one goes only to a facilitator whose hours left hold their
+# one-to-one caseload at their cap's rate (at least a session's time): in the baseline's
+# first two years, with the
 # front door's extra clinics off, no one is handed on (measured: 42 a replication when a
 # second or third group could take a PWP's hours down to less than a session's, and the
 # people they saw one to one went back to the list). The clinics are off because they
@@ -119,7 +123,7 @@ check "their people handed on to the list, counted" \
 run run scenarios/baseline.cfg -r 2 --set horizon_weeks=104 -o "$tmp/groups" \
     --set assessment.flex_from_weeks=0
 expect_rc 0 "the baseline over two years, no extra clinics"
-check "groups leave each PWP a session's time: no one handed on" \
+check "groups leave each PWP their caseload's time: no one handed on" \
     sh -c "! grep -q 'Handed on' '$tmp/out'"
 # A part-timer's week that holds a group runs one: 96 PWPs at 0.3 FTE (4.2 treatment
 # hours, a group 4) keep step 2 nearly full (measured 93.4%, 2 replications; 103.3% while

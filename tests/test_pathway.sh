@@ -79,8 +79,10 @@ ld="--set casemix.learning_disability_share=0.2"
 # 64 replications for this pair: everyone's true six-week figure falls by some two tenths
 # of a point (-0.15 [-0.23, -0.07], measured on 2026-12-06 once a further group went only
 # to a facilitator whose hours left hold their caseload; -0.16 [-0.26, -0.07] once sessions
-# moved out of a new group's weeks and PWPs' hours were recalibrated to 25.0), which 32
-# could not tell from zero (-0.17 [-0.35, +0.00]; before that change -0.28 [-0.49, -0.07]).
+# moved out of a new group's weeks and PWPs' hours were recalibrated to 25.0). 32 now
+# give -0.15 [-0.30, -0.01], only just clear of zero, and could not tell it from zero
+# before (-0.17 [-0.35, +0.00] after that change, -0.28 [-0.49, -0.07] before it): 64
+# keep a margin.
 run run "$q" -r 64 -q -o "$tmp/ld_off" $ld
 expect_rc 0 "a fifth with a learning disability"
 run run "$q" -r 64 -q -o "$tmp/ld_long" $ld --set step2.ld_minutes_factor=1.5 \
