@@ -1,4 +1,5 @@
-/* A tiny test harness: CHECK, CHECK_NEAR, pass/fail counters and a final summary line. */
+/* A tiny test harness: CHECK, CHECK_NEAR, pass/fail counters, a final summary line, and
+ * whether this is the sanitizer pass. */
 #ifndef HARNESS_H
 #define HARNESS_H
 
@@ -54,6 +55,34 @@ static inline int harness_check_near(double got, double want, double tol, const 
         fflush(stdout);                                                                        \
         fn(arg);                                                                               \
     } while (0)
+
+/* 1 in the sanitizer pass: a build with AddressSanitizer (make test's second pass, or
+ * make SANITIZE=address,... test), known at compile time. That pass hunts memory errors
+ * and undefined behaviour, for which each code path once is enough, so a test may run its
+ * scenarios there at small size and leave the checks that need many replications to the
+ * optimised pass, which runs them all (harness_scope says so in the log). */
+static inline int harness_sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#else
+    return 0;
+#endif
+#else
+    return 0;
+#endif
+}
+
+/* In the sanitizer pass, print "sanitizer pass: <left> left to the optimised pass"
+ * (tests/run-tests.sh shows such a line under the test's result). */
+static inline void harness_scope(const char *left)
+{
+    if (harness_sanitized())
+        printf("sanitizer pass: %s left to the optimised pass\n", left);
+}
 
 /* Print "N passed, M failed"; the process exit status: non-zero on any failure. */
 static inline int harness_done(void)

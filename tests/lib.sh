@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # Shared by the shell tests (sourced, not run): argument check, a scratch directory,
-# PASS/FAIL counting and running stepsim with its exit status and streams kept.
+# PASS/FAIL counting, the sanitizer pass's smaller scope and running stepsim with its exit
+# status and streams kept.
 # The sourcing script sets `name` first; after sourcing, $top is the repository root,
 # $bin the stepsim under test and $tmp a scratch directory removed on exit.
 # Usage of a test: tests/test_NAME.sh BUILD_DIR   (run from anywhere)
@@ -25,6 +26,7 @@ trap 'exit 130' INT TERM
 
 pass=0
 fail=0
+stat_left=0
 ok() { pass=$((pass + 1)); echo "PASS  $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL  $1"; }
 # check NAME COMMAND...: pass if the command succeeds.
@@ -32,6 +34,21 @@ check() {
     ck_name=$1
     shift
     if "$@"; then ok "$ck_name"; else bad "$ck_name"; fi
+}
+
+# The sanitizer pass (STEPSIM_SANITIZER_PASS=1: tests/run-passes.sh and `make SANITIZE=...
+# test` export it) hunts memory errors and undefined behaviour, for which each code path
+# once is enough: there a test runs its scenarios at small size (reps) and leaves the
+# checks that need many replications (statistical) to the optimised pass, which runs them all.
+sanitizer_pass() { [ "${STEPSIM_SANITIZER_PASS:-}" = 1 ]; }
+# reps N [SMALL]: N replications, or SMALL in the sanitizer pass (default 2, the fewest a
+# paired interval takes).
+reps() { if sanitizer_pass; then echo "${2:-2}"; else echo "$1"; fi; }
+# statistical CHECK...: run a check (check, expect_err, a test's own) whose answer needs
+# many replications; in the sanitizer pass, count it as left to the optimised pass instead
+# (finish says how many).
+statistical() {
+    if sanitizer_pass; then stat_left=$((stat_left + 1)); else "$@"; fi
 }
 
 # run ARGS...: run stepsim, keeping the exit status in $rc and the streams in files.
@@ -77,6 +94,8 @@ expect_err() {
 
 # finish: the tally, and the exit status of the test (0 if nothing failed).
 finish() {
+    [ "$stat_left" -eq 0 ] || echo "sanitizer pass: $stat_left statistical" \
+        "check$([ "$stat_left" -eq 1 ] || echo s) left to the optimised pass"
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
@@ -137,6 +156,9 @@ paired() {
     awk -v m="$3" "$(cat "$top/scripts/csv.awk")
 $(cat "$top/scripts/paired.awk")" "$1/${4:-replications.csv}" "$2/${4:-replications.csv}"
 }
+
+# equal A B: A is not empty and B is the same text.
+equal() { [ -n "$1" ] && [ "$1" = "$2" ]; }
 
 # Predicates on a paired difference "mean low high" (its 95% interval), for check: the
 # interval above 0, below 0, or holding 0.

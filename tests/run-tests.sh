@@ -1,6 +1,9 @@
 #!/bin/sh
 # Run every test: the compiled test binaries in BUILD_DIR/tests/test_*, then the scripts
 # tests/test_*.sh (each given BUILD_DIR). Prints each name and result; exits 1 if any failed.
+# In the sanitizer pass (a sanitizer build; STEPSIM_SANITIZER_PASS=1 for the scripts) the
+# tests that replicate for statistics run small and say what they left to the optimised
+# pass in a line "sanitizer pass: ...", shown under their result.
 # Usage: tests/run-tests.sh BUILD_DIR
 #        tests/run-tests.sh BUILD_DIR QUEUE   (a worker sharing the tests: see below)
 #        tests/run-tests.sh --report QUEUE     (the shared run's results, in test order)
@@ -69,6 +72,8 @@ run() {
     if [ $rc -eq 0 ]; then
         pass=$((pass + 1))
         printf 'PASS  %-32s %4ss  %s\n' "$name" "$secs" "$counts"
+        # What the test left to the optimised pass, when it ran in the sanitizer pass.
+        grep '^sanitizer pass:' "$log" | sed 's/^/      /'
     else
         fail=$((fail + 1))
         failed="$failed $name"
