@@ -3,7 +3,9 @@
  * with room at the door, does no worse than stepped care on the same people; a starved
  * door makes people wait; a stratification rule of perfect accuracy routes by latent need;
  * every run accounts for every referral. Scenarios are loaded with scn_load (with --set
- * style overrides for a short run) and replicated with runner_run on 2 threads.
+ * style overrides for a short run) and replicated with runner_run on 2 threads. The
+ * sanitizer pass runs each scenario at one replication with its accounting and exact
+ * checks, and leaves the statistical ones to the optimised pass (reps below).
  * Run from the repository root, or give the root as argv[1]. */
 #include <math.h>
 #include <stdint.h>
@@ -29,6 +31,12 @@
 #define NREP 10
 #define PAIRED_REPS 30
 #define MAXREP 30
+/* Replications run of a scenario the statistics need n of: n, but 1 in the sanitizer pass
+ * (harness.h), which needs each scenario run once and skips those statistics. */
+static size_t reps(size_t n)
+{
+    return harness_sanitized() ? 1 : n;
+}
 /* The least ratio of unpaired to paired CI half-widths asserted (see test_paired_narrower). */
 #define PAIRED_MIN_RATIO 1.5
 #define THREADS 2
@@ -140,6 +148,7 @@ static void paired_narrower(const paths *ps, const char *file, double min_ratio)
 {
     const char *seed[] = {SEED}, *other[] = {SEED_OTHER};
     enum { R = PAIRED_REPS };
+    size_t runs = reps(R);
     pw_params *p = malloc(3 * sizeof *p);
     pw_results *base = calloc(3 * R, sizeof *base), *exp_same = base + R, *exp_other = base + 2 * R;
     if (!CHECK(p != NULL && base != NULL, "memory for 3 scenarios"))
@@ -147,12 +156,14 @@ static void paired_narrower(const paths *ps, const char *file, double min_ratio)
     if (load(ps, "baseline.cfg", seed, 1, &p[0]) || load(ps, file, seed, 1, &p[1]) ||
         load(ps, file, other, 1, &p[2]))
         goto out_p;
-    if (test_run("baseline", &p[0], R, THREADS, base))
+    if (test_run("baseline", &p[0], runs, THREADS, base))
         goto out_p;
-    if (test_run(file, &p[1], R, THREADS, exp_same))
+    if (test_run(file, &p[1], runs, THREADS, exp_same))
         goto out_base;
-    if (test_run(file, &p[2], R, THREADS, exp_other))
+    if (test_run(file, &p[2], runs, THREADS, exp_other))
         goto out_same;
+    if (harness_sanitized()) /* the runs and their accounting; the rest is statistics */
+        goto out_other;
 
     pw_metric m = PW_M_RECOVERY_RATE_TRUE;
     test_est pd = paired(base, exp_same, R, m);
@@ -182,11 +193,12 @@ static void paired_narrower(const paths *ps, const char *file, double min_ratio)
           "paired and unpaired differences agree within their CIs (%+.4f vs %+.4f)", pd.mean,
           unpaired_diff);
 
-    test_free_runs(exp_other, R);
+out_other:
+    test_free_runs(exp_other, runs);
 out_same:
-    test_free_runs(exp_same, R);
+    test_free_runs(exp_same, runs);
 out_base:
-    test_free_runs(base, R);
+    test_free_runs(base, runs);
 out_p:
     free(base);
     free(p);
@@ -258,15 +270,18 @@ static void test_coupling_near_floor(const paths *ps)
     const char *sets[] = {SEED, "staff.pwp.therapist_effect_sd=0.0",
                           "staff.hit.therapist_effect_sd=0.0"};
     pw_params *p = malloc(2 * sizeof *p);
+    size_t runs = reps(R);
     pw_results *a = calloc(2 * R, sizeof *a), *b = a + R;
     if (!CHECK(p != NULL && a != NULL, "memory for 2 scenarios"))
         goto out_p;
     if (load(ps, "baseline.cfg", sets, 3, &p[0]) || load(ps, "expert_door.cfg", sets, 3, &p[1]))
         goto out_p;
-    if (test_run("baseline, no therapist effects", &p[0], R, THREADS, a))
+    if (test_run("baseline, no therapist effects", &p[0], runs, THREADS, a))
         goto out_p;
-    if (test_run("expert_door, no therapist effects", &p[1], R, THREADS, b))
+    if (test_run("expert_door, no therapist effects", &p[1], runs, THREADS, b))
         goto out_a;
+    if (harness_sanitized()) /* the runs and their accounting; the rest is statistics */
+        goto out_b;
     double d[R], xa[R], xb[R], n = 0;
     for (size_t i = 0; i < R; i++) {
         xa[i] = a[i].metric[PW_M_RECOVERY_RATE_TRUE];
@@ -285,9 +300,10 @@ static void test_coupling_near_floor(const paths *ps)
     CHECK(sd <= COUPLING_MAX * floor_sd,
           "paired sd within %.1f x the person-level floor (got %.5f = %.2f x %.5f)",
           COUPLING_MAX, sd, sd / floor_sd, floor_sd);
-    test_free_runs(b, R);
+out_b:
+    test_free_runs(b, runs);
 out_a:
-    test_free_runs(a, R);
+    test_free_runs(a, runs);
 out_p:
     free(a);
     free(p);
@@ -310,6 +326,7 @@ static void test_expert_perfect(const paths *ps)
                                 "policy_params.stepped.assessor=\"senior\""};
     pw_params *p = malloc(3 * sizeof *p);
     pw_results base[NREP], exp[NREP], step_same[NREP];
+    size_t runs = reps(NREP);
     if (!CHECK(p != NULL, "memory for 3 scenarios"))
         return;
     if (load(ps, "baseline.cfg", base_sets, 1, &p[0]) ||
@@ -319,12 +336,14 @@ static void test_expert_perfect(const paths *ps)
     CHECK(p[1].policy == pw_policy_find("expert_door") && p[2].policy == pw_policy_find("stepped"),
           "policies as set (expected expert_door %d and stepped %d, got %d and %d)",
           pw_policy_find("expert_door"), pw_policy_find("stepped"), p[1].policy, p[2].policy);
-    if (test_run("baseline", &p[0], NREP, THREADS, base))
+    if (test_run("baseline", &p[0], runs, THREADS, base))
         goto out_p;
-    if (test_run("expert_door perfect", &p[1], NREP, THREADS, exp))
+    if (test_run("expert_door perfect", &p[1], runs, THREADS, exp))
         goto out_base;
-    if (test_run("stepped in the expert world", &p[2], NREP, THREADS, step_same))
+    if (test_run("stepped in the expert world", &p[2], runs, THREADS, step_same))
         goto out_exp;
+    if (harness_sanitized()) /* the runs and their accounting; the rest is statistics */
+        goto out_same;
 
     const double eps = 0.005;
     struct {
@@ -367,11 +386,12 @@ static void test_expert_perfect(const paths *ps)
               refs[k].name, eps, dfe.mean, dfe.mean + dfe.half);
     }
 
-    test_free_runs(step_same, NREP);
+out_same:
+    test_free_runs(step_same, runs);
 out_exp:
-    test_free_runs(exp, NREP);
+    test_free_runs(exp, runs);
 out_base:
-    test_free_runs(base, NREP);
+    test_free_runs(base, runs);
 out_p:
     free(p);
 }
@@ -385,40 +405,41 @@ static void test_expert_starved(const paths *ps)
     const char *starved_sets[] = {SEED, "staff.senior.headcount=9"};
     pw_params *p = malloc(2 * sizeof *p);
     pw_results ample[NREP], starved[NREP];
+    size_t runs = reps(NREP);
     if (!CHECK(p != NULL, "memory for 2 scenarios"))
         return;
     if (load(ps, "expert_door.cfg", ample_sets, 2, &p[0]) ||
         load(ps, "expert_door.cfg", starved_sets, 2, &p[1]))
         goto out_p;
-    if (test_run("expert_door ample", &p[0], NREP, THREADS, ample))
+    if (test_run("expert_door ample", &p[0], runs, THREADS, ample))
         goto out_p;
-    if (test_run("expert_door starved", &p[1], NREP, THREADS, starved))
+    if (test_run("expert_door starved", &p[1], runs, THREADS, starved))
         goto out_ample;
 
     double wa[NREP], ws[NREP], la = 0, ls = 0;
-    metric_of(ample, NREP, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, wa);
-    metric_of(starved, NREP, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, ws);
+    metric_of(ample, runs, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, wa);
+    metric_of(starved, runs, PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN, ws);
     size_t doubled = 0;
-    for (size_t i = 0; i < NREP; i++) {
+    for (size_t i = 0; i < runs; i++) {
         doubled += ws[i] >= 2 * wa[i];
-        la += ample[i].metric[PW_M_WAITING_ASSESSMENT_MEAN] / NREP;
-        ls += starved[i].metric[PW_M_WAITING_ASSESSMENT_MEAN] / NREP;
+        la += ample[i].metric[PW_M_WAITING_ASSESSMENT_MEAN] / runs;
+        ls += starved[i].metric[PW_M_WAITING_ASSESSMENT_MEAN] / runs;
     }
-    double ma = gsl_stats_mean(wa, 1, NREP), ms = gsl_stats_mean(ws, 1, NREP);
+    double ma = gsl_stats_mean(wa, 1, runs), ms = gsl_stats_mean(ws, 1, runs);
     printf("    wait to assessment, days: 40 seniors %.1f, 9 seniors %.1f (x%.2f); "
            "waiting for assessment (mean list) %.0f vs %.0f\n",
            ma, ms, ms / ma, la, ls);
     CHECK(ms >= 2 * ma, "starved door: mean wait to assessment at least doubles (expected >= "
                         "%.1f days, got %.1f)",
           2 * ma, ms);
-    CHECK(doubled == NREP, "starved door: wait at least doubles in every replication "
-                           "(expected %d, got %zu)",
-          NREP, doubled);
+    CHECK(doubled == runs, "starved door: wait at least doubles in every replication "
+                           "(expected %zu, got %zu)",
+          runs, doubled);
     CHECK(ls > la, "starved door: longer assessment list (%.0f vs %.0f)", ls, la);
 
-    test_free_runs(starved, NREP);
+    test_free_runs(starved, runs);
 out_ample:
-    test_free_runs(ample, NREP);
+    test_free_runs(ample, runs);
 out_p:
     free(p);
 }
@@ -438,27 +459,28 @@ static void test_stratified_accuracy(const paths *ps)
                            "policy_params.stratified.specificity=1.0"};
     pw_params *p = malloc(3 * sizeof *p);
     pw_results rp[NREP], rc[NREP], rb[NREP];
+    size_t runs = reps(NREP);
     if (!CHECK(p != NULL, "memory for 3 scenarios"))
         return;
     if (load(ps, "stratified.cfg", perfect, 3, &p[0]) ||
         load(ps, "stratified.cfg", coin, 3, &p[1]) || load(ps, "stratified.cfg", blind, 3, &p[2]))
         goto out_p;
-    if (test_run("stratified 1/1", &p[0], NREP, THREADS, rp))
+    if (test_run("stratified 1/1", &p[0], runs, THREADS, rp))
         goto out_p;
-    if (test_run("stratified 0.5/0.5", &p[1], NREP, THREADS, rc))
+    if (test_run("stratified 0.5/0.5", &p[1], runs, THREADS, rc))
         goto out_perfect;
-    if (test_run("stratified 0/1", &p[2], NREP, THREADS, rb))
+    if (test_run("stratified 0/1", &p[2], runs, THREADS, rb))
         goto out_coin;
 
-    test_est up = paired(rc, rp, NREP, PW_M_STEPPED_UP_SHARE);
+    test_est up = paired(rc, rp, runs, PW_M_STEPPED_UP_SHARE);
     double up_p = 0, up_c = 0, s3_p = 0, s3_b = 0;
     size_t fewer_up = 0, more_s3 = 0;
     uint64_t blind_s3 = 0, blind_routed3 = 0;
-    for (size_t i = 0; i < NREP; i++) {
-        up_p += rp[i].metric[PW_M_STEPPED_UP_SHARE] / NREP;
-        up_c += rc[i].metric[PW_M_STEPPED_UP_SHARE] / NREP;
-        s3_p += (double)rp[i].by_path[PW_P_STEP3_ONLY].n / NREP;
-        s3_b += (double)rb[i].by_path[PW_P_STEP3_ONLY].n / NREP;
+    for (size_t i = 0; i < runs; i++) {
+        up_p += rp[i].metric[PW_M_STEPPED_UP_SHARE] / runs;
+        up_c += rc[i].metric[PW_M_STEPPED_UP_SHARE] / runs;
+        s3_p += (double)rp[i].by_path[PW_P_STEP3_ONLY].n / runs;
+        s3_b += (double)rb[i].by_path[PW_P_STEP3_ONLY].n / runs;
         fewer_up += rp[i].metric[PW_M_STEPPED_UP_SHARE] < rc[i].metric[PW_M_STEPPED_UP_SHARE];
         more_s3 += rp[i].by_path[PW_P_STEP3_ONLY].n > rb[i].by_path[PW_P_STEP3_ONLY].n;
         blind_s3 += rb[i].by_path[PW_P_STEP3_ONLY].n;
@@ -467,27 +489,28 @@ static void test_stratified_accuracy(const paths *ps)
     printf("    stepped_up_share: 1/1 %.4f, 0.5/0.5 %.4f, paired diff %+.4f +- %.4f\n", up_p,
            up_c, up.mean, up.half);
     printf("    step3_only per replication: 1/1 %.1f, sensitivity 0 %.1f\n", s3_p, s3_b);
-    CHECK(up.mean < 0 && up.mean + up.half < 0,
-          "perfect rule: fewer step-ups than a coin (expected paired diff < 0 with CI below "
-          "0, got %+.4f +- %.4f)",
-          up.mean, up.half);
-    CHECK(fewer_up == NREP, "perfect rule: fewer step-ups in every replication (expected %d, "
+    if (!harness_sanitized()) /* an interval: not of one replication */
+        CHECK(up.mean < 0 && up.mean + up.half < 0,
+              "perfect rule: fewer step-ups than a coin (expected paired diff < 0 with CI "
+              "below 0, got %+.4f +- %.4f)",
+              up.mean, up.half);
+    CHECK(fewer_up == runs, "perfect rule: fewer step-ups in every replication (expected %zu, "
                             "got %zu)",
-          NREP, fewer_up);
+          runs, fewer_up);
     CHECK(blind_s3 == 0 && blind_routed3 == 0,
           "sensitivity 0, specificity 1: nobody straight to step 3 (expected 0 and 0, got "
           "step3_only %llu, routed_step3 %llu)",
           (unsigned long long)blind_s3, (unsigned long long)blind_routed3);
-    CHECK(more_s3 == NREP && s3_p > 0,
+    CHECK(more_s3 == runs && s3_p > 0,
           "perfect rule: more step3_only than sensitivity 0 in every replication (expected "
-          "%d, got %zu; means %.1f vs %.1f)",
-          NREP, more_s3, s3_p, s3_b);
+          "%zu, got %zu; means %.1f vs %.1f)",
+          runs, more_s3, s3_p, s3_b);
 
-    test_free_runs(rb, NREP);
+    test_free_runs(rb, runs);
 out_coin:
-    test_free_runs(rc, NREP);
+    test_free_runs(rc, runs);
 out_perfect:
-    test_free_runs(rp, NREP);
+    test_free_runs(rp, runs);
 out_p:
     free(p);
 }
@@ -613,5 +636,7 @@ int main(int argc, char **argv)
     RUN(test_expert_starved);
     RUN(test_stratified_accuracy);
     RUN(test_routes_by_latent_need);
+    harness_scope("each scenario ran at one replication; the checks on intervals and on "
+                  "pairing's sd");
     return harness_done();
 }

@@ -7,7 +7,9 @@
  * establishment, the intake month and the labour pool; the weekly burnout series covers
  * everyone in post. Prints the measured numbers (the README quotes them). Scenarios are
  * loaded with scn_load (--set style overrides) and replicated with runner_run on two
- * threads (pw_run directly where a monitor is needed). Fixed seeds: the scenarios' own. */
+ * threads (pw_run directly where a monitor is needed). Fixed seeds: the scenarios' own.
+ * The sanitizer pass runs each scenario at one replication with its accounting and exact
+ * checks, and leaves the statistical ones to the optimised pass (reps below). */
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -35,6 +37,13 @@
 #define WEEK_YEARS (7.0 / YEAR_DAYS)
 
 static const char *argv0 = "";
+
+/* Replications for a check that needs n: n, but 1 in the sanitizer pass (harness.h), which
+ * needs each scenario run once and skips the statistics that replications are for. */
+static int reps(int n)
+{
+    return harness_sanitized() ? 1 : n;
+}
 
 /* ======================================================================================
  * Loading and running
@@ -345,9 +354,9 @@ static const char *const staff_only[] = {
     "staff.pwp.replace_leavers=true",
 };
 #define N_STAFF_ONLY (sizeof staff_only / sizeof *staff_only)
-#define RATE_REPS 4
-#define SICK_REPS 8
-#define SHORT_REPS 40
+#define RATE_REPS reps(4)
+#define SICK_REPS reps(8)
+#define SHORT_REPS reps(40)
 
 /* Leaving and training: a person in post faces the chance q = 1 - e^{-h dt} at every weekly
  * round (dt one week), and the stats count a person-week at every week's end. Expected
@@ -443,22 +452,26 @@ static void test_rates(void)
             test_run("leaving 0.2", p, RATE_REPS, THREADS, res))
             goto out;
         pwp = role_of(p, "pwp");
-        check_rate("pwp leaving rate", pool(res, RATE_REPS, pwp, RATE_LEAVE),
-                   starters_of(res, RATE_REPS, pwp), 0.2);
-        /* Replacement: each post alternates between filled and vacant (the vacancy delay,
-         * mean 90 days). Filled: half a week on average from the start to the first round,
-         * then a geometric number of rounds: 7/q - 3.5 days. So on average
-         * 300 (7/q - 3.5) / (7/q - 3.5 + 90) are in post (without replacement it would fall
-         * towards 300 e^{-0.2 t}). 99% t interval over the replications' mean headcounts. */
-        double hc[MAXREP], q = 1 - exp(-0.2 * WEEK_YEARS);
-        for (int i = 0; i < RATE_REPS; i++)
-            hc[i] = res[i].roles[pwp].headcount_years / (p->horizon_weeks * WEEK_YEARS);
-        test_est e = test_t_interval(hc, RATE_REPS, 0.99);
-        double filled = 7 / q - 3.5, want = 300 * filled / (filled + 90.0);
-        printf("   pwp in post on average %.2f (99%% CI +-%.2f); renewal theory %.2f\n", e.mean,
-               e.half, want);
-        CHECK_NEAR(e.mean, want, e.half, "mean pwp in post, leavers replaced (99% CI)");
-        CHECK(e.half < 0.01 * want, "in post: the check is sharp (99%% half-width %.3g)", e.half);
+        if (!harness_sanitized()) { /* statistics: the optimised pass only */
+            check_rate("pwp leaving rate", pool(res, RATE_REPS, pwp, RATE_LEAVE),
+                       starters_of(res, RATE_REPS, pwp), 0.2);
+            /* Replacement: each post alternates between filled and vacant (the vacancy
+             * delay, mean 90 days). Filled: half a week on average from the start to the
+             * first round, then a geometric number of rounds: 7/q - 3.5 days. So on average
+             * 300 (7/q - 3.5) / (7/q - 3.5 + 90) are in post (without replacement it would
+             * fall towards 300 e^{-0.2 t}). 99% t interval over the replications' mean
+             * headcounts. */
+            double hc[MAXREP], q = 1 - exp(-0.2 * WEEK_YEARS);
+            for (int i = 0; i < RATE_REPS; i++)
+                hc[i] = res[i].roles[pwp].headcount_years / (p->horizon_weeks * WEEK_YEARS);
+            test_est e = test_t_interval(hc, RATE_REPS, 0.99);
+            double filled = 7 / q - 3.5, want = 300 * filled / (filled + 90.0);
+            printf("   pwp in post on average %.2f (99%% CI +-%.2f); renewal theory %.2f\n",
+                   e.mean, e.half, want);
+            CHECK_NEAR(e.mean, want, e.half, "mean pwp in post, leavers replaced (99% CI)");
+            CHECK(e.half < 0.01 * want, "in post: the check is sharp (99%% half-width %.3g)",
+                  e.half);
+        }
         test_free_runs(res, RATE_REPS);
     }
 
@@ -470,8 +483,9 @@ static void test_rates(void)
         if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, x, 3, p) ||
             test_run("training 0.1", p, RATE_REPS, THREADS, res))
             goto out;
-        check_rate("pwp to-training rate", pool(res, RATE_REPS, pwp, RATE_TRAIN),
-                   starters_of(res, RATE_REPS, pwp), 0.1);
+        if (!harness_sanitized())
+            check_rate("pwp to-training rate", pool(res, RATE_REPS, pwp, RATE_TRAIN),
+                       starters_of(res, RATE_REPS, pwp), 0.1);
         pooled lv = pool(res, RATE_REPS, pwp, RATE_LEAVE);
         CHECK(lv.events == 0, "training is not leaving (pwp leavers %g)", lv.events);
         test_free_runs(res, RATE_REPS);
@@ -483,7 +497,8 @@ static void test_rates(void)
         if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, x, 2, p) ||
             test_run("sickness 2 x 10 days", p, SICK_REPS, THREADS, res))
             goto out;
-        check_sick("pwp sick days, 20-year window", res, SICK_REPS, pwp, 2, 10);
+        if (!harness_sanitized())
+            check_sick("pwp sick days, 20-year window", res, SICK_REPS, pwp, 2, 10);
         test_free_runs(res, SICK_REPS);
     }
 
@@ -498,7 +513,8 @@ static void test_rates(void)
         if (load2("baseline.cfg", staff_only, N_STAFF_ONLY, x, 3, p) ||
             test_run("sickness, 4-week window", p, SHORT_REPS, THREADS, res))
             goto out;
-        check_sick("pwp sick days, 4-week window", res, SHORT_REPS, pwp, 2, 10);
+        if (!harness_sanitized())
+            check_sick("pwp sick days, 4-week window", res, SHORT_REPS, pwp, 2, 10);
         test_free_runs(res, SHORT_REPS);
     }
 out:
@@ -512,8 +528,8 @@ out:
 
 /* 12 replications: at these seeds the paired differences below lie 3.4 (the step-2 list) to 3.7
  * (leaving) half-widths from what they must exceed. */
-#define LOOP_REPS 12
-#define BURN_REPS 10
+#define LOOP_REPS reps(12)
+#define BURN_REPS reps(10)
 
 /* Burnout raises leaving as configured: the baseline with 32 PWPs (step 2 above
  * sustainable load: PWP burnout ~0.2, measured 0.204) and burnout_leave_factor 2 loses
@@ -540,6 +556,8 @@ static void test_burnout_leaving(void)
         load2("baseline.cfg", f2s, 2, NULL, 0, &p[1]) ||
         test_run("32 pwp, leave factor 0", &p[0], BURN_REPS, THREADS, f0) ||
         test_run("32 pwp, leave factor 2", &p[1], BURN_REPS, THREADS, f2))
+        goto out;
+    if (harness_sanitized()) /* the runs and their accounting; the rest is statistics */
         goto out;
     int pwp = role_of(&p[0], "pwp");
     double a[MAXREP], b[MAXREP];
@@ -613,6 +631,8 @@ static void test_feedback_loop(void)
         test_run("26 pwp, burnout feeds back", &p[0], LOOP_REPS, THREADS, over) ||
         test_run("60 pwp", &p[1], LOOP_REPS, THREADS, within) ||
         test_run("26 pwp, no burnout", &p[2], LOOP_REPS, THREADS, flat))
+        goto out;
+    if (harness_sanitized()) /* the runs and their accounting; the rest is statistics */
         goto out;
     int pwp = role_of(&p[0], "pwp");
     double a[MAXREP], b[MAXREP];
@@ -690,8 +710,8 @@ out:
  * surplus adverts were withdrawn at once; 1.3 to 5.9, no_burnout's to HIT leavers,
  * earlier; 1.8 to 7.4, no_burnout's to hire_pwps's, before a group's last session ended
  * the course for all). */
-#define BASE_REPS 20
-#define SCEN_REPS 16
+#define BASE_REPS reps(20)
+#define SCEN_REPS reps(16)
 
 /* docs/calibration.md §5: turnover of qualified PWPs 25% a year, HITs 12% (2015 workforce
  * census); the band is +-3 points. Turnover = (leavers + to_training) / headcount-years,
@@ -746,15 +766,6 @@ static void test_baseline_and_scenarios(void)
         goto out;
     int pwp = role_of(&p[0], "pwp"), hit = role_of(&p[0], "hit");
 
-    printf("   5. baseline turnover over %d replications:\n", BASE_REPS);
-    check_turnover(base, BASE_REPS, pwp, "pwp", 0.25);
-    check_turnover(base, BASE_REPS, hit, "hit", 0.12);
-    double bm[MAXREP], tr[MAXREP];
-    metric_of(base, BASE_REPS, PW_M_BURNOUT_MEAN, bm);
-    metric_of(base, BASE_REPS, PW_M_STAFF_TURNOVER_RATE, tr);
-    printf("   baseline metrics: burnout_mean %.3f, staff_turnover_rate %.4f (all staff)\n",
-           test_t_interval(bm, BASE_REPS, 0.95).mean, test_t_interval(tr, BASE_REPS, 0.95).mean);
-
     printf("   7. shipped scenarios, %d replications each, paired with the baseline's:\n",
            SCEN_REPS);
     if (load2("attrition_shock.cfg", NULL, 0, NULL, 0, &p[1]) ||
@@ -768,6 +779,18 @@ static void test_baseline_and_scenarios(void)
         test_run("hire_pwps", &p[2], SCEN_REPS, THREADS, hire) ||
         test_run("hit_training_bar", &p[3], SCEN_REPS, THREADS, bar) || test_run("no_burnout", &p[4], SCEN_REPS, THREADS, calm))
         goto out;
+    if (harness_sanitized()) /* the runs and their accounting; the rest is statistics */
+        goto out;
+
+    printf("   5. baseline turnover over %d replications:\n", BASE_REPS);
+    check_turnover(base, BASE_REPS, pwp, "pwp", 0.25);
+    check_turnover(base, BASE_REPS, hit, "hit", 0.12);
+    double bm[MAXREP], tr[MAXREP];
+    metric_of(base, BASE_REPS, PW_M_BURNOUT_MEAN, bm);
+    metric_of(base, BASE_REPS, PW_M_STAFF_TURNOVER_RATE, tr);
+    printf("   baseline metrics: burnout_mean %.3f, staff_turnover_rate %.4f (all staff)\n",
+           test_t_interval(bm, BASE_REPS, 0.95).mean, test_t_interval(tr, BASE_REPS, 0.95).mean);
+
     double a[MAXREP], b[MAXREP];
     for (int i = 0; i < SCEN_REPS; i++) {
         a[i] = (double)base[i].roles[hit].leavers;
@@ -804,7 +827,7 @@ out:
  * 6. A leaver's caseload
  * ====================================================================================== */
 
-#define SHOCK_REPS 8
+#define SHOCK_REPS reps(8)
 
 /* Counts the stage records of patients lost with the change of therapist. */
 typedef struct lost_count {
@@ -896,6 +919,18 @@ static void test_leaver_caseload(void)
         run_monitored("90% of hit leave at week 156", &p[1], SHOCK_REPS, shock, ls) ||
         run_monitored("the same shock, change_dropout 0", &p[2], SHOCK_REPS, kept, lk))
         goto out;
+    uint64_t lost_kept = 0;
+    for (int i = 0; i < SHOCK_REPS; i++) {
+        lost_kept += lk[i].all;
+        CHECK(ls[i].cohort <= shock[i].exits[PW_X_DROPPED_IN_TREATMENT],
+              "rep %d: the cohort's lost (%llu) are among its dropped_in_treatment (%llu)", i,
+              (unsigned long long)ls[i].cohort,
+              (unsigned long long)shock[i].exits[PW_X_DROPPED_IN_TREATMENT]);
+    }
+    CHECK(lost_kept == 0, "change_dropout 0: nobody lost with the change of therapist (got %llu)",
+          (unsigned long long)lost_kept);
+    if (harness_sanitized()) /* the runs, their accounting and the checks above */
+        goto out;
     int hit = role_of(&p[0], "hit");
     double a[MAXREP], b[MAXREP];
     for (int i = 0; i < SHOCK_REPS; i++) {
@@ -908,16 +943,6 @@ static void test_leaver_caseload(void)
         b[i] = (double)ls[i].all;
     }
     check_more("shock: patients lost with the change of therapist", a, b, SHOCK_REPS);
-    uint64_t lost_kept = 0;
-    for (int i = 0; i < SHOCK_REPS; i++) {
-        lost_kept += lk[i].all;
-        CHECK(ls[i].cohort <= shock[i].exits[PW_X_DROPPED_IN_TREATMENT],
-              "rep %d: the cohort's lost (%llu) are among its dropped_in_treatment (%llu)", i,
-              (unsigned long long)ls[i].cohort,
-              (unsigned long long)shock[i].exits[PW_X_DROPPED_IN_TREATMENT]);
-    }
-    CHECK(lost_kept == 0, "change_dropout 0: nobody lost with the change of therapist (got %llu)",
-          (unsigned long long)lost_kept);
     /* Against the baseline: printed (see above). */
     static const pw_exit shown[] = {PW_X_DROPPED_IN_TREATMENT, PW_X_DROPPED_WAITING_STEP3};
     for (size_t k = 0; k < 2; k++) {
@@ -1182,6 +1207,8 @@ int main(int argc, char **argv)
     RUN_TEST(test_establishment_held);
     RUN_TEST(test_window_edges);
     RUN_TEST(test_series_many_staff);
+    harness_scope("every scenario ran at one replication; the rates, burnout, feedback, "
+                  "turnover and paired scenario checks");
     printf("   total %.1f s\n", test_wall_now() - t0);
     return harness_done();
 }
