@@ -20,7 +20,9 @@
 # 3 such noise sd of that target is 3 x 1.068 h / |s| of the key. The fit must land within
 # that of the true value: tolerance = min over targets of 3.2 h / |s| (for a headcount
 # below 1: it must land exactly). The fit converges in about 70 evaluations of 5
-# replications: ~5 s here, ~30 s for the whole test under the sanitizers.
+# replications: ~5 s here, ~30 s for the whole test under the sanitizers. The sanitizer
+# pass takes the targets from 2 replications and stops the fit after 10 evaluations: where
+# it lands is the optimised pass's to check (lib.sh: reps, statistical).
 # Usage: tests/test_calibrate.sh BUILD_DIR
 set -u
 
@@ -35,7 +37,7 @@ metrics=referrals,cost_per_year_gbp,utilisation_step2,utilisation_step3,wait_to_
 # point DIR PWP HIT RATE: sweep.csv of quarter.cfg at one point, 20 replications, seed 7.
 point() {
     "$bin" sweep "$q" --vary "staff.pwp.headcount=$2" --vary "staff.hit.headcount=$3" \
-        --vary "referrals.per_week=$4" -r 20 -s 7 -j 2 --metrics "$metrics" -q -o "$1" \
+        --vary "referrals.per_week=$4" -r "$(reps 20)" -s 7 -j 2 --metrics "$metrics" -q -o "$1" \
         >/dev/null 2>"$tmp/err" || { bad "sweep at $2, $3, $4"; sed 's/^/      /' "$tmp/err"; }
 }
 # col_of FILE METRIC COLUMN: a column of a metric's row in sweep.csv.
@@ -90,7 +92,9 @@ check "the tolerances are defined" test -n "$tol_pwp" -a -n "$tol_hit" -a -n "$t
 
 echo "== the fit, from 30% off"
 start=$(date +%s)
-run calibrate "$q" --targets "$tmp/targets.cfg" -j 2 -o "$tmp/cal"
+fit_limit=$(sanitizer_pass && echo "--max-evals 10")
+# shellcheck disable=SC2086 # empty, or an option and its value
+run calibrate "$q" --targets "$tmp/targets.cfg" -j 2 $fit_limit -o "$tmp/cal"
 expect_rc 0 "calibrate"
 echo "   $(($(date +%s) - start)) s; $(grep -E '^(Converged|Stopped)' "$tmp/out")"
 cp "$tmp/out" "$tmp/cal.txt"
@@ -100,12 +104,9 @@ for kv in "staff.pwp.headcount 10 $tol_pwp" "staff.hit.headcount 6 $tol_hit" \
           "referrals.per_week 60 $tol_rate"; do
     set -- $kv
     got=$(fitted "$1")
-    if [ -n "$got" ] && awk -v g="$got" -v w="$2" -v t="$3" \
-        'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'; then
-        ok "$1 lands at $got (true $2, start 30% off, tolerance $3)"
-    else
-        bad "$1 landed at '$got': true $2, tolerance $3"
-    fi
+    statistical check "$1 lands at '$got' (true $2, start 30% off, tolerance $3)" \
+        awk -v g="$got" -v w="$2" -v t="$3" \
+        'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'
 done
 check "every figure printed with its target and CI" \
     test "$(grep -cE '^  [a-z_0-9]+ +£?[0-9.]+(%| days)? +±' "$tmp/cal.txt")" -eq 6

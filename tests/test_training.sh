@@ -15,6 +15,8 @@
 #    raises true recovery (the paired 95% CI above zero), more for people with a long-term
 #    condition than for those without; the same course held in the measurement window with
 #    no effect on outcomes costs capacity: the mean wait to treatment rises (CI above zero).
+# The sanitizer pass runs the compared arms at 2 replications and leaves the comparisons to
+# the optimised pass (lib.sh: reps, statistical).
 # Usage: tests/test_training.sh BUILD_DIR
 set -u
 
@@ -122,19 +124,19 @@ echo "== top-up training in long-term-condition work"
 q=tests/explore/quarter.cfg
 # shellcheck disable=SC2086
 {
-    run run "$q" -r 40 -s 6 -j 2 -q -o "$tmp/t_off"
+    run run "$q" -r "$(reps 40)" -s 6 -j 2 -q -o "$tmp/t_off"
     expect_rc 0 "run, no course"
-    run run "$q" -r 40 -s 6 -j 2 -q -o "$tmp/t_on" --set workforce.ltc_top_up_share=1.0 \
+    run run "$q" -r "$(reps 40)" -s 6 -j 2 -q -o "$tmp/t_on" --set workforce.ltc_top_up_share=1.0 \
         --set workforce.ltc_top_up_effect=1.5 --set workforce.ltc_top_up_week=0
     expect_rc 0 "run, course in the warm-up"
-    run run "$q" -r 40 -s 6 -j 2 -q -o "$tmp/t_cost" --set workforce.ltc_top_up_share=1.0 \
+    run run "$q" -r "$(reps 40)" -s 6 -j 2 -q -o "$tmp/t_cost" --set workforce.ltc_top_up_share=1.0 \
         --set workforce.ltc_top_up_effect=1.0 --set workforce.ltc_top_up_week=30
     expect_rc 0 "run, course in the window, no effect"
 }
 # shellcheck disable=SC2046
 set -- $(paired "$tmp/t_off" "$tmp/t_on" recovery_rate_true)
 echo "   true recovery, course - none: $1 [$2, $3]"
-check "the course raises true recovery" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
+statistical check "the course raises true recovery" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
 # group DIR SUBGROUP: mean true recovery of a subgroup (subgroups.csv).
 group() {
     awk -v g="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
@@ -144,7 +146,7 @@ group() {
 dl=$(awk -v a="$(group t_off long_term_condition)" -v b="$(group t_on long_term_condition)" 'BEGIN { print b - a }')
 dn=$(awk -v a="$(group t_off no_long_term_condition)" -v b="$(group t_on no_long_term_condition)" 'BEGIN { print b - a }')
 echo "   true recovery gain: $dl (long-term condition), $dn (none)"
-check "the gain is larger for people with a long-term condition" \
+statistical check "the gain is larger for people with a long-term condition" \
     awk -v a="$dl" -v b="$dn" 'BEGIN { exit !(a > b && a > 0) }'
 # shellcheck disable=SC2046
 # 40 replications: a course's hours move the sessions booked in them to later weeks
@@ -154,7 +156,7 @@ check "the gain is larger for people with a long-term condition" \
 # near 0 for a check that should not hang on noise.
 set -- $(paired "$tmp/t_off" "$tmp/t_cost" wait_to_treatment_days_mean)
 echo "   mean wait to treatment, course in the window - none: $1 [$2, $3]"
-check "the course's hours lengthen waits" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
+statistical check "the course's hours lengthen waits" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
 
 echo "== headcount with leavers replaced at once"
 # Every HIT leaves about once a year and is replaced the same instant (vacancy 0): the
@@ -174,7 +176,7 @@ echo "== sickness days per FTE do not depend on FTE"
 # against FTE had read 5 times as many at 0.2 (8.6 against 43.3). Each mean over 4
 # replications holds within about 22% at 95% (8.7 +- 1.9), so their ratio within [0.6, 1.6].
 for f in 1 0.2; do
-    run run scenarios/baseline.cfg -r 4 -q --set horizon_weeks=52 --set warmup_weeks=13 \
+    run run scenarios/baseline.cfg -r "$(reps 4)" -q --set horizon_weeks=52 --set warmup_weeks=13 \
         --set staff.hit.fte=$f -o "$tmp/fte$f"
     expect_rc 0 "HITs at $f FTE"
 done
@@ -185,5 +187,5 @@ sick() {
 s1=$(sick "$tmp/fte1")
 s2=$(sick "$tmp/fte0.2")
 echo "   HIT sickness days a year per FTE: $s1 at full time, $s2 at 0.2 FTE"
-check "the same at 0.2 FTE as at full time (ratio in [0.6, 1.6])" awk -v a="$s1" -v b="$s2" 'BEGIN { r = b / a; exit !(r >= 0.6 && r <= 1.6) }'
+statistical check "the same at 0.2 FTE as at full time (ratio in [0.6, 1.6])" awk -v a="$s1" -v b="$s2" 'BEGIN { r = b / a; exit !(r >= 0.6 && r <= 1.6) }'
 finish
