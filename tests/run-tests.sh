@@ -98,10 +98,10 @@ list() {
     done
 }
 
-# Workers sharing a queue claim these first, longest first (each took a minute or more of
-# the sanitizer pass's ten, 2026-12-05), so that no long test is left for the end while the
-# other worker has nothing to do. Reports keep the list's order.
-first="test_workforce test_policy test_explore.sh test_coordination.sh test_calibrate.sh"
+# Workers sharing a queue claim these first, longest first (the sanitizer pass's five
+# longest, 12 to 24 s each run alone, 2026-12-06), so that no long test is left for the end
+# while the other worker has nothing to do. Reports keep the list's order.
+first="test_explore.sh test_cli.sh test_coordination.sh test_outset.sh test_mpi.sh"
 
 tests=$(list)
 if [ -z "$tests" ]; then
