@@ -81,7 +81,7 @@ check "groups forming over booked weeks move sessions: the Moved line, as moved_
     awk -v a="$(rep_sum "$tmp/base" moved_sessions)" -v b="${mv:-x}" \
     'BEGIN { exit !(b != "x" && b > 0 && a == b) }'
 
-run run scenarios/baseline.cfg -r 2 -q --set horizon_weeks=312 -o "$tmp/lead26" \
+run run scenarios/baseline.cfg -r "$(reps 2 1)" -q --set horizon_weeks=312 -o "$tmp/lead26" \
     --set 'step2.mode_shares={face_to_face=0.5;telephone=0.5;group=0.0;}' \
     --set assessment.flex_lead_weeks=26
 expect_rc 0 "no groups, the extra clinics 26 weeks after their hours"
