@@ -76,6 +76,13 @@ static inline int harness_sanitized(void)
 #endif
 }
 
+/* Replications of a scenario whose statistics need n: n, but 1 in the sanitizer pass,
+ * which needs each scenario run once and leaves those statistics to the optimised pass. */
+static inline int harness_reps(int n)
+{
+    return harness_sanitized() ? 1 : n;
+}
+
 /* In the sanitizer pass, print "sanitizer pass: <left> left to the optimised pass"
  * (tests/run-tests.sh shows such a line under the test's result). */
 static inline void harness_scope(const char *left)

@@ -136,6 +136,13 @@ metric() {
         { csv($0, f) } f[col("metric")] == m { print f[col(c)] }' "$1/summary.csv"
 }
 
+# rep_sum DIR NAME: the metric summed over the replications (DIR/replications.csv): the
+# dashboard's diary counts check against it.
+rep_sum() {
+    awk -v m="$2" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("metric")] == m { n += f[col("value")] } END { print n + 0 }' "$1/replications.csv"
+}
+
 # subgroup DIR SUBGROUP METRIC: "mean low high" of the subgroup's metric (DIR/subgroups.csv).
 subgroup() {
     awk -v g="$2" -v m="$3" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next }

@@ -27,7 +27,6 @@ name=test_diary
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
-awk_csv=$(cat "$top/scripts/csv.awk")
 
 # gt A B: A > B (numbers)
 gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
@@ -151,10 +150,6 @@ check "every week ahead booked: a Diary warning with the count" \
 check "sessions longer than a week's time left: spread, counted" \
     grep -Eq '^  Spread: [1-9][0-9,]* sessions? a replication' "$tmp/out"
 # The dashboard's counts are the metrics' (replications.csv, summed over replications).
-rep_sum() {
-    awk -v m="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("metric")] == m { n += f[col("value")] } END { print n + 0 }' "$1/replications.csv"
-}
 sp=$(sed -n 's/^  Spread: \([0-9,]*\) session.*/\1/p' "$tmp/out" | tr -d ,)
 echo "   spread: dashboard $sp a replication, spread_sessions summed $(rep_sum "$tmp/full" spread_sessions)"
 check "spread_sessions in replications.csv: the dashboard's count a replication" \

@@ -71,10 +71,6 @@ check "and the check sees such gaps (absences happen)" \
     awk -v n="${1:-0}" 'BEGIN { exit !(n > 0) }'
 
 # The dashboard's count is the metric's (replications.csv, summed over replications).
-rep_sum() {
-    awk -v m="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("metric")] == m { n += f[col("value")] } END { print n + 0 }' "$1/replications.csv"
-}
 mv=$(sed -n 's/^  Moved: \([0-9,]*\) session.*/\1/p' "$tmp/base.txt" | tr -d ,)
 echo "   moved: dashboard $mv, moved_sessions $(rep_sum "$tmp/base" moved_sessions)"
 check "groups forming over booked weeks move sessions: the Moved line, as moved_sessions" \

@@ -31,11 +31,10 @@
 #define NREP 10
 #define PAIRED_REPS 30
 #define MAXREP 30
-/* Replications run of a scenario the statistics need n of: n, but 1 in the sanitizer pass
- * (harness.h), which needs each scenario run once and skips those statistics. */
+/* Replications run of a scenario the statistics need n of (harness_reps). */
 static size_t reps(size_t n)
 {
-    return harness_sanitized() ? 1 : n;
+    return (size_t)harness_reps((int)n);
 }
 /* The least ratio of unpaired to paired CI half-widths asserted (see test_paired_narrower). */
 #define PAIRED_MIN_RATIO 1.5

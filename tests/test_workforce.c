@@ -38,12 +38,7 @@
 
 static const char *argv0 = "";
 
-/* Replications for a check that needs n: n, but 1 in the sanitizer pass (harness.h), which
- * needs each scenario run once and skips the statistics that replications are for. */
-static int reps(int n)
-{
-    return harness_sanitized() ? 1 : n;
-}
+#define reps harness_reps /* replications for a check that needs n (harness.h) */
 
 /* ======================================================================================
  * Loading and running
