@@ -252,6 +252,7 @@ void cohort_close_out(world *w)
         case EV_HIRE:
         case EV_TRAINING_END:
         case EV_SICK_END:
+        case EV_SICK_HANDOVER:
         case EV_LEAVE:
         case EV_PLAN:
         case EV_WEEK:

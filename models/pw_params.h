@@ -373,6 +373,8 @@ typedef struct pw_workforce_p {
     double supervision_relief;      /* supervision_relief: rise x (1 - relief x hours/2) */
     double burnout_leave_factor;    /* burnout_leave_factor: leaving x (1 + f x burnout) */
     double burnout_sick_factor;     /* burnout_sick_factor: sickness x (1 + f x burnout) */
+    double reallocate_after_sick_days; /* reallocate_after_sick_days: a sickness this long
+                                          hands the caseload to others (0: never) */
     double burnout_effect;          /* burnout_effect: session effect x (1 - e x burnout) */
     double change_dropout;          /* change_dropout: P(a leaver's patient is lost) */
     double oncost_share;            /* oncost_share: employer on-costs on salary */

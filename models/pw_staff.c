@@ -295,7 +295,9 @@ static void clinician_leave(world *w, clinician *c, int how)
         w->week.leavers++;
     if (c->sick_end)
         sim_cancel(&w->s, c->sick_end);
-    c->sick_end = 0;
+    if (c->sick_handover)
+        sim_cancel(&w->s, c->sick_handover);
+    c->sick_end = c->sick_handover = 0;
     c->sick = 0;
     c->active = 0; /* first, so the freed places are not offered back to c */
     if (to_training)
@@ -405,6 +407,19 @@ void staff_on_hire(sim *s, void *obj, uint64_t arg)
     if (w->in_window)
         w->out->roles[r].starters++;
     w->week.hires++;
+    episode_allocate_all(w);
+}
+
+/* c has been off sick workforce.reallocate_after_sick_days: as services reassign a long
+ * absence's caseload, their people go back to the lists for other clinicians (a group
+ * closes), as a leaver's do, and places are offered. c keeps their post. */
+void staff_on_sick_handover(sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    world *w = s->user;
+    clinician *c = obj;
+    c->sick_handover = 0;
+    return_caseload(w, c);
     episode_allocate_all(w);
 }
 
@@ -525,8 +540,11 @@ void staff_round(world *w)
             c->sick = 1;
             c->sick_since = w->s.now;
             roster_touch(w, c);
-            c->sick_end = sim_schedule(&w->s, gsl_ran_exponential(c->rng, ro->sick_days_mean),
-                                       PRIO_PERSON, staff_on_sick_end, c, 0);
+            double days = gsl_ran_exponential(c->rng, ro->sick_days_mean);
+            c->sick_end = sim_schedule(&w->s, days, PRIO_PERSON, staff_on_sick_end, c, 0);
+            if (wf->reallocate_after_sick_days > 0 && days > wf->reallocate_after_sick_days)
+                c->sick_handover = sim_schedule(&w->s, wf->reallocate_after_sick_days,
+                                                PRIO_PERSON, staff_on_sick_handover, c, 0);
         }
         if (ro->leave_per_year > 0 &&
             gsl_rng_uniform(c->rng) <

@@ -128,6 +128,7 @@ typedef enum pw_event_kind {
     EV_FOLLOWUP,        /* cohort_on_followup: obj a cohort patient, outcome_weeks on */
     EV_LETTER,          /* report_on_letter: obj a patient, arg their holding serial */
     EV_TOP_UP,          /* train_on_top_up: arg 0 the course starts, 1 it ends */
+    EV_SICK_HANDOVER,   /* staff_on_sick_handover: obj a clinician */
 } pw_event_kind;
 
 #define YEAR_DAYS 365.25
@@ -187,6 +188,7 @@ struct clinician {
     double full_min, full_room; /* for a booking this long, at this room a day */
     double full_load;       /* and these hours held outside the diary (short weeks) */
     sim_event_id sick_end;
+    sim_event_id sick_handover; /* the caseload handed to others (staff_on_sick_handover) */
     pw_link post;           /* on the world's in-post list (pw_roster.c) */
     int heap_role;          /* role of the heaps it is in (pw_roster.c); -1 if in none */
     int heap_at[ROSTER_KEYS]; /* position in each of them, -1 where not in it */
@@ -626,6 +628,7 @@ void staff_close_window(world *w);
 void staff_on_hire(sim *s, void *obj, uint64_t arg);
 void staff_on_training_end(sim *s, void *obj, uint64_t arg);
 void staff_on_sick_end(sim *s, void *obj, uint64_t arg);
+void staff_on_sick_handover(sim *s, void *obj, uint64_t arg);
 void staff_on_leave(sim *s, void *obj, uint64_t arg);
 void staff_on_plan(sim *s, void *obj, uint64_t arg);
 

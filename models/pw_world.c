@@ -163,6 +163,7 @@ static const struct {
     {cohort_on_followup, EV_FOLLOWUP},
     {report_on_letter, EV_LETTER},
     {train_on_top_up, EV_TOP_UP},
+    {staff_on_sick_handover, EV_SICK_HANDOVER},
 };
 
 /* Release everything the world owns; safe on a half-built world. */

@@ -324,6 +324,8 @@ static const pw_field workforce_fields[] = {
     PW_FRAC("supervision_relief", pw_workforce_p, supervision_relief, 0, 0.0),
     PW_NUM("burnout_leave_factor", pw_workforce_p, burnout_leave_factor, 0, 0.0, 0, MAX_FACTOR),
     PW_NUM("burnout_sick_factor", pw_workforce_p, burnout_sick_factor, 0, 0.0, 0, MAX_FACTOR),
+    PW_NUM("reallocate_after_sick_days", pw_workforce_p, reallocate_after_sick_days, 0, 0.0, 0,
+           MAX_DAYS),
     PW_FRAC("burnout_effect", pw_workforce_p, burnout_effect, 0, 0.0),
     PW_PROB("change_dropout", pw_workforce_p, change_dropout, 0, 0.1),
     /* On-costs on salary: twice the salary again, where the NHS pays about 0.3. */

@@ -20,6 +20,9 @@
 #   review's day, as before 2026-12-06, moved 208.5 a replication.
 # - The dashboard's Moved line and moved_sessions agree, and the baseline moves some
 #   (groups forming over booked weeks).
+# - workforce.reallocate_after_sick_days: a sickness of 28 days hands the clinician's
+#   caseload to others, and the six years' long gaps fall (measured 2 against 9, seed 1);
+#   at 0 every result is as with the key unset.
 # Usage: tests/test_gaps.sh BUILD_DIR
 set -u
 
@@ -32,37 +35,41 @@ awk_csv=$(cat "$top/scripts/csv.awk")
 run run scenarios/baseline.cfg -r 1 -s 1 --events --set horizon_weeks=312 -o "$tmp/base"
 expect_rc 0 "the baseline, six years, with events.csv"
 cp "$tmp/out" "$tmp/base.txt"
-# The appointments and course starts alone: the gap reader parses a tenth of the file.
-grep -E '^scenario,|,step[23]_(session|dna|treatment),' "$tmp/base/events.csv" >"$tmp/appts.csv"
-# Pass 1: the weeks each clinician held a session or saw one missed. Pass 2: each step-2
-# appointment over 90 days after the person's one before (a course start resets it),
-# counted as an absence if its clinician held nothing in two weeks running between them.
-gaps=$(awk -v limit=90 "$awk_csv"'
-    FNR == 1 { header($0); next }
-    {
-        csv($0, f)
-        a = f[col("activity")]
-        if (a ~ /_treatment$/ && f[col("lifecycle")] != "start")
-            next
-        r = f[col("replication")]
-        k = r SUBSEP f[col("case_id")]
-        d = f[col("day")] + 0
-    }
-    NR == FNR { if (a !~ /_treatment$/) seen[r, f[col("resource")], int(d / 7)] = 1; next }
-    a ~ /_treatment$/ { delete last[k]; next }
-    a ~ /^step2_/ {
-        if ((k in last) && d - last[k] > limit) {
-            long++
-            run = best = 0
-            for (w = int(last[k] / 7) + 1; w < int(d / 7); w++) {
-                run = ((r, f[col("resource")], w) in seen) ? 0 : run + 1
-                if (run > best) best = run
-            }
-            away += best >= 2
+# gaps DIR: "long without", of DIR/events.csv: step-2 appointments over 90 days after the
+# person's one before (a course start resets it), and of those the ones whose clinician
+# held a session in every two weeks running between them. Pass 1 reads the weeks each
+# clinician held a session or saw one missed; the appointments and course starts alone are
+# read (a tenth of the file).
+gaps() {
+    grep -E '^scenario,|,step[23]_(session|dna|treatment),' "$1/events.csv" >"$tmp/appts.csv"
+    awk -v limit=90 "$awk_csv"'
+        FNR == 1 { header($0); next }
+        {
+            csv($0, f)
+            a = f[col("activity")]
+            if (a ~ /_treatment$/ && f[col("lifecycle")] != "start")
+                next
+            r = f[col("replication")]
+            k = r SUBSEP f[col("case_id")]
+            d = f[col("day")] + 0
         }
-        last[k] = d
-    }
-    END { print long + 0, long - away }' "$tmp/appts.csv" "$tmp/appts.csv")
+        NR == FNR { if (a !~ /_treatment$/) seen[r, f[col("resource")], int(d / 7)] = 1; next }
+        a ~ /_treatment$/ { delete last[k]; next }
+        a ~ /^step2_/ {
+            if ((k in last) && d - last[k] > limit) {
+                long++
+                run = best = 0
+                for (w = int(last[k] / 7) + 1; w < int(d / 7); w++) {
+                    run = ((r, f[col("resource")], w) in seen) ? 0 : run + 1
+                    if (run > best) best = run
+                }
+                away += best >= 2
+            }
+            last[k] = d
+        }
+        END { print long + 0, long - away }' "$tmp/appts.csv" "$tmp/appts.csv"
+}
+gaps=$(gaps "$tmp/base")
 set -- $gaps
 echo "   step-2 appointments over 90 days after the one before: ${1:-?}, ${2:-?} without an absence"
 check "a step-2 gap over 90 days is a clinician's absence but for a few (at most 30)" \
@@ -76,6 +83,23 @@ echo "   moved: dashboard $mv, moved_sessions $(rep_sum "$tmp/base" moved_sessio
 check "groups forming over booked weeks move sessions: the Moved line, as moved_sessions" \
     awk -v a="$(rep_sum "$tmp/base" moved_sessions)" -v b="${mv:-x}" \
     'BEGIN { exit !(b != "x" && b > 0 && a == b) }'
+
+# A long sickness's caseload handed to others after 28 days: the same replication's long
+# gaps fall (measured 2 against 9), and at 0 (never) every result is as with the key unset.
+run run scenarios/baseline.cfg -r 1 -s 1 --events --set horizon_weeks=312 -o "$tmp/handover" \
+    --set workforce.reallocate_after_sick_days=28
+expect_rc 0 "the same, a long sickness's caseload handed to others after 28 days"
+set -- $(gaps "$tmp/handover") "${1:-x}"
+echo "   with the handover: ${1:-?} over 90 days (${3:-?} without it)"
+check "handing a long sickness's caseload on shortens the long gaps" \
+    awk -v a="${1:-x}" -v b="${3:-x}" 'BEGIN { exit !(a != "x" && b != "x" && a + 0 < b + 0) }'
+run run scenarios/baseline.cfg -r 1 -s 1 -q --set horizon_weeks=312 -o "$tmp/never" \
+    --set workforce.reallocate_after_sick_days=0
+expect_rc 0 "the same, never handed on"
+# Results alike but for the scenario's name, which carries the --set.
+sed 's/^"[^"]*",//' "$tmp/base/replications.csv" >"$tmp/a"
+sed 's/^"[^"]*",//' "$tmp/never/replications.csv" >"$tmp/b"
+check "reallocate_after_sick_days = 0: every replication's metric as unset" cmp -s "$tmp/a" "$tmp/b"
 
 run run scenarios/baseline.cfg -r "$(reps 2 1)" -q --set horizon_weeks=312 -o "$tmp/lead26" \
     --set 'step2.mode_shares={face_to_face=0.5;telephone=0.5;group=0.0;}' \
