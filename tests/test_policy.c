@@ -31,11 +31,6 @@
 #define NREP 10
 #define PAIRED_REPS 30
 #define MAXREP 30
-/* Replications run of a scenario the statistics need n of (harness_reps). */
-static size_t reps(size_t n)
-{
-    return (size_t)harness_reps((int)n);
-}
 /* The least ratio of unpaired to paired CI half-widths asserted (see test_paired_narrower). */
 #define PAIRED_MIN_RATIO 1.5
 #define THREADS 2
@@ -147,7 +142,7 @@ static void paired_narrower(const paths *ps, const char *file, double min_ratio)
 {
     const char *seed[] = {SEED}, *other[] = {SEED_OTHER};
     enum { R = PAIRED_REPS };
-    size_t runs = reps(R);
+    size_t runs = (size_t)harness_reps(R); /* 1 in the sanitizer pass */
     pw_params *p = malloc(3 * sizeof *p);
     pw_results *base = calloc(3 * R, sizeof *base), *exp_same = base + R, *exp_other = base + 2 * R;
     if (!CHECK(p != NULL && base != NULL, "memory for 3 scenarios"))
@@ -269,7 +264,7 @@ static void test_coupling_near_floor(const paths *ps)
     const char *sets[] = {SEED, "staff.pwp.therapist_effect_sd=0.0",
                           "staff.hit.therapist_effect_sd=0.0"};
     pw_params *p = malloc(2 * sizeof *p);
-    size_t runs = reps(R);
+    size_t runs = (size_t)harness_reps(R); /* 1 in the sanitizer pass */
     pw_results *a = calloc(2 * R, sizeof *a), *b = a + R;
     if (!CHECK(p != NULL && a != NULL, "memory for 2 scenarios"))
         goto out_p;
@@ -325,7 +320,7 @@ static void test_expert_perfect(const paths *ps)
                                 "policy_params.stepped.assessor=\"senior\""};
     pw_params *p = malloc(3 * sizeof *p);
     pw_results base[NREP], exp[NREP], step_same[NREP];
-    size_t runs = reps(NREP);
+    size_t runs = (size_t)harness_reps(NREP); /* 1 in the sanitizer pass */
     if (!CHECK(p != NULL, "memory for 3 scenarios"))
         return;
     if (load(ps, "baseline.cfg", base_sets, 1, &p[0]) ||
@@ -404,7 +399,7 @@ static void test_expert_starved(const paths *ps)
     const char *starved_sets[] = {SEED, "staff.senior.headcount=9"};
     pw_params *p = malloc(2 * sizeof *p);
     pw_results ample[NREP], starved[NREP];
-    size_t runs = reps(NREP);
+    size_t runs = (size_t)harness_reps(NREP); /* 1 in the sanitizer pass */
     if (!CHECK(p != NULL, "memory for 2 scenarios"))
         return;
     if (load(ps, "expert_door.cfg", ample_sets, 2, &p[0]) ||
@@ -458,7 +453,7 @@ static void test_stratified_accuracy(const paths *ps)
                            "policy_params.stratified.specificity=1.0"};
     pw_params *p = malloc(3 * sizeof *p);
     pw_results rp[NREP], rc[NREP], rb[NREP];
-    size_t runs = reps(NREP);
+    size_t runs = (size_t)harness_reps(NREP); /* 1 in the sanitizer pass */
     if (!CHECK(p != NULL, "memory for 3 scenarios"))
         return;
     if (load(ps, "stratified.cfg", perfect, 3, &p[0]) ||

@@ -38,7 +38,6 @@
 
 static const char *argv0 = "";
 
-#define reps harness_reps /* replications for a check that needs n (harness.h) */
 
 /* ======================================================================================
  * Loading and running
@@ -349,9 +348,9 @@ static const char *const staff_only[] = {
     "staff.pwp.replace_leavers=true",
 };
 #define N_STAFF_ONLY (sizeof staff_only / sizeof *staff_only)
-#define RATE_REPS reps(4)
-#define SICK_REPS reps(8)
-#define SHORT_REPS reps(40)
+#define RATE_REPS harness_reps(4)
+#define SICK_REPS harness_reps(8)
+#define SHORT_REPS harness_reps(40)
 
 /* Leaving and training: a person in post faces the chance q = 1 - e^{-h dt} at every weekly
  * round (dt one week), and the stats count a person-week at every week's end. Expected
@@ -523,8 +522,8 @@ out:
 
 /* 12 replications: at these seeds the paired differences below lie 3.4 (the step-2 list) to 3.7
  * (leaving) half-widths from what they must exceed. */
-#define LOOP_REPS reps(12)
-#define BURN_REPS reps(10)
+#define LOOP_REPS harness_reps(12)
+#define BURN_REPS harness_reps(10)
 
 /* Burnout raises leaving as configured: the baseline with 32 PWPs (step 2 above
  * sustainable load: PWP burnout ~0.2, measured 0.204) and burnout_leave_factor 2 loses
@@ -705,8 +704,8 @@ out:
  * surplus adverts were withdrawn at once; 1.3 to 5.9, no_burnout's to HIT leavers,
  * earlier; 1.8 to 7.4, no_burnout's to hire_pwps's, before a group's last session ended
  * the course for all). */
-#define BASE_REPS reps(20)
-#define SCEN_REPS reps(16)
+#define BASE_REPS harness_reps(20)
+#define SCEN_REPS harness_reps(16)
 
 /* docs/calibration.md §5: turnover of qualified PWPs 25% a year, HITs 12% (2015 workforce
  * census); the band is +-3 points. Turnover = (leavers + to_training) / headcount-years,
@@ -822,7 +821,7 @@ out:
  * 6. A leaver's caseload
  * ====================================================================================== */
 
-#define SHOCK_REPS reps(8)
+#define SHOCK_REPS harness_reps(8)
 
 /* Counts the stage records of patients lost with the change of therapist. */
 typedef struct lost_count {
