@@ -140,7 +140,10 @@ void metrics_compute(world *w)
     m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(w->w6_true, w->n_ref);
     m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(w->w18_true, w->n_ref);
     m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_assess);
-    m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_treat);
+    /* The cohort's sum over its count, as subgroups.csv's "all" row takes it, so the two
+     * agree to the last bit (a running mean rounds differently). */
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] =
+        pw_gmetric_value(&o->by_group[PW_G_ALL], PW_GM_WAIT_TO_TREATMENT_DAYS_MEAN);
     m[PW_M_WAIT_TO_TREATMENT_DAYS_P50] = sim_hist_quantile(&w->h_wait_treat, 0.5);
     m[PW_M_WAIT_TO_TREATMENT_DAYS_P90] = sim_hist_quantile(&w->h_wait_treat, 0.9);
     m[PW_M_WAIT_REPORTED_DAYS_MEAN] = sim_tally_mean(&w->t_wait_reported);

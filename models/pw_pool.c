@@ -125,16 +125,6 @@ static void add_dbl(double *a, const double *b, size_t n)
         a[i] += b[i];
 }
 
-static void add_counts(pw_outcome_counts *a, const pw_outcome_counts *b)
-{
-    add_u64(&a->n, &b->n, 9); /* n .. true_reliable_improvement: nine counts in a row */
-    a->sessions_sum += b->sessions_sum;
-    a->wait_to_treatment_sum_days += b->wait_to_treatment_sum_days;
-    a->entered += b->entered;
-}
-_Static_assert(offsetof(pw_outcome_counts, true_reliable_improvement) ==
-                   offsetof(pw_outcome_counts, n) + 8 * sizeof(uint64_t),
-               "add_counts adds nine counts from n on");
 
 static void add_role(pw_role_stats *a, const pw_role_stats *b)
 {
@@ -226,9 +216,9 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     add_u64(nat->stages, svc->stages, PW_S_N);
     add_u64(&nat->waits[0][0], &svc->waits[0][0], PW_W_N * (PW_WAIT_WEEKS + 1));
     for (int i = 0; i < PW_P_N; i++)
-        add_counts(&nat->by_path[i], &svc->by_path[i]);
+        pw_outcome_add(&nat->by_path[i], &svc->by_path[i]);
     for (int i = 0; i < PW_G_N; i++)
-        add_counts(&nat->by_group[i], &svc->by_group[i]);
+        pw_outcome_add(&nat->by_group[i], &svc->by_group[i]);
     add_u64((uint64_t *)&nat->scores, (const uint64_t *)&svc->scores,
             sizeof nat->scores / sizeof(uint64_t));
     add_u64(nat->failures, svc->failures, 4);
@@ -298,7 +288,8 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(pl->w6_true, pl->n_ref);
     m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(pl->w18_true, pl->n_ref);
     m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = TALLY(PW_T_WAIT_ASSESS);
-    m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = TALLY(PW_T_WAIT_TREAT);
+    m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = /* as metrics_compute: the "all" row's */
+        pw_gmetric_value(&o->by_group[PW_G_ALL], PW_GM_WAIT_TO_TREATMENT_DAYS_MEAN);
     m[PW_M_WAIT_TO_TREATMENT_DAYS_P50] = pool_quantile(pl, 0.5);
     m[PW_M_WAIT_TO_TREATMENT_DAYS_P90] = pool_quantile(pl, 0.9);
     m[PW_M_WAIT_REPORTED_DAYS_MEAN] = TALLY(PW_T_WAIT_REPORTED);

@@ -114,6 +114,35 @@ double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m)
     }
 }
 
+/* Every field, by name: a field added to pw_outcome_counts must be added here too, which
+ * the size check below asks for (nineteen counts and two sums). */
+_Static_assert(sizeof(pw_outcome_counts) == 19 * sizeof(uint64_t) + 2 * sizeof(double),
+               "pw_outcome_add: a field of pw_outcome_counts is not added");
+void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
+{
+    a->n += b->n;
+    a->finishers += b->finishers;
+    a->reported_casers += b->reported_casers;
+    a->reported_recovered += b->reported_recovered;
+    a->reported_reliable_improvement += b->reported_reliable_improvement;
+    a->reported_reliable_recovery += b->reported_reliable_recovery;
+    a->true_casers += b->true_casers;
+    a->true_recovered += b->true_recovered;
+    a->true_reliable_improvement += b->true_reliable_improvement;
+    a->sessions_sum += b->sessions_sum;
+    a->wait_to_treatment_sum_days += b->wait_to_treatment_sum_days;
+    a->entered += b->entered;
+    a->reported_finishers += b->reported_finishers;
+    a->true_reliable_recovery += b->true_reliable_recovery;
+    a->within_6_weeks_true += b->within_6_weeks_true;
+    a->within_18_weeks_true += b->within_18_weeks_true;
+    a->within_6_weeks_reported += b->within_6_weeks_reported;
+    a->within_18_weeks_reported += b->within_18_weeks_reported;
+    a->dropped_before_assessment += b->dropped_before_assessment;
+    a->dropped_after_assessment += b->dropped_after_assessment;
+    a->dropped_in_treatment += b->dropped_in_treatment;
+}
+
 void pw_results_free(pw_results *r)
 {
     if (!r)

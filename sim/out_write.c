@@ -257,24 +257,6 @@ static void rec_group(FILE *f, const wctx *c, const char *gtype, const char *gro
             o->reported_casers);
 }
 
-/* Add b's counts to a (sums in the caller's replication order). */
-static void outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
-{
-    a->n += b->n;
-    a->finishers += b->finishers;
-    a->reported_casers += b->reported_casers;
-    a->reported_recovered += b->reported_recovered;
-    a->reported_reliable_improvement += b->reported_reliable_improvement;
-    a->reported_reliable_recovery += b->reported_reliable_recovery;
-    a->true_casers += b->true_casers;
-    a->true_recovered += b->true_recovered;
-    a->true_reliable_improvement += b->true_reliable_improvement;
-    a->sessions_sum += b->sessions_sum;
-    a->wait_to_treatment_sum_days += b->wait_to_treatment_sum_days;
-    a->entered += b->entered;
-    a->reported_finishers += b->reported_finishers;
-}
-
 /* The rows of one pooled score distribution: score = offset + bin index. */
 static void rec_scores(FILE *f, const wctx *c, const char *all, const char *measure,
                        const uint64_t *bins, size_t nbins, int offset)
@@ -298,13 +280,13 @@ static void write_recovery(FILE *f, const wctx *c)
     for (int g = 0; g < PW_P_N; g++) {
         pw_outcome_counts o = {0};
         for (size_t i = 0; i < c->nreps; i++)
-            outcome_add(&o, &c->reps[c->order[i]].by_path[g]);
+            pw_outcome_add(&o, &c->reps[c->order[i]].by_path[g]);
         rec_group(f, c, "path", pw_path_name((pw_path)g), &o);
     }
     for (int g = 0; g < PW_G_N; g++) {
         pw_outcome_counts o = {0};
         for (size_t i = 0; i < c->nreps; i++)
-            outcome_add(&o, &c->reps[c->order[i]].by_group[g]);
+            pw_outcome_add(&o, &c->reps[c->order[i]].by_group[g]);
         rec_group(f, c, "subgroup", pw_subgroup_name((pw_subgroup)g), &o);
     }
     pw_score_hist h;

@@ -150,6 +150,19 @@ subgroup() {
             print f[col("mean")], f[col("ci_low")], f[col("ci_high")] }' "$1/subgroups.csv"
 }
 
+# all_unlike_summary DIR: each metric subgroups.csv's "all" row shares with summary.csv
+# whose mean, sd or interval differ by a single character (none: no output), then a line
+# "N metrics compared". The two take each figure from the same numerator and denominator.
+all_unlike_summary() {
+    awk "$(cat "$top/scripts/csv.awk")"'FNR == 1 { header($0); file++; next } { csv($0, f) }
+        file == 1 { s[f[col("metric")]] = f[col("mean")] "|" f[col("sd")] "|" \
+            f[col("ci_low")] "|" f[col("ci_high")]; next }
+        f[col("subgroup")] == "all" && (f[col("metric")] in s) { n++
+            v = f[col("mean")] "|" f[col("sd")] "|" f[col("ci_low")] "|" f[col("ci_high")]
+            if (v != s[f[col("metric")]]) print f[col("metric")] ": all " v ", summary " s[f[col("metric")]] }
+        END { print n + 0 " metrics compared" }' "$1/summary.csv" "$1/subgroups.csv"
+}
+
 # exits DIR NAME: the exit's count summed over replications (DIR/flow.csv).
 exits() {
     awk -v e="$2" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }

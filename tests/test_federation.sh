@@ -42,6 +42,14 @@ check "services.csv listed in manifest.json" grep -q '"services.csv"' "$tmp/j1/m
 rows=$(awk 'NR > 1' "$tmp/j1/services.csv" | wc -l)
 if [ "$rows" -eq 3 ]; then ok "services.csv: 3 rows"; else bad "services.csv: $rows rows, 3 expected"; fi
 
+# A federation's subgroups pool every count of its services (until 2026-12-06 the within
+# six and 18 weeks, reliable recovery and dropout counts were left out: zeros nationally).
+all_unlike_summary "$tmp/j1" >"$tmp/allsum"
+n=$(tail -n 1 "$tmp/allsum" | cut -d' ' -f1)
+if [ "$(wc -l <"$tmp/allsum")" -eq 1 ] && [ "$n" -ge 17 ]; then
+    ok "subgroups.csv's all equals summary.csv nationally ($(tail -n 1 "$tmp/allsum"))"
+else bad "subgroups.csv's all differs from summary.csv nationally:"; sed 's/^/      /' "$tmp/allsum" | head; fi
+
 echo "== national counts are the services' summed"
 # The national referrals (summary.csv mean) against the sum of the services' means.
 nat=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }

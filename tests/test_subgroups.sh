@@ -63,16 +63,13 @@ done
 check "referrals counted at all" awk -v n="$all" 'BEGIN { exit !(n > 1000) }'
 
 echo "== subgroups.csv's all equals summary.csv"
-for m in referrals recovery_rate_true recovery_rate_reported within_6_weeks_true \
-    within_6_weeks_reported entered_treatment_share dropout_in_treatment_share; do
-    a=$(awk -v m="$m" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("subgroup")] == "all" && f[col("metric")] == m { print f[col("mean")] }' \
-        "$tmp/a/subgroups.csv")
-    b=$(awk -v m="$m" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("metric")] == m { print f[col("mean")] }' "$tmp/a/summary.csv")
-    check "$m: subgroups.csv all ($a) = summary.csv ($b)" awk -v a="$a" -v b="$b" \
-        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 1e-12 * (b < 0 ? -b : b + 1)) }'
-done
+# Every metric the two share, to the last character of mean, sd and interval (the mean
+# wait to treatment differed in its last digits until 2026-12-06: a running mean against
+# a sum over a count).
+all_unlike_summary "$tmp/a" >"$tmp/allsum"
+n=$(tail -n 1 "$tmp/allsum" | cut -d' ' -f1)
+if [ "$(wc -l <"$tmp/allsum")" -eq 1 ] && [ "$n" -ge 17 ]; then ok "$(tail -n 1 "$tmp/allsum"): equal"
+else bad "subgroups.csv's all differs from summary.csv:"; sed 's/^/      /' "$tmp/allsum" | head; fi
 
 echo "== effects"
 run run "$scn" -r 20 -s 5 -j 2 -q -o "$tmp/on"
