@@ -460,6 +460,35 @@ static void put_wrapped(FILE *f, const char *text)
     fputc('\n', f);
 }
 
+/* The columns a UTF-8 string takes: its characters (the dashboard's are all one wide). */
+static int utf8_width(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Print parts joined by " · " within the dashboard's 80 columns, a part that would pass
+ * them starting a line of its own. No newline after the last. */
+static void put_parts(FILE *f, char (*part)[96], int n)
+{
+    enum { WIDTH = 80 };
+    int col = 0;
+    for (int i = 0; i < n; i++) {
+        int w = utf8_width(part[i]);
+        if (i > 0 && col + 3 + w > WIDTH) {
+            fputc('\n', f);
+            col = 0;
+        } else if (i > 0) {
+            fputs(" · ", f);
+            col += 3;
+        }
+        fputs(part[i], f);
+        col += w;
+    }
+}
+
 /* A diary diagnostic counted over the run: "LABEL: N things a replication (over the run,
  * warm-up included) WHAT", or, where a mean a replication would read 0, the count over
  * all the replications. Nothing when there are none. */
@@ -622,15 +651,21 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
 
     const char *ver = info && info->version && *info->version ? info->version : NULL;
     fprintf(f, "%s%s%s\n", p->name, ver ? " · stepsim " : "", ver ? ver : "");
-    fprintf(f, "%zu replication%s · seed %" PRIu64 " · %g weeks measured after %g weeks of "
-            "warm-up", nreps, nreps == 1 ? "" : "s", p->seed, p->horizon_weeks,
-            p->warmup_weeks);
+    char part[4][96];
+    int np = 0;
+    snprintf(part[np++], sizeof part[0], "%zu replication%s", nreps, nreps == 1 ? "" : "s");
+    snprintf(part[np++], sizeof part[0], "seed %" PRIu64, p->seed);
+    snprintf(part[np++], sizeof part[0], "%g weeks measured after %g weeks of warm-up",
+             p->horizon_weeks, p->warmup_weeks);
     if (info && isfinite(info->wall_seconds)) {
-        fprintf(f, " · %.1f s on %d thread%s", info->wall_seconds, info->threads,
-                info->threads == 1 ? "" : "s");
-        if (info->ranks > 1)
-            fprintf(f, " in each of %d MPI ranks", info->ranks);
+        int n = snprintf(part[np], sizeof part[0], "%.1f s on %d thread%s",
+                         info->wall_seconds, info->threads, info->threads == 1 ? "" : "s");
+        if (info->ranks > 1 && n > 0 && (size_t)n < sizeof part[0])
+            snprintf(part[np] + n, sizeof part[0] - (size_t)n, " in each of %d MPI ranks",
+                     info->ranks);
+        np++;
     }
+    put_parts(f, part, np);
     if (nreps < 2)
         fputs("\nOne replication: its values, with no confidence intervals (they need two or\n"
               "more replications, -r).\n", f);

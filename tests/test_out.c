@@ -1398,6 +1398,11 @@ static void test_dashboard(void)
     out_run_info info;
     out_run_info_init(&info);
     info.version = "0.0-test";
+    /* The longest header a run prints: its time, threads and MPI ranks (80 columns would
+     * be passed on one line: the parts wrap). */
+    info.wall_seconds = 1234.5;
+    info.threads = 16;
+    info.ranks = 12;
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -1443,6 +1448,8 @@ static void test_dashboard(void)
     CHECK(strstr(buf, "52.0% ± 5.0") != NULL, "recovery reported with its CI");
     CHECK(strstr(buf, "1,010") != NULL, "referrals with a thousands separator");
     CHECK(strstr(buf, "3 replications · seed 20181") != NULL, "replications and seed");
+    CHECK(strstr(buf, "\n1234.5 s on 16 threads in each of 12 MPI ranks\n") != NULL,
+          "the run's time on a line of its own where the header's line would pass 80");
     CHECK(strstr(buf, "–") != NULL, "an undefined value shows as –");
     CHECK(!strstr(buf, "nan") && !strstr(buf, "inf"), "no nan/inf");
     /* Every line fits 80 columns (counting code points). */
