@@ -129,12 +129,14 @@ static const struct {
               "                         (default 0.95)\n"
               "  --exhaustive           decide every grid point at -r, not the frontier: a check\n"
               "                         on the search, at many more simulations\n"},
-    {H_SWEEP | H_SENS, "  --samples N            sweep: N Latin-hypercube points instead of the grid;\n"
-                       "                         sensitivity: Morris trajectories (default 10) or\n"
-                       "                         Sobol base rows (default 64)\n"
-                       "  --metrics A,B          the metrics to report (names of summary.csv, or\n"
+    {H_SWEEP, "  --samples N            N Latin-hypercube points over the ranges instead of\n"
+              "                         the grid\n"},
+    {H_SENS, "  --samples N            Morris trajectories (default 10) or Sobol base rows\n"
+             "                         (default 64)\n"},
+    {H_SWEEP | H_SENS, "  --metrics A,B          the metrics to report (names of summary.csv, or\n"
                        "                         cost_per_year_gbp)\n"},
-    {H_SWEEP, "  --per-point            also write each point's full output set to points/NNNN/\n"},
+    {H_SWEEP, "  --per-point            also write each point's full output set, its page and\n"
+              "                         manifest included, to points/NNNN/\n"},
     {H_SENS, "  --method morris|sobol  elementary effects (default) or Sobol indices\n"},
     {H_CAL, "  --targets FILE         the figures to fit and the keys free to move (required)\n"
             "  --max-evals N          stop after N evaluations (default 200)\n"

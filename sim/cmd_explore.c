@@ -9,6 +9,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "cmd.h"
+#include "out_file.h"
+#include "out_html.h"
 #include "out_manifest.h"
 #include "out_metrics.h"
 #include "out_write.h"
@@ -300,6 +302,34 @@ const char *xp_fmt(size_t metric, const sim_summary *s, char *buf, size_t n)
     return buf;
 }
 
+/* The paired difference of a metric between point `pt` and point `ref` (replication by
+ * replication: every point runs on the same random numbers) with its Student-t 95%
+ * interval: "+16.6 [+12.3, +20.9]", shares in percentage points, in the unit of the
+ * reference's mean. "-" when either has no value in a replication. */
+static const char *xp_fmt_diff(size_t metric, const ex_point *pt, const ex_point *ref,
+                               size_t nreps, char *buf, size_t n)
+{
+    double *d = malloc((nreps ? nreps : 1) * sizeof *d);
+    sim_summary s = {0, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    size_t k = 0;
+    for (size_t r = 0; d && r < nreps && r < pt->nreps && r < ref->nreps; r++)
+        d[k++] = ex_point_value(pt, r, metric) - ex_point_value(ref, r, metric);
+    int ok = d && k >= 2 && sim_summarise(d, k, &s) == 0 && isfinite(s.mean) &&
+             isfinite(s.ci_low);
+    free(d);
+    if (!ok) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    sim_summary r = ex_point_summary(ref, metric, nreps);
+    fmt_unit f = unit_of(metric, isfinite(r.mean) ? r.mean : s.mean);
+    const char *post = f.k == 100 ? " points" : f.post; /* a share's difference: points */
+    snprintf(buf, n, "%s%s%.*f [%s%s%.*f, %s%s%.*f]%s", s.mean < 0 ? "-" : "+", f.pre, f.d,
+             fabs(f.k * s.mean), s.ci_low < 0 ? "-" : "+", f.pre, f.d, fabs(f.k * s.ci_low),
+             s.ci_high < 0 ? "-" : "+", f.pre, f.d, fabs(f.k * s.ci_high), post);
+    return buf;
+}
+
 const char *xp_fmt_value(size_t metric, double x, char *buf, size_t n)
 {
     /* Finer than a mean: a bound beside its target must show which side it falls. */
@@ -434,8 +464,17 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
     char *dir = out_path_join(pp->x->set.stage, sub);
     if (!dir)
         return -1;
+    /* Its page too, as run writes one: every set of outputs has its report.html. */
+    const char *extra[] = {"report.html"};
+    if (out_mkdir_p(dir, err, errlen) != 0 ||
+        out_write_report(dir, pt->p, res, n, NULL, err, errlen) != 0) {
+        free(dir);
+        return -1;
+    }
     out_run_info info;
     out_run_info_init(&info);
+    info.extra = extra;
+    info.nextra = 1;
     info.version = STEPSIM_VERSION;
     info.git_hash = cli_git_hash();
     info.threads = pp->x->run.threads;
@@ -567,8 +606,28 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     fputc(']', pg.data);
     if ((ret = xp_save_page(&x, &pg, "sweep.html")) != EXIT_OK)
         goto out;
-    const char *files[] = {"sweep.csv", "sweep.html"};
-    if ((ret = xp_finish(&x, files, 2, argc, argv)) != EXIT_OK)
+    /* The set's manifest lists each point's own manifest (--per-point), which lists that
+     * point's files: one sha256sum -c in the folder, then one in each point's. */
+    size_t nfiles = 2 + (c->per_point ? g.npoints : 0);
+    char **files = calloc(nfiles, sizeof *files);
+    char (*names)[48] = c->per_point ? calloc(g.npoints, sizeof *names) : NULL;
+    if (!files || (c->per_point && !names)) {
+        free(files);
+        free(names);
+        fprintf(stderr, "stepsim: out of memory\n");
+        ret = EXIT_RUNTIME;
+        goto out;
+    }
+    files[0] = "sweep.csv";
+    files[1] = "sweep.html";
+    for (size_t i = 0; c->per_point && i < g.npoints; i++) {
+        snprintf(names[i], sizeof names[i], "points/%04zu/manifest.json", i);
+        files[2 + i] = names[i];
+    }
+    ret = xp_finish(&x, (const char *const *)files, nfiles, argc, argv);
+    free(files);
+    free(names);
+    if (ret != EXIT_OK)
         goto out;
 
     if (!c->quiet) {
@@ -593,17 +652,31 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         printf("%s · sweep of %zu point%s · %zu replication%s each · seed %" PRIu64 "\n",
                x.base->name, g.npoints, g.npoints == 1 ? "" : "s", x.reps,
                x.reps == 1 ? "" : "s", x.seed);
-        printf("Means with 95%% CIs; every point ran on the same random numbers.\n\n");
+        if (x.reps >= 2)
+            printf("Means with 95%% CIs; every point ran on the same random numbers, so each\n"
+                   "point after the first also shows its difference from point 0, taken\n"
+                   "replication by replication, with its 95%% CI (percentage points for "
+                   "shares).\n");
+        else
+            printf("One replication a point: its values, with no confidence intervals or\n"
+                   "paired differences (they need two or more replications, -r).\n");
+        if (c->metrics && x.nmetrics > shown)
+            printf("The first %zu of the %zu metrics asked for; sweep.csv has every one.\n",
+                   shown, x.nmetrics);
+        putchar('\n');
         for (size_t i = 0; i < g.npoints; i++) {
             printf("point %zu:", i);
             for (size_t v = 0; v < x.nvars; v++)
                 printf(" %s", g.assign[i * g.nvars + v]);
             putchar('\n');
             for (size_t k = 0; k < shown; k++) {
-                char b[96], lb[OUT_METRIC_LABEL_MAX];
+                char b[96], dd[96], lb[OUT_METRIC_LABEL_MAX];
                 sim_summary s = ex_point_summary(&pts[i], shown_ix[k], pts[i].nreps);
                 printf("    %-*s %s\n", width, ex_metric_label(shown_ix[k], lb, sizeof lb),
                        xp_fmt(shown_ix[k], &s, b, sizeof b));
+                if (i > 0 && x.reps >= 2)
+                    printf("    %-*s %s\n", width, "  vs point 0",
+                           xp_fmt_diff(shown_ix[k], &pts[i], &pts[0], x.reps, dd, sizeof dd));
             }
         }
         printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: %s at every "

@@ -363,8 +363,9 @@ static void handle_run(server *sv, int fd, char *body, int print)
         respond_error(fd, "out of memory");
     else
         respond(fd, 200, "application/json", buf, n);
-    fprintf(stderr, "stepsim: serve: ran %s with %zu override%s, %ld replications, %.1f s\n",
-            o->id, nsets, nsets == 1 ? "" : "s", reps, app_wall_now() - t0);
+    fprintf(stderr, "stepsim: serve: ran %s with %zu override%s, %ld replication%s, %.1f s\n",
+            o->id, nsets, nsets == 1 ? "" : "s", reps, reps == 1 ? "" : "s",
+            app_wall_now() - t0);
 out:
     if (res)
         for (long i = 0; i < reps; i++)

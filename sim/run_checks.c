@@ -192,7 +192,7 @@ static void print_assessed_warning(const pw_params *p, const pw_results *res, si
         referred += res[i].stages[PW_S_REFERRED];
         assessed += res[i].stages[PW_S_ASSESSED];
     }
-    if (referred == 0 || assessed > 0)
+    if (referred == 0 || assessed > 0 || p->assessment.skip) /* skip: none by design */
         return;
     int r = pol_assessor(p);
     printf("Assessment warning%s: no one was assessed in any replication:\n"

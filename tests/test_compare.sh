@@ -328,6 +328,11 @@ run run scenarios/expert_door.cfg -r 2 --set horizon_weeks=52 --set warmup_weeks
 expect_rc 0 "the expert door with no seniors"
 check "no one assessed: the assessor named" grep -q "^  the policy's assessor, staff.senior, has no one in post" "$tmp/out"
 check "and none for the baseline" sh -c "! grep -q '^Assessment warning' '$tmp/short.txt'"
+# Nor where the scenario skips the assessment by design (mmc.cfg: referrals go straight to
+# step 2's list; it warned until 2026-12-06).
+run run scenarios/mmc.cfg -r 2 --set horizon_weeks=26 --set warmup_weeks=13 -o "$tmp/mmc"
+expect_rc 0 "mmc.cfg, assessment skipped"
+check "no assessment warning where the assessment is skipped" sh -c "! grep -q '^Assessment warning' '$tmp/out'"
 # A scenario's name is its folder in the set: '.', '..' or the name of one of the set's
 # files would write outside its folder or over a file (found once writing into the
 # output folder's parent). Refused before anything runs; nothing is written.

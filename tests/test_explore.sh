@@ -38,6 +38,7 @@ check "sweep.csv: the varied keys are columns" \
     grep -q '^scenario,point,staff.pwp.headcount,staff.hit.headcount,metric,mean,' "$tmp/sw2/sweep.csv"
 run sweep "$q" --vary staff.pwp.headcount=9:11 --vary staff.hit.headcount=5,6 -r 3 -j 1 \
     --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -o "$tmp/sw1"
+cp "$tmp/out" "$tmp/sw1.txt"
 check "sweep: the same bytes on one thread and on two" cmp -s "$tmp/sw1/sweep.csv" "$tmp/sw2/sweep.csv"
 check "sweep's table names metrics by their labels (out_metric_label)" sh -c \
     "grep -q '^    Treated within 6 weeks, true: of all referrals  *[0-9.]*%' '$tmp/out' &&
@@ -52,6 +53,31 @@ for m in within_6_weeks_true recovery_rate_true; do
     if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "sweep point = run --set: $m $a"; else bad "sweep point $m '$a' vs run '$b'"; fi
 done
 check "manifest.json lists sweep.csv" grep -q '"name": "sweep.csv"' "$tmp/sw2/manifest.json"
+# The table's paired difference from point 0: its mean is the difference of the points'
+# means (point 1 is pwp 9, hit 6; point 0 pwp 9, hit 5), in percentage points.
+a0=$(value "$tmp/sw1/sweep.csv" within_6_weeks_true 0)
+a1=$(value "$tmp/sw1/sweep.csv" within_6_weeks_true 1)
+want=$(awk -v a="$a0" -v b="$a1" 'BEGIN { d = 100 * (b - a); printf "%s%.1f", d < 0 ? "-" : "+", d < 0 ? -d : d }')
+got=$(awk '/^point 1:/ { p = 1; next } /^point/ { p = 0 }
+    p && /Treated within 6 weeks, true/ { getline; if ($1 == "vs") print $4 }' "$tmp/sw1.txt")
+check "sweep's 'vs point 0' is the difference of the points' means ($got = $want points)" \
+    test "$got" = "$want"
+
+echo "== sweep --per-point"
+run sweep "$q" --vary staff.pwp.headcount=9,10 -r 2 -j 2 --per-point -q -o "$tmp/pp"
+expect_rc 0 "sweep --per-point"
+check "each point's set has its page" test -s "$tmp/pp/points/0001/report.html"
+check "the sweep's manifest lists each point's manifest" \
+    grep -q '"name": "points/0001/manifest.json"' "$tmp/pp/manifest.json"
+# manifest_ok DIR: every file its manifest lists has the listed SHA-256.
+manifest_ok() {
+    (cd "$1" && sed -n 's/.*"name": "\([^"]*\)", "bytes": [0-9]*, "sha256": "\([0-9a-f]*\)".*/\2  \1/p' \
+        manifest.json | sha256sum -c --quiet)
+}
+check "the sweep's manifest checks" manifest_ok "$tmp/pp"
+check "a point's manifest checks, its page listed" sh -c \
+    "grep -q '\"name\": \"report.html\"' '$tmp/pp/points/0000/manifest.json'"
+check "and its files check" manifest_ok "$tmp/pp/points/0000"
 
 run sweep "$q" --vary staff.pwp.headcount=5:25 --vary 'referrals.per_week=40.0:80.0' \
     --samples 5 -r 2 --metrics within_6_weeks_true -q -o "$tmp/lhs"
