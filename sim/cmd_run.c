@@ -296,7 +296,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         char und[OUT_METRIC_NAME_MAX];
         print_precision(c, n, met_at, rmax,
                         prec && prec_undefined(prec, p, res, n, und, sizeof und) ? und : NULL);
-        print_run_checks(p, res, n, NULL);
+        print_run_checks(stdout, p, res, n, NULL);
         printf("\nOutputs in %s/\n", dir);
     }
     ret = EXIT_OK;
@@ -556,7 +556,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
         print_precision(c, n, met_all ? n : 0, rmax, none ? und : NULL);
         putchar('\n');
         for (size_t s = 0; s < ns; s++) /* each scenario's warm-up, as run prints it */
-            print_run_checks(&ps[s], res[s], n, names[s]);
+            print_run_checks(stdout, &ps[s], res[s], n, names[s]);
         printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
                "compare_subgroups.csv, one directory per scenario)\n",
                outdir);

@@ -128,8 +128,14 @@ static int find_offered(server *sv)
         else
             snprintf(rel, sizeof rel, "%.*s%s%s.cfg", (int)dirlen, path, slash ? "/" : "",
                      names[i]);
-        if (access(rel, R_OK) != 0)
-            continue;
+        if (access(rel, R_OK) != 0) {
+            if (i > 0)
+                continue; /* a policy variant beside it: offered when there */
+            /* The scenario asked for: never another in its place. */
+            fprintf(stderr, "%s: cannot open scenario: %s\n", path, strerror(errno));
+            free(base);
+            return EXIT_USAGE;
+        }
         char *abs = realpath(rel, NULL);
         offered *o = &sv->scn[sv->nscn++];
         snprintf(o->id, sizeof o->id, "%s", names[i]);

@@ -31,6 +31,7 @@
 #include "cmd.h"
 #include "cmd_explore.h"
 #include "out_metrics.h"
+#include "run_checks.h"
 
 enum { FIRST_REPS = 5, MORE_REPS = 5 };
 enum { MISSED = 0, MET = 1 };
@@ -60,6 +61,7 @@ typedef struct solver {
     size_t nspots, cap;
     size_t sims; /* replications run */
     size_t mono_lo, mono_hi; /* check_monotone's pair (spot indexes), or SIZE_MAX */
+    size_t check_sims;       /* replications run again for the answer's checks */
     app_progress_ctx progress;
 } solver;
 
@@ -518,6 +520,47 @@ static size_t closest(const solver *s)
 }
 
 /* A point with its targets and cost, for the terminal. */
+/* The answer's checks: its replications run again in full and run's checks on them
+ * (warm-up, lists growing through the window, diaries, assessment), which the search,
+ * keeping only each point's metrics, cannot make. Written to a buffer, printed after the
+ * answer; NULL if the run failed or memory ran out (the answer stands without them). */
+static int answer_checks_into(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
+                              char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    print_run_checks(ctx, pt->p, res, n, NULL);
+    return 0;
+}
+
+static char *answer_checks(solver *s, const spot *sp)
+{
+    pw_params *p = malloc(sizeof *p);
+    char *buf = NULL, err[1024];
+    size_t len = 0;
+    FILE *f = p ? open_memstream(&buf, &len) : NULL;
+    if (!f) {
+        free(p);
+        return NULL;
+    }
+    memcpy(p, sp->pt.p, sizeof *p); /* flat: par.h sends it as it is */
+    ex_point pt;
+    ex_point_init(&pt, p);
+    ex_run_opts o = s->x.run;
+    o.results = answer_checks_into;
+    o.results_ctx = f;
+    int rc = ex_point_run(&pt, s->x.reps, &o, err, sizeof err);
+    ex_point_free(&pt);
+    if (fclose(f) != 0 || rc != 0) {
+        if (rc == -1)
+            fprintf(stderr, "stepsim: solve: the answer's checks: %s\n", err);
+        free(buf);
+        return NULL;
+    }
+    s->check_sims = s->x.reps;
+    return buf;
+}
+
 static void print_spot(const solver *s, const char *what, const spot *sp)
 {
     char name[OUT_METRIC_LABEL_MAX], b[128];
@@ -559,6 +602,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
     solver s;
     memset(&s, 0, sizeof s);
     size_t *cand = NULL, ncand = 0;
+    char *checks = NULL; /* the answer's run checks, printed after it */
     int ret = xp_begin(&s.x, c, "solve", 1);
     if (ret != EXIT_OK)
         goto out;
@@ -655,6 +699,8 @@ int cmd_solve(const cli *c, int argc, char **argv)
         }
     }
 
+    if (best != SIZE_MAX && !c->quiet)
+        checks = answer_checks(&s, &s.spots[best]);
     out_file f;
     if ((ret = xp_open(&s.x, &f, "solve.csv")) != EXIT_OK)
         goto out;
@@ -744,10 +790,18 @@ int cmd_solve(const cli *c, int argc, char **argv)
             print_spot(&s, "met in the search", &s.spots[s.mono_lo]);
             print_spot(&s, "missed in the search, higher", &s.spots[s.mono_hi]);
         }
+        if (checks) {
+            printf("\nThe answer run again at %zu replications, with run's checks (the search "
+                   "keeps\nonly each point's metrics; a list growing through the window is a "
+                   "service whose\nfigures hold only for the window):\n%s",
+                   s.x.reps, checks);
+        }
         printf("\n%zu simulation%s (replications) at %zu point%s; every point of the "
                "%zu-point grid at %zu replications would take %zu.\n", s.sims,
                s.sims == 1 ? "" : "s", s.nspots, s.nspots == 1 ? "" : "s", grid, s.x.reps,
                grid * s.x.reps);
+        if (s.check_sims)
+            printf("And %zu to check the answer.\n", s.check_sims);
         printf("Outputs in %s/ (solve.html: the grid and the answer; solve.csv: every point "
                "evaluated)\n",
                c->outdir ? c->outdir : s.x.outdir);
@@ -766,6 +820,7 @@ out:
     free(s.spots);
     free(s.targets);
     free(cand);
+    free(checks);
     xp_free(&s.x);
     return ret;
 }

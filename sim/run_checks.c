@@ -86,7 +86,7 @@ static double first_planned_change(const pw_params *p, double from)
  * the window measures is the start. A list that outgrows the window (list_outgrows) gets a
  * capacity warning instead. `tag` follows "Warm-up warning" ("" or " NAME"). Weeks are
  * 0-based: week k ends on day 7 (k + 1). */
-static void print_warmup_levels(const pw_params *p, const pw_results *res, size_t n,
+static void print_warmup_levels(FILE *f, const pw_params *p, const pw_results *res, size_t n,
                                 size_t weeks, const char *tag)
 {
     size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
@@ -106,13 +106,13 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
         return;
     /* Said once, before any list's capacity warning (which does not need settled weeks). */
     if (settled < w0 + SETTLED_WEEKS && settled == w1) /* no change: the window is too short */
-        printf("Warm-up%s: the lists' levels are not checked: the window's %zu "
-               "week%s fewer\n  than the %d settled weeks the check reads\n", tag,
-               w1 - w0, w1 - w0 == 1 ? " is" : "s are", (int)SETTLED_WEEKS);
+        fprintf(f, "Warm-up%s: the lists' levels are not checked: the window's %zu "
+                   "week%s fewer\n  than the %d settled weeks the check reads\n", tag,
+                   w1 - w0, w1 - w0 == 1 ? " is" : "s are", (int)SETTLED_WEEKS);
     else if (settled < w0 + SETTLED_WEEKS)
-        printf("Warm-up%s: the lists' levels are not checked: a planned change comes "
-               "within\n  %d weeks of the window's start (week %g), so no settled "
-               "weeks show them\n", tag, (int)SETTLED_WEEKS, change);
+        fprintf(f, "Warm-up%s: the lists' levels are not checked: a planned change comes "
+                   "within\n  %d weeks of the window's start (week %g), so no settled "
+                   "weeks show them\n", tag, (int)SETTLED_WEEKS, change);
     for (int l = 0; l < 1 + PW_STEP_N; l++) {
         double at = 0;
         size_t j = 0;
@@ -126,10 +126,10 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
         double first, last;
         if (list_outgrows(x, n, w1 - w0, pw_referral_base_per_week(&p->referrals), &first,
                           &last)) {
-            printf("Capacity warning%s: the %s list grows through the window (a mean of\n"
-                   "  %.0f people in its first year, %.0f in its last, across replications):\n"
-                   "  referrals outrun the hours that serve it, and no warm-up settles it\n",
-                   tag, names[l], first, last);
+            fprintf(f, "Capacity warning%s: the %s list grows through the window (a mean of\n"
+                       "  %.0f people in its first year, %.0f in its last, across replications):\n"
+                       "  referrals outrun the hours that serve it, and no warm-up settles it\n",
+                       tag, names[l], first, last);
             /* Step 2's hours are where the front door's extra clinics come from: say so,
              * else the overload seems to be step 2's alone. */
             double moved = 0;
@@ -138,8 +138,10 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
                 moved += isnan(share) ? 0 : share / (double)n;
             }
             if (moved >= 0.005)
-                printf("  (the front door's extra clinics ran %.0f%% of assessment slots in the\n"
-                       "  assessors' treatment time: assessment.flex_*)\n", 100 * moved);
+                fprintf(f,
+                        "  (the front door's extra clinics ran %.0f%% of assessment slots in "
+                        "the\n  assessors' treatment time: assessment.flex_*)\n",
+                        100 * moved);
             continue;
         }
         if (settled < w0 + SETTLED_WEEKS)
@@ -155,10 +157,10 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
          * and 1) is no sign of an unsettled start. */
         if (at >= lo - 1 && at <= hi + 1)
             continue;
-        printf("Warm-up warning%s: the %s list ends the warm-up at %.0f people, outside\n"
-               "  the %.0f-%.0f it holds in 90%% of the window's weeks%s: lengthen\n"
-               "  warmup_weeks or size prefill to it\n", tag, names[l], at, lo, hi,
-               settled < w1 ? " before the planned change" : "");
+        fprintf(f, "Warm-up warning%s: the %s list ends the warm-up at %.0f people, outside\n"
+                   "  the %.0f-%.0f it holds in 90%% of the window's weeks%s: lengthen\n"
+                   "  warmup_weeks or size prefill to it\n", tag, names[l], at, lo, hi,
+                   settled < w1 ? " before the planned change" : "");
     }
     free(x);
 }
@@ -166,25 +168,25 @@ static void print_warmup_levels(const pw_params *p, const pw_results *res, size_
 /* Sessions that found no room in a diary within its reach: a clinician with no week of
  * the coming 512 days with time left sees people about 17 months ahead. Said, not hidden:
  * the figures then say little. */
-static void print_diary_warning(const pw_results *res, size_t n, const char *tag)
+static void print_diary_warning(FILE *f, const pw_results *res, size_t n, const char *tag)
 {
     uint64_t k = 0;
     for (size_t i = 0; i < n; i++)
         k += res[i].diary_unbooked;
     if (k)
-        printf("Diary warning%s: %" PRIu64 " sessions over %zu replications found no room in\n"
-               "  their clinician's diary within 512 days: every week ahead had its treatment\n"
-               "  time (clinical hours x fte, less groups) booked, sessions longer than a\n"
-               "  week's time left paid for by the weeks after them.\n"
-               "  They were booked 512 days ahead; raise fte or hours, shorten sessions, or\n"
-               "  lower caseload_cap (the caseload that fills 512 days).\n",
-               tag, k, n);
+        fprintf(f, "Diary warning%s: %" PRIu64 " sessions over %zu replications found no room in\n"
+                   "  their clinician's diary within 512 days: every week ahead had its treatment\n"
+                   "  time (clinical hours x fte, less groups) booked, sessions longer than a\n"
+                   "  week's time left paid for by the weeks after them.\n"
+                   "  They were booked 512 days ahead; raise fte or hours, shorten sessions, or\n"
+                   "  lower caseload_cap (the caseload that fills 512 days).\n",
+                   tag, k, n);
 }
 
 /* Referrals came but no one was assessed in any replication: the assessor role has no one
  * in post, or no time for one slot. Nothing else says so (the lists level off as people
  * give up waiting, so no capacity warning fires). */
-static void print_assessed_warning(const pw_params *p, const pw_results *res, size_t n,
+static void print_assessed_warning(FILE *f, const pw_params *p, const pw_results *res, size_t n,
                                    const char *tag)
 {
     uint64_t referred = 0, assessed = 0;
@@ -195,17 +197,18 @@ static void print_assessed_warning(const pw_params *p, const pw_results *res, si
     if (referred == 0 || assessed > 0 || p->assessment.skip) /* skip: none by design */
         return;
     int r = pol_assessor(p);
-    printf("Assessment warning%s: no one was assessed in any replication:\n"
-           "  %s%s%s has no one in post, or no time for an assessment slot\n"
-           "  (its headcount, fte or assessments_per_week)\n",
-           tag, r >= 0 ? "the policy's assessor, staff." : "every role that assesses",
-           r >= 0 ? p->roles[r].name : "", r >= 0 ? "," : "");
+    fprintf(f, "Assessment warning%s: no one was assessed in any replication:\n"
+               "  %s%s%s has no one in post, or no time for an assessment slot\n"
+               "  (its headcount, fte or assessments_per_week)\n",
+               tag, r >= 0 ? "the policy's assessor, staff." : "every role that assesses",
+               r >= 0 ? p->roles[r].name : "", r >= 0 ? "," : "");
 }
 
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
  * week), against the scenario's warm-up, then each list's level and growth; nothing when
  * the window is too short for MSER-5. `tag` names the scenario in a compare. */
-static void print_mser(const pw_params *p, const pw_results *res, size_t n, const char *tag)
+static void print_mser(FILE *f, const pw_params *p, const pw_results *res, size_t n,
+                       const char *tag)
 {
     size_t weeks = SIZE_MAX;
     for (size_t i = 0; i < n; i++)
@@ -226,36 +229,36 @@ static void print_mser(const pw_params *p, const pw_results *res, size_t n, cons
     free(x);
     if (d == SIZE_MAX)
         return;
-    printf("Warm-up%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
-           "  the scenario discards %g%s\n", tag, d, p->warmup_weeks,
-           (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
-                                         "  change in the window moves them)" : "");
-    print_warmup_levels(p, res, n, weeks, tag);
+    fprintf(f, "Warm-up%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
+               "  the scenario discards %g%s\n", tag, d, p->warmup_weeks,
+            (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
+                                          "  change in the window moves them)" : "");
+    print_warmup_levels(f, p, res, n, weeks, tag);
 }
 
 /* True outcomes read years after referral: the natural history (a drift compounding every
  * week, one spontaneous remission) is a model of months, and years on the true figures
  * measure mostly that drift. Said past two years, with the factor it has reached. */
-static void print_outcome_note(const pw_params *p, const char *tag)
+static void print_outcome_note(FILE *f, const pw_params *p, const char *tag)
 {
     double d = p->symptoms.wait_drift_per_week, weeks = p->outcome_weeks;
     if (weeks <= 104 || d == 0)
         return;
-    printf("Outcome note%s: true outcomes are read %g weeks after referral; the natural\n"
-           "  history (symptoms.wait_drift_per_week %g, compounding, and one spontaneous\n"
-           "  remission) is a model of months: over %g weeks it multiplies latent scores by\n"
-           "  %.2g, so the true figures then measure mostly that drift\n",
-           tag, weeks, d, weeks, pow(1 + d, weeks));
+    fprintf(f, "Outcome note%s: true outcomes are read %g weeks after referral; the natural\n"
+               "  history (symptoms.wait_drift_per_week %g, compounding, and one spontaneous\n"
+               "  remission) is a model of months: over %g weeks it multiplies latent scores by\n"
+               "  %.2g, so the true figures then measure mostly that drift\n",
+               tag, weeks, d, weeks, pow(1 + d, weeks));
 }
 
 /* The checks printed after a run's dashboard: the warm-up (MSER-5), then the diaries'
  * and the assessors' warnings; `who` (or NULL) names the scenario in a compare. */
-void print_run_checks(const pw_params *p, const pw_results *res, size_t n, const char *who)
+void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who)
 {
     char tag[256]; /* " NAME" after "Warm-up" in a compare, else nothing */
     snprintf(tag, sizeof tag, "%s%s", who ? " " : "", who ? who : "");
-    print_mser(p, res, n, tag);
-    print_diary_warning(res, n, tag);
-    print_assessed_warning(p, res, n, tag);
-    print_outcome_note(p, tag);
+    print_mser(f, p, res, n, tag);
+    print_diary_warning(f, res, n, tag);
+    print_assessed_warning(f, p, res, n, tag);
+    print_outcome_note(f, p, tag);
 }

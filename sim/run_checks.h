@@ -3,12 +3,14 @@
 #define STEPSIM_RUN_CHECKS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "models/pw_params.h"
 #include "models/pw_results.h"
 
 /* The warm-up (MSER-5 and the lists' levels), then the diary and assessment warnings, on
- * stdout; `who` (or NULL) names the scenario in a compare. */
-void print_run_checks(const pw_params *p, const pw_results *res, size_t n, const char *who);
+ * f; `who` (or NULL) names the scenario in a compare. */
+void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n,
+                      const char *who);
 
 #endif

@@ -57,6 +57,10 @@ typedef struct vet {
     size_t str_len;          /* bytes of the string being read, pieces joined */
     unsigned str_line;       /* where it started */
     const scn_src *str_file;
+    unsigned com_line;       /* where the block comment being read started */
+    const scn_src *com_file;
+    unsigned ml_line;        /* the first string closed on a later line than it opened: */
+    const scn_src *ml_file;  /* most likely the one left open, when one reaches the end */
     unsigned includes;       /* files @included so far, repeats counted */
     int no_includes;         /* a --set value: @include is refused */
 } vet;
@@ -264,6 +268,10 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
         if (v->state == V_STRING) {
             size_t k = 1;
             if (ch == '"') {
+                if (!v->ml_file && (v->str_file != f || v->str_line != line)) {
+                    v->ml_file = v->str_file;
+                    v->ml_line = v->str_line;
+                }
                 v->state = V_INITIAL;
                 v->after_string = 1;
                 i++;
@@ -313,6 +321,8 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
         }
         if (ch == '/' && i + 1 < n && t[i + 1] == '*') {
             v->state = V_COMMENT;
+            v->com_line = line;
+            v->com_file = f;
             i += 2;
             continue;
         }
@@ -366,6 +376,25 @@ static int vet_run(scn_ctx *c, const scn_src *top, int no_includes)
     v->no_includes = no_includes;
     size_t before = scn_nerrors(c);
     vet_file(v, top, 0);
+    /* libconfig 1.5 ends a file inside a block comment or a string without a word: the
+     * settings after the opening would vanish, and the run go on without them. */
+    char loc[600];
+    if (v->state == V_COMMENT) {
+        vet_loc(v->com_file, v->com_line, loc, sizeof loc);
+        scn_errf(c, loc, NULL, "a comment opened here with /* is not closed: everything after "
+                 "it would be read as comment (close it with */)");
+    } else if (v->state == V_STRING && v->ml_file) {
+        /* A quote further on closed the string left open, and the quote after that opened
+         * this one: the first is the one to close. */
+        vet_loc(v->ml_file, v->ml_line, loc, sizeof loc);
+        scn_errf(c, loc, NULL, "a string opened on this line is not closed on it: a quote on "
+                 "a later line closed it, and the input ends inside a string (close it on "
+                 "its line)");
+    } else if (v->state == V_STRING) {
+        vet_loc(v->str_file, v->str_line, loc, sizeof loc);
+        scn_errf(c, loc, NULL, "a string opened here with \" is not closed: everything after "
+                 "it would be read into it (close it with \")");
+    }
     if (v->state == V_STRING || v->after_string)
         vet_string_end(v);
     v->too_deep = 0;

@@ -216,6 +216,12 @@ for args in "run --metrics referrals" "run --confidence 0.6" "run --port 9" \
     expect_err "(is|are) (for|not for) " "$cmd $*: says which commands take it"
 done
 check "no output directory made by a refused option" test ! -e "$tmp/never"
+# serve given a scenario that is not there: refused, never the baseline beside it instead
+# (it served the folder's baseline.cfg until 2026-12-06).
+run serve "$top/scenarios/no_such_scenario.cfg" --port 18097
+expect_rc 2 "serve: a scenario that is not there"
+expect_err "no_such_scenario.cfg: cannot open scenario: No such file or directory" \
+    "serve: names the file and the cause"
 run run "$top/scenarios/baseline.cfg" -r 16777216
 expect_rc 2 "-r above the streams' limit"
 expect_err "replications must be an integer in \[1, 16777215\] \(got '16777216'\)" \

@@ -114,6 +114,20 @@ check "solve says what it assumes" grep -q "Assumed: raising a varied key never 
 statistical check "solve names a runner-up" grep -q '^runner-up:' "$tmp/solve.txt"
 check "solve.csv has the points it evaluated" test "$(wc -l <"$tmp/so/solve.csv")" -gt 3
 statistical check "no warning where the assumption holds" sh -c "! grep -q WARNING '$tmp/solve.txt'"
+# The answer run again in full with run's checks (the search keeps only metrics): quarter's
+# answer settles its lists later than its 26 weeks of warm-up, and solve says so as run
+# does (MSER-5 50 weeks, measured 2026-12-06).
+check "solve runs the answer again with run's checks" sh -c \
+    "grep -q '^The answer run again at' '$tmp/solve.txt' && grep -q '^Warm-up: MSER-5' '$tmp/solve.txt'"
+# The same lines as run prints at the answer's staffing and replications.
+sets=$(grep '^answer:' "$tmp/solve.txt" | sed 's/^answer: *//; s/ *(.*//; s/\([^ ]*=[^ ]*\)/--set \1/g')
+# shellcheck disable=SC2086
+run run "$q" $sets -r "$(reps 20)" -j 2 -o "$tmp/answer"
+sed -n '/^Warm-up/,/^$/p' "$tmp/out" | sed '/^$/d' >"$tmp/run_checks.txt"
+sed -n '/^The answer run again/,/^$/p' "$tmp/solve.txt" | sed '1,3d; /^$/d' >"$tmp/solve_checks.txt"
+check "the checks are run's at the answer ($sets)" sh -c \
+    "test -s '$tmp/run_checks.txt' && cmp -s '$tmp/run_checks.txt' '$tmp/solve_checks.txt'"
+check "and counts their simulations apart" grep -q '^And [0-9]* to check the answer' "$tmp/solve.txt"
 
 echo "== solve on a key that works against the target"
 # A longer opt-in delay (GP referrals': 60.5% at 2 days, 50.2% at 40, quarter.cfg, 10
