@@ -42,6 +42,10 @@ void app_catch_stop_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit (ulimit -f) makes a write fail with EFBIG, which names the file and
+     * the cause, rather than end the process with its staging folder left behind. */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGXFSZ, &sa, NULL);
 }
 
 /* After an interrupted run: say what was lost; returns the exit status (128 + signal). */

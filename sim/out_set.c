@@ -189,12 +189,17 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     }
     if (!mkdtemp(s->stage)) {
         int e = errno;
-        ret = out_error(err, errlen, out_errno_code(e),
+        /* The parent is there (made or found above): ENOENT is a file system that takes no
+         * folders (/proc), the user's choice of folder as much as EACCES is. */
+        ret = out_error(err, errlen, e == ENOENT ? OUT_EINVAL : out_errno_code(e),
                         "cannot create a staging folder in '%s': %s%s", parent,
                         out_errstr(e, eb, sizeof eb),
                         e == ENAMETOOLONG ? " (the staging folder's name is the output "
                                             "folder's and about 20 characters more: use a "
-                                            "shorter name)" : "");
+                                            "shorter name)"
+                        : e == ENOENT ? " (a file system that takes no new folders: choose "
+                                        "another place)"
+                                      : "");
         free(s->stage);
         s->stage = NULL;
         goto out;

@@ -144,8 +144,9 @@ if [ -z "$(litter "$base")" ]; then ok "the next run removed the dead run's stag
 
 echo "== write failures"
 sha256sum "$base"/* >"$tmp/before.sum"
-# RLIMIT_FSIZE with SIGXFSZ ignored: writes fail with EFBIG part-way through a stream.
-(trap '' XFSZ; ulimit -f 64; exec "$bin" run "$small" -q -o "$base" --events) >/dev/null 2>"$tmp/err"
+# RLIMIT_FSIZE: writes fail with EFBIG part-way through a stream (stepsim ignores SIGXFSZ,
+# which would end it with its staging folder left behind: it did until 2026-12-06).
+(ulimit -f 64; exec "$bin" run "$small" -q -o "$base" --events) >/dev/null 2>"$tmp/err"
 rc=$?
 expect_rc 1 "a write refused part-way"
 expect_err "cannot write .*File too large" "the cause is named"
@@ -153,7 +154,7 @@ check "the old set is untouched" sha256sum -c --quiet "$tmp/before.sum"
 if [ -z "$(litter "$base")" ]; then ok "no litter after a write failure"; else bad "litter: $(litter "$base")"; fi
 # 400 KB: every CSV of the small set fits, report.html (~650 KB, the chart library inlined)
 # does not; its message names the cause as the CSVs' do (it once said only "cannot write").
-(trap '' XFSZ; ulimit -f 400; exec "$bin" run "$small" -q -o "$base" $quick \
+(ulimit -f 400; exec "$bin" run "$small" -q -o "$base" $quick \
     --set output.patients=false --set output.events=false) >/dev/null 2>"$tmp/err"
 rc=$?
 expect_rc 1 "report.html refused"
@@ -176,6 +177,15 @@ if mount -t tmpfs -o size=1536k tmpfs "$full" 2>/dev/null; then
     umount "$full"
 else
     echo "SKIP  full tmpfs: this user may not mount one (CI runs as root and does)"
+fi
+
+echo "== folders stepsim may not make"
+# A file system that takes no folders: the user's choice of place, exit 2 (it was 1, with
+# only "No such file or directory", until 2026-12-06).
+if [ -d /proc/self ]; then
+    run run "$small" -q -o /proc/stepsim_out $quick
+    expect_rc 2 "-o under /proc"
+    expect_err "a file system that takes no new folders" "-o under /proc: says why"
 fi
 
 echo "== folders stepsim may not replace"
