@@ -28,9 +28,11 @@ static void check_order(scn_ctx *c, const config_setting_t *g, const char *key,
     if (lo <= hi)
         return;
     const config_setting_t *at = config_setting_get_member(g, lo_name);
-    char k[KEYMAX];
+    char k[KEYMAX], kh[KEYMAX];
     scn_subkey(k, key, lo_name);
-    scn_err_at(c, at ? at : g, k, "must be <= %s (got %d > %d)", hi_name, lo, hi);
+    scn_subkey(kh, key, hi_name);
+    scn_err_pair(c, at ? at : g, k, config_setting_get_member(g, hi_name), kh,
+                 "must be <= %s (got %d > %d)", hi_name, lo, hi);
 }
 
 /* step2/step3: dependent defaults and orderings. */
@@ -77,13 +79,14 @@ static void post_role(scn_ctx *c, const config_setting_t *g, const char *key, vo
     }
     if (r->colocated_hours_per_week > r->clinical_hours_per_week) {
         const config_setting_t *at = config_setting_get_member(g, "colocated_hours_per_week");
-        char k[KEYMAX], a[40], b[40];
+        char k[KEYMAX], kh[KEYMAX], a[40], b[40];
         scn_subkey(k, key, "colocated_hours_per_week");
+        scn_subkey(kh, key, "clinical_hours_per_week");
         scn_fmt_num(r->colocated_hours_per_week, a, sizeof a);
         scn_fmt_num(r->clinical_hours_per_week, b, sizeof b);
-        scn_err_at(c, at ? at : g, k,
-                   "must be <= clinical_hours_per_week, of which it is a part (got %s > %s)",
-                   a, b);
+        scn_err_pair(c, at ? at : g, k, config_setting_get_member(g, "clinical_hours_per_week"),
+                     kh, "must be <= clinical_hours_per_week, of which it is a part (got %s > %s)",
+                     a, b);
     }
 }
 
@@ -206,6 +209,12 @@ static void does_list(unsigned mask, char *buf, size_t n)
                                     scn_does_names[i]);
 }
 
+/* The setting at path under the root, or NULL (also when a step of it is not a group). */
+static const config_setting_t *lookup(scn_ctx *c, const char *path)
+{
+    return config_setting_lookup(config_root_setting(c->cfg), path);
+}
+
 /* The role name of field f in base, at key (setting at, or the closest one): when its
  * activities are used it must be given and the role must do them; it must name a role
  * under staff; its index goes to f's idx_off. An empty name that is not needed was either
@@ -229,8 +238,11 @@ static void check_role_name(scn_ctx *c, const pw_params *p, const pw_field *f, v
     if (r < 0)
         return;
     if (used && (p->roles[r].does & f->does) != f->does) {
-        scn_err_at(c, at, key, "role \"%s\" does not do %s (add it to staff.%s.does, or name "
-                   "another role)", name, does, name);
+        char dk[KEYMAX];
+        snprintf(dk, sizeof dk, "staff.%s.does", name);
+        scn_err_pair(c, at, key, lookup(c, dk), dk,
+                     "role \"%s\" does not do %s (add it to staff.%s.does, or name another "
+                     "role)", name, does, name);
         return;
     }
     if (f->idx_off != SIZE_MAX)
@@ -306,12 +318,6 @@ static void check_coverage(scn_ctx *c, const pw_params *p)
                        "(add \"groups\" to some role's does)");
         }
     }
-}
-
-/* The setting at path under the root, or NULL (also when a step of it is not a group). */
-static const config_setting_t *lookup(scn_ctx *c, const char *path)
-{
-    return config_setting_lookup(config_root_setting(c->cfg), path);
 }
 
 /* ltc_pathway.step2_sessions / step3_sessions: a cap of the pathway's own (not 0) replaces
@@ -392,10 +398,12 @@ static void check_assessment_hours(scn_ctx *c, const pw_params *p)
     scn_fmt_num(m, mins, sizeof mins);
     scn_fmt_num(need, hours, sizeof hours);
     scn_fmt_num(r->clinical_hours_per_week, have, sizeof have);
-    scn_err_at(c, at ? at : config_root_setting(c->cfg), k,
-               "%s assessments of %s minutes a week (with co-located hours) take %s hours, "
-               "more than clinical_hours_per_week (%s) of which they are a part",
-               slots, mins, hours, have);
+    char hk[KEYMAX];
+    scn_subkey(hk, rk, "clinical_hours_per_week");
+    scn_err_pair(c, at ? at : config_root_setting(c->cfg), k, lookup(c, hk), hk,
+                 "%s assessments of %s minutes a week (with co-located hours) take %s hours, "
+                 "more than clinical_hours_per_week (%s) of which they are a part",
+                 slots, mins, hours, have);
 }
 
 /* A cut abolishes posts that exist: the role's establishment when it falls due (headcount

@@ -157,6 +157,13 @@ __attribute__((format(printf, 4, 5))) void scn_errf(scn_ctx *c, const char *loc,
  * its FILE:LINE or its --set argument. */
 __attribute__((format(printf, 4, 5))) void scn_err_at(scn_ctx *c, const config_setting_t *s,
                                                       const char *key, const char *fmt, ...);
+/* An error about setting a (key ka) that its relation to setting b (key kb) makes: at a,
+ * unless only b was changed from the file (by an overrides group or a --set), then at b,
+ * the line the user wrote, saying that kb is set there. */
+__attribute__((format(printf, 6, 7))) void scn_err_pair(scn_ctx *c, const config_setting_t *a,
+                                                        const char *ka,
+                                                        const config_setting_t *b,
+                                                        const char *kb, const char *fmt, ...);
 /* "wrong type (got X, expected E)" about s. */
 void scn_wrong_type(scn_ctx *c, const config_setting_t *s, const char *key,
                     const char *expected);

@@ -148,6 +148,30 @@ void scn_err_at(scn_ctx *c, const config_setting_t *s, const char *key, const ch
     scn_errf(c, loc, key, "%s", body);
 }
 
+/* Was s changed from the file it came from: merged from an overrides group or a --set? */
+static int changed(const config_setting_t *s)
+{
+    const scn_origin *o = s ? config_setting_get_hook(s) : NULL;
+    return o && (o->src || o->set_arg);
+}
+
+void scn_err_pair(scn_ctx *c, const config_setting_t *a, const char *ka,
+                  const config_setting_t *b, const char *kb, const char *fmt, ...)
+{
+    char loc[600], body[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    if (b && !changed(a) && changed(b)) {
+        where(c, b, loc, sizeof loc);
+        scn_errf(c, loc, ka, "%s (%s is set here)", body, kb);
+    } else {
+        where(c, a, loc, sizeof loc);
+        scn_errf(c, loc, ka, "%s", body);
+    }
+}
+
 void scn_wrong_type(scn_ctx *c, const config_setting_t *s, const char *key,
                     const char *expected)
 {
