@@ -142,6 +142,24 @@ void app_note_start_date(const cli *c, int bank_holidays)
             c->start_date, OUT_START_DATE_DEFAULT);
 }
 
+int app_start_date_fits(const cli *c, double run_days)
+{
+    long last = 0;
+    if (!c->have_start_date || out_parse_date("9999-12-31", &last) != 0 ||
+        (double)c->start_days + ceil(run_days) <= (double)last)
+        return EXIT_OK;
+    long latest = last - (long)ceil(run_days);
+    long monday = latest - ((latest % 7 + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
+    char buf[32];
+    out_format_date(monday, buf, sizeof buf);
+    fprintf(stderr,
+            "stepsim: --start-date %s: the run's %.0f days would end after 9999-12-31, past "
+            "the four-digit years events.csv writes (expected a Monday from 1900-01-01 to "
+            "%s)\n",
+            c->start_date, ceil(run_days), buf);
+    return EXIT_USAGE;
+}
+
 int app_memory_fits(const cli *c, const budget_run *runs, size_t n, double extra_bytes,
                     const char *extra_what, char *err, size_t errlen)
 {

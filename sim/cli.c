@@ -664,8 +664,8 @@ int cli_parse(int argc, char **argv, cli *c)
             break;
         case OPT_START_DATE:
             if (out_parse_date(optarg, &c->start_days) != 0)
-                return cli_usage_error("--start-date must be a date YYYY-MM-DD (got '%s')",
-                                       optarg);
+                return cli_usage_error("--start-date must be a date YYYY-MM-DD from "
+                                       "1900-01-01 on (got '%s')", optarg);
             /* Days since 1970-01-01, a Thursday: Monday when (days + 3) % 7 is 0. */
             if (((c->start_days % 7) + 7 + 3) % 7 != 0)
                 return cli_usage_error("--start-date must be a Monday, as the model's day 0 is "

@@ -228,7 +228,8 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
         return ret;
     app_note_start_date(c, p->bank_holidays);
-    if ((ret = federation_ok(c->scenario, p, fed)) != EXIT_OK) {
+    if ((ret = app_start_date_fits(c, pw_run_days(p))) != EXIT_OK ||
+        (ret = federation_ok(c->scenario, p, fed)) != EXIT_OK) {
         if (prec)
             prec_free(prec);
         return ret;
@@ -397,7 +398,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
     for (size_t s = 0; s < ns; s++)
         holidays |= ps[s].bank_holidays;
     app_note_start_date(c, holidays);
-    if ((ret = same_windows(c, ps, ns)) != EXIT_OK)
+    if ((ret = same_windows(c, ps, ns)) != EXIT_OK ||
+        (ret = app_start_date_fits(c, pw_run_days(&ps[0]))) != EXIT_OK)
         goto out;
     /* The same seed and replications for all: common random numbers. */
     unsigned long long seed = c->have_seed ? c->seed : ps[0].seed;

@@ -75,6 +75,14 @@ int out_parse_date(const char *text, long *days)
     return 0;
 }
 
+void out_format_date(long days, char *buf, size_t n)
+{
+    long y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, n, "%04ld-%02u-%02u", y, m, d);
+}
+
 /* "OUTDIR/.NAME.r<R>.part", malloc'd; NULL on OOM. */
 static char *part_path(const char *outdir, const char *name, int replication)
 {

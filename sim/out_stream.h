@@ -42,6 +42,8 @@ enum { OUT_STREAM_PATIENTS = 1u << 0, OUT_STREAM_EVENTS = 1u << 1, OUT_STREAM_AR
 /* Days from 1970-01-01 of a date "YYYY-MM-DD" into *days. Returns 0, or -1 when the text
  * is not a valid date of years 1900-9999. */
 int out_parse_date(const char *text, long *days);
+/* The date `days` after 1970-01-01 as YYYY-MM-DD into buf. */
+void out_format_date(long days, char *buf, size_t n);
 
 /* One replication's streams. monitor.ctx points at the struct itself: do not move it
  * between out_stream_open and out_stream_close. */

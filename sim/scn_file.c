@@ -313,7 +313,8 @@ int scn_check_text(scn_ctx *c, const scn_src *f)
         else if (t[i] == 0 || (t[i] < 0x20 && t[i] != '\t' && t[i] != '\r' && t[i] != '\f' &&
                                t[i] != '\v') || t[i] == 0x7f) {
             snprintf(loc, sizeof loc, "%s:%u", f->path, line);
-            scn_errf(c, loc, NULL, "not a text scenario file (byte 0x%02X at offset %zu)", t[i], i);
+            scn_errf(c, loc, NULL, "not a text %s file (byte 0x%02X at offset %zu)",
+                     c->what ? c->what : "scenario", t[i], i);
             return 1;
         }
     }
@@ -484,15 +485,16 @@ void scn_report_parse_error(scn_ctx *c)
             relative_to(c->incdir, abs, rel, sizeof rel) == 0)
             scn_errf(c, loc, NULL,
                      "cannot open include file \"%s\": an @include path is read relative to "
-                     "the directory of the scenario file given to stepsim, absolute or not "
+                     "the directory of the %s file given to stepsim, absolute or not "
                      "(libconfig 1.5 puts that directory before it); from there write \"%s\"",
-                     abs, rel);
+                     abs, c->what ? c->what : "scenario", rel);
         else if (q1 && q2)
             scn_errf(c, loc, NULL,
                      "cannot open include file \"%.*s\" (looked for %s%s%.*s: @include "
-                     "paths are relative to the directory of the scenario file given to stepsim)",
+                     "paths are relative to the directory of the %s file given to stepsim)",
                      (int)(q2 - q1 - 1), q1 + 1, strcmp(c->incdir, ".") ? c->incdir : "",
-                     strcmp(c->incdir, ".") ? "/" : "", (int)(q2 - q1 - 1), q1 + 1);
+                     strcmp(c->incdir, ".") ? "/" : "", (int)(q2 - q1 - 1), q1 + 1,
+                     c->what ? c->what : "scenario");
         else
             scn_errf(c, loc, NULL, "cannot open include file");
     } else if (text && !strcmp(text, "duplicate setting name")) {

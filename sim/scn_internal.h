@@ -104,6 +104,7 @@ typedef struct scn_origin {
 /* One load: the config, the messages, and what the checks learn on the way. */
 typedef struct scn_ctx {
     const char *path; /* the scenario file as given */
+    const char *what; /* what it is, in messages: "scenario" or "targets" */
     char *incdir;     /* its directory: libconfig's include directory */
     config_t *cfg;
     scn_errors *errs;

@@ -41,6 +41,7 @@ int scn_ctx_read(scn_ctx *c, const char *path, const char *what, config_t *cfg,
 {
     memset(c, 0, sizeof *c);
     c->path = path;
+    c->what = what;
     c->errs = errs;
     c->errs_start = errs->n;
     config_init(cfg);

@@ -154,8 +154,8 @@ int scn_get_num(scn_ctx *c, const config_setting_t *s, const char *key, const ch
         return 0;
     *v = config_setting_get_float(s);
     if (!isfinite(*v)) {
-        scn_err_at(c, s, key, "must be a finite number (got %s; is it beyond 1e308?)",
-                   isnan(*v) ? "nan" : *v > 0 ? "inf" : "-inf");
+        scn_err_at(c, s, key, "must be a finite number (got %s: is it beyond 1e308?; "
+                   "expected %s)", isnan(*v) ? "nan" : *v > 0 ? "inf" : "-inf", expected);
         return 0;
     }
     return 1;

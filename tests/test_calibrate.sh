@@ -230,6 +230,11 @@ bad_file rejected_bound 'free\[0\]: the scenario rejects this key at its lower b
 expect_err '^--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap' "rejected_bound: the loader's message"
 printf 'targets = ( { metric = "referrals"; value = ; } );\n' >"$tmp/syntax.cfg"
 bad_file syntax 'syntax error'
+# A targets file is named as one, not as a scenario (both once said "scenario").
+printf '\177ELF binary\n' >"$tmp/binary.cfg"
+bad_file binary 'not a text targets file'
+printf '@include "nosuch.cfg"\n' >"$tmp/include.cfg"
+bad_file include 'cannot open include file "nosuch.cfg" .*the directory of the targets file'
 run calibrate "$q" --targets "$tmp/no-such-file.cfg" -o "$tmp/bad-nofile"
 expect_rc 2 "a missing targets file"
 expect_err "no-such-file.cfg: cannot open targets" "a missing targets file named"

@@ -128,6 +128,18 @@ expect_err "must be a Monday.*got '2018-01-02'" "--start-date on a Tuesday: said
 run run "$top/tests/explore/quarter.cfg" $sd_args --start-date 2024-01-01 -o "$tmp/never"
 expect_rc 2 "--start-date without --events"
 expect_err "it needs --events" "--start-date without --events: refused, not ignored"
+# Its range is said: from 1900, and no later than a run that ends in 9999 (events.csv writes
+# four-digit years: 9999-12-27 once gave 10000-...; on quarter.cfg's one week the run lasts
+# 189 days with the outcome reading, so 9999-06-21 is its last Monday).
+# shellcheck disable=SC2086
+run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 1899-01-02 -o "$tmp/never"
+expect_rc 2 "--start-date before 1900"
+expect_err "from 1900-01-01 on \(got '1899-01-02'\)" "--start-date before 1900: the range said"
+# shellcheck disable=SC2086
+run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 9999-12-27 -o "$tmp/never"
+expect_rc 2 "--start-date whose run ends after 9999"
+expect_err "would end after 9999-12-31.*expected a Monday from 1900-01-01 to 9999-" \
+    "--start-date too late: the latest Monday said"
 check "nothing written for a refused --start-date" test ! -e "$tmp/never"
 # shellcheck disable=SC2086
 run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2024-01-01 -o "$tmp/sd"
