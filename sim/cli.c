@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "par.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -208,6 +209,9 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
 static int parse_double(const char *s, double *out)
 {
     char *end;
+    /* A number as written: no leading blank, no hexadecimal (strtod takes both). */
+    if (isspace((unsigned char)*s) || strpbrk(s, "xX"))
+        return -1;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end)
@@ -498,6 +502,17 @@ static int unknown_option(const char *a)
     return EXIT_USAGE;
 }
 
+/* Option o's name as the user reads it: "-o", or "--vary" for a long-only option. */
+static void opt_name(int o, char *buf, size_t n)
+{
+    snprintf(buf, n, "-%c", o < 256 ? (char)o : '?');
+    for (const struct option *lo = long_opts; o >= 256 && lo->name; lo++)
+        if (lo->val == o) {
+            snprintf(buf, n, "--%s", lo->name);
+            return;
+        }
+}
+
 /* Fill c from argv with getopt_long (so -j2, --threads=2 and -qj2 work); options may come
  * before or after the command and scenarios. Returns -1 if ok, else an exit status. */
 int cli_parse(int argc, char **argv, cli *c)
@@ -542,15 +557,21 @@ int cli_parse(int argc, char **argv, cli *c)
             a = letter;
         for (size_t k = 0; k < sizeof single / sizeof *single; k++)
             if (o == single[k] && seen[o]++) {
-                char nm[40] = {'-', (char)o, 0};
-                for (const struct option *lo = long_opts; o >= 256 && lo->name; lo++)
-                    if (lo->val == o) {
-                        snprintf(nm, sizeof nm, "--%s", lo->name);
-                        break;
-                    }
+                char nm[40];
+                opt_name(o, nm, sizeof nm);
                 return cli_usage_error("option '%s' is given twice: it takes one value "
                                        "(give it once)", nm);
             }
+        /* "-o -r 1": the next option taken as a value, its own value then left over. A value
+         * of an option is never an option's name (a number may be negative: "-1"). */
+        if (o != 1 && optarg && optarg[0] == '-' &&
+            (isalpha((unsigned char)optarg[1]) || optarg[1] == '-')) {
+            char nm[40], msg[400];
+            opt_name(o, nm, sizeof nm);
+            snprintf(msg, sizeof msg, "option '%s' needs a value, not the option '%s' (give "
+                     "the value after it; a name that starts with '-' as ./NAME)", nm, optarg);
+            return cli_usage_error("%s", msg);
+        }
         switch (o) {
         case 1:
             add_positional(c, optarg);

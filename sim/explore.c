@@ -122,7 +122,7 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         if (step > 0) {
             double count = floor((hi - lo) / step + 1e-9) + 1;
             if (count > EX_MAX_VALUES) {
-                snprintf(err, errlen, "--vary '%s': %.0f values; at most %d", spec, count,
+                snprintf(err, errlen, "--vary '%s': %.4g values; at most %d", spec, count,
                          EX_MAX_VALUES);
                 goto out;
             }

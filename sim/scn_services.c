@@ -275,8 +275,19 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
     /* Every service is loaded, so that the problems of all of them are reported. */
     for (size_t k = 0; k < n && ret != SCN_ENOMEM; k++) {
         pw_params *p = &fed->services[k];
+        size_t before = errs->n;
         int rk = scn_load_with(path, sets, nsets, (long)k, 1, p, NULL, NULL, errs);
         if (rk != SCN_OK) {
+            /* Which service's overrides: their keys alone do not say. */
+            for (size_t i = before; i < errs->n; i++) {
+                size_t len = strlen(errs->msg[i]) + strlen(list[k].name) + 40;
+                char *m = malloc(len);
+                if (!m)
+                    break;
+                snprintf(m, len, "%s (services[%zu] \"%s\")", errs->msg[i], k, list[k].name);
+                free(errs->msg[i]);
+                errs->msg[i] = m;
+            }
             ret = rk;
             continue;
         }

@@ -246,6 +246,23 @@ expect_err "option '-r' needs a value" "-r without a value says so"
 run run "$top/scenarios/baseline.cfg" --seed
 expect_rc 2 "--seed without a value"
 expect_err "option '--seed' needs a value" "--seed without a value says so"
+# An option's value that is another option: "-o -r 1" took '-r' as the folder and then
+# refused '1' as an unexpected argument (until 2026-12-06).
+run run "$top/scenarios/baseline.cfg" -o -r 1
+expect_rc 2 "-o followed by another option"
+expect_err "option '-o' needs a value, not the option '-r'" "-o -r: names both"
+run sweep "$top/scenarios/baseline.cfg" --vary -r 1
+expect_rc 2 "--vary followed by another option"
+expect_err "option '--vary' needs a value, not the option '-r'" "--vary -r: names both"
+# Numbers as written: no leading blank, no hexadecimal (strtod takes both).
+for every in ' 5' 0x5; do
+    STEPSIM_PROGRESS_SECONDS=$every "$bin" check "$top/scenarios/baseline.cfg" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 2 "STEPSIM_PROGRESS_SECONDS='$every'"
+done
+run solve "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30:31 \
+    --target within_6_weeks_true>=0.5 --confidence 0x0.Cp0
+expect_rc 2 "--confidence in hexadecimal"
 run run "$top/scenarios/baseline.cfg" -qx
 expect_rc 2 "an unknown letter in a bundle"
 expect_err "unknown option '-x'" "the unknown letter in a bundle named"

@@ -187,8 +187,8 @@ printf '%s\nservices = ( { name = "A"; scale = 1.0; sclae = 2; },\n  { name = "B
 run check "$tmp/tests/golden/both.cfg"
 expect_rc 2 "a wrong entry and a wrong override"
 expect_err 'both.cfg:2: services\[0\]\.sclae: unknown key' "a wrong entry and a wrong override: the entry"
-expect_err 'both.cfg:3: referrals\.self_referral_share: must be a probability in \[0, 1\] \(got 1\.5\)' \
-    "a wrong entry and a wrong override: the override, in the same run"
+expect_err 'both.cfg:3: referrals\.self_referral_share: must be a probability in \[0, 1\] \(got 1\.5\) \(services\[1\] "B"\)' \
+    "a wrong entry and a wrong override: the override, in the same run, naming its service"
 check "a wrong entry and a wrong override: the entry's problem said once" \
     sh -c "[ \$(grep -c 'sclae' '$tmp/err') -eq 1 ]"
 # Scaled past a scenario's own limits: refused at the service, at once, not clamped
