@@ -220,10 +220,10 @@ const char *scn_wrap_advice(const scn_ctx *c, const char *key, const char *text,
  * SCN_MAX_FILE_BYTES, and strings, groups, arrays, lists, nesting and includes stay within
  * their limits. Returns 0, or -1 after reporting every problem (or out of memory). */
 __attribute__((warn_unused_result)) int scn_vet(scn_ctx *c, const scn_src *top);
-/* The same for the value of a --set argument (`where` names it in messages), which may
- * not @include. */
+/* The same for the value of a --set argument of key `key` (`where` names it in
+ * messages), which may not @include. */
 __attribute__((warn_unused_result)) int scn_vet_text(scn_ctx *c, const char *where,
-                                                      const char *text);
+                                                     const char *key, const char *text);
 
 /* ==== scn_schema.c ===================================================================== */
 

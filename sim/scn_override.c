@@ -183,7 +183,7 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
         return 0;
     }
     /* Its strings, groups and arrays within the limits a file's are, and no @include. */
-    if (scn_vet_text(c, loc, value) != 0)
+    if (scn_vet_text(c, loc, key, value) != 0)
         return 0;
     /* Build "a = { b = { c = VALUE\n; }; };": the value parsed in its place. */
     size_t cap = 2 * strlen(arg) + 64 + 8 * depth;

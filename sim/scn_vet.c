@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The longest @include name followed (a path). */
 #define VET_NAME_MAX 1024
@@ -42,6 +43,8 @@ typedef struct vet_level {
     size_t count;          /* settings of a group; commas of an array or list */
     const scn_src *over_f; /* where it first went over its limit; reported with the */
     unsigned over_line;    /* count when it closes */
+    char etype;            /* an array's element type so far: 's'tring, 'b'ool, 'i'nteger,
+                              'f'loat, 0 none yet, 'x' reported */
     char key[KEYMAX];
 } vet_level;
 
@@ -106,6 +109,7 @@ static void vet_open(vet *v, const scn_src *f, unsigned line, char kind)
     l->kind = kind;
     l->count = 0;
     l->over_f = NULL;
+    l->etype = 0;
     v->depth++;
     v->setting[0] = '\0';
 }
@@ -244,6 +248,43 @@ static size_t include_name(const char *t, size_t q, size_t n, char *name, unsign
     return i;
 }
 
+/* An element of type t (token `tok`, or NULL for a string) in the innermost level: in an
+ * array, every element must be of the first's type. libconfig says only "mismatched
+ * element type in array", at a line and no key; here the element's key and what it is. */
+static void vet_element(vet *v, const scn_src *f, unsigned line, char t, const char *tok)
+{
+    vet_level *l = &v->lv[v->depth];
+    if (v->too_deep || l->kind != '[' || l->etype == 'x')
+        return;
+    if (!l->etype) {
+        l->etype = t;
+        return;
+    }
+    if (l->etype == t)
+        return;
+    static const char *const names[] = {"s", "a string", "b", "true or false", "i",
+                                        "an integer", "f", "a float"};
+    const char *was = "", *got = "";
+    for (size_t k = 0; k < sizeof names / sizeof *names; k += 2) {
+        if (names[k][0] == l->etype)
+            was = names[k + 1];
+        if (names[k][0] == t)
+            got = names[k + 1];
+    }
+    char loc[600], key[KEYMAX], what[120];
+    vet_loc(f, line, loc, sizeof loc);
+    vet_value_key(v, key);
+    if (!strncmp(key, "overrides.", 10)) /* merged into the scenario's own keys */
+        memmove(key, key + 10, strlen(key + 10) + 1);
+    snprintf(what, sizeof what, "%s%s%s", got, tok ? ", " : "", tok ? tok : "");
+    scn_errf(v->c, loc, key, "an array's elements must all be of one type (got %s, where the "
+             "first is %s%s)", what, was,
+             (t == 'i' || t == 'f') && (l->etype == 'i' || l->etype == 'f')
+                 ? ": write every number with a decimal point, 1.0 rather than 1"
+                 : "");
+    l->etype = 'x';
+}
+
 /* Scan f's text as libconfig 1.5's scanner does, at include depth `depth`. */
 static void vet_file(vet *v, const scn_src *f, unsigned depth)
 {
@@ -331,6 +372,7 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
                 v->str_len = 0;
                 v->str_line = line;
                 v->str_file = f;
+                vet_element(v, f, line, 's', NULL);
             }
             v->state = V_STRING;
             i++;
@@ -342,10 +384,21 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
             size_t s = i;
             while (i < n && is_word(t[i]))
                 i++;
+            char tok[40];
+            size_t tl = i - s < sizeof tok - 1 ? i - s : sizeof tok - 1;
+            memcpy(tok, t + s, tl);
+            tok[tl] = '\0';
             if (isalpha((unsigned char)ch) || ch == '*') {
                 size_t len = i - s < KEYMAX - 1 ? i - s : KEYMAX - 1;
                 memcpy(v->name, t + s, len);
                 v->name[len] = '\0';
+                if (!strcasecmp(tok, "true") || !strcasecmp(tok, "false"))
+                    vet_element(v, f, line, 'b', tok);
+            } else if (isdigit((unsigned char)ch) || strchr("+-.", ch)) {
+                /* libconfig's float: a '.' or an exponent, not a hexadecimal integer */
+                int hex = tl > 1 && tok[tl > 2 && !isdigit((unsigned char)tok[0]) ? 2 : 1] == 'x';
+                int fl = !hex && strpbrk(tok, ".eE") != NULL;
+                vet_element(v, f, line, fl ? 'f' : 'i', tok);
             }
             continue;
         }
@@ -364,7 +417,7 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
 }
 
 /* Scan from the top file (or a --set value) and report what is still open at its end. */
-static int vet_run(scn_ctx *c, const scn_src *top, int no_includes)
+static int vet_run(scn_ctx *c, const scn_src *top, int no_includes, const char *key)
 {
     vet *v = calloc(1, sizeof *v);
     if (!v) {
@@ -373,6 +426,8 @@ static int vet_run(scn_ctx *c, const scn_src *top, int no_includes)
     }
     v->c = c;
     v->lv[0].kind = '{';
+    if (key) /* a --set value: its keys are under the key it sets */
+        snprintf(v->lv[0].key, sizeof v->lv[0].key, "%s", key);
     v->no_includes = no_includes;
     size_t before = scn_nerrors(c);
     vet_file(v, top, 0);
@@ -404,14 +459,14 @@ static int vet_run(scn_ctx *c, const scn_src *top, int no_includes)
     return scn_nerrors(c) > before || c->nomem ? -1 : 0;
 }
 
-int scn_vet(scn_ctx *c, const scn_src *top) { return vet_run(c, top, 0); }
+int scn_vet(scn_ctx *c, const scn_src *top) { return vet_run(c, top, 0, NULL); }
 
-int scn_vet_text(scn_ctx *c, const char *where, const char *text)
+int scn_vet_text(scn_ctx *c, const char *where, const char *key, const char *text)
 {
     scn_src f;
     memset(&f, 0, sizeof f);
     f.path = (char *)where;
     f.text = (char *)text;
     f.len = strlen(text);
-    return vet_run(c, &f, 1);
+    return vet_run(c, &f, 1, key);
 }

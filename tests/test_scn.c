@@ -883,7 +883,9 @@ static void test_set(const paths *ps)
         {"seed=5000000000", "--set seed=5000000000: seed: integer 5000000000 does not fit in 32 bits"},
         {"referrals.per_week=1e400", "referrals.per_week: must be a finite number (got inf"},
         {"name=\"x\"; seed = 3", "the value must be a single value"},
-        {"referrals.seasonality=[1, 2.0]", "cannot read the value '[1, 2.0]'"},
+        {"referrals.seasonality=[1, 2.0]",
+         "referrals.seasonality[1]: an array's elements must all be of one type (got a float, "
+         "2.0, where the first is an integer"},
         {"overrides.name=x", "--set cannot change the overrides group"},
         {"services=({name=\"A\";scale=2.0;})", "--set cannot change a federation's services list"},
         {"services.A.scale=2.0", "--set cannot change a federation's services list"},
