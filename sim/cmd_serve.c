@@ -290,7 +290,10 @@ static void handle_run(server *sv, int fd, char *body, int print)
             /* Each setting once, as on the command line (the page sends each slider once). */
             for (size_t i = 0; i < nsets; i++)
                 if (cli_same_setting(sets[i], line)) {
-                    respond_error(fd, "a setting is given twice: give each key once");
+                    char msg[600];
+                    snprintf(msg, sizeof msg, "a setting is given twice ('%.200s', then "
+                             "'%.200s'): give each key once", sets[i], line);
+                    respond_error(fd, msg);
                     return;
                 }
             sets[nsets++] = line;
