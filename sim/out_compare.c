@@ -210,7 +210,7 @@ fail:
 }
 
 /* The metrics of the printed table, each with what it is a share of; how it prints. */
-enum { PLAIN, SHARE, POUNDS, COUNT };
+enum { PLAIN, SHARE, POUNDS, COUNT, INDEX };
 static const struct {
     pw_metric m;
     const char *label;
@@ -244,6 +244,10 @@ static const struct {
     {PW_M_ASSESSMENT_EXTRA_SHARE, "Assessment slots moved from treatment", SHARE},
     {PW_M_UTILISATION_STEP2, "Utilisation, step 2 hours", SHARE},
     {PW_M_UTILISATION_STEP3, "Utilisation, step 3 hours", SHARE},
+    /* The workforce: a staffing or training scenario's first effects. */
+    {PW_M_STAFF_TURNOVER_RATE_STEP2, "Staff turnover a year, step 2's staff", SHARE},
+    {PW_M_STAFF_TURNOVER_RATE_STEP3, "Staff turnover a year, step 3's staff", SHARE},
+    {PW_M_BURNOUT_MEAN, "Burnout, mean index 0-1 (all staff)", INDEX},
     {PW_M_COST_PER_REFERRAL_GBP, "Staff cost per referral, £", POUNDS},
     {PW_M_COST_PER_TRUE_RECOVERY_GBP, "Staff cost per true recovery, £", POUNDS},
 };
@@ -258,6 +262,8 @@ static void print_value(FILE *f, double x, int kind, int sign)
         fprintf(f, " %8.1f%%", 100 * x);
     else if (kind == POUNDS || kind == COUNT)
         fprintf(f, sign ? " %+9.0f" : " %9.0f", x);
+    else if (kind == INDEX)
+        fprintf(f, sign ? " %+9.3f" : " %9.3f", x);
     else
         fprintf(f, sign ? " %+9.1f" : " %9.1f", x);
 }
@@ -287,7 +293,9 @@ void out_print_compare(FILE *f, size_t nscn, const char *const *names,
             print_value(f, b->diff.mean, sh, 1);
             double mul = sh == SHARE ? 100 : 1;
             if (isfinite(b->diff.ci_low))
-                fprintf(f, sh == POUNDS || sh == COUNT ? "  [%+.0f, %+.0f]" : "  [%+.1f, %+.1f]",
+                fprintf(f, sh == POUNDS || sh == COUNT ? "  [%+.0f, %+.0f]"
+                           : sh == INDEX             ? "  [%+.3f, %+.3f]"
+                                                     : "  [%+.1f, %+.1f]",
                         mul * b->diff.ci_low, mul * b->diff.ci_high);
             fputc('\n', f);
         }
