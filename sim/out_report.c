@@ -10,6 +10,7 @@
 #include "out_file.h"
 #include "out_html.h"
 #include "out_metrics.h"
+#include "run_checks.h"
 
 /* `, "key": ` */
 static void key(FILE *f, const char *k)
@@ -319,13 +320,35 @@ static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_
     return OUT_OK;
 }
 
+/* The checks run prints after its dashboard (warm-up, lists growing, diaries, assessment),
+ * as text: a page shows them as the terminal does. */
+static int checks(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return OUT_ENOMEM;
+    print_run_checks(m, p, reps, n, NULL);
+    if (fclose(m) != 0) {
+        free(buf);
+        return OUT_ENOMEM;
+    }
+    key(f, "checks");
+    out_json_str(f, buf);
+    free(buf);
+    return OUT_OK;
+}
+
 int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
 {
     size_t *order = out_rep_order(reps, n);
     if (!order)
         return OUT_ENOMEM;
     run_info(f, p, n);
-    int ret = metrics(f, reps, order, n);
+    int ret = checks(f, p, reps, n);
+    if (ret == OUT_OK)
+        ret = metrics(f, reps, order, n);
     if (ret == OUT_OK)
         ret = series(f, p, reps, order, n, 1);
     if (ret == OUT_OK)

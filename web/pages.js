@@ -178,6 +178,16 @@
       el("td", { class: "ci" }, ciText(m)),
       el("td", {}, fmt(m.name, m.p10)), el("td", {}, fmt(m.name, m.p90)), el("td", {}, m.n));
   }
+  /* The checks run prints after its dashboard, as it prints them; marked when one warns. */
+  function checksBox(d) {
+    const t = (d.checks || "").trim();
+    if (!t) return null;
+    const warns = /warning/i.test(t);
+    return el("section", { id: "checks", class: warns ? "checks warn" : "checks" },
+      el("h2", {}, warns ? "Checks: read these before the figures" : "Checks"),
+      el("p", { class: "note" }, "What stepsim run prints after its dashboard: the warm-up, lists that grow through the window, diaries and assessment."),
+      el("pre", {}, t));
+  }
   function tile(d, name, sub) {
     const m = metricOf(d.metrics, name);
     return el("div", { class: "tile", "data-metric": name }, el("div", { class: "v" }, fmt(name, m.mean)),
@@ -209,14 +219,15 @@
                    Plot.text([{ x: 6, t: "6 wk" }, { x: 18, t: "18 wk" }], { x: "x", text: "t", frameAnchor: "top", dx: 14, fill: "#57606a" })];
     const h = Plot.plot({
       width: 520, height: 230, marginLeft: 48, x: { label: "weeks waited (bin: at least w, less than w + 1)" },
-      y: { label: "share of those with the wait", percent: true, grid: true, nice: true },
+      /* No one with a wait (no one treated): an empty frame, not bars at 0 of 0. */
+      y: { label: "share of those with the wait (%)", percent: true, grid: true, nice: true, domain: nT || nR ? undefined : [0, 100] },
       color: { domain: ["true: referral to first treatment", "reported: referral to clock stop"], range: [C.true, C.reported], legend: true },
       fx: { axis: null },
       marks: [Plot.rectY(hist, { x1: (r) => r.week + (r.basis[0] === "t" ? 0.05 : 0.5), x2: (r) => r.week + (r.basis[0] === "t" ? 0.5 : 0.95), y: "share", fill: "basis", tip: true }), ...marks, Plot.ruleY([0])],
     });
     const c = Plot.plot({
       width: 520, height: 230, marginLeft: 48, x: { label: "weeks since referral", domain: [0, 52] },
-      y: { label: "cumulative share", percent: true, grid: true, domain: [0, 100] },
+      y: { label: "cumulative share (%)", percent: true, grid: true, domain: [0, 100] },
       color: { domain: ["true: of everyone referred", "reported: of finishers"], range: [C.true, C.reported], legend: true },
       marks: [Plot.lineY(cum, { x: "week", y: "share", stroke: "basis", curve: "step-after", strokeWidth: 2, tip: true }), ...marks],
     });
@@ -277,7 +288,7 @@
     }
     const ok = rows.filter((r) => r.rate !== null);
     const p = Plot.plot({
-      width: 520, height: 250, marginLeft: 130, marginRight: 90, x: { label: "recovery", percent: true, grid: true, domain: [0, 100] },
+      width: 520, height: 250, marginLeft: 130, marginRight: 90, x: { label: "recovery (%)", percent: true, grid: true, domain: [0, 100] },
       y: { label: null, domain: Object.values(NAMES).filter((n) => ok.some((r) => r.route === n)) }, fy: { label: null },
       color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
       marks: [Plot.barX(ok, { y: "route", x: "rate", fill: "basis", fy: "basis", tip: true }),
@@ -352,6 +363,8 @@
       tile(d, "recovery_rate_reported", "recovery, reported (finishers at caseness)"),
       tile(d, "wait_to_treatment_days_mean", "mean wait to first treatment"),
       tile(d, "cost_per_true_recovery_gbp", "staff cost per true recovery")));
+    const cb = checksBox(d);
+    if (cb) app.append(cb);
     const S = d.series;
     app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing). " + WEEK_END_NOTE,
       el("div", { class: "grid" },
@@ -451,7 +464,7 @@
       const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: k * p.metrics[name].ci_low, hi: k * p.metrics[name].ci_high })).filter((r) => fin(r.mean) && fin(r.x));
       rows.sort((a, b) => a.x - b.x);
       const p = Plot.plot({
-        width: 480, height: 240, marginLeft: 56, x: { label: xv.key, grid: true }, y: { label: label(name)[0] + (k === 100 ? " (%)" : ""), grid: true, nice: true },
+        width: 480, height: 240, marginLeft: 56, x: { label: xv.key, grid: true }, y: { label: label(name)[0] + ({ pct: " (%)", days: " (days)", gbp: " (£)" }[label(name)[1]] || ""), grid: true, nice: true },
         color: zv ? { type: "ordinal", domain: zdom, range: PALETTE, legend: true, label: zv.key } : undefined,
         marks: [Plot.areaY(rows, { x: "x", y1: "lo", y2: "hi", z: "z", fill: zv ? "z" : C.true, fillOpacity: 0.15 }),
                 Plot.lineY(rows, { x: "x", y: "mean", z: "z", stroke: zv ? "z" : C.true }),
@@ -616,8 +629,13 @@
       }
     }
     function results(r) {
-      const pair = (t, a, b) => el("tr", {}, el("td", {}, t), el("td", { "data-metric": a }, fmt(a, metricOf(r.metrics, a).mean)), el("td", { "data-metric": b }, b ? fmt(b, metricOf(r.metrics, b).mean) : ""));
-      const tab = el("table", { id: "headline" }, el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, "true"), el("th", {}, "reported"))),
+      /* Each figure with its 95% CI over the replications: two runs of the sliders differ
+       * by chance too, and the interval says by how much. */
+      const ci = (n) => { const m = metricOf(r.metrics, n); return fin(m.ci_low) ? ciText(m) : "–"; };
+      const pair = (t, a, b) => el("tr", {}, el("td", {}, t),
+        el("td", { "data-metric": a }, fmt(a, metricOf(r.metrics, a).mean)), el("td", { class: "ci" }, ci(a)),
+        el("td", { "data-metric": b }, b ? fmt(b, metricOf(r.metrics, b).mean) : ""), el("td", { class: "ci" }, b ? ci(b) : ""));
+      const tab = el("table", { id: "headline" }, el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, "true"), el("th", { class: "ci" }, "95% CI"), el("th", {}, "reported"), el("th", { class: "ci" }, "95% CI"))),
         el("tbody", {}, pair("Within 6 weeks", "within_6_weeks_true", "within_6_weeks_reported"),
           pair("Within 18 weeks", "within_18_weeks_true", "within_18_weeks_reported"),
           pair("Mean wait, days (to treatment / to clock stop)", "wait_to_treatment_days_mean", "wait_reported_days_mean"),
@@ -633,7 +651,7 @@
       bars.classList.add("chart");
       const S = r.series;
       out.replaceChildren(
-        el("h2", {}, "Results: " + r.scenario), el("div", { class: "grid" }, tab, figure(bars, "True: every referral counted, latent symptoms. Reported: finishers, questionnaire scores, as published.")),
+        el("h2", {}, "Results: " + r.scenario), checksBox(r) || "", el("div", { class: "grid" }, tab, figure(bars, "True: every referral counted, latent symptoms. Reported: finishers, questionnaire scores, as published.")),
         el("div", { class: "grid" },
           bandChart(r, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "Waiting for assessment.", id: "pg-assessment" }),
           bandChart(r, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "Waiting for step 2.", id: "pg-step2" }),

@@ -111,6 +111,11 @@ async function report(browser, dir) {
   check(showsValue(tile, summary.metrics.within_6_weeks_true.mean, "pct"), `report.html: the headline tile shows within_6_weeks_true (${tile.trim()})`);
   const warm = await p.page.locator("text=warm-up").count();
   check(warm >= 3, "report.html: the warm-up is marked on the weekly charts");
+  // run's checks, as the terminal prints them: the page's data holds them, the page shows them.
+  const checks = await p.page.evaluate(() => window.stepsim.data.checks || "");
+  const shownChecks = (await p.page.locator("#checks pre").count()) ? await p.page.textContent("#checks pre") : "";
+  check(/^Warm-up: MSER-5/m.test(checks) && shownChecks.trim() === checks.trim(),
+        `report.html: run's checks shown as printed (${checks.split("\n")[0]})`);
   const six = await p.page.locator("text=6 wk").count();
   check(six >= 2, "report.html: waits charts mark 6 and 18 weeks");
   // Labels come from the program (<script id="stepsim-labels">): no row shows a bare name.
@@ -224,6 +229,9 @@ async function playground(browser) {
     check(showsValue(text, want.metrics[m].mean, "pct"), `playground: ${m} shows ${text} = stepsim run with the same overrides`);
   }
   check((await p.page.locator("#results figure svg").count()) >= 5, "playground: waits, recovery and the lists are drawn");
+  const cis = await p.page.$$eval("#headline td.ci", (tds) => tds.map((td) => td.textContent).filter((t) => / to /.test(t)));
+  check(cis.length >= 8, `playground: the figures with their 95% CIs (${cis.length}, e.g. ${cis[0]})`);
+  check((await p.page.locator("#results #checks pre").count()) === 1, "playground: run's checks shown with the results");
   const [dl] = await Promise.all([p.page.waitForEvent("download"), p.page.click("#download")]);
   await dl.saveAs(cfg.download);
   const text = fs.readFileSync(cfg.download, "utf8");
