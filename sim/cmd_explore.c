@@ -227,8 +227,12 @@ int xp_page(xp *x, out_page *pg, const char *kind)
     fprintf(pg->data, ", \"seed\": %" PRIu64 ", \"replications\": %zu, \"vars\": [", x->seed,
             x->reps);
     for (size_t v = 0; v < x->nvars; v++) {
+        const ex_var *xv = &x->vars[v];
         fputs(v ? ", {\"key\": " : "{\"key\": ", pg->data);
-        out_json_str(pg->data, x->vars[v].key);
+        out_json_str(pg->data, xv->key);
+        /* A whole-number range: its every value, for a grid that shows the points not run. */
+        if (xv->is_range && xv->integer)
+            fprintf(pg->data, ", \"lo\": %.0f, \"hi\": %.0f", xv->lo, xv->hi);
         fputc('}', pg->data);
     }
     fputc(']', pg->data);

@@ -496,9 +496,14 @@
     const rows = d.spots.map((s, i) => ({ x: s.at[0], y: d.vars.length > 1 ? s.at[1] : 0, meets: s.meets ? "meets every target" : "misses a target",
       cost: s.metrics[d.cost].mean, answer: i === d.answer, reps: s.replications }));
     const two = d.vars.length > 1;
+    /* Every value of a whole-number range, evaluated or not, so the grid's spacing is the
+     * range's and the points the search skipped show as gaps. */
+    const every = (v) => Number.isInteger(v.lo) && Number.isInteger(v.hi) && v.hi - v.lo <= 200
+      ? Array.from({ length: v.hi - v.lo + 1 }, (_, k) => v.lo + k) : undefined;
     const p = Plot.plot({
       width: 640, height: two ? 380 : 220, marginLeft: 70,
-      x: { label: d.vars[0].key, type: "band" }, y: two ? { label: d.vars[1].key, type: "band", reverse: true } : { label: null, axis: null, type: "band" },
+      x: { label: d.vars[0].key, type: "band", domain: every(d.vars[0]) },
+      y: two ? { label: d.vars[1].key, type: "band", reverse: true, domain: every(d.vars[1]) } : { label: null, axis: null, type: "band" },
       color: { domain: ["meets every target", "misses a target"], range: ["#1a7f37", "#d0d7de"], legend: true },
       marks: [Plot.cell(rows, { x: "x", y: "y", fill: "meets", inset: 1, tip: true, title: (r) => `${r.meets}; ${fmt(d.cost, r.cost)}; ${r.reps} replications` }),
               Plot.text(rows, { x: "x", y: "y", text: (r) => "£" + d3.format(".3s")(r.cost), fill: "black", fontSize: 9 }),
