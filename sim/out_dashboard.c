@@ -193,7 +193,7 @@ void out_dashboard_label(char *b, size_t n, const char *name, const char *indent
         {"discharged_dna", "discharged after missed sessions"},
         {"discharged", "Discharged after treatment"},
         {"discharged_recovered", "recovered"},
-        {"discharged_completed", "completed the course"},
+        {"discharged_completed", "reached the session cap"},
         {"discharged_no_progress", "no progress"},
         {"discharged_from_waiting_list", "Discharged from a waiting list"},
         {"age_18_25", "aged 18-25"}, {"age_26_35", "aged 26-35"}, {"age_36_64", "aged 36-64"},
