@@ -570,7 +570,9 @@
      * off them (a dropout of 0.49 on a grid of 0.05) would then read as a change and be
      * sent with every run. So the range takes the value in, and a value off the grid
      * makes the step "any". */
+    const names = {}; /* a key's words on the page, for the loader's messages */
     function slider(key, text, min, max, step, value, fmtv) {
+      names[key] = text;
       min = Math.min(min, value);
       max = Math.max(max, value);
       const k = (value - min) / step;
@@ -582,6 +584,7 @@
       return el("label", {}, text, o, i);
     }
     function check(key, text, value) {
+      names[key] = text;
       const i = el("input", { type: "checkbox", "data-key": key, "data-default": value ? "true" : "false", id: "in-" + key.replace(/\W/g, "_") });
       i.checked = value;
       inputs.push(i);
@@ -594,7 +597,7 @@
       dyn.replaceChildren(
         ...(s.rate_key === "referrals.per_week" ? [slider(s.rate_key, "Referrals a week", 50, Math.max(500, 2 * s.per_week), 5, s.per_week)]
           : s.rate_key ? [slider(s.rate_key, "Self-referrals a week", 0, Math.max(500, 2 * s.per_week), 5, s.per_week)] : []),
-        ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${r.name}: headcount`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
+        ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${{ pwp: "PWPs", hit: "HITs", senior: "Senior clinicians" }[r.name] || r.name} in post (headcount)`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
         slider("assessment.flex_from_weeks", "Front door: extra clinics, from treatment time, once the list holds (weeks of clinics; 0 = never)", 0, 4, 0.25, s.flex_from_weeks),
         slider("step2.first_session_dropout", "Step 2: dropout after the first session", 0, 0.9, 0.05, s.step2_first_session_dropout, pct),
         slider("step2.dropout_per_session", s.step2_dropout_gap_days > 0
@@ -616,6 +619,12 @@
       return inputs.filter((i) => (i.type === "checkbox" ? String(i.checked) : i.value) !== i.dataset.default)
         .map((i) => [i.dataset.key, i.type === "checkbox" ? String(i.checked) : i.value]);
     }
+    /* The loader speaks the command line ("--set KEY=V: KEY: must be ..."): on the page, a
+     * control's own words ("Referrals a week: must be ..."); the full message on hover. */
+    function plain(msg) {
+      const m = /^--set ([^=]+)=[^:]*: ([^:]+): ([\s\S]*)$/.exec(msg);
+      return m && names[m[2]] ? `${names[m[2]]}: ${m[3]}` : msg;
+    }
     async function run() {
       status.textContent = "Running…";
       runBtn.disabled = true;
@@ -628,7 +637,7 @@
         status.setAttribute("data-done", "1");
         results(res);
       } catch (e) {
-        status.replaceChildren(el("span", { class: "error" }, String(e.message || e)));
+        status.replaceChildren(el("span", { class: "error", title: String(e.message || e) }, plain(String(e.message || e))));
       } finally {
         runBtn.disabled = false;
       }

@@ -237,6 +237,14 @@ async function playground(browser) {
   const text = fs.readFileSync(cfg.download, "utf8");
   check(/per_week = 300/.test(text) && /^policy = /m.test(text), "playground: the download is the scenario with the overrides, every key resolved");
   if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/playground.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
+  // A value the scenario refuses (a slider's range widened by hand): the loader's message,
+  // in the control's words rather than the command line's.
+  await p.page.$eval('[data-key="referrals.per_week"]', (i) => { i.min = "-10"; i.value = "-5"; i.dispatchEvent(new Event("input")); });
+  await p.page.click("#run");
+  await p.page.waitForSelector("#status .error", { timeout: 60000 });
+  const err = await p.page.textContent("#status .error");
+  check(/^Referrals a week: must be a number in \(0, 100000\] \(got -5\)/.test(err),
+        `playground: a refused value named by its control (${err})`);
   await finishPage(p);
 }
 
