@@ -139,8 +139,8 @@
     const groups = [
       ["Waits", /within|wait|step_up/],
       ["Recovery", /recovery|reliable/],
-      ["Where referrals went", /share$|referrals|sessions|failed/],
-      ["Capacity and lists", /utilisation|waiting_/],
+      ["Where referrals went", /share$|referrals|^sessions|failed/],
+      ["Capacity and lists", /utilisation|waiting_|caseload|handed_on|_sessions$/],
       ["Workforce and costs", /cost|turnover|burnout/],
     ];
     const placed = new Set();
