@@ -15,6 +15,7 @@
 #include "out_metrics.h"
 #include "out_write.h"
 #include "par.h"
+#include "run_checks.h"
 
 int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
 {
@@ -453,11 +454,71 @@ static int make_lhs(const xp *x, size_t n, grid *g)
     return ret;
 }
 
-/* --per-point: each point's full output set in points/NNNN/. */
+/* What a sweep keeps of each point's full results: run's warnings (for the table) and,
+ * with --per-point, its output set in points/NNNN/. */
 typedef struct per_point {
     xp *x;
     const ex_point *first; /* the sweep's points: a point's number is its offset */
+    char **warn;           /* each point's warnings as run prints them, or NULL: none */
+    int write_sets;        /* --per-point */
 } per_point;
+
+/* The warning blocks of run's checks (a line "... warning...:" and the indented lines
+ * after it), malloc'd; NULL when there are none. */
+static char *warnings_of(const char *checks)
+{
+    size_t n = strlen(checks);
+    char *out = malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    int in = 0;
+    for (const char *l = checks; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) + 1 : strlen(l);
+        const char *colon = memchr(l, ':', len);
+        if (l[0] != ' ') { /* a block's first line: "Capacity warning: ..." */
+            char head[128];
+            size_t hl = colon ? (size_t)(colon - l) : 0;
+            hl = hl < sizeof head - 1 ? hl : sizeof head - 1;
+            memcpy(head, l, hl);
+            head[hl] = '\0';
+            in = strstr(head, " warning") != NULL;
+        }
+        if (in) {
+            memcpy(o, l, len);
+            o += len;
+        }
+        l += len;
+    }
+    *o = '\0';
+    if (o == out) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
+                           char *err, size_t errlen);
+
+static int point_results(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
+                         char *err, size_t errlen)
+{
+    per_point *pp = ctx;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m) {
+        print_run_checks(m, pt->p, res, n, NULL);
+        if (fclose(m) == 0) {
+            size_t i = (size_t)(pt - pp->first);
+            free(pp->warn[i]);
+            pp->warn[i] = warnings_of(buf);
+        }
+    }
+    free(buf);
+    return pp->write_sets ? write_point_set(ctx, pt, res, n, err, errlen) : 0;
+}
 
 static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                            char *err, size_t errlen)
@@ -499,6 +560,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     xp x;
     grid g = {0};
     ex_point *pts = NULL;
+    char **warn = NULL; /* each point's warnings (per_point) */
     int ret = xp_begin(&x, c, "sweep", c->samples > 0);
     if (ret != EXIT_OK)
         goto out;
@@ -528,11 +590,14 @@ int cmd_sweep(const cli *c, int argc, char **argv)
      * replications do), so a sweep of many points with few replications each still
      * spreads over the ranks; results do not depend on the batching. */
     size_t batch = x.batch;
-    per_point pp = {&x, pts};
-    if (c->per_point) {
-        x.run.results = write_point_set;
-        x.run.results_ctx = &pp;
+    warn = calloc(g.npoints, sizeof *warn);
+    per_point pp = {&x, pts, warn, c->per_point};
+    if (!warn) {
+        ret = EXIT_RUNTIME;
+        goto out;
     }
+    x.run.results = point_results;
+    x.run.results_ctx = &pp;
     app_progress_ctx pc = app_progress_start(x.name, "points");
     for (size_t i = 0; i < g.npoints; i += batch) {
         size_t k = g.npoints - i < batch ? g.npoints - i : batch;
@@ -682,6 +747,14 @@ int cmd_sweep(const cli *c, int argc, char **argv)
                     printf("    %-*s %s\n", width, "  vs point 0",
                            xp_fmt_diff(shown_ix[k], &pts[i], &pts[0], x.reps, dd, sizeof dd));
             }
+            /* run's warnings at this point: a list growing through the window is a
+             * service whose figures hold for the window only. */
+            for (const char *l = pp.warn[i]; l && *l;) {
+                const char *e = strchr(l, '\n');
+                int len = e ? (int)(e - l) : (int)strlen(l);
+                printf("    ! %.*s\n", len, l);
+                l += len + (e != NULL);
+            }
         }
         printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: %s at every "
                "point%s)\n",
@@ -693,6 +766,9 @@ int cmd_sweep(const cli *c, int argc, char **argv)
 out:
     for (size_t i = 0; pts && i < g.npoints; i++)
         ex_point_free(&pts[i]);
+    for (size_t i = 0; warn && i < g.npoints; i++)
+        free(warn[i]);
+    free(warn);
     free(pts);
     grid_free(&g);
     xp_free(&x);
