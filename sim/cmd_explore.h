@@ -61,6 +61,17 @@ int xp_run_points(xp *x, ex_point *pts, size_t npts, size_t n);
  * point's replications are enough). */
 size_t xp_batch_points(const xp *x);
 
+/* p run again at x's replications in full, for run's checks of it (the searches keep only
+ * each point's metrics): the checks as text, or NULL (the run failed, said on stderr, or
+ * memory ran out). */
+char *xp_point_checks(xp *x, const pw_params *p);
+
+/* The paired difference of metric between point pt and point ref (replication by
+ * replication over the first nreps: the points share their random numbers) with its 95%
+ * CI, in ref's unit, shares in points: "+16.6 [+12.3, +20.9] points"; "-" when undefined. */
+const char *xp_fmt_diff(size_t metric, const ex_point *pt, const ex_point *ref, size_t nreps,
+                        char *buf, size_t n);
+
 /* Open FILE in the staging folder for writing, as out_file. EXIT_OK or a status. */
 int xp_open(xp *x, out_file *f, const char *name);
 /* Close and publish FILE into the staging folder. */

@@ -520,47 +520,6 @@ static size_t closest(const solver *s)
 }
 
 /* A point with its targets and cost, for the terminal. */
-/* The answer's checks: its replications run again in full and run's checks on them
- * (warm-up, lists growing through the window, diaries, assessment), which the search,
- * keeping only each point's metrics, cannot make. Written to a buffer, printed after the
- * answer; NULL if the run failed or memory ran out (the answer stands without them). */
-static int answer_checks_into(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
-                              char *err, size_t errlen)
-{
-    (void)err;
-    (void)errlen;
-    print_run_checks(ctx, pt->p, res, n, NULL);
-    return 0;
-}
-
-static char *answer_checks(solver *s, const spot *sp)
-{
-    pw_params *p = malloc(sizeof *p);
-    char *buf = NULL, err[1024];
-    size_t len = 0;
-    FILE *f = p ? open_memstream(&buf, &len) : NULL;
-    if (!f) {
-        free(p);
-        return NULL;
-    }
-    memcpy(p, sp->pt.p, sizeof *p); /* flat: par.h sends it as it is */
-    ex_point pt;
-    ex_point_init(&pt, p);
-    ex_run_opts o = s->x.run;
-    o.results = answer_checks_into;
-    o.results_ctx = f;
-    int rc = ex_point_run(&pt, s->x.reps, &o, err, sizeof err);
-    ex_point_free(&pt);
-    if (fclose(f) != 0 || rc != 0) {
-        if (rc == -1)
-            fprintf(stderr, "stepsim: solve: the answer's checks: %s\n", err);
-        free(buf);
-        return NULL;
-    }
-    s->check_sims = s->x.reps;
-    return buf;
-}
-
 static void print_spot(const solver *s, const char *what, const spot *sp)
 {
     char name[OUT_METRIC_LABEL_MAX], b[128];
@@ -699,8 +658,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
         }
     }
 
-    if (best != SIZE_MAX && !c->quiet)
-        checks = answer_checks(&s, &s.spots[best]);
+    /* The answer's checks, which the search, keeping only each point's metrics, cannot
+     * make: printed after the answer; without them (a failed run) the answer stands. */
+    if (best != SIZE_MAX && !c->quiet && (checks = xp_point_checks(&s.x, s.spots[best].pt.p)))
+        s.check_sims = s.x.reps;
     out_file f;
     if ((ret = xp_open(&s.x, &f, "solve.csv")) != EXIT_OK)
         goto out;

@@ -324,16 +324,9 @@ static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_
  * as text: a page shows them as the terminal does. */
 static int checks(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
+    char *buf = run_checks_text(p, reps, n);
+    if (!buf)
         return OUT_ENOMEM;
-    print_run_checks(m, p, reps, n, NULL);
-    if (fclose(m) != 0) {
-        free(buf);
-        return OUT_ENOMEM;
-    }
     key(f, "checks");
     out_json_str(f, buf);
     free(buf);

@@ -262,3 +262,18 @@ void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t
     print_assessed_warning(f, p, res, n, tag);
     print_outcome_note(f, p, tag);
 }
+
+char *run_checks_text(const pw_params *p, const pw_results *res, size_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    print_run_checks(m, p, res, n, NULL);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}

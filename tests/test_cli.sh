@@ -261,8 +261,9 @@ for every in ' 5' 0x5; do
     expect_rc 2 "STEPSIM_PROGRESS_SECONDS='$every'"
 done
 run solve "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30:31 \
-    --target within_6_weeks_true>=0.5 --confidence 0x0.Cp0
+    --target 'within_6_weeks_true>=0.5' --confidence 0x0.Cp0
 expect_rc 2 "--confidence in hexadecimal"
+expect_err "confidence must be" "--confidence in hexadecimal: refused as a confidence, not for the target"
 run run "$top/scenarios/baseline.cfg" -qx
 expect_rc 2 "an unknown letter in a bundle"
 expect_err "unknown option '-x'" "the unknown letter in a bundle named"
