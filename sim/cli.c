@@ -584,6 +584,13 @@ int cli_parse(int argc, char **argv, cli *c)
                 for (size_t i = 0; !cmd && i < sizeof commands / sizeof *commands; i++)
                     if (!strcmp(argv[k], commands[i].name))
                         cmd = argv[k];
+            const char *word = NULL; /* a later word that names no command */
+            for (int k = optind; !cmd && !word && k < argc; k++)
+                if (argv[k][0] != '-')
+                    word = argv[k];
+            if (!cmd && word)
+                return cli_usage_error("unknown command '%s' (expected run, compare, check, "
+                                       "sweep, solve, sensitivity, calibrate or serve)", word);
             if (!cmd) {
                 fputs(usage_text, stdout);
                 return EXIT_OK;

@@ -78,6 +78,9 @@ fi
 run --version x
 expect_rc 2 "--version with an argument"
 expect_err "version takes nothing else" "--version with an argument"
+run --help extra
+expect_rc 2 "--help with a word that is no command"
+expect_err "unknown command 'extra'" "--help extra: names the word (it printed the usage, exit 0)"
 run
 expect_rc 2 "no arguments"
 expect_err 'usage: stepsim' "no arguments prints usage"
