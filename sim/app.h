@@ -40,7 +40,7 @@ int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federa
 void app_note_start_date(const cli *c, int bank_holidays);
 /* --start-date and a run of run_days: refused (a message, EXIT_USAGE) when the run would
  * end after 9999-12-31, past events.csv's four-digit years; else EXIT_OK. */
-int app_start_date_fits(const cli *c, double run_days);
+__attribute__((warn_unused_result)) int app_start_date_fits(const cli *c, double run_days);
 
 /* Check the estimated peak memory of running runs[0..n) (plus extra_bytes the command
  * keeps besides, described by extra_what) against --max-memory or the default budget;

@@ -502,6 +502,29 @@ static int unknown_option(const char *a)
     return EXIT_USAGE;
 }
 
+/* Does the option word arg take the next word as its value ("-o", "-qj", "--set";
+ * not "-j2", "--set=a=1", "-q")? */
+static int takes_value(const char *arg)
+{
+    if (arg[0] != '-' || !arg[1])
+        return 0;
+    if (arg[1] == '-') {
+        if (strchr(arg, '='))
+            return 0;
+        size_t n = strlen(arg + 2);
+        for (const struct option *lo = long_opts; n && lo->name; lo++)
+            if (!strncmp(lo->name, arg + 2, n)) /* the name or a prefix of it, as getopt */
+                return lo->has_arg == required_argument;
+        return 0;
+    }
+    for (const char *c = arg + 1; *c; c++) {
+        const char *o = strchr(short_opts + 2, *c); /* past "-:" */
+        if (o && o[1] == ':')
+            return c[1] == '\0'; /* its value attached, or the next word */
+    }
+    return 0;
+}
+
 /* Option o's name as the user reads it: "-o", or "--vary" for a long-only option. */
 static void opt_name(int o, char *buf, size_t n)
 {
@@ -584,10 +607,13 @@ int cli_parse(int argc, char **argv, cli *c)
                 for (size_t i = 0; !cmd && i < sizeof commands / sizeof *commands; i++)
                     if (!strcmp(argv[k], commands[i].name))
                         cmd = argv[k];
-            const char *word = NULL; /* a later word that names no command */
-            for (int k = optind; !cmd && !word && k < argc; k++)
+            const char *word = NULL; /* a later word, not an option's value, naming no command */
+            for (int k = optind; !cmd && !word && k < argc; k++) {
                 if (argv[k][0] != '-')
                     word = argv[k];
+                else if (takes_value(argv[k]))
+                    k++; /* its value */
+            }
             if (!cmd && word)
                 return cli_usage_error("unknown command '%s' (expected run, compare, check, "
                                        "sweep, solve, sensitivity, calibrate or serve)", word);

@@ -64,7 +64,7 @@ size_t xp_batch_points(const xp *x);
 /* p run again at x's replications in full, for run's checks of it (the searches keep only
  * each point's metrics): the checks as text, or NULL (the run failed, said on stderr, or
  * memory ran out). */
-char *xp_point_checks(xp *x, const pw_params *p);
+__attribute__((warn_unused_result)) char *xp_point_checks(xp *x, const pw_params *p);
 
 /* The paired difference of metric between point pt and point ref (replication by
  * replication over the first nreps: the points share their random numbers) with its 95%

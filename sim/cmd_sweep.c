@@ -257,8 +257,10 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         ret = EXIT_RUNTIME;
         goto out;
     }
-    x.run.results = point_results;
-    x.run.results_ctx = &pp;
+    if (!c->quiet || c->per_point) { /* the warnings are the table's */
+        x.run.results = point_results;
+        x.run.results_ctx = &pp;
+    }
     app_progress_ctx pc = app_progress_start(x.name, "points");
     for (size_t i = 0; i < g.npoints; i += batch) {
         size_t k = g.npoints - i < batch ? g.npoints - i : batch;

@@ -62,8 +62,10 @@ typedef struct vet {
     const scn_src *str_file;
     unsigned com_line;       /* where the block comment being read started */
     const scn_src *com_file;
-    unsigned ml_line;        /* the first string closed on a later line than it opened: */
-    const scn_src *ml_file;  /* most likely the one left open, when one reaches the end */
+    unsigned ml_line;        /* the last string closed on a later line than it opened, */
+    const scn_src *ml_file;  /* and where it closed: when a string opened on that line */
+    unsigned mlc_line;       /* reaches the end, the quote that closed the first was */
+    const scn_src *mlc_file; /* meant to open the second, and the first was left open */
     unsigned includes;       /* files @included so far, repeats counted */
     int no_includes;         /* a --set value: @include is refused */
 } vet;
@@ -262,8 +264,9 @@ static void vet_element(vet *v, const scn_src *f, unsigned line, char t, const c
     }
     if (l->etype == t)
         return;
-    static const char *const names[] = {"s", "a string", "b", "true or false", "i",
-                                        "an integer", "f", "a float"};
+    static const char *const names[] = {"s", "a string",  "b", "a boolean", "i",
+                                        "an integer", "I", "a 64-bit integer (L)", "f",
+                                        "a float"};
     const char *was = "", *got = "";
     for (size_t k = 0; k < sizeof names / sizeof *names; k += 2) {
         if (names[k][0] == l->etype)
@@ -281,6 +284,8 @@ static void vet_element(vet *v, const scn_src *f, unsigned line, char t, const c
              "first is %s%s)", what, was,
              (t == 'i' || t == 'f') && (l->etype == 'i' || l->etype == 'f')
                  ? ": write every number with a decimal point, 1.0 rather than 1"
+             : (t == 'i' || t == 'I') && (l->etype == 'i' || l->etype == 'I')
+                 ? ": write every integer the same way, all with L or none"
                  : "");
     l->etype = 'x';
 }
@@ -309,9 +314,11 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
         if (v->state == V_STRING) {
             size_t k = 1;
             if (ch == '"') {
-                if (!v->ml_file && (v->str_file != f || v->str_line != line)) {
+                if (v->str_file != f || v->str_line != line) {
                     v->ml_file = v->str_file;
                     v->ml_line = v->str_line;
+                    v->mlc_file = f;
+                    v->mlc_line = line;
                 }
                 v->state = V_INITIAL;
                 v->after_string = 1;
@@ -384,21 +391,29 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
             size_t s = i;
             while (i < n && is_word(t[i]))
                 i++;
-            char tok[40];
-            size_t tl = i - s < sizeof tok - 1 ? i - s : sizeof tok - 1;
-            memcpy(tok, t + s, tl);
-            tok[tl] = '\0';
+            /* The token as shown in a message: cut at 39 bytes, marked when cut. */
+            char tok[48];
+            size_t tl = i - s, shown = tl < 39 ? tl : 39;
+            memcpy(tok, t + s, shown);
+            strcpy(tok + shown, tl > shown ? "..." : "");
             if (isalpha((unsigned char)ch) || ch == '*') {
                 size_t len = i - s < KEYMAX - 1 ? i - s : KEYMAX - 1;
                 memcpy(v->name, t + s, len);
                 v->name[len] = '\0';
-                if (!strcasecmp(tok, "true") || !strcasecmp(tok, "false"))
+                if ((tl == 4 && !strncasecmp(t + s, "true", 4)) ||
+                    (tl == 5 && !strncasecmp(t + s, "false", 5)))
                     vet_element(v, f, line, 'b', tok);
             } else if (isdigit((unsigned char)ch) || strchr("+-.", ch)) {
-                /* libconfig's float: a '.' or an exponent, not a hexadecimal integer */
-                int hex = tl > 1 && tok[tl > 2 && !isdigit((unsigned char)tok[0]) ? 2 : 1] == 'x';
-                int fl = !hex && strpbrk(tok, ".eE") != NULL;
-                vet_element(v, f, line, fl ? 'f' : 'i', tok);
+                /* libconfig's kinds, read from the whole token: hexadecimal (0x or 0X) is
+                 * an integer; otherwise a '.' or an exponent makes a float; an integer with
+                 * L is a 64-bit one, which an array does not mix with plain ones. */
+                size_t d = ch == '+' || ch == '-';
+                int hex = tl > d + 1 && t[s + d] == '0' && (t[s + d + 1] == 'x' || t[s + d + 1] == 'X');
+                int fl = 0;
+                for (size_t k = s; !hex && k < i; k++)
+                    fl |= t[k] == '.' || t[k] == 'e' || t[k] == 'E';
+                int wide = !fl && (t[i - 1] == 'L' || t[i - 1] == 'l');
+                vet_element(v, f, line, fl ? 'f' : wide ? 'I' : 'i', tok);
             }
             continue;
         }
@@ -436,18 +451,22 @@ static int vet_run(scn_ctx *c, const scn_src *top, int no_includes, const char *
     char loc[600];
     if (v->state == V_COMMENT) {
         vet_loc(v->com_file, v->com_line, loc, sizeof loc);
-        scn_errf(c, loc, NULL, "a comment opened here with /* is not closed: everything after "
+        scn_errf(c, loc, v->lv[0].key[0] ? v->lv[0].key : NULL,
+                 "a comment opened here with /* is not closed: everything after "
                  "it would be read as comment (close it with */)");
-    } else if (v->state == V_STRING && v->ml_file) {
+    } else if (v->state == V_STRING && v->ml_file && v->str_file == v->mlc_file &&
+               v->str_line == v->mlc_line) {
         /* A quote further on closed the string left open, and the quote after that opened
          * this one: the first is the one to close. */
         vet_loc(v->ml_file, v->ml_line, loc, sizeof loc);
-        scn_errf(c, loc, NULL, "a string opened on this line is not closed on it: a quote on "
+        scn_errf(c, loc, v->lv[0].key[0] ? v->lv[0].key : NULL,
+                 "a string opened on this line is not closed on it: a quote on "
                  "a later line closed it, and the input ends inside a string (close it on "
                  "its line)");
     } else if (v->state == V_STRING) {
         vet_loc(v->str_file, v->str_line, loc, sizeof loc);
-        scn_errf(c, loc, NULL, "a string opened here with \" is not closed: everything after "
+        scn_errf(c, loc, v->lv[0].key[0] ? v->lv[0].key : NULL,
+                 "a string opened here with \" is not closed: everything after "
                  "it would be read into it (close it with \")");
     }
     if (v->state == V_STRING || v->after_string)

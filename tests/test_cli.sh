@@ -81,6 +81,8 @@ expect_err "version takes nothing else" "--version with an argument"
 run --help extra
 expect_rc 2 "--help with a word that is no command"
 expect_err "unknown command 'extra'" "--help extra: names the word (it printed the usage, exit 0)"
+run --help -j 2
+expect_rc 0 "--help with an option's value after it (the value is no command)"
 run
 expect_rc 2 "no arguments"
 expect_err 'usage: stepsim' "no arguments prints usage"
@@ -233,7 +235,9 @@ done
 check "no output directory made by a refused option" test ! -e "$tmp/never"
 # serve given a scenario that is not there: refused, never the baseline beside it instead
 # (it served the folder's baseline.cfg until 2026-12-06).
-run serve "$top/scenarios/no_such_scenario.cfg" --port 18097
+# (timeout: a regression would serve, not fail)
+timeout 20 "$bin" serve "$top/scenarios/no_such_scenario.cfg" --port 18097 >"$tmp/out" 2>"$tmp/err"
+rc=$?
 expect_rc 2 "serve: a scenario that is not there"
 expect_err "no_such_scenario.cfg: cannot open scenario: No such file or directory" \
     "serve: names the file and the cause"
@@ -262,6 +266,7 @@ for every in ' 5' 0x5; do
     STEPSIM_PROGRESS_SECONDS=$every "$bin" check "$top/scenarios/baseline.cfg" >"$tmp/out" 2>"$tmp/err"
     rc=$?
     expect_rc 2 "STEPSIM_PROGRESS_SECONDS='$every'"
+    expect_err "STEPSIM_PROGRESS_SECONDS must be a number" "STEPSIM_PROGRESS_SECONDS='$every': why"
 done
 run solve "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30:31 \
     --target 'within_6_weeks_true>=0.5' --confidence 0x0.Cp0

@@ -65,14 +65,15 @@ check "sweep's 'vs point 0' is the difference of the points' means ($got = $want
 
 # run's warnings at each point, under it, as run prints them at that point (quarter.cfg with
 # 5 PWPs: its lists end the warm-up outside their window's range).
-R3=$(reps 3)
+# (2 replications in both passes: 5 PWPs warn there too, so the equality can fail.)
+R3=2
 run sweep "$q" --vary staff.pwp.headcount=5,10 -r "$R3" -j 2 --metrics within_6_weeks_true -o "$tmp/swwarn"
 expect_rc 0 "sweep with a starved point"
 awk '/^point 0:/ { p = 1; next } /^point/ { p = 0 } p && /^    ! / { sub(/^    ! /, ""); print }' "$tmp/out" >"$tmp/sw_warn0"
 run run "$q" --set staff.pwp.headcount=5 -r "$R3" -j 2 -o "$tmp/rwarn"
 awk 'NF == 0 { p = 0 } / warning[^:]*:/ && !/^ / { p = 1 } /^[^ ]/ && !/ warning[^:]*:/ { p = 0 } p' "$tmp/out" >"$tmp/run_warn0"
 check "sweep: a point's warnings are run's at that point" cmp -s "$tmp/run_warn0" "$tmp/sw_warn0"
-statistical check "and there are some (at 3 replications)" test -s "$tmp/run_warn0"
+check "and there are some" test -s "$tmp/run_warn0"
 
 echo "== sweep --per-point"
 run sweep "$q" --vary staff.pwp.headcount=9,10 -r 2 -j 2 --per-point -q -o "$tmp/pp"
