@@ -129,41 +129,6 @@ typedef struct per_point {
     int write_sets;        /* --per-point */
 } per_point;
 
-/* The warning blocks of run's checks (a line "... warning...:" and the indented lines
- * after it), malloc'd; NULL when there are none. */
-static char *warnings_of(const char *checks)
-{
-    size_t n = strlen(checks);
-    char *out = malloc(n + 1), *o = out;
-    if (!out)
-        return NULL;
-    int in = 0;
-    for (const char *l = checks; *l;) {
-        const char *e = strchr(l, '\n');
-        size_t len = e ? (size_t)(e - l) + 1 : strlen(l);
-        const char *colon = memchr(l, ':', len);
-        if (l[0] != ' ') { /* a block's first line: "Capacity warning: ..." */
-            char head[128];
-            size_t hl = colon ? (size_t)(colon - l) : 0;
-            hl = hl < sizeof head - 1 ? hl : sizeof head - 1;
-            memcpy(head, l, hl);
-            head[hl] = '\0';
-            in = strstr(head, " warning") != NULL;
-        }
-        if (in) {
-            memcpy(o, l, len);
-            o += len;
-        }
-        l += len;
-    }
-    *o = '\0';
-    if (o == out) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
 static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                            char *err, size_t errlen);
 
@@ -171,13 +136,13 @@ static int point_results(void *ctx, const ex_point *pt, const pw_results *res, s
                          char *err, size_t errlen)
 {
     per_point *pp = ctx;
-    char *text = run_checks_text(pt->p, res, n);
-    if (text) {
-        size_t i = (size_t)(pt - pp->first);
+    size_t i = (size_t)(pt - pp->first);
+    free(pp->warn[i]);
+    pp->warn[i] = run_checks_text(pt->p, res, n, 1);
+    if (pp->warn[i] && !pp->warn[i][0]) { /* no warning */
         free(pp->warn[i]);
-        pp->warn[i] = warnings_of(text);
+        pp->warn[i] = NULL;
     }
-    free(text);
     return pp->write_sets ? write_point_set(ctx, pt, res, n, err, errlen) : 0;
 }
 

@@ -324,7 +324,7 @@ static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_
  * as text: a page shows them as the terminal does. */
 static int checks(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
 {
-    char *buf = run_checks_text(p, reps, n);
+    char *buf = run_checks_text(p, reps, n, 0);
     if (!buf)
         return OUT_ENOMEM;
     key(f, "checks");

@@ -86,7 +86,7 @@ static double first_planned_change(const pw_params *p, double from)
  * the window measures is the start. A list that outgrows the window (list_outgrows) gets a
  * capacity warning instead. `tag` follows "Warm-up warning" ("" or " NAME"). Weeks are
  * 0-based: week k ends on day 7 (k + 1). */
-static void print_warmup_levels(FILE *f, const pw_params *p, const pw_results *res, size_t n,
+static void print_warmup_levels(FILE *info, FILE *f, const pw_params *p, const pw_results *res, size_t n,
                                 size_t weeks, const char *tag)
 {
     size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
@@ -106,11 +106,11 @@ static void print_warmup_levels(FILE *f, const pw_params *p, const pw_results *r
         return;
     /* Said once, before any list's capacity warning (which does not need settled weeks). */
     if (settled < w0 + SETTLED_WEEKS && settled == w1) /* no change: the window is too short */
-        fprintf(f, "Warm-up%s: the lists' levels are not checked: the window's %zu "
+        fprintf(info, "Warm-up%s: the lists' levels are not checked: the window's %zu "
                    "week%s fewer\n  than the %d settled weeks the check reads\n", tag,
                    w1 - w0, w1 - w0 == 1 ? " is" : "s are", (int)SETTLED_WEEKS);
     else if (settled < w0 + SETTLED_WEEKS)
-        fprintf(f, "Warm-up%s: the lists' levels are not checked: a planned change comes "
+        fprintf(info, "Warm-up%s: the lists' levels are not checked: a planned change comes "
                    "within\n  %d weeks of the window's start (week %g), so no settled "
                    "weeks show them\n", tag, (int)SETTLED_WEEKS, change);
     for (int l = 0; l < 1 + PW_STEP_N; l++) {
@@ -207,7 +207,7 @@ static void print_assessed_warning(FILE *f, const pw_params *p, const pw_results
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
  * week), against the scenario's warm-up, then each list's level and growth; nothing when
  * the window is too short for MSER-5. `tag` names the scenario in a compare. */
-static void print_mser(FILE *f, const pw_params *p, const pw_results *res, size_t n,
+static void print_mser(FILE *info, FILE *f, const pw_params *p, const pw_results *res, size_t n,
                        const char *tag)
 {
     size_t weeks = SIZE_MAX;
@@ -229,11 +229,11 @@ static void print_mser(FILE *f, const pw_params *p, const pw_results *res, size_
     free(x);
     if (d == SIZE_MAX)
         return;
-    fprintf(f, "Warm-up%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
+    fprintf(info, "Warm-up%s: MSER-5 on the total waiting list suggests discarding %zu weeks;\n"
                "  the scenario discards %g%s\n", tag, d, p->warmup_weeks,
             (double)d > p->warmup_weeks ? " (too few: the lists are still settling, or a planned\n"
                                           "  change in the window moves them)" : "");
-    print_warmup_levels(f, p, res, n, weeks, tag);
+    print_warmup_levels(info, f, p, res, n, weeks, tag);
 }
 
 /* True outcomes read years after referral: the natural history (a drift compounding every
@@ -253,24 +253,40 @@ static void print_outcome_note(FILE *f, const pw_params *p, const char *tag)
 
 /* The checks printed after a run's dashboard: the warm-up (MSER-5), then the diaries'
  * and the assessors' warnings; `who` (or NULL) names the scenario in a compare. */
-void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who)
+/* The checks to info (the warm-up's suggestion and notes) and warn (the warnings). */
+static void checks_to(FILE *info, FILE *warn, const pw_params *p, const pw_results *res,
+                      size_t n, const char *who)
 {
     char tag[256]; /* " NAME" after "Warm-up" in a compare, else nothing */
     snprintf(tag, sizeof tag, "%s%s", who ? " " : "", who ? who : "");
-    print_mser(f, p, res, n, tag);
-    print_diary_warning(f, res, n, tag);
-    print_assessed_warning(f, p, res, n, tag);
-    print_outcome_note(f, p, tag);
+    print_mser(info, warn, p, res, n, tag);
+    print_diary_warning(warn, res, n, tag);
+    print_assessed_warning(warn, p, res, n, tag);
+    print_outcome_note(info, p, tag);
 }
 
-char *run_checks_text(const pw_params *p, const pw_results *res, size_t n)
+void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who)
 {
-    char *buf = NULL;
-    size_t len = 0;
+    checks_to(f, f, p, res, n, who);
+}
+
+char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only)
+{
+    char *buf = NULL, *none = NULL;
+    size_t len = 0, nlen = 0;
     FILE *m = open_memstream(&buf, &len);
-    if (!m)
+    FILE *sink = warnings_only ? open_memstream(&none, &nlen) : m; /* info, dropped */
+    if (!m || !sink) {
+        if (m)
+            fclose(m);
+        free(buf);
         return NULL;
-    print_run_checks(m, p, res, n, NULL);
+    }
+    checks_to(sink, m, p, res, n, NULL);
+    if (warnings_only) {
+        fclose(sink);
+        free(none);
+    }
     if (fclose(m) != 0) {
         free(buf);
         return NULL;

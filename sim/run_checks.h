@@ -12,7 +12,8 @@
  * f; `who` (or NULL) names the scenario in a compare. */
 void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n,
                       const char *who);
-/* The same as text (malloc'd), for a page or a table; NULL when memory runs out. */
-char *run_checks_text(const pw_params *p, const pw_results *res, size_t n);
+/* The same as text (malloc'd), for a page or a table, or only the warnings (each a line
+ * "... warning: ..." and its indented lines); NULL when memory runs out. */
+char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only);
 
 #endif
