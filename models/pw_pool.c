@@ -74,7 +74,6 @@ int pool_capture(world *w)
     memcpy(pl->fin_n, w->fin_n, sizeof pl->fin_n);
     memcpy(pl->fin_sessions, w->fin_sessions, sizeof pl->fin_sessions);
     tally_to(pl, PW_T_WAIT_ASSESS, &w->t_wait_assess);
-    tally_to(pl, PW_T_WAIT_TREAT, &w->t_wait_treat);
     tally_to(pl, PW_T_WAIT_REPORTED, &w->t_wait_reported);
     tally_to(pl, PW_T_STEP_UP_WAIT, &w->t_step_up_wait);
     tally_to(pl, PW_T_SESSIONS_FIN, &w->t_sessions_fin);

@@ -310,7 +310,7 @@ typedef struct pw_coord_stats {
 
 /* What pooling a federation's services needs beyond the counts above: every numerator and
  * denominator of the headline metrics (models/pw_pool.c), filled at the end of a run. */
-enum { PW_T_WAIT_ASSESS, PW_T_WAIT_TREAT, PW_T_WAIT_REPORTED, PW_T_STEP_UP_WAIT,
+enum { PW_T_WAIT_ASSESS, PW_T_WAIT_REPORTED, PW_T_STEP_UP_WAIT,
        PW_T_SESSIONS_FIN, PW_T_SESSIONS_REC, PW_T_N };
 typedef struct pw_pool {
     uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters, n_rereferrals;

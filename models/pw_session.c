@@ -95,7 +95,6 @@ static void session_first(world *w, patient *pt)
             w->out->stages[PW_S_ENTERED_TREATMENT]++;
             if (ltc_on(w->p, pt))
                 w->out->stages[PW_S_ENTERED_LTC_PATHWAY]++;
-            sim_tally_add(&w->t_wait_treat, wt);
             sim_hist_add(&w->h_wait_treat, wt);
             w->out->waits[PW_W_REFERRAL_TO_TREATMENT][week_bin(wt)]++;
             w->w6_true += pw_outcome_within_six_weeks(wt);

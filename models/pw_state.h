@@ -367,7 +367,7 @@ typedef struct world {
     int in_window;
     pw_week week;                       /* the week being counted */
     /* per-cohort sums for metrics */
-    sim_tally t_wait_assess, t_wait_treat, t_wait_reported, t_step_up_wait;
+    sim_tally t_wait_assess, t_wait_reported, t_step_up_wait;
     sim_tally t_sessions_fin, t_sessions_rec;
     sim_hist h_wait_treat;
     uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters;

@@ -181,7 +181,6 @@ static void world_free(world *w)
     sim_streams_free(&w->st);
     sim_free(&w->s);
     sim_tally_free(&w->t_wait_assess);
-    sim_tally_free(&w->t_wait_treat);
     sim_tally_free(&w->t_wait_reported);
     sim_tally_free(&w->t_step_up_wait);
     sim_tally_free(&w->t_sessions_fin);
@@ -239,7 +238,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
             SIM_OK)
             goto out;
     ret = SIM_ENOMEM;
-    if (sim_tally_init(&w->t_wait_assess) || sim_tally_init(&w->t_wait_treat) ||
+    if (sim_tally_init(&w->t_wait_assess) ||
         sim_tally_init(&w->t_wait_reported) || sim_tally_init(&w->t_step_up_wait) ||
         sim_tally_init(&w->t_sessions_fin) || sim_tally_init(&w->t_sessions_rec) ||
         sim_hist_init(&w->h_wait_treat, 8 * 4 * 365, 0.0, 4 * 365.0))
