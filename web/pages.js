@@ -415,13 +415,20 @@
           rows.push({ metric: label(name)[0], scenario: s.name, diff: k * m.diff, lo: k * m.diff_ci_low, hi: k * m.diff_ci_high });
         }
       if (!rows.length) continue;
+      const metrics = [...new Set(rows.map((r) => r.metric))];
+      /* A phone: the metric's name above its rows (a row of its own), the plot the
+       * screen's width; beside them, 330 px of names left the plot off-screen. */
+      const cs = getComputedStyle(app), room = app.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const narrow = room < 600, HEAD = "\u2002";
       const p = Plot.plot({
-        width: 1000, height: 40 + rows.length * 20 + [...new Set(rows.map((r) => r.metric))].length * 8, marginLeft: 330,
-        x: { label: UNIT[unit] + " against " + d.reference, grid: true, nice: true },
-        fy: { label: null, domain: [...new Set(rows.map((r) => r.metric))], axis: "left", padding: 0.15 },
-        y: { axis: null, domain: others.map((s) => s.name) },
+        width: narrow ? Math.max(300, Math.floor(room)) : 1000,
+        height: 40 + rows.length * 20 + metrics.length * (narrow ? 28 : 8), marginLeft: narrow ? 8 : 330, marginRight: narrow ? 24 : undefined,
+        x: { label: UNIT[unit] + " against " + d.reference, grid: true, nice: true, ticks: narrow ? 4 : undefined, labelAnchor: narrow ? "center" : undefined },
+        fy: { label: null, domain: metrics, axis: narrow ? null : "left", padding: 0.15 },
+        y: { axis: null, domain: narrow ? [HEAD, ...others.map((s) => s.name)] : others.map((s) => s.name) },
         color: { domain: others.map((s) => s.name), range: PALETTE.slice(1), legend: true },
         marks: [Plot.ruleX([0], { stroke: "#57606a" }), Plot.frame({ anchor: "bottom", stroke: "#d0d7de" }),
+                narrow ? Plot.text(metrics, { fy: (m) => m, y: () => HEAD, frameAnchor: "left", text: (m) => m, textAnchor: "start", fontWeight: 600, lineWidth: 40 }) : null,
                 Plot.ruleY(rows, { fy: "metric", y: "scenario", x1: "lo", x2: "hi", stroke: "scenario", strokeWidth: 2 }),
                 Plot.dot(rows, { fy: "metric", y: "scenario", x: "diff", fill: "scenario", r: 4, tip: true,
                   title: (r) => `${r.scenario}: ${r.diff.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]` })],

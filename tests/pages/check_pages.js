@@ -33,8 +33,8 @@ function showsValue(text, x, unit) {
   return v !== null && Math.abs(v - want) <= 0.5 * Math.pow(10, -dec) + 1e-9 * Math.abs(want);
 }
 
-async function open(browser, url, name) {
-  const page = await browser.newPage({ viewport: { width: 1150, height: 1000 } });
+async function open(browser, url, name, width = 1150) {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") errors.push(m.type() + ": " + m.text()); });
   page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
@@ -162,7 +162,20 @@ async function compare(browser, dir, scenarios) {
   const diffs = await p.page.evaluate(() => window.stepsim.data.scenarios.slice(1).map((s) => [s.name, s.metrics.find((m) => m.name === "recovery_rate_true").diff]));
   check(diffs.every(([s, d]) => cmp.metrics.recovery_rate_true[s].diff === d), "compare.html: the paired differences equal compare.json's");
   if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/compare.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
+  /* A phone: each forest fits the screen (nothing of it to scroll to) and names its
+   * metrics above their rows, where 330 px of names beside them had left the plot
+   * off-screen. */
+  const q = await open(browser, fileUrl(dir + "/compare.html"), "compare.html at 390 px", 390);
+  const forests = (page, names) => page.$$eval("section", (secs, names) => {
+    const sec = secs.find((s) => s.querySelector("h2") && s.querySelector("h2").textContent === "Paired differences");
+    return [...sec.querySelectorAll("figure > svg")].map((svg) => ({ right: svg.getBoundingClientRect().right, names: [...svg.querySelectorAll(`g[aria-label="${names}"] text`)].map((t) => t.textContent) }));
+  }, names);
+  const wide = await forests(p.page, "fy-axis tick label"), narrow = await forests(q.page, "text");
+  check(wide.length > 0 && narrow.length === wide.length && narrow.every((f, i) => f.right <= 390 && f.names.join("|") === wide[i].names.join("|")),
+    `compare.html at 390 px: its ${narrow.length} forest plots within the screen (rightmost edge ${Math.max(...narrow.map((f) => f.right))} px), each naming the metrics the wide page names`);
+  if (cfg.shots) await q.page.screenshot({ path: cfg.shots + "/compare_phone.png", fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1450 } });
   await finishPage(p);
+  await finishPage(q);
 }
 
 // A CSV's rows as objects (no quoted commas in these test files).
