@@ -50,8 +50,8 @@ static void row(FILE *f, const char *label, const char *c1, const char *c2)
         const char *c = k ? c2 : c1;
         if (!c)
             continue;
-        if (text_width(c) >= CELL_W && n + 1 < sizeof line)
-            line[n++] = ' '; /* a cell wider than its column still stands apart */
+        if (text_width(c) >= CELL_W - 1 && n + 1 < sizeof line)
+            line[n++] = ' '; /* a cell as wide as its column still stands two apart */
         put_padded(line, &n, sizeof line, c, CELL_W, 1);
     }
     while (n > 0 && line[n - 1] == ' ')
