@@ -5,8 +5,9 @@
  * Holds: cohort_exit (count, maybe relapse, release), outcome counts by path and
  * subgroup, cohort_close_out (the pending events and lists walked at the end).
  * Streams: the person's PR_DRIFT (brought up to date at exit and at follow-up, and
- * projected to the follow-up from an earlier exit); PR_FATE through referral_relapse
- * after a discharge.
+ * projected to the follow-up from an earlier exit, PR_AFTER, unless a relapse comes
+ * first: then the follow-up reads the relapse's scores); PR_FATE through
+ * referral_relapse after a discharge.
  * Reported outcomes are the record as pw_report.c gives it (the reporting practices).
  * Schedules: a re-referral after a discharge (through referral_relapse). At the end of
  * the run, takes every pending event off the calendar.
@@ -171,20 +172,27 @@ void cohort_exit(world *w, patient *pt, pw_exit why)
 {
     coord_release(w, pt);
     patient_drift(w, pt);
+    /* The relapse first: one before the follow-up is what the follow-up reads. */
+    const patient *back = NULL;
+    double back_day = INFINITY;
+    if (why == PW_X_DISCHARGED_RECOVERED || why == PW_X_DISCHARGED_COMPLETED ||
+        why == PW_X_DISCHARGED_NO_PROGRESS)
+        back = referral_relapse(w, pt, !pw_outcome_caseness(pt->phq, pt->gad), &back_day);
     if (pt->cohort && !pt->fu_done) {
-        /* Before the follow-up: where natural history alone takes them by then (PR_AFTER). */
         double t = pt->referral_day + w->p->outcome_weeks * 7.0, phq = pt->phq, gad = pt->gad;
         if (pt->fu_timer)
             sim_cancel(&w->s, pt->fu_timer);
         pt->fu_timer = 0;
-        patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq, &gad);
+        if (back && back_day < t) { /* back in the service by then: read at the relapse */
+            phq = back->phq;
+            gad = back->gad;
+        } else { /* where natural history alone takes them by then (PR_AFTER) */
+            patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq, &gad);
+        }
         followup_record(pt, phq, gad);
     }
     if (pt->cohort)
         count_exit(w, pt, why);
-    if (why == PW_X_DISCHARGED_RECOVERED || why == PW_X_DISCHARGED_COMPLETED ||
-        why == PW_X_DISCHARGED_NO_PROGRESS)
-        referral_relapse(w, pt, !pw_outcome_caseness(pt->phq, pt->gad));
     int still = why == PW_X_STILL_WAITING || why == PW_X_STILL_IN_TREATMENT;
     emit_close(w, pt, still);
     emit_event(w, pt, pw_exit_name(why), "complete", NULL);

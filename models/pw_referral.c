@@ -247,21 +247,22 @@ void referral_on_rereferral(sim *s, void *obj, uint64_t arg)
 
 /* After a discharge, a relapse may bring the person back (old's PR_FATE: whether and
  * when): a new referral with their history (failures) and fresh latent scores for their
- * need (the new referral's PR_FATE). Schedules EV_REREFERRAL if it falls within the run. */
-void referral_relapse(world *w, const patient *old, int recovered)
+ * need (the new referral's PR_FATE). Schedules EV_REREFERRAL if it falls within the run
+ * and returns the new referral, its day in *when; else NULL. */
+const patient *referral_relapse(world *w, const patient *old, int recovered, double *when)
 {
     const pw_relapse_p *rp = &w->p->relapse;
     double prob = recovered ? rp->probability_recovered : rp->probability_unrecovered;
     if (!(prob > 0) || gsl_rng_uniform(old->r[PR_FATE]) >= prob)
-        return;
+        return NULL;
     double t = w->s.now + gsl_ran_exponential(old->r[PR_FATE], rp->mean_days);
     if (t >= w->t_end)
-        return;
+        return NULL;
     uint64_t idx = w->next_rereferral++;
     patient *pt = patient_new(w, BASE_REREFERRAL, idx);
     if (!pt) {
         sim_fail(&w->s, SIM_ENOMEM);
-        return;
+        return NULL;
     }
     pt->id = idx; /* re-referrals numbered in their own sequence (PW_ORIGIN_REREFERRAL) */
     pt->origin = PW_ORIGIN_REREFERRAL;
@@ -278,4 +279,6 @@ void referral_relapse(world *w, const patient *old, int recovered)
     pt->phq = pt->phq0 = clampd(m->phq_mean[pt->need] + m->phq_sd[pt->need] * z1, 0, PW_PHQ_MAX);
     pt->gad = pt->gad0 = clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, PW_GAD_MAX);
     pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, referral_on_rereferral, pt, 0);
+    *when = t;
+    return pt;
 }

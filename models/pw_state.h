@@ -512,7 +512,7 @@ void emit_stage_by(world *w, const patient *pt, const clinician *c, double start
 
 /* pw_referral.c */
 double referral_max_rate(const world *w);
-void referral_relapse(world *w, const patient *old, int recovered);
+const patient *referral_relapse(world *w, const patient *old, int recovered, double *when);
 void referral_on_arrival(sim *s, void *obj, uint64_t arg);
 void referral_on_opt_in(sim *s, void *obj, uint64_t arg);
 void referral_on_rereferral(sim *s, void *obj, uint64_t arg);
