@@ -203,6 +203,8 @@ typedef struct pw_assessment_p {
     double opt_in_days_mean;        /* opt_in_days_mean: time to opt in (exponential) */
     double self_opt_in_days_mean;   /* self_referral_opt_in_days_mean: the same for
                                        self-referrals (NAN: opt_in_days_mean) */
+    double opt_in_close_days;       /* opt_in_close_days: a referral not opted in by
+                                       then is closed (0: never) */
     double minutes;                 /* minutes: clinician time per assessment */
     double dna_probability;         /* dna_probability: at the assessment appointment */
     int dna_rebook;                 /* dna_rebook: appointments missed that are rebooked

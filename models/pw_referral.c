@@ -193,8 +193,11 @@ static void refer(world *w, patient *pt)
     double d = a->opt_in_days_mean > 0 || self > 0
                    ? mean * gsl_ran_exponential(pt->r[PR_OPTIN], 1.0)
                    : 0;
+    /* Not answered by the closing day: closed then, as not opting in (arg 1). */
+    int closed = a->opt_in_close_days > 0 && d > a->opt_in_close_days;
     if (d > 0)
-        pt->timer = sim_schedule(&w->s, d, PRIO_PERSON, referral_on_opt_in, pt, 0);
+        pt->timer = sim_schedule(&w->s, closed ? a->opt_in_close_days : d, PRIO_PERSON,
+                                 referral_on_opt_in, pt, (uint64_t)closed);
     else
         assess_join(w, pt);
 }
@@ -225,13 +228,18 @@ void referral_on_arrival(sim *s, void *obj, uint64_t arg)
     refer(w, pt);
 }
 
-/* pt opts in: onto the assessment list. */
+/* pt opts in: onto the assessment list; or, arg 1, the service closes the referral
+ * unanswered (assessment.opt_in_close_days), an exit as not opting in. */
 void referral_on_opt_in(sim *s, void *obj, uint64_t arg)
 {
-    (void)arg;
     world *w = s->user;
     patient *pt = obj;
     pt->timer = 0;
+    if (arg) {
+        emit_stage(w, pt, NAN, w->s.now, 0, "no_opt_in", 0);
+        cohort_exit(w, pt, PW_X_NO_OPT_IN);
+        return;
+    }
     assess_join(w, pt);
 }
 

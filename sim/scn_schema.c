@@ -192,6 +192,7 @@ static const pw_field assessment_fields[] = {
     /* NAN: opt_in_days_mean's (pw_referral.c) */
     PW_NUM("self_referral_opt_in_days_mean", pw_assessment_p, self_opt_in_days_mean,
            PW_OMIT_DEFAULT, NAN, 0, MAX_DAYS),
+    PW_NUM("opt_in_close_days", pw_assessment_p, opt_in_close_days, 0, 0.0, 0, MAX_DAYS),
     PW_NUM("minutes", pw_assessment_p, minutes, PW_REQ | PW_LO_OPEN, 0, 0, 1440),
     PW_PROB("dna_probability", pw_assessment_p, dna_probability, PW_REQ, 0),
     PW_INT("dna_rebook", pw_assessment_p, dna_rebook, 0, 0, 0, 10),

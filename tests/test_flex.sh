@@ -21,6 +21,8 @@
 #   key); at 0, self-referrals' published six-week figure is near 1 (over 99%; measured
 #   100%); at the baseline's 3 days rather than the GP referrals' 26 the service's figure
 #   rises (4 replications of three years, paired: +13.4 points [12.8, 14.0]).
+# - Referrals closed unanswered (assessment.opt_in_close_days): exactly the late
+#   answerers are closed, by the person's own draw (below).
 # The sanitizer pass runs 2 replications an arm and leaves the comparisons between arms,
 # but for byte-for-byte ones, to the optimised pass (lib.sh: reps, statistical).
 # Usage: tests/test_flex.sh BUILD_DIR
@@ -101,4 +103,50 @@ w6=$(paired "$tmp/self_same" "$tmp/self_base" within_6_weeks_reported)
 echo "   self-referrals within six weeks (published) $w6s at once; the service's figure $w6"
 check "self-referrals at once: theirs over 99%" awk -v m="$w6s" 'BEGIN { exit !(m > 0.99) }'
 statistical check "self-referrals at 3 days rather than 26: the service's published figure rises" above "$w6"
+
+echo "== referrals closed unanswered"
+# assessment.opt_in_close_days: a referral not opted in by then is closed, as not opting
+# in. The delay is the person's own draw (PR_OPTIN), whatever the service does, so with
+# the same seed the people closed at 28 days are exactly the first referrals who, without
+# a closure, opted in (their first assessment_wait in events.csv) more than 28 days after
+# referral or were still waiting to at the run's end (of those referred 28 days or more
+# before it; measured 5,152 of them); with it no one opts in later than that. Then the
+# published six-week figure: every opt-in within 28 days and the list's wait near 6 days,
+# so no one who finishes a course has waited six weeks (measured 100.0%).
+variant close0 1 'horizon_weeks = 104.0;' "no closure" --events
+variant close28 1 'horizon_weeks = 104.0; assessment = { opt_in_close_days = 28.0; };' \
+    "closed at 28 days" --events
+# opt_in MODE DIR: first referrals' ids, of those referred over 28 days before the end:
+# late (opted in, or still waiting to, after 28 days), closed (at 28 days), after (opted
+# in after 28 days)
+opt_in() {
+    awk -F, -v mode="$1" 'NR > 1 && $3 ~ /^r0-[0-9]+$/ {
+        c = $3; d = $8 + 0
+        if ($5 == "referral") ref[c] = d
+        else if ($5 == "assessment_wait" && $6 == "start" && !(c in optin)) optin[c] = d
+        else if ($5 == "no_opt_in") closed[c] = d
+        else if ($5 == "still_waiting") still[c] = 1
+    }
+    NR > 1 && $8 + 0 > end { end = $8 + 0 }
+    END {
+        for (c in ref) {
+            if (ref[c] + 28 >= end) continue
+            if (mode == "late" && (c in optin ? optin[c] - ref[c] > 28 : c in still)) print c
+            if (mode == "closed" && c in closed && closed[c] - ref[c] > 27.999) print c
+            if (mode == "after" && c in optin && optin[c] - ref[c] > 28.000001) print c
+        }
+    }' "$2/events.csv" | sort
+}
+opt_in late "$tmp/close0" >"$tmp/late"
+opt_in closed "$tmp/close28" >"$tmp/closed"
+opt_in after "$tmp/close28" >"$tmp/after"
+n=$(wc -l <"$tmp/late")
+echo "   first referrals answering after 28 days: $n; closed at 28 days: $(wc -l <"$tmp/closed")"
+check "closed at 28 days: exactly the late answerers ($n)" \
+    sh -c "[ $n -gt 100 ] && cmp -s '$tmp/late' '$tmp/closed'"
+check "closed at 28 days: no one opts in later" \
+    sh -c "test -s '$tmp/close28/events.csv' && test ! -s '$tmp/after'"
+w6c=$(metric "$tmp/close28" within_6_weeks_reported)
+echo "   published six-week figure, closed at 28 days: $w6c"
+check "closed at 28 days: every finisher within six weeks" awk -v m="$w6c" 'BEGIN { exit !(m > 0.999) }'
 finish
