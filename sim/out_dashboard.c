@@ -50,8 +50,10 @@ static void row(FILE *f, const char *label, const char *c1, const char *c2)
         const char *c = k ? c2 : c1;
         if (!c)
             continue;
-        if (text_width(c) >= CELL_W - 1 && n + 1 < sizeof line)
-            line[n++] = ' '; /* a cell as wide as its column still stands two apart */
+        /* A cell as wide as its column, or wider, still stands two apart. */
+        int pad = CELL_W - text_width(c);
+        for (int gap = pad > 0 ? pad : 0; gap < 2 && n + 1 < sizeof line; gap++)
+            line[n++] = ' ';
         put_padded(line, &n, sizeof line, c, CELL_W, 1);
     }
     while (n > 0 && line[n - 1] == ' ')
@@ -206,6 +208,7 @@ void out_dashboard_label(char *b, size_t n, const char *name, const char *indent
         {"ethnic_minority", "ethnic minority: the four above"},
         {"other_ethnic_group", "other ethnic group"},
         {"discharged_holding_list", "did not answer a holding-list letter"},
+        {"closed_unanswered", "closed, not having opted in"},
         {"still_in_system", "Still in the service at the end"},
         {"still_waiting", "still waiting"},
         {"still_in_treatment", "still in treatment"},

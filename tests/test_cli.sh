@@ -200,7 +200,7 @@ check "two replications: intervals within what each figure can take" awk '
     END { exit !(bad == 0 && cut > 0) }' "$tmp/out"
 # A cut cell is as wide as its column or nearly: it still stands two columns from the
 # cell before it ("59.7% ± 4.4 99.7% (99.3–100)" read as one).
-check "two replications: cells two columns apart" sh -c "! grep -E '[0-9)%] [0-9][0-9.,]*%? [(±]' '$tmp/out'"
+check "two replications: cells two columns apart" sh -c "! grep -E '[0-9)%] (−|–|£)?[0-9][0-9.,]*%? (\(|±)' '$tmp/out'"
 run run '' -o "$tmp/never"
 expect_rc 2 "an empty scenario name"
 expect_err "an empty scenario name" "an empty scenario name: said so (it had become ./scenarios/)"
