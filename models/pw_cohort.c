@@ -77,8 +77,8 @@ static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_f
         o->within_18_weeks_true += (uint64_t)pw_outcome_within_18_weeks(wt);
     }
     pw_exit x = f->why;
-    o->dropped_before_assessment += x == PW_X_NO_OPT_IN || x == PW_X_DROPPED_WAITING_ASSESSMENT ||
-                                    x == PW_X_DNA_ASSESSMENT;
+    o->dropped_before_assessment += x == PW_X_NO_OPT_IN || x == PW_X_CLOSED_UNANSWERED ||
+                                    x == PW_X_DROPPED_WAITING_ASSESSMENT || x == PW_X_DNA_ASSESSMENT;
     o->dropped_after_assessment += x == PW_X_DROPPED_WAITING_STEP2 ||
                                    x == PW_X_DROPPED_WAITING_STEP3;
     o->dropped_in_treatment += x == PW_X_DROPPED_IN_TREATMENT || x == PW_X_DISCHARGED_DNA;

@@ -152,7 +152,9 @@ void metrics_compute(world *w)
     m[PW_M_SESSIONS_MEAN_RECOVERED] = sim_tally_mean(&w->t_sessions_rec);
     const uint64_t *x = o->exits;
     m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
-        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_DROPPED_WAITING_ASSESSMENT] + x[PW_X_DNA_ASSESSMENT], w->n_ref);
+        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_CLOSED_UNANSWERED] + x[PW_X_DROPPED_WAITING_ASSESSMENT] +
+                  x[PW_X_DNA_ASSESSMENT],
+              w->n_ref);
     m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
         SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], w->n_ref);
     m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =

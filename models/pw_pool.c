@@ -297,7 +297,8 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_SESSIONS_MEAN_RECOVERED] = TALLY(PW_T_SESSIONS_REC);
     const uint64_t *x = o->exits;
     m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
-        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_DROPPED_WAITING_ASSESSMENT] + x[PW_X_DNA_ASSESSMENT],
+        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_CLOSED_UNANSWERED] + x[PW_X_DROPPED_WAITING_ASSESSMENT] +
+                  x[PW_X_DNA_ASSESSMENT],
               pl->n_ref);
     m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
         SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], pl->n_ref);

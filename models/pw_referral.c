@@ -155,6 +155,13 @@ double referral_max_rate(const world *w)
     return pw_referral_bound(w->p);
 }
 
+/* pt's referral ends without their opting in: never (at referral), or closed unanswered. */
+static void never_opted_in(world *w, patient *pt, pw_exit why)
+{
+    emit_stage(w, pt, NAN, w->s.now, 0, pw_exit_name(why), 0);
+    cohort_exit(w, pt, why);
+}
+
 /* pt is referred now: fortunes drawn (PR_FATE, PR_ROUTE), counted if in the cohort, then
  * opts in (PR_OPTIN) now or after a delay (schedules EV_OPT_IN), or never. */
 static void refer(world *w, patient *pt)
@@ -179,8 +186,7 @@ static void refer(world *w, patient *pt)
     if (gsl_rng_uniform(pt->r[PR_OPTIN]) >=
         odds_scaled(p->assessment.opt_in_probability, pt->sg_opt_in)) {
         pt->queue_day = w->s.now;
-        emit_stage(w, pt, NAN, w->s.now, 0, "no_opt_in", 0);
-        cohort_exit(w, pt, PW_X_NO_OPT_IN);
+        never_opted_in(w, pt, PW_X_NO_OPT_IN);
         return;
     }
     pt->at = W_OPT_IN;
@@ -193,7 +199,7 @@ static void refer(world *w, patient *pt)
     double d = a->opt_in_days_mean > 0 || self > 0
                    ? mean * gsl_ran_exponential(pt->r[PR_OPTIN], 1.0)
                    : 0;
-    /* Not answered by the closing day: closed then, as not opting in (arg 1). */
+    /* Not answered by the closing day: closed then (arg 1). */
     int closed = a->opt_in_close_days > 0 && d > a->opt_in_close_days;
     if (d > 0)
         pt->timer = sim_schedule(&w->s, closed ? a->opt_in_close_days : d, PRIO_PERSON,
@@ -229,18 +235,16 @@ void referral_on_arrival(sim *s, void *obj, uint64_t arg)
 }
 
 /* pt opts in: onto the assessment list; or, arg 1, the service closes the referral
- * unanswered (assessment.opt_in_close_days), an exit as not opting in. */
+ * unanswered (assessment.opt_in_close_days). */
 void referral_on_opt_in(sim *s, void *obj, uint64_t arg)
 {
     world *w = s->user;
     patient *pt = obj;
     pt->timer = 0;
-    if (arg) {
-        emit_stage(w, pt, NAN, w->s.now, 0, "no_opt_in", 0);
-        cohort_exit(w, pt, PW_X_NO_OPT_IN);
-        return;
-    }
-    assess_join(w, pt);
+    if (arg)
+        never_opted_in(w, pt, PW_X_CLOSED_UNANSWERED);
+    else
+        assess_join(w, pt);
 }
 
 /* A relapsed person comes back: referred again now. */

@@ -102,7 +102,8 @@ const char *pw_metric_name(pw_metric m);
     X(STILL_WAITING, "still_waiting", "still_in_system")                                  \
     X(STILL_IN_TREATMENT, "still_in_treatment", "still_in_system")                       \
     X(SIGNPOSTED_LTC, "signposted_ltc", "signposted")                                     \
-    X(DISCHARGED_HOLDING_LIST, "discharged_holding_list", "discharged_from_waiting_list")
+    X(DISCHARGED_HOLDING_LIST, "discharged_holding_list", "discharged_from_waiting_list")    \
+    X(CLOSED_UNANSWERED, "closed_unanswered", "dropped_before_assessment")
 
 typedef enum pw_exit {
 #define PW_EXIT_ENUM(id, name, group) PW_X_##id,

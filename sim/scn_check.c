@@ -462,6 +462,23 @@ static void check_telephone_weight(scn_ctx *c, const pw_params *p)
                v);
 }
 
+/* Closing unanswered referrals where every referral opts in at once closes no one. */
+static void check_opt_in_close(scn_ctx *c, const pw_params *p)
+{
+    const pw_assessment_p *a = &p->assessment;
+    double self = isnan(a->self_opt_in_days_mean) ? a->opt_in_days_mean : a->self_opt_in_days_mean;
+    if (a->opt_in_close_days == 0 || a->opt_in_days_mean > 0 || self > 0)
+        return;
+    const config_setting_t *at = lookup(c, "assessment.opt_in_close_days");
+    char v[40];
+    scn_fmt_num(a->opt_in_close_days, v, sizeof v);
+    scn_err_at(c, at ? at : config_root_setting(c->cfg), "assessment.opt_in_close_days",
+               "has no effect here (got %s): every referral opts in at once "
+               "(opt_in_days_mean and self_referral_opt_in_days_mean are 0); expected 0, "
+               "the default",
+               v);
+}
+
 /* ==== scn_check_all ==================================================================== */
 
 void scn_check_all(scn_ctx *c, pw_params *p)
@@ -492,4 +509,5 @@ void scn_check_all(scn_ctx *c, pw_params *p)
     check_assessment_hours(c, p);
     check_cuts(c, p);
     check_telephone_weight(c, p);
+    check_opt_in_close(c, p);
 }
