@@ -405,6 +405,10 @@
     const others = d.scenarios.filter((s) => s.name !== d.reference);
     const UNIT = { pct: "difference, percentage points", days: "difference, days", people: "difference, people waiting", gbp: "difference, £" };
     const forests = [];
+    /* A phone: each metric's name above its rows (a row of its own), the plot the
+     * screen's width; beside them, 330 px of names left the plot off-screen. */
+    const cs = getComputedStyle(app), room = app.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const narrow = room < 600, HEAD = "\u2002", W = narrow ? Math.max(280, Math.floor(room)) : 1000;
     for (const [unit, names] of FOREST) {
       const rows = [];
       for (const s of others)
@@ -416,19 +420,15 @@
         }
       if (!rows.length) continue;
       const metrics = [...new Set(rows.map((r) => r.metric))];
-      /* A phone: the metric's name above its rows (a row of its own), the plot the
-       * screen's width; beside them, 330 px of names left the plot off-screen. */
-      const cs = getComputedStyle(app), room = app.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-      const narrow = room < 600, HEAD = "\u2002";
       const p = Plot.plot({
-        width: narrow ? Math.max(300, Math.floor(room)) : 1000,
-        height: 40 + rows.length * 20 + metrics.length * (narrow ? 28 : 8), marginLeft: narrow ? 8 : 330, marginRight: narrow ? 24 : undefined,
+        width: W,
+        height: 40 + rows.length * 20 + metrics.length * (narrow ? 36 : 8), marginLeft: narrow ? 20 : 330, marginRight: narrow ? 24 : undefined,
         x: { label: UNIT[unit] + " against " + d.reference, grid: true, nice: true, ticks: narrow ? 4 : undefined, labelAnchor: narrow ? "center" : undefined },
         fy: { label: null, domain: metrics, axis: narrow ? null : "left", padding: 0.15 },
         y: { axis: null, domain: narrow ? [HEAD, ...others.map((s) => s.name)] : others.map((s) => s.name) },
         color: { domain: others.map((s) => s.name), range: PALETTE.slice(1), legend: true },
         marks: [Plot.ruleX([0], { stroke: "#57606a" }), Plot.frame({ anchor: "bottom", stroke: "#d0d7de" }),
-                narrow ? Plot.text(metrics, { fy: (m) => m, y: () => HEAD, frameAnchor: "left", text: (m) => m, textAnchor: "start", fontWeight: 600, lineWidth: 40 }) : null,
+                narrow ? Plot.text(metrics, { fy: (m) => m, y: () => HEAD, frameAnchor: "left", dx: -12, text: (m) => m, textAnchor: "start", fontWeight: 600, lineWidth: (W - 30) / 13 }) : null,
                 Plot.ruleY(rows, { fy: "metric", y: "scenario", x1: "lo", x2: "hi", stroke: "scenario", strokeWidth: 2 }),
                 Plot.dot(rows, { fy: "metric", y: "scenario", x: "diff", fill: "scenario", r: 4, tip: true,
                   title: (r) => `${r.scenario}: ${r.diff.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]` })],

@@ -162,20 +162,36 @@ async function compare(browser, dir, scenarios) {
   const diffs = await p.page.evaluate(() => window.stepsim.data.scenarios.slice(1).map((s) => [s.name, s.metrics.find((m) => m.name === "recovery_rate_true").diff]));
   check(diffs.every(([s, d]) => cmp.metrics.recovery_rate_true[s].diff === d), "compare.html: the paired differences equal compare.json's");
   if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/compare.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
-  /* A phone: each forest fits the screen (nothing of it to scroll to) and names its
+  /* A phone: each forest fits the screen (nothing of it to scroll to), names its
    * metrics above their rows, where 330 px of names beside them had left the plot
-   * off-screen. */
-  const q = await open(browser, fileUrl(dir + "/compare.html"), "compare.html at 390 px", 390);
+   * off-screen, and every text of it lies inside it (a long name wraps), at 390 and
+   * 320 px. */
   const forests = (page, names) => page.$$eval("section", (secs, names) => {
     const sec = secs.find((s) => s.querySelector("h2") && s.querySelector("h2").textContent === "Paired differences");
-    return [...sec.querySelectorAll("figure > svg")].map((svg) => ({ right: svg.getBoundingClientRect().right, names: [...svg.querySelectorAll(`g[aria-label="${names}"] text`)].map((t) => t.textContent) }));
+    return [...sec.querySelectorAll("figure > svg")].map((svg) => {
+      const b = svg.getBoundingClientRect();
+      const out = [...svg.querySelectorAll("text")].filter((t) => {
+        const r = t.getBoundingClientRect();
+        return r.width > 0 && (r.left < b.left - 0.5 || r.right > b.right + 0.5);
+      }).map((t) => t.textContent);
+      return { right: b.right, out, names: [...svg.querySelectorAll(`g[aria-label="${names}"] text`)].map((t) => {
+        const lines = [...t.querySelectorAll("tspan")].map((l) => l.textContent); /* a wrapped name */
+        return lines.length ? lines.join(" ") : t.textContent;
+      }) };
+    });
   }, names);
-  const wide = await forests(p.page, "fy-axis tick label"), narrow = await forests(q.page, "text");
-  check(wide.length > 0 && narrow.length === wide.length && narrow.every((f, i) => f.right <= 390 && f.names.join("|") === wide[i].names.join("|")),
-    `compare.html at 390 px: its ${narrow.length} forest plots within the screen (rightmost edge ${Math.max(...narrow.map((f) => f.right))} px), each naming the metrics the wide page names`);
-  if (cfg.shots) await q.page.screenshot({ path: cfg.shots + "/compare_phone.png", fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1450 } });
+  const wide = await forests(p.page, "fy-axis tick label");
+  const phones = [];
+  for (const w of [390, 320]) {
+    const q = await open(browser, fileUrl(dir + "/compare.html"), `compare.html at ${w} px`, w);
+    const narrow = await forests(q.page, "text");
+    check(wide.length > 0 && narrow.length === wide.length && narrow.every((f, i) => f.right <= w && f.out.length === 0 && f.names.join("|") === wide[i].names.join("|")),
+      `compare.html at ${w} px: its ${narrow.length} forest plots within the screen (rightmost edge ${Math.max(...narrow.map((f) => f.right))} px), every text inside its plot${narrow.some((f) => f.out.length) ? " (not: " + narrow.flatMap((f) => f.out).slice(0, 3).join(" | ") + ")" : ""}, each naming the metrics the wide page names`);
+    if (cfg.shots && w === 390) await q.page.screenshot({ path: cfg.shots + "/compare_phone.png", fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1450 } });
+    phones.push(q);
+  }
   await finishPage(p);
-  await finishPage(q);
+  for (const q of phones) await finishPage(q);
 }
 
 // A CSV's rows as objects (no quoted commas in these test files).
