@@ -59,7 +59,7 @@ echo "== the outputs the pages show"
     expect_rc 0 "sensitivity"
     # What the playground must show after its sliders move: the same run from the shell.
     run run "$top/scenarios/baseline.cfg" -r 2 -q --set referrals.per_week=300 \
-        --set horizon_weeks=52 -o "$tmp/expect"
+        --set horizon_weeks=52 --set assessment.opt_in_close_days=42 -o "$tmp/expect"
     expect_rc 0 "run with the playground's overrides"
 }
 for f in run/report.html cmp/compare.html sweep/sweep.html solve/solve.html sens/sensitivity.html; do
@@ -93,7 +93,7 @@ cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
  "sensitivity": "$tmp/sens", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
- "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "@replications": 2},
+ "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF
 echo "== the pages in chromium"
@@ -166,7 +166,7 @@ check "an idle connection is cut (408) and the next request answered" \
     grep -Eq '^health 200 after [0-9]+ s; idle HTTP/1.0 408 Request Timeout' "$tmp/idle.log"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
-check "serve logged the playground's run" grep -q 'serve: ran baseline with 2 overrides, 2 replications' "$tmp/serve.log"
+check "serve logged the playground's run" grep -q 'serve: ran baseline with 3 overrides, 2 replications' "$tmp/serve.log"
 
 echo "== serve --set reaches every run and download"
 # The command line's overrides once shaped the page but not the runs behind it.

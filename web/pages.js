@@ -606,6 +606,8 @@
           : s.rate_key ? [slider(s.rate_key, "Self-referrals a week", 0, Math.max(500, 2 * s.per_week), 5, s.per_week)] : []),
         ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${{ pwp: "PWPs", hit: "HITs", senior: "Senior clinicians" }[r.name] || r.name} in post (headcount)`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
         slider("assessment.flex_from_weeks", "Front door: extra clinics, from treatment time, once the list holds (weeks of clinics; 0 = never)", 0, 4, 0.25, s.flex_from_weeks),
+        slider("assessment.opt_in_days_mean", "Front door: days a GP's referral takes to opt in (mean)", 0, 60, 1, s.opt_in_days_mean),
+        slider("assessment.opt_in_close_days", "Front door: close referrals not opted in after (days; 0 = never)", 0, 90, 7, s.opt_in_close_days),
         slider("step2.first_session_dropout", "Step 2: dropout after the first session", 0, 0.9, 0.05, s.step2_first_session_dropout, pct),
         slider("step2.dropout_per_session", s.step2_dropout_gap_days > 0
           ? `Step 2: dropout after a later session, over ${s.step2_dropout_gap_days} days to the next`
