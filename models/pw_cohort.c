@@ -76,12 +76,10 @@ static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_f
         o->within_6_weeks_true += (uint64_t)pw_outcome_within_six_weeks(wt);
         o->within_18_weeks_true += (uint64_t)pw_outcome_within_18_weeks(wt);
     }
-    pw_exit x = f->why;
-    o->dropped_before_assessment += x == PW_X_NO_OPT_IN || x == PW_X_CLOSED_UNANSWERED ||
-                                    x == PW_X_DROPPED_WAITING_ASSESSMENT || x == PW_X_DNA_ASSESSMENT;
-    o->dropped_after_assessment += x == PW_X_DROPPED_WAITING_STEP2 ||
-                                   x == PW_X_DROPPED_WAITING_STEP3;
-    o->dropped_in_treatment += x == PW_X_DROPPED_IN_TREATMENT || x == PW_X_DISCHARGED_DNA;
+    pw_exit_group_id g = pw_exit_group_of(f->why);
+    o->dropped_before_assessment += g == PW_XG_BEFORE_ASSESSMENT;
+    o->dropped_after_assessment += g == PW_XG_AFTER_ASSESSMENT;
+    o->dropped_in_treatment += g == PW_XG_IN_TREATMENT;
 }
 
 /* The reported outcome of a course finished as reported (r) with a baseline

@@ -152,18 +152,16 @@ void metrics_compute(world *w)
     m[PW_M_SESSIONS_MEAN_RECOVERED] = sim_tally_mean(&w->t_sessions_rec);
     const uint64_t *x = o->exits;
     m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
-        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_CLOSED_UNANSWERED] + x[PW_X_DROPPED_WAITING_ASSESSMENT] +
-                  x[PW_X_DNA_ASSESSMENT],
-              w->n_ref);
+        SHARE(pw_exit_group_count(x, PW_XG_BEFORE_ASSESSMENT), w->n_ref);
     m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
-        SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], w->n_ref);
+        SHARE(pw_exit_group_count(x, PW_XG_AFTER_ASSESSMENT), w->n_ref);
     m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
-        SHARE(x[PW_X_DROPPED_IN_TREATMENT] + x[PW_X_DISCHARGED_DNA], w->n_ref);
-    m[PW_M_SIGNPOSTED_SHARE] = SHARE(x[PW_X_SIGNPOSTED_RISK] + x[PW_X_SIGNPOSTED_SPECIALIST] +
-                                         x[PW_X_REJECTED] + x[PW_X_SIGNPOSTED_LTC],
-                                     w->n_ref);
+        SHARE(pw_exit_group_count(x, PW_XG_IN_TREATMENT), w->n_ref);
+    m[PW_M_SIGNPOSTED_SHARE] =
+        SHARE(pw_exit_group_count(x, PW_XG_SIGNPOSTED), w->n_ref);
     m[PW_M_STEPPED_UP_SHARE] = SHARE(w->n_stepped_up, w->n_step2_starters);
-    m[PW_M_STILL_IN_SYSTEM_SHARE] = SHARE(x[PW_X_STILL_WAITING] + x[PW_X_STILL_IN_TREATMENT], w->n_ref);
+    m[PW_M_STILL_IN_SYSTEM_SHARE] =
+        SHARE(pw_exit_group_count(x, PW_XG_STILL_IN_SYSTEM), w->n_ref);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(w->n_rereferrals, w->n_ref);
     /* Failed episodes per referral (fail-first's cost); 3+ counted as 3. */
     const uint64_t *fl = o->failures;

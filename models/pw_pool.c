@@ -297,19 +297,16 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_SESSIONS_MEAN_RECOVERED] = TALLY(PW_T_SESSIONS_REC);
     const uint64_t *x = o->exits;
     m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
-        SHARE(x[PW_X_NO_OPT_IN] + x[PW_X_CLOSED_UNANSWERED] + x[PW_X_DROPPED_WAITING_ASSESSMENT] +
-                  x[PW_X_DNA_ASSESSMENT],
-              pl->n_ref);
+        SHARE(pw_exit_group_count(x, PW_XG_BEFORE_ASSESSMENT), pl->n_ref);
     m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
-        SHARE(x[PW_X_DROPPED_WAITING_STEP2] + x[PW_X_DROPPED_WAITING_STEP3], pl->n_ref);
+        SHARE(pw_exit_group_count(x, PW_XG_AFTER_ASSESSMENT), pl->n_ref);
     m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
-        SHARE(x[PW_X_DROPPED_IN_TREATMENT] + x[PW_X_DISCHARGED_DNA], pl->n_ref);
-    m[PW_M_SIGNPOSTED_SHARE] = SHARE(x[PW_X_SIGNPOSTED_RISK] + x[PW_X_SIGNPOSTED_SPECIALIST] +
-                                         x[PW_X_REJECTED] + x[PW_X_SIGNPOSTED_LTC],
-                                     pl->n_ref);
+        SHARE(pw_exit_group_count(x, PW_XG_IN_TREATMENT), pl->n_ref);
+    m[PW_M_SIGNPOSTED_SHARE] =
+        SHARE(pw_exit_group_count(x, PW_XG_SIGNPOSTED), pl->n_ref);
     m[PW_M_STEPPED_UP_SHARE] = SHARE(pl->n_stepped_up, pl->n_step2_starters);
     m[PW_M_STILL_IN_SYSTEM_SHARE] =
-        SHARE(x[PW_X_STILL_WAITING] + x[PW_X_STILL_IN_TREATMENT], pl->n_ref);
+        SHARE(pw_exit_group_count(x, PW_XG_STILL_IN_SYSTEM), pl->n_ref);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(pl->n_rereferrals, pl->n_ref);
     const uint64_t *fl = o->failures;
     m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], pl->n_ref);

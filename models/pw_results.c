@@ -14,8 +14,13 @@ static const char *const exit_names[] = {
     PW_EXITS(NAME)
 #undef NAME
 };
-static const char *const exit_groups[] = {
-#define GROUP(id, name, group) group,
+static const char *const exit_group_names[] = {
+#define NAME(id, name) name,
+    PW_EXIT_GROUPS(NAME)
+#undef NAME
+};
+static const pw_exit_group_id exit_groups[] = {
+#define GROUP(id, name, group) PW_XG_##group,
     PW_EXITS(GROUP)
 #undef GROUP
 };
@@ -57,7 +62,19 @@ static const char *const gmetric_names[] = {
 
 const char *pw_metric_name(pw_metric m) { return (unsigned)m < PW_M_N ? metric_names[m] : "?"; }
 const char *pw_exit_name(pw_exit x) { return (unsigned)x < PW_X_N ? exit_names[x] : "?"; }
-const char *pw_exit_group(pw_exit x) { return (unsigned)x < PW_X_N ? exit_groups[x] : "?"; }
+const char *pw_exit_group(pw_exit x)
+{
+    return (unsigned)x < PW_X_N ? exit_group_names[exit_groups[x]] : "?";
+}
+pw_exit_group_id pw_exit_group_of(pw_exit x) { return exit_groups[x]; }
+
+uint64_t pw_exit_group_count(const uint64_t *exits, pw_exit_group_id g)
+{
+    uint64_t n = 0;
+    for (int x = 0; x < PW_X_N; x++)
+        n += exit_groups[x] == g ? exits[x] : 0;
+    return n;
+}
 const char *pw_stage_name(pw_stage s) { return (unsigned)s < PW_S_N ? stage_names[s] : "?"; }
 const char *pw_wait_name(pw_wait w) { return (unsigned)w < PW_W_N ? wait_names[w] : "?"; }
 const char *pw_path_name(pw_path p) { return (unsigned)p < PW_P_N ? path_names[p] : "?"; }

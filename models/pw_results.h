@@ -84,26 +84,43 @@ typedef enum pw_metric {
 
 const char *pw_metric_name(pw_metric m);
 
+/* The groups exits fall in (flow.csv's `group`, the dashboard's headings). */
+#define PW_EXIT_GROUPS(X)                                                                 \
+    X(BEFORE_ASSESSMENT, "dropped_before_assessment")                                     \
+    X(SIGNPOSTED, "signposted")                                                           \
+    X(AFTER_ASSESSMENT, "dropped_after_assessment")                                       \
+    X(IN_TREATMENT, "dropped_in_treatment")                                               \
+    X(DISCHARGED, "discharged")                                                           \
+    X(STILL_IN_SYSTEM, "still_in_system")                                                 \
+    X(FROM_WAITING_LIST, "discharged_from_waiting_list")
+
+typedef enum pw_exit_group_id {
+#define PW_EXIT_GROUP_ENUM(id, name) PW_XG_##id,
+    PW_EXIT_GROUPS(PW_EXIT_GROUP_ENUM)
+#undef PW_EXIT_GROUP_ENUM
+    PW_XG_N
+} pw_exit_group_id;
+
 /* Where each referral of the cohort ended: exactly one per referral. */
 #define PW_EXITS(X)                                                                       \
-    X(NO_OPT_IN, "no_opt_in", "dropped_before_assessment")                                \
-    X(DROPPED_WAITING_ASSESSMENT, "dropped_waiting_assessment", "dropped_before_assessment") \
-    X(DNA_ASSESSMENT, "dna_assessment", "dropped_before_assessment")                      \
-    X(SIGNPOSTED_RISK, "signposted_risk", "signposted")                                   \
-    X(SIGNPOSTED_SPECIALIST, "signposted_specialist", "signposted")                       \
-    X(REJECTED, "rejected", "signposted")                                                 \
-    X(DROPPED_WAITING_STEP2, "dropped_waiting_step2", "dropped_after_assessment")         \
-    X(DROPPED_WAITING_STEP3, "dropped_waiting_step3", "dropped_after_assessment")         \
-    X(DROPPED_IN_TREATMENT, "dropped_in_treatment", "dropped_in_treatment")               \
-    X(DISCHARGED_DNA, "discharged_dna", "dropped_in_treatment")                           \
-    X(DISCHARGED_RECOVERED, "discharged_recovered", "discharged")                         \
-    X(DISCHARGED_COMPLETED, "discharged_completed", "discharged")                         \
-    X(DISCHARGED_NO_PROGRESS, "discharged_no_progress", "discharged")                     \
-    X(STILL_WAITING, "still_waiting", "still_in_system")                                  \
-    X(STILL_IN_TREATMENT, "still_in_treatment", "still_in_system")                       \
-    X(SIGNPOSTED_LTC, "signposted_ltc", "signposted")                                     \
-    X(DISCHARGED_HOLDING_LIST, "discharged_holding_list", "discharged_from_waiting_list")    \
-    X(CLOSED_UNANSWERED, "closed_unanswered", "dropped_before_assessment")
+    X(NO_OPT_IN, "no_opt_in", BEFORE_ASSESSMENT)                                          \
+    X(DROPPED_WAITING_ASSESSMENT, "dropped_waiting_assessment", BEFORE_ASSESSMENT)        \
+    X(DNA_ASSESSMENT, "dna_assessment", BEFORE_ASSESSMENT)                                \
+    X(SIGNPOSTED_RISK, "signposted_risk", SIGNPOSTED)                                     \
+    X(SIGNPOSTED_SPECIALIST, "signposted_specialist", SIGNPOSTED)                         \
+    X(REJECTED, "rejected", SIGNPOSTED)                                                   \
+    X(DROPPED_WAITING_STEP2, "dropped_waiting_step2", AFTER_ASSESSMENT)                   \
+    X(DROPPED_WAITING_STEP3, "dropped_waiting_step3", AFTER_ASSESSMENT)                   \
+    X(DROPPED_IN_TREATMENT, "dropped_in_treatment", IN_TREATMENT)                         \
+    X(DISCHARGED_DNA, "discharged_dna", IN_TREATMENT)                                     \
+    X(DISCHARGED_RECOVERED, "discharged_recovered", DISCHARGED)                           \
+    X(DISCHARGED_COMPLETED, "discharged_completed", DISCHARGED)                           \
+    X(DISCHARGED_NO_PROGRESS, "discharged_no_progress", DISCHARGED)                       \
+    X(STILL_WAITING, "still_waiting", STILL_IN_SYSTEM)                                    \
+    X(STILL_IN_TREATMENT, "still_in_treatment", STILL_IN_SYSTEM)                          \
+    X(SIGNPOSTED_LTC, "signposted_ltc", SIGNPOSTED)                                       \
+    X(DISCHARGED_HOLDING_LIST, "discharged_holding_list", FROM_WAITING_LIST)              \
+    X(CLOSED_UNANSWERED, "closed_unanswered", BEFORE_ASSESSMENT)
 
 typedef enum pw_exit {
 #define PW_EXIT_ENUM(id, name, group) PW_X_##id,
@@ -114,6 +131,9 @@ typedef enum pw_exit {
 
 const char *pw_exit_name(pw_exit x);
 const char *pw_exit_group(pw_exit x);
+pw_exit_group_id pw_exit_group_of(pw_exit x);
+/* The exits of group g summed (exits: PW_X_N counts). */
+uint64_t pw_exit_group_count(const uint64_t *exits, pw_exit_group_id g);
 
 /* Funnel stages passed (a referral may pass several): counts for flow.csv.
  * entered_ltc_pathway (people entering treatment on the long-term-condition pathway) is

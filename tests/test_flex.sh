@@ -150,4 +150,9 @@ check "closed at 28 days: no one opts in later" \
 w6c=$(metric "$tmp/close28" within_6_weeks_reported)
 echo "   published six-week figure, closed at 28 days: $w6c"
 check "closed at 28 days: every finisher within six weeks" awk -v m="$w6c" 'BEGIN { exit !(m > 0.999) }'
+# The closed count where those lost before assessment are: subgroups.csv's all row, counted
+# person by person, equals summary.csv's, counted from the exits.
+all_unlike_summary "$tmp/close28" >"$tmp/allsum"
+check "closed at 28 days: subgroups' all row equals summary.csv ($(tail -n 1 "$tmp/allsum"))" \
+    test "$(wc -l <"$tmp/allsum")" -eq 1
 finish
