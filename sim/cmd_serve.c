@@ -101,6 +101,8 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
     out_json_kv_num(f, "flex_from_weeks", p->assessment.flex_from_weeks);
     out_json_kv_num(f, "opt_in_days_mean", p->assessment.opt_in_days_mean);
     out_json_kv_num(f, "opt_in_close_days", p->assessment.opt_in_close_days);
+    fprintf(f, ", \"step3_stepped_up_first\": %s",
+            p->step[PW_STEP3].stepped_up_first ? "true" : "false");
     fprintf(f, ", \"end_of_session_questionnaire\": %s",
             p->reporting.end_of_session_questionnaire ? "true" : "false");
     out_json_kv_num(f, "coaching_points", p->reporting.coaching_points);

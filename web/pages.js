@@ -615,6 +615,7 @@
         slider("step3.first_session_dropout", "Step 3: dropout after the first session", 0, 0.9, 0.05, s.step3_first_session_dropout, pct),
         slider("step2.max_sessions", "Step 2: session cap", 1, 20, 1, s.step2_max_sessions),
         slider("step3.max_sessions", "Step 3: session cap", 1, 30, 1, s.step3_max_sessions),
+        check("step3.stepped_up_first", "Step 3: people stepped up seen before new referrals", s.step3_stepped_up_first),
         check("reporting.end_of_session_questionnaire", "Gaming: questionnaire at the end of the session", s.end_of_session_questionnaire),
         slider("reporting.coaching_points", "Gaming: coaching points on the last questionnaire", 0, 5, 0.5, s.coaching_points),
         check("reporting.discharge_on_first_good_score", "Gaming: discharge on the first good score", s.discharge_on_first_good_score),
