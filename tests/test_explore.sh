@@ -54,14 +54,23 @@ for m in within_6_weeks_true recovery_rate_true; do
 done
 check "manifest.json lists sweep.csv" grep -q '"name": "sweep.csv"' "$tmp/sw2/manifest.json"
 # The table's paired difference from point 0: its mean is the difference of the points'
-# means (point 1 is pwp 9, hit 6; point 0 pwp 9, hit 5), in percentage points.
-a0=$(value "$tmp/sw1/sweep.csv" within_6_weeks_true 0)
-a1=$(value "$tmp/sw1/sweep.csv" within_6_weeks_true 1)
-want=$(awk -v a="$a0" -v b="$a1" 'BEGIN { d = 100 * (b - a); printf "%s%.1f", d < 0 ? "-" : "+", d < 0 ? -d : d }')
-got=$(awk '/^point 1:/ { p = 1; next } /^point/ { p = 0 }
-    p && /Treated within 6 weeks, true/ { getline; if ($1 == "vs") print $4 }' "$tmp/sw1.txt")
-check "sweep's 'vs point 0' is the difference of the points' means ($got = $want points)" \
-    test "$got" = "$want"
+# means, in percentage points, at every point and for both shares (the differences here
+# are small, so all ten must agree, each to its printed tenth).
+same=0 shown=""
+for k in 1 2 3 4 5; do
+    for m in within_6_weeks_true recovery_rate_true; do
+        case $m in within*) l='Treated within 6 weeks, true' ;; *) l='Recovery, true' ;; esac
+        a0=$(value "$tmp/sw1/sweep.csv" "$m" 0)
+        ak=$(value "$tmp/sw1/sweep.csv" "$m" "$k")
+        want=$(awk -v a="$a0" -v b="$ak" 'BEGIN { d = 100 * (b - a); printf "%s%.1f", d < 0 ? "-" : "+", d < 0 ? -d : d }')
+        got=$(awk -v k="$k" -v l="$l" '$1 == "point" { p = ($2 == k ":"); next }
+            p && index($0, l) { getline; if ($1 == "vs") print $4 }' "$tmp/sw1.txt")
+        [ -n "$got" ] && [ "$got" = "$want" ] && same=$((same + 1))
+        shown="$shown $k:$got"
+    done
+done
+check "sweep's 'vs point 0' is the difference of the points' means at every point ($same of 10:$shown)" \
+    test "$same" -eq 10
 
 # run's warnings at each point, under it, as run prints them at that point (quarter.cfg with
 # 5 PWPs: its lists end the warm-up outside their window's range).
