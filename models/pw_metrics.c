@@ -150,23 +150,9 @@ void metrics_compute(world *w)
     m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = sim_tally_mean(&w->t_step_up_wait);
     m[PW_M_SESSIONS_MEAN_FINISHERS] = sim_tally_mean(&w->t_sessions_fin);
     m[PW_M_SESSIONS_MEAN_RECOVERED] = sim_tally_mean(&w->t_sessions_rec);
-    const uint64_t *x = o->exits;
-    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_BEFORE_ASSESSMENT), w->n_ref);
-    m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_AFTER_ASSESSMENT), w->n_ref);
-    m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_IN_TREATMENT), w->n_ref);
-    m[PW_M_SIGNPOSTED_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_SIGNPOSTED), w->n_ref);
     m[PW_M_STEPPED_UP_SHARE] = SHARE(w->n_stepped_up, w->n_step2_starters);
-    m[PW_M_STILL_IN_SYSTEM_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_STILL_IN_SYSTEM), w->n_ref);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(w->n_rereferrals, w->n_ref);
-    /* Failed episodes per referral (fail-first's cost); 3+ counted as 3. */
-    const uint64_t *fl = o->failures;
-    m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], w->n_ref);
-    m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3], w->n_ref);
+    metrics_exits(o, (double)w->n_ref);
     metrics_staff(w->p, o, (double)w->n_ref, (double)w->n_finished, (double)w->rep_recovered,
                   (double)w->fu_recovered);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(w->n_a2t_over90, w->n_a2t);
@@ -174,6 +160,25 @@ void metrics_compute(world *w)
     m[PW_M_HANDED_ON] = (double)w->diary_handed_back;
     m[PW_M_SPREAD_SESSIONS] = (double)w->diary_spread;
     m[PW_M_MOVED_SESSIONS] = (double)w->diary_moved;
+#undef SHARE
+}
+
+/* The metrics of results o's own counts, its exits by group and its failed episodes, over
+ * n_ref referrals. Shared by a world (metrics_compute) and a pooled federation
+ * (pw_pool_finish). */
+void metrics_exits(pw_results *o, double n_ref)
+{
+    double *m = o->metric;
+    const uint64_t *x = o->exits, *fl = o->failures;
+#define SHARE(num) (n_ref > 0 ? (double)(num) / n_ref : NAN)
+    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_BEFORE_ASSESSMENT));
+    m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_AFTER_ASSESSMENT));
+    m[PW_M_DROPOUT_IN_TREATMENT_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_IN_TREATMENT));
+    m[PW_M_SIGNPOSTED_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_SIGNPOSTED));
+    m[PW_M_STILL_IN_SYSTEM_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_STILL_IN_SYSTEM));
+    /* Failed episodes per referral (fail-first's cost); 3+ counted as 3. */
+    m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3]);
+    m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3]);
 #undef SHARE
 }
 

@@ -295,22 +295,9 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = TALLY(PW_T_STEP_UP_WAIT);
     m[PW_M_SESSIONS_MEAN_FINISHERS] = TALLY(PW_T_SESSIONS_FIN);
     m[PW_M_SESSIONS_MEAN_RECOVERED] = TALLY(PW_T_SESSIONS_REC);
-    const uint64_t *x = o->exits;
-    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_BEFORE_ASSESSMENT), pl->n_ref);
-    m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_AFTER_ASSESSMENT), pl->n_ref);
-    m[PW_M_DROPOUT_IN_TREATMENT_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_IN_TREATMENT), pl->n_ref);
-    m[PW_M_SIGNPOSTED_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_SIGNPOSTED), pl->n_ref);
     m[PW_M_STEPPED_UP_SHARE] = SHARE(pl->n_stepped_up, pl->n_step2_starters);
-    m[PW_M_STILL_IN_SYSTEM_SHARE] =
-        SHARE(pw_exit_group_count(x, PW_XG_STILL_IN_SYSTEM), pl->n_ref);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(pl->n_rereferrals, pl->n_ref);
-    const uint64_t *fl = o->failures;
-    m[PW_M_FAILED_EPISODES_MEAN] = SHARE(fl[1] + 2 * fl[2] + 3 * fl[3], pl->n_ref);
-    m[PW_M_FAILED_AT_LEAST_ONCE_SHARE] = SHARE(fl[1] + fl[2] + fl[3], pl->n_ref);
+    metrics_exits(o, (double)pl->n_ref);
     /* Time averages over the same window add up across services. */
     static const pw_metric waiting[] = {PW_M_WAITING_ASSESSMENT_MEAN, PW_M_WAITING_STEP2_MEAN,
                                         PW_M_WAITING_STEP3_MEAN};

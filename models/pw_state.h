@@ -671,6 +671,7 @@ void metrics_track_lists(world *w);
 void metrics_track_load(world *w, int step, double delta);
 void metrics_track_capacity(world *w);
 void metrics_compute(world *w);
+void metrics_exits(pw_results *o, double n_ref);
 void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
                    double rep_recovered, double fu_recovered);
 void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,

@@ -369,29 +369,25 @@ static void section_funnel(const dash *d)
             stages[k].s == PW_S_REFERRED ? "" : cell_share(b, sizeof b, &s));
     }
 
-    /* Where everyone ended: exit groups in the order they first appear, each followed by
-     * its exits. */
+    /* Where everyone ended: each exit group, each followed by its exits. */
     heading(d->f, "WHERE REFERRALS ENDED", "", "of referrals");
-    for (int x = 0; x < PW_X_N; x++) {
-        const char *g = pw_exit_group((pw_exit)x);
-        int seen = 0;
-        for (int y = 0; y < x && !seen; y++)
-            seen = strcmp(pw_exit_group((pw_exit)y), g) == 0;
-        if (seen)
+    for (int g = 0; g < PW_XG_N; g++) {
+        int first = 0;
+        while (first < PW_X_N && (int)pw_exit_group_of((pw_exit)first) != g)
+            first++;
+        if (first == PW_X_N)
             continue;
         for (size_t i = 0; i < d->nreps; i++) {
             const pw_results *r = &d->reps[d->order[i]];
-            double refs = (double)r->stages[PW_S_REFERRED], c = 0;
-            for (int y = x; y < PW_X_N; y++)
-                if (strcmp(pw_exit_group((pw_exit)y), g) == 0)
-                    c += (double)r->exits[y];
-            d->x[i] = refs > 0 ? c / refs : NAN;
+            double refs = (double)r->stages[PW_S_REFERRED];
+            d->x[i] = refs > 0 ? (double)pw_exit_group_count(r->exits, (pw_exit_group_id)g) / refs
+                               : NAN;
         }
         sim_summary s = summarise(d->x, d->nreps);
-        out_dashboard_label(label, sizeof label, g, "  ");
+        out_dashboard_label(label, sizeof label, pw_exit_group((pw_exit)first), "  ");
         row(d->f, label, "", cell_share(a, sizeof a, &s));
-        for (int y = x; y < PW_X_N; y++) {
-            if (strcmp(pw_exit_group((pw_exit)y), g) != 0)
+        for (int y = first; y < PW_X_N; y++) {
+            if ((int)pw_exit_group_of((pw_exit)y) != g)
                 continue;
             s = share_of_referrals(d, 1, y);
             out_dashboard_label(label, sizeof label, pw_exit_name((pw_exit)y), "    ");
