@@ -36,7 +36,8 @@ static void list_join(world *w, patient *pt)
     const pw_params *p = w->p;
     patient_drift(w, pt);
     pt->at = W_WAIT_ASSESS;
-    pt->queue_day = w->s.now;
+    if (pt->assess_dnas == 0) /* a rebooking keeps the day they opted in (patients.csv) */
+        pt->queue_day = w->s.now;
     double mult = pow_count(p->failure.dropout_multiplier, pt->failures) * pt->sg_dropout;
     double d = wait_dropout_delay(&p->assessment.wait_dropout, mult, 0, pt->r[PR_WAIT]);
     pt->timer = isfinite(d) && w->s.now + d < w->t_end
