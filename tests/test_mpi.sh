@@ -54,6 +54,19 @@ same() {
     fi
 }
 
+# spread WHAT DIR NP ARGS...: stepsim ARGS with -j 1 on one process (into $ref,
+# $tmp/DIR.ref) and on NP ranks (into $tmp/DIR); both exit 0 and write the same bytes.
+spread() {
+    sp_what=$1 sp_dir=$2 sp_np=$3
+    shift 3
+    ref=$tmp/$sp_dir.ref
+    run "$@" -j 1 -o "$ref"
+    expect_rc 0 "$sp_what, one process"
+    mpirun_ "$sp_np" "$@" -j 1 -o "$tmp/$sp_dir"
+    expect_rc 0 "$sp_what, mpirun -n $sp_np"
+    same "$sp_what, mpirun -n $sp_np" "$tmp/$sp_dir"
+}
+
 # A small service, 5 replications (more than ranks, not a multiple of 2 or 3), no streams.
 small="tests/golden/small.cfg -r 5 --set output.patients=false --set output.events=false -q"
 
@@ -79,54 +92,30 @@ echo "== compare on 2 ranks"
 cmp="tests/golden/small.cfg scenarios/expert_door.cfg -r 3 --set horizon_weeks=8
      --set warmup_weeks=2 --set followup_weeks=2 --set output.patients=false
      --set output.events=false -q"
-ref=$tmp/cref
 # shellcheck disable=SC2086
-run compare $cmp -j 1 -o "$ref"
-expect_rc 0 "compare, one process"
-# shellcheck disable=SC2086
-mpirun_ 2 compare $cmp -j 1 -o "$tmp/c2"
-expect_rc 0 "compare, mpirun -n 2"
-same "compare, mpirun -n 2" "$tmp/c2"
+spread compare c2 2 compare $cmp
 
 echo "== sweep on 2 ranks (each point's replications spread)"
 sw="tests/golden/small.cfg -r 3 --set output.patients=false --set output.events=false
     --vary staff.pwp.headcount=2:4 -q"
-ref=$tmp/sref
 # shellcheck disable=SC2086
-run sweep $sw -j 1 -o "$ref"
-expect_rc 0 "sweep, one process"
-# shellcheck disable=SC2086
-mpirun_ 2 sweep $sw -j 1 -o "$tmp/s2"
-expect_rc 0 "sweep, mpirun -n 2"
-same "sweep, mpirun -n 2" "$tmp/s2"
+spread sweep s2 2 sweep $sw
 
 echo "== sweep and sensitivity points spread over 3 ranks (one replication a point)"
 # With one replication a point, only a batch of points can give ranks 1 and 2 any work:
 # rank 2 failing on purpose shows it was handed a point.
 sw1="tests/golden/small.cfg -r 1 --set output.patients=false --set output.events=false
      --vary staff.pwp.headcount=2:5 -q"
-ref=$tmp/s1ref
 # shellcheck disable=SC2086
-run sweep $sw1 -j 1 -o "$ref"
-expect_rc 0 "sweep -r 1, one process"
-# shellcheck disable=SC2086
-mpirun_ 3 sweep $sw1 -j 1 -o "$tmp/s3"
-expect_rc 0 "sweep -r 1, mpirun -n 3"
-same "sweep -r 1, mpirun -n 3" "$tmp/s3"
+spread "sweep -r 1" s3 3 sweep $sw1
 # shellcheck disable=SC2086
 STEPSIM_TEST_FAIL_RANK=2 mpirun_ 3 sweep $sw1 -j 1 -o "$tmp/s3f"
 expect_rc 1 "sweep -r 1, rank 2 fails: it ran a point"
 expect_err 'rank 2: injected failure' "sweep -r 1, rank 2 fails"
 sens="tests/golden/small.cfg -r 1 --samples 2 --set output.patients=false
       --set output.events=false --vary staff.pwp.headcount=2:5 -q"
-ref=$tmp/e1ref
 # shellcheck disable=SC2086
-run sensitivity $sens -j 1 -o "$ref"
-expect_rc 0 "sensitivity -r 1, one process"
-# shellcheck disable=SC2086
-mpirun_ 3 sensitivity $sens -j 1 -o "$tmp/e3"
-expect_rc 0 "sensitivity -r 1, mpirun -n 3"
-same "sensitivity -r 1, mpirun -n 3" "$tmp/e3"
+spread "sensitivity -r 1" e3 3 sensitivity $sens
 
 echo "== a failed rank"
 keep=$tmp/keep
