@@ -128,7 +128,8 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
 }
 
 /* The starting staff: each role's headcount, and the posts of the establishment (the
- * headcount plus planned hires). Returns SIM_OK or SIM_ENOMEM. */
+ * headcount; planned hires add theirs in their week, staff_on_plan). Returns SIM_OK or
+ * SIM_ENOMEM. */
 int staff_build(world *w)
 {
     const pw_params *p = w->p;
@@ -151,8 +152,6 @@ int staff_build(world *w)
     const pw_workforce_p *wf = &p->workforce;
     if (wf->n_hires || wf->n_shocks || wf->n_cuts || wf->burnout_rise_per_week > 0)
         w->dynamic = 1;
-    for (size_t i = 0; i < wf->n_hires; i++)
-        w->establishment[wf->hires[i].role] += wf->hires[i].count;
     return SIM_OK;
 }
 
@@ -478,6 +477,9 @@ void staff_on_plan(sim *s, void *obj, uint64_t arg)
     world *w = s->user;
     const pw_workforce_p *wf = &w->p->workforce;
     if (arg < PW_MAX_PLAN) {
+        /* The posts exist from their week: before it, no trainee qualifying or advert
+         * may take them, and the starters below fill them at once. */
+        w->establishment[wf->hires[arg].role] += wf->hires[arg].count;
         for (int k = 0; k < wf->hires[arg].count; k++)
             staff_on_hire(s, (void *)wf, (uint64_t)wf->hires[arg].role);
         return;

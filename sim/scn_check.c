@@ -406,9 +406,9 @@ static void check_assessment_hours(scn_ctx *c, const pw_params *p)
                  slots, mins, hours, have);
 }
 
-/* A cut abolishes posts that exist: the role's establishment when it falls due (headcount
- * and every planned hire, pw_staff.c's staff_build, less the cuts before it: an earlier
- * week, or the same week and an earlier row, as they fire). More is a slip of the pen,
+/* A cut abolishes posts that exist: the role's establishment when it falls due (headcount,
+ * the planned hires of its week or earlier, which pw_world.c files before the cuts, less
+ * the cuts before it: an earlier week, or the same week and an earlier row, as they fire). More is a slip of the pen,
  * which the run would quietly take as "all of them". */
 static void check_cuts(scn_ctx *c, const pw_params *p)
 {
@@ -419,7 +419,8 @@ static void check_cuts(scn_ctx *c, const pw_params *p)
             continue; /* an unknown role, reported already */
         long hired = 0, cut = 0;
         for (size_t j = 0; j < wf->n_hires; j++)
-            hired += wf->hires[j].role == r ? wf->hires[j].count : 0;
+            if (wf->hires[j].role == r && wf->hires[j].week <= wf->cuts[i].week)
+                hired += wf->hires[j].count;
         for (size_t j = 0; j < wf->n_cuts; j++) {
             double wj = wf->cuts[j].week, wi = wf->cuts[i].week;
             if (wf->cuts[j].role == r && (wj < wi || (wj == wi && j < i)))

@@ -676,7 +676,7 @@ static void test_workforce(const paths *ps)
         {"workforce.sustainable_load=2.5",
          "workforce.sustainable_load: must be a number in (0, 2] (got 2.5)"},
         /* The fixture's 6 HIT posts: a cut of more is refused, the week's establishment
-         * counting planned hires (any week: staff_build) and the cuts before it. */
+         * counting the planned hires of that week or earlier and the cuts before it. */
         {"workforce.cuts=({ week = 104.0; role = \"hit\"; count = 7; })",
          "--set workforce.cuts=({ week = 104.0; role = \"hit\"; count = 7; }): "
          "workforce.cuts[0].count: cuts 7 posts of \"hit\" where 6 are left at week 104 "
@@ -707,6 +707,21 @@ static void test_workforce(const paths *ps)
                   has_msg(&e, "workforce.telephone_weight: has no effect here (got 1.5)"),
               "a telephone weight with no telephone sessions: refused (got %s, %zu messages)",
               scn_strerror(rc), e.n);
+        scn_errors_free(&e);
+    }
+    {
+        /* Posts planned for a later week do not exist yet when a cut falls due. */
+        const char *later[] = {"workforce.hiring=({ week = 50.0; role = \"hit\"; count = 2; })",
+                               "workforce.cuts=({ week = 9.0; role = \"hit\"; count = 7; })"};
+        scn_errors e;
+        int rc = load(fixture, later, 2, &p, &e);
+        CHECK(rc == SCN_EINVALID && e.n == 1 &&
+                  has_msg(&e, "workforce.cuts[0].count: cuts 7 posts of \"hit\" where 6 are left "
+                              "at week 9 (headcount 6, planned hires 0, earlier cuts 0)"),
+              "a cut of posts planned for a later week: refused (got %s, %zu messages)",
+              scn_strerror(rc), e.n);
+        if (e.n != 1)
+            dump(&e);
         scn_errors_free(&e);
     }
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

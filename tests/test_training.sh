@@ -7,6 +7,7 @@
 #    the starts fall in other months too. Counts from timeseries.csv, exact.
 #  - A closed period (staff.pwp.training_closed_from_week = 10, training_closed_weeks =
 #    100): no weekly round in those weeks puts anyone into HIT training; rounds after do.
+#  - Posts planned (workforce.hiring) exist from their week, not before (below).
 #  - Trainee salary support (workforce.trainee_salary_support_share = 0.6): the same run
 #    (it changes no one's path) with salaries exactly as without it; costs.csv's
 #    salary_support is positive, zero without it, and total_local = total - salary_support.
@@ -95,6 +96,21 @@ after=$(most "$tmp/cut" 60 100000)
 echo "   HITs in post: at most $before before the cut, $after after"
 check "more than 25 HITs in post before the cut" test "$before" -gt 25
 check "at most 25 after it" test "$after" -le 25
+
+echo "== posts planned"
+# 3 HIT posts planned at week 150 (workforce.hiring), with PWPs leaving for HIT training
+# at 0.5 a year so that qualified trainees are many: before week 150 no more than the 28
+# posts are filled (until 2026-12-06 the planned posts existed from day 0 and trainees took
+# them years early: 31 in post before the week and 34 after it), from it up to 31, and
+# they are filled.
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/plan" --set staff.pwp.training_per_year=0.5 \
+    --set 'workforce.hiring=({week=150.0; role="hit"; count=3;})'
+expect_rc 0 "run, 3 HIT posts planned at week 150"
+before=$(most "$tmp/plan" 0 148)
+after=$(most "$tmp/plan" 150 100000)
+echo "   HITs in post: at most $before before week 150, $after from it"
+check "at most 28 HITs in post before the planned posts" test "$before" -le 28
+check "from week 150 more than 28, at most 31" sh -c "[ $after -gt 28 ] && [ $after -le 31 ]"
 
 echo "== trainee salary support"
 run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
