@@ -32,13 +32,15 @@ typedef struct outcome_flags {
     pw_exit why;
 } outcome_flags;
 
-/* The true outcome at follow-up from latent scores phq, gad (against those at referral). */
-static void followup_record(patient *pt, double phq, double gad)
+/* The true outcome at follow-up from latent scores phq, gad (against those at referral),
+ * and recovery without treatment from phq_u, gad_u. */
+static void followup_record(patient *pt, double phq, double gad, double phq_u, double gad_u)
 {
     pt->fu_done = 1;
     pt->fu_case = (unsigned char)pw_outcome_caseness(pt->phq0, pt->gad0);
     pt->fu_rec = (unsigned char)pw_outcome_recovered(pt->phq0, pt->gad0, phq, gad);
     pt->fu_ri = (unsigned char)pw_outcome_reliable_improvement(pt->phq0, pt->gad0, phq, gad);
+    pt->fu_rec_u = (unsigned char)pw_outcome_recovered(pt->phq0, pt->gad0, phq_u, gad_u);
 }
 
 /* outcome_weeks after a cohort referral: the true outcome read from the latent scores
@@ -49,7 +51,7 @@ void cohort_on_followup(sim *s, void *obj, uint64_t arg)
     patient *pt = obj;
     pt->fu_timer = 0;
     patient_drift(s->user, pt);
-    followup_record(pt, pt->phq, pt->gad);
+    followup_record(pt, pt->phq, pt->gad, pt->phq_u, pt->gad_u);
 }
 
 /* Add one person's outcome to the counts of a path or subgroup. */
@@ -153,6 +155,7 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
     w->fu_recovered += (uint64_t)f.tru_rec;
     w->fu_ri += (uint64_t)f.tru_ri;
     w->fu_rr += (uint64_t)(f.tru_rec && f.tru_ri);
+    w->fu_recovered_u += (uint64_t)pt->fu_rec_u;
     o->failures[pt->failures < 3 ? pt->failures : 3]++;
     add_outcome(&o->by_path[path_of(pt)], pt, &f);
     coord_count(w, pt, why);
@@ -178,16 +181,22 @@ void cohort_exit(world *w, patient *pt, pw_exit why)
         back = referral_relapse(w, pt, !pw_outcome_caseness(pt->phq, pt->gad), &back_day);
     if (pt->cohort && !pt->fu_done) {
         double t = pt->referral_day + w->p->outcome_weeks * 7.0, phq = pt->phq, gad = pt->gad;
+        double phq_u = pt->phq_u, gad_u = pt->gad_u;
         if (pt->fu_timer)
             sim_cancel(&w->s, pt->fu_timer);
         pt->fu_timer = 0;
         if (back && back_day < t) { /* back in the service by then: read at the relapse */
             phq = back->phq;
             gad = back->gad;
+            /* Untreated, no discharge and no relapse: natural history on to the reading
+             * (PR_AFTER, which nothing else draws from once pt leaves). */
+            patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq_u, &gad_u,
+                                    NULL, NULL);
         } else { /* where natural history alone takes them by then (PR_AFTER) */
-            patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq, &gad);
+            patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq, &gad, &phq_u,
+                                    &gad_u);
         }
-        followup_record(pt, phq, gad);
+        followup_record(pt, phq, gad, phq_u, gad_u);
     }
     if (pt->cohort)
         count_exit(w, pt, why);

@@ -128,6 +128,7 @@ void metrics_compute(world *w)
     m[PW_M_FINISHED_COURSE_SHARE] = SHARE(w->n_finished, w->n_ref);
     m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(w->rep_recovered, w->rep_casers);
     m[PW_M_RECOVERY_RATE_TRUE] = SHARE(w->fu_recovered, w->fu_casers);
+    m[PW_M_RECOVERY_RATE_TRUE_UNTREATED] = SHARE(w->fu_recovered_u, w->fu_casers);
     m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(w->tru_recovered, w->tru_casers);
     m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(w->rep_ri, w->n_rep_finished);
     m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(w->fu_ri, w->n_ref);
@@ -154,7 +155,7 @@ void metrics_compute(world *w)
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(w->n_rereferrals, w->n_ref);
     metrics_exits(o, (double)w->n_ref);
     metrics_staff(w->p, o, (double)w->n_ref, (double)w->n_finished, (double)w->rep_recovered,
-                  (double)w->fu_recovered);
+                  (double)w->fu_recovered, (double)w->fu_recovered_u);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(w->n_a2t_over90, w->n_a2t);
     metrics_paths(m, w->fin_n, w->fin_sessions, w->n_finished);
     m[PW_M_HANDED_ON] = (double)w->diary_handed_back;
@@ -182,12 +183,13 @@ void metrics_exits(pw_results *o, double n_ref)
 #undef SHARE
 }
 
-/* The staff metrics of results o (costs per referral, finished course and recovery;
+/* The staff metrics of results o (costs per referral, finished course, recovery and
+ * recovery caused: true recoveries less those natural history alone would have brought;
  * turnover, all roles and by step; open caseload per step-2 clinician over the window's
  * weeks; burnout) from its role figures and weeks and the given counts. Shared by a world
  * (metrics_compute) and a pooled federation (pw_pool_finish). */
 void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
-                   double rep_recovered, double fu_recovered)
+                   double rep_recovered, double fu_recovered, double fu_recovered_u)
 {
     double *m = o->metric;
     double cost = 0, heads = 0, turnover = 0, burn = 0;
@@ -210,6 +212,8 @@ void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_fin
     m[PW_M_COST_PER_FINISHED_COURSE_GBP] = n_finished > 0 ? cost / n_finished : NAN;
     m[PW_M_COST_PER_RECOVERY_GBP] = rep_recovered > 0 ? cost / rep_recovered : NAN;
     m[PW_M_COST_PER_TRUE_RECOVERY_GBP] = fu_recovered > 0 ? cost / fu_recovered : NAN;
+    m[PW_M_COST_PER_RECOVERY_CAUSED_GBP] =
+        fu_recovered > fu_recovered_u ? cost / (fu_recovered - fu_recovered_u) : NAN;
     m[PW_M_STAFF_TURNOVER_RATE] = heads > 0 ? turnover / heads : NAN;
     m[PW_M_STAFF_TURNOVER_RATE_STEP2] =
         step_heads[PW_STEP2] > 0 ? step_turnover[PW_STEP2] / step_heads[PW_STEP2] : NAN;

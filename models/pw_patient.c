@@ -105,8 +105,8 @@ void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r, double t)
     double shift = pt->self_ref ? m->self_referral_phq_shift : 0.0;
     pt->phq = clampd(m->phq_mean[pt->need] + shift + m->phq_sd[pt->need] * z1, 0, PW_PHQ_MAX);
     pt->gad = clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, PW_GAD_MAX);
-    pt->phq0 = pt->phq;
-    pt->gad0 = pt->gad;
+    pt->phq0 = pt->phq_u = pt->phq;
+    pt->gad0 = pt->gad_u = pt->gad;
 }
 
 /* What is decided about a person once, at referral, so that it is the same whatever the
@@ -126,9 +126,11 @@ void patient_draw_fortunes(const world *w, patient *pt, double from)
 /* Natural history of latent scores *phq, *gad from day `from` to day `to`, whatever the
  * person is doing meanwhile (waiting, in treatment, discharged): drift and noise (from
  * rf: PR_DRIFT in the service, PR_AFTER after it), and spontaneous remission if it falls
- * due in (from, to]. Sessions add their effect on top (session_effect). */
+ * due in (from, to]. Sessions add their effect on top (session_effect). *phq_u, *gad_u
+ * (unless NULL), the same person untreated, take the same drift, noise and remission, and
+ * no draw more: the counterfactual differs from the scores only by what sessions did. */
 void patient_natural_history(const world *w, patient *pt, gsl_rng *rf, double from, double to,
-                             double *phq, double *gad)
+                             double *phq, double *gad, double *phq_u, double *gad_u)
 {
     if (!(to > from))
         return;
@@ -141,13 +143,23 @@ void patient_natural_history(const world *w, patient *pt, gsl_rng *rf, double fr
         double weeks = (b - a) / 7.0;
         double f = pow(1 + sy->wait_drift_per_week, weeks);
         double sd = sy->wait_noise_sd_per_week * sqrt(weeks);
-        *phq = *phq * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
-        *gad = *gad * f + (sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0);
+        double e1 = sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0;
+        double e2 = sd > 0 ? gsl_ran_gaussian_ziggurat(rf, sd) : 0;
+        *phq = *phq * f + e1;
+        *gad = *gad * f + e2;
+        if (phq_u) {
+            *phq_u = *phq_u * f + e1;
+            *gad_u = *gad_u * f + e2;
+        }
         /* Remission happens at a time drawn at referral: the same person remits at the
          * same moment whatever the service does. */
         if (b == pt->remission_day) {
             *phq *= sy->remission_factor;
             *gad *= sy->remission_factor;
+            if (phq_u) {
+                *phq_u *= sy->remission_factor;
+                *gad_u *= sy->remission_factor;
+            }
         }
     }
     /* Not clipped to the scales: a walk clipped at every step is pushed off its bounds,
@@ -161,7 +173,8 @@ void patient_drift(world *w, patient *pt)
 {
     double from = pt->state_day;
     pt->state_day = w->s.now;
-    patient_natural_history(w, pt, pt->r[PR_DRIFT], from, w->s.now, &pt->phq, &pt->gad);
+    patient_natural_history(w, pt, pt->r[PR_DRIFT], from, w->s.now, &pt->phq, &pt->gad,
+                            &pt->phq_u, &pt->gad_u);
 }
 
 /* A questionnaire reading: latent + measurement noise (from r when sd > 0), rounded and

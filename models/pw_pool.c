@@ -68,7 +68,7 @@ int pool_capture(world *w)
     P(n_ref); P(n_entered); P(n_finished); P(n_stepped_up); P(n_step2_starters);
     P(n_rereferrals); P(rep_casers); P(rep_recovered); P(rep_ri); P(rep_rr);
     P(tru_casers); P(tru_recovered); P(tru_ri); P(tru_rr);
-    P(fu_casers); P(fu_recovered); P(fu_ri); P(fu_rr);
+    P(fu_casers); P(fu_recovered); P(fu_ri); P(fu_rr); P(fu_recovered_u);
     P(n_a2t); P(n_a2t_over90); P(w6_rep); P(w18_rep); P(w6_true); P(w18_true);
 #undef P
     memcpy(pl->fin_n, w->fin_n, sizeof pl->fin_n);
@@ -177,7 +177,7 @@ static int add_weeks(pw_results *nat, const pw_results *svc)
 
 static int add_pool(pw_pool *a, const pw_pool *b)
 {
-    add_u64(&a->n_ref, &b->n_ref, 24); /* n_ref .. w18_true: 24 counts in a row */
+    add_u64(&a->n_ref, &b->n_ref, 25); /* n_ref .. w18_true: 25 counts in a row */
     add_u64(a->fin_n, b->fin_n, PW_P_N);
     add_dbl(a->fin_sessions, b->fin_sessions, PW_P_N);
     add_dbl(a->tally_n, b->tally_n, PW_T_N);
@@ -203,8 +203,8 @@ static int add_pool(pw_pool *a, const pw_pool *b)
     add_dbl(a->wait_bins, b->wait_bins, b->wait_nbins);
     return 0;
 }
-_Static_assert(offsetof(pw_pool, w18_true) == offsetof(pw_pool, n_ref) + 23 * sizeof(uint64_t),
-               "add_pool adds 24 counts from n_ref on");
+_Static_assert(offsetof(pw_pool, w18_true) == offsetof(pw_pool, n_ref) + 24 * sizeof(uint64_t),
+               "add_pool adds 25 counts from n_ref on");
 
 int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
 {
@@ -275,6 +275,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_FINISHED_COURSE_SHARE] = SHARE(pl->n_finished, pl->n_ref);
     m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(pl->rep_recovered, pl->rep_casers);
     m[PW_M_RECOVERY_RATE_TRUE] = SHARE(pl->fu_recovered, pl->fu_casers);
+    m[PW_M_RECOVERY_RATE_TRUE_UNTREATED] = SHARE(pl->fu_recovered_u, pl->fu_casers);
     m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(pl->tru_recovered, pl->tru_casers);
     m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(pl->rep_ri, pl->n_finished);
     m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(pl->fu_ri, pl->n_ref);
@@ -313,7 +314,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_UTILISATION_ASSESSMENT] = SHARE(pl->assess_slots_used, pl->assess_slots_offered);
     m[PW_M_ASSESSMENT_EXTRA_SHARE] = SHARE(pl->assess_slots_extra, pl->assess_slots_offered);
     metrics_staff(p, o, (double)pl->n_ref, (double)pl->n_finished, (double)pl->rep_recovered,
-                  (double)pl->fu_recovered);
+                  (double)pl->fu_recovered, (double)pl->fu_recovered_u);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(pl->n_a2t_over90, pl->n_a2t);
     metrics_paths(m, pl->fin_n, pl->fin_sessions, pl->n_finished);
     m[PW_M_HANDED_ON] = (double)o->diary_handed_back; /* counts: summed over services */

@@ -288,8 +288,10 @@ const patient *referral_relapse(world *w, const patient *old, int recovered, dou
     const pw_casemix *m = &w->p->casemix;
     double z1, z2;
     gsl_ran_bivariate_gaussian(pt->r[PR_FATE], 1.0, 1.0, m->phq_gad_correlation, &z1, &z2);
-    pt->phq = pt->phq0 = clampd(m->phq_mean[pt->need] + m->phq_sd[pt->need] * z1, 0, PW_PHQ_MAX);
-    pt->gad = pt->gad0 = clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, PW_GAD_MAX);
+    pt->phq = pt->phq0 = pt->phq_u =
+        clampd(m->phq_mean[pt->need] + m->phq_sd[pt->need] * z1, 0, PW_PHQ_MAX);
+    pt->gad = pt->gad0 = pt->gad_u =
+        clampd(m->gad_mean[pt->need] + m->gad_sd[pt->need] * z2, 0, PW_GAD_MAX);
     pt->timer = sim_schedule_at(&w->s, t, PRIO_PERSON, referral_on_rereferral, pt, 0);
     *when = t;
     return pt;

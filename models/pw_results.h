@@ -73,7 +73,9 @@
     X(HANDED_ON, "handed_on")                                                             \
     X(SPREAD_SESSIONS, "spread_sessions")                                                 \
     X(MOVED_SESSIONS, "moved_sessions")                                                   \
-    X(ASSESSMENT_EXTRA_SHARE, "assessment_extra_share")
+    X(ASSESSMENT_EXTRA_SHARE, "assessment_extra_share")                                   \
+    X(RECOVERY_RATE_TRUE_UNTREATED, "recovery_rate_true_untreated")                       \
+    X(COST_PER_RECOVERY_CAUSED_GBP, "cost_per_recovery_caused_gbp")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,
@@ -337,7 +339,7 @@ typedef struct pw_pool {
     uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters, n_rereferrals;
     uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
     uint64_t tru_casers, tru_recovered, tru_ri, tru_rr;
-    uint64_t fu_casers, fu_recovered, fu_ri, fu_rr;
+    uint64_t fu_casers, fu_recovered, fu_ri, fu_rr, fu_recovered_u;
     uint64_t n_a2t, n_a2t_over90, w6_rep, w18_rep, w6_true, w18_true;
     uint64_t fin_n[PW_P_N];
     double fin_sessions[PW_P_N];

@@ -208,6 +208,8 @@ struct patient {
     pw_need need;
     double phq, gad;        /* latent */
     double phq0, gad0;      /* latent at referral */
+    double phq_u, gad_u;    /* latent without treatment: the same natural history, no
+                               session's effect (the counterfactual of the true reading) */
     double remission_day;   /* spontaneous remission at this time (drawn once) */
     double dice[DIE_N];     /* see pw_die */
     double response_z;      /* how well this person responds to treatment: a standard
@@ -241,6 +243,7 @@ struct patient {
                                 the first attended session (waiting in the diary) */
     sim_event_id fu_timer;  /* the true outcome's reading, outcome_weeks after referral */
     unsigned char fu_done, fu_case, fu_rec, fu_ri; /* that reading, once taken */
+    unsigned char fu_rec_u; /* recovered at that reading without treatment */
     /* The event log's activity instances (pw_emit.c): how many this referral has had,
      * and the wait and the treatment episode still open (activity name and number). */
     unsigned char origin, person_origin; /* pw_origin of id and of person_id */
@@ -374,6 +377,7 @@ typedef struct world {
     uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
     uint64_t tru_casers, tru_recovered, tru_ri, tru_rr; /* latent at the journey's end */
     uint64_t fu_casers, fu_recovered, fu_ri, fu_rr;     /* latent at outcome_weeks */
+    uint64_t fu_recovered_u; /* ... recovered there by natural history alone */
     uint64_t n_a2t, n_a2t_over90;  /* assessment to first treatment: waits, those > 90 days */
     double fin_sessions[PW_P_N];   /* sessions of finished courses, by path */
     uint64_t fin_n[PW_P_N];        /* finished courses, by path */
@@ -487,7 +491,7 @@ void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r, double t)
 void patient_draw_fortunes(const world *w, patient *pt, double from);
 void patient_drift(world *w, patient *pt);
 void patient_natural_history(const world *w, patient *pt, gsl_rng *r, double from, double to,
-                             double *phq, double *gad);
+                             double *phq, double *gad, double *phq_u, double *gad_u);
 void patient_questionnaire(world *w, patient *pt, double coaching);
 
 /* pw_emit.c */
@@ -673,7 +677,7 @@ void metrics_track_capacity(world *w);
 void metrics_compute(world *w);
 void metrics_exits(pw_results *o, double n_ref);
 void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
-                   double rep_recovered, double fu_recovered);
+                   double rep_recovered, double fu_recovered, double fu_recovered_u);
 void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,
                    uint64_t n_finished);
 

@@ -250,6 +250,7 @@ static const struct {
     {PW_M_BURNOUT_MEAN, "Burnout, mean index 0-1 (all staff)", INDEX},
     {PW_M_COST_PER_REFERRAL_GBP, "Staff cost per referral, £", POUNDS},
     {PW_M_COST_PER_TRUE_RECOVERY_GBP, "Staff cost per true recovery, £", POUNDS},
+    {PW_M_COST_PER_RECOVERY_CAUSED_GBP, "Staff cost per recovery caused, £", POUNDS},
 };
 
 static void print_value(FILE *f, double x, int kind, int sign)

@@ -101,6 +101,12 @@ static const struct {
                              "theirs short (per replication, over the run)", OUT_U_SESSIONS},
     [PW_M_ASSESSMENT_EXTRA_SHARE] = {"Assessment slots added from assessors' treatment time "
                                      "(share of slots offered)", OUT_U_SHARE},
+    [PW_M_RECOVERY_RATE_TRUE_UNTREATED] = {"Recovery, true, had no session had any effect: "
+                                           "natural history alone (of referrals at caseness)",
+                                           OUT_U_SHARE},
+    [PW_M_COST_PER_RECOVERY_CAUSED_GBP] = {"Staff cost per recovery caused (true recoveries "
+                                           "less those natural history alone brings)",
+                                           OUT_U_GBP},
 };
 
 /* The wait measures' derived metrics: from the weekly histogram, linear within a week, so

@@ -14,6 +14,7 @@
 # each journey's end (recovery_rate_true_at_exit) is the counter-example: the untreated
 # leave on the day they are referred, before natural history has had time, so its paired
 # CI must exclude 0 — the bias the common time removes.
+# The counterfactual without treatment is checked against both (below).
 # Usage: tests/test_outcome.sh BUILD_DIR
 set -u
 
@@ -22,15 +23,47 @@ name=test_outcome
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 2
 
-run compare tests/outcome/no_effect.cfg tests/outcome/no_treatment.cfg -r 24 -j 2 -q \
+run compare tests/outcome/no_effect.cfg tests/outcome/no_treatment.cfg \
+    tests/outcome/relapse_none.cfg -r 24 -j 2 -q \
     --set horizon_weeks=52 --set warmup_weeks=26 -o "$tmp/cmp"
-expect_rc 0 "compare no effect with no treatment"
+expect_rc 0 "compare no effect with no treatment (and the baseline without relapse)"
 set -- $(compare_diff "$tmp/cmp" no_treatment recovery_rate_true)
 echo "   recovery_rate_true, untreated minus treated: $1 [$2, $3]"
 check "at follow-up: the paired CI within half a point of 0" awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(lo >= -0.005 && hi <= 0.005) }'
 set -- $(compare_diff "$tmp/cmp" no_treatment recovery_rate_true_at_exit)
 echo "   recovery_rate_true_at_exit, untreated minus treated: $1 [$2, $3]"
 check "at exit: the paired CI excludes 0 (the bias of reading at exit)" awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(hi < 0 || lo > 0) }'
+# The counterfactual (recovery_rate_true_untreated): each person's natural history with no
+# session's effect, on the same draws. Where sessions do nothing (no_effect) or no one is
+# treated it is the true reading itself, in every replication, and no recovery is caused
+# (cost_per_recovery_caused_gbp empty). For a treated service (the baseline without
+# relapse, relapse_none.cfg) it must agree with the true recovery of the same referrals
+# left untreated (no_treatment.cfg): the same bound as above, the paired CI within half a
+# point of 0 (measured -0.08 [-0.16, +0.01]; not equal, as the untreated path's noise is
+# drawn in the treated person's pieces: equal in distribution only).
+# same_metric DIR A B: replications where metrics A and B differ (0 if none), then their count.
+same_metric() {
+    awk -v a="$2" -v b="$3" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next }
+        { csv($0, f); r = f[col("replication")] }
+        f[col("metric")] == a { x[r] = f[col("value")]; n++ } f[col("metric")] == b { y[r] = f[col("value")] }
+        END { for (r in x) d += (x[r] != y[r]); print d + 0, n + 0 }' "$1/replications.csv"
+}
+for arm in no_effect no_treatment; do
+    set -- $(same_metric "$tmp/cmp/$arm" recovery_rate_true recovery_rate_true_untreated)
+    check "$arm: the counterfactual is the true reading in every replication ($2)" \
+        sh -c "[ $1 -eq 0 ] && [ $2 -eq 24 ]"
+    check "$arm: no recovery caused, its cost empty" \
+        test -z "$(metric "$tmp/cmp/$arm" cost_per_recovery_caused_gbp)"
+done
+mkdir -p "$tmp/cf_a" "$tmp/cf_b"
+sed 's/,recovery_rate_true_untreated,/,cf,/' "$tmp/cmp/relapse_none/replications.csv" \
+    >"$tmp/cf_a/replications.csv"
+sed 's/,recovery_rate_true,/,cf,/' "$tmp/cmp/no_treatment/replications.csv" \
+    >"$tmp/cf_b/replications.csv"
+set -- $(paired "$tmp/cf_b" "$tmp/cf_a" cf)
+echo "   treated service's counterfactual minus the untreated service's true recovery: $1 [$2, $3]"
+check "the counterfactual agrees with the referrals untreated: within half a point" \
+    awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(lo >= -0.005 && hi <= 0.005) }'
 # A relapse before the reading is what the reading sees. relapse_next_day.cfg sends
 # everyone discharged recovered back a day later, at a quarter of the baseline's size:
 # read at the relapse's scores (fresh ones for their need, mostly at caseness), those
