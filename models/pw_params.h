@@ -143,9 +143,17 @@ static inline int pw_attr_levels(pw_attr a)
     return a == PW_A_AGE ? 4 : a == PW_A_ETHNICITY || a == PW_A_DEPRIVATION ? 5 : 2;
 }
 
+/* subgroups.<attribute>: the population's gaps (rel, the members above: relative) and a
+ * scenario's change = { opt_in = [...]; ... } (absolute: multiplied in as given, so
+ * raising one level's moves that level's people and no one else's). */
+typedef struct pw_attr_effects {
+    pw_effects rel;
+    pw_effects change;
+} pw_attr_effects;
+
 /* subgroups = { age = {...}; sex = {...}; ... } */
 typedef struct pw_subgroups_p {
-    pw_effects effects[PW_A_N];
+    pw_attr_effects effects[PW_A_N];
 } pw_subgroups_p;
 
 /* staff.<role> = { ... } */

@@ -71,19 +71,19 @@ static double relative(const double *v, const double *sh, int levels, int level)
     return ones || !(mean > 0) ? 1.0 : v[level] / mean;
 }
 
-/* Level k's multipliers of attribute a at day t (relative() of each effect), into r's
- * entries k. Inline: called apart, the source's at every referral cost 0.6% of the
+/* Level k's multipliers of attribute a at day t (relative() of each effect, times the
+ * scenario's absolute change), into r's entries k. Inline: called apart, the source's at every referral cost 0.6% of the
  * baseline's instructions more. */
 static inline void level_multipliers(const pw_params *p, pw_attr a, double t, int k, pw_effects *r)
 {
-    const pw_effects *e = &p->subgroups.effects[a];
+    const pw_effects *e = &p->subgroups.effects[a].rel, *c = &p->subgroups.effects[a].change;
     double sh[PW_LEVELS_MAX] = {0};
     int n = pw_attr_levels(a);
     level_shares(p, a, t, sh);
-    r->opt_in[k] = relative(e->opt_in, sh, n, k);
-    r->dna[k] = relative(e->dna, sh, n, k);
-    r->dropout[k] = relative(e->dropout, sh, n, k);
-    r->response[k] = relative(e->response, sh, n, k);
+    r->opt_in[k] = relative(e->opt_in, sh, n, k) * c->opt_in[k];
+    r->dna[k] = relative(e->dna, sh, n, k) * c->dna[k];
+    r->dropout[k] = relative(e->dropout, sh, n, k) * c->dropout[k];
+    r->response[k] = relative(e->response, sh, n, k) * c->response[k];
 }
 
 /* The multipliers of every level of the attributes whose referral shares do not change

@@ -104,14 +104,27 @@ static const pw_field casemix_fields[] = {
            0, 1),
 };
 
-/* subgroups.<attribute>: multipliers by level; NAN: the defaults of docs/subgroups.md
- * (scn_settle_subgroups). One table per number of levels. */
+/* subgroups.<attribute>: multipliers by level, the population's gaps (relative; NAN: the
+ * defaults of docs/subgroups.md, scn_settle_subgroups) and, in its change group, a
+ * scenario's (absolute; default 1). One table per number of levels. */
+#define CHANGE_FIELDS(n)                                                                      \
+    {                                                                                         \
+        PW_ARR("opt_in", pw_effects, opt_in, 0, n, 1.0, 0, MAX_FACTOR),                       \
+        PW_ARR("dna", pw_effects, dna, 0, n, 1.0, 0, MAX_FACTOR),                             \
+        PW_ARR("dropout", pw_effects, dropout, 0, n, 1.0, 0, MAX_FACTOR),                     \
+        PW_ARR("response", pw_effects, response, 0, n, 1.0, 0, MAX_FACTOR),                   \
+    }
+static const pw_field change2_fields[] = CHANGE_FIELDS(2);
+static const pw_field change4_fields[] = CHANGE_FIELDS(4);
+static const pw_field change5_fields[] = CHANGE_FIELDS(5);
+#undef CHANGE_FIELDS
 #define EFFECT_FIELDS(n)                                                                      \
     {                                                                                         \
-        PW_ARR("opt_in", pw_effects, opt_in, 0, n, NAN, 0, MAX_FACTOR),                       \
-        PW_ARR("dna", pw_effects, dna, 0, n, NAN, 0, MAX_FACTOR),                             \
-        PW_ARR("dropout", pw_effects, dropout, 0, n, NAN, 0, MAX_FACTOR),                     \
-        PW_ARR("response", pw_effects, response, 0, n, NAN, 0, MAX_FACTOR),                   \
+        PW_ARR("opt_in", pw_attr_effects, rel.opt_in, 0, n, NAN, 0, MAX_FACTOR),              \
+        PW_ARR("dna", pw_attr_effects, rel.dna, 0, n, NAN, 0, MAX_FACTOR),                    \
+        PW_ARR("dropout", pw_attr_effects, rel.dropout, 0, n, NAN, 0, MAX_FACTOR),            \
+        PW_ARR("response", pw_attr_effects, rel.response, 0, n, NAN, 0, MAX_FACTOR),          \
+        PW_GROUP("change", pw_attr_effects, change, 0, change##n##_fields, NULL),   \
     }
 static const pw_field effect2_fields[] = EFFECT_FIELDS(2);
 static const pw_field effect4_fields[] = EFFECT_FIELDS(4);
@@ -120,7 +133,7 @@ static const pw_field effect5_fields[] = EFFECT_FIELDS(5);
 
 #define EFFECTS(nm, a, tbl)                                                                   \
     {.name = nm, .kind = PW_F_GROUP, .off = offsetof(pw_subgroups_p, effects) +               \
-                                             (a) * sizeof(pw_effects),                        \
+                                             (a) * sizeof(pw_attr_effects),                   \
      .sub = tbl, .nsub = PW_NELEM(tbl)}
 static const pw_field subgroups_fields[] = {
     EFFECTS("age", PW_A_AGE, effect4_fields),
@@ -525,7 +538,7 @@ static const pw_effects effects_default[PW_A_N] = {
 void scn_settle_subgroups(pw_subgroups_p *g)
 {
     for (int a = 0; a < PW_A_N; a++) {
-        pw_effects *e = &g->effects[a];
+        pw_effects *e = &g->effects[a].rel;
         const pw_effects *d = &effects_default[a];
         for (int k = 0; k < PW_LEVELS_MAX; k++) {
             /* Levels past the attribute's own are never read: 1 keeps them harmless. */

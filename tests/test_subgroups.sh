@@ -15,6 +15,8 @@
 #    effect on opt-in loses more of the youngest before assessment. Effects change
 #    thresholds, not draws: both runs have the same first referrals (flow.csv's referred
 #    less re-referred, replication by replication).
+#  - A change for one group (subgroups.<attribute>.change, absolute) moves that group's
+#    people and no one else's, where the relative arrays move everyone's (below).
 # Usage: tests/test_subgroups.sh BUILD_DIR
 set -u
 
@@ -122,6 +124,46 @@ referred() {
 referred "$tmp/on" >"$tmp/r_on"
 referred "$tmp/off" >"$tmp/r_off"
 check "the same referrals with effects on and off (common random numbers)" cmp -s "$tmp/r_on" "$tmp/r_off"
+
+echo "== a change for one group moves that group alone"
+# subgroups.deprivation.change.opt_in raises the most deprived quintile's odds of opting in
+# and, absolute, leaves every other quintile's threshold where it was: with no waiting
+# dropout and no relapse (so that losses before assessment are the people who never opt in,
+# each by their own draw), the least deprived quintile's losses before assessment are the
+# same in every replication, to the last digit, and the most deprived's fall. The same
+# raise in the relative array, divided by its mean, lowers the others' odds: the least
+# deprived's losses rise (the check that fails without the change group's absolute sense).
+still="--set assessment.wait_dropout={p_start=0.0;p_end=0.0;half_days=42.0;shape=2.0;}
+       --set relapse.probability_recovered=0.0 --set relapse.probability_unrecovered=0.0"
+# shellcheck disable=SC2086
+run run "$scn" -r 4 -s 6 -j 2 -q -o "$tmp/c0" $still
+expect_rc 0 "run, no change"
+# shellcheck disable=SC2086
+run run "$scn" -r 4 -s 6 -j 2 -q -o "$tmp/c1" $still \
+    --set 'subgroups.deprivation.change.opt_in=[1.5,1.0,1.0,1.0,1.0]'
+expect_rc 0 "run, the most deprived quintile's opt-in raised (change)"
+# shellcheck disable=SC2086
+run run "$scn" -r 4 -s 6 -j 2 -q -o "$tmp/c2" $still \
+    --set 'subgroups.deprivation.opt_in=[1.5,1.0,1.0,1.0,1.0]'
+expect_rc 0 "run, the same raise in the relative array"
+# lost DIR SUBGROUP: each replication's share lost before assessment (replications.csv has
+# no subgroups: subgroups.csv's mean, sd and n, to the last digit, stand for them).
+lost() {
+    awk -v g="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == g && f[col("metric")] == "dropout_before_assessment_share" {
+            print f[col("mean")], f[col("sd")] }' "$1/subgroups.csv"
+}
+q5_0=$(lost "$tmp/c0" deprivation_q5) q5_1=$(lost "$tmp/c1" deprivation_q5)
+q5_2=$(lost "$tmp/c2" deprivation_q5)
+q1_0=$(lost "$tmp/c0" deprivation_q1) q1_1=$(lost "$tmp/c1" deprivation_q1)
+echo "   least deprived lost before assessment (mean sd): $q5_0 without, $q5_1 with the change," \
+    "$q5_2 relative; most deprived $q1_0 without, $q1_1 with"
+check "change: the least deprived's losses unchanged, to the last digit" \
+    sh -c "[ -n '$q5_0' ] && [ '$q5_0' = '$q5_1' ]"
+check "change: the most deprived's losses fall" \
+    awk -v a="${q1_0%% *}" -v b="${q1_1%% *}" 'BEGIN { exit !(b < a) }'
+check "relative: the least deprived's losses rise" \
+    awk -v a="${q5_0%% *}" -v b="${q5_2%% *}" 'BEGIN { exit !(b > a) }'
 
 echo "== compare writes subgroup differences"
 run compare "$scn" scenarios/gamed.cfg -r 2 -q -o "$tmp/cmp" --set horizon_weeks=13 \
