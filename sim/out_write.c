@@ -517,7 +517,8 @@ static void write_costs(FILE *f, const wctx *c)
     } per_unit[] = {{PW_M_COST_PER_REFERRAL_GBP, "cost_per_referral"},
                     {PW_M_COST_PER_FINISHED_COURSE_GBP, "cost_per_finished_course"},
                     {PW_M_COST_PER_RECOVERY_GBP, "cost_per_recovery"},
-                    {PW_M_COST_PER_TRUE_RECOVERY_GBP, "cost_per_true_recovery"}};
+                    {PW_M_COST_PER_TRUE_RECOVERY_GBP, "cost_per_true_recovery"},
+                    {PW_M_COST_PER_RECOVERY_CAUSED_GBP, "cost_per_recovery_caused"}};
     fputs("scenario,replication,role,item,value_gbp\n", f);
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];

@@ -357,6 +357,7 @@ static void fill_rep(pw_results *x, int r)
     x->metric[PW_M_COST_PER_FINISHED_COURSE_GBP] = 3500.5;
     x->metric[PW_M_COST_PER_RECOVERY_GBP] = r == 1 ? NAN : 7000;
     x->metric[PW_M_COST_PER_TRUE_RECOVERY_GBP] = 9000;
+    x->metric[PW_M_COST_PER_RECOVERY_CAUSED_GBP] = 20000;
 
     x->stages[PW_S_REFERRED] = 1000 + 10 * (uint64_t)r;
     for (int s = 1; s < PW_S_N; s++)
@@ -1012,8 +1013,8 @@ static void test_write_files(void)
     h = s ? first_line(s) : NULL;
     CHECK(h && !strcmp(h, "scenario,replication,role,item,value_gbp"), "costs.csv header: %s",
           h ? h : "(none)");
-    CHECK(s && count_lines(s) == 1 + NREPS * (2 * 6 + 6 + 4),
-          "per replication: 6 items x 2 roles, 6 totals, 4 costs per unit");
+    CHECK(s && count_lines(s) == 1 + NREPS * (2 * 6 + 6 + 5),
+          "per replication: 6 items x 2 roles, 6 totals, 5 costs per unit");
     {
         static const char *const rows0[] = {
             ",0,pwp,salary,1000000\n", ",0,pwp,oncost,250000\n", ",0,pwp,training,12000.5\n",
@@ -1026,7 +1027,7 @@ static void test_write_files(void)
             ",0,all,salary_support,60000\n", ",0,all,total_local,1702000.5\n",
             ",0,all,cost_per_referral,1750.25\n", ",0,all,cost_per_finished_course,3500.5\n",
             ",0,all,cost_per_recovery,7000\n", ",0,all,cost_per_true_recovery,9000\n",
-            ",1,pwp,salary,1001000\n"};
+            ",0,all,cost_per_recovery_caused,20000\n", ",1,pwp,salary,1001000\n"};
         const char *prev = s;
         int in_order = s != NULL;
         for (size_t k = 0; k < sizeof rows0 / sizeof rows0[0] && in_order; k++) {
