@@ -97,8 +97,8 @@ void subgroup_prepare(world *w)
 }
 
 /* pt's multipliers from the subgroups.<attribute> effects of their levels, each relative
- * to the attribute's mean (so the average referral is unchanged), multiplied across
- * attributes. */
+ * to the attribute's mean (the population's gaps leave the average referral unchanged)
+ * times the attribute's absolute change, multiplied across attributes. */
 static void settle(const world *w, patient *pt)
 {
     const pw_params *p = w->p;

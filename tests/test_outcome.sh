@@ -39,8 +39,11 @@ check "at exit: the paired CI excludes 0 (the bias of reading at exit)" awk -v l
 # (cost_per_recovery_caused_gbp empty). For a treated service (the baseline without
 # relapse, relapse_none.cfg) it must agree with the true recovery of the same referrals
 # left untreated (no_treatment.cfg): the same bound as above, the paired CI within half a
-# point of 0 (measured -0.08 [-0.16, +0.01]; not equal, as the untreated path's noise is
-# drawn in the treated person's pieces: equal in distribution only).
+# point of 0 (measured -0.08 [-0.16, +0.01]). Not equal: the untreated path's noise is drawn
+# in the treated person's pieces, and a known defect (README, recovery_rate_true_untreated)
+# drops the natural history between a course's last session and its end, about 0.15
+# points; the bound is loose enough to pass with it, and would fail a counterfactual that
+# kept sessions' effects (it reads 12 points higher).
 # same_metric DIR A B: replications where metrics A and B differ (0 if none), then their count.
 same_metric() {
     awk -v a="$2" -v b="$3" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next }
