@@ -437,8 +437,11 @@ static void section_workforce(const dash *d)
         cell_metric(a, sizeof a, d, PW_M_COST_PER_RECOVERY_GBP), NULL);
     row(d->f, "  Cost per recovery (true)",
         cell_metric(a, sizeof a, d, PW_M_COST_PER_TRUE_RECOVERY_GBP), NULL);
+    row(d->f, "  Cost per recovery caused",
+        cell_metric(a, sizeof a, d, PW_M_COST_PER_RECOVERY_CAUSED_GBP), NULL);
     fputs("  turnover: leavers and moves to training per person in post. Costs: salaries,\n"
-          "  on-costs and training fees of the measurement window (costs.csv).\n", d->f);
+          "  on-costs and training fees of the measurement window (costs.csv); caused:\n"
+          "  true recoveries beyond those natural history alone would bring.\n", d->f);
 }
 
 /* Print "  " + text, its words wrapped to the dashboard's width. */
