@@ -172,7 +172,8 @@ void metrics_exits(pw_results *o, double n_ref)
     double *m = o->metric;
     const uint64_t *x = o->exits, *fl = o->failures;
 #define SHARE(num) (n_ref > 0 ? (double)(num) / n_ref : NAN)
-    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_BEFORE_ASSESSMENT));
+    m[PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] =
+        SHARE(pw_exit_group_count(x, PW_XG_BEFORE_ASSESSMENT));
     m[PW_M_DROPOUT_AFTER_ASSESSMENT_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_AFTER_ASSESSMENT));
     m[PW_M_DROPOUT_IN_TREATMENT_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_IN_TREATMENT));
     m[PW_M_SIGNPOSTED_SHARE] = SHARE(pw_exit_group_count(x, PW_XG_SIGNPOSTED));

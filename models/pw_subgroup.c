@@ -72,8 +72,8 @@ static double relative(const double *v, const double *sh, int levels, int level)
 }
 
 /* Level k's multipliers of attribute a at day t (relative() of each effect, times the
- * scenario's absolute change), into r's entries k. Inline: called apart, the source's at every referral cost 0.6% of the
- * baseline's instructions more. */
+ * scenario's absolute change), into r's entries k. Inline: called apart, the source's at
+ * every referral cost 0.6% of the baseline's instructions more. */
 static inline void level_multipliers(const pw_params *p, pw_attr a, double t, int k, pw_effects *r)
 {
     const pw_effects *e = &p->subgroups.effects[a].rel, *c = &p->subgroups.effects[a].change;

@@ -408,8 +408,8 @@ static void check_assessment_hours(scn_ctx *c, const pw_params *p)
 
 /* A cut abolishes posts that exist: the role's establishment when it falls due (headcount,
  * the planned hires of its week or earlier, which pw_world.c files before the cuts, less
- * the cuts before it: an earlier week, or the same week and an earlier row, as they fire). More is a slip of the pen,
- * which the run would quietly take as "all of them". */
+ * the cuts before it: an earlier week, or the same week and an earlier row, as they
+ * fire). More is a slip of the pen, which the run would quietly take as "all of them". */
 static void check_cuts(scn_ctx *c, const pw_params *p)
 {
     const pw_workforce_p *wf = &p->workforce;

@@ -106,30 +106,26 @@ static const pw_field casemix_fields[] = {
 
 /* subgroups.<attribute>: multipliers by level, the population's gaps (relative; NAN: the
  * defaults of docs/subgroups.md, scn_settle_subgroups) and, in its change group, a
- * scenario's (absolute; default 1). One table per number of levels. */
-#define CHANGE_FIELDS(n)                                                                      \
-    {                                                                                         \
-        PW_ARR("opt_in", pw_effects, opt_in, 0, n, 1.0, 0, MAX_FACTOR),                       \
-        PW_ARR("dna", pw_effects, dna, 0, n, 1.0, 0, MAX_FACTOR),                             \
-        PW_ARR("dropout", pw_effects, dropout, 0, n, 1.0, 0, MAX_FACTOR),                     \
-        PW_ARR("response", pw_effects, response, 0, n, 1.0, 0, MAX_FACTOR),                   \
-    }
-static const pw_field change2_fields[] = CHANGE_FIELDS(2);
-static const pw_field change4_fields[] = CHANGE_FIELDS(4);
-static const pw_field change5_fields[] = CHANGE_FIELDS(5);
-#undef CHANGE_FIELDS
+ * scenario's (absolute; default 1). One table per number of levels. The four arrays of
+ * members M of T (M `rel.` or nothing), n levels, default d: */
+#define EFFECT_ARRAYS(T, M, n, d)                                                             \
+    PW_ARR("opt_in", T, M opt_in, 0, n, d, 0, MAX_FACTOR),                                    \
+        PW_ARR("dna", T, M dna, 0, n, d, 0, MAX_FACTOR),                                      \
+        PW_ARR("dropout", T, M dropout, 0, n, d, 0, MAX_FACTOR),                              \
+        PW_ARR("response", T, M response, 0, n, d, 0, MAX_FACTOR)
+static const pw_field change2_fields[] = {EFFECT_ARRAYS(pw_effects, , 2, 1.0)};
+static const pw_field change4_fields[] = {EFFECT_ARRAYS(pw_effects, , 4, 1.0)};
+static const pw_field change5_fields[] = {EFFECT_ARRAYS(pw_effects, , 5, 1.0)};
 #define EFFECT_FIELDS(n)                                                                      \
     {                                                                                         \
-        PW_ARR("opt_in", pw_attr_effects, rel.opt_in, 0, n, NAN, 0, MAX_FACTOR),              \
-        PW_ARR("dna", pw_attr_effects, rel.dna, 0, n, NAN, 0, MAX_FACTOR),                    \
-        PW_ARR("dropout", pw_attr_effects, rel.dropout, 0, n, NAN, 0, MAX_FACTOR),            \
-        PW_ARR("response", pw_attr_effects, rel.response, 0, n, NAN, 0, MAX_FACTOR),          \
-        PW_GROUP("change", pw_attr_effects, change, 0, change##n##_fields, NULL),   \
+        EFFECT_ARRAYS(pw_attr_effects, rel., n, NAN),                                         \
+        PW_GROUP("change", pw_attr_effects, change, 0, change##n##_fields, NULL),             \
     }
 static const pw_field effect2_fields[] = EFFECT_FIELDS(2);
 static const pw_field effect4_fields[] = EFFECT_FIELDS(4);
 static const pw_field effect5_fields[] = EFFECT_FIELDS(5);
 #undef EFFECT_FIELDS
+#undef EFFECT_ARRAYS
 
 #define EFFECTS(nm, a, tbl)                                                                   \
     {.name = nm, .kind = PW_F_GROUP, .off = offsetof(pw_subgroups_p, effects) +               \
