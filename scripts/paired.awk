@@ -1,11 +1,12 @@
 # The paired difference of one metric between two replications.csv files (the second minus
 # the first, replication by replication: common random numbers), with its Student-t 95%
 # interval. Shared by scripts/practices.sh and tests/test_gaming.sh; needs scripts/csv.awk
-# before it. Variables: m, the metric; scale (default 1), a factor on every difference.
+# before it. Variables: m, the metric; m2 (default m), the second file's metric, to pair two
+# figures of the same replications; scale (default 1), a factor on every difference.
 # Prints "mean low high", or "nan nan nan" with fewer than two pairs.
 FNR == 1 { header($0); file++; next }
 { csv($0, f) }
-f[col("metric")] == m && f[col("value")] != "" {
+f[col("metric")] == (file == 2 && m2 != "" ? m2 : m) && f[col("value")] != "" {
     if (file == 1) a[f[col("replication")]] = f[col("value")]
     else b[f[col("replication")]] = f[col("value")]
 }

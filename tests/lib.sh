@@ -172,9 +172,13 @@ exits() {
 
 # paired A B METRIC [FILE]: "mean low high" of B less A over the replications, its paired 95%
 # interval (scripts/paired.awk), from the runs' FILE (default replications.csv).
-paired() {
-    awk -v m="$3" "$(cat "$top/scripts/csv.awk")
-$(cat "$top/scripts/paired.awk")" "$1/${4:-replications.csv}" "$2/${4:-replications.csv}"
+paired() { paired_metrics "$1" "$3" "$2" "$3" "${4:-}"; }
+
+# paired_metrics A MA B MB [FILE]: the same for metric MB of B less metric MA of A (two
+# figures of the same replications: A and B may be one run).
+paired_metrics() {
+    awk -v m="$2" -v m2="$4" "$(cat "$top/scripts/csv.awk")
+$(cat "$top/scripts/paired.awk")" "$1/${5:-replications.csv}" "$3/${5:-replications.csv}"
 }
 
 # equal A B: A is not empty and B is the same text.

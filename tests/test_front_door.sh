@@ -39,27 +39,24 @@ R=$(reps 8)
 echo "== front_door_queue.cfg: a steady list"
 run run scenarios/front_door_queue.cfg -r "$(reps 40)" -q -o "$tmp/fdq40"
 expect_rc 0 "front_door_queue.cfg, 40 replications"
-# years DIR FIRST LAST: the list's mean over the first and over the last 52 weeks of
-# DIR's window (timeseries.csv's phase), each replication's as a replications.csv row of
-# the metric list in FIRST and in LAST, for paired.
+# years DIR: the list's mean over the first and over the last 52 weeks of DIR's window
+# (timeseries.csv's phase), each replication's as the metrics first and last of
+# DIR/years.csv, for paired_metrics.
 years() {
-    mkdir -p "$2" "$3"
-    awk -v first="$2/replications.csv" -v last="$3/replications.csv" \
-        "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+    awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
         f[col("phase")] == "window" { r = f[col("replication")]; k = n[r]++
             v[r, k] = f[col("waiting_assessment")] }
         END {
-            print "replication,metric,value" >first; print "replication,metric,value" >last
+            print "replication,metric,value"
             for (r in n) {
                 a = b = 0
                 for (k = 0; k < 52; k++) { a += v[r, k]; b += v[r, n[r] - 52 + k] }
-                printf "%s,list,%.6f\n", r, a / 52 >first
-                printf "%s,list,%.6f\n", r, b / 52 >last
+                printf "%s,first,%.6f\n%s,last,%.6f\n", r, a / 52, r, b / 52
             }
-        }' "$1/timeseries.csv"
+        }' "$1/timeseries.csv" >"$1/years.csv"
 }
-years "$tmp/fdq40" "$tmp/first" "$tmp/last"
-d=$(paired "$tmp/first" "$tmp/last" list)
+years "$tmp/fdq40"
+d=$(paired_metrics "$tmp/fdq40" first "$tmp/fdq40" last years.csv)
 echo "   the list, last window year less first: $d"
 statistical check "the list steady: last window year less first within +-150 people" \
     near_zero "$d" 150
