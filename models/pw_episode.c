@@ -288,7 +288,6 @@ void episode_end(world *w, patient *pt, pw_exit why)
     w->in_treatment[step]--;
     pt->clin = NULL;
     pt->at = W_NONE;
-    pt->state_day = w->s.now;
     if (failed)
         pt->failures++;
     if (back) {
@@ -323,7 +322,6 @@ void episode_step_down(world *w, patient *pt)
     w->in_treatment[PW_STEP3]--;
     pt->clin = NULL;
     pt->at = W_NONE;
-    pt->state_day = w->s.now;
     pt->stepped_down = 1;
     if (pt->cohort)
         w->out->stages[PW_S_STEPPED_DOWN]++;
@@ -349,7 +347,6 @@ void episode_interrupt(world *w, patient *pt)
     w->in_treatment[pt->step]--;
     emit_episode_close(w, pt); /* while its clinician is known */
     pt->at = W_WAIT_STEP;
-    pt->state_day = w->s.now;
     if (gsl_rng_uniform(pt->r[PR_WAIT]) < w->p->workforce.change_dropout) {
         emit_stage(w, pt, pt->step_start_day, w->s.now, pt->sessions_step,
                    "lost_with_change_of_therapist", 0); /* names the clinician lost */

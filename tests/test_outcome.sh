@@ -39,11 +39,10 @@ check "at exit: the paired CI excludes 0 (the bias of reading at exit)" awk -v l
 # (cost_per_recovery_caused_gbp empty). For a treated service (the baseline without
 # relapse, relapse_none.cfg) it must agree with the true recovery of the same referrals
 # left untreated (no_treatment.cfg): the same bound as above, the paired CI within half a
-# point of 0 (measured -0.08 [-0.16, +0.01]). Not equal: the untreated path's noise is drawn
-# in the treated person's pieces, and a known defect (README, recovery_rate_true_untreated)
-# drops the natural history between a course's last session and its end, about 0.13
-# points; the bound is loose enough to pass with it, and would fail a counterfactual that
-# kept sessions' effects (it reads 12 points higher).
+# point of 0 (measured +0.02 [-0.06, +0.10]; -0.08 [-0.16, +0.01] before natural history
+# ran through a course's end). Not equal: the untreated path's noise is drawn in the
+# treated person's pieces (with no noise it is equal: below). The bound would fail a
+# counterfactual that kept sessions' effects (it reads 12 points higher).
 # same_metric DIR A B: replications where metrics A and B differ (0 if none), then their count.
 same_metric() {
     awk -v a="$2" -v b="$3" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next }
@@ -63,6 +62,28 @@ set -- $(paired_metrics "$tmp/cmp/no_treatment" recovery_rate_true "$tmp/cmp/rel
 echo "   treated service's counterfactual minus the untreated service's true recovery: $1 [$2, $3]"
 check "the counterfactual agrees with the referrals untreated: within half a point" \
     awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(lo >= -0.005 && hi <= 0.005) }'
+# Natural history runs through every end of a course. With it deterministic (no noise,
+# drift -2% a week) and sessions doing nothing, a treated person's latent scores at the
+# reading are the untreated person's to the last rounding, whatever spans their sessions,
+# course end, step-up, step-down or change of therapist cut the time into; and a treated
+# service's counterfactual is the untreated service's true reading. So both differences
+# are exactly 0 in every replication (mean and interval). Natural history dropped between
+# a course's last session and its end (the defect mended on 2026-12-06) gave +0.55 points
+# [+0.47, +0.63] for the first, over these 8 replications.
+run compare tests/outcome/no_effect.cfg tests/outcome/no_treatment.cfg \
+    tests/outcome/relapse_none.cfg -r 8 -j 2 -q --set horizon_weeks=52 --set warmup_weeks=26 \
+    --set symptoms.wait_noise_sd_per_week=0 --set symptoms.wait_drift_per_week=-0.02 \
+    -o "$tmp/still"
+expect_rc 0 "compare with a deterministic natural history"
+d=$(compare_diff "$tmp/still" no_treatment recovery_rate_true)
+echo "   recovery_rate_true, untreated minus sessions doing nothing: $d"
+check "deterministic natural history: sessions doing nothing change no one's reading" \
+    equal "$d" "0 0 0"
+d=$(paired_metrics "$tmp/still/no_treatment" recovery_rate_true "$tmp/still/relapse_none" \
+    recovery_rate_true_untreated)
+echo "   treated service's counterfactual minus the untreated service's true recovery: $d"
+check "deterministic natural history: the counterfactual is the untreated reading" \
+    equal "$(echo "$d" | awk '{ print $1 + 0, $2 + 0, $3 + 0 }')" "0 0 0"
 # A relapse before the reading is what the reading sees. relapse_next_day.cfg sends
 # everyone discharged recovered back a day later, at a quarter of the baseline's size:
 # read at the relapse's scores (fresh ones for their need, mostly at caseness), those
