@@ -113,33 +113,15 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg)
         w->assess_slots_offered > 0 ? w->assess_slots_extra / w->assess_slots_offered : NAN;
 }
 
-/* The headline metrics from the cohort's accumulators, at the end of the run. The outcome
- * counts were made by the definitions of pw_outcome.h (cohort_exit); the denominators
- * here are the reporting conventions: reported shares over finishers or casers, true
- * shares over every referral or true caser. */
+/* The headline metrics from the cohort's accumulators, at the end of the run: the shares
+ * from its counts (metrics_counts, as a federation's are from its services' summed), the
+ * means and centiles from its own tallies and histogram. */
 void metrics_compute(world *w)
 {
     pw_results *o = w->out;
     double *m = o->metric;
-    double n = (double)w->n_ref;
-#define SHARE(num, den) ((den) > 0 ? (double)(num) / (double)(den) : NAN)
-    m[PW_M_REFERRALS] = n;
-    m[PW_M_ENTERED_TREATMENT_SHARE] = SHARE(w->n_entered, w->n_ref);
-    m[PW_M_FINISHED_COURSE_SHARE] = SHARE(w->n_finished, w->n_ref);
-    m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(w->rep_recovered, w->rep_casers);
-    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(w->fu_recovered, w->fu_casers);
-    m[PW_M_RECOVERY_RATE_TRUE_UNTREATED] = SHARE(w->fu_recovered_u, w->fu_casers);
-    m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(w->tru_recovered, w->tru_casers);
-    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(w->rep_ri, w->n_rep_finished);
-    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(w->fu_ri, w->n_ref);
-    m[PW_M_RELIABLE_IMPROVEMENT_TRUE_AT_EXIT] = SHARE(w->tru_ri, w->n_ref);
-    m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(w->rep_rr, w->rep_casers);
-    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(w->fu_rr, w->fu_casers);
-    m[PW_M_RELIABLE_RECOVERY_TRUE_AT_EXIT] = SHARE(w->tru_rr, w->tru_casers);
-    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(w->w6_rep, w->n_rep_finished);
-    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(w->w18_rep, w->n_rep_finished);
-    m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(w->w6_true, w->n_ref);
-    m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(w->w18_true, w->n_ref);
+    pool_capture_counts(w);
+    metrics_counts(w->p, o, &o->pool);
     m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_assess);
     /* The cohort's sum over its count, as subgroups.csv's "all" row takes it, so the two
      * agree to the last bit (a running mean rounds differently). */
@@ -151,23 +133,14 @@ void metrics_compute(world *w)
     m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = sim_tally_mean(&w->t_step_up_wait);
     m[PW_M_SESSIONS_MEAN_FINISHERS] = sim_tally_mean(&w->t_sessions_fin);
     m[PW_M_SESSIONS_MEAN_RECOVERED] = sim_tally_mean(&w->t_sessions_rec);
-    m[PW_M_STEPPED_UP_SHARE] = SHARE(w->n_stepped_up, w->n_step2_starters);
-    m[PW_M_RE_REFERRAL_SHARE] = SHARE(w->n_rereferrals, w->n_ref);
-    metrics_exits(o, (double)w->n_ref);
-    metrics_staff(w->p, o, (double)w->n_ref, (double)w->n_finished, (double)w->rep_recovered,
-                  (double)w->fu_recovered, (double)w->fu_recovered_u);
-    m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(w->n_a2t_over90, w->n_a2t);
-    metrics_paths(m, w->fin_n, w->fin_sessions, w->n_finished);
     m[PW_M_HANDED_ON] = (double)w->diary_handed_back;
     m[PW_M_SPREAD_SESSIONS] = (double)w->diary_spread;
     m[PW_M_MOVED_SESSIONS] = (double)w->diary_moved;
-#undef SHARE
 }
 
 /* The metrics of results o's own counts, its exits by group and its failed episodes, over
- * n_ref referrals. Shared by a world (metrics_compute) and a pooled federation
- * (pw_pool_finish). */
-void metrics_exits(pw_results *o, double n_ref)
+ * n_ref referrals. */
+static void metrics_exits(pw_results *o, double n_ref)
 {
     double *m = o->metric;
     const uint64_t *x = o->exits, *fl = o->failures;
@@ -187,11 +160,12 @@ void metrics_exits(pw_results *o, double n_ref)
 /* The staff metrics of results o (costs per referral, finished course, recovery and
  * recovery caused: true recoveries less those natural history alone would have brought;
  * turnover, all roles and by step; open caseload per step-2 clinician over the window's
- * weeks; burnout) from its role figures and weeks and the given counts. Shared by a world
- * (metrics_compute) and a pooled federation (pw_pool_finish). */
-void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
-                   double rep_recovered, double fu_recovered, double fu_recovered_u)
+ * weeks; burnout) from its role figures and weeks and the cohort's counts c. */
+static void metrics_staff(const pw_params *p, pw_results *o, const pw_pool *c)
 {
+    double n_ref = (double)c->n_ref, n_finished = (double)c->n_finished;
+    double rep_recovered = (double)c->rep_recovered, fu_recovered = (double)c->fu_recovered;
+    double fu_recovered_u = (double)c->fu_recovered_u;
     double *m = o->metric;
     double cost = 0, heads = 0, turnover = 0, burn = 0;
     double step_heads[PW_STEP_N] = {0, 0}, step_turnover[PW_STEP_N] = {0, 0};
@@ -235,8 +209,8 @@ void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_fin
 }
 
 /* The finishers' path mix and mean sessions by path (PW_P_STEP2_ONLY, PW_P_STEP2_THEN_3,
- * PW_P_STEP3_ONLY) into m. Shared by a world and a pooled federation. */
-void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,
+ * PW_P_STEP3_ONLY) into m. */
+static void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,
                    uint64_t n_finished)
 {
     static const pw_metric fin_share[] = {PW_M_FINISHERS_STEP2_ONLY_SHARE,
@@ -249,4 +223,38 @@ void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,
         m[fin_share[k]] = n_finished > 0 ? (double)fin_n[k] / (double)n_finished : NAN;
         m[fin_mean[k]] = fin_n[k] ? fin_sessions[k] / (double)fin_n[k] : NAN;
     }
+}
+
+/* The headline metrics made of the cohort's counts c: shares, by the reporting conventions
+ * (reported shares over finishers as reported or casers, true shares over every referral
+ * or true caser), exits, staff and paths. One definition for a world (metrics_compute, its
+ * own counts) and a federation (pw_pool_finish, its services' summed). */
+void metrics_counts(const pw_params *p, pw_results *o, const pw_pool *c)
+{
+    double *m = o->metric;
+#define SHARE(num, den) ((den) > 0 ? (double)(num) / (double)(den) : NAN)
+    m[PW_M_REFERRALS] = (double)c->n_ref;
+    m[PW_M_ENTERED_TREATMENT_SHARE] = SHARE(c->n_entered, c->n_ref);
+    m[PW_M_FINISHED_COURSE_SHARE] = SHARE(c->n_finished, c->n_ref);
+    m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(c->rep_recovered, c->rep_casers);
+    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(c->fu_recovered, c->fu_casers);
+    m[PW_M_RECOVERY_RATE_TRUE_UNTREATED] = SHARE(c->fu_recovered_u, c->fu_casers);
+    m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(c->tru_recovered, c->tru_casers);
+    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(c->rep_ri, c->n_rep_finished);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(c->fu_ri, c->n_ref);
+    m[PW_M_RELIABLE_IMPROVEMENT_TRUE_AT_EXIT] = SHARE(c->tru_ri, c->n_ref);
+    m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(c->rep_rr, c->rep_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(c->fu_rr, c->fu_casers);
+    m[PW_M_RELIABLE_RECOVERY_TRUE_AT_EXIT] = SHARE(c->tru_rr, c->tru_casers);
+    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(c->w6_rep, c->n_rep_finished);
+    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(c->w18_rep, c->n_rep_finished);
+    m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(c->w6_true, c->n_ref);
+    m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(c->w18_true, c->n_ref);
+    m[PW_M_STEPPED_UP_SHARE] = SHARE(c->n_stepped_up, c->n_step2_starters);
+    m[PW_M_RE_REFERRAL_SHARE] = SHARE(c->n_rereferrals, c->n_ref);
+    m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(c->n_a2t_over90, c->n_a2t);
+#undef SHARE
+    metrics_exits(o, (double)c->n_ref);
+    metrics_staff(p, o, c);
+    metrics_paths(m, c->fin_n, c->fin_sessions, c->n_finished);
 }

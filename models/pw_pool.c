@@ -59,9 +59,9 @@ static void tally_to(pw_pool *pl, int k, const sim_tally *t)
     pl->tally_sum[k] = n ? sim_tally_mean(t) * (double)n : 0;
 }
 
-/* The end of the run: the accumulators metrics_compute reads. Returns 0 or -1 (out of
- * memory for the histogram's copy). */
-int pool_capture(world *w)
+/* The end of the run: the cohort's counts, from which metrics_counts computes the headline
+ * shares for a world and, summed, for a federation. */
+void pool_capture_counts(world *w)
 {
     pw_pool *pl = &w->out->pool;
 #define P(f) pl->f = w->f
@@ -70,9 +70,18 @@ int pool_capture(world *w)
     P(tru_casers); P(tru_recovered); P(tru_ri); P(tru_rr);
     P(fu_casers); P(fu_recovered); P(fu_ri); P(fu_rr); P(fu_recovered_u);
     P(n_a2t); P(n_a2t_over90); P(w6_rep); P(w18_rep); P(w6_true); P(w18_true);
+    P(n_rep_finished);
 #undef P
     memcpy(pl->fin_n, w->fin_n, sizeof pl->fin_n);
     memcpy(pl->fin_sessions, w->fin_sessions, sizeof pl->fin_sessions);
+}
+
+/* After metrics_compute (which captured the counts): the rest of what pooling needs, the
+ * tallies' counts and sums and the waits' histogram. Returns 0 or -1 (out of memory for the
+ * histogram's copy). */
+int pool_capture(world *w)
+{
+    pw_pool *pl = &w->out->pool;
     tally_to(pl, PW_T_WAIT_ASSESS, &w->t_wait_assess);
     tally_to(pl, PW_T_WAIT_REPORTED, &w->t_wait_reported);
     tally_to(pl, PW_T_STEP_UP_WAIT, &w->t_step_up_wait);
@@ -177,7 +186,7 @@ static int add_weeks(pw_results *nat, const pw_results *svc)
 
 static int add_pool(pw_pool *a, const pw_pool *b)
 {
-    add_u64(&a->n_ref, &b->n_ref, 25); /* n_ref .. w18_true: 25 counts in a row */
+    add_u64(&a->n_ref, &b->n_ref, 26); /* n_ref .. n_rep_finished: 26 counts in a row */
     add_u64(a->fin_n, b->fin_n, PW_P_N);
     add_dbl(a->fin_sessions, b->fin_sessions, PW_P_N);
     add_dbl(a->tally_n, b->tally_n, PW_T_N);
@@ -203,8 +212,8 @@ static int add_pool(pw_pool *a, const pw_pool *b)
     add_dbl(a->wait_bins, b->wait_bins, b->wait_nbins);
     return 0;
 }
-_Static_assert(offsetof(pw_pool, w18_true) == offsetof(pw_pool, n_ref) + 24 * sizeof(uint64_t),
-               "add_pool adds 25 counts from n_ref on");
+_Static_assert(offsetof(pw_pool, n_rep_finished) == offsetof(pw_pool, n_ref) + 25 * sizeof(uint64_t),
+               "add_pool adds 26 counts from n_ref on");
 
 int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
 {
@@ -257,8 +266,8 @@ static double pool_quantile(const pw_pool *pl, double q)
     return pl->wait_over > 0 ? INFINITY : pl->wait_lo + pl->wait_width * (double)pl->wait_nbins;
 }
 
-/* The headline metrics from pooled numerators and denominators, with metrics_compute's
- * definitions (models/pw_metrics.c). */
+/* The headline metrics from pooled numerators and denominators: the shares by the same
+ * function as a world's (metrics_counts), the rest as metrics_compute takes them. */
 void pw_pool_finish(const pw_params *p, pw_results *o)
 {
     const pw_pool *pl = &o->pool;
@@ -270,23 +279,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     }
 #define SHARE(num, den) ((den) > 0 ? (double)(num) / (double)(den) : NAN)
 #define TALLY(k) SHARE(pl->tally_sum[k], pl->tally_n[k])
-    m[PW_M_REFERRALS] = (double)pl->n_ref;
-    m[PW_M_ENTERED_TREATMENT_SHARE] = SHARE(pl->n_entered, pl->n_ref);
-    m[PW_M_FINISHED_COURSE_SHARE] = SHARE(pl->n_finished, pl->n_ref);
-    m[PW_M_RECOVERY_RATE_REPORTED] = SHARE(pl->rep_recovered, pl->rep_casers);
-    m[PW_M_RECOVERY_RATE_TRUE] = SHARE(pl->fu_recovered, pl->fu_casers);
-    m[PW_M_RECOVERY_RATE_TRUE_UNTREATED] = SHARE(pl->fu_recovered_u, pl->fu_casers);
-    m[PW_M_RECOVERY_RATE_TRUE_AT_EXIT] = SHARE(pl->tru_recovered, pl->tru_casers);
-    m[PW_M_RELIABLE_IMPROVEMENT_REPORTED] = SHARE(pl->rep_ri, pl->n_finished);
-    m[PW_M_RELIABLE_IMPROVEMENT_TRUE] = SHARE(pl->fu_ri, pl->n_ref);
-    m[PW_M_RELIABLE_IMPROVEMENT_TRUE_AT_EXIT] = SHARE(pl->tru_ri, pl->n_ref);
-    m[PW_M_RELIABLE_RECOVERY_REPORTED] = SHARE(pl->rep_rr, pl->rep_casers);
-    m[PW_M_RELIABLE_RECOVERY_TRUE] = SHARE(pl->fu_rr, pl->fu_casers);
-    m[PW_M_RELIABLE_RECOVERY_TRUE_AT_EXIT] = SHARE(pl->tru_rr, pl->tru_casers);
-    m[PW_M_WITHIN_6_WEEKS_REPORTED] = SHARE(pl->w6_rep, pl->n_finished);
-    m[PW_M_WITHIN_18_WEEKS_REPORTED] = SHARE(pl->w18_rep, pl->n_finished);
-    m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(pl->w6_true, pl->n_ref);
-    m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(pl->w18_true, pl->n_ref);
+    metrics_counts(p, o, pl);
     m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = TALLY(PW_T_WAIT_ASSESS);
     m[PW_M_WAIT_TO_TREATMENT_DAYS_MEAN] = /* as metrics_compute: the "all" row's */
         pw_gmetric_value(&o->by_group[PW_G_ALL], PW_GM_WAIT_TO_TREATMENT_DAYS_MEAN);
@@ -296,9 +289,6 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = TALLY(PW_T_STEP_UP_WAIT);
     m[PW_M_SESSIONS_MEAN_FINISHERS] = TALLY(PW_T_SESSIONS_FIN);
     m[PW_M_SESSIONS_MEAN_RECOVERED] = TALLY(PW_T_SESSIONS_REC);
-    m[PW_M_STEPPED_UP_SHARE] = SHARE(pl->n_stepped_up, pl->n_step2_starters);
-    m[PW_M_RE_REFERRAL_SHARE] = SHARE(pl->n_rereferrals, pl->n_ref);
-    metrics_exits(o, (double)pl->n_ref);
     /* Time averages over the same window add up across services. */
     static const pw_metric waiting[] = {PW_M_WAITING_ASSESSMENT_MEAN, PW_M_WAITING_STEP2_MEAN,
                                         PW_M_WAITING_STEP3_MEAN};
@@ -313,10 +303,6 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
             SHARE(pl->load_hours[st], pl->cap_hours[st]);
     m[PW_M_UTILISATION_ASSESSMENT] = SHARE(pl->assess_slots_used, pl->assess_slots_offered);
     m[PW_M_ASSESSMENT_EXTRA_SHARE] = SHARE(pl->assess_slots_extra, pl->assess_slots_offered);
-    metrics_staff(p, o, (double)pl->n_ref, (double)pl->n_finished, (double)pl->rep_recovered,
-                  (double)pl->fu_recovered, (double)pl->fu_recovered_u);
-    m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(pl->n_a2t_over90, pl->n_a2t);
-    metrics_paths(m, pl->fin_n, pl->fin_sessions, pl->n_finished);
     m[PW_M_HANDED_ON] = (double)o->diary_handed_back; /* counts: summed over services */
     m[PW_M_SPREAD_SESSIONS] = (double)o->diary_spread;
     m[PW_M_MOVED_SESSIONS] = (double)o->diary_moved;

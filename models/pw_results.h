@@ -341,6 +341,7 @@ typedef struct pw_pool {
     uint64_t tru_casers, tru_recovered, tru_ri, tru_rr;
     uint64_t fu_casers, fu_recovered, fu_ri, fu_rr, fu_recovered_u;
     uint64_t n_a2t, n_a2t_over90, w6_rep, w18_rep, w6_true, w18_true;
+    uint64_t n_rep_finished; /* finished courses as reported (the reported shares' base) */
     uint64_t fin_n[PW_P_N];
     double fin_sessions[PW_P_N];
     double tally_n[PW_T_N], tally_sum[PW_T_N]; /* the tallies' counts and sums */

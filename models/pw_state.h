@@ -675,14 +675,11 @@ void metrics_track_lists(world *w);
 void metrics_track_load(world *w, int step, double delta);
 void metrics_track_capacity(world *w);
 void metrics_compute(world *w);
-void metrics_exits(pw_results *o, double n_ref);
-void metrics_staff(const pw_params *p, pw_results *o, double n_ref, double n_finished,
-                   double rep_recovered, double fu_recovered, double fu_recovered_u);
-void metrics_paths(double *m, const uint64_t *fin_n, const double *fin_sessions,
-                   uint64_t n_finished);
+void metrics_counts(const pw_params *p, pw_results *o, const pw_pool *c);
 
 /* pw_pool.c */
 void pool_on_window_end(world *w, double t);
+void pool_capture_counts(world *w);
 int pool_capture(world *w);
 void metrics_on_week(sim *s, void *obj, uint64_t arg);
 void metrics_on_window_start(sim *s, void *obj, uint64_t arg);
