@@ -127,13 +127,15 @@ double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m)
         return share((double)o->dropped_after_assessment, o->n);
     case PW_GM_DROPOUT_IN_TREATMENT_SHARE:
         return share((double)o->dropped_in_treatment, o->n);
+    case PW_GM_RECOVERY_RATE_TRUE_UNTREATED:
+        return share((double)o->true_recovered_untreated, o->true_casers);
     default: return NAN;
     }
 }
 
 /* Every field, by name: a field added to pw_outcome_counts must be added here too, which
- * the size check below asks for (nineteen counts and two sums). */
-_Static_assert(sizeof(pw_outcome_counts) == 19 * sizeof(uint64_t) + 2 * sizeof(double),
+ * the size check below asks for (twenty counts and two sums). */
+_Static_assert(sizeof(pw_outcome_counts) == 20 * sizeof(uint64_t) + 2 * sizeof(double),
                "pw_outcome_add: a field of pw_outcome_counts is not added");
 void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
 {
@@ -158,6 +160,7 @@ void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
     a->dropped_before_assessment += b->dropped_before_assessment;
     a->dropped_after_assessment += b->dropped_after_assessment;
     a->dropped_in_treatment += b->dropped_in_treatment;
+    a->true_recovered_untreated += b->true_recovered_untreated;
 }
 
 void pw_results_free(pw_results *r)

@@ -208,6 +208,8 @@ typedef struct pw_outcome_counts {
     uint64_t within_6_weeks_reported, within_18_weeks_reported; /* reported wait, of
                                            reported finishers */
     uint64_t dropped_before_assessment, dropped_after_assessment, dropped_in_treatment;
+    uint64_t true_recovered_untreated;  /* of true_casers, recovered at outcome_weeks had no
+                                           session had any effect (the counterfactual) */
 } pw_outcome_counts;
 
 /* Subgroups reported in recovery.csv and subgroups.csv: everyone, then each attribute's
@@ -250,7 +252,8 @@ extern const pw_subgroup pw_subgroup_order[PW_G_N];
     X(SESSIONS_MEAN_ENTERED, "sessions_mean_entered")                                     \
     X(DROPOUT_BEFORE_ASSESSMENT_SHARE, "dropout_before_assessment_share")                 \
     X(DROPOUT_AFTER_ASSESSMENT_SHARE, "dropout_after_assessment_share")                   \
-    X(DROPOUT_IN_TREATMENT_SHARE, "dropout_in_treatment_share")
+    X(DROPOUT_IN_TREATMENT_SHARE, "dropout_in_treatment_share")                           \
+    X(RECOVERY_RATE_TRUE_UNTREATED, "recovery_rate_true_untreated")
 
 typedef enum pw_gmetric {
 #define PW_GMETRIC_ENUM(id, name) PW_GM_##id,

@@ -238,6 +238,9 @@ static void rec_group(FILE *f, const wctx *c, const char *gtype, const char *gro
             o->n);
     rec_row(f, c, gtype, group, "true", "recovery_rate",
             ratio((double)o->true_recovered, (double)o->true_casers), o->true_casers);
+    rec_row(f, c, gtype, group, "true", "recovery_rate_untreated",
+            ratio((double)o->true_recovered_untreated, (double)o->true_casers),
+            o->true_casers);
     rec_row(f, c, gtype, group, "true", "reliable_improvement",
             ratio((double)o->true_reliable_improvement, n), o->n);
     rec_row(f, c, gtype, group, "true", "sessions_mean_entered",

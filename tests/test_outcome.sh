@@ -56,6 +56,14 @@ for arm in no_effect no_treatment; do
         sh -c "[ $1 -eq 0 ] && [ $2 -eq 24 ]"
     check "$arm: no recovery caused, its cost empty" \
         test -z "$(metric "$tmp/cmp/$arm" cost_per_recovery_caused_gbp)"
+    # And in every subgroup (subgroups.csv: the two metrics' means, row by row).
+    set -- $(awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("metric")] == "recovery_rate_true" { t[f[col("subgroup")]] = f[col("mean")] }
+        f[col("metric")] == "recovery_rate_true_untreated" { u[f[col("subgroup")]] = f[col("mean")] }
+        END { for (g in t) { n++; d += !(g in u) || t[g] != u[g] } print d + 0, n + 0 }' \
+        "$tmp/cmp/$arm/subgroups.csv")
+    check "$arm: the counterfactual is the true reading in every subgroup ($2)" \
+        sh -c "[ $1 -eq 0 ] && [ $2 -ge 20 ]"
 done
 set -- $(paired_metrics "$tmp/cmp/no_treatment" recovery_rate_true "$tmp/cmp/relapse_none" \
     recovery_rate_true_untreated)
