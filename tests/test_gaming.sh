@@ -116,10 +116,10 @@ echo "== holding lists (clock stops at first treatment)"
 # The quarter service as it is: its step-3 list is long (as the baseline's), so the letters
 # reach people who would otherwise wait there. 40 replications, measured 2026-12-06
 # (a836646; paired, on - off): step-3 list -81 [-84, -77], reported wait (referral to
-# first treatment) -11.4 days [-12.2, -10.6], lost after assessment -7.3 points [-7.6,
-# -7.0], entering treatment -0.45 points [-0.62, -0.29], with 8% of referrals discharged
-# from a list. (Until 2026-12-06 these arms ran a slow service of 8 PWPs and 5 HITs with small
-# caps and no extra clinics, where the letters mostly took people who would have given up
+# first treatment) -11.4 days [-12.2, -10.6], lost after assessment -7.3 points
+# [-7.6, -7.0], entering treatment -0.45 points [-0.62, -0.29], with 8% of referrals
+# discharged from a list. (Until 2026-12-06 these arms ran a slow service of 8 PWPs and
+# 5 HITs with small caps and no extra clinics, where the letters mostly took people who would have given up
 # waiting anyway: the reported wait moved under a day, -0.42 [-0.82, -0.02] at 160
 # replications, too near zero to test a direction on.)
 R=$(reps 40) arm hold_off --set 'reporting.clock_stop="first_treatment"'
