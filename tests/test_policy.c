@@ -201,16 +201,17 @@ out_p:
 
 /* A change of policy re-routes four in ten people to other steps and clinicians: what
  * pairing cannot remove is how those people fare differently, so the ratio is ~2
- * (2.44 at R = 30 on 2026-12-06, a836646, since natural history runs through a course's
- * end, R = 200 not re-measured; 1.96 at R = 200 and 2.67 at R = 30 once the expert door
+ * (1.94 at R = 200 and 2.44 at R = 30 on 2026-12-06, a836646, since natural history runs
+ * through a course's end; 1.96 at R = 200 and 2.67 at R = 30 once the expert door
  * started from its own pre-fill; 1.87 and 2.36 since sessions move out of groups' weeks;
  * 1.76 at R = 200 and 2.45 at R = 30 since 2026-12-05's front door, 2.02 at
  * R = 200 before it; 1.95-2.25 over seeds at R = 40 before it; test_coupling_near_floor
  * shows why);
  * PAIRED_MIN_RATIO guards that common random numbers work at all (independent seeds give
  * ~1). A change of staffing leaves most people on the same route: there the issue's 3x
- * holds for 25% more PWPs (R = 200: 3.67 on 2026-12-06, since sessions move out of
- * groups' weeks; 3.88 since a group's last session ends the course for all; 3.53 on
+ * holds for 25% more PWPs (R = 200: 3.55 on 2026-12-06, a836646, since natural history
+ * runs through a course's end; 3.67 since sessions move out of groups' weeks; 3.88 since
+ * a group's last session ends the course for all; 3.53 on
  * 2026-11-24, 3.54 on 2026-12-05 with more_pwps's own pre-fill, 3.62 once group courses
  * resumed where they stopped, 4.25 since 2026-12-05's front door; here R = 30, 3.33, 4.22,
  * 4.87, 5.16, 3.72 and now 4.26 (a836646), and 2.14 for the expert door before that
