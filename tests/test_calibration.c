@@ -149,14 +149,14 @@ static void test_calibration(const char *argv0, const char *scenario, int want)
         if (harness_sanitized())
             continue; /* the intervals and bands need want replications */
         /* Turnover counts a few dozen leavers a replication (~130 staff-years of each
-         * role): 20 replications give it about +-0.02 (PWPs +-0.021, HITs +-0.012 on
-         * 2026-12-06), so for it the half-width need only be below the band's
+         * role): 20 replications give it about +-0.02 (PWPs +-0.021, HITs +-0.011 on
+         * 2026-12-06, a836646), so for it the half-width need only be below the band's
          * half-width; REPS enough for a quarter (+-0.0075) would be ~160 (20 x
          * (0.021 / 0.0075)^2 = 157). The second wait's median follows the step-2 list, a
          * queue at the edge of its capacity whose level wanders for years (a
-         * replication's median has sd ~6 days): 20 replications give it +-2.85 days, so
-         * it need only be below half the band's; a quarter (+-1.75) would take ~55
-         * (20 x (2.85 / 1.75)^2 = 53). */
+         * replication's median has sd ~7 days): 20 replications give it +-3.0 days, so
+         * it need only be below half the band's; a quarter (+-1.75) would take ~60
+         * (20 x (3.03 / 1.75)^2 = 60). */
         double need = strncmp(t->metric, "staff_turnover_rate", 19) == 0 ? 1.0
                       : strcmp(t->metric, "wait_assessment_to_treatment_days_p50") == 0 ? 0.5
                                                                                        : 0.25;

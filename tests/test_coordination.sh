@@ -14,9 +14,10 @@
 # - on, against the baseline: nothing before the assessment moves (a coordinator is
 #   allocated after routing): first referrals are equal in every replication; and, with
 #   relapse off (more finished courses bring more re-referrals to the assessment list:
-#   over 40 replications with relapse on the wait for assessment moves -0.02 days
-#   [-0.08, +0.03], not measurably, since a further group goes only to a facilitator
-#   whose hours hold their caseload (2026-12-06); +0.07 [+0.02, +0.13], measurably, once
+#   over 40 replications with relapse on the wait for assessment moves +0.01 days
+#   [-0.04, +0.06], not measurably, since natural history runs through a course's end
+#   (2026-12-06, a836646); -0.02 [-0.08, +0.03] once a further group went only to a
+#   facilitator whose hours hold their caseload; +0.07 [+0.02, +0.13], measurably, once
 #   sessions moved out of groups' weeks; -0.005 [-0.07, +0.06] before that), referrals are
 #   equal and the intervals of dropout before assessment, the wait for assessment and
 #   signposting contain 0;

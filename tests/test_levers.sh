@@ -68,7 +68,7 @@ check "one rebooking: a fifth or fewer end at a missed assessment" \
 check "two rebookings: fewer still" test "$x2" -lt "$x1"
 # The clock runs on: those rebooked are assessed a list's wait later than they would have
 # been, and their waits join the mean wait to assessment, which rises (20 paired
-# replications: +0.15 days [0.10, 0.20] measured, a twentieth of referrals each waiting the
+# replications: +0.15 days [0.09, 0.20] measured, a twentieth of referrals each waiting the
 # quarter-size list's few days again); a clock restarted at the rebooking would lower it.
 for k in 0 1; do
     run run tests/explore/quarter.cfg -r "$(reps 20)" -q -o "$tmp/w$k" --set assessment.dna_rebook=$k
@@ -92,7 +92,7 @@ check "event log: one missed assessment at most, each followed at once by a new 
 # diary's fill is weighed by the telephone share of its clinician's one-to-one caseload.
 # Step 2 is half by telephone (59% of its one-to-one people), step 3 under a third, so
 # raising the weight from 1 to 2 raises PWPs' burnout more than HITs' (baseline, 4
-# replications, same seed; measured 2026-12-06: PWPs 0.069 -> 0.340, HITs 0.074 -> 0.265;
+# replications, same seed; measured 2026-12-06: PWPs 0.070 -> 0.342, HITs 0.074 -> 0.264;
 # on a build whose weight did not reach diaries the baseline refused any weight but 1).
 burn() {
     awk -v r="$2" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }

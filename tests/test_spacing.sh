@@ -10,8 +10,8 @@
 #    caseloads capped at 90 (diaries full, step-2 sessions weeks apart): step 2's 0.04 a
 #    week over the gap against 0.04 whatever the gap; every booked gap is at least the
 #    week, so dropout in treatment rises (paired over 8 replications, its 95% interval
-#    above 0: measured +3.2 points [2.3, 4.0]). And with the gap mattering, the same
-#    people seen less often (cap 90 against 30) drop out more (+0.8 [0.5, 1.1]).
+#    above 0: measured +3.1 points [2.3, 3.9]). And with the gap mattering, the same
+#    people seen less often (cap 90 against 30) drop out more (+0.7 [0.5, 1.0]).
 # The sanitizer pass compares at 2 replications and leaves the intervals to the optimised
 # pass (lib.sh: reps, statistical).
 # Usage: tests/test_spacing.sh BUILD_DIR
