@@ -43,15 +43,39 @@ static void followup_record(patient *pt, double phq, double gad, double phq_u, d
     pt->fu_rec_u = (unsigned char)pw_outcome_recovered(pt->phq0, pt->gad0, phq_u, gad_u);
 }
 
-/* outcome_weeks after a cohort referral: the true outcome read from the latent scores
- * brought up to now (PR_DRIFT), wherever the person is in the service. */
+/* The later reading (outcome_weeks_late): recovery from phq, gad, and without treatment
+ * from phq_u, gad_u. */
+static void late_record(patient *pt, double phq, double gad, double phq_u, double gad_u)
+{
+    int rec = pw_outcome_recovered(pt->phq0, pt->gad0, phq, gad);
+    int rec_u = pw_outcome_recovered(pt->phq0, pt->gad0, phq_u, gad_u);
+    pt->fu_late = (unsigned char)(FU_LATE_DONE | (rec ? FU_LATE_REC : 0) |
+                                  (rec_u ? FU_LATE_REC_U : 0));
+}
+
+/* The reading due now (arg 0: outcome_weeks; 1: outcome_weeks_late) from the latent scores
+ * brought up to now (PR_DRIFT), wherever the person is in the service; after the first, the
+ * timer is set again for the later one if the scenario has one and `go_on`. */
+static void followup_read(world *w, patient *pt, uint64_t arg, int go_on)
+{
+    pt->fu_timer = 0;
+    patient_drift(w, pt);
+    if (arg) {
+        late_record(pt, pt->phq, pt->gad, pt->phq_u, pt->gad_u);
+        return;
+    }
+    followup_record(pt, pt->phq, pt->gad, pt->phq_u, pt->gad_u);
+    const pw_params *p = w->p;
+    if (go_on && p->outcome_weeks_late > 0)
+        pt->fu_timer = sim_schedule(&w->s, (p->outcome_weeks_late - p->outcome_weeks) * 7.0,
+                                    PRIO_PERSON, cohort_on_followup, pt, 1);
+}
+
+/* outcome_weeks (arg 0) or outcome_weeks_late (arg 1) after a cohort referral: the true
+ * outcome's reading. */
 void cohort_on_followup(sim *s, void *obj, uint64_t arg)
 {
-    (void)arg;
-    patient *pt = obj;
-    pt->fu_timer = 0;
-    patient_drift(s->user, pt);
-    followup_record(pt, pt->phq, pt->gad, pt->phq_u, pt->gad_u);
+    followup_read(s->user, obj, arg, 1);
 }
 
 /* Add one person's outcome to the counts of a path or subgroup. */
@@ -157,6 +181,8 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
     w->fu_ri += (uint64_t)f.tru_ri;
     w->fu_rr += (uint64_t)(f.tru_rec && f.tru_ri);
     w->fu_recovered_u += (uint64_t)pt->fu_rec_u;
+    w->fu_late_recovered += (uint64_t)((pt->fu_late & FU_LATE_REC) != 0);
+    w->fu_late_recovered_u += (uint64_t)((pt->fu_late & FU_LATE_REC_U) != 0);
     o->failures[pt->failures < 3 ? pt->failures : 3]++;
     add_outcome(&o->by_path[path_of(pt)], pt, &f);
     coord_count(w, pt, why);
@@ -165,6 +191,23 @@ static void count_exit(world *w, const patient *pt, pw_exit why)
     for (int g = 0; g < PW_G_N; g++)
         if (groups[g])
             add_outcome(&o->by_group[g], pt, &f);
+}
+
+/* Latent scores *phq, *gad (and untreated *phq_u, *gad_u) of pt, who left the service,
+ * taken from day `from` to a reading at day t: a relapse `back` before t is back in the
+ * service by then, read at the relapse's scores; else natural history alone (PR_AFTER,
+ * which nothing else draws from once pt leaves). The untreated have no discharge and no
+ * relapse: natural history on to the reading either way. */
+static void project(world *w, patient *pt, const patient *back, double back_day, double from,
+                    double t, double *phq, double *gad, double *phq_u, double *gad_u)
+{
+    if (back && back_day < t) {
+        *phq = back->phq;
+        *gad = back->gad;
+        patient_natural_history(w, pt, pt->r[PR_AFTER], from, t, phq_u, gad_u, NULL, NULL);
+    } else {
+        patient_natural_history(w, pt, pt->r[PR_AFTER], from, t, phq, gad, phq_u, gad_u);
+    }
 }
 
 /* The referral's journey is over: latent scores brought up to date, counted (if in the
@@ -180,24 +223,24 @@ void cohort_exit(world *w, patient *pt, pw_exit why)
     if (why == PW_X_DISCHARGED_RECOVERED || why == PW_X_DISCHARGED_COMPLETED ||
         why == PW_X_DISCHARGED_NO_PROGRESS)
         back = referral_relapse(w, pt, !pw_outcome_caseness(pt->phq, pt->gad), &back_day);
-    if (pt->cohort && !pt->fu_done) {
-        double t = pt->referral_day + w->p->outcome_weeks * 7.0, phq = pt->phq, gad = pt->gad;
+    int late = w->p->outcome_weeks_late > 0 && !(pt->fu_late & FU_LATE_DONE);
+    if (pt->cohort && (!pt->fu_done || late)) {
+        double from = w->s.now, phq = pt->phq, gad = pt->gad;
         double phq_u = pt->phq_u, gad_u = pt->gad_u;
         if (pt->fu_timer)
             sim_cancel(&w->s, pt->fu_timer);
         pt->fu_timer = 0;
-        if (back && back_day < t) { /* back in the service by then: read at the relapse */
-            phq = back->phq;
-            gad = back->gad;
-            /* Untreated, no discharge and no relapse: natural history on to the reading
-             * (PR_AFTER, which nothing else draws from once pt leaves). */
-            patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq_u, &gad_u,
-                                    NULL, NULL);
-        } else { /* where natural history alone takes them by then (PR_AFTER) */
-            patient_natural_history(w, pt, pt->r[PR_AFTER], w->s.now, t, &phq, &gad, &phq_u,
-                                    &gad_u);
+        if (!pt->fu_done) {
+            double t = pt->referral_day + w->p->outcome_weeks * 7.0;
+            project(w, pt, back, back_day, from, t, &phq, &gad, &phq_u, &gad_u);
+            followup_record(pt, phq, gad, phq_u, gad_u);
+            from = t;
         }
-        followup_record(pt, phq, gad, phq_u, gad_u);
+        if (late) { /* on from the first reading (or now), the same draws after it */
+            double t = pt->referral_day + w->p->outcome_weeks_late * 7.0;
+            project(w, pt, back, back_day, from, t, &phq, &gad, &phq_u, &gad_u);
+            late_record(pt, phq, gad, phq_u, gad_u);
+        }
     }
     if (pt->cohort)
         count_exit(w, pt, why);
@@ -246,7 +289,7 @@ void cohort_close_out(world *w)
             patient_release(w, ev.obj);
             break;
         case EV_FOLLOWUP: /* due at the very end: read now; the person exits below */
-            cohort_on_followup(&w->s, ev.obj, ev.arg);
+            followup_read(w, ev.obj, ev.arg, 0);
             break;
         case EV_OPT_IN:
         case EV_ASSESSMENT:

@@ -253,6 +253,10 @@ void metrics_counts(const pw_params *p, pw_results *o, const pw_pool *c)
     m[PW_M_STEPPED_UP_SHARE] = SHARE(c->n_stepped_up, c->n_step2_starters);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(c->n_rereferrals, c->n_ref);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(c->n_a2t_over90, c->n_a2t);
+    int late = p->outcome_weeks_late > 0; /* else no second reading: empty */
+    m[PW_M_RECOVERY_RATE_TRUE_LATE] = late ? SHARE(c->fu_late_recovered, c->fu_casers) : NAN;
+    m[PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE] =
+        late ? SHARE(c->fu_late_recovered_u, c->fu_casers) : NAN;
 #undef SHARE
     metrics_exits(o, (double)c->n_ref);
     metrics_staff(p, o, c);

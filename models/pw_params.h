@@ -461,6 +461,8 @@ typedef struct pw_params {
     double followup_weeks;          /* followup_weeks: run on so the cohort can finish */
     double outcome_weeks;           /* outcome_weeks: true outcomes read this long after
                                        referral (the run goes on long enough) */
+    double outcome_weeks_late;      /* outcome_weeks_late: a second, later reading of true
+                                       recovery (0: none) */
     int replications;               /* replications */
     uint64_t seed;                  /* seed */
     int policy;                     /* policy = "stepped": an index into pw_policies[]

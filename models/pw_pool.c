@@ -70,7 +70,7 @@ void pool_capture_counts(world *w)
     P(tru_casers); P(tru_recovered); P(tru_ri); P(tru_rr);
     P(fu_casers); P(fu_recovered); P(fu_ri); P(fu_rr); P(fu_recovered_u);
     P(n_a2t); P(n_a2t_over90); P(w6_rep); P(w18_rep); P(w6_true); P(w18_true);
-    P(n_rep_finished);
+    P(n_rep_finished); P(fu_late_recovered); P(fu_late_recovered_u);
 #undef P
     memcpy(pl->fin_n, w->fin_n, sizeof pl->fin_n);
     memcpy(pl->fin_sessions, w->fin_sessions, sizeof pl->fin_sessions);
@@ -186,7 +186,7 @@ static int add_weeks(pw_results *nat, const pw_results *svc)
 
 static int add_pool(pw_pool *a, const pw_pool *b)
 {
-    add_u64(&a->n_ref, &b->n_ref, 26); /* n_ref .. n_rep_finished: 26 counts in a row */
+    add_u64(&a->n_ref, &b->n_ref, 28); /* n_ref .. fu_late_recovered_u: 28 counts in a row */
     add_u64(a->fin_n, b->fin_n, PW_P_N);
     add_dbl(a->fin_sessions, b->fin_sessions, PW_P_N);
     add_dbl(a->tally_n, b->tally_n, PW_T_N);
@@ -212,8 +212,9 @@ static int add_pool(pw_pool *a, const pw_pool *b)
     add_dbl(a->wait_bins, b->wait_bins, b->wait_nbins);
     return 0;
 }
-_Static_assert(offsetof(pw_pool, n_rep_finished) == offsetof(pw_pool, n_ref) + 25 * sizeof(uint64_t),
-               "add_pool adds 26 counts from n_ref on");
+_Static_assert(offsetof(pw_pool, fu_late_recovered_u) ==
+                   offsetof(pw_pool, n_ref) + 27 * sizeof(uint64_t),
+               "add_pool adds 28 counts from n_ref on");
 
 int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
 {

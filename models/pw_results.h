@@ -75,7 +75,9 @@
     X(MOVED_SESSIONS, "moved_sessions")                                                   \
     X(ASSESSMENT_EXTRA_SHARE, "assessment_extra_share")                                   \
     X(RECOVERY_RATE_TRUE_UNTREATED, "recovery_rate_true_untreated")                       \
-    X(COST_PER_RECOVERY_CAUSED_GBP, "cost_per_recovery_caused_gbp")
+    X(COST_PER_RECOVERY_CAUSED_GBP, "cost_per_recovery_caused_gbp")                       \
+    X(RECOVERY_RATE_TRUE_LATE, "recovery_rate_true_late")                                 \
+    X(RECOVERY_RATE_TRUE_UNTREATED_LATE, "recovery_rate_true_untreated_late")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,
@@ -345,6 +347,7 @@ typedef struct pw_pool {
     uint64_t fu_casers, fu_recovered, fu_ri, fu_rr, fu_recovered_u;
     uint64_t n_a2t, n_a2t_over90, w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rep_finished; /* finished courses as reported (the reported shares' base) */
+    uint64_t fu_late_recovered, fu_late_recovered_u; /* at outcome_weeks_late */
     uint64_t fin_n[PW_P_N];
     double fin_sessions[PW_P_N];
     double tally_n[PW_T_N], tally_sum[PW_T_N]; /* the tallies' counts and sums */

@@ -152,6 +152,8 @@ typedef struct clinician clinician;
  * them (ROSTER_PLACE_SETS numbers a role at most: the diary steps and coordination). */
 #define ROSTER_PLACE_SETS 3
 enum { ROSTER_BY_HOURS, ROSTER_BY_PLACES, ROSTER_KEYS = ROSTER_BY_PLACES + ROSTER_PLACE_SETS };
+enum { FU_LATE_DONE = 1, FU_LATE_REC = 2, FU_LATE_REC_U = 4 }; /* patient.fu_late */
+
 typedef struct patient patient;
 typedef struct group group;
 typedef struct pw_diary_day pw_diary_day;
@@ -244,6 +246,8 @@ struct patient {
     sim_event_id fu_timer;  /* the true outcome's reading, outcome_weeks after referral */
     unsigned char fu_done, fu_case, fu_rec, fu_ri; /* that reading, once taken */
     unsigned char fu_rec_u; /* recovered at that reading without treatment */
+    unsigned char fu_late;  /* the reading at outcome_weeks_late: taken (FU_LATE_DONE),
+                               recovered (FU_LATE_REC), recovered untreated (FU_LATE_REC_U) */
     /* The event log's activity instances (pw_emit.c): how many this referral has had,
      * and the wait and the treatment episode still open (activity name and number). */
     unsigned char origin, person_origin; /* pw_origin of id and of person_id */
@@ -378,6 +382,7 @@ typedef struct world {
     uint64_t tru_casers, tru_recovered, tru_ri, tru_rr; /* latent at the journey's end */
     uint64_t fu_casers, fu_recovered, fu_ri, fu_rr;     /* latent at outcome_weeks */
     uint64_t fu_recovered_u; /* ... recovered there by natural history alone */
+    uint64_t fu_late_recovered, fu_late_recovered_u; /* the same at outcome_weeks_late */
     uint64_t n_a2t, n_a2t_over90;  /* assessment to first treatment: waits, those > 90 days */
     double fin_sessions[PW_P_N];   /* sessions of finished courses, by path */
     uint64_t fin_n[PW_P_N];        /* finished courses, by path */

@@ -178,8 +178,8 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
         pw_memory_estimate(runs[i].p, &m);
         add_part(parts, &np, MAX_PARTS, (double)runs[i].reps * m.results_bytes,
                  "%sresults kept: %zu replications (replications, or -r) x %s each (%.0f weeks "
-                 "of weekly series: warmup_weeks + horizon_weeks + the longer of "
-                 "followup_weeks and outcome_weeks)",
+                 "of weekly series: warmup_weeks + horizon_weeks + the longest of "
+                 "followup_weeks, outcome_weeks and outcome_weeks_late)",
                  prefix(&runs[i], n, pre, sizeof pre), runs[i].reps,
                  budget_fmt(m.results_bytes, a, sizeof a), m.weeks);
     }
@@ -192,8 +192,8 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
         add_part(parts, &np, MAX_PARTS, at_once * m.people_bytes,
                  "%speople in the service: up to %.3g at once (referrals.per_week %g, with "
                  "seasonality, growth_per_year and step_changes, over %.0f weeks of "
-                 "warmup_weeks + horizon_weeks + the longer of followup_weeks and "
-                 "outcome_weeks: %.3g referrals, x "
+                 "warmup_weeks + horizon_weeks + the longest of followup_weeks, "
+                 "outcome_weeks and outcome_weeks_late: %.3g referrals, x "
                  "assessment.opt_in_probability %g; prefill lists and caseload_fill: %.3g) x "
                  "%s each x %.0f replications at once (-j)",
                  pre, m.people, pw_referral_base_per_week(&p->referrals), m.weeks, m.referrals,

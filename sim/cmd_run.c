@@ -343,13 +343,15 @@ static int same_windows(const cli *c, const pw_params *ps, size_t ns)
         } w[] = {{"warmup_weeks", ps[0].warmup_weeks, ps[s].warmup_weeks},
                  {"horizon_weeks", ps[0].horizon_weeks, ps[s].horizon_weeks},
                  {"followup_weeks", ps[0].followup_weeks, ps[s].followup_weeks},
-                 {"outcome_weeks", ps[0].outcome_weeks, ps[s].outcome_weeks}};
+                 {"outcome_weeks", ps[0].outcome_weeks, ps[s].outcome_weeks},
+                 {"outcome_weeks_late", ps[0].outcome_weeks_late, ps[s].outcome_weeks_late}};
         for (size_t k = 0; k < sizeof w / sizeof *w; k++)
             if (w[k].a != w[k].b) {
                 fprintf(stderr,
                         "stepsim: compare: %s: %s is %g where %s's is %g; compare pairs "
                         "replications over one measurement window, so warmup_weeks, "
-                        "horizon_weeks, followup_weeks and outcome_weeks must agree (--set "
+                        "horizon_weeks, followup_weeks, outcome_weeks and outcome_weeks_late "
+                        "must agree (--set "
                         "applies to every scenario; or run each with 'run')\n",
                         c->scenarios[s], w[k].key, w[k].b, c->scenarios[0], w[k].a);
                 return EXIT_USAGE;

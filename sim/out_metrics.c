@@ -107,6 +107,10 @@ static const struct {
     [PW_M_COST_PER_RECOVERY_CAUSED_GBP] = {"Staff cost per recovery caused (true recoveries "
                                            "less those natural history alone brings)",
                                            OUT_U_GBP},
+    [PW_M_RECOVERY_RATE_TRUE_LATE] = {"Recovery, true, read at outcome_weeks_late (of "
+                                      "referrals at caseness)", OUT_U_SHARE},
+    [PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE] = {"Recovery, true, read at outcome_weeks_late, "
+                                                "had no session had any effect", OUT_U_SHARE},
 };
 
 /* The wait measures' derived metrics: from the weekly histogram, linear within a week, so

@@ -157,6 +157,7 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
     json_kv_num(f, I2, "horizon_weeks", p->horizon_weeks, 0);
     json_kv_num(f, I2, "followup_weeks", p->followup_weeks, 0);
     json_kv_num(f, I2, "outcome_weeks", p->outcome_weeks, 0);
+    json_kv_num(f, I2, "outcome_weeks_late", p->outcome_weeks_late, 0);
     /* The run goes on to the later of the follow-up and the last outcome reading. */
     json_kv_num(f, I2, "run_length_days", pw_run_days(p), 0);
     if (in->start_date)

@@ -241,7 +241,8 @@ static void print_mser(FILE *info, FILE *f, const pw_params *p, const pw_results
  * measure mostly that drift. Said past two years, with the factor it has reached. */
 static void print_outcome_note(FILE *f, const pw_params *p, const char *tag)
 {
-    double d = p->symptoms.wait_drift_per_week, weeks = p->outcome_weeks;
+    double d = p->symptoms.wait_drift_per_week;
+    double weeks = p->outcome_weeks_late > 0 ? p->outcome_weeks_late : p->outcome_weeks;
     if (weeks <= 104 || d == 0)
         return;
     fprintf(f, "Outcome note%s: true outcomes are read %g weeks after referral; the natural\n"

@@ -135,6 +135,16 @@ static void post_top(scn_ctx *c, const config_setting_t *g, const char *key, voi
     const pw_params *p = base;
     (void)key;
     scn_check_weekly_cover(c, p);
+    if (p->outcome_weeks_late > 0 && !(p->outcome_weeks_late > p->outcome_weeks)) {
+        char a[40], b[40];
+        scn_fmt_num(p->outcome_weeks_late, a, sizeof a);
+        scn_fmt_num(p->outcome_weeks, b, sizeof b);
+        const config_setting_t *at = config_setting_get_member(g, "outcome_weeks_late");
+        scn_err_pair(c, at ? at : g, "outcome_weeks_late",
+                     config_setting_get_member(g, "outcome_weeks"), "outcome_weeks",
+                     "must be 0 (no second reading) or later than outcome_weeks (got %s, "
+                     "outcome_weeks %s)", a, b);
+    }
     double days = pw_run_days(p), expected = pw_referral_bound(p) * days;
     const double most = PW_MAX_REFERRALS / 2;
     if (!(expected > most))
@@ -151,8 +161,8 @@ static void post_top(scn_ctx *c, const config_setting_t *g, const char *key, voi
     scn_err_at(c, at ? at : g, k,
                "the run would draw up to %.3g referrals in a replication (up to %.6g a week, "
                "with seasonality, growth_per_year and step_changes, over %g weeks of "
-               "warmup_weeks + horizon_weeks + the longer of followup_weeks and "
-               "outcome_weeks; expected at most %.0f, 2^26, "
+               "warmup_weeks + horizon_weeks + the longest of followup_weeks, "
+               "outcome_weeks and outcome_weeks_late; expected at most %.0f, 2^26, "
                "which the per-referral random streams can number): lower the rate or shorten "
                "the run", expected, pw_referral_bound(p) * 7.0, days / 7.0, most);
 }

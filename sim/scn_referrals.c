@@ -535,7 +535,8 @@ void scn_check_weekly_cover(scn_ctx *c, const pw_params *p)
     const config_setting_t *s = config_lookup(c->cfg, k);
     scn_err_at(c, s ? s : config_root_setting(c->cfg), k,
                "\"%s\" holds %zu weeks, but the run lasts %g (warmup_weeks + horizon_weeks + "
-               "the longer of followup_weeks and outcome_weeks): add weeks to the file, or set "
+               "the longest of followup_weeks, outcome_weeks and outcome_weeks_late): add weeks "
+               "to the file, or set "
                "referrals.weekly_counts_repeat = true to cycle through it",
                s ? config_setting_get_string(s) : r->weekly_counts, r->n_weeks, weeks);
 }

@@ -426,6 +426,7 @@ const pw_field scn_top_fields[] = {
     PW_NUM("warmup_weeks", pw_params, warmup_weeks, 0, 52.0, 0, MAX_WEEKS),
     PW_NUM("followup_weeks", pw_params, followup_weeks, 0, 26.0, 0, MAX_WEEKS),
     PW_NUM("outcome_weeks", pw_params, outcome_weeks, PW_LO_OPEN, 26.0, 0, MAX_WEEKS),
+    PW_NUM("outcome_weeks_late", pw_params, outcome_weeks_late, 0, 0.0, 0, MAX_WEEKS),
     /* As many as the replication streams can number; memory is the estimate's to judge. */
     PW_INT("replications", pw_params, replications, 0, 10, 1, SIM_RNG_MAX_REPLICATION + 1),
     PW_SPECIAL("seed", 0, &scn_seed_hooks,

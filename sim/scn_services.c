@@ -216,7 +216,8 @@ static int service_differs(const pw_params *p, const pw_params *nat, char *buf, 
     } lengths[] = {{"horizon_weeks", offsetof(pw_params, horizon_weeks)},
                    {"warmup_weeks", offsetof(pw_params, warmup_weeks)},
                    {"followup_weeks", offsetof(pw_params, followup_weeks)},
-                   {"outcome_weeks", offsetof(pw_params, outcome_weeks)}};
+                   {"outcome_weeks", offsetof(pw_params, outcome_weeks)},
+                   {"outcome_weeks_late", offsetof(pw_params, outcome_weeks_late)}};
     for (size_t i = 0; i < sizeof lengths / sizeof *lengths; i++) {
         double a = *(const double *)((const char *)p + lengths[i].off);
         double b = *(const double *)((const char *)nat + lengths[i].off);
