@@ -4,13 +4,15 @@
  *
  * Holds: cohort_exit (count, maybe relapse, release), outcome counts by path and
  * subgroup, cohort_close_out (the pending events and lists walked at the end).
- * Streams: the person's PR_DRIFT (brought up to date at exit and at follow-up, and
- * projected to the follow-up from an earlier exit, PR_AFTER, unless a relapse comes
- * first: then the follow-up reads the relapse's scores); PR_FATE through
+ * Streams: the person's PR_DRIFT (brought up to date at exit and at each follow-up
+ * reading), and PR_AFTER, projecting the readings (outcome_weeks, then outcome_weeks_late
+ * if set, the second on from the first) from an earlier exit, unless a relapse comes
+ * first: then a reading after it reads the relapse's scores; PR_FATE through
  * referral_relapse after a discharge.
  * Reported outcomes are the record as pw_report.c gives it (the reporting practices).
- * Schedules: a re-referral after a discharge (through referral_relapse). At the end of
- * the run, takes every pending event off the calendar.
+ * Schedules: the later reading after the first (followup_read); a re-referral after a
+ * discharge (through referral_relapse). At the end of the run, takes every pending event
+ * off the calendar.
  */
 #include <assert.h>
 #include <math.h>

@@ -1,7 +1,8 @@
 /* Federations: a service's pool of numerators and denominators, filled at the end of its
  * run, and the national replication pooled from its services (see pw_pool.h).
  *
- * Holds: pool_on_window_end, pool_capture (from the world), pw_pool_begin/add/finish.
+ * Holds: pool_on_window_end, pool_capture_counts and pool_capture (from the world),
+ * pw_pool_begin/add/finish.
  * Streams: none. Schedules: nothing.
  */
 #include "pw_pool.h"

@@ -243,7 +243,8 @@ struct patient {
     sim_event_id end_timer; /* episode_days end */
     sim_event_id wait_timer; /* the list's dropout timer, running on from allocation to
                                 the first attended session (waiting in the diary) */
-    sim_event_id fu_timer;  /* the true outcome's reading, outcome_weeks after referral */
+    sim_event_id fu_timer;  /* the true outcome's next reading: outcome_weeks after
+                               referral, then outcome_weeks_late if set (arg 1) */
     unsigned char fu_done, fu_case, fu_rec, fu_ri; /* that reading, once taken */
     unsigned char fu_rec_u; /* recovered at that reading without treatment */
     unsigned char fu_late;  /* the reading at outcome_weeks_late: taken (FU_LATE_DONE),

@@ -220,7 +220,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     w->pol = pw_policy_of(p->policy);
     w->t_window0 = p->warmup_weeks * 7.0;
     w->t_window1 = w->t_window0 + p->horizon_weeks * 7.0;
-    w->t_end = pw_run_days(p); /* the window's end + the follow-up and outcome reading */
+    w->t_end = pw_run_days(p); /* the window's end + the follow-up and outcome readings */
     w->n_days = (long)ceil(w->t_end) + 1;
     w->off = calloc((size_t)w->n_days, 1);
     if (!w->off) {

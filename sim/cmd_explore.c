@@ -45,6 +45,11 @@ int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
     int rc = app_load(c, c->scenario, NULL, 0, x->base);
     if (rc != EXIT_OK)
         return rc;
+    for (size_t k = 0; c->metrics && k < x->nmetrics; k++) /* those named, not the default */
+        if (!ex_metric_taken(x->base, x->metrics[k], err, sizeof err)) {
+            fprintf(stderr, "stepsim: %s\n", err);
+            return EXIT_USAGE;
+        }
     app_label_overrides(x->base, c);
     char *q = out_csv_quote(x->base->name);
     if (!q) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "explore.h"
 #include "models/pol.h"
 #include "models/pw_results.h"
 #include "models/pw_world.h"
@@ -143,6 +144,19 @@ static int precision_of(const cli *c, prec_spec *ps, prec_spec **out)
     return EXIT_OK;
 }
 
+/* --precision's metrics can have a value in scenario p (ex_metric_taken): EXIT_OK, or a
+ * usage error (printed) before anything runs. */
+static int precision_taken(const prec_spec *ps, const pw_params *p)
+{
+    char err[512];
+    for (size_t k = 0; ps && k < ps->nmetrics; k++)
+        if (!ex_metric_taken(p, ps->metrics[k], err, sizeof err)) {
+            fprintf(stderr, "stepsim: --precision: %s\n", err);
+            return EXIT_USAGE;
+        }
+    return EXIT_OK;
+}
+
 /* --precision with at most one replication allowed: no CI can be formed. */
 static int precision_needs_two(size_t rmax)
 {
@@ -227,6 +241,10 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     }
     if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
         return ret;
+    if ((ret = precision_taken(prec, p)) != EXIT_OK) {
+        prec_free(prec);
+        return ret;
+    }
     app_note_start_date(c, p->bank_holidays);
     if ((ret = app_start_date_fits(c, pw_run_days(p))) != EXIT_OK ||
         (ret = federation_ok(c->scenario, p, fed)) != EXIT_OK) {
@@ -401,6 +419,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
         holidays |= ps[s].bank_holidays;
     app_note_start_date(c, holidays);
     if ((ret = same_windows(c, ps, ns)) != EXIT_OK ||
+        (ret = precision_taken(prec, &ps[0])) != EXIT_OK ||
         (ret = app_start_date_fits(c, pw_run_days(&ps[0]))) != EXIT_OK)
         goto out;
     /* The same seed and replications for all: common random numbers. */

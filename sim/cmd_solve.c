@@ -616,6 +616,16 @@ int cmd_solve(const cli *c, int argc, char **argv)
         goto out;
     }
     s.cost = (size_t)cm;
+    for (size_t k = 0; k <= s.ntargets; k++) {
+        char why[512];
+        if (!ex_metric_taken(s.x.base, k < s.ntargets ? s.targets[k].metric : s.cost, why,
+                             sizeof why)) {
+            fprintf(stderr, "stepsim: %s: %s\n", k < s.ntargets ? "--target" : "--minimise",
+                    why);
+            ret = EXIT_USAGE;
+            goto out;
+        }
+    }
     for (size_t k = 0; k < s.ntargets; k++)
         s.targets[k].cap = s.targets[k].metric == s.cost && !s.targets[k].at_least;
     if (s.x.reps < 2) {

@@ -213,6 +213,19 @@ int ex_metric_find(const char *name)
 
 int ex_metric_is_share(size_t i) { return out_metric_unit(i) == OUT_U_SHARE; }
 
+int ex_metric_taken(const pw_params *p, size_t i, char *err, size_t errlen)
+{
+    char b[OUT_METRIC_NAME_MAX];
+    const char *name = ex_metric_name(i, b, sizeof b);
+    if (p->outcome_weeks_late > 0 ||
+        (strcmp(name, pw_metric_name(PW_M_RECOVERY_RATE_TRUE_LATE)) != 0 &&
+         strcmp(name, pw_metric_name(PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE)) != 0))
+        return 1;
+    snprintf(err, errlen, "%s is read at outcome_weeks_late, which the scenario does not set "
+             "(0: no second reading; e.g. --set outcome_weeks_late=52)", name);
+    return 0;
+}
+
 void ex_metric_range(size_t i, double *lo, double *hi) { out_metric_range(i, lo, hi); }
 
 const char *ex_metric_label(size_t i, char *buf, size_t n)

@@ -61,6 +61,9 @@ double ex_metric_value(const pw_params *p, const struct pw_results *r, size_t i)
 /* Is the metric a share or rate in [0, 1] (precision is then absolute)? Its unit says
  * (out_metric_label). */
 int ex_metric_is_share(size_t i);
+/* 1 if metric i can have a value in scenario p; else 0, with why in err (the later
+ * reading's metrics where p takes none), for a usage error before anything runs. */
+int ex_metric_taken(const pw_params *p, size_t i, char *err, size_t errlen);
 /* Where a target on metric i may lie: [*lo, *hi] (a share of people in [0, 1]; utilisation
  * and turnover from 0 up, as they can pass 1; an index in [0, 1]; days, people, pounds and
  * counts from 0 up; a plain number anywhere). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/pw_world.h"
 #include "out_file.h"
 #include "out_html.h"
 #include "out_metrics.h"
@@ -224,6 +225,8 @@ static const struct {
     {PW_M_RECOVERY_RATE_REPORTED, "Recovery, reported (finishers at caseness)", SHARE},
     {PW_M_RELIABLE_IMPROVEMENT_TRUE, "Reliable improvement, true (referrals)", SHARE},
     {PW_M_RELIABLE_RECOVERY_TRUE, "Reliable recovery, true (at caseness)", SHARE},
+    {PW_M_RECOVERY_RATE_TRUE_LATE, "Recovery, true, at outcome_weeks_late", SHARE},
+    {PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE, "... had no session any effect", SHARE},
     {PW_M_ENTERED_TREATMENT_SHARE, "Entered treatment (of referrals)", SHARE},
     {PW_M_FINISHED_COURSE_SHARE, "Finished a course (of referrals)", SHARE},
     {PW_M_WITHIN_6_WEEKS_TRUE, "Treated within 6 weeks, true (referrals)", SHARE},
@@ -288,6 +291,11 @@ void out_print_compare(FILE *f, size_t nscn, const char *const *names,
         for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
             const cell *a = &cells[0 * nm + shown[k].m], *b = &cells[s * nm + shown[k].m];
             int sh = shown[k].kind;
+            /* The later reading's rows only where the scenarios take it. */
+            if ((shown[k].m == PW_M_RECOVERY_RATE_TRUE_LATE ||
+                 shown[k].m == PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE) &&
+                !isfinite(a->own.mean) && !isfinite(b->own.mean))
+                continue;
             fprintf(f, "  %-42s", shown[k].label);
             print_value(f, a->own.mean, sh, 0);
             print_value(f, b->own.mean, sh, 0);
@@ -326,7 +334,9 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
     fprintf(f, ", \"seed\": %llu, \"replications\": %zu", seed, nreps);
     out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
     out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
-    out_json_kv_num(f, "followup_weeks", p->followup_weeks);
+    /* The follow-up the run has: to the last outcome reading when that is later. */
+    out_json_kv_num(f, "followup_weeks",
+                    pw_run_days(p) / 7.0 - p->warmup_weeks - p->horizon_weeks);
     size_t weeks = SIZE_MAX;
     for (size_t s = 0; s < nscn; s++)
         for (size_t r = 0; r < nreps; r++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/pol.h"
+#include "models/pw_world.h"
 #include "out_dashboard.h"
 #include "out_file.h"
 #include "out_html.h"
@@ -150,7 +151,9 @@ static void run_info(FILE *f, const pw_params *p, size_t n)
     fprintf(f, ",\n\"seed\": %llu, \"replications\": %zu", (unsigned long long)p->seed, n);
     out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
     out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
-    out_json_kv_num(f, "followup_weeks", p->followup_weeks);
+    /* The follow-up the run has: to the last outcome reading when that is later. */
+    out_json_kv_num(f, "followup_weeks",
+                    pw_run_days(p) / 7.0 - p->warmup_weeks - p->horizon_weeks);
     out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
 }
 

@@ -245,11 +245,16 @@ static void print_outcome_note(FILE *f, const pw_params *p, const char *tag)
     double weeks = p->outcome_weeks_late > 0 ? p->outcome_weeks_late : p->outcome_weeks;
     if (weeks <= 104 || d == 0)
         return;
-    fprintf(f, "Outcome note%s: true outcomes are read %g weeks after referral; the natural\n"
-               "  history (symptoms.wait_drift_per_week %g, compounding, and one spontaneous\n"
+    if (p->outcome_weeks_late > 0)
+        fprintf(f, "Outcome note%s: the later true reading (outcome_weeks_late) is taken %g\n"
+                   "  weeks after referral; the natural\n", tag, weeks);
+    else
+        fprintf(f, "Outcome note%s: true outcomes are read %g weeks after referral; the natural\n",
+                tag, weeks);
+    fprintf(f, "  history (symptoms.wait_drift_per_week %g, compounding, and one spontaneous\n"
                "  remission) is a model of months: over %g weeks it multiplies latent scores by\n"
                "  %.2g, so the true figures then measure mostly that drift\n",
-               tag, weeks, d, weeks, pow(1 + d, weeks));
+               d, weeks, pow(1 + d, weeks));
 }
 
 /* The checks printed after a run's dashboard: the warm-up (MSER-5), then the diaries'

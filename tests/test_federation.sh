@@ -121,6 +121,13 @@ run run tests/federation/one.cfg -r 2 $nostreams -j 2 -o "$tmp/one_gamed" \
     --set reporting.complete_self_discharged_share=0.5
 expect_rc 0 "one service, records completed"
 same_as_service "$tmp/one_gamed" "one service, records completed"
+# And the later true reading (outcome_weeks_late) pooled as the first.
+# shellcheck disable=SC2086
+run run tests/federation/one.cfg -r 2 $nostreams -j 2 -o "$tmp/one_late" \
+    --set outcome_weeks_late=52
+expect_rc 0 "one service, read again at 52 weeks"
+same_as_service "$tmp/one_late" "one service, read again at 52 weeks"
+check "its later reading is there" test -n "$(metric "$tmp/one_late" recovery_rate_true_late)"
 
 echo "== check of a federation"
 # Its printout is the base, resolved, and the services list with what each service's own

@@ -59,7 +59,8 @@ for arm in no_effect no_treatment; do
     # And in every subgroup (subgroups.csv: the two metrics' means, row by row).
     set -- $(awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
         f[col("metric")] == "recovery_rate_true" { t[f[col("subgroup")]] = f[col("mean")] }
-        f[col("metric")] == "recovery_rate_true_untreated" { u[f[col("subgroup")]] = f[col("mean")] }
+        f[col("metric")] == "recovery_rate_true_untreated" {
+            u[f[col("subgroup")]] = f[col("mean")] }
         END { for (g in t) { n++; d += !(g in u) || t[g] != u[g] } print d + 0, n + 0 }' \
         "$tmp/cmp/$arm/subgroups.csv")
     check "$arm: the counterfactual is the true reading in every subgroup ($2)" \
@@ -101,7 +102,7 @@ check "deterministic natural history, read at 52 weeks: sessions doing nothing c
 d=$(paired_metrics "$tmp/still/no_treatment" recovery_rate_true_late \
     "$tmp/still/relapse_none" recovery_rate_true_untreated_late)
 echo "   at 52 weeks, the treated service's counterfactual minus the untreated service's: $d"
-check "deterministic natural history, read at 52 weeks: the counterfactual is the untreated reading" \
+check "deterministic natural history, at 52 weeks: the counterfactual is the untreated reading" \
     equal "$(echo "$d" | awk '{ print $1 + 0, $2 + 0, $3 + 0 }')" "0 0 0"
 # A second reading (outcome_weeks_late) is the first reading taken later: the baseline read
 # at 26 and 52 weeks gives at 52 what the baseline read only at 52 gives, within noise (the
@@ -120,7 +121,8 @@ echo "   read at 26 and 52 weeks, the second less read at 52 only: $1 [$2, $3]"
 check "a second reading at 52 weeks agrees with the reading at 52 weeks: within half a point" \
     awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(lo >= -0.005 && hi <= 0.005) }'
 check "without a second reading its metrics are empty" \
-    test -z "$(metric "$tmp/at52" recovery_rate_true_late)$(metric "$tmp/at52" recovery_rate_true_untreated_late)"
+    test -z "$(metric "$tmp/at52" recovery_rate_true_late)$(metric "$tmp/at52" \
+        recovery_rate_true_untreated_late)"
 cp scenarios/baseline.cfg "$tmp/baseline.cfg"
 printf '@include "baseline.cfg"\noverrides = { outcome_weeks_late = 52.0; };\n' >"$tmp/late52.cfg"
 run compare "$tmp/baseline.cfg" "$tmp/late52.cfg" -r 2 -q -o "$tmp/latecmp"
@@ -153,4 +155,40 @@ check "a relapse before the reading: true recovery falls by more than 5 points" 
 set -- $(compare_diff "$tmp/relapse" relapse_next_day recovery_rate_true_at_exit)
 echo "   recovery_rate_true_at_exit, relapse the next day minus none: $1 [$2, $3]"
 check "a relapse before the reading: the figure read at exit within 2 points" awk -v lo="$2" -v hi="$3" 'BEGIN { exit !(lo > -0.02 && hi < 0.02) }'
+# The later reading too is read at a relapse before it (the re-referral's scores at intake,
+# as the first: what their second course achieves by then is not counted). The same pair
+# read again at 52 weeks: measured -10.0 points [-10.6, -9.5] over 8 paired replications;
+# the bound is the first's, 5 points.
+run compare tests/outcome/relapse_none.cfg tests/outcome/relapse_next_day.cfg -r 8 -j 2 -q \
+    --set horizon_weeks=52 --set warmup_weeks=26 --set followup_weeks=13 \
+    --set referrals.per_week=60 --set staff.pwp.headcount=10 --set staff.hit.headcount=6 \
+    --set prefill.assessment_list=0 --set prefill.step2_list=0 --set prefill.step3_list=0 \
+    --set prefill.caseload_fill=0.0 --set outcome_weeks_late=52 -o "$tmp/relapse_late"
+expect_rc 0 "the same, read again at 52 weeks"
+set -- $(compare_diff "$tmp/relapse_late" relapse_next_day recovery_rate_true_late)
+echo "   recovery_rate_true_late, relapse the next day minus none: $1 [$2, $3]"
+check "a relapse before the later reading: true recovery there falls by more than 5 points" \
+    awk -v hi="$3" 'BEGIN { exit !(hi < -0.05) }'
+# The later reading, whoever runs it: the same bytes on one thread and two.
+run run tests/outcome/relapse_next_day.cfg -r 2 -j 1 -q --set horizon_weeks=26 \
+    --set warmup_weeks=13 --set outcome_weeks_late=52 -o "$tmp/late_j1"
+expect_rc 0 "the later reading, -j 1"
+run run tests/outcome/relapse_next_day.cfg -r 2 -j 2 -q --set horizon_weeks=26 \
+    --set warmup_weeks=13 --set outcome_weeks_late=52 -o "$tmp/late_j2"
+expect_rc 0 "the later reading, -j 2"
+for f in summary.csv replications.csv subgroups.csv; do
+    check "the later reading: $f the same on one thread and two" \
+        cmp -s "$tmp/late_j1/$f" "$tmp/late_j2/$f"
+done
+# Asked of a scenario that takes no later reading, its metrics are a usage error before
+# anything runs (not replications run to an empty answer).
+run run tests/outcome/relapse_none.cfg -r 3 --precision 0.05:recovery_rate_true_late -q \
+    -o "$tmp/late_prec"
+expect_rc 2 "--precision of the later reading without it"
+check "its message names the metric and the key" \
+    grep -q "recovery_rate_true_late is read at outcome_weeks_late, which the scenario does" \
+    "$tmp/err"
+run sweep tests/outcome/relapse_none.cfg --vary staff.pwp.headcount=32,33 -r 2 -q \
+    --metrics recovery_rate_true_untreated_late -o "$tmp/late_sweep"
+expect_rc 2 "sweep --metrics of the later reading without it"
 finish

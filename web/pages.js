@@ -393,7 +393,7 @@
   /* ---- compare.html ------------------------------------------------------------------ */
 
   const FOREST = [
-    ["pct", ["recovery_rate_true", "recovery_rate_reported", "within_6_weeks_true", "within_6_weeks_reported", "entered_treatment_share", "finished_course_share", "dropout_in_treatment_share", "utilisation_step2", "utilisation_step3"]],
+    ["pct", ["recovery_rate_true", "recovery_rate_true_late", "recovery_rate_reported", "within_6_weeks_true", "within_6_weeks_reported", "entered_treatment_share", "finished_course_share", "dropout_in_treatment_share", "utilisation_step2", "utilisation_step3"]],
     ["days", ["wait_to_assessment_days_mean", "wait_to_treatment_days_mean", "wait_to_treatment_days_p90", "step_up_wait_days_mean"]],
     ["people", ["waiting_assessment_mean", "waiting_step2_mean", "waiting_step3_mean"]],
     ["gbp", ["cost_per_referral_gbp", "cost_per_true_recovery_gbp"]],
