@@ -143,11 +143,18 @@ check "its message names the key, the value and the first reading's" \
 # recovery must fall by more than 5 points, and the figure at exit by less than 2: bounds
 # set between the two cases measured (-0.1 against -8.4), not from theory; the second
 # checks that what moved is the reading, not the cohort.
-run compare tests/outcome/relapse_none.cfg tests/outcome/relapse_next_day.cfg -r 8 -j 2 -q \
-    --set horizon_weeks=52 --set warmup_weeks=26 --set followup_weeks=13 \
-    --set referrals.per_week=60 --set staff.pwp.headcount=10 --set staff.hit.headcount=6 \
-    --set prefill.assessment_list=0 --set prefill.step2_list=0 --set prefill.step3_list=0 \
-    --set prefill.caseload_fill=0.0 -o "$tmp/relapse"
+# relapse_pair OUTDIR [ARGS...]: the pair above compared, a quarter of the baseline's size.
+relapse_pair() {
+    rp_out=$1
+    shift
+    run compare tests/outcome/relapse_none.cfg tests/outcome/relapse_next_day.cfg -r 8 -j 2 \
+        -q --set horizon_weeks=52 --set warmup_weeks=26 --set followup_weeks=13 \
+        --set referrals.per_week=60 --set staff.pwp.headcount=10 \
+        --set staff.hit.headcount=6 --set prefill.assessment_list=0 \
+        --set prefill.step2_list=0 --set prefill.step3_list=0 \
+        --set prefill.caseload_fill=0.0 "$@" -o "$rp_out"
+}
+relapse_pair "$tmp/relapse"
 expect_rc 0 "compare no relapse with a relapse the next day"
 set -- $(compare_diff "$tmp/relapse" relapse_next_day recovery_rate_true)
 echo "   recovery_rate_true, relapse the next day minus none: $1 [$2, $3]"
@@ -159,23 +166,18 @@ check "a relapse before the reading: the figure read at exit within 2 points" aw
 # as the first: what their second course achieves by then is not counted). The same pair
 # read again at 52 weeks: measured -10.0 points [-10.6, -9.5] over 8 paired replications;
 # the bound is the first's, 5 points.
-run compare tests/outcome/relapse_none.cfg tests/outcome/relapse_next_day.cfg -r 8 -j 2 -q \
-    --set horizon_weeks=52 --set warmup_weeks=26 --set followup_weeks=13 \
-    --set referrals.per_week=60 --set staff.pwp.headcount=10 --set staff.hit.headcount=6 \
-    --set prefill.assessment_list=0 --set prefill.step2_list=0 --set prefill.step3_list=0 \
-    --set prefill.caseload_fill=0.0 --set outcome_weeks_late=52 -o "$tmp/relapse_late"
+relapse_pair "$tmp/relapse_late" --set outcome_weeks_late=52
 expect_rc 0 "the same, read again at 52 weeks"
 set -- $(compare_diff "$tmp/relapse_late" relapse_next_day recovery_rate_true_late)
 echo "   recovery_rate_true_late, relapse the next day minus none: $1 [$2, $3]"
 check "a relapse before the later reading: true recovery there falls by more than 5 points" \
     awk -v hi="$3" 'BEGIN { exit !(hi < -0.05) }'
 # The later reading, whoever runs it: the same bytes on one thread and two.
-run run tests/outcome/relapse_next_day.cfg -r 2 -j 1 -q --set horizon_weeks=26 \
-    --set warmup_weeks=13 --set outcome_weeks_late=52 -o "$tmp/late_j1"
-expect_rc 0 "the later reading, -j 1"
-run run tests/outcome/relapse_next_day.cfg -r 2 -j 2 -q --set horizon_weeks=26 \
-    --set warmup_weeks=13 --set outcome_weeks_late=52 -o "$tmp/late_j2"
-expect_rc 0 "the later reading, -j 2"
+for j in 1 2; do
+    run run tests/outcome/relapse_next_day.cfg -r 2 -j "$j" -q --set horizon_weeks=26 \
+        --set warmup_weeks=13 --set outcome_weeks_late=52 -o "$tmp/late_j$j"
+    expect_rc 0 "the later reading, -j $j"
+done
 for f in summary.csv replications.csv subgroups.csv; do
     check "the later reading: $f the same on one thread and two" \
         cmp -s "$tmp/late_j1/$f" "$tmp/late_j2/$f"
