@@ -10,7 +10,8 @@
 #   replications (its default), within +-150 people, a fifth of its mean level (about
 #   760; the list cycles between about 450 and 1,100 over 40 to 75 weeks, so 8
 #   replications give a half-width of 80 to 130 and would fail by chance). Measured +45
-#   [+8, +81]; without the extra clinics the list grows without bound (+358 [+185, +530]
+#   [+8, +81] (the normal interval paired.awk takes above 31 replications; Student's t:
+#   [+7, +83]); without the extra clinics the list grows without bound (+358 [+185, +530]
 #   at 8 replications: the check fails), and with one PWP more (31) it creeps (+153 [+42,
 #   +265] at 20): the calibration sits just short of a capacity threshold (README, "Two
 #   front doors").

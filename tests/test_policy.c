@@ -43,9 +43,9 @@
  * tests measure the pairing machinery against its theory, which holds for lists away
  * from saturation. The baseline runs its step-2 and step-3 diaries full, where the lists'
  * levels wander from replication to replication and differ between paired scenarios:
- * measured on the short run with diaries on, the paired CI of true recovery is 1.40x
- * narrower than unpaired for more_pwps and 1.48x for the expert door (1.44x before it
- * started from its own pre-fill); with diaries off
+ * measured on the short run with diaries on, the paired CI of true recovery is 1.55x
+ * narrower than unpaired for more_pwps and 1.49x for the expert door (README, "How much
+ * pairing buys", 200 replications on a836646; 1.40x and 1.48x before it); with diaries off
  * at the baseline's hours the expert door's paired sd is 1.5-1.8x the person-level floor
  * (README, "What pairing can and cannot do here"). Sessions here are a week apart, so
  * later dropout is the baseline's per-session chance at its diaries' gaps (0.04 and 0.025;
