@@ -301,7 +301,7 @@ void episode_end(world *w, patient *pt, pw_exit why)
         pt->stepped_up = 1;
         pt->step2_end_day = w->s.now;
         if (pt->cohort) {
-            w->n_stepped_up++;
+            w->c->n_stepped_up++;
             w->out->stages[PW_S_STEPPED_UP]++;
         }
         wait_join_step(w, pt, PW_STEP3);

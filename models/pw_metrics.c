@@ -120,8 +120,7 @@ void metrics_compute(world *w)
 {
     pw_results *o = w->out;
     double *m = o->metric;
-    pool_capture_counts(w);
-    metrics_counts(w->p, o, &o->pool);
+    metrics_counts(w->p, o, w->c);
     m[PW_M_WAIT_TO_ASSESSMENT_DAYS_MEAN] = sim_tally_mean(&w->t_wait_assess);
     /* The cohort's sum over its count, as subgroups.csv's "all" row takes it, so the two
      * agree to the last bit (a running mean rounds differently). */
@@ -253,7 +252,7 @@ void metrics_counts(const pw_params *p, pw_results *o, const pw_pool *c)
     m[PW_M_STEPPED_UP_SHARE] = SHARE(c->n_stepped_up, c->n_step2_starters);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(c->n_rereferrals, c->n_ref);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(c->n_a2t_over90, c->n_a2t);
-    int late = p->outcome_weeks_late > 0; /* else no second reading: empty */
+    int late = pw_metric_taken(p, PW_M_RECOVERY_RATE_TRUE_LATE); /* else empty */
     m[PW_M_RECOVERY_RATE_TRUE_LATE] = late ? SHARE(c->fu_late_recovered, c->fu_casers) : NAN;
     m[PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE] =
         late ? SHARE(c->fu_late_recovered_u, c->fu_casers) : NAN;

@@ -1,8 +1,7 @@
 /* Federations: a service's pool of numerators and denominators, filled at the end of its
  * run, and the national replication pooled from its services (see pw_pool.h).
  *
- * Holds: pool_on_window_end, pool_capture_counts and pool_capture (from the world),
- * pw_pool_begin/add/finish.
+ * Holds: pool_on_window_end, pool_capture (from the world), pw_pool_begin/add/finish.
  * Streams: none. Schedules: nothing.
  */
 #include "pw_pool.h"
@@ -60,25 +59,8 @@ static void tally_to(pw_pool *pl, int k, const sim_tally *t)
     pl->tally_sum[k] = n ? sim_tally_mean(t) * (double)n : 0;
 }
 
-/* The end of the run: the cohort's counts, from which metrics_counts computes the headline
- * shares for a world and, summed, for a federation. */
-void pool_capture_counts(world *w)
-{
-    pw_pool *pl = &w->out->pool;
-#define P(f) pl->f = w->f
-    P(n_ref); P(n_entered); P(n_finished); P(n_stepped_up); P(n_step2_starters);
-    P(n_rereferrals); P(rep_casers); P(rep_recovered); P(rep_ri); P(rep_rr);
-    P(tru_casers); P(tru_recovered); P(tru_ri); P(tru_rr);
-    P(fu_casers); P(fu_recovered); P(fu_ri); P(fu_rr); P(fu_recovered_u);
-    P(n_a2t); P(n_a2t_over90); P(w6_rep); P(w18_rep); P(w6_true); P(w18_true);
-    P(n_rep_finished); P(fu_late_recovered); P(fu_late_recovered_u);
-#undef P
-    memcpy(pl->fin_n, w->fin_n, sizeof pl->fin_n);
-    memcpy(pl->fin_sessions, w->fin_sessions, sizeof pl->fin_sessions);
-}
-
-/* After metrics_compute (which captured the counts): the rest of what pooling needs, the
- * tallies' counts and sums and the waits' histogram. Returns 0 or -1 (out of memory for the
+/* The end of the run: what pooling needs beyond the cohort's counts (kept in the pool as
+ * the world runs), the tallies' counts and sums and the waits' histogram. Returns 0 or -1 (out of memory for the
  * histogram's copy). */
 int pool_capture(world *w)
 {

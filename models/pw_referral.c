@@ -174,11 +174,11 @@ static void refer(world *w, patient *pt)
     if (pt->cohort) {
         pt->fu_timer = sim_schedule(&w->s, p->outcome_weeks * 7.0, PRIO_PERSON,
                                     cohort_on_followup, pt, 0);
-        w->n_ref++;
+        w->c->n_ref++;
         w->out->stages[PW_S_REFERRED]++;
         if (pt->rereferral) {
             w->out->stages[PW_S_RE_REFERRED]++;
-            w->n_rereferrals++;
+            w->c->n_rereferrals++;
         }
     }
     w->week.referrals++;

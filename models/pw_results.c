@@ -66,6 +66,12 @@ const char *pw_exit_group(pw_exit x)
 {
     return (unsigned)x < PW_X_N ? exit_group_names[exit_groups[x]] : "?";
 }
+
+int pw_metric_taken(const pw_params *p, pw_metric m)
+{
+    int late = m == PW_M_RECOVERY_RATE_TRUE_LATE || m == PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE;
+    return !late || p->outcome_weeks_late > 0;
+}
 pw_exit_group_id pw_exit_group_of(pw_exit x) { return exit_groups[x]; }
 
 uint64_t pw_exit_group_count(const uint64_t *exits, pw_exit_group_id g)

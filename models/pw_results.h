@@ -87,6 +87,9 @@ typedef enum pw_metric {
 } pw_metric;
 
 const char *pw_metric_name(pw_metric m);
+/* 1 if metric m can have a value in scenario p: the later reading's metrics only where p
+ * sets outcome_weeks_late; every other metric always. */
+int pw_metric_taken(const pw_params *p, pw_metric m);
 
 /* The groups exits fall in (flow.csv's `group`, the dashboard's headings). */
 #define PW_EXIT_GROUPS(X)                                                                 \
@@ -341,15 +344,19 @@ typedef struct pw_coord_stats {
 enum { PW_T_WAIT_ASSESS, PW_T_WAIT_REPORTED, PW_T_STEP_UP_WAIT,
        PW_T_SESSIONS_FIN, PW_T_SESSIONS_REC, PW_T_N };
 typedef struct pw_pool {
+    /* The cohort's counts, which a world keeps here as it runs (pw_world.c: w->c), and a
+     * federation sums: */
     uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters, n_rereferrals;
     uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
-    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr;
-    uint64_t fu_casers, fu_recovered, fu_ri, fu_rr, fu_recovered_u;
-    uint64_t n_a2t, n_a2t_over90, w6_rep, w18_rep, w6_true, w18_true;
+    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr; /* latent at the journey's end */
+    uint64_t fu_casers, fu_recovered, fu_ri, fu_rr;     /* latent at outcome_weeks */
+    uint64_t fu_recovered_u; /* ... recovered there by natural history alone */
+    uint64_t n_a2t, n_a2t_over90; /* assessment to first treatment: waits, those > 90 days */
+    uint64_t w6_rep, w18_rep, w6_true, w18_true;
     uint64_t n_rep_finished; /* finished courses as reported (the reported shares' base) */
-    uint64_t fu_late_recovered, fu_late_recovered_u; /* at outcome_weeks_late */
-    uint64_t fin_n[PW_P_N];
-    double fin_sessions[PW_P_N];
+    uint64_t fu_late_recovered, fu_late_recovered_u; /* the same at outcome_weeks_late */
+    uint64_t fin_n[PW_P_N];       /* finished courses, by path */
+    double fin_sessions[PW_P_N];  /* their sessions */
     double tally_n[PW_T_N], tally_sum[PW_T_N]; /* the tallies' counts and sums */
     double load_hours[PW_STEP_N], cap_hours[PW_STEP_N]; /* window time averages */
     double assess_slots_offered, assess_slots_used;

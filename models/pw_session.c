@@ -68,7 +68,7 @@ static void session_first(world *w, patient *pt)
         if (pt->cohort && first_here)
             w->out->stages[pt->step == PW_STEP2 ? PW_S_ENTERED_STEP2 : PW_S_ENTERED_STEP3]++;
         if (pt->step == PW_STEP2 && pt->cohort && first_here)
-            w->n_step2_starters++;
+            w->c->n_step2_starters++;
         if (pt->stepped_up && pt->step == PW_STEP3 && pt->cohort) {
             double sw = s->now - pt->step2_end_day;
             sim_tally_add(&w->t_step_up_wait, sw);
@@ -78,8 +78,8 @@ static void session_first(world *w, patient *pt)
             double aw = s->now - (isnan(pt->assessed_day) ? pt->referral_day : pt->assessed_day);
             if (isnan(pt->first_treatment_day)) { /* the journey's first treatment */
                 w->out->waits[PW_W_ASSESSMENT_TO_TREATMENT][week_bin(aw)]++;
-                w->n_a2t++;
-                w->n_a2t_over90 += aw > 90.0;
+                w->c->n_a2t++;
+                w->c->n_a2t_over90 += aw > 90.0;
             }
         }
     }
@@ -91,14 +91,14 @@ static void session_first(world *w, patient *pt)
             pt->first_contact_day = s->now;
         if (pt->cohort) {
             double wt = s->now - pt->referral_day;
-            w->n_entered++;
+            w->c->n_entered++;
             w->out->stages[PW_S_ENTERED_TREATMENT]++;
             if (ltc_on(w->p, pt))
                 w->out->stages[PW_S_ENTERED_LTC_PATHWAY]++;
             sim_hist_add(&w->h_wait_treat, wt);
             w->out->waits[PW_W_REFERRAL_TO_TREATMENT][week_bin(wt)]++;
-            w->w6_true += pw_outcome_within_six_weeks(wt);
-            w->w18_true += pw_outcome_within_18_weeks(wt);
+            w->c->w6_true += pw_outcome_within_six_weeks(wt);
+            w->c->w18_true += pw_outcome_within_18_weeks(wt);
         }
     }
 }

@@ -378,17 +378,7 @@ typedef struct world {
     sim_tally t_wait_assess, t_wait_reported, t_step_up_wait;
     sim_tally t_sessions_fin, t_sessions_rec;
     sim_hist h_wait_treat;
-    uint64_t n_ref, n_entered, n_finished, n_stepped_up, n_step2_starters;
-    uint64_t rep_casers, rep_recovered, rep_ri, rep_rr;
-    uint64_t tru_casers, tru_recovered, tru_ri, tru_rr; /* latent at the journey's end */
-    uint64_t fu_casers, fu_recovered, fu_ri, fu_rr;     /* latent at outcome_weeks */
-    uint64_t fu_recovered_u; /* ... recovered there by natural history alone */
-    uint64_t fu_late_recovered, fu_late_recovered_u; /* the same at outcome_weeks_late */
-    uint64_t n_a2t, n_a2t_over90;  /* assessment to first treatment: waits, those > 90 days */
-    double fin_sessions[PW_P_N];   /* sessions of finished courses, by path */
-    uint64_t fin_n[PW_P_N];        /* finished courses, by path */
-    uint64_t w6_rep, w18_rep, w6_true, w18_true;
-    uint64_t n_rereferrals;
+    pw_pool *c; /* the cohort's counts, kept where pooling reads them: &out->pool */
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
     uint64_t diary_spread;       /* bookings no week had room for, spread over the weeks */
     uint64_t diary_handed_back;    /* people back to the list: their clinician had no time */
@@ -396,7 +386,6 @@ typedef struct world {
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */
     pw_effects sg_rel[PW_A_N];          /* subgroup multipliers by attribute and level, but
                                          * the source's (subgroup_prepare) */
-    uint64_t n_rep_finished;            /* finished courses as reported (pw_report.c) */
     uint64_t hold_serial;               /* holding-list letter events scheduled */
     int coord_on;                       /* some role does "coordination" (pw_coord.c) */
 } world;
@@ -685,7 +674,6 @@ void metrics_counts(const pw_params *p, pw_results *o, const pw_pool *c);
 
 /* pw_pool.c */
 void pool_on_window_end(world *w, double t);
-void pool_capture_counts(world *w);
 int pool_capture(world *w);
 void metrics_on_week(sim *s, void *obj, uint64_t arg);
 void metrics_on_window_start(sim *s, void *obj, uint64_t arg);

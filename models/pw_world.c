@@ -217,6 +217,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     w->person_key = sim_rng_entity_key(p->seed, (uint32_t)replication, 0);
     w->mon = mon;
     w->out = out;
+    w->c = &out->pool;
     w->pol = pw_policy_of(p->policy);
     w->t_window0 = p->warmup_weeks * 7.0;
     w->t_window1 = w->t_window0 + p->horizon_weeks * 7.0;

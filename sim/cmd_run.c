@@ -570,8 +570,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
     if ((ret = app_publish_set(&set)) != EXIT_OK)
         goto out;
     if (!c->quiet) {
-        out_print_compare(stdout, ns, (const char *const *)names, (const pw_results *const *)res,
-                          n);
+        out_print_compare(stdout, &ps[0], ns, (const char *const *)names,
+                          (const pw_results *const *)res, n);
         char und[OUT_METRIC_NAME_MAX];
         int none = 0;
         for (size_t s = 0; prec && s < ns && !none; s++)

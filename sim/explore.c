@@ -215,14 +215,11 @@ int ex_metric_is_share(size_t i) { return out_metric_unit(i) == OUT_U_SHARE; }
 
 int ex_metric_taken(const pw_params *p, size_t i, char *err, size_t errlen)
 {
-    char b[OUT_METRIC_NAME_MAX];
-    const char *name = ex_metric_name(i, b, sizeof b);
-    if (p->outcome_weeks_late > 0 ||
-        (strcmp(name, pw_metric_name(PW_M_RECOVERY_RATE_TRUE_LATE)) != 0 &&
-         strcmp(name, pw_metric_name(PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE)) != 0))
+    if (i >= PW_M_N || pw_metric_taken(p, (pw_metric)i)) /* ex's first are pw_metric's */
         return 1;
     snprintf(err, errlen, "%s is read at outcome_weeks_late, which the scenario does not set "
-             "(0: no second reading; e.g. --set outcome_weeks_late=52)", name);
+             "(0: no second reading; e.g. --set outcome_weeks_late=52)",
+             pw_metric_name((pw_metric)i));
     return 0;
 }
 

@@ -272,7 +272,7 @@ static void print_value(FILE *f, double x, int kind, int sign)
         fprintf(f, sign ? " %+9.1f" : " %9.1f", x);
 }
 
-void out_print_compare(FILE *f, size_t nscn, const char *const *names,
+void out_print_compare(FILE *f, const pw_params *p, size_t nscn, const char *const *names,
                        const pw_results *const *reps, size_t nreps)
 {
     size_t nm = out_metric_count();
@@ -291,10 +291,7 @@ void out_print_compare(FILE *f, size_t nscn, const char *const *names,
         for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
             const cell *a = &cells[0 * nm + shown[k].m], *b = &cells[s * nm + shown[k].m];
             int sh = shown[k].kind;
-            /* The later reading's rows only where the scenarios take it. */
-            if ((shown[k].m == PW_M_RECOVERY_RATE_TRUE_LATE ||
-                 shown[k].m == PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE) &&
-                !isfinite(a->own.mean) && !isfinite(b->own.mean))
+            if (!pw_metric_taken(p, shown[k].m))
                 continue;
             fprintf(f, "  %-42s", shown[k].label);
             print_value(f, a->own.mean, sh, 0);

@@ -26,8 +26,10 @@ __attribute__((warn_unused_result)) int out_write_compare_page(
     size_t errlen);
 
 /* The comparison table a policy analyst reads: the headline metrics of each scenario
- * against the first, differences with 95% CIs (percentage points for shares). */
-void out_print_compare(FILE *f, size_t nscn, const char *const *names,
+ * against the first, differences with 95% CIs (percentage points for shares); the rows of
+ * metrics p (the first scenario's parameters, which the others' windows match) cannot
+ * have are left out. */
+void out_print_compare(FILE *f, const pw_params *p, size_t nscn, const char *const *names,
                        const pw_results *const *reps, size_t nreps);
 
 #endif
