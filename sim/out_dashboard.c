@@ -324,7 +324,8 @@ static void section_recovery(const dash *d)
     row(d->f, "  Reliable recovery (of those at caseness)",
         cell_metric(a, sizeof a, d, PW_M_RELIABLE_RECOVERY_TRUE),
         cell_metric(b, sizeof b, d, PW_M_RELIABLE_RECOVERY_REPORTED));
-    if (d->p->outcome_weeks_late > 0) { /* the second reading, beside its counterfactual */
+    int late = pw_metric_taken(d->p, PW_M_RECOVERY_RATE_TRUE_LATE);
+    if (late) { /* the second reading, beside its counterfactual */
         char lb[64];
         snprintf(lb, sizeof lb, "  Recovery at %g weeks", d->p->outcome_weeks_late);
         row(d->f, lb, cell_metric(a, sizeof a, d, PW_M_RECOVERY_RATE_TRUE_LATE), "");
@@ -336,7 +337,7 @@ static void section_recovery(const dash *d)
             "  those who finished a course (2+ sessions), caseness on the first score, as\n"
             "  published.\n",
             d->p->outcome_weeks);
-    if (d->p->outcome_weeks_late > 0)
+    if (late)
         fputs("  untreated: the same people, had no session had any effect (natural\n"
               "  history alone).\n", d->f);
 }
