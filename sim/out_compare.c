@@ -225,8 +225,9 @@ static const struct {
     {PW_M_RECOVERY_RATE_REPORTED, "Recovery, reported (finishers at caseness)", SHARE},
     {PW_M_RELIABLE_IMPROVEMENT_TRUE, "Reliable improvement, true (referrals)", SHARE},
     {PW_M_RELIABLE_RECOVERY_TRUE, "Reliable recovery, true (at caseness)", SHARE},
+    {PW_M_RECOVERY_RATE_TRUE_UNTREATED, "Recovery, untreated (natural history)", SHARE},
     {PW_M_RECOVERY_RATE_TRUE_LATE, "Recovery, true, at outcome_weeks_late", SHARE},
-    {PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE, "... had no session any effect", SHARE},
+    {PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE, "Recovery, untreated, at outcome_weeks_late", SHARE},
     {PW_M_ENTERED_TREATMENT_SHARE, "Entered treatment (of referrals)", SHARE},
     {PW_M_FINISHED_COURSE_SHARE, "Finished a course (of referrals)", SHARE},
     {PW_M_WITHIN_6_WEEKS_TRUE, "Treated within 6 weeks, true (referrals)", SHARE},
@@ -303,6 +304,10 @@ void out_print_compare(FILE *f, const pw_params *p, size_t nscn, const char *con
                            : sh == INDEX             ? "  [%+.3f, %+.3f]"
                                                      : "  [%+.1f, %+.1f]",
                         mul * b->diff.ci_low, mul * b->diff.ci_high);
+            /* Undefined in some replications (no recovery caused, say): the means are
+             * over the others, the difference over the pairs with both. */
+            if ((a->own.n && a->own.n < nreps) || (b->own.n && b->own.n < nreps))
+                fprintf(f, "  (in %zu and %zu of %zu)", a->own.n, b->own.n, nreps);
             fputc('\n', f);
         }
     }

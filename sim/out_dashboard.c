@@ -254,15 +254,24 @@ static const sim_summary *M(const dash *d, pw_metric m) { return &d->sum[m]; }
 static const char *cell_metric(char *b, size_t n, const dash *d, pw_metric m)
 {
     double lo, hi;
+    const sim_summary *s = M(d, m);
     out_metric_range((size_t)m, &lo, &hi);
     switch (out_metric_unit((size_t)m)) {
     case OUT_U_SHARE:
-        return cell_in(b, n, M(d, m), 100.0, 1, "%", lo, hi);
+        cell_in(b, n, s, 100.0, 1, "%", lo, hi);
+        break;
     case OUT_U_GBP:
-        return cell_gbp_in(b, n, M(d, m), lo, hi);
+        cell_gbp_in(b, n, s, lo, hi);
+        break;
     default:
-        return cell_in(b, n, M(d, m), 1.0, 1, "", lo, hi);
+        cell_in(b, n, s, 1.0, 1, "", lo, hi);
     }
+    /* Undefined in some replications (no recovery caused, say): the figure is over the
+     * others, which may be few and not alike, so the count stands beside it. */
+    size_t len = strlen(b);
+    if (s->n > 0 && s->n < d->nreps && len < n)
+        snprintf(b + len, n - len, " [%zu of %zu]", s->n, d->nreps);
+    return b;
 }
 
 /* Summary of the derived wait metric (w, stat). */
@@ -324,6 +333,8 @@ static void section_recovery(const dash *d)
     row(d->f, "  Reliable recovery (of those at caseness)",
         cell_metric(a, sizeof a, d, PW_M_RELIABLE_RECOVERY_TRUE),
         cell_metric(b, sizeof b, d, PW_M_RELIABLE_RECOVERY_REPORTED));
+    row(d->f, "  Recovery, untreated (at caseness)",
+        cell_metric(a, sizeof a, d, PW_M_RECOVERY_RATE_TRUE_UNTREATED), "");
     int late = pw_metric_taken(d->p, PW_M_RECOVERY_RATE_TRUE_LATE);
     if (late) { /* the second reading, beside its counterfactual */
         char lb[64];
@@ -337,9 +348,8 @@ static void section_recovery(const dash *d)
             "  those who finished a course (2+ sessions), caseness on the first score, as\n"
             "  published.\n",
             d->p->outcome_weeks);
-    if (late)
-        fputs("  untreated: the same people, had no session had any effect (natural\n"
-              "  history alone).\n", d->f);
+    fputs("  untreated: the same people, had no session had any effect (natural\n"
+          "  history alone).\n", d->f);
 }
 
 /* The funnel (stages passed) and where referrals ended (exits, by group). */

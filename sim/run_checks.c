@@ -15,29 +15,42 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+/* The stretches list_outgrows compares in a window of `span` weeks, each `*block` weeks:
+ * from two years on, the first and the last whole year; in a shorter window of three
+ * quarters or more, its middle and last thirds (its first third may still hold a list
+ * filling after a short warm-up, which is the warm-up check's to name). The first
+ * stretch's start, or SIZE_MAX where the window has no two to compare. */
+static size_t growth_from(size_t span, size_t *block)
+{
+    *block = span >= 104 ? 52 : span / 3;
+    return span >= 104 ? 0 : span >= 39 ? span / 3 : SIZE_MAX;
+}
+
 /* Demand above capacity: does a list (x: n replications of `span` window weeks each)
- * grow through the window? Its mean over the window's last year exceeds its first year's
- * by a fifth and by half a week of referrals (per_week; by Little's law its wait grows by
- * half a week or more), alike across replications (a one-sided t test of the
- * replications' rises at 1%), which a list wandering at capacity does not. The two
- * years' means over replications into *first and *last. */
+ * grow through the window? Its mean over the window's last year (growth_from: its last
+ * third, in a window under two years) exceeds its first year's (middle third's) by a fifth
+ * and by half a week of referrals (per_week; by Little's law its wait grows by half a
+ * week or more), alike across replications (a one-sided t test of the replications' rises
+ * at 1%), which a list wandering at capacity does not. The two stretches' means over
+ * replications into *first and *last. */
 static int list_outgrows(const double *x, size_t n, size_t span, double per_week,
                          double *first, double *last)
 {
-    size_t years = span / 52;
+    size_t block, from = growth_from(span, &block);
+    size_t end = span >= 104 ? 52 * (span / 52 - 1) : span - block; /* the last's start */
     *first = *last = 0;
-    double *rise = years >= 2 && n >= 2 ? malloc(n * sizeof *rise) : NULL;
+    double *rise = from != SIZE_MAX && n >= 2 ? malloc(n * sizeof *rise) : NULL;
     if (!rise)
         return 0;
     for (size_t i = 0; i < n; i++) {
         double a = 0, z = 0;
-        for (size_t k = 0; k < 52; k++) {
-            a += x[i * span + k];
-            z += x[i * span + 52 * (years - 1) + k];
+        for (size_t k = 0; k < block; k++) {
+            a += x[i * span + from + k];
+            z += x[i * span + end + k];
         }
-        rise[i] = (z - a) / 52.0;
-        *first += a / (52.0 * (double)n);
-        *last += z / (52.0 * (double)n);
+        rise[i] = (z - a) / (double)block;
+        *first += a / ((double)block * (double)n);
+        *last += z / ((double)block * (double)n);
     }
     double mean = gsl_stats_mean(rise, 1, n), sd = gsl_stats_sd(rise, 1, n);
     free(rise);
@@ -126,10 +139,14 @@ static void print_warmup_levels(FILE *info, FILE *f, const pw_params *p, const p
         double first, last;
         if (list_outgrows(x, n, w1 - w0, pw_referral_base_per_week(&p->referrals), &first,
                           &last)) {
+            size_t block, from = growth_from(w1 - w0, &block);
+            char a[48], z[32];
+            snprintf(a, sizeof a, from ? "middle %zu weeks" : "first year", block);
+            snprintf(z, sizeof z, from ? "last %zu" : "last", block);
             fprintf(f, "Capacity warning%s: the %s list grows through the window (a mean of\n"
-                       "  %.0f people in its first year, %.0f in its last, across replications):\n"
+                       "  %.0f people in its %s, %.0f in its %s, across replications):\n"
                        "  referrals outrun the hours that serve it, and no warm-up settles it\n",
-                       tag, names[l], first, last);
+                       tag, names[l], first, a, last, z);
             /* Step 2's hours are where the front door's extra clinics come from: say so,
              * else the overload seems to be step 2's alone. */
             double moved = 0;

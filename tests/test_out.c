@@ -1443,7 +1443,19 @@ static void test_dashboard(void)
     CHECK(l && strstr(l, "£1,751 ± 2"), "cost per referral in pounds: %s", l ? l : "(none)");
     free(l);
     l = line_with(buf, "Cost per recovery (reported)");
-    CHECK(l && strstr(l, "£7,000"), "a NaN replication is left out: %s", l ? l : "(none)");
+    CHECK(l && strstr(l, "£7,000 ± 0 [2 of 3]"),
+          "a NaN replication is left out, and the count of those with a value said: %s",
+          l ? l : "(none)");
+    free(l);
+    l = line_with(buf, "Cost per referral");
+    CHECK(l && !strstr(l, " of 3]"), "no count where every replication has a value: %s",
+          l ? l : "(none)");
+    free(l);
+    /* The counterfactual behind "caused": metric value 0.01 m + 0.001 r, mean over r 0..2. */
+    l = line_with(buf, "Recovery, untreated (at caseness)");
+    char want[32];
+    snprintf(want, sizeof want, "%.1f%%", 100 * (0.01 * PW_M_RECOVERY_RATE_TRUE_UNTREATED + 0.001));
+    CHECK(l && strstr(l, want), "the untreated recovery's row, %s: %s", want, l ? l : "(none)");
     free(l);
     /* recovery reported 52.0%, half-width 100 t(2) 0.02 / sqrt(3) = 4.97 points */
     CHECK(strstr(buf, "52.0% ± 5.0") != NULL, "recovery reported with its CI");
