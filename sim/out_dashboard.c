@@ -123,7 +123,7 @@ static const char *cell_in(char *b, size_t n, const sim_summary *s, double scale
     return b;
 }
 
-/* No bounds: a difference (the subgroups' gaps). */
+/* No bounds. */
 static const char *cell(char *b, size_t n, const sim_summary *s, double scale, int decimals,
                         const char *suffix)
 {
@@ -646,8 +646,9 @@ static void section_subgroups(const dash *d)
             s[j] = summarise(d->x, d->nreps);
         }
         out_dashboard_label(label, sizeof label, pw_subgroup_name(g), "    ");
-        row(d->f, label, cell(a, sizeof a, &s[0], 100.0, 1, ""),
-            cell(b, sizeof b, &s[1], 100.0, 1, ""));
+        /* A gap between two shares lies in [-100, 100] points. */
+        row(d->f, label, cell_in(a, sizeof a, &s[0], 100.0, 1, "", -1, 1),
+            cell_in(b, sizeof b, &s[1], 100.0, 1, "", -1, 1));
     }
     fputs("  points of recovery against every referral, paired by replication; every\n"
           "  metric of every subgroup is in subgroups.csv.\n",
@@ -678,8 +679,9 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
     int np = 0;
     snprintf(part[np++], sizeof part[0], "%zu replication%s", nreps, nreps == 1 ? "" : "s");
     snprintf(part[np++], sizeof part[0], "seed %" PRIu64, p->seed);
-    snprintf(part[np++], sizeof part[0], "%g weeks measured after %g weeks of warm-up",
-             p->horizon_weeks, p->warmup_weeks);
+    snprintf(part[np++], sizeof part[0], "%g week%s measured after %g week%s of warm-up",
+             p->horizon_weeks, p->horizon_weeks == 1 ? "" : "s", p->warmup_weeks,
+             p->warmup_weeks == 1 ? "" : "s");
     if (info && isfinite(info->wall_seconds)) {
         int n = snprintf(part[np], sizeof part[0], "%.1f s on %d thread%s",
                          info->wall_seconds, info->threads, info->threads == 1 ? "" : "s");

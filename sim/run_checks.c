@@ -221,6 +221,40 @@ static void print_assessed_warning(FILE *f, const pw_params *p, const pw_results
                r >= 0 ? p->roles[r].name : "", r >= 0 ? "," : "");
 }
 
+/* People were routed to a treatment step but no one who treats it was in post at any
+ * week's end of any replication's window (its roles' headcounts 0, say): they wait on its
+ * list until they give up, and the figures say so only indirectly. */
+static void print_staffed_warning(FILE *f, const pw_params *p, const pw_results *res, size_t n,
+                                  const char *tag)
+{
+    size_t w0 = (size_t)p->warmup_weeks, w1 = (size_t)(p->warmup_weeks + p->horizon_weeks);
+    static const pw_stage routed[PW_STEP_N] = {PW_S_ROUTED_STEP2, PW_S_ROUTED_STEP3};
+    for (int k = 0; k < PW_STEP_N && n > 0; k++) {
+        unsigned need = pw_does_step(k);
+        double in_post = 0, people = 0;
+        char roles[160] = "";
+        size_t len = 0;
+        for (size_t r = 0; r < p->n_roles; r++) {
+            if ((p->roles[r].does & need) != need)
+                continue;
+            if (len < sizeof roles)
+                len += (size_t)snprintf(roles + len, sizeof roles - len, "%sstaff.%s",
+                                        len ? ", " : "", p->roles[r].name);
+            for (size_t i = 0; i < n; i++)
+                for (size_t wk = w0; wk < w1 && wk < res[i].n_weeks; wk++)
+                    in_post += res[i].weeks[wk].staff_in_post[r];
+        }
+        for (size_t i = 0; i < n; i++)
+            people += (double)res[i].stages[routed[k]];
+        if (in_post > 0 || people == 0)
+            continue;
+        fprintf(f, "Staffing warning%s: no one who treats step %d (%s) was in post at any\n"
+                   "  week's end of the window, in any replication, yet %.0f referrals a\n"
+                   "  replication were routed there: they wait on its list until they give up\n",
+                tag, k + 2, len ? roles : "no role does it", people / (double)n);
+    }
+}
+
 /* The MSER-5 truncation point of the total waiting list (mean over replications, week by
  * week), against the scenario's warm-up, then each list's level and growth; nothing when
  * the window is too short for MSER-5. `tag` names the scenario in a compare. */
@@ -285,6 +319,7 @@ static void checks_to(FILE *info, FILE *warn, const pw_params *p, const pw_resul
     print_mser(info, warn, p, res, n, tag);
     print_diary_warning(warn, res, n, tag);
     print_assessed_warning(warn, p, res, n, tag);
+    print_staffed_warning(warn, p, res, n, tag);
     print_outcome_note(info, p, tag);
 }
 

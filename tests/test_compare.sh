@@ -366,6 +366,14 @@ run run scenarios/expert_door.cfg -r 2 --set horizon_weeks=52 --set warmup_weeks
 expect_rc 0 "the expert door with no seniors"
 check "no one assessed: the assessor named" grep -q "^  the policy's assessor, staff.senior, has no one in post" "$tmp/out"
 check "and none for the baseline" sh -c "! grep -q '^Assessment warning' '$tmp/short.txt'"
+# No one in post to treat a step people are routed to: the same silence (its list levels
+# off as people give up). explore/quarter.cfg with no HITs: measured 465 referrals a
+# replication routed to step 3, no HIT in post at any week's end of the window.
+run run tests/explore/quarter.cfg -r 2 -j 2 --set staff.hit.headcount=0 -o "$tmp/nohit"
+expect_rc 0 "no HITs"
+check "no one to treat step 3: the role named" \
+    grep -q "^Staffing warning: no one who treats step 3 (staff.hit) was in post at any" "$tmp/out"
+check "and none for the baseline" sh -c "! grep -q '^Staffing warning' '$tmp/short.txt'"
 # Nor where the scenario skips the assessment by design (mmc.cfg: referrals go straight to
 # step 2's list; it warned until 2026-12-06).
 run run scenarios/mmc.cfg -r 2 --set horizon_weeks=26 --set warmup_weeks=13 -o "$tmp/mmc"

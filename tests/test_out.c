@@ -1404,6 +1404,15 @@ static void test_dashboard(void)
     info.wall_seconds = 1234.5;
     info.threads = 16;
     info.ranks = 12;
+    /* One person with a learning disability, at caseness in each replication, recovers in
+     * the first only: gaps to everyone's 50% of +50, -50, -50 points, whose Student-t
+     * interval (-16.7 +- 143.4) passes what a gap between two shares can take. */
+    for (int r = 0; r < NREPS; r++) {
+        reps[r].by_group[PW_G_ALL].true_casers = 100;
+        reps[r].by_group[PW_G_ALL].true_recovered = 50;
+        reps[r].by_group[PW_G_LD].true_casers = 1;
+        reps[r].by_group[PW_G_LD].true_recovered = r == 0;
+    }
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -1459,6 +1468,10 @@ static void test_dashboard(void)
     free(l);
     /* recovery reported 52.0%, half-width 100 t(2) 0.02 / sqrt(3) = 4.97 points */
     CHECK(strstr(buf, "52.0% ± 5.0") != NULL, "recovery reported with its CI");
+    l = line_with(buf, "    learning disability");
+    CHECK(l && strstr(l, "-16.7 (-100–100)"), "a subgroup's gap cut at +-100 points: %s",
+          l ? l : "(none)");
+    free(l);
     CHECK(strstr(buf, "1,010") != NULL, "referrals with a thousands separator");
     CHECK(strstr(buf, "3 replications · seed 20181") != NULL, "replications and seed");
     CHECK(strstr(buf, "\n1234.5 s on 16 threads in each of 12 MPI ranks\n") != NULL,
