@@ -213,7 +213,10 @@ static void advert_open(world *w, int r, double due)
     }
     struct pw_advert *a = &w->adverts[r][w->vacancies[r]++];
     a->due = due;
-    a->id = sim_schedule_at(&w->s, due, PRIO_PERSON, staff_on_hire, NULL, (uint64_t)r);
+    /* A starter due after the run still leaves the post advertised to its end. */
+    a->id = due < w->t_end ? sim_schedule_at(&w->s, due, PRIO_PERSON, staff_on_hire, NULL,
+                                             (uint64_t)r)
+                           : 0;
 }
 
 /* Role r's advert due soonest (first: the one falling due now) or latest; -1 if none. */
@@ -260,8 +263,6 @@ static void advertise(world *w, clinician *c, int r)
         double start = year + (ro->intake_month - 1) * YEAR_DAYS / 12.0;
         t = start >= t ? start : start + YEAR_DAYS;
     }
-    if (t >= w->t_end)
-        return;
     advert_open(w, r, t);
 }
 
@@ -384,12 +385,10 @@ void staff_on_hire(sim *s, void *obj, uint64_t arg)
         }
         if (w->pool_used >= wf->labour_pool_per_year) { /* nobody to hire until next year */
             double t = w->pool_year_start + YEAR_DAYS;
-            if (t < w->t_end) {
-                if (obj)
-                    sim_schedule_at(s, t, PRIO_PERSON, staff_on_hire, obj, arg);
-                else
-                    advert_open(w, r, t); /* still advertised */
-            }
+            if (!obj)
+                advert_open(w, r, t); /* still advertised */
+            else if (t < w->t_end)
+                sim_schedule_at(s, t, PRIO_PERSON, staff_on_hire, obj, arg);
             return;
         }
         w->pool_used++;

@@ -1090,6 +1090,43 @@ out:
     free(p);
 }
 
+/* Every post is filled or advertised: in post and advertised make the posts in every week,
+ * to the run's end. With a vacancy of about 300 days, a post left in the run's last 300
+ * days used to go unadvertised (its starter would come after the end), so the series' empty
+ * posts fell short of the posts (measured: 52 of the replication's 676 role-weeks short, no
+ * PWP post advertised in its last 4 weeks). */
+static void test_posts_counted_to_the_end(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    pw_results res[1];
+    memset(res, 0, sizeof res);
+    if (!CHECK(p != NULL, "memory"))
+        goto out;
+    const char *sets[] = {"staff.pwp.vacancy_days={dist=\"gamma\";mean=300.0;sd=30.0;}"};
+    if (load2("baseline.cfg", sets, sizeof sets / sizeof *sets, NULL, 0, p) ||
+        test_run("vacancies of 300 days", p, 1, THREADS, res))
+        goto out;
+    int pwp = role_of(p, "pwp"), hit = role_of(p, "hit");
+    size_t short_weeks = 0, last_vacant = 0;
+    for (size_t k = 0; k < res[0].n_weeks; k++) {
+        const pw_week *wk = &res[0].weeks[k];
+        short_weeks += wk->staff_in_post[pwp] + wk->vacancies[pwp] != p->roles[pwp].headcount;
+        short_weeks += wk->staff_in_post[hit] + wk->vacancies[hit] != p->roles[hit].headcount;
+        if (wk->vacancies[pwp] > 0)
+            last_vacant = k;
+    }
+    printf("   %zu role-weeks of %zu where in post and advertised are not the posts; last week "
+           "with a PWP post advertised %zu\n", short_weeks, 2 * res[0].n_weeks, last_vacant);
+    CHECK(short_weeks == 0, "in post and advertised are the posts in every week (%zu not)",
+          short_weeks);
+    CHECK(res[0].n_weeks > 0 && last_vacant + 1 == res[0].n_weeks,
+          "PWP posts still advertised in the run's last week (week %zu of %zu)", last_vacant,
+          res[0].n_weeks);
+out:
+    test_free_runs(res, 1);
+    free(p);
+}
+
 /* workforce.csv and timeseries.csv cut the window at the same moments: the leavers and
  * starters of the window's rows of the series are those of workforce.csv, and in post at
  * the window's end is the last window row's level. Before, the window closed after the
@@ -1201,6 +1238,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_leaver_caseload);
     RUN_TEST(test_recruitment);
     RUN_TEST(test_establishment_held);
+    RUN_TEST(test_posts_counted_to_the_end);
     RUN_TEST(test_window_edges);
     RUN_TEST(test_series_many_staff);
     harness_scope("every scenario ran at one replication; the rates, burnout, feedback, "
