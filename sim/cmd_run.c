@@ -622,6 +622,7 @@ int cmd_check(const cli *c, pw_params *p, const scn_federation *fed)
         fprintf(stderr, "stepsim: cannot write to stdout\n");
         return EXIT_RUNTIME;
     }
+    print_plan_checks(stderr, p); /* the scenario printed stays a scenario */
     (void)c;
     return EXIT_OK;
 }

@@ -287,6 +287,51 @@ static void print_mser(FILE *info, FILE *f, const pw_params *p, const pw_results
     print_warmup_levels(info, f, p, res, n, weeks, tag);
 }
 
+/* One planned change at `week`: after the run it never acts, after the window it acts in
+ * the follow-up alone, where no window figure sees it. Plan weeks count from the run's
+ * start, warm-up included, which is easy to forget. */
+static void plan_week_note(FILE *f, const pw_params *p, const char *tag, const char *key,
+                           size_t i, double week)
+{
+    double end = pw_run_days(p) / 7.0, w1 = p->warmup_weeks + p->horizon_weeks;
+    char at[64];
+    if (i != SIZE_MAX)
+        snprintf(at, sizeof at, "%s[%zu]", key, i);
+    else
+        snprintf(at, sizeof at, "%s", key);
+    if (week >= end)
+        fprintf(f, "Plan warning%s: %s is at week %g, after the run's last week (%g): it\n"
+                   "  never acts (plan weeks count from the run's start: %g weeks of warm-up,\n"
+                   "  %g measured, then the follow-up)\n",
+                tag, at, week, end, p->warmup_weeks, p->horizon_weeks);
+    else if (week >= w1)
+        fprintf(f, "Plan warning%s: %s is at week %g, after the measurement window (weeks\n"
+                   "  %g to %g): it acts in the follow-up alone, which no window figure sees\n",
+                tag, at, week, p->warmup_weeks, w1);
+}
+
+/* Every planned change's week against the run's end and the window's. */
+static void print_plan_warnings(FILE *f, const pw_params *p, const char *tag)
+{
+    const pw_workforce_p *wf = &p->workforce;
+    for (size_t i = 0; i < wf->n_hires; i++)
+        plan_week_note(f, p, tag, "workforce.hiring", i, wf->hires[i].week);
+    for (size_t i = 0; i < wf->n_shocks; i++)
+        plan_week_note(f, p, tag, "workforce.shocks", i, wf->shocks[i].week);
+    for (size_t i = 0; i < wf->n_cuts; i++)
+        plan_week_note(f, p, tag, "workforce.cuts", i, wf->cuts[i].week);
+    for (size_t i = 0; i < p->referrals.n_step_changes; i++)
+        plan_week_note(f, p, tag, "referrals.step_changes", i, p->referrals.step_changes[i].week);
+    for (size_t r = 0; r < p->n_roles; r++)
+        if (p->roles[r].train_closed_weeks > 0) {
+            char key[96];
+            snprintf(key, sizeof key, "staff.%s.training_closed_from_week", p->roles[r].name);
+            plan_week_note(f, p, tag, key, SIZE_MAX, p->roles[r].train_closed_from_week);
+        }
+    if (wf->ltc_top_up_share > 0)
+        plan_week_note(f, p, tag, "workforce.ltc_top_up_week", SIZE_MAX, wf->ltc_top_up_week);
+}
+
 /* True outcomes read years after referral: the natural history (a drift compounding every
  * week, one spontaneous remission) is a model of months, and years on the true figures
  * measure mostly that drift. Said past two years, with the factor it has reached. */
@@ -320,7 +365,13 @@ static void checks_to(FILE *info, FILE *warn, const pw_params *p, const pw_resul
     print_diary_warning(warn, res, n, tag);
     print_assessed_warning(warn, p, res, n, tag);
     print_staffed_warning(warn, p, res, n, tag);
+    print_plan_warnings(warn, p, tag);
     print_outcome_note(info, p, tag);
+}
+
+void print_plan_checks(FILE *f, const pw_params *p)
+{
+    print_plan_warnings(f, p, "");
 }
 
 void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who)

@@ -347,6 +347,23 @@ check "a figure in only some replications says how many" \
     grep -q "^  Staff cost per recovery caused, £ .*(in 8 and [1-7] of 8)$" "$tmp/out"
 check "and no count where every replication has one" \
     sh -c "! grep -q '^  Staff cost per true recovery.*(in ' '$tmp/out'"
+# A planned change after the run never acts, and one after the window acts in the
+# follow-up alone: both said, by run and by check (plan weeks count the warm-up, which a
+# planner counting from the window's start forgets). Before, nothing was said.
+run run "$b" -r 2 -j 2 --set horizon_weeks=52 -o "$tmp/late_plan" \
+    --set 'workforce.cuts=({week=400.0; role="hit"; count=3;})' \
+    --set 'workforce.hiring=({week=110.0; role="pwp"; count=6;})'
+expect_rc 0 "a cut after the run, a hire in the follow-up"
+check "the cut after the run named" \
+    grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, after the run's last week (130)" "$tmp/out"
+check "the hire in the follow-up named" \
+    grep -q "^Plan warning: workforce.hiring\[0\] is at week 110, after the measurement window" "$tmp/out"
+run check "$b" --set 'workforce.cuts=({week=400.0; role="hit"; count=3;})'
+expect_rc 0 "check with a cut after the run"
+check "check says so too (on stderr: the scenario it prints stays a scenario)" \
+    grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, after the run's last week (338)" "$tmp/err"
+run check "$b"
+check "and not for the baseline" sh -c "! grep -q '^Plan warning' '$tmp/err'"
 # A planned change at the window's start (training closed from week 52) moves the lists
 # by design: their warm-up levels are not judged against the window, and the run says so.
 run compare "$b" scenarios/hit_training_pause.cfg -r 2 -o "$tmp/pause"
