@@ -506,9 +506,17 @@ void scn_report_parse_error(scn_ctx *c)
                 p++;
             n = strspn(p, NAME_CHARS);
         }
-        scn_errf(c, loc, NULL, "duplicate setting%s%.*s%s: a key may be defined once per group "
-                 "(to change a key that an @include defines, use an overrides = { ... } group)",
-                 n ? " '" : "", (int)n, p, n ? "'" : "");
+        if (n == 9 && !strncmp(p, "overrides", 9)) /* the hint below would be this */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting 'overrides': the file this one @includes (or an earlier "
+                     "line) already has an overrides group, and a file may have one: include "
+                     "the file that one includes and merge both groups' keys into this file's "
+                     "overrides, or give the extra keys with --set");
+        else
+            scn_errf(c, loc, NULL,
+                     "duplicate setting%s%.*s%s: a key may be defined once per group (to change "
+                     "a key that an @include defines, use an overrides = { ... } group)",
+                     n ? " '" : "", (int)n, p, n ? "'" : "");
     } else if (text && !strcmp(text, "mismatched element type in array")) {
         scn_errf(c, loc, NULL, "mismatched element type in array: write every element the same "
                  "way (1.0 rather than 1 in an array of numbers)");
