@@ -422,12 +422,14 @@
       const metrics = [...new Set(rows.map((r) => r.metric))];
       const p = Plot.plot({
         width: W,
-        height: 40 + rows.length * 20 + metrics.length * (narrow ? 36 : 8), marginLeft: narrow ? 20 : 330, marginRight: narrow ? 24 : undefined,
+        height: 40 + rows.length * 20 + metrics.length * (narrow ? 36 : 16), marginLeft: narrow ? 20 : 330, marginRight: narrow ? 24 : undefined,
         x: { label: UNIT[unit] + " against " + d.reference, grid: true, nice: true, ticks: narrow ? 4 : undefined, labelAnchor: narrow ? "center" : undefined },
-        fy: { label: null, domain: metrics, axis: narrow ? null : "left", padding: 0.15 },
+        fy: { label: null, domain: metrics, axis: null, padding: 0.15 },
         y: { axis: null, domain: narrow ? [HEAD, ...others.map((s) => s.name)] : others.map((s) => s.name) },
         color: { domain: others.map((s) => s.name), range: PALETTE.slice(1), legend: true },
         marks: [Plot.ruleX([0], { stroke: "#57606a" }), Plot.frame({ anchor: "bottom", stroke: "#d0d7de" }),
+                /* Names wrapped within the margin: the longest ran off the page's left. */
+                narrow ? null : Plot.axisFy({ anchor: "left", label: null, lineWidth: 30 }),
                 narrow ? Plot.text(metrics, { fy: (m) => m, y: () => HEAD, frameAnchor: "left", dx: -12, text: (m) => m, textAnchor: "start", fontWeight: 600, lineWidth: (W - 30) / 13 }) : null,
                 Plot.ruleY(rows, { fy: "metric", y: "scenario", x1: "lo", x2: "hi", stroke: "scenario", strokeWidth: 2 }),
                 Plot.dot(rows, { fy: "metric", y: "scenario", x: "diff", fill: "scenario", r: 4, tip: true,
