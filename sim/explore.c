@@ -428,6 +428,8 @@ sim_summary ex_point_summary(const ex_point *pt, size_t m, size_t n)
         x[r] = ex_point_value(pt, r, m);
     if (sim_summarise(x, n < pt->nreps ? n : pt->nreps, &s) != 0)
         s.mean = NAN;
+    if (s.n < 2) /* one value or none has no spread to give: none, as summary.csv's */
+        s.sd = NAN;
     free(x);
     return s;
 }

@@ -109,7 +109,9 @@ int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o,
                   size_t errlen);
 /* Value of metric m in replication r (< nreps). */
 double ex_point_value(const ex_point *pt, size_t r, size_t m);
-/* Summary of metric m over the first n replications (n <= nreps). */
+/* Summary of metric m over the first n replications (n <= nreps), its sd NaN for fewer
+ * than two values, as summary.csv leaves it empty (sim_summarise gives 0): a point's
+ * figures are `run --set`'s. */
 sim_summary ex_point_summary(const ex_point *pt, size_t m, size_t n);
 /* One-sided confidence bound on the mean of metric m over the first n replications:
  * lower (sign -1) or upper (+1) at `confidence` (Student t). NaN for n < 2. */

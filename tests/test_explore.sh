@@ -29,6 +29,20 @@ value() {
         f[cm] == m && (pt == "" || f[cp] == pt) { print f[cv]; exit }' "$1"
 }
 
+# same_stats SWEEP_CSV POINT SUMMARY_CSV: every metric's mean, sd, ci_low, ci_high, p10, p50,
+# p90 and count at a sweep point against summary.csv's, text for text; prints "N metrics,
+# M differ" and each that differs.
+same_stats() {
+    awk -v pt="$2" "$awk_csv"'
+        FNR == 1 { header($0); nf++; next }
+        { csv($0, f); c = col(nf == 1 ? "replications" : "n") }
+        { row = f[col("mean")] "," f[col("sd")] "," f[col("ci_low")] "," f[col("ci_high")] "," \
+              f[col("p10")] "," f[col("p50")] "," f[col("p90")] "," f[c] }
+        nf == 1 && f[col("point")] == pt { s[f[col("metric")]] = row }
+        nf == 2 { n++; m = f[col("metric")]; if (s[m] != row) { bad++; print m ": sweep " s[m] ", run " row } }
+        END { print n + 0 " metrics, " bad + 0 " differ" }' "$1" "$3"
+}
+
 echo "== sweep"
 run sweep "$q" --vary staff.pwp.headcount=9:11 --vary staff.hit.headcount=5,6 -r 3 -j 2 \
     --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -q -o "$tmp/sw2"
@@ -83,6 +97,13 @@ run run "$q" --set staff.pwp.headcount=5 -r "$R3" -j 2 -o "$tmp/rwarn"
 awk 'NF == 0 { p = 0 } / warning[^:]*:/ && !/^ / { p = 1 } /^[^ ]/ && !/ warning[^:]*:/ { p = 0 } p' "$tmp/out" >"$tmp/run_warn0"
 check "sweep: a point's warnings are run's at that point" cmp -s "$tmp/run_warn0" "$tmp/sw_warn0"
 check "and there are some" test -s "$tmp/run_warn0"
+
+# One replication: no sd at all in summary.csv; sweep.csv wrote 0 for every metric.
+run sweep "$q" --vary staff.pwp.headcount=10 -r 1 -q -o "$tmp/sw1r"
+run run "$q" -r 1 -q -o "$tmp/r1r"
+same=$(same_stats "$tmp/sw1r/sweep.csv" 0 "$tmp/r1r/summary.csv")
+check "one replication: as run's, every statistic ($(echo "$same" | tail -n 1))" \
+    sh -c "echo '$same' | tail -n 1 | grep -q '^[1-9][0-9]* metrics, 0 differ$'"
 
 echo "== sweep --per-point"
 run sweep "$q" --vary staff.pwp.headcount=9,10 -r 2 -j 2 --per-point -q -o "$tmp/pp"
