@@ -9,6 +9,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "models/pw_results.h"
+#include "out_file.h"
 #include "out_metrics.h"
 #include "runner.h"
 #include "scn_load.h"
@@ -51,6 +52,18 @@ static int add_value(ex_var *v, double x, const char *text)
         return -1;
     v->values[v->n++] = x;
     return 0;
+}
+
+/* The decimals a number is written with ("0.25": 2, "12": 0, "2.5e-3": 4), 0 to 40. */
+static int text_decimals(const char *s)
+{
+    const char *dot = strchr(s, '.'), *e = strpbrk(s, "eE");
+    long d = 0;
+    for (const char *c = dot ? dot + 1 : ""; *c >= '0' && *c <= '9'; c++)
+        d++;
+    if (e)
+        d -= strtol(e + 1, NULL, 10);
+    return d < 0 ? 0 : d > 40 ? 40 : (int)d;
 }
 
 void ex_var_assign(const ex_var *v, double x, char *buf, size_t n)
@@ -117,6 +130,10 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         v->step = step;
         v->integer = is_int_text(parts[0]) && is_int_text(parts[1]) &&
                      (np < 3 || is_int_text(parts[2]));
+        for (size_t i = 0; i < np; i++) {
+            int d = text_decimals(parts[i]);
+            v->decimals = d > v->decimals ? d : v->decimals;
+        }
         if (step == 0 && v->integer)
             step = 1; /* a whole-number range steps by 1 unless told */
         if (step > 0) {
@@ -126,11 +143,14 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
                          EX_MAX_VALUES);
                 goto out;
             }
-            char buf[EX_KEY_MAX + 64];
+            /* Each point the decimal the range's numbers write it with, so that it is the
+             * value --set reads from that decimal: lo + k step in binary can be an ulp off
+             * (0.1 + 2 x 0.1 = 0.30000000000000004). Its text reads back as it. */
+            char fixed[512], text[OUT_NUM_MAX];
             for (size_t i = 0; i < (size_t)count; i++) {
-                double x = lo + (double)i * step;
-                ex_var_assign(v, x, buf, sizeof buf);
-                if (add_value(v, v->integer ? round(x) : x, strchr(buf, '=') + 1) != 0)
+                snprintf(fixed, sizeof fixed, "%.*f", v->decimals, lo + (double)i * step);
+                double x = strtod(fixed, NULL);
+                if (add_value(v, x, out_fmt_num(text, x)) != 0)
                     goto oom;
             }
         }

@@ -28,14 +28,18 @@ typedef struct ex_var {
     char key[EX_KEY_MAX];
     int is_range;
     int integer;       /* every bound, step and value is a whole number: points are too */
+    int decimals;      /* a range: the most decimals its numbers are written with */
     double lo, hi, step; /* a range (step 0 when not given) */
     size_t n;          /* grid values */
     double *values;    /* numeric grid values (NaN for a text list value) */
     char **texts;      /* each grid value as it is set ("12", "0.25", "\"stepped\"") */
 } ex_var;
 
-/* Parse spec into *v. need_range: the command needs KEY=LO:HI (sensitivity, solve).
- * Returns 0, or -1 with a message naming the spec and what was expected. */
+/* Parse spec into *v. A grid point FROM + k STEP is the decimal it reads as, rounded to
+ * v->decimals (0.1:0.3:0.1 gives 0.3, the value `--set KEY=0.3` reads, not
+ * 0.30000000000000004), its text the shortest that reads back as it. need_range: the
+ * command needs KEY=LO:HI (sensitivity, solve). Returns 0, or -1 with a message naming
+ * the spec and what was expected. */
 int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t errlen);
 void ex_var_free(ex_var *v);
 /* "KEY=VALUE" for a value x in a range var (rounded when integer), into buf. */

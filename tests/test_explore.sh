@@ -98,6 +98,19 @@ awk 'NF == 0 { p = 0 } / warning[^:]*:/ && !/^ / { p = 1 } /^[^ ]/ && !/ warning
 check "sweep: a point's warnings are run's at that point" cmp -s "$tmp/run_warn0" "$tmp/sw_warn0"
 check "and there are some" test -s "$tmp/run_warn0"
 
+# A stepped range's points are the decimals meant: 0.1 + 2 x 0.1 is 0.30000000000000004 in
+# binary, which the sweep once printed and ran; the point is 0.3 as --set reads it, and
+# its every figure is run's (the empty metric recovery_rate_true_late too: its sd was 0 in
+# sweep.csv, empty in summary.csv).
+run sweep "$q" --vary assessment.opt_in_probability=0.1:0.3:0.1 -r 2 -j 2 -o "$tmp/swdec"
+expect_rc 0 "sweep a stepped decimal range"
+check "its third point prints as 0.3" grep -q '^point 2: assessment.opt_in_probability=0.3$' "$tmp/out"
+check "and sweep.csv holds 0.3" grep -q '^quarter,2,0.3,' "$tmp/swdec/sweep.csv"
+run run "$q" --set assessment.opt_in_probability=0.3 -r 2 -j 2 -q -o "$tmp/rdec"
+same=$(same_stats "$tmp/swdec/sweep.csv" 2 "$tmp/rdec/summary.csv")
+check "point 0.3 = run --set ...=0.3, every statistic of every metric ($(echo "$same" | tail -n 1))" \
+    sh -c "echo '$same' | tail -n 1 | grep -q '^[1-9][0-9]* metrics, 0 differ$'"
+echo "$same" | sed '$d' | head -n 5 | sed 's/^/      /'
 # One replication: no sd at all in summary.csv; sweep.csv wrote 0 for every metric.
 run sweep "$q" --vary staff.pwp.headcount=10 -r 1 -q -o "$tmp/sw1r"
 run run "$q" -r 1 -q -o "$tmp/r1r"
