@@ -267,7 +267,7 @@ int xp_page(xp *x, out_page *pg, const char *kind)
         fputs(v ? ", {\"key\": " : "{\"key\": ", pg->data);
         out_json_str(pg->data, xv->key);
         /* A whole-number range: its every value, for a grid that shows the points not run. */
-        if (xv->is_range && xv->integer)
+        if (xv->is_range && xv->whole)
             fprintf(pg->data, ", \"lo\": %.0f, \"hi\": %.0f", xv->lo, xv->hi);
         fputc('}', pg->data);
     }

@@ -2,6 +2,7 @@
  * indices (estimators in sens.c). Each design point is the scenario with the inputs set
  * inside their --vary ranges, run for -r replications (default 5) on the same random
  * numbers; the model output at a point is a metric's mean over them. */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -78,12 +79,17 @@ static void tornado(const xp *x, size_t m, effect *e, int sobol)
     }
 }
 
-/* A design row's assignments: each input at lo + u (hi - lo). */
-static void row_assign(const xp *x, const double *u, char **assign)
+/* A design row's assignments: each input at lo + u (hi - lo) as ex_var_assign sets it
+ * (a whole-number key rounded), into assign[]; and, when run is not NULL, where each
+ * input is as set on the same scale, (value - lo) / (hi - lo), into run[]. */
+static void row_assign(const xp *x, const double *u, char **assign, double *run)
 {
     for (size_t v = 0; v < x->nvars; v++) {
         const ex_var *var = &x->vars[v];
-        ex_var_assign(var, var->lo + u[v] * (var->hi - var->lo), assign[v], EX_KEY_MAX + 32);
+        double w = var->hi - var->lo;
+        double at = ex_var_assign(var, var->lo + u[v] * w, assign[v], EX_KEY_MAX + 32);
+        if (run)
+            run[v] = (at - var->lo) / w;
     }
 }
 
@@ -97,7 +103,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     int sobol = c->method && !strcmp(c->method, "sobol");
     xp x;
     size_t k = c->nvaries, n = 0, rows = 0, *moved = NULL;
-    double *design = NULL, *y = NULL;
+    double *design = NULL, *as_run = NULL, *y = NULL;
     char **assign = NULL;
     gsl_rng *rng = NULL;
     int ret = xp_begin(&x, &cc, "sensitivity", 1);
@@ -120,11 +126,12 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     }
     rows = sobol ? sens_sobol_rows(k, n) : sens_morris_rows(k, n);
     design = malloc(rows * k * sizeof *design);
+    as_run = malloc(rows * k * sizeof *as_run);
     y = malloc(rows * x.nmetrics * sizeof *y);
     moved = malloc(n * k * sizeof *moved);
     assign = calloc(k, sizeof *assign);
     rng = gsl_rng_alloc(gsl_rng_taus2);
-    ret = design && y && moved && assign && rng ? EXIT_OK : EXIT_RUNTIME;
+    ret = design && as_run && y && moved && assign && rng ? EXIT_OK : EXIT_RUNTIME;
     for (size_t v = 0; v < k && ret == EXIT_OK; v++)
         if (!(assign[v] = malloc(EX_KEY_MAX + 32)))
             ret = EXIT_RUNTIME;
@@ -139,6 +146,18 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         (void)sens_sobol_design(k, n, design);
     else
         sens_morris_design(k, n, rng, design, moved);
+    /* The design as run: a whole-number key's values rounded, another's to a
+     * hundred-thousandth of its range. Morris divides each change by the step its input
+     * took as run (8:13 moves 3 where the plan's 2/3 of the range is 3.33), so mu* is the
+     * change across the whole range; between whole-number ends a step always moves
+     * (ex_var_parse). */
+    for (size_t r = 0; r < rows; r++)
+        row_assign(&x, design + r * k, assign, as_run + r * k);
+    for (size_t t = 0; !sobol && t < n; t++)
+        for (size_t j = 0; j < k; j++) {
+            size_t i = moved[t * k + j], r = t * (k + 1) + j;
+            assert(as_run[(r + 1) * k + i] != as_run[r * k + i]);
+        }
 
     /* Evaluate every row: the scenario with each input at lo + u (hi - lo). */
     out_file pf;
@@ -165,7 +184,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     for (size_t r0 = 0; r0 < rows && ret == EXIT_OK; r0 += batch) {
         size_t nb = rows - r0 < batch ? rows - r0 : batch, loaded = 0;
         for (; loaded < nb; loaded++) {
-            row_assign(&x, design + (r0 + loaded) * k, assign);
+            row_assign(&x, design + (r0 + loaded) * k, assign, NULL);
             pw_params *p;
             if ((ret = xp_load_point(&x, (const char *const *)assign, &p)) != EXIT_OK)
                 break;
@@ -175,7 +194,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
             ret = xp_run_points(&x, pts, nb, x.reps);
         for (size_t b = 0; b < loaded && ret == EXIT_OK; b++) {
             size_t r = r0 + b;
-            row_assign(&x, design + r * k, assign);
+            row_assign(&x, design + r * k, assign, NULL);
             fprintf(pf.f, "%s,%zu", x.csv_label, r);
             for (size_t v = 0; v < k; v++)
                 fprintf(pf.f, ",%s", strchr(assign[v], '=') + 1);
@@ -248,7 +267,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
                 eff[i] = (effect){i, so[i].st, so[i].st_lo, so[i].st_hi};
             }
         } else {
-            (void)sens_morris_analyse(k, n, design, moved, ym, BOOTSTRAP, rng, mo);
+            (void)sens_morris_analyse(k, n, as_run, moved, ym, BOOTSTRAP, rng, mo);
             for (size_t i = 0; i < k; i++) {
                 csv_row(f.f, &x, "morris", m, i, "mu_star", mo[i].mu_star, mo[i].mu_star_lo,
                         mo[i].mu_star_hi);
@@ -301,6 +320,7 @@ out:
         free(assign[v]);
     free(assign);
     free(design);
+    free(as_run);
     free(y);
     free(moved);
     if (rng)

@@ -566,7 +566,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
     if (ret != EXIT_OK)
         goto out;
     for (size_t v = 0; v < s.x.nvars; v++)
-        if (!s.x.vars[v].integer || s.x.vars[v].step > 1) {
+        if (!s.x.vars[v].whole || s.x.vars[v].step > 1) {
             fprintf(stderr, "stepsim: solve: --vary %s: solve searches whole numbers by 1 "
                     "(KEY=FROM:TO, e.g. a headcount)\n", s.x.vars[v].key);
             ret = EXIT_USAGE;

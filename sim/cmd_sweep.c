@@ -102,14 +102,9 @@ static int make_lhs(const xp *x, size_t n, grid *g)
             double u = ((double)perm[i] + gsl_rng_uniform(r)) / (double)n;
             double at = var->lo + u * (var->hi - var->lo);
             char buf[EX_KEY_MAX + 64];
-            if (var->integer) {
-                ex_var_assign(var, at, buf, sizeof buf);
-            } else {
-                /* To a hundred-thousandth of the range, not 17 digits: what prints runs. */
-                double big = fmax(fabs(var->lo), fabs(var->hi)), w = var->hi - var->lo;
-                int digits = 6 + (big > w ? (int)ceil(log10(big / w)) : 0);
-                snprintf(buf, sizeof buf, "%s=%.*g", var->key, digits, at);
-            }
+            /* A whole-number key rounded, another to a hundred-thousandth of the range:
+             * what prints runs. */
+            (void)ex_var_assign(var, at, buf, sizeof buf);
             if (!(g->assign[i * x->nvars + v] = strdup(buf)))
                 ret = EXIT_RUNTIME;
         }

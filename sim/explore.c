@@ -66,12 +66,22 @@ static int text_decimals(const char *s)
     return d < 0 ? 0 : d > 40 ? 40 : (int)d;
 }
 
-void ex_var_assign(const ex_var *v, double x, char *buf, size_t n)
+double ex_var_assign(const ex_var *v, double x, char *buf, size_t n)
 {
-    if (v->integer)
+    double w = v->hi - v->lo, big = fmax(fabs(v->lo), fabs(v->hi));
+    if (v->integer) {
         snprintf(buf, n, "%s=%.0f", v->key, round(x));
-    else
-        snprintf(buf, n, "%s=%.17g", v->key, x);
+    } else if (w > 0) {
+        /* Six significant figures of the range's width, and as many more as its values
+         * need beside it: to a hundred-thousandth of the range, not 17 digits. */
+        int digits = 6 + (big > w ? (int)ceil(log10(big / w)) : 0);
+        snprintf(buf, n, "%s=%.*g", v->key, digits < 17 ? digits : 17, x);
+    } else { /* FROM = TO: the value given */
+        char b[OUT_NUM_MAX];
+        snprintf(buf, n, "%s=%s", v->key, out_fmt_num(b, x));
+    }
+    const char *eq = strchr(buf, '=');
+    return eq ? strtod(eq + 1, NULL) : NAN;
 }
 
 /* The most grid values one --vary may give. */
@@ -87,6 +97,7 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         return -1;
     }
     memcpy(v->key, spec, klen);
+    v->integer = scn_key_is_whole(v->key);
     if (!strcmp(v->key, "seed") || !strcmp(v->key, "replications")) {
         snprintf(err, errlen, "--vary '%s': every point runs on the same seed and "
                  "replications, so they cannot vary (use -s and -r)", spec);
@@ -128,13 +139,20 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         v->lo = lo;
         v->hi = hi;
         v->step = step;
-        v->integer = is_int_text(parts[0]) && is_int_text(parts[1]) &&
-                     (np < 3 || is_int_text(parts[2]));
+        v->whole = is_int_text(parts[0]) && is_int_text(parts[1]) &&
+                   (np < 3 || is_int_text(parts[2]));
         for (size_t i = 0; i < np; i++) {
             int d = text_decimals(parts[i]);
             v->decimals = d > v->decimals ? d : v->decimals;
         }
-        if (step == 0 && v->integer)
+        /* Sampled values of a whole-number key are rounded: between whole ends a step of
+         * Morris's grid (2/3 of the range) always moves it. */
+        if (need_range && v->integer && (lo != floor(lo) || hi != floor(hi))) {
+            snprintf(err, errlen, "--vary '%s': %s takes whole numbers: give its range "
+                     "whole-number ends", spec, v->key);
+            goto out;
+        }
+        if (step == 0 && v->whole)
             step = 1; /* a whole-number range steps by 1 unless told */
         if (step > 0) {
             double count = floor((hi - lo) / step + 1e-9) + 1;
@@ -163,10 +181,10 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
                      "KEY=A,B,C)", spec);
             goto out;
         }
-        v->integer = 1;
+        v->whole = 1;
         for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
             double x = number(tok);
-            v->integer = v->integer && is_int_text(tok);
+            v->whole = v->whole && is_int_text(tok);
             if (add_value(v, x, tok) != 0)
                 goto oom;
         }

@@ -27,7 +27,10 @@
 typedef struct ex_var {
     char key[EX_KEY_MAX];
     int is_range;
-    int integer;       /* every bound, step and value is a whole number: points are too */
+    int whole;         /* every bound, step and list value is written as a whole number: a
+                          range steps by 1 unless told (solve searches such ranges) */
+    int integer;       /* the key holds whole numbers (the schema's, scn_key_is_whole): a
+                          value set inside its range is rounded, however it is written */
     int decimals;      /* a range: the most decimals its numbers are written with */
     double lo, hi, step; /* a range (step 0 when not given) */
     size_t n;          /* grid values */
@@ -38,12 +41,15 @@ typedef struct ex_var {
 /* Parse spec into *v. A grid point FROM + k STEP is the decimal it reads as, rounded to
  * v->decimals (0.1:0.3:0.1 gives 0.3, the value `--set KEY=0.3` reads, not
  * 0.30000000000000004), its text the shortest that reads back as it. need_range: the
- * command needs KEY=LO:HI (sensitivity, solve). Returns 0, or -1 with a message naming
- * the spec and what was expected. */
+ * command needs KEY=LO:HI (sensitivity, solve), whole-number ends for a whole-number key.
+ * Returns 0, or -1 with a message naming the spec and what was expected. */
 int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t errlen);
 void ex_var_free(ex_var *v);
-/* "KEY=VALUE" for a value x in a range var (rounded when integer), into buf. */
-void ex_var_assign(const ex_var *v, double x, char *buf, size_t n);
+/* "KEY=VALUE" into buf[n] for a value x inside a range var, as it is set and shown: a
+ * whole-number key's rounded, another's to a hundred-thousandth of the range (six
+ * significant figures, more when the range is narrow beside its values). Returns the value
+ * the text reads as: the value run. */
+double ex_var_assign(const ex_var *v, double x, char *buf, size_t n);
 
 /* ---- Metrics ---- */
 

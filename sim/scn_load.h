@@ -54,6 +54,11 @@ const char *scn_libconfig_version(void);
  * playground). */
 int scn_set_names_file(const char *set);
 
+/* Does the schema hold `key` ("staff.pwp.headcount") as a whole number? 0 for a key that
+ * takes other numbers or no number, and for one the schema does not know (the loader will
+ * say so). For whoever sets values inside a range: a whole-number key's are rounded. */
+int scn_key_is_whole(const char *key);
+
 /* Load the scenario at `path`, apply `nsets` overrides `sets[i]` ("key.path=value", the
  * value in libconfig syntax; a bare word is taken as a string), fill every optional key
  * with its default, validate everything and write the result to *out.

@@ -280,6 +280,12 @@ const pw_field *scn_field_by_path(const char *key)
     }
 }
 
+int scn_key_is_whole(const char *key)
+{
+    const pw_field *f = scn_field_by_path(key);
+    return f && f->kind == PW_F_INT;
+}
+
 /* Is `name` (n bytes) the name of a key that names a file, anywhere in the schema? */
 static int is_path_key(const char *name, size_t n)
 {

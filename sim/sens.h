@@ -5,7 +5,9 @@
  *
  * - Morris (1991): r trajectories of k + 1 points on a 4-level grid, each moving one
  *   input by delta = 2/3 at a time in a random order and direction. An elementary effect
- *   is (y_after - y_before) / (+-delta). Per input: mu (mean effect), mu* (mean absolute
+ *   is (y_after - y_before) / (x_after - x_before), the step the input took in the design
+ *   analysed: +-delta on the planned grid, or what the caller ran (a whole-number input
+ *   rounded). Per input: mu (mean effect), mu* (mean absolute
  *   effect, Campolongo et al. 2007) and sigma (sd of the effects); mu*'s CI by
  *   bootstrapping trajectories.
  * - Sobol: Saltelli's scheme on gsl_qrng_sobol points of dimension 2k (A from the first k
@@ -36,7 +38,9 @@ typedef struct sens_morris {
     double mu_star_lo, mu_star_hi; /* 95% bootstrap CI of mu* */
 } sens_morris;
 
-/* Effects per input into out[k] from the outputs y[rows] of the design. nboot bootstrap
+/* Effects per input into out[k] from the outputs y[rows] of design, the points as run:
+ * sens_morris_design's, or those moved to where the caller could set them (rounded), each
+ * step still moving its input (an effect is divided by the step taken). nboot bootstrap
  * resamples of the trajectories. Returns 0, or -1 out of memory. */
 int sens_morris_analyse(size_t k, size_t r, const double *design, const size_t *moved,
                         const double *y, size_t nboot, gsl_rng *rng, sens_morris *out);

@@ -142,6 +142,14 @@ check "each referral-rate stratum holds one point ($strata of 5)" test "$strata"
 # A whole-number key is rounded, so only its distinctness is certain.
 distinct=$(awk -F, 'NR > 1 { print $3 }' "$tmp/lhs/sweep.csv" | sort -u | wc -l)
 check "five distinct headcounts ($distinct)" test "$distinct" -eq 5
+# A key of decimals is not rounded however its range is written: 13:39 once gave 31, 17,
+# 36 and 24 (whole-number text made it a whole-number key).
+run sweep "$q" --vary assessment.opt_in_days_mean=13:39 --samples 4 -r 1 --metrics referrals \
+    -q -o "$tmp/lhsdec"
+expect_rc 0 "a Latin hypercube of a decimal key written 13:39"
+whole=$(awk -F, 'NR > 1 && $3 == int($3)' "$tmp/lhsdec/sweep.csv" | wc -l)
+check "its values are not rounded ($whole of 4 whole: $(awk -F, 'NR > 1 { printf " %s", $3 }' "$tmp/lhsdec/sweep.csv"))" \
+    test "$whole" -eq 0
 
 echo "== solve against the exhaustive search"
 # Targets where the grid's answer is inside it (quarter.cfg, 10 replications a point: the
@@ -234,6 +242,47 @@ check "no interval with its low end above its high end" awk -F, \
     'NR > 1 && $9 != "" && $10 != "" && $9 + 0 > $10 + 0 { bad = 1 } END { exit bad }' "$tmp/so4/sensitivity.csv"
 check "4 base rows: said to be rough" grep -q '^Note: 4 base rows are few for Sobol' "$tmp/out"
 
+# Whether a value is rounded follows the key (a headcount is whole), not how its range is
+# written: opt_in_days_mean=13:39 ran at 13, 22, 30 and 39, off Morris's 4-level grid.
+run sensitivity "$q" --vary staff.pwp.headcount=8:13 --vary assessment.opt_in_days_mean=13:39 \
+    --samples 2 -r 1 -j 2 --metrics within_6_weeks_true -q -o "$tmp/modec"
+expect_rc 0 "Morris on a whole-number key and a decimal key written 13:39"
+off=$(awk -F, 'NR > 1 { l = ($4 - 13) / 26 * 3; d = l - int(l + 0.5); if (d < 0) d = -d; if (d > 1e-5) print $4 }' "$tmp/modec/sensitivity_points.csv" | sort -u | tr '\n' ' ')
+check "the decimal key on the 4-level grid (13, 21.66667, 30.33333, 39; off it: '$off')" test -z "$off"
+heads=$(awk -F, 'NR > 1 && $3 != int($3)' "$tmp/modec/sensitivity_points.csv" | wc -l)
+check "the headcount whole ($heads not)" test "$heads" -eq 0
+# mu* divides each change by the step its input took as run, in the range's units: on
+# 8:13 a planned step of 2/3 x 5 runs as 3 (10 -> 13, 8 -> 11), and mu* divided by the plan
+# was ~10% low. Recomputed from sensitivity_points.csv it must be the file's.
+run sensitivity "$q" --vary staff.pwp.headcount=8:13 --vary staff.hit.headcount=3:8 \
+    --samples 6 -r 1 -j 2 --metrics within_6_weeks_true,cost_per_year_gbp -q -o "$tmp/mo6"
+expect_rc 0 "Morris on two headcounts of width 5"
+recomputed=$(awk -v w=5,5 "$awk_csv"'
+    # mu* of every input and metric from file 1 (k inputs after scenario,row;
+    # trajectories of k + 1 rows) against sensitivity.csv (file 2).
+    FNR == 1 { if (!nf++) nc = csv($0, h); next }
+    nf == 1 { csv($0, f); for (c = 3; c <= nc; c++) v[f[2], c] = f[c]; rows = f[2] + 1; next }
+    { csv($0, f); if (f[5] == "mu_star") got[f[3], f[4]] = f[6] }
+    END {
+        k = split(w, width, ",")
+        for (r = 0; r < rows; r++)
+            for (i = 1; r % (k + 1) < k && i <= k; i++)
+                if ((dx = v[r + 1, 2 + i] - v[r, 2 + i]) != 0)
+                    for (c = 3 + k; c <= nc; c++) {
+                        ee = (v[r + 1, c] - v[r, c]) / (dx / width[i])
+                        sum[c, i] += ee < 0 ? -ee : ee
+                    }
+        for (c = 3 + k; c <= nc; c++)
+            for (i = 1; i <= k; i++) {
+                want = sum[c, i] / (rows / (k + 1)); have = got[h[c], h[2 + i]]; n++
+                d = want - have; d = d < 0 ? -d : d
+                if (have == "" || d > 1e-9 * (want < 0 ? -want : want) + 1e-12) { bad++; printf "%s/%s: file %s, recomputed %.10g; ", h[c], h[2 + i], have, want }
+            }
+        print n + 0 " compared, " bad + 0 " differ"
+    }' "$tmp/mo6/sensitivity_points.csv" "$tmp/mo6/sensitivity.csv")
+check "mu* is the mean |change| over the step run, per whole range ($recomputed)" \
+    test "$recomputed" = "4 compared, 0 differ"
+
 echo "== --precision"
 STEPSIM_PROGRESS_SECONDS=0 "$bin" run "$q" -r 40 -j 2 --precision 0.02:within_6_weeks_true -o "$tmp/p2" >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -301,6 +350,7 @@ a misspelt metric|did you mean "within_6_weeks_true"|sweep $q --vary staff.pwp.h
 a misspelt metric, the nearest named (p50 one edit away, p90 two)|did you mean "wait_assessment_to_treatment_days_p50"|sweep $q --vary staff.pwp.headcount=8,9 --metrics wait_assesment_to_treatment_days_p50 -r 1
 a range of no width|LO < HI|sensitivity $q --vary staff.pwp.headcount=8:8
 a sampled range with a step|no STEP|sweep $q --samples 4 --vary staff.pwp.headcount=8:12:2 -r 1
+a whole-number key's range with ends not whole|staff.pwp.headcount takes whole numbers: give its range whole-number ends|sensitivity $q --vary staff.pwp.headcount=8.4:9.4
 one Sobol base row|at least 2|sensitivity $q --vary staff.pwp.headcount=8:12 --method sobol --samples 1
 a share target above 1|a share lies between 0 and 1|solve $q --vary staff.pwp.headcount=8:12 --target within_6_weeks_true>=750%
 a percent on days|a percent is for a share|solve $q --vary staff.pwp.headcount=8:12 --target wait_to_treatment_days_mean<=60%
