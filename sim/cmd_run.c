@@ -190,8 +190,10 @@ static int federation_ok(const char *scenario, const pw_params *p, const scn_fed
 {
     if (fed->n && (p->output.patients || p->output.events)) {
         fprintf(stderr, "stepsim: %s: a federation of services does not write patients.csv "
-                        "or events.csv: drop --patients/--events (or output.patients/events), "
-                        "or run one service's scenario\n", scenario);
+                        "or events.csv, and %s is true (the scenario's output group, or "
+                        "--%s): drop it, or run one service's scenario\n", scenario,
+                p->output.patients ? "output.patients" : "output.events",
+                p->output.patients ? "patients" : "events");
         return EXIT_USAGE;
     }
     return EXIT_OK;

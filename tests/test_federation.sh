@@ -244,6 +244,17 @@ expect_rc 2 "sweep of a federation"
 expect_err 'three.cfg:[0-9]+: services: a federation of services runs with' "sweep of a federation"
 run run tests/federation/three.cfg -r 1 -q -o "$tmp/streams"
 expect_rc 2 "federation with streams"
-expect_err 'does not write patients.csv' "federation with streams"
+expect_err 'does not write patients.csv or events.csv, and output.patients is true' "federation with streams"
+# A service's own overrides of what a service cannot change are refused, as the base's
+# are: its name (an entry's name names it) and its streams (small.cfg writes them; a
+# service asking for them, or here not, is the same key). Both loaded and were ignored
+# without a word: check printed them back as if they acted.
+printf '%s\nservices = ( { name = "C"; scale = 1.0; },\n  { name = "D"; scale = 1.0; overrides = { name = "Dee"; }; },\n  { name = "E"; scale = 1.0; overrides = { output = { events = false; }; }; } );\n' "$inc" \
+    >"$tmp/tests/golden/kept.cfg"
+run check "$tmp/tests/golden/kept.cfg"
+expect_rc 2 "a service renamed, a service with its own events setting"
+expect_err 'kept.cfg:3: services\[1\]: "D" overrides name, which a service cannot change' "a service's own name"
+expect_err 'kept.cfg:4: services\[2\]: "E" overrides output.events, which a service cannot change' \
+    "a service's own events.csv, in the same run"
 
 finish
