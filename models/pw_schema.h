@@ -58,6 +58,8 @@ enum {
                                 "coordination" (else it is an error to give it) */
     PW_PATH = 1 << 15,       /* PW_F_STR, PW_F_SPECIAL: the value names a file the loader
                                 reads (scn_set_names_file) */
+    PW_RELATIVE = 1 << 16,   /* PW_F_ARR: relative multipliers (each over their mean): not
+                                every one 0, which would have no mean to divide by */
 };
 
 /* The loader's code for a field: load, default and print of PW_F_SPECIAL, checks run after

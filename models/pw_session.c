@@ -151,11 +151,13 @@ static pw_exit session_ending(world *w, patient *pt, const pw_step_p *sp)
         return PW_X_DISCHARGED_COMPLETED;
     /* A progress review: no reliable improvement after no_progress_after sessions ends the
      * course if the clinician judges so (PR_SESSION, drawn only when the judgement is not
-     * certain); a step-2 course that ends this way is a failure and may step up. */
+     * certain either way: at 0 the review is as off, draws and all); a step-2 course that
+     * ends this way is a failure and may step up. */
     if (sp->no_progress_after > 0 && pt->sessions_step >= sp->no_progress_after && !good &&
         !pw_outcome_reliable_improvement(pt->obs_phq0, pt->obs_gad0, pt->obs_phq, pt->obs_gad) &&
         (sp->no_progress_probability >= 1 ||
-         gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability))
+         (sp->no_progress_probability > 0 &&
+          gsl_rng_uniform(pt->r[PR_SESSION]) < sp->no_progress_probability)))
         return PW_X_DISCHARGED_NO_PROGRESS;
     return PW_X_N;
 }
@@ -186,12 +188,13 @@ static int session_drops(world *w, patient *pt, const pw_step_p *sp, double gap)
 
 /* Step down (a step-3 course going on): after step_down_after sessions, a person whose
  * latest score is below caseness may finish with step 2's lighter touch, with chance
- * step_down_probability (PR_SESSION, drawn only when the rule applies), once. */
+ * step_down_probability (PR_SESSION, drawn only when the rule applies and the chance is
+ * not 0: at 0 it is as off, draws and all), once. */
 static int session_steps_down(patient *pt, const pw_step_p *sp)
 {
     return pt->step == PW_STEP3 && sp->step_down_after > 0 && !pt->stepped_down &&
            pt->sessions_step >= sp->step_down_after &&
-           !pw_outcome_caseness(pt->obs_phq, pt->obs_gad) &&
+           !pw_outcome_caseness(pt->obs_phq, pt->obs_gad) && sp->step_down_probability > 0 &&
            gsl_rng_uniform(pt->r[PR_SESSION]) < sp->step_down_probability;
 }
 

@@ -332,6 +332,37 @@ static void print_plan_warnings(FILE *f, const pw_params *p, const char *tag)
         plan_week_note(f, p, tag, "workforce.ltc_top_up_week", SIZE_MAX, wf->ltc_top_up_week);
 }
 
+/* The most sessions a course at step k can have: its cap, the long-term-condition
+ * pathway's if on, and a learning disability's extra sessions (episode_session_cap). */
+static int largest_cap(const pw_params *p, int k)
+{
+    const pw_step_p *sp = &p->step[k];
+    int cap = sp->max_sessions;
+    if (p->ltc_pathway.enabled && p->ltc_pathway.sessions[k] > cap)
+        cap = p->ltc_pathway.sessions[k];
+    return cap + (sp->ld_extra_sessions > 0 ? sp->ld_extra_sessions : 0);
+}
+
+/* A review after as many sessions as a course can have never comes (the course ends at
+ * its cap first): the progress review, step 3's step down. */
+static void print_lever_warnings(FILE *f, const pw_params *p, const char *tag)
+{
+    for (int k = 0; k < PW_STEP_N; k++) {
+        const pw_step_p *sp = &p->step[k];
+        int cap = largest_cap(p, k);
+        if (sp->no_progress_after > 0 && sp->no_progress_probability > 0 &&
+            sp->no_progress_after >= cap)
+            fprintf(f, "Lever warning%s: step%d.no_progress_after is %d, and a step-%d course "
+                       "has at most\n  %d sessions: the progress review never comes\n",
+                    tag, k + 2, sp->no_progress_after, k + 2, cap);
+        if (k == PW_STEP3 && sp->step_down_after > 0 && sp->step_down_probability > 0 &&
+            sp->step_down_after >= cap)
+            fprintf(f, "Lever warning%s: step3.step_down_after is %d, and a step-3 course has "
+                       "at most\n  %d sessions: no one is stepped down\n",
+                    tag, sp->step_down_after, cap);
+    }
+}
+
 /* True outcomes read years after referral: the natural history (a drift compounding every
  * week, one spontaneous remission) is a model of months, and years on the true figures
  * measure mostly that drift. Said past two years, with the factor it has reached. */
@@ -366,12 +397,14 @@ static void checks_to(FILE *info, FILE *warn, const pw_params *p, const pw_resul
     print_assessed_warning(warn, p, res, n, tag);
     print_staffed_warning(warn, p, res, n, tag);
     print_plan_warnings(warn, p, tag);
+    print_lever_warnings(warn, p, tag);
     print_outcome_note(info, p, tag);
 }
 
 void print_plan_checks(FILE *f, const pw_params *p)
 {
     print_plan_warnings(f, p, "");
+    print_lever_warnings(f, p, "");
 }
 
 void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who)

@@ -15,8 +15,8 @@ void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t
 /* The same as text (malloc'd), for a page or a table, or only the warnings (each a line
  * "... warning: ..." and its indented lines); NULL when memory runs out. */
 char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only);
-/* The plan warnings alone (a planned change after the run or the window), which need no
- * run: `check` prints them. */
+/* The warnings that need no run: a planned change after the run or the window, a review
+ * no course reaches. `check` prints them. */
 void print_plan_checks(FILE *f, const pw_params *p);
 
 #endif

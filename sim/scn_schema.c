@@ -108,17 +108,17 @@ static const pw_field casemix_fields[] = {
  * defaults of docs/subgroups.md, scn_settle_subgroups) and, in its change group, a
  * scenario's (absolute; default 1). One table per number of levels. The four arrays of
  * members M of T (M `rel.` or nothing), n levels, default d: */
-#define EFFECT_ARRAYS(T, M, n, d)                                                             \
-    PW_ARR("opt_in", T, M opt_in, 0, n, d, 0, MAX_FACTOR),                                    \
-        PW_ARR("dna", T, M dna, 0, n, d, 0, MAX_FACTOR),                                      \
-        PW_ARR("dropout", T, M dropout, 0, n, d, 0, MAX_FACTOR),                              \
-        PW_ARR("response", T, M response, 0, n, d, 0, MAX_FACTOR)
-static const pw_field change2_fields[] = {EFFECT_ARRAYS(pw_effects, , 2, 1.0)};
-static const pw_field change4_fields[] = {EFFECT_ARRAYS(pw_effects, , 4, 1.0)};
-static const pw_field change5_fields[] = {EFFECT_ARRAYS(pw_effects, , 5, 1.0)};
+#define EFFECT_ARRAYS(T, M, n, d, fl)                                                         \
+    PW_ARR("opt_in", T, M opt_in, fl, n, d, 0, MAX_FACTOR),                                   \
+        PW_ARR("dna", T, M dna, fl, n, d, 0, MAX_FACTOR),                                     \
+        PW_ARR("dropout", T, M dropout, fl, n, d, 0, MAX_FACTOR),                             \
+        PW_ARR("response", T, M response, fl, n, d, 0, MAX_FACTOR)
+static const pw_field change2_fields[] = {EFFECT_ARRAYS(pw_effects, , 2, 1.0, 0)};
+static const pw_field change4_fields[] = {EFFECT_ARRAYS(pw_effects, , 4, 1.0, 0)};
+static const pw_field change5_fields[] = {EFFECT_ARRAYS(pw_effects, , 5, 1.0, 0)};
 #define EFFECT_FIELDS(n)                                                                      \
     {                                                                                         \
-        EFFECT_ARRAYS(pw_attr_effects, rel., n, NAN),                                         \
+        EFFECT_ARRAYS(pw_attr_effects, rel., n, NAN, PW_RELATIVE),                            \
         PW_GROUP("change", pw_attr_effects, change, 0, change##n##_fields, NULL),             \
     }
 static const pw_field effect2_fields[] = EFFECT_FIELDS(2);

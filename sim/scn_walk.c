@@ -555,6 +555,16 @@ static void load_field(scn_ctx *c, const pw_field *f, const config_setting_t *s,
         }
         if (ok && (f->flags & PW_SUM1) && fabs(sum - 1.0) > SHARE_TOL)
             scn_err_at(c, s, key, "shares must sum to 1 within %g (got %.10g)", SHARE_TOL, sum);
+        if (ok && (f->flags & PW_RELATIVE) && len > 0 && sum == 0) {
+            size_t gl = 0; /* every value is 0: written as such */
+            for (int i = 0; i < len && gl + 4 < sizeof got; i++)
+                gl += (size_t)snprintf(got + gl, sizeof got - gl, "%s0", i ? ", " : "[");
+            snprintf(got + gl, sizeof got - gl, "]");
+            scn_err_at(c, s, key, "cannot all be 0 (got %s): the multipliers are relative, "
+                       "each divided by their mean over the attribute's referral shares (all "
+                       "0 has none); to change a group's chance itself, use the attribute's "
+                       "change group", got);
+        }
         return;
     }
     case PW_F_DIST:
