@@ -38,12 +38,12 @@ static double positive(scn_ctx *c, const config_setting_t *e, const char *ekey, 
     const config_setting_t *s = config_setting_get_member(e, key);
     if (!s) {
         if (isnan(dflt))
-            scn_err_at(c, e, k, "missing (expected a number > 0: the service's size against "
-                       "the base scenario)");
+            scn_err_at(c, e, k, "missing (expected a number in (0, 1000]: the service's "
+                       "size against the base scenario)");
         return dflt;
     }
     double v;
-    if (!scn_get_num(c, s, k, "a number > 0", &v))
+    if (!scn_get_num(c, s, k, "a number in (0, 1000]", &v))
         return NAN;
     if (!(v > 0) || v > 1000) {
         scn_err_at(c, s, k, "must be a number in (0, 1000] (got %g)", v);
