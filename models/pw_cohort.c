@@ -93,6 +93,11 @@ static void add_outcome(pw_outcome_counts *o, const patient *pt, const outcome_f
     o->true_casers += (uint64_t)f->tru_case;
     o->true_recovered += (uint64_t)f->tru_rec;
     o->true_recovered_untreated += (uint64_t)pt->fu_rec_u;
+    if (f->tru_case && (pt->fu_late & FU_LATE_DONE)) {
+        o->true_late_read++;
+        o->true_recovered_late += (uint64_t)((pt->fu_late & FU_LATE_REC) != 0);
+        o->true_recovered_untreated_late += (uint64_t)((pt->fu_late & FU_LATE_REC_U) != 0);
+    }
     o->true_reliable_improvement += (uint64_t)f->tru_ri;
     o->true_reliable_recovery += (uint64_t)(f->tru_rec && f->tru_ri);
     o->within_6_weeks_reported += (uint64_t)f->rep_w6;

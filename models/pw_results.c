@@ -135,13 +135,17 @@ double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m)
         return share((double)o->dropped_in_treatment, o->n);
     case PW_GM_RECOVERY_RATE_TRUE_UNTREATED:
         return share((double)o->true_recovered_untreated, o->true_casers);
+    case PW_GM_RECOVERY_RATE_TRUE_LATE:
+        return share((double)o->true_recovered_late, o->true_late_read);
+    case PW_GM_RECOVERY_RATE_TRUE_UNTREATED_LATE:
+        return share((double)o->true_recovered_untreated_late, o->true_late_read);
     default: return NAN;
     }
 }
 
 /* Every field, by name: a field added to pw_outcome_counts must be added here too, which
- * the size check below asks for (twenty counts and two sums). */
-_Static_assert(sizeof(pw_outcome_counts) == 20 * sizeof(uint64_t) + 2 * sizeof(double),
+ * the size check below asks for (twenty-three counts and two sums). */
+_Static_assert(sizeof(pw_outcome_counts) == 23 * sizeof(uint64_t) + 2 * sizeof(double),
                "pw_outcome_add: a field of pw_outcome_counts is not added");
 void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
 {
@@ -167,6 +171,9 @@ void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
     a->dropped_after_assessment += b->dropped_after_assessment;
     a->dropped_in_treatment += b->dropped_in_treatment;
     a->true_recovered_untreated += b->true_recovered_untreated;
+    a->true_late_read += b->true_late_read;
+    a->true_recovered_late += b->true_recovered_late;
+    a->true_recovered_untreated_late += b->true_recovered_untreated_late;
 }
 
 void pw_results_free(pw_results *r)

@@ -215,6 +215,9 @@ typedef struct pw_outcome_counts {
     uint64_t dropped_before_assessment, dropped_after_assessment, dropped_in_treatment;
     uint64_t true_recovered_untreated;  /* of true_casers, recovered at outcome_weeks had no
                                            session had any effect (the counterfactual) */
+    /* The later reading (outcome_weeks_late; 0 without one): true_casers read then, and
+     * of them recovered, and recovered had no session had any effect. */
+    uint64_t true_late_read, true_recovered_late, true_recovered_untreated_late;
 } pw_outcome_counts;
 
 /* Subgroups reported in recovery.csv and subgroups.csv: everyone, then each attribute's
@@ -258,7 +261,9 @@ extern const pw_subgroup pw_subgroup_order[PW_G_N];
     X(DROPOUT_BEFORE_ASSESSMENT_SHARE, "dropout_before_assessment_share")                 \
     X(DROPOUT_AFTER_ASSESSMENT_SHARE, "dropout_after_assessment_share")                   \
     X(DROPOUT_IN_TREATMENT_SHARE, "dropout_in_treatment_share")                           \
-    X(RECOVERY_RATE_TRUE_UNTREATED, "recovery_rate_true_untreated")
+    X(RECOVERY_RATE_TRUE_UNTREATED, "recovery_rate_true_untreated")                       \
+    X(RECOVERY_RATE_TRUE_LATE, "recovery_rate_true_late")                                 \
+    X(RECOVERY_RATE_TRUE_UNTREATED_LATE, "recovery_rate_true_untreated_late")
 
 typedef enum pw_gmetric {
 #define PW_GMETRIC_ENUM(id, name) PW_GM_##id,

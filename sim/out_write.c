@@ -241,6 +241,14 @@ static void rec_group(FILE *f, const wctx *c, const char *gtype, const char *gro
     rec_row(f, c, gtype, group, "true", "recovery_rate_untreated",
             ratio((double)o->true_recovered_untreated, (double)o->true_casers),
             o->true_casers);
+    if (o->true_late_read > 0) { /* the later reading's, where the scenario has one */
+        rec_row(f, c, gtype, group, "true", "recovery_rate_late",
+                ratio((double)o->true_recovered_late, (double)o->true_late_read),
+                o->true_late_read);
+        rec_row(f, c, gtype, group, "true", "recovery_rate_untreated_late",
+                ratio((double)o->true_recovered_untreated_late, (double)o->true_late_read),
+                o->true_late_read);
+    }
     rec_row(f, c, gtype, group, "true", "reliable_improvement",
             ratio((double)o->true_reliable_improvement, n), o->n);
     rec_row(f, c, gtype, group, "true", "sessions_mean_entered",
