@@ -19,6 +19,7 @@
 #include "scn_internal.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -136,14 +137,14 @@ int scn_services_read(scn_ctx *c, scn_service **svc, size_t *n)
     return 0;
 }
 
-/* x times f, at least 1 when x is; beyond `most` it is most + 1, which the caller
- * refuses (service_limits), never a silent clamp. */
-static int scaled(int x, double f, int most)
+/* x times f, at least 1 when x is; beyond `most` the caller refuses it (service_limits,
+ * which names the value reached), never a silent clamp. */
+static int scaled(int x, double f)
 {
     if (x <= 0)
         return x;
     double v = (double)x * f;
-    return v >= most + 0.5 ? most + 1 : v < 1 ? 1 : (int)lround(v); /* halves away from 0 */
+    return v >= INT_MAX ? INT_MAX : v < 1 ? 1 : (int)lround(v); /* halves away from 0 */
 }
 
 /* Service sv's size and staffing applied to its resolved parameters p. */
@@ -153,10 +154,10 @@ static void scale_service(pw_params *p, const scn_service *sv)
     pw_referral_scale(&p->referrals, sv->scale);
     for (size_t r = 0; r < p->n_roles; r++)
         p->roles[r].headcount =
-            scaled(p->roles[r].headcount, sv->scale * sv->staffing, MAX_HEADCOUNT);
-    p->prefill.assessment_list = scaled(p->prefill.assessment_list, sv->scale, MAX_PREFILL_LIST);
+            scaled(p->roles[r].headcount, sv->scale * sv->staffing);
+    p->prefill.assessment_list = scaled(p->prefill.assessment_list, sv->scale);
     for (int s = 0; s < PW_STEP_N; s++)
-        p->prefill.step_list[s] = scaled(p->prefill.step_list[s], sv->scale, MAX_PREFILL_LIST);
+        p->prefill.step_list[s] = scaled(p->prefill.step_list[s], sv->scale);
 }
 
 /* A scaled service within the limits a scenario's own keys are held to: its referral
@@ -173,16 +174,17 @@ static void service_limits(scn_ctx *c, const pw_params *p, const scn_service *sv
                  MAX_PER_WEEK);
     for (size_t r = 0; r < p->n_roles; r++)
         if (p->roles[r].headcount > MAX_HEADCOUNT)
-            scn_errf(c, sv->loc, key, "\"%s\" scaled by %g (staffing %g) has more than %d "
-                     "%s, the most a role may have: lower its scale or staffing", sv->name,
-                     sv->scale, sv->staffing, MAX_HEADCOUNT, p->roles[r].name);
-    int over = p->prefill.assessment_list > MAX_PREFILL_LIST;
+            scn_errf(c, sv->loc, key, "\"%s\" scaled by %g (staffing %g) has %d %s, more "
+                     "than the %d a role may have: lower its scale or staffing", sv->name,
+                     sv->scale, sv->staffing, p->roles[r].headcount, p->roles[r].name,
+                     MAX_HEADCOUNT);
+    int most = p->prefill.assessment_list;
     for (int s = 0; s < PW_STEP_N; s++)
-        over |= p->prefill.step_list[s] > MAX_PREFILL_LIST;
-    if (over)
-        scn_errf(c, sv->loc, key, "\"%s\" scaled by %g has a pre-filled list of more than %d "
-                 "people, the most a list may start with: lower its scale", sv->name,
-                 sv->scale, MAX_PREFILL_LIST);
+        most = p->prefill.step_list[s] > most ? p->prefill.step_list[s] : most;
+    if (most > MAX_PREFILL_LIST)
+        scn_errf(c, sv->loc, key, "\"%s\" scaled by %g has a pre-filled list of %d people, "
+                 "more than the %d a list may start with: lower its scale", sv->name,
+                 sv->scale, most, MAX_PREFILL_LIST);
     double expected = pw_referral_bound(p) * pw_run_days(p);
     if (expected > PW_MAX_REFERRALS / 2)
         scn_errf(c, sv->loc, key, "\"%s\" scaled by %g would draw up to %.3g referrals in a "
@@ -330,8 +332,10 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                 ret = SCN_ENOMEM;
                 continue;
             }
-            if (errs->n > c.errs_start)
+            if (errs->n > c.errs_start) { /* its sizes may be past int's sums: none added */
                 ret = SCN_EINVALID;
+                continue;
+            }
         }
         fed->scale[k] = list[k].scale;
         fed->staffing[k] = list[k].staffing;

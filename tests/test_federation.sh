@@ -218,7 +218,7 @@ printf '%s\nservices = ( { name = "Huge"; scale = 1000.0; staffing = 1000.0; } )
     >"$tmp/tests/golden/huge.cfg"
 run check "$tmp/tests/golden/huge.cfg"
 expect_rc 2 "a service scaled past the limits"
-expect_err 'huge.cfg:2: services\[0\]: "Huge" scaled by 1000 \(staffing 1000\) has more than 10000 ' \
+expect_err 'huge.cfg:2: services\[0\]: "Huge" scaled by 1000 \(staffing 1000\) has [0-9]+ [a-z]+, more than the 10000 ' \
     "the headcount's limit, at the service"
 printf '%s\nservices = ( { name = "A"; scale = -1.0; } );\n' "$inc" >"$tmp/tests/golden/neg.cfg"
 run check "$tmp/tests/golden/neg.cfg"
