@@ -675,8 +675,11 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
 
     const char *ver = info && info->version && *info->version ? info->version : NULL;
     fprintf(f, "%s%s%s\n", p->name, ver ? " · stepsim " : "", ver ? ver : "");
-    char part[4][96];
+    char part[5][96];
     int np = 0;
+    if (reps[0].n_services > 0) /* a federation: its national figures */
+        snprintf(part[np++], sizeof part[0], "a federation of %zu services",
+                 reps[0].n_services);
     snprintf(part[np++], sizeof part[0], "%zu replication%s", nreps, nreps == 1 ? "" : "s");
     snprintf(part[np++], sizeof part[0], "seed %" PRIu64, p->seed);
     snprintf(part[np++], sizeof part[0], "%g week%s measured after %g week%s of warm-up",

@@ -37,6 +37,11 @@ expect_rc 0 "three services, -j 1"
 # shellcheck disable=SC2086
 run run tests/federation/three.cfg -r 3 $nostreams -j 2 -o "$tmp/j2"
 expect_rc 0 "three services, -j 2"
+run run tests/federation/three.cfg -r 2 --set output.patients=false --set output.events=false \
+    -o "$tmp/dash"
+expect_rc 0 "three services, the dashboard"
+check "the dashboard's header says it is a federation, and of how many" \
+    grep -q "^a federation of 3 services · 2 replications" "$tmp/out"
 alike digest "$tmp/j1" "$tmp/j2" "-j 1 and -j 2: every file but manifest.json identical"
 check "services.csv listed in manifest.json" grep -q '"services.csv"' "$tmp/j1/manifest.json"
 rows=$(awk 'NR > 1' "$tmp/j1/services.csv" | wc -l)
