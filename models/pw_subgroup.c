@@ -59,7 +59,9 @@ static void level_shares(const pw_params *p, pw_attr a, double t, double sh[PW_L
 
 /* Multiplier v[level] relative to the share-weighted mean of v over the attribute's
  * levels: exactly 1 when every level's is 1 (nothing published: the baseline's numbers
- * stay bit for bit), and 1 too when the weighted mean is 0. */
+ * stay bit for bit). Where the weighted mean is 0 (every level given more than 0 has no
+ * referrals: all 0 is refused at load), v[level] itself: taken as 1, as it once was, a
+ * level written 0 would act as 1. */
 static double relative(const double *v, const double *sh, int levels, int level)
 {
     int ones = 1;
@@ -68,7 +70,7 @@ static double relative(const double *v, const double *sh, int levels, int level)
         ones &= v[k] == 1.0;
         mean += sh[k] * v[k];
     }
-    return ones || !(mean > 0) ? 1.0 : v[level] / mean;
+    return ones ? 1.0 : mean > 0 ? v[level] / mean : v[level];
 }
 
 /* Level k's multipliers of attribute a at day t (relative() of each effect, times the

@@ -189,11 +189,15 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax,
 static int federation_ok(const char *scenario, const pw_params *p, const scn_federation *fed)
 {
     if (fed->n && (p->output.patients || p->output.events)) {
+        int both = p->output.patients && p->output.events;
         fprintf(stderr, "stepsim: %s: a federation of services does not write patients.csv "
-                        "or events.csv, and %s is true (the scenario's output group, or "
-                        "--%s): drop it, or run one service's scenario\n", scenario,
-                p->output.patients ? "output.patients" : "output.events",
-                p->output.patients ? "patients" : "events");
+                        "or events.csv, and %s %s true (the scenario's output group, or %s): "
+                        "drop %s, or run one service's scenario\n", scenario,
+                both ? "output.patients and output.events"
+                : p->output.patients ? "output.patients" : "output.events",
+                both ? "are" : "is",
+                both ? "--patients and --events" : p->output.patients ? "--patients" : "--events",
+                both ? "them" : "it");
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -318,6 +322,8 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         print_precision(c, n, met_at, rmax,
                         prec && prec_undefined(prec, p, res, n, und, sizeof und) ? und : NULL);
         print_run_checks(stdout, p, res, n, NULL);
+        if (fed->n)
+            print_service_checks(stdout, fed->base, fed->services, fed->n, NULL);
         printf("\nOutputs in %s/\n", dir);
     }
     ret = EXIT_OK;
@@ -580,8 +586,12 @@ int cmd_compare(const cli *c, int argc, char **argv)
             none = prec_undefined(prec, &ps[s], res[s], n, und, sizeof und);
         print_precision(c, n, met_all ? n : 0, rmax, none ? und : NULL);
         putchar('\n');
-        for (size_t s = 0; s < ns; s++) /* each scenario's warm-up, as run prints it */
+        for (size_t s = 0; s < ns; s++) { /* each scenario's warm-up, as run prints it */
             print_run_checks(stdout, &ps[s], res[s], n, names[s]);
+            if (feds[s].n)
+                print_service_checks(stdout, feds[s].base, feds[s].services, feds[s].n,
+                                     names[s]);
+        }
         printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
                "compare_subgroups.csv, one directory per scenario)\n",
                outdir);
@@ -625,6 +635,8 @@ int cmd_check(const cli *c, pw_params *p, const scn_federation *fed)
         return EXIT_RUNTIME;
     }
     print_plan_checks(stderr, p); /* the scenario printed stays a scenario */
+    if (fed->n)
+        print_service_checks(stderr, fed->base, fed->services, fed->n, NULL);
     (void)c;
     return EXIT_OK;
 }

@@ -248,6 +248,17 @@ typedef struct dash {
 /* Summary of the model's metric m. */
 static const sim_summary *M(const dash *d, pw_metric m) { return &d->sum[m]; }
 
+/* Cell b (of size n) of a figure undefined in some replications (no recovery caused, a
+ * subgroup no one was in): the figure is over the others, which may be few and not alike,
+ * so their count stands beside it, "[2 of 8]". */
+static const char *counted(const dash *d, char *b, size_t n, const sim_summary *s)
+{
+    size_t len = strlen(b);
+    if (s->n > 0 && s->n < d->nreps && len < n)
+        snprintf(b + len, n - len, " [%zu of %zu]", s->n, d->nreps);
+    return b;
+}
+
 /* The model's metric m as its unit reads (a share as a percentage, pounds whole, anything
  * else to a tenth), its interval cut at the values the metric can take: out_metric_range,
  * the rule the CSVs' readers and the pages use too. */
@@ -266,12 +277,7 @@ static const char *cell_metric(char *b, size_t n, const dash *d, pw_metric m)
     default:
         cell_in(b, n, s, 1.0, 1, "", lo, hi);
     }
-    /* Undefined in some replications (no recovery caused, say): the figure is over the
-     * others, which may be few and not alike, so the count stands beside it. */
-    size_t len = strlen(b);
-    if (s->n > 0 && s->n < d->nreps && len < n)
-        snprintf(b + len, n - len, " [%zu of %zu]", s->n, d->nreps);
-    return b;
+    return counted(d, b, n, s);
 }
 
 /* Summary of the derived wait metric (w, stat). */
@@ -647,8 +653,9 @@ static void section_subgroups(const dash *d)
         }
         out_dashboard_label(label, sizeof label, pw_subgroup_name(g), "    ");
         /* A gap between two shares lies in [-100, 100] points. */
-        row(d->f, label, cell_in(a, sizeof a, &s[0], 100.0, 1, "", -1, 1),
-            cell_in(b, sizeof b, &s[1], 100.0, 1, "", -1, 1));
+        cell_in(a, sizeof a, &s[0], 100.0, 1, "", -1, 1);
+        cell_in(b, sizeof b, &s[1], 100.0, 1, "", -1, 1);
+        row(d->f, label, counted(d, a, sizeof a, &s[0]), counted(d, b, sizeof b, &s[1]));
     }
     fputs("  points of recovery against every referral, paired by replication; every\n"
           "  metric of every subgroup is in subgroups.csv.\n",

@@ -241,7 +241,7 @@ static void rec_group(FILE *f, const wctx *c, const char *gtype, const char *gro
     rec_row(f, c, gtype, group, "true", "recovery_rate_untreated",
             ratio((double)o->true_recovered_untreated, (double)o->true_casers),
             o->true_casers);
-    if (o->true_late_read > 0) { /* the later reading's, where the scenario has one */
+    if (pw_metric_taken(c->p, PW_M_RECOVERY_RATE_TRUE_LATE)) { /* where the scenario has it */
         rec_row(f, c, gtype, group, "true", "recovery_rate_late",
                 ratio((double)o->true_recovered_late, (double)o->true_late_read),
                 o->true_late_read);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/pol.h"
 #include "models/pw_world.h"
@@ -300,9 +301,9 @@ static void plan_week_note(FILE *f, const pw_params *p, const char *tag, const c
     else
         snprintf(at, sizeof at, "%s", key);
     if (week >= end)
-        fprintf(f, "Plan warning%s: %s is at week %g, after the run's last week (%g): it\n"
-                   "  never acts (plan weeks count from the run's start: %g weeks of warm-up,\n"
-                   "  %g measured, then the follow-up)\n",
+        fprintf(f, "Plan warning%s: %s is at week %g, at or after the run's end (week %g):\n"
+                   "  it never acts (plan weeks count from the run's start: %g weeks of\n"
+                   "  warm-up, %g measured, then the follow-up)\n",
                 tag, at, week, end, p->warmup_weeks, p->horizon_weeks);
     else if (week >= w1)
         fprintf(f, "Plan warning%s: %s is at week %g, after the measurement window (weeks\n"
@@ -405,6 +406,49 @@ void print_plan_checks(FILE *f, const pw_params *p)
 {
     print_plan_warnings(f, p, "");
     print_lever_warnings(f, p, "");
+}
+
+/* The plan and lever warnings of p, tagged, as text (malloc'd; NULL: out of memory). */
+static char *static_text(const pw_params *p, const char *tag)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    print_plan_warnings(m, p, tag);
+    print_lever_warnings(m, p, tag);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, size_t n,
+                          const char *who)
+{
+    for (size_t k = 0; k < n; k++) {
+        char tag[600];
+        snprintf(tag, sizeof tag, " %s%sservice \"%s\"", who ? who : "", who ? ", " : "",
+                 svc[k].name);
+        char *mine = static_text(&svc[k], tag), *theirs = static_text(base, tag);
+        /* A warning (its line and the indented lines after it) the base does not have. */
+        for (char *w = mine; w && theirs && *w;) {
+            char *end = w;
+            do
+                end = strchr(end, '\n') ? strchr(end, '\n') + 1 : end + strlen(end);
+            while (*end == ' ');
+            char keep = *end;
+            *end = '\0';
+            if (!strstr(theirs, w))
+                fputs(w, f);
+            *end = keep;
+            w = end;
+        }
+        free(mine);
+        free(theirs);
+    }
 }
 
 void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who)

@@ -18,5 +18,10 @@ char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int w
 /* The warnings that need no run: a planned change after the run or the window, a review
  * no course reaches. `check` prints them. */
 void print_plan_checks(FILE *f, const pw_params *p);
+/* A federation's services' own plan and lever warnings, those the base (whose are
+ * print_plan_checks's) does not have, each tagged with its service (and `who`, a compare's
+ * scenario, or NULL). */
+void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, size_t n,
+                          const char *who);
 
 #endif

@@ -506,16 +506,32 @@ void scn_report_parse_error(scn_ctx *c)
                 p++;
             n = strspn(p, NAME_CHARS);
         }
-        if (n == 9 && !strncmp(p, "overrides", 9)) /* the hint below would be this */
+        unsigned earlier = 0; /* this file's own line holding the first overrides group */
+        if (n == 9 && !strncmp(p, "overrides", 9))
+            for (unsigned i = 1; f && line > 0 && i < (unsigned)line && !earlier; i++) {
+                char prev[512];
+                line_of(f, i, prev, sizeof prev);
+                const char *q = prev + strspn(prev, " \t");
+                if (!strncmp(q, "overrides", 9) && strchr(" \t=:", q[9]))
+                    earlier = i;
+            }
+        if (n == 9 && !strncmp(p, "overrides", 9) && earlier)
             scn_errf(c, loc, NULL,
-                     "duplicate setting 'overrides': the file this one @includes (or an earlier "
-                     "line) already has an overrides group, and a file may have one: include "
-                     "the file that one includes and merge both groups' keys into this file's "
-                     "overrides, or give the extra keys with --set");
+                     "duplicate setting 'overrides': this file has an overrides group already "
+                     "(line %u), and a file may have one: merge the two groups' keys into it",
+                     earlier);
+        else if (n == 9 && !strncmp(p, "overrides", 9)) /* the hint below would be this */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting 'overrides': the file this one @includes already has "
+                     "an overrides group, and a file may have one: include the file that one "
+                     "includes and merge both groups' keys into this file's overrides, or give "
+                     "the extra keys with --set");
         else
             scn_errf(c, loc, NULL,
                      "duplicate setting%s%.*s%s: a key may be defined once per group (to change "
-                     "a key that an @include defines, use an overrides = { ... } group)",
+                     "a key that an @include defines, use an overrides = { ... } group; a file "
+                     "may have one, so where the included file has one already, give the key "
+                     "with --set or merge it into a copy of that group)",
                      n ? " '" : "", (int)n, p, n ? "'" : "");
     } else if (text && !strcmp(text, "mismatched element type in array")) {
         scn_errf(c, loc, NULL, "mismatched element type in array: write every element the same "

@@ -301,12 +301,17 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             continue;
         }
         /* Keys a service's overrides cannot change, though they load: its name is its
-         * entry's, and a federation writes no per-person streams. Said, not ignored. */
-        const char *kept = strcmp(p->name, fed->base->name) ? "name"
-                           : p->output.patients != fed->base->output.patients ? "output.patients"
-                           : p->output.events != fed->base->output.events ? "output.events"
-                                                                            : NULL;
-        if (kept) {
+         * entry's, and a federation writes no per-person streams. Said, not ignored; each,
+         * and with the other checks below. */
+        const char *kept[3];
+        int nkept = 0;
+        if (strcmp(p->name, fed->base->name))
+            kept[nkept++] = "name";
+        if (p->output.patients != fed->base->output.patients)
+            kept[nkept++] = "output.patients";
+        if (p->output.events != fed->base->output.events)
+            kept[nkept++] = "output.events";
+        for (int i = 0; i < nkept; i++) {
             scn_ctx c;
             char key[KEYMAX];
             memset(&c, 0, sizeof c);
@@ -314,12 +319,12 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             c.errs_start = errs->n;
             scn_elemkey(key, SERVICES, (int)k);
             scn_errf(&c, list[k].loc, key, "\"%s\" overrides %s, which a service cannot change: %s",
-                     list[k].name, kept,
-                     !strcmp(kept, "name") ? "a service is named by its entry's name"
-                                           : "a federation writes no patients.csv or events.csv "
-                                             "(run the service's own scenario for them)");
+                     list[k].name, kept[i],
+                     !strcmp(kept[i], "name") ? "a service is named by its entry's name"
+                                              : "a federation writes no patients.csv or "
+                                                "events.csv (run the service's own scenario "
+                                                "for them)");
             ret = c.nomem ? SCN_ENOMEM : SCN_EINVALID;
-            continue;
         }
         scale_service(p, &list[k]);
         {

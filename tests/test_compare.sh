@@ -355,13 +355,13 @@ run run "$b" -r 2 -j 2 --set horizon_weeks=52 -o "$tmp/late_plan" \
     --set 'workforce.hiring=({week=110.0; role="pwp"; count=6;})'
 expect_rc 0 "a cut after the run, a hire in the follow-up"
 check "the cut after the run named" \
-    grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, after the run's last week (130)" "$tmp/out"
+    grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, at or after the run's end (week 130)" "$tmp/out"
 check "the hire in the follow-up named" \
     grep -q "^Plan warning: workforce.hiring\[0\] is at week 110, after the measurement window" "$tmp/out"
 run check "$b" --set 'workforce.cuts=({week=400.0; role="hit"; count=3;})'
 expect_rc 0 "check with a cut after the run"
 check "check says so too (on stderr: the scenario it prints stays a scenario)" \
-    grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, after the run's last week (338)" "$tmp/err"
+    grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, at or after the run's end (week 338)" "$tmp/err"
 run check "$b"
 check "and not for the baseline" sh -c "! grep -q '^Plan warning' '$tmp/err'"
 # A planned change at the window's start (training closed from week 52) moves the lists

@@ -244,21 +244,37 @@ for k in "seed = 5" "replications = 3"; do
     expect_err "own.cfg:3: services\\[1\\]: \"B\" changes ${k% =*} ${k#*= } \\(the base has [0-9]+\\): a service must keep the base scenario.*seed and replications" \
         "a service with its own ${k% =*}"
 done
+# A service's own plan or lever that never acts is said as the base's is, tagged with the
+# service (only the base's had been checked); one the base has too is said once, untagged.
+printf '%s\nservices = ( { name = "A"; scale = 1.0; overrides = { step3 = { step_down_after = 40; step_down_probability = 1.0; }; workforce = { cuts = ( { week = 900.0; role = "hit"; count = 1; } ); }; }; },\n  { name = "B"; scale = 1.0; } );\n' "$inc" \
+    >"$tmp/tests/golden/svc_plans.cfg"
+run check "$tmp/tests/golden/svc_plans.cfg"
+expect_rc 0 "check: a service's own plan after the run and review after its cap"
+check "the service's plan named with the service" \
+    grep -q '^Plan warning service "A": workforce.cuts\[0\] is at week 900' "$tmp/err"
+check "the service's lever named with the service" \
+    grep -q '^Lever warning service "A": step3.step_down_after is 40' "$tmp/err"
+check "and none for the service without them" sh -c "! grep -q 'service \"B\"' '$tmp/err'"
+run run "$tmp/tests/golden/svc_plans.cfg" -r 1 --set output.patients=false \
+    --set output.events=false -o "$tmp/svc_plans"
+expect_rc 0 "run: the same"
+check "run says so too" grep -q '^Lever warning service "A": step3.step_down_after is 40' "$tmp/out"
 run sweep tests/federation/three.cfg --vary staff.pwp.headcount=2:3 -r 1 -q -o "$tmp/sw"
 expect_rc 2 "sweep of a federation"
 expect_err 'three.cfg:[0-9]+: services: a federation of services runs with' "sweep of a federation"
 run run tests/federation/three.cfg -r 1 -q -o "$tmp/streams"
 expect_rc 2 "federation with streams"
-expect_err 'does not write patients.csv or events.csv, and output.patients is true' "federation with streams"
+expect_err 'does not write patients.csv or events.csv, and output.patients and output.events are true' "federation with streams"
 # A service's own overrides of what a service cannot change are refused, as the base's
 # are: its name (an entry's name names it) and its streams (small.cfg writes them; a
 # service asking for them, or here not, is the same key). Both loaded and were ignored
 # without a word: check printed them back as if they acted.
-printf '%s\nservices = ( { name = "C"; scale = 1.0; },\n  { name = "D"; scale = 1.0; overrides = { name = "Dee"; }; },\n  { name = "E"; scale = 1.0; overrides = { output = { events = false; }; }; } );\n' "$inc" \
+printf '%s\nservices = ( { name = "C"; scale = 1.0; },\n  { name = "D"; scale = 1.0; overrides = { name = "Dee"; horizon_weeks = 30.0; }; },\n  { name = "E"; scale = 1.0; overrides = { output = { events = false; }; }; } );\n' "$inc" \
     >"$tmp/tests/golden/kept.cfg"
 run check "$tmp/tests/golden/kept.cfg"
 expect_rc 2 "a service renamed, a service with its own events setting"
 expect_err 'kept.cfg:3: services\[1\]: "D" overrides name, which a service cannot change' "a service's own name"
+expect_err 'kept.cfg:3: services\[1\]: "D" changes horizon_weeks 30' "and its other wrong override, in the same run"
 expect_err 'kept.cfg:4: services\[2\]: "E" overrides output.events, which a service cannot change' \
     "a service's own events.csv, in the same run"
 

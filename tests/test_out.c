@@ -1412,6 +1412,10 @@ static void test_dashboard(void)
         reps[r].by_group[PW_G_ALL].true_recovered = 50;
         reps[r].by_group[PW_G_LD].true_casers = 1;
         reps[r].by_group[PW_G_LD].true_recovered = r == 0;
+        /* No one with a long-term condition at caseness in the last replication: their
+         * gap is over two, and the count says so. */
+        reps[r].by_group[PW_G_LTC].true_casers = r < 2 ? 10 : 0;
+        reps[r].by_group[PW_G_LTC].true_recovered = r < 2 ? 5 : 0;
     }
     char *buf = NULL;
     size_t len = 0;
@@ -1471,6 +1475,10 @@ static void test_dashboard(void)
     l = line_with(buf, "    learning disability");
     CHECK(l && strstr(l, "-16.7 (-100–100)"), "a subgroup's gap cut at +-100 points: %s",
           l ? l : "(none)");
+    free(l);
+    l = line_with(buf, "    long term condition");
+    CHECK(l && strstr(l, "0.0 ± 0.0 [2 of 3]"),
+          "a subgroup's gap in only some replications, their count said: %s", l ? l : "(none)");
     free(l);
     CHECK(strstr(buf, "1,010") != NULL, "referrals with a thousands separator");
     CHECK(strstr(buf, "3 replications · seed 20181") != NULL, "replications and seed");

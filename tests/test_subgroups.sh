@@ -75,6 +75,16 @@ n=$(tail -n 1 "$tmp/allsum" | cut -d' ' -f1)
 if [ "$(wc -l <"$tmp/allsum")" -eq 1 ] && [ "$n" -ge 20 ]; then ok "$(tail -n 1 "$tmp/allsum"): equal"
 else bad "subgroups.csv's all differs from summary.csv:"; sed 's/^/      /' "$tmp/allsum" | head; fi
 
+echo "== relative multipliers with no mean"
+# Every level given more than 0 has no referrals (no one has a learning disability): the
+# share-weighted mean is 0, and the values act as given, so [0, 1] stops everyone opting
+# in (measured 0 entered treatment). They had been taken as all 1 (0.647, as the file).
+run run "$scn" -r 2 -q -o "$tmp/nomean" --set casemix.learning_disability_share=0 \
+    --set 'subgroups.learning_disability.opt_in=[0.0,1.0]'
+expect_rc 0 "no one with a learning disability, opt-in [0, 1]"
+check "the no-learning-disability level's 0 acts: no one enters treatment" \
+    test "$(metric "$tmp/nomean" entered_treatment_share)" = 0
+
 echo "== effects"
 run run "$scn" -r 20 -s 5 -j 2 -q -o "$tmp/on"
 expect_rc 0 "run, default effects"
