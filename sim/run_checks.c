@@ -448,6 +448,27 @@ void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, 
         }
         free(mine);
         free(theirs);
+        /* A step no post in this service treats (its own headcounts 0): the pooled run's
+         * Staffing warning cannot see one service's. */
+        for (int st = 0; st < PW_STEP_N; st++) {
+            unsigned need = pw_does_step(st);
+            int mine_posts = 0, base_posts = 0;
+            char roles[160] = "";
+            size_t len = 0;
+            for (size_t r = 0; r < svc[k].n_roles; r++)
+                if ((svc[k].roles[r].does & need) == need) {
+                    mine_posts += svc[k].roles[r].headcount;
+                    base_posts += r < base->n_roles ? base->roles[r].headcount : 0;
+                    if (len < sizeof roles)
+                        len += (size_t)snprintf(roles + len, sizeof roles - len, "%sstaff.%s",
+                                                len ? ", " : "", svc[k].roles[r].name);
+                }
+            if (mine_posts == 0 && base_posts > 0)
+                fprintf(f, "Staffing warning%s: no post in this service treats step %d (%s,\n"
+                           "  headcount 0): its referrals routed there wait until they give up,\n"
+                           "  or until a trainee qualifies into the role\n",
+                        tag, st + 2, roles);
+        }
     }
 }
 

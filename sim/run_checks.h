@@ -19,8 +19,8 @@ char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int w
  * no course reaches. `check` prints them. */
 void print_plan_checks(FILE *f, const pw_params *p);
 /* A federation's services' own plan and lever warnings, those the base (whose are
- * print_plan_checks's) does not have, each tagged with its service (and `who`, a compare's
- * scenario, or NULL). */
+ * print_plan_checks's) does not have, and a step none of a service's posts treats, each
+ * tagged with its service (and `who`, a compare's scenario, or NULL). */
 void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, size_t n,
                           const char *who);
 

@@ -246,7 +246,7 @@ for k in "seed = 5" "replications = 3"; do
 done
 # A service's own plan or lever that never acts is said as the base's is, tagged with the
 # service (only the base's had been checked); one the base has too is said once, untagged.
-printf '%s\nservices = ( { name = "A"; scale = 1.0; overrides = { step3 = { step_down_after = 40; step_down_probability = 1.0; }; workforce = { cuts = ( { week = 900.0; role = "hit"; count = 1; } ); }; }; },\n  { name = "B"; scale = 1.0; } );\n' "$inc" \
+printf '%s\nservices = ( { name = "A"; scale = 1.0; overrides = { step3 = { step_down_after = 40; step_down_probability = 1.0; }; workforce = { cuts = ( { week = 900.0; role = "hit"; count = 1; } ); }; }; },\n  { name = "B"; scale = 1.0; overrides = { staff = { hit = { headcount = 0; }; }; }; } );\n' "$inc" \
     >"$tmp/tests/golden/svc_plans.cfg"
 run check "$tmp/tests/golden/svc_plans.cfg"
 expect_rc 0 "check: a service's own plan after the run and review after its cap"
@@ -254,7 +254,9 @@ check "the service's plan named with the service" \
     grep -q '^Plan warning service "A": workforce.cuts\[0\] is at week 900' "$tmp/err"
 check "the service's lever named with the service" \
     grep -q '^Lever warning service "A": step3.step_down_after is 40' "$tmp/err"
-check "and none for the service without them" sh -c "! grep -q 'service \"B\"' '$tmp/err'"
+check "a service with no HIT posts: a Staffing warning for it" \
+    grep -q '^Staffing warning service "B": no post in this service treats step 3 (staff.hit,' "$tmp/err"
+check "and no plan or lever warning for it" sh -c "! grep -q '^[PL][a-z]* warning service \"B\"' '$tmp/err'"
 run run "$tmp/tests/golden/svc_plans.cfg" -r 1 --set output.patients=false \
     --set output.events=false -o "$tmp/svc_plans"
 expect_rc 0 "run: the same"
