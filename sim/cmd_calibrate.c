@@ -602,10 +602,13 @@ static void report(const calib *cb, int converged, double size, double tol)
     printf("\n%-*s %12s %12s  %s\n", w + 2, "free key", "start", "fitted", "range");
     for (size_t i = 0; i < cb->k; i++) {
         const scn_free_param *fp = &cb->t.params[i];
-        double x = best->x[i];
+        /* Within half a percent of the range from a bound: the sine's map reaches a bound
+         * itself only for a whole-number key, and a key pressed against it is the case. */
+        double x = best->x[i], near = 0.005 * (fp->upper - fp->lower);
         printf("  %-*s %12s %12s  [%g, %g]%s\n", w, fp->key, strchr(start->assign[i], '=') + 1,
                strchr(best->assign[i], '=') + 1, fp->lower, fp->upper,
-               x == fp->lower || x == fp->upper ? "  at the edge: widen the range" : "");
+               x <= fp->lower + near || x >= fp->upper - near ? "  at the edge: widen the range"
+                                                               : "");
     }
     if (cb->t.ntargets < cb->k)
         printf("  note: %zu targets for %zu free keys: the targets cannot pin every key\n",

@@ -13,9 +13,13 @@
  *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
  *   Bad overrides come back as {"ok": false, "error": the loader's messages}.
  * - Requests are bounded (16 KiB of headers, 64 KiB of body, 64 overrides); anything
- *   else is a 4xx. A request must arrive whole within REQUEST_SECONDS of the connection,
- *   else 408: one request at a time means one idle connection (a browser's preconnect,
- *   say) would otherwise hold every other. Ctrl-C (SIGINT) or SIGTERM stops the server
+ *   else is a 4xx: a body needs its Content-Length (any case; one, whole digits; none
+ *   411, a chunked one 501, a bad one 400), a request line "METHOD PATH HTTP/1.x".
+ *   Errors of a run's body are 400 with {"ok": false, "error": ...}.
+ * - Up to MAX_CONNS connections are read at once, each whole within REQUEST_SECONDS of
+ *   its opening, else 408; a complete request is answered (a run, one at a time) before
+ *   the next is read on. So idle connections (a browser's preconnects, say) time out
+ *   side by side, not one after another. Ctrl-C (SIGINT) or SIGTERM stops the server
  *   between requests.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -45,6 +49,7 @@
 #include "models/pw_world.h"
 
 enum { MAX_HEAD = 16384, MAX_BODY = 65536, MAX_SETS = 64, MAX_REPS = 50, MAX_OFFERED = 4 };
+enum { MAX_CONNS = 16 };
 enum { REQUEST_SECONDS = 5 };
 
 /* A scenario the page offers (its policy variants sit beside it). */
@@ -96,7 +101,8 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
         out_json_kv_num(f, k, st->dropout_per_session);
         snprintf(k, sizeof k, "step%d_dropout_gap_days", s + 2);
         out_json_kv_num(f, k, st->dropout_gap_days);
-        fprintf(f, ", \"step%d_max_sessions\": %d", s + 2, st->max_sessions);
+        fprintf(f, ", \"step%d_max_sessions\": %d, \"step%d_min_sessions\": %d", s + 2,
+                st->max_sessions, s + 2, st->min_sessions);
     }
     out_json_kv_num(f, "flex_from_weeks", p->assessment.flex_from_weeks);
     out_json_kv_num(f, "opt_in_days_mean", p->assessment.opt_in_days_mean);
@@ -214,7 +220,11 @@ static void respond(int fd, int status, const char *type, const char *body, size
                       : status == 403 ? "Forbidden"
                       : status == 404 ? "Not Found"
                       : status == 408 ? "Request Timeout"
+                      : status == 411 ? "Length Required"
                       : status == 413 ? "Payload Too Large"
+                      : status == 500 ? "Internal Server Error"
+                      : status == 501 ? "Not Implemented"
+                      : status == 503 ? "Service Unavailable"
                                       : "Bad Request";
     int h = snprintf(head, sizeof head,
                      "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
@@ -224,8 +234,8 @@ static void respond(int fd, int status, const char *type, const char *body, size
     send_all(fd, body, n);
 }
 
-/* {"ok": false, "error": msg} */
-static void respond_error(int fd, const char *msg)
+/* {"ok": false, "error": msg}, with HTTP status `status` (400: the request's fault). */
+static void respond_error_as(int fd, int status, const char *msg)
 {
     char *buf = NULL;
     size_t n = 0;
@@ -236,8 +246,16 @@ static void respond_error(int fd, const char *msg)
     out_json_str(m, msg);
     fputs("}\n", m);
     if (fclose(m) == 0)
-        respond(fd, 200, "application/json", buf, n);
+        respond(fd, status, "application/json", buf, n);
     free(buf);
+}
+
+static void respond_error(int fd, const char *msg)
+{
+    respond_error_as(fd, !strcmp(msg, "out of memory") ? 500
+                         : !strcmp(msg, "interrupted")  ? 503
+                                                        : 400,
+                     msg);
 }
 
 /* Is the request's Host header this server's own (127.0.0.1:PORT or localhost:PORT)? A
@@ -271,7 +289,13 @@ static void handle_run(server *sv, int fd, char *body, int print)
     size_t nsets = 0;
     const offered *o = &sv->scn[0];
     long reps = sv->default_reps;
+    int said_scn = 0, said_reps = 0, asked_reps = 0;
     for (char *line = strtok(body, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+        if ((!strncmp(line, "@scenario=", 10) && said_scn++) ||
+            (!strncmp(line, "@replications=", 14) && said_reps++)) {
+            respond_error(fd, "@scenario and @replications are given once each");
+            return;
+        }
         if (!strncmp(line, "@scenario=", 10)) {
             o = NULL;
             for (size_t i = 0; i < sv->nscn; i++)
@@ -286,6 +310,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
                 respond_error(fd, "replications must be a whole number from 1 to 50");
                 return;
             }
+            asked_reps = 1;
         } else if (scn_set_names_file(line)) { /* its files are not ours to show */
             respond_error(fd, "the playground reads no files: a key that names one "
                               "(referrals.weekly_counts) belongs in the scenario file");
@@ -335,6 +360,10 @@ static void handle_run(server *sv, int fd, char *body, int print)
             goto out;
         }
         fprintf(m, "# %s with the playground's overrides:\n", o->id);
+        if (asked_reps) { /* the page's replications, as its run had them */
+            p->replications = (int)reps;
+            fprintf(m, "#   replications=%ld\n", reps);
+        }
         for (size_t i = 0; i < nsets; i++)
             fprintf(m, "#   %s\n", sets[i]);
         fputs("# Every key resolved (stepsim check): run it with stepsim run FILE.\n", m);
@@ -390,73 +419,180 @@ out:
     free(p);
 }
 
-/* recv() by a deadline (app_wall_now's seconds): -2 once it has passed, -1 on an error
- * or a signal (Ctrl-C stops the server). */
-static ssize_t recv_by(int fd, char *buf, size_t n, double deadline)
+/* A connection being read: its bytes so far and when it must be whole. */
+typedef struct conn {
+    int fd;
+    char *buf; /* MAX_HEAD + MAX_BODY + 1 */
+    size_t have, want; /* want: head + body once the head is read, else 0 */
+    double deadline;
+} conn;
+
+/* A header's value in the request head [req, end) by name, any case: *count the times it
+ * appears, the first's value returned (NULL if none), its length in *n. */
+static const char *header(const char *req, const char *end, const char *name, int *count,
+                          size_t *n)
 {
-    double left = deadline - app_wall_now();
-    struct pollfd pf = {fd, POLLIN, 0};
-    int r = left > 0 ? poll(&pf, 1, (int)ceil(1000 * left)) : 0;
-    if (r == 0)
-        return -2;
-    return r < 0 ? -1 : recv(fd, buf, n, 0);
+    const char *first = NULL;
+    size_t len = strlen(name);
+    *count = 0;
+    for (const char *h = strchr(req, '\n'); h && h < end; h = strchr(h + 1, '\n')) {
+        if (strncasecmp(h + 1, name, len) != 0 || h[1 + len] != ':')
+            continue;
+        if ((*count)++ == 0) {
+            first = h + 2 + len;
+            while (*first == ' ' || *first == '\t')
+                first++;
+            *n = strcspn(first, "\r\n");
+            while (*n > 0 && (first[*n - 1] == ' ' || first[*n - 1] == '\t'))
+                (*n)--;
+        }
+    }
+    return first;
 }
 
-/* Read one request from fd and answer it. */
-static void handle(server *sv, int fd)
+/* The request line: "METHOD PATH HTTP/1.x". */
+static int request_line_ok(const char *req)
 {
-    char *req = malloc(MAX_HEAD + MAX_BODY + 1);
-    size_t have = 0;
-    char *end = NULL;
-    if (!req)
-        return;
-    double deadline = app_wall_now() + REQUEST_SECONDS;
-    while (!end && have < MAX_HEAD) {
-        ssize_t r = recv_by(fd, req + have, MAX_HEAD - have, deadline);
-        if (r == -2)
-            respond(fd, 408, "text/plain", "request timeout\n", 16);
-        if (r <= 0)
-            goto out;
-        have += (size_t)r;
-        req[have] = '\0';
-        end = strstr(req, "\r\n\r\n");
-    }
+    size_t line = strcspn(req, "\r\n");
+    const char *sp1 = memchr(req, ' ', line);
+    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', line - (size_t)(sp1 + 1 - req)) : NULL;
+    return sp1 && sp1 > req && sp2 && sp2 > sp1 + 1 && (size_t)(req + line - sp2) == 9 &&
+           (!strncmp(sp2 + 1, "HTTP/1.0", 8) || !strncmp(sp2 + 1, "HTTP/1.1", 8));
+}
+
+/* Whether k's head is whole, and if so how long its body is (k->want). Returns 0 to read
+ * on, 1 when the request is whole, or -1 when it was answered (an error) and is done. */
+static int request_state(conn *k)
+{
+    if (k->want)
+        return k->have >= k->want;
+    char *end = strstr(k->buf, "\r\n\r\n");
     if (!end) {
-        respond(fd, 413, "text/plain", "request too large\n", 18);
-        goto out;
+        if (k->have < MAX_HEAD)
+            return 0;
+        respond(k->fd, 413, "text/plain", "request too large\n", 18);
+        return -1;
     }
-    size_t head = (size_t)(end + 4 - req);
-    const char *cl = strstr(req, "\nContent-Length:");
-    if (!cl)
-        cl = strstr(req, "\ncontent-length:");
-    long len = cl && cl < end ? strtol(cl + 16, NULL, 10) : 0;
-    if (len < 0 || len > MAX_BODY) {
-        respond(fd, 413, "text/plain", "request too large\n", 18);
-        goto out;
+    size_t head = (size_t)(end + 4 - k->buf), n = 0;
+    int count = 0;
+    long len = 0;
+    if (!request_line_ok(k->buf)) {
+        respond(k->fd, 400, "text/plain", "bad request line: METHOD PATH HTTP/1.x\n", 40);
+        return -1;
     }
-    while (have < head + (size_t)len) {
-        ssize_t r = recv_by(fd, req + have, head + (size_t)len - have, deadline);
-        if (r == -2)
-            respond(fd, 408, "text/plain", "request timeout\n", 16);
-        if (r <= 0)
-            goto out;
-        have += (size_t)r;
+    if (header(k->buf, end, "Transfer-Encoding", &count, &n)) {
+        respond(k->fd, 501, "text/plain", "a chunked body is not read: send Content-Length\n",
+                49);
+        return -1;
     }
-    req[head + (size_t)len] = '\0';
-    if (!own_host(sv, req, end))
-        respond(fd, 403, "text/plain", "forbidden: Host must be 127.0.0.1:PORT\n", 39);
+    const char *cl = header(k->buf, end, "Content-Length", &count, &n);
+    if (count > 1 || (cl && (n == 0 || n > 9 || strspn(cl, "0123456789") != n))) {
+        respond(k->fd, 400, "text/plain",
+                "bad Content-Length: one, of whole digits (at most 65536)\n", 57);
+        return -1;
+    }
+    len = cl ? strtol(cl, NULL, 10) : 0;
+    if (len > MAX_BODY) {
+        respond(k->fd, 413, "text/plain", "request too large\n", 18);
+        return -1;
+    }
+    if (!cl && !strncmp(k->buf, "POST ", 5)) {
+        respond(k->fd, 411, "text/plain", "a POST needs Content-Length\n", 28);
+        return -1;
+    }
+    k->want = head + (size_t)len;
+    return k->have >= k->want;
+}
+
+/* Answer k's whole request. */
+static void dispatch(server *sv, conn *k)
+{
+    char *req = k->buf, *end = strstr(req, "\r\n\r\n");
+    size_t head = (size_t)(end + 4 - req), len = k->want - head;
+    req[k->want] = '\0';
+    if (memchr(req + head, '\0', len)) /* text only: a NUL would hide what follows it */
+        respond(k->fd, 400, "text/plain", "a NUL byte in the body\n", 23);
+    else if (!own_host(sv, req, end))
+        respond(k->fd, 403, "text/plain", "forbidden: Host must be 127.0.0.1:PORT\n", 39);
     else if (!strncmp(req, "GET / ", 6) || !strncmp(req, "GET /index.html ", 16))
-        respond(fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len);
+        respond(k->fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len);
     else if (!strncmp(req, "POST /run ", 10))
-        handle_run(sv, fd, req + head, 0);
+        handle_run(sv, k->fd, req + head, 0);
     else if (!strncmp(req, "POST /scenario.cfg ", 19))
-        handle_run(sv, fd, req + head, 1);
+        handle_run(sv, k->fd, req + head, 1);
     else if (!strncmp(req, "GET /health ", 12))
-        respond(fd, 200, "text/plain", "ok\n", 3);
+        respond(k->fd, 200, "text/plain", "ok\n", 3);
     else
-        respond(fd, 404, "text/plain", "not found\n", 10);
-out:
-    free(req);
+        respond(k->fd, 404, "text/plain", "not found\n", 10);
+}
+
+static void conn_close(conn *ks, size_t *n, size_t i)
+{
+    close(ks[i].fd);
+    free(ks[i].buf);
+    ks[i] = ks[--*n];
+}
+
+/* Accept and read connections until a stop signal: each read as its bytes come, answered
+ * when whole, cut with 408 at its deadline. */
+static void serve_loop(server *sv, int lfd)
+{
+    conn ks[MAX_CONNS];
+    size_t n = 0;
+    while (!app_stop_signal) {
+        struct pollfd pf[MAX_CONNS + 1];
+        double now = app_wall_now(), soonest = now + 0.5;
+        for (size_t i = 0; i < n; i++) {
+            pf[i] = (struct pollfd){ks[i].fd, POLLIN, 0};
+            soonest = ks[i].deadline < soonest ? ks[i].deadline : soonest;
+        }
+        size_t polled = n;
+        pf[n] = (struct pollfd){lfd, POLLIN, 0};
+        /* A full table reads on before it takes more: the kernel's backlog waits. */
+        int r = poll(pf, n < MAX_CONNS ? n + 1 : n, (int)ceil(1000 * fmax(0, soonest - now)));
+        if (r < 0 && errno != EINTR)
+            break;
+        for (size_t i = n; i-- > 0;) { /* from the end: closing moves the last into i */
+            conn *k = &ks[i];
+            int st = 0;
+            if (r > 0 && (pf[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                size_t room = k->want ? k->want - k->have : MAX_HEAD - k->have;
+                ssize_t got = room ? recv(k->fd, k->buf + k->have, room, 0) : 0;
+                if (got <= 0) {
+                    conn_close(ks, &n, i);
+                    continue;
+                }
+                k->have += (size_t)got;
+                k->buf[k->have] = '\0';
+                st = request_state(k);
+            }
+            struct pollfd now_pf = {k->fd, POLLIN, 0};
+            if (st == 1)
+                dispatch(sv, k);
+            else if (st == 0 && app_wall_now() >= k->deadline && poll(&now_pf, 1, 0) == 0)
+                respond(k->fd, 408, "text/plain", "request timeout\n", 16); /* nothing come
+                                                       meanwhile: a run may have held us */
+            else if (st == 0)
+                continue;
+            conn_close(ks, &n, i);
+        }
+        if (r > 0 && polled < MAX_CONNS && (pf[polled].revents & POLLIN) && n < MAX_CONNS) {
+            int cfd = accept(lfd, NULL, NULL);
+            char *buf = cfd >= 0 ? malloc(MAX_HEAD + MAX_BODY + 1) : NULL;
+            if (!buf) {
+                if (cfd >= 0)
+                    close(cfd);
+                continue;
+            }
+            /* Nor may a client that stops reading hold the server: sends give up too. */
+            struct timeval tv = {REQUEST_SECONDS, 0};
+            (void)setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            buf[0] = '\0';
+            ks[n++] = (conn){cfd, buf, 0, 0, app_wall_now() + REQUEST_SECONDS};
+        }
+    }
+    while (n > 0)
+        conn_close(ks, &n, n - 1);
 }
 
 int cmd_serve(const cli *c)
@@ -498,20 +634,7 @@ int cmd_serve(const cli *c)
     }
     fprintf(stderr, "stepsim: the playground is at http://127.0.0.1:%ld/ (%s; Ctrl-C stops)\n",
             c->port, sv.scn[0].path);
-    while (!app_stop_signal) {
-        struct pollfd pf = {fd, POLLIN, 0};
-        int r = poll(&pf, 1, 500);
-        if (r <= 0)
-            continue;
-        int cfd = accept(fd, NULL, NULL);
-        if (cfd < 0)
-            continue;
-        /* Nor may a client that stops reading hold the server: sends give up too. */
-        struct timeval tv = {REQUEST_SECONDS, 0};
-        (void)setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        handle(&sv, cfd);
-        close(cfd);
-    }
+    serve_loop(&sv, fd);
     fprintf(stderr, "stepsim: serve: stopped\n");
     ret = EXIT_OK;
 out:

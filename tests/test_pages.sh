@@ -132,19 +132,62 @@ function ask(method, host, body) {
     "@replications=1\nreferrals.per_week=100000")));
   console.log("twice " + (await ask("POST", "127.0.0.1:" + process.argv[1],
     "@replications=1\nstaff.pwp.headcount=30\nstaff.pwp={ headcount = 31; }")));
+  console.log("reps_twice " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "@replications=1\n@replications=2")));
 })();' "$port" >"$tmp/guard.log" 2>&1
+# Requests as written by other clients than the page: a header's name in any case, or a
+# body the server cannot read, refused with its status (a body was once dropped unread and
+# the default run answered in its place).
+node -e '
+const net = require("net");
+const port = +process.argv[1], host = "Host: 127.0.0.1:" + port + "\r\n";
+const body = "@replications=1\nhorizon_weeks=26\nstaff.pwp.headcount=31\n";
+function raw(name, text) {
+  return new Promise((ok) => {
+    const s = net.connect(port, "127.0.0.1");
+    let got = "";
+    s.on("data", (d) => (got += d));
+    s.on("end", () => { const body = got.split("\r\n\r\n")[1] || "";
+      ok(name + " " + got.split("\r\n")[0] + (body.includes("staff.pwp.headcount=31") ? " [the body read]" : "") +
+         " " + body.split("\n")[0].slice(0, 100)); });
+    s.on("error", (e) => ok(name + " error " + e.message));
+    s.end(text);
+  });
+}
+(async () => {
+  for (const [name, text] of [
+    ["lower", "POST /scenario.cfg HTTP/1.1\r\n" + host + "content-LENGTH: " + body.length + "\r\n\r\n" + body],
+    ["chunked", "POST /run HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"],
+    ["two_lengths", "POST /run HTTP/1.1\r\n" + host + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"],
+    ["bad_length", "POST /run HTTP/1.1\r\n" + host + "Content-Length: abc\r\n\r\n"],
+    ["no_length", "POST /run HTTP/1.1\r\n" + host + "\r\n"],
+    ["nul", "POST /run HTTP/1.1\r\n" + host + "Content-Length: 5\r\n\r\na\u0000bcd"],
+    ["garbage", "garbage\r\n\r\n"]])
+    console.log(await raw(name, text));
+})();' "$port" >"$tmp/raw.log" 2>&1
+cat "$tmp/raw.log"
+check "a header name in any case is read: the body's replications and headcount come back" \
+    grep -q '^lower HTTP/1.0 200 OK \[the body read\]' "$tmp/raw.log"
+check "a chunked body: 501" grep -q '^chunked HTTP/1.0 501' "$tmp/raw.log"
+check "two Content-Lengths: 400" grep -q '^two_lengths HTTP/1.0 400' "$tmp/raw.log"
+check "a Content-Length not of digits: 400" grep -q '^bad_length HTTP/1.0 400' "$tmp/raw.log"
+check "a POST without Content-Length: 411" grep -q '^no_length HTTP/1.0 411' "$tmp/raw.log"
+check "a NUL in the body: 400" grep -q '^nul HTTP/1.0 400' "$tmp/raw.log"
+check "a request line that is none: 400" grep -q '^garbage HTTP/1.0 400' "$tmp/raw.log"
 check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
-check "a key naming a file is refused" grep -q '^file 200 .*reads no files' "$tmp/guard.log"
-check "a group naming a file inside is refused" grep -q '^group 200 .*reads no files' "$tmp/guard.log"
-check "a key that only begins like one is not" sh -c "grep -q '^repeat 200' '$tmp/guard.log' && ! grep -q '^repeat .*reads no files' '$tmp/guard.log'"
+check "a key naming a file is refused" grep -q '^file 400 .*reads no files' "$tmp/guard.log"
+check "a group naming a file inside is refused" grep -q '^group 400 .*reads no files' "$tmp/guard.log"
+check "a key that only begins like one is not" sh -c "grep -q '^repeat ' '$tmp/guard.log' && ! grep -q '^repeat .*reads no files' '$tmp/guard.log'"
 check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.log'"
 # A request is a run: the memory budget (--max-memory 4G here; 46 GiB estimated) refuses it
 # before anything runs, where it once held the one-request server for minutes.
-check "a setting given twice in a request is refused, as on the command line" grep -q '^twice 200 .*a setting is given twice' "$tmp/guard.log"
-check "a request over the memory budget is refused" grep -q '^big 200 .*needs an estimated .* more than the budget' "$tmp/guard.log"
-# One request at a time: a connection that sends nothing (a browser's preconnect) is cut
-# with 408 after REQUEST_SECONDS (5), and the request behind it is answered; it once waited
-# for as long as the idle connection stayed open.
+check "a setting given twice in a request is refused, as on the command line" grep -q '^twice 400 .*a setting is given twice' "$tmp/guard.log"
+check "a request over the memory budget is refused" grep -q '^big 400 .*needs an estimated .* more than the budget' "$tmp/guard.log"
+check "@replications given twice is refused" grep -q '^reps_twice 400 .*given once each' "$tmp/guard.log"
+# Connections are read side by side: six that send nothing (a browser's preconnects) hold
+# no other request, and each is cut with 408 REQUEST_SECONDS (5) after it opened. A request
+# once waited for as long as an idle connection stayed open, and then (read one at a time)
+# for 5 s for each idle one ahead of it.
 node -e '
 const net = require("net"), http = require("http");
 const port = +process.argv[1];
@@ -152,18 +195,24 @@ const idle = net.connect(port, "127.0.0.1");
 let got = "";
 idle.on("data", (d) => (got += d));
 idle.on("error", () => {});
+/* Five more idle: they time out side by side, so the request behind them waits about
+ * REQUEST_SECONDS, not six times that (it once did, read one after another). */
+const more = [1, 2, 3, 4, 5].map(() => { const c = net.connect(port, "127.0.0.1"); c.on("error", () => {}); return c; });
 setTimeout(() => {
   const t0 = Date.now();
   const r = http.get({host: "127.0.0.1", port, path: "/health", headers: {Host: "127.0.0.1:" + port}},
     (res) => { res.resume(); res.on("end", () => {
-      console.log("health " + res.statusCode + " after " + Math.round((Date.now() - t0) / 1000) +
-                  " s; idle " + (got.split("\r\n")[0] || "nothing"));
-      idle.destroy(); }); });
+      const health = "health " + res.statusCode + " after " + Math.round((Date.now() - t0) / 1000) + " s";
+      /* The idle ones are cut at REQUEST_SECONDS from their opening, all together. */
+      setTimeout(() => {
+        console.log(health + "; idle " + (got.split("\r\n")[0] || "nothing") + " after " +
+                    Math.round((Date.now() - t0) / 1000) + " s");
+        idle.destroy(); more.forEach((c) => c.destroy()); }, 6000); }); });
   r.setTimeout(30000, () => { console.log("health timed out; idle " + got.split("\r\n")[0]); process.exit(0); });
 }, 300);' "$port" >"$tmp/idle.log" 2>&1
 cat "$tmp/idle.log"
-check "an idle connection is cut (408) and the next request answered" \
-    grep -Eq '^health 200 after [0-9]+ s; idle HTTP/1.0 408 Request Timeout' "$tmp/idle.log"
+check "a request behind idle connections is answered at once, and they are cut (408)" \
+    grep -Eq '^health 200 after [01] s; idle HTTP/1.0 408 Request Timeout' "$tmp/idle.log"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 check "serve logged the playground's run" grep -q 'serve: ran baseline with 3 overrides, 2 replications' "$tmp/serve.log"
@@ -179,11 +228,12 @@ const r = http.request({host: "127.0.0.1", port: +process.argv[1], method: "POST
   let b = ""; res.on("data", (d) => (b += d)); res.on("end", () => console.log(b));
 });
 r.on("error", (e) => console.log("error " + e.message));
-r.end("@replications=1");' "$port2" >"$tmp/download2.cfg" 2>&1
+r.end("@replications=3");' "$port2" >"$tmp/download2.cfg" 2>&1
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 check "the download carries serve's --set (step 2's max_sessions 6)" \
     sh -c "sed -n '/^step2 = {/,/^};/p' '$tmp/download2.cfg' | grep -q '^ *max_sessions = 6;'"
+check "and the page's replications (it had the scenario's)" grep -q '^replications = 3;' "$tmp/download2.cfg"
 
 echo "== the downloaded scenario loads"
 run check "$tmp/download.cfg"

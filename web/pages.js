@@ -615,8 +615,9 @@
           ? `Step 2: dropout after a later session, over ${s.step2_dropout_gap_days} days to the next`
           : "Step 2: dropout at each later session", 0, 0.3, 0.01, s.step2_dropout_per_session, pct),
         slider("step3.first_session_dropout", "Step 3: dropout after the first session", 0, 0.9, 0.05, s.step3_first_session_dropout, pct),
-        slider("step2.max_sessions", "Step 2: session cap", 1, 20, 1, s.step2_max_sessions),
-        slider("step3.max_sessions", "Step 3: session cap", 1, 30, 1, s.step3_max_sessions),
+        /* From the step's min_sessions: a cap below it is refused (not a control here). */
+        slider("step2.max_sessions", "Step 2: session cap", Math.max(1, s.step2_min_sessions || 1), 20, 1, s.step2_max_sessions),
+        slider("step3.max_sessions", "Step 3: session cap", Math.max(1, s.step3_min_sessions || 1), 30, 1, s.step3_max_sessions),
         check("step3.stepped_up_first", "Step 3: people stepped up seen before new referrals", s.step3_stepped_up_first),
         check("reporting.end_of_session_questionnaire", "Gaming: questionnaire at the end of the session", s.end_of_session_questionnaire),
         slider("reporting.coaching_points", "Gaming: coaching points on the last questionnaire", 0, 5, 0.5, s.coaching_points),
