@@ -175,9 +175,9 @@ expect_err "whole.cfg:4: free\[0\]\.key: \"staff.pwp.headcount\" is free, and --
 check "a free key set by --set too: nothing written" test ! -e "$tmp/freeset"
 echo "== a decimal key pressed against a bound is flagged"
 # A reported six-week share of 40% is out of the opt-in delay's reach (it falls as the delay
-# grows, to 85.6% at 39.9 days, 2 replications): the fit presses the delay against its top, of
-# [5, 40], which the sine's map reaches only approximately; the flag asked for the bound
-# itself, so this fit went unflagged.
+# grows, only to 85.6% at 39.9 days, 2 replications): the fit presses the delay against the
+# top of [5, 40], which the sine's map reaches only approximately; the flag asked for the
+# bound itself, so this fit (39.916) went unflagged.
 printf 'targets = (\n  { metric = "within_6_weeks_reported"; value = 0.40; tolerance = 0.02; }\n);\nfree = ( { key = "assessment.opt_in_days_mean"; lower = 5.0; upper = 40.0; start = 18.0; } );\n' >"$tmp/edge.cfg"
 run calibrate "$q" --targets "$tmp/edge.cfg" -r 2 --max-evals 60 -j 2 -o "$tmp/edge"
 expect_rc 0 "calibrate pressing a decimal key to its bound"
