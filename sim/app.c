@@ -15,6 +15,7 @@
 
 /* A signal handler can only reach a global; the runner reads it through runner_opts.stop. */
 volatile sig_atomic_t app_stop_signal;
+volatile sig_atomic_t app_idle;
 
 /* First signal: stop at the next safe point (no new replication starts; nothing is
  * published). Second: exit at once; the staging folder is left for the next run into the
@@ -30,7 +31,9 @@ static void on_app_stop_signal(int sig)
     app_stop_signal = sig;
     static const char m[] = "\nstepsim: stopping after the replications under way "
                             "(again to stop at once)\n";
-    ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
+    static const char idle[] = "\nstepsim: stopping\n";
+    ssize_t w = app_idle ? write(STDERR_FILENO, idle, sizeof idle - 1)
+                         : write(STDERR_FILENO, m, sizeof m - 1);
     (void)w;
 }
 

@@ -16,6 +16,8 @@
 
 /* The signal that asked the run to stop (SIGINT, SIGTERM), 0 if none. */
 extern volatile sig_atomic_t app_stop_signal;
+/* Set while nothing is under way (serve waiting for a request): the stop signal says so. */
+extern volatile sig_atomic_t app_idle;
 
 /* Catch SIGINT and SIGTERM: the first asks for a stop at the next safe point, a second
  * exits at once (128 + signal). */

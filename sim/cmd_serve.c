@@ -549,7 +549,9 @@ static void serve_loop(server *sv, int lfd)
         size_t polled = n;
         pf[n] = (struct pollfd){lfd, POLLIN, 0};
         /* A full table reads on before it takes more: the kernel's backlog waits. */
+        app_idle = 1;
         int r = poll(pf, n < MAX_CONNS ? n + 1 : n, (int)ceil(1000 * fmax(0, soonest - now)));
+        app_idle = 0;
         if (r < 0 && errno != EINTR)
             break;
         for (size_t i = n; i-- > 0;) { /* from the end: closing moves the last into i */

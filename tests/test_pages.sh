@@ -216,6 +216,8 @@ check "a request behind idle connections is answered at once, and they are cut (
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
 check "serve logged the playground's run" grep -q 'serve: ran baseline with 3 overrides, 2 replications' "$tmp/serve.log"
+check "stopped while idle, it says so plainly (not 'after the replications under way')" \
+    sh -c "grep -qx 'stepsim: stopping' '$tmp/serve.log' && ! grep -q 'under way' '$tmp/serve.log'"
 
 echo "== serve --set reaches every run and download"
 # The command line's overrides once shaped the page but not the runs behind it.
