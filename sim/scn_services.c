@@ -240,6 +240,19 @@ static int service_differs(const pw_params *p, const pw_params *nat, char *buf, 
     return 0;
 }
 
+/* msg at service k's entry (sv) of the services list; the load's status after it. */
+static int service_error(scn_errors *errs, const scn_service *sv, int k, const char *msg)
+{
+    scn_ctx c;
+    char key[KEYMAX];
+    memset(&c, 0, sizeof c);
+    c.errs = errs;
+    c.errs_start = errs->n;
+    scn_elemkey(key, SERVICES, k);
+    scn_errf(&c, sv->loc, key, "%s", msg);
+    return c.nomem ? SCN_ENOMEM : SCN_EINVALID;
+}
+
 int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                         pw_params *nat, scn_federation *fed, scn_errors *errs)
 {
@@ -312,19 +325,14 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         if (p->output.events != fed->base->output.events)
             kept[nkept++] = "output.events";
         for (int i = 0; i < nkept; i++) {
-            scn_ctx c;
-            char key[KEYMAX];
-            memset(&c, 0, sizeof c);
-            c.errs = errs;
-            c.errs_start = errs->n;
-            scn_elemkey(key, SERVICES, (int)k);
-            scn_errf(&c, list[k].loc, key, "\"%s\" overrides %s, which a service cannot change: %s",
+            char msg[600];
+            snprintf(msg, sizeof msg, "\"%s\" overrides %s, which a service cannot change: %s",
                      list[k].name, kept[i],
                      !strcmp(kept[i], "name") ? "a service is named by its entry's name"
                                               : "a federation writes no patients.csv or "
                                                 "events.csv (run the service's own scenario "
                                                 "for them)");
-            ret = c.nomem ? SCN_ENOMEM : SCN_EINVALID;
+            ret = service_error(errs, &list[k], (int)k, msg);
         }
         scale_service(p, &list[k]);
         {
@@ -358,18 +366,13 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         for (int s = 0; s < PW_STEP_N; s++)
             nat->prefill.step_list[s] += p->prefill.step_list[s];
         if (!same) {
-            scn_ctx c;
-            char key[KEYMAX];
-            memset(&c, 0, sizeof c);
-            c.errs = errs;
-            c.errs_start = errs->n;
-            scn_elemkey(key, SERVICES, (int)k);
-            scn_errf(&c, list[k].loc, key, "\"%s\" changes %s: a service must keep the "
-                     "base scenario's roles and its horizon, warm-up, follow-up and outcome "
-                     "weeks, seed and replications (its figures are pooled with the others' "
-                     "role by role, week by week, replication by replication)",
+            char msg[800];
+            snprintf(msg, sizeof msg, "\"%s\" changes %s: a service must keep the base "
+                     "scenario's roles and its horizon, warm-up, follow-up and outcome weeks, "
+                     "seed and replications (its figures are pooled with the others' role by "
+                     "role, week by week, replication by replication)",
                      list[k].name, differs);
-            ret = c.nomem ? SCN_ENOMEM : SCN_EINVALID;
+            ret = service_error(errs, &list[k], (int)k, msg);
         }
     }
     free(list);
