@@ -24,6 +24,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -234,6 +235,12 @@ static void respond(int fd, int status, const char *type, const char *body, size
     send_all(fd, body, n);
 }
 
+/* A plain-text answer: its length counted, not written by hand. */
+static void respond_text(int fd, int status, const char *text)
+{
+    respond(fd, status, "text/plain", text, strlen(text));
+}
+
 /* {"ok": false, "error": msg}, with HTTP status `status` (400: the request's fault). */
 static void respond_error_as(int fd, int status, const char *msg)
 {
@@ -250,12 +257,10 @@ static void respond_error_as(int fd, int status, const char *msg)
     free(buf);
 }
 
+/* The request's fault: 400. */
 static void respond_error(int fd, const char *msg)
 {
-    respond_error_as(fd, !strcmp(msg, "out of memory") ? 500
-                         : !strcmp(msg, "interrupted")  ? 503
-                                                        : 400,
-                     msg);
+    respond_error_as(fd, 400, msg);
 }
 
 /* Is the request's Host header this server's own (127.0.0.1:PORT or localhost:PORT)? A
@@ -340,7 +345,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     char *buf = NULL;
     size_t n = 0;
     if (!p || !res || !idx) {
-        respond_error(fd, "out of memory");
+        respond_error_as(fd, 500, "out of memory");
         goto out;
     }
     /* The command line's --set first, as the page was built with them, then the page's. */
@@ -350,13 +355,13 @@ static void handle_run(server *sv, int fd, char *body, int print)
         err[0] = '\0';
         for (size_t i = 0; i < errs.n && len + 2 < sizeof err; i++)
             len += (size_t)snprintf(err + len, sizeof err - len, "%s\n", errs.msg[i]);
-        respond_error(fd, rc == SCN_ENOMEM ? "out of memory" : err);
+        respond_error_as(fd, rc == SCN_ENOMEM ? 500 : 400, rc == SCN_ENOMEM ? "out of memory" : err);
         goto out;
     }
     if (print) {
         FILE *m = open_memstream(&buf, &n);
         if (!m) {
-            respond_error(fd, "out of memory");
+            respond_error_as(fd, 500, "out of memory");
             goto out;
         }
         fprintf(m, "# %s with the playground's overrides:\n", o->id);
@@ -369,7 +374,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
         fputs("# Every key resolved (stepsim check): run it with stepsim run FILE.\n", m);
         scn_print(m, p);
         if (fclose(m) != 0)
-            respond_error(fd, "out of memory");
+            respond_error_as(fd, 500, "out of memory");
         else
             respond(fd, 200, "text/plain; charset=utf-8", buf, n);
         goto out;
@@ -387,13 +392,14 @@ static void handle_run(server *sv, int fd, char *body, int print)
     runner_opts ro = {.threads = app_threads(sv->c), .stop = &app_stop_signal};
     double t0 = app_wall_now();
     if (runner_run(p, idx, (size_t)reps, &ro, res, err, sizeof err) != 0) {
-        respond_error(fd, app_stop_signal ? "interrupted" : err);
+        /* Not the request's fault: the server's (memory, a replication's failure). */
+        respond_error_as(fd, app_stop_signal ? 503 : 500, app_stop_signal ? "interrupted" : err);
         memset(res, 0, (size_t)reps * sizeof *res); /* released by the runner */
         goto out;
     }
     FILE *m = open_memstream(&buf, &n);
     if (!m) {
-        respond_error(fd, "out of memory");
+        respond_error_as(fd, 500, "out of memory");
         goto out;
     }
     fprintf(m, "{\"ok\": true, \"id\": ");
@@ -402,7 +408,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     rc = out_report_json(m, p, res, (size_t)reps);
     fputs("}\n", m);
     if (fclose(m) != 0 || rc != OUT_OK)
-        respond_error(fd, "out of memory");
+        respond_error_as(fd, 500, "out of memory");
     else
         respond(fd, 200, "application/json", buf, n);
     fprintf(stderr, "stepsim: serve: ran %s with %zu override%s, %ld replication%s, %.1f s\n",
@@ -424,8 +430,23 @@ typedef struct conn {
     int fd;
     char *buf; /* MAX_HEAD + MAX_BODY + 1 */
     size_t have, want; /* want: head + body once the head is read, else 0 */
+    size_t head;       /* the head's length, its blank line included, once read */
     double deadline;
 } conn;
+
+/* The end of the head in buf (its blank line, "\r\n\r\n" or a bare "\n\n" as some
+ * HTTP/1.0 clients write), its length with the blank line into *head; NULL if not yet. */
+static char *head_end(char *buf, size_t *head)
+{
+    char *crlf = strstr(buf, "\r\n\r\n"), *lf = strstr(buf, "\n\n");
+    if (crlf && (!lf || crlf < lf)) {
+        *head = (size_t)(crlf + 4 - buf);
+        return crlf;
+    }
+    if (lf)
+        *head = (size_t)(lf + 2 - buf);
+    return lf;
+}
 
 /* A header's value in the request head [req, end) by name, any case: *count the times it
  * appears, the first's value returned (NULL if none), its length in *n. */
@@ -466,40 +487,49 @@ static int request_state(conn *k)
 {
     if (k->want)
         return k->have >= k->want;
-    char *end = strstr(k->buf, "\r\n\r\n");
+    size_t head = 0, n = 0;
+    char *end = head_end(k->buf, &head);
+    if (!end && memchr(k->buf, '\0', k->have)) { /* a head is text: this is no request (a
+                                                    TLS hello, say) and would wait its 5 s */
+        respond_text(k->fd, 400, "not an HTTP request\n");
+        return -1;
+    }
     if (!end) {
         if (k->have < MAX_HEAD)
             return 0;
-        respond(k->fd, 413, "text/plain", "request too large\n", 18);
+        respond_text(k->fd, 413, "request too large\n");
         return -1;
     }
-    size_t head = (size_t)(end + 4 - k->buf), n = 0;
     int count = 0;
     long len = 0;
     if (!request_line_ok(k->buf)) {
-        respond(k->fd, 400, "text/plain", "bad request line: METHOD PATH HTTP/1.x\n", 40);
+        respond_text(k->fd, 400, "bad request line: METHOD PATH HTTP/1.x\n");
         return -1;
     }
-    if (header(k->buf, end, "Transfer-Encoding", &count, &n)) {
-        respond(k->fd, 501, "text/plain", "a chunked body is not read: send Content-Length\n",
-                49);
+    const char *te = header(k->buf, end, "Transfer-Encoding", &count, &n);
+    if (te && !(n == 8 && !strncasecmp(te, "identity", 8))) {
+        respond_text(k->fd, 501, "a chunked body is not read: send Content-Length\n");
         return -1;
     }
     const char *cl = header(k->buf, end, "Content-Length", &count, &n);
+    while (cl && n > 1 && *cl == '0') { /* leading zeros say nothing */
+        cl++;
+        n--;
+    }
     if (count > 1 || (cl && (n == 0 || n > 9 || strspn(cl, "0123456789") != n))) {
-        respond(k->fd, 400, "text/plain",
-                "bad Content-Length: one, of whole digits (at most 65536)\n", 57);
+        respond_text(k->fd, 400, "bad Content-Length: one, of whole digits (at most 65536)\n");
         return -1;
     }
     len = cl ? strtol(cl, NULL, 10) : 0;
     if (len > MAX_BODY) {
-        respond(k->fd, 413, "text/plain", "request too large\n", 18);
+        respond_text(k->fd, 413, "request too large\n");
         return -1;
     }
     if (!cl && !strncmp(k->buf, "POST ", 5)) {
-        respond(k->fd, 411, "text/plain", "a POST needs Content-Length\n", 28);
+        respond_text(k->fd, 411, "a POST needs Content-Length\n");
         return -1;
     }
+    k->head = head;
     k->want = head + (size_t)len;
     return k->have >= k->want;
 }
@@ -507,13 +537,13 @@ static int request_state(conn *k)
 /* Answer k's whole request. */
 static void dispatch(server *sv, conn *k)
 {
-    char *req = k->buf, *end = strstr(req, "\r\n\r\n");
-    size_t head = (size_t)(end + 4 - req), len = k->want - head;
+    char *req = k->buf, *end = req + k->head - 2; /* at its blank line's last "\n" or so */
+    size_t head = k->head, len = k->want - head;
     req[k->want] = '\0';
     if (memchr(req + head, '\0', len)) /* text only: a NUL would hide what follows it */
-        respond(k->fd, 400, "text/plain", "a NUL byte in the body\n", 23);
+        respond_text(k->fd, 400, "a NUL byte in the body\n");
     else if (!own_host(sv, req, end))
-        respond(k->fd, 403, "text/plain", "forbidden: Host must be 127.0.0.1:PORT\n", 39);
+        respond_text(k->fd, 403, "forbidden: Host must be 127.0.0.1:PORT\n");
     else if (!strncmp(req, "GET / ", 6) || !strncmp(req, "GET /index.html ", 16))
         respond(k->fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len);
     else if (!strncmp(req, "POST /run ", 10))
@@ -521,11 +551,13 @@ static void dispatch(server *sv, conn *k)
     else if (!strncmp(req, "POST /scenario.cfg ", 19))
         handle_run(sv, k->fd, req + head, 1);
     else if (!strncmp(req, "GET /health ", 12))
-        respond(k->fd, 200, "text/plain", "ok\n", 3);
+        respond_text(k->fd, 200, "ok\n");
     else
-        respond(k->fd, 404, "text/plain", "not found\n", 10);
+        respond_text(k->fd, 404, "not found\n");
 }
 
+/* Close connection i of the n in ks: the last takes its place (the loop over them walks
+ * from the end, so the one moved in has been seen). */
 static void conn_close(conn *ks, size_t *n, size_t i)
 {
     close(ks[i].fd);
@@ -572,25 +604,31 @@ static void serve_loop(server *sv, int lfd)
             if (st == 1)
                 dispatch(sv, k);
             else if (st == 0 && app_wall_now() >= k->deadline && poll(&now_pf, 1, 0) == 0)
-                respond(k->fd, 408, "text/plain", "request timeout\n", 16); /* nothing come
+                respond_text(k->fd, 408, "request timeout\n"); /* nothing come
                                                        meanwhile: a run may have held us */
             else if (st == 0)
                 continue;
             conn_close(ks, &n, i);
         }
-        if (r > 0 && polled < MAX_CONNS && (pf[polled].revents & POLLIN) && n < MAX_CONNS) {
+        /* Every connection waiting, while the table has room (the listen socket does not
+         * block): a burst is taken at once, not one a pass with the rest refused. */
+        while (r > 0 && polled < MAX_CONNS && (pf[polled].revents & POLLIN) && n < MAX_CONNS) {
             int cfd = accept(lfd, NULL, NULL);
-            char *buf = cfd >= 0 ? malloc(MAX_HEAD + MAX_BODY + 1) : NULL;
+            if (cfd < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                    (void)poll(NULL, 0, 100); /* out of descriptors, say: not a busy loop */
+                break;
+            }
+            char *buf = malloc(MAX_HEAD + MAX_BODY + 1);
             if (!buf) {
-                if (cfd >= 0)
-                    close(cfd);
-                continue;
+                close(cfd);
+                break;
             }
             /* Nor may a client that stops reading hold the server: sends give up too. */
             struct timeval tv = {REQUEST_SECONDS, 0};
             (void)setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
             buf[0] = '\0';
-            ks[n++] = (conn){cfd, buf, 0, 0, app_wall_now() + REQUEST_SECONDS};
+            ks[n++] = (conn){.fd = cfd, .buf = buf, .deadline = app_wall_now() + REQUEST_SECONDS};
         }
     }
     while (n > 0)
@@ -628,7 +666,8 @@ int cmd_serve(const cli *c)
     a.sin_port = htons((unsigned short)c->port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* localhost only, by design */
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0) {
+        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, SOMAXCONN) != 0 ||
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
         char eb[128];
         fprintf(stderr, "stepsim: serve: cannot listen on 127.0.0.1:%ld: %s\n", c->port,
                 out_errstr(errno, eb, sizeof eb));

@@ -147,8 +147,11 @@ function raw(name, text) {
     const s = net.connect(port, "127.0.0.1");
     let got = "";
     s.on("data", (d) => (got += d));
+    s.setEncoding("latin1");
     s.on("end", () => { const body = got.split("\r\n\r\n")[1] || "";
+      const cl = /Content-Length: (\d+)/.exec(got);
       ok(name + " " + got.split("\r\n")[0] + (body.includes("staff.pwp.headcount=31") ? " [the body read]" : "") +
+         (cl && +cl[1] === body.length ? " [length right]" : " [length wrong]") +
          " " + body.split("\n")[0].slice(0, 100)); });
     s.on("error", (e) => ok(name + " error " + e.message));
     s.end(text);
@@ -162,7 +165,9 @@ function raw(name, text) {
     ["bad_length", "POST /run HTTP/1.1\r\n" + host + "Content-Length: abc\r\n\r\n"],
     ["no_length", "POST /run HTTP/1.1\r\n" + host + "\r\n"],
     ["nul", "POST /run HTTP/1.1\r\n" + host + "Content-Length: 5\r\n\r\na\u0000bcd"],
-    ["garbage", "garbage\r\n\r\n"]])
+    ["garbage", "garbage\r\n\r\n"],
+    ["nul_head", "GET /health HTTP/1.0\r\nX: a\u0000b\r\n" + host + "\r\n"],
+    ["bare_lf", "GET /health HTTP/1.0\n" + host.replace("\r\n", "\n") + "\n"]])
     console.log(await raw(name, text));
 })();' "$port" >"$tmp/raw.log" 2>&1
 cat "$tmp/raw.log"
@@ -174,6 +179,10 @@ check "a Content-Length not of digits: 400" grep -q '^bad_length HTTP/1.0 400' "
 check "a POST without Content-Length: 411" grep -q '^no_length HTTP/1.0 411' "$tmp/raw.log"
 check "a NUL in the body: 400" grep -q '^nul HTTP/1.0 400' "$tmp/raw.log"
 check "a request line that is none: 400" grep -q '^garbage HTTP/1.0 400' "$tmp/raw.log"
+check "every answer's Content-Length is its body's (two were one too long, a NUL sent)" \
+    sh -c "! grep -q 'length wrong' '$tmp/raw.log'"
+check "a NUL in the head: 400 at once (it waited 5 s for a 408)" grep -q '^nul_head HTTP/1.0 400' "$tmp/raw.log"
+check "a head of bare line feeds is read" grep -q '^bare_lf HTTP/1.0 200 OK' "$tmp/raw.log"
 check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
 check "a key naming a file is refused" grep -q '^file 400 .*reads no files' "$tmp/guard.log"
 check "a group naming a file inside is refused" grep -q '^group 400 .*reads no files' "$tmp/guard.log"
