@@ -449,10 +449,14 @@
         const m = metricOf(s.metrics, name);
         const diff = s.name === d.reference || !fin(m.diff) ? "" : `(${fmtDiff(name, m.diff)} [${fmtDiff(name, m.diff_ci_low)}, ${fmtDiff(name, m.diff_ci_high)}])`;
         /* The difference and its interval kept on one line: the cell breaks before it. */
+        /* Undefined in some replications (no recovery caused, say): the mean is over the
+         * others, and the count says so, as compare's printed table does. */
+        const few = fin(m.n) && m.n > 0 && m.n < d.replications ? ` [${m.n} of ${d.replications}]` : "";
         return el("td", { "data-scenario": s.name, "data-mean": fin(m.mean) ? String(m.mean) : "" }, fmt(name, m.mean),
+                  few ? el("span", { class: "diff", title: "replications with a value" }, few) : null,
                   diff ? [" ", el("span", { class: "diff" }, diff)] : null);
       })));
-    app.append(section("Every metric", "Means over replications; in brackets the paired difference against " + d.reference + " and its 95% CI (percentage points for shares).",
+    app.append(section("Every metric", "Means over replications; in brackets the paired difference against " + d.reference + " and its 95% CI (percentage points for shares); [k of n]: a figure some replications do not have, its mean over the k that do.",
       el("table", { id: "metrics" }, el("thead", {}, head), el("tbody", {}, body))));
   }
 
