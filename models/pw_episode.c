@@ -56,6 +56,7 @@ double episode_person_hours(const pw_params *p, const patient *pt, int first)
  * pathway its own cap for the step when it sets one (not in a group: a group course keeps
  * the group's length); plus ld_extra_sessions for a person with a learning disability or
  * autism. */
+/* Within pw_session_cap_most(p, pt->step), the run checks' bound: change both together. */
 int episode_session_cap(const pw_params *p, const patient *pt)
 {
     const pw_step_p *sp = &p->step[pt->step];

@@ -491,4 +491,16 @@ typedef struct pw_params {
     pw_output_p output;
 } pw_params;
 
+/* The most sessions a course at step s can have: the step's cap, or the long-term-condition
+ * pathway's where it is on and higher, plus a learning disability's extra sessions. One
+ * course's own cap is episode_session_cap's (models/pw_episode.c), within this. */
+static inline int pw_session_cap_most(const pw_params *p, int s)
+{
+    const pw_step_p *sp = &p->step[s];
+    int cap = sp->max_sessions;
+    if (p->ltc_pathway.enabled && p->ltc_pathway.sessions[s] > cap)
+        cap = p->ltc_pathway.sessions[s];
+    return cap + (sp->ld_extra_sessions > 0 ? sp->ld_extra_sessions : 0);
+}
+
 #endif

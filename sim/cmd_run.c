@@ -321,9 +321,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         char und[OUT_METRIC_NAME_MAX];
         print_precision(c, n, met_at, rmax,
                         prec && prec_undefined(prec, p, res, n, und, sizeof und) ? und : NULL);
-        print_run_checks(stdout, p, res, n, NULL);
-        if (fed->n)
-            print_service_checks(stdout, fed->base, fed->services, fed->n, NULL);
+        print_run_checks(stdout, p, res, n, NULL, fed);
         printf("\nOutputs in %s/\n", dir);
     }
     ret = EXIT_OK;
@@ -586,12 +584,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
             none = prec_undefined(prec, &ps[s], res[s], n, und, sizeof und);
         print_precision(c, n, met_all ? n : 0, rmax, none ? und : NULL);
         putchar('\n');
-        for (size_t s = 0; s < ns; s++) { /* each scenario's warm-up, as run prints it */
-            print_run_checks(stdout, &ps[s], res[s], n, names[s]);
-            if (feds[s].n)
-                print_service_checks(stdout, feds[s].base, feds[s].services, feds[s].n,
-                                     names[s]);
-        }
+        for (size_t s = 0; s < ns; s++) /* each scenario's warm-up, as run prints it */
+            print_run_checks(stdout, &ps[s], res[s], n, names[s], &feds[s]);
         printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
                "compare_subgroups.csv, one directory per scenario)\n",
                outdir);
@@ -634,9 +628,7 @@ int cmd_check(const cli *c, pw_params *p, const scn_federation *fed)
         fprintf(stderr, "stepsim: cannot write to stdout\n");
         return EXIT_RUNTIME;
     }
-    print_plan_checks(stderr, p); /* the scenario printed stays a scenario */
-    if (fed->n)
-        print_service_checks(stderr, fed->base, fed->services, fed->n, NULL);
+    print_plan_checks(stderr, p, fed); /* the scenario printed stays a scenario */
     (void)c;
     return EXIT_OK;
 }

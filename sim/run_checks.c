@@ -222,6 +222,24 @@ static void print_assessed_warning(FILE *f, const pw_params *p, const pw_results
                r >= 0 ? p->roles[r].name : "", r >= 0 ? "," : "");
 }
 
+/* The keys of p's roles that treat step k ("staff.hit, staff.senior") into buf; the
+ * number of them. */
+static int step_roles(const pw_params *p, int k, char *buf, size_t n)
+{
+    unsigned need = pw_does_step(k);
+    size_t len = 0;
+    int count = 0;
+    buf[0] = '\0';
+    for (size_t r = 0; r < p->n_roles; r++)
+        if ((p->roles[r].does & need) == need) {
+            count++;
+            if (len < n)
+                len += (size_t)snprintf(buf + len, n - len, "%sstaff.%s", len ? ", " : "",
+                                        p->roles[r].name);
+        }
+    return count;
+}
+
 /* People were routed to a treatment step but no one who treats it was in post at any
  * week's end of any replication's window (its roles' headcounts 0, say): they wait on its
  * list until they give up, and the figures say so only indirectly. */
@@ -233,18 +251,12 @@ static void print_staffed_warning(FILE *f, const pw_params *p, const pw_results 
     for (int k = 0; k < PW_STEP_N && n > 0; k++) {
         unsigned need = pw_does_step(k);
         double in_post = 0, people = 0;
-        char roles[160] = "";
-        size_t len = 0;
-        for (size_t r = 0; r < p->n_roles; r++) {
-            if ((p->roles[r].does & need) != need)
-                continue;
-            if (len < sizeof roles)
-                len += (size_t)snprintf(roles + len, sizeof roles - len, "%sstaff.%s",
-                                        len ? ", " : "", p->roles[r].name);
-            for (size_t i = 0; i < n; i++)
+        char roles[160];
+        step_roles(p, k, roles, sizeof roles); /* a step no role treats is refused at load */
+        for (size_t r = 0; r < p->n_roles; r++)
+            for (size_t i = 0; (p->roles[r].does & need) == need && i < n; i++)
                 for (size_t wk = w0; wk < w1 && wk < res[i].n_weeks; wk++)
                     in_post += res[i].weeks[wk].staff_in_post[r];
-        }
         for (size_t i = 0; i < n; i++)
             people += (double)res[i].stages[routed[k]];
         if (in_post > 0 || people == 0)
@@ -252,7 +264,7 @@ static void print_staffed_warning(FILE *f, const pw_params *p, const pw_results 
         fprintf(f, "Staffing warning%s: no one who treats step %d (%s) was in post at any\n"
                    "  week's end of the window, in any replication, yet %.0f referrals a\n"
                    "  replication were routed there: they wait on its list until they give up\n",
-                tag, k + 2, len ? roles : "no role does it", people / (double)n);
+                tag, k + 2, roles, people / (double)n);
     }
 }
 
@@ -333,24 +345,13 @@ static void print_plan_warnings(FILE *f, const pw_params *p, const char *tag)
         plan_week_note(f, p, tag, "workforce.ltc_top_up_week", SIZE_MAX, wf->ltc_top_up_week);
 }
 
-/* The most sessions a course at step k can have: its cap, the long-term-condition
- * pathway's if on, and a learning disability's extra sessions (episode_session_cap). */
-static int largest_cap(const pw_params *p, int k)
-{
-    const pw_step_p *sp = &p->step[k];
-    int cap = sp->max_sessions;
-    if (p->ltc_pathway.enabled && p->ltc_pathway.sessions[k] > cap)
-        cap = p->ltc_pathway.sessions[k];
-    return cap + (sp->ld_extra_sessions > 0 ? sp->ld_extra_sessions : 0);
-}
-
 /* A review after as many sessions as a course can have never comes (the course ends at
  * its cap first): the progress review, step 3's step down. */
 static void print_lever_warnings(FILE *f, const pw_params *p, const char *tag)
 {
     for (int k = 0; k < PW_STEP_N; k++) {
         const pw_step_p *sp = &p->step[k];
-        int cap = largest_cap(p, k);
+        int cap = pw_session_cap_most(p, k);
         if (sp->no_progress_after > 0 && sp->no_progress_probability > 0 &&
             sp->no_progress_after >= cap)
             fprintf(f, "Lever warning%s: step%d.no_progress_after is %d, and a step-%d course "
@@ -362,6 +363,13 @@ static void print_lever_warnings(FILE *f, const pw_params *p, const char *tag)
                        "at most\n  %d sessions: no one is stepped down\n",
                     tag, sp->step_down_after, cap);
     }
+}
+
+/* The warnings that need no run: plans and levers that never act. */
+static void print_static_warnings(FILE *f, const pw_params *p, const char *tag)
+{
+    print_plan_warnings(f, p, tag);
+    print_lever_warnings(f, p, tag);
 }
 
 /* True outcomes read years after referral: the natural history (a drift compounding every
@@ -397,16 +405,10 @@ static void checks_to(FILE *info, FILE *warn, const pw_params *p, const pw_resul
     print_diary_warning(warn, res, n, tag);
     print_assessed_warning(warn, p, res, n, tag);
     print_staffed_warning(warn, p, res, n, tag);
-    print_plan_warnings(warn, p, tag);
-    print_lever_warnings(warn, p, tag);
+    print_static_warnings(warn, p, tag);
     print_outcome_note(info, p, tag);
 }
 
-void print_plan_checks(FILE *f, const pw_params *p)
-{
-    print_plan_warnings(f, p, "");
-    print_lever_warnings(f, p, "");
-}
 
 /* The plan and lever warnings of p, tagged, as text (malloc'd; NULL: out of memory). */
 static char *static_text(const pw_params *p, const char *tag)
@@ -416,8 +418,7 @@ static char *static_text(const pw_params *p, const char *tag)
     FILE *m = open_memstream(&buf, &len);
     if (!m)
         return NULL;
-    print_plan_warnings(m, p, tag);
-    print_lever_warnings(m, p, tag);
+    print_static_warnings(m, p, tag);
     if (fclose(m) != 0) {
         free(buf);
         return NULL;
@@ -425,8 +426,11 @@ static char *static_text(const pw_params *p, const char *tag)
     return buf;
 }
 
-void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, size_t n,
-                          const char *who)
+/* A federation's services' own plan and lever warnings, those the base does not have,
+ * and a step none of a service's posts treats, each tagged with its service (and `who`, a
+ * compare's scenario, or NULL). */
+static void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc,
+                                 size_t n, const char *who)
 {
     for (size_t k = 0; k < n; k++) {
         char tag[600];
@@ -453,15 +457,12 @@ void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, 
         for (int st = 0; st < PW_STEP_N; st++) {
             unsigned need = pw_does_step(st);
             int mine_posts = 0, base_posts = 0;
-            char roles[160] = "";
-            size_t len = 0;
+            char roles[160];
+            step_roles(&svc[k], st, roles, sizeof roles);
             for (size_t r = 0; r < svc[k].n_roles; r++)
-                if ((svc[k].roles[r].does & need) == need) {
+                if ((svc[k].roles[r].does & need) == need) { /* a service keeps the base's roles */
                     mine_posts += svc[k].roles[r].headcount;
-                    base_posts += r < base->n_roles ? base->roles[r].headcount : 0;
-                    if (len < sizeof roles)
-                        len += (size_t)snprintf(roles + len, sizeof roles - len, "%sstaff.%s",
-                                                len ? ", " : "", svc[k].roles[r].name);
+                    base_posts += base->roles[r].headcount;
                 }
             if (mine_posts == 0 && base_posts > 0)
                 fprintf(f, "Staffing warning%s: no post in this service treats step %d (%s,\n"
@@ -472,9 +473,19 @@ void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, 
     }
 }
 
-void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who)
+void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n, const char *who,
+                      const scn_federation *fed)
 {
     checks_to(f, f, p, res, n, who);
+    if (fed && fed->n)
+        print_service_checks(f, fed->base, fed->services, fed->n, who);
+}
+
+void print_plan_checks(FILE *f, const pw_params *p, const scn_federation *fed)
+{
+    print_static_warnings(f, p, "");
+    if (fed && fed->n)
+        print_service_checks(f, fed->base, fed->services, fed->n, NULL);
 }
 
 char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only)

@@ -7,21 +7,19 @@
 
 #include "models/pw_params.h"
 #include "models/pw_results.h"
+#include "scn_load.h"
 
-/* The warm-up (MSER-5 and the lists' levels), then the diary and assessment warnings, on
- * f; `who` (or NULL) names the scenario in a compare. */
+/* The warm-up (MSER-5 and the lists' levels), then the diary, assessment, staffing, plan
+ * and lever warnings, on f; `who` (or NULL) names the scenario in a compare; a federation
+ * (fed->n > 0; fed may be NULL) adds its services' own (print_service_checks). */
 void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n,
-                      const char *who);
+                      const char *who, const scn_federation *fed);
 /* The same as text (malloc'd), for a page or a table, or only the warnings (each a line
  * "... warning: ..." and its indented lines); NULL when memory runs out. */
 char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only);
 /* The warnings that need no run: a planned change after the run or the window, a review
- * no course reaches. `check` prints them. */
-void print_plan_checks(FILE *f, const pw_params *p);
-/* A federation's services' own plan and lever warnings, those the base (whose are
- * print_plan_checks's) does not have, and a step none of a service's posts treats, each
- * tagged with its service (and `who`, a compare's scenario, or NULL). */
-void print_service_checks(FILE *f, const pw_params *base, const pw_params *svc, size_t n,
-                          const char *who);
+ * no course reaches; a federation's services' own as print_run_checks. `check` prints
+ * them. */
+void print_plan_checks(FILE *f, const pw_params *p, const scn_federation *fed);
 
 #endif
