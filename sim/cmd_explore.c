@@ -191,7 +191,7 @@ static int checks_into(void *ctx, const ex_point *pt, const pw_results *res, siz
 {
     (void)err;
     (void)errlen;
-    *(char **)ctx = run_checks_text(pt->p, res, n, 0);
+    *(char **)ctx = run_checks_text(pt->p, res, n, 0, NULL);
     return 0;
 }
 

@@ -102,7 +102,7 @@ static int write_set(const cli *c, const pw_params *p, const scn_federation *fed
             return RUNNER_FAILED;
         }
     }
-    if (out_write_report(dir, p, res, n, c->start_date, err, sizeof err) != 0) {
+    if (out_write_report(dir, p, res, n, fed, c->start_date, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         return RUNNER_FAILED;
     }

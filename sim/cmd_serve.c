@@ -405,7 +405,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     fprintf(m, "{\"ok\": true, \"id\": ");
     out_json_str(m, o->id);
     fprintf(m, ", \"wall_seconds\": %.3f", app_wall_now() - t0);
-    rc = out_report_json(m, p, res, (size_t)reps);
+    rc = out_report_json(m, p, res, (size_t)reps, NULL);
     fputs("}\n", m);
     if (fclose(m) != 0 || rc != OUT_OK)
         respond_error_as(fd, 500, "out of memory");

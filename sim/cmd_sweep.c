@@ -133,7 +133,7 @@ static int point_results(void *ctx, const ex_point *pt, const pw_results *res, s
     per_point *pp = ctx;
     size_t i = (size_t)(pt - pp->first);
     free(pp->warn[i]);
-    pp->warn[i] = run_checks_text(pt->p, res, n, 1);
+    pp->warn[i] = run_checks_text(pt->p, res, n, 1, NULL);
     if (pp->warn[i] && !pp->warn[i][0]) { /* no warning */
         free(pp->warn[i]);
         pp->warn[i] = NULL;
@@ -153,7 +153,7 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
     /* Its page too, as run writes one: every set of outputs has its report.html. */
     const char *extra[] = {"report.html"};
     if (out_mkdir_p(dir, err, errlen) != 0 ||
-        out_write_report(dir, pt->p, res, n, NULL, err, errlen) != 0) {
+        out_write_report(dir, pt->p, res, n, NULL, NULL, err, errlen) != 0) {
         free(dir);
         return -1;
     }

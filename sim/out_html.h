@@ -21,6 +21,7 @@
 
 #include "models/pw_params.h"
 #include "models/pw_results.h"
+#include "scn_load.h"
 
 /* A page being built: write JSON members (each starting with ",") to `data`. */
 typedef struct out_page {
@@ -45,14 +46,17 @@ __attribute__((warn_unused_result)) int out_page_save(out_page *pg, const char *
 void out_page_free(out_page *pg);
 
 /* The report's data members for replications reps[0..n) of p (a run's results):
- * scenario, summary metrics, weekly bands, waits, exits, funnel, recovery by route,
- * costs. Also the playground's answer. Returns 0 or OUT_ENOMEM. */
+ * scenario, the checks (a federation's services' own with them; fed may be NULL),
+ * summary metrics, weekly bands, waits, exits, funnel, recovery by route, costs. Also the
+ * playground's answer. Returns 0 or OUT_ENOMEM. */
 __attribute__((warn_unused_result)) int out_report_json(FILE *f, const pw_params *p,
-                                                        const pw_results *reps, size_t n);
+                                                        const pw_results *reps, size_t n,
+                                                        const scn_federation *fed);
 /* report.html of a run, atomically into outdir. start_date: day 0's date, or NULL. */
 __attribute__((warn_unused_result)) int out_write_report(const char *outdir,
                                                          const pw_params *p,
                                                          const pw_results *reps, size_t n,
+                                                         const scn_federation *fed,
                                                          const char *start_date, char *err,
                                                          size_t errlen);
 /* The lists' weekly bands only ("series" member) of reps[0..n): for compare pages. */

@@ -325,9 +325,10 @@ static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_
 
 /* The checks run prints after its dashboard (warm-up, lists growing, diaries, assessment),
  * as text: a page shows them as the terminal does. */
-static int checks(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
+static int checks(FILE *f, const pw_params *p, const pw_results *reps, size_t n,
+                  const scn_federation *fed)
 {
-    char *buf = run_checks_text(p, reps, n, 0);
+    char *buf = run_checks_text(p, reps, n, 0, fed);
     if (!buf)
         return OUT_ENOMEM;
     key(f, "checks");
@@ -336,13 +337,14 @@ static int checks(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
     return OUT_OK;
 }
 
-int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
+int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t n,
+                    const scn_federation *fed)
 {
     size_t *order = out_rep_order(reps, n);
     if (!order)
         return OUT_ENOMEM;
     run_info(f, p, n);
-    int ret = checks(f, p, reps, n);
+    int ret = checks(f, p, reps, n, fed);
     if (ret == OUT_OK)
         ret = metrics(f, reps, order, n);
     if (ret == OUT_OK)
@@ -366,11 +368,12 @@ int out_report_lists_json(FILE *f, const pw_params *p, const pw_results *reps, s
 }
 
 int out_write_report(const char *outdir, const pw_params *p, const pw_results *reps,
-                     size_t n, const char *start_date, char *err, size_t errlen)
+                     size_t n, const scn_federation *fed, const char *start_date, char *err,
+                     size_t errlen)
 {
     out_page pg;
     if (out_page_begin(&pg, "report", p->name) != OUT_OK ||
-        out_report_json(pg.data, p, reps, n) != OUT_OK) {
+        out_report_json(pg.data, p, reps, n, fed) != OUT_OK) {
         out_page_free(&pg);
         return out_error(err, errlen, OUT_ENOMEM, "out of memory");
     }

@@ -488,7 +488,8 @@ void print_plan_checks(FILE *f, const pw_params *p, const scn_federation *fed)
         print_service_checks(f, fed->base, fed->services, fed->n, NULL);
 }
 
-char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only)
+char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only,
+                      const scn_federation *fed)
 {
     char *buf = NULL, *none = NULL;
     size_t len = 0, nlen = 0;
@@ -501,6 +502,8 @@ char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int w
         return NULL;
     }
     checks_to(sink, m, p, res, n, NULL);
+    if (fed && fed->n)
+        print_service_checks(m, fed->base, fed->services, fed->n, NULL);
     if (warnings_only) {
         fclose(sink);
         free(none);

@@ -15,8 +15,10 @@
 void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n,
                       const char *who, const scn_federation *fed);
 /* The same as text (malloc'd), for a page or a table, or only the warnings (each a line
- * "... warning: ..." and its indented lines); NULL when memory runs out. */
-char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only);
+ * "... warning: ..." and its indented lines), a federation's services' own with them
+ * (fed may be NULL); NULL when memory runs out. */
+char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int warnings_only,
+                      const scn_federation *fed);
 /* The warnings that need no run: a planned change after the run or the window, a review
  * no course reaches; a federation's services' own as print_run_checks. `check` prints
  * them. */

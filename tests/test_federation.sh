@@ -261,6 +261,12 @@ run run "$tmp/tests/golden/svc_plans.cfg" -r 1 --set output.patients=false \
     --set output.events=false -o "$tmp/svc_plans"
 expect_rc 0 "run: the same"
 check "run says so too" grep -q '^Lever warning service "A": step3.step_down_after is 40' "$tmp/out"
+# The report's checks box is the terminal's checks: the services' own with them (it had the
+# base's alone).
+check "report.html's checks carry the service's own warning" \
+    grep -q 'Lever warning service \\"A\\": step3.step_down_after is 40' "$tmp/svc_plans/report.html"
+check "and the service without HITs" \
+    grep -q 'Staffing warning service \\"B\\": no post in this service treats step 3' "$tmp/svc_plans/report.html"
 run sweep tests/federation/three.cfg --vary staff.pwp.headcount=2:3 -r 1 -q -o "$tmp/sw"
 expect_rc 2 "sweep of a federation"
 expect_err 'three.cfg:[0-9]+: services: a federation of services runs with' "sweep of a federation"
