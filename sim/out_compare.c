@@ -359,7 +359,10 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
                                 c->diff.mean, c->diff.ci_low, c->diff.ci_high};
             for (int j = 0; j < (s ? 6 : 3); j++)
                 out_json_kv_num(f, k[j], v[j]);
-            fprintf(f, ", \"n\": %zu}", c->own.n); /* replications with a value */
+            fprintf(f, ", \"n\": %zu", c->own.n); /* replications with a value */
+            if (s)
+                fprintf(f, ", \"diff_n\": %zu", c->diff.n); /* pairs with both */
+            fputc('}', f);
         }
         fputs("]", f);
         rc = out_report_lists_json(f, &params[s], reps[s], nreps);

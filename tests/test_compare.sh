@@ -348,7 +348,7 @@ check "a figure in only some replications says how many" \
 check "and no count where every replication has one" \
     sh -c "! grep -q '^  Staff cost per true recovery.*(in ' '$tmp/out'"
 check "compare.html's data carries the count (2 of 8 there too)" \
-    grep -Eq '"name": "cost_per_recovery_caused_gbp", [^}]*"diff_ci_high": [^,]*, "n": [1-7]\}' "$tmp/noeff/compare.html"
+    grep -Eq '"name": "cost_per_recovery_caused_gbp", [^}]*"diff_ci_high": [^,]*, "n": [1-7], "diff_n": [1-7]\}' "$tmp/noeff/compare.html"
 # A planned change after the run never acts, and one after the window acts in the
 # follow-up alone: both said, by run and by check (plan weeks count the warm-up, which a
 # planner counting from the window's start forgets). Before, nothing was said.

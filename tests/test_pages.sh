@@ -45,6 +45,21 @@ echo "== the outputs the pages show"
     expect_rc 0 "run"
     run compare "$top/scenarios/baseline.cfg" "$top/scenarios/fewer_hits.cfg" -r 3 -q $short -o "$tmp/cmp"
     expect_rc 0 "compare"
+    # Step-ups so rare that a 13-week window of some replications has none: the step-up
+    # wait's difference is over the pairs with both (measured 2 of 4).
+    cp "$top/scenarios/baseline.cfg" "$tmp/base_copy.cfg"
+    printf '@include "base_copy.cfg"\noverrides = { name = "rare"; step2 = { step_up_probability = 0.0005; }; };\n' \
+        >"$tmp/rare.cfg"
+    run compare "$tmp/base_copy.cfg" "$tmp/rare.cfg" -r 4 -q --set horizon_weeks=13 \
+        --set warmup_weeks=13 -o "$tmp/cmp_few"
+    expect_rc 0 "compare where one difference is over some pairs"
+    # A service so small that some replications of 13 weeks finish no course: headline
+    # tiles defined in some replications only (measured: reported six-week share 3 of 4,
+    # reported recovery 1 of 4).
+    run run "$top/scenarios/baseline.cfg" -r 4 -q --set referrals.per_week=0.5 \
+        --set horizon_weeks=13 --set warmup_weeks=0 --set staff.pwp.headcount=1 \
+        --set staff.hit.headcount=1 -o "$tmp/run_few"
+    expect_rc 0 "run where headline figures are undefined in some replications"
     run sweep "$q" --vary staff.pwp.headcount=9:11 --vary staff.hit.headcount=5,6 -r 2 -q \
         --metrics within_6_weeks_true,recovery_rate_true,cost_per_year_gbp -o "$tmp/sweep"
     expect_rc 0 "sweep"
@@ -91,7 +106,7 @@ shots=null
 [ -n "${STEPSIM_SHOTS:-}" ] && shots="\"$(cd "$STEPSIM_SHOTS" && pwd)\""
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
- "compare_scenarios": ["baseline", "fewer_hits"], "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
+ "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
  "sensitivity": "$tmp/sens", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}

@@ -185,12 +185,15 @@
     const warns = /warning/i.test(t);
     return el("section", { id: "checks", class: warns ? "checks warn" : "checks" },
       el("h2", {}, warns ? "Checks: read these before the figures" : "Checks"),
-      el("p", { class: "note" }, "What stepsim run prints after its dashboard: the warm-up, lists that grow through the window, diaries and assessment."),
+      el("p", { class: "note" }, "What stepsim run prints after its dashboard: the warm-up, lists that grow through the window, diaries, assessment, staffing, and plans or levers that never act."),
       el("pre", {}, t));
   }
+  /* " [k of n]" for a figure some replications lack (its mean is over the k), else "". */
+  const fewOf = (m, reps) => (fin(m.n) && m.n > 0 && m.n < reps ? ` [${m.n} of ${reps}]` : "");
   function tile(d, name, sub) {
-    const m = metricOf(d.metrics, name);
-    return el("div", { class: "tile", "data-metric": name }, el("div", { class: "v" }, fmt(name, m.mean)),
+    const m = metricOf(d.metrics, name), few = fewOf(m, d.replications);
+    return el("div", { class: "tile", "data-metric": name }, el("div", { class: "v" }, fmt(name, m.mean),
+      few ? el("span", { class: "few", title: "replications with a value: the mean is over these" }, few) : null),
       el("div", { class: "l" }, sub || label(name)[0]));
   }
 
@@ -416,7 +419,10 @@
           const m = metricOf(s.metrics, name);
           if (!fin(m.diff)) continue;
           const k = unit === "pct" ? 100 : 1;
-          rows.push({ metric: label(name)[0], scenario: s.name, diff: k * m.diff, lo: k * m.diff_ci_low, hi: k * m.diff_ci_high });
+          /* A difference some pairs lack (no step-up in a replication, say): over the
+           * pairs with both, its dot hollow and its tip saying how many. */
+          const few = fin(m.diff_n) && m.diff_n < d.replications ? m.diff_n : null;
+          rows.push({ metric: label(name)[0], scenario: s.name, diff: k * m.diff, lo: k * m.diff_ci_low, hi: k * m.diff_ci_high, few });
         }
       if (!rows.length) continue;
       const metrics = [...new Set(rows.map((r) => r.metric))];
@@ -432,11 +438,12 @@
                 narrow ? null : Plot.axisFy({ anchor: "left", label: null, lineWidth: 30 }),
                 narrow ? Plot.text(metrics, { fy: (m) => m, y: () => HEAD, frameAnchor: "left", dx: -12, text: (m) => m, textAnchor: "start", fontWeight: 600, lineWidth: (W - 30) / 13 }) : null,
                 Plot.ruleY(rows, { fy: "metric", y: "scenario", x1: "lo", x2: "hi", stroke: "scenario", strokeWidth: 2 }),
-                Plot.dot(rows, { fy: "metric", y: "scenario", x: "diff", fill: "scenario", r: 4, tip: true,
-                  title: (r) => `${r.scenario}: ${r.diff.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]` })],
+                ...[true, false].map((whole) => Plot.dot(rows.filter((r) => (r.few === null) === whole), {
+                  fy: "metric", y: "scenario", x: "diff", fill: whole ? "scenario" : "white", stroke: "scenario", r: 4, tip: true,
+                  title: (r) => `${r.scenario}: ${r.diff.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]` + (whole ? "" : ` (over the ${r.few} of ${d.replications} replications with both)`) }))],
       });
       p.classList.add("chart");
-      forests.push(figure(p, "Dot: mean paired difference; line: its 95% CI (replication by replication, the same referrals: first referrals are the same people in every scenario; re-referrals, which depend on who relapses, differ a little)."));
+      forests.push(figure(p, "Dot: mean paired difference; line: its 95% CI (replication by replication, the same referrals: first referrals are the same people in every scenario; re-referrals, which depend on who relapses, differ a little). A hollow dot: a difference some replications lack, over the pairs with both (its tip says how many)."));
     }
     app.append(section("Paired differences", "Each scenario minus " + d.reference + ", replication by replication on the same referrals (common random numbers).", ...forests));
     const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
@@ -451,7 +458,7 @@
         /* The difference and its interval kept on one line: the cell breaks before it. */
         /* Undefined in some replications (no recovery caused, say): the mean is over the
          * others, and the count says so, as compare's printed table does. */
-        const few = fin(m.n) && m.n > 0 && m.n < d.replications ? ` [${m.n} of ${d.replications}]` : "";
+        const few = fewOf(m, d.replications);
         return el("td", { "data-scenario": s.name, "data-mean": fin(m.mean) ? String(m.mean) : "" }, fmt(name, m.mean),
                   few ? el("span", { class: "diff", title: "replications with a value" }, few) : null,
                   diff ? [" ", el("span", { class: "diff" }, diff)] : null);

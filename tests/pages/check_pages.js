@@ -1,7 +1,7 @@
 // Drives stepsim's pages in headless Debian chromium (playwright-core, no browser download)
 // and checks what a person would see. Run by tests/test_pages.sh, which makes the outputs.
 //   node check_pages.js CONFIG.json
-// CONFIG: {"chromium", "report": DIR, "compare": DIR, "compare_scenarios": [..], "sweep": DIR,
+// CONFIG: {"chromium", "report": DIR, "compare": DIR, "compare_scenarios": [..], "compare_few": DIR, "report_few": DIR, "sweep": DIR,
 //          "solve": DIR, "solve_reversed": DIR, "sensitivity": DIR, "serve": URL, "serve_expect": DIR,
 //          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
 // Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on any failure.
@@ -143,6 +143,47 @@ async function report(browser, dir) {
   const same = cells.filter((c) => (c.mean === "" ? null : Number(c.mean)) === sg[c.subgroup][c.metric]).length;
   check(cells.length > 0 && same === cells.length, `report.html: every subgroup cell equals subgroups.csv's mean exactly (${same}/${cells.length})`);
   if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/report.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
+  await finishPage(p);
+}
+
+/* A headline figure some replications lack: its tile says [k of n], as the dashboard
+ * does; a tile every replication has says nothing more. */
+async function reportFew(browser, dir) {
+  const p = await open(browser, fileUrl(dir + "/report.html"), "report.html (figures in some replications)");
+  const d = await p.page.evaluate(() => window.stepsim.data);
+  const tiles = await p.page.$$eval(".tile", (ts) => ts.map((t) => ({ name: t.dataset.metric, v: t.querySelector(".v").textContent })));
+  let few = 0, bad = [];
+  for (const t of tiles) {
+    const m = d.metrics.find((x) => x.name === t.name);
+    const partial = m.n > 0 && m.n < d.replications;
+    few += partial;
+    if (partial !== t.v.includes(`[${m.n} of ${d.replications}]`) || (!partial && / of /.test(t.v))) bad.push(`${t.name}: ${t.v}`);
+  }
+  check(few > 0 && bad.length === 0, `report.html: the ${few} of ${tiles.length} tiles some replications lack say [k of n], the others nothing${bad.length ? " (not: " + bad.join(" | ") + ")" : ""}`);
+  await finishPage(p);
+}
+
+/* A difference some replications lack (no step-up in a short window): its forest dot is
+ * hollow, its tip says over how many pairs, and the table's cell says [k of n]. */
+async function compareFew(browser, dir) {
+  const p = await open(browser, fileUrl(dir + "/compare.html"), "compare.html (a difference over some pairs)");
+  const d = await p.page.evaluate(() => window.stepsim.data);
+  const m = d.scenarios[1].metrics.find((x) => x.name === "step_up_wait_days_mean");
+  /* The one forest metric this run has over some pairs (measured: no other is). */
+  check(m.diff_n > 0 && m.diff_n < d.replications, `compare.html: the step-up wait's difference is over ${m.diff_n} of ${d.replications} pairs`);
+  const hollow = p.page.locator("figure svg circle").filter({ has: p.page.locator("xpath=self::*[contains(@fill, 'white') or ancestor::*[@fill='white']]") });
+  const nh = await hollow.count(), nd = await p.page.locator("figure svg circle").count();
+  let tip = "";
+  if (nh === 1) {
+    await hollow.first().hover();
+    tip = (await p.page.locator('g[aria-label="tip"]').allTextContents()).join(" ");
+  }
+  const want = `(over the ${m.diff_n} of ${d.replications} replications with both)`;
+  const squeeze = (t) => t.replace(/[\s\u200b]+/g, ""); /* the tip wraps its lines */
+  check(nh === 1 && squeeze(tip).includes(squeeze(want)),
+    `compare.html: the one difference over some pairs has a hollow dot (${nh} of ${nd}), its tip saying over how many (${tip})`);
+  const cell = await p.page.textContent(`tr[data-metric="step_up_wait_days_mean"] td[data-scenario="${d.scenarios[1].name}"]`);
+  check(cell.includes(`[${m.n} of ${d.replications}]`), `compare.html: the table's step-up wait says [${m.n} of ${d.replications}] (${cell.trim()})`);
   await finishPage(p);
 }
 
@@ -289,6 +330,8 @@ async function playground(browser) {
   try {
     if (cfg.report) await report(browser, cfg.report);
     if (cfg.compare) await compare(browser, cfg.compare, cfg.compare_scenarios);
+    if (cfg.compare_few) await compareFew(browser, cfg.compare_few);
+    if (cfg.report_few) await reportFew(browser, cfg.report_few);
     if (cfg.sweep) await explorePages(browser);
     if (cfg.serve) await playground(browser);
   } catch (e) {
