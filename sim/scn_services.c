@@ -18,6 +18,7 @@
  */
 #include "scn_internal.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -253,6 +254,50 @@ static int service_error(scn_errors *errs, const scn_service *sv, int k, const c
     return c.nomem ? SCN_ENOMEM : SCN_EINVALID;
 }
 
+/* Does msg name key as a whole word ("horizon_weeks", not "outcome_weeks_late")? */
+static int scn_names_key(const char *msg, const char *key)
+{
+    size_t len = strlen(key);
+    for (const char *m = msg; (m = strstr(m, key)); m++) {
+        int before = m == msg || !(isalnum((unsigned char)m[-1]) || m[-1] == '_');
+        int after = !(isalnum((unsigned char)m[len]) || m[len] == '_');
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+/* Service k's (sv's) change of what the pooling needs as the base's (nat), said at its
+ * entry; the load's status after it (ret if nothing). Said too when its overrides failed
+ * to load (errors errs[since..]) or the list's entries are wrong, so that one check shows
+ * every problem (failed: p is what loaded); then only where the key changed is not
+ * itself among the errors since `since` (a value refused may stand in p as its default)
+ * and its roles loaded. */
+static int differs_error(scn_errors *errs, size_t since, int failed, const pw_params *p,
+                         const pw_params *nat, const scn_service *sv, int k, int ret)
+{
+    char differs[160];
+    if (!service_differs(p, nat, differs, sizeof differs))
+        return ret;
+    if (failed) {
+        if (!strncmp(differs, "its roles", 9) || p->n_roles == 0)
+            return ret;
+        char key[64]; /* the key changed: differs' first word */
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(differs, " "), differs);
+        for (size_t i = since; i < errs->n; i++)
+            if (scn_names_key(errs->msg[i], key))
+                return ret;
+    }
+    char msg[800];
+    snprintf(msg, sizeof msg, "\"%s\" changes %s: a service must keep the base "
+             "scenario's roles and its horizon, warm-up, follow-up and outcome weeks, "
+             "seed and replications (its figures are pooled with the others' role by "
+             "role, week by week, replication by replication)",
+             sv->name, differs);
+    int rk = service_error(errs, sv, k, msg);
+    return rk == SCN_ENOMEM || ret == SCN_ENOMEM ? SCN_ENOMEM : rk;
+}
+
 int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                         pw_params *nat, scn_federation *fed, scn_errors *errs)
 {
@@ -304,11 +349,13 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                 free(errs->msg[i]);
                 errs->msg[i] = m;
             }
-            ret = rk;
+            ret = rk == SCN_ENOMEM ? rk : differs_error(errs, before, 1, p, nat, &list[k], (int)k, rk);
             continue;
         }
-        if (entries_wrong) /* no run follows: only the overrides' problems are wanted */
+        if (entries_wrong) { /* no run follows: only the services' own problems are wanted */
+            ret = differs_error(errs, before, 1, p, nat, &list[k], (int)k, ret);
             continue;
+        }
         if (!(fed->own[k] = scn_print_diff(fed->base, p))) {
             ret = SCN_ENOMEM;
             continue;
@@ -355,8 +402,7 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         /* Pooling adds role by role, week by week, replication by replication: every
          * service keeps the base's roles, lengths, seed and count (a service's own seed
          * would be ignored: the runner derives each one's, pw_pool_service_seed). */
-        char differs[160];
-        int same = !service_differs(p, nat, differs, sizeof differs);
+        ret = differs_error(errs, before, 0, p, nat, &list[k], (int)k, ret);
         p->seed = nat->seed;
         p->replications = nat->replications;
         referrals += pw_referral_base_per_week(&p->referrals);
@@ -365,15 +411,6 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
         nat->prefill.assessment_list += p->prefill.assessment_list;
         for (int s = 0; s < PW_STEP_N; s++)
             nat->prefill.step_list[s] += p->prefill.step_list[s];
-        if (!same) {
-            char msg[800];
-            snprintf(msg, sizeof msg, "\"%s\" changes %s: a service must keep the base "
-                     "scenario's roles and its horizon, warm-up, follow-up and outcome weeks, "
-                     "seed and replications (its figures are pooled with the others' role by "
-                     "role, week by week, replication by replication)",
-                     list[k].name, differs);
-            ret = service_error(errs, &list[k], (int)k, msg);
-        }
     }
     free(list);
     if (ret != SCN_OK) {

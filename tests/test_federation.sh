@@ -244,6 +244,19 @@ for k in "seed = 5" "replications = 3"; do
     expect_err "own.cfg:3: services\\[1\\]: \"B\" changes ${k% =*} ${k#*= } \\(the base has [0-9]+\\): a service must keep the base scenario.*seed and replications" \
         "a service with its own ${k% =*}"
 done
+# A service whose overrides fail to load, or beside a wrong entry, is still told what it
+# changes that a service must keep (it was told only once the rest was fixed: two runs);
+# a key refused is not told again as changed.
+printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 1.0; overrides = { horizon_weeks = 30.0; referrals = { per_week = -5.0; }; }; },\n  { name = "C"; scale = -1.0; overrides = { seed = 7; }; },\n  { name = "D"; scale = 1.0; overrides = { horizon_weeks = -3.0; }; } );\n' "$inc" \
+    >"$tmp/tests/golden/all_at_once.cfg"
+run check "$tmp/tests/golden/all_at_once.cfg"
+expect_rc 2 "services with every kind of problem"
+expect_err 'all_at_once.cfg:3: services\[1\]: "B" changes horizon_weeks 30' \
+    "a service's horizon told beside its overrides' bad value"
+expect_err 'all_at_once.cfg:4: services\[2\]: "C" changes seed 7' \
+    "a service's seed told beside its entry's bad scale"
+check "a horizon refused is not told again as changed" \
+    sh -c "! grep -q '\"D\" changes horizon_weeks' '$tmp/err'"
 # A service's own plan or lever that never acts is said as the base's is, tagged with the
 # service (only the base's had been checked); one the base has too is said once, untagged.
 printf '%s\nservices = ( { name = "A"; scale = 1.0; overrides = { step3 = { step_down_after = 40; step_down_probability = 1.0; }; workforce = { cuts = ( { week = 900.0; role = "hit"; count = 1; } ); }; }; },\n  { name = "B"; scale = 1.0; overrides = { staff = { hit = { headcount = 0; }; }; }; } );\n' "$inc" \
