@@ -41,6 +41,9 @@ typedef struct pw_stage_record {
     int cohort;              /* referral fell in the measurement window */
     const char *source;      /* "gp" or "self" */
     const char *need;        /* latent need: "low", "high", "specialist" */
+    int phq9_first;          /* PHQ-9 read at the journey's first questionnaire, -1 if none */
+    int phq9_last;           /* PHQ-9 read at its latest questionnaire so far, -1 if none
+                                (neither is written to patients.csv: for tests' measures) */
 } pw_stage_record;
 
 /* One event of the process-mining log (events.csv). Waits and treatment episodes have a
