@@ -1,5 +1,6 @@
 /* The `expert_door` policy: a senior clinician assesses (longer, more accurate) and routes
- * by assessed need straight to step 2, step 3 or out; no fail-first. */
+ * by assessed need straight to step 2, step 3 or out: no one is sent to step 2 first to
+ * fail there, though a step-2 course that fails still steps up (step_up, default on). */
 #include "pol.h"
 
 /* policy_params.expert_door = { ... }: a senior clinician at the door routes by need. */
