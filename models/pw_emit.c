@@ -169,7 +169,9 @@ void emit_stage_by(world *w, const patient *pt, const clinician *c, double start
         .source = pt->self_ref ? "self" : "gp",
         .need = need_name(pt->need),
         .phq9_first = pt->has_obs0 ? pt->obs_phq0 : -1,
+        .gad7_first = pt->has_obs0 ? pt->obs_gad0 : -1,
         .phq9_last = pt->has_obs ? pt->obs_phq : -1,
+        .gad7_last = pt->has_obs ? pt->obs_gad : -1,
     };
     w->mon->stage(w->mon->ctx, &r);
 }

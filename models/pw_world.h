@@ -41,9 +41,8 @@ typedef struct pw_stage_record {
     int cohort;              /* referral fell in the measurement window */
     const char *source;      /* "gp" or "self" */
     const char *need;        /* latent need: "low", "high", "specialist" */
-    int phq9_first;          /* PHQ-9 read at the journey's first questionnaire, -1 if none */
-    int phq9_last;           /* PHQ-9 read at its latest questionnaire so far, -1 if none
-                                (neither is written to patients.csv: for tests' measures) */
+    int phq9_first, gad7_first; /* the journey's first questionnaire, -1 if none */
+    int phq9_last, gad7_last;   /* its latest questionnaire when the stage ended, -1 if none */
 } pw_stage_record;
 
 /* One event of the process-mining log (events.csv). Waits and treatment episodes have a

@@ -23,7 +23,8 @@ typedef struct stream_kind {
 static const stream_kind kinds[OUT_STREAM_KINDS] = {
     {OUT_STREAM_PATIENTS, "patients.csv",
      "scenario,replication,patient_id,person_id,stage,source,need,cohort,referral_day,"
-     "queue_day,start_day,end_day,wait_days,sessions,exit_reason,clinician,unfinished\n"},
+     "queue_day,start_day,end_day,wait_days,sessions,exit_reason,clinician,unfinished,"
+     "phq9_first,gad7_first,phq9_last,gad7_last\n"},
     {OUT_STREAM_EVENTS, "events.csv",
      "scenario,replication,case_id,activity_instance_id,activity,lifecycle,timestamp,day,"
      "resource,role,unfinished\n"},
@@ -263,7 +264,15 @@ static void on_stage(void *ctx, const pw_stage_record *rec)
     rb_char(&r, ',');
     if (rec->clinician >= 0)
         rb_clinician(&r, rec->clinician_role, rec->clinician);
-    rb_bytes(&r, rec->unfinished ? ",1\n" : ",0\n", 3);
+    rb_bytes(&r, rec->unfinished ? ",1" : ",0", 2);
+    /* The questionnaires: empty where none was read. */
+    const int q[] = {rec->phq9_first, rec->gad7_first, rec->phq9_last, rec->gad7_last};
+    for (int i = 0; i < 4; i++) {
+        rb_char(&r, ',');
+        if (q[i] >= 0)
+            rb_int(&r, q[i]);
+    }
+    rb_char(&r, '\n');
     rb_flush(&r);
     check(s, s->f[0]);
 }
