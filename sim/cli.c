@@ -332,7 +332,9 @@ static const char *find_scenario(cli *c, size_t i)
 int cli_same_setting(const char *a, const char *b)
 {
     size_t na = strcspn(a, "="), nb = strcspn(b, "="), n = na < nb ? na : nb;
-    return !strncmp(a, b, n) && (na == nb || (na < nb ? b : a)[n] == '.');
+    /* A group and a key in it; a list and an entry of it ("hiring", "hiring[0].count"). */
+    char next = (na < nb ? b : a)[n];
+    return !strncmp(a, b, n) && (na == nb || next == '.' || next == '[');
 }
 
 /* The overrides of one command line: each setting given once. Two --set of one key, a

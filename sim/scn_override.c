@@ -116,16 +116,45 @@ static int valid_name(const char *s, size_t n)
     return 1;
 }
 
+/* The most entries an index of a --set path may name: far beyond any list a scenario has. */
+#define SET_INDEX_MAX 100000
+
+/* A --set path element of n bytes at p: "name" or "name[N]" (an entry of a list or array,
+ * counted from 0). Its name's length, *index N or -1; 0 if malformed. */
+static size_t path_elem(const char *p, size_t n, long *index)
+{
+    *index = -1;
+    if (n < 4 || p[n - 1] != ']')
+        return valid_name(p, n) ? n : 0;
+    const char *lb = memchr(p, '[', n);
+    if (!lb || lb == p || !valid_name(p, (size_t)(lb - p)))
+        return 0;
+    long v = 0;
+    const char *d = lb + 1;
+    for (; d < p + n - 1; d++) {
+        if (!isdigit((unsigned char)*d) || v > SET_INDEX_MAX)
+            return 0;
+        v = 10 * v + (*d - '0');
+    }
+    if (d == lb + 1 || v > SET_INDEX_MAX)
+        return 0;
+    *index = v;
+    return (size_t)(lb - p);
+}
+
 /* Is key path `key` the top-level setting `top` or within it ("top" or "top.x.y")? */
 static int key_in(const char *key, const char *top)
 {
     size_t n = strlen(top);
-    return !strncmp(key, top, n) && (key[n] == '.' || !key[n]);
+    return !strncmp(key, top, n) && (key[n] == '.' || key[n] == '[' || !key[n]);
 }
 
-/* Parse "key.path=value" into a one-chain config in tmp. Returns 1 on success; 0 after
- * reporting a bad argument. */
-static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
+/* Parse "key.path=value" into a one-chain config in tmp. A path through an entry of a
+ * list ("workforce.hiring[0].count") is split after its last index: *entry gets the
+ * length of the part up to it (0: none), and tmp holds the rest's chain ("count = VALUE"),
+ * or "v = VALUE" when the index ends the path. Returns 1 on success; 0 after reporting a
+ * bad argument. */
+static int parse_set(scn_ctx *c, const char *arg, config_t *tmp, size_t *entry)
 {
     char loc[600];
     snprintf(loc, sizeof loc, "--set %s", arg);
@@ -142,19 +171,30 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
     }
     memcpy(key, arg, klen);
     key[klen] = '\0';
-    /* Validate the path: dot-separated names. */
+    /* Validate the path: dot-separated names, any of them an entry "name[N]". */
     size_t depth = 0;
+    *entry = 0;
+    const char *chain = key; /* the part parsed as a chain: after the last index */
     for (const char *p = key;; depth++) {
         size_t n = strcspn(p, ".");
-        if (!valid_name(p, n)) {
+        long index;
+        if (!path_elem(p, n, &index)) {
             scn_errf(c, loc, key, "not a key path (expected names separated by dots, such as "
-                     "staff.pwp.headcount)");
+                     "staff.pwp.headcount, an entry of a list counted from 0 as "
+                     "workforce.hiring[0].count)");
             return 0;
+        }
+        if (index >= 0) {
+            *entry = (size_t)(p + n - key);
+            chain = p[n] ? p + n + 1 : NULL;
+            depth = (size_t)-1; /* counted again from the rest */
         }
         if (!p[n])
             break;
         p += n + 1;
     }
+    if (*entry && !chain)
+        depth = 0; /* "v = VALUE" */
     if (key_in(key, OVERRIDES)) {
         scn_errf(c, loc, key, "--set cannot change the overrides group; set the key itself");
         return 0;
@@ -213,7 +253,7 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
             v = quoted;
         }
         size_t len = 0;
-        const char *p = key;
+        const char *p = *entry && !chain ? "v" : chain;
         for (size_t d = 0; d <= depth; d++) {
             size_t n = strcspn(p, ".");
             len += (size_t)snprintf(text + len, cap - len, "%.*s = %s", (int)n, p,
@@ -235,15 +275,12 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
     } else {
         /* The parse must be exactly one chain: no second setting smuggled in. */
         const config_setting_t *g = config_root_setting(tmp);
-        const char *p = key;
         for (size_t d = 0; d <= depth && ok; d++) {
-            size_t n = strcspn(p, ".");
             if (config_setting_length(g) != 1 || !config_setting_is_group(g)) {
                 ok = 0;
                 break;
             }
             g = config_setting_get_elem(g, 0);
-            p += n + 1;
         }
         if (!ok) {
             scn_errf(c, loc, key, "the value must be a single value (got more than one setting)");
@@ -261,6 +298,107 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp)
 }
 
 /* ==== applying them ==================================================================== */
+
+/* Is s a number, string or boolean (not a group, list or array)? */
+static int is_scalar(const config_setting_t *s)
+{
+    return !config_setting_is_aggregate(s);
+}
+
+/* Apply a --set through an entry of a list (parse_set: the path's first `entry` bytes
+ * name it; tmp holds the rest). The entry must exist: a --set changes a plan's row, it
+ * does not add one. Returns 0, or -1 after reporting (c->nomem set if out of memory). */
+static int set_entry(scn_ctx *c, config_setting_t *root, const char *arg, size_t entry,
+                     config_t *tmp)
+{
+    char loc[600], key[KEYMAX];
+    snprintf(loc, sizeof loc, "--set %s", arg);
+    snprintf(key, sizeof key, "%.*s", (int)strcspn(arg, "="), arg);
+    config_setting_t *at = root;
+    for (const char *p = key; p < key + entry;) {
+        size_t n = strcspn(p, ".");
+        long index;
+        size_t nl = path_elem(p, n, &index);
+        char name[KEYMAX];
+        snprintf(name, sizeof name, "%.*s", (int)nl, p);
+        config_setting_t *m = config_setting_is_group(at) ? config_setting_get_member(at, name)
+                                                          : NULL;
+        if (!m) {
+            scn_errf(c, loc, key, "%.*s: no such setting in the scenario, so no entry of it "
+                     "to change (a --set changes an entry a list has; give the whole list to "
+                     "add one, e.g. --set 'workforce.hiring=({ week = 104.0; role = \"pwp\"; "
+                     "count = 4; })')", (int)(p + nl - key), key);
+            return -1;
+        }
+        at = m;
+        if (index >= 0) {
+            int len = config_setting_is_list(m) || config_setting_is_array(m)
+                          ? config_setting_length(m) : -1;
+            if (len < 0) {
+                scn_errf(c, loc, key, "%.*s is not a list or an array: it has no entry [%ld]",
+                         (int)(p + nl - key), key, index);
+                return -1;
+            }
+            if (index >= len) {
+                scn_errf(c, loc, key, "%.*s has %d entr%s (counted from 0): no entry [%ld] to "
+                         "change (give the whole list to add one)", (int)(p + nl - key), key,
+                         len, len == 1 ? "y" : "ies", index);
+                return -1;
+            }
+            at = config_setting_get_elem(m, (unsigned)index);
+        }
+        p += n + 1;
+    }
+    const config_setting_t *src = config_root_setting(tmp);
+    if (key[entry]) { /* a key inside the entry: merged into it as a group's */
+        if (!config_setting_is_group(at)) {
+            scn_errf(c, loc, key, "%.*s is not a group: it has no keys to set", (int)entry, key);
+            return -1;
+        }
+        if (merge(c, at, src, arg) < 0) {
+            c->nomem = 1;
+            return -1;
+        }
+        return 0;
+    }
+    src = config_setting_get_elem(src, 0); /* "v": the entry's new value */
+    if (config_setting_is_group(at) && config_setting_is_group(src)) {
+        /* The row replaced in its place (its index names it in every message after). */
+        while (config_setting_length(at) > 0)
+            if (config_setting_remove_elem(at, 0) != CONFIG_TRUE) {
+                c->nomem = 1;
+                return -1;
+            }
+        if (merge(c, at, src, arg) < 0) {
+            c->nomem = 1;
+            return -1;
+        }
+        return 0;
+    }
+    int ta = config_setting_type(at), ts = config_setting_type(src);
+    int ok = is_scalar(at) && is_scalar(src) &&
+             (ta == ts || (ta == CONFIG_TYPE_FLOAT && ts == CONFIG_TYPE_INT));
+    if (!ok) {
+        scn_errf(c, loc, key, "an entry takes a value of its kind: %s, as the entry's others",
+                 config_setting_is_group(at) ? "a group { key = value; ... }"
+                 : ta == CONFIG_TYPE_FLOAT   ? "a number"
+                 : ta == CONFIG_TYPE_INT     ? "a whole number"
+                 : ta == CONFIG_TYPE_STRING  ? "a string in \"quotes\""
+                 : ta == CONFIG_TYPE_BOOL    ? "true or false"
+                                             : "a value like the list's others");
+        return -1;
+    }
+    int set = ta == CONFIG_TYPE_FLOAT  ? config_setting_set_float(at, config_setting_get_float(src))
+              : ta == CONFIG_TYPE_INT  ? config_setting_set_int(at, config_setting_get_int(src))
+              : ta == CONFIG_TYPE_INT64 ? config_setting_set_int64(at, config_setting_get_int64(src))
+              : ta == CONFIG_TYPE_BOOL ? config_setting_set_bool(at, config_setting_get_bool(src))
+                                       : config_setting_set_string(at, config_setting_get_string(src));
+    if (set != CONFIG_TRUE || mark(c, at, NULL, arg) < 0) {
+        c->nomem = 1;
+        return -1;
+    }
+    return 0;
+}
 
 int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *const *sets,
                         size_t nsets)
@@ -291,8 +429,13 @@ int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *c
     for (size_t i = 0; i < nsets; i++) {
         config_t tmp;
         config_init(&tmp);
-        if (parse_set(c, sets[i], &tmp) && merge(c, root, config_root_setting(&tmp), sets[i]) < 0)
-            c->nomem = 1;
+        size_t entry = 0;
+        if (parse_set(c, sets[i], &tmp, &entry)) {
+            if (entry)
+                set_entry(c, root, sets[i], entry, &tmp);
+            else if (merge(c, root, config_root_setting(&tmp), sets[i]) < 0)
+                c->nomem = 1;
+        }
         config_destroy(&tmp);
         if (c->nomem)
             return -1;

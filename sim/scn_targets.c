@@ -251,6 +251,12 @@ static void check_key(scn_ctx *c, const config_setting_t *g, const char *k, conf
                    "replications (use -s and -r)", fp->key);
         return;
     }
+    if (strchr(fp->key, '[')) { /* fitted.cfg's overrides group names keys, not entries */
+        scn_err_at(c, km, kk, "\"%s\" is an entry of a list, which fitted.cfg's overrides "
+                   "group cannot set: calibrate fits keys of groups (sweep, solve and "
+                   "sensitivity take an entry)", fp->key);
+        return;
+    }
     if (!s) {
         scn_err_at(c, km, kk, "no key \"%s\" in the scenario (expected a dotted key such as "
                    "staff.pwp.headcount; `stepsim check SCENARIO` prints every key)", fp->key);

@@ -254,6 +254,10 @@ const pw_field *scn_field_by_path(const char *key)
             return NULL;
         memcpy(part, k, len);
         part[len] = '\0';
+        /* An entry of a list or array ("hiring[0]", --set's): its field's. */
+        char *lb = strchr(part, '[');
+        if (lb)
+            *lb = '\0';
         const pw_field *f = NULL;
         for (size_t i = 0; i < n && !f; i++)
             if (!strcmp(tbl[i].name, part))
@@ -261,9 +265,9 @@ const pw_field *scn_field_by_path(const char *key)
         if (!f)
             return NULL;
         if (k[len] == '\0')
-            return f;
+            return lb && f->kind == PW_F_LIST ? NULL : f; /* a row is no one field */
         k += len + 1;
-        if (f->kind == PW_F_GROUP) {
+        if (f->kind == PW_F_GROUP || (lb && f->kind == PW_F_LIST)) {
             tbl = f->sub;
             n = f->nsub;
             continue;

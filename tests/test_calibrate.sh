@@ -208,6 +208,8 @@ printf '%s\nfree = (\n  { key = "staff.pwp.headcount"; lower = 12; upper = 20; }
 bad_file default_outside "free\[0\]: the scenario's value of staff.pwp.headcount, 10, lies outside"
 printf '%s\nfree = (\n  { key = "staff.pwp.headcont"; lower = 5; upper = 20; }\n);\n' "$T" >"$tmp/no_such_key.cfg"
 bad_file no_such_key 'free\[0\]\.key: no key "staff.pwp.headcont" in the scenario'
+printf '%s\nfree = (\n  { key = "workforce.hiring[0].week"; lower = 13.0; upper = 39.0; }\n);\n' "$T" >"$tmp/entry.cfg"
+bad_file entry 'free\[0\]\.key: "workforce.hiring\[0\].week" is an entry of a list, which fitted.cfg'"'"'s overrides group cannot set'
 printf '%s\nfree = (\n  { key = "seed"; lower = 1; upper = 9; }\n);\n' "$T" >"$tmp/seed.cfg"
 bad_file seed 'free\[0\]\.key: "seed" cannot be free'
 printf '%s\nfree = (\n  { key = "policy"; lower = 0.0; upper = 1.0; }\n);\n' "$T" >"$tmp/not_a_number.cfg"

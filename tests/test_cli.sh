@@ -113,6 +113,14 @@ expect_err "give one setting twice" "--set twice: said so"
 run run "$top/scenarios/baseline.cfg" --set 'staff.pwp={ headcount = 5; }' --set staff.pwp.headcount=6 -o "$tmp/never"
 expect_rc 2 "--set of a group and a key inside it"
 expect_err "give one setting twice" "--set of a group and a key inside it: said so"
+run run "$top/scenarios/hire_pwps.cfg" --set 'workforce.hiring[0].count=2' \
+    --set 'workforce.hiring=({ week = 52.0; role = "pwp"; count = 4; })' -o "$tmp/never"
+expect_rc 2 "--set of an entry of a list and of the list"
+expect_err "give one setting twice" "--set of an entry and its list: said so"
+run run "$top/scenarios/hire_pwps.cfg" --set 'workforce.hiring[0].count=2' \
+    --set 'workforce.hiring[0].week=52' -q -r 1 --set horizon_weeks=13 --set warmup_weeks=0 \
+    --set followup_weeks=0 -o "$tmp/entries"
+expect_rc 0 "--set of two keys of one entry"
 run sweep "$top/scenarios/baseline.cfg" --set staff.pwp.headcount=5 --vary staff.pwp.headcount=20,21 -o "$tmp/never"
 expect_rc 2 "--set of a key --vary varies"
 expect_err "names a key that --vary 'staff.pwp.headcount=20,21' varies" "--set and --vary: said so"

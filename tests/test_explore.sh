@@ -111,6 +111,47 @@ same=$(same_stats "$tmp/swdec/sweep.csv" 2 "$tmp/rdec/summary.csv")
 check "point 0.3 = run --set ...=0.3, every statistic of every metric ($(echo "$same" | tail -n 1))" \
     sh -c "echo '$same' | tail -n 1 | grep -q '^[1-9][0-9]* metrics, 0 differ$'"
 echo "$same" | sed '$d' | head -n 5 | sed 's/^/      /'
+# An entry of a list varied (a plan's hire, hire_pwps.cfg's week 104 brought into a short
+# run): each point is run with --set of that entry, the rest of the list as the file has it;
+# the points whole numbers where the entry's key is one.
+hp="$top/scenarios/hire_pwps.cfg"
+short="--set horizon_weeks=52 --set warmup_weeks=13 --set followup_weeks=13"
+# shellcheck disable=SC2086 # word lists
+{
+    run sweep "$hp" $short --vary 'workforce.hiring[0].week=13:39:13' -r 2 -j 2 -q -o "$tmp/swentry"
+    expect_rc 0 "sweep an entry of a list"
+    check "its column is the entry's key" \
+        sh -c "head -n 1 '$tmp/swentry/sweep.csv' | grep -q '^scenario,point,workforce.hiring\[0\].week,metric,'"
+    run run "$hp" $short --set 'workforce.hiring[0].week=39' -r 2 -j 2 -q -o "$tmp/rentry"
+    same=$(same_stats "$tmp/swentry/sweep.csv" 2 "$tmp/rentry/summary.csv")
+    check "point week 39 = run --set of the entry, every statistic ($(echo "$same" | tail -n 1))" \
+        sh -c "echo '$same' | tail -n 1 | grep -q '^[1-9][0-9]* metrics, 0 differ$'"
+    a=$(value "$tmp/swentry/sweep.csv" within_6_weeks_true 0)
+    b=$(value "$tmp/swentry/sweep.csv" within_6_weeks_true 2)
+    check "and the hire's week moves the figures (week 13: $a, week 39: $b)" \
+        sh -c "[ -n '$a' ] && [ '$a' != '$b' ]"
+    run run "$hp" $short --set 'workforce.hiring=({ week = 39.0; role = "pwp"; count = 6; })' \
+        -r 2 -j 2 -q -o "$tmp/rlist"
+    but_scenario() { # summary.csv but its scenario column (each names its --set)
+        awk "$(cat "$top/scripts/csv.awk")"'{ n = csv($0, f); row = ""
+            for (i = 2; i <= n; i++) row = row "," f[i]; print row }' "$1"
+    }
+    but_scenario "$tmp/rentry/summary.csv" >"$tmp/rentry/but"
+    but_scenario "$tmp/rlist/summary.csv" >"$tmp/rlist/but"
+    check "and = the whole list given with that week" \
+        sh -c "[ -s '$tmp/rlist/but' ] && cmp -s '$tmp/rentry/but' '$tmp/rlist/but'"
+    run sweep "$hp" $short --vary 'workforce.hiring[3].week=13:39:13' -r 2 -q -o "$tmp/swno"
+    expect_rc 2 "sweep of an entry the list lacks"
+    expect_err 'workforce.hiring has 1 entry \(counted from 0\): no entry \[3\] to change' \
+        "sweep of an entry the list lacks"
+    # The list given whole and an entry of it: one would beat the other while both stood in
+    # the label, as a group and a key in it.
+    run sweep "$hp" $short --set 'workforce.hiring=({ week = 39.0; role = "pwp"; count = 6; })' \
+        --vary 'workforce.hiring[0].week=13:39:13' -r 2 -q -o "$tmp/swboth"
+    expect_rc 2 "a list by --set and its entry by --vary"
+    expect_err "names a key that --vary 'workforce.hiring\[0\].week=13:39:13' varies" \
+        "a list by --set and its entry by --vary"
+}
 # One replication: no sd at all in summary.csv; sweep.csv wrote 0 for every metric.
 run sweep "$q" --vary staff.pwp.headcount=10 -r 1 -q -o "$tmp/sw1r"
 run run "$q" -r 1 -q -o "$tmp/r1r"

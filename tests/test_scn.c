@@ -928,6 +928,78 @@ static void test_set(const paths *ps)
     scn_errors_free(&e);
 }
 
+/* --set through an entry of a list or an array: the entry changed in its place, the
+ * others kept; an entry the list lacks, a path through a non-list, a value of another kind
+ * refused with what was expected. */
+static void test_set_entries(const paths *ps)
+{
+    char path[PATHMAX], base[PATHMAX];
+    at_root(ps, "scenarios/hire_pwps.cfg", path, sizeof path);
+    at_root(ps, "scenarios/baseline.cfg", base, sizeof base);
+    pw_params p;
+    scn_errors e;
+    const char *count[] = {"workforce.hiring[0].count=9"};
+    int rc = load(path, count, 1, &p, &e);
+    if (!CHECK(rc == SCN_OK && p.workforce.n_hires == 1 && p.workforce.hires[0].count == 9 &&
+                   p.workforce.hires[0].week == 104 && !strcmp(p.workforce.hires[0].role_name, "pwp"),
+               "--set of one key of a list's entry: it alone changes"))
+        dump(&e);
+    scn_errors_free(&e);
+    const char *row[] = {"workforce.hiring[0]={ week = 50.0; role = \"hit\"; count = 2; }"};
+    rc = load(path, row, 1, &p, &e);
+    if (!CHECK(rc == SCN_OK && p.workforce.n_hires == 1 && p.workforce.hires[0].count == 2 &&
+                   p.workforce.hires[0].week == 50 && !strcmp(p.workforce.hires[0].role_name, "hit"),
+               "--set of a whole entry: replaced in its place"))
+        dump(&e);
+    scn_errors_free(&e);
+    const char *month[] = {"referrals.seasonality[7]=0.5"};
+    pw_params b;
+    rc = load(base, NULL, 0, &b, &e);
+    scn_errors_free(&e);
+    rc |= load(base, month, 1, &p, &e);
+    int same = 1;
+    for (int m = 0; m < 12; m++)
+        same &= m == 7 ? p.referrals.seasonality[m] == 0.5
+                       : p.referrals.seasonality[m] == b.referrals.seasonality[m];
+    if (!CHECK(rc == SCN_OK && same, "--set of an array's element: it alone changes"))
+        dump(&e);
+    scn_errors_free(&e);
+    /* The decision tools round a key's points by its type in the schema, an entry's too. */
+    CHECK(scn_key_is_whole("workforce.hiring[0].count") && !scn_key_is_whole("workforce.hiring[0].week") &&
+              !scn_key_is_whole("workforce.hiring[0]") && !scn_key_is_whole("referrals.seasonality[3]") &&
+              !scn_key_is_whole("workforce.hiring.count"),
+          "an entry's key has its field's type: hiring[0].count whole, hiring[0].week not");
+    struct {
+        const char *file, *set, *want;
+    } bad[] = {
+        {path, "workforce.hiring[1].count=9",
+         "--set workforce.hiring[1].count=9: workforce.hiring[1].count: workforce.hiring has 1 "
+         "entry (counted from 0): no entry [1] to change"},
+        {base, "workforce.cuts[0].count=1", "workforce.cuts has 0 entries"},
+        {path, "workforce.hiring[0].count=-1",
+         "--set workforce.hiring[0].count=-1: workforce.hiring[0].count: must be an integer in "
+         "[1, 10000] (got -1)"},
+        {path, "workforce.hiring[0].bogus=1", "workforce.hiring[0].bogus: unknown key"},
+        {path, "workforce.hiring[0]=5", "an entry takes a value of its kind: a group"},
+        {base, "referrals.seasonality[7]=\"x\"", "an entry takes a value of its kind: a number"},
+        {base, "staff.pwp[0].headcount=3", "staff.pwp is not a list or an array: it has no entry [0]"},
+        {base, "workforce.hiring[x].count=1", "not a key path"},
+        {base, "workforce.hiring[].count=1", "not a key path"},
+        {base, "workforce.hiring[999999].count=1", "not a key path"},
+        {base, "nosuch[0].x=1", "nosuch: no such setting in the scenario"},
+        {base, "services[0].scale=2.0", "--set cannot change a federation's services list"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rc = load(bad[i].file, &bad[i].set, 1, &p, &e);
+        int ok = CHECK(rc == SCN_EINVALID, "--set %s fails (got %s)", bad[i].set, scn_strerror(rc));
+        ok &= CHECK(has_msg(&e, bad[i].want), "--set %s: a message contains: %s", bad[i].set,
+                    bad[i].want);
+        if (!ok)
+            dump(&e);
+        scn_errors_free(&e);
+    }
+}
+
 /* The traps of docs/design.md §6 and file problems. */
 static void test_traps(const paths *ps)
 {
@@ -1395,6 +1467,7 @@ int main(int argc, char **argv)
     RUN(test_baseline_complete);
     RUN(test_workforce);
     RUN(test_set);
+    RUN(test_set_entries);
     RUN(test_set_names_file);
     RUN(test_too_many);
     RUN(test_traps);
