@@ -499,7 +499,13 @@ void scn_report_parse_error(scn_ctx *c)
             scn_errf(c, loc, NULL, "cannot open include file");
     } else if (text && !strcmp(text, "duplicate setting name")) {
         size_t n = 0;
-        const char *p = repeated_on_line(src, &n);
+        const char *p = NULL;
+        if (c->dup_file && f && c->dup_file == f && (int)c->dup_line == line) {
+            p = c->dup_name; /* found as libconfig read: the line may hold several */
+            n = strlen(p);
+        }
+        if (!p)
+            p = repeated_on_line(src, &n);
         if (!p) { /* the line's first setting repeats one of an earlier line */
             p = src;
             while (*p == ' ' || *p == '\t')

@@ -118,6 +118,11 @@ typedef struct scn_ctx {
     size_t npoisoned, cappoisoned;
     int staff_ok; /* staff loaded without errors: the role cross-checks can run */
     int wide_ints; /* every integer may be 64-bit (the targets file): a wrap suggests L */
+    /* The first setting that repeats a name of its group, as scn_vet found it (libconfig
+     * says only "duplicate setting name" and a line, which may hold several settings). */
+    const scn_src *dup_file;
+    unsigned dup_line;
+    char dup_name[KEYMAX];
 } scn_ctx;
 
 /* The loader's code for a field (struct scn_hooks of models/pw_schema.h). A special field

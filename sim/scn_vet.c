@@ -66,6 +66,14 @@ typedef struct vet {
     const scn_src *ml_file;  /* and where it closed: when a string opened on that line */
     unsigned mlc_line;       /* reaches the end, the quote that closed the first was */
     const scn_src *mlc_file; /* meant to open the second, and the first was left open */
+    const char *name_at;     /* the last name read, in its file's text */
+    size_t name_len;
+    struct vet_name {        /* the names of the open groups' settings, innermost last */
+        const char *at;
+        size_t len;
+        int depth;
+    } *names;
+    size_t nnames, capnames;
     unsigned includes;       /* files @included so far, repeats counted */
     int no_includes;         /* a --set value: @include is refused */
 } vet;
@@ -142,8 +150,31 @@ static void vet_close(vet *v)
     } else if (v->depth > 0) {
         vet_report_level(v);
         v->depth--;
+        while (v->nnames && v->names[v->nnames - 1].depth > v->depth)
+            v->nnames--;
     }
     v->setting[0] = '\0';
+}
+
+/* A setting named v->name_at opens in the innermost group at line `line` of f: the first
+ * that repeats a name of its group is kept in the context (libconfig will stop there).
+ * Not tracked past a group's limit, which is reported anyway (and would cost n^2). */
+static void vet_name(vet *v, const scn_src *f, unsigned line)
+{
+    vet_level *l = &v->lv[v->depth];
+    if (!f->raw || !v->name_at || l->count >= SCN_MAX_GROUP_KEYS) /* a --set value: not kept */
+        return;
+    for (size_t i = v->nnames; !v->c->dup_file && i-- > 0 && v->names[i].depth == v->depth;)
+        if (v->names[i].len == v->name_len && !memcmp(v->names[i].at, v->name_at, v->name_len)) {
+            v->c->dup_file = f;
+            v->c->dup_line = line;
+            snprintf(v->c->dup_name, sizeof v->c->dup_name, "%s", v->name);
+        }
+    if (scn_grow(v->c, (void **)&v->names, &v->capnames, v->nnames + 1, sizeof *v->names) < 0)
+        return;
+    v->names[v->nnames].at = v->name_at;
+    v->names[v->nnames].len = v->name_len;
+    v->names[v->nnames++].depth = v->depth;
 }
 
 /* One more setting ('=' or ':') or element (',') at the innermost level. */
@@ -152,8 +183,10 @@ static void vet_count(vet *v, const scn_src *f, unsigned line, int is_setting)
     vet_level *l = &v->lv[v->depth];
     if (v->too_deep || (l->kind == '{') != is_setting)
         return; /* a syntax error, which libconfig reports */
-    if (is_setting)
+    if (is_setting) {
         snprintf(v->setting, sizeof v->setting, "%s", v->name);
+        vet_name(v, f, line);
+    }
     l->count++;
     size_t n = is_setting ? l->count : l->count + 1;
     if (!l->over_f && n > (size_t)(is_setting ? SCN_MAX_GROUP_KEYS : SCN_MAX_ELEMENTS)) {
@@ -400,6 +433,8 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
                 size_t len = i - s < KEYMAX - 1 ? i - s : KEYMAX - 1;
                 memcpy(v->name, t + s, len);
                 v->name[len] = '\0';
+                v->name_at = t + s;
+                v->name_len = i - s;
                 if ((tl == 4 && !strncasecmp(t + s, "true", 4)) ||
                     (tl == 5 && !strncasecmp(t + s, "false", 5)))
                     vet_element(v, f, line, 'b', tok);
@@ -474,6 +509,7 @@ static int vet_run(scn_ctx *c, const scn_src *top, int no_includes, const char *
     v->too_deep = 0;
     for (; v->depth >= 0; v->depth--)
         vet_report_level(v);
+    free(v->names);
     free(v);
     return scn_nerrors(c) > before || c->nomem ? -1 : 0;
 }
