@@ -54,6 +54,13 @@ static void unknown_members(scn_ctx *c, const config_setting_t *g, const char *k
         char sub[KEYMAX], hint[KEYMAX + 32];
         scn_subkey(sub, key, name);
         scn_did_you_mean(name, names, n, hint, sizeof hint);
+        if (!hint[0]) { /* what the group takes, then */
+            size_t w = (size_t)snprintf(hint, sizeof hint, " (expected one of");
+            for (size_t j = 0; j < n && w < sizeof hint; j++)
+                w += (size_t)snprintf(hint + w, sizeof hint - w, "%s %s", j ? "," : "", names[j]);
+            if (w < sizeof hint)
+                snprintf(hint + w, sizeof hint - w, ")");
+        }
         scn_err_at(c, m, sub, "unknown key%s", hint);
     }
 }

@@ -354,10 +354,23 @@ void scn_unknown_key(scn_ctx *c, const config_setting_t *m, const char *key,
         return;
     }
     char elsewhere[KEYMAX];
-    if (schema_find(scn_top_fields, scn_ntop_fields, "", name, 0, elsewhere, 0))
+    if (schema_find(scn_top_fields, scn_ntop_fields, "", name, 0, elsewhere, 0)) {
         scn_err_at(c, m, key, "unknown key here (did you mean '%s'?)", elsewhere);
-    else
-        scn_err_at(c, m, key, "unknown key");
+        return;
+    }
+    /* What the group takes: its few keys by name, else where they are listed. */
+    char want[512];
+    size_t w = 0;
+    if (ncands <= 8) {
+        w = (size_t)snprintf(want, sizeof want, "expected one of");
+        for (size_t i = 0; i < ncands && w < sizeof want; i++)
+            w += (size_t)snprintf(want + w, sizeof want - w, "%s %s", i ? "," : "", cands[i]);
+    } else {
+        snprintf(want, sizeof want, "expected one of the %zu keys of %s: scenarios/baseline.cfg "
+                 "documents each, and `stepsim check SCENARIO` prints them", ncands,
+                 parent[0] ? parent : "the top level");
+    }
+    scn_err_at(c, m, key, "unknown key (%s)", want);
 }
 
 /* Store the default of one field into base. */
