@@ -16,6 +16,7 @@
  * the key it belongs to and the count or size found; libconfig then runs only on input
  * that passed.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "scn_internal.h"
 
 #include <ctype.h>
@@ -74,6 +75,8 @@ typedef struct vet {
         int depth;
     } *names;
     size_t nnames, capnames;
+    const scn_src *chain[SCN_INCLUDE_DEPTH + 1]; /* the files being read, each including
+                                                    the next: chain[depth] is the innermost */
     unsigned includes;       /* files @included so far, repeats counted */
     int no_includes;         /* a --set value: @include is refused */
 } vet;
@@ -237,8 +240,13 @@ static void vet_include(vet *v, const scn_src *from, unsigned line, const char *
                  name);
         return;
     }
-    if (depth >= SCN_INCLUDE_DEPTH)
-        return; /* libconfig refuses it: "include file nesting too deep" */
+    if (depth >= SCN_INCLUDE_DEPTH) {
+        /* libconfig would say "include file nesting too deep", and no more. */
+        scn_errf(v->c, loc, NULL, "@include \"%.200s\": files included too deep (got more than "
+                 "%d, each including the next, from %s; expected at most %d: libconfig's "
+                 "limit)", name, SCN_INCLUDE_DEPTH, v->chain[0]->path, SCN_INCLUDE_DEPTH);
+        return;
+    }
     if (++v->includes > SCN_MAX_INCLUDES) {
         if (v->includes == SCN_MAX_INCLUDES + 1)
             scn_errf(v->c, loc, NULL, "@include \"%.200s\": too many files included (got more "
@@ -258,6 +266,26 @@ static void vet_include(vet *v, const scn_src *from, unsigned line, const char *
             scn_errf(v->c, loc, NULL, "@include \"%.200s\": %s %s", name, f->path, why);
         }
         return;
+    }
+    /* A file that includes itself, directly or through others, would go round until the
+     * depth limit: say so, with the round. */
+    char real[PATH_MAX], other[PATH_MAX];
+    int have_real = realpath(f->path, real) != NULL;
+    for (unsigned d = 0; d <= depth; d++) {
+        const scn_src *g = v->chain[d];
+        if (g == f || !strcmp(g->path, f->path) ||
+            (have_real && realpath(g->path, other) && !strcmp(real, other))) {
+            char round[1024];
+            size_t w = 0;
+            for (unsigned e = d; e <= depth && w < sizeof round; e++)
+                w += (size_t)snprintf(round + w, sizeof round - w, "%s -> ", v->chain[e]->path);
+            if (w < sizeof round)
+                snprintf(round + w, sizeof round - w, "%s", f->path);
+            scn_errf(v->c, loc, NULL, "@include \"%.200s\": a file includes itself (%s; "
+                     "expected each file to include only files that do not include it)", name,
+                     round);
+            return;
+        }
     }
     vet_file(v, f, depth + 1);
 }
@@ -329,6 +357,8 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
     const char *t = f->text;
     size_t n = f->len, i = 0;
     unsigned line = 1;
+    if (depth <= SCN_INCLUDE_DEPTH)
+        v->chain[depth] = f;
     int bol = 1; /* flex's "at the beginning of a line"; a new buffer starts at one */
     while (i < n && !v->c->nomem) {
         char ch = t[i];

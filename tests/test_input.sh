@@ -90,6 +90,14 @@ bad_input "20,000 keys at the top level" "too many settings in one group \(got 2
 secs=$(($(date +%s) - start))
 check "the three pathological files are refused within 3 s (took ${secs} s)" test "$secs" -le 3
 
+# Eleven files each including the next: libconfig said "include file nesting too deep" and
+# not its limit; now the limit is stated.
+for i in 1 2 3 4 5 6 7 8 9 10 11; do printf '@include "deep%d.cfg"\n' $((i + 1)) >"$tmp/deep$i.cfg"; done
+cp "$base" "$tmp/deep12.cfg"
+bad_input "@includes nested past libconfig's 10" \
+    'deep11.cfg:1: @include "deep12.cfg": files included too deep \(got more than 10, each including the next, from .*deep1.cfg; expected at most 10' \
+    "$tmp/deep1.cfg"
+
 echo "== values that overflowed time or spun for ever, named at their key"
 # refused NAME PATTERN ARGS...: stepsim ARGS (under timeout) exits 2 with a message
 # matching PATTERN.
