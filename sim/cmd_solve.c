@@ -611,7 +611,8 @@ int cmd_solve(const cli *c, int argc, char **argv)
     if (cm < 0) {
         char hint[OUT_METRIC_NAME_MAX + 32];
         ex_metric_suggest(c->minimise, hint, sizeof hint);
-        fprintf(stderr, "stepsim: --minimise '%s': unknown metric%s\n", c->minimise, hint);
+        fprintf(stderr, "stepsim: --minimise '%s': unknown metric%s\n  (expected the names of "
+                "summary.csv, or cost_per_year_gbp)\n", c->minimise, hint);
         ret = EXIT_USAGE;
         goto out;
     }
