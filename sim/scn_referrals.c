@@ -188,6 +188,7 @@ static void parse_counts(csv_read *rd, const char *text, size_t len, pw_referral
     int col[COL_N], have_header = 0;
     unsigned header_line = 1;
     long first_week = 0;
+    int first_unknown = 0; /* the rows so far had no readable week */
     size_t rows = 0;
     for (rd->line = 1; p < end && rd->nerr <= MAX_FILE_ERRORS; rd->line++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -228,19 +229,27 @@ static void parse_counts(csv_read *rd, const char *text, size_t len, pw_referral
         }
         long week;
         double gp = 0, self = 0, total = 0;
-        int ok = read_week(rd, cells[col[COL_WEEK]], &week);
+        int week_ok = read_week(rd, cells[col[COL_WEEK]], &week);
+        int counts_ok;
         if (r->weekly_by_source) {
-            ok &= read_count(rd, cells[col[COL_GP]], "gp", &gp);
-            ok &= read_count(rd, cells[col[COL_SELF]], "self", &self);
+            counts_ok = read_count(rd, cells[col[COL_GP]], "gp", &gp);
+            counts_ok &= read_count(rd, cells[col[COL_SELF]], "self", &self);
             total = gp + self;
         } else {
-            ok &= read_count(rd, cells[col[COL_REFERRALS]], "referrals", &total);
+            counts_ok = read_count(rd, cells[col[COL_REFERRALS]], "referrals", &total);
         }
-        if (!ok)
-            continue;
-        if (rows == 0)
-            first_week = week;
-        else if (week != first_week + (long)rows) {
+        if (!counts_ok) /* reported: the file is refused */
+            gp = self = total = 0;
+        /* A row with a bad field (reported) still holds its week's place, so the rows after
+         * it are not said to skip one: an unreadable week is taken as the one expected. */
+        if (!week_ok && rows > 0 && !first_unknown)
+            week = first_week + (long)rows;
+        if (!week_ok && (rows == 0 || first_unknown)) {
+            first_unknown = 1;
+        } else if (rows == 0 || first_unknown) {
+            first_week = week - (long)rows;
+            first_unknown = 0;
+        } else if (week != first_week + (long)rows) {
             csv_err(rd, "weeks must be consecutive (got week %ld after week %ld; expected "
                     "%ld)", week, first_week + (long)rows - 1, first_week + (long)rows);
             first_week = week - (long)rows; /* the rows after it are judged from it */

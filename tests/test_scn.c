@@ -219,7 +219,8 @@ static double policy_num(const pw_params *p, const char *policy, const char *key
 
 /* ==== tests ============================================================================ */
 
-/* Every tests/bad/NAME.cfg fails; every line of NAME.expect is in some message. */
+/* Every tests/bad/NAME.cfg fails; every line of NAME.expect is in some message (a line
+ * starting with '!': in none). */
 static void test_bad_cases(const paths *ps)
 {
     char dir[PATHMAX];
@@ -247,7 +248,11 @@ static void test_bad_cases(const paths *ps)
                 if (!line[0] || line[0] == '#')
                     continue;
                 nexp++;
-                ok &= CHECK(has_msg(&e, line), "%s: a message contains: %s", names[i], line);
+                if (line[0] == '!') /* a message that must not appear (a cascade) */
+                    ok &= CHECK(!has_msg(&e, line + 1), "%s: no message contains: %s", names[i],
+                                line + 1);
+                else
+                    ok &= CHECK(has_msg(&e, line), "%s: a message contains: %s", names[i], line);
             }
             fclose(f);
             ok &= CHECK(nexp > 0, "%s: .expect holds at least one line", names[i]);
