@@ -105,10 +105,54 @@ static int our_manifest(const char *dir)
     return strstr(head, "\"stepsim_version\"") != NULL;
 }
 
-/* Does the existing folder look like one stepsim may replace: empty, or an output set
- * (a manifest.json that stepsim wrote)? */
-static int replaceable(const char *dir)
+/* dir/manifest.json whole (malloc'd, NUL-terminated), or NULL. */
+static char *read_manifest(const char *dir)
 {
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n), *text = NULL;
+    if (!path)
+        return NULL;
+    snprintf(path, n, "%s/manifest.json", dir);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f)
+        return NULL;
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size >= 0 && size <= (64L << 20) && fseek(f, 0, SEEK_SET) == 0 &&
+        (text = malloc((size_t)size + 1)) != NULL) {
+        size_t got = fread(text, 1, (size_t)size, f);
+        text[got] = '\0';
+    }
+    fclose(f);
+    return text;
+}
+
+/* Does the manifest's "files" list name `entry` or a file inside it ("points" for
+ * "points/0000/manifest.json")? -1 when it has no list to judge by. */
+static int manifest_lists(const char *m, const char *entry)
+{
+    const char *files = strstr(m, "\"files\"");
+    const char *open = files ? strchr(files, '[') : NULL;
+    const char *close = open ? strchr(open, ']') : NULL;
+    if (!close)
+        return -1;
+    size_t n = strlen(entry);
+    for (const char *p = open; (p = strstr(p, "\"name\"")) != NULL && p < close; p++) {
+        const char *q = strchr(p + 6, '"');
+        if (q && q < close && !strncmp(q + 1, entry, n) && (q[1 + n] == '"' || q[1 + n] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the existing folder look like one stepsim may replace: empty, or an output set (a
+ * manifest.json that stepsim wrote) holding only what its run wrote: the files its
+ * manifest lists and folders that are sets themselves (compare's scenarios). Anything
+ * else, a note put beside the results or a run of its own inside, would be lost with
+ * the set: its name goes into foreign (at most n bytes). */
+static int replaceable(const char *dir, char *foreign, size_t n)
+{
+    foreign[0] = '\0';
     DIR *d = opendir(dir);
     if (!d)
         return 0;
@@ -121,8 +165,34 @@ static int replaceable(const char *dir)
         if (!strcmp(e->d_name, "manifest.json"))
             manifest = 1;
     }
+    if (empty || !manifest || !our_manifest(dir)) {
+        closedir(d);
+        return empty;
+    }
+    char *m = read_manifest(dir);
+    rewinddir(d);
+    while (m && !foreign[0] && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "manifest.json"))
+            continue; /* ".", "..", and hidden files (a desktop's own) */
+        int listed = manifest_lists(m, e->d_name);
+        if (listed < 0)
+            break; /* a manifest without a list: trusted whole, as before lists */
+        if (listed)
+            continue;
+        size_t k = strlen(dir) + strlen(e->d_name) + 2;
+        char *sub = malloc(k);
+        if (!sub)
+            break;
+        snprintf(sub, k, "%s/%s", dir, e->d_name);
+        struct stat st;
+        int a_set = lstat(sub, &st) == 0 && S_ISDIR(st.st_mode) && our_manifest(sub);
+        free(sub);
+        if (!a_set)
+            snprintf(foreign, n, "%s", e->d_name);
+    }
     closedir(d);
-    return empty || (manifest && our_manifest(dir));
+    free(m);
+    return !foreign[0];
 }
 
 /* "PARENT/.BASE.KIND.<pid>.XXXXXX" as a template (malloc'd). */
@@ -172,11 +242,40 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
                             "a folder", s->outdir);
             goto out;
         }
-        if (!replaceable(s->outdir)) {
-            ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' holds files that "
-                            "stepsim did not write (no manifest.json of stepsim's); a run "
-                            "replaces its folder whole, so name a new or empty folder",
-                            s->outdir);
+        char foreign[256];
+        if (!replaceable(s->outdir, foreign, sizeof foreign)) {
+            if (foreign[0])
+                ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' holds '%s', "
+                                "which its run did not write (its manifest.json does not list "
+                                "it); a run replaces its folder whole, which would delete it: "
+                                "move it out, or name another folder", s->outdir, foreign);
+            else
+                ret = out_error(err, errlen, OUT_EINVAL, "output folder '%s' holds files "
+                                "that stepsim did not write (no manifest.json of stepsim's); "
+                                "a run replaces its folder whole, so name a new or empty "
+                                "folder", s->outdir);
+            goto out;
+        }
+    }
+    /* A folder inside a set, at any depth, would be lost when that set's run is repeated
+     * (and would mix two runs' files in it meanwhile). The ancestors as written, and the
+     * current folder for a relative path. */
+    for (char *up = strdup(s->outdir); up; free(up), up = NULL) {
+        char *slash;
+        int found = 0;
+        while (!found && (slash = strrchr(up, '/')) != NULL) {
+            slash[slash == up] = '\0'; /* "/a" goes up to "/" */
+            found = our_manifest(up);
+            if (!strcmp(up, "/"))
+                break;
+        }
+        if (!found && s->outdir[0] != '/' && (found = our_manifest(".")) != 0)
+            strcpy(up, ".");
+        if (found) {
+            ret = out_error(err, errlen, OUT_EINVAL, "cannot write into '%s': '%s' is an "
+                            "output set of stepsim's, replaced whole by its own run's next "
+                            "publication; name a folder outside it", s->outdir, up);
+            free(up);
             goto out;
         }
     }

@@ -187,6 +187,40 @@ static void test_publish(void)
     CHECK(out_set_begin(&s, dotdot, err, sizeof err) == OUT_EINVAL, "'..' refused: %s", err);
     free(dotdot);
 
+    /* A set holding what its run did not write (a note beside the results): refused, as
+     * the next run would delete it; it was replaced whole, the note lost. A folder that is
+     * a set itself (compare's scenario folders) and hidden files do not count. */
+    char *listed = path_in(root, "listed");
+    mkdir(listed, 0777);
+    put(listed, "manifest.json", "{\n  \"stepsim_version\": \"test\",\n  \"files\": [\n"
+                                 "    {\"name\": \"a.csv\", \"bytes\": 2},\n"
+                                 "    {\"name\": \"points/0000/manifest.json\"}\n  ]\n}\n");
+    put(listed, "a.csv", "x\n");
+    put(listed, ".hidden", "x\n");
+    char *points = path_in(listed, "points"), *scen = path_in(listed, "scenario_b");
+    mkdir(points, 0777);
+    mkdir(scen, 0777);
+    put(scen, "manifest.json", OUR_MANIFEST);
+    CHECK(out_set_begin(&s, listed, err, sizeof err) == OUT_OK,
+          "a set of listed files, a listed folder and a set inside: %s", err);
+    out_set_abort(&s);
+    put(listed, "notes.txt", "mine\n");
+    CHECK(out_set_begin(&s, listed, err, sizeof err) == OUT_EINVAL &&
+              strstr(err, "holds 'notes.txt', which its run did not write"),
+          "a set holding a file its manifest does not list is refused: %s", err);
+    CHECK(has(listed, "notes.txt", "mine\n"), "and the file kept");
+    /* A folder inside a set, at any depth: refused (the set's next run would delete it). */
+    char *inner = path_in(points, "mine/run");
+    CHECK(out_set_begin(&s, inner, err, sizeof err) == OUT_EINVAL &&
+              strstr(err, "is an output set of stepsim's"),
+          "a folder inside a set is refused: %s", err);
+    struct stat ist;
+    CHECK(stat(inner, &ist) != 0, "and not made");
+    free(inner);
+    free(points);
+    free(scen);
+    free(listed);
+
     /* Leftovers: a dead process's staging is removed, a live one's kept, others alone. */
     pid_t child = fork();
     if (child == 0)
