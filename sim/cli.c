@@ -396,8 +396,12 @@ static int check_command(cli *c)
         return cli_usage_error("%s: at least two scenario files are needed", cmd);
     if (!compare && c->nscenarios == 0)
         return cli_usage_error("%s: a scenario file is needed", cmd);
-    if (!compare && c->nscenarios > 1)
-        return cli_usage_error("unexpected argument '%s'", c->scenarios[1]);
+    if (!compare && c->nscenarios > 1) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "unexpected argument '%%s' (%s takes one scenario file%s)",
+                 cmd, strcmp(cmd, "run") ? "" : "; compare takes several");
+        return cli_usage_error(msg, c->scenarios[1]);
+    }
     if (explore && c->nvaries == 0)
         return cli_usage_error("%s: at least one --vary KEY=... is needed", cmd);
     if (!explore && c->nvaries)

@@ -294,6 +294,10 @@ check "that option took effect" grep -q "headcount = 11;" "$tmp/out"
 run run -- "$top/scenarios/baseline.cfg" -q
 expect_rc 2 "after --, an option is an argument"
 expect_err "unexpected argument '-q'" "the argument after -- named"
+run run "$top/scenarios/baseline.cfg" "$top/scenarios/more_pwps.cfg" -o "$tmp/never"
+expect_rc 2 "run of two scenarios"
+expect_err "unexpected argument '.*more_pwps.cfg' \(run takes one scenario file; compare takes several\)" \
+    "what run takes said (it named the argument alone)"
 # strtoull negates after blanks: ' -5' once ran as seed 18446744073709551611.
 run run "$top/scenarios/baseline.cfg" -s ' -5' -o "$tmp/never"
 expect_rc 2 "a seed of ' -5'"
