@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,60 @@ const char *out_strerror(int err)
     }
 }
 
+/* The staging folders open now, each with the output folder it stands for (out_set.c):
+ * a message naming a file in one names it as it would be published. */
+enum { OUT_STAGES = 8 };
+static pthread_mutex_t stages_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char *stage, *outdir;
+} stages[OUT_STAGES];
+
+void out_stage_shown_as(const char *stage, const char *outdir)
+{
+    pthread_mutex_lock(&stages_mu);
+    for (size_t i = 0; i < OUT_STAGES; i++)
+        if (stages[i].stage && !strcmp(stages[i].stage, stage)) {
+            free(stages[i].stage);
+            free(stages[i].outdir);
+            stages[i].stage = stages[i].outdir = NULL;
+        }
+    for (size_t i = 0; outdir && i < OUT_STAGES; i++)
+        if (!stages[i].stage) {
+            stages[i].stage = strdup(stage);
+            stages[i].outdir = strdup(outdir);
+            if (!stages[i].stage || !stages[i].outdir) {
+                free(stages[i].stage);
+                free(stages[i].outdir);
+                stages[i].stage = stages[i].outdir = NULL;
+            }
+            break;
+        }
+    pthread_mutex_unlock(&stages_mu);
+}
+
+/* "cannot write 'out/.run.stage.123.AbCdEf/waits.csv': ..." as "cannot write
+ * 'out/run/waits.csv': ... (nothing is published: out/run is as it was)". */
+static void shown_paths(char *err, size_t errlen)
+{
+    pthread_mutex_lock(&stages_mu);
+    for (size_t i = 0; i < OUT_STAGES; i++) {
+        const char *st = stages[i].stage;
+        char *at = st ? strstr(err, st) : NULL;
+        size_t n = st ? strlen(st) : 0;
+        if (!at || (at[n] != '/' && at[n] != '\'' && at[n] != '\0'))
+            continue;
+        char *rest = strdup(at + n);
+        if (!rest)
+            break;
+        size_t pre = (size_t)(at - err);
+        snprintf(at, errlen - pre, "%s%s (nothing is published: %s is as it was before the run)",
+                 stages[i].outdir, rest, stages[i].outdir);
+        free(rest);
+        break;
+    }
+    pthread_mutex_unlock(&stages_mu);
+}
+
 int out_error(char *err, size_t errlen, int code, const char *fmt, ...)
 {
     if (err && errlen) {
@@ -38,6 +93,7 @@ int out_error(char *err, size_t errlen, int code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err, errlen, fmt, ap);
         va_end(ap);
+        shown_paths(err, errlen);
     }
     return code;
 }

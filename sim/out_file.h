@@ -38,6 +38,9 @@ enum {
 /* Message for an out_ error code (static string). */
 const char *out_strerror(int err);
 
+/* Messages naming a file in the staging folder `stage` name it in `outdir` instead, where
+ * it would be published, and say nothing was (outdir NULL: forget stage). For out_set.c. */
+void out_stage_shown_as(const char *stage, const char *outdir);
 /* Format a message into err[errlen] (if err is non-NULL and errlen > 0). Returns code, so
  * a caller can write `return out_error(err, errlen, OUT_EIO, "...", ...)`. */
 __attribute__((format(printf, 4, 5))) int out_error(char *err, size_t errlen, int code,

@@ -303,6 +303,7 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
         s->stage = NULL;
         goto out;
     }
+    out_stage_shown_as(s->stage, s->outdir);
     /* mkdtemp makes it private; the published folder gets the usual mode. */
     mode_t mask = umask(0);
     umask(mask);
@@ -383,6 +384,7 @@ int out_set_publish(out_set *s, char *err, size_t errlen)
         ret = swap_in(s, err, errlen);
     }
     if (ret == OUT_OK) {
+        out_stage_shown_as(s->stage, NULL);
         char *parent = NULL, *base = NULL;
         if (split(s->outdir, &parent, &base) == 0)
             sync_dir(parent);
@@ -400,8 +402,10 @@ void out_set_abort(out_set *s)
 {
     if (!s)
         return;
-    if (s->stage)
+    if (s->stage) {
         (void)out_remove_tree(s->stage);
+        out_stage_shown_as(s->stage, NULL);
+    }
     /* Exactly the folders begin made, each only if empty: a second run that has just put
      * its staging folder into one of them keeps it (rmdir fails); one that found the
      * folder but has not yet made its staging in it can lose it and fail with exit 1, a

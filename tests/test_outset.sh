@@ -159,6 +159,10 @@ if [ -z "$(litter "$base")" ]; then ok "no litter after a write failure"; else b
 rc=$?
 expect_rc 1 "report.html refused"
 expect_err "cannot write .*report.html': File too large" "report.html: the cause is named"
+# The file is named where it would have been published, not in the staging folder that is
+# gone when the message is read ('.base.stage.123.AbCdEf/report.html' until 2026-12-06).
+expect_err "cannot write '$base/report.html': File too large \(nothing is published: $base is as it was before the run\)" \
+    "report.html: named in OUTDIR, and OUTDIR said to be kept"
 check "the old set is untouched after the page failed" sha256sum -c --quiet "$tmp/before.sum"
 
 full=$tmp/full
