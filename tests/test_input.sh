@@ -137,6 +137,10 @@ expect_err "needs an estimated .* TiB of memory, more than the budget of" "-r 16
 expect_err "results kept: 16777215 replications \(replications, or -r\)" \
     "-r 16777215: the replications named"
 check "-r 16777215: no output folder" test ! -e "$tmp/never"
+# The README shows this refusal: its machine-independent line is the program's, verbatim
+# (it said 121 KiB a replication after the results had grown to 122).
+line=$(grep -F '  1.9 TiB: results kept: 16777215 replications' "$top/README.md" | head -n 1)
+check "README's memory refusal line is printed as shown" grep -qxF "$line" "$tmp/err"
 # --max-memory below what a run needs: refused, the largest part first.
 rc=0
 $T "$bin" run "$top/scenarios/baseline.cfg" -r 2 -j 1 --max-memory 20M -o "$tmp/never" \
