@@ -251,13 +251,13 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         prec_free(prec);
         return ret;
     }
-    app_note_start_date(c, p->bank_holidays);
     if ((ret = app_start_date_fits(c, pw_run_days(p))) != EXIT_OK ||
         (ret = federation_ok(c->scenario, p, fed)) != EXIT_OK) {
         if (prec)
             prec_free(prec);
         return ret;
     }
+    app_note_start_date(c, p->bank_holidays); /* for a run that goes ahead */
     unsigned streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
                        (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u);
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
@@ -423,11 +423,11 @@ int cmd_compare(const cli *c, int argc, char **argv)
     int holidays = 0;
     for (size_t s = 0; s < ns; s++)
         holidays |= ps[s].bank_holidays;
-    app_note_start_date(c, holidays);
     if ((ret = same_windows(c, ps, ns)) != EXIT_OK ||
         (ret = precision_taken(prec, &ps[0])) != EXIT_OK ||
         (ret = app_start_date_fits(c, pw_run_days(&ps[0]))) != EXIT_OK)
         goto out;
+    app_note_start_date(c, holidays); /* for a run that goes ahead */
     /* The same seed and replications for all: common random numbers. */
     unsigned long long seed = c->have_seed ? c->seed : ps[0].seed;
     int nrep = c->replications > 0 ? (int)c->replications : ps[0].replications;

@@ -154,6 +154,8 @@ expect_rc 2 "--start-date whose run ends after 9999"
 expect_err "would end after 9999-12-31.*expected a Monday from 1900-01-01 to 9999-" \
     "--start-date too late: the latest Monday said"
 check "nothing written for a refused --start-date" test ! -e "$tmp/never"
+check "no note about the calendar for a refused --start-date (it came before the refusal)" \
+    sh -c "! grep -q 'relabels' '$tmp/err'"
 # shellcheck disable=SC2086
 run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2024-01-01 -o "$tmp/sd"
 expect_rc 0 "--start-date on a Monday with --events"
