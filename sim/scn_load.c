@@ -119,6 +119,17 @@ int scn_load_with(const char *path, const char *const *sets, size_t nsets, long 
         goto out;
     }
 
+    if ((config_setting_get_member(root, "targets") || config_setting_get_member(root, "free")) &&
+        !config_setting_get_member(root, "horizon_weeks") &&
+        !config_setting_get_member(root, "staff")) {
+        /* calibrate's arguments swapped: one message, not one a missing scenario key. */
+        char loc[600];
+        snprintf(loc, sizeof loc, "%s:1", path);
+        scn_errf(&c, loc, NULL, "a calibrate targets file (targets, free), not a scenario: give "
+                 "the scenario first and this file after --targets");
+        goto out;
+    }
+
     /* A federation's services (checked, then service k's overrides merged below). */
     const config_setting_t *sv = config_setting_get_member(root, SERVICES);
     if (sv && !allow_services) {

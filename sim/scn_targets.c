@@ -385,6 +385,17 @@ int scn_targets_load(const char *path, const pw_params *scenario, const char *co
         goto out;
     config_setting_t *root = config_root_setting(&cfg);
     c.wide_ints = 1;
+    if (!config_setting_get_member(root, "targets") && !config_setting_get_member(root, "free") &&
+        (config_setting_get_member(root, "horizon_weeks") ||
+         config_setting_get_member(root, "staff"))) {
+        /* The arguments swapped: one message, not one a scenario key. */
+        char loc[600];
+        snprintf(loc, sizeof loc, "%s:1", path);
+        scn_errf(&c, loc, NULL, "a scenario, not a targets file (expected targets = ( ... ); "
+                 "free = ( ... );): give the scenario first and the targets after --targets");
+        ret = SCN_EINVALID;
+        goto out;
+    }
     scn_check_wrapped(&c, root, "");
     unknown_members(&c, root, "", top_keys, NKEYS(top_keys));
     load_targets(&c, root, metrics, lo, hi, nmetrics, out);

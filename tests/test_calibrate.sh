@@ -199,6 +199,11 @@ bad_file unknown_key 'frees: unknown key \(did you mean "free"\?\)'
 # An unknown key with no near name lists what its group takes (it said "unknown key" alone).
 printf '%s\nfree = ( { key = "staff.pwp.headcount"; lower = 5; upper = 20; bonus = 1; } );\n' "$T" >"$tmp/unknown_far.cfg"
 bad_file unknown_far 'free\[0\]\.bonus: unknown key \(expected one of key, lower, upper, start, integer\)'
+# A scenario given as the targets (the arguments swapped): one message, where each of its
+# keys was refused in turn.
+cp "$top/tests/bad/include/base.cfg" "$tmp/swapped.cfg"
+bad_file swapped 'a scenario, not a targets file'
+check "swapped: one message" test "$(wc -l <"$tmp/err")" -eq 1
 printf 'targets = (\n  { metric = "referrals"; tolerance = 30.0; }\n);\n%s\n' "$F" >"$tmp/missing_value.cfg"
 bad_file missing_value 'targets\[0\]\.value: missing \(expected a number'
 printf 'targets = (\n  { metric = "referals"; value = 1.0; tolerance = 1.0; }\n);\n%s\n' "$F" >"$tmp/unknown_metric.cfg"
