@@ -350,6 +350,8 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
         fprintf(f, "%s\n{\"name\": ", s ? "," : "");
         out_json_str(f, names[s]);
         out_json_kv_str(f, "label", params[s].name);
+        if (nreps > 0 && reps[s][0].n_services > 0) /* a federation: national figures */
+            fprintf(f, ", \"services\": %zu", reps[s][0].n_services);
         fputs(", \"metrics\": [", f);
         for (size_t i = 0; i < nm; i++) {
             const cell *c = &cells[s * nm + i];

@@ -144,11 +144,14 @@ static int series(FILE *f, const pw_params *p, const pw_results *reps, const siz
 }
 
 /* "scenario" and the run's shape. */
-static void run_info(FILE *f, const pw_params *p, size_t n)
+static void run_info(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
 {
     key(f, "scenario");
     out_json_str(f, p->name);
     fprintf(f, ",\n\"seed\": %llu, \"replications\": %zu", (unsigned long long)p->seed, n);
+    /* A federation's figures are national: the page says so, as the dashboard does. */
+    if (n > 0 && reps[0].n_services > 0)
+        fprintf(f, ", \"services\": %zu", reps[0].n_services);
     out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
     out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
     /* The follow-up the run has: to the last outcome reading when that is later. */
@@ -343,7 +346,7 @@ int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t 
     size_t *order = out_rep_order(reps, n);
     if (!order)
         return OUT_ENOMEM;
-    run_info(f, p, n);
+    run_info(f, p, reps, n);
     int ret = checks(f, p, reps, n, fed);
     if (ret == OUT_OK)
         ret = metrics(f, reps, order, n);

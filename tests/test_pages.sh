@@ -72,6 +72,13 @@ echo "== the outputs the pages show"
     run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary referrals.per_week=50:70 -r 1 \
         --samples 2 -q -o "$tmp/sens"
     expect_rc 0 "sensitivity"
+    # A federation's page and a compare of two: their figures are national, and say so.
+    fed="--set output.patients=false --set output.events=false"
+    run run "$top/tests/federation/three.cfg" -r 2 -q $fed -o "$tmp/fed"
+    expect_rc 0 "run of a federation"
+    run compare "$top/tests/federation/three.cfg" "$top/tests/federation/one.cfg" -r 2 -q $fed \
+        -o "$tmp/fed_cmp"
+    expect_rc 0 "compare of two federations"
     # What the playground must show after its sliders move: the same run from the shell.
     run run "$top/scenarios/baseline.cfg" -r 2 -q --set referrals.per_week=300 \
         --set horizon_weeks=52 --set assessment.opt_in_close_days=42 -o "$tmp/expect"
@@ -107,7 +114,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
- "sensitivity": "$tmp/sens", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

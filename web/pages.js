@@ -358,7 +358,10 @@
   function report(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim report · ${d.replications} replications · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`));
+    /* A federation's figures are national, pooled over its services: said first, as the
+     * dashboard's header says it. */
+    const fed = d.services ? `a federation of ${d.services} service${d.services === 1 ? "" : "s"} · ` : "";
+    app.append(...header(d, `stepsim report · ${fed}${d.replications} replications · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`));
     app.append(el("div", { class: "tiles" },
       tile(d, "within_6_weeks_true", "treated within 6 weeks, true (all referrals)"),
       tile(d, "within_6_weeks_reported", "within 6 weeks, reported (finishers)"),
@@ -404,7 +407,9 @@
   function compare(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim compare · ${d.scenarios.length} scenarios on the same referrals · ${d.replications} replications each · seed ${d.seed}`));
+    /* Federations among the scenarios: their figures are national, pooled over services. */
+    const feds = d.scenarios.filter((s) => s.services).map((s) => `${s.name}: a federation of ${s.services} service${s.services === 1 ? "" : "s"}`);
+    app.append(...header(d, `stepsim compare · ${d.scenarios.length} scenarios on the same referrals · ${d.replications} replications each · seed ${d.seed}` + (feds.length ? " · " + feds.join("; ") : "")));
     const others = d.scenarios.filter((s) => s.name !== d.reference);
     const UNIT = { pct: "difference, percentage points", days: "difference, days", people: "difference, people waiting", gbp: "difference, £" };
     const forests = [];

@@ -280,6 +280,24 @@ async function explorePages(browser) {
   await finishPage(p);
 }
 
+/* A federation's figures are national, pooled over its services: its page says so in its
+ * header, as the dashboard does ("a federation of 3 services"); the page once showed only
+ * the base's name. A plain run's header says nothing of services. */
+async function federationPages(browser) {
+  let p = await open(browser, fileUrl(cfg.federation + "/report.html"), "report.html (a federation)");
+  let meta = await p.page.textContent(".meta");
+  check(/· a federation of 3 services ·/.test(meta), `report.html of a federation: its header says so (${meta})`);
+  await finishPage(p);
+  p = await open(browser, fileUrl(cfg.federation_compare + "/compare.html"), "compare.html (federations)");
+  meta = await p.page.textContent(".meta");
+  check(/three: a federation of 3 services; one: a federation of 1 service$/.test(meta), `compare.html of federations: its header names them (${meta})`);
+  await finishPage(p);
+  p = await open(browser, fileUrl(cfg.report + "/report.html"), "report.html (one service)");
+  meta = await p.page.textContent(".meta");
+  check(!/federation/.test(meta), "report.html of one service: no federation in its header");
+  await finishPage(p);
+}
+
 async function playground(browser) {
   const p = await open(browser, cfg.serve, "playground");
   await p.page.waitForSelector("#run");
@@ -333,6 +351,7 @@ async function playground(browser) {
     if (cfg.compare_few) await compareFew(browser, cfg.compare_few);
     if (cfg.report_few) await reportFew(browser, cfg.report_few);
     if (cfg.sweep) await explorePages(browser);
+    if (cfg.federation) await federationPages(browser);
     if (cfg.serve) await playground(browser);
   } catch (e) {
     check(false, "the page test ran to its end: " + (e.stack || e));
