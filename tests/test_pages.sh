@@ -72,6 +72,9 @@ echo "== the outputs the pages show"
     run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary referrals.per_week=50:70 -r 1 \
         --samples 2 -q -o "$tmp/sens"
     expect_rc 0 "sensitivity"
+    # One replication: its values, no spread; the pages say so, in the singular.
+    run run "$top/scenarios/baseline.cfg" -r 1 -q $short -o "$tmp/run1"
+    expect_rc 0 "run of one replication"
     # A federation's page and a compare of two: their figures are national, and say so.
     fed="--set output.patients=false --set output.events=false"
     run run "$top/tests/federation/three.cfg" -r 2 -q $fed -o "$tmp/fed"
@@ -114,7 +117,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
- "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

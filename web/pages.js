@@ -60,6 +60,11 @@
     return unit === "pct" ? s + " pp" : unit === "gbp" ? s.replace(/^([+-])/, "$1£") : s;
   }
   const metricOf = (list, name) => list.find((m) => m.name === name) || {};
+  /* "1 replication", "3 replications". */
+  const plural = (n, word) => `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
+  /* One replication has no spread: said under the header, as the dashboard says it. */
+  const ONE_REP = "One replication: its values, with no confidence intervals or bands (they need two or more replications, -r).";
+  const oneRep = (d) => d.replications === 1 ? [el("p", { class: "note", id: "one-replication" }, ONE_REP)] : [];
 
   function section(title, note, ...kids) {
     return el("section", {}, el("h2", {}, title), note ? el("p", { class: "note" }, note) : null, kids);
@@ -125,7 +130,8 @@
     plot.classList.add("chart");
     plot.setAttribute("data-chart", opts.id || "");
     const note = (opts.note || "") + (clipped && !opts.top ? " The scale fits the measurement window: higher values" + (opts.clippedWhat || " (the pre-filled start, a list still draining it, rare peaks)") + " are clipped." : "");
-    return figure(plot, (opts.caption || "") + " Line: median over replications; band: 10th to 90th centile." + note);
+    const line = d.replications === 1 ? " Line: the one replication's values." : " Line: median over replications; band: 10th to 90th centile.";
+    return figure(plot, (opts.caption || "") + line + note);
   }
 
   function header(d, what) {
@@ -361,7 +367,7 @@
     /* A federation's figures are national, pooled over its services: said first, as the
      * dashboard's header says it. */
     const fed = d.services ? `a federation of ${d.services} service${d.services === 1 ? "" : "s"} · ` : "";
-    app.append(...header(d, `stepsim report · ${fed}${d.replications} replications · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`));
+    app.append(...header(d, `stepsim report · ${fed}${plural(d.replications, "replication")} · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`), ...oneRep(d));
     app.append(el("div", { class: "tiles" },
       tile(d, "within_6_weeks_true", "treated within 6 weeks, true (all referrals)"),
       tile(d, "within_6_weeks_reported", "within 6 weeks, reported (finishers)"),
@@ -409,7 +415,7 @@
     app.replaceChildren();
     /* Federations among the scenarios: their figures are national, pooled over services. */
     const feds = d.scenarios.filter((s) => s.services).map((s) => `${s.name}: a federation of ${s.services} service${s.services === 1 ? "" : "s"}`);
-    app.append(...header(d, `stepsim compare · ${d.scenarios.length} scenarios on the same referrals · ${d.replications} replications each · seed ${d.seed}` + (feds.length ? " · " + feds.join("; ") : "")));
+    app.append(...header(d, `stepsim compare · ${d.scenarios.length} scenarios on the same referrals · ${plural(d.replications, "replication")} each · seed ${d.seed}` + (feds.length ? " · " + feds.join("; ") : "")), ...oneRep(d));
     const others = d.scenarios.filter((s) => s.name !== d.reference);
     const UNIT = { pct: "difference, percentage points", days: "difference, days", people: "difference, people waiting", gbp: "difference, £" };
     const forests = [];
@@ -477,7 +483,7 @@
   function sweep(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim sweep · ${d.points.length} points · ${d.replications} replications each · seed ${d.seed}`));
+    app.append(...header(d, `stepsim sweep · ${plural(d.points.length, "point")} · ${plural(d.replications, "replication")} each · seed ${d.seed}`), ...oneRep(d));
     const xv = d.vars[0], zv = d.vars[1];
     /* Without --metrics every metric is there: show what a staffing sweep moves. */
     const HEADLINE = d.headline || [];
@@ -508,7 +514,7 @@
   function solve(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim solve · ${d.spots.length} points evaluated · ${d.simulations} simulated replications · confidence ${d.confidence}`));
+    app.append(...header(d, `stepsim solve · ${plural(d.spots.length, "point")} evaluated · ${plural(d.simulations, "simulated replication")} · confidence ${d.confidence}`));
     const ans = d.answer !== null ? d.spots[d.answer] : null;
     const tg = d.targets.map((t) => `${label(t.metric)[0]} ${t.op} ${fmt(t.metric, t.value)}`).join("; ");
     app.append(el("p", { id: "answer" }, ans ? el("strong", {}, "Answer: " + d.vars.map((v, i) => `${v.key} = ${ans.at[i]}`).join(", ") + ` at ${fmt(d.cost, ans.metrics[d.cost].mean)} (${label(d.cost)[0]})`)
@@ -530,7 +536,7 @@
       x: { label: d.vars[0].key, type: "band", domain: every(d.vars[0]) },
       y: two ? { label: d.vars[1].key, type: "band", reverse: true, domain: every(d.vars[1]) } : { label: null, axis: null, type: "band" },
       color: { domain: ["meets every target", "misses a target"], range: ["#1a7f37", "#d0d7de"], legend: true },
-      marks: [Plot.cell(rows, { x: "x", y: "y", fill: "meets", inset: 1, tip: true, title: (r) => `${r.meets}; ${fmt(d.cost, r.cost)}; ${r.reps} replications` }),
+      marks: [Plot.cell(rows, { x: "x", y: "y", fill: "meets", inset: 1, tip: true, title: (r) => `${r.meets}; ${fmt(d.cost, r.cost)}; ${plural(r.reps, "replication")}` }),
               Plot.text(rows, { x: "x", y: "y", text: (r) => "£" + d3.format(".3s")(r.cost), fill: "black", fontSize: 9 }),
               Plot.cell(rows.filter((r) => r.answer), { x: "x", y: "y", stroke: "#cf222e", strokeWidth: 3, fill: "none" })],
     });
@@ -547,7 +553,7 @@
   function sensitivity(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? "Sobol indices" : "Morris elementary effects"} · ${d.runs} runs of ${d.replications} replications · seed ${d.seed}`));
+    app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? "Sobol indices" : "Morris elementary effects"} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}`));
     const stat = d.method === "sobol" ? "ST" : "mu*";
     /* mu* is in the metric's own unit; ST is a share of its variance. */
     const UNIT = { pct: " (percentage points)", days: " (days)", gbp: " (£)", people: " (people)", sessions: " (sessions)", n: " (referrals)" };
@@ -662,7 +668,7 @@
         const r = await fetch("run", { method: "POST", headers: { "Content-Type": "text/plain" }, body: body() });
         const res = await r.json();
         if (!res.ok) throw new Error(res.error);
-        status.textContent = `Done: ${res.replications} replications in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
+        status.textContent = `Done: ${plural(res.replications, "replication")} in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
         status.setAttribute("data-done", "1");
         results(res);
       } catch (e) {

@@ -298,6 +298,25 @@ async function federationPages(browser) {
   await finishPage(p);
 }
 
+/* One replication: the header in the singular ("1 replication", once "1 replications"),
+ * and the note the dashboard prints (no confidence intervals or bands), where the page
+ * described means, CIs and bands over replications it did not have. */
+async function oneReplication(browser) {
+  let p = await open(browser, fileUrl(cfg.report_one + "/report.html"), "report.html (one replication)");
+  let meta = await p.page.textContent(".meta");
+  check(/· 1 replication ·/.test(meta), `report.html of one replication: in the singular (${meta})`);
+  const note = (await p.page.locator("#one-replication").count()) ? await p.page.textContent("#one-replication") : "";
+  check(/^One replication: its values, with no confidence intervals/.test(note), `report.html of one replication: says it has no intervals (${note || "no note"})`);
+  const lines = await p.page.$$eval("figcaption", (fs) => fs.filter((f) => /median over replications/.test(f.textContent)).length);
+  check(lines === 0, `report.html of one replication: no caption of medians and bands over replications (${lines})`);
+  await finishPage(p);
+  p = await open(browser, fileUrl(cfg.report + "/report.html"), "report.html (three replications)");
+  meta = await p.page.textContent(".meta");
+  check(/· 3 replications ·/.test(meta) && (await p.page.locator("#one-replication").count()) === 0,
+        `report.html of three replications: in the plural, no one-replication note (${meta})`);
+  await finishPage(p);
+}
+
 async function playground(browser) {
   const p = await open(browser, cfg.serve, "playground");
   await p.page.waitForSelector("#run");
@@ -352,6 +371,7 @@ async function playground(browser) {
     if (cfg.report_few) await reportFew(browser, cfg.report_few);
     if (cfg.sweep) await explorePages(browser);
     if (cfg.federation) await federationPages(browser);
+    if (cfg.report_one) await oneReplication(browser);
     if (cfg.serve) await playground(browser);
   } catch (e) {
     check(false, "the page test ran to its end: " + (e.stack || e));
