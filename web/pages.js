@@ -732,8 +732,27 @@
   const data = JSON.parse(document.getElementById("stepsim-data").textContent);
   const pages = { report, compare, sweep, solve, sensitivity, playground };
   window.stepsim = { data, fmt, label };
+  /* A table wider than the page's column (sweep's points with the headline metrics,
+   * solve's with many targets) scrolls sideways in its own box, as on a phone, rather than
+   * running past the column and making the whole page scroll. Only such a table gets the
+   * box's scrolling: a scrolling box would hold the header rows of a long table that fits
+   * (the metric table) from sticking to the top of the window. */
+  function fitTables() {
+    for (const t of document.querySelectorAll("#app table")) {
+      let box = t.parentElement;
+      if (!box.classList.contains("tablebox")) {
+        box = el("div", { class: "tablebox" });
+        t.replaceWith(box);
+        box.append(t);
+      }
+      box.classList.remove("scroll");
+      box.classList.toggle("scroll", t.offsetWidth > box.clientWidth + 1);
+    }
+  }
   try {
     (pages[data.page] || report)(data);
+    fitTables();
+    window.addEventListener("resize", fitTables);
   } catch (e) {
     document.getElementById("app").append(el("p", { class: "error" }, "This page could not be drawn: " + e.message));
     throw e;

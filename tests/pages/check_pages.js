@@ -70,6 +70,9 @@ async function plotsLevel(p) {
 }
 async function finishPage(p) {
   await plotsLevel(p);
+  /* Nothing runs past the window's width: a wide table scrolls in its own box. */
+  const w = await p.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  check(w[0] <= w[1], `${p.name}: the page does not scroll sideways (${w[0]} px wide in ${w[1]})`);
   check(p.errors.length === 0, `${p.name}: no console error or warning` + (p.errors.length ? ": " + p.errors.slice(0, 3).join(" | ") : ""));
   await p.page.close();
 }
@@ -253,6 +256,15 @@ async function explorePages(browser) {
   check(cells.length > 0 && ok.length === cells.length, `sweep.html: every point's mean equals sweep.csv (${ok.length}/${cells.length})`);
   check((await p.page.locator("figure svg").count()) >= 1, "sweep.html: response curves drawn");
   await finishPage(p);
+
+  /* Without --metrics, two keys: 12 columns, wider than the page's column at 1150 px. The
+   * table once ran past it and the whole page scrolled sideways (1261 px wide). */
+  if (cfg.sweep_wide) {
+    p = await open(browser, fileUrl(cfg.sweep_wide + "/sweep.html"), "sweep.html (every headline metric)");
+    const box = await p.page.$eval("#points", (t) => [t.offsetWidth, t.parentElement.clientWidth, getComputedStyle(t.parentElement).overflowX]);
+    check(box[0] > box[1] && box[2] === "auto", `sweep.html (every headline metric): the points table (${box[0]} px) scrolls in its own box (${box[1]} px)`);
+    await finishPage(p);
+  }
 
   p = await open(browser, fileUrl(cfg.solve + "/solve.html"), "solve.html");
   const so = csv(cfg.solve + "/solve.csv");
