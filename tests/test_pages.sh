@@ -79,6 +79,10 @@ echo "== the outputs the pages show"
     # One replication: its values, no spread; the pages say so, in the singular.
     run run "$top/scenarios/baseline.cfg" -r 1 -q $short -o "$tmp/run1"
     expect_rc 0 "run of one replication"
+    # True waits that run long (5 PWPs, 2 HITs, two years): 40% past 30 weeks.
+    run run "$q" -r 1 -q --set staff.pwp.headcount=5 --set staff.hit.headcount=2 \
+        --set horizon_weeks=104 -o "$tmp/long"
+    expect_rc 0 "run with long waits"
     # A federation's page and a compare of two: their figures are national, and say so.
     fed="--set output.patients=false --set output.events=false"
     run run "$top/tests/federation/three.cfg" -r 2 -q $fed -o "$tmp/fed"
@@ -121,7 +125,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
- "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

@@ -329,6 +329,22 @@ async function oneReplication(browser) {
   await finishPage(p);
 }
 
+/* The waits histogram draws as many weeks as hold 99% of each measure's waits (30 at
+ * least) and says what it leaves out: its axis once stopped at 30 weeks whatever the
+ * waits, leaving 40% of the true ones of a long-waiting service undrawn and unsaid. */
+async function longWaits(browser) {
+  const p = await open(browser, fileUrl(cfg.report_long + "/report.html"), "report.html (long waits)");
+  const cap = await p.page.$$eval("figcaption", (fs) => (fs.find((f) => /^Histogram: /.test(f.textContent)) || {}).textContent || "");
+  const m = /Not drawn, (\d+) weeks or longer: ([\d.]+)% of true waits, ([\d.]+)% of reported\./.exec(cap);
+  const w = await p.page.evaluate(() => window.stepsim.data.waits);
+  const share = (a, from) => a.slice(from).reduce((s, x) => s + x, 0) / a.reduce((s, x) => s + x, 0);
+  const past30 = share(w.referral_to_treatment, 30);
+  check(past30 > 0.1 && m && share(w.referral_to_treatment, +m[1]) <= 0.01 && share(w.referral_to_clock_stop, +m[1]) <= 0.01 &&
+        Math.abs(+m[2] - 100 * share(w.referral_to_treatment, +m[1])) < 0.051,
+        `report.html (long waits): the histogram draws 99% of the waits and says what it leaves out (${(100 * past30).toFixed(0)}% of true waits past 30 weeks; ${m ? m[0] : "caption: " + cap})`);
+  await finishPage(p);
+}
+
 async function playground(browser) {
   const p = await open(browser, cfg.serve, "playground");
   await p.page.waitForSelector("#run");
@@ -384,6 +400,7 @@ async function playground(browser) {
     if (cfg.sweep) await explorePages(browser);
     if (cfg.federation) await federationPages(browser);
     if (cfg.report_one) await oneReplication(browser);
+    if (cfg.report_long) await longWaits(browser);
     if (cfg.serve) await playground(browser);
   } catch (e) {
     check(false, "the page test ran to its end: " + (e.stack || e));
