@@ -377,7 +377,7 @@ static void csv_spot(FILE *f, const solver *s, size_t i)
 }
 
 /* solve.html: the evaluated grid, the feasible points and the answer (best, or SIZE_MAX). */
-static int write_page(solver *s, size_t best)
+static int write_page(solver *s, size_t best, const char *checks)
 {
     out_page pg;
     int ret = xp_page(&s->x, &pg, "solve");
@@ -391,6 +391,9 @@ static int write_page(solver *s, size_t best)
         fputs("null", f);
     else
         fprintf(f, "%zu", best);
+    /* The answer's run checks, as the terminal prints them (null: no answer). */
+    fputs(", \"answer_checks\": ", f);
+    out_json_str(f, checks);
     /* The pair that broke the search's assumption, for the page's warning. */
     if (s->mono_lo == SIZE_MAX)
         fputs(", \"assumption_fails\": null", f);
@@ -671,7 +674,8 @@ int cmd_solve(const cli *c, int argc, char **argv)
 
     /* The answer's checks, which the search, keeping only each point's metrics, cannot
      * make: printed after the answer; without them (a failed run) the answer stands. */
-    if (best != SIZE_MAX && !c->quiet && (checks = xp_point_checks(&s.x, s.spots[best].pt.p)))
+    /* Run with -q too: solve.html shows them, and a page is the same with -q or without. */
+    if (best != SIZE_MAX && (checks = xp_point_checks(&s.x, s.spots[best].pt.p)))
         s.check_sims = s.x.reps;
     out_file f;
     if ((ret = xp_open(&s.x, &f, "solve.csv")) != EXIT_OK)
@@ -686,7 +690,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
         csv_spot(f.f, &s, i);
     if ((ret = xp_close(&s.x, &f)) != EXIT_OK)
         goto out;
-    if ((ret = write_page(&s, best)) != EXIT_OK)
+    if ((ret = write_page(&s, best, checks)) != EXIT_OK)
         goto out;
     const char *files[] = {"solve.csv", "solve.html"};
     if ((ret = xp_finish(&s.x, files, 2, argc, argv)) != EXIT_OK)

@@ -235,10 +235,17 @@ statistical check "the checks are run's at the answer ($sets)" sh -c \
 statistical check "and counts their simulations apart" grep -q '^And [0-9]* to check the answer' "$tmp/solve.txt"
 # A target every point meets has an answer at any replications, so the checks' own code
 # runs in the sanitizer pass too.
+# The page is the same with -q or without: the answer's checks run either way.
+run solve "$q" --vary staff.pwp.headcount=9:10 --target 'referrals>=1' -r 2 -q -o "$tmp/so_easy_q"
+expect_rc 0 "solve -q"
 run solve "$q" --vary staff.pwp.headcount=9:10 --target 'referrals>=1' -r 2 -o "$tmp/so_easy"
 expect_rc 0 "solve with a target every point meets"
 check "its answer's checks printed, and their simulations" sh -c \
     "grep -q '^The answer run again at 2 replications' '$tmp/out' && grep -q '^And 2 to check the answer' '$tmp/out'"
+check "solve.html and solve.csv the same with -q as without" sh -c \
+    "cmp -s '$tmp/so_easy_q/solve.csv' '$tmp/so_easy/solve.csv' &&
+     cmp -s '$tmp/so_easy_q/solve.html' '$tmp/so_easy/solve.html' &&
+     grep -q '\"answer_checks\": \"Warm-up' '$tmp/so_easy_q/solve.html'"
 
 echo "== solve on a key that works against the target"
 # A longer opt-in delay (GP referrals': 60.5% at 2 days, 50.2% at 40, quarter.cfg, 10

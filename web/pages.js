@@ -185,13 +185,13 @@
       el("td", {}, fmt(m.name, m.p10)), el("td", {}, fmt(m.name, m.p90)), el("td", {}, m.n));
   }
   /* The checks run prints after its dashboard, as it prints them; marked when one warns. */
-  function checksBox(d) {
+  function checksBox(d, note) {
     const t = (d.checks || "").trim();
     if (!t) return null;
     const warns = /warning/i.test(t);
     return el("section", { id: "checks", class: warns ? "checks warn" : "checks" },
       el("h2", {}, warns ? "Checks: read these before the figures" : "Checks"),
-      el("p", { class: "note" }, "What stepsim run prints after its dashboard: the warm-up, lists that grow through the window, diaries, assessment, staffing, and plans or levers that never act."),
+      el("p", { class: "note" }, note || "What stepsim run prints after its dashboard: the warm-up, lists that grow through the window, diaries, assessment, staffing, and plans or levers that never act."),
       el("pre", {}, t));
   }
   /* " [k of n]" for a figure some replications lack (its mean is over the k), else "". */
@@ -525,6 +525,10 @@
     const tg = d.targets.map((t) => `${label(t.metric)[0]} ${t.op} ${fmt(t.metric, t.value)}`).join("; ");
     app.append(el("p", { id: "answer" }, ans ? el("strong", {}, "Answer: " + d.vars.map((v, i) => `${v.key} = ${ans.at[i]}`).join(", ") + ` at ${fmt(d.cost, ans.metrics[d.cost].mean)} (${label(d.cost)[0]})`)
       : el("strong", {}, d.assumption_fails ? "No answer: the search found none, and its assumption fails (below)." : "No point of the grid meets every target."), el("br"), "Targets: " + tg));
+    /* The answer run again with run's checks: a list growing through the window is a
+     * service whose figures hold only for the window, which the search cannot see. */
+    const ac = ans && d.answer_checks ? checksBox({ checks: d.answer_checks }, `The answer run again at ${plural(d.replications, "replication")} with the checks stepsim run prints (the search keeps only each point's metrics).`) : null;
+    if (ac) app.append(ac);
     if (d.assumption_fails) {
       const at = (i) => d.vars.map((v, k) => `${v.key} = ${d.spots[i].at[k]}`).join(", ");
       app.append(el("p", { id: "assumption", class: "warning" }, el("strong", {}, "Warning: "),

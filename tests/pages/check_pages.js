@@ -274,6 +274,12 @@ async function explorePages(browser) {
   check(/Answer: |No point/.test(ans), "solve.html: states the answer: " + ans.split("Targets")[0].trim());
   check((await p.page.locator("figure svg").count()) >= 1, "solve.html: the grid is drawn");
   check((await p.page.locator("#assumption").count()) === 0, "solve.html: no warning where the assumption holds");
+  /* The answer run again with run's checks, shown as the terminal prints them (the page
+   * once had none: the checks ran only without -q, which this run has). */
+  const sd = await p.page.evaluate(() => window.stepsim.data);
+  const box = (await p.page.locator("#checks pre").count()) ? (await p.page.textContent("#checks pre")) : null;
+  check(sd.answer !== null && typeof sd.answer_checks === "string" && box !== null && box.trim() === sd.answer_checks.trim(),
+    `solve.html: the answer's checks shown, as its data holds them (${box === null ? "none" : box.trim().split("\n")[0]})`);
   await finishPage(p);
 
   p = await open(browser, fileUrl(cfg.solve_reversed + "/solve.html"), "solve.html (reversed key)");
