@@ -796,6 +796,19 @@ static void test_set_names_file(const paths *ps)
               "scn_set_names_file(\"%s\"): expected %d", rows[i].set, rows[i].names);
 }
 
+/* One --set on file is refused, a message containing want. */
+static void check_bad_set(const char *file, const char *set, const char *want)
+{
+    pw_params p;
+    scn_errors e;
+    int rc = load(file, &set, 1, &p, &e);
+    int ok = CHECK(rc == SCN_EINVALID, "--set %s fails (got %s)", set, scn_strerror(rc));
+    ok &= CHECK(has_msg(&e, want), "--set %s: a message contains: %s", set, want);
+    if (!ok)
+        dump(&e);
+    scn_errors_free(&e);
+}
+
 static void test_set(const paths *ps)
 {
     char path[PATHMAX], more[PATHMAX];
@@ -914,15 +927,8 @@ static void test_set(const paths *ps)
          "--set staff.newrole.fte=0.5: staff.newrole.headcount: missing (expected an integer in "
          "[0, 10000])"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        rc = load(path, &bad[i].set, 1, &p, &e);
-        int ok = CHECK(rc == SCN_EINVALID, "--set %s fails (got %s)", bad[i].set, scn_strerror(rc));
-        ok &= CHECK(has_msg(&e, bad[i].want), "--set %s: a message contains: %s", bad[i].set,
-                    bad[i].want);
-        if (!ok)
-            dump(&e);
-        scn_errors_free(&e);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        check_bad_set(path, bad[i].set, bad[i].want);
 
     /* Several bad overrides: all reported. */
     const char *two[] = {"staff.pwp.fte=2.0", "staff.hit.band=0"};
@@ -994,15 +1000,8 @@ static void test_set_entries(const paths *ps)
         {base, "nosuch[0].x=1", "nosuch: no such setting in the scenario"},
         {base, "services[0].scale=2.0", "--set cannot change a federation's services list"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        rc = load(bad[i].file, &bad[i].set, 1, &p, &e);
-        int ok = CHECK(rc == SCN_EINVALID, "--set %s fails (got %s)", bad[i].set, scn_strerror(rc));
-        ok &= CHECK(has_msg(&e, bad[i].want), "--set %s: a message contains: %s", bad[i].set,
-                    bad[i].want);
-        if (!ok)
-            dump(&e);
-        scn_errors_free(&e);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        check_bad_set(bad[i].file, bad[i].set, bad[i].want);
 }
 
 /* The traps of docs/design.md §6 and file problems. */
