@@ -139,7 +139,7 @@ expect_err "results kept: 16777215 replications \(replications, or -r\)" \
 check "-r 16777215: no output folder" test ! -e "$tmp/never"
 # The README shows this refusal: its machine-independent line is the program's, verbatim
 # (it said 121 KiB a replication after the results had grown to 122).
-line=$(grep -F '  1.9 TiB: results kept: 16777215 replications' "$top/README.md" | head -n 1)
+line=$(cd "$top" && grep -F '  1.9 TiB: results kept: 16777215 replications' README.md | head -n 1)
 check "README's memory refusal line is printed as shown" grep -qxF "$line" "$tmp/err"
 # --max-memory below what a run needs: refused, the largest part first.
 rc=0
