@@ -120,7 +120,9 @@ static int valid_name(const char *s, size_t n)
 #define SET_INDEX_MAX 100000
 
 /* A --set path element of n bytes at p: "name" or "name[N]" (an entry of a list or array,
- * counted from 0). Its name's length, *index N or -1; 0 if malformed. */
+ * counted from 0, N written as one entry has one spelling: no leading zero, so that two
+ * --set of one entry are seen as one setting given twice). Its name's length, *index N or
+ * -1; 0 if malformed, *index -2 if only the index is (a name, then "[...]"). */
 static size_t path_elem(const char *p, size_t n, long *index)
 {
     *index = -1;
@@ -129,6 +131,7 @@ static size_t path_elem(const char *p, size_t n, long *index)
     const char *lb = memchr(p, '[', n);
     if (!lb || lb == p || !valid_name(p, (size_t)(lb - p)))
         return 0;
+    *index = -2;
     long v = 0;
     const char *d = lb + 1;
     for (; d < p + n - 1; d++) {
@@ -136,7 +139,7 @@ static size_t path_elem(const char *p, size_t n, long *index)
             return 0;
         v = 10 * v + (*d - '0');
     }
-    if (d == lb + 1 || v > SET_INDEX_MAX)
+    if (d == lb + 1 || v > SET_INDEX_MAX || (lb[1] == '0' && d > lb + 2))
         return 0;
     *index = v;
     return (size_t)(lb - p);
@@ -178,7 +181,14 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp, size_t *entry)
     for (const char *p = key;; depth++) {
         size_t n = strcspn(p, ".");
         long index;
-        if (!path_elem(p, n, &index)) {
+        size_t nl = path_elem(p, n, &index);
+        if (!nl && index == -2) {
+            scn_errf(c, loc, key, "%.*s: not an entry's index (expected a whole number counted "
+                     "from 0, at most %d, with no leading zero, as workforce.hiring[0].count)",
+                     (int)(p + n - key), key, SET_INDEX_MAX);
+            return 0;
+        }
+        if (!nl) {
             scn_errf(c, loc, key, "not a key path (expected names separated by dots, such as "
                      "staff.pwp.headcount, an entry of a list counted from 0 as "
                      "workforce.hiring[0].count)");

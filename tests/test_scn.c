@@ -994,9 +994,16 @@ static void test_set_entries(const paths *ps)
         {path, "workforce.hiring[0]=5", "an entry takes a value of its kind: a group"},
         {base, "referrals.seasonality[7]=\"x\"", "an entry takes a value of its kind: a number"},
         {base, "staff.pwp[0].headcount=3", "staff.pwp is not a list or an array: it has no entry [0]"},
-        {base, "workforce.hiring[x].count=1", "not a key path"},
-        {base, "workforce.hiring[].count=1", "not a key path"},
-        {base, "workforce.hiring[999999].count=1", "not a key path"},
+        {base, "workforce.hiring[x].count=1", "workforce.hiring[x]: not an entry's index"},
+        {base, "workforce.hiring[].count=1", "workforce.hiring[]: not an entry's index"},
+        {base, "workforce.hiring[999999].count=1",
+         "workforce.hiring[999999]: not an entry's index (expected a whole number counted from "
+         "0, at most 100000, with no leading zero"},
+        /* One entry, one spelling: [01] beside [1] would be one setting given twice, unseen
+         * (the later silently won), and two names of one run. */
+        {path, "workforce.hiring[00].count=9", "workforce.hiring[00]: not an entry's index"},
+        {path, "workforce.hiring[01].count=9", "workforce.hiring[01]: not an entry's index"},
+        {base, "[0]=1", "not a key path"},
         {base, "nosuch[0].x=1", "nosuch: no such setting in the scenario"},
         {base, "services[0].scale=2.0", "--set cannot change a federation's services list"},
     };
