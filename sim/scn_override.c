@@ -379,7 +379,8 @@ static int set_entry(scn_ctx *c, config_setting_t *root, const char *arg, size_t
                 c->nomem = 1;
                 return -1;
             }
-        if (merge(c, at, src, arg) < 0) {
+        /* The row is the --set's now: a key it lacks is told at the --set, not the file. */
+        if (merge(c, at, src, arg) < 0 || mark(c, at, NULL, arg) < 0) {
             c->nomem = 1;
             return -1;
         }

@@ -1004,6 +1004,10 @@ static void test_set_entries(const paths *ps)
         {path, "workforce.hiring[00].count=9", "workforce.hiring[00]: not an entry's index"},
         {path, "workforce.hiring[01].count=9", "workforce.hiring[01]: not an entry's index"},
         {base, "[0]=1", "not a key path"},
+        /* A row replaced is the --set's: a key it lacks is told there (it was told at the
+         * file's line of the row it replaced, hire_pwps.cfg:12). */
+        {path, "workforce.hiring[0]={ week = 50.0; }",
+         "--set workforce.hiring[0]={ week = 50.0; }: workforce.hiring[0].role: missing"},
         {base, "nosuch[0].x=1", "nosuch: no such setting in the scenario"},
         {base, "services[0].scale=2.0", "--set cannot change a federation's services list"},
     };
