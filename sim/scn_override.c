@@ -315,6 +315,40 @@ static int is_scalar(const config_setting_t *s)
     return !config_setting_is_aggregate(s);
 }
 
+/* Does the schema read key (an entry's path) as a number, not a whole one? */
+static int decimal_key(const char *key)
+{
+    const pw_field *f = scn_field_by_path(key);
+    return f && (f->kind == PW_F_ARR || f->kind == PW_F_NUM);
+}
+
+/* Array arr's whole numbers made decimal, in their places, each keeping its origin (an
+ * earlier --set's). Returns 0 or -1 (libconfig refused or out of memory). */
+static int array_to_float(config_setting_t *arr)
+{
+    int n = config_setting_length(arr);
+    double *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+    void **hook = malloc((size_t)(n > 0 ? n : 1) * sizeof *hook);
+    int ok = v && hook;
+    for (int i = 0; ok && i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(arr, (unsigned)i);
+        v[i] = (double)config_setting_get_int(e);
+        hook[i] = config_setting_get_hook(e);
+    }
+    while (ok && config_setting_length(arr) > 0)
+        ok = config_setting_remove_elem(arr, 0) == CONFIG_TRUE;
+    for (int i = 0; ok && i < n; i++) {
+        config_setting_t *e = config_setting_set_float_elem(arr, -1, v[i]);
+        if (!e)
+            ok = 0;
+        else if (hook[i])
+            config_setting_set_hook(e, hook[i]);
+    }
+    free(v);
+    free(hook);
+    return ok ? 0 : -1;
+}
+
 /* Apply a --set through an entry of a list (parse_set: the path's first `entry` bytes
  * name it; tmp holds the rest). The entry must exist: a --set changes a plan's row, it
  * does not add one. Returns 0, or -1 after reporting (c->nomem set if out of memory). */
@@ -324,7 +358,8 @@ static int set_entry(scn_ctx *c, config_setting_t *root, const char *arg, size_t
     char loc[600], key[KEYMAX];
     snprintf(loc, sizeof loc, "--set %s", arg);
     snprintf(key, sizeof key, "%.*s", (int)strcspn(arg, "="), arg);
-    config_setting_t *at = root;
+    config_setting_t *at = root, *arr = NULL; /* arr: the list or array of the last index */
+    long last = 0;
     for (const char *p = key; p < key + entry;) {
         size_t n = strcspn(p, ".");
         long index;
@@ -356,6 +391,8 @@ static int set_entry(scn_ctx *c, config_setting_t *root, const char *arg, size_t
                 return -1;
             }
             at = config_setting_get_elem(m, (unsigned)index);
+            arr = m;
+            last = index;
         }
         p += n + 1;
     }
@@ -387,13 +424,25 @@ static int set_entry(scn_ctx *c, config_setting_t *root, const char *arg, size_t
         return 0;
     }
     int ta = config_setting_type(at), ts = config_setting_type(src);
+    if (ta == CONFIG_TYPE_INT && ts == CONFIG_TYPE_FLOAT && arr && config_setting_is_array(arr) &&
+        decimal_key(key)) {
+        /* An array of numbers written whole ([1, 1, ...] for seasonality, which the
+         * loader reads as numbers): made decimal, so that an entry may take 0.7 as the key
+         * does (a libconfig array holds one type). */
+        if (array_to_float(arr) < 0) {
+            c->nomem = 1;
+            return -1;
+        }
+        at = config_setting_get_elem(arr, (unsigned)last);
+        ta = CONFIG_TYPE_FLOAT;
+    }
     int ok = is_scalar(at) && is_scalar(src) &&
              (ta == ts || (ta == CONFIG_TYPE_FLOAT && ts == CONFIG_TYPE_INT));
     if (!ok) {
         scn_errf(c, loc, key, "an entry takes a value of its kind: %s, as the entry's others",
                  config_setting_is_group(at) ? "a group { key = value; ... }"
                  : ta == CONFIG_TYPE_FLOAT   ? "a number"
-                 : ta == CONFIG_TYPE_INT     ? "a whole number"
+                 : ta == CONFIG_TYPE_INT     ? (decimal_key(key) ? "a number" : "a whole number")
                  : ta == CONFIG_TYPE_STRING  ? "a string in \"quotes\""
                  : ta == CONFIG_TYPE_BOOL    ? "true or false"
                                              : "a value like the list's others");

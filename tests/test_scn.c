@@ -1013,6 +1013,47 @@ static void test_set_entries(const paths *ps)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         check_bad_set(bad[i].file, bad[i].set, bad[i].want);
+
+    /* An array of numbers written whole ([1, 1, ...], which the loader reads as numbers):
+     * an entry takes a decimal, as the key does (it was refused as "a whole number"), the
+     * others kept, an earlier --set's entry still told at its --set. */
+    char fix[PATHMAX], tmpl[] = "/tmp/test_scn_XXXXXX";
+    at_root(ps, "tests/bad/include/base.cfg", fix, sizeof fix);
+    int fd = mkstemp(tmpl);
+    FILE *in = fopen(fix, "rb"), *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!CHECK(in && out, "a scenario with whole seasonality written to %s", tmpl)) {
+        if (in)
+            fclose(in);
+        if (out)
+            fclose(out);
+        else if (fd >= 0)
+            close(fd);
+        unlink(tmpl);
+        return;
+    }
+    for (int ch; (ch = getc(in)) != EOF;)
+        putc(ch, out);
+    fclose(in);
+    fputs("overrides = { referrals = { seasonality = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]; }; };\n",
+          out);
+    fclose(out);
+    const char *decimal[] = {"referrals.seasonality[3]=2", "referrals.seasonality[7]=0.7"};
+    rc = load(tmpl, decimal, 2, &p, &e);
+    same = 1;
+    for (int m = 0; m < 12; m++)
+        same &= p.referrals.seasonality[m] == (m == 7 ? 0.7 : m == 3 ? 2.0 : 1.0);
+    if (!CHECK(rc == SCN_OK && same, "--set of 0.7 into an array written whole: it alone changes"))
+        dump(&e);
+    scn_errors_free(&e);
+    const char *negative[] = {"referrals.seasonality[3]=-2", "referrals.seasonality[7]=0.7"};
+    rc = load(tmpl, negative, 2, &p, &e);
+    if (!CHECK(rc == SCN_EINVALID && has_msg(&e, "--set referrals.seasonality[3]=-2: "
+                                                 "referrals.seasonality[3]: must be in [0, 12]"),
+               "an entry of an array made decimal keeps its --set"))
+        dump(&e);
+    scn_errors_free(&e);
+    check_bad_set(tmpl, "referrals.seasonality[7]=\"x\"", "an entry takes a value of its kind: a number");
+    unlink(tmpl);
 }
 
 /* The traps of docs/design.md §6 and file problems. */
