@@ -208,10 +208,35 @@ void scn_federation_free(scn_federation *f)
     memset(f, 0, sizeof *f);
 }
 
+/* Does msg name key as a whole word ("horizon_weeks", not "outcome_weeks_late")? */
+static int scn_names_key(const char *msg, const char *key)
+{
+    size_t len = strlen(key);
+    for (const char *m = msg; (m = strstr(m, key)); m++) {
+        int before = m == msg || !(isalnum((unsigned char)m[-1]) || m[-1] == '_');
+        int after = !(isalnum((unsigned char)m[len]) || m[len] == '_');
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+/* Is key named by one of the messages errs[since..] (a value refused)? errs NULL: no. */
+static int refused(const scn_errors *errs, size_t since, const char *key)
+{
+    for (size_t i = since; errs && i < errs->n; i++)
+        if (scn_names_key(errs->msg[i], key))
+            return 1;
+    return 0;
+}
+
 /* What service p changes that the pooling needs as the base's (nat), named with its value
- * and the base's in buf: in a file of 120 services the user must find it. Returns 0 if
- * nothing. */
-static int service_differs(const pw_params *p, const pw_params *nat, char *buf, size_t n)
+ * and the base's in buf: in a file of 120 services the user must find it. With errs (its
+ * overrides failed to load), a key its messages errs[since..] name is passed over (a value
+ * refused may stand in p as its default), and so are its roles (they may not have
+ * loaded): the first change of another is told. Returns 0 if nothing. */
+static int service_differs(const pw_params *p, const pw_params *nat, const scn_errors *errs,
+                           size_t since, char *buf, size_t n)
 {
     static const struct {
         const char *key;
@@ -224,15 +249,17 @@ static int service_differs(const pw_params *p, const pw_params *nat, char *buf, 
     for (size_t i = 0; i < sizeof lengths / sizeof *lengths; i++) {
         double a = *(const double *)((const char *)p + lengths[i].off);
         double b = *(const double *)((const char *)nat + lengths[i].off);
-        if (a != b)
+        if (a != b && !refused(errs, since, lengths[i].key))
             return snprintf(buf, n, "%s %g (the base has %g)", lengths[i].key, a, b), 1;
     }
-    if (p->seed != nat->seed)
+    if (p->seed != nat->seed && !refused(errs, since, "seed"))
         return snprintf(buf, n, "seed %" PRIu64 " (the base has %" PRIu64 ")", p->seed,
                         nat->seed), 1;
-    if (p->replications != nat->replications)
+    if (p->replications != nat->replications && !refused(errs, since, "replications"))
         return snprintf(buf, n, "replications %d (the base has %d)", p->replications,
                         nat->replications), 1;
+    if (errs)
+        return 0;
     int roles = p->n_roles == nat->n_roles;
     for (size_t r = 0; roles && r < p->n_roles; r++)
         roles = !strcmp(p->roles[r].name, nat->roles[r].name);
@@ -254,40 +281,18 @@ static int service_error(scn_errors *errs, const scn_service *sv, int k, const c
     return c.nomem ? SCN_ENOMEM : SCN_EINVALID;
 }
 
-/* Does msg name key as a whole word ("horizon_weeks", not "outcome_weeks_late")? */
-static int scn_names_key(const char *msg, const char *key)
-{
-    size_t len = strlen(key);
-    for (const char *m = msg; (m = strstr(m, key)); m++) {
-        int before = m == msg || !(isalnum((unsigned char)m[-1]) || m[-1] == '_');
-        int after = !(isalnum((unsigned char)m[len]) || m[len] == '_');
-        if (before && after)
-            return 1;
-    }
-    return 0;
-}
-
 /* Service k's (sv's) change of what the pooling needs as the base's (nat), said at its
  * entry; the load's status after it (ret if nothing). Said too when its overrides failed
  * to load (errors errs[since..]) or the list's entries are wrong, so that one check shows
- * every problem (failed: p is what loaded); then only where the key changed is not
- * itself among the errors since `since` (a value refused may stand in p as its default)
- * and its roles loaded. */
+ * every problem (failed: p is what loaded, and a change is told of a key its errors do
+ * not name: service_differs). */
 static int differs_error(scn_errors *errs, size_t since, int failed, const pw_params *p,
                          const pw_params *nat, const scn_service *sv, int k, int ret)
 {
     char differs[160];
-    if (!service_differs(p, nat, differs, sizeof differs))
+    if ((failed && p->n_roles == 0) || /* nothing loaded */
+        !service_differs(p, nat, failed ? errs : NULL, since, differs, sizeof differs))
         return ret;
-    if (failed) {
-        if (!strncmp(differs, "its roles", 9) || p->n_roles == 0)
-            return ret;
-        char key[64]; /* the key changed: differs' first word */
-        snprintf(key, sizeof key, "%.*s", (int)strcspn(differs, " "), differs);
-        for (size_t i = since; i < errs->n; i++)
-            if (scn_names_key(errs->msg[i], key))
-                return ret;
-    }
     char msg[800];
     snprintf(msg, sizeof msg, "\"%s\" changes %s: a service must keep the base "
              "scenario's roles and its horizon, warm-up, follow-up and outcome weeks, "

@@ -247,7 +247,7 @@ done
 # A service whose overrides fail to load, or beside a wrong entry, is still told what it
 # changes that a service must keep (it was told only once the rest was fixed: two runs);
 # a key refused is not told again as changed.
-printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 1.0; overrides = { horizon_weeks = 30.0; referrals = { per_week = -5.0; }; }; },\n  { name = "C"; scale = -1.0; overrides = { seed = 7; }; },\n  { name = "D"; scale = 1.0; overrides = { horizon_weeks = -3.0; }; } );\n' "$inc" \
+printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 1.0; overrides = { horizon_weeks = 30.0; referrals = { per_week = -5.0; }; }; },\n  { name = "C"; scale = -1.0; overrides = { seed = 7; }; },\n  { name = "D"; scale = 1.0; overrides = { horizon_weeks = -3.0; }; },\n  { name = "E"; scale = 1.0; overrides = { horizon_weeks = "x"; seed = 7; }; } );\n' "$inc" \
     >"$tmp/tests/golden/all_at_once.cfg"
 run check "$tmp/tests/golden/all_at_once.cfg"
 expect_rc 2 "services with every kind of problem"
@@ -257,6 +257,10 @@ expect_err 'all_at_once.cfg:4: services\[2\]: "C" changes seed 7' \
     "a service's seed told beside its entry's bad scale"
 check "a horizon refused is not told again as changed" \
     sh -c "! grep -q '\"D\" changes horizon_weeks' '$tmp/err'"
+# Nor does it hide the service's next change (E's seed was told only once its horizon was
+# fixed: the horizon refused was the first change found, and passed over, no other sought).
+expect_err 'all_at_once.cfg:6: services\[4\]: "E" changes seed 7' \
+    "a service's seed told beside its refused horizon"
 # A service's own plan or lever that never acts is said as the base's is, tagged with the
 # service (only the base's had been checked); one the base has too is said once, untagged.
 printf '%s\nservices = ( { name = "A"; scale = 1.0; overrides = { step3 = { step_down_after = 40; step_down_probability = 1.0; }; workforce = { cuts = ( { week = 900.0; role = "hit"; count = 1; } ); }; }; },\n  { name = "B"; scale = 1.0; overrides = { staff = { hit = { headcount = 0; }; }; }; } );\n' "$inc" \
