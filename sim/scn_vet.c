@@ -73,12 +73,15 @@ typedef struct vet {
         const char *at;
         size_t len;
         int depth;
+        const scn_src *file; /* where it is defined */
+        unsigned line;
     } *names;
     size_t nnames, capnames;
     const scn_src *chain[SCN_INCLUDE_DEPTH + 1]; /* the files being read, each including
                                                     the next: chain[depth] is the innermost */
     unsigned includes;       /* files @included so far, repeats counted */
     int no_includes;         /* a --set value: @include is refused */
+    int dup_reported;        /* a --set value repeats a key: reported once */
 } vet;
 
 /* "FILE:LINE" into buf; a --set value (no raw name) is placed by its argument alone. */
@@ -160,24 +163,42 @@ static void vet_close(vet *v)
 }
 
 /* A setting named v->name_at opens in the innermost group at line `line` of f: the first
- * that repeats a name of its group is kept in the context (libconfig will stop there).
- * Not tracked past a group's limit, which is reported anyway (and would cost n^2). */
+ * that repeats a name of its group is kept in the context (libconfig will stop there, and
+ * say only "duplicate setting name" and a line); in a --set value (libconfig's message
+ * would name no key) it is reported here, with its whole key. Not tracked past a group's
+ * limit, which is reported anyway (and would cost n^2). */
 static void vet_name(vet *v, const scn_src *f, unsigned line)
 {
     vet_level *l = &v->lv[v->depth];
-    if (!f->raw || !v->name_at || l->count >= SCN_MAX_GROUP_KEYS) /* a --set value: not kept */
+    if (!v->name_at || l->count >= SCN_MAX_GROUP_KEYS)
         return;
-    for (size_t i = v->nnames; !v->c->dup_file && i-- > 0 && v->names[i].depth == v->depth;)
-        if (v->names[i].len == v->name_len && !memcmp(v->names[i].at, v->name_at, v->name_len)) {
-            v->c->dup_file = f;
-            v->c->dup_line = line;
-            snprintf(v->c->dup_name, sizeof v->c->dup_name, "%s", v->name);
+    scn_ctx *c = v->c;
+    int done = f->raw ? c->dup_file != NULL : v->dup_reported;
+    for (size_t i = v->nnames; !done && i-- > 0 && v->names[i].depth == v->depth;) {
+        if (v->names[i].len != v->name_len || memcmp(v->names[i].at, v->name_at, v->name_len))
+            continue;
+        char key[KEYMAX];
+        scn_subkey(key, l->key, v->name);
+        if (!f->raw) { /* a --set value */
+            char loc[600];
+            vet_loc(f, line, loc, sizeof loc);
+            scn_errf(c, loc, key, "given twice in this value (a key may be given once per "
+                     "group): give it once");
+            v->dup_reported = 1;
+            return;
         }
-    if (scn_grow(v->c, (void **)&v->names, &v->capnames, v->nnames + 1, sizeof *v->names) < 0)
+        c->dup_file = f;
+        c->dup_line = line;
+        snprintf(c->dup_name, sizeof c->dup_name, "%s", v->name);
+        break;
+    }
+    if (scn_grow(c, (void **)&v->names, &v->capnames, v->nnames + 1, sizeof *v->names) < 0)
         return;
     v->names[v->nnames].at = v->name_at;
     v->names[v->nnames].len = v->name_len;
-    v->names[v->nnames++].depth = v->depth;
+    v->names[v->nnames].depth = v->depth;
+    v->names[v->nnames].file = f;
+    v->names[v->nnames++].line = line;
 }
 
 /* One more setting ('=' or ':') or element (',') at the innermost level. */

@@ -919,6 +919,12 @@ static void test_set(const paths *ps)
         {"referrals.seasonality=[1, 2.0]",
          "referrals.seasonality[1]: an array's elements must all be of one type (got a float, "
          "2.0, where the first is an integer"},
+        /* A key repeated inside the value: libconfig says "duplicate setting name" only. */
+        {"step2={max_sessions=3;min_sessions=1;max_sessions=4;}",
+         "--set step2={max_sessions=3;min_sessions=1;max_sessions=4;}: step2.max_sessions: "
+         "given twice in this value (a key may be given once per group): give it once"},
+        {"workforce.hiring=({week=1.0; week=2.0; role=\"pwp\"; count=1;})",
+         "workforce.hiring[0].week: given twice in this value"},
         {"overrides.name=x", "--set cannot change the overrides group"},
         {"services=({name=\"A\";scale=2.0;})", "--set cannot change a federation's services list"},
         {"services.A.scale=2.0", "--set cannot change a federation's services list"},
