@@ -500,9 +500,13 @@ void scn_report_parse_error(scn_ctx *c)
     } else if (text && !strcmp(text, "duplicate setting name")) {
         size_t n = 0;
         const char *p = NULL;
+        const scn_src *first = NULL; /* where the name was first defined, if known */
+        unsigned first_line = 0;
         if (c->dup_file && f && c->dup_file == f && (int)c->dup_line == line) {
             p = c->dup_name; /* found as libconfig read: the line may hold several */
             n = strlen(p);
+            first = c->dup_first_file;
+            first_line = c->dup_first_line;
         }
         if (!p)
             p = repeated_on_line(src, &n);
@@ -512,8 +516,11 @@ void scn_report_parse_error(scn_ctx *c)
                 p++;
             n = strspn(p, NAME_CHARS);
         }
+        int is_overrides = n == 9 && !strncmp(p, "overrides", 9);
         unsigned earlier = 0; /* this file's own line holding the first overrides group */
-        if (n == 9 && !strncmp(p, "overrides", 9))
+        if (is_overrides && first)
+            earlier = first == f ? first_line : 0;
+        else if (is_overrides)
             for (unsigned i = 1; f && line > 0 && i < (unsigned)line && !earlier; i++) {
                 char prev[512];
                 line_of(f, i, prev, sizeof prev);
@@ -521,17 +528,33 @@ void scn_report_parse_error(scn_ctx *c)
                 if (!strncmp(q, "overrides", 9) && strchr(" \t=:", q[9]))
                     earlier = i;
             }
-        if (n == 9 && !strncmp(p, "overrides", 9) && earlier)
+        if (is_overrides && earlier)
             scn_errf(c, loc, NULL,
                      "duplicate setting 'overrides': this file has an overrides group already "
                      "(line %u), and a file may have one: merge the two groups' keys into it",
                      earlier);
-        else if (n == 9 && !strncmp(p, "overrides", 9)) /* the hint below would be this */
+        else if (is_overrides) /* the hint below would be this */
             scn_errf(c, loc, NULL,
                      "duplicate setting 'overrides': the file this one @includes already has "
                      "an overrides group, and a file may have one: include the file that one "
                      "includes and merge both groups' keys into this file's overrides, or give "
                      "the extra keys with --set");
+        else if (first && first == f && first_line == (unsigned)line)
+            /* Both in this file's own group: the @include advice below does not apply. */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting '%.*s': a key may be defined once per group, and this "
+                     "line defines it twice: give it once", (int)n, p);
+        else if (first && first == f)
+            scn_errf(c, loc, NULL,
+                     "duplicate setting '%.*s': a key may be defined once per group, and line "
+                     "%u defines it already: give it once", (int)n, p, first_line);
+        else if (first) /* first defined by an included file */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting '%.*s': a key may be defined once per group, and %s:%u "
+                     "(included) defines it already (to change a key that an @include "
+                     "defines, use an overrides = { ... } group; a file may have one, so where "
+                     "the included file has one already, give the key with --set or merge it "
+                     "into a copy of that group)", (int)n, p, first->path, first_line);
         else
             scn_errf(c, loc, NULL,
                      "duplicate setting%s%.*s%s: a key may be defined once per group (to change "

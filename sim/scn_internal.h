@@ -119,10 +119,14 @@ typedef struct scn_ctx {
     int staff_ok; /* staff loaded without errors: the role cross-checks can run */
     int wide_ints; /* every integer may be 64-bit (the targets file): a wrap suggests L */
     /* The first setting that repeats a name of its group, as scn_vet found it (libconfig
-     * says only "duplicate setting name" and a line, which may hold several settings). */
+     * says only "duplicate setting name" and a line, which may hold several settings):
+     * where, its key (within the overrides group: the key it sets), and where the name
+     * was first defined (this file or one it includes). */
     const scn_src *dup_file;
     unsigned dup_line;
     char dup_name[KEYMAX];
+    const scn_src *dup_first_file;
+    unsigned dup_first_line;
 } scn_ctx;
 
 /* The loader's code for a field (struct scn_hooks of models/pw_schema.h). A special field

@@ -164,8 +164,9 @@ static void vet_close(vet *v)
 
 /* A setting named v->name_at opens in the innermost group at line `line` of f: the first
  * that repeats a name of its group is kept in the context (libconfig will stop there, and
- * say only "duplicate setting name" and a line); in a --set value (libconfig's message
- * would name no key) it is reported here, with its whole key. Not tracked past a group's
+ * say only "duplicate setting name" and a line), with its whole key and where the name
+ * was first defined; in a --set value (libconfig's message would name no key) it is
+ * reported here. Not tracked past a group's
  * limit, which is reported anyway (and would cost n^2). */
 static void vet_name(vet *v, const scn_src *f, unsigned line)
 {
@@ -187,9 +188,13 @@ static void vet_name(vet *v, const scn_src *f, unsigned line)
             v->dup_reported = 1;
             return;
         }
+        if (!strncmp(key, "overrides.", 10)) /* merged into the scenario's own keys */
+            memmove(key, key + 10, strlen(key + 10) + 1);
         c->dup_file = f;
         c->dup_line = line;
-        snprintf(c->dup_name, sizeof c->dup_name, "%s", v->name);
+        snprintf(c->dup_name, sizeof c->dup_name, "%s", key);
+        c->dup_first_file = v->names[i].file;
+        c->dup_first_line = v->names[i].line;
         break;
     }
     if (scn_grow(c, (void **)&v->names, &v->capnames, v->nnames + 1, sizeof *v->names) < 0)
