@@ -56,7 +56,10 @@ enum { REQUEST_SECONDS = 5 };
 /* A scenario the page offers (its policy variants sit beside it). */
 typedef struct offered {
     char id[64];
-    char *path; /* as found (absolute when it could be resolved), owned */
+    char *path; /* as given (or beside the one given): loaded by it, so that its messages
+                   name the files as `stepsim check` does; owned */
+    char *abs;  /* absolute when it could be resolved, else a copy of path: shown on the
+                   page and at startup; owned */
 } offered;
 
 typedef struct server {
@@ -75,7 +78,7 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
 {
     fputs("{\"id\": ", f);
     out_json_str(f, o->id);
-    out_json_kv_str(f, "path", o->path);
+    out_json_kv_str(f, "path", o->abs);
     out_json_kv_str(f, "name", p->name);
     out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
     /* The rate the playground's slider sets: per_week, or self_per_week when the rate is
@@ -150,8 +153,9 @@ static int find_offered(server *sv)
         char *abs = realpath(rel, NULL);
         offered *o = &sv->scn[sv->nscn++];
         snprintf(o->id, sizeof o->id, "%s", names[i]);
-        o->path = abs ? abs : strdup(rel);
-        if (!o->path) {
+        o->path = strdup(rel);
+        o->abs = abs ? abs : strdup(rel);
+        if (!o->path || !o->abs) {
             free(base);
             return EXIT_RUNTIME;
         }
@@ -674,15 +678,17 @@ int cmd_serve(const cli *c)
         goto out;
     }
     fprintf(stderr, "stepsim: the playground is at http://127.0.0.1:%ld/ (%s; Ctrl-C stops)\n",
-            c->port, sv.scn[0].path);
+            c->port, sv.scn[0].abs);
     serve_loop(&sv, fd);
     fprintf(stderr, "stepsim: serve: stopped\n");
     ret = EXIT_OK;
 out:
     if (fd >= 0)
         close(fd);
-    for (size_t i = 0; i < sv.nscn; i++)
+    for (size_t i = 0; i < sv.nscn; i++) {
         free(sv.scn[i].path);
+        free(sv.scn[i].abs);
+    }
     free(sv.page);
     return ret;
 }

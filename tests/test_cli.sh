@@ -254,6 +254,22 @@ rc=$?
 expect_rc 2 "serve: a scenario that is not there"
 expect_err "no_such_scenario.cfg: cannot open scenario: No such file or directory" \
     "serve: names the file and the cause"
+# serve names a scenario's files as check does: a bad row of a weekly_counts file was
+# placed by its absolute path at serve's startup and by the path as given by check (serve
+# loaded the scenario by its real path).
+mkdir -p "$tmp/wc"
+cp "$top/scenarios/baseline.cfg" "$tmp/wc/base.cfg"
+printf 'week,referrals\n1,100\n2,abc\n' >"$tmp/wc/bad.csv"
+printf '@include "base.cfg"\noverrides = { referrals = { weekly_counts = "bad.csv"; }; };\n' \
+    >"$tmp/wc/t.cfg"
+(cd "$tmp" && "$bin" check wc/t.cfg >/dev/null 2>"$tmp/wc/check.err")
+(cd "$tmp" && timeout 20 "$bin" serve wc/t.cfg --port 18098 >/dev/null 2>"$tmp/wc/serve.err")
+rc=$?
+expect_rc 2 "serve: a bad weekly_counts row"
+check "check places the bad row as wc/bad.csv:3" grep -q '^wc/bad.csv:3: referrals.weekly_counts' \
+    "$tmp/wc/check.err"
+check "serve's startup message is check's, byte for byte" cmp -s "$tmp/wc/check.err" \
+    "$tmp/wc/serve.err"
 run run "$top/scenarios/baseline.cfg" -r 16777216
 expect_rc 2 "-r above the streams' limit"
 expect_err "replications must be an integer in \[1, 16777215\] \(got '16777216'\)" \
