@@ -118,6 +118,7 @@ static void load_closures(scn_ctx *c, const config_setting_t *s, const char *key
                    "at most %d closure days (got %d)", PW_MAX_CLOSURES, n);
         return;
     }
+    int at[PW_MAX_CLOSURES]; /* the element each closure came from */
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         char ek[KEYMAX];
@@ -129,6 +130,16 @@ static void load_closures(scn_ctx *c, const config_setting_t *s, const char *key
             scn_err_at(c, e, ek, "must be a day number in [0, 1000000] (got %lld)", v);
             continue;
         }
+        /* A day given twice closes it once: most likely another day was meant. */
+        size_t k = 0;
+        while (k < p->n_closures && p->closures[k] != (double)v)
+            k++;
+        if (k < p->n_closures) {
+            scn_err_at(c, e, ek, "day %lld is listed twice (also %s[%d]; expected each day "
+                       "once)", v, key, at[k]);
+            continue;
+        }
+        at[p->n_closures] = i;
         p->closures[p->n_closures++] = (double)v;
     }
 }
