@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -136,11 +137,31 @@ static int mkdir_one(const char *path, int *made, char *err, size_t errlen)
     if (e == EEXIST) {
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             return OUT_OK;
-        return out_error(err, errlen, OUT_EINVAL, "cannot create directory '%s': it exists "
-                         "and is not a directory", path);
+        return out_error(err, errlen, OUT_EINVAL, "cannot create folder '%s': it exists "
+                         "and is not a folder", path);
     }
-    return out_error(err, errlen, out_errno_code(e), "cannot create directory "
+    return out_error(err, errlen, out_errno_code(e), "cannot create folder "
                      "'%s': %s", path, out_errstr(e, eb, sizeof eb));
+}
+
+int out_not_folder(const char *path, char *buf, size_t n)
+{
+    size_t len = strlen(path);
+    if (!n || len >= n)
+        return 0;
+    memcpy(buf, path, len + 1);
+    /* Each prefix ending before a '/' (skipping the root and runs of slashes), then all. */
+    for (size_t i = 1; i <= len; i++) {
+        if (i < len && (buf[i] != '/' || buf[i - 1] == '/'))
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        struct stat st;
+        if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode))
+            return 1;
+        buf[i] = c;
+    }
+    return 0;
 }
 
 void out_made_free(out_made *m)
@@ -183,11 +204,15 @@ int out_mkdir_made(const char *dir, out_made *made, char *err, size_t errlen)
     if (!dir || !*dir)
         return out_error(err, errlen, OUT_EINVAL, "no output directory given");
     struct stat st;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return OUT_OK;
-        return out_error(err, errlen, OUT_EINVAL, "output directory '%s' exists and is not "
-                         "a directory", dir);
+    char in_way[PATH_MAX];
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return OUT_OK;
+    if (out_not_folder(dir, in_way, sizeof in_way)) {
+        if (!strcmp(in_way, dir))
+            return out_error(err, errlen, OUT_EINVAL, "output folder '%s' exists and is not "
+                             "a folder", dir);
+        return out_error(err, errlen, OUT_EINVAL, "cannot create output folder '%s': '%s' "
+                         "exists and is not a folder", dir, in_way);
     }
     char *path = strdup(dir);
     if (!path)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,13 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
             free(up);
             goto out;
         }
+    }
+    /* A file on the way (-o afile/sub): named, with the output folder it blocks. */
+    char in_way[PATH_MAX];
+    if (out_not_folder(parent, in_way, sizeof in_way)) {
+        ret = out_error(err, errlen, OUT_EINVAL, "cannot create output folder '%s': '%s' "
+                        "exists and is not a folder", s->outdir, in_way);
+        goto out;
     }
     if ((ret = out_mkdir_made(parent, &s->made, err, errlen)) != OUT_OK)
         goto out;

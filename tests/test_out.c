@@ -687,7 +687,9 @@ static void test_mkdir(void)
     /* A file in the way is the caller's choice of path: a usage error, not an I/O one. */
     CHECK(out_mkdir_p(under, err, sizeof err) == OUT_EINVAL, "mkdir under a regular file fails");
     CHECK(strstr(err, "plain") != NULL, "the message names the path: [%s]", err);
-    CHECK(out_mkdir_p(file, err, sizeof err) == OUT_EINVAL && strstr(err, "not a directory"),
+    CHECK(strstr(err, "sub': '") && strstr(err, "plain' exists and is not a folder"),
+          "the message names the folder asked for and the file in its way: [%s]", err);
+    CHECK(out_mkdir_p(file, err, sizeof err) == OUT_EINVAL && strstr(err, "not a folder"),
           "a file as output dir: [%s]", err);
     CHECK(out_mkdir_p("", err, sizeof err) == OUT_EINVAL, "empty dir name refused");
 

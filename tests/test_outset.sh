@@ -219,7 +219,18 @@ check "the link is left as it was" test -L "$tmp/link" -a -f "$tmp/linked/manife
 echo text >"$tmp/afile"
 run run "$small" -q -o "$tmp/afile/sub" $quick
 expect_rc 2 "-o below a file"
-expect_err "exists and is not a directory" "-o below a file: why"
+# Named as the README names it, a folder, with the output folder the file is in the way of
+# (it said "output directory '.../afile' exists and is not a directory", as if -o were
+# the file; one level deeper "cannot create directory").
+expect_err "^stepsim: cannot create output folder '$tmp/afile/sub': '$tmp/afile' exists and is not a folder\$" \
+    "-o below a file: why"
+run run "$small" -q -o "$tmp/afile/sub/deeper" $quick
+expect_rc 2 "-o two below a file"
+expect_err "^stepsim: cannot create output folder '$tmp/afile/sub/deeper': '$tmp/afile' exists and is not a folder\$" \
+    "-o two below a file: why"
+run run "$small" -q -o "$tmp/afile" $quick
+expect_rc 2 "-o a file"
+expect_err "^stepsim: output folder '$tmp/afile' exists and is not a folder\$" "-o a file: why"
 long=$(printf 'l%.0s' $(seq 1 240))
 run run "$small" -q -o "$tmp/$long" $quick
 expect_rc 2 "-o with a name too long for its staging folder"
