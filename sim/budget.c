@@ -59,8 +59,10 @@ int budget_parse(const char *s, double *bytes)
     }
     if (*p == 'B' || *p == 'b')
         p++;
-    if (*p || !(v * scale >= 1) || v * scale > 1e18)
+    if (*p || !(v * scale >= 1))
         return -1;
+    if (v * scale > BUDGET_MAX_BYTES)
+        return -2;
     *bytes = v * scale;
     return 0;
 }

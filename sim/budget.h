@@ -27,9 +27,13 @@ typedef struct budget_run {
 /* BUDGET_SHARE of the physical memory, bytes; 0 if the system does not say. */
 double budget_default(void);
 
+/* The largest size --max-memory takes: 1 EiB, 1048576T (BUDGET_MAX_TEXT). */
+#define BUDGET_MAX_BYTES 1152921504606846976.0
+#define BUDGET_MAX_TEXT "1048576T (1 EiB)"
+
 /* A size as --max-memory takes it: a whole or decimal number of bytes with an optional
- * K, M, G or T (powers of 1024; "512M", "1.5G", "4GiB"). Returns 0 with *bytes set, or -1
- * if s is not such a size (or is 0). */
+ * K, M, G or T (powers of 1024; "512M", "1.5G", "4GiB"). Returns 0 with *bytes set, -1
+ * if s is not such a size (or is 0), or -2 if it is one larger than BUDGET_MAX_BYTES. */
 __attribute__((warn_unused_result)) int budget_parse(const char *s, double *bytes);
 
 /* The estimated peak bytes of running runs[0..n) one after the other (the results of

@@ -740,12 +740,17 @@ int cli_parse(int argc, char **argv, cli *c)
                                        optarg);
             c->have_port = 1;
             break;
-        case OPT_MAX_MEMORY:
-            if (budget_parse(optarg, &c->max_memory) != 0)
+        case OPT_MAX_MEMORY: {
+            int size_rc = budget_parse(optarg, &c->max_memory);
+            if (size_rc == -2)
+                return cli_usage_error("max-memory must be at most " BUDGET_MAX_TEXT
+                                       " (got '%s')", optarg);
+            if (size_rc != 0)
                 return cli_usage_error("max-memory must be a size such as 512M, 4G or 1.5G "
                                        "(K, M, G, T: powers of 1024; got '%s')", optarg);
             c->max_memory_arg = optarg;
             break;
+        }
         case ':':
             return cli_usage_error("option '%s' needs a value", a);
         default:

@@ -25,6 +25,7 @@ static void test_parse(void)
         {"", -1},           {"G", -1},           {"-1G", -1},
         {" 1G", -1},        {"1X", -1},          {"1.G", -1},
         {"1e9", -1},        {"1G ", -1},         {"99999999999T", -1},
+        {"1048576T", 1152921504606846976.0}, {"1048576.5T", -1}, {"1048577T", -1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         double got = -1;
@@ -35,6 +36,10 @@ static void test_parse(void)
             CHECK(rc == 0 && got == cases[i].want, "'%s' is %.17g bytes (got rc %d, %.17g)",
                   cases[i].s, cases[i].want, rc, got);
     }
+    /* Too large is told apart from not a size: the message states the largest. */
+    double got;
+    CHECK(budget_parse("99999999T", &got) == -2, "99999999T: too large (-2)");
+    CHECK(budget_parse("1X", &got) == -1, "1X: not a size (-1)");
     char b[32];
     CHECK(!strcmp(budget_fmt(12, b, sizeof b), "12 bytes"), "12 bytes (got %s)", b);
     CHECK(!strcmp(budget_fmt(1536, b, sizeof b), "1.5 KiB"), "1.5 KiB (got %s)", b);

@@ -270,6 +270,11 @@ check "check places the bad row as wc/bad.csv:3" grep -q '^wc/bad.csv:3: referra
     "$tmp/wc/check.err"
 check "serve's startup message is check's, byte for byte" cmp -s "$tmp/wc/check.err" \
     "$tmp/wc/serve.err"
+# A size too large states the largest taken (it said only "a size such as 512M").
+run run "$top/scenarios/baseline.cfg" --max-memory 99999999T -o "$tmp/never"
+expect_rc 2 "--max-memory above the largest"
+expect_err "max-memory must be at most 1048576T \(1 EiB\) \(got '99999999T'\)" \
+    "--max-memory above the largest states it"
 run run "$top/scenarios/baseline.cfg" -r 16777216
 expect_rc 2 "-r above the streams' limit"
 expect_err "replications must be an integer in \[1, 16777215\] \(got '16777216'\)" \
