@@ -322,7 +322,8 @@ int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t
         }
         for (size_t k = 0; k < *n; k++)
             if ((*out)[k] == (size_t)m) {
-                snprintf(err, errlen, "'%s' is named twice", tok);
+                snprintf(err, errlen, "'%s' is named twice (expected each metric once, "
+                         "A,B,C: names of summary.csv, or " OUT_COST_PER_YEAR ")", tok);
                 ret = -1;
             }
         if (ret == 0 && *n < cap)

@@ -270,6 +270,12 @@ check "check places the bad row as wc/bad.csv:3" grep -q '^wc/bad.csv:3: referra
     "$tmp/wc/check.err"
 check "serve's startup message is check's, byte for byte" cmp -s "$tmp/wc/check.err" \
     "$tmp/wc/serve.err"
+# A metric named twice says what --metrics expects (it said only "is named twice").
+run sweep "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30,31 -r 1 \
+    --metrics recovery_rate_true,recovery_rate_true -o "$tmp/never"
+expect_rc 2 "--metrics naming one twice"
+expect_err "'recovery_rate_true' is named twice \(expected each metric once, A,B,C: names of summary.csv, or cost_per_year_gbp\)" \
+    "--metrics naming one twice: what it expects"
 # A size too large states the largest taken (it said only "a size such as 512M").
 run run "$top/scenarios/baseline.cfg" --max-memory 99999999T -o "$tmp/never"
 expect_rc 2 "--max-memory above the largest"
