@@ -11,6 +11,7 @@
 #include "out_file.h"
 #include "out_html.h"
 #include "out_metrics.h"
+#include "out_services.h"
 #include "run_checks.h"
 
 /* `, "key": ` */
@@ -356,6 +357,9 @@ int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t 
         pooled(f, p, reps, order, n);
     if (ret == OUT_OK)
         ret = subgroups(f, reps, order, n);
+    /* A federation: its services side by side, as services.csv has them. */
+    if (ret == OUT_OK && fed && fed->n > 0)
+        ret = out_services_json(f, fed, reps, order, n);
     free(order);
     return ret;
 }

@@ -2,8 +2,8 @@
 # Every page in headless Chromium (tests/pages/check_pages.js, playwright-core driving
 # Debian's chromium): report.html, compare.html, sweep.html, solve.html, sensitivity.html
 # and the playground of `stepsim serve`. No console error or warning on any page; the
-# numbers a page shows equal summary.json's (compare.json's, sweep.csv's), rounded to
-# their unit; the playground runs end to end (sliders moved, Run, the same numbers as
+# numbers a page shows equal summary.json's (compare.json's, sweep.csv's, services.csv's),
+# rounded to their unit; the playground runs end to end (sliders moved, Run, the same numbers as
 # `stepsim run` with the same overrides) and its download loads with `stepsim check`.
 # Skipped under the sanitizer build (build-san: the plain pass drives the pages; the C
 # that writes them runs under the sanitizers in the other tests) and when

@@ -367,6 +367,62 @@
             el("table", { id: "subgroups" }, el("thead", {}, head), el("tbody", {}, body))];
   }
 
+  /* A federation's services side by side (services.csv's means, with their 95% CIs):
+   * the spread behind the national figures. */
+  const SERVICE_COLS = [
+    ["within_6_weeks_true", "within 6 weeks, true (all referrals)"],
+    ["within_6_weeks_reported", "within 6 weeks, reported (finishers)"],
+    ["wait_to_treatment_days_mean", "mean wait to first treatment"],
+    ["recovery_rate_true", "recovery, true (referrals at caseness)"],
+    ["recovery_rate_reported", "recovery, reported (finishers at caseness)"],
+    ["cost_per_true_recovery_gbp", "staff cost per true recovery"],
+  ];
+  function servicesSection(d) {
+    const sv = d.service_figures;
+    const cols = SERVICE_COLS.filter(([n]) => sv.some((s) => s.metrics[n]));
+    /* Scale and staffing as the scenario gives them (England's 0.682), two decimals at least. */
+    const num = (x, dec, most) => fin(x) ? x.toLocaleString("en-GB", { minimumFractionDigits: dec, maximumFractionDigits: most || dec }) : "–";
+    const head = el("tr", {}, el("th", {}, "service"), el("th", { title: "its size against the base: referrals and posts" }, "scale"),
+      el("th", { title: "posts per referral against the base" }, "staffing"), el("th", {}, "referrals a week"),
+      cols.map(([n, l]) => el("th", { title: label(n)[0] }, l)));
+    const body = sv.map((s) => el("tr", { "data-service": s.name }, el("td", {}, s.name),
+      el("td", { "data-key": "scale", "data-value": String(s.scale) }, num(s.scale, 2, 3)),
+      el("td", { "data-key": "staffing", "data-value": String(s.staffing) }, num(s.staffing, 2, 3)),
+      el("td", { "data-key": "referrals_per_week", "data-value": String(s.referrals_per_week) }, num(s.referrals_per_week, 1)),
+      cols.map(([n]) => {
+        const m = Object.assign({ name: n }, s.metrics[n]), few = fewOf(m, d.replications);
+        return el("td", { "data-metric": n, "data-mean": fin(m.mean) ? String(m.mean) : "" },
+          el("span", { class: "v" }, fmt(n, m.mean)), few ? el("span", { class: "few", title: "replications with a value: the mean is over these" }, few) : null,
+          d.replications > 1 ? el("span", { class: "ci" }, ciText(m)) : null);
+      })));
+    const table = el("table", { id: "services" }, el("thead", {}, head), el("tbody", {}, body));
+    /* Dot and interval by service, sorted, the national figure dashed. */
+    const long = Math.max(...sv.map((s) => s.name.length));
+    const chart = (n) => {
+      const nat = metricOf(d.metrics, n).mean;
+      const [, , lo, hi] = label(n);
+      /* The interval cut at what the figure can take, as the table's; none of one replication. */
+      const cut = (x, bound, f) => !fin(x) ? NaN : 100 * (fin(bound) ? f(bound, x) : x);
+      const rows = sv.filter((s) => fin(s.metrics[n].mean)).map((s) => ({ service: s.name, v: 100 * s.metrics[n].mean,
+        lo: cut(s.metrics[n].ci_low, lo, Math.max), hi: cut(s.metrics[n].ci_high, hi, Math.min) }))
+        .sort((a, b) => b.v - a.v);
+      const p = Plot.plot({
+        width: 520, height: 60 + rows.length * (rows.length > 30 ? 11 : 22), marginLeft: Math.min(200, 16 + 7 * long), marginRight: 20,
+        x: { label: label(n)[0] + " (%)", grid: true, nice: true },
+        y: { label: null, domain: rows.map((r) => r.service), tickSize: 0 },
+        marks: [fin(nat) ? Plot.ruleX([100 * nat], { stroke: "#57606a", strokeDasharray: "4,3" }) : null,
+                fin(nat) ? Plot.text([100 * nat], { x: (x) => x, text: () => "national", frameAnchor: "top", dy: -10, fill: "#57606a" }) : null,
+                Plot.ruleY(rows.filter((r) => fin(r.lo) && fin(r.hi)), { y: "service", x1: "lo", x2: "hi", stroke: C.true, strokeWidth: 2 }),
+                Plot.dot(rows, { y: "service", x: "v", fill: C.true, r: 3.5, tip: true,
+                  title: (r) => `${r.service}: ${r.v.toFixed(1)}%` + (fin(r.lo) ? ` [${r.lo.toFixed(1)}, ${r.hi.toFixed(1)}]` : "") })],
+      });
+      p.classList.add("chart");
+      p.setAttribute("data-services", n);
+      return figure(p, `${label(n)[0]}, service by service, highest first` + (d.replications > 1 ? ", with its 95% CI over the replications" : "") + "; dashed: the national figure.");
+    };
+    return [el("div", { class: "grid" }, chart("within_6_weeks_true"), chart("recovery_rate_true")), table];
+  }
+
   function report(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
@@ -383,6 +439,10 @@
       tile(d, "cost_per_true_recovery_gbp", "staff cost per true recovery")));
     const cb = checksBox(d);
     if (cb) app.append(cb);
+    if (d.service_figures)
+      app.append(section("Services", `Each of the ${d.service_figures.length} services on its own: means over replications` +
+        (d.replications > 1 ? " with their 95% CIs" : "") + ", as services.csv has them (services.csv has every metric). Scale: its size against the base; staffing: posts per referral against the base.",
+        ...servicesSection(d)));
     const S = d.series;
     app.append(section("Waiting lists", "People on each list at the end of every week. Each list has its own scale. Grey: warm-up (not measured) and follow-up (the cohort finishing). " + WEEK_END_NOTE,
       el("div", { class: "grid" },

@@ -301,10 +301,63 @@ async function explorePages(browser) {
 /* A federation's figures are national, pooled over its services: its page says so in its
  * header, as the dashboard does ("a federation of 3 services"); the page once showed only
  * the base's name. A plain run's header says nothing of services. */
+/* A CSV's rows as objects, quoted fields read ("a, b" and "" inside). */
+function csvQuoted(file) {
+  const split = (line) => {
+    const out = [];
+    let cur = "", q = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (q) { if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') q = false; else cur += c; }
+      else if (c === '"') q = true; else if (c === ",") { out.push(cur); cur = ""; } else cur += c;
+    }
+    out.push(cur);
+    return out;
+  };
+  const [head, ...lines] = fs.readFileSync(file, "utf8").trim().split("\n");
+  const keys = split(head);
+  return lines.map((l) => Object.fromEntries(split(l).map((v, i) => [keys[i], v])));
+}
+
+/* A federation's report shows its services side by side, services.csv's figures: a row
+ * each, every value the file's exactly (the page once had no view of the spread between
+ * services at all, only the national pool), shown rounded to its unit, with its 95% CI;
+ * and a dot-and-interval chart of a headline figure with a dot a service. */
+async function servicesSection(p, dir) {
+  const rows = csvQuoted(dir + "/services.csv");
+  const shownRows = await p.page.$$eval("#services tr[data-service]", (trs) => trs.map((tr) => ({
+    name: tr.dataset.service,
+    keys: [...tr.querySelectorAll("td[data-key]")].map((td) => [td.dataset.key, td.dataset.value]),
+    cells: [...tr.querySelectorAll("td[data-metric]")].map((td) => ({ metric: td.dataset.metric, mean: td.dataset.mean,
+      text: td.querySelector(".v").textContent, ci: (td.querySelector(".ci") || {}).textContent || "" })) })));
+  check(rows.length > 0 && shownRows.map((r) => r.name).join("|") === rows.map((r) => r.service).join("|"),
+    `report.html of a federation: one Services row per row of services.csv, in its order (${shownRows.length} of ${rows.length})`);
+  const units = await p.page.evaluate(() => Object.fromEntries(Object.keys(((window.stepsim.data.service_figures || [])[0] || { metrics: {} }).metrics).map((n) => [n, window.stepsim.label(n)[1]])));
+  let exact = 0, rounded = 0, cis = 0, n = 0, nc = 0;
+  const bad = [];
+  for (const r of shownRows) {
+    const want = rows.find((x) => x.service === r.name) || {};
+    for (const [k, v] of r.keys) { n++; if (Number(v) === Number(want[k])) exact++; else bad.push(`${r.name} ${k}: ${v} (csv ${want[k]})`); }
+    for (const c of r.cells) {
+      n++;
+      nc++;
+      const w = want[c.metric] === "" ? null : Number(want[c.metric]);
+      if ((w === null && c.mean === "") || Number(c.mean) === w) exact++; else bad.push(`${r.name} ${c.metric}: ${c.mean} (csv ${w})`);
+      if (showsValue(c.text, w, units[c.metric])) rounded++; else bad.push(`${r.name} ${c.metric}: shows ${c.text} (csv ${w})`);
+      if (/ to /.test(c.ci)) cis++;
+    }
+  }
+  check(nc >= 12 && exact === n && rounded === nc, `report.html of a federation: every Services value equals services.csv's, shown rounded to its unit (${exact}/${n} exact, ${rounded}/${nc} shown)` + (bad.length ? ": " + bad.slice(0, 3).join(" | ") : ""));
+  check(cis === nc, `report.html of a federation: each service's figure with its 95% CI (${cis}/${nc})`);
+  const dots = await p.page.$$eval('svg[data-services="within_6_weeks_true"] circle', (cs) => cs.length);
+  check(dots === rows.length, `report.html of a federation: the six-week share drawn service by service (${dots} dots of ${rows.length})`);
+}
+
 async function federationPages(browser) {
   let p = await open(browser, fileUrl(cfg.federation + "/report.html"), "report.html (a federation)");
   let meta = await p.page.textContent(".meta");
   check(/· a federation of 3 services ·/.test(meta), `report.html of a federation: its header says so (${meta})`);
+  await servicesSection(p, cfg.federation);
   await finishPage(p);
   p = await open(browser, fileUrl(cfg.federation_compare + "/compare.html"), "compare.html (federations)");
   meta = await p.page.textContent(".meta");
@@ -313,6 +366,8 @@ async function federationPages(browser) {
   p = await open(browser, fileUrl(cfg.report + "/report.html"), "report.html (one service)");
   meta = await p.page.textContent(".meta");
   check(!/federation/.test(meta), "report.html of one service: no federation in its header");
+  check((await p.page.locator("#services").count()) === 0 && !/"Services"/.test(JSON.stringify(await p.page.$$eval("h2", (hs) => hs.map((h) => h.textContent)))),
+    "report.html of one service: no Services section");
   await finishPage(p);
 }
 
