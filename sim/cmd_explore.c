@@ -269,6 +269,9 @@ int xp_page(xp *x, out_page *pg, const char *kind)
         /* A whole-number range: its every value, for a grid that shows the points not run. */
         if (xv->is_range && xv->whole)
             fprintf(pg->data, ", \"lo\": %.0f, \"hi\": %.0f", xv->lo, xv->hi);
+        /* A key that holds whole numbers: a chart's axis ticks at whole numbers only. */
+        if (xv->integer)
+            fputs(", \"integer\": true", pg->data);
         fputc('}', pg->data);
     }
     fputc(']', pg->data);

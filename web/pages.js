@@ -556,19 +556,35 @@
     const shown = d.metrics_chosen ? d.metrics.slice(0, 12) : HEADLINE.filter((m) => d.metrics.includes(m));
     /* The second key's values in numeric order (a legend sorted as text reads 18, 4.5, 9). */
     const zdom = zv ? [...new Set(d.points.map((p) => p.values[1]))].sort((a, b) => a - b).map(String) : null;
+    /* A key that holds whole numbers (a headcount) ticks at whole numbers only: its axis
+     * once read 9.0, 9.2, 9.4 between 9 and 10 posts. */
+    const xs = d.points.map((p) => p.values[0]).filter(fin);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs);
+    let xticks;
+    if (xv.integer && xs.length) {
+      let step = Math.max(1, Math.round(d3.tickStep(x0, x1, 6)));
+      if (!(step > 0)) step = 1;
+      xticks = d3.range(Math.ceil(x0 / step) * step, x1 + 0.5, step);
+    }
+    const cut = (x, k) => fin(x) ? k * x : NaN; /* no interval (one replication): none drawn */
     const charts = shown.map((name) => {
       const k = label(name)[1] === "pct" ? 100 : 1;
-      const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: k * p.metrics[name].ci_low, hi: k * p.metrics[name].ci_high })).filter((r) => fin(r.mean) && fin(r.x));
+      const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: cut(p.metrics[name].ci_low, k), hi: cut(p.metrics[name].ci_high, k) })).filter((r) => fin(r.mean) && fin(r.x));
       rows.sort((a, b) => a.x - b.x);
+      const banded = rows.filter((r) => fin(r.lo) && fin(r.hi));
       const p = Plot.plot({
-        width: 480, height: 240, marginLeft: 56, x: { label: xv.key, grid: true }, y: { label: label(name)[0] + ({ pct: " (%)", days: " (days)", gbp: " (£)" }[label(name)[1]] || ""), grid: true, nice: true },
-        color: zv ? { type: "ordinal", domain: zdom, range: PALETTE, legend: true, label: zv.key } : undefined,
-        marks: [Plot.areaY(rows, { x: "x", y1: "lo", y2: "hi", z: "z", fill: zv ? "z" : C.true, fillOpacity: 0.15 }),
+        width: 340, height: 240, marginLeft: 56,
+        x: { label: xv.key, grid: true, ticks: xticks, tickFormat: xticks ? (x) => x.toLocaleString("en-GB") : undefined },
+        y: { label: label(name)[0] + ({ pct: " (%)", days: " (days)", gbp: " (£)" }[label(name)[1]] || ""), grid: true, nice: true },
+        /* The legend names the key: "staff.hit.headcount = 5", not a bare "5". */
+        color: zv ? { type: "ordinal", domain: zdom, range: PALETTE, legend: true, label: zv.key, tickFormat: (v) => `${zv.key} = ${v}` } : undefined,
+        marks: [banded.length ? Plot.areaY(banded, { x: "x", y1: "lo", y2: "hi", z: "z", fill: zv ? "z" : C.true, fillOpacity: 0.15 }) : null,
                 Plot.lineY(rows, { x: "x", y: "mean", z: "z", stroke: zv ? "z" : C.true }),
                 Plot.dot(rows, { x: "x", y: "mean", fill: zv ? "z" : C.true, tip: true })],
       });
       p.classList.add("chart");
-      return figure(p, label(name)[0] + ": mean and its 95% CI at each point (paired: the same random numbers at every point)." + (zv ? ` One line per value of ${zv.key} (the legend's).` : ""));
+      p.setAttribute("data-metric", name);
+      return figure(p, label(name)[0] + (d.replications === 1 ? ": its value at each point (one replication: no interval; the same random numbers at every point)." : ": mean and its 95% CI at each point (paired: the same random numbers at every point).") + (zv ? ` One line per value of ${zv.key} (the legend's).` : ""));
     });
     app.append(section("Response curves", d.vars.map((v) => v.key).join(" × ") + (d.vars.length > 2 ? " (the first two drawn; every point is in sweep.csv)" : ""), el("div", { class: "grid" }, charts)));
     const head = el("tr", {}, el("th", {}, "point"), d.vars.map((v) => el("th", {}, v.key)), shown.map((m) => el("th", { title: m }, label(m)[0])));

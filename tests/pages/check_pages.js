@@ -255,6 +255,19 @@ async function explorePages(browser) {
   const ok = cells.filter((c) => { const r = sw.find((x) => x.point === c.point && x.metric === c.metric); return r && Number(r.mean) === Number(c.mean); });
   check(cells.length > 0 && ok.length === cells.length, `sweep.html: every point's mean equals sweep.csv (${ok.length}/${cells.length})`);
   check((await p.page.locator("figure svg").count()) >= 1, "sweep.html: response curves drawn");
+  /* A whole-number key (a headcount) ticks at whole numbers: the axis once read 9.0, 9.5,
+   * 10.0 between 9 and 11 posts. */
+  const swd = await p.page.evaluate(() => window.stepsim.data);
+  const ticks = await p.page.$$eval('.chart g[aria-label="x-axis tick label"] text', (ts) => ts.map((t) => t.textContent));
+  check(swd.vars[0].integer === true && ticks.length > 0 && ticks.every((t) => /^\d[\d,]*$/.test(t)),
+    `sweep.html: a whole-number key's axis ticks at whole numbers only (${[...new Set(ticks)].join(" ")})`);
+  /* The legend names the second key, where it showed bare values ("5", "6"). */
+  const swatches = await p.page.$$eval("figure [class$='-swatch']", (ss) => ss.map((x) => x.textContent.trim()));
+  const zs = [...new Set(swd.points.map((x) => x.values[1]))];
+  const drawnBands = await p.page.locator('.chart g[aria-label="area"] path').count();
+  check(drawnBands > 0, `sweep.html: the CIs drawn as bands (${drawnBands})`);
+  check(swatches.length > 0 && zs.every((z) => swatches.includes(`${swd.vars[1].key} = ${z}`)),
+    `sweep.html: the legend names the key beside each value (${[...new Set(swatches)].join(", ")})`);
   await finishPage(p);
 
   /* Without --metrics, two keys: 12 columns, wider than the page's column at 1150 px. The
@@ -263,6 +276,11 @@ async function explorePages(browser) {
     p = await open(browser, fileUrl(cfg.sweep_wide + "/sweep.html"), "sweep.html (every headline metric)");
     const box = await p.page.$eval("#points", (t) => [t.offsetWidth, t.parentElement.clientWidth, getComputedStyle(t.parentElement).overflowX]);
     check(box[0] > box[1] && box[2] === "auto", `sweep.html (every headline metric): the points table (${box[0]} px) scrolls in its own box (${box[1]} px)`);
+    /* One replication: no interval, so no band, and the y axis fits the values; the band
+     * once ran from 0 to 0 and held every axis down to 0 (91% to 92% drawn on 0 to 100). */
+    const bands = await p.page.locator('.chart g[aria-label="area"] path').count();
+    const low = await p.page.$$eval('.chart[data-metric="within_6_weeks_reported"] g[aria-label="y-axis tick label"] text', (ts) => Math.min(...ts.map((t) => Number(t.textContent.replace(/,/g, "")))));
+    check(bands === 0 && isFinite(low) && low > 50, `sweep.html of one replication: no band drawn (${bands}), the reported six-week share's axis from ${low}, near its values`);
     await finishPage(p);
   }
 
