@@ -532,15 +532,17 @@
       d.scenarios.map((s) => {
         const m = metricOf(s.metrics, name);
         const diff = s.name === d.reference || !fin(m.diff) ? "" : `(${fmtDiff(name, m.diff)} [${fmtDiff(name, m.diff_ci_low)}, ${fmtDiff(name, m.diff_ci_high)}])`;
-        /* The difference and its interval kept on one line: the cell breaks before it. */
+        /* The value on its line, the difference and its interval on one of their own
+         * beneath, each unbroken: the cell once broke before the difference in one row and
+         * not the next, as the column's width fell. */
         /* Undefined in some replications (no recovery caused, say): the mean is over the
          * others, and the count says so, as compare's printed table does. */
         const few = fewOf(m, d.replications);
-        return el("td", { "data-scenario": s.name, "data-mean": fin(m.mean) ? String(m.mean) : "" }, fmt(name, m.mean),
-                  few ? el("span", { class: "diff", title: "replications with a value" }, few) : null,
-                  diff ? [" ", el("span", { class: "diff" }, diff)] : null);
+        return el("td", { "data-scenario": s.name, "data-mean": fin(m.mean) ? String(m.mean) : "" },
+                  el("span", { class: "v" }, fmt(name, m.mean), few ? el("span", { class: "few", title: "replications with a value" }, few) : null),
+                  diff ? el("span", { class: "diff" }, diff) : null);
       })));
-    app.append(section("Every metric", "Means over replications; in brackets the paired difference against " + d.reference + " and its 95% CI (percentage points for shares); [k of n]: a figure some replications do not have, its mean over the k that do.",
+    app.append(section("Every metric", "Means over replications; beneath each, in brackets, the paired difference against " + d.reference + " and its 95% CI (percentage points for shares); [k of n]: a figure some replications do not have, its mean over the k that do.",
       el("table", { id: "metrics" }, el("thead", {}, head), el("tbody", {}, body))));
   }
 

@@ -205,6 +205,31 @@ async function compare(browser, dir, scenarios) {
     }
   }
   check(n > 0 && bad === 0, `compare.html: every scenario's metric equals its summary.json (${n - bad}/${n})`);
+  /* Every metric's cells read alike: the value on a line, its difference and interval on
+   * one of their own beneath, unbroken. The cell once broke before the difference in some
+   * rows and not in others, as the column's width fell. */
+  const layout = (page) => page.$$eval("#metrics td[data-scenario]", (tds) => {
+    let n = 0;
+    const bad = [];
+    for (const td of tds) {
+      const diff = [...td.querySelectorAll(".diff")].find((e) => e.textContent.trim().startsWith("("));
+      if (!diff) continue;
+      n++;
+      const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      const first = walk.nextNode(), r = document.createRange();
+      r.selectNodeContents(first);
+      const v = [...r.getClientRects()], dr = [...diff.getClientRects()];
+      if (v.length !== 1 || dr.length !== 1 || dr[0].top < v[0].bottom - 1)
+        bad.push(`${td.parentElement.dataset.metric}/${td.dataset.scenario}: '${td.textContent}'`);
+    }
+    return { n, bad };
+  });
+  for (const w of [1150, 760]) {
+    const q = w === 1150 ? p : await open(browser, fileUrl(dir + "/compare.html"), `compare.html at ${w} px`, w);
+    const lay = await layout(q.page);
+    check(lay.n > 0 && lay.bad.length === 0, `compare.html at ${w} px: each of the ${lay.n} differences in the metric table on a line of its own beneath its value, unbroken` + (lay.bad.length ? ` (not ${lay.bad.length}: ${lay.bad.slice(0, 2).join(" | ")})` : ""));
+    if (q !== p) await finishPage(q);
+  }
   const cmp = readJson(dir + "/compare.json");
   const diffs = await p.page.evaluate(() => window.stepsim.data.scenarios.slice(1).map((s) => [s.name, s.metrics.find((m) => m.name === "recovery_rate_true").diff]));
   check(diffs.every(([s, d]) => cmp.metrics.recovery_rate_true[s].diff === d), "compare.html: the paired differences equal compare.json's");
