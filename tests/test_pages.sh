@@ -67,6 +67,11 @@ echo "== the outputs the pages show"
     run sweep "$q" --vary staff.pwp.headcount=9:10 --vary staff.hit.headcount=5,6 -r 1 -q \
         -o "$tmp/sweep_wide"
     expect_rc 0 "sweep with the headline metrics"
+    # A first key of words (true, false): its charts once drew empty.
+    run sweep "$q" --vary reporting.end_of_session_questionnaire=false,true \
+        --vary staff.pwp.headcount=9,10 -r 2 -q --metrics within_6_weeks_true,recovery_rate_reported \
+        -o "$tmp/sweep_words"
+    expect_rc 0 "sweep over a key of words"
     run solve "$q" --vary staff.pwp.headcount=8:11 --target 'within_6_weeks_true>=45%' -r 6 -q -o "$tmp/solve"
     expect_rc 0 "solve"
     # A key that works against the target: the page must carry solve's warning.
@@ -125,7 +130,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
- "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

@@ -569,14 +569,19 @@
       xticks = d3.range(Math.ceil(x0 / step) * step, x1 + 0.5, step);
     }
     const cut = (x, k) => fin(x) ? k * x : NaN; /* no interval (one replication): none drawn */
+    /* A first key of words (a policy, true or false): its values in the order given, as
+     * points along the axis; such a sweep once drew every chart empty. */
+    const words = d.points.some((p) => !fin(p.values[0]));
+    const xdom = words ? [...new Set(d.points.map((p) => String(p.values[0])))] : undefined;
     const charts = shown.map((name) => {
       const k = label(name)[1] === "pct" ? 100 : 1;
-      const rows = d.points.map((p) => ({ x: p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: cut(p.metrics[name].ci_low, k), hi: cut(p.metrics[name].ci_high, k) })).filter((r) => fin(r.mean) && fin(r.x));
-      rows.sort((a, b) => a.x - b.x);
+      const rows = d.points.map((p) => ({ x: words ? String(p.values[0]) : p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: cut(p.metrics[name].ci_low, k), hi: cut(p.metrics[name].ci_high, k) })).filter((r) => fin(r.mean) && (words || fin(r.x)));
+      if (!words) rows.sort((a, b) => a.x - b.x);
       const banded = rows.filter((r) => fin(r.lo) && fin(r.hi));
       const p = Plot.plot({
-        width: 340, height: 240, marginLeft: 56,
-        x: { label: xv.key, grid: true, ticks: xticks, tickFormat: xticks ? (x) => x.toLocaleString("en-GB") : undefined },
+        width: 340, height: 240, marginLeft: 56, marginBottom: 34, /* room for a key's underscores */
+        x: words ? { label: xv.key, type: "point", domain: xdom, grid: true, inset: 20 }
+          : { label: xv.key, grid: true, ticks: xticks, tickFormat: xticks ? (x) => x.toLocaleString("en-GB") : undefined },
         y: { label: label(name)[0] + ({ pct: " (%)", days: " (days)", gbp: " (£)" }[label(name)[1]] || ""), grid: true, nice: true },
         /* The legend names the key: "staff.hit.headcount = 5", not a bare "5". */
         color: zv ? { type: "ordinal", domain: zdom, range: PALETTE, legend: true, label: zv.key, tickFormat: (v) => `${zv.key} = ${v}` } : undefined,

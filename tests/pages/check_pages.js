@@ -309,6 +309,18 @@ async function explorePages(browser) {
     await finishPage(p);
   }
 
+  /* A first key of words (false, true): a dot a point in every chart, the values along
+   * the axis in the order given; the charts were once empty (no value was a number). */
+  if (cfg.sweep_words) {
+    p = await open(browser, fileUrl(cfg.sweep_words + "/sweep.html"), "sweep.html (a key of words)");
+    const wd = await p.page.evaluate(() => window.stepsim.data);
+    const perChart = await p.page.$$eval(".chart", (cs) => cs.map((c) => [c.querySelectorAll('g[aria-label="dot"] circle').length,
+      [...c.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent).join(" ")]));
+    check(perChart.length === wd.metrics.length && perChart.every(([n, t]) => n === wd.points.length && t === "false true"),
+      `sweep.html (a key of words): every chart draws its ${wd.points.length} points along false, true (${perChart.map(([n, t]) => `${n} dots on '${t}'`).join("; ")})`);
+    await finishPage(p);
+  }
+
   p = await open(browser, fileUrl(cfg.solve + "/solve.html"), "solve.html");
   const so = csv(cfg.solve + "/solve.csv");
   const points = new Set(so.map((r) => r.point)).size;
