@@ -72,6 +72,12 @@ echo "== the outputs the pages show"
         --vary staff.pwp.headcount=9,10 -r 2 -q --metrics within_6_weeks_true,recovery_rate_reported \
         -o "$tmp/sweep_words"
     expect_rc 0 "sweep over a key of words"
+    # A second key of words, given true before false: the legend in the order given (it was
+    # sorted as numbers, which words are not, so any order could come out).
+    run sweep "$q" --vary staff.pwp.headcount=9,10 \
+        --vary reporting.end_of_session_questionnaire=true,false -r 1 -q \
+        --metrics within_6_weeks_true -o "$tmp/sweep_words2"
+    expect_rc 0 "sweep with a second key of words"
     run solve "$q" --vary staff.pwp.headcount=8:11 --target 'within_6_weeks_true>=45%' -r 6 -q -o "$tmp/solve"
     expect_rc 0 "solve"
     # A key that works against the target: the page must carry solve's warning.
@@ -130,7 +136,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
- "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

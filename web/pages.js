@@ -556,8 +556,11 @@
     /* Without --metrics every metric is there: show what a staffing sweep moves. */
     const HEADLINE = d.headline || [];
     const shown = d.metrics_chosen ? d.metrics.slice(0, 12) : HEADLINE.filter((m) => d.metrics.includes(m));
-    /* The second key's values in numeric order (a legend sorted as text reads 18, 4.5, 9). */
-    const zdom = zv ? [...new Set(d.points.map((p) => p.values[1]))].sort((a, b) => a - b).map(String) : null;
+    /* The second key's values in numeric order (a legend sorted as text reads 18, 4.5, 9);
+     * words (a policy, true or false) in the order given, as the first key's are. */
+    const zvals = zv ? [...new Set(d.points.map((p) => p.values[1]))] : [];
+    const znum = zvals.every((v) => v !== "" && isFinite(Number(v)));
+    const zdom = zv ? (znum ? zvals.sort((a, b) => a - b) : zvals).map(String) : null;
     /* A key that holds whole numbers (a headcount) ticks at whole numbers only: its axis
      * once read 9.0, 9.2, 9.4 between 9 and 10 posts. */
     const xs = d.points.map((p) => p.values[0]).filter(fin);

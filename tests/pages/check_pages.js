@@ -321,6 +321,15 @@ async function explorePages(browser) {
     await finishPage(p);
   }
 
+  if (cfg.sweep_words2) {
+    p = await open(browser, fileUrl(cfg.sweep_words2 + "/sweep.html"), "sweep.html (a second key of words)");
+    const legend = await p.page.$$eval("figure", (fs) => fs.map((f) => [...f.querySelectorAll('[class$="-swatch"]')].map((s) => s.textContent.trim())).filter((l) => l.length));
+    const want = "reporting.end_of_session_questionnaire = true | reporting.end_of_session_questionnaire = false";
+    check(legend.length > 0 && legend.every((l) => l.join(" | ") === want),
+      `sweep.html (a second key of words): the legend in the order given (${legend.map((l) => l.join(" | ")).join("; ")})`);
+    await finishPage(p);
+  }
+
   p = await open(browser, fileUrl(cfg.solve + "/solve.html"), "solve.html");
   const so = csv(cfg.solve + "/solve.csv");
   const points = new Set(so.map((r) => r.point)).size;
