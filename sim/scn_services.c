@@ -18,10 +18,10 @@
  */
 #include "scn_internal.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,33 +208,40 @@ void scn_federation_free(scn_federation *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Does msg name key as a whole word ("horizon_weeks", not "outcome_weeks_late")? */
-static int scn_names_key(const char *msg, const char *key)
-{
-    size_t len = strlen(key);
-    for (const char *m = msg; (m = strstr(m, key)); m++) {
-        int before = m == msg || !(isalnum((unsigned char)m[-1]) || m[-1] == '_');
-        int after = !(isalnum((unsigned char)m[len]) || m[len] == '_');
-        if (before && after)
-            return 1;
-    }
-    return 0;
-}
-
-/* Is key named by one of the messages errs[since..] (a value refused)? errs NULL: no. */
+/* Is key the setting one of the messages errs[since..] is about (a value refused)?
+ * A message reads "FILE:LINE: KEY: ...": its key, not a key its text names ("must be
+ * after outcome_weeks" is about outcome_weeks_late). errs NULL: no. */
 static int refused(const scn_errors *errs, size_t since, const char *key)
 {
+    char field[KEYMAX + 4];
+    snprintf(field, sizeof field, ": %s: ", key);
     for (size_t i = since; errs && i < errs->n; i++)
-        if (scn_names_key(errs->msg[i], key))
+        if (strstr(errs->msg[i], field))
             return 1;
     return 0;
 }
 
-/* What service p changes that the pooling needs as the base's (nat), named with its value
- * and the base's in buf: in a file of 120 services the user must find it. With errs (its
- * overrides failed to load), a key its messages errs[since..] name is passed over (a value
- * refused may stand in p as its default), and so are its roles (they may not have
- * loaded): the first change of another is told. Returns 0 if nothing. */
+/* Append one change to buf (n bytes), after ", " if it holds *count already. */
+__attribute__((format(printf, 4, 5))) static void add_change(char *buf, size_t n, int *count,
+                                                             const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (*count && len + 2 < n)
+        len += (size_t)snprintf(buf + len, n - len, ", ");
+    va_list ap;
+    va_start(ap, fmt);
+    if (len + 1 < n)
+        vsnprintf(buf + len, n - len, fmt, ap);
+    va_end(ap);
+    ++*count;
+}
+
+/* What service p changes that the pooling needs as the base's (nat), each named with its
+ * value and the base's in buf ("horizon_weeks 30 (the base has 104), seed 7 (...)"): in a
+ * file of 120 services the user must find them, all in one check. With errs (its
+ * overrides failed to load), a key whose value its messages errs[since..] refuse is
+ * passed over (the value may stand in p as its default), and so are its roles (they may
+ * not have loaded). Returns how many changes. */
 static int service_differs(const pw_params *p, const pw_params *nat, const scn_errors *errs,
                            size_t since, char *buf, size_t n)
 {
@@ -246,26 +253,26 @@ static int service_differs(const pw_params *p, const pw_params *nat, const scn_e
                    {"followup_weeks", offsetof(pw_params, followup_weeks)},
                    {"outcome_weeks", offsetof(pw_params, outcome_weeks)},
                    {"outcome_weeks_late", offsetof(pw_params, outcome_weeks_late)}};
+    int count = 0;
+    buf[0] = '\0';
     for (size_t i = 0; i < sizeof lengths / sizeof *lengths; i++) {
         double a = *(const double *)((const char *)p + lengths[i].off);
         double b = *(const double *)((const char *)nat + lengths[i].off);
         if (a != b && !refused(errs, since, lengths[i].key))
-            return snprintf(buf, n, "%s %g (the base has %g)", lengths[i].key, a, b), 1;
+            add_change(buf, n, &count, "%s %g (the base has %g)", lengths[i].key, a, b);
     }
     if (p->seed != nat->seed && !refused(errs, since, "seed"))
-        return snprintf(buf, n, "seed %" PRIu64 " (the base has %" PRIu64 ")", p->seed,
-                        nat->seed), 1;
+        add_change(buf, n, &count, "seed %" PRIu64 " (the base has %" PRIu64 ")", p->seed,
+                   nat->seed);
     if (p->replications != nat->replications && !refused(errs, since, "replications"))
-        return snprintf(buf, n, "replications %d (the base has %d)", p->replications,
-                        nat->replications), 1;
-    if (errs)
-        return 0;
+        add_change(buf, n, &count, "replications %d (the base has %d)", p->replications,
+                   nat->replications);
     int roles = p->n_roles == nat->n_roles;
     for (size_t r = 0; roles && r < p->n_roles; r++)
         roles = !strcmp(p->roles[r].name, nat->roles[r].name);
-    if (!roles)
-        return snprintf(buf, n, "its roles (the base's are named or ordered otherwise)"), 1;
-    return 0;
+    if (!roles && !errs)
+        add_change(buf, n, &count, "its roles (the base's are named or ordered otherwise)");
+    return count;
 }
 
 /* msg at service k's entry (sv) of the services list; the load's status after it. */
@@ -289,11 +296,11 @@ static int service_error(scn_errors *errs, const scn_service *sv, int k, const c
 static int differs_error(scn_errors *errs, size_t since, int failed, const pw_params *p,
                          const pw_params *nat, const scn_service *sv, int k, int ret)
 {
-    char differs[160];
+    char differs[600];
     if ((failed && p->n_roles == 0) || /* nothing loaded */
         !service_differs(p, nat, failed ? errs : NULL, since, differs, sizeof differs))
         return ret;
-    char msg[800];
+    char msg[1200];
     snprintf(msg, sizeof msg, "\"%s\" changes %s: a service must keep the base "
              "scenario's roles and its horizon, warm-up, follow-up and outcome weeks, "
              "seed and replications (its figures are pooled with the others' role by "
@@ -354,7 +361,8 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                 free(errs->msg[i]);
                 errs->msg[i] = m;
             }
-            ret = rk == SCN_ENOMEM ? rk : differs_error(errs, before, 1, p, nat, &list[k], (int)k, rk);
+            ret = rk == SCN_ENOMEM ? rk
+                                   : differs_error(errs, before, 1, p, nat, &list[k], (int)k, rk);
             continue;
         }
         if (entries_wrong) { /* no run follows: only the services' own problems are wanted */

@@ -261,6 +261,17 @@ check "a horizon refused is not told again as changed" \
 # fixed: the horizon refused was the first change found, and passed over, no other sought).
 expect_err 'all_at_once.cfg:6: services\[4\]: "E" changes seed 7' \
     "a service's seed told beside its refused horizon"
+# Every change a service makes to what it must keep, in one message; a key whose value is
+# refused is passed over by the message's key, not by a key its text names (the later
+# reading's refusal names outcome_weeks, which loaded: that change was not told).
+printf '%s\nservices = ( { name = "A"; scale = 1.0; },\n  { name = "B"; scale = 1.0; overrides = { outcome_weeks = 20.0; outcome_weeks_late = 5.0; }; },\n  { name = "C"; scale = 1.0; overrides = { horizon_weeks = 30.0; seed = 7; }; } );\n' "$inc" \
+    >"$tmp/tests/golden/every_change.cfg"
+run check "$tmp/tests/golden/every_change.cfg"
+expect_rc 2 "services changing several kept keys"
+expect_err 'every_change.cfg:3: services\[1\]: "B" changes outcome_weeks 20 \(the base has [0-9]+\)' \
+    "a change told beside a refusal whose text names its key"
+expect_err 'every_change.cfg:4: services\[2\]: "C" changes horizon_weeks 30 \(the base has [0-9]+\), seed 7 \(the base has [0-9]+\): ' \
+    "both of a service's changes in one message"
 # A service's own plan or lever that never acts is said as the base's is, tagged with the
 # service (only the base's had been checked); one the base has too is said once, untagged.
 printf '%s\nservices = ( { name = "A"; scale = 1.0; overrides = { step3 = { step_down_after = 40; step_down_probability = 1.0; }; workforce = { cuts = ( { week = 900.0; role = "hit"; count = 1; } ); }; }; },\n  { name = "B"; scale = 1.0; overrides = { staff = { hit = { headcount = 0; }; }; }; } );\n' "$inc" \
