@@ -338,15 +338,20 @@ int cli_same_setting(const char *a, const char *b)
 }
 
 /* The overrides of one command line: each setting given once. Two --set of one key, a
- * --set beside -s or -r for the same setting, or a --set of a key --vary varies would
- * each leave one silently beaten while both stood in the run's label. */
+ * --set beside -s, -r, --patients or --events for the same setting, or a --set of a key
+ * --vary varies would each leave one silently beaten while both stood in the run's label. */
 static int check_sets(const cli *c)
 {
-    /* Settings an option gives as well: -s the seed, -r the replications. */
+    /* Settings an option gives as well: -s the seed, -r the replications, --patients and
+     * --events the scenario's output switches (the option turns the file on whatever a
+     * --set says, so a --set output.events=false beside --events was silently beaten). */
     const struct {
         const char *key, *option;
         int given;
-    } by_option[] = {{"seed=", "-s", c->have_seed}, {"replications=", "-r", c->replications > 0}};
+    } by_option[] = {{"seed=", "-s", c->have_seed},
+                     {"replications=", "-r", c->replications > 0},
+                     {"output.patients=", "--patients", c->patients},
+                     {"output.events=", "--events", c->events}};
     for (size_t i = 0; i < c->nsets; i++) {
         for (size_t j = 0; j < i; j++)
             if (cli_same_setting(c->sets[j], c->sets[i])) {

@@ -107,6 +107,15 @@ expect_rc 2 "-s and --set seed"
 expect_err "--set 'seed=7' and -s give the seed twice" "-s and --set seed: said so"
 run run "$top/scenarios/baseline.cfg" -r 2 --set replications=3 -o "$tmp/never"
 expect_rc 2 "-r and --set replications"
+# --patients and --events turn the scenario's output switches on whatever a --set says:
+# a --set of the switch beside them was silently beaten.
+run run "$top/scenarios/baseline.cfg" --events --set output.events=false -o "$tmp/never_ev"
+expect_rc 2 "--events and --set output.events"
+expect_err "--set 'output.events=false' and --events give the output.events twice" \
+    "--events and --set output.events: said so"
+run run "$top/scenarios/baseline.cfg" --set 'output={ patients = false; }' --patients -o "$tmp/never_ev"
+expect_rc 2 "--patients and --set of the output group"
+check "--events and --set output.events make no output directory" test ! -e "$tmp/never_ev"
 run run "$top/scenarios/baseline.cfg" --set staff.pwp.headcount=30 --set staff.pwp.headcount=31 -o "$tmp/never"
 expect_rc 2 "--set of one key twice"
 expect_err "give one setting twice" "--set twice: said so"
