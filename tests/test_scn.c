@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,40 @@ static void test_bad_cases(const paths *ps)
     free_names(names, n);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* england.cfg's staffing factors as docs/england.md says they were made: within each
+ * region (the services whose names share the word before the space) the n values are
+ * evenly spaced from 0.85 to 1.15, 0.85 + 0.3 (k + 1/2) / n, each once (to the file's
+ * 3 decimals). East of England's 14 once took two values only, 0.904 and 1.054. */
+static void england_staffing(const scn_federation *fed)
+{
+    size_t k = 0;
+    while (k < fed->n) {
+        const char *name = fed->services[k].name;
+        size_t len = strcspn(name, " "), n = 0;
+        while (k + n < fed->n && strncmp(fed->services[k + n].name, name, len) == 0 &&
+               fed->services[k + n].name[len] == ' ')
+            n++;
+        double v[128];
+        if (!CHECK(n >= 1 && n <= 128, "england.cfg: region %.*s has 1 to 128 services (got %zu)",
+                   (int)len, name, n))
+            return;
+        memcpy(v, fed->staffing + k, n * sizeof *v);
+        qsort(v, n, sizeof *v, cmp_double);
+        int even = 1;
+        for (size_t i = 0; i < n; i++)
+            even &= fabs(v[i] - (0.85 + 0.3 * (i + 0.5) / n)) < 6e-4;
+        CHECK(even, "england.cfg: region %.*s's %zu staffing factors are evenly spaced from "
+              "0.85 to 1.15 (lowest %.3f, highest %.3f)", (int)len, name, n, v[0], v[n - 1]);
+        k += n;
+    }
+}
+
 /* Every shipped scenario loads without a message and survives scn_print (a federation's
  * national parameters, england.cfg: 120 services, ~1.85 million referrals a year). */
 static void test_scenarios(const paths *ps)
@@ -299,6 +334,7 @@ static void test_scenarios(const paths *ps)
             CHECK_NEAR(p.referrals.per_week * 365.25 / 7, 1.85e6, 1e3,
                        "england.cfg: referrals a year");
             CHECK_NEAR(sum, p.referrals.per_week, 1e-6, "england.cfg: national rate = sum");
+            england_staffing(&fed);
         }
         scn_federation_free(&fed);
         scn_errors_free(&e);
