@@ -460,6 +460,33 @@ static int set_entry(scn_ctx *c, config_setting_t *root, const char *arg, size_t
     return 0;
 }
 
+/* A --set path that runs on through a list or an array without an index
+ * ("workforce.hiring.count"): told with the indexed form, where the merge would replace
+ * the list by a group and say only that the type is wrong. Returns 1 if told. */
+static int through_list(scn_ctx *c, const config_setting_t *root, const char *arg)
+{
+    size_t klen = strcspn(arg, "=");
+    const config_setting_t *at = root;
+    for (const char *p = arg; p < arg + klen && at && config_setting_is_group(at);) {
+        size_t n = strcspn(p, ".=");
+        char name[KEYMAX];
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        at = config_setting_get_member(at, name);
+        if (at && (config_setting_is_list(at) || config_setting_is_array(at)) &&
+            p[n] == '.') {
+            char loc[600];
+            snprintf(loc, sizeof loc, "--set %s", arg);
+            scn_errf(c, loc, NULL, "%.*s is %s: name one of its entries by its index, "
+                     "counted from 0 (%.*s[0]%.*s)", (int)(p + n - arg), arg,
+                     config_setting_is_list(at) ? "a list" : "an array",
+                     (int)(p + n - arg), arg, (int)(arg + klen - (p + n)), p + n);
+            return 1;
+        }
+        p += n + 1;
+    }
+    return 0;
+}
+
 int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *const *sets,
                         size_t nsets)
 {
@@ -491,7 +518,9 @@ int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *c
         config_init(&tmp);
         size_t entry = 0;
         if (parse_set(c, sets[i], &tmp, &entry)) {
-            if (entry)
+            if (!entry && through_list(c, root, sets[i]))
+                ; /* told */
+            else if (entry)
                 set_entry(c, root, sets[i], entry, &tmp);
             else if (merge(c, root, config_root_setting(&tmp), sets[i]) < 0)
                 c->nomem = 1;
