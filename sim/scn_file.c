@@ -548,6 +548,12 @@ void scn_report_parse_error(scn_ctx *c)
             scn_errf(c, loc, NULL,
                      "duplicate setting '%.*s': a key may be defined once per group, and line "
                      "%u defines it already: give it once", (int)n, p, first_line);
+        else if (first && c->dup_first_includes) /* by a file that includes this one */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting '%.*s': a key may be defined once per group, and %s:%u, "
+                     "which includes this file, defines it already: give it once (to change "
+                     "a key that an included file defines, @include it first and give the key "
+                     "in an overrides = { ... } group)", (int)n, p, first->path, first_line);
         else if (first) /* first defined by an included file */
             scn_errf(c, loc, NULL,
                      "duplicate setting '%.*s': a key may be defined once per group, and %s:%u "

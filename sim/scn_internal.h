@@ -127,6 +127,7 @@ typedef struct scn_ctx {
     char dup_name[KEYMAX];
     const scn_src *dup_first_file;
     unsigned dup_first_line;
+    int dup_first_includes; /* the file first defining it includes dup_file */
 } scn_ctx;
 
 /* The loader's code for a field (struct scn_hooks of models/pw_schema.h). A special field

@@ -195,6 +195,11 @@ static void vet_name(vet *v, const scn_src *f, unsigned line)
         snprintf(c->dup_name, sizeof c->dup_name, "%s", key);
         c->dup_first_file = v->names[i].file;
         c->dup_first_line = v->names[i].line;
+        /* Is that file one of those including f (chain[0..d), chain[d] being f)? */
+        c->dup_first_includes = 0;
+        for (unsigned d = 0; d <= SCN_INCLUDE_DEPTH && v->chain[d] != f; d++)
+            if (v->chain[d] == v->names[i].file)
+                c->dup_first_includes = 1;
         break;
     }
     if (scn_grow(c, (void **)&v->names, &v->capnames, v->nnames + 1, sizeof *v->names) < 0)
