@@ -476,10 +476,21 @@ static int through_list(scn_ctx *c, const config_setting_t *root, const char *ar
             p[n] == '.') {
             char loc[600];
             snprintf(loc, sizeof loc, "--set %s", arg);
-            scn_errf(c, loc, NULL, "%.*s is %s: name one of its entries by its index, "
-                     "counted from 0 (%.*s[0]%.*s)", (int)(p + n - arg), arg,
-                     config_setting_is_list(at) ? "a list" : "an array",
-                     (int)(p + n - arg), arg, (int)(arg + klen - (p + n)), p + n);
+            int len = (int)(p + n - arg);
+            int is_list = config_setting_is_list(at);
+            const char *what = is_list ? "a list" : "an array", *noun = what + (is_list ? 2 : 3);
+            const config_setting_t *e0 = config_setting_get_elem(at, 0);
+            if (!e0) /* an entry named by its index would not be there either */
+                scn_errf(c, loc, NULL, "%.*s is %s, empty here: give the whole %s to add an "
+                         "entry (%.*s=...)", len, arg, what, noun, len, arg);
+            else if (!config_setting_is_group(e0)) /* values: no keys under an entry */
+                scn_errf(c, loc, NULL, "%.*s is %s of values, with no keys to set: give one "
+                         "entry by its index, counted from 0 (%.*s[0]=...), or the whole %s",
+                         len, arg, what, len, arg, noun);
+            else
+                scn_errf(c, loc, NULL, "%.*s is %s: name one of its entries by its index, "
+                         "counted from 0 (%.*s[0]%.*s)", len, arg, what, len, arg,
+                         (int)(arg + klen - (p + n)), p + n);
             return 1;
         }
         p += n + 1;

@@ -1055,7 +1055,15 @@ static void test_set_entries(const paths *ps)
         {path, "workforce.hiring.count=9",
          "--set workforce.hiring.count=9: workforce.hiring is a list: name one of its entries "
          "by its index, counted from 0 (workforce.hiring[0].count)"},
-        {base, "referrals.seasonality.x=1", "referrals.seasonality is an array"},
+        /* An array holds values: its entries have no keys, and [0].x would be refused in
+         * turn; an empty list has no entry [0] to name. */
+        {base, "referrals.seasonality.x=1",
+         "--set referrals.seasonality.x=1: referrals.seasonality is an array of values, with "
+         "no keys to set: give one entry by its index, counted from 0 "
+         "(referrals.seasonality[0]=...), or the whole array"},
+        {base, "workforce.cuts.week=3",
+         "--set workforce.cuts.week=3: workforce.cuts is a list, empty here: give the whole list "
+         "to add an entry (workforce.cuts=...)"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         check_bad_set(bad[i].file, bad[i].set, bad[i].want);
