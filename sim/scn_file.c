@@ -533,6 +533,12 @@ void scn_report_parse_error(scn_ctx *c)
                      "duplicate setting 'overrides': this file has an overrides group already "
                      "(line %u), and a file may have one: merge the two groups' keys into it",
                      earlier);
+        else if (is_overrides && first && c->dup_first_includes)
+            scn_errf(c, loc, NULL,
+                     "duplicate setting 'overrides': %s:%u, which includes this file, has an "
+                     "overrides group already, and a scenario may have one: merge the two "
+                     "groups' keys into one, or give the extra keys with --set", first->path,
+                     first_line);
         else if (is_overrides) /* the hint below would be this */
             scn_errf(c, loc, NULL,
                      "duplicate setting 'overrides': the file this one @includes already has "
