@@ -517,8 +517,11 @@ void scn_report_parse_error(scn_ctx *c)
             n = strspn(p, NAME_CHARS);
         }
         int is_overrides = n == 9 && !strncmp(p, "overrides", 9);
+        int again = first && c->dup_again; /* one file read twice: not the line's fault */
         unsigned earlier = 0; /* this file's own line holding the first overrides group */
-        if (is_overrides && first)
+        if (again)
+            ;
+        else if (is_overrides && first)
             earlier = first == f ? first_line : 0;
         else if (is_overrides)
             for (unsigned i = 1; f && line > 0 && i < (unsigned)line && !earlier; i++) {
@@ -528,7 +531,12 @@ void scn_report_parse_error(scn_ctx *c)
                 if (!strncmp(q, "overrides", 9) && strchr(" \t=:", q[9]))
                     earlier = i;
             }
-        if (is_overrides && earlier)
+        if (again)
+            scn_errf(c, loc, NULL,
+                     "duplicate setting '%.*s': this file is included more than once, and "
+                     "each reading defines it (a key may be defined once per group): include "
+                     "the file once", (int)n, p);
+        else if (is_overrides && earlier)
             scn_errf(c, loc, NULL,
                      "duplicate setting 'overrides': this file has an overrides group already "
                      "(line %u), and a file may have one: merge the two groups' keys into it",

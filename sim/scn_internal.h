@@ -128,6 +128,7 @@ typedef struct scn_ctx {
     const scn_src *dup_first_file;
     unsigned dup_first_line;
     int dup_first_includes; /* the file first defining it includes dup_file */
+    int dup_again;          /* dup_file, included more than once, defined it the first time */
 } scn_ctx;
 
 /* The loader's code for a field (struct scn_hooks of models/pw_schema.h). A special field

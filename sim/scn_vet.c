@@ -75,11 +75,15 @@ typedef struct vet {
         int depth;
         const scn_src *file; /* where it is defined */
         unsigned line;
+        unsigned visit;      /* which reading of that file (one included twice is read twice) */
     } *names;
     size_t nnames, capnames;
     const scn_src *chain[SCN_INCLUDE_DEPTH + 1]; /* the files being read, each including
                                                     the next: chain[depth] is the innermost */
     unsigned includes;       /* files @included so far, repeats counted */
+    unsigned visit;          /* the reading of a file under way: 0 the top file, then 1, 2,
+                                ... each file an @include reads (a repeat read anew) */
+    unsigned visits;         /* readings begun */
     int no_includes;         /* a --set value: @include is refused */
     int dup_reported;        /* a --set value repeats a key: reported once */
 } vet;
@@ -197,6 +201,7 @@ static void vet_name(vet *v, const scn_src *f, unsigned line)
         c->dup_first_line = v->names[i].line;
         /* Is that file one of those including f (chain[0..d), chain[d] being f)? */
         c->dup_first_includes = 0;
+        c->dup_again = v->names[i].file == f && v->names[i].visit != v->visit;
         for (unsigned d = 0; d <= SCN_INCLUDE_DEPTH && v->chain[d] != f; d++)
             if (v->chain[d] == v->names[i].file)
                 c->dup_first_includes = 1;
@@ -208,6 +213,7 @@ static void vet_name(vet *v, const scn_src *f, unsigned line)
     v->names[v->nnames].len = v->name_len;
     v->names[v->nnames].depth = v->depth;
     v->names[v->nnames].file = f;
+    v->names[v->nnames].visit = v->visit;
     v->names[v->nnames++].line = line;
 }
 
@@ -318,7 +324,10 @@ static void vet_include(vet *v, const scn_src *from, unsigned line, const char *
             return;
         }
     }
+    unsigned outer = v->visit;
+    v->visit = ++v->visits;
     vet_file(v, f, depth + 1);
+    v->visit = outer;
 }
 
 /* The rest of an @include's name from q, as <INCLUDE> reads it: \\ and \" are escapes,
