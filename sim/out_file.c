@@ -157,8 +157,11 @@ int out_not_folder(const char *path, char *buf, size_t n)
         char c = buf[i];
         buf[i] = '\0';
         struct stat st;
-        if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode))
+        int found = stat(buf, &st) == 0;
+        if (found && !S_ISDIR(st.st_mode))
             return 1;
+        if (!found && errno == ENOENT && lstat(buf, &st) == 0 && S_ISLNK(st.st_mode))
+            return 2; /* a link to nothing: mkdir would say only that it exists */
         buf[i] = c;
     }
     return 0;
@@ -207,7 +210,11 @@ int out_mkdir_made(const char *dir, out_made *made, char *err, size_t errlen)
     char in_way[PATH_MAX];
     if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
         return OUT_OK;
-    if (out_not_folder(dir, in_way, sizeof in_way)) {
+    int way = out_not_folder(dir, in_way, sizeof in_way);
+    if (way == 2)
+        return out_error(err, errlen, OUT_EINVAL, "cannot create output folder '%s': '%s' is "
+                         "a symbolic link to nothing", dir, in_way);
+    if (way) {
         if (!strcmp(in_way, dir))
             return out_error(err, errlen, OUT_EINVAL, "output folder '%s' exists and is not "
                              "a folder", dir);

@@ -62,7 +62,7 @@ __attribute__((warn_unused_result)) int out_mkdir_p(const char *dir, char *err,
                                                     size_t errlen);
 /* The first of path's folders, from the top (path itself last), that exists and is not a
  * folder, into buf (at most n bytes): 1 if there is one (a file in the way of a folder to
- * make), else 0. */
+ * make), 2 if it is a symbolic link to nothing, else 0. */
 int out_not_folder(const char *path, char *buf, size_t n);
 /* The directories one out_mkdir_made call created, shallowest first (owned). */
 typedef struct out_made {

@@ -282,9 +282,11 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     }
     /* A file on the way (-o afile/sub): named, with the output folder it blocks. */
     char in_way[PATH_MAX];
-    if (out_not_folder(parent, in_way, sizeof in_way)) {
-        ret = out_error(err, errlen, OUT_EINVAL, "cannot create output folder '%s': '%s' "
-                        "exists and is not a folder", s->outdir, in_way);
+    int way = out_not_folder(parent, in_way, sizeof in_way);
+    if (way) {
+        ret = out_error(err, errlen, OUT_EINVAL, "cannot create output folder '%s': '%s' %s",
+                        s->outdir, in_way, way == 2 ? "is a symbolic link to nothing"
+                                                    : "exists and is not a folder");
         goto out;
     }
     if ((ret = out_mkdir_made(parent, &s->made, err, errlen)) != OUT_OK)

@@ -691,6 +691,16 @@ static void test_mkdir(void)
           "the message names the folder asked for and the file in its way: [%s]", err);
     CHECK(out_mkdir_p(file, err, sizeof err) == OUT_EINVAL && strstr(err, "not a folder"),
           "a file as output dir: [%s]", err);
+    char *nowhere = path_in(d, "nowhere"), *dangling = path_in(d, "dangling");
+    char *below = path_in(d, "dangling/sub");
+    CHECK(symlink(nowhere, dangling) == 0, "a link to nothing made");
+    CHECK(out_mkdir_p(below, err, sizeof err) == OUT_EINVAL &&
+              strstr(err, "dangling' is a symbolic link to nothing"),
+          "mkdir below a link to nothing names the link: [%s]", err);
+    unlink(dangling);
+    free(nowhere);
+    free(dangling);
+    free(below);
     CHECK(out_mkdir_p("", err, sizeof err) == OUT_EINVAL, "empty dir name refused");
 
     const char *sub[] = {"a/b/c", "a/b", "a"};

@@ -231,6 +231,14 @@ expect_err "^stepsim: cannot create output folder '$tmp/afile/sub/deeper': '$tmp
 run run "$small" -q -o "$tmp/afile" $quick
 expect_rc 2 "-o a file"
 expect_err "^stepsim: output folder '$tmp/afile' exists and is not a folder\$" "-o a file: why"
+# A symbolic link to nothing in the way is named as one (it was "cannot create folder
+# '.../dangling': it exists and is not a folder", of a path that is not there).
+ln -s "$tmp/nowhere" "$tmp/dangling"
+run run "$small" -q -o "$tmp/dangling/sub" $quick
+expect_rc 2 "-o below a link to nothing"
+expect_err "^stepsim: cannot create output folder '$tmp/dangling/sub': '$tmp/dangling' is a symbolic link to nothing\$" \
+    "-o below a link to nothing: why"
+check "-o below a link to nothing: the link is left as it was" test -L "$tmp/dangling" -a ! -e "$tmp/nowhere"
 long=$(printf 'l%.0s' $(seq 1 240))
 run run "$small" -q -o "$tmp/$long" $quick
 expect_rc 2 "-o with a name too long for its staging folder"
