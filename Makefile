@@ -166,6 +166,14 @@ $(B)/gen/git_hash.o: $(B)/gen/git_hash.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 FORCE:
 $(B)/sim/cli.o: ALL_CFLAGS += -DSTEPSIM_DATADIR='"$(DATADIR)"'
+# The data folder compiled into cli.o, where scenarios named without a folder are looked
+# for: its file is rewritten only when DATADIR changes, so `make install PREFIX=/opt` after
+# a plain `make` recompiles cli.o and relinks the program for /opt/share/stepsim (it used to
+# install a program still looking in /usr/local/share/stepsim), and nothing otherwise.
+$(B)/gen/datadir: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(DATADIR)' >$@.tmp; if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/sim/cli.o: $(B)/gen/datadir
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROG)

@@ -32,6 +32,13 @@ if command -v groff >/dev/null 2>&1; then
     check "the man page renders without a warning" test ! -s "$tmp/groff.log"
 fi
 
+# make install PREFIX=P installs a program that looks in P/share/stepsim (compiled in):
+# after a plain `make`, cli.o is compiled again for P (a dry run, so nothing is rebuilt
+# here; it used to install the program as built, still looking in /usr/local).
+make -n -C "$top" install PREFIX="$tmp/prefix" DESTDIR= >"$tmp/dry" 2>&1
+check "make install PREFIX=... compiles the program for its data folder" \
+    sh -c "grep -F -e \"-DSTEPSIM_DATADIR='\\\"$tmp/prefix/share/stepsim\\\"'\" '$tmp/dry' | grep -q 'sim/cli\.c'"
+
 mkdir "$tmp/elsewhere"
 cd "$tmp/elsewhere" || exit 2
 STEPSIM_DATA=$data "$bin" check baseline >"$tmp/out" 2>"$tmp/err"
