@@ -38,6 +38,26 @@ check "it names compare.html" grep -qx "$tmp/cmp/compare.html" "$tmp/out"
 rep "$tmp/cmp/more_pwps"
 expect_rc 0 "report on one scenario of the comparison"
 
+echo "== a calibration: no page by design"
+cat >"$tmp/targets.cfg" <<'EOF2'
+targets = ( { metric = "within_6_weeks_true"; value = 0.5; tolerance = 0.05; } );
+free = ( { key = "staff.pwp.headcount"; lower = 6; upper = 14; } );
+EOF2
+run calibrate "$top/tests/explore/quarter.cfg" --targets "$tmp/targets.cfg" -r 1 -j 1 \
+    --max-evals 2 -q -o "$tmp/cal"
+expect_rc 0 "a small calibrate"
+rep "$tmp/cal"
+expect_rc 1 "report on a calibrate set"
+expect_err 'is a calibrate set, which has no page' "says a calibration has no page"
+expect_err "stepsim run $tmp/cal/fitted.cfg" "and how to get the fit's report"
+check "it does not call the set old (its advice would replace the fit)" \
+    sh -c "! grep -q 'did not write pages' '$tmp/err'"
+ln -s "$report" "$tmp/stepsim-report"
+"$tmp/stepsim-report" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 2 "installed as stepsim-report, no argument"
+expect_err '^usage: stepsim-report OUTDIR' "its usage names it as called"
+
 echo "== no page, bad usage"
 rm "$tmp/base/report.html"
 rep "$tmp/base"
