@@ -63,7 +63,7 @@ static const char usage_text[] =
     "                         out/sweep-<name> ...; with --set, plus a hash of them)\n"
     "      --set KEY=VALUE    override a scenario key, e.g. staff.pwp.headcount=14\n"
     "      --precision X[:M]  run, compare: add replications until the 95% CI half-width\n"
-    "                         of metric M (default: every headline metric) is within X\n"
+    "                         of metric M (default: 17, listed in man stepsim) is within X\n"
     "                         (absolute for shares, else relative to the mean)\n"
     "      --max-memory SIZE  refuse to start a run whose estimated peak memory is above\n"
     "                         SIZE (K, M, G, T: 512M, 4G; default: half the physical memory)\n"
@@ -154,9 +154,10 @@ static const struct {
     {H_RUNS | H_SERVE, "  -j, --threads N        worker threads (default: all cores)\n"},
     {H_RUNS, "  -o, --outdir DIR       output folder (default under out/)\n"},
     {H_RUNS | H_CHECK | H_SERVE, "  --set KEY=VALUE        override a scenario key (repeatable)\n"},
-    {H_RUN | H_CMP, "  --precision X[:M]      add replications until metric M's (default: every\n"
-                    "                         headline metric's) 95% CI half-width is within X\n"
-                    "                         (absolute for shares, else relative to the mean)\n"
+    {H_RUN | H_CMP, "  --precision X[:M]      add replications until metric M's (default: each of\n"
+                    "                         17 shares, waits and losses, listed in man stepsim)\n"
+                    "                         95% CI half-width is within X (absolute for shares,\n"
+                    "                         else relative to the mean)\n"
                     "  --patients             also write patients.csv\n"
                     "  --events               also write events.csv, arrivals.csv, resources.csv\n"
                     "  --start-date DATE      day 0 of events.csv (YYYY-MM-DD, a Monday)\n"},

@@ -68,6 +68,37 @@ for cmd in compare check sweep sensitivity serve; do
     expect_rc 0 "$cmd --help"
     check "$cmd --help: its usage" grep -q "^usage: stepsim $cmd " "$tmp/out"
 done
+# The man page and the README's command reference name every long option the help gives
+# (the README gave no long name of -r, -s, -j, -o, -q), and both state each range as the
+# program's refusal does (they gave none for -r, -j, --samples, --max-evals and --port).
+man_text=$tmp/man.txt
+sed 's/\\-/-/g; s/\\f[BIRP]//g' "$top/docs/stepsim.1" >"$man_text"
+ref=$tmp/reference.txt
+sed -n '/^## Command reference/,/^## Calibrating to figures/p' "$top/README".md >"$ref" # (so written: not a link for test_docs.sh)
+for cmd in "" run compare check sweep solve sensitivity calibrate serve; do
+    # shellcheck disable=SC2086 # "" is no command: the general help
+    "$bin" $cmd --help
+done 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u >"$tmp/longs"
+while read -r o; do
+    check "man page explains $o" grep -qF -- "$o" "$man_text"
+    check "README command reference names $o" grep -q -- "$o" "$ref"
+done <"$tmp/longs"
+for bad_opt in "-r 0" "-j 0" "-s -1" "--samples 0" "--confidence 1" "--max-evals 0" \
+    "--simplex-size 1" "--port 0"; do
+    # shellcheck disable=SC2086 # an option and its value
+    run run x $bad_opt
+    range=$(sed -n 's/.* in \([[(][^])]*[])]\) (got .*/\1/p' "$tmp/err")
+    for doc in "$man_text" "$ref"; do
+        what="the man page"
+        [ "$doc" = "$ref" ] && what="README's command reference"
+        if [ -n "$range" ] && grep -qF -- "$range" "$doc"; then
+            ok "$what states the range of ${bad_opt% *} as refused: $range"
+        else
+            bad "$what states the range of ${bad_opt% *} as refused: '$range' ($(cat "$tmp/err"))"
+        fi
+    done
+done
+
 run --version
 expect_rc 0 "--version"
 check "--version prints 'stepsim VERSION'" grep -Eq '^stepsim [0-9]+\.[0-9]+' "$tmp/out"
