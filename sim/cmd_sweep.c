@@ -45,9 +45,11 @@ static int make_grid(const xp *x, grid *g)
     double all = 1;
     for (size_t v = 0; v < x->nvars; v++) {
         if (x->vars[v].n == 0) {
-            fprintf(stderr, "stepsim: sweep: --vary '%s': a range of numbers that are not "
-                    "whole needs a STEP (KEY=FROM:TO:STEP), or sample it with --samples\n",
-                    x->c->varies[v]);
+            /* Whole as written (ex_parse_vary): 8.0 and 1e2 are whole numbers, but a range
+             * written with them is taken for a decimal one. */
+            fprintf(stderr, "stepsim: sweep: --vary '%s': a range whose ends are not written "
+                    "as whole numbers (as 8 or 30, not 8.0 or 1e2) needs a STEP "
+                    "(KEY=FROM:TO:STEP), or sample it with --samples\n", x->c->varies[v]);
             return EXIT_USAGE;
         }
         all *= (double)x->vars[v].n;

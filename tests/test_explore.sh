@@ -410,7 +410,8 @@ a solve range the scenario refuses|--vary 'staff.pwp.headcount=-5:3': the scenar
 a value listed twice|8.0 is listed twice|sweep $q --vary staff.pwp.headcount=8,8.0 -r 1
 --precision with one replication|--precision needs at least 2 replications|run $q -r 1 --precision 0.05
 a grid too large, its size said|the grid would have 160000 points \(400 x 400\); at most 100000|sweep $q --vary staff.pwp.headcount=1:400 --vary staff.hit.headcount=1:400 -r 1
-a fractional range without a step|a range of numbers that are not whole needs a STEP|sweep $q --vary step2.effect_mean=0.1:0.2 -r 1
+a fractional range without a step|a range whose ends are not written as whole numbers .* needs a STEP|sweep $q --vary step2.effect_mean=0.1:0.2 -r 1
+whole ends written as decimals, no step: not "numbers that are not whole"|not written as whole numbers \(as 8 or 30, not 8.0 or 1e2\) needs a STEP|sweep $q --vary staff.pwp.headcount=8.0:1e1 -r 1
 the refused --vary named, not the first|--vary 'staff.hit.headcount=-5:3': the scenario refuses staff.hit.headcount=-5|solve $q --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=-5:3 --target within_6_weeks_true>=0.1 -r 2
 a sweep point the scenario refuses|the scenario refuses the point staff.pwp.headcount=8.5|sweep $q --vary staff.pwp.headcount=8:9:0.5 -r 1
 EOF
