@@ -76,7 +76,7 @@ const char *budget_fmt(double bytes, char *buf, size_t n)
         k++;
     }
     if (k == 0)
-        snprintf(buf, n, "%.0f bytes", bytes);
+        snprintf(buf, n, "%.0f %s", bytes, bytes == 1 ? "byte" : "bytes"); /* --max-memory 1 */
     else
         snprintf(buf, n, "%.*f %s", bytes < 10 ? 1 : 0, bytes, unit[k]);
     return buf;

@@ -529,8 +529,9 @@ static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
     const cli *c = cb->x.c;
     fprintf(f, "# %s: the values fitted by stepsim calibrate to %s\n", cb->x.base->name,
             c->targets_file);
-    fprintf(f, "# (distance %.6g after %zu evaluations of %zu replications, seed %" PRIu64
-            "). Run it as any scenario.\n", best->distance, cb->nevals, cb->x.reps, cb->x.seed);
+    fprintf(f, "# (distance %.6g after %zu evaluation%s of %zu replication%s, seed %" PRIu64
+            "). Run it as any scenario.\n", best->distance, cb->nevals, cb->nevals == 1 ? "" : "s",
+            cb->x.reps, cb->x.reps == 1 ? "" : "s", cb->x.seed);
     char *rel = c->nsets == 0 && includable(c->scenario)
                     ? relative_path(cb->x.set.outdir, c->scenario) : NULL;
     if (rel && !strpbrk(rel, "\"\\")) {

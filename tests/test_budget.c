@@ -42,6 +42,7 @@ static void test_parse(void)
     CHECK(budget_parse("1X", &got) == -1, "1X: not a size (-1)");
     char b[32];
     CHECK(!strcmp(budget_fmt(12, b, sizeof b), "12 bytes"), "12 bytes (got %s)", b);
+    CHECK(!strcmp(budget_fmt(1, b, sizeof b), "1 byte"), "1 byte, not 1 bytes (got %s)", b);
     CHECK(!strcmp(budget_fmt(1536, b, sizeof b), "1.5 KiB"), "1.5 KiB (got %s)", b);
     CHECK(!strcmp(budget_fmt(3.0 * 1073741824, b, sizeof b), "3.0 GiB"), "3.0 GiB (got %s)", b);
     CHECK(budget_default() > 0, "the default budget is known on this system (got %g)",

@@ -566,6 +566,20 @@ check "lines name the scenario and say how long is left" grep -q '^stepsim: base
 "$bin" run "$top/scenarios/baseline.cfg" -r 1 -q --set horizon_weeks=8 -o "$tmp/prog" 2>"$tmp/err" >/dev/null
 check "a short run off a terminal prints nothing" test ! -s "$tmp/err"
 
+echo "== counts in words that agree"
+cat >"$tmp/one.targets" <<'EOF'
+targets = ( { metric = "within_6_weeks_true"; value = 0.5; tolerance = 0.05; } );
+free = ( { key = "staff.pwp.headcount"; lower = 6; upper = 14; } );
+EOF
+run calibrate "$top/tests/explore/quarter.cfg" --targets "$tmp/one.targets" -r 1 -j 1 \
+    --max-evals 1 -q -o "$tmp/cal1"
+expect_rc 0 "calibrate, one evaluation of one replication"
+check "fitted.cfg: '1 evaluation of 1 replication', not '1 evaluations of 1 replications'" \
+    grep -q '^# (distance .* after 1 evaluation of 1 replication, seed' "$tmp/cal1/fitted.cfg"
+run run "$top/tests/explore/quarter.cfg" -r 1 --max-memory 1 -o "$tmp/never"
+expect_rc 2 "--max-memory 1: over the budget"
+expect_err 'budget of 1 byte \(' "the budget is '1 byte', not '1 bytes'"
+
 # docs/design.md §3: replication r run alone equals replication r inside a batch. The
 # command line has no option to run one chosen replication (only -r N: replications
 # 0..N-1), so this is checked at the library level in tests/test_mmc.c instead.
