@@ -456,6 +456,17 @@ static int check_command(cli *c)
                                cmd);
     if (check_sets(c) != EXIT_OK)
         return EXIT_USAGE;
+    /* sensitivity, calibrate and serve run -r replications a point (default 5, or a run's
+     * first 8), never the scenario's: a --set of them would stand in the label unused. */
+    int own_reps = calibrate || serve || !strcmp(cmd, "sensitivity");
+    for (size_t i = 0; own_reps && i < c->nsets; i++)
+        if (cli_same_setting(c->sets[i], "replications=")) {
+            fprintf(stderr, "stepsim: --set '%s': %s does not use the scenario's replications "
+                    "(%s, default %d): give -r N instead\n", c->sets[i], cmd,
+                    serve ? "a run starts with -r replications" : "it runs -r replications a point",
+                    serve ? 8 : 5);
+            return EXIT_USAGE;
+        }
     for (size_t i = 0; i < c->nscenarios; i++)
         if (!*c->scenarios[i])
             return cli_usage_error("an empty scenario name (got '%s'): give a scenario file or "

@@ -136,6 +136,19 @@ expect_err "option '-o' is given twice" "-o twice: said so, not the last taken"
 run run "$top/scenarios/baseline.cfg" -s 5 --set seed=7 -o "$tmp/never"
 expect_rc 2 "-s and --set seed"
 expect_err "--set 'seed=7' and -s give the seed twice" "-s and --set seed: said so"
+# sensitivity, calibrate and serve run -r replications (default 5 a point, 8 a run's
+# first), never the scenario's: a --set of them was ignored, while the label showed it.
+# (timeout: on a build that ignores the --set, serve would start and wait.)
+for cmd_args in "sensitivity|--vary staff.pwp.headcount=30:34 --samples 2 -o $tmp/never" \
+    "calibrate|--targets x.cfg -o $tmp/never" "serve|--port 18099"; do
+    # shellcheck disable=SC2086 # the command's own options, split
+    timeout 20 "$bin" "${cmd_args%%|*}" "$top/scenarios/baseline.cfg" ${cmd_args#*|} \
+        --set replications=2 >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 2 "${cmd_args%%|*} --set replications=2: refused, not ignored"
+    expect_err "does not use the scenario's replications .*: give -r N instead" \
+        "${cmd_args%%|*} --set replications=2: says to give -r"
+done
 run run "$top/scenarios/baseline.cfg" -r 2 --set replications=3 -o "$tmp/never"
 expect_rc 2 "-r and --set replications"
 # --patients and --events turn the scenario's output switches on whatever a --set says:
