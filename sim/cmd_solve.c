@@ -23,6 +23,7 @@
  *   the answer with the same rule.
  */
 #include <assert.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -70,12 +71,18 @@ typedef struct solver {
  * (ex_metric_range); -4: a percent on a metric that is no share. */
 static int parse_target(const char *s, target *t)
 {
+    /* Blanks around the metric, the operator and X are allowed ('METRIC >= X'): the name
+     * with a blank after it was "unknown metric (did you mean METRIC?)". */
+    while (isspace((unsigned char)*s))
+        s++;
     const char *op = strpbrk(s, "<>");
     if (!op || op == s)
         return -1;
     char name[OUT_METRIC_NAME_MAX];
     size_t n = (size_t)(op - s);
-    if (n >= sizeof name)
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n == 0 || n >= sizeof name)
         return -1;
     memcpy(name, s, n);
     name[n] = '\0';
@@ -85,6 +92,10 @@ static int parse_target(const char *s, target *t)
     t->metric = (size_t)m;
     t->at_least = *op == '>';
     const char *v = op + 1 + (op[1] == '=');
+    while (isspace((unsigned char)*v))
+        v++;
+    if (strpbrk(v, "xX")) /* a number as written: strtod would read hexadecimal */
+        return -1;
     char *end;
     t->value = strtod(v, &end);
     if (end == v)
@@ -95,6 +106,8 @@ static int parse_target(const char *s, target *t)
         t->value /= 100;
         end++;
     }
+    while (isspace((unsigned char)*end))
+        end++;
     if (*end || !isfinite(t->value))
         return -1;
     /* Shares are fractions of people (utilisation and turnover can pass 1). */
@@ -592,8 +605,13 @@ int cmd_solve(const cli *c, int argc, char **argv)
             char hint[OUT_METRIC_NAME_MAX + 32] = "";
             if (rc == -2) {
                 char name[OUT_METRIC_NAME_MAX];
-                size_t n = strcspn(c->targets[k], "<>");
-                snprintf(name, sizeof name, "%.*s", (int)n, c->targets[k]);
+                const char *tk = c->targets[k];
+                while (isspace((unsigned char)*tk))
+                    tk++;
+                size_t n = strcspn(tk, "<>");
+                while (n > 0 && isspace((unsigned char)tk[n - 1]))
+                    n--;
+                snprintf(name, sizeof name, "%.*s", (int)n, tk);
                 ex_metric_suggest(name, hint, sizeof hint);
             }
             fprintf(stderr, "stepsim: --target '%s': %s%s\n", c->targets[k],

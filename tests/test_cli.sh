@@ -579,6 +579,18 @@ check "lines name the scenario and say how long is left" grep -q '^stepsim: base
 "$bin" run "$top/scenarios/baseline.cfg" -r 1 -q --set horizon_weeks=8 -o "$tmp/prog" 2>"$tmp/err" >/dev/null
 check "a short run off a terminal prints nothing" test ! -s "$tmp/err"
 
+echo "== solve --target with blanks"
+# 'METRIC >= X' was "unknown metric (did you mean METRIC?)"; hexadecimal X was read.
+for tg in 'within_6_weeks_true >= 0.3' ' within_6_weeks_true>=30% '; do
+    run solve "$top/tests/explore/quarter.cfg" --vary staff.pwp.headcount=8:9 --target "$tg" \
+        -r 2 -j 1 -q -o "$tmp/tg"
+    expect_rc 0 "--target '$tg': blanks around the metric and X taken"
+done
+run solve "$top/tests/explore/quarter.cfg" --vary staff.pwp.headcount=8:9 \
+    --target 'within_6_weeks_true>=0x1p-2' -r 2 -o "$tmp/never"
+expect_rc 2 "--target with a hexadecimal X"
+expect_err "expected METRIC>=X or METRIC<=X" "--target with a hexadecimal X: said why"
+
 echo "== counts in words that agree"
 cat >"$tmp/one.targets" <<'EOF'
 targets = ( { metric = "within_6_weeks_true"; value = 0.5; tolerance = 0.05; } );
