@@ -179,10 +179,10 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
     for (size_t i = 0; i < n && np + 1 < MAX_PARTS; i++) {
         pw_memory_estimate(runs[i].p, &m);
         add_part(parts, &np, MAX_PARTS, (double)runs[i].reps * m.results_bytes,
-                 "%sresults kept: %zu replications (replications, or -r) x %s each (%.0f weeks "
+                 "%sresults kept: %zu replication%s (replications, or -r) x %s each (%.0f weeks "
                  "of weekly series: warmup_weeks + horizon_weeks + the longest of "
                  "followup_weeks, outcome_weeks and outcome_weeks_late)",
-                 prefix(&runs[i], n, pre, sizeof pre), runs[i].reps,
+                 prefix(&runs[i], n, pre, sizeof pre), runs[i].reps, runs[i].reps == 1 ? "" : "s",
                  budget_fmt(m.results_bytes, a, sizeof a), m.weeks);
     }
     if (n) {
@@ -197,16 +197,16 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
                  "warmup_weeks + horizon_weeks + the longest of followup_weeks, "
                  "outcome_weeks and outcome_weeks_late: %.3g referrals, x "
                  "assessment.opt_in_probability %g; prefill lists and caseload_fill: %.3g) x "
-                 "%s each x %.0f replications at once (-j)",
+                 "%s each x %.0f replication%s at once (-j)",
                  pre, m.people, pw_referral_base_per_week(&p->referrals), m.weeks, m.referrals,
                  p->assessment.opt_in_probability, m.prefilled,
                  budget_fmt(m.people_bytes / (m.people > 0 ? m.people : 1), a, sizeof a),
-                 at_once);
+                 at_once, at_once == 1 ? "" : "s");
         add_part(parts, &np, MAX_PARTS, at_once * m.staff_bytes,
                  "%sclinicians: %.3g ever in post (staff.<role>.headcount, workforce.hiring, "
-                 "leave_per_year, training_per_year) x %s each x %.0f replications at once (-j)",
+                 "leave_per_year, training_per_year) x %s each x %.0f replication%s at once (-j)",
                  pre, m.staff, budget_fmt(m.staff_bytes / (m.staff > 0 ? m.staff : 1), a,
-                                          sizeof a), at_once);
+                                          sizeof a), at_once, at_once == 1 ? "" : "s");
         add_part(parts, &np, MAX_PARTS, at_once * m.fixed_bytes,
                  "%seach replication's world, calendar and histograms: %s x %.0f at once (-j)",
                  pre, budget_fmt(m.fixed_bytes, a, sizeof a), at_once);

@@ -236,9 +236,9 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
             sobol ? "sobol" : "morris", rows);
     size_t shown = 0;
     if (!c->quiet)
-        printf("%s · sensitivity (%s, %zu %s, %zu runs of %zu replications) · seed %" PRIu64
+        printf("%s · sensitivity (%s, %zu %s, %zu runs of %zu replication%s) · seed %" PRIu64
                "\n%s\n\n", x.base->name, sobol ? "Sobol" : "Morris", n,
-               sobol ? "base rows" : "trajectories", rows, x.reps, x.seed,
+               sobol ? "base rows" : "trajectories", rows, x.reps, x.reps == 1 ? "" : "s", x.seed,
                sobol ? "Total-order index ST with its 95% bootstrap CI (first-order S1 in "
                        "sensitivity.csv)."
                      : "mu*: the mean absolute change of the metric when the input moves "

@@ -282,10 +282,10 @@ void out_print_compare(FILE *f, const pw_params *p, size_t nscn, const char *con
         fputs("(out of memory comparing scenarios)\n", f);
         return;
     }
-    fprintf(f, "Paired comparison on the same referrals: %zu replications each, differences\n"
+    fprintf(f, "Paired comparison on the same referrals: %zu replication%s each, differences\n"
                "taken replication by replication; [ ] is the 95%% CI of the difference\n"
                "(percentage points for shares).\n",
-            nreps);
+            nreps, nreps == 1 ? "" : "s");
     for (size_t s = 1; s < nscn; s++) {
         fprintf(f, "\n%s  vs  %s\n", names[s], names[0]);
         fprintf(f, "  %-42s %9s %9s %9s  %s\n", "", "reference", "scenario", "diff", "95% CI");

@@ -604,6 +604,15 @@ check "fitted.cfg: '1 evaluation of 1 replication', not '1 evaluations of 1 repl
 run run "$top/tests/explore/quarter.cfg" -r 1 --max-memory 1 -o "$tmp/never"
 expect_rc 2 "--max-memory 1: over the budget"
 expect_err 'budget of 1 byte \(' "the budget is '1 byte', not '1 bytes'"
+expect_err 'results kept: 1 replication \(' "its parts: '1 replication', not '1 replications'"
+run sensitivity "$top/tests/explore/quarter.cfg" --vary staff.pwp.headcount=8:12 --samples 2 \
+    -r 1 -j 1 -o "$tmp/sens1"
+expect_rc 0 "sensitivity at one replication a point"
+check "its head: 'runs of 1 replication'" grep -q 'runs of 1 replication)' "$tmp/out"
+run compare "$top/tests/explore/quarter.cfg" "$top/scenarios/baseline.cfg" -r 1 -j 1 \
+    --set horizon_weeks=52 --set warmup_weeks=26 --set followup_weeks=13 -o "$tmp/cmp1"
+expect_rc 0 "compare at one replication"
+check "its head: '1 replication each'" grep -q '^Paired comparison on the same referrals: 1 replication each' "$tmp/out"
 
 # docs/design.md §3: replication r run alone equals replication r inside a batch. The
 # command line has no option to run one chosen replication (only -r N: replications
