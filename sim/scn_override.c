@@ -183,9 +183,11 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp, size_t *entry)
         long index;
         size_t nl = path_elem(p, n, &index);
         if (!nl && index == -2) {
-            scn_errf(c, loc, key, "%.*s: not an entry's index (expected a whole number counted "
-                     "from 0, at most %d, with no leading zero, as workforce.hiring[0].count)",
-                     (int)(p + n - key), key, SET_INDEX_MAX);
+            /* The entry named when the path goes on past it (the key names it else). */
+            scn_errf(c, loc, key, "%.*s%snot an entry's index (expected a whole number "
+                     "counted from 0, at most %d, with no leading zero, as "
+                     "workforce.hiring[0].count)", p[n] ? (int)(p + n - key) : 0, key,
+                     p[n] ? ": " : "", SET_INDEX_MAX);
             return 0;
         }
         if (!nl) {

@@ -1052,6 +1052,10 @@ static void test_set_entries(const paths *ps)
          "--set workforce.hiring[0]={ week = 50.0; }: workforce.hiring[0].role: missing"},
         {base, "nosuch[0].x=1", "nosuch: no such setting in the scenario"},
         {base, "services[0].scale=2.0", "--set cannot change a federation's services list"},
+        {base, "referrals.seasonality[-1]=3",
+         "--set referrals.seasonality[-1]=3: referrals.seasonality[-1]: not an entry's index"},
+        {base, "workforce.hiring[-1].count=3",
+         "workforce.hiring[-1].count: workforce.hiring[-1]: not an entry's index"},
         {path, "workforce.hiring.count=9",
          "--set workforce.hiring.count=9: workforce.hiring is a list: name one of its entries "
          "by its index, counted from 0 (workforce.hiring[0].count)"},
