@@ -1,6 +1,7 @@
 /* Replications by precision (see precision.h). */
 #include "precision.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,7 +30,13 @@ int prec_parse(const char *arg, prec_spec *s, char *err, size_t errlen)
     char *end;
     errno = 0;
     s->x = strtod(arg, &end);
-    if (errno || end == arg || (*end && *end != ':') || !(s->x > 0) || !isfinite(s->x)) {
+    /* A number as written, as every other option's: no leading blank, no hexadecimal
+     * (strtod takes both). */
+    size_t len = (size_t)(end - arg);
+    int as_written = !isspace((unsigned char)*arg) && !memchr(arg, 'x', len) &&
+                     !memchr(arg, 'X', len);
+    if (errno || end == arg || !as_written || (*end && *end != ':') || !(s->x > 0) ||
+        !isfinite(s->x)) {
         snprintf(err, errlen, "--precision '%s': expected X[:METRIC] with X > 0 (e.g. 0.05, "
                  "or 0.01:recovery_rate_true)", arg);
         return -1;

@@ -364,6 +364,13 @@ run run "$q" -r 2 -o "$tmp/w"
 check "MSER-5 line" grep -q "^Warm-up: MSER-5 on the total waiting list suggests discarding [0-9]* weeks;$" "$tmp/out"
 
 echo "== usage errors"
+# --precision reads a number as written, as every other option does (it took hexadecimal
+# and a leading blank).
+for x in 0x1p-3 ' 0.1'; do
+    run run "$q" -r 2 --precision "$x" -q -o "$tmp/px"
+    expect_rc 2 "--precision '$x'"
+    expect_err "--precision '$x': expected X\[:METRIC\] with X > 0" "--precision '$x': said so"
+done
 run sweep "$q" --vary staff.pwp.headcount -o "$tmp/e1"
 expect_rc 2 "a --vary without ="
 expect_err "expected KEY=FROM:TO" "the form is named"
