@@ -33,38 +33,7 @@
 #include "cmd_explore.h"
 #include "out_metrics.h"
 #include "run_checks.h"
-
-enum { FIRST_REPS = 5, MORE_REPS = 5 };
-enum { MISSED = 0, MET = 1 };
-
-typedef struct target {
-    size_t metric;
-    int at_least; /* >= (else <=) */
-    int cap;      /* a ceiling on the minimised metric: kept out of the search (which
-                     assumes a target is easier to meet higher up) and put to the
-                     cheapest points that meet the others (apply_caps) */
-    double value;
-} target;
-
-/* An evaluated point. */
-typedef struct spot {
-    long *at;    /* the value of each var */
-    ex_point pt;
-    int decided, meets;
-} spot;
-
-typedef struct solver {
-    xp x;
-    target *targets;
-    size_t ntargets;
-    size_t cost;
-    spot *spots;
-    size_t nspots, cap;
-    size_t sims; /* replications run */
-    size_t mono_lo, mono_hi; /* check_monotone's pair (spot indexes), or SIZE_MAX */
-    size_t check_sims;       /* replications run again for the answer's checks */
-    app_progress_ctx progress;
-} solver;
+#include "solve.h"
 
 /* "METRIC>=X", "<=", ">" or "<" (the same as ">=" and "<=": the bounds are continuous); X
  * may end in % (a share). -2: an unknown metric; -3: a value the metric cannot take
@@ -356,99 +325,6 @@ static size_t any_met(const solver *s)
     return SIZE_MAX;
 }
 
-/* One evaluated point's rows of solve.csv. */
-static void csv_spot(FILE *f, const solver *s, size_t i)
-{
-    const spot *sp = &s->spots[i];
-    char name[OUT_METRIC_NAME_MAX];
-    for (size_t k = 0; k <= s->ntargets; k++) {
-        size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
-        sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
-        fprintf(f, "%s,%zu", s->x.csv_label, i);
-        for (size_t v = 0; v < s->x.nvars; v++)
-            fprintf(f, ",%ld", sp->at[v]);
-        fprintf(f, ",%zu,%s,%s,%s,", sp->pt.nreps, sp->meets ? "meets" : "misses",
-                k < s->ntargets ? "target" : "cost", ex_metric_name(m, name, sizeof name));
-        if (k < s->ntargets) {
-            const target *t = &s->targets[k];
-            fprintf(f, "%s,", t->at_least ? ">=" : "<=");
-            out_csv_num(f, t->value);
-        } else {
-            fputc(',', f);
-        }
-        const double col[] = {sum.mean, sum.ci_low, sum.ci_high,
-                              k < s->ntargets ? ex_point_bound(&sp->pt, m, sp->pt.nreps,
-                                                               s->x.c->confidence,
-                                                               s->targets[k].at_least ? -1 : 1)
-                                              : NAN};
-        for (size_t j = 0; j < 4; j++) {
-            fputc(',', f);
-            out_csv_num(f, col[j]);
-        }
-        fputc('\n', f);
-    }
-}
-
-/* solve.html: the evaluated grid, the feasible points and the answer (best, or SIZE_MAX). */
-static int write_page(solver *s, size_t best, const char *checks)
-{
-    out_page pg;
-    int ret = xp_page(&s->x, &pg, "solve");
-    if (ret != EXIT_OK)
-        return ret;
-    FILE *f = pg.data;
-    char name[OUT_METRIC_NAME_MAX];
-    fprintf(f, ", \"confidence\": %g, \"simulations\": %zu, \"cost\": \"%s\", \"answer\": ",
-            s->x.c->confidence, s->sims, ex_metric_name(s->cost, name, sizeof name));
-    if (best == SIZE_MAX)
-        fputs("null", f);
-    else
-        fprintf(f, "%zu", best);
-    /* The answer's run checks, as the terminal prints them (null: no answer). */
-    fputs(", \"answer_checks\": ", f);
-    out_json_str(f, checks);
-    /* The pair that broke the search's assumption, for the page's warning. */
-    if (s->mono_lo == SIZE_MAX)
-        fputs(", \"assumption_fails\": null", f);
-    else
-        fprintf(f, ", \"assumption_fails\": [%zu, %zu]", s->mono_lo, s->mono_hi);
-    fputs(",\n\"targets\": [", f);
-    for (size_t k = 0; k < s->ntargets; k++) {
-        fprintf(f, "%s{\"metric\": \"%s\", \"op\": \"%s\", \"value\": ", k ? ", " : "",
-                ex_metric_name(s->targets[k].metric, name, sizeof name),
-                s->targets[k].at_least ? ">=" : "<=");
-        out_json_num(f, s->targets[k].value);
-        fputc('}', f);
-    }
-    fputs("],\n\"spots\": [", f);
-    for (size_t i = 0; i < s->nspots; i++) {
-        const spot *sp = &s->spots[i];
-        fputs(i ? ",\n{\"at\": [" : "\n{\"at\": [", f);
-        for (size_t v = 0; v < s->x.nvars; v++)
-            fprintf(f, "%s%ld", v ? ", " : "", sp->at[v]);
-        fprintf(f, "], \"replications\": %zu, \"meets\": %s, \"metrics\": {", sp->pt.nreps,
-                sp->meets ? "true" : "false");
-        for (size_t k = 0; k <= s->ntargets; k++) {
-            size_t m = k < s->ntargets ? s->targets[k].metric : s->cost;
-            sim_summary sum = ex_point_summary(&sp->pt, m, sp->pt.nreps);
-            double bound = k < s->ntargets
-                               ? ex_point_bound(&sp->pt, m, sp->pt.nreps, s->x.c->confidence,
-                                                s->targets[k].at_least ? -1 : 1)
-                               : NAN;
-            fprintf(f, "%s\"%s\": {\"mean\": ", k ? ", " : "",
-                    ex_metric_name(m, name, sizeof name));
-            out_json_num(f, sum.mean);
-            out_json_kv_num(f, "ci_low", sum.ci_low);
-            out_json_kv_num(f, "ci_high", sum.ci_high);
-            out_json_kv_num(f, "bound", bound);
-            fputc('}', f);
-        }
-        fputs("}}", f);
-    }
-    fputc(']', f);
-    return xp_save_page(&s->x, &pg, "solve.html");
-}
-
 /* The ceilings on the minimised metric (a budget), which the search leaves out. Each
  * candidate (the least feasible point of its row) is run to -r and judged again on every
  * other target at the full confidence, as --exhaustive judges it, so that the answer's
@@ -705,10 +581,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
     }
     fputs(",replications,decision,role,metric,op,target,mean,ci_low,ci_high,bound\n", f.f);
     for (size_t i = 0; i < s.nspots; i++)
-        csv_spot(f.f, &s, i);
+        solve_csv_spot(f.f, &s, i);
     if ((ret = xp_close(&s.x, &f)) != EXIT_OK)
         goto out;
-    if ((ret = write_page(&s, best, checks)) != EXIT_OK)
+    if ((ret = solve_write_page(&s, best, checks)) != EXIT_OK)
         goto out;
     const char *files[] = {"solve.csv", "solve.html"};
     if ((ret = xp_finish(&s.x, files, 2, argc, argv)) != EXIT_OK)
