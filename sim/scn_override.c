@@ -351,6 +351,15 @@ static int array_to_float(config_setting_t *arr)
     return ok ? 0 : -1;
 }
 
+/* The member of group at named by the path element's first nl bytes at p; NULL if at is
+ * no group or has none of that name. */
+static config_setting_t *member_of(const config_setting_t *at, const char *p, size_t nl)
+{
+    char name[KEYMAX];
+    snprintf(name, sizeof name, "%.*s", (int)nl, p);
+    return config_setting_is_group(at) ? config_setting_get_member(at, name) : NULL;
+}
+
 /* Apply a --set through an entry of a list (parse_set: the path's first `entry` bytes
  * name it; tmp holds the rest). The entry must exist: a --set changes a plan's row, it
  * does not add one. Returns 0, or -1 after reporting (c->nomem set if out of memory). */
@@ -366,10 +375,7 @@ static int set_entry(scn_ctx *c, config_setting_t *root, const char *arg, size_t
         size_t n = strcspn(p, ".");
         long index;
         size_t nl = path_elem(p, n, &index);
-        char name[KEYMAX];
-        snprintf(name, sizeof name, "%.*s", (int)nl, p);
-        config_setting_t *m = config_setting_is_group(at) ? config_setting_get_member(at, name)
-                                                          : NULL;
+        config_setting_t *m = member_of(at, p, nl);
         if (!m) {
             scn_errf(c, loc, key, "%.*s: no such setting in the scenario, so no entry of it "
                      "to change (a --set changes an entry a list has; give the whole list to "
@@ -471,9 +477,7 @@ static int through_list(scn_ctx *c, const config_setting_t *root, const char *ar
     const config_setting_t *at = root;
     for (const char *p = arg; p < arg + klen && at && config_setting_is_group(at);) {
         size_t n = strcspn(p, ".=");
-        char name[KEYMAX];
-        snprintf(name, sizeof name, "%.*s", (int)n, p);
-        at = config_setting_get_member(at, name);
+        at = member_of(at, p, n);
         if (at && (config_setting_is_list(at) || config_setting_is_array(at)) &&
             p[n] == '.') {
             char loc[600];
