@@ -163,7 +163,8 @@ static const struct {
                     "  --start-date DATE      day 0 of events.csv (YYYY-MM-DD, a Monday)\n"},
     {H_RUNS | H_SERVE, "  --max-memory SIZE      refuse a run estimated above SIZE (K, M, G, T;\n"
                        "                         default: half the physical memory)\n"},
-    {H_RUNS, "  -q, --quiet            no dashboard or table on stdout\n"},
+    {H_RUN | H_CMP, "  -q, --quiet            no dashboard on stdout (warnings on stderr)\n"},
+    {H_SWEEP | H_SOLVE | H_SENS | H_CAL, "  -q, --quiet            no table on stdout\n"},
     {H_SERVE, "  --port N               the port on 127.0.0.1 (default 8080)\n"},
 };
 

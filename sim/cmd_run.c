@@ -323,6 +323,8 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
                         prec && prec_undefined(prec, p, res, n, und, sizeof und) ? und : NULL);
         print_run_checks(stdout, p, res, n, NULL, fed);
         printf("\nOutputs in %s/\n", dir);
+    } else {
+        print_run_warnings(stderr, p, res, n, NULL, fed);
     }
     ret = EXIT_OK;
 out:
@@ -589,6 +591,9 @@ int cmd_compare(const cli *c, int argc, char **argv)
         printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
                "compare_subgroups.csv, one directory per scenario)\n",
                outdir);
+    } else {
+        for (size_t s = 0; s < ns; s++)
+            print_run_warnings(stderr, &ps[s], res[s], n, names[s], &feds[s]);
     }
     ret = EXIT_OK;
 out:

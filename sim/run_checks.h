@@ -14,6 +14,10 @@
  * (fed->n > 0; fed may be NULL) adds its services' own (print_service_checks). */
 void print_run_checks(FILE *f, const pw_params *p, const pw_results *res, size_t n,
                       const char *who, const scn_federation *fed);
+/* Only the warnings of print_run_checks (no warm-up or outcome notes): what `-q` still
+ * tells, on stderr, since a scripted run must not lose them. */
+void print_run_warnings(FILE *f, const pw_params *p, const pw_results *res, size_t n,
+                        const char *who, const scn_federation *fed);
 /* The same as text (malloc'd), for a page or a table, or only the warnings (each a line
  * "... warning: ..." and its indented lines), a federation's services' own with them
  * (fed may be NULL); NULL when memory runs out. */

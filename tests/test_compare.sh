@@ -360,6 +360,20 @@ check "the cut after the run named" \
     grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, at or after the run's end (week 130)" "$tmp/out"
 check "the hire in the follow-up named" \
     grep -q "^Plan warning: workforce.hiring\[0\] is at week 110, after the measurement window" "$tmp/out"
+# -q drops the dashboard, not the warnings: a scripted run tells them on stderr (they
+# were lost), the warm-up's notes left out.
+run run "$b" -r 2 -j 2 --set horizon_weeks=52 -o "$tmp/late_plan_q" -q \
+    --set 'workforce.cuts=({week=400.0; role="hit"; count=3;})'
+expect_rc 0 "-q with a cut after the run"
+check "-q: nothing on stdout" test ! -s "$tmp/out"
+check "-q: the warning on stderr" \
+    grep -q "^Plan warning: workforce.cuts\[0\] is at week 400, at or after the run's end (week 130)" "$tmp/err"
+check "-q: no warm-up note" sh -c "! grep -q '^Warm-up' '$tmp/err'"
+run compare "$b" scenarios/hit_training_pause.cfg -r 2 -j 2 --set horizon_weeks=52 -q \
+    -o "$tmp/late_plan_qc" --set 'workforce.cuts=({week=400.0; role="hit"; count=3;})'
+check "compare -q: nothing on stdout" test ! -s "$tmp/out"
+check "compare -q: each scenario's warning on stderr, named" sh -c \
+    "grep -q '^Plan warning baseline: workforce.cuts' '$tmp/err' && grep -q '^Plan warning hit_training_pause: workforce.cuts' '$tmp/err'"
 run check "$b" --set 'workforce.cuts=({week=400.0; role="hit"; count=3;})'
 expect_rc 0 "check with a cut after the run"
 check "check says so too (on stderr: the scenario it prints stays a scenario)" \
