@@ -35,18 +35,22 @@ double budget_default(void)
 
 int budget_parse(const char *s, double *bytes)
 {
-    const char *p = s;
+    const char *p = s, *digits = s;
     double v = 0, scale = 1;
     if (!isdigit((unsigned char)*p))
         return -1;
     while (isdigit((unsigned char)*p))
         v = v * 10 + (*p++ - '0');
+    size_t nint = (size_t)(p - digits);
+    int frac = 0; /* a nonzero digit after the point */
     if (*p == '.') {
         p++;
         if (!isdigit((unsigned char)*p))
             return -1;
-        for (double f = 0.1; isdigit((unsigned char)*p); f /= 10)
+        for (double f = 0.1; isdigit((unsigned char)*p); f /= 10) {
+            frac |= *p != '0';
             v += (*p++ - '0') * f;
+        }
     }
     const char *units = "KMGT";
     const char *u = *p ? strchr(units, toupper((unsigned char)*p)) : NULL;
@@ -61,7 +65,17 @@ int budget_parse(const char *s, double *bytes)
         p++;
     if (*p || !(v * scale >= 1))
         return -1;
-    if (v * scale > BUDGET_MAX_BYTES)
+    /* Against the largest size in the unit given, exactly (a double cannot tell
+     * 1152921504606846977 bytes from the limit): its whole part as written, then the
+     * fraction. The limit is a power of 2, so limit / scale is a whole number. */
+    char lim[32];
+    snprintf(lim, sizeof lim, "%.0f", BUDGET_MAX_BYTES / scale);
+    while (nint > 1 && *digits == '0') {
+        digits++;
+        nint--;
+    }
+    int cmp = nint != strlen(lim) ? (nint > strlen(lim) ? 1 : -1) : strncmp(digits, lim, nint);
+    if (cmp > 0 || (cmp == 0 && frac))
         return -2;
     *bytes = v * scale;
     return 0;

@@ -334,6 +334,16 @@ run run "$top/scenarios/baseline.cfg" --max-memory 99999999T -o "$tmp/never"
 expect_rc 2 "--max-memory above the largest"
 expect_err "max-memory must be at most 1048576T \(1 EiB\) \(got '99999999T'\)" \
     "--max-memory above the largest states it"
+# One byte over, or a fraction over, is over: a double rounds 2^60 + 1 to 2^60, which passed.
+for size in 1152921504606846977 1048576.0000000000001T 001048577T; do
+    run run "$top/scenarios/baseline.cfg" --max-memory "$size" -o "$tmp/never"
+    expect_rc 2 "--max-memory $size: just above the largest"
+done
+for size in 1152921504606846976 1048576T 1048576.000T 0001G; do
+    run run "$top/scenarios/baseline.cfg" --max-memory "$size" -r 1 --set horizon_weeks=1 \
+        --set warmup_weeks=0 -q -o "$tmp/maxmem"
+    expect_rc 0 "--max-memory $size: the largest itself, or under it, taken"
+done
 run run "$top/scenarios/baseline.cfg" -r 16777216
 expect_rc 2 "-r above the streams' limit"
 expect_err "replications must be an integer in \[1, 16777215\] \(got '16777216'\)" \
