@@ -11,6 +11,7 @@
 #include "budget.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "models/pw_world.h"
+#include "out_file.h"
 #include "out_stream.h"
 
 /* The program itself: code, libraries, stdio, the loaded scenario, thread stacks in use. */
@@ -162,6 +164,15 @@ __attribute__((format(printf, 5, 6))) static void add_part(part *parts, size_t *
     parts[(*np)++].bytes = bytes;
 }
 
+/* An estimated count of people as a reader takes it: three significant figures, whole,
+ * grouped ("83,700", where %.3g printed 8.37e+04 and a fraction of a clinician). */
+static const char *count3(char *b, size_t n, double x)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.3g", x);
+    return out_fmt_grouped(b, n, round(strtod(t, NULL)), 0);
+}
+
 /* qsort: largest part first. */
 static int by_size(const void *a, const void *b)
 {
@@ -188,7 +199,7 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
     enum { MAX_PARTS = 48 };
     part parts[MAX_PARTS];
     size_t np = 0;
-    char a[32], b[32], pre[300];
+    char a[32], b[32], pre[300], c1[32], c2[32], c3[32];
     pw_memory m;
     for (size_t i = 0; i < n && np + 1 < MAX_PARTS; i++) {
         pw_memory_estimate(runs[i].p, &m);
@@ -206,20 +217,21 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
         double at_once = running(r);
         prefix(r, n, pre, sizeof pre);
         add_part(parts, &np, MAX_PARTS, at_once * m.people_bytes,
-                 "%speople in the service: up to %.3g at once (referrals.per_week %g, with "
+                 "%speople in the service: up to %s at once (referrals.per_week %g, with "
                  "seasonality, growth_per_year and step_changes, over %.0f weeks of "
                  "warmup_weeks + horizon_weeks + the longest of followup_weeks, "
-                 "outcome_weeks and outcome_weeks_late: %.3g referrals, x "
-                 "assessment.opt_in_probability %g; prefill lists and caseload_fill: %.3g) x "
+                 "outcome_weeks and outcome_weeks_late: %s referrals, x "
+                 "assessment.opt_in_probability %g; prefill lists and caseload_fill: %s) x "
                  "%s each x %.0f replication%s at once (-j)",
-                 pre, m.people, pw_referral_base_per_week(&p->referrals), m.weeks, m.referrals,
-                 p->assessment.opt_in_probability, m.prefilled,
+                 pre, count3(c1, sizeof c1, m.people), pw_referral_base_per_week(&p->referrals),
+                 m.weeks, count3(c2, sizeof c2, m.referrals), p->assessment.opt_in_probability,
+                 count3(c3, sizeof c3, m.prefilled),
                  budget_fmt(m.people_bytes / (m.people > 0 ? m.people : 1), a, sizeof a),
                  at_once, at_once == 1 ? "" : "s");
         add_part(parts, &np, MAX_PARTS, at_once * m.staff_bytes,
-                 "%sclinicians: %.3g ever in post (staff.<role>.headcount, workforce.hiring, "
+                 "%sclinicians: %s ever in post (staff.<role>.headcount, workforce.hiring, "
                  "leave_per_year, training_per_year) x %s each x %.0f replication%s at once (-j)",
-                 pre, m.staff, budget_fmt(m.staff_bytes / (m.staff > 0 ? m.staff : 1), a,
+                 pre, count3(c1, sizeof c1, m.staff), budget_fmt(m.staff_bytes / (m.staff > 0 ? m.staff : 1), a,
                                           sizeof a), at_once, at_once == 1 ? "" : "s");
         add_part(parts, &np, MAX_PARTS, at_once * m.fixed_bytes,
                  "%seach replication's world, calendar and histograms: %s x %.0f at once (-j)",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "out_coord.h"
+#include "out_file.h"
 #include "out_metrics.h"
 #include "sim/core/sim_stats.h"
 
@@ -69,28 +70,6 @@ static void heading(FILE *f, const char *title, const char *c1, const char *c2)
     row(f, title, c1, c2);
 }
 
-/* x with one decimal (or none) and thousands separators: "13,012.4". Locale-free. */
-static const char *grouped(char *b, size_t n, double x, int decimals)
-{
-    char raw[CELL_MAX];
-    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(x) < 1e15 ? fabs(x) : 0.0);
-    size_t intlen = strspn(raw, "0123456789");
-    size_t w = 0;
-    if (x < 0 && strspn(raw, "0.") != strlen(raw) && w + 1 < n)
-        b[w++] = '-';
-    for (size_t i = 0; i < intlen && w + 1 < n; i++) {
-        b[w++] = raw[i];
-        if ((intlen - 1 - i) % 3 == 0 && i + 1 < intlen && w + 1 < n)
-            b[w++] = ',';
-    }
-    if (raw[intlen] && w + 1 < n)
-        b[w++] = '.'; /* whatever the locale printed */
-    for (size_t i = intlen + 1; i < strlen(raw) && w + 1 < n; i++)
-        b[w++] = raw[i];
-    b[w] = '\0';
-    return b;
-}
-
 /* "mean ± halfwidth" of a summary, values times scale, with `decimals` and a suffix on
  * the mean ("%"); the mean alone with fewer than two values; "–" when undefined. Where
  * the interval would pass what the figure can take, [lo, hi] (unscaled; NAN: no bound),
@@ -105,7 +84,7 @@ static const char *cell_in(char *b, size_t n, const sim_summary *s, double scale
         snprintf(b, n, "–");
         return b;
     }
-    grouped(m, sizeof m, s->mean * scale, decimals);
+    out_fmt_grouped(m, sizeof m, s->mean * scale, decimals);
     double hw = (s->ci_high - s->mean) * scale;
     if (s->n < 2 || !isfinite(hw)) {
         snprintf(b, n, "%s%s", m, suffix);
@@ -113,13 +92,13 @@ static const char *cell_in(char *b, size_t n, const sim_summary *s, double scale
     }
     int cut_lo = s->ci_low < lo, cut_hi = s->ci_high > hi; /* false against NAN */
     if (!cut_lo && !cut_hi) {
-        snprintf(b, n, "%s%s ± %s", m, suffix, grouped(h, sizeof h, hw, decimals));
+        snprintf(b, n, "%s%s ± %s", m, suffix, out_fmt_grouped(h, sizeof h, hw, decimals));
         return b;
     }
     /* A cut end is the bound itself, written whole, so that the cell fits its column. */
     snprintf(b, n, "%s%s (%s–%s)", m, suffix,
-             grouped(l, sizeof l, (cut_lo ? lo : s->ci_low) * scale, cut_lo ? 0 : decimals),
-             grouped(h, sizeof h, (cut_hi ? hi : s->ci_high) * scale, cut_hi ? 0 : decimals));
+             out_fmt_grouped(l, sizeof l, (cut_lo ? lo : s->ci_low) * scale, cut_lo ? 0 : decimals),
+             out_fmt_grouped(h, sizeof h, (cut_hi ? hi : s->ci_high) * scale, cut_hi ? 0 : decimals));
     return b;
 }
 
@@ -392,7 +371,7 @@ static void section_funnel(const dash *d)
             d->x[i] = (double)d->reps[d->order[i]].stages[stages[k].s];
         sim_summary n = summarise(d->x, d->nreps);
         sim_summary s = share_of_referrals(d, 0, stages[k].s);
-        row(d->f, stages[k].label, isfinite(n.mean) ? grouped(a, sizeof a, n.mean, 0) : "–",
+        row(d->f, stages[k].label, isfinite(n.mean) ? out_fmt_grouped(a, sizeof a, n.mean, 0) : "–",
             stages[k].s == PW_S_REFERRED ? "" : cell_share(b, sizeof b, &s));
     }
 
@@ -527,14 +506,14 @@ static void diary_count(const dash *d, const char *label, double total, const ch
     if (!(total > 0))
         return;
     char a[CELL_MAX], line[512];
-    const char *n = grouped(a, sizeof a, total / (double)d->nreps, 0);
+    const char *n = out_fmt_grouped(a, sizeof a, total / (double)d->nreps, 0);
     if (strcmp(n, "0") != 0)
         snprintf(line, sizeof line, "%s: %s %s a replication (over the run, warm-up included) %s",
                  label, n, strcmp(n, "1") == 0 ? one : many, what);
     else
         snprintf(line, sizeof line,
                  "%s: %s %s over %zu replication%s (over the run, warm-up included) %s", label,
-                 grouped(a, sizeof a, total, 0), total == 1 ? one : many, d->nreps,
+                 out_fmt_grouped(a, sizeof a, total, 0), total == 1 ? one : many, d->nreps,
                  d->nreps == 1 ? "" : "s", what);
     put_wrapped(d->f, line);
 }

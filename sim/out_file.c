@@ -474,6 +474,27 @@ const char *out_fmt_fixed(char buf[OUT_NUM_MAX], double x, int decimals)
     return buf;
 }
 
+const char *out_fmt_grouped(char *b, size_t n, double x, int decimals)
+{
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(x) < 1e15 ? fabs(x) : 0.0);
+    size_t intlen = strspn(raw, "0123456789");
+    size_t w = 0;
+    if (x < 0 && strspn(raw, "0.") != strlen(raw) && w + 1 < n)
+        b[w++] = '-';
+    for (size_t i = 0; i < intlen && w + 1 < n; i++) {
+        b[w++] = raw[i];
+        if ((intlen - 1 - i) % 3 == 0 && i + 1 < intlen && w + 1 < n)
+            b[w++] = ',';
+    }
+    if (raw[intlen] && w + 1 < n)
+        b[w++] = '.'; /* whatever the locale printed */
+    for (size_t i = intlen + 1; i < strlen(raw) && w + 1 < n; i++)
+        b[w++] = raw[i];
+    b[w] = '\0';
+    return b;
+}
+
 void out_csv_num(FILE *f, double x)
 {
     char b[OUT_NUM_MAX];

@@ -119,6 +119,9 @@ const char *out_fmt_num(char buf[OUT_NUM_MAX], double x);
  * the nearest (ties away from zero; -0 as 0); "" for NaN, infinities and |x| >= 1e15.
  * Returns buf. */
 const char *out_fmt_fixed(char buf[OUT_NUM_MAX], double x, int decimals);
+/* x with `decimals` digits and thousands separators ("13,012.4"), locale-free, into b[n]
+ * (|x| >= 1e15 as 0). Returns b. */
+const char *out_fmt_grouped(char *b, size_t n, double x, int decimals);
 
 /* CSV field writers: no separators or line ends are written. Errors stick in the FILE
  * (ferror) and are caught by out_file_close. */

@@ -141,6 +141,12 @@ check "-r 16777215: no output folder" test ! -e "$tmp/never"
 # (it said 121 KiB a replication after the results had grown to 122).
 line=$(cd "$top" && grep -F '  1.9 TiB: results kept: 16777215 replications' README.md | head -n 1)
 check "README's memory refusal line is printed as shown" grep -qxF "$line" "$tmp/err"
+# ... and its people line, but for the replications at once (the machine's cores): counts
+# as a reader takes them (it said "up to 8.37e+04 at once" and "3.28e+03").
+line=$(cd "$top" && grep -F ': people in the service: up to' README.md | head -n 1 |
+    sed 's/^ *[0-9.]* [KMGT]iB: //; s/ each x .*/ each/')
+check "README's people line is printed as shown (up to 83,700 at once)" \
+    sh -c "case '$line' in *'up to 83,700 at once'*) grep -qF '$line' '$tmp/err' ;; *) false ;; esac"
 # --max-memory below what a run needs: refused, the largest part first.
 rc=0
 $T "$bin" run "$top/scenarios/baseline.cfg" -r 2 -j 1 --max-memory 20M -o "$tmp/never" \
