@@ -97,6 +97,11 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
         return -1;
     }
     memcpy(v->key, spec, klen);
+    if (strpbrk(v->key, " \t\n\v\f\r")) { /* as --set refuses it: one spelling a key */
+        snprintf(err, errlen, "--vary '%s': a blank in the key '%s' (expected KEY=... with "
+                 "no blank before the '=')", spec, v->key);
+        return -1;
+    }
     v->integer = scn_key_is_whole(v->key);
     if (!strcmp(v->key, "seed") || !strcmp(v->key, "replications")) {
         snprintf(err, errlen, "--vary '%s': every point runs on the same seed and "
@@ -111,6 +116,13 @@ int ex_var_parse(const char *spec, int need_range, ex_var *v, char *err, size_t 
     }
     int ret = -1;
     size_t vl = strlen(val);
+    /* Values are read as written, as every option's are: `k=8 ,9` had put "8 " into
+     * sweep.csv as a value, and `k= 8: 9` was refused as not whole. */
+    if (strpbrk(val, " \t\n\v\f\r")) {
+        snprintf(err, errlen, "--vary '%s': a blank among the values (expected "
+                 "KEY=FROM:TO[:STEP] or KEY=A,B,C written without blanks)", spec);
+        goto out;
+    }
     if (strchr(val, ':') && (val[0] == ':' || val[vl - 1] == ':' || strstr(val, "::"))) {
         snprintf(err, errlen, "--vary '%s': an empty part in the range (expected "
                  "KEY=FROM:TO[:STEP])", spec);

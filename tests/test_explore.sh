@@ -374,6 +374,18 @@ done
 run sweep "$q" --vary staff.pwp.headcount -o "$tmp/e1"
 expect_rc 2 "a --vary without ="
 expect_err "expected KEY=FROM:TO" "the form is named"
+# A blank among --vary's values is named (`k=8 ,9` ran with "8 " in sweep.csv's value
+# column; `k= 8: 9` was blamed on wholeness), and one in the key, which --set refuses too.
+for v in 'staff.pwp.headcount=8 ,9' 'staff.pwp.headcount= 8: 9'; do
+    run sweep "$q" --vary "$v" -r 1 -q -o "$tmp/eb"
+    expect_rc 2 "--vary '$v'"
+    expect_err "a blank among the values \(expected KEY=FROM:TO\[:STEP\] or KEY=A,B,C written without blanks\)" \
+        "--vary '$v': the blank named"
+    check "--vary '$v': nothing written" test ! -e "$tmp/eb"
+done
+run solve "$q" --vary 'staff.pwp.headcount =8:12' --target 'within_6_weeks_true>=0.5' -o "$tmp/eb"
+expect_rc 2 "--vary with a blank in the key"
+expect_err "a blank in the key 'staff.pwp.headcount '" "the key's blank named"
 run solve "$q" --vary staff.pwp.headcount=8:12 --target 'no_such_metric>=1' -o "$tmp/e2"
 expect_rc 2 "an unknown target metric"
 expect_err "unknown metric" "said so"
