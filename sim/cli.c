@@ -1,5 +1,6 @@
 /* The command line, read by getopt_long (see cli.h). */
 #include "cli.h"
+#include "cli_find.h"
 #include "par.h"
 
 #include <ctype.h>
@@ -290,45 +291,15 @@ static void add_positional(cli *c, const char *arg)
 
 const char *cli_datadir(void) { return STEPSIM_DATADIR; }
 
-/* Does path name something readable? Asked of the file system, not by opening it: a
- * FIFO would block an open for ever (the loader refuses it with a message). */
-static int readable(const char *path) { return access(path, R_OK) == 0; }
-
-/* Readable and not a folder: a run's output folder named like a scenario ("-o baseline")
- * must not hide the scenario of that name. */
-static int readable_file(const char *path)
-{
-    struct stat st;
-    return readable(path) && stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
-}
-
-/* Scenario i as given when it is there (or has a folder in it), else the first of
- * DIR/scenarios/NAME and DIR/scenarios/NAME.cfg found with DIR the current folder (a
- * source tree: `build/stepsim serve` from its top), $STEPSIM_DATA and the installed data
- * folder; as given when none is (the loader then says it is missing). */
+/* Scenario i as given when it is there (or has a folder in it), else as found under the
+ * data folders (cli_find_data); as given when it is nowhere (the caller says so). */
 static const char *find_scenario(cli *c, size_t i)
 {
     const char *name = c->scenarios[i];
-    if (readable_file(name) || strchr(name, '/'))
+    if (cli_readable_file(name) || strchr(name, '/'))
         return name;
-    const char *dirs[] = {".", getenv("STEPSIM_DATA"), STEPSIM_DATADIR};
-    for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
-        if (!dirs[d] || !dirs[d][0])
-            continue;
-        for (int ext = 0; ext < 2; ext++) {
-            size_t n = strlen(dirs[d]) + strlen(name) + 20;
-            char *path = malloc(n);
-            if (!path)
-                return name;
-            snprintf(path, n, "%s/scenarios/%s%s", dirs[d], name, ext ? ".cfg" : "");
-            if (readable_file(path)) {
-                c->found[i] = path;
-                return path;
-            }
-            free(path);
-        }
-    }
-    return name;
+    c->found[i] = cli_find_data(name, "scenarios", STEPSIM_DATADIR);
+    return c->found[i] ? c->found[i] : name;
 }
 
 int cli_same_setting(const char *a, const char *b)
@@ -475,19 +446,19 @@ static int check_command(cli *c)
     for (size_t i = 0; i < c->nscenarios; i++) {
         c->scenarios[i] = find_scenario(c, i);
         const char *sc = c->scenarios[i];
-        if (!strchr(sc, '/') && !readable_file(sc)) { /* a bare name found nowhere: say where */
-            const char *data = getenv("STEPSIM_DATA");
-            size_t n = strlen(sc);
-            int has_ext = n >= 4 && !strcmp(sc + n - 4, ".cfg");
-            fprintf(stderr, "stepsim: no scenario '%s': looked for it%s%s%s here%s, in "
-                            "./scenarios, in %s%s and in " STEPSIM_DATADIR "/scenarios; give "
-                            "its path, or set STEPSIM_DATA to the folder above its scenarios/\n",
-                    sc, has_ext ? "" : " (and ", has_ext ? "" : sc, has_ext ? "" : ".cfg)",
-                    readable(sc) ? " (a folder of that name is here)" : "",
-                    data && *data ? data : "$STEPSIM_DATA",
-                    data && *data ? "/scenarios" : "/scenarios (unset)");
+        if (!strchr(sc, '/') && !cli_readable_file(sc)) { /* a bare name found nowhere */
+            cli_print_not_found("scenario", sc, "scenarios", STEPSIM_DATADIR);
             return EXIT_USAGE;
         }
+    }
+    /* A targets file as a scenario: the shipped national set is `--targets national`. */
+    const char *tf = c->targets_file;
+    if (tf && *tf && !strchr(tf, '/') && !cli_readable_file(tf)) {
+        if (!(c->targets_found = cli_find_data(tf, "scenarios/targets", STEPSIM_DATADIR))) {
+            cli_print_not_found("targets file", tf, "scenarios/targets", STEPSIM_DATADIR);
+            return EXIT_USAGE;
+        }
+        c->targets_file = c->targets_found;
     }
     if (c->max_memory_arg && !strcmp(cmd, "check"))
         return cli_usage_error("--max-memory is for the commands that run, not %s", cmd);
@@ -793,5 +764,6 @@ void cli_free(cli *c)
     for (size_t i = 0; c->found && i < c->nscenarios; i++)
         free(c->found[i]);
     free(c->found);
+    free(c->targets_found);
     memset(c, 0, sizeof *c);
 }

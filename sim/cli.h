@@ -32,6 +32,7 @@ typedef struct cli {
     long start_days;         /* its days from 1970-01-01 */
     long port;               /* --port (serve), default 8080 */
     char **found;            /* scenario paths found on the search path (owned) */
+    char *targets_found;     /* --targets' path found so (owned), or NULL */
     long replications, threads, samples;
     long max_evals;          /* --max-evals (calibrate), -1 when not given */
     double confidence;       /* --confidence (solve), default 0.95 */

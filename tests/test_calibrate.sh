@@ -258,6 +258,26 @@ bad_file include 'cannot open include file "nosuch.cfg" .*the directory of the t
 run calibrate "$q" --targets "$tmp/no-such-file.cfg" -o "$tmp/bad-nofile"
 expect_rc 2 "a missing targets file"
 expect_err "no-such-file.cfg: cannot open targets" "a missing targets file named"
+# A targets file named without a folder is looked for as a scenario is, under
+# scenarios/targets/ (the shipped national set is `--targets national`; it had to be given
+# by its path, the installed one a long /usr/local/share/... path); one found nowhere says
+# where it was looked for.
+(cd "$top" && "$bin" calibrate "$q" --targets national -r 1 --max-evals 1 -q \
+    -o "$tmp/by-name" >"$tmp/out" 2>"$tmp/err")
+rc=$?
+expect_rc 0 "--targets national from the source tree's top"
+check "--targets national: the shipped file read" grep -q "national" "$tmp/by-name/manifest.json"
+(cd "$tmp" && STEPSIM_DATA="$top" "$bin" calibrate "$top/$q" --targets national.cfg -r 1 \
+    --max-evals 1 -q -o "$tmp/by-name2" >"$tmp/out" 2>"$tmp/err")
+rc=$?
+expect_rc 0 "--targets national.cfg from elsewhere, with STEPSIM_DATA"
+(cd "$tmp" && STEPSIM_DATA= "$bin" calibrate "$top/$q" --targets nationall -o "$tmp/never" \
+    >"$tmp/out" 2>"$tmp/err")
+rc=$?
+expect_rc 2 "a targets file found nowhere"
+expect_err "no targets file 'nationall': looked for it \(and nationall.cfg\) here, in ./scenarios/targets, in \\\$STEPSIM_DATA/scenarios/targets \(unset\) and in .*/scenarios/targets; give its path" \
+    "... says where it looked"
+check "... and writes nothing" test ! -e "$tmp/never"
 run calibrate "$q" -o "$tmp/bad-notargets"
 expect_rc 2 "calibrate without --targets"
 run run "$q" --targets "$tmp/targets.cfg" -o "$tmp/bad-run"

@@ -50,6 +50,12 @@ STEPSIM_DATA=$data "$bin" run expert_door.cfg -r 1 -q --set horizon_weeks=13 \
 rc=$?
 expect_rc 0 "stepsim run expert_door.cfg from another folder"
 check "its set was written" test -s "$tmp/ed/report.html"
+# The installed national targets, by name from another folder (calibrate one evaluation).
+STEPSIM_DATA=$data "$bin" calibrate "$top/tests/explore/quarter.cfg" --targets national -r 1 \
+    --max-evals 1 -q -o "$tmp/cal" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "calibrate --targets national from another folder"
+check "it read the installed targets file (fitted.cfg names it)" grep -q "fitted by stepsim calibrate to $data/scenarios/targets/national.cfg" "$tmp/cal/fitted.cfg"
 STEPSIM_DATA=$tmp/nowhere "$bin" check no_such_scenario >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 2 "a name found nowhere"
