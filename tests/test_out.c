@@ -1468,6 +1468,33 @@ static void test_dashboard(void)
     l = pwp ? line_with(pwp, "Mean burnout") : NULL;
     CHECK(l && strstr(l, "0.25 ± 0.00"), "mean burnout: %s", l ? l : "(none)");
     free(l);
+    /* Vacant posts: the window (weeks 52 to 311) lies past the fixture's two weeks, so
+     * none are counted; below, a window of weeks 0 and 1 counts the HIT-senior post. */
+    l = hit ? line_with(hit, "Posts vacant, mean over the window") : NULL;
+    CHECK(l && strstr(l, "–"), "no week of the window: vacancies undefined: %s",
+          l ? l : "(none)");
+    free(l);
+    {
+        pw_params q = p;
+        q.warmup_weeks = 0;
+        q.horizon_weeks = 2;
+        char *b2 = NULL;
+        size_t n2 = 0;
+        FILE *g = open_memstream(&b2, &n2);
+        if (!g)
+            exit(1);
+        out_print_dashboard(g, &q, reps, NREPS, &info);
+        fclose(g);
+        const char *p2 = strstr(b2, "\n  pwp\n"), *h2 = strstr(b2, "\n  HIT-senior\n");
+        l = p2 ? line_with(p2, "Posts vacant, mean over the window") : NULL;
+        CHECK(l && strstr(l, "0.0 ± 0.0"), "pwp: no post vacant: %s", l ? l : "(none)");
+        free(l);
+        l = h2 ? line_with(h2, "Posts vacant, mean over the window") : NULL;
+        CHECK(l && strstr(l, "1.0 ± 0.0"), "HIT-senior: one post vacant both weeks (the "
+              "timeseries' vacancies_hit_senior): %s", l ? l : "(none)");
+        free(l);
+        free(b2);
+    }
     l = line_with(buf, "Cost per referral");
     CHECK(l && strstr(l, "£1,751 ± 2"), "cost per referral in pounds: %s", l ? l : "(none)");
     free(l);
