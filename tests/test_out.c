@@ -1407,6 +1407,20 @@ static void test_streams_threads(void)
  * Dashboard
  * ====================================================================================== */
 
+/* The dashboard of p and reps as text (malloc'd). */
+static char *dashboard_text(const pw_params *p, const pw_results *reps,
+                            const out_run_info *info)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        exit(1);
+    out_print_dashboard(f, p, reps, NREPS, info);
+    fclose(f);
+    return buf;
+}
+
 static void test_dashboard(void)
 {
     pw_params p;
@@ -1433,13 +1447,7 @@ static void test_dashboard(void)
         reps[r].by_group[PW_G_LTC].true_casers = r < 2 ? 10 : 0;
         reps[r].by_group[PW_G_LTC].true_recovered = r < 2 ? 5 : 0;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        exit(1);
-    out_print_dashboard(f, &p, reps, NREPS, &info);
-    fclose(f);
+    char *buf = dashboard_text(&p, reps, &info);
     const char *sec[] = {"WAITS", "RECOVERY", "FUNNEL", "WHERE REFERRALS ENDED", "SESSIONS",
                          "UTILISATION", "WORKFORCE AND COSTS", "WAITING LISTS"};
     const char *prev = buf;
@@ -1478,13 +1486,7 @@ static void test_dashboard(void)
         pw_params q = p;
         q.warmup_weeks = 0;
         q.horizon_weeks = 2;
-        char *b2 = NULL;
-        size_t n2 = 0;
-        FILE *g = open_memstream(&b2, &n2);
-        if (!g)
-            exit(1);
-        out_print_dashboard(g, &q, reps, NREPS, &info);
-        fclose(g);
+        char *b2 = dashboard_text(&q, reps, &info);
         const char *p2 = strstr(b2, "\n  pwp\n"), *h2 = strstr(b2, "\n  HIT-senior\n");
         l = p2 ? line_with(p2, "Posts vacant, mean over the window") : NULL;
         CHECK(l && strstr(l, "0.0 ± 0.0"), "pwp: no post vacant: %s", l ? l : "(none)");
@@ -1559,13 +1561,7 @@ static void test_dashboard_diary_counts(void)
         reps[i].diary_handed_back = i == 1;    /* 1 over 3: a mean that reads 0 */
         reps[i].diary_spread = 0;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        exit(1);
-    out_print_dashboard(f, &p, reps, NREPS, NULL);
-    fclose(f);
+    char *buf = dashboard_text(&p, reps, NULL);
     char *l = line_with(buf, "  Moved: ");
     CHECK(l && strstr(l, "Moved: 9,000 sessions a replication (over the run, warm-up "),
           "moved as a mean a replication: %s", l ? l : "(none)");
