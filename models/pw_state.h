@@ -454,14 +454,6 @@ static inline int weekend_off(const pw_params *p, long d)
  * weekend days (world.off); marks nothing off that is already. */
 void world_days_off(const pw_params *p, unsigned char *off, long n_days);
 
-/* pw_holidays.c: the bank holidays of England and Wales */
-enum { PW_HOLIDAYS_PER_YEAR = 12 };
-/* Year y's bank holidays as day numbers of the run (day 0 Monday 1 January 2018) into
- * out[PW_HOLIDAYS_PER_YEAR]; returns how many. */
-int holidays_of_year(int y, long *out);
-/* Mark off every bank holiday of off[0 .. n_days). */
-void holidays_mark(unsigned char *off, long n_days);
-
 /* Is day d a working day (not a closed weekend, not a closure day)? Inline: every booking
  * asks, for each day it looks at; the run's days are a table (world.off). */
 static inline int world_is_working(const world *w, long d)
@@ -477,6 +469,14 @@ static inline int world_is_working_day(const world *w, double day)
     return world_is_working(w, (long)floor(day));
 }
 double world_next_working(const world *w, double t);
+
+/* pw_holidays.c: the bank holidays of England and Wales */
+enum { PW_HOLIDAYS_PER_YEAR = 12 };
+/* Year y's bank holidays as day numbers of the run (day 0 Monday 1 January 2018) into
+ * out[PW_HOLIDAYS_PER_YEAR]; returns how many. */
+int holidays_of_year(int y, long *out);
+/* Mark off every bank holiday of off[0 .. n_days). */
+void holidays_mark(unsigned char *off, long n_days);
 
 /* pw_patient.c */
 size_t patient_bytes(void);
@@ -557,7 +557,6 @@ void episode_step_down(world *w, patient *pt);
 /* pw_diary.c */
 double diary_book_session(world *w, patient *pt, double t);
 void diary_prefetch(const world *w, const clinician *c, double t);
-void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
 void diary_release(clinician *c, long d, double minutes, double week_min);
 double diary_fill(const world *w, const clinician *c);
 int diary_week_over(const world *w, clinician *c, long d);
@@ -608,6 +607,7 @@ clinician *roster_scan_places(const world *w, unsigned need, double hours);
 #define SESSION_DROP_LATER 2 /* session_hold: goes on unless the gap to the next drops pt */
 int session_hold(world *w, patient *pt);
 void session_on_appointment(sim *s, void *obj, uint64_t arg);
+void session_ahead(void *user, sim_handler fn, void *obj, uint64_t arg);
 
 /* pw_group.c */
 void group_form(world *w, int step);
@@ -671,13 +671,13 @@ void metrics_track_load(world *w, int step, double delta);
 void metrics_track_capacity(world *w);
 void metrics_compute(world *w);
 void metrics_counts(const pw_params *p, pw_results *o, const pw_pool *c);
+void metrics_on_week(sim *s, void *obj, uint64_t arg);
+void metrics_on_window_start(sim *s, void *obj, uint64_t arg);
+void metrics_on_window_end(sim *s, void *obj, uint64_t arg);
 
 /* pw_pool.c */
 void pool_on_window_end(world *w, double t);
 int pool_capture(world *w);
-void metrics_on_week(sim *s, void *obj, uint64_t arg);
-void metrics_on_window_start(sim *s, void *obj, uint64_t arg);
-void metrics_on_window_end(sim *s, void *obj, uint64_t arg);
 
 /* pw_cohort.c */
 void cohort_exit(world *w, patient *pt, pw_exit why);
