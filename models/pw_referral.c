@@ -109,13 +109,6 @@ void pw_referral_scale(pw_referrals *r, double f)
     }
 }
 
-double pw_run_days(const pw_params *p)
-{
-    /* On until the cohort can finish and every member's outcome readings fall due. */
-    return (p->warmup_weeks * 7.0 + p->horizon_weeks * 7.0) +
-           fmax(p->followup_weeks, fmax(p->outcome_weeks, p->outcome_weeks_late)) * 7.0;
-}
-
 /* The largest growth factor at rate g over [0, years] (1 when shrinking). */
 static double growth_bound(double g, double years) { return fmax(1.0, pow(1 + g, years)); }
 

@@ -2,7 +2,8 @@
  * service calendar.
  *
  * Holds: world set-up and release, the working-day calendar (weekends, closures), the
- * people already in the service at time zero, the table of event kinds, pw_run.
+ * people already in the service at time zero, the table of event kinds, the run's length
+ * (pw_run_days), pw_run.
  * Streams: RS_PREFILL (the pre-filled people's case mix, referral days and sessions
  * behind them), RS_ARRIVALS (the first candidate arrival); the pre-filled people's own
  * streams through patient_draw_fortunes and the pathway functions they enter.
@@ -189,6 +190,14 @@ static void world_free(world *w)
 }
 
 /* ==== the run ========================================================================== */
+
+/* The length of a run of p, days (see pw_world.h): on until the cohort can finish and
+ * every member's outcome readings fall due. */
+double pw_run_days(const pw_params *p)
+{
+    return (p->warmup_weeks * 7.0 + p->horizon_weeks * 7.0) +
+           fmax(p->followup_weeks, fmax(p->outcome_weeks, p->outcome_weeks_late)) * 7.0;
+}
 
 const char *pw_strerror(int err)
 {
