@@ -4,7 +4,8 @@
 # Makefile) is a file of the repository; every "FILE.md §N" (or "FILE.md section N") names a
 # section "## N." of that file; and every relative link [text](path#anchor) in README.md and
 # docs/*.md leads to an existing file inside the repository and, for a Markdown file, to an
-# existing heading (GitHub's anchors). Failures name file and line.
+# existing heading (GitHub's anchors); README's "Engineer's map" names every file of sim/,
+# models/, tests/, scripts/, bench/ and web/. Failures name file and line.
 # Usage: tests/test_docs.sh BUILD_DIR   (run from anywhere; BUILD_DIR as for the other tests)
 set -u
 
@@ -169,6 +170,36 @@ for f in README.md docs/*.md; do
 done
 check "the scan finds links (at least 5, got $nlink)" test "$nlink" -ge 5
 [ "$nfail" -eq 0 ] && ok "all $nlink relative links resolve"
+
+echo "== the Engineer's map names every source file"
+# README's map walks the tree file by file: each source, header, test, script and
+# benchmark is named in it, as a path (sim/out_set.c), as a pair (sim/out_set.h/.c), by its
+# name in its directory's row (`pol_stratified.c`), or by a pattern (`test_core_*`).
+sed -n "/^## Engineer's map/,/^\*\*How to add a policy/p" README.md >"$tmp/map"
+check "README.md has an Engineer's map" test -s "$tmp/map"
+grep -oE '`[^`]+`' "$tmp/map" | tr -d '`' >"$tmp/mapnames"
+nmap=0
+nmiss=0
+for f in $({
+    find sim models -name '*.[ch]'
+    find tests -maxdepth 1 \( -name '*.[ch]' -o -name '*.sh' \)
+    find scripts bench web -maxdepth 1 -type f
+} | LC_ALL=C sort); do
+    nmap=$((nmap + 1))
+    d=${f%/*}
+    b=${f##*/}
+    stem=${b%.*}
+    grep -qxF -e "$f" -e "$d/$stem.h/.c" -e "$b" "$tmp/mapnames" && continue
+    covered=0
+    for pat in $(grep -E '^[a-z_]+\*$' "$tmp/mapnames"); do
+        case $b in $pat) covered=1 ;; esac
+    done
+    [ "$covered" = 1 ] && continue
+    nmiss=$((nmiss + 1))
+    bad "README.md: the Engineer's map does not name $f"
+done
+check "the map's scan finds the sources (at least 100, got $nmap)" test "$nmap" -ge 100
+[ "$nmiss" -eq 0 ] && ok "the Engineer's map names all $nmap files"
 
 echo "== pending references still pending"
 for p in $pending; do
