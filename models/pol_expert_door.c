@@ -21,12 +21,19 @@ static const pw_field expert_fields[] = {
     PW_BOOL("step_up", expert_params, step_up, 0, 1),
 };
 
+/* Clinician minutes an expert assessment takes: policy_params.expert_door's
+ * assessment_minutes. Draws nothing. */
 static double expert_minutes(const pw_params *p)
 {
     const expert_params *ep = pol_params(p);
     return ep->assessment_minutes;
 }
 
+/* The expert door's route: the shared signposting first (pol_signpost: risk, specialist need,
+ * the rejection rules); then a need seen as high goes to step 3, or out to the long-term-
+ * condition pathway when ltc_pathway is set, the person has a long-term condition and the
+ * service has no integrated pathway of its own; everyone else to step 2. Draws nothing (its
+ * chance is in v's dice). */
 static pw_route expert_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;
@@ -39,6 +46,8 @@ static pw_route expert_route(const pw_params *p, const pw_case_view *v)
     return PW_ROUTE_STEP2;
 }
 
+/* Step up after a failed step-2 episode that the step-up probability let through?
+ * policy_params.expert_door.step_up, whatever the need and failures so far. */
 static int expert_step_up(const pw_params *p, pw_need need, int failures)
 {
     (void)need;

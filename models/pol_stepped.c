@@ -18,6 +18,10 @@ static const pw_field stepped_fields[] = {
     PW_PROB("high_need_step3_probability", stepped_params, high_need_step3_probability, 0, 0.5),
 };
 
+/* Stepped care's route: the shared signposting first (pol_signpost: risk, specialist need, the
+ * rejection rules); then step 3 for scores the assessor reads at or above direct_step3_phq or
+ * direct_step3_gad, or for a need seen as high when v->rule_die falls below
+ * high_need_step3_probability; else step 2. Draws nothing (its chance is in v's dice). */
 static pw_route stepped_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;

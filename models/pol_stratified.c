@@ -20,12 +20,18 @@ static const pw_field strat_fields[] = {
     PW_BOOL("step_up", strat_params, step_up, 0, 1),
 };
 
+/* Clinician minutes a stratified assessment takes: policy_params.stratified's
+ * assessment_minutes. Draws nothing. */
 static double strat_minutes(const pw_params *p)
 {
     const strat_params *sp = pol_params(p);
     return sp->assessment_minutes;
 }
 
+/* The stratified rule's route: the shared signposting first (pol_signpost: risk, specialist
+ * need, the rejection rules); then step 3 if the rule calls the case high (a latent need
+ * above low with chance `sensitivity`, a low one with chance 1 - `specificity`, read from
+ * v->rule_die), else step 2. Draws nothing. */
 static pw_route strat_route(const pw_params *p, const pw_case_view *v)
 {
     pw_route out;
@@ -38,6 +44,8 @@ static pw_route strat_route(const pw_params *p, const pw_case_view *v)
     return high ? PW_ROUTE_STEP3 : PW_ROUTE_STEP2;
 }
 
+/* Step up after a failed step-2 episode that the step-up probability let through?
+ * policy_params.stratified.step_up, whatever the need and failures so far. */
 static int strat_step_up(const pw_params *p, pw_need need, int failures)
 {
     (void)need;

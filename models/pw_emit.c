@@ -35,13 +35,16 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* Complete pt's open wait / episode now (unfinished: only because the run ended). */
+/* Complete pt's open wait now (unfinished: only because the run ended) and forget it.
+ * Draws nothing, schedules nothing. */
 static void close_wait(world *w, patient *pt, int unfinished)
 {
     put_event(w, pt, pt->wait_act, "complete", pt->wait_inst, NULL, unfinished);
     pt->wait_act = NULL;
 }
 
+/* Complete pt's open treatment episode now, with its clinician pt->clin (unfinished: only
+ * because the run ended), and forget it. Draws nothing, schedules nothing. */
 static void close_episode(world *w, patient *pt, int unfinished)
 {
     put_event(w, pt, pt->ep_act, "complete", pt->ep_inst, pt->clin, unfinished);
@@ -134,6 +137,8 @@ static const char *need_name(pw_need n)
     return n == PW_NEED_LOW ? "low" : n == PW_NEED_HIGH ? "high" : "specialist";
 }
 
+/* The stage pt is in, as patients.csv names it: the step of a step's list or treatment
+ * episode, else the assessment (its list, its clinic, or before it). A static string. */
 static const char *stage_of(const patient *pt)
 {
     if (pt->at == W_WAIT_STEP || pt->at == W_TREATMENT)
@@ -176,6 +181,7 @@ void emit_stage_by(world *w, const patient *pt, const clinician *c, double start
     w->mon->stage(w->mon->ctx, &r);
 }
 
+/* emit_stage_by with pt's own clinician (pt->clin, or none). */
 void emit_stage(world *w, const patient *pt, double start, double end, int sessions,
                 const char *reason, int unfinished)
 {

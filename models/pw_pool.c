@@ -52,6 +52,8 @@ void pool_on_window_end(world *w, double t)
     pl->assess_slots_extra = w->assess_slots_extra;
 }
 
+/* Tally t into the pool's slot k as a count and a sum (0 for an empty tally), so that
+ * services add up: a pooled mean is the summed sums over the summed counts. */
 static void tally_to(pw_pool *pl, int k, const sim_tally *t)
 {
     size_t n = sim_tally_n(t);
@@ -104,12 +106,14 @@ int pw_pool_begin(pw_results *nat, int replication, size_t nservices)
     return nat->service_metric ? 0 : -1;
 }
 
+/* a[i] += b[i] for the n counts of a and b. */
 static void add_u64(uint64_t *a, const uint64_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         a[i] += b[i];
 }
 
+/* a[i] += b[i] for the n sums of a and b. */
 static void add_dbl(double *a, const double *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -117,6 +121,7 @@ static void add_dbl(double *a, const double *b, size_t n)
 }
 
 
+/* Add role b's staff figures (each a sum over the window) into a's. */
 static void add_role(pw_role_stats *a, const pw_role_stats *b)
 {
     a->headcount_years += b->headcount_years;
@@ -145,6 +150,9 @@ static double in_post(const pw_week *wk)
 /* Every field of pw_week is a double. */
 _Static_assert(sizeof(pw_week) % sizeof(double) == 0, "pw_week holds doubles only");
 
+/* Add a service's weekly series into the nation's, allocated at the first service (nat
+ * owns it: pw_results_free). Returns 0, or -1 out of memory or when svc has another
+ * number of weeks (the loader gives every service the base's lengths). */
 static int add_weeks(pw_results *nat, const pw_results *svc)
 {
     if (!nat->weeks) {
@@ -167,6 +175,8 @@ static int add_weeks(pw_results *nat, const pw_results *svc)
     return 0;
 }
 
+/* Add pool b into a: counts, sums, tallies and the waits' histogram (a's bins grown to
+ * b's length; a owns them). Returns 0, or -1 out of memory. */
 static int add_pool(pw_pool *a, const pw_pool *b)
 {
     add_u64(&a->n_ref, &b->n_ref, 28); /* n_ref .. fu_late_recovered_u: 28 counts in a row */

@@ -60,6 +60,8 @@ static const char *const gmetric_names[] = {
 #undef NAME
 };
 
+/* The names of the result tables, as the output files write them; each returns a static
+ * string, "?" for a value out of range. */
 const char *pw_metric_name(pw_metric m) { return (unsigned)m < PW_M_N ? metric_names[m] : "?"; }
 const char *pw_exit_name(pw_exit x) { return (unsigned)x < PW_X_N ? exit_names[x] : "?"; }
 const char *pw_exit_group(pw_exit x)
@@ -72,6 +74,7 @@ int pw_metric_taken(const pw_params *p, pw_metric m)
     int late = m == PW_M_RECOVERY_RATE_TRUE_LATE || m == PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE;
     return !late || p->outcome_weeks_late > 0;
 }
+/* The group of exit x (x must be a valid exit: the table is read unchecked). */
 pw_exit_group_id pw_exit_group_of(pw_exit x) { return exit_groups[x]; }
 
 uint64_t pw_exit_group_count(const uint64_t *exits, pw_exit_group_id g)
@@ -99,6 +102,7 @@ const char *pw_gmetric_name(pw_gmetric m)
     return (unsigned)m < PW_GM_N ? gmetric_names[m] : "?";
 }
 
+/* a / b, NaN when nothing was counted (b = 0). */
 static double share(double a, uint64_t b) { return b ? a / (double)b : NAN; }
 
 double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m)
@@ -176,6 +180,8 @@ void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
     a->true_recovered_untreated_late += b->true_recovered_untreated_late;
 }
 
+/* Free what r owns (weekly series, per-service metrics, pool bins) and leave it empty;
+ * safe on NULL and on results never filled. */
 void pw_results_free(pw_results *r)
 {
     if (!r)

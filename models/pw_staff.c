@@ -57,6 +57,7 @@ static void clinician_refresh_from(world *w, clinician *c, double from)
         episode_make_room(w, c, from);
 }
 
+/* clinician_refresh_from now: sessions booked from now on move if c's hours fell. */
 static void clinician_refresh(world *w, clinician *c)
 {
     clinician_refresh_from(w, c, w->s.now);
@@ -230,6 +231,8 @@ static int advert_find(const world *w, int r, int latest)
     return k;
 }
 
+/* Forget open advert k of role r (its EV_HIRE cancelled or fired): the last advert takes
+ * its place, so adverts[] keeps no order (advert_find looks for the one it wants). */
 static void advert_drop(world *w, int r, int k)
 {
     w->adverts[r][k] = w->adverts[r][--w->vacancies[r]];

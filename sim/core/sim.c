@@ -30,6 +30,7 @@ void sim_free(sim *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Keep the first error: the one that started the trouble is the one reported. */
 static void record_error(sim *s, int err)
 {
     if (!s->error)

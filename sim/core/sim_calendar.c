@@ -35,6 +35,7 @@ static inline uint64_t time_key(double t)
     return (u >> 63) ? ~u : u | (1ull << 63);
 }
 
+/* The time a time key holds (time_key's inverse, bit for bit). */
 static inline double key_time(uint64_t u)
 {
     u = (u >> 63) ? u & ~(1ull << 63) : ~u;
@@ -43,22 +44,30 @@ static inline double key_time(uint64_t u)
     return t;
 }
 
+/* The key after the time: priority (offset to be unsigned), then insertion sequence,
+ * then the slot, so that equal times pop by priority, then first in, first out. */
 static inline uint64_t make_key(int prio, uint32_t seq, uint32_t slot)
 {
     return ((uint64_t)(uint32_t)(prio - SIM_PRIO_MIN) << (SEQ_BITS + SLOT_BITS)) |
            ((uint64_t)seq << SLOT_BITS) | slot;
 }
+/* The fields of a key (make_key). */
 static inline uint32_t key_slot(uint64_t k) { return (uint32_t)(k & SLOT_MASK); }
 static inline uint32_t key_seq(uint64_t k) { return (uint32_t)(k >> SLOT_BITS); }
 static inline int key_prio(uint64_t k) { return (int)(k >> (SEQ_BITS + SLOT_BITS)) + SIM_PRIO_MIN; }
 
+/* Does a pop before b? (time key, then priority, sequence and slot) */
 static inline int before(const sim_cal_entry *a, const sim_cal_entry *b)
 {
     return a->tkey < b->tkey || (a->tkey == b->tkey && a->key < b->key);
 }
 
+/* Does the slot hold a pending event? (odd generation) */
 static inline int slot_live(const sim_cal_slot *s) { return s->gen & 1u; }
 
+/* Is e a cancelled or rescheduled event's entry (its slot free, or holding a newer
+ * schedule: the reschedule's, or another event's)? Such entries stay filed, skipped as
+ * they come up. */
 static inline int is_stale(const sim_calendar *c, const sim_cal_entry *e)
 {
     const sim_cal_slot *s = &c->slots[key_slot(e->key)];
@@ -83,6 +92,8 @@ static inline unsigned bucket_of(const sim_calendar *c, const sim_cal_entry *e)
     return (off + shift) / SIM_CAL_DIGIT_BITS * BASE + (unsigned)((w >> shift) & (BASE - 1));
 }
 
+/* Grow bucket q to hold at least `need` entries (doubling). Returns SIM_OK or SIM_ENOMEM
+ * (q unchanged; also when the test hook debug_grow_ok says so). */
 static __attribute__((noinline)) int bucket_grow(sim_calendar *c, sim_cal_bucket *q,
                                                  size_t need)
 {
@@ -105,12 +116,14 @@ static __attribute__((noinline)) int bucket_grow(sim_calendar *c, sim_cal_bucket
     return SIM_OK;
 }
 
+/* Bucket i holds entries: set its bit and its word's bit in the summary. */
 static inline void mark(sim_calendar *c, unsigned i)
 {
     c->nonempty[i >> 6] |= 1ull << (i & 63);
     c->nonempty_words |= 1ull << (i >> 6);
 }
 
+/* Bucket i is empty: clear its bit, and its word's bit once the word is all clear. */
 static inline void unmark(sim_calendar *c, unsigned i)
 {
     if (!(c->nonempty[i >> 6] &= ~(1ull << (i & 63))))
@@ -330,6 +343,7 @@ static int grow_slots(sim_calendar *c, uint32_t cap)
     return SIM_OK;
 }
 
+/* Slot i back on the free list; its generation turns even, so any handle to it is stale. */
 static inline void slot_free(sim_calendar *c, uint32_t i)
 {
     sim_cal_slot *s = &c->slots[i];
@@ -338,6 +352,7 @@ static inline void slot_free(sim_calendar *c, uint32_t i)
     c->free_head = i;
 }
 
+/* Free every retired slot (slot_retire) at once. */
 static void flush_retired(sim_calendar *c)
 {
     for (uint32_t k = 0; k < c->nretire; k++)
@@ -356,6 +371,7 @@ static inline void slot_retire(sim_calendar *c, uint32_t i)
     c->retire[c->nretire++] = i;
 }
 
+/* Is slot waiting in the retired batch (fired, not yet freed)? */
 static int is_retired(const sim_calendar *c, uint32_t slot)
 {
     for (uint32_t k = 0; k < c->nretire; k++)
@@ -364,6 +380,8 @@ static int is_retired(const sim_calendar *c, uint32_t slot)
     return 0;
 }
 
+/* The free list is empty: free the retired batch, or add a slot (growing the table).
+ * Returns the free list's head, or NO_SLOT at SIM_CAL_MAX_PENDING or out of memory. */
 static __attribute__((noinline)) uint32_t slot_alloc_slow(sim_calendar *c)
 {
     /* Grow by one slot while fewer than a batch are retired, so that in a steady state
@@ -387,6 +405,7 @@ static __attribute__((noinline)) uint32_t slot_alloc_slow(sim_calendar *c)
     return c->free_head;
 }
 
+/* The handle of the event in slot: (generation, slot), never 0 (a live generation is odd). */
 static inline sim_event_id make_id(const sim_calendar *c, uint32_t slot)
 {
     return ((uint64_t)c->slots[slot].gen << 32) | slot;

@@ -15,6 +15,8 @@ typedef struct sim_tally {
     gsl_rstat_workspace *w;
 } sim_tally;
 
+/* Allocate t's workspace (t owns it): SIM_OK or SIM_ENOMEM. _free releases it and is safe on
+ * a tally whose init failed (its workspace NULL); _add observes x; _reset forgets all. */
 __attribute__((warn_unused_result)) int sim_tally_init(sim_tally *t);
 void sim_tally_free(sim_tally *t);
 void sim_tally_add(sim_tally *t, double x);
@@ -22,9 +24,9 @@ void sim_tally_reset(sim_tally *t);
 size_t sim_tally_n(const sim_tally *t);
 double sim_tally_mean(const sim_tally *t);     /* NaN when empty */
 double sim_tally_var(const sim_tally *t);      /* sample variance (n - 1); NaN when n < 2 */
-double sim_tally_sd(const sim_tally *t);
-double sim_tally_min(const sim_tally *t);
-double sim_tally_max(const sim_tally *t);
+double sim_tally_sd(const sim_tally *t);      /* NaN when n < 2 */
+double sim_tally_min(const sim_tally *t);     /* NaN when empty */
+double sim_tally_max(const sim_tally *t);     /* NaN when empty */
 
 /* ---- Time-weighted average of a piecewise-constant value (queue length, busy servers).
  * The value holds from the time it is set until the next set. ---- */
@@ -32,6 +34,7 @@ typedef struct sim_timeavg {
     double t_start, t_last, value, area, max;
 } sim_timeavg;
 
+/* Start at time t0 with value v0 (no allocation: nothing to free). */
 void sim_timeavg_init(sim_timeavg *a, double t0, double v0);
 /* The value becomes v at time t (t >= last time set). */
 void sim_timeavg_set(sim_timeavg *a, double t, double v);
@@ -47,6 +50,9 @@ typedef struct sim_hist {
     uint64_t under, over, n;
 } sim_hist;
 
+/* nbins uniform bins over [lo, hi), owned by hs: SIM_OK, SIM_EINVAL (no bins, or hi <= lo)
+ * or SIM_ENOMEM. _free releases them and is safe on a histogram whose init failed; _add
+ * counts x (in a bin, the underflow or the overflow). */
 __attribute__((warn_unused_result)) int sim_hist_init(sim_hist *hs, size_t nbins, double lo,
                                                       double hi);
 void sim_hist_free(sim_hist *hs);
@@ -64,6 +70,9 @@ typedef struct sim_quantile {
     gsl_rstat_quantile_workspace *w;
 } sim_quantile;
 
+/* The p-quantile's workspace, owned by q: SIM_OK, or SIM_EINVAL (p outside (0, 1), or out
+ * of memory). _free releases it and is safe on a quantile whose init failed; _add observes
+ * x; _get is the estimate so far. */
 __attribute__((warn_unused_result)) int sim_quantile_init(sim_quantile *q, double p);
 void sim_quantile_free(sim_quantile *q);
 void sim_quantile_add(sim_quantile *q, double x);
