@@ -1968,6 +1968,10 @@ static void test_quantile_p2(void)
 {
     enum { N = 10000 };
     const double ps[] = {0.5, 0.9, 0.1};
+    sim_quantile bad;
+    CHECK(sim_quantile_init(&bad, 1.0) == SIM_EINVAL && bad.w == NULL,
+          "sim_quantile_init(p = 1): expected SIM_EINVAL and no workspace");
+    sim_quantile_free(&bad); /* safe after a failed init */
     for (int k = 0; k < 3; k++) {
         sim_quantile q;
         if (!CHECK(sim_quantile_init(&q, ps[k]) == 0, "sim_quantile_init: expected 0"))

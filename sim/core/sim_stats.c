@@ -150,8 +150,11 @@ double sim_hist_quantile(const sim_hist *hs, double p)
 
 int sim_quantile_init(sim_quantile *q, double p)
 {
-    q->w = (p > 0 && p < 1) ? gsl_rstat_quantile_alloc(p) : NULL;
-    return q->w ? SIM_OK : SIM_EINVAL;
+    q->w = NULL;
+    if (!(p > 0 && p < 1))
+        return SIM_EINVAL;
+    q->w = gsl_rstat_quantile_alloc(p);
+    return q->w ? SIM_OK : SIM_ENOMEM;
 }
 
 void sim_quantile_free(sim_quantile *q)

@@ -70,8 +70,8 @@ typedef struct sim_quantile {
     gsl_rstat_quantile_workspace *w;
 } sim_quantile;
 
-/* The p-quantile's workspace, owned by q: SIM_OK, or SIM_EINVAL (p outside (0, 1), or out
- * of memory). _free releases it and is safe on a quantile whose init failed; _add observes
+/* The p-quantile's workspace, owned by q: SIM_OK, SIM_EINVAL (p outside (0, 1)) or
+ * SIM_ENOMEM. _free releases it and is safe on a quantile whose init failed; _add observes
  * x; _get is the estimate so far. */
 __attribute__((warn_unused_result)) int sim_quantile_init(sim_quantile *q, double p);
 void sim_quantile_free(sim_quantile *q);
