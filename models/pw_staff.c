@@ -376,9 +376,11 @@ void staff_on_hire(sim *s, void *obj, uint64_t arg)
     const pw_role *ro = &w->p->roles[r];
     const pw_workforce_p *wf = &w->p->workforce;
     if (!obj) {
-        int k = advert_find(w, r, 0); /* this advert: none due sooner */
-        if (k >= 0)
-            advert_drop(w, r, k);
+        /* This advert: none due sooner (each is dropped as its hire falls due, or its
+         * hire cancelled as it is withdrawn), so one is always found. */
+        int k = advert_find(w, r, 0);
+        assert(k >= 0 && w->adverts[r][k].due == s->now && "an advert's hire finds it");
+        advert_drop(w, r, k);
         assert(roster_in_post(w, r) < w->establishment[r] && "adverts_fit keeps a post free");
     }
     if (wf->labour_pool_per_year > 0) {
