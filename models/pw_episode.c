@@ -13,6 +13,7 @@
  * (EV_EPISODE_END);
  * cancels the person's timers when an episode ends or is interrupted.
  */
+#include <assert.h>
 #include <math.h>
 
 #include "pw_state.h"
@@ -78,6 +79,9 @@ double episode_group_hours(const pw_step_p *sp)
 void episode_commit_hours(world *w, clinician *c, int step, double delta, int phone)
 {
     c->load_hours += delta;
+    /* Hours added and taken back in another order leave rounding dust, never more: a load
+     * below zero by more than that is a release without its commitment. */
+    assert(c->load_hours > -1e-6 && "committed hours released twice");
     if (c->load_hours < 1e-9)
         c->load_hours = 0;
     roster_touch(w, c);

@@ -61,9 +61,10 @@ static double referral_rate(const world *w, double t)
     const pw_referrals *r = &w->p->referrals;
     if (r->n_weeks)
         return r->week_total[week_row(r, t)] / 7.0;
+    /* The month of day t (the clock, never before day 0). Rounding of the division can
+     * put a time just short of a year's end in month 12: it is December's. */
+    assert(t >= 0 && "referrals arrive from day 0 on");
     int month = (int)(fmod(t, YEAR_DAYS) / (YEAR_DAYS / 12.0));
-    if (month < 0)
-        month = 0;
     if (month > 11)
         month = 11;
     double rate = base_rate(r, t) / 7.0 * r->seasonality[month];
