@@ -617,7 +617,7 @@ void group_on_session(sim *s, void *obj, uint64_t arg);
 int group_last_session(const world *w, const group *g);
 
 /* pw_staff.c */
-int staff_build(world *w);
+__attribute__((warn_unused_result)) int staff_build(world *w);
 void staff_refresh(world *w, clinician *c);
 int staff_set_assess_flex(world *w, double hours, double clinics);
 void staff_free(world *w);
@@ -677,7 +677,7 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg);
 
 /* pw_pool.c */
 void pool_on_window_end(world *w, double t);
-int pool_capture(world *w);
+__attribute__((warn_unused_result)) int pool_capture(world *w);
 
 /* pw_cohort.c */
 void cohort_exit(world *w, patient *pt, pw_exit why);

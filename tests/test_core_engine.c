@@ -1142,13 +1142,15 @@ static void test_sim_run_until(void)
         return;
     memset(&tr, 0, sizeof tr);
     sim_schedule_at(&s, 4.0, 0, record, &tr, 1);
-    sim_run_until(&s, 3.5);
-    sim_run_until(&s, 2.0);
+    int rc1 = sim_run_until(&s, 3.5), rc2 = sim_run_until(&s, 2.0);
+    CHECK(rc1 == SIM_OK && rc2 == SIM_OK, "run_until(3.5), run_until(2): expected SIM_OK twice, "
+          "got %d, %d", rc1, rc2);
     CHECK(s.now == 3.5 && tr.n == 0 && sim_pending(&s) == 1,
           "run_until(2) after run_until(3.5): expected the clock kept at 3.5 and the t=4 event "
           "pending, got clock %g, %zu fired",
           s.now, tr.n);
-    sim_run_until(&s, NAN);
+    int rcn = sim_run_until(&s, NAN);
+    CHECK(rcn == SIM_EINVAL, "run_until(NaN): expected SIM_EINVAL, got %d", rcn);
     CHECK(s.now == 3.5 && tr.n == 0 && sim_pending(&s) == 1,
           "run_until(NaN): expected no event (no time is <= NaN) and the clock kept at 3.5, got "
           "clock %g, %zu fired",
@@ -1338,7 +1340,8 @@ static void test_sim_handler_not_pending(void)
     tr.behaviour = ACT_SELF_PENDING;
     sim_schedule_at(&s, 1.0, 0, act_handler, &tr, 1);
     sim_schedule_at(&s, 2.0, 0, record, &tr, 2);
-    sim_run_until(&s, 1.0);
+    int rc = sim_run_until(&s, 1.0);
+    CHECK(rc == SIM_OK, "run_until(1): expected SIM_OK, got %d", rc);
     CHECK(tr.later == 1, "pending inside a handler: expected 1 (the other event), got %llu",
           (unsigned long long)tr.later);
     sim_free(&s);

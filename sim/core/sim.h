@@ -82,9 +82,9 @@ sim_event_id sim_reschedule(sim *s, sim_event_id id, double t);
 
 /* Run events with time <= t_end in order, then set the clock to t_end. Returns SIM_OK,
  * SIM_STOPPED (clock left at the stopping event), or a negative error. */
-int sim_run_until(sim *s, double t_end);
+__attribute__((warn_unused_result)) int sim_run_until(sim *s, double t_end);
 /* Run until the calendar is empty (clock left at the last event) or stopped. */
-int sim_run(sim *s);
+__attribute__((warn_unused_result)) int sim_run(sim *s);
 /* Ask the run loop to return after the current event. */
 static inline void sim_stop(sim *s) { s->stop = 1; }
 /* Record a failure (err < 0, e.g. SIM_ENOMEM) and stop: the run loop returns after the

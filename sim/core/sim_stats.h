@@ -58,7 +58,7 @@ __attribute__((warn_unused_result)) int sim_hist_init(sim_hist *hs, size_t nbins
 void sim_hist_free(sim_hist *hs);
 void sim_hist_add(sim_hist *hs, double x);
 /* Add the counts of b to a (same binning). Returns 0, or SIM_EINVAL if binnings differ. */
-int sim_hist_merge(sim_hist *a, const sim_hist *b);
+__attribute__((warn_unused_result)) int sim_hist_merge(sim_hist *a, const sim_hist *b);
 /* Share of all observations <= x (exact at bin edges, linear within a bin). */
 double sim_hist_cdf(const sim_hist *hs, double x);
 /* p-quantile, linear within the bin; -INFINITY / +INFINITY if it falls in the under- /
