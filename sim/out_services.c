@@ -47,8 +47,10 @@ int out_write_services(const char *outdir, const pw_params *nat, const pw_params
     fputs("scenario,service,scale,staffing,referrals_per_week", f);
     for (size_t r = 0; r < nat->n_roles; r++)
         fprintf(f, ",%s_headcount", nat->roles[r].name);
-    for (int m = 0; m < PW_M_N; m++)
-        fprintf(f, ",%s", pw_metric_name((pw_metric)m));
+    for (int m = 0; m < PW_M_N; m++) {
+        const char *name = pw_metric_name((pw_metric)m);
+        fprintf(f, ",%s,%s_ci_low,%s_ci_high", name, name, name);
+    }
     fputc('\n', f);
     for (size_t k = 0; k < nsvc && ret == OUT_OK; k++) {
         fprintf(f, "%s,", scn);
@@ -66,6 +68,10 @@ int out_write_services(const char *outdir, const pw_params *nat, const pw_params
             ret = service_summary(reps, order, nreps, k, m, x, &s);
             fputc(',', f);
             out_csv_num(f, s.mean);
+            fputc(',', f);
+            out_csv_num(f, s.ci_low);
+            fputc(',', f);
+            out_csv_num(f, s.ci_high);
         }
         fputc('\n', f);
     }

@@ -88,26 +88,29 @@ if "$bin" --version | grep -q '^MPI: Open MPI' && command -v mpirun >/dev/null 2
 fi
 
 echo "== one service: national metrics are the service's own"
-# same_as_service DIR WHAT: each metric's national mean (DIR/summary.csv) against the
-# service's (DIR/services.csv).
+# same_as_service DIR WHAT: each metric's national mean and 95% CI (DIR/summary.csv's
+# mean, ci_low, ci_high) against the service's (DIR/services.csv's <metric>,
+# <metric>_ci_low, <metric>_ci_high; the file had means alone until 2026-12).
 same_as_service() {
 awk "$awk_csv"'
     FNR == 1 { split("", colix); header($0); file++; next }
     { csv($0, f) }
-    file == 1 { nat[f[col("metric")]] = f[col("mean")]; next }
+    file == 1 { m = f[col("metric")]; nat[m] = f[col("mean")]
+                nat[m "_ci_low"] = f[col("ci_low")]; nat[m "_ci_high"] = f[col("ci_high")]; next }
     file == 2 { for (m in nat) if (m in colix) svc[m] = f[colix[m]] }
     END {
         for (m in nat) {
             if (!(m in svc)) continue
             n++
+            if (m ~ /_ci_(low|high)$/) { ci++; if (svc[m] != "") cid++ }
             a = nat[m]; b = svc[m]
             if (a == "" && b == "") continue
             d = a - b; if (d < 0) d = -d
             t = a < 0 ? -a : a
             if (a == "" || b == "" || d > 1e-9 * t + 1e-12) { print m ": national " a ", service " b; bad++ }
         }
-        print n " metrics compared"
-        exit bad > 0 || n < 50
+        print n " figures compared (" ci " CI bounds, " cid " defined)"
+        exit bad > 0 || n < 150 || cid < 100
     }' "$1/summary.csv" "$1/services.csv" >"$tmp/cmp" 2>&1
 if [ $? -eq 0 ]; then ok "$2: $(tail -n 1 "$tmp/cmp"): equal"; else
     bad "$2: national metrics differ from the service's:"; sed 's/^/      /' "$tmp/cmp" | head; fi

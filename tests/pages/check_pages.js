@@ -413,6 +413,20 @@ async function servicesSection(p, dir) {
   }
   check(nc >= 12 && exact === n && rounded === nc, `report.html of a federation: every Services value equals services.csv's, shown rounded to its unit (${exact}/${n} exact, ${rounded}/${nc} shown)` + (bad.length ? ": " + bad.slice(0, 3).join(" | ") : ""));
   check(cis === nc, `report.html of a federation: each service's figure with its 95% CI (${cis}/${nc})`);
+  /* The page's intervals are services.csv's <metric>_ci_low and _ci_high, exactly (the file
+   * had means alone until 2026-12). */
+  const figs = await p.page.evaluate(() => window.stepsim.data.service_figures);
+  let ciExact = 0, ciN = 0;
+  for (const s of figs) {
+    const want = rows.find((x) => x.service === s.name) || {};
+    for (const [m, v] of Object.entries(s.metrics))
+      for (const b of ["ci_low", "ci_high"]) {
+        ciN++;
+        const w = want[`${m}_${b}`];
+        if (w !== undefined && ((w === "" && v[b] === null) || Number(w) === v[b])) ciExact++;
+      }
+  }
+  check(ciN >= 24 && ciExact === ciN, `report.html of a federation: every service's CI equals services.csv's <metric>_ci_low and _ci_high (${ciExact}/${ciN})`);
   const dots = await p.page.$$eval('svg[data-services="within_6_weeks_true"] circle', (cs) => cs.length);
   check(dots === rows.length, `report.html of a federation: the six-week share drawn service by service (${dots} dots of ${rows.length})`);
 }
