@@ -341,9 +341,12 @@ out:
     return ret;
 }
 
-/* The comparison's own files, beside one folder per scenario named as its file is. */
+/* The comparison's own files, beside one folder per scenario named as its file is; the
+ * last, compare_services.csv, only when federations' services pair (out_services_paired). */
 static const char *const compare_files[] = {"compare.csv", "compare.json",
-                                            "compare_subgroups.csv", "compare.html"};
+                                            "compare_subgroups.csv", "compare.html",
+                                            "compare_services.csv"};
+enum { COMPARE_FILES_ALWAYS = 4 };
 
 /* Can a scenario's short name be its folder in the comparison's set? Not ".", "..", a
  * hidden name (the set's staging folders are hidden), nor the name of one of the set's
@@ -556,9 +559,19 @@ int cmd_compare(const cli *c, int argc, char **argv)
     }
     if (out_write_compare(set.stage, ns, (const char *const *)names,
                           (const pw_results *const *)res, n, seed, err, sizeof err) != 0 ||
-        out_write_compare_page(set.stage, ns, (const char *const *)names, ps,
+        out_write_compare_page(set.stage, ns, (const char *const *)names, ps, feds,
                                (const pw_results *const *)res, n, seed, err,
                                sizeof err) != 0) {
+        fprintf(stderr, "stepsim: %s\n", err);
+        goto out;
+    }
+    /* Federations with the same services: compare_services.csv; else why not. */
+    char unpaired[512];
+    int paired = out_services_paired(ns, (const char *const *)names, feds, unpaired,
+                                     sizeof unpaired);
+    if (paired && out_write_compare_services(set.stage, ns, (const char *const *)names, feds,
+                                             (const pw_results *const *)res, n, err,
+                                             sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;
     }
@@ -570,7 +583,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
         ll += (size_t)snprintf(label + ll, sizeof label - ll, "%s%s", s ? ", " : "", names[s]);
     out_set_info si = {"compare", STEPSIM_VERSION, cli_git_hash(), label, seed, n, argc, argv};
     if (out_write_set_manifest(set.stage, &si, compare_files,
-                               sizeof compare_files / sizeof *compare_files, err,
+                               COMPARE_FILES_ALWAYS + (paired ? 1 : 0), err,
                                sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         goto out;
@@ -588,9 +601,11 @@ int cmd_compare(const cli *c, int argc, char **argv)
         putchar('\n');
         for (size_t s = 0; s < ns; s++) /* each scenario's warm-up, as run prints it */
             print_run_checks(stdout, &ps[s], res[s], n, names[s], &feds[s]);
+        if (unpaired[0])
+            printf("\nServices not compared: %s.\n", unpaired);
         printf("\nOutputs in %s/ (compare.html, compare.csv, compare.json, "
-               "compare_subgroups.csv, one directory per scenario)\n",
-               outdir);
+               "compare_subgroups.csv, %sone directory per scenario)\n",
+               outdir, paired ? "compare_services.csv, " : "");
     } else {
         for (size_t s = 0; s < ns; s++)
             print_run_warnings(stderr, &ps[s], res[s], n, names[s], &feds[s]);

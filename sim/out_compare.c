@@ -10,6 +10,7 @@
 #include "out_file.h"
 #include "out_html.h"
 #include "out_metrics.h"
+#include "out_services.h"
 #include "sim/core/sim_stats.h"
 
 /* One metric of one scenario: its summary and the paired difference to the reference. */
@@ -315,8 +316,9 @@ void out_print_compare(FILE *f, const pw_params *p, size_t nscn, const char *con
 }
 
 int out_write_compare_page(const char *outdir, size_t nscn, const char *const *names,
-                           const pw_params *params, const pw_results *const *reps,
-                           size_t nreps, unsigned long long seed, char *err, size_t errlen)
+                           const pw_params *params, const scn_federation *feds,
+                           const pw_results *const *reps, size_t nreps,
+                           unsigned long long seed, char *err, size_t errlen)
 {
     size_t nm = out_metric_count();
     cell *cells = compute(nscn, reps, nreps, nm);
@@ -371,6 +373,9 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
         fputs("}", f);
     }
     fputs("]", f);
+    /* Federations with the same services: each service's paired differences. */
+    if (rc == OUT_OK)
+        rc = out_compare_services_json(f, nscn, names, feds, reps, nreps);
     free(cells);
     if (rc != OUT_OK) {
         out_page_free(&pg);

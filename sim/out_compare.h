@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "models/pw_results.h"
+#include "scn_load.h"
 
 /* reps[s][0..nreps) are the replications of scenario s (same replication numbers in every
  * scenario, any order). Writes OUTDIR/compare.csv and OUTDIR/compare.json atomically.
@@ -19,11 +20,14 @@ __attribute__((warn_unused_result)) int out_write_compare(const char *outdir, si
                                                           char *err, size_t errlen);
 
 /* compare.html: the paired differences as a forest plot, each scenario's lists over time
- * and every metric; params[s] is scenario s as it ran. Returns 0 or an OUT_ code. */
+ * and every metric; params[s] is scenario s as it ran, feds[s] its services (n == 0: not
+ * a federation), whose paired differences service by service the page draws when every
+ * scenario has the same services (out_services.h, out_compare_services_json). Returns 0 or
+ * an OUT_ code. */
 __attribute__((warn_unused_result)) int out_write_compare_page(
     const char *outdir, size_t nscn, const char *const *names, const pw_params *params,
-    const pw_results *const *reps, size_t nreps, unsigned long long seed, char *err,
-    size_t errlen);
+    const scn_federation *feds, const pw_results *const *reps, size_t nreps,
+    unsigned long long seed, char *err, size_t errlen);
 
 /* The comparison table a policy analyst reads: the headline metrics of each scenario
  * against the first, differences with 95% CIs (percentage points for shares); the rows of

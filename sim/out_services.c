@@ -2,7 +2,9 @@
 #include "out_services.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "out_file.h"
 #include "out_metrics.h"
@@ -127,4 +129,193 @@ int out_services_json(FILE *f, const scn_federation *fed, const pw_results *reps
     fputc(']', f);
     free(x);
     return OUT_OK;
+}
+
+/* ---- compare: the same services in two or more federations ---------------------------- */
+
+int out_services_paired(size_t nscn, const char *const *names, const scn_federation *feds,
+                        char *why, size_t whylen)
+{
+    size_t nfed = 0, plain = SIZE_MAX;
+    if (whylen)
+        why[0] = '\0';
+    for (size_t s = 0; s < nscn; s++) {
+        if (feds[s].n)
+            nfed++;
+        else if (plain == SIZE_MAX)
+            plain = s;
+    }
+    if (nfed == 0)
+        return 0; /* no services to speak of */
+    if (plain != SIZE_MAX) {
+        snprintf(why, whylen,
+                 "%s is not a federation (no services list): services are compared only "
+                 "between federations with the same services",
+                 names[plain]);
+        return 0;
+    }
+    for (size_t s = 1; s < nscn; s++) {
+        if (feds[s].n != feds[0].n) {
+            snprintf(why, whylen,
+                     "%s has %zu service%s where %s has %zu: services are compared only "
+                     "between federations with the same services, by name, in the same order",
+                     names[s], feds[s].n, feds[s].n == 1 ? "" : "s", names[0], feds[0].n);
+            return 0;
+        }
+        for (size_t k = 0; k < feds[0].n; k++)
+            if (strcmp(feds[s].services[k].name, feds[0].services[k].name) != 0) {
+                snprintf(why, whylen,
+                         "service %zu of %s is \"%s\" where %s's is \"%s\": services are "
+                         "compared only between federations with the same services, by "
+                         "name, in the same order",
+                         k + 1, names[s], feds[s].services[k].name, names[0],
+                         feds[0].services[k].name);
+                return 0;
+            }
+    }
+    return 1;
+}
+
+/* Service k's metric m in scenario s: its own summary over the replications, and the
+ * paired difference to the reference's (reps[0]) same service, replication by replication
+ * (order[s]: scenario s's replication order; x: nreps scratch values). */
+static int service_pair(const pw_results *const *reps, size_t *const *order, size_t nreps,
+                        size_t s, size_t k, int m, double *x, sim_summary *own,
+                        sim_summary *diff)
+{
+    if (service_summary(reps[s], order[s], nreps, k, m, x, own) != OUT_OK)
+        return OUT_ENOMEM;
+    for (size_t r = 0; r < nreps; r++) {
+        const pw_results *a = &reps[0][order[0][r]];
+        double v = k < a->n_services ? a->service_metric[k * PW_M_N + m] : NAN;
+        x[r] = isfinite(v) ? x[r] - v : NAN; /* a pair lacking either value is left out */
+    }
+    return sim_summarise(x, nreps, diff) == 0 ? OUT_OK : OUT_ENOMEM;
+}
+
+/* Every scenario's replication order, and nreps scratch values: NULL on no memory. */
+static size_t **orders(const pw_results *const *reps, size_t nscn, size_t nreps, double **x)
+{
+    size_t **order = calloc(nscn ? nscn : 1, sizeof *order);
+    *x = malloc((nreps ? nreps : 1) * sizeof **x);
+    int ok = order && *x;
+    for (size_t s = 0; ok && s < nscn; s++)
+        ok = (order[s] = out_rep_order(reps[s], nreps)) != NULL;
+    if (ok)
+        return order;
+    for (size_t s = 0; order && s < nscn; s++)
+        free(order[s]);
+    free(order);
+    free(*x);
+    *x = NULL;
+    return NULL;
+}
+
+static void orders_free(size_t **order, size_t nscn, double *x)
+{
+    for (size_t s = 0; order && s < nscn; s++)
+        free(order[s]);
+    free(order);
+    free(x);
+}
+
+int out_write_compare_services(const char *outdir, size_t nscn, const char *const *names,
+                               const scn_federation *feds, const pw_results *const *reps,
+                               size_t nreps, char *err, size_t errlen)
+{
+    double *x;
+    size_t **order = orders(reps, nscn, nreps, &x);
+    if (!order)
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory comparing services");
+    out_file of = OUT_FILE_INIT;
+    int rc = out_file_open(&of, outdir, "compare_services.csv", err, errlen);
+    if (rc != OUT_OK) {
+        orders_free(order, nscn, x);
+        return rc;
+    }
+    FILE *f = of.f;
+    fputs("scenario,reference,service,metric,mean,ci_low,ci_high,diff_mean,diff_ci_low,"
+          "diff_ci_high,n,diff_n\n",
+          f);
+    for (size_t k = 0; k < feds[0].n && rc == OUT_OK; k++)
+        for (int m = 0; m < PW_M_N && rc == OUT_OK; m++)
+            for (size_t s = 0; s < nscn && rc == OUT_OK; s++) {
+                sim_summary own, diff;
+                if ((rc = service_pair(reps, order, nreps, s, k, m, x, &own, &diff)) != OUT_OK)
+                    break;
+                out_csv_str(f, names[s]);
+                fputc(',', f);
+                out_csv_str(f, names[0]);
+                fputc(',', f);
+                out_csv_str(f, feds[s].services[k].name);
+                fprintf(f, ",%s,", pw_metric_name((pw_metric)m));
+                const double v[] = {own.mean, own.ci_low, own.ci_high, s ? diff.mean : NAN,
+                                    s ? diff.ci_low : NAN, s ? diff.ci_high : NAN};
+                for (size_t j = 0; j < sizeof v / sizeof *v; j++) {
+                    out_csv_num(f, v[j]);
+                    fputc(',', f);
+                }
+                fprintf(f, "%zu,", own.n);
+                if (s)
+                    fprintf(f, "%zu", diff.n);
+                fputc('\n', f);
+            }
+    orders_free(order, nscn, x);
+    if (rc != OUT_OK) {
+        out_file_abort(&of);
+        return out_error(err, errlen, OUT_ENOMEM, "out of memory comparing services");
+    }
+    if ((rc = out_file_close(&of, err, errlen)) != OUT_OK)
+        return rc;
+    return out_file_commit(&of, err, errlen);
+}
+
+/* The figures compare.html draws service by service: the true six-week share and true
+ * recovery (report.html's two ranked charts). */
+static const int compare_page_metrics[] = {PW_M_WITHIN_6_WEEKS_TRUE, PW_M_RECOVERY_RATE_TRUE};
+
+int out_compare_services_json(FILE *f, size_t nscn, const char *const *names,
+                              const scn_federation *feds, const pw_results *const *reps,
+                              size_t nreps)
+{
+    char why[512];
+    if (!out_services_paired(nscn, names, feds, why, sizeof why)) {
+        if (why[0]) {
+            fputs(",\n\"services_unpaired\": ", f);
+            out_json_str(f, why);
+        }
+        return OUT_OK;
+    }
+    double *x;
+    size_t **order = orders(reps, nscn, nreps, &x);
+    if (!order)
+        return OUT_ENOMEM;
+    int rc = OUT_OK;
+    fputs(",\n\"service_diffs\": [", f);
+    for (size_t s = 1; s < nscn && rc == OUT_OK; s++) {
+        fprintf(f, "%s\n{\"scenario\": ", s > 1 ? "," : "");
+        out_json_str(f, names[s]);
+        fputs(", \"services\": [", f);
+        for (size_t k = 0; k < feds[s].n && rc == OUT_OK; k++) {
+            fprintf(f, "%s\n{\"name\": ", k ? "," : "");
+            out_json_str(f, feds[s].services[k].name);
+            for (size_t j = 0; j < sizeof compare_page_metrics / sizeof *compare_page_metrics;
+                 j++) {
+                sim_summary own, diff;
+                int m = compare_page_metrics[j];
+                if ((rc = service_pair(reps, order, nreps, s, k, m, x, &own, &diff)) != OUT_OK)
+                    break;
+                fprintf(f, ", \"%s\": {\"diff\": ", pw_metric_name((pw_metric)m));
+                out_json_num(f, diff.mean);
+                out_json_kv_num(f, "diff_ci_low", diff.ci_low);
+                out_json_kv_num(f, "diff_ci_high", diff.ci_high);
+                fprintf(f, ", \"diff_n\": %zu}", diff.n);
+            }
+            fputc('}', f);
+        }
+        fputs("]}", f);
+    }
+    fputc(']', f);
+    orders_free(order, nscn, x);
+    return rc;
 }

@@ -5,8 +5,10 @@
 # on tests/federation/one.cfg, a federation of one service, every national metric equals
 # the service's own (pooling recomputes each metric from pooled numerators and
 # denominators; the tolerance, 1e-9 relative, allows only for a mean taken as sum / n
-# instead of a running mean); bad services lists and a federation given to sweep exit 2
-# naming file, line and key.
+# instead of a running mean); compare of three.cfg and three_pwps.cfg (the same services)
+# pairs each service with itself in compare_services.csv, the same bytes on -j 1 and 2,
+# and federations whose services differ get none, and are told why; bad services lists and
+# a federation given to sweep exit 2 naming file, line and key.
 # Usage: tests/test_federation.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -16,7 +18,8 @@ name=test_federation
 
 cd "$top" || exit 2
 awk_csv=$(cat "$top/scripts/csv.awk")
-nostreams="--set output.patients=false --set output.events=false -q"
+nofiles="--set output.patients=false --set output.events=false"
+nostreams="$nofiles -q"
 
 # digest DIR: the SHA-256 of every file under DIR but manifest.json, by path.
 digest() {
@@ -174,6 +177,101 @@ check "england printed again: the same text (120 services)" \
 # Copies, so that the files below can @include the golden scenario by a relative path.
 mkdir -p "$tmp/tests" && cp -r tests/golden "$tmp/tests/" && cp -r scenarios "$tmp/"
 inc='@include "small.cfg"'
+
+echo "== compare of federations: their services paired"
+# three_pwps.cfg has three.cfg's services, by name and in order: compare_services.csv pairs
+# each with itself, replication by replication (-j 1 and -j 2 the same bytes), and
+# compare.html draws them (tests/test_pages.sh); federations whose services differ, or a
+# scenario that is not one, get no such file, and the terminal and the page say why.
+# Until 2026-12 compare had no view of the services: "a federation of 3 services" alone.
+# shellcheck disable=SC2086
+run compare tests/federation/three.cfg tests/federation/three_pwps.cfg -r 4 $nostreams -j 1 \
+    -o "$tmp/pair1"
+expect_rc 0 "compare of two federations with the same services, -j 1"
+# shellcheck disable=SC2086
+run compare tests/federation/three.cfg tests/federation/three_pwps.cfg -r 4 $nostreams -j 2 \
+    -o "$tmp/pair2"
+expect_rc 0 "the same, -j 2"
+alike digest "$tmp/pair1" "$tmp/pair2" \
+    "compare of federations, -j 1 and -j 2: every file but the manifests identical"
+if "$bin" --version | grep -q '^MPI: Open MPI' && command -v mpirun >/dev/null 2>&1; then
+    # shellcheck disable=SC2086
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" OMPI_MCA_orte_tmpdir_base="$tmp" \
+        mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" compare tests/federation/three.cfg \
+        tests/federation/three_pwps.cfg -r 4 $nostreams -j 1 -o "$tmp/pair_n2" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 0 "the same on 2 MPI ranks"
+    alike digest "$tmp/pair1" "$tmp/pair_n2" "compare of federations, mpirun -n 2: identical to one process"
+fi
+check "compare_services.csv listed in the set's manifest.json" \
+    grep -q '"name": "compare_services.csv"' "$tmp/pair1/manifest.json"
+check "compare.html carries the services' paired differences" \
+    grep -q '"service_diffs": \[' "$tmp/pair1/compare.html"
+# Every row against the scenarios' services.csv: a service's mean and CI are its own
+# there; the reference's rows have no difference; the other's difference is over no more
+# pairs than either side has values, and where both have all 4, it is its mean less the
+# reference's (the paired mean is then the difference of the means), inside its CI.
+awk "$awk_csv"'
+    FNR == 1 { file++ }
+    file <= 2 && FNR == 1 { nh = csv($0, h); for (i = 1; i <= nh; i++) ix[file, h[i]] = i
+                            if (file == 1) for (i = 1; i <= nh; i++) nm += h[i] ~ /_ci_low$/; next }
+    file <= 2 { csv($0, g); for (i in g) sv[file, g[ix[file, "service"]], i] = g[i]; next }
+    FNR == 1 { header($0); next }
+    {
+        csv($0, f); rows++
+        s = f[col("scenario")]; k = f[col("service")]; m = f[col("metric")]; fi = s == "three" ? 1 : 2
+        mean = f[col("mean")]; d = f[col("diff_mean")]; dl = f[col("diff_ci_low")]; dh = f[col("diff_ci_high")]
+        if (sv[fi, k, ix[fi, m]] != mean || sv[fi, k, ix[fi, m "_ci_low"]] != f[col("ci_low")] ||
+            sv[fi, k, ix[fi, m "_ci_high"]] != f[col("ci_high")]) {
+            print s " " k " " m ": " mean " [" f[col("ci_low")] ", " f[col("ci_high")] "], services.csv " sv[fi, k, ix[fi, m]]; bad++ }
+        if (fi == 1) { ref[k, m] = mean; refn[k, m] = f[col("n")]
+                       if (d != "" || f[col("diff_n")] != "") { print "a difference on the reference: " $0; bad++ }; next }
+        if (f[col("diff_n")] + 0 > (f[col("n")] < refn[k, m] ? f[col("n")] : refn[k, m]) + 0) {
+            print s " " k " " m ": " f[col("diff_n")] " pairs of " f[col("n")] " and " refn[k, m] " values"; bad++ }
+        # Where a replication lacks a value, the pairs are fewer than each side: no check.
+        if (mean == "" || ref[k, m] == "" || f[col("n")] != 4 || refn[k, m] != 4) { some++; next }
+        both++
+        mean += 0; d += 0; dl = dl == "" ? "" : dl + 0; dh += 0 # numbers: csv() gives strings
+        x = mean - ref[k, m] - d; if (x < 0) x = -x
+        t = (mean < 0 ? -mean : mean) + (d < 0 ? -d : d)
+        if (x > 1e-9 * t + 1e-12 || f[col("n")] != 4 || f[col("diff_n")] != 4 || (dl != "" && (dl > d || dh < d))) {
+            print s " " k " " m ": diff " d " [" dl ", " dh "] n " f[col("n")] "/" f[col("diff_n")] ", means " mean " less " ref[k, m]; bad++ }
+    }
+    END { print rows " rows (" nm " metrics), " both " differences checked (" some + 0 " over fewer pairs)"; exit bad > 0 || nm < 50 || rows != 3 * 2 * nm || both < 150 }
+' "$tmp/pair1/three/services.csv" "$tmp/pair1/three_pwps/services.csv" \
+    "$tmp/pair1/compare_services.csv" >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "compare_services.csv: $(tail -n 1 "$tmp/cmp"): each the services.csv figure, each difference paired"
+else bad "compare_services.csv:"; sed 's/^/      /' "$tmp/cmp" | head; fi
+row=$(grep '^three_pwps,three,Small A,within_6_weeks_true,' "$tmp/pair1/compare_services.csv")
+check "a service's six-week share moves with two more PWPs ($row)" \
+    sh -c "echo '$row' | awk -F, '{ exit !(\$9 > 0) }'"
+# Again into the same folder: the set's manifest lists the file, so the set is replaced.
+# shellcheck disable=SC2086
+run compare tests/federation/three.cfg tests/federation/three_pwps.cfg -r 2 $nofiles \
+    -o "$tmp/pair1"
+expect_rc 0 "the same comparison again into its folder"
+check "and the terminal names compare_services.csv among the outputs" \
+    grep -q 'compare_subgroups.csv, compare_services.csv, one directory' "$tmp/out"
+# unpaired A B WHY WHAT: compare A and B into the same folder (whose earlier set had the
+# file): no compare_services.csv, none in the manifest, the terminal and the page saying WHY.
+unpaired() {
+    # shellcheck disable=SC2086
+    run compare "$1" "$2" -r 2 $nofiles -o "$tmp/pair1"
+    expect_rc 0 "$4"
+    check "$4: no compare_services.csv (the earlier set's gone with it), none in the manifest" \
+        sh -c "test ! -e '$tmp/pair1/compare_services.csv' && ! grep -q compare_services '$tmp/pair1/manifest.json'"
+    check "$4: the terminal says why" grep -qF "Services not compared: $3" "$tmp/out"
+    check "$4: so does compare.html" grep -qF "\"services_unpaired\": \"$3" "$tmp/pair1/compare.html"
+}
+unpaired tests/federation/three.cfg tests/federation/one.cfg \
+    'one has 1 service where three has 3: services are compared only between federations with the same services, by name, in the same order' \
+    "federations of 3 and 1 services"
+mkdir -p "$tmp/tests/federation"
+sed 's/"Small B"/"Small Bee"/' tests/federation/three.cfg >"$tmp/tests/federation/renamed.cfg"
+unpaired tests/federation/three.cfg "$tmp/tests/federation/renamed.cfg" 'service 2 of renamed is ' \
+    "a service renamed"
+unpaired "$tmp/tests/golden/small.cfg" tests/federation/three.cfg \
+    'small is not a federation (no services list)' "a scenario that is not a federation"
 
 echo "== check of a federation whose services change a role and two groups"
 # The staff block is the loader's own: a service's change to one role prints as that

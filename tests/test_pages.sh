@@ -101,6 +101,11 @@ echo "== the outputs the pages show"
     run compare "$top/tests/federation/three.cfg" "$top/tests/federation/one.cfg" -r 2 -q $fed \
         -o "$tmp/fed_cmp"
     expect_rc 0 "compare of two federations"
+    # The same three services, two more PWPs in each: compare_services.csv and the page's
+    # services, paired.
+    run compare "$top/tests/federation/three.cfg" "$top/tests/federation/three_pwps.cfg" -r 3 -q \
+        $fed -o "$tmp/fed_paired"
+    expect_rc 0 "compare of two federations with the same services"
     # What the playground must show after its sliders move: the same run from the shell.
     run run "$top/scenarios/baseline.cfg" -r 2 -q --set referrals.per_week=300 \
         --set horizon_weeks=52 --set assessment.opt_in_close_days=42 -o "$tmp/expect"
@@ -136,7 +141,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
- "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

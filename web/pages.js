@@ -476,6 +476,48 @@
     ["people", ["waiting_assessment_mean", "waiting_step2_mean", "waiting_step3_mean"]],
     ["gbp", ["cost_per_referral_gbp", "cost_per_true_recovery_gbp"]],
   ];
+  /* Federations with the same services: each service's paired difference, scenario less
+   * reference, in the true six-week share and true recovery, sorted, a dot and its 95% CI
+   * each, beside the national difference (dashed, its CI shaded). compare_services.csv has
+   * every metric. When the services do not pair, why. */
+  function serviceDiffsSection(d, room) {
+    if (d.services_unpaired)
+      return section("Services", null, el("p", { class: "note", id: "services-unpaired" },
+        `Services not compared: ${d.services_unpaired}. No compare_services.csv is written; each scenario's services.csv has its own services' figures.`));
+    if (!d.service_diffs) return null;
+    const chart = (sd, n) => {
+      const s = d.scenarios.find((x) => x.name === sd.scenario) || { metrics: [] };
+      const nat = metricOf(s.metrics, n);
+      const rows = sd.services.filter((v) => fin(v[n].diff)).map((v) => ({ service: v.name, diff: 100 * v[n].diff,
+        lo: fin(v[n].diff_ci_low) ? 100 * v[n].diff_ci_low : NaN, hi: fin(v[n].diff_ci_high) ? 100 * v[n].diff_ci_high : NaN,
+        few: fin(v[n].diff_n) && v[n].diff_n < d.replications ? v[n].diff_n : null }))
+        .sort((a, b) => b.diff - a.diff);
+      const long = Math.max(4, ...rows.map((r) => r.service.length));
+      const natBand = fin(nat.diff_ci_low) && fin(nat.diff_ci_high) ? [{ lo: 100 * nat.diff_ci_low, hi: 100 * nat.diff_ci_high }] : [];
+      const p = Plot.plot({
+        width: Math.min(520, Math.max(280, Math.floor(room))), height: 70 + rows.length * (rows.length > 30 ? 11 : 22), marginLeft: Math.min(200, 16 + 7 * long), marginRight: 20,
+        x: { label: `${sd.scenario} − ${d.reference}, percentage points`, grid: true, nice: true, ticks: room < 600 ? 4 : undefined },
+        y: { label: null, domain: rows.map((r) => r.service), tickSize: 0 },
+        marks: [Plot.rectX(natBand, { x1: "lo", x2: "hi", fill: "#57606a", fillOpacity: 0.12 }),
+                Plot.ruleX([0], { stroke: "#57606a" }),
+                fin(nat.diff) ? Plot.ruleX([100 * nat.diff], { stroke: "#57606a", strokeDasharray: "4,3" }) : null,
+                fin(nat.diff) ? Plot.text([100 * nat.diff], { x: (x) => x, text: () => "national", frameAnchor: "top", dy: -10, fill: "#57606a" }) : null,
+                Plot.ruleY(rows.filter((r) => fin(r.lo) && fin(r.hi)), { y: "service", x1: "lo", x2: "hi", stroke: C.true, strokeWidth: 2 }),
+                ...[true, false].map((whole) => Plot.dot(rows.filter((r) => (r.few === null) === whole), {
+                  y: "service", x: "diff", fill: whole ? C.true : "white", stroke: C.true, r: 3.5, tip: true,
+                  title: (r) => `${r.service}: ${signed(r.diff, 1)} pp` + (fin(r.lo) ? ` [${signed(r.lo, 1)}, ${signed(r.hi, 1)}]` : "") +
+                    (whole ? "" : ` (over the ${r.few} of ${d.replications} replications with both)`) }))],
+      });
+      p.classList.add("chart");
+      p.setAttribute("data-service-diffs", `${sd.scenario}:${n}`);
+      return figure(p, `${label(n)[0]}: each service in ${sd.scenario} less itself in ${d.reference}, highest first` +
+        (d.replications > 1 ? ", with its 95% CI" : "") + "; dashed: the national difference" + (natBand.length ? " (shaded: its 95% CI)" : "") + ".");
+    };
+    return section("Services, paired", `Each of the ${d.service_diffs[0].services.length} services against itself in ${d.reference}: the difference replication by replication on the same referrals (a service's random numbers are its own, the same in every federation), in percentage points` +
+      (d.replications > 1 ? ", with its 95% CI" : "") + ". A hollow dot: a difference some replications lack, over the pairs with both (its tip says how many). compare_services.csv has every metric, service by service.",
+      ...d.service_diffs.map((sd) => el("div", { class: "grid", "data-scenario": sd.scenario },
+        chart(sd, "within_6_weeks_true"), chart(sd, "recovery_rate_true"))));
+  }
   function compare(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
@@ -523,6 +565,8 @@
       forests.push(figure(p, "Dot: mean paired difference; line: its 95% CI (replication by replication, the same referrals: first referrals are the same people in every scenario; re-referrals, which depend on who relapses, differ a little). A hollow dot: a difference some replications lack, over the pairs with both (its tip says how many)."));
     }
     app.append(section("Paired differences", "Each scenario minus " + d.reference + ", replication by replication on the same referrals (common random numbers).", ...forests));
+    const sv = serviceDiffsSection(d, room);
+    if (sv) app.append(sv);
     const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
     app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications. " + WEEK_END_NOTE,
       el("div", { class: "grid" }, lists.map(([k, l]) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[k], color: PALETTE[i] })), { ylabel: "people waiting", caption: l + ".", id: "cmp-" + k })))));

@@ -2,7 +2,8 @@
 // and checks what a person would see. Run by tests/test_pages.sh, which makes the outputs.
 //   node check_pages.js CONFIG.json
 // CONFIG: {"chromium", "report": DIR, "compare": DIR, "compare_scenarios": [..], "compare_few": DIR, "report_few": DIR, "sweep": DIR,
-//          "solve": DIR, "solve_reversed": DIR, "sensitivity": DIR, "serve": URL, "serve_expect": DIR,
+//          "solve": DIR, "solve_reversed": DIR, "sensitivity": DIR, "federation": DIR,
+//          "federation_compare": DIR, "federation_paired": DIR, "serve": URL, "serve_expect": DIR,
 //          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
 // Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on any failure.
 "use strict";
@@ -431,6 +432,49 @@ async function servicesSection(p, dir) {
   check(dots === rows.length, `report.html of a federation: the six-week share drawn service by service (${dots} dots of ${rows.length})`);
 }
 
+/* Two federations with the same services: compare.html draws each service's paired
+ * difference in the true six-week share and true recovery, sorted, beside the national
+ * one, every dot compare_services.csv's diff_mean (the page had only "a federation of N
+ * services" in its header). */
+async function pairedServices(browser, dir) {
+  const p = await open(browser, fileUrl(dir + "/compare.html"), "compare.html (federations with the same services)");
+  const rows = csvQuoted(dir + "/compare_services.csv");
+  const cmp = readJson(dir + "/compare.json");
+  const other = cmp.scenarios[1];
+  for (const n of ["within_6_weeks_true", "recovery_rate_true"]) {
+    const want = rows.filter((r) => r.scenario === other && r.metric === n && r.diff_mean !== "");
+    const sel = `svg[data-service-diffs="${other}:${n}"]`;
+    const drawn = await p.page.$$eval(sel, (svgs) => svgs.map((svg) => ({
+      names: [...svg.querySelectorAll("[aria-label='y-axis tick label'] text")].map((t) => t.textContent),
+      dots: [...svg.querySelectorAll("circle")].length })));
+    const d = drawn[0] || { names: [], dots: 0 };
+    /* Each dot's tip, as a reader hovering it reads it (wrapped lines joined). */
+    const squeeze = (t) => t.replace(/[\s\u200b]+/g, "");
+    d.dots = [];
+    const circles = p.page.locator(`${sel} circle`);
+    for (let i = 0; i < await circles.count(); i++) {
+      await circles.nth(i).hover();
+      d.dots.push(squeeze((await p.page.locator(`${sel} g[aria-label="tip"]`).allTextContents()).join(" ")));
+    }
+    const sorted = want.slice().sort((a, b) => Number(b.diff_mean) - Number(a.diff_mean)).map((r) => r.service);
+    check(drawn.length === 1 && d.dots.length === want.length && want.length === 3 && d.names.join("|") === sorted.join("|"),
+      `compare.html of paired federations: ${n}, one dot a service (${d.dots.length} of ${want.length}), highest difference first (${d.names.join(", ")})`);
+    let same = 0;
+    for (const r of want) {
+      const t = d.dots.find((x) => x.startsWith(squeeze(r.service) + ":")) || "";
+      const m = /:([+-][0-9.]+)pp\[([+-][0-9.]+),([+-][0-9.]+)\]/.exec(t);
+      const near = (a, b) => Math.abs(Number(a) - 100 * Number(b)) <= 0.05 + 1e-9;
+      if (m && near(m[1], r.diff_mean) && near(m[2], r.diff_ci_low) && near(m[3], r.diff_ci_high)) same++;
+    }
+    check(same === want.length, `compare.html of paired federations: ${n}: each service's difference and CI, as its tip gives them, are compare_services.csv's (${same}/${want.length}; ${d.dots[0] || "no tip"})`);
+    const nat = cmp.metrics[n][other].diff;
+    const dashed = await p.page.$$eval(`svg[data-service-diffs="${other}:${n}"] line[stroke-dasharray], svg[data-service-diffs="${other}:${n}"] [stroke-dasharray] line`, (ls) => ls.length);
+    check(typeof nat === "number" && dashed >= 1, `compare.html of paired federations: ${n}: the national difference dashed beside them (${(100 * nat).toFixed(1)} pp)`);
+  }
+  if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/compare_services.png", fullPage: true });
+  await finishPage(p);
+}
+
 async function federationPages(browser) {
   let p = await open(browser, fileUrl(cfg.federation + "/report.html"), "report.html (a federation)");
   let meta = await p.page.textContent(".meta");
@@ -440,7 +484,13 @@ async function federationPages(browser) {
   p = await open(browser, fileUrl(cfg.federation_compare + "/compare.html"), "compare.html (federations)");
   meta = await p.page.textContent(".meta");
   check(/three: a federation of 3 services; one: a federation of 1 service$/.test(meta), `compare.html of federations: its header names them (${meta})`);
+  /* Their services differ (3 against 1): the page says so, and draws no service's difference. */
+  const why = (await p.page.locator("#services-unpaired").count()) ? await p.page.textContent("#services-unpaired") : "";
+  check(/^Services not compared: one has 1 service where three has 3: .*No compare_services\.csv/.test(why) &&
+        (await p.page.locator("svg[data-service-diffs]").count()) === 0 && !fs.existsSync(cfg.federation_compare + "/compare_services.csv"),
+    `compare.html of federations with different services: says why, no services charts, no compare_services.csv (${why || "no note"})`);
   await finishPage(p);
+  if (cfg.federation_paired) await pairedServices(browser, cfg.federation_paired);
   p = await open(browser, fileUrl(cfg.report + "/report.html"), "report.html (one service)");
   meta = await p.page.textContent(".meta");
   check(!/federation/.test(meta), "report.html of one service: no federation in its header");
