@@ -250,6 +250,12 @@ void metrics_counts(const pw_params *p, pw_results *o, const pw_pool *c)
     m[PW_M_WITHIN_6_WEEKS_TRUE] = SHARE(c->w6_true, c->n_ref);
     m[PW_M_WITHIN_18_WEEKS_TRUE] = SHARE(c->w18_true, c->n_ref);
     m[PW_M_STEPPED_UP_SHARE] = SHARE(c->n_stepped_up, c->n_step2_starters);
+    /* The levers' own counts, from the cohort's stages (a federation's summed by then):
+     * a person steps down, or goes back on a list after a cap, at most once. */
+    m[PW_M_STEPPED_DOWN_SHARE] =
+        SHARE(o->stages[PW_S_STEPPED_DOWN], o->stages[PW_S_ENTERED_STEP3]);
+    m[PW_M_BACK_ON_LIST_SHARE] =
+        SHARE(o->stages[PW_S_BACK_ON_LIST], o->stages[PW_S_ENTERED_TREATMENT]);
     m[PW_M_RE_REFERRAL_SHARE] = SHARE(c->n_rereferrals, c->n_ref);
     m[PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = SHARE(c->n_a2t_over90, c->n_a2t);
     int late = pw_metric_taken(p, PW_M_RECOVERY_RATE_TRUE_LATE); /* else empty */

@@ -77,7 +77,9 @@
     X(RECOVERY_RATE_TRUE_UNTREATED, "recovery_rate_true_untreated")                       \
     X(COST_PER_RECOVERY_CAUSED_GBP, "cost_per_recovery_caused_gbp")                       \
     X(RECOVERY_RATE_TRUE_LATE, "recovery_rate_true_late")                                 \
-    X(RECOVERY_RATE_TRUE_UNTREATED_LATE, "recovery_rate_true_untreated_late")
+    X(RECOVERY_RATE_TRUE_UNTREATED_LATE, "recovery_rate_true_untreated_late")             \
+    X(STEPPED_DOWN_SHARE, "stepped_down_share")                                           \
+    X(BACK_ON_LIST_SHARE, "back_on_list_share")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,

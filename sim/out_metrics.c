@@ -111,6 +111,10 @@ static const struct {
                                       "referrals at caseness)", OUT_U_SHARE},
     [PW_M_RECOVERY_RATE_TRUE_UNTREATED_LATE] = {"Recovery, true, read at outcome_weeks_late, "
                                                 "had no session had any effect", OUT_U_SHARE},
+    [PW_M_STEPPED_DOWN_SHARE] = {"Stepped down from step 3 to step 2, of step-3 starters",
+                                 OUT_U_SHARE},
+    [PW_M_BACK_ON_LIST_SHARE] = {"Back on a list after the session cap, of those entering "
+                                 "treatment", OUT_U_SHARE},
 };
 
 /* The wait measures' derived metrics: from the weekly histogram, linear within a week, so

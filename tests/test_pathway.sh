@@ -61,6 +61,29 @@ run run "$q" -r $R -q -o "$tmp/back" $reach_cap --set step2.cap_return_probabili
 expect_rc 0 "back on the list after the cap"
 
 check "off: nobody is stepped down or back on the list" test "$(stage "$tmp/off" stepped_down)" -eq 0 -a "$(stage "$tmp/off2" back_on_list)" -eq 0
+# The levers' shares as metrics (sweep, solve and the pages can use them): in each
+# replication exactly flow.csv's stepped_down over entered_step3, and back_on_list over
+# entered_treatment (exact: one run writes both files).
+# share_matches DIR METRIC NUM DEN: every replication's METRIC is NUM/DEN of its stages.
+share_matches() {
+    awk -v m="$2" -v num="$3" -v den="$4" "$awk_csv"'
+        FNR == 1 { header($0); next } { csv($0, f) }
+        FILENAME ~ /flow/ && f[col("kind")] == "stage" { st[f[col("replication")], f[col("name")]] = f[col("count")] }
+        FILENAME ~ /replications/ && f[col("metric")] == m { v[f[col("replication")]] = f[col("value")] }
+        END {
+            for (r in v) {
+                want = st[r, num] / st[r, den]
+                if (v[r] - want > 1e-12 || want - v[r] > 1e-12 || st[r, num] == 0) exit 1
+                k++
+            }
+            exit k == 0
+        }' "$1/flow.csv" "$1/replications.csv"
+}
+check "stepped_down_share: stepped_down / entered_step3, each replication, some stepped down" \
+    share_matches "$tmp/down" stepped_down_share stepped_down entered_step3
+check "back_on_list_share: back_on_list / entered_treatment, each replication, some back" \
+    share_matches "$tmp/back" back_on_list_share back_on_list entered_treatment
+check "off: both shares 0" sh -c "grep -q ',stepped_down_share,0,0,0,0,' '$tmp/off/summary.csv' && grep -q ',back_on_list_share,0,0,0,0,' '$tmp/off2/summary.csv'"
 # A chance of 0 is off, draws and all: the same bytes as the lever unset (the die was
 # drawn at 0 and shifted each person's later draws: 74 of 83 metrics moved by noise, which
 # broke the pairing of a sweep from 0). Likewise the progress review at a chance of 0 and
