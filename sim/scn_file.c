@@ -516,7 +516,11 @@ void scn_report_parse_error(scn_ctx *c)
                 p++;
             n = strspn(p, NAME_CHARS);
         }
-        int is_overrides = n == 9 && !strncmp(p, "overrides", 9);
+        /* The overrides group, or the variant group after it: one of each a scenario. */
+        const char *layer = n == 9 && !strncmp(p, OVERRIDES, 9) ? OVERRIDES
+                            : n == 7 && !strncmp(p, VARIANT, 7) ? VARIANT
+                                                                : NULL;
+        int is_overrides = layer != NULL, is_variant = layer && !strcmp(layer, VARIANT);
         int again = first && c->dup_again; /* one file read twice: not the line's fault */
         unsigned earlier = 0; /* this file's own line holding the first overrides group */
         if (again)
@@ -528,7 +532,7 @@ void scn_report_parse_error(scn_ctx *c)
                 char prev[512];
                 line_of(f, i, prev, sizeof prev);
                 const char *q = prev + strspn(prev, " \t");
-                if (!strncmp(q, "overrides", 9) && strchr(" \t=:", q[9]))
+                if (!strncmp(q, layer, n) && strchr(" \t=:", q[n]))
                     earlier = i;
             }
         if (again)
@@ -538,21 +542,27 @@ void scn_report_parse_error(scn_ctx *c)
                      "the file once", (int)n, p);
         else if (is_overrides && earlier)
             scn_errf(c, loc, NULL,
-                     "duplicate setting 'overrides': this file has an overrides group already "
-                     "(line %u), and a file may have one: merge the two groups' keys into it",
-                     earlier);
+                     "duplicate setting '%s': this file has %s %s group already (line %u), "
+                     "and a file may have one: merge the two groups' keys into it", layer,
+                     is_variant ? "a" : "an", layer, earlier);
         else if (is_overrides && first && c->dup_first_includes)
             scn_errf(c, loc, NULL,
-                     "duplicate setting 'overrides': %s:%u, which includes this file, has an "
-                     "overrides group already, and a scenario may have one: merge the two "
-                     "groups' keys into one, or give the extra keys with --set", first->path,
-                     first_line);
+                     "duplicate setting '%s': %s:%u, which includes this file, has %s %s group "
+                     "already, and a scenario may have one: merge the two groups' keys into "
+                     "one, or give the extra keys with --set", layer, first->path, first_line,
+                     is_variant ? "a" : "an", layer);
+        else if (is_variant) /* the included file's is a variant of a variant */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting 'variant': the file this one @includes already has a "
+                     "variant group, and a scenario may have one (after its overrides group): "
+                     "include the file that one includes and merge both groups' keys into "
+                     "this file's variant, or give the extra keys with --set");
         else if (is_overrides) /* the hint below would be this */
             scn_errf(c, loc, NULL,
                      "duplicate setting 'overrides': the file this one @includes already has "
-                     "an overrides group, and a file may have one: include the file that one "
-                     "includes and merge both groups' keys into this file's overrides, or give "
-                     "the extra keys with --set");
+                     "an overrides group, and a file may have one: give this file's changes "
+                     "in a variant = { ... } group instead (applied after that overrides "
+                     "group), or with --set");
         else if (first && first == f && first_line == (unsigned)line)
             /* Both in this file's own group: the @include advice below does not apply. */
             scn_errf(c, loc, NULL,
@@ -573,14 +583,14 @@ void scn_report_parse_error(scn_ctx *c)
                      "duplicate setting '%.*s': a key may be defined once per group, and %s:%u "
                      "(included) defines it already (to change a key that an @include "
                      "defines, use an overrides = { ... } group; a file may have one, so where "
-                     "the included file has one already, give the key with --set or merge it "
-                     "into a copy of that group)", (int)n, p, first->path, first_line);
+                     "the included file has one already, give the key in a variant = { ... } "
+                     "group, after it, or with --set)", (int)n, p, first->path, first_line);
         else
             scn_errf(c, loc, NULL,
                      "duplicate setting%s%.*s%s: a key may be defined once per group (to change "
                      "a key that an @include defines, use an overrides = { ... } group; a file "
                      "may have one, so where the included file has one already, give the key "
-                     "with --set or merge it into a copy of that group)",
+                     "in a variant = { ... } group, after it, or with --set)",
                      n ? " '" : "", (int)n, p, n ? "'" : "");
     } else if (text && !strcmp(text, "mismatched element type in array")) {
         scn_errf(c, loc, NULL, "mismatched element type in array: write every element the same "
@@ -677,6 +687,7 @@ void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key)
     for (int i = 0; i < config_setting_length(s); i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         if (config_setting_is_root(s) && (!strcmp(config_setting_name(e), OVERRIDES) ||
+                                           !strcmp(config_setting_name(e), VARIANT) ||
                                            !strcmp(config_setting_name(e), SERVICES)))
             continue; /* checked through the copies they made */
         char k[KEYMAX];

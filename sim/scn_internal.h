@@ -69,6 +69,9 @@
 /* People on one waiting list at time zero (England's longest lists hold about 200,000). */
 #define MAX_PREFILL_LIST 1000000
 #define OVERRIDES "overrides"
+/* A second layer, after the overrides group: a variant of a scenario that has one
+ * (england_expert_door.cfg over england.cfg). */
+#define VARIANT "variant"
 /* The top-level list of a federation's services (sim/scn_services.c). */
 #define SERVICES "services"
 

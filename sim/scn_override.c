@@ -207,8 +207,9 @@ static int parse_set(scn_ctx *c, const char *arg, config_t *tmp, size_t *entry)
     }
     if (*entry && !chain)
         depth = 0; /* "v = VALUE" */
-    if (key_in(key, OVERRIDES)) {
-        scn_errf(c, loc, key, "--set cannot change the overrides group; set the key itself");
+    if (key_in(key, OVERRIDES) || key_in(key, VARIANT)) {
+        scn_errf(c, loc, key, "--set cannot change the %s group; set the key itself",
+                 key_in(key, OVERRIDES) ? OVERRIDES : VARIANT);
         return 0;
     }
     /* The services list is read from the file as written (scn_services_read): a --set of
@@ -508,20 +509,33 @@ int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *c
                         size_t nsets)
 {
     config_setting_t *root = config_root_setting(c->cfg);
-    const config_setting_t *ov = config_setting_get_member(root, OVERRIDES);
-    if (ov) {
-        if (!config_setting_is_group(ov)) {
-            scn_wrong_type(c, ov, OVERRIDES, "a group of keys to change, e.g. { staff = { pwp = { "
-                           "headcount = 43; }; }; }");
-        } else if (config_setting_get_member(ov, OVERRIDES)) {
-            scn_err_at(c, config_setting_get_member(ov, OVERRIDES), OVERRIDES "." OVERRIDES,
-                       "unknown key (overrides do not nest)");
-        } else if (config_setting_get_member(ov, SERVICES)) {
+    /* The overrides group, then the variant group over it: each a group of keys to
+     * change, neither nesting the other nor holding the services list. */
+    const char *const layers[] = {OVERRIDES, VARIANT};
+    for (size_t l = 0; l < sizeof layers / sizeof *layers; l++) {
+        const config_setting_t *g = config_setting_get_member(root, layers[l]);
+        char kk[KEYMAX];
+        if (!g)
+            continue;
+        if (!config_setting_is_group(g)) {
+            scn_wrong_type(c, g, layers[l], "a group of keys to change, e.g. { staff = { pwp "
+                           "= { headcount = 43; }; }; }");
+            continue;
+        }
+        const config_setting_t *bad = NULL;
+        for (size_t j = 0; j < sizeof layers / sizeof *layers && !bad; j++)
+            if ((bad = config_setting_get_member(g, layers[j])))
+                scn_subkey(kk, layers[l], layers[j]);
+        if (bad) {
+            scn_err_at(c, bad, kk, "unknown key (the overrides and variant groups do not "
+                       "nest: give %s at the top level of the scenario file)",
+                       config_setting_name(bad));
+        } else if ((bad = config_setting_get_member(g, SERVICES))) {
             /* Read from the file's own list (scn_services_read), never from here. */
-            scn_err_at(c, config_setting_get_member(ov, SERVICES), OVERRIDES "." SERVICES,
-                       "the services list cannot be overridden; give it at the top level "
-                       "of the scenario file");
-        } else if (merge(c, root, ov, NULL) < 0) {
+            scn_subkey(kk, layers[l], SERVICES);
+            scn_err_at(c, bad, kk, "the services list cannot be overridden; give it at the "
+                       "top level of the scenario file");
+        } else if (merge(c, root, g, NULL) < 0) {
             c->nomem = 1;
             return -1;
         }

@@ -99,8 +99,10 @@ static void read_service(scn_ctx *c, const config_setting_t *e, int i, scn_servi
     if (ov && !config_setting_is_group(ov))
         scn_wrong_type(c, ov, k, "a group of keys to change for this service");
     else if (ov && (config_setting_get_member(ov, SERVICES) ||
-                    config_setting_get_member(ov, OVERRIDES)))
-        scn_err_at(c, ov, k, "a service's overrides cannot hold `services` or `overrides`");
+                    config_setting_get_member(ov, OVERRIDES) ||
+                    config_setting_get_member(ov, VARIANT)))
+        scn_err_at(c, ov, k, "a service's overrides cannot hold `services`, `overrides` or "
+                   "`variant`");
     else
         sv->overrides = ov;
 }

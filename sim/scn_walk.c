@@ -617,14 +617,16 @@ void scn_load_group(scn_ctx *c, const config_setting_t *g, const char *key, cons
         for (size_t i = 0; i < n && nc < PW_NELEM(cands); i++)
             if (scn_field_applies(&tbl[i], gflags))
                 cands[nc++] = tbl[i].name;
-        if (is_root && nc + 2 <= PW_NELEM(cands)) { /* merged before the walk: not fields */
+        if (is_root && nc + 3 <= PW_NELEM(cands)) { /* merged before the walk: not fields */
             cands[nc++] = OVERRIDES;
+            cands[nc++] = VARIANT;
             cands[nc++] = SERVICES;
         }
         for (int i = 0; i < config_setting_length(g); i++) {
             const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
             const char *mn = config_setting_name(m);
-            if (is_root && (!strcmp(mn, OVERRIDES) || !strcmp(mn, SERVICES)))
+            if (is_root && (!strcmp(mn, OVERRIDES) || !strcmp(mn, VARIANT) ||
+                            !strcmp(mn, SERVICES)))
                 continue; /* merged before the walk; a federation's (scn_services.c) */
             int known = 0;
             for (size_t j = 0; j < nc && !known; j++)

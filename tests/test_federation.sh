@@ -178,6 +178,32 @@ check "england printed again: the same text (120 services)" \
 mkdir -p "$tmp/tests" && cp -r tests/golden "$tmp/tests/" && cp -r scenarios "$tmp/"
 inc='@include "small.cfg"'
 
+echo "== a variant of a federation"
+# three_variant.cfg includes three.cfg and changes its base in a variant group (two more
+# PWPs), as three_pwps.cfg does service by service: the same figures, every file but the
+# manifest (before the variant group a file including a federation could not change its
+# base but by copying its services list: a second overrides group is refused).
+# shellcheck disable=SC2086
+run run tests/federation/three_variant.cfg -r 2 $nostreams -j 2 -o "$tmp/variant"
+expect_rc 0 "a variant of three.cfg"
+# shellcheck disable=SC2086
+run run tests/federation/three_pwps.cfg -r 2 $nostreams -j 2 -o "$tmp/variant_pwps"
+expect_rc 0 "three_pwps.cfg"
+alike digest "$tmp/variant" "$tmp/variant_pwps" \
+    "the variant group's two PWPs in the base = three_pwps.cfg's in each service's overrides"
+
+# england_expert_door.cfg repeats expert_door.cfg's changes in a variant group over
+# england.cfg: its base is expert_door.cfg's service on england.cfg's ten years, key for
+# key (check prints every key), so the two files cannot drift apart unseen.
+base_of() { sed '/^services = (/,$d' | grep -v '^#' | grep -v '^name = ' | sed '/^$/d'; }
+"$bin" check england_expert_door 2>&1 | base_of >"$tmp/eed"
+"$bin" check expert_door --set warmup_weeks=52 --set horizon_weeks=468 --set replications=1 \
+    2>&1 | base_of >"$tmp/ed"
+check "england_expert_door's base is expert_door.cfg's service, key for key" \
+    sh -c "[ -s '$tmp/ed' ] && grep -q '^policy = \"expert_door\";' '$tmp/eed' && cmp -s '$tmp/eed' '$tmp/ed'"
+check "and it has england.cfg's 120 services" \
+    sh -c "[ \$('$bin' check england_expert_door 2>/dev/null | grep -c '^    { name = ') -eq 120 ]"
+
 echo "== compare of federations: their services paired"
 # three_pwps.cfg has three.cfg's services, by name and in order: compare_services.csv pairs
 # each with itself, replication by replication (-j 1 and -j 2 the same bytes), and

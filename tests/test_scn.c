@@ -962,6 +962,7 @@ static void test_set(const paths *ps)
         {"workforce.hiring=({week=1.0; week=2.0; role=\"pwp\"; count=1;})",
          "workforce.hiring[0].week: given twice in this value"},
         {"overrides.name=x", "--set cannot change the overrides group"},
+        {"variant.name=x", "--set cannot change the variant group"},
         {"services=({name=\"A\";scale=2.0;})", "--set cannot change a federation's services list"},
         {"services.A.scale=2.0", "--set cannot change a federation's services list"},
         {"policy=fail_first", "--set policy=fail_first: policy: unknown policy \"fail_first\""},
