@@ -35,14 +35,17 @@ void out_page_free(out_page *pg)
     memset(pg, 0, sizeof *pg);
 }
 
-/* Write s[0..n) with every "</" as "<\/" (inside a script element). */
+/* Write s[0..n), JSON, with every "<" as "\u003c" (inside a script element): no text of a
+ * name can end the element ("</script>") or put the tokenizer in the state where the
+ * element's own end tag no longer ends it ("<!--<script>", which once left every page
+ * blank). JSON has "<" only inside strings, where the escape reads back the same. */
 static void put_script_text(FILE *f, const char *s, size_t n)
 {
     size_t from = 0;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '<' && s[i + 1] == '/') {
-            fwrite(s + from, 1, i + 1 - from, f);
-            fputc('\\', f);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '<') {
+            fwrite(s + from, 1, i - from, f);
+            fputs("\\u003c", f);
             from = i + 1;
         }
     fwrite(s + from, 1, n - from, f);

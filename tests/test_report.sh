@@ -28,6 +28,18 @@ check "report.html holds the scenario's name" grep -q 'Mid-size service' "$tmp/b
 check "report.html works offline: no external script or stylesheet" \
     sh -c "! grep -Eq '<script[^>]* src=|<link[^>]*stylesheet' '$tmp/base/report.html'"
 
+echo "== a name no markup can end"
+# The page's data is JSON in a script element: "</script>" in a name would end it, and
+# "<!--<script>" once made the element's own end tag go unseen, the page staying blank.
+variant marked 1 'name = "a </script> b <!--<script> c"; referrals = { per_week = 20.0; };' \
+    "a run named with markup" --set horizon_weeks=2 --set warmup_weeks=0
+awk '/^<\/script>/ && on { exit } on { print } /^<script id="stepsim-data"/ { on = 1 }' \
+    "$tmp/marked/report.html" >"$tmp/data.json"
+check "the page's data holds the name" grep -q 'a \\u003c/script> b \\u003c!--\\u003cscript> c' \
+    "$tmp/data.json"
+check "the page's data holds no \"<\" (no markup of a name reaches the parser)" \
+    sh -c "! grep -q '<' '$tmp/data.json'"
+
 echo "== a comparison's page"
 # shellcheck disable=SC2086
 run compare "$top/scenarios/baseline.cfg" "$top/scenarios/more_pwps.cfg" $small -o "$tmp/cmp"
