@@ -175,13 +175,15 @@ const scn_hooks scn_step_changes_checks = {.post = post_step_changes};
 
 /* ==== role names ======================================================================= */
 
-/* "pwp, hit" */
-static void role_list(const pw_params *p, char *buf, size_t n)
+/* "pwp, hit": the roles whose does holds every activity of mask (0: every role). */
+static void role_list(const pw_params *p, unsigned mask, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < p->n_roles && len < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", p->roles[i].name);
+        if ((p->roles[i].does & mask) == mask)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+                                    p->roles[i].name);
 }
 
 /* The index of the role called name under staff; else -1 after an error about key at
@@ -192,11 +194,11 @@ static int find_role(scn_ctx *c, const pw_params *p, const config_setting_t *at,
     int r = pol_role(p, name);
     if (r >= 0)
         return r;
-    char roles[300], hint[PW_MAX_NAME + 24];
+    char roles[600], hint[PW_MAX_NAME + 24];
     const char *names[PW_MAX_ROLES];
     for (size_t i = 0; i < p->n_roles; i++)
         names[i] = p->roles[i].name;
-    role_list(p, roles, sizeof roles);
+    role_list(p, 0, roles, sizeof roles);
     scn_did_you_mean(name, names, p->n_roles, hint, sizeof hint);
     scn_err_at(c, at, key, "no role \"%s\" under staff%s (roles: %s)", name, hint, roles);
     return -1;
@@ -234,13 +236,18 @@ static void check_role_name(scn_ctx *c, const pw_params *p, const pw_field *f, v
 {
     const char *name = (const char *)base + f->off;
     int used = f->does && activity_used(p, f->does);
-    char does[80], roles[300];
+    char does[80], roles[600];
     does_list(f->does, does, sizeof does);
     if (!name[0]) {
         if (used) {
-            role_list(p, roles, sizeof roles);
-            scn_err_at(c, at, key, "missing (expected the name of a role under staff that does "
-                       "%s: one of %s)", does, roles);
+            /* Only the roles that do it: naming one that does not is refused just below. */
+            role_list(p, f->does, roles, sizeof roles);
+            if (roles[0])
+                scn_err_at(c, at, key, "missing (expected the name of a role under staff that "
+                           "does %s: one of %s)", does, roles);
+            else
+                scn_err_at(c, at, key, "missing (expected the name of a role under staff that "
+                           "does %s: none does yet; add it to a role's does)", does);
         }
         return;
     }
