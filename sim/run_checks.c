@@ -203,21 +203,29 @@ static void print_diary_warning(FILE *f, const pw_results *res, size_t n, const 
 
 /* Referrals came but no one was assessed in any replication: the assessor role has no one
  * in post, or no time for one slot. Nothing else says so (the lists level off as people
- * give up waiting, so no capacity warning fires). */
+ * give up waiting, so no capacity warning fires). When no one even opted in, the assessor
+ * is not the cause: the opt-in is (it blamed the assessor, in post and idle). */
 static void print_assessed_warning(FILE *f, const pw_params *p, const pw_results *res, size_t n,
                                    const char *tag)
 {
-    uint64_t referred = 0, assessed = 0;
+    uint64_t referred = 0, opted = 0, assessed = 0;
     for (size_t i = 0; i < n; i++) {
         referred += res[i].stages[PW_S_REFERRED];
+        opted += res[i].stages[PW_S_OPTED_IN];
         assessed += res[i].stages[PW_S_ASSESSED];
     }
     if (referred == 0 || assessed > 0 || p->assessment.skip) /* skip: none by design */
         return;
+    if (opted == 0) {
+        fprintf(f, "Assessment warning%s: no one was assessed in any replication: no one\n"
+                   "  opted in (assessment.opt_in_probability, or opt-in delays,\n"
+                   "  opt_in_days_mean, longer than the run)\n", tag);
+        return;
+    }
     int r = pol_assessor(p);
     fprintf(f, "Assessment warning%s: no one was assessed in any replication:\n"
-               "  %s%s%s has no one in post, or no time for an assessment slot\n"
-               "  (its headcount, fte or assessments_per_week)\n",
+               "  %s%s%s has no one in post, or no time for an\n"
+               "  assessment slot (its headcount, fte or assessments_per_week)\n",
                tag, r >= 0 ? "the policy's assessor, staff." : "every role that assesses",
                r >= 0 ? p->roles[r].name : "", r >= 0 ? "," : "");
 }

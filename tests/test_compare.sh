@@ -399,6 +399,12 @@ run run scenarios/expert_door.cfg -r 2 --set horizon_weeks=52 --set warmup_weeks
 expect_rc 0 "the expert door with no seniors"
 check "no one assessed: the assessor named" grep -q "^  the policy's assessor, staff.senior, has no one in post" "$tmp/out"
 check "and none for the baseline" sh -c "! grep -q '^Assessment warning' '$tmp/short.txt'"
+# No one opts in: the assessor, in post and idle, is not the cause (it was named).
+run run tests/explore/quarter.cfg -r 2 --set horizon_weeks=13 \
+    --set assessment.opt_in_probability=0 -o "$tmp/nooptin"
+expect_rc 0 "no one opts in"
+check "no one assessed: the opt-in named" grep -q "^  opted in (assessment.opt_in_probability" "$tmp/out"
+check "and not the assessor" sh -c "! grep -q 'staff.pwp, has no one in post' '$tmp/out'"
 # No one in post to treat a step people are routed to: the same silence (its list levels
 # off as people give up). explore/quarter.cfg with no HITs: measured 465 referrals a
 # replication routed to step 3, no HIT in post at any week's end of the window.
