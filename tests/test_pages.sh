@@ -106,6 +106,19 @@ echo "== the outputs the pages show"
     run compare "$top/tests/federation/three.cfg" "$top/tests/federation/three_pwps.cfg" -r 3 -q \
         $fed -o "$tmp/fed_paired"
     expect_rc 0 "compare of two federations with the same services"
+    # Names that hold markup, a scenario's and its services': shown as text, the page drawn
+    # (a name with "<!--<script>" once left every page blank).
+    printf '%s\n' '@include "base_copy.cfg"' \
+        'overrides = { name = "<b>Ward</b> & \"5\", <!--<script> é"; referrals = { per_week = 40.0; }; };' \
+        'services = ( { name = "North <i>x</i>, <!--<script>"; scale = 1.0; },' \
+        '             { name = "Süd & \"y\""; scale = 0.5; } );' >"$tmp/marked.cfg"
+    run run "$tmp/marked.cfg" -r 2 -q --set horizon_weeks=13 --set warmup_weeks=13 -o "$tmp/marked"
+    expect_rc 0 "run of a federation named with markup"
+    # Every self-discharge recorded as a finished course: more recovered as reported a
+    # replication than finished a course (measured 757 against 494).
+    run run "$q" -r 2 -q --set horizon_weeks=26 --set reporting.complete_self_discharged_share=1 \
+        -o "$tmp/gamed"
+    expect_rc 0 "run with every self-discharge completed"
     # What the playground must show after its sliders move: the same run from the shell.
     run run "$top/scenarios/baseline.cfg" -r 2 -q --set referrals.per_week=300 \
         --set horizon_weeks=52 --set assessment.opt_in_close_days=42 -o "$tmp/expect"
@@ -141,7 +154,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
- "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

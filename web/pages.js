@@ -290,7 +290,10 @@
               Plot.text(rows, { y: "stage", x: "mean", text: (r) => `${Math.round(r.mean).toLocaleString("en-GB")} (${(100 * r.share).toFixed(1)}%)`, textAnchor: "start", dx: 4 }), Plot.ruleX([0])],
     });
     p.classList.add("chart");
-    return figure(p, "A funnel: each stage is a subset of the one above it; percentages are of referrals. Stepping up, routing and re-referral are not funnel stages (see the table).");
+    const past = d.stages.recovered_reported > d.stages.finished_course;
+    return figure(p, "A funnel: each stage is a subset of the one above it but the last, recovered as reported, which counts the finishers the service reports: " +
+      (past ? "here more than finished a course, as a reporting practice records people who did not finish as finishers" : "a reporting practice (self-discharges completed, the assessment as a session) may count people who did not finish") +
+      ". Percentages are of referrals. Stepping up, routing and re-referral are not funnel stages (see the table).");
   }
 
   function routesChart(d) {

@@ -534,6 +534,35 @@ async function longWaits(browser) {
   await finishPage(p);
 }
 
+/* Names holding markup are shown as their text, and the page is drawn (the data's "<" once
+ * let "<!--<script>" hide the element's end tag: nothing was drawn). */
+async function markedNames(browser) {
+  const p = await open(browser, fileUrl(cfg.report_marked + "/report.html"), "report.html (names with markup)");
+  const got = await p.page.evaluate(() => ({
+    h1: (document.querySelector("main h1") || {}).textContent || "",
+    cells: [...document.querySelectorAll("main td")].map((t) => t.textContent),
+    tags: document.querySelectorAll("main b, main i, main script").length,
+  }));
+  check(got.h1.startsWith('<b>Ward</b> & "5", <!--<script> é ['),
+        `report.html (names with markup): the scenario's name shown as its text (${JSON.stringify(got.h1)})`);
+  check(got.cells.includes("North <i>x</i>, <!--<script>") && got.cells.includes('Süd & "y"'),
+        "report.html (names with markup): the services' names shown as their text in the table");
+  check(got.tags === 0, `report.html (names with markup): no element made from a name (${got.tags})`);
+  await finishPage(p);
+}
+
+/* Recovered as reported may pass finished a course when a reporting practice records
+ * people who did not finish as finishers: the funnel's caption says so (it called every
+ * stage a subset of the one above). */
+async function gamedFunnel(browser) {
+  const p = await open(browser, fileUrl(cfg.report_gamed + "/report.html"), "report.html (self-discharges completed)");
+  const st = await p.page.evaluate(() => window.stepsim.data.stages);
+  const cap = await p.page.$$eval("figcaption", (fs) => (fs.find((f) => /^A funnel/.test(f.textContent)) || {}).textContent || "");
+  check(st.recovered_reported > st.finished_course && /here more than finished a course/.test(cap),
+        `report.html (self-discharges completed): the funnel's caption says its last stage passes the one above (${st.recovered_reported} against ${st.finished_course}: ${cap.slice(0, 90)}...)`);
+  await finishPage(p);
+}
+
 async function playground(browser) {
   const p = await open(browser, cfg.serve, "playground");
   await p.page.waitForSelector("#run");
@@ -590,6 +619,8 @@ async function playground(browser) {
     if (cfg.federation) await federationPages(browser);
     if (cfg.report_one) await oneReplication(browser);
     if (cfg.report_long) await longWaits(browser);
+    if (cfg.report_marked) await markedNames(browser);
+    if (cfg.report_gamed) await gamedFunnel(browser);
     if (cfg.serve) await playground(browser);
   } catch (e) {
     check(false, "the page test ran to its end: " + (e.stack || e));
