@@ -470,8 +470,11 @@ void scn_print_federation(FILE *f, const pw_params *nat, const scn_federation *f
     fputs(");\n\n# Each service as run (scaled): its referrals a week and posts.\n", f);
     for (size_t k = 0; k < fed->n; k++) {
         const pw_params *sp = &fed->services[k];
-        fprintf(f, "#   services[%zu] \"%s\": referrals.per_week %g", k, sp->name,
-                pw_referral_base_per_week(&sp->referrals));
+        /* The name as the list writes it: a newline in it, raw, ended the comment and the
+         * print no longer loaded back. */
+        fprintf(f, "#   services[%zu] ", k);
+        scn_print_string(f, sp->name);
+        fprintf(f, ": referrals.per_week %g", pw_referral_base_per_week(&sp->referrals));
         for (size_t r = 0; r < sp->n_roles; r++)
             fprintf(f, ", staff.%s.headcount %d", sp->roles[r].name, sp->roles[r].headcount);
         fputc('\n', f);

@@ -176,6 +176,19 @@ check "england printed again: the same text (120 services)" \
 
 # Copies, so that the files below can @include the golden scenario by a relative path.
 mkdir -p "$tmp/tests" && cp -r tests/golden "$tmp/tests/" && cp -r scenarios "$tmp/"
+
+# A service's name with a newline, quotes and a comma: its comment line of the services as
+# run once printed it raw, the newline ending the comment, and the printout did not load.
+mkdir -p "$tmp/tests/federation"
+printf '%s\n' '@include "../golden/small.cfg"' \
+    'services = ( { name = "a \"b\"\nc, <d>"; scale = 1.0; }, { name = "e"; scale = 2.0; } );' \
+    >"$tmp/tests/federation/named.cfg"
+"$bin" check "$tmp/tests/federation/named.cfg" --set output.patients=false --set output.events=false >"$tmp/named1.cfg" 2>"$tmp/err" &&
+    "$bin" check "$tmp/named1.cfg" >"$tmp/named2.cfg" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "check of a federation whose service name holds a newline, and of its printout"
+check "printed again: the same text" cmp -s "$tmp/named1.cfg" "$tmp/named2.cfg"
+check "its services as run name it escaped" grep -qF '#   services[0] "a \"b\"\nc, <d>": ' "$tmp/named1.cfg"
 inc='@include "small.cfg"'
 
 echo "== a variant of a federation"
