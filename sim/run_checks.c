@@ -267,8 +267,24 @@ static void print_staffed_warning(FILE *f, const pw_params *p, const pw_results 
                     in_post += res[i].weeks[wk].staff_in_post[r];
         for (size_t i = 0; i < n; i++)
             people += (double)res[i].stages[routed[k]];
-        if (in_post > 0 || people == 0)
+        if (people == 0)
             continue;
+        if (in_post > 0) {
+            /* In post, and yet no one started: said too (a session longer than a week of
+             * their time takes no one on, and the figures said so only as a 0). */
+            static const pw_stage entered[PW_STEP_N] = {PW_S_ENTERED_STEP2, PW_S_ENTERED_STEP3};
+            uint64_t started = 0;
+            for (size_t i = 0; i < n; i++)
+                started += res[i].stages[entered[k]];
+            if (started == 0)
+                fprintf(f, "Staffing warning%s: no one entered step %d in any replication, yet %.0f\n"
+                           "  referrals a replication were routed there and %s was in post:\n"
+                           "  a clinician takes someone on only when a week of their treatment\n"
+                           "  time (clinical_hours_per_week x fte, less assessments and groups)\n"
+                           "  holds a session (step%d.session_minutes with admin_minutes)\n",
+                        tag, k + 2, people / (double)n, roles, k + 2);
+            continue;
+        }
         fprintf(f, "Staffing warning%s: no one who treats step %d (%s) was in post at any\n"
                    "  week's end of the window, in any replication, yet %.0f referrals a\n"
                    "  replication were routed there: they wait on its list until they give up\n",

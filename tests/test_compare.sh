@@ -413,6 +413,14 @@ expect_rc 0 "no HITs"
 check "no one to treat step 3: the role named" \
     grep -q "^Staffing warning: no one who treats step 3 (staff.hit) was in post at any" "$tmp/out"
 check "and none for the baseline" sh -c "! grep -q '^Staffing warning' '$tmp/short.txt'"
+# HITs in post whose week (26 hours x 0.8) holds no session of 1,300 minutes: no one enters
+# step 3, and that was said only as a 0 (with 1,230 minutes 2 a replication entered).
+run run tests/explore/quarter.cfg -r 2 --set horizon_weeks=13 --set step3.session_minutes=1300 \
+    -o "$tmp/longsession"
+expect_rc 0 "step-3 sessions longer than a HIT's week"
+check "no one entered step 3: said, with the session's key" \
+    sh -c "grep -q '^Staffing warning: no one entered step 3 in any replication' '$tmp/out' &&
+           grep -q 'holds a session (step3.session_minutes with admin_minutes)' '$tmp/out'"
 # Nor where the scenario skips the assessment by design (mmc.cfg: referrals go straight to
 # step 2's list; it warned until 2026-12-06).
 run run scenarios/mmc.cfg -r 2 --set horizon_weeks=26 --set warmup_weeks=13 -o "$tmp/mmc"
