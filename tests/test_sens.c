@@ -8,7 +8,11 @@
  * dummy fourth input, mu* must rank x3 (no first-order effect, only its interaction with
  * x1) below x1 and x2 and the dummy last at exactly 0; on the 4-level grid every move of
  * x2 changes a sin^2 x2 by exactly 7 x 0.75, so mu*(x2) = 5.25 / (2/3) = 7.875 exactly
- * (the reference value SALib's Morris gives; at 4 levels it ranks x2 just above x1). */
+ * (the reference value SALib's Morris gives; at 4 levels it ranks x2 just above x1).
+ * Every |effect| of x2 being the same, that value holds for any average of |effects|
+ * (mean, median, the largest, one trajectory's), so mu* of x1 and x3 are checked against
+ * their expectations too (test_morris_ishigami: each |effect| takes two values, so mu*
+ * over r trajectories is a binomial mean with a standard error in closed form). */
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_math.h>
@@ -98,6 +102,41 @@ static void test_morris_ishigami(void)
           out[0].mu_star, out[1].mu_star, out[2].mu_star, out[3].mu_star);
     CHECK_NEAR(out[1].mu_star, 7.875, 1e-9, "mu* of x2 on the 4-level grid");
     CHECK_NEAR(out[3].mu_star, 0, 0, "the dummy has no effect");
+    /* mu* of x1 and x3 from theory. The grid's levels 0, 1/3, 2/3, 1 are x = -pi, -pi/3,
+     * pi/3, pi, where sin x = 0, -s, s, 0 (s = sqrt 3 / 2) and x^4 = P or P / 81 (P = pi^4).
+     * A move of DELTA = 2/3 joins -pi and pi/3 or -pi/3 and pi: sin x1 changes by s every
+     * time, x3^4 by P (80/81) every time. The other input at the move is each of its levels
+     * with probability 1/4 (uniform start; a move of DELTA swaps the two ends' levels with
+     * the two inner ones), independently between trajectories. So
+     *   |EE(x1)| = s (1 + b x3^4) / DELTA: s (1 + b P) / DELTA or s (1 + b P / 81) / DELTA,
+     *   |EE(x3)| = b |sin x1| P (80/81) / DELTA: 0 or s b P (80/81) / DELTA,
+     * each of its two values with probability 1/2. The mean over r such draws is
+     * E = (lo + hi) / 2 with standard error (hi - lo) / (2 sqrt r) (0.442 for both at
+     * r = 200). Within 4 standard errors: a correct estimator fails with probability 6e-5
+     * (normal approximation to the binomial count of 200); mu* of x1 and x3 (7.70 and 6.25)
+     * computed as a median of |effects| (1.46 or 13.95; 0 or 12.50), their largest (13.95,
+     * 12.50), |mu| (~0.9 and ~0.9: the signs are balanced) or divided by a step of 1/3 or 1
+     * (twice or 2/3 times) are many standard errors off. */
+    {
+        const double s = sqrt(3.0) / 2, P = pow(M_PI, 4), delta = 2.0 / 3.0;
+        const double x1_lo = s * (1 + B * P / 81) / delta, x1_hi = s * (1 + B * P) / delta;
+        const double x3_hi = s * B * P * (80.0 / 81.0) / delta;
+        const double se1 = (x1_hi - x1_lo) / (2 * sqrt((double)r)),
+                     se3 = x3_hi / (2 * sqrt((double)r));
+        CHECK_NEAR(out[0].mu_star, (x1_lo + x1_hi) / 2, 4 * se1,
+                   "mu* of x1: (lo + hi) / 2 within 4 binomial standard errors");
+        CHECK_NEAR(out[2].mu_star, x3_hi / 2, 4 * se3,
+                   "mu* of x3: hi / 2 within 4 binomial standard errors");
+        /* mu of x2: +-7.875 with probability 1/2 each (a move up from level 0 raises
+         * sin^2 x2, one up from 1/3 lowers it, and the reverse moves likewise), so its mean
+         * is 0 with standard error 7.875 / sqrt r; sigma is 7.875 up to the sample's sd
+         * correction and the imbalance of signs: sqrt(r / (r - 1) (1 - mu^2 / 7.875^2)). */
+        double m2 = out[1].mu / 7.875;
+        CHECK_NEAR(out[1].mu, 0, 4 * 7.875 / sqrt((double)r),
+                   "mu of x2: 0 within 4 standard errors");
+        CHECK_NEAR(out[1].sigma, 7.875 * sqrt((double)r / (r - 1) * (1 - m2 * m2)), 1e-9,
+                   "sigma of x2 from its mu");
+    }
     for (size_t i = 0; i < k; i++)
         CHECK(out[i].mu_star_lo <= out[i].mu_star && out[i].mu_star <= out[i].mu_star_hi,
               "mu* of x%zu inside its bootstrap CI", i + 1);
