@@ -191,3 +191,16 @@ below() { set -- $1; awk -v h="$3" 'BEGIN { exit !(h < 0) }'; }
 zero_in() { set -- $1; awk -v l="$2" -v h="$3" 'BEGIN { exit !(l <= 0 && h >= 0) }'; }
 # near_zero "mean low high" B: the interval within [-B, B].
 near_zero() { set -- $1 "$2"; awk -v l="$2" -v h="$3" -v b="$4" 'BEGIN { exit !(l >= -b && h <= b) }'; }
+# no_difference "mean low high" H: for a difference that theory makes exactly 0 in
+# expectation (the same people and draws, a change that cannot reach the figure): the mean
+# within twice the 95% half-width h of 0, and h at most H. With n paired replications the
+# mean is off by more than 2h with probability P(|t_{n-1}| > 2 q), q the interval's
+# quantile: 2e-3 at 8, 5e-4 at 20, 4e-4 at 24 to 40 (from 32, q is the normal's 1.96), so
+# a correct model does not fail it by chance, where "the interval holds 0" fails one
+# change in twenty that moved nothing. The bound on h gives it power: a true difference
+# of 3h or more (so of 3H) fails with probability at least 97.5%.
+no_difference() {
+    set -- $1 "$2"
+    awk -v m="$1" -v l="$2" -v h="$3" -v b="$4" 'BEGIN { w = (h - l) / 2; num = "^[-+]?[.0-9]"
+        exit !(m ~ num && l ~ num && h ~ num && w <= b && m <= 2 * w && m >= -2 * w) }'
+}
