@@ -341,7 +341,7 @@ static int check_sets(const cli *c)
             }
         for (size_t k = 0; k < sizeof by_option / sizeof *by_option; k++)
             if (by_option[k].given && cli_same_setting(c->sets[i], by_option[k].key)) {
-                fprintf(stderr, "stepsim: --set '%s' and %s give the %.*s twice; give it once\n",
+                fprintf(stderr, "stepsim: --set '%s' and %s both set %.*s; give it once\n",
                         c->sets[i], by_option[k].option, (int)strcspn(by_option[k].key, "="),
                         by_option[k].key);
                 return EXIT_USAGE;

@@ -135,7 +135,7 @@ expect_err "option '-o' is given twice" "-o twice: said so, not the last taken"
 # stood in the run's label.
 run run "$top/scenarios/baseline.cfg" -s 5 --set seed=7 -o "$tmp/never"
 expect_rc 2 "-s and --set seed"
-expect_err "--set 'seed=7' and -s give the seed twice" "-s and --set seed: said so"
+expect_err "--set 'seed=7' and -s both set seed; give it once" "-s and --set seed: said so"
 # sensitivity, calibrate and serve run -r replications (default 5 a point, 8 a run's
 # first), never the scenario's: a --set of them was ignored, while the label showed it.
 # (timeout: on a build that ignores the --set, serve would start and wait.)
@@ -155,7 +155,7 @@ expect_rc 2 "-r and --set replications"
 # a --set of the switch beside them was silently beaten.
 run run "$top/scenarios/baseline.cfg" --events --set output.events=false -o "$tmp/never_ev"
 expect_rc 2 "--events and --set output.events"
-expect_err "--set 'output.events=false' and --events give the output.events twice" \
+expect_err "--set 'output.events=false' and --events both set output.events; give it once" \
     "--events and --set output.events: said so"
 run run "$top/scenarios/baseline.cfg" --set 'output={ patients = false; }' --patients -o "$tmp/never_ev"
 expect_rc 2 "--patients and --set of the output group"
