@@ -3,9 +3,13 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* The only globals a test binary has: one harness per executable. */
 static unsigned long harness_passed, harness_failed;
@@ -89,6 +93,31 @@ static inline void harness_scope(const char *left)
 {
     if (harness_sanitized())
         printf("sanitizer pass: %s left to the optimised pass\n", left);
+}
+
+/* 1 when fn, run in a child process, trips an assertion (the child dies of SIGABRT), 0 when
+ * it returns or dies otherwise: a check that a bug is caught rather than handled. The
+ * child's stderr (the assertion's message) goes to /dev/null, so the log shows only the
+ * check's result. */
+static inline int harness_aborts(void (*fn)(void))
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, STDERR_FILENO);
+        alarm(60);
+        fn();
+        _exit(0);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid)
+        return 0;
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
 }
 
 /* Print "N passed, M failed"; the process exit status: non-zero on any failure. */

@@ -1880,8 +1880,29 @@ static void test_tally(void)
     sim_tally_free(&t); /* safe after free */
 }
 
+/* A set at a time before the last: a caller's bug (it was ignored, the stretch between
+ * counted at the old value), asserted. */
+static void timeavg_set_backwards(void)
+{
+    sim_timeavg a;
+    sim_timeavg_init(&a, 0.0, 2.0);
+    sim_timeavg_set(&a, 3.0, 5.0);
+    sim_timeavg_set(&a, 2.0, 1.0);
+}
+
+static void timeavg_set_nan(void)
+{
+    sim_timeavg a;
+    sim_timeavg_init(&a, 0.0, 2.0);
+    sim_timeavg_set(&a, NAN, 1.0);
+}
+
 static void test_timeavg(void)
 {
+    CHECK(harness_aborts(timeavg_set_backwards), "sim_timeavg_set at t=2 after t=3: expected "
+                                                 "an assertion, the call returned");
+    CHECK(harness_aborts(timeavg_set_nan), "sim_timeavg_set at NaN: expected an assertion, "
+                                           "the call returned");
     sim_timeavg a;
     sim_timeavg_init(&a, 0.0, 2.0);
     CHECK_NEAR(sim_timeavg_mean(&a, 0.0), 2.0, 0, "time average at t_start: current value");

@@ -1,6 +1,7 @@
 /* Statistics on top of GSL: tallies, time averages, histograms, quantiles, summaries. */
 #include "sim_stats.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,11 @@ void sim_timeavg_init(sim_timeavg *a, double t0, double v0)
     a->area = 0.0;
 }
 
+/* A time before the last set (or NaN) is a caller's bug, asserted: ignored, it would
+ * leave the value's earlier stretch counted at the wrong level without a word. */
 void sim_timeavg_set(sim_timeavg *a, double t, double v)
 {
+    assert(t >= a->t_last && "sim_timeavg_set: time before the last set");
     if (t > a->t_last) {
         a->area += a->value * (t - a->t_last);
         a->t_last = t;

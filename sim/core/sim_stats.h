@@ -36,7 +36,7 @@ typedef struct sim_timeavg {
 
 /* Start at time t0 with value v0 (no allocation: nothing to free). */
 void sim_timeavg_init(sim_timeavg *a, double t0, double v0);
-/* The value becomes v at time t (t >= last time set). */
+/* The value becomes v at time t; t >= the last time set (or init's t0), asserted. */
 void sim_timeavg_set(sim_timeavg *a, double t, double v);
 /* Forget the history before t (end of warm-up), keeping the current value. */
 void sim_timeavg_restart(sim_timeavg *a, double t);
