@@ -6,6 +6,7 @@
  */
 #include "pw_pool.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,8 +152,9 @@ static double in_post(const pw_week *wk)
 _Static_assert(sizeof(pw_week) % sizeof(double) == 0, "pw_week holds doubles only");
 
 /* Add a service's weekly series into the nation's, allocated at the first service (nat
- * owns it: pw_results_free). Returns 0, or -1 out of memory or when svc has another
- * number of weeks (the loader gives every service the base's lengths). */
+ * owns it: pw_results_free). Returns 0, or -1 out of memory. svc has the nation's number
+ * of weeks: the loader refuses a service that changes the base's lengths
+ * (scn_load_federation), so another number is a bug, asserted. */
 static int add_weeks(pw_results *nat, const pw_results *svc)
 {
     if (!nat->weeks) {
@@ -161,8 +163,7 @@ static int add_weeks(pw_results *nat, const pw_results *svc)
             return -1;
         nat->n_weeks = svc->n_weeks;
     }
-    if (nat->n_weeks != svc->n_weeks)
-        return -1;
+    assert(nat->n_weeks == svc->n_weeks && "a service of another length than the base");
     for (size_t k = 0; k < svc->n_weeks; k++) {
         pw_week *a = &nat->weeks[k];
         const pw_week *b = &svc->weeks[k];
@@ -211,7 +212,8 @@ _Static_assert(offsetof(pw_pool, fu_late_recovered_u) ==
 
 int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
 {
-    if (k >= nat->n_services || add_weeks(nat, svc) != 0 || add_pool(&nat->pool, &svc->pool) != 0)
+    assert(k < nat->n_services && "pw_pool_add: service k beyond pw_pool_begin's count");
+    if (add_weeks(nat, svc) != 0 || add_pool(&nat->pool, &svc->pool) != 0)
         return -1;
     memcpy(nat->service_metric + k * PW_M_N, svc->metric, sizeof svc->metric);
     add_u64(nat->exits, svc->exits, PW_X_N);

@@ -34,8 +34,9 @@ uint64_t pw_pool_service_seed(uint64_t seed, size_t k);
 __attribute__((warn_unused_result)) int pw_pool_begin(pw_results *nat, int replication,
                                                       size_t nservices);
 /* Add service k's replication (already run) into nat; svc is left as it was. Returns 0, or
- * -1 if it cannot be pooled (out of memory, or a different number of weeks or roles'
- * layout: services must share the base scenario's horizon and roles). */
+ * -1 out of memory (growing nat's weekly series or wait histogram). k below
+ * pw_pool_begin's count and svc of the nation's number of weeks are preconditions,
+ * asserted: the loader refuses a service that changes the base's lengths or roles. */
 __attribute__((warn_unused_result)) int pw_pool_add(pw_results *nat, size_t k,
                                                     const pw_results *svc);
 /* After every service: the national headline metrics from the pooled counts; nat_p is the

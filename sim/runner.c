@@ -78,8 +78,8 @@ static int pool_services(job *j, size_t i, char *msg, size_t len)
     free(j->svc[i]);
     j->svc[i] = NULL;
     if (rc != 0) {
-        snprintf(msg, len, "replication %d: cannot pool its services (out of memory, or "
-                 "services of different lengths)", j->reps[i]);
+        snprintf(msg, len, "replication %d: cannot pool its services (out of memory)",
+                 j->reps[i]);
         return -1;
     }
     pw_pool_finish(j->p, &j->out[i]);

@@ -2,7 +2,8 @@
  * cohort referral ends in exactly one exit, the funnel only narrows, a (params,
  * replication) pair always gives the same results, replications differ, shares are shares,
  * a service with no step-3 staff still ends, and the monitor sees every referral's stages
- * and events. Exact checks (counts), so no statistical tolerance is involved. */
+ * and events; pooling a federation's services asserts its preconditions. Exact checks
+ * (counts), so no statistical tolerance is involved. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "harness.h"
 #include "models/pol.h"
 #include "models/pw_params.h"
+#include "models/pw_pool.h"
 #include "models/pw_results.h"
 #include "models/pw_schema.h"
 #include "models/pw_world.h"
@@ -896,11 +898,64 @@ static void test_monitor(void)
     free(p);
 }
 
+/* ======================================================================================
+ * Pooling a federation's services: its preconditions are asserted
+ * ====================================================================================== */
+
+/* A service's results of n_weeks empty weeks (nothing counted). */
+static void empty_service(pw_results *r, size_t n_weeks)
+{
+    memset(r, 0, sizeof *r);
+    r->n_weeks = n_weeks;
+    r->weeks = calloc(n_weeks ? n_weeks : 1, sizeof *r->weeks);
+}
+
+/* Service 1 of a federation of one (k beyond pw_pool_begin's count): a caller's bug. */
+static void pool_service_beyond(void)
+{
+    pw_results nat, svc;
+    empty_service(&svc, 4);
+    if (pw_pool_begin(&nat, 1, 1) == 0)
+        (void)!pw_pool_add(&nat, 1, &svc);
+}
+
+/* A second service of another number of weeks: the loader refuses such a service, so
+ * here it is a bug too. */
+static void pool_service_other_length(void)
+{
+    pw_results nat, a, b;
+    empty_service(&a, 4);
+    empty_service(&b, 5);
+    if (pw_pool_begin(&nat, 1, 2) == 0 && pw_pool_add(&nat, 0, &a) == 0)
+        (void)!pw_pool_add(&nat, 1, &b);
+}
+
+static void test_pool_preconditions(void)
+{
+    pw_results nat, a, b;
+    memset(&nat, 0, sizeof nat);
+    empty_service(&a, 4);
+    empty_service(&b, 4);
+    CHECK(a.weeks && b.weeks && pw_pool_begin(&nat, 1, 2) == 0 &&
+              pw_pool_add(&nat, 0, &a) == 0 && pw_pool_add(&nat, 1, &b) == 0 &&
+              nat.n_weeks == 4,
+          "two services of 4 weeks pool into 4 weeks (0 returned), got %zu", nat.n_weeks);
+    pw_results_free(&nat);
+    pw_results_free(&a);
+    pw_results_free(&b);
+    CHECK(harness_aborts(pool_service_beyond), "pw_pool_add of service 1 into a federation "
+                                               "of 1: expected an assertion, it returned");
+    CHECK(harness_aborts(pool_service_other_length),
+          "pw_pool_add of a 5-week service after a 4-week one: expected an assertion, it "
+          "returned");
+}
+
 int main(void)
 {
     RUN_TEST(test_accounting);
     RUN_TEST(test_determinism);
     RUN_TEST(test_no_step3_capacity);
     RUN_TEST(test_monitor);
+    RUN_TEST(test_pool_preconditions);
     return harness_done();
 }
