@@ -51,7 +51,7 @@ static size_t week_row(const pw_referrals *r, double t)
     if (r->weekly_counts_repeat)
         return k % r->n_weeks;
     assert(k < r->n_weeks && "the loader checks that weekly_counts covers the run");
-    return k < r->n_weeks ? k : r->n_weeks - 1;
+    return k;
 }
 
 /* Referrals a day at time t: the week's count / 7 when replaying weekly counts; else the
