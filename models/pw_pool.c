@@ -220,9 +220,9 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     add_u64(nat->stages, svc->stages, PW_S_N);
     add_u64(&nat->waits[0][0], &svc->waits[0][0], PW_W_N * (PW_WAIT_WEEKS + 1));
     for (int i = 0; i < PW_P_N; i++)
-        pw_outcome_add(&nat->by_path[i], &svc->by_path[i]);
+        pw_results_outcome_add(&nat->by_path[i], &svc->by_path[i]);
     for (int i = 0; i < PW_G_N; i++)
-        pw_outcome_add(&nat->by_group[i], &svc->by_group[i]);
+        pw_results_outcome_add(&nat->by_group[i], &svc->by_group[i]);
     add_u64((uint64_t *)&nat->scores, (const uint64_t *)&svc->scores,
             sizeof nat->scores / sizeof(uint64_t));
     add_u64(nat->failures, svc->failures, 4);

@@ -150,8 +150,8 @@ double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m)
 /* Every field, by name: a field added to pw_outcome_counts must be added here too, which
  * the size check below asks for (twenty-three counts and two sums). */
 _Static_assert(sizeof(pw_outcome_counts) == 23 * sizeof(uint64_t) + 2 * sizeof(double),
-               "pw_outcome_add: a field of pw_outcome_counts is not added");
-void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
+               "pw_results_outcome_add: a field of pw_outcome_counts is not added");
+void pw_results_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b)
 {
     a->n += b->n;
     a->finishers += b->finishers;

@@ -277,7 +277,7 @@ const char *pw_gmetric_name(pw_gmetric m);
 double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m);
 /* Adds every count and sum of b to a: pooling replications (recovery.csv, subgroups.csv)
  * or a federation's services. */
-void pw_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b);
+void pw_results_outcome_add(pw_outcome_counts *a, const pw_outcome_counts *b);
 
 /* Score distributions of finishers (0..27 PHQ-9, 0..21 GAD-7), reported scores. */
 typedef struct pw_score_hist {

@@ -291,13 +291,13 @@ static void write_recovery(FILE *f, const wctx *c)
     for (int g = 0; g < PW_P_N; g++) {
         pw_outcome_counts o = {0};
         for (size_t i = 0; i < c->nreps; i++)
-            pw_outcome_add(&o, &c->reps[c->order[i]].by_path[g]);
+            pw_results_outcome_add(&o, &c->reps[c->order[i]].by_path[g]);
         rec_group(f, c, "path", pw_path_name((pw_path)g), &o);
     }
     for (int g = 0; g < PW_G_N; g++) {
         pw_outcome_counts o = {0};
         for (size_t i = 0; i < c->nreps; i++)
-            pw_outcome_add(&o, &c->reps[c->order[i]].by_group[g]);
+            pw_results_outcome_add(&o, &c->reps[c->order[i]].by_group[g]);
         rec_group(f, c, "subgroup", pw_subgroup_name((pw_subgroup)g), &o);
     }
     pw_score_hist h;
