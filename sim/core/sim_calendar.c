@@ -110,7 +110,7 @@ static __attribute__((noinline)) int bucket_grow(sim_calendar *c, sim_cal_bucket
     /* A large bucket on huge pages: filing into it and scanning it walk no 4 KB pages (at
      * x140 the calendar's buckets hold 10^6 entries). */
     if (cap * sizeof *v >= SIM_SLAB_BLOCK)
-        sim_want_huge(v, cap * sizeof *v);
+        sim_slab_want_huge(v, cap * sizeof *v);
     q->v = v;
     q->cap = cap;
     return SIM_OK;
@@ -285,7 +285,7 @@ static int cmp_entry(const void *a, const void *b)
  * order survives 32-bit wrap-around. */
 static int rebuild(sim_calendar *c, int renumber)
 {
-    sim_cal_entry *all = sim_alloc_large((c->n ? c->n : 1) * sizeof *all);
+    sim_cal_entry *all = sim_slab_alloc_large((c->n ? c->n : 1) * sizeof *all);
     if (!all)
         return SIM_ENOMEM;
     size_t m = 0;
@@ -324,7 +324,7 @@ static int rebuild(sim_calendar *c, int renumber)
 
 static int grow_slots(sim_calendar *c, uint32_t cap)
 {
-    sim_cal_slot *s = sim_alloc_large((size_t)cap * sizeof *s); /* read at random */
+    sim_cal_slot *s = sim_slab_alloc_large((size_t)cap * sizeof *s); /* read at random */
     int8_t *p = malloc(cap);
     if (!s || !p) {
         free(s);

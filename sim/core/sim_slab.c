@@ -20,7 +20,7 @@ static void want_huge(void *p, size_t bytes)
 #endif
 }
 
-void sim_want_huge(void *p, size_t bytes)
+void sim_slab_want_huge(void *p, size_t bytes)
 {
     uintptr_t lo = ((uintptr_t)p + SIM_SLAB_BLOCK - 1) & ~(uintptr_t)(SIM_SLAB_BLOCK - 1);
     uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(SIM_SLAB_BLOCK - 1);
@@ -28,7 +28,7 @@ void sim_want_huge(void *p, size_t bytes)
         want_huge((void *)lo, hi - lo);
 }
 
-void *sim_alloc_large(size_t bytes)
+void *sim_slab_alloc_large(size_t bytes)
 {
     if (bytes < SIM_SLAB_BLOCK)
         return aligned_alloc(LINE, (bytes + LINE - 1) / LINE * LINE);
@@ -58,7 +58,7 @@ void *sim_slab_take(sim_slab *s)
             s->blocks = v;
             s->cap = cap;
         }
-        char *b = sim_alloc_large(SIM_SLAB_BLOCK);
+        char *b = sim_slab_alloc_large(SIM_SLAB_BLOCK);
         if (!b)
             return NULL;
         s->blocks[s->n++] = b;

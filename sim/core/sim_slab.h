@@ -36,11 +36,11 @@ void sim_slab_free(sim_slab *s);
 
 /* Ask for huge pages over the whole 2 MB blocks inside [p, p + bytes): for an array grown
  * by realloc, which moves a large block by remapping it rather than copying. */
-void sim_want_huge(void *p, size_t bytes);
+void sim_slab_want_huge(void *p, size_t bytes);
 
 /* `bytes` of memory aligned to 64 that asks for huge pages when it spans one or more;
  * free() it. NULL when out of memory. For large arrays read at random (the calendar's
  * slots). */
-void *sim_alloc_large(size_t bytes);
+void *sim_slab_alloc_large(size_t bytes);
 
 #endif
