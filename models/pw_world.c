@@ -74,7 +74,7 @@ static patient *prefill_person(world *w, gsl_rng *r)
  * filled to a share of each cap, then the lists. Draws case mix, referral days and
  * sessions behind them from RS_PREFILL; each person's fortunes from their own streams.
  * Returns SIM_OK, SIM_ENOMEM or PW_ENUMBERS. */
-static int world_prefill(world *w)
+static int prefill_people(world *w)
 {
     const pw_params *p = w->p;
     gsl_rng *r = w->st.r[RS_PREFILL];
@@ -264,7 +264,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
         sim_timeavg_init(&w->ta_load[st], 0, 0);
         sim_timeavg_init(&w->ta_cap[st], 0, w->cap_hours[st]);
     }
-    if ((ret = world_prefill(w)) != SIM_OK)
+    if ((ret = prefill_people(w)) != SIM_OK)
         goto out;
     w->lambda_max = referral_max_rate(w);
     if (w->lambda_max > 0)
