@@ -10,7 +10,6 @@
 #define PW_WORLD_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "pw_params.h"
 #include "pw_results.h"
