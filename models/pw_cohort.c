@@ -255,7 +255,7 @@ void cohort_exit(world *w, patient *pt, pw_exit why)
     emit_close(w, pt, still);
     emit_event(w, pt, pw_exit_name(why), "complete", NULL);
     emit_arrival(w, pt, pw_exit_name(why), !still);
-    patient_release(w, pt);
+    patient_delete(w, pt);
 }
 
 /* pt, in an episode or booked, is still in the service at the end of the run: their
@@ -293,7 +293,7 @@ void cohort_close_out(world *w)
             break;
         }
         case EV_REREFERRAL: /* not yet referred: not a referral of this run */
-            patient_release(w, ev.obj);
+            patient_delete(w, ev.obj);
             break;
         case EV_FOLLOWUP: /* due at the very end: read now; the person exits below */
             followup_read(w, ev.obj, ev.arg, 0);

@@ -32,10 +32,12 @@ static patient *record_new(world *w)
     return pt;
 }
 
-/* A new referral (from the pool when possible) with its streams seeded for number
- * `number` of the kind starting at `base`, and the practices that touch its record. The world owns it; NULL when out of memory, or
- * when the kind has no stream numbers left (then PW_ENUMBERS is recorded: sim_fail). No
- * draws: seeding only. */
+/* A new person's record (from the world's pool of deleted records when it has one, else
+ * carved from its slab) with its streams seeded for number `number` of the kind starting
+ * at `base`. The world owns it (patient_delete gives it back); NULL when out of memory, or
+ * when the kind has no stream numbers left (then PW_ENUMBERS is recorded: sim_fail).
+ * Draws from no stream: the practices that touch the record are its keyed dice
+ * (report_draw). */
 patient *patient_new(world *w, uint32_t base, uint64_t number)
 {
     uint64_t most = base == BASE_REFERRAL     ? PW_MAX_REFERRALS
@@ -67,8 +69,10 @@ patient *patient_new(world *w, uint32_t base, uint64_t number)
     return pt;
 }
 
-/* Back to the pool: pt must be on no list but the pool's after this. */
-void patient_release(world *w, patient *pt)
+/* The end of pt's record: it goes back to the world's pool for patient_new to reuse (its
+ * memory is freed with the world's slab), so pt must be on no list but the pool's after
+ * this and no one may read it; a holding-list letter still on the calendar is voided. */
+void patient_delete(world *w, patient *pt)
 {
     pt->hold_serial = 0; /* a holding-list letter still on the calendar is void */
     pt->at = W_NONE;

@@ -481,7 +481,7 @@ void holidays_mark(unsigned char *off, long n_days);
 /* pw_patient.c */
 size_t patient_bytes(void);
 patient *patient_new(world *w, uint32_t base, uint64_t number);
-void patient_release(world *w, patient *pt);
+void patient_delete(world *w, patient *pt);
 void patient_draw_casemix(const pw_params *p, patient *pt, gsl_rng *r, double t);
 void patient_draw_fortunes(const world *w, patient *pt, double from);
 void patient_drift(world *w, patient *pt);

@@ -96,7 +96,7 @@ static int prefill_people(world *w)
                 pt->step = st;
                 pt->mode = PW_MODE_F2F;
                 if (c->load_hours + episode_session_hours(&p->step[st]) > c->hours_week + 1e-9) {
-                    patient_release(w, pt);
+                    patient_delete(w, pt);
                     break;
                 }
                 pt->at = W_WAIT_STEP;
