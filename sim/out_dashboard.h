@@ -11,16 +11,17 @@
 #include "models/pw_results.h"
 #include "out_write.h"
 
-/* Print the dashboard of nreps replications (any order) of scenario p to f. Values are
- * means over replications with the half-width of their Student-t 95% CI (percentage
- * points for shares); an undefined value prints as "–". info may be NULL (then version,
- * threads and wall time are not shown). Output is UTF-8 (±, –). */
 /* The label of an exit, exit group or subgroup (pw_results.h names), after indent: a
  * planner's wording for the names known here, else the name with spaces (capitalised for
  * a group, indent "  "), so names added later still show. Into b[n]; the pages use the
  * same words (out_report.c). */
 void out_dashboard_label(char *b, size_t n, const char *name, const char *indent);
 
+/* Print the dashboard of nreps replications (any order) of scenario p to f. Values are
+ * means over replications with the half-width of their Student-t 95% CI (percentage
+ * points for shares); an undefined value prints as "–". info may be NULL (then version,
+ * threads and wall time are not shown). Output is UTF-8 (±, –). With no replications, or
+ * out of memory, one line saying so instead; reps are only read. */
 void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, size_t nreps,
                          const out_run_info *info);
 
