@@ -28,6 +28,7 @@ typedef struct grid {
     char **assign;
 } grid;
 
+/* Free the grid's assignments and zero it (safe on a zeroed grid). */
 static void grid_free(grid *g)
 {
     for (size_t i = 0; g->assign && i < g->npoints * g->nvars; i++)
@@ -129,6 +130,10 @@ typedef struct per_point {
 static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                            char *err, size_t errlen);
 
+/* ex_run_opts.results of the sweep: keep pt's warnings as run prints them in ctx's
+ * per_point (its warn[i], malloc'd, NULL when none or out of memory; a previous one
+ * freed) and, with --per-point, write its set of outputs. Returns 0, or -1 with err set
+ * (write_point_set). */
 static int point_results(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                          char *err, size_t errlen)
 {
@@ -143,6 +148,9 @@ static int point_results(void *ctx, const ex_point *pt, const pw_results *res, s
     return pp->write_sets ? write_point_set(ctx, pt, res, n, err, errlen) : 0;
 }
 
+/* --per-point: pt's n replications' outputs, as run writes them (report.html too), into
+ * points/NNNN of the sweep's staged set (NNNN the point's number). Returns 0, or non-zero
+ * with err set. */
 static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                            char *err, size_t errlen)
 {
@@ -150,8 +158,10 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
     char sub[64];
     snprintf(sub, sizeof sub, "points/%04zu", (size_t)(pt - pp->first));
     char *dir = out_path_join(pp->x->set.stage, sub);
-    if (!dir)
+    if (!dir) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
     /* Its page too, as run writes one: every set of outputs has its report.html. */
     const char *extra[] = {"report.html"};
     if (out_mkdir_p(dir, err, errlen) != 0 ||
