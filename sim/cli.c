@@ -223,6 +223,8 @@ static int parse_double(const char *s, double *out)
     return 0;
 }
 
+/* A seed given on the command line into *out: 0 for digits alone (no sign or blank
+ * first) below 2^63 - 1, else -1 with *out unchanged. */
 static int parse_seed(const char *s, unsigned long long *out)
 {
     char *end;

@@ -141,6 +141,7 @@ static char **assignments(const calib *cb, const double *x)
     return a;
 }
 
+/* Free a point's k "key=value" assignments and their array (safe on NULL). */
 static void assignments_free(char **a, size_t k)
 {
     for (size_t i = 0; a && i < k; i++)
@@ -148,6 +149,7 @@ static void assignments_free(char **a, size_t k)
     free(a);
 }
 
+/* Free what point p owns (its k assignments, its coordinates and its run), not p. */
 static void cpoint_free(cpoint *p, size_t k)
 {
     assignments_free(p->assign, k);
@@ -554,6 +556,10 @@ static const char *fmt_figure(size_t metric, double v, const char *pre, char *bu
     return buf;
 }
 
+/* Print the calibration's result on stdout: how the search ended (converged, the
+ * simplex's size against tol, or stopped at --max-evals), the distance, each target's fit
+ * at the best point, each free key's start and fitted value (flagged at the edge of its
+ * range) and the overrides to paste; runs nothing. */
 static void report(const calib *cb, int converged, double size, double tol)
 {
     const cpoint *best = &cb->pts[cb->best], *start = &cb->pts[cb->evals[0]];

@@ -186,6 +186,9 @@ int xp_run_points(xp *x, ex_point *pts, size_t npts, size_t n)
     return EXIT_OK;
 }
 
+/* ex_run_opts.results for xp_point_checks: run's checks of the point's n replications
+ * (run_checks_text: malloc'd, NULL out of memory) into *(char **)ctx, which the caller
+ * frees. Returns 0: a check's text is no failure of the run. */
 static int checks_into(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                        char *err, size_t errlen)
 {

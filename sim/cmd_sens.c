@@ -29,12 +29,15 @@ typedef struct effect {
     double value, lo, hi; /* mu* or ST with its CI */
 } effect;
 
+/* qsort's order of effects by decreasing value. */
 static int by_value_desc(const void *a, const void *b)
 {
     double x = ((const effect *)a)->value, y = ((const effect *)b)->value;
     return (y > x) - (y < x);
 }
 
+/* One row of the sensitivity CSV to f: the scenario's label, method, metric m, input's key
+ * (quoted as CSV needs), stat and v with its CI [lo, hi]. */
 static void csv_row(FILE *f, const xp *x, const char *method, size_t m, size_t input,
                     const char *stat, double v, double lo, double hi)
 {

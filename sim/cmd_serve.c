@@ -218,6 +218,9 @@ static void send_all(int fd, const char *buf, size_t n)
     }
 }
 
+/* Send an HTTP/1.0 answer on fd: status with its reason (400 "Bad Request" for a status
+ * not listed), Content-Type type, and body[0..n); the connection is to be closed after.
+ * A client gone away is not our failure (send_all). */
 static void respond(int fd, int status, const char *type, const char *body, size_t n)
 {
     char head[256];

@@ -87,6 +87,8 @@ static int parse_target(const char *s, target *t)
     return 0;
 }
 
+/* The spot already loaded at grid position at (one index a variable), or NULL; s keeps
+ * it (its address moves when get_spot grows the array). */
 static spot *find_spot(solver *s, const long *at)
 {
     for (size_t i = 0; i < s->nspots; i++)

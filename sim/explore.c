@@ -38,6 +38,8 @@ static double number(const char *s)
     return errno || end == s || *end || !isfinite(v) ? NAN : v;
 }
 
+/* Append value x, written as text (copied: v owns the copy), to v's values. Returns 0, or
+ * -1 out of memory (v keeps its n values; an array may have grown). */
 static int add_value(ex_var *v, double x, const char *text)
 {
     double *vals = realloc(v->values, (v->n + 1) * sizeof *vals);

@@ -258,6 +258,9 @@ static const struct {
     {PW_M_COST_PER_RECOVERY_CAUSED_GBP, "Staff cost per recovery caused, £", POUNDS},
 };
 
+/* x in a column of compare's table on f, as its kind reads (a share in %, or with sign in
+ * percentage points; pounds and counts whole; an index to 3 decimals; the rest to 1);
+ * sign: a difference, "+" when positive; "-" when x is not finite. */
 static void print_value(FILE *f, double x, int kind, int sign)
 {
     if (!isfinite(x))

@@ -36,6 +36,7 @@ static void num6(FILE *f, double x)
  * "p90": [...], "mean": [...]} over the weeks all replications have. */
 typedef double (*week_val)(const pw_week *wk, int arg);
 
+/* Returns OUT_OK, or OUT_ENOMEM with nothing written. */
 static int band(FILE *f, const pw_results *reps, const size_t *order, size_t n, size_t weeks,
                 week_val val, int arg)
 {
@@ -73,6 +74,7 @@ static int band(FILE *f, const pw_results *reps, const size_t *order, size_t n, 
     return OUT_OK;
 }
 
+/* The week_val readers of band: a week's figure, by step or role a where it has one. */
 static double wk_wait_assess(const pw_week *w, int a) { (void)a; return w->waiting_assessment; }
 static double wk_wait_step(const pw_week *w, int a) { return w->waiting_step[a]; }
 static double wk_caseload(const pw_week *w, int a) { return w->caseload_step[a]; }

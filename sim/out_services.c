@@ -211,6 +211,8 @@ static size_t **orders(const pw_results *const *reps, size_t nscn, size_t nreps,
     return NULL;
 }
 
+/* Free each scenario's replication order (nscn of them), the array and scratch x (safe on
+ * NULL). */
 static void orders_free(size_t **order, size_t nscn, double *x)
 {
     for (size_t s = 0; order && s < nscn; s++)

@@ -16,6 +16,8 @@
 
 #include "out_file.h"
 
+/* nftw's callback for out_remove_tree: remove path (a directory once its entries are
+ * gone, FTW_DEPTH); 0, or -1 with errno, which stops the walk. */
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;

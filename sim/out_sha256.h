@@ -16,7 +16,9 @@ typedef struct out_sha256 {
     size_t used;             /* bytes in block */
 } out_sha256;
 
+/* Start a digest in caller's storage s (nothing allocated: nothing to free). */
 void out_sha256_init(out_sha256 *s);
+/* Add data[0..n) to the digest (any split of a message gives the same digest). */
 void out_sha256_update(out_sha256 *s, const void *data, size_t n);
 /* Finish and write the digest as lower-case hex into hex; *s must be re-initialised
  * before reuse. Returns hex. */

@@ -565,6 +565,7 @@ static void write_costs(FILE *f, const wctx *c)
  * coordination.csv, coordination_summary.csv (only with a coordinator role)
  * ====================================================================================== */
 
+/* coordination.csv: each replication's coordination figures (out_coord.c). */
 static void write_coordination(FILE *f, const wctx *c)
 {
     out_write_coordination(f, c->p, c->scn, c->reps, c->order, c->nreps);

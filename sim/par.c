@@ -139,6 +139,8 @@ static void send_bytes(const void *buf, size_t len, int to, int tag)
     } while (len > 0);
 }
 
+/* Receive len bytes from rank `from` with tag into buf, in pieces an int can count (as
+ * send_bytes sent them), waiting politely for each. */
 static void recv_bytes(void *buf, size_t len, int from, int tag)
 {
     char *b = buf;
@@ -181,6 +183,8 @@ static void recv_array(void *p, size_t n, size_t size, int from)
     memcpy(p, &a, sizeof a);
 }
 
+/* One replication's results from rank `from` into r, as send_result sent them: r owns the
+ * arrays received (pw_results_free). Out of memory ends the job (recv_array). */
 static void recv_result(pw_results *r, int from)
 {
     recv_bytes(r, sizeof *r, from, TAG_RESULT);

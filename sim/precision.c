@@ -109,6 +109,8 @@ typedef struct batch_progress {
     size_t before; /* replications run in earlier batches */
 } batch_progress;
 
+/* A batch's progress callback (ctx a batch_progress): the caller's, told the replications
+ * done in every batch so far and a total of 0 (none known). */
 static void progress_across(void *ctx, size_t done, size_t total)
 {
     (void)total;

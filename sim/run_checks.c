@@ -72,6 +72,8 @@ static double acting_from(double start, double weeks, double from)
     return start >= from ? start : weeks > 0 && start + weeks > from ? from : INFINITY;
 }
 
+/* The first day from `from` on at which a planned change to the workforce acts (a hire,
+ * a shock, a cut, a training pause or the LTC top-up; acting_from), INFINITY if none. */
 static double first_planned_change(const pw_params *p, double from)
 {
     const pw_workforce_p *wf = &p->workforce;

@@ -29,6 +29,7 @@ typedef struct job {
     char err[512];
 } job;
 
+/* Seconds on the monotonic clock (for wall times; no effect on results). */
 static double wall_now(void)
 {
     struct timespec ts;
@@ -117,6 +118,10 @@ static int run_one(job *j, size_t i, char *msg, size_t len)
     return 0;
 }
 
+/* A thread of the batch (arg its job): takes the next task until none is left, the batch
+ * failed (the first failure's message kept in the job's err) or a stop was asked; runs a
+ * replication, or a service of one (pooling the replication after its last service), and
+ * counts it done with the progress callback. Returns NULL. */
 static void *worker(void *arg)
 {
     job *j = arg;

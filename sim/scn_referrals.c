@@ -417,6 +417,7 @@ static int layer(const config_setting_t *g, const char *name)
     return !s ? -1 : !o ? 0 : o->set_arg ? 3 : in_services(o->src) ? 2 : 1;
 }
 
+/* The larger of a and b. */
 static int max2(int a, int b) { return a > b ? a : b; }
 
 /* A way of giving the rate set by a later layer (an overrides group over the file, a

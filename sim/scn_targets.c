@@ -148,6 +148,10 @@ static const config_setting_t *entry(scn_ctx *c, const config_setting_t *l, cons
 
 /* ==== targets ========================================================================== */
 
+/* The targets list of a targets file into t, which owns the array and the strings copied
+ * into it: each a metric of metrics[0..nmetrics) (its index kept), a value within the
+ * metric's lo..hi when they are given (may be NULL), a tolerance > 0 and an optional
+ * source. Errors are collected in c (out of memory: c->nomem). */
 static void load_targets(scn_ctx *c, const config_setting_t *root, const char *const *metrics,
                          const double *lo, const double *hi, size_t nmetrics, scn_targets *t)
 {
@@ -319,6 +323,10 @@ static void check_range(scn_ctx *c, const config_setting_t *g, const char *k,
     }
 }
 
+/* The free list of a targets file into t, which owns the array and the keys copied: each
+ * a key of the scenario (as `stepsim check` prints it) that calibrate varies within
+ * [lower, upper], from an optional start, whole when integer; at most
+ * SCN_TARGETS_MAX_FREE. Errors are collected in c (out of memory: c->nomem). */
 static void load_free(scn_ctx *c, const config_setting_t *root, const pw_params *scenario,
                       scn_targets *t)
 {
