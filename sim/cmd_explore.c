@@ -309,6 +309,7 @@ typedef struct fmt_unit {
     int d;
 } fmt_unit;
 
+/* The fmt_unit of metric for values of about `typical` (by its unit, out_metric_unit). */
 static fmt_unit unit_of(size_t metric, double typical)
 {
     out_unit unit = out_metric_unit(metric);
