@@ -120,13 +120,17 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
             p->reporting.discharge_on_first_good_score ? "true" : "false");
 }
 
-/* The scenario named on the command line and its policy variants beside it. */
+/* The scenario named on the command line and its policy variants beside it. Each path kept
+ * in sv (copies it owns). Returns EXIT_OK, EXIT_USAGE (the scenario cannot be opened, said)
+ * or EXIT_RUNTIME (out of memory, said). */
 static int find_offered(server *sv)
 {
     const char *path = sv->c->scenario;
     char *base = app_short_name(path);
-    if (!base)
+    if (!base) {
+        fprintf(stderr, "stepsim: out of memory\n");
         return EXIT_RUNTIME;
+    }
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) : 0;
     const char *names[] = {base, "baseline", "expert_door", "stratified"};
@@ -157,6 +161,7 @@ static int find_offered(server *sv)
         o->abs = abs ? abs : strdup(rel);
         if (!o->path || !o->abs) {
             free(base);
+            fprintf(stderr, "stepsim: out of memory\n");
             return EXIT_RUNTIME;
         }
     }
@@ -164,8 +169,9 @@ static int find_offered(server *sv)
     return EXIT_OK;
 }
 
-/* Load every offered scenario (as they are, plus the command line's --set) and build
- * the page. */
+/* Load every offered scenario (as they are, plus the command line's --set) and build the
+ * page. The page goes into sv->page (sv owns it). Returns EXIT_OK, the load's status (its
+ * messages printed) or EXIT_RUNTIME (out of memory, said). */
 static int build_page(server *sv)
 {
     out_page pg;
@@ -478,7 +484,7 @@ static const char *header(const char *req, const char *end, const char *name, in
     return first;
 }
 
-/* The request line: "METHOD PATH HTTP/1.x". */
+/* The request line: "METHOD PATH HTTP/1.x". 1 if req starts with one, else 0. */
 static int request_line_ok(const char *req)
 {
     size_t line = strcspn(req, "\r\n");
