@@ -312,9 +312,10 @@ int cli_same_setting(const char *a, const char *b)
     return !strncmp(a, b, n) && (na == nb || next == '.' || next == '[');
 }
 
-/* The overrides of one command line: each setting given once. Two --set of one key, a
- * --set beside -s, -r, --patients or --events for the same setting, or a --set of a key
- * --vary varies would each leave one silently beaten while both stood in the run's label. */
+/* The overrides of one command line: each setting given once. Two --set of one key, a --set
+ * beside -s, -r, --patients or --events for the same setting, or a --set of a key --vary
+ * varies would each leave one silently beaten while both stood in the run's label. Returns
+ * EXIT_OK, or EXIT_USAGE after a message on stderr. */
 static int check_sets(const cli *c)
 {
     /* Settings an option gives as well: -s the seed, -r the replications, --patients and

@@ -348,9 +348,10 @@ out:
     return cb->status;
 }
 
-/* Load the scenario with every key at its start, then each at its lower and its upper
- * bound (the others at their starts): a bound the scenario rejects is a usage error, told
- * before anything runs. */
+/* Load the scenario with every key at its start, then each at its lower and its upper bound
+ * (the others at their starts): a bound the scenario rejects is a usage error, told before
+ * anything runs. Returns EXIT_OK, or the load's status (its messages printed; out of memory
+ * said). */
 static int check_bounds(calib *cb)
 {
     for (size_t j = 0; j <= 2 * cb->k; j++) {

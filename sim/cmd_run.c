@@ -157,7 +157,8 @@ static int precision_taken(const prec_spec *ps, const pw_params *p)
     return EXIT_OK;
 }
 
-/* --precision with at most one replication allowed: no CI can be formed. */
+/* --precision with at most one replication allowed: no CI can be formed. Says so on stderr;
+ * returns EXIT_USAGE. */
 static int precision_needs_two(size_t rmax)
 {
     fprintf(stderr, "stepsim: --precision needs at least 2 replications to form a confidence "

@@ -29,7 +29,8 @@ typedef struct effect {
     double value, lo, hi; /* mu* or ST with its CI */
 } effect;
 
-/* qsort's order of effects by decreasing value. */
+/* qsort's order of effects by decreasing value. Returns <0, 0 or >0 as a sorts before, with
+ * or after b. */
 static int by_value_desc(const void *a, const void *b)
 {
     double x = ((const effect *)a)->value, y = ((const effect *)b)->value;

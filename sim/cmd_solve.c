@@ -37,7 +37,8 @@
 
 /* "METRIC>=X", "<=", ">" or "<" (the same as ">=" and "<=": the bounds are continuous); X
  * may end in % (a share). -2: an unknown metric; -3: a value the metric cannot take
- * (ex_metric_range); -4: a percent on a metric that is no share. */
+ * (ex_metric_range); -4: a percent on a metric that is no share. 0 when read into *t; -1:
+ * not of that form. */
 static int parse_target(const char *s, target *t)
 {
     /* Blanks around the metric, the operator and X are allowed ('METRIC >= X'): the name
@@ -97,7 +98,9 @@ static spot *find_spot(solver *s, const long *at)
     return NULL;
 }
 
-/* The spot at `at`, loaded on first use. */
+/* The spot at `at`, loaded on first use. *out points into s->spots (moved when it grows).
+ * Returns EXIT_OK, the load's status (its messages printed) or EXIT_RUNTIME out of
+ * memory. */
 static int get_spot(solver *s, const long *at, spot **out)
 {
     if ((*out = find_spot(s, at)) != NULL)
@@ -158,7 +161,8 @@ static int judge(const solver *s, const spot *sp, size_t n, double confidence)
     return all ? MET : -1;
 }
 
-/* Decide whether the point `at` meets every target; *meets gets MET or MISSED. */
+/* Decide whether the point `at` meets every target; *meets gets MET or MISSED. Runs the
+ * point's replications as needed. Returns EXIT_OK or the run's status (*meets then unset). */
 static int decide(solver *s, const long *at, int *meets)
 {
     spot *sp;
@@ -333,7 +337,8 @@ static size_t any_met(const solver *s)
  * printed bounds meet them; one that now misses gives way to the least feasible point above
  * it in its row (cand[i] is SIZE_MAX when none is). Then any point decided to meet whose
  * cost's upper bound passes a ceiling misses (an undefined cost is left to the caller's
- * message). Only candidates can be answers. */
+ * message). Only candidates can be answers. Returns EXIT_OK or a run's status (EXIT_RUNTIME
+ * out of memory). */
 static int apply_caps(solver *s, size_t *cand, size_t ncand)
 {
     int any = 0;

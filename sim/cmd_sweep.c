@@ -40,7 +40,9 @@ static void grid_free(grid *g)
 /* The most points a sweep may have. */
 #define MAX_POINTS 100000
 
-/* Every combination of the vars' values, the last var varying fastest. */
+/* Every combination of the vars' values, the last var varying fastest. Into g (g owns the
+ * assignments, grid_free). Returns EXIT_OK, EXIT_USAGE after a message (a range that cannot
+ * be gridded, or too many points) or EXIT_RUNTIME out of memory (said by the caller). */
 static int make_grid(const xp *x, grid *g)
 {
     double all = 1;
@@ -84,8 +86,10 @@ static int make_grid(const xp *x, grid *g)
     return EXIT_OK;
 }
 
-/* A Latin hypercube of n points over the vars' ranges: each range cut into n strata,
- * one point in each, strata matched at random across vars; drawn from the seed. */
+/* A Latin hypercube of n points over the vars' ranges: each range cut into n strata, one
+ * point in each, strata matched at random across vars; drawn from the seed. Into g (g owns
+ * the assignments, grid_free). Returns EXIT_OK or EXIT_RUNTIME out of memory (said by the
+ * caller). */
 static int make_lhs(const xp *x, size_t n, grid *g)
 {
     g->npoints = n;

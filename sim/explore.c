@@ -385,7 +385,8 @@ void ex_point_free(ex_point *pt)
     memset(pt, 0, sizeof *pt);
 }
 
-/* Room in pt for `upto` replications' metrics. */
+/* Room in pt for `upto` replications' metrics. Returns 0, or -1 out of memory (pt as it
+ * was). */
 static int point_reserve(ex_point *pt, size_t upto)
 {
     if (upto <= pt->cap)

@@ -90,7 +90,8 @@ static int write_subgroups(FILE *f, size_t nscn, const char *const *names,
     return 0;
 }
 
-/* The subgroups file of a comparison (write_subgroups) into outdir. */
+/* The subgroups file of a comparison (write_subgroups) into outdir. Returns 0, or an OUT_
+ * code with err set (no file left). */
 static int write_compare_subgroups(const char *outdir, size_t nscn, const char *const *names,
                                    const pw_results *const *reps, size_t nreps, char *err,
                                    size_t errlen)

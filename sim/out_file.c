@@ -300,8 +300,9 @@ int out_file_open(out_file *of, const char *dir, const char *name, char *err, si
     return OUT_OK;
 }
 
-/* The cause of an earlier write error whose errno is gone: a full file system is by far
- * the likeliest, and the one a user can act on, so say so when it is the case. */
+/* The cause of an earlier write error whose errno is gone: a full file system is by far the
+ * likeliest, and the one a user can act on, so say so when it is the case. Returns ENOSPC
+ * or EIO. */
 static int lost_errno(FILE *f)
 {
     struct statvfs sv;

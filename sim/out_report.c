@@ -98,7 +98,8 @@ static size_t common_weeks(const pw_results *reps, size_t n)
 }
 
 /* "series": the waiting lists (and with `all`, caseloads, staff, sickness, burnout,
- * referrals and the week's starters' mean waits) as weekly bands. */
+ * referrals and the week's starters' mean waits) as weekly bands. Returns OUT_OK or
+ * OUT_ENOMEM. */
 static int series(FILE *f, const pw_params *p, const pw_results *reps, const size_t *order,
                   size_t n, int all)
 {
@@ -163,7 +164,8 @@ static void run_info(FILE *f, const pw_params *p, const pw_results *reps, size_t
     out_json_kv_str(f, "policy", pw_policies[p->policy]->name);
 }
 
-/* "metrics": every metric of summary.json, in its order, as it writes them. */
+/* "metrics": every metric of summary.json, in its order, as it writes them. Returns OUT_OK
+ * or OUT_ENOMEM. */
 static int metrics(FILE *f, const pw_results *reps, const size_t *order, size_t n)
 {
     size_t nm = out_metric_count();
@@ -288,8 +290,9 @@ static void pooled(FILE *f, const pw_params *p, const pw_results *reps, const si
     fputs("]", f);
 }
 
-/* Subgroups: each one's headline metrics (mean and 95% CI over replications) and its gap
- * to everyone (paired by replication), as subgroups.csv has them. */
+/* Subgroups: each one's headline metrics (mean and 95% CI over replications) and its gap to
+ * everyone (paired by replication), as subgroups.csv has them. Returns OUT_OK or
+ * OUT_ENOMEM. */
 static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_t n)
 {
     double *x = malloc(2 * (n ? n : 1) * sizeof *x), *gap = x ? x + (n ? n : 1) : NULL;
@@ -330,7 +333,7 @@ static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_
 }
 
 /* The checks run prints after its dashboard (warm-up, lists growing, diaries, assessment),
- * as text: a page shows them as the terminal does. */
+ * as text: a page shows them as the terminal does. Returns OUT_OK or OUT_ENOMEM. */
 static int checks(FILE *f, const pw_params *p, const pw_results *reps, size_t n,
                   const scn_federation *fed)
 {

@@ -33,7 +33,8 @@ int out_remove_tree(const char *path)
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Split "a/b/c" into parent "a/b" and base "c" (both malloc'd); parent "." if none. */
+/* Split "a/b/c" into parent "a/b" and base "c" (both malloc'd); parent "." if none. Returns
+ * 0, or -1 out of memory (the caller frees both, either may be NULL). */
 static int split(const char *dir, char **parent, char **base)
 {
     const char *slash = strrchr(dir, '/');
@@ -338,7 +339,8 @@ static void sync_dir(const char *dir)
     }
 }
 
-/* OUTDIR exists: swap it with the staging folder, then remove the old set. */
+/* OUTDIR exists: swap it with the staging folder, then remove the old set. Returns OUT_OK,
+ * or an OUT_ code with err set. */
 static int swap_in(out_set *s, char *err, size_t errlen)
 {
     char eb[128];

@@ -477,7 +477,8 @@ static int append_part(FILE *out, const char *path, char *buf, size_t bufsize, c
     return OUT_OK; /* a failed fwrite is caught by out_file_close */
 }
 
-/* Merge one stream's parts (reps sorted) into outdir/kind->name. */
+/* Merge one stream's parts (reps sorted) into outdir/kind->name. buf[bufsize] is the
+ * copying buffer. Returns OUT_OK, or an OUT_ code with err set (the file not written). */
 static int merge_kind(const char *outdir, const stream_kind *kind, const int *reps, size_t n,
                       char *buf, size_t bufsize, char *err, size_t errlen)
 {

@@ -66,7 +66,8 @@ typedef struct par_status {
 static int g_rank, g_size = 1, g_mpi;
 
 /* The launcher's marks: Open MPI's mpirun, or a PMI/PMIx launcher (srun, hydra). Without
- * one, MPI_Init would start a singleton runtime for nothing. */
+ * one, MPI_Init would start a singleton runtime for nothing. Returns 1 if a mark is there,
+ * else 0. */
 static int launched_by_mpirun(void)
 {
     static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"};

@@ -67,7 +67,8 @@ static int run_service(job *j, size_t i, size_t k, char *msg, size_t len)
     return last;
 }
 
-/* Pool replication i's services, in service order, into out[i] and release them. */
+/* Pool replication i's services, in service order, into out[i] and release them. Returns 0,
+ * or -1 with msg set (out of memory). */
 static int pool_services(job *j, size_t i, char *msg, size_t len)
 {
     double wall = j->out[i].wall_seconds;

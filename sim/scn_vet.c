@@ -536,7 +536,8 @@ static void vet_file(vet *v, const scn_src *f, unsigned depth)
     }
 }
 
-/* Scan from the top file (or a --set value) and report what is still open at its end. */
+/* Scan from the top file (or a --set value) and report what is still open at its end.
+ * Returns 0, or -1 when it found a problem (reported in c) or ran out of memory (c->nomem). */
 static int vet_run(scn_ctx *c, const scn_src *top, int no_includes, const char *key)
 {
     vet *v = calloc(1, sizeof *v);
