@@ -132,6 +132,13 @@ typedef struct scn_ctx {
     unsigned dup_first_line;
     int dup_first_includes; /* the file first defining it includes dup_file */
     int dup_again;          /* dup_file, included more than once, defined it the first time */
+    /* The first top-level variant group, as scn_vet found it: its file and line, and the
+     * files including that file (an overrides group in one of them comes first in the
+     * order of layers, and the variant would undo it: scn_apply_overrides refuses it). */
+    const scn_src *variant_file;
+    unsigned variant_line;
+    const scn_src *variant_by[SCN_INCLUDE_DEPTH + 1];
+    size_t nvariant_by;
 } scn_ctx;
 
 /* The loader's code for a field (struct scn_hooks of models/pw_schema.h). A special field

@@ -512,6 +512,21 @@ int scn_apply_overrides(scn_ctx *c, const config_setting_t *extra, const char *c
     /* The overrides group, then the variant group over it: each a group of keys to
      * change, neither nesting the other nor holding the services list. */
     const char *const layers[] = {OVERRIDES, VARIANT};
+    /* The variant is the outer layer: an overrides group in a file including the
+     * variant's file would be merged first, and the variant would silently undo it. */
+    const config_setting_t *ov = config_setting_get_member(root, OVERRIDES);
+    const scn_src *of = ov && c->variant_file
+                            ? scn_file_of(c, config_setting_source_file(ov)) : NULL;
+    for (size_t i = 0; of && i < c->nvariant_by; i++)
+        if (c->variant_by[i] == of) {
+            scn_err_at(c, ov, OVERRIDES, "comes before the variant group of %s:%u, which this "
+                       "file includes, and that group would undo its changes (the order is "
+                       "the file, overrides, variant): a scenario has one variant group, so "
+                       "@include the file %s includes and give both groups' keys in one "
+                       "variant group here, or give this group's keys with --set",
+                       c->variant_file->path, c->variant_line, c->variant_file->path);
+            break;
+        }
     for (size_t l = 0; l < sizeof layers / sizeof *layers; l++) {
         const config_setting_t *g = config_setting_get_member(root, layers[l]);
         char kk[KEYMAX];

@@ -207,6 +207,13 @@ static void vet_name(vet *v, const scn_src *f, unsigned line)
                 c->dup_first_includes = 1;
         break;
     }
+    if (f->raw && v->depth == 0 && !c->variant_file && !strcmp(v->name, VARIANT)) {
+        /* The variant group and the files including its file (chain[0..d), chain[d] f). */
+        c->variant_file = f;
+        c->variant_line = line;
+        for (unsigned d = 0; d <= SCN_INCLUDE_DEPTH && v->chain[d] != f; d++)
+            c->variant_by[c->nvariant_by++] = v->chain[d];
+    }
     if (scn_grow(c, (void **)&v->names, &v->capnames, v->nnames + 1, sizeof *v->names) < 0)
         return;
     v->names[v->nnames].at = v->name_at;
