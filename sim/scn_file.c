@@ -551,12 +551,28 @@ void scn_report_parse_error(scn_ctx *c)
                      "already, and a scenario may have one: merge the two groups' keys into "
                      "one, or give the extra keys with --set", layer, first->path, first_line,
                      is_variant ? "a" : "an", layer);
-        else if (is_variant) /* the included file's is a variant of a variant */
+        else if (is_variant && first) /* the included file's is a variant of a variant */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting 'variant': %s:%u, which this file @includes, has a "
+                     "variant group already, and a scenario may have one (after its overrides "
+                     "group): include the file that one includes and merge both groups' keys "
+                     "into this file's variant, or give the extra keys with --set",
+                     first->path, first_line);
+        else if (is_variant)
             scn_errf(c, loc, NULL,
                      "duplicate setting 'variant': the file this one @includes already has a "
                      "variant group, and a scenario may have one (after its overrides group): "
                      "include the file that one includes and merge both groups' keys into "
                      "this file's variant, or give the extra keys with --set");
+        else if (is_overrides && c->variant_file && c->variant_file != f)
+            /* A variant group elsewhere: the advice below would be refused as a second. */
+            scn_errf(c, loc, NULL,
+                     "duplicate setting 'overrides': the file this one @includes already has "
+                     "an overrides group, and a file may have one; nor can this file's "
+                     "changes be a variant group, as %s:%u has the scenario's one: give them "
+                     "with --set, or @include the file with the overrides group and give that "
+                     "variant's keys and this file's in one variant group here",
+                     c->variant_file->path, c->variant_line);
         else if (is_overrides) /* the hint below would be this */
             scn_errf(c, loc, NULL,
                      "duplicate setting 'overrides': the file this one @includes already has "
