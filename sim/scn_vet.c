@@ -166,6 +166,21 @@ static void vet_close(vet *v)
     v->setting[0] = '\0';
 }
 
+/* A key inside the overrides or the variant group as the key it sets ("overrides.seed"
+ * and "variant.seed" are "seed"): both are merged into the scenario's own keys, and the
+ * loader's later messages name them so. */
+static void layer_key(char *key)
+{
+    static const char *const layers[] = {OVERRIDES ".", VARIANT "."};
+    for (size_t i = 0; i < sizeof layers / sizeof *layers; i++) {
+        size_t n = strlen(layers[i]);
+        if (!strncmp(key, layers[i], n)) {
+            memmove(key, key + n, strlen(key + n) + 1);
+            return;
+        }
+    }
+}
+
 /* A setting named v->name_at opens in the innermost group at line `line` of f: the first
  * that repeats a name of its group is kept in the context (libconfig will stop there, and
  * say only "duplicate setting name" and a line), with its whole key and where the name
@@ -192,8 +207,7 @@ static void vet_name(vet *v, const scn_src *f, unsigned line)
             v->dup_reported = 1;
             return;
         }
-        if (!strncmp(key, "overrides.", 10)) /* merged into the scenario's own keys */
-            memmove(key, key + 10, strlen(key + 10) + 1);
+        layer_key(key);
         c->dup_file = f;
         c->dup_line = line;
         snprintf(c->dup_name, sizeof c->dup_name, "%s", key);
@@ -385,8 +399,7 @@ static void vet_element(vet *v, const scn_src *f, unsigned line, char t, const c
     char loc[600], key[KEYMAX], what[120];
     vet_loc(f, line, loc, sizeof loc);
     vet_value_key(v, key);
-    if (!strncmp(key, "overrides.", 10)) /* merged into the scenario's own keys */
-        memmove(key, key + 10, strlen(key + 10) + 1);
+    layer_key(key);
     snprintf(what, sizeof what, "%s%s%s", got, tok ? ", " : "", tok ? tok : "");
     scn_errf(v->c, loc, key, "an array's elements must all be of one type (got %s, where the "
              "first is %s%s)", what, was,
