@@ -444,9 +444,9 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
 void scn_print_federation(FILE *f, const pw_params *nat, const scn_federation *fed)
 {
     fprintf(f, "# A FEDERATION of %zu services: the base scenario every service is scaled\n"
-               "# from (the file with its overrides group and --set), then the services,\n"
-               "# each with what its own overrides change: it loads back as the same\n"
-               "# federation. Nationally: referrals.per_week %g",
+               "# from (the file with its overrides and variant groups and --set), then\n"
+               "# the services, each with what its own overrides change: it loads back\n"
+               "# as the same federation. Nationally: referrals.per_week %g",
             fed->n, pw_referral_base_per_week(&nat->referrals));
     for (size_t r = 0; r < nat->n_roles; r++)
         fprintf(f, ", staff.%s.headcount %d", nat->roles[r].name, nat->roles[r].headcount);

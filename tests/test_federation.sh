@@ -216,6 +216,10 @@ check "england_expert_door's base is expert_door.cfg's service, key for key" \
     sh -c "[ -s '$tmp/ed' ] && grep -q '^policy = \"expert_door\";' '$tmp/eed' && cmp -s '$tmp/eed' '$tmp/ed'"
 check "and it has england.cfg's 120 services" \
     sh -c "[ \$('$bin' check england_expert_door 2>/dev/null | grep -c '^    { name = ') -eq 120 ]"
+# The printout's heading says what its base holds: the variant group too (it named the
+# file, its overrides group and --set alone).
+check "its printout's heading: the base is the file with its overrides and variant groups" \
+    sh -c "'$bin' check england_expert_door 2>/dev/null | head -n 2 | grep -q 'the file with its overrides and variant groups and --set'"
 
 echo "== compare of federations: their services paired"
 # three_pwps.cfg has three.cfg's services, by name and in order: compare_services.csv pairs
