@@ -8,6 +8,7 @@
  * and whether a later week has time for a session.
  * Streams: none. Schedules: nothing (the caller schedules the appointment it is given).
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -148,14 +149,9 @@ static double charge_weeks(const world *w, clinician *c, long d, long end, doubl
     return own;
 }
 
-/* The first day past the reach of a booking from day d0: the ring's days run from today
- * (a day DIARY_DAYS on takes today's entry, and today's may hold a booking); a booking
- * from further on than the ring (a lag of years) can have its own day only. */
-static long reach_end(const world *w, long d0)
-{
-    long ring_end = (long)floor(w->s.now) + DIARY_DAYS;
-    return d0 < ring_end ? ring_end : d0 + 1;
-}
+/* The first day past the reach of a booking: the ring's days run from today (a day
+ * DIARY_DAYS on takes today's entry, and today's may hold a booking). */
+static long reach_end(const world *w) { return (long)floor(w->s.now) + DIARY_DAYS; }
 
 /* Book `minutes` with c on the first working day at or after time t with room left;
  * returns the appointment's time (the day's start plus the minutes already booked that
@@ -175,7 +171,16 @@ static double diary_book(world *w, clinician *c, double t, double minutes, long 
     }
     double room = day_minutes(w, c);
     double t0 = world_next_working(w, t);
-    long d0 = (long)floor(t0), end = reach_end(w, d0);
+    long d0 = (long)floor(t0), end = reach_end(w);
+    if (d0 >= end) {
+        /* Asked for beyond the ring (a first session's lag of years): its day's entry is
+         * a day in reach that may hold bookings, which it overwrote. Held at its time,
+         * outside the diary, and counted (run's Diary warning); released as no booking. */
+        w->diary_beyond++;
+        *day = -1;
+        *week_min = 0;
+        return t0;
+    }
     double day_limit = DIARY_DAY_STRETCH * room + 1e-9;
     /* A full diary makes a booking scan many full days and weeks. The working days in
      * [full_from, full_to) had no room, on the day or in their week, for a booking of
@@ -296,24 +301,23 @@ double diary_book_session(world *w, patient *pt, double t)
 }
 
 /* Give back a booking of `minutes` on day d, `week_min` of them held by its week, that
- * will not be held. The day's and the week's minutes are kept at 0 or more (fmax), not
- * asserted, because a booking beyond the ring's reach (a first-session lag of more than
- * DIARY_DAYS days: reach_end) takes the entry of a day, and of a week, within it
- * (entry, week_entry), forgetting the bookings they held: giving one of those back later
- * finds fewer minutes than it booked, by whole sessions. Within the reach no booking is
- * forgotten and the entries hold what was booked on them (measured: no shortfall at all,
- * not even rounding, in baseline.cfg, expert_door.cfg and tests/test_diary.sh's full
- * diaries of HITs at 1.5 hours; an assertion of none tripped with step 2's lag uniform on
- * 0 to 520 days, not on 0 to 500). */
+ * will not be held; d < 0 is a session held outside the diary (asked for beyond its
+ * reach: diary_book), which booked nothing. Within the reach no booking is forgotten, so
+ * the day and its week hold at least what is given back: asserted (to rounding), the
+ * result kept at 0 or more. A booking beyond the reach used to take the entry of a day
+ * and a week within it, forgetting their bookings, and such a release found whole
+ * sessions missing (a first-session lag uniform on 0 to 520 days; measured none within
+ * the reach in baseline.cfg, expert_door.cfg and tests/test_diary.sh's full diaries). */
 void diary_release(clinician *c, long d, double minutes, double week_min)
 {
-    if (!c->diary)
+    if (!c->diary || d < 0)
         return;
     pw_diary_day *e = &c->diary[(size_t)d % DIARY_DAYS];
     if (e->day == d) {
         full_cut(c, week_of(d) * 7, week_of(d) * 7 + 7); /* the day and its week have room */
-        e->minutes = fmax(0.0, e->minutes - minutes);
         pw_diary_day *wk = week_entry(c, d);
+        assert(e->minutes >= minutes - 1e-6 && wk->minutes >= week_min - 1e-6);
+        e->minutes = fmax(0.0, e->minutes - minutes);
         wk->minutes = fmax(0.0, wk->minutes - week_min);
     }
 }

@@ -232,6 +232,7 @@ int pw_pool_add(pw_results *nat, size_t k, const pw_results *svc)
     nat->events_fired += svc->events_fired;
     nat->diary_unbooked += svc->diary_unbooked;
     nat->diary_spread += svc->diary_spread;
+    nat->diary_beyond += svc->diary_beyond;
     nat->diary_handed_back += svc->diary_handed_back;
     nat->diary_moved += svc->diary_moved;
     return 0;

@@ -399,6 +399,10 @@ typedef struct pw_results {
                                                    week with time left, the weeks after
                                                    paying the rest (pw_diary.c): over the
                                                    whole run */
+    uint64_t diary_beyond;                      /* sessions asked for further ahead than
+                                                   the diary's 512 days (a first session's
+                                                   lag of years): held at their time, not
+                                                   booked (pw_diary.c) */
     uint64_t diary_handed_back;                 /* people sent back to the list because
                                                    their clinician's week no longer held a
                                                    session (pw_session.c): over the whole

@@ -381,6 +381,7 @@ typedef struct world {
     pw_pool *c; /* the cohort's counts, kept where pooling reads them: &out->pool */
     uint64_t diary_overbooked;     /* bookings past the diary's reach (pw_diary.c) */
     uint64_t diary_spread;       /* bookings no week had room for, spread over the weeks */
+    uint64_t diary_beyond;       /* sessions asked for beyond the ring, held outside it */
     uint64_t diary_handed_back;    /* people back to the list: their clinician had no time */
     uint64_t diary_moved;        /* sessions moved to a later week (episode_make_room) */
     double diary_minutes[PW_STEP_N]; /* diary appointments held in the window, minutes */

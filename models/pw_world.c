@@ -299,6 +299,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     out->events_fired = w->s.events_fired;
     out->diary_unbooked = w->diary_overbooked;
     out->diary_spread = w->diary_spread;
+    out->diary_beyond = w->diary_beyond;
     out->diary_handed_back = w->diary_handed_back;
     out->diary_moved = w->diary_moved;
     ret = pool_capture(w) == 0 ? SIM_OK : SIM_ENOMEM;

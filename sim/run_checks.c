@@ -193,14 +193,25 @@ static void print_diary_warning(FILE *f, const pw_results *res, size_t n, const 
     uint64_t k = 0;
     for (size_t i = 0; i < n; i++)
         k += res[i].diary_unbooked;
+    uint64_t beyond = 0;
+    for (size_t i = 0; i < n; i++)
+        beyond += res[i].diary_beyond;
+    if (beyond) /* not a full diary: the time asked for lies past its reach */
+        fprintf(f, "Diary warning%s: %" PRIu64 " session%s over %zu replication%s %s asked for\n"
+                   "  more than 512 days ahead (a first session's lag, first_session_lag_days,\n"
+                   "  or an interval between sessions), past the diaries' reach: each was held\n"
+                   "  at its time, outside its clinician's diary, whose fill, load and burnout\n"
+                   "  do not count it.\n",
+                tag, beyond, beyond == 1 ? "" : "s", n, n == 1 ? "" : "s",
+                beyond == 1 ? "was" : "were");
     if (k)
-        fprintf(f, "Diary warning%s: %" PRIu64 " sessions over %zu replications found no room in\n"
+        fprintf(f, "Diary warning%s: %" PRIu64 " session%s over %zu replication%s found no room in\n"
                    "  their clinician's diary within 512 days: every week ahead had its treatment\n"
                    "  time (clinical hours x fte, less groups) booked, sessions longer than a\n"
                    "  week's time left paid for by the weeks after them.\n"
                    "  They were booked 512 days ahead; raise fte or hours, shorten sessions, or\n"
                    "  lower caseload_cap (the caseload that fills 512 days).\n",
-                   tag, k, n);
+                   tag, k, k == 1 ? "" : "s", n, n == 1 ? "" : "s");
 }
 
 /* Referrals came but no one was assessed in any replication: the assessor role has no one
