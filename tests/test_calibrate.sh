@@ -266,7 +266,8 @@ expect_err "no-such-file.cfg: cannot open targets" "a missing targets file named
     -o "$tmp/by-name" >"$tmp/out" 2>"$tmp/err")
 rc=$?
 expect_rc 0 "--targets national from the source tree's top"
-check "--targets national: the shipped file read" grep -q "national" "$tmp/by-name/manifest.json"
+check "--targets national: the shipped file read (fitted.cfg names it)" \
+    grep -q "fitted by stepsim calibrate to ./scenarios/targets/national.cfg" "$tmp/by-name/fitted.cfg"
 (cd "$tmp" && STEPSIM_DATA="$top" "$bin" calibrate "$top/$q" --targets national.cfg -r 1 \
     --max-evals 1 -q -o "$tmp/by-name2" >"$tmp/out" 2>"$tmp/err")
 rc=$?
