@@ -429,6 +429,13 @@ check "the service's lever named with the service" \
 check "a service with no HIT posts: a Staffing warning for it" \
     grep -q '^Staffing warning service "B": no post in this service treats step 3 (staff.hit,' "$tmp/err"
 check "and no plan or lever warning for it" sh -c "! grep -q '^[PL][a-z]* warning service \"B\"' '$tmp/err'"
+# A service's name in a warning's tag is written as the scenario file writes it: a newline
+# in it, raw, broke the warning across lines.
+printf '%s\nservices = ( { name = "a \\"b\\"\\nc"; scale = 1.0; overrides = { staff = { hit = { headcount = 0; }; }; }; } );\n' "$inc" \
+    >"$tmp/tests/golden/svc_named.cfg"
+run check "$tmp/tests/golden/svc_named.cfg"
+check "a service named with quotes and a newline: its warning on one line, the name escaped" \
+    grep -qF 'Staffing warning service "a \"b\"\nc": no post in this service treats step 3' "$tmp/err"
 run run "$tmp/tests/golden/svc_plans.cfg" -r 1 --set output.patients=false \
     --set output.events=false -o "$tmp/svc_plans"
 expect_rc 0 "run: the same"
