@@ -98,6 +98,13 @@ static spot *find_spot(solver *s, const long *at)
     return NULL;
 }
 
+/* Out of memory, said (the runs and loads say their own failures): EXIT_RUNTIME. */
+static int oom(void)
+{
+    fputs("stepsim: solve: out of memory\n", stderr);
+    return EXIT_RUNTIME;
+}
+
 /* The spot at `at`, loaded on first use. *out points into s->spots (moved when it grows).
  * Returns EXIT_OK, the load's status (its messages printed) or EXIT_RUNTIME out of
  * memory. */
@@ -109,7 +116,7 @@ static int get_spot(solver *s, const long *at, spot **out)
         size_t cap = s->cap ? 2 * s->cap : 64;
         spot *sp = realloc(s->spots, cap * sizeof *sp);
         if (!sp)
-            return EXIT_RUNTIME;
+            return oom();
         s->spots = sp;
         s->cap = cap;
     }
@@ -117,11 +124,11 @@ static int get_spot(solver *s, const long *at, spot **out)
     memset(sp, 0, sizeof *sp);
     char **assign = calloc(s->x.nvars, sizeof *assign);
     sp->at = malloc(s->x.nvars * sizeof *sp->at);
-    int ret = assign && sp->at ? EXIT_OK : EXIT_RUNTIME;
+    int ret = assign && sp->at ? EXIT_OK : oom();
     for (size_t v = 0; v < s->x.nvars && ret == EXIT_OK; v++) {
         sp->at[v] = at[v];
         if (!(assign[v] = malloc(EX_KEY_MAX + 32)))
-            ret = EXIT_RUNTIME;
+            ret = oom();
         else
             ex_var_assign(&s->x.vars[v], (double)at[v], assign[v], EX_KEY_MAX + 32);
     }
@@ -225,13 +232,13 @@ static int search(solver *s, size_t **cand, size_t *ncand)
     size_t nv = s->x.nvars, last = nv - 1;
     long *at = calloc(nv, sizeof *at);
     if (!at)
-        return EXIT_RUNTIME;
+        return oom();
     size_t outer = 1;
     for (size_t v = 0; v < last; v++)
         outer *= s->x.vars[v].n;
     *cand = calloc(outer, sizeof **cand);
     *ncand = 0;
-    int ret = *cand ? EXIT_OK : EXIT_RUNTIME;
+    int ret = *cand ? EXIT_OK : oom();
     long lo = (long)s->x.vars[last].lo, top = (long)s->x.vars[last].hi, hi = top;
     for (size_t i = 0; i < outer && ret == EXIT_OK; i++) {
         size_t rest = i;
@@ -349,7 +356,7 @@ static int apply_caps(solver *s, size_t *cand, size_t ncand)
     size_t last = s->x.nvars - 1;
     long top = (long)s->x.vars[last].hi;
     long *at = malloc(s->x.nvars * sizeof *at);
-    int ret = at ? EXIT_OK : EXIT_RUNTIME;
+    int ret = at ? EXIT_OK : oom();
     for (size_t i = 0; i < ncand && ret == EXIT_OK; i++) {
         while (cand[i] != SIZE_MAX && ret == EXIT_OK) {
             spot *sp = &s->spots[cand[i]];
@@ -479,7 +486,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
     s.x.kept_what = "the points evaluated, at most the whole grid of --vary, each with its "
                     "parameters and metrics";
     if (!(s.targets = calloc(c->ntargets, sizeof *s.targets))) {
-        ret = EXIT_RUNTIME;
+        ret = oom();
         goto out;
     }
     for (size_t k = 0; k < c->ntargets; k++, s.ntargets++) {

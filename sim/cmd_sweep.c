@@ -208,6 +208,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         goto out;
     }
     if (!(pts = calloc(g.npoints, sizeof *pts))) {
+        fprintf(stderr, "stepsim: out of memory\n");
         ret = EXIT_RUNTIME;
         goto out;
     }
@@ -230,6 +231,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     warn = calloc(g.npoints, sizeof *warn);
     per_point pp = {&x, pts, warn, c->per_point};
     if (!warn) {
+        fprintf(stderr, "stepsim: out of memory\n");
         ret = EXIT_RUNTIME;
         goto out;
     }
