@@ -32,7 +32,18 @@
 #   scenarios/more_pwps.cfg), paired, 8 replications. At the baseline the published
 #   figure barely moves (measured +1.1 points [0.9, 1.2]: the opt-in, not the list,
 #   makes its tail); here the list drains and it rises (+8.5 [7.7, 9.3]; at 20
-#   replications +1.1 [1.0, 1.2] and +8.2 [7.8, 8.7]). Checked: below 3 points, above 5.
+#   replications +1.1 [1.0, 1.2] and +8.2 [7.8, 8.7]). More staff cannot shorten an
+#   opt-in, so they can remove only the breaches that are not the opt-in's alone: at the
+#   baseline U = (1 - its published figure) x (the share of its breaches not the
+#   opt-in's), 9.3 points x 15.4% = 1.43 points, read from this test's runs. Checked: at
+#   the baseline the rise is not above U (the interval's low end at most U: a 2.5% test
+#   were the rise U itself; measured 1.06 [0.92, 1.21], its low end 3.5 half-widths under
+#   U), and here it is above U (the low end over it: the list, not the opt-in, makes the
+#   tail; 7.66 against 1.43). That asks that the list make the tail, not that 8 PWPs
+#   drain it (they do: 99.9% is left, the opt-in's 0.1 point): one PWP more (31) gives
+#   +2.8 [1.4, 4.2] and passes too. The limits were "below 3 points, above 5", set
+#   between the two measured rises; a more_pwps.cfg run whose opt-in is also 2 days
+#   quicker (24) rises +2.1 [1.9, 2.2]: under 3, it passed; above U, it fails now.
 # The sanitizer pass runs 2 replications and leaves the statistical checks to the
 # optimised pass (lib.sh: reps, statistical).
 # Usage: tests/test_front_door.sh BUILD_DIR
@@ -88,6 +99,7 @@ expect_rc 0 "front_door_queue.cfg, patients.csv"
 run run scenarios/baseline.cfg -r 2 -q -o "$tmp/base_p" --patients
 expect_rc 0 "baseline, patients.csv"
 set -- $(late "$tmp/base_p") $(late "$tmp/fdq_p")
+base_breaches=$1 base_optin=$2
 echo "   over six weeks to the assessment: baseline $1, $2 of them in the opt-in alone;" \
     "front_door_queue $3, $4"
 check "baseline: most breaches are the opt-in's (over 70%)" \
@@ -109,8 +121,13 @@ expect_rc 0 "front_door_queue.cfg, 38 PWPs"
 wb=$(paired "$tmp/base" "$tmp/base_more" within_6_weeks_reported)
 wq=$(paired "$tmp/fdq" "$tmp/fdq_more" within_6_weeks_reported)
 echo "   published six-week figure: baseline $wb; front_door_queue $wq"
-statistical check "baseline: 8 more PWPs move the published figure by under 3 points" \
-    near_zero "$wb" 0.03
-statistical check "front_door_queue: 8 more PWPs raise it by over 5 points" \
-    awk -v d="$wq" 'BEGIN { split(d, x, " "); exit !(x[2] > 0.05) }'
+# U: the most more PWPs can raise the baseline's figure, its breaches less the opt-in's.
+U=$(awk -v w="$(metric "$tmp/base" within_6_weeks_reported)" -v n="$base_breaches" \
+    -v o="$base_optin" 'BEGIN { if (n > 0 && w > 0) printf "%.6f", (1 - w) * (n - o) / n }')
+echo "   baseline: breaches not the opt-in's alone, U = ${U:-none}"
+check "baseline: U read" test -n "$U"
+statistical check "baseline: 8 more PWPs raise the published figure by no more than U ($wb; U $U)" \
+    awk -v d="$wb" -v u="${U:-0}" 'BEGIN { split(d, x, " "); exit !(x[2] != "" && x[2] <= u + 0) }'
+statistical check "front_door_queue: 8 more PWPs raise it by more than U ($wq)" \
+    awk -v d="$wq" -v u="${U:-1}" 'BEGIN { split(d, x, " "); exit !(x[2] > u + 0) }'
 finish
