@@ -5,11 +5,14 @@
 # off and on, so both arms have the same referrals with the same luck (common random
 # numbers; a practice's draws are keyed dice of each person's, drawn from no stream). For
 # each metric the paired difference on - off has a Student-t 95% interval over the 20
-# replications (t = 2.093, 19 degrees of freedom; scripts/paired.awk): "up" needs the interval above zero,
-# "down" below, "unmoved" needs it to hold zero. Practices that touch only the record
-# (coaching, repeated questionnaires, the assessment counted as treatment, completed
-# records) must leave every true figure exactly equal, which is stronger. The sanitizer pass
-# runs 2 replications an arm and checks only that (lib.sh: reps, statistical).
+# replications (t = 2.093, 19 degrees of freedom; scripts/paired.awk): "up" needs the
+# interval above zero, "down" below; "nodiff:H", for a figure 0 in expectation, lib.sh's
+# no_difference (the mean within twice its half-width of 0, which a correct model fails
+# with probability 5e-4 at 20 replications; the half-width at most H, derived where used).
+# Practices that touch only the record (coaching, repeated questionnaires, the assessment
+# counted as treatment, completed records) must leave every true figure exactly equal,
+# which is stronger. The sanitizer pass runs 2 replications an arm and checks only that
+# (lib.sh: reps, statistical).
 # Usage: tests/test_gaming.sh BUILD_DIR
 set -u
 
@@ -26,9 +29,8 @@ arm() {
     run run "$scn" -r "${R:-$(reps 20)}" -s 7 -j 2 -q -o "$tmp/$a" "$@"
     expect_rc 0 "run $a"
 }
-# moves OFF ON METRIC up|down|unmoved|same|small|near: check the paired difference
-# ("small": a practice that changes care may move a figure it does not aim at, by a little,
-# the interval inside half a point; "near": inside one point).
+# moves OFF ON METRIC up|down|nodiff:H|same|near: check the paired difference ("near":
+# the interval inside one point either way, for the holding lists below).
 moves() {
     # shellcheck disable=SC2046
     set -- "$1" "$2" "$3" "$4" $(paired "$tmp/$1" "$tmp/$2" "$3")
@@ -37,14 +39,13 @@ moves() {
     case $4 in
     up) statistical check "$2: $3 up" awk -v l="$6" 'BEGIN { exit !(l > 0) }' ;;
     down) statistical check "$2: $3 down" awk -v h="$7" 'BEGIN { exit !(h < 0) }' ;;
-    unmoved) statistical check "$2: $3 unmoved (interval holds 0)" awk -v l="$6" -v h="$7" \
-        'BEGIN { exit !(l <= 0 && h >= 0) }' ;;
-    same) check "$2: $3 exactly the same" awk -v m="$5" -v l="$6" -v h="$7" \
-        'BEGIN { exit !(m == 0 && l == 0 && h == 0) }' ;;
-    small) statistical check "$2: $3 within half a point (interval inside +-0.005)" \
-        awk -v l="$6" -v h="$7" 'BEGIN { exit !(l > -0.005 && h < 0.005) }' ;;
     near) statistical check "$2: $3 within a point (interval inside +-0.01)" \
         awk -v l="$6" -v h="$7" 'BEGIN { exit !(l > -0.01 && h < 0.01) }' ;;
+    nodiff:*) statistical check "$2: $3 does not move (half-width at most ${4#nodiff:})" \
+        no_difference "$5 $6 $7" "${4#nodiff:}" ;;
+    same) check "$2: $3 exactly the same" awk -v m="$5" -v l="$6" -v h="$7" \
+        'BEGIN { exit !(m == 0 && l == 0 && h == 0) }' ;;
+    *) bad "moves: no kind $4 for $3" ;;
     esac
 }
 true_same() {
@@ -73,7 +74,16 @@ true_same off repeat
 
 arm complete --set reporting.complete_self_discharged_share=1.0
 moves off complete recovery_rate_reported up
-moves off complete within_6_weeks_reported unmoved
+# Only the record moves: the clock's stop, at the assessment, exactly the same. The
+# published figure gains the self-discharged as finishers, a change of mix, not of anyone's
+# wait: 0 in expectation but for their waits' difference from the others', measured at 200
+# paired replications (2026-12-07) -0.02 points [-0.10, +0.07], whose spread makes 0.29
+# points the half-width to expect at 20 and the move at most a third of it; H is twice
+# that, 0.6 points (a correct model exceeds it with probability under 1e-6; a move of 1.8
+# points fails with probability 97.5%). It was "the interval holds 0", which fails one
+# unchanged figure in twenty by chance.
+moves off complete wait_referral_to_assessment_under_6_weeks_share same
+moves off complete within_6_weeks_reported nodiff:0.006
 true_same off complete
 
 echo "== the assessment counted as a treatment session (clock stops at first treatment)"
@@ -100,8 +110,20 @@ echo "   eos - off: recovery_rate_true $1 [$2, $3]"
 r=$(paired "$tmp/off" "$tmp/eos" reliable_improvement_reported | cut -d' ' -f1)
 statistical check "eos: true recovery up by the places freed, less than a third of the reported gain" \
     awk -v l="$2" -v m="$1" -v r="$r" 'BEGIN { exit !(l > 0 && m < r / 3) }'
-# Shorter courses change who finishes when: the reported six-week figure moves a hair.
-moves off eos within_6_weeks_reported small
+# Shorter courses change who finishes when, and so the published six-week figure, a share
+# of those reported as finishing, by their mix; the clock it reads stops at the assessment,
+# which no practice reaches but through the clinics the assessors' freed treatment time
+# allows: the assessment's six-week share (of everyone assessed) is 0 in expectation.
+# Measured at 200 paired replications (2026-12-07), in points: -0.009 [-0.021, +0.003]
+# (end-of-session scoring) and -0.005 [-0.019, +0.009] (early discharge), whose spread
+# makes 0.040 and 0.047 the half-widths to expect at 20; H 0.1 points is twice the wider
+# (a correct model exceeds it with probability under 1e-6; a move of 0.3 points at the
+# front door fails with probability 97.5%). The published figure is shown, not checked:
+# -0.02 [-0.06, +0.02] and -0.22 [-0.27, -0.16] at 200, the second a real move of the mix
+# that at 20 replications "the interval inside half a point", the check before (a margin
+# chosen), would pass, but that a check of 0 would fail.
+moves off eos wait_referral_to_assessment_under_6_weeks_share nodiff:0.001
+echo "   eos - off: within_6_weeks_reported (shown) $(paired "$tmp/off" "$tmp/eos" within_6_weeks_reported)"
 
 arm early --set reporting.discharge_on_first_good_score=true
 moves off early recovery_rate_reported up
@@ -110,7 +132,8 @@ moves off early recovery_rate_reported up
 # to the person discharged early is outweighed, in this service, by the capacity it frees.
 moves off early sessions_mean_finishers down
 moves off early recovery_rate_true up
-moves off early within_6_weeks_reported small
+moves off early wait_referral_to_assessment_under_6_weeks_share nodiff:0.001
+echo "   early - off: within_6_weeks_reported (shown) $(paired "$tmp/off" "$tmp/early" within_6_weeks_reported)"
 
 echo "== holding lists (clock stops at first treatment)"
 # The quarter service as it is: its step-3 list is long (as the baseline's), so the letters
