@@ -4,7 +4,8 @@
 # - A review that never moves anything moves nothing: flex_max = 0 gives every output
 #   byte for byte as the review switched off.
 # - A service short of PWPs (26 against the baseline's 32): the clinics hold the published
-#   six-week figure that, without them, collapses as the assessment list grows; the time
+#   six-week figure inside the national band (89.4% +- 4) that, without them, collapses
+#   below it as the assessment list grows; the time
 #   comes out of treatment, so the wait from assessment to treatment grows (the hidden
 #   second wait) and fewer referrals enter treatment.
 # - The baseline: the list no longer wanders. Without the clinics its assessment slots are
@@ -56,11 +57,28 @@ moved_on=$(metric "$tmp/short_on" assessment_extra_share mean)
 echo "   published six-week figure $w6; assessment to treatment, median days $a2t"
 echo "   entered treatment $ent; waiting for assessment $list"
 echo "   slots moved from treatment: $moved_off without, $moved_on with"
-# Held against collapsed: 88.6 points [87.3, 89.9] measured (79.9 before 2026-12-05).
-# 30 asks for the interval's low
-# end well clear of the few points a change of mix moves it (telephone triage: 0.2).
-statistical check "26 PWPs: the clinics raise the published six-week figure by 30 points at least" \
-    awk -v d="$w6" 'BEGIN { split(d, x, " "); exit !(x[2] > 0.3) }'
+# Held against collapsed: +88.6 points [87.3, 89.9] measured (79.9 before 2026-12-05).
+# "Held" is where the calibration holds the baseline: inside the national figure's band
+# (scenarios/targets/national.cfg, 89.4% +- 4, the band test_calibration asks of the
+# baseline), its 95% interval wholly inside; "collapsed" is below the band, the interval
+# wholly under it. Measured: 89.7% [89.4, 89.9] with the clinics, 1.0% [0.0, 2.3]
+# without. The check was a rise of 30 points at least, a figure chosen between the few
+# points a change of mix moves it and the rise measured.
+band=$(awk '/metric = "within_6_weeks_reported"/ { for (i = 1; i <= NF; i++) {
+        if ($i == "value") v = $(i + 2); if ($i == "tolerance") t = $(i + 2) } }
+    END { gsub(";", "", v); gsub(";", "", t); if (v != "" && t != "") print v - t, v + t }' \
+    scenarios/targets/national.cfg)
+on_ci="$(metric "$tmp/short_on" within_6_weeks_reported ci_low) $(metric "$tmp/short_on" within_6_weeks_reported ci_high)"
+off_ci="$(metric "$tmp/short_off" within_6_weeks_reported ci_low) $(metric "$tmp/short_off" within_6_weeks_reported ci_high)"
+echo "   published six-week figure's interval: $on_ci with the clinics, $off_ci without; the national band $band"
+check "the national band of the published six-week figure read" test -n "$band"
+statistical check "26 PWPs: with the clinics the published six-week figure is held inside the national band" \
+    awk -v b="$band" -v c="$on_ci" 'BEGIN { split(b, x, " "); split(c, y, " ")
+        exit !(x[1] != "" && y[2] != "" && y[1] >= x[1] && y[2] <= x[2]) }'
+statistical check "26 PWPs: without them it collapses below the band" \
+    awk -v b="$band" -v c="$off_ci" 'BEGIN { split(b, x, " "); split(c, y, " ")
+        exit !(x[1] != "" && y[2] != "" && y[2] < x[1]) }'
+statistical check "26 PWPs: the clinics raise the published six-week figure" above "$w6"
 statistical check "26 PWPs: the hidden second wait grows" above "$a2t"
 statistical check "26 PWPs: fewer enter treatment" below "$ent"
 statistical check "26 PWPs: a shorter assessment list" below "$list"
