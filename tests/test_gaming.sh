@@ -39,8 +39,8 @@ moves() {
     case $4 in
     up) statistical check "$2: $3 up" awk -v l="$6" 'BEGIN { exit !(l > 0) }' ;;
     down) statistical check "$2: $3 down" awk -v h="$7" 'BEGIN { exit !(h < 0) }' ;;
-    near) statistical check "$2: $3 within a point (interval inside +-0.01)" \
-        awk -v l="$6" -v h="$7" 'BEGIN { exit !(l > -0.01 && h < 0.01) }' ;;
+    near) statistical check "$2: $3 within half the share discharged (interval inside +-$D/2)" \
+        awk -v l="$6" -v h="$7" -v d="$D" 'BEGIN { exit !(d > 0 && l > -d / 2 && h < d / 2) }' ;;
     nodiff:*) statistical check "$2: $3 does not move (half-width at most ${4#nodiff:})" \
         no_difference "$5 $6 $7" "${4#nodiff:}" ;;
     same) check "$2: $3 exactly the same" awk -v m="$5" -v l="$6" -v h="$7" \
@@ -102,14 +102,30 @@ moves off eos recovery_rate_reported up
 moves off eos reliable_improvement_reported up
 # Care changes only through the recovered-discharge rule reading the later score: courses
 # end a little sooner. In a service whose diaries are full the places freed go to people
-# waiting, who start sooner: true recovery (everyone, 26 weeks after referral) rises, by
-# less than a third of the reported gain (measured: +1.4 points against +6.2 in reliable
-# improvement).
+# waiting, who start sooner: true recovery (everyone, 26 weeks after referral) rises, and
+# by less than reported recovery does, which gains the same places freed (for those who
+# finish) and the later score besides: the reported gain less the true one, paired
+# replication by replication (each arm's reported less true recovery, $tmp/ARM/gap.csv),
+# has its interval above 0. Measured: reported +4.6 points [3.9, 5.2], true +1.4
+# [1.1, 1.8]. (It was "less than a third of the reported gain in reliable improvement",
+# +6.2: a fraction chosen, and a figure of another kind.)
 set -- $(paired "$tmp/off" "$tmp/eos" recovery_rate_true)
 echo "   eos - off: recovery_rate_true $1 [$2, $3]"
-r=$(paired "$tmp/off" "$tmp/eos" reliable_improvement_reported | cut -d' ' -f1)
-statistical check "eos: true recovery up by the places freed, less than a third of the reported gain" \
-    awk -v l="$2" -v m="$1" -v r="$r" 'BEGIN { exit !(l > 0 && m < r / 3) }'
+statistical check "eos: true recovery up by the places freed" awk -v l="$2" 'BEGIN { exit !(l > 0) }'
+# gap ARM: ARM's reported less true recovery, per replication, as $tmp/ARM/gap.csv.
+gap() {
+    awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("metric")] == "recovery_rate_reported" { a[f[col("replication")]] = f[col("value")] }
+        f[col("metric")] == "recovery_rate_true" { b[f[col("replication")]] = f[col("value")] }
+        END { print "replication,metric,value"
+            for (r in a) if (r in b) printf "%s,gap,%.12g\n", r, a[r] - b[r] }' \
+        "$tmp/$1/replications.csv" >"$tmp/$1/gap.csv"
+}
+gap off
+gap eos
+g=$(paired "$tmp/off" "$tmp/eos" gap gap.csv)
+echo "   eos - off: recovery gain, reported less true: $g"
+statistical check "eos: true recovery up by less than reported recovery" above "$g"
 # Shorter courses change who finishes when, and so the published six-week figure, a share
 # of those reported as finishing, by their mix; the clock it reads stops at the assessment,
 # which no practice reaches but through the clinics the assessors' freed treatment time
@@ -153,13 +169,22 @@ n1=$(exits "$tmp/hold" discharged_holding_list)
 echo "   discharged from a holding list: $n0 (off), $n1 (on)"
 check "no holding-list discharges when off" test "$n0" -eq 0
 check "holding-list discharges when on" test "$n1" -gt 0
+# D: the share of referrals discharged from a holding list (a fraction, as the metric).
+D=$(awk -v n="$n1" "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("kind")] == "stage" && f[col("name")] == "referred" { r += f[col("count")] }
+    END { if (r > 0) printf "%.6f", n / r }' "$tmp/hold/flow.csv")
+echo "   share of referrals discharged from a holding list: D = ${D:=0}"
 # Those who miss a letter are discharged, not counted as waiting or as giving up: the lists
 # look shorter, the reported wait is shorter and fewer are "lost waiting". The service is
 # at capacity, so nearly the same number start treatment (who starts changes, hardly how
-# many). The bound is a point either way, an eighth of the 8 points discharged from the
-# lists: a treatment capacity that gave their places to no one (entering falling by them)
-# fails it, while the shift measured (-0.45: the extra clinics take a little more of step
-# 2's hours as re-referrals of the discharged lengthen the assessment list) passes.
+# many). Two hypotheses, read from the run: a service at capacity gives the discharged
+# people's places to others (entering treatment moves by about 0), a service that gave
+# them to no one loses them (entering falls by the share discharged, D). The check is the
+# midpoint test between the two: the interval inside +-D/2, which the first passes and
+# the second fails, each with probability 97.5% or more. Measured: D 8 points, the shift
+# -0.45 [-0.62, -0.29] (the extra clinics take a little more of step 2's hours as
+# re-referrals of the discharged lengthen the assessment list). (The bound was a point
+# either way, chosen.)
 moves hold_off hold waiting_step3_mean down
 moves hold_off hold wait_reported_days_mean down
 moves hold_off hold dropout_after_assessment_share down
