@@ -2,8 +2,9 @@
  * cohort referral ends in exactly one exit, the funnel only narrows, a (params,
  * replication) pair always gives the same results, replications differ, shares are shares,
  * a service with no step-3 staff still ends, and the monitor sees every referral's stages
- * and events; pooling a federation's services asserts its preconditions. Exact checks
- * (counts), so no statistical tolerance is involved. */
+ * and events; pooling a federation's services asserts its preconditions, and so does a
+ * step's committed hours (rounding dust cleared, a release without its commitment not).
+ * Exact checks (counts), so no statistical tolerance is involved. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "models/pw_pool.h"
 #include "models/pw_results.h"
 #include "models/pw_schema.h"
+#include "models/pw_state.h"
 #include "models/pw_world.h"
 #include "sim/scn_load.h"
 
@@ -950,6 +952,34 @@ static void test_pool_preconditions(void)
           "returned");
 }
 
+/* ======================================================================================
+ * A step's committed hours: rounding dust is cleared, a release without its commitment
+ * is asserted
+ * ====================================================================================== */
+
+/* An hour released from a step that holds none (it was cleared to 0 without a word). */
+static void load_released_twice(void)
+{
+    world *w = calloc(1, sizeof *w);
+    if (w)
+        metrics_track_load(w, PW_STEP2, -1.0);
+}
+
+static void test_step_load(void)
+{
+    world *w = calloc(1, sizeof *w);
+    if (!CHECK(w, "calloc of a world"))
+        return;
+    metrics_track_load(w, PW_STEP2, 0.3);
+    metrics_track_load(w, PW_STEP2, -0.1);
+    metrics_track_load(w, PW_STEP2, -0.2); /* 0.3 - 0.1 - 0.2: -2.8e-17, dust */
+    CHECK(w->load_step[PW_STEP2] == 0, "0.3 - 0.1 - 0.2 hours: expected 0 exactly, got %g",
+          w->load_step[PW_STEP2]);
+    free(w);
+    CHECK(harness_aborts(load_released_twice), "an hour released from a step holding none: "
+                                               "expected an assertion, it returned");
+}
+
 int main(void)
 {
     RUN_TEST(test_accounting);
@@ -957,5 +987,6 @@ int main(void)
     RUN_TEST(test_no_step3_capacity);
     RUN_TEST(test_monitor);
     RUN_TEST(test_pool_preconditions);
+    RUN_TEST(test_step_load);
     return harness_done();
 }
