@@ -63,8 +63,11 @@ void sim_timeavg_set(sim_timeavg *a, double t, double v)
 
 void sim_timeavg_restart(sim_timeavg *a, double t) { sim_timeavg_init(a, t, a->value); }
 
+/* A time before the last set (or NaN) is a caller's bug, asserted: the area already holds
+ * the stretch after t, so the mean would count time it was not asked about. */
 double sim_timeavg_mean(const sim_timeavg *a, double t)
 {
+    assert(t >= a->t_last && "sim_timeavg_mean: time before the last set");
     double span = t - a->t_start;
     if (span <= 0)
         return a->value;

@@ -40,7 +40,8 @@ void sim_timeavg_init(sim_timeavg *a, double t0, double v0);
 void sim_timeavg_set(sim_timeavg *a, double t, double v);
 /* Forget the history before t (end of warm-up), keeping the current value. */
 void sim_timeavg_restart(sim_timeavg *a, double t);
-/* Average over [t_start, t]; the current value if t == t_start. */
+/* Average over [t_start, t]; the current value if t == t_start. t >= the last time set,
+ * asserted. */
 double sim_timeavg_mean(const sim_timeavg *a, double t);
 
 /* ---- Histogram over [lo, hi) with uniform bins; values below lo / at or above hi (and
