@@ -199,8 +199,13 @@ static int build_page(server *sv)
     }
     fprintf(pg.data, "],\n\"replications\": %d, \"horizon_weeks\": ", sv->default_reps);
     out_json_num(pg.data, horizon);
+    /* out_page_write releases pg whatever it returns; without a stream pg is ours to
+     * release, and the stream is closed even when the write failed. */
     FILE *m = open_memstream(&sv->page, &sv->page_len);
-    if (!m || out_page_write(&pg, m) != OUT_OK || fclose(m) != 0) {
+    int wrote = m ? out_page_write(&pg, m) : OUT_ENOMEM;
+    if (!m)
+        out_page_free(&pg);
+    if ((m && fclose(m) != 0) || wrote != OUT_OK) {
         fprintf(stderr, "stepsim: out of memory\n");
         return EXIT_RUNTIME;
     }
