@@ -127,25 +127,39 @@ static int make_lhs(const xp *x, size_t n, grid *g)
 typedef struct per_point {
     xp *x;
     const ex_point *first; /* the sweep's points: a point's number is its offset */
-    char **warn;           /* each point's warnings as run prints them, or NULL: none */
+    char **warn; /* each point's warnings as run prints them, NULL: none (point_results) */
     int write_sets;        /* --per-point */
 } per_point;
 
 static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                            char *err, size_t errlen);
 
+/* A point's warnings when its checks ran out of memory: said in the table in place of
+ * them, for silence would read as a point with none. Not malloc'd (warn_free). */
+static char warn_unknown[] = "Checks warning: out of memory, so this point's checks were not "
+                             "made: its warnings, if any, are not shown";
+
+/* Release a point's warnings (NULL and warn_unknown too). */
+static void warn_free(char *w)
+{
+    if (w != warn_unknown)
+        free(w);
+}
+
 /* ex_run_opts.results of the sweep: keep pt's warnings as run prints them in ctx's
- * per_point (its warn[i], malloc'd, NULL when none or out of memory; a previous one
- * freed) and, with --per-point, write its set of outputs. Returns 0, or -1 with err set
- * (write_point_set). */
+ * per_point (its warn[i]: malloc'd, NULL when none, warn_unknown when memory ran out;
+ * a previous one released) and, with --per-point, write its set of outputs. Returns 0,
+ * or -1 with err set (write_point_set). */
 static int point_results(void *ctx, const ex_point *pt, const pw_results *res, size_t n,
                          char *err, size_t errlen)
 {
     per_point *pp = ctx;
     size_t i = (size_t)(pt - pp->first);
-    free(pp->warn[i]);
+    warn_free(pp->warn[i]);
     pp->warn[i] = run_checks_text(pt->p, res, n, 1, NULL);
-    if (pp->warn[i] && !pp->warn[i][0]) { /* no warning */
+    if (!pp->warn[i]) {
+        pp->warn[i] = warn_unknown;
+    } else if (!pp->warn[i][0]) { /* no warning */
         free(pp->warn[i]);
         pp->warn[i] = NULL;
     }
@@ -408,7 +422,7 @@ out:
     for (size_t i = 0; pts && i < g.npoints; i++)
         ex_point_free(&pts[i]);
     for (size_t i = 0; warn && i < g.npoints; i++)
-        free(warn[i]);
+        warn_free(warn[i]);
     free(warn);
     free(pts);
     grid_free(&g);

@@ -386,6 +386,29 @@ if "$cc_" -shared -fPIC -o "$tmp/failms.so" "$tmp/failms.c" -ldl 2>"$tmp/cc.err"
         test $n -ge 2 -a $n -le 10
     check "serve past every open_memstream stops at listen (the shim's)" \
         grep -q "cannot listen on 127.0.0.1:18096" "$tmp/err"
+    # sweep: a point whose checks ran out of memory (run_checks_text) is said to have
+    # warnings not shown, not left as a point with none (it printed nothing). Each call
+    # fails in turn until one is a point's checks; every run either finishes (exit 0) or
+    # says out of memory (exit 1).
+    n=1
+    said=0
+    quiet_oom=0
+    while [ $n -le 12 ] && [ $said = 0 ]; do
+        FAIL_MEMSTREAM_AT=$n LD_PRELOAD="$tmp/failms.so" timeout 120 "$bin" sweep \
+            "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30,31 -r 1 -j 1 \
+            --set horizon_weeks=26 -o "$tmp/sweep_oom" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        if [ $rc = 0 ] && grep -q "^    ! Checks warning: out of memory, so this point's checks were not made" \
+            "$tmp/out"; then
+            said=1
+        elif [ $rc != 0 ] && ! { [ $rc = 1 ] && grep -q '^stepsim: out of memory$' "$tmp/err"; }; then
+            quiet_oom=$((quiet_oom + 1))
+        fi
+        n=$((n + 1))
+    done
+    check "sweep: a point's checks out of memory says so in the table (call $((n - 1)))" \
+        test $said = 1
+    check "sweep: every other open_memstream failing: exit 1, out of memory" test $quiet_oom = 0
 else
     echo "SKIP  serve out of memory: no C compiler for the shim ($cc_: $(head -n 1 "$tmp/cc.err"))"
 fi
