@@ -566,9 +566,13 @@ char *run_checks_text(const pw_params *p, const pw_results *res, size_t n, int w
     size_t len = 0, nlen = 0;
     FILE *m = open_memstream(&buf, &len);
     FILE *sink = warnings_only ? open_memstream(&none, &nlen) : m; /* info, dropped */
-    if (!m || !sink) {
+    if (!m || !sink) { /* either may have failed alone */
         if (m)
             fclose(m);
+        if (sink && sink != m) {
+            fclose(sink);
+            free(none);
+        }
         free(buf);
         return NULL;
     }

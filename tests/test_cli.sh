@@ -394,7 +394,8 @@ if "$cc_" -shared -fPIC -o "$tmp/failms.so" "$tmp/failms.c" -ldl 2>"$tmp/cc.err"
     said=0
     quiet_oom=0
     while [ $n -le 12 ] && [ $said = 0 ]; do
-        FAIL_MEMSTREAM_AT=$n LD_PRELOAD="$tmp/failms.so" timeout 120 "$bin" sweep \
+        # shellcheck disable=SC2086 # $shim_env: empty, or ASan's option, split on purpose
+        env $shim_env FAIL_MEMSTREAM_AT=$n LD_PRELOAD="$tmp/failms.so" timeout 120 "$bin" sweep \
             "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30,31 -r 1 -j 1 \
             --set horizon_weeks=26 -o "$tmp/sweep_oom" >"$tmp/out" 2>"$tmp/err"
         rc=$?
