@@ -13,6 +13,16 @@
 #include "out_services.h"
 #include "sim/core/sim_stats.h"
 
+void out_compare_csv_cells(FILE *f, const sim_summary *own, const sim_summary *diff)
+{
+    const double v[] = {own->mean, own->ci_low, own->ci_high, diff ? diff->mean : NAN,
+                        diff ? diff->ci_low : NAN, diff ? diff->ci_high : NAN};
+    for (size_t j = 0; j < sizeof v / sizeof *v; j++) {
+        out_csv_num(f, v[j]);
+        fputc(',', f);
+    }
+}
+
 /* One metric of one scenario: its summary and the paired difference to the reference. */
 typedef struct cell {
     sim_summary own, diff;
@@ -78,12 +88,7 @@ static int write_subgroups(FILE *f, size_t nscn, const char *const *names,
                 out_csv_str(f, names[0]);
                 fprintf(f, ",%s,%s,%s,", pw_subgroup_attribute(g), pw_subgroup_name(g),
                         pw_gmetric_name((pw_gmetric)m));
-                const double x[] = {own.mean, own.ci_low, own.ci_high, s ? diff.mean : NAN,
-                                    s ? diff.ci_low : NAN, s ? diff.ci_high : NAN};
-                for (size_t j = 0; j < sizeof x / sizeof *x; j++) {
-                    out_csv_num(f, x[j]);
-                    fputc(',', f);
-                }
+                out_compare_csv_cells(f, &own, s ? &diff : NULL);
                 fprintf(f, "%zu\n", own.n);
             }
     }

@@ -29,6 +29,12 @@ __attribute__((warn_unused_result)) int out_write_compare_page(
     const scn_federation *feds, const pw_results *const *reps, size_t nreps,
     unsigned long long seed, char *err, size_t errlen);
 
+struct sim_summary;
+/* A row's figures as compare's CSV files write them, each followed by a comma: own's
+ * mean, ci_low, ci_high, then diff's (empty for the reference: diff NULL). */
+void out_compare_csv_cells(FILE *f, const struct sim_summary *own,
+                           const struct sim_summary *diff);
+
 /* The comparison table a policy analyst reads: the headline metrics of each scenario
  * against the first, differences with 95% CIs (percentage points for shares); the rows of
  * metrics p (the first scenario's parameters, which the others' windows match) cannot

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out_compare.h"
 #include "out_file.h"
 #include "out_metrics.h"
 #include "models/pw_world.h"
@@ -251,12 +252,7 @@ int out_write_compare_services(const char *outdir, size_t nscn, const char *cons
                 fputc(',', f);
                 out_csv_str(f, feds[s].services[k].name);
                 fprintf(f, ",%s,", pw_metric_name((pw_metric)m));
-                const double v[] = {own.mean, own.ci_low, own.ci_high, s ? diff.mean : NAN,
-                                    s ? diff.ci_low : NAN, s ? diff.ci_high : NAN};
-                for (size_t j = 0; j < sizeof v / sizeof *v; j++) {
-                    out_csv_num(f, v[j]);
-                    fputc(',', f);
-                }
+                out_compare_csv_cells(f, &own, s ? &diff : NULL);
                 fprintf(f, "%zu,", own.n);
                 if (s)
                     fprintf(f, "%zu", diff.n);
