@@ -201,8 +201,10 @@ static int checks_into(void *ctx, const ex_point *pt, const pw_results *res, siz
 char *xp_point_checks(xp *x, const pw_params *p)
 {
     pw_params *copy = malloc(sizeof *copy);
-    if (!copy)
+    if (!copy) {
+        fprintf(stderr, "stepsim: %s: the answer's checks: out of memory\n", x->c->command);
         return NULL;
+    }
     memcpy(copy, p, sizeof *copy); /* flat: par.h sends it as it is */
     ex_point pt;
     ex_point_init(&pt, copy);
@@ -218,6 +220,9 @@ char *xp_point_checks(xp *x, const pw_params *p)
         free(text);
         return NULL;
     }
+    if (!text) /* run_checks_text ran out of memory: said, not taken for no warnings */
+        fprintf(stderr, "stepsim: %s: the answer's checks: out of memory, so they are not "
+                "shown\n", x->c->command);
     return text;
 }
 

@@ -410,6 +410,17 @@ if "$cc_" -shared -fPIC -o "$tmp/failms.so" "$tmp/failms.c" -ldl 2>"$tmp/cc.err"
     check "sweep: a point's checks out of memory says so in the table (call $((n - 1)))" \
         test $said = 1
     check "sweep: every other open_memstream failing: exit 1, out of memory" test $quiet_oom = 0
+    # solve: the answer's checks out of memory are said (the answer printed and written
+    # as one with none). Its first open_memstream is those checks' (run_checks_text).
+    # shellcheck disable=SC2086 # $shim_env: empty, or ASan's option, split on purpose
+    env $shim_env FAIL_MEMSTREAM_AT=1 LD_PRELOAD="$tmp/failms.so" timeout 120 "$bin" solve \
+        "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30:31 -r 2 -j 1 -q \
+        --target 'recovery_rate_true>=0' --set horizon_weeks=26 -o "$tmp/solve_oom" \
+        >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 0 "solve with its answer's checks out of memory"
+    expect_err "^stepsim: solve: the answer's checks: out of memory, so they are not shown$" \
+        "solve: the answer's checks out of memory, said"
 else
     echo "SKIP  serve out of memory: no C compiler for the shim ($cc_: $(head -n 1 "$tmp/cc.err"))"
 fi
