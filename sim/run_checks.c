@@ -463,26 +463,6 @@ static char *static_text(const pw_params *p, const char *tag)
     return buf;
 }
 
-/* s as a scenario file writes a string, without its quotes ("a \"b\"\nc"), into b[n]: a
- * service's name in a warning's tag keeps the warning on its lines. */
-static const char *escaped(char *b, size_t n, const char *s)
-{
-    size_t w = 0;
-    for (; *s && w + 5 < n; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            w += (size_t)snprintf(b + w, n - w, "\\%c", ch);
-        else if (ch == '\n')
-            w += (size_t)snprintf(b + w, n - w, "\\n");
-        else if (ch < 0x20 || ch == 0x7f)
-            w += (size_t)snprintf(b + w, n - w, "\\x%02x", ch);
-        else
-            b[w++] = (char)ch;
-    }
-    b[w] = '\0';
-    return b;
-}
-
 /* A federation's services' own plan and lever warnings, those the base does not have,
  * and a step none of a service's posts treats, each tagged with its service (and `who`, a
  * compare's scenario, or NULL). */
@@ -490,9 +470,15 @@ static void print_service_checks(FILE *f, const pw_params *base, const pw_params
                                  size_t n, const char *who)
 {
     for (size_t k = 0; k < n; k++) {
-        char name[4 * sizeof svc[k].name + 1], tag[sizeof name + 600];
-        snprintf(tag, sizeof tag, " %s%sservice \"%s\"", who ? who : "", who ? ", " : "",
-                 escaped(name, sizeof name, svc[k].name));
+        /* The name as the scenario file writes it, quoted: a newline in it, raw, broke
+         * the warning across lines. */
+        char tag[4 * sizeof svc[k].name + 600] = "";
+        FILE *t = fmemopen(tag, sizeof tag, "w");
+        if (t) {
+            fprintf(t, " %s%sservice ", who ? who : "", who ? ", " : "");
+            scn_print_string(t, svc[k].name);
+            fclose(t);
+        }
         char *mine = static_text(&svc[k], tag), *theirs = static_text(base, tag);
         /* A warning (its line and the indented lines after it) the base does not have. */
         for (char *w = mine; w && theirs && *w;) {

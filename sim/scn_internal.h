@@ -365,8 +365,6 @@ int scn_load_with(const char *path, const char *const *sets, size_t nsets, long 
 
 /* A number that reads back exactly, as a float (see scn_fmt_num). */
 void scn_print_num(FILE *f, double v);
-/* A string in libconfig syntax, quoted and escaped. */
-void scn_print_string(FILE *f, const char *s);
 /* Every field of a table that applies to the group; a negative indent prints on the
  * current line, each field followed by a space. */
 void scn_print_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gflags,

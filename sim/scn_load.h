@@ -118,6 +118,9 @@ void scn_settle(pw_params *p);
  * in), numbers written so that they read back exactly: scn_load of the printed text gives
  * a pw_params equal to p. Returns nothing; write errors show up in ferror(f). */
 void scn_print(FILE *f, const pw_params *p);
+/* A string in libconfig syntax, quoted and escaped, as a scenario file writes it (a name
+ * in a message stays on its line). */
+void scn_print_string(FILE *f, const char *s);
 /* What b sets differently from a, as the body of an overrides group on one line
  * ("key = value; group = { key = value; }; "): loaded as overrides over a, it gives b.
  * malloc'd ("" when they print the same); NULL when out of memory. */
