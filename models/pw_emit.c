@@ -169,6 +169,7 @@ void emit_stage_by(world *w, const patient *pt, const clinician *c, double start
         .exit_reason = reason,
         .clinician = c ? c->id : -1,
         .clinician_role = c ? w->p->roles[c->role].name : NULL,
+        .clinician_burnout = c ? c->burnout : NAN,
         .unfinished = unfinished,
         .cohort = pt->cohort,
         .source = pt->self_ref ? "self" : "gp",

@@ -377,6 +377,8 @@ typedef struct pw_workforce_p {
                                        per unit of load above sustainable */
     double burnout_recovery_per_week; /* burnout_recovery_per_week: share of burnout lost
                                        a week at or below sustainable load */
+    double burnout_susceptibility_sd; /* burnout_susceptibility_sd: sd of the log of each
+                                       clinician's multiplier of burnout rise (mean 1) */
     double telephone_weight;        /* telephone_weight: a telephone hour counts as this
                                        many hours of load (telephone work burns out more) */
     double supervision_hours_per_month; /* supervision_hours_per_month */

@@ -88,8 +88,9 @@ int staff_set_assess_flex(world *w, double hours, double clinics)
 }
 
 /* A new clinician of role r (member number `member`) in post from now, owned by the
- * world and on the roster; NULL out of memory. Their stream is seeded by role name and member; the
- * therapist effect is its first draw. */
+ * world and on the roster; NULL out of memory. Their stream is seeded by role name and member;
+ * the therapist effect and the proneness to burnout are its first two draws, made whatever
+ * their spreads so that runs differing in a spread keep every later draw in step. */
 static clinician *clinician_new(world *w, int r, int member, double cap_factor)
 {
     const pw_params *p = w->p;
@@ -119,9 +120,12 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     c->cap_factor = cap_factor;
     c->start_day = c->qualified_day = w->s.now;
     c->salary_gbp = ro->salary_gbp;
-    c->effect_mult = ro->therapist_effect_sd > 0
-                         ? exp(gsl_ran_gaussian_ziggurat(c->rng, ro->therapist_effect_sd))
-                         : 1.0;
+    double z_effect = gsl_ran_gaussian_ziggurat(c->rng, 1.0);
+    double z_burn = gsl_ran_gaussian_ziggurat(c->rng, 1.0);
+    c->effect_mult = exp(ro->therapist_effect_sd * z_effect);
+    /* Lognormal of mean 1: a spread between clinicians leaves the mean rise as it was. */
+    double sb = p->workforce.burnout_susceptibility_sd;
+    c->burnout_proneness = exp(sb * z_burn - sb * sb / 2);
     w->staff[w->n_staff++] = c;
     roster_join(w, c); /* before clinician_refresh touches c's place in the index */
     clinician_refresh(w, c);
@@ -534,9 +538,9 @@ void staff_round(world *w)
                         (1 + (wf->telephone_weight - 1) * phone);
             }
             /* Overload builds burnout, and some of it heals every week: a sustained
-             * overload settles at rise x over x relief / recovery. */
+             * overload settles at rise x proneness x over x relief / recovery. */
             double over = fmax(0.0, load - wf->sustainable_load);
-            c->burnout += wf->burnout_rise_per_week * over * relief -
+            c->burnout += wf->burnout_rise_per_week * c->burnout_proneness * over * relief -
                           wf->burnout_recovery_per_week * c->burnout;
             c->burnout = clampd(c->burnout, 0, 1);
         }

@@ -180,6 +180,7 @@ struct clinician {
     double qualified_day;   /* in this role (qualified) since: the training bar */
     double sick_since;
     double burnout;         /* 0 (none) .. 1 */
+    double burnout_proneness; /* multiplier of this clinician's burnout rise (mean 1) */
     double salary_gbp;      /* a year per FTE */
     double fte;
     gsl_rng *rng;           /* this clinician's own stream (hazards, draws at leaving) */

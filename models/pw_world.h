@@ -36,6 +36,8 @@ typedef struct pw_stage_record {
     const char *exit_reason; /* why the stage ended, e.g. "dropped_waiting", "routed_step2" */
     int clinician;           /* staff id, -1 if none */
     const char *clinician_role; /* the clinician's role name, NULL if none */
+    double clinician_burnout; /* the clinician's burnout (0-1) as the stage ended or the run
+                                 did, NaN if none: what a staff survey would have read */
     int unfinished;          /* still open at the end of the run */
     int cohort;              /* referral fell in the measurement window */
     const char *source;      /* "gp" or "self" */

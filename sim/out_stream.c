@@ -12,6 +12,7 @@
 #include "out_metrics.h"
 
 #define DAY_DECIMALS 6 /* 1e-6 day < 0.1 s */
+#define BURNOUT_DECIMALS 4 /* a 0-1 index; 1e-4 is finer than anything it moves */
 
 /* The two streams: final name, header, and the bit that selects it. */
 typedef struct stream_kind {
@@ -24,7 +25,7 @@ static const stream_kind kinds[OUT_STREAM_KINDS] = {
     {OUT_STREAM_PATIENTS, "patients.csv",
      "scenario,replication,patient_id,person_id,stage,source,need,cohort,referral_day,"
      "queue_day,start_day,end_day,wait_days,sessions,exit_reason,clinician,unfinished,"
-     "phq9_first,gad7_first,phq9_last,gad7_last\n"},
+     "phq9_first,gad7_first,phq9_last,gad7_last,clinician_burnout\n"},
     {OUT_STREAM_EVENTS, "events.csv",
      "scenario,replication,case_id,activity_instance_id,activity,lifecycle,timestamp,day,"
      "resource,role,unfinished\n"},
@@ -272,6 +273,10 @@ static void on_stage(void *ctx, const pw_stage_record *rec)
         if (q[i] >= 0)
             rb_int(&r, q[i]);
     }
+    char b[OUT_NUM_MAX]; /* empty if no clinician (NaN) */
+    out_fmt_fixed(b, rec->clinician_burnout, BURNOUT_DECIMALS);
+    rb_char(&r, ',');
+    rb_bytes(&r, b, strlen(b));
     rb_char(&r, '\n');
     rb_flush(&r);
     check(s, s->f[0]);

@@ -327,6 +327,8 @@ static const pw_field workforce_fields[] = {
     PW_NUM("sustainable_load", pw_workforce_p, sustainable_load, PW_LO_OPEN, 0.85, 0, 2),
     PW_NUM("burnout_rise_per_week", pw_workforce_p, burnout_rise_per_week, 0, 0.0, 0, MAX_FACTOR),
     PW_FRAC("burnout_recovery_per_week", pw_workforce_p, burnout_recovery_per_week, 0, 0.1),
+    PW_NUM("burnout_susceptibility_sd", pw_workforce_p, burnout_susceptibility_sd, 0, 0.0, 0,
+           3),
     PW_NUM("telephone_weight", pw_workforce_p, telephone_weight, 0, 1.0, 0, MAX_FACTOR),
     /* A month's working hours. */
     PW_NUM("supervision_hours_per_month", pw_workforce_p, supervision_hours_per_month, 0, 2.0,

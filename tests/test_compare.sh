@@ -294,15 +294,14 @@ fi
 # compare prints each scenario's warm-up check as run does (it once printed none), and a
 # list that grows through the window alike in every replication (a t test at 1%: 4
 # replications) is named as demand above capacity, a list wandering at capacity is not.
-# 12% more referrals: the front door's extra clinics (assessment.flex_*) hold the
-# assessment list, so the list that grows is step 2's, whose hours they take (from 656
-# people in the window's first year to 1,427 in its last). A fifth more, as before
-# 2026-12-05, grows it towards where people give up as fast as they join (about 2,000:
-# yearly means 1,422 in the window's first year, 2,139 in its last, levelling from the
-# third), which the capacity warning names too; 280 keeps the test's list well clear of
-# that level.
+# 8% more referrals, growing 4% a year: the front door's extra clinics (assessment.flex_*)
+# hold the assessment list, so the list that grows is step 2's, whose hours they take
+# (a mean of 721 people in the window's first year to 2,945 in its last, 4 replications,
+# 2026-12-07). A steady 12% more, as before 2026-12-07, now fills step 2's list to where
+# people give up as fast as they join by the window's second year (yearly means 1,090 to
+# 1,177 from then): a list at a level, which the warning rightly leaves alone.
 cp "$b" "$tmp/base_copy.cfg"
-printf '@include "base_copy.cfg"\noverrides = { name = "busy"; referrals = { per_week = 280.0; }; };\n' \
+printf '@include "base_copy.cfg"\noverrides = { name = "busy"; referrals = { per_week = 270.0; growth_per_year = 0.04; }; };\n' \
     >"$tmp/busy.cfg"
 run compare "$b" "$tmp/busy.cfg" -r 4 -j 2 -o "$tmp/busy"
 expect_rc 0 "compare with an overloaded scenario"

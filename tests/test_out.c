@@ -1221,7 +1221,7 @@ static void emit(const pw_monitor *m, int r, int k)
             .stage = "step2", .referral_day = 10.5, .queue_day = 12,
             .start_day = i % 2 ? NAN : 20.25, .end_day = NAN, .wait_days = 8.25,
             .sessions = i, .exit_reason = "dropped, waiting", .clinician = i % 2 ? -1 : 7,
-            .clinician_role = i % 2 ? NULL : "pwp",
+            .clinician_role = i % 2 ? NULL : "pwp", .clinician_burnout = i % 2 ? NAN : 0.25,
             .unfinished = 1, .cohort = 1, .source = "gp", .need = "low",
             .phq9_first = i % 2 ? -1 : 14, .gad7_first = i % 2 ? -1 : 9,
             .phq9_last = i % 2 ? -1 : 6, .gad7_last = i % 2 ? -1 : 0};
@@ -1265,20 +1265,20 @@ static void test_streams(void)
     CHECK(h && !strcmp(h, "scenario,replication,patient_id,person_id,stage,source,need,"
                           "cohort,referral_day,queue_day,start_day,end_day,wait_days,"
                           "sessions,exit_reason,clinician,unfinished,phq9_first,gad7_first,"
-                          "phq9_last,gad7_last"),
+                          "phq9_last,gad7_last,clinician_burnout"),
           "patients.csv header");
     CHECK(p && count_lines(p) == 1 + 4, "header once + 4 rows");
     const char *a = p ? strstr(p, "\n\"Scn, A\",0,0,0,step2,gp,low,1,10.500000,12.000000,"
-                                  "20.250000,,8.250000,0,\"dropped, waiting\",pwp_7,1,14,9,6,0\n")
+                                  "20.250000,,8.250000,0,\"dropped, waiting\",pwp_7,1,14,9,6,0,0.2500\n")
                       : NULL;
     const char *b = p ? strstr(p, "\n\"Scn, A\",0,1,1,step2,gp,low,1,10.500000,12.000000,,,"
-                                  "8.250000,1,\"dropped, waiting\",,1,,,,\n")
+                                  "8.250000,1,\"dropped, waiting\",,1,,,,,\n")
                       : NULL;
     const char *c = p ? strstr(p, "\n\"Scn, A\",1,100,") : NULL;
     const char *e = p ? strstr(p, "\n\"Scn, A\",2,200,") : NULL;
     CHECK(a && b && c && e && a < b && b < c && c < e,
-          "rows in replication order, NaN days, clinician -1 and scores -1 empty, a score 0 "
-          "written");
+          "rows in replication order, NaN days, clinician -1, scores -1 and no clinician's "
+          "burnout empty, a score 0 written, burnout to 4 decimals");
     free(h);
     free(p);
 
