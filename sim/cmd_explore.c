@@ -262,8 +262,9 @@ int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **a
 
 int xp_page(xp *x, out_page *pg, const char *kind)
 {
-    if (out_page_begin(pg, kind, x->base->name) != OUT_OK) {
-        fprintf(stderr, "stepsim: out of memory\n");
+    if (out_page_begin(pg, kind, x->base->name) != OUT_OK) { /* named as a write's failure */
+        fprintf(stderr, "stepsim: cannot write '%s/%s.html': out of memory\n", x->set.outdir,
+                kind);
         return EXIT_RUNTIME;
     }
     fputs(",\n\"scenario\": ", pg->data);
