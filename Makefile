@@ -92,7 +92,7 @@ CHECK_MODEL_OBJ := $(MODEL_SRC:%.c=$(B)/check/%.o)
 ROSTER_TEST := $(B)/tests/test_roster
 BENCHES := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps deps-test run test fuzz bench golden install uninstall clean FORCE
+.PHONY: all deps deps-test run test check-style fuzz bench golden install uninstall clean FORCE
 all: $(PROG) $(CORE_TESTS) $(PROG_TESTS) $(ROSTER_TEST) $(BENCHES)
 
 deps:
@@ -195,6 +195,13 @@ ifeq ($(SANITIZE),)
 else
 	@$(LSAN_ENV) STEPSIM_SANITIZER_PASS=1 ./tests/run-tests.sh $(B)
 endif
+
+# `make check-style`: the style's boundaries a machine can check (tests/test_style.sh: the
+# engine's vocabulary and globals, libconfig's one door, a comment above every function...),
+# on their own; `make test` runs them too.
+check-style: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@./tests/test_style.sh $(B)
 
 # `make fuzz`: tests/fuzz_scn.c under libFuzzer for FUZZ_SECONDS, seeded from scenarios/ and
 # tests/bad/, its corpus kept in build-fuzz/corpus; a finding stops it, the input saved as

@@ -138,6 +138,7 @@ typedef enum pw_exit {
     PW_X_N
 } pw_exit;
 
+/* An exit's name (flow.csv's `exit` column), its group's name, its group. Static strings. */
 const char *pw_exit_name(pw_exit x);
 const char *pw_exit_group(pw_exit x);
 pw_exit_group_id pw_exit_group_of(pw_exit x);
@@ -234,6 +235,7 @@ typedef enum pw_subgroup {
     PW_G_DEPRIVATION_Q5,
     PW_G_N
 } pw_subgroup;
+/* A subgroup's name as subgroups.csv writes it ("gp_referral"). A static string. */
 const char *pw_subgroup_name(pw_subgroup g);
 /* The attribute a subgroup is a level of: "all", "age", "sex", "ethnicity",
  * "ethnic_minority" (pooled), "long_term_condition", "learning_disability",
@@ -273,6 +275,8 @@ typedef enum pw_gmetric {
 #undef PW_GMETRIC_ENUM
     PW_GM_N
 } pw_gmetric;
+/* A subgroup metric's name (a static string), and its value from one group's counts (NaN
+ * when its denominator is 0). */
 const char *pw_gmetric_name(pw_gmetric m);
 double pw_gmetric_value(const pw_outcome_counts *o, pw_gmetric m);
 /* Adds every count and sum of b to a: pooling replications (recovery.csv, subgroups.csv)

@@ -141,6 +141,7 @@ typedef struct pw_memory {
                              after it ends */
     double run_bytes;     /* all of it while the replication runs */
 } pw_memory;
+/* Fill *m with the bounds of one replication of p (pw_memory.c); no allocation. */
 void pw_memory_estimate(const pw_params *p, pw_memory *m);
 
 #endif

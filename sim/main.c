@@ -8,6 +8,8 @@
 #include "cmd.h"
 #include "par.h"
 
+/* Rank 0 (or the one process) runs the command the line names and returns its exit
+ * status (cli.h: 0, 1 a runtime failure, 2 bad input); other MPI ranks serve it. */
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL must report, never abort */

@@ -135,8 +135,9 @@ char *out_csv_quote(const char *s);
 /* JSON writers. */
 /* s, or NULL when it is missing or empty (written as null). */
 static inline const char *out_known(const char *s) { return s && *s ? s : NULL; }
-void out_json_num(FILE *f, double x);        /* null if not finite */
-void out_json_str(FILE *f, const char *s);   /* quoted and escaped; NULL = null */
+/* x as JSON, null if not finite; s quoted and escaped, NULL as null. */
+void out_json_num(FILE *f, double x);
+void out_json_str(FILE *f, const char *s);
 /* A member after others in an object: `, "key": value` (out_json_num / out_json_str). */
 void out_json_kv_num(FILE *f, const char *key, double x);
 void out_json_kv_str(FILE *f, const char *key, const char *s);

@@ -274,6 +274,7 @@ static int refill_front(sim_calendar *c)
 
 /* ---- compaction and renumbering ---- */
 
+/* qsort's order of two entries: the calendar's own (time, priority, sequence). */
 static int cmp_entry(const void *a, const void *b)
 {
     const sim_cal_entry *x = a, *y = b;
@@ -322,6 +323,8 @@ static int rebuild(sim_calendar *c, int renumber)
 
 /* ---- slots ---- */
 
+/* Grow the slot table to cap slots, threading the new ones onto the free list. SIM_OK or
+ * SIM_ENOMEM (the table as it was). */
 static int grow_slots(sim_calendar *c, uint32_t cap)
 {
     sim_cal_slot *s = sim_slab_alloc_large((size_t)cap * sizeof *s); /* read at random */

@@ -1,0 +1,103 @@
+#!/bin/sh
+# The boundaries of the project's style that a machine can check (the design documents'
+# STYLE, README "Engineer's map"): the engine knows nothing of therapy and holds no
+# writable globals; only the scenario loader includes libconfig.h; the engine and the
+# model never print, exit, read files or the environment; GSL's environment set-up is
+# never used; every source file opens with a line of purpose; every function has a
+# comment above its definition (a static) or above its declaration in a header (the
+# rest); the build's warnings are the style's. Each check prints what broke it.
+# Also `make check-style`. Usage: tests/test_style.sh BUILD_DIR
+name=test_style
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 1
+
+# found WHAT OUTPUT: PASS if OUTPUT is empty, else FAIL with the first lines of it.
+none() {
+    if [ -z "$2" ]; then
+        ok "$1"
+    else
+        bad "$1: $(printf '%s\n' "$2" | head -n 5 | tr '\n' ';')"
+    fi
+}
+
+none "the engine (sim/core) has no therapy vocabulary" \
+    "$(grep -riEn 'patient|therap|phq|gad7|iapt|pwp' sim/core)"
+
+none "only the loader's internal header includes libconfig.h" \
+    "$(grep -rln '#include <libconfig.h>' sim models | grep -v '^sim/scn_internal.h$')"
+none "only the loader's files include that header" \
+    "$(grep -rln '#include "scn_internal.h"' sim models | grep -v '^sim/scn_[a-z_]*\.c$')"
+
+none "the engine and the model never print, exit, read files or the environment" \
+    "$(grep -nE '\b(printf|fprintf|puts|fputs|putchar|perror|exit|_Exit|abort|fopen|getenv|system)[ ]*\(' \
+        sim/core/*.c models/*.c)"
+
+none "GSL's environment set-up (gsl_rng_env_setup) is never used" \
+    "$(grep -rn 'gsl_rng_env_setup' sim models tests --include='*.c' --include='*.h')"
+
+# Replications run side by side in threads: a writable global (.data or .bss; not
+# .data.rel.ro, read-only once loaded) in the engine or the model would be shared by them.
+if command -v objdump >/dev/null 2>&1; then
+    for lib in libsimcore.a libstepmodel.a; do
+        if [ -f "$build/$lib" ]; then
+            none "no writable global in $lib" \
+                "$(objdump -t "$build/$lib" | awk '/ O \.(data|bss)([. \t]|$)/ && !/\.data\.rel\.ro/')"
+        else
+            bad "no writable global in $lib: $build/$lib not built"
+        fi
+    done
+else
+    echo "SKIP  writable globals: no objdump"
+fi
+
+none "every source file opens with a comment (its purpose)" \
+    "$(for f in sim/core/*.[ch] models/*.[ch] sim/*.[ch] tests/*.c tests/*.h; do
+        head -n 1 "$f" | grep -q '^/\*' || echo "$f"
+    done)"
+
+# A function's body opens with "{" alone at column 0; its signature starts at the last
+# line above at column 0. Above that (preprocessor lines skipped) must end a comment; for
+# a function that is not static, a comment above its declaration in a header will do
+# (declarations grouped under one comment share it).
+undocumented() {
+    awk 'FNR == 1 { n = 0 }
+        { line[++n] = $0 }
+        $0 == "{" {
+            i = n - 1
+            while (i > 1 && line[i] ~ /^[ \t]/) i--
+            if (line[i] ~ /^(struct|union|enum|typedef)/ || line[i] ~ /=/) next
+            j = i - 1
+            while (j > 0 && line[j] ~ /^#/) j--
+            if (j < 1 || line[j] !~ /\*\/[ \t]*$/) printf "%s:%d: %s\n", FILENAME, i, line[i]
+        }' sim/core/*.c models/*.c sim/*.c |
+        while IFS= read -r hit; do
+            sig=${hit#*: }
+            case $sig in
+            static*) echo "$hit" ; continue ;;
+            esac
+            name=$(printf '%s\n' "$sig" | sed -E 's/\(.*//; s/.*[ *]//')
+            awk -v n="$name" '
+                { line[FNR] = $0 }
+                $0 ~ "[ *]" n "\\(" && $0 !~ /^[ \t#]/ {
+                    i = FNR - 1
+                    while (i > 0 && (line[i] ~ /[;,][ \t]*$/ || line[i] ~ /^[ \t]+[^ \t*\/]/ ||
+                                     line[i] ~ /^__attribute__/)) i--
+                    if (i > 0 && line[i] ~ /\*\/[ \t]*$/) { found = 1; exit }
+                }
+                END { exit !found }' sim/core/*.h models/*.h sim/*.h || echo "$hit"
+        done
+}
+none "every function has a comment (above a static, or above its declaration)" "$(undocumented)"
+
+# STYLE's warnings, all in the Makefile's WARN (the build is clean under them: make test).
+flags=$(sed -n 's/^WARN :*= //p' Makefile)
+missing=
+for w in -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla; do
+    case " $flags " in
+    *" $w "*) ;;
+    *) missing="$missing $w" ;;
+    esac
+done
+none "the build's warnings include the style's" "$missing"
+
+finish
