@@ -290,11 +290,14 @@ static void test_therapist_share(const char *root)
 static void test_therapist_mechanism(const char *root)
 {
     int reps = harness_reps(REPS_MECH);
-    const char *alike[] = {"workforce.burnout_susceptibility_sd=0"};
+    /* Three years of window: these bounds lie far from their limits (measured at three
+     * years: burnout's part 3% and 1%, the share 0.14% and 0.06%), so the suite's time
+     * goes to the bands above. */
+    const char *alike[] = {"workforce.burnout_susceptibility_sd=0", "horizon_weeks=156"};
     const char *none[] = {"staff.pwp.therapist_effect_sd=0", "staff.hit.therapist_effect_sd=0",
-                          "workforce.burnout_effect=0"};
+                          "workforce.burnout_effect=0", "horizon_weeks=156"};
     found a, z;
-    if (measure(root, alike, 1, reps, &a) || measure(root, none, 3, reps, &z))
+    if (measure(root, alike, 2, reps, &a) || measure(root, none, 4, reps, &z))
         return;
     print_found("clinicians alike in proneness", reps, &a);
     print_found("no therapist effect, burnout costing nothing", reps, &z);
