@@ -23,9 +23,10 @@
 #   creeps (+141 [+75, +207] at 40, 0.7 a week: inside the margin, just): the calibration
 #   sits just short of a capacity threshold (README, "Two front doors").
 # - Whose waits breach six weeks (patients.csv's queue_day, the day of opting in; 2
-#   replications): at the baseline most took over six weeks to opt in (measured 84.6% of
-#   8,606), here few did (1.1% of 10,477: 45.1% missed their first assessment and waited
-#   on the list again, 53.8% opted in sooner and the list's three weeks took them over).
+#   replications, 2026-12-07 on 584771a): at the baseline most took over six weeks to opt
+#   in (measured 83.8%), here few did (0.9%: 46.0% missed their first assessment and
+#   waited on the list again, 53.1% opted in sooner and the list's three weeks took them
+#   over).
 #   "Most" is over a half, "few" under it: the count o of n breaches that are the
 #   opt-in's is read as Binomial(n, s), and the share s's interval o/n +- z sqrt(p (1 - p)
 #   / n), z = 3.29 (99.9%), must lie above 1/2 at the baseline and below it here. (The
