@@ -1,11 +1,12 @@
 #!/bin/sh
 # The boundaries of the project's style that a machine can check (the design documents'
-# STYLE, README "Engineer's map"): the engine knows nothing of therapy and holds no
-# writable globals; only the scenario loader includes libconfig.h; the engine and the
-# model never print, exit, read files or the environment; GSL's environment set-up is
-# never used; every source file opens with a line of purpose; every function has a
-# comment above its definition (a static) or above its declaration in a header (the
-# rest); the build's warnings are the style's. Each check prints what broke it.
+# STYLE, README "Engineer's map"): the engine knows nothing of therapy, and it and the
+# model hold no writable or thread-local globals; only the scenario loader includes
+# libconfig.h; the engine and the model never print, exit, read files or the environment;
+# GSL's environment set-up is never used; every source file opens with a line of purpose;
+# every function has a comment above its definition (a static) or above its declaration
+# in a header (the rest); the build's warnings are the style's. Each check prints what
+# broke it.
 # Also `make check-style`. Usage: tests/test_style.sh BUILD_DIR
 name=test_style
 . "$(dirname "$0")/lib.sh"
@@ -36,14 +37,33 @@ none "GSL's environment set-up (gsl_rng_env_setup) is never used" \
     "$(grep -rn 'gsl_rng_env_setup' sim models tests --include='*.c' --include='*.h')"
 
 # Replications run side by side in threads: a writable global (.data or .bss; not
-# .data.rel.ro, read-only once loaded) in the engine or the model would be shared by them.
+# .data.rel.ro, read-only once loaded) in the engine or the model would be shared by them,
+# and a thread-local one (.tdata or .tbss; STYLE: "no globals, no thread-locals") would
+# carry state from one replication to the next run on its thread. objdump marks an object
+# O, but a thread-local one with no type letter; a section's own symbol is marked d.
 # AddressSanitizer adds a byte per global of its own (__odr_asan.NAME): not the project's.
+writable() {
+    objdump -t "$@" |
+        awk '(/ O \.(data|bss)([. \t]|$)/ && !/\.data\.rel\.ro/ ||
+              /[ \t]\.t(data|bss)([. \t]|$)/ && !/ d +\.t/) && $NF !~ /^__odr_asan/'
+}
 if command -v objdump >/dev/null 2>&1; then
+    # The check itself, on an object with one of each (and a constant table, which is not).
+    printf '%s\n' 'int probe_w; static int probe_s = 1; _Thread_local int probe_t;' \
+        'static _Thread_local int probe_ts; _Thread_local int probe_ti = 1;' \
+        'const char *const probe_c[] = {"a"};' 'int probe_f(void);' \
+        'int probe_f(void) { return probe_w + probe_s++ + probe_t + probe_ts++ + probe_ti; }' \
+        >"$tmp/probe.c"
+    if ${CC:-cc} -std=c11 -O2 -fPIC -c "$tmp/probe.c" -o "$tmp/probe.o" 2>"$tmp/cc.err"; then
+        got=$(writable "$tmp/probe.o" | awk '{ print $NF }' | sort | tr '\n' ' ')
+        check "the writable-global check finds a global, a static and three thread-locals, not a constant table (got: $got)" \
+            test "$got" = "probe_s probe_t probe_ti probe_ts probe_w "
+    else
+        echo "SKIP  the writable-global check's own probe: no C compiler"
+    fi
     for lib in libsimcore.a libstepmodel.a; do
         if [ -f "$build/$lib" ]; then
-            none "no writable global in $lib" \
-                "$(objdump -t "$build/$lib" |
-                    awk '/ O \.(data|bss)([. \t]|$)/ && !/\.data\.rel\.ro/ && $NF !~ /^__odr_asan/')"
+            none "no writable or thread-local global in $lib" "$(writable "$build/$lib")"
         else
             bad "no writable global in $lib: $build/$lib not built"
         fi
