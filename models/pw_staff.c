@@ -123,7 +123,8 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     double z_effect = gsl_ran_gaussian_ziggurat(c->rng, 1.0);
     double z_burn = gsl_ran_gaussian_ziggurat(c->rng, 1.0);
     c->effect_mult = exp(ro->therapist_effect_sd * z_effect);
-    /* Lognormal of mean 1: a spread between clinicians leaves the mean rise as it was. */
+    /* Lognormal of mean 1: a spread between clinicians leaves the mean rise as it was, but
+     * not the mean burnout, which stops at 1 (staff_round): the most prone sit there. */
     double sb = p->workforce.burnout_susceptibility_sd;
     c->burnout_proneness = exp(sb * z_burn - sb * sb / 2);
     w->staff[w->n_staff++] = c;
