@@ -29,9 +29,47 @@ none "only the loader's internal header includes libconfig.h" \
 none "only the loader's files include that header" \
     "$(grep -rln '#include "scn_internal.h"' sim models | grep -v '^sim/scn_[a-z_]*\.c$')"
 
+# code FILE...: FILE:LINE:TEXT for every line, its comments blanked (a word in a comment,
+# "people who exit (discharged)", is not a call).
+code() {
+    awk 'FNR == 1 { inc = 0 }
+        { s = $0; out = ""
+          while (s != "") {
+              if (inc) {
+                  k = index(s, "*/")
+                  if (!k) break
+                  s = substr(s, k + 2); inc = 0
+              } else {
+                  k = index(s, "/*"); d = index(s, "//")
+                  if (d && (!k || d < k)) { out = out substr(s, 1, d - 1); break }
+                  if (!k) { out = out s; break }
+                  out = out substr(s, 1, k - 1) " "; s = substr(s, k + 2); inc = 1
+              }
+          }
+          print FILENAME ":" FNR ":" out }' "$@"
+}
+# calls FILE...: the lines of code that print (to a stream or a descriptor), exit, open or
+# read files or read the environment.
+calls() {
+    code "$@" | grep -E ':.*\b(v?f?printf|puts|fputs|putc|fputc|putchar|perror|fwrite|write|exit|_Exit|quick_exit|abort|fopen|fdopen|freopen|open|popen|getenv|secure_getenv|system)[ ]*\('
+}
+# The check itself, on a probe: its calls found, not the words of its comments.
+cat >"$tmp/calls.c" <<'EOF'
+/* A probe: those who exit (discharged) are counted;
+ * printf( in a comment, abort( too. */
+static void probe(void)
+{
+    fwrite("x", 1, 1, stderr); /* exit ( */
+    vfprintf(stderr, "x", ap);
+    n = snprintf(b, 4, "x"); // exit(1)
+    exit (1);
+}
+EOF
+got=$(calls "$tmp/calls.c" | cut -d: -f2 | tr '\n' ' ')
+check "the printing check finds fwrite, vfprintf and exit in code, not in comments (got lines $got)" \
+    test "$got" = "5 6 8 "
 none "the engine and the model never print, exit, read files or the environment" \
-    "$(grep -nE '\b(printf|fprintf|puts|fputs|putchar|perror|exit|_Exit|abort|fopen|getenv|system)[ ]*\(' \
-        sim/core/*.c models/*.c)"
+    "$(calls sim/core/*.c models/*.c)"
 
 none "GSL's environment set-up (gsl_rng_env_setup) is never used" \
     "$(grep -rn 'gsl_rng_env_setup' sim models tests --include='*.c' --include='*.h')"
