@@ -9,6 +9,7 @@
 # broke it.
 # Also `make check-style`. Usage: tests/test_style.sh BUILD_DIR
 name=test_style
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 1
 
@@ -25,9 +26,11 @@ none "the engine (sim/core) has no therapy vocabulary" \
     "$(grep -riEn 'patient|therap|phq|gad7|iapt|pwp' sim/core)"
 
 none "only the loader's internal header includes libconfig.h" \
-    "$(grep -rln '#include <libconfig.h>' sim models | grep -v '^sim/scn_internal.h$')"
+    "$(grep -rlE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]libconfig\.h[>"]' sim models |
+        grep -v '^sim/scn_internal.h$')"
 none "only the loader's files include that header" \
-    "$(grep -rln '#include "scn_internal.h"' sim models | grep -v '^sim/scn_[a-z_]*\.c$')"
+    "$(grep -rlE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"scn_internal\.h"' sim models |
+        grep -v '^sim/scn_[a-z_]*\.c$')"
 
 # code FILE...: FILE:LINE:TEXT for every line, its comments blanked (a word in a comment,
 # "people who exit (discharged)", is not a call).

@@ -322,7 +322,7 @@ static double t975(int df)
  * ones: the share between clinicians 5% +- 1.5 points at each step (the source's 5.8% and
  * the range its review cites, 3-7%), burnout's part a third +- 15 points. The mean must
  * lie in the band and, so that a verdict does not hang on noise, its 95% half-width be
- * under half the band's (32 replications give about 0.5 and 6 points). */
+ * under half the band's (32 replications give about 0.5 and 4 points). */
 #define SHARE_TARGET 0.05
 #define SHARE_BAND 0.015
 #define EXPL_TARGET (1.0 / 3)
