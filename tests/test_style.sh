@@ -72,7 +72,7 @@ got=$(calls "$tmp/calls.c" | cut -d: -f2 | tr '\n' ' ')
 check "the printing check finds fwrite, vfprintf and exit in code, not in comments (got lines $got)" \
     test "$got" = "5 6 8 "
 none "the engine and the model never print, exit, read files or the environment" \
-    "$(calls sim/core/*.c models/*.c)"
+    "$(calls sim/core/*.[ch] models/*.[ch])"
 
 none "GSL's environment set-up (gsl_rng_env_setup) is never used" \
     "$(grep -rn 'gsl_rng_env_setup' sim models tests --include='*.c' --include='*.h')"
