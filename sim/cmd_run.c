@@ -558,7 +558,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
             fprintf(stderr, "stepsim: out of memory\n");
         goto out;
     }
-    if (out_write_compare(set.stage, ns, (const char *const *)names,
+    if (out_write_compare(set.stage, ns, (const char *const *)names, feds,
                           (const pw_results *const *)res, n, seed, err, sizeof err) != 0 ||
         out_write_compare_page(set.stage, ns, (const char *const *)names, ps, feds,
                                (const pw_results *const *)res, n, seed, err,

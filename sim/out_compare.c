@@ -125,8 +125,8 @@ static int write_compare_subgroups(const char *outdir, size_t nscn, const char *
 }
 
 int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
-                      const pw_results *const *reps, size_t nreps, unsigned long long seed,
-                      char *err, size_t errlen)
+                      const scn_federation *feds, const pw_results *const *reps, size_t nreps,
+                      unsigned long long seed, char *err, size_t errlen)
 {
     size_t nm = out_metric_count();
     cell *cells = compute(nscn, reps, nreps, nm);
@@ -189,6 +189,7 @@ int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
             out_json_num(f, c->own.ci_low);
             fputs(", \"ci_high\": ", f);
             out_json_num(f, c->own.ci_high);
+            fprintf(f, ", \"n\": %zu", c->own.n);
             if (s) {
                 fputs(", \"diff\": ", f);
                 out_json_num(f, c->diff.mean);
@@ -196,12 +197,19 @@ int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
                 out_json_num(f, c->diff.ci_low);
                 fputs(", \"diff_ci_high\": ", f);
                 out_json_num(f, c->diff.ci_high);
+                fprintf(f, ", \"diff_n\": %zu", c->diff.n);
             }
             fputc('}', f);
         }
         fputc('}', f);
     }
-    fputs("\n  }\n}\n", f);
+    fputs("\n  }", f);
+    /* A federation's services, as compare.html has them (compare_services.csv has all). */
+    if ((rc = out_compare_services_json(f, nscn, names, feds, reps, nreps)) != 0) {
+        rc = out_error(err, errlen, rc, "out of memory comparing services");
+        goto fail;
+    }
+    fputs("\n}\n", f);
     if ((rc = out_file_close(&csv, err, errlen)) != 0 ||
         (rc = out_file_close(&json, err, errlen)) != 0 ||
         (rc = out_file_commit(&csv, err, errlen)) != 0 ||

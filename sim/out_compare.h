@@ -11,10 +11,13 @@
 #include "scn_load.h"
 
 /* reps[s][0..nreps) are the replications of scenario s (same replication numbers in every
- * scenario, any order). Writes OUTDIR/compare.csv and OUTDIR/compare.json atomically.
- * Returns 0, or a negative OUT_ code with a message in err (no file left behind). */
+ * scenario, any order); feds[s] its services (n == 0: not a federation). Writes
+ * OUTDIR/compare.csv and OUTDIR/compare.json atomically, the JSON with compare.html's
+ * services block (out_compare_services_json). Returns 0, or a negative OUT_ code with a
+ * message in err (no file left behind). */
 __attribute__((warn_unused_result)) int out_write_compare(const char *outdir, size_t nscn,
                                                           const char *const *names,
+                                                          const scn_federation *feds,
                                                           const pw_results *const *reps,
                                                           size_t nreps, unsigned long long seed,
                                                           char *err, size_t errlen);

@@ -223,6 +223,10 @@ if [ -s "$csvf" ]; then
     else
         bad "compare.json: reference baseline, replications 2, seed 11 expected"
     fi
+    # Each cell's count, as compare.csv's n (and the pairs' count beside a difference):
+    # the JSON had neither, so a figure some replications lack looked whole.
+    check "compare.json: each cell's n and each difference's diff_n" \
+        sh -c "grep -q '\"recovery_rate_true\": {\"baseline\": {\"mean\": [^}]*, \"n\": 2}, \"expert_door\": {\"mean\": [^}]*, \"n\": 2, \"diff\": [^}]*, \"diff_n\": 2}' '$out/compare.json'"
 fi
 
 echo "== three scenarios: baseline, its twin, stratified"

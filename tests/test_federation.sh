@@ -250,6 +250,9 @@ check "compare_services.csv listed in the set's manifest.json" \
     grep -q '"name": "compare_services.csv"' "$tmp/pair1/manifest.json"
 check "compare.html carries the services' paired differences" \
     grep -q '"service_diffs": \[' "$tmp/pair1/compare.html"
+# compare.json had none of the services (a JSON reader had only the national figures).
+check "so does compare.json, as the page has them" \
+    sh -c "grep -q '\"service_diffs\": \\[' '$tmp/pair1/compare.json' && grep -q '{\"name\": \"Small A\", \"within_6_weeks_true\": {\"diff\": ' '$tmp/pair1/compare.json'"
 # Every row against the scenarios' services.csv: a service's mean and CI are its own
 # there; the reference's rows have no difference; the other's difference is over no more
 # pairs than either side has values, and where both have all 4, it is its mean less the
@@ -305,6 +308,7 @@ unpaired() {
         sh -c "test ! -e '$tmp/pair1/compare_services.csv' && ! grep -q compare_services '$tmp/pair1/manifest.json'"
     check "$4: the terminal says why" grep -qF "Services not compared: $3" "$tmp/out"
     check "$4: so does compare.html" grep -qF "\"services_unpaired\": \"$3" "$tmp/pair1/compare.html"
+    check "$4: and compare.json" grep -qF "\"services_unpaired\": \"$3" "$tmp/pair1/compare.json"
 }
 unpaired tests/federation/three.cfg tests/federation/one.cfg \
     'one has 1 service where three has 3: services are compared only between federations with the same services, by name, in the same order' \
