@@ -392,6 +392,7 @@ typedef struct world {
     int coord_on;                       /* some role does "coordination" (pw_coord.c) */
 } world;
 
+/* x held to [lo, hi]: for values the model bounds by design (a share, burnout's 0 to 1). */
 static inline double clampd(double x, double lo, double hi)
 {
     return x < lo ? lo : x > hi ? hi : x;
@@ -419,6 +420,7 @@ static inline double coord_dna_odds(const world *w, const patient *pt)
 {
     return pt->coord ? w->p->coordination.dna_odds : 1.0;
 }
+/* (the dropout multiplier, as above) */
 static inline double coord_dropout(const world *w, const patient *pt)
 {
     return pt->coord ? w->p->coordination.dropout : 1.0;

@@ -189,6 +189,19 @@ check "the function-comment check finds a static, a struct's and an enum's funct
     test "$got" = "15 19 24 "
 none "every function has a comment (above a static, or above its declaration)" \
     "$(undocumented sim/core/*.c models/*.c sim/*.c)"
+# A header's inline functions: a comment ends on the line above (blank lines skipped).
+# (clampd and coord_dropout were without one.)
+inline_undocumented() {
+    awk 'FNR == 1 { prev = "" }
+        /^static inline/ && prev !~ /\*\/[ \t]*$/ { print FILENAME ":" FNR ": " $0 }
+        $0 !~ /^[ \t]*$/ { prev = $0 }' "$@"
+}
+printf '/* x */\n#include <stdio.h>\nstatic inline int f(void) { return 1; }\n\n/* g */\nstatic inline int g(void) { return 2; }\n' \
+    >"$tmp/probe.h"
+got=$(inline_undocumented "$tmp/probe.h" | cut -d: -f2 | tr '\n' ' ')
+check "the inline-function check finds one without a comment (got lines $got)" test "$got" = "3 "
+none "every inline function of a header has a comment" \
+    "$(inline_undocumented sim/core/*.h models/*.h sim/*.h)"
 
 # STYLE's warnings, all in the Makefile's WARN (the build is clean under them: make test).
 flags=$(sed -n 's/^WARN :*= //p' Makefile)
