@@ -179,12 +179,18 @@ static void rb_int(rowbuf *r, long long v)
     rb_u64(r, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
 }
 
+/* x with `decimals` decimals (empty if NaN). */
+static void rb_fixed(rowbuf *r, double x, int decimals)
+{
+    char b[OUT_NUM_MAX];
+    out_fmt_fixed(b, x, decimals);
+    rb_bytes(r, b, strlen(b));
+}
+
 /* A day with DAY_DECIMALS decimals (empty if NaN), then a comma. */
 static void rb_day(rowbuf *r, double day)
 {
-    char b[OUT_NUM_MAX];
-    out_fmt_fixed(b, day, DAY_DECIMALS);
-    rb_bytes(r, b, strlen(b));
+    rb_fixed(r, day, DAY_DECIMALS);
     rb_char(r, ',');
 }
 
@@ -273,10 +279,8 @@ static void on_stage(void *ctx, const pw_stage_record *rec)
         if (q[i] >= 0)
             rb_int(&r, q[i]);
     }
-    char b[OUT_NUM_MAX]; /* empty if no clinician (NaN) */
-    out_fmt_fixed(b, rec->clinician_burnout, BURNOUT_DECIMALS);
     rb_char(&r, ',');
-    rb_bytes(&r, b, strlen(b));
+    rb_fixed(&r, rec->clinician_burnout, BURNOUT_DECIMALS); /* empty: no clinician (NaN) */
     rb_char(&r, '\n');
     rb_flush(&r);
     check(s, s->f[0]);
