@@ -152,6 +152,7 @@ static const char *stage_of(const patient *pt)
 void emit_stage_by(world *w, const patient *pt, const clinician *c, double start, double end,
                    int sessions, const char *reason, int unfinished)
 {
+    therapist_course(w, pt, c, sessions, unfinished); /* every stage's end passes here */
     if (!w->mon || !w->mon->stage)
         return;
     pw_stage_record r = {

@@ -176,6 +176,35 @@ static int add_weeks(pw_results *nat, const pw_results *svc)
     return 0;
 }
 
+/* b's clinicians' course sums after a's, step by step (a's step 2, b's, a's step 3, b's):
+ * the national study has every service's clinicians. Returns 0, or -1 out of memory. */
+static int add_ther(pw_pool *a, const pw_pool *b)
+{
+    size_t na = a->ther_n[PW_STEP2] + a->ther_n[PW_STEP3];
+    size_t nb = b->ther_n[PW_STEP2] + b->ther_n[PW_STEP3];
+    if (!nb)
+        return 0;
+    pw_clin_courses *c = malloc((na + nb) * sizeof *c);
+    if (!c)
+        return -1;
+    size_t k = 0;
+    const pw_clin_courses *pa = a->ther, *pb = b->ther;
+    for (int st = 0; st < PW_STEP_N; st++) {
+        if (a->ther_n[st])
+            memcpy(c + k, pa, a->ther_n[st] * sizeof *c);
+        k += a->ther_n[st];
+        if (b->ther_n[st])
+            memcpy(c + k, pb, b->ther_n[st] * sizeof *c);
+        k += b->ther_n[st];
+        pa += a->ther_n[st];
+        pb += b->ther_n[st];
+        a->ther_n[st] += b->ther_n[st];
+    }
+    free(a->ther);
+    a->ther = c;
+    return 0;
+}
+
 /* Add pool b into a: counts, sums, tallies and the waits' histogram (a's bins grown to
  * b's length; a owns them). Returns 0, or -1 out of memory. */
 static int add_pool(pw_pool *a, const pw_pool *b)
@@ -204,7 +233,7 @@ static int add_pool(pw_pool *a, const pw_pool *b)
         a->wait_nbins = b->wait_nbins;
     }
     add_dbl(a->wait_bins, b->wait_bins, b->wait_nbins);
-    return 0;
+    return add_ther(a, b);
 }
 _Static_assert(offsetof(pw_pool, fu_late_recovered_u) ==
                    offsetof(pw_pool, n_ref) + 27 * sizeof(uint64_t),
@@ -243,6 +272,9 @@ void pw_pool_release(pw_results *r)
     free(r->pool.wait_bins);
     r->pool.wait_bins = NULL;
     r->pool.wait_nbins = 0;
+    free(r->pool.ther);
+    r->pool.ther = NULL;
+    r->pool.ther_n[PW_STEP2] = r->pool.ther_n[PW_STEP3] = 0;
 }
 
 /* p-quantile of the pooled histogram, as sim_hist_quantile reads a histogram. */
@@ -303,6 +335,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_HANDED_ON] = (double)o->diary_handed_back; /* counts: summed over services */
     m[PW_M_SPREAD_SESSIONS] = (double)o->diary_spread;
     m[PW_M_MOVED_SESSIONS] = (double)o->diary_moved;
+    therapist_metrics(pl, m);
 #undef TALLY
 #undef SHARE
 }

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "pw_pool.h"
+
 static const char *const metric_names[] = {
 #define NAME(id, name) name,
     PW_METRICS(NAME)
@@ -192,7 +194,5 @@ void pw_results_free(pw_results *r)
     free(r->service_metric);
     r->service_metric = NULL;
     r->n_services = 0;
-    free(r->pool.wait_bins);
-    r->pool.wait_bins = NULL;
-    r->pool.wait_nbins = 0;
+    pw_pool_release(r);
 }

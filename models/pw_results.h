@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pw_params.h"
+#include "pw_therapist.h"
 #include "sim/core/sim_stats.h"
 
 /* Headline metrics, one value per replication. Names (pw_metric_name) are the contract
@@ -79,7 +80,11 @@
     X(RECOVERY_RATE_TRUE_LATE, "recovery_rate_true_late")                                 \
     X(RECOVERY_RATE_TRUE_UNTREATED_LATE, "recovery_rate_true_untreated_late")             \
     X(STEPPED_DOWN_SHARE, "stepped_down_share")                                           \
-    X(BACK_ON_LIST_SHARE, "back_on_list_share")
+    X(BACK_ON_LIST_SHARE, "back_on_list_share")                                           \
+    X(THERAPIST_EFFECT_STEP2, "therapist_effect_step2")                                   \
+    X(THERAPIST_EFFECT_STEP3, "therapist_effect_step3")                                   \
+    X(THERAPIST_EFFECT_BURNOUT_PART_STEP2, "therapist_effect_burnout_part_step2")         \
+    X(THERAPIST_EFFECT_BURNOUT_PART_STEP3, "therapist_effect_burnout_part_step3")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,
@@ -378,6 +383,10 @@ typedef struct pw_pool {
     uint64_t wait_under, wait_over, wait_n;
     size_t wait_nbins;
     double *wait_bins;
+    /* The therapist-effect study's sums (pw_therapist.h): ther_n[0] clinicians' at step 2,
+     * then ther_n[1] at step 3, each clinician with a course (owned). */
+    size_t ther_n[PW_STEP_N];
+    pw_clin_courses *ther;
 } pw_pool;
 
 typedef struct pw_results {

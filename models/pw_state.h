@@ -29,6 +29,7 @@
 #include "pol.h"
 #include "pw_list.h"
 #include "pw_outcome.h"
+#include "pw_therapist.h"
 #include "pw_world.h"
 #include "sim/core/sim.h"
 #include "sim/core/sim_rng.h"
@@ -196,6 +197,8 @@ struct clinician {
     int heap_role;          /* role of the heaps it is in (pw_roster.c); -1 if in none */
     int heap_at[ROSTER_KEYS]; /* position in each of them, -1 where not in it */
     int counted_role;       /* role counted in world.n_in_post (pw_roster.c); -1 if none */
+    pw_clin_courses courses[PW_STEP_N]; /* courses ended, by step, as the therapist-effect
+                                           study counts them (pw_therapist.c) */
 };
 
 struct patient {
@@ -682,6 +685,17 @@ void metrics_on_window_end(sim *s, void *obj, uint64_t arg);
 /* pw_pool.c */
 void pool_on_window_end(world *w, double t);
 __attribute__((warn_unused_result)) int pool_capture(world *w);
+
+/* pw_therapist.c */
+/* pt's stage with clinician c ended after `sessions` attended (emit_stage_by): counted in
+ * c's sums if it is a course the therapist-effect study reads. */
+void therapist_course(world *w, const patient *pt, const clinician *c, int sessions,
+                      int unfinished);
+/* The end of the run: every clinician's sums with a course into the pool (pw_pool.ther),
+ * step 2's then step 3's. Returns 0 or -1 (out of memory). */
+__attribute__((warn_unused_result)) int therapist_capture(world *w);
+/* The therapist-effect metrics of m from the pooled sums of pl. */
+void therapist_metrics(const pw_pool *pl, double *m);
 
 /* pw_cohort.c */
 void cohort_exit(world *w, patient *pt, pw_exit why);

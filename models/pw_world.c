@@ -302,7 +302,9 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     out->diary_beyond = w->diary_beyond;
     out->diary_handed_back = w->diary_handed_back;
     out->diary_moved = w->diary_moved;
-    ret = pool_capture(w) == 0 ? SIM_OK : SIM_ENOMEM;
+    ret = pool_capture(w) == 0 && therapist_capture(w) == 0 ? SIM_OK : SIM_ENOMEM;
+    if (ret == SIM_OK)
+        therapist_metrics(&out->pool, out->metric);
 out:
     world_free(w);
     free(w);

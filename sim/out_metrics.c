@@ -115,6 +115,14 @@ static const struct {
                                  OUT_U_SHARE},
     [PW_M_BACK_ON_LIST_SHARE] = {"Back on a list after the session cap, of those entering "
                                  "treatment", OUT_U_SHARE},
+    [PW_M_THERAPIST_EFFECT_STEP2] = {"Therapist effect, step 2: outcome variance between "
+                                     "clinicians", OUT_U_SHARE},
+    [PW_M_THERAPIST_EFFECT_STEP3] = {"Therapist effect, step 3: outcome variance between "
+                                     "clinicians", OUT_U_SHARE},
+    [PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2] = {"Therapist effect, step 2: burnout's part "
+                                                  "of it", OUT_U_SHARE},
+    [PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3] = {"Therapist effect, step 3: burnout's part "
+                                                  "of it", OUT_U_SHARE},
 };
 
 /* The wait measures' derived metrics: from the weekly histogram, linear within a week, so
@@ -160,7 +168,10 @@ void out_metric_range(size_t i, double *lo, double *hi)
     out_unit u = out_metric_unit(i);
     const char *n = i < out_metric_count() ? out_metric_name(i, name) : OUT_COST_PER_YEAR;
     int past_one = !strncmp(n, "utilisation_", 12) || !strncmp(n, "staff_turnover_rate", 19);
-    *lo = u == OUT_U_NUMBER ? -INFINITY : 0;
+    /* A part explained, estimated with its covariate's degree of freedom, can fall below 0
+     * by chance where burnout explains nothing. */
+    int below_zero = !strncmp(n, "therapist_effect_burnout_part", 29);
+    *lo = u == OUT_U_NUMBER || below_zero ? -INFINITY : 0;
     *hi = (u == OUT_U_SHARE && !past_one) || u == OUT_U_INDEX ? 1 : INFINITY;
 }
 

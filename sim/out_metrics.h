@@ -55,8 +55,9 @@ const char *out_metric_label(size_t i, char buf[OUT_METRIC_LABEL_MAX], out_unit 
 /* Metric i's unit alone (i == out_metric_count() is OUT_COST_PER_YEAR). */
 out_unit out_metric_unit(size_t i);
 /* The values metric i can take, [*lo, *hi] (infinite where unbounded): a share's [0, 1]
- * but hours in use and turnover, which can pass 1; an index's [0, 1]; a plain number's
- * any; everything else from 0. i == out_metric_count() is OUT_COST_PER_YEAR. */
+ * but hours in use and turnover, which can pass 1, and burnout's part of the therapist
+ * effect, which can fall below 0; an index's [0, 1]; a plain number's any; everything
+ * else from 0. i == out_metric_count() is OUT_COST_PER_YEAR. */
 void out_metric_range(size_t i, double *lo, double *hi);
 /* Every label as a JSON object, {"name": ["label", "unit code", lo, hi], ...}, for the
  * pages (lo and hi from out_metric_range, null where unbounded). */

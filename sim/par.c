@@ -167,6 +167,9 @@ static void send_result(const pw_results *r, int to)
     if (r->pool.wait_nbins)
         send_bytes(r->pool.wait_bins, r->pool.wait_nbins * sizeof *r->pool.wait_bins, to,
                    TAG_ARRAY);
+    size_t nt = r->pool.ther_n[PW_STEP2] + r->pool.ther_n[PW_STEP3];
+    if (nt)
+        send_bytes(r->pool.ther, nt * sizeof *r->pool.ther, to, TAG_ARRAY);
 }
 
 /* Receive an array of n elements of size each into a new *p (NULL when n is 0). Out of
@@ -192,6 +195,8 @@ static void recv_result(pw_results *r, int from)
     recv_array(&r->weeks, r->n_weeks, sizeof *r->weeks, from);
     recv_array(&r->service_metric, r->n_services, PW_M_N * sizeof *r->service_metric, from);
     recv_array(&r->pool.wait_bins, r->pool.wait_nbins, sizeof *r->pool.wait_bins, from);
+    recv_array(&r->pool.ther, r->pool.ther_n[PW_STEP2] + r->pool.ther_n[PW_STEP3],
+               sizeof *r->pool.ther, from);
 }
 
 /* A rank's share of a batch of n: the indexes i with i % size == rank. */

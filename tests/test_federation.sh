@@ -88,6 +88,25 @@ if "$bin" --version | grep -q '^MPI: Open MPI' && command -v mpirun >/dev/null 2
     rc=$?
     expect_rc 0 "mpirun -n 2"
     alike digest "$tmp/j1" "$tmp/n2" "mpirun -n 2: identical to one process"
+    # Two years: enough clinicians with five courses for a national therapist effect (the
+    # study of every service's clinicians side by side), the same on two ranks.
+    long="-r 3 $nostreams --set horizon_weeks=104"
+    # shellcheck disable=SC2086
+    run run tests/federation/three.cfg $long -j 1 -o "$tmp/l1"
+    expect_rc 0 "three services, two years, -j 1"
+    # shellcheck disable=SC2086
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" OMPI_MCA_orte_tmpdir_base="$tmp" \
+        mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" run tests/federation/three.cfg \
+        $long -j 1 -o "$tmp/l2" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 0 "three services, two years, mpirun -n 2"
+    alike digest "$tmp/l1" "$tmp/l2" "two years, mpirun -n 2: identical to one process"
+    th=$(awk -F, '$2 == "therapist_effect_step2" { print $3 }' "$tmp/l2/summary.csv")
+    if awk -v v="$th" 'BEGIN { exit !(v ~ /^[0-9.]+(e-?[0-9]+)?$/) }'; then
+        ok "two years, mpirun -n 2: the national therapist effect is a figure ($th)"
+    else
+        bad "two years, mpirun -n 2: the national therapist effect is not a figure ('$th')"
+    fi
 fi
 
 echo "== one service: national metrics are the service's own"

@@ -30,6 +30,8 @@
 
 #include "harness.h"
 #include "prog_util.h"
+#include "models/pw_pool.h"
+#include "models/pw_therapist.h"
 #include "models/pw_world.h"
 
 #define REPS 32      /* as shipped: the bands need a half-width under half theirs */
@@ -172,6 +174,26 @@ static void icc(const course *c, size_t n, double *share, double *explained)
     free(bcnt);
 }
 
+/* a and b agree to rounding (sums taken in another order), or are both NaN. */
+static int same(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b));
+}
+
+/* The model's estimator (pw_therapist_effect, from each clinician's sums) on the courses
+ * c[0..n) of clinicians 0..k-1: *share and *part. */
+static void from_sums(const course *c, size_t n, int k, double *share, double *part)
+{
+    pw_clin_courses *m = calloc((size_t)k, sizeof *m);
+    *share = *part = NAN;
+    if (!m)
+        return;
+    for (size_t i = 0; i < n; i++)
+        pw_clin_courses_add(&m[c[i].clin], c[i].first, c[i].last, c[i].burnout);
+    pw_therapist_effect(m, (size_t)k, share, part);
+    free(m);
+}
+
 /* The estimator on made-up studies whose truth is known, so that its bias is seen apart
  * from the model's: each of 50 clinicians (the baseline's studies count 50 to 70) has 10
  * courses, the last score 3 + half the first
@@ -179,8 +201,10 @@ static void icc(const course *c, size_t n, double *share, double *explained)
  * a share between clinicians of 4 / 20. The covariate (the courses' `burnout`) is a
  * clinician-level standard normal z, and the effect 2 x (sqrt(part) z + sqrt(1 - part) v),
  * v another: the covariate explains `part` of the between-clinician variance, in truth.
- * Returns the mean over `studies` of what icc finds it explains (NaN out of memory). */
-static double synthetic_explained(gsl_rng *r, double part, int studies)
+ * Returns the mean over `studies` of what icc finds it explains (NaN out of memory);
+ * *mismatch counts the studies where the model's estimator from clinicians' sums
+ * (pw_therapist_effect) finds other figures than icc's course by course. */
+static double synthetic_explained(gsl_rng *r, double part, int studies, int *mismatch)
 {
     enum { K = 50, PER = 10 };
     course *c = malloc(K * PER * sizeof *c);
@@ -198,8 +222,10 @@ static double synthetic_explained(gsl_rng *r, double part, int studies)
                 c[j * PER + i] = (course){j, first, (int)lround(last), z};
             }
         }
-        double share, expl;
+        double share, expl, s2, e2;
         icc(c, K * PER, &share, &expl);
+        from_sums(c, K * PER, K, &s2, &e2);
+        *mismatch += !same(share, s2) || !same(expl, e2);
         if (!isnan(expl)) {
             sum += expl;
             counted++;
@@ -223,9 +249,12 @@ static void test_therapist_estimator(void)
         return;
     gsl_rng_set(r, 20181);
     int studies = harness_sanitized() ? 50 : 4000;
-    double none = synthetic_explained(r, 0.0, studies);
-    double third = synthetic_explained(r, 1.0 / 3, studies);
+    int mismatch = 0;
+    double none = synthetic_explained(r, 0.0, studies, &mismatch);
+    double third = synthetic_explained(r, 1.0 / 3, studies, &mismatch);
     gsl_rng_free(r);
+    CHECK(mismatch == 0, "the estimator from clinicians' sums finds what the course-by-course "
+          "one finds in every made-up study (%d differ)", mismatch);
     printf("    made-up studies (%d each): a covariate of no effect explains %.1f%%, one "
            "behind a third %.1f%%\n", studies, 100 * none, 100 * third);
     if (harness_sanitized())
@@ -280,7 +309,6 @@ static int measure(const char *root, const char *const *sets, size_t nsets, int 
             rc = -1;
         } else {
             test_check_accounting("baseline", &r);
-            pw_results_free(&r);
             CHECK(!t.oom, "%s rep %d: memory for the courses", what, rep);
             for (int s = 0; s < 2; s++) {
                 icc(t.c[s], t.n[s], &share[s][rep], &expl[s][rep]);
@@ -289,7 +317,15 @@ static int measure(const char *root, const char *const *sets, size_t nsets, int 
                            "(got %zu courses)",
                            what, rep, s + 2, t.n[s]))
                     rc = -1;
+                double ms = r.metric[s ? PW_M_THERAPIST_EFFECT_STEP3 : PW_M_THERAPIST_EFFECT_STEP2];
+                double me = r.metric[s ? PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3
+                                       : PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2];
+                CHECK(same(ms, share[s][rep]) && same(me, expl[s][rep]),
+                      "%s rep %d step %d: the metrics from clinicians' sums are the course-"
+                      "by-course figures (%.12g and %.12g against %.12g and %.12g)",
+                      what, rep, s + 2, ms, me, share[s][rep], expl[s][rep]);
             }
+            pw_results_free(&r);
         }
         free(t.c[0]);
         free(t.c[1]);
@@ -390,6 +426,85 @@ static void test_therapist_mechanism(const char *root)
     }
 }
 
+/* The courses of two replications' collector into one: b's clinicians numbered after a's,
+ * as a federation's national study sets services' clinicians side by side. */
+static int join(const courses *a, const courses *b, int s, course **out, size_t *n)
+{
+    int na = 0;
+    for (size_t i = 0; i < a->n[s]; i++)
+        if (a->c[s][i].clin + 1 > na)
+            na = a->c[s][i].clin + 1;
+    *n = a->n[s] + b->n[s];
+    if (!(*out = malloc(*n * sizeof **out)))
+        return -1;
+    memcpy(*out, a->c[s], a->n[s] * sizeof **out);
+    for (size_t i = 0; i < b->n[s]; i++) {
+        (*out)[a->n[s] + i] = b->c[s][i];
+        (*out)[a->n[s] + i].clin += na;
+    }
+    return 0;
+}
+
+/* A federation's national figure is the study of all its services' courses together: two
+ * replications of the baseline pooled as two services (pw_pool_add, pw_pool_finish) give
+ * the figures of their courses joined, clinicians side by side; one pooled alone gives
+ * its own. */
+static void test_therapist_pooled(const char *root)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/baseline.cfg", root);
+    const char *sets[] = {"horizon_weeks=104"};
+    pw_params *p = malloc(sizeof *p);
+    if (!CHECK(p != NULL, "memory for a scenario") || test_load(path, sets, 1, p)) {
+        free(p);
+        return;
+    }
+    courses t[2];
+    pw_results r[2], one, two;
+    memset(t, 0, sizeof t);
+    memset(r, 0, sizeof r); /* pw_results_free of one not run frees nothing */
+    int ok = 1;
+    for (int k = 0; k < 2 && ok; k++) {
+        pw_monitor mon = {&t[k], on_stage, NULL, NULL};
+        ok = CHECK(pw_run(p, k, &mon, &r[k]) == 0 && !t[k].oom, "replication %d runs", k);
+    }
+    if (ok && CHECK(pw_pool_begin(&one, 0, 1) == 0 && pw_pool_add(&one, 0, &r[0]) == 0 &&
+                        pw_pool_begin(&two, 0, 2) == 0 && pw_pool_add(&two, 0, &r[0]) == 0 &&
+                        pw_pool_add(&two, 1, &r[1]) == 0,
+                    "pooling succeeds")) {
+        pw_pool_finish(p, &one);
+        pw_pool_finish(p, &two);
+        for (int s = 0; s < 2; s++) {
+            pw_metric ms = s ? PW_M_THERAPIST_EFFECT_STEP3 : PW_M_THERAPIST_EFFECT_STEP2;
+            pw_metric me = s ? PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3
+                             : PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2;
+            CHECK(!isnan(one.metric[ms]) && one.metric[ms] == r[0].metric[ms] &&
+                      same(one.metric[me], r[0].metric[me]),
+                  "step %d: one service pooled alone keeps its figures (%.12g, %.12g)", s + 2,
+                  one.metric[ms], r[0].metric[ms]);
+            course *c;
+            size_t n;
+            double share, expl;
+            if (!CHECK(join(&t[0], &t[1], s, &c, &n) == 0, "memory for the joined courses"))
+                continue;
+            icc(c, n, &share, &expl);
+            free(c);
+            CHECK(!isnan(share) && same(two.metric[ms], share) && same(two.metric[me], expl),
+                  "step %d: two services pooled are the study of their courses joined "
+                  "(%.12g and %.12g against %.12g and %.12g)",
+                  s + 2, two.metric[ms], two.metric[me], share, expl);
+        }
+        pw_results_free(&one);
+        pw_results_free(&two);
+    }
+    for (int k = 0; k < 2; k++) {
+        free(t[k].c[0]);
+        free(t[k].c[1]);
+        pw_results_free(&r[k]);
+    }
+    free(p);
+}
+
 int main(int argc, char **argv)
 {
     char root[1024];
@@ -407,6 +522,7 @@ int main(int argc, char **argv)
     }
     RUN_TEST(test_therapist_estimator);
     RUN_TEST_WITH(test_therapist_share, root);
+    RUN_TEST_WITH(test_therapist_pooled, root);
     RUN_TEST_WITH(test_therapist_mechanism, root);
     harness_scope("each setting ran at one replication; the bands on the therapist share");
     return harness_done();
