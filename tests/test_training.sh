@@ -219,6 +219,7 @@ sick "$tmp/fte1" >"$tmp/s1"
 sick "$tmp/fte0.2" >"$tmp/s2"
 echo "   HIT sickness days a year per FTE by replication: $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/s1") at full time;" \
     "$(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }' "$tmp/s2") at 0.2 FTE"
+# shellcheck disable=SC2016 # awk's fields, not the shell's
 check "the same at 0.2 FTE as at full time, replication by replication (within 1e-9 of it)" \
     awk 'NR == FNR { a[$1] = $2; next }
         { n++; d = $2 - a[$1]; if (!($1 in a) || $2 == "" || d > 1e-9 * a[$1] || -d > 1e-9 * a[$1]) bad++ }
