@@ -701,7 +701,7 @@ static void test_feedback_loop(void)
         fo[i] = over[i].roles[pwp].fte_years;
         ff[i] = flat[i].roles[pwp].fte_years;
     }
-    printf("   32 pwp: leaving %.4f with feedback, %.4f without; pwp FTE in post %.2f vs %.2f\n",
+    printf("   26 pwp: leaving %.4f with feedback, %.4f without; pwp FTE in post %.2f vs %.2f\n",
            qo.rate, qf.rate,
            test_t_interval(fo, LOOP_REPS, 0.95).mean / (p[0].horizon_weeks * WEEK_YEARS),
            test_t_interval(ff, LOOP_REPS, 0.95).mean / (p[0].horizon_weeks * WEEK_YEARS));
