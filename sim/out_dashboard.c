@@ -470,6 +470,26 @@ static void section_workforce(const dash *d)
           "  true recoveries beyond those natural history alone would bring.\n", d->f);
 }
 
+/* The therapist effect at each step (pw_therapist.h), when any replication has one: a
+ * small service or a short run has too few clinicians with five courses. */
+static void section_therapist(const dash *d)
+{
+    static const pw_metric share[2] = {PW_M_THERAPIST_EFFECT_STEP2, PW_M_THERAPIST_EFFECT_STEP3};
+    static const pw_metric part[2] = {PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2,
+                                      PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3};
+    if (M(d, share[0])->n == 0 && M(d, share[1])->n == 0)
+        return;
+    char a[CELL_MAX], b[CELL_MAX];
+    heading(d->f, "THERAPIST EFFECT", "step 2", "step 3");
+    row(d->f, "  Outcome variance between clinicians", cell_metric(a, sizeof a, d, share[0]),
+        cell_metric(b, sizeof b, d, share[1]));
+    row(d->f, "    of it, explained by their burnout", cell_metric(a, sizeof a, d, part[0]),
+        cell_metric(b, sizeof b, d, part[1]));
+    fputs("  of the variance of courses' last PHQ-9 (their first held), the share between\n"
+          "  clinicians, as a study of services' records measures it (therapist_effect_*).\n",
+          d->f);
+}
+
 /* Print "  " + text, its words wrapped to the dashboard's width. */
 static void put_wrapped(FILE *f, const char *text)
 {
@@ -713,6 +733,7 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
     section_funnel(&d);
     section_capacity(&d);
     section_workforce(&d);
+    section_therapist(&d);
     section_coordination(&d);
     section_lists(&d);
     section_subgroups(&d);

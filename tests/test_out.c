@@ -1584,6 +1584,43 @@ static void test_dashboard_diary_counts(void)
     free_reps(reps);
 }
 
+/* The therapist effect's section: each step's share and burnout's part with their
+ * intervals (burnout's part not cut at 0: it can fall below), "–" where a step has none,
+ * and no section when no replication has a figure (a small service's). */
+static void test_dashboard_therapist(void)
+{
+    pw_params p;
+    fill_params(&p);
+    pw_results *reps = make_reps();
+    static const double share[NREPS] = {0.04, 0.05, 0.06}, part[NREPS] = {-0.5, 0.1, 0.1};
+    for (size_t i = 0; i < NREPS; i++) {
+        reps[i].metric[PW_M_THERAPIST_EFFECT_STEP2] = share[i];
+        reps[i].metric[PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2] = part[i];
+        reps[i].metric[PW_M_THERAPIST_EFFECT_STEP3] = NAN;
+        reps[i].metric[PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3] = NAN;
+    }
+    char *buf = dashboard_text(&p, reps, NULL);
+    const char *w = strstr(buf, "WORKFORCE AND COSTS"), *t = strstr(buf, "THERAPIST EFFECT");
+    const char *l2 = strstr(buf, "WAITING LISTS");
+    CHECK(w && t && l2 && w < t && t < l2, "the section after the workforce's, before the lists");
+    /* Student-t at 2 df: 4.303 x sd / sqrt(3); 0.01 -> 2.48 points, 0.3464 -> 86.1. */
+    char *l = line_with(buf, "Outcome variance between clinicians");
+    CHECK(l && strstr(l, "5.0% ± 2.5") && strstr(l, "–"),
+          "step 2's share with its interval, step 3's none: %s", l ? l : "(none)");
+    free(l);
+    l = line_with(buf, "of it, explained by their burnout");
+    CHECK(l && strstr(l, "-10.0% ± 86.1"), "burnout's part below 0 and its interval not cut "
+          "at 0: %s", l ? l : "(none)");
+    free(l);
+    free(buf);
+    for (size_t i = 0; i < NREPS; i++)
+        reps[i].metric[PW_M_THERAPIST_EFFECT_STEP2] = NAN;
+    buf = dashboard_text(&p, reps, NULL);
+    CHECK(!strstr(buf, "THERAPIST EFFECT"), "no section where no replication has a figure");
+    free(buf);
+    free_reps(reps);
+}
+
 int main(void)
 {
     RUN_TEST(test_numbers);
@@ -1599,5 +1636,6 @@ int main(void)
     RUN_TEST(test_streams_threads);
     RUN_TEST(test_dashboard);
     RUN_TEST(test_dashboard_diary_counts);
+    RUN_TEST(test_dashboard_therapist);
     return harness_done();
 }
