@@ -56,8 +56,10 @@ static void csv_row(FILE *f, const xp *x, const char *method, size_t m, size_t i
 
 /* The tornado of one metric: inputs by decreasing effect, bars scaled to the largest.
  * Morris's mu* is in the metric's unit, a share's in percentage points (as on the page);
- * Sobol's indices have none. */
-static void tornado(const xp *x, size_t m, effect *e, int sobol)
+ * Sobol's indices have none. `span` is what the metric moved over every point run (its
+ * largest value less its smallest): a mu* above it comes from a step that scaled up to
+ * the whole range reads more than the metric ever moved, and a note says so. */
+static void tornado(const xp *x, size_t m, effect *e, int sobol, double span, size_t rows)
 {
     char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX];
     qsort(e, x->nvars, sizeof *e, by_value_desc);
@@ -81,6 +83,10 @@ static void tornado(const xp *x, size_t m, effect *e, int sobol)
                "##############################", d, k * e[i].value, d, k * e[i].lo, d,
                k * e[i].hi);
     }
+    if (!sobol && isfinite(top) && e[0].value > span * (1 + 1e-9))
+        printf("    (mu* above the %.*f the metric moved over all %zu runs: it changes more\n"
+               "    steeply than in proportion within a step, so read the order of the\n"
+               "    inputs, not mu* as a change the metric can make)\n", d, k * span, rows);
 }
 
 /* A design row's assignments: each input at lo + u (hi - lo) as ex_var_assign sets it
@@ -245,8 +251,10 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
                sobol ? "base rows" : "trajectories", rows, x.reps, x.reps == 1 ? "" : "s", x.seed,
                sobol ? "Total-order index ST with its 95% bootstrap CI (first-order S1 in "
                        "sensitivity.csv)."
-                     : "mu*: the mean absolute change of the metric when the input moves "
-                       "across its whole range, with a 95% bootstrap CI.");
+                     : "mu*: the mean absolute elementary effect, with a 95% bootstrap CI: "
+                       "the metric's change\nover one step of the input (two thirds of its "
+                       "range), scaled to the whole range as if\nin proportion; the order "
+                       "ranks the inputs, and a mu* can pass what the metric moves.");
     if (!c->quiet && sobol && n < SOBOL_ROUGH_BELOW)
         printf("Note: %zu base rows are few for Sobol's estimators: an index can fall outside "
                "[0, 1]\nand outside its own interval. Use %d or more (the default) before "
@@ -292,7 +300,12 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         }
         fputs("]}", pg.data);
         if (!c->quiet) {
-            tornado(&x, m, eff, sobol);
+            double lo = ym[0], hi = ym[0];
+            for (size_t r = 1; r < rows; r++) {
+                lo = fmin(lo, ym[r]);
+                hi = fmax(hi, ym[r]);
+            }
+            tornado(&x, m, eff, sobol, hi - lo, rows);
             putchar('\n');
         }
     }

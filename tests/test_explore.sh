@@ -330,6 +330,32 @@ recomputed=$(awk -v w=5,5 "$awk_csv"'
     }' "$tmp/mo6/sensitivity_points.csv" "$tmp/mo6/sensitivity.csv")
 check "mu* is the mean |change| over the step run, per whole range ($recomputed)" \
     test "$recomputed" = "4 compared, 0 differ"
+# mu* scales a step's change to the whole range as if in proportion, so where a figure
+# turns on a threshold inside a step it reads more than the figure moves over every run:
+# without the front door's extra clinics, the published six-week figure of 4 to 7 PWPs is
+# 0% at 4 and 5, 44% at 6 and 81% at 7, and PWPs' mu* is 109 points, more than a share can
+# move. The terminal said it was "the mean absolute change of the metric when the input
+# moves across its whole range"; it now says what mu* is, and a note follows a tornado
+# whose largest mu* passes what its metric moved over the runs (and only such a tornado:
+# cost, in proportion to the headcounts, has none).
+run sensitivity "$q" --set assessment.flex_from_weeks=0 --vary staff.pwp.headcount=4:7 \
+    --vary staff.hit.headcount=4:8 --samples 4 -r 1 -j 2 \
+    --metrics within_6_weeks_reported,cost_per_year_gbp -o "$tmp/mostep"
+expect_rc 0 "Morris across the front door's threshold"
+above=$(awk -v F=within_6_weeks_reported,cost_per_year_gbp "$awk_csv"'
+    # each metric whose largest mu* (file 2) passes its span over the runs (file 1)
+    FNR == 1 { nf++; if (nf == 1) nc = csv($0, h); next }
+    nf == 1 { csv($0, f); for (c = 3; c <= nc; c++) { v = f[c] + 0
+        if (!(h[c] in lo) || v < lo[h[c]]) lo[h[c]] = v; if (!(h[c] in hi) || v > hi[h[c]]) hi[h[c]] = v } next }
+    { csv($0, f); if (f[5] == "mu_star" && f[6] + 0 > top[f[3]]) top[f[3]] = f[6] + 0 }
+    END { n = split(F, m, ","); for (i = 1; i <= n; i++) if (top[m[i]] > hi[m[i]] - lo[m[i]]) printf "%s ", m[i] }' \
+    "$tmp/mostep/sensitivity_points.csv" "$tmp/mostep/sensitivity.csv")
+noted=$(awk '/^[^ ].*mu\* in/ { m = $0; sub(/.*\(/, "", m); sub(/\).*/, "", m) }
+    /^    \(mu\* above the / { printf "%s ", m }' "$tmp/out")
+check "a note under each tornado whose mu* passes its metric's span (noted '$noted', above '$above')" \
+    test "$noted" = "within_6_weeks_reported " -a "$above" = "$noted"
+check "the header says mu* scales a step's change, not the change across the range" \
+    sh -c "grep -q 'scaled to the whole range' '$tmp/out' && ! grep -q 'moves across its whole range' '$tmp/out'"
 
 echo "== --precision"
 STEPSIM_PROGRESS_SECONDS=0 "$bin" run "$q" -r 40 -j 2 --precision 0.02:within_6_weeks_true -o "$tmp/p2" >"$tmp/out" 2>"$tmp/err"

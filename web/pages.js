@@ -718,7 +718,7 @@
       p.classList.add("chart");
       return figure(p, label(r.metric)[0] + ": inputs ranked by " + stat + ", with its 95% bootstrap CI (the number: " + stat + "; every index in sensitivity.csv).");
     });
-    app.append(section("Tornado diagrams", d.method === "sobol" ? "ST: the share of the metric's variance an input causes, alone or with others." : "mu*: the mean absolute change of the metric when the input moves across its whole range.", el("div", {}, charts)));
+    app.append(section("Tornado diagrams", d.method === "sobol" ? "ST: the share of the metric's variance an input causes, alone or with others." : "mu*: the mean absolute elementary effect: the metric's change over one step of the input (two thirds of its range), scaled to the whole range as if in proportion. It ranks the inputs; where a metric turns on a threshold inside a step, it can pass what the metric moves.", el("div", {}, charts)));
   }
 
   /* ---- the playground (stepsim serve) --------------------------------------------------- */
