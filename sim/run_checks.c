@@ -430,6 +430,36 @@ static void print_outcome_note(FILE *f, const pw_params *p, const char *tag)
                d, weeks, pow(1 + d, weeks));
 }
 
+/* Waits longer than the true reading: with half of those treated first seen more than
+ * outcome_weeks after referral (the replications' mean median wait to treatment), the
+ * true figures read most of them before any session, so they cannot show what treatment
+ * (or the staff that give it) does: a compare of fewer HITs read true recovery -0.0
+ * points with the step-3 wait 35 days longer. Said, with the later reading that would
+ * see it (outcome_weeks_late), or that it does. */
+static void print_outcome_wait_warning(FILE *f, const pw_params *p, const pw_results *res,
+                                       size_t n, const char *tag)
+{
+    double med = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(res[i].metric[PW_M_WAIT_TO_TREATMENT_DAYS_P50])) {
+            med += res[i].metric[PW_M_WAIT_TO_TREATMENT_DAYS_P50];
+            k++;
+        }
+    if (!k || (med /= (double)k) <= 7 * p->outcome_weeks)
+        return;
+    double late = p->outcome_weeks_late;
+    fprintf(f, "Outcome warning%s: the median wait to treatment, %.0f days, is longer than\n"
+               "  the %.0f days after referral (outcome_weeks %g) at which true outcomes are\n"
+               "  read: most of those treated are read before their treatment, so true\n"
+               "  recovery cannot show what treatment or its staff do here:\n  %s\n",
+            tag, med, 7 * p->outcome_weeks, p->outcome_weeks,
+            late > 0 && 7 * late > med ? "recovery_rate_true_late (outcome_weeks_late) is "
+                                         "read after it"
+                                       : "outcome_weeks_late (a second, later reading) can "
+                                         "read after it");
+}
+
 /* The checks printed after a run's dashboard: the warm-up (MSER-5), then the diaries'
  * and the assessors' warnings; `who` (or NULL) names the scenario in a compare. */
 /* The checks to info (the warm-up's suggestion and notes) and warn (the warnings). */
@@ -442,6 +472,7 @@ static void checks_to(FILE *info, FILE *warn, const pw_params *p, const pw_resul
     print_diary_warning(warn, res, n, tag);
     print_assessed_warning(warn, p, res, n, tag);
     print_staffed_warning(warn, p, res, n, tag);
+    print_outcome_wait_warning(warn, p, res, n, tag);
     print_static_warnings(warn, p, tag);
     print_outcome_note(info, p, tag);
 }

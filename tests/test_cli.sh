@@ -225,6 +225,22 @@ check "outcome_weeks 260: the drift's factor said" grep -q '^  1.7, so the true 
 check "outcome_weeks 260: an outcome note" grep -q '^Outcome note: true outcomes are read 260 weeks' "$tmp/out"
 run run "$top/tests/explore/quarter.cfg" -r 2 --set horizon_weeks=13 -o "$tmp/ow26"
 check "outcome_weeks 26: no outcome note" sh -c "! grep -q 'Outcome note' '$tmp/out'"
+check "outcome_weeks 26, a median wait of about 13 days: no outcome warning" \
+    sh -c "! grep -q 'Outcome warning' '$tmp/out'"
+# True outcomes read before most of those treated are treated cannot show what treatment
+# does (a planner's service waiting a median 206 days read true recovery -0.0 points with
+# a third of its HITs gone, -1.2 at 78 weeks): said, with the later reading to set. Here
+# quarter.cfg's median wait (about 13 days) against a reading a week after referral.
+run run "$top/tests/explore/quarter.cfg" -r 2 --set horizon_weeks=13 --set outcome_weeks=1 -o "$tmp/ow1"
+expect_rc 0 "outcome_weeks 1"
+check "outcome_weeks 1: an outcome warning, naming the wait and the reading" \
+    grep -q '^Outcome warning: the median wait to treatment, [0-9]* days, is longer than' "$tmp/out"
+check "outcome_weeks 1: the later reading suggested" \
+    grep -q '^  outcome_weeks_late (a second, later reading) can read after it' "$tmp/out"
+run run "$top/tests/explore/quarter.cfg" -r 2 -q --set horizon_weeks=13 --set outcome_weeks=1 \
+    --set outcome_weeks_late=4 -o "$tmp/ow1l"
+check "outcome_weeks_late 4: said to read after the wait (on stderr with -q)" \
+    grep -q '^  recovery_rate_true_late (outcome_weeks_late) is read after it' "$tmp/err"
 # Two replications: the t-quantile is 12.7, so several intervals pass what their figure can
 # take; the dashboard cuts them there. No cell may go below 0 (but the subgroups' gaps,
 # differences), no share above 100% (hours in use and turnover can pass it), each with 0.1
