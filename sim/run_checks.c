@@ -402,11 +402,34 @@ static void print_lever_warnings(FILE *f, const pw_params *p, const char *tag)
     }
 }
 
-/* The warnings that need no run: plans and levers that never act. */
+/* Monthly multipliers meant to average 1 that do not: the year's referrals are then the
+ * base rate times their mean, where every report that shows one rate (the manifest, the
+ * memory budget, services.csv) shows the base. Said past half a percent, with the rate
+ * the year runs at. Not for replayed counts, which take no seasonality. */
+static void print_referral_warning(FILE *f, const pw_params *p, const char *tag)
+{
+    const pw_referrals *r = &p->referrals;
+    if (r->weekly_counts[0])
+        return;
+    double mean = 0;
+    for (int m = 0; m < 12; m++)
+        mean += r->seasonality[m] / 12;
+    if (fabs(mean - 1) <= 0.005)
+        return;
+    double base = pw_referral_base_per_week(r);
+    fprintf(f, "Referral warning%s: referrals.seasonality averages %.3g, not 1: a year's referrals\n"
+               "  come at %.3g times the base rate (%.0f a week, not %.0f); divide the twelve by\n"
+               "  their mean to keep the base rate the year's\n",
+            tag, mean, mean, mean * base, base);
+}
+
+/* The warnings that need no run: plans and levers that never act, a seasonality that
+ * moves the base rate. */
 static void print_static_warnings(FILE *f, const pw_params *p, const char *tag)
 {
     print_plan_warnings(f, p, tag);
     print_lever_warnings(f, p, tag);
+    print_referral_warning(f, p, tag);
 }
 
 /* True outcomes read years after referral: the natural history (a drift compounding every

@@ -241,6 +241,18 @@ run run "$top/tests/explore/quarter.cfg" -r 2 -q --set horizon_weeks=13 --set ou
     --set outcome_weeks_late=4 -o "$tmp/ow1l"
 check "outcome_weeks_late 4: said to read after the wait (on stderr with -q)" \
     grep -q '^  recovery_rate_true_late (outcome_weeks_late) is read after it' "$tmp/err"
+# Seasonality is meant to average 1, so that per_week is the year's mean rate: months
+# written against the busiest (1.0 at the peak, 0.7 in August) averaged 0.9 and ran a
+# tenth fewer referrals than the base rate every report shows, without a word.
+run check "$top/tests/explore/quarter.cfg" \
+    --set 'referrals.seasonality=[1.0,0.95,1.0,0.9,0.9,0.85,0.8,0.7,0.9,1.0,1.0,0.8]'
+expect_rc 0 "check with a seasonality averaging 0.9"
+check "a seasonality averaging 0.9: a Referral warning with the rate it runs at" \
+    grep -q '^Referral warning: referrals.seasonality averages 0.9, not 1: .*' "$tmp/err"
+check "  ... 54 a week, not 60" grep -q '(54 a week, not 60)' "$tmp/err"
+run check "$top/tests/explore/quarter.cfg"
+check "quarter.cfg's seasonality (the baseline's, averaging 1): no Referral warning" \
+    sh -c "! grep -q 'Referral warning' '$tmp/err'"
 # Two replications: the t-quantile is 12.7, so several intervals pass what their figure can
 # take; the dashboard cuts them there. No cell may go below 0 (but the subgroups' gaps,
 # differences), no share above 100% (hours in use and turnover can pass it), each with 0.1
