@@ -40,6 +40,9 @@ static void describe_range(const pw_field *f, char *buf, size_t n)
         buf[0] = '\0';
 }
 
+/* A group of at most this many members is described member by member. */
+enum { SMALL_GROUP = 4 };
+
 /* "a probability in [0, 1]", "an array of 12 numbers, each >= 0", "a list of { ... }
  * groups" too. */
 void scn_describe(const pw_field *f, char *buf, size_t n)
@@ -79,7 +82,17 @@ void scn_describe(const pw_field *f, char *buf, size_t n)
                  f->flags & PW_NONNEG ? " of days >= 0" : "");
         break;
     case PW_F_GROUP:
-        snprintf(buf, n, "a group { ... }");
+        /* A small group spelled out (a wait-dropout hazard, mode shares), so that a value
+         * given bare ("wait_dropout = 0.01") is answered with the form to write; a large
+         * one's missing members are each reported once the group is there. */
+        if (f->sub && f->nsub > 0 && f->nsub <= SMALL_GROUP) {
+            size_t k = (size_t)snprintf(buf, n, "a group {");
+            for (size_t i = 0; i < f->nsub && k < n; i++)
+                k += (size_t)snprintf(buf + k, n - k, " %s = ...;", f->sub[i].name);
+            if (k < n)
+                snprintf(buf + k, n - k, " }");
+        } else
+            snprintf(buf, n, "a group { ... }");
         break;
     case PW_F_LIST:
         snprintf(buf, n, "a list of %s groups", f->desc);
@@ -590,7 +603,7 @@ static void load_field(scn_ctx *c, const pw_field *f, const config_setting_t *s,
         return;
     case PW_F_GROUP:
         if (!config_setting_is_group(s)) {
-            scn_wrong_type(c, s, key, "a group { ... }");
+            scn_wrong_type(c, s, key, want); /* the group spelled out when small */
             return;
         }
         scn_load_group(c, s, key, f->sub, f->nsub, f->flags, at, f->hooks);
