@@ -423,13 +423,36 @@ static void print_referral_warning(FILE *f, const pw_params *p, const char *tag)
             tag, mean, mean, mean * base, base);
 }
 
+/* A role other than the policy's assessor whose does has "assessment": only the assessor
+ * role assesses (pol_assessor; pw_staff.c takes the slots off its hours alone), so such a
+ * role assesses no one and its assessments_per_week are never used. Allowed (a scenario
+ * may name both roles able to assess and let the policy choose), but said: a planner's
+ * part-time PWPs written as a role of their own, does and slots as the others', left the
+ * front door to the other role's slots (29% of referrals assessed against 53%). */
+static void print_assessor_warnings(FILE *f, const pw_params *p, const char *tag)
+{
+    int a = pol_assessor(p);
+    if (p->assessment.skip || a < 0 || !(p->roles[a].does & PW_DOES_ASSESSMENT))
+        return;
+    const char *pol = pw_policy_of(p->policy)->name;
+    for (size_t i = 0; i < p->n_roles; i++)
+        if ((int)i != a && (p->roles[i].does & PW_DOES_ASSESSMENT))
+            fprintf(f, "Staffing warning%s: staff.%s.does has \"assessment\", but only the "
+                       "policy's assessor\n  (policy_params.%s.assessor = \"%s\") assesses: "
+                       "%s assesses no one and its\n  assessments_per_week are never used "
+                       "(staff of one kind on different hours\n  are one role at their mean "
+                       "fte)\n",
+                    tag, p->roles[i].name, pol, p->roles[a].name, p->roles[i].name);
+}
+
 /* The warnings that need no run: plans and levers that never act, a seasonality that
- * moves the base rate. */
+ * moves the base rate, roles that would assess but never do. */
 static void print_static_warnings(FILE *f, const pw_params *p, const char *tag)
 {
     print_plan_warnings(f, p, tag);
     print_lever_warnings(f, p, tag);
     print_referral_warning(f, p, tag);
+    print_assessor_warnings(f, p, tag);
 }
 
 /* True outcomes read years after referral: the natural history (a drift compounding every

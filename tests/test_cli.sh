@@ -253,6 +253,19 @@ check "  ... 54 a week, not 60" grep -q '(54 a week, not 60)' "$tmp/err"
 run check "$top/tests/explore/quarter.cfg"
 check "quarter.cfg's seasonality (the baseline's, averaging 1): no Referral warning" \
     sh -c "! grep -q 'Referral warning' '$tmp/err'"
+check "quarter.cfg: no Staffing warning from check" sh -c "! grep -q 'Staffing warning' '$tmp/err'"
+# Only the policy's assessor assesses: part-time PWPs written as a role of their own, with
+# the others' does and slots, assessed no one (a planner's service assessed 29% of its
+# referrals against 53% as one role), without a word. Said by check, run and compare.
+pt='staff.pwp_pt={ headcount = 3; fte = 0.8; clinical_hours_per_week = 25.0; caseload_cap = 40;
+    does = ["assessment", "step2", "groups"]; assessments_per_week = 9.0; band = 5; }'
+run check "$top/tests/explore/quarter.cfg" --set "$pt"
+expect_rc 0 "check with a second role that lists assessment"
+check "a Staffing warning naming the role and the assessor" \
+    grep -q '^Staffing warning: staff.pwp_pt.does has "assessment", but only the policy.s assessor' "$tmp/err"
+check "  ... and that it assesses no one" grep -q '"pwp") assesses: pwp_pt assesses no one' "$tmp/err"
+run run "$top/tests/explore/quarter.cfg" -r 1 -q --set horizon_weeks=13 --set "$pt" -o "$tmp/pt"
+check "run says it too (stderr with -q)" grep -q '^Staffing warning: staff.pwp_pt.does' "$tmp/err"
 # Two replications: the t-quantile is 12.7, so several intervals pass what their figure can
 # take; the dashboard cuts them there. No cell may go below 0 (but the subgroups' gaps,
 # differences), no share above 100% (hours in use and turnover can pass it), each with 0.1
