@@ -580,6 +580,43 @@ int cmd_solve(const cli *c, int argc, char **argv)
         }
     }
 
+    /* Why there is no answer, as the terminal prints it (its line breaks) and solve.html
+     * shows it (on one line), with the point it names beneath, if any. */
+    char verdict[512] = "";
+    size_t verdict_spot = SIZE_MAX;
+    const char *verdict_what = NULL;
+    if (best == SIZE_MAX && first_meets != SIZE_MAX) {
+        char name[OUT_METRIC_NAME_MAX];
+        snprintf(verdict, sizeof verdict,
+                 "Points meet every target, but the cost %s is undefined at each of them\n"
+                 "(it counts no one there): choose another --minimise.",
+                 ex_metric_name(s.cost, name, sizeof name));
+        verdict_spot = first_meets, verdict_what = "meets, cost undefined";
+    } else if (best == SIZE_MAX && over != SIZE_MAX) {
+        /* Points met the others; every one passed a ceiling on the cost. */
+        snprintf(verdict, sizeof verdict,
+                 "No point of the grid meets every target at this confidence: the cheapest "
+                 "that meets\nthe others costs more than the ceiling.");
+        verdict_spot = over, verdict_what = "cheapest meeting the others";
+    } else if (best == SIZE_MAX && s.mono_lo != SIZE_MAX) {
+        snprintf(verdict, sizeof verdict,
+                 "No answer: the search, which relies on the assumption, found none, and the "
+                 "assumption\nfails on this grid (below).");
+    } else if (best == SIZE_MAX && met != SIZE_MAX) {
+        /* The top missed but the look at the bottom met, within noise of it: a flat
+         * metric near its target. Not "no point meets". */
+        snprintf(verdict, sizeof verdict,
+                 "No answer from the search: the top of the range missed, yet a point below "
+                 "it met\n(the metric is flat here, within noise of the target): check "
+                 "with --exhaustive.");
+        verdict_spot = met, verdict_what = "met in the search";
+    } else if (best == SIZE_MAX) {
+        snprintf(verdict, sizeof verdict,
+                 "No point of the grid meets every target at this confidence.");
+        verdict_spot = closest(&s);
+        verdict_what = "closest evaluated (most targets met, then the least shortfall)";
+    }
+
     /* The answer's checks, which the search, keeping only each point's metrics, cannot
      * make: printed after the answer; without them (a failed run) the answer stands. */
     /* Run with -q too: solve.html shows them, and a page is the same with -q or without. */
@@ -598,7 +635,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
         solve_csv_spot(f.f, &s, i);
     if ((ret = xp_close(&s.x, &f)) != EXIT_OK)
         goto out;
-    if ((ret = solve_write_page(&s, best, checks)) != EXIT_OK)
+    if ((ret = solve_write_page(&s, best, checks, verdict)) != EXIT_OK)
         goto out;
     const char *files[] = {"solve.csv", "solve.html"};
     if ((ret = xp_finish(&s.x, files, 2, argc, argv)) != EXIT_OK)
@@ -628,42 +665,18 @@ int cmd_solve(const cli *c, int argc, char **argv)
                        ex_metric_name(t->metric, name, sizeof name));
         }
         putchar('\n');
-        if (best == SIZE_MAX && first_meets != SIZE_MAX) {
-            printf("Points meet every target, but the cost %s is undefined at each of them\n"
-                   "(it counts no one there): choose another --minimise.\n",
-                   ex_metric_name(s.cost, name, sizeof name));
-            print_spot(&s, "meets, cost undefined", &s.spots[first_meets]);
-        } else if (best == SIZE_MAX && over != SIZE_MAX) {
-            /* Points met the others; every one passed a ceiling on the cost. */
-            printf("No point of the grid meets every target at this confidence: the cheapest "
-                   "that meets\nthe others costs more than the ceiling.\n");
-            print_spot(&s, "cheapest meeting the others", &s.spots[over]);
-        } else if (best == SIZE_MAX && s.mono_lo != SIZE_MAX) {
-            printf("No answer: the search, which relies on the assumption, found none, and the "
-                   "assumption\nfails on this grid (below).\n");
-        } else if (best == SIZE_MAX && met != SIZE_MAX) {
-            /* The top missed but the look at the bottom met, within noise of it: a flat
-             * metric near its target. Not "no point meets". */
-            printf("No answer from the search: the top of the range missed, yet a point below "
-                   "it met\n(the metric is flat here, within noise of the target): check "
-                   "with --exhaustive.\n");
-            print_spot(&s, "met in the search", &s.spots[met]);
-        } else if (best == SIZE_MAX) {
-            printf("No point of the grid meets every target at this confidence.\n");
-            size_t near = closest(&s);
-            if (near != SIZE_MAX)
-                print_spot(&s, "closest evaluated (most targets met, then the least shortfall)",
-                           &s.spots[near]);
+        if (best == SIZE_MAX) {
+            fputs(verdict, stdout);
+            putchar('\n');
+            if (verdict_spot != SIZE_MAX)
+                print_spot(&s, verdict_what, &s.spots[verdict_spot]);
         } else {
             print_spot(&s, "answer", &s.spots[best]);
         }
-        for (size_t v = 0; best != SIZE_MAX && v < s.x.nvars; v++) {
-            long at = s.spots[best].at[v];
-            /* Not at 0, the floor of a headcount: there is nothing below it to try. */
-            if ((at == (long)s.x.vars[v].lo && at != 0) || at == (long)s.x.vars[v].hi)
+        for (size_t v = 0; best != SIZE_MAX && v < s.x.nvars; v++)
+            if (solve_at_edge(&s, &s.spots[best], v))
                 printf("    note: %s is at the edge of its range: widen --vary to be sure the "
                        "answer is not beyond it\n", s.x.vars[v].key);
-        }
         if (second != SIZE_MAX)
             print_spot(&s, "runner-up", &s.spots[second]);
         if (s.mono_lo != SIZE_MAX) {

@@ -41,8 +41,12 @@ typedef struct solver {
 
 /* One evaluated point's rows of solve.csv (spot i of s). */
 void solve_csv_spot(FILE *f, const solver *s, size_t i);
-/* solve.html: the evaluated grid, the feasible points, the answer (best, or SIZE_MAX) and
- * its run checks (checks, or NULL). */
-int solve_write_page(solver *s, size_t best, const char *checks);
+/* Whether var v of sp sits at the edge of its range, where the answer may lie beyond it
+ * (not at 0, the floor of a headcount: there is nothing below it to try). */
+int solve_at_edge(const solver *s, const spot *sp, size_t v);
+/* solve.html: the evaluated grid, the feasible points, the answer (best, or SIZE_MAX) with
+ * the keys at the edge of their range, its run checks (checks, or NULL), and why there is
+ * no answer (verdict, as the terminal prints it; its line breaks shown as spaces). */
+int solve_write_page(solver *s, size_t best, const char *checks, const char *verdict);
 
 #endif

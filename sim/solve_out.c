@@ -38,7 +38,13 @@ void solve_csv_spot(FILE *f, const solver *s, size_t i)
     }
 }
 
-int solve_write_page(solver *s, size_t best, const char *checks)
+int solve_at_edge(const solver *s, const spot *sp, size_t v)
+{
+    long at = sp->at[v];
+    return (at == (long)s->x.vars[v].lo && at != 0) || at == (long)s->x.vars[v].hi;
+}
+
+int solve_write_page(solver *s, size_t best, const char *checks, const char *verdict)
 {
     out_page pg;
     int ret = xp_page(&s->x, &pg, "solve");
@@ -52,6 +58,26 @@ int solve_write_page(solver *s, size_t best, const char *checks)
         fputs("null", f);
     else
         fprintf(f, "%zu", best);
+    /* The keys of the answer at the edge of their range, each with the terminal's note. */
+    fputs(", \"edge\": [", f);
+    for (size_t v = 0, k = 0; best != SIZE_MAX && v < s->x.nvars; v++)
+        if (solve_at_edge(s, &s->spots[best], v)) {
+            fputs(k++ ? ", " : "", f);
+            out_json_str(f, s->x.vars[v].key);
+        }
+    fputc(']', f);
+    /* Why there is no answer, on one line (null: an answer). */
+    fputs(", \"verdict\": ", f);
+    if (best != SIZE_MAX) {
+        fputs("null", f);
+    } else {
+        char line[512];
+        snprintf(line, sizeof line, "%s", verdict);
+        for (char *c = line; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+        out_json_str(f, line);
+    }
     /* The answer's run checks, as the terminal prints them (null: no answer). */
     fputs(", \"answer_checks\": ", f);
     out_json_str(f, checks);

@@ -84,6 +84,11 @@ echo "== the outputs the pages show"
     run solve "$q" --vary assessment.opt_in_days_mean=2:40 --target 'within_6_weeks_true>=55%' \
         -r 10 -q -o "$tmp/solve_rev"
     expect_rc 0 "solve on a reversed key"
+    # Points that meet every target, the cost undefined at each: the page must say that,
+    # not "No point of the grid meets every target" (which it once said).
+    run solve "$q" --vary staff.pwp.headcount=9:10 --target 'within_6_weeks_true>=0.01' \
+        --minimise step_up_wait_days_mean --set step2.step_up_probability=0 -r 2 -q -o "$tmp/solve_nan"
+    expect_rc 0 "solve minimising a metric undefined where the targets are met"
     run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary referrals.per_week=50:70 -r 1 \
         --samples 2 -q -o "$tmp/sens"
     expect_rc 0 "sensitivity"
@@ -153,7 +158,7 @@ shots=null
 [ -n "${STEPSIM_SHOTS:-}" ] && shots="\"$(cd "$STEPSIM_SHOTS" && pwd)\""
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
- "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev",
+ "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev", "solve_undefined": "$tmp/solve_nan",
  "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}

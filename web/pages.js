@@ -657,7 +657,11 @@
     const ans = d.answer !== null ? d.spots[d.answer] : null;
     const tg = d.targets.map((t) => `${label(t.metric)[0]} ${t.op} ${fmt(t.metric, t.value)}`).join("; ");
     app.append(el("p", { id: "answer" }, ans ? el("strong", {}, "Answer: " + d.vars.map((v, i) => `${v.key} = ${ans.at[i]}`).join(", ") + ` at ${fmt(d.cost, ans.metrics[d.cost].mean)} (${label(d.cost)[0]})`)
-      : el("strong", {}, d.assumption_fails ? "No answer: the search found none, and its assumption fails (below)." : "No point of the grid meets every target."), el("br"), "Targets: " + tg));
+      : el("strong", {}, d.verdict || (d.assumption_fails ? "No answer: the search found none, and its assumption fails (below)." : "No point of the grid meets every target.")), el("br"), "Targets: " + tg));
+    /* An answer at the edge of a key's range may lie beyond it: the terminal's note. */
+    if (ans && d.edge && d.edge.length)
+      app.append(el("p", { id: "edge", class: "warning" }, el("strong", {}, "Note: "),
+        d.edge.map((k) => `${k} is at the edge of its range`).join("; ") + ": widen --vary to be sure the answer is not beyond it."));
     /* The answer run again with run's checks: a list growing through the window is a
      * service whose figures hold only for the window, which the search cannot see. */
     const ac = ans && d.answer_checks ? checksBox({ checks: d.answer_checks }, `The answer run again at ${plural(d.replications, "replication")} with the checks stepsim run prints (the search keeps only each point's metrics).`) : null;

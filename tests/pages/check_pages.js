@@ -2,7 +2,7 @@
 // and checks what a person would see. Run by tests/test_pages.sh, which makes the outputs.
 //   node check_pages.js CONFIG.json
 // CONFIG: {"chromium", "report": DIR, "compare": DIR, "compare_scenarios": [..], "compare_few": DIR, "report_few": DIR, "sweep": DIR,
-//          "solve": DIR, "solve_reversed": DIR, "sensitivity": DIR, "federation": DIR,
+//          "solve": DIR, "solve_reversed": DIR, "solve_undefined": DIR, "sensitivity": DIR, "federation": DIR,
 //          "federation_compare": DIR, "federation_paired": DIR, "serve": URL, "serve_expect": DIR,
 //          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
 // Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on any failure.
@@ -339,6 +339,13 @@ async function explorePages(browser) {
   check(/Answer: |No point/.test(ans), "solve.html: states the answer: " + ans.split("Targets")[0].trim());
   check((await p.page.locator("figure svg").count()) >= 1, "solve.html: the grid is drawn");
   check((await p.page.locator("#assumption").count()) === 0, "solve.html: no warning where the assumption holds");
+  /* An answer at the edge of a key's range (8 of 8:11) may lie beyond it: the terminal's
+   * note, on the page too (it was on the terminal only). */
+  const sdEdge = await p.page.evaluate(() => window.stepsim.data);
+  const edgeKeys = sdEdge.answer === null ? [] : sdEdge.vars.filter((v, i) => sdEdge.spots[sdEdge.answer].at[i] === v.lo || sdEdge.spots[sdEdge.answer].at[i] === v.hi).map((v) => v.key);
+  const edgeNote = (await p.page.locator("#edge").count()) ? await p.page.textContent("#edge") : "";
+  check(edgeKeys.length > 0 && edgeKeys.every((k) => edgeNote.includes(k + " is at the edge of its range")) && /widen --vary/.test(edgeNote),
+    `solve.html: the answer at the edge of its range (${edgeKeys.join(", ") || "none"}) says so: ${edgeNote.slice(0, 70)}`);
   /* The answer run again with run's checks, shown as the terminal prints them (the page
    * once had none: the checks ran only without -q, which this run has). */
   const sd = await p.page.evaluate(() => window.stepsim.data);
@@ -354,6 +361,15 @@ async function explorePages(browser) {
   const ansr = await p.page.textContent("#answer");
   check(!/No point of the grid meets/.test(ansr), "solve.html (reversed key): no claim that no point meets");
   await finishPage(p);
+
+  if (cfg.solve_undefined) {
+    p = await open(browser, fileUrl(cfg.solve_undefined + "/solve.html"), "solve.html (cost undefined)");
+    const ansu = await p.page.textContent("#answer");
+    const meet = (await p.page.evaluate(() => window.stepsim.data.spots)).filter((x) => x.meets).length;
+    check(meet > 0 && /Points meet every target, but the cost step_up_wait_days_mean is undefined/.test(ansu) && !/No point of the grid/.test(ansu),
+      `solve.html (cost undefined where ${meet} points meet): says so, as the terminal does: ${ansu.split("Targets")[0].slice(0, 70)}`);
+    await finishPage(p);
+  }
 
   p = await open(browser, fileUrl(cfg.sensitivity + "/sensitivity.html"), "sensitivity.html");
   const se = csv(cfg.sensitivity + "/sensitivity.csv");
