@@ -201,12 +201,31 @@ void app_progress(void *ctx, size_t done, size_t total)
                                                pc->unit[strlen(pc->unit) - 1] == 's'),
                 pc->unit, elapsed);
     else
-        fprintf(stderr, "%sstepsim: %s: %zu/%zu %s, %.1f s elapsed", pc->tty ? "\r" : "",
-                pc->name, done, total, pc->unit, elapsed);
-    if (!last && !open && done > 0)
+        fprintf(stderr, "%sstepsim: %s: %zu/%zu %s", pc->tty ? "\r" : "", pc->name, done,
+                total, pc->unit);
+    /* A federation's replication moves service by service: its count and the time to go
+     * from it (a replication of England's 120 services once printed nothing for a minute). */
+    size_t pd = pc->parts_done, pt = pc->parts_total;
+    if (!last && !open && pt > 0)
+        fprintf(stderr, ", %zu/%zu services", pd, pt);
+    if (!open)
+        fprintf(stderr, ", %.1f s elapsed", elapsed);
+    if (!last && !open && pt > 0 && pd > 0)
+        fprintf(stderr, ", about %.0f s to go", elapsed * (double)(pt - pd) / (double)pd);
+    else if (!last && !open && done > 0)
         fprintf(stderr, ", about %.0f s to go", elapsed * (double)(total - done) / (double)done);
     fputs(pc->tty && !last ? "\033[K" : "\n", stderr);
     fflush(stderr);
+}
+
+void app_progress_part(void *ctx, size_t done, size_t total, size_t parts_done,
+                       size_t parts_total)
+{
+    app_progress_ctx *pc = ctx;
+    pc->parts_done = parts_done;
+    pc->parts_total = parts_total;
+    if (parts_done < parts_total && done < total) /* the last line is the replications' */
+        app_progress(pc, done, total);
 }
 
 void app_progress_end(app_progress_ctx *pc, size_t done)
@@ -218,7 +237,8 @@ void app_progress_end(app_progress_ctx *pc, size_t done)
 /* The interval off a terminal comes from STEPSIM_PROGRESS_SECONDS (default 5). */
 app_progress_ctx app_progress_start(const char *name, const char *unit)
 {
-    app_progress_ctx pc = {name, unit, app_wall_now(), 0, 5.0, isatty(STDERR_FILENO), 0, 0};
+    app_progress_ctx pc = {.name = name, .unit = unit, .t0 = app_wall_now(), .every = 5.0,
+                           .tty = isatty(STDERR_FILENO)};
     const char *e = getenv("STEPSIM_PROGRESS_SECONDS");
     char *end;
     double v = e ? strtod(e, &end) : NAN;

@@ -86,12 +86,18 @@ typedef struct app_progress_ctx {
     double every;     /* seconds between lines off a terminal */
     int tty, printed;
     int ending;       /* open-ended progress: the last line */
+    size_t parts_done, parts_total; /* a federation's services (app_progress_part), or 0 */
 } app_progress_ctx;
 app_progress_ctx app_progress_start(const char *name, const char *unit);
 /* On a terminal, one line rewritten at each step; else (a log, a pipe) a line every
  * `every` seconds once a run has lasted that long, and one at the end, so short runs are
  * silent. A runner_opts progress callback (ctx: app_progress_ctx). */
 void app_progress(void *ctx, size_t done, size_t total);
+/* A federation's services as they finish (a runner_opts part callback, ctx: an
+ * app_progress_ctx): the line app_progress would print, with the services done of the
+ * total beside the replications, and the time to go reckoned from the services. */
+void app_progress_part(void *ctx, size_t done, size_t total, size_t parts_done,
+                       size_t parts_total);
 /* Open-ended progress (a count with no known total, e.g. solve's replications): call
  * app_progress(ctx, done, 0) as it goes and app_progress_end at the end. */
 void app_progress_end(app_progress_ctx *pc, size_t done);

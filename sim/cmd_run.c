@@ -301,6 +301,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         .start_days = c->start_days,
         .progress = app_progress,
         .progress_ctx = &pc,
+        .part = prec ? NULL : app_progress_part, /* --precision counts replications only */
         .services = fed->services,
         .n_services = fed->n,
     };
@@ -526,6 +527,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
             .start_days = c->start_days,
             .progress = app_progress,
             .progress_ctx = &pcs[s],
+            .part = prec ? NULL : app_progress_part,
             .services = feds[s].services,
             .n_services = feds[s].n,
         };
@@ -538,6 +540,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
     /* ... then bring them all to the same count, so differences stay paired ... */
     for (size_t s = 0; s < ns && rc == 0; s++) {
         opts[s].progress = NULL;
+        opts[s].part = NULL;
         rc = run_more(c->scenarios[s], &ps[s], &opts[s], kept[s], n, res[s]);
         if (rc == 0)
             kept[s] = n;

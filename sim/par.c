@@ -352,6 +352,7 @@ int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, siz
     }
     runner_opts local = *o;
     local.progress = NULL;
+    local.part = NULL;
     int ret = runner_run_local(p, ps ? slot : NULL, mine, m0, &local, res, err, errlen);
     for (size_t i = 0; i < m0; i++)
         out[i * (size_t)size] = res[i];

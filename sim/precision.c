@@ -126,6 +126,7 @@ int prec_run(const prec_spec *s, const pw_params *p, const runner_opts *opts, si
     if (opts->progress) {
         batch.progress = progress_across;
         batch.progress_ctx = &bp;
+        batch.part = NULL; /* its ctx is the caller's, not bp */
     }
     size_t done = 0, checked = FIRST_CHECK - 1, cand = 0, final = 0;
     size_t chunk = o->threads > 0 ? (size_t)o->threads : 1;

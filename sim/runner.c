@@ -23,6 +23,7 @@ typedef struct job {
     pw_results *out;
     pw_results **svc;     /* a federation: each replication's services' results, until pooled */
     size_t *svc_done;     /* services finished, by replication */
+    size_t svc_all;       /* services finished over the batch */
     pthread_mutex_t lock;
     size_t next, done;    /* tasks handed out; replications done */
     int failed, interrupted;
@@ -63,6 +64,9 @@ static int run_service(job *j, size_t i, size_t k, char *msg, size_t len)
     pthread_mutex_lock(&j->lock);
     int last = ++j->svc_done[i] == j->nsvc;
     j->out[i].wall_seconds += r->wall_seconds;
+    j->svc_all++;
+    if (j->o->part)
+        j->o->part(j->o->progress_ctx, j->done, j->n, j->svc_all, j->n * j->nsvc);
     pthread_mutex_unlock(&j->lock);
     return last;
 }

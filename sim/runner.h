@@ -19,6 +19,11 @@ typedef struct runner_opts {
     /* Called (under a lock, from worker threads) after each replication finishes. */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* A federation's: called (under the lock, with progress_ctx) after each service of a
+     * replication finishes, with the replications done of the batch's total and the
+     * services done of the batch's (replications × services), so that a replication of
+     * many services (England's 120) shows it is moving. NULL: none. */
+    void (*part)(void *ctx, size_t done, size_t total, size_t parts_done, size_t parts_total);
     /* When non-NULL and non-zero (set by a signal handler), no further replication starts
      * and runner_run fails with RUNNER_INTERRUPTED; running ones finish first. */
     const volatile sig_atomic_t *stop;

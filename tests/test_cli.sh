@@ -738,6 +738,19 @@ check "a line per replication with the interval at 0" test "$(grep -c 'replicati
 check "lines name the scenario and say how long is left" grep -q '^stepsim: baseline: 1/3 replications, .*to go$' "$tmp/err"
 "$bin" run "$top/scenarios/baseline.cfg" -r 1 -q --set horizon_weeks=8 -o "$tmp/prog" 2>"$tmp/err" >/dev/null
 check "a short run off a terminal prints nothing" test ! -s "$tmp/err"
+# A federation's replication moves service by service: one replication of England's 120
+# services (a minute on one thread) once printed nothing until it ended, and then nothing
+# either, its one line being the last.
+STEPSIM_PROGRESS_SECONDS=0 "$bin" run "$top/tests/federation/three.cfg" -r 1 -j 1 -q \
+    --set output.patients=false --set output.events=false -o "$tmp/progfed" 2>"$tmp/err" >/dev/null
+check "a federation's replication counts its services as they finish" \
+    sh -c "grep -q '^stepsim: three: 0/1 replications, 1/3 services, .* s elapsed, about .* to go$' '$tmp/err' &&
+           grep -q '^stepsim: three: 0/1 replications, 2/3 services, ' '$tmp/err' &&
+           tail -n 1 '$tmp/err' | grep -q '^stepsim: three: 1/1 replications, .* s elapsed$'"
+STEPSIM_PROGRESS_SECONDS=0 "$bin" compare "$top/tests/federation/three.cfg" "$top/tests/federation/one.cfg" \
+    -r 1 -j 1 -q --set output.patients=false --set output.events=false -o "$tmp/progfedc" 2>"$tmp/err" >/dev/null
+check "and so does compare's, by the scenario's name" \
+    grep -q '^stepsim: three: 0/1 replications, 2/3 services, ' "$tmp/err"
 
 echo "== solve --target with blanks"
 # 'METRIC >= X' was "unknown metric (did you mean METRIC?)"; hexadecimal X was read.
