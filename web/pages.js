@@ -258,7 +258,10 @@
       discharged: "discharged after treatment", still_in_system: "still in the service",
       discharged_from_waiting_list: "discharged from a holding list" };
     const ref = d.stages.referred || 1;
-    const rows = d.exits.map((x) => ({ exit: x.label || x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: x.mean / ref, mean: x.mean }));
+    /* Shares as the dashboard and flow.csv give them: each replication's, averaged (the
+     * data's "share"); the mean count over the mean referrals only where it has none. */
+    const shareOf = (x, mean) => fin(x) ? x : mean / ref;
+    const rows = d.exits.map((x) => ({ exit: x.label || x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: shareOf(x.share, x.mean), mean: x.mean }));
     const groups = Object.values(GROUP);
     const byGroup = groups.map((g) => ({ group: g, share: rows.filter((r) => r.group === g).reduce((s, r) => s + r.share, 0) }));
     const stack = Plot.plot({
@@ -282,7 +285,10 @@
     const st = [["referred", "Referred"], ["opted_in", "Opted in"], ["assessed", "Assessed"], ["entered_treatment", "Entered treatment"],
                 ["finished_course", "Finished a course (2+ sessions)"], ["recovered_reported", "Recovered (reported)"]];
     const ref = d.stages.referred || 1;
-    const rows = st.map(([k, l]) => ({ stage: l, mean: d.stages[k], share: d.stages[k] / ref }));
+    /* Percentages as the dashboard and summary.csv give them: each replication's share,
+     * averaged (the mean count over the mean referrals once read 34.0% beside 33.9%). */
+    const sh = d.stage_shares || {};
+    const rows = st.map(([k, l]) => ({ stage: l, mean: d.stages[k], share: fin(sh[k]) ? sh[k] : d.stages[k] / ref }));
     const p = Plot.plot({
       width: 520, height: 230, marginLeft: 200, marginRight: 110, x: { label: "mean a replication", grid: true },
       y: { label: null, domain: rows.map((r) => r.stage) },
