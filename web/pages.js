@@ -261,8 +261,12 @@
     /* Shares as the dashboard and flow.csv give them: each replication's, averaged (the
      * data's "share"); the mean count over the mean referrals only where it has none. */
     const shareOf = (x, mean) => fin(x) ? x : mean / ref;
-    const rows = d.exits.map((x) => ({ exit: x.label || x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: shareOf(x.share, x.mean), mean: x.mean }));
     const groups = Object.values(GROUP);
+    /* Each exit under its group, as the dashboard lists them (the data's order is the
+     * exits' own: "closed, not having opted in", lost before assessment, came last). */
+    const rank = (g) => { const i = groups.indexOf(g); return i < 0 ? groups.length : i; };
+    const rows = d.exits.map((x, i) => ({ exit: x.label || x.name.replace(/_/g, " "), group: GROUP[x.group] || x.group, share: shareOf(x.share, x.mean), mean: x.mean, i }))
+      .sort((a, b) => rank(a.group) - rank(b.group) || a.i - b.i);
     const byGroup = groups.map((g) => ({ group: g, share: rows.filter((r) => r.group === g).reduce((s, r) => s + r.share, 0) }));
     const stack = Plot.plot({
       width: 1000, height: 90, marginLeft: 10, x: { label: "share of referrals", percent: true, domain: [0, 100] },

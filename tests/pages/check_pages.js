@@ -184,7 +184,14 @@ async function funnelShares(p, dir) {
   stages.forEach((st, i) => { const want = (100 * mean("stage", st)).toFixed(1); if (funnel[i + 1] === undefined || funnel[i + 1].toFixed(1) !== want) bad.push(`${st} ${funnel[i + 1]}% for ${want}%`); });
   const d = await p.page.evaluate(() => window.stepsim.data);
   const exits = (await textsOf("Each exit")).map((t) => Number(t.replace("%", "")));
-  d.exits.forEach((x, i) => { const want = (100 * mean("exit", x.name)).toFixed(1); if (exits[i] === undefined || exits[i].toFixed(1) !== want) bad.push(`${x.name} ${exits[i]}% for ${want}%`); });
+  /* The bars in the dashboard's order: each group's exits together, the groups in turn. */
+  const GROUPS = ["dropped_before_assessment", "signposted", "dropped_after_assessment", "dropped_in_treatment", "discharged", "still_in_system", "discharged_from_waiting_list"];
+  const ordered = d.exits.map((x, i) => [x, i]).sort((a, b) => GROUPS.indexOf(a[0].group) - GROUPS.indexOf(b[0].group) || a[1] - b[1]).map((a) => a[0]);
+  const labels = await p.page.$$eval("figure", (fs) => { const f = fs.find((x) => (x.querySelector("figcaption") || {}).textContent?.startsWith("Each exit"));
+    return f ? [...f.querySelectorAll("svg [aria-label='y-axis tick label'] text")].map((t) => t.textContent) : []; });
+  check(labels.length === d.exits.length && ordered.every((x, i) => labels[i] === x.label),
+    `${p.name}: the exits listed group by group, as the dashboard lists them (${labels.slice(0, 4).join(", ")}, ...)`);
+  ordered.forEach((x, i) => { const want = (100 * mean("exit", x.name)).toFixed(1); if (exits[i] === undefined || exits[i].toFixed(1) !== want) bad.push(`${x.name} ${exits[i]}% for ${want}%`); });
   check(funnel.length === 6 && exits.length === d.exits.length && bad.length === 0,
     `${p.name}: the funnel's and the exits' percentages are flow.csv's shares averaged over replications${bad.length ? " (not: " + bad.slice(0, 3).join(" | ") + ")" : ""}`);
 }
