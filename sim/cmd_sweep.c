@@ -249,10 +249,10 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         ret = EXIT_RUNTIME;
         goto out;
     }
-    if (!c->quiet || c->per_point) { /* the warnings are the table's */
-        x.run.results = point_results;
-        x.run.results_ctx = &pp;
-    }
+    /* The warnings are the table's and sweep.html's: made with -q too, so that the page
+     * is the same with -q or without (it once had none of them). */
+    x.run.results = point_results;
+    x.run.results_ctx = &pp;
     app_progress_ctx pc = app_progress_start(x.name, "points");
     for (size_t i = 0; i < g.npoints; i += batch) {
         size_t k = g.npoints - i < batch ? g.npoints - i : batch;
@@ -325,7 +325,10 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             out_json_kv_num(pg.data, "ci_high", s.ci_high);
             fputc('}', pg.data);
         }
-        fputs("}}", pg.data);
+        /* run's warnings at this point, as the table prints them (null: none). */
+        fputs("}, \"warnings\": ", pg.data);
+        out_json_str(pg.data, pp.warn[i]);
+        fputc('}', pg.data);
     }
     fputc(']', pg.data);
     if ((ret = xp_save_page(&x, &pg, "sweep.html")) != EXIT_OK)

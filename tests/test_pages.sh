@@ -78,6 +78,14 @@ echo "== the outputs the pages show"
         --vary reporting.end_of_session_questionnaire=true,false -r 1 -q \
         --metrics within_6_weeks_true -o "$tmp/sweep_words2"
     expect_rc 0 "sweep with a second key of words"
+    # Points whose run warns (5 PWPs: lists that grow; 10: a warm-up short for them): the
+    # page shows each point's warnings as the terminal prints them, with -q too (it once
+    # showed none).
+    run sweep "$q" --vary staff.pwp.headcount=5,10 -r 2 --metrics within_6_weeks_true -o "$tmp/sweep_warn_t"
+    expect_rc 0 "sweep whose points warn"
+    awk '/^    ! / { sub(/^    ! /, ""); print }' "$tmp/out" >"$tmp/sweep_warn.txt"
+    run sweep "$q" --vary staff.pwp.headcount=5,10 -r 2 -q --metrics within_6_weeks_true -o "$tmp/sweep_warn"
+    expect_rc 0 "the same, -q"
     run solve "$q" --vary staff.pwp.headcount=8:11 --target 'within_6_weeks_true>=45%' -r 6 -q -o "$tmp/solve"
     expect_rc 0 "solve"
     # A key that works against the target: the page must carry solve's warning.
@@ -158,7 +166,7 @@ shots=null
 [ -n "${STEPSIM_SHOTS:-}" ] && shots="\"$(cd "$STEPSIM_SHOTS" && pwd)\""
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
- "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev", "solve_undefined": "$tmp/solve_nan",
+ "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev", "solve_undefined": "$tmp/solve_nan", "sweep_warn": "$tmp/sweep_warn", "sweep_warn_text": "$tmp/sweep_warn.txt",
  "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}

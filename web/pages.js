@@ -609,6 +609,14 @@
     const app = document.getElementById("app");
     app.replaceChildren();
     app.append(...header(d, `stepsim sweep · ${plural(d.points.length, "point")} · ${plural(d.replications, "replication")} each · seed ${d.seed}`), ...oneRep(d));
+    /* run's warnings at each point that has any, as the terminal prints them under the
+     * point (the page once had none: a point whose lists grow through the window drew
+     * as plainly as the others). */
+    const warned = d.points.map((p, i) => [p, i]).filter(([p]) => p.warnings);
+    if (warned.length)
+      app.append(checksBox({ checks: warned.map(([p, i]) => `point ${i}: ` + d.vars.map((v, k) => `${v.key}=${p.values[k]}`).join(" ") + "\n" +
+        p.warnings.trim().split("\n").map((l) => "  " + l).join("\n")).join("\n") },
+        `What stepsim run prints after its dashboard, at each of the ${plural(warned.length, "point")} of ${d.points.length} whose run warns (marked ! in the table below): a list that grows through the window, a warm-up too short for that staffing (the scenario's pre-fill is sized for its own staff, not the point's). Such a point's figures hold for the window only.`));
     const xv = d.vars[0], zv = d.vars[1];
     /* Without --metrics every metric is there: show what a staffing sweep moves. */
     const HEADLINE = d.headline || [];
@@ -655,7 +663,7 @@
     });
     app.append(section("Response curves", d.vars.map((v) => v.key).join(" × ") + (d.vars.length > 2 ? " (the first two drawn; every point is in sweep.csv)" : ""), el("div", { class: "grid" }, charts)));
     const head = el("tr", {}, el("th", {}, "point"), d.vars.map((v) => el("th", {}, v.key)), shown.map((m) => el("th", { title: m }, label(m)[0])));
-    const body = d.points.map((p, i) => el("tr", {}, el("td", {}, i), p.values.map((v) => el("td", {}, v)),
+    const body = d.points.map((p, i) => el("tr", {}, el("td", p.warnings ? { class: "warned", title: "run warns at this point: see Checks above" } : {}, i), p.values.map((v) => el("td", {}, v)),
       shown.map((m) => el("td", { "data-metric": m, "data-mean": String(p.metrics[m].mean) }, fmt(m, p.metrics[m].mean)))));
     app.append(section("Every point", d.metrics.length > shown.length ? `${shown.length} of the ${d.metrics.length} metrics shown (--metrics chooses); sweep.csv has them all.` : null, el("table", { id: "points" }, el("thead", {}, head), el("tbody", {}, body))));
   }

@@ -360,6 +360,17 @@ async function explorePages(browser) {
     await finishPage(p);
   }
 
+  if (cfg.sweep_warn) {
+    p = await open(browser, fileUrl(cfg.sweep_warn + "/sweep.html"), "sweep.html (points that warn)");
+    const want = fs.readFileSync(cfg.sweep_warn_text, "utf8").trim().split("\n").map((l) => l.trim());
+    const box = (await p.page.locator("#checks pre").count()) ? (await p.page.textContent("#checks pre")) : "";
+    const got = box.split("\n").filter((l) => !/^point \d+:/.test(l)).map((l) => l.trim());
+    const marked = await p.page.$$eval("#points td.warned", (tds) => tds.length);
+    check(want.length > 0 && got.join("\n") === want.join("\n") && marked > 0,
+      `sweep.html (-q): each point's warnings as the terminal prints them, the points marked (${want.length} lines, ${marked} points): ${got[0] || "none"}`);
+    await finishPage(p);
+  }
+
   p = await open(browser, fileUrl(cfg.solve + "/solve.html"), "solve.html");
   const so = csv(cfg.solve + "/solve.csv");
   const points = new Set(so.map((r) => r.point)).size;
