@@ -643,7 +643,12 @@
     const xdom = words ? [...new Set(d.points.map((p) => String(p.values[0])))] : undefined;
     const charts = shown.map((name) => {
       const k = label(name)[1] === "pct" ? 100 : 1;
-      const rows = d.points.map((p) => ({ x: words ? String(p.values[0]) : p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean, lo: cut(p.metrics[name].ci_low, k), hi: cut(p.metrics[name].ci_high, k) })).filter((r) => fin(r.mean) && (words || fin(r.x)));
+      /* The interval cut at what the figure can take, as the dashboard and report.html cut
+       * it: a share's band once ran to -13% (5 PWPs of quarter.cfg, -r 2). */
+      const [, , least, most] = label(name);
+      const bound = (x, f, b) => fin(x) && fin(b) ? f(x, b) : x;
+      const rows = d.points.map((p) => ({ x: words ? String(p.values[0]) : p.values[0], z: zv ? String(p.values[1]) : "all", mean: k * p.metrics[name].mean,
+        lo: cut(bound(p.metrics[name].ci_low, Math.max, least), k), hi: cut(bound(p.metrics[name].ci_high, Math.min, most), k) })).filter((r) => fin(r.mean) && (words || fin(r.x)));
       if (!words) rows.sort((a, b) => a.x - b.x);
       const banded = rows.filter((r) => fin(r.lo) && fin(r.hi));
       const p = Plot.plot({

@@ -366,6 +366,12 @@ async function explorePages(browser) {
     const box = (await p.page.locator("#checks pre").count()) ? (await p.page.textContent("#checks pre")) : "";
     const got = box.split("\n").filter((l) => !/^point \d+:/.test(l)).map((l) => l.trim());
     const marked = await p.page.$$eval("#points td.warned", (tds) => tds.length);
+    /* Point 0's true six-week share is 6.8% with a t interval reaching -13%: the band is
+     * cut at 0, as the dashboard cuts it, and the axis shows no negative share. */
+    const ticks = await p.page.$$eval("svg[data-metric='within_6_weeks_true'] [aria-label='y-axis tick label'] text", (ts) => ts.map((t) => Number(t.textContent.replace("\u2212", "-"))));
+    const sd = await p.page.evaluate(() => window.stepsim.data);
+    check(sd.points[0].metrics.within_6_weeks_true.ci_low < 0 && ticks.length > 0 && Math.min(...ticks) >= 0,
+      `sweep.html: a share's band cut at 0 (its interval from ${(100 * sd.points[0].metrics.within_6_weeks_true.ci_low).toFixed(1)}%; axis ticks ${ticks.join(", ")})`);
     check(want.length > 0 && got.join("\n") === want.join("\n") && marked > 0,
       `sweep.html (-q): each point's warnings as the terminal prints them, the points marked (${want.length} lines, ${marked} points): ${got[0] || "none"}`);
     await finishPage(p);
