@@ -27,12 +27,28 @@ static size_t growth_from(size_t span, size_t *block)
     return span >= 104 ? 0 : span >= 39 ? span / 3 : SIZE_MAX;
 }
 
+/* The mean over the n replications of x (each `span` weeks) over weeks [from, from + len). */
+static double stretch_mean(const double *x, size_t n, size_t span, size_t from, size_t len)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = from; k < from + len; k++)
+            sum += x[i * span + k];
+    return sum / ((double)n * (double)len);
+}
+
 /* Demand above capacity: does a list (x: n replications of `span` window weeks each)
  * grow through the window? Its mean over the window's last year (growth_from: its last
  * third, in a window under two years) exceeds its first year's (middle third's) by a fifth
  * and by half a week of referrals (per_week; by Little's law its wait grows by half a
  * week or more), alike across replications (a one-sided t test of the replications' rises
- * at 1%), which a list wandering at capacity does not. The two stretches' means over
+ * at 1%), which a list wandering at capacity does not. And, in a window of two years or
+ * more, it still grows by as much in the window's later part: its last year's mean (last
+ * third's, under three years) above its second year's (middle third's) by a fifth and by
+ * half a week of referrals, so that a list still filling after a short warm-up and level
+ * once filled is left to the warm-up check, which names it (compared from the first year
+ * alone, a list filling from 1,100 people to 1,800 in the window's first 39 weeks and
+ * level after read as demand above capacity). The first two stretches' means over
  * replications into *first and *last. */
 static int list_outgrows(const double *x, size_t n, size_t span, double per_week,
                          double *first, double *last)
@@ -56,8 +72,16 @@ static int list_outgrows(const double *x, size_t n, size_t span, double per_week
     double mean = gsl_stats_mean(rise, 1, n), sd = gsl_stats_sd(rise, 1, n);
     free(rise);
     double t = sd > 0 ? mean / (sd / sqrt((double)n)) : mean > 0 ? INFINITY : 0;
-    return mean > 0.2 * *first + 1 && mean > 0.5 * per_week &&
-           t > gsl_cdf_tdist_Pinv(0.99, (double)(n - 1));
+    if (!(mean > 0.2 * *first + 1 && mean > 0.5 * per_week &&
+          t > gsl_cdf_tdist_Pinv(0.99, (double)(n - 1))))
+        return 0;
+    if (span < 104)
+        return 1;
+    size_t third = span / 3;
+    double mid = span >= 156 ? stretch_mean(x, n, span, 52, 52)
+                             : stretch_mean(x, n, span, third, third);
+    double end_mean = span >= 156 ? *last : stretch_mean(x, n, span, span - third, third);
+    return end_mean - mid > 0.2 * mid + 1 && end_mean - mid > 0.5 * per_week;
 }
 
 /* The first week at or after `from` at which the scenario changes by plan (hiring, cuts,

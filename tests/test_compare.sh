@@ -336,6 +336,19 @@ run run "$q" -r 4 -j 2 -o "$tmp/q_plain"
 expect_rc 0 "the one-year window as it is"
 check "a list still filling after a short warm-up: a warm-up warning, no capacity warning" \
     sh -c "grep -q '^Warm-up warning: the step 3 list' '$tmp/out' && ! grep -q '^Capacity warning' '$tmp/out'"
+# So too in a window of two years or more, where a list must also still grow from the
+# window's second year (middle third) to its last: a service of 180 referrals a week, 14
+# PWPs and 9 HITs after 26 weeks of warm-up fills its assessment list from about 1,100
+# people to 1,800 in the window's first 39 weeks and holds it there (yearly means 1,517,
+# 1,780, 1,828, 4 replications, 2026-12-07): compared from the first year alone it was
+# called demand above capacity ("no warm-up settles it"); it is the warm-up's (with a
+# warm-up of 104 weeks neither warning is given).
+run run "$b" -r 4 -j 2 -q -o "$tmp/filling" --set referrals.per_week=180 \
+    --set staff.pwp.headcount=14 --set staff.hit.headcount=9 \
+    --set assessment.flex_from_weeks=0 --set warmup_weeks=26 --set horizon_weeks=156
+expect_rc 0 "a three-year window after a short warm-up"
+check "a list filling after a short warm-up, three years: a warm-up warning, no capacity warning" \
+    sh -c "grep -q '^Warm-up warning: the assessment list' '$tmp/err' && ! grep -q '^Capacity warning' '$tmp/err'"
 # "Caused" needs a counterfactual: the printed table shows recovery untreated beside
 # recovery, and where a figure is undefined in some replications says in how many each
 # scenario has one. With every session's effect 0 (noise left), treatment causes about
