@@ -113,7 +113,9 @@ void pw_therapist_effect(const pw_clin_courses *c, size_t k, double *share,
             sbe += d * (se - c[i].n * e_mean);
             sbb += c[i].n * d * d;
         }
-    j.b2 = sbb > 0 ? sbe / sbb : 0;
+    if (!(sbb > 0)) /* burnout alike in every clinician: nothing to explain with */
+        return;
+    j.b2 = sbe / sbb;
     double msw2, tau2 = between(c, k, &j, 1, &msw2);
     *burnout_part = tau > 0 ? 1 - tau2 / tau : NAN;
 }

@@ -41,8 +41,8 @@ void pw_clin_courses_add(pw_clin_courses *c, double first, double last, double b
 /* Of the k clinicians c[0..k) of one step (any with n 0 are ignored): *share the
  * between-clinician share of the variance of the last score adjusted for the first, and
  * *burnout_part the share of that between-clinician variance the clinicians' mean
- * burnout explains (NaN when the between-clinician variance is 0). Both NaN when too few
- * courses or clinicians (above). */
+ * burnout explains (NaN when the between-clinician variance is 0, or their mean burnout
+ * is alike: burnout off). Both NaN when too few courses or clinicians (above). */
 void pw_therapist_effect(const pw_clin_courses *c, size_t k, double *share,
                          double *burnout_part);
 

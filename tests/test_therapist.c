@@ -117,8 +117,9 @@ static double between(const course *c, const double *e, size_t n, int nc, int fi
     return fmax(0.0, (msb - msw) / n0);
 }
 
-/* e - b x (x - mean x), b the least-squares slope of e on x, over the n courses. */
-static void adjust(double *e, const double *x, size_t n)
+/* e - b x (x - mean x), b the least-squares slope of e on x, over the n courses. Returns
+ * 0 where x does not vary (no slope: e left as it was), else 1. */
+static int adjust(double *e, const double *x, size_t n)
 {
     double mx = 0, me = 0, sxe = 0, sxx = 0;
     for (size_t i = 0; i < n; i++) {
@@ -134,6 +135,7 @@ static void adjust(double *e, const double *x, size_t n)
     double b = sxx > 0 ? sxe / sxx : 0;
     for (size_t i = 0; i < n; i++)
         e[i] -= b * (x[i] - mx);
+    return sxx > 0;
 }
 
 /* Of the courses c[0..n): the ICC of the last score adjusted for the first (the share of
@@ -159,14 +161,15 @@ static void icc(const course *c, size_t n, double *share, double *explained)
             bsum[c[i].clin] += c[i].burnout;
             bcnt[c[i].clin] += 1;
         }
-        adjust(e, x, n); /* the last score adjusted for the first */
+        (void)adjust(e, x, n); /* the last score adjusted for the first */
         double msw, tau = between(c, e, n, nc, 0, &msw);
         *share = tau / (tau + msw);
         for (size_t i = 0; i < n; i++)
             x[i] = bsum[c[i].clin] / bcnt[c[i].clin];
-        adjust(e, x, n); /* and for the clinician's mean burnout */
-        double msw2, tau2 = between(c, e, n, nc, 1, &msw2);
-        *explained = tau > 0 ? 1 - tau2 / tau : NAN;
+        if (adjust(e, x, n)) { /* and for the clinician's mean burnout, where it varies */
+            double msw2, tau2 = between(c, e, n, nc, 1, &msw2);
+            *explained = tau > 0 ? 1 - tau2 / tau : NAN;
+        }
     }
     free(e);
     free(x);
