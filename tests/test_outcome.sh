@@ -8,7 +8,8 @@
 # half-width of 0 (over 24 replications a correct model fails it with probability 4e-4),
 # and the half-width at most 0.15 points, so that a real difference of 0.45 points (a
 # sixteenth of the 7-point bias of reading at exit below) fails with probability 97.5% or
-# more (measured -0.05 [-0.14, +0.04]: half-width 0.09). It asked once that the interval
+# more (measured -0.07 [-0.16, +0.02]: half-width 0.09; -0.05 [-0.14, +0.04] before the
+# recalibration of 2026-12-07). It asked once that the interval
 # contain 0, over 6 replications: a check that a model change fails by chance one time in
 # twenty (+0.13 [-0.03, +0.28] passed; a change that moved nothing here gave +0.17 [+0.04,
 # +0.30], and +0.01 [-0.06, +0.08] over 24); then that the interval lie within half a
@@ -155,9 +156,10 @@ check "its message names the key, the value and the first reading's" \
 # the thing asserted is just false, and each needs no margin chosen: the checks were a
 # fall of true recovery over 5 points and the figure at exit within 2 of 0, set between
 # the two cases measured (-0.1 before the relapse came first, -8.4 after). Measured over 8
-# paired replications: true recovery -8.4 points [-8.8, -7.9], at exit -0.7 [-1.2, -0.3],
-# the gap -7.7 [-8.1, -7.2] (200: -8.6 [-8.7, -8.5], -0.7 [-0.8, -0.6], -7.9 [-8.0,
-# -7.8]). A build reading natural history past the relapse (the defect mended on
+# paired replications on the recalibrated baseline (2026-12-07): true recovery -9.5 points
+# [-10.1, -8.9], at exit -1.6 [-2.0, -1.1], the gap -7.9 [-8.5, -7.4] (before it: -8.4
+# [-8.8, -7.9], -0.7 [-1.2, -0.3], -7.7 [-8.1, -7.2]; 200 then: -8.6 [-8.7, -8.5], -0.7
+# [-0.8, -0.6], -7.9 [-8.0, -7.8]). A build reading natural history past the relapse (the defect mended on
 # 2026-12-06) fails five of the six below: the later reading's true recovery still falls,
 # by the mix alone (-1.0 [-1.5, -0.5]), which the gap tells apart (-0.2 [-0.6, +0.2]).
 # relapse_pair OUTDIR [ARGS...]: the pair above compared, a quarter of the baseline's size.
