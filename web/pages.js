@@ -60,6 +60,9 @@
     return unit === "pct" ? s + " pp" : unit === "gbp" ? s.replace(/^([+-])/, "$1£") : s;
   }
   const metricOf = (list, name) => list.find((m) => m.name === name) || {};
+  /* A whole number as the dashboard's printf gives it: a half to the even neighbour
+   * (Math.round takes it up: 11,204.5 read 11,205 on the page, 11,204 on the terminal). */
+  const roundEven = (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
   /* "1 replication", "3 replications". */
   const plural = (n, word) => `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
   /* One replication has no spread: said under the header, as the dashboard says it. */
@@ -297,7 +300,7 @@
       width: 520, height: 230, marginLeft: 200, marginRight: 110, x: { label: "mean a replication", grid: true },
       y: { label: null, domain: rows.map((r) => r.stage) },
       marks: [Plot.barX(rows, { y: "stage", x: "mean", fill: C.true, tip: true }),
-              Plot.text(rows, { y: "stage", x: "mean", text: (r) => `${Math.round(r.mean).toLocaleString("en-GB")} (${(100 * r.share).toFixed(1)}%)`, textAnchor: "start", dx: 4 }), Plot.ruleX([0])],
+              Plot.text(rows, { y: "stage", x: "mean", text: (r) => `${roundEven(r.mean).toLocaleString("en-GB")} (${(100 * r.share).toFixed(1)}%)`, textAnchor: "start", dx: 4 }), Plot.ruleX([0])],
     });
     p.classList.add("chart");
     const past = d.stages.recovered_reported > d.stages.finished_course;
@@ -369,7 +372,7 @@
                   ["dropout_in_treatment_share", "lost in treatment"], ["recovery_rate_true", "recovery, true"], ["recovery_rate_reported", "recovery, reported"]];
     const cellOf = (name, v) => {
       if (!fin(v.mean)) return "–";
-      if (name === "referrals") return Math.round(v.mean).toLocaleString("en-GB");
+      if (name === "referrals") return roundEven(v.mean).toLocaleString("en-GB");
       const gap = fin(v.gap) ? ` (${signed(100 * v.gap, 1)})` : "";
       return (100 * v.mean).toFixed(1) + "%" + gap;
     };
