@@ -193,8 +193,12 @@ void app_progress(void *ctx, size_t done, size_t total)
     int open = total == 0, last = open ? pc->ending : done == total;
     if (!pc->tty && (last ? !pc->printed : now - pc->last < pc->every))
         return;
+    /* Off a terminal, the open-ended end says nothing a line already said. */
+    if (!pc->tty && open && last && pc->shown == done)
+        return;
     pc->last = now;
     pc->printed = 1;
+    pc->shown = done;
     if (open) /* "1 replication", not "1 replications" */
         fprintf(stderr, "%sstepsim: %s: %zu %.*s, %.1f s elapsed", pc->tty ? "\r" : "", pc->name,
                 done, (int)strlen(pc->unit) - (done == 1 && pc->unit[0] &&

@@ -86,6 +86,7 @@ typedef struct app_progress_ctx {
     double every;     /* seconds between lines off a terminal */
     int tty, printed;
     int ending;       /* open-ended progress: the last line */
+    size_t shown;     /* the count of the last line printed off a terminal */
     size_t parts_done, parts_total; /* a federation's services (app_progress_part), or 0 */
 } app_progress_ctx;
 app_progress_ctx app_progress_start(const char *name, const char *unit);

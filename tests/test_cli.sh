@@ -751,6 +751,13 @@ STEPSIM_PROGRESS_SECONDS=0 "$bin" compare "$top/tests/federation/three.cfg" "$to
     -r 1 -j 1 -q --set output.patients=false --set output.events=false -o "$tmp/progfedc" 2>"$tmp/err" >/dev/null
 check "and so does compare's, by the scenario's name" \
     grep -q '^stepsim: three: 0/1 replications, 2/3 services, ' "$tmp/err"
+# Open-ended (--precision) progress ends with a line of its count; off a terminal, where
+# the line of that count was printed already, it printed it twice.
+STEPSIM_PROGRESS_SECONDS=0 "$bin" run "$top/tests/federation/three.cfg" -r 4 -j 1 -q \
+    --precision 0.5 --set output.patients=false --set output.events=false -o "$tmp/progprec" \
+    2>"$tmp/err" >/dev/null
+check "--precision: each count's line once" \
+    test "$(grep -c '^stepsim: three: 4 replications, ' "$tmp/err")" -eq 1
 
 echo "== solve --target with blanks"
 # 'METRIC >= X' was "unknown metric (did you mean METRIC?)"; hexadecimal X was read.
