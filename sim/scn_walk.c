@@ -371,6 +371,18 @@ void scn_unknown_key(scn_ctx *c, const config_setting_t *m, const char *key,
         scn_err_at(c, m, key, "unknown key here (did you mean '%s'?)", elsewhere);
         return;
     }
+    /* A role's name at the top (`--set pwp.headcount=10`): its keys are under staff. */
+    const config_setting_t *staff = config_lookup(c->cfg, "staff");
+    if (!parent[0] && staff && config_setting_is_group(staff) &&
+        config_setting_get_member(staff, name)) {
+        const config_setting_t *only =
+            config_setting_is_group(m) && config_setting_length(m) == 1
+                ? config_setting_get_elem(m, 0) : NULL;
+        scn_err_at(c, m, key, "unknown key here (did you mean 'staff.%s%s%s'? a role's keys "
+                   "are under staff)", name, only ? "." : "",
+                   only ? config_setting_name(only) : "");
+        return;
+    }
     /* What the group takes: its few keys by name, else where they are listed. */
     char want[512];
     size_t w = 0;

@@ -942,6 +942,10 @@ static void test_set(const paths *ps)
          "--set staff.pwp.headcuont=4: staff.pwp.headcuont: unknown key (did you mean "
          "'staff.pwp.headcount'?)"},
         {"staf.pwp.fte=0.5", "--set staf.pwp.fte=0.5: staf: unknown key (did you mean 'staff'?)"},
+        /* A role's name at the top: it had "expected one of the 32 keys of the top level". */
+        {"pwp.headcount=10",
+         "--set pwp.headcount=10: pwp: unknown key here (did you mean 'staff.pwp.headcount'? a "
+         "role's keys are under staff)"},
         {"staff.pwp.headcount=0.5", "--set staff.pwp.headcount=0.5: staff.pwp.headcount: wrong type"},
         {"staff.pwp.caseload_cap=0",
          "--set staff.pwp.caseload_cap=0: staff.pwp.caseload_cap: must be an integer in [1, 500] "
