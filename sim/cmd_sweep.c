@@ -419,6 +419,23 @@ int cmd_sweep(const cli *c, int argc, char **argv)
                c->outdir ? c->outdir : x.outdir,
                c->metrics ? "the metrics of --metrics" : "every metric",
                c->per_point ? "; points/NNNN/: each point's full outputs" : "");
+    } else {
+        /* -q: no table, but each point's warnings on stderr, as run -q and compare -q give
+         * theirs (a scripted sweep said nothing of a point whose lists outgrow it). */
+        for (size_t i = 0; i < g.npoints; i++) {
+            if (!pp.warn[i])
+                continue;
+            fprintf(stderr, "point %zu:", i);
+            for (size_t v = 0; v < x.nvars; v++)
+                fprintf(stderr, " %s", g.assign[i * g.nvars + v]);
+            fputc('\n', stderr);
+            for (const char *l = pp.warn[i]; *l;) {
+                const char *e = strchr(l, '\n');
+                int len = e ? (int)(e - l) : (int)strlen(l);
+                fprintf(stderr, "    %.*s\n", len, l);
+                l += len + (e != NULL);
+            }
+        }
     }
     ret = EXIT_OK;
 out:

@@ -97,6 +97,13 @@ run run "$q" --set staff.pwp.headcount=5 -r "$R3" -j 2 -o "$tmp/rwarn"
 awk 'NF == 0 { p = 0 } / warning[^:]*:/ && !/^ / { p = 1 } /^[^ ]/ && !/ warning[^:]*:/ { p = 0 } p' "$tmp/out" >"$tmp/run_warn0"
 check "sweep: a point's warnings are run's at that point" cmp -s "$tmp/run_warn0" "$tmp/sw_warn0"
 check "and there are some" test -s "$tmp/run_warn0"
+# With -q there is no table, and the warnings go to stderr under their point, as run -q
+# gives its own (a scripted sweep said nothing of them).
+run sweep "$q" --vary staff.pwp.headcount=5,10 -r "$R3" -j 2 -q --metrics within_6_weeks_true -o "$tmp/swwarnq"
+expect_rc 0 "sweep -q with a starved point"
+awk '/^point 0:/ { p = 1; next } /^point/ { p = 0 } p && /^    / { sub(/^    /, ""); print }' "$tmp/err" >"$tmp/sw_warn0q"
+check "sweep -q: a point's warnings on stderr, as run's at that point" cmp -s "$tmp/run_warn0" "$tmp/sw_warn0q"
+check "and nothing on stdout" test ! -s "$tmp/out"
 
 # A stepped range's points are the decimals meant: 0.1 + 2 x 0.1 is 0.30000000000000004 in
 # binary, which the sweep once printed and ran; the point is 0.3 as --set reads it, and
