@@ -837,6 +837,8 @@
       status.textContent = "Running…";
       runBtn.disabled = true;
       const t0 = performance.now();
+      /* The seconds so far, while it runs: a baseline of 20 replications takes seconds. */
+      const tick = setInterval(() => { status.textContent = `Running… ${((performance.now() - t0) / 1000).toFixed(0)} s`; }, 1000);
       try {
         const r = await fetch("run", { method: "POST", headers: { "Content-Type": "text/plain" }, body: body() });
         const res = await r.json();
@@ -847,6 +849,7 @@
       } catch (e) {
         status.replaceChildren(el("span", { class: "error", title: String(e.message || e) }, plain(String(e.message || e))));
       } finally {
+        clearInterval(tick);
         runBtn.disabled = false;
       }
     }

@@ -654,6 +654,11 @@ async function playground(browser) {
   await p.page.waitForSelector("#status[data-done]", { timeout: 120000 });
   const secs = (Date.now() - t0) / 1000;
   check(true, `playground: a run came back in ${secs.toFixed(1)} s`);
+  /* While it runs the status counts the seconds; once done, the count stops and the
+   * result's line stays (a tick left running would overwrite it within a second). */
+  await p.page.waitForTimeout(1500);
+  const after = await p.page.textContent("#status");
+  check(/^Done: /.test(after), `playground: the status still says the run is done 1.5 s later (${after})`);
   const want = readJson(cfg.serve_expect + "/summary.json");
   for (const m of ["within_6_weeks_true", "within_6_weeks_reported", "recovery_rate_true", "recovery_rate_reported"]) {
     const text = await p.page.textContent(`#headline td[data-metric="${m}"]`);
