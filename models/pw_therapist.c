@@ -25,9 +25,10 @@ void pw_clin_courses_add(pw_clin_courses *c, double first, double last, double b
 }
 
 /* The residual adjustment: e = y - b1 x + a1 (the last score less its regression on the
- * first), less b2 (B - bbar) where B is the clinician's mean burnout (b2 0: none). */
+ * first), less b2 (B - bbar) where B is the clinician's mean burnout (b2 0: none). `noise`:
+ * the variance below which a component is rounding, not variation (pw_therapist_effect). */
 typedef struct adjust {
-    double b1, a1, b2, bbar;
+    double b1, a1, b2, bbar, noise;
 } adjust;
 
 /* The sum and the sum of squares of clinician c's residuals under adjustment j. */
@@ -50,7 +51,10 @@ static void residuals(const pw_clin_courses *c, const adjust *j, double *se, dou
  * floored at 0; *msw gets MSW. `fitted` clinician-level covariates already taken out of
  * the residuals each cost the clinicians' means a degree of freedom (MSB = SSB / (k - 1 -
  * fitted), as a multilevel model's REML estimate counts it). NaN with fewer than
- * PW_THERAPIST_MIN_CLINICIANS such clinicians. */
+ * PW_THERAPIST_MIN_CLINICIANS such clinicians. Either component under j->noise is 0:
+ * sums of squares taken from raw sums leave rounding of about 1e-16 of the scores' mean
+ * square where the residuals do not vary (every course's last score its first: the share
+ * was found 100%, 0% or NaN at random, burnout's part -3% or -2e-16). */
 static double between(const pw_clin_courses *c, size_t k, const adjust *j, int fitted,
                       double *msw)
 {
@@ -77,20 +81,24 @@ static double between(const pw_clin_courses *c, size_t k, const adjust *j, int f
         }
     double msb = ssb / (kk - 1 - fitted), n0 = (N - sumsq_n / N) / (kk - 1);
     *msw = ssw / (N - kk);
-    return fmax(0.0, (msb - *msw) / n0);
+    if (*msw < j->noise)
+        *msw = 0;
+    double tau = (msb - *msw) / n0;
+    return tau < j->noise ? 0.0 : tau;
 }
 
 void pw_therapist_effect(const pw_clin_courses *c, size_t k, double *share,
                          double *burnout_part)
 {
     *share = *burnout_part = NAN;
-    double N = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, sb = 0;
+    double N = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, sb = 0;
     for (size_t i = 0; i < k; i++) {
         N += c[i].n;
         sx += c[i].sx;
         sy += c[i].sy;
         sxx += c[i].sxx;
         sxy += c[i].sxy;
+        syy += c[i].syy;
         sb += c[i].sb;
     }
     if (N < PW_THERAPIST_MIN_TOTAL)
@@ -99,6 +107,10 @@ void pw_therapist_effect(const pw_clin_courses *c, size_t k, double *share,
     double mx = sx / N, my = sy / N, cxx = sxx - N * mx * mx, cxy = sxy - N * mx * my;
     adjust j = {.b1 = cxx > 0 ? cxy / cxx : 0};
     j.a1 = j.b1 * mx;
+    /* Rounding's scale: a billionth of the mean square of the terms the residuals' sums of
+     * squares are taken from (PHQ-9's: about 1e-7 points squared, against between-clinician
+     * variances of the order of 1). */
+    j.noise = 1e-9 * (syy + j.b1 * j.b1 * sxx) / N;
     double msw, tau = between(c, k, &j, 0, &msw);
     if (isnan(tau))
         return;

@@ -39,10 +39,13 @@ typedef struct pw_clin_courses {
 void pw_clin_courses_add(pw_clin_courses *c, double first, double last, double burnout);
 
 /* Of the k clinicians c[0..k) of one step (any with n 0 are ignored): *share the
- * between-clinician share of the variance of the last score adjusted for the first, and
- * *burnout_part the share of that between-clinician variance the clinicians' mean
- * burnout explains (NaN when the between-clinician variance is 0, or their mean burnout
- * is alike: burnout off). Both NaN when too few courses or clinicians (above). */
+ * between-clinician share of the variance of the last score adjusted for the first (NaN
+ * when the adjusted scores do not vary at all), and *burnout_part the share of that
+ * between-clinician variance the clinicians' mean burnout explains (NaN when the
+ * between-clinician variance is 0, or their mean burnout is alike: burnout off). A
+ * variance component under a billionth of the scores' mean square is rounding in sums of
+ * squares taken from raw sums, and counts as 0. Both NaN when too few courses or
+ * clinicians (above). */
 void pw_therapist_effect(const pw_clin_courses *c, size_t k, double *share,
                          double *burnout_part);
 

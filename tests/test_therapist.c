@@ -270,6 +270,75 @@ static void test_therapist_estimator(void)
           100 * third);
 }
 
+/* Studies with nothing to find, or everything, where sums of squares from raw sums meet
+ * rounding: every course's last score equal to its first (the residuals all alike, no
+ * variance to share: NaN both, in every study shape; before pw_therapist.c's noise floor
+ * 3,250 of the 4,000 shapes gave 100%, 0% or a NaN share beside a part of -2.8% or -2e-16),
+ * every last score equal (NaN; 63 gave a figure), every first score equal (Sxx 0: no slope) with each clinician's
+ * courses alike and clinicians apart (all the variance between them: exactly 1), clinicians
+ * with no course set among the others (ignored: the same figures), and all the courses at
+ * one clinician (NaN). */
+static void test_therapist_degenerate(void)
+{
+    enum { KMAX = 49 };
+    pw_clin_courses c[2 * KMAX];
+    uint32_t s = 20181;
+    int studies = harness_sanitized() ? 200 : 4000, unchanged = 0, same_last = 0, apart = 0,
+        gaps = 0;
+    for (int st = 0; st < studies; st++) {
+        int k = 10 + st % 40, per = 5 + (st / 40) % 50;
+        double share, part, s2, p2;
+        /* last = first */
+        memset(c, 0, sizeof c);
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < per; i++) {
+                s = s * 1103515245u + 12345u;
+                int x = (int)((s >> 16) % 28);
+                pw_clin_courses_add(&c[j], x, x, 0.37 * j + 0.011 * i);
+            }
+        pw_therapist_effect(c, (size_t)k, &share, &part);
+        unchanged += !isnan(share) || !isnan(part);
+        /* every last score 12 */
+        memset(c, 0, sizeof c);
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < per; i++) {
+                s = s * 1103515245u + 12345u;
+                pw_clin_courses_add(&c[j], (int)((s >> 16) % 28), 12, 0.37 * j + 0.011 * i);
+            }
+        pw_therapist_effect(c, (size_t)k, &share, &part);
+        same_last += !isnan(share) || !isnan(part);
+        /* every first score 15, each clinician's last score their own; then the same
+         * clinicians with an empty record after each */
+        memset(c, 0, sizeof c);
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < per; i++)
+                pw_clin_courses_add(&c[j], 15, j % 28, 0.37 * (j % 5) + 0.011 * i);
+        pw_therapist_effect(c, (size_t)k, &share, &part);
+        apart += per * k >= PW_THERAPIST_MIN_TOTAL && share != 1.0;
+        for (int j = k - 1; j >= 0; j--) {
+            c[2 * j] = c[j];
+            memset(&c[2 * j + 1], 0, sizeof c[0]);
+        }
+        pw_therapist_effect(c, (size_t)(2 * k), &s2, &p2);
+        gaps += !same(share, s2) || !same(part, p2);
+    }
+    CHECK(unchanged == 0, "every course's last score its first: no variance to share, NaN "
+          "(%d of %d study shapes gave a figure)", unchanged, studies);
+    CHECK(same_last == 0, "every last score equal: NaN (%d of %d gave a figure)", same_last,
+          studies);
+    CHECK(apart == 0, "every first score equal, each clinician's courses alike: all of the "
+          "variance between clinicians (%d of %d not 1)", apart, studies);
+    CHECK(gaps == 0, "clinicians with no course among the others change nothing (%d of %d "
+          "differ)", gaps, studies);
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 500; i++)
+        pw_clin_courses_add(&c[0], 5 + i % 21, 3 + i % 17, 0.2);
+    double share, part;
+    pw_therapist_effect(c, KMAX, &share, &part);
+    CHECK(isnan(share) && isnan(part), "all 500 courses at one clinician: NaN (got %g, %g)",
+          share, part);
+}
+
 /* What `measure` finds: each step's mean over the replications, and the standard error
  * of that mean, of the ICC and of burnout's share of the between-clinician variance. */
 typedef struct found {
@@ -524,6 +593,7 @@ int main(int argc, char **argv)
         return 0;
     }
     RUN_TEST(test_therapist_estimator);
+    RUN_TEST(test_therapist_degenerate);
     RUN_TEST_WITH(test_therapist_share, root);
     RUN_TEST_WITH(test_therapist_pooled, root);
     RUN_TEST_WITH(test_therapist_mechanism, root);
