@@ -118,7 +118,8 @@ static double between(const course *c, const double *e, size_t n, int nc, int fi
 }
 
 /* e - b x (x - mean x), b the least-squares slope of e on x, over the n courses. Returns
- * 0 where x does not vary (no slope: e left as it was), else 1. */
+ * 0 where x does not vary, to rounding (its spread under a millionth of its mean: no slope,
+ * e left as it was), else 1. */
 static int adjust(double *e, const double *x, size_t n)
 {
     double mx = 0, me = 0, sxe = 0, sxx = 0;
@@ -132,10 +133,11 @@ static int adjust(double *e, const double *x, size_t n)
         sxe += (x[i] - mx) * (e[i] - me);
         sxx += (x[i] - mx) * (x[i] - mx);
     }
-    double b = sxx > 0 ? sxe / sxx : 0;
+    int varies = sxx > 1e-12 * (double)n * mx * mx;
+    double b = varies ? sxe / sxx : 0;
     for (size_t i = 0; i < n; i++)
         e[i] -= b * (x[i] - mx);
-    return sxx > 0;
+    return varies;
 }
 
 /* Of the courses c[0..n): the ICC of the last score adjusted for the first (the share of
@@ -268,6 +270,49 @@ static void test_therapist_estimator(void)
     CHECK(fabs(third - 1.0 / 3) <= 0.015,
           "a covariate behind a third of it explains 33.3%% +- 1.5 points (got %.1f%%)",
           100 * third);
+}
+
+/* A covariate alike in every clinician, to rounding (every course's burnout 0.3, the
+ * clinicians 5 to 20 courses each: their means come out a few 1e-17 apart) explains
+ * nothing it can be fitted to: burnout's part empty, from clinicians' sums and course by
+ * course, as where it is 0 or 1 (a slope fitted to the rounding gave one in each of the
+ * 20 studies at 0.3, -2.7% in the first). */
+static void test_therapist_alike_covariate(void)
+{
+    enum { K = 50, PER = 20 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    course *c = malloc(K * PER * sizeof *c);
+    if (!CHECK(r && c, "memory for a study")) {
+        gsl_rng_free(r);
+        free(c);
+        return;
+    }
+    gsl_rng_set(r, 20181);
+    static const double level[] = {0.0, 0.3, 1.0};
+    int bad = 0;
+    for (int l = 0; l < 3; l++)
+        for (int st = 0; st < 20; st++) {
+            size_t n = 0;
+            for (int j = 0; j < K; j++) {
+                double u = gsl_ran_gaussian_ziggurat(r, 2.0);
+                int per = 5 + (int)gsl_rng_uniform_int(r, PER - 4);
+                for (int i = 0; i < per; i++) {
+                    int first = 5 + (int)gsl_rng_uniform_int(r, 21);
+                    double last = 3 + 0.5 * first + u + gsl_ran_gaussian_ziggurat(r, 4.0);
+                    c[n++] = (course){j, first, (int)lround(last), level[l]};
+                }
+            }
+            double share, part, s2, p2;
+            icc(c, n, &share, &part);
+            from_sums(c, n, K, &s2, &p2);
+            if ((!isnan(part) || !isnan(p2) || !same(share, s2)) && !bad++)
+                printf("    burnout %.1f for every clinician, study %d: burnout's part %g "
+                       "course by course, %g from sums\n", level[l], st, part, p2);
+        }
+    CHECK(bad == 0, "burnout alike in every clinician (0, 0.3, 1): burnout's part empty "
+          "(%d of 60 studies gave one)", bad);
+    gsl_rng_free(r);
+    free(c);
 }
 
 /* Studies with nothing to find, or everything, where sums of squares from raw sums meet
@@ -594,6 +639,7 @@ int main(int argc, char **argv)
     }
     RUN_TEST(test_therapist_estimator);
     RUN_TEST(test_therapist_degenerate);
+    RUN_TEST(test_therapist_alike_covariate);
     RUN_TEST_WITH(test_therapist_share, root);
     RUN_TEST_WITH(test_therapist_pooled, root);
     RUN_TEST_WITH(test_therapist_mechanism, root);
