@@ -90,7 +90,7 @@ if "$bin" --version | grep -q '^MPI: Open MPI' && command -v mpirun >/dev/null 2
     alike digest "$tmp/j1" "$tmp/n2" "mpirun -n 2: identical to one process"
     # Two years: enough clinicians with five courses for a national therapist effect (the
     # study of every service's clinicians side by side), the same on two ranks.
-    long="-r 3 $nostreams --set horizon_weeks=104"
+    long="-r $(reps 3 1) $nostreams --set horizon_weeks=104" # one in the sanitizer pass
     # shellcheck disable=SC2086
     run run tests/federation/three.cfg $long -j 1 -o "$tmp/l1"
     expect_rc 0 "three services, two years, -j 1"
