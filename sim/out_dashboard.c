@@ -41,21 +41,34 @@ static void put_padded(char *line, size_t *n, size_t cap, const char *s, int wid
         line[(*n)++] = ' ';
 }
 
-/* A row: label, then up to two right-aligned cells (NULL: none); no trailing blanks. */
+/* A row: label, then up to two right-aligned cells (NULL: none); no trailing blanks. A
+ * cell wider than its column (an interval cut and "[3 of 4]") ends at its column's end
+ * where the label's padding leaves room, at least two apart from what precedes it, so the
+ * next column stays in line (it was pushed right by the overflow). */
 static void row(FILE *f, const char *label, const char *c1, const char *c2)
 {
     char line[LABEL_W + 2 * CELL_MAX + 64];
     size_t n = 0;
+    int lw = text_width(label);
     put_padded(line, &n, sizeof line, label, LABEL_W, 0);
+    int col = lw > LABEL_W ? lw : LABEL_W; /* display columns written */
     for (int k = 0; k < 2; k++) {
         const char *c = k ? c2 : c1;
         if (!c)
             continue;
-        /* A cell as wide as its column, or wider, still stands two apart. */
-        int pad = CELL_W - text_width(c);
-        for (int gap = pad > 0 ? pad : 0; gap < 2 && n + 1 < sizeof line; gap++)
+        int w = text_width(c), end = LABEL_W + (k + 1) * CELL_W;
+        int start = col + (CELL_W - w > 2 ? CELL_W - w : 2); /* a cell that fits its column */
+        if (k == 0 && w > CELL_W) { /* into the label's padding, two after its text */
+            start = end - w > lw + 2 ? end - w : lw + 2;
+            n -= (size_t)(col - (start < col ? start : col));
+            col = start < col ? start : col;
+        } else if (k == 1) {
+            start = end - w > col + 2 ? end - w : col + 2;
+        }
+        for (; col < start && n + 1 < sizeof line; col++)
             line[n++] = ' ';
-        put_padded(line, &n, sizeof line, c, CELL_W, 1);
+        put_padded(line, &n, sizeof line, c, 0, 1);
+        col += w;
     }
     while (n > 0 && line[n - 1] == ' ')
         n--;

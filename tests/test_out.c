@@ -1613,8 +1613,32 @@ static void test_dashboard_therapist(void)
           "at 0: %s", l ? l : "(none)");
     free(l);
     free(buf);
+    /* A cell wider than its column (an interval and "[2 of 3]") ends at its column's
+     * end, into the label's padding, so the next column stays in line: the line ends at
+     * column 76 (42 + 2 x 17), as the header's "step 3" does (it was pushed right). */
+    static const double wide[NREPS] = {0.1, 0.2, NAN}, normal[NREPS] = {0.2, 0.3, 0.4};
+    for (size_t i = 0; i < NREPS; i++) {
+        reps[i].metric[PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2] = wide[i];
+        reps[i].metric[PW_M_THERAPIST_EFFECT_STEP3] = 0.05;
+        reps[i].metric[PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3] = normal[i];
+    }
+    buf = dashboard_text(&p, reps, NULL);
+    l = line_with(buf, "of it, explained by their burnout");
+    int cols = 0;
+    for (const char *c = l; c && *c && *c != '\n'; c++)
+        cols += ((unsigned char)*c & 0xC0) != 0x80;
+    CHECK(l && strstr(l, "[2 of 3]") && strstr(l, "30.0% ± 24.8") && cols == 76,
+          "an overflowing cell keeps the next column in line (76 columns, got %d): %s", cols,
+          l ? l : "(none)");
+    free(l);
+    l = line_with(buf, "THERAPIST EFFECT");
+    CHECK(l && strlen(l) == 76, "and the header's step 3 ends there too: %s", l ? l : "(none)");
+    free(l);
+    free(buf);
     for (size_t i = 0; i < NREPS; i++)
-        reps[i].metric[PW_M_THERAPIST_EFFECT_STEP2] = NAN;
+        reps[i].metric[PW_M_THERAPIST_EFFECT_STEP2] = reps[i].metric[PW_M_THERAPIST_EFFECT_STEP3] =
+            reps[i].metric[PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2] =
+                reps[i].metric[PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3] = NAN;
     buf = dashboard_text(&p, reps, NULL);
     CHECK(!strstr(buf, "THERAPIST EFFECT"), "no section where no replication has a figure");
     free(buf);
