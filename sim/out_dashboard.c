@@ -49,22 +49,17 @@ static void row(FILE *f, const char *label, const char *c1, const char *c2)
 {
     char line[LABEL_W + 2 * CELL_MAX + 64];
     size_t n = 0;
-    int lw = text_width(label);
-    put_padded(line, &n, sizeof line, label, LABEL_W, 0);
-    int col = lw > LABEL_W ? lw : LABEL_W; /* display columns written */
+    put_padded(line, &n, sizeof line, label, 0, 0);
+    int col = text_width(label); /* display columns written */
     for (int k = 0; k < 2; k++) {
         const char *c = k ? c2 : c1;
         if (!c)
             continue;
-        int w = text_width(c), end = LABEL_W + (k + 1) * CELL_W;
-        int start = col + (CELL_W - w > 2 ? CELL_W - w : 2); /* a cell that fits its column */
-        if (k == 0 && w > CELL_W) { /* into the label's padding, two after its text */
-            start = end - w > lw + 2 ? end - w : lw + 2;
-            n -= (size_t)(col - (start < col ? start : col));
-            col = start < col ? start : col;
-        } else if (k == 1) {
+        int w = text_width(c), end = LABEL_W + (k + 1) * CELL_W, start;
+        if (k == 0 && w <= CELL_W) /* after the label's column, right-aligned in its own */
+            start = (col > LABEL_W ? col : LABEL_W) + (CELL_W - w > 2 ? CELL_W - w : 2);
+        else /* at the column's end, at least two after what precedes it */
             start = end - w > col + 2 ? end - w : col + 2;
-        }
         for (; col < start && n + 1 < sizeof line; col++)
             line[n++] = ' ';
         put_padded(line, &n, sizeof line, c, 0, 1);
