@@ -343,12 +343,17 @@ check "a list still filling after a short warm-up: a warm-up warning, no capacit
 # 1,780, 1,828, 4 replications, 2026-12-07): compared from the first year alone it was
 # called demand above capacity ("no warm-up settles it"); it is the warm-up's (with a
 # warm-up of 104 weeks neither warning is given).
-run run "$b" -r 4 -j 2 -q -o "$tmp/filling" --set referrals.per_week=180 \
-    --set staff.pwp.headcount=14 --set staff.hit.headcount=9 \
-    --set assessment.flex_from_weeks=0 --set warmup_weeks=26 --set horizon_weeks=156
-expect_rc 0 "a three-year window after a short warm-up"
-check "a list filling after a short warm-up, three years: a warm-up warning, no capacity warning" \
-    sh -c "grep -q '^Warm-up warning: the assessment list' '$tmp/err' && ! grep -q '^Capacity warning' '$tmp/err'"
+# (A diagnosis of four replications' rises: the optimised pass's.)
+if sanitizer_pass; then
+    stat_left=$((stat_left + 1))
+else
+    run run "$b" -r 4 -j 2 -q -o "$tmp/filling" --set referrals.per_week=180 \
+        --set staff.pwp.headcount=14 --set staff.hit.headcount=9 \
+        --set assessment.flex_from_weeks=0 --set warmup_weeks=26 --set horizon_weeks=156
+    expect_rc 0 "a three-year window after a short warm-up"
+    check "a list filling after a short warm-up, three years: a warm-up warning, no capacity warning" \
+        sh -c "grep -q '^Warm-up warning: the assessment list' '$tmp/err' && ! grep -q '^Capacity warning' '$tmp/err'"
+fi
 # "Caused" needs a counterfactual: the printed table shows recovery untreated beside
 # recovery, and where a figure is undefined in some replications says in how many each
 # scenario has one. With every session's effect 0 (noise left), treatment causes about
