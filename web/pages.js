@@ -257,7 +257,7 @@
 
   function exitsChart(d) {
     const GROUP = { dropped_before_assessment: "lost before assessment", signposted: "signposted or rejected",
-      dropped_after_assessment: "lost waiting for treatment", dropped_in_treatment: "lost in treatment",
+      dropped_after_assessment: "lost waiting for treatment", dropped_in_treatment: "lost from booked treatment",
       discharged: "discharged after treatment", still_in_system: "still in the service",
       discharged_from_waiting_list: "discharged from a holding list" };
     const ref = d.stages.referred || 1;
@@ -369,7 +369,7 @@
     });
     p.classList.add("chart");
     const cols = [["referrals", "referrals a replication"], ["entered_treatment_share", "entered treatment"], ["within_6_weeks_true", "treated within 6 weeks, true"],
-                  ["dropout_in_treatment_share", "lost in treatment"], ["recovery_rate_true", "recovery, true"], ["recovery_rate_reported", "recovery, reported"]];
+                  ["dropout_in_treatment_share", "lost from booked treatment"], ["recovery_rate_true", "recovery, true"], ["recovery_rate_reported", "recovery, reported"]];
     const cellOf = (name, v) => {
       if (!fin(v.mean)) return "–";
       if (name === "referrals") return roundEven(v.mean).toLocaleString("en-GB");

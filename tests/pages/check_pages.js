@@ -84,6 +84,11 @@ async function report(browser, dir) {
   const summary = readJson(dir + "/summary.json");
   const charts = await p.page.locator("svg.chart, figure svg").count();
   check(charts >= 12, `report.html: ${charts} charts drawn (12 or more)`);
+  /* The exits' groups in the dashboard's words: someone who missed every appointment never
+   * was "in" treatment (the page said "lost in treatment"). */
+  const body = await p.page.textContent("body");
+  check(/lost from booked treatment/.test(body) && !/lost in treatment/.test(body),
+    "report.html: the exits' group named as the dashboard names it, lost from booked treatment");
   const rows = await p.page.$$eval("#metrics tr[data-metric]", (trs) => trs.map((tr) => ({
     name: tr.dataset.metric, mean: tr.dataset.mean, text: tr.querySelector(".mean").textContent })));
   const names = Object.keys(summary.metrics);
