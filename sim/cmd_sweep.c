@@ -139,6 +139,17 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
 static char warn_unknown[] = "Checks warning: out of memory, so this point's checks were not "
                              "made: its warnings, if any, are not shown";
 
+/* Each line of text (NULL: none) to f after `prefix`: a point's warnings under it. */
+static void put_lines(FILE *f, const char *prefix, const char *text)
+{
+    for (const char *l = text; l && *l;) {
+        const char *e = strchr(l, '\n');
+        int len = e ? (int)(e - l) : (int)strlen(l);
+        fprintf(f, "%s%.*s\n", prefix, len, l);
+        l += len + (e != NULL);
+    }
+}
+
 /* Release a point's warnings (NULL and warn_unknown too). */
 static void warn_free(char *w)
 {
@@ -407,12 +418,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             }
             /* run's warnings at this point: a list growing through the window is a
              * service whose figures hold for the window only. */
-            for (const char *l = pp.warn[i]; l && *l;) {
-                const char *e = strchr(l, '\n');
-                int len = e ? (int)(e - l) : (int)strlen(l);
-                printf("    ! %.*s\n", len, l);
-                l += len + (e != NULL);
-            }
+            put_lines(stdout, "    ! ", pp.warn[i]);
         }
         printf("\nOutputs in %s/ (sweep.html: response curves; sweep.csv: %s at every "
                "point%s)\n",
@@ -429,12 +435,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             for (size_t v = 0; v < x.nvars; v++)
                 fprintf(stderr, " %s", g.assign[i * g.nvars + v]);
             fputc('\n', stderr);
-            for (const char *l = pp.warn[i]; *l;) {
-                const char *e = strchr(l, '\n');
-                int len = e ? (int)(e - l) : (int)strlen(l);
-                fprintf(stderr, "    %.*s\n", len, l);
-                l += len + (e != NULL);
-            }
+            put_lines(stderr, "    ", pp.warn[i]);
         }
     }
     ret = EXIT_OK;
