@@ -32,16 +32,26 @@ const char *out_unit_code(out_unit u)
     return u < OUT_U_N ? code[u] : "num";
 }
 
-/* The model's metrics as a planner reads them. */
 /* What a metric can take beyond its unit's range (out_metric_range): hours in use and
  * turnover pass 1; a part explained, its covariate's degree of freedom counted, falls
  * below 0 by chance. */
 enum { R_PAST_ONE = 1, R_BELOW_ZERO = 2 };
+/* Each model metric's R_* flags (0: its unit's range). */
+static const unsigned char metric_range[PW_M_N] = {
+    [PW_M_UTILISATION_STEP2] = R_PAST_ONE,
+    [PW_M_UTILISATION_STEP3] = R_PAST_ONE,
+    [PW_M_UTILISATION_ASSESSMENT] = R_PAST_ONE,
+    [PW_M_STAFF_TURNOVER_RATE] = R_PAST_ONE,
+    [PW_M_STAFF_TURNOVER_RATE_STEP2] = R_PAST_ONE,
+    [PW_M_STAFF_TURNOVER_RATE_STEP3] = R_PAST_ONE,
+    [PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2] = R_BELOW_ZERO,
+    [PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3] = R_BELOW_ZERO,
+};
 
+/* The model's metrics as a planner reads them. */
 static const struct {
     const char *label;
     out_unit unit;
-    unsigned char range; /* R_* */
 } metric_labels[PW_M_N] = {
     [PW_M_REFERRALS] = {"Referrals in the cohort (per replication)", OUT_U_COUNT},
     [PW_M_ENTERED_TREATMENT_SHARE] = {"Entered treatment, of referrals", OUT_U_SHARE},
@@ -74,9 +84,9 @@ static const struct {
     [PW_M_STEPPED_UP_SHARE] = {"Stepped up, of step-2 starters", OUT_U_SHARE},
     [PW_M_STILL_IN_SYSTEM_SHARE] = {"Still in the service at the end, of referrals", OUT_U_SHARE},
     [PW_M_RE_REFERRAL_SHARE] = {"Re-referred, of referrals", OUT_U_SHARE},
-    [PW_M_UTILISATION_STEP2] = {"Utilisation of clinical hours, step 2", OUT_U_SHARE, R_PAST_ONE},
-    [PW_M_UTILISATION_STEP3] = {"Utilisation of clinical hours, step 3", OUT_U_SHARE, R_PAST_ONE},
-    [PW_M_UTILISATION_ASSESSMENT] = {"Utilisation of assessment slots", OUT_U_SHARE, R_PAST_ONE},
+    [PW_M_UTILISATION_STEP2] = {"Utilisation of clinical hours, step 2", OUT_U_SHARE},
+    [PW_M_UTILISATION_STEP3] = {"Utilisation of clinical hours, step 3", OUT_U_SHARE},
+    [PW_M_UTILISATION_ASSESSMENT] = {"Utilisation of assessment slots", OUT_U_SHARE},
     [PW_M_WAITING_ASSESSMENT_MEAN] = {"People waiting for assessment, mean", OUT_U_PEOPLE},
     [PW_M_WAITING_STEP2_MEAN] = {"People waiting for step 2, mean", OUT_U_PEOPLE},
     [PW_M_WAITING_STEP3_MEAN] = {"People waiting for step 3, mean", OUT_U_PEOPLE},
@@ -86,7 +96,7 @@ static const struct {
     [PW_M_COST_PER_FINISHED_COURSE_GBP] = {"Staff cost per finished course", OUT_U_GBP},
     [PW_M_COST_PER_RECOVERY_GBP] = {"Staff cost per reported recovery", OUT_U_GBP},
     [PW_M_COST_PER_TRUE_RECOVERY_GBP] = {"Staff cost per true recovery", OUT_U_GBP},
-    [PW_M_STAFF_TURNOVER_RATE] = {"Staff turnover a year, per person in post", OUT_U_SHARE, R_PAST_ONE},
+    [PW_M_STAFF_TURNOVER_RATE] = {"Staff turnover a year, per person in post", OUT_U_SHARE},
     [PW_M_BURNOUT_MEAN] = {"Mean burnout of staff (0 to 1)", OUT_U_INDEX},
     [PW_M_WAIT_ASSESSMENT_TO_TREATMENT_OVER_90_DAYS_SHARE] = {"Assessment to first treatment over 90 days, of those assessed then treated", OUT_U_SHARE},
     [PW_M_FINISHERS_STEP2_ONLY_SHARE] = {"Finishers who had step 2 only", OUT_U_SHARE},
@@ -96,8 +106,8 @@ static const struct {
     [PW_M_SESSIONS_MEAN_FINISHERS_STEP2_THEN_3] = {"Treatment sessions per finisher, step 2 then 3", OUT_U_SESSIONS},
     [PW_M_SESSIONS_MEAN_FINISHERS_STEP3_ONLY] = {"Treatment sessions per finisher, step 3 only", OUT_U_SESSIONS},
     [PW_M_CASELOAD_PER_STEP2_CLINICIAN] = {"Open step-2 caseload per step-2 clinician in post", OUT_U_PEOPLE},
-    [PW_M_STAFF_TURNOVER_RATE_STEP2] = {"Staff turnover a year, step-2 roles (PWPs)", OUT_U_SHARE, R_PAST_ONE},
-    [PW_M_STAFF_TURNOVER_RATE_STEP3] = {"Staff turnover a year, step-3 roles (HITs)", OUT_U_SHARE, R_PAST_ONE},
+    [PW_M_STAFF_TURNOVER_RATE_STEP2] = {"Staff turnover a year, step-2 roles (PWPs)", OUT_U_SHARE},
+    [PW_M_STAFF_TURNOVER_RATE_STEP3] = {"Staff turnover a year, step-3 roles (HITs)", OUT_U_SHARE},
     /* Diagnostics of the diaries, as the dashboard's lines: over the run, warm-up too. */
     [PW_M_HANDED_ON] = {"People handed on: their clinician's week held no session (per "
                         "replication, over the run)", OUT_U_PEOPLE},
@@ -126,9 +136,9 @@ static const struct {
     [PW_M_THERAPIST_EFFECT_STEP3] = {"Therapist effect, step 3: outcome variance between "
                                      "clinicians", OUT_U_SHARE},
     [PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP2] = {"Therapist effect, step 2: burnout's part "
-                                                  "of it", OUT_U_SHARE, R_BELOW_ZERO},
+                                                  "of it", OUT_U_SHARE},
     [PW_M_THERAPIST_EFFECT_BURNOUT_PART_STEP3] = {"Therapist effect, step 3: burnout's part "
-                                                  "of it", OUT_U_SHARE, R_BELOW_ZERO},
+                                                  "of it", OUT_U_SHARE},
 };
 
 /* The wait measures' derived metrics: from the weekly histogram, linear within a week, so
@@ -171,7 +181,7 @@ const char *out_metric_label(size_t i, char buf[OUT_METRIC_LABEL_MAX], out_unit 
 void out_metric_range(size_t i, double *lo, double *hi)
 {
     out_unit u = out_metric_unit(i);
-    unsigned range = i < PW_M_N ? metric_labels[i].range : 0;
+    unsigned range = i < PW_M_N ? metric_range[i] : 0;
     int past_one = (range & R_PAST_ONE) != 0, below_zero = (range & R_BELOW_ZERO) != 0;
     *lo = u == OUT_U_NUMBER || below_zero ? -INFINITY : 0;
     *hi = (u == OUT_U_SHARE && !past_one) || u == OUT_U_INDEX ? 1 : INFINITY;
