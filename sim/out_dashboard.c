@@ -185,6 +185,7 @@ void out_dashboard_label(char *b, size_t n, const char *name, const char *indent
         {"discharged_completed", "reached the session cap"},
         {"discharged_no_progress", "no progress"},
         {"discharged_from_waiting_list", "Discharged from a waiting list"},
+        {"all", "all referrals"},
         {"age_18_25", "aged 18-25"}, {"age_26_35", "aged 26-35"}, {"age_36_64", "aged 36-64"},
         {"age_65_plus", "aged 65 and over"}, {"referral_source", "Referral source"},
         {"gp_referral", "referred by a GP"}, {"self_referral", "referred themselves"},
@@ -216,6 +217,21 @@ void out_dashboard_label(char *b, size_t n, const char *name, const char *indent
     b[w] = '\0';
     if (!text && strlen(indent) <= 2 && w > start && b[start] >= 'a' && b[start] <= 'z')
         b[start] = (char)(b[start] - 'a' + 'A');
+}
+
+int out_subgroup_labels(int k, char *heading, size_t hn, char *label, size_t ln)
+{
+    char b[OUT_LABEL_MAX + 4];
+    pw_subgroup g = pw_subgroup_order[k];
+    const char *attr = pw_subgroup_attribute(g);
+    /* A heading where the attribute changes, but for the pooled group: it follows its parts. */
+    int head = k > 0 && g != PW_G_ETHNIC_MINORITY &&
+               strcmp(attr, pw_subgroup_attribute(pw_subgroup_order[k - 1])) != 0;
+    out_dashboard_label(b, sizeof b, pw_subgroup_name(g), "    ");
+    snprintf(label, ln, "%s", b + 4);
+    out_dashboard_label(b, sizeof b, head ? attr : "", "  ");
+    snprintf(heading, hn, "%s", b + 2);
+    return head;
 }
 
 /* ======================================================================================
@@ -659,17 +675,14 @@ static void section_lists(const dash *d)
  * paired by replication), true and reported. */
 static void section_subgroups(const dash *d)
 {
-    char a[CELL_MAX], b[CELL_MAX], label[LABEL_W + 32];
+    char a[CELL_MAX], b[CELL_MAX], head[OUT_LABEL_MAX], label[LABEL_W + 32];
     heading(d->f, "SUBGROUPS: recovery gap to all", "true", "reported");
-    const char *attr = "";
     for (int k = 1; k < PW_G_N; k++) {
         pw_subgroup g = pw_subgroup_order[k];
-        if (strcmp(attr, pw_subgroup_attribute(g)) != 0) {
-            attr = pw_subgroup_attribute(g);
-            if (g != PW_G_ETHNIC_MINORITY) { /* the pooled group follows its parts */
-                out_dashboard_label(label, sizeof label, attr, "  ");
-                row(d->f, label, NULL, NULL);
-            }
+        char text[OUT_LABEL_MAX];
+        if (out_subgroup_labels(k, head, sizeof head, text, sizeof text)) {
+            snprintf(label, sizeof label, "  %s", head);
+            row(d->f, label, NULL, NULL);
         }
         sim_summary s[2];
         const pw_gmetric m[2] = {PW_GM_RECOVERY_RATE_TRUE, PW_GM_RECOVERY_RATE_REPORTED};
@@ -678,7 +691,7 @@ static void section_subgroups(const dash *d)
                 d->x[i] = out_subgroup_gap(&d->reps[d->order[i]], g, m[j]);
             s[j] = summarise(d->x, d->nreps);
         }
-        out_dashboard_label(label, sizeof label, pw_subgroup_name(g), "    ");
+        snprintf(label, sizeof label, "    %s", text);
         /* A gap between two shares lies in [-100, 100] points. */
         cell_in(a, sizeof a, &s[0], 100.0, 1, "", -1, 1);
         cell_in(b, sizeof b, &s[1], 100.0, 1, "", -1, 1);

@@ -331,8 +331,15 @@ static int subgroups(FILE *f, const pw_results *reps, const size_t *order, size_
     fputc('[', f);
     for (int k = 0; k < PW_G_N; k++) {
         pw_subgroup g = pw_subgroup_order[k];
-        fprintf(f, "%s\n{\"attribute\": \"%s\", \"subgroup\": \"%s\", \"metrics\": {",
-                k ? "," : "", pw_subgroup_attribute(g), pw_subgroup_name(g));
+        char head[OUT_LABEL_MAX], label[OUT_LABEL_MAX];
+        int headed = out_subgroup_labels(k, head, sizeof head, label, sizeof label);
+        fprintf(f, "%s\n{\"attribute\": \"%s\", \"subgroup\": \"%s\"", k ? "," : "",
+                pw_subgroup_attribute(g), pw_subgroup_name(g));
+        /* The dashboard's words: its label, and its attribute's heading where it has one. */
+        out_json_kv_str(f, "label", label);
+        if (headed)
+            out_json_kv_str(f, "heading", head);
+        fputs(", \"metrics\": {", f);
         for (int m = 0; m < PW_GM_N; m++) {
             sim_summary s, d;
             for (size_t i = 0; i < n; i++) {

@@ -41,8 +41,9 @@ q=$top/tests/explore/quarter.cfg
 echo "== the outputs the pages show"
 # shellcheck disable=SC2086 # word lists
 {
-    run run "$top/scenarios/baseline.cfg" -r 3 -q $short -o "$tmp/run"
+    run run "$top/scenarios/baseline.cfg" -r 3 $short -o "$tmp/run"
     expect_rc 0 "run"
+    cp "$tmp/out" "$tmp/run_dashboard.txt" # the page names the subgroups as it does
     run compare "$top/scenarios/baseline.cfg" "$top/scenarios/fewer_hits.cfg" -r 3 -q $short -o "$tmp/cmp"
     expect_rc 0 "compare"
     # Step-ups so rare that a 13-week window of some replications has none: the step-up
@@ -165,7 +166,7 @@ check "serve listens on 127.0.0.1:$port" grep -q "http://127.0.0.1:$port/" "$tmp
 shots=null
 [ -n "${STEPSIM_SHOTS:-}" ] && shots="\"$(cd "$STEPSIM_SHOTS" && pwd)\""
 cat >"$tmp/config.json" <<EOF
-{"chromium": "$chromium", "report": "$tmp/run", "compare": "$tmp/cmp",
+{"chromium": "$chromium", "report": "$tmp/run", "report_dashboard": "$tmp/run_dashboard.txt", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev", "solve_undefined": "$tmp/solve_nan", "sweep_warn": "$tmp/sweep_warn", "sweep_warn_text": "$tmp/sweep_warn.txt",
  "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},

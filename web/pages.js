@@ -345,26 +345,40 @@
 
   function subgroupsSection(d) {
     const sg = (d.subgroups || []).filter((g) => g.subgroup !== "all");
-    const pretty = (n) => n === "all" ? "all referrals" : n.replace(/^age_(\d+)_(\d+)$/, "aged $1-$2").replace("age_65_plus", "aged 65+")
-      .replace(/^deprivation_q(\d)$/, (m, q) => `deprivation quintile ${q}${q === "1" ? " (most deprived)" : q === "5" ? " (least)" : ""}`).replace(/_/g, " ");
+    /* The dashboard's words (sim/out_dashboard.c, out_subgroup_labels): each level's label
+     * under its attribute's heading, as the terminal lists them. */
+    const pretty = (g) => g.label || g.subgroup.replace(/_/g, " ");
     const rows = [];
     for (const g of sg)
       for (const [m, basis] of [["recovery_rate_true", "true"], ["recovery_rate_reported", "reported"]]) {
         const v = g.metrics[m];
-        if (fin(v.gap)) rows.push({ subgroup: pretty(g.subgroup), basis, gap: 100 * v.gap, lo: 100 * v.gap_ci_low, hi: 100 * v.gap_ci_high });
+        if (fin(v.gap)) rows.push({ subgroup: g.subgroup, label: pretty(g), basis, gap: 100 * v.gap, lo: 100 * v.gap_ci_low, hi: 100 * v.gap_ci_high });
       }
-    const order = sg.map((g) => pretty(g.subgroup));
+    /* One band a heading and a level, keyed by name (a level's label alone, "second", is
+     * read under its heading); the headings bold, the levels' labels beneath them. */
+    const order = [], heads = [], labelOf = {};
+    for (const g of sg) {
+      if (g.heading) {
+        order.push("@" + g.subgroup);
+        heads.push("@" + g.subgroup);
+        labelOf["@" + g.subgroup] = g.heading;
+      }
+      order.push(g.subgroup);
+      labelOf[g.subgroup] = pretty(g);
+    }
     const p = Plot.plot({
       width: 1000, height: 60 + order.length * 22, marginLeft: 250,
       x: { label: "recovery gap to all referrals, percentage points", grid: true, nice: true },
       y: { label: null, domain: order },
       color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
-      marks: [Plot.ruleX([0], { stroke: "#57606a" }),
+      marks: [Plot.axisY(heads, { label: null, tickSize: 0, tickFormat: (k) => labelOf[k], fontWeight: "bold" }),
+              Plot.axisY(sg.map((g) => g.subgroup), { label: null, tickFormat: (k) => labelOf[k] }),
+              Plot.ruleX([0], { stroke: "#57606a" }),
               ...[["true", -3], ["reported", 3]].flatMap(([b, dy]) => {
                 const rs = rows.filter((r) => r.basis === b);
                 return [Plot.ruleY(rs, { y: "subgroup", x1: "lo", x2: "hi", stroke: "basis", strokeWidth: 2, dy }),
                         Plot.dot(rs, { y: "subgroup", x: "gap", fill: "basis", r: 3.5, dy, tip: true,
-                          title: (r) => `${r.subgroup}, ${r.basis}: ${r.gap.toFixed(1)} [${r.lo.toFixed(1)}, ${r.hi.toFixed(1)}]` })];
+                          title: (r) => `${r.label}, ${r.basis}: ${r.gap.toFixed(1)} [${r.lo.toFixed(1)}, ${r.hi.toFixed(1)}]` })];
               })],
     });
     p.classList.add("chart");
@@ -377,8 +391,10 @@
       return (100 * v.mean).toFixed(1) + "%" + gap;
     };
     const head = el("tr", {}, el("th", {}, "subgroup"), cols.map(([, l]) => el("th", {}, l)));
-    const body = (d.subgroups || []).map((g) => el("tr", { "data-subgroup": g.subgroup }, el("td", { title: g.attribute }, pretty(g.subgroup)),
-      cols.map(([name]) => el("td", { "data-metric": name, "data-mean": fin(g.metrics[name].mean) ? String(g.metrics[name].mean) : "" }, cellOf(name, g.metrics[name])))));
+    const body = (d.subgroups || []).flatMap((g) => [
+      g.heading ? el("tr", { class: "group" }, el("td", { colspan: cols.length + 1 }, g.heading)) : null,
+      el("tr", { "data-subgroup": g.subgroup }, el("td", { title: g.attribute, class: g.subgroup !== "all" ? "level" : null }, pretty(g)),
+        cols.map(([name]) => el("td", { "data-metric": name, "data-mean": fin(g.metrics[name].mean) ? String(g.metrics[name].mean) : "" }, cellOf(name, g.metrics[name]))))]).filter((r) => r);
     return [figure(p, "Each subgroup's recovery minus everyone's, paired replication by replication, with its 95% CI. True: of referrals at latent caseness; reported: of finishers at caseness. Attributes and their effects: README, \"Subgroups\"."),
             el("table", { id: "subgroups" }, el("thead", {}, head), el("tbody", {}, body))];
   }

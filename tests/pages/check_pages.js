@@ -1,7 +1,7 @@
 // Drives stepsim's pages in headless Debian chromium (playwright-core, no browser download)
 // and checks what a person would see. Run by tests/test_pages.sh, which makes the outputs.
 //   node check_pages.js CONFIG.json
-// CONFIG: {"chromium", "report": DIR, "compare": DIR, "compare_scenarios": [..], "compare_few": DIR, "report_few": DIR, "sweep": DIR,
+// CONFIG: {"chromium", "report": DIR, "report_dashboard": FILE (its run's terminal), "compare": DIR, "compare_scenarios": [..], "compare_few": DIR, "report_few": DIR, "sweep": DIR,
 //          "solve": DIR, "solve_reversed": DIR, "solve_undefined": DIR, "sensitivity": DIR, "federation": DIR,
 //          "federation_compare": DIR, "federation_paired": DIR, "serve": URL, "serve_expect": DIR,
 //          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
@@ -153,6 +153,28 @@ async function report(browser, dir) {
   check(srows === nsg, `report.html: one subgroup row per subgroup of subgroups.csv (${srows} of ${nsg})`);
   const same = cells.filter((c) => (c.mean === "" ? null : Number(c.mean)) === sg[c.subgroup][c.metric]).length;
   check(cells.length > 0 && same === cells.length, `report.html: every subgroup cell equals subgroups.csv's mean exactly (${same}/${cells.length})`);
+  /* The subgroups in the dashboard's words, headings and levels in its order, in the table
+   * and on the chart's axis (the page made its own: "deprivation quintile 1 (most
+   * deprived)" for the terminal's "most deprived fifth", no headings). */
+  if (cfg.report_dashboard) {
+    const dash = fs.readFileSync(cfg.report_dashboard, "utf8").split("\n");
+    const from = dash.findIndex((l) => l.startsWith("SUBGROUPS:"));
+    const want = [];
+    for (const l of dash.slice(from + 1)) {
+      const m = /^( {2}| {4})(\S.*?)(?: {2,}\S.*)?$/.exec(l);
+      if (!m || /^points of recovery/.test(m[2])) break;
+      want.push((m[1].length === 2 ? "heading: " : "") + m[2]);
+    }
+    const table = await p.page.$$eval("#subgroups tbody tr", (trs) => trs.filter((tr) => tr.dataset.subgroup !== "all")
+      .map((tr) => (tr.classList.contains("group") ? "heading: " : "") + tr.cells[0].textContent.trim()));
+    check(from >= 0 && want.length > 20 && table.join("|") === want.join("|"),
+      `report.html: the subgroups table names them as the dashboard does, under its headings (${want.length} lines; ` +
+      `first difference: ${table.find((t, i) => t !== want[i]) || "none"} for ${want.find((t, i) => t !== table[i]) || "none"})`);
+    const ticks = await p.page.$$eval("#subgroups", (t) => [...t[0].closest("section").querySelectorAll('figure svg g[aria-label="y-axis tick label"] text')].map((x) => x.textContent));
+    const plain = want.map((w) => w.replace(/^heading: /, ""));
+    check(ticks.length === plain.length && plain.every((w) => ticks.includes(w)),
+      `report.html: the subgroups chart's axis has the dashboard's ${plain.length} headings and labels (${ticks.length} ticks; missing: ${plain.find((w) => !ticks.includes(w)) || "none"})`);
+  }
   if (cfg.shots) await p.page.screenshot({ path: cfg.shots + "/report.png", fullPage: true, clip: { x: 0, y: 0, width: 1150, height: 1450 } });
   await finishPage(p);
 }
