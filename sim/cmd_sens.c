@@ -54,12 +54,14 @@ static void csv_row(FILE *f, const xp *x, const char *method, size_t m, size_t i
     fputc('\n', f);
 }
 
-/* The tornado of one metric: inputs by decreasing effect, bars scaled to the largest.
- * Morris's mu* is in the metric's unit, a share's in percentage points (as on the page);
- * Sobol's indices have none. `span` is what the metric moved over every point run (its
- * largest value less its smallest): a mu* above it comes from a step that scaled up to
- * the whole range reads more than the metric ever moved, and a note says so. */
-static void tornado(const xp *x, size_t m, effect *e, int sobol, double span, size_t rows)
+/* The tornado of one metric: inputs by decreasing effect, bars scaled to the largest, to
+ * out (none when NULL: -q). Morris's mu* is in the metric's unit, a share's in percentage
+ * points (as on the page); Sobol's indices have none. `span` is what the metric moved over
+ * every point run (its largest value less its smallest): a mu* above it comes from a step
+ * that scaled up to the whole range reads more than the metric ever moved, and a note says
+ * so, into note[nn] as the terminal prints it (the page shows the same; "" for none). */
+static void tornado(FILE *out, const xp *x, size_t m, effect *e, int sobol, double span,
+                    size_t rows, char *note, size_t nn)
 {
     char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX];
     qsort(e, x->nvars, sizeof *e, by_value_desc);
@@ -71,22 +73,29 @@ static void tornado(const xp *x, size_t m, effect *e, int sobol, double span, si
     out_unit u;
     out_metric_label(m, lb, &u);
     double k = !sobol && u == OUT_U_SHARE ? 100 : 1; /* as on the page */
-    printf("%s (%s), %s%s:\n", lb, ex_metric_name(m, name, sizeof name),
-           sobol ? "ST" : "mu*", !sobol && in[u] ? in[u] : "");
     /* Every row to the decimals the largest effect needs (Sobol's indices to three), so
      * the column reads as one scale and each interval as its estimate. */
     double big = fabs(k * top);
     int d = sobol || big < 1 ? 3 : big < 10 ? 2 : big < 100 ? 1 : 0;
+    note[0] = '\0';
+    if (!sobol && isfinite(top) && e[0].value > span * (1 + 1e-9))
+        snprintf(note, nn,
+                 "    (mu* above the %.*f the metric moved over all %zu runs: it changes more\n"
+                 "    steeply than in proportion within a step, so read the order of the\n"
+                 "    inputs, not mu* as a change the metric can make)",
+                 d, k * span, rows);
+    if (!out)
+        return;
+    fprintf(out, "%s (%s), %s%s:\n", lb, ex_metric_name(m, name, sizeof name),
+            sobol ? "ST" : "mu*", !sobol && in[u] ? in[u] : "");
     for (size_t i = 0; i < x->nvars; i++) {
         int bar = isfinite(e[i].value) && e[i].value > 0 ? (int)lround(30 * e[i].value / top) : 0;
-        printf("    %-36s %-30.*s %.*f [%.*f, %.*f]\n", x->vars[e[i].input].key, bar,
-               "##############################", d, k * e[i].value, d, k * e[i].lo, d,
-               k * e[i].hi);
+        fprintf(out, "    %-36s %-30.*s %.*f [%.*f, %.*f]\n", x->vars[e[i].input].key, bar,
+                "##############################", d, k * e[i].value, d, k * e[i].lo, d,
+                k * e[i].hi);
     }
-    if (!sobol && isfinite(top) && e[0].value > span * (1 + 1e-9))
-        printf("    (mu* above the %.*f the metric moved over all %zu runs: it changes more\n"
-               "    steeply than in proportion within a step, so read the order of the\n"
-               "    inputs, not mu* as a change the metric can make)\n", d, k * span, rows);
+    if (note[0])
+        fprintf(out, "%s\n", note);
 }
 
 /* A design row's assignments: each input at lo + u (hi - lo) as ex_var_assign sets it
@@ -242,8 +251,8 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         ret = EXIT_RUNTIME;
         goto out;
     }
-    fprintf(pg.data, ", \"method\": \"%s\", \"runs\": %zu,\n\"results\": [",
-            sobol ? "sobol" : "morris", rows);
+    fprintf(pg.data, ", \"method\": \"%s\", \"runs\": %zu", sobol ? "sobol" : "morris",
+            rows);
     size_t shown = 0;
     if (!c->quiet)
         printf("%s · sensitivity (%s, %zu %s, %zu runs of %zu replication%s) · seed %" PRIu64
@@ -255,10 +264,34 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
                        "the metric's change\nover one step of the input (two thirds of its "
                        "range), scaled to the whole range as if\nin proportion; the order "
                        "ranks the inputs, and a mu* can pass what the metric moves.");
-    if (!c->quiet && sobol && n < SOBOL_ROUGH_BELOW)
-        printf("Note: %zu base rows are few for Sobol's estimators: an index can fall outside "
-               "[0, 1]\nand outside its own interval. Use %d or more (the default) before "
-               "acting on a ranking.\n\n", n, DEFAULT_BASE_ROWS);
+    /* The terminal's notes, each on the page too ("notes": the text as printed; a
+     * tornado's own in its result). */
+    char note[512];
+    size_t nnotes = 0;
+    fputs(",\n\"notes\": [", pg.data);
+    if (sobol && n < SOBOL_ROUGH_BELOW) {
+        snprintf(note, sizeof note,
+                 "Note: %zu base rows are few for Sobol's estimators: an index can fall outside "
+                 "[0, 1]\nand outside its own interval. Use %d or more (the default) before "
+                 "acting on a ranking.", n, DEFAULT_BASE_ROWS);
+        if (!c->quiet)
+            printf("%s\n\n", note);
+        fputs(nnotes++ ? ", " : "", pg.data);
+        out_json_str(pg.data, note);
+    }
+    for (size_t j = 0; j < x.nmetrics; j++) {
+        const double *ym = y + j * rows;
+        size_t bad = 0;
+        for (size_t r = 0; r < rows; r++)
+            bad += !isfinite(ym[r]);
+        if (bad) { /* said where its tornado would be, and on the page with the others */
+            snprintf(note, sizeof note, "%s: undefined at %zu of %zu points; left out",
+                     ex_metric_name(x.metrics[j], name, sizeof name), bad, rows);
+            fputs(nnotes++ ? ", " : "", pg.data);
+            out_json_str(pg.data, note);
+        }
+    }
+    fprintf(pg.data, "],\n\"results\": [");
     for (size_t j = 0; j < x.nmetrics; j++) {
         size_t m = x.metrics[j];
         const double *ym = y + j * rows;
@@ -298,16 +331,18 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
             out_json_kv_num(pg.data, "ci_high", eff[i].hi);
             fputc('}', pg.data);
         }
-        fputs("]}", pg.data);
-        if (!c->quiet) {
-            double lo = ym[0], hi = ym[0];
-            for (size_t r = 1; r < rows; r++) {
-                lo = fmin(lo, ym[r]);
-                hi = fmax(hi, ym[r]);
-            }
-            tornado(&x, m, eff, sobol, hi - lo, rows);
-            putchar('\n');
+        fputc(']', pg.data);
+        double lo = ym[0], hi = ym[0];
+        for (size_t r = 1; r < rows; r++) {
+            lo = fmin(lo, ym[r]);
+            hi = fmax(hi, ym[r]);
         }
+        tornado(c->quiet ? NULL : stdout, &x, m, eff, sobol, hi - lo, rows, note, sizeof note);
+        if (note[0])
+            out_json_kv_str(pg.data, "note", note);
+        fputc('}', pg.data);
+        if (!c->quiet)
+            putchar('\n');
     }
     fputc(']', pg.data);
     /* The inputs and the ranges they were drawn from, for the page to state. */

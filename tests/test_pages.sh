@@ -101,6 +101,18 @@ echo "== the outputs the pages show"
     run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary referrals.per_week=50:70 -r 1 \
         --samples 2 -q -o "$tmp/sens"
     expect_rc 0 "sensitivity"
+    # The notes the terminal prints, which the page must show: a mu* past what its metric
+    # moved (the front door's threshold: PWPs' mu* 106 points of a figure that moved 80),
+    # a metric undefined at every point (no step-ups), few Sobol base rows.
+    run sensitivity "$q" --set assessment.flex_from_weeks=0 --set step2.step_up_probability=0 \
+        --vary staff.pwp.headcount=4:7 --vary staff.hit.headcount=4:8 --samples 4 -r 1 \
+        --metrics within_6_weeks_reported,cost_per_year_gbp,step_up_wait_days_mean -o "$tmp/sens_notes"
+    expect_rc 0 "sensitivity whose terminal notes a mu* and a metric left out"
+    cp "$tmp/out" "$tmp/sens_notes.txt"
+    run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \
+        --method sobol --samples 4 -r 1 --metrics within_6_weeks_true -o "$tmp/sens_sobol"
+    expect_rc 0 "Sobol on 4 base rows"
+    cp "$tmp/out" "$tmp/sens_sobol.txt"
     # One replication: its values, no spread; the pages say so, in the singular.
     run run "$top/scenarios/baseline.cfg" -r 1 -q $short -o "$tmp/run1"
     expect_rc 0 "run of one replication"
@@ -168,7 +180,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "report_dashboard": "$tmp/run_dashboard.txt", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev", "solve_undefined": "$tmp/solve_nan", "sweep_warn": "$tmp/sweep_warn", "sweep_warn_text": "$tmp/sweep_warn.txt",
- "sensitivity": "$tmp/sens", "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "sensitivity_notes": [["$tmp/sens_notes", "$tmp/sens_notes.txt"], ["$tmp/sens_sobol", "$tmp/sens_sobol.txt"]], "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

@@ -744,6 +744,12 @@
     app.replaceChildren();
     app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? "Sobol indices" : "Morris elementary effects"} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}`));
     const stat = d.method === "sobol" ? "ST" : "mu*";
+    /* The notes the terminal prints (sim/cmd_sens.c), in its words: few Sobol base rows, a
+     * metric undefined at some points (left out), here; a tornado whose mu* passes what its
+     * metric moved, under that tornado. The page once showed none of them. */
+    const oneLine = (t) => t.trim().replace(/\s*\n\s*/g, " ");
+    if (d.notes && d.notes.length)
+      app.append(el("div", { id: "notes" }, d.notes.map((t) => el("p", { class: "warning" }, oneLine(t)))));
     /* mu* is in the metric's own unit; ST is a share of its variance. */
     const UNIT = { pct: " (percentage points)", days: " (days)", gbp: " (£)", people: " (people)", sessions: " (sessions)", n: " (referrals)" };
     if (d.ranges)
@@ -762,7 +768,9 @@
                 Plot.text(rows, { y: "input", x: "hi", text: (x) => Math.abs(x.value) >= 1000 ? Math.round(x.value).toLocaleString("en-GB") : x.value.toPrecision(3), dx: 4, textAnchor: "start", fill: "currentColor" })],
       });
       p.classList.add("chart");
-      return figure(p, label(r.metric)[0] + ": inputs ranked by " + stat + ", with its 95% bootstrap CI (the number: " + stat + "; every index in sensitivity.csv).");
+      const fig = figure(p, label(r.metric)[0] + ": inputs ranked by " + stat + ", with its 95% bootstrap CI (the number: " + stat + "; every index in sensitivity.csv).");
+      if (r.note) fig.append(el("p", { class: "warning", "data-note": r.metric }, oneLine(r.note)));
+      return fig;
     });
     app.append(section("Tornado diagrams", d.method === "sobol" ? "ST: the share of the metric's variance an input causes, alone or with others." : "mu*: the mean absolute elementary effect: the metric's change over one step of the input (two thirds of its range), scaled to the whole range as if in proportion. It ranks the inputs; where a metric turns on a threshold inside a step, it can pass what the metric moves.", el("div", {}, charts)));
   }

@@ -2,7 +2,8 @@
 // and checks what a person would see. Run by tests/test_pages.sh, which makes the outputs.
 //   node check_pages.js CONFIG.json
 // CONFIG: {"chromium", "report": DIR, "report_dashboard": FILE (its run's terminal), "compare": DIR, "compare_scenarios": [..], "compare_few": DIR, "report_few": DIR, "sweep": DIR,
-//          "solve": DIR, "solve_reversed": DIR, "solve_undefined": DIR, "sensitivity": DIR, "federation": DIR,
+//          "solve": DIR, "solve_reversed": DIR, "solve_undefined": DIR, "sensitivity": DIR,
+//          "sensitivity_notes": [[DIR, FILE of its terminal output], ..], "federation": DIR,
 //          "federation_compare": DIR, "federation_paired": DIR, "serve": URL, "serve_expect": DIR,
 //          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
 // Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on any failure.
@@ -465,6 +466,41 @@ async function explorePages(browser) {
   await finishPage(p);
 }
 
+/* Every note `stepsim sensitivity` prints on the terminal is on its page, in its words: few
+ * Sobol base rows and a metric left out (undefined at some points) above the tornadoes, a
+ * mu* past what its metric moved under that metric's tornado (the page once had none).
+ * cfg.sensitivity_notes: [[DIR, the terminal's output], ...]. */
+async function sensitivityNotes(browser) {
+  const flat = (t) => t.trim().replace(/\s*\n\s*/g, " ");
+  for (const [dir, text] of cfg.sensitivity_notes) {
+    const lines = fs.readFileSync(text, "utf8").split("\n");
+    const top = [], under = [];
+    let metric = null;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      const head = /^.*\(([a-z0-9_]+)\), (?:mu\*|ST)/.exec(l);
+      if (head) metric = head[1];
+      if (/^Note: /.test(l)) {
+        let t = l;
+        while (lines[i + 1]) t += "\n" + lines[++i];
+        top.push(flat(t));
+      } else if (/: undefined at \d+ of \d+ points; left out$/.test(l)) top.push(flat(l));
+      else if (/^    \(mu\* above the /.test(l)) {
+        let t = l;
+        while (!/\)$/.test(lines[i])) t += "\n" + lines[++i];
+        under.push(metric + ": " + flat(t));
+      }
+    }
+    const p = await open(browser, fileUrl(dir + "/sensitivity.html"), "sensitivity.html (" + path.basename(dir) + ")");
+    const shownTop = await p.page.$$eval("#notes p", (ps) => ps.map((x) => x.textContent));
+    const shownUnder = await p.page.$$eval("figure p[data-note]", (ps) => ps.map((x) => x.dataset.note + ": " + x.textContent));
+    const miss = [...top.filter((t) => !shownTop.includes(t)), ...under.filter((t) => !shownUnder.includes(t))];
+    check(top.length + under.length > 0 && miss.length === 0 && shownTop.length === top.length && shownUnder.length === under.length,
+      `sensitivity.html (${path.basename(dir)}): the terminal's ${top.length + under.length} note(s) shown, in its words (${shownTop.length} above the tornadoes, ${shownUnder.length} under one; missing: ${miss[0] || "none"})`);
+    await finishPage(p);
+  }
+}
+
 /* A federation's figures are national, pooled over its services: its page says so in its
  * header, as the dashboard does ("a federation of 3 services"); the page once showed only
  * the base's name. A plain run's header says nothing of services. */
@@ -723,6 +759,7 @@ async function playground(browser) {
     if (cfg.compare_few) await compareFew(browser, cfg.compare_few);
     if (cfg.report_few) await reportFew(browser, cfg.report_few);
     if (cfg.sweep) await explorePages(browser);
+    if (cfg.sensitivity_notes) await sensitivityNotes(browser);
     if (cfg.federation) await federationPages(browser);
     if (cfg.report_one) await oneReplication(browser);
     if (cfg.report_long) await longWaits(browser);
