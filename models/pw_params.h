@@ -156,11 +156,23 @@ typedef struct pw_subgroups_p {
     pw_attr_effects effects[PW_A_N];
 } pw_subgroups_p;
 
+/* Most rows of staff.<role>.fte_mix. */
+#define PW_MAX_FTE_MIX 8
+
+/* A row of staff.<role>.fte_mix: this share of the role's members work at this FTE. */
+typedef struct pw_fte_level {
+    double share; /* share: of the members, (0, 1]; the rows' sum to 1 */
+    double fte;   /* fte: (0, 1] */
+} pw_fte_level;
+
 /* staff.<role> = { ... } */
 typedef struct pw_role {
     char name[PW_MAX_NAME];         /* the key under staff */
     int headcount;                  /* headcount */
-    double fte;                     /* fte: per person, (0, 1] */
+    double fte;                     /* fte: per person, (0, 1]; with fte_mix, its mean */
+    pw_fte_level fte_mix[PW_MAX_FTE_MIX]; /* fte_mix: the members' FTEs, by share (none:
+                                              everyone at fte); pw_staff.c, member_fte */
+    size_t n_fte_mix;
     double clinical_hours_per_week; /* clinical_hours_per_week: per full-time person */
     double colocated_hours_per_week; /* colocated_hours_per_week: of them, held in GP
                                        practices (co-location), per full-time person */

@@ -46,7 +46,7 @@ enum {
     PW_IS_STEP2 = 1 << 5,    /* PW_F_GROUP: this group is step2 */
     PW_NONNEG = 1 << 6,      /* PW_F_DIST: draws must be >= 0 (durations) */
     PW_NONEMPTY = 1 << 7,    /* PW_F_STR: "" not allowed */
-    PW_OMIT_EMPTY = 1 << 8,  /* PW_F_STR: not printed when "" */
+    PW_OMIT_EMPTY = 1 << 8,  /* PW_F_STR: not printed when ""; PW_F_LIST: with no rows */
     PW_ONE_LINE = 1 << 9,    /* PW_F_GROUP: printed on one line */
     PW_FRACTION = 1 << 10,   /* PW_F_NUM in [0, 1]: a share, described as a number, not a
                                 probability */

@@ -87,6 +87,33 @@ int staff_set_assess_flex(world *w, double hours, double clinics)
     return 1;
 }
 
+/* The FTE of role r's next member: the role's fte, or with an fte_mix the level furthest
+ * below its share of the members given one so far (share x (members + 1) - members at it;
+ * a tie to the row listed first), so the starting headcount and then every starter, a
+ * leaver's replacement among them, keep each level close to its share. No random draw:
+ * the same members at the same FTEs in every replication and scenario that starts and
+ * hires them in the same order. */
+static double member_fte(world *w, int r)
+{
+    const pw_role *ro = &w->p->roles[r];
+    if (!ro->n_fte_mix)
+        return ro->fte;
+    int *taken = w->fte_taken[r], n = 0;
+    for (size_t k = 0; k < ro->n_fte_mix; k++)
+        n += taken[k];
+    size_t best = 0;
+    double most = -INFINITY;
+    for (size_t k = 0; k < ro->n_fte_mix; k++) {
+        double below = ro->fte_mix[k].share * (n + 1) - taken[k];
+        if (below > most + 1e-9) {
+            most = below;
+            best = k;
+        }
+    }
+    taken[best]++;
+    return ro->fte_mix[best].fte;
+}
+
 /* A new clinician of role r (member number `member`) in post from now, owned by the
  * world and on the roster; NULL out of memory. Their stream is seeded by role name and member;
  * the therapist effect and the proneness to burnout are its first two draws, made whatever
@@ -115,7 +142,7 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     c->role = r;
     c->member = member;
     c->does = ro->does;
-    c->fte = ro->fte;
+    c->fte = member_fte(w, r);
     c->active = 1;
     c->cap_factor = cap_factor;
     c->start_day = c->qualified_day = w->s.now;

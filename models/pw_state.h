@@ -331,6 +331,7 @@ typedef struct world {
     size_t n_present;                   /* the list's length (while !assessors_stale) */
     int dynamic;                        /* any staff dynamics in the scenario */
     int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
+    int fte_taken[PW_MAX_ROLES][PW_MAX_FTE_MIX]; /* members given each fte_mix level */
     int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled: adverts[] */
     struct pw_advert {                  /* by role: each open advert's hire (EV_HIRE) */
         sim_event_id id;

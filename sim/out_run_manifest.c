@@ -184,6 +184,17 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
         out_json_str(f, r->name);
         fprintf(f, ", \"headcount\": %d, \"fte\": ", r->headcount);
         out_json_num(f, r->fte);
+        if (r->n_fte_mix) { /* the mix whose mean fte is, where the scenario gives one */
+            fputs(", \"fte_mix\": [", f);
+            for (size_t i = 0; i < r->n_fte_mix; i++) {
+                fputs(i ? ", {\"share\": " : "{\"share\": ", f);
+                out_json_num(f, r->fte_mix[i].share);
+                fputs(", \"fte\": ", f);
+                out_json_num(f, r->fte_mix[i].fte);
+                fputc('}', f);
+            }
+            fputc(']', f);
+        }
         fputs(", \"clinical_hours_per_week\": ", f);
         out_json_num(f, r->clinical_hours_per_week);
         fprintf(f, ", \"caseload_cap\": %d, \"does\": ", r->caseload_cap);

@@ -46,6 +46,36 @@ static void post_step(scn_ctx *c, const config_setting_t *g, const char *key, vo
     check_order(c, g, key, "group_min", sp->group_min, "group_max", sp->group_max);
 }
 
+/* A role's fte_mix (rows read cleanly): shares that sum to 1, and a mean FTE that is the
+ * role's fte, which every figure of the role's mean FTE reads (a mix that says otherwise
+ * would be taken one way here and another there). */
+static void check_fte_mix(scn_ctx *c, const config_setting_t *g, const char *key,
+                          const pw_role *r)
+{
+    const config_setting_t *mix = config_setting_get_member(g, "fte_mix");
+    char k[KEYMAX], kf[KEYMAX], a[40], b[40];
+    scn_subkey(k, key, "fte_mix");
+    scn_subkey(kf, key, "fte");
+    double sum = 0, mean = 0;
+    for (size_t i = 0; i < r->n_fte_mix; i++) {
+        sum += r->fte_mix[i].share;
+        mean += r->fte_mix[i].share * r->fte_mix[i].fte;
+    }
+    if (fabs(sum - 1.0) > SHARE_TOL) {
+        scn_err_at(c, mix ? mix : g, k,
+                   "shares must sum to 1 within %g (got %.10g; expected rows { share = S; "
+                   "fte = F; } whose shares add up to 1)", SHARE_TOL, sum);
+        return;
+    }
+    if (fabs(mean - r->fte) > SHARE_TOL) {
+        snprintf(a, sizeof a, "%.6g", mean);
+        scn_fmt_num(r->fte, b, sizeof b);
+        scn_err_pair(c, mix ? mix : g, k, config_setting_get_member(g, "fte"), kf,
+                     "its mean FTE must be fte, the role's mean (got %s from the mix, fte %s; "
+                     "expected fte = %s)", a, b, a);
+    }
+}
+
 /* A role: dependent default (salary by band), assessment slots for an assessing role,
  * a training destination that is another role. Whether training_to names a role at all
  * needs every role: scn_check_all. */
@@ -77,6 +107,8 @@ static void post_role(scn_ctx *c, const config_setting_t *g, const char *key, vo
                    "must be > 0 for a role whose does includes \"assessment\" (got %s)",
                    got);
     }
+    if (r->n_fte_mix)
+        check_fte_mix(c, g, key, r);
     if (r->colocated_hours_per_week > r->clinical_hours_per_week) {
         const config_setting_t *at = config_setting_get_member(g, "colocated_hours_per_week");
         char k[KEYMAX], kh[KEYMAX], a[40], b[40];

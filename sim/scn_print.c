@@ -53,6 +53,9 @@ static void print_field(FILE *f, const pw_field *fd, unsigned gflags, const void
     }
     if (fd->kind == PW_F_STR && (fd->flags & PW_OMIT_EMPTY) && !*at)
         return;
+    if (fd->kind == PW_F_LIST && (fd->flags & PW_OMIT_EMPTY) &&
+        !*(const size_t *)((const char *)base + fd->count_off))
+        return;
     if (fd->flags & PW_OMIT_DEFAULT) {
         double v = fd->kind == PW_F_NUM ? *(const double *)at : *(const int *)at;
         if (v == fd->def || (isnan(v) && isnan(fd->def)))
@@ -177,6 +180,8 @@ static int print_diff_fields(FILE *f, const pw_field *tbl, size_t n, unsigned gf
             ok = print_diff_fields(f, fd->sub, fd->nsub, fd->flags | (gflags & PW_IS_STEP2),
                                    (const char *)a + fd->off, (const char *)b + fd->off) == 0;
             fputs("}; ", f);
+        } else if (ok && !same && !*tb && fd->kind == PW_F_LIST) {
+            fprintf(f, "%s = ( ); ", fd->name); /* emptied: its rows are not printed */
         } else if (ok && !same) {
             fputs(tb, f);
         }

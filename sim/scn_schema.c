@@ -153,9 +153,18 @@ static const double afc_salary_gbp[10] = {
     [6] = 33000, [7] = 40000, [8] = 50000, [9] = 95000,
 };
 
+/* A row of staff.<role>.fte_mix: a share of the role's members at an FTE (the shares'
+ * sum and the mix's mean against fte: scn_check.c, post_role). */
+static const pw_field fte_level_fields[] = {
+    PW_FRAC("share", pw_fte_level, share, PW_REQ | PW_LO_OPEN, 0),
+    PW_NUM("fte", pw_fte_level, fte, PW_REQ | PW_LO_OPEN, 0, 0, 1),
+};
+
 const pw_field scn_role_fields[] = {
     PW_INT("headcount", pw_role, headcount, PW_REQ, 0, 0, MAX_HEADCOUNT),
     PW_NUM("fte", pw_role, fte, PW_REQ | PW_LO_OPEN, 0, 0, 1),
+    PW_LIST("fte_mix", pw_role, fte_mix, n_fte_mix, PW_OMIT_EMPTY, fte_level_fields,
+            "{ share = S; fte = F; }", "FTE levels", NULL),
     PW_NUM("clinical_hours_per_week", pw_role, clinical_hours_per_week, PW_REQ | PW_LO_OPEN, 0,
            0, 168),
     PW_NUM("colocated_hours_per_week", pw_role, colocated_hours_per_week, 0, 0.0, 0, 168),
