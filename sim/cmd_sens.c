@@ -251,8 +251,8 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         ret = EXIT_RUNTIME;
         goto out;
     }
-    fprintf(pg.data, ", \"method\": \"%s\", \"runs\": %zu", sobol ? "sobol" : "morris",
-            rows);
+    fprintf(pg.data, ", \"method\": \"%s\", \"samples\": %zu, \"runs\": %zu",
+            sobol ? "sobol" : "morris", n, rows);
     size_t shown = 0;
     if (!c->quiet)
         printf("%s · sensitivity (%s, %zu %s, %zu runs of %zu replication%s) · seed %" PRIu64

@@ -64,7 +64,7 @@
    * (Math.round takes it up: 11,204.5 read 11,205 on the page, 11,204 on the terminal). */
   const roundEven = (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
   /* "1 replication", "3 replications". */
-  const plural = (n, word) => `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
+  const plural = (n, word, many) => `${n.toLocaleString("en-GB")} ${n === 1 ? word : many || word + "s"}`;
   /* One replication has no spread: said under the header, as the dashboard says it. */
   const ONE_REP = "One replication: its values, with no confidence intervals or bands (they need two or more replications, -r).";
   const oneRep = (d) => d.replications === 1 ? [el("p", { class: "note", id: "one-replication" }, ONE_REP)] : [];
@@ -742,7 +742,7 @@
   function sensitivity(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? "Sobol indices" : "Morris elementary effects"} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}`));
+    app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? `Sobol indices, ${plural(d.samples, "base row")}` : `Morris elementary effects, ${plural(d.samples, "trajectory", "trajectories")}`} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}`));
     const stat = d.method === "sobol" ? "ST" : "mu*";
     /* The notes the terminal prints (sim/cmd_sens.c), in its words: few Sobol base rows, a
      * metric undefined at some points (left out), here; a tornado whose mu* passes what its

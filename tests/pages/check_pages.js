@@ -494,6 +494,11 @@ async function sensitivityNotes(browser) {
     const p = await open(browser, fileUrl(dir + "/sensitivity.html"), "sensitivity.html (" + path.basename(dir) + ")");
     const shownTop = await p.page.$$eval("#notes p", (ps) => ps.map((x) => x.textContent));
     const shownUnder = await p.page.$$eval("figure p[data-note]", (ps) => ps.map((x) => x.dataset.note + ": " + x.textContent));
+    /* The header counts the trajectories or base rows as the terminal's first line does. */
+    const count = /\((?:Morris|Sobol), (\d+ (?:trajectories|base rows)),/.exec(lines[0]);
+    const meta = await p.page.$eval("p.meta", (x) => x.textContent);
+    check(count && meta.includes(count[1]),
+      `sensitivity.html (${path.basename(dir)}): its header counts ${count ? count[1] : "(no count on the terminal)"} as the terminal does (${meta})`);
     const miss = [...top.filter((t) => !shownTop.includes(t)), ...under.filter((t) => !shownUnder.includes(t))];
     check(top.length + under.length > 0 && miss.length === 0 && shownTop.length === top.length && shownUnder.length === under.length,
       `sensitivity.html (${path.basename(dir)}): the terminal's ${top.length + under.length} note(s) shown, in its words (${shownTop.length} above the tornadoes, ${shownUnder.length} under one; missing: ${miss[0] || "none"})`);
