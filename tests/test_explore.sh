@@ -284,8 +284,11 @@ expect_rc 0 "Morris"
 check "sensitivity.csv: 2 inputs x (mu*, mu, sigma) + header" test "$(wc -l <"$tmp/mo/sensitivity.csv")" -eq 7
 check "sensitivity_points.csv: 4 trajectories x 3 points + header" test "$(wc -l <"$tmp/mo/sensitivity_points.csv")" -eq 13
 check "a tornado on stdout, the metric by label and name, mu* in its unit" grep -q '^Treated within 6 weeks, true: of all referrals (within_6_weeks_true), mu\* in percentage points:' "$tmp/out"
+# (4 base rows in the sanitizer pass, the same code on fewer points: the table's shape is
+# the check.)
 run sensitivity "$q" --vary staff.pwp.headcount=8:12 --vary staff.hit.headcount=4:8 \
-    --method sobol --samples 8 -r 2 --metrics within_6_weeks_true -q -o "$tmp/so2"
+    --method sobol --samples "$(if sanitizer_pass; then echo 4; else echo 8; fi)" -r 2 \
+    --metrics within_6_weeks_true -q -o "$tmp/so2"
 expect_rc 0 "Sobol"
 check "sensitivity.csv: 2 inputs x (S1, ST) + header" test "$(wc -l <"$tmp/so2/sensitivity.csv")" -eq 5
 # Few base rows on whole-number keys: resamples with no spread have no index; they once
@@ -490,8 +493,13 @@ for cap in 600000 400000; do
         --target "cost_per_year_gbp<=$cap" -r "$(reps 10)" -o "$tmp/cap$cap"
     expect_rc 0 "solve with a ceiling of $cap"
     cp "$tmp/out" "$tmp/cap.txt"
-    run solve "$q" --vary staff.pwp.headcount=6:12 --target 'within_6_weeks_true>=0.45' \
-        --target "cost_per_year_gbp<=$cap" -r "$(reps 10)" --exhaustive -o "$tmp/capx$cap"
+    # The exhaustive search serves the comparison alone, which the sanitizer pass leaves to
+    # the optimised pass: there it runs once, at the ceiling nothing is under (its answer's
+    # code runs in the searches above).
+    if ! sanitizer_pass || [ "$cap" = 400000 ]; then
+        run solve "$q" --vary staff.pwp.headcount=6:12 --target 'within_6_weeks_true>=0.45' \
+            --target "cost_per_year_gbp<=$cap" -r "$(reps 10)" --exhaustive -o "$tmp/capx$cap"
+    fi
     a=$(grep -E '^(answer|No point)' "$tmp/cap.txt" | sed 's/ *(.*//')
     b=$(grep -E '^(answer|No point)' "$tmp/out" | sed 's/ *(.*//')
     statistical check "ceiling $cap: as --exhaustive (solve '$a', exhaustive '$b')" equal "$a" "$b"
@@ -506,9 +514,14 @@ done
 # through a course's end; 53.3%, 54.3% and 53.89% once a further group went only to a
 # facilitator whose hours hold their caseload; 53.2%, 54.2% and 53.81% once sessions moved
 # out of groups' weeks; 52.8%, 54.0% and 53.59% before): the same boundary, 10 over it.)
-run solve "$q" --vary staff.pwp.headcount=6:16 --target 'within_6_weeks_true>=0.535' \
-    --target 'cost_per_year_gbp<=900000' -r "$(reps 30)" --exhaustive -o "$tmp/loosecapx"
-a=$(grep '^answer:' "$tmp/out" | sed 's/ *(.*//')
+# (The exhaustive search serves the comparison alone: not in the sanitizer pass, which
+# leaves that to the optimised pass.)
+a=
+if ! sanitizer_pass; then
+    run solve "$q" --vary staff.pwp.headcount=6:16 --target 'within_6_weeks_true>=0.535' \
+        --target 'cost_per_year_gbp<=900000' -r 30 --exhaustive -o "$tmp/loosecapx"
+    a=$(grep '^answer:' "$tmp/out" | sed 's/ *(.*//')
+fi
 run solve "$q" --vary staff.pwp.headcount=6:16 --target 'within_6_weeks_true>=0.535' \
     --target 'cost_per_year_gbp<=900000' -r "$(reps 30)" -o "$tmp/loosecap"
 b=$(grep '^answer:' "$tmp/out" | sed 's/ *(.*//')
