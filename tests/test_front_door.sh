@@ -16,11 +16,11 @@
 #   one a week (0.45% of the 220 asked for). (The margin was +-150 people, "a fifth of
 #   its mean level", chosen, not derived.) The list cycles between about 450 and 1,100
 #   over 40 to 75 weeks, so 8 replications give a half-width of 80 to 130 and would fail
-#   by chance; 40 give 37. Measured +45 [+8, +81] (the normal interval paired.awk takes
-#   above 31 replications; Student's t: [+7, +83]): a shortfall of 0.2 a week. Without the
-#   extra clinics (assessment.flex_max 0) the list grows without bound (+241 [+175, +307]
-#   at 40 replications, 1.2 a week: the check fails), and with one PWP more (31) it
-#   creeps (+141 [+75, +207] at 40, 0.7 a week: inside the margin, just): the calibration
+#   by chance; 40 give 35. Measured (2026-12-07) -26 [-60, +9] (the normal interval
+#   paired.awk takes above 31 replications): a shortfall of none. Without the extra
+#   clinics (assessment.flex_max 0) the list grows without bound (+253 [+190, +317] at 40
+#   replications, 1.2 a week: the check fails), and with one PWP more (31) it creeps
+#   (+142 [+93, +192] at 40, 0.7 a week: inside the margin, just): the calibration
 #   sits just short of a capacity threshold (README, "Two front doors").
 # - Whose waits breach six weeks (patients.csv's queue_day, the day of opting in; 2
 #   replications, 2026-12-07 on 584771a): at the baseline most took over six weeks to opt
