@@ -46,13 +46,43 @@ static void post_step(scn_ctx *c, const config_setting_t *g, const char *key, vo
     check_order(c, g, key, "group_min", sp->group_min, "group_max", sp->group_max);
 }
 
+/* How late s was given: 2 by --set, 1 by an overrides (variant, service) group, 0 in the
+ * file itself (or absent). */
+static int given_late(const config_setting_t *s)
+{
+    const scn_origin *o = s ? config_setting_get_hook(s) : NULL;
+    return !o ? 0 : o->set_arg ? 2 : 1;
+}
+
+/* The setting of a mix to place a message about it at: the mix, or the row or row's key
+ * given latest, a --set of one row's share say (`--set staff.pwp.fte_mix[0].share=0.4`:
+ * the file's own rows may be right). */
+static const config_setting_t *mix_changed(const config_setting_t *mix)
+{
+    const config_setting_t *at = mix;
+    for (int i = 0; mix && i < config_setting_length(mix); i++) {
+        const config_setting_t *row = config_setting_get_elem(mix, (unsigned)i);
+        if (given_late(row) > given_late(at))
+            at = row;
+        for (int j = 0; config_setting_is_group(row) && j < config_setting_length(row); j++) {
+            const config_setting_t *m = config_setting_get_elem(row, (unsigned)j);
+            if (given_late(m) > given_late(at))
+                at = m;
+        }
+    }
+    return at;
+}
+
 /* A role's fte_mix (rows read cleanly): shares that sum to 1, and a mean FTE that is the
  * role's fte, which every figure of the role's mean FTE reads (a mix that says otherwise
- * would be taken one way here and another there). */
+ * would be taken one way here and another there). Each message is placed at what was given
+ * last: a --set of a row, or of fte, before the file's line (whose rows may be right). */
 static void check_fte_mix(scn_ctx *c, const config_setting_t *g, const char *key,
                           const pw_role *r)
 {
     const config_setting_t *mix = config_setting_get_member(g, "fte_mix");
+    const config_setting_t *at = mix ? mix_changed(mix) : g;
+    const config_setting_t *fte = config_setting_get_member(g, "fte");
     char k[KEYMAX], kf[KEYMAX], a[40], b[40];
     scn_subkey(k, key, "fte_mix");
     scn_subkey(kf, key, "fte");
@@ -62,7 +92,7 @@ static void check_fte_mix(scn_ctx *c, const config_setting_t *g, const char *key
         mean += r->fte_mix[i].share * r->fte_mix[i].fte;
     }
     if (fabs(sum - 1.0) > SHARE_TOL) {
-        scn_err_at(c, mix ? mix : g, k,
+        scn_err_at(c, at, k,
                    "shares must sum to 1 within %g (got %.10g; expected rows { share = S; "
                    "fte = F; } whose shares add up to 1)", SHARE_TOL, sum);
         return;
@@ -70,9 +100,13 @@ static void check_fte_mix(scn_ctx *c, const config_setting_t *g, const char *key
     if (fabs(mean - r->fte) > SHARE_TOL) {
         snprintf(a, sizeof a, "%.6g", mean);
         scn_fmt_num(r->fte, b, sizeof b);
-        scn_err_pair(c, mix ? mix : g, k, config_setting_get_member(g, "fte"), kf,
-                     "its mean FTE must be fte, the role's mean (got %s from the mix, fte %s; "
-                     "expected fte = %s)", a, b, a);
+        if (fte && given_late(fte) > given_late(at)) /* fte changed last: there */
+            scn_err_at(c, fte, k, "its mean FTE must be fte, the role's mean (got %s from the "
+                       "mix, fte %s; expected fte = %s) (%s is set here)", a, b, a, kf);
+        else
+            scn_err_pair(c, at, k, fte, kf,
+                         "its mean FTE must be fte, the role's mean (got %s from the mix, fte "
+                         "%s; expected fte = %s)", a, b, a);
     }
 }
 

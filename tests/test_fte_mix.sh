@@ -97,4 +97,18 @@ run check "$tmp/none.cfg" --set 'staff.pwp.fte_mix=( { share = 0.5; fte = 0.8; }
 expect_rc 2 "a mix by --set whose mean is not fte"
 expect_err "staff.pwp.fte_mix: its mean FTE must be fte, the role's mean \(got 0.9 from the mix, fte 0.95; expected fte = 0.9\)" \
     "a mix by --set whose mean is not fte"
+# A --set that breaks a mix the file gives is named, not the file's line, whose rows are
+# right (an element of the list, or fte against a mix of an overrides group).
+run check "$tmp/start.cfg" --set 'staff.pwp.fte_mix[0].share=0.4'
+expect_rc 2 "a share of the mix by --set"
+expect_err '^--set staff.pwp.fte_mix\[0\]\.share=0\.4: staff\.pwp\.fte_mix: shares must sum to 1 within 1e-06 \(got 0\.9;' \
+    "a share of the mix by --set"
+run check "$tmp/start.cfg" --set 'staff.pwp.fte_mix[1].fte=0.9'
+expect_rc 2 "a level of the mix by --set"
+expect_err "^--set staff.pwp.fte_mix\\[1\\]\\.fte=0\\.9: staff\\.pwp\\.fte_mix: its mean FTE must be fte, the role's mean \\(got 0\\.85 from the mix, fte 0\\.9; expected fte = 0\\.85\\)" \
+    "a level of the mix by --set"
+run check "$tmp/start.cfg" --set staff.pwp.fte=0.95
+expect_rc 2 "fte by --set against the file's mix"
+expect_err "^--set staff\\.pwp\\.fte=0\\.95: staff\\.pwp\\.fte_mix: its mean FTE must be fte, the role's mean \\(got 0\\.9 from the mix, fte 0\\.95; expected fte = 0\\.9\\) \\(staff\\.pwp\\.fte is set here\\)" \
+    "fte by --set against the file's mix"
 finish
