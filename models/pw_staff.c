@@ -88,29 +88,33 @@ int staff_set_assess_flex(world *w, double hours, double clinics)
 }
 
 /* The FTE of role r's next member: the role's fte, or with an fte_mix the level furthest
- * below its share of the members given one so far (share x (members + 1) - members at it;
- * a tie to the row listed first), so the starting headcount and then every starter, a
- * leaver's replacement among them, keep each level close to its share. No random draw:
- * the same members at the same FTEs in every replication and scenario that starts and
- * hires them in the same order. */
-static double member_fte(world *w, int r)
+ * below its share of the members in post (share x (in post + 1) - those in post at it; a
+ * tie to the row listed first), so the starting headcount and then every starter keep each
+ * level within about one person of its share of those in post, and a leaver's
+ * replacement takes the leaver's level where the rest were at their shares. *level gets
+ * the row taken (-1 without a mix); clinician_leave gives it back. No random draw: the
+ * same members at the same FTEs in every replication and scenario that starts, hires and
+ * loses them in the same order. */
+static double member_fte(world *w, int r, signed char *level)
 {
     const pw_role *ro = &w->p->roles[r];
+    *level = -1;
     if (!ro->n_fte_mix)
         return ro->fte;
-    int *taken = w->fte_taken[r], n = 0;
+    int *in_post = w->fte_in_post[r], n = 0;
     for (size_t k = 0; k < ro->n_fte_mix; k++)
-        n += taken[k];
+        n += in_post[k];
     size_t best = 0;
     double most = -INFINITY;
     for (size_t k = 0; k < ro->n_fte_mix; k++) {
-        double below = ro->fte_mix[k].share * (n + 1) - taken[k];
+        double below = ro->fte_mix[k].share * (n + 1) - in_post[k];
         if (below > most + 1e-9) {
             most = below;
             best = k;
         }
     }
-    taken[best]++;
+    in_post[best]++;
+    *level = (signed char)best;
     return ro->fte_mix[best].fte;
 }
 
@@ -142,7 +146,7 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     c->role = r;
     c->member = member;
     c->does = ro->does;
-    c->fte = member_fte(w, r);
+    c->fte = member_fte(w, r, &c->fte_level);
     c->active = 1;
     c->cap_factor = cap_factor;
     c->start_day = c->qualified_day = w->s.now;
@@ -318,6 +322,10 @@ static void clinician_leave(world *w, clinician *c, int how)
 {
     int r = c->role, to_training = how == LEAVE_TO_TRAIN;
     pw_role_stats *st = &w->out->roles[r];
+    if (c->fte_level >= 0) { /* its level of the mix is free for the next starter */
+        w->fte_in_post[r][c->fte_level]--;
+        c->fte_level = -1;
+    }
     if (w->in_window) {
         if (to_training)
             st->to_training++;

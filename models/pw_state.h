@@ -184,6 +184,7 @@ struct clinician {
     double burnout_proneness; /* multiplier of this clinician's burnout rise (mean 1) */
     double salary_gbp;      /* a year per FTE */
     double fte;
+    signed char fte_level;  /* the row of its role's fte_mix it holds; -1: none */
     gsl_rng *rng;           /* this clinician's own stream (hazards, draws at leaving) */
     pw_list patients;       /* individual caseload (patient.care), newest first */
     pw_list held;           /* a coordinator's people (patient.held), in order taken on */
@@ -331,7 +332,8 @@ typedef struct world {
     size_t n_present;                   /* the list's length (while !assessors_stale) */
     int dynamic;                        /* any staff dynamics in the scenario */
     int next_member[PW_MAX_ROLES];      /* member numbers given out, by role */
-    int fte_taken[PW_MAX_ROLES][PW_MAX_FTE_MIX]; /* members given each fte_mix level */
+    int fte_in_post[PW_MAX_ROLES][PW_MAX_FTE_MIX]; /* members in post at each fte_mix
+                                                      level (pw_staff.c, member_fte) */
     int vacancies[PW_MAX_ROLES];        /* posts advertised, not yet filled: adverts[] */
     struct pw_advert {                  /* by role: each open advert's hire (EV_HIRE) */
         sim_event_id id;

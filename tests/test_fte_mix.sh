@@ -8,6 +8,8 @@
 #    fixed and no ramp), not 9 x 0.9 = 8.1;
 #  - a starter continues the sequence: a tenth PWP hired at week 1 is the fifth at 1.0,
 #    9.0 FTE in the window (8.8 had they drawn 0.8), in every replication;
+#  - the levels are counted over those in post, so a leaver's replacement takes the
+#    leaver's level and the FTE in post does not wander;
 #  - the same bytes on one thread and on two;
 #  - bad mixes exit 2 with the file, line, key, the bad value and what was expected.
 # Usage: tests/test_fte_mix.sh BUILD_DIR
@@ -71,6 +73,25 @@ check "9 PWPs half at 0.8: 8.0 FTE in post, five at 0.8 and four at 1.0 (got $go
 got=$(fte_mean "$tmp/hire" | sort -u | tr '\n' ' ')
 check "the tenth, hired, is the fifth at 1.0: 9.0 FTE (got $got)" test "$got" = "9.000000 "
 same_outputs "$tmp/hire" "$tmp/hire_j2" "a mix on -j 1 and -j 2"
+
+echo "== a leaver's replacement takes the leaver's level"
+# 20 PWPs half at 0.5 and half at 1.0 who leave often (2 a year each), each post filled
+# the moment it is left (vacancy_days fixed at 0, no ramp): with the levels counted over
+# those in post, every replacement takes the leaver's level, so 15.0 FTE are in post
+# throughout (fte_mean 15.000000 in every replication); counted over every member ever
+# given one, the replacements went on in turn and the FTE in post wandered (14.3 to 16.6
+# in these eight replications).
+churn='headcount = 20; fte = 0.75; leave_per_year = 2.0; sick_episodes_per_year = 0.0; training_per_year = 0.0; ramp_weeks = 0.0; vacancy_days = { dist = "fixed"; value = 0.0; }; fte_mix = ( { share = 0.5; fte = 0.5; }, { share = 0.5; fte = 1.0; } );'
+scenario churn "$churn" "$calm"
+# shellcheck disable=SC2086 # word lists
+run run "$tmp/churn.cfg" -r 8 -j 2 -q $short -o "$tmp/churn"
+expect_rc 0 "run of 20 PWPs half at 0.5 who leave often"
+got=$(fte_mean "$tmp/churn" | sort -u | tr '\n' ' ')
+left=$(awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("role")] == "pwp" && f[col("leavers")] > 0 { n++ } END { print n + 0 }' "$tmp/churn/workforce.csv")
+check "PWPs left in every replication ($left of 8)" test "$left" = 8
+check "replacements at the leavers' levels: 15.0 FTE in post throughout (got $got)" \
+    test "$got" = "15.000000 "
 
 echo "== bad mixes: file, line, key, value, what was expected; exit 2"
 # bad NAME PWP-GROUP PATTERN
