@@ -98,6 +98,21 @@ static void tornado(FILE *out, const xp *x, size_t m, effect *e, int sobol, doub
         fprintf(out, "%s\n", note);
 }
 
+/* A metric's values over the rows run: the points where it is undefined counted, and when
+ * there are any, the note that says it is left out into note[nn] (printed where its
+ * tornado would be, and on the page with the other notes). Returns the count. */
+static size_t undefined_note(size_t m, const double *ym, size_t rows, char *note, size_t nn)
+{
+    char name[OUT_METRIC_NAME_MAX];
+    size_t bad = 0;
+    for (size_t r = 0; r < rows; r++)
+        bad += !isfinite(ym[r]);
+    if (bad)
+        snprintf(note, nn, "%s: undefined at %zu of %zu points; left out",
+                 ex_metric_name(m, name, sizeof name), bad, rows);
+    return bad;
+}
+
 /* A design row's assignments: each input at lo + u (hi - lo) as ex_var_assign sets it
  * (a whole-number key rounded), into assign[]; and, when run is not NULL, where each
  * input is as set on the same scale, (value - lo) / (hi - lo), into run[]. */
@@ -279,29 +294,18 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         fputs(nnotes++ ? ", " : "", pg.data);
         out_json_str(pg.data, note);
     }
-    for (size_t j = 0; j < x.nmetrics; j++) {
-        const double *ym = y + j * rows;
-        size_t bad = 0;
-        for (size_t r = 0; r < rows; r++)
-            bad += !isfinite(ym[r]);
-        if (bad) { /* said where its tornado would be, and on the page with the others */
-            snprintf(note, sizeof note, "%s: undefined at %zu of %zu points; left out",
-                     ex_metric_name(x.metrics[j], name, sizeof name), bad, rows);
+    for (size_t j = 0; j < x.nmetrics; j++)
+        if (undefined_note(x.metrics[j], y + j * rows, rows, note, sizeof note)) {
             fputs(nnotes++ ? ", " : "", pg.data);
             out_json_str(pg.data, note);
         }
-    }
     fprintf(pg.data, "],\n\"results\": [");
     for (size_t j = 0; j < x.nmetrics; j++) {
         size_t m = x.metrics[j];
         const double *ym = y + j * rows;
-        size_t bad = 0;
-        for (size_t r = 0; r < rows; r++)
-            bad += !isfinite(ym[r]);
-        if (bad) {
+        if (undefined_note(m, ym, rows, note, sizeof note)) {
             if (!c->quiet)
-                printf("%s: undefined at %zu of %zu points; left out\n\n",
-                       ex_metric_name(m, name, sizeof name), bad, rows);
+                printf("%s\n\n", note);
             continue;
         }
         if (sobol) {
