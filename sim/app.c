@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/pw_world.h"
 #include "out_file.h"
 #include "out_stream.h"
 #include "out_sha256.h"
@@ -127,9 +128,31 @@ int app_load(const cli *c, const char *path, const char *const *extra, size_t ne
     return load(c, path, extra, nextra, p, NULL);
 }
 
-int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federation *fed)
+int app_load_federation(const cli *c, const char *path, const char *const *extra,
+                        size_t nextra, pw_params *p, scn_federation *fed)
 {
-    return load(c, path, NULL, 0, p, fed);
+    return load(c, path, extra, nextra, p, fed);
+}
+
+const pw_params *app_budget_params(const pw_params *p, const scn_federation *fed)
+{
+    const pw_params *big = p;
+    for (size_t k = 0; k < fed->n; k++)
+        if (big == p || pw_referral_base_per_week(&fed->services[k].referrals) >
+                                     pw_referral_base_per_week(&big->referrals))
+            big = &fed->services[k];
+    return big;
+}
+
+double app_federation_bytes(const scn_federation *fed, size_t rmax, int threads)
+{
+    double waiting = 0;
+    for (size_t k = 0; k < fed->n; k++) {
+        pw_memory m;
+        pw_memory_estimate(&fed->services[k], &m);
+        waiting += m.results_bytes;
+    }
+    return (double)(threads + 1) * waiting + (double)rmax * (double)fed->n * PW_M_N * 8.0;
 }
 
 void app_note_start_date(const cli *c, int bank_holidays)

@@ -34,9 +34,18 @@ int app_publish_set(out_set *set);
  * every problem; returns EXIT_OK or an exit status. */
 int app_load(const cli *c, const char *path, const char *const *extra, size_t nextra,
              pw_params *p);
-/* The same for run, compare and check, where the scenario may be a federation of services
- * (fed->n > 0; release with scn_federation_free). */
-int app_load_federation(const cli *c, const char *path, pw_params *p, scn_federation *fed);
+/* The same where the scenario may be a federation of services (fed->n > 0; release with
+ * scn_federation_free): run, compare, check, and the points of sweep, solve and
+ * sensitivity. */
+int app_load_federation(const cli *c, const char *path, const char *const *extra,
+                        size_t nextra, pw_params *p, scn_federation *fed);
+/* What the memory budget weighs for a federation's replication: its largest service (one
+ * service of each replication runs on a thread at a time), else p itself. */
+const pw_params *app_budget_params(const pw_params *p, const scn_federation *fed);
+/* Besides its replications, what a federation keeps: services' results waiting to be
+ * pooled (at most threads + 1 replications' worth at once) and each service's metrics in
+ * every one of rmax replications kept. 0 for one service. */
+double app_federation_bytes(const scn_federation *fed, size_t rmax, int threads);
 /* --start-date relabels events.csv only: with bank holidays (bank_holidays != 0) in the run,
  * a note on stderr that they stay the calendar of day 0 (2018-01-01). */
 void app_note_start_date(const cli *c, int bank_holidays);

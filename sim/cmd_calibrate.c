@@ -189,13 +189,10 @@ static size_t point_at(calib *cb, const double *x)
         return SIZE_MAX;
     }
     memcpy(p->x, x, cb->k * sizeof *x);
-    pw_params *params;
-    int rc = xp_load_point(&cb->x, (const char *const *)p->assign, &params);
+    int rc = xp_load_point(&cb->x, (const char *const *)p->assign, &p->pt);
     if (rc == EXIT_OK) {
-        ex_point_init(&p->pt, params);
         rc = xp_run(&cb->x, &p->pt, cb->x.reps);
-        free(p->pt.p); /* only the metrics are kept */
-        p->pt.p = NULL;
+        ex_point_drop_params(&p->pt); /* only the metrics are kept */
     }
     if (rc != EXIT_OK) {
         cpoint_free(p, cb->k);
@@ -362,8 +359,9 @@ static int check_bounds(calib *cb)
         }
         char **assign = assignments(cb, x);
         int ret = assign ? EXIT_OK : EXIT_RUNTIME;
-        pw_params *p = NULL;
-        if (ret == EXIT_OK && (ret = xp_load_point(&cb->x, (const char *const *)assign, &p)) ==
+        ex_point pt;
+        memset(&pt, 0, sizeof pt);
+        if (ret == EXIT_OK && (ret = xp_load_point(&cb->x, (const char *const *)assign, &pt)) ==
                                   EXIT_USAGE && cb->x.load_refused) {
             size_t i = j ? (j - 1) / 2 : 0;
             fprintf(stderr, "%s:%u: free[%zu]: the scenario rejects %s (above)\n",
@@ -372,7 +370,7 @@ static int check_bounds(calib *cb)
         }
         if (!assign)
             fprintf(stderr, "stepsim: out of memory\n");
-        free(p);
+        ex_point_free(&pt);
         assignments_free(assign, cb->k);
         if (ret != EXIT_OK)
             return ret;
@@ -683,7 +681,7 @@ int cmd_calibrate(const cli *c, int argc, char **argv)
     memset(&cb, 0, sizeof cb);
     int converged = 0;
     double size = NAN, tol = isnan(c->simplex_size) ? DEFAULT_SIMPLEX_SIZE : c->simplex_size;
-    int ret = xp_begin(&cb.x, &cc, "calibrate", 1);
+    int ret = xp_begin(&cb.x, &cc, "calibrate", 1, 0);
     if (ret != EXIT_OK || (ret = load_targets(&cb)) != EXIT_OK)
         goto out;
     cb.k = cb.t.nparams;

@@ -15,11 +15,23 @@
 #include "par.h"
 #include "run_checks.h"
 
-int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
+/* Load the scenario with the command line's --set and extra[0..nextra) into *p, a
+ * federation's services into *fed (empty otherwise) when x takes federations; printing
+ * every problem. EXIT_OK or a status. */
+static int load_at(const xp *x, const char *const *extra, size_t nextra, pw_params *p,
+                   scn_federation *fed)
+{
+    memset(fed, 0, sizeof *fed);
+    return x->federations ? app_load_federation(x->c, x->c->scenario, extra, nextra, p, fed)
+                          : app_load(x->c, x->c->scenario, extra, nextra, p);
+}
+
+int xp_begin(xp *x, const cli *c, const char *kind, int need_range, int federations)
 {
     char err[512];
     memset(x, 0, sizeof *x);
     x->c = c;
+    x->federations = federations;
     x->name = app_short_name(c->scenario);
     x->base = malloc(sizeof *x->base);
     x->vars = calloc(c->nvaries ? c->nvaries : 1, sizeof *x->vars);
@@ -42,9 +54,12 @@ int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
         fprintf(stderr, "stepsim: --metrics: %s\n", err);
         return EXIT_USAGE;
     }
-    int rc = app_load(c, c->scenario, NULL, 0, x->base);
+    scn_federation fed;
+    int rc = load_at(x, NULL, 0, x->base, &fed);
     if (rc != EXIT_OK)
         return rc;
+    x->nservices = fed.n;
+    scn_federation_free(&fed);
     for (size_t k = 0; c->metrics && k < x->nmetrics; k++) /* those named, not the default */
         if (!ex_metric_taken(x->base, x->metrics[k], err, sizeof err)) {
             fprintf(stderr, "stepsim: %s\n", err);
@@ -115,7 +130,9 @@ int xp_check_vars(xp *x)
             else
                 snprintf(assign, sizeof assign, "%s=%s", var->key,
                          var->texts[var->is_range && i ? var->n - 1 : i]);
-            ret = app_load(x->c, x->c->scenario, one, 1, p);
+            scn_federation fed;
+            ret = load_at(x, one, 1, p, &fed);
+            scn_federation_free(&fed);
             if (ret == EXIT_USAGE)
                 fprintf(stderr, "stepsim: --vary '%s': the scenario refuses %s (above)\n",
                         x->c->varies[v], assign);
@@ -125,14 +142,18 @@ int xp_check_vars(xp *x)
     return ret;
 }
 
-int xp_load_point(xp *x, const char *const *assign, pw_params **out)
+int xp_load_point(xp *x, const char *const *assign, ex_point *pt)
 {
-    *out = malloc(sizeof **out);
-    if (!*out) {
+    memset(pt, 0, sizeof *pt);
+    pw_params *p = malloc(sizeof *p);
+    scn_federation *fed = malloc(sizeof *fed);
+    if (!p || !fed) {
+        free(p);
+        free(fed);
         fprintf(stderr, "stepsim: out of memory\n");
         return EXIT_RUNTIME;
     }
-    int rc = app_load(x->c, x->c->scenario, assign, x->nvars, *out);
+    int rc = load_at(x, assign, x->nvars, p, fed);
     x->load_refused = rc == EXIT_USAGE;
     if (rc != EXIT_OK) {
         if (rc == EXIT_USAGE) { /* the loader's message names a --set the user never gave */
@@ -141,28 +162,40 @@ int xp_load_point(xp *x, const char *const *assign, pw_params **out)
                 fprintf(stderr, " %s", assign[v]);
             fprintf(stderr, " (above)\n");
         }
-        free(*out);
-        *out = NULL;
+        free(p);
+        free(fed);
         return rc;
     }
-    (*out)->seed = x->seed;
-    (*out)->replications = (int)x->reps;
-    memcpy((*out)->name, x->base->name, sizeof (*out)->name);
+    p->seed = x->seed;
+    p->replications = (int)x->reps;
+    memcpy(p->name, x->base->name, sizeof p->name);
     /* A point runs its replications with their full results held (with the rest of its
-     * batch's), then keeps metrics. */
-    budget_run br = {x->c->scenario, *out, x->reps * (x->batch ? x->batch : 1),
-                     x->run.threads, 0};
-    rc = app_check_memory(x->c, x->c->scenario, &br, 1, x->kept_bytes, x->kept_what);
+     * batch's), then keeps metrics; a federation's services one at a time on each thread,
+     * their results waiting to be pooled. */
+    size_t held = x->reps * (x->batch ? x->batch : 1);
+    budget_run br = {x->c->scenario, app_budget_params(p, fed), held, x->run.threads, 0};
+    rc = app_check_memory(x->c, x->c->scenario, &br, 1,
+                          x->kept_bytes + app_federation_bytes(fed, held, x->run.threads),
+                          x->kept_what);
     if (rc != EXIT_OK) {
-        free(*out);
-        *out = NULL;
+        scn_federation_free(fed);
+        free(fed);
+        free(p);
+        return rc;
     }
-    return rc;
+    if (!fed->n) {
+        free(fed);
+        fed = NULL;
+    }
+    ex_point_init(pt, p, fed);
+    return EXIT_OK;
 }
 
 double xp_point_bytes(const xp *x)
 {
-    return (double)sizeof(pw_params) + (double)x->reps * (double)ex_metric_count() * sizeof(double);
+    /* A federation's point: its services and their base too. */
+    double params = (double)(x->nservices ? x->nservices + 2 : 1) * (double)sizeof(pw_params);
+    return params + (double)x->reps * (double)ex_metric_count() * sizeof(double);
 }
 
 int xp_run(xp *x, ex_point *pt, size_t n) { return xp_run_points(x, pt, 1, n); }
@@ -194,25 +227,26 @@ static int checks_into(void *ctx, const ex_point *pt, const pw_results *res, siz
 {
     (void)err;
     (void)errlen;
-    *(char **)ctx = run_checks_text(pt->p, res, n, 0, NULL);
+    *(char **)ctx = run_checks_text(pt->p, res, n, 0, pt->fed);
     return 0;
 }
 
-char *xp_point_checks(xp *x, const pw_params *p)
+char *xp_point_checks(xp *x, const ex_point *src)
 {
     pw_params *copy = malloc(sizeof *copy);
     if (!copy) {
         fprintf(stderr, "stepsim: %s: the answer's checks: out of memory\n", x->c->command);
         return NULL;
     }
-    memcpy(copy, p, sizeof *copy); /* flat: par.h sends it as it is */
+    memcpy(copy, src->p, sizeof *copy); /* flat: par.h sends it as it is */
     ex_point pt;
-    ex_point_init(&pt, copy);
+    ex_point_init(&pt, copy, src->fed); /* the services lent, not owned */
     char *text = NULL, err[1024];
     ex_run_opts o = x->run;
     o.results = checks_into;
     o.results_ctx = &text;
     int rc = ex_point_run(&pt, x->reps, &o, err, sizeof err);
+    pt.fed = NULL;
     ex_point_free(&pt);
     if (rc != 0) {
         if (rc == -1)
@@ -269,8 +303,10 @@ int xp_page(xp *x, out_page *pg, const char *kind)
     }
     fputs(",\n\"scenario\": ", pg->data);
     out_json_str(pg->data, x->base->name);
-    fprintf(pg->data, ", \"seed\": %" PRIu64 ", \"replications\": %zu, \"vars\": [", x->seed,
-            x->reps);
+    fprintf(pg->data, ", \"seed\": %" PRIu64 ", \"replications\": %zu", x->seed, x->reps);
+    if (x->nservices) /* a federation: its figures national, as report.html's */
+        fprintf(pg->data, ", \"services\": %zu", x->nservices);
+    fputs(", \"vars\": [", pg->data);
     for (size_t v = 0; v < x->nvars; v++) {
         const ex_var *xv = &x->vars[v];
         fputs(v ? ", {\"key\": " : "{\"key\": ", pg->data);
@@ -285,6 +321,15 @@ int xp_page(xp *x, out_page *pg, const char *kind)
     }
     fputc(']', pg->data);
     return EXIT_OK;
+}
+
+const char *xp_services_note(const xp *x, char *buf, size_t n)
+{
+    if (!x->nservices)
+        return "";
+    snprintf(buf, n, " · a federation of %zu service%s", x->nservices,
+             x->nservices == 1 ? "" : "s");
+    return buf;
 }
 
 int xp_save_page(xp *x, out_page *pg, const char *name)

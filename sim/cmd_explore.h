@@ -29,11 +29,14 @@ typedef struct xp {
     double kept_bytes;   /* what the command keeps across points (the memory budget) */
     const char *kept_what; /* ... described for its message */
     int load_refused;    /* the last xp_load_point failed in the loader (not the budget) */
+    int federations;     /* the scenario may be a federation (its loader's) */
+    size_t nservices;    /* a federation's services (0: one service) */
 } xp;
 
 /* Parse the --vary list (need_range: every one a range), --metrics, load the scenario
+ * (federations: may it be a federation of services, each point then running them all)
  * and open the output set under "out/<kind>-<name>". Returns EXIT_OK or a status. */
-int xp_begin(xp *x, const cli *c, const char *kind, int need_range);
+int xp_begin(xp *x, const cli *c, const char *kind, int need_range, int federations);
 void xp_free(xp *x);
 
 /* Load the scenario with each --vary key alone at its first and last grid values (a
@@ -44,12 +47,14 @@ void xp_free(xp *x);
 int xp_check_vars(xp *x);
 
 /* Load the scenario at a point, given as one value per var (text for lists, a number
- * for ranges): the command line's --set first, then the point's. *out is malloc'd, with
- * the exploration's seed and replications. Its run, with x->kept_bytes besides, must fit
- * the memory budget. Returns EXIT_OK or a status (printed). */
-int xp_load_point(xp *x, const char *const *assign, pw_params **out);
+ * for ranges): the command line's --set first, then the point's, into *pt (a point with
+ * no replications, its scenario with the exploration's seed and replications, and a
+ * federation's services). Its run, with x->kept_bytes besides, must fit the memory
+ * budget. Returns EXIT_OK or a status (printed; *pt then empty). */
+int xp_load_point(xp *x, const char *const *assign, ex_point *pt);
 
-/* What a point keeps: its parameters and each replication's metrics. */
+/* What a point keeps: its parameters (a federation's services too) and each
+ * replication's metrics. */
 double xp_point_bytes(const xp *x);
 
 /* Run a point to n replications; EXIT_OK, or the exit status (printed; interrupted:
@@ -61,10 +66,10 @@ int xp_run_points(xp *x, ex_point *pts, size_t npts, size_t n);
  * point's replications are enough). */
 size_t xp_batch_points(const xp *x);
 
-/* p run again at x's replications in full, for run's checks of it (the searches keep only
- * each point's metrics): the checks as text, or NULL (the run failed, said on stderr, or
- * memory ran out). */
-__attribute__((warn_unused_result)) char *xp_point_checks(xp *x, const pw_params *p);
+/* Point pt run again at x's replications in full, for run's checks of it (the searches
+ * keep only each point's metrics): the checks as text, a federation's services' own among
+ * them, or NULL (the run failed, said on stderr, or memory ran out). */
+__attribute__((warn_unused_result)) char *xp_point_checks(xp *x, const ex_point *pt);
 
 /* The paired difference of metric between point pt and point ref (replication by
  * replication over the first nreps: the points share their random numbers) with its 95%
@@ -85,6 +90,9 @@ int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **a
  * own, then xp_save_page writes it as NAME into the set. EXIT_OK or a status (printed). */
 int xp_page(xp *x, out_page *pg, const char *kind);
 int xp_save_page(xp *x, out_page *pg, const char *name);
+/* " · a federation of N services" for a terminal's first line after the scenario's
+ * name (into buf[n]), or "" for one service. */
+const char *xp_services_note(const xp *x, char *buf, size_t n);
 /* A point's value of a var as JSON: a number when the text is one, else a string. */
 void xp_json_value(FILE *f, const char *text);
 

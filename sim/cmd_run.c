@@ -204,32 +204,6 @@ static int federation_ok(const char *scenario, const pw_params *p, const scn_fed
     return EXIT_OK;
 }
 
-/* Besides its replications, what a federation keeps: services' results waiting to be
- * pooled (at most threads + 1 replications' worth at once) and each service's metrics in
- * every kept replication. 0 for one service. */
-static double federation_bytes(const scn_federation *fed, size_t rmax, int threads)
-{
-    double waiting = 0;
-    for (size_t k = 0; k < fed->n; k++) {
-        pw_memory m;
-        pw_memory_estimate(&fed->services[k], &m);
-        waiting += m.results_bytes;
-    }
-    return (double)(threads + 1) * waiting + (double)rmax * (double)fed->n * PW_M_N * 8.0;
-}
-
-/* What the memory budget weighs: a federation's largest service (one service of each
- * replication runs on a thread at a time), else the scenario. */
-static const pw_params *budget_params(const pw_params *p, const scn_federation *fed)
-{
-    const pw_params *big = p;
-    for (size_t k = 0; k < fed->n; k++)
-        if (big == p || pw_referral_base_per_week(&fed->services[k].referrals) >
-                                     pw_referral_base_per_week(&big->referrals))
-            big = &fed->services[k];
-    return big;
-}
-
 int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, char **argv)
 {
     int ret = EXIT_RUNTIME;
@@ -267,9 +241,9 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         return precision_needs_two(rmax);
     }
     /* Before anything is allocated: the results of rmax replications are kept. */
-    budget_run br = {c->scenario, budget_params(p, fed), rmax, app_threads(c), streams};
+    budget_run br = {c->scenario, app_budget_params(p, fed), rmax, app_threads(c), streams};
     if ((ret = app_check_memory(c, c->scenario, &br, 1,
-                                federation_bytes(fed, rmax, app_threads(c)),
+                                app_federation_bytes(fed, rmax, app_threads(c)),
                                 "a federation's services' results")) != EXIT_OK) {
         if (prec)
             prec_free(prec);
@@ -414,7 +388,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
     if ((ret = precision_of(c, &pspec, &prec)) != EXIT_OK)
         goto out;
     for (size_t s = 0; s < ns; s++) {
-        int rc = app_load_federation(c, c->scenarios[s], &ps[s], &feds[s]);
+        int rc = app_load_federation(c, c->scenarios[s], NULL, 0, &ps[s], &feds[s]);
         if (rc == EXIT_OK) {
             if (c->patients)
                 ps[s].output.patients = 1;
@@ -480,13 +454,13 @@ int cmd_compare(const cli *c, int argc, char **argv)
         goto out;
     }
     for (size_t s = 0; s < ns; s++)
-        br[s] = (budget_run){c->scenarios[s], budget_params(&ps[s], &feds[s]), rmax,
+        br[s] = (budget_run){c->scenarios[s], app_budget_params(&ps[s], &feds[s]), rmax,
                              app_threads(c),
                              (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
                                  (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u)};
     double fb = 0;
     for (size_t s = 0; s < ns; s++)
-        fb += federation_bytes(&feds[s], rmax, app_threads(c));
+        fb += app_federation_bytes(&feds[s], rmax, app_threads(c));
     ret = app_check_memory(c, "compare", br, ns, fb, "federations' services' results");
     free(br);
     if (ret != EXIT_OK)

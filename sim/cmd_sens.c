@@ -140,7 +140,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     double *design = NULL, *as_run = NULL, *y = NULL;
     char **assign = NULL;
     gsl_rng *rng = NULL;
-    int ret = xp_begin(&x, &cc, "sensitivity", 1);
+    int ret = xp_begin(&x, &cc, "sensitivity", 1, 1);
     if (ret != EXIT_OK || (ret = xp_check_vars(&x)) != EXIT_OK)
         goto out;
     if (sobol && k > SENS_SOBOL_MAX_INPUTS) {
@@ -219,10 +219,9 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
         size_t nb = rows - r0 < batch ? rows - r0 : batch, loaded = 0;
         for (; loaded < nb; loaded++) {
             row_assign(&x, design + (r0 + loaded) * k, assign, NULL);
-            pw_params *p;
-            if ((ret = xp_load_point(&x, (const char *const *)assign, &p)) != EXIT_OK)
+            if ((ret = xp_load_point(&x, (const char *const *)assign, &pts[loaded])) !=
+                EXIT_OK)
                 break;
-            ex_point_init(&pts[loaded], p);
         }
         if (ret == EXIT_OK)
             ret = xp_run_points(&x, pts, nb, x.reps);
@@ -269,9 +268,10 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     fprintf(pg.data, ", \"method\": \"%s\", \"samples\": %zu, \"runs\": %zu",
             sobol ? "sobol" : "morris", n, rows);
     size_t shown = 0;
+    char fed[64];
     if (!c->quiet)
-        printf("%s · sensitivity (%s, %zu %s, %zu runs of %zu replication%s) · seed %" PRIu64
-               "\n%s\n\n", x.base->name, sobol ? "Sobol" : "Morris", n,
+        printf("%s%s · sensitivity (%s, %zu %s, %zu runs of %zu replication%s) · seed %" PRIu64
+               "\n%s\n\n", x.base->name, xp_services_note(&x, fed, sizeof fed), sobol ? "Sobol" : "Morris", n,
                sobol ? "base rows" : "trajectories", rows, x.reps, x.reps == 1 ? "" : "s", x.seed,
                sobol ? "Total-order index ST with its 95% bootstrap CI (first-order S1 in "
                        "sensitivity.csv)."

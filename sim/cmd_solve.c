@@ -132,9 +132,8 @@ static int get_spot(solver *s, const long *at, spot **out)
         else
             ex_var_assign(&s->x.vars[v], (double)at[v], assign[v], EX_KEY_MAX + 32);
     }
-    pw_params *p = NULL;
     if (ret == EXIT_OK)
-        ret = xp_load_point(&s->x, (const char *const *)assign, &p);
+        ret = xp_load_point(&s->x, (const char *const *)assign, &sp->pt);
     for (size_t v = 0; assign && v < s->x.nvars; v++)
         free(assign[v]);
     free(assign);
@@ -142,7 +141,6 @@ static int get_spot(solver *s, const long *at, spot **out)
         free(sp->at);
         return ret;
     }
-    ex_point_init(&sp->pt, p);
     s->nspots++;
     *out = sp;
     return EXIT_OK;
@@ -468,7 +466,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
     memset(&s, 0, sizeof s);
     size_t *cand = NULL, ncand = 0;
     char *checks = NULL; /* the answer's run checks, printed after it */
-    int ret = xp_begin(&s.x, c, "solve", 1);
+    int ret = xp_begin(&s.x, c, "solve", 1, 1);
     if (ret != EXIT_OK)
         goto out;
     for (size_t v = 0; v < s.x.nvars; v++)
@@ -620,7 +618,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
     /* The answer's checks, which the search, keeping only each point's metrics, cannot
      * make: printed after the answer; without them (a failed run) the answer stands. */
     /* Run with -q too: solve.html shows them, and a page is the same with -q or without. */
-    if (best != SIZE_MAX && (checks = xp_point_checks(&s.x, s.spots[best].pt.p)))
+    if (best != SIZE_MAX && (checks = xp_point_checks(&s.x, &s.spots[best].pt)))
         s.check_sims = s.x.reps;
     out_file f;
     if ((ret = xp_open(&s.x, &f, "solve.csv")) != EXIT_OK)
@@ -645,9 +643,9 @@ int cmd_solve(const cli *c, int argc, char **argv)
     for (size_t v = 0; v < s.x.nvars; v++)
         grid *= s.x.vars[v].n;
     if (!c->quiet) {
-        char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX];
-        printf("%s · solve · seed %" PRIu64 " · up to %zu replications a point\n",
-               s.x.base->name, s.x.seed, s.x.reps);
+        char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX], fed[64];
+        printf("%s%s · solve · seed %" PRIu64 " · up to %zu replications a point\n",
+               s.x.base->name, xp_services_note(&s.x, fed, sizeof fed), s.x.seed, s.x.reps);
         printf("The cheapest point by %s (%s) meeting every target at %g%% confidence "
                "(one-sided bounds).\n", ex_metric_label(s.cost, lb, sizeof lb),
                ex_metric_name(s.cost, name, sizeof name), 100 * c->confidence);

@@ -14,6 +14,7 @@
 #include "out_file.h"
 #include "out_html.h"
 #include "out_metrics.h"
+#include "out_services.h"
 #include "out_write.h"
 #include "par.h"
 #include "run_checks.h"
@@ -167,7 +168,7 @@ static int point_results(void *ctx, const ex_point *pt, const pw_results *res, s
     per_point *pp = ctx;
     size_t i = (size_t)(pt - pp->first);
     warn_free(pp->warn[i]);
-    pp->warn[i] = run_checks_text(pt->p, res, n, 1, NULL);
+    pp->warn[i] = run_checks_text(pt->p, res, n, 1, pt->fed);
     if (!pp->warn[i]) {
         pp->warn[i] = warn_unknown;
     } else if (!pp->warn[i][0]) { /* no warning */
@@ -191,17 +192,21 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    /* Its page too, as run writes one: every set of outputs has its report.html. */
-    const char *extra[] = {"report.html"};
+    /* Its page too, as run writes one: every set of outputs has its report.html; a
+     * federation's services.csv as well. */
+    const char *extra[] = {"report.html", "services.csv"};
+    const scn_federation *fed = pt->fed;
     if (out_mkdir_p(dir, err, errlen) != 0 ||
-        out_write_report(dir, pt->p, res, n, NULL, NULL, err, errlen) != 0) {
+        (fed && out_write_services(dir, pt->p, fed->services, fed->scale, fed->staffing,
+                                   fed->n, res, n, err, errlen) != 0) ||
+        out_write_report(dir, pt->p, res, n, fed, pp->x->c->start_date, err, errlen) != 0) {
         free(dir);
         return -1;
     }
     out_run_info info;
     out_run_info_init(&info);
     info.extra = extra;
-    info.nextra = 1;
+    info.nextra = fed ? 2 : 1;
     info.version = STEPSIM_VERSION;
     info.git_hash = cli_git_hash();
     info.threads = pp->x->run.threads;
@@ -223,7 +228,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     grid g = {0};
     ex_point *pts = NULL;
     char **warn = NULL; /* each point's warnings (per_point) */
-    int ret = xp_begin(&x, c, "sweep", c->samples > 0);
+    int ret = xp_begin(&x, c, "sweep", c->samples > 0, 1);
     if (ret != EXIT_OK)
         goto out;
     ret = c->samples > 0 ? make_lhs(&x, (size_t)c->samples, &g) : make_grid(&x, &g);
@@ -242,13 +247,10 @@ int cmd_sweep(const cli *c, int argc, char **argv)
                   "x replications)";
     x.batch = xp_batch_points(&x);
     /* Every point loads before anything runs: a bad value stops the sweep at once. */
-    for (size_t i = 0; i < g.npoints; i++) {
-        pw_params *p;
-        if ((ret = xp_load_point(&x, (const char *const *)g.assign + i * g.nvars, &p)) !=
+    for (size_t i = 0; i < g.npoints; i++)
+        if ((ret = xp_load_point(&x, (const char *const *)g.assign + i * g.nvars, &pts[i])) !=
             EXIT_OK)
             goto out;
-        ex_point_init(&pts[i], p);
-    }
     /* Points run in batches that fill every thread of every rank (a point alone when its
      * replications do), so a sweep of many points with few replications each still
      * spreads over the ranks; results do not depend on the batching. */
@@ -387,8 +389,9 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             int len = (int)strlen(ex_metric_label(shown_ix[k], lb, sizeof lb));
             width = len > width ? len : width;
         }
-        printf("%s · sweep of %zu point%s · %zu replication%s each · seed %" PRIu64 "\n",
-               x.base->name, g.npoints, g.npoints == 1 ? "" : "s", x.reps,
+        char fed[64];
+        printf("%s%s · sweep of %zu point%s · %zu replication%s each · seed %" PRIu64 "\n",
+               x.base->name, xp_services_note(&x, fed, sizeof fed), g.npoints, g.npoints == 1 ? "" : "s", x.reps,
                x.reps == 1 ? "" : "s", x.seed);
         if (x.reps >= 2)
             printf("Means with 95%% CIs; every point ran on the same random numbers, so each\n"

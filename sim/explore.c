@@ -372,15 +372,25 @@ double ex_metric_value(const pw_params *p, const pw_results *r, size_t i)
 
 /* ---- Points ---- */
 
-void ex_point_init(ex_point *pt, pw_params *p)
+void ex_point_init(ex_point *pt, pw_params *p, scn_federation *fed)
 {
     memset(pt, 0, sizeof *pt);
     pt->p = p;
+    pt->fed = fed;
+}
+
+void ex_point_drop_params(ex_point *pt)
+{
+    free(pt->p);
+    pt->p = NULL;
+    scn_federation_free(pt->fed);
+    free(pt->fed);
+    pt->fed = NULL;
 }
 
 void ex_point_free(ex_point *pt)
 {
-    free(pt->p);
+    ex_point_drop_params(pt);
     free(pt->vals);
     memset(pt, 0, sizeof *pt);
 }
@@ -417,12 +427,21 @@ int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o,
     }
     if (n == 0)
         return 0;
+    /* A federation's points: each slot's services (the file's list, so as many each). */
+    size_t nsvc = pts[0].fed ? pts[0].fed->n : 0;
+    for (size_t k = 1; k < npts; k++)
+        if ((pts[k].fed ? pts[k].fed->n : 0) != nsvc) {
+            snprintf(err, errlen, "internal: a batch's points have different services");
+            return -1;
+        }
     int *reps = malloc(n * sizeof *reps);
     const pw_params **ps = malloc(n * sizeof *ps);
+    const pw_params **svc = nsvc ? malloc(n * sizeof *svc) : NULL;
     pw_results *res = calloc(n, sizeof *res);
-    if (!reps || !ps || !res) {
+    if (!reps || !ps || !res || (nsvc && !svc)) {
         free(reps);
         free(ps);
+        free(svc);
         free(res);
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -433,8 +452,11 @@ int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o,
         for (size_t r = pts[k].nreps; r < upto; r++, i++) {
             reps[i] = (int)r;
             ps[i] = pts[k].p;
+            if (nsvc)
+                svc[i] = pts[k].fed->services;
         }
-    runner_opts ro = {.threads = o->threads, .stop = o->stop};
+    runner_opts ro = {.threads = o->threads, .stop = o->stop, .n_services = nsvc,
+                      .slot_services = svc};
     int rc = runner_run_points(ps, reps, n, &ro, res, err, errlen);
     i = 0;
     for (size_t k = 0; k < npts; k++) {
@@ -458,6 +480,7 @@ int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o,
             pts[k].nreps = upto;
     free(reps);
     free(ps);
+    free(svc);
     free(res);
     return rc == 0 ? 0 : rc == RUNNER_INTERRUPTED ? -2 : -1;
 }

@@ -9,7 +9,8 @@
  *   replications are the same whichever command or thread count ran them. A decision
  *   taken on a prefix of n replications is therefore reproducible byte for byte.
  * - A point keeps each replication's metric values (not the full results), so memory is
- *   points x replications x metrics doubles.
+ *   points x replications x metrics doubles, besides its scenario (a federation's
+ *   services too: each runs at every point, pooled as run pools them).
  * - Nothing here prints; errors come back as codes with a message.
  */
 #ifndef EXPLORE_H
@@ -87,7 +88,8 @@ int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t
 /* ---- Points ---- */
 
 typedef struct ex_point {
-    pw_params *p;      /* the scenario at this point (owned) */
+    pw_params *p;      /* the scenario at this point (owned); a federation's national one */
+    struct scn_federation *fed; /* a federation's services at this point (owned), or NULL */
     size_t nreps;      /* replications run: 0 .. nreps-1 */
     size_t cap;
     double *vals;      /* nreps x ex_metric_count(), replication-major */
@@ -106,15 +108,19 @@ typedef struct ex_run_opts {
     void *results_ctx;
 } ex_run_opts;
 
-/* Take ownership of p (malloc'd) as a point with no replications. */
-void ex_point_init(ex_point *pt, pw_params *p);
+/* Take ownership of p (malloc'd) and of fed (malloc'd, with services; or NULL) as a
+ * point with no replications. */
+void ex_point_init(ex_point *pt, pw_params *p, struct scn_federation *fed);
 void ex_point_free(ex_point *pt);
+/* Release the point's scenario (and services), keeping its metrics. */
+void ex_point_drop_params(ex_point *pt);
 /* Run replications nreps .. upto-1 of the point. Returns 0; or -1 (failure, message in
  * err) or -2 (interrupted); the point then keeps what it had. */
 int ex_point_run(ex_point *pt, size_t upto, const ex_run_opts *o, char *err, size_t errlen);
 /* The same for pts[0..npts) as one batch: every point's missing replications spread over
  * the threads and ranks together (o->results is called point by point, in order). A
- * point's replication r is the same whichever batch ran it. */
+ * point's replication r is the same whichever batch ran it. The points of a batch are
+ * all of one federation's file (as many services each) or all of one service. */
 int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o, char *err,
                   size_t errlen);
 /* Value of metric m in replication r (< nreps). */

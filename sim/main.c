@@ -44,7 +44,7 @@ int main(int argc, char **argv)
             goto out;
         }
         scn_federation fed = {0};
-        ret = app_load_federation(&c, c.scenario, p, &fed);
+        ret = app_load_federation(&c, c.scenario, NULL, 0, p, &fed);
         if (ret == EXIT_OK)
             ret = !strcmp(c.command, "check") ? cmd_check(&c, p, &fed)
                                               : cmd_run(&c, p, &fed, argc, argv);

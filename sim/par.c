@@ -46,15 +46,17 @@ enum { TAG_JOB = 1, TAG_REPS, TAG_STATUS, TAG_RESULT, TAG_ARRAY };
 enum { JOB_END = 0, JOB_RUN = 1 };
 
 /* What rank 0 sends before a batch: the kind, then (JOB_RUN) the threads each rank uses,
- * the replications of this rank's share, the scenario's services (0: one service) and the
+ * the replications of this rank's share, the scenario's services (0: one service), the
  * scenarios of a batch of points (1: one scenario; then each replication's point follows
- * its number). */
+ * its number) and whether each point has services of its own (a batch of a federation's
+ * points: nparams x nservices of them, point-major). */
 typedef struct par_job {
     int kind;
     int threads;
     unsigned long long nreps;
     unsigned long long nservices;
     unsigned long long nparams;
+    unsigned long long svc_per_param;
 } par_job;
 
 /* What a rank answers: runner_run_local's status and message. */
@@ -225,13 +227,14 @@ int par_serve(void)
         free(ps);
         recv_array(&ps, (size_t)job.nparams, sizeof *ps, 0);
         free(svc);
-        recv_array(&svc, (size_t)job.nservices, sizeof *svc, 0);
-        size_t n = (size_t)job.nreps, np = (size_t)job.nparams;
+        size_t n = (size_t)job.nreps, np = (size_t)job.nparams, nsvc = (size_t)job.nservices;
+        recv_array(&svc, nsvc * (job.svc_per_param ? np : 1), sizeof *svc, 0);
         int *reps = malloc((n ? n : 1) * sizeof *reps);
         int *at = malloc((n ? n : 1) * sizeof *at);
         const pw_params **slot = malloc((n ? n : 1) * sizeof *slot);
+        const pw_params **slot_svc = malloc((n ? n : 1) * sizeof *slot_svc);
         pw_results *res = calloc(n ? n : 1, sizeof *res);
-        if (!reps || !at || !slot || !res) {
+        if (!reps || !at || !slot || !slot_svc || !res) {
             MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
             return EXIT_RUNTIME;
         }
@@ -239,10 +242,13 @@ int par_serve(void)
             recv_bytes(reps, n * sizeof *reps, 0, TAG_REPS);
         if (n && np > 1)
             recv_bytes(at, n * sizeof *at, 0, TAG_REPS);
-        for (size_t i = 0; i < n; i++)
-            slot[i] = &ps[np > 1 ? (size_t)at[i] : 0];
-        runner_opts o = {.threads = job.threads, .services = svc,
-                         .n_services = (size_t)job.nservices};
+        for (size_t i = 0; i < n; i++) {
+            size_t u = np > 1 ? (size_t)at[i] : 0;
+            slot[i] = &ps[u];
+            slot_svc[i] = job.svc_per_param ? &svc[u * nsvc] : svc;
+        }
+        runner_opts o = {.threads = job.threads, .services = svc, .n_services = nsvc,
+                         .slot_services = job.svc_per_param && np > 1 ? slot_svc : NULL};
         par_status st;
         memset(&st, 0, sizeof st);
         if (injected_failure(n)) {
@@ -261,6 +267,7 @@ int par_serve(void)
         free(reps);
         free(at);
         free(slot);
+        free(slot_svc);
         free(res);
     }
     free(ps);
@@ -273,7 +280,7 @@ void par_finalize(void)
 {
     if (!g_mpi)
         return;
-    par_job end = {JOB_END, 0, 0, 0, 0};
+    par_job end = {JOB_END, 0, 0, 0, 0, 0};
     for (int k = 1; k < g_size; k++)
         send_bytes(&end, sizeof end, k, TAG_JOB);
     MPI_Finalize();
@@ -305,54 +312,72 @@ int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, siz
     int *mine = malloc(cells * sizeof *mine), *at = calloc(cells, sizeof *at);
     int *mine_at = malloc(cells * sizeof *mine_at);
     const pw_params **uniq = malloc(cells * sizeof *uniq);
-    pw_params *flat = NULL;
+    const pw_params **slot_svc = o->slot_services ? malloc(cells * sizeof *slot_svc) : NULL;
+    pw_params *flat = NULL, *flat_svc = NULL;
+    size_t nsvc = o->n_services;
     pw_results *res = calloc(cells, sizeof *res);
     if (mine && at && mine_at && uniq && res) {
         uniq[0] = p;
         if (ps)
             distinct_points(ps, n, uniq, at, &nu);
         flat = nu > 1 ? malloc(nu * sizeof *flat) : NULL;
+        flat_svc = o->slot_services ? malloc(nu * nsvc * sizeof *flat_svc) : NULL;
     }
-    if (!mine || !at || !mine_at || !uniq || !res || (nu > 1 && !flat)) {
+    if (!mine || !at || !mine_at || !uniq || !res || (nu > 1 && !flat) ||
+        (o->slot_services && (!slot_svc || !flat_svc))) {
         free(mine);
         free(at);
         free(mine_at);
         free(uniq);
+        free(slot_svc);
+        free(flat);
+        free(flat_svc);
         free(res);
         snprintf(err, errlen, "out of memory");
         return RUNNER_FAILED;
     }
     for (size_t u = 0; nu > 1 && u < nu; u++)
         flat[u] = *uniq[u];
+    /* A federation's points: each distinct point's services, in the order of uniq. */
+    for (size_t i = 0, u = 0; o->slot_services && i < n && u < nu; i++)
+        if ((size_t)at[i] == u)
+            memcpy(&flat_svc[u++ * nsvc], o->slot_services[i], nsvc * sizeof *flat_svc);
     /* Every other rank gets its share first, then rank 0 runs its own. */
     for (int k = 1; k < size; k++) {
         size_t m = share_of(n, k, size);
         par_job job = {JOB_RUN, o->threads, (unsigned long long)m,
-                       (unsigned long long)o->n_services, (unsigned long long)nu};
+                       (unsigned long long)nsvc, (unsigned long long)nu,
+                       o->slot_services != NULL};
         for (size_t i = 0; i < m; i++) {
             mine[i] = reps[(size_t)k + i * (size_t)size];
             mine_at[i] = at[(size_t)k + i * (size_t)size];
         }
         send_bytes(&job, sizeof job, k, TAG_JOB);
         send_bytes(nu > 1 ? flat : p, nu * sizeof *p, k, TAG_ARRAY);
-        if (o->n_services)
-            send_bytes(o->services, o->n_services * sizeof *o->services, k, TAG_ARRAY);
+        if (o->slot_services)
+            send_bytes(flat_svc, nu * nsvc * sizeof *flat_svc, k, TAG_ARRAY);
+        else if (nsvc)
+            send_bytes(o->services, nsvc * sizeof *o->services, k, TAG_ARRAY);
         if (m)
             send_bytes(mine, m * sizeof *mine, k, TAG_REPS);
         if (m && nu > 1)
             send_bytes(mine_at, m * sizeof *mine_at, k, TAG_REPS);
     }
     free(flat);
+    free(flat_svc);
     size_t m0 = share_of(n, 0, size);
     const pw_params **slot = (const pw_params **)uniq; /* no longer needed as a table */
     for (size_t i = 0; i < m0; i++) {
         mine[i] = reps[i * (size_t)size];
         if (ps)
             slot[i] = ps[i * (size_t)size];
+        if (slot_svc)
+            slot_svc[i] = o->slot_services[i * (size_t)size];
     }
     runner_opts local = *o;
     local.progress = NULL;
     local.part = NULL;
+    local.slot_services = slot_svc;
     int ret = runner_run_local(p, ps ? slot : NULL, mine, m0, &local, res, err, errlen);
     for (size_t i = 0; i < m0; i++)
         out[i * (size_t)size] = res[i];
@@ -389,6 +414,7 @@ int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, siz
     free(at);
     free(mine_at);
     free(uniq);
+    free(slot_svc);
     free(res);
     return ret;
 }

@@ -51,8 +51,9 @@ static int run_service(job *j, size_t i, size_t k, char *msg, size_t len)
     }
     pw_results *r = &j->svc[i][k];
     pthread_mutex_unlock(&j->lock);
-    pw_params sp = j->o->services[k];
-    sp.seed = pw_pool_service_seed(j->p->seed, k);
+    const pw_params *p = j->ps ? j->ps[i] : j->p;
+    pw_params sp = j->o->slot_services ? j->o->slot_services[i][k] : j->o->services[k];
+    sp.seed = pw_pool_service_seed(p->seed, k);
     double t0 = wall_now();
     int rc = pw_run(&sp, rep, NULL, r);
     r->wall_seconds = wall_now() - t0;
@@ -88,7 +89,7 @@ static int pool_services(job *j, size_t i, char *msg, size_t len)
                  j->reps[i]);
         return -1;
     }
-    pw_pool_finish(j->p, &j->out[i]);
+    pw_pool_finish(j->ps ? j->ps[i] : j->p, &j->out[i]);
     pw_pool_release(&j->out[i]);
     j->out[i].wall_seconds = wall;
     return 0;
@@ -172,8 +173,9 @@ int runner_run(const pw_params *p, const int *reps, size_t n, const runner_opts 
 int runner_run_points(const pw_params *const *ps, const int *reps, size_t n,
                       const runner_opts *o, pw_results *out, char *err, size_t errlen)
 {
-    if (n == 0 || o->n_services || o->streams) {
-        snprintf(err, errlen, "internal: a batch of points holds no federation or streams");
+    if (n == 0 || (o->n_services && !o->slot_services) || o->streams) {
+        snprintf(err, errlen, "internal: a batch of points holds no streams, and a "
+                              "federation's services point by point");
         return RUNNER_FAILED;
     }
     if (par_size() > 1)

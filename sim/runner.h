@@ -33,6 +33,10 @@ typedef struct runner_opts {
      * service order. NULL and 0 for one service. */
     const pw_params *services;
     size_t n_services;
+    /* A batch of points of a federation (runner_run_points): slot i's services, n_services
+     * each (the services list is the file's, so every point has as many); services is
+     * then unused. NULL otherwise. */
+    const pw_params *const *slot_services;
 } runner_opts;
 
 /* runner_run's failures. */
@@ -48,9 +52,10 @@ __attribute__((warn_unused_result)) int runner_run(const pw_params *p, const int
                                                    size_t n, const runner_opts *o,
                                                    pw_results *out, char *err,
                                                    size_t errlen);
-/* A batch of points: out[i] receives replication reps[i] of ps[i] (n >= 1; no services,
- * no streams). One batch spreads every point's replications over the threads and, under
- * mpirun, the ranks, so points with few replications each still fill them. */
+/* A batch of points: out[i] receives replication reps[i] of ps[i] (n >= 1; no streams;
+ * points of a federation give their services in o->slot_services). One batch spreads
+ * every point's replications over the threads and, under mpirun, the ranks, so points
+ * with few replications each still fill them. */
 __attribute__((warn_unused_result)) int runner_run_points(const pw_params *const *ps,
                                                           const int *reps, size_t n,
                                                           const runner_opts *o,

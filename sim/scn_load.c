@@ -134,7 +134,7 @@ int scn_load_with(const char *path, const char *const *sets, size_t nsets, long 
     const config_setting_t *sv = config_setting_get_member(root, SERVICES);
     if (sv && !allow_services) {
         scn_err_at(&c, sv, SERVICES, "a federation of services runs with `stepsim run`, "
-                   "`compare` or `check`, not this command");
+                   "`compare`, `check`, `sweep`, `solve` or `sensitivity`, not this command");
         goto out;
     }
     size_t before = c.errs->n;

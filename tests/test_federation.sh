@@ -8,7 +8,8 @@
 # instead of a running mean); compare of three.cfg and three_pwps.cfg (the same services)
 # pairs each service with itself in compare_services.csv, the same bytes on -j 1 and 2,
 # and federations whose services differ get none, and are told why; bad services lists and
-# a federation given to sweep exit 2 naming file, line and key.
+# a federation given to calibrate exit 2 naming file, line and key; sweep, solve and
+# sensitivity run a federation point by point, a sweep's point equal to run --set's.
 # Usage: tests/test_federation.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -474,9 +475,60 @@ check "report.html's checks carry the service's own warning" \
     grep -q 'Lever warning service \\"A\\": step3.step_down_after is 40' "$tmp/svc_plans/report.html"
 check "and the service without HITs" \
     grep -q 'Staffing warning service \\"B\\": no post in this service treats step 3' "$tmp/svc_plans/report.html"
-run sweep tests/federation/three.cfg --vary staff.pwp.headcount=2:3 -r 1 -q -o "$tmp/sw"
-expect_rc 2 "sweep of a federation"
-expect_err 'three.cfg:[0-9]+: services: a federation of services runs with' "sweep of a federation"
+
+echo "== the decision tools on a federation"
+# Each point of a sweep is the federation with the point's --set: its set of outputs
+# (--per-point) is `run --set`'s, services.csv and the page included, byte for byte but the
+# label; the same bytes on one thread and on two.
+# shellcheck disable=SC2086
+run sweep tests/federation/three.cfg --vary staff.pwp.headcount=3:4 -r 2 -j 1 $nofiles \
+    --per-point -o "$tmp/sw1"
+expect_rc 0 "sweep of a federation, -j 1"
+check "its first line says it is a federation, and of how many" \
+    grep -q '^golden \[[^]]*\] · a federation of 3 services · sweep of 2 points' "$tmp/out"
+check "sweep.html's data says so too" grep -q '"services": 3' "$tmp/sw1/sweep.html"
+# shellcheck disable=SC2086
+run sweep tests/federation/three.cfg --vary staff.pwp.headcount=3:4 -r 2 -j 2 $nostreams \
+    -o "$tmp/sw2"
+expect_rc 0 "sweep of a federation, -j 2"
+check "sweep.csv: the same bytes on one thread and on two" \
+    cmp -s "$tmp/sw1/sweep.csv" "$tmp/sw2/sweep.csv"
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg --set staff.pwp.headcount=4 -r 2 $nostreams -o "$tmp/pw4"
+alike unlabel "$tmp/sw1/points/0001" "$tmp/pw4" \
+    "point 1 (4 PWPs a service's base): every file equals run --set's, services.csv too"
+# solve's search and every point of the grid (--exhaustive) find the same answer.
+# answer: the last run's answer ("staff.pwp.headcount=N"), or nothing.
+answer() { sed -n 's/^answer: \(staff.pwp.headcount=[0-9]*\) .*/\1/p' "$tmp/out"; }
+solve_fed="tests/federation/three.cfg --vary staff.pwp.headcount=2:8
+    --target within_6_weeks_true>=0.1 -r 4 $nofiles"
+# shellcheck disable=SC2086
+run solve $solve_fed -o "$tmp/solve"
+expect_rc 0 "solve on a federation"
+check "solve's first line says it is a federation" \
+    grep -q '^golden \[[^]]*\] · a federation of 3 services · solve' "$tmp/out"
+a=$(answer)
+# shellcheck disable=SC2086
+run solve $solve_fed --exhaustive -o "$tmp/solve_all"
+expect_rc 0 "solve --exhaustive on a federation"
+b=$(answer)
+check "solve finds an answer, and --exhaustive the same ('$a', '$b')" \
+    sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
+# shellcheck disable=SC2086
+run sensitivity tests/federation/three.cfg --vary staff.pwp.headcount=2:5 --samples 2 -r 1 \
+    $nostreams -o "$tmp/sens"
+expect_rc 0 "sensitivity on a federation"
+check "sensitivity.csv written" test -s "$tmp/sens/sensitivity.csv"
+# calibrate fits one service's keys (its fitted.cfg is one scenario): a federation is
+# refused, naming the list.
+printf 'targets = ( { metric = "within_6_weeks_true"; value = 0.3; tolerance = 0.05; } );\nfree = ( { key = "staff.pwp.headcount"; lower = 2; upper = 6; start = 3; } );\n' \
+    >"$tmp/targets.cfg"
+# shellcheck disable=SC2086
+run calibrate tests/federation/three.cfg --targets "$tmp/targets.cfg" -r 1 $nostreams \
+    -o "$tmp/cal"
+expect_rc 2 "calibrate of a federation"
+expect_err 'three.cfg:[0-9]+: services: a federation of services runs with `stepsim run`, `compare`, `check`, `sweep`, `solve` or `sensitivity`, not this command' \
+    "calibrate of a federation"
 run run tests/federation/three.cfg -r 1 -q -o "$tmp/streams"
 expect_rc 2 "federation with streams"
 expect_err 'does not write patients.csv or events.csv, and output.patients and output.events are true' "federation with streams"

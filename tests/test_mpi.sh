@@ -1,9 +1,9 @@
 #!/bin/sh
 # Open MPI: `mpirun -n 1/2/3 stepsim run` and `-j 1/2` write the bytes one process writes
 # with the same seed (every file but manifest.json, which holds times and the ranks used),
-# and so do `compare` and `sweep` on 2 ranks, and `sweep` and `sensitivity` with one
-# replication a point on 3 ranks (points spread over the ranks, a rank given one shown by
-# failing it); manifest.json records the ranks; a rank whose
+# and so do `compare` and `sweep` on 2 ranks, and `sweep` (of a federation too) and
+# `sensitivity` with one replication a point on 3 ranks (points spread over the ranks, a
+# rank given one shown by failing it); manifest.json records the ranks; a rank whose
 # replications fail ends the run with exit 1, a message naming the rank, and the previous
 # outputs in OUTDIR whole (nothing published, no staging folder left).
 # mpirun runs with --oversubscribe (more ranks than cores) and --allow-run-as-root (CI runs
@@ -112,6 +112,12 @@ spread "sweep -r 1" s3 3 sweep $sw1
 STEPSIM_TEST_FAIL_RANK=2 mpirun_ 3 sweep $sw1 -j 1 -o "$tmp/s3f"
 expect_rc 1 "sweep -r 1, rank 2 fails: it ran a point"
 expect_err 'rank 2: injected failure' "sweep -r 1, rank 2 fails"
+# A federation's points: each point's services go with it to the rank that runs it (three
+# points a batch, each rank's share of them its own services).
+swf="tests/federation/three.cfg -r 1 --set output.patients=false --set output.events=false
+     --vary staff.pwp.headcount=2:4 -q"
+# shellcheck disable=SC2086
+spread "sweep of a federation -r 1" f3 3 sweep $swf
 sens="tests/golden/small.cfg -r 1 --samples 2 --set output.patients=false
       --set output.events=false --vary staff.pwp.headcount=2:5 -q"
 # shellcheck disable=SC2086

@@ -132,6 +132,9 @@ echo "== the outputs the pages show"
     run compare "$top/tests/federation/three.cfg" "$top/tests/federation/three_pwps.cfg" -r 3 -q \
         $fed -o "$tmp/fed_paired"
     expect_rc 0 "compare of two federations with the same services"
+    run sweep "$top/tests/federation/three.cfg" --vary staff.pwp.headcount=3:4 -r 2 -q $fed \
+        -o "$tmp/fed_sweep"
+    expect_rc 0 "sweep of a federation"
     # Names that hold markup, a scenario's and its services': shown as text, the page drawn
     # (a name with "<!--<script>" once left every page blank).
     printf '%s\n' '@include "base_copy.cfg"' \
@@ -180,7 +183,7 @@ shots=null
 cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "report_dashboard": "$tmp/run_dashboard.txt", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev", "solve_undefined": "$tmp/solve_nan", "sweep_warn": "$tmp/sweep_warn", "sweep_warn_text": "$tmp/sweep_warn.txt",
- "sensitivity": "$tmp/sens", "sensitivity_notes": [["$tmp/sens_notes", "$tmp/sens_notes.txt"], ["$tmp/sens_sobol", "$tmp/sens_sobol.txt"]], "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
+ "sensitivity": "$tmp/sens", "sensitivity_notes": [["$tmp/sens_notes", "$tmp/sens_notes.txt"], ["$tmp/sens_sobol", "$tmp/sens_sobol.txt"]], "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "federation_sweep": "$tmp/fed_sweep", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF

@@ -455,13 +455,16 @@
     return [el("div", { class: "grid" }, chart("within_6_weeks_true"), chart("recovery_rate_true")), table];
   }
 
+  /* A federation's figures are national, pooled over its services: said first in a
+   * page's header, as the terminal's first line says it ("" for one service). */
+  function fedNote(d) {
+    return d.services ? `a federation of ${plural(d.services, "service")} · ` : "";
+  }
+
   function report(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    /* A federation's figures are national, pooled over its services: said first, as the
-     * dashboard's header says it. */
-    const fed = d.services ? `a federation of ${d.services} service${d.services === 1 ? "" : "s"} · ` : "";
-    app.append(...header(d, `stepsim report · ${fed}${plural(d.replications, "replication")} · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`), ...oneRep(d));
+    app.append(...header(d, `stepsim report · ${fedNote(d)}${plural(d.replications, "replication")} · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`), ...oneRep(d));
     app.append(el("div", { class: "tiles" },
       tile(d, "within_6_weeks_true", "treated within 6 weeks, true (all referrals)"),
       tile(d, "within_6_weeks_reported", "within 6 weeks, reported (finishers)"),
@@ -627,7 +630,7 @@
   function sweep(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim sweep · ${plural(d.points.length, "point")} · ${plural(d.replications, "replication")} each · seed ${d.seed}`), ...oneRep(d));
+    app.append(...header(d, `stepsim sweep · ${fedNote(d)}${plural(d.points.length, "point")} · ${plural(d.replications, "replication")} each · seed ${d.seed}`), ...oneRep(d));
     /* run's warnings at each point that has any, as the terminal prints them under the
      * point (the page once had none: a point whose lists grow through the window drew
      * as plainly as the others). */
@@ -695,7 +698,7 @@
   function solve(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim solve · ${plural(d.spots.length, "point")} evaluated · ${plural(d.simulations, "simulated replication")} · confidence ${d.confidence}`));
+    app.append(...header(d, `stepsim solve · ${fedNote(d)}${plural(d.spots.length, "point")} evaluated · ${plural(d.simulations, "simulated replication")} · confidence ${d.confidence}`));
     const ans = d.answer !== null ? d.spots[d.answer] : null;
     const tg = d.targets.map((t) => `${label(t.metric)[0]} ${t.op} ${fmt(t.metric, t.value)}`).join("; ");
     app.append(el("p", { id: "answer" }, ans ? el("strong", {}, "Answer: " + d.vars.map((v, i) => `${v.key} = ${ans.at[i]}`).join(", ") + ` at ${fmt(d.cost, ans.metrics[d.cost].mean)} (${label(d.cost)[0]})`)
@@ -742,7 +745,7 @@
   function sensitivity(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim sensitivity · ${d.method === "sobol" ? `Sobol indices, ${plural(d.samples, "base row")}` : `Morris elementary effects, ${plural(d.samples, "trajectory", "trajectories")}`} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}`));
+    app.append(...header(d, `stepsim sensitivity · ${fedNote(d)}${d.method === "sobol" ? `Sobol indices, ${plural(d.samples, "base row")}` : `Morris elementary effects, ${plural(d.samples, "trajectory", "trajectories")}`} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}`));
     const stat = d.method === "sobol" ? "ST" : "mu*";
     /* The notes the terminal prints (sim/cmd_sens.c), in its words: few Sobol base rows, a
      * metric undefined at some points (left out), here; a tornado whose mu* passes what its

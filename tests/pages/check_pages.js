@@ -4,7 +4,7 @@
 // CONFIG: {"chromium", "report": DIR, "report_dashboard": FILE (its run's terminal), "compare": DIR, "compare_scenarios": [..], "compare_few": DIR, "report_few": DIR, "sweep": DIR,
 //          "solve": DIR, "solve_reversed": DIR, "solve_undefined": DIR, "sensitivity": DIR,
 //          "sensitivity_notes": [[DIR, FILE of its terminal output], ..], "federation": DIR,
-//          "federation_compare": DIR, "federation_paired": DIR, "serve": URL, "serve_expect": DIR,
+//          "federation_compare": DIR, "federation_paired": DIR, "federation_sweep": DIR, "serve": URL, "serve_expect": DIR,
 //          "serve_sets": {"key": value}, "download": FILE, "shots": DIR or null}
 // Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on any failure.
 "use strict";
@@ -652,6 +652,19 @@ async function federationPages(browser) {
   await finishPage(p);
   if (cfg.federation_paired) await pairedServices(browser, cfg.federation_paired);
   /* One service's page against these: report() checks it (oneService). */
+  /* A sweep of a federation: its points' figures national, said in its header as the
+   * terminal's first line says it (sweep, solve and sensitivity once refused a
+   * federation); one service's sweep says nothing of services. */
+  if (cfg.federation_sweep) {
+    p = await open(browser, fileUrl(cfg.federation_sweep + "/sweep.html"), "sweep.html (a federation)");
+    meta = await p.page.textContent(".meta");
+    check(/^stepsim sweep · a federation of 3 services · 2 points ·/.test(meta), `sweep.html of a federation: its header says so (${meta})`);
+    await finishPage(p);
+    p = await open(browser, fileUrl(cfg.sweep + "/sweep.html"), "sweep.html");
+    meta = await p.page.textContent(".meta");
+    check(/^stepsim sweep · /.test(meta) && !/federation/.test(meta), `sweep.html of one service: no federation in its header (${meta})`);
+    await finishPage(p);
+  }
 }
 
 /* One replication: the header in the singular ("1 replication", once "1 replications"),
