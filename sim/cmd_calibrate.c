@@ -540,7 +540,14 @@ static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
     } else {
         fputs("# The scenario as calibrated (its @include, its overrides and the command "
               "line's --set\n# applied), every key written; then the fitted values.\n", f);
-        scn_print(f, cb->x.base);
+        if (cb->x.base_fed) { /* a federation: its base and services list, as check prints */
+            scn_print_federation(f, cb->x.base, cb->x.base_fed);
+            fputs("\n# The fitted values change the base before each service's own overrides "
+                  "and its scale,\n# as an overrides group does: the sums and services "
+                  "above are before them.\n", f);
+        } else {
+            scn_print(f, cb->x.base);
+        }
         fputc('\n', f);
     }
     free(rel);
@@ -562,10 +569,10 @@ static const char *fmt_figure(size_t metric, double v, const char *pre, char *bu
 static void report(const calib *cb, int converged, double size, double tol)
 {
     const cpoint *best = &cb->pts[cb->best], *start = &cb->pts[cb->evals[0]];
-    char name[OUT_METRIC_NAME_MAX], a[64], b[64], ci[128];
-    printf("%s · calibrate to %s · %zu replication%s an evaluation · seed %" PRIu64 "\n",
-           cb->x.base->name, cb->x.c->targets_file, cb->x.reps, cb->x.reps == 1 ? "" : "s",
-           cb->x.seed);
+    char name[OUT_METRIC_NAME_MAX], a[64], b[64], ci[128], fed[64];
+    printf("%s%s · calibrate to %s · %zu replication%s an evaluation · seed %" PRIu64 "\n",
+           cb->x.base->name, xp_services_note(&cb->x, fed, sizeof fed), cb->x.c->targets_file,
+           cb->x.reps, cb->x.reps == 1 ? "" : "s", cb->x.seed);
     printf("Nelder-Mead on the distance sum(((simulated - target) / tolerance)^2), every "
            "evaluation\non the same random numbers.\n\n");
     if (converged && cb->settled)
@@ -681,7 +688,7 @@ int cmd_calibrate(const cli *c, int argc, char **argv)
     memset(&cb, 0, sizeof cb);
     int converged = 0;
     double size = NAN, tol = isnan(c->simplex_size) ? DEFAULT_SIMPLEX_SIZE : c->simplex_size;
-    int ret = xp_begin(&cb.x, &cc, "calibrate", 1, 0);
+    int ret = xp_begin(&cb.x, &cc, "calibrate", 1, 1);
     if (ret != EXIT_OK || (ret = load_targets(&cb)) != EXIT_OK)
         goto out;
     cb.k = cb.t.nparams;

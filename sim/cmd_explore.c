@@ -58,8 +58,14 @@ int xp_begin(xp *x, const cli *c, const char *kind, int need_range, int federati
     int rc = load_at(x, NULL, 0, x->base, &fed);
     if (rc != EXIT_OK)
         return rc;
-    x->nservices = fed.n;
-    scn_federation_free(&fed);
+    if ((x->nservices = fed.n)) {
+        if (!(x->base_fed = malloc(sizeof *x->base_fed))) {
+            scn_federation_free(&fed);
+            fprintf(stderr, "stepsim: out of memory\n");
+            return EXIT_RUNTIME;
+        }
+        *x->base_fed = fed;
+    }
     for (size_t k = 0; c->metrics && k < x->nmetrics; k++) /* those named, not the default */
         if (!ex_metric_taken(x->base, x->metrics[k], err, sizeof err)) {
             fprintf(stderr, "stepsim: %s\n", err);
@@ -103,6 +109,8 @@ void xp_free(xp *x)
     free(x->vars);
     free(x->metrics);
     free(x->base);
+    scn_federation_free(x->base_fed);
+    free(x->base_fed);
     free(x->name);
     free(x->outdir);
     memset(x, 0, sizeof *x);

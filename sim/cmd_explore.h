@@ -31,6 +31,7 @@ typedef struct xp {
     int load_refused;    /* the last xp_load_point failed in the loader (not the budget) */
     int federations;     /* the scenario may be a federation (its loader's) */
     size_t nservices;    /* a federation's services (0: one service) */
+    scn_federation *base_fed; /* and the services of base (owned), or NULL */
 } xp;
 
 /* Parse the --vary list (need_range: every one a range), --metrics, load the scenario

@@ -134,7 +134,8 @@ int scn_load_with(const char *path, const char *const *sets, size_t nsets, long 
     const config_setting_t *sv = config_setting_get_member(root, SERVICES);
     if (sv && !allow_services) {
         scn_err_at(&c, sv, SERVICES, "a federation of services runs with `stepsim run`, "
-                   "`compare`, `check`, `sweep`, `solve` or `sensitivity`, not this command");
+                   "`compare`, `check`, `sweep`, `solve`, `sensitivity` or `calibrate`, not "
+                   "this command: give it one service's scenario");
         goto out;
     }
     size_t before = c.errs->n;

@@ -8,8 +8,9 @@
 # instead of a running mean); compare of three.cfg and three_pwps.cfg (the same services)
 # pairs each service with itself in compare_services.csv, the same bytes on -j 1 and 2,
 # and federations whose services differ get none, and are told why; bad services lists and
-# a federation given to calibrate exit 2 naming file, line and key; sweep, solve and
-# sensitivity run a federation point by point, a sweep's point equal to run --set's.
+# a federation given to serve exit 2 naming file, line and key; sweep, solve, sensitivity
+# and calibrate run a federation point by point, a sweep's point equal to run --set's and
+# calibrate's fitted.cfg a federation that runs to the fit.
 # Usage: tests/test_federation.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -519,16 +520,32 @@ run sensitivity tests/federation/three.cfg --vary staff.pwp.headcount=2:5 --samp
     $nostreams -o "$tmp/sens"
 expect_rc 0 "sensitivity on a federation"
 check "sensitivity.csv written" test -s "$tmp/sens/sensitivity.csv"
-# calibrate fits one service's keys (its fitted.cfg is one scenario): a federation is
-# refused, naming the list.
-printf 'targets = ( { metric = "within_6_weeks_true"; value = 0.3; tolerance = 0.05; } );\nfree = ( { key = "staff.pwp.headcount"; lower = 2; upper = 6; start = 3; } );\n' \
+# calibrate fits the base every service is scaled from; fitted.cfg is the federation (its
+# services list) with the fitted values, and runs to the fit's figures exactly.
+printf 'targets = ( { metric = "within_6_weeks_true"; value = 0.25; tolerance = 0.02; } );\nfree = ( { key = "staff.pwp.headcount"; lower = 2; upper = 8; start = 3; } );\n' \
     >"$tmp/targets.cfg"
 # shellcheck disable=SC2086
-run calibrate tests/federation/three.cfg --targets "$tmp/targets.cfg" -r 1 $nostreams \
+run calibrate tests/federation/three.cfg --targets "$tmp/targets.cfg" -r 3 $nofiles \
     -o "$tmp/cal"
-expect_rc 2 "calibrate of a federation"
-expect_err 'three.cfg:[0-9]+: services: a federation of services runs with `stepsim run`, `compare`, `check`, `sweep`, `solve` or `sensitivity`, not this command' \
-    "calibrate of a federation"
+expect_rc 0 "calibrate of a federation"
+check "calibrate's first line says it is a federation" \
+    grep -q '^golden \[[^]]*\] · a federation of 3 services · calibrate' "$tmp/out"
+check "fitted.cfg holds the services list and the fitted values" sh -c \
+    "grep -q '^services = (' '$tmp/cal/fitted.cfg' && grep -q '^    staff = { pwp = { headcount = [0-9]*; }; };' '$tmp/cal/fitted.cfg'"
+run run "$tmp/cal/fitted.cfg" -r 3 -s 20261203 -q -o "$tmp/refit"
+expect_rc 0 "run fitted.cfg"
+check "and it is a federation of 3 services" test "$(awk 'NR > 1' "$tmp/refit/services.csv" | wc -l)" -eq 3
+a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    best == "" || f[col("distance")] + 0 < d { d = f[col("distance")] + 0; best = f[col("within_6_weeks_true")] }
+    END { print best }' "$tmp/cal/calibrate.csv")
+b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit/summary.csv")
+check "fitted.cfg runs to the fit's six-week share ('$a', '$b')" sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
+# serve runs one service's scenario: a federation is refused, naming the list.
+run serve tests/federation/three.cfg --port 1
+expect_rc 2 "serve of a federation"
+expect_err 'three.cfg:[0-9]+: services: a federation of services runs with `stepsim run`, `compare`, `check`, `sweep`, `solve`, `sensitivity` or `calibrate`, not this command' \
+    "serve of a federation"
 run run tests/federation/three.cfg -r 1 -q -o "$tmp/streams"
 expect_rc 2 "federation with streams"
 expect_err 'does not write patients.csv or events.csv, and output.patients and output.events are true' "federation with streams"
