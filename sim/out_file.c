@@ -292,7 +292,7 @@ int out_file_open(out_file *of, const char *dir, const char *name, char *err, si
     of->f = fopen(of->tmp_path, "wb");
     if (!of->f) {
         int e = errno;
-        out_error(err, errlen, OUT_EIO, "cannot create '%s': %s", of->tmp_path,
+        out_error(err, errlen, OUT_EIO, "cannot create '%s': %s", of->path,
                   out_errstr(e, eb, sizeof eb));
         release(of);
         return OUT_EIO;
@@ -334,7 +334,7 @@ int out_file_close(out_file *of, char *err, size_t errlen)
     }
     of->f = NULL;
     if (e) {
-        out_error(err, errlen, OUT_EIO, "cannot %s '%s': %s", what, of->tmp_path,
+        out_error(err, errlen, OUT_EIO, "cannot %s '%s': %s", what, of->path,
                   out_errstr(e, eb, sizeof eb));
         remove(of->tmp_path);
         release(of);
@@ -368,8 +368,8 @@ int out_file_commit(out_file *of, char *err, size_t errlen)
         return ret;
     if (rename(of->tmp_path, of->path) != 0) {
         int e = errno;
-        out_error(err, errlen, OUT_EIO, "cannot rename '%s' to '%s': %s", of->tmp_path,
-                  of->path, out_errstr(e, eb, sizeof eb));
+        out_error(err, errlen, OUT_EIO, "cannot put '%s' in place: %s", of->path,
+                  out_errstr(e, eb, sizeof eb));
         remove(of->tmp_path);
         release(of);
         return OUT_EIO;

@@ -3,6 +3,7 @@
 #include "out_stream.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -94,6 +95,15 @@ static char *part_path(const char *outdir, const char *name, int replication)
         snprintf(s, n, "%s%s.%s.r%d.part", outdir,
                  outdir[0] && outdir[strlen(outdir) - 1] == '/' ? "" : "/", name, replication);
     return s;
+}
+
+/* A part's file as a message names it: the stream it goes into, "OUTDIR/NAME", in buf[n]
+ * (the part itself is a hidden name that no one sees once the run ends). */
+static const char *part_shown(const char *part, const char *name, char *buf, size_t n)
+{
+    const char *slash = strrchr(part, '/');
+    snprintf(buf, n, "%.*s%s", slash ? (int)(slash - part + 1) : 0, part, name);
+    return buf;
 }
 
 /* ======================================================================================
@@ -384,7 +394,9 @@ int out_stream_open(out_stream *s, const char *outdir, const char *scenario, lon
         if (!(*fp = fopen(*path, "wb"))) {
             char eb[128];
             int e = errno;
-            out_error(err, errlen, OUT_EIO, "cannot create '%s': %s", *path,
+            char shown[PATH_MAX];
+            out_error(err, errlen, OUT_EIO, "cannot create '%s' (replication %d's rows): %s",
+                      part_shown(*path, kinds[k].name, shown, sizeof shown), replication,
                       out_errstr(e, eb, sizeof eb));
             out_stream_free(s);
             out_stream_discard(outdir, &replication, 1, what);
@@ -417,8 +429,10 @@ int out_stream_close(out_stream *s, char *err, size_t errlen)
         *fp = NULL;
         if (s->error && ret == OUT_OK) {
             char eb[128];
-            ret = out_error(err, errlen, OUT_EIO, "cannot write '%s': %s", path,
-                            out_errstr(s->error, eb, sizeof eb));
+            char shown[PATH_MAX];
+            ret = out_error(err, errlen, OUT_EIO, "cannot write '%s' (replication %d's rows): %s",
+                            part_shown(path, kinds[k].name, shown, sizeof shown),
+                            s->replication, out_errstr(s->error, eb, sizeof eb));
         }
     }
     out_stream_free(s);
