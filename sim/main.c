@@ -1,11 +1,16 @@
 /* stepsim: parse the command line and hand it to its command. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
 
 #include "app.h"
 #include "cli.h"
 #include "cmd.h"
+#include "out_file.h"
 #include "par.h"
 
 /* Rank 0 (or the one process) runs the command the line names and returns its exit
@@ -50,6 +55,23 @@ int main(int argc, char **argv)
                                               : cmd_run(&c, p, &fed, argc, argv);
         scn_federation_free(&fed);
         free(p);
+    }
+    /* What a command prints on stdout (the dashboard, a table, solve's answer line) is
+     * output too: a write that failed (a full disk under `> run.log`) fails the command
+     * rather than leave a script reading an empty log after exit 0. check says so itself. */
+    if (ret == EXIT_OK && strcmp(c.command, "check") != 0) {
+        errno = 0;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            char eb[128];
+            int e = errno;
+            struct statvfs sv;
+            if (!e && fstatvfs(STDOUT_FILENO, &sv) == 0 && sv.f_bavail == 0)
+                e = ENOSPC; /* an earlier write's errno is gone: a full disk is likeliest */
+            fprintf(stderr, "stepsim: cannot write to standard output: %s (the output files "
+                            "are published whole; what was printed is cut short)\n",
+                    e ? out_errstr(e, eb, sizeof eb) : "a write failed");
+            ret = EXIT_RUNTIME;
+        }
     }
 out:
     cli_free(&c);

@@ -6,8 +6,8 @@
 # 130 / 143 (signals sent once the run has begun: before that a background job from sh
 # ignores SIGINT); a second SIGINT exits at once and the next run removes its staging; a full
 # file system (tmpfs, when this user may mount one) and a write refused by RLIMIT_FSIZE
-# fail with the cause named and the old set whole; a folder stepsim did not write is
-# refused with exit 2.
+# fail with the cause named and the old set whole, and so does stdout into a full disk; a
+# folder stepsim did not write is refused with exit 2.
 # Usage: tests/test_outset.sh BUILD_DIR
 set -u
 
@@ -168,6 +168,24 @@ expect_err "cannot write .*report.html': File too large" "report.html: the cause
 expect_err "cannot write '$base/report.html': File too large \(nothing is published: $base is as it was before the run\)" \
     "report.html: named in OUTDIR, and OUTDIR said to be kept"
 check "the old set is untouched after the page failed" sha256sum -c --quiet "$tmp/before.sum"
+
+# What is printed on stdout is output too: a dashboard or sweep table into a full disk
+# (/dev/full here) fails the command, the cause named (it exited 0, the log empty, until
+# 2026-12-07); the files, published before, are whole.
+if [ -w /dev/full ]; then
+    "$bin" run "$small" -o "$tmp/shown" $quick >/dev/full 2>"$tmp/err"
+    rc=$?
+    expect_rc 1 "run's dashboard into a full disk"
+    expect_err "^stepsim: cannot write to standard output: No space left on device" \
+        "run's dashboard: the cause is named"
+    check "run's dashboard: the set is whole" verify "$tmp/shown"
+    "$bin" sweep "$small" --vary staff.pwp.headcount=3,4 -r 1 -o "$tmp/swept" $quick \
+        >/dev/full 2>"$tmp/err"
+    rc=$?
+    expect_rc 1 "sweep's table into a full disk"
+    expect_err "^stepsim: cannot write to standard output: No space left on device" \
+        "sweep's table: the cause is named"
+fi
 
 full=$tmp/full
 mkdir -p "$full"
