@@ -75,6 +75,6 @@ int main(int argc, char **argv)
     }
 out:
     cli_free(&c);
-    par_finalize();
+    par_finalize(ret);
     return ret;
 }

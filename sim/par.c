@@ -31,7 +31,7 @@ const char *par_library(void) { return "none (built without mpicc)"; }
 int par_rank(void) { return 0; }
 int par_size(void) { return 1; }
 int par_serve(void) { return EXIT_OK; }
-void par_finalize(void) {}
+void par_finalize(int status) { (void)status; }
 int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, size_t n,
             const runner_opts *o, pw_results *out, char *err, size_t errlen)
 {
@@ -66,6 +66,9 @@ typedef struct par_status {
 } par_status;
 
 static int g_rank, g_size = 1, g_mpi;
+/* Rank 0 stopped waiting for a rank's answer to a stop signal: the other ranks are still
+ * at their shares, so the job is ended (par_finalize), not finished. */
+static int g_abandoned;
 
 /* The launcher's marks: Open MPI's mpirun, or a PMI/PMIx launcher (srun, hydra). Without
  * one, MPI_Init would start a singleton runtime for nothing. Returns 1 if a mark is there,
@@ -121,6 +124,29 @@ static void wait_politely(MPI_Request *req)
         MPI_Test(req, &done, MPI_STATUS_IGNORE);
         if (done)
             return;
+        struct timespec ts = {0, ns};
+        nanosleep(&ts, NULL);
+        if (ns < 10000000)
+            ns *= 2;
+    }
+}
+
+/* Rank 0 waiting for rank `from`'s answer to a batch: politely, as wait_politely, until it
+ * comes (0) or a stop signal is raised (1: the request is left, the job to be ended). The
+ * other ranks run their whole share before they answer, which on a long run is minutes:
+ * a Ctrl-C is not kept waiting for it. */
+static int recv_status(par_status *st, int from, const volatile sig_atomic_t *stop)
+{
+    MPI_Request req;
+    MPI_Irecv(st, (int)sizeof *st, MPI_BYTE, from, TAG_STATUS, MPI_COMM_WORLD, &req);
+    long ns = 50000;
+    for (;;) {
+        int done = 0;
+        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return 0;
+        if (stop && *stop)
+            return 1;
         struct timespec ts = {0, ns};
         nanosleep(&ts, NULL);
         if (ns < 10000000)
@@ -276,10 +302,12 @@ int par_serve(void)
     return EXIT_OK;
 }
 
-void par_finalize(void)
+void par_finalize(int status)
 {
     if (!g_mpi)
         return;
+    if (g_abandoned) /* ranks still at their shares: end them (mpirun exits with status) */
+        MPI_Abort(MPI_COMM_WORLD, status ? status : EXIT_RUNTIME);
     par_job end = {JOB_END, 0, 0, 0, 0, 0};
     for (int k = 1; k < g_size; k++)
         send_bytes(&end, sizeof end, k, TAG_JOB);
@@ -308,6 +336,10 @@ int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, siz
 {
     int size = g_size;
     memset(out, 0, n * sizeof *out);
+    if (g_abandoned) { /* an earlier batch's ranks are still busy: nothing more runs */
+        snprintf(err, errlen, "interrupted before the batch began");
+        return RUNNER_INTERRUPTED;
+    }
     size_t cells = n ? n : 1, nu = 1;
     int *mine = malloc(cells * sizeof *mine), *at = calloc(cells, sizeof *at);
     int *mine_at = malloc(cells * sizeof *mine_at);
@@ -387,7 +419,12 @@ int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, siz
     /* Then every rank's answer, in rank order, each result into its slot. */
     for (int k = 1; k < size; k++) {
         par_status st;
-        recv_bytes(&st, sizeof st, k, TAG_STATUS);
+        if (recv_status(&st, k, o->stop) != 0) {
+            g_abandoned = 1;
+            snprintf(err, errlen, "interrupted: rank %d and after not waited for", k);
+            ret = RUNNER_INTERRUPTED;
+            break;
+        }
         st.err[sizeof st.err - 1] = '\0';
         size_t m = share_of(n, k, size);
         if (st.rc != 0) {

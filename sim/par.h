@@ -11,7 +11,9 @@
  * - A rank whose replication fails sends its message; rank 0 fails the whole batch (the
  *   command then publishes nothing: sim/out_set.c) and the other ranks wait for the next
  *   batch or the end. A rank that dies is mpirun's to end: it stops every rank, and
- *   nothing is published either.
+ *   nothing is published either. A stop signal to rank 0 does not wait for the other
+ *   ranks' shares: rank 0 stops taking answers, publishes nothing, and par_finalize ends
+ *   the job (MPI_Abort).
  * - Without mpirun (no launcher in the environment), or built without MPI (no mpicc),
  *   MPI is never initialised: one process, par_size() == 1, nothing here costs anything.
  * - Only rank 0's main thread calls into MPI (MPI_THREAD_FUNNELED).
@@ -37,8 +39,10 @@ int par_rank(void);
 int par_size(void);
 /* Ranks 1..: serve batches until rank 0 ends; returns the exit status. */
 int par_serve(void);
-/* Rank 0: tell the other ranks to end, and finalise MPI (no-op when alone). */
-void par_finalize(void);
+/* Rank 0: tell the other ranks to end, and finalise MPI (no-op when alone); after a stop
+ * signal left ranks at their shares (par_run did not wait for them), end the job instead
+ * with MPI_Abort and status, mpirun's exit status. */
+void par_finalize(int status);
 
 /* Rank 0: run replications reps[0..n) of p over every rank (rank 0's share on o's
  * threads), out[i] receiving replication reps[i]; or, with ps, a batch of points: slot i

@@ -5,7 +5,9 @@
 # `sensitivity` with one replication a point on 3 ranks (points spread over the ranks, a
 # rank given one shown by failing it); manifest.json records the ranks; a rank whose
 # replications fail ends the run with exit 1, a message naming the rank, and the previous
-# outputs in OUTDIR whole (nothing published, no staging folder left).
+# outputs in OUTDIR whole (nothing published, no staging folder left); a SIGINT to rank 0
+# ends the run after the replications under way (exit 130, not the other ranks' shares
+# later), and a rank killed ends the job with OUTDIR whole.
 # mpirun runs with --oversubscribe (more ranks than cores) and --allow-run-as-root (CI runs
 # as root). Skipped (passing, with a note) when stepsim was built without MPI.
 # Under the sanitizer build, leak detection is off for the mpirun runs only: Open MPI does
@@ -139,5 +141,60 @@ fi
 litter=$(find "$tmp" -maxdepth 1 -name '.keep*' | wc -l)
 if [ "$litter" -eq 0 ]; then ok "rank 2 fails: no staging folder left"; else
     bad "rank 2 fails: $litter staging folders left"; fi
+
+echo "== a stop signal to rank 0, and a rank killed"
+# rank_pid R DIR: the process of rank R writing into DIR (empty while there is none).
+rank_pid() {
+    for p in $(pgrep -f -- "-o $2\$"); do
+        if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$1"; then
+            echo "$p"
+            return
+        fi
+    done
+}
+# long_run DIR: 400 baseline replications on 2 ranks in the background (pid in $mp, a
+# minute and more: each rank's share far longer than any wait below); returns once rank 0
+# has made its staging folder and rank 1 is there (at most 30 s).
+long_run() {
+    timeout 60 mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" run scenarios/baseline.cfg \
+        -r 400 -j 1 -q -o "$1" >"$tmp/out" 2>"$tmp/err" &
+    mp=$!
+    i=0
+    while [ $i -lt 300 ] && { [ -z "$(find "$tmp" -maxdepth 1 -name ".$(basename "$1").stage.*")" ] ||
+        [ -z "$(rank_pid 1 "$1")" ]; }; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+sig=$tmp/sig
+cp -r "$tmp/n2" "$sig"
+before=$(digest "$sig")
+# A stop to rank 0 ends the run after the replications under way, as in one process: rank
+# 0 no longer waits for the other ranks' whole shares (200 replications here: the run went
+# on for a minute after a Ctrl-C, until 2026-12-07); it ends the job (MPI_Abort), 130.
+long_run "$sig"
+kill -s INT "$(rank_pid 0 "$sig")"
+t0=$(date +%s)
+wait "$mp"
+rc=$?
+t=$(($(date +%s) - t0))
+expect_rc 130 "SIGINT to rank 0"
+check "SIGINT to rank 0: ended within 10 s (${t} s)" test "$t" -le 10
+expect_err "interrupted by SIGINT: this run's results are discarded" "SIGINT to rank 0: says so"
+check "SIGINT to rank 0: the previous outputs are whole" test "$(digest "$sig")" = "$before"
+check "SIGINT to rank 0: no staging folder left" test -z "$(find "$tmp" -maxdepth 1 -name '.sig.*')"
+# A rank killed: mpirun ends the job (its exit status), stopping rank 0 with SIGTERM and,
+# a second later, SIGKILL; whichever ends it, nothing is published, and no staging folder
+# outlives the next run.
+long_run "$sig"
+kill -9 "$(rank_pid 1 "$sig")"
+wait "$mp"
+rc=$?
+check "rank 1 killed: the job ends, not 0 nor timeout's 124 (exit $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+check "rank 1 killed: the previous outputs are whole" test "$(digest "$sig")" = "$before"
+# shellcheck disable=SC2086
+run run $small -j 1 -o "$sig"
+expect_rc 0 "the next run"
+check "the next run: no staging folder left" test -z "$(find "$tmp" -maxdepth 1 -name '.sig.*')"
 
 finish
