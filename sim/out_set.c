@@ -223,6 +223,15 @@ int out_set_begin(out_set *s, const char *outdir, char *err, size_t errlen)
     size_t len = strlen(s->outdir);
     while (len > 1 && s->outdir[len - 1] == '/')
         s->outdir[--len] = '\0';
+    /* Past the system's limit, the message would quote a path of thousands of characters
+     * and lose its cause off the end: say it without the path. 64: the staging folder's
+     * name and a temporary file's in it are that much longer. */
+    if (len > (size_t)PATH_MAX - 64) {
+        ret = out_error(err, errlen, OUT_EINVAL, "the output folder's path is %zu characters "
+                        "long; this system takes %d for a path, the staging folder's and a "
+                        "file's names in it included: use a shorter one", len, PATH_MAX - 64);
+        goto out;
+    }
     if (split(s->outdir, &parent, &base) != 0) {
         ret = out_error(err, errlen, OUT_ENOMEM, "out of memory");
         goto out;

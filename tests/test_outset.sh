@@ -275,6 +275,14 @@ long=$(printf 'l%.0s' $(seq 1 240))
 run run "$small" -q -o "$tmp/$long" $quick
 expect_rc 2 "-o with a name too long for its staging folder"
 expect_err "use a shorter name" "a name too long: what to do"
+# A path past the system's limit (4096 here): the message said "cannot create folder" and
+# 1000 characters of the path, cut before its cause, until 2026-12-07.
+deep=$(printf 'abcdefghi/%.0s' $(seq 1 410))x
+run run "$small" -q -o "$tmp/$deep" $quick
+expect_rc 2 "-o a path of 4100 characters"
+expect_err "^stepsim: the output folder's path is [0-9]+ characters long; this system takes [0-9]+ for a path" \
+    "-o a path of 4100 characters: says so, whole"
+check "-o a path of 4100 characters: no folder left" test ! -e "$tmp/abcdefghi"
 
 echo "== a refused command leaves no folders behind"
 # Missing parents of OUTDIR are made for the set and taken back when nothing is published
