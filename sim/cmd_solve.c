@@ -246,13 +246,24 @@ static int search(solver *s, size_t **cand, size_t *ncand)
             rest /= var->n;
         }
         if (s->x.c->exhaustive) {
-            /* Every value, at full replications: the brute-force check. */
+            /* Every value, at full replications: the brute-force check. The row's
+             * candidate is its point of least --minimise mean among those that meet (the
+             * lowest on a tie), assuming nothing: the least feasible value only when the
+             * minimised metric rises with the key, as a cost does (a --minimise that falls
+             * with staff, a waiting list say, had its highest point cheapest). */
             long best = top + 1;
+            double cheapest = INFINITY;
             for (long y = top; y >= lo && ret == EXIT_OK; y--) {
                 int meets;
                 at[last] = y;
-                if ((ret = decide(s, at, &meets)) == EXIT_OK && meets)
-                    best = y;
+                if ((ret = decide(s, at, &meets)) != EXIT_OK || !meets)
+                    continue;
+                const spot *sp = find_spot(s, at);
+                double cost = ex_point_summary(&sp->pt, s->cost, sp->pt.nreps).mean;
+                if (isnan(cost))
+                    cost = INFINITY; /* undefined: after any defined, still a candidate */
+                if (cost <= cheapest)
+                    best = y, cheapest = cost;
             }
             hi = best;
         } else {
