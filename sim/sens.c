@@ -150,13 +150,17 @@ static void sobol_indices(size_t k, size_t n, const double *y, const size_t *idx
         tmp[2 * j] = yj[0];
         tmp[2 * j + 1] = yj[1];
     }
-    double v = gsl_stats_variance(tmp, 1, 2 * n);
+    double v = gsl_stats_variance(tmp, 1, 2 * n), m = gsl_stats_mean(tmp, 1, 2 * n);
     for (size_t i = 0; i < k; i++) {
         double a = 0, b = 0;
         for (size_t j = 0; j < n; j++) {
             const double *yj = y + idx[j] * (k + 2);
             double fa = yj[0], fb = yj[1], fab = yj[2 + i];
-            a += fb * (fab - fa);
+            /* f(B) centred on the mean of f over A and B: the same expectation (f(AB_i)
+             * and f(A) have one mean), but a spread that no longer grows with the
+             * output's level. Uncentred, a share near 0.5 that moves by a point or two
+             * gave S1 of 1.6 [-21, 24] and -1.3 at 64 base rows. */
+            a += (fb - m) * (fab - fa);
             b += (fa - fab) * (fa - fab);
         }
         s1[i] = v > 0 ? a / (double)n / v : NAN;

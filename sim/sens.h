@@ -12,7 +12,8 @@
  *   bootstrapping trajectories.
  * - Sobol: Saltelli's scheme on gsl_qrng_sobol points of dimension 2k (A from the first k
  *   coordinates, B from the last k, AB_i = A with column i from B): N (k + 2) runs.
- *   First-order S_i = mean(f(B) (f(AB_i) - f(A))) / V (Saltelli et al. 2010), total
+ *   First-order S_i = mean((f(B) - m) (f(AB_i) - f(A))) / V (Saltelli et al. 2010, with
+ *   f(B) centred on m, the mean of f over A and B, as SALib centres its outputs), total
  *   ST_i = mean((f(A) - f(AB_i))^2) / (2 V) (Jansen 1999), V the variance of f over A and
  *   B; CIs by bootstrapping the N base rows (percentile).
  * Randomness comes only from the rng passed in.
