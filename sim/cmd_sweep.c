@@ -109,6 +109,12 @@ static int make_lhs(const xp *x, size_t n, grid *g)
         for (size_t i = 0; i < n && ret == EXIT_OK; i++) {
             double u = ((double)perm[i] + gsl_rng_uniform(r)) / (double)n;
             double at = var->lo + u * (var->hi - var->lo);
+            /* A whole-number key: its hi - lo + 1 values each an equal part of [0, 1),
+             * cut into the strata, so the values are stratified too (each once when n is
+             * their number). Rounding lo + u (hi - lo) gave the ends half the others'
+             * share and let a value come twice and its neighbour never. */
+            if (var->integer)
+                at = fmin(var->lo + floor(u * (var->hi - var->lo + 1)), var->hi);
             char buf[EX_KEY_MAX + 64];
             /* A whole-number key rounded, another to a hundred-thousandth of the range:
              * what prints runs. */

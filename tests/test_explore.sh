@@ -187,9 +187,16 @@ run sweep "$q" --vary staff.pwp.headcount=5:25 --vary 'referrals.per_week=40.0:8
 expect_rc 0 "a Latin hypercube of 5 points"
 strata=$(awk -F, 'NR > 1 { print int(($4 - 40) / 8) }' "$tmp/lhs/sweep.csv" | sort -u | wc -l)
 check "each referral-rate stratum holds one point ($strata of 5)" test "$strata" -eq 5
-# A whole-number key is rounded, so only its distinctness is certain.
+# A whole-number key's values are stratified too: 5:25's 21 values over 5 strata.
 distinct=$(awk -F, 'NR > 1 { print $3 }' "$tmp/lhs/sweep.csv" | sort -u | wc -l)
 check "five distinct headcounts ($distinct)" test "$distinct" -eq 5
+# As many points as whole values: each once. A point in [5, 24] rounded gave the ends half
+# the others' share (10, 12, 19 and 21 came twice; 8, 11, 20 and 24 never).
+run sweep "$q" --vary staff.pwp.headcount=5:24 --samples 20 -r 1 --metrics referrals -q \
+    -o "$tmp/lhswhole"
+expect_rc 0 "a Latin hypercube of 20 points over 20 headcounts"
+got=$(awk -F, 'NR > 1 { print $3 }' "$tmp/lhswhole/sweep.csv" | sort -n | tr '\n' ' ')
+check "each headcount of 5:24 once ($got)" test "$got" = "$(seq 5 24 | tr '\n' ' ')"
 # A key of decimals is not rounded however its range is written: 13:39 once gave 31, 17,
 # 36 and 24 (whole-number text made it a whole-number key).
 run sweep "$q" --vary assessment.opt_in_days_mean=13:39 --samples 4 -r 1 --metrics referrals \
