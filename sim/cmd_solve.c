@@ -9,9 +9,11 @@
  * - Sequentially, a point starts with 5 replications and gets 5 more at a time; it is
  *   settled early only when the bounds are decisive at a confidence shared out over the
  *   looks it may get (Bonferroni: 1 - (1 - confidence) / looks), met or missed. A point
- *   that stays close runs to -r and is settled by the rule above, so the sequential
+ *   that stays close runs to -r and is settled by the rule above. The frontier points
+ *   that meet (the candidates) are then run to -r and judged by that rule, as --exhaustive
+ *   judges them, and their costs compared on the same -r replications; so the sequential
  *   answer agrees with the exhaustive one except where an early, strongly supported
- *   decision would have been overturned by the full -r.
+ *   "misses" below the frontier would have been overturned by the full -r.
  * - Decisions look at prefixes of 5, 10, 15, ... replications, so the answer does not
  *   depend on the thread count, and replications spent on a point are kept for later.
  * - Monotonicity is assumed, and said in the output: raising a varied key never worsens
@@ -297,8 +299,8 @@ static int search(solver *s, size_t **cand, size_t *ncand)
  * the lower value meeting the targets and the higher missing them, on a target the higher
  * fails with the lower's confidence interval wholly on the better side of the higher's.
  * Near a flat frontier points meet and miss by noise alone, with intervals that overlap:
- * those do not count. 1 and *lo, *hi (spot indexes) if found. Called before apply_caps,
- * whose ceilings rise with staff by design. */
+ * those do not count. 1 and *lo, *hi (spot indexes) if found. Called before
+ * settle_candidates, whose ceilings rise with staff by design. */
 static int check_monotone(const solver *s, size_t *lo, size_t *hi)
 {
     size_t nv = s->x.nvars;
@@ -347,21 +349,18 @@ static size_t any_met(const solver *s)
     return SIZE_MAX;
 }
 
-/* The ceilings on the minimised metric (a budget), which the search leaves out. Each
- * candidate (the least feasible point of its row) is run to -r and judged again on every
- * other target at the full confidence, as --exhaustive judges it, so that the answer's
- * printed bounds meet them; one that now misses gives way to the least feasible point above
- * it in its row (cand[i] is SIZE_MAX when none is). Then any point decided to meet whose
- * cost's upper bound passes a ceiling misses (an undefined cost is left to the caller's
- * message). Only candidates can be answers. Returns EXIT_OK or a run's status (EXIT_RUNTIME
- * out of memory). */
-static int apply_caps(solver *s, size_t *cand, size_t ncand)
+/* The candidates settled as --exhaustive settles them, and the ceilings on the minimised
+ * metric (a budget), which the search leaves out. Each candidate (the least feasible point
+ * of its row) is run to -r and judged again on every target but the ceilings at the full
+ * confidence, as --exhaustive judges it, so that the answer's printed bounds meet them and
+ * the candidates' costs are compared on the same replications (a cost over 10 beside one
+ * over 20 picked the dearer of two near-equal points); one that now misses gives way to
+ * the least feasible point above it in its row (cand[i] is SIZE_MAX when none is). Then
+ * any point decided to meet whose cost's upper bound passes a ceiling misses (an undefined
+ * cost is left to the caller's message). Only candidates can be answers. Returns EXIT_OK or
+ * a run's status (EXIT_RUNTIME out of memory). */
+static int settle_candidates(solver *s, size_t *cand, size_t ncand)
 {
-    int any = 0;
-    for (size_t k = 0; k < s->ntargets; k++)
-        any |= s->targets[k].cap;
-    if (!any)
-        return EXIT_OK;
     size_t last = s->x.nvars - 1;
     long top = (long)s->x.vars[last].hi;
     long *at = malloc(s->x.nvars * sizeof *at);
@@ -561,7 +560,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
     s.mono_lo = s.mono_hi = SIZE_MAX;
     if ((ret = search(&s, &cand, &ncand)) == EXIT_OK && !c->exhaustive)
         (void)check_monotone(&s, &s.mono_lo, &s.mono_hi);
-    if (ret != EXIT_OK || (ret = apply_caps(&s, cand, ncand)) !=
+    if (ret != EXIT_OK || (ret = settle_candidates(&s, cand, ncand)) !=
                                                               EXIT_OK)
         goto out;
     app_progress_end(&s.progress, s.sims);

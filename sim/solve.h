@@ -15,7 +15,7 @@ typedef struct target {
     int at_least; /* >= (else <=) */
     int cap;      /* a ceiling on the minimised metric: kept out of the search (which
                      assumes a target is easier to meet higher up) and put to the
-                     cheapest points that meet the others (apply_caps) */
+                     cheapest points that meet the others (settle_candidates) */
     double value;
 } target;
 

@@ -261,6 +261,19 @@ check "solve.html and solve.csv the same with -q as without" sh -c \
      cmp -s '$tmp/so_easy_q/solve.html' '$tmp/so_easy/solve.html' &&
      grep -q '\"answer_checks\": \"Warm-up' '$tmp/so_easy_q/solve.html'"
 
+echo "== solve between two frontier points of near-equal cost"
+# HITs paid so that a HIT post costs about a PWP post (30,500 at 0.8 FTE against 27,000 at
+# 0.9): 9 PWPs with 7 HITs and 8 with 8 are the two cheapest that meet, and --exhaustive
+# (every point at 20 replications) answers 9 and 7. The search compared 9 and 7's cost over
+# the 10 replications it had settled on with 8 and 8's over 20, and answered 8 and 8; its
+# candidates now run to -r, and it answers as --exhaustive does.
+# shellcheck disable=SC2086
+run solve "$q" --vary staff.pwp.headcount=8:13 --vary staff.hit.headcount=3:8 $targets \
+    --set staff.hit.salary_gbp=30500 -r "$(reps 20)" -o "$tmp/sotie"
+expect_rc 0 "solve with near-equal costs"
+statistical check "the answer --exhaustive gives (9 PWPs, 7 HITs)" \
+    grep -q '^answer: staff.pwp.headcount=9 staff.hit.headcount=7   (20 replications)' "$tmp/out"
+
 echo "== solve --exhaustive with a --minimise that falls as the key rises"
 # --exhaustive assumes nothing: it takes the point of least --minimise mean among all that
 # meet. The step-3 list shrinks as HITs rise (quarter.cfg, 2 replications: 251, 197 and 153
