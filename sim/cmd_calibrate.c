@@ -72,6 +72,8 @@ typedef struct calib {
     size_t reused_run;  /* evaluations in a row that found their point already run */
     int settled;        /* stopped on the rounded grid (STALL_EVALS reuses in a row) */
     app_progress_ctx pc;
+    pw_params *fit_nat;    /* a federation at the best point (its fitted values set as --set */
+    scn_federation fit_fed; /* sets them): fitted.cfg's; NULL and empty otherwise */
 } calib;
 
 /* ==== the free values ================================================================== */
@@ -524,7 +526,10 @@ static char *relative_path(const char *from, const char *to)
 
 /* fitted.cfg: the scenario @included by its path relative to the output folder (or
  * written whole, as `stepsim check` prints it, when it cannot be included or the command
- * line had --set) and the fitted values in overrides. */
+ * line had --set) and the fitted values in overrides. A federation is written whole, as
+ * loaded at the best point: the fitted values were set on its base as --set is, after a
+ * service's own overrides, which an overrides group comes before; printed so, a service
+ * no longer lists a fitted key it overrides, and the file runs as the fit ran. */
 static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
 {
     const cli *c = cb->x.c;
@@ -533,25 +538,47 @@ static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
     fprintf(f, "# (distance %.6g after %zu evaluation%s of %zu replication%s, seed %" PRIu64
             "). Run it as any scenario.\n", best->distance, cb->nevals, cb->nevals == 1 ? "" : "s",
             cb->x.reps, cb->x.reps == 1 ? "" : "s", cb->x.seed);
-    char *rel = c->nsets == 0 && includable(c->scenario)
+    char *rel = !cb->fit_nat && c->nsets == 0 && includable(c->scenario)
                     ? relative_path(cb->x.set.outdir, c->scenario) : NULL;
     if (rel && !strpbrk(rel, "\"\\")) {
         fprintf(f, "@include \"%s\"\n\n", rel);
+    } else if (cb->fit_nat) { /* a federation: its base and services list, as check prints */
+        fputs("# The federation as calibrated (its @include, its overrides and the command "
+              "line's --set\n# applied) at the fitted values, every key written: the base "
+              "holds them, and a\n# service's own overrides of a fitted key give way to "
+              "them, as to --set.\n", f);
+        scn_print_federation(f, cb->fit_nat, &cb->fit_fed);
+        fputs("\n# The fitted values again, as an overrides group: the base above has them "
+              "already.\n", f);
     } else {
         fputs("# The scenario as calibrated (its @include, its overrides and the command "
               "line's --set\n# applied), every key written; then the fitted values.\n", f);
-        if (cb->x.base_fed) { /* a federation: its base and services list, as check prints */
-            scn_print_federation(f, cb->x.base, cb->x.base_fed);
-            fputs("\n# The fitted values change the base before each service's own overrides "
-                  "and its scale,\n# as an overrides group does: the sums and services "
-                  "above are before them.\n", f);
-        } else {
-            scn_print(f, cb->x.base);
-        }
+        scn_print(f, cb->x.base);
         fputc('\n', f);
     }
     free(rel);
     print_overrides(f, cb, best);
+}
+
+/* The services of the federation whose own overrides set a fitted key (they list it in
+ * the base's federation but not in the fitted one's), the first three named in buf[n]
+ * ("A", "B", "C" and 5 more); how many. */
+static size_t overridden_by_services(const calib *cb, char *buf, size_t n)
+{
+    size_t count = 0, len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; cb->fit_nat && k < cb->fit_fed.n; k++) {
+        const char *was = cb->x.base_fed->own[k], *now = cb->fit_fed.own[k];
+        if (!strcmp(was ? was : "", now ? now : ""))
+            continue;
+        if (count < 3 && len + 1 < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s\"%s\"", count ? ", " : "",
+                                    cb->fit_fed.services[k].name);
+        count++;
+    }
+    if (count > 3 && len + 1 < n)
+        snprintf(buf + len, n - len, " and %zu more", count - 3);
+    return count;
 }
 
 /* A figure (target or tolerance) as the metric reads: percent for shares. */
@@ -628,6 +655,13 @@ static void report(const calib *cb, int converged, double size, double tol)
                cb->t.ntargets, cb->k);
     printf("\nThe fitted values, to paste into a scenario:\n");
     print_overrides(stdout, cb, best);
+    char svc[512];
+    size_t nsvc = overridden_by_services(cb, svc, sizeof svc);
+    if (nsvc)
+        printf("(the service%s %s set%s a fitted key in %s own overrides, which come after "
+               "this group:\nthe fit set the key there too, as --set does, and fitted.cfg "
+               "gives it so)\n", nsvc == 1 ? "" : "s", svc, nsvc == 1 ? "s" : "",
+               nsvc == 1 ? "its" : "their");
     printf("\nOutputs in %s/ (calibrate.csv: every evaluation; fitted.cfg: the scenario with "
            "the fitted values)\n", cb->x.c->outdir ? cb->x.c->outdir : cb->x.outdir);
 }
@@ -721,6 +755,18 @@ int cmd_calibrate(const cli *c, int argc, char **argv)
     }
 
     out_file f;
+    if (cb.x.base_fed) { /* the federation at the fitted values, for fitted.cfg */
+        const cpoint *best = &cb.pts[cb.best];
+        if (!(cb.fit_nat = malloc(sizeof *cb.fit_nat))) {
+            fprintf(stderr, "stepsim: out of memory\n");
+            ret = EXIT_RUNTIME;
+            goto out;
+        }
+        if ((ret = app_load_federation(cb.x.c, cb.x.c->scenario,
+                                       (const char *const *)best->assign, cb.k, cb.fit_nat,
+                                       &cb.fit_fed)) != EXIT_OK)
+            goto out;
+    }
     if ((ret = xp_open(&cb.x, &f, "calibrate.csv")) != EXIT_OK)
         goto out;
     write_csv(f.f, &cb);
@@ -742,6 +788,8 @@ out:
     free(cb.pts);
     free(cb.evals);
     scn_targets_free(&cb.t);
+    free(cb.fit_nat);
+    scn_federation_free(&cb.fit_fed);
     xp_free(&cb.x);
     return ret;
 }

@@ -541,6 +541,27 @@ a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
 b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
     f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit/summary.csv")
 check "fitted.cfg runs to the fit's six-week share ('$a', '$b')" sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
+# A free key that a service's own overrides set too (Small C's self-referral share): the
+# fit sets it on the base as --set does, after the service's overrides, so Small C ran at
+# the fitted share; fitted.cfg gives it so (until 2026-12-07 its overrides group came
+# before Small C's own 0.4, and the file ran to another six-week share than the fit's).
+printf 'targets = ( { metric = "within_6_weeks_true"; value = 0.12; tolerance = 0.01; } );\nfree = ( { key = "referrals.self_referral_share"; lower = 0.05; upper = 0.95; start = 0.3; } );\n' \
+    >"$tmp/targets_own.cfg"
+# shellcheck disable=SC2086
+run calibrate tests/federation/three.cfg --targets "$tmp/targets_own.cfg" -r 2 --max-evals 6 \
+    $nofiles -o "$tmp/cal_own"
+expect_rc 0 "calibrate of a key a service overrides"
+check "the terminal says Small C's own value gave way to the fit's" \
+    grep -q 'the service "Small C" sets a fitted key in its own overrides' "$tmp/out"
+run run "$tmp/cal_own/fitted.cfg" -r 2 -s 20261203 -q -o "$tmp/refit_own"
+expect_rc 0 "run fitted.cfg (a key a service overrides)"
+a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    best == "" || f[col("distance")] + 0 < d { d = f[col("distance")] + 0; best = f[col("within_6_weeks_true")] }
+    END { print best }' "$tmp/cal_own/calibrate.csv")
+b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit_own/summary.csv")
+check "fitted.cfg runs to the fit's six-week share, Small C at the fitted share ('$a', '$b')" \
+    sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
 # serve runs one service's scenario: a federation is refused, naming the list.
 run serve tests/federation/three.cfg --port 1
 expect_rc 2 "serve of a federation"
