@@ -180,13 +180,18 @@ static int by_size(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* "NAME: " when several scenarios run, else "". */
+/* "NAME: " when several scenarios run, else ""; for a federation's largest service, then
+ * "its largest service, \"SERVICE\": ". */
 static const char *prefix(const budget_run *r, size_t n, char *buf, size_t len)
 {
-    if (n > 1 && r->name)
-        snprintf(buf, len, "%s: ", r->name);
-    else
-        buf[0] = '\0';
+    size_t at = 0;
+    buf[0] = '\0';
+    if (n > 1 && r->name) {
+        int w = snprintf(buf, len, "%s: ", r->name);
+        at = w < 0 ? 0 : (size_t)w < len ? (size_t)w : len - 1;
+    }
+    if (r->federation)
+        snprintf(buf + at, len - at, "its largest service, \"%s\": ", r->p->name);
     return buf;
 }
 
@@ -204,10 +209,11 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
     for (size_t i = 0; i < n && np + 1 < MAX_PARTS; i++) {
         pw_memory_estimate(runs[i].p, &m);
         add_part(parts, &np, MAX_PARTS, (double)runs[i].reps * m.results_bytes,
-                 "%sresults kept: %zu replication%s (replications, or -r) x %s each (%.0f weeks "
-                 "of weekly series: warmup_weeks + horizon_weeks + the longest of "
+                 "%s%sresults kept: %zu replication%s (replications, or -r) x %s each (%.0f "
+                 "weeks of weekly series: warmup_weeks + horizon_weeks + the longest of "
                  "followup_weeks, outcome_weeks and outcome_weeks_late)",
-                 prefix(&runs[i], n, pre, sizeof pre), runs[i].reps, runs[i].reps == 1 ? "" : "s",
+                 n > 1 && runs[i].name ? runs[i].name : "", n > 1 && runs[i].name ? ": " : "",
+                 runs[i].reps, runs[i].reps == 1 ? "" : "s",
                  budget_fmt(m.results_bytes, a, sizeof a), m.weeks);
     }
     if (n) {

@@ -22,6 +22,8 @@ typedef struct budget_run {
     size_t reps;        /* replications whose results are held at once */
     int threads;        /* worker threads (at most reps run at once) */
     unsigned streams;   /* OUT_STREAM_* written (their buffers) */
+    int federation;     /* p is a federation's largest service (app_budget_params): the
+                           message names it as such */
 } budget_run;
 
 /* BUDGET_SHARE of the physical memory, bytes; 0 if the system does not say. */

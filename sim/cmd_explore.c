@@ -181,10 +181,14 @@ int xp_load_point(xp *x, const char *const *assign, ex_point *pt)
      * batch's), then keeps metrics; a federation's services one at a time on each thread,
      * their results waiting to be pooled. */
     size_t held = x->reps * (x->batch ? x->batch : 1);
-    budget_run br = {x->c->scenario, app_budget_params(p, fed), held, x->run.threads, 0};
+    budget_run br = {x->c->scenario, app_budget_params(p, fed), held, x->run.threads, 0,
+                     fed->n > 0};
+    char what[512];
+    snprintf(what, sizeof what, "%s%s", x->kept_what ? x->kept_what : "other data",
+             fed->n ? "; and a federation's services' results waiting to be pooled" : "");
     rc = app_check_memory(x->c, x->c->scenario, &br, 1,
                           x->kept_bytes + app_federation_bytes(fed, held, x->run.threads),
-                          x->kept_what);
+                          what);
     if (rc != EXIT_OK) {
         scn_federation_free(fed);
         free(fed);

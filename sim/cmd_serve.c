@@ -399,7 +399,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     }
     p->replications = (int)reps;
     /* The memory budget as run applies it (--max-memory): a playground request is a run. */
-    budget_run br = {o->id, p, (size_t)reps, app_threads(sv->c), 0};
+    budget_run br = {o->id, p, (size_t)reps, app_threads(sv->c), 0, 0};
     char berr[8192];
     if (app_memory_fits(sv->c, &br, 1, 0, NULL, berr, sizeof berr) != 0) {
         respond_error(fd, berr);

@@ -76,7 +76,7 @@ static void test_estimate(const char *root)
           "the prefill counts (got %g)", m2.prefilled);
 
     /* -r 16777215: refused by the results it would keep, the keys named. */
-    budget_run r = {"quarter", &p, 16777215, 2, 0};
+    budget_run r = {"quarter", &p, 16777215, 2, 0, 0};
     char err[8192];
     double est = budget_estimate(&r, 1, 0);
     CHECK(est > 16777215.0 * m.results_bytes, "the results of every replication count");
@@ -88,7 +88,7 @@ static void test_estimate(const char *root)
     CHECK(budget_check(&r, 1, 0, NULL, 8.0 * 1073741824, "test", err, sizeof err) == 0,
           "10 replications of quarter.cfg fit in 8 GiB (estimate %g)", budget_estimate(&r, 1, 0));
     /* The largest part comes first, with the keys that drive it. */
-    budget_run big = {"quarter", &q, 10, 4, OUT_STREAM_PATIENTS};
+    budget_run big = {"quarter", &q, 10, 4, OUT_STREAM_PATIENTS, 0};
     CHECK(budget_check(&big, 1, 0, NULL, 1048576, "test", err, sizeof err) != 0 &&
               strstr(err, "What it needs:\n  ") &&
               strstr(strchr(err, '\n'), "people in the service") ==
@@ -98,11 +98,11 @@ static void test_estimate(const char *root)
           "the people come first, naming referrals.per_week, -j and the stream buffers: %s",
           err);
     /* Threads beyond the replications do not count. */
-    budget_run one = {"quarter", &p, 1, 64, 0}, one1 = {"quarter", &p, 1, 1, 0};
+    budget_run one = {"quarter", &p, 1, 64, 0, 0}, one1 = {"quarter", &p, 1, 1, 0, 0};
     CHECK(budget_estimate(&one, 1, 0) == budget_estimate(&one1, 1, 0),
           "64 threads for 1 replication run it once");
     /* Scenarios of a compare run one at a time; their results add up. */
-    budget_run two[2] = {{"a", &p, 10, 2, 0}, {"b", &q, 10, 2, 0}};
+    budget_run two[2] = {{"a", &p, 10, 2, 0, 0}, {"b", &q, 10, 2, 0, 0}};
     double a = budget_estimate(&two[0], 1, 0), b = budget_estimate(&two[1], 1, 0);
     CHECK(budget_estimate(two, 2, 0) < a + b && budget_estimate(two, 2, 0) > b,
           "compare: the larger run plus both results (got %g; %g, %g)",
@@ -157,7 +157,7 @@ static void test_conservative(const char *root)
     if (!CHECK(kb > 0, "the stress replication ran"))
         return;
     double measured = kb * 1024.0;
-    budget_run r = {"stress", &p, 1, 1, 0};
+    budget_run r = {"stress", &p, 1, 1, 0, 0};
     double est = budget_estimate(&r, 1, 0);
     printf("   [nobody leaves: %.0f people; peak %.1f MB measured, %.1f MB estimated]\n",
            m.people, measured / 1048576, est / 1048576);

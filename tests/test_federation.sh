@@ -498,6 +498,23 @@ check "sweep.csv: the same bytes on one thread and on two" \
 run run tests/federation/three.cfg --set staff.pwp.headcount=4 -r 2 $nostreams -o "$tmp/pw4"
 alike unlabel "$tmp/sw1/points/0001" "$tmp/pw4" \
     "point 1 (4 PWPs a service's base): every file equals run --set's, services.csv too"
+# The memory a federation's point needs is its largest service's at a time on each thread,
+# with every point's services' parameters and the services' results waiting to be pooled:
+# a refusal says so (it once read "people in the service" for the largest of the services,
+# unnamed, and counted the waiting results under the points' parameters without a word).
+# shellcheck disable=SC2086
+run sweep tests/federation/three.cfg --vary staff.pwp.headcount=3:4 -r 2 $nostreams \
+    --max-memory 1k -o "$tmp/sw_mem"
+expect_rc 2 "sweep of a federation past --max-memory"
+expect_err '^  [0-9.]+ [KMG]iB: its largest service, "Small B": people in the service: up to' \
+    "the refusal names the largest service"
+expect_err "^  [0-9.]+ [KMG]iB: every point's parameters and metrics .*; and a federation's services' results waiting to be pooled" \
+    "and counts the services' results waiting to be pooled"
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg -r 2 $nostreams --max-memory 1k -o "$tmp/run_mem"
+expect_rc 2 "run of a federation past --max-memory"
+expect_err '^  [0-9.]+ [KMG]iB: its largest service, "Small B": clinicians: ' \
+    "run's refusal names the largest service"
 # solve's search and every point of the grid (--exhaustive) find the same answer.
 # answer: the last run's answer ("staff.pwp.headcount=N"), or nothing.
 answer() { sed -n 's/^answer: \(staff.pwp.headcount=[0-9]*\) .*/\1/p' "$tmp/out"; }
