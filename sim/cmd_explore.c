@@ -168,6 +168,9 @@ int xp_load_point(xp *x, const char *const *assign, ex_point *pt)
             fprintf(stderr, "stepsim: the scenario refuses the point");
             for (size_t v = 0; v < x->nvars; v++)
                 fprintf(stderr, " %s", assign[v]);
+            /* the --vary values it is made of (calibrate's free keys are its targets') */
+            for (size_t v = 0; x->c->nvaries == x->nvars && v < x->nvars; v++)
+                fprintf(stderr, "%s--vary '%s'", v ? ", " : " of ", x->c->varies[v]);
             fprintf(stderr, " (above)\n");
         }
         free(p);

@@ -166,7 +166,8 @@ static void scale_service(pw_params *p, const scn_service *sv)
 /* A scaled service within the limits a scenario's own keys are held to: its referral
  * rate, each role's headcount, the pre-filled lists, and the referrals its random streams
  * can number (scn_check.c, post_top). Each excess is reported at the service. */
-static void service_limits(scn_ctx *c, const pw_params *p, const scn_service *sv, int k)
+static void service_limits(scn_ctx *c, const pw_params *p, const int *unscaled,
+                           const scn_service *sv, int k)
 {
     char key[KEYMAX];
     scn_elemkey(key, SERVICES, k);
@@ -177,10 +178,11 @@ static void service_limits(scn_ctx *c, const pw_params *p, const scn_service *sv
                  MAX_PER_WEEK);
     for (size_t r = 0; r < p->n_roles; r++)
         if (p->roles[r].headcount > MAX_HEADCOUNT)
-            scn_errf(c, sv->loc, key, "\"%s\" scaled by %g (staffing %g) has %d %s, more "
-                     "than the %d a role may have: lower its scale or staffing", sv->name,
-                     sv->scale, sv->staffing, p->roles[r].headcount, p->roles[r].name,
-                     MAX_HEADCOUNT);
+            scn_errf(c, sv->loc, key, "\"%s\" scaled by %g (staffing %g) has %d %s "
+                     "(staff.%s.headcount %d x %g), more than the %d a role may have: lower "
+                     "its scale or staffing, or staff.%s.headcount", sv->name, sv->scale,
+                     sv->staffing, p->roles[r].headcount, p->roles[r].name, p->roles[r].name,
+                     unscaled[r], sv->scale * sv->staffing, MAX_HEADCOUNT, p->roles[r].name);
     int most = p->prefill.assessment_list;
     for (int s = 0; s < PW_STEP_N; s++)
         most = p->prefill.step_list[s] > most ? p->prefill.step_list[s] : most;
@@ -396,13 +398,16 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
                                                 "for them)");
             ret = service_error(errs, &list[k], (int)k, msg);
         }
+        int unscaled[PW_MAX_ROLES] = {0}; /* the headcounts its limits' message names */
+        for (size_t r = 0; r < p->n_roles && r < PW_MAX_ROLES; r++)
+            unscaled[r] = p->roles[r].headcount;
         scale_service(p, &list[k]);
         {
             scn_ctx c;
             memset(&c, 0, sizeof c);
             c.errs = errs;
             c.errs_start = errs->n;
-            service_limits(&c, p, &list[k], (int)k);
+            service_limits(&c, p, unscaled, &list[k], (int)k);
             if (c.nomem) {
                 ret = SCN_ENOMEM;
                 continue;

@@ -397,7 +397,7 @@ printf '%s\nservices = ( { name = "Huge"; scale = 1000.0; staffing = 1000.0; } )
     >"$tmp/tests/golden/huge.cfg"
 run check "$tmp/tests/golden/huge.cfg"
 expect_rc 2 "a service scaled past the limits"
-expect_err 'huge.cfg:2: services\[0\]: "Huge" scaled by 1000 \(staffing 1000\) has [0-9]+ [a-z]+, more than the 10000 ' \
+expect_err 'huge.cfg:2: services\[0\]: "Huge" scaled by 1000 \(staffing 1000\) has [0-9]+ [a-z]+ \(staff\.[a-z]+\.headcount [0-9]+ x 1e\+06\), more than the 10000 ' \
     "the headcount's limit, at the service"
 printf '%s\nservices = ( { name = "A"; scale = -1.0; } );\n' "$inc" >"$tmp/tests/golden/neg.cfg"
 run check "$tmp/tests/golden/neg.cfg"
@@ -515,6 +515,25 @@ run run tests/federation/three.cfg -r 2 $nostreams --max-memory 1k -o "$tmp/run_
 expect_rc 2 "run of a federation past --max-memory"
 expect_err '^  [0-9.]+ [KMG]iB: its largest service, "Small B": clinicians: ' \
     "run's refusal names the largest service"
+# A --vary value within a role's limit in the base, past it in a scaled service (Small B's
+# 1.6 times): the service's message names the key and its value before scaling (it said
+# only "lower its scale or staffing"), and the sweep's line the --vary (it named the
+# point alone); solve's names the --vary as well.
+# shellcheck disable=SC2086
+run sweep tests/federation/three.cfg --vary staff.pwp.headcount=3,7000 -r 1 $nostreams \
+    -o "$tmp/sw_limit"
+expect_rc 2 "sweep of a federation, a value a scaled service refuses"
+expect_err 'three.cfg:11: services\[1\]: "Small B" scaled by 2 \(staffing 0.8\) has 11200 pwp \(staff.pwp.headcount 7000 x 1.6\), more than the 10000 a role may have: lower its scale or staffing, or staff.pwp.headcount' \
+    "the service's message names the key and its value before scaling"
+expect_err "the scenario refuses the point staff.pwp.headcount=7000 of --vary 'staff.pwp.headcount=3,7000' \\(above\\)" \
+    "the sweep's line names the --vary"
+# shellcheck disable=SC2086
+run solve tests/federation/three.cfg --vary staff.pwp.headcount=3:7000 \
+    --target 'within_6_weeks_true>=0.1' -r 2 $nostreams -o "$tmp/solve_limit"
+expect_rc 2 "solve of a federation, a value a scaled service refuses"
+expect_err '"Small B" scaled by 2 \(staffing 0.8\) has 11200 pwp' "solve: the service named"
+expect_err "--vary 'staff.pwp.headcount=3:7000': the scenario refuses staff.pwp.headcount=7000" \
+    "solve: the --vary named"
 # solve's search and every point of the grid (--exhaustive) find the same answer.
 # answer: the last run's answer ("staff.pwp.headcount=N"), or nothing.
 answer() { sed -n 's/^answer: \(staff.pwp.headcount=[0-9]*\) .*/\1/p' "$tmp/out"; }
