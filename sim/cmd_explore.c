@@ -206,11 +206,12 @@ int xp_load_point(xp *x, const char *const *assign, ex_point *pt)
     return EXIT_OK;
 }
 
-double xp_point_bytes(const xp *x)
+double xp_point_bytes(const xp *x, int services)
 {
-    /* A federation's point: its services and their base too. */
-    double params = (double)(x->nservices ? x->nservices + 2 : 1) * (double)sizeof(pw_params);
-    return params + (double)x->reps * (double)ex_metric_count() * sizeof(double);
+    /* A federation's point: its services and their base too, when it keeps them. */
+    size_t n = services && x->nservices ? x->nservices + 2 : 1;
+    return (double)n * (double)sizeof(pw_params) +
+           (double)x->reps * (double)ex_metric_count() * sizeof(double);
 }
 
 int xp_run(xp *x, ex_point *pt, size_t n) { return xp_run_points(x, pt, 1, n); }

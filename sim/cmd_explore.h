@@ -54,9 +54,9 @@ int xp_check_vars(xp *x);
  * budget. Returns EXIT_OK or a status (printed; *pt then empty). */
 int xp_load_point(xp *x, const char *const *assign, ex_point *pt);
 
-/* What a point keeps: its parameters (a federation's services too) and each
+/* What a point keeps: its parameters (services: a federation's services too) and each
  * replication's metrics. */
-double xp_point_bytes(const xp *x);
+double xp_point_bytes(const xp *x, int services);
 
 /* Run a point to n replications; EXIT_OK, or the exit status (printed; interrupted:
  * 128 + signal). */

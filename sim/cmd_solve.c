@@ -107,9 +107,64 @@ static int oom(void)
     return EXIT_RUNTIME;
 }
 
-/* The spot at `at`, loaded on first use. *out points into s->spots (moved when it grows).
- * Returns EXIT_OK, the load's status (its messages printed) or EXIT_RUNTIME out of
- * memory. */
+/* Load the point at `at` into *pt (xp_load_point). EXIT_OK, the load's status (its
+ * messages printed) or EXIT_RUNTIME out of memory. */
+static int load_at(solver *s, const long *at, ex_point *pt)
+{
+    char **assign = calloc(s->x.nvars, sizeof *assign);
+    int ret = assign ? EXIT_OK : oom();
+    for (size_t v = 0; v < s->x.nvars && ret == EXIT_OK; v++) {
+        if (!(assign[v] = malloc(EX_KEY_MAX + 32)))
+            ret = oom();
+        else
+            ex_var_assign(&s->x.vars[v], (double)at[v], assign[v], EX_KEY_MAX + 32);
+    }
+    if (ret == EXIT_OK)
+        ret = xp_load_point(&s->x, (const char *const *)assign, pt);
+    for (size_t v = 0; assign && v < s->x.nvars; v++)
+        free(assign[v]);
+    free(assign);
+    return ret;
+}
+
+/* A federation's spot holds its services only while it runs: England's 120 take 6.6 MB a
+ * point, and a grid of a thousand points would hold gigabytes for the few it runs at a
+ * time. Reloaded from the spot's values, they are the same. */
+static void drop_services(spot *sp)
+{
+    scn_federation_free(sp->pt.fed);
+    free(sp->pt.fed);
+    sp->pt.fed = NULL;
+}
+
+/* sp with its services (a federation's, dropped after its last run): EXIT_OK or a status. */
+static int with_services(solver *s, spot *sp)
+{
+    if (!s->x.nservices || sp->pt.fed)
+        return EXIT_OK;
+    ex_point again;
+    int ret = load_at(s, sp->at, &again);
+    if (ret == EXIT_OK) {
+        sp->pt.fed = again.fed;
+        again.fed = NULL;
+        ex_point_free(&again);
+    }
+    return ret;
+}
+
+/* Run sp to n replications (xp_run), its services loaded for it and released after. */
+static int run_spot(solver *s, spot *sp, size_t n)
+{
+    int ret = with_services(s, sp);
+    if (ret == EXIT_OK)
+        ret = xp_run(&s->x, &sp->pt, n);
+    drop_services(sp);
+    return ret;
+}
+
+/* The spot at `at`, loaded on first use (a federation's services released until it runs).
+ * *out points into s->spots (moved when it grows). Returns EXIT_OK, the load's status (its
+ * messages printed) or EXIT_RUNTIME out of memory. */
 static int get_spot(solver *s, const long *at, spot **out)
 {
     if ((*out = find_spot(s, at)) != NULL)
@@ -124,25 +179,17 @@ static int get_spot(solver *s, const long *at, spot **out)
     }
     spot *sp = &s->spots[s->nspots];
     memset(sp, 0, sizeof *sp);
-    char **assign = calloc(s->x.nvars, sizeof *assign);
     sp->at = malloc(s->x.nvars * sizeof *sp->at);
-    int ret = assign && sp->at ? EXIT_OK : oom();
-    for (size_t v = 0; v < s->x.nvars && ret == EXIT_OK; v++) {
+    int ret = sp->at ? EXIT_OK : oom();
+    for (size_t v = 0; v < s->x.nvars && ret == EXIT_OK; v++)
         sp->at[v] = at[v];
-        if (!(assign[v] = malloc(EX_KEY_MAX + 32)))
-            ret = oom();
-        else
-            ex_var_assign(&s->x.vars[v], (double)at[v], assign[v], EX_KEY_MAX + 32);
-    }
     if (ret == EXIT_OK)
-        ret = xp_load_point(&s->x, (const char *const *)assign, &sp->pt);
-    for (size_t v = 0; assign && v < s->x.nvars; v++)
-        free(assign[v]);
-    free(assign);
+        ret = load_at(s, at, &sp->pt);
     if (ret != EXIT_OK) {
         free(sp->at);
         return ret;
     }
+    drop_services(sp);
     s->nspots++;
     *out = sp;
     return EXIT_OK;
@@ -182,7 +229,7 @@ static int decide(solver *s, const long *at, int *meets)
     double early = 1 - (1 - s->x.c->confidence) / (double)looks;
     while (!sp->decided) {
         size_t before = sp->pt.nreps;
-        if ((ret = xp_run(&s->x, &sp->pt, n)) != EXIT_OK)
+        if ((ret = run_spot(s, sp, n)) != EXIT_OK)
             return ret;
         s->sims += sp->pt.nreps - before;
         app_progress(&s->progress, s->sims, 0);
@@ -369,7 +416,7 @@ static int settle_candidates(solver *s, size_t *cand, size_t ncand)
         while (cand[i] != SIZE_MAX && ret == EXIT_OK) {
             spot *sp = &s->spots[cand[i]];
             size_t before = sp->pt.nreps;
-            if ((ret = xp_run(&s->x, &sp->pt, s->x.reps)) != EXIT_OK)
+            if ((ret = run_spot(s, sp, s->x.reps)) != EXIT_OK)
                 break;
             s->sims += sp->pt.nreps - before;
             if (judge(s, sp, sp->pt.nreps, s->x.c->confidence) == MET)
@@ -490,9 +537,14 @@ int cmd_solve(const cli *c, int argc, char **argv)
     double points = 1;
     for (size_t v = 0; v < s.x.nvars; v++)
         points *= (double)s.x.vars[v].n;
-    s.x.kept_bytes = points * xp_point_bytes(&s.x);
-    s.x.kept_what = "the points evaluated, at most the whole grid of --vary, each with its "
-                    "parameters and metrics";
+    /* A federation's services are held by the point being run alone (run_spot). */
+    s.x.kept_bytes = points * xp_point_bytes(&s.x, 0) +
+                     (xp_point_bytes(&s.x, 1) - xp_point_bytes(&s.x, 0));
+    s.x.kept_what = s.x.nservices ? "the points evaluated, at most the whole grid of --vary, "
+                                    "each with its parameters and metrics (a federation's "
+                                    "services only while a point runs)"
+                                  : "the points evaluated, at most the whole grid of --vary, "
+                                    "each with its parameters and metrics";
     if (!(s.targets = calloc(c->ntargets, sizeof *s.targets))) {
         ret = oom();
         goto out;
@@ -628,7 +680,8 @@ int cmd_solve(const cli *c, int argc, char **argv)
     /* The answer's checks, which the search, keeping only each point's metrics, cannot
      * make: printed after the answer; without them (a failed run) the answer stands. */
     /* Run with -q too: solve.html shows them, and a page is the same with -q or without. */
-    if (best != SIZE_MAX && (checks = xp_point_checks(&s.x, &s.spots[best].pt)))
+    if (best != SIZE_MAX && with_services(&s, &s.spots[best]) == EXIT_OK &&
+        (checks = xp_point_checks(&s.x, &s.spots[best].pt)))
         s.check_sims = s.x.reps;
     out_file f;
     if ((ret = xp_open(&s.x, &f, "solve.csv")) != EXIT_OK)

@@ -248,7 +248,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         ret = EXIT_RUNTIME;
         goto out;
     }
-    x.kept_bytes = (double)g.npoints * xp_point_bytes(&x);
+    x.kept_bytes = (double)g.npoints * xp_point_bytes(&x, 1);
     x.kept_what = "every point's parameters and metrics (the points of --vary or --samples, "
                   "x replications)";
     x.batch = xp_batch_points(&x);

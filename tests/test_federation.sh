@@ -551,6 +551,20 @@ expect_rc 0 "solve --exhaustive on a federation"
 b=$(answer)
 check "solve finds an answer, and --exhaustive the same ('$a', '$b')" \
     sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
+# solve keeps every point it evaluates, but a federation's services only while the point
+# runs: a grid of 399 x 400 points weighs as one service's (8.2 GiB here), where it
+# weighed each point's services too (40 GiB), and a national grid was refused.
+# points_line SCENARIO: the points' line of solve's memory refusal on that grid.
+points_line() {
+    # shellcheck disable=SC2086
+    run solve "$1" --vary staff.pwp.headcount=2:400 --vary staff.hit.headcount=1:400 \
+        --target within_6_weeks_true\>=0.3 -r 2 --max-memory 1M $nofiles
+    sed -n 's/^  \([0-9.]*\) GiB: the points evaluated.*/\1/p' "$tmp/err"
+}
+one=$(points_line tests/golden/small.cfg)
+fed=$(points_line tests/federation/three.cfg)
+check "solve's points of a federation weigh as one service's ($fed GiB against $one GiB)" \
+    sh -c "[ -n '$one' ] && [ '$one' = '$fed' ]"
 # shellcheck disable=SC2086
 run sensitivity tests/federation/three.cfg --vary staff.pwp.headcount=2:5 --samples 2 -r 1 \
     $nostreams -o "$tmp/sens"
