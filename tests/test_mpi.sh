@@ -185,12 +185,21 @@ check "SIGINT to rank 0: the previous outputs are whole" test "$(digest "$sig")"
 check "SIGINT to rank 0: no staging folder left" test -z "$(find "$tmp" -maxdepth 1 -name '.sig.*')"
 # A rank killed: mpirun ends the job (its exit status), stopping rank 0 with SIGTERM and,
 # a second later, SIGKILL; whichever ends it, nothing is published, and no staging folder
-# outlives the next run.
+# outlives the next run. mpirun may return before rank 0 is gone (a sanitizer build's
+# rank 0 was still cleaning up), and a run started then leaves a live process's staging
+# folder alone: the next run waits for rank 0 to end (at most 30 s).
 long_run "$sig"
+rank0=$(rank_pid 0 "$sig")
 kill -9 "$(rank_pid 1 "$sig")"
 wait "$mp"
 rc=$?
 check "rank 1 killed: the job ends, not 0 nor timeout's 124 (exit $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+i=0
+while [ -n "$rank0" ] && kill -0 "$rank0" 2>/dev/null && [ $i -lt 300 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+check "rank 1 killed: rank 0 ends too" sh -c "! kill -0 '$rank0' 2>/dev/null"
 check "rank 1 killed: the previous outputs are whole" test "$(digest "$sig")" = "$before"
 # shellcheck disable=SC2086
 run run $small -j 1 -o "$sig"
