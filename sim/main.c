@@ -13,6 +13,29 @@
 #include "out_file.h"
 #include "par.h"
 
+/* What a command prints on stdout (the dashboard, a table, solve's answer line, --help) is
+ * output too: a write that failed (a full disk under `> run.log`) fails the command rather
+ * than leave a script reading an empty log after exit 0. Returns ret, or EXIT_RUNTIME
+ * (said) when stdout could not be written; `files`: the command published output files. */
+static int stdout_written(int ret, int files)
+{
+    if (ret != EXIT_OK)
+        return ret;
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return ret;
+    char eb[128];
+    int e = errno;
+    struct statvfs sv;
+    if (!e && fstatvfs(STDOUT_FILENO, &sv) == 0 && sv.f_bavail == 0)
+        e = ENOSPC; /* an earlier write's errno is gone: a full disk is likeliest */
+    fprintf(stderr, "stepsim: cannot write to standard output: %s%s\n",
+            e ? out_errstr(e, eb, sizeof eb) : "a write failed",
+            files ? " (the output files are published whole; what was printed is cut short)"
+                  : "");
+    return EXIT_RUNTIME;
+}
+
 /* Rank 0 (or the one process) runs the command the line names and returns its exit
  * status (cli.h: 0, 1 a runtime failure, 2 bad input); other MPI ranks serve it. */
 int main(int argc, char **argv)
@@ -26,8 +49,10 @@ int main(int argc, char **argv)
         return par_serve();
     cli c;
     int ret = cli_parse(argc, argv, &c);
-    if (ret >= 0)
+    if (ret >= 0) { /* --help, --version, or a usage error */
+        ret = stdout_written(ret, 0);
         goto out;
+    }
     if (strcmp(c.command, "check") != 0)
         app_catch_stop_signals();
     if (!strcmp(c.command, "compare")) {
@@ -56,23 +81,8 @@ int main(int argc, char **argv)
         scn_federation_free(&fed);
         free(p);
     }
-    /* What a command prints on stdout (the dashboard, a table, solve's answer line) is
-     * output too: a write that failed (a full disk under `> run.log`) fails the command
-     * rather than leave a script reading an empty log after exit 0. check says so itself. */
-    if (ret == EXIT_OK && strcmp(c.command, "check") != 0) {
-        errno = 0;
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            char eb[128];
-            int e = errno;
-            struct statvfs sv;
-            if (!e && fstatvfs(STDOUT_FILENO, &sv) == 0 && sv.f_bavail == 0)
-                e = ENOSPC; /* an earlier write's errno is gone: a full disk is likeliest */
-            fprintf(stderr, "stepsim: cannot write to standard output: %s (the output files "
-                            "are published whole; what was printed is cut short)\n",
-                    e ? out_errstr(e, eb, sizeof eb) : "a write failed");
-            ret = EXIT_RUNTIME;
-        }
-    }
+    if (strcmp(c.command, "check") != 0) /* check says so itself */
+        ret = stdout_written(ret, 1);
 out:
     cli_free(&c);
     par_finalize(ret);

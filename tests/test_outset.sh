@@ -185,6 +185,12 @@ if [ -w /dev/full ]; then
     expect_rc 1 "sweep's table into a full disk"
     expect_err "^stepsim: cannot write to standard output: No space left on device" \
         "sweep's table: the cause is named"
+    # And --help, which wrote into nothing with exit 0; it publishes no files, and says none.
+    "$bin" --help >/dev/full 2>"$tmp/err"
+    rc=$?
+    expect_rc 1 "--help into a full disk"
+    expect_err "^stepsim: cannot write to standard output: No space left on device$" \
+        "--help: the cause is named, no output files spoken of"
 fi
 
 full=$tmp/full
