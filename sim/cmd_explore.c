@@ -206,6 +206,27 @@ int xp_load_point(xp *x, const char *const *assign, ex_point *pt)
     return EXIT_OK;
 }
 
+void xp_drop_services(ex_point *pt)
+{
+    scn_federation_free(pt->fed);
+    free(pt->fed);
+    pt->fed = NULL;
+}
+
+int xp_with_services(xp *x, const char *const *assign, ex_point *pt)
+{
+    if (!x->nservices || pt->fed)
+        return EXIT_OK;
+    ex_point again;
+    int ret = xp_load_point(x, assign, &again);
+    if (ret == EXIT_OK) {
+        pt->fed = again.fed;
+        again.fed = NULL;
+        ex_point_free(&again);
+    }
+    return ret;
+}
+
 double xp_point_bytes(const xp *x, int services)
 {
     /* A federation's point: its services and their base too, when it keeps them. */

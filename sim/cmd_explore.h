@@ -54,6 +54,13 @@ int xp_check_vars(xp *x);
  * budget. Returns EXIT_OK or a status (printed; *pt then empty). */
 int xp_load_point(xp *x, const char *const *assign, ex_point *pt);
 
+/* A federation's point holds its services only while it runs (England's 120 take 6.3 MiB
+ * a point): xp_drop_services releases them, xp_with_services loads them again from the
+ * point's values (assign, as xp_load_point takes them; the same parameters, so the same
+ * figures). EXIT_OK or a status (printed). */
+void xp_drop_services(ex_point *pt);
+int xp_with_services(xp *x, const char *const *assign, ex_point *pt);
+
 /* What a point keeps: its parameters (services: a federation's services too) and each
  * replication's metrics. */
 double xp_point_bytes(const xp *x, int services);

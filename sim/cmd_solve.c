@@ -127,17 +127,8 @@ static int load_at(solver *s, const long *at, ex_point *pt)
     return ret;
 }
 
-/* A federation's spot holds its services only while it runs: England's 120 take 6.6 MB a
- * point, and a grid of a thousand points would hold gigabytes for the few it runs at a
- * time. Reloaded from the spot's values, they are the same. */
-static void drop_services(spot *sp)
-{
-    scn_federation_free(sp->pt.fed);
-    free(sp->pt.fed);
-    sp->pt.fed = NULL;
-}
-
-/* sp with its services (a federation's, dropped after its last run): EXIT_OK or a status. */
+/* sp with its services (a federation's, dropped after its last run: a grid of a thousand
+ * points would hold gigabytes for the one it runs): EXIT_OK or a status. */
 static int with_services(solver *s, spot *sp)
 {
     if (!s->x.nservices || sp->pt.fed)
@@ -158,7 +149,7 @@ static int run_spot(solver *s, spot *sp, size_t n)
     int ret = with_services(s, sp);
     if (ret == EXIT_OK)
         ret = xp_run(&s->x, &sp->pt, n);
-    drop_services(sp);
+    xp_drop_services(&sp->pt);
     return ret;
 }
 
@@ -189,7 +180,7 @@ static int get_spot(solver *s, const long *at, spot **out)
         free(sp->at);
         return ret;
     }
-    drop_services(sp);
+    xp_drop_services(&sp->pt);
     s->nspots++;
     *out = sp;
     return EXIT_OK;

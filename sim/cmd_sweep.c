@@ -248,15 +248,22 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         ret = EXIT_RUNTIME;
         goto out;
     }
-    x.kept_bytes = (double)g.npoints * xp_point_bytes(&x, 1);
-    x.kept_what = "every point's parameters and metrics (the points of --vary or --samples, "
-                  "x replications)";
     x.batch = xp_batch_points(&x);
+    /* A federation's services are held by the batch being run alone. */
+    x.kept_bytes = (double)g.npoints * xp_point_bytes(&x, 0) +
+                   (double)x.batch * (xp_point_bytes(&x, 1) - xp_point_bytes(&x, 0));
+    x.kept_what = x.nservices ? "every point's parameters and metrics (the points of --vary "
+                                "or --samples, x replications; a federation's services only "
+                                "while a point runs)"
+                              : "every point's parameters and metrics (the points of --vary "
+                                "or --samples, x replications)";
     /* Every point loads before anything runs: a bad value stops the sweep at once. */
-    for (size_t i = 0; i < g.npoints; i++)
+    for (size_t i = 0; i < g.npoints; i++) {
         if ((ret = xp_load_point(&x, (const char *const *)g.assign + i * g.nvars, &pts[i])) !=
             EXIT_OK)
             goto out;
+        xp_drop_services(&pts[i]);
+    }
     /* Points run in batches that fill every thread of every rank (a point alone when its
      * replications do), so a sweep of many points with few replications each still
      * spreads over the ranks; results do not depend on the batching. */
@@ -275,7 +282,13 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     app_progress_ctx pc = app_progress_start(x.name, "points");
     for (size_t i = 0; i < g.npoints; i += batch) {
         size_t k = g.npoints - i < batch ? g.npoints - i : batch;
-        if ((ret = xp_run_points(&x, &pts[i], k, x.reps)) != EXIT_OK)
+        for (size_t j = i; j < i + k && ret == EXIT_OK; j++)
+            ret = xp_with_services(&x, (const char *const *)g.assign + j * g.nvars, &pts[j]);
+        if (ret == EXIT_OK)
+            ret = xp_run_points(&x, &pts[i], k, x.reps);
+        for (size_t j = i; j < i + k; j++)
+            xp_drop_services(&pts[j]);
+        if (ret != EXIT_OK)
             goto out;
         app_progress(&pc, i + k, g.npoints);
     }
