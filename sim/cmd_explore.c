@@ -206,13 +206,6 @@ int xp_load_point(xp *x, const char *const *assign, ex_point *pt)
     return EXIT_OK;
 }
 
-void xp_drop_services(ex_point *pt)
-{
-    scn_federation_free(pt->fed);
-    free(pt->fed);
-    pt->fed = NULL;
-}
-
 int xp_with_services(xp *x, const char *const *assign, ex_point *pt)
 {
     if (!x->nservices || pt->fed)

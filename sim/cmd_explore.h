@@ -55,10 +55,9 @@ int xp_check_vars(xp *x);
 int xp_load_point(xp *x, const char *const *assign, ex_point *pt);
 
 /* A federation's point holds its services only while it runs (England's 120 take 6.3 MiB
- * a point): xp_drop_services releases them, xp_with_services loads them again from the
- * point's values (assign, as xp_load_point takes them; the same parameters, so the same
- * figures). EXIT_OK or a status (printed). */
-void xp_drop_services(ex_point *pt);
+ * a point): ex_point_drop_services releases them, xp_with_services loads them again from
+ * the point's values (assign, as xp_load_point takes them; the same parameters, so the
+ * same figures). EXIT_OK or a status (printed). */
 int xp_with_services(xp *x, const char *const *assign, ex_point *pt);
 
 /* What a point keeps: its parameters (services: a federation's services too) and each

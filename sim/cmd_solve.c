@@ -149,7 +149,7 @@ static int run_spot(solver *s, spot *sp, size_t n)
     int ret = with_services(s, sp);
     if (ret == EXIT_OK)
         ret = xp_run(&s->x, &sp->pt, n);
-    xp_drop_services(&sp->pt);
+    ex_point_drop_services(&sp->pt);
     return ret;
 }
 
@@ -180,7 +180,7 @@ static int get_spot(solver *s, const long *at, spot **out)
         free(sp->at);
         return ret;
     }
-    xp_drop_services(&sp->pt);
+    ex_point_drop_services(&sp->pt);
     s->nspots++;
     *out = sp;
     return EXIT_OK;

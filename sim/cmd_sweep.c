@@ -262,7 +262,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         if ((ret = xp_load_point(&x, (const char *const *)g.assign + i * g.nvars, &pts[i])) !=
             EXIT_OK)
             goto out;
-        xp_drop_services(&pts[i]);
+        ex_point_drop_services(&pts[i]);
     }
     /* Points run in batches that fill every thread of every rank (a point alone when its
      * replications do), so a sweep of many points with few replications each still
@@ -287,7 +287,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         if (ret == EXIT_OK)
             ret = xp_run_points(&x, &pts[i], k, x.reps);
         for (size_t j = i; j < i + k; j++)
-            xp_drop_services(&pts[j]);
+            ex_point_drop_services(&pts[j]);
         if (ret != EXIT_OK)
             goto out;
         app_progress(&pc, i + k, g.npoints);

@@ -377,15 +377,21 @@ void ex_point_init(ex_point *pt, pw_params *p, scn_federation *fed)
     memset(pt, 0, sizeof *pt);
     pt->p = p;
     pt->fed = fed;
+    pt->nservices = fed ? fed->n : 0;
+}
+
+void ex_point_drop_services(ex_point *pt)
+{
+    scn_federation_free(pt->fed);
+    free(pt->fed);
+    pt->fed = NULL;
 }
 
 void ex_point_drop_params(ex_point *pt)
 {
     free(pt->p);
     pt->p = NULL;
-    scn_federation_free(pt->fed);
-    free(pt->fed);
-    pt->fed = NULL;
+    ex_point_drop_services(pt);
 }
 
 void ex_point_free(ex_point *pt)
@@ -427,11 +433,13 @@ int ex_points_run(ex_point *pts, size_t npts, size_t upto, const ex_run_opts *o,
     }
     if (n == 0)
         return 0;
-    /* A federation's points: each slot's services (the file's list, so as many each). */
-    size_t nsvc = pts[0].fed ? pts[0].fed->n : 0;
-    for (size_t k = 1; k < npts; k++)
-        if ((pts[k].fed ? pts[k].fed->n : 0) != nsvc) {
-            snprintf(err, errlen, "internal: a batch's points have different services");
+    /* A federation's points: each slot's services (the file's list, so as many each),
+     * loaded: run without them, a point's national parameters would run as one service. */
+    size_t nsvc = pts[0].nservices;
+    for (size_t k = 0; k < npts; k++)
+        if (pts[k].nservices != nsvc || (nsvc && pts[k].nreps < upto && !pts[k].fed)) {
+            snprintf(err, errlen, "internal: a batch's points differ in services, or one is "
+                                  "run without them");
             return -1;
         }
     int *reps = malloc(n * sizeof *reps);

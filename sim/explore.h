@@ -89,7 +89,9 @@ int ex_metric_list(const char *names, size_t **out, size_t *n, char *err, size_t
 
 typedef struct ex_point {
     pw_params *p;      /* the scenario at this point (owned); a federation's national one */
-    struct scn_federation *fed; /* a federation's services at this point (owned), or NULL */
+    struct scn_federation *fed; /* a federation's services at this point (owned), or NULL
+                                   (none, or dropped until it runs again) */
+    size_t nservices;  /* a federation's services, loaded or not (0: one service) */
     size_t nreps;      /* replications run: 0 .. nreps-1 */
     size_t cap;
     double *vals;      /* nreps x ex_metric_count(), replication-major */
@@ -114,6 +116,8 @@ void ex_point_init(ex_point *pt, pw_params *p, struct scn_federation *fed);
 void ex_point_free(ex_point *pt);
 /* Release the point's scenario (and services), keeping its metrics. */
 void ex_point_drop_params(ex_point *pt);
+/* Release a federation's services alone (none: nothing), keeping the scenario. */
+void ex_point_drop_services(ex_point *pt);
 /* Run replications nreps .. upto-1 of the point. Returns 0; or -1 (failure, message in
  * err) or -2 (interrupted); the point then keeps what it had. */
 int ex_point_run(ex_point *pt, size_t upto, const ex_run_opts *o, char *err, size_t errlen);
