@@ -314,6 +314,15 @@ awk "$awk_csv"'
     "$tmp/pair1/compare_services.csv" >"$tmp/cmp" 2>&1
 if [ $? -eq 0 ]; then ok "compare_services.csv: $(tail -n 1 "$tmp/cmp"): each the services.csv figure, each difference paired"
 else bad "compare_services.csv:"; sed 's/^/      /' "$tmp/cmp" | head; fi
+# README ("compare_services.csv") gives this comparison's size and England's; it said 390
+# rows of 65 metrics (about 15,000 for England) after the file had 69 metrics a service.
+got=$(tail -n 1 "$tmp/cmp" | sed -n 's/^\([0-9]*\) rows (\([0-9]*\) metrics).*/\1 \2/p')
+said=$(tr '\n' ' ' <README.md | tr -s ' ' |
+    sed -n 's/.*-r 4 write \([0-9]*\) rows (3 services, \([0-9]*\) metrics, 2 scenarios); England.s 120 services against a variant of them, about \([0-9,]*\) rows.*/\1 \2 \3/p')
+england=$(echo "$got" | awk '{ n = int(240 * $2 / 100 + 0.5) * 100
+    printf "%d,%03d", n / 1000, n % 1000 }')
+check "README's compare_services.csv sizes are the program's ($got; England about $england)" \
+    test -n "$got" -a "$said" = "$got $england"
 row=$(grep '^three_pwps,three,Small A,within_6_weeks_true,' "$tmp/pair1/compare_services.csv")
 check "a service's six-week share moves with two more PWPs ($row)" \
     sh -c "echo '$row' | awk -F, '{ exit !(\$9 > 0) }'"
