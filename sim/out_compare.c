@@ -300,13 +300,18 @@ void out_print_compare(FILE *f, const pw_params *p, size_t nscn, const char *con
         fputs("(out of memory comparing scenarios)\n", f);
         return;
     }
-    fprintf(f, "Paired comparison on the same referrals: %zu replication%s each, differences\n"
-               "taken replication by replication; [ ] is the 95%% CI of the difference\n"
-               "(percentage points for shares).\n",
+    fprintf(f, "Paired comparison on the same referrals: %zu replication%s each, differences\n",
             nreps, nreps == 1 ? "" : "s");
+    /* One replication gives no interval: say so, as the dashboard does, not promise one. */
+    fputs(nreps < 2 ? "taken replication by replication (percentage points for shares); with\n"
+                      "one replication, no confidence intervals (they need two or more, -r).\n"
+                    : "taken replication by replication; [ ] is the 95% CI of the difference\n"
+                      "(percentage points for shares).\n",
+          f);
     for (size_t s = 1; s < nscn; s++) {
         fprintf(f, "\n%s  vs  %s\n", names[s], names[0]);
-        fprintf(f, "  %-42s %9s %9s %9s  %s\n", "", "reference", "scenario", "diff", "95% CI");
+        fprintf(f, "  %-42s %9s %9s %9s%s\n", "", "reference", "scenario", "diff",
+                nreps < 2 ? "" : "  95% CI");
         for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
             const cell *a = &cells[0 * nm + shown[k].m], *b = &cells[s * nm + shown[k].m];
             int sh = shown[k].kind;

@@ -796,6 +796,10 @@ run compare "$top/tests/explore/quarter.cfg" "$top/scenarios/baseline.cfg" -r 1 
     --set horizon_weeks=52 --set warmup_weeks=26 --set followup_weeks=13 -o "$tmp/cmp1"
 expect_rc 0 "compare at one replication"
 check "its head: '1 replication each'" grep -q '^Paired comparison on the same referrals: 1 replication each' "$tmp/out"
+# Its head promised "[ ] is the 95% CI of the difference" and its columns a "95% CI", where
+# one replication has none; it says so now, as the dashboard does.
+check "and that one replication gives no confidence intervals, with no '95% CI' column" \
+    sh -c "grep -q '^one replication, no confidence intervals (they need two or more, -r)' '$tmp/out' && ! grep -q '95% CI' '$tmp/out'"
 
 # docs/design.md §3: replication r run alone equals replication r inside a batch. The
 # command line has no option to run one chosen replication (only -r N: replications
