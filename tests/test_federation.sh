@@ -323,6 +323,18 @@ england=$(echo "$got" | awk '{ n = int(240 * $2 / 100 + 0.5) * 100
     printf "%d,%03d", n / 1000, n % 1000 }')
 check "README's compare_services.csv sizes are the program's ($got; England about $england)" \
     test -n "$got" -a "$said" = "$got $england"
+# README ("Federations") quotes this comparison's true six-week share: the national
+# difference with its CI, and the services' least and greatest. It said +6.1 nationally, from
+# +2.1 (Small C) to +14.0 (Small A), written before the model moved them (now +10.2, +6.6
+# and +10.9 at -r 4).
+said=$(tr '\n' ' ' <README.md | tr -s ' ' | sed -n 's/.*true six-week share moves \([-+][0-9.]*\) points nationally \[\([-+][0-9.]*\), \([-+][0-9.]*\)\], from \([-+][0-9.]*\) (\([^)]*\)) to \([-+][0-9.]*\) (\([^)]*\)), 2026.*/\1 \2 \3 \4 \5 \6 \7/p')
+got=$( { grep '^three_pwps,three,within_6_weeks_true,' "$tmp/pair1/compare.csv"
+         grep '^three_pwps,three,[^,]*,within_6_weeks_true,' "$tmp/pair1/compare_services.csv"; } |
+    awk -F, 'NR == 1 { printf "%+.1f %+.1f %+.1f", 100 * $7, 100 * $8, 100 * $9; next }
+             { d = 100 * $8; if (lo == "" || d < lo) { lo = d; ln = $3 }; if (hi == "" || d > hi) { hi = d; hn = $3 } }
+             END { printf " %+.1f %s %+.1f %s\n", lo, ln, hi, hn }')
+check "README's six-week shares of three_pwps against three are the program's ($got)" \
+    test -n "$said" -a "$said" = "$got"
 row=$(grep '^three_pwps,three,Small A,within_6_weeks_true,' "$tmp/pair1/compare_services.csv")
 check "a service's six-week share moves with two more PWPs ($row)" \
     sh -c "echo '$row' | awk -F, '{ exit !(\$9 > 0) }'"
