@@ -174,8 +174,11 @@ int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
         out_json_str(f, names[s]);
     }
     fprintf(f, "],\n  \"seed\": %llu,\n  \"replications\": %zu,\n", seed, nreps);
+    /* Re-referrals follow what the service did for people, so only first referrals are
+     * the same (README, "Stepped care against an expert at the door"). */
     fputs("  \"pairing\": \"common random numbers: replication r of every scenario has the same "
-          "referrals; diff = scenario - reference, paired by replication\",\n  \"metrics\": {",
+          "first referrals (re-referrals, which follow what the service did, differ); diff = "
+          "scenario - reference, paired by replication\",\n  \"metrics\": {",
           f);
     for (size_t i = 0; i < nm; i++) {
         fprintf(f, "%s\n    \"%s\": {", i ? "," : "", out_metric_name(i, name));

@@ -227,6 +227,10 @@ if [ -s "$csvf" ]; then
     # the JSON had neither, so a figure some replications lack looked whole.
     check "compare.json: each cell's n and each difference's diff_n" \
         sh -c "grep -q '\"recovery_rate_true\": {\"baseline\": {\"mean\": [^}]*, \"n\": 2}, \"expert_door\": {\"mean\": [^}]*, \"n\": 2, \"diff\": [^}]*, \"diff_n\": 2}' '$out/compare.json'"
+    # Its "pairing" said every scenario's replication r has "the same referrals", where only
+    # first referrals are: re-referrals follow what the service did (their counts differ).
+    check "compare.json: pairing names the first referrals as the same, re-referrals not" \
+        grep -q '"pairing": "common random numbers: replication r of every scenario has the same first referrals (re-referrals, which follow what the service did, differ)' "$out/compare.json"
 fi
 
 echo "== three scenarios: baseline, its twin, stratified"
