@@ -271,7 +271,8 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     char fed[64];
     if (!c->quiet)
         printf("%s%s · sensitivity (%s, %zu %s, %zu runs of %zu replication%s) · seed %" PRIu64
-               "\n%s\n\n", x.base->name, xp_services_note(&x, fed, sizeof fed), sobol ? "Sobol" : "Morris", n,
+               "\n%s\n\n", x.base->name, xp_services_note(&x, fed, sizeof fed),
+               sobol ? "Sobol" : "Morris", n,
                sobol ? "base rows" : "trajectories", rows, x.reps, x.reps == 1 ? "" : "s", x.seed,
                sobol ? "Total-order index ST with its 95% bootstrap CI (first-order S1 in "
                        "sensitivity.csv)."

@@ -410,7 +410,8 @@ int cmd_sweep(const cli *c, int argc, char **argv)
         }
         char fed[64];
         printf("%s%s · sweep of %zu point%s · %zu replication%s each · seed %" PRIu64 "\n",
-               x.base->name, xp_services_note(&x, fed, sizeof fed), g.npoints, g.npoints == 1 ? "" : "s", x.reps,
+               x.base->name, xp_services_note(&x, fed, sizeof fed), g.npoints,
+               g.npoints == 1 ? "" : "s", x.reps,
                x.reps == 1 ? "" : "s", x.seed);
         if (x.reps >= 2)
             printf("Means with 95%% CIs; every point ran on the same random numbers, so each\n"
