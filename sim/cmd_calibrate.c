@@ -722,7 +722,7 @@ int cmd_calibrate(const cli *c, int argc, char **argv)
     memset(&cb, 0, sizeof cb);
     int converged = 0;
     double size = NAN, tol = isnan(c->simplex_size) ? DEFAULT_SIMPLEX_SIZE : c->simplex_size;
-    int ret = xp_begin(&cb.x, &cc, "calibrate", 1, 1);
+    int ret = xp_begin(&cb.x, &cc, "calibrate", 1);
     if (ret != EXIT_OK || (ret = load_targets(&cb)) != EXIT_OK)
         goto out;
     cb.k = cb.t.nparams;

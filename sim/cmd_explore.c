@@ -16,22 +16,20 @@
 #include "run_checks.h"
 
 /* Load the scenario with the command line's --set and extra[0..nextra) into *p, a
- * federation's services into *fed (empty otherwise) when x takes federations; printing
- * every problem. EXIT_OK or a status. */
+ * federation's services into *fed (empty otherwise); printing every problem. EXIT_OK or a
+ * status. */
 static int load_at(const xp *x, const char *const *extra, size_t nextra, pw_params *p,
                    scn_federation *fed)
 {
     memset(fed, 0, sizeof *fed);
-    return x->federations ? app_load_federation(x->c, x->c->scenario, extra, nextra, p, fed)
-                          : app_load(x->c, x->c->scenario, extra, nextra, p);
+    return app_load_federation(x->c, x->c->scenario, extra, nextra, p, fed);
 }
 
-int xp_begin(xp *x, const cli *c, const char *kind, int need_range, int federations)
+int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
 {
     char err[512];
     memset(x, 0, sizeof *x);
     x->c = c;
-    x->federations = federations;
     x->name = app_short_name(c->scenario);
     x->base = malloc(sizeof *x->base);
     x->vars = calloc(c->nvaries ? c->nvaries : 1, sizeof *x->vars);

@@ -29,15 +29,14 @@ typedef struct xp {
     double kept_bytes;   /* what the command keeps across points (the memory budget) */
     const char *kept_what; /* ... described for its message */
     int load_refused;    /* the last xp_load_point failed in the loader (not the budget) */
-    int federations;     /* the scenario may be a federation (its loader's) */
     size_t nservices;    /* a federation's services (0: one service) */
     scn_federation *base_fed; /* and the services of base (owned), or NULL */
 } xp;
 
-/* Parse the --vary list (need_range: every one a range), --metrics, load the scenario
- * (federations: may it be a federation of services, each point then running them all)
- * and open the output set under "out/<kind>-<name>". Returns EXIT_OK or a status. */
-int xp_begin(xp *x, const cli *c, const char *kind, int need_range, int federations);
+/* Parse the --vary list (need_range: every one a range), --metrics, load the scenario (a
+ * federation of services too, each point then running them all) and open the output set
+ * under "out/<kind>-<name>". Returns EXIT_OK or a status. */
+int xp_begin(xp *x, const cli *c, const char *kind, int need_range);
 void xp_free(xp *x);
 
 /* Load the scenario with each --vary key alone at its first and last grid values (a

@@ -140,7 +140,7 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     double *design = NULL, *as_run = NULL, *y = NULL;
     char **assign = NULL;
     gsl_rng *rng = NULL;
-    int ret = xp_begin(&x, &cc, "sensitivity", 1, 1);
+    int ret = xp_begin(&x, &cc, "sensitivity", 1);
     if (ret != EXIT_OK || (ret = xp_check_vars(&x)) != EXIT_OK)
         goto out;
     if (sobol && k > SENS_SOBOL_MAX_INPUTS) {

@@ -514,7 +514,7 @@ int cmd_solve(const cli *c, int argc, char **argv)
     memset(&s, 0, sizeof s);
     size_t *cand = NULL, ncand = 0;
     char *checks = NULL; /* the answer's run checks, printed after it */
-    int ret = xp_begin(&s.x, c, "solve", 1, 1);
+    int ret = xp_begin(&s.x, c, "solve", 1);
     if (ret != EXIT_OK)
         goto out;
     for (size_t v = 0; v < s.x.nvars; v++)

@@ -234,7 +234,7 @@ int cmd_sweep(const cli *c, int argc, char **argv)
     grid g = {0};
     ex_point *pts = NULL;
     char **warn = NULL; /* each point's warnings (per_point) */
-    int ret = xp_begin(&x, c, "sweep", c->samples > 0, 1);
+    int ret = xp_begin(&x, c, "sweep", c->samples > 0);
     if (ret != EXIT_OK)
         goto out;
     ret = c->samples > 0 ? make_lhs(&x, (size_t)c->samples, &g) : make_grid(&x, &g);
