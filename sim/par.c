@@ -115,34 +115,14 @@ int par_size(void) { return g_size; }
 /* Wait for a request without spinning: Open MPI's blocking calls poll at full speed, which
  * on a machine with more ranks and threads than cores takes the cores from the ranks still
  * simulating (rank 0 waiting for results, a rank waiting for its next batch). Replications
- * take far longer than the sleeps here (50 us, growing to 10 ms). */
-static void wait_politely(MPI_Request *req)
+ * take far longer than the sleeps here (50 us, growing to 10 ms). Returns 0 when it is
+ * done, or 1 as soon as *stop (when given) is raised, the request left pending. */
+static int wait_politely(MPI_Request *req, const volatile sig_atomic_t *stop)
 {
     long ns = 50000;
     for (;;) {
         int done = 0;
         MPI_Test(req, &done, MPI_STATUS_IGNORE);
-        if (done)
-            return;
-        struct timespec ts = {0, ns};
-        nanosleep(&ts, NULL);
-        if (ns < 10000000)
-            ns *= 2;
-    }
-}
-
-/* Rank 0 waiting for rank `from`'s answer to a batch: politely, as wait_politely, until it
- * comes (0) or a stop signal is raised (1: the request is left, the job to be ended). The
- * other ranks run their whole share before they answer, which on a long run is minutes:
- * a Ctrl-C is not kept waiting for it. */
-static int recv_status(par_status *st, int from, const volatile sig_atomic_t *stop)
-{
-    MPI_Request req;
-    MPI_Irecv(st, (int)sizeof *st, MPI_BYTE, from, TAG_STATUS, MPI_COMM_WORLD, &req);
-    long ns = 50000;
-    for (;;) {
-        int done = 0;
-        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
         if (done)
             return 0;
         if (stop && *stop)
@@ -154,6 +134,17 @@ static int recv_status(par_status *st, int from, const volatile sig_atomic_t *st
     }
 }
 
+/* Rank 0 waiting for rank `from`'s answer to a batch, until it comes (0) or a stop signal
+ * is raised (1: the request is left, the job to be ended). The other ranks run their whole
+ * share before they answer, which on a long run is minutes: a Ctrl-C is not kept waiting
+ * for it. */
+static int recv_status(par_status *st, int from, const volatile sig_atomic_t *stop)
+{
+    MPI_Request req;
+    MPI_Irecv(st, (int)sizeof *st, MPI_BYTE, from, TAG_STATUS, MPI_COMM_WORLD, &req);
+    return wait_politely(&req, stop);
+}
+
 /* Send or receive one buffer of bytes (MPI counts are ints: large buffers in pieces). */
 static void send_bytes(const void *buf, size_t len, int to, int tag)
 {
@@ -162,7 +153,7 @@ static void send_bytes(const void *buf, size_t len, int to, int tag)
         int k = len > (size_t)1 << 30 ? 1 << 30 : (int)len;
         MPI_Request req;
         MPI_Isend(b, k, MPI_BYTE, to, tag, MPI_COMM_WORLD, &req);
-        wait_politely(&req);
+        (void)wait_politely(&req, NULL);
         b += k;
         len -= (size_t)k;
     } while (len > 0);
@@ -177,7 +168,7 @@ static void recv_bytes(void *buf, size_t len, int from, int tag)
         int k = len > (size_t)1 << 30 ? 1 << 30 : (int)len;
         MPI_Request req;
         MPI_Irecv(b, k, MPI_BYTE, from, tag, MPI_COMM_WORLD, &req);
-        wait_politely(&req);
+        (void)wait_politely(&req, NULL);
         b += k;
         len -= (size_t)k;
     } while (len > 0);
