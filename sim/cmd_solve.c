@@ -107,24 +107,32 @@ static int oom(void)
     return EXIT_RUNTIME;
 }
 
-/* Load the point at `at` into *pt (xp_load_point). EXIT_OK, the load's status (its
- * messages printed) or EXIT_RUNTIME out of memory. */
-static int load_at(solver *s, const long *at, ex_point *pt)
+/* The point at `at` as xp_load_point takes it: "KEY=VALUE" a var (malloc'd, nvars of them;
+ * assign_free), or NULL out of memory (said). */
+static char **assign_at(solver *s, const long *at)
 {
     char **assign = calloc(s->x.nvars, sizeof *assign);
-    int ret = assign ? EXIT_OK : oom();
-    for (size_t v = 0; v < s->x.nvars && ret == EXIT_OK; v++) {
-        if (!(assign[v] = malloc(EX_KEY_MAX + 32)))
-            ret = oom();
-        else
+    for (size_t v = 0; assign && v < s->x.nvars; v++) {
+        if (!(assign[v] = malloc(EX_KEY_MAX + 32))) {
+            for (size_t w = 0; w < v; w++)
+                free(assign[w]);
+            free(assign);
+            assign = NULL;
+        } else {
             ex_var_assign(&s->x.vars[v], (double)at[v], assign[v], EX_KEY_MAX + 32);
+        }
     }
-    if (ret == EXIT_OK)
-        ret = xp_load_point(&s->x, (const char *const *)assign, pt);
-    for (size_t v = 0; assign && v < s->x.nvars; v++)
+    if (!assign)
+        oom();
+    return assign;
+}
+
+/* Release assign_at's n assignments (NULL too). */
+static void assign_free(char **assign, size_t n)
+{
+    for (size_t v = 0; assign && v < n; v++)
         free(assign[v]);
     free(assign);
-    return ret;
 }
 
 /* sp with its services (a federation's, dropped after its last run: a grid of a thousand
@@ -133,13 +141,10 @@ static int with_services(solver *s, spot *sp)
 {
     if (!s->x.nservices || sp->pt.fed)
         return EXIT_OK;
-    ex_point again;
-    int ret = load_at(s, sp->at, &again);
-    if (ret == EXIT_OK) {
-        sp->pt.fed = again.fed;
-        again.fed = NULL;
-        ex_point_free(&again);
-    }
+    char **assign = assign_at(s, sp->at);
+    int ret = assign ? xp_with_services(&s->x, (const char *const *)assign, &sp->pt)
+                     : EXIT_RUNTIME;
+    assign_free(assign, s->x.nvars);
     return ret;
 }
 
@@ -174,8 +179,10 @@ static int get_spot(solver *s, const long *at, spot **out)
     int ret = sp->at ? EXIT_OK : oom();
     for (size_t v = 0; v < s->x.nvars && ret == EXIT_OK; v++)
         sp->at[v] = at[v];
+    char **assign = ret == EXIT_OK ? assign_at(s, at) : NULL;
     if (ret == EXIT_OK)
-        ret = load_at(s, at, &sp->pt);
+        ret = assign ? xp_load_point(&s->x, (const char *const *)assign, &sp->pt) : EXIT_RUNTIME;
+    assign_free(assign, s->x.nvars);
     if (ret != EXIT_OK) {
         free(sp->at);
         return ret;
