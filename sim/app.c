@@ -1,6 +1,7 @@
 /* What the commands share (see app.h). */
 #include "app.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/pw_pool.h"
 #include "models/pw_world.h"
 #include "out_file.h"
 #include "out_stream.h"
@@ -86,9 +88,54 @@ int app_publish_set(out_set *set)
 }
 
 
+/* --service NAME: of the federation just loaded (its national parameters in *p, its
+ * services in *fed), service NAME alone into *p as the federation runs it: its parameters,
+ * named "NAME (the federation's name)", seeded from the master seed (-s, else the file's)
+ * as the runner seeds it (pw_pool_service_seed). *fed is left empty. An SCN_* code. */
+static int pick_service(const cli *c, const char *path, pw_params *p, scn_federation *fed,
+                        scn_errors *errs)
+{
+    char msg[1024];
+    size_t k = 0;
+    while (k < fed->n && strcmp(fed->services[k].name, c->service) != 0)
+        k++;
+    if (fed->n == 0) {
+        snprintf(msg, sizeof msg, "%s: --service '%s': the scenario is not a federation (it "
+                 "has no services list)", path, c->service);
+    } else if (k == fed->n) {
+        int len = snprintf(msg, sizeof msg, "%s: --service '%s': no service of that name "
+                           "(expected one of the services list's %zu:", path, c->service,
+                           fed->n);
+        size_t shown = fed->n <= 12 ? fed->n : 10; /* England has 120 */
+        for (size_t i = 0; i < shown && len > 0 && (size_t)len < sizeof msg; i++)
+            len += snprintf(msg + len, sizeof msg - (size_t)len, "%s \"%s\"", i ? "," : "",
+                            fed->services[i].name);
+        if (len > 0 && (size_t)len < sizeof msg && shown < fed->n)
+            snprintf(msg + len, sizeof msg - (size_t)len, " and %zu more: stepsim check "
+                     "SCENARIO lists them)", fed->n - shown);
+        else if (len > 0 && (size_t)len < sizeof msg)
+            snprintf(msg + len, sizeof msg - (size_t)len, ")");
+    } else {
+        uint64_t master = c->have_seed ? (uint64_t)c->seed : p->seed;
+        char name[sizeof p->name + sizeof fed->services[k].name + 4];
+        snprintf(name, sizeof name, "%s (%s)", fed->services[k].name, p->name);
+        *p = fed->services[k];
+        name[sizeof p->name - 1] = '\0'; /* cut to fit, as a label is */
+        memcpy(p->name, name, sizeof p->name);
+        p->seed = pw_pool_service_seed(master, k);
+        scn_federation_free(fed);
+        return SCN_OK;
+    }
+    scn_federation_free(fed);
+    return scn_errors_add(errs, msg) ? SCN_ENOMEM : SCN_EINVALID;
+}
+
 int app_load_quiet(const cli *c, const char *path, const char *const *extra, size_t nextra,
                    pw_params *p, scn_federation *fed, scn_errors *errs)
 {
+    scn_federation own = {0};
+    if (c->service && !fed)
+        fed = &own;
     const char **sets = calloc(c->nsets + nextra + 1, sizeof *sets);
     if (!sets)
         return SCN_ENOMEM;
@@ -99,6 +146,8 @@ int app_load_quiet(const cli *c, const char *path, const char *const *extra, siz
     int rc = fed ? scn_load_federation(path, sets, c->nsets + nextra, p, fed, errs)
                  : scn_load(path, sets, c->nsets + nextra, p, errs);
     free(sets);
+    if (rc == SCN_OK && c->service)
+        rc = pick_service(c, path, p, fed, errs);
     return rc;
 }
 
@@ -285,6 +334,11 @@ char *app_short_name(const char *path)
     return strndup(base, len);
 }
 
+unsigned long long app_seed(const cli *c, const pw_params *p)
+{
+    return c->have_seed && !c->service ? c->seed : p->seed;
+}
+
 char *app_default_outdir(const cli *c, const char *name)
 {
     char hex[OUT_SHA256_HEX] = "";
@@ -298,10 +352,16 @@ char *app_default_outdir(const cli *c, const char *name)
         out_sha256_hex(&h, hex);
         hex[8] = '\0';
     }
-    size_t len = strlen(name) + 16;
+    /* A federation's service beside the federation's own: "out/england-NEY_03". */
+    const char *svc = c->service ? c->service : "";
+    size_t len = strlen(name) + strlen(svc) + 17;
     char *dir = malloc(len);
-    if (dir)
-        snprintf(dir, len, "out/%s%s%s", name, *hex ? "-" : "", hex);
+    if (!dir)
+        return NULL;
+    int at = snprintf(dir, len, "out/%s%s", name, *svc ? "-" : "");
+    for (const char *q = svc; *q && at > 0; q++)
+        dir[at++] = isalnum((unsigned char)*q) || *q == '-' || *q == '.' ? *q : '_';
+    snprintf(dir + at, len - (size_t)at, "%s%s", *hex ? "-" : "", hex);
     return dir;
 }
 

@@ -76,8 +76,13 @@ int app_load_quiet(const cli *c, const char *path, const char *const *extra, siz
 
 /* A scenario file's name without directory and .cfg (malloc'd; NULL on OOM). */
 char *app_short_name(const char *path);
+/* The run's master seed: -s's, else the scenario's; with --service the service's own,
+ * drawn from either when it was loaded (pick_service). */
+unsigned long long app_seed(const cli *c, const pw_params *p);
 /* "out/NAME", or "out/NAME-XXXXXXXX" with --set overrides (the first 8 hex digits of
- * their SHA-256), so a variant never replaces the scenario's own results. malloc'd. */
+ * their SHA-256), so a variant never replaces the scenario's own results; with --service,
+ * "out/NAME-SERVICE" before them (the name's characters other than letters, digits, '-'
+ * and '.' as '_'). malloc'd. */
 char *app_default_outdir(const cli *c, const char *name);
 /* With --set overrides, label the scenario "NAME [k=v; k=v]" (cut to fit). */
 void app_label_overrides(pw_params *p, const cli *c);

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -155,6 +156,8 @@ static const struct {
     {H_RUNS | H_SERVE, "  -j, --threads N        worker threads (default: all cores)\n"},
     {H_RUNS, "  -o, --outdir DIR       output folder (default under out/)\n"},
     {H_RUNS | H_CHECK | H_SERVE, "  --set KEY=VALUE        override a scenario key (repeatable)\n"},
+    {H_RUNS | H_CHECK, "  --service NAME         of a federation, service NAME alone, as it runs in\n"
+                       "                         the federation: its parameters, its random numbers\n"},
     {H_RUN | H_CMP, "  --precision X[:M]      add replications until metric M's (default: each of\n"
                     "                         17 shares, waits and losses, listed in man stepsim)\n"
                     "                         95% CI half-width is within X (absolute for shares,\n"
@@ -224,7 +227,7 @@ static int parse_double(const char *s, double *out)
 }
 
 /* A seed given on the command line into *out: 0 for digits alone (no sign or blank
- * first) below 2^63 - 1, else -1 with *out unchanged. */
+ * first) below 2^64 - 1, else -1 with *out unchanged. */
 static int parse_seed(const char *s, unsigned long long *out)
 {
     char *end;
@@ -233,8 +236,9 @@ static int parse_seed(const char *s, unsigned long long *out)
     if (!(*s >= '0' && *s <= '9'))
         return -1;
     unsigned long long v = strtoull(s, &end, 10);
-    /* Below 2^63 - 1, as a scenario file can hold it (scn_special.c: load_seed). */
-    if (errno || end == s || *end || v >= (unsigned long long)INT64_MAX)
+    /* Below 2^64 - 1, as a scenario file can hold it (in hexadecimal beyond 2^63 - 2:
+     * scn_special.c, load_seed); a federation's services are seeded over the whole range. */
+    if (errno || end == s || *end || v == ULLONG_MAX)
         return -1;
     *out = v;
     return 0;
@@ -245,7 +249,7 @@ enum {
     OPT_SET = 256, OPT_PATIENTS, OPT_EVENTS, OPT_VERSION, OPT_VARY, OPT_TARGET, OPT_MINIMISE,
     OPT_METHOD, OPT_PRECISION, OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_PER_POINT,
     OPT_EXHAUSTIVE, OPT_TARGETS, OPT_MAX_EVALS, OPT_SIMPLEX_SIZE, OPT_START_DATE, OPT_PORT,
-    OPT_MAX_MEMORY
+    OPT_MAX_MEMORY, OPT_SERVICE
 };
 /* "-": arguments that are not options come back in order as option 1 (whatever
  * POSIXLY_CORRECT says), so options may stand before or after them; ":": a missing value
@@ -279,6 +283,7 @@ static const struct option long_opts[] = {
     {"start-date", required_argument, NULL, OPT_START_DATE},
     {"port", required_argument, NULL, OPT_PORT},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+    {"service", required_argument, NULL, OPT_SERVICE},
     {NULL, 0, NULL, 0},
 };
 
@@ -425,6 +430,10 @@ static int check_command(cli *c)
                                   c->outdir || c->quiet))
         return cli_usage_error("-r, -s, -j, -o and -q are for the commands that run, not %s "
                                "(it prints the scenario)", cmd);
+    if (serve && c->service)
+        return cli_usage_error("--service is not for serve: print the service as a scenario "
+                               "(stepsim check SCENARIO --service '%s' > FILE.cfg) and serve "
+                               "that", c->service);
     if (serve && (c->have_seed || c->outdir || c->quiet))
         return cli_usage_error("-s, -o and -q are not for %s: the playground runs the "
                                "scenario's seed, writes no files and prints only its address",
@@ -563,8 +572,8 @@ int cli_parse(int argc, char **argv, cli *c)
     static const int single[] = {'r', 'j', 's', 'o', OPT_MINIMISE, OPT_METHOD, OPT_PRECISION,
                                  OPT_METRICS, OPT_SAMPLES, OPT_CONFIDENCE, OPT_TARGETS,
                                  OPT_MAX_EVALS, OPT_SIMPLEX_SIZE, OPT_START_DATE, OPT_PORT,
-                                 OPT_MAX_MEMORY};
-    unsigned char seen[OPT_MAX_MEMORY + 1] = {0};
+                                 OPT_MAX_MEMORY, OPT_SERVICE};
+    unsigned char seen[OPT_SERVICE + 1] = {0};
     for (;;) {
         int prev = optind;
         int o = getopt_long(argc, argv, short_opts, long_opts, NULL);
@@ -653,8 +662,14 @@ int cli_parse(int argc, char **argv, cli *c)
             break;
         case 's':
             if (parse_seed(optarg, &c->seed))
-                return cli_usage_error("seed must be an integer in [0, 2^63 - 1) (got '%s')", optarg);
+                return cli_usage_error("seed must be an integer in [0, 2^64 - 1) (got '%s')", optarg);
             c->have_seed = 1;
+            break;
+        case OPT_SERVICE:
+            if (!*optarg)
+                return cli_usage_error("--service needs a service's name, as the scenario's "
+                                       "services list gives it (got '%s')", optarg);
+            c->service = optarg;
             break;
         case 'o':
             c->outdir = optarg;

@@ -28,6 +28,7 @@ typedef struct cli {
     const char *precision;   /* --precision X[:METRIC] (run, compare) */
     const char *metrics;     /* --metrics A,B (sweep, sensitivity) */
     const char *targets_file; /* --targets FILE (calibrate) */
+    const char *service;     /* --service NAME: a federation's service alone, or NULL */
     const char *start_date;  /* --start-date YYYY-MM-DD (events.csv timestamps) */
     long start_days;         /* its days from 1970-01-01 */
     long port;               /* --port (serve), default 8080 */

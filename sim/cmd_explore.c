@@ -77,7 +77,7 @@ int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
     }
     snprintf(x->csv_label, sizeof x->csv_label, "%s", q);
     free(q);
-    x->seed = c->have_seed ? c->seed : x->base->seed;
+    x->seed = app_seed(c, x->base);
     x->reps = c->replications > 0 ? (size_t)c->replications : (size_t)x->base->replications;
     x->run.threads = app_threads(c);
     x->run.stop = &app_stop_signal;

@@ -117,6 +117,7 @@ static int write_set(const cli *c, const pw_params *p, const scn_federation *fed
     info->argv = argv;
     info->sets = c->sets;
     info->nsets = c->nsets;
+    info->service = c->service;
     if (out_write_all(dir, p, scenario, res, n, info, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         return RUNNER_FAILED;
@@ -210,8 +211,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     prec_spec pspec, *prec = NULL;
     if (c->replications > 0)
         p->replications = (int)c->replications;
-    if (c->have_seed)
-        p->seed = c->seed;
+    p->seed = app_seed(c, p);
     if (c->patients)
         p->output.patients = 1;
     if (c->events)
@@ -411,7 +411,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
         goto out;
     app_note_start_date(c, holidays); /* for a run that goes ahead */
     /* The same seed and replications for all: common random numbers. */
-    unsigned long long seed = c->have_seed ? c->seed : ps[0].seed;
+    unsigned long long seed = app_seed(c, &ps[0]);
     int nrep = c->replications > 0 ? (int)c->replications : ps[0].replications;
     default_dir = c->outdir ? NULL : app_default_outdir(c, "compare");
     const char *outdir = c->outdir ? c->outdir : default_dir;

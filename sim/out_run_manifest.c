@@ -118,6 +118,8 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
     fputs("  \"scenario\": {\n", f);
     json_kv_str(f, I2, "name", p->name, 0);
     json_kv_str(f, I2, "path", scenario_path, 0);
+    if (in->service) /* the file is a federation; this is one service of it */
+        json_kv_str(f, I2, "service", in->service, 0);
     json_kv_str(f, I2, "hash", scenario_hash, 0);
     fprintf(f, "%s\"overrides\": [", I2);
     for (size_t k = 0; in->sets && k < in->nsets; k++) {

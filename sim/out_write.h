@@ -42,6 +42,7 @@ typedef struct out_run_info {
     int ranks;                     /* MPI ranks used (1 without MPI) */
     double wall_seconds;           /* wall time of the run; NaN if unknown */
     const char *const *sets;       /* the --set overrides, in order */
+    const char *service;           /* --service: the federation's service run alone, or NULL */
     size_t nsets;
     int argc;                      /* the command line, argv[0] included */
     char *const *argv;

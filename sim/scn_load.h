@@ -44,6 +44,9 @@ void scn_errors_init(scn_errors *e);
 /* Free every message and the list; leaves an empty list. Safe on NULL and on an empty or
  * zeroed list. */
 void scn_errors_free(scn_errors *e);
+/* Append a copy of msg (a message of the caller's, in compiler form). 0, or -1 out of
+ * memory (the list unchanged). */
+int scn_errors_add(scn_errors *e, const char *msg);
 /* A static description of a scn_load return code. */
 const char *scn_strerror(int status);
 /* The libconfig version the loader was built against, e.g. "1.5.0" (static string). */

@@ -32,6 +32,20 @@ void scn_errors_free(scn_errors *e)
     scn_errors_init(e);
 }
 
+int scn_errors_add(scn_errors *e, const char *msg)
+{
+    char *m = scn_strdup(msg);
+    char **grown = m ? realloc(e->msg, (e->n + 1) * sizeof *e->msg) : NULL;
+    if (!grown) {
+        free(m);
+        return -1;
+    }
+    e->msg = grown;
+    e->cap = e->n + 1;
+    e->msg[e->n++] = m;
+    return 0;
+}
+
 void scn_errors_truncate(scn_errors *e, size_t n)
 {
     for (; e->n > n; e->n--)

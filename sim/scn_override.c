@@ -42,10 +42,17 @@ static int copy_setting(scn_ctx *c, config_setting_t *dst, const config_setting_
     if (mark(c, dst, set_arg ? NULL : src, set_arg) < 0)
         return -1;
     switch (config_setting_type(src)) {
+    /* The format goes with the value: a hexadecimal seed is read as its bits (load_seed). */
     case CONFIG_TYPE_INT:
-        return config_setting_set_int(dst, config_setting_get_int(src)) ? 0 : -1;
+        return config_setting_set_int(dst, config_setting_get_int(src)) &&
+                       config_setting_set_format(dst, config_setting_get_format(src))
+                   ? 0
+                   : -1;
     case CONFIG_TYPE_INT64:
-        return config_setting_set_int64(dst, config_setting_get_int64(src)) ? 0 : -1;
+        return config_setting_set_int64(dst, config_setting_get_int64(src)) &&
+                       config_setting_set_format(dst, config_setting_get_format(src))
+                   ? 0
+                   : -1;
     case CONFIG_TYPE_FLOAT:
         return config_setting_set_float(dst, config_setting_get_float(src)) ? 0 : -1;
     case CONFIG_TYPE_BOOL:

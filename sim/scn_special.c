@@ -17,33 +17,51 @@
 /* Default seed: 1. */
 static void dflt_seed(void *base) { ((pw_params *)base)->seed = 1; }
 
-/* seed: an integer >= 0, 64-bit when written with L. */
+/* seed: an integer >= 0, 64-bit when written with L; beyond 2^63 - 2 in hexadecimal. */
 static void load_seed(scn_ctx *c, const config_setting_t *s, const char *key, void *base)
 {
     long long v;
     if (!scn_get_int64(c, s, key,
                        "an integer >= 0 (write values beyond 2147483647 with an L suffix)", &v))
         return;
+    /* libconfig holds signed 64 bits: a hexadecimal seed is read as its bits, so that a
+     * federation's service seeds (pw_pool_service_seed, any 64-bit value) can be written.
+     * Past 64 hexadecimal bits libconfig reads -1 without a word, so the one value that
+     * cannot be told from an overflow, 0xFFFFFFFFFFFFFFFF, is refused. */
+    if (config_setting_get_format(s) == CONFIG_FORMAT_HEX) {
+        if (v == -1)
+            scn_err_at(c, s, key, "must be below 0xFFFFFFFFFFFFFFFF (got it, or a larger "
+                       "number libconfig cannot hold)");
+        else
+            ((pw_params *)base)->seed = (uint64_t)v;
+        return;
+    }
     if (v < 0) {
         scn_err_at(c, s, key, "must be an integer >= 0 (got %lld)", v);
         return;
     }
-    /* libconfig reads every integer beyond 64 bits as INT64_MAX, without a word: the one
-     * value that cannot be told from an overflow is refused (seeds are below it, -s too). */
+    /* libconfig reads every decimal integer beyond 64 bits as INT64_MAX, without a word: the
+     * one value that cannot be told from an overflow is refused. */
     if (v == LLONG_MAX) {
-        scn_err_at(c, s, key, "must be an integer in [0, 9223372036854775806] (got "
-                   "9223372036854775807, or a larger number libconfig cannot hold)");
+        scn_err_at(c, s, key, "must be an integer in [0, 9223372036854775806], or in "
+                   "hexadecimal up to 0xFFFFFFFFFFFFFFFEL (got 9223372036854775807, or a larger "
+                   "number libconfig cannot hold)");
         return;
     }
     ((pw_params *)base)->seed = (uint64_t)v;
 }
 
-/* seed, with an L suffix beyond 32 bits so libconfig 1.5 reads it whole. */
+/* seed, with an L suffix beyond 32 bits so libconfig 1.5 reads it whole; in hexadecimal
+ * beyond what a signed decimal can hold, with the decimal value beside it. */
 static void print_seed(FILE *f, const void *base, const pw_field *fd, int indent)
 {
     uint64_t s = ((const pw_params *)base)->seed;
-    fprintf(f, "%*s%s = %llu%s;\n", indent, "", fd->name, (unsigned long long)s,
-            s > INT32_MAX ? "L" : "");
+    if (s >= (uint64_t)LLONG_MAX)
+        fprintf(f, "%*s%s = 0x%016llXL; # %llu\n", indent, "", fd->name, (unsigned long long)s,
+                (unsigned long long)s);
+    else
+        fprintf(f, "%*s%s = %llu%s;\n", indent, "", fd->name, (unsigned long long)s,
+                s > INT32_MAX ? "L" : "");
 }
 
 /* ==== policy =========================================================================== */

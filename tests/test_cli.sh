@@ -544,19 +544,45 @@ expect_err "unexpected argument '.*more_pwps.cfg' \(run takes one scenario file;
 run run "$top/scenarios/baseline.cfg" -s ' -5' -o "$tmp/never"
 expect_rc 2 "a seed of ' -5'"
 expect_err "seed must be an integer .*got ' -5'" "the bad seed named"
-# Seeds are below 2^63 - 1, the most a scenario file holds: libconfig reads any larger
-# integer as 2^63 - 1 without a word, which once ran silently as that seed.
-run run "$top/scenarios/baseline.cfg" -s 9223372036854775807 -o "$tmp/never"
-expect_rc 2 "-s 2^63 - 1"
-expect_err "seed must be an integer in \[0, 2\^63 - 1\)" "-s 2^63 - 1: the range stated"
+# -s takes any seed below 2^64 - 1, as a federation's services are seeded over the whole
+# range (a service run alone, --service, or its scenario printed by check, carries one):
+# until 2026-12-07 it stopped at 2^63 - 1, the most a decimal in a scenario file holds.
+run run "$top/tests/golden/small.cfg" -s 18446744073709551615 -o "$tmp/never"
+expect_rc 2 "-s 2^64 - 1"
+expect_err "seed must be an integer in \[0, 2\^64 - 1\)" "-s 2^64 - 1: the range stated"
+run run "$top/tests/golden/small.cfg" -s 18446744073709551616 -o "$tmp/never"
+expect_rc 2 "-s 2^64"
+run run "$top/tests/golden/small.cfg" -s 18446744073709551614 -r 1 -q -o "$tmp/bigseed"
+expect_rc 0 "-s 2^64 - 2 runs"
+check "its manifest's master_seed is it" grep -q '"master_seed": 18446744073709551614,' \
+    "$tmp/bigseed/manifest.json"
+# In a file libconfig reads any decimal integer past 2^63 - 1 as 2^63 - 1 without a word,
+# which once ran silently as that seed: that value is refused, and larger seeds are
+# written in hexadecimal (read as their 64 bits), up to 0xFFFFFFFFFFFFFFFE (past 64 bits
+# libconfig reads a hexadecimal number as all ones, so that is refused).
 for big in 9223372036854775807L 18446744073709551616L 99999999999999999999L; do
     run check "$top/scenarios/baseline.cfg" --set "seed=$big"
     expect_rc 2 "--set seed=$big"
-    expect_err "seed: must be an integer in \[0, 9223372036854775806\]" "--set seed=$big: the range"
+    expect_err "seed: must be an integer in \[0, 9223372036854775806\], or in hexadecimal up to 0xFFFFFFFFFFFFFFFEL" \
+        "--set seed=$big: the range"
 done
 run check "$top/scenarios/baseline.cfg" --set seed=9223372036854775806L
-expect_rc 0 "the largest seed loads"
+expect_rc 0 "the largest decimal seed loads"
 check "and prints back whole" grep -qx 'seed = 9223372036854775806L;' "$tmp/out"
+for big in 0xFFFFFFFFFFFFFFFFL 0x1FFFFFFFFFFFFFFFFL; do
+    run check "$top/scenarios/baseline.cfg" --set "seed=$big"
+    expect_rc 2 "--set seed=$big"
+    expect_err "seed: must be below 0xFFFFFFFFFFFFFFFF" "--set seed=$big: the range"
+done
+run check "$top/scenarios/baseline.cfg" --set seed=0xFFFFFFFFFFFFFFFEL
+expect_rc 0 "the largest hexadecimal seed loads"
+check "and prints back in hexadecimal, the decimal beside it" \
+    grep -qx 'seed = 0xFFFFFFFFFFFFFFFEL; # 18446744073709551614' "$tmp/out"
+cp "$tmp/out" "$top/scenarios/.bigseed.cfg"
+run check "$top/scenarios/.bigseed.cfg"
+rm -f "$top/scenarios/.bigseed.cfg"
+check "which loads back as the same seed" \
+    grep -qx 'seed = 0xFFFFFFFFFFFFFFFEL; # 18446744073709551614' "$tmp/out"
 run run "$top/scenarios/baseline.cfg" -r '+2' -o "$tmp/never"
 expect_rc 2 "replications of '+2'"
 

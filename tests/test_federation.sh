@@ -10,7 +10,8 @@
 # and federations whose services differ get none, and are told why; bad services lists and
 # a federation given to serve exit 2 naming file, line and key; sweep, solve, sensitivity
 # and calibrate run a federation point by point, a sweep's point equal to run --set's and
-# calibrate's fitted.cfg a federation that runs to the fit.
+# calibrate's fitted.cfg a federation that runs to the fit; --service runs one service alone
+# as the federation runs it.
 # Usage: tests/test_federation.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -247,6 +248,86 @@ check "and it has england.cfg's 120 services" \
 check "its printout's heading: the base is the file with its overrides and variant groups" \
     sh -c "head -n 2 '$tmp/eed.cfg' | grep -q 'the file with its overrides and variant groups and --set'"
 
+echo "== a federation's service alone (--service)"
+# --service NAME runs one service of a federation as the federation runs it: its own
+# parameters and random numbers (seeded from the master seed: pw_pool_service_seed). Its
+# figures then equal its row of the federation's services.csv (the tolerance above, 1e-9
+# relative; at least 60 metrics), Small A's and Small B's seeds past 2^63 among them;
+# `check --service` prints it as a scenario (such a seed in hexadecimal) that runs to the
+# same bytes; -s reseeds the federation and the service with it; compare --service pairs
+# as compare_services.csv does. Until 2026-12-07 a service could not be run alone on its
+# own random numbers: its seed could pass 2^63, which -s and `seed` refused.
+# as_row ALONE FED NAME WHAT: ALONE/summary.csv's means against FED/services.csv's row NAME.
+as_row() {
+awk -v name="$3" "$awk_csv"'
+    FNR == 1 { split("", colix); header($0); file++; next }
+    { csv($0, f) }
+    file == 1 { alone[f[col("metric")]] = f[col("mean")]; next }
+    file == 2 && f[col("service")] == name { for (m in alone) if (m in colix) svc[m] = f[colix[m]] }
+    END {
+        for (m in svc) {
+            n++; a = alone[m]; b = svc[m]
+            if (a == "" && b == "") continue
+            d = a - b; if (d < 0) d = -d; t = a < 0 ? -a : a
+            if (a == "" || b == "" || d > 1e-9 * t + 1e-12) { print m ": alone " a ", in the federation " b; bad++ }
+        }
+        print n " metrics compared"
+        exit bad > 0 || n < 60
+    }' "$1/summary.csv" "$2/services.csv" >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "$4: $(tail -n 1 "$tmp/cmp"): equal"; else
+    bad "$4: the service alone differs from its row of services.csv:"; sed 's/^/      /' "$tmp/cmp" | head; fi
+}
+for svc in "Small A" "Small B" "Small C"; do
+    # shellcheck disable=SC2086
+    run run tests/federation/three.cfg --service "$svc" -r 3 $nostreams -o "$tmp/alone"
+    expect_rc 0 "--service '$svc'"
+    as_row "$tmp/alone" "$tmp/j1" "$svc" "'$svc' alone"
+done
+check "the run's manifest.json names the service" \
+    grep -q '"service": "Small C"' "$tmp/alone/manifest.json"
+check "and the label the federation: Small C (golden [...])" \
+    grep -q '^Small C (golden) \[' "$tmp/alone/summary.csv"
+# shellcheck disable=SC2086
+run check tests/federation/three.cfg --service "Small A"
+expect_rc 0 "check --service 'Small A'"
+cp "$tmp/out" tests/federation/.alone_a.cfg
+check "its seed, past 2^63 - 2, in hexadecimal with the decimal beside it" \
+    grep -qx 'seed = 0xC70578B3291483B3L; # 14341001299314901939' tests/federation/.alone_a.cfg
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg --service "Small A" -r 3 $nostreams -o "$tmp/alone"
+# shellcheck disable=SC2086
+run run tests/federation/.alone_a.cfg -r 3 $nostreams -o "$tmp/alone_file"
+expect_rc 0 "the printout runs"
+rm -f tests/federation/.alone_a.cfg
+alike digest "$tmp/alone" "$tmp/alone_file" "the printout runs to run --service's bytes"
+run run tests/federation/three.cfg -s 7 -r 2 $nostreams -o "$tmp/s7"
+run run tests/federation/three.cfg --service "Small B" -s 7 -r 2 $nostreams -o "$tmp/alone"
+expect_rc 0 "--service with -s 7"
+as_row "$tmp/alone" "$tmp/s7" "Small B" "-s 7: 'Small B' alone"
+run run tests/federation/three.cfg --service "Small D" -o "$tmp/never"
+expect_rc 2 "--service of no service"
+expect_err "three.cfg: --service 'Small D': no service of that name \\(expected one of the services list's 3: \"Small A\", \"Small B\", \"Small C\"\\)" \
+    "the name refused, the names listed"
+run check scenarios/england.cfg --service "NEY 1"
+expect_err "\\(expected one of the services list's 120: \"NEY 01\", .*\"NEY 10\" and 110 more: stepsim check SCENARIO lists them\\)" \
+    "England's 120: ten named, the rest counted"
+run run tests/golden/small.cfg --service "Small A" -o "$tmp/never"
+expect_rc 2 "--service of a scenario that is not a federation"
+expect_err "small.cfg: --service 'Small A': the scenario is not a federation \\(it has no services list\\)" "said so"
+run serve tests/federation/three.cfg --service "Small A"
+expect_rc 2 "serve --service"
+expect_err "--service is not for serve: print the service as a scenario" "serve: the way round named"
+run run tests/federation/three.cfg --service ""
+expect_rc 2 "--service ''"
+# The default folder: out/three-Small_B, beside out/three (a service never replaces the
+# federation's results).
+mkdir -p "$tmp/cwd"
+# shellcheck disable=SC2086
+(cd "$tmp/cwd" && "$bin" run "$top/tests/federation/three.cfg" --service "Small B" -r 1 -q -j 1 \
+    --set output.patients=false --set output.events=false >/dev/null 2>&1)
+check "its default folder: out/three-Small_B-<the overrides' hash>" \
+    sh -c "ls -d '$tmp'/cwd/out/three-Small_B-* >/dev/null"
+
 echo "== compare of federations: their services paired"
 # three_pwps.cfg has three.cfg's services, by name and in order: compare_services.csv pairs
 # each with itself, replication by replication (-j 1 and -j 2 the same bytes), and
@@ -366,6 +447,26 @@ unpaired tests/federation/three.cfg "$tmp/tests/federation/renamed.cfg" 'service
     "a service renamed"
 unpaired "$tmp/tests/golden/small.cfg" tests/federation/three.cfg \
     'small is not a federation (no services list)' "a scenario that is not a federation"
+
+# compare --service: one service of each federation, paired as compare_services.csv pairs
+# it (every metric's means and difference with its CI the same numbers).
+# shellcheck disable=SC2086
+run compare tests/federation/three.cfg tests/federation/three_pwps.cfg --service "Small B" \
+    -r 4 $nostreams -o "$tmp/pair_b"
+expect_rc 0 "compare --service 'Small B'"
+awk "$awk_csv"'
+    FNR == 1 { split("", colix); header($0); file++; next }
+    { csv($0, f) }
+    file == 1 && f[col("service")] != "Small B" { next }
+    { key = f[col("scenario")] SUBSEP f[col("metric")]
+      v = f[col("mean")] " " f[col("diff_mean")] " " f[col("diff_ci_low")] " " f[col("diff_ci_high")] }
+    file == 1 { want[key] = v; next }
+    !(key in want) { next } # compare.csv has metrics compare_services.csv has not
+    { n++; if (want[key] != v) { print key ": " v " against " want[key]; bad++ } }
+    END { print n " rows compared"; exit bad > 0 || n < 100 }' \
+    "$tmp/pair2/compare_services.csv" "$tmp/pair_b/compare.csv" >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "compare --service: $(tail -n 1 "$tmp/cmp"), as compare_services.csv's"; else
+    bad "compare --service differs from compare_services.csv's rows:"; sed 's/^/      /' "$tmp/cmp" | head; fi
 
 echo "== check of a federation whose services change a role and two groups"
 # The staff block is the loader's own: a service's change to one role prints as that
