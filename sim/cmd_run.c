@@ -186,25 +186,6 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax,
                c->precision, rmax, rmax == 1 ? "" : "s");
 }
 
-/* A federation runs its services as tasks and writes no streams (yet): a usage error.
- * Returns EXIT_OK or EXIT_USAGE (printed). */
-static int federation_ok(const char *scenario, const pw_params *p, const scn_federation *fed)
-{
-    if (fed->n && (p->output.patients || p->output.events)) {
-        int both = p->output.patients && p->output.events;
-        fprintf(stderr, "stepsim: %s: a federation of services does not write patients.csv "
-                        "or events.csv, and %s %s true (the scenario's output group, or %s): "
-                        "drop %s, or run one service's scenario\n", scenario,
-                both ? "output.patients and output.events"
-                : p->output.patients ? "output.patients" : "output.events",
-                both ? "are" : "is",
-                both ? "--patients and --events" : p->output.patients ? "--patients" : "--events",
-                both ? "them" : "it");
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
-}
-
 int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, char **argv)
 {
     int ret = EXIT_RUNTIME;
@@ -226,8 +207,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         prec_free(prec);
         return ret;
     }
-    if ((ret = app_start_date_fits(c, pw_run_days(p))) != EXIT_OK ||
-        (ret = federation_ok(c->scenario, p, fed)) != EXIT_OK) {
+    if ((ret = app_start_date_fits(c, pw_run_days(p))) != EXIT_OK) {
         if (prec)
             prec_free(prec);
         return ret;
@@ -390,13 +370,6 @@ int cmd_compare(const cli *c, int argc, char **argv)
         goto out;
     for (size_t s = 0; s < ns; s++) {
         int rc = app_load_federation(c, c->scenarios[s], NULL, 0, &ps[s], &feds[s]);
-        if (rc == EXIT_OK) {
-            if (c->patients)
-                ps[s].output.patients = 1;
-            if (c->events)
-                ps[s].output.events = 1;
-            rc = federation_ok(c->scenarios[s], &ps[s], &feds[s]);
-        }
         if (rc != EXIT_OK) {
             ret = rc;
             goto out;

@@ -86,14 +86,19 @@ void out_format_date(long days, char *buf, size_t n)
     snprintf(buf, n, "%04ld-%02u-%02u", y, m, d);
 }
 
-/* "OUTDIR/.NAME.r<R>.part", malloc'd; NULL on OOM. */
-static char *part_path(const char *outdir, const char *name, int replication)
+/* "OUTDIR/.NAME.r<R>.part", or a federation's service k's "OUTDIR/.NAME.r<R>.s<K>.part"
+ * (service < 0: one service), malloc'd; NULL on OOM. */
+static char *part_path(const char *outdir, const char *name, int replication, long service)
 {
-    size_t n = strlen(outdir) + strlen(name) + 40;
+    size_t n = strlen(outdir) + strlen(name) + 64;
     char *s = malloc(n);
+    char svc[32] = "";
+    if (service >= 0)
+        snprintf(svc, sizeof svc, ".s%ld", service);
     if (s)
-        snprintf(s, n, "%s%s.%s.r%d.part", outdir,
-                 outdir[0] && outdir[strlen(outdir) - 1] == '/' ? "" : "/", name, replication);
+        snprintf(s, n, "%s%s.%s.r%d%s.part", outdir,
+                 outdir[0] && outdir[strlen(outdir) - 1] == '/' ? "" : "/", name, replication,
+                 svc);
     return s;
 }
 
@@ -250,6 +255,16 @@ static void rb_start(rowbuf *r, const out_stream *s)
     rb_char(r, ',');
 }
 
+/* A federation's rows end with ",<service name>": the service column, last, so that every
+ * other column keeps its place in one service's files. Nothing for one service. */
+static void rb_service(rowbuf *r, const out_stream *s)
+{
+    if (!s->service_csv)
+        return;
+    rb_char(r, ',');
+    rb_bytes(r, s->service_csv, strlen(s->service_csv));
+}
+
 /* A patients.csv row. */
 static void on_stage(void *ctx, const pw_stage_record *rec)
 {
@@ -291,17 +306,25 @@ static void on_stage(void *ctx, const pw_stage_record *rec)
     }
     rb_char(&r, ',');
     rb_fixed(&r, rec->clinician_burnout, BURNOUT_DECIMALS); /* empty: no clinician (NaN) */
+    rb_service(&r, s);
     rb_char(&r, '\n');
     rb_flush(&r);
     check(s, s->f[0]);
 }
 
-/* "r<replication>-<patient>": a case id unique across the replications of the file. */
+/* "r<replication>-<patient>": a case id unique across the replications of the file; in a
+ * federation's, "r<replication>-s<k>-<patient>" (services[k]), unique across its services
+ * too, whose patients are numbered each from 0. */
 static void rb_case(rowbuf *r, const out_stream *s, pw_origin o, uint64_t id)
 {
     rb_char(r, 'r');
     rb_int(r, s->replication);
     rb_char(r, '-');
+    if (s->service >= 0) {
+        rb_char(r, 's');
+        rb_int(r, s->service);
+        rb_char(r, '-');
+    }
     rb_pid(r, o, id);
 }
 
@@ -337,7 +360,9 @@ static void on_event(void *ctx, const pw_event_record *rec)
         rb_csv(&r, role);
     rb_char(&r, ',');
     rb_csv(&r, role);
-    rb_bytes(&r, rec->unfinished ? ",1\n" : ",0\n", 3);
+    rb_bytes(&r, rec->unfinished ? ",1" : ",0", 2);
+    rb_service(&r, s);
+    rb_char(&r, '\n');
     rb_flush(&r);
     check(s, s->f[1]);
 }
@@ -362,6 +387,7 @@ static void on_arrival(void *ctx, const pw_arrival_record *rec)
     rb_bytes(&r, s->scenario_csv, strlen(s->scenario_csv));
     rb_char(&r, ',');
     rb_csv(&r, rec->exit_reason);
+    rb_service(&r, s);
     rb_char(&r, '\n');
     rb_flush(&r);
     check(s, s->f[2]);
@@ -371,11 +397,42 @@ static void on_arrival(void *ctx, const pw_arrival_record *rec)
  * Per-replication streams
  * ====================================================================================== */
 
+/* Remove the parts in `what` of one replication (of service `service`, or -1: one
+ * service's), after its streams failed to open. */
+static void discard_one(const char *outdir, int replication, long service, unsigned what)
+{
+    for (size_t k = 0; k < N_KINDS; k++) {
+        char *path = what & kinds[k].bit ? part_path(outdir, kinds[k].name, replication, service)
+                                         : NULL;
+        if (path)
+            remove(path);
+        free(path);
+    }
+}
+
+/* " of service \"NAME\"" for a federation's stream, else "", into buf. */
+static const char *service_shown(const out_stream *s, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (s->service >= 0)
+        snprintf(buf, n, " of services[%d] \"%s\"", s->service, s->service_name);
+    return buf;
+}
+
 int out_stream_open(out_stream *s, const char *outdir, const char *scenario, long start_days,
                     int replication, unsigned what, char *err, size_t errlen)
 {
+    return out_stream_open_service(s, outdir, scenario, NULL, -1, start_days, replication, what,
+                                   err, errlen);
+}
+
+int out_stream_open_service(out_stream *s, const char *outdir, const char *scenario,
+                            const char *service, int k_service, long start_days,
+                            int replication, unsigned what, char *err, size_t errlen)
+{
     memset(s, 0, sizeof *s);
     s->replication = replication;
+    s->service = service ? k_service : -1;
     s->start_days = start_days;
     s->monitor.ctx = s;
     int ret = out_mkdir_p(outdir, err, errlen);
@@ -384,22 +441,28 @@ int out_stream_open(out_stream *s, const char *outdir, const char *scenario, lon
     s->scenario_csv = out_csv_quote(scenario);
     if (!s->scenario_csv)
         goto nomem;
+    if (service) {
+        snprintf(s->service_name, sizeof s->service_name, "%s", service);
+        if (!(s->service_csv = out_csv_quote(service)))
+            goto nomem;
+    }
     for (size_t k = 0; k < N_KINDS; k++) {
         if (!(what & kinds[k].bit))
             continue;
         char **path = &s->path[k];
         FILE **fp = &s->f[k];
-        if (!(*path = part_path(outdir, kinds[k].name, replication)))
+        if (!(*path = part_path(outdir, kinds[k].name, replication, s->service)))
             goto nomem;
         if (!(*fp = fopen(*path, "wb"))) {
-            char eb[128];
+            char eb[128], sv[PW_MAX_NAME + 40];
             int e = errno;
             char shown[PATH_MAX];
-            out_error(err, errlen, OUT_EIO, "cannot create '%s' (replication %d's rows): %s",
+            out_error(err, errlen, OUT_EIO, "cannot create '%s' (replication %d's rows%s): %s",
                       part_shown(*path, kinds[k].name, shown, sizeof shown), replication,
-                      out_errstr(e, eb, sizeof eb));
+                      service_shown(s, sv, sizeof sv), out_errstr(e, eb, sizeof eb));
+            int svc = s->service;
             out_stream_free(s);
-            out_stream_discard(outdir, &replication, 1, what);
+            discard_one(outdir, replication, svc, what);
             return OUT_EIO;
         }
         setvbuf(*fp, NULL, _IOFBF, OUT_STREAM_BUFFER_BYTES);
@@ -408,9 +471,10 @@ int out_stream_open(out_stream *s, const char *outdir, const char *scenario, lon
     s->monitor.event = s->f[1] ? on_event : NULL;
     s->monitor.arrival = s->f[2] ? on_arrival : NULL;
     return OUT_OK;
-nomem:
+nomem:;
+    int svc = s->service;
     out_stream_free(s);
-    out_stream_discard(outdir, &replication, 1, what);
+    discard_one(outdir, replication, svc, what);
     return out_error(err, errlen, OUT_ENOMEM, "out of memory");
 }
 
@@ -428,11 +492,12 @@ int out_stream_close(out_stream *s, char *err, size_t errlen)
             s->error = errno ? errno : EIO;
         *fp = NULL;
         if (s->error && ret == OUT_OK) {
-            char eb[128];
+            char eb[128], sv[PW_MAX_NAME + 40];
             char shown[PATH_MAX];
-            ret = out_error(err, errlen, OUT_EIO, "cannot write '%s' (replication %d's rows): %s",
+            ret = out_error(err, errlen, OUT_EIO, "cannot write '%s' (replication %d's rows%s): %s",
                             part_shown(path, kinds[k].name, shown, sizeof shown),
-                            s->replication, out_errstr(s->error, eb, sizeof eb));
+                            s->replication, service_shown(s, sv, sizeof sv),
+                            out_errstr(s->error, eb, sizeof eb));
         }
     }
     out_stream_free(s);
@@ -452,6 +517,8 @@ void out_stream_free(out_stream *s)
     }
     free(s->scenario_csv);
     s->scenario_csv = NULL;
+    free(s->service_csv);
+    s->service_csv = NULL;
     s->monitor.stage = NULL;
     s->monitor.event = NULL;
     s->monitor.arrival = NULL;
@@ -500,22 +567,28 @@ static int append_part(FILE *out, const char *path, char *buf, size_t bufsize, c
     return OUT_OK; /* a failed fwrite is caught by out_file_close */
 }
 
-/* Merge one stream's parts (reps sorted) into outdir/kind->name. buf[bufsize] is the
- * copying buffer. Returns OUT_OK, or an OUT_ code with err set (the file not written). */
+/* Merge one stream's parts (reps sorted; each replication's services 0..nsvc-1 in order,
+ * or its one part when nsvc is 0) into outdir/kind->name, under the header (with the
+ * service column, last, for a federation). buf[bufsize] is the copying buffer. Returns
+ * OUT_OK, or an OUT_ code with err set (the file not written). */
 static int merge_kind(const char *outdir, const stream_kind *kind, const int *reps, size_t n,
-                      char *buf, size_t bufsize, char *err, size_t errlen)
+                      size_t nsvc, char *buf, size_t bufsize, char *err, size_t errlen)
 {
     out_file of = OUT_FILE_INIT;
     int ret = out_file_open(&of, outdir, kind->name, err, errlen);
     if (ret != OUT_OK)
         return ret;
-    fputs(kind->header, of.f);
-    for (size_t i = 0; i < n && ret == OUT_OK; i++) {
-        char *path = part_path(outdir, kind->name, reps[i]);
-        ret = path ? append_part(of.f, path, buf, bufsize, err, errlen)
-                   : out_error(err, errlen, OUT_ENOMEM, "out of memory");
-        free(path);
-    }
+    if (nsvc) /* the header without its newline, then the service column */
+        fprintf(of.f, "%.*s,service\n", (int)strlen(kind->header) - 1, kind->header);
+    else
+        fputs(kind->header, of.f);
+    for (size_t i = 0; i < n && ret == OUT_OK; i++)
+        for (size_t k = 0; k < (nsvc ? nsvc : 1) && ret == OUT_OK; k++) {
+            char *path = part_path(outdir, kind->name, reps[i], nsvc ? (long)k : -1);
+            ret = path ? append_part(of.f, path, buf, bufsize, err, errlen)
+                       : out_error(err, errlen, OUT_ENOMEM, "out of memory");
+            free(path);
+        }
     if (ret == OUT_OK)
         ret = out_file_commit(&of, err, errlen);
     out_file_abort(&of);
@@ -524,6 +597,12 @@ static int merge_kind(const char *outdir, const stream_kind *kind, const int *re
 
 int out_stream_merge(const char *outdir, const int *replications, size_t n, unsigned what,
                      char *err, size_t errlen)
+{
+    return out_stream_merge_services(outdir, replications, n, 0, what, err, errlen);
+}
+
+int out_stream_merge_services(const char *outdir, const int *replications, size_t n,
+                              size_t nservices, unsigned what, char *err, size_t errlen)
 {
     int *reps = sorted_copy(replications, n);
     size_t bufsize = OUT_STREAM_BUFFER_BYTES;
@@ -534,9 +613,9 @@ int out_stream_merge(const char *outdir, const int *replications, size_t n, unsi
     for (size_t k = 0; k < N_KINDS && ret == OUT_OK; k++) {
         if (!(what & kinds[k].bit))
             continue;
-        ret = merge_kind(outdir, &kinds[k], reps, n, buf, bufsize, err, errlen);
+        ret = merge_kind(outdir, &kinds[k], reps, n, nservices, buf, bufsize, err, errlen);
         if (ret == OUT_OK)
-            out_stream_discard(outdir, reps, n, kinds[k].bit);
+            out_stream_discard_services(outdir, reps, n, nservices, kinds[k].bit);
     }
     free(buf);
     free(reps);
@@ -545,15 +624,23 @@ int out_stream_merge(const char *outdir, const int *replications, size_t n, unsi
 
 void out_stream_discard(const char *outdir, const int *replications, size_t n, unsigned what)
 {
+    out_stream_discard_services(outdir, replications, n, 0, what);
+}
+
+void out_stream_discard_services(const char *outdir, const int *replications, size_t n,
+                                 size_t nservices, unsigned what)
+{
     for (size_t k = 0; k < N_KINDS; k++) {
         if (!(what & kinds[k].bit))
             continue;
-        for (size_t i = 0; i < n; i++) {
-            char *path = part_path(outdir, kinds[k].name, replications[i]);
-            if (path)
-                remove(path);
-            free(path);
-        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t v = 0; v < (nservices ? nservices : 1); v++) {
+                char *path =
+                    part_path(outdir, kinds[k].name, replications[i], nservices ? (long)v : -1);
+                if (path)
+                    remove(path);
+                free(path);
+            }
     }
 }
 

@@ -52,6 +52,10 @@ typedef struct out_stream {
     FILE *f[OUT_STREAM_KINDS];    /* patients, events, arrivals; NULL when not written */
     char *path[OUT_STREAM_KINDS]; /* part file paths, owned */
     char *scenario_csv;    /* scenario id as a CSV field, owned */
+    char *service_csv;     /* a federation's: the service's name as a CSV field, owned;
+                              NULL for one service */
+    char service_name[PW_MAX_NAME]; /* the same, for messages */
+    int service;           /* a federation's services[k]: k; -1 for one service */
     long start_days;       /* the date of day 0, days from 1970-01-01 */
     int replication;
     int error;             /* first errno of a failed write; 0 if none */
@@ -66,6 +70,15 @@ __attribute__((warn_unused_result)) int out_stream_open(out_stream *s, const cha
                                                         long start_days,
                                                         int replication, unsigned what,
                                                         char *err, size_t errlen);
+/* The same for service k (services[k], named `service`) of a federation: its parts are
+ * OUTDIR/.patients.csv.r<R>.s<K>.part ..., every row ends with the service's name (the
+ * `service` column, last) and case ids carry the service: "r3-s1-1542". */
+__attribute__((warn_unused_result)) int out_stream_open_service(out_stream *s, const char *outdir,
+                                                                const char *scenario,
+                                                                const char *service,
+                                                                int k, long start_days,
+                                                                int replication, unsigned what,
+                                                                char *err, size_t errlen);
 /* Flush and close the part files (keeping them for the merge) and release *s. Returns 0,
  * or OUT_EIO with err naming the part and the first write error the callbacks met. */
 __attribute__((warn_unused_result)) int out_stream_close(out_stream *s, char *err,
@@ -82,9 +95,20 @@ __attribute__((warn_unused_result)) int out_stream_merge(const char *outdir,
                                                          const int *replications, size_t n,
                                                          unsigned what, char *err,
                                                          size_t errlen);
+/* A federation's: each replication's services 0..nservices-1 in their order (so rows go
+ * by replication, then service), under the header with `service` appended. nservices 0
+ * is out_stream_merge. */
+__attribute__((warn_unused_result)) int out_stream_merge_services(const char *outdir,
+                                                                  const int *replications,
+                                                                  size_t n, size_t nservices,
+                                                                  unsigned what, char *err,
+                                                                  size_t errlen);
 /* Remove the part files of replications[0..n) (after a failure); missing ones are fine. */
 void out_stream_discard(const char *outdir, const int *replications, size_t n,
                         unsigned what);
+/* The same for a federation's nservices services (0: out_stream_discard). */
+void out_stream_discard_services(const char *outdir, const int *replications, size_t n,
+                                 size_t nservices, unsigned what);
 
 /* resources.csv, simmer's get_mon_resources() sampled at the end of every week of every
  * replication (replication order): for assessment, step2 and step3, `server` the open

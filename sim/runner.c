@@ -54,14 +54,29 @@ static int run_service(job *j, size_t i, size_t k, char *msg, size_t len)
     const pw_params *p = j->ps ? j->ps[i] : j->p;
     pw_params sp = j->o->slot_services ? j->o->slot_services[i][k] : j->o->services[k];
     sp.seed = pw_pool_service_seed(p->seed, k);
+    /* Its rows into parts of its own (.NAME.r<R>.s<K>.part), joined by replication, then
+     * service, as one service's are by replication (runner_run_local). */
+    out_stream st;
+    memset(&st, 0, sizeof st);
+    const pw_monitor *mon = NULL;
+    if (j->o->streams) {
+        const char *id = j->o->scenario_id ? j->o->scenario_id : p->name;
+        if (out_stream_open_service(&st, j->o->outdir, id, sp.name, (int)k, j->o->start_days,
+                                    rep, j->o->streams, msg, len) != 0)
+            return -1;
+        mon = &st.monitor;
+    }
     double t0 = wall_now();
-    int rc = pw_run(&sp, rep, NULL, r);
+    int rc = pw_run(&sp, rep, mon, r);
     r->wall_seconds = wall_now() - t0;
     if (rc != 0) {
         snprintf(msg, len, "replication %d, service %zu (%s) failed: %s", rep, k + 1, sp.name,
                  pw_strerror(rc));
+        out_stream_free(&st);
         return -1;
     }
+    if (j->o->streams && out_stream_close(&st, msg, len) != 0)
+        return -1;
     pthread_mutex_lock(&j->lock);
     int last = ++j->svc_done[i] == j->nsvc;
     j->out[i].wall_seconds += r->wall_seconds;
@@ -236,13 +251,13 @@ int runner_run_local(const pw_params *p, const pw_params *const *ps, const int *
     } else if (j.interrupted || (o->stop && *o->stop)) {
         snprintf(err, errlen, "interrupted after %zu of %zu replications", j.done, n);
         ret = RUNNER_INTERRUPTED;
-    } else if (o->streams &&
-               out_stream_merge(o->outdir, reps, n, o->streams, err, errlen) != 0) {
+    } else if (o->streams && out_stream_merge_services(o->outdir, reps, n, o->n_services,
+                                                       o->streams, err, errlen) != 0) {
         ret = RUNNER_FAILED;
     }
     if (ret != 0) {
         if (o->streams)
-            out_stream_discard(o->outdir, reps, n, o->streams);
+            out_stream_discard_services(o->outdir, reps, n, o->n_services, o->streams);
         for (size_t i = 0; i < n; i++)
             pw_results_free(&out[i]);
     }

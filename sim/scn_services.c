@@ -378,8 +378,8 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             continue;
         }
         /* Keys a service's overrides cannot change, though they load: its name is its
-         * entry's, and a federation writes no per-person streams. Said, not ignored; each,
-         * and with the other checks below. */
+         * entry's, and a federation's per-person streams are every service's or none. Said,
+         * not ignored; each, and with the other checks below. */
         const char *kept[3];
         int nkept = 0;
         if (strcmp(p->name, fed->base->name))
@@ -393,9 +393,10 @@ int scn_load_federation(const char *path, const char *const *sets, size_t nsets,
             snprintf(msg, sizeof msg, "\"%s\" overrides %s, which a service cannot change: %s",
                      list[k].name, kept[i],
                      !strcmp(kept[i], "name") ? "a service is named by its entry's name"
-                                              : "a federation writes no patients.csv or "
-                                                "events.csv (run the service's own scenario "
-                                                "for them)");
+                                              : "a federation writes patients.csv and "
+                                                "events.csv for all its services or none "
+                                                "(set it in the base, or --patients / "
+                                                "--events)");
             ret = service_error(errs, &list[k], (int)k, msg);
         }
         int unscaled[PW_MAX_ROLES] = {0}; /* the headcounts its limits' message names */

@@ -11,7 +11,10 @@
 # a federation given to serve exit 2 naming file, line and key; sweep, solve, sensitivity
 # and calibrate run a federation point by point, a sweep's point equal to run --set's and
 # calibrate's fitted.cfg a federation that runs to the fit; --service runs one service alone
-# as the federation runs it.
+# as the federation runs it; a federation's patients.csv and events.csv hold every
+# service's rows (the service's name last), by replication then service, the same bytes
+# on -j 1 and -j 2, each service's cohort rows its referrals in services.csv, and each
+# service's rows those --service writes.
 # Usage: tests/test_federation.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
 
@@ -751,9 +754,68 @@ run serve tests/federation/three.cfg --port 1
 expect_rc 2 "serve of a federation"
 expect_err 'three.cfg:[0-9]+: services: a federation of services runs with `stepsim run`, `compare`, `check`, `sweep`, `solve`, `sensitivity` or `calibrate`, not this command' \
     "serve of a federation"
-run run tests/federation/three.cfg -r 1 -q -o "$tmp/streams"
-expect_rc 2 "federation with streams"
-expect_err 'does not write patients.csv or events.csv, and output.patients and output.events are true' "federation with streams"
+
+echo "== a federation's patients.csv and events.csv"
+# Its base (small.cfg) writes both: every service's rows, the service's name appended as
+# the last column, by replication and then service in the list's order; case ids carry
+# the service (r0-s1-12).
+run run tests/federation/three.cfg -r 2 -s 1 -q -j 1 -o "$tmp/st1"
+expect_rc 0 "three services with patients.csv and events.csv, -j 1"
+run run tests/federation/three.cfg -r 2 -s 1 -q -j 2 -o "$tmp/st2"
+expect_rc 0 "three services with patients.csv and events.csv, -j 2"
+for f in patients events arrivals resources; do
+    check "$f.csv: the same bytes on -j 1 and -j 2" cmp -s "$tmp/st1/$f.csv" "$tmp/st2/$f.csv"
+done
+check "no part file left" test -z "$(find "$tmp/st1" "$tmp/st2" -name '*.part')"
+check "patients.csv's header: one service's, then service" sh -c \
+    "head -n 1 '$tmp/st1/patients.csv' | grep -q ',clinician_burnout,service\$'"
+check "events.csv's header: one service's, then service" sh -c \
+    "head -n 1 '$tmp/st1/events.csv' | grep -q '^scenario,replication,case_id,.*,unfinished,service\$'"
+check "manifest.json lists them" sh -c "grep -q '\"patients.csv\"' '$tmp/st1/manifest.json' &&
+    grep -q '\"events.csv\"' '$tmp/st1/manifest.json'"
+# Rows by (replication, service in the list's order), each pair in one run; case ids
+# r<replication>-s<k>-<patient> with k the service's place.
+for f in patients events arrivals; do
+    awk -F, -v f="$f" 'BEGIN { o["Small A"] = 0; o["Small B"] = 1; o["Small C"] = 2 }
+        NR == 1 { next }
+        { r = f == "arrivals" ? $6 : $2; k = o[$NF]; key = r * 10 + k
+          if (!($NF in o) || key < last || (key != last && (key in seen))) { print "row " NR ": replication " r ", service " $NF " out of order"; exit 1 }
+          seen[key] = 1; last = key
+          id = f == "patients" ? "" : f == "events" ? $3 : $1
+          if (id != "" && index(id, "r" r "-s" k "-") != 1) { print "row " NR ": case " id; exit 1 } }
+        END { if (length(seen) != 6) { print length(seen) " (replication, service) runs"; exit 1 } }' \
+        "$tmp/st1/$f.csv" >"$tmp/order" 2>&1
+    if [ $? -eq 0 ]; then ok "$f.csv: rows by replication, then service; case ids r<rep>-s<k>-"
+    else bad "$f.csv's order: $(cat "$tmp/order")"; fi
+done
+# Each service's cohort referrals (its assessment rows of cohort 1) are services.csv's.
+awk "$awk_csv"'FNR == 1 { split("", colix); header($0); file++; next }
+    { csv($0, f) }
+    file == 1 && f[col("stage")] == "assessment" && f[col("cohort")] == 1 { n[f[col("service")]]++; next }
+    file == 2 { s = f[col("service")]; got = n[s] / 2; k++
+                if (got != f[col("referrals")] + 0) { print s ": " got " cohort referrals a replication in patients.csv, services.csv " f[col("referrals")]; bad++ } }
+    END { print k " services"; exit bad > 0 || k != 3 }' "$tmp/st1/patients.csv" "$tmp/st1/services.csv" \
+    >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "each service's cohort rows are its referrals in services.csv ($(tail -n 1 "$tmp/cmp"))"
+else bad "patients.csv against services.csv:"; sed 's/^/      /' "$tmp/cmp" | head; fi
+# Each service's rows are those --service writes, byte for byte (the scenario id aside, and
+# the federation's case ids r<rep>-s<k>- where the service alone has r<rep>-).
+k=0
+for svc in "Small A" "Small B" "Small C"; do
+    run run tests/federation/three.cfg --service "$svc" -r 2 -s 1 -q -o "$tmp/alone$k"
+    expect_rc 0 "$svc alone (--service)"
+    for f in patients events arrivals; do
+        awk -F, -v OFS=, -v f="$f" -v s="$svc" -v k="$k" 'NR > 1 && $NF == s { NF--
+            if (f == "arrivals") { $7 = "x"; sub("-s" k "-", "-", $1) }
+            else { $1 = "x"; if (f == "events") { sub("-s" k "-", "-", $3); sub("-s" k "-", "-", $4) } }
+            print }' "$tmp/st1/$f.csv" >"$tmp/fa"
+        awk -F, -v OFS=, -v f="$f" 'NR > 1 { if (f == "arrivals") $7 = "x"; else $1 = "x"; print }' \
+            "$tmp/alone$k/$f.csv" >"$tmp/sa"
+        check "$f.csv: $svc's $(wc -l <"$tmp/fa") rows are those --service writes" \
+            sh -c "[ -s '$tmp/fa' ] && cmp -s '$tmp/fa' '$tmp/sa'"
+    done
+    k=$((k + 1))
+done
 # A service's own overrides of what a service cannot change are refused, as the base's
 # are: its name (an entry's name names it) and its streams (small.cfg writes them; a
 # service asking for them, or here not, is the same key). Both loaded and were ignored

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Open MPI: `mpirun -n 1/2/3 stepsim run` and `-j 1/2` write the bytes one process writes
 # with the same seed (every file but manifest.json, which holds times and the ranks used),
-# and so do `compare` and `sweep` on 2 ranks, and `sweep` (of a federation too) and
+# and so do `compare` and `sweep` on 2 ranks, a federation's patients.csv and events.csv
+# on 1 and 2 ranks, and `sweep` (of a federation too) and
 # `sensitivity` with one replication a point on 3 ranks (points spread over the ranks, a
 # rank given one shown by failing it); manifest.json records the ranks; a rank whose
 # replications fail ends the run with exit 1, a message naming the rank, and the previous
@@ -120,6 +121,17 @@ swf="tests/federation/three.cfg -r 1 --set output.patients=false --set output.ev
      --vary staff.pwp.headcount=2:4 -q"
 # shellcheck disable=SC2086
 spread "sweep of a federation -r 1" f3 3 sweep $swf
+
+echo "== a federation's patients.csv and events.csv on 1 and 2 ranks"
+# A run with streams stays in rank 0 (runner.h): every service's rows, the same bytes.
+# shellcheck disable=SC2086
+spread "run of a federation with its streams, -r 2, 1 rank" fs1 1 run tests/federation/three.cfg -r 2 -q
+# shellcheck disable=SC2086
+mpirun_ 2 run tests/federation/three.cfg -r 2 -q -j 1 -o "$tmp/fs2"
+expect_rc 0 "run of a federation with its streams, mpirun -n 2"
+same "run of a federation with its streams, mpirun -n 2" "$tmp/fs2"
+check "its patients.csv has every service's rows" \
+    test "$(awk -F, 'NR > 1 { print $NF }' "$tmp/fs2/patients.csv" | sort -u | wc -l)" -eq 3
 sens="tests/golden/small.cfg -r 1 --samples 2 --set output.patients=false
       --set output.events=false --vary staff.pwp.headcount=2:5 -q"
 # shellcheck disable=SC2086

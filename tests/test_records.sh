@@ -6,7 +6,8 @@
 # tests/golden/small.cfg (fast staff turnover, groups at step 2, both streams on), two
 # replications. Exact: both files come from the same run. People pre-filled at time zero
 # are left out: their courses count sessions held before the run (prefill.*_sessions_held).
-# Then two rules the records show: no holding-list letter discharges someone waiting to
+# The same on a federation's files (tests/federation/three.cfg, one replication). Then two
+# rules the records show: no holding-list letter discharges someone waiting to
 # resume a course, and no one drops out at their group's last session (each below).
 # Usage: tests/test_records.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
 set -u
@@ -19,18 +20,22 @@ cd "$top" || exit 2
 run run tests/golden/small.cfg -r 2 -q -o "$tmp/set"
 expect_rc 0 "run small.cfg with patients.csv and events.csv"
 
-# Sessions by (replication, case, step) from the log; rows from patients.csv, whose case id
-# is written r<replication>-<patient_id> in the log.
+# sessions_agree DIR WHAT: in DIR's files, sessions by (replication, case, step) from the
+# log against the rows of patients.csv, whose case id is written r<replication>-<patient_id>
+# in the log (a federation's: r<replication>-s<k>-<patient_id>, each row ending with its
+# service's name, which both files' keys carry).
+sessions_agree() {
 awk -F, '
     FNR == 1 { next }
     FILENAME ~ /events/ && $5 ~ /^step[23]_session$/ && $6 == "complete" && $3 !~ /-pre/ {
-        st = substr($5, 1, 5); k = $2 SUBSEP $3 SUBSEP st
+        st = substr($5, 1, 5); c = $3; svc = NF == 12 ? $12 : ""; sub(/-s[0-9]+-/, "-", c)
+        k = $2 SUBSEP c SUBSEP st SUBSEP svc
         n[k]++
         if (!(k in first) || $8 + 0 < first[k]) first[k] = $8 + 0
         next
     }
     FILENAME ~ /patients/ && ($5 == "step2" || $5 == "step3") && $3 !~ /^pre/ {
-        k = $2 SUBSEP "r" $2 "-" $3 SUBSEP $5
+        k = $2 SUBSEP "r" $2 "-" $3 SUBSEP $5 SUBSEP (NF == 23 ? $23 : "")
         rows[k] += $14
         if ($11 != "" && (!(k in start) || $11 + 0 < start[k])) start[k] = $11 + 0
     }
@@ -39,17 +44,23 @@ awk -F, '
         for (k in rows) {
             cases++
             if (rows[k] != n[k] + 0) {
-                if (bad++ < 5) { split(k, a, SUBSEP); printf "  %s %s: patients.csv %d sessions, events.csv %d\n", a[2], a[3], rows[k], n[k] + 0 }
+                if (bad++ < 5) { split(k, a, SUBSEP); printf "  %s %s %s: patients.csv %d sessions, events.csv %d\n", a[2], a[3], a[4], rows[k], n[k] + 0 }
             } else if ((k in first) && (!(k in start) || start[k] != first[k])) {
-                if (bad++ < 5) { split(k, a, SUBSEP); printf "  %s %s: start_day %s, first session %s\n", a[2], a[3], start[k], first[k] }
+                if (bad++ < 5) { split(k, a, SUBSEP); printf "  %s %s %s: start_day %s, first session %s\n", a[2], a[3], a[4], start[k], first[k] }
             }
         }
-        for (k in n) if (!(k in rows) && bad++ < 5) { split(k, a, SUBSEP); printf "  %s %s: sessions in the log, no row\n", a[2], a[3] }
+        for (k in n) if (!(k in rows) && bad++ < 5) { split(k, a, SUBSEP); printf "  %s %s %s: sessions in the log, no row\n", a[2], a[3], a[4] }
         printf "%d case-steps compared, %d differ\n", cases, bad
         exit bad > 0 || cases < 100
-    }' "$tmp/set/events.csv" "$tmp/set/patients.csv" >"$tmp/cmp" 2>&1
-if [ $? -eq 0 ]; then ok "$(tail -n 1 "$tmp/cmp"): sessions and starts agree"; else
-    bad "patients.csv against events.csv:"; sed 's/^/      /' "$tmp/cmp"; fi
+    }' "$1/events.csv" "$1/patients.csv" >"$tmp/cmp" 2>&1
+if [ $? -eq 0 ]; then ok "$2: $(tail -n 1 "$tmp/cmp"): sessions and starts agree"; else
+    bad "$2: patients.csv against events.csv:"; sed 's/^/      /' "$tmp/cmp"; fi
+}
+sessions_agree "$tmp/set" "small.cfg"
+# A federation's files: every service's rows (tests/federation/three.cfg, small.cfg's base).
+run run tests/federation/three.cfg -r 1 -q -o "$tmp/fed"
+expect_rc 0 "run three.cfg, a federation, with patients.csv and events.csv"
+sessions_agree "$tmp/fed" "three.cfg's three services"
 
 # The case the rule is for must occur: a group course cut off by its facilitator leaving
 # and resumed in another group (step2 sessions with two facilitators in one case).
