@@ -6,7 +6,9 @@
  *                                                         + stream buffers)
  *          + extra (what the command keeps besides) + PROGRAM_BYTES
  * with results_bytes and run_bytes from pw_memory_estimate (models/pw_memory.c). A
- * running replication's results are among those kept, so they count once.
+ * running replication's results are among those kept, so they count once. A federation's
+ * run_bytes are its largest service's, and min(threads, reps x services) of them run at
+ * once (running).
  */
 #include "budget.h"
 
@@ -98,10 +100,20 @@ const char *budget_fmt(double bytes, char *buf, size_t n)
     return buf;
 }
 
-/* Replications running at once. */
+/* Replications running at once, or a federation's services (each a task of its own: one
+ * replication of England's 120 services fills every thread). */
 static double running(const budget_run *r)
 {
-    return (double)((size_t)r->threads < r->reps ? (size_t)r->threads : r->reps);
+    size_t tasks = r->reps * (r->federation ? r->federation : 1);
+    return (double)((size_t)r->threads < tasks ? (size_t)r->threads : tasks);
+}
+
+/* "replication" or a federation's "service", plural when n is not 1. */
+static const char *task_word(const budget_run *r, double n)
+{
+    if (r->federation)
+        return n == 1 ? "service" : "services";
+    return n == 1 ? "replication" : "replications";
 }
 
 /* Bytes of one replication while it runs, beyond its results: the model's, and the
@@ -228,20 +240,21 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
                  "warmup_weeks + horizon_weeks + the longest of followup_weeks, "
                  "outcome_weeks and outcome_weeks_late: %s referrals, x "
                  "assessment.opt_in_probability %g; prefill lists and caseload_fill: %s) x "
-                 "%s each x %.0f replication%s at once (-j)",
+                 "%s each x %.0f %s at once (-j)",
                  pre, count3(c1, sizeof c1, m.people), pw_referral_base_per_week(&p->referrals),
                  m.weeks, count3(c2, sizeof c2, m.referrals), p->assessment.opt_in_probability,
                  count3(c3, sizeof c3, m.prefilled),
                  budget_fmt(m.people_bytes / (m.people > 0 ? m.people : 1), a, sizeof a),
-                 at_once, at_once == 1 ? "" : "s");
+                 at_once, task_word(r, at_once));
         add_part(parts, &np, MAX_PARTS, at_once * m.staff_bytes,
                  "%sclinicians: %s ever in post (staff.<role>.headcount, workforce.hiring, "
-                 "leave_per_year, training_per_year) x %s each x %.0f replication%s at once (-j)",
+                 "leave_per_year, training_per_year) x %s each x %.0f %s at once (-j)",
                  pre, count3(c1, sizeof c1, m.staff), budget_fmt(m.staff_bytes / (m.staff > 0 ? m.staff : 1), a,
-                                          sizeof a), at_once, at_once == 1 ? "" : "s");
+                                          sizeof a), at_once, task_word(r, at_once));
         add_part(parts, &np, MAX_PARTS, at_once * m.fixed_bytes,
-                 "%seach replication's world, calendar and histograms: %s x %.0f at once (-j)",
-                 pre, budget_fmt(m.fixed_bytes, a, sizeof a), at_once);
+                 "%seach %s's world, calendar and histograms: %s x %.0f at once (-j)", pre,
+                 r->federation ? "service" : "replication",
+                 budget_fmt(m.fixed_bytes, a, sizeof a), at_once);
         double streams = at_once * (per_replication(r, &m) - (m.run_bytes - m.results_bytes));
         add_part(parts, &np, MAX_PARTS, streams,
                  "%sbuffers of patients.csv / events.csv (--patients, --events): %s", pre,

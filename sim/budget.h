@@ -22,8 +22,10 @@ typedef struct budget_run {
     size_t reps;        /* replications whose results are held at once */
     int threads;        /* worker threads (at most reps run at once) */
     unsigned streams;   /* OUT_STREAM_* written (their buffers) */
-    int federation;     /* p is a federation's largest service (app_budget_params): the
-                           message names it as such */
+    size_t federation;  /* a federation's services (0: one service): p is then its largest
+                           (app_budget_params), and the message names it as such; its
+                           replications run service by service, each service a task on a
+                           thread, so up to min(threads, reps x services) run at once */
 } budget_run;
 
 /* BUDGET_SHARE of the physical memory, bytes; 0 if the system does not say. */

@@ -183,7 +183,7 @@ int xp_load_point(xp *x, const char *const *assign, ex_point *pt)
      * their results waiting to be pooled. */
     size_t held = x->reps * (x->batch ? x->batch : 1);
     budget_run br = {x->c->scenario, app_budget_params(p, fed), held, x->run.threads, 0,
-                     fed->n > 0};
+                     fed->n};
     char what[512];
     snprintf(what, sizeof what, "%s%s", x->kept_what ? x->kept_what : "other data",
              fed->n ? "; and a federation's services' results waiting to be pooled" : "");

@@ -222,7 +222,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     }
     /* Before anything is allocated: the results of rmax replications are kept. */
     budget_run br = {c->scenario, app_budget_params(p, fed), rmax, app_threads(c), streams,
-                     fed->n > 0};
+                     fed->n};
     if ((ret = app_check_memory(c, c->scenario, &br, 1,
                                 app_federation_bytes(fed, rmax, app_threads(c)),
                                 "a federation's services' results")) != EXIT_OK) {
@@ -432,7 +432,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
                              app_threads(c),
                              (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
                                  (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u),
-                             feds[s].n > 0};
+                             feds[s].n};
     double fb = 0;
     for (size_t s = 0; s < ns; s++)
         fb += app_federation_bytes(&feds[s], rmax, app_threads(c));

@@ -101,6 +101,20 @@ static void test_estimate(const char *root)
     budget_run one = {"quarter", &p, 1, 64, 0, 0}, one1 = {"quarter", &p, 1, 1, 0, 0};
     CHECK(budget_estimate(&one, 1, 0) == budget_estimate(&one1, 1, 0),
           "64 threads for 1 replication run it once");
+    /* A federation's services are tasks of their own: one replication of three services
+     * on 2 threads runs two of them at once (until 2026-12-07 counted as one, the
+     * replication, so England's -r 1 -j 8 was estimated at 518 MiB whatever -j). */
+    budget_run fed1 = {"quarter", &p, 1, 1, 0, 3}, fed2 = {"quarter", &p, 1, 2, 0, 3},
+               fed9 = {"quarter", &p, 1, 9, 0, 3}, fed3 = {"quarter", &p, 1, 3, 0, 3};
+    double per = budget_estimate(&fed2, 1, 0) - budget_estimate(&fed1, 1, 0);
+    CHECK(per > 0 && budget_estimate(&fed9, 1, 0) == budget_estimate(&fed3, 1, 0) &&
+              fabs(budget_estimate(&fed3, 1, 0) - budget_estimate(&fed1, 1, 0) - 2 * per) <
+                  1e-6 * per,
+          "a federation's replication runs min(-j, services) services at once (one more: %g)",
+          per);
+    CHECK(budget_check(&fed2, 1, 0, NULL, 1048576, "test", err, sizeof err) != 0 &&
+              strstr(err, "its largest service, \"") && strstr(err, "x 2 services at once (-j)"),
+          "the message counts services at once: %s", err);
     /* Scenarios of a compare run one at a time; their results add up. */
     budget_run two[2] = {{"a", &p, 10, 2, 0, 0}, {"b", &q, 10, 2, 0, 0}};
     double a = budget_estimate(&two[0], 1, 0), b = budget_estimate(&two[1], 1, 0);
