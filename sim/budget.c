@@ -120,7 +120,8 @@ static const char *task_word(const budget_run *r, double n)
  * buffers of the streams it writes. */
 static double per_replication(const budget_run *r, const pw_memory *m)
 {
-    int files = !!(r->streams & OUT_STREAM_PATIENTS) + !!(r->streams & OUT_STREAM_EVENTS);
+    int files = !!(r->streams & OUT_STREAM_PATIENTS) + !!(r->streams & OUT_STREAM_EVENTS) +
+                !!(r->streams & OUT_STREAM_ARRIVALS);
     return m->run_bytes - m->results_bytes + files * STREAM_FILE_BYTES;
 }
 
@@ -257,7 +258,8 @@ int budget_check(const budget_run *runs, size_t n, double extra_bytes, const cha
                  budget_fmt(m.fixed_bytes, a, sizeof a), at_once);
         double streams = at_once * (per_replication(r, &m) - (m.run_bytes - m.results_bytes));
         add_part(parts, &np, MAX_PARTS, streams,
-                 "%sbuffers of patients.csv / events.csv (--patients, --events): %s", pre,
+                 "%sbuffers of patients.csv / events.csv and arrivals.csv (--patients, "
+                 "--events): %s", pre,
                  budget_fmt(streams, a, sizeof a));
     }
     add_part(parts, &np, MAX_PARTS, extra_bytes, "%s", extra_what ? extra_what : "other data");

@@ -21,7 +21,8 @@ typedef struct budget_run {
     const pw_params *p; /* as it will run */
     size_t reps;        /* replications whose results are held at once */
     int threads;        /* worker threads (at most reps run at once) */
-    unsigned streams;   /* OUT_STREAM_* written (their buffers) */
+    unsigned streams;   /* OUT_STREAM_* written (their buffers; --events writes two files,
+                           OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS) */
     size_t federation;  /* a federation's services (0: one service): p is then its largest
                            (app_budget_params), and the message names it as such; its
                            replications run service by service, each service a task on a

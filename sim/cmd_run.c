@@ -431,7 +431,9 @@ int cmd_compare(const cli *c, int argc, char **argv)
         br[s] = (budget_run){c->scenarios[s], app_budget_params(&ps[s], &feds[s]), rmax,
                              app_threads(c),
                              (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
-                                 (ps[s].output.events || c->events ? OUT_STREAM_EVENTS : 0u),
+                                 (ps[s].output.events || c->events
+                                      ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS
+                                      : 0u),
                              feds[s].n};
     double fb = 0;
     for (size_t s = 0; s < ns; s++)

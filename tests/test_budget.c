@@ -97,6 +97,15 @@ static void test_estimate(const char *root)
               strstr(err, "--patients"),
           "the people come first, naming referrals.per_week, -j and the stream buffers: %s",
           err);
+    /* --events writes events.csv and arrivals.csv: two buffers a replication running (until
+     * 2026-12-07 arrivals.csv's was left out). */
+    budget_run ev = {"quarter", &p, 10, 4, OUT_STREAM_EVENTS, 0},
+               ev2 = {"quarter", &p, 10, 4, OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS, 0},
+               none = {"quarter", &p, 10, 4, 0, 0};
+    CHECK(budget_estimate(&ev2, 1, 0) - budget_estimate(&none, 1, 0) ==
+              2 * (budget_estimate(&ev, 1, 0) - budget_estimate(&none, 1, 0)) &&
+              budget_estimate(&ev, 1, 0) > budget_estimate(&none, 1, 0),
+          "arrivals.csv's buffer counts as events.csv's does");
     /* Threads beyond the replications do not count. */
     budget_run one = {"quarter", &p, 1, 64, 0, 0}, one1 = {"quarter", &p, 1, 1, 0, 0};
     CHECK(budget_estimate(&one, 1, 0) == budget_estimate(&one1, 1, 0),
