@@ -21,6 +21,9 @@
  *   the next is read on. So idle connections (a browser's preconnects, say) time out
  *   side by side, not one after another. Ctrl-C (SIGINT) or SIGTERM stops the server
  *   between requests.
+ * - A run whose client has closed its connection (read at EOF, as a closed tab or a
+ *   second Run leaves it) is stopped through the runner's stop flag, checked after each
+ *   replication, or not begun: the next request would otherwise wait for it.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -304,6 +307,48 @@ static int own_host(const server *sv, const char *req, const char *end)
     return 0;
 }
 
+/* Has the client of fd closed its connection (or its sending side: it will send no more,
+ * as a browser tab closed or a request given up does)? Bytes after the request are read
+ * and dropped (a connection carries one request), at most 64 KiB a call, so that a close
+ * behind them is seen. 1 if gone, else 0; no wait. */
+static int client_gone(int fd)
+{
+    char scratch[4096];
+    for (int i = 0; i < 16; i++) {
+        ssize_t r = recv(fd, scratch, sizeof scratch, MSG_DONTWAIT);
+        if (r == 0)
+            return 1;
+        if (r < 0)
+            return errno == EINTR ? 0 : errno != EAGAIN && errno != EWOULDBLOCK;
+    }
+    return 0;
+}
+
+/* A run's watch on its client: the runner's stop flag, raised (by run_watch_progress)
+ * when a stop signal came or the client went away. */
+typedef struct run_watch {
+    int fd;
+    volatile sig_atomic_t stop;
+    int gone;    /* the client closed its connection */
+    size_t done; /* replications done */
+} run_watch;
+
+/* The runner's progress callback (under its lock, after each replication): a stop signal
+ * or a client gone raises the stop flag the runner reads under the same lock, so no new
+ * replication starts and the run nobody will see ends after the ones under way. */
+static void run_watch_progress(void *ctx, size_t done, size_t total)
+{
+    (void)total;
+    run_watch *w = ctx;
+    w->done = done;
+    if (w->stop)
+        return;
+    if (app_stop_signal)
+        w->stop = app_stop_signal;
+    else if (client_gone(w->fd))
+        w->stop = w->gone = 1;
+}
+
 /* Run the body's scenario and overrides; answer with the results as JSON, or (print)
  * with the scenario fully resolved, as `stepsim check` prints it. */
 static void handle_run(server *sv, int fd, char *body, int print)
@@ -407,11 +452,30 @@ static void handle_run(server *sv, int fd, char *body, int print)
     }
     for (long i = 0; i < reps; i++)
         idx[i] = (int)i;
-    runner_opts ro = {.threads = app_threads(sv->c), .stop = &app_stop_signal};
+    /* A client gone before its run starts (a request given up while another ran) or
+     * while it runs (a tab closed, Run pressed again) has its run not begun or stopped:
+     * nobody will see it, and the next request would wait for it. */
+    run_watch w = {.fd = fd, .stop = app_stop_signal, .gone = client_gone(fd)};
+    w.stop = w.stop || w.gone;
+    runner_opts ro = {.threads = app_threads(sv->c), .stop = &w.stop,
+                      .progress = run_watch_progress, .progress_ctx = &w};
     double t0 = app_wall_now();
-    if (runner_run(p, idx, (size_t)reps, &ro, res, err, sizeof err) != 0) {
+    int run_rc = w.stop ? RUNNER_INTERRUPTED
+                        : runner_run(p, idx, (size_t)reps, &ro, res, err, sizeof err);
+    if (run_rc != 0) {
         /* Not the request's fault: the server's (memory, a replication's failure). */
-        respond_error_as(fd, app_stop_signal ? 503 : 500, app_stop_signal ? "interrupted" : err);
+        if (w.gone) {
+            /* Said to a client that only closed its sending side; lost on one gone. */
+            respond_error_as(fd, 503, "stopped: the connection was closed before the run "
+                                      "ended");
+            fprintf(stderr, "stepsim: serve: stopped %s with %zu override%s after %zu of %ld "
+                    "replication%s, %.1f s: its client closed the connection\n", o->id,
+                    nsets, nsets == 1 ? "" : "s", w.done, reps, reps == 1 ? "" : "s",
+                    app_wall_now() - t0);
+        } else {
+            int stopped = run_rc == RUNNER_INTERRUPTED;
+            respond_error_as(fd, stopped ? 503 : 500, stopped ? "interrupted" : err);
+        }
         memset(res, 0, (size_t)reps * sizeof *res); /* released by the runner */
         goto out;
     }

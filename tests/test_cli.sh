@@ -364,6 +364,59 @@ check "check places the bad row as wc/bad.csv:3" grep -q '^wc/bad.csv:3: referra
     "$tmp/wc/check.err"
 check "serve's startup message is check's, byte for byte" cmp -s "$tmp/wc/check.err" \
     "$tmp/wc/serve.err"
+# serve stops a run whose client has gone: a long run asked for and its connection closed
+# after a second (a tab closed, Run pressed again), then a short one must answer within 20 s.
+# It once went on with the long run (50 replications of 20 years on one thread: about 50 s
+# here, minutes under the sanitizers), and the short one waited for it.
+if command -v python3 >/dev/null 2>&1; then
+    sv_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$bin" serve "$top/scenarios/baseline.cfg" --port "$sv_port" -j 1 2>"$tmp/gone.log" &
+    server=$!
+    i=0
+    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/gone.log"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    python3 - "$sv_port" >"$tmp/gone.out" 2>&1 <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+def post(body, wait):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(("POST /run HTTP/1.0\r\nHost: 127.0.0.1:%d\r\nContent-Length: %d\r\n\r\n%s"
+               % (port, len(body), body)).encode())
+    if not wait:
+        time.sleep(1)
+        s.close()
+        return ""
+    got = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+    except socket.timeout:
+        return "timed out"
+    return got.split(b"\r\n")[0].decode()
+post("@replications=50\nhorizon_weeks=1040\n", False)
+t0 = time.time()
+status = post("@replications=1\nhorizon_weeks=26\n", True)
+print("short run: %s after %.0f s" % (status, time.time() - t0))
+PY
+    kill "$server" 2>/dev/null
+    wait "$server"
+    rc=$?
+    cat "$tmp/gone.out"
+    check "serve: a short run behind a long one whose client has gone answers within 20 s" \
+        sh -c "grep -Eq '^short run: HTTP/1.0 200 OK after ([0-9]|1[0-9]|20) s$' '$tmp/gone.out'"
+    check "serve: the run given up is logged as stopped, with the replications done" \
+        grep -Eq '^stepsim: serve: stopped baseline with 1 override after [0-9]+ of 50 replications, [0-9.]+ s: its client closed the connection$' "$tmp/gone.log"
+    check "serve: and the short one as run" \
+        grep -q '^stepsim: serve: ran baseline with 1 override, 1 replication, ' "$tmp/gone.log"
+    expect_rc 0 "serve stopped by SIGTERM after a run given up"
+else
+    echo "SKIP  serve: a run whose client has gone (no python3 on this machine)"
+fi
 # serve's startup out of memory: each open_memstream it calls fails in turn (a shim
 # preloaded; its listen fails too, so a run that gets through stops there, never serves).
 # Each says "out of memory", exits 1 and leaks nothing: build_page kept the page's buffer
