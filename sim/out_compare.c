@@ -68,7 +68,7 @@ static int write_subgroups(FILE *f, size_t nscn, const char *const *names,
                            double *v)
 {
     fputs("scenario,reference,attribute,subgroup,metric,mean,ci_low,ci_high,diff_mean,"
-          "diff_ci_low,diff_ci_high,n\n",
+          "diff_ci_low,diff_ci_high,n,diff_n\n",
           f);
     for (int k = 0; k < PW_G_N; k++) {
         pw_subgroup g = pw_subgroup_order[k];
@@ -89,7 +89,10 @@ static int write_subgroups(FILE *f, size_t nscn, const char *const *names,
                 fprintf(f, ",%s,%s,%s,", pw_subgroup_attribute(g), pw_subgroup_name(g),
                         pw_gmetric_name((pw_gmetric)m));
                 out_compare_csv_cells(f, &own, s ? &diff : NULL);
-                fprintf(f, "%zu\n", own.n);
+                fprintf(f, "%zu,", own.n);
+                if (s) /* the pairs with both figures: fewer than n where one lacks it */
+                    fprintf(f, "%zu", diff.n);
+                fputc('\n', f);
             }
     }
     return 0;
@@ -143,7 +146,7 @@ int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
     char name[OUT_METRIC_NAME_MAX];
     FILE *f = csv.f;
     fputs("scenario,reference,metric,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,"
-          "n\n",
+          "n,diff_n\n",
           f);
     for (size_t i = 0; i < nm; i++)
         for (size_t s = 0; s < nscn; s++) {
@@ -163,7 +166,10 @@ int out_write_compare(const char *outdir, size_t nscn, const char *const *names,
             out_csv_num(f, s ? c->diff.ci_low : NAN);
             fputc(',', f);
             out_csv_num(f, s ? c->diff.ci_high : NAN);
-            fprintf(f, ",%zu\n", c->own.n);
+            fprintf(f, ",%zu,", c->own.n);
+            if (s) /* the pairs with both figures, as compare.json's diff_n */
+                fprintf(f, "%zu", c->diff.n);
+            fputc('\n', f);
         }
     f = json.f;
     fputs("{\n  \"reference\": ", f);

@@ -126,7 +126,7 @@ fi
 echo "== compare.csv"
 csvf=$out/compare.csv
 if [ -s "$csvf" ]; then
-    want="scenario,reference,metric,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,n"
+    want="scenario,reference,metric,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high,n,diff_n"
     got=$(head -n 1 "$csvf")
     if [ "$got" = "$want" ]; then ok "compare.csv header"; else bad "compare.csv header: got '$got'"; fi
     # Every metric of summary.csv once per scenario, and nothing else.
@@ -151,21 +151,23 @@ if [ -s "$csvf" ]; then
     fi
     # Reference column, empty differences for the reference, n = replications (but the
     # later reading's metrics, empty where no outcome_weeks_late is set: n 0).
-    probs=$(awk "$awk_csv"'
+    probs=$( { awk "$awk_csv"'
         NR == 1 { header($0); sc = col("scenario"); ref = col("reference"); m = col("metric");
                   mean = col("mean"); dm = col("diff_mean"); dl = col("diff_ci_low");
-                  dh = col("diff_ci_high"); n = col("n"); next }
+                  dh = col("diff_ci_high"); n = col("n"); dn = col("diff_n"); next }
         { csv($0, f) }
         f[ref] != "baseline" { print "reference " f[ref] " on " f[sc] "/" f[m] }
+        f[sc] == "baseline" && f[dn] != "" { print "reference has diff_n on " f[m] }
+        f[sc] == "expert_door" && f[dm] != "" && f[dn] != 2 { print "diff_n " f[dn] " on " f[m] }
         f[n] != 2 && !(f[m] ~ /_late$/ && f[n] == 0) { print "n " f[n] " on " f[sc] "/" f[m] }
         f[sc] == "baseline" && (f[dm] != "" || f[dl] != "" || f[dh] != "") {
             print "reference has a difference on " f[m] }
         f[sc] == "expert_door" && f[mean] != "" && f[dm] == "" { print "no difference on " f[m] }
         f[sc] == "expert_door" && f[dm] != "" && !(f[dl] + 0 <= f[dm] + 0 && f[dm] + 0 <= f[dh] + 0) {
             print "difference outside its CI on " f[m] }
-    ' "$csvf" | head -n 5)
+    ' "$csvf" || echo "a column missing (awk exit $?)"; } | head -n 5)
     if [ -z "$probs" ]; then
-        ok "compare.csv: reference column, empty reference differences, n = 2, diff within its CI"
+        ok "compare.csv: reference column, empty reference differences, n = diff_n = 2, diff within its CI"
     else
         bad "compare.csv: $probs"
     fi
@@ -232,6 +234,38 @@ if [ -s "$csvf" ]; then
     check "compare.json: pairing names the first referrals as the same, re-referrals not" \
         grep -q '"pairing": "common random numbers: replication r of every scenario has the same first referrals (re-referrals, which follow what the service did, differ)' "$out/compare.json"
 fi
+
+echo "== diff_n: the pairs a difference rests on"
+# compare.csv had no diff_n (compare.json had): where a figure is missing in some
+# replications, a reader of the CSV could not tell how many pairs an interval rests on.
+# Step-ups so rare, over 13 weeks, that some replications lack a figure: measured,
+# therapist_effect_burnout_part_step3 has n 4 for rare but 3 pairs (the reference lacks it
+# once).
+cp "$b" "$tmp/base_copy.cfg"
+printf '@include "base_copy.cfg"\noverrides = { name = "rare"; step2 = { step_up_probability = 0.0005; }; };\n' \
+    >"$tmp/rare.cfg"
+run compare "$tmp/base_copy.cfg" "$tmp/rare.cfg" -r "$(reps 4 4)" -j 1 -q --set horizon_weeks=13 \
+    --set warmup_weeks=13 -o "$tmp/few"
+expect_rc 0 "compare where some replications lack a figure"
+# Each row's diff_n, "metric diff_n", against compare.json's for the same metric.
+awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("scenario")] == "rare" { print f[col("metric")], f[col("diff_n")] }' \
+    "$tmp/few/compare.csv" | sort >"$tmp/few_csv"
+sed -n 's/^ *"\([a-z0-9_]*\)": {.*"diff_n": \([0-9]*\)}}.*/\1 \2/p' "$tmp/few/compare.json" |
+    sort >"$tmp/few_json"
+check "compare.csv's diff_n is compare.json's, metric by metric ($(wc -l <"$tmp/few_json") metrics)" \
+    sh -c "test -s '$tmp/few_json' && cmp -s '$tmp/few_csv' '$tmp/few_json'"
+few=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("scenario")] == "rare" && f[col("diff_n")] != "" && f[col("diff_n")] + 0 < f[col("n")] + 0 {
+        print f[col("metric")] " n " f[col("n")] " diff_n " f[col("diff_n")]; exit }' \
+    "$tmp/few/compare.csv")
+check "compare.csv: a difference over fewer pairs than the scenario's n says so ($few)" \
+    test -n "$few"
+check "compare_subgroups.csv: diff_n too, empty on the reference's rows" \
+    awk "$awk_csv"'NR == 1 { header($0); ok = col("diff_n") == 13; next } { csv($0, f) }
+        f[col("scenario")] == "base_copy" && f[col("diff_n")] != "" { ok = 0 }
+        f[col("scenario")] == "rare" && f[col("diff_mean")] != "" && f[col("diff_n")] !~ /^[1-4]$/ { ok = 0 }
+        END { exit !ok }' "$tmp/few/compare_subgroups.csv"
 
 echo "== three scenarios: baseline, its twin, stratified"
 cp "$b" "$tmp/twin.cfg"
