@@ -353,6 +353,11 @@ double out_subgroup_value(const pw_results *r, pw_subgroup g, pw_gmetric m)
 
 double out_subgroup_gap(const pw_results *r, pw_subgroup g, pw_gmetric m)
 {
+    /* referrals is a count, not a rate: a subgroup's less everyone's is only minus the
+     * other subgroups' referrals (the golden run's 18-25 year olds: 58.5 of 318.5, "gap"
+     * -260), no gap at all. */
+    if (m == PW_GM_REFERRALS)
+        return NAN;
     return out_subgroup_value(r, g, m) - out_subgroup_value(r, PW_G_ALL, m);
 }
 

@@ -77,7 +77,8 @@ double out_wait_share_under(const uint64_t *bins, size_t weeks);
 double out_wait_quantile_days(const uint64_t *bins, double p);
 
 /* A subgroup's metric m in one replication (pw_gmetric_value of its counts), and its gap:
- * the same less everyone's (PW_G_ALL). NaN when undefined. */
+ * the same less everyone's (PW_G_ALL). NaN when undefined, and the gap of referrals (a
+ * count: a subgroup's less everyone's is minus the others' count, no gap) always. */
 double out_subgroup_value(const pw_results *r, pw_subgroup g, pw_gmetric m);
 double out_subgroup_gap(const pw_results *r, pw_subgroup g, pw_gmetric m);
 

@@ -75,6 +75,22 @@ n=$(tail -n 1 "$tmp/allsum" | cut -d' ' -f1)
 if [ "$(wc -l <"$tmp/allsum")" -eq 1 ] && [ "$n" -ge 20 ]; then ok "$(tail -n 1 "$tmp/allsum"): equal"
 else bad "subgroups.csv's all differs from summary.csv:"; sed 's/^/      /' "$tmp/allsum" | head; fi
 
+echo "== no gap for referrals, a count"
+# A subgroup's referrals less everyone's is only minus the other subgroups' referrals (the
+# golden run's 18-25 year olds: 58.5 of 318.5, "gap" -260, with a CI): subgroups.csv wrote
+# it as the gap of a rate. Its gap cells are empty now, as every undefined figure is; the
+# rates keep theirs.
+check "subgroups.csv: referrals' gap_mean, gap_ci_low and gap_ci_high empty on every row" \
+    awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("metric")] == "referrals" { n++; if (f[col("gap_mean")] f[col("gap_ci_low")] f[col("gap_ci_high")] != "") bad++ }
+        END { exit !(n == 24 && bad == 0) }' "$tmp/a/subgroups.csv"
+check "subgroups.csv: a rate's gap is still there (age_18_25's recovery_rate_true)" \
+    awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("subgroup")] == "age_18_25" && f[col("metric")] == "recovery_rate_true" { ok = f[col("gap_mean")] != "" }
+        END { exit !ok }' "$tmp/a/subgroups.csv"
+check "report.html's data: referrals' gap null too" \
+    sh -c "grep -q '\"subgroup\": \"age_18_25\".*\"referrals\": {\"mean\": [^}]*, \"gap\": null, \"gap_ci_low\": null, \"gap_ci_high\": null}' '$tmp/a/report.html'"
+
 echo "== relative multipliers with no mean"
 # Every level given more than 0 has no referrals (no one has a learning disability): the
 # share-weighted mean is 0, and the values act as given, so [0, 1] stops everyone opting
