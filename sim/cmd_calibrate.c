@@ -433,6 +433,29 @@ static void print_overrides(FILE *f, const calib *cb, const cpoint *p)
     fputs("};\n", f);
 }
 
+/* The same group, every line a comment ("# overrides = {"): for --service's fitted.cfg,
+ * whose keys hold the fitted values as the service scales them. */
+static void print_overrides_commented(FILE *f, const calib *cb, const cpoint *p)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (m) {
+        print_overrides(m, cb, p);
+        if (fclose(m) != 0) {
+            free(text);
+            text = NULL;
+        }
+    }
+    for (const char *line = text; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        fprintf(f, "# %.*s\n", (int)n, line);
+        line += n + (nl != NULL);
+    }
+    free(text);
+}
+
 /* calibrate.csv: one row per evaluation. */
 static void write_csv(FILE *f, const calib *cb)
 {
@@ -529,7 +552,9 @@ static char *relative_path(const char *from, const char *to)
  * line had --set) and the fitted values in overrides. A federation is written whole, as
  * loaded at the best point: the fitted values were set on its base as --set is, after a
  * service's own overrides, which an overrides group comes before; printed so, a service
- * no longer lists a fitted key it overrides, and the file runs as the fit ran. */
+ * no longer lists a fitted key it overrides, and the file runs as the fit ran. With
+ * --service, the service alone as loaded at the best point (the fitted values scaled as it
+ * scales the base), the fitted values themselves a comment. */
 static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
 {
     const cli *c = cb->x.c;
@@ -542,6 +567,21 @@ static void write_fitted(FILE *f, const calib *cb, const cpoint *best)
                     ? relative_path(cb->x.set.outdir, c->scenario) : NULL;
     if (rel && !strpbrk(rel, "\"\\")) {
         fprintf(f, "@include \"%s\"\n\n", rel);
+    } else if (c->service && cb->fit_nat) {
+        /* One service: the fit set the federation's base, which the service scales (its
+         * headcounts, referral rates and lists): an overrides group of the fitted values
+         * would set them unscaled, so they are given as a comment. */
+        fprintf(f, "# Service \"%s\" of %s alone (--service), as calibrated (its @include, "
+                "its overrides\n# and the command line's --set applied) at the fitted "
+                "values, every key written,\n# the fitted keys as the service scales them "
+                "from the federation's base.\n", c->service, c->scenario);
+        scn_print(f, cb->fit_nat);
+        fprintf(f, "\n# The fitted values, of the federation's base (for %s's overrides, not "
+                "this file's:\n# the keys above hold them as the service scales them):\n",
+                c->scenario);
+        free(rel);
+        print_overrides_commented(f, cb, best);
+        return;
     } else if (cb->fit_nat) { /* a federation: its base and services list, as check prints */
         fputs("# The federation as calibrated (its @include, its overrides and the command "
               "line's --set\n# applied) at the fitted values, every key written: the base "
@@ -653,7 +693,12 @@ static void report(const calib *cb, int converged, double size, double tol)
     if (cb->t.ntargets < cb->k)
         printf("  note: %zu targets for %zu free keys: the targets cannot pin every key\n",
                cb->t.ntargets, cb->k);
-    printf("\nThe fitted values, to paste into a scenario:\n");
+    if (cb->x.c->service)
+        printf("\nThe fitted values, of the federation's base (service \"%s\" scales them as "
+               "the\nfederation does; fitted.cfg is the service at them), to paste into %s:\n",
+               cb->x.c->service, cb->x.c->scenario);
+    else
+        printf("\nThe fitted values, to paste into a scenario:\n");
     print_overrides(stdout, cb, best);
     char svc[512];
     size_t nsvc = overridden_by_services(cb, svc, sizeof svc);
@@ -755,7 +800,8 @@ int cmd_calibrate(const cli *c, int argc, char **argv)
     }
 
     out_file f;
-    if (cb.x.base_fed) { /* the federation at the fitted values, for fitted.cfg */
+    if (cb.x.base_fed || c->service) { /* the federation (or --service's service) at the
+                                         * fitted values, for fitted.cfg */
         const cpoint *best = &cb.pts[cb.best];
         if (!(cb.fit_nat = malloc(sizeof *cb.fit_nat))) {
             fprintf(stderr, "stepsim: out of memory\n");

@@ -728,6 +728,24 @@ a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
 b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
     f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit/summary.csv")
 check "fitted.cfg runs to the fit's six-week share ('$a', '$b')" sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
+# calibrate --service fits the federation's base to one service's figures; the service
+# scales the fitted headcount (Small B: by 2 x 0.8), so fitted.cfg is the service at the
+# fitted values as it scales them, the base's values a comment (until 2026-12-07 they were
+# an overrides group, which set Small B's own headcount unscaled: 6 PWPs, not 10, and the
+# file ran to 17.5% within six weeks against the fit's 25.2%).
+# shellcheck disable=SC2086
+run calibrate tests/federation/three.cfg --service "Small B" --targets "$tmp/targets.cfg" -r 3 \
+    $nofiles -o "$tmp/cal_svc"
+expect_rc 0 "calibrate --service 'Small B'"
+check "its fitted.cfg has no live overrides group" sh -c "! grep -q '^overrides' '$tmp/cal_svc/fitted.cfg'"
+run run "$tmp/cal_svc/fitted.cfg" -r 3 -q -o "$tmp/refit_svc"
+expect_rc 0 "run --service's fitted.cfg"
+a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    best == "" || f[col("distance")] + 0 < d { d = f[col("distance")] + 0; best = f[col("within_6_weeks_true")] }
+    END { print best }' "$tmp/cal_svc/calibrate.csv")
+b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit_svc/summary.csv")
+check "and it runs to the fit's six-week share ('$a', '$b')" sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
 # A free key that a service's own overrides set too (Small C's self-referral share): the
 # fit sets it on the base as --set does, after the service's overrides, so Small C ran at
 # the fitted share; fitted.cfg gives it so (until 2026-12-07 its overrides group came
