@@ -331,7 +331,8 @@ int xp_page(xp *x, out_page *pg, const char *kind)
     }
     fputs(",\n\"scenario\": ", pg->data);
     out_json_str(pg->data, x->base->name);
-    fprintf(pg->data, ", \"seed\": %" PRIu64 ", \"replications\": %zu", x->seed, x->reps);
+    /* The seed as a string, as report.html's (out_report.c): past 2^53 a number loses digits. */
+    fprintf(pg->data, ", \"seed\": \"%" PRIu64 "\", \"replications\": %zu", x->seed, x->reps);
     if (x->nservices) /* a federation: its figures national, as report.html's */
         fprintf(pg->data, ", \"services\": %zu", x->nservices);
     fputs(", \"vars\": [", pg->data);

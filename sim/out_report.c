@@ -152,7 +152,9 @@ static void run_info(FILE *f, const pw_params *p, const pw_results *reps, size_t
 {
     key(f, "scenario");
     out_json_str(f, p->name);
-    fprintf(f, ",\n\"seed\": %llu, \"replications\": %zu", (unsigned long long)p->seed, n);
+    /* The seed as a string: a page reads a JSON number as a double, exact only to 2^53, and
+     * a federation's service (--service) has a seed over the whole 64 bits. */
+    fprintf(f, ",\n\"seed\": \"%llu\", \"replications\": %zu", (unsigned long long)p->seed, n);
     /* A federation's figures are national: the page says so, as the dashboard does. */
     if (n > 0 && reps[0].n_services > 0)
         fprintf(f, ", \"services\": %zu", reps[0].n_services);

@@ -288,6 +288,11 @@ for svc in "Small A" "Small B" "Small C"; do
 done
 check "the run's manifest.json names the service" \
     grep -q '"service": "Small C"' "$tmp/alone/manifest.json"
+# A page reads a JSON number as a double, exact to 2^53: Small C's seed, 8049685821808710811,
+# showed as 8049685821808711000 on report.html until 2026-12-07; the pages' data holds it as
+# a string.
+check "report.html's data: the seed as a string, every digit" \
+    grep -q '"seed": "8049685821808710811"' "$tmp/alone/report.html"
 check "and the label the federation: Small C (golden [...])" \
     grep -q '^Small C (golden) \[' "$tmp/alone/summary.csv"
 # shellcheck disable=SC2086
@@ -303,6 +308,18 @@ run run tests/federation/.alone_a.cfg -r 3 $nostreams -o "$tmp/alone_file"
 expect_rc 0 "the printout runs"
 rm -f tests/federation/.alone_a.cfg
 alike digest "$tmp/alone" "$tmp/alone_file" "the printout runs to run --service's bytes"
+# A sweep of one service: its point is run --service --set's, byte for byte but the label.
+# shellcheck disable=SC2086
+run sweep tests/federation/three.cfg --service "Small B" --vary staff.pwp.headcount=3:4 -r 2 \
+    $nostreams --per-point -o "$tmp/sw_svc"
+expect_rc 0 "sweep --service 'Small B'"
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg --service "Small B" --set staff.pwp.headcount=4 -r 2 \
+    $nostreams -o "$tmp/pw4_svc"
+check "its point 1 equals run --service --set staff.pwp.headcount=4" sh -c \
+    "[ \"\$(cd '$tmp/sw_svc/points/0001' && find . -type f ! -name manifest.json | LC_ALL=C sort | xargs sed 's/(golden) \[[^]]*\]/(golden)/g' | sha256sum)\" = \"\$(cd '$tmp/pw4_svc' && find . -type f ! -name manifest.json | LC_ALL=C sort | xargs sed 's/(golden) \[[^]]*\]/(golden)/g' | sha256sum)\" ]"
+check "sweep.html's data: Small B's seed as a string" \
+    grep -q '"seed": "15902305371487048309"' "$tmp/sw_svc/sweep.html"
 run run tests/federation/three.cfg -s 7 -r 2 $nostreams -o "$tmp/s7"
 run run tests/federation/three.cfg --service "Small B" -s 7 -r 2 $nostreams -o "$tmp/alone"
 expect_rc 0 "--service with -s 7"
@@ -470,6 +487,8 @@ awk "$awk_csv"'
     "$tmp/pair2/compare_services.csv" "$tmp/pair_b/compare.csv" >"$tmp/cmp" 2>&1
 if [ $? -eq 0 ]; then ok "compare --service: $(tail -n 1 "$tmp/cmp"), as compare_services.csv's"; else
     bad "compare --service differs from compare_services.csv's rows:"; sed 's/^/      /' "$tmp/cmp" | head; fi
+check "compare.html's data: Small B's seed as a string" \
+    grep -q '"seed": "15902305371487048309"' "$tmp/pair_b/compare.html"
 
 echo "== check of a federation whose services change a role and two groups"
 # The staff block is the loader's own: a service's change to one role prints as that
