@@ -640,11 +640,27 @@ void scn_report_parse_error(scn_ctx *c)
 const char *scn_wrap_advice(const scn_ctx *c, const char *key, const char *text, char *buf,
                             size_t n)
 {
-    errno = 0;
     char *end;
-    long long v = strtoll(text, &end, 0);
-    int takes = errno != ERANGE && end != text &&
-                (c->wide_ints || (!strcmp(key, "seed") && v >= 0 && v < LLONG_MAX));
+    if (!strcmp(key, "seed")) {
+        /* A seed takes the 64 bits: a decimal up to 2^63 - 2, beyond that in hexadecimal
+         * (load_seed), which libconfig reads as its bits, up to 0xFFFFFFFFFFFFFFFE. */
+        int hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+        errno = 0;
+        unsigned long long u = text[0] == '-' ? 0 : strtoull(text, &end, 0);
+        int fits = text[0] != '-' && errno != ERANGE && end != text && u != ULLONG_MAX;
+        if (fits && (hex || u < (unsigned long long)LLONG_MAX))
+            snprintf(buf, n, "; write %sL for a 64-bit value", text);
+        else if (fits)
+            snprintf(buf, n, "; write it in hexadecimal, 0x%016llXL, as a decimal past "
+                     "9223372036854775806 cannot be held", u);
+        else
+            snprintf(buf, n, ", outside what this key takes: an integer in [0, "
+                     "9223372036854775806], or in hexadecimal up to 0xFFFFFFFFFFFFFFFEL");
+        return buf;
+    }
+    errno = 0;
+    (void)strtoll(text, &end, 0);
+    int takes = errno != ERANGE && end != text && c->wide_ints;
     const pw_field *f = takes ? NULL : scn_field_by_path(key);
     char want[128];
     if (takes)

@@ -229,8 +229,10 @@ void scn_report_parse_error(scn_ctx *c);
 void scn_check_wrapped(scn_ctx *c, const config_setting_t *s, const char *key);
 /* What to do about integer `text` that libconfig wrapped to 32 bits, for key, after the
  * message's "(libconfig reads it as N)": "; write NL for a 64-bit value" where that value
- * would then be taken (the seed in [0, 2^63 - 1), any value of the targets file), else
- * ", outside what this key takes" (the key's own bound would refuse it: a second error). */
+ * would then be taken (the seed in [0, 2^63 - 1), in hexadecimal up to 2^64 - 2, any value
+ * of the targets file); a decimal seed past 2^63 - 2 "; write it in hexadecimal, 0x...L";
+ * else ", outside what this key takes" (the key's own bound would refuse it: a second
+ * error). */
 const char *scn_wrap_advice(const scn_ctx *c, const char *key, const char *text, char *buf,
                             size_t n);
 
