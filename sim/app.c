@@ -88,6 +88,15 @@ int app_publish_set(out_set *set)
 }
 
 
+/* Where to cut UTF-8 text s to keep at most n bytes: n, or less so that no character is
+ * split (s must hold more than n bytes). */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 /* --service NAME: of the federation just loaded (its national parameters in *p, its
  * services in *fed), service NAME alone into *p as the federation runs it: its parameters,
  * named "NAME (the federation's name)", seeded from the master seed (-s, else the file's)
@@ -118,9 +127,11 @@ static int pick_service(const cli *c, const char *path, pw_params *p, scn_federa
     } else {
         uint64_t master = c->have_seed ? (uint64_t)c->seed : p->seed;
         char name[sizeof p->name + sizeof fed->services[k].name + 4];
-        snprintf(name, sizeof name, "%s (%s)", fed->services[k].name, p->name);
+        size_t len = (size_t)snprintf(name, sizeof name, "%s (%s)", fed->services[k].name,
+                                      p->name);
         *p = fed->services[k];
-        name[sizeof p->name - 1] = '\0'; /* cut to fit, as a label is */
+        if (len >= sizeof p->name) /* the federation's name cut to fit, whole characters */
+            memcpy(name + utf8_cut(name, sizeof p->name - 5), "...)", 5);
         memcpy(p->name, name, sizeof p->name);
         p->seed = pw_pool_service_seed(master, k);
         scn_federation_free(fed);
@@ -377,8 +388,8 @@ void app_label_overrides(pw_params *p, const cli *c)
     }
     if (!shown)
         return;
-    if (n + 2 > cap)
-        snprintf(buf + cap - 5, 5, "...");
+    if (n + 2 > cap) /* cut to fit, whole characters */
+        memcpy(buf + utf8_cut(buf, cap - 5), "...", 4);
     strcat(buf, "]");
     memcpy(p->name, buf, cap);
 }

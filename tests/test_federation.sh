@@ -339,6 +339,16 @@ expect_rc 2 "serve --service"
 expect_err "--service is not for serve: print the service as a scenario" "serve: the way round named"
 run run tests/federation/three.cfg --service ""
 expect_rc 2 "--service ''"
+# The label "SERVICE (FEDERATION)" is cut to a name's 255 bytes on a character's boundary,
+# and closed: until 2026-12-07 a federation's long name in two-byte letters was cut through
+# a letter, which left summary.csv's label invalid UTF-8 and the JSON files a U+FFFD.
+printf '%s\n' '@include "../golden/small.cfg"' \
+    'services = ( { name = "Ünïcødé"; scale = 1.0; }, { name = "e"; scale = 2.0; } );' \
+    >"$tmp/tests/federation/long.cfg"
+long=x$(printf 'é%.0s' $(seq 126))
+run check "$tmp/tests/federation/long.cfg" --service "Ünïcødé" --set "name=\"$long\""
+expect_rc 0 "check --service of a federation with a 253-byte name"
+check "the label cut between letters, and closed" grep -q '^name = "Ünïcødé (x\(é\)*\.\.\.)";$' "$tmp/out"
 # The default folder: out/three-Small_B, beside out/three (a service never replaces the
 # federation's results).
 mkdir -p "$tmp/cwd"
