@@ -370,8 +370,11 @@ char *app_default_outdir(const cli *c, const char *name)
     if (!dir)
         return NULL;
     int at = snprintf(dir, len, "out/%s%s", name, *svc ? "-" : "");
+    /* Letters beyond ASCII kept whole (their UTF-8 bytes): as '_' each, two names of as
+     * many such letters ("Αθήνα", "Πάτρα") had the one folder. */
     for (const char *q = svc; *q && at > 0; q++)
-        dir[at++] = isalnum((unsigned char)*q) || *q == '-' || *q == '.' ? *q : '_';
+        dir[at++] = isalnum((unsigned char)*q) || *q == '-' || *q == '.' ||
+                            (unsigned char)*q >= 0x80 ? *q : '_';
     snprintf(dir + at, len - (size_t)at, "%s%s", *hex ? "-" : "", hex);
     return dir;
 }

@@ -81,8 +81,8 @@ char *app_short_name(const char *path);
 unsigned long long app_seed(const cli *c, const pw_params *p);
 /* "out/NAME", or "out/NAME-XXXXXXXX" with --set overrides (the first 8 hex digits of
  * their SHA-256), so a variant never replaces the scenario's own results; with --service,
- * "out/NAME-SERVICE" before them (the name's characters other than letters, digits, '-'
- * and '.' as '_'). malloc'd. */
+ * "out/NAME-SERVICE" before them (the name's ASCII characters other than letters, digits,
+ * '-' and '.' as '_'; others, beyond ASCII, as they are). malloc'd. */
 char *app_default_outdir(const cli *c, const char *name);
 /* With --set overrides, label the scenario "NAME [k=v; k=v]" (cut to fit). */
 void app_label_overrides(pw_params *p, const cli *c);

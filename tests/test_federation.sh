@@ -357,6 +357,17 @@ mkdir -p "$tmp/cwd"
     --set output.patients=false --set output.events=false >/dev/null 2>&1)
 check "its default folder: out/three-Small_B-<the overrides' hash>" \
     sh -c "ls -d '$tmp'/cwd/out/three-Small_B-* >/dev/null"
+# Letters beyond ASCII are kept in the folder's name: as '_' each, "Αθήνα" and "Πάτρα" were
+# both out/greek-__________, one service's results over the other's (until 2026-12-07).
+printf '%s\n' '@include "../golden/small.cfg"' \
+    'services = ( { name = "Αθήνα"; scale = 1.0; }, { name = "Πάτρα"; scale = 2.0; } );' \
+    >"$tmp/tests/federation/greek.cfg"
+for svc in Αθήνα Πάτρα; do
+    (cd "$tmp/cwd" && "$bin" run "$tmp/tests/federation/greek.cfg" --service "$svc" -r 1 -q -j 1 \
+        --set output.patients=false --set output.events=false >/dev/null 2>&1)
+done
+check "two services of as many Greek letters: two folders, named in Greek" \
+    sh -c "ls -d '$tmp'/cwd/out/greek-Αθήνα-* '$tmp'/cwd/out/greek-Πάτρα-* >/dev/null"
 
 echo "== compare of federations: their services paired"
 # three_pwps.cfg has three.cfg's services, by name and in order: compare_services.csv pairs
