@@ -100,11 +100,12 @@ static size_t utf8_cut(const char *s, size_t n)
 /* --service NAME: of the federation just loaded (its national parameters in *p, its
  * services in *fed), service NAME alone into *p as the federation runs it: its parameters,
  * named "NAME (the federation's name)", seeded from the master seed (-s, else the file's)
- * as the runner seeds it (pw_pool_service_seed). *fed is left empty. An SCN_* code. */
+ * as the runner seeds it (pw_pool_service_seed). *fed is left empty but for `picked` and
+ * the master seed (`picked_from`). An SCN_* code. */
 static int pick_service(const cli *c, const char *path, pw_params *p, scn_federation *fed,
                         scn_errors *errs)
 {
-    char msg[1024];
+    char msg[8192]; /* a path, and ten names of at most 63 bytes */
     size_t k = 0;
     while (k < fed->n && strcmp(fed->services[k].name, c->service) != 0)
         k++;
@@ -135,6 +136,8 @@ static int pick_service(const cli *c, const char *path, pw_params *p, scn_federa
         memcpy(p->name, name, sizeof p->name);
         p->seed = pw_pool_service_seed(master, k);
         scn_federation_free(fed);
+        fed->picked = 1;
+        fed->picked_from = master;
         return SCN_OK;
     }
     scn_federation_free(fed);
@@ -350,21 +353,37 @@ unsigned long long app_seed(const cli *c, const pw_params *p)
     return c->have_seed && !c->service ? c->seed : p->seed;
 }
 
+/* Is c of a service name the folder must change (a character other than a letter, a digit,
+ * '-', '.' or one beyond ASCII)? */
+static int folder_changes(char c)
+{
+    return !(isalnum((unsigned char)c) || c == '-' || c == '.' || (unsigned char)c >= 0x80);
+}
+
 char *app_default_outdir(const cli *c, const char *name)
 {
+    /* A federation's service beside the federation's own: "out/england-NEY_03". A name the
+     * folder changes ("A B", "A/B" and "A_B" are all A_B) is hashed with the --set
+     * overrides, so that two services never share a folder. */
+    const char *svc = c->service ? c->service : "";
+    int changed = 0;
+    for (const char *q = svc; *q; q++)
+        changed |= folder_changes(*q) && *q != '_';
     char hex[OUT_SHA256_HEX] = "";
-    if (c->nsets) {
+    if (c->nsets || changed) {
         out_sha256 h;
         out_sha256_init(&h);
         for (size_t i = 0; i < c->nsets; i++) {
             out_sha256_update(&h, c->sets[i], strlen(c->sets[i]));
             out_sha256_update(&h, "\n", 1);
         }
+        if (changed) {
+            out_sha256_update(&h, "--service=", 10);
+            out_sha256_update(&h, svc, strlen(svc));
+        }
         out_sha256_hex(&h, hex);
         hex[8] = '\0';
     }
-    /* A federation's service beside the federation's own: "out/england-NEY_03". */
-    const char *svc = c->service ? c->service : "";
     size_t len = strlen(name) + strlen(svc) + 17;
     char *dir = malloc(len);
     if (!dir)
@@ -373,8 +392,7 @@ char *app_default_outdir(const cli *c, const char *name)
     /* Letters beyond ASCII kept whole (their UTF-8 bytes): as '_' each, two names of as
      * many such letters ("Αθήνα", "Πάτρα") had the one folder. */
     for (const char *q = svc; *q && at > 0; q++)
-        dir[at++] = isalnum((unsigned char)*q) || *q == '-' || *q == '.' ||
-                            (unsigned char)*q >= 0x80 ? *q : '_';
+        dir[at++] = folder_changes(*q) ? '_' : *q;
     snprintf(dir + at, len - (size_t)at, "%s%s", *hex ? "-" : "", hex);
     return dir;
 }

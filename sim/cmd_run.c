@@ -118,6 +118,7 @@ static int write_set(const cli *c, const pw_params *p, const scn_federation *fed
     info->sets = c->sets;
     info->nsets = c->nsets;
     info->service = c->service;
+    info->federation_seed = fed ? fed->picked_from : 0;
     if (out_write_all(dir, p, scenario, res, n, info, err, sizeof err) != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         return RUNNER_FAILED;
@@ -546,6 +547,11 @@ int cmd_compare(const cli *c, int argc, char **argv)
     if ((ret = app_publish_set(&set)) != EXIT_OK)
         goto out;
     if (!c->quiet) {
+        /* The names are the files': say whose figures they are. */
+        if (c->service)
+            printf("Service \"%s\" of each federation alone (--service), on the seed\n%llu "
+                   "drawn from the federations' %llu.\n", c->service, seed,
+                   (unsigned long long)feds[0].picked_from);
         out_print_compare(stdout, &ps[0], ns, (const char *const *)names,
                           (const pw_results *const *)res, n);
         char und[OUT_METRIC_NAME_MAX];

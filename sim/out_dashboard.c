@@ -728,7 +728,11 @@ void out_print_dashboard(FILE *f, const pw_params *p, const pw_results *reps, si
         snprintf(part[np++], sizeof part[0], "a federation of %zu services",
                  reps[0].n_services);
     snprintf(part[np++], sizeof part[0], "%zu replication%s", nreps, nreps == 1 ? "" : "s");
-    snprintf(part[np++], sizeof part[0], "seed %" PRIu64, p->seed);
+    if (info && info->service) /* -s with --service takes the federation's, not this */
+        snprintf(part[np++], sizeof part[0], "seed %" PRIu64 ", the service's own from the "
+                 "federation's %" PRIu64, p->seed, info->federation_seed);
+    else
+        snprintf(part[np++], sizeof part[0], "seed %" PRIu64, p->seed);
     snprintf(part[np++], sizeof part[0], "%g week%s measured after %g week%s of warm-up",
              p->horizon_weeks, p->horizon_weeks == 1 ? "" : "s", p->warmup_weeks,
              p->warmup_weeks == 1 ? "" : "s");

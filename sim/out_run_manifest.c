@@ -150,6 +150,8 @@ void out_write_run_manifest(FILE *f, const pw_params *p, const out_run_info *in,
                 in->rng_name ? in->rng_name : SIM_RNG_TYPE->name,
                 0);
     fprintf(f, "%s\"master_seed\": %" PRIu64 ",\n", I2, p->seed);
+    if (in->service) /* what -s takes beside --service */
+        fprintf(f, "%s\"federation_seed\": %" PRIu64 ",\n", I2, in->federation_seed);
     json_kv_str(f, I2, "stream_scheme",
                 in->stream_scheme ? in->stream_scheme : DEFAULT_STREAM_SCHEME, 1);
     fputs("  },\n", f);

@@ -43,6 +43,8 @@ typedef struct out_run_info {
     double wall_seconds;           /* wall time of the run; NaN if unknown */
     const char *const *sets;       /* the --set overrides, in order */
     const char *service;           /* --service: the federation's service run alone, or NULL */
+    uint64_t federation_seed;      /* with service: the federation's master seed the
+                                      service's own (the run's) was drawn from */
     size_t nsets;
     int argc;                      /* the command line, argv[0] included */
     char *const *argv;

@@ -21,6 +21,7 @@
 #define SCN_LOAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "models/pw_params.h"
@@ -84,6 +85,8 @@ typedef struct scn_federation {
                         group and --set, before any service's own overrides */
     char **own;      /* service k's own overrides as what they change in base (the body
                         of an overrides group, scn_print_diff; "" when nothing) */
+    int picked;           /* --service took one service out (app.c; n is then 0) */
+    uint64_t picked_from; /* the federation's master seed the service's was drawn from */
 } scn_federation;
 /* scn_load for a scenario that may be a federation: *nat gets the national parameters
  * (the base's, with the services' referral rates, posts and pre-filled lists summed) and

@@ -368,6 +368,24 @@ for svc in Αθήνα Πάτρα; do
 done
 check "two services of as many Greek letters: two folders, named in Greek" \
     sh -c "ls -d '$tmp'/cwd/out/greek-Αθήνα-* '$tmp'/cwd/out/greek-Πάτρα-* >/dev/null"
+# A name the folder changes ("A B", "A/B" and "A_B" are all A_B) is hashed: until
+# 2026-12-07 such services had one folder and the second run replaced the first's results.
+printf '%s\n' '@include "../golden/small.cfg"' \
+    'services = ( { name = "A B"; scale = 1.0; }, { name = "A/B"; scale = 2.0; },' \
+    '             { name = "A_B"; scale = 0.5; } );' >"$tmp/tests/federation/ab.cfg"
+for svc in "A B" "A/B" "A_B"; do
+    (cd "$tmp/cwd" && "$bin" run "$tmp/tests/federation/ab.cfg" --service "$svc" -r 1 -q -j 1 \
+        >/dev/null 2>&1)
+done
+check "three services 'A B', 'A/B' and 'A_B': three folders (out/ab-A_B and two hashed)" \
+    sh -c "[ \$(ls -d '$tmp'/cwd/out/ab-A_B* | wc -l) -eq 3 ] && [ -d '$tmp/cwd/out/ab-A_B' ]"
+# The seed a service runs on is drawn from the federation's: the dashboard, compare's
+# header and manifest.json say from which (-s takes that one beside --service).
+# shellcheck disable=SC2086
+run run tests/federation/three.cfg --service "Small C" -s 7 -r 1 $nofiles -o "$tmp/alone"
+check "the dashboard: the service's own seed, from the federation's 7" \
+    grep -q "seed [0-9]*, the service's own from the federation's 7" "$tmp/out"
+check "manifest.json: federation_seed 7" grep -q '"federation_seed": 7,' "$tmp/alone/manifest.json"
 
 echo "== compare of federations: their services paired"
 # three_pwps.cfg has three.cfg's services, by name and in order: compare_services.csv pairs
@@ -493,8 +511,10 @@ unpaired "$tmp/tests/golden/small.cfg" tests/federation/three.cfg \
 # it (every metric's means and difference with its CI the same numbers).
 # shellcheck disable=SC2086
 run compare tests/federation/three.cfg tests/federation/three_pwps.cfg --service "Small B" \
-    -r 4 $nostreams -o "$tmp/pair_b"
+    -r 4 $nofiles -o "$tmp/pair_b"
 expect_rc 0 "compare --service 'Small B'"
+check "its header names the service and the seed" \
+    grep -q "^Service \"Small B\" of each federation alone (--service), on the seed" "$tmp/out"
 awk "$awk_csv"'
     FNR == 1 { split("", colix); header($0); file++; next }
     { csv($0, f) }
