@@ -88,8 +88,8 @@ static void read_service(scn_ctx *c, const config_setting_t *e, int i, scn_servi
     else if (!name)
         scn_wrong_type(c, nm, k, "a string");
     else if (!*name || strlen(name) >= sizeof sv->name)
-        scn_err_at(c, nm, k, "must be 1 to %zu characters (got %zu)", sizeof sv->name - 1,
-                   strlen(name));
+        scn_err_at(c, nm, k, "must be 1 to %zu bytes of UTF-8 (got %zu bytes)",
+                   sizeof sv->name - 1, strlen(name));
     else
         snprintf(sv->name, sizeof sv->name, "%s", name);
     sv->scale = positive(c, e, ek, "scale", NAN);

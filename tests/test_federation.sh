@@ -565,6 +565,13 @@ printf '%s\nservices = ( { name = "A"; scale = 1.0; sclae = 2; } );\n' "$inc" >"
 run check "$tmp/tests/golden/typo.cfg"
 expect_rc 2 "unknown key"
 expect_err 'typo.cfg:2: services\[0\]\.sclae: unknown key' "unknown key"
+# A name's limit is in bytes: 32 two-byte letters are 64 (it read "63 characters (got 64)").
+printf '%s\nservices = ( { name = "%s"; scale = 1.0; } );\n' "$inc" "$(printf 'é%.0s' $(seq 32))" \
+    >"$tmp/tests/golden/longname.cfg"
+run check "$tmp/tests/golden/longname.cfg"
+expect_rc 2 "a name of 64 bytes"
+expect_err 'longname.cfg:2: services\[0\]\.name: must be 1 to 63 bytes of UTF-8 \(got 64 bytes\)' \
+    "a name of 64 bytes: its limit in bytes"
 # A wrong entry does not hide another service's wrong override: both are reported at once
 # (the services were once loaded only after the list's entries were right).
 printf '%s\nservices = ( { name = "A"; scale = 1.0; sclae = 2; },\n  { name = "B"; scale = 1.0; overrides = { referrals = { self_referral_share = 1.5; }; }; } );\n' "$inc" \
