@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -216,6 +217,54 @@ double app_federation_bytes(const scn_federation *fed, size_t rmax, int threads)
         waiting += m.results_bytes;
     }
     return (double)(threads + 1) * waiting + (double)rmax * (double)fed->n * PW_M_N * 8.0;
+}
+
+/* Bytes a referral or pre-filled person adds to each streamed file, at the most the
+ * shipped scenarios write (2026-12-07, one replication: the baseline 241, 975 and 70 bytes
+ * in patients.csv, events.csv and arrivals.csv for its 93,000 referrals at most and 3,280
+ * pre-filled; the golden scenario 188, 819 and 62). */
+#define DISK_PATIENTS_PER_PERSON 250.0
+#define DISK_EVENTS_PER_PERSON 1000.0
+#define DISK_ARRIVALS_PER_PERSON 75.0
+
+double app_stream_bytes(const pw_params *p, const scn_federation *fed, size_t reps,
+                        unsigned streams)
+{
+    double per = (streams & OUT_STREAM_PATIENTS ? DISK_PATIENTS_PER_PERSON : 0) +
+                 (streams & OUT_STREAM_EVENTS ? DISK_EVENTS_PER_PERSON : 0) +
+                 (streams & OUT_STREAM_ARRIVALS ? DISK_ARRIVALS_PER_PERSON : 0);
+    double people = 0;
+    for (size_t k = 0; k < (fed && fed->n ? fed->n : 1); k++) {
+        pw_memory m;
+        pw_memory_estimate(fed && fed->n ? &fed->services[k] : p, &m);
+        people += m.referrals + m.prefilled;
+    }
+    return per * people * (double)reps;
+}
+
+void app_warn_disk(const char *stage, double bytes, unsigned streams)
+{
+    const char *what = !(streams & OUT_STREAM_EVENTS) ? "patients.csv"
+                       : streams & OUT_STREAM_PATIENTS
+                           ? "patients.csv, events.csv and arrivals.csv"
+                           : "events.csv and arrivals.csv";
+    struct statvfs fs;
+    /* Each replication's parts stay until the files are joined from them: twice the files. */
+    double peak = 2 * bytes, freeb;
+    if (bytes <= 0 || statvfs(stage, &fs) != 0)
+        return;
+    freeb = (double)fs.f_bavail * (double)fs.f_frsize;
+    if (peak <= freeb)
+        return;
+    char b[32], pk[32], fr[32];
+    fprintf(stderr,
+            "stepsim: warning: %s would take about %s\n"
+            "  (%s while they are joined from each replication's parts), and the output\n"
+            "  folder's file system has %s free: the run will stop when it is full,\n"
+            "  publishing nothing. Free space, or write them for fewer replications (-r) or a\n"
+            "  shorter run (horizon_weeks), or leave them out\n",
+            what, budget_fmt(bytes, b, sizeof b), budget_fmt(peak, pk, sizeof pk),
+            budget_fmt(freeb, fr, sizeof fr));
 }
 
 void app_note_start_date(const cli *c, int bank_holidays)

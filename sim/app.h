@@ -46,6 +46,13 @@ const pw_params *app_budget_params(const pw_params *p, const scn_federation *fed
  * pooled (at most threads + 1 replications' worth at once) and each service's metrics in
  * every one of rmax replications kept. 0 for one service. */
 double app_federation_bytes(const scn_federation *fed, size_t rmax, int threads);
+/* The bytes of the streamed files (OUT_STREAM_* in streams) of reps replications of p (a
+ * federation's: every service's), at the most a referral or pre-filled person writes. */
+double app_stream_bytes(const pw_params *p, const scn_federation *fed, size_t reps,
+                        unsigned streams);
+/* A warning on stderr when twice `bytes` (the parts and the files joined from them) is more
+ * than the free space of the file system holding stage, naming the files of streams. */
+void app_warn_disk(const char *stage, double bytes, unsigned streams);
 /* --start-date relabels events.csv only: with bank holidays (bank_holidays != 0) in the run,
  * a note on stderr that they stay the calendar of day 0 (2018-01-01). */
 void app_note_start_date(const cli *c, int bank_holidays);

@@ -246,6 +246,8 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
     }
     if ((ret = app_begin_set(&set, dir)) != EXIT_OK)
         goto out;
+    if (streams)
+        app_warn_disk(set.stage, app_stream_bytes(p, fed, rmax, streams), streams);
     ret = EXIT_RUNTIME;
     app_progress_ctx pc = app_progress_start(name, "replications");
     runner_opts o = {
@@ -445,6 +447,16 @@ int cmd_compare(const cli *c, int argc, char **argv)
         goto out;
     if ((ret = app_begin_set(&set, outdir)) != EXIT_OK)
         goto out;
+    double disk = 0;
+    unsigned all_streams = 0;
+    for (size_t s = 0; s < ns; s++) {
+        unsigned st = (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
+                      (ps[s].output.events || c->events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS
+                                                        : 0u);
+        disk += app_stream_bytes(&ps[s], &feds[s], rmax, st);
+        all_streams |= st;
+    }
+    app_warn_disk(set.stage, disk, all_streams);
     ret = EXIT_RUNTIME;
     runner_opts *opts = calloc(ns, sizeof *opts);
     app_progress_ctx *pcs = calloc(ns, sizeof *pcs);

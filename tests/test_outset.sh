@@ -6,7 +6,8 @@
 # 130 / 143 (signals sent once the run has begun: before that a background job from sh
 # ignores SIGINT); a second SIGINT exits at once and the next run removes its staging; a full
 # file system (tmpfs, when this user may mount one) and a write refused by RLIMIT_FSIZE
-# fail with the cause named and the old set whole, and so does stdout into a full disk; a
+# fail with the cause named and the old set whole (a run whose streamed files would not fit
+# warned before it runs), and so does stdout into a full disk; a
 # folder stepsim did not write is refused with exit 2.
 # Usage: tests/test_outset.sh BUILD_DIR
 set -u
@@ -204,6 +205,14 @@ if mount -t tmpfs -o size=1536k tmpfs "$full" 2>/dev/null; then
     run run "$small" -q -o "$full/run" --events
     expect_rc 1 "a full file system"
     expect_err "No space left on device" "the cause is named"
+    # Said before it runs (until 2026-12-07 the run went its length first): the files'
+    # estimate (a referral or pre-filled person at the most the shipped scenarios write),
+    # twice it while parts are joined, against the space free.
+    expect_err "^stepsim: warning: patients.csv, events.csv and arrivals.csv would take about [0-9.]+ MiB$" \
+        "the files' size against the free space, said first"
+    check "and the free space" grep -q "file system has [0-9.]* KiB free: the run will stop" "$tmp/err"
+    run run "$small" -q -o "$tmp/roomy" --events
+    check "no such warning where there is room" sh -c "! grep -q 'would take about' '$tmp/err'"
     check "the old set is untouched" sha256sum -c --quiet "$tmp/before.sum"
     if [ -z "$(litter "$full/run")" ]; then ok "no litter on a full disk"; else bad "litter: $(litter "$full/run")"; fi
     umount "$full"
