@@ -53,11 +53,17 @@ void metrics_track_capacity(world *w)
  * the staff of the week just ended, before the round's leavers go: taken after, every
  * leaver counted as gone for the whole week even when replaced at once. The round's
  * leavers and starters fall in the week it begins. Schedules the next week while it
- * starts within the run. */
+ * starts within the run. First, a stop asked (pw_run_stoppable's flag raised) stops the
+ * engine here instead: read once a simulated week, a cheap place that bounds how long a
+ * stop waits without a test per event. */
 void metrics_on_week(sim *s, void *obj, uint64_t arg)
 {
     (void)obj;
     world *w = s->user;
+    if (w->stop && *w->stop) {
+        sim_stop(s);
+        return;
+    }
     pw_results *o = w->out;
     size_t k = (size_t)arg;
     if (k > 0 && k - 1 < o->n_weeks) {

@@ -305,6 +305,7 @@ typedef struct world {
     const pw_params *p;
     const pw_policy *pol;
     const pw_monitor *mon;
+    const volatile sig_atomic_t *stop; /* pw_run_stoppable's flag, read weekly; or NULL */
     int rep;
     sim s;
     sim_streams st;

@@ -167,7 +167,8 @@ static const struct {
     {staff_on_sick_handover, EV_SICK_HANDOVER},
 };
 
-/* Release everything the world owns; safe on a half-built world. */
+/* Release everything the world owns; safe on a half-built world, and on one stopped
+ * before its close-out (pw_run_stoppable), whose running groups are still out. */
 static void world_free(world *w)
 {
     pw_link *k;
@@ -175,6 +176,8 @@ static void world_free(world *w)
     sim_slab_free(&w->diaries);
     while ((k = pw_list_pop_head(&w->group_pool)))
         free(PW_LIST_ENTRY(k, group, pool));
+    while ((k = pw_list_pop_head(&w->running)))
+        free(PW_LIST_ENTRY(k, group, live));
     staff_free(w);
     free(w->burn);
     free(w->present);
@@ -205,10 +208,18 @@ const char *pw_strerror(int err)
         return "more people in one replication than their random streams can number (2^27 "
                "referrals, 2^26 re-referrals, 2^26 pre-filled): shorten the run or lower the "
                "referral rate";
+    if (err == PW_ESTOPPED)
+        return "stopped before its end (a stop was asked)";
     return sim_strerror(err);
 }
 
 int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_results *out)
+{
+    return pw_run_stoppable(p, replication, mon, NULL, out);
+}
+
+int pw_run_stoppable(const pw_params *p, int replication, const pw_monitor *mon,
+                     const volatile sig_atomic_t *stop, pw_results *out)
 {
     int ret;
     world *w = calloc(1, sizeof *w);
@@ -225,6 +236,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
     subgroup_prepare(w);
     w->person_key = sim_rng_entity_key(p->seed, (uint32_t)replication, 0);
     w->mon = mon;
+    w->stop = stop;
     w->out = out;
     w->c = &out->pool;
     w->pol = pw_policy_of(p->policy);
@@ -289,9 +301,12 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
                             2 * PW_MAX_PLAN + i);
     sim_schedule_at(&w->s, w->t_window1, PRIO_WINDOW, metrics_on_window_end, NULL, 0);
     /* Failures while running (and in the set-up above) are sticky in the engine
-     * (sim_fail): the run returns the first. The model never stops a run otherwise. */
+     * (sim_fail): the run returns the first. The model stops a run otherwise only when
+     * the weekly round finds the stop flag raised (metrics_on_week). */
     ret = sim_run_until(&w->s, w->t_end);
-    assert(ret != SIM_STOPPED);
+    assert(ret != SIM_STOPPED || (stop && *stop));
+    if (ret == SIM_STOPPED)
+        ret = PW_ESTOPPED;
     if (ret != SIM_OK)
         goto out;
     cohort_close_out(w);

@@ -9,6 +9,7 @@
 #ifndef PW_WORLD_H
 #define PW_WORLD_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "pw_params.h"
@@ -85,14 +86,27 @@ typedef struct pw_monitor {
 
 /* Run replication `replication` (0-based) of p. mon may be NULL. Fills *out (which the
  * caller releases with pw_results_free). Returns 0, or a negative error (pw_strerror) if
- * the run failed: the engine's (out of memory), or PW_ENUMBERS. Does not print. */
+ * the run failed: the engine's (out of memory), or PW_ENUMBERS. Does not print.
+ * pw_run_stoppable(p, replication, mon, NULL, out). */
 __attribute__((warn_unused_result)) int pw_run(const pw_params *p, int replication,
                                                const pw_monitor *mon, pw_results *out);
+/* pw_run with a stop flag: when stop is non-NULL, the weekly round (one event a simulated
+ * week, never the events between) reads *stop and, if it is raised (a signal handler, or
+ * another thread, set it), ends the replication there: PW_ESTOPPED, *out filled as far
+ * as it got (the caller releases it, as on any failure), the rows the monitor was given
+ * left to the caller to discard.
+ * A stop flag never raised changes nothing: the same results, to the bit, as pw_run. */
+__attribute__((warn_unused_result)) int pw_run_stoppable(const pw_params *p, int replication,
+                                                         const pw_monitor *mon,
+                                                         const volatile sig_atomic_t *stop,
+                                                         pw_results *out);
 
 /* The model's own failure, besides the engine's (sim/core/sim.h): more referrals,
  * re-referrals or pre-filled people in one replication than their random streams can
  * number (PW_MAX_REFERRALS, PW_MAX_REREFERRALS, PW_MAX_PREFILLED). */
 enum { PW_ENUMBERS = -16 };
+/* Not a failure: pw_run_stoppable's stop flag was raised and the replication ended early. */
+enum { PW_ESTOPPED = -17 };
 /* A static description of a pw_run failure (the engine's sim_strerror otherwise). */
 const char *pw_strerror(int err);
 

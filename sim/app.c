@@ -21,8 +21,8 @@
 volatile sig_atomic_t app_stop_signal;
 volatile sig_atomic_t app_idle;
 
-/* First signal: stop at the next safe point (no new replication starts; nothing is
- * published). Second: exit at once; the staging folder is left for the next run into the
+/* First signal: stop at the next safe point (no new replication starts, the ones under way
+ * end at their next weekly round; nothing is published). Second: exit at once; the staging folder is left for the next run into the
  * same folder to remove. Only async-signal-safe calls here. */
 static void on_app_stop_signal(int sig)
 {
@@ -33,8 +33,8 @@ static void on_app_stop_signal(int sig)
         _exit(128 + sig);
     }
     app_stop_signal = sig;
-    static const char m[] = "\nstepsim: stopping after the replications under way "
-                            "(again to stop at once)\n";
+    static const char m[] = "\nstepsim: stopping: the replications under way end at their "
+                            "next simulated week (again to stop at once)\n";
     static const char idle[] = "\nstepsim: stopping\n";
     ssize_t w = app_idle ? write(STDERR_FILENO, idle, sizeof idle - 1)
                          : write(STDERR_FILENO, m, sizeof m - 1);

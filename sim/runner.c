@@ -38,8 +38,12 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* A task's status besides 0: a replication (or a service of one) ended early by the stop
+ * flag (PW_ESTOPPED), its rows discarded; not a failure. */
+enum { TASK_STOPPED = -2 };
+
 /* Run service k of replication i into its slot. Returns 1 when it was the replication's
- * last service (the caller then pools it), 0, or -1 with msg set. */
+ * last service (the caller then pools it), 0, TASK_STOPPED, or -1 with msg set. */
 static int run_service(job *j, size_t i, size_t k, char *msg, size_t len)
 {
     int rep = j->reps[i];
@@ -67,8 +71,12 @@ static int run_service(job *j, size_t i, size_t k, char *msg, size_t len)
         mon = &st.monitor;
     }
     double t0 = wall_now();
-    int rc = pw_run(&sp, rep, mon, r);
+    int rc = pw_run_stoppable(&sp, rep, mon, j->o->stop, r);
     r->wall_seconds = wall_now() - t0;
+    if (rc == PW_ESTOPPED) {
+        out_stream_free(&st);
+        return TASK_STOPPED;
+    }
     if (rc != 0) {
         snprintf(msg, len, "replication %d, service %zu (%s) failed: %s", rep, k + 1, sp.name,
                  pw_strerror(rc));
@@ -110,7 +118,7 @@ static int pool_services(job *j, size_t i, char *msg, size_t len)
     return 0;
 }
 
-/* Run one replication with its own streams; returns 0 or -1 with msg set. */
+/* Run one replication with its own streams; returns 0, TASK_STOPPED, or -1 with msg set. */
 static int run_one(job *j, size_t i, char *msg, size_t len)
 {
     int rep = j->reps[i];
@@ -126,9 +134,13 @@ static int run_one(job *j, size_t i, char *msg, size_t len)
         mon = &st.monitor;
     }
     double t0 = wall_now();
-    int rc = pw_run(p, rep, mon, &j->out[i]);
+    int rc = pw_run_stoppable(p, rep, mon, j->o->stop, &j->out[i]);
     j->out[i].wall_seconds = wall_now() - t0;
     pw_pool_release(&j->out[i]); /* pooled only in a federation (run_service) */
+    if (rc == PW_ESTOPPED) {
+        out_stream_free(&st);
+        return TASK_STOPPED;
+    }
     if (rc != 0) {
         snprintf(msg, len, "replication %d failed: %s", rep, pw_strerror(rc));
         out_stream_free(&st);
@@ -142,7 +154,8 @@ static int run_one(job *j, size_t i, char *msg, size_t len)
 /* A thread of the batch (arg its job): takes the next task until none is left, the batch
  * failed (the first failure's message kept in the job's err) or a stop was asked; runs a
  * replication, or a service of one (pooling the replication after its last service), and
- * counts it done with the progress callback. Returns NULL. */
+ * counts it done with the progress callback. A task the stop flag ended within (the model
+ * reads it weekly) marks the batch interrupted and is not counted. Returns NULL. */
 static void *worker(void *arg)
 {
     job *j = arg;
@@ -165,6 +178,11 @@ static void *worker(void *arg)
             continue; /* the replication is not done yet */
         }
         pthread_mutex_lock(&j->lock);
+        if (rc == TASK_STOPPED) {
+            j->interrupted = 1;
+            pthread_mutex_unlock(&j->lock);
+            continue;
+        }
         if (rc != 0 && !j->failed) {
             j->failed = 1;
             snprintf(j->err, sizeof j->err, "%s", msg);

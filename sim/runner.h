@@ -24,10 +24,10 @@ typedef struct runner_opts {
      * services done of the batch's (replications × services), so that a replication of
      * many services (England's 120) shows it is moving. NULL: none. */
     void (*part)(void *ctx, size_t done, size_t total, size_t parts_done, size_t parts_total);
-    /* When non-NULL and non-zero (set by a signal handler, or by the progress callback,
-     * which runs under the lock the workers read it under: serve's client gone), no
-     * further replication starts and runner_run fails with RUNNER_INTERRUPTED; running
-     * ones finish first. */
+    /* When non-NULL and non-zero (set by a signal handler, by the progress callback or
+     * by another thread: serve's client gone), no further replication starts, the ones
+     * running end at their next weekly round (pw_run_stoppable: within a simulated week)
+     * and runner_run fails with RUNNER_INTERRUPTED. */
     const volatile sig_atomic_t *stop;
     /* A federation (models/pw_pool.h): its services' parameters (each with the base's
      * horizon and roles), n_services of them; p is then the national parameters. Each

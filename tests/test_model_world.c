@@ -774,6 +774,63 @@ out:
     free(p);
 }
 
+/* pw_run_stoppable's monitor for test_stop: raises the stop flag at the first event on or
+ * after raise_day, and keeps the latest event's day. */
+typedef struct stop_watch {
+    volatile sig_atomic_t stop;
+    double raise_day, last_day;
+} stop_watch;
+
+/* An event row for test_stop (ctx its stop_watch). */
+static void on_stop_event(void *ctx, const pw_event_record *e)
+{
+    stop_watch *sw = ctx;
+    if (e->day >= sw->raise_day)
+        sw->stop = 1;
+    if (e->day > sw->last_day)
+        sw->last_day = e->day;
+}
+
+/* pw_run_stoppable: a flag never raised changes nothing (the same results as pw_run); one
+ * raised before the run ends it at once, and one raised mid-run (by the monitor, on day
+ * 100 of 294) ends it at the next weekly round, PW_ESTOPPED, with no event after it. */
+static void test_stop(void)
+{
+    pw_params *p = malloc(sizeof *p);
+    pw_results *r = calloc(2, sizeof *r);
+    if (!CHECK(p && r, "malloc") || small_params(p, V_GROUPS, 42) != 0)
+        goto out;
+    volatile sig_atomic_t flag = 0;
+    int rc = pw_run(p, 0, NULL, &r[0]) | pw_run_stoppable(p, 0, NULL, &flag, &r[1]);
+    if (CHECK(rc == 0, "runs with a stop flag never raised succeed (got %d)", rc)) {
+        const char *what = "";
+        CHECK(same_results(&r[0], &r[1], &what),
+              "a stop flag never raised does not change the results (differ in %s)", what);
+    }
+    pw_results_free(&r[0]);
+    pw_results_free(&r[1]);
+    flag = 1;
+    rc = pw_run_stoppable(p, 0, NULL, &flag, &r[0]);
+    CHECK(rc == PW_ESTOPPED, "a flag raised before the run: PW_ESTOPPED (got %d, %s)", rc,
+          pw_strerror(rc));
+    pw_results_free(&r[0]);
+    stop_watch sw = {0, 100.0, 0.0};
+    pw_monitor mon = {&sw, NULL, on_stop_event, NULL};
+    rc = pw_run_stoppable(p, 0, &mon, &sw.stop, &r[0]);
+    CHECK(rc == PW_ESTOPPED, "a flag raised on day 100: PW_ESTOPPED (got %d, %s)", rc,
+          pw_strerror(rc));
+    printf("   stopped: the flag raised on day 100, the last event on day %.2f\n", sw.last_day);
+    CHECK(sw.last_day >= 100.0 && sw.last_day <= 107.0,
+          "raised on day 100, no event after the next weekly round (the last on day %.2f)",
+          sw.last_day);
+    CHECK(strstr(pw_strerror(PW_ESTOPPED), "stop") != NULL, "PW_ESTOPPED's text: '%s'",
+          pw_strerror(PW_ESTOPPED));
+    pw_results_free(&r[0]);
+out:
+    free(r);
+    free(p);
+}
+
 /* No step-3 staff: step-3 referrals wait to the end, the run ends, and they are counted as
  * still waiting. */
 static void test_no_step3_capacity(void)
@@ -989,6 +1046,7 @@ int main(void)
 {
     RUN_TEST(test_accounting);
     RUN_TEST(test_determinism);
+    RUN_TEST(test_stop);
     RUN_TEST(test_no_step3_capacity);
     RUN_TEST(test_monitor);
     RUN_TEST(test_pool_preconditions);

@@ -8,7 +8,8 @@
 # replications fail ends the run with exit 1, a message naming the rank, and the previous
 # outputs in OUTDIR whole (nothing published, no staging folder left); a SIGINT to rank 0
 # ends the run after the replications under way (exit 130, not the other ranks' shares
-# later), and a rank killed ends the job with OUTDIR whole.
+# later), within a simulated week of one long replication, and a rank killed ends the job
+# with OUTDIR whole.
 # mpirun runs with --oversubscribe (more ranks than cores) and --allow-run-as-root (CI runs
 # as root). Skipped (passing, with a note) when stepsim was built without MPI.
 # Under the sanitizer build, leak detection is off for the mpirun runs only: Open MPI does
@@ -164,18 +165,21 @@ rank_pid() {
         fi
     done
 }
-# long_run DIR: 2,000 baseline replications on 2 ranks in the background (pid in $mp),
-# under a 60 s timeout: each rank's share of 1,000 takes two minutes and more here (0.12 s
-# a replication optimised), so a run that waited for the shares ends by the timeout (124),
-# not with 130; returns once rank 0 has made its staging folder and rank 1 is there (at
-# most 30 s).
+# long_run DIR [ARGS...]: 2,000 baseline replications on 2 ranks in the background (pid in
+# $mp), under a 60 s timeout: each rank's share of 1,000 takes two minutes and more here
+# (0.12 s a replication optimised), so a run that waited for the shares ends by the timeout
+# (124), not with 130; ARGS instead of "-r 2000"; returns once rank 0 has made its staging
+# folder and rank 1 is there (at most 30 s).
 long_run() {
+    lr_dir=$1
+    shift
+    [ $# -gt 0 ] || set -- -r 2000
     timeout 60 mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" run scenarios/baseline.cfg \
-        -r 2000 -j 1 -q -o "$1" >"$tmp/out" 2>"$tmp/err" &
+        "$@" -j 1 -q -o "$lr_dir" >"$tmp/out" 2>"$tmp/err" &
     mp=$!
     i=0
-    while [ $i -lt 300 ] && { [ -z "$(find "$tmp" -maxdepth 1 -name ".$(basename "$1").stage.*")" ] ||
-        [ -z "$(rank_pid 1 "$1")" ]; }; do
+    while [ $i -lt 300 ] && { [ -z "$(find "$tmp" -maxdepth 1 -name ".$(basename "$lr_dir").stage.*")" ] ||
+        [ -z "$(rank_pid 1 "$lr_dir")" ]; }; do
         sleep 0.1
         i=$((i + 1))
     done
@@ -195,6 +199,22 @@ expect_rc 130 "SIGINT to rank 0 (not the timeout's 124)"
 expect_err "interrupted by SIGINT: this run's results are discarded" "SIGINT to rank 0: says so"
 check "SIGINT to rank 0: the previous outputs are whole" test "$(digest "$sig")" = "$before"
 check "SIGINT to rank 0: no staging folder left" test -z "$(find "$tmp" -maxdepth 1 -name '.sig.*')"
+# One long replication a rank (100 years at 40 times baseline's referrals: minutes each):
+# a SIGINT to rank 0 ends its own within a simulated week (the model reads the stop flag
+# weekly), then the job, within 20 s. Until 2026-12-07 rank 0 finished its replication
+# first: here the timeout's 124.
+long_run "$sig" -r 2 --max-memory 1T --set referrals.per_week=10000 --set horizon_weeks=5200
+sleep 1
+t0=$(date +%s)
+kill -s INT "$(rank_pid 0 "$sig")"
+wait "$mp"
+rc=$?
+took=$(($(date +%s) - t0))
+expect_rc 130 "SIGINT to rank 0 in one long replication a rank"
+check "SIGINT to rank 0 in one long replication: the job ends within 20 s (took $took s)" \
+    test "$took" -le 20
+check "SIGINT to rank 0 in one long replication: the previous outputs are whole" \
+    test "$(digest "$sig")" = "$before"
 # A rank killed: mpirun ends the job (its exit status), stopping rank 0 with SIGTERM and,
 # a second later, SIGKILL; whichever ends it, nothing is published, and no staging folder
 # outlives the next run. mpirun may return before rank 0 is gone (a sanitizer build's

@@ -7,7 +7,8 @@
 # ignores SIGINT); a second SIGINT exits at once and the next run removes its staging; a full
 # file system (tmpfs, when this user may mount one) and a write refused by RLIMIT_FSIZE
 # fail with the cause named and the old set whole (a run whose streamed files would not fit
-# warned before it runs), and so does stdout into a full disk; a
+# warned before it runs), and so does stdout into a full disk; one long replication is
+# stopped by SIGINT within seconds, not at its end; a
 # folder stepsim did not write is refused with exit 2.
 # Usage: tests/test_outset.sh BUILD_DIR
 set -u
@@ -142,6 +143,39 @@ check "second SIGINT: the old set is whole" verify "$base"
 run run "$small" -q -o "$base" $quick
 expect_rc 0 "the next run"
 if [ -z "$(litter "$base")" ]; then ok "the next run removed the dead run's staging"; else bad "staging left: $(litter "$base")"; fi
+
+# One long replication (a service 40 times baseline's referrals for 100 years: minutes of
+# one replication here) is stopped within a simulated week of the signal, not after it:
+# exit 130 within 20 s, nothing published. Until 2026-12-07 the runner read its stop flag
+# only between replications, and this run went on to its end (killed here at 20 s).
+sha256sum "$base"/* >"$tmp/before.sum"
+"$bin" run scenarios/baseline.cfg -q -o "$base" -r 1 -j 1 --max-memory 1T \
+    --set referrals.per_week=10000 --set horizon_weeks=5200 >/dev/null 2>"$tmp/err" &
+pid=$!
+started "$pid"
+sleep 1
+kill -s INT "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+if kill -0 "$pid" 2>/dev/null; then
+    kill -s KILL "$pid"
+    wait "$pid"
+    bad "one long replication: still running 20 s after SIGINT (killed)"
+else
+    wait "$pid"
+    rc=$?
+    expect_rc 130 "one long replication: SIGINT ends it (within $((i / 10)) s)"
+fi
+expect_err "interrupted by SIGINT: this run's results are discarded" "one long replication: says so"
+check "one long replication: the old set is whole" verify "$base"
+check "one long replication: the old set's files unchanged" sha256sum -c --quiet "$tmp/before.sum"
+if [ -z "$(litter "$base")" ]; then ok "one long replication: no litter"; else
+    bad "one long replication: litter $(litter "$base")"
+    run run "$small" -q -o "$base" $quick # the killed run's staging removed
+fi
 
 echo "== write failures"
 sha256sum "$base"/* >"$tmp/before.sum"
