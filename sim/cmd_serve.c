@@ -22,8 +22,9 @@
  *   side by side, not one after another. Ctrl-C (SIGINT) or SIGTERM stops the server
  *   between requests.
  * - A run whose client has closed its connection (read at EOF, as a closed tab or a
- *   second Run leaves it) is stopped through the runner's stop flag, checked after each
- *   replication, or not begun: the next request would otherwise wait for it.
+ *   second Run leaves it) is stopped through the runner's stop flag, raised by a thread
+ *   watching the socket while the run goes on and read by the model once a simulated
+ *   week, or not begun: the next request would otherwise wait for it.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -33,6 +34,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,24 +326,51 @@ static int client_gone(int fd)
     return 0;
 }
 
-/* A run's watch on its client: the runner's stop flag, raised (by run_watch_progress)
- * when a stop signal came or the client went away. */
+/* A run's watch on its client: the runner's stop flag, raised (by run_watch_thread, or by
+ * run_watch_progress when no thread could be started) when a stop signal came or the
+ * client went away. The model reads the flag once a simulated week, the runner before
+ * each replication, so a stop ends even one long replication within a simulated week. */
 typedef struct run_watch {
     int fd;
     volatile sig_atomic_t stop;
-    int gone;    /* the client closed its connection */
-    size_t done; /* replications done */
+    volatile sig_atomic_t gone; /* the client closed its connection */
+    volatile sig_atomic_t over; /* the run has ended: the watching thread ends too */
+    volatile sig_atomic_t watching; /* 1 while the watching thread watches */
+    int wake[2];                /* a pipe: a byte on it wakes the watching thread */
+    int thread;                 /* 1 when a watching thread was started */
+    size_t done;                /* replications done */
 } run_watch;
 
-/* The runner's progress callback (under its lock, after each replication): a stop signal
- * or a client gone raises the stop flag the runner reads under the same lock, so no new
- * replication starts and the run nobody will see ends after the ones under way. */
+/* The watching thread (arg its run_watch), while a run goes on: waits on the client's
+ * socket (and the wake pipe, and a stop signal, read every 200 ms since it may be taken
+ * by another thread) and raises the stop flag as soon as a stop signal came or the client
+ * is gone. Only it reads the socket meanwhile. Returns NULL. */
+static void *run_watch_thread(void *arg)
+{
+    run_watch *w = arg;
+    while (!w->over && !w->stop) {
+        struct pollfd pf[2] = {{w->fd, POLLIN, 0}, {w->wake[0], POLLIN, 0}};
+        int r = poll(pf, 2, 200);
+        if (app_stop_signal)
+            w->stop = app_stop_signal;
+        else if (r > 0 && (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) && client_gone(w->fd))
+            w->gone = w->stop = 1;
+        else if (r < 0 && errno != EINTR)
+            break;
+    }
+    w->watching = 0; /* on a failed poll, the progress callback's check is what is left */
+    return NULL;
+}
+
+/* The runner's progress callback (under its lock, after each replication): counts the
+ * replications done; without a watching thread, a stop signal or a client gone raises the
+ * stop flag here, so that no new replication starts. */
 static void run_watch_progress(void *ctx, size_t done, size_t total)
 {
     (void)total;
     run_watch *w = ctx;
     w->done = done;
-    if (w->stop)
+    if (w->stop || w->watching)
         return;
     if (app_stop_signal)
         w->stop = app_stop_signal;
@@ -455,13 +484,29 @@ static void handle_run(server *sv, int fd, char *body, int print)
     /* A client gone before its run starts (a request given up while another ran) or
      * while it runs (a tab closed, Run pressed again) has its run not begun or stopped:
      * nobody will see it, and the next request would wait for it. */
-    run_watch w = {.fd = fd, .stop = app_stop_signal, .gone = client_gone(fd)};
+    run_watch w = {.fd = fd, .stop = app_stop_signal, .gone = client_gone(fd),
+                   .wake = {-1, -1}};
     w.stop = w.stop || w.gone;
     runner_opts ro = {.threads = app_threads(sv->c), .stop = &w.stop,
                       .progress = run_watch_progress, .progress_ctx = &w};
+    pthread_t watcher;
+    if (!w.stop && pipe(w.wake) == 0) {
+        w.watching = 1; /* before the thread runs: it lowers it if its poll fails */
+        w.thread = pthread_create(&watcher, NULL, run_watch_thread, &w) == 0;
+        if (!w.thread)
+            w.watching = 0;
+    }
     double t0 = app_wall_now();
     int run_rc = w.stop ? RUNNER_INTERRUPTED
                         : runner_run(p, idx, (size_t)reps, &ro, res, err, sizeof err);
+    if (w.thread) {
+        w.over = 1;
+        (void)!write(w.wake[1], "", 1);
+        pthread_join(watcher, NULL);
+    }
+    for (int i = 0; i < 2; i++)
+        if (w.wake[i] >= 0)
+            close(w.wake[i]);
     if (run_rc != 0) {
         /* Not the request's fault: the server's (memory, a replication's failure). */
         if (w.gone) {
