@@ -9,6 +9,9 @@
  *   from serving two at once.
  * - POST /scenario.cfg takes the same body and answers with the scenario, overrides
  *   applied and every key resolved, as `stepsim check` prints it (the page's download).
+ * - GET / (or /index.html) the page, GET /health "ok"; each answers HEAD with the same
+ *   headers and no body; a query string is ignored. A path with another method is 405, a
+ *   method other than GET, HEAD and POST 501, each with Allow; any other path 404.
  * - The body of POST /run is text, one line each: "@scenario=ID" (one of the scenarios
  *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
  *   Bad overrides come back as {"ok": false, "error": the loader's messages}.
@@ -235,14 +238,17 @@ static void send_all(int fd, const char *buf, size_t n)
 }
 
 /* Send an HTTP/1.0 answer on fd: status with its reason (400 "Bad Request" for a status
- * not listed), Content-Type type, and body[0..n); the connection is to be closed after.
- * A client gone away is not our failure (send_all). */
-static void respond(int fd, int status, const char *type, const char *body, size_t n)
+ * not listed), Content-Type type, an Allow header when allow is non-NULL, and body[0..n),
+ * or (head_only: the answer to a HEAD) the same headers without the body; the connection
+ * is to be closed after. A client gone away is not our failure (send_all). */
+static void respond_as(int fd, int status, const char *type, const char *body, size_t n,
+                       const char *allow, int head_only)
 {
-    char head[256];
+    char head[320];
     const char *why = status == 200   ? "OK"
                       : status == 403 ? "Forbidden"
                       : status == 404 ? "Not Found"
+                      : status == 405 ? "Method Not Allowed"
                       : status == 408 ? "Request Timeout"
                       : status == 411 ? "Length Required"
                       : status == 413 ? "Payload Too Large"
@@ -251,11 +257,19 @@ static void respond(int fd, int status, const char *type, const char *body, size
                       : status == 503 ? "Service Unavailable"
                                       : "Bad Request";
     int h = snprintf(head, sizeof head,
-                     "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                     "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s%s"
                      "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-                     status, why, type, n);
+                     status, why, type, n, allow ? "Allow: " : "", allow ? allow : "",
+                     allow ? "\r\n" : "");
     send_all(fd, head, (size_t)h);
-    send_all(fd, body, n);
+    if (!head_only)
+        send_all(fd, body, n);
+}
+
+/* respond_as with no Allow header, the body sent. */
+static void respond(int fd, int status, const char *type, const char *body, size_t n)
+{
+    respond_as(fd, status, type, body, n, NULL, 0);
 }
 
 /* A plain-text answer: its length counted, not written by hand. */
@@ -661,26 +675,61 @@ static int request_state(conn *k)
     return k->have >= k->want;
 }
 
-/* Answer k's whole request. */
+/* What the server answers: each path with its methods (GET routes answer HEAD too). */
+enum { ROUTE_PAGE, ROUTE_HEALTH, ROUTE_RUN, ROUTE_CFG };
+static const struct {
+    const char *path;
+    int kind, post; /* post: answers POST only; else GET and HEAD */
+} routes[] = {
+    {"/", ROUTE_PAGE, 0},     {"/index.html", ROUTE_PAGE, 0}, {"/health", ROUTE_HEALTH, 0},
+    {"/run", ROUTE_RUN, 1},   {"/scenario.cfg", ROUTE_CFG, 1},
+};
+
+/* Answer k's whole request. The request line (request_line_ok) gives the method and the
+ * path; a query string (after '?') is ignored. A HEAD has GET's answer without its body;
+ * a method the server does not know is 501, one a known path does not take 405, each
+ * with the methods it would take in Allow; an unknown path 404. */
 static void dispatch(server *sv, conn *k)
 {
     char *req = k->buf, *end = req + k->head - 2; /* at its blank line's last "\n" or so */
     size_t head = k->head, len = k->want - head;
     req[k->want] = '\0';
-    if (memchr(req + head, '\0', len)) /* text only: a NUL would hide what follows it */
-        respond_text(k->fd, 400, "a NUL byte in the body\n");
-    else if (!own_host(sv, req, end))
-        respond_text(k->fd, 403, "forbidden: Host must be 127.0.0.1:PORT\n");
-    else if (!strncmp(req, "GET / ", 6) || !strncmp(req, "GET /index.html ", 16))
-        respond(k->fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len);
-    else if (!strncmp(req, "POST /run ", 10))
-        handle_run(sv, k->fd, req + head, 0);
-    else if (!strncmp(req, "POST /scenario.cfg ", 19))
-        handle_run(sv, k->fd, req + head, 1);
-    else if (!strncmp(req, "GET /health ", 12))
-        respond_text(k->fd, 200, "ok\n");
-    else
-        respond_text(k->fd, 404, "not found\n");
+    size_t mlen = strcspn(req, " ");
+    const char *path = req + mlen + 1;
+    size_t plen = strcspn(path, " ?");
+    int is_head = mlen == 4 && !strncmp(req, "HEAD", 4);
+    int is_get = is_head || (mlen == 3 && !strncmp(req, "GET", 3));
+    int is_post = mlen == 4 && !strncmp(req, "POST", 4);
+    int fd = k->fd, r = -1;
+    for (size_t i = 0; i < sizeof routes / sizeof *routes && r < 0; i++)
+        if (strlen(routes[i].path) == plen && !strncmp(routes[i].path, path, plen))
+            r = (int)i;
+    static const char text[] = "text/plain";
+    static const char not_found[] = "not found\n";
+    if (memchr(req + head, '\0', len)) { /* text only: a NUL would hide what follows it */
+        respond_text(fd, 400, "a NUL byte in the body\n");
+    } else if (!own_host(sv, req, end)) {
+        static const char m[] = "forbidden: Host must be 127.0.0.1:PORT\n";
+        respond_as(fd, 403, text, m, sizeof m - 1, NULL, is_head);
+    } else if (!is_get && !is_post) {
+        static const char m[] = "method not implemented: GET, HEAD or POST\n";
+        respond_as(fd, 501, text, m, sizeof m - 1, "GET, HEAD, POST", 0);
+    } else if (r < 0) {
+        respond_as(fd, 404, text, not_found, sizeof not_found - 1, NULL, is_head);
+    } else if (routes[r].post != is_post) {
+        static const char get[] = "method not allowed: this path takes GET or HEAD\n";
+        static const char post[] = "method not allowed: this path takes POST\n";
+        if (routes[r].post)
+            respond_as(fd, 405, text, post, sizeof post - 1, "POST", is_head);
+        else
+            respond_as(fd, 405, text, get, sizeof get - 1, "GET, HEAD", 0);
+    } else if (routes[r].kind == ROUTE_PAGE) {
+        respond_as(fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len, NULL, is_head);
+    } else if (routes[r].kind == ROUTE_HEALTH) {
+        respond_as(fd, 200, text, "ok\n", 3, NULL, is_head);
+    } else {
+        handle_run(sv, fd, req + head, routes[r].kind == ROUTE_CFG);
+    }
 }
 
 /* Close connection i of the n in ks: the last takes its place (the loop over them walks

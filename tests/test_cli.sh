@@ -421,6 +421,68 @@ PY
 else
     echo "SKIP  serve: a run whose client has gone (no python3 on this machine)"
 fi
+# serve's methods: HEAD answers every GET route with GET's headers and no body (it was 404,
+# as was GET /?query); a known path asked with another method is 405 and an unknown
+# method 501, each with Allow (both were 404).
+if command -v python3 >/dev/null 2>&1; then
+    sv_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$bin" serve "$top/scenarios/baseline.cfg" --port "$sv_port" -j 1 2>"$tmp/methods.log" &
+    server=$!
+    i=0
+    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/methods.log"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    python3 - "$sv_port" >"$tmp/methods.out" 2>&1 <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+def ask(line, body=""):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(("%s HTTP/1.0\r\nHost: 127.0.0.1:%d\r\nContent-Length: %d\r\n\r\n%s"
+               % (line, port, len(body), body)).encode())
+    got = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+    head, _, rest = got.partition(b"\r\n\r\n")
+    lines = head.decode("latin1").split("\r\n")
+    hdr = dict(l.split(": ", 1) for l in lines[1:] if ": " in l)
+    return lines[0], hdr, rest
+for line in ["GET /", "HEAD /", "GET /?tab=waits", "HEAD /index.html", "GET /health",
+             "HEAD /health?x", "HEAD /nope", "POST /", "GET /run", "PUT /run", "DELETE /"]:
+    status, hdr, body = ask(line, "x" if line.startswith(("POST", "PUT")) else "")
+    print("%s | %s | length %s | body %d | allow %s | type %s" % (
+        line, status, hdr.get("Content-Length"), len(body), hdr.get("Allow", "-"),
+        hdr.get("Content-Type")))
+PY
+    kill "$server" 2>/dev/null
+    wait "$server"
+    rc=$?
+    cat "$tmp/methods.out"
+    get_len=$(sed -n 's/^GET \/ | HTTP\/1.0 200 OK | length \([0-9]*\) | body \1 | .*/\1/p' "$tmp/methods.out")
+    check "serve: GET / gives the page, its length right (${get_len:-none})" test -n "$get_len"
+    check "serve: HEAD / gives GET's headers and no body" \
+        grep -q "^HEAD / | HTTP/1.0 200 OK | length $get_len | body 0 | allow - | type text/html" "$tmp/methods.out"
+    check "serve: GET /?query gives the page (the query ignored)" \
+        grep -q "^GET /?tab=waits | HTTP/1.0 200 OK | length $get_len | body $get_len |" "$tmp/methods.out"
+    check "serve: HEAD /index.html too" \
+        grep -q "^HEAD /index.html | HTTP/1.0 200 OK | length $get_len | body 0 |" "$tmp/methods.out"
+    check "serve: HEAD /health?x: GET's headers, no body" \
+        grep -q '^HEAD /health?x | HTTP/1.0 200 OK | length 3 | body 0 | allow - | type text/plain' "$tmp/methods.out"
+    check "serve: HEAD of an unknown path: 404, no body" \
+        grep -q '^HEAD /nope | HTTP/1.0 404 Not Found | length 10 | body 0 |' "$tmp/methods.out"
+    check "serve: POST / is 405 with Allow: GET, HEAD" \
+        grep -Eq '^POST / \| HTTP/1.0 405 Method Not Allowed \| length ([0-9]+) \| body \1 \| allow GET, HEAD \|' "$tmp/methods.out"
+    check "serve: GET /run is 405 with Allow: POST" \
+        grep -Eq '^GET /run \| HTTP/1.0 405 Method Not Allowed \| length ([0-9]+) \| body \1 \| allow POST \|' "$tmp/methods.out"
+    check "serve: PUT and DELETE are 501 with Allow: GET, HEAD, POST" \
+        sh -c "[ \$(grep -Ec '^(PUT /run|DELETE /) \| HTTP/1.0 501 Not Implemented \| .* \| allow GET, HEAD, POST \|' '$tmp/methods.out') -eq 2 ]"
+    expect_rc 0 "serve stopped by SIGTERM after the methods"
+else
+    echo "SKIP  serve: methods (no python3 on this machine)"
+fi
 # serve's startup out of memory: each open_memstream it calls fails in turn (a shim
 # preloaded; its listen fails too, so a run that gets through stops there, never serves).
 # Each says "out of memory", exits 1 and leaks nothing: build_page kept the page's buffer
