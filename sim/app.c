@@ -33,8 +33,8 @@ static void on_app_stop_signal(int sig)
         _exit(128 + sig);
     }
     app_stop_signal = sig;
-    static const char m[] = "\nstepsim: stopping: the replications under way end at their "
-                            "next simulated week (again to stop at once)\n";
+    static const char m[] = "\nstepsim: stopping (a replication under way ends at its next "
+                            "simulated week; again to stop at once)\n";
     static const char idle[] = "\nstepsim: stopping\n";
     ssize_t w = app_idle ? write(STDERR_FILENO, idle, sizeof idle - 1)
                          : write(STDERR_FILENO, m, sizeof m - 1);
@@ -49,6 +49,7 @@ void app_catch_stop_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    out_stop_on(&app_stop_signal); /* the streams' merge and digests read it too */
     /* A file-size limit (ulimit -f) makes a write fail with EFBIG, which names the file and
      * the cause, rather than end the process with its staging folder left behind. */
     sa.sa_handler = SIG_IGN;

@@ -119,7 +119,10 @@ static int write_set(const cli *c, const pw_params *p, const scn_federation *fed
     info->nsets = c->nsets;
     info->service = c->service;
     info->federation_seed = fed ? fed->picked_from : 0;
-    if (out_write_all(dir, p, scenario, res, n, info, err, sizeof err) != 0) {
+    int wrc = out_write_all(dir, p, scenario, res, n, info, err, sizeof err);
+    if (wrc == OUT_ESTOPPED) /* a stop asked while the streams were hashed (out_stop_on) */
+        return RUNNER_INTERRUPTED;
+    if (wrc != 0) {
         fprintf(stderr, "stepsim: %s\n", err);
         return RUNNER_FAILED;
     }

@@ -28,10 +28,19 @@ const char *out_strerror(int err)
         return "out of memory";
     case OUT_EINVAL:
         return "invalid argument";
+    case OUT_ESTOPPED:
+        return "stopped (a stop was asked)";
     default:
         return "unknown error";
     }
 }
+
+/* out_stop_on's flag, or NULL. */
+static const volatile sig_atomic_t *stop_flag;
+
+void out_stop_on(const volatile sig_atomic_t *flag) { stop_flag = flag; }
+
+int out_stopped(void) { return stop_flag && *stop_flag; }
 
 /* The staging folders open now, each with the output folder it stands for (out_set.c):
  * a message naming a file in one names it as it would be published. */

@@ -23,6 +23,7 @@
 #ifndef OUT_FILE_H
 #define OUT_FILE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,10 +34,21 @@ enum {
     OUT_EIO = -1,    /* a file could not be created, written, synced or renamed */
     OUT_ENOMEM = -2,
     OUT_EINVAL = -3, /* a bad argument (no replications, a NULL path) */
+    OUT_ESTOPPED = -4, /* a stop was asked (out_stop_on's flag) while a long copy or digest
+                          went on: not a failure; the file not written */
 };
 
 /* Message for an out_ error code (static string). */
 const char *out_strerror(int err);
+
+/* The stop flag (a signal handler's) that the writers which copy or read whole files of
+ * any size (the streams' merge, out_stream.c; digests, out_sha256_file) read between their
+ * buffers, giving up with OUT_ESTOPPED once it is raised, so that a stop asked for while a
+ * gigabyte of events.csv is merged or hashed is not kept waiting. NULL (the default):
+ * never. Set once, before any thread starts. */
+void out_stop_on(const volatile sig_atomic_t *flag);
+/* 1 if out_stop_on's flag is raised, else 0. */
+int out_stopped(void);
 
 /* Messages naming a file in the staging folder `stage` name it in `outdir` instead, where
  * it would be published, and say nothing was (outdir NULL: forget stage). For out_set.c. */

@@ -111,10 +111,13 @@ int out_sha256_file(const char *path, char hex[OUT_SHA256_HEX], uint64_t *bytes,
     out_sha256_init(&s);
     unsigned char buf[1 << 15];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    int stopped = 0;
+    while (!(stopped = out_stopped()) && (n = fread(buf, 1, sizeof buf, f)) > 0)
         out_sha256_update(&s, buf, n);
     int e = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
+    if (stopped)
+        return out_error(err, errlen, OUT_ESTOPPED, "stopped reading '%s'", path);
     if (e)
         return out_error(err, errlen, OUT_EIO, "cannot read '%s': %s", path,
                          out_errstr(e, eb, sizeof eb));

@@ -24,8 +24,8 @@ void out_sha256_update(out_sha256 *s, const void *data, size_t n);
  * before reuse. Returns hex. */
 const char *out_sha256_hex(out_sha256 *s, char hex[OUT_SHA256_HEX]);
 
-/* The digest of a file's bytes into hex and its size into *bytes. Returns 0, or OUT_EIO
- * with err naming the file and the cause. */
+/* The digest of a file's bytes into hex and its size into *bytes. Returns 0, OUT_EIO with
+ * err naming the file and the cause, or OUT_ESTOPPED (out_stop_on's flag raised). */
 __attribute__((warn_unused_result)) int out_sha256_file(const char *path,
                                                         char hex[OUT_SHA256_HEX],
                                                         uint64_t *bytes, char *err,

@@ -545,7 +545,8 @@ static int *sorted_copy(const int *replications, size_t n)
     return v;
 }
 
-/* Append the part at path to out. Returns 0, or OUT_EIO (err set). */
+/* Append the part at path to out. Returns 0, OUT_EIO (err set), or OUT_ESTOPPED
+ * (out_stop_on's flag raised: out left part-written, for the caller to abort). */
 static int append_part(FILE *out, const char *path, char *buf, size_t bufsize, char *err,
                        size_t errlen)
 {
@@ -557,11 +558,14 @@ static int append_part(FILE *out, const char *path, char *buf, size_t bufsize, c
                          out_errstr(e, eb, sizeof eb));
     }
     size_t n;
-    while ((n = fread(buf, 1, bufsize, in)) > 0)
+    int stopped = 0;
+    while (!(stopped = out_stopped()) && (n = fread(buf, 1, bufsize, in)) > 0)
         if (fwrite(buf, 1, n, out) != n)
             break;
     int bad = ferror(in);
     fclose(in);
+    if (stopped)
+        return out_error(err, errlen, OUT_ESTOPPED, "stopped merging '%s'", path);
     if (bad)
         return out_error(err, errlen, OUT_EIO, "cannot read '%s'", path);
     return OUT_OK; /* a failed fwrite is caught by out_file_close */

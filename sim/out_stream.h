@@ -89,8 +89,9 @@ void out_stream_free(out_stream *s);
 
 /* Join the parts of replications[0..n) (any order; merged ascending) for the streams in
  * `what` into outdir/patients.csv and outdir/events.csv, atomically, then remove the
- * parts. Returns 0, or OUT_EIO / OUT_ENOMEM with err set; then no final file of that
- * stream is written (the parts are kept for inspection). */
+ * parts. Returns 0, or OUT_EIO / OUT_ENOMEM / OUT_ESTOPPED (out_stop_on's flag raised
+ * while copying) with err set; then no final file of that stream is written (the parts
+ * are kept for inspection). */
 __attribute__((warn_unused_result)) int out_stream_merge(const char *outdir,
                                                          const int *replications, size_t n,
                                                          unsigned what, char *err,

@@ -272,6 +272,10 @@ int runner_run_local(const pw_params *p, const pw_params *const *ps, const int *
     } else if (o->streams && out_stream_merge_services(o->outdir, reps, n, o->n_services,
                                                        o->streams, err, errlen) != 0) {
         ret = RUNNER_FAILED;
+        if (o->stop && *o->stop) { /* the merge stopped (out_stop_on), or failed after it */
+            snprintf(err, errlen, "interrupted while merging the streams");
+            ret = RUNNER_INTERRUPTED;
+        }
     }
     if (ret != 0) {
         if (o->streams)

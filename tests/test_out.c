@@ -19,6 +19,7 @@
 #include "sim/out_dashboard.h"
 #include "sim/out_file.h"
 #include "sim/out_metrics.h"
+#include "sim/out_sha256.h"
 #include "sim/out_stream.h"
 #include "sim/out_write.h"
 
@@ -1315,6 +1316,36 @@ static void test_streams(void)
     out_stream_discard(d, &r5, 1, OUT_STREAM_EVENTS);
     CHECK(dir_count(d, &temps) == 1 && temps == 0, "discard removes the parts");
     out_stream_free(&one); /* released already: a no-op */
+
+    /* A stop asked (out_stop_on's flag raised) gives up a merge and a digest between their
+     * buffers: OUT_ESTOPPED, no final file, the part kept for the caller to discard; with
+     * the flag lowered the digest is read again. (Until 2026-12-07 neither read a flag: a
+     * Ctrl-C waited for a gigabyte of events.csv to be merged, then hashed.) */
+    volatile sig_atomic_t stop = 1;
+    int r7 = 7;
+    CHECK(out_stream_open(&one, d, "x", 0, 7, both, err, sizeof err) == OUT_OK, "open: %s",
+          err);
+    emit(&one.monitor, 7, 1);
+    CHECK(out_stream_close(&one, err, sizeof err) == OUT_OK, "close: %s", err);
+    out_stop_on(&stop);
+    err[0] = '\0';
+    CHECK(out_stream_merge(d, &r7, 1, OUT_STREAM_EVENTS, err, sizeof err) == OUT_ESTOPPED &&
+              strstr(err, "stopped"),
+          "a merge with the stop flag raised: OUT_ESTOPPED [%s]", err);
+    CHECK(!exists(ev), "no events.csv after a stopped merge");
+    char *part = path_in(d, ".events.csv.r7.part");
+    char hex[OUT_SHA256_HEX];
+    uint64_t bytes = 0;
+    CHECK(part && exists(part), "the part is kept");
+    CHECK(part && out_sha256_file(part, hex, &bytes, err, sizeof err) == OUT_ESTOPPED,
+          "a digest with the stop flag raised: OUT_ESTOPPED [%s]", err);
+    stop = 0;
+    CHECK(part && out_sha256_file(part, hex, &bytes, err, sizeof err) == OUT_OK && bytes > 0,
+          "lowered, the digest is read (%llu bytes) [%s]", (unsigned long long)bytes, err);
+    out_stop_on(NULL);
+    out_stream_discard(d, &r7, 1, both);
+    CHECK(part && !exists(part), "discard removes the stopped merge's parts");
+    free(part);
     free(ev);
     remove_dir(d);
     free(d);
