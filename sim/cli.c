@@ -156,8 +156,9 @@ static const struct {
     {H_RUNS | H_SERVE, "  -j, --threads N        worker threads (default: all cores)\n"},
     {H_RUNS, "  -o, --outdir DIR       output folder (default under out/)\n"},
     {H_RUNS | H_CHECK | H_SERVE, "  --set KEY=VALUE        override a scenario key (repeatable)\n"},
-    {H_RUNS | H_CHECK, "  --service NAME         of a federation, service NAME alone, as it runs in\n"
-                       "                         the federation: its parameters, its random numbers\n"},
+    {H_RUNS | H_CHECK | H_SERVE,
+     "  --service NAME         of a federation, service NAME alone, as it runs in\n"
+     "                         the federation: its parameters, its random numbers\n"},
     {H_RUN | H_CMP, "  --precision X[:M]      add replications until metric M's (default: each of\n"
                     "                         17 shares, waits and losses, listed in man stepsim)\n"
                     "                         95% CI half-width is within X (absolute for shares,\n"
@@ -430,10 +431,6 @@ static int check_command(cli *c)
                                   c->outdir || c->quiet))
         return cli_usage_error("-r, -s, -j, -o and -q are for the commands that run, not %s "
                                "(it prints the scenario)", cmd);
-    if (serve && c->service)
-        return cli_usage_error("--service is not for serve: print the service as a scenario "
-                               "(stepsim check SCENARIO --service '%s' > FILE.cfg) and serve "
-                               "that", c->service);
     if (serve && (c->have_seed || c->outdir || c->quiet))
         return cli_usage_error("-s, -o and -q are not for %s: the playground runs the "
                                "scenario's seed, writes no files and prints only its address",

@@ -72,12 +72,20 @@ typedef struct offered {
 
 typedef struct server {
     const cli *c;
+    cli beside; /* c without --service: the policy variants offered beside a federation's
+                   service are scenarios of their own */
     offered scn[MAX_OFFERED];
     size_t nscn;
     char *page;     /* the playground page, built once */
     size_t page_len;
     int default_reps;
 } server;
+
+/* The command line to load offered scenario o by: --service is the named scenario's. */
+static const cli *cli_of(const server *sv, const offered *o)
+{
+    return o == &sv->scn[0] ? sv->c : &sv->beside;
+}
 
 /* ==== the page ======================================================================== */
 
@@ -193,7 +201,7 @@ static int build_page(server *sv)
     int ret = EXIT_OK;
     double horizon = 0;
     for (size_t i = 0; i < sv->nscn && ret == EXIT_OK; i++) {
-        if ((ret = app_load(sv->c, sv->scn[i].path, NULL, 0, p)) != EXIT_OK)
+        if ((ret = app_load(cli_of(sv, &sv->scn[i]), sv->scn[i].path, NULL, 0, p)) != EXIT_OK)
             break;
         if (i == 0)
             horizon = p->horizon_weeks;
@@ -455,7 +463,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
         goto out;
     }
     /* The command line's --set first, as the page was built with them, then the page's. */
-    int rc = app_load_quiet(sv->c, o->path, sets, nsets, p, NULL, &errs);
+    int rc = app_load_quiet(cli_of(sv, o), o->path, sets, nsets, p, NULL, &errs);
     if (rc != SCN_OK) {
         size_t len = 0;
         err[0] = '\0';
@@ -820,6 +828,8 @@ int cmd_serve(const cli *c)
     server sv;
     memset(&sv, 0, sizeof sv);
     sv.c = c;
+    sv.beside = *c;
+    sv.beside.service = NULL;
     if (c->replications > MAX_REPS) {
         fprintf(stderr, "stepsim: serve: -r must be at most %d, the page's limit (got %ld)\n",
                 MAX_REPS, c->replications);
@@ -849,8 +859,9 @@ int cmd_serve(const cli *c)
                 out_errstr(errno, eb, sizeof eb));
         goto out;
     }
-    fprintf(stderr, "stepsim: the playground is at http://127.0.0.1:%ld/ (%s; Ctrl-C stops)\n",
-            c->port, sv.scn[0].abs);
+    fprintf(stderr, "stepsim: the playground is at http://127.0.0.1:%ld/ (%s%s%s%s; Ctrl-C "
+            "stops)\n", c->port, sv.scn[0].abs, c->service ? ", its service \"" : "",
+            c->service ? c->service : "", c->service ? "\"" : "");
     serve_loop(&sv, fd);
     fprintf(stderr, "stepsim: serve: stopped\n");
     ret = EXIT_OK;

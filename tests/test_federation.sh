@@ -334,9 +334,12 @@ expect_err "\\(expected one of the services list's 120: \"NEY 01\", .*\"NEY 10\"
 run run tests/golden/small.cfg --service "Small A" -o "$tmp/never"
 expect_rc 2 "--service of a scenario that is not a federation"
 expect_err "small.cfg: --service 'Small A': the scenario is not a federation \\(it has no services list\\)" "said so"
-run serve tests/federation/three.cfg --service "Small A"
-expect_rc 2 "serve --service"
-expect_err "--service is not for serve: print the service as a scenario" "serve: the way round named"
+# (serve --service: tests/test_cli.sh, with the other serve checks.)
+# A service that is not there stops serve at its start (timeout: a regression would serve).
+timeout 20 "$bin" serve tests/federation/three.cfg --service "Small D" --port 18096 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 2 "serve --service of no service"
+expect_err "three.cfg: --service 'Small D': no service of that name" "serve: the name refused"
 run run tests/federation/three.cfg --service ""
 expect_rc 2 "--service ''"
 # The label "SERVICE (FEDERATION)" is cut to a name's 255 bytes on a character's boundary,
