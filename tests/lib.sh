@@ -100,6 +100,25 @@ finish() {
     [ "$fail" -eq 0 ]
 }
 
+# serve_up PORT LOG SCENARIO [OPTION...]: start `stepsim serve SCENARIO` on PORT in the
+# background (its pid in $server, the port in $sv_port) and wait up to 10 s for it to say
+# where it listens. free_port: a port free on 127.0.0.1 now (python3).
+serve_up() {
+    sv_port=$1
+    sv_log=$2
+    shift 2
+    "$bin" serve "$@" --port "$sv_port" 2>"$sv_log" &
+    server=$!
+    i=0
+    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$sv_log"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # first_referrals DIR: per replication ("r n" lines), referrals less re-referrals in
 # DIR/flow.csv. A re-referral follows an outcome, so a lever may move it; a first referral
 # it may not (who arrives never depends on the service).

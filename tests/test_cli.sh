@@ -372,15 +372,7 @@ check "serve's startup message is check's, byte for byte" cmp -s "$tmp/wc/check.
 # years at 20 times baseline's referrals, minutes on the old code (its budget lifted:
 # stopped, it never grows near it).
 if command -v python3 >/dev/null 2>&1; then
-    sv_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$bin" serve "$top/scenarios/baseline.cfg" --port "$sv_port" -j 1 --max-memory 1T \
-        2>"$tmp/gone.log" &
-    server=$!
-    i=0
-    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/gone.log"; do
-        sleep 0.1
-        i=$((i + 1))
-    done
+    serve_up "$(free_port)" "$tmp/gone.log" "$top/scenarios/baseline.cfg" -j 1 --max-memory 1T
     python3 - "$sv_port" >"$tmp/gone.out" 2>&1 <<'PY'
 import socket, sys, time
 port = int(sys.argv[1])
@@ -425,14 +417,7 @@ fi
 # as was GET /?query); a known path asked with another method is 405 and an unknown
 # method 501, each with Allow (both were 404).
 if command -v python3 >/dev/null 2>&1; then
-    sv_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$bin" serve "$top/scenarios/baseline.cfg" --port "$sv_port" -j 1 2>"$tmp/methods.log" &
-    server=$!
-    i=0
-    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/methods.log"; do
-        sleep 0.1
-        i=$((i + 1))
-    done
+    serve_up "$(free_port)" "$tmp/methods.log" "$top/scenarios/baseline.cfg" -j 1
     python3 - "$sv_port" >"$tmp/methods.out" 2>&1 <<'PY'
 import socket, sys
 port = int(sys.argv[1])
@@ -487,15 +472,7 @@ fi
 # (its name, its own seed); the policy variants beside the file are offered as they are.
 # Until 2026-12-07 serve refused --service (and refuses a federation still).
 if command -v python3 >/dev/null 2>&1; then
-    sv_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$bin" serve "$top/tests/federation/three.cfg" --service "Small B" --port "$sv_port" -j 1 \
-        2>"$tmp/svc.log" &
-    server=$!
-    i=0
-    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$tmp/svc.log"; do
-        sleep 0.1
-        i=$((i + 1))
-    done
+    serve_up "$(free_port)" "$tmp/svc.log" "$top/tests/federation/three.cfg" --service "Small B" -j 1
     python3 - "$sv_port" >"$tmp/svc.out" 2>&1 <<'PY'
 import sys, urllib.request
 base = "http://127.0.0.1:%s" % sys.argv[1]

@@ -160,22 +160,8 @@ check "report.html is listed in manifest.json" grep -q '"name": "report.html"' "
 check "sweep.html is listed in manifest.json" grep -q '"name": "sweep.html"' "$tmp/sweep/manifest.json"
 
 echo "== the playground server"
-# serve_on PORT LOG [OPTION...]: start `stepsim serve` on the baseline in the background
-# (its pid in $server) and wait up to 10 s for it to say where it listens.
-serve_on() {
-    sv_port=$1
-    sv_log=$2
-    shift 2
-    "$bin" serve "$top/scenarios/baseline.cfg" --port "$sv_port" "$@" 2>"$sv_log" &
-    server=$!
-    i=0
-    while [ $i -lt 100 ] && ! grep -q 'playground is at' "$sv_log"; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-}
 port=$((20000 + $$ % 20000))
-serve_on "$port" "$tmp/serve.log" -j 2 --max-memory 4G
+serve_up "$port" "$tmp/serve.log" "$top/scenarios/baseline.cfg" -j 2 --max-memory 4G
 check "serve listens on 127.0.0.1:$port" grep -q "http://127.0.0.1:$port/" "$tmp/serve.log"
 
 shots=null
@@ -324,7 +310,7 @@ check "stopped while idle, it says so plainly (not 'after the replications under
 echo "== serve --set reaches every run and download"
 # The command line's overrides once shaped the page but not the runs behind it.
 port2=$((port + 1))
-serve_on "$port2" "$tmp/serve2.log" --set step2.max_sessions=6
+serve_up "$port2" "$tmp/serve2.log" "$top/scenarios/baseline.cfg" --set step2.max_sessions=6
 node -e '
 const http = require("http");
 const r = http.request({host: "127.0.0.1", port: +process.argv[1], method: "POST",
