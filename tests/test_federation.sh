@@ -328,9 +328,13 @@ run run tests/federation/three.cfg --service "Small D" -o "$tmp/never"
 expect_rc 2 "--service of no service"
 expect_err "three.cfg: --service 'Small D': no service of that name \\(expected one of the services list's 3: \"Small A\", \"Small B\", \"Small C\"\\)" \
     "the name refused, the names listed"
-run check scenarios/england.cfg --service "NEY 1"
-expect_err "\\(expected one of the services list's 120: \"NEY 01\", .*\"NEY 10\" and 110 more: stepsim check SCENARIO lists them\\)" \
-    "England's 120: ten named, the rest counted"
+# A long list (England has 120): ten named, the rest counted. Thirteen services here.
+{ echo '@include "../golden/small.cfg"'; echo 'services = ('
+  for k in $(seq 1 13); do echo "  { name = \"S$k\"; scale = 1.0; }$([ "$k" -lt 13 ] && echo ,)"; done
+  echo ');'; } >"$tmp/tests/federation/thirteen.cfg"
+run check "$tmp/tests/federation/thirteen.cfg" --service "S14"
+expect_err "\\(expected one of the services list's 13: \"S1\", .*\"S10\" and 3 more: stepsim check SCENARIO lists them\\)" \
+    "a list of 13: ten named, the rest counted"
 run run tests/golden/small.cfg --service "Small A" -o "$tmp/never"
 expect_rc 2 "--service of a scenario that is not a federation"
 expect_err "small.cfg: --service 'Small A': the scenario is not a federation \\(it has no services list\\)" "said so"
