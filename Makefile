@@ -195,7 +195,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory -j$(JOBS) all
 ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=address,undefined all
-	@$(LSAN_ENV) MAKE="$(MAKE)" ./tests/run-passes.sh $(B) build-san 30
+	@$(LSAN_ENV) MAKE="$(MAKE)" ./tests/run-passes.sh $(B) build-san 20
 else
 	@$(LSAN_ENV) STEPSIM_SANITIZER_PASS=1 ./tests/run-tests.sh $(B)
 endif

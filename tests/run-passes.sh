@@ -1,8 +1,7 @@
 #!/bin/sh
 # make test's passes side by side, so the suite uses both cores: the sanitizer pass runs in
 # the background while the optimised pass and then the loader's fuzzer run in the
-# foreground (test_pages.sh beside them, as its browser waits half its time); once those
-# are done the foreground takes sanitizer tests too, the two
+# foreground; once those are done the foreground takes sanitizer tests too, the two
 # sharing what is left of that pass (run-tests.sh's QUEUE), whose report is printed whole
 # at the end in test order. Tests are deterministic and keep their files in their own
 # temporary folders, so running two at once changes no result, only the time.
@@ -28,9 +27,7 @@ queue=$(mktemp -d "${TMPDIR:-/tmp}/run-passes.XXXXXX") || exit 1
 sanpid=
 trap 'rm -rf "$queue"' EXIT
 # Interrupted: the background pass goes too (a background job ignores SIGINT).
-pagespid=
-trap '[ -n "$sanpid" ] && kill "$sanpid" 2>/dev/null
-      [ -n "$pagespid" ] && kill "$pagespid" 2>/dev/null; rm -rf "$queue"; exit 130' INT TERM
+trap '[ -n "$sanpid" ] && kill "$sanpid" 2>/dev/null; rm -rf "$queue"; exit 130' INT TERM
 
 echo "== sanitizer pass ($san) started in the background; its report follows the others"
 # STEPSIM_SANITIZER_PASS=1 gives the shell tests the pass's smaller scope (tests/lib.sh), as
@@ -39,18 +36,9 @@ STEPSIM_SANITIZER_PASS=1 ASAN_OPTIONS=detect_leaks=1 \
     "$here/run-tests.sh" "$san" "$queue" >"$queue/worker.log" 2>&1 &
 sanpid=$!
 
-# The pages' test waits on its browser about half its time: it runs beside the passes,
-# its report printed after the optimised pass's.
-RUN_TESTS_ONLY=test_pages.sh "$here/run-tests.sh" "$build" >"$queue/pages.log" 2>&1 &
-pagespid=$!
-
 echo "== optimised pass ($build)"
-RUN_TESTS_SKIP=test_pages.sh "$here/run-tests.sh" "$build"
+"$here/run-tests.sh" "$build"
 plain=$?
-wait "$pagespid"
-pages=$?
-echo "== the pages ($build), beside the optimised pass"
-cat "$queue/pages.log"
 ${MAKE:-make} --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds"
 fuzz=$?
 
@@ -63,8 +51,7 @@ cat "$queue/worker.log" # empty unless a worker could not start
 "$here/run-tests.sh" --report "$queue"
 sanrc=$?
 
-[ $plain -eq 0 ] && [ $pages -eq 0 ] && [ $fuzz -eq 0 ] && [ $sanrc -eq 0 ] && exit 0
-echo "make test: failed:$([ $plain -ne 0 ] && echo " optimised pass")$([ $pages -ne 0 ] &&
-    echo " the pages")$([ $sanrc -ne 0 ] && echo " sanitizer pass")$([ $fuzz -ne 0 ] &&
-    echo " fuzzer")" >&2
+[ $plain -eq 0 ] && [ $fuzz -eq 0 ] && [ $sanrc -eq 0 ] && exit 0
+echo "make test: failed:$([ $plain -ne 0 ] && echo " optimised pass")$([ $sanrc -ne 0 ] &&
+    echo " sanitizer pass")$([ $fuzz -ne 0 ] && echo " fuzzer")" >&2
 exit 1

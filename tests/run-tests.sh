@@ -83,21 +83,12 @@ run() {
 }
 
 # The tests, in order: one per line, "name<TAB>command" with the command's words split on
-# spaces (paths here have none). RUN_TESTS_ONLY (names, blank-separated) keeps those alone,
-# RUN_TESTS_SKIP leaves those out (run-passes.sh runs test_pages.sh beside the passes).
-wanted() {
-    case " ${RUN_TESTS_SKIP:-} " in *" $1 "*) return 1 ;; esac
-    [ -z "${RUN_TESTS_ONLY:-}" ] && return 0
-    case " $RUN_TESTS_ONLY " in *" $1 "*) return 0 ;; esac
-    return 1
-}
+# spaces (paths here have none).
 list() {
     for t in "$build"/tests/test_*; do
-        wanted "$(basename "$t")" || continue
         [ -f "$t" ] && [ -x "$t" ] && printf '%s\t%s\n' "$(basename "$t")" "$t"
     done
     for t in "$here"/test_*.sh; do
-        wanted "$(basename "$t")" || continue
         [ -f "$t" ] || continue
         if [ -x "$t" ]; then
             printf '%s\t%s %s\n' "$(basename "$t")" "$t" "$build"
