@@ -796,11 +796,16 @@ check "fitted.cfg holds the services list and the fitted values" sh -c \
 run run "$tmp/cal/fitted.cfg" -r 3 -s 20261203 -q -o "$tmp/refit"
 expect_rc 0 "run fitted.cfg"
 check "and it is a federation of 3 services" test "$(awk 'NR > 1' "$tmp/refit/services.csv" | wc -l)" -eq 3
-a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-    best == "" || f[col("distance")] + 0 < d { d = f[col("distance")] + 0; best = f[col("within_6_weeks_true")] }
-    END { print best }' "$tmp/cal/calibrate.csv")
-b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-    f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit/summary.csv")
+# fit_share CAL RUN: "a" the six-week share of calibrate's best evaluation in CAL, "b" the
+# share RUN (a run of its fitted.cfg) reads.
+fit_share() {
+    a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        best == "" || f[col("distance")] + 0 < d { d = f[col("distance")] + 0; best = f[col("within_6_weeks_true")] }
+        END { print best }' "$1/calibrate.csv")
+    b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$2/summary.csv")
+}
+fit_share "$tmp/cal" "$tmp/refit"
 check "fitted.cfg runs to the fit's six-week share ('$a', '$b')" sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
 # calibrate --service fits the federation's base to one service's figures; the service
 # scales the fitted headcount (Small B: by 2 x 0.8), so fitted.cfg is the service at the
@@ -814,11 +819,7 @@ expect_rc 0 "calibrate --service 'Small B'"
 check "its fitted.cfg has no live overrides group" sh -c "! grep -q '^overrides' '$tmp/cal_svc/fitted.cfg'"
 run run "$tmp/cal_svc/fitted.cfg" -r 3 -q -o "$tmp/refit_svc"
 expect_rc 0 "run --service's fitted.cfg"
-a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-    best == "" || f[col("distance")] + 0 < d { d = f[col("distance")] + 0; best = f[col("within_6_weeks_true")] }
-    END { print best }' "$tmp/cal_svc/calibrate.csv")
-b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-    f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit_svc/summary.csv")
+fit_share "$tmp/cal_svc" "$tmp/refit_svc"
 check "and it runs to the fit's six-week share ('$a', '$b')" sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
 # A free key that a service's own overrides set too (Small C's self-referral share): the
 # fit sets it on the base as --set does, after the service's overrides, so Small C ran at
@@ -834,11 +835,7 @@ check "the terminal says Small C's own value gave way to the fit's" \
     grep -q 'the service "Small C" sets a fitted key in its own overrides' "$tmp/out"
 run run "$tmp/cal_own/fitted.cfg" -r 2 -s 20261203 -q -o "$tmp/refit_own"
 expect_rc 0 "run fitted.cfg (a key a service overrides)"
-a=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-    best == "" || f[col("distance")] + 0 < d { d = f[col("distance")] + 0; best = f[col("within_6_weeks_true")] }
-    END { print best }' "$tmp/cal_own/calibrate.csv")
-b=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
-    f[col("metric")] == "within_6_weeks_true" { print f[col("mean")] }' "$tmp/refit_own/summary.csv")
+fit_share "$tmp/cal_own" "$tmp/refit_own"
 check "fitted.cfg runs to the fit's six-week share, Small C at the fitted share ('$a', '$b')" \
     sh -c "[ -n '$a' ] && [ '$a' = '$b' ]"
 # serve runs one service's scenario: a federation is refused, naming the list.
