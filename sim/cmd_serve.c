@@ -54,6 +54,7 @@
 #include "out_file.h"
 #include "out_html.h"
 #include "runner.h"
+#include "serve_http.h"
 #include "scn_load.h"
 #include "models/pw_world.h"
 
@@ -230,84 +231,6 @@ static int build_page(server *sv)
 
 /* ==== HTTP ============================================================================ */
 
-/* Write all of buf to fd (a client gone away is not our failure). */
-static void send_all(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
-        if (w <= 0) {
-            if (w < 0 && errno == EINTR)
-                continue;
-            return;
-        }
-        buf += w;
-        n -= (size_t)w;
-    }
-}
-
-/* Send an HTTP/1.0 answer on fd: status with its reason (400 "Bad Request" for a status
- * not listed), Content-Type type, an Allow header when allow is non-NULL, and body[0..n),
- * or (head_only: the answer to a HEAD) the same headers without the body; the connection
- * is to be closed after. A client gone away is not our failure (send_all). */
-static void respond_as(int fd, int status, const char *type, const char *body, size_t n,
-                       const char *allow, int head_only)
-{
-    char head[320];
-    const char *why = status == 200   ? "OK"
-                      : status == 403 ? "Forbidden"
-                      : status == 404 ? "Not Found"
-                      : status == 405 ? "Method Not Allowed"
-                      : status == 408 ? "Request Timeout"
-                      : status == 411 ? "Length Required"
-                      : status == 413 ? "Payload Too Large"
-                      : status == 500 ? "Internal Server Error"
-                      : status == 501 ? "Not Implemented"
-                      : status == 503 ? "Service Unavailable"
-                                      : "Bad Request";
-    int h = snprintf(head, sizeof head,
-                     "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s%s"
-                     "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-                     status, why, type, n, allow ? "Allow: " : "", allow ? allow : "",
-                     allow ? "\r\n" : "");
-    send_all(fd, head, (size_t)h);
-    if (!head_only)
-        send_all(fd, body, n);
-}
-
-/* respond_as with no Allow header, the body sent. */
-static void respond(int fd, int status, const char *type, const char *body, size_t n)
-{
-    respond_as(fd, status, type, body, n, NULL, 0);
-}
-
-/* A plain-text answer: its length counted, not written by hand. */
-static void respond_text(int fd, int status, const char *text)
-{
-    respond(fd, status, "text/plain", text, strlen(text));
-}
-
-/* {"ok": false, "error": msg}, with HTTP status `status` (400: the request's fault). */
-static void respond_error_as(int fd, int status, const char *msg)
-{
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *m = open_memstream(&buf, &n);
-    if (!m)
-        return;
-    fputs("{\"ok\": false, \"error\": ", m);
-    out_json_str(m, msg);
-    fputs("}\n", m);
-    if (fclose(m) == 0)
-        respond(fd, status, "application/json", buf, n);
-    free(buf);
-}
-
-/* The request's fault: 400. */
-static void respond_error(int fd, const char *msg)
-{
-    respond_error_as(fd, 400, msg);
-}
-
 /* Is the request's Host header this server's own (127.0.0.1:PORT or localhost:PORT)? A
  * page elsewhere whose name was rebound to 127.0.0.1 sends its own name, and is refused. */
 static int own_host(const server *sv, const char *req, const char *end)
@@ -412,7 +335,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     for (char *line = strtok(body, "\r\n"); line; line = strtok(NULL, "\r\n")) {
         if ((!strncmp(line, "@scenario=", 10) && said_scn++) ||
             (!strncmp(line, "@replications=", 14) && said_reps++)) {
-            respond_error(fd, "@scenario and @replications are given once each");
+            http_respond_error(fd, "@scenario and @replications are given once each");
             return;
         }
         if (!strncmp(line, "@scenario=", 10)) {
@@ -421,17 +344,17 @@ static void handle_run(server *sv, int fd, char *body, int print)
                 if (!strcmp(sv->scn[i].id, line + 10))
                     o = &sv->scn[i];
             if (!o) {
-                respond_error(fd, "unknown scenario");
+                http_respond_error(fd, "unknown scenario");
                 return;
             }
         } else if (!strncmp(line, "@replications=", 14)) {
             if (cli_parse_long(line + 14, 1, MAX_REPS, &reps) != 0) {
-                respond_error(fd, "replications must be a whole number from 1 to 50");
+                http_respond_error(fd, "replications must be a whole number from 1 to 50");
                 return;
             }
             asked_reps = 1;
         } else if (scn_set_names_file(line)) { /* its files are not ours to show */
-            respond_error(fd, "the playground reads no files: a key that names one "
+            http_respond_error(fd, "the playground reads no files: a key that names one "
                               "(referrals.weekly_counts) belongs in the scenario file");
             return;
         } else if (nsets < MAX_SETS) {
@@ -441,12 +364,12 @@ static void handle_run(server *sv, int fd, char *body, int print)
                     char msg[600];
                     snprintf(msg, sizeof msg, "a setting is given twice ('%.200s', then "
                              "'%.200s'): give each key once", sets[i], line);
-                    respond_error(fd, msg);
+                    http_respond_error(fd, msg);
                     return;
                 }
             sets[nsets++] = line;
         } else {
-            respond_error(fd, "too many overrides");
+            http_respond_error(fd, "too many overrides");
             return;
         }
     }
@@ -459,7 +382,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     char *buf = NULL;
     size_t n = 0;
     if (!p || !res || !idx) {
-        respond_error_as(fd, 500, "out of memory");
+        http_respond_error_as(fd, 500, "out of memory");
         goto out;
     }
     /* The command line's --set first, as the page was built with them, then the page's. */
@@ -469,13 +392,14 @@ static void handle_run(server *sv, int fd, char *body, int print)
         err[0] = '\0';
         for (size_t i = 0; i < errs.n && len + 2 < sizeof err; i++)
             len += (size_t)snprintf(err + len, sizeof err - len, "%s\n", errs.msg[i]);
-        respond_error_as(fd, rc == SCN_ENOMEM ? 500 : 400, rc == SCN_ENOMEM ? "out of memory" : err);
+        http_respond_error_as(fd, rc == SCN_ENOMEM ? 500 : 400,
+                              rc == SCN_ENOMEM ? "out of memory" : err);
         goto out;
     }
     if (print) {
         FILE *m = open_memstream(&buf, &n);
         if (!m) {
-            respond_error_as(fd, 500, "out of memory");
+            http_respond_error_as(fd, 500, "out of memory");
             goto out;
         }
         fprintf(m, "# %s with the playground's overrides:\n", o->id);
@@ -488,9 +412,9 @@ static void handle_run(server *sv, int fd, char *body, int print)
         fputs("# Every key resolved (stepsim check): run it with stepsim run FILE.\n", m);
         scn_print(m, p);
         if (fclose(m) != 0)
-            respond_error_as(fd, 500, "out of memory");
+            http_respond_error_as(fd, 500, "out of memory");
         else
-            respond(fd, 200, "text/plain; charset=utf-8", buf, n);
+            http_respond(fd, 200, "text/plain; charset=utf-8", buf, n);
         goto out;
     }
     p->replications = (int)reps;
@@ -498,7 +422,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     budget_run br = {o->id, p, (size_t)reps, app_threads(sv->c), 0, 0};
     char berr[8192];
     if (app_memory_fits(sv->c, &br, 1, 0, NULL, berr, sizeof berr) != 0) {
-        respond_error(fd, berr);
+        http_respond_error(fd, berr);
         goto out;
     }
     for (long i = 0; i < reps; i++)
@@ -533,7 +457,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
         /* Not the request's fault: the server's (memory, a replication's failure). */
         if (w.gone) {
             /* Said to a client that only closed its sending side; lost on one gone. */
-            respond_error_as(fd, 503, "stopped: the connection was closed before the run "
+            http_respond_error_as(fd, 503, "stopped: the connection was closed before the run "
                                       "ended");
             fprintf(stderr, "stepsim: serve: stopped %s with %zu override%s after %zu of %ld "
                     "replication%s, %.1f s: its client closed the connection\n", o->id,
@@ -541,14 +465,14 @@ static void handle_run(server *sv, int fd, char *body, int print)
                     app_wall_now() - t0);
         } else {
             int stopped = run_rc == RUNNER_INTERRUPTED;
-            respond_error_as(fd, stopped ? 503 : 500, stopped ? "interrupted" : err);
+            http_respond_error_as(fd, stopped ? 503 : 500, stopped ? "interrupted" : err);
         }
         memset(res, 0, (size_t)reps * sizeof *res); /* released by the runner */
         goto out;
     }
     FILE *m = open_memstream(&buf, &n);
     if (!m) {
-        respond_error_as(fd, 500, "out of memory");
+        http_respond_error_as(fd, 500, "out of memory");
         goto out;
     }
     fprintf(m, "{\"ok\": true, \"id\": ");
@@ -557,9 +481,9 @@ static void handle_run(server *sv, int fd, char *body, int print)
     rc = out_report_json(m, p, res, (size_t)reps, NULL);
     fputs("}\n", m);
     if (fclose(m) != 0 || rc != OUT_OK)
-        respond_error_as(fd, 500, "out of memory");
+        http_respond_error_as(fd, 500, "out of memory");
     else
-        respond(fd, 200, "application/json", buf, n);
+        http_respond(fd, 200, "application/json", buf, n);
     fprintf(stderr, "stepsim: serve: ran %s with %zu override%s, %ld replication%s, %.1f s\n",
             o->id, nsets, nsets == 1 ? "" : "s", reps, reps == 1 ? "" : "s",
             app_wall_now() - t0);
@@ -583,53 +507,6 @@ typedef struct conn {
     double deadline;
 } conn;
 
-/* The end of the head in buf (its blank line, "\r\n\r\n" or a bare "\n\n" as some
- * HTTP/1.0 clients write), its length with the blank line into *head; NULL if not yet. */
-static char *head_end(char *buf, size_t *head)
-{
-    char *crlf = strstr(buf, "\r\n\r\n"), *lf = strstr(buf, "\n\n");
-    if (crlf && (!lf || crlf < lf)) {
-        *head = (size_t)(crlf + 4 - buf);
-        return crlf;
-    }
-    if (lf)
-        *head = (size_t)(lf + 2 - buf);
-    return lf;
-}
-
-/* A header's value in the request head [req, end) by name, any case: *count the times it
- * appears, the first's value returned (NULL if none), its length in *n. */
-static const char *header(const char *req, const char *end, const char *name, int *count,
-                          size_t *n)
-{
-    const char *first = NULL;
-    size_t len = strlen(name);
-    *count = 0;
-    for (const char *h = strchr(req, '\n'); h && h < end; h = strchr(h + 1, '\n')) {
-        if (strncasecmp(h + 1, name, len) != 0 || h[1 + len] != ':')
-            continue;
-        if ((*count)++ == 0) {
-            first = h + 2 + len;
-            while (*first == ' ' || *first == '\t')
-                first++;
-            *n = strcspn(first, "\r\n");
-            while (*n > 0 && (first[*n - 1] == ' ' || first[*n - 1] == '\t'))
-                (*n)--;
-        }
-    }
-    return first;
-}
-
-/* The request line: "METHOD PATH HTTP/1.x". 1 if req starts with one, else 0. */
-static int request_line_ok(const char *req)
-{
-    size_t line = strcspn(req, "\r\n");
-    const char *sp1 = memchr(req, ' ', line);
-    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', line - (size_t)(sp1 + 1 - req)) : NULL;
-    return sp1 && sp1 > req && sp2 && sp2 > sp1 + 1 && (size_t)(req + line - sp2) == 9 &&
-           (!strncmp(sp2 + 1, "HTTP/1.0", 8) || !strncmp(sp2 + 1, "HTTP/1.1", 8));
-}
-
 /* Whether k's head is whole, and if so how long its body is (k->want). Returns 0 to read
  * on, 1 when the request is whole, or -1 when it was answered (an error) and is done. */
 static int request_state(conn *k)
@@ -637,45 +514,45 @@ static int request_state(conn *k)
     if (k->want)
         return k->have >= k->want;
     size_t head = 0, n = 0;
-    char *end = head_end(k->buf, &head);
+    char *end = http_head_end(k->buf, &head);
     if (!end && memchr(k->buf, '\0', k->have)) { /* a head is text: this is no request (a
                                                     TLS hello, say) and would wait its 5 s */
-        respond_text(k->fd, 400, "not an HTTP request\n");
+        http_respond_text(k->fd, 400, "not an HTTP request\n");
         return -1;
     }
     if (!end) {
         if (k->have < MAX_HEAD)
             return 0;
-        respond_text(k->fd, 413, "request too large\n");
+        http_respond_text(k->fd, 413, "request too large\n");
         return -1;
     }
     int count = 0;
     long len = 0;
-    if (!request_line_ok(k->buf)) {
-        respond_text(k->fd, 400, "bad request line: METHOD PATH HTTP/1.x\n");
+    if (!http_request_line_ok(k->buf)) {
+        http_respond_text(k->fd, 400, "bad request line: METHOD PATH HTTP/1.x\n");
         return -1;
     }
-    const char *te = header(k->buf, end, "Transfer-Encoding", &count, &n);
+    const char *te = http_header(k->buf, end, "Transfer-Encoding", &count, &n);
     if (te && !(n == 8 && !strncasecmp(te, "identity", 8))) {
-        respond_text(k->fd, 501, "a chunked body is not read: send Content-Length\n");
+        http_respond_text(k->fd, 501, "a chunked body is not read: send Content-Length\n");
         return -1;
     }
-    const char *cl = header(k->buf, end, "Content-Length", &count, &n);
+    const char *cl = http_header(k->buf, end, "Content-Length", &count, &n);
     while (cl && n > 1 && *cl == '0') { /* leading zeros say nothing */
         cl++;
         n--;
     }
     if (count > 1 || (cl && (n == 0 || n > 9 || strspn(cl, "0123456789") != n))) {
-        respond_text(k->fd, 400, "bad Content-Length: one, of whole digits (at most 65536)\n");
+        http_respond_text(k->fd, 400, "bad Content-Length: one, of whole digits (at most 65536)\n");
         return -1;
     }
     len = cl ? strtol(cl, NULL, 10) : 0;
     if (len > MAX_BODY) {
-        respond_text(k->fd, 413, "request too large\n");
+        http_respond_text(k->fd, 413, "request too large\n");
         return -1;
     }
     if (!cl && !strncmp(k->buf, "POST ", 5)) {
-        respond_text(k->fd, 411, "a POST needs Content-Length\n");
+        http_respond_text(k->fd, 411, "a POST needs Content-Length\n");
         return -1;
     }
     k->head = head;
@@ -715,26 +592,26 @@ static void dispatch(server *sv, conn *k)
     static const char text[] = "text/plain";
     static const char not_found[] = "not found\n";
     if (memchr(req + head, '\0', len)) { /* text only: a NUL would hide what follows it */
-        respond_text(fd, 400, "a NUL byte in the body\n");
+        http_respond_text(fd, 400, "a NUL byte in the body\n");
     } else if (!own_host(sv, req, end)) {
         static const char m[] = "forbidden: Host must be 127.0.0.1:PORT\n";
-        respond_as(fd, 403, text, m, sizeof m - 1, NULL, is_head);
+        http_respond_as(fd, 403, text, m, sizeof m - 1, NULL, is_head);
     } else if (!is_get && !is_post) {
         static const char m[] = "method not implemented: GET, HEAD or POST\n";
-        respond_as(fd, 501, text, m, sizeof m - 1, "GET, HEAD, POST", 0);
+        http_respond_as(fd, 501, text, m, sizeof m - 1, "GET, HEAD, POST", 0);
     } else if (r < 0) {
-        respond_as(fd, 404, text, not_found, sizeof not_found - 1, NULL, is_head);
+        http_respond_as(fd, 404, text, not_found, sizeof not_found - 1, NULL, is_head);
     } else if (routes[r].post != is_post) {
         static const char get[] = "method not allowed: this path takes GET or HEAD\n";
         static const char post[] = "method not allowed: this path takes POST\n";
         if (routes[r].post)
-            respond_as(fd, 405, text, post, sizeof post - 1, "POST", is_head);
+            http_respond_as(fd, 405, text, post, sizeof post - 1, "POST", is_head);
         else
-            respond_as(fd, 405, text, get, sizeof get - 1, "GET, HEAD", 0);
+            http_respond_as(fd, 405, text, get, sizeof get - 1, "GET, HEAD", 0);
     } else if (routes[r].kind == ROUTE_PAGE) {
-        respond_as(fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len, NULL, is_head);
+        http_respond_as(fd, 200, "text/html; charset=utf-8", sv->page, sv->page_len, NULL, is_head);
     } else if (routes[r].kind == ROUTE_HEALTH) {
-        respond_as(fd, 200, text, "ok\n", 3, NULL, is_head);
+        http_respond_as(fd, 200, text, "ok\n", 3, NULL, is_head);
     } else {
         handle_run(sv, fd, req + head, routes[r].kind == ROUTE_CFG);
     }
@@ -788,7 +665,7 @@ static void serve_loop(server *sv, int lfd)
             if (st == 1)
                 dispatch(sv, k);
             else if (st == 0 && app_wall_now() >= k->deadline && poll(&now_pf, 1, 0) == 0)
-                respond_text(k->fd, 408, "request timeout\n"); /* nothing come
+                http_respond_text(k->fd, 408, "request timeout\n"); /* nothing come
                                                        meanwhile: a run may have held us */
             else if (st == 0)
                 continue;
