@@ -190,6 +190,15 @@ static void print_precision(const cli *c, size_t n, size_t met_at, size_t rmax,
                c->precision, rmax, rmax == 1 ? "" : "s");
 }
 
+/* The per-person files a run of p writes (OUT_STREAM_*): its output switches, or
+ * --patients and --events (c NULL: the switches alone, once the options are applied). */
+static unsigned streams_of(const pw_params *p, const cli *c)
+{
+    return (p->output.patients || (c && c->patients) ? OUT_STREAM_PATIENTS : 0u) |
+           (p->output.events || (c && c->events) ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS
+                                                  : 0u);
+}
+
 int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, char **argv)
 {
     int ret = EXIT_RUNTIME;
@@ -217,8 +226,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         return ret;
     }
     app_note_start_date(c, p->bank_holidays); /* for a run that goes ahead */
-    unsigned streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
-                       (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u);
+    unsigned streams = streams_of(p, NULL);
     size_t rmax = (size_t)p->replications, n = 0, met_at = 0;
     if (prec && rmax < 2) {
         prec_free(prec);
@@ -435,12 +443,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
     }
     for (size_t s = 0; s < ns; s++)
         br[s] = (budget_run){c->scenarios[s], app_budget_params(&ps[s], &feds[s]), rmax,
-                             app_threads(c),
-                             (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
-                                 (ps[s].output.events || c->events
-                                      ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS
-                                      : 0u),
-                             feds[s].n};
+                             app_threads(c), streams_of(&ps[s], c), feds[s].n};
     double fb = 0;
     for (size_t s = 0; s < ns; s++)
         fb += app_federation_bytes(&feds[s], rmax, app_threads(c));
@@ -453,9 +456,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
     double disk = 0;
     unsigned all_streams = 0;
     for (size_t s = 0; s < ns; s++) {
-        unsigned st = (ps[s].output.patients || c->patients ? OUT_STREAM_PATIENTS : 0u) |
-                      (ps[s].output.events || c->events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS
-                                                        : 0u);
+        unsigned st = streams_of(&ps[s], c);
         disk += app_stream_bytes(&ps[s], &feds[s], rmax, st);
         all_streams |= st;
     }
@@ -488,8 +489,7 @@ int cmd_compare(const cli *c, int argc, char **argv)
             .threads = app_threads(c),
             .outdir = dirs[s],
             .stop = &app_stop_signal,
-            .streams = (p->output.patients ? OUT_STREAM_PATIENTS : 0u) |
-                       (p->output.events ? OUT_STREAM_EVENTS | OUT_STREAM_ARRIVALS : 0u),
+            .streams = streams_of(p, NULL),
             .scenario_id = names[s],
             .start_days = c->start_days,
             .progress = app_progress,
