@@ -173,6 +173,35 @@ cat >"$tmp/config.json" <<EOF
  "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF
+echo "== the playground reads connections side by side (its waits beside the pages)"
+# Connections are read side by side: six that send nothing (a browser's preconnects) hold
+# no other request, and each is cut with 408 REQUEST_SECONDS (5) after it opened. A request
+# once waited for as long as an idle connection stayed open, and then (read one at a time)
+# for 5 s for each idle one ahead of it. Its waits (6 s) run beside the browser's pages,
+# which ask the server nothing until the playground, some 15 s on.
+node -e '
+const net = require("net"), http = require("http");
+const port = +process.argv[1];
+const idle = net.connect(port, "127.0.0.1");
+let got = "";
+idle.on("data", (d) => (got += d));
+idle.on("error", () => {});
+/* Five more idle: they time out side by side, so the request behind them waits about
+ * REQUEST_SECONDS, not six times that (it once did, read one after another). */
+const more = [1, 2, 3, 4, 5].map(() => { const c = net.connect(port, "127.0.0.1"); c.on("error", () => {}); return c; });
+setTimeout(() => {
+  const t0 = Date.now();
+  const r = http.get({host: "127.0.0.1", port, path: "/health", headers: {Host: "127.0.0.1:" + port}},
+    (res) => { res.resume(); res.on("end", () => {
+      const health = "health " + res.statusCode + " after " + Math.round((Date.now() - t0) / 1000) + " s";
+      /* The idle ones are cut at REQUEST_SECONDS from their opening, all together. */
+      setTimeout(() => {
+        console.log(health + "; idle " + (got.split("\r\n")[0] || "nothing") + " after " +
+                    Math.round((Date.now() - t0) / 1000) + " s");
+        idle.destroy(); more.forEach((c) => c.destroy()); }, 6000); }); });
+  r.setTimeout(30000, () => { console.log("health timed out; idle " + got.split("\r\n")[0]); process.exit(0); });
+}, 300);' "$port" >"$tmp/idle.log" 2>&1 &
+idle_pid=$!
 echo "== the pages in chromium"
 NODE_PATH=$pages/node_modules node "$pages/check_pages.js" "$tmp/config.json" >"$tmp/node.log" 2>&1
 node_rc=$?
@@ -270,32 +299,7 @@ check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.lo
 check "a setting given twice in a request is refused, as on the command line" grep -q '^twice 400 .*a setting is given twice' "$tmp/guard.log"
 check "a request over the memory budget is refused" grep -q '^big 400 .*needs an estimated .* more than the budget' "$tmp/guard.log"
 check "@replications given twice is refused" grep -q '^reps_twice 400 .*given once each' "$tmp/guard.log"
-# Connections are read side by side: six that send nothing (a browser's preconnects) hold
-# no other request, and each is cut with 408 REQUEST_SECONDS (5) after it opened. A request
-# once waited for as long as an idle connection stayed open, and then (read one at a time)
-# for 5 s for each idle one ahead of it.
-node -e '
-const net = require("net"), http = require("http");
-const port = +process.argv[1];
-const idle = net.connect(port, "127.0.0.1");
-let got = "";
-idle.on("data", (d) => (got += d));
-idle.on("error", () => {});
-/* Five more idle: they time out side by side, so the request behind them waits about
- * REQUEST_SECONDS, not six times that (it once did, read one after another). */
-const more = [1, 2, 3, 4, 5].map(() => { const c = net.connect(port, "127.0.0.1"); c.on("error", () => {}); return c; });
-setTimeout(() => {
-  const t0 = Date.now();
-  const r = http.get({host: "127.0.0.1", port, path: "/health", headers: {Host: "127.0.0.1:" + port}},
-    (res) => { res.resume(); res.on("end", () => {
-      const health = "health " + res.statusCode + " after " + Math.round((Date.now() - t0) / 1000) + " s";
-      /* The idle ones are cut at REQUEST_SECONDS from their opening, all together. */
-      setTimeout(() => {
-        console.log(health + "; idle " + (got.split("\r\n")[0] || "nothing") + " after " +
-                    Math.round((Date.now() - t0) / 1000) + " s");
-        idle.destroy(); more.forEach((c) => c.destroy()); }, 6000); }); });
-  r.setTimeout(30000, () => { console.log("health timed out; idle " + got.split("\r\n")[0]); process.exit(0); });
-}, 300);' "$port" >"$tmp/idle.log" 2>&1
+wait "$idle_pid"
 cat "$tmp/idle.log"
 # Answered before the idle ones' 5 s deadline (0-4 s, rounded) means it waited on none of
 # them: read one at a time it took 5 s behind one and 30 s behind six.

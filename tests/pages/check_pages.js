@@ -35,15 +35,26 @@ function showsValue(text, x, unit) {
   return v !== null && Math.abs(v - want) <= 0.5 * Math.pow(10, -dec) + 1e-9 * Math.abs(want);
 }
 
+/* Pages done with, kept for the next open: a new page is a new renderer process (about
+ * half a second here), and a renderer that has compiled the pages' scripts once compiles
+ * them again from its cache. Each page's console goes to the errors of whichever document
+ * it holds now. */
+const spare = [];
 async function open(browser, url, name, width = 1150) {
-  const page = await browser.newPage({ viewport: { width, height: 1000 } });
+  let page = spare.pop();
+  if (page) {
+    await page.setViewportSize({ width, height: 1000 });
+  } else {
+    page = await browser.newPage({ viewport: { width, height: 1000 } });
+    /* The playground answers a bad override with 400 and its message, which the page shows;
+     * the browser logs the status too, which is the refusal working, not an error. */
+    const refusal = /Failed to load resource: the server responded with a status of 400 \(Bad Request\)/;
+    page.on("console", (m) => { if ((m.type() === "error" || m.type() === "warning") && !refusal.test(m.text())) page.errors.push(m.type() + ": " + m.text()); });
+    page.on("pageerror", (e) => page.errors.push("pageerror: " + e.message));
+    page.on("requestfailed", (r) => page.errors.push("request failed: " + r.url()));
+  }
   const errors = [];
-  /* The playground answers a bad override with 400 and its message, which the page shows;
-   * the browser logs the status too, which is the refusal working, not an error. */
-  const refusal = /Failed to load resource: the server responded with a status of 400 \(Bad Request\)/;
-  page.on("console", (m) => { if ((m.type() === "error" || m.type() === "warning") && !refusal.test(m.text())) errors.push(m.type() + ": " + m.text()); });
-  page.on("pageerror", (e) => errors.push("pageerror: " + e.message));
-  page.on("requestfailed", (r) => errors.push("request failed: " + r.url()));
+  page.errors = errors;
   await page.goto(url);
   await page.waitForLoadState("load");
   return { page, errors, name };
@@ -76,7 +87,8 @@ async function finishPage(p) {
   const w = await p.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   check(w[0] <= w[1], `${p.name}: the page does not scroll sideways (${w[0]} px wide in ${w[1]})`);
   check(p.errors.length === 0, `${p.name}: no console error or warning` + (p.errors.length ? ": " + p.errors.slice(0, 3).join(" | ") : ""));
-  await p.page.close();
+  p.page.errors = []; /* what arrives late is no longer this page's */
+  spare.push(p.page);
 }
 const fileUrl = (f) => "file://" + path.resolve(f);
 
