@@ -10,7 +10,8 @@
  * - POST /scenario.cfg takes the same body and answers with the scenario, overrides
  *   applied and every key resolved, as `stepsim check` prints it (the page's download).
  * - GET / (or /index.html) the page, GET /health "ok"; each answers HEAD with the same
- *   headers and no body; a query string is ignored. A path with another method is 405, a
+ *   headers and no body; a query string is ignored; an absolute target
+ *   (http://127.0.0.1:PORT/...) is its path, its authority checked as Host is. A path with another method is 405, a
  *   method other than GET, HEAD and POST 501, each with Allow; any other path 404.
  * - The body of POST /run is text, one line each: "@scenario=ID" (one of the scenarios
  *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
@@ -231,8 +232,22 @@ static int build_page(server *sv)
 
 /* ==== HTTP ============================================================================ */
 
-/* Is the request's Host header this server's own (127.0.0.1:PORT or localhost:PORT)? A
- * page elsewhere whose name was rebound to 127.0.0.1 sends its own name, and is refused. */
+/* Is v (n bytes: a Host header's value, or an absolute target's authority) this server's
+ * own, 127.0.0.1:PORT or localhost:PORT? */
+static int own_authority(const server *sv, const char *v, size_t n)
+{
+    char want[64];
+    const char *names[] = {"127.0.0.1", "localhost"};
+    for (size_t i = 0; i < 2; i++) {
+        int k = snprintf(want, sizeof want, "%s:%ld", names[i], sv->c->port);
+        if (k > 0 && (size_t)k == n && !strncasecmp(v, want, n))
+            return 1;
+    }
+    return 0;
+}
+
+/* Is the request's Host header this server's own? A page elsewhere whose name was rebound
+ * to 127.0.0.1 sends its own name, and is refused. */
 static int own_host(const server *sv, const char *req, const char *end)
 {
     for (const char *h = strchr(req, '\n'); h && h < end; h = strchr(h + 1, '\n')) {
@@ -241,15 +256,7 @@ static int own_host(const server *sv, const char *req, const char *end)
         const char *v = h + 6;
         while (*v == ' ' || *v == '\t')
             v++;
-        size_t n = strcspn(v, " \t\r\n");
-        char want[64];
-        const char *names[] = {"127.0.0.1", "localhost"};
-        for (size_t i = 0; i < 2; i++) {
-            int k = snprintf(want, sizeof want, "%s:%ld", names[i], sv->c->port);
-            if (k > 0 && (size_t)k == n && !strncasecmp(v, want, n))
-                return 1;
-        }
-        return 0;
+        return own_authority(sv, v, strcspn(v, " \t\r\n"));
     }
     return 0;
 }
@@ -581,7 +588,23 @@ static void dispatch(server *sv, conn *k)
     req[k->want] = '\0';
     size_t mlen = strcspn(req, " ");
     const char *path = req + mlen + 1;
+    /* An absolute target ("http://127.0.0.1:PORT/health"), which HTTP/1.1 servers must
+     * take (RFC 9112 3.2.2): its authority stands in for Host, and must be this server's;
+     * an empty path is "/". A browser sends one to a proxy, never to a server itself. */
+    int absolute = !strncasecmp(path, "http://", 7);
+    int host_ok;
+    if (absolute) {
+        size_t alen = strcspn(path + 7, "/? ");
+        host_ok = own_authority(sv, path + 7, alen);
+        path += 7 + alen;
+    } else {
+        host_ok = own_host(sv, req, end);
+    }
     size_t plen = strcspn(path, " ?");
+    if (plen == 0) {
+        path = "/";
+        plen = 1;
+    }
     int is_head = mlen == 4 && !strncmp(req, "HEAD", 4);
     int is_get = is_head || (mlen == 3 && !strncmp(req, "GET", 3));
     int is_post = mlen == 4 && !strncmp(req, "POST", 4);
@@ -593,9 +616,11 @@ static void dispatch(server *sv, conn *k)
     static const char not_found[] = "not found\n";
     if (memchr(req + head, '\0', len)) { /* text only: a NUL would hide what follows it */
         http_respond_text(fd, 400, "a NUL byte in the body\n");
-    } else if (!own_host(sv, req, end)) {
+    } else if (!host_ok) {
         static const char m[] = "forbidden: Host must be 127.0.0.1:PORT\n";
-        http_respond_as(fd, 403, text, m, sizeof m - 1, NULL, is_head);
+        static const char ma[] = "forbidden: the target's host must be 127.0.0.1:PORT\n";
+        http_respond_as(fd, 403, text, absolute ? ma : m, absolute ? sizeof ma - 1 : sizeof m - 1,
+                        NULL, is_head);
     } else if (!is_get && !is_post) {
         static const char m[] = "method not implemented: GET, HEAD or POST\n";
         http_respond_as(fd, 501, text, m, sizeof m - 1, "GET, HEAD, POST", 0);

@@ -436,8 +436,11 @@ def ask(line, body=""):
     hdr = dict(l.split(": ", 1) for l in lines[1:] if ": " in l)
     return lines[0], hdr, rest
 for line in ["GET /", "HEAD /", "GET /?tab=waits", "HEAD /index.html", "GET /health",
-             "HEAD /health?x", "HEAD /nope", "POST /", "GET /run", "PUT /run", "DELETE /"]:
-    status, hdr, body = ask(line, "x" if line.startswith(("POST", "PUT")) else "")
+             "HEAD /health?x", "HEAD /nope", "POST /", "GET /run", "PUT /run", "DELETE /",
+             "GET http://127.0.0.1:{p}/health", "GET HTTP://localhost:{p}",
+             "GET http://evil.example:{p}/health"]:
+    status, hdr, body = ask(line.replace("{p}", str(port)),
+                            "x" if line.startswith(("POST", "PUT")) else "")
     print("%s | %s | length %s | body %d | allow %s | type %s" % (
         line, status, hdr.get("Content-Length"), len(body), hdr.get("Allow", "-"),
         hdr.get("Content-Type")))
@@ -464,6 +467,14 @@ PY
         grep -Eq '^GET /run \| HTTP/1.0 405 Method Not Allowed \| length ([0-9]+) \| body \1 \| allow POST \|' "$tmp/methods.out"
     check "serve: PUT and DELETE are 501 with Allow: GET, HEAD, POST" \
         sh -c "[ \$(grep -Ec '^(PUT /run|DELETE /) \| HTTP/1.0 501 Not Implemented \| .* \| allow GET, HEAD, POST \|' '$tmp/methods.out') -eq 2 ]"
+    # An absolute target, which HTTP/1.1 servers must take (it was 404): its authority
+    # stands for Host and must be the server's own.
+    check "serve: GET http://127.0.0.1:PORT/health is /health" \
+        grep -q '^GET http://127.0.0.1:{p}/health | HTTP/1.0 200 OK | length 3 | body 3 |' "$tmp/methods.out"
+    check "serve: an absolute target without a path is / (its scheme and host in any case)" \
+        grep -q "^GET HTTP://localhost:{p} | HTTP/1.0 200 OK | length $get_len | body $get_len |" "$tmp/methods.out"
+    check "serve: an absolute target naming another host is 403" \
+        grep -q '^GET http://evil.example:{p}/health | HTTP/1.0 403 Forbidden |' "$tmp/methods.out"
     expect_rc 0 "serve stopped by SIGTERM after the methods"
 else
     echo "SKIP  serve: methods (no python3 on this machine)"
