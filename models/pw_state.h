@@ -22,6 +22,7 @@
 #define PW_STATE_H
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
@@ -305,7 +306,7 @@ typedef struct world {
     const pw_params *p;
     const pw_policy *pol;
     const pw_monitor *mon;
-    const volatile sig_atomic_t *stop; /* pw_run_stoppable's flag, read weekly; or NULL */
+    const atomic_int *stop; /* pw_run_stoppable's flag, read weekly; or NULL */
     int rep;
     sim s;
     sim_streams st;

@@ -219,7 +219,7 @@ int pw_run(const pw_params *p, int replication, const pw_monitor *mon, pw_result
 }
 
 int pw_run_stoppable(const pw_params *p, int replication, const pw_monitor *mon,
-                     const volatile sig_atomic_t *stop, pw_results *out)
+                     const atomic_int *stop, pw_results *out)
 {
     int ret;
     world *w = calloc(1, sizeof *w);

@@ -9,7 +9,7 @@
 #ifndef PW_WORLD_H
 #define PW_WORLD_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "pw_params.h"
@@ -98,7 +98,7 @@ __attribute__((warn_unused_result)) int pw_run(const pw_params *p, int replicati
  * A stop flag never raised changes nothing: the same results, to the bit, as pw_run. */
 __attribute__((warn_unused_result)) int pw_run_stoppable(const pw_params *p, int replication,
                                                          const pw_monitor *mon,
-                                                         const volatile sig_atomic_t *stop,
+                                                         const atomic_int *stop,
                                                          pw_results *out);
 
 /* The model's own failure, besides the engine's (sim/core/sim.h): more referrals,

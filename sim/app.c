@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,12 @@
 #include "out_sha256.h"
 #include "scn_load.h"
 
-/* A signal handler can only reach a global; the runner reads it through runner_opts.stop. */
-volatile sig_atomic_t app_stop_signal;
-volatile sig_atomic_t app_idle;
+/* A signal handler can only reach a global; the runner reads it through runner_opts.stop.
+ * Atomic, since threads read what the handler writes: a handler may touch a lock-free
+ * atomic object (C11 7.14.1.1), as it may a volatile sig_atomic_t. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop signal's flag is written by a handler");
+atomic_int app_stop_signal;
+atomic_int app_idle;
 
 /* First signal: stop at the next safe point (no new replication starts, the ones under way
  * end at their next weekly round; nothing is published). Second: exit at once; the staging folder is left for the next run into the

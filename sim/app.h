@@ -5,7 +5,7 @@
 #ifndef APP_H
 #define APP_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "budget.h"
@@ -15,9 +15,9 @@
 #include "scn_load.h"
 
 /* The signal that asked the run to stop (SIGINT, SIGTERM), 0 if none. */
-extern volatile sig_atomic_t app_stop_signal;
+extern atomic_int app_stop_signal;
 /* Set while nothing is under way (serve waiting for a request): the stop signal says so. */
-extern volatile sig_atomic_t app_idle;
+extern atomic_int app_idle;
 
 /* Catch SIGINT and SIGTERM: the first asks for a stop at the next safe point, a second
  * exits at once (128 + signal). */

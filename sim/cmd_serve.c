@@ -284,10 +284,10 @@ static int client_gone(int fd)
  * each replication, so a stop ends even one long replication within a simulated week. */
 typedef struct run_watch {
     int fd;
-    volatile sig_atomic_t stop;
-    volatile sig_atomic_t gone; /* the client closed its connection */
-    volatile sig_atomic_t over; /* the run has ended: the watching thread ends too */
-    volatile sig_atomic_t watching; /* 1 while the watching thread watches */
+    atomic_int stop;
+    atomic_int gone; /* the client closed its connection */
+    atomic_int over; /* the run has ended: the watching thread ends too */
+    atomic_int watching; /* 1 while the watching thread watches */
     int wake[2];                /* a pipe: a byte on it wakes the watching thread */
     int thread;                 /* 1 when a watching thread was started */
     size_t done;                /* replications done */

@@ -16,7 +16,7 @@
 #ifndef EXPLORE_H
 #define EXPLORE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "models/pw_params.h"
@@ -102,7 +102,7 @@ struct pw_results;
 /* How points are run. */
 typedef struct ex_run_opts {
     int threads;
-    const volatile sig_atomic_t *stop; /* raised by a signal: stop at the next replication */
+    const atomic_int *stop; /* raised by a signal: stop at the next replication */
     /* When set, called with a point's full results (replications nreps.. in order) before
      * they are released; non-zero fails the run with its message in err. */
     int (*results)(void *ctx, const ex_point *pt, const struct pw_results *res, size_t n,

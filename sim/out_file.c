@@ -36,9 +36,9 @@ const char *out_strerror(int err)
 }
 
 /* out_stop_on's flag, or NULL. */
-static const volatile sig_atomic_t *stop_flag;
+static const atomic_int *stop_flag;
 
-void out_stop_on(const volatile sig_atomic_t *flag) { stop_flag = flag; }
+void out_stop_on(const atomic_int *flag) { stop_flag = flag; }
 
 int out_stopped(void) { return stop_flag && *stop_flag; }
 

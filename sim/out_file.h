@@ -23,7 +23,7 @@
 #ifndef OUT_FILE_H
 #define OUT_FILE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ const char *out_strerror(int err);
  * buffers, giving up with OUT_ESTOPPED once it is raised, so that a stop asked for while a
  * gigabyte of events.csv is merged or hashed is not kept waiting. NULL (the default):
  * never. Set once, before any thread starts. */
-void out_stop_on(const volatile sig_atomic_t *flag);
+void out_stop_on(const atomic_int *flag);
 /* 1 if out_stop_on's flag is raised, else 0. */
 int out_stopped(void);
 

@@ -117,7 +117,7 @@ int par_size(void) { return g_size; }
  * simulating (rank 0 waiting for results, a rank waiting for its next batch). Replications
  * take far longer than the sleeps here (50 us, growing to 10 ms). Returns 0 when it is
  * done, or 1 as soon as *stop (when given) is raised, the request left pending. */
-static int wait_politely(MPI_Request *req, const volatile sig_atomic_t *stop)
+static int wait_politely(MPI_Request *req, const atomic_int *stop)
 {
     long ns = 50000;
     for (;;) {
@@ -138,7 +138,7 @@ static int wait_politely(MPI_Request *req, const volatile sig_atomic_t *stop)
  * is raised (1: the request is left, the job to be ended). The other ranks run their whole
  * share before they answer, which on a long run is minutes: a Ctrl-C is not kept waiting
  * for it. */
-static int recv_status(par_status *st, int from, const volatile sig_atomic_t *stop)
+static int recv_status(par_status *st, int from, const atomic_int *stop)
 {
     MPI_Request req;
     MPI_Irecv(st, (int)sizeof *st, MPI_BYTE, from, TAG_STATUS, MPI_COMM_WORLD, &req);

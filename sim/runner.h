@@ -4,7 +4,7 @@
 #ifndef RUNNER_H
 #define RUNNER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "models/pw_params.h"
@@ -28,7 +28,7 @@ typedef struct runner_opts {
      * by another thread: serve's client gone), no further replication starts, the ones
      * running end at their next weekly round (pw_run_stoppable: within a simulated week)
      * and runner_run fails with RUNNER_INTERRUPTED. */
-    const volatile sig_atomic_t *stop;
+    const atomic_int *stop;
     /* A federation (models/pw_pool.h): its services' parameters (each with the base's
      * horizon and roles), n_services of them; p is then the national parameters. Each
      * replication runs every service (one task each, on any thread) and pools them in

@@ -777,7 +777,7 @@ out:
 /* pw_run_stoppable's monitor for test_stop: raises the stop flag at the first event on or
  * after raise_day, and keeps the latest event's day. */
 typedef struct stop_watch {
-    volatile sig_atomic_t stop;
+    atomic_int stop;
     double raise_day, last_day;
 } stop_watch;
 
@@ -800,7 +800,7 @@ static void test_stop(void)
     pw_results *r = calloc(2, sizeof *r);
     if (!CHECK(p && r, "malloc") || small_params(p, V_GROUPS, 42) != 0)
         goto out;
-    volatile sig_atomic_t flag = 0;
+    atomic_int flag = 0;
     int rc = pw_run(p, 0, NULL, &r[0]) | pw_run_stoppable(p, 0, NULL, &flag, &r[1]);
     if (CHECK(rc == 0, "runs with a stop flag never raised succeed (got %d)", rc)) {
         const char *what = "";

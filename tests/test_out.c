@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1321,7 +1322,7 @@ static void test_streams(void)
      * buffers: OUT_ESTOPPED, no final file, the part kept for the caller to discard; with
      * the flag lowered the digest is read again. (Until 2026-12-07 neither read a flag: a
      * Ctrl-C waited for a gigabyte of events.csv to be merged, then hashed.) */
-    volatile sig_atomic_t stop = 1;
+    atomic_int stop = 1;
     int r7 = 7;
     CHECK(out_stream_open(&one, d, "x", 0, 7, both, err, sizeof err) == OUT_OK, "open: %s",
           err);
