@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ atomic_int app_idle;
  * same folder to remove. Only async-signal-safe calls here. */
 static void on_app_stop_signal(int sig)
 {
+    int saved = errno; /* write() may set it, under whatever the thread was doing */
     if (app_stop_signal) {
         static const char m[] = "\nstepsim: stopped at once\n";
         ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
@@ -43,6 +45,7 @@ static void on_app_stop_signal(int sig)
     ssize_t w = app_idle ? write(STDERR_FILENO, idle, sizeof idle - 1)
                          : write(STDERR_FILENO, m, sizeof m - 1);
     (void)w;
+    errno = saved;
 }
 
 void app_catch_stop_signals(void)
