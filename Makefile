@@ -11,8 +11,13 @@
 #   make clean
 
 PREFIX ?= /usr/local
-# The builds `make run`, `make test` and `make fuzz` start use every core.
+# The builds `make run`, `make test` and `make fuzz` start use every core, and so does a
+# plain `make` (or `make all`) given no -j: the default goal's prerequisites are
+# independent. Other goals keep make's own default (`make clean all` stays in order).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(filter -j%,$(MAKEFLAGS))$(filter-out all,$(MAKECMDGOALS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/stepsim
 
@@ -145,6 +150,9 @@ $(ROSTER_TEST): $(B)/tests/test_roster.o $(LIBPROG) $(CHECK_MODEL_OBJ) $(LIBCORE
 
 $(B)/bench/%: $(B)/bench/%.o $(LIBPROG) $(LIBMODEL) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+# Named, so not intermediate: make deleted them after linking, and the next `make`
+# compiled and linked the benchmarks and the engine's tests again.
+.SECONDARY: $(BENCHES:%=%.o) $(CORE_TESTS:%=%.o)
 
 # The harness links the loader's objects (sim/scn_*.c), not the program's archive, so the
 # fuzzing build compiles none of the commands, outputs and pages it never calls (a third of
@@ -186,7 +194,7 @@ run: deps
 # `make test` runs the suite twice: an optimised build, and under AddressSanitizer and
 # UndefinedBehaviorSanitizer (where tests/test_pages.sh, the browser test, is skipped, and
 # the statistical checks are left to the optimised pass: tests/run-passes.sh says why);
-# then the loader's fuzzer for 60 seconds, once. The sanitizer pass runs beside the other
+# then the loader's fuzzer for 20 seconds, once. The sanitizer pass runs beside the other
 # two (tests/run-passes.sh), so the suite keeps both cores busy.
 # `make SANITIZE=... test` runs just the sanitizer build, with the same scope.
 # tests/lsan.supp: libconfig 1.5's own leaks on some syntax errors (the bad cases have them).
