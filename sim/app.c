@@ -411,10 +411,11 @@ unsigned long long app_seed(const cli *c, const pw_params *p)
 }
 
 /* Is c of a service name the folder must change (a character other than a letter, a digit,
- * '-', '.' or one beyond ASCII)? */
+ * '-', '.', '_' or one beyond ASCII)? */
 static int folder_changes(char c)
 {
-    return !(isalnum((unsigned char)c) || c == '-' || c == '.' || (unsigned char)c >= 0x80);
+    return !(isalnum((unsigned char)c) || c == '-' || c == '.' || c == '_' ||
+             (unsigned char)c >= 0x80);
 }
 
 char *app_default_outdir(const cli *c, const char *name)
@@ -425,7 +426,7 @@ char *app_default_outdir(const cli *c, const char *name)
     const char *svc = c->service ? c->service : "";
     int changed = 0;
     for (const char *q = svc; *q; q++)
-        changed |= folder_changes(*q) && *q != '_';
+        changed |= folder_changes(*q);
     char hex[OUT_SHA256_HEX] = "";
     if (c->nsets || changed) {
         out_sha256 h;
