@@ -8,6 +8,8 @@
 #  - A closed period (staff.pwp.training_closed_from_week = 10, training_closed_weeks =
 #    100): no weekly round in those weeks puts anyone into HIT training; rounds after do.
 #  - Posts planned (workforce.hiring) exist from their week, not before (below).
+#  - A training bar (scenarios/hit_training_bar.cfg): HITs in post as without it, fewer in
+#    HIT training.
 #  - Trainee salary support (workforce.trainee_salary_support_share = 0.6): the same run
 #    (it changes no one's path) with salaries exactly as without it; costs.csv's
 #    salary_support is positive, zero without it, and total_local = total - salary_support.
@@ -111,6 +113,29 @@ after=$(most "$tmp/plan" 150 100000)
 echo "   HITs in post: at most $before before week 150, $after from it"
 check "at most 28 HITs in post before the planned posts" test "$before" -le 28
 check "from week 150 more than 28, at most 31" sh -c "[ $after -gt 28 ] && [ $after -le 31 ]"
+
+echo "== a training bar: HITs in post as before, fewer in training"
+# scenarios/hit_training_bar.cfg against the baseline: over the window (rows from week 52)
+# the mean number of HITs in post is the same within half a person (a qualified trainee
+# takes a HIT post only if one is vacant), while the mean number in HIT training, who
+# treat at step 3 at half a HIT's caseload, is lower. The README and the scenario's
+# comment said until 2026-12-07 that step 3 lost HITs ("home-grown supply").
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/nobar"
+expect_rc 0 "run, baseline"
+run run scenarios/hit_training_bar.cfg -r 2 -s 4 -j 2 -q -o "$tmp/bar"
+expect_rc 0 "run, hit_training_bar.cfg"
+wmean() { # wmean DIR COLUMN: the column's mean over the window's rows (week >= 52)
+    awk -v c="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+        f[col("week")] + 0 >= 52 { s += f[col(c)]; n++ } END { printf "%.3f\n", s / n }' \
+        "$1/timeseries.csv"
+}
+hit0=$(wmean "$tmp/nobar" staff_in_post_hit)
+hit1=$(wmean "$tmp/bar" staff_in_post_hit)
+tr0=$(wmean "$tmp/nobar" in_training_hit)
+tr1=$(wmean "$tmp/bar" in_training_hit)
+echo "   HITs in post $hit0 without the bar, $hit1 with it; in HIT training $tr0 and $tr1"
+check "HITs in post the same within 0.5" awk -v a="$hit0" -v b="$hit1" 'BEGIN { d = a - b; exit !(d < 0.5 && d > -0.5) }'
+check "fewer in HIT training with the bar" awk -v a="$tr0" -v b="$tr1" 'BEGIN { exit !(b < a) }'
 
 echo "== trainee salary support"
 run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
