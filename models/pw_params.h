@@ -405,6 +405,8 @@ typedef struct pw_workforce_p {
     double training_cost_gbp;       /* training_cost_gbp: fees per trainee */
     double labour_pool_per_year;    /* labour_pool_per_year: most starters a year, 0 = no
                                        limit */
+    int starting_tenure_spread;     /* starting_tenure_spread: the starting staff's time in
+                                       post spread as turnover leaves it, not 0 for all */
     double trainee_salary_support_share; /* trainee_salary_support_share: share of trainees'
                                        salaries paid by a national body (costs.csv) */
     /* Top-up training for long-term-condition work (models/pw_train.c): */

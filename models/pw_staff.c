@@ -164,6 +164,22 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
     return c;
 }
 
+/* A starting clinician's time in post (and so since qualifying, for the training bar):
+ * 0, everyone starting on day 0 (the default), or, with workforce.starting_tenure_spread,
+ * as a constant yearly hazard of leaving the post (leave_per_year + training_per_year)
+ * would leave it: exponential of that rate, read at the clinician's keyed die
+ * (KD_START_TENURE, no stream drawn). It moves the days from which they may leave for
+ * training and their tenure in workforce.csv; nothing else reads it. */
+static void starting_tenure(const world *w, clinician *c)
+{
+    const pw_role *ro = &w->p->roles[c->role];
+    double rate = ro->leave_per_year + ro->train_per_year;
+    if (!w->p->workforce.starting_tenure_spread || !(rate > 0))
+        return;
+    double u = key_die(w, (uint32_t)c->id, KD_START_TENURE, 0);
+    c->start_day = c->qualified_day = w->s.now + log1p(-u) / rate * YEAR_DAYS;
+}
+
 /* The starting staff: each role's headcount, and the posts of the establishment (the
  * headcount; planned hires add theirs in their week, staff_on_plan). Returns SIM_OK or
  * SIM_ENOMEM. */
@@ -180,6 +196,7 @@ int staff_build(world *w)
             clinician *c = clinician_new(w, (int)r, w->next_member[r]++, 1.0);
             if (!c)
                 return SIM_ENOMEM;
+            starting_tenure(w, c);
             if (c->does & PW_DOES_STEP2)
                 w->cap_hours[PW_STEP2] += c->hours_week;
             if (c->does & PW_DOES_STEP3)

@@ -357,6 +357,7 @@ static const pw_field workforce_fields[] = {
            PW_MAX_ROLES * MAX_HEADCOUNT),
     PW_FRAC("trainee_salary_support_share", pw_workforce_p, trainee_salary_support_share, 0,
             0.0),
+    PW_BOOL("starting_tenure_spread", pw_workforce_p, starting_tenure_spread, 0, 0),
     PW_FRAC("ltc_top_up_share", pw_workforce_p, ltc_top_up_share, 0, 0.0),
     PW_NUM("ltc_top_up_week", pw_workforce_p, ltc_top_up_week, 0, 0.0, 0, MAX_PLAN_WEEK),
     PW_NUM("ltc_top_up_weeks", pw_workforce_p, ltc_top_up_weeks, PW_LO_OPEN, 26.0, 0, MAX_WEEKS),

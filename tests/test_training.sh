@@ -9,7 +9,8 @@
 #    100): no weekly round in those weeks puts anyone into HIT training; rounds after do.
 #  - Posts planned (workforce.hiring) exist from their week, not before (below).
 #  - A training bar (scenarios/hit_training_bar.cfg): HITs in post as without it, fewer in
-#    HIT training.
+#    HIT training; no one in training before week 104 with every starting PWP new on day 0,
+#    some with workforce.starting_tenure_spread.
 #  - Trainee salary support (workforce.trainee_salary_support_share = 0.6): the same run
 #    (it changes no one's path) with salaries exactly as without it; costs.csv's
 #    salary_support is positive, zero without it, and total_local = total - salary_support.
@@ -136,6 +137,22 @@ tr1=$(wmean "$tmp/bar" in_training_hit)
 echo "   HITs in post $hit0 without the bar, $hit1 with it; in HIT training $tr0 and $tr1"
 check "HITs in post the same within 0.5" awk -v a="$hit0" -v b="$hit1" 'BEGIN { d = a - b; exit !(d < 0.5 && d > -0.5) }'
 check "fewer in HIT training with the bar" awk -v a="$tr0" -v b="$tr1" 'BEGIN { exit !(b < a) }'
+
+echo "== the starting staff's time in post"
+# Everyone starts in post on day 0 unless workforce.starting_tenure_spread: with the bar of
+# hit_training_bar.cfg (2 years) no one may then leave for HIT training before week 104,
+# a whole year of the window (rows 0 to 103 raise no one into training); with the
+# starting tenures spread as turnover leaves them, PWPs long in post go from the start.
+# Until 2026-12-07 there was no such key (exit 2) and the bar's gains were read with every
+# PWP new on day 0.
+run run scenarios/hit_training_bar.cfg -r 2 -s 4 -j 2 -q -o "$tmp/bar_spread" \
+    --set workforce.starting_tenure_spread=true
+expect_rc 0 "run, hit_training_bar.cfg with the starting tenures spread"
+early0=$(rises "$tmp/bar" 0 103)
+early1=$(rises "$tmp/bar_spread" 0 103)
+echo "   rounds with starts before week 104: $early0 all new on day 0, $early1 spread"
+check "all new on day 0: no one trains before week 104 under a 2-year bar" test "$early0" -eq 0
+check "spread: some start training before week 104" test "$early1" -gt 0
 
 echo "== trainee salary support"
 run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
