@@ -509,16 +509,18 @@ void staff_on_leave(sim *s, void *obj, uint64_t arg)
 
 /* Cut row i: the role's establishment falls by the row's count; vacancies beyond it are
  * withdrawn as they fall due (staff_on_hire), and while more are in post than the posts
- * left, the latest to start (the highest id) leaves, last in, first out. No draws. */
+ * left, the latest to start in post leaves, last in, first out (of equal starts, the highest
+ * id; a trainee qualifying into a post starts then, whatever their id). No draws. */
 static void cut_posts(world *w, size_t i)
 {
     const pw_hire *cut = &w->p->workforce.cuts[i];
     int r = cut->role;
     w->establishment[r] = w->establishment[r] > cut->count ? w->establishment[r] - cut->count : 0;
     while (roster_in_post(w, r) > w->establishment[r]) {
-        clinician *last = NULL; /* the in-post list runs in id order */
+        clinician *last = NULL; /* the latest start_day; of equal ones, the highest id */
         for (clinician *c = roster_entry(w->in_post.head); c; c = roster_entry(c->post.next))
-            if (c->role == r && !c->training && c->active)
+            if (c->role == r && !c->training && c->active &&
+                (!last || c->start_day >= last->start_day))
                 last = c;
         if (!last)
             break;

@@ -100,6 +100,29 @@ echo "   HITs in post: at most $before before the cut, $after after"
 check "more than 25 HITs in post before the cut" test "$before" -gt 25
 check "at most 25 after it" test "$after" -le 25
 
+echo "== posts cut: last in, first out, by start in post"
+# HITs who never leave (leave_per_year 0); at week 10 a shock empties about 30% of their
+# posts, advertised with a vacancy of 5,000 days so that only PWPs qualifying from HIT
+# training (2 a year, from the start) fill them, from about week 52; at week 150 14 posts
+# are cut. The latest to start in post are those qualified trainees, so the cut takes them
+# all and the HITs in post at the window's end (week 312) are the first ones, each 312
+# weeks in post: mean_tenure_years 312 x 7 / 365.25. Until 2026-12-07 the cut took the
+# highest staff ids, the first HITs' (a trainee keeps the id they had as a PWP), and kept
+# the trainees: 5.32 and 5.26 years in the two replications.
+run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/lifo" --set staff.hit.leave_per_year=0 \
+    --set staff.pwp.training_per_year=2 --set staff.pwp.training_min_tenure_years=0 \
+    --set 'staff.hit.vacancy_days={dist="gamma"; mean=5000.0; sd=10.0;}' \
+    --set 'workforce.shocks=({week=10.0; role="hit"; share=0.3; weeks=1.0;})' \
+    --set 'workforce.cuts=({week=150.0; role="hit"; count=14;})'
+expect_rc 0 "run, trainees into HIT posts, then 14 posts cut"
+awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("role")] == "hit" { print f[col("starters")], f[col("mean_tenure_years")] }' \
+    "$tmp/lifo/workforce.csv" >"$tmp/lifo_t"
+echo "   HIT starters in the window and mean tenure at its end, by replication: $(tr '\n' ';' <"$tmp/lifo_t")"
+check "trainees took HIT posts" awk '$1 > 0 { n++ } END { exit !(n == NR && NR == 2) }' "$tmp/lifo_t"
+check "the cut took them: every HIT left has been in post since day 0" \
+    awk '{ d = $2 - 312 * 7 / 365.25; if (d < 0) d = -d; if (d > 1e-9) bad++ } END { exit bad + 0 }' "$tmp/lifo_t"
+
 echo "== posts planned"
 # 3 HIT posts planned at week 150 (workforce.hiring), with PWPs leaving for HIT training
 # at 0.5 a year so that qualified trainees are many: before week 150 no more than the 28
