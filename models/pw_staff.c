@@ -168,7 +168,9 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
  * 0, everyone starting on day 0 (the default), or, with workforce.starting_tenure_spread,
  * as a constant yearly hazard of leaving the post (leave_per_year + training_per_year)
  * would leave it: exponential of that rate, read at the clinician's keyed die
- * (KD_START_TENURE, no stream drawn). It moves the days from which they may leave for
+ * (KD_START_TENURE, keyed by role name and member as their stream is, so that scenarios
+ * with other headcounts give the same member of a role the same time in post; no stream
+ * drawn). It moves the days from which they may leave for
  * training and their tenure in workforce.csv; nothing else reads it. */
 static void starting_tenure(const world *w, clinician *c)
 {
@@ -176,7 +178,7 @@ static void starting_tenure(const world *w, clinician *c)
     double rate = ro->leave_per_year + ro->train_per_year;
     if (!w->p->workforce.starting_tenure_spread || !(rate > 0))
         return;
-    double u = key_die(w, (uint32_t)c->id, KD_START_TENURE, 0);
+    double u = key_die(w, (uint32_t)c->member, KD_START_TENURE, 1u + name_key(ro->name));
     c->start_day = c->qualified_day = w->s.now + log1p(-u) / rate * YEAR_DAYS;
 }
 

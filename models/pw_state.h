@@ -98,7 +98,7 @@ typedef enum pw_key_die {
     KD_ETHNIC_GROUP,      /* ethnicity group within the minority share */
     KD_TOP_UP,            /* a clinician on the top-up course (key: staff id) */
     KD_PHONE_TRIAGE,      /* assessment.telephone_share */
-    KD_START_TENURE,      /* a starting clinician's time in post (key: staff id) */
+    KD_START_TENURE,      /* a starting clinician's time in post (key: member; k: role) */
     KD_N
 } pw_key_die;
 
