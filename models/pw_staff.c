@@ -170,8 +170,8 @@ static clinician *clinician_new(world *w, int r, int member, double cap_factor)
  * would leave it: exponential of that rate, read at the clinician's keyed die
  * (KD_START_TENURE, keyed by role name and member as their stream is, so that scenarios
  * with other headcounts give the same member of a role the same time in post; no stream
- * drawn). It moves the days from which they may leave for
- * training and their tenure in workforce.csv; nothing else reads it. */
+ * drawn). It moves the days from which they may leave for training, their place in a
+ * cut (last in, first out) and their tenure in workforce.csv. */
 static void starting_tenure(const world *w, clinician *c)
 {
     const pw_role *ro = &w->p->roles[c->role];
