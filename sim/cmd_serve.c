@@ -76,6 +76,10 @@ typedef struct server {
     const cli *c;
     cli beside; /* c without --service: the policy variants offered beside a federation's
                    service are scenarios of their own */
+    cli own;          /* with --service, what a request loads the service by: no --service,
+                         --set or -s (own_path holds them applied) */
+    int own_fd;       /* with --service, the service resolved (own_path), else -1 */
+    char own_path[32]; /* "/dev/fd/N": own_fd's file */
     offered scn[MAX_OFFERED];
     size_t nscn;
     char *page;     /* the playground page, built once */
@@ -86,7 +90,57 @@ typedef struct server {
 /* The command line to load offered scenario o by: --service is the named scenario's. */
 static const cli *cli_of(const server *sv, const offered *o)
 {
-    return o == &sv->scn[0] ? sv->c : &sv->beside;
+    if (o != &sv->scn[0])
+        return &sv->beside;
+    return sv->own_fd >= 0 ? &sv->own : sv->c;
+}
+
+/* The file a request loads offered scenario o from: with --service, the service resolved. */
+static const char *path_of(const server *sv, const offered *o)
+{
+    return o == &sv->scn[0] && sv->own_fd >= 0 ? sv->own_path : o->path;
+}
+
+/* serve --service: the service as run (scaled, on its own seed, the command line's --set
+ * applied: *p) printed as `check --service` prints it, a scenario that runs to the same
+ * bytes, into a temporary file unlinked at once, which requests load by its descriptor with
+ * the page's overrides on top. So a slider sets the service's own value, the one the page
+ * shows (its headcounts, its referrals a week), where as --set it would set the base's,
+ * scaled once more for the service: the PWP slider moved from Small B's 5 to 6 ran 10.
+ * Returns EXIT_OK or EXIT_RUNTIME (said). */
+static int resolve_service(server *sv, const pw_params *p)
+{
+    const char *dir = getenv("TMPDIR");
+    char tmpl[PATH_MAX];
+    snprintf(tmpl, sizeof tmpl, "%s/stepsim-serve-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(tmpl), dfd = fd >= 0 ? dup(fd) : -1;
+    FILE *f = dfd >= 0 ? fdopen(dfd, "w") : NULL;
+    if (fd >= 0)
+        unlink(tmpl);
+    int bad = !f;
+    if (f) {
+        scn_print(f, p);
+        bad = ferror(f) != 0;
+        bad = fclose(f) != 0 || bad;
+    } else if (dfd >= 0) {
+        close(dfd);
+    }
+    if (bad) {
+        char eb[128];
+        fprintf(stderr, "stepsim: serve: cannot write the service's scenario to a temporary "
+                "file in %s: %s\n", dir && *dir ? dir : "/tmp", out_errstr(errno, eb, sizeof eb));
+        if (fd >= 0)
+            close(fd);
+        return EXIT_RUNTIME;
+    }
+    sv->own_fd = fd;
+    snprintf(sv->own_path, sizeof sv->own_path, "/dev/fd/%d", fd);
+    sv->own = *sv->c;
+    sv->own.service = NULL;
+    sv->own.sets = NULL;
+    sv->own.nsets = 0;
+    sv->own.have_seed = 0;
+    return EXIT_OK;
 }
 
 /* ==== the page ======================================================================== */
@@ -207,6 +261,8 @@ static int build_page(server *sv)
             break;
         if (i == 0)
             horizon = p->horizon_weeks;
+        if (i == 0 && sv->c->service && (ret = resolve_service(sv, p)) != EXIT_OK)
+            break;
         fputs(i ? ",\n" : "\n", pg.data);
         scenario_json(pg.data, &sv->scn[i], p);
     }
@@ -393,7 +449,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
         goto out;
     }
     /* The command line's --set first, as the page was built with them, then the page's. */
-    int rc = app_load_quiet(cli_of(sv, o), o->path, sets, nsets, p, NULL, &errs);
+    int rc = app_load_quiet(cli_of(sv, o), path_of(sv, o), sets, nsets, p, NULL, &errs);
     if (rc != SCN_OK) {
         size_t len = 0;
         err[0] = '\0';
@@ -732,6 +788,7 @@ int cmd_serve(const cli *c)
     sv.c = c;
     sv.beside = *c;
     sv.beside.service = NULL;
+    sv.own_fd = -1;
     if (c->replications > MAX_REPS) {
         fprintf(stderr, "stepsim: serve: -r must be at most %d, the page's limit (got %ld)\n",
                 MAX_REPS, c->replications);
@@ -770,6 +827,8 @@ int cmd_serve(const cli *c)
 out:
     if (fd >= 0)
         close(fd);
+    if (sv.own_fd >= 0)
+        close(sv.own_fd);
     for (size_t i = 0; i < sv.nscn; i++) {
         free(sv.scn[i].path);
         free(sv.scn[i].abs);

@@ -491,6 +491,14 @@ page = urllib.request.urlopen(base + "/", timeout=30).read().decode()
 print("page names it:", '"name": "Small B (golden)"' in page)
 got = urllib.request.urlopen(base + "/run", data=b"@replications=1\n", timeout=60).read().decode()
 print("run:", got[:400].replace("\n", " "))
+# The sliders show the service's own values (Small B: 5 PWPs, 30 referrals a week) and
+# set them: moved to 6 and 31, the service has 6 and 31, not the base's 6 and 31 scaled
+# for it once more (10 PWPs and 62 a week until 2026-12-07).
+cfg = urllib.request.urlopen(base + "/scenario.cfg", timeout=30,
+    data=b"staff.pwp.headcount=6\nreferrals.per_week=31\n").read().decode()
+print("sliders: pwp", cfg.split("pwp = {", 1)[1].split(";", 1)[0].split("=")[1].strip(),
+      "per_week", cfg.split("per_week =", 1)[1].split(";", 1)[0].strip())
+print("page shows: pwp 5", '{"name": "pwp", "headcount": 5}' in page, "per_week 30", '"per_week": 30,' in page)
 PY
     kill "$server" 2>/dev/null
     wait "$server"
@@ -500,6 +508,10 @@ PY
     check "serve --service: the page offers Small B (golden)" grep -q '^page names it: True' "$tmp/svc.out"
     check "serve --service: a run on Small B's own seed" \
         grep -q '"scenario": "Small B (golden)", *"seed": "15902305371487048309"' "$tmp/svc.out"
+    check "serve --service: the page shows the service's own 5 PWPs and 30 referrals a week" \
+        grep -q '^page shows: pwp 5 True per_week 30 True' "$tmp/svc.out"
+    check "serve --service: the sliders set the service's own values (6 PWPs, 31 a week)" \
+        grep -q '^sliders: pwp 6 per_week 31.0$' "$tmp/svc.out"
     expect_rc 0 "serve --service stopped by SIGTERM"
 else
     echo "SKIP  serve --service (no python3 on this machine)"
