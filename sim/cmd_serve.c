@@ -673,9 +673,10 @@ static void dispatch(server *sv, conn *k)
     if (memchr(req + head, '\0', len)) { /* text only: a NUL would hide what follows it */
         http_respond_text(fd, 400, "a NUL byte in the body\n");
     } else if (!host_ok) {
-        static const char m[] = "forbidden: Host must be 127.0.0.1:PORT\n";
-        static const char ma[] = "forbidden: the target's host must be 127.0.0.1:PORT\n";
-        http_respond_as(fd, 403, text, absolute ? ma : m, absolute ? sizeof ma - 1 : sizeof m - 1,
+        char m[128]; /* the port itself: "PORT" was sent as it is until 2026-12-07 */
+        int ml = snprintf(m, sizeof m, "forbidden: %s must be 127.0.0.1:%ld or localhost:%ld\n",
+                          absolute ? "the target's host" : "Host", sv->c->port, sv->c->port);
+        http_respond_as(fd, 403, text, m, ml > 0 && (size_t)ml < sizeof m ? (size_t)ml : 0,
                         NULL, is_head);
     } else if (!is_get && !is_post) {
         static const char m[] = "method not implemented: GET, HEAD or POST\n";

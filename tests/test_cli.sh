@@ -444,6 +444,8 @@ for line in ["GET /", "HEAD /", "GET /?tab=waits", "HEAD /index.html", "GET /hea
     print("%s | %s | length %s | body %d | allow %s | type %s" % (
         line, status, hdr.get("Content-Length"), len(body), hdr.get("Allow", "-"),
         hdr.get("Content-Type")))
+status, hdr, body = ask("GET http://evil.example:%d/health" % port)
+print("403 body:", body.decode().replace(str(port), "{p}").strip())
 PY
     kill "$server" 2>/dev/null
     wait "$server"
@@ -475,6 +477,8 @@ PY
         grep -q "^GET HTTP://localhost:{p} | HTTP/1.0 200 OK | length $get_len | body $get_len |" "$tmp/methods.out"
     check "serve: an absolute target naming another host is 403" \
         grep -q '^GET http://evil.example:{p}/health | HTTP/1.0 403 Forbidden |' "$tmp/methods.out"
+    check "serve: the 403 names the port the server is on (it said PORT)" \
+        grep -q "^403 body: forbidden: the target's host must be 127.0.0.1:{p} or localhost:{p}$" "$tmp/methods.out"
     expect_rc 0 "serve stopped by SIGTERM after the methods"
 else
     echo "SKIP  serve: methods (no python3 on this machine)"
