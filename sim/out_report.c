@@ -148,13 +148,19 @@ static int series(FILE *f, const pw_params *p, const pw_results *reps, const siz
 }
 
 /* "scenario" and the run's shape. */
-static void run_info(FILE *f, const pw_params *p, const pw_results *reps, size_t n)
+static void run_info(FILE *f, const pw_params *p, const pw_results *reps, size_t n,
+                     const scn_federation *fed)
 {
     key(f, "scenario");
     out_json_str(f, p->name);
     /* The seed as a string: a page reads a JSON number as a double, exact only to 2^53, and
      * a federation's service (--service) has a seed over the whole 64 bits. */
     fprintf(f, ",\n\"seed\": \"%llu\", \"replications\": %zu", (unsigned long long)p->seed, n);
+    /* A federation's service alone (--service): its seed is its own, drawn from the
+     * federation's, the one -s takes beside --service; the header says whose, as the
+     * dashboard's seed line does. */
+    if (fed && fed->picked)
+        fprintf(f, ", \"federation_seed\": \"%llu\"", (unsigned long long)fed->picked_from);
     /* A federation's figures are national: the page says so, as the dashboard does. */
     if (n > 0 && reps[0].n_services > 0)
         fprintf(f, ", \"services\": %zu", reps[0].n_services);
@@ -390,7 +396,7 @@ int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t 
     size_t *order = out_rep_order(reps, n);
     if (!order)
         return OUT_ENOMEM;
-    run_info(f, p, reps, n);
+    run_info(f, p, reps, n, fed);
     int ret = checks(f, p, reps, n, fed);
     if (ret == OUT_OK)
         ret = metrics(f, reps, order, n);

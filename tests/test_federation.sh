@@ -393,6 +393,11 @@ run run tests/federation/three.cfg --service "Small C" -s 7 -r 1 $nofiles -o "$t
 check "the dashboard: the service's own seed, from the federation's 7" \
     grep -q "seed [0-9]*, the service's own from the federation's 7" "$tmp/out"
 check "manifest.json: federation_seed 7" grep -q '"federation_seed": 7,' "$tmp/alone/manifest.json"
+# report.html's header says it too (its data's federation_seed, a string as its seed is):
+# until 2026-12-07 it gave the service's seed alone, which -s beside --service does not take.
+check "report.html: the service's own seed, from the federation's 7" \
+    sh -c "grep -q '\"federation_seed\": \"7\"' '$tmp/alone/report.html' &&
+           grep -q \"the service's own from the federation's \\\${d.federation_seed}\" '$tmp/alone/report.html'"
 
 echo "== compare of federations: their services paired"
 # three_pwps.cfg has three.cfg's services, by name and in order: compare_services.csv pairs

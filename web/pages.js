@@ -464,7 +464,7 @@
   function report(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim report · ${fedNote(d)}${plural(d.replications, "replication")} · seed ${d.seed} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`), ...oneRep(d));
+    app.append(...header(d, `stepsim report · ${fedNote(d)}${plural(d.replications, "replication")} · seed ${d.seed}${d.federation_seed ? `, the service's own from the federation's ${d.federation_seed}` : ""} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`), ...oneRep(d));
     app.append(el("div", { class: "tiles" },
       tile(d, "within_6_weeks_true", "treated within 6 weeks, true (all referrals)"),
       tile(d, "within_6_weeks_reported", "within 6 weeks, reported (finishers)"),
