@@ -288,8 +288,14 @@ void app_note_start_date(const cli *c, int bank_holidays)
             c->start_date, OUT_START_DATE_DEFAULT);
 }
 
-int app_start_date_fits(const cli *c, double run_days)
+int app_start_date_fits(const cli *c, double run_days, int events)
 {
+    if (c->have_start_date && !events) {
+        fprintf(stderr, "stepsim: --start-date dates events.csv's timestamps, which this run "
+                "does not write: give --events too, or output.events = true in the "
+                "scenario\n");
+        return EXIT_USAGE;
+    }
     long last = 0;
     if (!c->have_start_date || out_parse_date("9999-12-31", &last) != 0 ||
         (double)c->start_days + ceil(run_days) <= (double)last)

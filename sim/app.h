@@ -56,9 +56,11 @@ void app_warn_disk(const char *stage, double bytes, unsigned streams);
 /* --start-date relabels events.csv only: with bank holidays (bank_holidays != 0) in the run,
  * a note on stderr that they stay the calendar of day 0 (2018-01-01). */
 void app_note_start_date(const cli *c, int bank_holidays);
-/* --start-date and a run of run_days: refused (a message, EXIT_USAGE) when the run would
- * end after 9999-12-31, past events.csv's four-digit years; else EXIT_OK. */
-__attribute__((warn_unused_result)) int app_start_date_fits(const cli *c, double run_days);
+/* --start-date and a run of run_days: refused (a message, EXIT_USAGE) when the run writes
+ * no events.csv (events 0: neither --events nor the scenario's output.events) or would end
+ * after 9999-12-31, past events.csv's four-digit years; else EXIT_OK. */
+__attribute__((warn_unused_result)) int app_start_date_fits(const cli *c, double run_days,
+                                                            int events);
 
 /* Check the estimated peak memory of running runs[0..n) (plus extra_bytes the command
  * keeps besides, described by extra_what) against --max-memory or the default budget;

@@ -416,9 +416,8 @@ static int check_command(cli *c)
     if ((c->patients || c->events || c->have_start_date) && !runs)
         return cli_usage_error("--patients, --events and --start-date are for run and compare, "
                                "not %s", cmd);
-    if (c->have_start_date && !c->events)
-        return cli_usage_error("--start-date dates events.csv's timestamps: it needs --events "
-                               "(with %s)", cmd);
+    /* --start-date without --events: refused once the scenario is read, if it does not
+     * write events.csv itself (output.events: app_start_date_fits). */
     if (c->metrics && strcmp(cmd, "sweep") != 0 && strcmp(cmd, "sensitivity") != 0)
         return cli_usage_error("--metrics is for sweep and sensitivity, not %s", cmd);
     if (c->have_confidence && strcmp(cmd, "solve") != 0)

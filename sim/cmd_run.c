@@ -220,7 +220,7 @@ int cmd_run(const cli *c, pw_params *p, const scn_federation *fed, int argc, cha
         prec_free(prec);
         return ret;
     }
-    if ((ret = app_start_date_fits(c, pw_run_days(p))) != EXIT_OK) {
+    if ((ret = app_start_date_fits(c, pw_run_days(p), p->output.events)) != EXIT_OK) {
         if (prec)
             prec_free(prec);
         return ret;
@@ -389,12 +389,14 @@ int cmd_compare(const cli *c, int argc, char **argv)
             goto out;
         }
     }
-    int holidays = 0;
-    for (size_t s = 0; s < ns; s++)
+    int holidays = 0, events = c->events;
+    for (size_t s = 0; s < ns; s++) {
         holidays |= ps[s].bank_holidays;
+        events |= ps[s].output.events;
+    }
     if ((ret = same_windows(c, ps, ns)) != EXIT_OK ||
         (ret = precision_taken(prec, &ps[0])) != EXIT_OK ||
-        (ret = app_start_date_fits(c, pw_run_days(&ps[0]))) != EXIT_OK)
+        (ret = app_start_date_fits(c, pw_run_days(&ps[0]), events)) != EXIT_OK)
         goto out;
     app_note_start_date(c, holidays); /* for a run that goes ahead */
     /* The same seed and replications for all: common random numbers. */

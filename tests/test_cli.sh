@@ -184,7 +184,8 @@ run run "$top/tests/explore/quarter.cfg" -r 1 -o "$tmp/one"
 expect_rc 0 "one replication"
 check "one replication: no intervals promised" sh -c "grep -q '^One replication: its values, with no confidence intervals' '$tmp/out' && ! grep -q '± is the half-width' '$tmp/out'"
 check "one replication: summary.csv's sd empty, not 0" awk -F, '$2 == "referrals" { exit !($4 == "" && $NF == 1) }' "$tmp/one/summary.csv"
-# --start-date dates events.csv: a Monday, as day 0 is, and only with --events.
+# --start-date dates events.csv: a Monday, as day 0 is, and only with events.csv written
+# (--events, or the scenario's output.events).
 sd_args="-r 1 --set horizon_weeks=1 --set warmup_weeks=0 --set followup_weeks=0 -q"
 # shellcheck disable=SC2086 # a word list
 run run "$top/tests/explore/quarter.cfg" $sd_args --events --start-date 2018-01-02 -o "$tmp/never"
@@ -193,7 +194,16 @@ expect_err "must be a Monday.*got '2018-01-02'" "--start-date on a Tuesday: said
 # shellcheck disable=SC2086
 run run "$top/tests/explore/quarter.cfg" $sd_args --start-date 2024-01-01 -o "$tmp/never"
 expect_rc 2 "--start-date without --events"
-expect_err "it needs --events" "--start-date without --events: refused, not ignored"
+expect_err "which this run does not write: give --events too, or output.events = true" \
+    "--start-date without --events: refused, not ignored"
+# A scenario that writes events.csv itself (output.events = true, as the golden one and its
+# federation do) takes --start-date without --events: until 2026-12-07 it was refused
+# ("it needs --events") and the scenario's own events.csv could not be dated.
+# shellcheck disable=SC2086
+run run "$top/tests/golden/small.cfg" $sd_args --start-date 2024-01-01 -o "$tmp/sd_own"
+expect_rc 0 "--start-date on a scenario writing events.csv itself"
+check "its events.csv dated from --start-date" \
+    sh -c "sed -n 2p '$tmp/sd_own/events.csv' | grep -q ',2024-01-0[1-7]T'"
 # Its range is said: from 1900, and no later than a run that ends in 9999 (events.csv writes
 # four-digit years: 9999-12-27 once gave 10000-...; on quarter.cfg's one week the run lasts
 # 189 days with the outcome reading, so 9999-06-21 is its last Monday).
