@@ -56,6 +56,8 @@ int xp_begin(xp *x, const cli *c, const char *kind, int need_range)
     int rc = load_at(x, NULL, 0, x->base, &fed);
     if (rc != EXIT_OK)
         return rc;
+    x->picked.picked = fed.picked;
+    x->picked.picked_from = fed.picked_from;
     if ((x->nservices = fed.n)) {
         if (!(x->base_fed = malloc(sizeof *x->base_fed))) {
             scn_federation_free(&fed);

@@ -31,6 +31,8 @@ typedef struct xp {
     int load_refused;    /* the last xp_load_point failed in the loader (not the budget) */
     size_t nservices;    /* a federation's services (0: one service) */
     scn_federation *base_fed; /* and the services of base (owned), or NULL */
+    scn_federation picked; /* --service: `picked` and the federation's seed it was drawn
+                              from (`picked_from`), no services; else zeroed */
 } xp;
 
 /* Parse the --vary list (need_range: every one a range), --metrics, load the scenario (a

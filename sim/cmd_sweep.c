@@ -202,9 +202,12 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
      * federation's services.csv as well. */
     const char *extra[] = {"report.html", "services.csv"};
     const scn_federation *fed = pt->fed;
+    if (!fed && pp->x->picked.picked) /* --service: whose seed it is, as run's set says */
+        fed = &pp->x->picked;
     if (out_mkdir_p(dir, err, errlen) != 0 ||
-        (fed && out_write_services(dir, pt->p, fed->services, fed->scale, fed->staffing,
-                                   fed->n, res, n, err, errlen) != 0) ||
+        (fed && fed->n && out_write_services(dir, pt->p, fed->services, fed->scale,
+                                             fed->staffing, fed->n, res, n, err,
+                                             errlen) != 0) ||
         out_write_report(dir, pt->p, res, n, fed, pp->x->c->start_date, err, errlen) != 0) {
         free(dir);
         return -1;
@@ -212,7 +215,9 @@ static int write_point_set(void *ctx, const ex_point *pt, const pw_results *res,
     out_run_info info;
     out_run_info_init(&info);
     info.extra = extra;
-    info.nextra = fed ? 2 : 1;
+    info.nextra = fed && fed->n ? 2 : 1;
+    info.service = pp->x->c->service;
+    info.federation_seed = pp->x->picked.picked_from;
     info.version = STEPSIM_VERSION;
     info.git_hash = cli_git_hash();
     info.threads = pp->x->run.threads;

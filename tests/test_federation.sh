@@ -34,7 +34,12 @@ digest() {
 # unlabel DIR: the same, with the scenario's label freed of the --set overrides it names.
 unlabel() { (cd "$1" && find . -type f ! -name manifest.json | LC_ALL=C sort |
     xargs sed 's/golden \[[^]]*\]/golden/g' | sha256sum); }
-# alike HOW A B WHAT: folders A and B agree by HOW (digest or unlabel).
+# unseed DIR: digest's files as one hash, report.html's federation_seed left out (a run of
+# --service's page names the federation's seed; its check --service printout's, a scenario
+# of its own, has none).
+unseed() { (cd "$1" && find . -type f ! -name manifest.json | LC_ALL=C sort |
+    xargs sed 's/, "federation_seed": "[0-9]*"//' | sha256sum); }
+# alike HOW A B WHAT: folders A and B agree by HOW (digest, unlabel or unseed).
 alike() {
     if [ "$("$1" "$2")" = "$("$1" "$3")" ]; then ok "$4"; else bad "$4: files differ"; fi
 }
@@ -307,7 +312,8 @@ run run tests/federation/three.cfg --service "Small A" -r 3 $nostreams -o "$tmp/
 run run tests/federation/.alone_a.cfg -r 3 $nostreams -o "$tmp/alone_file"
 expect_rc 0 "the printout runs"
 rm -f tests/federation/.alone_a.cfg
-alike digest "$tmp/alone" "$tmp/alone_file" "the printout runs to run --service's bytes"
+alike unseed "$tmp/alone" "$tmp/alone_file" \
+    "the printout runs to run --service's bytes (but report.html's federation_seed)"
 # A sweep of one service: its point is run --service --set's, byte for byte but the label.
 # shellcheck disable=SC2086
 run sweep tests/federation/three.cfg --service "Small B" --vary staff.pwp.headcount=3:4 -r 2 \
@@ -320,6 +326,13 @@ check "its point 1 equals run --service --set staff.pwp.headcount=4" sh -c \
     "[ \"\$(cd '$tmp/sw_svc/points/0001' && find . -type f ! -name manifest.json | LC_ALL=C sort | xargs sed 's/(golden) \[[^]]*\]/(golden)/g' | sha256sum)\" = \"\$(cd '$tmp/pw4_svc' && find . -type f ! -name manifest.json | LC_ALL=C sort | xargs sed 's/(golden) \[[^]]*\]/(golden)/g' | sha256sum)\" ]"
 check "sweep.html's data: Small B's seed as a string" \
     grep -q '"seed": "15902305371487048309"' "$tmp/sw_svc/sweep.html"
+# A point's set names the service and the federation's seed as run --service's does
+# (manifest.json's scenario.service and federation_seed, report.html's header): until
+# 2026-12-07 its manifest had neither.
+check "a --per-point point names Small B and the federation's seed (manifest, report.html)" \
+    sh -c "grep -q '\"service\": \"Small B\"' '$tmp/sw_svc/points/0001/manifest.json' &&
+           grep -q '\"federation_seed\": 20261203,' '$tmp/sw_svc/points/0001/manifest.json' &&
+           grep -q '\"federation_seed\": \"20261203\"' '$tmp/sw_svc/points/0001/report.html'"
 run run tests/federation/three.cfg -s 7 -r 2 $nostreams -o "$tmp/s7"
 run run tests/federation/three.cfg --service "Small B" -s 7 -r 2 $nostreams -o "$tmp/alone"
 expect_rc 0 "--service with -s 7"
