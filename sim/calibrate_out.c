@@ -267,10 +267,11 @@ static const char *fmt_figure(size_t metric, double v, const char *pre, char *bu
 void calib_report(const calib *cb, int converged, double size, double tol)
 {
     const cpoint *best = &cb->pts[cb->best], *start = &cb->pts[cb->evals[0]];
-    char name[OUT_METRIC_NAME_MAX], a[64], b[64], ci[128], fed[64];
-    printf("%s%s · calibrate to %s · %zu replication%s an evaluation · seed %" PRIu64 "\n",
+    char name[OUT_METRIC_NAME_MAX], a[64], b[64], ci[128], fed[64], whose[96];
+    printf("%s%s · calibrate to %s · %zu replication%s an evaluation · seed %" PRIu64 "%s\n",
            cb->x.base->name, xp_services_note(&cb->x, fed, sizeof fed), cb->x.c->targets_file,
-           cb->x.reps, cb->x.reps == 1 ? "" : "s", cb->x.seed);
+           cb->x.reps, cb->x.reps == 1 ? "" : "s", cb->x.seed,
+           xp_seed_note(&cb->x, whose, sizeof whose));
     printf("Nelder-Mead on the distance sum(((simulated - target) / tolerance)^2), every "
            "evaluation\non the same random numbers.\n\n");
     if (converged && cb->settled)

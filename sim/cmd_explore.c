@@ -337,6 +337,8 @@ int xp_page(xp *x, out_page *pg, const char *kind)
     fprintf(pg->data, ", \"seed\": \"%" PRIu64 "\", \"replications\": %zu", x->seed, x->reps);
     if (x->nservices) /* a federation: its figures national, as report.html's */
         fprintf(pg->data, ", \"services\": %zu", x->nservices);
+    if (x->picked.picked) /* --service: whose the seed is, as report.html's */
+        fprintf(pg->data, ", \"federation_seed\": \"%" PRIu64 "\"", x->picked.picked_from);
     fputs(", \"vars\": [", pg->data);
     for (size_t v = 0; v < x->nvars; v++) {
         const ex_var *xv = &x->vars[v];
@@ -360,6 +362,15 @@ const char *xp_services_note(const xp *x, char *buf, size_t n)
         return "";
     snprintf(buf, n, " · a federation of %zu service%s", x->nservices,
              x->nservices == 1 ? "" : "s");
+    return buf;
+}
+
+const char *xp_seed_note(const xp *x, char *buf, size_t n)
+{
+    if (!x->picked.picked)
+        return "";
+    snprintf(buf, n, ", the service's own from the federation's %" PRIu64,
+             x->picked.picked_from);
     return buf;
 }
 

@@ -101,6 +101,9 @@ int xp_save_page(xp *x, out_page *pg, const char *name);
 /* " · a federation of N services" for a terminal's first line after the scenario's
  * name (into buf[n]), or "" for one service. */
 const char *xp_services_note(const xp *x, char *buf, size_t n);
+/* ", the service's own from the federation's N" after a --service run's seed (into buf[n]),
+ * as run's dashboard says whose the seed is; else "". */
+const char *xp_seed_note(const xp *x, char *buf, size_t n);
 /* A point's value of a var as JSON: a number when the text is one, else a string. */
 void xp_json_value(FILE *f, const char *text);
 

@@ -268,12 +268,13 @@ int cmd_sensitivity(const cli *c, int argc, char **argv)
     fprintf(pg.data, ", \"method\": \"%s\", \"samples\": %zu, \"runs\": %zu",
             sobol ? "sobol" : "morris", n, rows);
     size_t shown = 0;
-    char fed[64];
+    char fed[64], whose[96];
     if (!c->quiet)
         printf("%s%s · sensitivity (%s, %zu %s, %zu runs of %zu replication%s) · seed %" PRIu64
-               "\n%s\n\n", x.base->name, xp_services_note(&x, fed, sizeof fed),
+               "%s\n%s\n\n", x.base->name, xp_services_note(&x, fed, sizeof fed),
                sobol ? "Sobol" : "Morris", n,
                sobol ? "base rows" : "trajectories", rows, x.reps, x.reps == 1 ? "" : "s", x.seed,
+               xp_seed_note(&x, whose, sizeof whose),
                sobol ? "Total-order index ST with its 95% bootstrap CI (first-order S1 in "
                        "sensitivity.csv)."
                      : "mu*: the mean absolute elementary effect, with a 95% bootstrap CI: "

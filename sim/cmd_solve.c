@@ -704,9 +704,10 @@ int cmd_solve(const cli *c, int argc, char **argv)
     for (size_t v = 0; v < s.x.nvars; v++)
         grid *= s.x.vars[v].n;
     if (!c->quiet) {
-        char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX], fed[64];
-        printf("%s%s · solve · seed %" PRIu64 " · up to %zu replications a point\n",
-               s.x.base->name, xp_services_note(&s.x, fed, sizeof fed), s.x.seed, s.x.reps);
+        char name[OUT_METRIC_NAME_MAX], lb[OUT_METRIC_LABEL_MAX], fed[64], whose[96];
+        printf("%s%s · solve · seed %" PRIu64 "%s · up to %zu replications a point\n",
+               s.x.base->name, xp_services_note(&s.x, fed, sizeof fed), s.x.seed,
+               xp_seed_note(&s.x, whose, sizeof whose), s.x.reps);
         printf("The cheapest point by %s (%s) meeting every target at %g%% confidence "
                "(one-sided bounds).\n", ex_metric_label(s.cost, lb, sizeof lb),
                ex_metric_name(s.cost, name, sizeof name), 100 * c->confidence);

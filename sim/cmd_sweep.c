@@ -413,11 +413,11 @@ int cmd_sweep(const cli *c, int argc, char **argv)
             int len = (int)strlen(ex_metric_label(shown_ix[k], lb, sizeof lb));
             width = len > width ? len : width;
         }
-        char fed[64];
-        printf("%s%s · sweep of %zu point%s · %zu replication%s each · seed %" PRIu64 "\n",
+        char fed[64], whose[96];
+        printf("%s%s · sweep of %zu point%s · %zu replication%s each · seed %" PRIu64 "%s\n",
                x.base->name, xp_services_note(&x, fed, sizeof fed), g.npoints,
                g.npoints == 1 ? "" : "s", x.reps,
-               x.reps == 1 ? "" : "s", x.seed);
+               x.reps == 1 ? "" : "s", x.seed, xp_seed_note(&x, whose, sizeof whose));
         if (x.reps >= 2)
             printf("Means with 95%% CIs; every point ran on the same random numbers, so each\n"
                    "point after the first also shows its difference from point 0, taken\n"

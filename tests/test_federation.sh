@@ -319,6 +319,15 @@ alike unseed "$tmp/alone" "$tmp/alone_file" \
 run sweep tests/federation/three.cfg --service "Small B" --vary staff.pwp.headcount=3:4 -r 2 \
     $nostreams --per-point -o "$tmp/sw_svc"
 expect_rc 0 "sweep --service 'Small B'"
+# Its first line and sweep.html's header say whose the seed is, as run's dashboard does
+# (until 2026-12-07 they gave the service's seed alone, which -s beside --service does not take).
+check "sweep.html's data: the federation's seed" \
+    grep -q '"federation_seed": "20261203"' "$tmp/sw_svc/sweep.html"
+# shellcheck disable=SC2086
+run sweep tests/federation/three.cfg --service "Small B" --vary staff.pwp.headcount=3 -r 1 \
+    $nofiles -o "$tmp/sw_svc1"
+check "sweep --service: the seed is the service's own, from the federation's 20261203" \
+    sh -c "head -n 1 '$tmp/out' | grep -q \"· seed 15902305371487048309, the service's own from the federation's 20261203\\$\""
 # shellcheck disable=SC2086
 run run tests/federation/three.cfg --service "Small B" --set staff.pwp.headcount=4 -r 2 \
     $nostreams -o "$tmp/pw4_svc"
@@ -834,6 +843,8 @@ check "fitted.cfg runs to the fit's six-week share ('$a', '$b')" sh -c "[ -n '$a
 run calibrate tests/federation/three.cfg --service "Small B" --targets "$tmp/targets.cfg" -r 3 \
     $nofiles -o "$tmp/cal_svc"
 expect_rc 0 "calibrate --service 'Small B'"
+check "calibrate --service: the seed is the service's own, from the federation's" \
+    grep -q "· seed 15902305371487048309, the service's own from the federation's 20261203$" "$tmp/out"
 check "its fitted.cfg has no live overrides group" sh -c "! grep -q '^overrides' '$tmp/cal_svc/fitted.cfg'"
 run run "$tmp/cal_svc/fitted.cfg" -r 3 -q -o "$tmp/refit_svc"
 expect_rc 0 "run --service's fitted.cfg"

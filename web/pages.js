@@ -461,10 +461,16 @@
     return d.services ? `a federation of ${plural(d.services, "service")} · ` : "";
   }
 
+  /* A federation's service alone (--service) runs on its own seed, drawn from the
+   * federation's: said after the seed, as the terminal says it ("" otherwise). */
+  function seedNote(d) {
+    return d.federation_seed ? `, the service's own from the federation's ${d.federation_seed}` : "";
+  }
+
   function report(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim report · ${fedNote(d)}${plural(d.replications, "replication")} · seed ${d.seed}${d.federation_seed ? `, the service's own from the federation's ${d.federation_seed}` : ""} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`), ...oneRep(d));
+    app.append(...header(d, `stepsim report · ${fedNote(d)}${plural(d.replications, "replication")} · seed ${d.seed}${seedNote(d)} · policy ${d.policy} · ${d.horizon_weeks} weeks measured after ${d.warmup_weeks} of warm-up`), ...oneRep(d));
     app.append(el("div", { class: "tiles" },
       tile(d, "within_6_weeks_true", "treated within 6 weeks, true (all referrals)"),
       tile(d, "within_6_weeks_reported", "within 6 weeks, reported (finishers)"),
@@ -630,7 +636,7 @@
   function sweep(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim sweep · ${fedNote(d)}${plural(d.points.length, "point")} · ${plural(d.replications, "replication")} each · seed ${d.seed}`), ...oneRep(d));
+    app.append(...header(d, `stepsim sweep · ${fedNote(d)}${plural(d.points.length, "point")} · ${plural(d.replications, "replication")} each · seed ${d.seed}${seedNote(d)}`), ...oneRep(d));
     /* run's warnings at each point that has any, as the terminal prints them under the
      * point (the page once had none: a point whose lists grow through the window drew
      * as plainly as the others). */
@@ -745,7 +751,7 @@
   function sensitivity(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
-    app.append(...header(d, `stepsim sensitivity · ${fedNote(d)}${d.method === "sobol" ? `Sobol indices, ${plural(d.samples, "base row")}` : `Morris elementary effects, ${plural(d.samples, "trajectory", "trajectories")}`} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}`));
+    app.append(...header(d, `stepsim sensitivity · ${fedNote(d)}${d.method === "sobol" ? `Sobol indices, ${plural(d.samples, "base row")}` : `Morris elementary effects, ${plural(d.samples, "trajectory", "trajectories")}`} · ${plural(d.runs, "run")} of ${plural(d.replications, "replication")} · seed ${d.seed}${seedNote(d)}`));
     const stat = d.method === "sobol" ? "ST" : "mu*";
     /* The notes the terminal prints (sim/cmd_sens.c), in its words: few Sobol base rows, a
      * metric undefined at some points (left out), here; a tornado whose mu* passes what its
