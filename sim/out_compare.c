@@ -368,6 +368,8 @@ int out_write_compare_page(const char *outdir, size_t nscn, const char *const *n
     out_json_str(f, names[0]);
     /* The seed as a string, as report.html's (out_report.c): past 2^53 a number loses digits. */
     fprintf(f, ", \"seed\": \"%llu\", \"replications\": %zu", seed, nreps);
+    if (feds && feds[0].picked) /* --service: whose the seed is, as the terminal says */
+        fprintf(f, ", \"federation_seed\": \"%llu\"", (unsigned long long)feds[0].picked_from);
     out_json_kv_num(f, "warmup_weeks", p->warmup_weeks);
     out_json_kv_num(f, "horizon_weeks", p->horizon_weeks);
     /* The follow-up the run has: to the last outcome reading when that is later. */

@@ -549,6 +549,10 @@ run compare tests/federation/three.cfg tests/federation/three_pwps.cfg --service
 expect_rc 0 "compare --service 'Small B'"
 check "its header names the service and the seed" \
     grep -q "^Service \"Small B\" of each federation alone (--service), on the seed" "$tmp/out"
+# compare.html's header says whose the seed is too (until 2026-12-07 the service's alone).
+check "compare.html's data: the federation's seed beside the service's" \
+    grep -q '"seed": "15902305371487048309", "replications": 4, "federation_seed": "20261203"' \
+    "$tmp/pair_b/compare.html"
 awk "$awk_csv"'
     FNR == 1 { split("", colix); header($0); file++; next }
     { csv($0, f) }

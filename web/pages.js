@@ -564,7 +564,7 @@
     app.replaceChildren();
     /* Federations among the scenarios: their figures are national, pooled over services. */
     const feds = d.scenarios.filter((s) => s.services).map((s) => `${s.name}: a federation of ${s.services} service${s.services === 1 ? "" : "s"}`);
-    app.append(...header(d, `stepsim compare · ${d.scenarios.length} scenarios on the same referrals · ${plural(d.replications, "replication")} each · seed ${d.seed}` + (feds.length ? " · " + feds.join("; ") : "")), ...oneRep(d));
+    app.append(...header(d, `stepsim compare · ${d.scenarios.length} scenarios on the same referrals · ${plural(d.replications, "replication")} each · seed ${d.seed}${seedNote(d)}` + (feds.length ? " · " + feds.join("; ") : "")), ...oneRep(d));
     const others = d.scenarios.filter((s) => s.name !== d.reference);
     const UNIT = { pct: "difference, percentage points", days: "difference, days", people: "difference, people waiting", gbp: "difference, £" };
     const forests = [];
