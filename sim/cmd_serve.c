@@ -27,8 +27,8 @@
  *   between requests.
  * - A run whose client has closed its connection (read at EOF, as a closed tab or a
  *   second Run leaves it) is stopped through the runner's stop flag, raised by a thread
- *   watching the socket while the run goes on and read by the model once a simulated
- *   week, or not begun: the next request would otherwise wait for it.
+ *   watching the socket while the run goes on (sim/serve_watch.c) and read by the model
+ *   once a simulated week, or not begun: the next request would otherwise wait for it.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
@@ -38,7 +38,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +55,7 @@
 #include "out_html.h"
 #include "runner.h"
 #include "serve_http.h"
+#include "serve_watch.h"
 #include "scn_load.h"
 #include "models/pw_world.h"
 
@@ -317,75 +317,6 @@ static int own_host(const server *sv, const char *req, const char *end)
     return 0;
 }
 
-/* Has the client of fd closed its connection (or its sending side: it will send no more,
- * as a browser tab closed or a request given up does)? Bytes after the request are read
- * and dropped (a connection carries one request), at most 64 KiB a call, so that a close
- * behind them is seen. 1 if gone, else 0; no wait. */
-static int client_gone(int fd)
-{
-    char scratch[4096];
-    for (int i = 0; i < 16; i++) {
-        ssize_t r = recv(fd, scratch, sizeof scratch, MSG_DONTWAIT);
-        if (r == 0)
-            return 1;
-        if (r < 0)
-            return errno == EINTR ? 0 : errno != EAGAIN && errno != EWOULDBLOCK;
-    }
-    return 0;
-}
-
-/* A run's watch on its client: the runner's stop flag, raised (by run_watch_thread, or by
- * run_watch_progress when no thread could be started) when a stop signal came or the
- * client went away. The model reads the flag once a simulated week, the runner before
- * each replication, so a stop ends even one long replication within a simulated week. */
-typedef struct run_watch {
-    int fd;
-    atomic_int stop;
-    atomic_int gone; /* the client closed its connection */
-    atomic_int over; /* the run has ended: the watching thread ends too */
-    atomic_int watching; /* 1 while the watching thread watches */
-    int wake[2];                /* a pipe: a byte on it wakes the watching thread */
-    int thread;                 /* 1 when a watching thread was started */
-    size_t done;                /* replications done */
-} run_watch;
-
-/* The watching thread (arg its run_watch), while a run goes on: waits on the client's
- * socket (and the wake pipe, and a stop signal, read every 200 ms since it may be taken
- * by another thread) and raises the stop flag as soon as a stop signal came or the client
- * is gone. Only it reads the socket meanwhile. Returns NULL. */
-static void *run_watch_thread(void *arg)
-{
-    run_watch *w = arg;
-    while (!w->over && !w->stop) {
-        struct pollfd pf[2] = {{w->fd, POLLIN, 0}, {w->wake[0], POLLIN, 0}};
-        int r = poll(pf, 2, 200);
-        if (app_stop_signal)
-            w->stop = app_stop_signal;
-        else if (r > 0 && (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) && client_gone(w->fd))
-            w->gone = w->stop = 1;
-        else if (r < 0 && errno != EINTR)
-            break;
-    }
-    w->watching = 0; /* on a failed poll, the progress callback's check is what is left */
-    return NULL;
-}
-
-/* The runner's progress callback (under its lock, after each replication): counts the
- * replications done; without a watching thread, a stop signal or a client gone raises the
- * stop flag here, so that no new replication starts. */
-static void run_watch_progress(void *ctx, size_t done, size_t total)
-{
-    (void)total;
-    run_watch *w = ctx;
-    w->done = done;
-    if (w->stop || w->watching)
-        return;
-    if (app_stop_signal)
-        w->stop = app_stop_signal;
-    else if (client_gone(w->fd))
-        w->stop = w->gone = 1;
-}
-
 /* Run the body's scenario and overrides; answer with the results as JSON, or (print)
  * with the scenario fully resolved, as `stepsim check` prints it. */
 static void handle_run(server *sv, int fd, char *body, int print)
@@ -493,29 +424,14 @@ static void handle_run(server *sv, int fd, char *body, int print)
     /* A client gone before its run starts (a request given up while another ran) or
      * while it runs (a tab closed, Run pressed again) has its run not begun or stopped:
      * nobody will see it, and the next request would wait for it. */
-    run_watch w = {.fd = fd, .stop = app_stop_signal, .gone = client_gone(fd),
-                   .wake = {-1, -1}};
-    w.stop = w.stop || w.gone;
+    run_watch w;
+    run_watch_start(&w, fd);
     runner_opts ro = {.threads = app_threads(sv->c), .stop = &w.stop,
                       .progress = run_watch_progress, .progress_ctx = &w};
-    pthread_t watcher;
-    if (!w.stop && pipe(w.wake) == 0) {
-        w.watching = 1; /* before the thread runs: it lowers it if its poll fails */
-        w.thread = pthread_create(&watcher, NULL, run_watch_thread, &w) == 0;
-        if (!w.thread)
-            w.watching = 0;
-    }
     double t0 = app_wall_now();
     int run_rc = w.stop ? RUNNER_INTERRUPTED
                         : runner_run(p, idx, (size_t)reps, &ro, res, err, sizeof err);
-    if (w.thread) {
-        w.over = 1;
-        (void)!write(w.wake[1], "", 1);
-        pthread_join(watcher, NULL);
-    }
-    for (int i = 0; i < 2; i++)
-        if (w.wake[i] >= 0)
-            close(w.wake[i]);
+    run_watch_end(&w);
     if (run_rc != 0) {
         /* Not the request's fault: the server's (memory, a replication's failure). */
         if (w.gone) {
