@@ -316,7 +316,8 @@ int xp_finish(xp *x, const char *const *files, size_t nfiles, int argc, char **a
 {
     char err[1024];
     out_set_info in = {x->c->command, STEPSIM_VERSION, cli_git_hash(), x->base->name,
-                       x->seed, x->reps, argc, argv};
+                       x->seed, x->reps, argc, argv, x->c->service,
+                       x->picked.picked_from};
     if (out_write_set_manifest(x->set.stage, &in, files, nfiles, err, sizeof err) != OUT_OK) {
         fprintf(stderr, "stepsim: %s\n", err);
         return EXIT_RUNTIME;

@@ -554,7 +554,8 @@ int cmd_compare(const cli *c, int argc, char **argv)
     label[0] = '\0';
     for (size_t s = 0; s < ns && ll < sizeof label; s++)
         ll += (size_t)snprintf(label + ll, sizeof label - ll, "%s%s", s ? ", " : "", names[s]);
-    out_set_info si = {"compare", STEPSIM_VERSION, cli_git_hash(), label, seed, n, argc, argv};
+    out_set_info si = {"compare", STEPSIM_VERSION, cli_git_hash(), label, seed, n, argc, argv,
+                       c->service, feds[0].picked_from};
     if (out_write_set_manifest(set.stage, &si, compare_files,
                                COMPARE_FILES_ALWAYS + (paired ? 1 : 0), err,
                                sizeof err) != 0) {

@@ -79,6 +79,7 @@ typedef struct server {
     cli own;          /* with --service, what a request loads the service by: no --service,
                          --set or -s (own_path holds them applied) */
     int own_fd;       /* with --service, the service resolved (own_path), else -1 */
+    uint64_t fed_seed; /* with --service, the federation's seed the service's was drawn from */
     char own_path[32]; /* "/dev/fd/N": own_fd's file */
     offered scn[MAX_OFFERED];
     size_t nscn;
@@ -257,7 +258,15 @@ static int build_page(server *sv)
     int ret = EXIT_OK;
     double horizon = 0;
     for (size_t i = 0; i < sv->nscn && ret == EXIT_OK; i++) {
-        if ((ret = app_load(cli_of(sv, &sv->scn[i]), sv->scn[i].path, NULL, 0, p)) != EXIT_OK)
+        /* With --service, whose the service's seed is (fed.picked_from); other scenarios
+         * load as app_load does, which refuses a federation. */
+        scn_federation fed = {0};
+        ret = i == 0 && sv->c->service
+                  ? app_load_federation(sv->c, sv->scn[i].path, NULL, 0, p, &fed)
+                  : app_load(cli_of(sv, &sv->scn[i]), sv->scn[i].path, NULL, 0, p);
+        sv->fed_seed = i == 0 ? fed.picked_from : sv->fed_seed;
+        scn_federation_free(&fed);
+        if (ret != EXIT_OK)
             break;
         if (i == 0)
             horizon = p->horizon_weeks;
@@ -367,6 +376,13 @@ static void handle_run(server *sv, int fd, char *body, int print)
             return;
         }
     }
+    /* Its name in the log and the printout: the file's id, and the service with --service
+     * (the id alone named the whole federation). */
+    char label[sizeof o->id + 80];
+    if (path_of(sv, o) != o->path)
+        snprintf(label, sizeof label, "%s --service \"%.63s\"", o->id, sv->c->service);
+    else
+        snprintf(label, sizeof label, "%s", o->id);
     pw_params *p = malloc(sizeof *p);
     pw_results *res = calloc((size_t)reps, sizeof *res);
     int *idx = malloc((size_t)reps * sizeof *idx);
@@ -396,7 +412,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
             http_respond_error_as(fd, 500, "out of memory");
             goto out;
         }
-        fprintf(m, "# %s with the playground's overrides:\n", o->id);
+        fprintf(m, "# %s with the playground's overrides:\n", label);
         if (asked_reps) { /* the page's replications, as its run had them */
             p->replications = (int)reps;
             fprintf(m, "#   replications=%ld\n", reps);
@@ -439,7 +455,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
             http_respond_error_as(fd, 503, "stopped: the connection was closed before the run "
                                       "ended");
             fprintf(stderr, "stepsim: serve: stopped %s with %zu override%s after %zu of %ld "
-                    "replication%s, %.1f s: its client closed the connection\n", o->id,
+                    "replication%s, %.1f s: its client closed the connection\n", label,
                     nsets, nsets == 1 ? "" : "s", w.done, reps, reps == 1 ? "" : "s",
                     app_wall_now() - t0);
         } else {
@@ -457,14 +473,17 @@ static void handle_run(server *sv, int fd, char *body, int print)
     fprintf(m, "{\"ok\": true, \"id\": ");
     out_json_str(m, o->id);
     fprintf(m, ", \"wall_seconds\": %.3f", app_wall_now() - t0);
-    rc = out_report_json(m, p, res, (size_t)reps, NULL);
+    /* The service's seed is its own, drawn from the federation's: the results say whose,
+     * as run --service's report.html does. */
+    scn_federation picked = {.picked = 1, .picked_from = sv->fed_seed};
+    rc = out_report_json(m, p, res, (size_t)reps, path_of(sv, o) == o->path ? NULL : &picked);
     fputs("}\n", m);
     if (fclose(m) != 0 || rc != OUT_OK)
         http_respond_error_as(fd, 500, "out of memory");
     else
         http_respond(fd, 200, "application/json", buf, n);
     fprintf(stderr, "stepsim: serve: ran %s with %zu override%s, %ld replication%s, %.1f s\n",
-            o->id, nsets, nsets == 1 ? "" : "s", reps, reps == 1 ? "" : "s",
+            label, nsets, nsets == 1 ? "" : "s", reps, reps == 1 ? "" : "s",
             app_wall_now() - t0);
 out:
     if (res)

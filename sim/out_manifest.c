@@ -47,8 +47,13 @@ int out_write_set_manifest(const char *dir, const out_set_info *in, const char *
     out_json_str(f.f, in->git_hash);
     fputs(",\n  \"scenario\": ", f.f);
     out_json_str(f.f, in->scenario);
-    fprintf(f.f, ",\n  \"master_seed\": %" PRIu64 ",\n  \"replications\": %zu,\n", in->seed,
-            in->replications);
+    fprintf(f.f, ",\n  \"master_seed\": %" PRIu64 ",\n", in->seed);
+    if (in->service) { /* a federation's service alone: whose seed -s takes */
+        fputs("  \"service\": ", f.f);
+        out_json_str(f.f, in->service);
+        fprintf(f.f, ",\n  \"federation_seed\": %" PRIu64 ",\n", in->federation_seed);
+    }
+    fprintf(f.f, "  \"replications\": %zu,\n", in->replications);
     fputs("  \"command_line\": [", f.f);
     out_manifest_argv(f.f, in->argc, in->argv);
     fputs("],\n  \"files\": [\n", f.f);

@@ -17,6 +17,8 @@ typedef struct out_set_info {
     size_t replications;
     int argc;             /* the command line, argv[0] included */
     char *const *argv;
+    const char *service;      /* --service's NAME, or NULL */
+    uint64_t federation_seed; /* with service: the federation's seed, which -s takes */
 } out_set_info;
 
 /* The pieces every manifest.json writes alike. A listed file takes one line,

@@ -512,6 +512,7 @@ cfg = urllib.request.urlopen(base + "/scenario.cfg", timeout=30,
     data=b"staff.pwp.headcount=6\nreferrals.per_week=31\n").read().decode()
 print("sliders: pwp", cfg.split("pwp = {", 1)[1].split(";", 1)[0].split("=")[1].strip(),
       "per_week", cfg.split("per_week =", 1)[1].split(";", 1)[0].strip())
+print("printout:", cfg.split("\n", 1)[0])
 print("page shows: pwp 5", '{"name": "pwp", "headcount": 5}' in page, "per_week 30", '"per_week": 30,' in page)
 PY
     kill "$server" 2>/dev/null
@@ -526,6 +527,14 @@ PY
         grep -q '^page shows: pwp 5 True per_week 30 True' "$tmp/svc.out"
     check "serve --service: the sliders set the service's own values (6 PWPs, 31 a week)" \
         grep -q '^sliders: pwp 6 per_week 31.0$' "$tmp/svc.out"
+    # Whose the seed is, and the service by name in the log and the printout (until
+    # 2026-12-07 the results had no federation_seed, and both named the file alone).
+    check "serve --service: the results say the seed is drawn from the federation's 20261203" \
+        grep -q '"seed": "15902305371487048309", "replications": 1, "federation_seed": "20261203"' "$tmp/svc.out"
+    check "serve --service: the log names the service" \
+        grep -q '^stepsim: serve: ran three --service "Small B" with 0 overrides, 1 replication' "$tmp/svc.log"
+    check "serve --service: the printout names the service" \
+        grep -q '^printout: # three --service "Small B" with the playground.s overrides:' "$tmp/svc.out"
     expect_rc 0 "serve --service stopped by SIGTERM"
 else
     echo "SKIP  serve --service (no python3 on this machine)"

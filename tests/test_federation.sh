@@ -323,6 +323,9 @@ expect_rc 0 "sweep --service 'Small B'"
 # (until 2026-12-07 they gave the service's seed alone, which -s beside --service does not take).
 check "sweep.html's data: the federation's seed" \
     grep -q '"federation_seed": "20261203"' "$tmp/sw_svc/sweep.html"
+check "sweep --service: the set's manifest.json names the service and the federation's seed" \
+    sh -c "grep -q '^  \"service\": \"Small B\",' '$tmp/sw_svc/manifest.json' &&
+           grep -q '^  \"federation_seed\": 20261203,' '$tmp/sw_svc/manifest.json'"
 # shellcheck disable=SC2086
 run sweep tests/federation/three.cfg --service "Small B" --vary staff.pwp.headcount=3 -r 1 \
     $nofiles -o "$tmp/sw_svc1"
@@ -553,6 +556,11 @@ check "its header names the service and the seed" \
 check "compare.html's data: the federation's seed beside the service's" \
     grep -q '"seed": "15902305371487048309", "replications": 4, "federation_seed": "20261203"' \
     "$tmp/pair_b/compare.html"
+# So does the set's own manifest.json (until 2026-12-07 its master_seed alone, the service's).
+check "compare --service: the set's manifest.json names the service and the federation's seed" \
+    sh -c "grep -q '^  \"master_seed\": 15902305371487048309,' '$tmp/pair_b/manifest.json' &&
+           grep -q '^  \"service\": \"Small B\",' '$tmp/pair_b/manifest.json' &&
+           grep -q '^  \"federation_seed\": 20261203,' '$tmp/pair_b/manifest.json'"
 awk "$awk_csv"'
     FNR == 1 { split("", colix); header($0); file++; next }
     { csv($0, f) }
