@@ -264,7 +264,8 @@ static int build_page(server *sv)
         ret = i == 0 && sv->c->service
                   ? app_load_federation(sv->c, sv->scn[i].path, NULL, 0, p, &fed)
                   : app_load(cli_of(sv, &sv->scn[i]), sv->scn[i].path, NULL, 0, p);
-        sv->fed_seed = i == 0 ? fed.picked_from : sv->fed_seed;
+        if (i == 0)
+            sv->fed_seed = fed.picked_from;
         scn_federation_free(&fed);
         if (ret != EXIT_OK)
             break;
