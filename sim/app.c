@@ -106,6 +106,30 @@ static size_t utf8_cut(const char *s, size_t n)
     return n;
 }
 
+/* Are service names a and b alike but for case, spaces and a number's leading zeros
+ * ("lon 5" and "LON 05")? The guess --service's refusal offers. */
+static int names_alike(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        while (*b == ' ')
+            b++;
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            while (*a == '0' && isdigit((unsigned char)a[1]))
+                a++;
+            while (*b == '0' && isdigit((unsigned char)b[1]))
+                b++;
+        }
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+        a++;
+        b++;
+    }
+}
+
 /* --service NAME: of the federation just loaded (its national parameters in *p, its
  * services in *fed), service NAME alone into *p as the federation runs it: its parameters,
  * named "NAME (the federation's name)", seeded from the master seed (-s, else the file's)
@@ -122,9 +146,14 @@ static int pick_service(const cli *c, const char *path, pw_params *p, scn_federa
         snprintf(msg, sizeof msg, "%s: --service '%s': the scenario is not a federation (it "
                  "has no services list)", path, c->service);
     } else if (k == fed->n) {
-        int len = snprintf(msg, sizeof msg, "%s: --service '%s': no service of that name "
+        const char *guess = NULL; /* offered only when one name is alike */
+        for (size_t i = 0; i < fed->n; i++)
+            if (names_alike(fed->services[i].name, c->service))
+                guess = guess ? "" : fed->services[i].name;
+        int len = snprintf(msg, sizeof msg, "%s: --service '%s': no service of that name%s%s%s "
                            "(expected one of the services list's %zu:", path, c->service,
-                           fed->n);
+                           guess && *guess ? ": did you mean \"" : "",
+                           guess && *guess ? guess : "", guess && *guess ? "\"?" : "", fed->n);
         size_t shown = fed->n <= 12 ? fed->n : 10; /* England has 120 */
         for (size_t i = 0; i < shown && len > 0 && (size_t)len < sizeof msg; i++)
             len += snprintf(msg + len, sizeof msg - (size_t)len, "%s \"%s\"", i ? "," : "",

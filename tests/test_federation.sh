@@ -353,6 +353,15 @@ run run tests/federation/three.cfg --service "Small D" -o "$tmp/never"
 expect_rc 2 "--service of no service"
 expect_err "three.cfg: --service 'Small D': no service of that name \\(expected one of the services list's 3: \"Small A\", \"Small B\", \"Small C\"\\)" \
     "the name refused, the names listed"
+# A name alike but for case, spaces and a number's leading zeros gets a guess; one alike
+# to none gets none (the check above).
+run check tests/federation/three.cfg --service "small  b"
+expect_rc 2 "--service 'small  b'"
+expect_err "--service 'small  b': no service of that name: did you mean \"Small B\"\? \(expected" \
+    "a name alike but for case and spaces: the guess"
+run check scenarios/england.cfg --service "lon 5"
+expect_err "--service 'lon 5': no service of that name: did you mean \"LON 05\"\? " \
+    "a number's leading zero: the guess"
 # A long list (England has 120): ten named, the rest counted. Thirteen services here.
 { echo '@include "../golden/small.cfg"'; echo 'services = ('
   for k in $(seq 1 13); do echo "  { name = \"S$k\"; scale = 1.0; }$([ "$k" -lt 13 ] && echo ,)"; done
