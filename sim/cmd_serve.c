@@ -11,8 +11,9 @@
  *   applied and every key resolved, as `stepsim check` prints it (the page's download).
  * - GET / (or /index.html) the page, GET /health "ok"; each answers HEAD with the same
  *   headers and no body; a query string is ignored; an absolute target
- *   (http://127.0.0.1:PORT/...) is its path, its authority checked as Host is. A path with another method is 405, a
- *   method other than GET, HEAD and POST 501, each with Allow; any other path 404.
+ *   (http://127.0.0.1:PORT/...) is its path, its authority checked as Host is. A path
+ *   with another method is 405, a method other than GET, HEAD and POST 501, each with
+ *   Allow; any other path 404.
  * - The body of POST /run is text, one line each: "@scenario=ID" (one of the scenarios
  *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
  *   Bad overrides come back as {"ok": false, "error": the loader's messages}.
@@ -88,18 +89,24 @@ typedef struct server {
     int default_reps;
 } server;
 
+/* Is offered scenario o the service of serve --service, resolved (resolve_service)? */
+static int serves_service(const server *sv, const offered *o)
+{
+    return o == &sv->scn[0] && sv->own_fd >= 0;
+}
+
 /* The command line to load offered scenario o by: --service is the named scenario's. */
 static const cli *cli_of(const server *sv, const offered *o)
 {
     if (o != &sv->scn[0])
         return &sv->beside;
-    return sv->own_fd >= 0 ? &sv->own : sv->c;
+    return serves_service(sv, o) ? &sv->own : sv->c;
 }
 
 /* The file a request loads offered scenario o from: with --service, the service resolved. */
 static const char *path_of(const server *sv, const offered *o)
 {
-    return o == &sv->scn[0] && sv->own_fd >= 0 ? sv->own_path : o->path;
+    return serves_service(sv, o) ? sv->own_path : o->path;
 }
 
 /* serve --service: the service as run (scaled, on its own seed, the command line's --set
@@ -359,7 +366,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
             asked_reps = 1;
         } else if (scn_set_names_file(line)) { /* its files are not ours to show */
             http_respond_error(fd, "the playground reads no files: a key that names one "
-                              "(referrals.weekly_counts) belongs in the scenario file");
+                                   "(referrals.weekly_counts) belongs in the scenario file");
             return;
         } else if (nsets < MAX_SETS) {
             /* Each setting once, as on the command line (the page sends each slider once). */
@@ -380,7 +387,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     /* Its name in the log and the printout: the file's id, and the service with --service
      * (the id alone named the whole federation). */
     char label[sizeof o->id + 80];
-    if (path_of(sv, o) != o->path)
+    if (serves_service(sv, o))
         snprintf(label, sizeof label, "%s --service \"%.63s\"", o->id, sv->c->service);
     else
         snprintf(label, sizeof label, "%s", o->id);
@@ -453,8 +460,8 @@ static void handle_run(server *sv, int fd, char *body, int print)
         /* Not the request's fault: the server's (memory, a replication's failure). */
         if (w.gone) {
             /* Said to a client that only closed its sending side; lost on one gone. */
-            http_respond_error_as(fd, 503, "stopped: the connection was closed before the run "
-                                      "ended");
+            http_respond_error_as(fd, 503, "stopped: the connection was closed before the "
+                                  "run ended");
             fprintf(stderr, "stepsim: serve: stopped %s with %zu override%s after %zu of %ld "
                     "replication%s, %.1f s: its client closed the connection\n", label,
                     nsets, nsets == 1 ? "" : "s", w.done, reps, reps == 1 ? "" : "s",
@@ -477,7 +484,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     /* The service's seed is its own, drawn from the federation's: the results say whose,
      * as run --service's report.html does. */
     scn_federation picked = {.picked = 1, .picked_from = sv->fed_seed};
-    rc = out_report_json(m, p, res, (size_t)reps, path_of(sv, o) == o->path ? NULL : &picked);
+    rc = out_report_json(m, p, res, (size_t)reps, serves_service(sv, o) ? &picked : NULL);
     fputs("}\n", m);
     if (fclose(m) != 0 || rc != OUT_OK)
         http_respond_error_as(fd, 500, "out of memory");
