@@ -110,12 +110,14 @@ static size_t utf8_cut(const char *s, size_t n)
  * ("lon 5" and "LON 05")? The guess --service's refusal offers. */
 static int names_alike(const char *a, const char *b)
 {
+    int in_number = 0; /* the last character matched was a digit */
     for (;;) {
         while (*a == ' ')
             a++;
         while (*b == ' ')
             b++;
-        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+        /* Zeros leading a number, not inside one ("S13" is not "S103"). */
+        if (!in_number && isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
             while (*a == '0' && isdigit((unsigned char)a[1]))
                 a++;
             while (*b == '0' && isdigit((unsigned char)b[1]))
@@ -125,6 +127,7 @@ static int names_alike(const char *a, const char *b)
             return !*a && !*b;
         if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
             return 0;
+        in_number = isdigit((unsigned char)*a) != 0;
         a++;
         b++;
     }

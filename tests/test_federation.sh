@@ -369,6 +369,11 @@ expect_err "--service 'lon 5': no service of that name: did you mean \"LON 05\"\
 run check "$tmp/tests/federation/thirteen.cfg" --service "S14"
 expect_err "\\(expected one of the services list's 13: \"S1\", .*\"S10\" and 3 more: stepsim check SCENARIO lists them\\)" \
     "a list of 13: ten named, the rest counted"
+# Zeros lead a number only at its start: S013 is S13, S103 is no one (it was S13 once).
+run check "$tmp/tests/federation/thirteen.cfg" --service "s013"
+expect_err "--service 's013': no service of that name: did you mean \"S13\"\?" "a leading zero: the guess"
+run check "$tmp/tests/federation/thirteen.cfg" --service "S103"
+expect_err "--service 'S103': no service of that name \\(expected" "a zero inside a number: no guess"
 run run tests/golden/small.cfg --service "Small A" -o "$tmp/never"
 expect_rc 2 "--service of a scenario that is not a federation"
 expect_err "small.cfg: --service 'Small A': the scenario is not a federation \\(it has no services list\\)" "said so"
