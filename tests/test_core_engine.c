@@ -894,7 +894,9 @@ static void test_cal_stress(void)
 {
     enum { OPS = 60000 };
     static const unsigned long seeds[] = {1, 2, 3, 20181, 0xdecafbad, 77};
-    for (size_t s = 0; s < sizeof seeds / sizeof *seeds; s++) {
+    /* The sanitizer pass takes the first two: one calendar of each start size. */
+    size_t n_seeds = harness_sanitized() ? 2 : sizeof seeds / sizeof *seeds;
+    for (size_t s = 0; s < n_seeds; s++) {
         stress_state *st = xmalloc(sizeof *st);
         memset(st, 0, sizeof *st);
         st->seed = seeds[s];
@@ -2100,6 +2102,7 @@ int main(void)
     RUN_TEST(test_cal_wrap_cancel_reuse);
     RUN_TEST(test_cal_large);
     RUN_TEST(test_cal_grow_failure);
+    harness_scope("test_cal_stress's last four seeds");
     RUN_TEST(test_cal_stress);
 
     RUN_TEST(test_sim_clock);
