@@ -4,24 +4,9 @@
 # figure's tail by GP referrals' slow opt-in, its assessment list held near a week of
 # clinics; scenarios/front_door_queue.cfg makes it by the list, held near the extra
 # clinics' mark by assessors whose base slots are fewer than the people opting in.
-# tests/test_calibration.c checks that front_door_queue.cfg meets every band (40
-# replications); this test checks what makes it the other calibration.
-# - Its list is steady: the mean of its last window year less its first, paired over 40
-#   replications (its default), within +-B people (the interval inside the margin: an
-#   equivalence check, each side a 2.5% test). A list is never exactly steady, so B says
-#   how much growth is too little to matter, in the unit a planner can change: one
-#   appointment a week. In the fluid limit of a queue, a list whose appointments fall
-#   short of those asked for by s a week grows by s a week; the two years' middles are
-#   the window's weeks less 52 apart (208 of its 260), so B = 208 people at a shortfall of
-#   one a week (0.45% of the 220 asked for). (The margin was +-150 people, "a fifth of
-#   its mean level", chosen, not derived.) The list cycles between about 450 and 1,100
-#   over 40 to 75 weeks, so 8 replications give a half-width of 80 to 130 and would fail
-#   by chance; 40 give 35. Measured (2026-12-07) -26 [-60, +9] (the normal interval
-#   paired.awk takes above 31 replications): a shortfall of none. Without the extra
-#   clinics (assessment.flex_max 0) the list grows without bound (+253 [+190, +317] at 40
-#   replications, 1.2 a week: the check fails), and with one PWP more (31) it creeps
-#   (+142 [+93, +192] at 40, 0.7 a week: inside the margin, just): the calibration
-#   sits just short of a capacity threshold (README, "Two front doors").
+# tests/test_calibration.c checks that front_door_queue.cfg meets every band and that its
+# list is steady (40 replications: test_steady_list says how); this test checks the rest of
+# what makes it the other calibration.
 # - Whose waits breach six weeks (patients.csv's queue_day, the day of opting in; 2
 #   replications, 2026-12-07 on 584771a): at the baseline most took over six weeks to opt
 #   in (measured 83.8%), here few did (0.9%: 46.0% missed their first assessment and
@@ -58,43 +43,6 @@ name=test_front_door
 cd "$top" || exit 2
 R=$(reps 8)
 
-echo "== front_door_queue.cfg: a steady list"
-# In the sanitizer pass (2 replications) these are the 2 run with patients.csv below.
-if sanitizer_pass; then
-    run run scenarios/front_door_queue.cfg -r 2 -q -o "$tmp/fdq_p" --patients
-    expect_rc 0 "front_door_queue.cfg, patients.csv"
-    ln -s "$tmp/fdq_p" "$tmp/fdq40"
-else
-    run run scenarios/front_door_queue.cfg -r 40 -q -o "$tmp/fdq40"
-    expect_rc 0 "front_door_queue.cfg, 40 replications"
-fi
-# years DIR: the list's mean over the first and over the last 52 weeks of DIR's window
-# (timeseries.csv's phase), each replication's as the metrics first and last of
-# DIR/years.csv, for paired_metrics.
-years() {
-    awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
-        f[col("phase")] == "window" { r = f[col("replication")]; k = n[r]++
-            v[r, k] = f[col("waiting_assessment")] }
-        END {
-            print "replication,metric,value"
-            for (r in n) {
-                a = b = 0
-                for (k = 0; k < 52; k++) { a += v[r, k]; b += v[r, n[r] - 52 + k] }
-                printf "%s,first,%.6f\n%s,last,%.6f\n", r, a / 52, r, b / 52
-            }
-        }' "$1/timeseries.csv" >"$1/years.csv"
-}
-years "$tmp/fdq40"
-d=$(paired_metrics "$tmp/fdq40" first "$tmp/fdq40" last years.csv)
-# B: one person a week over the weeks between the two years' middles.
-B=$(awk "$(cat "$top/scripts/csv.awk")"'NR == 1 { header($0); next } { csv($0, f) }
-    f[col("phase")] == "window" && f[col("replication")] == 0 { n++ }
-    END { print n - 52 }' "$tmp/fdq40/timeseries.csv")
-echo "   the list, last window year less first: $d; B $B"
-check "the window's weeks read (B = $B, over 52)" test "${B:-0}" -gt 52
-statistical check "the list steady: last window year less first within +-$B people (one a week)" \
-    near_zero "$d" "${B:-0}"
-
 echo "== whose waits breach six weeks"
 # late DIR: "breaches opt_in_alone" over the cohort's first assessments attended.
 late() {
@@ -104,10 +52,8 @@ late() {
                 n++; if (f[col("queue_day")] - ref > 42) o++ } }
         END { print n + 0, o + 0 }' "$1/patients.csv"
 }
-if ! sanitizer_pass; then # there, run above
-    run run scenarios/front_door_queue.cfg -r 2 -q -o "$tmp/fdq_p" --patients
-    expect_rc 0 "front_door_queue.cfg, patients.csv"
-fi
+run run scenarios/front_door_queue.cfg -r 2 -q -o "$tmp/fdq_p" --patients
+expect_rc 0 "front_door_queue.cfg, patients.csv"
 run run scenarios/baseline.cfg -r 2 -q -o "$tmp/base_p" --patients
 expect_rc 0 "baseline, patients.csv"
 set -- $(late "$tmp/base_p") $(late "$tmp/fdq_p")
@@ -128,14 +74,14 @@ check "front_door_queue: few breaches are the opt-in's alone (interval below a h
     share_side "$3" "$4" -1
 
 echo "== 8 more PWPs"
-# front_door_queue.cfg's first R replications are those of its 40 above (a replication's
-# random numbers depend on its number, not on -r), and paired() pairs by replication: the
-# 40 are read, paired with the R of 38 PWPs. In the sanitizer pass (R = 2) the baseline's R
-# are those run with patients.csv (replications.csv is the same with --patients or without).
-ln -s "$tmp/fdq40" "$tmp/fdq"
+# paired() pairs by replication. In the sanitizer pass (R = 2) each scenario's R are those
+# run with patients.csv above (replications.csv is the same with --patients or without).
 if sanitizer_pass; then
+    ln -s "$tmp/fdq_p" "$tmp/fdq"
     ln -s "$tmp/base_p" "$tmp/base"
 else
+    run run scenarios/front_door_queue.cfg -r "$R" -q -o "$tmp/fdq"
+    expect_rc 0 "front_door_queue.cfg"
     run run scenarios/baseline.cfg -r "$R" -q -o "$tmp/base"
     expect_rc 0 "baseline"
 fi
