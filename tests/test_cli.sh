@@ -579,8 +579,10 @@ EOF
 if "$cc_" -shared -fPIC -o "$tmp/failms.so" "$tmp/failms.c" -ldl 2>"$tmp/cc.err"; then
     vg=
     shim_env=
+    oom_weeks=26 # the sweep's and solve's horizon below
     if sanitizer_pass; then
         shim_env="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+        oom_weeks=8 # the same streams and checks, in a third of the time
         echo "SKIP  serve out of memory: leaks (left to valgrind in the optimised pass)"
     elif command -v valgrind >/dev/null 2>&1; then
         vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
@@ -616,7 +618,7 @@ if "$cc_" -shared -fPIC -o "$tmp/failms.so" "$tmp/failms.c" -ldl 2>"$tmp/cc.err"
         # shellcheck disable=SC2086 # $shim_env: empty, or ASan's option, split on purpose
         env $shim_env FAIL_MEMSTREAM_AT=$n LD_PRELOAD="$tmp/failms.so" timeout 120 "$bin" sweep \
             "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30,31 -r 1 -j 1 \
-            --set horizon_weeks=26 -o "$tmp/sweep_oom" >"$tmp/out" 2>"$tmp/err"
+            --set horizon_weeks=$oom_weeks -o "$tmp/sweep_oom" >"$tmp/out" 2>"$tmp/err"
         rc=$?
         if [ $rc = 0 ] && grep -q "^    ! Checks warning: out of memory, so this point's checks were not made" \
             "$tmp/out"; then
@@ -639,7 +641,7 @@ if "$cc_" -shared -fPIC -o "$tmp/failms.so" "$tmp/failms.c" -ldl 2>"$tmp/cc.err"
     # shellcheck disable=SC2086 # $shim_env: empty, or ASan's option, split on purpose
     env $shim_env FAIL_MEMSTREAM_AT=1 LD_PRELOAD="$tmp/failms.so" timeout 120 "$bin" solve \
         "$top/scenarios/baseline.cfg" --vary staff.pwp.headcount=30:31 -r 2 -j 1 -q \
-        --target 'recovery_rate_true>=0' --set horizon_weeks=26 -o "$tmp/solve_oom" \
+        --target 'recovery_rate_true>=0' --set horizon_weeks=$oom_weeks -o "$tmp/solve_oom" \
         >"$tmp/out" 2>"$tmp/err"
     rc=$?
     expect_rc 0 "solve with its answer's checks out of memory"
@@ -832,10 +834,14 @@ expect_rc 2 "run with a bad override"
 check "a bad override makes no output directory" test ! -e "$tmp/never"
 
 echo "== a small seeded run on 1 and 2 threads"
-# Half a year in the sanitizer pass: the same files and code (the replications split over
-# the threads alike), for the longest runs of this test there.
-args="-r 3 --set horizon_weeks=$(if sanitizer_pass; then echo 26; else echo 52; fi)"
-args="$args --set warmup_weeks=13 --set followup_weeks=13 -s 7"
+# A quarter with 4 weeks of warm-up and of follow-up in the sanitizer pass: the same files
+# and code (the replications split over the threads alike), for the longest runs of this
+# test there.
+if sanitizer_pass; then
+    args="-r 3 --set horizon_weeks=13 --set warmup_weeks=4 --set followup_weeks=4 -s 7"
+else
+    args="-r 3 --set horizon_weeks=52 --set warmup_weeks=13 --set followup_weeks=13 -s 7"
+fi
 args="$args --patients --events -q"
 # shellcheck disable=SC2086 # args is a word list
 run run "$top/scenarios/baseline.cfg" $args -j1 -o "$tmp/j1"

@@ -20,7 +20,8 @@
 #    condition than for those without; the same course held in the measurement window with
 #    no effect on outcomes costs capacity: the mean wait to treatment rises (CI above zero).
 # The sanitizer pass runs the compared arms at 2 replications and leaves the comparisons to
-# the optimised pass (lib.sh: reps, statistical).
+# the optimised pass (lib.sh: reps, statistical), and the workforce runs of five years
+# (clearing to salary support) at 1 replication, whose weeks the same checks read.
 # Usage: tests/test_training.sh BUILD_DIR
 set -u
 
@@ -30,11 +31,12 @@ name=test_training
 cd "$top" || exit 2
 awk_csv=$(cat "$top/scripts/csv.awk")
 b=scenarios/baseline.cfg
+w=$(reps 2 1) # the workforce runs' replications
 
 echo "== annual clearing"
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/free" --set staff.pwp.training_per_year=0.5
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/free" --set staff.pwp.training_per_year=0.5
 expect_rc 0 "run, training any time"
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/clear" --set staff.pwp.training_per_year=0.5 \
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/clear" --set staff.pwp.training_per_year=0.5 \
     --set staff.pwp.training_intake_month=9 --set staff.pwp.training_places_per_year=6
 expect_rc 0 "run, annual clearing"
 # starts DIR: "replication year month count" for each weekly round that put people into HIT
@@ -64,7 +66,7 @@ check "without clearing, starts in other months" test "$n_free" -gt 0
 echo "== a closed period"
 # No one starts training from week 10 for 100 weeks: no weekly round held on days 70 to
 # 769 (rows 9 to 109) raises the number in HIT training; rounds outside it do.
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/closed" --set staff.pwp.training_per_year=0.5 \
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/closed" --set staff.pwp.training_per_year=0.5 \
     --set staff.pwp.training_closed_from_week=10 --set staff.pwp.training_closed_weeks=100
 expect_rc 0 "run, training closed for 100 weeks"
 rises() { # rises DIR LO HI: rounds in rows [LO, HI] that put someone into HIT training
@@ -86,7 +88,7 @@ echo "== posts cut"
 # 3 of the 28 HIT posts cut at week 60: from then on no more than 25 HITs are in post (the
 # latest to start leave at once, and leavers' posts beyond 25 are not refilled), where
 # before the cut there were more; the run otherwise goes on.
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/cut" --set 'workforce.cuts=({week=60.0; role="hit"; count=3;})'
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/cut" --set 'workforce.cuts=({week=60.0; role="hit"; count=3;})'
 expect_rc 0 "run, 3 HIT posts cut at week 60"
 most() { # most DIR FROM TO: the most HITs in post in rows [FROM, TO]
     awk -v lo="$2" -v hi="$3" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
@@ -109,7 +111,7 @@ echo "== posts cut: last in, first out, by start in post"
 # weeks in post: mean_tenure_years 312 x 7 / 365.25. Until 2026-12-07 the cut took the
 # highest staff ids, the first HITs' (a trainee keeps the id they had as a PWP), and kept
 # the trainees: 5.32 and 5.26 years in the two replications.
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/lifo" --set staff.hit.leave_per_year=0 \
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/lifo" --set staff.hit.leave_per_year=0 \
     --set staff.pwp.training_per_year=2 --set staff.pwp.training_min_tenure_years=0 \
     --set 'staff.hit.vacancy_days={dist="gamma"; mean=5000.0; sd=10.0;}' \
     --set 'workforce.shocks=({week=10.0; role="hit"; share=0.3; weeks=1.0;})' \
@@ -119,7 +121,7 @@ awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
     f[col("role")] == "hit" { print f[col("starters")], f[col("mean_tenure_years")] }' \
     "$tmp/lifo/workforce.csv" >"$tmp/lifo_t"
 echo "   HIT starters in the window and mean tenure at its end, by replication: $(tr '\n' ';' <"$tmp/lifo_t")"
-check "trainees took HIT posts" awk '$1 > 0 { n++ } END { exit !(n == NR && NR == 2) }' "$tmp/lifo_t"
+check "trainees took HIT posts" awk -v w="$w" '$1 > 0 { n++ } END { exit !(n == NR && NR == w) }' "$tmp/lifo_t"
 check "the cut took them: every HIT left has been in post since day 0" \
     awk '{ d = $2 - 312 * 7 / 365.25; if (d < 0) d = -d; if (d > 1e-9) bad++ } END { exit bad + 0 }' "$tmp/lifo_t"
 
@@ -129,7 +131,7 @@ echo "== posts planned"
 # posts are filled (until 2026-12-06 the planned posts existed from day 0 and trainees took
 # them years early: 31 in post before the week and 34 after it), from it up to 31, and
 # they are filled.
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/plan" --set staff.pwp.training_per_year=0.5 \
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/plan" --set staff.pwp.training_per_year=0.5 \
     --set 'workforce.hiring=({week=150.0; role="hit"; count=3;})'
 expect_rc 0 "run, 3 HIT posts planned at week 150"
 before=$(most "$tmp/plan" 0 148)
@@ -144,9 +146,9 @@ echo "== a training bar: HITs in post as before, fewer in training"
 # takes a HIT post only if one is vacant), while the mean number in HIT training, who
 # treat at step 3 at half a HIT's caseload, is lower. The README and the scenario's
 # comment said until 2026-12-07 that step 3 lost HITs ("home-grown supply").
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/nobar"
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/nobar"
 expect_rc 0 "run, baseline"
-run run scenarios/hit_training_bar.cfg -r 2 -s 4 -j 2 -q -o "$tmp/bar"
+run run scenarios/hit_training_bar.cfg -r "$w" -s 4 -j 2 -q -o "$tmp/bar"
 expect_rc 0 "run, hit_training_bar.cfg"
 wmean() { # wmean DIR COLUMN: the column's mean over the window's rows (week >= 52)
     awk -v c="$2" "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
@@ -168,7 +170,7 @@ echo "== the starting staff's time in post"
 # starting tenures spread as turnover leaves them, PWPs long in post go from the start.
 # Until 2026-12-07 there was no such key (exit 2) and the bar's gains were read with every
 # PWP new on day 0.
-run run scenarios/hit_training_bar.cfg -r 2 -s 4 -j 2 -q -o "$tmp/bar_spread" \
+run run scenarios/hit_training_bar.cfg -r "$w" -s 4 -j 2 -q -o "$tmp/bar_spread" \
     --set workforce.starting_tenure_spread=true
 expect_rc 0 "run, hit_training_bar.cfg with the starting tenures spread"
 early0=$(rises "$tmp/bar" 0 103)
@@ -178,7 +180,7 @@ check "all new on day 0: no one trains before week 104 under a 2-year bar" test 
 check "spread: some start training before week 104" test "$early1" -gt 0
 
 echo "== trainee salary support"
-run run "$b" -r 2 -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
+run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/sup" --set staff.pwp.training_per_year=0.5 \
     --set workforce.trainee_salary_support_share=0.6
 expect_rc 0 "run, salary support"
 # cost DIR ROLE ITEM: the item's values, one a replication.
