@@ -142,6 +142,7 @@ void metrics_compute(world *w)
     m[PW_M_WAIT_TO_TREATMENT_DAYS_P90] = sim_hist_quantile(&w->h_wait_treat, 0.9);
     m[PW_M_WAIT_REPORTED_DAYS_MEAN] = sim_tally_mean(&w->t_wait_reported);
     m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = sim_tally_mean(&w->t_step_up_wait);
+    m[PW_M_WAIT_FOR_STEP3_DAYS_MEAN] = sim_tally_mean(&w->t_step3_wait);
     m[PW_M_SESSIONS_MEAN_FINISHERS] = sim_tally_mean(&w->t_sessions_fin);
     m[PW_M_SESSIONS_MEAN_RECOVERED] = sim_tally_mean(&w->t_sessions_rec);
     m[PW_M_HANDED_ON] = (double)w->diary_handed_back;

@@ -71,6 +71,7 @@ int pool_capture(world *w)
     tally_to(pl, PW_T_WAIT_ASSESS, &w->t_wait_assess);
     tally_to(pl, PW_T_WAIT_REPORTED, &w->t_wait_reported);
     tally_to(pl, PW_T_STEP_UP_WAIT, &w->t_step_up_wait);
+    tally_to(pl, PW_T_STEP3_WAIT, &w->t_step3_wait);
     tally_to(pl, PW_T_SESSIONS_FIN, &w->t_sessions_fin);
     tally_to(pl, PW_T_SESSIONS_REC, &w->t_sessions_rec);
     const sim_hist *h = &w->h_wait_treat;
@@ -316,6 +317,7 @@ void pw_pool_finish(const pw_params *p, pw_results *o)
     m[PW_M_WAIT_TO_TREATMENT_DAYS_P90] = pool_quantile(pl, 0.9);
     m[PW_M_WAIT_REPORTED_DAYS_MEAN] = TALLY(PW_T_WAIT_REPORTED);
     m[PW_M_STEP_UP_WAIT_DAYS_MEAN] = TALLY(PW_T_STEP_UP_WAIT);
+    m[PW_M_WAIT_FOR_STEP3_DAYS_MEAN] = TALLY(PW_T_STEP3_WAIT);
     m[PW_M_SESSIONS_MEAN_FINISHERS] = TALLY(PW_T_SESSIONS_FIN);
     m[PW_M_SESSIONS_MEAN_RECOVERED] = TALLY(PW_T_SESSIONS_REC);
     /* Time averages over the same window add up across services. */

@@ -84,7 +84,8 @@
     X(THERAPIST_EFFECT_STEP2, "therapist_effect_step2")                                   \
     X(THERAPIST_EFFECT_STEP3, "therapist_effect_step3")                                   \
     X(THERAPIST_EFFECT_BURNOUT_PART_STEP2, "therapist_effect_burnout_part_step2")         \
-    X(THERAPIST_EFFECT_BURNOUT_PART_STEP3, "therapist_effect_burnout_part_step3")
+    X(THERAPIST_EFFECT_BURNOUT_PART_STEP3, "therapist_effect_burnout_part_step3")         \
+    X(WAIT_FOR_STEP3_DAYS_MEAN, "wait_for_step3_days_mean")
 
 typedef enum pw_metric {
 #define PW_METRIC_ENUM(id, name) PW_M_##id,
@@ -358,7 +359,7 @@ typedef struct pw_coord_stats {
 /* What pooling a federation's services needs beyond the counts above: every numerator and
  * denominator of the headline metrics (models/pw_pool.c), filled at the end of a run. */
 enum { PW_T_WAIT_ASSESS, PW_T_WAIT_REPORTED, PW_T_STEP_UP_WAIT,
-       PW_T_SESSIONS_FIN, PW_T_SESSIONS_REC, PW_T_N };
+       PW_T_SESSIONS_FIN, PW_T_SESSIONS_REC, PW_T_STEP3_WAIT, PW_T_N };
 typedef struct pw_pool {
     /* The cohort's counts, which a world keeps here as it runs (pw_world.c: w->c), and a
      * federation sums: */

@@ -62,6 +62,8 @@ static void session_first(world *w, patient *pt)
         if (first_here && pt->step == PW_STEP3) {
             w->week.step3_starts++;
             w->week.step3_wait_days += s->now - pt->queue_day;
+            if (pt->cohort)
+                sim_tally_add(&w->t_step3_wait, s->now - pt->queue_day);
         }
         pt->step_start_day = s->now;
         pt->paths |= 1u << pt->step;

@@ -386,6 +386,7 @@ typedef struct world {
     pw_week week;                       /* the week being counted */
     /* per-cohort sums for metrics */
     sim_tally t_wait_assess, t_wait_reported, t_step_up_wait;
+    sim_tally t_step3_wait; /* the cohort's days on the step-3 list, at its first step-3 session */
     sim_tally t_sessions_fin, t_sessions_rec;
     sim_hist h_wait_treat;
     pw_pool *c; /* the cohort's counts, kept where pooling reads them: &out->pool */

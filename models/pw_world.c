@@ -187,6 +187,7 @@ static void world_free(world *w)
     sim_tally_free(&w->t_wait_assess);
     sim_tally_free(&w->t_wait_reported);
     sim_tally_free(&w->t_step_up_wait);
+    sim_tally_free(&w->t_step3_wait);
     sim_tally_free(&w->t_sessions_fin);
     sim_tally_free(&w->t_sessions_rec);
     sim_hist_free(&w->h_wait_treat);
@@ -262,7 +263,8 @@ int pw_run_stoppable(const pw_params *p, int replication, const pw_monitor *mon,
     ret = SIM_ENOMEM;
     if (sim_tally_init(&w->t_wait_assess) ||
         sim_tally_init(&w->t_wait_reported) || sim_tally_init(&w->t_step_up_wait) ||
-        sim_tally_init(&w->t_sessions_fin) || sim_tally_init(&w->t_sessions_rec) ||
+        sim_tally_init(&w->t_step3_wait) || sim_tally_init(&w->t_sessions_fin) ||
+        sim_tally_init(&w->t_sessions_rec) ||
         sim_hist_init(&w->h_wait_treat, 8 * 4 * 365, 0.0, 4 * 365.0))
         goto out;
     out->n_weeks = (size_t)floor(w->t_end / 7.0);

@@ -261,6 +261,7 @@ static const struct {
     {PW_M_WAIT_TO_TREATMENT_DAYS_MEAN, "Wait to treatment, mean days", PLAIN},
     {PW_M_WAIT_TO_TREATMENT_DAYS_P90, "Wait to treatment, 90th centile days", PLAIN},
     {PW_M_STEP_UP_WAIT_DAYS_MEAN, "Step-up wait (step 2 to 3), mean days", PLAIN},
+    {PW_M_WAIT_FOR_STEP3_DAYS_MEAN, "Wait on the step-3 list, mean days", PLAIN},
     {PW_M_WAITING_ASSESSMENT_MEAN, "Waiting for assessment, mean people", PLAIN},
     {PW_M_WAITING_STEP2_MEAN, "Waiting for step 2, mean people", PLAIN},
     {PW_M_WAITING_STEP3_MEAN, "Waiting for step 3, mean people", PLAIN},

@@ -323,6 +323,8 @@ static void section_waits(const dash *d)
         cell_metric(b, sizeof b, d, PW_M_WITHIN_18_WEEKS_REPORTED));
     row(d->f, "  Step-up wait (step 2 to 3), mean days",
         cell_metric(a, sizeof a, d, PW_M_STEP_UP_WAIT_DAYS_MEAN), "");
+    row(d->f, "  Wait on the step-3 list, mean days",
+        cell_metric(a, sizeof a, d, PW_M_WAIT_FOR_STEP3_DAYS_MEAN), "");
     fputs("  true: referral to first treatment session; shares of every referral, days of\n"
           "  those treated. reported: referral to the clock stop, of finishers only, as\n"
           "  published (centiles from weekly bins).\n", d->f);

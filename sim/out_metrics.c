@@ -75,6 +75,7 @@ static const struct {
     [PW_M_WAIT_TO_TREATMENT_DAYS_P90] = {"Wait to first treatment, 90th centile (those treated)", OUT_U_DAYS},
     [PW_M_WAIT_REPORTED_DAYS_MEAN] = {"Reported wait to the clock stop, mean (finishers)", OUT_U_DAYS},
     [PW_M_STEP_UP_WAIT_DAYS_MEAN] = {"Step-up wait, step 2 to step 3, mean (those stepped up)", OUT_U_DAYS},
+    [PW_M_WAIT_FOR_STEP3_DAYS_MEAN] = {"Wait on the step-3 list, mean (those starting step 3)", OUT_U_DAYS},
     [PW_M_SESSIONS_MEAN_FINISHERS] = {"Treatment sessions, mean per finisher (as reported)", OUT_U_SESSIONS},
     [PW_M_SESSIONS_MEAN_RECOVERED] = {"Treatment sessions, mean per reported recovery", OUT_U_SESSIONS},
     [PW_M_DROPOUT_BEFORE_ASSESSMENT_SHARE] = {"Lost before assessment, of referrals", OUT_U_SHARE},

@@ -7,7 +7,8 @@
 # replications. Exact: both files come from the same run. People pre-filled at time zero
 # are left out: their courses count sessions held before the run (prefill.*_sessions_held).
 # The same on a federation's files (tests/federation/three.cfg, one replication). Then two
-# rules the records show: no holding-list letter discharges someone waiting to
+# rules the records show (and wait_for_step3_days_mean, the step-3 list's wait, read from
+# the same rows): no holding-list letter discharges someone waiting to
 # resume a course, and no one drops out at their group's last session (each below; the
 # sanitizer pass runs the latter's over one replication of one year).
 # Usage: tests/test_records.sh BUILD_DIR   (run from anywhere; needs BUILD_DIR/stepsim)
@@ -58,6 +59,33 @@ if [ $? -eq 0 ]; then ok "$2: $(tail -n 1 "$tmp/cmp"): sessions and starts agree
     bad "$2: patients.csv against events.csv:"; sed 's/^/      /' "$tmp/cmp"; fi
 }
 sessions_agree "$tmp/set" "small.cfg"
+
+# wait_for_step3_days_mean, the cohort's days on the step-3 list at their first step-3
+# session, from the records: each cohort case's step-3 row that started first, start_day
+# less queue_day (a course resumed after losing its clinician keeps its queue_day), averaged
+# by replication, against replications.csv; within 1e-5 days, the records' six decimals.
+step3_waits() {
+    awk -F, 'FNR == 1 { next }
+        FILENAME ~ /patients/ && $5 == "step3" && $8 == 1 && $11 != "" {
+            k = $2 SUBSEP $3
+            if (!(k in s) || $11 + 0 < s[k]) { s[k] = $11 + 0; w[k] = $11 - $10 }
+            next }
+        FILENAME ~ /replications/ && $3 == "wait_for_step3_days_mean" { m[$2] = $4 }
+        END {
+            for (k in w) { split(k, a, SUBSEP); sum[a[1]] += w[k]; n[a[1]]++ }
+            bad = 0; reps = 0
+            for (r in m) {
+                reps++; got = n[r] ? sum[r] / n[r] : "none"
+                printf "replication %s: metric %s, records %s (%d starters)\n", r, m[r], got, n[r]
+                if (!n[r] || (m[r] - got > 1e-5 || got - m[r] > 1e-5)) bad++
+            }
+            exit bad > 0 || reps == 0 }' "$1/patients.csv" "$1/replications.csv"
+}
+if step3_waits "$tmp/set" >"$tmp/s3" 2>&1; then
+    ok "wait_for_step3_days_mean is the records' step-3 waits: $(tr '\n' ';' <"$tmp/s3")"
+else
+    bad "wait_for_step3_days_mean against the records:"; sed 's/^/      /' "$tmp/s3"
+fi
 # A federation's files: every service's rows (tests/federation/three.cfg, small.cfg's base).
 run run tests/federation/three.cfg -r 1 -q -o "$tmp/fed"
 expect_rc 0 "run three.cfg, a federation, with patients.csv and events.csv"
