@@ -513,7 +513,7 @@
 
   const FOREST = [
     ["pct", ["recovery_rate_true", "recovery_rate_true_late", "recovery_rate_reported", "within_6_weeks_true", "within_6_weeks_reported", "entered_treatment_share", "finished_course_share", "dropout_in_treatment_share", "utilisation_step2", "utilisation_step3"]],
-    ["days", ["wait_to_assessment_days_mean", "wait_to_treatment_days_mean", "wait_to_treatment_days_p90", "step_up_wait_days_mean"]],
+    ["days", ["wait_to_assessment_days_mean", "wait_to_treatment_days_mean", "wait_to_treatment_days_p90", "step_up_wait_days_mean", "wait_for_step3_days_mean"]],
     ["people", ["waiting_assessment_mean", "waiting_step2_mean", "waiting_step3_mean"]],
     ["gbp", ["cost_per_referral_gbp", "cost_per_true_recovery_gbp"]],
   ];
@@ -900,6 +900,7 @@
           pair("Recovery", "recovery_rate_true", "recovery_rate_reported"),
           pair("Reliable improvement", "reliable_improvement_true", "reliable_improvement_reported"),
           pair("Step-up wait, days", "step_up_wait_days_mean", null),
+          pair("Wait on the step-3 list, days", "wait_for_step3_days_mean", null),
           pair("Cost per true recovery", "cost_per_true_recovery_gbp", null)));
       const rec = [["recovery", "recovery_rate_true", "recovery_rate_reported"], ["reliable improvement", "reliable_improvement_true", "reliable_improvement_reported"], ["within 6 weeks", "within_6_weeks_true", "within_6_weeks_reported"]]
         .flatMap(([t, a, b]) => [{ what: t, basis: "true", v: metricOf(r.metrics, a).mean }, { what: t, basis: "reported", v: metricOf(r.metrics, b).mean }]);
