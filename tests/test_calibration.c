@@ -107,8 +107,9 @@ static double list_year(const pw_results *r, size_t from)
  * window's weeks less 52 apart (208 of its 260), so B = 208 people at a shortfall of one a
  * week (0.45% of the 220 asked for). The list cycles between about 450 and 1,100 over 40
  * to 75 weeks, so 8 replications give a half-width of 80 to 130 and would fail by chance;
- * the 40 run for the bands give 35. Measured (2026-12-07) -26 [-60, +9]: a shortfall of
- * none. Without the extra clinics (assessment.flex_max 0) the list grows without bound
+ * the 40 run for the bands give 35. Measured (2026-12-07) -26 [-62, +10] (the t interval;
+ * -26 [-60, +9] by the normal interval of the shell test this check came from): a
+ * shortfall of none. Without the extra clinics (assessment.flex_max 0) the list grows without bound
  * (+253 [+190, +317] at 40 replications, 1.2 a week: the check fails), and with one PWP
  * more (31) it creeps (+142 [+93, +192] at 40, 0.7 a week: inside the margin, just): the
  * calibration sits just short of a capacity threshold (README, "Two front doors"). */
