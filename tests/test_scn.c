@@ -465,6 +465,18 @@ static void test_values(const paths *ps)
     if (CHECK(rc == SCN_OK, "fewer_hits loads"))
         CHECK(v.roles[role(&v, "hit")].headcount == b.roles[role(&b, "hit")].headcount - 3,
               "fewer_hits: 3 fewer HITs (got %d)", v.roles[role(&v, "hit")].headcount);
+    /* The README's two-line variant: 4 more PWPs and nothing else (the name aside). */
+    rc = load(at_root(ps, "scenarios/pwp36.cfg", path, sizeof path), NULL, 0, &v, &e);
+    scn_errors_free(&e);
+    if (CHECK(rc == SCN_OK, "pwp36 loads")) {
+        CHECK(v.roles[role(&v, "pwp")].headcount == 36 && strcmp(v.name, "36 PWPs") == 0,
+              "pwp36: 36 PWPs, named so (got %d, '%s')", v.roles[role(&v, "pwp")].headcount,
+              v.name);
+        v.roles[role(&v, "pwp")].headcount = b.roles[role(&b, "pwp")].headcount;
+        memcpy(v.name, b.name, sizeof v.name);
+        char why[200];
+        CHECK(params_equal(&b, &v, why, sizeof why), "pwp36 = baseline + 4 PWPs (%s)", why);
+    }
 
     rc = load(at_root(ps, "scenarios/mmc.cfg", path, sizeof path), NULL, 0, &m, &e);
     scn_errors_free(&e);
