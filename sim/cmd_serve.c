@@ -319,19 +319,24 @@ static int own_authority(const server *sv, const char *v, size_t n)
     return 0;
 }
 
-/* Is the request's Host header this server's own? A page elsewhere whose name was rebound
- * to 127.0.0.1 sends its own name, and is refused. */
+/* Is the request's Host header this server's own (1; 0 if not, or missing)? A page
+ * elsewhere whose name was rebound to 127.0.0.1 sends its own name, and is refused. More
+ * than one Host line is -1, a bad request (RFC 9112 3.2): which of them counts would be a
+ * guess, and a proxy before the server may have read the other. */
 static int own_host(const server *sv, const char *req, const char *end)
 {
+    int seen = 0, ok = 0;
     for (const char *h = strchr(req, '\n'); h && h < end; h = strchr(h + 1, '\n')) {
         if (strncasecmp(h + 1, "Host:", 5) != 0)
             continue;
+        if (seen++)
+            return -1;
         const char *v = h + 6;
         while (*v == ' ' || *v == '\t')
             v++;
-        return own_authority(sv, v, strcspn(v, " \t\r\n"));
+        ok = own_authority(sv, v, strcspn(v, " \t\r\n"));
     }
-    return 0;
+    return ok;
 }
 
 /* Run the body's scenario and overrides; answer with the results as JSON, or (print)
@@ -615,6 +620,8 @@ static void dispatch(server *sv, conn *k)
     static const char not_found[] = "not found\n";
     if (memchr(req + head, '\0', len)) { /* text only: a NUL would hide what follows it */
         http_respond_text(fd, 400, "a NUL byte in the body\n");
+    } else if (host_ok < 0) {
+        http_respond_text(fd, 400, "more than one Host header\n");
     } else if (!host_ok) {
         char m[128]; /* the port itself: "PORT" was sent as it is until 2026-12-07 */
         int ml = snprintf(m, sizeof m, "forbidden: %s must be 127.0.0.1:%ld or localhost:%ld\n",

@@ -273,7 +273,9 @@ function raw(name, text) {
     ["nul", "POST /run HTTP/1.1\r\n" + host + "Content-Length: 5\r\n\r\na\u0000bcd"],
     ["garbage", "garbage\r\n\r\n"],
     ["nul_head", "GET /health HTTP/1.0\r\nX: a\u0000b\r\n" + host + "\r\n"],
-    ["bare_lf", "GET /health HTTP/1.0\n" + host.replace("\r\n", "\n") + "\n"]])
+    ["bare_lf", "GET /health HTTP/1.0\n" + host.replace("\r\n", "\n") + "\n"],
+    ["two_hosts", "GET /health HTTP/1.1\r\n" + host + "Host: evil.example:" + port + "\r\n\r\n"],
+    ["two_hosts_foreign_first", "GET /health HTTP/1.1\r\nHost: evil.example:" + port + "\r\n" + host + "\r\n"]])
     console.log(await raw(name, text));
 })();' "$port" >"$tmp/raw.log" 2>&1
 cat "$tmp/raw.log"
@@ -289,6 +291,8 @@ check "every answer's Content-Length is its body's (two were one too long, a NUL
     sh -c "! grep -q 'length wrong' '$tmp/raw.log'"
 check "a NUL in the head: 400 at once (it waited 5 s for a 408)" grep -q '^nul_head HTTP/1.0 400' "$tmp/raw.log"
 check "a head of bare line feeds is read" grep -q '^bare_lf HTTP/1.0 200 OK' "$tmp/raw.log"
+check "two Host headers, ours first: 400 (the first once counted alone)" grep -q '^two_hosts HTTP/1.0 400' "$tmp/raw.log"
+check "two Host headers, a foreign one first: 400" grep -q '^two_hosts_foreign_first HTTP/1.0 400' "$tmp/raw.log"
 check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
 check "a key naming a file is refused" grep -q '^file 400 .*reads no files' "$tmp/guard.log"
 check "a group naming a file inside is refused" grep -q '^group 400 .*reads no files' "$tmp/guard.log"
