@@ -80,6 +80,7 @@ static double wk_wait_step(const pw_week *w, int a) { return w->waiting_step[a];
 static double wk_caseload(const pw_week *w, int a) { return w->caseload_step[a]; }
 static double wk_in_post(const pw_week *w, int a) { return w->staff_in_post[a]; }
 static double wk_vacancies(const pw_week *w, int a) { return w->vacancies[a]; }
+static double wk_in_training(const pw_week *w, int a) { return w->in_training[a]; }
 static double wk_sick(const pw_week *w, int a) { (void)a; return w->on_sick_leave; }
 static double wk_burnout(const pw_week *w, int a) { (void)a; return w->burnout_mean; }
 static double wk_referrals(const pw_week *w, int a) { (void)a; return w->referrals; }
@@ -97,9 +98,9 @@ static size_t common_weeks(const pw_results *reps, size_t n)
     return weeks;
 }
 
-/* "series": the waiting lists (and with `all`, caseloads, staff, sickness, burnout,
- * referrals and the week's starters' mean waits) as weekly bands. Returns OUT_OK or
- * OUT_ENOMEM. */
+/* "series": the waiting lists (and with `all`, caseloads, staff in post, vacancies and
+ * trainees by role, sickness, burnout, referrals and the week's starters' mean waits) as
+ * weekly bands. Returns OUT_OK or OUT_ENOMEM. */
 static int series(FILE *f, const pw_params *p, const pw_results *reps, const size_t *order,
                   size_t n, int all)
 {
@@ -131,6 +132,11 @@ static int series(FILE *f, const pw_params *p, const pw_results *reps, const siz
             out_json_str(f, k);
             fputs(": ", f);
             ret |= band(f, reps, order, n, weeks, wk_vacancies, (int)r);
+            snprintf(k, sizeof k, "in_training:%s", p->roles[r].name);
+            fputs(",\n", f);
+            out_json_str(f, k);
+            fputs(": ", f);
+            ret |= band(f, reps, order, n, weeks, wk_in_training, (int)r);
         }
         fputs(",\n\"on_sick_leave\": ", f);
         ret |= band(f, reps, order, n, weeks, wk_sick, 0);

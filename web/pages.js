@@ -467,6 +467,24 @@
     return d.federation_seed ? `, the service's own from the federation's ${d.federation_seed}` : "";
   }
 
+  /* Vacancies and trainees by role, each chart drawn only for the roles that have any (a
+   * service whose staff never leave or train has neither). A role keeps its colour from
+   * the staff-in-post chart. */
+  function staffFlowCharts(d, roles) {
+    const S = d.series;
+    const any = (b) => !!b && b.p90.some((v) => v > 0);
+    const charts = [];
+    const chart = (prefix, ylabel, caption, id) => {
+      const rs = roles.filter((r) => any(S[prefix + r]));
+      if (rs.length)
+        charts.push(bandChart(d, rs.map((r) => ({ who: r, band: S[prefix + r], color: PALETTE[roles.indexOf(r) % PALETTE.length] })),
+          { ylabel, caption, id, top: null, legend: true }));
+    };
+    chart("vacancies:", "posts unfilled", "Vacancies by role: posts advertised and not yet filled at each week's end (timeseries.csv's vacancies_ROLE).", "vacancies");
+    chart("in_training:", "people in training", "Trainees by the role they train for: a PWP on HIT training counts under hit. They work part of its hours meanwhile and are not among the staff in post.", "trainees");
+    return charts;
+  }
+
   function report(d) {
     const app = document.getElementById("app");
     app.replaceChildren();
@@ -501,7 +519,8 @@
       bandChart(d, roles.map((r, i) => ({ who: r, band: S["staff_in_post:" + r], color: PALETTE[i] })), { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id: "staff", top: null }),
       bandChart(d, [{ who: "step 2", band: S.caseload_step2 }, { who: "step 3", band: S.caseload_step3 }], { ylabel: "open episodes", caption: "Caseloads: open episodes.", id: "caseloads" }),
       bandChart(d, [{ who: "all staff", band: S.burnout_mean }], { ylabel: "mean burnout (0 to 1)", caption: "Mean burnout of staff.", id: "burnout", top: 1, legend: true }),
-      bandChart(d, [{ who: "off sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick", clippedWhat: " (the warm-up, rare peaks)", legend: true }))));
+      bandChart(d, [{ who: "off sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick", clippedWhat: " (the warm-up, rare peaks)", legend: true }),
+      ...staffFlowCharts(d, roles))));
     if (d.subgroups) app.append(section("Who is served worse: subgroups", "Means over replications; in brackets the gap to all referrals in percentage points (subgroups.csv has every metric with its CI).", ...subgroupsSection(d)));
     app.append(section("Costs", null, el("div", { class: "grid" }, costsChart(d),
       el("div", { class: "tiles" }, tile(d, "cost_per_referral_gbp"), tile(d, "cost_per_finished_course_gbp"), tile(d, "cost_per_recovery_gbp"), tile(d, "cost_per_true_recovery_gbp")))));

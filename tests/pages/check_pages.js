@@ -165,6 +165,41 @@ async function report(browser, dir) {
   check(bare === 0, `report.html: every metric row shows its label, not its name (${bare} bare)`);
   const weekly = await p.page.locator('[data-chart="waits-weekly"] path').count();
   check(weekly >= 2, `report.html: the weekly waits are drawn (${weekly} paths)`);
+  /* Vacancies and trainees by role: each band's median is, week by week, the median over
+   * the replications of timeseries.csv's column (whole numbers: exact); each chart drawn
+   * for the roles that have any, and only for those. */
+  {
+    const tl = fs.readFileSync(dir + "/timeseries.csv", "utf8").trim().split("\n");
+    const tc = tl[0].split(",");
+    const byWeek = [];
+    for (const line of tl.slice(1)) {
+      const f = line.replace(/^"(?:[^"]|"")*"/, "x").split(",");
+      const r = Object.fromEntries(tc.map((c, i) => [c, f[i]]));
+      (byWeek[+r.week] = byWeek[+r.week] || []).push(r);
+    }
+    const median = (xs) => { const v = xs.slice().sort((a, b) => a - b), n = v.length;
+      return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2; };
+    const S = await p.page.evaluate(() => window.stepsim.data.series);
+    let weeks = 0, off = 0;
+    const want = { vacancies: [], in_training: [] };
+    for (const k of Object.keys(S).filter((k) => /^(vacancies|in_training):/.test(k))) {
+      const [what, role] = k.split(":");
+      S[k].p50.forEach((v, w) => {
+        weeks++;
+        if (v !== median(byWeek[w].map((r) => +r[what + "_" + role]))) off++;
+      });
+      if (S[k].p90.some((v) => v > 0)) want[what].push(role);
+    }
+    check(weeks > 0 && off === 0, `report.html: vacancies and trainees by role are timeseries.csv's medians (${off} of ${weeks} role-weeks differ)`);
+    for (const [what, id] of [["vacancies", "vacancies"], ["in_training", "trainees"]]) {
+      const shown = await p.page.$$eval(`figure:has([data-chart="${id}"]) text, figure:has([data-chart="${id}"]) span`,
+        (ts) => ts.map((t) => t.textContent.trim()));
+      const roles = Object.keys(S).filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1]);
+      const named = roles.filter((r) => shown.includes(r));
+      check(named.join(",") === want[what].join(","), `report.html: the ${id} chart names the roles that have any (${named.join(",") || "none"}; want ${want[what].join(",") || "none"})`);
+    }
+    check(want.in_training.length > 0, `report.html: the run has trainees to show (${want.in_training.join(",")})`);
+  }
   // Subgroups: one table row a subgroup of subgroups.csv, each cell's value its mean there.
   const sg = {};
   const lines = fs.readFileSync(dir + "/subgroups.csv", "utf8").trim().split("\n");
