@@ -1,10 +1,14 @@
 #!/bin/sh
-# make test's passes side by side, so the suite uses both cores: the sanitizer pass runs in
-# the background while the optimised pass and then the loader's fuzzer run in the
-# foreground; once those are done the foreground takes sanitizer tests too, the two
-# sharing what is left of that pass (run-tests.sh's QUEUE), whose report is printed whole
-# at the end in test order. Tests are deterministic and keep their files in their own
-# temporary folders, so running two at once changes no result, only the time.
+# make test's passes side by side, so the suite uses both cores to its end. Each pass is a
+# queue of tests (run-tests.sh's QUEUE) that two workers share: the background worker
+# takes the sanitizer pass's tests and, when none are left, the optimised pass's; the
+# foreground worker takes the optimised pass's, runs the loader's fuzzer, then takes what
+# is left of the sanitizer pass's. (Until 2026-12-07 the optimised pass ran in the
+# foreground alone: the sanitizer pass ran out first and for the last 90 s of the suite
+# one core had nothing to do.) The foreground prints each of its results as it comes; the
+# two passes' reports are printed whole at the end, in test order. Tests are deterministic
+# and keep their files in their own temporary folders, so running two at once changes no
+# result, only the time.
 # The optimised pass runs every check. The sanitizer pass is for memory errors and
 # undefined behaviour, which need each code path once: there the tests that replicate for
 # statistics run each scenario small and leave their statistical checks to the optimised
@@ -23,37 +27,45 @@ build=$1
 san=$2
 fuzz_seconds=$3
 here=$(cd "$(dirname "$0")" && pwd)
-queue=$(mktemp -d "${TMPDIR:-/tmp}/run-passes.XXXXXX") || exit 1
-sanpid=
+queues=$(mktemp -d "${TMPDIR:-/tmp}/run-passes.XXXXXX") || exit 1
+optq=$queues/optimised
+sanq=$queues/sanitizer
+mkdir "$optq" "$sanq" || exit 1
+bgpid=
 # A freed block waits in the sanitizer's quarantine before reuse, so that a use after free
 # hits poisoned memory: 64 MB of it, not the default 256. Loading England churns through
 # the 256 MB (`check england`: 88,600 page faults and 1.6 s, against 31,300 and 1.2 s), which
 # made test_federation a fifth slower (41 s against 33 s, each alone).
 san_env="detect_leaks=1:quarantine_size_mb=64"
-trap 'rm -rf "$queue"' EXIT
-# Interrupted: the background pass goes too (a background job ignores SIGINT).
-trap '[ -n "$sanpid" ] && kill "$sanpid" 2>/dev/null; rm -rf "$queue"; exit 130' INT TERM
+trap 'rm -rf "$queues"' EXIT
+# Interrupted: the background worker goes too (a background job ignores SIGINT).
+trap '[ -n "$bgpid" ] && kill "$bgpid" 2>/dev/null; rm -rf "$queues"; exit 130' INT TERM
 
-echo "== sanitizer pass ($san) started in the background; its report follows the others"
-# STEPSIM_SANITIZER_PASS=1 gives the shell tests the pass's smaller scope (tests/lib.sh), as
-# the sanitizer build gives the C tests theirs (tests/harness.h).
-STEPSIM_SANITIZER_PASS=1 ASAN_OPTIONS=$san_env \
-    "$here/run-tests.sh" "$san" "$queue" >"$queue/worker.log" 2>&1 &
-sanpid=$!
+# A worker's share of the sanitizer pass. STEPSIM_SANITIZER_PASS=1 gives the shell tests
+# the pass's smaller scope (tests/lib.sh), as the sanitizer build gives the C tests theirs
+# (tests/harness.h).
+san_worker() {
+    STEPSIM_SANITIZER_PASS=1 ASAN_OPTIONS=$san_env "$here/run-tests.sh" "$san" "$sanq"
+}
 
-echo "== optimised pass ($build)"
-"$here/run-tests.sh" "$build"
-plain=$?
+echo "== both passes on two workers: the optimised pass's results as they come, both reports at the end"
+{
+    san_worker
+    "$here/run-tests.sh" "$build" "$optq"
+} >"$queues/worker.log" 2>&1 &
+bgpid=$!
+
+RUN_TESTS_LIVE=1 "$here/run-tests.sh" "$build" "$optq"
 ${MAKE:-make} --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds"
 fuzz=$?
-
-# The sanitizer tests not yet claimed, on this core too.
-STEPSIM_SANITIZER_PASS=1 ASAN_OPTIONS=$san_env \
-    "$here/run-tests.sh" "$san" "$queue" >>"$queue/worker.log" 2>&1
-wait "$sanpid"
+san_worker >>"$queues/worker.log" 2>&1
+wait "$bgpid"
+cat "$queues/worker.log" # empty unless a worker could not start
+echo "== optimised pass ($build)"
+"$here/run-tests.sh" --report "$optq"
+plain=$?
 echo "== sanitizer pass ($san)"
-cat "$queue/worker.log" # empty unless a worker could not start
-"$here/run-tests.sh" --report "$queue"
+"$here/run-tests.sh" --report "$sanq"
 sanrc=$?
 
 [ $plain -eq 0 ] && [ $fuzz -eq 0 ] && [ $sanrc -eq 0 ] && exit 0

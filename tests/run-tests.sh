@@ -5,7 +5,8 @@
 # tests that replicate for statistics run small and say what they left to the optimised
 # pass in a line "sanitizer pass: ...", shown under their result.
 # Usage: tests/run-tests.sh BUILD_DIR
-#        tests/run-tests.sh BUILD_DIR QUEUE   (a worker sharing the tests: see below)
+#        tests/run-tests.sh BUILD_DIR QUEUE   (a worker sharing the tests: see below;
+#                                              RUN_TESTS_LIVE=1 also prints its results)
 #        tests/run-tests.sh --report QUEUE     (the shared run's results, in test order)
 # With QUEUE (a directory, empty to start with), the worker claims each test in order by
 # creating QUEUE/N.claim (mkdir either makes it or finds it made: one worker wins), runs
@@ -98,11 +99,15 @@ list() {
     done
 }
 
-# Workers sharing a queue claim these first, longest first (the sanitizer pass's five
-# longest, 23 to 38 s each in a clean clone's make test, 2026-12-07 18:36 UTC), so that no
-# long test is left for the end while the other worker has nothing to do. Reports keep the
-# list's order.
-first="test_explore.sh test_federation.sh test_mpi.sh test_cli.sh test_training.sh"
+# Workers sharing a queue claim these first, longest first, so that no long test is left
+# for the end while the other worker has nothing to do; reports keep the list's order.
+# The sanitizer pass's five longest (23 to 38 s each in a clean clone's make test,
+# 2026-12-07 18:36 UTC) and the optimised pass's seven (21 to 67 s, 20:22 UTC).
+if [ "${STEPSIM_SANITIZER_PASS:-0}" = 1 ]; then
+    first="test_explore.sh test_federation.sh test_mpi.sh test_cli.sh test_training.sh"
+else
+    first="test_workforce test_explore.sh test_therapist test_pages.sh test_flex.sh test_policy test_calibration"
+fi
 
 tests=$(list)
 if [ -z "$tests" ]; then
@@ -126,6 +131,8 @@ while IFS="$(printf '\t')" read -r i name cmd; do
         # shellcheck disable=SC2086 # the command's words
         run "$name" $cmd >"$queue/$i.out.tmp" </dev/null # stdin is the list
         mv "$queue/$i.out.tmp" "$queue/$i.out"
+        # RUN_TESTS_LIVE=1: this worker's results shown as they come too (their first line)
+        [ "${RUN_TESTS_LIVE:-0}" = 1 ] && head -n 1 "$queue/$i.out"
     else
         # shellcheck disable=SC2086 # the command's words
         run "$name" $cmd </dev/null # stdin is the list
