@@ -2,8 +2,9 @@
 # make test's passes side by side, so the suite uses both cores to its end. Each pass is a
 # queue of tests (run-tests.sh's QUEUE) that two workers share: the background worker
 # takes the sanitizer pass's tests and, when none are left, the optimised pass's; the
-# foreground worker takes the optimised pass's, runs the loader's fuzzer, then takes what
-# is left of the sanitizer pass's. (Until 2026-12-07 the optimised pass ran in the
+# foreground worker runs the loader's fuzzer (one core), then takes the optimised pass's
+# tests, then what is left of the sanitizer pass's. So both cores are busy until the
+# last test or two. (Until 2026-12-07 the optimised pass and then the fuzzer ran in the
 # foreground alone: the sanitizer pass ran out first and for the last 90 s of the suite
 # one core had nothing to do.) The foreground prints each of its results as it comes; the
 # two passes' reports are printed whole at the end, in test order. Tests are deterministic
@@ -55,9 +56,9 @@ echo "== both passes on two workers: the optimised pass's results as they come, 
 } >"$queues/worker.log" 2>&1 &
 bgpid=$!
 
-RUN_TESTS_LIVE=1 "$here/run-tests.sh" "$build" "$optq"
 ${MAKE:-make} --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds"
 fuzz=$?
+RUN_TESTS_LIVE=1 "$here/run-tests.sh" "$build" "$optq"
 san_worker >>"$queues/worker.log" 2>&1
 wait "$bgpid"
 cat "$queues/worker.log" # empty unless a worker could not start
