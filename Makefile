@@ -193,9 +193,9 @@ run: deps
 
 # `make test` runs the suite twice: an optimised build, and under AddressSanitizer and
 # UndefinedBehaviorSanitizer (where tests/test_pages.sh, the browser test, is skipped, and
-# the statistical checks are left to the optimised pass: tests/run-passes.sh says why);
-# then the loader's fuzzer for 20 seconds, once. The sanitizer pass runs beside the other
-# two (tests/run-passes.sh), so the suite keeps both cores busy.
+# the statistical checks are left to the optimised pass: tests/run-passes.sh says why),
+# and the loader's fuzzer for 20 seconds, once. Two workers share the passes' tests
+# (tests/run-passes.sh), so the suite keeps both cores busy to its end.
 # `make SANITIZE=... test` runs just the sanitizer build, with the same scope.
 # tests/lsan.supp: libconfig 1.5's own leaks on some syntax errors (the bad cases have them).
 LSAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp

@@ -437,17 +437,22 @@ static sim_summary role_stat(const dash *d, size_t k, out_role_stat st)
     return summarise(d->x, d->nreps);
 }
 
-/* Role k's posts advertised and not filled, the mean of the window's week-end levels
- * (timeseries.csv's vacancies_<role>, phase "window"), summarised over replications. */
-static sim_summary role_vacancies(const dash *d, size_t k)
+/* Role k's posts advertised and not filled (trainees: 0) or people training for it (1),
+ * the mean of the window's week-end levels (timeseries.csv's vacancies_<role> and
+ * in_training_<role>, phase "window"), summarised over replications. *any is set when a
+ * week of the window has any in some replication. */
+static sim_summary role_week_mean(const dash *d, size_t k, int trainees, int *any)
 {
     double w0 = d->p->warmup_weeks, w1 = d->p->warmup_weeks + d->p->horizon_weeks;
+    *any = 0;
     for (size_t i = 0; i < d->nreps; i++) {
         const pw_results *r = &d->reps[d->order[i]];
         double sum = 0, n = 0;
         for (size_t w = 0; r->weeks && w < r->n_weeks; w++)
             if ((double)w >= w0 && (double)w < w1) {
-                sum += r->weeks[w].vacancies[k];
+                double v = trainees ? r->weeks[w].in_training[k] : r->weeks[w].vacancies[k];
+                *any |= v > 0;
+                sum += v;
                 n++;
             }
         d->x[i] = n > 0 ? sum / n : NAN;
@@ -456,7 +461,8 @@ static sim_summary role_vacancies(const dash *d, size_t k)
 }
 
 /* Staff by role over the measurement window, and the cost per unit of output. Every row
- * is shown: with fixed staff turnover reads 0.0%, and salaries always cost. */
+ * is shown (with fixed staff turnover reads 0.0%, and salaries always cost) but the
+ * trainees', for a role no one trains for. */
 static void section_workforce(const dash *d)
 {
     char a[CELL_MAX], b[CELL_MAX], label[LABEL_W + 32];
@@ -471,8 +477,15 @@ static void section_workforce(const dash *d)
         sim_summary mean = role_stat(d, k, OUT_RS_HEADCOUNT_MEAN);
         row(d->f, "    In post at the end / mean headcount", cell_num(a, sizeof a, &end),
             cell_num(b, sizeof b, &mean));
-        sim_summary v = role_vacancies(d, k);
+        int any;
+        sim_summary v = role_week_mean(d, k, 0, &any);
         row(d->f, "    Posts vacant, mean over the window", cell_num(a, sizeof a, &v), NULL);
+        /* The training pipeline into the role, where there is one (a HIT trainee is a
+         * PWP gone to train, not in post in either role). */
+        v = role_week_mean(d, k, 1, &any);
+        if (any)
+            row(d->f, "    Training for it, mean over the window", cell_num(a, sizeof a, &v),
+                NULL);
         sim_summary s = role_stat(d, k, OUT_RS_TURNOVER_RATE);
         row(d->f, "    Turnover, a year", cell_pct(a, sizeof a, &s), NULL);
         s = role_stat(d, k, OUT_RS_SICKNESS_DAYS_PER_FTE);

@@ -8,6 +8,8 @@
 #  - A closed period (staff.pwp.training_closed_from_week = 10, training_closed_weeks =
 #    100): no weekly round in those weeks puts anyone into HIT training; rounds after do.
 #  - Posts planned (workforce.hiring) exist from their week, not before (below).
+#  - The dashboard's "Training for it" is timeseries.csv's in_training_<role> over the
+#    window, under the role trained for alone; absent where no one trains.
 #  - A training bar (scenarios/hit_training_bar.cfg): HITs in post as without it, fewer in
 #    HIT training; no one in training before week 104 with every starting PWP new on day 0,
 #    some with workforce.starting_tenure_spread.
@@ -146,8 +148,9 @@ echo "== a training bar: HITs in post as before, fewer in training"
 # takes a HIT post only if one is vacant), while the mean number in HIT training, who
 # treat at step 3 at half a HIT's caseload, is lower. The README and the scenario's
 # comment said until 2026-12-07 that step 3 lost HITs ("home-grown supply").
-run run "$b" -r "$w" -s 4 -j 2 -q -o "$tmp/nobar"
+run run "$b" -r "$w" -s 4 -j 2 -o "$tmp/nobar"
 expect_rc 0 "run, baseline"
+cp "$tmp/out" "$tmp/nobar_dash"
 run run scenarios/hit_training_bar.cfg -r "$w" -s 4 -j 2 -q -o "$tmp/bar"
 expect_rc 0 "run, hit_training_bar.cfg"
 wmean() { # wmean DIR COLUMN: the column's mean over the window's rows (week >= 52)
@@ -162,6 +165,22 @@ tr1=$(wmean "$tmp/bar" in_training_hit)
 echo "   HITs in post $hit0 without the bar, $hit1 with it; in HIT training $tr0 and $tr1"
 check "HITs in post the same within 0.5" awk -v a="$hit0" -v b="$hit1" 'BEGIN { d = a - b; exit !(d < 0.5 && d > -0.5) }'
 check "fewer in HIT training with the bar" awk -v a="$tr0" -v b="$tr1" 'BEGIN { exit !(b < a) }'
+
+echo "== the dashboard's trainees"
+# "Training for it" under a role: the mean over replications of each one's mean of
+# timeseries.csv's in_training_<role> over the window's weeks (phase "window"), as the
+# dashboard rounds it; shown under hit, the role PWPs train for, and under no other; not
+# at all with no one leaving for training. (Until 2026-12-07 the dashboard had no trainees.)
+want=$(awk "$awk_csv"'NR == 1 { header($0); next } { csv($0, f) }
+    f[col("phase")] == "window" { r = f[col("replication")]; s[r] += f[col("in_training_hit")]; n[r]++ }
+    END { for (r in s) { m += s[r] / n[r]; k++ } printf "%.1f\n", m / k }' "$tmp/nobar/timeseries.csv")
+got=$(awk '/^  [a-z]/ { role = $1 } /Training for it, mean over the window/ { print role, $8 }' "$tmp/nobar_dash")
+echo "   dashboard: $got; timeseries.csv: hit $want"
+check "the dashboard's trainees under hit alone, timeseries.csv's window mean ($want)" \
+    test "$got" = "hit $want"
+run run "$b" -r 1 -j 1 --set horizon_weeks=26 --set staff.pwp.training_per_year=0 -o "$tmp/notrain"
+expect_rc 0 "run, no one leaving for training"
+check "no trainees' line where no one trains" sh -c "! grep -q 'Training for it' '$tmp/out'"
 
 echo "== the starting staff's time in post"
 # Everyone starts in post on day 0 unless workforce.starting_tenure_spread: with the bar of
