@@ -173,7 +173,13 @@ static void scenario_json(FILE *f, const offered *o, const pw_params *p)
     for (size_t r = 0; r < p->n_roles; r++) {
         fputs(r ? ", {\"name\": " : "{\"name\": ", f);
         out_json_str(f, p->roles[r].name);
-        fprintf(f, ", \"headcount\": %d}", p->roles[r].headcount);
+        fprintf(f, ", \"headcount\": %d", p->roles[r].headcount);
+        /* Workforce sliders: leaving, and for a role whose staff leave for training, the
+         * rate and the bar after qualifying. */
+        out_json_kv_num(f, "leave_per_year", p->roles[r].leave_per_year);
+        out_json_kv_num(f, "training_per_year", p->roles[r].train_per_year);
+        out_json_kv_num(f, "training_bar_years", p->roles[r].train_bar_years);
+        fputc('}', f);
     }
     fputs("]", f);
     for (int s = 0; s < PW_STEP_N; s++) {

@@ -150,7 +150,8 @@ echo "== the outputs the pages show"
     expect_rc 0 "run with every self-discharge completed"
     # What the playground must show after its sliders move: the same run from the shell.
     run run "$top/scenarios/baseline.cfg" -r 2 -q --set referrals.per_week=300 \
-        --set horizon_weeks=52 --set assessment.opt_in_close_days=42 -o "$tmp/expect"
+        --set horizon_weeks=52 --set assessment.opt_in_close_days=42 \
+        --set staff.hit.leave_per_year=0.2 --set staff.pwp.training_bar_years=2 -o "$tmp/expect"
     expect_rc 0 "run with the playground's overrides"
 }
 for f in run/report.html cmp/compare.html sweep/sweep.html solve/solve.html sens/sensitivity.html; do
@@ -170,7 +171,7 @@ cat >"$tmp/config.json" <<EOF
 {"chromium": "$chromium", "report": "$tmp/run", "report_dashboard": "$tmp/run_dashboard.txt", "compare": "$tmp/cmp",
  "compare_scenarios": ["baseline", "fewer_hits"], "compare_few": "$tmp/cmp_few", "report_few": "$tmp/run_few", "sweep": "$tmp/sweep", "solve": "$tmp/solve", "solve_reversed": "$tmp/solve_rev", "solve_undefined": "$tmp/solve_nan", "sweep_warn": "$tmp/sweep_warn", "sweep_warn_text": "$tmp/sweep_warn.txt",
  "sensitivity": "$tmp/sens", "sensitivity_notes": [["$tmp/sens_notes", "$tmp/sens_notes.txt"], ["$tmp/sens_sobol", "$tmp/sens_sobol.txt"]], "federation": "$tmp/fed", "federation_compare": "$tmp/fed_cmp", "federation_paired": "$tmp/fed_paired", "federation_sweep": "$tmp/fed_sweep", "report_one": "$tmp/run1", "sweep_wide": "$tmp/sweep_wide", "sweep_words": "$tmp/sweep_words", "sweep_words2": "$tmp/sweep_words2", "report_long": "$tmp/long", "report_marked": "$tmp/marked", "report_gamed": "$tmp/gamed", "serve": "http://127.0.0.1:$port/", "serve_expect": "$tmp/expect",
- "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "@replications": 2},
+ "serve_sets": {"referrals.per_week": 300, "horizon_weeks": 52, "assessment.opt_in_close_days": 42, "staff.hit.leave_per_year": 0.2, "staff.pwp.training_bar_years": 2, "@replications": 2},
  "download": "$tmp/download.cfg", "shots": $shots}
 EOF
 echo "== the playground reads connections side by side (its waits beside the pages)"
@@ -311,7 +312,7 @@ check "a request behind idle connections is answered before their deadline, and 
     grep -Eq '^health 200 after [0-4] s; idle HTTP/1.0 408 Request Timeout' "$tmp/idle.log"
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null
-check "serve logged the playground's run" grep -q 'serve: ran baseline with 3 overrides, 2 replications' "$tmp/serve.log"
+check "serve logged the playground's run" grep -q 'serve: ran baseline with 5 overrides, 2 replications' "$tmp/serve.log"
 check "stopped while idle, it says so plainly (not 'after the replications under way')" \
     sh -c "grep -qx 'stepsim: stopping' '$tmp/serve.log' && ! grep -q 'under way' '$tmp/serve.log'"
 

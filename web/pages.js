@@ -847,13 +847,20 @@
       return el("label", {}, text, i);
     }
     const pct = (x) => (x > 0 && x < 0.1 ? (100 * x).toFixed(1) : Math.round(100 * x)) + "%"; // 1.2%, not 1%
+    const who = (r) => ({ pwp: "PWPs", hit: "HITs", senior: "Senior clinicians" }[r.name] || r.name);
     function build() {
       const s = d.scenarios.find((x) => x.id === sel.value);
       inputs = [];
       dyn.replaceChildren(
         ...(s.rate_key === "referrals.per_week" ? [slider(s.rate_key, "Referrals a week", 50, Math.max(500, 2 * s.per_week), 5, s.per_week)]
           : s.rate_key ? [slider(s.rate_key, "Self-referrals a week", 0, Math.max(500, 2 * s.per_week), 5, s.per_week)] : []),
-        ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${{ pwp: "PWPs", hit: "HITs", senior: "Senior clinicians" }[r.name] || r.name} in post (headcount)`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
+        ...s.roles.map((r) => slider(`staff.${r.name}.headcount`, `${who(r)} in post (headcount)`, 0, Math.max(10, 2 * r.headcount), 1, r.headcount)),
+        /* Workforce: each role's leaving (before burnout adds to it); for a role whose
+         * staff leave for training, that rate and the bar of years after qualifying. */
+        ...s.roles.map((r) => slider(`staff.${r.name}.leave_per_year`, `${who(r)}: leaving the service, a year (before burnout)`, 0, 0.5, 0.01, r.leave_per_year, pct)),
+        ...s.roles.filter((r) => r.training_per_year > 0).flatMap((r) => [
+          slider(`staff.${r.name}.training_per_year`, `${who(r)}: leaving the post for training, a year`, 0, 0.5, 0.01, r.training_per_year, pct),
+          slider(`staff.${r.name}.training_bar_years`, `${who(r)}: no training within this many years of qualifying`, 0, 5, 0.5, r.training_bar_years)]),
         slider("assessment.flex_from_weeks", "Front door: extra clinics, from treatment time, once the list holds (weeks of clinics; 0 = never)", 0, 4, 0.25, s.flex_from_weeks),
         slider("assessment.opt_in_days_mean", "Front door: days a GP's referral takes to opt in (mean)", 0, 60, 1, s.opt_in_days_mean),
         slider("assessment.opt_in_close_days", "Front door: close referrals not opted in after (days; 0 = never)", 0, 90, 7, s.opt_in_close_days),
