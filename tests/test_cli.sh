@@ -513,7 +513,7 @@ cfg = urllib.request.urlopen(base + "/scenario.cfg", timeout=30,
 print("sliders: pwp", cfg.split("pwp = {", 1)[1].split(";", 1)[0].split("=")[1].strip(),
       "per_week", cfg.split("per_week =", 1)[1].split(";", 1)[0].strip())
 print("printout:", cfg.split("\n", 1)[0])
-print("page shows: pwp 5", '{"name": "pwp", "headcount": 5}' in page, "per_week 30", '"per_week": 30,' in page)
+print("page shows: pwp 5", '{"name": "pwp", "headcount": 5,' in page, "per_week 30", '"per_week": 30,' in page)
 PY
     kill "$server" 2>/dev/null
     wait "$server"
