@@ -470,7 +470,7 @@
   /* Vacancies and trainees by role, each chart drawn only for the roles that have any (a
    * service whose staff never leave or train has neither). A role keeps its colour from
    * the staff-in-post chart. */
-  function staffFlowCharts(d, roles) {
+  function staffFlowCharts(d, roles, idPrefix = "") {
     const S = d.series;
     const any = (b) => !!b && b.p90.some((v) => v > 0);
     const charts = [];
@@ -478,7 +478,7 @@
       const rs = roles.filter((r) => any(S[prefix + r]));
       if (rs.length)
         charts.push(bandChart(d, rs.map((r) => ({ who: r, band: S[prefix + r], color: PALETTE[roles.indexOf(r) % PALETTE.length] })),
-          { ylabel, caption, id, top: null, legend: true }));
+          { ylabel, caption, id: idPrefix + id, top: null, legend: true }));
     };
     chart("vacancies:", "posts unfilled", "Vacancies by role: posts advertised and not yet filled at each week's end (timeseries.csv's vacancies_ROLE).", "vacancies");
     chart("in_training:", "people in training", "Trainees by the role they train for: a PWP on HIT training counts under hit. They work part of its hours meanwhile and are not among the staff in post.", "trainees");
@@ -934,14 +934,20 @@
         color: { domain: ["true", "reported"], range: [C.true, C.reported], legend: true },
         marks: [Plot.barX(rec, { y: "basis", fy: "what", x: "v", fill: "basis", tip: true }), Plot.text(rec, { y: "basis", fy: "what", x: "v", text: (x) => fin(x.v) ? (100 * x.v).toFixed(1) + "%" : "", textAnchor: "start", dx: 3 })] });
       bars.classList.add("chart");
+      window.stepsim.result = r; /* the last answer, for a test to read */
       const S = r.series;
+      const roles = Object.keys(S).filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1]);
       out.replaceChildren(
         el("h2", {}, "Results: " + r.scenario), checksBox(r) || "", el("div", { class: "grid" }, tab, figure(bars, "True: every referral counted, latent symptoms. Reported: finishers, questionnaire scores, as published.")),
         el("div", { class: "grid" },
           bandChart(r, [{ who: "assessment", band: S.waiting_assessment }], { ylabel: "people waiting", caption: "Waiting for assessment.", id: "pg-assessment" }),
           bandChart(r, [{ who: "step 2", band: S.waiting_step2 }], { ylabel: "people waiting", caption: "Waiting for step 2.", id: "pg-step2" }),
           bandChart(r, [{ who: "step 3", band: S.waiting_step3 }], { ylabel: "people waiting", caption: "Waiting for step 3.", id: "pg-step3" })),
-        waitsCharts(r));
+        waitsCharts(r),
+        /* What the workforce sliders move: staff in post, posts vacant and trainees. */
+        el("div", { class: "grid" },
+          bandChart(r, roles.map((x, i) => ({ who: x, band: S["staff_in_post:" + x], color: PALETTE[i] })), { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id: "pg-staff", top: null, legend: true }),
+          ...staffFlowCharts(r, roles, "pg-")));
     }
     /* The scenario with the changes, every key resolved (stepsim check's print), from
      * the server: a file that loads anywhere. */

@@ -169,25 +169,11 @@ async function report(browser, dir) {
    * the replications of timeseries.csv's column (whole numbers: exact); each chart drawn
    * for the roles that have any, and only for those. */
   {
-    const tl = fs.readFileSync(dir + "/timeseries.csv", "utf8").trim().split("\n");
-    const tc = tl[0].split(",");
-    const byWeek = [];
-    for (const line of tl.slice(1)) {
-      const f = line.replace(/^"(?:[^"]|"")*"/, "x").split(",");
-      const r = Object.fromEntries(tc.map((c, i) => [c, f[i]]));
-      (byWeek[+r.week] = byWeek[+r.week] || []).push(r);
-    }
-    const median = (xs) => { const v = xs.slice().sort((a, b) => a - b), n = v.length;
-      return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2; };
     const S = await p.page.evaluate(() => window.stepsim.data.series);
-    let weeks = 0, off = 0;
+    const { n: weeks, off } = mediansOff(S, /^(vacancies|in_training):/, timeseriesByWeek(dir));
     const want = { vacancies: [], in_training: [] };
     for (const k of Object.keys(S).filter((k) => /^(vacancies|in_training):/.test(k))) {
       const [what, role] = k.split(":");
-      S[k].p50.forEach((v, w) => {
-        weeks++;
-        if (v !== median(byWeek[w].map((r) => +r[what + "_" + role]))) off++;
-      });
       if (S[k].p90.some((v) => v > 0)) want[what].push(role);
     }
     check(weeks > 0 && off === 0, `report.html: vacancies and trainees by role are timeseries.csv's medians (${off} of ${weeks} role-weeks differ)`);
@@ -399,6 +385,34 @@ async function compare(browser, dir, scenarios) {
   }
   await finishPage(p);
   for (const q of phones) await finishPage(q);
+}
+
+// timeseries.csv's rows by week (the scenario's name may be quoted, with commas).
+function timeseriesByWeek(dir) {
+  const [head, ...lines] = fs.readFileSync(dir + "/timeseries.csv", "utf8").trim().split("\n");
+  const cols = head.split(",");
+  const byWeek = [];
+  for (const line of lines) {
+    const f = line.replace(/^"(?:[^"]|"")*"/, "x").split(",");
+    const row = Object.fromEntries(cols.map((c, i) => [c, f[i]]));
+    (byWeek[+row.week] = byWeek[+row.week] || []).push(row);
+  }
+  return byWeek;
+}
+// Of a page's weekly bands whose keys match re ("what:role"), the weeks whose median is
+// not the median over replications of timeseries.csv's what_role that week, and all.
+function mediansOff(S, re, byWeek) {
+  const median = (xs) => { const v = xs.slice().sort((a, b) => a - b), n = v.length;
+    return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2; };
+  let n = 0, off = 0;
+  for (const k of Object.keys(S).filter((k) => re.test(k))) {
+    const col = k.replace(":", "_");
+    S[k].p50.forEach((v, w) => {
+      n++;
+      if (v !== median(byWeek[w].map((row) => +row[col]))) off++;
+    });
+  }
+  return { n, off };
 }
 
 // A CSV's rows as objects (no quoted commas in these test files).
@@ -801,6 +815,17 @@ async function playground(browser) {
     check(showsValue(text, want.metrics[m].mean, "pct"), `playground: ${m} shows ${text} = stepsim run with the same overrides`);
   }
   check((await p.page.locator("#results figure svg").count()) >= 5, "playground: waits, recovery and the lists are drawn");
+  /* What the workforce sliders move: staff in post, vacancies and trainees, each band's
+   * median week by week the median over replications of timeseries.csv's column in the
+   * same run from the shell. */
+  {
+    const drawn = await p.page.$$eval('#results [data-chart^="pg-"]', (cs) => cs.map((c) => c.dataset.chart));
+    check(["pg-staff", "pg-vacancies", "pg-trainees"].every((id) => drawn.includes(id)),
+      `playground: staff in post, vacancies and trainees drawn (${drawn.filter((c) => /staff|vacanc|train/.test(c)).join(", ")})`);
+    const S = await p.page.evaluate(() => window.stepsim.result.series);
+    const { n, off } = mediansOff(S, /^(staff_in_post|vacancies|in_training):/, timeseriesByWeek(cfg.serve_expect));
+    check(n > 0 && off === 0, `playground: its staff, vacancies and trainees are stepsim run's (${off} of ${n} role-weeks differ)`);
+  }
   const cis = await p.page.$$eval("#headline td.ci", (tds) => tds.map((td) => td.textContent).filter((t) => / to /.test(t)));
   check(cis.length >= 8, `playground: the figures with their 95% CIs (${cis.length}, e.g. ${cis[0]})`);
   check((await p.page.locator("#results #checks pre").count()) === 1, "playground: run's checks shown with the results");
