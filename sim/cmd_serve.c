@@ -417,10 +417,19 @@ static void handle_run(server *sv, int fd, char *body, int print)
     /* The command line's --set first, as the page was built with them, then the page's. */
     int rc = app_load_quiet(cli_of(sv, o), path_of(sv, o), sets, nsets, p, NULL, &errs);
     if (rc != SCN_OK) {
-        size_t len = 0;
+        size_t len = 0, own = strlen(sv->own_path);
         err[0] = '\0';
-        for (size_t i = 0; i < errs.n && len + 2 < sizeof err; i++)
-            len += (size_t)snprintf(err + len, sizeof err - len, "%s\n", errs.msg[i]);
+        for (size_t i = 0; i < errs.n && len + 2 < sizeof err; i++) {
+            const char *m = errs.msg[i];
+            /* A message at a line of the service's resolved file names it as the user
+             * can see it (`stepsim check FILE --service NAME` prints it), not /dev/fd/N. */
+            if (serves_service(sv, o) && !strncmp(m, sv->own_path, own) && m[own] == ':')
+                len += (size_t)snprintf(err + len, sizeof err - len,
+                                        "%s --service \"%s\" (as check prints it)%s\n",
+                                        sv->c->scenario, sv->c->service, m + own);
+            else
+                len += (size_t)snprintf(err + len, sizeof err - len, "%s\n", m);
+        }
         http_respond_error_as(fd, rc == SCN_ENOMEM ? 500 : 400,
                               rc == SCN_ENOMEM ? "out of memory" : err);
         goto out;

@@ -499,7 +499,7 @@ fi
 if command -v python3 >/dev/null 2>&1; then
     serve_up "$(free_port)" "$tmp/svc.log" "$top/tests/federation/three.cfg" --service "Small B" -j 1
     python3 - "$sv_port" >"$tmp/svc.out" 2>&1 <<'PY'
-import sys, urllib.request
+import sys, urllib.request, urllib.error
 base = "http://127.0.0.1:%s" % sys.argv[1]
 page = urllib.request.urlopen(base + "/", timeout=30).read().decode()
 print("page names it:", '"name": "Small B (golden)"' in page)
@@ -514,6 +514,12 @@ print("sliders: pwp", cfg.split("pwp = {", 1)[1].split(";", 1)[0].split("=")[1].
       "per_week", cfg.split("per_week =", 1)[1].split(";", 1)[0].strip())
 print("printout:", cfg.split("\n", 1)[0])
 print("page shows: pwp 5", '{"name": "pwp", "headcount": 5,' in page, "per_week 30", '"per_week": 30,' in page)
+# A message at a line of the service's resolved file (a key missing once another is set)
+# names it as check --service prints it; it said /dev/fd/3:174 until 2026-12-07.
+try:
+    urllib.request.urlopen(base + "/run", timeout=30, data=b"@replications=1\nstaff.hit.training_per_year=0.2\n")
+except urllib.error.HTTPError as e:
+    print("refused:", e.code, e.read().decode().replace("\n", " ")[:300])
 PY
     kill "$server" 2>/dev/null
     wait "$server"
@@ -523,6 +529,9 @@ PY
     check "serve --service: the page offers Small B (golden)" grep -q '^page names it: True' "$tmp/svc.out"
     check "serve --service: a run on Small B's own seed" \
         grep -q '"scenario": "Small B (golden)", *"seed": "15902305371487048309"' "$tmp/svc.out"
+    check "serve --service: a message at a line of the service's file names it as check prints it" \
+        grep -Eq '^refused: 400 .*three.cfg --service \\"Small B\\" \(as check prints it\):[0-9]+: staff.hit.training_to: missing' "$tmp/svc.out"
+    check "serve --service: no /dev/fd path in a message" sh -c "! grep -q '/dev/fd' '$tmp/svc.out'"
     check "serve --service: the page shows the service's own 5 PWPs and 30 referrals a week" \
         grep -q '^page shows: pwp 5 True per_week 30 True' "$tmp/svc.out"
     check "serve --service: the sliders set the service's own values (6 PWPs, 31 a week)" \
