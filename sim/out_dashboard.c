@@ -437,25 +437,15 @@ static sim_summary role_stat(const dash *d, size_t k, out_role_stat st)
     return summarise(d->x, d->nreps);
 }
 
-/* Role k's posts advertised and not filled (trainees: 0) or people training for it (1),
- * the mean of the window's week-end levels (timeseries.csv's vacancies_<role> and
- * in_training_<role>, phase "window"), summarised over replications. *any is set when a
- * week of the window has any in some replication. */
+/* Role k's posts vacant (trainees 0) or people training for it (1), each replication's
+ * mean over the window (out_role_week_mean), summarised over replications; *any is set
+ * when some replication had any. */
 static sim_summary role_week_mean(const dash *d, size_t k, int trainees, int *any)
 {
-    double w0 = d->p->warmup_weeks, w1 = d->p->warmup_weeks + d->p->horizon_weeks;
     *any = 0;
     for (size_t i = 0; i < d->nreps; i++) {
-        const pw_results *r = &d->reps[d->order[i]];
-        double sum = 0, n = 0;
-        for (size_t w = 0; r->weeks && w < r->n_weeks; w++)
-            if ((double)w >= w0 && (double)w < w1) {
-                double v = trainees ? r->weeks[w].in_training[k] : r->weeks[w].vacancies[k];
-                *any |= v > 0;
-                sum += v;
-                n++;
-            }
-        d->x[i] = n > 0 ? sum / n : NAN;
+        d->x[i] = out_role_week_mean(d->p, &d->reps[d->order[i]], k, trainees);
+        *any |= d->x[i] > 0;
     }
     return summarise(d->x, d->nreps);
 }

@@ -313,6 +313,17 @@ double out_role_stat_value(const pw_role_stats *s, double window_years, out_role
     return NAN;
 }
 
+double out_role_week_mean(const pw_params *p, const pw_results *r, size_t k, int trainees)
+{
+    double w0 = p->warmup_weeks, w1 = p->warmup_weeks + p->horizon_weeks, sum = 0, n = 0;
+    for (size_t w = 0; r->weeks && w < r->n_weeks; w++)
+        if ((double)w >= w0 && (double)w < w1) {
+            sum += trainees ? r->weeks[w].in_training[k] : r->weeks[w].vacancies[k];
+            n++;
+        }
+    return n > 0 ? sum / n : NAN;
+}
+
 size_t *out_rep_order(const pw_results *reps, size_t nreps)
 {
     size_t *ix = malloc((nreps ? nreps : 1) * sizeof *ix);

@@ -107,6 +107,11 @@ typedef enum out_role_stat {
  * is 0 (no one in post, no window). */
 double out_role_stat_value(const pw_role_stats *s, double window_years, out_role_stat st);
 
+/* Role k's mean over the measurement window's weeks of its week-end posts vacant
+ * (trainees 0) or people training for it (trainees 1): timeseries.csv's vacancies_<role>
+ * or in_training_<role> over its rows of phase "window". NaN without such weeks. */
+double out_role_week_mean(const pw_params *p, const pw_results *r, size_t k, int trainees);
+
 /* Indexes 0..nreps-1 of reps ordered by replication number (ties keep their order), in
  * a new array the caller frees; NULL when out of memory. */
 size_t *out_rep_order(const pw_results *reps, size_t nreps);

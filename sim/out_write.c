@@ -477,14 +477,14 @@ static void write_timeseries(FILE *f, const wctx *c)
  * ====================================================================================== */
 
 /* workforce.csv: per replication and role, the workforce over the measurement window
- * (pw_role_stats, derived as out_role_stat_value says). Undefined values (no one in
- * post) are empty. */
+ * (pw_role_stats, derived as out_role_stat_value says; posts vacant and trainees from the
+ * weekly series, out_role_week_mean). Undefined values (no one in post) are empty. */
 static void write_workforce(FILE *f, const wctx *c)
 {
     double years = out_window_years(c->p);
     fputs("scenario,replication,role,headcount_mean,fte_mean,leavers,to_training,starters,"
           "turnover_rate,leaving_rate,mean_tenure_years,sickness_days_per_fte,burnout_mean,"
-          "in_post_end\n", f);
+          "in_post_end,vacancies_mean,in_training_mean\n", f);
     for (size_t i = 0; i < c->nreps; i++) {
         const pw_results *r = &c->reps[c->order[i]];
         for (size_t k = 0; k < role_count(c->p); k++) {
@@ -501,7 +501,11 @@ static void write_workforce(FILE *f, const wctx *c)
                 out_csv_num(f, out_role_stat_value(s, years, (out_role_stat)st));
                 putc(',', f);
             }
-            fprintf(f, "%" PRIu64 "\n", s->in_post_end);
+            fprintf(f, "%" PRIu64 ",", s->in_post_end);
+            out_csv_num(f, out_role_week_mean(c->p, r, k, 0));
+            putc(',', f);
+            out_csv_num(f, out_role_week_mean(c->p, r, k, 1));
+            putc('\n', f);
         }
     }
 }

@@ -978,7 +978,8 @@ static void test_write_files(void)
     h = s ? first_line(s) : NULL;
     CHECK(h && !strcmp(h, "scenario,replication,role,headcount_mean,fte_mean,leavers,"
                           "to_training,starters,turnover_rate,leaving_rate,mean_tenure_years,"
-                          "sickness_days_per_fte,burnout_mean,in_post_end"),
+                          "sickness_days_per_fte,burnout_mean,in_post_end,vacancies_mean,"
+                          "in_training_mean"),
           "workforce.csv header: %s", h ? h : "(none)");
     CHECK(s && count_lines(s) == 1 + NREPS * 2, "one row per replication and role");
     {
@@ -988,18 +989,20 @@ static void test_write_files(void)
         out_fmt_num(hm, 50 / years);
         out_fmt_num(fm, 40 / years);
         /* turnover (4 + 1) / 50 = 0.1 a year; leaving 4 / 50; tenure 25 / 10; sickness
-         * 320 / 40 FTE-years = 8; burnout 12.5 / 50 */
+         * 320 / 40 FTE-years = 8; burnout 12.5 / 50; posts vacant and trainees empty: the
+         * window (weeks 52 to 311) lies past the fixture's two weeks */
         snprintf(want, sizeof want, "\n\"Mid-size, \"\"test\"\" service\",0,pwp,%s,%s,4,1,5,0.1,"
-                 "0.08,2.5,8,0.25,10\n", hm, fm);
+                 "0.08,2.5,8,0.25,10,,\n", hm, fm);
         const char *w0 = s ? strstr(s, want) : NULL;
         CHECK(w0 != NULL, "workforce row of pwp, replication 0: want %s", want);
-        snprintf(want, sizeof want, ",2,pwp,%s,%s,6,1,5,0.14,0.12,2.5,8,0.25,10\n", hm, fm);
+        snprintf(want, sizeof want, ",2,pwp,%s,%s,6,1,5,0.14,0.12,2.5,8,0.25,10,,\n", hm, fm);
         const char *w2 = s ? strstr(s, want) : NULL;
         CHECK(w2 != NULL, "replication 2: turnover (6 + 1) / 50 = 0.14, leaving 0.12");
         const char *w1 = s ? strstr(s, ",1,pwp,") : NULL;
         CHECK(w0 && w1 && w2 && w0 < w1 && w1 < w2, "rows in replication order");
-        CHECK(s && strstr(s, ",0,HIT-senior,0,0,0,0,0,,,,,,0\n"),
-              "no one in post: rates, tenure, sickness and burnout empty");
+        CHECK(s && strstr(s, ",0,HIT-senior,0,0,0,0,0,,,,,,0,,\n"),
+              "no one in post: rates, tenure, sickness and burnout empty (and posts vacant "
+              "and trainees: no week of the window)");
         CHECK(s && !strstr(s, "nan") && !strstr(s, "inf"), "no nan/inf text");
     }
     free(h);
@@ -1514,6 +1517,7 @@ static void test_dashboard(void)
     CHECK(l && strstr(l, "–"), "no week of the window: vacancies undefined: %s",
           l ? l : "(none)");
     free(l);
+    CHECK(!strstr(buf, "Training for it"), "no week of the window: no trainees' line");
     {
         pw_params q = p;
         q.warmup_weeks = 0;
@@ -1527,6 +1531,13 @@ static void test_dashboard(void)
         CHECK(l && strstr(l, "1.0 ± 0.0"), "HIT-senior: one post vacant both weeks (the "
               "timeseries' vacancies_hit_senior): %s", l ? l : "(none)");
         free(l);
+        l = h2 ? line_with(h2, "Training for it, mean over the window") : NULL;
+        CHECK(l && strstr(l, "2.0 ± 0.0"), "HIT-senior: two training for it both weeks (the "
+              "timeseries' in_training_hit_senior): %s", l ? l : "(none)");
+        free(l);
+        const char *t2 = p2 ? strstr(p2, "Training for it") : NULL;
+        CHECK(h2 && p2 < h2 && t2 > h2, "pwp: no trainees' line (no one trains for it), "
+              "HIT-senior's the first after pwp's heading");
         free(b2);
     }
     l = line_with(buf, "Cost per referral");

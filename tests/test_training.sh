@@ -9,7 +9,8 @@
 #    100): no weekly round in those weeks puts anyone into HIT training; rounds after do.
 #  - Posts planned (workforce.hiring) exist from their week, not before (below).
 #  - The dashboard's "Training for it" is timeseries.csv's in_training_<role> over the
-#    window, under the role trained for alone; absent where no one trains.
+#    window, under the role trained for alone; absent where no one trains. workforce.csv's
+#    vacancies_mean and in_training_mean are the same window means, replication by one.
 #  - A training bar (scenarios/hit_training_bar.cfg): HITs in post as without it, fewer in
 #    HIT training; no one in training before week 104 with every starting PWP new on day 0,
 #    some with workforce.starting_tenure_spread.
@@ -178,6 +179,19 @@ got=$(awk '/^  [a-z]/ { role = $1 } /Training for it, mean over the window/ { pr
 echo "   dashboard: $got; timeseries.csv: hit $want"
 check "the dashboard's trainees under hit alone, timeseries.csv's window mean ($want)" \
     test "$got" = "hit $want"
+# workforce.csv's vacancies_mean and in_training_mean: each replication's window means of
+# the same columns of timeseries.csv, every role (to 1e-9: the same sums).
+diffs=$(awk "$awk_csv"'FNR == 1 { header($0); nf++; next } { csv($0, f) }
+    nf == 1 && f[col("phase")] == "window" { r = f[col("replication")]; n[r]++
+        for (k in colix) if (k ~ /^(vacancies|in_training)_/) s[r, k] += f[colix[k]] }
+    nf == 2 { r = f[col("replication")]; role = f[col("role")]
+        for (w = 0; w < 2; w++) { k = (w ? "in_training_" : "vacancies_") role
+            got = f[col(w ? "in_training_mean" : "vacancies_mean")]; want = s[r, k] / n[r]
+            d = got - want; if (d < 0) d = -d; rows++; if (d > 1e-9) bad++ } }
+    END { print bad + 0, rows + 0 }' "$tmp/nobar/timeseries.csv" "$tmp/nobar/workforce.csv")
+echo "   workforce.csv against timeseries.csv: $diffs (differing, compared)"
+check "workforce.csv's vacancies_mean and in_training_mean are timeseries.csv's window means" \
+    awk -v d="$diffs" 'BEGIN { split(d, x, " "); exit !(x[1] == 0 && x[2] >= 4) }'
 run run "$b" -r 1 -j 1 --set horizon_weeks=26 --set staff.pwp.training_per_year=0 -o "$tmp/notrain"
 expect_rc 0 "run, no one leaving for training"
 check "no trainees' line where no one trains (the role's other lines there)" \
