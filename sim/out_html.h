@@ -59,7 +59,8 @@ __attribute__((warn_unused_result)) int out_write_report(const char *outdir,
                                                          const scn_federation *fed,
                                                          const char *start_date, char *err,
                                                          size_t errlen);
-/* The lists' weekly bands only ("series" member) of reps[0..n): for compare pages. */
+/* The lists' and the staff's weekly bands only ("series" member: in post, vacancies
+ * and trainees by role) of reps[0..n): for compare pages. */
 __attribute__((warn_unused_result)) int out_report_lists_json(FILE *f, const pw_params *p,
                                                               const pw_results *reps,
                                                               size_t n);

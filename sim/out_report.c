@@ -98,11 +98,14 @@ static size_t common_weeks(const pw_results *reps, size_t n)
     return weeks;
 }
 
-/* "series": the waiting lists (and with `all`, caseloads, staff in post, vacancies and
- * trainees by role, sickness, burnout, referrals and the week's starters' mean waits) as
- * weekly bands. Returns OUT_OK or OUT_ENOMEM. */
+/* What "series" holds: the waiting lists; with SERIES_STAFF also staff in post,
+ * vacancies and trainees by role; with SERIES_ALL also caseloads, sickness, burnout,
+ * referrals and the week's starters' mean waits. */
+enum { SERIES_LISTS, SERIES_STAFF, SERIES_ALL };
+
+/* "series" as `what` says, weekly bands. Returns OUT_OK or OUT_ENOMEM. */
 static int series(FILE *f, const pw_params *p, const pw_results *reps, const size_t *order,
-                  size_t n, int all)
+                  size_t n, int what)
 {
     size_t weeks = common_weeks(reps, n);
     int ret = OUT_OK;
@@ -115,29 +118,25 @@ static int series(FILE *f, const pw_params *p, const pw_results *reps, const siz
     ret |= band(f, reps, order, n, weeks, wk_wait_step, PW_STEP2);
     fputs(",\n\"waiting_step3\": ", f);
     ret |= band(f, reps, order, n, weeks, wk_wait_step, PW_STEP3);
-    if (all) {
+    if (what == SERIES_ALL) {
         fputs(",\n\"caseload_step2\": ", f);
         ret |= band(f, reps, order, n, weeks, wk_caseload, PW_STEP2);
         fputs(",\n\"caseload_step3\": ", f);
         ret |= band(f, reps, order, n, weeks, wk_caseload, PW_STEP3);
-        for (size_t r = 0; r < p->n_roles; r++) {
-            fputs(",\n", f);
+    }
+    for (size_t r = 0; what != SERIES_LISTS && r < p->n_roles; r++) {
+        static const char *const prefix[] = {"staff_in_post", "vacancies", "in_training"};
+        static const week_val val[] = {wk_in_post, wk_vacancies, wk_in_training};
+        for (int q = 0; q < 3; q++) {
             char k[PW_MAX_NAME + 32];
-            snprintf(k, sizeof k, "staff_in_post:%s", p->roles[r].name);
-            out_json_str(f, k);
-            fputs(": ", f);
-            ret |= band(f, reps, order, n, weeks, wk_in_post, (int)r);
-            snprintf(k, sizeof k, "vacancies:%s", p->roles[r].name);
+            snprintf(k, sizeof k, "%s:%s", prefix[q], p->roles[r].name);
             fputs(",\n", f);
             out_json_str(f, k);
             fputs(": ", f);
-            ret |= band(f, reps, order, n, weeks, wk_vacancies, (int)r);
-            snprintf(k, sizeof k, "in_training:%s", p->roles[r].name);
-            fputs(",\n", f);
-            out_json_str(f, k);
-            fputs(": ", f);
-            ret |= band(f, reps, order, n, weeks, wk_in_training, (int)r);
+            ret |= band(f, reps, order, n, weeks, val[q], (int)r);
         }
+    }
+    if (what == SERIES_ALL) {
         fputs(",\n\"on_sick_leave\": ", f);
         ret |= band(f, reps, order, n, weeks, wk_sick, 0);
         fputs(",\n\"burnout_mean\": ", f);
@@ -407,7 +406,7 @@ int out_report_json(FILE *f, const pw_params *p, const pw_results *reps, size_t 
     if (ret == OUT_OK)
         ret = metrics(f, reps, order, n);
     if (ret == OUT_OK)
-        ret = series(f, p, reps, order, n, 1);
+        ret = series(f, p, reps, order, n, SERIES_ALL);
     if (ret == OUT_OK)
         pooled(f, p, reps, order, n);
     if (ret == OUT_OK)
@@ -424,7 +423,7 @@ int out_report_lists_json(FILE *f, const pw_params *p, const pw_results *reps, s
     size_t *order = out_rep_order(reps, n);
     if (!order)
         return OUT_ENOMEM;
-    int ret = series(f, p, reps, order, n, 0);
+    int ret = series(f, p, reps, order, n, SERIES_STAFF);
     free(order);
     return ret;
 }

@@ -478,7 +478,7 @@
       const rs = roles.filter((r) => any(S[prefix + r]));
       if (rs.length)
         charts.push(bandChart(d, rs.map((r) => ({ who: r, band: S[prefix + r], color: PALETTE[roles.indexOf(r) % PALETTE.length] })),
-          { ylabel, caption, id: idPrefix + id, top: null, legend: true }));
+          { ylabel, caption, id: idPrefix + id, top: null, legend: true, clippedWhat: " (rare peaks)" }));
     };
     chart("vacancies:", "posts unfilled", "Vacancies by role: posts advertised and not yet filled at each week's end (timeseries.csv's vacancies_ROLE).", "vacancies");
     chart("in_training:", "people in training", "Trainees by the role they train for: a PWP on HIT training counts under hit. They work part of its hours meanwhile and are not among the staff in post.", "trainees");
@@ -529,6 +529,22 @@
   }
 
   /* ---- compare.html ------------------------------------------------------------------ */
+
+  /* Staff in post by role, and those training for a role where any scenario has some,
+   * each scenario a band in its colour (the lists' charts' colours); a role one scenario
+   * lacks (the expert door's seniors) is drawn for those that have it. */
+  function staffOverTime(d) {
+    const has = (s, k) => !!s.series[k];
+    const roles = [...new Set(d.scenarios.flatMap((s) => Object.keys(s.series)
+      .filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1])))];
+    const chart = (prefix, r, ylabel, caption, id) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[prefix + r], color: PALETTE[i] }))
+      .filter((b, i) => has(d.scenarios[i], prefix + r)), { ylabel, caption, id, top: null, legend: true, clippedWhat: " (rare peaks)" });
+    const trained = roles.filter((r) => d.scenarios.some((s) => has(s, "in_training:" + r) && s.series["in_training:" + r].p90.some((v) => v > 0)));
+    return section("Staff over time", "Staff in post by role, and the people training for a role where a scenario has any (a PWP on HIT training counts under hit; trainees are not among the staff in post), per scenario: median and 10th-90th centile band over replications, at each week's end.",
+      el("div", { class: "grid" },
+        roles.map((r) => chart("staff_in_post:", r, "people in post", `${r} in post.`, "cmp-staff-" + r)),
+        trained.map((r) => chart("in_training:", r, "people in training", `Training for ${r}.`, "cmp-trainees-" + r))));
+  }
 
   const FOREST = [
     ["pct", ["recovery_rate_true", "recovery_rate_true_late", "recovery_rate_reported", "within_6_weeks_true", "within_6_weeks_reported", "entered_treatment_share", "finished_course_share", "dropout_in_treatment_share", "utilisation_step2", "utilisation_step3"]],
@@ -630,6 +646,7 @@
     const lists = [["waiting_assessment", "For assessment"], ["waiting_step2", "For step 2"], ["waiting_step3", "For step 3"]];
     app.append(section("Waiting lists over time", "People waiting at each week's end, per scenario: median and 10th-90th centile band over replications. " + WEEK_END_NOTE,
       el("div", { class: "grid" }, lists.map(([k, l]) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[k], color: PALETTE[i] })), { ylabel: "people waiting", caption: l + ".", id: "cmp-" + k })))));
+    app.append(staffOverTime(d));
     const names = d.scenarios[0].metrics.map((m) => m.name);
     const head = el("tr", {}, el("th", {}, "metric"), d.scenarios.map((s) => el("th", {}, s.name)));
     const body = names.map((name) => el("tr", { "data-metric": name }, el("td", { title: name }, label(name)[0]),

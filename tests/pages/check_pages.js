@@ -326,6 +326,21 @@ async function compare(browser, dir, scenarios) {
     }
   }
   check(n > 0 && bad === 0, `compare.html: every scenario's metric equals its summary.json (${n - bad}/${n})`);
+  /* Staff over time: each scenario's bands are its own timeseries.csv's medians; a chart
+   * of staff in post for each role, of trainees for the role some scenario trains for. */
+  {
+    const d = await p.page.evaluate(() => window.stepsim.data);
+    let ns = 0, off = 0;
+    for (const s of d.scenarios) {
+      const r = mediansOff(s.series, /^(staff_in_post|vacancies|in_training):/, timeseriesByWeek(`${dir}/${s.name}`));
+      ns += r.n;
+      off += r.off;
+    }
+    check(ns > 0 && off === 0, `compare.html: each scenario's staff, vacancies and trainees are its timeseries.csv's medians (${off} of ${ns} role-weeks differ)`);
+    const drawn = await p.page.$$eval('[data-chart^="cmp-staff-"], [data-chart^="cmp-trainees-"]', (cs) => cs.map((c) => c.dataset.chart));
+    check(["cmp-staff-pwp", "cmp-staff-hit", "cmp-trainees-hit"].every((id) => drawn.includes(id)) && !drawn.includes("cmp-trainees-pwp"),
+      `compare.html: staff in post by role, and trainees for hit alone, drawn (${drawn.join(", ")})`);
+  }
   /* Every metric's cells read alike: the value on a line, its difference and interval on
    * one of their own beneath, unbroken. The cell once broke before the difference in some
    * rows and not in others, as the column's width fell. */
