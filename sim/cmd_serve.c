@@ -331,18 +331,10 @@ static int own_authority(const server *sv, const char *v, size_t n)
  * guess, and a proxy before the server may have read the other. */
 static int own_host(const server *sv, const char *req, const char *end)
 {
-    int seen = 0, ok = 0;
-    for (const char *h = strchr(req, '\n'); h && h < end; h = strchr(h + 1, '\n')) {
-        if (strncasecmp(h + 1, "Host:", 5) != 0)
-            continue;
-        if (seen++)
-            return -1;
-        const char *v = h + 6;
-        while (*v == ' ' || *v == '\t')
-            v++;
-        ok = own_authority(sv, v, strcspn(v, " \t\r\n"));
-    }
-    return ok;
+    int count;
+    size_t n = 0;
+    const char *v = http_header(req, end, "Host", &count, &n);
+    return count > 1 ? -1 : v != NULL && own_authority(sv, v, n);
 }
 
 /* Run the body's scenario and overrides; answer with the results as JSON, or (print)
