@@ -438,15 +438,17 @@ static sim_summary role_stat(const dash *d, size_t k, out_role_stat st)
 }
 
 /* Role k's posts vacant (trainees 0) or people training for it (1), each replication's
- * mean over the window (out_role_week_mean), summarised over replications; *any is set
- * when some replication had any. */
+ * mean over the window (out_role_week_mean), summarised over replications; *any (when
+ * not NULL) is set when some replication had any. */
 static sim_summary role_week_mean(const dash *d, size_t k, int trainees, int *any)
 {
-    *any = 0;
+    int some = 0;
     for (size_t i = 0; i < d->nreps; i++) {
         d->x[i] = out_role_week_mean(d->p, &d->reps[d->order[i]], k, trainees);
-        *any |= d->x[i] > 0;
+        some |= d->x[i] > 0;
     }
+    if (any)
+        *any = some;
     return summarise(d->x, d->nreps);
 }
 
@@ -467,11 +469,11 @@ static void section_workforce(const dash *d)
         sim_summary mean = role_stat(d, k, OUT_RS_HEADCOUNT_MEAN);
         row(d->f, "    In post at the end / mean headcount", cell_num(a, sizeof a, &end),
             cell_num(b, sizeof b, &mean));
-        int any;
-        sim_summary v = role_week_mean(d, k, 0, &any);
+        sim_summary v = role_week_mean(d, k, 0, NULL);
         row(d->f, "    Posts vacant, mean over the window", cell_num(a, sizeof a, &v), NULL);
         /* The training pipeline into the role, where there is one (a HIT trainee is a
          * PWP gone to train, not in post in either role). */
+        int any;
         v = role_week_mean(d, k, 1, &any);
         if (any)
             row(d->f, "    Training for it, mean over the window", cell_num(a, sizeof a, &v),

@@ -467,15 +467,23 @@
     return d.federation_seed ? `, the service's own from the federation's ${d.federation_seed}` : "";
   }
 
+  /* The roles of a page's weekly series ("staff_in_post:ROLE" keys), in the data's order. */
+  const rolesOf = (S) => Object.keys(S).filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1]);
+  /* Does a weekly band ever rise above zero (some week's 90th centile)? */
+  const anyAboveZero = (b) => !!b && b.p90.some((v) => v > 0);
+  /* Staff in post by role, each role in its palette colour (vacancies and trainees keep it). */
+  function inPostChart(d, roles, id) {
+    return bandChart(d, roles.map((r, i) => ({ who: r, band: d.series["staff_in_post:" + r], color: PALETTE[i] })),
+      { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id, top: null, legend: true });
+  }
   /* Vacancies and trainees by role, each chart drawn only for the roles that have any (a
    * service whose staff never leave or train has neither). A role keeps its colour from
    * the staff-in-post chart. */
   function staffFlowCharts(d, roles, idPrefix = "") {
     const S = d.series;
-    const any = (b) => !!b && b.p90.some((v) => v > 0);
     const charts = [];
     const chart = (prefix, ylabel, caption, id) => {
-      const rs = roles.filter((r) => any(S[prefix + r]));
+      const rs = roles.filter((r) => anyAboveZero(S[prefix + r]));
       if (rs.length)
         charts.push(bandChart(d, rs.map((r) => ({ who: r, band: S[prefix + r], color: PALETTE[roles.indexOf(r) % PALETTE.length] })),
           { ylabel, caption, id: idPrefix + id, top: null, legend: true, clippedWhat: " (rare peaks)" }));
@@ -514,9 +522,9 @@
           { ylabel: "days waited, mean", caption: "Waits week by week: the mean days from referral to first treatment, and from joining the step-3 list to the first step-3 session, of those who started that week (everyone, warm-up included; a gap: no one started).", id: "waits-weekly" }))));
     app.append(section("Where referrals ended", null, ...exitsChart(d)));
     app.append(section("Funnel and recovery", null, el("div", { class: "grid" }, funnelChart(d), routesChart(d))));
-    const roles = Object.keys(S).filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1]);
+    const roles = rolesOf(S);
     app.append(section("Staff and caseloads", null, el("div", { class: "grid" },
-      bandChart(d, roles.map((r, i) => ({ who: r, band: S["staff_in_post:" + r], color: PALETTE[i] })), { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id: "staff", top: null }),
+      inPostChart(d, roles, "staff"),
       bandChart(d, [{ who: "step 2", band: S.caseload_step2 }, { who: "step 3", band: S.caseload_step3 }], { ylabel: "open episodes", caption: "Caseloads: open episodes.", id: "caseloads" }),
       bandChart(d, [{ who: "all staff", band: S.burnout_mean }], { ylabel: "mean burnout (0 to 1)", caption: "Mean burnout of staff.", id: "burnout", top: 1, legend: true }),
       bandChart(d, [{ who: "off sick", band: S.on_sick_leave }], { ylabel: "people off sick", caption: "Staff on sick leave.", id: "sick", clippedWhat: " (the warm-up, rare peaks)", legend: true }),
@@ -535,11 +543,10 @@
    * lacks (the expert door's seniors) is drawn for those that have it. */
   function staffOverTime(d) {
     const has = (s, k) => !!s.series[k];
-    const roles = [...new Set(d.scenarios.flatMap((s) => Object.keys(s.series)
-      .filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1])))];
+    const roles = [...new Set(d.scenarios.flatMap((s) => rolesOf(s.series)))];
     const chart = (prefix, r, ylabel, caption, id) => bandChart(d, d.scenarios.map((s, i) => ({ who: s.name, band: s.series[prefix + r], color: PALETTE[i] }))
       .filter((b, i) => has(d.scenarios[i], prefix + r)), { ylabel, caption, id, top: null, legend: true, clippedWhat: " (rare peaks)" });
-    const trained = roles.filter((r) => d.scenarios.some((s) => has(s, "in_training:" + r) && s.series["in_training:" + r].p90.some((v) => v > 0)));
+    const trained = roles.filter((r) => d.scenarios.some((s) => anyAboveZero(s.series["in_training:" + r])));
     return section("Staff over time", "Staff in post by role, and the people training for a role where a scenario has any (a PWP on HIT training counts under hit; trainees are not among the staff in post), per scenario: median and 10th-90th centile band over replications, at each week's end.",
       el("div", { class: "grid" },
         roles.map((r) => chart("staff_in_post:", r, "people in post", `${r} in post.`, "cmp-staff-" + r)),
@@ -953,7 +960,7 @@
       bars.classList.add("chart");
       window.stepsim.result = r; /* the last answer, for a test to read */
       const S = r.series;
-      const roles = Object.keys(S).filter((k) => k.startsWith("staff_in_post:")).map((k) => k.split(":")[1]);
+      const roles = rolesOf(S);
       out.replaceChildren(
         el("h2", {}, "Results: " + r.scenario), checksBox(r) || "", el("div", { class: "grid" }, tab, figure(bars, "True: every referral counted, latent symptoms. Reported: finishers, questionnaire scores, as published.")),
         el("div", { class: "grid" },
@@ -963,7 +970,7 @@
         waitsCharts(r),
         /* What the workforce sliders move: staff in post, posts vacant and trainees. */
         el("div", { class: "grid" },
-          bandChart(r, roles.map((x, i) => ({ who: x, band: S["staff_in_post:" + x], color: PALETTE[i] })), { ylabel: "people in post", caption: "Staff in post by role (trainees not included).", id: "pg-staff", top: null, legend: true }),
+          inPostChart(r, roles, "pg-staff"),
           ...staffFlowCharts(r, roles, "pg-")));
     }
     /* The scenario with the changes, every key resolved (stepsim check's print), from
