@@ -39,8 +39,11 @@ bgpid=
 # made test_federation a fifth slower (41 s against 33 s, each alone).
 san_env="detect_leaks=1:quarantine_size_mb=64"
 trap 'rm -rf "$queues"' EXIT
-# Interrupted: the background worker goes too (a background job ignores SIGINT).
-trap '[ -n "$bgpid" ] && kill "$bgpid" 2>/dev/null; rm -rf "$queues"; exit 130' INT TERM
+# Interrupted: the background worker goes too, with the test it is running (a background
+# job ignores SIGINT, so Ctrl-C reaches only the foreground). The worker runs in a process
+# group of its own (setsid) so that one signal reaches all of it: until 2026-12-08 only its
+# shell was killed, and its current test ran on to its end.
+trap '[ -n "$bgpid" ] && kill -TERM "-$bgpid" 2>/dev/null; rm -rf "$queues"; exit 130' INT TERM
 
 # A worker's share of the sanitizer pass. STEPSIM_SANITIZER_PASS=1 gives the shell tests
 # the pass's smaller scope (tests/lib.sh), as the sanitizer build gives the C tests theirs
@@ -50,10 +53,10 @@ san_worker() {
 }
 
 echo "== both passes on two workers: the optimised pass's results as they come, both reports at the end"
-{
-    san_worker
-    "$here/run-tests.sh" "$build" "$optq"
-} >"$queues/worker.log" 2>&1 &
+# shellcheck disable=SC2016 # the worker's script, its values as arguments
+setsid sh -c 'STEPSIM_SANITIZER_PASS=1 ASAN_OPTIONS=$1 "$2/run-tests.sh" "$3" "$4"
+              "$2/run-tests.sh" "$5" "$6"' sh "$san_env" "$here" "$san" "$sanq" "$build" "$optq" \
+    >"$queues/worker.log" 2>&1 </dev/null &
 bgpid=$!
 
 ${MAKE:-make} --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds"
