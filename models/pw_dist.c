@@ -82,6 +82,8 @@ const char *pw_dist_prepare(pw_dist *d)
         }
         if (!(total > 0))
             return "weights must not all be 0";
+        if (!isfinite(total))
+            return "weights must sum to a finite number";
         double c = 0;
         for (size_t i = 0; i < d->n; i++) {
             c += d->cum[i];

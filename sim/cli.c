@@ -221,7 +221,8 @@ static int parse_double(const char *s, double *out)
         return -1;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end)
+    /* Underflow (1e-320) reads as its tiny value, which the caller's range then judges. */
+    if ((errno && !(errno == ERANGE && isfinite(v))) || end == s || *end)
         return -1;
     *out = v;
     return 0;
@@ -447,6 +448,10 @@ static int check_command(cli *c)
                     serve ? 8 : 5);
             return EXIT_USAGE;
         }
+    for (size_t i = 0; serve && i < c->nsets; i++) /* as --patients and --events are */
+        if (cli_same_setting(c->sets[i], "output="))
+            return cli_usage_error("--set '%s': serve writes no files (output.patients and "
+                                   "output.events are for run and compare)", c->sets[i]);
     for (size_t i = 0; i < c->nscenarios; i++)
         if (!*c->scenarios[i])
             return cli_usage_error("an empty scenario name (got '%s'): give a scenario file or "

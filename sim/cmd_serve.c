@@ -15,12 +15,11 @@
  *   with another method is 405, a method other than GET, HEAD and POST 501, each with
  *   Allow; any other path 404.
  * - The body of POST /run is text, one line each: "@scenario=ID" (one of the scenarios
- *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them.
- *   Bad overrides come back as {"ok": false, "error": the loader's messages}.
+ *   offered), "@replications=N" (1..50), then "key=value" overrides as --set takes them
+ *   (not replications or output.*). Bad ones get 400, {"ok": false, "error": why}.
  * - Requests are bounded (16 KiB of headers, 64 KiB of body, 64 overrides); anything
  *   else is a 4xx: a body needs its Content-Length (any case; one, whole digits; none
  *   411, a chunked one 501, a bad one 400), a request line "METHOD PATH HTTP/1.x".
- *   Errors of a run's body are 400 with {"ok": false, "error": ...}.
  * - Up to MAX_CONNS connections are read at once, each whole within REQUEST_SECONDS of
  *   its opening, else 408; a complete request is answered (a run, one at a time) before
  *   the next is read on. So idle connections (a browser's preconnects, say) time out
@@ -367,6 +366,11 @@ static void handle_run(server *sv, int fd, char *body, int print)
                 return;
             }
             asked_reps = 1;
+        } else if (cli_same_setting(line, "replications=") || cli_same_setting(line, "output=")) {
+            http_respond_error(fd, *line == 'r' ? "replications are the page's (@replications=N, "
+                               "1 to 50), not a setting" : "the playground writes no files: "
+                               "output.patients and output.events are for run and compare");
+            return; /* until 2026-12-08 each was taken and ignored */
         } else if (scn_set_names_file(line)) { /* its files are not ours to show */
             http_respond_error(fd, "the playground reads no files: a key that names one "
                                    "(referrals.weekly_counts) belongs in the scenario file");

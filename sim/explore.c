@@ -35,7 +35,8 @@ static double number(const char *s)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    return errno || end == s || *end || !isfinite(v) ? NAN : v;
+    /* Underflow (1e-320) reads as its tiny value, as everywhere on the command line. */
+    return (errno && errno != ERANGE) || end == s || *end || !isfinite(v) ? NAN : v;
 }
 
 /* Append value x, written as text (copied: v owns the copy), to v's values. Returns 0, or

@@ -379,8 +379,8 @@ static void check_coverage(scn_ctx *c, const pw_params *p)
     for (int i = 0; staff && i < config_setting_length(staff); i++) {
         const config_setting_t *d =
             config_setting_get_member(config_setting_get_elem(staff, (unsigned)i), "does");
-        if (d && config_setting_get_hook(d))
-            staff = d;
+        if (scn_changed_part(d))
+            staff = scn_changed_part(d);
     }
     if (!(all & PW_DOES_STEP2))
         scn_err_at(c, staff, "staff", "no role does \"step2\" (add \"step2\" to some role's does)");

@@ -8,6 +8,8 @@
 #include "scn_internal.h"
 
 #include <assert.h>
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 /* ==== reading ========================================================================== */
@@ -188,6 +190,11 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
             }
             if (!(total > 0)) {
                 scn_err_at(c, ws, wk, "weights must not all be 0");
+                return 0;
+            }
+            if (!isfinite(total)) { /* each finite, their sum not: every share would be 0 */
+                scn_err_at(c, ws, wk, "weights must sum to a finite number (got a sum past "
+                           "%g; expected relative weights: scale them down)", DBL_MAX);
                 return 0;
             }
         } else {

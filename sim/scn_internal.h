@@ -180,12 +180,16 @@ __attribute__((format(printf, 4, 5))) void scn_errf(scn_ctx *c, const char *loc,
 __attribute__((format(printf, 4, 5))) void scn_err_at(scn_ctx *c, const config_setting_t *s,
                                                       const char *key, const char *fmt, ...);
 /* An error about setting a (key ka) that its relation to setting b (key kb) makes: at a,
- * unless only b was changed from the file (by an overrides group or a --set), then at b,
- * the line the user wrote, saying that kb is set there. */
+ * unless only b (or a part of it) was changed from the file (by an overrides group or a
+ * --set), then there, the line the user wrote, saying that kb is set there. */
 __attribute__((format(printf, 6, 7))) void scn_err_pair(scn_ctx *c, const config_setting_t *a,
                                                         const char *ka,
                                                         const config_setting_t *b,
                                                         const char *kb, const char *fmt, ...);
+/* s if it was changed from the file it came from (by an overrides group or a --set), else
+ * the first element or member inside it that was (a --set of "does[0]" changes the entry,
+ * not the list), else NULL. */
+const config_setting_t *scn_changed_part(const config_setting_t *s);
 /* "wrong type (got X, expected E)" about s. */
 void scn_wrong_type(scn_ctx *c, const config_setting_t *s, const char *key,
                     const char *expected);

@@ -169,6 +169,18 @@ static int changed(const config_setting_t *s)
     return o && (o->src || o->set_arg);
 }
 
+const config_setting_t *scn_changed_part(const config_setting_t *s)
+{
+    if (!s || changed(s))
+        return s;
+    if (!config_setting_is_aggregate(s))
+        return NULL;
+    const config_setting_t *in = NULL;
+    for (int i = 0; !in && i < config_setting_length(s); i++)
+        in = scn_changed_part(config_setting_get_elem(s, (unsigned)i));
+    return in;
+}
+
 void scn_err_pair(scn_ctx *c, const config_setting_t *a, const char *ka,
                   const config_setting_t *b, const char *kb, const char *fmt, ...)
 {
@@ -177,8 +189,9 @@ void scn_err_pair(scn_ctx *c, const config_setting_t *a, const char *ka,
     va_start(ap, fmt);
     vsnprintf(body, sizeof body, fmt, ap);
     va_end(ap);
-    if (b && !changed(a) && changed(b)) {
-        where(c, b, loc, sizeof loc);
+    const config_setting_t *bc = scn_changed_part(b);
+    if (bc && !changed(a)) {
+        where(c, bc, loc, sizeof loc);
         scn_errf(c, loc, ka, "%s (%s is set here)", body, kb);
     } else {
         where(c, a, loc, sizeof loc);

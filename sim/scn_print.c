@@ -22,7 +22,7 @@ void scn_print_string(FILE *f, const char *s)
             fputs("\\n", f);
         else if (*p == '\t')
             fputs("\\t", f);
-        else if (*p < 0x20)
+        else if (*p < 0x20 || *p == 0x7f) /* control bytes: a file holding them is refused */
             fprintf(f, "\\x%02x", *p);
         else
             fputc(*p, f);

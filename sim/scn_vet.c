@@ -298,6 +298,13 @@ static void vet_include(vet *v, const scn_src *from, unsigned line, const char *
                  name);
         return;
     }
+    if (!*name) {
+        /* The include folder itself, which libconfig's scanner would meet as a file and
+         * exit the process on ("input in flex scanner failed"). */
+        scn_errf(v->c, loc, NULL, "@include \"\": no file named (expected a scenario file's "
+                 "name between the quotes)");
+        return;
+    }
     if (depth >= SCN_INCLUDE_DEPTH) {
         /* libconfig would say "include file nesting too deep", and no more. */
         scn_errf(v->c, loc, NULL, "@include \"%.200s\": files included too deep (got more than "

@@ -83,6 +83,12 @@ while read -r o; do
     check "man page explains $o" grep -qF -- "$o" "$man_text"
     check "README command reference names $o" grep -q -- "$o" "$ref"
 done <"$tmp/longs"
+# A number too small for a normal double (1e-320) reads as its tiny value, which the range
+# judges; until 2026-12-08 it was refused as outside the range it lies in.
+run calibrate x --targets "$tmp/none.cfg" --simplex-size 1e-320
+check "--simplex-size 1e-320 lies in (0, 1)" sh -c "! grep -q 'simplex-size must be' '$tmp/err'"
+run calibrate x --targets "$tmp/none.cfg" --simplex-size 1e-400
+expect_err "simplex-size must be a number in \(0, 1\) \(got '1e-400'\)" "--simplex-size 1e-400 reads as 0"
 for bad_opt in "-r 0" "-j 0" "-s -1" "--samples 0" "--confidence 1" "--max-evals 0" \
     "--simplex-size 1" "--port 0"; do
     # shellcheck disable=SC2086 # an option and its value
@@ -148,6 +154,14 @@ for cmd_args in "sensitivity|--vary staff.pwp.headcount=30:34 --samples 2 -o $tm
     expect_rc 2 "${cmd_args%%|*} --set replications=2: refused, not ignored"
     expect_err "does not use the scenario's replications .*: give -r N instead" \
         "${cmd_args%%|*} --set replications=2: says to give -r"
+done
+# serve writes no files: a --set of the output switches is refused, as --patients and
+# --events are (it was taken and ignored until 2026-12-08).
+for set in output.patients=true 'output={ events = false; }'; do
+    timeout 20 "$bin" serve "$top/scenarios/baseline.cfg" --port 18099 --set "$set" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    expect_rc 2 "serve --set $set: refused, not ignored"
+    expect_err "serve writes no files" "serve --set $set: says why"
 done
 run run "$top/scenarios/baseline.cfg" -r 2 --set replications=3 -o "$tmp/never"
 expect_rc 2 "-r and --set replications"
@@ -755,6 +769,15 @@ done
 run check "$top/scenarios/baseline.cfg" --set seed=9223372036854775806L
 expect_rc 0 "the largest decimal seed loads"
 check "and prints back whole" grep -qx 'seed = 9223372036854775806L;' "$tmp/out"
+# A name with control bytes, given as escapes, prints as escapes and loads back to the same
+# printout; DEL (0x7f) was printed raw until 2026-12-08, and a file holding it is refused.
+run check "$top/scenarios/baseline.cfg" --set 'name="a\x01b\x7fc"'
+expect_rc 0 "a name with control bytes as escapes loads"
+check "and prints them as escapes" grep -qx 'name = "a\\x01b\\x7fc";' "$tmp/out"
+cp "$tmp/out" "$tmp/ctl.cfg"
+run check "$tmp/ctl.cfg"
+expect_rc 0 "the printout of control bytes loads back"
+check "to the same printout" cmp -s "$tmp/out" "$tmp/ctl.cfg"
 for big in 0xFFFFFFFFFFFFFFFFL 0x1FFFFFFFFFFFFFFFFL; do
     run check "$top/scenarios/baseline.cfg" --set "seed=$big"
     expect_rc 2 "--set seed=$big"
@@ -832,6 +855,15 @@ for set in staff.pwp.headcount=-1 staff.pwp.fte=2.0 horizon_weeks=abc staff.pwp.
     expect_rc 2 "--set $set"
     expect_err "--set .*$key" "--set $set names the override and the key"
 done
+# A --set of one entry of a list that breaks another key is placed at the --set, as a --set
+# of the whole list is (until 2026-12-08 at the other key's line in the file).
+run check "$top/scenarios/baseline.cfg" --set 'staff.pwp.does[0]="step3"'
+expect_rc 2 "--set of one entry of does"
+expect_err '^--set staff.pwp.does\[0\]="step3": policy_params.stepped.assessor: role "pwp" does not do "assessment" .*\(staff.pwp.does is set here\)' \
+    "--set of one entry of does: the message at the --set"
+run check "$top/scenarios/baseline.cfg" --set 'staff.pwp.does[2]="step3"'
+expect_err '^--set staff.pwp.does\[2\]="step3": step2.mode_shares.group: groups have a share' \
+    "--set of another entry of does: the coverage message at the --set"
 mkdir -p "$tmp/ov"
 cp "$top/scenarios/baseline.cfg" "$tmp/ov/baseline.cfg"
 printf '@include "baseline.cfg"\noverride = { horizon_weeks = 52.0; };\n' >"$tmp/ov/typo.cfg"

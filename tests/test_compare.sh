@@ -481,6 +481,12 @@ expect_rc 0 "no HITs"
 check "no one to treat step 3: the role named" \
     grep -q "^Staffing warning: no one who treats step 3 (staff.hit) was in post at any" "$tmp/out"
 check "and none for the baseline" sh -c "! grep -q '^Staffing warning' '$tmp/short.txt'"
+# A window under a week holds no week's end: nothing to judge staff in post by, so no
+# warning (until 2026-12-08 it said no one was in post).
+run run tests/explore/quarter.cfg -r 1 --set horizon_weeks=0.01 -o "$tmp/dayish"
+expect_rc 0 "a window of 0.01 weeks"
+check "no staffing warning without a week's end in the window" \
+    sh -c "! grep -q '^Staffing warning: no one who treats' '$tmp/out' '$tmp/err'"
 # HITs in post whose week (26 hours x 0.8) holds no session of 1,300 minutes: no one enters
 # step 3, and that was said only as a 0 (with 1,230 minutes 2 a replication entered).
 run run tests/explore/quarter.cfg -r 2 --set horizon_weeks=13 --set step3.session_minutes=1300 \

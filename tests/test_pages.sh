@@ -241,6 +241,12 @@ function ask(method, host, body) {
     "@replications=1\nstaff.pwp.headcount=30\nstaff.pwp={ headcount = 31; }")));
   console.log("reps_twice " + (await ask("POST", "127.0.0.1:" + process.argv[1],
     "@replications=1\n@replications=2")));
+  console.log("reps_set " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "@replications=1\nreplications=5")));
+  console.log("output_set " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "@replications=1\noutput.patients=true")));
+  console.log("output_group " + (await ask("POST", "127.0.0.1:" + process.argv[1],
+    "@replications=1\noutput={ events = true; }")));
 })();' "$port" >"$tmp/guard.log" 2>&1
 # Requests as written by other clients than the page: a header's name in any case, or a
 # body the server cannot read, refused with its status (a body was once dropped unread and
@@ -304,6 +310,11 @@ check "no file's contents in the answer" sh -c "! grep -q 'root:' '$tmp/guard.lo
 check "a setting given twice in a request is refused, as on the command line" grep -q '^twice 400 .*a setting is given twice' "$tmp/guard.log"
 check "a request over the memory budget is refused" grep -q '^big 400 .*needs an estimated .* more than the budget' "$tmp/guard.log"
 check "@replications given twice is refused" grep -q '^reps_twice 400 .*given once each' "$tmp/guard.log"
+# Settings the playground would ignore (taken and ignored until 2026-12-08), as the command
+# line refuses them for serve: the scenario's replications, and the files it writes.
+check "replications as a setting is refused" grep -q "^reps_set 400 .*replications are the page's" "$tmp/guard.log"
+check "output.patients is refused" grep -q '^output_set 400 .*writes no files' "$tmp/guard.log"
+check "the output group is refused" grep -q '^output_group 400 .*writes no files' "$tmp/guard.log"
 wait "$idle_pid"
 cat "$tmp/idle.log"
 # Answered before the idle ones' 5 s deadline (0-4 s, rounded) means it waited on none of
