@@ -428,7 +428,8 @@ int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, siz
         for (size_t i = 0; i < m; i++)
             recv_result(&out[(size_t)k + i * (size_t)size], k);
         done += m;
-        if (ret == 0 && o->progress)
+        if (ret == 0 && o->progress && m > 0) /* a rank with no share moves nothing on: its
+                                                  line would repeat the last (-n 3 -r 2) */
             o->progress(o->progress_ctx, done, n);
     }
     if (ret == 0 && o->stop && *o->stop) {

@@ -90,6 +90,13 @@ mpirun_ 2 run $small -j 2 -o "$tmp/n2j2"
 expect_rc 0 "mpirun -n 2 -j 2"
 same "mpirun -n 2 -j 2" "$tmp/n2j2"
 check "manifest.json: 3 ranks" grep -q '"ranks": 3,' "$tmp/n3/manifest.json"
+# Progress off a terminal, every replication (STEPSIM_PROGRESS_SECONDS=0): with more ranks
+# than replications a rank holds none, and its answer repeated the last line until
+# 2026-12-08 (-n 3 -r 2: "2/2 replications" twice).
+STEPSIM_PROGRESS_SECONDS=0 mpirun_ 3 run tests/golden/small.cfg -r 2 -q -j 1 \
+    --set output.patients=false --set output.events=false -o "$tmp/n3r2"
+expect_rc 0 "mpirun -n 3 -r 2"
+check "progress: the last line once" test "$(grep -c ': 2/2 replications' "$tmp/err")" -eq 1
 check "manifest.json: 1 rank alone" grep -q '"ranks": 1,' "$ref/manifest.json"
 
 echo "== compare on 2 ranks"
