@@ -23,8 +23,7 @@
  * - Up to MAX_CONNS connections are read at once, each whole within REQUEST_SECONDS of
  *   its opening, else 408; a complete request is answered (a run, one at a time) before
  *   the next is read on. So idle connections (a browser's preconnects, say) time out
- *   side by side, not one after another. Ctrl-C (SIGINT) or SIGTERM stops the server
- *   between requests.
+ *   side by side, not one after another. Ctrl-C or SIGTERM stops it between requests.
  * - A run whose client has closed its connection (read at EOF, as a closed tab or a
  *   second Run leaves it) is stopped through the runner's stop flag, raised by a thread
  *   watching the socket while the run goes on (sim/serve_watch.c) and read by the model
@@ -345,6 +344,7 @@ static void handle_run(server *sv, int fd, char *body, int print)
     const offered *o = &sv->scn[0];
     long reps = sv->default_reps;
     int said_scn = 0, said_reps = 0, asked_reps = 0;
+    char msg[600];
     for (char *line = strtok(body, "\r\n"); line; line = strtok(NULL, "\r\n")) {
         if ((!strncmp(line, "@scenario=", 10) && said_scn++) ||
             (!strncmp(line, "@replications=", 14) && said_reps++)) {
@@ -367,9 +367,10 @@ static void handle_run(server *sv, int fd, char *body, int print)
             }
             asked_reps = 1;
         } else if (cli_same_setting(line, "replications=") || cli_same_setting(line, "output=")) {
-            http_respond_error(fd, *line == 'r' ? "replications are the page's (@replications=N, "
-                               "1 to 50), not a setting" : "the playground writes no files: "
-                               "output.patients and output.events are for run and compare");
+            snprintf(msg, sizeof msg, "'%.200s': %s", line, *line == 'r' ? "replications are the "
+                     "page's (@replications=N, 1 to 50), not a setting" : "the playground "
+                     "writes no files (output.patients and output.events are for run and compare)");
+            http_respond_error(fd, msg);
             return; /* until 2026-12-08 each was taken and ignored */
         } else if (scn_set_names_file(line)) { /* its files are not ours to show */
             http_respond_error(fd, "the playground reads no files: a key that names one "
@@ -379,7 +380,6 @@ static void handle_run(server *sv, int fd, char *body, int print)
             /* Each setting once, as on the command line (the page sends each slider once). */
             for (size_t i = 0; i < nsets; i++)
                 if (cli_same_setting(sets[i], line)) {
-                    char msg[600];
                     snprintf(msg, sizeof msg, "a setting is given twice ('%.200s', then "
                              "'%.200s'): give each key once", sets[i], line);
                     http_respond_error(fd, msg);

@@ -133,13 +133,14 @@ static void post_role(scn_ctx *c, const config_setting_t *g, const char *key, vo
     }
     if ((r->does & PW_DOES_ASSESSMENT) && !(r->assessments_per_week > 0)) {
         const config_setting_t *at = config_setting_get_member(g, "assessments_per_week");
-        char k[KEYMAX];
+        char k[KEYMAX], dk[KEYMAX];
         scn_subkey(k, key, "assessments_per_week");
+        scn_subkey(dk, key, "does");
         char got[40];
         scn_fmt_num(r->assessments_per_week, got, sizeof got);
-        scn_err_at(c, at ? at : g, k,
-                   "must be > 0 for a role whose does includes \"assessment\" (got %s)",
-                   got);
+        scn_err_pair(c, at ? at : g, k, config_setting_get_member(g, "does"), dk,
+                     "must be > 0 for a role whose does includes \"assessment\" (got %s)",
+                     got);
     }
     if (r->n_fte_mix)
         check_fte_mix(c, g, key, r);
@@ -374,11 +375,12 @@ static void check_coverage(scn_ctx *c, const pw_params *p)
     for (size_t i = 0; i < p->n_roles; i++)
         all |= p->roles[i].does;
     config_setting_t *root = config_root_setting(c->cfg);
-    const config_setting_t *staff = config_setting_get_member(root, "staff");
-    /* Point at a `does` an override changed, if any: that is what broke coverage. */
-    for (int i = 0; staff && i < config_setting_length(staff); i++) {
+    const config_setting_t *roles = config_setting_get_member(root, "staff"), *staff = roles;
+    /* Point at a `does` an override changed (the entry a --set wrote), if any: that is what
+     * broke coverage. */
+    for (int i = 0; roles && i < config_setting_length(roles) && staff == roles; i++) {
         const config_setting_t *d =
-            config_setting_get_member(config_setting_get_elem(staff, (unsigned)i), "does");
+            config_setting_get_member(config_setting_get_elem(roles, (unsigned)i), "does");
         if (scn_changed_part(d))
             staff = scn_changed_part(d);
     }
@@ -437,6 +439,8 @@ static void check_coordination(scn_ctx *c, const pw_params *p)
         scn_subkey(rk, "staff", r->name);
         scn_subkey(key, rk, "does");
         const config_setting_t *at = lookup(c, key);
+        if (scn_changed_part(at)) /* the entry a --set wrote, not the list's line */
+            at = scn_changed_part(at);
         if (!at)
             at = lookup(c, rk);
         if (!first)

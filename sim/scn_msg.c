@@ -92,8 +92,27 @@ char *scn_strdup(const char *s)
     return d;
 }
 
-/* Append one message (a copy of msg). Past SCN_MAX_ERRORS, one summary line instead,
- * in compiler form as every message is (naming the scenario). */
+/* A copy of msg with its control bytes but newline and tab written \xNN, so that a value
+ * quoted in a message cannot drive the terminal (`--set 'policy="\x1b[2J"'` once cleared
+ * it); NULL out of memory. */
+static char *escaped_dup(const char *msg)
+{
+    size_t n = 1;
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+        n += (*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ? 4 : 1;
+    char *d = malloc(n), *q = d;
+    for (const unsigned char *p = (const unsigned char *)msg; d && *p; p++)
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            q += snprintf(q, 5, "\\x%02x", *p);
+        else
+            *q++ = (char)*p;
+    if (d)
+        *q = '\0';
+    return d;
+}
+
+/* Append one message (a copy of msg, escaped_dup). Past SCN_MAX_ERRORS, one summary line
+ * instead, in compiler form as every message is (naming the scenario). */
 static void add_msg(scn_ctx *c, const char *msg)
 {
     scn_errors *e = c->errs;
@@ -108,7 +127,7 @@ static void add_msg(scn_ctx *c, const char *msg)
     }
     if (scn_grow(c, (void **)&e->msg, &e->cap, e->n + 1, sizeof *e->msg) < 0)
         return;
-    char *m = scn_strdup(msg);
+    char *m = escaped_dup(msg);
     if (!m) {
         c->nomem = 1;
         return;
@@ -241,6 +260,27 @@ void scn_fmt_num(double v, char *buf, size_t n)
     snprintf(buf, n, "%s", tmp);
 }
 
+/* A string value quoted for a message: its first 48 bytes, not cutting a UTF-8 character,
+ * with control bytes, quotes and backslashes escaped as a scenario file writes them (a raw
+ * escape sequence once reached the terminal: --set 'policy="\x1b[2J"' cleared it). */
+static void fmt_string(const char *str, char *buf, size_t n)
+{
+    size_t cut = strlen(str) > 48 ? 48 : strlen(str), len = 0;
+    while (cut > 0 && cut < strlen(str) && ((unsigned char)str[cut] & 0xC0) == 0x80)
+        cut--; /* a continuation byte: the character starts before */
+    len += (size_t)snprintf(buf + len, n - len, "\"");
+    for (size_t i = 0; i < cut && len + 5 < n; i++) {
+        unsigned char ch = (unsigned char)str[i];
+        if (ch == '"' || ch == '\\')
+            len += (size_t)snprintf(buf + len, n - len, "\\%c", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            len += (size_t)snprintf(buf + len, n - len, "\\x%02x", ch);
+        else
+            buf[len++] = (char)ch;
+    }
+    snprintf(buf + len, n - len, "%s\"", cut < strlen(str) ? "..." : "");
+}
+
 void scn_fmt_value(const config_setting_t *s, char *buf, size_t n)
 {
     switch (config_setting_type(s)) {
@@ -256,11 +296,9 @@ void scn_fmt_value(const config_setting_t *s, char *buf, size_t n)
     case CONFIG_TYPE_BOOL:
         snprintf(buf, n, "%s", config_setting_get_bool(s) ? "true" : "false");
         break;
-    case CONFIG_TYPE_STRING: {
-        const char *str = config_setting_get_string(s);
-        snprintf(buf, n, "\"%.48s%s\"", str, strlen(str) > 48 ? "..." : "");
+    case CONFIG_TYPE_STRING:
+        fmt_string(config_setting_get_string(s), buf, n);
         break;
-    }
     case CONFIG_TYPE_GROUP:
         snprintf(buf, n, "a group { ... }");
         break;

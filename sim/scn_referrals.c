@@ -379,6 +379,8 @@ static void clash(scn_ctx *c, const config_setting_t *g, const char *key, const 
 {
     char k[KEYMAX], ok[KEYMAX];
     const config_setting_t *s = member(g, key, name, k);
+    if (scn_changed_part(s) && !config_setting_get_hook(s)) /* an entry a --set wrote */
+        s = scn_changed_part(s);
     scn_subkey(ok, key, other);
     scn_err_at(c, s ? s : g, k, "cannot be given with %s (%s)", ok, why);
 }
@@ -408,13 +410,26 @@ static int in_services(const config_setting_t *s)
     return 0;
 }
 
-/* Where member `name` of g was set, in the order the layers merge: -1 absent, 0 in the
- * file, 1 by its overrides group, 2 by a service's overrides, 3 by --set. */
+/* The latest layer that set s or any entry inside it: 0 the file, 1 its overrides group,
+ * 2 a service's overrides, 3 --set (which marks the entry it sets, not its list: until
+ * 2026-12-08 `--set 'referrals.seasonality[7]=0.5'` beside a replayed file was dropped). */
+static int layer_of(const config_setting_t *s)
+{
+    const scn_origin *o = config_setting_get_hook(s);
+    int l = !o ? 0 : o->set_arg ? 3 : in_services(o->src) ? 2 : 1;
+    for (int i = 0; l < 3 && config_setting_is_aggregate(s) && i < config_setting_length(s); i++) {
+        int in = layer_of(config_setting_get_elem(s, (unsigned)i));
+        l = in > l ? in : l;
+    }
+    return l;
+}
+
+/* Where member `name` of g was set, in the order the layers merge: -1 absent, else its
+ * latest layer (layer_of). */
 static int layer(const config_setting_t *g, const char *name)
 {
     const config_setting_t *s = config_setting_get_member(g, name);
-    const scn_origin *o = s ? config_setting_get_hook(s) : NULL;
-    return !s ? -1 : !o ? 0 : o->set_arg ? 3 : in_services(o->src) ? 2 : 1;
+    return s ? layer_of(s) : -1;
 }
 
 /* The larger of a and b. */

@@ -39,11 +39,13 @@ bgpid=
 # made test_federation a fifth slower (41 s against 33 s, each alone).
 san_env="detect_leaks=1:quarantine_size_mb=64"
 trap 'rm -rf "$queues"' EXIT
-# Interrupted: the background worker goes too, with the test it is running (a background
-# job ignores SIGINT, so Ctrl-C reaches only the foreground). The worker runs in a process
-# group of its own (setsid) so that one signal reaches all of it: until 2026-12-08 only its
-# shell was killed, and its current test ran on to its end.
-trap '[ -n "$bgpid" ] && kill -TERM "-$bgpid" 2>/dev/null; rm -rf "$queues"; exit 130' INT TERM
+# Interrupted or hung up: the background worker goes too, with the test it is running (a
+# background job ignores SIGINT, so Ctrl-C reaches only the foreground). The worker runs in
+# a process group of its own (setsid) so that one signal reaches all of it, and is waited
+# for before its queue goes: until 2026-12-08 only its shell was killed, and its current
+# test ran on to its end. (A command a test runs under `timeout` is in a group of its own,
+# as GNU timeout makes one, and runs on to its end or its limit.)
+trap '[ -n "$bgpid" ] && kill -TERM "-$bgpid" 2>/dev/null && wait "$bgpid"; rm -rf "$queues"; exit 130' INT TERM HUP
 
 # A worker's share of the sanitizer pass. STEPSIM_SANITIZER_PASS=1 gives the shell tests
 # the pass's smaller scope (tests/lib.sh), as the sanitizer build gives the C tests theirs
@@ -64,6 +66,7 @@ fuzz=$?
 RUN_TESTS_LIVE=1 "$here/run-tests.sh" "$build" "$optq"
 san_worker >>"$queues/worker.log" 2>&1
 wait "$bgpid"
+bgpid= # gone: nothing for the trap to stop
 cat "$queues/worker.log" # empty unless a worker could not start
 echo "== optimised pass ($build)"
 "$here/run-tests.sh" --report "$optq"

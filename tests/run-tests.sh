@@ -59,7 +59,8 @@ fail=0
 failed=""
 log=$(mktemp "${TMPDIR:-/tmp}/run-tests.XXXXXX") || exit 1
 trap 'rm -f "$log"' EXIT
-trap 'exit 130' INT TERM # and so the log goes (a trap without exit would run on)
+trap 'exit 130' INT # and so the log goes (a trap without exit would run on)
+trap 'exit 143' TERM
 
 # Run one test; its report (a line, and the test's output on failure) to stdout.
 run() {

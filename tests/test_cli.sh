@@ -855,6 +855,13 @@ for set in staff.pwp.headcount=-1 staff.pwp.fte=2.0 horizon_weeks=abc staff.pwp.
     expect_rc 2 "--set $set"
     expect_err "--set .*$key" "--set $set names the override and the key"
 done
+# @include "" names the include folder: from the scenario's own folder (include folder ".")
+# libconfig met it as a file and exited the process ("input in flex scanner failed") until
+# 2026-12-08; tests/bad/include_empty.cfg, loaded by its path, met "is a directory".
+(cd "$top/tests/bad" && "$bin" check include_empty.cfg >"$tmp/out" 2>"$tmp/err")
+rc=$?
+expect_rc 2 '@include "" from the scenario'"'"'s folder'
+expect_err '^include_empty.cfg:4: @include "": no file named' '@include "": named at its line'
 # A --set of one entry of a list that breaks another key is placed at the --set, as a --set
 # of the whole list is (until 2026-12-08 at the other key's line in the file).
 run check "$top/scenarios/baseline.cfg" --set 'staff.pwp.does[0]="step3"'
@@ -864,6 +871,17 @@ expect_err '^--set staff.pwp.does\[0\]="step3": policy_params.stepped.assessor: 
 run check "$top/scenarios/baseline.cfg" --set 'staff.pwp.does[2]="step3"'
 expect_err '^--set staff.pwp.does\[2\]="step3": step2.mode_shares.group: groups have a share' \
     "--set of another entry of does: the coverage message at the --set"
+run check "$top/scenarios/baseline.cfg" --set 'staff.hit.does[0]="assessment"'
+expect_err '^--set staff.hit.does\[0\]="assessment": staff.hit.assessments_per_week: must be > 0 .*\(staff.hit.does is set here\)' \
+    "--set of an entry of does that makes a role assess: the slots' message at the --set"
+run check "$top/scenarios/care_coordinator.cfg" --set 'staff.pwp.does[0]="coordination"'
+expect_err '^--set staff.pwp.does\[0\]="coordination": staff.pwp.does: a role that does "coordination" must do nothing else' \
+    "--set of an entry of does that makes a coordinator: the message at the --set"
+# A value quoted in a message has its control bytes written \xNN: an escape sequence in a
+# --set value reached the terminal raw until 2026-12-08 (here ESC [2J, clear the screen).
+run check "$top/scenarios/baseline.cfg" --set 'policy="a\x1b[2Jb"'
+expect_err 'unknown policy "a\\x1b\[2Jb"' "a control byte in a quoted value is escaped"
+check "no raw ESC byte in the message" sh -c "! grep -q \"\$(printf '\\033')\" '$tmp/err'"
 mkdir -p "$tmp/ov"
 cp "$top/scenarios/baseline.cfg" "$tmp/ov/baseline.cfg"
 printf '@include "baseline.cfg"\noverride = { horizon_weeks = 52.0; };\n' >"$tmp/ov/typo.cfg"

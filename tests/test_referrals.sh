@@ -148,6 +148,17 @@ bad_run "a path from --set is taken from the current folder" \
     tests/referrals/base.cfg --set referrals.weekly_counts=no_such.csv
 bad_run "--set of gp_per_week alone on a per_week scenario" \
     'referrals.self_per_week: missing' tests/referrals/base.cfg --set referrals.gp_per_week=10
+# A --set of one entry of seasonality beside a replayed file is refused at the --set, as a
+# --set of the whole array is: until 2026-12-08 the entry counted as the file's (a --set
+# marks the entry, not its array) and was silently reset with the rest to 1.0.
+bad_run "--set of one seasonality entry beside --set weekly_counts" \
+    '^--set referrals.seasonality\[7\]=0.5: referrals.seasonality: cannot be given with referrals.weekly_counts' \
+    tests/referrals/base.cfg --set referrals.weekly_counts=tests/referrals/weekly.csv \
+    --set 'referrals.seasonality[7]=0.5'
+bad_run "--set of the whole seasonality beside --set weekly_counts" \
+    '^--set referrals.seasonality=.*: referrals.seasonality: cannot be given with referrals.weekly_counts' \
+    tests/referrals/base.cfg --set referrals.weekly_counts=tests/referrals/weekly.csv \
+    --set 'referrals.seasonality=[1.0,1.0,1.0,1.0,1.0,1.0,1.0,0.5,1.0,1.0,1.0,1.0]'
 run check tests/referrals/base.cfg --set referrals.gp_per_week=10 --set referrals.self_per_week=5
 expect_rc 0 "--set gp_per_week and self_per_week replace per_week and its share"
 check "  ... and the resolved scenario has no per_week" sh -c "! grep -q 'per_week = 60' '$tmp/out'"
