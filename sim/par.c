@@ -322,6 +322,24 @@ static int distinct_points(const pw_params *const *ps, size_t n, const pw_params
     return 0;
 }
 
+/* Rank 0's own share of a federation's replications, counted service by service as the
+ * progress line of the whole batch: the other ranks run their shares alongside, so rank
+ * 0's services tell how far the batch has gone (until 2026-12-08 nothing was said until
+ * rank 0's share ended: a minute for a replication of England). */
+typedef struct {
+    const runner_opts *o;
+    size_t n; /* the batch's replications */
+} share_progress;
+
+/* runner_opts.part of rank 0's local run: its services, against the batch's replications. */
+static void share_part(void *ctx, size_t done, size_t total, size_t parts_done,
+                       size_t parts_total)
+{
+    const share_progress *sp = ctx;
+    (void)total;
+    sp->o->part(sp->o->progress_ctx, done, sp->n, parts_done, parts_total);
+}
+
 int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, size_t n,
             const runner_opts *o, pw_results *out, char *err, size_t errlen)
 {
@@ -398,8 +416,10 @@ int par_run(const pw_params *p, const pw_params *const *ps, const int *reps, siz
             slot_svc[i] = o->slot_services[i * (size_t)size];
     }
     runner_opts local = *o;
+    share_progress sp = {o, n};
     local.progress = NULL;
-    local.part = NULL;
+    local.part = o->part && o->progress ? share_part : NULL;
+    local.progress_ctx = &sp;
     local.slot_services = slot_svc;
     int ret = runner_run_local(p, ps ? slot : NULL, mine, m0, &local, res, err, errlen);
     for (size_t i = 0; i < m0; i++)

@@ -130,6 +130,14 @@ swf="tests/federation/three.cfg -r 1 --set output.patients=false --set output.ev
 # shellcheck disable=SC2086
 spread "sweep of a federation -r 1" f3 3 sweep $swf
 
+# Its progress counts rank 0's services as they finish (the batch's replications beside
+# them), as one process counts its own; until 2026-12-08 nothing until rank 0's share ended.
+STEPSIM_PROGRESS_SECONDS=0 mpirun_ 2 run tests/federation/three.cfg -r 2 -q -j 1 \
+    --set output.patients=false --set output.events=false -o "$tmp/fp2"
+expect_rc 0 "a federation on 2 ranks, progress every step"
+check "progress: rank 0's services counted as they finish" \
+    grep -q '^stepsim: three: 0/2 replications, 1/3 services' "$tmp/err"
+
 echo "== a federation's patients.csv and events.csv on 1 and 2 ranks"
 # A run with streams stays in rank 0 (runner.h): every service's rows, the same bytes.
 # shellcheck disable=SC2086
