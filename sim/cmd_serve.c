@@ -522,8 +522,8 @@ out:
 
 /* A connection being read: its bytes so far and when it must be whole. */
 typedef struct conn {
-    int fd;
-    char *buf; /* MAX_HEAD + MAX_BODY + 1 */
+    int fd, linger; /* linger: refused before it was read whole (http_close) */
+    char *buf;      /* MAX_HEAD + MAX_BODY + 1 */
     size_t have, want; /* want: head + body once the head is read, else 0 */
     size_t head;       /* the head's length, its blank line included, once read */
     double deadline;
@@ -664,7 +664,7 @@ static void dispatch(server *sv, conn *k)
  * from the end, so the one moved in has been seen). */
 static void conn_close(conn *ks, size_t *n, size_t i)
 {
-    close(ks[i].fd);
+    (ks[i].linger ? http_close : close)(ks[i].fd); /* refused unread: its answer kept */
     free(ks[i].buf);
     ks[i] = ks[--*n];
 }
@@ -702,7 +702,7 @@ static void serve_loop(server *sv, int lfd)
                 }
                 k->have += (size_t)got;
                 k->buf[k->have] = '\0';
-                st = request_state(k);
+                k->linger = (st = request_state(k)) < 0;
             }
             struct pollfd now_pf = {k->fd, POLLIN, 0};
             if (st == 1)

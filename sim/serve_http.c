@@ -3,11 +3,14 @@
 #include "serve_http.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "out_file.h"
 
@@ -134,4 +137,31 @@ int http_request_line_ok(const char *req)
     const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', line - (size_t)(sp1 + 1 - req)) : NULL;
     return sp1 && sp1 > req && sp2 && sp2 > sp1 + 1 && (size_t)(req + line - sp2) == 9 &&
            (!strncmp(sp2 + 1, "HTTP/1.0", 8) || !strncmp(sp2 + 1, "HTTP/1.1", 8));
+}
+
+int http_close(int fd)
+{
+    /* Closing with the client's bytes unread resets the connection, and a client still
+     * sending (a body past the limit) then loses the answer: say we are done, then read
+     * what comes for a while (at most 8 MiB, 50 ms of quiet, 1 s in all) before closing. */
+    char sink[16384];
+    size_t total = 0;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    (void)shutdown(fd, SHUT_WR);
+    while (total < (8u << 20)) {
+        ssize_t got = recv(fd, sink, sizeof sink, MSG_DONTWAIT);
+        if (got > 0) {
+            total += (size_t)got;
+            continue;
+        }
+        if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        struct pollfd pf = {fd, POLLIN, 0};
+        if ((double)(t.tv_sec - t0.tv_sec) + 1e-9 * (double)(t.tv_nsec - t0.tv_nsec) > 1.0 ||
+            poll(&pf, 1, 50) <= 0)
+            break;
+    }
+    return close(fd);
 }

@@ -29,6 +29,10 @@ void http_respond_error(int fd, const char *msg);
 
 /* The request line: "METHOD PATH HTTP/1.x". 1 if req starts with one, else 0. */
 int http_request_line_ok(const char *req);
+/* Close a connection refused before its request was read whole, reading what the client
+ * still sends for a moment (up to 8 MiB, at most 1 s) so that the answer is not lost to a
+ * reset; close's result. */
+int http_close(int fd);
 
 /* The end of the head in buf (its blank line, "\r\n\r\n" or a bare "\n\n" as some
  * HTTP/1.0 clients write), its length with the blank line into *head; NULL if not yet. */

@@ -282,7 +282,9 @@ function raw(name, text) {
     ["nul_head", "GET /health HTTP/1.0\r\nX: a\u0000b\r\n" + host + "\r\n"],
     ["bare_lf", "GET /health HTTP/1.0\n" + host.replace("\r\n", "\n") + "\n"],
     ["two_hosts", "GET /health HTTP/1.1\r\n" + host + "Host: evil.example:" + port + "\r\n\r\n"],
-    ["two_hosts_foreign_first", "GET /health HTTP/1.1\r\nHost: evil.example:" + port + "\r\n" + host + "\r\n"]])
+    ["two_hosts_foreign_first", "GET /health HTTP/1.1\r\nHost: evil.example:" + port + "\r\n" + host + "\r\n"],
+    ["big_body", "POST /run HTTP/1.1\r\n" + host + "Content-Length: 2000000\r\n\r\n" + "a".repeat(2000000)],
+    ["big_head", "GET /health HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(2000000) + "\r\n\r\n"]])
     console.log(await raw(name, text));
 })();' "$port" >"$tmp/raw.log" 2>&1
 cat "$tmp/raw.log"
@@ -300,6 +302,11 @@ check "a NUL in the head: 400 at once (it waited 5 s for a 408)" grep -q '^nul_h
 check "a head of bare line feeds is read" grep -q '^bare_lf HTTP/1.0 200 OK' "$tmp/raw.log"
 check "two Host headers, ours first: 400 (the first once counted alone)" grep -q '^two_hosts HTTP/1.0 400' "$tmp/raw.log"
 check "two Host headers, a foreign one first: 400" grep -q '^two_hosts_foreign_first HTTP/1.0 400' "$tmp/raw.log"
+# Refused before it was read whole, a request over the limits still gets its answer: the
+# server reads on for a moment before closing (until 2026-12-08 the close with 2 MB unread
+# reset the connection, and the client saw no status).
+check "a 2 MB body: 413, not a reset" grep -q '^big_body HTTP/1.0 413' "$tmp/raw.log"
+check "a 2 MB head: 413, not a reset" grep -q '^big_head HTTP/1.0 413' "$tmp/raw.log"
 check "a foreign Host is refused (403)" grep -q '^foreign 403' "$tmp/guard.log"
 check "a key naming a file is refused" grep -q '^file 400 .*reads no files' "$tmp/guard.log"
 check "a group naming a file inside is refused" grep -q '^group 400 .*reads no files' "$tmp/guard.log"
