@@ -312,9 +312,25 @@ static void print_staffed_warning(FILE *f, const pw_params *p, const pw_results 
              * their time takes no one on, and the figures said so only as a 0). */
             static const pw_stage entered[PW_STEP_N] = {PW_S_ENTERED_STEP2, PW_S_ENTERED_STEP3};
             uint64_t started = 0;
-            for (size_t i = 0; i < n; i++)
+            double before = 0, listed = 0; /* starts in the window of people come earlier */
+            for (size_t i = 0; i < n; i++) {
                 started += res[i].stages[entered[k]];
-            if (started == 0)
+                for (size_t wk = w0; wk < w1 && wk < res[i].n_weeks; wk++)
+                    before += k == PW_STEP3 ? res[i].weeks[wk].step3_starts
+                                            : res[i].weeks[wk].treatment_starts;
+                if (res[i].n_weeks > 0)
+                    listed += res[i].weeks[(w1 < res[i].n_weeks ? w1 : res[i].n_weeks) - 1]
+                                  .waiting_step[k];
+            }
+            /* Staff took people on, only not the window's: a list from before it (a pre-fill,
+             * say) outlasts it. Until 2026-12-08 this too was put down to the session's size. */
+            if (started == 0 && before > 0)
+                fprintf(f, "Staffing warning%s: no one referred in the window entered step %d in any\n"
+                           "  replication, yet %.0f a replication were routed there: the %.0f a\n"
+                           "  replication who started it had waited from before the window, and its\n"
+                           "  list (%.0f at the window's end) outlasts the window\n",
+                        tag, k + 2, people / (double)n, before / (double)n, listed / (double)n);
+            else if (started == 0)
                 fprintf(f, "Staffing warning%s: no one entered step %d in any replication, yet %.0f\n"
                            "  referrals a replication were routed there and %s was in post:\n"
                            "  a clinician takes someone on only when a week of their treatment\n"
