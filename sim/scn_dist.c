@@ -271,13 +271,16 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
         }
         if (!bad && (kind == PW_DIST_GAMMA || kind == PW_DIST_LOGNORMAL) &&
             d->sd > SCN_MAX_CV * d->mean) {
-            char a[40], b[40], pk[KEYMAX];
+            char a[40], b[40], pk[KEYMAX], mk[KEYMAX];
             scn_fmt_num(d->sd, a, sizeof a);
             scn_fmt_num(d->mean, b, sizeof b);
             scn_subkey(pk, key, "sd");
-            scn_err_at(c, config_setting_get_member(s, "sd"), pk,
-                       "must be at most %.0f times the mean (got sd %s, mean %s)", SCN_MAX_CV, a,
-                       b);
+            scn_subkey(mk, key, "mean");
+            /* At the --set of the mean when only the mean was set there. */
+            scn_err_pair(c, config_setting_get_member(s, "sd"), pk,
+                         config_setting_get_member(s, "mean"), mk,
+                         "must be at most %.0f times the mean (got sd %s, mean %s)", SCN_MAX_CV,
+                         a, b);
             return 0;
         }
         if (bad) {

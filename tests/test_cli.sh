@@ -877,6 +877,11 @@ expect_err '^--set staff.hit.does\[0\]="assessment": staff.hit.assessments_per_w
 run check "$top/scenarios/care_coordinator.cfg" --set 'staff.pwp.does[0]="coordination"'
 expect_err '^--set staff.pwp.does\[0\]="coordination": staff.pwp.does: a role that does "coordination" must do nothing else' \
     "--set of an entry of does that makes a coordinator: the message at the --set"
+# A distribution's sd past 1,000 times a mean the --set wrote: at the --set (until
+# 2026-12-08 at the sd's line in the file).
+run check "$top/scenarios/baseline.cfg" --set staff.pwp.vacancy_days.mean=1e-6
+expect_err '^--set staff.pwp.vacancy_days.mean=1e-6: staff.pwp.vacancy_days.sd: must be at most 1000 times the mean .*\(staff.pwp.vacancy_days.mean is set here\)' \
+    "--set of a distribution's mean: the sd's message at the --set"
 # A value quoted in a message has its control bytes written \xNN: an escape sequence in a
 # --set value reached the terminal raw until 2026-12-08 (here ESC [2J, clear the screen).
 run check "$top/scenarios/baseline.cfg" --set 'policy="a\x1b[2Jb"'
