@@ -111,7 +111,13 @@ int scn_load_dist(scn_ctx *c, const config_setting_t *s, const char *key, unsign
     scn_subkey(k2, key, "dist");
     const config_setting_t *ks = config_setting_get_member(s, "dist");
     if (!ks) {
-        scn_err_at(c, s, k2, "missing (expected one of %s)", kinds);
+        /* A block the file does not give, begun by a --set of one key, is not the default
+         * with that key changed (check prints the default): say to give it whole. */
+        const scn_origin *o = config_setting_get_hook(s);
+        scn_err_at(c, s, k2, "missing (expected one of %s)%s", kinds,
+                   o && o->set_arg ? "; a --set of one key of a distribution the file does not "
+                                     "give begins a new one: give the block whole, as check "
+                                     "prints it" : "");
         return 0;
     }
     if (config_setting_type(ks) != CONFIG_TYPE_STRING) {

@@ -882,6 +882,12 @@ expect_err '^--set staff.pwp.does\[0\]="coordination": staff.pwp.does: a role th
 run check "$top/scenarios/baseline.cfg" --set staff.pwp.vacancy_days.mean=1e-6
 expect_err '^--set staff.pwp.vacancy_days.mean=1e-6: staff.pwp.vacancy_days.sd: must be at most 1000 times the mean .*\(staff.pwp.vacancy_days.mean is set here\)' \
     "--set of a distribution's mean: the sd's message at the --set"
+# A --set of one key of a distribution the file does not give (the seniors' vacancy_days,
+# a default in expert_door.cfg) begins a new block: said so, with what to do.
+run check "$top/scenarios/expert_door.cfg" --set staff.senior.vacancy_days.mean=5
+expect_rc 2 "--set of one key of a defaulted distribution"
+expect_err 'staff.senior.vacancy_days.dist: missing .*give the block whole, as check prints it' \
+    "--set of one key of a defaulted distribution: says to give it whole"
 # A value quoted in a message has its control bytes written \xNN: an escape sequence in a
 # --set value reached the terminal raw until 2026-12-08 (here ESC [2J, clear the screen).
 run check "$top/scenarios/baseline.cfg" --set 'policy="a\x1b[2Jb"'
