@@ -35,8 +35,8 @@ int prec_parse(const char *arg, prec_spec *s, char *err, size_t errlen)
     size_t len = (size_t)(end - arg);
     int as_written = !isspace((unsigned char)*arg) && !memchr(arg, 'x', len) &&
                      !memchr(arg, 'X', len);
-    if ((errno && errno != ERANGE) || end == arg || !as_written || (*end && *end != ':') || !(s->x > 0) ||
-        !isfinite(s->x)) {
+    if ((errno && errno != ERANGE) || end == arg || !as_written || (*end && *end != ':') ||
+        !(s->x > 0) || !isfinite(s->x)) { /* underflow reads as its tiny value (> 0) */
         snprintf(err, errlen, "--precision '%s': expected X[:METRIC] with X > 0 (e.g. 0.05, "
                  "or 0.01:recovery_rate_true)", arg);
         return -1;

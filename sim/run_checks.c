@@ -312,7 +312,8 @@ static void print_staffed_warning(FILE *f, const pw_params *p, const pw_results 
              * their time takes no one on, and the figures said so only as a 0). */
             static const pw_stage entered[PW_STEP_N] = {PW_S_ENTERED_STEP2, PW_S_ENTERED_STEP3};
             uint64_t started = 0;
-            double before = 0, listed = 0; /* starts in the window of people come earlier */
+            double before = 0, listed = 0; /* everyone's first sessions of the step in the
+                                              window; its list at the window's end */
             for (size_t i = 0; i < n; i++) {
                 started += res[i].stages[entered[k]];
                 for (size_t wk = w0; wk < w1 && wk < res[i].n_weeks; wk++)

@@ -381,8 +381,9 @@ static void check_coverage(scn_ctx *c, const pw_params *p)
     for (int i = 0; roles && i < config_setting_length(roles) && staff == roles; i++) {
         const config_setting_t *d =
             config_setting_get_member(config_setting_get_elem(roles, (unsigned)i), "does");
-        if (scn_changed_part(d))
-            staff = scn_changed_part(d);
+        const config_setting_t *part = scn_changed_part(d);
+        if (part)
+            staff = part;
     }
     if (!(all & PW_DOES_STEP2))
         scn_err_at(c, staff, "staff", "no role does \"step2\" (add \"step2\" to some role's does)");
@@ -438,9 +439,9 @@ static void check_coordination(scn_ctx *c, const pw_params *p)
         char rk[KEYMAX];
         scn_subkey(rk, "staff", r->name);
         scn_subkey(key, rk, "does");
-        const config_setting_t *at = lookup(c, key);
-        if (scn_changed_part(at)) /* the entry a --set wrote, not the list's line */
-            at = scn_changed_part(at);
+        const config_setting_t *at = lookup(c, key), *part = scn_changed_part(at);
+        if (part) /* the entry a --set wrote, not the list's line */
+            at = part;
         if (!at)
             at = lookup(c, rk);
         if (!first)

@@ -261,8 +261,8 @@ void scn_fmt_num(double v, char *buf, size_t n)
 }
 
 /* A string value quoted for a message: its first 48 bytes, not cutting a UTF-8 character,
- * with control bytes, quotes and backslashes escaped as a scenario file writes them (a raw
- * escape sequence once reached the terminal: --set 'policy="\x1b[2J"' cleared it). */
+ * quotes and backslashes escaped as a scenario file writes them (control bytes are the
+ * message's to escape: escaped_dup). */
 static void fmt_string(const char *str, char *buf, size_t n)
 {
     size_t cut = strlen(str) > 48 ? 48 : strlen(str), len = 0;
@@ -270,13 +270,9 @@ static void fmt_string(const char *str, char *buf, size_t n)
         cut--; /* a continuation byte: the character starts before */
     len += (size_t)snprintf(buf + len, n - len, "\"");
     for (size_t i = 0; i < cut && len + 5 < n; i++) {
-        unsigned char ch = (unsigned char)str[i];
-        if (ch == '"' || ch == '\\')
-            len += (size_t)snprintf(buf + len, n - len, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            len += (size_t)snprintf(buf + len, n - len, "\\x%02x", ch);
-        else
-            buf[len++] = (char)ch;
+        if (str[i] == '"' || str[i] == '\\')
+            buf[len++] = '\\';
+        buf[len++] = str[i];
     }
     snprintf(buf + len, n - len, "%s\"", cut < strlen(str) ? "..." : "");
 }
