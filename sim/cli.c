@@ -191,8 +191,9 @@ static int command_help(const char *cmd)
 
 int cli_usage_error(const char *fmt, const char *arg)
 {
+    char shown[1024];
     fprintf(stderr, "stepsim: ");
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, arg ? cli_shown(arg, shown, sizeof shown) : arg);
     fprintf(stderr, "\nTry 'stepsim --help'.\n");
     return EXIT_USAGE;
 }

@@ -40,9 +40,23 @@ char *cli_find_data(const char *name, const char *sub, const char *datadir)
     return NULL;
 }
 
-void cli_print_not_found(const char *what, const char *name, const char *sub,
+const char *cli_shown(const char *s, char *buf, size_t n)
+{
+    size_t len = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && len + 5 < n; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            len += (size_t)snprintf(buf + len, n - len, "\\x%02x", *p);
+        else
+            buf[len++] = (char)*p;
+    buf[len] = '\0';
+    return buf;
+}
+
+void cli_print_not_found(const char *what, const char *name_given, const char *sub,
                          const char *datadir)
 {
+    char shown[1024];
+    const char *name = cli_shown(name_given, shown, sizeof shown);
     const char *data = getenv("STEPSIM_DATA");
     size_t n = strlen(name);
     int has_ext = n >= 4 && !strcmp(name + n - 4, ".cfg");

@@ -882,6 +882,14 @@ expect_err '^--set staff.pwp.does\[0\]="coordination": staff.pwp.does: a role th
 run check "$top/scenarios/baseline.cfg" --set staff.pwp.vacancy_days.mean=1e-6
 expect_err '^--set staff.pwp.vacancy_days.mean=1e-6: staff.pwp.vacancy_days.sd: must be at most 1000 times the mean .*\(staff.pwp.vacancy_days.mean is set here\)' \
     "--set of a distribution's mean: the sd's message at the --set"
+# A name or value given on the command line is shown with its control bytes written \xNN
+# (an escape sequence in an argument reached the terminal raw until 2026-12-08).
+run run "$(printf 'a\033[2Jb')"
+expect_rc 2 "a scenario name with an escape sequence"
+expect_err "no scenario 'a\\\\x1b\\[2Jb'" "a scenario name's control byte shown as \\x1b"
+run run "$top/scenarios/baseline.cfg" -r "$(printf '3\033')"
+expect_err "replications must be an integer .*\\(got '3\\\\x1b'\\)" "an option's value: its control byte shown"
+check "no raw ESC byte in the option's message" sh -c "! grep -q \"\$(printf '\\033')\" '$tmp/err'"
 # A --set of one key of a distribution the file does not give (the seniors' vacancy_days,
 # a default in expert_door.cfg) begins a new block: said so, with what to do.
 run check "$top/scenarios/expert_door.cfg" --set staff.senior.vacancy_days.mean=5
