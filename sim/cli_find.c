@@ -1,6 +1,7 @@
 /* Finding a file named without a folder: a scenario (`stepsim run baseline`) or a targets
  * file (`--targets national`), in the current folder, then under the data folders. */
 #include "cli_find.h"
+#include "scn_load.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,13 +43,7 @@ char *cli_find_data(const char *name, const char *sub, const char *datadir)
 
 const char *cli_shown(const char *s, char *buf, size_t n)
 {
-    size_t len = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && len + 5 < n; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            len += (size_t)snprintf(buf + len, n - len, "\\x%02x", *p);
-        else
-            buf[len++] = (char)*p;
-    buf[len] = '\0';
+    scn_escape(s, buf, n, 0);
     return buf;
 }
 

@@ -26,6 +26,12 @@
 
 #include "models/pw_params.h"
 
+/* s with its control bytes written \xNN (newline and tab kept when keep_lines) into buf,
+ * n bytes, cut to fit (never inside an escape) and ended when n > 0; returns the length
+ * the whole takes, as snprintf does. Messages show text a user gave this way, so that it
+ * cannot drive the terminal. */
+size_t scn_escape(const char *s, char *buf, size_t n, int keep_lines);
+
 /* A growable list of messages, each a malloc'd string owned by the list.
  * Zero-initialise (or scn_errors_init) before use; release with scn_errors_free. */
 typedef struct scn_errors {

@@ -92,22 +92,35 @@ char *scn_strdup(const char *s)
     return d;
 }
 
-/* A copy of msg with its control bytes but newline and tab written \xNN, so that a value
- * quoted in a message cannot drive the terminal (`--set 'policy="\x1b[2J"'` once cleared
- * it); NULL out of memory. */
+size_t scn_escape(const char *s, char *buf, size_t n, int keep_lines)
+{
+    size_t len = 0, w = 0; /* the whole's length; the bytes written */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int esc = (*p < 0x20 && !(keep_lines && (*p == '\n' || *p == '\t'))) || *p == 0x7f;
+        size_t k = esc ? 4 : 1;
+        if (w == len && len + k < n) {
+            if (esc)
+                snprintf(buf + w, 5, "\\x%02x", *p);
+            else
+                buf[w] = (char)*p;
+            w += k;
+        }
+        len += k;
+    }
+    if (n > 0)
+        buf[w] = '\0';
+    return len;
+}
+
+/* A copy of msg with its control bytes but newline and tab written \xNN (scn_escape), so
+ * that a value quoted in a message cannot drive the terminal (`--set 'policy="\x1b[2J"'`
+ * once cleared it); NULL out of memory. */
 static char *escaped_dup(const char *msg)
 {
-    size_t n = 1;
-    for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
-        n += (*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ? 4 : 1;
-    char *d = malloc(n), *q = d;
-    for (const unsigned char *p = (const unsigned char *)msg; d && *p; p++)
-        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-            q += snprintf(q, 5, "\\x%02x", *p);
-        else
-            *q++ = (char)*p;
+    size_t n = scn_escape(msg, NULL, 0, 1) + 1;
+    char *d = malloc(n);
     if (d)
-        *q = '\0';
+        scn_escape(msg, d, n, 1);
     return d;
 }
 
