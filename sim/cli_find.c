@@ -50,7 +50,7 @@ const char *cli_shown(const char *s, char *buf, size_t n)
 void cli_print_not_found(const char *what, const char *name_given, const char *sub,
                          const char *datadir)
 {
-    char shown[1024];
+    char shown[1024]; /* the name as shown; the folder is looked for by the name given */
     const char *name = cli_shown(name_given, shown, sizeof shown);
     const char *data = getenv("STEPSIM_DATA");
     size_t n = strlen(name);
@@ -59,7 +59,7 @@ void cli_print_not_found(const char *what, const char *name_given, const char *s
                     "in %s/%s; give its path, or set STEPSIM_DATA to the folder above its "
                     "scenarios/\n",
             what, name, has_ext ? "" : " (and ", has_ext ? "" : name, has_ext ? "" : ".cfg)",
-            cli_readable(name) ? " (a folder of that name is here)" : "", sub,
+            cli_readable(name_given) ? " (a folder of that name is here)" : "", sub,
             data && *data ? data : "$STEPSIM_DATA", sub, data && *data ? "" : " (unset)",
             datadir, sub);
 }

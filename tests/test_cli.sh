@@ -890,6 +890,11 @@ expect_err "no scenario 'a\\\\x1b\\[2Jb'" "a scenario name's control byte shown 
 run run "$top/scenarios/baseline.cfg" -r "$(printf '3\033')"
 expect_err "replications must be an integer .*\\(got '3\\\\x1b'\\)" "an option's value: its control byte shown"
 check "no raw ESC byte in the option's message" sh -c "! grep -q \"\$(printf '\\033')\" '$tmp/err'"
+# The folder of that name is still looked for by the name given, not the name as shown.
+mkdir "$tmp/$(printf 'f\033g')"
+(cd "$tmp" && "$bin" run "$(printf 'f\033g')" >/dev/null 2>"$tmp/err")
+check "a folder named with a control byte is found as given" \
+    grep -q "no scenario 'f\\\\x1bg'.*(a folder of that name is here)" "$tmp/err"
 # A --set of one key of a distribution the file does not give (the seniors' vacancy_days,
 # a default in expert_door.cfg) begins a new block: said so, with what to do.
 run check "$top/scenarios/expert_door.cfg" --set staff.senior.vacancy_days.mean=5
